@@ -1,0 +1,2 @@
+/* counts.c - instance counts (being written). */
+#include "internal.h"

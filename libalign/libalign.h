@@ -1,0 +1,452 @@
+/*
+ * libalign.h - exact struct layouts for Go and C, their padding, the smallest
+ * field order, and the cost of the waste multiplied by instance counts.
+ *
+ * This is the only public header of libalign.  Everything the CLI, the Python
+ * module and the tests use is declared here.
+ *
+ * THE DATA MODEL
+ *
+ *   align_graph   owns every type and string made for it (one arena, freed in
+ *                 one call).  A graph is for one language (Go or C) and one
+ *                 target ABI (align_abi), which can be changed to project the
+ *                 same types onto another architecture.
+ *
+ *   align_type    a node: primitive, pointer, array, struct, union, named type
+ *                 (C typedef or enum, Go defined type), C function type, or an
+ *                 opaque type with a known size and alignment (what a DWARF
+ *                 reader or a debugger hands us for types we cannot model).
+ *                 Types are immutable once their record is completed; sizes
+ *                 and alignments are never stored in the node: they are
+ *                 computed for the graph's current ABI and memoised in a side
+ *                 table of the graph.
+ *
+ *   align_field   a member of a struct or union, as declared: name, type,
+ *                 attributes (aligned(N), packed), bit-field width, and
+ *                 optionally the position a compiler wrote (DWARF) so that the
+ *                 layout can trust it and cross-check the model against it.
+ *
+ *   align_layout  the result of laying one record out: members with offsets,
+ *                 byte holes, bit holes, tail padding, the optimal order and
+ *                 its size, Go pointer bytes.  Owned by the caller; freed with
+ *                 align_layout_free().  It points into the graph, so it must
+ *                 not outlive it.
+ *
+ * CONVENTIONS (see shared/STYLE.md)
+ *
+ *   Functions that can fail return 0 or a negative ALIGN_E* code and record a
+ *   message in a per-thread error record (align_error_last()).  The library
+ *   never prints and never exits.  Out-parameters come first.  Programmer
+ *   mistakes (NULL graph, ...) are assert()ed.  Every size computation is
+ *   overflow-checked: a size that does not fit in 64 bits is ALIGN_EOVERFLOW.
+ *   All sizes are bytes unless the name says bits.
+ */
+#ifndef LIBALIGN_H
+#define LIBALIGN_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- errors */
+
+enum {
+    ALIGN_OK = 0,
+    ALIGN_ENOMEM = -1,       /* out of memory */
+    ALIGN_ESYNTAX = -2,      /* declaration text does not parse */
+    ALIGN_EUNKNOWN = -3,     /* a type name that is declared nowhere */
+    ALIGN_ERECURSIVE = -4,   /* a type contains itself by value */
+    ALIGN_EOVERFLOW = -5,    /* a size or count does not fit in 64 bits */
+    ALIGN_EBITFIELD = -6,    /* bad bit-field (too wide, bad type, ...) */
+    ALIGN_EINCOMPLETE = -7,  /* incomplete type used by value */
+    ALIGN_EEMPTY = -8,       /* no declaration to lay out */
+    ALIGN_EINVAL = -9,       /* a bad argument value (count, arch, ...) */
+    ALIGN_EIO = -10,         /* a file could not be read */
+    ALIGN_EFORMAT = -11,     /* a binary or log is not in the expected format */
+    ALIGN_ENOTFOUND = -12,   /* a named thing does not exist */
+    ALIGN_ELIMIT = -13,      /* nesting or size beyond the library's limits */
+    ALIGN_EMISMATCH = -14    /* the model disagrees with a compiler's layout */
+};
+
+/* The last error of the calling thread.  Fields are valid until the next
+ * failing call on the same thread.  file is "" and line/col 0 when the error
+ * has no source position. */
+typedef struct align_error {
+    int code;           /* an ALIGN_E* value, 0 when no error */
+    char message[512];  /* one line, no trailing newline */
+    char file[256];     /* input name as the caller gave it */
+    unsigned line;      /* 1-based, 0 if unknown */
+    unsigned col;       /* 1-based byte column, 0 if unknown */
+    char hint[256];     /* what the user can do about it, "" if nothing */
+} align_error;
+
+const align_error *align_error_last(void);
+void align_error_clear(void);
+/* Used by the library's modules and by callers that build on it (the CLI
+ * reports its own argument errors through the same record).  Returns code. */
+int align_error_set(int code, const char *file, unsigned line, unsigned col,
+                    const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void align_error_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *align_strerror(int code);
+
+/* ------------------------------------------------------- languages, ABIs */
+
+typedef enum align_lang { ALIGN_LANG_GO = 0, ALIGN_LANG_C = 1 } align_lang;
+
+typedef enum align_arch {
+    ALIGN_ARCH_AMD64 = 0,
+    ALIGN_ARCH_ARM64 = 1,
+    ALIGN_ARCH_386 = 2,
+    ALIGN_ARCH_ARM = 3
+} align_arch;
+
+/* Primitive types.  Each ABI descriptor gives size, alignment and (Go) the
+ * pointer bytes at the start of the value; a size of 0 with align 0 means the
+ * primitive does not exist in that language. */
+typedef enum align_prim {
+    /* Go */
+    ALIGN_GO_BOOL, ALIGN_GO_INT8, ALIGN_GO_UINT8, ALIGN_GO_INT16, ALIGN_GO_UINT16,
+    ALIGN_GO_INT32, ALIGN_GO_UINT32, ALIGN_GO_INT64, ALIGN_GO_UINT64,
+    ALIGN_GO_INT, ALIGN_GO_UINT, ALIGN_GO_UINTPTR,
+    ALIGN_GO_FLOAT32, ALIGN_GO_FLOAT64, ALIGN_GO_COMPLEX64, ALIGN_GO_COMPLEX128,
+    ALIGN_GO_STRING,         /* {ptr, len} */
+    ALIGN_GO_SLICE,          /* {ptr, len, cap} */
+    ALIGN_GO_IFACE,          /* {tab/type, data}: both words are pointers */
+    ALIGN_GO_MAP, ALIGN_GO_CHAN, ALIGN_GO_FUNC, ALIGN_GO_UNSAFE_POINTER,
+    ALIGN_GO_ATOMIC_INT64,   /* sync/atomic.Int64/Uint64: align64 marker */
+    /* C (GCC) */
+    ALIGN_C_BOOL, ALIGN_C_CHAR, ALIGN_C_SCHAR, ALIGN_C_UCHAR,
+    ALIGN_C_SHORT, ALIGN_C_USHORT, ALIGN_C_INT, ALIGN_C_UINT,
+    ALIGN_C_LONG, ALIGN_C_ULONG, ALIGN_C_LLONG, ALIGN_C_ULLONG,
+    ALIGN_C_INT128, ALIGN_C_UINT128,
+    ALIGN_C_FLOAT, ALIGN_C_DOUBLE, ALIGN_C_LDOUBLE,
+    ALIGN_C_CFLOAT, ALIGN_C_CDOUBLE, ALIGN_C_CLDOUBLE, /* _Complex */
+    ALIGN_C_VOID,            /* incomplete: only behind a pointer */
+    ALIGN_PRIM_COUNT
+} align_prim;
+
+/* One target ABI: the facts for one language on one architecture.  The
+ * tables live in abi.c, each rule citing its source. */
+typedef struct align_abi align_abi;
+
+/* The descriptor for (lang, arch), or NULL with ALIGN_EINVAL recorded when
+ * the pair is not modelled.  Descriptors are static: never freed. */
+const align_abi *align_abi_get(align_lang lang, align_arch arch);
+const char *align_abi_name(const align_abi *abi);      /* "go/amd64" */
+align_lang align_abi_lang(const align_abi *abi);
+align_arch align_abi_arch(const align_abi *abi);
+uint32_t align_abi_pointer_size(const align_abi *abi);
+/* Size, alignment and pointer bytes of a primitive; ALIGN_EINVAL when the
+ * primitive does not exist in this ABI's language. */
+int align_abi_prim(const align_abi *abi, align_prim p, uint64_t *size,
+                   uint32_t *align, uint64_t *ptrdata);
+const char *align_prim_name(align_prim p);             /* "int64", "long" */
+
+const char *align_lang_name(align_lang lang);          /* "go", "c" */
+const char *align_arch_name(align_arch arch);          /* "amd64", ... */
+int align_lang_parse(align_lang *out, const char *s);  /* ALIGN_EINVAL */
+int align_arch_parse(align_arch *out, const char *s);  /* accepts aliases */
+
+/* ------------------------------------------------------------ the graph */
+
+typedef struct align_graph align_graph;
+typedef struct align_type align_type;
+
+typedef enum align_kind {
+    ALIGN_KIND_PRIM,     /* a primitive of the ABI table */
+    ALIGN_KIND_POINTER,  /* target = pointee (may be incomplete) */
+    ALIGN_KIND_ARRAY,    /* target = element, count elements */
+    ALIGN_KIND_STRUCT,
+    ALIGN_KIND_UNION,
+    ALIGN_KIND_NAMED,    /* typedef, enum, Go defined type: target = underlying */
+    ALIGN_KIND_FUNC,     /* C function type: only behind a pointer */
+    ALIGN_KIND_OPAQUE    /* size, align, ptrdata given by the creator */
+} align_kind;
+
+/* Array element count meaning "flexible array member" (C `T x[]`). */
+#define ALIGN_FLEXIBLE UINT64_MAX
+
+/* Where a declaration came from: kept for messages and reports. */
+typedef struct align_srcpos {
+    const char *file;   /* owned by the graph; NULL if unknown */
+    unsigned line;      /* 1-based; 0 if unknown */
+    unsigned col;
+} align_srcpos;
+
+/* New empty graph for a language and target.  *out is NULL on failure. */
+int align_graph_new(align_graph **out, align_lang lang, align_arch arch);
+/* Frees the graph, every type and string in it.  Accepts NULL. */
+void align_graph_free(align_graph *g);
+align_lang align_graph_lang(const align_graph *g);
+const align_abi *align_graph_abi(const align_graph *g);
+/* Lay the same types out for another architecture from now on (cross-arch
+ * projection).  Layouts computed before stay valid but describe the old ABI. */
+int align_graph_set_arch(align_graph *g, align_arch arch);
+
+/* A copy of s (len bytes, or strlen if len is (size_t)-1) owned by the graph. */
+const char *align_graph_strdup(align_graph *g, const char *s, size_t len);
+
+/* Type constructors.  Every returned type is owned by the graph; NULL means
+ * out of memory (recorded).  Constructors do not lay anything out, so types
+ * may refer to named types that are completed later. */
+align_type *align_type_prim(align_graph *g, align_prim p);
+align_type *align_type_pointer(align_graph *g, align_type *target);
+align_type *align_type_array(align_graph *g, align_type *elem, uint64_t count);
+/* A named type (typedef, enum, Go defined type).  target may be NULL and set
+ * later with align_type_set_target(): that is how forward references work. */
+align_type *align_type_named(align_graph *g, const char *name, align_type *target);
+void align_type_set_target(align_type *named, align_type *target);
+/* A struct or union, empty and incomplete until align_record_complete(). */
+align_type *align_type_record(align_graph *g, align_kind kind, const char *name);
+align_type *align_type_func(align_graph *g);
+align_type *align_type_opaque(align_graph *g, const char *name, uint64_t size,
+                              uint32_t align, uint64_t ptrdata);
+
+/* How the type is shown to users, in the graph's language: "int64",
+ * "*main.Node", "struct point", "unsigned char [16]", "void (*)(int)".
+ * Constructors set a default; parsers override it with the text as written. */
+const char *align_type_display(const align_type *t);
+void align_type_set_display(align_graph *g, align_type *t, const char *text);
+align_kind align_type_kind(const align_type *t);
+const char *align_type_name(const align_type *t); /* NULL when unnamed */
+align_type *align_type_target(const align_type *t);
+uint64_t align_type_count(const align_type *t);    /* arrays only */
+align_prim align_type_prim_id(const align_type *t);
+/* Strips NAMED wrappers: the type that decides the layout. */
+const align_type *align_type_resolve(const align_type *t);
+void align_type_set_pos(align_type *t, align_srcpos pos);
+align_srcpos align_type_pos(const align_type *t);
+
+/* C attributes on a type: aligned(N) (0 = none; on a typedef it may also
+ * lower the alignment, as GCC allows), packed (records, enums). */
+void align_type_set_aligned(align_type *t, uint32_t aligned);
+void align_type_set_packed(align_type *t, int packed);
+
+/* A member as declared, handed to align_record_add_field().  Copied: the
+ * caller keeps ownership of the spec itself, strings must be graph-owned or
+ * outlive the graph (use align_graph_strdup). */
+typedef struct align_field_spec {
+    const char *name;        /* NULL or "" for an anonymous member */
+    align_type *type;
+    uint32_t aligned;        /* aligned(N) / _Alignas(N), bytes; 0 = none */
+    int packed;              /* __attribute__((packed)) on the member */
+    int is_bitfield;         /* bit_size is meaningful (0 = zero-width) */
+    uint32_t bit_size;
+    int embedded;            /* Go embedded field */
+    const char *decl_text;   /* the member's declaration as written, to
+                                re-emit in a suggested order; may be NULL */
+    /* A position a compiler wrote (DWARF), trusted by ALIGN_LAYOUT_GIVEN and
+     * cross-checked against the model.  -1 = unknown. */
+    int64_t given_bit_offset; /* absolute bits from the record's start */
+    align_srcpos pos;
+} align_field_spec;
+
+/* A spec with every field zero/NULL and given_bit_offset = -1. */
+align_field_spec align_field_spec_init(void);
+
+int align_record_add_field(align_graph *g, align_type *record,
+                           const align_field_spec *spec);
+/* Marks the record complete.  given_size >= 0 is the size a compiler wrote
+ * (DWARF byte_size), -1 unknown; given_align likewise (debuggers know it). */
+void align_record_complete(align_type *record, int64_t given_size,
+                           int64_t given_align);
+int align_record_is_complete(const align_type *record);
+size_t align_record_nfields(const align_type *record);
+
+/* Top-level declarations, in source order: the types a report is about.
+ * Parsers add every struct and union they see declared at top level. */
+int align_graph_add_decl(align_graph *g, align_type *t);
+size_t align_graph_ndecls(const align_graph *g);
+align_type *align_graph_decl(const align_graph *g, size_t i);
+
+/* Name table for parsers: declare and look up named types (Go defined types,
+ * C typedef names) and C tags (struct/union/enum namespace). */
+int align_graph_bind(align_graph *g, const char *name, align_type *t);
+align_type *align_graph_lookup(const align_graph *g, const char *name);
+int align_graph_bind_tag(align_graph *g, const char *tag, align_type *t);
+align_type *align_graph_lookup_tag(const align_graph *g, const char *tag);
+
+/* Size, alignment and Go pointer bytes of any complete type for the graph's
+ * ABI.  Fails with ALIGN_EINCOMPLETE, ALIGN_ERECURSIVE, ALIGN_EOVERFLOW,
+ * ALIGN_ELIMIT (nesting deeper than ALIGN_MAX_DEPTH). */
+#define ALIGN_MAX_DEPTH 256
+int align_type_size(align_graph *g, const align_type *t, uint64_t *size,
+                    uint32_t *align, uint64_t *ptrdata);
+
+/* ------------------------------------------------------------ layouts */
+
+enum {
+    ALIGN_MEMBER_BITFIELD = 1u << 0,
+    ALIGN_MEMBER_EMBEDDED = 1u << 1,   /* Go embedded field */
+    ALIGN_MEMBER_BLANK = 1u << 2,      /* Go `_` field: intentional padding */
+    ALIGN_MEMBER_FLEXIBLE = 1u << 3,   /* C flexible array member */
+    ALIGN_MEMBER_ANONYMOUS = 1u << 4,  /* no name (C anonymous struct/union,
+                                          unnamed bit-field) */
+    ALIGN_MEMBER_CROSSES_LINE = 1u << 5 /* straddles a cache-line boundary */
+};
+
+typedef struct align_member {
+    const char *name;        /* as declared; "" when anonymous */
+    const char *type_name;   /* display text of the declared type */
+    const align_type *type;
+    size_t index;            /* declaration index, 0-based */
+    uint64_t offset;         /* bytes from the start; bit-fields: the byte
+                                holding the first bit */
+    uint64_t size;           /* bytes of the declared type (a bit-field's
+                                type, not its width) */
+    uint32_t align;          /* alignment effective here (packed: 1) */
+    uint64_t bit_offset;     /* bit-fields: absolute bits from the start */
+    uint32_t bit_size;       /* bit-fields: width; 0 otherwise */
+    uint64_t ptrdata;        /* Go: pointer bytes at the member's start */
+    unsigned flags;          /* ALIGN_MEMBER_* */
+    const char *decl_text;   /* from the spec, may be NULL */
+} align_member;
+
+typedef struct align_hole {
+    uint64_t offset;         /* bytes */
+    uint64_t size;           /* bytes */
+} align_hole;
+
+typedef struct align_bit_hole {
+    uint64_t bit_offset;     /* absolute bits from the start */
+    uint64_t bit_size;
+} align_bit_hole;
+
+typedef struct align_layout {
+    const align_type *type;
+    const char *name;        /* the record's name, or its display text */
+    align_kind kind;         /* ALIGN_KIND_STRUCT or ALIGN_KIND_UNION */
+    align_lang lang;
+    align_arch arch;
+    uint64_t size;
+    uint32_t align;
+    size_t nmembers;
+    align_member *members;   /* declaration order */
+    size_t nholes;
+    align_hole *holes;       /* bytes no member touches, before the end of
+                                the last member */
+    size_t nbit_holes;
+    align_bit_hole *bit_holes; /* unused bits inside bytes bit-fields use */
+    uint64_t tail_padding;   /* bytes after the last member */
+    uint64_t padding;        /* sum of holes + tail_padding */
+    uint64_t intentional_padding; /* Go `_` fields: never counted as waste */
+    uint64_t sum_members;    /* bytes members occupy (bit-fields: bits/8
+                                rounded up per run of shared bytes) */
+    uint64_t ptrdata;        /* Go: length of the prefix that can hold
+                                pointers; 0 for C */
+    /* The smallest order (see optimize.c for the proof and the rules). */
+    uint64_t optimal_size;
+    uint64_t optimal_ptrdata;
+    size_t *optimal_order;   /* nmembers declaration indices */
+    int optimal_proven;      /* 1 when optimal_size is proven minimal */
+    const char *optimal_note;/* why an order was constrained, or NULL */
+    uint64_t reclaimable;    /* size - optimal_size: the waste */
+    uint32_t cacheline;      /* bytes per cache line used for flags */
+    uint64_t ncachelines;    /* lines one instance touches at offset 0 */
+    /* When members carried compiler positions: 1 when the model reproduced
+     * every offset and the size, 0 when not (mismatch says what), -1 when
+     * nothing was given. */
+    int model_agrees;
+    char mismatch[256];
+} align_layout;
+
+enum {
+    ALIGN_LAYOUT_GIVEN = 1u << 0,   /* trust given offsets/sizes (DWARF) and
+                                       cross-check the model against them */
+    ALIGN_LAYOUT_NO_OPTIMIZE = 1u << 1
+};
+
+typedef struct align_layout_opts {
+    unsigned flags;          /* ALIGN_LAYOUT_* */
+    uint32_t cacheline;      /* 0 = 64 */
+} align_layout_opts;
+
+/* Lays out a complete struct or union for the graph's ABI, with holes,
+ * padding and the optimal order.  *out is owned by the caller. */
+int align_layout_compute(align_layout **out, align_graph *g, const align_type *record,
+                         const align_layout_opts *opts);
+void align_layout_free(align_layout *l);
+
+/* ------------------------------------------------------------- counts */
+
+/* Parses an instance count: "100000000", "100_000_000", "100M", "1.5G",
+ * "64K", "2Gi" (K/M/G/T are powers of 1000, Ki/Mi/Gi/Ti powers of 1024).
+ * ALIGN_EINVAL for anything else, ALIGN_EOVERFLOW past 2^64-1, and for a
+ * fraction that does not give a whole number. */
+int align_count_parse(uint64_t *out, const char *s);
+
+typedef struct align_cost {
+    uint64_t count;
+    uint64_t bytes_now;      /* size * count */
+    uint64_t bytes_optimal;  /* optimal_size * count */
+    uint64_t bytes_saved;
+} align_cost;
+
+int align_cost_compute(align_cost *out, const align_layout *l, uint64_t count);
+
+/* "763 MiB", "2.24 GiB", "56 bytes": three significant digits, binary units. */
+void align_format_bytes(char *buf, size_t n, uint64_t bytes);
+/* "100M", "1.5G", "64K", "12345": the count as a person would write it. */
+void align_format_count(char *buf, size_t n, uint64_t count);
+
+/* ------------------------------------------------------------- buffers */
+
+/* A growable string.  On allocation failure `failed` is set and further
+ * appends do nothing; check it once at the end. */
+typedef struct align_buf {
+    char *data;              /* NUL-terminated, owned; NULL when empty */
+    size_t len;
+    size_t cap;
+    int failed;
+} align_buf;
+
+void align_buf_init(align_buf *b);
+void align_buf_free(align_buf *b);
+void align_buf_append(align_buf *b, const char *s, size_t len);
+void align_buf_puts(align_buf *b, const char *s);
+void align_buf_printf(align_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void align_buf_vprintf(align_buf *b, const char *fmt, va_list ap);
+/* Appends s as a JSON string literal (quotes included). */
+void align_buf_json_string(align_buf *b, const char *s);
+
+/* ------------------------------------------------- declaration parsers */
+
+/* Parse declarations typed by hand or read from a file and add their types
+ * to g (whose language must match).  file names the input in messages.
+ * Go: `type X struct {...}` declarations, grouped `type (...)`, defined and
+ * alias types, consts used as array lengths; other declarations are skipped.
+ * C: struct/union/enum/typedef declarations with GCC attributes.
+ * On failure the error record holds file:line:col. */
+int align_decl_parse_go(align_graph *g, const char *file, const char *text, size_t len);
+int align_decl_parse_c(align_graph *g, const char *file, const char *text, size_t len);
+
+/* Guess the language of declaration text: ALIGN_LANG_GO when it contains a
+ * Go `type` declaration, else ALIGN_LANG_C. */
+align_lang align_decl_guess_lang(const char *text, size_t len);
+
+/* ------------------------------------------------------------ reports */
+
+typedef struct align_render_opts {
+    int hex_offsets;         /* offsets in hex */
+    int show_optimal;        /* append the suggested declaration */
+    const align_cost *cost;  /* NULL: no count lines */
+    int cachelines;          /* mark cache-line boundaries */
+} align_render_opts;
+
+/* A ptype /o-like text block for one layout. */
+void align_render_text(align_buf *out, const align_layout *l, const align_render_opts *opts);
+/* The record declared again in the optimal order, in its language. */
+void align_render_decl(align_buf *out, const align_layout *l);
+/* One element of the "types" array of the JSON schema (structalign(1)). */
+void align_render_json(align_buf *out, const align_layout *l, const align_cost *cost);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

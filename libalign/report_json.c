@@ -1,0 +1,2 @@
+/* report_json.c (being written). */
+#include "internal.h"

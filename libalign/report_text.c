@@ -1,0 +1,2 @@
+/* report_text.c (being written). */
+#include "internal.h"
