@@ -1,5 +1,53 @@
+/*
+ * cli.h - the structalign program: subcommands and what they share.
+ *
+ * The CLI owns everything the library must not do: reading files, printing,
+ * exit statuses.  Exit statuses are published (structalign(1)) and never
+ * change: 0 success, 1 a --fail-above style gate tripped, 2 usage or bad input.
+ */
 #ifndef STRUCTALIGN_CLI_H
 #define STRUCTALIGN_CLI_H
+
 #include "libalign.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum { EXIT_OK = 0, EXIT_GATE = 1, EXIT_BAD = 2 };
+
+extern const char *progname;
+
 int cmd_calc(int argc, char **argv);
+
+/* Reads a whole file ("-" = standard input) into a malloc'd NUL-terminated
+ * buffer.  On failure prints "PATH: reason" and returns false. */
+bool read_input(const char *path, char **text, size_t *len);
+
+/* Prints the library's last error: "file:line:col: error: message", the
+ * offending source line with a caret when text is given, and the hint. */
+void print_lib_error(const char *text, size_t len);
+/* Prints "structalign: error: ..." and an optional hint; returns EXIT_BAD. */
+int usage_error(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Per-type instance counts from --count: "N" (every type) or "TYPE=N". */
+typedef struct count_spec {
+    char *type;          /* NULL = default for every type */
+    uint64_t count;
+} count_spec;
+
+typedef struct count_table {
+    count_spec *specs;
+    size_t n;
+    uint64_t fallback;   /* 1 unless "--count N" was given */
+} count_table;
+
+void count_table_init(count_table *t);
+void count_table_free(count_table *t);
+/* Parses one --count argument; prints the error and returns false if bad. */
+bool count_table_add(count_table *t, const char *arg);
+uint64_t count_table_get(const count_table *t, const char *type_name);
+
+/* Writes the buffer to stdout; false (with a message) if it failed. */
+bool emit(align_buf *b);
+
 #endif

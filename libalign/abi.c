@@ -80,9 +80,11 @@ static const align_abi abi_c_amd64 = {
 static const align_abi abi_c_arm64 = {
     .name = "c/arm64", .lang = ALIGN_LANG_C, .arch = ALIGN_ARCH_ARM64,
     .pointer_size = 8, .pointer_align = 8, .max_align = 16,
-    /* AAPCS64 §10.1.8.1: unnamed bit-fields do not affect alignment; GCC's
-     * aarch64 port keeps the default TARGET_ALIGN_ANON_BITFIELD (false). */
-    .c_anon_bitfield_aligns = false, .c_zero_width_bitfield_aligns = false,
+    /* Unlike x86-64, GCC's aarch64 port lets unnamed bit-fields, zero-width
+     * ones included, raise the record's alignment to their declared type's
+     * (measured: struct { char a; int :0; char b; } is 8 bytes, align 4 on
+     * aarch64 and 5 bytes, align 1 on x86-64; tests/test_layout.c). */
+    .c_anon_bitfield_aligns = true, .c_zero_width_bitfield_aligns = true,
     .prim = {C_LP64},
 };
 

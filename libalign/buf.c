@@ -94,22 +94,65 @@ void align_buf_printf(align_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Length of the valid UTF-8 sequence at p, 0 if it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+    size_t n;
+    uint32_t cp;
+    if (p[0] < 0x80)
+        return 1;
+    if ((p[0] & 0xe0) == 0xc0) {
+        n = 2;
+        cp = p[0] & 0x1f;
+    } else if ((p[0] & 0xf0) == 0xe0) {
+        n = 3;
+        cp = p[0] & 0x0f;
+    } else if ((p[0] & 0xf8) == 0xf0) {
+        n = 4;
+        cp = p[0] & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    /* Overlong forms, surrogates, past U+10FFFF. */
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+        return 0;
+    return n;
+}
+
 void align_buf_json_string(align_buf *b, const char *s)
 {
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
     align_buf_append(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    while (*p) {
+        size_t n;
         switch (*p) {
-        case '"': align_buf_append(b, "\\\"", 2); break;
-        case '\\': align_buf_append(b, "\\\\", 2); break;
-        case '\n': align_buf_append(b, "\\n", 2); break;
-        case '\t': align_buf_append(b, "\\t", 2); break;
-        case '\r': align_buf_append(b, "\\r", 2); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                align_buf_printf(b, "\\u%04x", *p);
-            else
-                align_buf_append(b, (const char *)p, 1);
+        case '"': align_buf_append(b, "\\\"", 2); p++; continue;
+        case '\\': align_buf_append(b, "\\\\", 2); p++; continue;
+        case '\n': align_buf_append(b, "\\n", 2); p++; continue;
+        case '\t': align_buf_append(b, "\\t", 2); p++; continue;
+        case '\r': align_buf_append(b, "\\r", 2); p++; continue;
+        default: break;
         }
+        if (*p < 0x20 || *p == 0x7f) {
+            align_buf_printf(b, "\\u%04x", *p);
+            p++;
+            continue;
+        }
+        n = utf8_len(p);
+        if (n == 0) {
+            /* Not UTF-8: keep the output valid JSON. */
+            align_buf_append(b, "\\ufffd", 6);
+            p++;
+            continue;
+        }
+        align_buf_append(b, (const char *)p, n);
+        p += n;
     }
     align_buf_append(b, "\"", 1);
 }

@@ -40,7 +40,7 @@ struct align_abi {
      * alignment (GCC's TARGET_ALIGN_ANON_BITFIELD). */
     bool c_anon_bitfield_aligns;
     /* C: whether a zero-width bit-field's type raises the record's
-     * alignment (AAPCS64 says it does for named and unnamed alike?). */
+     * alignment (true on aarch64, false on x86-64: measured with GCC 12). */
     bool c_zero_width_bitfield_aligns;
     abi_prim prim[ALIGN_PRIM_COUNT];
 };

@@ -1,8 +1,244 @@
-/* optimize.c - the smallest field order (being written). */
+/*
+ * optimize.c - the smallest field order of a struct, and among the smallest,
+ * the one with the fewest Go pointer bytes.
+ *
+ * Who calls it: align_layout_compute, once per record, after the current
+ * layout is known.  Audits of large binaries call it ~10^4 times, so the
+ * common case is one sort and one evaluation: O(n log n).
+ *
+ * WHAT MAY MOVE.  The record's members are grouped into units that move as
+ * a whole: an ordinary member is a unit; a run of adjacent C bit-fields is one
+ * unit, kept in declaration order (packing bit-fields of different runs
+ * together could save more, but it changes which bits share a storage unit,
+ * which programs that overlay hardware registers or wire formats rely on);
+ * a C flexible array member stays last (the language requires it); a Go blank
+ * `_` field is padding someone wrote on purpose (cache-line separation, ABI
+ * mirroring), so it stays where it is and members move only between the
+ * blanks.  Unions are not reordered: every member is at offset 0.
+ *
+ * THE CANDIDATE.  Within each stretch between fixed members, units are sorted
+ * stably by: size 0 first; then alignment, largest first; then (Go) units that
+ * hold pointers before those that do not, and among those with pointers, the
+ * one with the most pointer-free bytes at its end last; ties keep declaration
+ * order.  The candidate is laid out by the same engine as the declaration
+ * (layout_place), so the reported optimal size is exactly what the compiler
+ * makes of the suggested order; if it is not smaller (or, at equal size, does
+ * not have fewer pointer bytes), the declaration order is kept.
+ *
+ * WHY IT IS THE SMALLEST (no fixed members, no bit-fields, every member's
+ * size a multiple of its alignment, alignments powers of two: always true in
+ * Go and in C without aligned() on members).  Lower bound: any order's size is
+ * at least S = (sum of member sizes) rounded up to the record's alignment A,
+ * because members do not overlap and the size is a multiple of A.  In the
+ * sorted order every member starts at the end of the previous one: after a
+ * prefix of members of alignments >= a, the offset is a sum of multiples of
+ * those alignments, hence a multiple of a, which is exactly what the next
+ * member (alignment a) needs.  Zero-size members go first, so Go's extra byte
+ * for a trailing zero-size field never appears (unless every member has size
+ * 0, and then the size is 0).  So the sorted order's size is S: minimal.
+ *
+ * WHY THE POINTER BYTES ARE THE FEWEST (Go, same conditions, and every
+ * member holding pointers has the record's largest alignment, which holds on
+ * 64-bit targets where pointer words are the largest alignment).  Let L be the
+ * member whose pointer prefix ends last.  Every other member with pointers
+ * must end before L starts (it cannot come after L without its pointers
+ * ending later), so ptrdata >= (sum of their sizes) + ptrdata(L) = P - (size(L)
+ * - ptrdata(L)) where P is the total size of members with pointers.  That is
+ * smallest when L is the member with the most trailing pointer-free bytes,
+ * which the sort puts last among them, and the sorted order packs them from
+ * offset 0 (after zero-size members) without holes: the bound is reached.
+ *
+ * When the conditions do not hold (bit-field runs, fixed members, aligned()
+ * members), the sorted candidate is still evaluated exactly, the lower bound
+ * S is still checked, and for up to EXHAUSTIVE_MAX movable units every
+ * permutation is tried; optimal_proven says whether minimality was shown.
+ */
 #include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EXHAUSTIVE_MAX 8
+
+typedef struct unit {
+    size_t first;      /* declaration index of the first member */
+    size_t count;      /* members in the unit (bit-field runs: > 1) */
+    uint64_t size;     /* bytes (bit-field runs: bits rounded up) */
+    uint32_t align;
+    uint64_t ptrdata;  /* Go */
+    bool fixed;        /* stays where it is */
+} unit;
+
+static int cmp_units(const void *pa, const void *pb)
+{
+    const unit *a = pa, *b = pb;
+    bool az = a->size == 0, bz = b->size == 0;
+    if (az != bz)
+        return az ? -1 : 1;
+    if (a->align != b->align)
+        return a->align > b->align ? -1 : 1;
+    if ((a->ptrdata > 0) != (b->ptrdata > 0))
+        return a->ptrdata > 0 ? -1 : 1;
+    if (a->ptrdata > 0) {
+        uint64_t ta = a->size - a->ptrdata, tb = b->size - b->ptrdata;
+        if (ta != tb)
+            return ta < tb ? -1 : 1;
+    }
+    return a->first < b->first ? -1 : a->first > b->first;
+}
+
+/* Writes the declaration indices of units u[0..n) into order. */
+static void expand(const unit *u, size_t n, size_t *order)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < u[i].count; j++)
+            order[k++] = u[i].first + j;
+}
+
+typedef struct best {
+    uint64_t size, ptrdata;
+    size_t *order;
+} best;
+
+/* Evaluates an order; keeps it in *b when it beats what is there. */
+static int try_order(align_graph *g, const align_type *rec, const size_t *order, best *b,
+                     size_t n, bool *improved)
+{
+    uint64_t size, ptrdata;
+    uint32_t align;
+    int rc = layout_place(g, rec, order, NULL, &size, &align, &ptrdata, 0);
+    if (rc < 0)
+        return rc;
+    if (size < b->size || (size == b->size && ptrdata < b->ptrdata)) {
+        b->size = size;
+        b->ptrdata = ptrdata;
+        memcpy(b->order, order, n * sizeof *order);
+        *improved = true;
+    }
+    return 0;
+}
+
+/* Heap's algorithm over the movable units u[0..k). */
+static int permute(align_graph *g, const align_type *rec, unit *u, size_t k, size_t nunits,
+                   size_t *scratch, best *b, size_t n, bool *improved)
+{
+    if (k <= 1) {
+        expand(u, nunits, scratch);
+        return try_order(g, rec, scratch, b, n, improved);
+    }
+    int rc = permute(g, rec, u, k - 1, nunits, scratch, b, n, improved);
+    for (size_t i = 0; rc == 0 && i + 1 < k; i++) {
+        size_t j = (k % 2 == 0) ? i : 0;
+        unit t = u[j];
+        u[j] = u[k - 1];
+        u[k - 1] = t;
+        rc = permute(g, rec, u, k - 1, nunits, scratch, b, n, improved);
+    }
+    return rc;
+}
 
 int optimize_layout(align_graph *g, align_layout *l)
 {
-    (void)g; (void)l;
-    return 0;
+    const align_type *rec = l->type;
+    size_t n = l->nmembers, nunits = 0;
+    unit *units = NULL;
+    size_t *order = NULL, *scratch = NULL;
+    uint64_t sum = 0, lower;
+    bool has_bitfields = false, has_fixed = false, has_flexible = false, improved = false;
+    best b;
+    int rc = 0;
+
+    if (rec->kind == ALIGN_KIND_UNION || n < 2) {
+        l->optimal_proven = 1;
+        return 0;
+    }
+    units = calloc(n, sizeof *units);
+    order = calloc(n, sizeof *order);
+    scratch = calloc(n, sizeof *scratch);
+    if (units == NULL || order == NULL || scratch == NULL) {
+        rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const align_member *m = &l->members[i];
+        unit *u;
+        if ((m->flags & ALIGN_MEMBER_BITFIELD) && nunits > 0 &&
+            (l->members[units[nunits - 1].first].flags & ALIGN_MEMBER_BITFIELD)) {
+            /* Extend the run; its size is the bits it spans. */
+            u = &units[nunits - 1];
+            u->count++;
+            if (m->align > u->align)
+                u->align = m->align;
+            continue;
+        }
+        u = &units[nunits++];
+        u->first = i;
+        u->count = 1;
+        u->size = m->size;
+        u->align = m->align;
+        u->ptrdata = m->ptrdata;
+        if (m->flags & ALIGN_MEMBER_BITFIELD)
+            has_bitfields = true;
+        if (m->flags & (ALIGN_MEMBER_BLANK | ALIGN_MEMBER_FLEXIBLE))
+            u->fixed = true;
+        if (m->flags & ALIGN_MEMBER_BLANK)
+            has_fixed = true;
+        if (m->flags & ALIGN_MEMBER_FLEXIBLE)
+            has_flexible = true;
+        sum += m->size;
+    }
+    for (size_t i = 0; i < nunits; i++) {
+        unit *u = &units[i];
+        if (u->count > 1 || (l->members[u->first].flags & ALIGN_MEMBER_BITFIELD)) {
+            const align_member *f = &l->members[u->first], *e = &l->members[u->first + u->count - 1];
+            uint64_t bits = e->bit_offset + e->bit_size - f->bit_offset;
+            u->size = (bits + 7) / 8;
+        }
+    }
+    /* Sort each stretch between fixed units. */
+    for (size_t s = 0; s < nunits;) {
+        size_t e = s;
+        while (e < nunits && !units[e].fixed)
+            e++;
+        if (e > s + 1)
+            qsort(units + s, e - s, sizeof *units, cmp_units);
+        s = e + 1;
+    }
+    b.size = l->size;
+    b.ptrdata = l->ptrdata;
+    b.order = order;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    expand(units, nunits, scratch);
+    rc = try_order(g, rec, scratch, &b, n, &improved);
+    if (rc < 0)
+        goto out;
+
+    /* Lower bound: member bytes rounded up to the alignment (valid without
+     * bit-fields, whose runs can share bytes with neighbours). */
+    if (!round_up_u64(sum, l->align, &lower))
+        lower = 0;
+    if (!has_bitfields && b.size <= lower) {
+        l->optimal_proven = 1;
+    } else if (!has_fixed && !has_flexible && nunits <= EXHAUSTIVE_MAX) {
+        rc = permute(g, rec, units, nunits, nunits, scratch, &b, n, &improved);
+        if (rc < 0)
+            goto out;
+        l->optimal_proven = 1;
+    }
+    if (has_fixed)
+        l->optimal_note = "blank (_) fields are intentional padding and stay in place";
+    else if (has_bitfields)
+        l->optimal_note = "each run of adjacent bit-fields is kept together, in order";
+    else if (has_flexible)
+        l->optimal_note = "the flexible array member stays last";
+    l->optimal_size = b.size;
+    l->optimal_ptrdata = b.ptrdata;
+    memcpy(l->optimal_order, b.order, n * sizeof *b.order);
+out:
+    free(units);
+    free(order);
+    free(scratch);
+    return rc;
 }
