@@ -190,17 +190,25 @@ static int scan(lexer *lx, token *t)
             advance(lx);
         }
         int d = peekc(lx, 0);
-        if (base != 16 && (d == '.' || d == 'e' || d == 'E')) {
+        /* The exponent letter: e for decimal floats, p for hexadecimal ones
+         * (Go and C99: 0x1p-3, 0x1.8p1). */
+        int exp_lo = base == 16 ? 'p' : 'e', exp_hi = base == 16 ? 'P' : 'E';
+        if (base != 2 && (d == '.' || d == exp_lo || d == exp_hi)) {
             is_float = true;
             while (is_ident_char(peekc(lx, 0)) || peekc(lx, 0) == '.' ||
                    ((peekc(lx, 0) == '+' || peekc(lx, 0) == '-') &&
-                    (lx->src[lx->pos - 1] == 'e' || lx->src[lx->pos - 1] == 'E')))
+                    (lx->src[lx->pos - 1] == exp_lo || lx->src[lx->pos - 1] == exp_hi)))
                 advance(lx);
         } else {
             /* C suffixes u, l, ll in any case and order. */
             while (peekc(lx, 0) == 'u' || peekc(lx, 0) == 'U' || peekc(lx, 0) == 'l' ||
                    peekc(lx, 0) == 'L')
                 advance(lx);
+            /* An imaginary literal (Go 2i, GCC's 2i extension): not an integer. */
+            if (peekc(lx, 0) == 'i' && !is_ident_char(peekc(lx, 1))) {
+                advance(lx);
+                is_float = true;
+            }
             if (is_ident_char(peekc(lx, 0))) {
                 t->len = (size_t)(lx->src + lx->pos - t->text) + 1;
                 return lex_error_at(lx, t, ALIGN_ESYNTAX, "malformed number '%.*s'",
