@@ -535,7 +535,7 @@ class CGen:
         self.count = count
         self.units = []
         self.types = []
-        self.records = []      # (ref, align or None, uses) usable by value
+        self.records = []      # (ref, align or None, deps, size bound): by value
         self.ptr_targets = []  # record refs usable behind a pointer
         self.enums = []
         self.scalar_typedefs = []   # (name, size, align)
@@ -1337,6 +1337,21 @@ def consistency(bad, td, o):
                     % (member_bytes, hole_bytes, o["tail_padding"], o["size"]))
     except (KeyError, TypeError) as e:
         bad("schema", "holes/tail_padding/padding missing or malformed (%s)" % e)
+    size, opt = o.get("size"), o.get("optimal_size")
+    if "reclaimable" in o and isinstance(size, int) and isinstance(opt, int) \
+            and o["reclaimable"] != size - opt:
+        bad("reclaimable", "reclaimable %s != size %d - optimal_size %d"
+            % (o["reclaimable"], size, opt))
+    if "sum_members" in o and isinstance(o.get("padding"), int) and isinstance(size, int) \
+            and o["sum_members"] + o["padding"] != size:
+        bad("sum_members", "sum_members %s + padding %s != size %d"
+            % (o["sum_members"], o["padding"], size))
+    if isinstance(o.get("count"), int) and isinstance(size, int) and isinstance(opt, int):
+        c = o["count"]
+        want = (size * c, opt * c, (size - opt) * c)
+        got = (o.get("bytes_now"), o.get("bytes_optimal"), o.get("bytes_saved"))
+        if got != want:
+            bad("bytes", "count %d: bytes_now/optimal/saved %s, expected %s" % (c, got, want))
     idx = o.get("optimal_index")
     if not isinstance(idx, list) or sorted(idx) != list(range(len(td.fields))):
         bad("optimal_index", "optimal_index %s is not a permutation of 0..%d"
@@ -1402,6 +1417,8 @@ def main(argv=None):
                     help="print the declaration of at most this many failing types")
     ap.add_argument("--jobs", type=int, default=2, help="parallel builds (default 2)")
     args = ap.parse_args(argv)
+    if args.count < 1:
+        ap.error("--count must be at least 1")
     langs = args.lang or list(LANGS)
     start = time.time()
 
