@@ -132,7 +132,13 @@ GO_KEYS = ["string", "int", "int32", "uint8", "bool", "float64", "complex64",
 GO_IFACES = ["interface{}", "any", "error", "interface{ M() int }"]
 GO_FUNCS = ["func()", "func(int) error", "func(string, ...int) (bool, error)",
             "func(a, b int) int", "func(func()) func()"]
-GO_MAX_EST = 4096      # named types larger than this are not nested by value
+# Standard library types structalign(1) names as known without their source.
+GO_STD = ["sync.Mutex", "time.Time", "atomic.Int64", "atomic.Uint64"]
+GO_MAX_EST = 4096
+GO_IMPORTS = ('package main\n\nimport (\n\t"sync"\n\t"sync/atomic"\n\t"time"\n'
+              '\t"unsafe"\n)\n')
+# Keeps every import used (calc must skip non-type declarations).
+GO_USE_IMPORTS = "var (\n\t_ unsafe.Pointer\n\t_ sync.Mutex\n\t_ time.Time\n\t_ atomic.Int64\n)\n"      # named types larger than this are not nested by value
 GO_ZERO = ["struct{}", "[0]int64", "[0]string", "[3]struct{}", "[0]complex128",
            "[0]*int", "struct{ _ [0]int32 }", "[0]struct{ a int16 }"]
 
@@ -169,8 +175,8 @@ class GoGen:
         for i in range(self.count):
             self.gen_struct(i)
         # calc must skip declarations that are not types
-        self.units.append(Unit("var _ unsafe.Pointer\n\nfunc unused() int { return 0 }",
-                               [], []))
+        self.units.append(Unit("func unused() int { return 0 }", [], []))
+        self.units.append(Unit(GO_USE_IMPORTS, [], []))
         return self
 
     def gen_defined(self, i):
@@ -209,7 +215,7 @@ class GoGen:
         r = self.rng
         opts = [("basic", 30), ("ptr", 5), ("uptr", 3), ("slice", 5), ("map", 3),
                 ("chan", 3), ("func", 3), ("iface", 5), ("array", 10), ("zero", 4),
-                ("selfptr", 2), ("defined", 4)]
+                ("selfptr", 2), ("defined", 4), ("std", 2)]
         if depth < 2:
             opts.append(("anon", 5))
         small = [n for n in self.named if self.est[n] <= GO_MAX_EST]
@@ -244,6 +250,8 @@ class GoGen:
             return "[%s]%s" % (n, text), count * est
         if kind == "zero":
             return r.choice(GO_ZERO), 0
+        if kind == "std":
+            return r.choice(GO_STD), 24
         if kind == "selfptr":
             return r.choice(["*", "[]", "map[string]*", "[2]*"]) + selfname, 24
         if kind == "defined":
@@ -352,7 +360,7 @@ class GoGen:
         """The declaration file given to calc and compiled into the programs.
         A few consecutive struct types go into grouped `type (...)` blocks."""
         units = self.units if units is None else units
-        out = ["package main\n\nimport \"unsafe\"\n"]
+        out = [GO_IMPORTS]
         rng = random.Random(len(units))
         i = 0
         while i < len(units):
@@ -368,8 +376,8 @@ class GoGen:
                 continue
             out.append(u.text + "\n")
             i += 1
-        if units is not self.units and not any("unsafe." in u.text for u in units):
-            out.append("var _ unsafe.Pointer\n")
+        if units is not self.units:
+            out.append(GO_USE_IMPORTS)
         return "\n".join(out)
 
 
@@ -486,7 +494,7 @@ def go_main(types, suffix, fields):
 
 
 def go_opt_decls(types, orders):
-    out = ["package main\n\nimport \"unsafe\"\n\nvar _ unsafe.Pointer\n"]
+    out = [GO_IMPORTS, GO_USE_IMPORTS]
     for t in types:
         order = orders.get(t.name)
         if order is None:
@@ -506,7 +514,13 @@ C_SCALARS = [("char", 1, 1), ("signed char", 1, 1), ("unsigned char", 1, 1),
              ("long", 8, 8), ("unsigned long", 8, 8), ("long int", 8, 8),
              ("long long", 8, 8), ("unsigned long long", 8, 8), ("_Bool", 1, 1),
              ("float", 4, 4), ("double", 8, 8), ("long double", 16, 16),
-             ("__int128", 16, 16), ("unsigned __int128", 16, 16)]
+             ("__int128", 16, 16), ("unsigned __int128", 16, 16),
+             ("float _Complex", 8, 4), ("double _Complex", 16, 8),
+             ("long double _Complex", 32, 16)]
+# <stdint.h> names: calc knows them without an #include (structalign(1)).
+C_STDINT = [("int8_t", 1, 1), ("uint8_t", 1, 1), ("int16_t", 2, 2), ("uint16_t", 2, 2),
+            ("int32_t", 4, 4), ("uint32_t", 4, 4), ("int64_t", 8, 8), ("uint64_t", 8, 8),
+            ("intptr_t", 8, 8), ("uintptr_t", 8, 8)]
 C_BITBASE = [("char", 8), ("signed char", 8), ("unsigned char", 8), ("short", 16),
              ("unsigned short", 16), ("int", 32), ("unsigned int", 32),
              ("signed int", 32), ("unsigned", 32), ("long long", 64),
@@ -592,8 +606,11 @@ class CGen:
 
     def scalar(self):
         r = self.rng
-        if r.random() < 0.1:
+        roll = r.random()
+        if roll < 0.1:
             return r.choice(self.scalar_typedefs)
+        if roll < 0.15:
+            return r.choice(C_STDINT)
         return r.choice(C_SCALARS)
 
     # -- members
@@ -904,6 +921,7 @@ def probe(fields):
 C_MAIN_HEAD = r'''#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdint.h>
 #include "decls.h"
 
 /* Absolute position of the set bits in the object at p: the object was
@@ -1033,7 +1051,7 @@ def c_opt_main(types, orders):
         R = t.ref.replace(t.name, t.name + "__opt")
         emits.append('    printf("{\\"name\\":\\"%s\\",\\"size\\":%%zu,\\"align\\":%%zu}\\n", '
                      'sizeof(%s), _Alignof(%s));\n' % (t.name, R, R))
-    return ('#include <stdio.h>\n#include "decls.h"\n\n' + "\n".join(decls) +
+    return ('#include <stdio.h>\n#include <stdint.h>\n#include "decls.h"\n\n' + "\n".join(decls) +
             "\n\nint main(void)\n{\n" + "".join(emits) + "    return 0;\n}\n")
 
 
@@ -1097,9 +1115,27 @@ class Builder:
         env.update({"GOFLAGS": "-mod=mod", "GOPROXY": "off", "GO111MODULE": "on",
                     "GOWORK": "off", "CGO_ENABLED": "0",
                     "GOPATH": os.path.join(work, "gopath")})
-        if not os.environ.get("GOCACHE"):
-            env["GOCACHE"] = os.path.join(work, "gocache")
+        env["GOCACHE"] = self.go_cache(work)
         self.env = env
+
+    @staticmethod
+    def go_cache(work):
+        """The user's Go build cache when it is writable (a cold cache costs
+        half a minute: the runtime and reflect for arm64), else one in the
+        work directory.  The cache is safe for concurrent builds."""
+        try:
+            rc, out, _ = run(["go", "env", "GOCACHE"], work, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            rc, out = 1, ""
+        cache = out.strip()
+        if rc == 0 and cache and cache != "off":
+            try:
+                os.makedirs(cache, exist_ok=True)
+                if os.access(cache, os.W_OK):
+                    return cache
+            except OSError:
+                pass
+        return os.path.join(work, "gocache")
 
     def go(self, name, files, arches=ARCHES):
         """Builds a Go program from files {name: text} for both arches and
