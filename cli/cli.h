@@ -18,6 +18,8 @@ enum { EXIT_OK = 0, EXIT_GATE = 1, EXIT_BAD = 2 };
 extern const char *progname;
 
 int cmd_calc(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 /* Reads a whole file ("-" = standard input) into a malloc'd NUL-terminated
  * buffer.  On failure prints "PATH: reason" and returns false. */
@@ -46,6 +48,8 @@ void count_table_free(count_table *t);
 /* Parses one --count argument; prints the error and returns false if bad. */
 bool count_table_add(count_table *t, const char *arg);
 uint64_t count_table_get(const count_table *t, const char *type_name);
+/* Adds "TYPE=n" (the type may be a glob); false when out of memory. */
+bool count_table_set(count_table *t, const char *type, uint64_t n);
 
 /* Writes the buffer to stdout; false (with a message) if it failed. */
 bool emit(align_buf *b);

@@ -163,18 +163,24 @@ bool count_table_add(count_table *t, const char *arg)
         fprintf(stderr, "hint: write --count TYPE=N, e.g. --count main.Order=100M\n");
         return false;
     }
+    char *type = strndup(arg, (size_t)(eq - arg));
+    bool ok = type != NULL && count_table_set(t, type, n);
+    free(type);
+    if (!ok)
+        fprintf(stderr, "%s: error: out of memory\n", progname);
+    return ok;
+}
+
+bool count_table_set(count_table *t, const char *type, uint64_t n)
+{
     count_spec *s = realloc(t->specs, (t->n + 1) * sizeof *s);
-    if (s == NULL) {
-        fprintf(stderr, "%s: error: out of memory\n", progname);
+    if (s == NULL)
         return false;
-    }
     t->specs = s;
-    s[t->n].type = strndup(arg, (size_t)(eq - arg));
+    s[t->n].type = strdup(type);
     s[t->n].count = n;
-    if (s[t->n].type == NULL) {
-        fprintf(stderr, "%s: error: out of memory\n", progname);
+    if (s[t->n].type == NULL)
         return false;
-    }
     t->n++;
     return true;
 }

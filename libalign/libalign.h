@@ -446,6 +446,190 @@ void align_render_decl(align_buf *out, const align_layout *l);
 /* One element of the "types" array of the JSON schema (structalign(1)). */
 void align_render_json(align_buf *out, const align_layout *l, const align_cost *cost);
 
+/* =======================================================================
+ * Go heap cost: the allocator's size classes (heap.c) and the compiler's
+ * escape-analysis logs (escape.c).  Together with a layout they answer "is
+ * this padded type heap-allocated, where, and what does it cost there".
+ * ======================================================================= */
+
+/* ------------------------------------------------- Go heap size classes */
+
+/* The Go runtime's allocator constants (runtime/sizeclasses.go, malloc.go;
+ * heap.c checks them against its generated table at compile time). */
+#define ALIGN_GO_MAX_SMALL_SIZE 32768u /* larger objects take whole pages */
+#define ALIGN_GO_PAGE_SIZE 8192u       /* bytes of one runtime page */
+#define ALIGN_GO_TINY_SIZE 16u         /* the tiny allocator's block */
+
+/* The Go release whose runtime the size-class table was generated from,
+ * e.g. "go1.19.8".  A static string. */
+const char *align_go_size_classes_version(void);
+
+/* Bytes the Go allocator reserves for one heap object of `size` bytes
+ * (mallocgc): 0 for size 0 (zero-size allocations all return
+ * &runtime.zerobase), the smallest size class >= size up to 32768 bytes
+ * (24 -> 24, 25 -> 32, 33 -> 48), above that the size rounded up to whole
+ * 8 KiB pages (32769 -> 40960).  Whether the object holds pointers does not
+ * change the class (see align_go_alloc for the tiny allocator).  Sizes no Go
+ * target can allocate (more than 2^48 bytes) return UINT64_MAX. */
+uint64_t align_go_size_class(uint64_t size);
+
+/* One allocation as the Go runtime serves it (go1.19 mallocgc). */
+typedef struct align_go_alloc {
+    uint64_t size;           /* bytes requested */
+    uint64_t bytes;          /* bytes reserved: align_go_size_class(size) */
+    uint64_t waste;          /* bytes - size: what the rounding adds */
+    uint32_t size_class;     /* the runtime's class index, 1..67; 0 for
+                                size 0 and for large objects */
+    uint64_t pages;          /* large objects: 8 KiB pages of their span */
+    /* Pointer-free objects of 1..15 bytes go to the tiny allocator, which
+     * packs them into shared 16-byte blocks: `bytes` (8 or 16) is then an
+     * upper bound and tiny_per_block objects of this size share one block
+     * when allocated back to back (16 / tiny_per_block bytes each). */
+    int tiny;
+    uint32_t tiny_per_block; /* 0 when not tiny */
+} align_go_alloc;
+
+/* Fills *out for one object of `size` bytes on `arch` (the largest
+ * allocation and the tiny allocator's alignment of 12-byte objects depend on
+ * the word size).  has_pointers: the type's ptrdata is not 0.
+ * ALIGN_EOVERFLOW when the runtime would refuse the size (more than 2^48
+ * bytes on 64-bit targets, 2^32-1 on 32-bit ones); ALIGN_EINVAL for an
+ * unknown arch.  *out is zeroed on failure. */
+int align_go_alloc_compute(align_go_alloc *out, align_arch arch, uint64_t size,
+                           int has_pointers);
+
+/* The backing array of make([]T, len, cap) (runtime.makeslice): cap *
+ * elem_size bytes, rounded by the same rules (a zero-length make allocates
+ * nothing).  ALIGN_EOVERFLOW when the product overflows or exceeds the
+ * largest allocation: the program would panic with "len out of range". */
+int align_go_alloc_slice(align_go_alloc *out, align_arch arch, uint64_t elem_size,
+                         uint64_t cap, int elem_has_pointers);
+
+/* ------------------------------------------- Go escape-analysis logs */
+
+/* What a site allocates, from the shape of the expression the compiler
+ * printed.  The table in escape.c shows the go1.19 text of each. */
+typedef enum align_escape_kind {
+    ALIGN_ESCAPE_MOVED = 0,   /* "moved to heap: x": a named variable;
+                                 var_name = x, its type is DWARF's &x */
+    ALIGN_ESCAPE_ADDR_OF_LIT, /* "&T{...}": type_text = "T" */
+    ALIGN_ESCAPE_NEW,         /* "new(T)": type_text = "T" */
+    ALIGN_ESCAPE_MAKE_SLICE,  /* "make([]T, n)", "make([]T, n, m)":
+                                 type_text = "[]T" (the backing array) */
+    ALIGN_ESCAPE_MAKE_MAP,    /* "make(map[K]V)", "make(map[K]V, n)" */
+    ALIGN_ESCAPE_SLICE_LIT,   /* "[]T{...}": type_text = "[]T" */
+    ALIGN_ESCAPE_MAP_LIT,     /* "map[K]V{...}" */
+    ALIGN_ESCAPE_VARARGS,     /* "... argument": a variadic call's slice */
+    ALIGN_ESCAPE_FUNC_LIT,    /* "func literal": a closure's context */
+    ALIGN_ESCAPE_STRING_CONV, /* "string(b)", "([]byte)(s)", "([]rune)(s)" */
+    /* A value converted to an interface; the compiler prints the value
+     * ("o", "n + 1", "o.ID", "\"orders\"", "any(p)", "~R0", "T{...}" with
+     * type_text = "T").  The same text also stands for string
+     * concatenations ("s + t") and method values ("p.Norm"); with
+     * stack_only, a bare name may also be a parameter whose pointees do not
+     * escape.  The text cannot tell these apart; all are non-MOVED sites
+     * of an unnamed type. */
+    ALIGN_ESCAPE_BOXED,
+    /* -json logs only: an allocation logged with an empty message and no
+     * other record at its position; expr is "". */
+    ALIGN_ESCAPE_UNKNOWN
+} align_escape_kind;
+
+/* "moved", "addr_of_lit", "new", "make_slice", "make_map", "slice_lit",
+ * "map_lit", "varargs", "func_lit", "string_conv", "boxed", "unknown";
+ * NULL for a value out of range.  Stable: used in JSON reports. */
+const char *align_escape_kind_name(align_escape_kind kind);
+
+/* One allocation site.  Every string is owned by the log and valid until
+ * align_escape_log_free(). */
+typedef struct align_escape_site {
+    const char *file;        /* as written: "./main.go", "geom/geom.go",
+                                "../main.go", an absolute path, or
+                                "<autogenerated>"; see
+                                align_escape_path_resolve() */
+    unsigned line;           /* 1-based */
+    unsigned col;            /* 1-based byte column; 0 when not given */
+    const char *package;     /* import path of the package being compiled
+                                (which may differ from the file's: inlined
+                                and generic code), from the "# path" header
+                                of -m text or the "package" of a -json
+                                header ("main" for commands there); NULL
+                                when the input did not say */
+    align_escape_kind kind;
+    int stack_only;          /* 1: "... does not escape": the compiler
+                                proved it stays on the stack (text logs
+                                only: -json records heap sites alone) */
+    const char *expr;        /* the expression as printed; never NULL */
+    const char *type_text;   /* the type the expression names, as written
+                                ("geom.Padded", "gen.Pair[bool,int64]",
+                                "[]Order"), or NULL */
+    const char *var_name;    /* ALIGN_ESCAPE_MOVED: the variable; else NULL */
+    const char *input;       /* the file or name the site was read from */
+    uint64_t input_line;     /* 1-based line of that input */
+} align_escape_site;
+
+/* Counts over every input read into a log. */
+typedef struct align_escape_stats {
+    uint64_t inputs;         /* files and buffers read successfully */
+    uint64_t lines;          /* lines read */
+    uint64_t heap_sites;     /* sites with stack_only == 0 */
+    uint64_t stack_sites;    /* sites with stack_only == 1 */
+    uint64_t ignored;        /* compiler lines that are not sites: "# pkg"
+                                headers, can/cannot inline, inlining call,
+                                leaking param, -m=2 explanations, -json
+                                headers and other diagnostics */
+    uint64_t skipped;        /* non-blank lines that are not compiler
+                                output (build errors, "go: downloading",
+                                binary junk, lines over 1 MiB) */
+} align_escape_stats;
+
+/* A set of sites read from one or more logs, in input order. */
+typedef struct align_escape_log align_escape_log;
+
+/* New empty log; *out is NULL on failure (ALIGN_ENOMEM). */
+int align_escape_log_new(align_escape_log **out);
+/* Frees the log, its sites and strings.  Accepts NULL. */
+void align_escape_log_free(align_escape_log *log);
+
+/* Appends the sites of a `go build -gcflags=-m` log (also all=-m, -m=2,
+ * -m -m): the compiler's stderr, read line by line in constant memory.
+ * path "-" reads standard input.  Lines that are not compiler output are
+ * skipped and counted.  ALIGN_EIO when the file cannot be read;
+ * ALIGN_EFORMAT when it holds no compiler line at all (the error names the
+ * file and hints how to produce one).  On failure the log is unchanged. */
+int align_escape_log_read_text(align_escape_log *log, const char *path);
+/* The same for text in memory; name is used in sites and messages. */
+int align_escape_log_read_text_mem(align_escape_log *log, const char *name,
+                                   const char *text, size_t len);
+
+/* Appends the heap sites of the directory written by
+ * `go build -gcflags=-json=0,DIR`: DIR/<escaped package path>/<file>.json
+ * (a package directory or a single .json file is accepted too).  Files are
+ * read in name order.  ALIGN_EIO when DIR cannot be read; ALIGN_EFORMAT
+ * with file:line for malformed JSON or a missing version header, or when
+ * DIR holds no .json file.  On failure the log is unchanged. */
+int align_escape_log_read_json_dir(align_escape_log *log, const char *dir);
+/* One such .json file's text in memory. */
+int align_escape_log_read_json_mem(align_escape_log *log, const char *name,
+                                   const char *text, size_t len);
+
+size_t align_escape_log_nsites(const align_escape_log *log);
+/* The sites as an array of nsites elements, NULL when empty.  The array is
+ * owned by the log and moves when more input is read: do not keep the
+ * pointer across a read. */
+const align_escape_site *align_escape_log_sites(const align_escape_log *log);
+void align_escape_log_stats(align_escape_stats *out, const align_escape_log *log);
+
+/* The path of a site's file for the machine that runs the analysis: file
+ * joined to base_dir (the directory the build ran in) when relative, then
+ * cleaned lexically ("./a/../b.go" -> "b.go").  Absolute files, names in
+ * angle brackets ("<autogenerated>") and a NULL base_dir leave the file as
+ * it is (cleaned).  Paths in -m text are relative to the directory of the
+ * build that compiled the package: go replays cached compiler output
+ * verbatim, so that can be an earlier build's directory.  Paths in -json
+ * logs are absolute.  Appends to out; ALIGN_ENOMEM when it failed. */
+int align_escape_path_resolve(align_buf *out, const char *base_dir, const char *file);
+
 #ifdef __cplusplus
 }
 #endif

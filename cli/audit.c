@@ -1,0 +1,619 @@
+/*
+ * audit.c - `structalign audit` and `structalign show`: layouts of the types
+ * a compiled binary's DWARF describes, ranked by what their padding costs.
+ *
+ * Workload: cmd/go carries ~3,000 struct types; a large service 10-50k.  We
+ * lay out every type once (ALIGN_LAYOUT_GIVEN: the compiler's offsets are the
+ * truth, the model cross-checks them), keep one small row per type, sort the
+ * rows, and render only what is shown.  Layouts are freed as soon as their
+ * row is taken, so memory stays at the graph plus the rows.
+ */
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char audit_usage[] =
+    "usage: structalign audit [options] BINARY\n"
+    "\n"
+    "Every struct and union in BINARY's DWARF, laid out and ranked by the bytes\n"
+    "a better field order would save, times the expected instance count.\n"
+    "\n"
+    "options:\n"
+    "  -c, --count TYPE=N       expected instances of TYPE (glob; 100M, 1.5G); repeatable\n"
+    "      --counts FILE        lines 'TYPE N' ('#' starts a comment)\n"
+    "  -t, --filter PATTERN     only types whose name matches the glob; repeatable\n"
+    "  -n, --top N              show the N most wasteful types\n"
+    "      --min-waste BYTES    hide types saving fewer bytes (x count) than this\n"
+    "      --all                every type, not only those that waste something\n"
+    "  -l, --lang go|c          only Go or only C types (cgo binaries have both)\n"
+    "      --no-compiler-types  hide Go compiler and runtime types (noalg.*,\n"
+    "                           go.shape.*, runtime.*, internal/...)\n"
+    "  -F, --format text|json|csv\n"
+    "      --fail-above BYTES   exit 1 when the total reclaimable bytes exceed BYTES\n"
+    "      --cacheline N        cache line size (default 64)\n"
+    "  -h, --help               this help\n"
+    "\n"
+    "examples:\n"
+    "  structalign audit ./server\n"
+    "  structalign audit --count main.Order=100M --top 10 ./server\n"
+    "  structalign audit --fail-above 1M --format json ./server > padding.json\n";
+
+static const char show_usage[] =
+    "usage: structalign show [options] BINARY TYPE...\n"
+    "\n"
+    "The full layout of the named types (globs allowed) as BINARY's DWARF\n"
+    "describes them.\n"
+    "\n"
+    "options:\n"
+    "  -o, --optimize           also print the declaration in the smallest order\n"
+    "  -c, --count [TYPE=]N     instances, as for audit; repeatable\n"
+    "  -l, --lang go|c          only Go or only C types\n"
+    "  -F, --format text|json\n"
+    "  -x, --hex                offsets in hexadecimal\n"
+    "      --cacheline N        cache line size (default 64)\n"
+    "  -h, --help               this help\n"
+    "\n"
+    "example:\n"
+    "  structalign show --optimize ./server 'main.Order*'\n";
+
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
+
+typedef struct audit_opts {
+    count_table counts;
+    const char **filters;
+    size_t nfilters;
+    uint64_t top;            /* 0 = all */
+    uint64_t min_waste;
+    bool all;
+    bool lang_set;
+    align_lang lang;
+    bool no_compiler_types;
+    enum fmt format;
+    bool fail_set;
+    uint64_t fail_above;
+    uint32_t cacheline;
+    bool optimize;           /* show */
+    bool hex;                /* show */
+    const char *binary;
+    char **types;            /* show */
+    size_t ntypes;
+} audit_opts;
+
+/* One ranked type: enough to sort and to find it again. */
+typedef struct row {
+    align_graph *g;
+    const align_type *t;
+    const char *name;
+    uint64_t size, optimal_size, count, waste; /* waste = reclaimable x count */
+    int model_agrees;
+} row;
+
+static bool add_pattern(const char ***arr, size_t *n, const char *p)
+{
+    const char **a = realloc(*arr, (*n + 1) * sizeof *a);
+    if (a == NULL)
+        return false;
+    a[(*n)++] = p;
+    *arr = a;
+    return true;
+}
+
+static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
+{
+    /* Byte thresholds take the count syntax: 1M = 10^6 bytes, 1Mi = 2^20. */
+    if (align_count_parse(out, s) == 0)
+        return true;
+    fprintf(stderr, "%s: error: %s %s: %s\n", progname, opt, s, align_error_last()->message);
+    fprintf(stderr, "hint: write bytes like 4096, 64K, 1M or 1Mi\n");
+    return false;
+}
+
+/* Reads --counts FILE: "TYPE N" a line, '#' comments, blank lines. */
+static bool read_counts(count_table *t, const char *path)
+{
+    char *text, *line, *next;
+    size_t len;
+    unsigned lineno = 0;
+    bool ok = true;
+    if (!read_input(path, &text, &len))
+        return false;
+    for (line = text; ok && line < text + len; line = next) {
+        char *nl = memchr(line, '\n', (size_t)(text + len - line));
+        char *p = line, *name, *num, *hash;
+        uint64_t n;
+        next = nl ? nl + 1 : text + len;
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p == '\0')
+            continue;
+        name = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        if (*p)
+            *p++ = '\0';
+        while (isspace((unsigned char)*p))
+            p++;
+        num = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        if (*p)
+            *p++ = '\0';
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*num == '\0' || *p != '\0') {
+            fprintf(stderr, "%s:%u:%d: error: expected 'TYPE COUNT'\n", path, lineno,
+                    (int)((*num ? p : num) - line) + 1);
+            fprintf(stderr, "hint: one type a line, e.g. 'main.Order 100M'\n");
+            ok = false;
+            break;
+        }
+        if (align_count_parse(&n, num) < 0) {
+            fprintf(stderr, "%s:%u:%d: error: %s\n", path, lineno, (int)(num - line) + 1,
+                    align_error_last()->message);
+            if (align_error_last()->hint[0])
+                fprintf(stderr, "hint: %s\n", align_error_last()->hint);
+            ok = false;
+            break;
+        }
+        ok = count_table_set(t, name, n);
+    }
+    free(text);
+    return ok;
+}
+
+static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
+{
+    static const struct option longopts[] = {
+        {"count", required_argument, NULL, 'c'},
+        {"counts", required_argument, NULL, 'C'},
+        {"filter", required_argument, NULL, 't'},
+        {"top", required_argument, NULL, 'n'},
+        {"min-waste", required_argument, NULL, 'm'},
+        {"all", no_argument, NULL, 'A'},
+        {"lang", required_argument, NULL, 'l'},
+        {"no-compiler-types", no_argument, NULL, 'N'},
+        {"format", required_argument, NULL, 'F'},
+        {"fail-above", required_argument, NULL, 'G'},
+        {"cacheline", required_argument, NULL, 'L'},
+        {"optimize", no_argument, NULL, 'o'},
+        {"hex", no_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *usage = is_show ? show_usage : audit_usage;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:t:n:l:F:oxh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            if (!count_table_add(&o->counts, optarg))
+                return EXIT_BAD;
+            break;
+        case 'C':
+            if (!read_counts(&o->counts, optarg))
+                return EXIT_BAD;
+            break;
+        case 't':
+            if (!add_pattern(&o->filters, &o->nfilters, optarg))
+                return usage_error(NULL, "out of memory");
+            break;
+        case 'n':
+            if (align_count_parse(&o->top, optarg) < 0 || o->top == 0)
+                return usage_error("--top takes a positive number", "invalid --top '%s'",
+                                   optarg);
+            break;
+        case 'm':
+            if (!parse_bytes("--min-waste", optarg, &o->min_waste))
+                return EXIT_BAD;
+            break;
+        case 'A':
+            o->all = true;
+            break;
+        case 'l':
+            if (align_lang_parse(&o->lang, optarg) < 0)
+                return usage_error("use --lang go or --lang c", "unknown language '%s'", optarg);
+            o->lang_set = true;
+            break;
+        case 'N':
+            o->no_compiler_types = true;
+            break;
+        case 'F':
+            if (strcmp(optarg, "text") == 0)
+                o->format = FMT_TEXT;
+            else if (strcmp(optarg, "json") == 0)
+                o->format = FMT_JSON;
+            else if (strcmp(optarg, "csv") == 0 && !is_show)
+                o->format = FMT_CSV;
+            else
+                return usage_error(is_show ? "use text or json" : "use text, json or csv",
+                                   "unknown format '%s'", optarg);
+            break;
+        case 'G':
+            if (!parse_bytes("--fail-above", optarg, &o->fail_above))
+                return EXIT_BAD;
+            o->fail_set = true;
+            break;
+        case 'L': {
+            uint64_t n;
+            if (align_count_parse(&n, optarg) < 0 || n == 0 || n > 65536 || (n & (n - 1)))
+                return usage_error("a power of two such as 64 or 128",
+                                   "invalid --cacheline '%s'", optarg);
+            o->cacheline = (uint32_t)n;
+            break;
+        }
+        case 'o':
+            o->optimize = true;
+            break;
+        case 'x':
+            o->hex = true;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return -1;
+        default:
+            fputs(usage, stderr);
+            return EXIT_BAD;
+        }
+    }
+    if (optind >= argc)
+        return usage_error(is_show ? "structalign show BINARY TYPE..." : "structalign audit BINARY",
+                           "no binary given");
+    o->binary = argv[optind++];
+    if (is_show) {
+        if (optind >= argc)
+            return usage_error("name one or more types (globs allowed), e.g. 'main.Order'",
+                               "no type given");
+        o->types = argv + optind;
+        o->ntypes = (size_t)(argc - optind);
+    } else if (optind < argc) {
+        return usage_error("audit reads one binary; use --filter to select types",
+                           "unexpected argument '%s'", argv[optind]);
+    }
+    return 0;
+}
+
+/* Go types the compiler makes for itself: not what users can reorder. */
+static bool is_compiler_type(const char *name)
+{
+    static const char *const prefixes[] = {"noalg.", "go.shape.", "runtime.", "internal/",
+                                           "type:", "go:", "struct {", "reflect.", "sync/atomic.",
+                                           NULL};
+    for (int i = 0; prefixes[i]; i++)
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
+static bool selected(const audit_opts *o, const char *name)
+{
+    if (o->nfilters == 0)
+        return true;
+    for (size_t i = 0; i < o->nfilters; i++)
+        if (fnmatch(o->filters[i], name, 0) == 0)
+            return true;
+    return false;
+}
+
+static int cmp_rows(const void *pa, const void *pb)
+{
+    const row *a = pa, *b = pb;
+    if (a->waste != b->waste)
+        return a->waste > b->waste ? -1 : 1;
+    if (a->size != b->size)
+        return a->size > b->size ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+static void csv_field(align_buf *b, const char *s)
+{
+    bool quote = strpbrk(s, ",\"\n") != NULL;
+    if (!quote) {
+        align_buf_puts(b, s);
+        return;
+    }
+    align_buf_puts(b, "\"");
+    for (; *s; s++) {
+        if (*s == '"')
+            align_buf_puts(b, "\"");
+        align_buf_append(b, s, 1);
+    }
+    align_buf_puts(b, "\"");
+}
+
+static const char *type_name_of(const align_type *t)
+{
+    return align_type_name(t) ? align_type_name(t) : align_type_display(t);
+}
+
+/* Opens the binary; prints the reason and returns NULL on failure. */
+static align_binary *open_binary(const char *path)
+{
+    align_binary *b = NULL;
+    if (align_binary_open(&b, path) < 0) {
+        const align_error *e = align_error_last();
+        fprintf(stderr, "%s: %s\n", path, e->message);
+        if (e->hint[0])
+            fprintf(stderr, "hint: %s\n", e->hint);
+        return NULL;
+    }
+    return b;
+}
+
+static int run_audit(audit_opts *o)
+{
+    align_binary *bin = open_binary(o->binary);
+    const align_binary_info *info;
+    row *rows = NULL;
+    size_t nrows = 0, cap = 0, ntypes = 0, nwasteful = 0, nmismatch = 0, shown = 0;
+    uint64_t total = 0;
+    bool total_overflow = false;
+    align_buf out;
+    int status = EXIT_BAD;
+    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
+    char a[64], b[64];
+
+    align_buf_init(&out);
+    if (bin == NULL)
+        return EXIT_BAD;
+    lo.cacheline = o->cacheline;
+    info = align_binary_info_get(bin);
+    for (int li = 0; li < 2; li++) {
+        align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
+        align_graph *g = align_binary_graph(bin, lang);
+        if (g == NULL || (o->lang_set && o->lang != lang))
+            continue;
+        for (size_t i = 0; i < align_graph_ndecls(g); i++) {
+            const align_type *t = align_graph_decl(g, i);
+            const char *name = type_name_of(t);
+            align_layout *l;
+            align_cost cost;
+            if (!selected(o, name))
+                continue;
+            if (o->no_compiler_types && lang == ALIGN_LANG_GO && is_compiler_type(name))
+                continue;
+            if (align_layout_compute(&l, g, t, &lo) < 0) {
+                /* One type we cannot lay out must not hide the others. */
+                fprintf(stderr, "%s: warning: %s: %s\n", o->binary, name,
+                        align_error_last()->message);
+                continue;
+            }
+            ntypes++;
+            if (align_cost_compute(&cost, l, count_table_get(&o->counts, name)) < 0) {
+                print_lib_error(NULL, 0);
+                align_layout_free(l);
+                goto done;
+            }
+            if (l->model_agrees == 0)
+                nmismatch++;
+            uint64_t waste = cost.bytes_saved;
+            if (waste > 0)
+                nwasteful++;
+            if (__builtin_add_overflow(total, waste, &total))
+                total_overflow = true;
+            if ((waste == 0 && !o->all) || (waste < o->min_waste && !o->all)) {
+                align_layout_free(l);
+                continue;
+            }
+            if (nrows == cap) {
+                size_t ncap = cap ? cap * 2 : 256;
+                row *r = realloc(rows, ncap * sizeof *r);
+                if (r == NULL) {
+                    align_layout_free(l);
+                    usage_error(NULL, "out of memory");
+                    goto done;
+                }
+                rows = r;
+                cap = ncap;
+            }
+            rows[nrows++] = (row){g, t, name, l->size, l->optimal_size, cost.count, waste,
+                                  l->model_agrees};
+            align_layout_free(l);
+        }
+    }
+    qsort(rows, nrows, sizeof *rows, cmp_rows);
+    shown = o->top && o->top < nrows ? (size_t)o->top : nrows;
+
+    if (o->format == FMT_JSON) {
+        align_buf_puts(&out, "{\"binary\":");
+        align_buf_json_string(&out, o->binary);
+        align_buf_printf(&out, ",\"arch\":\"%s\",\"producer\":", align_arch_name(info->arch));
+        align_buf_json_string(&out, info->producer ? info->producer : "");
+        align_buf_puts(&out, ",\"types\":[");
+    } else if (o->format == FMT_CSV) {
+        align_buf_puts(&out, "name,lang,size,optimal_size,reclaimable,count,bytes_saved,"
+                             "decl_file,decl_line,model_agrees\n");
+    } else {
+        align_buf_printf(&out, "%s: %s, %s; %zu struct/union types, %zu with reclaimable "
+                               "padding\n",
+                         o->binary, align_arch_name(info->arch),
+                         info->producer ? info->producer : "unknown producer", ntypes,
+                         nwasteful);
+        if (shown)
+            align_buf_printf(&out, "%12s  %6s %6s  %8s  %s\n", "SAVED", "SIZE", "OPT", "COUNT",
+                             "TYPE");
+    }
+    for (size_t i = 0; i < shown; i++) {
+        row *r = &rows[i];
+        align_layout *l;
+        align_cost cost;
+        align_srcpos pos = align_type_pos(r->t);
+        if (align_layout_compute(&l, r->g, r->t, &lo) < 0 ||
+            align_cost_compute(&cost, l, r->count) < 0) {
+            print_lib_error(NULL, 0);
+            goto done;
+        }
+        if (o->format == FMT_JSON) {
+            if (i)
+                align_buf_puts(&out, ",");
+            align_render_json(&out, l, &cost);
+        } else if (o->format == FMT_CSV) {
+            csv_field(&out, r->name);
+            align_buf_printf(&out, ",%s,%llu,%llu,%llu,%llu,%llu,", align_lang_name(l->lang),
+                             (unsigned long long)l->size, (unsigned long long)l->optimal_size,
+                             (unsigned long long)l->reclaimable, (unsigned long long)cost.count,
+                             (unsigned long long)cost.bytes_saved);
+            csv_field(&out, pos.file ? pos.file : "");
+            align_buf_printf(&out, ",%u,%s\n", pos.line,
+                             l->model_agrees == 0 ? "false" : "true");
+        } else {
+            char count[32];
+            align_format_bytes(a, sizeof a, cost.bytes_saved);
+            align_format_count(count, sizeof count, cost.count);
+            align_buf_printf(&out, "%12s  %6llu %6llu  %8s  %s", a, (unsigned long long)l->size,
+                             (unsigned long long)l->optimal_size, count, r->name);
+            if (pos.file && pos.line)
+                align_buf_printf(&out, "  (%s:%u)", pos.file, pos.line);
+            align_buf_puts(&out, "\n");
+            if (l->model_agrees == 0)
+                align_buf_printf(&out, "%12s  model disagrees with the compiler: %s\n", "!",
+                                 l->mismatch);
+        }
+        align_layout_free(l);
+    }
+    if (o->format == FMT_JSON) {
+        align_buf_printf(&out, "],\"total_types\":%zu,\"wasteful_types\":%zu,"
+                               "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu}\n",
+                         ntypes, nwasteful, (unsigned long long)total, nmismatch);
+    } else if (o->format == FMT_TEXT) {
+        if (shown < nrows)
+            align_buf_printf(&out, "... %zu more (--top shows more)\n", nrows - shown);
+        align_format_bytes(a, sizeof a, total);
+        snprintf(b, sizeof b, "%llu", (unsigned long long)total);
+        align_buf_printf(&out, "total: %s reclaimable (%s bytes) in %zu type%s", a, b,
+                         nwasteful, nwasteful == 1 ? "" : "s");
+        if (nmismatch)
+            align_buf_printf(&out, "; the model disagreed with the compiler on %zu (packed or "
+                                   "aligned types; offsets shown are the compiler's)",
+                             nmismatch);
+        align_buf_puts(&out, "\n");
+    }
+    if (!emit(&out))
+        goto done;
+    status = EXIT_OK;
+    if (o->fail_set && (total_overflow || total > o->fail_above)) {
+        align_format_bytes(a, sizeof a, total);
+        fprintf(stderr, "%s: reclaimable padding %s (%llu bytes) exceeds --fail-above %llu\n",
+                o->binary, a, (unsigned long long)total, (unsigned long long)o->fail_above);
+        status = EXIT_GATE;
+    }
+done:
+    free(rows);
+    align_buf_free(&out);
+    align_binary_free(bin);
+    return status;
+}
+
+static int run_show(audit_opts *o)
+{
+    align_binary *bin = open_binary(o->binary);
+    align_buf out;
+    size_t matched = 0;
+    int status = EXIT_BAD;
+    bool *hit = calloc(o->ntypes, sizeof *hit);
+    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
+
+    align_buf_init(&out);
+    if (bin == NULL || hit == NULL)
+        goto done;
+    lo.cacheline = o->cacheline;
+    if (o->format == FMT_JSON)
+        align_buf_puts(&out, "{\"types\":[");
+    for (int li = 0; li < 2; li++) {
+        align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
+        align_graph *g = align_binary_graph(bin, lang);
+        if (g == NULL || (o->lang_set && o->lang != lang))
+            continue;
+        for (size_t i = 0; i < align_graph_ndecls(g); i++) {
+            const align_type *t = align_graph_decl(g, i);
+            const char *name = type_name_of(t);
+            bool want = false;
+            for (size_t k = 0; k < o->ntypes; k++)
+                if (strcmp(o->types[k], name) == 0 || fnmatch(o->types[k], name, 0) == 0) {
+                    hit[k] = true;
+                    want = true;
+                }
+            if (!want)
+                continue;
+            align_layout *l;
+            align_cost cost;
+            if (align_layout_compute(&l, g, t, &lo) < 0 ||
+                align_cost_compute(&cost, l, count_table_get(&o->counts, name)) < 0) {
+                fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+                goto done;
+            }
+            if (o->format == FMT_JSON) {
+                if (matched)
+                    align_buf_puts(&out, ",");
+                align_render_json(&out, l, &cost);
+            } else {
+                bool counted = o->counts.n > 0 || o->counts.fallback != 1;
+                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL, 1};
+                align_srcpos pos = align_type_pos(t);
+                if (matched)
+                    align_buf_puts(&out, "\n");
+                if (pos.file && pos.line)
+                    align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
+                align_render_text(&out, l, &ro);
+                if (l->model_agrees == 0)
+                    align_buf_printf(&out, "/* warning: the model disagrees with the compiler "
+                                           "(%s); offsets shown are the compiler's */\n",
+                                     l->mismatch);
+            }
+            matched++;
+            align_layout_free(l);
+        }
+    }
+    if (o->format == FMT_JSON)
+        align_buf_puts(&out, "]}\n");
+    for (size_t k = 0; k < o->ntypes; k++)
+        if (!hit[k]) {
+            fprintf(stderr, "%s: no struct or union type matches '%s'\n", o->binary, o->types[k]);
+            fprintf(stderr, "hint: list the types with: structalign audit --all %s\n",
+                    o->binary);
+            goto done;
+        }
+    if (emit(&out))
+        status = EXIT_OK;
+done:
+    free(hit);
+    align_buf_free(&out);
+    align_binary_free(bin);
+    return status;
+}
+
+static int cmd_common(int argc, char **argv, bool is_show)
+{
+    audit_opts o;
+    int rc;
+    memset(&o, 0, sizeof o);
+    count_table_init(&o.counts);
+    rc = parse_args(&o, argc, argv, is_show);
+    if (rc == 0)
+        rc = is_show ? run_show(&o) : run_audit(&o);
+    else if (rc < 0)
+        rc = EXIT_OK;
+    free(o.filters);
+    count_table_free(&o.counts);
+    return rc;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    return cmd_common(argc, argv, false);
+}
+
+int cmd_show(int argc, char **argv)
+{
+    return cmd_common(argc, argv, true);
+}

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Binary-level checks of `structalign audit` (issue 3, tests 2 and 3).
+
+  audit_check.py pahole   build tests/fixtures/sysheaders.c with many system
+                          headers; every struct's size, holes and padding must
+                          equal what pahole (dwarves) reports, where pahole is
+                          right (see PAHOLE_EXCLUSIONS)
+  audit_check.py gotool   build the Go toolchain's cmd/go from GOROOT for amd64
+                          and arm64; for every struct: members + holes + tail
+                          padding add up to the DWARF size, no member overruns,
+                          and the model reproduces every offset the compiler wrote
+
+Prints 'N passed, M failed' and exits 0/1; 77 (skip) with a reason when a
+tool is missing.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SA = os.environ.get("STRUCTALIGN") or os.path.join(
+    os.environ.get("top_builddir", "."), "cli", "structalign")
+SRCDIR = os.environ.get("top_srcdir", ".")
+
+
+def skip(why):
+    print("SKIP:", why)
+    sys.exit(77)
+
+
+def audit(binary):
+    p = subprocess.run([SA, "audit", "--all", "--format", "json", binary],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        print(p.stderr)
+        raise SystemExit("structalign audit failed on %s (exit %d)" % (binary, p.returncode))
+    return json.loads(p.stdout)
+
+
+def parse_pahole(text):
+    """{name: {size, holes, padding, bit_holes}} from pahole's default output."""
+    out = {}
+    cur = None
+    for line in text.splitlines():
+        m = re.match(r"^(struct|union) (\S+) \{", line)
+        if m:
+            cur = {"kind": m.group(1), "holes": 0, "sum_holes": 0, "padding": 0,
+                   "bitfields": False, "size": None}
+            out[m.group(2)] = cur
+            continue
+        if cur is None:
+            continue
+        if re.search(r":\s*\d+;", line) and "/*" in line:
+            cur["bitfields"] = True
+        m = re.search(r"/\* size: (\d+), cachelines", line)
+        if m:
+            cur["size"] = int(m.group(1))
+        m = re.search(r"holes: (\d+), sum holes: (\d+)", line)
+        if m:
+            cur["holes"], cur["sum_holes"] = int(m.group(1)), int(m.group(2))
+        m = re.search(r"/\* padding: (\d+) \*/", line)
+        if m:
+            cur["padding"] = int(m.group(1))
+        if line.startswith("};"):
+            cur = None
+    return out
+
+
+def check_pahole():
+    for tool in ("gcc", "pahole"):
+        if not shutil.which(tool):
+            skip("%s not installed (apt-get install %s)" % (tool, "dwarves" if tool == "pahole" else tool))
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as d:
+        for dwarf in ("-gdwarf-5", "-gdwarf-4"):
+            exe = os.path.join(d, "sysheaders" + dwarf)
+            subprocess.run(["gcc", dwarf, "-O0", "-fno-eliminate-unused-debug-types", "-o", exe,
+                            os.path.join(SRCDIR, "tests", "fixtures", "sysheaders.c")], check=True)
+            ours = {t["name"]: t for t in audit(exe)["types"] if t["lang"] == "c"}
+            ph = parse_pahole(subprocess.run(["pahole", exe], capture_output=True, text=True,
+                                             check=True).stdout)
+            compared = 0
+            for name, p in sorted(ph.items()):
+                t = ours.get(name)
+                if t is None or p["size"] is None:
+                    continue
+                compared += 1
+                problems = []
+                if t["size"] != p["size"]:
+                    problems.append("size %d, pahole %d" % (t["size"], p["size"]))
+                # Holes and padding: pahole's accounting of bit-field runs and of
+                # nested anonymous unions differs from byte holes; compare those
+                # only for structs without bit-fields.
+                if p["kind"] == "struct" and not p["bitfields"] and not any("bit_size" in f for f in t["fields"]):
+                    sum_holes = sum(h["size"] for h in t["holes"])
+                    if sum_holes != p["sum_holes"]:
+                        problems.append("sum holes %d, pahole %d" % (sum_holes, p["sum_holes"]))
+                    if len(t["holes"]) != p["holes"]:
+                        problems.append("holes %d, pahole %d" % (len(t["holes"]), p["holes"]))
+                    if t["tail_padding"] != p["padding"]:
+                        problems.append("padding %d, pahole %d" % (t["tail_padding"], p["padding"]))
+                if problems:
+                    failed += 1
+                    print("MISMATCH %s %s: %s" % (dwarf, name, "; ".join(problems)))
+                else:
+                    passed += 1
+            print("pahole %s: %d structs and unions compared" % (dwarf, compared))
+            if compared < 100:
+                print("FAIL: too few types compared (%d): the audit or the parse is broken" % compared)
+                failed += 1
+    return passed, failed
+
+
+def check_gotool():
+    if not shutil.which("go"):
+        skip("go not installed (apt-get install golang-go)")
+    goroot = subprocess.run(["go", "env", "GOROOT"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    passed = failed = 0
+    work = os.environ.get("AUDIT_CHECK_CACHE") or tempfile.mkdtemp(prefix="sa-gotool-")
+    env = dict(os.environ, CGO_ENABLED="0", GOFLAGS="-mod=mod",
+               GOCACHE=os.environ.get("GOCACHE") or os.path.join(work, "gocache"))
+    for arch in ("amd64", "arm64"):
+        exe = os.path.join(work, "go-" + arch)
+        if not os.path.exists(exe):
+            subprocess.run(["go", "build", "-o", exe, "."], cwd=os.path.join(goroot, "src", "cmd", "go"),
+                           env=dict(env, GOARCH=arch), check=True)
+        data = audit(exe)
+        if data["arch"] != arch:
+            print("FAIL: %s read as %s" % (arch, data["arch"]))
+            failed += 1
+        n = 0
+        for t in data["types"]:
+            if t["lang"] != "go":
+                continue
+            n += 1
+            problems = []
+            size = t["size"]
+            for f in t["fields"]:
+                if f["offset"] + f["size"] > size:
+                    problems.append("field %s overruns (%d+%d > %d)" % (f["name"], f["offset"], f["size"], size))
+            if t["sum_members"] + t["padding"] != size:
+                problems.append("members %d + padding %d != size %d" % (t["sum_members"], t["padding"], size))
+            if sum(h["size"] for h in t["holes"]) + t["tail_padding"] != t["padding"]:
+                problems.append("holes + tail != padding")
+            if t.get("model_agrees") is False:
+                problems.append("model: " + t.get("model_mismatch", "?"))
+            if t["optimal_size"] > size:
+                problems.append("optimal %d > size %d" % (t["optimal_size"], size))
+            if problems:
+                failed += 1
+                print("MISMATCH %s %s: %s" % (arch, t["name"], "; ".join(problems)))
+            else:
+                passed += 1
+        print("cmd/go %s: %d struct types checked" % (arch, n))
+        if n < 1000:
+            print("FAIL: only %d Go struct types read from cmd/go" % n)
+            failed += 1
+    if not os.environ.get("AUDIT_CHECK_CACHE"):
+        shutil.rmtree(work, ignore_errors=True)
+    return passed, failed
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in ("pahole", "gotool"):
+        print(__doc__)
+        sys.exit(2)
+    passed, failed = check_pahole() if sys.argv[1] == "pahole" else check_gotool()
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+/*
+ * test_heap.c - the Go allocator's size classes (heap.c).
+ *
+ * The reference is the human-readable table at the top of go1.19.8
+ * src/runtime/sizeclasses.go (the "bytes/obj" column, typed in below from
+ * that comment, independently of the class_to_size array the generated
+ * header is made from), and the rules of mallocgc / allocLarge / makeslice
+ * read in go1.19.8 src/runtime (malloc.go, mcache.go, slice.go).  Every size
+ * from 0 to 3 pages past maxSmallSize is checked against "the smallest class
+ * >= size, else whole 8 KiB pages"; the point values are the ones the brief
+ * and DESIGN.md quote (24 -> 24, 25 -> 32, 33 -> 48, 32769 -> 40960).
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libalign.h"
+
+/* bytes/obj of classes 1..67, from the comment table of sizeclasses.go. */
+static const uint32_t comment_classes[] = {
+    8,     16,    24,    32,    48,    64,    80,    96,    112,   128,   144,   160,
+    176,   192,   208,   224,   240,   256,   288,   320,   352,   384,   416,   448,
+    480,   512,   576,   640,   704,   768,   896,   1024,  1152,  1280,  1408,  1536,
+    1792,  2048,  2304,  2688,  3072,  3200,  3456,  4096,  4864,  5376,  6144,  6528,
+    6784,  6912,  8192,  9472,  9728,  10240, 10880, 12288, 13568, 14336, 16384, 18432,
+    19072, 20480, 21760, 24576, 27264, 28672, 32768,
+};
+#define NCLASSES (sizeof comment_classes / sizeof comment_classes[0])
+
+/* The trivially correct reference. */
+static uint64_t reference(uint64_t size, uint32_t *cls)
+{
+    *cls = 0;
+    if (size == 0)
+        return 0;
+    for (uint32_t i = 0; i < NCLASSES; i++) {
+        if (comment_classes[i] >= size) {
+            *cls = i + 1;
+            return comment_classes[i];
+        }
+    }
+    return (size + 8191) / 8192 * 8192;
+}
+
+START_TEST(points_from_the_go_source)
+{
+    ck_assert_uint_eq(NCLASSES, 67);
+    ck_assert_uint_eq(align_go_size_class(0), 0); /* &zerobase */
+    ck_assert_uint_eq(align_go_size_class(1), 8);
+    ck_assert_uint_eq(align_go_size_class(8), 8);
+    ck_assert_uint_eq(align_go_size_class(9), 16);
+    ck_assert_uint_eq(align_go_size_class(24), 24);
+    ck_assert_uint_eq(align_go_size_class(25), 32);
+    ck_assert_uint_eq(align_go_size_class(33), 48);
+    ck_assert_uint_eq(align_go_size_class(1016), 1024);
+    ck_assert_uint_eq(align_go_size_class(1017), 1024); /* the wrapped index */
+    ck_assert_uint_eq(align_go_size_class(1024), 1024);
+    ck_assert_uint_eq(align_go_size_class(1025), 1152);
+    ck_assert_uint_eq(align_go_size_class(32767), 32768);
+    ck_assert_uint_eq(align_go_size_class(32768), 32768);
+    ck_assert_uint_eq(align_go_size_class(32769), 40960);
+    ck_assert_uint_eq(align_go_size_class(40960), 40960);
+    ck_assert_uint_eq(align_go_size_class(40961), 49152);
+    ck_assert_uint_eq(align_go_size_class(UINT64_C(1) << 48), UINT64_C(1) << 48);
+    ck_assert_uint_eq(align_go_size_class((UINT64_C(1) << 48) + 1), UINT64_MAX);
+    ck_assert_uint_eq(align_go_size_class(UINT64_MAX), UINT64_MAX);
+    ck_assert_str_eq(align_go_size_classes_version(), "go1.19.8");
+}
+END_TEST
+
+/* Plain comparisons in the loop: a Check assertion per size would cost a
+ * pipe write each in fork mode. */
+START_TEST(every_small_size_matches_the_reference)
+{
+    for (uint64_t size = 0; size <= ALIGN_GO_MAX_SMALL_SIZE + 3 * ALIGN_GO_PAGE_SIZE; size++) {
+        uint32_t cls;
+        uint64_t want = reference(size, &cls);
+        align_go_alloc a;
+        int rc = align_go_alloc_compute(&a, ALIGN_ARCH_AMD64, size, 1);
+        if (align_go_size_class(size) != want || rc != 0 || a.bytes != want ||
+            a.size_class != cls || a.waste != want - size ||
+            a.pages != (size > ALIGN_GO_MAX_SMALL_SIZE ? want / 8192 : 0) || a.tiny != 0)
+            ck_abort_msg("size %llu: got %llu (class %u, pages %llu, rc %d), want %llu (class %u)",
+                         (unsigned long long)size, (unsigned long long)align_go_size_class(size),
+                         a.size_class, (unsigned long long)a.pages, rc, (unsigned long long)want,
+                         cls);
+    }
+}
+END_TEST
+
+/* malloc.go: noscan && size < maxTinySize; the offset is aligned to 8 when
+ * size&7 == 0, 8 for 12 bytes on 32-bit targets, 4, 2, or 1. */
+START_TEST(tiny_allocator)
+{
+    static const struct {
+        uint64_t size;
+        uint32_t per_block;
+    } cases[] = {{1, 16}, {2, 8}, {3, 5}, {4, 4},  {5, 3}, {6, 2},
+                 {7, 2},  {8, 2}, {9, 1}, {12, 1}, {15, 1}};
+    align_go_alloc a;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_ARM64, cases[i].size, 0), 0);
+        ck_assert_int_eq(a.tiny, 1);
+        ck_assert_uint_eq(a.tiny_per_block, cases[i].per_block);
+        ck_assert_uint_eq(a.bytes, cases[i].size <= 8 ? 8 : 16); /* the class is unchanged */
+    }
+    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_386, 12, 0), 0);
+    ck_assert_uint_eq(a.tiny_per_block, 1);
+    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_AMD64, 16, 0), 0);
+    ck_assert_int_eq(a.tiny, 0);
+    ck_assert_uint_eq(a.bytes, 16);
+    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_AMD64, 0, 0), 0);
+    ck_assert_int_eq(a.tiny, 0);
+    ck_assert_uint_eq(a.bytes, 0);
+    /* Pointer-free objects of 16 bytes and more use the same classes. */
+    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_AMD64, 33, 0), 0);
+    ck_assert_uint_eq(a.bytes, 48);
+    ck_assert_uint_eq(a.size_class, 5);
+}
+END_TEST
+
+START_TEST(limits_per_arch)
+{
+    align_go_alloc a;
+    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_AMD64, UINT64_C(1) << 48, 1), 0);
+    ck_assert_uint_eq(a.pages, (UINT64_C(1) << 48) / 8192);
+    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_AMD64, (UINT64_C(1) << 48) + 1, 1),
+                     ALIGN_EOVERFLOW);
+    ck_assert_uint_eq(a.bytes, 0);
+    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_ARM, UINT64_C(1) << 32, 1),
+                     ALIGN_EOVERFLOW);
+    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_386, (UINT64_C(1) << 32) - 1, 1), 0);
+    ck_assert_int_eq(align_go_alloc_compute(&a, (align_arch)42, 8, 1), ALIGN_EINVAL);
+}
+END_TEST
+
+/* runtime.makeslice: mallocgc(elemsize * cap). */
+START_TEST(make_slice)
+{
+    align_go_alloc a;
+    ck_assert_int_eq(align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, 24, 3, 1), 0);
+    ck_assert_uint_eq(a.size, 72);
+    ck_assert_uint_eq(a.bytes, 80);
+    ck_assert_int_eq(align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, 24, 0, 1), 0);
+    ck_assert_uint_eq(a.bytes, 0); /* zerobase */
+    ck_assert_int_eq(align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, 0, 1000, 0), 0);
+    ck_assert_uint_eq(a.bytes, 0);
+    /* 1,000,000 24-byte elements: 24,000,000 bytes, 2930 pages. */
+    ck_assert_int_eq(align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, 24, 1000000, 1), 0);
+    ck_assert_uint_eq(a.bytes, 24002560);
+    ck_assert_uint_eq(a.pages, 2930);
+    /* make([]byte, 5): tiny. */
+    ck_assert_int_eq(align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, 1, 5, 0), 0);
+    ck_assert_int_eq(a.tiny, 1);
+    ck_assert_int_eq(
+        align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, UINT64_C(1) << 40, UINT64_C(1) << 30, 1),
+        ALIGN_EOVERFLOW);
+    ck_assert_int_eq(align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, 8, UINT64_C(1) << 46, 1),
+                     ALIGN_EOVERFLOW);
+    ck_assert_int_eq(align_error_last()->code, ALIGN_EOVERFLOW);
+}
+END_TEST
+
+static Suite *heap_suite(void)
+{
+    Suite *s = suite_create("heap");
+    TCase *t = tcase_create("size_classes");
+    tcase_add_test(t, points_from_the_go_source);
+    tcase_add_test(t, every_small_size_matches_the_reference);
+    tcase_add_test(t, tiny_allocator);
+    tcase_add_test(t, limits_per_arch);
+    tcase_add_test(t, make_slice);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(heap_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int nf = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+}
