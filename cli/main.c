@@ -16,6 +16,8 @@ static const char main_usage[] =
     "\n"
     "commands:\n"
     "  calc     lay out declarations typed by hand or read from a file\n"
+    "  audit    rank the padding waste of every struct in a binary's DWARF\n"
+    "  show     the full layout of named types in a binary\n"
     "\n"
     "Run 'structalign COMMAND --help' for a command's options; see structalign(1).\n"
     "Exit status: 0 success, 1 a --fail-above gate tripped, 2 usage or bad input.\n";
@@ -37,6 +39,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "calc") == 0)
         return cmd_calc(argc - 1, argv + 1);
+    if (strcmp(argv[1], "audit") == 0)
+        return cmd_audit(argc - 1, argv + 1);
+    if (strcmp(argv[1], "show") == 0)
+        return cmd_show(argc - 1, argv + 1);
     fprintf(stderr, "%s: error: unknown command '%s'\n", progname, argv[1]);
     fputs("hint: run 'structalign --help' for the list of commands\n", stderr);
     return EXIT_BAD;

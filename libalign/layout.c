@@ -306,8 +306,17 @@ static int describe(align_layout *l, const placed *pl)
     if (spans == NULL)
         return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        if (pl[i].bit_size == 0)
+        if (pl[i].bit_size == 0) {
+            /* A zero-size member (C flexible array, Go struct{} or [0]T)
+             * takes no bytes but has a position: the bytes before it are a
+             * hole, not tail padding, as `ptype /o` and pahole show them.
+             * Zero-width bit-fields only move the next member. */
+            if (!(l->members[i].flags & ALIGN_MEMBER_BITFIELD)) {
+                spans[ns].start = spans[ns].end = pl[i].bit_offset;
+                ns++;
+            }
             continue;
+        }
         spans[ns].start = pl[i].bit_offset;
         spans[ns].end = pl[i].bit_offset + pl[i].bit_size;
         ns++;

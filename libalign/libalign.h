@@ -430,6 +430,67 @@ int align_decl_parse_c(align_graph *g, const char *file, const char *text, size_
  * Go `type` declaration, else ALIGN_LANG_C. */
 align_lang align_decl_guess_lang(const char *text, size_t len);
 
+/* ------------------------------------------------------------ binaries */
+
+/* A compiled program, shared library or object file read through its
+ * DWARF: 64-bit ELF for amd64 or arm64 (read on any host), compile units of
+ * Go (gc) and C (GCC, DWARF 4 and 5), .debug_* sections compressed (Go's
+ * default) or not.  Opening reads every struct and union type into one
+ * graph per language and closes the file; the binary then owns the graphs.
+ *
+ * Each graph's declarations (align_graph_decl) are the struct and union
+ * types found, each once (C types repeated by every unit that includes a
+ * header are merged when name, size and members agree), with their source
+ * position where DWARF gives it (C: file and line; Go: none).  Members carry
+ * the compiler's positions (align_field_spec.given_bit_offset) and records
+ * its size, so lay them out with ALIGN_LAYOUT_GIVEN: the layout reports
+ * what the compiler did and model_agrees says whether the ABI model
+ * reproduces it.  Alignment is not in DWARF: it always comes from the model.
+ *
+ * Go's string, slice, interface, map, chan, func and unsafe.Pointer types
+ * are the model's primitives, shown by their Go names ("[]string",
+ * "map[string]int", "main.Pair[int,string]"); C types read as C spells them
+ * ("struct S", "int *", "char [16]").  aligned(N) comes from DW_AT_alignment;
+ * packed, #pragma pack(N) and unnamed bit-fields are not in DWARF and are
+ * inferred for C records whose offsets only they explain (ninferred). */
+typedef struct align_binary align_binary;
+
+typedef struct align_binary_info {
+    const char *path;        /* as given to align_binary_open */
+    align_arch arch;         /* from the ELF header */
+    int has_go;              /* 1 when a compile unit is Go */
+    int has_c;               /* 1 when a compile unit is C */
+    const char *producer;    /* the first unit's DW_AT_producer, e.g. "Go
+                                cmd/compile go1.19.8; regabi", "GNU C17
+                                12.2.0 -g"; "" when absent */
+    size_t ncus;             /* compile units read */
+    size_t nskipped_cus;     /* units skipped because their DWARF is broken */
+    const char *skip_reason; /* why the first of them was skipped; NULL */
+    size_t nforeign_cus;     /* units of other languages (C++, assembly) */
+    size_t ntypes;           /* declarations in both graphs */
+    size_t ninferred;        /* C records given packed, pack(N) or unnamed
+                                bit-fields to match the compiler's offsets */
+} align_binary_info;
+
+/* Reads the binary at path.  *out is NULL on failure:
+ *   ALIGN_EIO      missing, unreadable, a directory;
+ *   ALIGN_EFORMAT  not ELF, empty, truncated, 32-bit or big-endian, another
+ *                  machine, no DWARF (the hint says how to rebuild: Go
+ *                  without -ldflags=-s/-w, C with -g), DWARF so corrupt that
+ *                  no unit is readable, no Go or C unit;
+ *   ALIGN_ENOMEM.
+ * A broken compile unit is skipped and counted, not fatal. */
+int align_binary_open(align_binary **out, const char *path);
+/* Frees the binary and its graphs (and so every type and layout from them).
+ * Accepts NULL. */
+void align_binary_free(align_binary *b);
+/* Owned by the binary; valid until align_binary_free. */
+const align_binary_info *align_binary_info_get(const align_binary *b);
+/* The graph of one language's types, owned by the binary (do not free it);
+ * NULL when the binary has no struct or union of that language.  Callers
+ * may project it to another arch (align_graph_set_arch). */
+align_graph *align_binary_graph(align_binary *b, align_lang lang);
+
 /* ------------------------------------------------------------ reports */
 
 typedef struct align_render_opts {

@@ -1,0 +1,395 @@
+"""structalign_common - the debugger-neutral half of the `align` command.
+
+structalign_gdb.py and structalign_lldb.py are thin: each implements an
+*adapter* over its debugger's API (the methods listed in class Adapter
+below) and calls run().  This module parses the command line, walks the
+debugger's types once into a _libalign.Graph, collects the live values, and
+lets the C module lay out and render everything, so that GDB and LLDB print
+the same numbers with the same code as the structalign CLI.
+
+Normalisations done here, once for both debuggers:
+  - unnamed bit-fields are dropped: GCC never writes them to DWARF, LLDB
+    synthesises them; the C module puts back the ones the offsets imply
+    (infer.c), so both debuggers show the same members;
+  - a trailing array of 0 elements, of unknown length (T x[]), or that runs
+    past the end of the struct (LLDB reports `T x[]` with one element) is a
+    flexible array member;
+  - typedefs become named types (shown by name, laid out by what they name);
+  - a pointer to a struct is dereferenced for the user, and the title says so;
+  - alignments are never taken from the debugger: base types are mapped to
+    libalign primitives by name (Graph.base), and the packed / aligned(N)
+    attributes that explain the compiler's offsets are inferred in C.
+"""
+
+import _libalign
+
+__all__ = ["UserError", "Options", "parse_args", "run", "TypeDesc", "FieldDesc", "HELP"]
+
+# The help of both commands (GDB: `help align`, LLDB: `help align`) and of
+# `align -h`: the first line is the summary debuggers list.
+HELP = """\
+Show the memory layout of a struct or union, with live padding bytes and the smallest order.
+
+Usage: align [-r] [-x] [-c COUNT] [-a ARCH] EXPRESSION
+       align [-r] [-x] [-c COUNT] [-a ARCH] [-t] TYPE
+
+For each member: its offset (bit offset for bit-fields), size, type and
+current value; a line for every hole and for the tail padding with the live
+bytes inside it (non-zero padding is flagged: it leaks when the struct is
+copied out); then the size, the sum of the members, holes, padding, cache
+lines, and the smallest field order with its size and, for Go, its pointer
+bytes.  A pointer to a struct is dereferenced.  A TYPE shows the static
+layout, without values, and needs no process.  GDB: C and Go programs;
+LLDB 14: C programs (it cannot read Go).
+
+Options:
+  -r          expand nested structs and unions in place
+  -x          offsets in hexadecimal
+  -c COUNT    cost at an instance count (100M, 1.5G, 100_000_000)
+  -a ARCH     project onto another architecture (amd64, arm64) with
+              libalign's ABI model instead of the debugger's offsets
+  -t          the argument is a type, not an expression
+  --          end of options
+
+Examples:
+  align s
+  align -r -c 100M *order
+  align -t struct packet
+  align -a arm64 main.Order
+
+See structalign-gdb(1)."""
+
+ARCHES = ("amd64", "arm64", "x86_64", "aarch64")
+OPTIONS = ("-r", "-x", "-c", "-a", "-t", "--", "-h")
+
+
+class UserError(Exception):
+    """A message for the user, one line: the command fails with it."""
+
+
+class Options:
+    """The parsed command line."""
+
+    def __init__(self):
+        self.recurse = False
+        self.hex = False
+        self.count = None      # the text, validated with libalign's parser
+        self.arch = None       # projection target, or None
+        self.as_type = False
+        self.help = False
+        self.target = ""       # the expression or type, as typed
+
+
+def _split_option(text, pos):
+    """The token at pos and the position after it (tokens end at blanks)."""
+    end = pos
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[pos:end], end
+
+
+def parse_args(text):
+    """Options from the raw argument text.
+
+    Only the leading options are split on blanks; the rest is the expression
+    or type exactly as typed (it may contain blanks, quotes, casts), so GDB's
+    string_to_argv, which would rewrite quotes, is not used on it.
+    """
+    opts = Options()
+    pos = 0
+    text = text or ""
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text) or text[pos] != "-":
+            break
+        tok, end = _split_option(text, pos)
+        if tok == "--":
+            pos = end
+            break
+        if tok in ("-h", "--help"):
+            opts.help = True
+            pos = end
+            continue
+        if len(tok) < 2 or not tok[1].isalpha():
+            break  # an expression such as -1 or -x->y: not an option
+        flags = tok[1:]
+        pos = end
+        for i, flag in enumerate(flags):
+            if flag == "r":
+                opts.recurse = True
+            elif flag == "x":
+                opts.hex = True
+            elif flag == "t":
+                opts.as_type = True
+            elif flag in ("c", "a"):
+                value = flags[i + 1:]
+                if not value:
+                    while pos < len(text) and text[pos].isspace():
+                        pos += 1
+                    value, pos = _split_option(text, pos)
+                if not value:
+                    raise UserError("align: -%s needs a value (see 'help align')" % flag)
+                if flag == "c":
+                    try:
+                        _libalign.parse_count(value)
+                    except _libalign.Error as e:
+                        raise UserError("align: -c: %s" % _message(e)) from None
+                    opts.count = value
+                else:
+                    try:
+                        _libalign.Graph("c", value)
+                    except ValueError:
+                        raise UserError("align: -a: unknown architecture '%s' (use %s)"
+                                        % (value, ", ".join(ARCHES))) from None
+                    opts.arch = value
+                break
+            else:
+                raise UserError("align: unknown option -%s (options: -r -x -c N -a ARCH -t)"
+                                % flag)
+    opts.target = text[pos:].strip()
+    return opts
+
+
+def _message(e):
+    """One line from a _libalign.Error: message, then the hint if any."""
+    hint = getattr(e, "hint", "")
+    return "%s (%s)" % (e, hint) if hint else str(e)
+
+
+class TypeDesc:
+    """What an adapter says about one debugger type (see Adapter.describe).
+
+    kind    'struct', 'union', 'typedef', 'pointer', 'array' or 'base'
+    name    the record's name or tag for records ('' when anonymous), the
+            typedef's name, the display text otherwise
+    display how the debugger shows the type ('struct point', 'main.T')
+    size    bytes, -1 when unknown
+    align   the debugger's alignof: a hint, 0 when unknown
+    cls     base types: 'int', 'bool', 'float', 'complex', 'enum', and for Go
+            'string', 'slice', 'interface', 'map', 'chan', 'func', 'pointer'
+    target  typedefs: the named type; arrays: the element; pointers: pointee
+    count   arrays: elements, None when unknown (T x[])
+    fields  records: FieldDesc list in declaration order
+    key     hashable identity for memoising (None: do not memoise)
+    """
+
+    __slots__ = ("kind", "name", "display", "size", "align", "cls", "target", "count",
+                 "fields", "key")
+
+    def __init__(self, kind, name, display=None, size=-1, align=0, cls=None, target=None,
+                 count=None, fields=None, key=None):
+        self.kind = kind
+        self.name = name
+        self.display = display if display is not None else name
+        self.size = size
+        self.align = align
+        self.cls = cls
+        self.target = target
+        self.count = count
+        self.fields = fields or []
+        self.key = key
+
+
+class FieldDesc:
+    """One member: name (None when anonymous), native type, absolute bit
+    offset, bit-field width (None when not a bit-field), and handle, which
+    the adapter uses to find the member's value again."""
+
+    __slots__ = ("name", "type", "bit_offset", "bit_size", "handle", "flexible")
+
+    def __init__(self, name, type, bit_offset, bit_size=None, handle=None):
+        self.name = name
+        self.type = type
+        self.bit_offset = bit_offset
+        self.bit_size = bit_size
+        self.handle = handle
+        self.flexible = False
+
+
+class Adapter:
+    """The interface run() needs from a debugger (documentation only).
+
+    language()          'c' or 'go' for the program being debugged; raise
+                        UserError when the debugger cannot handle it
+    arch()              'amd64' or 'arm64'; UserError otherwise
+    has_process()       a live, stopped process is there to read
+    evaluate(text)      a native value, or raise LookupError(message)
+    lookup_type(text)   a native type, or raise LookupError(message)
+    value_type(value)   the value's native type
+    strip(type)         the type without typedefs and qualifiers
+    describe(type)      a TypeDesc (typedefs described as such, not stripped)
+    deref(value)        *value; is_null(value): a null pointer
+    address(value)      int, or None when the value is not in memory
+    read(value, size)   its bytes, or None
+    child(value, field) the value of FieldDesc field
+    summary(value, desc) a short one-line string for a value of TypeDesc desc
+    """
+
+
+class Builder:
+    """Debugger types -> Graph types, memoised by TypeDesc.key."""
+
+    def __init__(self, adapter, graph):
+        self.adapter = adapter
+        self.graph = graph
+        self.memo = {}
+
+    def type(self, native):
+        d = self.adapter.describe(native)
+        if d.key is not None and d.key in self.memo:
+            return self.memo[d.key]
+        g = self.graph
+        if d.kind in ("struct", "union"):
+            t = self.record(d)
+        elif d.kind == "typedef":
+            t = g.named(d.name, self.type(d.target))
+        elif d.kind == "pointer":
+            # The pointee does not matter to a layout, and may be cyclic.
+            t = g.pointer(None, display=d.display)
+        elif d.kind == "array":
+            t = g.array(self.type(d.target), d.count, display=d.display)
+        else:
+            t = g.base(d.display, d.size, cls=d.cls, align=d.align)
+        if d.key is not None:
+            self.memo[d.key] = t
+        return t
+
+    def fields(self, d):
+        """The members of record d, normalised (see the module docstring)."""
+        fields = [f for f in d.fields if not (f.bit_size is not None and not f.name)]
+        if fields and d.kind == "struct":
+            last = fields[-1]
+            ld = self.adapter.describe(self.adapter.strip(last.type))
+            if ld.kind == "array" and last.bit_size is None and (
+                    ld.count is None or ld.count == 0 or
+                    (d.size >= 0 and ld.size > 0 and last.bit_offset // 8 + ld.size > d.size)):
+                last.flexible = True
+        return fields
+
+    def record(self, d):
+        specs = []
+        for f in self.fields(d):
+            if f.flexible:
+                sd = self.adapter.describe(self.adapter.strip(f.type))
+                ftype = self.graph.array(self.type(sd.target), None)
+            else:
+                ftype = self.type(f.type)
+            spec = {"name": f.name or "", "type": ftype, "bit_offset": f.bit_offset}
+            if f.bit_size is not None:
+                spec["bit_size"] = f.bit_size
+            specs.append(spec)
+        return self.graph.record(d.name, specs, kind=d.kind, size=d.size, align=d.align,
+                                 display=d.display)
+
+
+def _values(adapter, builder, value, d, recurse, depth=0):
+    """One entry per member of record d for Layout.render_live()."""
+    out = []
+    for f in builder.fields(d):
+        try:
+            v = adapter.child(value, f)
+            fd = adapter.describe(adapter.strip(f.type))
+            text = adapter.summary(v, fd)
+            if recurse and fd.kind in ("struct", "union") and f.bit_size is None and depth < 32:
+                out.append((text, _values(adapter, builder, v, fd, recurse, depth + 1)))
+            else:
+                out.append(text)
+        except (UserError, LookupError, RuntimeError, ValueError, MemoryError) as e:
+            out.append("<unreadable: %s>" % e)
+    return out
+
+
+NO_PROCESS = ("align: no process: the live layout needs a running program (start it, or "
+              "attach); for the static layout use 'align -t TYPE'")
+
+
+def _resolve(adapter, opts):
+    """(value or None, native type, its TypeDesc, notes for the title)."""
+    notes = []
+    value = None
+    if opts.as_type:
+        try:
+            t = adapter.lookup_type(opts.target)
+        except LookupError as e:
+            raise UserError("align: no type named '%s' (%s)" % (opts.target, e)) from None
+    else:
+        try:
+            value = adapter.evaluate(opts.target)
+        except LookupError as e_value:
+            try:
+                t = adapter.lookup_type(opts.target)
+            except LookupError:
+                raise UserError("align: '%s' is neither an expression nor a type here: %s"
+                                % (opts.target, e_value)) from None
+        if value is not None:
+            if not adapter.has_process():
+                raise UserError(NO_PROCESS)
+            t = adapter.value_type(value)
+    d = adapter.describe(adapter.strip(t))
+    if d.kind == "pointer" and d.target is not None:
+        pd = adapter.describe(adapter.strip(d.target))
+        if pd.kind in ("struct", "union"):
+            if value is not None:
+                if adapter.is_null(value):
+                    raise UserError("align: '%s' is a null %s" % (opts.target, d.display))
+                value = adapter.deref(value)
+                notes.append("*(%s) %s" % (d.display, opts.target))
+            else:
+                notes.append("pointed to by %s" % d.display)
+            t = d.target
+            d = pd
+    if d.kind not in ("struct", "union"):
+        raise UserError("align: '%s' is %s, not a struct or union (nor a pointer to one)"
+                        % (opts.target, d.display or "of an unknown type"))
+    if value is not None and not notes:
+        notes.append("value of %s" % opts.target)
+    return value, t, d, notes
+
+
+def run(adapter, text):
+    """The whole command: returns the text to print, or raises UserError
+    with a one-line message."""
+    try:
+        return _run(adapter, text)
+    except UserError as e:
+        raise UserError(" ".join(str(e).split())) from None
+
+
+def _run(adapter, text):
+    opts = parse_args(text)
+    if opts.help:
+        return HELP + "\n"
+    if not opts.target:
+        raise UserError("align: give an expression or a type (see 'help align')")
+    lang = adapter.language()
+    arch = adapter.arch()
+    value, t, d, notes = _resolve(adapter, opts)
+    try:
+        graph = _libalign.Graph(lang, arch)
+        builder = Builder(adapter, graph)
+        record = builder.type(t)
+        projected = opts.arch is not None and _libalign.Graph(lang, opts.arch).arch != arch
+        if projected:
+            graph.set_arch(opts.arch)
+            layout = graph.layout(record, given=False)
+            notes.append("projected from %s by the model" % arch)
+        else:
+            layout = graph.layout(record)
+        data = values = address = None
+        if value is not None:
+            values = _values(adapter, builder, value, d, opts.recurse)
+            if projected:
+                notes.append("live padding bytes not shown")
+            else:
+                address = adapter.address(value)
+                data = adapter.read(value, layout.size)
+                if data is None:
+                    notes.append("memory not readable: padding bytes not shown")
+        else:
+            notes.append("static layout")
+        return layout.render_live(data, values, hex=opts.hex, count=opts.count,
+                                  recurse=opts.recurse, address=address,
+                                  note="(" + "; ".join(notes) + ")")
+    except _libalign.Error as e:
+        raise UserError("align: %s" % _message(e)) from None

@@ -1,0 +1,188 @@
+/*
+ * elf_check.c - is this file something the DWARF reader should be given?
+ *
+ * Who calls it: align_binary_open, before libdwarf opens the file.  libdwarf
+ * would reject most bad inputs too, but with messages about its internals
+ * ("DW_DLE_..."); users need "empty file", "truncated", "32-bit ELF is not
+ * supported", and for a binary without DWARF, how to rebuild it.  The check
+ * reads the ELF header, the section table and the section names (a few KB,
+ * whatever the binary's size), and verifies that every section the file
+ * claims to hold lies inside it, which also catches truncated copies before
+ * libdwarf maps them.
+ */
+#include "dwarf_read.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int elf_check(const char *path, align_arch *arch)
+{
+    Elf64_Ehdr eh;
+    Elf64_Shdr *sh = NULL;
+    char *names = NULL;
+    struct stat st;
+    uint64_t size, shnum, shstrndx;
+    bool has_info = false, has_go = false;
+    char debuglink[128] = "";
+    int fd, rc = 0;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return align_error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (fstat(fd, &st) < 0) {
+        rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot stat: %s", strerror(errno));
+        goto out;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        rc = align_error_set(ALIGN_EIO, path, 0, 0, "is a directory, not a binary");
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        rc = align_error_set(ALIGN_EIO, path, 0, 0, "not a regular file");
+        goto out;
+    }
+    size = (uint64_t)st.st_size;
+    if (size == 0) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0, "empty file");
+        goto out;
+    }
+    memset(&eh, 0, sizeof eh);
+    if (pread(fd, &eh, sizeof eh, 0) < 0) {
+        rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read: %s", strerror(errno));
+        goto out;
+    }
+    if (size < SELFMAG || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0, "not an ELF file");
+        align_error_hint("give a Linux executable, shared library or object file built with "
+                         "debug information");
+        goto out;
+    }
+    if (size < sizeof eh) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                             "truncated ELF file: %llu bytes, not even a header",
+                             (unsigned long long)size);
+        goto out;
+    }
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0, "%s ELF files are not supported",
+                             eh.e_ident[EI_CLASS] != ELFCLASS64 ? "32-bit" : "big-endian");
+        align_error_hint("supported: 64-bit little-endian amd64 (x86-64) and arm64 (aarch64)");
+        goto out;
+    }
+    if (eh.e_machine == EM_X86_64) {
+        *arch = ALIGN_ARCH_AMD64;
+    } else if (eh.e_machine == EM_AARCH64) {
+        *arch = ALIGN_ARCH_ARM64;
+    } else {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0, "unsupported machine (ELF e_machine %u)",
+                             (unsigned)eh.e_machine);
+        align_error_hint("supported: amd64 (x86-64) and arm64 (aarch64)");
+        goto out;
+    }
+    shnum = eh.e_shnum;
+    shstrndx = eh.e_shstrndx;
+    if (eh.e_shoff == 0 || (eh.e_shentsize != sizeof *sh && shnum != 0) ||
+        eh.e_shoff > size || size - eh.e_shoff < sizeof *sh) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                             eh.e_shoff > size ? "truncated ELF file: the section table is "
+                                                 "past its end"
+                                               : "ELF file without a usable section table");
+        goto out;
+    }
+    if (shnum == 0 || shstrndx == SHN_XINDEX) {
+        /* Extended numbering: the real values are in section 0. */
+        Elf64_Shdr s0;
+        if (pread(fd, &s0, sizeof s0, (off_t)eh.e_shoff) != (ssize_t)sizeof s0) {
+            rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read the section table");
+            goto out;
+        }
+        if (shnum == 0)
+            shnum = s0.sh_size;
+        if (shstrndx == SHN_XINDEX)
+            shstrndx = s0.sh_link;
+    }
+    if (shnum > (size - eh.e_shoff) / sizeof *sh) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                             "truncated ELF file: %llu section headers do not fit in its "
+                             "%llu bytes",
+                             (unsigned long long)shnum, (unsigned long long)size);
+        goto out;
+    }
+    if (eh.e_phnum != 0 &&
+        (eh.e_phoff > size || eh.e_phnum > (size - eh.e_phoff) / sizeof(Elf64_Phdr))) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                             "truncated ELF file: the program headers are past its end");
+        goto out;
+    }
+    sh = malloc(shnum * sizeof *sh);
+    if (sh == NULL) {
+        rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    if (pread(fd, sh, shnum * sizeof *sh, (off_t)eh.e_shoff) != (ssize_t)(shnum * sizeof *sh)) {
+        rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read the section table");
+        goto out;
+    }
+    if (shstrndx < shnum && sh[shstrndx].sh_type != SHT_NOBITS &&
+        sh[shstrndx].sh_size < (64u << 20) && sh[shstrndx].sh_offset <= size &&
+        sh[shstrndx].sh_size <= size - sh[shstrndx].sh_offset) {
+        names = calloc(1, sh[shstrndx].sh_size + 1);
+        if (names == NULL) {
+            rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            goto out;
+        }
+        if (pread(fd, names, sh[shstrndx].sh_size, (off_t)sh[shstrndx].sh_offset) !=
+            (ssize_t)sh[shstrndx].sh_size) {
+            rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read the section names");
+            goto out;
+        }
+    }
+    for (uint64_t i = 0; i < shnum; i++) {
+        const char *name = names && sh[i].sh_name < sh[shstrndx].sh_size ? names + sh[i].sh_name
+                                                                         : "";
+        if (sh[i].sh_type != SHT_NOBITS &&
+            (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset)) {
+            rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                                 "truncated ELF file: section %s ends past its end",
+                                 name[0] ? name : "(unnamed)");
+            goto out;
+        }
+        if ((strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0) &&
+            sh[i].sh_type != SHT_NOBITS && sh[i].sh_size > 0)
+            has_info = true;
+        if (strcmp(name, ".gopclntab") == 0 || strcmp(name, ".go.buildinfo") == 0 ||
+            strcmp(name, ".note.go.buildid") == 0)
+            has_go = true;
+        if (strcmp(name, ".gnu_debuglink") == 0 && sh[i].sh_type != SHT_NOBITS) {
+            /* The section starts with the debug file's name. */
+            ssize_t n = pread(fd, debuglink, sizeof debuglink - 1, (off_t)sh[i].sh_offset);
+            debuglink[n > 0 ? n : 0] = '\0';
+            if (debuglink[0] == '\0')
+                snprintf(debuglink, sizeof debuglink, "?");
+        }
+    }
+    if (!has_info) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                             "no DWARF debug information (the binary was stripped or built "
+                             "without it)");
+        if (has_go)
+            align_error_hint("rebuild without -ldflags=-s or -w: go build keeps DWARF by "
+                             "default");
+        else if (debuglink[0] != '\0')
+            align_error_hint("the debug information was split into a separate file, %s "
+                             "(.gnu_debuglink): give that file instead", debuglink);
+        else
+            align_error_hint("rebuild with -g (gcc -g) and do not strip the binary");
+    }
+out:
+    free(names);
+    free(sh);
+    close(fd);
+    return rc;
+}

@@ -1,0 +1,977 @@
+/*
+ * test_dwarf.c - the DWARF reader (align_binary_*) against the compilers that
+ * wrote the DWARF.
+ *
+ * Before the suite runs, main() writes a C and a Go program into a temporary
+ * directory and builds them with the real toolchains: gcc (DWARF 5 and
+ * -gdwarf-4), aarch64-linux-gnu-gcc, go build for GOARCH=amd64 and arm64
+ * (CGO_ENABLED=0, GOCACHE/GOPATH in the temporary directory, so the first
+ * arm64 build compiles the runtime: ~10 s).  Each program prints what its
+ * compiler decided (sizeof/offsetof, unsafe.Sizeof/Offsetof, bit-field
+ * positions found by setting the field to all ones and scanning the bytes),
+ * run natively or under qemu-aarch64.  The tests open the binaries and check
+ * that every size and member position read from DWARF is the compiler's, that
+ * the model reproduces them (model_agrees == 1, including the records whose
+ * packed, pack(2) and unnamed bit-fields DWARF omits and the reader infers),
+ * and the error paths: missing, directory, text, empty, truncated, 32-bit,
+ * foreign machine, stripped (strip; go -ldflags="-s -w"), and corrupt DWARF
+ * (a broken unit is skipped, mutated .debug_info never crashes the reader).
+ *
+ * A missing tool skips what needs it; the run then ends with exit 77 (SKIP,
+ * naming the tools) even if everything that ran passed: never a silent pass.
+ */
+#define _GNU_SOURCE /* nftw, strsep, mkdtemp */
+#include <check.h>
+#include <elf.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libalign.h"
+
+/* ------------------------------------------------------------ programs */
+
+static const char c_header[] =
+    "/* shared by two units: one declaration after deduplication */\n"
+    "struct shared { int id; const char *name; };\n";
+
+static const char c_program[] =
+    "#include <stddef.h>\n"
+    "#include <stdio.h>\n"
+    "#include <string.h>\n"
+    "#include \"shared.h\"\n"
+    "struct plain { char c; double d; short s; int *p; };\n"
+    "struct bits { unsigned a:3; unsigned b:7; int c:20; char d;\n"
+    "              unsigned long long e:40; _Bool f:1; };\n"
+    "struct zw { int a:3; int :0; int b:3; char c; };\n"
+    "struct pad { unsigned a:4; unsigned :4; unsigned b:8; };\n"
+    "struct anon { int kind; union { int i; double d; }; struct { char x, y; } pt; };\n"
+    "struct flex { int n; char data[]; };\n"
+    "struct __attribute__((packed)) pk { char c; int i; short s; };\n"
+    "#pragma pack(push, 2)\n"
+    "struct pk2 { char c; int i; char d; };\n"
+    "#pragma pack(pop)\n"
+    "struct al { char c; int x __attribute__((aligned(16))); };\n"
+    "struct __attribute__((aligned(32))) al32 { int x; };\n"
+    "typedef struct { int q; double r; } tdanon;\n"
+    "enum color { RED, GREEN };\n"
+    "struct nest { struct pk p; tdanon t; long double ld; char tail; struct al32 a; };\n"
+    "struct arrays { int m[2][3]; char s[5]; struct plain ps[2]; };\n"
+    "union u { char c[3]; int i; double d; };\n"
+    "struct prims { _Bool b; char c; signed char sc; unsigned char uc; short s;\n"
+    "  unsigned short us; int i; unsigned u; long l; unsigned long ul; long long ll;\n"
+    "  unsigned long long ull; __int128 i128; float f; double d; long double ld;\n"
+    "  float _Complex cf; double _Complex cd; enum color e; void (*fn)(int);\n"
+    "  const char *str; union u un; struct shared sh; };\n"
+    "#define S(T) printf(\"S\\t%s\\t%zu\\n\", #T, sizeof(T))\n"
+    "#define M(T, F) printf(\"M\\t%s\\t%s\\t%zu\\t0\\t%zu\\n\", #T, #F, offsetof(T, F) * 8, \\\n"
+    "                       sizeof(((T *)0)->F))\n"
+    "#define B(T, F) do { T v_; unsigned char *p_ = (unsigned char *)&v_; \\\n"
+    "    size_t lo_ = (size_t)-1, n_ = 0; memset(&v_, 0, sizeof v_); v_.F = -1; \\\n"
+    "    for (size_t i_ = 0; i_ < sizeof v_ * 8; i_++) \\\n"
+    "        if (p_[i_ / 8] >> (i_ % 8) & 1) { if (lo_ == (size_t)-1) lo_ = i_; n_++; } \\\n"
+    "    printf(\"M\\t%s\\t%s\\t%zu\\t%zu\\t0\\n\", #T, #F, lo_, n_); } while (0)\n"
+    "int other(void);\n"
+    "int main(void)\n"
+    "{\n"
+    "    S(struct plain); M(struct plain, c); M(struct plain, d); M(struct plain, s);\n"
+    "    M(struct plain, p);\n"
+    "    S(struct bits); B(struct bits, a); B(struct bits, b); B(struct bits, c);\n"
+    "    M(struct bits, d); B(struct bits, e); B(struct bits, f);\n"
+    "    S(struct zw); B(struct zw, a); B(struct zw, b); M(struct zw, c);\n"
+    "    S(struct pad); B(struct pad, a); B(struct pad, b);\n"
+    "    S(struct anon); M(struct anon, kind); M(struct anon, pt);\n"
+    "    printf(\"M\\tstruct anon\\t\\t%zu\\t0\\t%zu\\n\", offsetof(struct anon, i) * 8,\n"
+    "           sizeof(double));\n"
+    "    S(struct flex); M(struct flex, n); printf(\"M\\tstruct flex\\tdata\\t%zu\\t0\\t0\\n\",\n"
+    "                                             offsetof(struct flex, data) * 8);\n"
+    "    S(struct pk); M(struct pk, c); M(struct pk, i); M(struct pk, s);\n"
+    "    S(struct pk2); M(struct pk2, c); M(struct pk2, i); M(struct pk2, d);\n"
+    "    S(struct al); M(struct al, c); M(struct al, x);\n"
+    "    S(struct al32); M(struct al32, x);\n"
+    "    S(tdanon); M(tdanon, q); M(tdanon, r);\n"
+    "    S(struct nest); M(struct nest, p); M(struct nest, t); M(struct nest, ld);\n"
+    "    M(struct nest, tail); M(struct nest, a);\n"
+    "    S(struct arrays); M(struct arrays, m); M(struct arrays, s); M(struct arrays, ps);\n"
+    "    S(union u); M(union u, c); M(union u, i); M(union u, d);\n"
+    "    S(struct prims); M(struct prims, b); M(struct prims, c); M(struct prims, sc);\n"
+    "    M(struct prims, uc); M(struct prims, s); M(struct prims, us); M(struct prims, i);\n"
+    "    M(struct prims, u); M(struct prims, l); M(struct prims, ul); M(struct prims, ll);\n"
+    "    M(struct prims, ull); M(struct prims, i128); M(struct prims, f); M(struct prims, d);\n"
+    "    M(struct prims, ld); M(struct prims, cf); M(struct prims, cd); M(struct prims, e);\n"
+    "    M(struct prims, fn); M(struct prims, str); M(struct prims, un); M(struct prims, sh);\n"
+    "    S(struct shared); M(struct shared, id); M(struct shared, name);\n"
+    "    return other();\n"
+    "}\n";
+
+/* The second unit: repeats struct shared, adds its own. */
+static const char c_other[] =
+    "#include \"shared.h\"\n"
+    "struct other_only { char a; long b; };\n"
+    "int other(void) { struct other_only o = {0}; struct shared s = {0};\n"
+    "                  return o.a + s.id; }\n";
+
+static const char go_program[] =
+    "package main\n"
+    "\n"
+    "import \"unsafe\"\n"
+    "\n"
+    "type Point struct {\n"
+    "\tX, Y int32\n"
+    "\tName string\n"
+    "}\n"
+    "\n"
+    "type Node struct {\n"
+    "\tNext  *Node\n"
+    "\tVal   int64\n"
+    "\tFlag  bool\n"
+    "\tTags  []string\n"
+    "\tM     map[string]int\n"
+    "\tI     interface{ String() string }\n"
+    "\tE     any\n"
+    "\tF     func(int) int\n"
+    "\tC     chan int\n"
+    "\tU     unsafe.Pointer\n"
+    "\tArr   [3]int16\n"
+    "\tC64   complex64\n"
+    "\tC128  complex128\n"
+    "\t_     [4]byte\n"
+    "\tEmpty struct{}\n"
+    "}\n"
+    "\n"
+    "type Pair[K comparable, V any] struct {\n"
+    "\tKey K\n"
+    "\tVal V\n"
+    "}\n"
+    "\n"
+    "type Outer struct {\n"
+    "\tPoint\n"
+    "\tAnon struct {\n"
+    "\t\tA byte\n"
+    "\t\tB uint64\n"
+    "\t}\n"
+    "\tP Pair[int, string]\n"
+    "\tQ Pair[string, [2]bool]\n"
+    "}\n"
+    "\n"
+    "type Tail struct {\n"
+    "\tA int32\n"
+    "\tZ struct{}\n"
+    "}\n"
+    "\n"
+    "type MyInt int\n"
+    "type Strs []string\n"
+    "\n"
+    "type Named struct {\n"
+    "\tA MyInt\n"
+    "\tB Strs\n"
+    "\tE error\n"
+    "\tR map[int][]*Node\n"
+    "\tH [2]struct{ X, Y int8 }\n"
+    "}\n"
+    "\n"
+    "var sink []any\n"
+    "\n"
+    "func itoa(v uintptr) string {\n"
+    "\tif v == 0 {\n"
+    "\t\treturn \"0\"\n"
+    "\t}\n"
+    "\tvar b [24]byte\n"
+    "\ti := len(b)\n"
+    "\tfor v > 0 {\n"
+    "\t\ti--\n"
+    "\t\tb[i] = byte('0' + v%10)\n"
+    "\t\tv /= 10\n"
+    "\t}\n"
+    "\treturn string(b[i:])\n"
+    "}\n"
+    "\n"
+    "func S(rec string, size uintptr) { println(\"S\\t\" + rec + \"\\t\" + itoa(size)) }\n"
+    "\n"
+    "func M(rec, f string, off, size uintptr) {\n"
+    "\tprintln(\"M\\t\" + rec + \"\\t\" + f + \"\\t\" + itoa(off*8) + \"\\t0\\t\" + itoa(size))\n"
+    "}\n"
+    "\n"
+    "func main() {\n"
+    "\tvar n Node\n"
+    "\tvar o Outer\n"
+    "\tvar t Tail\n"
+    "\tvar nm Named\n"
+    "\tsink = append(sink, &n, &o, &t, &nm)\n"
+    "\tp := &o.Point\n"
+    "\tS(\"main.Point\", unsafe.Sizeof(*p))\n"
+    "\tM(\"main.Point\", \"X\", unsafe.Offsetof(p.X), unsafe.Sizeof(p.X))\n"
+    "\tM(\"main.Point\", \"Y\", unsafe.Offsetof(p.Y), unsafe.Sizeof(p.Y))\n"
+    "\tM(\"main.Point\", \"Name\", unsafe.Offsetof(p.Name), unsafe.Sizeof(p.Name))\n"
+    "\tS(\"main.Node\", unsafe.Sizeof(n))\n"
+    "\tM(\"main.Node\", \"Next\", unsafe.Offsetof(n.Next), unsafe.Sizeof(n.Next))\n"
+    "\tM(\"main.Node\", \"Val\", unsafe.Offsetof(n.Val), unsafe.Sizeof(n.Val))\n"
+    "\tM(\"main.Node\", \"Flag\", unsafe.Offsetof(n.Flag), unsafe.Sizeof(n.Flag))\n"
+    "\tM(\"main.Node\", \"Tags\", unsafe.Offsetof(n.Tags), unsafe.Sizeof(n.Tags))\n"
+    "\tM(\"main.Node\", \"M\", unsafe.Offsetof(n.M), unsafe.Sizeof(n.M))\n"
+    "\tM(\"main.Node\", \"I\", unsafe.Offsetof(n.I), unsafe.Sizeof(n.I))\n"
+    "\tM(\"main.Node\", \"E\", unsafe.Offsetof(n.E), unsafe.Sizeof(n.E))\n"
+    "\tM(\"main.Node\", \"F\", unsafe.Offsetof(n.F), unsafe.Sizeof(n.F))\n"
+    "\tM(\"main.Node\", \"C\", unsafe.Offsetof(n.C), unsafe.Sizeof(n.C))\n"
+    "\tM(\"main.Node\", \"U\", unsafe.Offsetof(n.U), unsafe.Sizeof(n.U))\n"
+    "\tM(\"main.Node\", \"Arr\", unsafe.Offsetof(n.Arr), unsafe.Sizeof(n.Arr))\n"
+    "\tM(\"main.Node\", \"C64\", unsafe.Offsetof(n.C64), unsafe.Sizeof(n.C64))\n"
+    "\tM(\"main.Node\", \"C128\", unsafe.Offsetof(n.C128), unsafe.Sizeof(n.C128))\n"
+    "\tM(\"main.Node\", \"Empty\", unsafe.Offsetof(n.Empty), unsafe.Sizeof(n.Empty))\n"
+    "\tS(\"main.Outer\", unsafe.Sizeof(o))\n"
+    "\tM(\"main.Outer\", \"Point\", unsafe.Offsetof(o.Point), unsafe.Sizeof(o.Point))\n"
+    "\tM(\"main.Outer\", \"Anon\", unsafe.Offsetof(o.Anon), unsafe.Sizeof(o.Anon))\n"
+    "\tM(\"main.Outer\", \"P\", unsafe.Offsetof(o.P), unsafe.Sizeof(o.P))\n"
+    "\tM(\"main.Outer\", \"Q\", unsafe.Offsetof(o.Q), unsafe.Sizeof(o.Q))\n"
+    "\tS(\"main.Pair[int,string]\", unsafe.Sizeof(o.P))\n"
+    "\tM(\"main.Pair[int,string]\", \"Key\", unsafe.Offsetof(o.P.Key), unsafe.Sizeof(o.P.Key))\n"
+    "\tM(\"main.Pair[int,string]\", \"Val\", unsafe.Offsetof(o.P.Val), unsafe.Sizeof(o.P.Val))\n"
+    "\tS(\"main.Pair[string,[2]bool]\", unsafe.Sizeof(o.Q))\n"
+    "\tq := &o.Q\n"
+    "\tM(\"main.Pair[string,[2]bool]\", \"Key\", unsafe.Offsetof(q.Key), unsafe.Sizeof(q.Key))\n"
+    "\tM(\"main.Pair[string,[2]bool]\", \"Val\", unsafe.Offsetof(q.Val), unsafe.Sizeof(q.Val))\n"
+    "\tS(\"main.Tail\", unsafe.Sizeof(t))\n"
+    "\tM(\"main.Tail\", \"A\", unsafe.Offsetof(t.A), unsafe.Sizeof(t.A))\n"
+    "\tM(\"main.Tail\", \"Z\", unsafe.Offsetof(t.Z), unsafe.Sizeof(t.Z))\n"
+    "\tS(\"main.Named\", unsafe.Sizeof(nm))\n"
+    "\tM(\"main.Named\", \"A\", unsafe.Offsetof(nm.A), unsafe.Sizeof(nm.A))\n"
+    "\tM(\"main.Named\", \"B\", unsafe.Offsetof(nm.B), unsafe.Sizeof(nm.B))\n"
+    "\tM(\"main.Named\", \"E\", unsafe.Offsetof(nm.E), unsafe.Sizeof(nm.E))\n"
+    "\tM(\"main.Named\", \"R\", unsafe.Offsetof(nm.R), unsafe.Sizeof(nm.R))\n"
+    "\tM(\"main.Named\", \"H\", unsafe.Offsetof(nm.H), unsafe.Sizeof(nm.H))\n"
+    "}\n";
+
+/* ------------------------------------------------------------- fixtures */
+
+/* One line a compiled program printed: a record's size (!is_member) or a
+ * member's position. */
+typedef struct fact {
+    char rec[96];
+    char member[48];
+    bool is_member;
+    uint64_t size;           /* record bytes, or the member type's bytes */
+    uint64_t bit_offset;
+    uint64_t bit_size;       /* bit-fields; 0 otherwise */
+} fact;
+
+typedef struct artifact {
+    const char *what;        /* for messages; NULL when not attempted */
+    char path[512];
+    bool built;              /* binary exists */
+    fact facts[256];
+    size_t nfacts;           /* 0 when the program could not be run */
+} artifact;
+
+static char tmp[256];
+static char missing[512];    /* tools not found: the run ends with SKIP */
+static artifact c5, c4, ca, go_amd64, go_arm64;
+static char c_multi[512], c_stripped[512], go_stripped[512];
+static bool have_go, have_qemu;
+
+static void note_missing(const char *tool, const char *what)
+{
+    size_t n = strlen(missing);
+    snprintf(missing + n, sizeof missing - n, "%s%s (%s)", n ? ", " : "", tool, what);
+}
+
+static bool have_tool(const char *tool)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
+    return system(cmd) == 0;
+}
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return system(cmd);
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    if (f == NULL || fputs(text, f) == EOF || fclose(f) != 0) {
+        fprintf(stderr, "test_dwarf: cannot write %s: %s\n", path, strerror(errno));
+        exit(99);
+    }
+}
+
+/* Runs cmd and reads the S and M lines it prints (tab-separated). */
+static void read_facts(artifact *a, const char *cmd)
+{
+    char line[512];
+    FILE *p = popen(cmd, "r");
+    if (p == NULL)
+        return;
+    while (fgets(line, sizeof line, p) != NULL && a->nfacts < 256) {
+        char *field[6] = {0};
+        char *s = line;
+        int n = 0;
+        fact *f = &a->facts[a->nfacts];
+        line[strcspn(line, "\n")] = '\0';
+        while (n < 6 && (field[n] = strsep(&s, "\t")) != NULL)
+            n++;
+        memset(f, 0, sizeof *f);
+        if (n == 3 && strcmp(field[0], "S") == 0) {
+            snprintf(f->rec, sizeof f->rec, "%s", field[1]);
+            f->size = strtoull(field[2], NULL, 10);
+        } else if (n == 6 && strcmp(field[0], "M") == 0) {
+            snprintf(f->rec, sizeof f->rec, "%s", field[1]);
+            snprintf(f->member, sizeof f->member, "%s", field[2]);
+            f->is_member = true;
+            f->bit_offset = strtoull(field[3], NULL, 10);
+            f->bit_size = strtoull(field[4], NULL, 10);
+            f->size = strtoull(field[5], NULL, 10);
+        } else {
+            continue;
+        }
+        a->nfacts++;
+    }
+    if (pclose(p) != 0)
+        a->nfacts = 0;
+}
+
+static void build_c(artifact *a, const char *what, const char *cc, const char *flags,
+                    const char *runner)
+{
+    char cmd[1024];
+    a->what = what;
+    snprintf(a->path, sizeof a->path, "%s/c-%s", tmp, what);
+    a->built = sh("cd %s && %s -g -O0 -w -fno-eliminate-unused-debug-types %s -o %s prog.c "
+                  "other.c", tmp, cc, flags, a->path) == 0;
+    if (!a->built)
+        return;
+    snprintf(cmd, sizeof cmd, "%s %s", runner, a->path);
+    read_facts(a, cmd);
+}
+
+static void build_go(artifact *a, const char *goarch, const char *runner)
+{
+    char cmd[1024];
+    a->what = goarch;
+    snprintf(a->path, sizeof a->path, "%s/go-%s", tmp, goarch);
+    a->built = sh("cd %s/gosrc && GOOS=linux GOARCH=%s CGO_ENABLED=0 GOCACHE=%s/gocache "
+                  "GOPATH=%s/gopath GOPROXY=off go build -o %s . >%s/go-%s.log 2>&1",
+                  tmp, goarch, tmp, tmp, a->path, tmp, goarch) == 0;
+    if (!a->built)
+        return;
+    /* println writes to stderr. */
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", runner, a->path);
+    read_facts(a, cmd);
+}
+
+static void build_all(void)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/gosrc", tmp);
+    write_file(tmp, "shared.h", c_header);
+    write_file(tmp, "prog.c", c_program);
+    write_file(tmp, "other.c", c_other);
+    build_c(&c5, "dwarf5", "gcc", "-gdwarf-5", "");
+    build_c(&c4, "dwarf4", "gcc", "-gdwarf-4", "");
+    snprintf(c_multi, sizeof c_multi, "%s", c5.path);
+    snprintf(c_stripped, sizeof c_stripped, "%s/c-stripped", tmp);
+    if (!have_tool("strip") || sh("strip -o %s %s", c_stripped, c5.path) != 0) {
+        c_stripped[0] = '\0';
+        note_missing("strip", "stripped binary");
+    }
+    have_qemu = have_tool("qemu-aarch64");
+    if (!have_qemu)
+        note_missing("qemu-aarch64", "arm64 C and Go programs");
+    if (!have_tool("aarch64-linux-gnu-gcc"))
+        note_missing("aarch64-linux-gnu-gcc", "arm64 C");
+    else if (have_qemu)
+        build_c(&ca, "arm64", "aarch64-linux-gnu-gcc", "-static", "qemu-aarch64");
+    have_go = have_tool("go");
+    if (!have_go) {
+        note_missing("go", "Go binaries");
+        return;
+    }
+    if (mkdir(dir, 0755) != 0) {
+        perror("test_dwarf: mkdir");
+        exit(99);
+    }
+    write_file(dir, "main.go", go_program);
+    write_file(dir, "go.mod", "module dwarftest\n\ngo 1.19\n");
+    build_go(&go_amd64, "amd64", "");
+    if (have_qemu)
+        build_go(&go_arm64, "arm64", "qemu-aarch64");
+    snprintf(go_stripped, sizeof go_stripped, "%s/go-stripped", tmp);
+    if (sh("cd %s && CGO_ENABLED=0 GOCACHE=%s/gocache GOPATH=%s/gopath GOPROXY=off go build "
+           "-ldflags='-s -w' -o %s . >/dev/null 2>&1",
+           dir, tmp, tmp, go_stripped) != 0)
+        go_stripped[0] = '\0';
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* --------------------------------------------------------------- helpers */
+
+static align_type *find_decl(align_graph *g, const char *display)
+{
+    align_type *found = NULL;
+    for (size_t i = 0; i < align_graph_ndecls(g); i++) {
+        align_type *t = align_graph_decl(g, i);
+        if (strcmp(align_type_display(t), display) == 0) {
+            ck_assert_msg(found == NULL, "%s declared twice", display);
+            found = t;
+        }
+    }
+    return found;
+}
+
+static align_layout *given_layout(align_graph *g, const align_type *t)
+{
+    align_layout_opts o = {ALIGN_LAYOUT_GIVEN | ALIGN_LAYOUT_NO_OPTIMIZE, 0};
+    align_layout *l = NULL;
+    int rc = align_layout_compute(&l, g, t, &o);
+    ck_assert_msg(rc == 0, "layout of %s: %s", align_type_display(t), align_error_last()->message);
+    return l;
+}
+
+static const align_member *member(const align_layout *l, const char *name)
+{
+    for (size_t i = 0; i < l->nmembers; i++)
+        if (strcmp(l->members[i].name, name) == 0)
+            return &l->members[i];
+    return NULL;
+}
+
+static align_binary *open_ok(const char *path)
+{
+    align_binary *b = NULL;
+    int rc = align_binary_open(&b, path);
+    ck_assert_msg(rc == 0, "%s: %s", path, align_error_last()->message);
+    return b;
+}
+
+/* Every fact the program printed matches what was read from its DWARF, and
+ * the model agrees with the compiler on each record. */
+static void check_facts(const artifact *a, align_lang lang)
+{
+    align_binary *b;
+    align_graph *g;
+    size_t nrec = 0;
+
+    if (a->what == NULL)
+        return; /* not attempted: a tool is missing, the run ends in SKIP */
+    ck_assert_msg(a->built, "%s: the test program did not build", a->what);
+    ck_assert_msg(a->nfacts > 10, "%s: the test program printed no layout facts", a->what);
+    b = open_ok(a->path);
+    g = align_binary_graph(b, lang);
+    ck_assert_ptr_nonnull(g);
+    for (size_t i = 0; i < a->nfacts; i++) {
+        const fact *f = &a->facts[i];
+        align_type *t = find_decl(g, f->rec);
+        align_layout *l;
+        ck_assert_msg(t != NULL, "%s: no declaration %s", a->what, f->rec);
+        l = given_layout(g, t);
+        if (!f->is_member) {
+            nrec++;
+            ck_assert_msg(l->size == f->size, "%s: %s is %llu bytes, the compiler says %llu",
+                          a->what, f->rec, (unsigned long long)l->size,
+                          (unsigned long long)f->size);
+            ck_assert_msg(l->model_agrees == 1, "%s: %s: %s", a->what, f->rec, l->mismatch);
+        } else {
+            const align_member *m = member(l, f->member);
+            uint64_t bit;
+            ck_assert_msg(m != NULL, "%s: %s has no member '%s'", a->what, f->rec, f->member);
+            bit = f->bit_size ? m->bit_offset : m->offset * 8;
+            ck_assert_msg(bit == f->bit_offset, "%s: %s.%s at bit %llu, the compiler says %llu",
+                          a->what, f->rec, f->member, (unsigned long long)bit,
+                          (unsigned long long)f->bit_offset);
+            if (f->bit_size) {
+                ck_assert_uint_eq(m->bit_size, f->bit_size);
+                ck_assert(m->flags & ALIGN_MEMBER_BITFIELD);
+            } else {
+                ck_assert_msg(m->size == f->size, "%s: %s.%s is %llu bytes, the compiler says %llu",
+                              a->what, f->rec, f->member, (unsigned long long)m->size,
+                              (unsigned long long)f->size);
+            }
+        }
+        align_layout_free(l);
+    }
+    ck_assert_uint_ge(nrec, 7);
+    align_binary_free(b);
+}
+
+/* Every declaration of the binary (the runtime's, libc headers') lays out,
+ * and the model reproduces the compiler's offsets and size. */
+static void check_all_agree(const char *path, align_lang lang)
+{
+    align_binary *b = open_ok(path);
+    align_graph *g = align_binary_graph(b, lang);
+    ck_assert_ptr_nonnull(g);
+    for (size_t i = 0; i < align_graph_ndecls(g); i++) {
+        align_layout *l = given_layout(g, align_graph_decl(g, i));
+        ck_assert_msg(l->model_agrees == 1, "%s: %s: %s", path, l->name, l->mismatch);
+        align_layout_free(l);
+    }
+    align_binary_free(b);
+}
+
+/* ------------------------------------------------------------------ C */
+
+START_TEST(c_dwarf5_layouts) { check_facts(&c5, ALIGN_LANG_C); }
+END_TEST
+
+START_TEST(c_dwarf4_layouts) { check_facts(&c4, ALIGN_LANG_C); }
+END_TEST
+
+START_TEST(c_arm64_layouts) { check_facts(&ca, ALIGN_LANG_C); }
+END_TEST
+
+START_TEST(c_all_decls_agree)
+{
+    const artifact *all[] = {&c5, &c4, &ca};
+    for (size_t i = 0; i < 3; i++)
+        if (all[i]->built)
+            check_all_agree(all[i]->path, ALIGN_LANG_C);
+}
+END_TEST
+
+START_TEST(c_details)
+{
+    const artifact *all[] = {&c5, &c4};
+    for (size_t k = 0; k < 2; k++) {
+        align_binary *b = open_ok(all[k]->path);
+        const align_binary_info *in = align_binary_info_get(b);
+        align_graph *g = align_binary_graph(b, ALIGN_LANG_C);
+        align_layout *l;
+        align_srcpos pos;
+        const align_member *m;
+
+        ck_assert_int_eq(in->arch, ALIGN_ARCH_AMD64);
+        ck_assert(in->has_c && !in->has_go);
+        ck_assert_msg(strncmp(in->producer, "GNU C", 5) == 0, "producer %s", in->producer);
+        ck_assert_uint_eq(in->ncus, 2);
+        ck_assert_uint_eq(in->nskipped_cus, 0);
+        ck_assert_ptr_null(align_binary_graph(b, ALIGN_LANG_GO));
+        /* pk (packed), pk2 (pack(2)), zw (int :0), pad (unsigned :4). */
+        ck_assert_uint_ge(in->ninferred, 4);
+        ck_assert_uint_eq(in->ntypes, align_graph_ndecls(g));
+
+        /* Positions: file from the unit's line table, line of the tag. */
+        pos = align_type_pos(find_decl(g, "struct plain"));
+        ck_assert_ptr_nonnull(pos.file);
+        ck_assert_msg(strstr(pos.file, "prog.c") != NULL, "file %s", pos.file);
+        ck_assert_uint_eq(pos.line, 5);
+        pos = align_type_pos(find_decl(g, "struct shared"));
+        ck_assert_msg(pos.file && strstr(pos.file, "shared.h"), "file %s", pos.file);
+        ck_assert_uint_eq(pos.line, 2);
+
+        /* Each unit repeats struct shared: one declaration (find_decl
+         * fails on two); both units' own records are there. */
+        ck_assert_ptr_nonnull(find_decl(g, "struct other_only"));
+
+        l = given_layout(g, find_decl(g, "struct anon"));
+        ck_assert_uint_eq(l->nmembers, 3);
+        ck_assert_str_eq(l->members[1].name, "");
+        ck_assert(l->members[1].flags & ALIGN_MEMBER_ANONYMOUS);
+        ck_assert_str_eq(l->members[1].type_name, "union {...}");
+        align_layout_free(l);
+
+        l = given_layout(g, find_decl(g, "struct flex"));
+        m = member(l, "data");
+        ck_assert(m->flags & ALIGN_MEMBER_FLEXIBLE);
+        ck_assert_str_eq(m->type_name, "char []");
+        align_layout_free(l);
+
+        l = given_layout(g, find_decl(g, "struct bits"));
+        ck_assert_uint_eq(l->nbit_holes > 0, 1);
+        ck_assert_str_eq(member(l, "e")->type_name, "unsigned long long");
+        align_layout_free(l);
+
+        /* The unnamed zero-width bit-field DWARF omits, inferred back. */
+        l = given_layout(g, find_decl(g, "struct zw"));
+        ck_assert_uint_eq(l->nmembers, 4);
+        ck_assert_uint_eq(l->members[1].bit_size, 0);
+        ck_assert_str_eq(l->members[1].name, "");
+        align_layout_free(l);
+
+        l = given_layout(g, find_decl(g, "struct arrays"));
+        ck_assert_str_eq(member(l, "m")->type_name, "int [2][3]");
+        ck_assert_str_eq(member(l, "ps")->type_name, "struct plain [2]");
+        align_layout_free(l);
+
+        l = given_layout(g, find_decl(g, "struct prims"));
+        ck_assert_str_eq(member(l, "fn")->type_name, "void (*)(int)");
+        ck_assert_str_eq(member(l, "str")->type_name, "char *"); /* const stripped */
+        ck_assert_str_eq(member(l, "e")->type_name, "enum color");
+        ck_assert_str_eq(member(l, "l")->type_name, "long");
+        ck_assert_str_eq(member(l, "ll")->type_name, "long long");
+        ck_assert_str_eq(member(l, "sh")->type_name, "struct shared");
+        ck_assert_str_eq(member(l, "un")->type_name, "union u");
+        align_layout_free(l);
+
+        l = given_layout(g, find_decl(g, "struct nest"));
+        ck_assert_str_eq(member(l, "t")->type_name, "tdanon");
+        ck_assert_uint_eq(l->align, 32); /* aligned(32) via DW_AT_alignment */
+        align_layout_free(l);
+        align_binary_free(b);
+    }
+}
+END_TEST
+
+/* Locates .debug_info in an ELF file read into memory. */
+static bool debug_info(const unsigned char *data, size_t size, size_t *off, size_t *len)
+{
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)data;
+    const Elf64_Shdr *sh;
+    if (size < sizeof *eh || eh->e_shoff + (uint64_t)eh->e_shnum * sizeof *sh > size)
+        return false;
+    sh = (const Elf64_Shdr *)(data + eh->e_shoff);
+    for (unsigned i = 0; i < eh->e_shnum; i++) {
+        const char *name = (const char *)data + sh[eh->e_shstrndx].sh_offset + sh[i].sh_name;
+        if (strcmp(name, ".debug_info") == 0 && !(sh[i].sh_flags & SHF_COMPRESSED)) {
+            *off = sh[i].sh_offset;
+            *len = sh[i].sh_size;
+            return *off + *len <= size;
+        }
+    }
+    return false;
+}
+
+static unsigned char *slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *data;
+    long n;
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    data = malloc((size_t)n);
+    ck_assert_ptr_nonnull(data);
+    ck_assert_uint_eq(fread(data, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *size = (size_t)n;
+    return data;
+}
+
+static void spill(const char *path, const unsigned char *data, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(data, 1, size, f), size);
+    fclose(f);
+}
+
+/* A unit whose DIEs libdwarf cannot decode is skipped and counted; the
+ * other unit's types are still read.  With every unit broken, an error. */
+START_TEST(c_broken_unit_skipped)
+{
+    size_t size, off, len, second;
+    unsigned char *data = slurp(c_multi, &size);
+    char path[512];
+    align_binary *b = NULL;
+    const align_binary_info *in;
+    uint32_t unit_len;
+
+    ck_assert(debug_info(data, size, &off, &len));
+    memcpy(&unit_len, data + off, 4);
+    second = off + 4 + unit_len;
+    ck_assert_uint_lt(second + 13, off + len);
+    /* DWARF 5 unit header: length 4, version 2, unit type 1, address size
+     * 1, abbrev offset 4; then the unit DIE's abbreviation code, which no
+     * abbreviation of this small program uses. */
+    data[second + 12] = 0x7e;
+    snprintf(path, sizeof path, "%s/c-broken-unit", tmp);
+    spill(path, data, size);
+    b = open_ok(path);
+    in = align_binary_info_get(b);
+    ck_assert_uint_eq(in->ncus, 2);
+    ck_assert_uint_eq(in->nskipped_cus, 1);
+    ck_assert_ptr_nonnull(in->skip_reason);
+    ck_assert_ptr_nonnull(find_decl(align_binary_graph(b, ALIGN_LANG_C), "struct plain"));
+    ck_assert_ptr_null(find_decl(align_binary_graph(b, ALIGN_LANG_C), "struct other_only"));
+    align_binary_free(b);
+
+    data[off + 12] = 0x7e; /* and the first */
+    spill(path, data, size);
+    b = NULL;
+    ck_assert_int_eq(align_binary_open(&b, path), ALIGN_EFORMAT);
+    ck_assert_ptr_null(b);
+    ck_assert_msg(strstr(align_error_last()->message, "corrupt DWARF") != NULL, "%s",
+                  align_error_last()->message);
+    free(data);
+}
+END_TEST
+
+/* Mutated .debug_info: the reader fails or succeeds, never crashes, hangs
+ * or leaks (under valgrind); whatever it read lays out or fails cleanly. */
+START_TEST(c_corrupt_dwarf_never_crashes)
+{
+    size_t size, off, len;
+    unsigned char *orig = slurp(c4.path, &size), *data = malloc(size);
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+    char path[512];
+    int ok = 0, failed = 0;
+
+    ck_assert(debug_info(orig, size, &off, &len));
+    snprintf(path, sizeof path, "%s/c-mutant", tmp);
+    for (int round = 0; round < 150; round++) {
+        align_binary *b = NULL;
+        memcpy(data, orig, size);
+        for (int k = 0; k < 1 + round % 5; k++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            data[off + (seed >> 33) % len] = (unsigned char)(seed >> 13);
+        }
+        spill(path, data, size);
+        if (align_binary_open(&b, path) != 0) {
+            ck_assert_int_eq(align_error_last()->code, ALIGN_EFORMAT);
+            failed++;
+            continue;
+        }
+        ok++;
+        for (int lang = 0; lang < 2; lang++) {
+            align_graph *g = align_binary_graph(b, (align_lang)lang);
+            for (size_t i = 0; g != NULL && i < align_graph_ndecls(g); i++) {
+                align_layout_opts o = {ALIGN_LAYOUT_GIVEN, 0};
+                align_layout *l = NULL;
+                if (align_layout_compute(&l, g, align_graph_decl(g, i), &o) == 0)
+                    align_layout_free(l);
+            }
+        }
+        align_binary_free(b);
+    }
+    ck_assert_int_gt(ok, 0);
+    ck_assert_int_gt(failed, 0);
+    free(orig);
+    free(data);
+}
+END_TEST
+
+/* ----------------------------------------------------------------- Go */
+
+START_TEST(go_amd64_layouts) { check_facts(&go_amd64, ALIGN_LANG_GO); }
+END_TEST
+
+START_TEST(go_arm64_layouts) { check_facts(&go_arm64, ALIGN_LANG_GO); }
+END_TEST
+
+START_TEST(go_all_decls_agree)
+{
+    /* ~420 structs each: main's and the runtime's. */
+    if (go_amd64.built)
+        check_all_agree(go_amd64.path, ALIGN_LANG_GO);
+    if (go_arm64.built)
+        check_all_agree(go_arm64.path, ALIGN_LANG_GO);
+}
+END_TEST
+
+static const align_type *resolved(const align_member *m) { return align_type_resolve(m->type); }
+
+START_TEST(go_details)
+{
+    const artifact *all[] = {&go_amd64, &go_arm64};
+    for (size_t k = 0; k < 2; k++) {
+        align_binary *b;
+        const align_binary_info *in;
+        align_graph *g;
+        align_layout *l;
+        if (!all[k]->built)
+            continue;
+        b = open_ok(all[k]->path);
+        in = align_binary_info_get(b);
+        g = align_binary_graph(b, ALIGN_LANG_GO);
+        ck_assert_int_eq(in->arch, k == 0 ? ALIGN_ARCH_AMD64 : ALIGN_ARCH_ARM64);
+        ck_assert(in->has_go && !in->has_c);
+        ck_assert_msg(strncmp(in->producer, "Go cmd/compile", 14) == 0, "%s", in->producer);
+        ck_assert_uint_eq(in->nskipped_cus, 0);
+        ck_assert_ptr_null(align_binary_graph(b, ALIGN_LANG_C));
+        /* string and slice headers are primitives, not declarations. */
+        ck_assert_ptr_null(find_decl(g, "string"));
+        ck_assert_ptr_null(find_decl(g, "[]string"));
+
+        l = given_layout(g, find_decl(g, "main.Node"));
+        ck_assert_str_eq(member(l, "Next")->type_name, "*main.Node");
+        ck_assert_str_eq(member(l, "Tags")->type_name, "[]string");
+        ck_assert_int_eq(align_type_kind(resolved(member(l, "Tags"))), ALIGN_KIND_PRIM);
+        ck_assert_int_eq(align_type_prim_id(resolved(member(l, "Tags"))), ALIGN_GO_SLICE);
+        ck_assert_str_eq(member(l, "M")->type_name, "map[string]int");
+        ck_assert_int_eq(align_type_prim_id(resolved(member(l, "M"))), ALIGN_GO_MAP);
+        ck_assert_str_eq(member(l, "I")->type_name, "interface { String() string }");
+        ck_assert_int_eq(align_type_prim_id(resolved(member(l, "I"))), ALIGN_GO_IFACE);
+        ck_assert_str_eq(member(l, "E")->type_name, "interface {}");
+        ck_assert_int_eq(align_type_prim_id(resolved(member(l, "E"))), ALIGN_GO_IFACE);
+        ck_assert_str_eq(member(l, "F")->type_name, "func(int) int");
+        ck_assert_int_eq(align_type_prim_id(resolved(member(l, "F"))), ALIGN_GO_FUNC);
+        ck_assert_str_eq(member(l, "C")->type_name, "chan int");
+        ck_assert_int_eq(align_type_prim_id(resolved(member(l, "C"))), ALIGN_GO_CHAN);
+        ck_assert_str_eq(member(l, "U")->type_name, "unsafe.Pointer");
+        ck_assert_int_eq(align_type_prim_id(resolved(member(l, "U"))), ALIGN_GO_UNSAFE_POINTER);
+        ck_assert_str_eq(member(l, "Arr")->type_name, "[3]int16");
+        ck_assert_str_eq(member(l, "C64")->type_name, "complex64");
+        ck_assert(member(l, "_")->flags & ALIGN_MEMBER_BLANK);
+        ck_assert_uint_eq(l->intentional_padding, 4);
+        /* Pointer bytes: I (interface, two words) ends at 72, E at 88, F,
+         * C, U are one word each: the last pointer word is U at 104. */
+        ck_assert_uint_eq(l->ptrdata, 112);
+        align_layout_free(l);
+
+        l = given_layout(g, find_decl(g, "main.Point"));
+        ck_assert_uint_eq(l->ptrdata, 16); /* Name's data pointer at 8 */
+        ck_assert_str_eq(member(l, "Name")->type_name, "string");
+        align_layout_free(l);
+
+        l = given_layout(g, find_decl(g, "main.Outer"));
+        ck_assert(member(l, "Point")->flags & ALIGN_MEMBER_EMBEDDED);
+        ck_assert_str_eq(member(l, "Anon")->type_name, "struct { A uint8; B uint64 }");
+        ck_assert_str_eq(member(l, "P")->type_name, "main.Pair[int,string]");
+        align_layout_free(l);
+
+        l = given_layout(g, find_decl(g, "main.Named"));
+        ck_assert_str_eq(member(l, "A")->type_name, "main.MyInt");
+        ck_assert_str_eq(member(l, "B")->type_name, "main.Strs");
+        ck_assert_int_eq(align_type_prim_id(resolved(member(l, "B"))), ALIGN_GO_SLICE);
+        ck_assert_str_eq(member(l, "E")->type_name, "error");
+        ck_assert_str_eq(member(l, "R")->type_name, "map[int][]*main.Node");
+        ck_assert_str_eq(member(l, "H")->type_name, "[2]struct { X int8; Y int8 }");
+        align_layout_free(l);
+
+        /* A trailing zero-size field gets a byte (then alignment): 8. */
+        l = given_layout(g, find_decl(g, "main.Tail"));
+        ck_assert_uint_eq(l->size, 8);
+        align_layout_free(l);
+        align_binary_free(b);
+    }
+}
+END_TEST
+
+/* -------------------------------------------------------------- errors */
+
+static void expect_error(const char *path, int code, const char *in_message, const char *in_hint)
+{
+    align_binary *b = (align_binary *)1;
+    const align_error *e;
+    ck_assert_int_eq(align_binary_open(&b, path), code);
+    ck_assert_ptr_null(b);
+    e = align_error_last();
+    ck_assert_int_eq(e->code, code);
+    ck_assert_str_eq(e->file, path);
+    ck_assert_msg(strstr(e->message, in_message) != NULL, "%s: message '%s' lacks '%s'", path,
+                  e->message, in_message);
+    if (in_hint != NULL)
+        ck_assert_msg(strstr(e->hint, in_hint) != NULL, "%s: hint '%s' lacks '%s'", path,
+                      e->hint, in_hint);
+}
+
+START_TEST(errors)
+{
+    char path[512], trunc[512];
+    size_t size;
+    unsigned char *data = slurp(c5.path, &size);
+
+    snprintf(path, sizeof path, "%s/does-not-exist", tmp);
+    expect_error(path, ALIGN_EIO, "No such file", NULL);
+    expect_error(tmp, ALIGN_EIO, "directory", NULL);
+    snprintf(path, sizeof path, "%s/prog.c", tmp);
+    expect_error(path, ALIGN_EFORMAT, "not an ELF file", "debug information");
+    snprintf(path, sizeof path, "%s/empty", tmp);
+    spill(path, data, 0);
+    expect_error(path, ALIGN_EFORMAT, "empty file", NULL);
+    snprintf(trunc, sizeof trunc, "%s/trunc", tmp);
+    spill(trunc, data, 64);
+    expect_error(trunc, ALIGN_EFORMAT, "truncated", NULL);
+    spill(trunc, data, size / 2);
+    expect_error(trunc, ALIGN_EFORMAT, "truncated", NULL);
+    spill(trunc, data, 40);
+    expect_error(trunc, ALIGN_EFORMAT, "truncated", NULL);
+
+    data[EI_CLASS] = ELFCLASS32;
+    spill(trunc, data, size);
+    expect_error(trunc, ALIGN_EFORMAT, "32-bit", "amd64");
+    data[EI_CLASS] = ELFCLASS64;
+    ((Elf64_Ehdr *)data)->e_machine = EM_RISCV;
+    spill(trunc, data, size);
+    expect_error(trunc, ALIGN_EFORMAT, "unsupported machine", "arm64");
+    free(data);
+
+    if (c_stripped[0])
+        expect_error(c_stripped, ALIGN_EFORMAT, "no DWARF", "-g");
+    if (go_stripped[0])
+        expect_error(go_stripped, ALIGN_EFORMAT, "no DWARF", "-ldflags");
+    align_binary_free(NULL);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ main */
+
+int main(void)
+{
+    Suite *s = suite_create("dwarf");
+    TCase *c = tcase_create("c"), *go = tcase_create("go"), *err = tcase_create("errors");
+    const char *tmpdir = getenv("TMPDIR");
+    SRunner *sr;
+    int nf;
+
+    if (!have_tool("gcc")) {
+        printf("SKIP: gcc not found: the DWARF tests build their binaries with it\n");
+        return 77;
+    }
+    snprintf(tmp, sizeof tmp, "%s/structalign-dwarf-XXXXXX", tmpdir ? tmpdir : "/tmp");
+    if (mkdtemp(tmp) == NULL) {
+        perror("test_dwarf: mkdtemp");
+        return 99;
+    }
+    build_all();
+    if (!c5.built || !c4.built) {
+        fprintf(stderr, "test_dwarf: gcc could not build the test program\n");
+        nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        return 99;
+    }
+    if (have_go && !go_amd64.built) {
+        fprintf(stderr, "test_dwarf: go build failed (see %s/go-amd64.log)\n", tmp);
+        return 99;
+    }
+
+    tcase_set_timeout(c, 120);
+    tcase_set_timeout(go, 120);
+    tcase_add_test(c, c_dwarf5_layouts);
+    tcase_add_test(c, c_dwarf4_layouts);
+    tcase_add_test(c, c_arm64_layouts);
+    tcase_add_test(c, c_all_decls_agree);
+    tcase_add_test(c, c_details);
+    tcase_add_test(c, c_broken_unit_skipped);
+    tcase_add_test(c, c_corrupt_dwarf_never_crashes);
+    tcase_add_test(go, go_amd64_layouts);
+    tcase_add_test(go, go_arm64_layouts);
+    tcase_add_test(go, go_all_decls_agree);
+    tcase_add_test(go, go_details);
+    tcase_add_test(err, errors);
+    suite_add_tcase(s, c);
+    suite_add_tcase(s, go);
+    suite_add_tcase(s, err);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    nf = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    if (nf != 0)
+        return EXIT_FAILURE;
+    if (missing[0] != '\0') {
+        printf("SKIP: not found: %s; those checks did not run\n", missing);
+        return 77;
+    }
+    return EXIT_SUCCESS;
+}
