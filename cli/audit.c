@@ -361,7 +361,7 @@ static int run_audit(audit_opts *o)
     align_buf out;
     int status = EXIT_BAD;
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
-    char a[64], b[64];
+    char a[64];
 
     align_buf_init(&out);
     if (bin == NULL)
@@ -489,9 +489,10 @@ static int run_audit(audit_opts *o)
         if (shown < nrows)
             align_buf_printf(&out, "... %zu more (--top shows more)\n", nrows - shown);
         align_format_bytes(a, sizeof a, total);
-        snprintf(b, sizeof b, "%llu", (unsigned long long)total);
-        align_buf_printf(&out, "total: %s reclaimable (%s bytes) in %zu type%s", a, b,
-                         nwasteful, nwasteful == 1 ? "" : "s");
+        align_buf_printf(&out, "total: %s reclaimable", a);
+        if (total >= 1024)
+            align_buf_printf(&out, " (%llu bytes)", (unsigned long long)total);
+        align_buf_printf(&out, " in %zu type%s", nwasteful, nwasteful == 1 ? "" : "s");
         if (nmismatch)
             align_buf_printf(&out, "; the model disagreed with the compiler on %zu (packed or "
                                    "aligned types; offsets shown are the compiler's)",

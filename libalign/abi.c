@@ -16,7 +16,8 @@
  * the AAPCS64 (2023Q3) §5.1 and §10 (arm64 C/C++ types).  long double is the
  * x87 80-bit format padded to 16 bytes on amd64 and IEEE binary128 on arm64:
  * 16/16 on both.  Bit-field placement is GCC's PCC_BITFIELD_TYPE_MATTERS
- * rule, the same on both targets (layout.c).
+ * rule on both targets (layout.c); they differ in whether unnamed
+ * bit-fields raise a record's alignment (the c_*_bitfield_aligns flags).
  */
 #include "internal.h"
 
@@ -80,10 +81,13 @@ static const align_abi abi_c_amd64 = {
 static const align_abi abi_c_arm64 = {
     .name = "c/arm64", .lang = ALIGN_LANG_C, .arch = ALIGN_ARCH_ARM64,
     .pointer_size = 8, .pointer_align = 8, .max_align = 16,
-    /* Unlike x86-64, GCC's aarch64 port lets unnamed bit-fields, zero-width
-     * ones included, raise the record's alignment to their declared type's
-     * (measured: struct { char a; int :0; char b; } is 8 bytes, align 4 on
-     * aarch64 and 5 bytes, align 1 on x86-64; tests/test_layout.c). */
+    /* GCC's aarch64 port defines TARGET_ALIGN_ANON_BITFIELD true: unnamed
+     * bit-fields, zero-width ones included (even in a packed struct), raise
+     * the record's alignment like named ones.  Measured with
+     * aarch64-linux-gnu-gcc 12 under qemu-aarch64: struct {char c; int :4;}
+     * is 4 bytes, 4-aligned (2 and 1 on x86-64); struct {char c; int :0;
+     * char d;} is 8 bytes, 4-aligned (5 and 1 on x86-64); union {char c;
+     * int :0;} is 4 bytes (1 on x86-64). */
     .c_anon_bitfield_aligns = true, .c_zero_width_bitfield_aligns = true,
     .prim = {C_LP64},
 };

@@ -24,12 +24,15 @@
  *   - a bit-field of declared type T, width w > 0, goes at the next free bit
  *     unless it would span more alignment units of T than T itself has
  *     (excess_unit_span); then it goes to the next boundary of T's alignment.
- *     Packed bit-fields skip that check.  A named bit-field raises the
- *     record's alignment to T's (unless packed); an unnamed one does so only
- *     where the ABI says (align_abi.c_anon_bitfield_aligns);
+ *     Packed bit-fields skip that check; aligned(N) on a bit-field moves it
+ *     to a multiple of N first.  A named bit-field raises the record's
+ *     alignment to T's (1 when packed) and to its aligned(N); an unnamed
+ *     one does neither, except where the ABI says it does like a named one
+ *     (align_abi.c_anon_bitfield_aligns: aarch64, not x86-64);
  *   - a zero-width bit-field moves the next member to the next boundary of
- *     T's alignment, packed or not, and raises alignment only where the ABI
- *     says;
+ *     T's alignment (or its aligned(N) if larger), packed or not, and
+ *     raises the record's alignment to that, packed or not, only where the
+ *     ABI says (c_zero_width_bitfield_aligns: aarch64, not x86-64);
  *   - a flexible array member takes no room but its alignment counts;
  *   - the size is the bytes used rounded up to the record's alignment, which
  *     aligned(N) on the record can raise.
@@ -78,6 +81,23 @@ static int field_error(const align_type *rec, const align_field *f, int code,
                            f->pos.line ? f->pos.col : rec->pos.col, "%s", msg);
 }
 
+/* A member's type could not be sized (incomplete, recursive, ...): the
+ * error names the type but, coming from types.c, has no position; give it
+ * the member's, and name the member. */
+static int member_error(const align_type *rec, const align_field *f, int rc)
+{
+    const align_error *e = align_error_last();
+    char msg[sizeof e->message], hint[sizeof e->hint];
+    if (e->line != 0 || (f->pos.line == 0 && rec->pos.line == 0))
+        return rc;
+    snprintf(msg, sizeof msg, "%s", e->message);
+    snprintf(hint, sizeof hint, "%s", e->hint);
+    field_error(rec, f, rc, "member %s: %s", f->name[0] ? f->name : "(anonymous)", msg);
+    if (hint[0] != '\0')
+        align_error_hint("%s", hint);
+    return rc;
+}
+
 /* GCC's excess_unit_span: would a w-bit field at bitpos cover more units of
  * the type's alignment than the type has? */
 static bool excess_unit_span(uint64_t bitpos, uint64_t w, uint64_t align_bits, uint64_t type_bits)
@@ -98,7 +118,7 @@ static int place_go(align_graph *g, const align_type *rec, const size_t *order, 
         uint32_t fa;
         int rc = type_size_depth(g, f->type, &fs, &fa, &fp, depth);
         if (rc < 0)
-            return rc;
+            return member_error(rec, f, rc);
         if (!round_up_u64(off, fa, &off))
             goto overflow;
         if (out) {
@@ -142,7 +162,7 @@ static int place_c(align_graph *g, const align_type *rec, const size_t *order, p
         uint32_t ta, fa;
         int rc = type_size_depth(g, f->type, &ts, &ta, &tp, depth);
         if (rc < 0)
-            return rc;
+            return member_error(rec, f, rc);
         if (ts > UINT64_MAX / 8)
             return field_error(rec, f, ALIGN_EOVERFLOW, "member %s is larger than 2^61 bytes", f->name);
         if (is_union)
@@ -168,22 +188,30 @@ static int place_c(align_graph *g, const align_type *rec, const size_t *order, p
             pos = bitpos;
             bits = f->bit_size;
             if (f->bit_size == 0) {
+                /* Aligned like its type (or aligned(N) if more), packed or
+                 * not (layout_decl); raises the record's alignment only
+                 * where the ABI says. */
+                uint32_t za = f->aligned > ta ? f->aligned : ta;
                 if (f->name[0] != '\0')
                     return field_error(rec, f, ALIGN_EBITFIELD,
                                        "zero-width bit-field %s must be unnamed", f->name);
-                if (!round_up_u64(pos, (uint64_t)ta * 8, &pos))
+                if (!round_up_u64(pos, (uint64_t)za * 8, &pos))
                     goto overflow;
                 if (g->abi->c_zero_width_bitfield_aligns)
-                    fa = ta;
+                    fa = za;
             } else {
+                /* place_field: first aligned(N) (desired_align), then the
+                 * PCC rule; update_alignment_for_field: only a named
+                 * bit-field, or an unnamed one where the ABI says, raises
+                 * the record's alignment, to its type's (1 when packed)
+                 * and its aligned(N). */
+                if (f->aligned > 0 && !round_up_u64(pos, (uint64_t)f->aligned * 8, &pos))
+                    goto overflow;
                 if (!packed && excess_unit_span(pos, bits, (uint64_t)ta * 8, ts * 8) &&
                     !round_up_u64(pos, (uint64_t)ta * 8, &pos))
                     goto overflow;
-                if (!packed && (f->name[0] != '\0' || g->abi->c_anon_bitfield_aligns))
-                    fa = ta;
-                if (f->aligned > 0) {
-                    if (!round_up_u64(pos, (uint64_t)f->aligned * 8, &pos))
-                        goto overflow;
+                if (f->name[0] != '\0' || g->abi->c_anon_bitfield_aligns) {
+                    fa = packed ? 1 : ta;
                     if (f->aligned > fa)
                         fa = f->aligned;
                 }

@@ -4,6 +4,13 @@
  * A hand-written scanner: the token set is small and the parsers want exact
  * line and column numbers for every message; a generated scanner would add a
  * build dependency and nothing else.
+ *
+ * LEX_SKIP_CPP (C): a directive is a line whose first non-blank is '#',
+ * with its continuations and any comment that opens on it; an `#if 0` group
+ * is skipped up to its #else/#elif/#endif (it often holds text that is not
+ * C); both arms of other conditionals are read.  `#pragma pack` is refused
+ * (ALIGN_ESYNTAX at its line): it changes layouts, and a reader that skips
+ * it would report packed structs as unpacked without a word.
  */
 #include "lex.h"
 
@@ -60,6 +67,127 @@ int lex_error_at(const lexer *lx, const token *t, int code, const char *fmt, ...
                            "%s", msg);
 }
 
+/* Whether only blanks precede the current position on its line: a
+ * directive may be indented ("  #include", "#  define"). */
+static bool at_line_start(const lexer *lx)
+{
+    size_t i = lx->pos;
+    while (i > 0 && (lx->src[i - 1] == ' ' || lx->src[i - 1] == '\t'))
+        i--;
+    return i == 0 || lx->src[i - 1] == '\n';
+}
+
+/* Skips a preprocessor line: backslash continuations, and comments and
+ * quotes on it: a block comment that opens on a directive line (after an
+ * #endif, say) may close lines later, and a comment opener inside quotes is
+ * not one.  decl_c.c scans skipped text by the same rules. */
+static int skip_directive(lexer *lx)
+{
+    while (lx->pos < lx->len && lx->src[lx->pos] != '\n') {
+        int c = peekc(lx, 0);
+        if (c == '\\' && (peekc(lx, 1) == '\n' || (peekc(lx, 1) == '\r' && peekc(lx, 2) == '\n'))) {
+            advance(lx);
+            if (peekc(lx, 0) == '\r')
+                advance(lx);
+            advance(lx);
+        } else if (c == '/' && peekc(lx, 1) == '*') {
+            unsigned line = lx->line, col = lx->col;
+            advance(lx);
+            advance(lx);
+            while (!(peekc(lx, 0) == '*' && peekc(lx, 1) == '/')) {
+                if (lx->pos >= lx->len)
+                    return align_error_set(ALIGN_ESYNTAX, lx->file, line, col,
+                                           "unterminated comment");
+                advance(lx);
+            }
+            advance(lx);
+            advance(lx);
+        } else if (c == '/' && peekc(lx, 1) == '/') {
+            while (lx->pos < lx->len && lx->src[lx->pos] != '\n')
+                advance(lx);
+        } else if (c == '"' || c == '\'') {
+            advance(lx);
+            while (lx->pos < lx->len && peekc(lx, 0) != c && peekc(lx, 0) != '\n') {
+                if (peekc(lx, 0) == '\\' && peekc(lx, 1) >= 0) /* an escape or a continuation */
+                    advance(lx);
+                advance(lx);
+            }
+            if (peekc(lx, 0) == c)
+                advance(lx);
+        } else {
+            advance(lx);
+        }
+    }
+    return 0;
+}
+
+/* The word after s (past blanks): its start in *w, its length returned. */
+static size_t next_word(const char *s, const char *end, const char **w)
+{
+    size_t n = 0;
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    while (s + n < end && is_ident_char((unsigned char)s[n]))
+        n++;
+    *w = s;
+    return n;
+}
+
+/* Whether the directive whose '#' is at s reads `#if 0`. */
+static bool is_if0(const char *s, const char *end)
+{
+    const char *w;
+    if (next_word(s + 1, end, &w) != 2 || memcmp(w, "if", 2) != 0 ||
+        next_word(w + 2, end, &w) != 1 || *w != '0')
+        return false;
+    for (s = w + 1; s < end && (*s == ' ' || *s == '\t' || *s == '\r'); s++)
+        ;
+    return s == end || *s == '\n' || *s == '/';
+}
+
+/* Whether the directive whose '#' is at s reads `#pragma pack`. */
+static bool is_pragma_pack(const char *s, const char *end)
+{
+    const char *w;
+    return next_word(s + 1, end, &w) == 6 && memcmp(w, "pragma", 6) == 0 &&
+           next_word(w + 6, end, &w) == 4 && memcmp(w, "pack", 4) == 0;
+}
+
+/* After an `#if 0` line: skips the group's lines, which need not be C, up to
+ * the '#' of its #else, #elif or #endif (nested conditionals counted), so
+ * that the directive is skipped as usual and an #else arm read as code. */
+static void skip_if0_group(lexer *lx)
+{
+    unsigned depth = 0;
+    while (lx->pos < lx->len) {
+        const char *s, *end = lx->src + lx->len;
+        size_t n;
+        advance(lx); /* the newline */
+        while (peekc(lx, 0) == ' ' || peekc(lx, 0) == '\t')
+            advance(lx);
+        if (peekc(lx, 0) == '#') {
+            s = lx->src + lx->pos + 1;
+            while (s < end && (*s == ' ' || *s == '\t'))
+                s++;
+            for (n = 0; s + n < end && is_ident_char((unsigned char)s[n]); n++)
+                ;
+            if ((n == 2 && memcmp(s, "if", 2) == 0) || (n == 5 && memcmp(s, "ifdef", 5) == 0) ||
+                (n == 6 && memcmp(s, "ifndef", 6) == 0)) {
+                depth++;
+            } else if (n == 5 && memcmp(s, "endif", 5) == 0) {
+                if (depth == 0)
+                    return;
+                depth--;
+            } else if (depth == 0 && ((n == 4 && memcmp(s, "else", 4) == 0) ||
+                                      (n == 4 && memcmp(s, "elif", 4) == 0))) {
+                return;
+            }
+        }
+        while (lx->pos < lx->len && lx->src[lx->pos] != '\n')
+            advance(lx);
+    }
+}
+
 /* Skips blanks and comments; stops at a newline when newlines are tokens. */
 static int skip_space(lexer *lx)
 {
@@ -69,13 +197,22 @@ static int skip_space(lexer *lx)
             return 0;
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
             advance(lx);
-        } else if (c == '#' && (lx->flags & LEX_SKIP_CPP) && lx->col == 1) {
-            /* A preprocessor line, with backslash continuations. */
-            while (lx->pos < lx->len && lx->src[lx->pos] != '\n') {
-                if (lx->src[lx->pos] == '\\' && peekc(lx, 1) == '\n')
-                    advance(lx);
-                advance(lx);
+        } else if (c == '#' && (lx->flags & LEX_SKIP_CPP) && at_line_start(lx)) {
+            bool if0 = is_if0(lx->src + lx->pos, lx->src + lx->len);
+            int rc;
+            /* Skipping it would lay out packed structs as unpacked. */
+            if (is_pragma_pack(lx->src + lx->pos, lx->src + lx->len)) {
+                align_error_set(ALIGN_ESYNTAX, lx->file, lx->line, lx->col,
+                                "#pragma pack is not supported: it changes member alignment");
+                align_error_hint("use __attribute__((packed)) on the struct, or "
+                                 "__attribute__((aligned(N))) on members, instead");
+                return ALIGN_ESYNTAX;
             }
+            rc = skip_directive(lx);
+            if (rc < 0)
+                return rc;
+            if (if0)
+                skip_if0_group(lx);
         } else if (c == '/' && peekc(lx, 1) == '/') {
             while (lx->pos < lx->len && lx->src[lx->pos] != '\n')
                 advance(lx);
@@ -190,11 +327,15 @@ static int scan(lexer *lx, token *t)
             advance(lx);
         }
         int d = peekc(lx, 0);
-        if (base != 16 && (d == '.' || d == 'e' || d == 'E')) {
+        /* Floats: decimal with '.' or an exponent e; hexadecimal (C99, Go)
+         * with '.' or a binary exponent p, whose sign follows the p. */
+        if ((base != 16 && (d == '.' || d == 'e' || d == 'E')) ||
+            (base == 16 && (d == '.' || d == 'p' || d == 'P'))) {
+            const char *exp = base == 16 ? "pP" : "eE";
             is_float = true;
             while (is_ident_char(peekc(lx, 0)) || peekc(lx, 0) == '.' ||
                    ((peekc(lx, 0) == '+' || peekc(lx, 0) == '-') &&
-                    (lx->src[lx->pos - 1] == 'e' || lx->src[lx->pos - 1] == 'E')))
+                    strchr(exp, lx->src[lx->pos - 1]) != NULL))
                 advance(lx);
         } else {
             /* C suffixes u, l, ll in any case and order. */

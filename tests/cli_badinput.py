@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Bad input for every subcommand: each case must end with exit status 2, one
+clear message that names the input and says what is wrong, no signal, no hang,
+no output on stdout, and (under valgrind, when installed) no memory error and
+no leak.
+
+Also a few good-input cases whose exit status and message shape are part of
+the contract (structalign(1), EXIT STATUS).  Prints 'N passed, M failed'.
+Environment: STRUCTALIGN (the built program; a libtool wrapper is fine),
+top_srcdir, top_builddir; SA_NO_VALGRIND=1 to skip valgrind.
+"""
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TOP_BUILD = os.environ.get("top_builddir", ".")
+SA = os.environ.get("STRUCTALIGN") or os.path.join(TOP_BUILD, "cli", "structalign")
+LIBTOOL = os.path.join(TOP_BUILD, "libtool")
+
+use_valgrind = (shutil.which("valgrind") is not None and not os.environ.get("SA_NO_VALGRIND")
+                and os.path.exists(LIBTOOL))
+passed = failed = 0
+
+
+def run(args, stdin=None, timeout=60, valgrind=None):
+    """Runs structalign; returns (rc, stdout, stderr).  Under valgrind, a
+    memory error or leak turns into rc 99 with valgrind's report in stderr."""
+    cmd = [SA] + args
+    vg = use_valgrind if valgrind is None else valgrind
+    if vg:
+        cmd = [LIBTOOL, "--mode=execute", "valgrind", "-q", "--error-exitcode=99",
+               "--leak-check=full", "--errors-for-leak-kinds=definite,indirect",
+               "--show-leak-kinds=definite,indirect"] + cmd
+        timeout *= 10
+    p = subprocess.run(cmd, input=stdin, capture_output=True, timeout=timeout)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def case(name, args, want_rc=2, want_err=(), stdin=None, want_out=(), valgrind=None):
+    global passed, failed
+    try:
+        rc, out, err = run(args, stdin=stdin, valgrind=valgrind)
+    except subprocess.TimeoutExpired:
+        print("FAIL %s: hung" % name)
+        failed += 1
+        return
+    problems = []
+    if rc < 0:
+        problems.append("killed by signal %d" % -rc)
+    elif rc == 99:
+        problems.append("valgrind found errors")
+    elif rc != want_rc:
+        problems.append("exit %d, want %d" % (rc, want_rc))
+    for w in want_err:
+        if w not in err:
+            problems.append("stderr lacks %r" % w)
+    for w in want_out:
+        if w not in out:
+            problems.append("stdout lacks %r" % w)
+    if want_rc == 2 and out.strip():
+        problems.append("printed a report on bad input")
+    if want_rc == 2 and not err.strip():
+        problems.append("no message")
+    if problems:
+        failed += 1
+        print("FAIL %s: %s\n  args: %s\n  stderr: %s" % (name, "; ".join(problems), args,
+                                                          err.strip()[:2000]))
+    else:
+        passed += 1
+
+
+def main():
+    d = tempfile.mkdtemp(prefix="sa-bad-")
+    try:
+        bad_inputs(d)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+def write(d, name, data):
+    path = os.path.join(d, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def bad_inputs(d):
+    rnd = random.Random(7)
+    missing = os.path.join(d, "no-such-file")
+    empty = write(d, "empty", b"")
+    text = write(d, "text.txt", b"hello, this is not a binary\n")
+    junk = write(d, "junk.bin", bytes(rnd.getrandbits(8) for _ in range(4096)))
+    # A real C binary with DWARF, and damaged copies of it.
+    src = write(d, "prog.c", b"struct s { char c; long l; char d; };\n"
+                             b"struct s g;\nint main(void) { return g.c; }\n")
+    exe = os.path.join(d, "prog")
+    subprocess.run(["gcc", "-g", "-o", exe, src], check=True)
+    with open(exe, "rb") as f:
+        elf = f.read()
+    header_only = write(d, "header-only", elf[:64])
+    trunc64k = write(d, "trunc64k", elf[:65536] if len(elf) > 65536 else elf[: len(elf) // 3])
+    half = write(d, "half", elf[: len(elf) // 2])
+    stripped = os.path.join(d, "stripped")
+    shutil.copy(exe, stripped)
+    subprocess.run(["strip", stripped], check=True)
+    # Zero every .debug_info byte after the unit header: corrupt DWARF.
+    corrupt = bytearray(elf)
+    out = subprocess.run(["readelf", "-S", "-W", exe], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if ".debug_info" in line:
+            f = line.split("]")[1].split()
+            off, size = int(f[3], 16), int(f[4], 16)
+            for i in range(off + 12, off + size):
+                corrupt[i] = 0xff
+    corrupt = write(d, "corrupt-dwarf", bytes(corrupt))
+
+    for sub in ("audit", "show"):
+        extra = ["s"] if sub == "show" else []
+        case(sub + " missing file", [sub, missing] + extra, want_err=[missing])
+        case(sub + " directory", [sub, d] + extra, want_err=[d])
+        case(sub + " empty file", [sub, empty] + extra, want_err=[empty])
+        case(sub + " text file", [sub, text] + extra, want_err=[text, "ELF"])
+        case(sub + " random bytes", [sub, junk] + extra, want_err=[junk])
+        case(sub + " ELF header only", [sub, header_only] + extra, want_err=[header_only])
+        case(sub + " truncated ELF (64 KiB)", [sub, trunc64k] + extra, want_err=[trunc64k])
+        case(sub + " truncated ELF (half)", [sub, half] + extra, want_err=[half])
+        case(sub + " stripped", [sub, stripped] + extra, want_err=[stripped, "hint:"])
+        case(sub + " corrupt DWARF", [sub, corrupt] + extra, want_err=[corrupt])
+        case(sub + " no binary", [sub], want_err=["no binary"])
+    case("audit bad --count", ["audit", "--count", "s=12Q", exe], want_err=["12Q"])
+    case("audit --count without type", ["audit", "--count", "=5", exe], want_err=["type name"])
+    case("audit overflowing count", ["audit", "--all", "--count", "s=18446744073709551615", exe],
+         want_err=["2^64"])
+    case("audit bad --counts file line", ["audit", "--counts", write(d, "counts", b"# c\ns 1\ns\n"),
+                                          exe], want_err=["counts:3:"])
+    case("audit missing --counts file", ["audit", "--counts", missing, exe], want_err=[missing])
+    case("audit bad --format", ["audit", "--format", "xml", exe], want_err=["xml"])
+    case("audit bad --top", ["audit", "--top", "0", exe], want_err=["--top"])
+    case("audit two binaries", ["audit", exe, exe], want_err=["unexpected argument"])
+    case("show unknown type", ["show", exe, "nosuchtype"], want_err=["nosuchtype", "hint:"])
+    case("show no type", ["show", exe], want_err=["no type"])
+    # Good input: the contract's statuses.
+    case("audit ok", ["audit", exe], want_rc=0, want_out=["s", "16"])
+    case("audit --fail-above trips", ["audit", "--fail-above", "1", exe], want_rc=1,
+         want_err=["exceeds --fail-above"])
+    case("audit --fail-above holds", ["audit", "--fail-above", "1K", exe], want_rc=0)
+    case("show ok", ["show", "--optimize", exe, "s"], want_rc=0,
+         want_out=["XXX   7-byte hole", "Suggested order (16 bytes)"])
+
+    # calc: text inputs report FILE:LINE:COL and a caret.
+    go_bad = write(d, "bad.go", b"package p\n\ntype T struct {\n\tA int64\n\tB nosuch\n}\n")
+    case("calc missing file", ["calc", "-f", missing], want_err=[missing])
+    case("calc directory", ["calc", "-f", d], want_err=[d, "directory"])
+    case("calc empty file", ["calc", "-f", empty], want_err=[empty])
+    case("calc binary junk", ["calc", "-f", junk], want_err=[junk + ":"])
+    case("calc ELF binary", ["calc", "-f", exe], want_err=[exe + ":"])
+    case("calc Go unknown type", ["calc", "-f", go_bad], want_err=[go_bad + ":5:", "nosuch", "^"])
+    case("calc Go syntax", ["calc", "--lang", "go", "type T struct { A int64"],
+         want_err=["<arg>:1:"])
+    case("calc Go recursive", ["calc", "type T struct { A int64; B T }"], want_err=["itself"])
+    case("calc Go huge array", ["calc", "type T struct { A [1 << 62][4]int64 }"],
+         want_err=["2^6"])
+    case("calc C bit-field too wide", ["calc", "--lang", "c", "struct s { char c : 9; };"],
+         want_err=["<arg>:1:", "wider"])
+    case("calc C unknown type", ["calc", "--lang", "c", "struct s { foo_t x; };"],
+         want_err=["foo_t"])
+    case("calc C incomplete", ["calc", "--lang", "c", "struct a; struct s { struct a x; };"],
+         want_err=["incomplete"])
+    case("calc C recursive", ["calc", "--lang", "c", "struct s { int a; struct s b; };"],
+         want_err=["<arg>:1:"])
+    case("calc C deep nesting", ["calc", "--lang", "c", "-f", "-"],
+         stdin=("struct s { " + "struct { " * 5000 + "int x;" + " };" * 5000 + " };").encode(),
+         want_err=["<stdin>:1:"])
+    case("calc Go deep nesting", ["calc", "--lang", "go", "-f", "-"],
+         stdin=("type T struct { A " + "[1]" * 100000 + "int }").encode(),
+         want_err=["<stdin>:1:"])
+    case("calc no declarations", ["calc", "--lang", "c", "int x;"], want_err=["hint:"])
+    case("calc bad --count", ["calc", "--count", "1.5", "type T struct { A int }"],
+         want_err=["1.5"])
+    case("calc overflowing --count", ["calc", "--count", "18446744073709551615",
+                                      "type T struct { A int64 }"], want_err=["2^64"])
+    case("calc bad --arch", ["calc", "--arch", "sparc", "type T struct { A int }"],
+         want_err=["sparc"])
+    case("calc stdin junk", ["calc", "--lang", "c", "-f", "-"], stdin=b"\x00\x01\x02struct",
+         want_err=["<stdin>:1:"])
+    case("calc ok", ["calc", "--count", "100M",
+                     "type BadStruct struct { Flag bool; Counter int64; Active bool }"],
+         want_rc=0, want_out=["100M instances: 2.24 GiB now, 1.49 GiB optimal, 763 MiB saved"])
+    case("unknown command", ["frobnicate"], want_err=["frobnicate"])
+    case("no command", [], want_err=["usage"])
+
+
+if __name__ == "__main__":
+    main()
