@@ -342,6 +342,11 @@ static int scan(lexer *lx, token *t)
             while (peekc(lx, 0) == 'u' || peekc(lx, 0) == 'U' || peekc(lx, 0) == 'l' ||
                    peekc(lx, 0) == 'L')
                 advance(lx);
+            /* An imaginary literal (Go 2i, GCC's 2i extension): not an integer. */
+            if (peekc(lx, 0) == 'i' && !is_ident_char(peekc(lx, 1))) {
+                advance(lx);
+                is_float = true;
+            }
             if (is_ident_char(peekc(lx, 0))) {
                 t->len = (size_t)(lx->src + lx->pos - t->text) + 1;
                 return lex_error_at(lx, t, ALIGN_ESYNTAX, "malformed number '%.*s'",

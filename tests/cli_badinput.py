@@ -166,7 +166,7 @@ def bad_inputs(d):
     case("calc Go huge array", ["calc", "type T struct { A [1 << 62][4]int64 }"],
          want_err=["2^6"])
     case("calc C bit-field too wide", ["calc", "--lang", "c", "struct s { char c : 9; };"],
-         want_err=["<arg>:1:", "wider"])
+         want_err=["<arg>:1:17:", "exceeds its type"])
     case("calc C unknown type", ["calc", "--lang", "c", "struct s { foo_t x; };"],
          want_err=["foo_t"])
     case("calc C incomplete", ["calc", "--lang", "c", "struct a; struct s { struct a x; };"],
