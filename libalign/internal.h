@@ -109,6 +109,11 @@ typedef struct name_table {
 struct align_graph {
     align_lang lang;
     const align_abi *abi;
+    /* The architecture the graph was made for: sizes a compiler wrote
+     * (align_record_complete's given_size) describe it, so a nested record
+     * takes its given size only while the graph is laid out for it, and the
+     * model's size once projected to another architecture. */
+    align_arch given_arch;
     arena_block *arena;
     align_type **types;      /* every node, by id */
     size_t ntypes, types_cap;

@@ -86,6 +86,7 @@ int align_graph_new(align_graph **out, align_lang lang, align_arch arch)
         return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     g->lang = lang;
     g->abi = abi;
+    g->given_arch = arch;
     *out = g;
     return 0;
 }
@@ -510,7 +511,13 @@ static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uin
             return align_error_set(ALIGN_EINCOMPLETE, NULL, 0, 0,
                                    "%s is incomplete (declared but never defined)",
                                    t->display);
-        return layout_place(g, t, NULL, NULL, size, align, ptrdata, depth + 1);
+        rc = layout_place(g, t, NULL, NULL, size, align, ptrdata, depth + 1);
+        /* A member of record type occupies what the compiler wrote for it
+         * (DWARF byte_size): packed or pragma-packed records whose layout
+         * the model cannot see must not shift the members after them. */
+        if (rc == 0 && t->given_size >= 0 && g->abi->arch == g->given_arch)
+            *size = (uint64_t)t->given_size;
+        return rc;
     case ALIGN_KIND_FUNC:
         return align_error_set(ALIGN_EINCOMPLETE, NULL, 0, 0,
                                "a function type has no size (use a pointer to it)");

@@ -40,6 +40,7 @@ Exit status: 0 all matched, 1 a mismatch (or a tool/compiler failure),
 
 import argparse
 import json
+import re
 import os
 import random
 import shutil
@@ -489,7 +490,14 @@ def go_main(types, suffix, fields):
         lines.append('\temit(%s, reflect.TypeOf((*%s)(nil)).Elem(), unsafe.Sizeof(%s{}), '
                      'unsafe.Alignof(%s{}), %s)\n' % (json.dumps(t.name), n, n, n,
                                                      "true" if fields else "false"))
-    lines.append("\tos.Stdout.Write(out)\n}\n")
+    # Go's linker writes DWARF only for types that variables or functions
+    # use: give every type a global the program really uses, so that
+    # `structalign audit` finds all of them in the binary.
+    lines.append("\tdwarfKeep = []any{%s}\n" % ", ".join("&dwarf%s" % (t.name + suffix)
+                                                        for t in types))
+    lines.append("\tos.Stdout.Write(out)\n}\n\nvar dwarfKeep []any\n\n")
+    for t in types:
+        lines.append("var dwarf%s %s\n" % (t.name + suffix, t.name + suffix))
     return "".join(lines)
 
 
@@ -1168,7 +1176,7 @@ class Builder:
 
         def one(arch):
             exe = "./prog-" + arch
-            must(cc[arch] + ["-std=gnu11", "-w", "-O0", "-o", exe, "main.c"], d,
+            must(cc[arch] + ["-std=gnu11", "-w", "-O0", "-g", "-o", exe, "main.c"], d,
                  "compiling %s for %s" % (name, arch))
             cmd = [exe] if arch == "amd64" else ["qemu-aarch64", exe]
             return must(cmd, d, "running %s/%s" % (name, arch))
@@ -1435,6 +1443,122 @@ def compare_opt(rep, lang, arch, td, opt_truth, ours):
 
 # ----------------------------------------------------------------- main
 
+def audit_truth_binaries(tool, b, rep, lang, gen, truth):
+    """`structalign audit` on the truth programs themselves: they were built
+    with DWARF (Go by default, C with -g) and contain every generated type,
+    so audit's layout of each type, read from the binary, must equal the
+    compilers' truth too, and the model must reproduce the compiler's
+    offsets (model_agrees).  Unnamed bit-fields are left out on both sides:
+    GCC does not describe them in DWARF.  Returns (passed, failed)."""
+    passed = failed = 0
+    for a in ARCHES:
+        exe = os.path.join(b.work, "truth-" + lang, "prog-" + a)
+        cmd = [tool, "audit", "--all", "--format", "json", "--lang", lang, exe]
+        try:
+            rc, out, err = run(cmd, b.work, timeout=300)
+            doc = json.loads(out) if rc == 0 else None
+        except (OSError, subprocess.TimeoutExpired, ValueError) as e:
+            rc, doc, err = -1, None, str(e)
+        if doc is None:
+            print("MISMATCH audit %s/%s: %s failed: exit %s %s" % (lang, a, " ".join(cmd), rc,
+                                                                  err.strip()[:500]))
+            failed += len(gen.types)
+            continue
+        if doc.get("arch") != a:
+            print("MISMATCH audit %s/%s: binary read as %s" % (lang, a, doc.get("arch")))
+            failed += 1
+        prefix = "main." if lang == "go" else ""
+        ours = {t["name"][len(prefix):]: t for t in doc.get("types", [])
+                if t["name"].startswith(prefix)}
+        before = len(rep.mismatches)
+        nf = 0
+        hidden = attributes_dwarf_lacks(gen.types) if lang == "c" else set()
+        for t in gen.types:
+            o = ours.get(t.name)
+            if o is None:
+                rep.add(lang, a, t, "audit-missing", "audit did not report %s%s" % (prefix, t.name))
+                failed += 1
+                continue
+            n, ok = audit_compare(rep, lang, a, t, truth[a][t.name], o, t.name in hidden)
+            nf += n
+            if ok:
+                passed += 1
+            else:
+                failed += 1
+        note = ""
+        if hidden:
+            note = (" (%d types use packed, aligned or unnamed bit-fields, which DWARF does "
+                    "not record: their alignments not compared)" % len(hidden))
+        rep.lines.append("audit %s/%s: %d types read back from the binary's DWARF, %d fields "
+                         "compared, %d mismatches%s" % (lang, a, len(gen.types), nf,
+                                                       len(rep.mismatches) - before, note))
+    return passed, failed
+
+
+def attributes_dwarf_lacks(types):
+    """Names of the C types whose layout depends, directly or through a type
+    they contain, on what GCC does not write into DWARF: packed (on a record
+    or a member), aligned(N) and _Alignas on members or typedefs, and unnamed
+    bit-fields.  DWARF keeps every offset and size of such types but not
+    their alignment, which the reader can only infer where the offsets show
+    it."""
+    marked = {t.name for t in types
+              if re.search(r"packed|aligned|_Alignas", t.decl)
+              or any(f.kind == "unnamed" for f in t.fields)}
+    refs = {t.name: set(re.findall(r"\b[A-Za-z_]\w*\b", t.decl)) for t in types}
+    # A type is marked when it names a marked type, directly or through the
+    # generator's typedef of it (NAME_t).
+    changed = True
+    while changed:
+        changed = False
+        names = marked | {n + "_t" for n in marked}
+        for t in types:
+            if t.name not in marked and refs[t.name] & names:
+                marked.add(t.name)
+                changed = True
+    return marked
+
+
+def audit_compare(rep, lang, arch, td, truth, ours, dwarf_lacks_attrs=False):
+    """One type as audit read it from DWARF against the compilers' truth:
+    size, align, Go ptrdata, and every field GCC describes in DWARF (named
+    members and anonymous records; unnamed bit-fields are not described).
+    For types whose alignment DWARF cannot show (dwarf_lacks_attrs) the
+    alignments and the model cross-check are not compared; sizes, offsets
+    and bit offsets always are."""
+    before = len(rep.mismatches)
+
+    def bad(what, text, field=None):
+        rep.add(lang, arch, td, "audit-" + what, "audit: " + text, field)
+
+    keys = ("size",) if dwarf_lacks_attrs else ("size", "align")
+    for key in keys + (("ptrdata",) if lang == "go" else ()):
+        if ours.get(key) != truth[key]:
+            bad(key, "%s: truth %s, ours %s" % (key, truth[key], ours.get(key)))
+    if ours.get("model_agrees") is False and not dwarf_lacks_attrs:
+        bad("model", "the model disagrees with the compiler: %s" % ours.get("model_mismatch"))
+    tf = [f for f in truth["fields"] if f["kind"] not in ("unnamed", "error")]
+    of = [f for f in ours.get("fields", []) if not (f.get("name") == "" and "bit_size" in f)]
+    if len(tf) != len(of):
+        bad("nfields", "%d fields in the truth, %d in audit's JSON: %s"
+            % (len(tf), len(of), [f.get("name") for f in of]))
+        return 0, False
+    for i, (t, o) in enumerate(zip(tf, of)):
+        keys = ["offset", "size"]
+        if t["kind"] == "bitfield":
+            keys += ["bit_offset", "bit_size"]
+        elif t["kind"] not in ("anon", "fam") and not dwarf_lacks_attrs:
+            keys += ["align"]
+        if t["kind"] == "fam":
+            keys = ["offset"]
+        if o.get("name") != t["name"]:
+            bad("name", "field %d: truth %r, ours %r" % (i, t["name"], o.get("name")), i)
+        for k in keys:
+            if o.get(k) != t[k]:
+                bad(k, "field %d %r: %s truth %s, ours %s" % (i, t["name"], k, t[k], o.get(k)), i)
+    return len(tf), len(rep.mismatches) == before
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(
         description="Compare structalign's layouts with gc's and GCC's, on random "
@@ -1447,6 +1571,8 @@ def main(argv=None):
     ap.add_argument("--lang", choices=LANGS, action="append", help="only this language")
     ap.add_argument("--inject-fault", action="store_true",
                     help="perturb our JSON; the run must report exactly those faults")
+    ap.add_argument("--no-audit", action="store_true",
+                    help="do not audit the truth binaries (calc only)")
     ap.add_argument("--truth-only", action="store_true",
                     help="generate, compile and run the truth programs; no tool needed")
     ap.add_argument("--max-decls", type=int, default=20,
@@ -1580,6 +1706,11 @@ def run_all(args, langs, work, start):
                       % (lang, a, missing - MAX_MISSING_SHOWN))
             rep.lines.append("%s/%s: %d types, %d fields compared, %d mismatches"
                              % (lang, a, len(gen.types), nf, nm))
+
+        if not args.no_audit and not args.inject_fault:
+            p, f = audit_truth_binaries(args.structalign, b, rep, lang, gen, truth)
+            passed += p
+            failed += f
 
     print("")
     kinds = {}
