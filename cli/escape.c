@@ -164,9 +164,13 @@ void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap
     }
 }
 
+/* Text lists the unresolved sites of the user's packages; those of the
+ * standard library (all=-m logs: mostly code the linker removed) are
+ * counted, and listed in JSON. */
 void escape_text_unresolved(align_buf *out, const align_heap_join *j)
 {
     align_heap_summary s;
+    size_t nstd = 0;
     align_heap_join_summary(&s, j);
     if (s.unresolved == 0)
         return;
@@ -175,12 +179,21 @@ void escape_text_unresolved(align_buf *out, const align_heap_join *j)
         const align_heap_site *h = align_heap_join_site(j, i);
         if (h->status != ALIGN_HEAP_UNRESOLVED)
             continue;
+        if (align_go_package_is_std(h->package)) {
+            nstd++;
+            continue;
+        }
         align_buf_puts(out, "  ");
         site_pos(out, h);
         align_buf_puts(out, " ");
         site_expr(out, h);
         align_buf_printf(out, " (%s): %s\n", align_escape_kind_name(h->kind), h->reason);
     }
+    if (nstd)
+        align_buf_printf(out,
+                         "  ... and %zu in standard-library packages (--format json lists "
+                         "them)\n",
+                         nstd);
 }
 
 static void site_json(align_buf *out, const align_heap_site *s, bool reason)

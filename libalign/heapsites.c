@@ -194,10 +194,13 @@ static int add_diag(align_heap_join *j, int severity, const char *input, const c
 }
 
 /* Per input (log file or -json directory file) counts, for the mismatch
- * diagnostics. */
+ * diagnostics: heap sites of the user's packages only.  An all=-m log has
+ * thousands of standard-library sites in code the linker removed; those
+ * say nothing about whether the log is this binary's. */
 typedef struct input_count {
     const char *input;
-    uint64_t heap, unmatched, stale;
+    uint64_t heap, unmatched, stale;  /* the user's packages */
+    uint64_t all_heap, all_unmatched; /* every package */
     const align_heap_site *first_unmatched;
 } input_count;
 
@@ -222,6 +225,20 @@ typedef struct join_state {
     size_t *seen;
     size_t seen_cap;
 } join_state;
+
+int align_go_package_is_std(const char *p)
+{
+    size_t first;
+    if (p == NULL || strcmp(p, "main") == 0)
+        return 0;
+    first = strcspn(p, "/");
+    return memchr(p, '.', first) == NULL;
+}
+
+static bool std_package(const char *p)
+{
+    return align_go_package_is_std(p) != 0;
+}
 
 static input_count *input_of(join_state *st, const char *input)
 {
@@ -566,14 +583,25 @@ static int diagnose(join_state *st, const char *binary)
     for (size_t k = 0; k < st->npkgs && rc == 0; k++) {
         const go_funcs *gf = j->gf;
         (void)gf;
-        if (st->pkgs[k].dwarf != NULL)
+        if (st->pkgs[k].dwarf != NULL || std_package(st->pkgs[k].log))
             continue;
         rc = add_diag(j, ALIGN_HEAP_WARNING, NULL,
                       hs_printf(j, "package %s of the log is not in %s%s%s", st->pkgs[k].log,
                                 binary, st->main_path ? ", whose main package is " : "",
                                 st->main_path ? st->main_path : ""));
     }
-    if (rc == 0 && sum->heap > 0 && sum->unmatched == sum->heap) {
+    uint64_t heap = 0, unmatched = 0, all_heap = 0, all_unmatched = 0;
+    for (size_t i = 0; i < st->ninputs; i++) {
+        heap += st->inputs[i].heap;
+        unmatched += st->inputs[i].unmatched;
+        all_heap += st->inputs[i].all_heap;
+        all_unmatched += st->inputs[i].all_unmatched;
+    }
+    (void)sum;
+    /* Nothing of the user's packages matches (or, for a log of the
+     * standard library alone, nothing at all): another program's log. */
+    if (rc == 0 && ((heap > 0 && unmatched == heap) ||
+                    (heap == 0 && all_heap > 0 && all_unmatched == all_heap))) {
         const align_heap_site *first = st->inputs[0].first_unmatched;
         for (size_t i = 0; first == NULL && i < st->ninputs; i++)
             first = st->inputs[i].first_unmatched;
@@ -656,7 +684,7 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
         const align_escape_site *es = &sites[i];
         align_heap_site hs;
         input_count *ic;
-        bool dup;
+        bool dup, user;
 
         memset(&hs, 0, sizeof hs);
         hs.file = es->file;
@@ -702,7 +730,10 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
             memset(ic, 0, sizeof *ic);
             ic->input = es->input;
         }
-        ic->heap++;
+        user = !std_package(es->package);
+        ic->all_heap++;
+        if (user)
+            ic->heap++;
         j->summary.heap++;
         {
             align_heap_site *s = &j->sites[j->nsites - 1];
@@ -725,7 +756,9 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
                     rc = ALIGN_ENOMEM;
                     break;
                 }
-                ic->unmatched++;
+                ic->all_unmatched++;
+                if (user)
+                    ic->unmatched++;
                 j->summary.unmatched++;
                 if (ic->first_unmatched == NULL)
                     ic->first_unmatched = s; /* fixed up below if sites move */
@@ -734,7 +767,8 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
                 if (rc < 0)
                     break;
                 if (s->stale) {
-                    ic->stale++;
+                    if (user)
+                        ic->stale++;
                     j->summary.stale++;
                 }
             }

@@ -46,6 +46,8 @@
 
 #define MAX_CANDIDATES 8
 #define MAX_DEPTH 32
+/* Lines a moved variable may have shifted by for a log to be called stale. */
+#define STALE_SHIFT 5
 
 /* --------------------------------------------------------------- indexes */
 
@@ -500,7 +502,12 @@ static int resolve_moved(const resolver *x, hs_result *r)
                     add_candidate(set, &nset, var_value(v));
                     from = f;
                 } else if (f->line_lo <= line && line <= f->line_hi && v->decl_line != 0 &&
-                           !f->abstract) {
+                           !f->abstract && v->decl_line + STALE_SHIFT >= line &&
+                           v->decl_line <= line + STALE_SHIFT) {
+                    /* Declared a few lines away in a function covering the
+                     * line: the source moved on since the log.  (Further
+                     * away it is more likely another variable of the same
+                     * name in a span widened by inlined code.) */
                     elsewhere = v->decl_line;
                 }
             }
@@ -539,7 +546,7 @@ static int resolve_moved(const resolver *x, hs_result *r)
     } else {
         r->reason = hs_printf(j,
                               "no variable %s declared at line %u in the binary's DWARF "
-                              "(optimized away)",
+                              "(optimized away, or a stale log)",
                               var, line);
     }
     return r->reason ? 0 : ALIGN_ENOMEM;
@@ -593,6 +600,7 @@ static int scope_var(const resolver *x, const char *s, size_t n, const align_typ
      * and no span): the package's such functions with a variable of that
      * name, when they agree on its type. */
     if (nset == 0 && !exact && qual == NULL) {
+        size_t nfrom = 0;
         for (size_t i = 0; i < gf->nfuncs; i++) {
             const gf_func *f = &gf->funcs[i];
             if (!f->abstract || f->file != GF_NONE || f->pkg == GF_NONE ||
@@ -602,9 +610,17 @@ static int scope_var(const resolver *x, const char *s, size_t n, const align_typ
                 const gf_var *v = &gf->vars[f->var0 + k];
                 if (var_named(v, name, nlen) && v->type != NULL) {
                     add_candidate(set, &nset, var_value(v));
+                    if (from != f)
+                        nfrom++;
                     from = f;
                 }
             }
+        }
+        if (nset == 1 && nfrom > 1) {
+            *type = set[0];
+            *via = hs_printf(j, "variable %.*s %s of the functions of %s inlined everywhere",
+                             (int)n, s, align_type_display(set[0]), x->w->pkg);
+            return *via ? 1 : ALIGN_ENOMEM;
         }
     }
     if (nset == 1) {

@@ -847,6 +847,13 @@ const align_heap_type *align_heap_join_find(const align_heap_join *j, const alig
 size_t align_heap_join_ndiags(const align_heap_join *j);
 const align_heap_diag *align_heap_join_diag(const align_heap_join *j, size_t i);
 
+/* 1 when an import path is the standard library's: no dot in its first
+ * element ("fmt", "internal/race", "vendor/golang.org/x/net/route"), and
+ * not "main".  The join does not count such packages' sites when it judges
+ * whether a log matches the binary (all=-m logs are full of standard
+ * library code the linker removed). */
+int align_go_package_is_std(const char *import_path);
+
 /* What reordering a heap-allocated type saves in the Go allocator. */
 typedef struct align_heap_cost {
     int per_element;         /* 1: one backing array of `count` elements
