@@ -529,7 +529,7 @@ static int run_audit(audit_opts *o)
         memset(&hc, 0, sizeof hc);
         if (align_layout_compute(&l, r->g, r->t, &lo) < 0 ||
             align_cost_compute(&cost, l, r->count) < 0 ||
-            (r->heap != NULL && heap_cost(&hc, l, r) < 0)) {
+            (escape && l->lang == ALIGN_LANG_GO && heap_cost(&hc, l, r) < 0)) {
             print_lib_error(NULL, 0);
             goto done;
         }
@@ -539,7 +539,8 @@ static int run_audit(audit_opts *o)
             align_render_json(&out, l, &cost);
             if (escape) {
                 out.len--; /* reopen the object: the join's keys go inside */
-                escape_json_type(&out, join, r->heap, &hc, l->reclaimable);
+                escape_json_type(&out, join, r->heap, l->lang == ALIGN_LANG_GO ? &hc : NULL,
+                                 l->reclaimable);
                 align_buf_puts(&out, "}");
             }
         } else if (o->format == FMT_CSV) {

@@ -64,7 +64,8 @@ void escape_text_header(align_buf *out, const align_heap_join *j);
 void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,
                       const align_heap_cost *c, const char *indent);
 void escape_text_unresolved(align_buf *out, const align_heap_join *j);
-/* Keys appended inside a type's JSON object (ht NULL: "escapes":[] only). */
+/* Keys appended inside a type's JSON object; ht NULL: a type without heap
+ * sites; c NULL: a C type ("escapes":[] only). */
 void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,
                       const align_heap_cost *c, uint64_t reclaimable);
 /* Top-level keys: unresolved_sites, escape_summary, escape_diagnostics. */

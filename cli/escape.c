@@ -233,15 +233,18 @@ void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap
         site_json(out, align_heap_join_site(j, ht->sites[i]), false);
     }
     align_buf_puts(out, "]");
-    if (ht == NULL)
-        return;
+    if (c == NULL)
+        return; /* a C type: no Go allocator */
+    /* A type without heap sites: what one heap object of it would save;
+     * nothing is allocated, so the total is 0. */
     align_buf_printf(out,
                      ",\"heap_alloc\":\"%s\",\"size_class\":%llu,\"optimal_size_class\":%llu,"
                      "\"heap_bytes_saved\":%llu,\"heap_bytes_saved_total\":%llu,\"tiny\":%s",
-                     c->per_element ? "array" : "object", (unsigned long long)c->now.bytes,
+                     ht == NULL ? "none" : c->per_element ? "array" : "object",
+                     (unsigned long long)c->now.bytes,
                      (unsigned long long)c->optimal.bytes,
                      (unsigned long long)(c->per_element ? reclaimable : c->saved),
-                     (unsigned long long)c->saved_total, c->now.tiny ? "true" : "false");
+                     (unsigned long long)(ht ? c->saved_total : 0), c->now.tiny ? "true" : "false");
 }
 
 void escape_json_tail(align_buf *out, const align_heap_join *j)

@@ -76,6 +76,10 @@ static int read_buildinfo(int fd, uint64_t off, uint64_t size, elf_go_info *gi)
     end = buf + size;
     if (bi_string(&p, end, &ver, &nver) && bi_string(&p, end, &mod, &nmod)) {
         gi->go_version = strndup(ver, nver);
+        if (gi->go_version == NULL) {
+            free(buf);
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        }
         /* modinfo is framed by 16-byte sentinels, the last after a '\n'. */
         if (nmod >= 33 && mod[nmod - 17] == '\n') {
             const char *m = mod + 16, *mend = mod + nmod - 16;
@@ -84,6 +88,10 @@ static int read_buildinfo(int fd, uint64_t off, uint64_t size, elf_go_info *gi)
                 size_t ln = nl ? (size_t)(nl - m) : (size_t)(mend - m);
                 if (ln > 5 && memcmp(m, "path\t", 5) == 0) {
                     gi->main_path = strndup(m + 5, ln - 5);
+                    if (gi->main_path == NULL) {
+                        free(buf);
+                        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+                    }
                     break;
                 }
                 m += ln + 1;

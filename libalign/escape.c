@@ -20,6 +20,8 @@
  *
  *   moved to heap: o                      MOVED      var_name "o"
  *   &Order{...} escapes to heap           ADDR_OF_LIT type "Order"
+ *   &scanner{} escapes to heap            ADDR_OF_LIT (no elements: "{}";
+ *                                          likewise []string{}, T{})
  *   &geom.Padded{...} escapes to heap     (inlined geom.New, reported at
  *                                          the caller's line)
  *   &gen.Pair[bool,int64]{...} ...        generic type as written; inside
@@ -330,11 +332,14 @@ int esc_classify(align_escape_log *log, align_escape_site *site, const char *e, 
     size_t tlen = 0;
 
     assert(n > 0); /* callers strip a suffix from a longer message */
+    /* A literal without elements prints as "T{}" ("&scanner{}", "[]string{}"). */
+    size_t lit = has_suffix(e, n, "{...}") ? 5 : has_suffix(e, n, "{}") ? 2 : 0;
+
     site->kind = ALIGN_ESCAPE_BOXED;
-    if (n > 6 && e[0] == '&' && has_suffix(e, n, "{...}")) {
+    if (lit && n > lit + 1 && e[0] == '&') {
         site->kind = ALIGN_ESCAPE_ADDR_OF_LIT;
         type = e + 1;
-        tlen = n - 6;
+        tlen = n - lit - 1;
     } else if (n > 5 && has_prefix(e, n, "new(") && e[n - 1] == ')') {
         site->kind = ALIGN_ESCAPE_NEW;
         type = e + 4;
@@ -348,9 +353,9 @@ int esc_classify(align_escape_log *log, align_escape_site *site, const char *e, 
             site->kind = ALIGN_ESCAPE_MAKE_MAP;
         else
             type = NULL; /* make(chan T) is never logged: runtime.makechan */
-    } else if (n > 5 && e[0] != '&' && has_suffix(e, n, "{...}")) {
+    } else if (lit && n > lit && e[0] != '&') {
         type = e;
-        tlen = n - 5;
+        tlen = n - lit;
         if (has_prefix(e, n, "[]"))
             site->kind = ALIGN_ESCAPE_SLICE_LIT;
         else if (has_prefix(e, n, "map["))

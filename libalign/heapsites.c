@@ -739,10 +739,10 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
             align_heap_site *s = &j->sites[j->nsites - 1];
             if (file_ids[i] == GF_NONE) {
                 s->reason =
-                    foreign_pkg(&st, es) ? hs_printf(j,
-                                                     "package %s is not in the binary (a log of "
-                                                     "another program?)",
-                                                     es->package)
+                    foreign_pkg(&st, es)
+                        ? hs_printf(j, "package %s is not in the binary (%s)", es->package,
+                                    std_package(es->package) ? "the linker removed it"
+                                                             : "a log of another program?")
                     : es->file[0] == '<' ? hs_printf(j, "compiler-generated code (%s)", es->file)
                     : ambiguous[i]       ? hs_printf(j,
                                                      "several files of the binary end like %s: "

@@ -418,6 +418,8 @@ static void add_candidate(const align_type **set, size_t *n, const align_type *t
         set[(*n)++] = t;
 }
 
+/* "T1, T2" (never NULL: "?" when out of memory, which the caller's own
+ * allocation will report). */
 static const char *type_list(align_heap_join *j, const align_type **set, size_t n)
 {
     align_buf b;
@@ -427,7 +429,7 @@ static const char *type_list(align_heap_join *j, const align_type **set, size_t 
         align_buf_printf(&b, "%s%s", i ? ", " : "", set[i] ? align_type_display(set[i]) : "?");
     s = b.failed ? NULL : hs_strdup(j, b.data ? b.data : "", b.len);
     align_buf_free(&b);
-    return s;
+    return s ? s : "?";
 }
 
 /* The callees inlined at the site's line whose package is named qual (any
@@ -904,15 +906,17 @@ static int expr_type(const resolver *x, const char *e, size_t n, unsigned depth,
             *type = t != NULL && t->kind == ALIGN_KIND_POINTER ? t->target : NULL;
         return rc;
     }
-    if (n > 5 && memcmp(e + n - 5, "{...}", 5) == 0) {
+    if ((n > 5 && memcmp(e + n - 5, "{...}", 5) == 0) ||
+        (n > 2 && memcmp(e + n - 2, "{}", 2) == 0)) {
+        size_t lit = e[n - 2] == '{' ? 2 : 5;
         bool amb, unk;
         const align_type *t;
-        if (composite_text(e, n - 5))
+        if (composite_text(e, n - lit))
             return 1;
-        t = find_type(j, x->w, e, n - 5, &amb, &unk);
+        t = find_type(j, x->w, e, n - lit, &amb, &unk);
         if (t == NULL || amb) {
             *reason =
-                unresolved_expr(j, amb ? "ambiguous type" : "type not in the binary", e, n - 5);
+                unresolved_expr(j, amb ? "ambiguous type" : "type not in the binary", e, n - lit);
             return *reason ? 0 : ALIGN_ENOMEM;
         }
         *type = t;
