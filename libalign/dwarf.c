@@ -46,6 +46,10 @@
  *     DW_AT_alignment but not packed, so the attributes that only packed or an
  *     unnamed bit-field explain are inferred from the offsets (dwarf_c.c).
  *
+ *   - Only with ALIGN_BINARY_GO_FUNCS (the escape join asks for it): Go
+ *     units' subprograms are descended into as well, and their line tables
+ *     read, by dwarf_funcs.c.  Without the flag nothing of that runs.
+ *
  *   - The file is read once; libdwarf's handle is closed before
  *     align_binary_open returns, every string the graphs keep is copied into
  *     their arenas, and align_binary holds nothing else.
@@ -77,7 +81,9 @@
  *
  * Files: dwarf.c (this: walk, map, records, types, the API), dwarf_attr.c
  * (DIE attributes), dwarf_go.c and dwarf_c.c (per-language types, C
- * attribute inference), elf_check.c (the file before libdwarf), dwarf_read.h.
+ * attribute inference), dwarf_funcs.c and gofuncs.c (Go functions for the
+ * escape join), elf_check.c (the file before libdwarf, Go build info),
+ * dwarf_read.h.
  */
 #include "dwarf_read.h"
 #include "gofuncs.h"
