@@ -7,6 +7,11 @@
  * truth, the model cross-checks them), keep one small row per type, sort the
  * rows, and render only what is shown.  Layouts are freed as soon as their
  * row is taken, so memory stays at the graph plus the rows.
+ *
+ * With --escape the binary is opened with its Go functions, the logs are
+ * joined with it (libalign's heapsites.c; escape.c here renders), and the
+ * ranking puts heap-allocated types first, by the heap bytes reordering
+ * saves in the allocator's size classes, times the count.
  */
 #include "cli.h"
 
@@ -34,6 +39,12 @@ static const char audit_usage[] =
     "      --no-compiler-types  hide Go compiler and runtime types (noalg.*,\n"
     "                           go.shape.*, runtime.*, internal/...)\n"
     "  -F, --format text|json|csv\n"
+    "  -e, --escape LOG         a `go build -gcflags=-m` log (also -m=2, all=-m), or a\n"
+    "                           directory written by -gcflags=-json=0,DIR: show where\n"
+    "                           each type is heap-allocated and the size-class bytes\n"
+    "                           reordering saves; repeatable\n"
+    "      --src DIR            where the log's relative paths start (default: the\n"
+    "                           log's directory)\n"
     "      --fail-above BYTES   exit 1 when the total reclaimable bytes exceed BYTES\n"
     "      --cacheline N        cache line size (default 64)\n"
     "  -h, --help               this help\n"
@@ -41,7 +52,9 @@ static const char audit_usage[] =
     "examples:\n"
     "  structalign audit ./server\n"
     "  structalign audit --count main.Order=100M --top 10 ./server\n"
-    "  structalign audit --fail-above 1M --format json ./server > padding.json\n";
+    "  structalign audit --fail-above 1M --format json ./server > padding.json\n"
+    "  go build -gcflags=-m ./... 2> build.log\n"
+    "  structalign audit --escape build.log --count main.Order=100M ./server\n";
 
 static const char show_usage[] =
     "usage: structalign show [options] BINARY TYPE...\n"
@@ -77,6 +90,9 @@ typedef struct audit_opts {
     bool fail_set;
     uint64_t fail_above;
     uint32_t cacheline;
+    const char **escapes;    /* --escape, in order */
+    size_t nescapes;
+    const char *src_dir;     /* --src */
     bool optimize;           /* show */
     bool hex;                /* show */
     const char *binary;
@@ -91,6 +107,8 @@ typedef struct row {
     const char *name;
     uint64_t size, optimal_size, count, waste; /* waste = reclaimable x count */
     int model_agrees;
+    const align_heap_type *heap; /* --escape: its heap sites, or NULL */
+    uint64_t heap_saved;     /* --escape: heap bytes reordering saves x count */
 } row;
 
 static bool add_pattern(const char ***arr, size_t *n, const char *p)
@@ -185,6 +203,8 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"no-compiler-types", no_argument, NULL, 'N'},
         {"format", required_argument, NULL, 'F'},
         {"fail-above", required_argument, NULL, 'G'},
+        {"escape", required_argument, NULL, 'e'},
+        {"src", required_argument, NULL, 'S'},
         {"cacheline", required_argument, NULL, 'L'},
         {"optimize", no_argument, NULL, 'o'},
         {"hex", no_argument, NULL, 'x'},
@@ -194,7 +214,8 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
     const char *usage = is_show ? show_usage : audit_usage;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:t:n:l:F:oxh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, is_show ? "c:t:n:l:F:oxh" : "c:t:n:l:F:e:h", longopts,
+                            NULL)) != -1) {
         switch (c) {
         case 'c':
             if (!count_table_add(&o->counts, optarg))
@@ -252,6 +273,17 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
             o->cacheline = (uint32_t)n;
             break;
         }
+        case 'e':
+        case 'S':
+            if (is_show) {
+                fputs(usage, stderr);
+                return EXIT_BAD;
+            }
+            if (c == 'S')
+                o->src_dir = optarg;
+            else if (!add_pattern(&o->escapes, &o->nescapes, optarg))
+                return usage_error(NULL, "out of memory");
+            break;
         case 'o':
             o->optimize = true;
             break;
@@ -280,6 +312,9 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         return usage_error("audit reads one binary; use --filter to select types",
                            "unexpected argument '%s'", argv[optind]);
     }
+    if (o->src_dir != NULL && o->nescapes == 0)
+        return usage_error("--src says where the paths of an --escape log start",
+                           "--src without --escape");
     return 0;
 }
 
@@ -308,6 +343,11 @@ static bool selected(const audit_opts *o, const char *name)
 static int cmp_rows(const void *pa, const void *pb)
 {
     const row *a = pa, *b = pb;
+    /* --escape: heap-allocated types first, by heap bytes saved. */
+    if ((a->heap != NULL) != (b->heap != NULL))
+        return a->heap ? -1 : 1;
+    if (a->heap_saved != b->heap_saved)
+        return a->heap_saved > b->heap_saved ? -1 : 1;
     if (a->waste != b->waste)
         return a->waste > b->waste ? -1 : 1;
     if (a->size != b->size)
@@ -337,10 +377,10 @@ static const char *type_name_of(const align_type *t)
 }
 
 /* Opens the binary; prints the reason and returns NULL on failure. */
-static align_binary *open_binary(const char *path)
+static align_binary *open_binary(const char *path, unsigned flags)
 {
     align_binary *b = NULL;
-    if (align_binary_open(&b, path) < 0) {
+    if (align_binary_open_ex(&b, path, flags) < 0) {
         const align_error *e = align_error_last();
         fprintf(stderr, "%s: %s\n", path, e->message);
         if (e->hint[0])
@@ -350,22 +390,37 @@ static align_binary *open_binary(const char *path)
     return b;
 }
 
+/* The heap cost of a row's layout: single objects when some site
+ * allocates one, else one backing array of `count` elements. */
+static int heap_cost(align_heap_cost *c, const align_layout *l, const row *r)
+{
+    return align_heap_cost_compute(c, l, r->count, r->heap && !r->heap->objects);
+}
+
 static int run_audit(audit_opts *o)
 {
-    align_binary *bin = open_binary(o->binary);
+    align_binary *bin = NULL;
+    align_escape_log *log = NULL;
+    align_heap_join *join = NULL;
     const align_binary_info *info;
     row *rows = NULL;
-    size_t nrows = 0, cap = 0, ntypes = 0, nwasteful = 0, nmismatch = 0, shown = 0;
-    uint64_t total = 0;
-    bool total_overflow = false;
+    size_t nrows = 0, cap = 0, ntypes = 0, nwasteful = 0, nmismatch = 0, shown = 0, nheap = 0;
+    uint64_t total = 0, heap_total = 0;
+    bool total_overflow = false, escape = o->nescapes > 0;
     align_buf out;
     int status = EXIT_BAD;
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
     char a[64];
 
     align_buf_init(&out);
-    if (bin == NULL)
+    /* The logs first: a bad log is reported before a slow binary load. */
+    if (escape && !escape_load(&log, o->escapes, o->nescapes))
         return EXIT_BAD;
+    bin = open_binary(o->binary, escape ? ALIGN_BINARY_GO_FUNCS : 0);
+    if (bin == NULL)
+        goto done;
+    if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
+        goto done;
     lo.cacheline = o->cacheline;
     info = align_binary_info_get(bin);
     for (int li = 0; li < 2; li++) {
@@ -378,6 +433,7 @@ static int run_audit(audit_opts *o)
             const char *name = type_name_of(t);
             align_layout *l;
             align_cost cost;
+            row r;
             if (!selected(o, name))
                 continue;
             if (o->no_compiler_types && lang == ALIGN_LANG_GO && is_compiler_type(name))
@@ -396,29 +452,41 @@ static int run_audit(audit_opts *o)
             }
             if (l->model_agrees == 0)
                 nmismatch++;
-            uint64_t waste = cost.bytes_saved;
-            if (waste > 0)
-                nwasteful++;
-            if (__builtin_add_overflow(total, waste, &total))
-                total_overflow = true;
-            if ((waste == 0 && !o->all) || (waste < o->min_waste && !o->all)) {
-                align_layout_free(l);
-                continue;
+            memset(&r, 0, sizeof r);
+            r = (row){g, t, name, l->size, l->optimal_size, cost.count, cost.bytes_saved,
+                      l->model_agrees, NULL, 0};
+            if (join != NULL && lang == ALIGN_LANG_GO)
+                r.heap = align_heap_join_find(join, t);
+            if (r.heap != NULL) {
+                align_heap_cost hc;
+                if (heap_cost(&hc, l, &r) < 0) {
+                    print_lib_error(NULL, 0);
+                    align_layout_free(l);
+                    goto done;
+                }
+                r.heap_saved = hc.saved_total;
+                nheap++;
+                if (__builtin_add_overflow(heap_total, r.heap_saved, &heap_total))
+                    heap_total = UINT64_MAX;
             }
+            if (r.waste > 0)
+                nwasteful++;
+            if (__builtin_add_overflow(total, r.waste, &total))
+                total_overflow = true;
+            align_layout_free(l);
+            if ((r.waste == 0 && !o->all) || (r.waste < o->min_waste && !o->all))
+                continue;
             if (nrows == cap) {
                 size_t ncap = cap ? cap * 2 : 256;
-                row *r = realloc(rows, ncap * sizeof *r);
-                if (r == NULL) {
-                    align_layout_free(l);
+                row *p = realloc(rows, ncap * sizeof *p);
+                if (p == NULL) {
                     usage_error(NULL, "out of memory");
                     goto done;
                 }
-                rows = r;
+                rows = p;
                 cap = ncap;
             }
-            rows[nrows++] = (row){g, t, name, l->size, l->optimal_size, cost.count, waste,
-                                  l->model_agrees};
-            align_layout_free(l);
+            rows[nrows++] = r;
         }
     }
     qsort(rows, nrows, sizeof *rows, cmp_rows);
@@ -432,14 +500,23 @@ static int run_audit(audit_opts *o)
         align_buf_puts(&out, ",\"types\":[");
     } else if (o->format == FMT_CSV) {
         align_buf_puts(&out, "name,lang,size,optimal_size,reclaimable,count,bytes_saved,"
-                             "decl_file,decl_line,model_agrees\n");
+                             "decl_file,decl_line,model_agrees");
+        if (escape)
+            align_buf_puts(&out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
+                                 "heap_bytes_saved_total");
+        align_buf_puts(&out, "\n");
     } else {
         align_buf_printf(&out, "%s: %s, %s; %zu struct/union types, %zu with reclaimable "
                                "padding\n",
                          o->binary, align_arch_name(info->arch),
                          info->producer ? info->producer : "unknown producer", ntypes,
                          nwasteful);
-        if (shown)
+        if (join != NULL)
+            escape_text_header(&out, join);
+        if (shown && escape)
+            align_buf_printf(&out, "%12s  %12s  %6s %6s  %8s  %s\n", "HEAP SAVED", "SAVED",
+                             "SIZE", "OPT", "COUNT", "TYPE");
+        else if (shown)
             align_buf_printf(&out, "%12s  %6s %6s  %8s  %s\n", "SAVED", "SIZE", "OPT", "COUNT",
                              "TYPE");
     }
@@ -447,9 +524,12 @@ static int run_audit(audit_opts *o)
         row *r = &rows[i];
         align_layout *l;
         align_cost cost;
+        align_heap_cost hc;
         align_srcpos pos = align_type_pos(r->t);
+        memset(&hc, 0, sizeof hc);
         if (align_layout_compute(&l, r->g, r->t, &lo) < 0 ||
-            align_cost_compute(&cost, l, r->count) < 0) {
+            align_cost_compute(&cost, l, r->count) < 0 ||
+            (escape && l->lang == ALIGN_LANG_GO && heap_cost(&hc, l, r) < 0)) {
             print_lib_error(NULL, 0);
             goto done;
         }
@@ -457,6 +537,12 @@ static int run_audit(audit_opts *o)
             if (i)
                 align_buf_puts(&out, ",");
             align_render_json(&out, l, &cost);
+            if (escape) {
+                out.len--; /* reopen the object: the join's keys go inside */
+                escape_json_type(&out, join, r->heap, l->lang == ALIGN_LANG_GO ? &hc : NULL,
+                                 l->reclaimable);
+                align_buf_puts(&out, "}");
+            }
         } else if (o->format == FMT_CSV) {
             csv_field(&out, r->name);
             align_buf_printf(&out, ",%s,%llu,%llu,%llu,%llu,%llu,", align_lang_name(l->lang),
@@ -464,12 +550,26 @@ static int run_audit(audit_opts *o)
                              (unsigned long long)l->reclaimable, (unsigned long long)cost.count,
                              (unsigned long long)cost.bytes_saved);
             csv_field(&out, pos.file ? pos.file : "");
-            align_buf_printf(&out, ",%u,%s\n", pos.line,
-                             l->model_agrees == 0 ? "false" : "true");
+            align_buf_printf(&out, ",%u,%s", pos.line, l->model_agrees == 0 ? "false" : "true");
+            if (escape && r->heap)
+                align_buf_printf(&out, ",%zu,%llu,%llu,%llu,%llu", r->heap->nsites,
+                                 (unsigned long long)hc.now.bytes,
+                                 (unsigned long long)hc.optimal.bytes,
+                                 (unsigned long long)(hc.per_element ? l->reclaimable
+                                                                     : hc.saved),
+                                 (unsigned long long)hc.saved_total);
+            else if (escape)
+                align_buf_puts(&out, ",0,,,,");
+            align_buf_puts(&out, "\n");
         } else {
-            char count[32];
+            char count[32], h[32] = "-";
             align_format_bytes(a, sizeof a, cost.bytes_saved);
             align_format_count(count, sizeof count, cost.count);
+            if (escape) {
+                if (r->heap)
+                    align_format_bytes(h, sizeof h, r->heap_saved);
+                align_buf_printf(&out, "%12s  ", h);
+            }
             align_buf_printf(&out, "%12s  %6llu %6llu  %8s  %s", a, (unsigned long long)l->size,
                              (unsigned long long)l->optimal_size, count, r->name);
             if (pos.file && pos.line)
@@ -478,13 +578,21 @@ static int run_audit(audit_opts *o)
             if (l->model_agrees == 0)
                 align_buf_printf(&out, "%12s  model disagrees with the compiler: %s\n", "!",
                                  l->mismatch);
+            if (r->heap)
+                escape_text_type(&out, join, r->heap, &hc, "              ");
         }
         align_layout_free(l);
     }
     if (o->format == FMT_JSON) {
         align_buf_printf(&out, "],\"total_types\":%zu,\"wasteful_types\":%zu,"
-                               "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu}\n",
+                               "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu",
                          ntypes, nwasteful, (unsigned long long)total, nmismatch);
+        if (join != NULL) {
+            align_buf_printf(&out, ",\"heap_types\":%zu,\"total_heap_bytes_saved\":%llu", nheap,
+                             (unsigned long long)heap_total);
+            escape_json_tail(&out, join);
+        }
+        align_buf_puts(&out, "}\n");
     } else if (o->format == FMT_TEXT) {
         if (shown < nrows)
             align_buf_printf(&out, "... %zu more (--top shows more)\n", nrows - shown);
@@ -498,6 +606,12 @@ static int run_audit(audit_opts *o)
                                    "aligned types; offsets shown are the compiler's)",
                              nmismatch);
         align_buf_puts(&out, "\n");
+        if (join != NULL) {
+            align_format_bytes(a, sizeof a, heap_total);
+            align_buf_printf(&out, "heap: %s saved by reordering %zu heap-allocated type%s\n", a,
+                             nheap, nheap == 1 ? "" : "s");
+            escape_text_unresolved(&out, join);
+        }
     }
     if (!emit(&out))
         goto done;
@@ -511,13 +625,15 @@ static int run_audit(audit_opts *o)
 done:
     free(rows);
     align_buf_free(&out);
+    align_heap_join_free(join);
     align_binary_free(bin);
+    align_escape_log_free(log);
     return status;
 }
 
 static int run_show(audit_opts *o)
 {
-    align_binary *bin = open_binary(o->binary);
+    align_binary *bin = open_binary(o->binary, 0);
     align_buf out;
     size_t matched = 0;
     int status = EXIT_BAD;
@@ -605,6 +721,7 @@ static int cmd_common(int argc, char **argv, bool is_show)
     else if (rc < 0)
         rc = EXIT_OK;
     free(o.filters);
+    free(o.escapes);
     count_table_free(&o.counts);
     return rc;
 }

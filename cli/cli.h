@@ -51,6 +51,26 @@ uint64_t count_table_get(const count_table *t, const char *type_name);
 /* Adds "TYPE=n" (the type may be a glob); false when out of memory. */
 bool count_table_set(count_table *t, const char *type, uint64_t n);
 
+/* --- escape.c: audit --escape ------------------------------------------- */
+
+/* Reads each path (a -m text log, "-", a -json directory or .json file)
+ * into one log; prints the error and returns false on failure. */
+bool escape_load(align_escape_log **out, const char *const *paths, size_t n);
+/* Joins; prints the error (false) or the join's diagnostics. */
+bool escape_join(align_heap_join **out, align_binary *bin, const align_escape_log *log,
+                 const char *src_dir, const char *binary);
+void escape_text_header(align_buf *out, const align_heap_join *j);
+/* The size-class line and the heap sites of one type, each line indented. */
+void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,
+                      const align_heap_cost *c, const char *indent);
+void escape_text_unresolved(align_buf *out, const align_heap_join *j);
+/* Keys appended inside a type's JSON object; ht NULL: a type without heap
+ * sites; c NULL: a C type ("escapes":[] only). */
+void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,
+                      const align_heap_cost *c, uint64_t reclaimable);
+/* Top-level keys: unresolved_sites, escape_summary, escape_diagnostics. */
+void escape_json_tail(align_buf *out, const align_heap_join *j);
+
 /* Writes the buffer to stdout; false (with a message) if it failed. */
 bool emit(align_buf *b);
 

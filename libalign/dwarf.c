@@ -46,6 +46,10 @@
  *     DW_AT_alignment but not packed, so the attributes that only packed or an
  *     unnamed bit-field explain are inferred from the offsets (dwarf_c.c).
  *
+ *   - Only with ALIGN_BINARY_GO_FUNCS (the escape join asks for it): Go
+ *     units' subprograms are descended into as well, and their line tables
+ *     read, by dwarf_funcs.c.  Without the flag nothing of that runs.
+ *
  *   - The file is read once; libdwarf's handle is closed before
  *     align_binary_open returns, every string the graphs keep is copied into
  *     their arenas, and align_binary holds nothing else.
@@ -77,9 +81,12 @@
  *
  * Files: dwarf.c (this: walk, map, records, types, the API), dwarf_attr.c
  * (DIE attributes), dwarf_go.c and dwarf_c.c (per-language types, C
- * attribute inference), elf_check.c (the file before libdwarf), dwarf_read.h.
+ * attribute inference), dwarf_funcs.c and gofuncs.c (Go functions for the
+ * escape join), elf_check.c (the file before libdwarf, Go build info),
+ * dwarf_read.h.
  */
 #include "dwarf_read.h"
+#include "gofuncs.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -94,9 +101,12 @@
 struct align_binary {
     align_binary_info info;
     align_graph *graphs[2];  /* by align_lang; NULL when no unit of it */
+    unsigned flags;          /* ALIGN_BINARY_* */
+    go_funcs *funcs;         /* ALIGN_BINARY_GO_FUNCS: the Go functions */
     char *path;
     char *producer;
     char *skip_reason;
+    elf_go_info go;
 };
 
 /* ------------------------------------------------------------ offset map */
@@ -225,6 +235,8 @@ static int push(void **arr, size_t *len, size_t *cap, size_t elem, const void *i
 
 align_graph *reader_graph(dwarf_reader *rd) { return rd->g; }
 Dwarf_Debug reader_dbg(dwarf_reader *rd) { return rd->dbg; }
+go_funcs *reader_funcs(dwarf_reader *rd) { return rd->bin->funcs; }
+void reader_forgive(dwarf_reader *rd) { rd->why[0] = '\0'; }
 
 int reader_broken(dwarf_reader *rd, const die_info *d, const char *fmt, ...)
 {
@@ -315,6 +327,11 @@ static const char *unit_file(dwarf_reader *rd, Dwarf_Off die_off, uint64_t index
     if (rd->file_copies[i] == NULL)
         rd->file_copies[i] = align_graph_strdup(rd->g, rd->files[i], (size_t)-1);
     return rd->file_copies[i];
+}
+
+const char *reader_unit_file(dwarf_reader *rd, uint64_t index)
+{
+    return unit_file(rd, rd->cu_start, index);
 }
 
 static align_srcpos decl_pos(dwarf_reader *rd, const die_info *d)
@@ -977,6 +994,11 @@ static int walk_scope(dwarf_reader *rd, Dwarf_Die parent, unsigned depth)
                 rc = note_typedef(rd, die);
             break;
         case DW_TAG_subprogram:
+            if (rd->lang == ALIGN_LANG_C)
+                rc = walk_scope(rd, die, depth + 1);
+            else if (rd->bin->funcs != NULL && depth == 0)
+                rc = gf_visit_subprogram(rd, die);
+            break;
         case DW_TAG_lexical_block:
             if (rd->lang == ALIGN_LANG_C)
                 rc = walk_scope(rd, die, depth + 1);
@@ -1033,6 +1055,8 @@ static int read_unit(dwarf_reader *rd, Dwarf_Die cu_die, Dwarf_Half version)
 {
     align_binary *b = rd->bin;
     size_t mark_recs[2], mark_pend = rd->npend, mark_tdn = rd->ntdn;
+    size_t mark_funcs = 0, mark_vars = 0, mark_calls = 0;
+    bool funcs = false;
     align_lang lang;
     die_info cu;
     int rc = reader_die_info(rd, cu_die, &cu);
@@ -1063,9 +1087,31 @@ static int read_unit(dwarf_reader *rd, Dwarf_Die cu_die, Dwarf_Half version)
     rd->version = version;
     mark_recs[0] = rd->nrecs[0];
     mark_recs[1] = rd->nrecs[1];
+    if (lang == ALIGN_LANG_GO && (b->flags & ALIGN_BINARY_GO_FUNCS)) {
+        if (b->funcs == NULL) {
+            rc = gofuncs_new(&b->funcs, rd->g);
+            if (rc < 0)
+                return rc;
+        }
+        funcs = true;
+        mark_vars = b->funcs->nvars;
+        mark_calls = b->funcs->ncalls;
+        rc = gf_unit_begin(rd, &cu, &mark_funcs);
+        if (rc < 0)
+            return rc;
+    }
     rc = walk_scope(rd, cu_die, 0);
+    if (rc == 0 && funcs)
+        rc = gf_unit_lines(rd, cu_die, mark_funcs);
+    if (funcs)
+        gf_unit_done(rd);
     release_files(rd);
     rd->cu_die = NULL;
+    if (rc == ALIGN_EFORMAT && funcs) {
+        b->funcs->nfuncs = mark_funcs;
+        b->funcs->nvars = mark_vars;
+        b->funcs->ncalls = mark_calls;
+    }
     if (rc == ALIGN_EFORMAT) {
         /* Drop what the broken unit completed; its nodes stay in the arena,
          * unreachable from the declarations. */
@@ -1307,6 +1353,8 @@ static int load(align_binary *b, const char *path)
     }
     if (rc == 0)
         rc = add_decls(&rd, ALIGN_LANG_C);
+    if (rc == 0 && b->funcs != NULL)
+        rc = gofuncs_finish(b->funcs);
     if (rc == 0 && b->graphs[ALIGN_LANG_C] != NULL)
         rc = c_infer_attributes(b->graphs[ALIGN_LANG_C], rd.recs[ALIGN_LANG_C],
                                 rd.nrecs[ALIGN_LANG_C], &b->info.ninferred);
@@ -1336,20 +1384,28 @@ static int load(align_binary *b, const char *path)
 
 int align_binary_open(align_binary **out, const char *path)
 {
+    return align_binary_open_ex(out, path, 0);
+}
+
+int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
+{
     align_binary *b;
     int rc;
 
     assert(out != NULL && path != NULL);
     *out = NULL;
+    if (flags & ~(unsigned)ALIGN_BINARY_GO_FUNCS)
+        return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown flags 0x%x", flags);
     b = calloc(1, sizeof *b);
     if (b == NULL)
         return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    b->flags = flags;
     b->path = strdup(path);
     if (b->path == NULL) {
         rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
     }
-    rc = elf_check(path, &b->info.arch);
+    rc = elf_check(path, &b->info.arch, &b->go);
     if (rc < 0)
         goto fail;
     rc = load(b, path);
@@ -1358,6 +1414,8 @@ int align_binary_open(align_binary **out, const char *path)
     b->info.path = b->path;
     b->info.producer = b->producer ? b->producer : "";
     b->info.skip_reason = b->skip_reason;
+    b->info.go_version = b->go.go_version;
+    b->info.go_main_path = b->go.main_path;
     *out = b;
     return 0;
 fail:
@@ -1369,11 +1427,14 @@ void align_binary_free(align_binary *b)
 {
     if (b == NULL)
         return;
+    gofuncs_free(b->funcs);
     align_graph_free(b->graphs[0]);
     align_graph_free(b->graphs[1]);
     free(b->path);
     free(b->producer);
     free(b->skip_reason);
+    free(b->go.go_version);
+    free(b->go.main_path);
     free(b);
 }
 
@@ -1381,6 +1442,18 @@ const align_binary_info *align_binary_info_get(const align_binary *b)
 {
     assert(b != NULL);
     return &b->info;
+}
+
+const go_funcs *binary_go_funcs(const align_binary *b)
+{
+    assert(b != NULL);
+    return b->funcs;
+}
+
+align_graph *binary_go_graph(align_binary *b)
+{
+    assert(b != NULL);
+    return b->graphs[ALIGN_LANG_GO];
 }
 
 align_graph *align_binary_graph(align_binary *b, align_lang lang)

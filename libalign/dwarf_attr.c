@@ -141,6 +141,7 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
 {
     Dwarf_Error err = NULL;
     Dwarf_Half at, form;
+    Dwarf_Addr addr;
     bool flag = false;
     char *s;
     int rc = 0;
@@ -216,6 +217,45 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
     case DW_AT_go_kind:
         d->has |= HAS_GO_KIND;
         return get_udata(rd, a, form, &d->go_kind);
+    case DW_AT_go_package_name:
+        if (dwarf_formstring(a, &s, &err) != DW_DLV_OK)
+            return reader_dwarf_error(rd, err, "reading a package name");
+        d->go_pkg_name = s;
+        d->has |= HAS_GO_PKG_NAME;
+        return 0;
+    case DW_AT_low_pc:
+        if (dwarf_formaddr(a, &addr, &err) != DW_DLV_OK)
+            return reader_dwarf_error(rd, err, "reading low_pc");
+        d->low_pc = addr;
+        d->has |= HAS_LOW_PC;
+        return 0;
+    case DW_AT_high_pc:
+        if (form == DW_FORM_addr) {
+            if (dwarf_formaddr(a, &addr, &err) != DW_DLV_OK)
+                return reader_dwarf_error(rd, err, "reading high_pc");
+            d->high_pc = addr;
+        } else if (is_constant_form(form)) {
+            rc = get_udata(rd, a, form, &d->high_pc);
+            d->has |= HAS_HIGH_PC_OFFSET;
+        } else {
+            return 0;
+        }
+        d->has |= HAS_HIGH_PC;
+        return rc;
+    case DW_AT_abstract_origin:
+        if (dwarf_global_formref(a, &d->origin, &err) != DW_DLV_OK)
+            return reader_dwarf_error(rd, err, "reading an abstract origin");
+        d->has |= HAS_ORIGIN;
+        return 0;
+    case DW_AT_inline:
+        d->has |= HAS_INLINE;
+        return 0;
+    case DW_AT_call_file:
+        d->has |= HAS_CALL_FILE;
+        return get_udata(rd, a, form, &d->call_file);
+    case DW_AT_call_line:
+        d->has |= HAS_CALL_LINE;
+        return get_udata(rd, a, form, &d->call_line);
     case DW_AT_go_embedded_field:
     case DW_AT_declaration:
     case DW_AT_GNU_vector:

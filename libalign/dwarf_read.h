@@ -20,6 +20,7 @@
 #define DW_AT_go_elem 0x2902
 #define DW_AT_go_embedded_field 0x2903
 #define DW_AT_go_runtime_type 0x2904
+#define DW_AT_go_package_name 0x2905
 
 /* reflect.Kind, as cmd/link writes it to DW_AT_go_kind. */
 enum {
@@ -53,7 +54,17 @@ enum {
     HAS_EMBEDDED = 1u << 17,      /* Go embedded field */
     HAS_LANGUAGE = 1u << 18,
     HAS_PRODUCER = 1u << 19,
-    HAS_PROTOTYPED = 1u << 20
+    HAS_PROTOTYPED = 1u << 20,
+    /* Read for the Go function table only (dwarf_funcs.c). */
+    HAS_LOW_PC = 1u << 21,
+    HAS_HIGH_PC = 1u << 22,       /* high_pc: an address, or an offset
+                                     from low_pc when HAS_HIGH_PC_OFFSET */
+    HAS_HIGH_PC_OFFSET = 1u << 23,
+    HAS_INLINE = 1u << 24,        /* DW_AT_inline: an abstract instance */
+    HAS_ORIGIN = 1u << 25,        /* DW_AT_abstract_origin */
+    HAS_CALL_FILE = 1u << 26,
+    HAS_CALL_LINE = 1u << 27,
+    HAS_GO_PKG_NAME = 1u << 28
 };
 
 /* The attributes the reader uses, from one DIE, read with one
@@ -81,16 +92,27 @@ typedef struct die_info {
     uint64_t alignment;
     uint64_t go_kind;
     uint64_t language;       /* DW_LANG_* */
+    uint64_t low_pc, high_pc;
+    Dwarf_Off origin;        /* global offset of DW_AT_abstract_origin */
+    uint64_t call_file, call_line;
+    const char *go_pkg_name; /* DW_AT_go_package_name of a Go unit */
 } die_info;
 
 typedef struct dwarf_reader dwarf_reader;
 
 /* --- elf_check.c ---------------------------------------------------------- */
 
+/* From a Go binary's .go.buildinfo; malloc'd strings, NULL when absent. */
+typedef struct elf_go_info {
+    char *go_version;        /* "go1.19.8" */
+    char *main_path;         /* "example.com/app": the main package */
+} elf_go_info;
+
 /* Checks that path is a readable, complete, 64-bit little-endian ELF file
- * for amd64 or arm64 with DWARF, and fills *arch.  ALIGN_EIO or
- * ALIGN_EFORMAT with a message and, where one helps, a hint. */
-int elf_check(const char *path, align_arch *arch);
+ * for amd64 or arm64 with DWARF, and fills *arch (and *gi, which may be
+ * NULL).  ALIGN_EIO or ALIGN_EFORMAT with a message and, where one helps, a
+ * hint. */
+int elf_check(const char *path, align_arch *arch, elf_go_info *gi);
 
 /* --- dwarf_attr.c --------------------------------------------------------- */
 
@@ -110,6 +132,12 @@ int reader_dwarf_error(dwarf_reader *rd, Dwarf_Error err, const char *what);
  * *rc set (ALIGN_EFORMAT: broken unit, ALIGN_ENOMEM). */
 align_type *reader_type(dwarf_reader *rd, Dwarf_Off off, unsigned depth, int *rc);
 Dwarf_Debug reader_dbg(dwarf_reader *rd);
+/* File number `index` of the current unit's line table, copied into the
+ * graph; NULL when unknown. */
+const char *reader_unit_file(dwarf_reader *rd, uint64_t index);
+/* Forgets that the unit is broken: for optional information (a variable's
+ * type) whose failure must not cost the unit. */
+void reader_forgive(dwarf_reader *rd);
 /* Alignment for a type DWARF describes by size alone: the largest power of
  * two dividing size, at most 16. */
 uint32_t guess_align(uint64_t size);
@@ -122,6 +150,23 @@ uint32_t guess_align(uint64_t size);
  * primitive's own ("main.MyInt", "[]string", "map[string]int").  Returns
  * NULL with *rc = 0 when the DIE is not one of those. */
 align_type *go_special_type(dwarf_reader *rd, const die_info *d, int *rc);
+
+/* --- dwarf_funcs.c (ALIGN_BINARY_GO_FUNCS, Go units only) ---------------- */
+
+typedef struct go_funcs go_funcs;
+/* The table being filled; NULL when the binary is opened without
+ * ALIGN_BINARY_GO_FUNCS. */
+go_funcs *reader_funcs(dwarf_reader *rd);
+/* At the start of a Go unit: enters its package; *func0 marks the unit's
+ * first function.  0 or ALIGN_ENOMEM. */
+int gf_unit_begin(dwarf_reader *rd, const die_info *cu, size_t *func0);
+/* A top-level DW_TAG_subprogram of a Go unit, with its variables and
+ * inlined calls. */
+int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die);
+/* After the walk of a Go unit: the line table gives the unit's functions
+ * their spans and files their last line.  0 or ALIGN_ENOMEM. */
+int gf_unit_lines(dwarf_reader *rd, Dwarf_Die cu_die, size_t func0);
+void gf_unit_done(dwarf_reader *rd);
 
 /* --- dwarf_c.c ------------------------------------------------------------ */
 

@@ -9,6 +9,12 @@
  * whatever the binary's size), and verifies that every section the file
  * claims to hold lies inside it, which also catches truncated copies before
  * libdwarf maps them.
+ *
+ * Go binaries also carry their build information (.go.buildinfo, Go 1.18+:
+ * debug/buildinfo's format): the toolchain version and the main package's
+ * import path, which DWARF spells "main".  The escape join needs that path
+ * to tell the command's package in a -m log ("# example.com/app") from
+ * another program's.
  */
 #include "dwarf_read.h"
 
@@ -21,8 +27,84 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int elf_check(const char *path, align_arch *arch)
+/* A uvarint-prefixed string of debug/buildinfo at *p (advanced). */
+static bool bi_string(const unsigned char **p, const unsigned char *end, const char **s,
+                      size_t *n)
 {
+    uint64_t len = 0;
+    unsigned shift = 0;
+    while (*p < end) {
+        unsigned char b = *(*p)++;
+        if (shift > 56)
+            return false;
+        len |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+        if (!(b & 0x80)) {
+            if (len > (uint64_t)(end - *p))
+                return false;
+            *s = (const char *)*p;
+            *n = (size_t)len;
+            *p += len;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Reads the Go version and the main package path from .go.buildinfo
+ * (inline-string form, Go 1.18+; older layouts are left unread). */
+static int read_buildinfo(int fd, uint64_t off, uint64_t size, elf_go_info *gi)
+{
+    static const char magic[] = "\xff Go buildinf:";
+    unsigned char *buf;
+    const unsigned char *p, *end;
+    const char *ver, *mod;
+    size_t nver, nmod;
+    if (size < 32 || gi == NULL)
+        return 0;
+    if (size > (1u << 20))
+        size = 1u << 20;
+    buf = malloc(size);
+    if (buf == NULL)
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    if (pread(fd, buf, size, (off_t)off) != (ssize_t)size || memcmp(buf, magic, 14) != 0 ||
+        !(buf[15] & 2)) {
+        free(buf);
+        return 0;
+    }
+    p = buf + 32;
+    end = buf + size;
+    if (bi_string(&p, end, &ver, &nver) && bi_string(&p, end, &mod, &nmod)) {
+        gi->go_version = strndup(ver, nver);
+        if (gi->go_version == NULL) {
+            free(buf);
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+        /* modinfo is framed by 16-byte sentinels, the last after a '\n'. */
+        if (nmod >= 33 && mod[nmod - 17] == '\n') {
+            const char *m = mod + 16, *mend = mod + nmod - 16;
+            while (m < mend) {
+                const char *nl = memchr(m, '\n', (size_t)(mend - m));
+                size_t ln = nl ? (size_t)(nl - m) : (size_t)(mend - m);
+                if (ln > 5 && memcmp(m, "path\t", 5) == 0) {
+                    gi->main_path = strndup(m + 5, ln - 5);
+                    if (gi->main_path == NULL) {
+                        free(buf);
+                        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+                    }
+                    break;
+                }
+                m += ln + 1;
+            }
+        }
+    }
+    free(buf);
+    return 0;
+}
+
+int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
+{
+    uint64_t bi_off = 0, bi_size = 0;
     Elf64_Ehdr eh;
     Elf64_Shdr *sh = NULL;
     char *names = NULL;
@@ -159,6 +241,10 @@ int elf_check(const char *path, align_arch *arch)
         if (strcmp(name, ".gopclntab") == 0 || strcmp(name, ".go.buildinfo") == 0 ||
             strcmp(name, ".note.go.buildid") == 0)
             has_go = true;
+        if (strcmp(name, ".go.buildinfo") == 0 && sh[i].sh_type != SHT_NOBITS) {
+            bi_off = sh[i].sh_offset;
+            bi_size = sh[i].sh_size;
+        }
         if (strcmp(name, ".gnu_debuglink") == 0 && sh[i].sh_type != SHT_NOBITS) {
             /* The section starts with the debug file's name. */
             ssize_t n = pread(fd, debuglink, sizeof debuglink - 1, (off_t)sh[i].sh_offset);
@@ -180,6 +266,8 @@ int elf_check(const char *path, align_arch *arch)
         else
             align_error_hint("rebuild with -g (gcc -g) and do not strip the binary");
     }
+    if (rc == 0 && bi_size > 0)
+        rc = read_buildinfo(fd, bi_off, bi_size, gi);
 out:
     free(names);
     free(sh);

@@ -20,6 +20,8 @@
  *
  *   moved to heap: o                      MOVED      var_name "o"
  *   &Order{...} escapes to heap           ADDR_OF_LIT type "Order"
+ *   &scanner{} escapes to heap            ADDR_OF_LIT (no elements: "{}";
+ *                                          likewise []string{}, T{})
  *   &geom.Padded{...} escapes to heap     (inlined geom.New, reported at
  *                                          the caller's line)
  *   &gen.Pair[bool,int64]{...} ...        generic type as written; inside
@@ -189,6 +191,7 @@ void align_escape_log_free(align_escape_log *log)
     }
     free(log->strs);
     free(log->sites);
+    free(log->captures);
     free(log);
 }
 
@@ -210,15 +213,29 @@ void align_escape_log_stats(align_escape_stats *out, const align_escape_log *log
     *out = log->stats;
 }
 
+size_t align_escape_log_ncaptures(const align_escape_log *log)
+{
+    assert(log != NULL);
+    return log->ncaptures;
+}
+
+const align_escape_capture *align_escape_log_captures(const align_escape_log *log)
+{
+    assert(log != NULL);
+    return log->ncaptures ? log->captures : NULL;
+}
+
 void esc_mark_take(const align_escape_log *log, esc_mark *m)
 {
     m->nsites = log->nsites;
+    m->ncaptures = log->ncaptures;
     m->stats = log->stats;
 }
 
 void esc_mark_rollback(align_escape_log *log, const esc_mark *m)
 {
     log->nsites = m->nsites;
+    log->ncaptures = m->ncaptures;
     log->stats = m->stats;
 }
 
@@ -315,11 +332,14 @@ int esc_classify(align_escape_log *log, align_escape_site *site, const char *e, 
     size_t tlen = 0;
 
     assert(n > 0); /* callers strip a suffix from a longer message */
+    /* A literal without elements prints as "T{}" ("&scanner{}", "[]string{}"). */
+    size_t lit = has_suffix(e, n, "{...}") ? 5 : has_suffix(e, n, "{}") ? 2 : 0;
+
     site->kind = ALIGN_ESCAPE_BOXED;
-    if (n > 6 && e[0] == '&' && has_suffix(e, n, "{...}")) {
+    if (lit && n > lit + 1 && e[0] == '&') {
         site->kind = ALIGN_ESCAPE_ADDR_OF_LIT;
         type = e + 1;
-        tlen = n - 6;
+        tlen = n - lit - 1;
     } else if (n > 5 && has_prefix(e, n, "new(") && e[n - 1] == ')') {
         site->kind = ALIGN_ESCAPE_NEW;
         type = e + 4;
@@ -333,9 +353,9 @@ int esc_classify(align_escape_log *log, align_escape_site *site, const char *e, 
             site->kind = ALIGN_ESCAPE_MAKE_MAP;
         else
             type = NULL; /* make(chan T) is never logged: runtime.makechan */
-    } else if (n > 5 && e[0] != '&' && has_suffix(e, n, "{...}")) {
+    } else if (lit && n > lit && e[0] != '&') {
         type = e;
-        tlen = n - 5;
+        tlen = n - lit;
         if (has_prefix(e, n, "[]"))
             site->kind = ALIGN_ESCAPE_SLICE_LIT;
         else if (has_prefix(e, n, "map["))
@@ -579,6 +599,70 @@ static int text_header(text_input *in, const char *s, size_t n)
     return in->package == NULL ? ALIGN_ENOMEM : 0;
 }
 
+/* "F capturing by value: x (addr=false assign=false width=24)": recorded
+ * as a capture (and counted as ignored: it is not a site).  Returns 1 when
+ * the message is not one. */
+static int text_capture(text_input *in, const char *file, size_t flen, unsigned line,
+                        unsigned col, const char *m, size_t n, uint64_t lineno)
+{
+    static const char by_value[] = " capturing by value: ", by_ref[] = " capturing by ref: ";
+    align_escape_log *log = in->log;
+    align_escape_capture c;
+    size_t i, fend = 0, name, nend;
+    bool value = false;
+
+    for (i = 0; i < n && fend == 0; i++) {
+        if (m[i] != ' ')
+            continue;
+        if (n - i > sizeof by_value - 1 && memcmp(m + i, by_value, sizeof by_value - 1) == 0) {
+            value = true;
+            fend = i;
+            name = i + sizeof by_value - 1;
+        } else if (n - i > sizeof by_ref - 1 && memcmp(m + i, by_ref, sizeof by_ref - 1) == 0) {
+            fend = i;
+            name = i + sizeof by_ref - 1;
+        }
+    }
+    if (fend == 0)
+        return 1;
+    for (nend = name; nend < n && m[nend] != ' '; nend++)
+        ;
+    if (nend == name)
+        return 1;
+    memset(&c, 0, sizeof c);
+    c.by_value = value;
+    c.line = line;
+    c.col = col;
+    c.package = in->package;
+    c.input = in->name;
+    c.input_line = lineno;
+    for (i = nend; i + 6 < n; i++) {
+        if (memcmp(m + i, "width=", 6) == 0) {
+            size_t k = i + 6;
+            c.width = scan_number(m, n, &k);
+            break;
+        }
+    }
+    c.file = esc_intern(log, file, flen);
+    c.func = esc_intern(log, m, fend);
+    c.var_name = esc_intern(log, m + name, nend - name);
+    if (c.file == NULL || c.func == NULL || c.var_name == NULL)
+        return ALIGN_ENOMEM;
+    if (log->ncaptures == log->captures_cap) {
+        size_t cap = log->captures_cap ? log->captures_cap * 2 : 64;
+        align_escape_capture *p;
+        if (cap > SIZE_MAX / sizeof *p)
+            return align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "too many captures");
+        p = realloc(log->captures, cap * sizeof *p);
+        if (p == NULL)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        log->captures = p;
+        log->captures_cap = cap;
+    }
+    log->captures[log->ncaptures++] = c;
+    return 0;
+}
+
 static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool overlong)
 {
     text_input *in = ctx;
@@ -610,6 +694,14 @@ static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
         goto skip;
     m = s + msg;
     n -= msg;
+    rc = text_capture(in, s, flen, line, col, m, n, lineno);
+    if (rc != 1) {
+        if (rc == 0) {
+            in->messages++;
+            log->stats.ignored++;
+        }
+        return rc;
+    }
     if (is_ignored_message(m, n)) {
         in->messages++;
         log->stats.ignored++;

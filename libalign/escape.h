@@ -34,6 +34,8 @@ struct align_escape_log {
     size_t nstrs, strs_cap; /* cap: a power of two, or 0 */
     align_escape_site *sites;
     size_t nsites, sites_cap;
+    align_escape_capture *captures; /* -m=2 "capturing by value/ref" */
+    size_t ncaptures, captures_cap;
     align_escape_stats stats;
 };
 
@@ -41,6 +43,7 @@ struct align_escape_log {
  * (strings interned meanwhile stay in the arena, unreferenced). */
 typedef struct esc_mark {
     size_t nsites;
+    size_t ncaptures;
     align_escape_stats stats;
 } esc_mark;
 

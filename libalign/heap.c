@@ -181,3 +181,45 @@ int align_go_alloc_slice(align_go_alloc *out, align_arch arch, uint64_t elem_siz
     }
     return align_go_alloc_compute(out, arch, mem, elem_has_pointers);
 }
+
+/* The heap cost of a laid-out Go struct: what the escape join reports for
+ * each heap-allocated type.  The object's pointer-ness decides the tiny
+ * allocator; the smallest order keeps the same fields, so it has pointers
+ * exactly when the original does. */
+int align_heap_cost_compute(align_heap_cost *out, const align_layout *l, uint64_t count,
+                            int per_element)
+{
+    int has_ptr, rc;
+
+    assert(out != NULL && l != NULL);
+    memset(out, 0, sizeof *out);
+    if (l->lang != ALIGN_LANG_GO)
+        return align_error_set(ALIGN_EINVAL, NULL, 0, 0,
+                               "%s: heap size classes are the Go allocator's", l->name);
+    has_ptr = l->ptrdata != 0;
+    out->per_element = per_element != 0;
+    out->count = count;
+    if (per_element) {
+        rc = align_go_alloc_slice(&out->now, l->arch, l->size, count, has_ptr);
+        if (rc == 0)
+            rc = align_go_alloc_slice(&out->optimal, l->arch, l->optimal_size, count, has_ptr);
+    } else {
+        rc = align_go_alloc_compute(&out->now, l->arch, l->size, has_ptr);
+        if (rc == 0)
+            rc = align_go_alloc_compute(&out->optimal, l->arch, l->optimal_size, has_ptr);
+    }
+    if (rc < 0) {
+        memset(out, 0, sizeof *out);
+        return rc;
+    }
+    out->saved = out->now.bytes > out->optimal.bytes ? out->now.bytes - out->optimal.bytes : 0;
+    if (per_element) {
+        out->saved_total = out->saved;
+    } else if (!mul_u64(out->saved, count, &out->saved_total)) {
+        memset(out, 0, sizeof *out);
+        return align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
+                               "%s: %llu objects: bytes saved overflow 64 bits", l->name,
+                               (unsigned long long)count);
+    }
+    return 0;
+}

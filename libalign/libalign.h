@@ -470,6 +470,11 @@ typedef struct align_binary_info {
     size_t ntypes;           /* declarations in both graphs */
     size_t ninferred;        /* C records given packed, pack(N) or unnamed
                                 bit-fields to match the compiler's offsets */
+    /* Go build information (.go.buildinfo, Go 1.18+); NULL when absent. */
+    const char *go_version;  /* "go1.19.8" */
+    const char *go_main_path;/* import path of the main package
+                                ("example.com/app"), which DWARF calls
+                                "main"; NULL for libraries and old Go */
 } align_binary_info;
 
 /* Reads the binary at path.  *out is NULL on failure:
@@ -481,6 +486,21 @@ typedef struct align_binary_info {
  *   ALIGN_ENOMEM.
  * A broken compile unit is skipped and counted, not fatal. */
 int align_binary_open(align_binary **out, const char *path);
+
+/* Flags of align_binary_open_ex(). */
+enum {
+    /* Also read the Go functions: names, files, the lines their code
+     * covers, parameters and variables with their types (including the
+     * "&x" a moved-to-heap variable becomes) and inlined calls.  The escape
+     * join (align_heap_join_new) needs them; reading them (and the line
+     * tables) triples the time to open a Go binary (cmd/go: 0.14 s ->
+     * 0.45 s), so it is not the default. */
+    ALIGN_BINARY_GO_FUNCS = 1u << 0
+};
+
+/* align_binary_open() with ALIGN_BINARY_* flags; ALIGN_EINVAL for unknown
+ * flags. */
+int align_binary_open_ex(align_binary **out, const char *path, unsigned flags);
 /* Frees the binary and its graphs (and so every type and layout from them).
  * Accepts NULL. */
 void align_binary_free(align_binary *b);
@@ -681,6 +701,28 @@ size_t align_escape_log_nsites(const align_escape_log *log);
 const align_escape_site *align_escape_log_sites(const align_escape_log *log);
 void align_escape_log_stats(align_escape_stats *out, const align_escape_log *log);
 
+/* -m=2 (and -m -m) logs also say what each closure captures:
+ * "./main.go:16:14: byValue capturing by value: s (addr=false assign=false
+ * width=24)", at the position of the captured variable's declaration.
+ * These are not allocations themselves; the escape join uses them to tell
+ * which struct an escaping func literal copies into its closure. */
+typedef struct align_escape_capture {
+    const char *file;        /* as written; see align_escape_site.file */
+    unsigned line, col;      /* the captured variable's declaration */
+    const char *package;     /* as align_escape_site.package */
+    const char *func;        /* the function the closure is declared in, as
+                                printed: "byValue", "main", "every.func1" */
+    const char *var_name;    /* "s"; "pkg.s" when inlined from package pkg */
+    int by_value;            /* 1: a copy is stored in the closure */
+    uint64_t width;          /* bytes the compiler gives the variable */
+    const char *input;
+    uint64_t input_line;
+} align_escape_capture;
+
+size_t align_escape_log_ncaptures(const align_escape_log *log);
+/* The captures as an array (NULL when none); moves as the sites do. */
+const align_escape_capture *align_escape_log_captures(const align_escape_log *log);
+
 /* The path of a site's file for the machine that runs the analysis: file
  * joined to base_dir (the directory the build ran in) when relative, then
  * cleaned lexically ("./a/../b.go" -> "b.go").  Absolute files, names in
@@ -690,6 +732,146 @@ void align_escape_log_stats(align_escape_stats *out, const align_escape_log *log
  * verbatim, so that can be an earlier build's directory.  Paths in -json
  * logs are absolute.  Appends to out; ALIGN_ENOMEM when it failed. */
 int align_escape_path_resolve(align_buf *out, const char *base_dir, const char *file);
+
+/* ------------------------------------- the escape join (heapsites.c) */
+
+/* Ties the allocation sites of escape-analysis logs to the struct types of
+ * the binary the same build produced: which padded type is allocated on
+ * the heap where, and what reordering it saves in allocator size classes.
+ * Sites are resolved through the binary's DWARF (the variables of "moved to
+ * heap: x", the type names of "&T{...}", "new(T)", "make([]T, n)", the
+ * values boxed into interfaces, the captures of closures); a site that
+ * cannot be resolved says why, and a log that does not fit the binary is
+ * detected. */
+typedef struct align_heap_join align_heap_join;
+
+typedef enum align_heap_status {
+    ALIGN_HEAP_STRUCT = 0,   /* allocates a struct type of the binary */
+    ALIGN_HEAP_OTHER,        /* allocates something else (a map, string,
+                                []byte, int, pointer, closure); `type` is
+                                set when known */
+    ALIGN_HEAP_UNRESOLVED,   /* could not be tied to a type: see reason */
+    ALIGN_HEAP_STACK         /* "does not escape": not a heap allocation */
+} align_heap_status;
+
+/* "struct", "other", "unresolved", "stack".  Stable (JSON). */
+const char *align_heap_status_name(align_heap_status status);
+
+/* One site of the log and what it was resolved to.  Strings are owned by
+ * the join (or by the log and the binary, which must outlive it). */
+typedef struct align_heap_site {
+    const char *file;        /* as the log wrote it: "./main.go" */
+    unsigned line, col;      /* col 0: not given */
+    align_escape_kind kind;
+    const char *expr;        /* as the log wrote it */
+    const char *package;     /* the log's package header, or NULL */
+    const char *input;       /* the log it came from */
+    uint64_t input_line;
+    const char *path;        /* the binary's file the site matched (as its
+                                DWARF names it); NULL when none did */
+    align_heap_status status;
+    /* STRUCT: the record allocated; for make([]T, n) and []T{...} the
+     * element type (per_element = 1): the allocation is a backing array of
+     * them.  OTHER: the value's type when known.  The node belongs to the
+     * binary's Go graph. */
+    const align_type *type;
+    int per_element;
+    const char *via;         /* how the type was found, for people:
+                                "variable &o *main.Order of main.newOrder",
+                                "captured by value: o"; NULL when the
+                                expression names the type itself */
+    const char *reason;      /* UNRESOLVED: why, one line; else NULL */
+    int stale;               /* the site contradicts the binary: its file
+                                is not in it, its line has no code, or its
+                                variable is declared elsewhere */
+} align_heap_site;
+
+/* A struct type with at least one heap site. */
+typedef struct align_heap_type {
+    const align_type *type;
+    size_t nsites;
+    const size_t *sites;     /* indices for align_heap_join_site(), in
+                                log order */
+    int objects;             /* some site allocates single objects */
+    int arrays;              /* some site allocates backing arrays */
+} align_heap_type;
+
+typedef struct align_heap_summary {
+    uint64_t sites;          /* sites read (heap and stack-only), after
+                                dropping duplicates */
+    uint64_t duplicates;     /* sites given twice (same position and
+                                expression, e.g. a text log and a -json
+                                directory of one build) */
+    uint64_t heap;           /* heap sites: struct + other + unresolved */
+    uint64_t structs;        /* heap sites tied to a struct type */
+    uint64_t other;          /* heap sites of other values */
+    uint64_t unresolved;
+    uint64_t stack;          /* "does not escape" sites */
+    uint64_t unmatched;      /* heap sites whose file is not in the binary */
+    uint64_t stale;          /* heap sites that contradict the binary */
+    size_t types;            /* struct types with heap sites */
+} align_heap_summary;
+
+enum { ALIGN_HEAP_NOTE = 0, ALIGN_HEAP_WARNING = 1 };
+
+/* Something a person should know about the inputs as a whole: a log (or a
+ * package of it) that does not match the binary, closures whose captures
+ * only -m=2 logs tell. */
+typedef struct align_heap_diag {
+    int severity;            /* ALIGN_HEAP_NOTE or ALIGN_HEAP_WARNING */
+    const char *input;       /* the log concerned, or NULL */
+    const char *message;     /* one line */
+} align_heap_diag;
+
+/* Joins the sites of log with the binary bin, which must have been opened
+ * with ALIGN_BINARY_GO_FUNCS.  src_dir: where relative paths of the log
+ * start (the directory `go build` ran in); NULL: each input's own
+ * directory.  The join points into bin and log: free it first.
+ *   ALIGN_EINVAL    bin was opened without ALIGN_BINARY_GO_FUNCS;
+ *   ALIGN_EFORMAT   bin has no Go code;
+ *   ALIGN_EMISMATCH the log has heap sites and none of them is in a file
+ *                   of the binary (a log of another program);
+ *   ALIGN_ENOMEM. */
+int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_escape_log *log,
+                        const char *src_dir);
+void align_heap_join_free(align_heap_join *j);   /* accepts NULL */
+
+void align_heap_join_summary(align_heap_summary *out, const align_heap_join *j);
+size_t align_heap_join_nsites(const align_heap_join *j);
+const align_heap_site *align_heap_join_site(const align_heap_join *j, size_t i);
+/* Struct types with heap sites, in order of their first site. */
+size_t align_heap_join_ntypes(const align_heap_join *j);
+const align_heap_type *align_heap_join_type(const align_heap_join *j, size_t i);
+/* The heap sites of t (a record of the binary's Go graph), or NULL. */
+const align_heap_type *align_heap_join_find(const align_heap_join *j, const align_type *t);
+size_t align_heap_join_ndiags(const align_heap_join *j);
+const align_heap_diag *align_heap_join_diag(const align_heap_join *j, size_t i);
+
+/* 1 when an import path is the standard library's: no dot in its first
+ * element ("fmt", "internal/race", "vendor/golang.org/x/net/route"), and
+ * not "main".  The join does not count such packages' sites when it judges
+ * whether a log matches the binary (all=-m logs are full of standard
+ * library code the linker removed). */
+int align_go_package_is_std(const char *import_path);
+
+/* What reordering a heap-allocated type saves in the Go allocator. */
+typedef struct align_heap_cost {
+    int per_element;         /* 1: one backing array of `count` elements
+                                (make([]T, count)); 0: `count` objects */
+    uint64_t count;
+    align_go_alloc now;      /* one object, or the whole array */
+    align_go_alloc optimal;  /* the same in the smallest field order */
+    uint64_t saved;          /* now.bytes - optimal.bytes: per object (0
+                                when both sizes share a class; more than
+                                the padding when a class boundary is
+                                crossed), or for the whole array */
+    uint64_t saved_total;    /* objects: saved x count; arrays: saved */
+} align_heap_cost;
+
+/* Fills *out for a layout of a Go struct (ALIGN_EOVERFLOW when a count
+ * makes a size overflow; ALIGN_EINVAL for a layout of another language). */
+int align_heap_cost_compute(align_heap_cost *out, const align_layout *l, uint64_t count,
+                            int per_element);
 
 #ifdef __cplusplus
 }

@@ -876,6 +876,53 @@ static void expect_error(const char *path, int code, const char *in_message, con
                       e->hint, in_hint);
 }
 
+/* ALIGN_BINARY_GO_FUNCS: the same types, the build info, and the escape
+ * join's refusals (the join itself: tests/escape_join_test.py). */
+START_TEST(go_funcs_and_join_errors)
+{
+    align_binary *plain, *funcs, *cbin;
+    align_escape_log *log;
+    align_heap_join *j = NULL;
+    const align_binary_info *in;
+    static const char foreign[] = "# other.example/pkg\n"
+                                  "./zzz.go:3:4: &T{...} escapes to heap\n";
+    if (!go_amd64.built)
+        return;
+    plain = open_ok(go_amd64.path);
+    ck_assert_int_eq(align_binary_open_ex(&funcs, go_amd64.path, ALIGN_BINARY_GO_FUNCS), 0);
+    ck_assert_int_eq(align_binary_open_ex(&cbin, go_amd64.path, 1u << 7), ALIGN_EINVAL);
+    ck_assert_ptr_null(cbin);
+    in = align_binary_info_get(funcs);
+    ck_assert_uint_eq(in->ntypes, align_binary_info_get(plain)->ntypes);
+    ck_assert_str_eq(in->go_main_path, "dwarftest");
+    ck_assert_msg(strncmp(in->go_version, "go1.", 4) == 0, "%s", in->go_version);
+
+    ck_assert_int_eq(align_escape_log_new(&log), 0);
+    ck_assert_int_eq(align_escape_log_read_text_mem(log, "foreign.log", foreign,
+                                                    sizeof foreign - 1), 0);
+    ck_assert_int_eq(align_heap_join_new(&j, plain, log, NULL), ALIGN_EINVAL);
+    ck_assert_ptr_null(j);
+    ck_assert_int_eq(align_heap_join_new(&j, funcs, log, NULL), ALIGN_EMISMATCH);
+    ck_assert_ptr_null(j);
+    ck_assert_msg(strstr(align_error_last()->message, "other.example/pkg") != NULL, "%s",
+                  align_error_last()->message);
+    ck_assert_int_eq(align_binary_open_ex(&cbin, c5.path, ALIGN_BINARY_GO_FUNCS), 0);
+    ck_assert_int_eq(align_heap_join_new(&j, cbin, log, NULL), ALIGN_EFORMAT);
+    align_escape_log_free(log);
+    /* An empty log joins to nothing. */
+    ck_assert_int_eq(align_escape_log_new(&log), 0);
+    ck_assert_int_eq(align_heap_join_new(&j, funcs, log, NULL), 0);
+    ck_assert_uint_eq(align_heap_join_nsites(j), 0);
+    ck_assert_uint_eq(align_heap_join_ntypes(j), 0);
+    align_heap_join_free(j);
+    align_heap_join_free(NULL);
+    align_escape_log_free(log);
+    align_binary_free(cbin);
+    align_binary_free(funcs);
+    align_binary_free(plain);
+}
+END_TEST
+
 START_TEST(errors)
 {
     char path[512], trunc[512];
@@ -958,6 +1005,7 @@ int main(void)
     tcase_add_test(go, go_arm64_layouts);
     tcase_add_test(go, go_all_decls_agree);
     tcase_add_test(go, go_details);
+    tcase_add_test(go, go_funcs_and_join_errors);
     tcase_add_test(err, errors);
     suite_add_tcase(s, c);
     suite_add_tcase(s, go);

@@ -660,6 +660,15 @@ START_TEST(text_classify)
         {"x", ALIGN_ESCAPE_BOXED, NULL},
         {"{...}", ALIGN_ESCAPE_BOXED, NULL},
         {"&{...}", ALIGN_ESCAPE_BOXED, NULL},
+        /* Literals without elements print as "{}" (go1.19 all=-m of cmd/go:
+         * "&scanner{}", "&comment.Printer{}", "[]string{}", "bailout{}"). */
+        {"&scanner{}", ALIGN_ESCAPE_ADDR_OF_LIT, "scanner"},
+        {"&comment.Printer{}", ALIGN_ESCAPE_ADDR_OF_LIT, "comment.Printer"},
+        {"[]string{}", ALIGN_ESCAPE_SLICE_LIT, "[]string"},
+        {"map[string]bool{}", ALIGN_ESCAPE_MAP_LIT, "map[string]bool"},
+        {"bailout{}", ALIGN_ESCAPE_BOXED, "bailout"},
+        {"{}", ALIGN_ESCAPE_BOXED, NULL},
+        {"&{}", ALIGN_ESCAPE_BOXED, NULL},
     };
     char line[256];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

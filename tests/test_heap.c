@@ -162,6 +162,81 @@ START_TEST(make_slice)
 }
 END_TEST
 
+/* A Go struct {bool; int64; bool} (24 bytes, 16 reordered) or, with
+ * pointer, {bool; *int64; bool}; the layout is freed by the caller, the
+ * graph leaked into *g for the caller to free. */
+static align_layout *padded(align_graph **g, int pointer, int c_lang)
+{
+    align_layout *l = NULL;
+    align_type *rec, *mid;
+    align_field_spec f = align_field_spec_init();
+    ck_assert_int_eq(align_graph_new(g, c_lang ? ALIGN_LANG_C : ALIGN_LANG_GO, ALIGN_ARCH_AMD64),
+                     0);
+    rec = align_type_record(*g, ALIGN_KIND_STRUCT, "main.Padded");
+    mid = align_type_prim(*g, c_lang ? ALIGN_C_LONG : ALIGN_GO_INT64);
+    if (pointer)
+        mid = align_type_pointer(*g, mid);
+    f.name = "A";
+    f.type = align_type_prim(*g, c_lang ? ALIGN_C_BOOL : ALIGN_GO_BOOL);
+    ck_assert_int_eq(align_record_add_field(*g, rec, &f), 0);
+    f.name = "B";
+    f.type = mid;
+    ck_assert_int_eq(align_record_add_field(*g, rec, &f), 0);
+    f.name = "C";
+    f.type = align_type_prim(*g, c_lang ? ALIGN_C_BOOL : ALIGN_GO_BOOL);
+    ck_assert_int_eq(align_record_add_field(*g, rec, &f), 0);
+    align_record_complete(rec, -1, -1);
+    ck_assert_int_eq(align_layout_compute(&l, *g, rec, NULL), 0);
+    ck_assert_uint_eq(l->size, 24);
+    ck_assert_uint_eq(l->optimal_size, 16);
+    return l;
+}
+
+START_TEST(heap_cost_of_a_layout)
+{
+    align_graph *g;
+    align_layout *l = padded(&g, 1, 0);
+    align_heap_cost c;
+
+    /* One object: class 24 -> 16, 8 bytes each, x count. */
+    ck_assert_int_eq(align_heap_cost_compute(&c, l, 100, 0), 0);
+    ck_assert_uint_eq(c.now.bytes, 24);
+    ck_assert_uint_eq(c.optimal.bytes, 16);
+    ck_assert_uint_eq(c.saved, 8);
+    ck_assert_uint_eq(c.saved_total, 800);
+    ck_assert_int_eq(c.now.tiny, 0);
+    /* make([]T, 1000): 24000 bytes take class 24576, 16000 class 16384. */
+    ck_assert_int_eq(align_heap_cost_compute(&c, l, 1000, 1), 0);
+    ck_assert_uint_eq(c.now.bytes, 24576);
+    ck_assert_uint_eq(c.optimal.bytes, 16384);
+    ck_assert_uint_eq(c.saved, 8192);
+    ck_assert_uint_eq(c.saved_total, 8192);
+    /* make([]T, 100M): whole pages, 2.4 GB -> 1.6 GB. */
+    ck_assert_int_eq(align_heap_cost_compute(&c, l, 100000000, 1), 0);
+    ck_assert_uint_eq(c.now.bytes, 2400002048ull);
+    ck_assert_uint_eq(c.optimal.bytes, 1600004096ull);
+    /* Overflow of the count. */
+    ck_assert_int_eq(align_heap_cost_compute(&c, l, UINT64_MAX / 4, 0), ALIGN_EOVERFLOW);
+    ck_assert_int_eq(align_heap_cost_compute(&c, l, UINT64_MAX / 4, 1), ALIGN_EOVERFLOW);
+    align_layout_free(l);
+    align_graph_free(g);
+
+    /* Pointer-free and reordered under 16 bytes: the tiny allocator. */
+    l = padded(&g, 0, 0);
+    ck_assert_int_eq(align_heap_cost_compute(&c, l, 1, 0), 0);
+    ck_assert_int_eq(c.now.tiny, 0); /* 24 bytes: not tiny */
+    ck_assert_int_eq(c.optimal.tiny, 0);
+    align_layout_free(l);
+    align_graph_free(g);
+
+    /* Size classes are the Go allocator's: a C layout is refused. */
+    l = padded(&g, 0, 1);
+    ck_assert_int_eq(align_heap_cost_compute(&c, l, 1, 0), ALIGN_EINVAL);
+    align_layout_free(l);
+    align_graph_free(g);
+}
+END_TEST
+
 static Suite *heap_suite(void)
 {
     Suite *s = suite_create("heap");
@@ -171,6 +246,7 @@ static Suite *heap_suite(void)
     tcase_add_test(t, tiny_allocator);
     tcase_add_test(t, limits_per_arch);
     tcase_add_test(t, make_slice);
+    tcase_add_test(t, heap_cost_of_a_layout);
     suite_add_tcase(s, t);
     return s;
 }

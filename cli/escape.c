@@ -1,0 +1,287 @@
+/*
+ * escape.c - `structalign audit --escape`: reading the escape logs the
+ * user names, and the report lines of the escape join (the join itself is
+ * libalign's heapsites.c; audit.c ranks the types and calls these).
+ *
+ * An --escape argument is a -m text log (a file, or "-"), a directory
+ * written by -gcflags=-json=0,DIR, or one .json file of such a directory.
+ * A file is JSON when its first non-blank byte is '{': go never writes
+ * that at the start of -m output ("# pkg" or "file:line:col: ...").
+ */
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static bool looks_like_json(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    int c = EOF;
+    if (f == NULL)
+        return false; /* the text reader reports why */
+    do
+        c = fgetc(f);
+    while (c != EOF && isspace(c));
+    fclose(f);
+    return c == '{';
+}
+
+bool escape_load(align_escape_log **out, const char *const *paths, size_t n)
+{
+    align_escape_log *log = NULL;
+    *out = NULL;
+    if (align_escape_log_new(&log) < 0) {
+        print_lib_error(NULL, 0);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        int rc;
+        if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 &&
+            (S_ISDIR(st.st_mode) || looks_like_json(paths[i])))
+            rc = align_escape_log_read_json_dir(log, paths[i]);
+        else
+            rc = align_escape_log_read_text(log, paths[i]);
+        if (rc < 0) {
+            const align_error *e = align_error_last();
+            if (e->file[0] && e->line)
+                fprintf(stderr, "%s:%u: error: %s\n", e->file, e->line, e->message);
+            else
+                fprintf(stderr, "%s: error: %s\n", e->file[0] ? e->file : paths[i], e->message);
+            if (e->hint[0])
+                fprintf(stderr, "hint: %s\n", e->hint);
+            align_escape_log_free(log);
+            return false;
+        }
+    }
+    *out = log;
+    return true;
+}
+
+bool escape_join(align_heap_join **out, align_binary *bin, const align_escape_log *log,
+                 const char *src_dir, const char *binary)
+{
+    *out = NULL;
+    if (align_heap_join_new(out, bin, log, src_dir) < 0) {
+        const align_error *e = align_error_last();
+        fprintf(stderr, "%s: error: %s\n", binary, e->message);
+        if (e->hint[0])
+            fprintf(stderr, "hint: %s\n", e->hint);
+        return false;
+    }
+    for (size_t i = 0; i < align_heap_join_ndiags(*out); i++) {
+        const align_heap_diag *d = align_heap_join_diag(*out, i);
+        fprintf(stderr, "%s: %s: %s\n", d->input ? d->input : progname,
+                d->severity == ALIGN_HEAP_WARNING ? "warning" : "note", d->message);
+    }
+    return true;
+}
+
+/* "./main.go:55:2" */
+static void site_pos(align_buf *out, const align_heap_site *s)
+{
+    align_buf_printf(out, "%s:%u", s->file, s->line);
+    if (s->col)
+        align_buf_printf(out, ":%u", s->col);
+}
+
+/* The expression as the compiler's message names the allocation. */
+static void site_expr(align_buf *out, const align_heap_site *s)
+{
+    if (s->kind == ALIGN_ESCAPE_MOVED)
+        align_buf_printf(out, "moved to heap: %s", s->expr);
+    else if (s->kind == ALIGN_ESCAPE_UNKNOWN)
+        align_buf_puts(out, "(no expression)");
+    else
+        align_buf_puts(out, s->expr);
+}
+
+void escape_text_header(align_buf *out, const align_heap_join *j)
+{
+    align_heap_summary s;
+    align_heap_join_summary(&s, j);
+    align_buf_printf(out,
+                     "escape log: %llu sites: %llu heap (%llu of %zu struct type%s, %llu of "
+                     "other values, %llu unresolved), %llu stack-only",
+                     (unsigned long long)s.sites, (unsigned long long)s.heap,
+                     (unsigned long long)s.structs, s.types, s.types == 1 ? "" : "s",
+                     (unsigned long long)s.other, (unsigned long long)s.unresolved,
+                     (unsigned long long)s.stack);
+    if (s.duplicates)
+        align_buf_printf(out, "; %llu duplicates dropped", (unsigned long long)s.duplicates);
+    align_buf_puts(out, "\n");
+}
+
+static void alloc_text(align_buf *out, const align_go_alloc *a)
+{
+    if (a->size_class == 0 && a->pages)
+        align_buf_printf(out, "%llu (%llu pages)", (unsigned long long)a->bytes,
+                         (unsigned long long)a->pages);
+    else
+        align_buf_printf(out, "%llu", (unsigned long long)a->bytes);
+}
+
+void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,
+                      const align_heap_cost *c, const char *indent)
+{
+    char a[32], b[32], n[32];
+    if (c->per_element) {
+        align_format_count(n, sizeof n, c->count);
+        align_format_bytes(a, sizeof a, c->now.bytes);
+        align_format_bytes(b, sizeof b, c->optimal.bytes);
+        align_buf_printf(out, "%sbacking array of %s: %s -> %s, ", indent, n, a, b);
+        align_format_bytes(a, sizeof a, c->saved);
+        align_buf_printf(out, "%s saved\n", a);
+    } else {
+        align_buf_printf(out, "%ssize class ", indent);
+        alloc_text(out, &c->now);
+        align_buf_puts(out, " -> ");
+        alloc_text(out, &c->optimal);
+        align_buf_printf(out, ", %llu bytes/object saved", (unsigned long long)c->saved);
+        if (c->count != 1) {
+            align_format_bytes(a, sizeof a, c->saved_total);
+            align_format_count(n, sizeof n, c->count);
+            align_buf_printf(out, " (%s for %s)", a, n);
+        }
+        if (c->now.tiny)
+            align_buf_printf(out,
+                             "; pointer-free and under %u bytes: the tiny allocator "
+                             "packs %u (reordered: %u) into each %u-byte block",
+                             ALIGN_GO_TINY_SIZE, c->now.tiny_per_block, c->optimal.tiny_per_block,
+                             ALIGN_GO_TINY_SIZE);
+        align_buf_puts(out, "\n");
+    }
+    for (size_t i = 0; i < ht->nsites; i++) {
+        const align_heap_site *s = align_heap_join_site(j, ht->sites[i]);
+        align_buf_printf(out, "%sheap: ", indent);
+        site_pos(out, s);
+        align_buf_puts(out, " ");
+        site_expr(out, s);
+        align_buf_printf(out, " (%s%s%s)\n", align_escape_kind_name(s->kind), s->via ? "; " : "",
+                         s->via ? s->via : "");
+    }
+}
+
+/* Text lists the unresolved sites of the user's packages; those of the
+ * standard library (all=-m logs: mostly code the linker removed) are
+ * counted, and listed in JSON. */
+void escape_text_unresolved(align_buf *out, const align_heap_join *j)
+{
+    align_heap_summary s;
+    size_t nstd = 0;
+    align_heap_join_summary(&s, j);
+    if (s.unresolved == 0)
+        return;
+    align_buf_printf(out, "\nUnresolved heap sites (%llu):\n", (unsigned long long)s.unresolved);
+    for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
+        const align_heap_site *h = align_heap_join_site(j, i);
+        if (h->status != ALIGN_HEAP_UNRESOLVED)
+            continue;
+        if (align_go_package_is_std(h->package)) {
+            nstd++;
+            continue;
+        }
+        align_buf_puts(out, "  ");
+        site_pos(out, h);
+        align_buf_puts(out, " ");
+        site_expr(out, h);
+        align_buf_printf(out, " (%s): %s\n", align_escape_kind_name(h->kind), h->reason);
+    }
+    if (nstd)
+        align_buf_printf(out,
+                         "  ... and %zu in standard-library packages (--format json lists "
+                         "them)\n",
+                         nstd);
+}
+
+static void site_json(align_buf *out, const align_heap_site *s, bool reason)
+{
+    align_buf_puts(out, "{\"file\":");
+    align_buf_json_string(out, s->file);
+    align_buf_printf(out, ",\"line\":%u,\"col\":%u,\"kind\":\"%s\",\"expr\":", s->line, s->col,
+                     align_escape_kind_name(s->kind));
+    align_buf_json_string(out, s->expr);
+    if (s->path) {
+        align_buf_puts(out, ",\"path\":");
+        align_buf_json_string(out, s->path);
+    }
+    if (s->per_element)
+        align_buf_puts(out, ",\"per_element\":true");
+    if (s->via) {
+        align_buf_puts(out, ",\"via\":");
+        align_buf_json_string(out, s->via);
+    }
+    if (reason) {
+        align_buf_puts(out, ",\"reason\":");
+        align_buf_json_string(out, s->reason ? s->reason : "");
+        align_buf_printf(out, ",\"stale\":%s", s->stale ? "true" : "false");
+    }
+    align_buf_puts(out, ",\"input\":");
+    align_buf_json_string(out, s->input ? s->input : "");
+    align_buf_puts(out, "}");
+}
+
+void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,
+                      const align_heap_cost *c, uint64_t reclaimable)
+{
+    align_buf_puts(out, ",\"escapes\":[");
+    for (size_t i = 0; ht != NULL && i < ht->nsites; i++) {
+        if (i)
+            align_buf_puts(out, ",");
+        site_json(out, align_heap_join_site(j, ht->sites[i]), false);
+    }
+    align_buf_puts(out, "]");
+    if (c == NULL)
+        return; /* a C type: no Go allocator */
+    /* A type without heap sites: what one heap object of it would save;
+     * nothing is allocated, so the total is 0. */
+    align_buf_printf(out,
+                     ",\"heap_alloc\":\"%s\",\"size_class\":%llu,\"optimal_size_class\":%llu,"
+                     "\"heap_bytes_saved\":%llu,\"heap_bytes_saved_total\":%llu,\"tiny\":%s",
+                     ht == NULL ? "none" : c->per_element ? "array" : "object",
+                     (unsigned long long)c->now.bytes,
+                     (unsigned long long)c->optimal.bytes,
+                     (unsigned long long)(c->per_element ? reclaimable : c->saved),
+                     (unsigned long long)(ht ? c->saved_total : 0), c->now.tiny ? "true" : "false");
+}
+
+void escape_json_tail(align_buf *out, const align_heap_join *j)
+{
+    align_heap_summary s;
+    size_t k = 0;
+    align_heap_join_summary(&s, j);
+    align_buf_puts(out, ",\"unresolved_sites\":[");
+    for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
+        const align_heap_site *h = align_heap_join_site(j, i);
+        if (h->status != ALIGN_HEAP_UNRESOLVED)
+            continue;
+        if (k++)
+            align_buf_puts(out, ",");
+        site_json(out, h, true);
+    }
+    align_buf_printf(out,
+                     "],\"escape_summary\":{\"sites\":%llu,\"heap\":%llu,\"struct\":%llu,"
+                     "\"other\":%llu,\"unresolved\":%llu,\"stack\":%llu,\"unmatched\":%llu,"
+                     "\"stale\":%llu,\"duplicates\":%llu,\"types\":%zu}",
+                     (unsigned long long)s.sites, (unsigned long long)s.heap,
+                     (unsigned long long)s.structs, (unsigned long long)s.other,
+                     (unsigned long long)s.unresolved, (unsigned long long)s.stack,
+                     (unsigned long long)s.unmatched, (unsigned long long)s.stale,
+                     (unsigned long long)s.duplicates, s.types);
+    align_buf_puts(out, ",\"escape_diagnostics\":[");
+    for (size_t i = 0; i < align_heap_join_ndiags(j); i++) {
+        const align_heap_diag *d = align_heap_join_diag(j, i);
+        align_buf_printf(out, "%s{\"severity\":\"%s\",\"input\":", i ? "," : "",
+                         d->severity == ALIGN_HEAP_WARNING ? "warning" : "note");
+        if (d->input)
+            align_buf_json_string(out, d->input);
+        else
+            align_buf_puts(out, "null");
+        align_buf_puts(out, ",\"message\":");
+        align_buf_json_string(out, d->message);
+        align_buf_puts(out, "}");
+    }
+    align_buf_puts(out, "]");
+}
