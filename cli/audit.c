@@ -387,6 +387,16 @@ static align_binary *open_binary(const char *path, unsigned flags)
             fprintf(stderr, "hint: %s\n", e->hint);
         return NULL;
     }
+    /* The library skips units it cannot decode; the user must know the
+     * report is partial (exit status stays 0: the rest is sound). */
+    const align_binary_info *info = align_binary_info_get(b);
+    if (info->nskipped_cus > 0) {
+        fprintf(stderr, "%s: warning: skipped %zu of %zu compile units with unreadable DWARF "
+                "(the first: %s); the report covers the others\n",
+                path, info->nskipped_cus, info->ncus,
+                info->skip_reason ? info->skip_reason : "?");
+        fprintf(stderr, "hint: rebuild the binary, or check it with readelf --debug-dump=info\n");
+    }
     return b;
 }
 

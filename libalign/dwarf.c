@@ -289,6 +289,39 @@ static void release_files(dwarf_reader *rd)
     rd->files_state = 0;
 }
 
+/* Whether the unit's line table lists at least one include directory.
+ * libdwarf 20210528 (Debian bookworm) builds each file's full path in
+ * dwarf_srcfiles from its directory entry without checking that a DWARF 5
+ * table has any: an empty directory table (only corrupt DWARF has one: entry 0
+ * is the compilation directory) makes it read through a wild pointer (found by
+ * the DWARF fuzzer; tests/fuzz/crashes/dwarf/).  dwarf_srclines_b reads the
+ * header without building paths, so ask it first; on any doubt say no, which
+ * only loses declaration files. */
+static bool line_table_has_dirs(dwarf_reader *rd)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Unsigned version = 0;
+    Dwarf_Small ntables = 0;
+    Dwarf_Line_Context ctx = NULL;
+    Dwarf_Signed ndirs = 0;
+    bool ok = false;
+    int res = dwarf_srclines_b(rd->cu_die, &version, &ntables, &ctx, &err);
+    if (res == DW_DLV_ERROR) {
+        dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+        return false;
+    }
+    if (res != DW_DLV_OK)
+        return false;
+    err = NULL;
+    res = dwarf_srclines_include_dir_count(ctx, &ndirs, &err);
+    if (res == DW_DLV_ERROR)
+        dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+    else if (res == DW_DLV_OK)
+        ok = version < 5 || ndirs > 0;
+    dwarf_srclines_dealloc_b(ctx);
+    return ok;
+}
+
 /* The name of file number `index` of the unit's line table, copied into the
  * graph once; NULL when unknown.  Positions are optional: a missing or
  * broken line table only loses them. */
@@ -298,6 +331,9 @@ static const char *unit_file(dwarf_reader *rd, Dwarf_Off die_off, uint64_t index
     uint64_t i;
     if (rd->cu_die == NULL || die_off < rd->cu_start || die_off >= rd->cu_end)
         return NULL;
+    if (rd->files_state == 0 && !line_table_has_dirs(rd)) {
+        rd->files_state = -1;
+    }
     if (rd->files_state == 0) {
         int res = dwarf_srcfiles(rd->cu_die, &rd->files, &rd->nfiles, &err);
         if (res == DW_DLV_ERROR)

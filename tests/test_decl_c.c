@@ -980,6 +980,12 @@ START_TEST(errors_syntax)
     check_error_at("struct S { int a[3; };", ALIGN_ESYNTAX, ";", "expected ']'");
     check_error_at("struct S { int a; }; /* never closed", ALIGN_ESYNTAX, "/*",
                    "unterminated comment");
+    check_error_at("struct S { int a[sizeof \"ab]; };", ALIGN_ESYNTAX, "\"ab",
+                   "unterminated string literal");
+    check_error_at("struct S { int a['x]; };\n", ALIGN_ESYNTAX, "'x",
+                   "unterminated character literal");
+    check_error_at("struct S { int a['\\", ALIGN_ESYNTAX, "'\\",
+                   "unterminated character literal");
     check_error_at("struct S { int f(void); };", ALIGN_ESYNTAX, "f(",
                    "field 'f' declared as a function");
     check_error_at("struct S { int g[3](void); };", ALIGN_ESYNTAX, "[3]",

@@ -793,6 +793,13 @@ START_TEST(array_length_errors)
     parse_fails("type T struct { A [99999999999999999999]int }", ALIGN_EOVERFLOW, 1, 20,
                 "does not fit in 64 bits");
     parse_fails("type T struct { A [1 << 63]int }", ALIGN_EOVERFLOW, 1, 22, "overflows");
+    /* Unterminated strings: a tag cut by the end of the text or the line. */
+    parse_fails("type T struct { A int `json:\"a\"", ALIGN_ESYNTAX, 1, 23,
+                "unterminated string literal");
+    parse_fails("type T struct { A int \"tag\n}", ALIGN_ESYNTAX, 1, 23,
+                "unterminated string literal");
+    parse_fails("type T struct { A int \"tag\\", ALIGN_ESYNTAX, 1, 23,
+                "unterminated string literal");
     parse_fails("type T struct { A [1 << 62 * 4]int }", ALIGN_EOVERFLOW, 1, 28, "overflows");
     parse_fails("const S = \"x\"\ntype T struct { A [S]int }", ALIGN_ESYNTAX, 1, 11,
                 "\"x\" is not an integer constant");

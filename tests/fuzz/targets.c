@@ -1,0 +1,151 @@
+/* Fuzz targets shared by the libFuzzer harnesses and the replay driver; see
+ * targets.h.  Inputs are small (libFuzzer's default -max_len is 4 KiB for
+ * text, the DWARF seeds are ELF files of 10-40 KiB). */
+#define _GNU_SOURCE
+#include "targets.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "libalign.h"
+
+/* Lays out and renders every declared type of g, as calc and audit do. */
+static void layout_all(align_graph *g, unsigned flags)
+{
+    align_layout_opts lo = {flags, 0};
+    for (size_t i = 0; i < align_graph_ndecls(g); i++) {
+        align_type *t = align_graph_decl(g, i);
+        align_layout *l = NULL;
+        align_cost cost;
+        align_buf out;
+        if (align_layout_compute(&l, g, t, &lo) < 0)
+            continue;
+        align_buf_init(&out);
+        if (align_cost_compute(&cost, l, 100000000) == 0) {
+            align_render_opts ro = {0};
+            ro.show_optimal = 1;
+            ro.cost = &cost;
+            ro.cachelines = 1;
+            align_render_text(&out, l, &ro);
+            align_render_json(&out, l, &cost);
+        }
+        align_render_decl(&out, l);
+        align_buf_free(&out);
+        align_layout_free(l);
+    }
+}
+
+static int decl(align_lang lang, const uint8_t *data, size_t size)
+{
+    /* Both arches with different pointer sizes would be nice; amd64 and
+     * arm64 share them, so one arch is enough. */
+    align_graph *g = NULL;
+    int rc;
+    if (align_graph_new(&g, lang, ALIGN_ARCH_AMD64) < 0)
+        return 0;
+    if (lang == ALIGN_LANG_GO)
+        rc = align_decl_parse_go(g, "fuzz.go", (const char *)data, size);
+    else
+        rc = align_decl_parse_c(g, "fuzz.h", (const char *)data, size);
+    if (rc == 0)
+        layout_all(g, 0);
+    align_graph_free(g);
+    align_error_clear();
+    return 0;
+}
+
+int fuzz_decl_go(const uint8_t *data, size_t size)
+{
+    return decl(ALIGN_LANG_GO, data, size);
+}
+
+int fuzz_decl_c(const uint8_t *data, size_t size)
+{
+    return decl(ALIGN_LANG_C, data, size);
+}
+
+int fuzz_escape_text(const uint8_t *data, size_t size)
+{
+    align_escape_log *log = NULL;
+    if (align_escape_log_new(&log) < 0)
+        return 0;
+    align_escape_log_read_text_mem(log, "fuzz.txt", (const char *)data, size);
+    align_escape_log_free(log);
+    align_error_clear();
+    return 0;
+}
+
+int fuzz_escape_json(const uint8_t *data, size_t size)
+{
+    align_escape_log *log = NULL;
+    if (align_escape_log_new(&log) < 0)
+        return 0;
+    align_escape_log_read_json_mem(log, "fuzz.json", (const char *)data, size);
+    align_escape_log_free(log);
+    align_error_clear();
+    return 0;
+}
+
+int fuzz_counts(const uint8_t *data, size_t size)
+{
+    /* The CLI hands argv strings: NUL-terminated, no embedded NUL. */
+    char *s = malloc(size + 1);
+    uint64_t n;
+    char buf[64];
+    if (s == NULL)
+        return 0;
+    memcpy(s, data, size);
+    s[size] = '\0';
+    if (align_count_parse(&n, s) == 0) {
+        align_format_count(buf, sizeof buf, n);
+        align_format_bytes(buf, sizeof buf, n);
+    }
+    free(s);
+    align_error_clear();
+    return 0;
+}
+
+int fuzz_dwarf(const uint8_t *data, size_t size)
+{
+    /* align_binary_open takes a path: hand it an anonymous memory file. */
+    char path[64];
+    align_binary *b = NULL;
+    int fd = memfd_create("fuzz-elf", MFD_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    if (size > 0 && write(fd, data, size) != (ssize_t)size) {
+        close(fd);
+        return 0;
+    }
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    if (align_binary_open(&b, path) == 0) {
+        for (int li = 0; li < 2; li++) {
+            align_graph *g = align_binary_graph(b, li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C);
+            if (g != NULL)
+                layout_all(g, ALIGN_LAYOUT_GIVEN);
+        }
+        align_binary_free(b);
+    }
+    close(fd);
+    align_error_clear();
+    return 0;
+}
+
+fuzz_target_fn fuzz_target_lookup(const char *name)
+{
+    static const struct {
+        const char *name;
+        fuzz_target_fn fn;
+    } table[] = {
+        {"decl_go", fuzz_decl_go},         {"decl_c", fuzz_decl_c},
+        {"escape_text", fuzz_escape_text}, {"escape_json", fuzz_escape_json},
+        {"counts", fuzz_counts},           {"dwarf", fuzz_dwarf},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return table[i].fn;
+    return NULL;
+}
