@@ -17,7 +17,7 @@ static const char calc_usage[] =
     "\n"
     "options:\n"
     "  -l, --lang go|c          input language (default: guessed from the text)\n"
-    "  -a, --arch amd64|arm64   target architecture (default: amd64)\n"
+    "  -a, --arch ARCH          amd64, arm64, 386 or arm (default: amd64)\n"
     "  -c, --count [TYPE=]N     instances (100M, 1.5G, 100_000_000); repeatable\n"
     "  -t, --type PATTERN       only types matching the glob; repeatable\n"
     "  -F, --format text|json   output format (default: text)\n"

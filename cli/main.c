@@ -12,7 +12,7 @@ static const char main_usage[] =
     "usage: structalign COMMAND [options] ...\n"
     "\n"
     "Exact struct layouts, padding waste and the smallest field order for Go\n"
-    "and C, on amd64 and arm64.\n"
+    "and C, on amd64, arm64, 386 and arm.\n"
     "\n"
     "commands:\n"
     "  calc     lay out declarations typed by hand or read from a file\n"
