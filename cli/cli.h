@@ -51,6 +51,12 @@ uint64_t count_table_get(const count_table *t, const char *type_name);
 /* Adds "TYPE=n" (the type may be a glob); false when out of memory. */
 bool count_table_set(count_table *t, const char *type, uint64_t n);
 
+/* --check-atomic (atomic.c): whether the check is on when not asked for
+ * (Go on 386 and arm), and the "ATOMIC:" lines for one layout's members
+ * that sync/atomic cannot use; returns how many it wrote. */
+bool atomic_check_default(align_lang lang, align_arch arch);
+size_t atomic_check_render(align_buf *out, const align_layout *l);
+
 /* Writes the buffer to stdout; false (with a message) if it failed. */
 bool emit(align_buf *b);
 

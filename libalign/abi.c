@@ -62,7 +62,7 @@ static const align_abi abi_go_arm64 = {
 static const align_abi abi_go_386 = {
     .name = "go/386", .lang = ALIGN_LANG_GO, .arch = ALIGN_ARCH_386,
     .pointer_size = 4, .pointer_align = 4, .max_align = 8,
-    .go_zero_size_tail_byte = true,
+    .go_zero_size_tail_byte = true, .go_atomic64_unaligned = true,
     .prim = {GO_COMMON(4), [ALIGN_GO_INT64] = {8, 4, 0}, [ALIGN_GO_UINT64] = {8, 4, 0},
              [ALIGN_GO_FLOAT64] = {8, 4, 0}, [ALIGN_GO_COMPLEX128] = {16, 4, 0}},
 };
@@ -70,7 +70,7 @@ static const align_abi abi_go_386 = {
 static const align_abi abi_go_arm = {
     .name = "go/arm", .lang = ALIGN_LANG_GO, .arch = ALIGN_ARCH_ARM,
     .pointer_size = 4, .pointer_align = 4, .max_align = 8,
-    .go_zero_size_tail_byte = true,
+    .go_zero_size_tail_byte = true, .go_atomic64_unaligned = true,
     .prim = {GO_COMMON(4), [ALIGN_GO_INT64] = {8, 4, 0}, [ALIGN_GO_UINT64] = {8, 4, 0},
              [ALIGN_GO_FLOAT64] = {8, 4, 0}, [ALIGN_GO_COMPLEX128] = {16, 4, 0}},
 };
