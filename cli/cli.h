@@ -57,6 +57,21 @@ bool count_table_set(count_table *t, const char *type, uint64_t n);
 bool atomic_check_default(align_lang lang, align_arch arch);
 size_t atomic_check_render(align_buf *out, const align_layout *l);
 
+/* --as-arch (project.c): the binary's types laid out by another arch's
+ * model, compared with the binary's own layouts. */
+typedef struct project_opts {
+    const char *binary;
+    align_arch as_arch;
+    bool lang_set;
+    align_lang lang;
+    const char **patterns;   /* show: TYPE globs; audit: --filter */
+    size_t npatterns;
+    bool json, show, all, hex, optimize;
+    int check_atomic;        /* -1 default, 0 off, 1 asked (exit 1 if found) */
+    uint32_t cacheline;
+} project_opts;
+int project_run(const project_opts *p);
+
 /* Writes the buffer to stdout; false (with a message) if it failed. */
 bool emit(align_buf *b);
 
