@@ -33,7 +33,7 @@ static const char audit_usage[] =
     "  -l, --lang go|c          only Go or only C types (cgo binaries have both)\n"
     "      --no-compiler-types  hide Go compiler and runtime types (noalg.*,\n"
     "                           go.shape.*, runtime.*, internal/...)\n"
-    "  -F, --format text|json|csv\n"
+    "  -F, --format text|json|csv|sarif\n"
     "      --fail-above BYTES   exit 1 when the total reclaimable bytes exceed BYTES\n"
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       lay the types out for ARCH (amd64, arm64, 386, arm)\n"
@@ -67,7 +67,7 @@ static const char show_usage[] =
     "example:\n"
     "  structalign show --optimize ./server 'main.Order*'\n";
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_SARIF };
 
 typedef struct audit_opts {
     count_table counts;
@@ -247,8 +247,10 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
                 o->format = FMT_JSON;
             else if (strcmp(optarg, "csv") == 0 && !is_show)
                 o->format = FMT_CSV;
+            else if (strcmp(optarg, "sarif") == 0 && !is_show)
+                o->format = FMT_SARIF;
             else
-                return usage_error(is_show ? "use text or json" : "use text, json or csv",
+                return usage_error(is_show ? "use text or json" : "use text, json, csv or sarif",
                                    "unknown format '%s'", optarg);
             break;
         case 'G':
@@ -626,8 +628,8 @@ static int run_projection(const audit_opts *o, bool is_show)
                       o->format == FMT_JSON, is_show, o->all, o->hex, o->optimize,
                       o->check_atomic == 1 ? 1 : o->check_atomic == 2 ? 0 : -1,
                       o->cacheline};
-    if (o->format == FMT_CSV)
-        return usage_error("use --format text or json", "--as-arch has no CSV output");
+    if (o->format == FMT_CSV || o->format == FMT_SARIF)
+        return usage_error("use --format text or json", "--as-arch has no CSV or SARIF output");
     return project_run(&p);
 }
 
@@ -640,6 +642,8 @@ static int cmd_common(int argc, char **argv, bool is_show)
     rc = parse_args(&o, argc, argv, is_show);
     if (rc == 0 && o.as_arch_set)
         rc = run_projection(&o, is_show);
+    else if (rc == 0 && o.format == FMT_SARIF)
+        rc = sarif_audit(o.binary, o.lang_set, o.lang, &o.counts, o.filters, o.nfilters);
     else if (rc == 0)
         rc = is_show ? run_show(&o) : run_audit(&o);
     else if (rc < 0)

@@ -73,6 +73,17 @@ typedef struct project_opts {
 } project_opts;
 int project_run(const project_opts *p);
 
+/* SARIF 2.1.0 (sarif.c): the document's start and end around results;
+ * sarif_result adds a physicalLocation when file and line are known. */
+void sarif_begin(align_buf *out);
+void sarif_result(align_buf *out, bool *first, const char *rule, const char *level,
+                  const char *message, const char *file, unsigned line);
+void sarif_end(align_buf *out);
+/* audit --format sarif: one SA001 result per type with reclaimable padding,
+ * one SA002 per 4-aligned 64-bit integer (32-bit layouts). */
+int sarif_audit(const char *binary, bool lang_set, align_lang lang,
+                const count_table *counts, const char **filters, size_t nfilters);
+
 /* Writes the buffer to stdout; false (with a message) if it failed. */
 bool emit(align_buf *b);
 

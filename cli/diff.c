@@ -26,7 +26,7 @@ static const char diff_usage[] =
     "  -c, --count [TYPE=]N        instances (glob; 100M, 1.5G); repeatable\n"
     "  -t, --filter PATTERN        only types whose name matches the glob; repeatable\n"
     "  -l, --lang go|c             only Go or only C types\n"
-    "  -F, --format text|json\n"
+    "  -F, --format text|json|sarif\n"
     "      --fail-on-growth BYTES  exit 1 when the net growth (size change x count,\n"
     "                              over types in both builds) exceeds BYTES\n"
     "  -h, --help                  this help\n"
@@ -38,6 +38,8 @@ typedef struct entry {
     const char *name;  /* owned by the binary's graph */
     align_lang lang;
     uint64_t size, padding;
+    const char *file;  /* declaration, when DWARF has it */
+    unsigned line;
 } entry;
 
 typedef struct side {
@@ -53,6 +55,7 @@ typedef struct diff_opts {
     bool lang_set;
     align_lang lang;
     bool json;
+    bool sarif;
     bool fail_set;
     uint64_t fail_on_growth;
     const char *old_path, *new_path;
@@ -111,7 +114,8 @@ static bool load(side *s, const char *path, const diff_opts *o)
                 s->e = ne;
                 s->cap = ncap;
             }
-            s->e[s->n++] = (entry){name, lang, l->size, l->padding};
+            align_srcpos pos = align_type_pos(t);
+            s->e[s->n++] = (entry){name, lang, l->size, l->padding, pos.file, pos.line};
             align_layout_free(l);
         }
     }
@@ -149,12 +153,10 @@ static int parse_args(diff_opts *o, int argc, char **argv)
             o->lang_set = true;
             break;
         case 'F':
-            if (strcmp(optarg, "json") == 0)
-                o->json = true;
-            else if (strcmp(optarg, "text") == 0)
-                o->json = false;
-            else
-                return usage_error("use --format text or --format json", "unknown format '%s'",
+            o->json = strcmp(optarg, "json") == 0;
+            o->sarif = strcmp(optarg, "sarif") == 0;
+            if (!o->json && !o->sarif && strcmp(optarg, "text") != 0)
+                return usage_error("use --format text, json or sarif", "unknown format '%s'",
                                    optarg);
             break;
         case 'G':
@@ -182,9 +184,23 @@ static int parse_args(diff_opts *o, int argc, char **argv)
 /* Writes one difference; delta is the size change x count (0 for types in
  * only one build: they do not count as growth). */
 static void report(align_buf *out, bool json, bool *first, const char *what, const entry *a,
-                   const entry *b, uint64_t count, long long delta)
+                   const entry *b, uint64_t count, long long delta, bool sarif)
 {
     const entry *e = a ? a : b;
+    if (sarif) {
+        /* Only growth is a finding; the rest is information. */
+        char msg[512];
+        bool grew = a && b && b->size > a->size;
+        bool padded = a && b && b->size == a->size && b->padding > a->padding;
+        snprintf(msg, sizeof msg, "%s %s: size %llu -> %llu, padding %llu -> %llu (%+lld bytes "
+                 "at %llu instances)", e->name, what, a ? (unsigned long long)a->size : 0ULL,
+                 b ? (unsigned long long)b->size : 0ULL, a ? (unsigned long long)a->padding : 0ULL,
+                 b ? (unsigned long long)b->padding : 0ULL, delta, (unsigned long long)count);
+        if (grew || padded)
+            sarif_result(out, first, grew ? "SA003" : "SA004", grew ? "warning" : "note", msg,
+                         e->file, e->line);
+        return;
+    }
     if (json) {
         align_buf_puts(out, *first ? "{\"name\":" : ",{\"name\":");
         align_buf_json_string(out, e->name);
@@ -238,7 +254,9 @@ int cmd_diff(int argc, char **argv)
     }
     if (!load(&a, o.old_path, &o) || !load(&b, o.new_path, &o))
         goto done;
-    if (o.json) {
+    if (o.sarif) {
+        sarif_begin(&out);
+    } else if (o.json) {
         align_buf_puts(&out, "{\"old\":");
         align_buf_json_string(&out, o.old_path);
         align_buf_puts(&out, ",\"new\":");
@@ -251,12 +269,12 @@ int cmd_diff(int argc, char **argv)
         int c = i == a.n ? 1 : j == b.n ? -1 : cmp_entry(&a.e[i], &b.e[j]);
         if (c < 0) {
             uint64_t count = count_table_get(&o.counts, a.e[i].name);
-            report(&out, o.json, &first, kinds[5], &a.e[i], NULL, count, 0);
+            report(&out, o.json, &first, kinds[5], &a.e[i], NULL, count, 0, o.sarif);
             n[5]++;
             i++;
         } else if (c > 0) {
             uint64_t count = count_table_get(&o.counts, b.e[j].name);
-            report(&out, o.json, &first, kinds[4], NULL, &b.e[j], count, 0);
+            report(&out, o.json, &first, kinds[4], NULL, &b.e[j], count, 0, o.sarif);
             n[4]++;
             j++;
         } else {
@@ -276,14 +294,16 @@ int cmd_diff(int argc, char **argv)
             else if (y->padding < x->padding)
                 k = 3;
             if (k >= 0) {
-                report(&out, o.json, &first, kinds[k], x, y, count, delta);
+                report(&out, o.json, &first, kinds[k], x, y, count, delta, o.sarif);
                 n[k]++;
             }
             i++;
             j++;
         }
     }
-    if (o.json) {
+    if (o.sarif) {
+        sarif_end(&out);
+    } else if (o.json) {
         align_buf_printf(&out,
                          "],\"grew\":%zu,\"shrank\":%zu,\"gained_padding\":%zu,"
                          "\"lost_padding\":%zu,\"appeared\":%zu,\"disappeared\":%zu,"
