@@ -38,7 +38,7 @@ static const char audit_usage[] =
     "  -l, --lang go|c          only Go or only C types (cgo binaries have both)\n"
     "      --no-compiler-types  hide Go compiler and runtime types (noalg.*,\n"
     "                           go.shape.*, runtime.*, internal/...)\n"
-    "  -F, --format text|json|csv\n"
+    "  -F, --format text|json|csv|sarif\n"
     "  -e, --escape LOG         a `go build -gcflags=-m` log (also -m=2, all=-m), or a\n"
     "                           directory written by -gcflags=-json=0,DIR: show where\n"
     "                           each type is heap-allocated and the size-class bytes\n"
@@ -47,6 +47,11 @@ static const char audit_usage[] =
     "                           log's directory)\n"
     "      --fail-above BYTES   exit 1 when the total reclaimable bytes exceed BYTES\n"
     "      --cacheline N        cache line size (default 64)\n"
+    "      --as-arch ARCH       lay the types out for ARCH (amd64, arm64, 386, arm)\n"
+    "                           and list those whose size or padding changes\n"
+    "      --check-atomic       with --as-arch 386|arm: list int64 fields sync/atomic\n"
+    "                           cannot use there (default on); exit 1 if any\n"
+    "      --no-check-atomic    do not list them\n"
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
@@ -69,12 +74,13 @@ static const char show_usage[] =
     "  -F, --format text|json\n"
     "  -x, --hex                offsets in hexadecimal\n"
     "      --cacheline N        cache line size (default 64)\n"
+    "      --as-arch ARCH       the layout ARCH's model gives the same types\n"
     "  -h, --help               this help\n"
     "\n"
     "example:\n"
     "  structalign show --optimize ./server 'main.Order*'\n";
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_SARIF };
 
 typedef struct audit_opts {
     count_table counts;
@@ -98,6 +104,9 @@ typedef struct audit_opts {
     const char *binary;
     char **types;            /* show */
     size_t ntypes;
+    bool as_arch_set;        /* --as-arch: project.c does the work */
+    align_arch as_arch;
+    int check_atomic;        /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
 } audit_opts;
 
 /* One ranked type: enough to sort and to find it again. */
@@ -209,6 +218,9 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"optimize", no_argument, NULL, 'o'},
         {"hex", no_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},
+        {"as-arch", required_argument, NULL, 'R'},
+        {"check-atomic", no_argument, NULL, 'K'},
+        {"no-check-atomic", no_argument, NULL, 'k'},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
@@ -256,8 +268,10 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
                 o->format = FMT_JSON;
             else if (strcmp(optarg, "csv") == 0 && !is_show)
                 o->format = FMT_CSV;
+            else if (strcmp(optarg, "sarif") == 0 && !is_show)
+                o->format = FMT_SARIF;
             else
-                return usage_error(is_show ? "use text or json" : "use text, json or csv",
+                return usage_error(is_show ? "use text or json" : "use text, json, csv or sarif",
                                    "unknown format '%s'", optarg);
             break;
         case 'G':
@@ -289,6 +303,18 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
             break;
         case 'x':
             o->hex = true;
+            break;
+        case 'R':
+            if (align_arch_parse(&o->as_arch, optarg) < 0)
+                return usage_error(align_error_last()->hint, "unknown architecture '%s'",
+                                   optarg);
+            o->as_arch_set = true;
+            break;
+        case 'K':
+            o->check_atomic = 1;
+            break;
+        case 'k':
+            o->check_atomic = 2;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -719,6 +745,20 @@ done:
     return status;
 }
 
+/* --as-arch: hands the options to project.c. */
+static int run_projection(const audit_opts *o, bool is_show)
+{
+    project_opts p = {o->binary, o->as_arch, o->lang_set, o->lang,
+                      is_show ? (const char **)o->types : o->filters,
+                      is_show ? o->ntypes : o->nfilters,
+                      o->format == FMT_JSON, is_show, o->all, o->hex, o->optimize,
+                      o->check_atomic == 1 ? 1 : o->check_atomic == 2 ? 0 : -1,
+                      o->cacheline};
+    if (o->format == FMT_CSV || o->format == FMT_SARIF)
+        return usage_error("use --format text or json", "--as-arch has no CSV or SARIF output");
+    return project_run(&p);
+}
+
 static int cmd_common(int argc, char **argv, bool is_show)
 {
     audit_opts o;
@@ -726,7 +766,11 @@ static int cmd_common(int argc, char **argv, bool is_show)
     memset(&o, 0, sizeof o);
     count_table_init(&o.counts);
     rc = parse_args(&o, argc, argv, is_show);
-    if (rc == 0)
+    if (rc == 0 && o.as_arch_set)
+        rc = run_projection(&o, is_show);
+    else if (rc == 0 && o.format == FMT_SARIF)
+        rc = sarif_audit(o.binary, o.lang_set, o.lang, &o.counts, o.filters, o.nfilters);
+    else if (rc == 0)
         rc = is_show ? run_show(&o) : run_audit(&o);
     else if (rc < 0)
         rc = EXIT_OK;

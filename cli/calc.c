@@ -17,13 +17,16 @@ static const char calc_usage[] =
     "\n"
     "options:\n"
     "  -l, --lang go|c          input language (default: guessed from the text)\n"
-    "  -a, --arch amd64|arm64   target architecture (default: amd64)\n"
+    "  -a, --arch ARCH          amd64, arm64, 386 or arm (default: amd64)\n"
     "  -c, --count [TYPE=]N     instances (100M, 1.5G, 100_000_000); repeatable\n"
     "  -t, --type PATTERN       only types matching the glob; repeatable\n"
     "  -F, --format text|json   output format (default: text)\n"
     "  -f, --file FILE          read declarations from FILE (- for stdin)\n"
     "  -x, --hex                offsets in hexadecimal\n"
     "      --cacheline N        cache line size in bytes (default: 64)\n"
+    "      --check-atomic       list int64/uint64 fields sync/atomic cannot use on\n"
+    "                           386/arm (on by default there); exit 1 if any\n"
+    "      --no-check-atomic    do not list them\n"
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
@@ -42,6 +45,7 @@ typedef struct calc_opts {
     const char *inline_text;
     bool hex;
     uint32_t cacheline;
+    int check_atomic;  /* -1 default (on for Go on 386/arm), 0 off, 1 asked */
 } calc_opts;
 
 static bool wanted(const calc_opts *o, const char *name)
@@ -61,7 +65,9 @@ static int parse_args(calc_opts *o, int argc, char **argv)
         {"count", required_argument, NULL, 'c'},  {"type", required_argument, NULL, 't'},
         {"format", required_argument, NULL, 'F'}, {"file", required_argument, NULL, 'f'},
         {"hex", no_argument, NULL, 'x'},          {"cacheline", required_argument, NULL, 'L'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},
+        {"check-atomic", no_argument, NULL, 'A'}, {"no-check-atomic", no_argument, NULL, 'N'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
@@ -112,6 +118,12 @@ static int parse_args(calc_opts *o, int argc, char **argv)
             o->cacheline = (uint32_t)n;
             break;
         }
+        case 'A':
+            o->check_atomic = 1;
+            break;
+        case 'N':
+            o->check_atomic = 0;
+            break;
         case 'h':
             fputs(calc_usage, stdout);
             return -1;
@@ -141,13 +153,15 @@ int cmd_calc(int argc, char **argv)
     align_graph *g = NULL;
     align_buf out;
     char *text = NULL;
-    size_t len = 0, shown = 0;
+    size_t len = 0, shown = 0, unaligned = 0;
+    bool check_atomic;
     const char *name;
     int rc, status = EXIT_BAD;
     bool first = true;
 
     memset(&o, 0, sizeof o);
     o.arch = ALIGN_ARCH_AMD64;
+    o.check_atomic = -1;
     count_table_init(&o.counts);
     align_buf_init(&out);
     rc = parse_args(&o, argc, argv);
@@ -169,6 +183,8 @@ int cmd_calc(int argc, char **argv)
     }
     if (!o.lang_set)
         o.lang = align_decl_guess_lang(text, len);
+    check_atomic = o.check_atomic == 1 ||
+                   (o.check_atomic < 0 && atomic_check_default(o.lang, o.arch));
     if (align_graph_new(&g, o.lang, o.arch) < 0) {
         print_lib_error(NULL, 0);
         goto done;
@@ -210,6 +226,10 @@ int cmd_calc(int argc, char **argv)
                 align_buf_puts(&out, "\n");
             align_render_text(&out, l, &ro);
         }
+        if (check_atomic && o.json)
+            unaligned += l->natomic_unaligned;
+        else if (check_atomic)
+            unaligned += atomic_check_render(&out, l);
         first = false;
         shown++;
         align_layout_free(l);
@@ -224,6 +244,8 @@ int cmd_calc(int argc, char **argv)
         goto done;
     }
     status = emit(&out) ? EXIT_OK : EXIT_BAD;
+    if (status == EXIT_OK && o.check_atomic == 1 && unaligned > 0)
+        status = EXIT_GATE;
 done:
     align_buf_free(&out);
     align_graph_free(g);

@@ -20,6 +20,7 @@ extern const char *progname;
 int cmd_calc(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* Reads a whole file ("-" = standard input) into a malloc'd NUL-terminated
  * buffer.  On failure prints "PATH: reason" and returns false. */
@@ -70,6 +71,38 @@ void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap
                       const align_heap_cost *c, uint64_t reclaimable);
 /* Top-level keys: unresolved_sites, escape_summary, escape_diagnostics. */
 void escape_json_tail(align_buf *out, const align_heap_join *j);
+
+/* --check-atomic (atomic.c): whether the check is on when not asked for
+ * (Go on 386 and arm), and the "ATOMIC:" lines for one layout's members
+ * that sync/atomic cannot use; returns how many it wrote. */
+bool atomic_check_default(align_lang lang, align_arch arch);
+size_t atomic_check_render(align_buf *out, const align_layout *l);
+
+/* --as-arch (project.c): the binary's types laid out by another arch's
+ * model, compared with the binary's own layouts. */
+typedef struct project_opts {
+    const char *binary;
+    align_arch as_arch;
+    bool lang_set;
+    align_lang lang;
+    const char **patterns;   /* show: TYPE globs; audit: --filter */
+    size_t npatterns;
+    bool json, show, all, hex, optimize;
+    int check_atomic;        /* -1 default, 0 off, 1 asked (exit 1 if found) */
+    uint32_t cacheline;
+} project_opts;
+int project_run(const project_opts *p);
+
+/* SARIF 2.1.0 (sarif.c): the document's start and end around results;
+ * sarif_result adds a physicalLocation when file and line are known. */
+void sarif_begin(align_buf *out);
+void sarif_result(align_buf *out, bool *first, const char *rule, const char *level,
+                  const char *message, const char *file, unsigned line);
+void sarif_end(align_buf *out);
+/* audit --format sarif: one SA001 result per type with reclaimable padding,
+ * one SA002 per 4-aligned 64-bit integer (32-bit layouts). */
+int sarif_audit(const char *binary, bool lang_set, align_lang lang,
+                const count_table *counts, const char **filters, size_t nfilters);
 
 /* Writes the buffer to stdout; false (with a message) if it failed. */
 bool emit(align_buf *b);

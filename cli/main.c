@@ -12,15 +12,16 @@ static const char main_usage[] =
     "usage: structalign COMMAND [options] ...\n"
     "\n"
     "Exact struct layouts, padding waste and the smallest field order for Go\n"
-    "and C, on amd64 and arm64.\n"
+    "and C, on amd64, arm64, 386 and arm.\n"
     "\n"
     "commands:\n"
     "  calc     lay out declarations typed by hand or read from a file\n"
     "  audit    rank the padding waste of every struct in a binary's DWARF\n"
     "  show     the full layout of named types in a binary\n"
+    "  diff     compare the layouts of two builds (CI: --fail-on-growth)\n"
     "\n"
     "Run 'structalign COMMAND --help' for a command's options; see structalign(1).\n"
-    "Exit status: 0 success, 1 a --fail-above gate tripped, 2 usage or bad input.\n";
+    "Exit status: 0 success, 1 a gate (--fail-above, ...) tripped, 2 usage or bad input.\n";
 
 int main(int argc, char **argv)
 {
@@ -43,6 +44,8 @@ int main(int argc, char **argv)
         return cmd_audit(argc - 1, argv + 1);
     if (strcmp(argv[1], "show") == 0)
         return cmd_show(argc - 1, argv + 1);
+    if (strcmp(argv[1], "diff") == 0)
+        return cmd_diff(argc - 1, argv + 1);
     fprintf(stderr, "%s: error: unknown command '%s'\n", progname, argv[1]);
     fputs("hint: run 'structalign --help' for the list of commands\n", stderr);
     return EXIT_BAD;

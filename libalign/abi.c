@@ -55,6 +55,26 @@ static const align_abi abi_go_arm64 = {
              [ALIGN_GO_FLOAT64] = {8, 8, 0}, [ALIGN_GO_COMPLEX128] = {16, 8, 0}},
 };
 
+/* 386 and arm: 4-byte words; int64, uint64, float64 and complex128 are only
+ * 4-aligned (cmd/compile/internal/types/size.go: RegSize 4, and
+ * "Alignof(int64) = 4 on 32-bit"); sync/atomic.Int64 stays 8 through its
+ * align64 field, which also makes any struct holding it 8-aligned. */
+static const align_abi abi_go_386 = {
+    .name = "go/386", .lang = ALIGN_LANG_GO, .arch = ALIGN_ARCH_386,
+    .pointer_size = 4, .pointer_align = 4, .max_align = 8,
+    .go_zero_size_tail_byte = true, .go_atomic64_unaligned = true,
+    .prim = {GO_COMMON(4), [ALIGN_GO_INT64] = {8, 4, 0}, [ALIGN_GO_UINT64] = {8, 4, 0},
+             [ALIGN_GO_FLOAT64] = {8, 4, 0}, [ALIGN_GO_COMPLEX128] = {16, 4, 0}},
+};
+
+static const align_abi abi_go_arm = {
+    .name = "go/arm", .lang = ALIGN_LANG_GO, .arch = ALIGN_ARCH_ARM,
+    .pointer_size = 4, .pointer_align = 4, .max_align = 8,
+    .go_zero_size_tail_byte = true, .go_atomic64_unaligned = true,
+    .prim = {GO_COMMON(4), [ALIGN_GO_INT64] = {8, 4, 0}, [ALIGN_GO_UINT64] = {8, 4, 0},
+             [ALIGN_GO_FLOAT64] = {8, 4, 0}, [ALIGN_GO_COMPLEX128] = {16, 4, 0}},
+};
+
 /* LP64 C types common to SysV x86-64 and AAPCS64. */
 #define C_LP64                                                          \
     [ALIGN_C_BOOL] = {1, 1, 0}, [ALIGN_C_CHAR] = {1, 1, 0},             \
@@ -92,8 +112,53 @@ static const align_abi abi_c_arm64 = {
     .prim = {C_LP64},
 };
 
-static const align_abi *const abis[] = {&abi_go_amd64, &abi_go_arm64, &abi_c_amd64,
-                                        &abi_c_arm64};
+/* ILP32 C types common to i386 SysV and ARM EABI (no __int128 on either). */
+#define C_ILP32                                                         \
+    [ALIGN_C_BOOL] = {1, 1, 0}, [ALIGN_C_CHAR] = {1, 1, 0},             \
+    [ALIGN_C_SCHAR] = {1, 1, 0}, [ALIGN_C_UCHAR] = {1, 1, 0},           \
+    [ALIGN_C_SHORT] = {2, 2, 0}, [ALIGN_C_USHORT] = {2, 2, 0},          \
+    [ALIGN_C_INT] = {4, 4, 0}, [ALIGN_C_UINT] = {4, 4, 0},              \
+    [ALIGN_C_LONG] = {4, 4, 0}, [ALIGN_C_ULONG] = {4, 4, 0},            \
+    [ALIGN_C_FLOAT] = {4, 4, 0}
+
+/* i386 SysV psABI (Intel386 supplement 1.1, Table 2.1) as GCC applies it
+ * inside records: long long, double and their complex forms are 4-aligned
+ * as members (GCC's x86_field_alignment caps them at 32 bits without
+ * -malign-double); long double is the x87 80-bit format in 12 bytes,
+ * 4-aligned. */
+static const align_abi abi_c_386 = {
+    .name = "c/386", .lang = ALIGN_LANG_C, .arch = ALIGN_ARCH_386,
+    .pointer_size = 4, .pointer_align = 4, .max_align = 16,
+    /* Like x86-64: unnamed bit-fields do not raise alignment. */
+    .c_anon_bitfield_aligns = false, .c_zero_width_bitfield_aligns = false,
+    .prim = {C_ILP32, [ALIGN_C_LLONG] = {8, 4, 0}, [ALIGN_C_ULLONG] = {8, 4, 0},
+             [ALIGN_C_DOUBLE] = {8, 4, 0}, [ALIGN_C_LDOUBLE] = {12, 4, 0},
+             [ALIGN_C_CFLOAT] = {8, 4, 0}, [ALIGN_C_CDOUBLE] = {16, 4, 0},
+             [ALIGN_C_CLDOUBLE] = {24, 4, 0}},
+};
+
+/* ARM EABI (AAPCS32 §5.1.1, hard-float Debian armhf): long long and double
+ * are 8-aligned; long double is IEEE double, 8/8. */
+static const align_abi abi_c_arm = {
+    .name = "c/arm", .lang = ALIGN_LANG_C, .arch = ALIGN_ARCH_ARM,
+    .pointer_size = 4, .pointer_align = 4, .max_align = 8,
+    /* GCC's arm port, like aarch64, lets unnamed and zero-width bit-fields
+     * raise the record's alignment (EABI: PCC_BITFIELD_TYPE_MATTERS and
+     * TARGET_ALIGN_ANON_BITFIELD).  Measured with arm-linux-gnueabihf-gcc 12
+     * under qemu-arm: struct {char c; int :4;} is 4/4 (2/1 on i386);
+     * struct {char c; long long :0; char d;} is 16/8 with d at 8 (5/1, d
+     * at 4 on i386); union {char c; int :0;} is 4/4. */
+    .c_anon_bitfield_aligns = true,
+    .c_zero_width_bitfield_aligns = true,
+    .prim = {C_ILP32, [ALIGN_C_LLONG] = {8, 8, 0}, [ALIGN_C_ULLONG] = {8, 8, 0},
+             [ALIGN_C_DOUBLE] = {8, 8, 0}, [ALIGN_C_LDOUBLE] = {8, 8, 0},
+             [ALIGN_C_CFLOAT] = {8, 4, 0}, [ALIGN_C_CDOUBLE] = {16, 8, 0},
+             [ALIGN_C_CLDOUBLE] = {16, 8, 0}},
+};
+
+static const align_abi *const abis[] = {&abi_go_amd64, &abi_go_arm64, &abi_go_386,
+                                        &abi_go_arm,   &abi_c_amd64,  &abi_c_arm64,
+                                        &abi_c_386,    &abi_c_arm};
 
 const align_abi *align_abi_get(align_lang lang, align_arch arch)
 {
@@ -102,7 +167,7 @@ const align_abi *align_abi_get(align_lang lang, align_arch arch)
             return abis[i];
     align_error_set(ALIGN_EINVAL, NULL, 0, 0, "no %s ABI model for %s",
                     align_lang_name(lang), align_arch_name(arch));
-    align_error_hint("supported targets: amd64, arm64");
+    align_error_hint("supported targets: amd64, arm64, 386, arm");
     return NULL;
 }
 
@@ -183,13 +248,17 @@ int align_arch_parse(align_arch *out, const char *s)
         align_arch arch;
     } names[] = {{"amd64", ALIGN_ARCH_AMD64}, {"x86_64", ALIGN_ARCH_AMD64},
                  {"x86-64", ALIGN_ARCH_AMD64}, {"arm64", ALIGN_ARCH_ARM64},
-                 {"aarch64", ALIGN_ARCH_ARM64}};
+                 {"aarch64", ALIGN_ARCH_ARM64}, {"386", ALIGN_ARCH_386},
+                 {"i386", ALIGN_ARCH_386}, {"i686", ALIGN_ARCH_386},
+                 {"x86", ALIGN_ARCH_386}, {"arm", ALIGN_ARCH_ARM},
+                 {"armhf", ALIGN_ARCH_ARM}, {"armv7", ALIGN_ARCH_ARM}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(s, names[i].name) == 0) {
             *out = names[i].arch;
             return 0;
         }
     align_error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown architecture '%s'", s);
-    align_error_hint("use amd64 (x86_64) or arm64 (aarch64)");
+    align_error_hint("use amd64 (x86_64), arm64 (aarch64), 386 (i386, i686) or arm "
+                     "(armhf, armv7)");
     return ALIGN_EINVAL;
 }

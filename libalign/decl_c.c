@@ -70,24 +70,27 @@ static const char cpp_hint[] = "both arms of #if/#else are read: the preprocesso
 /* Typedef names usable without their headers: glibc's on LP64, the same on
  * x86-64 and aarch64 (sizeof/_Alignof checked with gcc and aarch64-linux-
  * gnu-gcc; wchar_t is signed on one and unsigned on the other, 4 bytes on
- * both).  A typedef in the input replaces them. */
+ * both).  The 64-bit ones are long long, which is what glibc uses on ILP32
+ * (i386, arm: long is 4 bytes there) and has long's size and alignment on
+ * LP64; the rest are long, which is pointer-sized on all four targets.  A
+ * typedef in the input replaces them. */
 static const struct predeclared {
     const char *name;
     align_prim prim;
 } predeclared[] = {
     {"int8_t", ALIGN_C_SCHAR}, {"uint8_t", ALIGN_C_UCHAR}, {"int16_t", ALIGN_C_SHORT},
     {"uint16_t", ALIGN_C_USHORT}, {"int32_t", ALIGN_C_INT}, {"uint32_t", ALIGN_C_UINT},
-    {"int64_t", ALIGN_C_LONG}, {"uint64_t", ALIGN_C_ULONG},
+    {"int64_t", ALIGN_C_LLONG}, {"uint64_t", ALIGN_C_ULLONG},
     {"int_least8_t", ALIGN_C_SCHAR}, {"uint_least8_t", ALIGN_C_UCHAR},
     {"int_least16_t", ALIGN_C_SHORT}, {"uint_least16_t", ALIGN_C_USHORT},
     {"int_least32_t", ALIGN_C_INT}, {"uint_least32_t", ALIGN_C_UINT},
-    {"int_least64_t", ALIGN_C_LONG}, {"uint_least64_t", ALIGN_C_ULONG},
+    {"int_least64_t", ALIGN_C_LLONG}, {"uint_least64_t", ALIGN_C_ULLONG},
     {"int_fast8_t", ALIGN_C_SCHAR}, {"uint_fast8_t", ALIGN_C_UCHAR},
     {"int_fast16_t", ALIGN_C_LONG}, {"uint_fast16_t", ALIGN_C_ULONG},
     {"int_fast32_t", ALIGN_C_LONG}, {"uint_fast32_t", ALIGN_C_ULONG},
-    {"int_fast64_t", ALIGN_C_LONG}, {"uint_fast64_t", ALIGN_C_ULONG},
-    {"intptr_t", ALIGN_C_LONG}, {"uintptr_t", ALIGN_C_ULONG}, {"intmax_t", ALIGN_C_LONG},
-    {"uintmax_t", ALIGN_C_ULONG}, {"size_t", ALIGN_C_ULONG}, {"ssize_t", ALIGN_C_LONG},
+    {"int_fast64_t", ALIGN_C_LLONG}, {"uint_fast64_t", ALIGN_C_ULLONG},
+    {"intptr_t", ALIGN_C_LONG}, {"uintptr_t", ALIGN_C_ULONG}, {"intmax_t", ALIGN_C_LLONG},
+    {"uintmax_t", ALIGN_C_ULLONG}, {"size_t", ALIGN_C_ULONG}, {"ssize_t", ALIGN_C_LONG},
     {"ptrdiff_t", ALIGN_C_LONG}, {"wchar_t", ALIGN_C_INT}, {"char16_t", ALIGN_C_USHORT},
     {"char32_t", ALIGN_C_UINT}, {"off_t", ALIGN_C_LONG}, {"pid_t", ALIGN_C_INT},
     {"uid_t", ALIGN_C_UINT}, {"gid_t", ALIGN_C_UINT}, {"time_t", ALIGN_C_LONG},

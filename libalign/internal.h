@@ -42,6 +42,11 @@ struct align_abi {
     /* C: whether a zero-width bit-field's type raises the record's
      * alignment (true on aarch64, false on x86-64: measured with GCC 12). */
     bool c_zero_width_bitfield_aligns;
+    /* Go: int64/uint64 are less than 8-aligned (386, arm) while sync/atomic's
+     * 64-bit operations need 8 (sync/atomic/doc.go, "Bugs"): the optimizer
+     * keeps 8-aligned 64-bit integers 8-aligned, and layouts flag the
+     * others. */
+    bool go_atomic64_unaligned;
     abi_prim prim[ALIGN_PRIM_COUNT];
 };
 
@@ -174,6 +179,9 @@ int layout_place(align_graph *g, const align_type *rec, const size_t *order,
                  unsigned depth);
 int type_size_depth(align_graph *g, const align_type *t, uint64_t *size,
                     uint32_t *align, uint64_t *ptrdata, unsigned depth);
+
+/* Go: does the member's type resolve to int64 or uint64? */
+bool layout_is_int64(const align_type *t);
 
 /* Fills l->optimal_* from the record and its current layout (optimize.c). */
 int optimize_layout(align_graph *g, align_layout *l);

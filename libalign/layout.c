@@ -46,6 +46,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool layout_is_int64(const align_type *t)
+{
+    const align_type *r = align_type_resolve(t);
+    return r != NULL && r->kind == ALIGN_KIND_PRIM &&
+           (r->prim == ALIGN_GO_INT64 || r->prim == ALIGN_GO_UINT64);
+}
+
 static bool is_integer_like(const align_type *t)
 {
     const align_type *r = align_type_resolve(t);
@@ -501,6 +508,13 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
             m->flags |= ALIGN_MEMBER_ANONYMOUS;
         if (ft && ft->kind == ALIGN_KIND_ARRAY && ft->count == ALIGN_FLEXIBLE)
             m->flags |= ALIGN_MEMBER_FLEXIBLE;
+        if (g->lang == ALIGN_LANG_GO && layout_is_int64(f->type)) {
+            m->flags |= ALIGN_MEMBER_INT64;
+            if (g->abi->go_atomic64_unaligned && m->offset % 8 != 0) {
+                m->flags |= ALIGN_MEMBER_ATOMIC_UNALIGNED;
+                l->natomic_unaligned++;
+            }
+        }
     }
     rc = describe(l, pl);
     if (rc < 0)

@@ -287,7 +287,15 @@ enum {
     ALIGN_MEMBER_FLEXIBLE = 1u << 3,   /* C flexible array member */
     ALIGN_MEMBER_ANONYMOUS = 1u << 4,  /* no name (C anonymous struct/union,
                                           unnamed bit-field) */
-    ALIGN_MEMBER_CROSSES_LINE = 1u << 5 /* straddles a cache-line boundary */
+    ALIGN_MEMBER_CROSSES_LINE = 1u << 5, /* straddles a cache-line boundary */
+    /* Go: an int64 or uint64 (or a defined type of one), what sync/atomic's
+     * 64-bit functions take a pointer to. */
+    ALIGN_MEMBER_INT64 = 1u << 6,
+    /* Go on 386 and arm: an ALIGN_MEMBER_INT64 member at an offset that is
+     * not a multiple of 8.  Only the first word of an allocation is
+     * guaranteed 8-aligned there, and atomic.AddInt64 and friends panic
+     * ("unaligned 64-bit atomic operation") on a 4-aligned address. */
+    ALIGN_MEMBER_ATOMIC_UNALIGNED = 1u << 7
 };
 
 typedef struct align_member {
@@ -345,6 +353,7 @@ typedef struct align_layout {
     size_t *optimal_order;   /* nmembers declaration indices */
     int optimal_proven;      /* 1 when optimal_size is proven minimal */
     const char *optimal_note;/* why an order was constrained, or NULL */
+    size_t natomic_unaligned;/* members flagged ALIGN_MEMBER_ATOMIC_UNALIGNED */
     uint64_t reclaimable;    /* size - optimal_size: the waste */
     uint32_t cacheline;      /* bytes per cache line used for flags */
     uint64_t ncachelines;    /* lines one instance touches at offset 0 */

@@ -52,6 +52,26 @@
  * members), the sorted candidate is still evaluated exactly, the lower bound
  * S is still checked, and for up to EXHAUSTIVE_MAX movable units every
  * permutation is tried; optimal_proven says whether minimality was shown.
+ *
+ * 32-BIT GO (386, arm): ATOMIC-SAFE ORDERS.  int64 and uint64 are 4-aligned
+ * there, but sync/atomic's 64-bit functions need an 8-aligned address, and
+ * only the first word of an allocation is guaranteed to be 8-aligned.  So a
+ * suggested order never moves a 64-bit integer member that sits at an
+ * 8-aligned offset in the declaration ("pinned") to a 4-aligned one: code
+ * that relies on it would start to panic.  The search first runs without
+ * the constraint; if its answer breaks it, the search runs again with pinned
+ * units sorted first among the units of their alignment (4), and every
+ * evaluated order that breaks it is rejected (try_order); optimal_note says
+ * so.  The sorted candidate still reaches S: the units of alignment 8
+ * (atomic.Int64, structs holding one) come first and have sizes that are
+ * multiples of 8, so the pinned units (8 bytes each) that follow all start at
+ * multiples of 8, and the sort is still by alignment, largest first, which is
+ * all the size proof above needs.  Only the pointer-bytes proof can fail
+ * (pinned units hold no pointers but precede those that do): the constrained
+ * answer is then the fewest pointer bytes among the orders tried, and
+ * optimal_proven keeps speaking only of the size.  With fixed blank fields a
+ * stretch may start 4 bytes off an 8-byte boundary; a candidate that breaks
+ * the constraint there is rejected and the declaration order stands.
  */
 #include "internal.h"
 
@@ -67,6 +87,7 @@ typedef struct unit {
     uint32_t align;
     uint64_t ptrdata;  /* Go */
     bool fixed;        /* stays where it is */
+    bool pin;          /* 32-bit Go, constrained pass: a pinned 64-bit integer */
 } unit;
 
 static int cmp_units(const void *pa, const void *pb)
@@ -77,6 +98,8 @@ static int cmp_units(const void *pa, const void *pb)
         return az ? -1 : 1;
     if (a->align != b->align)
         return a->align > b->align ? -1 : 1;
+    if (a->pin != b->pin)
+        return a->pin ? -1 : 1;
     if ((a->ptrdata > 0) != (b->ptrdata > 0))
         return a->ptrdata > 0 ? -1 : 1;
     if (a->ptrdata > 0) {
@@ -99,17 +122,24 @@ static void expand(const unit *u, size_t n, size_t *order)
 typedef struct best {
     uint64_t size, ptrdata;
     size_t *order;
+    const bool *pinned;  /* by declaration index; NULL: no constraint */
+    placed *pl;          /* scratch for checking the constraint */
 } best;
 
-/* Evaluates an order; keeps it in *b when it beats what is there. */
+/* Evaluates an order; keeps it in *b when it beats what is there and keeps
+ * every pinned member 8-aligned. */
 static int try_order(align_graph *g, const align_type *rec, const size_t *order, best *b,
                      size_t n, bool *improved)
 {
     uint64_t size, ptrdata;
     uint32_t align;
-    int rc = layout_place(g, rec, order, NULL, &size, &align, &ptrdata, 0);
+    int rc = layout_place(g, rec, order, b->pinned ? b->pl : NULL, &size, &align, &ptrdata, 0);
     if (rc < 0)
         return rc;
+    if (b->pinned)
+        for (size_t i = 0; i < n; i++)
+            if (b->pinned[i] && b->pl[i].bit_offset % 64 != 0)
+                return 0;
     if (size < b->size || (size == b->size && ptrdata < b->ptrdata)) {
         b->size = size;
         b->ptrdata = ptrdata;
@@ -144,6 +174,9 @@ int optimize_layout(align_graph *g, align_layout *l)
     size_t n = l->nmembers, nunits = 0;
     unit *units = NULL;
     size_t *order = NULL, *scratch = NULL;
+    bool *pinned = NULL;
+    placed *pl = NULL;
+    bool any_pinned = false, constrained = false;
     uint64_t sum = 0, lower;
     bool has_bitfields = false, has_fixed = false, has_flexible = false, improved = false;
     best b;
@@ -156,7 +189,9 @@ int optimize_layout(align_graph *g, align_layout *l)
     units = calloc(n, sizeof *units);
     order = calloc(n, sizeof *order);
     scratch = calloc(n, sizeof *scratch);
-    if (units == NULL || order == NULL || scratch == NULL) {
+    pinned = calloc(n, sizeof *pinned);
+    pl = calloc(n, sizeof *pl);
+    if (units == NULL || order == NULL || scratch == NULL || pinned == NULL || pl == NULL) {
         rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
@@ -186,6 +221,11 @@ int optimize_layout(align_graph *g, align_layout *l)
             has_fixed = true;
         if (m->flags & ALIGN_MEMBER_FLEXIBLE)
             has_flexible = true;
+        if (g->abi->go_atomic64_unaligned && (m->flags & ALIGN_MEMBER_INT64) &&
+            m->offset % 8 == 0) {
+            pinned[i] = true;
+            any_pinned = true;
+        }
         sum += m->size;
     }
     for (size_t i = 0; i < nunits; i++) {
@@ -196,6 +236,7 @@ int optimize_layout(align_graph *g, align_layout *l)
             u->size = (bits + 7) / 8;
         }
     }
+search:
     /* Sort each stretch between fixed units. */
     for (size_t s = 0; s < nunits;) {
         size_t e = s;
@@ -208,6 +249,8 @@ int optimize_layout(align_graph *g, align_layout *l)
     b.size = l->size;
     b.ptrdata = l->ptrdata;
     b.order = order;
+    b.pinned = constrained ? pinned : NULL;
+    b.pl = pl;
     for (size_t i = 0; i < n; i++)
         order[i] = i;
     expand(units, nunits, scratch);
@@ -227,7 +270,30 @@ int optimize_layout(align_graph *g, align_layout *l)
             goto out;
         l->optimal_proven = 1;
     }
-    if (has_fixed)
+    if (any_pinned && !constrained && improved) {
+        /* Does the unconstrained answer keep the pinned members 8-aligned? */
+        uint64_t size, ptrdata;
+        uint32_t align;
+        bool ok = true;
+        rc = layout_place(g, rec, order, pl, &size, &align, &ptrdata, 0);
+        if (rc < 0)
+            goto out;
+        for (size_t i = 0; i < n; i++)
+            if (pinned[i] && pl[i].bit_offset % 64 != 0)
+                ok = false;
+        if (!ok) {
+            constrained = true;
+            improved = false;
+            l->optimal_proven = 0;
+            for (size_t i = 0; i < nunits; i++)
+                units[i].pin = !units[i].fixed && units[i].count == 1 && pinned[units[i].first];
+            goto search;
+        }
+    }
+    if (constrained)
+        l->optimal_note = "64-bit integers at 8-aligned offsets stay 8-aligned (sync/atomic "
+                          "needs it on 32-bit targets)";
+    else if (has_fixed)
         l->optimal_note = "blank (_) fields are intentional padding and stay in place";
     else if (has_bitfields)
         l->optimal_note = "each run of adjacent bit-fields is kept together, in order";
@@ -240,5 +306,7 @@ out:
     free(units);
     free(order);
     free(scratch);
+    free(pinned);
+    free(pl);
     return rc;
 }

@@ -37,6 +37,8 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
             align_buf_puts(out, ",\"intentional_padding\":true");
         if (m->flags & ALIGN_MEMBER_FLEXIBLE)
             align_buf_puts(out, ",\"flexible\":true");
+        if (m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED)
+            align_buf_puts(out, ",\"atomic_unaligned\":true");
         align_buf_puts(out, "}");
     }
     align_buf_puts(out, "],\"holes\":[");
@@ -71,6 +73,8 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
     if (l->lang == ALIGN_LANG_GO)
         align_buf_printf(out, ",\"ptrdata\":%llu,\"optimal_ptrdata\":%llu", U(l->ptrdata),
                          U(l->optimal_ptrdata));
+    if (l->lang == ALIGN_LANG_GO && (l->arch == ALIGN_ARCH_386 || l->arch == ALIGN_ARCH_ARM))
+        align_buf_printf(out, ",\"atomic_unaligned\":%zu", l->natomic_unaligned);
     if (l->model_agrees >= 0) {
         align_buf_printf(out, ",\"model_agrees\":%s", l->model_agrees ? "true" : "false");
         if (!l->model_agrees) {

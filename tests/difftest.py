@@ -13,11 +13,16 @@ One run (seeded, reproducible):
   1. Generate --count Go struct types and --count C struct/union types that
      exercise the layout rules (see GoGen and CGen for the feature lists).
   2. Truth: one Go program per arch (GOARCH=amd64 native, GOARCH=arm64 under
-     qemu-aarch64) prints, per type, unsafe.Sizeof/Alignof, every field's
+     qemu-aarch64, GOARCH=arm under qemu-arm; GOARCH=386 cannot run here, so
+     the arm numbers are proved for 386 by compile-time assertions, see
+     go_assert_386) prints, per type, unsafe.Sizeof/Alignof, every field's
      reflect offset/size/align, and the pointer-prefix length (ptrdata; see
      GO_MAIN for the trick).  One C program per arch (gcc native,
      aarch64-linux-gnu-gcc under qemu-aarch64) prints sizeof, _Alignof,
-     offsetof, sizeof and __alignof__ of each member, and each named
+     offsetof, sizeof and __alignof__ of each member (also
+     i686-linux-gnu-gcc under qemu-i386 and arm-linux-gnueabihf-gcc under
+     qemu-arm, static binaries; the 32-bit types are a second generated set
+     without __int128 and with 32-bit long bit-fields), and each named
      bit-field's absolute bit offset and width, found by zeroing an object,
      setting the field to all ones and scanning the bytes (both targets are
      little-endian).  Anonymous struct/union members are measured through a
@@ -50,7 +55,16 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-ARCHES = ("amd64", "arm64")
+ARCHES_64 = ("amd64", "arm64")
+ARCHES_32 = ("386", "arm")
+ARCHES = ARCHES_64 + ARCHES_32
+# How to run a program built for each arch on an amd64 Linux host (static
+# binaries, so no -L sysroot is needed), and the C compiler for it.
+RUNNER = {"amd64": [], "arm64": ["qemu-aarch64"], "386": ["qemu-i386"], "arm": ["qemu-arm"]}
+CC = {"amd64": ["gcc"], "arm64": ["aarch64-linux-gnu-gcc", "-static"],
+      "386": ["i686-linux-gnu-gcc", "-static"], "arm": ["arm-linux-gnueabihf-gcc", "-static"]}
+CC_PKG = {"amd64": "gcc", "arm64": "gcc-aarch64-linux-gnu", "386": "gcc-i686-linux-gnu",
+          "arm": "gcc-arm-linux-gnueabihf"}
 MAX_MISSING_SHOWN = 10      # "not in our output" lines printed per lang/arch
 LANGS = ("go", "c")
 SKIP = 77
@@ -154,9 +168,10 @@ class GoGen:
     grouped field names, tags, defined and alias non-struct types, grouped
     `type (...)` blocks."""
 
-    def __init__(self, rng, count):
+    def __init__(self, rng, count, ilp32=False):
         self.rng = rng
         self.count = count
+        self.ilp32 = ilp32
         self.units = []
         self.types = []
         self.named = []        # struct type names defined so far
@@ -232,7 +247,14 @@ class GoGen:
         if kind == "slice":
             return "[]" + self.texpr(depth + 1, deps, selfname)[0], 24
         if kind == "map":
-            return "map[%s]%s" % (r.choice(GO_KEYS), self.texpr(depth + 1, deps, selfname)[0]), 8
+            val = self.texpr(depth + 1, deps, selfname)[0]
+            if self.ilp32:
+                # Go 1.19's compiler crashes on 386 and arm ("bad offset of
+                # overflow in bmap") for map values that are 8-aligned there
+                # (atomic.Int64 inside, even in a [0] array or a named type):
+                # map values go behind a pointer on 32-bit targets.
+                val = "*" + val
+            return "map[%s]%s" % (r.choice(GO_KEYS), val), 8
         if kind == "chan":
             return r.choice(["chan ", "<-chan ", "chan<- "]) + r.choice(GO_BASIC), 8
         if kind == "func":
@@ -501,6 +523,30 @@ def go_main(types, suffix, fields):
     return "".join(lines)
 
 
+def go_assert_386(types, truth, suffix=""):
+    """A Go file that compiles for GOARCH=386 only if gc's 386 layout of
+    each type equals `truth` (numbers measured on arm): Sizeof, Alignof and
+    the offset of every field that can be named.  Go programs cannot run
+    here for 386 (no IA32 kernel support; qemu-i386 7.2 crashes the Go
+    runtime in its first function), but unsafe.Sizeof/Alignof/Offsetof are
+    compile-time constants, and a negative uintptr constant is a compile
+    error: two subtractions per number make the compiler check equality."""
+    out = [GO_IMPORTS, GO_USE_IMPORTS, "func check386() {\n"]
+    for k, t in enumerate(types):
+        tr = truth[t.name]
+        v = "v%d" % k
+        out.append("\tvar %s %s%s\n\t_ = %s\n" % (v, t.name, suffix, v))
+        nums = [("unsafe.Sizeof(%s)" % v, tr["size"]), ("unsafe.Alignof(%s)" % v, tr["align"])]
+        for f, tf in zip(t.fields, tr.get("fields") or []):
+            if f.name and f.name != "_" and f.name.isidentifier() and tf.get("name") == f.name:
+                nums.append(("unsafe.Offsetof(%s.%s)" % (v, f.name), tf["offset"]))
+        for expr, n in nums:
+            out.append("\tconst _ uintptr = %s - %d\n\tconst _ uintptr = %d - %s\n"
+                       % (expr, n, n, expr))
+    out.append("}\n\nfunc main() { check386() }\n")
+    return "".join(out)
+
+
 def go_opt_decls(types, orders):
     out = [GO_IMPORTS, GO_USE_IMPORTS]
     for t in types:
@@ -533,6 +579,13 @@ C_BITBASE = [("char", 8), ("signed char", 8), ("unsigned char", 8), ("short", 16
              ("unsigned short", 16), ("int", 32), ("unsigned int", 32),
              ("signed int", 32), ("unsigned", 32), ("long long", 64),
              ("unsigned long long", 64), ("long", 64), ("_Bool", 1)]
+# ILP32 (i386 SysV, ARM EABI): long and pointers are 4 bytes, no __int128.
+# The size/align columns are only the generator's size estimates.
+C_SCALARS_32 = [s for s in C_SCALARS if "__int128" not in s[0]]
+C_STDINT_32 = [s if not s[0].startswith(("intptr", "uintptr")) else (s[0], 4, 4)
+               for s in C_STDINT]
+C_BITBASE_32 = [b if b[0] not in ("long", "unsigned long") else (b[0], 32)
+                for b in C_BITBASE]
 C_FUNCPTRS = ["int (*%s)(int, void *)", "void (*%s)(void)", "double (*%s[2])(double)",
               "char *(*%s)(const char *, ...)"]
 C_ALIGNS = [1, 2, 4, 8, 16, 32, 64]
@@ -552,9 +605,12 @@ class CGen:
     members (before or after), _Alignas(N) on members, grouped declarators,
     flexible array members."""
 
-    def __init__(self, rng, count):
+    def __init__(self, rng, count, ilp32=False):
         self.rng = rng
         self.count = count
+        self.scalars = C_SCALARS_32 if ilp32 else C_SCALARS
+        self.stdint = C_STDINT_32 if ilp32 else C_STDINT
+        self.bitbase = C_BITBASE_32 if ilp32 else C_BITBASE
         self.units = []
         self.types = []
         self.records = []      # (ref, align or None, deps, size bound): by value
@@ -618,8 +674,8 @@ class CGen:
         if roll < 0.1:
             return r.choice(self.scalar_typedefs)
         if roll < 0.15:
-            return r.choice(C_STDINT)
-        return r.choice(C_SCALARS)
+            return r.choice(self.stdint)
+        return r.choice(self.scalars)
 
     # -- members
 
@@ -706,7 +762,7 @@ class CGen:
             t, _, natural = self.scalar()
             decl = "%s %s" % (t, nm)
         elif kind == "ptr":
-            targets = [s[0] for s in C_SCALARS[:8]] + ["void", "const char"]
+            targets = [s[0] for s in self.scalars[:8]] + ["void", "const char"]
             if self.ptr_targets and r.random() < 0.4:
                 targets = self.ptr_targets
             if ctx.selfref and r.random() < 0.2:
@@ -772,7 +828,7 @@ class CGen:
         r = self.rng
         out = []
         for _ in range(r.randrange(1, 7)):
-            base, bits = r.choice(C_BITBASE)
+            base, bits = r.choice(self.bitbase)
             roll = r.random()
             if roll < 0.1 and base != "_Bool":
                 text = "%s : 0;" % base
@@ -795,7 +851,7 @@ class CGen:
             out.append((text, [Field(nm, text, "bitfield", width, base)]))
         if len(out) >= 2 and r.random() < 0.2:
             # a grouped declarator line: `unsigned a : 3, b : 4;`
-            base, bits = r.choice([b for b in C_BITBASE if b[1] >= 8])
+            base, bits = r.choice([b for b in self.bitbase if b[1] >= 8])
             names = [ctx.name(), ctx.name()]
             widths = [r.randrange(1, bits + 1), r.randrange(1, bits + 1)]
             text = "%s %s;" % (base, ", ".join("%s : %d" % nw for nw in zip(names, widths)))
@@ -1101,13 +1157,15 @@ def parse_lines(text, what):
     return res
 
 
-def check_tools(langs):
+def check_tools(langs, arches):
     need = []
     if "go" in langs:
         need += [("go", "go")]
-    if "c" in langs:
-        need += [("gcc", "gcc"), ("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu")]
-    need += [("qemu-aarch64", "qemu-user")]
+    for a in arches:
+        if "c" in langs:
+            need += [(CC[a][0], CC_PKG[a])]
+        if RUNNER[a]:
+            need += [(RUNNER[a][0], "qemu-user")]
     for exe, pkg in need:
         if shutil.which(exe) is None:
             raise Skip("%s not found (Debian package %s); cannot get the truth" % (exe, pkg))
@@ -1160,11 +1218,24 @@ class Builder:
             env = dict(self.env, GOARCH=arch, GOOS="linux")
             exe = "./prog-" + arch
             must(["go", "build", "-o", exe, "."], d, "go build (%s, %s)" % (name, arch), env)
-            cmd = [exe] if arch == "amd64" else ["qemu-aarch64", exe]
-            return must(cmd, d, "running %s/%s" % (name, arch))
+            return must(RUNNER[arch] + [exe], d, "running %s/%s" % (name, arch))
         with ThreadPoolExecutor(self.jobs) as ex:
             res = dict(zip(arches, ex.map(one, arches)))
         return res
+
+    def go_compile(self, name, files, arch):
+        """Builds a Go program for arch without running it (compile-time
+        checks); raises Fail with the compiler's errors."""
+        d = os.path.join(self.work, name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "go.mod"), "w") as f:
+            f.write("module difftest\n\ngo 1.19\n")
+        for fn, text in files.items():
+            with open(os.path.join(d, fn), "w") as f:
+                f.write(text)
+        env = dict(self.env, GOARCH=arch, GOOS="linux")
+        must(["go", "build", "-gcflags=-e", "-o", "./prog-" + arch, "."], d,
+             "go build (%s, %s)" % (name, arch), env)
 
     def c(self, name, files, arches=ARCHES):
         d = os.path.join(self.work, name)
@@ -1172,14 +1243,12 @@ class Builder:
         for fn, text in files.items():
             with open(os.path.join(d, fn), "w") as f:
                 f.write(text)
-        cc = {"amd64": ["gcc"], "arm64": ["aarch64-linux-gnu-gcc", "-static"]}
 
         def one(arch):
             exe = "./prog-" + arch
-            must(cc[arch] + ["-std=gnu11", "-w", "-O0", "-g", "-o", exe, "main.c"], d,
+            must(CC[arch] + ["-std=gnu11", "-w", "-O0", "-g", "-o", exe, "main.c"], d,
                  "compiling %s for %s" % (name, arch))
-            cmd = [exe] if arch == "amd64" else ["qemu-aarch64", exe]
-            return must(cmd, d, "running %s/%s" % (name, arch))
+            return must(RUNNER[arch] + [exe], d, "running %s/%s" % (name, arch))
         with ThreadPoolExecutor(self.jobs) as ex:
             res = dict(zip(arches, ex.map(one, arches)))
         return res
@@ -1443,7 +1512,7 @@ def compare_opt(rep, lang, arch, td, opt_truth, ours):
 
 # ----------------------------------------------------------------- main
 
-def audit_truth_binaries(tool, b, rep, lang, gen, truth):
+def audit_truth_binaries(tool, b, rep, lang, gen, truth, arches):
     """`structalign audit` on the truth programs themselves: they were built
     with DWARF (Go by default, C with -g) and contain every generated type,
     so audit's layout of each type, read from the binary, must equal the
@@ -1451,7 +1520,7 @@ def audit_truth_binaries(tool, b, rep, lang, gen, truth):
     offsets (model_agrees).  Unnamed bit-fields are left out on both sides:
     GCC does not describe them in DWARF.  Returns (passed, failed)."""
     passed = failed = 0
-    for a in ARCHES:
+    for a in arches:
         exe = os.path.join(b.work, "truth-" + lang, "prog-" + a)
         cmd = [tool, "audit", "--all", "--format", "json", "--lang", lang, exe]
         try:
@@ -1562,13 +1631,15 @@ def audit_compare(rep, lang, arch, td, truth, ours, dwarf_lacks_attrs=False):
 def main(argv=None):
     ap = argparse.ArgumentParser(
         description="Compare structalign's layouts with gc's and GCC's, on random "
-                    "declarations, for amd64 and arm64.")
+                    "declarations, for amd64, arm64, 386 and arm.")
     ap.add_argument("--seed", type=int, default=1, help="RNG seed (default 1)")
     ap.add_argument("--count", type=int, default=500, help="types per language (default 500)")
     ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep it")
     ap.add_argument("--structalign", metavar="PATH", default=os.environ.get("STRUCTALIGN"),
                     help="the tool (default: $STRUCTALIGN)")
     ap.add_argument("--lang", choices=LANGS, action="append", help="only this language")
+    ap.add_argument("--arch", choices=ARCHES, action="append", dest="arches",
+                    help="only this architecture (repeatable; default all four)")
     ap.add_argument("--inject-fault", action="store_true",
                     help="perturb our JSON; the run must report exactly those faults")
     ap.add_argument("--no-audit", action="store_true",
@@ -1582,10 +1653,11 @@ def main(argv=None):
     if args.count < 1:
         ap.error("--count must be at least 1")
     langs = args.lang or list(LANGS)
+    args.arches = args.arches or list(ARCHES)
     start = time.time()
 
     try:
-        check_tools(langs)
+        check_tools(langs, args.arches)
         if not args.truth_only:
             if not args.structalign:
                 raise Skip("no tool: pass --structalign PATH or set STRUCTALIGN")
@@ -1618,99 +1690,133 @@ def main(argv=None):
 
 def run_all(args, langs, work, start):
     b = Builder(work, args.jobs)
+    # One generated set per word size: ILP32 C has no __int128 and 32-bit long.
+    groups = [g for g in (tuple(a for a in ARCHES_64 if a in args.arches),
+                          tuple(a for a in ARCHES_32 if a in args.arches)) if g]
     rep = Report(args.max_decls)
     injected = []
     passed = failed = 0
     for lang in langs:
-        rng = random.Random("%s:%d" % (lang, args.seed))
-        gen = (GoGen if lang == "go" else CGen)(rng, args.count).gen()
-        t0 = time.time()
-        if lang == "go":
-            decls = gen.file_text()
-            truth_out = b.go("truth-go", {"decls.go": decls,
-                                          "main.go": go_main(gen.types, "", True)})
-        else:
-            twins = [f.twin_text for t in gen.types for f in t.fields if f.kind == "anon"]
-            decls = gen.file_text()
-            truth_out = b.c("truth-c", {"decls.h": decls, "main.c": c_main(gen.types, twins)})
-        truth = {a: parse_lines(truth_out[a], "truth-%s/%s" % (lang, a)) for a in ARCHES}
-        for a in ARCHES:
-            missing = [t.name for t in gen.types if t.name not in truth[a]]
-            if missing:
-                raise Fail("truth-%s/%s printed no line for %s" % (lang, a, missing[:5]))
-            for t in gen.types:
-                truth[a][t.name]["kind"] = t.kind
-            with open(os.path.join(work, "truth-%s-%s.json" % (lang, a)), "w") as f:
-                json.dump({"types": [truth[a][t.name] for t in gen.types]}, f)
-        nfields = sum(len(t.fields) for t in gen.types)
-        print("%s: %d types, %d fields; truth for amd64 and arm64 in %.1fs"
-              % (lang, len(gen.types), nfields, time.time() - t0))
-        if args.truth_only:
-            continue
-
-        ours = {}
-        errors = {}
-        for a in ARCHES:
-            ours[a], errors[a] = ours_for(args.structalign, gen, lang, a, work, print)
-            if args.inject_fault:
-                inject(ours[a], lang, a, injected)
-
-        # The suggested orders, compiled.
-        orders = {a: {} for a in ARCHES}
-        for a in ARCHES:
-            for t in gen.types:
-                o = ours[a].get(t.name)
-                idx = o.get("optimal_index") if o else None
-                if isinstance(idx, list) and sorted(idx) == list(range(len(t.fields))):
-                    orders[a][t.name] = idx
-        def build_opt(a):
+        for arches in groups:
+            ilp32 = arches[0] in ARCHES_32
+            sfx = "-32" if ilp32 else ""
+            rng = random.Random("%s:%d%s" % (lang, args.seed, ":ilp32" if ilp32 else ""))
+            gen = (GoGen(rng, args.count, ilp32) if lang == "go"
+                     else CGen(rng, args.count, ilp32)).gen()
+            t0 = time.time()
             if lang == "go":
-                outp = b.go("opt-go-" + a, {"decls.go": gen.file_text(),
-                                            "opt.go": go_opt_decls(gen.types, orders[a]),
-                                            "main.go": go_main([t for t in gen.types
-                                                                if t.name in orders[a]],
-                                                               "_opt", False)}, [a])
+                decls = gen.file_text()
+                run_arches = [a for a in arches if a != "386"]
+                if "386" in arches and "arm" not in run_arches:
+                    run_arches.append("arm")
+                truth_out = b.go("truth-go" + sfx, {"decls.go": decls,
+                                              "main.go": go_main(gen.types, "", True)},
+                                   run_arches)
+                if "386" in arches:
+                    arm = parse_lines(truth_out["arm"], "truth-go/arm")
+                    b.go_compile("truth-go-386", {"decls.go": decls,
+                                                  "check.go": go_assert_386(gen.types, arm)},
+                                 "386")
+                    truth_out["386"] = truth_out["arm"]
             else:
-                outp = b.c("opt-c-" + a, {"decls.h": gen.file_text(),
-                                          "main.c": c_opt_main(gen.types, orders[a])}, [a])
-            return parse_lines(outp[a], "opt-%s/%s" % (lang, a))
-        with ThreadPoolExecutor(args.jobs) as ex:
-            opt = dict(zip(ARCHES, ex.map(build_opt, ARCHES)))
+                twins = [f.twin_text for t in gen.types for f in t.fields if f.kind == "anon"]
+                decls = gen.file_text()
+                truth_out = b.c("truth-c" + sfx, {"decls.h": decls, "main.c": c_main(gen.types, twins)},
+                                  arches)
+            truth = {a: parse_lines(truth_out[a], "truth-%s/%s" % (lang, a)) for a in arches}
+            for a in arches:
+                missing = [t.name for t in gen.types if t.name not in truth[a]]
+                if missing:
+                    raise Fail("truth-%s/%s printed no line for %s" % (lang, a, missing[:5]))
+                for t in gen.types:
+                    truth[a][t.name]["kind"] = t.kind
+                with open(os.path.join(work, "truth-%s-%s.json" % (lang, a)), "w") as f:
+                    json.dump({"types": [truth[a][t.name] for t in gen.types]}, f)
+            nfields = sum(len(t.fields) for t in gen.types)
+            print("%s: %d types, %d fields; truth for %s in %.1fs"
+                  % (lang, len(gen.types), nfields, " and ".join(arches),
+                     time.time() - t0))
+            if args.truth_only:
+                continue
 
-        for a in ARCHES:
-            nf = nm = 0
-            before = len(rep.mismatches)
-            missing = 0
-            for t in gen.types:
-                o = ours[a].get(t.name)
-                if o is None:
-                    why = errors[a].get(t.name, "calc did not report it")
-                    missing += 1
-                    if missing <= MAX_MISSING_SHOWN:
-                        rep.add(lang, a, t, "missing", "not in our output: %s" % why)
-                    else:
-                        rep.mismatches.append((lang, a, t.name, None, "missing"))
-                    failed += 1
-                    continue
-                n, ok = compare_type(rep, lang, a, t, truth[a][t.name], o)
-                nf += n
-                if t.name in opt[a]:
-                    ok = compare_opt(rep, lang, a, t, opt[a][t.name], o) and ok
-                if ok:
-                    passed += 1
+            ours = {}
+            errors = {}
+            for a in arches:
+                ours[a], errors[a] = ours_for(args.structalign, gen, lang, a, work, print)
+                if args.inject_fault:
+                    inject(ours[a], lang, a, injected)
+
+            # The suggested orders, compiled.
+            orders = {a: {} for a in arches}
+            for a in arches:
+                for t in gen.types:
+                    o = ours[a].get(t.name)
+                    idx = o.get("optimal_index") if o else None
+                    if isinstance(idx, list) and sorted(idx) == list(range(len(t.fields))):
+                        orders[a][t.name] = idx
+            def build_opt(a):
+                if lang == "go" and a == "386":
+                    return None  # filled from arm below, checked at compile time
+                if lang == "go":
+                    outp = b.go("opt-go-" + a, {"decls.go": gen.file_text(),
+                                                "opt.go": go_opt_decls(gen.types, orders[a]),
+                                                "main.go": go_main([t for t in gen.types
+                                                                    if t.name in orders[a]],
+                                                                   "_opt", False)}, [a])
                 else:
-                    failed += 1
-            nm = len(rep.mismatches) - before
-            if missing > MAX_MISSING_SHOWN:
-                print("MISMATCH %s/%s: ... and %d more types missing from our output"
-                      % (lang, a, missing - MAX_MISSING_SHOWN))
-            rep.lines.append("%s/%s: %d types, %d fields compared, %d mismatches"
-                             % (lang, a, len(gen.types), nf, nm))
+                    outp = b.c("opt-c-" + a, {"decls.h": gen.file_text(),
+                                              "main.c": c_opt_main(gen.types, orders[a])}, [a])
+                return parse_lines(outp[a], "opt-%s/%s" % (lang, a))
+            with ThreadPoolExecutor(args.jobs) as ex:
+                opt = dict(zip(arches, ex.map(build_opt, arches)))
+            if lang == "go" and "386" in arches:
+                # 386's suggested orders measured on arm, and the 386
+                # compiler made to confirm every size (go_assert_386).
+                sel = [t for t in gen.types if t.name in orders["386"]]
+                files = {"decls.go": gen.file_text(),
+                         "opt.go": go_opt_decls(gen.types, orders["386"])}
+                outp = b.go("opt-go-386-on-arm", dict(files, **{
+                    "main.go": go_main(sel, "_opt", False)}), ["arm"])
+                opt["386"] = parse_lines(outp["arm"], "opt-go/386-on-arm")
+                b.go_compile("opt-go-386", dict(files, **{
+                    "check.go": go_assert_386(sel, opt["386"], "_opt")}), "386")
 
-        if not args.no_audit and not args.inject_fault:
-            p, f = audit_truth_binaries(args.structalign, b, rep, lang, gen, truth)
-            passed += p
-            failed += f
+            for a in arches:
+                nf = nm = 0
+                before = len(rep.mismatches)
+                missing = 0
+                for t in gen.types:
+                    o = ours[a].get(t.name)
+                    if o is None:
+                        why = errors[a].get(t.name, "calc did not report it")
+                        missing += 1
+                        if missing <= MAX_MISSING_SHOWN:
+                            rep.add(lang, a, t, "missing", "not in our output: %s" % why)
+                        else:
+                            rep.mismatches.append((lang, a, t.name, None, "missing"))
+                        failed += 1
+                        continue
+                    n, ok = compare_type(rep, lang, a, t, truth[a][t.name], o)
+                    nf += n
+                    if t.name in opt[a]:
+                        ok = compare_opt(rep, lang, a, t, opt[a][t.name], o) and ok
+                    if ok:
+                        passed += 1
+                    else:
+                        failed += 1
+                nm = len(rep.mismatches) - before
+                if missing > MAX_MISSING_SHOWN:
+                    print("MISMATCH %s/%s: ... and %d more types missing from our output"
+                          % (lang, a, missing - MAX_MISSING_SHOWN))
+                rep.lines.append("%s/%s: %d types, %d fields compared, %d mismatches"
+                                 % (lang, a, len(gen.types), nf, nm))
+
+            # audit reads 64-bit ELF: the amd64 and arm64 truth binaries.
+            if not args.no_audit and not args.inject_fault and not ilp32:
+                p, f = audit_truth_binaries(args.structalign, b, rep, lang, gen, truth,
+                                            [a for a in arches if a in ("amd64", "arm64")])
+                passed += p
+                failed += f
 
     print("")
     kinds = {}

@@ -1,6 +1,7 @@
 #!/bin/sh
 # difftest.sh - `make check` driver for difftest.py: structalign's layouts
-# against gc and GCC on amd64 (native) and arm64 (qemu-aarch64).
+# against gc and GCC on amd64 (native), arm64 (qemu-aarch64), arm (qemu-arm)
+# and 386 (C under qemu-i386; Go checked at compile time, see difftest.py).
 #
 # Runs the harness twice:
 #   1. with --inject-fault on a few types: the harness must report every
@@ -28,8 +29,13 @@ command -v go >/dev/null 2>&1 || skip "go not found (Debian package golang-go)"
 command -v gcc >/dev/null 2>&1 || skip "gcc not found"
 command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 ||
     skip "aarch64-linux-gnu-gcc not found (Debian package gcc-aarch64-linux-gnu)"
-command -v qemu-aarch64 >/dev/null 2>&1 ||
-    skip "qemu-aarch64 not found (Debian package qemu-user)"
+command -v i686-linux-gnu-gcc >/dev/null 2>&1 ||
+    skip "i686-linux-gnu-gcc not found (Debian package gcc-i686-linux-gnu)"
+command -v arm-linux-gnueabihf-gcc >/dev/null 2>&1 ||
+    skip "arm-linux-gnueabihf-gcc not found (Debian package gcc-arm-linux-gnueabihf)"
+for q in qemu-aarch64 qemu-arm qemu-i386; do
+    command -v $q >/dev/null 2>&1 || skip "$q not found (Debian package qemu-user)"
+done
 [ -n "$STRUCTALIGN" ] || skip "STRUCTALIGN is not set (run through make check)"
 [ -x "$STRUCTALIGN" ] || { echo "FAIL: $STRUCTALIGN is not an executable"; exit 1; }
 

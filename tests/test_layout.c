@@ -253,6 +253,50 @@ START_TEST(go_arm64_same)
 }
 END_TEST
 
+/* 386 and arm (gc 1.19, unsafe.Offsetof under qemu-arm, and compile-time
+ * assertions for 386): BadStruct is 16 bytes, 4-aligned, Counter at 4;
+ * struct { Flag bool; N atomic.Int64 } is 16 bytes, 8-aligned, N at 8. */
+START_TEST(go_32bit_int64_align4)
+{
+    static const align_arch arches[] = {ALIGN_ARCH_386, ALIGN_ARCH_ARM};
+    align_type *at = align_type_record(g, ALIGN_KIND_STRUCT, "main.A");
+    add(at, "Flag", P(ALIGN_GO_BOOL));
+    add(at, "N", P(ALIGN_GO_ATOMIC_INT64));
+    align_record_complete(at, -1, -1);
+    align_type *bad = bad_struct();
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_int_eq(align_graph_set_arch(g, arches[i]), 0);
+        align_layout *l = lay(bad);
+        ck_assert_uint_eq(l->size, 16);
+        ck_assert_uint_eq(l->align, 4);
+        ck_assert_uint_eq(l->members[1].offset, 4);
+        align_layout_free(l);
+        l = lay(at);
+        ck_assert_uint_eq(l->size, 16);
+        ck_assert_uint_eq(l->align, 8);
+        ck_assert_uint_eq(l->members[1].offset, 8);
+        align_layout_free(l);
+    }
+}
+END_TEST
+
+START_TEST(arch_aliases)
+{
+    static const struct {
+        const char *s;
+        align_arch a;
+    } cases[] = {{"386", ALIGN_ARCH_386},  {"i386", ALIGN_ARCH_386},
+                 {"i686", ALIGN_ARCH_386}, {"arm", ALIGN_ARCH_ARM},
+                 {"armhf", ALIGN_ARCH_ARM}, {"armv7", ALIGN_ARCH_ARM}};
+    align_arch a;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_int_eq(align_arch_parse(&a, cases[i].s), 0);
+        ck_assert_int_eq(a, cases[i].a);
+    }
+    ck_assert_int_eq(align_arch_parse(&a, "mips"), ALIGN_EINVAL);
+}
+END_TEST
+
 /* -------------------------------------------------------------------- C */
 
 /* struct c1 { char c; int i; char d; }: 12 bytes, align 4 (gcc, both). */
@@ -371,6 +415,45 @@ START_TEST(c_unnamed_bitfields_per_arch)
     l = lay(c8);
     ck_assert_uint_eq(l->size, 4);
     ck_assert_uint_eq(l->align, 4);
+    align_layout_free(l);
+
+    /* i386 like x86-64; arm like arm64 (i686-linux-gnu-gcc under
+     * qemu-i386, arm-linux-gnueabihf-gcc under qemu-arm). */
+    ck_assert_int_eq(align_graph_set_arch(g, ALIGN_ARCH_386), 0);
+    l = lay(c7);
+    ck_assert_uint_eq(l->size, 5);
+    ck_assert_uint_eq(l->align, 1);
+    align_layout_free(l);
+    ck_assert_int_eq(align_graph_set_arch(g, ALIGN_ARCH_ARM), 0);
+    l = lay(c7);
+    ck_assert_uint_eq(l->size, 8);
+    ck_assert_uint_eq(l->align, 4);
+    align_layout_free(l);
+}
+END_TEST
+
+/* struct { char c; double d; long double ld; }: i386 24/4, d at 4, ld at
+ * 12; arm 24/8, d at 8, ld at 16 (the compilers, under qemu). */
+START_TEST(c_32bit_double)
+{
+    align_type *r = align_type_record(g, ALIGN_KIND_STRUCT, "g32");
+    add(r, "c", P(ALIGN_C_CHAR));
+    add(r, "d", P(ALIGN_C_DOUBLE));
+    add(r, "ld", P(ALIGN_C_LDOUBLE));
+    align_record_complete(r, -1, -1);
+    ck_assert_int_eq(align_graph_set_arch(g, ALIGN_ARCH_386), 0);
+    align_layout *l = lay(r);
+    ck_assert_uint_eq(l->size, 24);
+    ck_assert_uint_eq(l->align, 4);
+    ck_assert_uint_eq(l->members[1].offset, 4);
+    ck_assert_uint_eq(l->members[2].offset, 12);
+    align_layout_free(l);
+    ck_assert_int_eq(align_graph_set_arch(g, ALIGN_ARCH_ARM), 0);
+    l = lay(r);
+    ck_assert_uint_eq(l->size, 24);
+    ck_assert_uint_eq(l->align, 8);
+    ck_assert_uint_eq(l->members[1].offset, 8);
+    ck_assert_uint_eq(l->members[2].offset, 16);
     align_layout_free(l);
 }
 END_TEST
@@ -647,6 +730,8 @@ static Suite *layout_suite(void)
     tcase_add_test(go, go_recursive_by_value);
     tcase_add_test(go, go_overflow);
     tcase_add_test(go, go_arm64_same);
+    tcase_add_test(go, go_32bit_int64_align4);
+    tcase_add_test(go, arch_aliases);
     tcase_add_test(go, cost_and_units);
     tcase_add_test(go, render_text_and_json);
     suite_add_tcase(s, go);
@@ -657,6 +742,7 @@ static Suite *layout_suite(void)
     tcase_add_test(c, c_packed_bitfields);
     tcase_add_test(c, c_bitfield_long_long);
     tcase_add_test(c, c_unnamed_bitfields_per_arch);
+    tcase_add_test(c, c_32bit_double);
     tcase_add_test(c, c_packed_and_aligned);
     tcase_add_test(c, c_aligned_member);
     tcase_add_test(c, c_flexible_array);

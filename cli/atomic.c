@@ -1,0 +1,38 @@
+/*
+ * atomic.c - the sync/atomic alignment check shared by calc and audit
+ * (--check-atomic; on by default for Go on 386 and arm).
+ *
+ * On 32-bit targets gc aligns int64 and uint64 to 4 bytes, but the 64-bit
+ * functions of sync/atomic need an 8-aligned address and panic with
+ * "unaligned 64-bit atomic operation" otherwise; only the first word of an
+ * allocation is guaranteed 8-aligned (sync/atomic/doc.go, "Bugs").  The
+ * library flags such members (ALIGN_MEMBER_ATOMIC_UNALIGNED); this file only
+ * words the finding.  Rejected: failing every 32-bit calc by default (most
+ * int64 fields are never used atomically), so the exit status changes only
+ * when the user asks for the check by name.
+ */
+#include "cli.h"
+
+bool atomic_check_default(align_lang lang, align_arch arch)
+{
+    return lang == ALIGN_LANG_GO && (arch == ALIGN_ARCH_386 || arch == ALIGN_ARCH_ARM);
+}
+
+size_t atomic_check_render(align_buf *out, const align_layout *l)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->nmembers; i++) {
+        const align_member *m = &l->members[i];
+        if (!(m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED))
+            continue;
+        align_buf_printf(out,
+                         "/* ATOMIC: %s.%s (%s) at offset %llu is not 8-aligned on %s: "
+                         "sync/atomic's 64-bit functions panic on it (\"unaligned 64-bit "
+                         "atomic operation\"); move it to the front of the struct or use "
+                         "atomic.Int64 */\n",
+                         l->name, m->name, m->type_name, (unsigned long long)m->offset,
+                         align_arch_name(l->arch));
+        n++;
+    }
+    return n;
+}

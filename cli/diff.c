@@ -1,0 +1,335 @@
+/*
+ * diff.c - `structalign diff OLD NEW`: what changed in the struct layouts
+ * between two builds of a program.
+ *
+ * For CI: a pull request that adds a field to a type with 100 million
+ * instances costs memory that no test notices.  Both binaries' types are
+ * laid out as their DWARF says (ALIGN_LAYOUT_GIVEN, no optimisation: only
+ * size and padding are compared), matched by name, and each difference is
+ * weighed by the --count of the type.  A binary has ~10^4 types: two sorted
+ * arrays and one merge, O(n log n).
+ */
+#include "cli.h"
+
+#include <fnmatch.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char diff_usage[] =
+    "usage: structalign diff [options] OLD NEW\n"
+    "\n"
+    "Compare the struct layouts of two builds: types that grew, shrank, gained\n"
+    "or lost padding, appeared or disappeared, weighed by instance counts.\n"
+    "\n"
+    "options:\n"
+    "  -c, --count [TYPE=]N        instances (glob; 100M, 1.5G); repeatable\n"
+    "  -t, --filter PATTERN        only types whose name matches the glob; repeatable\n"
+    "  -l, --lang go|c             only Go or only C types\n"
+    "  -F, --format text|json|sarif\n"
+    "      --fail-on-growth BYTES  exit 1 when the net growth (size change x count,\n"
+    "                              over types in both builds) exceeds BYTES\n"
+    "  -h, --help                  this help\n"
+    "\n"
+    "example:\n"
+    "  structalign diff --count main.Order=100M --fail-on-growth 10M old/server new/server\n";
+
+typedef struct entry {
+    const char *name;  /* owned by the binary's graph */
+    align_lang lang;
+    uint64_t size, padding;
+    const char *file;  /* declaration, when DWARF has it */
+    unsigned line;
+} entry;
+
+typedef struct side {
+    align_binary *bin;
+    entry *e;
+    size_t n, cap;
+} side;
+
+typedef struct diff_opts {
+    count_table counts;
+    const char **filters;
+    size_t nfilters;
+    bool lang_set;
+    align_lang lang;
+    bool json;
+    bool sarif;
+    bool fail_set;
+    uint64_t fail_on_growth;
+    const char *old_path, *new_path;
+} diff_opts;
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c != 0)
+        return c;
+    return (int)x->lang - (int)y->lang;
+}
+
+static bool wanted(const diff_opts *o, const char *name)
+{
+    if (o->nfilters == 0)
+        return true;
+    for (size_t i = 0; i < o->nfilters; i++)
+        if (fnmatch(o->filters[i], name, 0) == 0)
+            return true;
+    return false;
+}
+
+/* Opens a binary and lays out every selected type; false (with a message)
+ * on failure. */
+static bool load(side *s, const char *path, const diff_opts *o)
+{
+    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN | ALIGN_LAYOUT_NO_OPTIMIZE, 0};
+    if (align_binary_open(&s->bin, path) < 0) {
+        const align_error *e = align_error_last();
+        fprintf(stderr, "%s: %s\n", path, e->message);
+        if (e->hint[0])
+            fprintf(stderr, "hint: %s\n", e->hint);
+        return false;
+    }
+    for (int li = 0; li < 2; li++) {
+        align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
+        align_graph *g = align_binary_graph(s->bin, lang);
+        if (g == NULL || (o->lang_set && o->lang != lang))
+            continue;
+        for (size_t i = 0; i < align_graph_ndecls(g); i++) {
+            const align_type *t = align_graph_decl(g, i);
+            const char *name = align_type_name(t) ? align_type_name(t) : align_type_display(t);
+            align_layout *l;
+            if (!wanted(o, name) || align_layout_compute(&l, g, t, &lo) < 0)
+                continue;
+            if (s->n == s->cap) {
+                size_t ncap = s->cap ? s->cap * 2 : 256;
+                entry *ne = realloc(s->e, ncap * sizeof *ne);
+                if (ne == NULL) {
+                    align_layout_free(l);
+                    usage_error(NULL, "out of memory");
+                    return false;
+                }
+                s->e = ne;
+                s->cap = ncap;
+            }
+            align_srcpos pos = align_type_pos(t);
+            s->e[s->n++] = (entry){name, lang, l->size, l->padding, pos.file, pos.line};
+            align_layout_free(l);
+        }
+    }
+    qsort(s->e, s->n, sizeof *s->e, cmp_entry);
+    return true;
+}
+
+static int parse_args(diff_opts *o, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"count", required_argument, NULL, 'c'},  {"filter", required_argument, NULL, 't'},
+        {"lang", required_argument, NULL, 'l'},   {"format", required_argument, NULL, 'F'},
+        {"fail-on-growth", required_argument, NULL, 'G'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:t:l:F:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            if (!count_table_add(&o->counts, optarg))
+                return EXIT_BAD;
+            break;
+        case 't': {
+            const char **p = realloc(o->filters, (o->nfilters + 1) * sizeof *p);
+            if (p == NULL)
+                return usage_error(NULL, "out of memory");
+            o->filters = p;
+            o->filters[o->nfilters++] = optarg;
+            break;
+        }
+        case 'l':
+            if (align_lang_parse(&o->lang, optarg) < 0)
+                return usage_error("use --lang go or --lang c", "unknown language '%s'", optarg);
+            o->lang_set = true;
+            break;
+        case 'F':
+            o->json = strcmp(optarg, "json") == 0;
+            o->sarif = strcmp(optarg, "sarif") == 0;
+            if (!o->json && !o->sarif && strcmp(optarg, "text") != 0)
+                return usage_error("use --format text, json or sarif", "unknown format '%s'",
+                                   optarg);
+            break;
+        case 'G':
+            if (align_count_parse(&o->fail_on_growth, optarg) < 0)
+                return usage_error("write bytes like 4096, 64K, 1M or 1Mi",
+                                   "invalid --fail-on-growth '%s'", optarg);
+            o->fail_set = true;
+            break;
+        case 'h':
+            fputs(diff_usage, stdout);
+            return -1;
+        default:
+            fputs(diff_usage, stderr);
+            return EXIT_BAD;
+        }
+    }
+    if (argc - optind != 2)
+        return usage_error("structalign diff OLD NEW", "diff takes two binaries, got %d",
+                           argc - optind);
+    o->old_path = argv[optind];
+    o->new_path = argv[optind + 1];
+    return 0;
+}
+
+/* Writes one difference; delta is the size change x count (0 for types in
+ * only one build: they do not count as growth). */
+static void report(align_buf *out, bool json, bool *first, const char *what, const entry *a,
+                   const entry *b, uint64_t count, long long delta, bool sarif)
+{
+    const entry *e = a ? a : b;
+    if (sarif) {
+        /* Only growth is a finding; the rest is information. */
+        char msg[512];
+        bool grew = a && b && b->size > a->size;
+        bool padded = a && b && b->size == a->size && b->padding > a->padding;
+        snprintf(msg, sizeof msg, "%s %s: size %llu -> %llu, padding %llu -> %llu (%+lld bytes "
+                 "at %llu instances)", e->name, what, a ? (unsigned long long)a->size : 0ULL,
+                 b ? (unsigned long long)b->size : 0ULL, a ? (unsigned long long)a->padding : 0ULL,
+                 b ? (unsigned long long)b->padding : 0ULL, delta, (unsigned long long)count);
+        if (grew || padded)
+            sarif_result(out, first, grew ? "SA003" : "SA004", grew ? "warning" : "note", msg,
+                         e->file, e->line);
+        return;
+    }
+    if (json) {
+        align_buf_puts(out, *first ? "{\"name\":" : ",{\"name\":");
+        align_buf_json_string(out, e->name);
+        align_buf_printf(out, ",\"lang\":\"%s\",\"change\":\"%s\"", align_lang_name(e->lang),
+                         what);
+        if (a)
+            align_buf_printf(out, ",\"old_size\":%llu,\"old_padding\":%llu",
+                             (unsigned long long)a->size, (unsigned long long)a->padding);
+        if (b)
+            align_buf_printf(out, ",\"new_size\":%llu,\"new_padding\":%llu",
+                             (unsigned long long)b->size, (unsigned long long)b->padding);
+        align_buf_printf(out, ",\"count\":%llu,\"bytes_delta\":%lld}", (unsigned long long)count,
+                         delta);
+    } else {
+        align_buf_printf(out, "%-16s %-40s", what, e->name);
+        if (a && b)
+            align_buf_printf(out, " size %llu -> %llu, padding %llu -> %llu",
+                             (unsigned long long)a->size, (unsigned long long)b->size,
+                             (unsigned long long)a->padding, (unsigned long long)b->padding);
+        else
+            align_buf_printf(out, " size %llu, padding %llu", (unsigned long long)e->size,
+                             (unsigned long long)e->padding);
+        if (a && b && a->size != b->size)
+            align_buf_printf(out, " (%+lld bytes x %llu = %+lld)",
+                             (long long)b->size - (long long)a->size, (unsigned long long)count,
+                             delta);
+        align_buf_puts(out, "\n");
+    }
+    *first = false;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+    diff_opts o;
+    side a = {0}, b = {0};
+    align_buf out;
+    size_t i = 0, j = 0, n[6] = {0};
+    long long net = 0;
+    bool first = true, overflow = false;
+    int rc, status = EXIT_BAD;
+    static const char *const kinds[6] = {"grew", "shrank", "gained padding", "lost padding",
+                                         "appeared", "disappeared"};
+
+    memset(&o, 0, sizeof o);
+    count_table_init(&o.counts);
+    align_buf_init(&out);
+    rc = parse_args(&o, argc, argv);
+    if (rc != 0) {
+        status = rc < 0 ? EXIT_OK : rc;
+        goto done;
+    }
+    if (!load(&a, o.old_path, &o) || !load(&b, o.new_path, &o))
+        goto done;
+    if (o.sarif) {
+        sarif_begin(&out);
+    } else if (o.json) {
+        align_buf_puts(&out, "{\"old\":");
+        align_buf_json_string(&out, o.old_path);
+        align_buf_puts(&out, ",\"new\":");
+        align_buf_json_string(&out, o.new_path);
+        align_buf_puts(&out, ",\"types\":[");
+    } else {
+        align_buf_printf(&out, "%s -> %s\n", o.old_path, o.new_path);
+    }
+    while (i < a.n || j < b.n) {
+        int c = i == a.n ? 1 : j == b.n ? -1 : cmp_entry(&a.e[i], &b.e[j]);
+        if (c < 0) {
+            uint64_t count = count_table_get(&o.counts, a.e[i].name);
+            report(&out, o.json, &first, kinds[5], &a.e[i], NULL, count, 0, o.sarif);
+            n[5]++;
+            i++;
+        } else if (c > 0) {
+            uint64_t count = count_table_get(&o.counts, b.e[j].name);
+            report(&out, o.json, &first, kinds[4], NULL, &b.e[j], count, 0, o.sarif);
+            n[4]++;
+            j++;
+        } else {
+            const entry *x = &a.e[i], *y = &b.e[j];
+            uint64_t count = count_table_get(&o.counts, x->name);
+            long long d = (long long)y->size - (long long)x->size, delta;
+            int k = -1;
+            if (__builtin_mul_overflow(d, (long long)count, &delta) ||
+                __builtin_add_overflow(net, delta, &net))
+                overflow = true;
+            if (d > 0)
+                k = 0;
+            else if (d < 0)
+                k = 1;
+            else if (y->padding > x->padding)
+                k = 2;
+            else if (y->padding < x->padding)
+                k = 3;
+            if (k >= 0) {
+                report(&out, o.json, &first, kinds[k], x, y, count, delta, o.sarif);
+                n[k]++;
+            }
+            i++;
+            j++;
+        }
+    }
+    if (o.sarif) {
+        sarif_end(&out);
+    } else if (o.json) {
+        align_buf_printf(&out,
+                         "],\"grew\":%zu,\"shrank\":%zu,\"gained_padding\":%zu,"
+                         "\"lost_padding\":%zu,\"appeared\":%zu,\"disappeared\":%zu,"
+                         "\"net_growth\":%lld}\n",
+                         n[0], n[1], n[2], n[3], n[4], n[5], net);
+    } else {
+        align_buf_printf(&out,
+                         "%zu grew, %zu shrank, %zu gained padding, %zu lost padding, "
+                         "%zu appeared, %zu disappeared; net growth %+lld bytes\n",
+                         n[0], n[1], n[2], n[3], n[4], n[5], net);
+    }
+    if (!emit(&out))
+        goto done;
+    status = EXIT_OK;
+    if (o.fail_set && (overflow || (net > 0 && (uint64_t)net > o.fail_on_growth))) {
+        fprintf(stderr, "%s: net growth %lld bytes exceeds --fail-on-growth %llu\n",
+                o.new_path, net, (unsigned long long)o.fail_on_growth);
+        status = EXIT_GATE;
+    }
+done:
+    align_buf_free(&out);
+    free(a.e);
+    free(b.e);
+    align_binary_free(a.bin);
+    align_binary_free(b.bin);
+    free(o.filters);
+    count_table_free(&o.counts);
+    return status;
+}

@@ -1,0 +1,178 @@
+/*
+ * project.c - `audit --as-arch ARCH` and `show --as-arch ARCH`: the types
+ * read from one binary's DWARF laid out by another architecture's model.
+ *
+ * Who needs it: a team shipping amd64 binaries that also ships arm or 386
+ * builds (or the reverse) wants to know which structs change size or
+ * padding there without building and auditing every target.  The binary's
+ * own layouts come first (the compiler's offsets, ALIGN_LAYOUT_GIVEN); then
+ * the graph is switched to the target ABI (align_graph_set_arch) and every
+ * type is laid out again by the model alone, since the binary's offsets
+ * describe the other target.  Two passes, not one switch per type: switching
+ * clears the graph's size memo, and a Go binary has ~10^4 struct types.
+ *
+ * Kept out of audit.c on purpose: audit.c owns ranking by waste; this file
+ * owns the comparison between two ABIs, and shares only the option parsing.
+ */
+#include "cli.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct before {
+    uint64_t size, padding;
+    bool ok;
+} before;
+
+static bool matches(const project_opts *p, const char *name)
+{
+    if (p->npatterns == 0)
+        return true;
+    for (size_t i = 0; i < p->npatterns; i++)
+        if (strcmp(p->patterns[i], name) == 0 || fnmatch(p->patterns[i], name, 0) == 0)
+            return true;
+    return false;
+}
+
+static const char *name_of(const align_type *t)
+{
+    return align_type_name(t) ? align_type_name(t) : align_type_display(t);
+}
+
+int project_run(const project_opts *p)
+{
+    align_binary *bin = NULL;
+    const align_binary_info *info;
+    align_buf out;
+    size_t nchanged = 0, ntypes = 0, natomic = 0, shown = 0;
+    int status = EXIT_BAD;
+    bool check_atomic;
+
+    align_buf_init(&out);
+    if (align_binary_open(&bin, p->binary) < 0) {
+        const align_error *e = align_error_last();
+        fprintf(stderr, "%s: %s\n", p->binary, e->message);
+        if (e->hint[0])
+            fprintf(stderr, "hint: %s\n", e->hint);
+        return EXIT_BAD;
+    }
+    info = align_binary_info_get(bin);
+    if (p->json) {
+        align_buf_puts(&out, "{\"binary\":");
+        align_buf_json_string(&out, p->binary);
+        align_buf_printf(&out, ",\"arch\":\"%s\",\"as_arch\":\"%s\",\"types\":[",
+                         align_arch_name(info->arch), align_arch_name(p->as_arch));
+    } else {
+        align_buf_printf(&out, "%s: %s projected to %s (the %s model places every field)\n",
+                         p->binary, align_arch_name(info->arch), align_arch_name(p->as_arch),
+                         align_arch_name(p->as_arch));
+    }
+    for (int li = 0; li < 2; li++) {
+        align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
+        align_graph *g = align_binary_graph(bin, lang);
+        size_t n;
+        before *bf;
+        align_layout_opts given = {ALIGN_LAYOUT_GIVEN | ALIGN_LAYOUT_NO_OPTIMIZE, p->cacheline};
+        align_layout_opts model = {0, p->cacheline};
+        if (g == NULL || (p->lang_set && p->lang != lang))
+            continue;
+        n = align_graph_ndecls(g);
+        bf = calloc(n ? n : 1, sizeof *bf);
+        if (bf == NULL) {
+            usage_error(NULL, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const align_type *t = align_graph_decl(g, i);
+            align_layout *l;
+            if (!matches(p, name_of(t)) || align_layout_compute(&l, g, t, &given) < 0)
+                continue;
+            bf[i] = (before){l->size, l->padding, true};
+            align_layout_free(l);
+        }
+        if (align_graph_set_arch(g, p->as_arch) < 0) {
+            print_lib_error(NULL, 0);
+            free(bf);
+            goto done;
+        }
+        check_atomic = p->check_atomic == 1 ||
+                       (p->check_atomic < 0 && atomic_check_default(lang, p->as_arch));
+        for (size_t i = 0; i < n; i++) {
+            const align_type *t = align_graph_decl(g, i);
+            align_layout *l;
+            bool changed;
+            if (!bf[i].ok)
+                continue;
+            if (align_layout_compute(&l, g, t, &model) < 0) {
+                fprintf(stderr, "%s: warning: %s on %s: %s\n", p->binary, name_of(t),
+                        align_arch_name(p->as_arch), align_error_last()->message);
+                continue;
+            }
+            ntypes++;
+            changed = l->size != bf[i].size || l->padding != bf[i].padding;
+            if (changed)
+                nchanged++;
+            if (check_atomic)
+                natomic += l->natomic_unaligned;
+            if (!changed && !p->all && !p->show && !(check_atomic && l->natomic_unaligned)) {
+                align_layout_free(l);
+                continue;
+            }
+            if (p->json) {
+                align_buf_puts(&out, shown ? ",{\"name\":" : "{\"name\":");
+                align_buf_json_string(&out, l->name);
+                align_buf_printf(&out,
+                                 ",\"lang\":\"%s\",\"size\":%llu,\"as_size\":%llu,"
+                                 "\"padding\":%llu,\"as_padding\":%llu,\"changed\":%s,"
+                                 "\"layout\":",
+                                 align_lang_name(lang), (unsigned long long)bf[i].size,
+                                 (unsigned long long)l->size, (unsigned long long)bf[i].padding,
+                                 (unsigned long long)l->padding, changed ? "true" : "false");
+                align_render_json(&out, l, NULL);
+                align_buf_puts(&out, "}");
+            } else if (p->show) {
+                align_render_opts ro = {p->hex, p->optimize, NULL, 1};
+                align_buf_printf(&out, "\n/* %s: %llu bytes, %llu padding on %s; %llu bytes, "
+                                       "%llu padding on %s%s */\n",
+                                 l->name, (unsigned long long)bf[i].size,
+                                 (unsigned long long)bf[i].padding, align_arch_name(info->arch),
+                                 (unsigned long long)l->size, (unsigned long long)l->padding,
+                                 align_arch_name(p->as_arch), changed ? "" : " (unchanged)");
+                align_render_text(&out, l, &ro);
+                if (check_atomic)
+                    atomic_check_render(&out, l);
+            } else {
+                align_buf_printf(&out, "%s %-40s size %llu -> %llu, padding %llu -> %llu\n",
+                                 changed ? "*" : " ", l->name, (unsigned long long)bf[i].size,
+                                 (unsigned long long)l->size, (unsigned long long)bf[i].padding,
+                                 (unsigned long long)l->padding);
+                if (check_atomic)
+                    atomic_check_render(&out, l);
+            }
+            shown++;
+            align_layout_free(l);
+        }
+        free(bf);
+    }
+    if (p->json)
+        align_buf_printf(&out, "],\"total_types\":%zu,\"changed_types\":%zu,"
+                               "\"atomic_unaligned\":%zu}\n",
+                         ntypes, nchanged, natomic);
+    else
+        align_buf_printf(&out, "%zu of %zu types change size or padding on %s\n", nchanged,
+                         ntypes, align_arch_name(p->as_arch));
+    if (p->show && shown == 0) {
+        fprintf(stderr, "%s: no struct or union type matches\n", p->binary);
+        goto done;
+    }
+    if (!emit(&out))
+        goto done;
+    status = EXIT_OK;
+    if (p->check_atomic == 1 && natomic > 0)
+        status = EXIT_GATE;
+done:
+    align_buf_free(&out);
+    align_binary_free(bin);
+    return status;
+}
