@@ -120,16 +120,6 @@ typedef struct row {
     uint64_t heap_saved;     /* --escape: heap bytes reordering saves x count */
 } row;
 
-static bool add_pattern(const char ***arr, size_t *n, const char *p)
-{
-    const char **a = realloc(*arr, (*n + 1) * sizeof *a);
-    if (a == NULL)
-        return false;
-    a[(*n)++] = p;
-    *arr = a;
-    return true;
-}
-
 static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
 {
     /* Byte thresholds take the count syntax: 1M = 10^6 bytes, 1Mi = 2^20. */
@@ -238,7 +228,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
                 return EXIT_BAD;
             break;
         case 't':
-            if (!add_pattern(&o->filters, &o->nfilters, optarg))
+            if (!pattern_list_add(&o->filters, &o->nfilters, optarg))
                 return usage_error(NULL, "out of memory");
             break;
         case 'n':
@@ -279,14 +269,10 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
                 return EXIT_BAD;
             o->fail_set = true;
             break;
-        case 'L': {
-            uint64_t n;
-            if (align_count_parse(&n, optarg) < 0 || n == 0 || n > 65536 || (n & (n - 1)))
-                return usage_error("a power of two such as 64 or 128",
-                                   "invalid --cacheline '%s'", optarg);
-            o->cacheline = (uint32_t)n;
+        case 'L':
+            if (parse_cacheline(&o->cacheline, optarg) != 0)
+                return EXIT_BAD;
             break;
-        }
         case 'e':
         case 'S':
             if (is_show) {
@@ -295,7 +281,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
             }
             if (c == 'S')
                 o->src_dir = optarg;
-            else if (!add_pattern(&o->escapes, &o->nescapes, optarg))
+            else if (!pattern_list_add(&o->escapes, &o->nescapes, optarg))
                 return usage_error(NULL, "out of memory");
             break;
         case 'o':

@@ -87,14 +87,10 @@ static int parse_args(calc_opts *o, int argc, char **argv)
             if (!count_table_add(&o->counts, optarg))
                 return EXIT_BAD;
             break;
-        case 't': {
-            const char **p = realloc(o->types, (o->ntypes + 1) * sizeof *p);
-            if (p == NULL)
+        case 't':
+            if (!pattern_list_add(&o->types, &o->ntypes, optarg))
                 return usage_error(NULL, "out of memory");
-            o->types = p;
-            o->types[o->ntypes++] = optarg;
             break;
-        }
         case 'F':
             if (strcmp(optarg, "json") == 0)
                 o->json = true;
@@ -110,14 +106,10 @@ static int parse_args(calc_opts *o, int argc, char **argv)
         case 'x':
             o->hex = true;
             break;
-        case 'L': {
-            uint64_t n;
-            if (align_count_parse(&n, optarg) < 0 || n == 0 || n > 65536 || (n & (n - 1)))
-                return usage_error("a power of two such as 64 or 128",
-                                   "invalid --cacheline '%s'", optarg);
-            o->cacheline = (uint32_t)n;
+        case 'L':
+            if (parse_cacheline(&o->cacheline, optarg) != 0)
+                return EXIT_BAD;
             break;
-        }
         case 'A':
             o->check_atomic = 1;
             break;

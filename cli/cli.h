@@ -104,6 +104,11 @@ void sarif_end(align_buf *out);
 int sarif_audit(const char *binary, bool lang_set, align_lang lang,
                 const count_table *counts, const char **filters, size_t nfilters);
 
+/* Appends a glob (not copied) to a growable list; false when out of memory. */
+bool pattern_list_add(const char ***list, size_t *n, const char *pattern);
+/* --cacheline N: a power of two up to 65536; prints the error, EXIT_BAD. */
+int parse_cacheline(uint32_t *out, const char *arg);
+
 /* Writes the buffer to stdout; false (with a message) if it failed. */
 bool emit(align_buf *b);
 

@@ -139,14 +139,10 @@ static int parse_args(diff_opts *o, int argc, char **argv)
             if (!count_table_add(&o->counts, optarg))
                 return EXIT_BAD;
             break;
-        case 't': {
-            const char **p = realloc(o->filters, (o->nfilters + 1) * sizeof *p);
-            if (p == NULL)
+        case 't':
+            if (!pattern_list_add(&o->filters, &o->nfilters, optarg))
                 return usage_error(NULL, "out of memory");
-            o->filters = p;
-            o->filters[o->nfilters++] = optarg;
             break;
-        }
         case 'l':
             if (align_lang_parse(&o->lang, optarg) < 0)
                 return usage_error("use --lang go or --lang c", "unknown language '%s'", optarg);

@@ -207,3 +207,22 @@ bool emit(align_buf *b)
     }
     return true;
 }
+
+bool pattern_list_add(const char ***list, size_t *n, const char *pattern)
+{
+    const char **a = realloc(*list, (*n + 1) * sizeof *a);
+    if (a == NULL)
+        return false;
+    a[(*n)++] = pattern;
+    *list = a;
+    return true;
+}
+
+int parse_cacheline(uint32_t *out, const char *arg)
+{
+    uint64_t n;
+    if (align_count_parse(&n, arg) < 0 || n == 0 || n > 65536 || (n & (n - 1)))
+        return usage_error("a power of two such as 64 or 128", "invalid --cacheline '%s'", arg);
+    *out = (uint32_t)n;
+    return 0;
+}
