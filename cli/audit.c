@@ -81,6 +81,8 @@ static const char show_usage[] =
     "  -x, --hex                offsets in hexadecimal\n"
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       the layout ARCH's model gives the same types\n"
+    "      --no-check-atomic    do not flag int64 fields sync/atomic cannot use\n"
+    "                           (flagged by default for Go on 386 and arm)\n"
     "  -h, --help               this help\n"
     "\n"
     "example:\n"
@@ -749,8 +751,12 @@ static int run_show(audit_opts *o)
     for (int li = 0; li < 2; li++) {
         align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
         align_graph *g = align_binary_graph(bin, lang);
+        bool check_atomic;
         if (g == NULL || (o->lang_set && o->lang != lang))
             continue;
+        check_atomic = o->check_atomic == 1 ||
+                       (o->check_atomic == 0 &&
+                        atomic_check_default(lang, align_binary_info_get(bin)->arch));
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);
@@ -782,6 +788,8 @@ static int run_show(audit_opts *o)
                 if (pos.file && pos.line)
                     align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
                 align_render_text(&out, l, &ro);
+                if (check_atomic)
+                    atomic_check_render(&out, l);
                 if (l->model_agrees == 0)
                     align_buf_printf(&out, "/* warning: the model disagrees with the compiler "
                                            "(%s); offsets shown are the compiler's */\n",
