@@ -4,16 +4,20 @@
  *
  * Before the suite runs, main() writes a C and a Go program into a temporary
  * directory and builds them with the real toolchains: gcc (DWARF 5 and
- * -gdwarf-4), aarch64-linux-gnu-gcc, go build for GOARCH=amd64 and arm64
+ * -gdwarf-4), aarch64-linux-gnu-gcc, i686-linux-gnu-gcc and
+ * arm-linux-gnueabihf-gcc (32-bit ELF; __int128 spelled long long there),
+ * go build for GOARCH=amd64 and arm64
  * (CGO_ENABLED=0, GOCACHE/GOPATH in the temporary directory, so the first
  * arm64 build compiles the runtime: ~10 s).  Each program prints what its
  * compiler decided (sizeof/offsetof, unsafe.Sizeof/Offsetof, bit-field
  * positions found by setting the field to all ones and scanning the bytes),
- * run natively or under qemu-aarch64.  The tests open the binaries and check
+ * run natively or under qemu-aarch64, qemu-i386 or qemu-arm.  The tests open the binaries and check
  * that every size and member position read from DWARF is the compiler's, that
  * the model reproduces them (model_agrees == 1, including the records whose
  * packed, pack(2) and unnamed bit-fields DWARF omits and the reader infers),
- * and the error paths: missing, directory, text, empty, truncated, 32-bit,
+ * and the error paths: missing, directory, text, empty, truncated (64- and
+ * 32-bit: header only, half a file), big-endian, a class that contradicts
+ * the machine,
  * foreign machine, stripped (strip; go -ldflags="-s -w"), and corrupt DWARF
  * (a broken unit is skipped, mutated .debug_info never crashes the reader).
  *
@@ -271,7 +275,7 @@ typedef struct artifact {
 
 static char tmp[256];
 static char missing[512];    /* tools not found: the run ends with SKIP */
-static artifact c5, c4, ca, go_amd64, go_arm64;
+static artifact c5, c4, ca, c386, carm, go_amd64, go_arm64;
 static char c_multi[512], c_stripped[512], go_stripped[512];
 static bool have_go, have_qemu;
 
@@ -397,6 +401,17 @@ static void build_all(void)
         note_missing("aarch64-linux-gnu-gcc", "arm64 C");
     else if (have_qemu)
         build_c(&ca, "arm64", "aarch64-linux-gnu-gcc", "-static", "qemu-aarch64");
+    /* ILP32: no __int128 there; the program measures whatever it became. */
+    if (!have_tool("i686-linux-gnu-gcc") || !have_tool("qemu-i386"))
+        note_missing("i686-linux-gnu-gcc or qemu-i386", "386 C");
+    else
+        build_c(&c386, "386", "i686-linux-gnu-gcc", "-static '-D__int128=long long'",
+                "qemu-i386");
+    if (!have_tool("arm-linux-gnueabihf-gcc") || !have_tool("qemu-arm"))
+        note_missing("arm-linux-gnueabihf-gcc or qemu-arm", "arm C");
+    else
+        build_c(&carm, "arm", "arm-linux-gnueabihf-gcc", "-static '-D__int128=long long'",
+                "qemu-arm");
     have_go = have_tool("go");
     if (!have_go) {
         note_missing("go", "Go binaries");
@@ -540,10 +555,44 @@ END_TEST
 START_TEST(c_arm64_layouts) { check_facts(&ca, ALIGN_LANG_C); }
 END_TEST
 
+START_TEST(c_386_layouts) { check_facts(&c386, ALIGN_LANG_C); }
+END_TEST
+
+START_TEST(c_arm_layouts) { check_facts(&carm, ALIGN_LANG_C); }
+END_TEST
+
+/* 32-bit ELF is read as its machine: EM_386 as 386, EM_ARM as arm, with
+ * those ABIs' sizes (i386: long double 12 bytes, 4-aligned; ARM EABI: long
+ * long 8-aligned). */
+START_TEST(c_ilp32_details)
+{
+    const artifact *all[] = {&c386, &carm};
+    const align_arch arch[] = {ALIGN_ARCH_386, ALIGN_ARCH_ARM};
+    const uint64_t ld_size[] = {12, 8}, ll_align[] = {4, 8};
+    for (size_t k = 0; k < 2; k++) {
+        align_binary *b;
+        align_graph *g;
+        align_layout *l;
+        if (!all[k]->built)
+            continue;
+        b = open_ok(all[k]->path);
+        ck_assert_int_eq(align_binary_info_get(b)->arch, arch[k]);
+        g = align_binary_graph(b, ALIGN_LANG_C);
+        l = given_layout(g, find_decl(g, "struct prims"));
+        ck_assert_uint_eq(member(l, "ld")->size, ld_size[k]);
+        ck_assert_uint_eq(member(l, "ll")->align, ll_align[k]);
+        ck_assert_uint_eq(member(l, "l")->size, 4);
+        ck_assert_uint_eq(member(l, "str")->size, 4);
+        align_layout_free(l);
+        align_binary_free(b);
+    }
+}
+END_TEST
+
 START_TEST(c_all_decls_agree)
 {
-    const artifact *all[] = {&c5, &c4, &ca};
-    for (size_t i = 0; i < 3; i++)
+    const artifact *all[] = {&c5, &c4, &ca, &c386, &carm};
+    for (size_t i = 0; i < 5; i++)
         if (all[i]->built)
             check_all_agree(all[i]->path, ALIGN_LANG_C);
 }
@@ -947,13 +996,38 @@ START_TEST(errors)
 
     data[EI_CLASS] = ELFCLASS32;
     spill(trunc, data, size);
-    expect_error(trunc, ALIGN_EFORMAT, "32-bit", "amd64");
+    expect_error(trunc, ALIGN_EFORMAT, "32-bit ELF file for a 64-bit machine", NULL);
+    data[EI_CLASS] = ELFCLASSNONE;
+    spill(trunc, data, size);
+    expect_error(trunc, ALIGN_EFORMAT, "unknown ELF class", NULL);
     data[EI_CLASS] = ELFCLASS64;
+    data[EI_DATA] = ELFDATA2MSB;
+    spill(trunc, data, size);
+    expect_error(trunc, ALIGN_EFORMAT, "big-endian", "little-endian");
+    data[EI_DATA] = ELFDATA2LSB;
     ((Elf64_Ehdr *)data)->e_machine = EM_RISCV;
     spill(trunc, data, size);
     expect_error(trunc, ALIGN_EFORMAT, "unsupported machine", "arm64");
     free(data);
 
+    /* 32-bit ELF: the same bounds checks with Elf32 sizes. */
+    if (c386.built) {
+        data = slurp(c386.path, &size);
+        spill(trunc, data, sizeof(Elf32_Ehdr));
+        expect_error(trunc, ALIGN_EFORMAT, "truncated ELF file: the section table is past", NULL);
+        spill(trunc, data, size / 2);
+        expect_error(trunc, ALIGN_EFORMAT, "truncated", NULL);
+        spill(trunc, data, sizeof(Elf32_Ehdr) - 1);
+        expect_error(trunc, ALIGN_EFORMAT, "not even a header", NULL);
+        ((Elf32_Ehdr *)data)->e_machine = EM_X86_64;
+        spill(trunc, data, size);
+        expect_error(trunc, ALIGN_EFORMAT, "64-bit machine", NULL);
+        ((Elf32_Ehdr *)data)->e_machine = EM_386;
+        data[EI_DATA] = ELFDATA2MSB;
+        spill(trunc, data, size);
+        expect_error(trunc, ALIGN_EFORMAT, "big-endian", NULL);
+        free(data);
+    }
     if (c_stripped[0])
         expect_error(c_stripped, ALIGN_EFORMAT, "no DWARF", "-g");
     if (go_stripped[0])
@@ -997,6 +1071,9 @@ int main(void)
     tcase_add_test(c, c_dwarf5_layouts);
     tcase_add_test(c, c_dwarf4_layouts);
     tcase_add_test(c, c_arm64_layouts);
+    tcase_add_test(c, c_386_layouts);
+    tcase_add_test(c, c_arm_layouts);
+    tcase_add_test(c, c_ilp32_details);
     tcase_add_test(c, c_all_decls_agree);
     tcase_add_test(c, c_details);
     tcase_add_test(c, c_broken_unit_skipped);
