@@ -442,7 +442,8 @@ align_lang align_decl_guess_lang(const char *text, size_t len);
 /* ------------------------------------------------------------ binaries */
 
 /* A compiled program, shared library or object file read through its
- * DWARF: 64-bit ELF for amd64 or arm64 (read on any host), compile units of
+ * DWARF: little-endian ELF, 64-bit for amd64 or arm64, 32-bit for 386 or arm
+ * (read on any host; info->arch says which), compile units of
  * Go (gc) and C (GCC, DWARF 4 and 5), .debug_* sections compressed (Go's
  * default) or not.  Opening reads every struct and union type into one
  * graph per language and closes the file; the binary then owns the graphs.
