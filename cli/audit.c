@@ -597,8 +597,9 @@ static int run_audit(audit_opts *o)
                          info->producer ? info->producer : "unknown producer", ntypes,
                          nwasteful);
         if (atomic_on)
-            align_buf_printf(&out, "atomic check (%s): %zu int64 field%s sync/atomic cannot "
-                                   "use, listed after the total\n",
+            align_buf_printf(&out,
+                             "atomic check (%s): %zu int64 field%s sync/atomic cannot "
+                             "use, listed after the total\n",
                              o->check_atomic == 1 ? "--check-atomic"
                                                   : "on by default for Go on 386 and arm; "
                                                     "--no-check-atomic turns it off",
@@ -754,9 +755,9 @@ static int run_show(audit_opts *o)
         bool check_atomic;
         if (g == NULL || (o->lang_set && o->lang != lang))
             continue;
-        check_atomic = o->check_atomic == 1 ||
-                       (o->check_atomic == 0 &&
-                        atomic_check_default(lang, align_binary_info_get(bin)->arch));
+        check_atomic =
+            o->check_atomic == 1 ||
+            (o->check_atomic == 0 && atomic_check_default(lang, align_binary_info_get(bin)->arch));
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);

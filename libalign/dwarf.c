@@ -2,8 +2,9 @@
  * dwarf.c - reads every struct and union type of an ELF binary's DWARF into
  * libalign type graphs (one per language): align_binary_open() and friends.
  *
- * Inputs: ELF executables, libraries and objects for amd64 and arm64 (read on
- * any host), Go (gc) and C (GCC, DWARF 4 and 5), with zlib-compressed
+ * Inputs: ELF executables, libraries and objects for amd64 and arm64, and
+ * 32-bit ones for 386 and arm (read on any host; each graph is laid out by
+ * the ABI of the binary's machine), Go (gc) and C (GCC, DWARF 4 and 5), with zlib-compressed
  * (SHF_COMPRESSED: Go's default) or plain .debug_* sections; libdwarf does the
  * decoding.  The workload that shaped the design is Go's own cmd/go (Go 1.19,
  * amd64): a 15 MB binary, 240 compile units, 165,000 DIEs, of which ~3,200

@@ -151,16 +151,11 @@ static void shdr_widen(const unsigned char *raw, bool is32, uint64_t i, Elf64_Sh
 static int machine_arch(unsigned machine)
 {
     switch (machine) {
-    case EM_X86_64:
-        return ALIGN_ARCH_AMD64;
-    case EM_AARCH64:
-        return ALIGN_ARCH_ARM64;
-    case EM_386:
-        return ALIGN_ARCH_386;
-    case EM_ARM:
-        return ALIGN_ARCH_ARM;
-    default:
-        return -1;
+    case EM_X86_64: return ALIGN_ARCH_AMD64;
+    case EM_AARCH64: return ALIGN_ARCH_ARM64;
+    case EM_386: return ALIGN_ARCH_386;
+    case EM_ARM: return ALIGN_ARCH_ARM;
+    default: return -1;
     }
 }
 
@@ -249,8 +244,8 @@ int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
     *arch = (align_arch)machine;
     shnum = eh.e_shnum;
     shstrndx = eh.e_shstrndx;
-    if (eh.e_shoff == 0 || (eh.e_shentsize != shentsize && shnum != 0) ||
-        eh.e_shoff > size || size - eh.e_shoff < shentsize) {
+    if (eh.e_shoff == 0 || (eh.e_shentsize != shentsize && shnum != 0) || eh.e_shoff > size ||
+        size - eh.e_shoff < shentsize) {
         rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
                              eh.e_shoff > size ? "truncated ELF file: the section table is "
                                                  "past its end"
@@ -278,8 +273,7 @@ int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
                              (unsigned long long)shnum, (unsigned long long)size);
         goto out;
     }
-    if (eh.e_phnum != 0 &&
-        (eh.e_phoff > size || eh.e_phnum > (size - eh.e_phoff) / phentsize)) {
+    if (eh.e_phnum != 0 && (eh.e_phoff > size || eh.e_phnum > (size - eh.e_phoff) / phentsize)) {
         rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
                              "truncated ELF file: the program headers are past its end");
         goto out;
@@ -291,8 +285,7 @@ int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
         rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
-    if (pread(fd, table, shnum * shentsize, (off_t)eh.e_shoff) !=
-        (ssize_t)(shnum * shentsize)) {
+    if (pread(fd, table, shnum * shentsize, (off_t)eh.e_shoff) != (ssize_t)(shnum * shentsize)) {
         rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read the section table");
         goto out;
     }

@@ -405,8 +405,7 @@ static void build_all(void)
     if (!have_tool("i686-linux-gnu-gcc") || !have_tool("qemu-i386"))
         note_missing("i686-linux-gnu-gcc or qemu-i386", "386 C");
     else
-        build_c(&c386, "386", "i686-linux-gnu-gcc", "-static '-D__int128=long long'",
-                "qemu-i386");
+        build_c(&c386, "386", "i686-linux-gnu-gcc", "-static '-D__int128=long long'", "qemu-i386");
     if (!have_tool("arm-linux-gnueabihf-gcc") || !have_tool("qemu-arm"))
         note_missing("arm-linux-gnueabihf-gcc or qemu-arm", "arm C");
     else
