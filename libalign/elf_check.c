@@ -108,43 +108,39 @@ static int read_buildinfo(int fd, uint64_t off, uint64_t size, elf_go_info *gi)
     return 0;
 }
 
-/* The ELF header, widened to the 64-bit form whatever the file's class
- * (the fields the check reads have the same meaning in both). */
-static void ehdr_widen(const unsigned char *raw, bool is32, Elf64_Ehdr *eh)
+/* The fields the check reads, whatever the file's class: they mean the same
+ * in Elf32 and Elf64 headers, only their widths differ. */
+#define EHDR_FIELDS(X)                                                                             \
+    X(e_machine) X(e_phoff) X(e_shoff) X(e_phnum) X(e_shentsize) X(e_shnum) X(e_shstrndx)
+#define SHDR_FIELDS(X) X(sh_name) X(sh_type) X(sh_offset) X(sh_size) X(sh_link)
+#define WIDEN(f) wide->f = narrow.f;
+
+/* The ELF header in its 64-bit form (of a 32-bit file: the fields above,
+ * the others zero). */
+static void ehdr_widen(const unsigned char *raw, bool is32, Elf64_Ehdr *wide)
 {
-    Elf32_Ehdr e32;
+    Elf32_Ehdr narrow;
     if (!is32) {
-        memcpy(eh, raw, sizeof *eh);
+        memcpy(wide, raw, sizeof *wide);
         return;
     }
-    memcpy(&e32, raw, sizeof e32);
-    memcpy(eh->e_ident, e32.e_ident, EI_NIDENT);
-    eh->e_type = e32.e_type;
-    eh->e_machine = e32.e_machine;
-    eh->e_phoff = e32.e_phoff;
-    eh->e_shoff = e32.e_shoff;
-    eh->e_phentsize = e32.e_phentsize;
-    eh->e_phnum = e32.e_phnum;
-    eh->e_shentsize = e32.e_shentsize;
-    eh->e_shnum = e32.e_shnum;
-    eh->e_shstrndx = e32.e_shstrndx;
+    memcpy(&narrow, raw, sizeof narrow);
+    memset(wide, 0, sizeof *wide);
+    memcpy(wide->e_ident, narrow.e_ident, EI_NIDENT);
+    EHDR_FIELDS(WIDEN)
 }
 
-/* Section header i of a table read raw from the file, widened. */
-static void shdr_widen(const unsigned char *raw, bool is32, uint64_t i, Elf64_Shdr *sh)
+/* Section header i of a table read raw from the file, in its 64-bit form. */
+static void shdr_widen(const unsigned char *raw, bool is32, uint64_t i, Elf64_Shdr *wide)
 {
-    Elf32_Shdr s32;
+    Elf32_Shdr narrow;
     if (!is32) {
-        memcpy(sh, raw + i * sizeof *sh, sizeof *sh);
+        memcpy(wide, raw + i * sizeof *wide, sizeof *wide);
         return;
     }
-    memcpy(&s32, raw + i * sizeof s32, sizeof s32);
-    sh->sh_name = s32.sh_name;
-    sh->sh_type = s32.sh_type;
-    sh->sh_flags = s32.sh_flags;
-    sh->sh_offset = s32.sh_offset;
-    sh->sh_size = s32.sh_size;
-    sh->sh_link = s32.sh_link;
+    memcpy(&narrow, raw + i * sizeof narrow, sizeof narrow);
+    memset(wide, 0, sizeof *wide);
+    SHDR_FIELDS(WIDEN)
 }
 
 /* The architecture of an ELF machine number, or -1. */
