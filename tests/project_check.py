@@ -15,7 +15,8 @@ Then the projection against the target build itself: for 386 and arm, Go
 (GOARCH=386/arm) and C (i686-linux-gnu-gcc / arm-linux-gnueabihf-gcc against
 gcc), `audit` of the target binary (32-bit ELF) must equal `audit --as-arch`
 of the amd64 binary type by type: size, padding and every field's offset and
-size.  Exit 0 pass, 1 fail, 77 skip.
+size; and the other way round, the 32-bit binary projected onto amd64 must
+equal the amd64 build.  Exit 0 pass, 1 fail, 77 skip.
 """
 import json
 import os
@@ -89,10 +90,10 @@ def shape(t):
             [(f["name"], f["offset"], f["size"]) for f in t["fields"]])
 
 
-def projection_vs_build(tool, lang, a, amd64_exe, target_exe, pattern):
-    """audit --as-arch a of the amd64 binary against audit of the binary
-    built for a; returns the number of failures."""
-    proj = audit_json(tool, ["--as-arch", a, "--lang", lang, "--filter", pattern, amd64_exe])
+def projection_vs_build(tool, lang, a, source_exe, target_exe, pattern):
+    """audit --as-arch a of source_exe (built for another arch) against
+    audit of the binary built for a; returns the number of failures."""
+    proj = audit_json(tool, ["--as-arch", a, "--lang", lang, "--filter", pattern, source_exe])
     real = audit_json(tool, ["--lang", lang, "--filter", pattern, target_exe])
     if proj is None or real is None:
         return 1
@@ -181,6 +182,9 @@ def main():
         for a in ("386", "arm"):
             fails += projection_vs_build(tool, "go", a, os.path.join(work, "prog-amd64"),
                                          os.path.join(work, "prog-" + a), "main.*")
+            # And back: the 32-bit build projected onto amd64.
+            fails += projection_vs_build(tool, "go", "amd64", os.path.join(work, "prog-" + a),
+                                         os.path.join(work, "prog-amd64"), "main.*")
         with open(os.path.join(work, "types.c"), "w") as f:
             f.write(C_TYPES)
         for a, cc in CC.items():
@@ -189,6 +193,8 @@ def main():
         for a in ("386", "arm"):
             fails += projection_vs_build(tool, "c", a, os.path.join(work, "c-amd64"),
                                          os.path.join(work, "c-" + a), "*")
+            fails += projection_vs_build(tool, "c", "amd64", os.path.join(work, "c-" + a),
+                                         os.path.join(work, "c-amd64"), "*")
         print("%d failures" % fails)
         return 1 if fails else 0
     finally:
