@@ -124,6 +124,7 @@ typedef struct row {
     const char *name;
     uint64_t size, optimal_size, count, waste; /* waste = reclaimable x count */
     int model_agrees;
+    bool invalid;            /* the positions cannot be right (a finding) */
     const align_heap_type *heap; /* --escape: its heap sites, or NULL */
     uint64_t heap_saved;     /* --escape: heap bytes reordering saves x count */
 } row;
@@ -486,8 +487,10 @@ static int run_audit(audit_opts *o)
     align_heap_join *join = NULL;
     const align_binary_info *info;
     row *rows = NULL, *arows = NULL;
-    size_t nrows = 0, cap = 0, ntypes = 0, nwasteful = 0, nmismatch = 0, shown = 0, nheap = 0;
+    size_t nrows = 0, cap = 0, ntypes = 0, nwasteful = 0, nmismatch = 0, shown = 0, nheap = 0,
+           ninvalid = 0;
     size_t narows = 0, acap = 0, natomic = 0;
+    const char *first_invalid = NULL;
     uint64_t total = 0, heap_total = 0;
     bool total_overflow = false, escape = o->nescapes > 0, atomic_on = false;
     align_buf out;
@@ -537,11 +540,14 @@ static int run_audit(audit_opts *o)
                 align_layout_free(l);
                 goto done;
             }
-            if (l->model_agrees == 0)
+            /* An inconsistent layout is its own finding, not the model's. */
+            if (l->model_agrees == 0 && l->positions_valid)
                 nmismatch++;
             memset(&r, 0, sizeof r);
             r = (row){g, t, name, l->size, l->optimal_size, cost.count, cost.bytes_saved,
-                      l->model_agrees, NULL, 0};
+                      l->model_agrees, !l->positions_valid, NULL, 0};
+            if (r.invalid && ninvalid++ == 0)
+                first_invalid = name;
             if (join != NULL && lang == ALIGN_LANG_GO)
                 r.heap = align_heap_join_find(join, t);
             if (r.heap != NULL) {
@@ -568,12 +574,19 @@ static int run_audit(audit_opts *o)
                 }
             }
             align_layout_free(l);
-            if ((r.waste == 0 && !o->all) || (r.waste < o->min_waste && !o->all))
+            /* Inconsistent types are findings: listed whatever they waste. */
+            if (!r.invalid && !o->all && (r.waste == 0 || r.waste < o->min_waste))
                 continue;
             if (!rows_push(&rows, &nrows, &cap, &r))
                 goto done;
         }
     }
+    if (ninvalid)
+        fprintf(stderr,
+                "%s: warning: %zu type%s (%s%s) ha%s inconsistent debug information: members "
+                "overlap or end past the record; shown as written, not optimized\n",
+                o->binary, ninvalid, ninvalid == 1 ? "" : "s", first_invalid,
+                ninvalid > 1 ? ", ..." : "", ninvalid == 1 ? "s" : "ve");
     qsort(rows, nrows, sizeof *rows, cmp_rows);
     shown = o->top && o->top < nrows ? (size_t)o->top : nrows;
 
@@ -585,7 +598,7 @@ static int run_audit(audit_opts *o)
         align_buf_puts(&out, ",\"types\":[");
     } else if (o->format == FMT_CSV) {
         align_buf_puts(&out, "name,lang,size,optimal_size,reclaimable,count,bytes_saved,"
-                             "decl_file,decl_line,model_agrees");
+                             "decl_file,decl_line,model_agrees,positions_valid");
         if (escape)
             align_buf_puts(&out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
                                  "heap_bytes_saved_total");
@@ -643,7 +656,8 @@ static int run_audit(audit_opts *o)
                              (unsigned long long)l->reclaimable, (unsigned long long)cost.count,
                              (unsigned long long)cost.bytes_saved);
             csv_field(&out, pos.file ? pos.file : "");
-            align_buf_printf(&out, ",%u,%s", pos.line, l->model_agrees == 0 ? "false" : "true");
+            align_buf_printf(&out, ",%u,%s,%s", pos.line, l->model_agrees == 0 ? "false" : "true",
+                             l->positions_valid ? "true" : "false");
             if (escape && r->heap)
                 align_buf_printf(&out, ",%zu,%llu,%llu,%llu,%llu", r->heap->nsites,
                                  (unsigned long long)hc.now.bytes,
@@ -668,9 +682,12 @@ static int run_audit(audit_opts *o)
             if (pos.file && pos.line)
                 align_buf_printf(&out, "  (%s:%u)", pos.file, pos.line);
             align_buf_puts(&out, "\n");
-            if (l->model_agrees == 0)
+            if (l->model_agrees == 0 && l->positions_valid)
                 align_buf_printf(&out, "%12s  model disagrees with the compiler: %s\n", "!",
                                  l->mismatch);
+            else if (!l->positions_valid)
+                align_buf_printf(&out, "%12s  inconsistent debug information: %s\n", "!",
+                                 l->invalid);
             if (r->heap)
                 escape_text_type(&out, join, r->heap, &hc, "              ");
         }
@@ -678,8 +695,9 @@ static int run_audit(audit_opts *o)
     }
     if (o->format == FMT_JSON) {
         align_buf_printf(&out, "],\"total_types\":%zu,\"wasteful_types\":%zu,"
-                               "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu",
-                         ntypes, nwasteful, (unsigned long long)total, nmismatch);
+                               "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu,"
+                               "\"inconsistent_types\":%zu",
+                         ntypes, nwasteful, (unsigned long long)total, nmismatch, ninvalid);
         if (atomic_on) {
             align_buf_printf(&out, ",\"atomic_unaligned\":%zu", natomic);
             if (render_atomic(&out, arows, narows, true, &lo) != 0)
@@ -703,6 +721,10 @@ static int run_audit(audit_opts *o)
             align_buf_printf(&out, "; the model disagreed with the compiler on %zu (packed or "
                                    "aligned types; offsets shown are the compiler's)",
                              nmismatch);
+        if (ninvalid)
+            align_buf_printf(&out, "; %zu type%s with inconsistent debug information (shown as "
+                                   "written, not optimized)",
+                             ninvalid, ninvalid == 1 ? "" : "s");
         align_buf_puts(&out, "\n");
         if (join != NULL) {
             align_format_bytes(a, sizeof a, heap_total);
@@ -791,7 +813,7 @@ static int run_show(audit_opts *o)
                 align_render_text(&out, l, &ro);
                 if (check_atomic)
                     atomic_check_render(&out, l);
-                if (l->model_agrees == 0)
+                if (l->model_agrees == 0 && l->positions_valid)
                     align_buf_printf(&out, "/* warning: the model disagrees with the compiler "
                                            "(%s); offsets shown are the compiler's */\n",
                                      l->mismatch);

@@ -362,6 +362,13 @@ typedef struct align_layout {
      * nothing was given. */
     int model_agrees;
     char mismatch[256];
+    /* ALIGN_LAYOUT_GIVEN: 0 when the given positions cannot be right (a
+     * struct's members overlap, or a member ends past the record's size;
+     * invalid says which).  Such a layout shows the positions as given and
+     * the bytes no member touches, but it is not trusted: it is not
+     * optimized (optimal_size == size, reclaimable 0).  1 otherwise. */
+    int positions_valid;
+    char invalid[256];
 } align_layout;
 
 enum {

@@ -809,6 +809,68 @@ START_TEST(c_corrupt_dwarf_never_crashes)
 }
 END_TEST
 
+/* Members that overlap or end past their record: GCC never writes them, so
+ * the test edits GCC's annotated assembly (-dA names each attribute) before
+ * assembling it.  The records are kept and reported as inconsistent, never
+ * optimized, and the unit is not skipped. */
+static const char c_inconsistent[] =
+    "struct clash { char pad[0x5a]; char moved; };\n"
+    "struct past_end { char pad2[0x6c]; char last; };\n"
+    "struct fine { char a; long b; };\n"
+    "struct clash c1; struct past_end p1; struct fine f1;\n"
+    "int main(void) { return 0; }\n";
+
+START_TEST(c_inconsistent_members)
+{
+    char path[512];
+    align_binary *b;
+    align_graph *g;
+    align_layout *l;
+    align_layout_opts o = {ALIGN_LAYOUT_GIVEN, 0};
+
+    write_file(tmp, "incons.c", c_inconsistent);
+    snprintf(path, sizeof path, "%s/c-inconsistent", tmp);
+    /* moved: 0x5a -> 0x50, inside pad; last: 0x6c -> 0x7f, past the
+     * 0x6d-byte record. */
+    ck_assert_int_eq(sh("cd %s && gcc -g -dA -S -o incons.s incons.c && "
+                        "sed -i -e 's/0x5a\\t# DW_AT_data_member_location/0x50\\t# x/' "
+                        "-e 's/0x6c\\t# DW_AT_data_member_location/0x7f\\t# x/' incons.s && "
+                        "grep -c '# x$' incons.s | grep -qx 2 && gcc -o %s incons.s",
+                        tmp, path),
+                     0);
+    b = open_ok(path);
+    ck_assert_uint_eq(align_binary_info_get(b)->nskipped_cus, 0);
+    g = align_binary_graph(b, ALIGN_LANG_C);
+
+    ck_assert_int_eq(align_layout_compute(&l, g, find_decl(g, "struct clash"), &o), 0);
+    ck_assert_int_eq(l->positions_valid, 0);
+    ck_assert_msg(strstr(l->invalid, "pad") && strstr(l->invalid, "moved") &&
+                      strstr(l->invalid, "overlap"),
+                  "%s", l->invalid);
+    ck_assert_uint_eq(member(l, "moved")->offset, 0x50);
+    ck_assert_uint_eq(l->size, 0x5b);
+    ck_assert_uint_eq(l->reclaimable, 0);
+    ck_assert_uint_eq(l->optimal_size, l->size);
+    align_layout_free(l);
+
+    ck_assert_int_eq(align_layout_compute(&l, g, find_decl(g, "struct past_end"), &o), 0);
+    ck_assert_int_eq(l->positions_valid, 0);
+    ck_assert_msg(strstr(l->invalid, "last") && strstr(l->invalid, "ends past"), "%s",
+                  l->invalid);
+    ck_assert_uint_eq(member(l, "last")->offset, 0x7f);
+    ck_assert_uint_eq(l->reclaimable, 0);
+    align_layout_free(l);
+
+    /* The unit's other records are read and valid as usual. */
+    ck_assert_int_eq(align_layout_compute(&l, g, find_decl(g, "struct fine"), &o), 0);
+    ck_assert_int_eq(l->positions_valid, 1);
+    ck_assert_uint_eq(l->size, 16);
+    ck_assert_uint_eq(member(l, "b")->offset, 8);
+    align_layout_free(l);
+    align_binary_free(b);
+}
+END_TEST
+
 /* ----------------------------------------------------------------- Go */
 
 START_TEST(go_amd64_layouts) { check_facts(&go_amd64, ALIGN_LANG_GO); }
@@ -1077,6 +1139,7 @@ int main(void)
     tcase_add_test(c, c_details);
     tcase_add_test(c, c_broken_unit_skipped);
     tcase_add_test(c, c_corrupt_dwarf_never_crashes);
+    tcase_add_test(c, c_inconsistent_members);
     tcase_add_test(go, go_amd64_layouts);
     tcase_add_test(go, go_arm64_layouts);
     tcase_add_test(go, go_all_decls_agree);
