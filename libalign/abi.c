@@ -95,6 +95,8 @@ static const align_abi abi_c_amd64 = {
     /* psABI §3.1.2: "unnamed bit-fields' types do not affect the alignment
      * of a structure or union". */
     .c_anon_bitfield_aligns = false, .c_zero_width_bitfield_aligns = false,
+    /* Vectors: aligned to their size, uncapped (vector_size(128) is
+     * 128-aligned as a member), with or without -mavx. */
     .prim = {C_LP64},
 };
 
@@ -109,6 +111,9 @@ static const align_abi abi_c_arm64 = {
      * char d;} is 8 bytes, 4-aligned (5 and 1 on x86-64); union {char c;
      * int :0;} is 4 bytes (1 on x86-64). */
     .c_anon_bitfield_aligns = true, .c_zero_width_bitfield_aligns = true,
+    /* Vectors: aligned to their size up to 16 (vector_size(32) is at 16 in
+     * struct {char c; v v;}). */
+    .c_vector_max_align = 16,
     .prim = {C_LP64},
 };
 
@@ -131,6 +136,10 @@ static const align_abi abi_c_386 = {
     .pointer_size = 4, .pointer_align = 4, .max_align = 16,
     /* Like x86-64: unnamed bit-fields do not raise alignment. */
     .c_anon_bitfield_aligns = false, .c_zero_width_bitfield_aligns = false,
+    /* Vectors as on x86-64, but an 8-byte vector of integers has DImode
+     * without MMX and x86_field_alignment caps it at 4 like long long
+     * (char/short/int/long long elements at offset 4; float/double at 8). */
+    .c_vector8_int_align = 4,
     .prim = {C_ILP32, [ALIGN_C_LLONG] = {8, 4, 0}, [ALIGN_C_ULLONG] = {8, 4, 0},
              [ALIGN_C_DOUBLE] = {8, 4, 0}, [ALIGN_C_LDOUBLE] = {12, 4, 0},
              [ALIGN_C_CFLOAT] = {8, 4, 0}, [ALIGN_C_CDOUBLE] = {16, 4, 0},
@@ -150,6 +159,8 @@ static const align_abi abi_c_arm = {
      * at 4 on i386); union {char c; int :0;} is 4/4. */
     .c_anon_bitfield_aligns = true,
     .c_zero_width_bitfield_aligns = true,
+    /* Vectors: aligned to their size up to 8 (BIGGEST_ALIGNMENT on EABI). */
+    .c_vector_max_align = 8,
     .prim = {C_ILP32, [ALIGN_C_LLONG] = {8, 8, 0}, [ALIGN_C_ULLONG] = {8, 8, 0},
              [ALIGN_C_DOUBLE] = {8, 8, 0}, [ALIGN_C_LDOUBLE] = {8, 8, 0},
              [ALIGN_C_CFLOAT] = {8, 4, 0}, [ALIGN_C_CDOUBLE] = {16, 8, 0},
@@ -169,6 +180,21 @@ const align_abi *align_abi_get(align_lang lang, align_arch arch)
                     align_lang_name(lang), align_arch_name(arch));
     align_error_hint("supported targets: amd64, arm64, 386, arm");
     return NULL;
+}
+
+/* GCC vector alignment, measured with gcc, aarch64-linux-gnu-gcc,
+ * i686-linux-gnu-gcc and arm-linux-gnueabihf-gcc 12 (offset of v in
+ * struct {char c; V v;} for vector_size 1..256): see the tables above. */
+uint32_t abi_vector_align(const align_abi *abi, uint64_t size, bool int_elems)
+{
+    uint64_t a = 1;
+    while (a < ((uint64_t)1 << 31) && size % (2 * a) == 0)
+        a *= 2; /* the largest power of two dividing size (size itself) */
+    if (size == 8 && int_elems && abi->c_vector8_int_align)
+        a = abi->c_vector8_int_align;
+    if (abi->c_vector_max_align && a > abi->c_vector_max_align)
+        a = abi->c_vector_max_align;
+    return (uint32_t)a;
 }
 
 const char *align_abi_name(const align_abi *abi) { return abi->name; }

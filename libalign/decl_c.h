@@ -71,6 +71,8 @@ typedef struct parser {
 typedef struct attrs {
     bool packed;
     uint32_t aligned; /* the largest aligned(N), bytes; 0: none */
+    int64_t vector_size; /* vector_size(N), bytes; 0: none (the last wins) */
+    token vector_tok;    /* where it was written, for errors */
 } attrs;
 
 typedef struct specs { /* declaration specifiers, read */
@@ -115,5 +117,6 @@ const align_type *cp_incomplete_of(const align_type *t);
 int cp_incomplete_error(parser *p, const token *at, const align_type *inc, const char *what,
                         const char *shown);
 bool cp_is_integer_prim(const align_type *r);
+int cp_vector_base(parser *p, const specs *s, const attrs *d_attr, align_type **base);
 
 #endif

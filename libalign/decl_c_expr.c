@@ -467,8 +467,8 @@ static int check_align(parser *p, const token *at, int64_t v, uint32_t *out)
     return 0;
 }
 
-/* __attribute__((...)) lists: packed and aligned are kept, GCC's other
- * attributes skipped with their arguments. */
+/* __attribute__((...)) lists: packed, aligned and vector_size are kept,
+ * GCC's other attributes skipped with their arguments. */
 int cp_parse_attrs(parser *p, attrs *a)
 {
     while (cp_kw(TOK(p)) == KW_ATTRIBUTE) {
@@ -503,6 +503,16 @@ int cp_parse_attrs(parser *p, attrs *a)
                     TRY(check_align(p, &name, e, &al));
                 }
                 a->aligned = al > a->aligned ? al : a->aligned;
+                continue;
+            } else if (len == 11 && memcmp(n, "vector_size", 11) == 0) {
+                TRY(cp_expect(p, "(", "'(' after vector_size"));
+                TRY(cp_expr(p, &e));
+                TRY(cp_expect(p, ")", "')' after the vector size"));
+                if (e <= 0)
+                    return ERR_AT(p, &name, ALIGN_EINVAL, "vector size %lld is not positive",
+                                  (long long)e);
+                a->vector_size = e;
+                a->vector_tok = name;
                 continue;
             }
             if (tok_is(TOK(p), "("))

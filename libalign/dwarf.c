@@ -721,40 +721,40 @@ out:
     return *rc < 0 ? NULL : named;
 }
 
-/* GCC vector types (__m128, vector_size(N)): N bytes, aligned to N up to 16
- * (GCC's BIGGEST_ALIGNMENT without -mavx, on amd64 and arm64 alike; a
- * typedef's aligned(N) arrives as DW_AT_alignment).  The DIE carries no
- * size: it is the element's times the count. */
+/* GCC vector types (__m128, vector_size(N)): a vector node over the element
+ * (its alignment is the ABI's vector rule, abi_vector_align, so projection
+ * to another arch re-aligns it; a typedef's aligned(N) arrives as
+ * DW_AT_alignment).  The DIE usually carries no size: it is the element's
+ * times the count. */
 static align_type *vector_type(dwarf_reader *rd, const die_info *d, align_type *elem,
                                const uint64_t *dims, size_t ndims, int *rc)
 {
-    uint64_t size = d->byte_size, es, pd;
-    uint32_t ea, align;
+    uint64_t count = 1, es, pd;
+    uint32_t ea;
     align_type *v;
-    if (!(d->has & HAS_BYTE_SIZE)) {
-        if (align_type_size(rd->g, elem, &es, &ea, &pd) < 0) {
-            *rc = reader_broken(rd, d, "vector of an element without a size");
+    if (align_type_size(rd->g, elem, &es, &ea, &pd) < 0 || es == 0) {
+        *rc = reader_broken(rd, d, "vector of an element without a size");
+        return NULL;
+    }
+    for (size_t i = 0; i < ndims; i++)
+        if (dims[i] == ALIGN_FLEXIBLE || !mul_u64(count, dims[i], &count) ||
+            count > ((uint64_t)1 << 32)) {
+            *rc = reader_broken(rd, d, "vector size is absurd");
             return NULL;
         }
-        size = es;
-        for (size_t i = 0; i < ndims; i++)
-            if (dims[i] == ALIGN_FLEXIBLE || !mul_u64(size, dims[i], &size)) {
-                *rc = reader_broken(rd, d, "vector size is absurd");
-                return NULL;
-            }
+    if ((d->has & HAS_BYTE_SIZE) && d->byte_size != es * count) {
+        if (d->byte_size % es != 0 || d->byte_size / es > ((uint64_t)1 << 32)) {
+            *rc = reader_broken(rd, d, "vector of %llu bytes is no whole number of elements",
+                                (unsigned long long)d->byte_size);
+            return NULL;
+        }
+        count = d->byte_size / es;
     }
-    align = guess_align(size);
-    v = align_type_opaque(rd->g, d->name ? d->name : "vector", size, align, 0);
-    if (v != NULL && d->name == NULL) {
-        /* As GCC spells it. */
-        align_buf b;
-        align_buf_init(&b);
-        align_buf_printf(&b, "%s __attribute__((vector_size(%llu)))", elem->display,
-                         (unsigned long long)size);
-        if (!b.failed)
-            align_type_set_display(rd->g, v, b.data);
-        align_buf_free(&b);
+    if (count == 0) {
+        *rc = reader_broken(rd, d, "vector of no elements");
+        return NULL;
     }
+    v = align_type_vector(rd->g, elem, count);
     if (v == NULL)
         *rc = ALIGN_ENOMEM;
     return v;

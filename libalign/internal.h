@@ -47,8 +47,18 @@ struct align_abi {
      * keeps 8-aligned 64-bit integers 8-aligned, and layouts flag the
      * others. */
     bool go_atomic64_unaligned;
+    /* C: GCC vector types (vector_size(N), __m128) are N bytes and
+     * N-aligned up to c_vector_max_align (0: no cap); on i386 an 8-byte
+     * vector of integers (DImode: no MMX by default) is aligned like long
+     * long, c_vector8_int_align.  See abi_vector_align. */
+    uint32_t c_vector_max_align;
+    uint32_t c_vector8_int_align;
     abi_prim prim[ALIGN_PRIM_COUNT];
 };
+
+/* The alignment GCC gives a C vector of `size` bytes (a power of two) on
+ * abi; int_elems: its elements are integers. */
+uint32_t abi_vector_align(const align_abi *abi, uint64_t size, bool int_elems);
 
 /* ---------------------------------------------------------------- types */
 
@@ -73,6 +83,8 @@ struct align_type {
     const char *display;     /* how users see it; never NULL */
     align_type *target;      /* pointer, array element, named underlying */
     uint64_t count;          /* arrays; ALIGN_FLEXIBLE for `T x[]` */
+    bool vector;             /* arrays: a GCC vector, aligned by the ABI's
+                                vector rule, not like its element */
     /* records */
     align_field *fields;
     uint32_t nfields;

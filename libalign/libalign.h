@@ -197,6 +197,11 @@ const char *align_graph_strdup(align_graph *g, const char *s, size_t len);
 align_type *align_type_prim(align_graph *g, align_prim p);
 align_type *align_type_pointer(align_graph *g, align_type *target);
 align_type *align_type_array(align_graph *g, align_type *elem, uint64_t count);
+/* C: a GCC vector of count elements (__attribute__((vector_size(N))), N =
+ * count x the element's size): N bytes, aligned by the ABI's vector rule
+ * (N up to 16 on arm64 and 8 on arm; 4 for 8-byte integer vectors on 386),
+ * shown as GCC spells it.  NULL (error set) when elem has no size. */
+align_type *align_type_vector(align_graph *g, align_type *elem, uint64_t count);
 /* A named type (typedef, enum, Go defined type).  target may be NULL and set
  * later with align_type_set_target(): that is how forward references work. */
 align_type *align_type_named(align_graph *g, const char *name, align_type *target);

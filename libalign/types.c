@@ -228,6 +228,27 @@ align_type *align_type_array(align_graph *g, align_type *elem, uint64_t count)
     return t->display ? t : NULL;
 }
 
+align_type *align_type_vector(align_graph *g, align_type *elem, uint64_t count)
+{
+    uint64_t es, pd;
+    uint32_t ea;
+    char num[64];
+    align_type *t;
+    if (align_type_size(g, elem, &es, &ea, &pd) < 0)
+        return NULL;
+    if (count == 0 || count == ALIGN_FLEXIBLE || !mul_u64(es, count, &es)) {
+        align_error_set(ALIGN_EINVAL, NULL, 0, 0, "bad vector of %s", elem->display);
+        return NULL;
+    }
+    t = align_type_array(g, elem, count);
+    if (t == NULL)
+        return NULL;
+    t->vector = true;
+    snprintf(num, sizeof num, " __attribute__((vector_size(%llu)))", (unsigned long long)es);
+    t->display = concat3(g, elem->display, num, "");
+    return t->display ? t : NULL;
+}
+
 align_type *align_type_named(align_graph *g, const char *name, align_type *target)
 {
     align_type *t = new_type(g, ALIGN_KIND_NAMED);
@@ -491,6 +512,12 @@ static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uin
                                    "array %s is larger than 2^64 bytes", t->display);
         /* Go: (n-1) whole elements then the last one's pointer prefix. */
         *ptrdata = (ep == 0 || t->count == 0) ? 0 : es * (t->count - 1) + ep;
+        if (t->vector) {
+            const align_type *e = align_type_resolve(t->target);
+            bool ints = e != NULL && e->kind == ALIGN_KIND_PRIM && e->prim != ALIGN_C_FLOAT &&
+                        e->prim != ALIGN_C_DOUBLE && e->prim != ALIGN_C_LDOUBLE;
+            *align = abi_vector_align(g->abi, *size, ints);
+        }
         return 0;
     case ALIGN_KIND_NAMED:
         if (t->target == NULL)

@@ -18,8 +18,9 @@ One run (seeded, reproducible):
      go_assert_386) prints, per type, unsafe.Sizeof/Alignof, every field's
      reflect offset/size/align, and the pointer-prefix length (ptrdata; see
      GO_MAIN for the trick).  One C program per arch (gcc native,
-     aarch64-linux-gnu-gcc under qemu-aarch64) prints sizeof, _Alignof,
-     offsetof, sizeof and __alignof__ of each member (also
+     aarch64-linux-gnu-gcc under qemu-aarch64) prints sizeof, the alignment
+     (the offset of the type in struct {char c; T x;}), offsetof, sizeof and
+     __alignof__ of each member (also
      i686-linux-gnu-gcc under qemu-i386 and arm-linux-gnueabihf-gcc under
      qemu-arm, static binaries; the 32-bit types are a second generated set
      without __int128 and with 32-bit long bit-fields), and each named
@@ -600,7 +601,7 @@ C_MAX_EST = 4096       # records larger than this are not nested by value
 
 class CGen:
     """Random C declarations (gnu11, GCC).  Covers: every integer type,
-    _Bool, float, double, long double, __int128, pointers, function
+    _Bool, float, double, long double, __int128, GCC vectors, pointers, function
     pointers, arrays (multi-dimensional), enums (tagged and typedef'd),
     scalar typedefs, earlier records by value and in arrays (through their
     tag or a typedef), unions, C11 anonymous struct/union members, members
@@ -648,6 +649,15 @@ class CGen:
             self.scalar_typedefs.append((name, size, align))
         self.units.append(Unit("typedef short dtarr_t[3];", ["dtarr_t"], []))
         self.scalar_typedefs.append(("dtarr_t", 6, 2))
+        # GCC vector types, aligned by the target's vector rule rather than
+        # like their elements: to their size on x86 (but 4 for 8-byte
+        # integer vectors on i386), at most 16 on arm64 and 8 on arm.
+        for i, (t, n) in enumerate([("int", 16), ("float", 32), ("char", 8), ("double", 64),
+                                    ("short", 4), ("float", 8), ("long long", 16)]):
+            name = "dv%d_t" % i
+            self.units.append(Unit("typedef %s %s __attribute__((vector_size(%d)));" % (t, name, n),
+                                   [name], []))
+            self.scalar_typedefs.append((name, n, min(n, 16)))
         for i in range(self.count):
             self.gen_top(i)
         return self
@@ -1073,11 +1083,18 @@ int main(void)
 
 def c_main(types, twins):
     """The truth program: per type one block printing a JSON line."""
-    out = [C_MAIN_HEAD.replace('#include "decls.h"', '#include "decls.h"\n\n' + "\n".join(twins))]
+    # A type's alignment is where GCC places it in a record: C11's _Alignof
+    # reports less for records holding x86 vectors wider than 16 bytes
+    # (GCC's min_align_of_type caps at BIGGEST_ALIGNMENT: 16 without -mavx)
+    # while such a record, nested, sits at its full 32 or 64.
+    probes = ["struct sa_probe_%s { char c; %s x; };" % (t.name, t.ref) for t in types]
+    out = [C_MAIN_HEAD.replace('#include "decls.h"',
+                               '#include "decls.h"\n\n' + "\n".join(twins + probes))]
     for t in types:
         R = t.ref
         b = ['    {\n        static %s v;\n        (void)v;\n' % R,
-             '        head("%s", sizeof(%s), _Alignof(%s));\n' % (t.name, R, R)]
+             '        head("%s", sizeof(%s), offsetof(struct sa_probe_%s, x));\n'
+             % (t.name, R, t.name)]
         for f in t.fields:
             if f.kind == "plain":
                 b.append('        plain("%s", "plain", offsetof(%s, %s), (long)sizeof(((%s *)0)->%s), '

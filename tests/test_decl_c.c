@@ -688,6 +688,63 @@ START_TEST(bitfields_unnamed_by_target)
 }
 END_TEST
 
+/* GCC vectors: aligned by the target's vector rule, not like their
+ * elements.  Numbers from gcc, aarch64-linux-gnu-gcc, i686-linux-gnu-gcc and
+ * arm-linux-gnueabihf-gcc 12 (offsetof/sizeof, run under qemu). */
+static const char vec_text[] =
+    "typedef float v8sf __attribute__((vector_size(32)));\n"
+    "typedef int v2si __attribute__((vector_size(8)));\n"
+    "struct V { char c; v8sf v; char d; v2si w; short __attribute__((vector_size(4))) s; };\n"
+    "struct F { char c; float f __attribute__((vector_size(8))); };\n";
+
+START_TEST(vectors)
+{
+    static const struct {
+        align_arch arch;
+        uint64_t size;
+        uint32_t align;
+        mexp m[6]; /* ends with {NULL} */
+    } cases[] = {
+        {ALIGN_ARCH_AMD64, 96, 32, {M("c", 0), M("v", 32), M("d", 64), M("w", 72), M("s", 80)}},
+        {ALIGN_ARCH_ARM64, 80, 16, {M("c", 0), M("v", 16), M("d", 48), M("w", 56), M("s", 64)}},
+        {ALIGN_ARCH_386, 96, 32, {M("c", 0), M("v", 32), M("d", 64), M("w", 68), M("s", 76)}},
+        {ALIGN_ARCH_ARM, 64, 8, {M("c", 0), M("v", 8), M("d", 40), M("w", 48), M("s", 56)}},
+    };
+    align_graph *g;
+    align_layout *l;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_arch(vec_text, cases[i].arch, "V", cases[i].size, cases[i].align, cases[i].m);
+    /* An 8-byte float vector stays 8-aligned on i386 (integer ones: 4). */
+    check_arch(vec_text, ALIGN_ARCH_386, "F", 16, 8, (mexp[]){M("c", 0), M("f", 8), {NULL}});
+    /* Projection re-aligns vectors. */
+    g = parse(vec_text);
+    ck_assert_int_eq(align_graph_set_arch(g, ALIGN_ARCH_ARM), 0);
+    l = lay(g, "V");
+    ck_assert_uint_eq(l->size, 64);
+    ck_assert_str_eq(mem(l, "s")->type_name, "short __attribute__((vector_size(4)))");
+    align_layout_free(l);
+    align_graph_free(g);
+    /* _Alignas compares with the capped minimum alignment, as GCC does. */
+    g = parse("typedef float v8sf __attribute__((vector_size(32)));\n"
+              "struct A { char c; _Alignas(16) v8sf v; };\n");
+    l = lay(g, "A");
+    ck_assert_uint_eq(mem(l, "v")->offset, 32);
+    align_layout_free(l);
+    align_graph_free(g);
+    /* GCC's errors. */
+    check_error_at("typedef _Bool vb __attribute__((vector_size(16)));", ALIGN_EINVAL,
+                   "vector_size", "invalid vector type for attribute 'vector_size': _Bool");
+    check_error_at("struct S { char c; } typedef vs __attribute__((vector_size(16)));",
+                   ALIGN_EINVAL, "vector_size", "invalid vector type");
+    check_error_at("typedef int v __attribute__((vector_size(6)));", ALIGN_EINVAL,
+                   "vector_size", "not an integral multiple of the component size");
+    check_error_at("typedef char v __attribute__((vector_size(24)));", ALIGN_EINVAL,
+                   "vector_size", "number of vector components 24 is not a power of two");
+    check_error_at("typedef char v __attribute__((vector_size(0)));", ALIGN_EINVAL,
+                   "vector_size", "vector size 0 is not positive");
+}
+END_TEST
+
 START_TEST(bitfield_holes)
 {
     align_graph *g = parse(bf_text);
@@ -1252,6 +1309,7 @@ int main(void)
     tcase_add_test(core, enums);
     tcase_add_test(core, typedefs);
     tcase_add_test(core, attributes);
+    tcase_add_test(core, vectors);
     tcase_add_test(core, records);
     tcase_add_test(core, forward_and_self_reference);
     tcase_add_test(core, constant_expressions);
