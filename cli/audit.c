@@ -389,7 +389,7 @@ static const char *type_name_of(const align_type *t)
 }
 
 /* Opens the binary; prints the reason and returns NULL on failure. */
-static align_binary *open_binary(const char *path, unsigned flags)
+align_binary *open_binary(const char *path, unsigned flags)
 {
     align_binary *b = NULL;
     if (align_binary_open_ex(&b, path, flags) < 0) {
@@ -754,8 +754,11 @@ static int cmd_common(int argc, char **argv, bool is_show)
     rc = parse_args(&o, argc, argv, is_show);
     if (rc == 0 && o.as_arch_set)
         rc = run_projection(&o, is_show);
-    else if (rc == 0 && o.format == FMT_SARIF)
-        rc = sarif_audit(o.binary, o.lang_set, o.lang, &o.counts, o.filters, o.nfilters);
+    else if (rc == 0 && o.format == FMT_SARIF) {
+        sarif_audit_opts so = {o.binary, o.lang_set, o.lang, &o.counts, o.filters, o.nfilters,
+                               o.escapes, o.nescapes, o.src_dir, o.cacheline};
+        rc = sarif_audit(&so);
+    }
     else if (rc == 0)
         rc = is_show ? run_show(&o) : run_audit(&o);
     else if (rc < 0)
