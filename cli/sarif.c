@@ -182,12 +182,12 @@ static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
         sarif_result_at(out, first, "SA001", "warning", msg, locs, nlocs, locs + nlocs,
                         nrelated);
     }
-    for (size_t m = 0; m < l->nmembers; m++)
-        if (l->members[m].flags & ALIGN_MEMBER_ATOMIC_UNALIGNED) {
-            snprintf(msg, sizeof msg, "%s.%s (int64) at offset %llu is not 8-aligned", name,
-                     l->members[m].name, (unsigned long long)l->members[m].offset);
-            sarif_result_at(out, first, "SA002", "error", msg, locs, 1, NULL, 0);
-        }
+    for (size_t k = 0; k < l->natomic_unaligned; k++) {
+        const align_atomic_field *f = &l->atomic_unaligned[k];
+        snprintf(msg, sizeof msg, "%s.%s (%s) at offset %llu is not 8-aligned", name, f->path,
+                 f->type_name, (unsigned long long)f->offset);
+        sarif_result_at(out, first, "SA002", "error", msg, locs, 1, NULL, 0);
+    }
     if (locs != &one)
         free(locs);
 }
