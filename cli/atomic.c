@@ -32,7 +32,9 @@ size_t atomic_check_render(align_buf *out, const align_layout *l)
                          align_arch_name(l->arch));
     }
     if (l->atomic_truncated)
-        align_buf_printf(out, "/* ATOMIC: %s: more than these; the check stopped at its "
-                              "limit */\n", l->name);
+        align_buf_printf(out,
+                         "/* ATOMIC: %s: more than these; the check stopped at its "
+                         "limit */\n",
+                         l->name);
     return l->natomic_unaligned;
 }
