@@ -10,7 +10,9 @@
  * its own struct can be 4-aligned in the record that embeds it, and the
  * reverse.  layout.c calls align_atomic_scan once per layout of such a
  * target; it fills l->atomic_unaligned with a path ("In.N", "Arr[1].N") and
- * the absolute offset of each, and flags the members that hold them.
+ * the absolute offset of each, and flags the members that hold them, and
+ * the members that hold 8-aligned ones (the optimizer keeps those members'
+ * offsets modulo 8, so a suggested order does not break working code).
  *
  * Work: one visit per field and array element, except that an array is
  * walked past its first elements only when they held a finding (element
@@ -37,6 +39,7 @@ typedef struct scan {
     align_layout *l;
     bool given;              /* trust given offsets of nested records */
     size_t member;           /* the record's member being walked */
+    bool aligned;            /* it holds an int64 at an 8-aligned offset */
     size_t cap;              /* entries allocated in l->atomic_unaligned */
     uint64_t visits;
     align_buf path;
@@ -134,8 +137,13 @@ static bool walk(scan *s, const align_type *t, uint64_t base, unsigned depth)
         s->l->atomic_truncated = 1;
         return false;
     }
-    if (layout_is_int64(t))
-        return base % 8 == 0 || add(s, t, base);
+    if (layout_is_int64(t)) {
+        if (base % 8 == 0) {
+            s->aligned = true;
+            return true;
+        }
+        return add(s, t, base);
+    }
     if ((r->kind == ALIGN_KIND_STRUCT || r->kind == ALIGN_KIND_UNION) && r->complete)
         return walk_record(s, r, base, depth);
     if (r->kind == ALIGN_KIND_ARRAY)
@@ -156,11 +164,14 @@ int align_atomic_scan(align_graph *g, align_layout *l, bool given)
         align_member *m = &l->members[i];
         size_t before = l->natomic_unaligned;
         s.member = i;
+        s.aligned = false;
         align_buf_puts(&s.path, m->name);
         ok = walk(&s, m->type, m->offset, 1);
         s.path.len = 0;
         if (s.path.data)
             s.path.data[0] = '\0';
+        if (s.aligned && !(m->flags & ALIGN_MEMBER_INT64))
+            m->flags |= ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE;
         if (l->natomic_unaligned == before)
             continue;
         if (m->flags & ALIGN_MEMBER_INT64)

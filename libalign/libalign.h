@@ -301,7 +301,12 @@ enum {
     ALIGN_MEMBER_ATOMIC_UNALIGNED = 1u << 7,
     /* Go on 386 and arm: a struct or array member with such an integer
      * inside it, at a depth below the member (see align_atomic_field). */
-    ALIGN_MEMBER_ATOMIC_UNALIGNED_INSIDE = 1u << 8
+    ALIGN_MEMBER_ATOMIC_UNALIGNED_INSIDE = 1u << 8,
+    /* Go on 386 and arm: a struct or array member with an int64 or uint64
+     * inside it at an 8-aligned offset from the record's start.  A
+     * suggested order keeps the member's offset modulo 8, so that integer
+     * stays 8-aligned (as direct int64 members at 8-aligned offsets do). */
+    ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE = 1u << 9
 };
 
 /* Go on 386 and arm: one int64 or uint64, anywhere in a record (a member,
