@@ -8,6 +8,10 @@
  * rows, and render only what is shown.  Layouts are freed as soon as their
  * row is taken, so memory stays at the graph plus the rows.
  *
+ * A Go binary read as 386 or arm is also checked for int64 fields that
+ * sync/atomic cannot use (atomic.c; on unless --no-check-atomic): those are
+ * few, so their layouts are computed again for the listing after the table.
+ *
  * With --escape the binary is opened with its Go functions, the logs are
  * joined with it (libalign's heapsites.c; escape.c here renders), and the
  * ranking puts heap-allocated types first, by the heap bytes reordering
@@ -49,14 +53,16 @@ static const char audit_usage[] =
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       lay the types out for ARCH (amd64, arm64, 386, arm)\n"
     "                           and list those whose size or padding changes\n"
-    "      --check-atomic       with --as-arch 386|arm: list int64 fields sync/atomic\n"
-    "                           cannot use there (default on); exit 1 if any\n"
+    "      --check-atomic       list int64 fields sync/atomic cannot use on 386|arm\n"
+    "                           (default on for Go binaries read as 386 or arm, and\n"
+    "                           with --as-arch 386|arm); exit 1 if any\n"
     "      --no-check-atomic    do not list them\n"
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
     "  structalign audit ./server\n"
     "  structalign audit --count main.Order=100M --top 10 ./server\n"
+    "  GOARCH=arm go build -o server-arm . && structalign audit ./server-arm\n"
     "  structalign audit --fail-above 1M --format json ./server > padding.json\n"
     "  go build -gcflags=-m ./... 2> build.log\n"
     "  structalign audit --escape build.log --count main.Order=100M ./server\n";
@@ -75,6 +81,8 @@ static const char show_usage[] =
     "  -x, --hex                offsets in hexadecimal\n"
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       the layout ARCH's model gives the same types\n"
+    "      --no-check-atomic    do not flag int64 fields sync/atomic cannot use\n"
+    "                           (flagged by default for Go on 386 and arm)\n"
     "  -h, --help               this help\n"
     "\n"
     "example:\n"
@@ -116,6 +124,7 @@ typedef struct row {
     const char *name;
     uint64_t size, optimal_size, count, waste; /* waste = reclaimable x count */
     int model_agrees;
+    bool invalid;            /* the positions cannot be right (a finding) */
     const align_heap_type *heap; /* --escape: its heap sites, or NULL */
     uint64_t heap_saved;     /* --escape: heap bytes reordering saves x count */
 } row;
@@ -412,6 +421,58 @@ align_binary *open_binary(const char *path, unsigned flags)
     return b;
 }
 
+/* Appends r to a growing row array; false (with a message) when out of
+ * memory. */
+static bool rows_push(row **rows, size_t *n, size_t *cap, const row *r)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 256;
+        row *p = realloc(*rows, ncap * sizeof *p);
+        if (p == NULL) {
+            usage_error(NULL, "out of memory");
+            return false;
+        }
+        *rows = p;
+        *cap = ncap;
+    }
+    (*rows)[(*n)++] = *r;
+    return true;
+}
+
+/* The int64 fields sync/atomic cannot use, for the rows in arows: text
+ * lines (atomic.c) or a JSON array of {type, field, field_type, offset}. */
+static int render_atomic(align_buf *out, const row *arows, size_t n, bool json,
+                         const align_layout_opts *lo)
+{
+    if (json)
+        align_buf_puts(out, ",\"atomic_fields\":[");
+    for (size_t i = 0, k = 0; i < n; i++) {
+        align_layout *l;
+        if (align_layout_compute(&l, arows[i].g, arows[i].t, lo) < 0) {
+            print_lib_error(NULL, 0);
+            return -1;
+        }
+        for (size_t j = 0; json && j < l->nmembers; j++) {
+            const align_member *m = &l->members[j];
+            if (!(m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED))
+                continue;
+            align_buf_puts(out, k++ ? ",{\"type\":" : "{\"type\":");
+            align_buf_json_string(out, l->name);
+            align_buf_puts(out, ",\"field\":");
+            align_buf_json_string(out, m->name);
+            align_buf_puts(out, ",\"field_type\":");
+            align_buf_json_string(out, m->type_name);
+            align_buf_printf(out, ",\"offset\":%llu}", (unsigned long long)m->offset);
+        }
+        if (!json)
+            atomic_check_render(out, l);
+        align_layout_free(l);
+    }
+    if (json)
+        align_buf_puts(out, "]");
+    return 0;
+}
+
 /* The heap cost of a row's layout: single objects when some site
  * allocates one, else one backing array of `count` elements. */
 static int heap_cost(align_heap_cost *c, const align_layout *l, const row *r)
@@ -425,10 +486,13 @@ static int run_audit(audit_opts *o)
     align_escape_log *log = NULL;
     align_heap_join *join = NULL;
     const align_binary_info *info;
-    row *rows = NULL;
-    size_t nrows = 0, cap = 0, ntypes = 0, nwasteful = 0, nmismatch = 0, shown = 0, nheap = 0;
+    row *rows = NULL, *arows = NULL;
+    size_t nrows = 0, cap = 0, ntypes = 0, nwasteful = 0, nmismatch = 0, shown = 0, nheap = 0,
+           ninvalid = 0;
+    size_t narows = 0, acap = 0, natomic = 0;
+    const char *first_invalid = NULL;
     uint64_t total = 0, heap_total = 0;
-    bool total_overflow = false, escape = o->nescapes > 0;
+    bool total_overflow = false, escape = o->nescapes > 0, atomic_on = false;
     align_buf out;
     int status = EXIT_BAD;
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
@@ -448,8 +512,12 @@ static int run_audit(audit_opts *o)
     for (int li = 0; li < 2; li++) {
         align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
         align_graph *g = align_binary_graph(bin, lang);
+        bool check_atomic;
         if (g == NULL || (o->lang_set && o->lang != lang))
             continue;
+        check_atomic = o->check_atomic == 1 ||
+                       (o->check_atomic == 0 && atomic_check_default(lang, info->arch));
+        atomic_on = atomic_on || check_atomic;
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);
@@ -472,11 +540,14 @@ static int run_audit(audit_opts *o)
                 align_layout_free(l);
                 goto done;
             }
-            if (l->model_agrees == 0)
+            /* An inconsistent layout is its own finding, not the model's. */
+            if (l->model_agrees == 0 && l->positions_valid)
                 nmismatch++;
             memset(&r, 0, sizeof r);
             r = (row){g, t, name, l->size, l->optimal_size, cost.count, cost.bytes_saved,
-                      l->model_agrees, NULL, 0};
+                      l->model_agrees, !l->positions_valid, NULL, 0};
+            if (r.invalid && ninvalid++ == 0)
+                first_invalid = name;
             if (join != NULL && lang == ALIGN_LANG_GO)
                 r.heap = align_heap_join_find(join, t);
             if (r.heap != NULL) {
@@ -495,22 +566,27 @@ static int run_audit(audit_opts *o)
                 nwasteful++;
             if (__builtin_add_overflow(total, r.waste, &total))
                 total_overflow = true;
-            align_layout_free(l);
-            if ((r.waste == 0 && !o->all) || (r.waste < o->min_waste && !o->all))
-                continue;
-            if (nrows == cap) {
-                size_t ncap = cap ? cap * 2 : 256;
-                row *p = realloc(rows, ncap * sizeof *p);
-                if (p == NULL) {
-                    usage_error(NULL, "out of memory");
+            if (check_atomic && l->natomic_unaligned > 0) {
+                natomic += l->natomic_unaligned;
+                if (!rows_push(&arows, &narows, &acap, &r)) {
+                    align_layout_free(l);
                     goto done;
                 }
-                rows = p;
-                cap = ncap;
             }
-            rows[nrows++] = r;
+            align_layout_free(l);
+            /* Inconsistent types are findings: listed whatever they waste. */
+            if (!r.invalid && !o->all && (r.waste == 0 || r.waste < o->min_waste))
+                continue;
+            if (!rows_push(&rows, &nrows, &cap, &r))
+                goto done;
         }
     }
+    if (ninvalid)
+        fprintf(stderr,
+                "%s: warning: %zu type%s (%s%s) ha%s inconsistent debug information: members "
+                "overlap or end past the record; shown as written, not optimized\n",
+                o->binary, ninvalid, ninvalid == 1 ? "" : "s", first_invalid,
+                ninvalid > 1 ? ", ..." : "", ninvalid == 1 ? "s" : "ve");
     qsort(rows, nrows, sizeof *rows, cmp_rows);
     shown = o->top && o->top < nrows ? (size_t)o->top : nrows;
 
@@ -522,7 +598,7 @@ static int run_audit(audit_opts *o)
         align_buf_puts(&out, ",\"types\":[");
     } else if (o->format == FMT_CSV) {
         align_buf_puts(&out, "name,lang,size,optimal_size,reclaimable,count,bytes_saved,"
-                             "decl_file,decl_line,model_agrees");
+                             "decl_file,decl_line,model_agrees,positions_valid");
         if (escape)
             align_buf_puts(&out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
                                  "heap_bytes_saved_total");
@@ -533,6 +609,14 @@ static int run_audit(audit_opts *o)
                          o->binary, align_arch_name(info->arch),
                          info->producer ? info->producer : "unknown producer", ntypes,
                          nwasteful);
+        if (atomic_on)
+            align_buf_printf(&out,
+                             "atomic check (%s): %zu int64 field%s sync/atomic cannot "
+                             "use, listed after the total\n",
+                             o->check_atomic == 1 ? "--check-atomic"
+                                                  : "on by default for Go on 386 and arm; "
+                                                    "--no-check-atomic turns it off",
+                             natomic, natomic == 1 ? "" : "s");
         if (join != NULL)
             escape_text_header(&out, join);
         if (shown && escape)
@@ -572,7 +656,8 @@ static int run_audit(audit_opts *o)
                              (unsigned long long)l->reclaimable, (unsigned long long)cost.count,
                              (unsigned long long)cost.bytes_saved);
             csv_field(&out, pos.file ? pos.file : "");
-            align_buf_printf(&out, ",%u,%s", pos.line, l->model_agrees == 0 ? "false" : "true");
+            align_buf_printf(&out, ",%u,%s,%s", pos.line, l->model_agrees == 0 ? "false" : "true",
+                             l->positions_valid ? "true" : "false");
             if (escape && r->heap)
                 align_buf_printf(&out, ",%zu,%llu,%llu,%llu,%llu", r->heap->nsites,
                                  (unsigned long long)hc.now.bytes,
@@ -597,9 +682,12 @@ static int run_audit(audit_opts *o)
             if (pos.file && pos.line)
                 align_buf_printf(&out, "  (%s:%u)", pos.file, pos.line);
             align_buf_puts(&out, "\n");
-            if (l->model_agrees == 0)
+            if (l->model_agrees == 0 && l->positions_valid)
                 align_buf_printf(&out, "%12s  model disagrees with the compiler: %s\n", "!",
                                  l->mismatch);
+            else if (!l->positions_valid)
+                align_buf_printf(&out, "%12s  inconsistent debug information: %s\n", "!",
+                                 l->invalid);
             if (r->heap)
                 escape_text_type(&out, join, r->heap, &hc, "              ");
         }
@@ -607,8 +695,14 @@ static int run_audit(audit_opts *o)
     }
     if (o->format == FMT_JSON) {
         align_buf_printf(&out, "],\"total_types\":%zu,\"wasteful_types\":%zu,"
-                               "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu",
-                         ntypes, nwasteful, (unsigned long long)total, nmismatch);
+                               "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu,"
+                               "\"inconsistent_types\":%zu",
+                         ntypes, nwasteful, (unsigned long long)total, nmismatch, ninvalid);
+        if (atomic_on) {
+            align_buf_printf(&out, ",\"atomic_unaligned\":%zu", natomic);
+            if (render_atomic(&out, arows, narows, true, &lo) != 0)
+                goto done;
+        }
         if (join != NULL) {
             align_buf_printf(&out, ",\"heap_types\":%zu,\"total_heap_bytes_saved\":%llu", nheap,
                              (unsigned long long)heap_total);
@@ -627,6 +721,10 @@ static int run_audit(audit_opts *o)
             align_buf_printf(&out, "; the model disagreed with the compiler on %zu (packed or "
                                    "aligned types; offsets shown are the compiler's)",
                              nmismatch);
+        if (ninvalid)
+            align_buf_printf(&out, "; %zu type%s with inconsistent debug information (shown as "
+                                   "written, not optimized)",
+                             ninvalid, ninvalid == 1 ? "" : "s");
         align_buf_puts(&out, "\n");
         if (join != NULL) {
             align_format_bytes(a, sizeof a, heap_total);
@@ -634,10 +732,14 @@ static int run_audit(audit_opts *o)
                              nheap, nheap == 1 ? "" : "s");
             escape_text_unresolved(&out, join);
         }
+        if (render_atomic(&out, arows, narows, false, &lo) != 0)
+            goto done;
     }
     if (!emit(&out))
         goto done;
     status = EXIT_OK;
+    if (o->check_atomic == 1 && natomic > 0)
+        status = EXIT_GATE;
     if (o->fail_set && (total_overflow || total > o->fail_above)) {
         align_format_bytes(a, sizeof a, total);
         fprintf(stderr, "%s: reclaimable padding %s (%llu bytes) exceeds --fail-above %llu\n",
@@ -646,6 +748,7 @@ static int run_audit(audit_opts *o)
     }
 done:
     free(rows);
+    free(arows);
     align_buf_free(&out);
     align_heap_join_free(join);
     align_binary_free(bin);
@@ -671,8 +774,12 @@ static int run_show(audit_opts *o)
     for (int li = 0; li < 2; li++) {
         align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
         align_graph *g = align_binary_graph(bin, lang);
+        bool check_atomic;
         if (g == NULL || (o->lang_set && o->lang != lang))
             continue;
+        check_atomic =
+            o->check_atomic == 1 ||
+            (o->check_atomic == 0 && atomic_check_default(lang, align_binary_info_get(bin)->arch));
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);
@@ -704,7 +811,9 @@ static int run_show(audit_opts *o)
                 if (pos.file && pos.line)
                     align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
                 align_render_text(&out, l, &ro);
-                if (l->model_agrees == 0)
+                if (check_atomic)
+                    atomic_check_render(&out, l);
+                if (l->model_agrees == 0 && l->positions_valid)
                     align_buf_printf(&out, "/* warning: the model disagrees with the compiler "
                                            "(%s); offsets shown are the compiler's */\n",
                                      l->mismatch);

@@ -245,6 +245,13 @@ static PyObject *layout_get_mismatch(LayoutObject *self, void *closure)
     return PyUnicode_FromString(self->layout->mismatch);
 }
 
+static PyObject *layout_get_invalid(LayoutObject *self, void *closure)
+{
+    if (self->layout->positions_valid)
+        Py_RETURN_NONE;
+    return PyUnicode_FromString(self->layout->invalid);
+}
+
 #define NUM(name, id, doc)                                                                         \
     {                                                                                              \
         name, (getter)layout_get_number, NULL, doc, (void *)(intptr_t)(id)                         \
@@ -280,6 +287,10 @@ static PyGetSetDef layout_getset[] = {
     {"model_agrees", (getter)layout_get_agrees, NULL,
      "True/False: the model reproduced the given positions; None: none given.", NULL},
     {"mismatch", (getter)layout_get_mismatch, NULL, "What the model placed differently, or None.",
+     NULL},
+    {"invalid", (getter)layout_get_invalid, NULL,
+     "Why the given positions cannot be right (members overlap or end past the record), "
+     "or None.",
      NULL},
     {NULL},
 };

@@ -441,7 +441,12 @@ PyObject *live_render(module_state *st, align_graph *g, const align_layout *l,
     if (render_record(&c, l, 0, data, values, skip, 0, 0) < 0)
         goto cleanup;
     summary(&c, l);
-    if (l->model_agrees == 0)
+    if (!l->positions_valid)
+        align_buf_printf(&out,
+                         "/* warning: the debug information is inconsistent (%s): shown as "
+                         "written, no order suggested */\n",
+                         l->invalid);
+    else if (l->model_agrees == 0)
         align_buf_printf(&out,
                          "/* note: the model lays this out differently (%s): offsets are the "
                          "compiler's, the optimal order is the model's */\n",

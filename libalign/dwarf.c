@@ -2,8 +2,9 @@
  * dwarf.c - reads every struct and union type of an ELF binary's DWARF into
  * libalign type graphs (one per language): align_binary_open() and friends.
  *
- * Inputs: ELF executables, libraries and objects for amd64 and arm64 (read on
- * any host), Go (gc) and C (GCC, DWARF 4 and 5), with zlib-compressed
+ * Inputs: ELF executables, libraries and objects for amd64 and arm64, and
+ * 32-bit ones for 386 and arm (read on any host; each graph is laid out by
+ * the ABI of the binary's machine), Go (gc) and C (GCC, DWARF 4 and 5), with zlib-compressed
  * (SHF_COMPRESSED: Go's default) or plain .debug_* sections; libdwarf does the
  * decoding.  The workload that shaped the design is Go's own cmd/go (Go 1.19,
  * amd64): a 15 MB binary, 240 compile units, 165,000 DIEs, of which ~3,200
@@ -72,12 +73,14 @@
  * Broken input never crashes or hangs the reader: the ELF header and section
  * table are checked before libdwarf sees the file (precise messages for empty,
  * truncated, foreign and stripped files); inside DWARF, reference chains
- * deeper than ALIGN_MAX_DEPTH, cycles, members past the end of their record,
- * absurd sizes and libdwarf errors make the unit "broken": it is skipped and
+ * deeper than ALIGN_MAX_DEPTH, cycles, absurd sizes and offsets and libdwarf
+ * errors make the unit "broken": it is skipped and
  * counted (nskipped_cus), the records it completed are dropped, and the load
  * fails only when no unit could be read.  An unreadable unit header (or unit
  * DIE, which libdwarf reads with it) ends the walk: libdwarf cannot step
- * past it, so the units after it are neither read nor counted.
+ * past it, so the units after it are neither read nor counted.  Members
+ * that overlap or end past their record are not the unit's fault alone: the
+ * record is kept and its layout says it is inconsistent (positions_valid).
  *
  * Files: dwarf.c (this: walk, map, records, types, the API), dwarf_attr.c
  * (DIE attributes), dwarf_go.c and dwarf_c.c (per-language types, C
@@ -422,8 +425,7 @@ static align_type *new_record(dwarf_reader *rd, const die_info *d, int *rc)
 static int visit_record(dwarf_reader *rd, Dwarf_Die die, unsigned depth);
 
 /* Reads one DW_TAG_member into rec. */
-static int add_member(dwarf_reader *rd, align_type *rec, Dwarf_Die die, int64_t rec_size,
-                      unsigned depth)
+static int add_member(dwarf_reader *rd, align_type *rec, Dwarf_Die die, unsigned depth)
 {
     align_field_spec spec = align_field_spec_init();
     int64_t given = -1;
@@ -488,9 +490,9 @@ static int add_member(dwarf_reader *rd, align_type *rec, Dwarf_Die die, int64_t 
     }
     if (given < 0 && rec->kind == ALIGN_KIND_UNION)
         given = 0; /* DWARF 4 unions leave the (zero) location out */
-    if (given >= 0 && rec_size >= 0 && given > rec_size * 8)
-        return reader_broken(rd, &m, "member %s starts past the end of its %lld-byte record",
-                             spec.name ? spec.name : "(anonymous)", (long long)rec_size);
+    /* A member past the record's end (or overlapping another) is kept as
+     * written: the layout reports the record as inconsistent
+     * (positions_valid) instead of the unit being dropped. */
     spec.given_bit_offset = given;
     if (rd->lang == ALIGN_LANG_C)
         spec.pos = decl_pos(rd, &m);
@@ -527,7 +529,7 @@ static int fill_record(dwarf_reader *rd, align_type *rec, Dwarf_Die die, const d
             break;
         }
         if (tag == DW_TAG_member)
-            rc = add_member(rd, rec, child, size, depth);
+            rc = add_member(rd, rec, child, depth);
         else if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type)
             rc = visit_record(rd, child, depth + 1);
         if (rc < 0)

@@ -108,10 +108,10 @@ typedef struct elf_go_info {
     char *main_path;         /* "example.com/app": the main package */
 } elf_go_info;
 
-/* Checks that path is a readable, complete, 64-bit little-endian ELF file
- * for amd64 or arm64 with DWARF, and fills *arch (and *gi, which may be
- * NULL).  ALIGN_EIO or ALIGN_EFORMAT with a message and, where one helps, a
- * hint. */
+/* Checks that path is a readable, complete, little-endian ELF file for
+ * amd64 or arm64 (64-bit) or 386 or arm (32-bit) with DWARF, and fills *arch
+ * (and *gi, which may be NULL).  ALIGN_EIO or ALIGN_EFORMAT with a message
+ * and, where one helps, a hint. */
 int elf_check(const char *path, align_arch *arch, elf_go_info *gi);
 
 /* --- dwarf_attr.c --------------------------------------------------------- */

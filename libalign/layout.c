@@ -429,6 +429,72 @@ static void cross_check(align_layout *l, const align_type *rec, const placed *mo
         l->model_agrees = -1;
 }
 
+/* "(offset 80, 4 bytes)", or for bit-fields "(bit 1016, 3 bits)". */
+static void where(char *buf, size_t n, const align_field *f, const placed *p)
+{
+    if (f->is_bitfield)
+        snprintf(buf, n, "(bit %llu, %llu bit%s)", (unsigned long long)p->bit_offset,
+                 (unsigned long long)p->bit_size, p->bit_size == 1 ? "" : "s");
+    else
+        snprintf(buf, n, "(offset %llu, %llu byte%s)", (unsigned long long)(p->bit_offset / 8),
+                 (unsigned long long)p->size, p->size == 1 ? "" : "s");
+}
+
+/* Positions a compiler wrote must describe a record that can exist: struct
+ * members do not overlap (bit ranges; zero-size members take none) and no
+ * member of a struct or union ends past the record's size.  On the first
+ * violation, says which in l->invalid and returns false.  Sorting bit
+ * ranges by start makes the overlap test one pass (the member reaching
+ * furthest so far is the one any later start must not precede). */
+static bool check_given(align_layout *l, const align_type *rec, const placed *pl)
+{
+    size_t n = rec->nfields, nr = 0, far = 0;
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    uint64_t end = 0, limit = l->size * 8;
+    char w1[64], w2[64];
+    bool ok = true;
+
+    if (idx == NULL)
+        return true; /* out of memory: the check is skipped, not failed */
+#define NAME(i) (rec->fields[i].name[0] ? rec->fields[i].name : "(anonymous)")
+    for (size_t i = 0; i < n && ok; i++) {
+        if (pl[i].bit_offset > limit || pl[i].bit_size > limit - pl[i].bit_offset) {
+            where(w1, sizeof w1, &rec->fields[i], &pl[i]);
+            snprintf(l->invalid, sizeof l->invalid, "member %s %s ends past the record's %llu bytes",
+                     NAME(i), w1, (unsigned long long)l->size);
+            ok = false;
+        }
+        if (pl[i].bit_size > 0)
+            idx[nr++] = i;
+    }
+    if (ok && rec->kind == ALIGN_KIND_STRUCT) {
+        /* Insertion sort by start: records are small and mostly sorted. */
+        for (size_t i = 1; i < nr; i++) {
+            size_t v = idx[i], j = i;
+            for (; j > 0 && pl[idx[j - 1]].bit_offset > pl[v].bit_offset; j--)
+                idx[j] = idx[j - 1];
+            idx[j] = v;
+        }
+        for (size_t k = 0; k < nr && ok; k++) {
+            size_t i = idx[k];
+            if (k > 0 && pl[i].bit_offset < end) {
+                where(w1, sizeof w1, &rec->fields[far], &pl[far]);
+                where(w2, sizeof w2, &rec->fields[i], &pl[i]);
+                snprintf(l->invalid, sizeof l->invalid, "members %s %s and %s %s overlap",
+                         NAME(far), w1, NAME(i), w2);
+                ok = false;
+            }
+            if (pl[i].bit_offset + pl[i].bit_size > end) {
+                end = pl[i].bit_offset + pl[i].bit_size;
+                far = i;
+            }
+        }
+    }
+#undef NAME
+    free(idx);
+    return ok;
+}
+
 int align_layout_compute(align_layout **out, align_graph *g, const align_type *record,
                          const align_layout_opts *opts)
 {
@@ -464,6 +530,7 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
     l->ptrdata = ptrdata;
     l->cacheline = opts && opts->cacheline ? opts->cacheline : 64;
     l->model_agrees = -1;
+    l->positions_valid = 1;
     if (flags & ALIGN_LAYOUT_GIVEN) {
         cross_check(l, rec, pl, size);
         /* Report what the compiler wrote; the model stays the judge of
@@ -473,12 +540,15 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
                 pl[i].bit_offset = (uint64_t)rec->fields[i].given_bit_offset;
         if (rec->given_size >= 0)
             l->size = (uint64_t)rec->given_size;
+        l->positions_valid = check_given(l, rec, pl);
         if (l->model_agrees == 0) {
             /* The Go pointer prefix, recomputed from the given positions. */
             l->ptrdata = 0;
             for (size_t i = 0; i < rec->nfields; i++)
                 if (pl[i].ptrdata && pl[i].bit_offset / 8 + pl[i].ptrdata > l->ptrdata)
                     l->ptrdata = pl[i].bit_offset / 8 + pl[i].ptrdata;
+            if (l->ptrdata > l->size)
+                l->ptrdata = l->size; /* members past the end (positions_valid) */
         }
     }
     l->nmembers = rec->nfields;
@@ -530,7 +600,8 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
         goto nomem;
     for (size_t i = 0; i < l->nmembers; i++)
         l->optimal_order[i] = i;
-    if (!(flags & ALIGN_LAYOUT_NO_OPTIMIZE)) {
+    if (!(flags & ALIGN_LAYOUT_NO_OPTIMIZE) && l->positions_valid) {
+        /* An impossible layout is shown as given, never "improved". */
         rc = optimize_layout(g, l);
         if (rc < 0)
             goto fail;

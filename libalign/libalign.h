@@ -400,6 +400,13 @@ typedef struct align_layout {
      * nothing was given. */
     int model_agrees;
     char mismatch[256];
+    /* ALIGN_LAYOUT_GIVEN: 0 when the given positions cannot be right (a
+     * struct's members overlap, or a member ends past the record's size;
+     * invalid says which).  Such a layout shows the positions as given and
+     * the bytes no member touches, but it is not trusted: it is not
+     * optimized (optimal_size == size, reclaimable 0).  1 otherwise. */
+    int positions_valid;
+    char invalid[256];
 } align_layout;
 
 enum {
@@ -480,7 +487,8 @@ align_lang align_decl_guess_lang(const char *text, size_t len);
 /* ------------------------------------------------------------ binaries */
 
 /* A compiled program, shared library or object file read through its
- * DWARF: 64-bit ELF for amd64 or arm64 (read on any host), compile units of
+ * DWARF: little-endian ELF, 64-bit for amd64 or arm64, 32-bit for 386 or arm
+ * (read on any host; info->arch says which), compile units of
  * Go (gc) and C (GCC, DWARF 4 and 5), .debug_* sections compressed (Go's
  * default) or not.  Opening reads every struct and union type into one
  * graph per language and closes the file; the binary then owns the graphs.

@@ -96,6 +96,10 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
             align_buf_json_string(out, l->mismatch);
         }
     }
+    if (!l->positions_valid) {
+        align_buf_puts(out, ",\"positions_valid\":false,\"invalid\":");
+        align_buf_json_string(out, l->invalid);
+    }
     if (l->type->pos.file && l->type->pos.line) {
         align_buf_puts(out, ",\"decl_file\":");
         align_buf_json_string(out, l->type->pos.file);

@@ -150,7 +150,11 @@ void align_render_text(align_buf *out, const align_layout *l, const align_render
     if (l->lang == ALIGN_LANG_GO)
         align_buf_printf(out, "/* pointer bytes: %llu */\n", (unsigned long long)l->ptrdata);
 
-    if (l->reclaimable > 0) {
+    if (!l->positions_valid) {
+        align_buf_printf(out, "/* INCONSISTENT: %s; the debug information cannot be right, "
+                              "so no order is suggested */\n",
+                         l->invalid);
+    } else if (l->reclaimable > 0) {
         align_buf_printf(out, "/* optimal: %llu bytes, %llu reclaimable (%.1f%%)",
                          (unsigned long long)l->optimal_size,
                          (unsigned long long)l->reclaimable,

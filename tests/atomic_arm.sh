@@ -5,8 +5,11 @@
 # 1. `calc --arch arm --check-atomic` on a struct whose int64 sits at offset
 #    4 must list it and exit 1; that struct, built with GOARCH=arm, must
 #    panic with "unaligned 64-bit atomic operation" on atomic.AddInt64.
+#    `audit` of that arm binary (32-bit ELF) must list main.T.Counter by
+#    default (exit 0), exit 1 with --check-atomic, and list nothing with
+#    --no-check-atomic.
 # 2. The order calc suggests for it must pass the check (exit 0) and must
-#    not panic.
+#    not panic; audit of that binary must not list main.T.
 # 3. A struct whose int64 is 8-aligned where the unconstrained smallest order
 #    would move it to offset 4: the suggested order keeps it 8-aligned (the
 #    optimal_note says why), passes the check and does not panic.
@@ -82,6 +85,20 @@ res=$(run_arm before "$work/before.go")
 echo "before: $res" | head -3
 echo "$res" | grep -q 'unaligned 64-bit atomic operation' ||
     fail "the 4-aligned int64 did not panic under qemu-arm"
+# The same finding from the binary itself.
+out=$("$STRUCTALIGN" audit --filter 'main.*' "$work/before/prog")
+rc=$?
+echo "$out"
+[ $rc -eq 0 ] || fail "audit of the arm binary exited $rc"
+echo "$out" | grep -q '^atomic check (on by default for Go on 386 and arm' ||
+    fail "audit of the arm binary does not say the atomic check is on"
+echo "$out" | grep -q 'ATOMIC: main.T.Counter (int64) at offset 4 is not 8-aligned on arm' ||
+    fail "audit of the arm binary did not list main.T.Counter"
+"$STRUCTALIGN" audit --check-atomic --filter 'main.*' "$work/before/prog" >/dev/null
+rc=$?
+[ $rc -eq 1 ] || fail "audit --check-atomic of the arm binary exited $rc, not 1"
+"$STRUCTALIGN" audit --no-check-atomic --filter 'main.*' "$work/before/prog" |
+    grep -q 'ATOMIC' && fail "audit --no-check-atomic still lists atomic fields"
 
 # 2. after
 reorder "$work/before.go" T >"$work/after.go" || fail "calc on before.go"
@@ -91,6 +108,8 @@ cat "$work/after.go"
 res=$(run_arm after "$work/after.go")
 echo "after: $res"
 [ "$res" = ok ] || fail "the suggested order panicked: $res"
+"$STRUCTALIGN" audit --check-atomic --filter 'main.*' "$work/after/prog" >/dev/null ||
+    fail "audit --check-atomic lists a field of the suggested order's binary"
 
 # 3. the constraint
 cat >"$work/pinned.go" <<'GO'

@@ -146,6 +146,8 @@ def check_gotool():
                 problems.append("members %d + padding %d != size %d" % (t["sum_members"], t["padding"], size))
             if sum(h["size"] for h in t["holes"]) + t["tail_padding"] != t["padding"]:
                 problems.append("holes + tail != padding")
+            if t.get("positions_valid") is False:
+                problems.append("inconsistent: " + t.get("invalid", "?"))
             if t.get("model_agrees") is False:
                 problems.append("model: " + t.get("model_mismatch", "?"))
             if t["optimal_size"] > size:

@@ -7,7 +7,10 @@ appears, one that disappears, one unchanged.  Each build prints its own
 unsafe.Sizeof of every type (the compiler's truth); diff must report each
 type in the right category with those sizes, weigh the growth by --count,
 and --fail-on-growth must exit 1 above the net growth and 0 at it.  JSON is
-parsed with the json module.  Exit 0 pass, 1 fail, 77 skip.
+parsed with the json module.  The same two versions built for GOARCH=arm
+(32-bit ELF; run under qemu-arm for their sizes) must diff to the arm
+compiler's sizes: grew and shrank exactly where those sizes say, the net
+growth theirs.  Exit 0 pass, 1 fail, 77 skip.
 """
 import json
 import os
@@ -48,8 +51,8 @@ func main() {
 """
 
 
-def build(work, name, types):
-    d = os.path.join(work, name)
+def build(work, name, types, arch="amd64"):
+    d = os.path.join(work, name + "-" + arch)
     os.makedirs(d)
     with open(os.path.join(d, "go.mod"), "w") as f:
         f.write("module m\n\ngo 1.19\n")
@@ -59,11 +62,44 @@ def build(work, name, types):
     with open(os.path.join(d, "main.go"), "w") as f:
         f.write(MAIN % (decls, body))
     env = dict(os.environ, GOFLAGS="-mod=mod", GOPROXY="off", GO111MODULE="on", GOWORK="off",
-               CGO_ENABLED="0", GOPATH=os.path.join(work, "gopath"))
+               CGO_ENABLED="0", GOPATH=os.path.join(work, "gopath"), GOARCH=arch, GOOS="linux")
     exe = os.path.join(d, "prog")
     subprocess.run(["go", "build", "-o", exe, "."], cwd=d, check=True, env=env)
-    out = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
+    runner = ["qemu-arm"] if arch == "arm" else []
+    out = subprocess.run(runner + [exe], check=True, capture_output=True, text=True).stdout
     return exe, {l.split()[0]: int(l.split()[1]) for l in out.splitlines()}
+
+
+def check_arm(tool, work, count, fails):
+    """diff of the arm builds against the arm compiler's sizes."""
+    old, old_sz = build(work, "old", OLD, "arm")
+    new, new_sz = build(work, "new", NEW, "arm")
+    p = subprocess.run([tool, "diff", "--format", "json", "--filter", "main.*",
+                        "--count", "main.Grows=%d" % count, old, new],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        fails.append("arm: diff exited %d: %s" % (p.returncode, p.stderr))
+        return
+    got = {t["name"]: t for t in json.loads(p.stdout)["types"]}
+    for name in old_sz.keys() & new_sz.keys():
+        o, n = old_sz[name], new_sz[name]
+        want = "grew" if n > o else "shrank" if n < o else None
+        t = got.get(name)
+        change = t["change"] if t else None
+        if want is not None and (change != want or (t["old_size"], t["new_size"]) != (o, n)):
+            fails.append("arm: %s is %d -> %d bytes, diff says %s" % (name, o, n, t))
+        if want is None and change in ("grew", "shrank"):
+            fails.append("arm: %s keeps %d bytes, diff says %s" % (name, o, change))
+    for name, change in (("main.Fresh", "appeared"), ("main.Gone", "disappeared")):
+        if got.get(name, {}).get("change") != change:
+            fails.append("arm: %s not %s: %s" % (name, change, got.get(name)))
+    net = sum((new_sz[n] - old_sz[n]) * (count if n == "main.Grows" else 1)
+              for n in old_sz if n in new_sz)
+    doc = json.loads(p.stdout)
+    if doc.get("net_growth") != net:
+        fails.append("arm: net_growth %s, compiler sizes give %d" % (doc.get("net_growth"), net))
+    print("arm: %d -> %d types, net growth %s (compiler: %d)"
+          % (len(old_sz), len(new_sz), doc.get("net_growth"), net))
 
 
 def main():
@@ -73,6 +109,9 @@ def main():
         return 77
     if shutil.which("go") is None:
         print("SKIP: go not found (Debian package golang-go)")
+        return 77
+    if shutil.which("qemu-arm") is None:
+        print("SKIP: qemu-arm not found (Debian package qemu-user)")
         return 77
     work = tempfile.mkdtemp(prefix="diffcheck.")
     fails = []
@@ -124,6 +163,7 @@ def main():
         print(text)
         if "grew             main.Grows" not in text:
             fails.append("text output lacks the grew line")
+        check_arm(tool, work, count, fails)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for f in fails:

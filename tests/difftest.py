@@ -35,7 +35,11 @@ One run (seeded, reproducible):
      our optimal_index order; a second program per language and arch reports
      its size (and Go ptrdata), which must equal optimal_size (and
      optimal_ptrdata); a C flexible array member must stay last.
-  5. --inject-fault perturbs our JSON before the comparison; the run must
+  5. Audit: `structalign audit --all --format json` on the truth programs
+     themselves (32-bit ELF for 386 and arm; for Go 386 the compile-time
+     check's binary), whose DWARF holds every type: each must equal the
+     truth, and the model must reproduce the compiler's offsets.
+  6. --inject-fault perturbs our JSON before the comparison; the run must
      then report exactly the injected faults (the checker checks itself).
 
 Exit status: 0 all matched, 1 a mismatch (or a tool/compiler failure),
@@ -530,12 +534,14 @@ def go_assert_386(types, truth, suffix=""):
     here for 386 (no IA32 kernel support; qemu-i386 7.2 crashes the Go
     runtime in its first function), but unsafe.Sizeof/Alignof/Offsetof are
     compile-time constants, and a negative uintptr constant is a compile
-    error: two subtractions per number make the compiler check equality."""
-    out = [GO_IMPORTS, GO_USE_IMPORTS, "func check386() {\n"]
+    error: two subtractions per number make the compiler check equality.
+    A pointer to each value is also kept so that its type reaches the
+    binary's DWARF, which audit then reads (audit_truth_binaries)."""
+    out = [GO_IMPORTS, GO_USE_IMPORTS, "var keep386 []any\n\nfunc check386() {\n"]
     for k, t in enumerate(types):
         tr = truth[t.name]
         v = "v%d" % k
-        out.append("\tvar %s %s%s\n\t_ = %s\n" % (v, t.name, suffix, v))
+        out.append("\tvar %s %s%s\n\tkeep386 = append(keep386, &%s)\n" % (v, t.name, suffix, v))
         nums = [("unsafe.Sizeof(%s)" % v, tr["size"]), ("unsafe.Alignof(%s)" % v, tr["align"])]
         for f, tf in zip(t.fields, tr.get("fields") or []):
             if f.name and f.name != "_" and f.name.isidentifier() and tf.get("name") == f.name:
@@ -1512,16 +1518,20 @@ def compare_opt(rep, lang, arch, td, opt_truth, ours):
 
 # ----------------------------------------------------------------- main
 
-def audit_truth_binaries(tool, b, rep, lang, gen, truth, arches):
+def audit_truth_binaries(tool, b, rep, lang, gen, truth, arches, sfx=""):
     """`structalign audit` on the truth programs themselves: they were built
     with DWARF (Go by default, C with -g) and contain every generated type,
     so audit's layout of each type, read from the binary, must equal the
     compilers' truth too, and the model must reproduce the compiler's
     offsets (model_agrees).  Unnamed bit-fields are left out on both sides:
-    GCC does not describe them in DWARF.  Returns (passed, failed)."""
+    GCC does not describe them in DWARF.  sfx names the word size's
+    programs ("-32"); Go's 386 binary is the compile-time check (the truth
+    measured on arm, which that compile confirmed).  Returns (passed,
+    failed)."""
     passed = failed = 0
     for a in arches:
-        exe = os.path.join(b.work, "truth-" + lang, "prog-" + a)
+        d = "truth-go-386" if (lang, a) == ("go", "386") else "truth-" + lang + sfx
+        exe = os.path.join(b.work, d, "prog-" + a)
         cmd = [tool, "audit", "--all", "--format", "json", "--lang", lang, exe]
         try:
             rc, out, err = run(cmd, b.work, timeout=300)
@@ -1811,10 +1821,10 @@ def run_all(args, langs, work, start):
                 rep.lines.append("%s/%s: %d types, %d fields compared, %d mismatches"
                                  % (lang, a, len(gen.types), nf, nm))
 
-            # audit reads 64-bit ELF: the amd64 and arm64 truth binaries.
-            if not args.no_audit and not args.inject_fault and not ilp32:
+            # audit reads the truth binaries of every arch (32-bit ELF too).
+            if not args.no_audit and not args.inject_fault:
                 p, f = audit_truth_binaries(args.structalign, b, rep, lang, gen, truth,
-                                            [a for a in arches if a in ("amd64", "arm64")])
+                                            arches, sfx)
                 passed += p
                 failed += f
 

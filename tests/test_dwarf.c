@@ -4,16 +4,20 @@
  *
  * Before the suite runs, main() writes a C and a Go program into a temporary
  * directory and builds them with the real toolchains: gcc (DWARF 5 and
- * -gdwarf-4), aarch64-linux-gnu-gcc, go build for GOARCH=amd64 and arm64
+ * -gdwarf-4), aarch64-linux-gnu-gcc, i686-linux-gnu-gcc and
+ * arm-linux-gnueabihf-gcc (32-bit ELF; __int128 spelled long long there),
+ * go build for GOARCH=amd64 and arm64
  * (CGO_ENABLED=0, GOCACHE/GOPATH in the temporary directory, so the first
  * arm64 build compiles the runtime: ~10 s).  Each program prints what its
  * compiler decided (sizeof/offsetof, unsafe.Sizeof/Offsetof, bit-field
  * positions found by setting the field to all ones and scanning the bytes),
- * run natively or under qemu-aarch64.  The tests open the binaries and check
+ * run natively or under qemu-aarch64, qemu-i386 or qemu-arm.  The tests open the binaries and check
  * that every size and member position read from DWARF is the compiler's, that
  * the model reproduces them (model_agrees == 1, including the records whose
  * packed, pack(2) and unnamed bit-fields DWARF omits and the reader infers),
- * and the error paths: missing, directory, text, empty, truncated, 32-bit,
+ * and the error paths: missing, directory, text, empty, truncated (64- and
+ * 32-bit: header only, half a file), big-endian, a class that contradicts
+ * the machine,
  * foreign machine, stripped (strip; go -ldflags="-s -w"), and corrupt DWARF
  * (a broken unit is skipped, mutated .debug_info never crashes the reader).
  *
@@ -271,7 +275,7 @@ typedef struct artifact {
 
 static char tmp[256];
 static char missing[512];    /* tools not found: the run ends with SKIP */
-static artifact c5, c4, ca, go_amd64, go_arm64;
+static artifact c5, c4, ca, c386, carm, go_amd64, go_arm64;
 static char c_multi[512], c_stripped[512], go_stripped[512];
 static bool have_go, have_qemu;
 
@@ -397,6 +401,16 @@ static void build_all(void)
         note_missing("aarch64-linux-gnu-gcc", "arm64 C");
     else if (have_qemu)
         build_c(&ca, "arm64", "aarch64-linux-gnu-gcc", "-static", "qemu-aarch64");
+    /* ILP32: no __int128 there; the program measures whatever it became. */
+    if (!have_tool("i686-linux-gnu-gcc") || !have_tool("qemu-i386"))
+        note_missing("i686-linux-gnu-gcc or qemu-i386", "386 C");
+    else
+        build_c(&c386, "386", "i686-linux-gnu-gcc", "-static '-D__int128=long long'", "qemu-i386");
+    if (!have_tool("arm-linux-gnueabihf-gcc") || !have_tool("qemu-arm"))
+        note_missing("arm-linux-gnueabihf-gcc or qemu-arm", "arm C");
+    else
+        build_c(&carm, "arm", "arm-linux-gnueabihf-gcc", "-static '-D__int128=long long'",
+                "qemu-arm");
     have_go = have_tool("go");
     if (!have_go) {
         note_missing("go", "Go binaries");
@@ -540,10 +554,44 @@ END_TEST
 START_TEST(c_arm64_layouts) { check_facts(&ca, ALIGN_LANG_C); }
 END_TEST
 
+START_TEST(c_386_layouts) { check_facts(&c386, ALIGN_LANG_C); }
+END_TEST
+
+START_TEST(c_arm_layouts) { check_facts(&carm, ALIGN_LANG_C); }
+END_TEST
+
+/* 32-bit ELF is read as its machine: EM_386 as 386, EM_ARM as arm, with
+ * those ABIs' sizes (i386: long double 12 bytes, 4-aligned; ARM EABI: long
+ * long 8-aligned). */
+START_TEST(c_ilp32_details)
+{
+    const artifact *all[] = {&c386, &carm};
+    const align_arch arch[] = {ALIGN_ARCH_386, ALIGN_ARCH_ARM};
+    const uint64_t ld_size[] = {12, 8}, ll_align[] = {4, 8};
+    for (size_t k = 0; k < 2; k++) {
+        align_binary *b;
+        align_graph *g;
+        align_layout *l;
+        if (!all[k]->built)
+            continue;
+        b = open_ok(all[k]->path);
+        ck_assert_int_eq(align_binary_info_get(b)->arch, arch[k]);
+        g = align_binary_graph(b, ALIGN_LANG_C);
+        l = given_layout(g, find_decl(g, "struct prims"));
+        ck_assert_uint_eq(member(l, "ld")->size, ld_size[k]);
+        ck_assert_uint_eq(member(l, "ll")->align, ll_align[k]);
+        ck_assert_uint_eq(member(l, "l")->size, 4);
+        ck_assert_uint_eq(member(l, "str")->size, 4);
+        align_layout_free(l);
+        align_binary_free(b);
+    }
+}
+END_TEST
+
 START_TEST(c_all_decls_agree)
 {
-    const artifact *all[] = {&c5, &c4, &ca};
-    for (size_t i = 0; i < 3; i++)
+    const artifact *all[] = {&c5, &c4, &ca, &c386, &carm};
+    for (size_t i = 0; i < 5; i++)
         if (all[i]->built)
             check_all_agree(all[i]->path, ALIGN_LANG_C);
 }
@@ -761,6 +809,68 @@ START_TEST(c_corrupt_dwarf_never_crashes)
 }
 END_TEST
 
+/* Members that overlap or end past their record: GCC never writes them, so
+ * the test edits GCC's annotated assembly (-dA names each attribute) before
+ * assembling it.  The records are kept and reported as inconsistent, never
+ * optimized, and the unit is not skipped. */
+static const char c_inconsistent[] =
+    "struct clash { char pad[0x5a]; char moved; };\n"
+    "struct past_end { char pad2[0x6c]; char last; };\n"
+    "struct fine { char a; long b; };\n"
+    "struct clash c1; struct past_end p1; struct fine f1;\n"
+    "int main(void) { return 0; }\n";
+
+START_TEST(c_inconsistent_members)
+{
+    char path[512];
+    align_binary *b;
+    align_graph *g;
+    align_layout *l;
+    align_layout_opts o = {ALIGN_LAYOUT_GIVEN, 0};
+
+    write_file(tmp, "incons.c", c_inconsistent);
+    snprintf(path, sizeof path, "%s/c-inconsistent", tmp);
+    /* moved: 0x5a -> 0x50, inside pad; last: 0x6c -> 0x7f, past the
+     * 0x6d-byte record. */
+    ck_assert_int_eq(sh("cd %s && gcc -g -dA -S -o incons.s incons.c && "
+                        "sed -i -e 's/0x5a\\t# DW_AT_data_member_location/0x50\\t# x/' "
+                        "-e 's/0x6c\\t# DW_AT_data_member_location/0x7f\\t# x/' incons.s && "
+                        "grep -c '# x$' incons.s | grep -qx 2 && gcc -o %s incons.s",
+                        tmp, path),
+                     0);
+    b = open_ok(path);
+    ck_assert_uint_eq(align_binary_info_get(b)->nskipped_cus, 0);
+    g = align_binary_graph(b, ALIGN_LANG_C);
+
+    ck_assert_int_eq(align_layout_compute(&l, g, find_decl(g, "struct clash"), &o), 0);
+    ck_assert_int_eq(l->positions_valid, 0);
+    ck_assert_msg(strstr(l->invalid, "pad") && strstr(l->invalid, "moved") &&
+                      strstr(l->invalid, "overlap"),
+                  "%s", l->invalid);
+    ck_assert_uint_eq(member(l, "moved")->offset, 0x50);
+    ck_assert_uint_eq(l->size, 0x5b);
+    ck_assert_uint_eq(l->reclaimable, 0);
+    ck_assert_uint_eq(l->optimal_size, l->size);
+    align_layout_free(l);
+
+    ck_assert_int_eq(align_layout_compute(&l, g, find_decl(g, "struct past_end"), &o), 0);
+    ck_assert_int_eq(l->positions_valid, 0);
+    ck_assert_msg(strstr(l->invalid, "last") && strstr(l->invalid, "ends past"), "%s",
+                  l->invalid);
+    ck_assert_uint_eq(member(l, "last")->offset, 0x7f);
+    ck_assert_uint_eq(l->reclaimable, 0);
+    align_layout_free(l);
+
+    /* The unit's other records are read and valid as usual. */
+    ck_assert_int_eq(align_layout_compute(&l, g, find_decl(g, "struct fine"), &o), 0);
+    ck_assert_int_eq(l->positions_valid, 1);
+    ck_assert_uint_eq(l->size, 16);
+    ck_assert_uint_eq(member(l, "b")->offset, 8);
+    align_layout_free(l);
+    align_binary_free(b);
+}
+END_TEST
+
 /* ----------------------------------------------------------------- Go */
 
 START_TEST(go_amd64_layouts) { check_facts(&go_amd64, ALIGN_LANG_GO); }
@@ -947,13 +1057,38 @@ START_TEST(errors)
 
     data[EI_CLASS] = ELFCLASS32;
     spill(trunc, data, size);
-    expect_error(trunc, ALIGN_EFORMAT, "32-bit", "amd64");
+    expect_error(trunc, ALIGN_EFORMAT, "32-bit ELF file for a 64-bit machine", NULL);
+    data[EI_CLASS] = ELFCLASSNONE;
+    spill(trunc, data, size);
+    expect_error(trunc, ALIGN_EFORMAT, "unknown ELF class", NULL);
     data[EI_CLASS] = ELFCLASS64;
+    data[EI_DATA] = ELFDATA2MSB;
+    spill(trunc, data, size);
+    expect_error(trunc, ALIGN_EFORMAT, "big-endian", "little-endian");
+    data[EI_DATA] = ELFDATA2LSB;
     ((Elf64_Ehdr *)data)->e_machine = EM_RISCV;
     spill(trunc, data, size);
     expect_error(trunc, ALIGN_EFORMAT, "unsupported machine", "arm64");
     free(data);
 
+    /* 32-bit ELF: the same bounds checks with Elf32 sizes. */
+    if (c386.built) {
+        data = slurp(c386.path, &size);
+        spill(trunc, data, sizeof(Elf32_Ehdr));
+        expect_error(trunc, ALIGN_EFORMAT, "truncated ELF file: the section table is past", NULL);
+        spill(trunc, data, size / 2);
+        expect_error(trunc, ALIGN_EFORMAT, "truncated", NULL);
+        spill(trunc, data, sizeof(Elf32_Ehdr) - 1);
+        expect_error(trunc, ALIGN_EFORMAT, "not even a header", NULL);
+        ((Elf32_Ehdr *)data)->e_machine = EM_X86_64;
+        spill(trunc, data, size);
+        expect_error(trunc, ALIGN_EFORMAT, "64-bit machine", NULL);
+        ((Elf32_Ehdr *)data)->e_machine = EM_386;
+        data[EI_DATA] = ELFDATA2MSB;
+        spill(trunc, data, size);
+        expect_error(trunc, ALIGN_EFORMAT, "big-endian", NULL);
+        free(data);
+    }
     if (c_stripped[0])
         expect_error(c_stripped, ALIGN_EFORMAT, "no DWARF", "-g");
     if (go_stripped[0])
@@ -997,10 +1132,14 @@ int main(void)
     tcase_add_test(c, c_dwarf5_layouts);
     tcase_add_test(c, c_dwarf4_layouts);
     tcase_add_test(c, c_arm64_layouts);
+    tcase_add_test(c, c_386_layouts);
+    tcase_add_test(c, c_arm_layouts);
+    tcase_add_test(c, c_ilp32_details);
     tcase_add_test(c, c_all_decls_agree);
     tcase_add_test(c, c_details);
     tcase_add_test(c, c_broken_unit_skipped);
     tcase_add_test(c, c_corrupt_dwarf_never_crashes);
+    tcase_add_test(c, c_inconsistent_members);
     tcase_add_test(go, go_amd64_layouts);
     tcase_add_test(go, go_arm64_layouts);
     tcase_add_test(go, go_all_decls_agree);

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""dwarf_guards.py - the DWARF reader's guard rails on real binaries.
+
+GCC writes well-formed DWARF, so each hostile case is GCC's annotated
+assembly (-dA names every DIE and attribute) with one thing edited, linked
+with a healthy second unit:
+  cycle     a typedef whose DW_AT_type points back along its own chain
+  outref    a member's DW_AT_type pointing outside its unit
+  deep      a legal but absurd 300-deep typedef chain (no edit needed)
+  unterm    the last string of .debug_str without its NUL (an object file:
+            the linker would re-terminate merged strings)
+`structalign audit` must report the healthy unit's type, name the broken
+one's reason in a warning and exit 0; with nothing readable, exit 2 with
+the path and the reason.  No crash, no hang (a timeout fails the test).
+Exit 0 pass, 1 fail, 77 skip.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+BROKEN = """typedef int loop_a;
+typedef loop_a loop_b;
+struct cyc { loop_b x; char c; };
+struct outref { long y; char d; };
+struct cyc c1; struct outref o1;
+int main(void) { return 0; }
+"""
+HEALTHY = "struct healthy { char a; long b; char c; };\nstruct healthy h1;\n"
+
+
+def die_line(lines, name):
+    """Index of the DIE line whose next line names `name`, and its offset."""
+    for i, l in enumerate(lines[:-1]):
+        m = re.search(r"\(DIE \((0x[0-9a-f]+)\) DW_TAG_\w+\)", l)
+        if m and re.search(r'"%s(\\0)?"' % re.escape(name), lines[i + 1]):
+            return i, m.group(1)
+    raise RuntimeError("no DIE named %s in GCC's assembly" % name)
+
+
+def type_attr(lines, i):
+    for j in range(i + 1, min(i + 16, len(lines))):
+        if lines[j].rstrip().endswith("# DW_AT_type"):
+            return j
+    raise RuntimeError("no DW_AT_type after line %d" % i)
+
+
+def edit_cycle(lines):
+    i, _ = die_line(lines, "loop_a")
+    _, b = die_line(lines, "loop_b")
+    j = type_attr(lines, i)
+    lines[j] = re.sub(r"0x[0-9a-f]+", b, lines[j], count=1)
+
+
+def edit_outref(lines):
+    i, _ = die_line(lines, "y")
+    j = type_attr(lines, i)
+    lines[j] = re.sub(r"0x[0-9a-f]+", "0xfffff0", lines[j], count=1)
+
+
+def edit_unterm(lines):
+    start = next(k for k, l in enumerate(lines) if l.strip().startswith(".section\t.debug_str,"))
+    end = next(k for k in range(start + 1, len(lines)) if ".section" in lines[k])
+    last = [k for k in range(start, end) if lines[k].lstrip().startswith(".string")][-1]
+    lines[last] = lines[last].replace(".string", ".ascii", 1)
+
+
+def run(tool, args):
+    p = subprocess.run([tool] + args, capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def main():
+    tool = os.environ.get("STRUCTALIGN")
+    if not tool or not os.access(tool, os.X_OK):
+        print("SKIP: STRUCTALIGN is not set (run through make check)")
+        return 77
+    if shutil.which("gcc") is None:
+        print("SKIP: gcc not found")
+        return 77
+    d = tempfile.mkdtemp(prefix="sa-guards-")
+    failed = 0
+
+    def check(what, ok, detail):
+        nonlocal failed
+        print("%s: %s%s" % ("ok" if ok else "FAIL", what, "" if ok else "\n  " + detail))
+        failed += not ok
+
+    try:
+        def path(n):
+            return os.path.join(d, n)
+        open(path("broken.c"), "w").write(BROKEN)
+        open(path("healthy.c"), "w").write(HEALTHY)
+        chain = ["typedef int T0;"] + ["typedef T%d T%d;" % (i - 1, i) for i in range(1, 301)]
+        chain.append("struct deep { T300 x; char c; }; struct deep d1;\nint main(void) { return 0; }")
+        open(path("deep.c"), "w").write("\n".join(chain) + "\n")
+        subprocess.run(["gcc", "-g", "-c", "-o", path("healthy.o"), path("healthy.c")], check=True)
+        asm = subprocess.run(["gcc", "-g", "-dA", "-S", "-o", "-", path("broken.c")],
+                             capture_output=True, text=True, check=True).stdout.split("\n")
+        for name, edit in (("cycle", edit_cycle), ("outref", edit_outref)):
+            lines = list(asm)
+            edit(lines)
+            open(path(name + ".s"), "w").write("\n".join(lines))
+            subprocess.run(["gcc", "-o", path(name), path(name + ".s"), path("healthy.o")],
+                           check=True)
+        subprocess.run(["gcc", "-g", "-o", path("deep"), path("deep.c"), path("healthy.o")],
+                       check=True)
+        lines = list(asm)
+        edit_unterm(lines)
+        open(path("unterm.s"), "w").write("\n".join(lines))
+        subprocess.run(["gcc", "-c", "-o", path("unterm.o"), path("unterm.s")], check=True)
+
+        # Each broken unit beside a healthy one: the rest is reported.
+        for name, reason in (("cycle", r"cyc: member x: loop_b contains itself"),
+                             ("outref", r"skipped 1 of 2 compile units.*type reference"),
+                             ("deep", r"skipped 1 of 2 compile units.*nested deeper than 256")):
+            rc, out, err = run(tool, ["audit", "--all", path(name)])
+            check("%s: exit 0" % name, rc == 0, "exit %d: %s" % (rc, err))
+            check("%s: the healthy unit is reported" % name, "healthy" in out, out)
+            check("%s: the warning names the binary and the reason" % name,
+                  re.search(re.escape(path(name)) + r": warning: .*" + reason, err) is not None, err)
+        # Nothing readable: exit 2, the path and the reason, nothing on stdout.
+        rc, out, err = run(tool, ["audit", "--all", path("unterm.o")])
+        check("unterm: exit 2", rc == 2, "exit %d" % rc)
+        check("unterm: message", re.match(re.escape(path("unterm.o")) +
+                                          r": corrupt DWARF: .*STRING_NOT_TERMINATED", err)
+              is not None, err)
+        check("unterm: nothing on stdout", out == "", out)
+    except subprocess.TimeoutExpired as e:
+        check("no hang", False, str(e))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    print("%s: %d failure%s" % ("FAIL" if failed else "PASS", failed, "" if failed == 1 else "s"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
