@@ -21,6 +21,8 @@ every such case, plus sync/atomic.Int64 fields (align64: never flagged).
    the unconstrained smallest order does.
 4. `audit --as-arch arm --check-atomic` on the same program built for amd64
    lists the same paths (exit 1).
+5. `audit --check-atomic` on the arm build itself (offsets from its DWARF)
+   lists the same paths (exit 1).
 Exit 0 pass, 1 fail, 77 skip (go, qemu-arm missing: the reason is printed).
 """
 import json
@@ -265,6 +267,21 @@ def main():
                            capture_output=True, text=True)
         if "ATOMIC: main.Outer.Arr[1].N (int64) at offset 28" not in p.stdout:
             fails.append("audit text does not list main.Outer.Arr[1].N: %s" % p.stdout)
+        # 5. audit --check-atomic on the arm build itself (its DWARF offsets;
+        # prog-arm now has Pin in the suggested order, which lists nothing).
+        p = subprocess.run([tool, "audit", "--check-atomic", "--format", "json", "-t", "main.*",
+                            os.path.join(work, "prog-arm")], capture_output=True, text=True)
+        if p.returncode != 1:
+            fails.append("audit --check-atomic on the arm build exited %d, not 1: %s"
+                         % (p.returncode, p.stderr))
+        else:
+            got = {}
+            for f in json.loads(p.stdout).get("atomic_fields", []):
+                got.setdefault(f["type"], {})[f["field"]] = f["offset"]
+            for root in ROOTS:
+                if got.get("main." + root, {}) != WANT[root]:
+                    fails.append("audit of the arm build for main.%s: %s, want %s"
+                                 % (root, got.get("main." + root), WANT[root]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for f in fails:

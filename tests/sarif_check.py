@@ -3,8 +3,10 @@
 
 Two builds of a small C program (gcc -g): the new one has a struct that
 grew and one that gained padding; and a Go program (built with -gcflags=-m)
-whose padded type is heap-allocated.  Every SARIF document (audit on the C
-and the Go binary, the Go one with and without --escape, diff) is validated
+whose padded type is heap-allocated, built for amd64 and for arm (where a
+nested int64 sits at offset 4: an SA002 result).  Every SARIF document
+(audit on the C and the Go binaries, the Go one with and without --escape,
+diff) is validated
 with the jsonschema module against the official SARIF 2.1.0 JSON schema
 (sarif-2.1.0-rtm.5.json, with the validator its $schema names, formats
 checked), then checked for what the schema cannot say: the findings, their
@@ -46,6 +48,16 @@ type Padded struct {
 	C bool
 }
 
+type In struct{ N int64 }
+
+// On arm: In at 4, so In.N is at 4 (SA002 names the path).
+type Nested struct {
+	A  int32
+	In In
+}
+
+var nested Nested
+
 //go:noinline
 func newPadded() *Padded { return &Padded{A: true} }
 
@@ -55,7 +67,7 @@ func main() {
 	for i := 0; i < 3; i++ {
 		sink = append(sink, newPadded())
 	}
-	println(len(sink))
+	println(len(sink), nested.In.N)
 }
 """
 SCHEMA_NAME = "sarif-2.1.0-rtm.5.json"
@@ -145,20 +157,20 @@ def run(tool, args, fails, what):
     return json.loads(p.stdout)
 
 
-def build_go(work, fails):
+def build_go(work, fails, goarch="amd64"):
     """The Go program and its -m log, or (None, None) without go."""
     if shutil.which("go") is None:
         return None, None
     d = os.path.join(work, "go src")  # a space, which the URI must encode
-    os.makedirs(d)
+    os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "go.mod"), "w") as f:
         f.write("module m\n\ngo 1.19\n")
     with open(os.path.join(d, "main.go"), "w") as f:
         f.write(GO_MAIN)
-    exe = os.path.join(work, "goprog")
-    log = os.path.join(work, "escape.log")
-    env = dict(os.environ, CGO_ENABLED="0", GOFLAGS="", GOWORK="off",
-               GOCACHE=os.path.join(work, "gocache"))
+    exe = os.path.join(work, "goprog-" + goarch)
+    log = os.path.join(work, "escape-%s.log" % goarch)
+    env = dict(os.environ, CGO_ENABLED="0", GOFLAGS="", GOWORK="off", GOARCH=goarch,
+               GOOS="linux", GOCACHE=os.path.join(work, "gocache"))
     with open(log, "w") as f:
         p = subprocess.run(["go", "build", "-gcflags=-m", "-o", exe, "."], cwd=d, env=env,
                            stderr=f)
@@ -242,9 +254,23 @@ def main():
                 locs = [(l["physicalLocation"]["artifactLocation"]["uri"],
                          l["physicalLocation"]["region"].get("startLine"))
                         for r in res for l in r.get("locations", [])]
-                if locs != [(want, 10)]:
-                    fails.append("audit Go --escape: want the heap site %s:10, got %s"
-                                 % (want, locs))
+                line = GO_MAIN.splitlines().index(
+                    "func newPadded() *Padded { return &Padded{A: true} }") + 1
+                if locs != [(want, line)]:
+                    fails.append("audit Go --escape: want the heap site %s:%d, got %s"
+                                 % (want, line, locs))
+        armexe, _ = build_go(work, fails, "arm") if goexe is not None else (None, None)
+        if armexe is not None:
+            doc = run(tool, ["audit", "--format", "sarif", "-t", "main.*", armexe], fails,
+                      "audit Go arm")
+            if doc is not None:
+                ndocs += 1
+                res = check_sarif(validator, doc, "audit Go arm", fails)
+                got = [r["message"]["text"] for r in res if r["ruleId"] == "SA002"]
+                if sorted(got) != ["main.Nested.In.N (int64) at offset 4 is not 8-aligned",
+                                   "main.Padded.B (int64) at offset 4 is not 8-aligned"]:
+                    fails.append("audit Go arm: want SA002 for main.Nested.In.N and "
+                                 "main.Padded.B: %s" % got)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for f in fails:
