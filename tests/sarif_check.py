@@ -197,7 +197,7 @@ def main():
         return 77
     work = tempfile.mkdtemp(prefix="sarif.")
     fails = []
-    ndocs = 0
+    validated = []  # every document validated against the schema
     try:
         exes = []
         for name, text in (("old", OLD), ("new", NEW)):
@@ -207,15 +207,18 @@ def main():
             exe = os.path.join(work, name)
             subprocess.run(["gcc", "-g", "-O0", "-o", exe, src], check=True)
             exes.append(exe)
-        doc = run(tool, ["audit", "--format", "sarif", exes[0]], fails, "audit C")
-        if doc is not None:
-            ndocs += 1
-            check_sarif(validator, doc, "audit C", fails)
-        doc = run(tool, ["audit", "--format", "sarif", "--filter", "padded", exes[0]], fails,
-                  "audit --filter padded")
-        if doc is not None:
-            ndocs += 1
-            res = check_sarif(validator, doc, "audit", fails)
+        def checked(args, what):
+            """The document's results, validated and checked; None if it failed."""
+            doc = run(tool, args, fails, what)
+            if doc is None:
+                return None
+            validated.append(doc)
+            return check_sarif(validator, doc, what, fails)
+
+        checked(["audit", "--format", "sarif", exes[0]], "audit C")
+        res = checked(["audit", "--format", "sarif", "--filter", "padded", exes[0]],
+                      "audit --filter padded")
+        if res is not None:
             hits = [r for r in res if r.get("ruleId") == "SA001" and "padded" in
                     r["message"]["text"]]
             if len(hits) != 1 or not hits[0].get("locations"):
@@ -226,11 +229,9 @@ def main():
                     fails.append("audit: padded is declared on line 1: %s" % hits[0])
                 if pl["artifactLocation"]["uri"] != "file://" + os.path.join(work, "old.c"):
                     fails.append("audit: uri %r is not old.c's" % pl["artifactLocation"]["uri"])
-                check_checker(validator, doc, fails)
-        doc = run(tool, ["diff", "--format", "sarif", exes[0], exes[1]], fails, "diff")
-        if doc is not None:
-            ndocs += 1
-            res = check_sarif(validator, doc, "diff", fails)
+                check_checker(validator, validated[-1], fails)
+        res = checked(["diff", "--format", "sarif", exes[0], exes[1]], "diff")
+        if res is not None:
             ids = sorted((r["ruleId"], r["message"]["text"].split()[0]) for r in res)
             if ids != [("SA003", "grows"), ("SA004", "gains")]:
                 fails.append("diff: want SA003 grows and SA004 gains, got %s" % ids)
@@ -238,18 +239,13 @@ def main():
         if goexe is None and not fails:
             print("note: go not found: the Go documents were not checked")
         if goexe is not None:
-            doc = run(tool, ["audit", "--format", "sarif", "-t", "main.*", goexe], fails,
-                      "audit Go")
-            if doc is not None:
-                ndocs += 1
-                res = check_sarif(validator, doc, "audit Go", fails)
-                if [r["ruleId"] for r in res] != ["SA001"] or "locations" in res[0]:
-                    fails.append("audit Go: want one SA001 without locations: %s" % res)
-            doc = run(tool, ["audit", "--format", "sarif", "--escape", esc[0], "--src", esc[1],
-                             "-t", "main.*", goexe], fails, "audit Go --escape")
-            if doc is not None:
-                ndocs += 1
-                res = check_sarif(validator, doc, "audit Go --escape", fails)
+            res = checked(["audit", "--format", "sarif", "-t", "main.*", goexe], "audit Go")
+            if res is not None and ([r["ruleId"] for r in res] != ["SA001"] or
+                                    "locations" in res[0]):
+                fails.append("audit Go: want one SA001 without locations: %s" % res)
+            res = checked(["audit", "--format", "sarif", "--escape", esc[0], "--src", esc[1],
+                           "-t", "main.*", goexe], "audit Go --escape")
+            if res is not None:
                 want = "file://" + os.path.join(esc[1], "main.go").replace(" ", "%20")
                 locs = [(l["physicalLocation"]["artifactLocation"]["uri"],
                          l["physicalLocation"]["region"].get("startLine"))
@@ -261,22 +257,19 @@ def main():
                                  % (want, line, locs))
         armexe, _ = build_go(work, fails, "arm") if goexe is not None else (None, None)
         if armexe is not None:
-            doc = run(tool, ["audit", "--format", "sarif", "-t", "main.*", armexe], fails,
-                      "audit Go arm")
-            if doc is not None:
-                ndocs += 1
-                res = check_sarif(validator, doc, "audit Go arm", fails)
-                got = [r["message"]["text"] for r in res if r["ruleId"] == "SA002"]
-                if sorted(got) != ["main.Nested.In.N (int64) at offset 4 is not 8-aligned",
-                                   "main.Padded.B (int64) at offset 4 is not 8-aligned"]:
-                    fails.append("audit Go arm: want SA002 for main.Nested.In.N and "
-                                 "main.Padded.B: %s" % got)
+            res = checked(["audit", "--format", "sarif", "-t", "main.*", armexe], "audit Go arm")
+            got = [r["message"]["text"] for r in res or [] if r["ruleId"] == "SA002"]
+            if res is not None and sorted(got) != [
+                    "main.Nested.In.N (int64) at offset 4 is not 8-aligned",
+                    "main.Padded.B (int64) at offset 4 is not 8-aligned"]:
+                fails.append("audit Go arm: want SA002 for main.Nested.In.N and "
+                             "main.Padded.B: %s" % got)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for f in fails:
         print("FAIL: " + f)
     print("%d failures (%d SARIF documents validated against %s)"
-          % (len(fails), ndocs, schema_path()))
+          % (len(fails), len(validated), schema_path()))
     return 1 if fails else 0
 
 
