@@ -6,8 +6,9 @@
  * functions of sync/atomic need an 8-aligned address and panic with
  * "unaligned 64-bit atomic operation" otherwise; only the first word of an
  * allocation is guaranteed 8-aligned (sync/atomic/doc.go, "Bugs").  The
- * library flags such members (ALIGN_MEMBER_ATOMIC_UNALIGNED); this file only
- * words the finding.  Rejected: failing every 32-bit calc by default (most
+ * library lists such fields at any depth, with their path and absolute
+ * offset ("Outer.In.N", "Outer.Arr[1].N"; align_atomic_field); this file
+ * only words the finding.  Rejected: failing every 32-bit calc by default (most
  * int64 fields are never used atomically), so the exit status changes only
  * when the user asks for the check by name.
  */
@@ -20,19 +21,20 @@ bool atomic_check_default(align_lang lang, align_arch arch)
 
 size_t atomic_check_render(align_buf *out, const align_layout *l)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < l->nmembers; i++) {
-        const align_member *m = &l->members[i];
-        if (!(m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED))
-            continue;
+    for (size_t i = 0; i < l->natomic_unaligned; i++) {
+        const align_atomic_field *f = &l->atomic_unaligned[i];
         align_buf_printf(out,
                          "/* ATOMIC: %s.%s (%s) at offset %llu is not 8-aligned on %s: "
                          "sync/atomic's 64-bit functions panic on it (\"unaligned 64-bit "
                          "atomic operation\"); move it to the front of the struct or use "
                          "atomic.Int64 */\n",
-                         l->name, m->name, m->type_name, (unsigned long long)m->offset,
+                         l->name, f->path, f->type_name, (unsigned long long)f->offset,
                          align_arch_name(l->arch));
-        n++;
     }
-    return n;
+    if (l->atomic_truncated)
+        align_buf_printf(out,
+                         "/* ATOMIC: %s: more than these; the check stopped at its "
+                         "limit */\n",
+                         l->name);
+    return l->natomic_unaligned;
 }

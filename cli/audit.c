@@ -398,7 +398,7 @@ static const char *type_name_of(const align_type *t)
 }
 
 /* Opens the binary; prints the reason and returns NULL on failure. */
-static align_binary *open_binary(const char *path, unsigned flags)
+align_binary *open_binary(const char *path, unsigned flags)
 {
     align_binary *b = NULL;
     if (align_binary_open_ex(&b, path, flags) < 0) {
@@ -440,7 +440,8 @@ static bool rows_push(row **rows, size_t *n, size_t *cap, const row *r)
 }
 
 /* The int64 fields sync/atomic cannot use, for the rows in arows: text
- * lines (atomic.c) or a JSON array of {type, field, field_type, offset}. */
+ * lines (atomic.c) or a JSON array of {type, field, field_type, offset};
+ * field is the path from the type ("In.N", "Arr[1].N"), at any depth. */
 static int render_atomic(align_buf *out, const row *arows, size_t n, bool json,
                          const align_layout_opts *lo)
 {
@@ -452,17 +453,15 @@ static int render_atomic(align_buf *out, const row *arows, size_t n, bool json,
             print_lib_error(NULL, 0);
             return -1;
         }
-        for (size_t j = 0; json && j < l->nmembers; j++) {
-            const align_member *m = &l->members[j];
-            if (!(m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED))
-                continue;
+        for (size_t j = 0; json && j < l->natomic_unaligned; j++) {
+            const align_atomic_field *f = &l->atomic_unaligned[j];
             align_buf_puts(out, k++ ? ",{\"type\":" : "{\"type\":");
             align_buf_json_string(out, l->name);
             align_buf_puts(out, ",\"field\":");
-            align_buf_json_string(out, m->name);
+            align_buf_json_string(out, f->path);
             align_buf_puts(out, ",\"field_type\":");
-            align_buf_json_string(out, m->type_name);
-            align_buf_printf(out, ",\"offset\":%llu}", (unsigned long long)m->offset);
+            align_buf_json_string(out, f->type_name);
+            align_buf_printf(out, ",\"offset\":%llu}", (unsigned long long)f->offset);
         }
         if (!json)
             atomic_check_render(out, l);
@@ -863,8 +862,11 @@ static int cmd_common(int argc, char **argv, bool is_show)
     rc = parse_args(&o, argc, argv, is_show);
     if (rc == 0 && o.as_arch_set)
         rc = run_projection(&o, is_show);
-    else if (rc == 0 && o.format == FMT_SARIF)
-        rc = sarif_audit(o.binary, o.lang_set, o.lang, &o.counts, o.filters, o.nfilters);
+    else if (rc == 0 && o.format == FMT_SARIF) {
+        sarif_audit_opts so = {o.binary, o.lang_set, o.lang, &o.counts, o.filters, o.nfilters,
+                               o.escapes, o.nescapes, o.src_dir, o.cacheline};
+        rc = sarif_audit(&so);
+    }
     else if (rc == 0)
         rc = is_show ? run_show(&o) : run_audit(&o);
     else if (rc < 0)

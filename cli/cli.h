@@ -93,16 +93,42 @@ typedef struct project_opts {
 } project_opts;
 int project_run(const project_opts *p);
 
-/* SARIF 2.1.0 (sarif.c): the document's start and end around results;
- * sarif_result adds a physicalLocation when file and line are known. */
+/* SARIF 2.1.0 (sarif.c): the document's start and end around results.
+ * A location is left out unless it has a file and a line (col 0: none;
+ * note: the location's message, or NULL). */
+typedef struct sarif_loc {
+    const char *file;
+    unsigned line, col;
+    const char *note;
+} sarif_loc;
 void sarif_begin(align_buf *out);
+/* One result with its locations and related locations (either may be 0). */
+void sarif_result_at(align_buf *out, bool *first, const char *rule, const char *level,
+                     const char *message, const sarif_loc *locs, size_t nlocs,
+                     const sarif_loc *related, size_t nrelated);
+/* One result at file:line (or without a location). */
 void sarif_result(align_buf *out, bool *first, const char *rule, const char *level,
                   const char *message, const char *file, unsigned line);
 void sarif_end(align_buf *out);
 /* audit --format sarif: one SA001 result per type with reclaimable padding,
- * one SA002 per 4-aligned 64-bit integer (32-bit layouts). */
-int sarif_audit(const char *binary, bool lang_set, align_lang lang,
-                const count_table *counts, const char **filters, size_t nfilters);
+ * one SA002 per 4-aligned 64-bit integer (32-bit layouts); with escapes,
+ * the heap sites of Go types as locations.  Prints errors; EXIT_*. */
+typedef struct sarif_audit_opts {
+    const char *binary;
+    bool lang_set;
+    align_lang lang;
+    const count_table *counts;
+    const char **filters;
+    size_t nfilters;
+    const char **escapes;
+    size_t nescapes;
+    const char *src_dir;
+    uint32_t cacheline;
+} sarif_audit_opts;
+int sarif_audit(const sarif_audit_opts *o);
+/* Opens a binary for audit, show and SARIF; prints why it failed (NULL),
+ * or a warning when some compile units were unreadable. */
+align_binary *open_binary(const char *path, unsigned flags);
 
 /* Appends a glob (not copied) to a growable list; false when out of memory. */
 bool pattern_list_add(const char ***list, size_t *n, const char *pattern);

@@ -85,13 +85,9 @@ static bool wanted(const diff_opts *o, const char *name)
 static bool load(side *s, const char *path, const diff_opts *o)
 {
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN | ALIGN_LAYOUT_NO_OPTIMIZE, 0};
-    if (align_binary_open(&s->bin, path) < 0) {
-        const align_error *e = align_error_last();
-        fprintf(stderr, "%s: %s\n", path, e->message);
-        if (e->hint[0])
-            fprintf(stderr, "hint: %s\n", e->hint);
+    s->bin = open_binary(path, 0);
+    if (s->bin == NULL)
         return false;
-    }
     for (int li = 0; li < 2; li++) {
         align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
         align_graph *g = align_binary_graph(s->bin, lang);

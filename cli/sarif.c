@@ -5,14 +5,24 @@
  *
  * One run, one tool.driver with the rules used, one result per finding;
  * a result carries a physicalLocation when the DWARF gave the type a
- * declaration file and line (C types, and Go types whose DWARF has them),
- * else none (SARIF allows results without locations).  Checked in the tests
- * with Python's json module against the required properties of the 2.1.0
- * structure; the full JSON schema is not available offline.
+ * declaration file and line (C types, and Go types whose DWARF has them).
+ * With --escape, a Go type's heap-allocation sites are locations too: the
+ * related locations of a type that has a declaration, else its locations
+ * (Go's DWARF gives types no file, and a result a viewer can place is worth
+ * more than one it cannot).  A result with neither has no locations, which
+ * SARIF allows.
+ *
+ * artifactLocation.uri must be a URI reference (RFC 3986): absolute paths
+ * become file:// URIs, relative ones stay relative, and every byte outside
+ * the unreserved and path characters is percent-encoded.
+ *
+ * tests/sarif_check.py validates every document against the official
+ * 2.1.0 JSON schema (fetched by ./quickstart, not shipped with us).
  */
 #include "cli.h"
 #include "config.h"
 
+#include <ctype.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,21 +54,79 @@ void sarif_begin(align_buf *out)
     align_buf_puts(out, "]}},\"results\":[");
 }
 
-void sarif_result(align_buf *out, bool *first, const char *rule, const char *level,
-                  const char *message, const char *file, unsigned line)
+/* A path as a URI reference: "/a b/x.c" -> "file:///a%20b/x.c"; "./x.go" ->
+ * "x.go".  Bytes other than RFC 3986's unreserved and "/" are encoded, so
+ * a file name with spaces, '%', '#' or non-ASCII bytes stays one path. */
+static void put_uri(align_buf *out, const char *path)
+{
+    align_buf_puts(out, "\"");
+    if (path[0] == '/')
+        align_buf_puts(out, "file://");
+    while (path[0] == '.' && path[1] == '/')
+        path += 2;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (isalnum(*p) || strchr("-._~/", *p) != NULL)
+            align_buf_printf(out, "%c", *p);
+        else
+            align_buf_printf(out, "%%%02X", *p);
+    }
+    align_buf_puts(out, "\"");
+}
+
+static void put_location(align_buf *out, const sarif_loc *loc, bool with_id, size_t id)
+{
+    align_buf_puts(out, "{");
+    if (with_id)
+        align_buf_printf(out, "\"id\":%zu,", id);
+    align_buf_puts(out, "\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+    put_uri(out, loc->file);
+    align_buf_printf(out, "},\"region\":{\"startLine\":%u", loc->line);
+    if (loc->col > 0)
+        align_buf_printf(out, ",\"startColumn\":%u", loc->col);
+    align_buf_puts(out, "}}");
+    if (loc->note != NULL) {
+        align_buf_puts(out, ",\"message\":{\"text\":");
+        align_buf_json_string(out, loc->note);
+        align_buf_puts(out, "}");
+    }
+    align_buf_puts(out, "}");
+}
+
+/* Locations without a file or a line are left out. */
+static void put_locations(align_buf *out, const char *key, const sarif_loc *locs, size_t n,
+                          bool with_ids)
+{
+    size_t written = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (locs[i].file == NULL || locs[i].file[0] == '\0' || locs[i].line == 0)
+            continue;
+        align_buf_printf(out, written ? "," : ",\"%s\":[", key);
+        put_location(out, &locs[i], with_ids, written);
+        written++;
+    }
+    if (written)
+        align_buf_puts(out, "]");
+}
+
+void sarif_result_at(align_buf *out, bool *first, const char *rule, const char *level,
+                     const char *message, const sarif_loc *locs, size_t nlocs,
+                     const sarif_loc *related, size_t nrelated)
 {
     align_buf_printf(out, "%s{\"ruleId\":\"%s\",\"level\":\"%s\",\"message\":{\"text\":",
                      *first ? "" : ",", rule, level);
     align_buf_json_string(out, message);
     align_buf_puts(out, "}");
-    if (file != NULL && file[0] != '\0' && line > 0) {
-        align_buf_puts(out, ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{"
-                            "\"uri\":");
-        align_buf_json_string(out, file);
-        align_buf_printf(out, "},\"region\":{\"startLine\":%u}}}]", line);
-    }
+    put_locations(out, "locations", locs, nlocs, false);
+    put_locations(out, "relatedLocations", related, nrelated, true);
     align_buf_puts(out, "}");
     *first = false;
+}
+
+void sarif_result(align_buf *out, bool *first, const char *rule, const char *level,
+                  const char *message, const char *file, unsigned line)
+{
+    sarif_loc loc = {file, line, 0, NULL};
+    sarif_result_at(out, first, rule, level, message, &loc, 1, NULL, 0);
 }
 
 void sarif_end(align_buf *out)
@@ -66,66 +134,111 @@ void sarif_end(align_buf *out)
     align_buf_puts(out, "]}]}\n");
 }
 
-int sarif_audit(const char *binary, bool lang_set, align_lang lang_only,
-                const count_table *counts, const char **filters, size_t nfilters)
+/* The type's declaration and its heap sites (--escape) as locations: see
+ * the comment at the top.  locs has room for 1 + ht->nsites entries. */
+static void type_locations(const align_type *t, const align_heap_join *join,
+                           const align_heap_type *ht, sarif_loc *locs, size_t *nlocs,
+                           size_t *nrelated)
+{
+    align_srcpos pos = align_type_pos(t);
+    size_t n = 0;
+    locs[n++] = (sarif_loc){pos.file, pos.line, 0, NULL};
+    for (size_t k = 0; ht != NULL && k < ht->nsites; k++) {
+        const align_heap_site *s = align_heap_join_site(join, ht->sites[k]);
+        locs[n++] = (sarif_loc){s->path ? s->path : s->file, s->line, s->col, s->expr};
+    }
+    if (pos.file != NULL && pos.file[0] != '\0' && pos.line > 0) {
+        *nlocs = 1;
+        *nrelated = n - 1;
+    } else {
+        *nlocs = n;
+        *nrelated = 0;
+    }
+}
+
+static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
+                       const align_layout *l, const align_type *t, const char *name,
+                       const align_heap_join *join)
+{
+    const align_heap_type *ht = join ? align_heap_join_find(join, t) : NULL;
+    size_t nsites = ht ? ht->nsites : 0, nlocs = 0, nrelated = 0;
+    sarif_loc one, *locs = nsites ? calloc(1 + nsites, sizeof *locs) : &one;
+    align_cost cost;
+    char msg[600];
+
+    if (locs == NULL) {
+        locs = &one; /* out of memory: the declaration only */
+        ht = NULL;
+    }
+    type_locations(t, join, ht, locs, &nlocs, &nrelated);
+    if (l->reclaimable > 0 &&
+        align_cost_compute(&cost, l, count_table_get(o->counts, name)) == 0) {
+        snprintf(msg, sizeof msg,
+                 "%s is %llu bytes; in another field order %llu: %llu bytes "
+                 "reclaimable per instance, %llu bytes at %llu instances%s",
+                 name, (unsigned long long)l->size, (unsigned long long)l->optimal_size,
+                 (unsigned long long)l->reclaimable, (unsigned long long)cost.bytes_saved,
+                 (unsigned long long)cost.count, ht ? "; heap-allocated" : "");
+        sarif_result_at(out, first, "SA001", "warning", msg, locs, nlocs, locs + nlocs,
+                        nrelated);
+    }
+    for (size_t k = 0; k < l->natomic_unaligned; k++) {
+        const align_atomic_field *f = &l->atomic_unaligned[k];
+        snprintf(msg, sizeof msg, "%s.%s (%s) at offset %llu is not 8-aligned", name, f->path,
+                 f->type_name, (unsigned long long)f->offset);
+        sarif_result_at(out, first, "SA002", "error", msg, locs, 1, NULL, 0);
+    }
+    if (locs != &one)
+        free(locs);
+}
+
+int sarif_audit(const sarif_audit_opts *o)
 {
     align_binary *bin = NULL;
+    align_escape_log *log = NULL;
+    align_heap_join *join = NULL;
     align_buf out;
     bool first = true;
     int status = EXIT_BAD;
-    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
+    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, o->cacheline};
 
     align_buf_init(&out);
-    if (align_binary_open(&bin, binary) < 0) {
-        const align_error *e = align_error_last();
-        fprintf(stderr, "%s: %s\n", binary, e->message);
-        if (e->hint[0])
-            fprintf(stderr, "hint: %s\n", e->hint);
+    /* As in audit: a bad log is reported before a slow binary load, and
+     * nothing reaches stdout unless the whole document was built. */
+    if (o->nescapes > 0 && !escape_load(&log, o->escapes, o->nescapes))
         return EXIT_BAD;
-    }
+    bin = open_binary(o->binary, o->nescapes > 0 ? ALIGN_BINARY_GO_FUNCS : 0);
+    if (bin == NULL)
+        goto done;
+    if (o->nescapes > 0 && !escape_join(&join, bin, log, o->src_dir, o->binary))
+        goto done;
     sarif_begin(&out);
     for (int li = 0; li < 2; li++) {
         align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
         align_graph *g = align_binary_graph(bin, lang);
-        if (g == NULL || (lang_set && lang_only != lang))
+        if (g == NULL || (o->lang_set && o->lang != lang))
             continue;
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = align_type_name(t) ? align_type_name(t) : align_type_display(t);
-            align_srcpos pos = align_type_pos(t);
             align_layout *l;
-            align_cost cost;
-            char msg[600];
-            bool keep = nfilters == 0;
-            for (size_t k = 0; k < nfilters; k++)
-                if (fnmatch(filters[k], name, 0) == 0)
+            bool keep = o->nfilters == 0;
+            for (size_t k = 0; k < o->nfilters; k++)
+                if (fnmatch(o->filters[k], name, 0) == 0)
                     keep = true;
             if (!keep || align_layout_compute(&l, g, t, &lo) < 0)
                 continue;
-            if (l->reclaimable > 0 &&
-                align_cost_compute(&cost, l, count_table_get(counts, name)) == 0) {
-                snprintf(msg, sizeof msg,
-                         "%s is %llu bytes; in another field order %llu: %llu bytes "
-                         "reclaimable per instance, %llu bytes at %llu instances",
-                         name, (unsigned long long)l->size, (unsigned long long)l->optimal_size,
-                         (unsigned long long)l->reclaimable,
-                         (unsigned long long)cost.bytes_saved, (unsigned long long)cost.count);
-                sarif_result(&out, &first, "SA001", "warning", msg, pos.file, pos.line);
-            }
-            for (size_t m = 0; m < l->nmembers; m++)
-                if (l->members[m].flags & ALIGN_MEMBER_ATOMIC_UNALIGNED) {
-                    snprintf(msg, sizeof msg, "%s.%s (int64) at offset %llu is not 8-aligned",
-                             name, l->members[m].name,
-                             (unsigned long long)l->members[m].offset);
-                    sarif_result(&out, &first, "SA002", "error", msg, pos.file, pos.line);
-                }
+            audit_type(&out, &first, o, l, t, name, lang == ALIGN_LANG_GO ? join : NULL);
             align_layout_free(l);
         }
     }
     sarif_end(&out);
     if (emit(&out))
         status = EXIT_OK;
+done:
     align_buf_free(&out);
+    align_heap_join_free(join);
     align_binary_free(bin);
+    align_escape_log_free(log);
     return status;
 }

@@ -195,6 +195,11 @@ int type_size_depth(align_graph *g, const align_type *t, uint64_t *size,
 /* Go: does the member's type resolve to int64 or uint64? */
 bool layout_is_int64(const align_type *t);
 
+/* Go on 386 and arm: fills l->atomic_unaligned with the int64 fields at any
+ * depth whose absolute offset is not 8-aligned, and flags the members that
+ * hold them (atomic.c).  given: nested records at their given offsets. */
+int align_atomic_scan(align_graph *g, align_layout *l, bool given);
+
 /* Fills l->optimal_* from the record and its current layout (optimize.c). */
 int optimize_layout(align_graph *g, align_layout *l);
 

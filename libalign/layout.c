@@ -391,6 +391,9 @@ void align_layout_free(align_layout *l)
     free(l->holes);
     free(l->bit_holes);
     free(l->optimal_order);
+    for (size_t i = 0; i < l->natomic_unaligned; i++)
+        free((char *)l->atomic_unaligned[i].path);
+    free(l->atomic_unaligned);
     free(l);
 }
 
@@ -578,13 +581,13 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
             m->flags |= ALIGN_MEMBER_ANONYMOUS;
         if (ft && ft->kind == ALIGN_KIND_ARRAY && ft->count == ALIGN_FLEXIBLE)
             m->flags |= ALIGN_MEMBER_FLEXIBLE;
-        if (g->lang == ALIGN_LANG_GO && layout_is_int64(f->type)) {
+        if (g->lang == ALIGN_LANG_GO && layout_is_int64(f->type))
             m->flags |= ALIGN_MEMBER_INT64;
-            if (g->abi->go_atomic64_unaligned && m->offset % 8 != 0) {
-                m->flags |= ALIGN_MEMBER_ATOMIC_UNALIGNED;
-                l->natomic_unaligned++;
-            }
-        }
+    }
+    if (g->abi->go_atomic64_unaligned) {
+        rc = align_atomic_scan(g, l, (flags & ALIGN_LAYOUT_GIVEN) != 0);
+        if (rc < 0)
+            goto fail;
     }
     rc = describe(l, pl);
     if (rc < 0)

@@ -28,7 +28,10 @@
  *
  *   align_layout  the result of laying one record out: members with offsets,
  *                 byte holes, bit holes, tail padding, the optimal order and
- *                 its size, Go pointer bytes.  Owned by the caller; freed with
+ *                 its size, Go pointer bytes, and (Go on 386 and arm) the
+ *                 64-bit integers at any depth that sync/atomic cannot use
+ *                 where they sit (align_atomic_field: a path and an absolute
+ *                 offset).  Owned by the caller; freed with
  *                 align_layout_free().  It points into the graph, so it must
  *                 not outlive it.
  *
@@ -300,8 +303,37 @@ enum {
      * not a multiple of 8.  Only the first word of an allocation is
      * guaranteed 8-aligned there, and atomic.AddInt64 and friends panic
      * ("unaligned 64-bit atomic operation") on a 4-aligned address. */
-    ALIGN_MEMBER_ATOMIC_UNALIGNED = 1u << 7
+    ALIGN_MEMBER_ATOMIC_UNALIGNED = 1u << 7,
+    /* Go on 386 and arm: a struct or array member with such an integer
+     * inside it, at a depth below the member (see align_atomic_field). */
+    ALIGN_MEMBER_ATOMIC_UNALIGNED_INSIDE = 1u << 8,
+    /* Go on 386 and arm: a struct or array member with an int64 or uint64
+     * inside it at an 8-aligned offset from the record's start.  A
+     * suggested order keeps the member's offset modulo 8, so that integer
+     * stays 8-aligned (as direct int64 members at 8-aligned offsets do). */
+    ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE = 1u << 9
 };
+
+/* Go on 386 and arm: one int64 or uint64, anywhere in a record (a member,
+ * a field of a nested struct, an element of an array, at any depth), whose
+ * absolute offset in the record is not a multiple of 8.  The record is
+ * taken to be the allocation: only its first word is guaranteed 8-aligned.
+ * The same field may be fine at its own struct's offset and not here, or
+ * the reverse: offsets add up (member offset + inner offset + i x element
+ * size).  sync/atomic.Int64 and Uint64 carry align64 and are never listed. */
+typedef struct align_atomic_field {
+    const char *path;        /* from the record: "N", "In.N", "Arr[1].N";
+                                owned by the layout */
+    const char *type_name;   /* display text of the field's declared type */
+    uint64_t offset;         /* bytes from the start of the record */
+    size_t member;           /* index of the record's member it lies in */
+} align_atomic_field;
+
+/* At most this many align_atomic_field entries per layout, and this many
+ * fields and elements visited to find them (a [1<<20]T member is not walked
+ * element by element when its first elements say the rest). */
+#define ALIGN_ATOMIC_MAX_LISTED 256
+#define ALIGN_ATOMIC_MAX_VISITS 65536
 
 typedef struct align_member {
     const char *name;        /* as declared; "" when anonymous */
@@ -358,7 +390,13 @@ typedef struct align_layout {
     size_t *optimal_order;   /* nmembers declaration indices */
     int optimal_proven;      /* 1 when optimal_size is proven minimal */
     const char *optimal_note;/* why an order was constrained, or NULL */
-    size_t natomic_unaligned;/* members flagged ALIGN_MEMBER_ATOMIC_UNALIGNED */
+    size_t natomic_unaligned;/* entries of atomic_unaligned (direct members
+                                flagged ALIGN_MEMBER_ATOMIC_UNALIGNED and
+                                fields inside members) */
+    align_atomic_field *atomic_unaligned; /* in declaration order, depth
+                                first; NULL when none */
+    int atomic_truncated;    /* 1 when more exist than are listed (see
+                                ALIGN_ATOMIC_MAX_*) */
     uint64_t reclaimable;    /* size - optimal_size: the waste */
     uint32_t cacheline;      /* bytes per cache line used for flags */
     uint64_t ncachelines;    /* lines one instance touches at offset 0 */

@@ -72,6 +72,11 @@
  * optimal_proven keeps speaking only of the size.  With fixed blank fields a
  * stretch may start 4 bytes off an 8-byte boundary; a candidate that breaks
  * the constraint there is rejected and the declaration order stands.
+ * Struct and array members holding such an integer deeper
+ * (ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE, found by atomic.c) are pinned too, to
+ * their offset modulo 8 (0 or 4): only orders that keep it are accepted;
+ * those pinned to 0 are sorted first like 64-bit integers, those pinned to 4
+ * rely on the exhaustive search or keep the declaration order.
  */
 #include "internal.h"
 
@@ -122,12 +127,14 @@ static void expand(const unit *u, size_t n, size_t *order)
 typedef struct best {
     uint64_t size, ptrdata;
     size_t *order;
-    const bool *pinned;  /* by declaration index; NULL: no constraint */
+    const int8_t *pinned; /* by declaration index: the offset modulo 8 the
+                             member must keep, -1 for any; NULL: no
+                             constraint */
     placed *pl;          /* scratch for checking the constraint */
 } best;
 
 /* Evaluates an order; keeps it in *b when it beats what is there and keeps
- * every pinned member 8-aligned. */
+ * every pinned member at its offset modulo 8. */
 static int try_order(align_graph *g, const align_type *rec, const size_t *order, best *b,
                      size_t n, bool *improved)
 {
@@ -138,7 +145,7 @@ static int try_order(align_graph *g, const align_type *rec, const size_t *order,
         return rc;
     if (b->pinned)
         for (size_t i = 0; i < n; i++)
-            if (b->pinned[i] && b->pl[i].bit_offset % 64 != 0)
+            if (b->pinned[i] >= 0 && b->pl[i].bit_offset % 64 != (uint64_t)b->pinned[i] * 8)
                 return 0;
     if (size < b->size || (size == b->size && ptrdata < b->ptrdata)) {
         b->size = size;
@@ -174,7 +181,7 @@ int optimize_layout(align_graph *g, align_layout *l)
     size_t n = l->nmembers, nunits = 0;
     unit *units = NULL;
     size_t *order = NULL, *scratch = NULL;
-    bool *pinned = NULL;
+    int8_t *pinned = NULL;
     placed *pl = NULL;
     bool any_pinned = false, constrained = false;
     uint64_t sum = 0, lower;
@@ -195,6 +202,7 @@ int optimize_layout(align_graph *g, align_layout *l)
         rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
+    memset(pinned, -1, n * sizeof *pinned);
     for (size_t i = 0; i < n; i++) {
         const align_member *m = &l->members[i];
         unit *u;
@@ -223,7 +231,11 @@ int optimize_layout(align_graph *g, align_layout *l)
             has_flexible = true;
         if (g->abi->go_atomic64_unaligned && (m->flags & ALIGN_MEMBER_INT64) &&
             m->offset % 8 == 0) {
-            pinned[i] = true;
+            pinned[i] = 0;
+            any_pinned = true;
+        }
+        if (m->flags & ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE) {
+            pinned[i] = (int8_t)(m->offset % 8);
             any_pinned = true;
         }
         sum += m->size;
@@ -279,14 +291,15 @@ search:
         if (rc < 0)
             goto out;
         for (size_t i = 0; i < n; i++)
-            if (pinned[i] && pl[i].bit_offset % 64 != 0)
+            if (pinned[i] >= 0 && pl[i].bit_offset % 64 != (uint64_t)pinned[i] * 8)
                 ok = false;
         if (!ok) {
             constrained = true;
             improved = false;
             l->optimal_proven = 0;
             for (size_t i = 0; i < nunits; i++)
-                units[i].pin = !units[i].fixed && units[i].count == 1 && pinned[units[i].first];
+                units[i].pin = !units[i].fixed && units[i].count == 1 &&
+                               pinned[units[i].first] == 0;
             goto search;
         }
     }

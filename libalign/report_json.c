@@ -39,6 +39,8 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
             align_buf_puts(out, ",\"flexible\":true");
         if (m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED)
             align_buf_puts(out, ",\"atomic_unaligned\":true");
+        if (m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED_INSIDE)
+            align_buf_puts(out, ",\"atomic_unaligned_inside\":true");
         align_buf_puts(out, "}");
     }
     align_buf_puts(out, "],\"holes\":[");
@@ -74,7 +76,19 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
         align_buf_printf(out, ",\"ptrdata\":%llu,\"optimal_ptrdata\":%llu", U(l->ptrdata),
                          U(l->optimal_ptrdata));
     if (l->lang == ALIGN_LANG_GO && (l->arch == ALIGN_ARCH_386 || l->arch == ALIGN_ARCH_ARM))
-        align_buf_printf(out, ",\"atomic_unaligned\":%zu", l->natomic_unaligned);
+    {
+        align_buf_printf(out, ",\"atomic_unaligned\":%zu,\"atomic_unaligned_fields\":[",
+                         l->natomic_unaligned);
+        for (size_t i = 0; i < l->natomic_unaligned; i++) {
+            const align_atomic_field *f = &l->atomic_unaligned[i];
+            align_buf_puts(out, i ? ",{\"path\":" : "{\"path\":");
+            align_buf_json_string(out, f->path);
+            align_buf_puts(out, ",\"type\":");
+            align_buf_json_string(out, f->type_name);
+            align_buf_printf(out, ",\"offset\":%llu}", U(f->offset));
+        }
+        align_buf_printf(out, "],\"atomic_truncated\":%s", l->atomic_truncated ? "true" : "false");
+    }
     if (l->model_agrees >= 0) {
         align_buf_printf(out, ",\"model_agrees\":%s", l->model_agrees ? "true" : "false");
         if (!l->model_agrees) {

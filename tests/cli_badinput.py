@@ -173,6 +173,63 @@ def bad_inputs(d):
     case("show ok", ["show", "--optimize", exe, "s"], want_rc=0,
          want_out=["XXX   7-byte hole", "Suggested order (16 bytes)"])
 
+    # audit --as-arch, SARIF and --cacheline: the newer options.
+    case("audit --as-arch unknown", ["audit", "--as-arch", "mips", exe], want_err=["mips"])
+    case("audit --as-arch empty", ["audit", "--as-arch", "", exe], want_err=["architecture"])
+    case("audit --as-arch bad binary", ["audit", "--as-arch", "arm", junk], want_err=[junk])
+    case("audit --as-arch with sarif", ["audit", "--as-arch", "arm", "--format", "sarif", exe],
+         want_err=["SARIF"])
+    for name, path, extra in (("missing file", missing, []), ("directory", d, []),
+                              ("empty file", empty, []), ("text file", text, ["ELF"]),
+                              ("random bytes", junk, []), ("truncated ELF", half, []),
+                              ("stripped", stripped, ["hint:"]), ("corrupt DWARF", corrupt, [])):
+        case("audit --format sarif " + name, ["audit", "--format", "sarif", path],
+             want_err=[path] + extra)
+    case("audit --format sarif one undecodable unit of two", ["audit", "--format", "sarif",
+                                                              partial], want_rc=0,
+         want_err=[partial, "warning: skipped 1 of 2 compile units"], want_out=['"2.1.0"'])
+    case("audit --format sarif missing --escape log",
+         ["audit", "--format", "sarif", "--escape", missing, exe], want_err=[missing])
+    case("audit --format sarif --escape text log",
+         ["audit", "--format", "sarif", "--escape", junk, exe], want_err=[junk])
+    for sub, extra in (("calc", ["type T struct { A int }"]), ("audit", [exe]),
+                       ("show", [exe, "s"])):
+        for bad in ("abc", "0", "3", "-64", "", "4294967296", "131072"):
+            case("%s --cacheline %r" % (sub, bad), [sub, "--cacheline", bad] + extra,
+                 want_err=["--cacheline"])
+
+    # diff OLD NEW: every bad input on either side, and its options.
+    for name, path, extra in (("missing file", missing, []), ("directory", d, []),
+                              ("empty file", empty, []), ("text file", text, ["ELF"]),
+                              ("random bytes", junk, []), ("ELF header only", header_only, []),
+                              ("truncated ELF", trunc64k, []), ("stripped", stripped, ["hint:"]),
+                              ("corrupt DWARF", corrupt, [])):
+        case("diff OLD " + name, ["diff", path, exe], want_err=[path] + extra)
+        case("diff NEW " + name, ["diff", exe, path], want_err=[path] + extra)
+        case("diff --format sarif NEW " + name, ["diff", "--format", "sarif", exe, path],
+             want_err=[path] + extra)
+        case("diff --format json OLD " + name, ["diff", "--format", "json", path, exe],
+             want_err=[path] + extra)
+    for side, args in (("OLD", [partial, exe]), ("NEW", [exe, partial])):
+        case("diff %s with one undecodable unit of two" % side, ["diff"] + args, want_rc=0,
+             want_err=[partial, "warning: skipped 1 of 2 compile units"])
+    case("diff no NEW", ["diff", exe], want_err=["two binaries, got 1"])
+    case("diff no arguments", ["diff"], want_err=["two binaries, got 0"])
+    case("diff three binaries", ["diff", exe, exe, exe], want_err=["two binaries, got 3"])
+    case("diff bad --count", ["diff", "--count", "s=12Q", exe, exe], want_err=["12Q"])
+    case("diff --count without type", ["diff", "--count", "=5", exe, exe],
+         want_err=["type name"])
+    case("diff overflowing --count", ["diff", "--count", "18446744073709551616", exe, exe],
+         want_err=["2^64"])
+    for bad in ("abc", "-1", "1.5", "", "10Q", "18446744073709551616"):
+        case("diff --fail-on-growth %r" % bad, ["diff", "--fail-on-growth", bad, exe, exe],
+             want_err=["--fail-on-growth"])
+    case("diff bad --format", ["diff", "--format", "csv", exe, exe], want_err=["csv"])
+    case("diff bad --lang", ["diff", "--lang", "rust", exe, exe], want_err=["rust"])
+    case("diff ok", ["diff", "--fail-on-growth", "0", exe, exe], want_rc=0)
+    case("diff --format sarif ok", ["diff", "--format", "sarif", exe, exe], want_rc=0,
+         want_out=['"version":"2.1.0"'])
+
     # calc: text inputs report FILE:LINE:COL and a caret.
     go_bad = write(d, "bad.go", b"package p\n\ntype T struct {\n\tA int64\n\tB nosuch\n}\n")
     case("calc missing file", ["calc", "-f", missing], want_err=[missing])
@@ -200,6 +257,13 @@ def bad_inputs(d):
     case("calc Go deep nesting", ["calc", "--lang", "go", "-f", "-"],
          stdin=("type T struct { A " + "[1]" * 100000 + "int }").encode(),
          want_err=["<stdin>:1:"])
+    case("calc --check-atomic Go syntax", ["calc", "--arch", "arm", "--check-atomic",
+                                           "type T struct { A int64"], want_err=["<arg>:1:"])
+    case("calc --check-atomic Go unknown type", ["calc", "--arch", "arm", "--check-atomic",
+                                                 "-f", go_bad], want_err=[go_bad + ":5:", "^"])
+    case("calc --check-atomic C syntax", ["calc", "--lang", "c", "--arch", "arm",
+                                          "--check-atomic", "struct s { int a"],
+         want_err=["<arg>:1:"])
     case("calc no declarations", ["calc", "--lang", "c", "int x;"], want_err=["hint:"])
     case("calc bad --count", ["calc", "--count", "1.5", "type T struct { A int }"],
          want_err=["1.5"])

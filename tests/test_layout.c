@@ -280,6 +280,71 @@ START_TEST(go_32bit_int64_align4)
 }
 END_TEST
 
+/* The atomic check at any depth (offsets as gc 1.19 puts them on arm,
+ * checked under qemu-arm by tests/atomic_nested.py): Outer{A int32; In
+ * struct{N int64}; Arr [3]struct{A int32; N int64}; Big [1<<20]int64;
+ * Ok atomic.Int64}.  In.N at 4 and Arr[1].N at 28 are 4-aligned; Arr[0]
+ * and Arr[2] are not; Big's elements are fine (the walk stops after the
+ * first), and the align64 field is never listed. */
+START_TEST(go_32bit_atomic_nested)
+{
+    align_type *in = align_type_record(g, ALIGN_KIND_STRUCT, "In");
+    align_type *in2 = align_type_record(g, ALIGN_KIND_STRUCT, "In2");
+    align_type *outer = align_type_record(g, ALIGN_KIND_STRUCT, "Outer");
+    add(in, "N", P(ALIGN_GO_INT64));
+    align_record_complete(in, -1, -1);
+    add(in2, "A", P(ALIGN_GO_INT32));
+    add(in2, "N", P(ALIGN_GO_INT64));
+    align_record_complete(in2, -1, -1);
+    add(outer, "A", P(ALIGN_GO_INT32));
+    add(outer, "In", in);
+    add(outer, "Arr", align_type_array(g, in2, 3));
+    add(outer, "Big", align_type_array(g, P(ALIGN_GO_INT64), 1u << 20));
+    add(outer, "Ok", P(ALIGN_GO_ATOMIC_INT64));
+    align_record_complete(outer, -1, -1);
+    ck_assert_int_eq(align_graph_set_arch(g, ALIGN_ARCH_ARM), 0);
+    align_layout *l = lay(outer);
+    ck_assert_uint_eq(l->natomic_unaligned, 2);
+    ck_assert_int_eq(l->atomic_truncated, 0);
+    ck_assert_str_eq(l->atomic_unaligned[0].path, "In.N");
+    ck_assert_uint_eq(l->atomic_unaligned[0].offset, 4);
+    ck_assert_uint_eq(l->atomic_unaligned[0].member, 1);
+    ck_assert_str_eq(l->atomic_unaligned[1].path, "Arr[1].N");
+    ck_assert_uint_eq(l->atomic_unaligned[1].offset, 28);
+    ck_assert(l->members[1].flags & ALIGN_MEMBER_ATOMIC_UNALIGNED_INSIDE);
+    ck_assert(l->members[2].flags & ALIGN_MEMBER_ATOMIC_UNALIGNED_INSIDE);
+    ck_assert(!(l->members[3].flags & ALIGN_MEMBER_ATOMIC_UNALIGNED_INSIDE));
+    align_layout_free(l);
+    /* In2 alone: its N at 4 is a direct member. */
+    l = lay(in2);
+    ck_assert_uint_eq(l->natomic_unaligned, 1);
+    ck_assert_str_eq(l->atomic_unaligned[0].path, "N");
+    ck_assert(l->members[1].flags & ALIGN_MEMBER_ATOMIC_UNALIGNED);
+    align_layout_free(l);
+    /* amd64: nothing to check. */
+    ck_assert_int_eq(align_graph_set_arch(g, ALIGN_ARCH_AMD64), 0);
+    l = lay(outer);
+    ck_assert_uint_eq(l->natomic_unaligned, 0);
+    align_layout_free(l);
+}
+END_TEST
+
+/* A huge array of 4-aligned int64s: the list stops at its limit and says so. */
+START_TEST(go_32bit_atomic_truncated)
+{
+    align_type *r = align_type_record(g, ALIGN_KIND_STRUCT, "R");
+    add(r, "A", P(ALIGN_GO_INT32));
+    add(r, "Many", align_type_array(g, P(ALIGN_GO_INT64), 1u << 20));
+    align_record_complete(r, -1, -1);
+    ck_assert_int_eq(align_graph_set_arch(g, ALIGN_ARCH_386), 0);
+    align_layout *l = lay(r);
+    ck_assert_uint_eq(l->natomic_unaligned, ALIGN_ATOMIC_MAX_LISTED);
+    ck_assert_int_eq(l->atomic_truncated, 1);
+    ck_assert_str_eq(l->atomic_unaligned[255].path, "Many[255]");
+    align_layout_free(l);
+}
+END_TEST
+
 START_TEST(arch_aliases)
 {
     static const struct {
@@ -731,6 +796,8 @@ static Suite *layout_suite(void)
     tcase_add_test(go, go_overflow);
     tcase_add_test(go, go_arm64_same);
     tcase_add_test(go, go_32bit_int64_align4);
+    tcase_add_test(go, go_32bit_atomic_nested);
+    tcase_add_test(go, go_32bit_atomic_truncated);
     tcase_add_test(go, arch_aliases);
     tcase_add_test(go, cost_and_units);
     tcase_add_test(go, render_text_and_json);
