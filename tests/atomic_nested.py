@@ -33,6 +33,8 @@ import subprocess
 import sys
 import tempfile
 
+import salib
+
 # name -> fields; a field type is int64, uint64, atomic.Int64, another
 # name, [N]T, or something without 64-bit integers.
 TYPES = [
@@ -149,11 +151,6 @@ def pin_panics(src, work, env, order, fails):
                   if line.startswith("Pin ") and "panic" in line)
 
 
-def skip(why):
-    print("SKIP: " + why)
-    return 77
-
-
 def flagged_from_json(text):
     got = {}
     for t in json.loads(text)["types"]:
@@ -162,13 +159,7 @@ def flagged_from_json(text):
 
 
 def main():
-    tool = os.environ.get("STRUCTALIGN")
-    if not tool or not os.access(tool, os.X_OK):
-        return skip("STRUCTALIGN is not set (run through make check)")
-    if shutil.which("go") is None:
-        return skip("go not found (Debian package golang-go)")
-    if shutil.which("qemu-arm") is None:
-        return skip("qemu-arm not found (Debian package qemu-user)")
+    tool = salib.need("go", "qemu-arm")
     work = tempfile.mkdtemp(prefix="atomic-nested.")
     fails = []
     try:
@@ -203,7 +194,7 @@ def main():
         env.setdefault("GOCACHE", subprocess.run(["go", "env", "GOCACHE"], capture_output=True,
                                                  text=True).stdout.strip())
         if not build(src, work, env, "arm", fails) or not build(src, work, env, "amd64", fails):
-            return 1
+            return fails
         run = subprocess.run(["qemu-arm", os.path.join(work, "prog-arm")], capture_output=True,
                              text=True, timeout=120)
         panicked = {r: {} for r in ROOTS}
@@ -284,11 +275,8 @@ def main():
                                  % (root, got.get("main." + root), WANT[root]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    for f in fails:
-        print("FAIL: " + f)
-    print("%d failures" % len(fails))
-    return 1 if fails else 0
+    return fails
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(salib.run_main(main))

@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 
+import salib
+
 OLD = {
     "Grows": "struct {\n\tA int32\n\tB bool\n}",
     "Shrinks": "struct {\n\tA bool\n\tB int64\n\tC bool\n}",
@@ -103,16 +105,7 @@ def check_arm(tool, work, count, fails):
 
 
 def main():
-    tool = os.environ.get("STRUCTALIGN")
-    if not tool or not os.access(tool, os.X_OK):
-        print("SKIP: STRUCTALIGN is not set (run through make check)")
-        return 77
-    if shutil.which("go") is None:
-        print("SKIP: go not found (Debian package golang-go)")
-        return 77
-    if shutil.which("qemu-arm") is None:
-        print("SKIP: qemu-arm not found (Debian package qemu-user)")
-        return 77
+    tool = salib.need("go", "qemu-arm")
     work = tempfile.mkdtemp(prefix="diffcheck.")
     fails = []
     try:
@@ -123,8 +116,7 @@ def main():
                             "--count", "main.Grows=%d" % count, old, new],
                            capture_output=True, text=True)
         if p.returncode != 0:
-            print("FAIL: diff exited %d: %s" % (p.returncode, p.stderr))
-            return 1
+            return ["diff exited %d: %s" % (p.returncode, p.stderr)]
         doc = json.loads(p.stdout)
         got = {t["name"]: t for t in doc["types"]}
         want = {"main.Grows": "grew", "main.Shrinks": "shrank",
@@ -166,11 +158,8 @@ def main():
         check_arm(tool, work, count, fails)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    for f in fails:
-        print("FAIL: " + f)
-    print("%d failures" % len(fails))
-    return 1 if fails else 0
+    return fails
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(salib.run_main(main))

@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 
+import salib
+
 BROKEN = """typedef int loop_a;
 typedef loop_a loop_b;
 struct cyc { loop_b x; char c; };
@@ -73,20 +75,14 @@ def run(tool, args):
 
 
 def main():
-    tool = os.environ.get("STRUCTALIGN")
-    if not tool or not os.access(tool, os.X_OK):
-        print("SKIP: STRUCTALIGN is not set (run through make check)")
-        return 77
-    if shutil.which("gcc") is None:
-        print("SKIP: gcc not found")
-        return 77
+    tool = salib.need("gcc")
     d = tempfile.mkdtemp(prefix="sa-guards-")
-    failed = 0
+    fails = []
 
     def check(what, ok, detail):
-        nonlocal failed
-        print("%s: %s%s" % ("ok" if ok else "FAIL", what, "" if ok else "\n  " + detail))
-        failed += not ok
+        print("%s: %s" % ("ok" if ok else "not ok", what))
+        if not ok:
+            fails.append("%s: %s" % (what, detail))
 
     try:
         def path(n):
@@ -132,9 +128,8 @@ def main():
         check("no hang", False, str(e))
     finally:
         shutil.rmtree(d, ignore_errors=True)
-    print("%s: %d failure%s" % ("FAIL" if failed else "PASS", failed, "" if failed == 1 else "s"))
-    return 1 if failed else 0
+    return fails
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(salib.run_main(main))
