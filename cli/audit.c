@@ -586,7 +586,8 @@ static int run_audit(audit_opts *o)
                 "overlap or end past the record; shown as written, not optimized\n",
                 o->binary, ninvalid, ninvalid == 1 ? "" : "s", first_invalid,
                 ninvalid > 1 ? ", ..." : "", ninvalid == 1 ? "s" : "ve");
-    qsort(rows, nrows, sizeof *rows, cmp_rows);
+    if (nrows > 1) /* rows is NULL when nothing is listed: qsort wants an array */
+        qsort(rows, nrows, sizeof *rows, cmp_rows);
     shown = o->top && o->top < nrows ? (size_t)o->top : nrows;
 
     if (o->format == FMT_JSON) {

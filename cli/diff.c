@@ -115,7 +115,8 @@ static bool load(side *s, const char *path, const diff_opts *o)
             align_layout_free(l);
         }
     }
-    qsort(s->e, s->n, sizeof *s->e, cmp_entry);
+    if (s->n > 1) /* s->e is NULL for a binary without records */
+        qsort(s->e, s->n, sizeof *s->e, cmp_entry);
     return true;
 }
 
