@@ -340,7 +340,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
 }
 
 /* Go types the compiler makes for itself: not what users can reorder. */
-static bool is_compiler_type(const char *name)
+bool is_compiler_type(const char *name)
 {
     static const char *const prefixes[] = {"noalg.", "go.shape.", "runtime.", "internal/",
                                            "type:", "go:", "struct {", "reflect.", "sync/atomic.",
@@ -864,8 +864,10 @@ static int cmd_common(int argc, char **argv, bool is_show)
     if (rc == 0 && o.as_arch_set)
         rc = run_projection(&o, is_show);
     else if (rc == 0 && o.format == FMT_SARIF) {
-        sarif_audit_opts so = {o.binary, o.lang_set, o.lang, &o.counts, o.filters, o.nfilters,
-                               o.escapes, o.nescapes, o.src_dir, o.cacheline};
+        sarif_audit_opts so = {o.binary,   o.lang_set,  o.lang,      &o.counts,
+                               o.filters,  o.nfilters,  o.escapes,   o.nescapes,
+                               o.src_dir,  o.cacheline, o.no_compiler_types,
+                               o.min_waste, o.fail_set, o.fail_above, o.check_atomic};
         rc = sarif_audit(&so);
     }
     else if (rc == 0)

@@ -124,8 +124,16 @@ typedef struct sarif_audit_opts {
     size_t nescapes;
     const char *src_dir;
     uint32_t cacheline;
+    /* The ranking's options, applied as audit applies them. */
+    bool no_compiler_types;
+    uint64_t min_waste;      /* SA001 only at this many bytes x count */
+    bool fail_set;           /* --fail-above: exit 1 above fail_above */
+    uint64_t fail_above;
+    int check_atomic;        /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
 } sarif_audit_opts;
 int sarif_audit(const sarif_audit_opts *o);
+/* Go types the compiler and runtime make for themselves (--no-compiler-types). */
+bool is_compiler_type(const char *name);
 /* Opens a binary for audit, show and SARIF; prints why it failed (NULL),
  * or a warning when some compile units were unreadable. */
 align_binary *open_binary(const char *path, unsigned flags);

@@ -36,6 +36,9 @@ static const struct {
      "386 and arm."},
     {"SA003", "TypeGrew", "This type is larger than in the previous build."},
     {"SA004", "PaddingGrew", "This type has more padding than in the previous build."},
+    {"SA005", "InconsistentDebugInfo",
+     "The debug information places members where they cannot be: they overlap or end past "
+     "the type's size."},
 };
 
 void sarif_begin(align_buf *out)
@@ -156,9 +159,12 @@ static void type_locations(const align_type *t, const align_heap_join *join,
     }
 }
 
+/* The results for one type; adds its saving to *total (x count, saturating)
+ * and its flagged atomic fields to *natomic. */
 static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
                        const align_layout *l, const align_type *t, const char *name,
-                       const align_heap_join *join)
+                       const align_heap_join *join, bool check_atomic, uint64_t *total,
+                       size_t *natomic)
 {
     const align_heap_type *ht = join ? align_heap_join_find(join, t) : NULL;
     size_t nsites = ht ? ht->nsites : 0, nlocs = 0, nrelated = 0;
@@ -171,8 +177,16 @@ static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
         ht = NULL;
     }
     type_locations(t, join, ht, locs, &nlocs, &nrelated);
+    if (!l->positions_valid) {
+        snprintf(msg, sizeof msg, "%s: inconsistent debug information: %s; shown as written, "
+                 "not optimized", name, l->invalid);
+        sarif_result_at(out, first, "SA005", "warning", msg, locs, nlocs, NULL, 0);
+    }
     if (l->reclaimable > 0 &&
-        align_cost_compute(&cost, l, count_table_get(o->counts, name)) == 0) {
+        align_cost_compute(&cost, l, count_table_get(o->counts, name)) == 0 &&
+        cost.bytes_saved >= o->min_waste) {
+        if (__builtin_add_overflow(*total, cost.bytes_saved, total))
+            *total = UINT64_MAX;
         snprintf(msg, sizeof msg,
                  "%s is %llu bytes; in another field order %llu: %llu bytes "
                  "reclaimable per instance, %llu bytes at %llu instances%s",
@@ -182,8 +196,9 @@ static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
         sarif_result_at(out, first, "SA001", "warning", msg, locs, nlocs, locs + nlocs,
                         nrelated);
     }
-    for (size_t k = 0; k < l->natomic_unaligned; k++) {
+    for (size_t k = 0; check_atomic && k < l->natomic_unaligned; k++) {
         const align_atomic_field *f = &l->atomic_unaligned[k];
+        ++*natomic;
         snprintf(msg, sizeof msg, "%s.%s (%s) at offset %llu is not 8-aligned", name, f->path,
                  f->type_name, (unsigned long long)f->offset);
         sarif_result_at(out, first, "SA002", "error", msg, locs, 1, NULL, 0);
@@ -201,6 +216,8 @@ int sarif_audit(const sarif_audit_opts *o)
     bool first = true;
     int status = EXIT_BAD;
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, o->cacheline};
+    uint64_t total = 0;
+    size_t natomic = 0;
 
     align_buf_init(&out);
     /* As in audit: a bad log is reported before a slow binary load, and
@@ -216,8 +233,12 @@ int sarif_audit(const sarif_audit_opts *o)
     for (int li = 0; li < 2; li++) {
         align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
         align_graph *g = align_binary_graph(bin, lang);
+        bool check_atomic;
         if (g == NULL || (o->lang_set && o->lang != lang))
             continue;
+        check_atomic = o->check_atomic == 1 ||
+                       (o->check_atomic == 0 &&
+                        atomic_check_default(lang, align_binary_info_get(bin)->arch));
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = align_type_name(t) ? align_type_name(t) : align_type_display(t);
@@ -226,15 +247,27 @@ int sarif_audit(const sarif_audit_opts *o)
             for (size_t k = 0; k < o->nfilters; k++)
                 if (fnmatch(o->filters[k], name, 0) == 0)
                     keep = true;
+            if (o->no_compiler_types && lang == ALIGN_LANG_GO && is_compiler_type(name))
+                keep = false;
             if (!keep || align_layout_compute(&l, g, t, &lo) < 0)
                 continue;
-            audit_type(&out, &first, o, l, t, name, lang == ALIGN_LANG_GO ? join : NULL);
+            audit_type(&out, &first, o, l, t, name, lang == ALIGN_LANG_GO ? join : NULL,
+                       check_atomic, &total, &natomic);
             align_layout_free(l);
         }
     }
     sarif_end(&out);
-    if (emit(&out))
-        status = EXIT_OK;
+    if (!emit(&out))
+        goto done;
+    /* The same gates as audit's other formats. */
+    status = EXIT_OK;
+    if (o->check_atomic == 1 && natomic > 0)
+        status = EXIT_GATE;
+    if (o->fail_set && total > o->fail_above) {
+        fprintf(stderr, "%s: reclaimable padding %llu bytes exceeds --fail-above %llu\n",
+                o->binary, (unsigned long long)total, (unsigned long long)o->fail_above);
+        status = EXIT_GATE;
+    }
 done:
     align_buf_free(&out);
     align_heap_join_free(join);

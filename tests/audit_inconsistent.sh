@@ -47,6 +47,15 @@ for name in ("clash", "past_end"):
 assert "positions_valid" not in t["fine"] and t["fine"]["size"] == 16, t["fine"]
 print("json: ok")
 PY
+"$STRUCTALIGN" audit --format sarif "$dir/incons" >"$dir/sarif" 2>/dev/null ||
+  fail "audit --format sarif exited $?"
+python3 - "$dir/sarif" <<'PY' || exit 1
+import json, sys
+res = json.load(open(sys.argv[1]))["runs"][0]["results"]
+got = sorted((r["ruleId"], r["message"]["text"].split(":")[0]) for r in res)
+assert got == [("SA005", "clash"), ("SA005", "past_end")], got
+print("sarif: ok")
+PY
 "$STRUCTALIGN" show "$dir/incons" clash | grep -q '^/\* INCONSISTENT: members pad' ||
   fail "show does not say the layout is inconsistent"
 echo "PASS"

@@ -230,6 +230,20 @@ def main():
                 if pl["artifactLocation"]["uri"] != "file://" + os.path.join(work, "old.c"):
                     fails.append("audit: uri %r is not old.c's" % pl["artifactLocation"]["uri"])
                 check_checker(validator, validated[-1], fails)
+        # The ranking's options apply: padded saves 8 bytes.
+        for mw, want in (("8", 1), ("9", 0)):
+            res = checked(["audit", "--format", "sarif", "--min-waste", mw, exes[0]],
+                          "audit --min-waste " + mw)
+            if res is not None and len([r for r in res if r["ruleId"] == "SA001"]) != want:
+                fails.append("audit --min-waste %s: want %d SA001 results: %s" % (mw, want, res))
+        p = subprocess.run([tool, "audit", "--format", "sarif", "--fail-above", "7", exes[0]],
+                           capture_output=True, text=True)
+        if p.returncode != 1 or "exceeds --fail-above 7" not in p.stderr:
+            fails.append("audit --format sarif --fail-above 7: exit %d, %r (want 1 and the "
+                         "reason)" % (p.returncode, p.stderr))
+        else:
+            validated.append(json.loads(p.stdout))
+            check_sarif(validator, validated[-1], "audit --fail-above", fails)
         res = checked(["diff", "--format", "sarif", exes[0], exes[1]], "diff")
         if res is not None:
             ids = sorted((r["ruleId"], r["message"]["text"].split()[0]) for r in res)
@@ -243,6 +257,13 @@ def main():
             if res is not None and ([r["ruleId"] for r in res] != ["SA001"] or
                                     "locations" in res[0]):
                 fails.append("audit Go: want one SA001 without locations: %s" % res)
+            res = checked(["audit", "--format", "sarif", "--no-compiler-types", goexe],
+                          "audit Go --no-compiler-types")
+            names = [r["message"]["text"].split()[0] for r in res or []]
+            if res is not None and ("main.Padded" not in names or
+                                    any(n.startswith(("runtime.", "internal/", "noalg."))
+                                        for n in names)):
+                fails.append("audit Go --no-compiler-types: results for %s" % names)
             res = checked(["audit", "--format", "sarif", "--escape", esc[0], "--src", esc[1],
                            "-t", "main.*", goexe], "audit Go --escape")
             if res is not None:
