@@ -353,12 +353,7 @@ bool is_compiler_type(const char *name)
 
 static bool selected(const audit_opts *o, const char *name)
 {
-    if (o->nfilters == 0)
-        return true;
-    for (size_t i = 0; i < o->nfilters; i++)
-        if (fnmatch(o->filters[i], name, 0) == 0)
-            return true;
-    return false;
+    return pattern_list_match(o->filters, o->nfilters, name);
 }
 
 static int cmp_rows(const void *pa, const void *pb)

@@ -4,7 +4,6 @@
  */
 #include "cli.h"
 
-#include <fnmatch.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,12 +49,7 @@ typedef struct calc_opts {
 
 static bool wanted(const calc_opts *o, const char *name)
 {
-    if (o->ntypes == 0)
-        return true;
-    for (size_t i = 0; i < o->ntypes; i++)
-        if (fnmatch(o->types[i], name, 0) == 0)
-            return true;
-    return false;
+    return pattern_list_match(o->types, o->ntypes, name);
 }
 
 static int parse_args(calc_opts *o, int argc, char **argv)

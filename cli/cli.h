@@ -140,6 +140,10 @@ align_binary *open_binary(const char *path, unsigned flags);
 
 /* Appends a glob (not copied) to a growable list; false when out of memory. */
 bool pattern_list_add(const char ***list, size_t *n, const char *pattern);
+/* Whether name is one of the list's names or matches one of its globs
+ * (exactly first: "main.Pair[int,string]" is a glob with a bracket class);
+ * an empty list selects everything. */
+bool pattern_list_match(const char *const *list, size_t n, const char *name);
 /* --cacheline N: a power of two up to 65536; prints the error, EXIT_BAD. */
 int parse_cacheline(uint32_t *out, const char *arg);
 

@@ -11,7 +11,6 @@
  */
 #include "cli.h"
 
-#include <fnmatch.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,12 +71,7 @@ static int cmp_entry(const void *a, const void *b)
 
 static bool wanted(const diff_opts *o, const char *name)
 {
-    if (o->nfilters == 0)
-        return true;
-    for (size_t i = 0; i < o->nfilters; i++)
-        if (fnmatch(o->filters[i], name, 0) == 0)
-            return true;
-    return false;
+    return pattern_list_match(o->filters, o->nfilters, name);
 }
 
 /* Opens a binary and lays out every selected type; false (with a message)

@@ -16,7 +16,6 @@
  */
 #include "cli.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,12 +26,7 @@ typedef struct before {
 
 static bool matches(const project_opts *p, const char *name)
 {
-    if (p->npatterns == 0)
-        return true;
-    for (size_t i = 0; i < p->npatterns; i++)
-        if (strcmp(p->patterns[i], name) == 0 || fnmatch(p->patterns[i], name, 0) == 0)
-            return true;
-    return false;
+    return pattern_list_match(p->patterns, p->npatterns, name);
 }
 
 static const char *name_of(const align_type *t)

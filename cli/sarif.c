@@ -23,7 +23,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -243,10 +242,7 @@ int sarif_audit(const sarif_audit_opts *o)
             const align_type *t = align_graph_decl(g, i);
             const char *name = align_type_name(t) ? align_type_name(t) : align_type_display(t);
             align_layout *l;
-            bool keep = o->nfilters == 0;
-            for (size_t k = 0; k < o->nfilters; k++)
-                if (fnmatch(o->filters[k], name, 0) == 0)
-                    keep = true;
+            bool keep = pattern_list_match(o->filters, o->nfilters, name);
             if (o->no_compiler_types && lang == ALIGN_LANG_GO && is_compiler_type(name))
                 keep = false;
             if (!keep || align_layout_compute(&l, g, t, &lo) < 0)

@@ -208,6 +208,16 @@ bool emit(align_buf *b)
     return true;
 }
 
+bool pattern_list_match(const char *const *list, size_t n, const char *name)
+{
+    if (n == 0)
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], name) == 0 || fnmatch(list[i], name, 0) == 0)
+            return true;
+    return false;
+}
+
 bool pattern_list_add(const char ***list, size_t *n, const char *pattern)
 {
     const char **a = realloc(*list, (*n + 1) * sizeof *a);

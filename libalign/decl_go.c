@@ -909,7 +909,8 @@ static int qualified_type(parser *p, const token *pkg, const token *sel, bool ha
 static int generic_error(parser *p, unsigned line, unsigned col, const char *name)
 {
     fail(p, line, col, ALIGN_EUNKNOWN,
-         "generic type %s cannot be laid out without instantiating it", name);
+         "generic type %s cannot be laid out here: declarations are not instantiated, "
+         "even with type arguments", name);
     align_error_hint("declare the instantiated struct by hand, with its type arguments");
     return ALIGN_EUNKNOWN;
 }
