@@ -349,6 +349,11 @@ def test_join(work, sizes):
           "CSV header", lines[:1])
     check(len(lines) == 2 and lines[1].endswith(",6,48,24,24,24"), "CSV row of main.Order",
           lines[1:])
+    # A generic type's name is a glob with a bracket class: --filter takes
+    # it as the exact name first.
+    d = audit_json("--filter", "main.Pair[bool,int64]", binary)
+    check([t["name"] for t in d["types"]] == ["main.Pair[bool,int64]"],
+          "--filter selects a generic type by its exact name", [t["name"] for t in d["types"]])
     return src, binary, m
 
 
