@@ -264,6 +264,7 @@ int layout_place(align_graph *g, const align_type *rec, const size_t *order, pla
 
 typedef struct span {
     uint64_t start, end; /* bits */
+    size_t member;       /* declaration index */
 } span;
 
 static int cmp_span(const void *a, const void *b)
@@ -333,9 +334,44 @@ static bool add_gap(align_layout *l, size_t *hcap, size_t *bcap, uint64_t from, 
     return push_bit_hole(l, bcap, last_byte * 8, to - last_byte * 8);
 }
 
-static int describe(align_layout *l, const placed *pl)
+/* "(offset 80, 4 bytes)", or for bit-fields "(bit 1016, 3 bits)". */
+static void where(char *buf, size_t n, const align_member *m, const placed *p)
 {
-    size_t n = l->nmembers, hcap = 0, bcap = 0, ns = 0;
+    if (m->flags & ALIGN_MEMBER_BITFIELD)
+        snprintf(buf, n, "(bit %llu, %llu bit%s)", (unsigned long long)p->bit_offset,
+                 (unsigned long long)p->bit_size, p->bit_size == 1 ? "" : "s");
+    else
+        snprintf(buf, n, "(offset %llu, %llu byte%s)", (unsigned long long)(p->bit_offset / 8),
+                 (unsigned long long)p->size, p->size == 1 ? "" : "s");
+}
+
+#define MNAME(l, i) ((l)->members[i].name[0] ? (l)->members[i].name : "(anonymous)")
+
+/* Positions a compiler wrote must describe a record that can exist: no
+ * member of a struct or union ends past the record's size.  On the first
+ * violation, says which in l->invalid and clears positions_valid. */
+static void check_ends(align_layout *l, const placed *pl)
+{
+    uint64_t limit = l->size * 8;
+    char w[64];
+    for (size_t i = 0; i < l->nmembers; i++)
+        if (pl[i].bit_offset > limit || pl[i].bit_size > limit - pl[i].bit_offset) {
+            where(w, sizeof w, &l->members[i], &pl[i]);
+            snprintf(l->invalid, sizeof l->invalid,
+                     "member %s %s ends past the record's %llu bytes", MNAME(l, i), w,
+                     (unsigned long long)l->size);
+            l->positions_valid = 0;
+            return;
+        }
+}
+
+/* Holes, bit holes, tail padding and cache-line flags from the members'
+ * bit ranges, sorted by start.  check (given positions): the same pass
+ * finds struct members that overlap, since a range starting before the
+ * furthest end so far overlaps the member that reached it. */
+static int describe(align_layout *l, const placed *pl, bool check)
+{
+    size_t n = l->nmembers, hcap = 0, bcap = 0, ns = 0, far = 0;
     uint64_t cur = 0, line_bits = (uint64_t)l->cacheline * 8;
     span *spans = malloc((n ? n : 1) * sizeof *spans);
     if (spans == NULL)
@@ -346,25 +382,35 @@ static int describe(align_layout *l, const placed *pl)
              * takes no bytes but has a position: the bytes before it are a
              * hole, not tail padding, as `ptype /o` and pahole show them.
              * Zero-width bit-fields only move the next member. */
-            if (!(l->members[i].flags & ALIGN_MEMBER_BITFIELD)) {
-                spans[ns].start = spans[ns].end = pl[i].bit_offset;
-                ns++;
-            }
+            if (!(l->members[i].flags & ALIGN_MEMBER_BITFIELD))
+                spans[ns++] = (span){pl[i].bit_offset, pl[i].bit_offset, i};
             continue;
         }
-        spans[ns].start = pl[i].bit_offset;
-        spans[ns].end = pl[i].bit_offset + pl[i].bit_size;
-        ns++;
+        spans[ns++] = (span){pl[i].bit_offset, pl[i].bit_offset + pl[i].bit_size, i};
         if (line_bits && pl[i].bit_offset / line_bits !=
                              (pl[i].bit_offset + pl[i].bit_size - 1) / line_bits)
             l->members[i].flags |= ALIGN_MEMBER_CROSSES_LINE;
     }
     qsort(spans, ns, sizeof *spans, cmp_span);
+    if (check)
+        check_ends(l, pl);
+    check = check && l->positions_valid && l->kind == ALIGN_KIND_STRUCT;
     for (size_t i = 0; i < ns; i++) {
         if (spans[i].start > cur && !add_gap(l, &hcap, &bcap, cur, spans[i].start, false))
             goto nomem;
-        if (spans[i].end > cur)
+        if (check && spans[i].start < cur && spans[i].end > spans[i].start) {
+            char w1[64], w2[64];
+            where(w1, sizeof w1, &l->members[far], &pl[far]);
+            where(w2, sizeof w2, &l->members[spans[i].member], &pl[spans[i].member]);
+            snprintf(l->invalid, sizeof l->invalid, "members %s %s and %s %s overlap",
+                     MNAME(l, far), w1, MNAME(l, spans[i].member), w2);
+            l->positions_valid = 0;
+            check = false;
+        }
+        if (spans[i].end > cur) {
             cur = spans[i].end;
+            far = spans[i].member;
+        }
     }
     if (!add_gap(l, &hcap, &bcap, cur, l->size * 8, true))
         goto nomem;
@@ -429,72 +475,6 @@ static void cross_check(align_layout *l, const align_type *rec, const placed *mo
         l->model_agrees = -1;
 }
 
-/* "(offset 80, 4 bytes)", or for bit-fields "(bit 1016, 3 bits)". */
-static void where(char *buf, size_t n, const align_field *f, const placed *p)
-{
-    if (f->is_bitfield)
-        snprintf(buf, n, "(bit %llu, %llu bit%s)", (unsigned long long)p->bit_offset,
-                 (unsigned long long)p->bit_size, p->bit_size == 1 ? "" : "s");
-    else
-        snprintf(buf, n, "(offset %llu, %llu byte%s)", (unsigned long long)(p->bit_offset / 8),
-                 (unsigned long long)p->size, p->size == 1 ? "" : "s");
-}
-
-/* Positions a compiler wrote must describe a record that can exist: struct
- * members do not overlap (bit ranges; zero-size members take none) and no
- * member of a struct or union ends past the record's size.  On the first
- * violation, says which in l->invalid and returns false.  Sorting bit
- * ranges by start makes the overlap test one pass (the member reaching
- * furthest so far is the one any later start must not precede). */
-static bool check_given(align_layout *l, const align_type *rec, const placed *pl)
-{
-    size_t n = rec->nfields, nr = 0, far = 0;
-    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
-    uint64_t end = 0, limit = l->size * 8;
-    char w1[64], w2[64];
-    bool ok = true;
-
-    if (idx == NULL)
-        return true; /* out of memory: the check is skipped, not failed */
-#define NAME(i) (rec->fields[i].name[0] ? rec->fields[i].name : "(anonymous)")
-    for (size_t i = 0; i < n && ok; i++) {
-        if (pl[i].bit_offset > limit || pl[i].bit_size > limit - pl[i].bit_offset) {
-            where(w1, sizeof w1, &rec->fields[i], &pl[i]);
-            snprintf(l->invalid, sizeof l->invalid, "member %s %s ends past the record's %llu bytes",
-                     NAME(i), w1, (unsigned long long)l->size);
-            ok = false;
-        }
-        if (pl[i].bit_size > 0)
-            idx[nr++] = i;
-    }
-    if (ok && rec->kind == ALIGN_KIND_STRUCT) {
-        /* Insertion sort by start: records are small and mostly sorted. */
-        for (size_t i = 1; i < nr; i++) {
-            size_t v = idx[i], j = i;
-            for (; j > 0 && pl[idx[j - 1]].bit_offset > pl[v].bit_offset; j--)
-                idx[j] = idx[j - 1];
-            idx[j] = v;
-        }
-        for (size_t k = 0; k < nr && ok; k++) {
-            size_t i = idx[k];
-            if (k > 0 && pl[i].bit_offset < end) {
-                where(w1, sizeof w1, &rec->fields[far], &pl[far]);
-                where(w2, sizeof w2, &rec->fields[i], &pl[i]);
-                snprintf(l->invalid, sizeof l->invalid, "members %s %s and %s %s overlap",
-                         NAME(far), w1, NAME(i), w2);
-                ok = false;
-            }
-            if (pl[i].bit_offset + pl[i].bit_size > end) {
-                end = pl[i].bit_offset + pl[i].bit_size;
-                far = i;
-            }
-        }
-    }
-#undef NAME
-    free(idx);
-    return ok;
-}
-
 int align_layout_compute(align_layout **out, align_graph *g, const align_type *record,
                          const align_layout_opts *opts)
 {
@@ -540,7 +520,6 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
                 pl[i].bit_offset = (uint64_t)rec->fields[i].given_bit_offset;
         if (rec->given_size >= 0)
             l->size = (uint64_t)rec->given_size;
-        l->positions_valid = check_given(l, rec, pl);
         if (l->model_agrees == 0) {
             /* The Go pointer prefix, recomputed from the given positions. */
             l->ptrdata = 0;
@@ -589,7 +568,7 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
         if (rc < 0)
             goto fail;
     }
-    rc = describe(l, pl);
+    rc = describe(l, pl, (flags & ALIGN_LAYOUT_GIVEN) != 0);
     if (rc < 0)
         goto fail;
     l->optimal_size = l->size;
