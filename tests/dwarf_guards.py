@@ -12,8 +12,13 @@ with a healthy second unit:
 `structalign audit` must report the healthy unit's type, name the broken
 one's reason in a warning and exit 0; with nothing readable, exit 2 with
 the path and the reason.  No crash, no hang (a timeout fails the test).
+  incons    two member locations moved: one into the member before it, one
+            past its record's end.  Such types are findings (audit lists
+            them whatever they waste, warns, never optimizes them; JSON,
+            SARIF SA005 and show say so) and the rest of the unit is read.
 Exit 0 pass, 1 fail, 77 skip.
 """
+import json
 import os
 import re
 import shutil
@@ -30,6 +35,12 @@ struct outref { long y; char d; };
 struct cyc c1; struct outref o1;
 int main(void) { return 0; }
 """
+INCONSISTENT = """struct clash { char pad[0x5a]; char moved; };
+struct past_end { char pad2[0x6c]; char last; };
+struct fine { char a; long b; };
+struct clash c1; struct past_end p1; struct fine f1;
+int main(void) { return 0; }
+"""
 HEALTHY = "struct healthy { char a; long b; char c; };\nstruct healthy h1;\n"
 
 
@@ -42,24 +53,31 @@ def die_line(lines, name):
     raise RuntimeError("no DIE named %s in GCC's assembly" % name)
 
 
-def type_attr(lines, i):
+def attr_line(lines, i, attr="DW_AT_type"):
+    """Index of the DIE at line i's attribute line for attr."""
     for j in range(i + 1, min(i + 16, len(lines))):
-        if lines[j].rstrip().endswith("# DW_AT_type"):
+        if lines[j].rstrip().endswith("# " + attr):
             return j
-    raise RuntimeError("no DW_AT_type after line %d" % i)
+    raise RuntimeError("no %s after line %d" % (attr, i))
+
+
+def set_value(lines, name, value, attr="DW_AT_type"):
+    """The attribute of the DIE named name now holds value."""
+    j = attr_line(lines, die_line(lines, name)[0], attr)
+    lines[j] = re.sub(r"(\.(byte|long|value|uleb128)\s+)\S+", r"\g<1>" + value, lines[j], count=1)
 
 
 def edit_cycle(lines):
-    i, _ = die_line(lines, "loop_a")
-    _, b = die_line(lines, "loop_b")
-    j = type_attr(lines, i)
-    lines[j] = re.sub(r"0x[0-9a-f]+", b, lines[j], count=1)
+    set_value(lines, "loop_a", die_line(lines, "loop_b")[1])
 
 
 def edit_outref(lines):
-    i, _ = die_line(lines, "y")
-    j = type_attr(lines, i)
-    lines[j] = re.sub(r"0x[0-9a-f]+", "0xfffff0", lines[j], count=1)
+    set_value(lines, "y", "0xfffff0")
+
+
+def edit_incons(lines):
+    set_value(lines, "moved", "0x50", "DW_AT_data_member_location")  # inside pad
+    set_value(lines, "last", "0x7f", "DW_AT_data_member_location")   # past 0x6d bytes
 
 
 def edit_unterm(lines):
@@ -67,6 +85,37 @@ def edit_unterm(lines):
     end = next(k for k in range(start + 1, len(lines)) if ".section" in lines[k])
     last = [k for k in range(start, end) if lines[k].lstrip().startswith(".string")][-1]
     lines[last] = lines[last].replace(".string", ".ascii", 1)
+
+
+def check_inconsistent(tool, exe, check):
+    rc, out, err = run(tool, ["audit", exe])
+    check("incons: exit 0", rc == 0, "exit %d: %s" % (rc, err))
+    for want in ("inconsistent debug information: members pad (offset 0, 90 bytes) and moved "
+                 "(offset 80, 1 byte) overlap",
+                 "inconsistent debug information: member last (offset 127, 1 byte) ends past "
+                 "the record's 109 bytes",
+                 "2 types with inconsistent debug information"):
+        check("incons: text has %r" % want, want in out, out)
+    check("incons: not counted as a model disagreement", "model disagrees" not in out, out)
+    check("incons: warning", re.search(r": warning: 2 types .* have inconsistent debug "
+                                       r"information", err) is not None, err)
+    rc, out, err = run(tool, ["audit", "--all", "--format", "json", exe])
+    doc = json.loads(out) if rc == 0 else {"types": [], "inconsistent_types": None}
+    t = {x["name"]: x for x in doc["types"]}
+    check("incons: JSON count", doc["inconsistent_types"] == 2, doc["inconsistent_types"])
+    for name in ("clash", "past_end"):
+        x = t.get(name, {})
+        check("incons: JSON %s not trusted" % name,
+              x.get("positions_valid") is False and x.get("invalid") and
+              x.get("optimal_size") == x.get("size") and x.get("bytes_saved") == 0, x)
+    check("incons: the unit's valid type", "positions_valid" not in t.get("fine", {"x": 0})
+          and t["fine"]["size"] == 16, t.get("fine"))
+    rc, out, err = run(tool, ["audit", "--format", "sarif", exe])
+    got = sorted((r["ruleId"], r["message"]["text"].split(":")[0])
+                 for r in json.loads(out)["runs"][0]["results"]) if rc == 0 else rc
+    check("incons: SARIF SA005", got == [("SA005", "clash"), ("SA005", "past_end")], got)
+    rc, out, err = run(tool, ["show", exe, "clash"])
+    check("incons: show says so", "/* INCONSISTENT: members pad" in out, out)
 
 
 def run(tool, args):
@@ -103,6 +152,12 @@ def main():
                            check=True)
         subprocess.run(["gcc", "-g", "-o", path("deep"), path("deep.c"), path("healthy.o")],
                        check=True)
+        lines = subprocess.run(["gcc", "-g", "-dA", "-S", "-o", "-", "-x", "c", "-"],
+                               input=INCONSISTENT, capture_output=True, text=True,
+                               check=True).stdout.split("\n")
+        edit_incons(lines)
+        open(path("incons.s"), "w").write("\n".join(lines))
+        subprocess.run(["gcc", "-o", path("incons"), path("incons.s")], check=True)
         lines = list(asm)
         edit_unterm(lines)
         open(path("unterm.s"), "w").write("\n".join(lines))
@@ -124,6 +179,7 @@ def main():
                                           r": corrupt DWARF: .*STRING_NOT_TERMINATED", err)
               is not None, err)
         check("unterm: nothing on stdout", out == "", out)
+        check_inconsistent(tool, path("incons"), check)
     except subprocess.TimeoutExpired as e:
         check("no hang", False, str(e))
     finally:
