@@ -14,9 +14,10 @@
  */
 #include "cli.h"
 
-bool atomic_check_default(align_lang lang, align_arch arch)
+bool atomic_check_on(bool asked, bool refused, align_lang lang, align_arch arch)
 {
-    return lang == ALIGN_LANG_GO && (arch == ALIGN_ARCH_386 || arch == ALIGN_ARCH_ARM);
+    return asked ||
+           (!refused && lang == ALIGN_LANG_GO && (arch == ALIGN_ARCH_386 || arch == ALIGN_ARCH_ARM));
 }
 
 size_t atomic_check_render(align_buf *out, const align_layout *l)

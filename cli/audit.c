@@ -509,8 +509,8 @@ static int run_audit(audit_opts *o)
         bool check_atomic;
         if (g == NULL || (o->lang_set && o->lang != lang))
             continue;
-        check_atomic = o->check_atomic == 1 ||
-                       (o->check_atomic == 0 && atomic_check_default(lang, info->arch));
+        check_atomic =
+            atomic_check_on(o->check_atomic == 1, o->check_atomic == 2, lang, info->arch);
         atomic_on = atomic_on || check_atomic;
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
@@ -773,8 +773,8 @@ static int run_show(audit_opts *o)
         if (g == NULL || (o->lang_set && o->lang != lang))
             continue;
         check_atomic =
-            o->check_atomic == 1 ||
-            (o->check_atomic == 0 && atomic_check_default(lang, align_binary_info_get(bin)->arch));
+            atomic_check_on(o->check_atomic == 1, o->check_atomic == 2, lang,
+                            align_binary_info_get(bin)->arch);
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);

@@ -169,8 +169,7 @@ int cmd_calc(int argc, char **argv)
     }
     if (!o.lang_set)
         o.lang = align_decl_guess_lang(text, len);
-    check_atomic = o.check_atomic == 1 ||
-                   (o.check_atomic < 0 && atomic_check_default(o.lang, o.arch));
+    check_atomic = atomic_check_on(o.check_atomic == 1, o.check_atomic == 0, o.lang, o.arch);
     if (align_graph_new(&g, o.lang, o.arch) < 0) {
         print_lib_error(NULL, 0);
         goto done;

@@ -72,10 +72,11 @@ void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap
 /* Top-level keys: unresolved_sites, escape_summary, escape_diagnostics. */
 void escape_json_tail(align_buf *out, const align_heap_join *j);
 
-/* --check-atomic (atomic.c): whether the check is on when not asked for
- * (Go on 386 and arm), and the "ATOMIC:" lines for one layout's members
- * that sync/atomic cannot use; returns how many it wrote. */
-bool atomic_check_default(align_lang lang, align_arch arch);
+/* --check-atomic (atomic.c): whether the check is on: asked for
+ * (--check-atomic), refused (--no-check-atomic), else by default for Go on
+ * 386 and arm; and the "ATOMIC:" lines for one layout's members that
+ * sync/atomic cannot use; returns how many it wrote. */
+bool atomic_check_on(bool asked, bool refused, align_lang lang, align_arch arch);
 size_t atomic_check_render(align_buf *out, const align_layout *l);
 
 /* --as-arch (project.c): the binary's types laid out by another arch's

@@ -90,8 +90,8 @@ int project_run(const project_opts *p)
             free(bf);
             goto done;
         }
-        check_atomic = p->check_atomic == 1 ||
-                       (p->check_atomic < 0 && atomic_check_default(lang, p->as_arch));
+        check_atomic =
+            atomic_check_on(p->check_atomic == 1, p->check_atomic == 0, lang, p->as_arch);
         for (size_t i = 0; i < n; i++) {
             const align_type *t = align_graph_decl(g, i);
             align_layout *l;

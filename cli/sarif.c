@@ -235,9 +235,8 @@ int sarif_audit(const sarif_audit_opts *o)
         bool check_atomic;
         if (g == NULL || (o->lang_set && o->lang != lang))
             continue;
-        check_atomic = o->check_atomic == 1 ||
-                       (o->check_atomic == 0 &&
-                        atomic_check_default(lang, align_binary_info_get(bin)->arch));
+        check_atomic = atomic_check_on(o->check_atomic == 1, o->check_atomic == 2, lang,
+                                       align_binary_info_get(bin)->arch);
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = align_type_name(t) ? align_type_name(t) : align_type_display(t);
