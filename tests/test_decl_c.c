@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h" /* member positions: align_member carries none */
+#include "util/internal.h" /* member positions: align_member carries none */
 
 /* ------------------------------------------------------------- helpers */
 

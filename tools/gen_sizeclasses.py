@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""gen_sizeclasses.py - write libalign/sizeclasses.h from a Go runtime.
+"""gen_sizeclasses.py - write libalign/analysis/sizeclasses.h from a Go runtime.
 
-Usage: tools/gen_sizeclasses.py [GOROOT] > libalign/sizeclasses.h
+Usage: tools/gen_sizeclasses.py [GOROOT] > libalign/analysis/sizeclasses.h
 
 GOROOT defaults to `go env GOROOT`.  The script reads
 $GOROOT/src/runtime/sizeclasses.go (the size-class tables and constants that

@@ -1,0 +1,598 @@
+/*
+ * layout.c - places the members of a struct or union the way the compilers
+ * do, then describes the result: holes, bit holes, tail padding, cache lines.
+ *
+ * Who calls it: align_type_size (a nested record's size), the optimizer (to
+ * evaluate candidate orders: the same engine, so a suggested order's size is
+ * exactly what the compiler will make of it), and users via
+ * align_layout_compute.  Work is linear in the number of members.
+ *
+ * The engine works in bits throughout so that C bit-fields and ordinary
+ * members follow one path.  The rules:
+ *
+ * Go (cmd/compile/internal/types/size.go, CalcStructSize): each field at the
+ *   next multiple of its alignment; the struct is aligned like its most
+ *   aligned field (zero-size fields count); a non-empty struct whose last
+ *   field has size 0 gets one byte more (Go issue 9401), then the size is
+ *   rounded up to the alignment.
+ *
+ * C (GCC 12, stor-layout.c place_field, with PCC_BITFIELD_TYPE_MATTERS as on
+ *   x86-64 and aarch64):
+ *   - an ordinary member goes to the next multiple of its alignment: the
+ *     type's, 1 when the member or the record is packed, raised by aligned(N)
+ *     or _Alignas(N) on the member (which packed does not undo);
+ *   - a bit-field of declared type T, width w > 0, goes at the next free bit
+ *     unless it would span more alignment units of T than T itself has
+ *     (excess_unit_span); then it goes to the next boundary of T's alignment.
+ *     Packed bit-fields skip that check; aligned(N) on a bit-field moves it
+ *     to a multiple of N first.  A named bit-field raises the record's
+ *     alignment to T's (1 when packed) and to its aligned(N); an unnamed
+ *     one does neither, except where the ABI says it does like a named one
+ *     (align_abi.c_anon_bitfield_aligns: aarch64, not x86-64);
+ *   - a zero-width bit-field moves the next member to the next boundary of
+ *     T's alignment (or its aligned(N) if larger), packed or not, and
+ *     raises the record's alignment to that, packed or not, only where the
+ *     ABI says (c_zero_width_bitfield_aligns: aarch64, not x86-64);
+ *   - a flexible array member takes no room but its alignment counts;
+ *   - the size is the bytes used rounded up to the record's alignment, which
+ *     aligned(N) on the record can raise.
+ *   Unions put every member at 0 and take the largest.
+ */
+#include "util/internal.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool layout_is_int64(const align_type *t)
+{
+    const align_type *r = align_type_resolve(t);
+    return r != NULL && r->kind == ALIGN_KIND_PRIM &&
+           (r->prim == ALIGN_GO_INT64 || r->prim == ALIGN_GO_UINT64);
+}
+
+static bool is_integer_like(const align_type *t)
+{
+    const align_type *r = align_type_resolve(t);
+    if (r == NULL)
+        return false;
+    if (r->kind == ALIGN_KIND_OPAQUE)
+        return true; /* DWARF base types we do not model by name */
+    if (r->kind != ALIGN_KIND_PRIM)
+        return false;
+    switch (r->prim) {
+    case ALIGN_C_BOOL: case ALIGN_C_CHAR: case ALIGN_C_SCHAR: case ALIGN_C_UCHAR:
+    case ALIGN_C_SHORT: case ALIGN_C_USHORT: case ALIGN_C_INT: case ALIGN_C_UINT:
+    case ALIGN_C_LONG: case ALIGN_C_ULONG: case ALIGN_C_LLONG: case ALIGN_C_ULLONG:
+    case ALIGN_C_INT128: case ALIGN_C_UINT128:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static int field_error(const align_type *rec, const align_field *f, int code,
+                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int field_error(const align_type *rec, const align_field *f, int code,
+                       const char *fmt, ...)
+{
+    char msg[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return align_error_set(code, f->pos.file ? f->pos.file : rec->pos.file,
+                           f->pos.line ? f->pos.line : rec->pos.line,
+                           f->pos.line ? f->pos.col : rec->pos.col, "%s", msg);
+}
+
+/* A member's type could not be sized (incomplete, recursive, ...): the
+ * error names the type but, coming from types.c, has no position; give it
+ * the member's, and name the member. */
+static int member_error(const align_type *rec, const align_field *f, int rc)
+{
+    const align_error *e = align_error_last();
+    char msg[sizeof e->message], hint[sizeof e->hint];
+    if (e->line != 0 || (f->pos.line == 0 && rec->pos.line == 0))
+        return rc;
+    snprintf(msg, sizeof msg, "%s", e->message);
+    snprintf(hint, sizeof hint, "%s", e->hint);
+    field_error(rec, f, rc, "member %s: %s", f->name[0] ? f->name : "(anonymous)", msg);
+    if (hint[0] != '\0')
+        align_error_hint("%s", hint);
+    return rc;
+}
+
+/* GCC's excess_unit_span: would a w-bit field at bitpos cover more units of
+ * the type's alignment than the type has? */
+static bool excess_unit_span(uint64_t bitpos, uint64_t w, uint64_t align_bits, uint64_t type_bits)
+{
+    uint64_t off = bitpos % align_bits;
+    return (off + w + align_bits - 1) / align_bits > type_bits / align_bits;
+}
+
+static int place_go(align_graph *g, const align_type *rec, const size_t *order, placed *out,
+                    uint64_t *size, uint32_t *align, uint64_t *ptrdata, unsigned depth)
+{
+    uint64_t off = 0, pd = 0, last_size = 1;
+    uint32_t max_align = 1;
+    for (uint32_t k = 0; k < rec->nfields; k++) {
+        size_t i = order ? order[k] : k;
+        const align_field *f = &rec->fields[i];
+        uint64_t fs, fp;
+        uint32_t fa;
+        int rc = type_size_depth(g, f->type, &fs, &fa, &fp, depth);
+        if (rc < 0)
+            return member_error(rec, f, rc);
+        if (!round_up_u64(off, fa, &off))
+            goto overflow;
+        if (out) {
+            out[i].bit_offset = off * 8;
+            out[i].bit_size = fs * 8;
+            out[i].size = fs;
+            out[i].align = fa;
+            out[i].ptrdata = fp;
+        }
+        if (fp > 0)
+            pd = off + fp;
+        if (!add_u64(off, fs, &off) || off > UINT64_MAX / 8)
+            goto overflow;
+        if (fa > max_align)
+            max_align = fa;
+        last_size = fs;
+    }
+    if (g->abi->go_zero_size_tail_byte && off > 0 && rec->nfields > 0 && last_size == 0)
+        off++;
+    if (!round_up_u64(off, max_align, size))
+        goto overflow;
+    *align = max_align;
+    *ptrdata = pd;
+    return 0;
+overflow:
+    return align_error_set(ALIGN_EOVERFLOW, rec->pos.file, rec->pos.line, rec->pos.col,
+                           "%s is larger than 2^61 bytes", rec->display);
+}
+
+static int place_c(align_graph *g, const align_type *rec, const size_t *order, placed *out,
+                   uint64_t *size, uint32_t *align, uint64_t *ptrdata, unsigned depth)
+{
+    const bool is_union = rec->kind == ALIGN_KIND_UNION;
+    uint64_t bitpos = 0, max_bits = 0, bytes;
+    uint32_t rec_align = 1;
+    for (uint32_t k = 0; k < rec->nfields; k++) {
+        size_t i = order ? order[k] : k;
+        const align_field *f = &rec->fields[i];
+        const bool packed = rec->packed || f->packed;
+        uint64_t ts, tp, pos, bits;
+        uint32_t ta, fa;
+        int rc = type_size_depth(g, f->type, &ts, &ta, &tp, depth);
+        if (rc < 0)
+            return member_error(rec, f, rc);
+        if (ts > UINT64_MAX / 8)
+            return field_error(rec, f, ALIGN_EOVERFLOW, "member %s is larger than 2^61 bytes", f->name);
+        if (is_union)
+            bitpos = 0;
+        if (!f->is_bitfield) {
+            fa = packed ? 1 : ta;
+            if (f->aligned > fa)
+                fa = f->aligned;
+            if (!round_up_u64(bitpos, (uint64_t)fa * 8, &pos))
+                goto overflow;
+            bits = ts * 8;
+        } else {
+            if (!is_integer_like(f->type))
+                return field_error(rec, f, ALIGN_EBITFIELD,
+                                   "bit-field %s has non-integer type %s",
+                                   f->name[0] ? f->name : "(unnamed)", f->type->display);
+            if (f->bit_size > ts * 8)
+                return field_error(rec, f, ALIGN_EBITFIELD,
+                                   "bit-field %s is wider than its type (%llu bits)",
+                                   f->name[0] ? f->name : "(unnamed)",
+                                   (unsigned long long)(ts * 8));
+            fa = 1;
+            pos = bitpos;
+            bits = f->bit_size;
+            if (f->bit_size == 0) {
+                /* Aligned like its type (or aligned(N) if more), packed or
+                 * not (layout_decl); raises the record's alignment only
+                 * where the ABI says. */
+                uint32_t za = f->aligned > ta ? f->aligned : ta;
+                if (f->name[0] != '\0')
+                    return field_error(rec, f, ALIGN_EBITFIELD,
+                                       "zero-width bit-field %s must be unnamed", f->name);
+                if (!round_up_u64(pos, (uint64_t)za * 8, &pos))
+                    goto overflow;
+                if (g->abi->c_zero_width_bitfield_aligns)
+                    fa = za;
+            } else {
+                /* place_field: first aligned(N) (desired_align), then the
+                 * PCC rule; update_alignment_for_field: only a named
+                 * bit-field, or an unnamed one where the ABI says, raises
+                 * the record's alignment, to its type's (1 when packed)
+                 * and its aligned(N). */
+                if (f->aligned > 0 && !round_up_u64(pos, (uint64_t)f->aligned * 8, &pos))
+                    goto overflow;
+                if (!packed && excess_unit_span(pos, bits, (uint64_t)ta * 8, ts * 8) &&
+                    !round_up_u64(pos, (uint64_t)ta * 8, &pos))
+                    goto overflow;
+                if (f->name[0] != '\0' || g->abi->c_anon_bitfield_aligns) {
+                    fa = packed ? 1 : ta;
+                    if (f->aligned > fa)
+                        fa = f->aligned;
+                }
+            }
+        }
+        if (fa > rec_align)
+            rec_align = fa;
+        if (out) {
+            out[i].bit_offset = pos;
+            out[i].bit_size = bits;
+            out[i].size = ts;
+            out[i].align = fa;
+            out[i].ptrdata = 0;
+        }
+        if (!add_u64(pos, bits, &bitpos) || bitpos > UINT64_MAX - 7)
+            goto overflow;
+        if (bitpos > max_bits)
+            max_bits = bitpos;
+    }
+    if (rec->aligned > rec_align)
+        rec_align = rec->aligned;
+    bytes = (max_bits + 7) / 8;
+    if (!round_up_u64(bytes, rec_align, size))
+        goto overflow;
+    *align = rec_align;
+    *ptrdata = 0;
+    return 0;
+overflow:
+    return align_error_set(ALIGN_EOVERFLOW, rec->pos.file, rec->pos.line, rec->pos.col,
+                           "%s is larger than 2^61 bytes", rec->display);
+}
+
+int layout_place(align_graph *g, const align_type *rec, const size_t *order, placed *out,
+                 uint64_t *size, uint32_t *align, uint64_t *ptrdata, unsigned depth)
+{
+    assert(rec->kind == ALIGN_KIND_STRUCT || rec->kind == ALIGN_KIND_UNION);
+    if (g->lang == ALIGN_LANG_GO)
+        return place_go(g, rec, order, out, size, align, ptrdata, depth);
+    return place_c(g, rec, order, out, size, align, ptrdata, depth);
+}
+
+/* ------------------------------------------------------------ describing */
+
+typedef struct span {
+    uint64_t start, end; /* bits */
+    size_t member;       /* declaration index */
+} span;
+
+static int cmp_span(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+static bool push_hole(align_layout *l, size_t *cap, uint64_t off, uint64_t size)
+{
+    if (l->nholes == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        align_hole *h = realloc(l->holes, ncap * sizeof *h);
+        if (h == NULL)
+            return false;
+        l->holes = h;
+        *cap = ncap;
+    }
+    l->holes[l->nholes].offset = off;
+    l->holes[l->nholes].size = size;
+    l->nholes++;
+    return true;
+}
+
+static bool push_bit_hole(align_layout *l, size_t *cap, uint64_t off, uint64_t size)
+{
+    if (size == 0)
+        return true;
+    if (l->nbit_holes == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        align_bit_hole *h = realloc(l->bit_holes, ncap * sizeof *h);
+        if (h == NULL)
+            return false;
+        l->bit_holes = h;
+        *cap = ncap;
+    }
+    l->bit_holes[l->nbit_holes].bit_offset = off;
+    l->bit_holes[l->nbit_holes].bit_size = size;
+    l->nbit_holes++;
+    return true;
+}
+
+/* Splits the unused bit range [from, to) into a leading partial byte (bit
+ * hole), whole bytes (byte hole, or tail padding when at_end) and a trailing
+ * partial byte (bit hole). */
+static bool add_gap(align_layout *l, size_t *hcap, size_t *bcap, uint64_t from, uint64_t to,
+                    bool at_end)
+{
+    uint64_t first_byte = (from + 7) / 8, last_byte = to / 8;
+    if (to <= from)
+        return true;
+    if (first_byte >= last_byte) {
+        /* Inside one byte or across one boundary with no whole byte. */
+        if (first_byte * 8 > from && first_byte * 8 < to)
+            return push_bit_hole(l, bcap, from, first_byte * 8 - from) &&
+                   push_bit_hole(l, bcap, first_byte * 8, to - first_byte * 8);
+        return push_bit_hole(l, bcap, from, to - from);
+    }
+    if (!push_bit_hole(l, bcap, from, first_byte * 8 - from))
+        return false;
+    if (at_end)
+        l->tail_padding = last_byte - first_byte;
+    else if (!push_hole(l, hcap, first_byte, last_byte - first_byte))
+        return false;
+    return push_bit_hole(l, bcap, last_byte * 8, to - last_byte * 8);
+}
+
+/* "(offset 80, 4 bytes)", or for bit-fields "(bit 1016, 3 bits)". */
+static void where(char *buf, size_t n, const align_member *m, const placed *p)
+{
+    if (m->flags & ALIGN_MEMBER_BITFIELD)
+        snprintf(buf, n, "(bit %llu, %llu bit%s)", (unsigned long long)p->bit_offset,
+                 (unsigned long long)p->bit_size, p->bit_size == 1 ? "" : "s");
+    else
+        snprintf(buf, n, "(offset %llu, %llu byte%s)", (unsigned long long)(p->bit_offset / 8),
+                 (unsigned long long)p->size, p->size == 1 ? "" : "s");
+}
+
+#define MNAME(l, i) ((l)->members[i].name[0] ? (l)->members[i].name : "(anonymous)")
+
+/* Positions a compiler wrote must describe a record that can exist: no
+ * member of a struct or union ends past the record's size.  On the first
+ * violation, says which in l->invalid and clears positions_valid. */
+static void check_ends(align_layout *l, const placed *pl)
+{
+    uint64_t limit = l->size * 8;
+    char w[64];
+    for (size_t i = 0; i < l->nmembers; i++)
+        if (pl[i].bit_offset > limit || pl[i].bit_size > limit - pl[i].bit_offset) {
+            where(w, sizeof w, &l->members[i], &pl[i]);
+            snprintf(l->invalid, sizeof l->invalid,
+                     "member %s %s ends past the record's %llu bytes", MNAME(l, i), w,
+                     (unsigned long long)l->size);
+            l->positions_valid = 0;
+            return;
+        }
+}
+
+/* Holes, bit holes, tail padding and cache-line flags from the members'
+ * bit ranges, sorted by start.  check (given positions): the same pass
+ * finds struct members that overlap, since a range starting before the
+ * furthest end so far overlaps the member that reached it. */
+static int describe(align_layout *l, const placed *pl, bool check)
+{
+    size_t n = l->nmembers, hcap = 0, bcap = 0, ns = 0, far = 0;
+    uint64_t cur = 0, line_bits = (uint64_t)l->cacheline * 8;
+    span *spans = malloc((n ? n : 1) * sizeof *spans);
+    if (spans == NULL)
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (pl[i].bit_size == 0) {
+            /* A zero-size member (C flexible array, Go struct{} or [0]T)
+             * takes no bytes but has a position: the bytes before it are a
+             * hole, not tail padding, as `ptype /o` and pahole show them.
+             * Zero-width bit-fields only move the next member. */
+            if (!(l->members[i].flags & ALIGN_MEMBER_BITFIELD))
+                spans[ns++] = (span){pl[i].bit_offset, pl[i].bit_offset, i};
+            continue;
+        }
+        spans[ns++] = (span){pl[i].bit_offset, pl[i].bit_offset + pl[i].bit_size, i};
+        if (line_bits && pl[i].bit_offset / line_bits !=
+                             (pl[i].bit_offset + pl[i].bit_size - 1) / line_bits)
+            l->members[i].flags |= ALIGN_MEMBER_CROSSES_LINE;
+    }
+    qsort(spans, ns, sizeof *spans, cmp_span);
+    if (check)
+        check_ends(l, pl);
+    check = check && l->positions_valid && l->kind == ALIGN_KIND_STRUCT;
+    for (size_t i = 0; i < ns; i++) {
+        if (spans[i].start > cur && !add_gap(l, &hcap, &bcap, cur, spans[i].start, false))
+            goto nomem;
+        if (check && spans[i].start < cur && spans[i].end > spans[i].start) {
+            char w1[64], w2[64];
+            where(w1, sizeof w1, &l->members[far], &pl[far]);
+            where(w2, sizeof w2, &l->members[spans[i].member], &pl[spans[i].member]);
+            snprintf(l->invalid, sizeof l->invalid, "members %s %s and %s %s overlap",
+                     MNAME(l, far), w1, MNAME(l, spans[i].member), w2);
+            l->positions_valid = 0;
+            check = false;
+        }
+        if (spans[i].end > cur) {
+            cur = spans[i].end;
+            far = spans[i].member;
+        }
+    }
+    if (!add_gap(l, &hcap, &bcap, cur, l->size * 8, true))
+        goto nomem;
+    free(spans);
+    l->padding = l->tail_padding;
+    for (size_t i = 0; i < l->nholes; i++)
+        l->padding += l->holes[i].size;
+    l->sum_members = l->size - l->padding;
+    for (size_t i = 0; i < n; i++)
+        if (l->members[i].flags & ALIGN_MEMBER_BLANK)
+            l->intentional_padding += l->members[i].size;
+    l->ncachelines = l->cacheline ? (l->size + l->cacheline - 1) / l->cacheline : 0;
+    return 0;
+nomem:
+    free(spans);
+    return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+void align_layout_free(align_layout *l)
+{
+    if (l == NULL)
+        return;
+    free(l->members);
+    free(l->holes);
+    free(l->bit_holes);
+    free(l->optimal_order);
+    for (size_t i = 0; i < l->natomic_unaligned; i++)
+        free((char *)l->atomic_unaligned[i].path);
+    free(l->atomic_unaligned);
+    free(l);
+}
+
+/* Compares the model's placement with the positions a compiler wrote; on
+ * the first difference says what it is in l->mismatch. */
+static void cross_check(align_layout *l, const align_type *rec, const placed *model,
+                        uint64_t model_size)
+{
+    bool any = rec->given_size >= 0;
+    l->model_agrees = 1;
+    for (size_t i = 0; i < rec->nfields; i++) {
+        const align_field *f = &rec->fields[i];
+        if (f->given_bit_offset < 0)
+            continue;
+        any = true;
+        if ((uint64_t)f->given_bit_offset != model[i].bit_offset) {
+            l->model_agrees = 0;
+            snprintf(l->mismatch, sizeof l->mismatch,
+                     "member %s: the compiler put it at bit %lld, the model at bit %llu",
+                     f->name[0] ? f->name : "(anonymous)", (long long)f->given_bit_offset,
+                     (unsigned long long)model[i].bit_offset);
+            return;
+        }
+    }
+    if (rec->given_size >= 0 && (uint64_t)rec->given_size != model_size) {
+        l->model_agrees = 0;
+        snprintf(l->mismatch, sizeof l->mismatch,
+                 "size: the compiler says %lld bytes, the model %llu",
+                 (long long)rec->given_size, (unsigned long long)model_size);
+        return;
+    }
+    if (!any)
+        l->model_agrees = -1;
+}
+
+int align_layout_compute(align_layout **out, align_graph *g, const align_type *record,
+                         const align_layout_opts *opts)
+{
+    const align_type *rec = align_type_resolve(record);
+    align_layout *l = NULL;
+    placed *pl = NULL;
+    unsigned flags = opts ? opts->flags : 0;
+    uint64_t size, ptrdata;
+    uint32_t align;
+    int rc;
+
+    *out = NULL;
+    if (rec == NULL || (rec->kind != ALIGN_KIND_STRUCT && rec->kind != ALIGN_KIND_UNION))
+        return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "%s is not a struct or union",
+                               record ? record->display : "(null)");
+    if (!rec->complete)
+        return align_error_set(ALIGN_EINCOMPLETE, rec->pos.file, rec->pos.line, rec->pos.col,
+                               "%s is incomplete (declared but never defined)", rec->display);
+    l = calloc(1, sizeof *l);
+    pl = calloc(rec->nfields ? rec->nfields : 1, sizeof *pl);
+    if (l == NULL || pl == NULL)
+        goto nomem;
+    rc = layout_place(g, rec, NULL, pl, &size, &align, &ptrdata, 0);
+    if (rc < 0)
+        goto fail;
+    l->type = rec;
+    l->name = record->name ? record->name : rec->name ? rec->name : rec->display;
+    l->kind = rec->kind;
+    l->lang = g->lang;
+    l->arch = g->abi->arch;
+    l->size = size;
+    l->align = align;
+    l->ptrdata = ptrdata;
+    l->cacheline = opts && opts->cacheline ? opts->cacheline : 64;
+    l->model_agrees = -1;
+    l->positions_valid = 1;
+    if (flags & ALIGN_LAYOUT_GIVEN) {
+        cross_check(l, rec, pl, size);
+        /* Report what the compiler wrote; the model stays the judge of
+         * alignment, which DWARF does not carry. */
+        for (size_t i = 0; i < rec->nfields; i++)
+            if (rec->fields[i].given_bit_offset >= 0)
+                pl[i].bit_offset = (uint64_t)rec->fields[i].given_bit_offset;
+        if (rec->given_size >= 0)
+            l->size = (uint64_t)rec->given_size;
+        if (l->model_agrees == 0) {
+            /* The Go pointer prefix, recomputed from the given positions. */
+            l->ptrdata = 0;
+            for (size_t i = 0; i < rec->nfields; i++)
+                if (pl[i].ptrdata && pl[i].bit_offset / 8 + pl[i].ptrdata > l->ptrdata)
+                    l->ptrdata = pl[i].bit_offset / 8 + pl[i].ptrdata;
+            if (l->ptrdata > l->size)
+                l->ptrdata = l->size; /* members past the end (positions_valid) */
+        }
+    }
+    l->nmembers = rec->nfields;
+    l->members = calloc(l->nmembers ? l->nmembers : 1, sizeof *l->members);
+    if (l->members == NULL)
+        goto nomem;
+    for (size_t i = 0; i < rec->nfields; i++) {
+        const align_field *f = &rec->fields[i];
+        align_member *m = &l->members[i];
+        const align_type *ft = align_type_resolve(f->type);
+        m->name = f->name;
+        m->type_name = f->type->display;
+        m->type = f->type;
+        m->index = i;
+        m->offset = pl[i].bit_offset / 8;
+        m->size = pl[i].size;
+        m->align = pl[i].align;
+        m->ptrdata = pl[i].ptrdata;
+        m->decl_text = f->decl_text;
+        if (f->is_bitfield) {
+            m->flags |= ALIGN_MEMBER_BITFIELD;
+            m->bit_offset = pl[i].bit_offset;
+            m->bit_size = f->bit_size;
+        }
+        if (f->embedded)
+            m->flags |= ALIGN_MEMBER_EMBEDDED;
+        if (g->lang == ALIGN_LANG_GO && strcmp(f->name, "_") == 0)
+            m->flags |= ALIGN_MEMBER_BLANK;
+        if (f->name[0] == '\0')
+            m->flags |= ALIGN_MEMBER_ANONYMOUS;
+        if (ft && ft->kind == ALIGN_KIND_ARRAY && ft->count == ALIGN_FLEXIBLE)
+            m->flags |= ALIGN_MEMBER_FLEXIBLE;
+        if (g->lang == ALIGN_LANG_GO && layout_is_int64(f->type))
+            m->flags |= ALIGN_MEMBER_INT64;
+    }
+    if (g->abi->go_atomic64_unaligned) {
+        rc = align_atomic_scan(g, l, (flags & ALIGN_LAYOUT_GIVEN) != 0);
+        if (rc < 0)
+            goto fail;
+    }
+    rc = describe(l, pl, (flags & ALIGN_LAYOUT_GIVEN) != 0);
+    if (rc < 0)
+        goto fail;
+    l->optimal_size = l->size;
+    l->optimal_ptrdata = l->ptrdata;
+    l->optimal_proven = 0;
+    l->optimal_order = calloc(l->nmembers ? l->nmembers : 1, sizeof *l->optimal_order);
+    if (l->optimal_order == NULL)
+        goto nomem;
+    for (size_t i = 0; i < l->nmembers; i++)
+        l->optimal_order[i] = i;
+    if (!(flags & ALIGN_LAYOUT_NO_OPTIMIZE) && l->positions_valid) {
+        /* An impossible layout is shown as given, never "improved". */
+        rc = optimize_layout(g, l);
+        if (rc < 0)
+            goto fail;
+    }
+    l->reclaimable = l->size - l->optimal_size;
+    free(pl);
+    *out = l;
+    return 0;
+nomem:
+    rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+fail:
+    free(pl);
+    align_layout_free(l);
+    return rc;
+}

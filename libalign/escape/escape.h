@@ -1,0 +1,77 @@
+/*
+ * escape.h - what escape.c (the log object, -m text) and escape_json.c
+ * (-json directories) share; never installed.
+ *
+ * Sizes: an -m log of a large module built with all=-m runs to hundreds of
+ * MB and millions of lines, of which a few per cent are sites.  Sites keep
+ * pointers to interned strings (files, packages and expressions repeat a
+ * lot: "./main.go", "~R0", "... argument"), carved from one arena of 64 KiB
+ * blocks and freed with the log.
+ */
+#ifndef LIBALIGN_ESCAPE_H
+#define LIBALIGN_ESCAPE_H
+
+#include "util/internal.h"
+
+#include <stdio.h>
+
+/* Lines longer than this are not compiler output: skipped (text) or an
+ * error (JSON lines, which carry whole explanations, get the larger cap). */
+#define ESC_MAX_TEXT_LINE ((size_t)1 << 20)
+#define ESC_MAX_JSON_LINE ((size_t)16 << 20)
+
+typedef struct esc_block esc_block;
+
+typedef struct esc_str {
+    const char *s; /* NUL-terminated, in the arena */
+    size_t len;
+    uint64_t hash;
+} esc_str;
+
+struct align_escape_log {
+    esc_block *blocks;      /* string arena */
+    esc_str *strs;          /* intern table, open addressing */
+    size_t nstrs, strs_cap; /* cap: a power of two, or 0 */
+    align_escape_site *sites;
+    size_t nsites, sites_cap;
+    align_escape_capture *captures; /* -m=2 "capturing by value/ref" */
+    size_t ncaptures, captures_cap;
+    align_escape_stats stats;
+};
+
+/* Where a log stood before a read started: a failed read goes back to it
+ * (strings interned meanwhile stay in the arena, unreferenced). */
+typedef struct esc_mark {
+    size_t nsites;
+    size_t ncaptures;
+    align_escape_stats stats;
+} esc_mark;
+
+void esc_mark_take(const align_escape_log *log, esc_mark *m);
+void esc_mark_rollback(align_escape_log *log, const esc_mark *m);
+
+/* The interned copy of s[0..len), or NULL when out of memory (recorded). */
+const char *esc_intern(align_escape_log *log, const char *s, size_t len);
+
+/* Appends a copy of *site (its strings must already be interned) and
+ * updates the site counters.  ALIGN_ENOMEM, ALIGN_EOVERFLOW. */
+int esc_add_site(align_escape_log *log, const align_escape_site *site);
+
+/* Fills site->kind, ->expr and ->type_text from an expression the compiler
+ * printed before "escapes to heap" / "does not escape" (not for "moved to
+ * heap").  ALIGN_ENOMEM. */
+int esc_classify(align_escape_log *log, align_escape_site *site, const char *expr, size_t len);
+
+/* Called once per line, without its "\n" or "\r\n".  overlong: the line
+ * was longer than the reader's cap and is not given (s is NULL).  Return 0
+ * to go on, a negative code to stop the read with it. */
+typedef int (*esc_line_fn)(void *ctx, const char *s, size_t len, uint64_t lineno, bool overlong);
+
+/* Feeds every line of f (read in 64 KiB chunks, constant memory) or of the
+ * buffer mem[0..mem_len) (when f is NULL) to fn.  A last line without "\n"
+ * counts.  ALIGN_EIO (naming `name`) on a read error, ALIGN_ENOMEM, or what
+ * fn returned. */
+int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, size_t max_line,
+                   esc_line_fn fn, void *ctx);
+
+#endif

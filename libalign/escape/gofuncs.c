@@ -1,0 +1,458 @@
+/*
+ * gofuncs.c - the table of a Go binary's functions, variables and inlined
+ * calls (gofuncs.h): building blocks for dwarf_funcs.c, the finishing pass,
+ * and the lookups the escape join makes.
+ *
+ * Sizes: cmd/go (Go 1.19) has ~12,000 concrete and ~6,000 abstract
+ * functions, ~110,000 named parameters and variables and ~40,000 inlined
+ * calls; its line tables name ~1,000 files.  Rows are small fixed records
+ * in doubling arrays; strings and types live in the Go graph's arena.
+ * Lookups are per log site (thousands): a hash for packages and files,
+ * binary search over sorted index arrays for the rest.
+ *
+ * Rejected: a tree of scopes (function > lexical block > variable) as
+ * DWARF has it.  The join asks "which variable named x, declared at or
+ * before line L, in the functions covering L": a flat list per function
+ * answers that, and Go's line tables give no line spans for blocks anyway.
+ */
+#include "escape/gofuncs.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int nomem(void)
+{
+    return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+static int grow(void **arr, size_t *cap, size_t len, size_t elem)
+{
+    size_t ncap;
+    void *p;
+    if (len < *cap)
+        return 0;
+    ncap = *cap ? *cap * 2 : 256;
+    if (ncap > UINT32_MAX || ncap > SIZE_MAX / elem)
+        return align_error_set(ALIGN_ELIMIT, NULL, 0, 0, "too many Go functions or variables");
+    p = realloc(*arr, ncap * elem);
+    if (p == NULL)
+        return nomem();
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+int gofuncs_new(go_funcs **out, align_graph *g)
+{
+    *out = calloc(1, sizeof **out);
+    if (*out == NULL)
+        return nomem();
+    (*out)->g = g;
+    return 0;
+}
+
+void gofuncs_free(go_funcs *gf)
+{
+    if (gf == NULL)
+        return;
+    free(gf->funcs);
+    free(gf->vars);
+    free(gf->calls);
+    free(gf->pkgs);
+    free(gf->files);
+    free(gf->pkg_index);
+    free(gf->file_index);
+    free(gf->funcs_by_file);
+    free(gf->unit_file_ids);
+    free(gf);
+}
+
+int gofuncs_push_func(go_funcs *gf, const gf_func *f)
+{
+    int rc = grow((void **)&gf->funcs, &gf->funcs_cap, gf->nfuncs, sizeof *f);
+    if (rc == 0)
+        gf->funcs[gf->nfuncs++] = *f;
+    return rc;
+}
+
+int gofuncs_push_var(go_funcs *gf, const gf_var *v)
+{
+    int rc = grow((void **)&gf->vars, &gf->vars_cap, gf->nvars, sizeof *v);
+    if (rc == 0)
+        gf->vars[gf->nvars++] = *v;
+    return rc;
+}
+
+int gofuncs_push_call(go_funcs *gf, const gf_call *c)
+{
+    int rc = grow((void **)&gf->calls, &gf->calls_cap, gf->ncalls, sizeof *c);
+    if (rc == 0)
+        gf->calls[gf->ncalls++] = *c;
+    return rc;
+}
+
+/* ------------------------------------------------------- hashed names */
+
+static uint64_t hash_str(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* Looks name[0..len) up in an index whose values are 1 + an index into an
+ * array of records; key(i) gives record i's name. */
+typedef const char *(*key_fn)(const go_funcs *gf, uint32_t i);
+
+static const char *pkg_key(const go_funcs *gf, uint32_t i)
+{
+    return gf->pkgs[i].path;
+}
+static const char *file_key(const go_funcs *gf, uint32_t i)
+{
+    return gf->files[i].path;
+}
+
+static size_t index_slot(const go_funcs *gf, const uint32_t *index, size_t cap, key_fn key,
+                         const char *s, size_t len)
+{
+    size_t j = (size_t)hash_str(s, len) & (cap - 1);
+    for (; index[j] != 0; j = (j + 1) & (cap - 1)) {
+        const char *k = key(gf, index[j] - 1);
+        if (strncmp(k, s, len) == 0 && k[len] == '\0')
+            break;
+    }
+    return j;
+}
+
+static int index_grow(const go_funcs *gf, uint32_t **index, size_t *cap, size_t n, key_fn key)
+{
+    size_t ncap = *cap ? *cap : 64;
+    uint32_t *t;
+    if ((n + 1) * 2 <= *cap)
+        return 0;
+    while ((n + 1) * 2 > ncap)
+        ncap *= 2;
+    t = calloc(ncap, sizeof *t);
+    if (t == NULL)
+        return nomem();
+    for (size_t i = 0; i < n; i++) {
+        const char *k = key(gf, (uint32_t)i);
+        size_t j = (size_t)hash_str(k, strlen(k)) & (ncap - 1);
+        while (t[j] != 0)
+            j = (j + 1) & (ncap - 1);
+        t[j] = (uint32_t)i + 1;
+    }
+    free(*index);
+    *index = t;
+    *cap = ncap;
+    return 0;
+}
+
+uint32_t gofuncs_pkg(go_funcs *gf, const char *path, size_t len)
+{
+    gf_pkg p;
+    size_t j;
+    const char *slash;
+    if (index_grow(gf, &gf->pkg_index, &gf->pkg_index_cap, gf->npkgs, pkg_key) < 0)
+        return GF_NONE;
+    j = index_slot(gf, gf->pkg_index, gf->pkg_index_cap, pkg_key, path, len);
+    if (gf->pkg_index[j] != 0)
+        return gf->pkg_index[j] - 1;
+    memset(&p, 0, sizeof p);
+    p.path = align_graph_strdup(gf->g, path, len);
+    if (p.path == NULL)
+        return GF_NONE;
+    slash = strrchr(p.path, '/');
+    p.name = slash ? slash + 1 : p.path;
+    if (grow((void **)&gf->pkgs, &gf->pkgs_cap, gf->npkgs, sizeof p) < 0)
+        return GF_NONE;
+    gf->pkgs[gf->npkgs] = p;
+    gf->pkg_index[j] = (uint32_t)++gf->npkgs;
+    return (uint32_t)gf->npkgs - 1;
+}
+
+uint32_t gofuncs_file(go_funcs *gf, const char *path)
+{
+    gf_file f;
+    size_t j, len = strlen(path);
+    if (index_grow(gf, &gf->file_index, &gf->file_index_cap, gf->nfiles, file_key) < 0)
+        return GF_NONE;
+    j = index_slot(gf, gf->file_index, gf->file_index_cap, file_key, path, len);
+    if (gf->file_index[j] != 0)
+        return gf->file_index[j] - 1;
+    f.path = align_graph_strdup(gf->g, path, len);
+    f.max_line = 0;
+    f.pkg = GF_NONE;
+    if (f.path == NULL || grow((void **)&gf->files, &gf->files_cap, gf->nfiles, sizeof f) < 0)
+        return GF_NONE;
+    gf->files[gf->nfiles] = f;
+    gf->file_index[j] = (uint32_t)++gf->nfiles;
+    return (uint32_t)gf->nfiles - 1;
+}
+
+uint32_t gofuncs_find_pkg(const go_funcs *gf, const char *path)
+{
+    size_t j;
+    if (gf->pkg_index_cap == 0)
+        return GF_NONE;
+    j = index_slot(gf, gf->pkg_index, gf->pkg_index_cap, pkg_key, path, strlen(path));
+    return gf->pkg_index[j] ? gf->pkg_index[j] - 1 : GF_NONE;
+}
+
+size_t gofuncs_symbol_pkg(const char *name)
+{
+    size_t end = strcspn(name, "[");
+    size_t start = 0, i;
+    /* Compiler-made symbols: type..eq.T, type..hash.T, go.shape.int_0,
+     * go:buildid... */
+    if (strncmp(name, "type.", 5) == 0 || strncmp(name, "go.", 3) == 0 ||
+        strncmp(name, "go:", 3) == 0)
+        return 0;
+    for (i = 0; i < end; i++)
+        if (name[i] == '/')
+            start = i + 1;
+    for (i = start; i < end; i++)
+        if (name[i] == '.')
+            return i;
+    return 0;
+}
+
+/* -------------------------------------------------------------- finish */
+
+static int cmp_u64_pair(const void *a, const void *b)
+{
+    const uint64_t *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* Sort keys copied next to the index, so that qsort needs no context. */
+typedef struct by_file {
+    uint32_t file, line_lo, idx;
+} by_file;
+
+typedef struct by_name {
+    const char *name;
+    bool abstract;
+    uint32_t idx;
+} by_name;
+
+static int cmp_call(const void *a, const void *b)
+{
+    const gf_call *x = a, *y = b;
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->func < y->func ? -1 : x->func > y->func;
+}
+
+static int cmp_func_file(const void *a, const void *b)
+{
+    const by_file *x = a, *y = b;
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1;
+    if (x->line_lo != y->line_lo)
+        return x->line_lo < y->line_lo ? -1 : 1;
+    return x->idx < y->idx ? -1 : 1;
+}
+
+static int cmp_name_idx(const void *a, const void *b)
+{
+    const by_name *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c != 0)
+        return c;
+    if (x->abstract != y->abstract) /* concrete copies first */
+        return x->abstract ? 1 : -1;
+    return x->idx < y->idx ? -1 : 1;
+}
+
+/* Abstract functions have no file: take it from a concrete copy of the
+ * same name when the binary has one. */
+static int abstract_files(go_funcs *gf)
+{
+    by_name *byname = malloc((gf->nfuncs ? gf->nfuncs : 1) * sizeof *byname);
+    if (byname == NULL)
+        return nomem();
+    for (size_t i = 0; i < gf->nfuncs; i++)
+        byname[i] = (by_name){gf->funcs[i].name, gf->funcs[i].abstract, (uint32_t)i};
+    qsort(byname, gf->nfuncs, sizeof *byname, cmp_name_idx);
+    for (size_t i = 0; i < gf->nfuncs;) {
+        size_t j = i + 1;
+        const gf_func *c = &gf->funcs[byname[i].idx];
+        while (j < gf->nfuncs && strcmp(byname[j].name, byname[i].name) == 0)
+            j++;
+        for (size_t k = i + 1; k < j && !c->abstract; k++) {
+            gf_func *a = &gf->funcs[byname[k].idx];
+            if (a->abstract && a->file == GF_NONE)
+                a->file = c->file;
+        }
+        i = j;
+    }
+    free(byname);
+    return 0;
+}
+
+int gofuncs_finish(go_funcs *gf)
+{
+    uint64_t *offs = NULL;
+    int rc;
+
+    assert(!gf->finished);
+    /* A concrete function's parameters are declared on its `func` line,
+     * which may have no code: it starts the span.  Functions the line table
+     * did not cover (abstract ones) span their variables.  (A concrete
+     * function's variables may come from inlined code of other files.) */
+    for (size_t i = 0; i < gf->nfuncs; i++) {
+        gf_func *f = &gf->funcs[i];
+        bool lines = f->line_lo != 0;
+        for (uint32_t k = 0; k < f->nvars; k++) {
+            const gf_var *v = &gf->vars[f->var0 + k];
+            uint32_t l = v->decl_line;
+            if (l == 0 || (lines && !v->param))
+                continue;
+            if (f->line_lo == 0 || l < f->line_lo)
+                f->line_lo = l;
+            if (l > f->line_hi)
+                f->line_hi = l;
+        }
+    }
+    rc = abstract_files(gf);
+    if (rc < 0)
+        return rc;
+    /* The package that declares the functions of each file. */
+    for (size_t i = 0; i < gf->nfuncs; i++) {
+        gf_func *f = &gf->funcs[i];
+        if (f->file != GF_NONE && f->pkg != GF_NONE && !f->abstract &&
+            gf->files[f->file].pkg == GF_NONE && strchr(f->name, '[') == NULL)
+            gf->files[f->file].pkg = f->pkg;
+    }
+    /* Call origins: DIE offset -> function. */
+    if (gf->ncalls) {
+        offs = malloc((gf->nfuncs ? gf->nfuncs : 1) * 2 * sizeof *offs);
+        if (offs == NULL)
+            return nomem();
+        for (size_t i = 0; i < gf->nfuncs; i++) {
+            offs[2 * i] = gf->funcs[i].die_off;
+            offs[2 * i + 1] = i;
+        }
+        qsort(offs, gf->nfuncs, 2 * sizeof *offs, cmp_u64_pair);
+        for (size_t i = 0; i < gf->ncalls; i++) {
+            uint64_t key[2] = {gf->calls[i].origin_off, 0};
+            const uint64_t *hit = bsearch(key, offs, gf->nfuncs, 2 * sizeof *offs, cmp_u64_pair);
+            gf->calls[i].origin = hit ? (uint32_t)hit[1] : GF_NONE;
+        }
+        free(offs);
+        qsort(gf->calls, gf->ncalls, sizeof *gf->calls, cmp_call);
+    }
+    {
+        by_file *keys = malloc((gf->nfuncs ? gf->nfuncs : 1) * sizeof *keys);
+        gf->funcs_by_file = malloc((gf->nfuncs ? gf->nfuncs : 1) * sizeof *gf->funcs_by_file);
+        if (keys == NULL || gf->funcs_by_file == NULL) {
+            free(keys);
+            return nomem();
+        }
+        for (size_t i = 0; i < gf->nfuncs; i++)
+            keys[i] = (by_file){gf->funcs[i].file, gf->funcs[i].line_lo, (uint32_t)i};
+        qsort(keys, gf->nfuncs, sizeof *keys, cmp_func_file);
+        for (size_t i = 0; i < gf->nfuncs; i++)
+            gf->funcs_by_file[i] = keys[i].idx;
+        free(keys);
+    }
+    gf->finished = true;
+    return 0;
+}
+
+/* ------------------------------------------------------------- queries */
+
+const uint32_t *gofuncs_file_funcs(const go_funcs *gf, uint32_t file, size_t *n)
+{
+    size_t lo = 0, hi = gf->nfuncs, start;
+    *n = 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (gf->funcs[gf->funcs_by_file[mid]].file < file)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    start = lo;
+    while (lo < gf->nfuncs && gf->funcs[gf->funcs_by_file[lo]].file == file)
+        lo++;
+    *n = lo - start;
+    return gf->funcs_by_file + start;
+}
+
+const gf_call *gofuncs_calls_at(const go_funcs *gf, uint32_t file, uint32_t line, size_t *n)
+{
+    size_t lo = 0, hi = gf->ncalls, start;
+    *n = 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const gf_call *c = &gf->calls[mid];
+        if (c->file < file || (c->file == file && c->line < line))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    start = lo;
+    while (lo < gf->ncalls && gf->calls[lo].file == file && gf->calls[lo].line == line)
+        lo++;
+    *n = lo - start;
+    return gf->calls + start;
+}
+
+/* Path elements path and file share at their ends: 0 when even the base
+ * names differ. */
+static size_t common_tail(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), n = 0;
+    while (la > 0 && lb > 0) {
+        size_t ea = la, eb = lb;
+        while (la > 0 && a[la - 1] != '/')
+            la--;
+        while (lb > 0 && b[lb - 1] != '/')
+            lb--;
+        if (ea - la != eb - lb || memcmp(a + la, b + lb, ea - la) != 0)
+            break;
+        /* "." and ".." prove nothing */
+        if (!(ea - la == 1 && a[la] == '.') && !(ea - la == 2 && a[la] == '.' && a[la + 1] == '.'))
+            n++;
+        while (la > 0 && a[la - 1] == '/')
+            la--;
+        while (lb > 0 && b[lb - 1] == '/')
+            lb--;
+    }
+    return n;
+}
+
+uint32_t gofuncs_find_file(const go_funcs *gf, const char *path, bool *ambiguous)
+{
+    size_t j, best = 0;
+    uint32_t hit = GF_NONE;
+
+    *ambiguous = false;
+    if (gf->file_index_cap != 0) {
+        j = index_slot(gf, gf->file_index, gf->file_index_cap, file_key, path, strlen(path));
+        if (gf->file_index[j] != 0)
+            return gf->file_index[j] - 1;
+    }
+    for (size_t i = 0; i < gf->nfiles; i++) {
+        size_t n = common_tail(path, gf->files[i].path);
+        if (n == 0 || n < best)
+            continue;
+        if (n == best) {
+            *ambiguous = true;
+            continue;
+        }
+        best = n;
+        hit = (uint32_t)i;
+        *ambiguous = false;
+    }
+    return hit;
+}

@@ -1,0 +1,806 @@
+/*
+ * heapsites.c - the escape join: the allocation sites of Go escape-analysis
+ * logs tied to the struct types of the binary the same build produced
+ * (align_heap_join_*), and what reordering those types saves in the
+ * allocator's size classes (align_heap_cost_compute is in heap.c).
+ *
+ * Who calls it: `structalign audit --escape LOG BINARY`, which ranks the
+ * padded types by heap bytes saved and lists each one's sites.
+ *
+ * Workload: a -m log of one module has hundreds of heap sites; all=-m of a
+ * large program tens of thousands (the standard library's own: ~6,000 for
+ * a hello world).  Each site is matched to a file of the binary (a hash,
+ * then a suffix match), resolved by heapsites_resolve.c (a scan of that
+ * file's functions at worst), and grouped by type.  Memory: one record per
+ * site plus the strings the join makes (reasons, descriptions) in blocks.
+ *
+ * The steps, per site:
+ *   1. drop exact duplicates (the same build's text log and -json
+ *      directory given together; -m=2 prints a site twice);
+ *   2. stack-only sites ("does not escape") are counted, never resolved;
+ *   3. the file: the log's path joined to --src (default: the log's own
+ *      directory) and cleaned, then the binary's file of that path, or of
+ *      the longest common tail of path elements: binaries built elsewhere
+ *      or with -trimpath still match.  No file: the site is not this
+ *      binary's (another program, or code the linker removed);
+ *   4. the line: past the file's last line with code it is stale;
+ *   5. the package: the log's "# path" header, as DWARF spells it (the
+ *      command's package is "main" there);
+ *   6. the type (heapsites_resolve.c).
+ * Then: sites grouped per struct type, and diagnostics per input: a log
+ * none of whose heap sites is in the binary is another program's (fatal
+ * when it is the only input: ALIGN_EMISMATCH), a log with some is stale.
+ *
+ * Rejected: failing on the first unresolvable site (one optimized-away
+ * variable would hide every other answer), and dropping unresolvable sites
+ * silently (they are how a user learns the log and binary disagree).
+ */
+#include "escape/heapsites.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --------------------------------------------------------------- strings */
+
+#define HS_BLOCK 16384
+
+struct hs_block {
+    hs_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+const char *hs_strdup(align_heap_join *j, const char *s, size_t len)
+{
+    hs_block *b = j->blocks;
+    char *p;
+    if (len == (size_t)-1)
+        len = strlen(s);
+    if (b == NULL || b->cap - b->used < len + 1) {
+        size_t cap = len + 1 > HS_BLOCK ? len + 1 : HS_BLOCK;
+        b = malloc(sizeof *b + cap);
+        if (b == NULL) {
+            align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return NULL;
+        }
+        b->cap = cap;
+        b->used = 0;
+        b->next = j->blocks;
+        j->blocks = b;
+    }
+    p = b->data + b->used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    b->used += len + 1;
+    return p;
+}
+
+const char *hs_printf(align_heap_join *j, const char *fmt, ...)
+{
+    align_buf b;
+    const char *s;
+    va_list ap;
+    align_buf_init(&b);
+    va_start(ap, fmt);
+    align_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    if (b.failed) {
+        align_buf_free(&b);
+        align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    s = hs_strdup(j, b.data ? b.data : "", b.len);
+    align_buf_free(&b);
+    return s;
+}
+
+/* ------------------------------------------------------------------ API */
+
+const char *align_heap_status_name(align_heap_status status)
+{
+    static const char *const names[] = {"struct", "other", "unresolved", "stack"};
+    if ((unsigned)status >= sizeof names / sizeof names[0])
+        return NULL;
+    return names[status];
+}
+
+void align_heap_join_free(align_heap_join *j)
+{
+    if (j == NULL)
+        return;
+    while (j->blocks != NULL) {
+        hs_block *next = j->blocks->next;
+        free(j->blocks);
+        j->blocks = next;
+    }
+    hs_index_free(j);
+    free(j->sites);
+    free(j->types);
+    free(j->type_sites);
+    free(j->diags);
+    free(j);
+}
+
+void align_heap_join_summary(align_heap_summary *out, const align_heap_join *j)
+{
+    assert(out != NULL && j != NULL);
+    *out = j->summary;
+}
+
+size_t align_heap_join_nsites(const align_heap_join *j)
+{
+    assert(j != NULL);
+    return j->nsites;
+}
+
+const align_heap_site *align_heap_join_site(const align_heap_join *j, size_t i)
+{
+    assert(j != NULL && i < j->nsites);
+    return &j->sites[i];
+}
+
+size_t align_heap_join_ntypes(const align_heap_join *j)
+{
+    assert(j != NULL);
+    return j->ntypes;
+}
+
+const align_heap_type *align_heap_join_type(const align_heap_join *j, size_t i)
+{
+    assert(j != NULL && i < j->ntypes);
+    return &j->types[i];
+}
+
+const align_heap_type *align_heap_join_find(const align_heap_join *j, const align_type *t)
+{
+    assert(j != NULL);
+    for (size_t i = 0; i < j->ntypes; i++)
+        if (j->types[i].type == t)
+            return &j->types[i];
+    return NULL;
+}
+
+size_t align_heap_join_ndiags(const align_heap_join *j)
+{
+    assert(j != NULL);
+    return j->ndiags;
+}
+
+const align_heap_diag *align_heap_join_diag(const align_heap_join *j, size_t i)
+{
+    assert(j != NULL && i < j->ndiags);
+    return &j->diags[i];
+}
+
+/* ------------------------------------------------------------ the join */
+
+static int add_diag(align_heap_join *j, int severity, const char *input, const char *msg)
+{
+    if (msg == NULL)
+        return ALIGN_ENOMEM;
+    if (j->ndiags == j->diags_cap) {
+        size_t cap = j->diags_cap ? j->diags_cap * 2 : 8;
+        align_heap_diag *p = realloc(j->diags, cap * sizeof *p);
+        if (p == NULL)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        j->diags = p;
+        j->diags_cap = cap;
+    }
+    j->diags[j->ndiags++] = (align_heap_diag){severity, input, msg};
+    return 0;
+}
+
+/* Per input (log file or -json directory file) counts, for the mismatch
+ * diagnostics: heap sites of the user's packages only.  An all=-m log has
+ * thousands of standard-library sites in code the linker removed; those
+ * say nothing about whether the log is this binary's. */
+typedef struct input_count {
+    const char *input;
+    uint64_t heap, unmatched, stale;  /* the user's packages */
+    uint64_t all_heap, all_unmatched; /* every package */
+    const align_heap_site *first_unmatched;
+} input_count;
+
+/* Per log package: how DWARF spells it. */
+typedef struct pkg_map {
+    const char *log;   /* the header's path (interned by the log) */
+    const char *dwarf; /* NULL until known */
+    bool reported;
+} pkg_map;
+
+typedef struct join_state {
+    align_heap_join *j;
+    const align_escape_log *log;
+    const char *src_dir;
+    const char *main_path; /* the binary's main package, from its build
+                              info; NULL when unknown */
+    input_count *inputs;
+    size_t ninputs;
+    pkg_map *pkgs;
+    size_t npkgs;
+    /* duplicate detection: site index + 1 per slot */
+    size_t *seen;
+    size_t seen_cap;
+} join_state;
+
+int align_go_package_is_std(const char *p)
+{
+    size_t first;
+    if (p == NULL || strcmp(p, "main") == 0)
+        return 0;
+    first = strcspn(p, "/");
+    return memchr(p, '.', first) == NULL;
+}
+
+static bool std_package(const char *p)
+{
+    return align_go_package_is_std(p) != 0;
+}
+
+static input_count *input_of(join_state *st, const char *input)
+{
+    for (size_t i = 0; i < st->ninputs; i++)
+        if (st->inputs[i].input == input)
+            return &st->inputs[i];
+    return NULL;
+}
+
+/* The directory an input's relative paths start from. */
+static const char *base_dir(join_state *st, const char *input, align_buf *tmp)
+{
+    const char *slash;
+    if (st->src_dir != NULL)
+        return st->src_dir;
+    if (input == NULL || input[0] == '<')
+        return NULL;
+    slash = strrchr(input, '/');
+    if (slash == NULL)
+        return NULL;
+    tmp->len = 0;
+    align_buf_append(tmp, input, slash == input ? 1 : (size_t)(slash - input));
+    return tmp->failed ? NULL : tmp->data;
+}
+
+static uint64_t site_hash(const align_heap_site *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    const char *p = s->path ? s->path : s->file;
+    for (; *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 1099511628211ull;
+    }
+    h ^= ((uint64_t)s->line << 32) ^ ((uint64_t)s->col << 8) ^ (uint64_t)s->kind;
+    h *= 1099511628211ull;
+    for (p = s->expr; *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static bool same_site(const align_heap_site *a, const align_heap_site *b)
+{
+    const char *pa = a->path ? a->path : a->file, *pb = b->path ? b->path : b->file;
+    return a->line == b->line && a->col == b->col && a->kind == b->kind && a->stale == b->stale &&
+           strcmp(pa, pb) == 0 && strcmp(a->expr, b->expr) == 0;
+}
+
+/* true when the site at index i repeats an earlier one. */
+static int seen_before(join_state *st, size_t i, bool *dup)
+{
+    align_heap_join *j = st->j;
+    size_t k;
+    *dup = false;
+    if ((j->nsites + 1) * 2 > st->seen_cap) {
+        size_t cap = st->seen_cap ? st->seen_cap * 2 : 1024;
+        size_t *t = calloc(cap, sizeof *t);
+        if (t == NULL)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t s = 0; s < i; s++) {
+            k = (size_t)site_hash(&j->sites[s]) & (cap - 1);
+            while (t[k] != 0)
+                k = (k + 1) & (cap - 1);
+            t[k] = s + 1;
+        }
+        free(st->seen);
+        st->seen = t;
+        st->seen_cap = cap;
+    }
+    k = (size_t)site_hash(&j->sites[i]) & (st->seen_cap - 1);
+    for (; st->seen[k] != 0; k = (k + 1) & (st->seen_cap - 1)) {
+        if (same_site(&j->sites[st->seen[k] - 1], &j->sites[i])) {
+            *dup = true;
+            return 0;
+        }
+    }
+    st->seen[k] = i + 1;
+    return 0;
+}
+
+/* The command's package is named by its import path in -m headers, "main"
+ * in -json headers and in DWARF.  The binary's build info names it; without
+ * build info, a log package the binary does not know whose files the
+ * binary's "main" functions are declared in is taken for it.  A package the
+ * binary has neither under its path nor as its main package is another
+ * program's: its sites are unmatched. */
+static int map_packages(join_state *st, const uint32_t *file_ids)
+{
+    const align_escape_site *sites = align_escape_log_sites(st->log);
+    const go_funcs *gf = st->j->gf;
+    size_t n = align_escape_log_nsites(st->log);
+
+    for (size_t i = 0; i < n; i++) {
+        const char *p = sites[i].package;
+        pkg_map *m = NULL;
+        if (p == NULL)
+            continue;
+        for (size_t k = 0; k < st->npkgs && m == NULL; k++)
+            if (st->pkgs[k].log == p)
+                m = &st->pkgs[k];
+        if (m == NULL) {
+            pkg_map *t = realloc(st->pkgs, (st->npkgs + 1) * sizeof *t);
+            uint32_t id;
+            if (t == NULL)
+                return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            st->pkgs = t;
+            m = &st->pkgs[st->npkgs++];
+            m->log = p;
+            m->dwarf = NULL;
+            m->reported = false;
+            id = gofuncs_find_pkg(gf, p);
+            if (strcmp(p, "main") == 0 || (st->main_path && strcmp(p, st->main_path) == 0))
+                m->dwarf = "main";
+            else if (id != GF_NONE)
+                m->dwarf = gf->pkgs[id].path;
+        }
+        if (m->dwarf == NULL && st->main_path == NULL && file_ids[i] != GF_NONE &&
+            gf->files[file_ids[i]].pkg != GF_NONE &&
+            strcmp(gf->pkgs[gf->files[file_ids[i]].pkg].path, "main") == 0)
+            m->dwarf = "main";
+    }
+    return 0;
+}
+
+/* The package of the log a site belongs to is not in the binary. */
+static bool foreign_pkg(const join_state *st, const align_escape_site *s)
+{
+    for (size_t k = 0; s->package && k < st->npkgs; k++)
+        if (st->pkgs[k].log == s->package)
+            return st->pkgs[k].dwarf == NULL;
+    return false;
+}
+
+static const char *dwarf_pkg(join_state *st, const align_escape_site *s, uint32_t file)
+{
+    const go_funcs *gf = st->j->gf;
+    for (size_t k = 0; s->package && k < st->npkgs; k++)
+        if (st->pkgs[k].log == s->package && st->pkgs[k].dwarf != NULL)
+            return st->pkgs[k].dwarf;
+    if (file != GF_NONE && gf->files[file].pkg != GF_NONE)
+        return gf->pkgs[gf->files[file].pkg].path;
+    return s->package ? s->package : "main";
+}
+
+/* Steps 3-6 for one heap site. */
+static int join_site(join_state *st, const align_escape_site *es, uint32_t file,
+                     align_heap_site *hs)
+{
+    align_heap_join *j = st->j;
+    const go_funcs *gf = j->gf;
+    hs_where w;
+    hs_result r;
+    int rc;
+
+    if (file == GF_NONE) {
+        hs->stale = 1;
+        return 0; /* reason set by the caller */
+    }
+    hs->path = gf->files[file].path;
+    if (es->line > gf->files[file].max_line) {
+        hs->stale = 1;
+        hs->reason = hs_printf(j,
+                               "line %u is past the last line with code (%u) of %s in the "
+                               "binary: a stale log, or code the linker removed",
+                               es->line, gf->files[file].max_line, hs->path);
+        return hs->reason ? 0 : ALIGN_ENOMEM;
+    }
+    w.file = file;
+    w.line = es->line;
+    w.pkg = dwarf_pkg(st, es, file);
+    rc = hs_resolve(j, st->log, es, &w, &r);
+    if (rc < 0)
+        return rc;
+    hs->status = r.status;
+    hs->type = r.type;
+    hs->per_element = r.per_element;
+    hs->via = r.via;
+    hs->reason = r.reason;
+    hs->stale = r.stale;
+    if (hs->status == ALIGN_HEAP_UNRESOLVED && hs->reason == NULL)
+        hs->reason = "unknown";
+    return 0;
+}
+
+static int push_site(align_heap_join *j, const align_heap_site *s)
+{
+    if (j->nsites == j->sites_cap) {
+        size_t cap = j->sites_cap ? j->sites_cap * 2 : 256;
+        align_heap_site *p = realloc(j->sites, cap * sizeof *p);
+        if (p == NULL)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        j->sites = p;
+        j->sites_cap = cap;
+    }
+    j->sites[j->nsites++] = *s;
+    return 0;
+}
+
+/* The binary's file of each site of the log (GF_NONE: none). */
+static int match_files(join_state *st, uint32_t *ids, uint8_t *ambiguous)
+{
+    const align_escape_site *sites = align_escape_log_sites(st->log);
+    size_t n = align_escape_log_nsites(st->log);
+    const char *last_file = NULL, *last_input = NULL;
+    uint32_t last_id = GF_NONE;
+    bool last_amb = false;
+    align_buf path, tmp;
+    int rc = 0;
+
+    align_buf_init(&path);
+    align_buf_init(&tmp);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const align_escape_site *s = &sites[i];
+        bool amb = false;
+        /* Sites come in runs of one file: interned strings compare by
+         * pointer. */
+        if (s->file == last_file && s->input == last_input) {
+            ids[i] = last_id;
+            ambiguous[i] = last_amb;
+            continue;
+        }
+        path.len = 0;
+        rc = align_escape_path_resolve(&path, base_dir(st, s->input, &tmp), s->file);
+        if (rc < 0)
+            break;
+        ids[i] = s->file[0] == '<' ? GF_NONE : gofuncs_find_file(st->j->gf, path.data, &amb);
+        ambiguous[i] = amb;
+        last_file = s->file;
+        last_input = s->input;
+        last_id = ids[i];
+        last_amb = amb;
+    }
+    align_buf_free(&path);
+    align_buf_free(&tmp);
+    return rc;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const size_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* Groups the struct sites by type, in order of first appearance. */
+static int group_types(align_heap_join *j)
+{
+    size_t nstruct = 0, ntypes = 0, cap = 16, *order;
+    const align_type **keys;
+    size_t *first;
+
+    for (size_t i = 0; i < j->nsites; i++)
+        if (j->sites[i].status == ALIGN_HEAP_STRUCT)
+            nstruct++;
+    if (nstruct == 0)
+        return 0;
+    while (cap < 2 * nstruct)
+        cap *= 2;
+    keys = calloc(cap, sizeof *keys);
+    first = calloc(cap, sizeof *first);
+    order = malloc(nstruct * 2 * sizeof *order); /* (type index, site) pairs */
+    j->types = calloc(nstruct, sizeof *j->types);
+    j->type_sites = malloc(nstruct * sizeof *j->type_sites);
+    if (keys == NULL || first == NULL || order == NULL || j->types == NULL ||
+        j->type_sites == NULL) {
+        free(keys);
+        free(first);
+        free(order);
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    nstruct = 0;
+    for (size_t i = 0; i < j->nsites; i++) {
+        const align_heap_site *s = &j->sites[i];
+        size_t k;
+        if (s->status != ALIGN_HEAP_STRUCT)
+            continue;
+        k = ((uintptr_t)s->type >> 4) * 0x9E3779B97F4A7C15ull & (cap - 1);
+        while (keys[k] != NULL && keys[k] != s->type)
+            k = (k + 1) & (cap - 1);
+        if (keys[k] == NULL) {
+            keys[k] = s->type;
+            first[k] = ntypes;
+            j->types[ntypes].type = s->type;
+            ntypes++;
+        }
+        j->types[first[k]].nsites++;
+        if (s->per_element)
+            j->types[first[k]].arrays = 1;
+        else
+            j->types[first[k]].objects = 1;
+        order[2 * nstruct] = first[k];
+        order[2 * nstruct + 1] = i;
+        nstruct++;
+    }
+    qsort(order, nstruct, 2 * sizeof *order, cmp_pair);
+    for (size_t i = 0, pos = 0; i < ntypes; i++) {
+        j->types[i].sites = j->type_sites + pos;
+        pos += j->types[i].nsites;
+    }
+    for (size_t i = 0; i < nstruct; i++)
+        j->type_sites[i] = order[2 * i + 1];
+    j->ntypes = ntypes;
+    free(keys);
+    free(first);
+    free(order);
+    return 0;
+}
+
+/* Diagnostics per input and per package; ALIGN_EMISMATCH when no heap
+ * site of any input is in the binary. */
+static int diagnose(join_state *st, const char *binary)
+{
+    align_heap_join *j = st->j;
+    const align_heap_summary *sum = &j->summary;
+    int rc = 0;
+
+    for (size_t i = 0; i < st->ninputs && rc == 0; i++) {
+        const input_count *c = &st->inputs[i];
+        if (c->heap == 0)
+            continue;
+        if (c->unmatched == c->heap)
+            rc = add_diag(j, ALIGN_HEAP_WARNING, c->input,
+                          hs_printf(j,
+                                    "none of its %llu heap sites is in a file of %s "
+                                    "(first: %s:%u): a log of another program?",
+                                    (unsigned long long)c->heap, binary, c->first_unmatched->file,
+                                    c->first_unmatched->line));
+        else if (c->unmatched + c->stale > 0)
+            rc =
+                add_diag(j, ALIGN_HEAP_WARNING, c->input,
+                         hs_printf(j,
+                                   "%llu of its %llu heap sites do not match %s (%llu in "
+                                   "files it does not have, %llu at lines or variables "
+                                   "it does not have): a stale log, or code the linker "
+                                   "removed",
+                                   (unsigned long long)(c->unmatched + c->stale),
+                                   (unsigned long long)c->heap, binary,
+                                   (unsigned long long)c->unmatched, (unsigned long long)c->stale));
+    }
+    for (size_t k = 0; k < st->npkgs && rc == 0; k++) {
+        const go_funcs *gf = j->gf;
+        (void)gf;
+        if (st->pkgs[k].dwarf != NULL || std_package(st->pkgs[k].log))
+            continue;
+        rc = add_diag(j, ALIGN_HEAP_WARNING, NULL,
+                      hs_printf(j, "package %s of the log is not in %s%s%s", st->pkgs[k].log,
+                                binary, st->main_path ? ", whose main package is " : "",
+                                st->main_path ? st->main_path : ""));
+    }
+    uint64_t heap = 0, unmatched = 0, all_heap = 0, all_unmatched = 0;
+    for (size_t i = 0; i < st->ninputs; i++) {
+        heap += st->inputs[i].heap;
+        unmatched += st->inputs[i].unmatched;
+        all_heap += st->inputs[i].all_heap;
+        all_unmatched += st->inputs[i].all_unmatched;
+    }
+    (void)sum;
+    /* Nothing of the user's packages matches (or, for a log of the
+     * standard library alone, nothing at all): another program's log. */
+    if (rc == 0 && ((heap > 0 && unmatched == heap) ||
+                    (heap == 0 && all_heap > 0 && all_unmatched == all_heap))) {
+        const align_heap_site *first = st->inputs[0].first_unmatched;
+        for (size_t i = 0; first == NULL && i < st->ninputs; i++)
+            first = st->inputs[i].first_unmatched;
+        align_buf foreign;
+        align_buf_init(&foreign);
+        for (size_t k = 0, n = 0; k < st->npkgs; k++) {
+            if (st->pkgs[k].dwarf != NULL)
+                continue;
+            if (n < 3)
+                align_buf_printf(&foreign, "%s%s", n ? ", " : "", st->pkgs[k].log);
+            else if (n == 3)
+                align_buf_puts(&foreign, ", ...");
+            n++;
+        }
+        if (foreign.len > 0 && !foreign.failed)
+            align_error_set(ALIGN_EMISMATCH, NULL, 0, 0,
+                            "the escape log does not match %s: its packages (%s) are not in "
+                            "the binary%s%s",
+                            binary, foreign.data, st->main_path ? ", whose main package is " : "",
+                            st->main_path ? st->main_path : "");
+        else
+            align_error_set(ALIGN_EMISMATCH, NULL, 0, 0,
+                            "the escape log does not match %s: none of its %llu heap sites is "
+                            "in a file of the binary (first: %s:%u)",
+                            binary, (unsigned long long)sum->heap, first ? first->file : "?",
+                            first ? first->line : 0);
+        align_buf_free(&foreign);
+        align_error_hint("give the log of the build that produced the binary; if the log was "
+                         "moved, --src DIR names the directory the build ran in");
+        return ALIGN_EMISMATCH;
+    }
+    return rc;
+}
+
+int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_escape_log *log,
+                        const char *src_dir)
+{
+    const align_escape_site *sites;
+    const align_binary_info *info;
+    size_t n;
+    uint32_t *file_ids = NULL;
+    uint8_t *ambiguous = NULL;
+    join_state st;
+    align_heap_join *j;
+    int rc;
+
+    assert(out != NULL && bin != NULL && log != NULL);
+    *out = NULL;
+    info = align_binary_info_get(bin);
+    if (!info->has_go)
+        return align_error_set(ALIGN_EFORMAT, info->path, 0, 0,
+                               "no Go code: the escape join is for Go binaries");
+    if (binary_go_funcs(bin) == NULL)
+        return align_error_set(ALIGN_EINVAL, info->path, 0, 0,
+                               "the binary was opened without ALIGN_BINARY_GO_FUNCS");
+    j = calloc(1, sizeof *j);
+    if (j == NULL)
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    memset(&st, 0, sizeof st);
+    st.j = j;
+    st.log = log;
+    st.src_dir = src_dir;
+    st.main_path = info->go_main_path;
+    j->g = binary_go_graph(bin);
+    j->gf = binary_go_funcs(bin);
+    rc = hs_index(j);
+    sites = align_escape_log_sites(log);
+    n = align_escape_log_nsites(log);
+    if (rc == 0 && n > 0) {
+        file_ids = malloc(n * sizeof *file_ids);
+        ambiguous = malloc(n);
+        if (file_ids == NULL || ambiguous == NULL)
+            rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (rc == 0 && n > 0)
+        rc = match_files(&st, file_ids, ambiguous);
+    if (rc == 0 && n > 0)
+        rc = map_packages(&st, file_ids);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const align_escape_site *es = &sites[i];
+        align_heap_site hs;
+        input_count *ic;
+        bool dup, user;
+
+        memset(&hs, 0, sizeof hs);
+        hs.file = es->file;
+        hs.line = es->line;
+        hs.col = es->col;
+        hs.kind = es->kind;
+        hs.expr = es->expr;
+        hs.package = es->package;
+        hs.input = es->input;
+        hs.input_line = es->input_line;
+        hs.status = es->stack_only ? ALIGN_HEAP_STACK : ALIGN_HEAP_UNRESOLVED;
+        if (!es->stack_only && foreign_pkg(&st, es))
+            file_ids[i] = GF_NONE;
+        if (file_ids[i] != GF_NONE)
+            hs.path = j->gf->files[file_ids[i]].path;
+        else if (!es->stack_only)
+            hs.stale = 1;
+        rc = push_site(j, &hs);
+        if (rc < 0)
+            break;
+        rc = seen_before(&st, j->nsites - 1, &dup);
+        if (rc < 0)
+            break;
+        if (dup) {
+            j->nsites--;
+            j->summary.duplicates++;
+            continue;
+        }
+        j->summary.sites++;
+        if (es->stack_only) {
+            j->summary.stack++;
+            continue;
+        }
+        ic = input_of(&st, es->input);
+        if (ic == NULL) {
+            input_count *t = realloc(st.inputs, (st.ninputs + 1) * sizeof *t);
+            if (t == NULL) {
+                rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            st.inputs = t;
+            ic = &st.inputs[st.ninputs++];
+            memset(ic, 0, sizeof *ic);
+            ic->input = es->input;
+        }
+        user = !std_package(es->package);
+        ic->all_heap++;
+        if (user)
+            ic->heap++;
+        j->summary.heap++;
+        {
+            align_heap_site *s = &j->sites[j->nsites - 1];
+            if (file_ids[i] == GF_NONE) {
+                s->reason =
+                    foreign_pkg(&st, es)
+                        ? hs_printf(j, "package %s is not in the binary (%s)", es->package,
+                                    std_package(es->package) ? "the linker removed it"
+                                                             : "a log of another program?")
+                    : es->file[0] == '<' ? hs_printf(j, "compiler-generated code (%s)", es->file)
+                    : ambiguous[i]       ? hs_printf(j,
+                                                     "several files of the binary end like %s: "
+                                                           "--src DIR says where the build ran",
+                                                     es->file)
+                                         : hs_printf(j,
+                                                     "%s is not a file of the binary (a log of "
+                                                           "another program, or code the linker removed)",
+                                                     es->file);
+                if (s->reason == NULL) {
+                    rc = ALIGN_ENOMEM;
+                    break;
+                }
+                ic->all_unmatched++;
+                if (user)
+                    ic->unmatched++;
+                j->summary.unmatched++;
+                if (ic->first_unmatched == NULL)
+                    ic->first_unmatched = s; /* fixed up below if sites move */
+            } else {
+                rc = join_site(&st, es, file_ids[i], s);
+                if (rc < 0)
+                    break;
+                if (s->stale) {
+                    if (user)
+                        ic->stale++;
+                    j->summary.stale++;
+                }
+            }
+            switch (s->status) {
+            case ALIGN_HEAP_STRUCT: j->summary.structs++; break;
+            case ALIGN_HEAP_OTHER: j->summary.other++; break;
+            default: j->summary.unresolved++; break;
+            }
+        }
+    }
+    /* first_unmatched pointed into a growing array: find them again. */
+    for (size_t k = 0; rc == 0 && k < st.ninputs; k++) {
+        st.inputs[k].first_unmatched = NULL;
+        for (size_t i = 0; i < j->nsites && st.inputs[k].first_unmatched == NULL; i++)
+            if (j->sites[i].input == st.inputs[k].input && j->sites[i].path == NULL &&
+                j->sites[i].status != ALIGN_HEAP_STACK)
+                st.inputs[k].first_unmatched = &j->sites[i];
+    }
+    if (rc == 0)
+        rc = group_types(j);
+    j->summary.types = j->ntypes;
+    if (rc == 0)
+        rc = diagnose(&st, info->path);
+    free(file_ids);
+    free(ambiguous);
+    free(st.inputs);
+    free(st.pkgs);
+    free(st.seen);
+    if (rc < 0) {
+        align_heap_join_free(j);
+        return rc;
+    }
+    *out = j;
+    return 0;
+}

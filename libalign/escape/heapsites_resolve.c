@@ -1,0 +1,1174 @@
+/*
+ * heapsites_resolve.c - what one heap site of an escape log allocates,
+ * found in the binary's DWARF: the join's per-site work (heapsites.c does
+ * the rest).
+ *
+ * Three questions, asked per site (a log has thousands, a binary tens of
+ * thousands of functions: every lookup is a hash or a binary search plus a
+ * scan of one file's functions):
+ *
+ *   - A type as -m prints it ("Order", "geom.Padded", "Pair[bool,int64]",
+ *     "gen.Pair[go.shape.bool_0,go.shape.int64_1]", "struct { A int8 }")
+ *     -> its DWARF name: unqualified names take the package being compiled
+ *     (the command's package is "main" in DWARF), package names become
+ *     import paths through the units' DW_AT_go_package_name (several
+ *     packages may share a name: every combination is tried, a unique hit
+ *     wins), byte/rune/any become uint8/int32/interface {}, go.shape names
+ *     and struct field names stay.
+ *
+ *   - A variable ("moved to heap: o", "misc.big", a boxed "o", "~R0") ->
+ *     the functions of the site's file whose code covers the line
+ *     (narrowest first; abstract functions of inlined code span their
+ *     variables' lines), their parameters and variables with that name or
+ *     "&name" (a moved variable is a pointer in DWARF), the latest declared
+ *     at or before the line; and for names the compiler qualified ("pkg.x":
+ *     inlined from another package) the callees inlined at that line.
+ *     Shadowing within one function is not resolved by scope (Go's DWARF
+ *     gives blocks pcs, not lines): when same-named variables of different
+ *     types are candidates the site is ambiguous, and says so.
+ *
+ *   - A boxed expression ("o", "o.ID", "fresh().N", "any(p)", "T{...}",
+ *     "n + 1", "len(a)", "\"orders\"") -> its type, by a small recursive
+ *     reading: literals, operators, conversions, calls of named functions
+ *     and methods (their "~r0"), selectors through struct fields, index
+ *     expressions.  What it cannot type is unresolved with the reason.
+ *
+ * Rejected: reading the Go sources (--src only anchors paths): the binary
+ * is what runs, a source tree may have moved on, and a Go type checker is
+ * not a library we can take.  Guessing a variable's type from its name
+ * elsewhere in the package: wrong types are worse than unresolved sites.
+ */
+#include "escape/heapsites.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CANDIDATES 8
+#define MAX_DEPTH 32
+/* Lines a moved variable may have shifted by for a log to be called stale. */
+#define STALE_SHIFT 5
+
+/* --------------------------------------------------------------- indexes */
+
+static uint64_t hash_str(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static bool is_record(const align_type *t)
+{
+    return t != NULL && (t->kind == ALIGN_KIND_STRUCT || t->kind == ALIGN_KIND_UNION);
+}
+
+static int cmp_fname(const void *a, const void *b)
+{
+    const hs_fname *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->func < y->func ? -1 : x->func > y->func);
+}
+
+int hs_index(align_heap_join *j)
+{
+    align_graph *g = j->g;
+    size_t cap = 64;
+    while (cap < 2 * g->ntypes + 2)
+        cap *= 2;
+    j->names.slots = calloc(cap, sizeof *j->names.slots);
+    if (j->names.slots == NULL)
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    j->names.cap = cap;
+    for (size_t i = 0; i < g->ntypes; i++) {
+        const align_type *t = g->types[i];
+        const char *name = t->name;
+        size_t k;
+        if (name == NULL)
+            continue;
+        k = (size_t)hash_str(name, strlen(name)) & (cap - 1);
+        for (; j->names.slots[k] != NULL; k = (k + 1) & (cap - 1))
+            if (strcmp(j->names.slots[k]->name, name) == 0)
+                break;
+        /* A record wins over a named wrapper of the same name. */
+        if (j->names.slots[k] == NULL || (!is_record(j->names.slots[k]) && is_record(t)))
+            j->names.slots[k] = t;
+    }
+    if (j->gf->nfuncs) {
+        j->fnames = malloc(j->gf->nfuncs * sizeof *j->fnames);
+        if (j->fnames == NULL)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < j->gf->nfuncs; i++)
+            j->fnames[i] = (hs_fname){j->gf->funcs[i].name, (uint32_t)i};
+        j->nfnames = j->gf->nfuncs;
+        qsort(j->fnames, j->nfnames, sizeof *j->fnames, cmp_fname);
+    }
+    return 0;
+}
+
+void hs_index_free(align_heap_join *j)
+{
+    free(j->names.slots);
+    free(j->fnames);
+}
+
+static const align_type *type_by_name(const align_heap_join *j, const char *name, size_t len)
+{
+    size_t k;
+    if (j->names.cap == 0)
+        return NULL;
+    k = (size_t)hash_str(name, len) & (j->names.cap - 1);
+    for (; j->names.slots[k] != NULL; k = (k + 1) & (j->names.cap - 1)) {
+        const char *n = j->names.slots[k]->name;
+        if (strncmp(n, name, len) == 0 && n[len] == '\0')
+            return j->names.slots[k];
+    }
+    return NULL;
+}
+
+/* A function by its exact name; prefers a concrete copy. */
+static const gf_func *func_by_name(const align_heap_join *j, const char *name, size_t len)
+{
+    size_t lo = 0, hi = j->nfnames;
+    const gf_func *hit = NULL;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strncmp(j->fnames[mid].name, name, len);
+        if (c == 0 && j->fnames[mid].name[len] != '\0')
+            c = 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < j->nfnames; lo++) {
+        const char *n = j->fnames[lo].name;
+        if (strncmp(n, name, len) != 0 || n[len] != '\0')
+            break;
+        hit = &j->gf->funcs[j->fnames[lo].func];
+        if (!hit->abstract)
+            break;
+    }
+    return hit;
+}
+
+/* ------------------------------------------------------------ type names */
+
+static bool ident_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c >= 0x80;
+}
+
+static bool ident_start(unsigned char c)
+{
+    return ident_byte(c) && !(c >= '0' && c <= '9');
+}
+
+/* Predeclared types, as DWARF spells them. */
+static const char *predeclared(const char *s, size_t n)
+{
+    static const char *const same[] = {
+        "bool",    "int",     "int8",      "int16",      "int32",  "int64",
+        "uint",    "uint8",   "uint16",    "uint32",     "uint64", "uintptr",
+        "float32", "float64", "complex64", "complex128", "string", "error",
+    };
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+        if (strlen(same[i]) == n && memcmp(s, same[i], n) == 0)
+            return same[i];
+    if (n == 4 && memcmp(s, "byte", 4) == 0)
+        return "uint8";
+    if (n == 4 && memcmp(s, "rune", 4) == 0)
+        return "int32";
+    if (n == 3 && memcmp(s, "any", 3) == 0)
+        return "interface {}";
+    return NULL;
+}
+
+/* Packages named name[0..n): up to max indices. */
+static size_t pkgs_named(const go_funcs *gf, const char *name, size_t n, uint32_t *out, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < gf->npkgs && k < max; i++) {
+        const char *pn = gf->pkgs[i].name;
+        if (strncmp(pn, name, n) == 0 && pn[n] == '\0')
+            out[k++] = (uint32_t)i;
+    }
+    return k;
+}
+
+enum { MAX_QUALS = 4 };
+
+/* Rewrites type text t[0..n) into DWARF's spelling.  The k-th qualified
+ * name (k < MAX_QUALS) takes package choice[k] of its candidates; counts[k]
+ * receives how many there are.  Returns false when a package name matches
+ * no package of the binary. */
+static bool rewrite_type(const align_heap_join *j, const hs_where *w, const char *t, size_t n,
+                         const size_t *choice, size_t *counts, size_t *nquals, align_buf *out)
+{
+    int field_next = 0; /* inside struct/interface braces: a name comes next */
+    int brace = 0;
+    size_t q = 0;
+    bool ok = true;
+
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)t[i];
+        size_t s = i, e;
+        if (!ident_start(c)) {
+            if (c == '{') {
+                brace++;
+                field_next = 1;
+            } else if (c == '}') {
+                brace--;
+                field_next = 0;
+            } else if (c == ';' && brace > 0) {
+                field_next = 1;
+            }
+            align_buf_append(out, t + i, 1);
+            i++;
+            continue;
+        }
+        while (i < n && ident_byte((unsigned char)t[i]))
+            i++;
+        e = i;
+        if (field_next && brace > 0) {
+            align_buf_append(out, t + s, e - s); /* a field or method name */
+            field_next = 0;
+            continue;
+        }
+        if (e - s == 2 && memcmp(t + s, "go", 2) == 0 && i + 7 < n &&
+            memcmp(t + i, ".shape.", 7) == 0) {
+            i += 7;
+            while (i < n && ident_byte((unsigned char)t[i]))
+                i++;
+            align_buf_append(out, t + s, i - s); /* go.shape.int_0 */
+            continue;
+        }
+        if ((e - s == 6 && memcmp(t + s, "struct", 6) == 0) ||
+            (e - s == 9 && memcmp(t + s, "interface", 9) == 0)) {
+            align_buf_append(out, t + s, e - s);
+            continue;
+        }
+        if ((e - s == 3 && memcmp(t + s, "map", 3) == 0) ||
+            (e - s == 4 && (memcmp(t + s, "chan", 4) == 0 || memcmp(t + s, "func", 4) == 0))) {
+            align_buf_append(out, t + s, e - s);
+            continue;
+        }
+        if (i + 1 < n && t[i] == '.' && ident_start((unsigned char)t[i + 1])) {
+            uint32_t cand[MAX_CANDIDATES];
+            size_t nc = pkgs_named(j->gf, t + s, e - s, cand, MAX_CANDIDATES), pick = 0;
+            if (q < MAX_QUALS) {
+                counts[q] = nc;
+                pick = choice ? choice[q] : 0;
+            }
+            q++;
+            if (nc == 0) {
+                ok = false;
+                align_buf_append(out, t + s, e - s);
+            } else {
+                align_buf_puts(out, j->gf->pkgs[cand[pick < nc ? pick : 0]].path);
+            }
+            s = i; /* ".Name": as written */
+            i++;
+            while (i < n && ident_byte((unsigned char)t[i]))
+                i++;
+            align_buf_append(out, t + s, i - s);
+            continue;
+        }
+        {
+            const char *p = predeclared(t + s, e - s);
+            if (p != NULL) {
+                align_buf_puts(out, p);
+            } else {
+                align_buf_puts(out, w->pkg);
+                align_buf_puts(out, ".");
+                align_buf_append(out, t + s, e - s);
+            }
+        }
+    }
+    *nquals = q;
+    return ok;
+}
+
+/* The binary's type that type text t[0..n) names, or NULL.  *ambiguous
+ * when several packages' types fit. */
+static const align_type *find_type(align_heap_join *j, const hs_where *w, const char *t, size_t n,
+                                   bool *ambiguous, bool *unknown_pkg)
+{
+    size_t choice[MAX_QUALS] = {0}, counts[MAX_QUALS] = {0}, nq = 0, combos = 1;
+    const align_type *hit = NULL;
+    align_buf b;
+
+    *ambiguous = false;
+    *unknown_pkg = false;
+    align_buf_init(&b);
+    if (!rewrite_type(j, w, t, n, NULL, counts, &nq, &b)) {
+        *unknown_pkg = true;
+        align_buf_free(&b);
+        return NULL;
+    }
+    for (size_t k = 0; k < nq && k < MAX_QUALS; k++)
+        combos *= counts[k] ? counts[k] : 1;
+    if (combos > 64)
+        combos = 64;
+    for (size_t c = 0; c < combos; c++) {
+        size_t rest = c;
+        const align_type *t1;
+        for (size_t k = 0; k < nq && k < MAX_QUALS; k++) {
+            size_t nk = counts[k] ? counts[k] : 1;
+            choice[k] = rest % nk;
+            rest /= nk;
+        }
+        b.len = 0;
+        if (b.data)
+            b.data[0] = '\0';
+        rewrite_type(j, w, t, n, choice, counts, &nq, &b);
+        if (b.failed)
+            break;
+        t1 = type_by_name(j, b.data ? b.data : "", b.len);
+        if (t1 == NULL)
+            continue;
+        if (hit != NULL && hit != t1)
+            *ambiguous = true;
+        hit = t1;
+    }
+    align_buf_free(&b);
+    return hit;
+}
+
+/* Type text that names no struct by itself: pointers, slices, arrays,
+ * maps, channels, funcs, predeclared types. */
+static bool composite_text(const char *t, size_t n)
+{
+    return n == 0 || t[0] == '*' || t[0] == '[' || t[0] == '(' ||
+           (n > 4 && memcmp(t, "map[", 4) == 0) || (n > 5 && memcmp(t, "chan ", 5) == 0) ||
+           (n > 5 && memcmp(t, "func(", 5) == 0) || (n > 6 && memcmp(t, "<-chan", 6) == 0) ||
+           predeclared(t, n) != NULL || (n >= 9 && memcmp(t, "interface", 9) == 0);
+}
+
+/* ------------------------------------------------------------- variables */
+
+typedef struct resolver {
+    align_heap_join *j;
+    const align_escape_log *log;
+    const align_escape_site *site;
+    const hs_where *w;
+} resolver;
+
+/* The value a variable holds: "&x" is how DWARF names a moved variable x,
+ * of type *T: the value is the T. */
+static const align_type *var_value(const gf_var *v)
+{
+    const align_type *t = v->type;
+    if (t != NULL && v->name[0] == '&' && t->kind == ALIGN_KIND_POINTER)
+        t = t->target;
+    /* Generic bodies type variables as ".param0" typedefs over shapes. */
+    while (t != NULL && t->kind == ALIGN_KIND_NAMED && t->name != NULL && t->name[0] == '.')
+        t = t->target;
+    return t;
+}
+
+static bool var_named(const gf_var *v, const char *name, size_t n)
+{
+    const char *vn = v->name[0] == '&' ? v->name + 1 : v->name;
+    return strncmp(vn, name, n) == 0 && vn[n] == '\0';
+}
+
+/* Functions of the site's file covering line, narrowest span first. */
+static size_t covering(const resolver *x, uint32_t line, uint32_t *out, size_t max)
+{
+    size_t n, k = 0;
+    const uint32_t *fs = gofuncs_file_funcs(x->j->gf, x->w->file, &n);
+    for (size_t i = 0; i < n; i++) {
+        const gf_func *f = &x->j->gf->funcs[fs[i]];
+        if (f->line_lo > line)
+            break;
+        if (f->line_hi < line)
+            continue;
+        if (k < max)
+            out[k++] = fs[i];
+    }
+    /* insertion sort by span */
+    for (size_t a = 1; a < k; a++) {
+        uint32_t v = out[a];
+        const gf_func *fv = &x->j->gf->funcs[v];
+        size_t b = a;
+        while (b > 0) {
+            const gf_func *fb = &x->j->gf->funcs[out[b - 1]];
+            if (fb->line_hi - fb->line_lo <= fv->line_hi - fv->line_lo)
+                break;
+            out[b] = out[b - 1];
+            b--;
+        }
+        out[b] = v;
+    }
+    return k;
+}
+
+/* Adds t to a set of distinct candidate types. */
+static void add_candidate(const align_type **set, size_t *n, const align_type *t)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (set[i] == t)
+            return;
+    if (*n < MAX_CANDIDATES)
+        set[(*n)++] = t;
+}
+
+/* "T1, T2" (never NULL: "?" when out of memory, which the caller's own
+ * allocation will report). */
+static const char *type_list(align_heap_join *j, const align_type **set, size_t n)
+{
+    align_buf b;
+    const char *s;
+    align_buf_init(&b);
+    for (size_t i = 0; i < n; i++)
+        align_buf_printf(&b, "%s%s", i ? ", " : "", set[i] ? align_type_display(set[i]) : "?");
+    s = b.failed ? NULL : hs_strdup(j, b.data ? b.data : "", b.len);
+    align_buf_free(&b);
+    return s ? s : "?";
+}
+
+/* The callees inlined at the site's line whose package is named qual (any
+ * when qual is NULL): their variables named name go to set. */
+static void inlined_vars(const resolver *x, const char *qual, size_t qlen, const char *name,
+                         size_t nlen, const align_type **set, size_t *nset, const gf_func **from)
+{
+    const go_funcs *gf = x->j->gf;
+    size_t ncalls;
+    const gf_call *calls = gofuncs_calls_at(gf, x->w->file, x->w->line, &ncalls);
+    for (size_t i = 0; i < ncalls; i++) {
+        const gf_func *o;
+        if (calls[i].origin == GF_NONE)
+            continue;
+        o = &gf->funcs[calls[i].origin];
+        if (qual != NULL) {
+            const char *pn = o->pkg != GF_NONE ? gf->pkgs[o->pkg].name : "";
+            if (strncmp(pn, qual, qlen) != 0 || pn[qlen] != '\0')
+                continue;
+        }
+        for (uint32_t k = 0; k < o->nvars; k++) {
+            const gf_var *v = &gf->vars[o->var0 + k];
+            if (var_named(v, name, nlen) && v->type != NULL) {
+                add_candidate(set, nset, var_value(v));
+                *from = o;
+            }
+        }
+    }
+}
+
+/* Splits "pkg.x" into qualifier and name. */
+static void split_qual(const char *s, size_t n, const char **qual, size_t *qlen, const char **name,
+                       size_t *nlen)
+{
+    const char *dot = memchr(s, '.', n);
+    if (dot == NULL) {
+        *qual = NULL;
+        *qlen = 0;
+        *name = s;
+        *nlen = n;
+    } else {
+        *qual = s;
+        *qlen = (size_t)(dot - s);
+        *name = dot + 1;
+        *nlen = n - *qlen - 1;
+    }
+}
+
+/* "moved to heap: x": the variable declared at the site's line. */
+static int resolve_moved(const resolver *x, hs_result *r)
+{
+    align_heap_join *j = x->j;
+    const go_funcs *gf = j->gf;
+    const char *var = x->site->var_name ? x->site->var_name : x->site->expr;
+    const char *qual, *name;
+    size_t qlen, nlen, nset = 0, nfs;
+    const align_type *set[MAX_CANDIDATES];
+    const gf_func *from = NULL;
+    const uint32_t *fs;
+    uint32_t line = x->w->line, elsewhere = 0;
+
+    split_qual(var, strlen(var), &qual, &qlen, &name, &nlen);
+    if (qual == NULL) {
+        fs = gofuncs_file_funcs(gf, x->w->file, &nfs);
+        for (size_t i = 0; i < nfs; i++) {
+            const gf_func *f = &gf->funcs[fs[i]];
+            for (uint32_t k = 0; k < f->nvars; k++) {
+                const gf_var *v = &gf->vars[f->var0 + k];
+                if (!var_named(v, name, nlen) || v->type == NULL)
+                    continue;
+                if (v->decl_line == line) {
+                    add_candidate(set, &nset, var_value(v));
+                    from = f;
+                } else if (f->line_lo <= line && line <= f->line_hi && v->decl_line != 0 &&
+                           !f->abstract && v->decl_line + STALE_SHIFT >= line &&
+                           v->decl_line <= line + STALE_SHIFT) {
+                    /* Declared a few lines away in a function covering the
+                     * line: the source moved on since the log.  (Further
+                     * away it is more likely another variable of the same
+                     * name in a span widened by inlined code.) */
+                    elsewhere = v->decl_line;
+                }
+            }
+        }
+        /* Functions inlined everywhere have no file: their package's. */
+        for (size_t i = 0; nset == 0 && i < gf->nfuncs; i++) {
+            const gf_func *f = &gf->funcs[i];
+            if (f->file != GF_NONE || f->pkg == GF_NONE || strcmp(gf->pkgs[f->pkg].path, x->w->pkg))
+                continue;
+            for (uint32_t k = 0; k < f->nvars; k++) {
+                const gf_var *v = &gf->vars[f->var0 + k];
+                if (var_named(v, name, nlen) && v->type != NULL && v->decl_line == line) {
+                    add_candidate(set, &nset, var_value(v));
+                    from = f;
+                }
+            }
+        }
+    }
+    if (nset == 0)
+        inlined_vars(x, qual, qlen, name, nlen, set, &nset, &from);
+    if (nset == 1) {
+        r->type = set[0];
+        r->via = hs_printf(j, "variable %s %s of %s", var, align_type_display(set[0]),
+                           from ? from->name : "?");
+        return r->via ? 1 : ALIGN_ENOMEM;
+    }
+    if (nset > 1) {
+        r->reason = hs_printf(j, "variable %s: candidates of different types (%s)", var,
+                              type_list(j, set, nset));
+        return r->reason ? 0 : ALIGN_ENOMEM;
+    }
+    if (elsewhere) {
+        r->stale = 1;
+        r->reason = hs_printf(j, "the binary declares %s at line %u, not %u: a stale log?", var,
+                              elsewhere, line);
+    } else {
+        r->reason = hs_printf(j,
+                              "no variable %s declared at line %u in the binary's DWARF "
+                              "(optimized away, or a stale log)",
+                              var, line);
+    }
+    return r->reason ? 0 : ALIGN_ENOMEM;
+}
+
+/* A variable visible at the site: the latest declared at or before the
+ * line in the narrowest covering function that has one; then the callees
+ * inlined at the line.  1 found (*type), 0 not (reason). */
+static int scope_var(const resolver *x, const char *s, size_t n, const align_type **type,
+                     const char **via, const char **reason)
+{
+    align_heap_join *j = x->j;
+    const go_funcs *gf = j->gf;
+    const char *qual, *name;
+    size_t qlen, nlen, nset = 0;
+    const align_type *set[MAX_CANDIDATES];
+    const gf_func *from = NULL;
+    uint32_t fs[64], line = x->w->line;
+    size_t nf = covering(x, line, fs, 64);
+    bool exact = n >= 2 && s[0] == '~'; /* ~R0: results of inlined calls */
+
+    split_qual(s, n, &qual, &qlen, &name, &nlen);
+    if (exact) {
+        qual = NULL;
+        name = s;
+        nlen = n;
+    }
+    for (size_t i = 0; qual == NULL && i < nf && nset == 0; i++) {
+        const gf_func *f = &gf->funcs[fs[i]];
+        uint32_t best = 0;
+        for (uint32_t k = 0; k < f->nvars; k++) {
+            const gf_var *v = &gf->vars[f->var0 + k];
+            uint32_t dl = v->param ? 0 : v->decl_line;
+            if (!var_named(v, name, nlen) || v->type == NULL)
+                continue;
+            if (exact ? v->decl_line != line : dl > line)
+                continue;
+            if (dl > best) {
+                best = dl;
+                nset = 0;
+            }
+            if (dl == best) {
+                add_candidate(set, &nset, var_value(v));
+                from = f;
+            }
+        }
+    }
+    if (nset == 0 && !exact)
+        inlined_vars(x, qual, qlen, name, nlen, set, &nset, &from);
+    /* Code of a function inlined everywhere (no concrete copy, so no file
+     * and no span): the package's such functions with a variable of that
+     * name, when they agree on its type. */
+    if (nset == 0 && !exact && qual == NULL) {
+        size_t nfrom = 0;
+        for (size_t i = 0; i < gf->nfuncs; i++) {
+            const gf_func *f = &gf->funcs[i];
+            if (!f->abstract || f->file != GF_NONE || f->pkg == GF_NONE ||
+                strcmp(gf->pkgs[f->pkg].path, x->w->pkg) != 0)
+                continue;
+            for (uint32_t k = 0; k < f->nvars; k++) {
+                const gf_var *v = &gf->vars[f->var0 + k];
+                if (var_named(v, name, nlen) && v->type != NULL) {
+                    add_candidate(set, &nset, var_value(v));
+                    if (from != f)
+                        nfrom++;
+                    from = f;
+                }
+            }
+        }
+        if (nset == 1 && nfrom > 1) {
+            *type = set[0];
+            *via = hs_printf(j, "variable %.*s %s of the functions of %s inlined everywhere",
+                             (int)n, s, align_type_display(set[0]), x->w->pkg);
+            return *via ? 1 : ALIGN_ENOMEM;
+        }
+    }
+    if (nset == 1) {
+        *type = set[0];
+        *via = hs_printf(j, "%s %.*s %s of %s", exact ? "result" : "variable", (int)n, s,
+                         align_type_display(set[0]), from ? from->name : "?");
+        return *via ? 1 : ALIGN_ENOMEM;
+    }
+    if (nset > 1)
+        *reason = hs_printf(j, "%.*s: candidates of different types (%s)", (int)n, s,
+                            type_list(j, set, nset));
+    else if (nf == 0 && qual == NULL)
+        *reason = hs_printf(j, "no function of the binary covers line %u", line);
+    else
+        *reason = hs_printf(j,
+                            "no variable %.*s in scope at line %u in the binary's DWARF "
+                            "(optimized away)",
+                            (int)n, s, line);
+    return *reason ? 0 : ALIGN_ENOMEM;
+}
+
+/* ----------------------------------------------------------- expressions */
+
+static const char *unresolved_expr(align_heap_join *j, const char *what, const char *e, size_t n)
+{
+    return hs_printf(j, "%s: %.*s", what, (int)n, e);
+}
+
+/* The matching opening bracket of the closing one at e[n-1], or n. */
+static size_t open_of(const char *e, size_t n)
+{
+    char close = e[n - 1], open = close == ')' ? '(' : close == ']' ? '[' : '{';
+    int depth = 0;
+    for (size_t i = n; i-- > 0;) {
+        if (e[i] == close)
+            depth++;
+        else if (e[i] == open && --depth == 0)
+            return i;
+    }
+    return n;
+}
+
+/* The last top-level occurrence of " op " with op among ops, or n. */
+static size_t top_level_op(const char *e, size_t n, const char *const *ops, size_t *oplen)
+{
+    int depth = 0;
+    bool quote = false;
+    size_t hit = n;
+    for (size_t i = 0; i < n; i++) {
+        char c = e[i];
+        if (quote) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                quote = false;
+            continue;
+        }
+        if (c == '"')
+            quote = true;
+        else if (c == '(' || c == '[' || c == '{')
+            depth++;
+        else if (c == ')' || c == ']' || c == '}')
+            depth--;
+        else if (c == ' ' && depth == 0) {
+            for (size_t k = 0; ops[k]; k++) {
+                size_t l = strlen(ops[k]);
+                if (i + l + 1 < n && memcmp(e + i + 1, ops[k], l) == 0 && e[i + l + 1] == ' ') {
+                    hit = i;
+                    *oplen = l + 2;
+                }
+            }
+        }
+    }
+    return hit;
+}
+
+/* The last top-level '.', or n. */
+static size_t last_dot(const char *e, size_t n)
+{
+    int depth = 0;
+    for (size_t i = n; i-- > 0;) {
+        if (e[i] == ')' || e[i] == ']' || e[i] == '}')
+            depth++;
+        else if (e[i] == '(' || e[i] == '[' || e[i] == '{')
+            depth--;
+        else if (e[i] == '.' && depth == 0)
+            return i;
+    }
+    return n;
+}
+
+static bool is_ident(const char *e, size_t n)
+{
+    if (n == 0 || !ident_start((unsigned char)e[0]))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!ident_byte((unsigned char)e[i]))
+            return false;
+    return true;
+}
+
+/* Strips named wrappers and follows a pointer, for field access. */
+static const align_type *deref_record(const align_type *t)
+{
+    t = t ? align_type_resolve(t) : NULL;
+    if (t != NULL && t->kind == ALIGN_KIND_POINTER)
+        t = t->target ? align_type_resolve(t->target) : NULL;
+    return is_record(t) ? t : NULL;
+}
+
+static const align_type *field_type(const align_type *rec, const char *name, size_t n,
+                                    unsigned depth)
+{
+    if (rec == NULL || depth > 4)
+        return NULL;
+    for (uint32_t i = 0; i < rec->nfields; i++) {
+        const align_field *f = &rec->fields[i];
+        if (strncmp(f->name, name, n) == 0 && f->name[n] == '\0')
+            return f->type;
+    }
+    for (uint32_t i = 0; i < rec->nfields; i++) { /* promoted fields */
+        const align_type *t;
+        if (!rec->fields[i].embedded)
+            continue;
+        t = field_type(deref_record(rec->fields[i].type), name, n, depth + 1);
+        if (t != NULL)
+            return t;
+    }
+    return NULL;
+}
+
+/* The element type of an array or a slice (slices are primitives named
+ * "[]T": T is found by name). */
+static const align_type *elem_type(const resolver *x, const align_type *t)
+{
+    const align_type *r = t ? align_type_resolve(t) : NULL;
+    if (r == NULL)
+        return NULL;
+    if (r->kind == ALIGN_KIND_ARRAY)
+        return r->target;
+    if (r->kind == ALIGN_KIND_PRIM && r->prim == ALIGN_GO_SLICE) {
+        const char *d = t->display;
+        if (strncmp(d, "[]", 2) == 0)
+            return type_by_name(x->j, d + 2, strlen(d + 2));
+    }
+    return NULL;
+}
+
+/* The "~r0" of a function or method. */
+static const align_type *result_of(const gf_func *f, const go_funcs *gf)
+{
+    for (uint32_t k = 0; f != NULL && k < f->nvars; k++) {
+        const gf_var *v = &gf->vars[f->var0 + k];
+        if (v->param && strcmp(v->name, "~r0") == 0)
+            return v->type;
+    }
+    return NULL;
+}
+
+static int expr_type(const resolver *x, const char *e, size_t n, unsigned depth,
+                     const align_type **type, const char **via, const char **reason);
+
+/* A call: conversions, builtins, functions and methods. */
+static int call_type(const resolver *x, const char *e, size_t n, size_t open, unsigned depth,
+                     const align_type **type, const char **via, const char **reason)
+{
+    align_heap_join *j = x->j;
+    const char *head = e, *args = e + open + 1;
+    size_t hn = open, an = n - open - 2;
+    const align_type *t;
+    bool amb, unk;
+
+    if ((hn == 3 && (memcmp(head, "len", 3) == 0 || memcmp(head, "cap", 3) == 0)) ||
+        (hn == 4 && memcmp(head, "copy", 4) == 0) || (hn == 6 && memcmp(head, "string", 6) == 0) ||
+        (hn == 7 && memcmp(head, "uintptr", 7) == 0) ||
+        (hn == 14 && memcmp(head, "unsafe.Pointer", 14) == 0) || head[0] == '(') {
+        *type = NULL;
+        *via = NULL;
+        return 1; /* ints, strings, pointers, []byte: not structs */
+    }
+    if ((hn == 3 && memcmp(head, "any", 3) == 0) ||
+        (hn >= 9 && memcmp(head, "interface", 9) == 0) ||
+        (hn == 5 && memcmp(head, "error", 5) == 0))
+        return expr_type(x, args, an, depth + 1, type, via, reason); /* what is boxed */
+    if (predeclared(head, hn) != NULL) {
+        *type = NULL;
+        return 1;
+    }
+    t = find_type(j, x->w, head, hn, &amb, &unk);
+    if (t != NULL && !amb) {
+        *type = t;
+        *via = hs_printf(j, "conversion to %s", align_type_display(t));
+        return *via ? 1 : ALIGN_ENOMEM;
+    }
+    /* A function: pkg.f or f of the site's package. */
+    if (is_ident(head, hn) || (memchr(head, '.', hn) && last_dot(head, hn) < hn)) {
+        size_t dot = last_dot(head, hn);
+        const gf_func *f = NULL;
+        align_buf b;
+        align_buf_init(&b);
+        if (dot == hn) {
+            align_buf_printf(&b, "%s.%.*s", x->w->pkg, (int)hn, head);
+            f = b.failed ? NULL : func_by_name(j, b.data, b.len);
+        } else {
+            const align_type *recv = NULL;
+            const char *v2 = NULL, *r2 = NULL;
+            uint32_t cand[MAX_CANDIDATES];
+            size_t np =
+                is_ident(head, dot) ? pkgs_named(j->gf, head, dot, cand, MAX_CANDIDATES) : 0;
+            for (size_t i = 0; i < np && f == NULL; i++) {
+                b.len = 0;
+                align_buf_printf(&b, "%s.%.*s", j->gf->pkgs[cand[i]].path, (int)(hn - dot - 1),
+                                 head + dot + 1);
+                f = b.failed ? NULL : func_by_name(j, b.data, b.len);
+            }
+            /* A method: the receiver's type name + ".M" or ".(*T).M" style. */
+            if (f == NULL && expr_type(x, head, dot, depth + 1, &recv, &v2, &r2) == 1 &&
+                deref_record(recv) != NULL && deref_record(recv)->name != NULL) {
+                const char *rn = deref_record(recv)->name;
+                size_t pl = gofuncs_symbol_pkg(rn);
+                b.len = 0;
+                align_buf_printf(&b, "%s.%.*s", rn, (int)(hn - dot - 1), head + dot + 1);
+                f = b.failed ? NULL : func_by_name(j, b.data, b.len);
+                if (f == NULL && pl) {
+                    b.len = 0;
+                    align_buf_printf(&b, "%.*s.(*%s).%.*s", (int)pl, rn, rn + pl + 1,
+                                     (int)(hn - dot - 1), head + dot + 1);
+                    f = b.failed ? NULL : func_by_name(j, b.data, b.len);
+                }
+            }
+        }
+        align_buf_free(&b);
+        t = result_of(f, j->gf);
+        if (t != NULL) {
+            *type = t;
+            *via = hs_printf(j, "result of %s", f->name);
+            return *via ? 1 : ALIGN_ENOMEM;
+        }
+    }
+    *reason = unresolved_expr(j, "cannot type the result of the call", e, n);
+    return *reason ? 0 : ALIGN_ENOMEM;
+}
+
+static int expr_type(const resolver *x, const char *e, size_t n, unsigned depth,
+                     const align_type **type, const char **via, const char **reason)
+{
+    static const char *const logical[] = {"==", "!=", "<", "<=", ">", ">=", "&&", "||", NULL};
+    static const char *const arith[] = {"+", "-", "*",  "/",  "%",  "&",
+                                        "|", "^", "<<", ">>", "&^", NULL};
+    align_heap_join *j = x->j;
+    size_t op, oplen = 0;
+
+    while (n > 0 && e[0] == ' ')
+        e++, n--;
+    while (n > 0 && e[n - 1] == ' ')
+        n--;
+    *type = NULL;
+    if (n == 0 || depth > MAX_DEPTH) {
+        *reason = hs_printf(j, "cannot type the expression");
+        return *reason ? 0 : ALIGN_ENOMEM;
+    }
+    if (e[0] == '(' && open_of(e, n) == 0 && e[n - 1] == ')')
+        return expr_type(x, e + 1, n - 2, depth + 1, type, via, reason);
+    if (e[0] == '"' || e[0] == '`' || e[0] == '\'' || (e[0] >= '0' && e[0] <= '9') ||
+        (n == 4 && memcmp(e, "true", 4) == 0) || (n == 5 && memcmp(e, "false", 5) == 0) ||
+        (n == 3 && memcmp(e, "nil", 3) == 0))
+        return 1; /* a constant: never a struct */
+    if (top_level_op(e, n, logical, &oplen) < n)
+        return 1; /* bool */
+    op = top_level_op(e, n, arith, &oplen);
+    if (op < n)
+        return expr_type(x, e, op, depth + 1, type, via, reason); /* the left operand's */
+    if (e[0] == '!' || e[0] == '&' || e[0] == '<')
+        return 1; /* bool, a pointer, a received value: not a struct we can see */
+    if (e[0] == '-' || e[0] == '+' || e[0] == '^')
+        return expr_type(x, e + 1, n - 1, depth + 1, type, via, reason);
+    if (e[0] == '*') {
+        int rc = expr_type(x, e + 1, n - 1, depth + 1, type, via, reason);
+        const align_type *t = *type ? align_type_resolve(*type) : NULL;
+        if (rc == 1)
+            *type = t != NULL && t->kind == ALIGN_KIND_POINTER ? t->target : NULL;
+        return rc;
+    }
+    if ((n > 5 && memcmp(e + n - 5, "{...}", 5) == 0) ||
+        (n > 2 && memcmp(e + n - 2, "{}", 2) == 0)) {
+        size_t lit = e[n - 2] == '{' ? 2 : 5;
+        bool amb, unk;
+        const align_type *t;
+        if (composite_text(e, n - lit))
+            return 1;
+        t = find_type(j, x->w, e, n - lit, &amb, &unk);
+        if (t == NULL || amb) {
+            *reason =
+                unresolved_expr(j, amb ? "ambiguous type" : "type not in the binary", e, n - lit);
+            return *reason ? 0 : ALIGN_ENOMEM;
+        }
+        *type = t;
+        *via = NULL;
+        return 1;
+    }
+    if (e[n - 1] == ')') {
+        size_t open = open_of(e, n);
+        if (open > 0 && open < n)
+            return call_type(x, e, n, open, depth, type, via, reason);
+    }
+    if (e[n - 1] == ']') {
+        size_t open = open_of(e, n);
+        const align_type *t = NULL;
+        int rc;
+        if (open == 0 || open >= n)
+            goto fail;
+        rc = expr_type(x, e, open, depth + 1, &t, via, reason);
+        if (rc != 1)
+            return rc;
+        if (t != NULL && align_type_resolve(t)->kind == ALIGN_KIND_PRIM &&
+            align_type_resolve(t)->prim == ALIGN_GO_STRING)
+            return 1; /* a byte */
+        *type = elem_type(x, t);
+        if (*type == NULL) {
+            *reason = unresolved_expr(j, "cannot type the element of", e, open);
+            return *reason ? 0 : ALIGN_ENOMEM;
+        }
+        *via = hs_printf(j, "element of %.*s", (int)open, e);
+        return *via ? 1 : ALIGN_ENOMEM;
+    }
+    if (e[0] == '~' || is_ident(e, n))
+        return scope_var(x, e, n, type, via, reason);
+    {
+        size_t dot = last_dot(e, n);
+        const align_type *t = NULL, *ft;
+        const char *v2 = NULL, *r2 = NULL;
+        int rc;
+        if (dot == 0 || dot >= n - 1)
+            goto fail;
+        rc = expr_type(x, e, dot, depth + 1, &t, &v2, &r2);
+        if (rc < 0)
+            return rc;
+        if (rc == 0 && is_ident(e, dot)) {
+            const char *r3 = NULL;
+            rc = scope_var(x, e, n, type, via, &r3); /* pkg.x: inlined */
+            if (rc != 0)
+                return rc;
+        }
+        if (rc == 0) {
+            *reason = r2;
+            return 0;
+        }
+        ft = field_type(deref_record(t), e + dot + 1, n - dot - 1, 0);
+        if (ft == NULL && deref_record(t) != NULL)
+            return 1; /* a method value: a closure */
+        if (ft == NULL) {
+            *reason = unresolved_expr(j, "cannot type the selector", e, n);
+            return *reason ? 0 : ALIGN_ENOMEM;
+        }
+        *type = ft;
+        *via = hs_printf(j, "field %.*s of %s", (int)(n - dot - 1), e + dot + 1,
+                         align_type_display(deref_record(t)));
+        return *via ? 1 : ALIGN_ENOMEM;
+    }
+fail:
+    *reason = unresolved_expr(j, "cannot type the expression", e, n);
+    return *reason ? 0 : ALIGN_ENOMEM;
+}
+
+/* ------------------------------------------------------------- closures */
+
+/* "main.every.func1" -> "every"; "main.main.func2.1" -> "main.func2". */
+static size_t outer_name(const char *name, const char **start)
+{
+    size_t p = gofuncs_symbol_pkg(name);
+    const char *s = p ? name + p + 1 : name;
+    const char *last = strrchr(s, '.');
+    *start = s;
+    return last ? (size_t)(last - s) : 0;
+}
+
+static bool is_closure(const char *name)
+{
+    const char *last = strrchr(name, '.');
+    if (last == NULL)
+        return false;
+    last++;
+    if (strncmp(last, "func", 4) == 0)
+        last += 4;
+    if (*last == '\0')
+        return false;
+    for (; *last; last++)
+        if (*last < '0' || *last > '9')
+            return false;
+    return true;
+}
+
+/* The line a closure is declared on: its parameters', else its code's. */
+static uint32_t closure_line(const go_funcs *gf, const gf_func *f)
+{
+    for (uint32_t k = 0; k < f->nvars; k++)
+        if (gf->vars[f->var0 + k].param && gf->vars[f->var0 + k].decl_line)
+            return gf->vars[f->var0 + k].decl_line;
+    return f->line_lo;
+}
+
+static int resolve_closure(const resolver *x, hs_result *r)
+{
+    align_heap_join *j = x->j;
+    const go_funcs *gf = j->gf;
+    const gf_func *c = NULL;
+    size_t nfs;
+    const uint32_t *fs = gofuncs_file_funcs(gf, x->w->file, &nfs);
+    const char *outer;
+    size_t olen;
+
+    for (size_t i = 0; i < nfs && c == NULL; i++) {
+        const gf_func *f = &gf->funcs[fs[i]];
+        if (!f->abstract && is_closure(f->name) && closure_line(gf, f) == x->w->line)
+            c = f;
+    }
+    if (c == NULL) {
+        r->reason = hs_printf(j,
+                              "no closure declared at line %u in the binary's DWARF "
+                              "(its function was inlined, or removed by the linker)",
+                              x->w->line);
+        return r->reason ? 0 : ALIGN_ENOMEM;
+    }
+    /* By-value captures DWARF shows: variables of the closure, not &x. */
+    for (uint32_t k = 0; k < c->nvars; k++) {
+        const gf_var *v = &gf->vars[c->var0 + k];
+        if (!v->param && v->name[0] != '&' && v->name[0] != '~' &&
+            is_record(v->type ? align_type_resolve(v->type) : NULL)) {
+            r->type = v->type;
+            r->via = hs_printf(j, "%s captures %s by value", c->name, v->name);
+            return r->via ? 1 : ALIGN_ENOMEM;
+        }
+    }
+    /* -m=2 logs: "outer capturing by value: x" at x's declaration. */
+    olen = outer_name(c->name, &outer);
+    for (size_t i = 0; i < align_escape_log_ncaptures(x->log); i++) {
+        const align_escape_capture *cap = &align_escape_log_captures(x->log)[i];
+        align_escape_site s;
+        hs_where w = *x->w;
+        resolver x2 = *x;
+        hs_result r2;
+        int rc;
+        if (!cap->by_value || strncmp(cap->func, outer, olen) != 0 || cap->func[olen] != '\0' ||
+            cap->line > x->w->line || cap->input != x->site->input)
+            continue;
+        /* Same log, same spelling of the file: the same file. */
+        if (strcmp(cap->file, x->site->file) != 0)
+            continue;
+        memset(&s, 0, sizeof s);
+        s.kind = ALIGN_ESCAPE_MOVED;
+        s.var_name = s.expr = cap->var_name;
+        w.line = cap->line;
+        x2.site = &s;
+        x2.w = &w;
+        memset(&r2, 0, sizeof r2);
+        rc = resolve_moved(&x2, &r2);
+        if (rc < 0)
+            return rc;
+        if (rc == 1 && is_record(align_type_resolve(r2.type))) {
+            r->type = r2.type;
+            r->via = hs_printf(j, "%s captures %s by value (-m=2)", c->name, cap->var_name);
+            return r->via ? 1 : ALIGN_ENOMEM;
+        }
+    }
+    r->status = ALIGN_HEAP_OTHER;
+    r->via = hs_printf(j, "closure %s%s", c->name,
+                       align_escape_log_ncaptures(x->log)
+                           ? ""
+                           : " (what it captures by value only -m=2 logs say)");
+    return r->via ? 2 : ALIGN_ENOMEM;
+}
+
+/* ------------------------------------------------------------------ site */
+
+int hs_resolve(align_heap_join *j, const align_escape_log *log, const align_escape_site *site,
+               const hs_where *w, hs_result *r)
+{
+    resolver x = {j, log, site, w};
+    const char *tt = site->type_text;
+    const align_type *t = NULL;
+    bool amb = false, unk = false;
+    int rc = 1;
+
+    memset(r, 0, sizeof *r);
+    r->status = ALIGN_HEAP_UNRESOLVED;
+    switch (site->kind) {
+    case ALIGN_ESCAPE_MOVED:
+        rc = resolve_moved(&x, r);
+        t = r->type;
+        break;
+    case ALIGN_ESCAPE_ADDR_OF_LIT:
+    case ALIGN_ESCAPE_NEW:
+    case ALIGN_ESCAPE_MAKE_SLICE:
+    case ALIGN_ESCAPE_SLICE_LIT: {
+        size_t n = tt ? strlen(tt) : 0;
+        if (site->kind == ALIGN_ESCAPE_MAKE_SLICE || site->kind == ALIGN_ESCAPE_SLICE_LIT) {
+            if (n < 2 || memcmp(tt, "[]", 2) != 0) {
+                r->reason = hs_printf(j, "not a slice type: %s", tt ? tt : "?");
+                return r->reason ? 0 : ALIGN_ENOMEM;
+            }
+            tt += 2;
+            n -= 2;
+            r->per_element = 1;
+        }
+        if (composite_text(tt, n)) {
+            r->status = ALIGN_HEAP_OTHER; /* pointers, ints, strings, ... */
+            return 0;
+        }
+        t = find_type(j, w, tt, n, &amb, &unk);
+        if (t == NULL || amb) {
+            r->reason = amb   ? hs_printf(j, "type %s: several packages of that name have it", tt)
+                        : unk ? hs_printf(j, "type %s: no package of that name in the binary", tt)
+                              : hs_printf(j, "type %s (package %s) is not in the binary's DWARF",
+                                          tt, w->pkg);
+            return r->reason ? 0 : ALIGN_ENOMEM;
+        }
+        break;
+    }
+    case ALIGN_ESCAPE_BOXED:
+        rc = expr_type(&x, site->expr, strlen(site->expr), 0, &t, &r->via, &r->reason);
+        break;
+    case ALIGN_ESCAPE_FUNC_LIT:
+        rc = resolve_closure(&x, r);
+        if (rc == 2)
+            return 0;
+        t = r->type;
+        break;
+    case ALIGN_ESCAPE_UNKNOWN:
+        r->reason = hs_printf(j, "the -json log names no expression for this allocation");
+        return r->reason ? 0 : ALIGN_ENOMEM;
+    default:
+        /* maps, varargs slices, string conversions: never a struct */
+        r->status = ALIGN_HEAP_OTHER;
+        return 0;
+    }
+    if (rc < 0)
+        return rc;
+    if (rc == 0) {
+        if (r->reason == NULL)
+            return ALIGN_ENOMEM;
+        return 0;
+    }
+    r->reason = NULL;
+    r->type = t;
+    r->status = is_record(t ? align_type_resolve(t) : NULL) ? ALIGN_HEAP_STRUCT : ALIGN_HEAP_OTHER;
+    if (r->status == ALIGN_HEAP_STRUCT)
+        r->type = align_type_resolve(t);
+    return 0;
+}

@@ -1,0 +1,613 @@
+/*
+ * types.c - the type graph: arena, nodes, names, and sizes of any type.
+ *
+ * Who calls it: the declaration parsers and the DWARF reader build graphs;
+ * layout.c and the renderers read them.  A hand-typed declaration makes tens
+ * of nodes, a large Go binary ~10^5: the arena hands out 64 KiB blocks (large
+ * requests get a block of their own) so building is a pointer bump, and
+ * freeing a graph walks the block list once.  Nodes are never freed alone.
+ *
+ * Sizes are memoised per graph in `memo`, indexed by node id, and are
+ * computed lazily: a parser may refer to a type before it is defined (Go
+ * allows any order; C allows pointers to incomplete structs), so nothing can
+ * be laid out while building.  A node whose memo is BUSY when it is asked for
+ * again contains itself by value: ALIGN_ERECURSIVE, never a stack overflow.
+ */
+#include "util/internal.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK 65536
+
+struct arena_block {
+    arena_block *next;
+    size_t used, cap;
+    max_align_t data[];
+};
+
+void *align_arena_alloc(align_graph *g, size_t size)
+{
+    arena_block *b = g->arena;
+    size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    if (size == 0)
+        size = sizeof(max_align_t);
+    if (b == NULL || b->cap - b->used < size) {
+        size_t cap = size > ARENA_BLOCK / 2 ? size : ARENA_BLOCK;
+        b = malloc(sizeof *b + cap);
+        if (b == NULL) {
+            align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return NULL;
+        }
+        b->cap = cap;
+        b->used = 0;
+        /* A block made for one large request goes behind the current one,
+         * so the current block's free space is not lost. */
+        if (size > ARENA_BLOCK / 2 && g->arena != NULL) {
+            b->next = g->arena->next;
+            g->arena->next = b;
+        } else {
+            b->next = g->arena;
+            g->arena = b;
+        }
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+const char *align_graph_strdup(align_graph *g, const char *s, size_t len)
+{
+    char *p;
+    if (s == NULL)
+        return NULL;
+    if (len == (size_t)-1)
+        len = strlen(s);
+    p = align_arena_alloc(g, len + 1);
+    if (p == NULL)
+        return NULL;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+int align_graph_new(align_graph **out, align_lang lang, align_arch arch)
+{
+    align_graph *g;
+    const align_abi *abi = align_abi_get(lang, arch);
+    *out = NULL;
+    if (abi == NULL)
+        return ALIGN_EINVAL;
+    g = calloc(1, sizeof *g);
+    if (g == NULL)
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    g->lang = lang;
+    g->abi = abi;
+    g->given_arch = arch;
+    *out = g;
+    return 0;
+}
+
+void align_graph_free(align_graph *g)
+{
+    arena_block *b, *next;
+    if (g == NULL)
+        return;
+    for (b = g->arena; b != NULL; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(g->types);
+    free(g->memo);
+    free(g->decls);
+    free(g->names.slots);
+    free(g->tags.slots);
+    free(g);
+}
+
+align_lang align_graph_lang(const align_graph *g) { return g->lang; }
+const align_abi *align_graph_abi(const align_graph *g) { return g->abi; }
+
+int align_graph_set_arch(align_graph *g, align_arch arch)
+{
+    const align_abi *abi = align_abi_get(g->lang, arch);
+    if (abi == NULL)
+        return ALIGN_EINVAL;
+    g->abi = abi;
+    if (g->memo != NULL)
+        memset(g->memo, 0, g->memo_cap * sizeof *g->memo);
+    return 0;
+}
+
+/* Grows an array of elem-sized items to hold at least need items. */
+static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    size_t ncap;
+    void *p;
+    if (need <= *cap)
+        return true;
+    ncap = *cap ? *cap : 64;
+    while (ncap < need)
+        ncap *= 2;
+    p = realloc(*arr, ncap * elem);
+    if (p == NULL) {
+        align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return false;
+    }
+    memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
+    *arr = p;
+    *cap = ncap;
+    return true;
+}
+
+static align_type *new_type(align_graph *g, align_kind kind)
+{
+    align_type *t;
+    if (!grow((void **)&g->types, &g->types_cap, g->ntypes + 1, sizeof *g->types))
+        return NULL;
+    t = align_arena_alloc(g, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->id = (uint32_t)g->ntypes;
+    t->kind = kind;
+    t->given_size = -1;
+    t->given_align = -1;
+    t->display = "?";
+    g->types[g->ntypes++] = t;
+    return t;
+}
+
+static const char *concat3(align_graph *g, const char *a, const char *b, const char *c)
+{
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+    char *p = align_arena_alloc(g, la + lb + lc + 1);
+    if (p == NULL)
+        return NULL;
+    memcpy(p, a, la);
+    memcpy(p + la, b, lb);
+    memcpy(p + la + lb, c, lc);
+    p[la + lb + lc] = '\0';
+    return p;
+}
+
+align_type *align_type_prim(align_graph *g, align_prim p)
+{
+    align_type *t;
+    assert((unsigned)p < ALIGN_PRIM_COUNT);
+    if (g->prims[p] != NULL)
+        return g->prims[p];
+    t = new_type(g, ALIGN_KIND_PRIM);
+    if (t == NULL)
+        return NULL;
+    t->prim = p;
+    t->display = align_prim_name(p);
+    g->prims[p] = t;
+    return t;
+}
+
+align_type *align_type_pointer(align_graph *g, align_type *target)
+{
+    align_type *t = new_type(g, ALIGN_KIND_POINTER);
+    if (t == NULL)
+        return NULL;
+    t->target = target;
+    if (g->lang == ALIGN_LANG_GO) {
+        t->display = concat3(g, "*", target ? target->display : "?", "");
+    } else {
+        const char *td = target ? target->display : "void";
+        size_t n = strlen(td);
+        t->display = concat3(g, td, n > 0 && td[n - 1] == '*' ? "*" : " *", "");
+    }
+    return t->display ? t : NULL;
+}
+
+align_type *align_type_array(align_graph *g, align_type *elem, uint64_t count)
+{
+    char num[32];
+    align_type *t = new_type(g, ALIGN_KIND_ARRAY);
+    if (t == NULL)
+        return NULL;
+    t->target = elem;
+    t->count = count;
+    if (count == ALIGN_FLEXIBLE)
+        num[0] = '\0';
+    else
+        snprintf(num, sizeof num, "%llu", (unsigned long long)count);
+    if (g->lang == ALIGN_LANG_GO) {
+        char br[40];
+        snprintf(br, sizeof br, "[%s]", num);
+        t->display = concat3(g, br, elem ? elem->display : "?", "");
+    } else {
+        char br[40];
+        snprintf(br, sizeof br, " [%s]", num);
+        t->display = concat3(g, elem ? elem->display : "?", br, "");
+    }
+    return t->display ? t : NULL;
+}
+
+align_type *align_type_vector(align_graph *g, align_type *elem, uint64_t count)
+{
+    uint64_t es, pd;
+    uint32_t ea;
+    char num[64];
+    align_type *t;
+    if (align_type_size(g, elem, &es, &ea, &pd) < 0)
+        return NULL;
+    if (count == 0 || count == ALIGN_FLEXIBLE || !mul_u64(es, count, &es)) {
+        align_error_set(ALIGN_EINVAL, NULL, 0, 0, "bad vector of %s", elem->display);
+        return NULL;
+    }
+    t = align_type_array(g, elem, count);
+    if (t == NULL)
+        return NULL;
+    t->vector = true;
+    snprintf(num, sizeof num, " __attribute__((vector_size(%llu)))", (unsigned long long)es);
+    t->display = concat3(g, elem->display, num, "");
+    return t->display ? t : NULL;
+}
+
+align_type *align_type_named(align_graph *g, const char *name, align_type *target)
+{
+    align_type *t = new_type(g, ALIGN_KIND_NAMED);
+    if (t == NULL)
+        return NULL;
+    t->name = align_graph_strdup(g, name, (size_t)-1);
+    t->display = t->name ? t->name : "?";
+    t->target = target;
+    return t;
+}
+
+void align_type_set_target(align_type *named, align_type *target)
+{
+    assert(named->kind == ALIGN_KIND_NAMED);
+    named->target = target;
+}
+
+align_type *align_type_record(align_graph *g, align_kind kind, const char *name)
+{
+    align_type *t;
+    assert(kind == ALIGN_KIND_STRUCT || kind == ALIGN_KIND_UNION);
+    t = new_type(g, kind);
+    if (t == NULL)
+        return NULL;
+    if (name != NULL && name[0] != '\0') {
+        t->name = align_graph_strdup(g, name, (size_t)-1);
+        if (g->lang == ALIGN_LANG_C)
+            t->display = concat3(g, kind == ALIGN_KIND_STRUCT ? "struct " : "union ", name, "");
+        else
+            t->display = t->name;
+    } else {
+        t->display = kind == ALIGN_KIND_STRUCT ? "struct {...}" : "union {...}";
+    }
+    return t->display ? t : NULL;
+}
+
+align_type *align_type_func(align_graph *g)
+{
+    align_type *t = new_type(g, ALIGN_KIND_FUNC);
+    if (t != NULL)
+        t->display = g->lang == ALIGN_LANG_GO ? "func()" : "function";
+    return t;
+}
+
+align_type *align_type_opaque(align_graph *g, const char *name, uint64_t size, uint32_t align,
+                              uint64_t ptrdata)
+{
+    align_type *t = new_type(g, ALIGN_KIND_OPAQUE);
+    if (t == NULL)
+        return NULL;
+    t->name = align_graph_strdup(g, name, (size_t)-1);
+    t->display = t->name ? t->name : "?";
+    t->opaque_size = size;
+    t->opaque_align = align ? align : 1;
+    t->opaque_ptrdata = ptrdata;
+    return t;
+}
+
+const char *align_type_display(const align_type *t) { return t->display; }
+
+void align_type_set_display(align_graph *g, align_type *t, const char *text)
+{
+    const char *d = align_graph_strdup(g, text, (size_t)-1);
+    if (d != NULL)
+        t->display = d;
+}
+
+align_kind align_type_kind(const align_type *t) { return t->kind; }
+const char *align_type_name(const align_type *t) { return t->name; }
+align_type *align_type_target(const align_type *t) { return t->target; }
+uint64_t align_type_count(const align_type *t) { return t->count; }
+align_prim align_type_prim_id(const align_type *t) { return t->prim; }
+void align_type_set_pos(align_type *t, align_srcpos pos) { t->pos = pos; }
+align_srcpos align_type_pos(const align_type *t) { return t->pos; }
+void align_type_set_aligned(align_type *t, uint32_t aligned) { t->aligned = aligned; }
+void align_type_set_packed(align_type *t, int packed) { t->packed = packed != 0; }
+
+const align_type *align_type_resolve(const align_type *t)
+{
+    /* Bounded: a typedef cycle (impossible from the parsers, possible from
+     * corrupt DWARF) must not hang. */
+    for (unsigned i = 0; t != NULL && t->kind == ALIGN_KIND_NAMED && i < ALIGN_MAX_DEPTH; i++)
+        t = t->target;
+    return t;
+}
+
+align_field_spec align_field_spec_init(void)
+{
+    align_field_spec s;
+    memset(&s, 0, sizeof s);
+    s.given_bit_offset = -1;
+    return s;
+}
+
+int align_record_add_field(align_graph *g, align_type *rec, const align_field_spec *spec)
+{
+    align_field *f;
+    assert(rec->kind == ALIGN_KIND_STRUCT || rec->kind == ALIGN_KIND_UNION);
+    assert(spec->type != NULL);
+    if (rec->nfields == UINT32_MAX)
+        return align_error_set(ALIGN_ELIMIT, NULL, 0, 0, "too many fields");
+    if (rec->nfields == rec->fields_cap) {
+        uint32_t ncap = rec->fields_cap ? rec->fields_cap * 2 : 8;
+        align_field *nf = align_arena_alloc(g, (size_t)ncap * sizeof *nf);
+        if (nf == NULL)
+            return ALIGN_ENOMEM;
+        if (rec->nfields)
+            memcpy(nf, rec->fields, rec->nfields * sizeof *nf);
+        rec->fields = nf; /* the old array stays in the arena: fine */
+        rec->fields_cap = ncap;
+    }
+    f = &rec->fields[rec->nfields++];
+    f->name = spec->name ? spec->name : "";
+    f->type = spec->type;
+    f->aligned = spec->aligned;
+    f->packed = spec->packed != 0;
+    f->is_bitfield = spec->is_bitfield != 0;
+    f->bit_size = spec->bit_size;
+    f->embedded = spec->embedded != 0;
+    f->decl_text = spec->decl_text;
+    f->given_bit_offset = spec->given_bit_offset;
+    f->pos = spec->pos;
+    return 0;
+}
+
+void align_record_complete(align_type *rec, int64_t given_size, int64_t given_align)
+{
+    rec->complete = true;
+    rec->given_size = given_size;
+    rec->given_align = given_align;
+}
+
+int align_record_is_complete(const align_type *rec) { return rec->complete; }
+size_t align_record_nfields(const align_type *rec) { return rec->nfields; }
+
+int align_graph_add_decl(align_graph *g, align_type *t)
+{
+    if (!grow((void **)&g->decls, &g->decls_cap, g->ndecls + 1, sizeof *g->decls))
+        return ALIGN_ENOMEM;
+    g->decls[g->ndecls++] = t;
+    return 0;
+}
+
+size_t align_graph_ndecls(const align_graph *g) { return g->ndecls; }
+
+align_type *align_graph_decl(const align_graph *g, size_t i)
+{
+    return i < g->ndecls ? g->decls[i] : NULL;
+}
+
+/* ----------------------------------------------------------- name tables */
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static int table_bind(align_graph *g, name_table *nt, const char *name, align_type *t)
+{
+    if ((nt->len + 1) * 2 > nt->cap) {
+        size_t ncap = nt->cap ? nt->cap * 2 : 64;
+        name_entry *slots = calloc(ncap, sizeof *slots);
+        if (slots == NULL)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < nt->cap; i++) {
+            if (nt->slots[i].name == NULL)
+                continue;
+            size_t j = hash_str(nt->slots[i].name) & (ncap - 1);
+            while (slots[j].name != NULL)
+                j = (j + 1) & (ncap - 1);
+            slots[j] = nt->slots[i];
+        }
+        free(nt->slots);
+        nt->slots = slots;
+        nt->cap = ncap;
+    }
+    size_t j = hash_str(name) & (nt->cap - 1);
+    while (nt->slots[j].name != NULL) {
+        if (strcmp(nt->slots[j].name, name) == 0) {
+            nt->slots[j].type = t;
+            return 0;
+        }
+        j = (j + 1) & (nt->cap - 1);
+    }
+    nt->slots[j].name = align_graph_strdup(g, name, (size_t)-1);
+    if (nt->slots[j].name == NULL)
+        return ALIGN_ENOMEM;
+    nt->slots[j].type = t;
+    nt->len++;
+    return 0;
+}
+
+static align_type *table_lookup(const name_table *nt, const char *name)
+{
+    if (nt->cap == 0)
+        return NULL;
+    size_t j = hash_str(name) & (nt->cap - 1);
+    while (nt->slots[j].name != NULL) {
+        if (strcmp(nt->slots[j].name, name) == 0)
+            return nt->slots[j].type;
+        j = (j + 1) & (nt->cap - 1);
+    }
+    return NULL;
+}
+
+int align_graph_bind(align_graph *g, const char *name, align_type *t)
+{
+    return table_bind(g, &g->names, name, t);
+}
+
+align_type *align_graph_lookup(const align_graph *g, const char *name)
+{
+    return table_lookup(&g->names, name);
+}
+
+int align_graph_bind_tag(align_graph *g, const char *tag, align_type *t)
+{
+    return table_bind(g, &g->tags, tag, t);
+}
+
+align_type *align_graph_lookup_tag(const align_graph *g, const char *tag)
+{
+    return table_lookup(&g->tags, tag);
+}
+
+/* ----------------------------------------------------------------- sizes */
+
+static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uint32_t *align,
+                        uint64_t *ptrdata, unsigned depth)
+{
+    uint64_t es, ep;
+    uint32_t ea;
+    int rc;
+    switch (t->kind) {
+    case ALIGN_KIND_PRIM:
+        return align_abi_prim(g->abi, t->prim, size, align, ptrdata);
+    case ALIGN_KIND_POINTER:
+        *size = g->abi->pointer_size;
+        *align = g->abi->pointer_align;
+        *ptrdata = g->lang == ALIGN_LANG_GO ? g->abi->pointer_size : 0;
+        return 0;
+    case ALIGN_KIND_ARRAY:
+        if (t->target == NULL)
+            return align_error_set(ALIGN_EINCOMPLETE, NULL, 0, 0, "array of unknown type");
+        rc = type_size_depth(g, t->target, &es, &ea, &ep, depth + 1);
+        if (rc < 0)
+            return rc;
+        *align = ea;
+        if (t->count == ALIGN_FLEXIBLE) {
+            *size = 0;
+            *ptrdata = 0;
+            return 0;
+        }
+        if (!mul_u64(es, t->count, size))
+            return align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
+                                   "array %s is larger than 2^64 bytes", t->display);
+        /* Go: (n-1) whole elements then the last one's pointer prefix. */
+        *ptrdata = (ep == 0 || t->count == 0) ? 0 : es * (t->count - 1) + ep;
+        if (t->vector) {
+            const align_type *e = align_type_resolve(t->target);
+            bool ints = e != NULL && e->kind == ALIGN_KIND_PRIM && e->prim != ALIGN_C_FLOAT &&
+                        e->prim != ALIGN_C_DOUBLE && e->prim != ALIGN_C_LDOUBLE;
+            *align = abi_vector_align(g->abi, *size, ints);
+        }
+        return 0;
+    case ALIGN_KIND_NAMED:
+        if (t->target == NULL)
+            return align_error_set(ALIGN_EINCOMPLETE, NULL, 0, 0, "type %s is not defined",
+                                   t->display);
+        rc = type_size_depth(g, t->target, size, align, ptrdata, depth + 1);
+        if (rc < 0)
+            return rc;
+        if (t->aligned != 0) {
+            /* GCC: on a typedef, aligned(N) sets the alignment (it may lower
+             * it too); size is unchanged. */
+            *align = t->aligned;
+        }
+        return 0;
+    case ALIGN_KIND_STRUCT:
+    case ALIGN_KIND_UNION:
+        if (!t->complete)
+            return align_error_set(ALIGN_EINCOMPLETE, NULL, 0, 0,
+                                   "%s is incomplete (declared but never defined)",
+                                   t->display);
+        rc = layout_place(g, t, NULL, NULL, size, align, ptrdata, depth + 1);
+        /* A member of record type occupies what the compiler wrote for it
+         * (DWARF byte_size): packed or pragma-packed records whose layout
+         * the model cannot see must not shift the members after them. */
+        if (rc == 0 && t->given_size >= 0 && g->abi->arch == g->given_arch)
+            *size = (uint64_t)t->given_size;
+        return rc;
+    case ALIGN_KIND_FUNC:
+        return align_error_set(ALIGN_EINCOMPLETE, NULL, 0, 0,
+                               "a function type has no size (use a pointer to it)");
+    case ALIGN_KIND_OPAQUE:
+        *size = t->opaque_size;
+        *align = t->opaque_align;
+        *ptrdata = t->opaque_ptrdata;
+        return 0;
+    }
+    return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "bad type kind");
+}
+
+int type_size_depth(align_graph *g, const align_type *t, uint64_t *size, uint32_t *align,
+                    uint64_t *ptrdata, unsigned depth)
+{
+    type_memo *m;
+    int rc;
+    if (depth > ALIGN_MAX_DEPTH)
+        return align_error_set(ALIGN_ELIMIT, NULL, 0, 0,
+                               "types nested deeper than %d levels", ALIGN_MAX_DEPTH);
+    if (!grow((void **)&g->memo, &g->memo_cap, g->ntypes, sizeof *g->memo))
+        return ALIGN_ENOMEM;
+    m = &g->memo[t->id];
+    if (m->state == MEMO_DONE) {
+        *size = m->size;
+        *align = m->align;
+        *ptrdata = m->ptrdata;
+        return 0;
+    }
+    if (m->state == MEMO_BUSY) {
+        align_error_set(ALIGN_ERECURSIVE, t->pos.file, t->pos.line, t->pos.col,
+                        "%s contains itself by value", t->display);
+        align_error_hint("use a pointer (or a slice) to break the cycle");
+        return ALIGN_ERECURSIVE;
+    }
+    m->state = MEMO_BUSY;
+    rc = compute_size(g, t, size, align, ptrdata, depth);
+    /* The memo array may have moved while recursing. */
+    m = &g->memo[t->id];
+    if (rc < 0) {
+        m->state = MEMO_NONE;
+        return rc;
+    }
+    m->state = MEMO_DONE;
+    m->size = *size;
+    m->align = *align;
+    m->ptrdata = *ptrdata;
+    return 0;
+}
+
+int align_type_size(align_graph *g, const align_type *t, uint64_t *size, uint32_t *align,
+                    uint64_t *ptrdata)
+{
+    uint64_t s, p;
+    uint32_t a;
+    int rc = type_size_depth(g, t, &s, &a, &p, 0);
+    if (rc < 0)
+        return rc;
+    if (size)
+        *size = s;
+    if (align)
+        *align = a;
+    if (ptrdata)
+        *ptrdata = p;
+    return 0;
+}

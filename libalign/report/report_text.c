@@ -1,0 +1,250 @@
+/*
+ * report_text.c - a layout as people read it: the `ptype /o` shape GDB users
+ * know, with pahole's hole and padding lines, then one summary line, the
+ * optimal order, and the cost at the given instance count.
+ *
+ * Who calls it: `structalign calc` and `show`, and the debugger plugin (which
+ * adds live values itself, line by line, from the same layout).  Output is
+ * plain ASCII; every number carries its unit.
+ */
+#include "util/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void offset_col(align_buf *out, const align_render_opts *o, const align_member *m)
+{
+    if (m->flags & ALIGN_MEMBER_BITFIELD) {
+        if (o && o->hex_offsets)
+            align_buf_printf(out, "/* 0x%04llx:%2u", (unsigned long long)(m->bit_offset / 8),
+                             (unsigned)(m->bit_offset % 8));
+        else
+            align_buf_printf(out, "/* %6llu:%2u", (unsigned long long)(m->bit_offset / 8),
+                             (unsigned)(m->bit_offset % 8));
+    } else if (o && o->hex_offsets) {
+        align_buf_printf(out, "/*    0x%04llx", (unsigned long long)m->offset);
+    } else {
+        align_buf_printf(out, "/* %9llu", (unsigned long long)m->offset);
+    }
+    align_buf_printf(out, " | %5llu */    ", (unsigned long long)m->size);
+}
+
+/* The member as declared: decl_text when the parser kept it, else built. */
+static void member_text(align_buf *out, const align_layout *l, const align_member *m)
+{
+    if (m->decl_text != NULL) {
+        align_buf_puts(out, m->decl_text);
+    } else if (l->lang == ALIGN_LANG_GO) {
+        if (m->flags & ALIGN_MEMBER_EMBEDDED)
+            align_buf_puts(out, m->type_name);
+        else
+            align_buf_printf(out, "%s %s", m->name, m->type_name);
+    } else {
+        align_buf_printf(out, "%s%s%s", m->type_name, m->name[0] ? " " : "", m->name);
+        if (m->flags & ALIGN_MEMBER_BITFIELD)
+            align_buf_printf(out, " : %u", m->bit_size);
+    }
+    if (l->lang == ALIGN_LANG_C)
+        align_buf_puts(out, ";");
+}
+
+static void hole_line(align_buf *out, uint64_t n, const char *what)
+{
+    align_buf_printf(out, "/* XXX %3llu-%s %s */\n", (unsigned long long)n,
+                     strcmp(what, "bit hole") == 0 ? "bit" : "byte", what);
+}
+
+static int cmp_member_pos(const void *pa, const void *pb)
+{
+    const align_member *a = *(const align_member *const *)pa;
+    const align_member *b = *(const align_member *const *)pb;
+    uint64_t x = a->offset * 8 + (a->flags & ALIGN_MEMBER_BITFIELD ? a->bit_offset % 8 : 0);
+    uint64_t y = b->offset * 8 + (b->flags & ALIGN_MEMBER_BITFIELD ? b->bit_offset % 8 : 0);
+    if (x != y)
+        return x < y ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+void align_render_text(align_buf *out, const align_layout *l, const align_render_opts *o)
+{
+    size_t hi = 0, bi = 0;
+    uint64_t next_line = l->cacheline;
+    const align_member **byoff = malloc((l->nmembers ? l->nmembers : 1) * sizeof *byoff);
+    bool is_union = l->kind == ALIGN_KIND_UNION;
+    char a[64], b[64];
+
+    if (byoff == NULL) {
+        out->failed = 1;
+        return;
+    }
+    for (size_t i = 0; i < l->nmembers; i++)
+        byoff[i] = &l->members[i];
+    if (!is_union)
+        qsort(byoff, l->nmembers, sizeof *byoff, cmp_member_pos);
+
+    align_buf_printf(out, "%s %s  (%s/%s)\n", is_union ? "union" : "struct", l->name,
+                     align_lang_name(l->lang), align_arch_name(l->arch));
+    align_buf_puts(out, o && o->hex_offsets ? "/*   offset |  size */\n"
+                                            : "/*    offset |  size */\n");
+    for (size_t k = 0; k < l->nmembers; k++) {
+        const align_member *m = byoff[k];
+        uint64_t pos = m->flags & ALIGN_MEMBER_BITFIELD ? m->bit_offset : m->offset * 8;
+        while (bi < l->nbit_holes && l->bit_holes[bi].bit_offset < pos &&
+               (hi >= l->nholes || l->bit_holes[bi].bit_offset < l->holes[hi].offset * 8)) {
+            hole_line(out, l->bit_holes[bi].bit_size, "bit hole");
+            bi++;
+        }
+        while (hi < l->nholes && l->holes[hi].offset * 8 < pos) {
+            while (bi < l->nbit_holes && l->bit_holes[bi].bit_offset < l->holes[hi].offset * 8) {
+                hole_line(out, l->bit_holes[bi].bit_size, "bit hole");
+                bi++;
+            }
+            hole_line(out, l->holes[hi].size, "hole");
+            hi++;
+        }
+        while (bi < l->nbit_holes && l->bit_holes[bi].bit_offset < pos) {
+            hole_line(out, l->bit_holes[bi].bit_size, "bit hole");
+            bi++;
+        }
+        if (o && o->cachelines && !is_union && l->cacheline && m->offset >= next_line) {
+            while (m->offset >= next_line + l->cacheline)
+                next_line += l->cacheline;
+            align_buf_printf(out, "/* --- cacheline %llu boundary (%llu bytes) --- */\n",
+                             (unsigned long long)(next_line / l->cacheline),
+                             (unsigned long long)next_line);
+            next_line += l->cacheline;
+        }
+        offset_col(out, o, m);
+        member_text(out, l, m);
+        if (m->flags & ALIGN_MEMBER_BLANK)
+            align_buf_puts(out, "  /* intentional padding */");
+        if (m->flags & ALIGN_MEMBER_CROSSES_LINE)
+            align_buf_puts(out, "  /* crosses a cache line */");
+        align_buf_puts(out, "\n");
+    }
+    for (; hi < l->nholes; hi++)
+        hole_line(out, l->holes[hi].size, "hole");
+    for (; bi < l->nbit_holes; bi++)
+        hole_line(out, l->bit_holes[bi].bit_size, "bit hole");
+    if (l->tail_padding)
+        hole_line(out, l->tail_padding, "padding");
+    free(byoff);
+
+    align_buf_printf(out, "/* size: %llu bytes, align: %u, members: %llu bytes, "
+                          "padding: %llu bytes in %zu hole%s + %llu tail",
+                     (unsigned long long)l->size, l->align, (unsigned long long)l->sum_members,
+                     (unsigned long long)l->padding, l->nholes, l->nholes == 1 ? "" : "s",
+                     (unsigned long long)l->tail_padding);
+    if (l->nbit_holes) {
+        uint64_t bits = 0;
+        for (size_t i = 0; i < l->nbit_holes; i++)
+            bits += l->bit_holes[i].bit_size;
+        align_buf_printf(out, ", %llu unused bits", (unsigned long long)bits);
+    }
+    if (l->intentional_padding)
+        align_buf_printf(out, ", %llu bytes of _ fields", (unsigned long long)l->intentional_padding);
+    if (l->cacheline)
+        align_buf_printf(out, ", %llu cache line%s", (unsigned long long)l->ncachelines,
+                         l->ncachelines == 1 ? "" : "s");
+    align_buf_puts(out, " */\n");
+    if (l->lang == ALIGN_LANG_GO)
+        align_buf_printf(out, "/* pointer bytes: %llu */\n", (unsigned long long)l->ptrdata);
+
+    if (!l->positions_valid) {
+        align_buf_printf(out, "/* INCONSISTENT: %s; the debug information cannot be right, "
+                              "so no order is suggested */\n",
+                         l->invalid);
+    } else if (l->reclaimable > 0) {
+        align_buf_printf(out, "/* optimal: %llu bytes, %llu reclaimable (%.1f%%)",
+                         (unsigned long long)l->optimal_size,
+                         (unsigned long long)l->reclaimable,
+                         100.0 * (double)l->reclaimable / (double)l->size);
+        if (l->lang == ALIGN_LANG_GO)
+            align_buf_printf(out, ", pointer bytes %llu", (unsigned long long)l->optimal_ptrdata);
+        align_buf_puts(out, " */\n");
+    } else if (l->lang == ALIGN_LANG_GO && l->optimal_ptrdata < l->ptrdata) {
+        align_buf_printf(out, "/* optimal: same size, pointer bytes %llu instead of %llu */\n",
+                         (unsigned long long)l->optimal_ptrdata, (unsigned long long)l->ptrdata);
+    } else {
+        align_buf_printf(out, "/* already optimal: no order is smaller%s */\n",
+                         l->optimal_proven ? "" : " than this one found");
+    }
+    if (l->optimal_note && (l->reclaimable > 0 || l->optimal_ptrdata < l->ptrdata))
+        align_buf_printf(out, "/* note: %s */\n", l->optimal_note);
+
+    if (o && o->cost) {
+        char count[32];
+        align_format_count(count, sizeof count, o->cost->count);
+        align_format_bytes(a, sizeof a, o->cost->bytes_now);
+        align_format_bytes(b, sizeof b, o->cost->bytes_optimal);
+        align_buf_printf(out, "%s instances: %s now, %s optimal, ", count, a, b);
+        align_format_bytes(a, sizeof a, o->cost->bytes_saved);
+        align_buf_printf(out, "%s saved", a);
+        if (o->cost->bytes_saved >= 1024)
+            align_buf_printf(out, " (%llu bytes)", (unsigned long long)o->cost->bytes_saved);
+        align_buf_puts(out, "\n");
+    }
+    if (o && o->show_optimal && (l->reclaimable > 0 || l->optimal_ptrdata < l->ptrdata)) {
+        if (l->lang == ALIGN_LANG_GO)
+            align_buf_printf(out, "\n// Suggested order (%llu bytes):\n",
+                             (unsigned long long)l->optimal_size);
+        else
+            align_buf_printf(out, "\n/* Suggested order (%llu bytes): */\n",
+                             (unsigned long long)l->optimal_size);
+        align_render_decl(out, l);
+    }
+}
+
+void align_render_decl(align_buf *out, const align_layout *l)
+{
+    size_t width = 0;
+    bool is_union = l->kind == ALIGN_KIND_UNION;
+    if (l->lang == ALIGN_LANG_GO) {
+        for (size_t k = 0; k < l->nmembers; k++) {
+            const align_member *m = &l->members[l->optimal_order[k]];
+            size_t n = strlen(m->name);
+            if (!(m->flags & ALIGN_MEMBER_EMBEDDED) && n > width)
+                width = n;
+        }
+        align_buf_printf(out, "type %s struct {\n", l->name);
+        for (size_t k = 0; k < l->nmembers; k++) {
+            const align_member *m = &l->members[l->optimal_order[k]];
+            const char *text = m->decl_text;
+            align_buf_puts(out, "\t");
+            if (m->flags & ALIGN_MEMBER_EMBEDDED) {
+                align_buf_puts(out, text ? text : m->type_name);
+            } else {
+                /* gofmt-style: the type column aligned after the names. */
+                const char *rest = m->type_name;
+                size_t nlen = strlen(m->name);
+                if (text && strncmp(text, m->name, nlen) == 0 &&
+                    (text[nlen] == ' ' || text[nlen] == '\t')) {
+                    rest = text + nlen;
+                    while (*rest == ' ' || *rest == '\t')
+                        rest++;
+                }
+                align_buf_printf(out, "%-*s %s", (int)width, m->name, rest);
+            }
+            align_buf_puts(out, "\n");
+        }
+        align_buf_puts(out, "}\n");
+        return;
+    }
+    const char *disp = align_type_display(l->type);
+    const char *kw = is_union ? "union" : "struct";
+    bool tagged = strncmp(disp, kw, strlen(kw)) == 0 && disp[strlen(kw)] == ' ';
+    if (tagged)
+        align_buf_printf(out, "%s {\n", disp);
+    else
+        align_buf_printf(out, "typedef %s {\n", kw);
+    for (size_t k = 0; k < l->nmembers; k++) {
+        const align_member *m = &l->members[l->optimal_order[k]];
+        align_buf_puts(out, "    ");
+        member_text(out, l, m);
+        align_buf_puts(out, "\n");
+    }
+    if (tagged)
+        align_buf_puts(out, "};\n");
+    else
+        align_buf_printf(out, "} %s;\n", l->name);
+}

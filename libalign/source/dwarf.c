@@ -1,0 +1,1504 @@
+/*
+ * dwarf.c - reads every struct and union type of an ELF binary's DWARF into
+ * libalign type graphs (one per language): align_binary_open() and friends.
+ *
+ * Inputs: ELF executables, libraries and objects for amd64 and arm64, and
+ * 32-bit ones for 386 and arm (read on any host; each graph is laid out by
+ * the ABI of the binary's machine), Go (gc) and C (GCC, DWARF 4 and 5), with zlib-compressed
+ * (SHF_COMPRESSED: Go's default) or plain .debug_* sections; libdwarf does the
+ * decoding.  The workload that shaped the design is Go's own cmd/go (Go 1.19,
+ * amd64): a 15 MB binary, 240 compile units, 165,000 DIEs, of which ~3,200
+ * struct types with ~14,000 members, all in the one `runtime` unit (larger Go
+ * programs reach 10,000 structs).  A C program is the opposite shape: one unit
+ * per source file, each repeating the types of every header it includes.
+ *
+ * How it works:
+ *
+ *   - One pass over the units.  In each unit only the DIEs that can declare a
+ *     record are looked at: the unit's top level (Go keeps every type there)
+ *     and, for C, function bodies and lexical blocks (local struct types).
+ *     Every other subtree is skipped by libdwarf's sibling walk; without
+ *     DW_AT_sibling (Go writes none) libdwarf still scans its bytes, which is
+ *     ~45% of the load of cmd/go and the floor of any DIE-level reader.
+ *     Records are filled (members read) when the walk reaches them.
+ *
+ *   - A member's type is built on demand by following DW_AT_type with
+ *     dwarf_offdie_b, and memoised in a hash map from global DIE offset to
+ *     node, so a type shared by many members is built once and a type that no
+ *     member uses is never built (cmd/go: 9,500 type DIEs, 5,700 nodes built,
+ *     2,800 of them records).
+ *
+ *   - A record reached through a reference before the walk gets to it is made
+ *     as an empty shell (name, size, position) and filled when the walk
+ *     arrives, or at the end for records the walk never visits.  So recursion
+ *     only follows chains of typedefs, pointers, arrays and qualifiers, never
+ *     record into record: it is bounded by ALIGN_MAX_DEPTH, and linked types
+ *     (Node -> *Node) need no special case.  A cycle through non-record types
+ *     (only corrupt DWARF or Go's `type P *P`) is caught by a BUILDING mark.
+ *
+ *   - Go: a named type is a typedef plus a struct of the same name; both DIEs
+ *     map to the one struct node.  string, slices, interfaces, maps, channels,
+ *     funcs are described as structs and typedefs over runtime types; they
+ *     map to the model's primitives by DW_AT_go_kind (dwarf_go.c) so that
+ *     sizes, alignments and pointer bytes come from one ABI table.
+ *
+ *   - C: records are deduplicated at the end by name, size and member list
+ *     (names, offsets, widths, type names); DWARF carries aligned(N) as
+ *     DW_AT_alignment but not packed, so the attributes that only packed or an
+ *     unnamed bit-field explain are inferred from the offsets (dwarf_c.c).
+ *
+ *   - Only with ALIGN_BINARY_GO_FUNCS (the escape join asks for it): Go
+ *     units' subprograms are descended into as well, and their line tables
+ *     read, by dwarf_funcs.c.  Without the flag nothing of that runs.
+ *
+ *   - The file is read once; libdwarf's handle is closed before
+ *     align_binary_open returns, every string the graphs keep is copied into
+ *     their arenas, and align_binary holds nothing else.
+ *
+ * Rejected:
+ *
+ *   - Building every type DIE in walk order (pahole's way): 70% more nodes
+ *     on cmd/go, and in C every typedef of every header in every unit.
+ *   - Decoding .debug_info by hand: faster still, but libdwarf already
+ *     handles DWARF 2-5 forms, compression and its own bounds checks, and it
+ *     is the baseline we are measured against.
+ *   - dwarf_set_de_alloc_flag(0): loads cmd/go 15-30% faster (libdwarf
+ *     stops tracking every allocation; we free each one ourselves), but the
+ *     flag is process-global: another libdwarf user in the process that
+ *     allocates with tracking on and frees with it off gets a double free at
+ *     dwarf_finish.  A library must not flip it under its host.
+ *   - Keeping the Dwarf_Debug open to build types lazily per query: holds the
+ *     decompressed sections for the binary's lifetime to save one load.
+ *
+ * Broken input never crashes or hangs the reader: the ELF header and section
+ * table are checked before libdwarf sees the file (precise messages for empty,
+ * truncated, foreign and stripped files); inside DWARF, reference chains
+ * deeper than ALIGN_MAX_DEPTH, cycles, absurd sizes and offsets and libdwarf
+ * errors make the unit "broken": it is skipped and
+ * counted (nskipped_cus), the records it completed are dropped, and the load
+ * fails only when no unit could be read.  An unreadable unit header (or unit
+ * DIE, which libdwarf reads with it) ends the walk: libdwarf cannot step
+ * past it, so the units after it are neither read nor counted.  Members
+ * that overlap or end past their record are not the unit's fault alone: the
+ * record is kept and its layout says it is inconsistent (positions_valid).
+ *
+ * Files: dwarf.c (this: walk, map, records, types, the API), dwarf_attr.c
+ * (DIE attributes), dwarf_go.c and dwarf_c.c (per-language types, C
+ * attribute inference), dwarf_funcs.c and gofuncs.c (Go functions for the
+ * escape join), elf_check.c (the file before libdwarf, Go build info),
+ * dwarf_read.h.
+ */
+#include "source/dwarf_read.h"
+#include "escape/gofuncs.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* DWARF 5 language codes that older dwarf.h files may lack. */
+#define LANG_C11 0x1d
+#define LANG_C17 0x2c
+
+struct align_binary {
+    align_binary_info info;
+    align_graph *graphs[2];  /* by align_lang; NULL when no unit of it */
+    unsigned flags;          /* ALIGN_BINARY_* */
+    go_funcs *funcs;         /* ALIGN_BINARY_GO_FUNCS: the Go functions */
+    char *path;
+    char *producer;
+    char *skip_reason;
+    elf_go_info go;
+};
+
+/* ------------------------------------------------------------ offset map */
+
+enum { SLOT_BUILDING = 1, SLOT_SHELL, SLOT_DONE };
+
+typedef struct die_slot {
+    Dwarf_Off key;           /* DIE offset + 1; 0 marks an empty slot */
+    align_type *type;        /* NULL while BUILDING */
+    uint8_t state;           /* SLOT_* */
+    uint8_t lang;            /* graph the node belongs to */
+} die_slot;
+
+typedef struct die_map {
+    die_slot *slots;         /* open addressing, linear probing */
+    size_t cap;              /* power of two, kept at most half full */
+    size_t len;
+} die_map;
+
+static size_t slot_index(Dwarf_Off key, size_t cap)
+{
+    uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h ^ (h >> 31)) & (cap - 1);
+}
+
+static die_slot *map_find(const die_map *m, Dwarf_Off off)
+{
+    if (m->cap == 0)
+        return NULL;
+    for (size_t i = slot_index(off + 1, m->cap);; i = (i + 1) & (m->cap - 1)) {
+        if (m->slots[i].key == off + 1)
+            return &m->slots[i];
+        if (m->slots[i].key == 0)
+            return NULL;
+    }
+}
+
+static int map_put(die_map *m, Dwarf_Off off, align_type *t, int state, align_lang lang)
+{
+    size_t i;
+    if ((m->len + 1) * 2 > m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 4096;
+        die_slot *ns = calloc(ncap, sizeof *ns);
+        if (ns == NULL)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t j = 0; j < m->cap; j++) {
+            if (m->slots[j].key == 0)
+                continue;
+            for (i = slot_index(m->slots[j].key, ncap); ns[i].key != 0; i = (i + 1) & (ncap - 1))
+                ;
+            ns[i] = m->slots[j];
+        }
+        free(m->slots);
+        m->slots = ns;
+        m->cap = ncap;
+    }
+    for (i = slot_index(off + 1, m->cap); m->slots[i].key != 0; i = (i + 1) & (m->cap - 1))
+        if (m->slots[i].key == off + 1)
+            break;
+    if (m->slots[i].key == 0)
+        m->len++;
+    m->slots[i].key = off + 1;
+    m->slots[i].type = t;
+    m->slots[i].state = (uint8_t)state;
+    m->slots[i].lang = (uint8_t)lang;
+    return 0;
+}
+
+/* ----------------------------------------------------------- the reader */
+
+typedef struct pending {     /* a record shell waiting for its members */
+    Dwarf_Off off;
+    align_lang lang;
+} pending;
+
+typedef struct fixup {       /* a typedef made while its target was being built */
+    align_type *named;
+    Dwarf_Off target;
+} fixup;
+
+typedef struct td_name {     /* C: `typedef struct {...} name;` */
+    Dwarf_Off target;
+    const char *name;        /* libdwarf's string: valid until dwarf_finish */
+} td_name;
+
+struct dwarf_reader {
+    Dwarf_Debug dbg;
+    align_binary *bin;
+    /* the unit being read; cu_die is NULL in the end passes */
+    align_graph *g;
+    align_lang lang;
+    Dwarf_Die cu_die;
+    Dwarf_Half version;
+    Dwarf_Off cu_start, cu_end;
+    int files_state;         /* 0 not loaded, 1 loaded, -1 unavailable */
+    char **files;            /* dwarf_srcfiles, freed at the end of the unit */
+    Dwarf_Signed nfiles;
+    const char **file_copies; /* graph-owned copies, made on first use */
+    char why[256];           /* why the unit is broken; "" while it is not */
+    die_map map;
+    pending *pend;
+    size_t npend, pend_cap;
+    fixup *fix;
+    size_t nfix, fix_cap;
+    td_name *tdn;
+    size_t ntdn, tdn_cap;
+    align_type **recs[2];    /* completed records in walk order, by lang */
+    size_t nrecs[2], recs_cap[2];
+};
+
+/* Appends one elem-sized item to a malloc'd array. */
+static int push(void **arr, size_t *len, size_t *cap, size_t elem, const void *item)
+{
+    if (*len == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 256;
+        void *p = realloc(*arr, ncap * elem);
+        if (p == NULL)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        *arr = p;
+        *cap = ncap;
+    }
+    memcpy((char *)*arr + *len * elem, item, elem);
+    (*len)++;
+    return 0;
+}
+
+align_graph *reader_graph(dwarf_reader *rd) { return rd->g; }
+Dwarf_Debug reader_dbg(dwarf_reader *rd) { return rd->dbg; }
+go_funcs *reader_funcs(dwarf_reader *rd) { return rd->bin->funcs; }
+void reader_forgive(dwarf_reader *rd) { rd->why[0] = '\0'; }
+
+int reader_broken(dwarf_reader *rd, const die_info *d, const char *fmt, ...)
+{
+    if (rd->why[0] == '\0') {
+        char msg[200];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        if (d != NULL)
+            snprintf(rd->why, sizeof rd->why, "DIE <0x%llx>: %s", (unsigned long long)d->off,
+                     msg);
+        else
+            snprintf(rd->why, sizeof rd->why, "%s", msg);
+    }
+    return ALIGN_EFORMAT;
+}
+
+int reader_dwarf_error(dwarf_reader *rd, Dwarf_Error err, const char *what)
+{
+    if (rd->why[0] == '\0')
+        snprintf(rd->why, sizeof rd->why, "%s: %s", what,
+                 err ? dwarf_errmsg(err) : "libdwarf error");
+    if (err != NULL)
+        dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+    return ALIGN_EFORMAT;
+}
+
+uint32_t guess_align(uint64_t size)
+{
+    uint32_t a = 1;
+    while (a < 16 && size % (2 * (uint64_t)a) == 0 && size >= 2 * (uint64_t)a)
+        a *= 2;
+    return a;
+}
+
+/* ------------------------------------------------------------- positions */
+
+static void release_files(dwarf_reader *rd)
+{
+    if (rd->files_state == 1) {
+        for (Dwarf_Signed i = 0; i < rd->nfiles; i++)
+            dwarf_dealloc(rd->dbg, rd->files[i], DW_DLA_STRING);
+        dwarf_dealloc(rd->dbg, rd->files, DW_DLA_LIST);
+    }
+    free(rd->file_copies);
+    rd->files = NULL;
+    rd->file_copies = NULL;
+    rd->nfiles = 0;
+    rd->files_state = 0;
+}
+
+/* Whether the unit's line table lists at least one include directory.
+ * libdwarf 20210528 (Debian bookworm) builds each file's full path in
+ * dwarf_srcfiles from its directory entry without checking that a DWARF 5
+ * table has any: an empty directory table (only corrupt DWARF has one: entry 0
+ * is the compilation directory) makes it read through a wild pointer (found by
+ * the DWARF fuzzer; tests/fuzz/crashes/dwarf/).  dwarf_srclines_b reads the
+ * header without building paths, so ask it first; on any doubt say no, which
+ * only loses declaration files. */
+static bool line_table_has_dirs(dwarf_reader *rd)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Unsigned version = 0;
+    Dwarf_Small ntables = 0;
+    Dwarf_Line_Context ctx = NULL;
+    Dwarf_Signed ndirs = 0;
+    bool ok = false;
+    int res = dwarf_srclines_b(rd->cu_die, &version, &ntables, &ctx, &err);
+    if (res == DW_DLV_ERROR) {
+        dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+        return false;
+    }
+    if (res != DW_DLV_OK)
+        return false;
+    err = NULL;
+    res = dwarf_srclines_include_dir_count(ctx, &ndirs, &err);
+    if (res == DW_DLV_ERROR)
+        dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+    else if (res == DW_DLV_OK)
+        ok = version < 5 || ndirs > 0;
+    dwarf_srclines_dealloc_b(ctx);
+    return ok;
+}
+
+/* The name of file number `index` of the unit's line table, copied into the
+ * graph once; NULL when unknown.  Positions are optional: a missing or
+ * broken line table only loses them. */
+static const char *unit_file(dwarf_reader *rd, Dwarf_Off die_off, uint64_t index)
+{
+    Dwarf_Error err = NULL;
+    uint64_t i;
+    if (rd->cu_die == NULL || die_off < rd->cu_start || die_off >= rd->cu_end)
+        return NULL;
+    if (rd->files_state == 0 && !line_table_has_dirs(rd)) {
+        rd->files_state = -1;
+    }
+    if (rd->files_state == 0) {
+        int res = dwarf_srcfiles(rd->cu_die, &rd->files, &rd->nfiles, &err);
+        if (res == DW_DLV_ERROR)
+            dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+        rd->files_state = res == DW_DLV_OK ? 1 : -1;
+        if (res == DW_DLV_OK) {
+            rd->file_copies = calloc(rd->nfiles ? (size_t)rd->nfiles : 1, sizeof *rd->file_copies);
+            if (rd->file_copies == NULL) {
+                release_files(rd);
+                rd->files_state = -1;
+            }
+        }
+    }
+    if (rd->files_state != 1)
+        return NULL;
+    /* DWARF 5 numbers files from 0 (the primary source file); earlier
+     * versions from 1, and libdwarf's list follows the unit's numbering. */
+    if (rd->version >= 5) {
+        i = index;
+    } else {
+        if (index == 0)
+            return NULL;
+        i = index - 1;
+    }
+    if (i >= (uint64_t)rd->nfiles)
+        return NULL;
+    if (rd->file_copies[i] == NULL)
+        rd->file_copies[i] = align_graph_strdup(rd->g, rd->files[i], (size_t)-1);
+    return rd->file_copies[i];
+}
+
+const char *reader_unit_file(dwarf_reader *rd, uint64_t index)
+{
+    return unit_file(rd, rd->cu_start, index);
+}
+
+static align_srcpos decl_pos(dwarf_reader *rd, const die_info *d)
+{
+    align_srcpos pos = {NULL, 0, 0};
+    if ((d->has & HAS_DECL_LINE) && d->decl_line <= UINT32_MAX)
+        pos.line = (unsigned)d->decl_line;
+    if (pos.line != 0 && d->decl_column <= UINT32_MAX)
+        pos.col = (unsigned)d->decl_column;
+    if (d->has & HAS_DECL_FILE)
+        pos.file = unit_file(rd, d->off, d->decl_file);
+    return pos;
+}
+
+/* --------------------------------------------------------------- records */
+
+static int check_alignment(dwarf_reader *rd, const die_info *d, uint32_t *out)
+{
+    *out = 0;
+    if (!(d->has & HAS_ALIGNMENT) || rd->lang != ALIGN_LANG_C)
+        return 0;
+    if (d->alignment == 0 || d->alignment > (1u << 28) || (d->alignment & (d->alignment - 1)))
+        return reader_broken(rd, d, "alignment %llu is not a power of two up to 2^28",
+                             (unsigned long long)d->alignment);
+    *out = (uint32_t)d->alignment;
+    return 0;
+}
+
+/* An empty record for d, entered in the map as a SHELL. */
+static align_type *new_record(dwarf_reader *rd, const die_info *d, int *rc)
+{
+    align_kind kind = d->tag == DW_TAG_union_type ? ALIGN_KIND_UNION : ALIGN_KIND_STRUCT;
+    align_type *rec;
+    uint32_t aligned;
+
+    *rc = check_alignment(rd, d, &aligned);
+    if (*rc < 0)
+        return NULL;
+    rec = align_type_record(rd->g, kind, d->name);
+    if (rec == NULL) {
+        *rc = ALIGN_ENOMEM;
+        return NULL;
+    }
+    align_type_set_pos(rec, decl_pos(rd, d));
+    if (aligned != 0)
+        align_type_set_aligned(rec, aligned);
+    *rc = map_put(&rd->map, d->off, rec,
+                  (d->has & HAS_DECLARATION) ? SLOT_DONE : SLOT_SHELL, rd->lang);
+    return *rc < 0 ? NULL : rec;
+}
+
+static int visit_record(dwarf_reader *rd, Dwarf_Die die, unsigned depth);
+
+/* Reads one DW_TAG_member into rec. */
+static int add_member(dwarf_reader *rd, align_type *rec, Dwarf_Die die, unsigned depth)
+{
+    align_field_spec spec = align_field_spec_init();
+    int64_t given = -1;
+    die_info m;
+    int rc = reader_die_info(rd, die, &m);
+
+    if (rc < 0)
+        return rc;
+    if (!(m.has & HAS_TYPE))
+        return reader_broken(rd, &m, "member without a type");
+    spec.type = reader_type(rd, m.type, depth + 1, &rc);
+    if (spec.type == NULL)
+        return rc;
+    if (m.has & HAS_NAME) {
+        spec.name = align_graph_strdup(rd->g, m.name, (size_t)-1);
+        if (spec.name == NULL)
+            return ALIGN_ENOMEM;
+    }
+    spec.embedded = (m.has & HAS_EMBEDDED) != 0;
+    rc = check_alignment(rd, &m, &spec.aligned);
+    if (rc < 0)
+        return rc;
+    if ((m.has & HAS_LOCATION) && m.location > (uint64_t)INT64_MAX / 16)
+        return reader_broken(rd, &m, "member offset %llu is absurd",
+                             (unsigned long long)m.location);
+    if (m.has & HAS_BIT_SIZE) {
+        if (m.bit_size > UINT32_MAX)
+            return reader_broken(rd, &m, "bit-field width %llu is absurd",
+                                 (unsigned long long)m.bit_size);
+        spec.is_bitfield = 1;
+        spec.bit_size = (uint32_t)m.bit_size;
+        if (m.has & HAS_DATA_BIT_OFFSET) {
+            /* DWARF 4+: bits from the start of the record. */
+            if (m.data_bit_offset > (uint64_t)INT64_MAX)
+                return reader_broken(rd, &m, "bit offset is absurd");
+            given = (int64_t)m.data_bit_offset;
+        } else if (m.has & HAS_BIT_OFFSET) {
+            /* DWARF 2/3: from the most significant bit of a storage unit of
+             * DW_AT_byte_size bytes at data_member_location; on a
+             * little-endian target that is unit_bits - bit_offset - width
+             * from the unit's least significant bit. */
+            uint64_t unit = m.byte_size;
+            if (!(m.has & HAS_BYTE_SIZE)) {
+                uint64_t ptrdata;
+                uint32_t align;
+                if (align_type_size(rd->g, spec.type, &unit, &align, &ptrdata) < 0)
+                    return reader_broken(rd, &m, "bit-field of a type with no size");
+            }
+            if (unit > 64)
+                return reader_broken(rd, &m, "bit-field storage unit of %llu bytes",
+                                     (unsigned long long)unit);
+            given = (int64_t)(((m.has & HAS_LOCATION) ? m.location : 0) * 8 + unit * 8) -
+                    m.bit_offset - (int64_t)m.bit_size;
+            if (m.bit_offset > (int64_t)(unit * 8) || m.bit_offset < -(int64_t)(unit * 8) ||
+                given < 0)
+                return reader_broken(rd, &m, "bit-field position out of its storage unit");
+        } else if (m.has & HAS_LOCATION) {
+            given = (int64_t)m.location * 8;
+        }
+    } else if (m.has & HAS_LOCATION) {
+        given = (int64_t)m.location * 8;
+    }
+    if (given < 0 && rec->kind == ALIGN_KIND_UNION)
+        given = 0; /* DWARF 4 unions leave the (zero) location out */
+    /* A member past the record's end (or overlapping another) is kept as
+     * written: the layout reports the record as inconsistent
+     * (positions_valid) instead of the unit being dropped. */
+    spec.given_bit_offset = given;
+    if (rd->lang == ALIGN_LANG_C)
+        spec.pos = decl_pos(rd, &m);
+    return align_record_add_field(rd->g, rec, &spec);
+}
+
+/* Reads the members of the record at die into rec and completes it. */
+static int fill_record(dwarf_reader *rd, align_type *rec, Dwarf_Die die, const die_info *d,
+                       unsigned depth)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Die child = NULL, next = NULL;
+    int64_t size = -1;
+    int res, rc;
+
+    /* Done before reading: a record that fails half way is never read
+     * again, it stays incomplete. */
+    rc = map_put(&rd->map, d->off, rec, SLOT_DONE, rd->lang);
+    if (rc < 0)
+        return rc;
+    if (d->has & HAS_BYTE_SIZE) {
+        if (d->byte_size > ((uint64_t)1 << 56))
+            return reader_broken(rd, d, "record size %llu is absurd",
+                                 (unsigned long long)d->byte_size);
+        size = (int64_t)d->byte_size;
+    }
+    res = dwarf_child(die, &child, &err);
+    if (res == DW_DLV_ERROR)
+        return reader_dwarf_error(rd, err, "reading a record's members");
+    while (res == DW_DLV_OK) {
+        Dwarf_Half tag;
+        if (dwarf_tag(child, &tag, &err) != DW_DLV_OK) {
+            rc = reader_dwarf_error(rd, err, "reading a member's tag");
+            break;
+        }
+        if (tag == DW_TAG_member)
+            rc = add_member(rd, rec, child, depth);
+        else if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type)
+            rc = visit_record(rd, child, depth + 1);
+        if (rc < 0)
+            break;
+        next = NULL;
+        res = dwarf_siblingof_b(rd->dbg, child, true, &next, &err);
+        dwarf_dealloc(rd->dbg, child, DW_DLA_DIE);
+        child = next;
+        if (res == DW_DLV_ERROR)
+            rc = reader_dwarf_error(rd, err, "reading a record's members");
+    }
+    if (res == DW_DLV_OK && child != NULL)
+        dwarf_dealloc(rd->dbg, child, DW_DLA_DIE);
+    if (rc < 0)
+        return rc;
+    align_record_complete(rec, size, -1);
+    return push((void **)&rd->recs[rd->lang], &rd->nrecs[rd->lang], &rd->recs_cap[rd->lang],
+                sizeof *rd->recs[0], &rec);
+}
+
+/* A struct or union DIE met by the walk. */
+static int visit_record(dwarf_reader *rd, Dwarf_Die die, unsigned depth)
+{
+    die_slot *slot;
+    align_type *rec;
+    die_info d;
+    int rc;
+
+    if (depth > ALIGN_MAX_DEPTH)
+        return reader_broken(rd, NULL, "records nested deeper than %d levels", ALIGN_MAX_DEPTH);
+    rc = reader_die_info(rd, die, &d);
+    if (rc < 0)
+        return rc;
+    slot = map_find(&rd->map, d.off);
+    if (slot != NULL && slot->state != SLOT_SHELL)
+        return 0;
+    if (d.has & HAS_DECLARATION)
+        return 0;
+    /* Go's string and slice headers are primitives of the model, not
+     * declarations; they are built if a member uses them. */
+    if (rd->lang == ALIGN_LANG_GO && (d.has & HAS_GO_KIND) &&
+        (d.go_kind == GO_KIND_STRING || d.go_kind == GO_KIND_SLICE))
+        return 0;
+    rec = slot != NULL ? slot->type : new_record(rd, &d, &rc);
+    if (rec == NULL)
+        return rc;
+    return fill_record(rd, rec, die, &d, depth);
+}
+
+/* ----------------------------------------------------------------- types */
+
+static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d,
+                              unsigned depth, int *rc);
+
+align_type *reader_type(dwarf_reader *rd, Dwarf_Off off, unsigned depth, int *rc)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Die die = NULL;
+    die_slot *slot;
+    align_type *t = NULL;
+    die_info d;
+
+    *rc = 0;
+    if (depth > ALIGN_MAX_DEPTH) {
+        *rc = reader_broken(rd, NULL, "type references nested deeper than %d levels",
+                            ALIGN_MAX_DEPTH);
+        return NULL;
+    }
+    slot = map_find(&rd->map, off);
+    if (slot != NULL) {
+        if (slot->state == SLOT_BUILDING) {
+            *rc = reader_broken(rd, NULL, "type DIE <0x%llx> refers to itself",
+                                (unsigned long long)off);
+            return NULL;
+        }
+        if (slot->lang != rd->lang) {
+            *rc = reader_broken(rd, NULL, "type DIE <0x%llx> is shared by a Go and a C unit",
+                                (unsigned long long)off);
+            return NULL;
+        }
+        return slot->type;
+    }
+    if (dwarf_offdie_b(rd->dbg, off, true, &die, &err) != DW_DLV_OK) {
+        *rc = reader_dwarf_error(rd, err, "following a type reference");
+        return NULL;
+    }
+    *rc = reader_die_info(rd, die, &d);
+    t = *rc < 0 ? NULL : build_type(rd, die, &d, depth, rc);
+    dwarf_dealloc(rd->dbg, die, DW_DLA_DIE);
+    return t;
+}
+
+static align_type *void_type(dwarf_reader *rd, int *rc)
+{
+    align_type *t = align_type_prim(rd->g, ALIGN_C_VOID);
+    if (t == NULL)
+        *rc = ALIGN_ENOMEM;
+    return t;
+}
+
+/* The node for a DIE that has no meaning the model knows: its size is
+ * all we have. */
+static align_type *opaque_type(dwarf_reader *rd, const die_info *d, uint64_t size, int *rc)
+{
+    align_type *t = align_type_opaque(rd->g, d->name ? d->name : "?", size, guess_align(size), 0);
+    if (t == NULL)
+        *rc = ALIGN_ENOMEM;
+    return t;
+}
+
+static align_type *build_typedef(dwarf_reader *rd, const die_info *d, unsigned depth, int *rc)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Die tdie = NULL;
+    const char *name = d->name ? d->name : "?";
+    align_type *named = NULL, *target = NULL, *known = NULL;
+    die_slot *slot;
+    int known_state = 0;
+    uint32_t aligned;
+    die_info td;
+
+    memset(&td, 0, sizeof td);
+    *rc = check_alignment(rd, d, &aligned);
+    if (*rc < 0)
+        return NULL;
+    if (!(d->has & HAS_TYPE)) {
+        if (rd->lang == ALIGN_LANG_GO) {
+            *rc = reader_broken(rd, d, "Go typedef without a type");
+            return NULL;
+        }
+        target = void_type(rd, rc); /* typedef void T; */
+        named = target ? align_type_named(rd->g, name, target) : NULL;
+        if (named == NULL)
+            *rc = ALIGN_ENOMEM;
+        return named;
+    }
+    /* Copied out: map_put below may move the slots. */
+    slot = map_find(&rd->map, d->type);
+    if (slot != NULL) {
+        known = slot->type;
+        known_state = slot->state;
+    } else {
+        if (dwarf_offdie_b(rd->dbg, d->type, true, &tdie, &err) != DW_DLV_OK) {
+            *rc = reader_dwarf_error(rd, err, "following a typedef");
+            return NULL;
+        }
+        *rc = reader_die_info(rd, tdie, &td);
+        if (*rc < 0)
+            goto out;
+    }
+    /* Go: `type main.Point struct{...}` is a typedef to a struct of the same
+     * name (interfaces, funcs, named slices likewise): one node for both. */
+    if (rd->lang == ALIGN_LANG_GO && d->name != NULL) {
+        if (known_state != 0 && known_state != SLOT_BUILDING && known->name != NULL &&
+            strcmp(known->name, d->name) == 0)
+            return known;
+        if (known_state == 0 && td.name != NULL && strcmp(td.name, d->name) == 0) {
+            target = build_type(rd, tdie, &td, depth + 1, rc);
+            dwarf_dealloc(rd->dbg, tdie, DW_DLA_DIE);
+            return target;
+        }
+    }
+    named = align_type_named(rd->g, name, NULL);
+    if (named == NULL) {
+        *rc = ALIGN_ENOMEM;
+        goto out;
+    }
+    if (aligned != 0)
+        align_type_set_aligned(named, aligned);
+    *rc = map_put(&rd->map, d->off, named, SLOT_DONE, rd->lang);
+    if (*rc < 0)
+        goto out;
+    if (known_state == SLOT_BUILDING) {
+        /* The target is being built further up the stack (Go `type P *P`):
+         * link them once it is done. */
+        fixup f = {named, d->type};
+        *rc = push((void **)&rd->fix, &rd->nfix, &rd->fix_cap, sizeof f, &f);
+        target = named;
+    } else if (known_state != 0) {
+        target = known;
+    } else {
+        target = build_type(rd, tdie, &td, depth + 1, rc);
+    }
+    if (target != NULL && target != named)
+        align_type_set_target(named, target);
+out:
+    if (tdie != NULL)
+        dwarf_dealloc(rd->dbg, tdie, DW_DLA_DIE);
+    return *rc < 0 ? NULL : named;
+}
+
+/* GCC vector types (__m128, vector_size(N)): a vector node over the element
+ * (its alignment is the ABI's vector rule, abi_vector_align, so projection
+ * to another arch re-aligns it; a typedef's aligned(N) arrives as
+ * DW_AT_alignment).  The DIE usually carries no size: it is the element's
+ * times the count. */
+static align_type *vector_type(dwarf_reader *rd, const die_info *d, align_type *elem,
+                               const uint64_t *dims, size_t ndims, int *rc)
+{
+    uint64_t count = 1, es, pd;
+    uint32_t ea;
+    align_type *v;
+    if (align_type_size(rd->g, elem, &es, &ea, &pd) < 0 || es == 0) {
+        *rc = reader_broken(rd, d, "vector of an element without a size");
+        return NULL;
+    }
+    for (size_t i = 0; i < ndims; i++)
+        if (dims[i] == ALIGN_FLEXIBLE || !mul_u64(count, dims[i], &count) ||
+            count > ((uint64_t)1 << 32)) {
+            *rc = reader_broken(rd, d, "vector size is absurd");
+            return NULL;
+        }
+    if ((d->has & HAS_BYTE_SIZE) && d->byte_size != es * count) {
+        if (d->byte_size % es != 0 || d->byte_size / es > ((uint64_t)1 << 32)) {
+            *rc = reader_broken(rd, d, "vector of %llu bytes is no whole number of elements",
+                                (unsigned long long)d->byte_size);
+            return NULL;
+        }
+        count = d->byte_size / es;
+    }
+    if (count == 0) {
+        *rc = reader_broken(rd, d, "vector of no elements");
+        return NULL;
+    }
+    v = align_type_vector(rd->g, elem, count);
+    if (v == NULL)
+        *rc = ALIGN_ENOMEM;
+    return v;
+}
+
+/* Arrays: one DW_TAG_subrange_type child per dimension, outermost first. */
+static align_type *build_array(dwarf_reader *rd, Dwarf_Die die, const die_info *d,
+                               unsigned depth, int *rc)
+{
+    enum { MAX_DIMS = 32 };
+    uint64_t dims[MAX_DIMS];
+    align_type *levels[MAX_DIMS];
+    const char *elem_display;
+    size_t ndims = 0;
+    Dwarf_Error err = NULL;
+    Dwarf_Die child = NULL, next = NULL;
+    align_type *t = NULL;
+    int res;
+
+    if (!(d->has & HAS_TYPE)) {
+        *rc = reader_broken(rd, d, "array without an element type");
+        return NULL;
+    }
+    res = dwarf_child(die, &child, &err);
+    while (res == DW_DLV_OK) {
+        Dwarf_Half tag;
+        die_info s;
+        if (dwarf_tag(child, &tag, &err) != DW_DLV_OK) {
+            *rc = reader_dwarf_error(rd, err, "reading an array's dimensions");
+            err = NULL;
+        } else if (tag == DW_TAG_subrange_type) {
+            *rc = reader_die_info(rd, child, &s);
+            if (*rc == 0 && ndims == MAX_DIMS)
+                *rc = reader_broken(rd, d, "array of more than %d dimensions", MAX_DIMS);
+            if (*rc == 0) {
+                int64_t lower = (s.has & HAS_LOWER) ? s.lower : 0;
+                if (s.has & HAS_COUNT) {
+                    dims[ndims] = s.count;
+                } else if (s.has & HAS_UPPER) {
+                    /* upper = lower - 1 (often -1) is an empty range. */
+                    if (lower < 0 || s.upper == INT64_MAX || s.upper < lower - 1)
+                        *rc = reader_broken(rd, &s, "bad array bounds");
+                    else
+                        dims[ndims] = (uint64_t)(s.upper - lower + 1);
+                } else if (ndims == 0) {
+                    dims[ndims] = ALIGN_FLEXIBLE; /* C `T x[]` */
+                } else {
+                    *rc = reader_broken(rd, &s, "inner array dimension without a bound");
+                }
+                if (*rc == 0 && dims[ndims] == UINT64_MAX && (s.has & (HAS_COUNT | HAS_UPPER)))
+                    *rc = reader_broken(rd, &s, "array count is absurd");
+                ndims++;
+            }
+        }
+        if (*rc < 0)
+            break;
+        next = NULL;
+        res = dwarf_siblingof_b(rd->dbg, child, true, &next, &err);
+        dwarf_dealloc(rd->dbg, child, DW_DLA_DIE);
+        child = next;
+    }
+    if (res == DW_DLV_OK && child != NULL)
+        dwarf_dealloc(rd->dbg, child, DW_DLA_DIE);
+    if (*rc < 0)
+        return NULL;
+    if (res == DW_DLV_ERROR) {
+        *rc = reader_dwarf_error(rd, err, "reading an array's dimensions");
+        return NULL;
+    }
+    t = reader_type(rd, d->type, depth + 1, rc);
+    if (t == NULL)
+        return NULL;
+    if (d->has & HAS_VECTOR)
+        return vector_type(rd, d, t, dims, ndims, rc);
+    if (ndims == 0)
+        dims[ndims++] = ALIGN_FLEXIBLE;
+    elem_display = t->display;
+    for (size_t i = ndims; i-- > 0 && t != NULL;)
+        t = levels[i] = align_type_array(rd->g, t, dims[i]);
+    if (t != NULL && rd->lang == ALIGN_LANG_C && ndims > 1) {
+        /* C shows `int [2][3]`: each level is the element followed by the
+         * dimensions from that level inwards (the constructor, nesting one
+         * level at a time, would say `int [3] [2]`). */
+        size_t offs[MAX_DIMS];
+        align_buf br, s;
+        align_buf_init(&br);
+        for (size_t i = 0; i < ndims; i++) {
+            offs[i] = br.len;
+            if (dims[i] == ALIGN_FLEXIBLE)
+                align_buf_puts(&br, "[]");
+            else
+                align_buf_printf(&br, "[%llu]", (unsigned long long)dims[i]);
+        }
+        for (size_t i = 0; i < ndims && !br.failed; i++) {
+            align_buf_init(&s);
+            align_buf_printf(&s, "%s %s", elem_display, br.data + offs[i]);
+            if (!s.failed)
+                align_type_set_display(rd->g, levels[i], s.data);
+            align_buf_free(&s);
+        }
+        align_buf_free(&br);
+    }
+    if (t == NULL)
+        *rc = ALIGN_ENOMEM;
+    return t;
+}
+
+static align_type *build_pointer(dwarf_reader *rd, const die_info *d, unsigned depth, int *rc)
+{
+    align_type *target = NULL, *p = NULL;
+    if (!(d->has & HAS_TYPE))
+        target = void_type(rd, rc);
+    else
+        target = reader_type(rd, d->type, depth + 1, rc);
+    if (target == NULL)
+        return NULL;
+    p = align_type_pointer(rd->g, target);
+    if (p == NULL) {
+        *rc = ALIGN_ENOMEM;
+        return NULL;
+    }
+    /* C function pointers: the function type is already shown as
+     * "RET (*)(ARGS)". */
+    if (rd->lang == ALIGN_LANG_C && target->kind == ALIGN_KIND_FUNC)
+        p->display = target->display;
+    return p;
+}
+
+/* Builds the node for d (DIE die) and enters it in the map. */
+static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d,
+                              unsigned depth, int *rc)
+{
+    align_type *t = NULL;
+
+    *rc = 0;
+    if (depth > ALIGN_MAX_DEPTH) {
+        *rc = reader_broken(rd, d, "type references nested deeper than %d levels",
+                            ALIGN_MAX_DEPTH);
+        return NULL;
+    }
+    if (rd->lang == ALIGN_LANG_GO) {
+        t = go_special_type(rd, d, rc);
+        if (*rc < 0)
+            return NULL;
+        if (t != NULL) {
+            *rc = map_put(&rd->map, d->off, t, SLOT_DONE, rd->lang);
+            return *rc < 0 ? NULL : t;
+        }
+    }
+    switch (d->tag) {
+    case DW_TAG_structure_type:
+    case DW_TAG_union_type:
+    case DW_TAG_class_type:
+        t = new_record(rd, d, rc);
+        if (t != NULL && !(d->has & HAS_DECLARATION)) {
+            pending p = {d->off, rd->lang};
+            *rc = push((void **)&rd->pend, &rd->npend, &rd->pend_cap, sizeof p, &p);
+        }
+        return *rc < 0 ? NULL : t; /* entered by new_record */
+    case DW_TAG_typedef:
+        t = build_typedef(rd, d, depth, rc);
+        break;
+    case DW_TAG_base_type:
+        t = rd->lang == ALIGN_LANG_C ? c_base_type(rd, d, rc)
+                                     : opaque_type(rd, d, d->byte_size, rc);
+        break;
+    case DW_TAG_enumeration_type:
+        *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
+        if (*rc == 0)
+            t = rd->lang == ALIGN_LANG_C ? c_enum_type(rd, d, depth, rc)
+                                         : opaque_type(rd, d, d->byte_size, rc);
+        break;
+    case DW_TAG_subroutine_type:
+        *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
+        if (*rc == 0 && rd->lang == ALIGN_LANG_C) {
+            t = c_func_type(rd, die, d, depth, rc);
+        } else if (*rc == 0) {
+            t = align_type_named(rd->g, d->name ? d->name : "func()",
+                                 align_type_prim(rd->g, ALIGN_GO_FUNC));
+            if (t == NULL)
+                *rc = ALIGN_ENOMEM;
+        }
+        break;
+    case DW_TAG_pointer_type:
+        *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
+        if (*rc == 0)
+            t = build_pointer(rd, d, depth, rc);
+        break;
+    case DW_TAG_array_type:
+        *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
+        if (*rc == 0)
+            t = build_array(rd, die, d, depth, rc);
+        break;
+    case DW_TAG_const_type:
+    case DW_TAG_volatile_type:
+    case DW_TAG_restrict_type:
+    case DW_TAG_atomic_type:
+    case DW_TAG_immutable_type:
+    case DW_TAG_shared_type:
+        /* Qualifiers do not change a layout: the qualified type's node. */
+        *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
+        if (*rc == 0)
+            t = (d->has & HAS_TYPE) ? reader_type(rd, d->type, depth + 1, rc)
+                                    : void_type(rd, rc);
+        break;
+    case DW_TAG_reference_type:
+    case DW_TAG_rvalue_reference_type:
+    case DW_TAG_ptr_to_member_type:
+        t = opaque_type(rd, d, (d->has & HAS_BYTE_SIZE) ? d->byte_size : 8, rc);
+        break;
+    default:
+        t = opaque_type(rd, d, d->byte_size, rc);
+        break;
+    }
+    if (t == NULL)
+        return NULL;
+    if (rd->lang == ALIGN_LANG_GO && d->tag == DW_TAG_pointer_type && d->name != NULL &&
+        strcmp(t->display, d->name) != 0) {
+        /* Go names defined pointer types ("main.P" for `type P *P`). */
+        align_type_set_display(rd->g, t, d->name);
+    }
+    *rc = map_put(&rd->map, d->off, t, SLOT_DONE, rd->lang);
+    return *rc < 0 ? NULL : t;
+}
+
+/* ------------------------------------------------------------------ walk */
+
+/* C: remember `typedef struct {...} name;` to name the record. */
+static int note_typedef(dwarf_reader *rd, Dwarf_Die die)
+{
+    die_info d;
+    int rc = reader_die_info(rd, die, &d);
+    if (rc < 0 || !(d.has & HAS_TYPE) || d.name == NULL)
+        return rc;
+    td_name n = {d.type, d.name};
+    return push((void **)&rd->tdn, &rd->ntdn, &rd->tdn_cap, sizeof n, &n);
+}
+
+/* Visits the children of parent that can declare records. */
+static int walk_scope(dwarf_reader *rd, Dwarf_Die parent, unsigned depth)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Die die = NULL, next = NULL;
+    Dwarf_Off prev = 0, off;
+    int res, rc = 0;
+
+    if (depth > ALIGN_MAX_DEPTH)
+        return reader_broken(rd, NULL, "scopes nested deeper than %d levels", ALIGN_MAX_DEPTH);
+    res = dwarf_child(parent, &die, &err);
+    if (res == DW_DLV_NO_ENTRY)
+        return 0;
+    if (res != DW_DLV_OK)
+        return reader_dwarf_error(rd, err, "reading a DIE's children");
+    for (;;) {
+        Dwarf_Half tag;
+        if (dwarf_tag(die, &tag, &err) != DW_DLV_OK ||
+            dwarf_dieoffset(die, &off, &err) != DW_DLV_OK) {
+            rc = reader_dwarf_error(rd, err, "reading a DIE");
+            break;
+        }
+        /* A sibling pointer that goes backwards would loop forever. */
+        if (off <= prev) {
+            rc = reader_broken(rd, NULL, "DIE <0x%llx> follows DIE <0x%llx>",
+                               (unsigned long long)off, (unsigned long long)prev);
+            break;
+        }
+        prev = off;
+        switch (tag) {
+        case DW_TAG_structure_type:
+        case DW_TAG_union_type:
+            rc = visit_record(rd, die, depth);
+            break;
+        case DW_TAG_typedef:
+            if (rd->lang == ALIGN_LANG_C)
+                rc = note_typedef(rd, die);
+            break;
+        case DW_TAG_subprogram:
+            if (rd->lang == ALIGN_LANG_C)
+                rc = walk_scope(rd, die, depth + 1);
+            else if (rd->bin->funcs != NULL && depth == 0)
+                rc = gf_visit_subprogram(rd, die);
+            break;
+        case DW_TAG_lexical_block:
+            if (rd->lang == ALIGN_LANG_C)
+                rc = walk_scope(rd, die, depth + 1);
+            break;
+        default:
+            break;
+        }
+        if (rc < 0)
+            break;
+        next = NULL;
+        res = dwarf_siblingof_b(rd->dbg, die, true, &next, &err);
+        dwarf_dealloc(rd->dbg, die, DW_DLA_DIE);
+        die = NULL;
+        if (res == DW_DLV_NO_ENTRY)
+            break;
+        if (res != DW_DLV_OK) {
+            rc = reader_dwarf_error(rd, err, "walking DIEs");
+            break;
+        }
+        die = next;
+    }
+    if (die != NULL)
+        dwarf_dealloc(rd->dbg, die, DW_DLA_DIE);
+    return rc;
+}
+
+static int unit_lang(const die_info *cu, align_lang *out)
+{
+    const char *p = cu->producer;
+    if (cu->has & HAS_LANGUAGE) {
+        switch (cu->language) {
+        case DW_LANG_Go:
+            *out = ALIGN_LANG_GO;
+            return 0;
+        case DW_LANG_C89: case DW_LANG_C: case DW_LANG_C99: case LANG_C11: case LANG_C17:
+            *out = ALIGN_LANG_C;
+            return 0;
+        default:
+            return -1;
+        }
+    }
+    if (p != NULL && strncmp(p, "Go ", 3) == 0) {
+        *out = ALIGN_LANG_GO;
+        return 0;
+    }
+    if (p != NULL && strncmp(p, "GNU C", 5) == 0 && strncmp(p, "GNU C++", 7) != 0) {
+        *out = ALIGN_LANG_C;
+        return 0;
+    }
+    return -1;
+}
+
+static int read_unit(dwarf_reader *rd, Dwarf_Die cu_die, Dwarf_Half version)
+{
+    align_binary *b = rd->bin;
+    size_t mark_recs[2], mark_pend = rd->npend, mark_tdn = rd->ntdn;
+    size_t mark_funcs = 0, mark_vars = 0, mark_calls = 0;
+    bool funcs = false;
+    align_lang lang;
+    die_info cu;
+    int rc = reader_die_info(rd, cu_die, &cu);
+
+    if (rc < 0)
+        return rc;
+    if (b->info.ncus == 1) {
+        b->producer = strdup(cu.producer ? cu.producer : "");
+        if (b->producer == NULL)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (unit_lang(&cu, &lang) < 0) {
+        b->info.nforeign_cus++;
+        return 0;
+    }
+    if (b->graphs[lang] == NULL) {
+        rc = align_graph_new(&b->graphs[lang], lang, b->info.arch);
+        if (rc < 0)
+            return rc;
+    }
+    if (lang == ALIGN_LANG_GO)
+        b->info.has_go = 1;
+    else
+        b->info.has_c = 1;
+    rd->g = b->graphs[lang];
+    rd->lang = lang;
+    rd->cu_die = cu_die;
+    rd->version = version;
+    mark_recs[0] = rd->nrecs[0];
+    mark_recs[1] = rd->nrecs[1];
+    if (lang == ALIGN_LANG_GO && (b->flags & ALIGN_BINARY_GO_FUNCS)) {
+        if (b->funcs == NULL) {
+            rc = gofuncs_new(&b->funcs, rd->g);
+            if (rc < 0)
+                return rc;
+        }
+        funcs = true;
+        mark_vars = b->funcs->nvars;
+        mark_calls = b->funcs->ncalls;
+        rc = gf_unit_begin(rd, &cu, &mark_funcs);
+        if (rc < 0)
+            return rc;
+    }
+    rc = walk_scope(rd, cu_die, 0);
+    if (rc == 0 && funcs)
+        rc = gf_unit_lines(rd, cu_die, mark_funcs);
+    if (funcs)
+        gf_unit_done(rd);
+    release_files(rd);
+    rd->cu_die = NULL;
+    if (rc == ALIGN_EFORMAT && funcs) {
+        b->funcs->nfuncs = mark_funcs;
+        b->funcs->nvars = mark_vars;
+        b->funcs->ncalls = mark_calls;
+    }
+    if (rc == ALIGN_EFORMAT) {
+        /* Drop what the broken unit completed; its nodes stay in the arena,
+         * unreachable from the declarations. */
+        rd->nrecs[0] = mark_recs[0];
+        rd->nrecs[1] = mark_recs[1];
+        rd->npend = mark_pend;
+        rd->ntdn = mark_tdn;
+    }
+    return rc;
+}
+
+static int skip_unit(dwarf_reader *rd)
+{
+    align_binary *b = rd->bin;
+    b->info.nskipped_cus++;
+    if (b->skip_reason == NULL) {
+        b->skip_reason = strdup(rd->why[0] ? rd->why : "unreadable DWARF");
+        if (b->skip_reason == NULL)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    rd->why[0] = '\0';
+    return 0;
+}
+
+static int read_units(dwarf_reader *rd)
+{
+    Dwarf_Off start = 0;
+    int rc;
+
+    for (;;) {
+        Dwarf_Unsigned hlen, typeoff, next_off;
+        Dwarf_Half ver, asz, lsz, esz, ut;
+        Dwarf_Off abbrev;
+        Dwarf_Sig8 sig;
+        Dwarf_Error err = NULL;
+        Dwarf_Die cu_die = NULL;
+        int res = dwarf_next_cu_header_d(rd->dbg, true, &hlen, &ver, &abbrev, &asz, &lsz, &esz,
+                                         &sig, &typeoff, &next_off, &ut, &err);
+        if (res == DW_DLV_NO_ENTRY)
+            return 0;
+        rd->bin->info.ncus++;
+        if (res != DW_DLV_OK) {
+            /* libdwarf cannot step past it: stop here. */
+            reader_dwarf_error(rd, err, "reading a unit header (later units not read)");
+            return skip_unit(rd);
+        }
+        rd->cu_start = start;
+        rd->cu_end = next_off;
+        start = next_off;
+        res = dwarf_siblingof_b(rd->dbg, NULL, true, &cu_die, &err);
+        if (res != DW_DLV_OK) {
+            if (res == DW_DLV_ERROR)
+                reader_dwarf_error(rd, err, "reading a unit's DIE");
+            else
+                reader_broken(rd, NULL, "a unit without a DIE");
+            rc = ALIGN_EFORMAT;
+        } else {
+            rc = read_unit(rd, cu_die, ver);
+            dwarf_dealloc(rd->dbg, cu_die, DW_DLA_DIE);
+        }
+        if (rc == ALIGN_EFORMAT)
+            rc = skip_unit(rd);
+        if (rc < 0)
+            return rc;
+    }
+}
+
+/* ------------------------------------------------------------ end passes */
+
+/* Fills the record shells the walk never reached. */
+static int fill_pending(dwarf_reader *rd)
+{
+    for (size_t i = 0; i < rd->npend; i++) {
+        pending p = rd->pend[i];
+        die_slot *slot = map_find(&rd->map, p.off);
+        Dwarf_Error err = NULL;
+        Dwarf_Die die = NULL;
+        die_info d;
+        int rc;
+        if (slot == NULL || slot->state != SLOT_SHELL)
+            continue;
+        rd->g = rd->bin->graphs[p.lang];
+        rd->lang = p.lang;
+        if (dwarf_offdie_b(rd->dbg, p.off, true, &die, &err) != DW_DLV_OK) {
+            rc = reader_dwarf_error(rd, err, "following a record reference");
+        } else {
+            rc = reader_die_info(rd, die, &d);
+            if (rc == 0)
+                rc = fill_record(rd, slot->type, die, &d, 0);
+            dwarf_dealloc(rd->dbg, die, DW_DLA_DIE);
+        }
+        if (rc == ALIGN_ENOMEM)
+            return rc;
+        rd->why[0] = '\0'; /* the record stays incomplete */
+    }
+    return 0;
+}
+
+static void apply_fixups(dwarf_reader *rd)
+{
+    for (size_t i = 0; i < rd->nfix; i++) {
+        die_slot *slot = map_find(&rd->map, rd->fix[i].target);
+        if (slot != NULL && slot->type != NULL && slot->type != rd->fix[i].named)
+            align_type_set_target(rd->fix[i].named, slot->type);
+    }
+}
+
+/* C: `typedef struct {...} name;` shows the record as "name". */
+static void name_anonymous(dwarf_reader *rd)
+{
+    for (size_t i = 0; i < rd->ntdn; i++) {
+        die_slot *slot = map_find(&rd->map, rd->tdn[i].target);
+        align_type *t = slot ? slot->type : NULL;
+        if (t == NULL || slot->lang != ALIGN_LANG_C || t->name != NULL ||
+            (t->kind != ALIGN_KIND_STRUCT && t->kind != ALIGN_KIND_UNION))
+            continue;
+        if (strcmp(t->display, "struct {...}") == 0 || strcmp(t->display, "union {...}") == 0)
+            align_type_set_display(rd->bin->graphs[ALIGN_LANG_C], t, rd->tdn[i].name);
+    }
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static uint64_t record_hash(const align_type *r)
+{
+    uint64_t h = fnv(1469598103934665603ull, r->display, strlen(r->display));
+    h = fnv(h, &r->given_size, sizeof r->given_size);
+    h = fnv(h, &r->nfields, sizeof r->nfields);
+    for (uint32_t i = 0; i < r->nfields; i++) {
+        const align_field *f = &r->fields[i];
+        h = fnv(h, f->name, strlen(f->name) + 1);
+        h = fnv(h, &f->given_bit_offset, sizeof f->given_bit_offset);
+        h = fnv(h, &f->bit_size, sizeof f->bit_size);
+        h = fnv(h, f->type->display, strlen(f->type->display) + 1);
+    }
+    return h;
+}
+
+static bool same_record(const align_type *a, const align_type *b)
+{
+    if (a->kind != b->kind || a->given_size != b->given_size || a->nfields != b->nfields ||
+        strcmp(a->display, b->display) != 0)
+        return false;
+    for (uint32_t i = 0; i < a->nfields; i++) {
+        const align_field *x = &a->fields[i], *y = &b->fields[i];
+        if (x->given_bit_offset != y->given_bit_offset || x->bit_size != y->bit_size ||
+            x->is_bitfield != y->is_bitfield || strcmp(x->name, y->name) != 0 ||
+            strcmp(x->type->display, y->type->display) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* Adds each distinct completed record to its graph's declarations, in walk
+ * order.  C headers repeat their types in every unit. */
+static int add_decls(dwarf_reader *rd, align_lang lang)
+{
+    align_graph *g = rd->bin->graphs[lang];
+    size_t n = rd->nrecs[lang], cap = 16;
+    align_type **set;
+    int rc = 0;
+
+    if (g == NULL || n == 0)
+        return 0;
+    while (cap < 2 * n)
+        cap *= 2;
+    set = calloc(cap, sizeof *set);
+    if (set == NULL)
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        align_type *r = rd->recs[lang][i];
+        size_t j = (size_t)record_hash(r) & (cap - 1);
+        bool dup = false;
+        for (; set[j] != NULL; j = (j + 1) & (cap - 1)) {
+            if (set[j] == r || same_record(set[j], r)) {
+                dup = true;
+                break;
+            }
+        }
+        if (dup)
+            continue;
+        set[j] = r;
+        rc = align_graph_add_decl(g, r);
+    }
+    free(set);
+    return rc;
+}
+
+static void free_reader(dwarf_reader *rd)
+{
+    release_files(rd);
+    free(rd->map.slots);
+    free(rd->pend);
+    free(rd->fix);
+    free(rd->tdn);
+    free(rd->recs[0]);
+    free(rd->recs[1]);
+}
+
+/* ------------------------------------------------------------ public API */
+
+static int load(align_binary *b, const char *path)
+{
+    dwarf_reader rd;
+    Dwarf_Error err = NULL;
+    int res, rc;
+
+    memset(&rd, 0, sizeof rd);
+    rd.bin = b;
+    res = dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &rd.dbg,
+                          NULL, 0, NULL, &err);
+    if (res == DW_DLV_NO_ENTRY) {
+        align_error_set(ALIGN_EFORMAT, path, 0, 0, "no DWARF debug information");
+        align_error_hint("rebuild with debug information (gcc -g; go build without -ldflags=-w)");
+        return ALIGN_EFORMAT;
+    }
+    if (res != DW_DLV_OK) {
+        align_error_set(ALIGN_EFORMAT, path, 0, 0, "unreadable DWARF: %s",
+                        err ? dwarf_errmsg(err) : "libdwarf error");
+        if (err != NULL)
+            dwarf_dealloc(NULL, err, DW_DLA_ERROR);
+        return ALIGN_EFORMAT;
+    }
+    rc = read_units(&rd);
+    if (rc == 0)
+        rc = fill_pending(&rd);
+    if (rc == 0) {
+        apply_fixups(&rd);
+        name_anonymous(&rd);
+        rc = add_decls(&rd, ALIGN_LANG_GO);
+    }
+    if (rc == 0)
+        rc = add_decls(&rd, ALIGN_LANG_C);
+    if (rc == 0 && b->funcs != NULL)
+        rc = gofuncs_finish(b->funcs);
+    if (rc == 0 && b->graphs[ALIGN_LANG_C] != NULL)
+        rc = c_infer_attributes(b->graphs[ALIGN_LANG_C], rd.recs[ALIGN_LANG_C],
+                                rd.nrecs[ALIGN_LANG_C], &b->info.ninferred);
+    free_reader(&rd);
+    dwarf_finish(rd.dbg, &err);
+    if (rc < 0)
+        return rc;
+    for (int l = 0; l < 2; l++)
+        if (b->graphs[l] != NULL)
+            b->info.ntypes += align_graph_ndecls(b->graphs[l]);
+    if (b->info.ncus == 0)
+        return align_error_set(ALIGN_EFORMAT, path, 0, 0, "no compile units in .debug_info");
+    if (b->info.nskipped_cus == b->info.ncus) {
+        align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                        "corrupt DWARF: no compile unit is readable (%s)",
+                        b->skip_reason ? b->skip_reason : "?");
+        return ALIGN_EFORMAT;
+    }
+    if (!b->info.has_go && !b->info.has_c) {
+        align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                        "no Go or C compile unit (%zu in other languages)", b->info.nforeign_cus);
+        align_error_hint("structalign models Go (gc) and C (GCC) layouts; C++ is not supported");
+        return ALIGN_EFORMAT;
+    }
+    return 0;
+}
+
+int align_binary_open(align_binary **out, const char *path)
+{
+    return align_binary_open_ex(out, path, 0);
+}
+
+int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
+{
+    align_binary *b;
+    int rc;
+
+    assert(out != NULL && path != NULL);
+    *out = NULL;
+    if (flags & ~(unsigned)ALIGN_BINARY_GO_FUNCS)
+        return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown flags 0x%x", flags);
+    b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    b->flags = flags;
+    b->path = strdup(path);
+    if (b->path == NULL) {
+        rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    rc = elf_check(path, &b->info.arch, &b->go);
+    if (rc < 0)
+        goto fail;
+    rc = load(b, path);
+    if (rc < 0)
+        goto fail;
+    b->info.path = b->path;
+    b->info.producer = b->producer ? b->producer : "";
+    b->info.skip_reason = b->skip_reason;
+    b->info.go_version = b->go.go_version;
+    b->info.go_main_path = b->go.main_path;
+    *out = b;
+    return 0;
+fail:
+    align_binary_free(b);
+    return rc;
+}
+
+void align_binary_free(align_binary *b)
+{
+    if (b == NULL)
+        return;
+    gofuncs_free(b->funcs);
+    align_graph_free(b->graphs[0]);
+    align_graph_free(b->graphs[1]);
+    free(b->path);
+    free(b->producer);
+    free(b->skip_reason);
+    free(b->go.go_version);
+    free(b->go.main_path);
+    free(b);
+}
+
+const align_binary_info *align_binary_info_get(const align_binary *b)
+{
+    assert(b != NULL);
+    return &b->info;
+}
+
+const go_funcs *binary_go_funcs(const align_binary *b)
+{
+    assert(b != NULL);
+    return b->funcs;
+}
+
+align_graph *binary_go_graph(align_binary *b)
+{
+    assert(b != NULL);
+    return b->graphs[ALIGN_LANG_GO];
+}
+
+align_graph *align_binary_graph(align_binary *b, align_lang lang)
+{
+    assert(b != NULL);
+    if ((unsigned)lang > ALIGN_LANG_C || b->graphs[lang] == NULL ||
+        align_graph_ndecls(b->graphs[lang]) == 0)
+        return NULL;
+    return b->graphs[lang];
+}

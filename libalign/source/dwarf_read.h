@@ -1,0 +1,187 @@
+/*
+ * dwarf_read.h - the DWARF reader's shared state; never installed.
+ *
+ * dwarf.c owns the walk (units, DIEs, the offset map, records and members);
+ * dwarf_go.c and dwarf_c.c hold what is particular to each compiler's DWARF:
+ * Go's DW_AT_go_kind types and the C base types, enums, function types and
+ * the packed-attribute inference.  See dwarf.c for the design.
+ */
+#ifndef LIBALIGN_DWARF_READ_H
+#define LIBALIGN_DWARF_READ_H
+
+#include "util/internal.h"
+
+#include <dwarf.h>
+#include <libdwarf.h>
+
+/* Go's DWARF extensions (cmd/internal/dwarf/dwarf.go). */
+#define DW_AT_go_kind 0x2900
+#define DW_AT_go_key 0x2901
+#define DW_AT_go_elem 0x2902
+#define DW_AT_go_embedded_field 0x2903
+#define DW_AT_go_runtime_type 0x2904
+#define DW_AT_go_package_name 0x2905
+
+/* reflect.Kind, as cmd/link writes it to DW_AT_go_kind. */
+enum {
+    GO_KIND_BOOL = 1, GO_KIND_INT, GO_KIND_INT8, GO_KIND_INT16, GO_KIND_INT32,
+    GO_KIND_INT64, GO_KIND_UINT, GO_KIND_UINT8, GO_KIND_UINT16, GO_KIND_UINT32,
+    GO_KIND_UINT64, GO_KIND_UINTPTR, GO_KIND_FLOAT32, GO_KIND_FLOAT64,
+    GO_KIND_COMPLEX64, GO_KIND_COMPLEX128, GO_KIND_ARRAY, GO_KIND_CHAN,
+    GO_KIND_FUNC, GO_KIND_INTERFACE, GO_KIND_MAP, GO_KIND_PTR, GO_KIND_SLICE,
+    GO_KIND_STRING, GO_KIND_STRUCT, GO_KIND_UNSAFE_POINTER
+};
+
+/* Which attributes a die_info holds (bits of die_info.has). */
+enum {
+    HAS_NAME = 1u << 0,
+    HAS_TYPE = 1u << 1,
+    HAS_BYTE_SIZE = 1u << 2,
+    HAS_BIT_SIZE = 1u << 3,
+    HAS_DATA_BIT_OFFSET = 1u << 4,
+    HAS_BIT_OFFSET = 1u << 5,     /* DWARF 2-4 bit-fields, from the MSB */
+    HAS_LOCATION = 1u << 6,       /* data_member_location as a constant */
+    HAS_COUNT = 1u << 7,
+    HAS_UPPER = 1u << 8,
+    HAS_LOWER = 1u << 9,
+    HAS_ENCODING = 1u << 10,
+    HAS_DECL_FILE = 1u << 11,
+    HAS_DECL_LINE = 1u << 12,
+    HAS_ALIGNMENT = 1u << 13,     /* DW_AT_alignment: aligned(N), _Alignas */
+    HAS_GO_KIND = 1u << 14,
+    HAS_DECLARATION = 1u << 15,   /* DW_AT_declaration: incomplete type */
+    HAS_VECTOR = 1u << 16,        /* DW_AT_GNU_vector */
+    HAS_EMBEDDED = 1u << 17,      /* Go embedded field */
+    HAS_LANGUAGE = 1u << 18,
+    HAS_PRODUCER = 1u << 19,
+    HAS_PROTOTYPED = 1u << 20,
+    /* Read for the Go function table only (dwarf_funcs.c). */
+    HAS_LOW_PC = 1u << 21,
+    HAS_HIGH_PC = 1u << 22,       /* high_pc: an address, or an offset
+                                     from low_pc when HAS_HIGH_PC_OFFSET */
+    HAS_HIGH_PC_OFFSET = 1u << 23,
+    HAS_INLINE = 1u << 24,        /* DW_AT_inline: an abstract instance */
+    HAS_ORIGIN = 1u << 25,        /* DW_AT_abstract_origin */
+    HAS_CALL_FILE = 1u << 26,
+    HAS_CALL_LINE = 1u << 27,
+    HAS_GO_PKG_NAME = 1u << 28
+};
+
+/* The attributes the reader uses, from one DIE, read with one
+ * dwarf_attrlist call.  Strings point into libdwarf's section data and stay
+ * valid until dwarf_finish (never freed one by one). */
+typedef struct die_info {
+    Dwarf_Off off;           /* global .debug_info offset */
+    Dwarf_Half tag;
+    unsigned has;            /* HAS_* */
+    const char *name;
+    const char *producer;
+    Dwarf_Off type;          /* global offset of DW_AT_type */
+    uint64_t byte_size;
+    uint64_t bit_size;
+    uint64_t data_bit_offset;
+    int64_t bit_offset;      /* may be negative (GCC, packed bit-fields) */
+    uint64_t location;       /* bytes */
+    uint64_t count;
+    int64_t upper;           /* DW_AT_upper_bound; -1 from some producers */
+    int64_t lower;
+    uint64_t encoding;       /* DW_ATE_* */
+    uint64_t decl_file;
+    uint64_t decl_line;
+    uint64_t decl_column;
+    uint64_t alignment;
+    uint64_t go_kind;
+    uint64_t language;       /* DW_LANG_* */
+    uint64_t low_pc, high_pc;
+    Dwarf_Off origin;        /* global offset of DW_AT_abstract_origin */
+    uint64_t call_file, call_line;
+    const char *go_pkg_name; /* DW_AT_go_package_name of a Go unit */
+} die_info;
+
+typedef struct dwarf_reader dwarf_reader;
+
+/* --- elf_check.c ---------------------------------------------------------- */
+
+/* From a Go binary's .go.buildinfo; malloc'd strings, NULL when absent. */
+typedef struct elf_go_info {
+    char *go_version;        /* "go1.19.8" */
+    char *main_path;         /* "example.com/app": the main package */
+} elf_go_info;
+
+/* Checks that path is a readable, complete, little-endian ELF file for
+ * amd64 or arm64 (64-bit) or 386 or arm (32-bit) with DWARF, and fills *arch
+ * (and *gi, which may be NULL).  ALIGN_EIO or ALIGN_EFORMAT with a message
+ * and, where one helps, a hint. */
+int elf_check(const char *path, align_arch *arch, elf_go_info *gi);
+
+/* --- dwarf_attr.c --------------------------------------------------------- */
+
+/* Reads die's attributes; 0 or ALIGN_EFORMAT. */
+int reader_die_info(dwarf_reader *rd, Dwarf_Die die, die_info *d);
+
+/* --- dwarf.c, for the other modules --------------------------------------- */
+
+align_graph *reader_graph(dwarf_reader *rd);
+/* Records that the current unit is broken (first reason wins) and returns
+ * ALIGN_EFORMAT. */
+int reader_broken(dwarf_reader *rd, const die_info *d, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Records a libdwarf error (and frees it), returns ALIGN_EFORMAT. */
+int reader_dwarf_error(dwarf_reader *rd, Dwarf_Error err, const char *what);
+/* The type at a global DIE offset, built on first use; NULL on failure with
+ * *rc set (ALIGN_EFORMAT: broken unit, ALIGN_ENOMEM). */
+align_type *reader_type(dwarf_reader *rd, Dwarf_Off off, unsigned depth, int *rc);
+Dwarf_Debug reader_dbg(dwarf_reader *rd);
+/* File number `index` of the current unit's line table, copied into the
+ * graph; NULL when unknown. */
+const char *reader_unit_file(dwarf_reader *rd, uint64_t index);
+/* Forgets that the unit is broken: for optional information (a variable's
+ * type) whose failure must not cost the unit. */
+void reader_forgive(dwarf_reader *rd);
+/* Alignment for a type DWARF describes by size alone: the largest power of
+ * two dividing size, at most 16. */
+uint32_t guess_align(uint64_t size);
+
+/* --- dwarf_go.c ----------------------------------------------------------- */
+
+/* The node for a Go DIE that maps onto a primitive (base types, string,
+ * slices, interfaces, maps, channels, funcs, unsafe.Pointer, the atomic
+ * 64-bit types), wrapped in a named node when the DWARF name is not the
+ * primitive's own ("main.MyInt", "[]string", "map[string]int").  Returns
+ * NULL with *rc = 0 when the DIE is not one of those. */
+align_type *go_special_type(dwarf_reader *rd, const die_info *d, int *rc);
+
+/* --- dwarf_funcs.c (ALIGN_BINARY_GO_FUNCS, Go units only) ---------------- */
+
+typedef struct go_funcs go_funcs;
+/* The table being filled; NULL when the binary is opened without
+ * ALIGN_BINARY_GO_FUNCS. */
+go_funcs *reader_funcs(dwarf_reader *rd);
+/* At the start of a Go unit: enters its package; *func0 marks the unit's
+ * first function.  0 or ALIGN_ENOMEM. */
+int gf_unit_begin(dwarf_reader *rd, const die_info *cu, size_t *func0);
+/* A top-level DW_TAG_subprogram of a Go unit, with its variables and
+ * inlined calls. */
+int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die);
+/* After the walk of a Go unit: the line table gives the unit's functions
+ * their spans and files their last line.  0 or ALIGN_ENOMEM. */
+int gf_unit_lines(dwarf_reader *rd, Dwarf_Die cu_die, size_t func0);
+void gf_unit_done(dwarf_reader *rd);
+
+/* --- dwarf_c.c ------------------------------------------------------------ */
+
+align_type *c_base_type(dwarf_reader *rd, const die_info *d, int *rc);
+/* enum T -> a named node over the integer type of its size. */
+align_type *c_enum_type(dwarf_reader *rd, const die_info *d, unsigned depth, int *rc);
+/* A function type, shown as "RET (*)(ARGS)" since C only uses it behind a
+ * pointer. */
+align_type *c_func_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsigned depth,
+                        int *rc);
+/* DWARF does not record __attribute__((packed)) nor unnamed bit-fields:
+ * where the model cannot reproduce the compiler's offsets, try the
+ * explanations that can and keep the first that does (see dwarf_c.c).
+ * recs: every completed C record; adds the number of records changed to
+ * *ninferred.  Clears the graph's size memo.  0 or ALIGN_ENOMEM. */
+int c_infer_attributes(align_graph *g, align_type **recs, size_t n, size_t *ninferred);
+
+#endif

@@ -1,0 +1,353 @@
+/*
+ * elf_check.c - is this file something the DWARF reader should be given?
+ *
+ * Who calls it: align_binary_open, before libdwarf opens the file.  libdwarf
+ * would reject most bad inputs too, but with messages about its internals
+ * ("DW_DLE_..."); users need "empty file", "truncated", "big-endian ELF is
+ * not supported", and for a binary without DWARF, how to rebuild it.  The
+ * check reads the ELF header, the section table and the section names (a few
+ * KB, whatever the binary's size), and verifies that every section the file
+ * claims to hold lies inside it, which also catches truncated copies before
+ * libdwarf maps them.
+ *
+ * Both ELF classes are read: 64-bit for amd64 and arm64, 32-bit for 386 and
+ * arm (Go's GOARCH=386/arm, i686 and armhf GCC).  Each header is widened to
+ * its Elf64 form as it is read, so one set of bounds checks serves both;
+ * only the entry sizes differ.  Rejected: two copies of the walk, one per
+ * class (the checks would drift apart).
+ *
+ * Go binaries also carry their build information (.go.buildinfo, Go 1.18+:
+ * debug/buildinfo's format): the toolchain version and the main package's
+ * import path, which DWARF spells "main".  The escape join needs that path
+ * to tell the command's package in a -m log ("# example.com/app") from
+ * another program's.
+ */
+#include "source/dwarf_read.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A uvarint-prefixed string of debug/buildinfo at *p (advanced). */
+static bool bi_string(const unsigned char **p, const unsigned char *end, const char **s,
+                      size_t *n)
+{
+    uint64_t len = 0;
+    unsigned shift = 0;
+    while (*p < end) {
+        unsigned char b = *(*p)++;
+        if (shift > 56)
+            return false;
+        len |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+        if (!(b & 0x80)) {
+            if (len > (uint64_t)(end - *p))
+                return false;
+            *s = (const char *)*p;
+            *n = (size_t)len;
+            *p += len;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Reads the Go version and the main package path from .go.buildinfo
+ * (inline-string form, Go 1.18+; older layouts are left unread). */
+static int read_buildinfo(int fd, uint64_t off, uint64_t size, elf_go_info *gi)
+{
+    static const char magic[] = "\xff Go buildinf:";
+    unsigned char *buf;
+    const unsigned char *p, *end;
+    const char *ver, *mod;
+    size_t nver, nmod;
+    if (size < 32 || gi == NULL)
+        return 0;
+    if (size > (1u << 20))
+        size = 1u << 20;
+    buf = malloc(size);
+    if (buf == NULL)
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    if (pread(fd, buf, size, (off_t)off) != (ssize_t)size || memcmp(buf, magic, 14) != 0 ||
+        !(buf[15] & 2)) {
+        free(buf);
+        return 0;
+    }
+    p = buf + 32;
+    end = buf + size;
+    if (bi_string(&p, end, &ver, &nver) && bi_string(&p, end, &mod, &nmod)) {
+        gi->go_version = strndup(ver, nver);
+        if (gi->go_version == NULL) {
+            free(buf);
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+        /* modinfo is framed by 16-byte sentinels, the last after a '\n'. */
+        if (nmod >= 33 && mod[nmod - 17] == '\n') {
+            const char *m = mod + 16, *mend = mod + nmod - 16;
+            while (m < mend) {
+                const char *nl = memchr(m, '\n', (size_t)(mend - m));
+                size_t ln = nl ? (size_t)(nl - m) : (size_t)(mend - m);
+                if (ln > 5 && memcmp(m, "path\t", 5) == 0) {
+                    gi->main_path = strndup(m + 5, ln - 5);
+                    if (gi->main_path == NULL) {
+                        free(buf);
+                        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+                    }
+                    break;
+                }
+                m += ln + 1;
+            }
+        }
+    }
+    free(buf);
+    return 0;
+}
+
+/* The fields the check reads, whatever the file's class: they mean the same
+ * in Elf32 and Elf64 headers, only their widths differ. */
+#define EHDR_FIELDS(X)                                                                             \
+    X(e_machine) X(e_phoff) X(e_shoff) X(e_phnum) X(e_shentsize) X(e_shnum) X(e_shstrndx)
+#define SHDR_FIELDS(X) X(sh_name) X(sh_type) X(sh_offset) X(sh_size) X(sh_link)
+#define WIDEN(f) wide->f = narrow.f;
+
+/* The ELF header in its 64-bit form (of a 32-bit file: the fields above,
+ * the others zero). */
+static void ehdr_widen(const unsigned char *raw, bool is32, Elf64_Ehdr *wide)
+{
+    Elf32_Ehdr narrow;
+    if (!is32) {
+        memcpy(wide, raw, sizeof *wide);
+        return;
+    }
+    memcpy(&narrow, raw, sizeof narrow);
+    memset(wide, 0, sizeof *wide);
+    memcpy(wide->e_ident, narrow.e_ident, EI_NIDENT);
+    EHDR_FIELDS(WIDEN)
+}
+
+/* Section header i of a table read raw from the file, in its 64-bit form. */
+static void shdr_widen(const unsigned char *raw, bool is32, uint64_t i, Elf64_Shdr *wide)
+{
+    Elf32_Shdr narrow;
+    if (!is32) {
+        memcpy(wide, raw + i * sizeof *wide, sizeof *wide);
+        return;
+    }
+    memcpy(&narrow, raw + i * sizeof narrow, sizeof narrow);
+    memset(wide, 0, sizeof *wide);
+    SHDR_FIELDS(WIDEN)
+}
+
+/* The architecture of an ELF machine number, or -1. */
+static int machine_arch(unsigned machine)
+{
+    switch (machine) {
+    case EM_X86_64: return ALIGN_ARCH_AMD64;
+    case EM_AARCH64: return ALIGN_ARCH_ARM64;
+    case EM_386: return ALIGN_ARCH_386;
+    case EM_ARM: return ALIGN_ARCH_ARM;
+    default: return -1;
+    }
+}
+
+int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
+{
+    uint64_t bi_off = 0, bi_size = 0;
+    unsigned char raw[sizeof(Elf64_Ehdr)];
+    Elf64_Ehdr eh;
+    Elf64_Shdr *sh = NULL;
+    unsigned char *table = NULL;
+    char *names = NULL;
+    struct stat st;
+    uint64_t size, shnum, shstrndx, ehsize, shentsize, phentsize;
+    bool is32, has_info = false, has_go = false;
+    char debuglink[128] = "";
+    int fd, machine, rc = 0;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return align_error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (fstat(fd, &st) < 0) {
+        rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot stat: %s", strerror(errno));
+        goto out;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        rc = align_error_set(ALIGN_EIO, path, 0, 0, "is a directory, not a binary");
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        rc = align_error_set(ALIGN_EIO, path, 0, 0, "not a regular file");
+        goto out;
+    }
+    size = (uint64_t)st.st_size;
+    if (size == 0) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0, "empty file");
+        goto out;
+    }
+    memset(raw, 0, sizeof raw);
+    if (pread(fd, raw, sizeof raw, 0) < 0) {
+        rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read: %s", strerror(errno));
+        goto out;
+    }
+    if (size < SELFMAG || memcmp(raw, ELFMAG, SELFMAG) != 0) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0, "not an ELF file");
+        align_error_hint("give a Linux executable, shared library or object file built with "
+                         "debug information");
+        goto out;
+    }
+    is32 = raw[EI_CLASS] == ELFCLASS32;
+    ehsize = is32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr);
+    shentsize = is32 ? sizeof(Elf32_Shdr) : sizeof(Elf64_Shdr);
+    phentsize = is32 ? sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
+    if (size < ehsize) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                             "truncated ELF file: %llu bytes, not even a header",
+                             (unsigned long long)size);
+        goto out;
+    }
+    if (raw[EI_CLASS] != ELFCLASS32 && raw[EI_CLASS] != ELFCLASS64) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                             "unknown ELF class %u (neither 32- nor 64-bit)",
+                             (unsigned)raw[EI_CLASS]);
+        goto out;
+    }
+    if (raw[EI_DATA] != ELFDATA2LSB) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0, "big-endian ELF files are not supported");
+        align_error_hint("supported: little-endian amd64 (x86-64), arm64 (aarch64), 386 "
+                         "(i386) and arm (armhf)");
+        goto out;
+    }
+    ehdr_widen(raw, is32, &eh);
+    machine = machine_arch(eh.e_machine);
+    if (machine < 0) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0, "unsupported machine (ELF e_machine %u)",
+                             (unsigned)eh.e_machine);
+        align_error_hint("supported: amd64 (x86-64), arm64 (aarch64), 386 (i386) and arm "
+                         "(armhf)");
+        goto out;
+    }
+    if ((machine == ALIGN_ARCH_386 || machine == ALIGN_ARCH_ARM) != is32) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                             "a %d-bit ELF file for a %d-bit machine (e_machine %u)",
+                             is32 ? 32 : 64, is32 ? 64 : 32, (unsigned)eh.e_machine);
+        goto out;
+    }
+    *arch = (align_arch)machine;
+    shnum = eh.e_shnum;
+    shstrndx = eh.e_shstrndx;
+    if (eh.e_shoff == 0 || (eh.e_shentsize != shentsize && shnum != 0) || eh.e_shoff > size ||
+        size - eh.e_shoff < shentsize) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                             eh.e_shoff > size ? "truncated ELF file: the section table is "
+                                                 "past its end"
+                                               : "ELF file without a usable section table");
+        goto out;
+    }
+    if (shnum == 0 || shstrndx == SHN_XINDEX) {
+        /* Extended numbering: the real values are in section 0. */
+        unsigned char raw0[sizeof(Elf64_Shdr)];
+        Elf64_Shdr s0;
+        if (pread(fd, raw0, shentsize, (off_t)eh.e_shoff) != (ssize_t)shentsize) {
+            rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read the section table");
+            goto out;
+        }
+        shdr_widen(raw0, is32, 0, &s0);
+        if (shnum == 0)
+            shnum = s0.sh_size;
+        if (shstrndx == SHN_XINDEX)
+            shstrndx = s0.sh_link;
+    }
+    if (shnum > (size - eh.e_shoff) / shentsize) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                             "truncated ELF file: %llu section headers do not fit in its "
+                             "%llu bytes",
+                             (unsigned long long)shnum, (unsigned long long)size);
+        goto out;
+    }
+    if (eh.e_phnum != 0 && (eh.e_phoff > size || eh.e_phnum > (size - eh.e_phoff) / phentsize)) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                             "truncated ELF file: the program headers are past its end");
+        goto out;
+    }
+    /* shnum * shentsize fits: it is at most the file's size. */
+    sh = malloc(shnum * sizeof *sh);
+    table = malloc(shnum * shentsize);
+    if (sh == NULL || table == NULL) {
+        rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    if (pread(fd, table, shnum * shentsize, (off_t)eh.e_shoff) != (ssize_t)(shnum * shentsize)) {
+        rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read the section table");
+        goto out;
+    }
+    for (uint64_t i = 0; i < shnum; i++)
+        shdr_widen(table, is32, i, &sh[i]);
+    if (shstrndx < shnum && sh[shstrndx].sh_type != SHT_NOBITS &&
+        sh[shstrndx].sh_size < (64u << 20) && sh[shstrndx].sh_offset <= size &&
+        sh[shstrndx].sh_size <= size - sh[shstrndx].sh_offset) {
+        names = calloc(1, sh[shstrndx].sh_size + 1);
+        if (names == NULL) {
+            rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            goto out;
+        }
+        if (pread(fd, names, sh[shstrndx].sh_size, (off_t)sh[shstrndx].sh_offset) !=
+            (ssize_t)sh[shstrndx].sh_size) {
+            rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read the section names");
+            goto out;
+        }
+    }
+    for (uint64_t i = 0; i < shnum; i++) {
+        const char *name = names && sh[i].sh_name < sh[shstrndx].sh_size ? names + sh[i].sh_name
+                                                                         : "";
+        if (sh[i].sh_type != SHT_NOBITS &&
+            (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset)) {
+            rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                                 "truncated ELF file: section %s ends past its end",
+                                 name[0] ? name : "(unnamed)");
+            goto out;
+        }
+        if ((strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0) &&
+            sh[i].sh_type != SHT_NOBITS && sh[i].sh_size > 0)
+            has_info = true;
+        if (strcmp(name, ".gopclntab") == 0 || strcmp(name, ".go.buildinfo") == 0 ||
+            strcmp(name, ".note.go.buildid") == 0)
+            has_go = true;
+        if (strcmp(name, ".go.buildinfo") == 0 && sh[i].sh_type != SHT_NOBITS) {
+            bi_off = sh[i].sh_offset;
+            bi_size = sh[i].sh_size;
+        }
+        if (strcmp(name, ".gnu_debuglink") == 0 && sh[i].sh_type != SHT_NOBITS) {
+            /* The section starts with the debug file's name. */
+            ssize_t n = pread(fd, debuglink, sizeof debuglink - 1, (off_t)sh[i].sh_offset);
+            debuglink[n > 0 ? n : 0] = '\0';
+            if (debuglink[0] == '\0')
+                snprintf(debuglink, sizeof debuglink, "?");
+        }
+    }
+    if (!has_info) {
+        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
+                             "no DWARF debug information (the binary was stripped or built "
+                             "without it)");
+        if (has_go)
+            align_error_hint("rebuild without -ldflags=-s or -w: go build keeps DWARF by "
+                             "default");
+        else if (debuglink[0] != '\0')
+            align_error_hint("the debug information was split into a separate file, %s "
+                             "(.gnu_debuglink): give that file instead", debuglink);
+        else
+            align_error_hint("rebuild with -g (gcc -g) and do not strip the binary");
+    }
+    if (rc == 0 && bi_size > 0)
+        rc = read_buildinfo(fd, bi_off, bi_size, gi);
+out:
+    free(names);
+    free(table);
+    free(sh);
+    close(fd);
+    return rc;
+}

@@ -1,0 +1,158 @@
+/*
+ * buf.c - a growable string for the renderers (curl's dynbuf, smaller).
+ *
+ * Failure is sticky: renderers append dozens of pieces and check once at the
+ * end, which keeps them readable.  Growth doubles, so rendering a whole
+ * binary's JSON (tens of MB) costs amortised O(n).
+ */
+#include "util/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void align_buf_init(align_buf *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void align_buf_free(align_buf *b)
+{
+    if (b == NULL)
+        return;
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+static bool reserve(align_buf *b, size_t extra)
+{
+    size_t need, cap;
+    char *p;
+    if (b->failed)
+        return false;
+    if (!add_u64(b->len, extra, (uint64_t *)&need) || need == SIZE_MAX) {
+        b->failed = 1;
+        return false;
+    }
+    need++;
+    if (need <= b->cap)
+        return true;
+    cap = b->cap ? b->cap : 256;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2) {
+            cap = need;
+            break;
+        }
+        cap *= 2;
+    }
+    p = realloc(b->data, cap);
+    if (p == NULL) {
+        b->failed = 1;
+        return false;
+    }
+    b->data = p;
+    b->cap = cap;
+    return true;
+}
+
+void align_buf_append(align_buf *b, const char *s, size_t len)
+{
+    if (!reserve(b, len))
+        return;
+    memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void align_buf_puts(align_buf *b, const char *s)
+{
+    align_buf_append(b, s, strlen(s));
+}
+
+void align_buf_vprintf(align_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) {
+        b->failed = 1;
+        return;
+    }
+    if (!reserve(b, (size_t)n))
+        return;
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void align_buf_printf(align_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    align_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+/* Length of the valid UTF-8 sequence at p, 0 if it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+    size_t n;
+    uint32_t cp;
+    if (p[0] < 0x80)
+        return 1;
+    if ((p[0] & 0xe0) == 0xc0) {
+        n = 2;
+        cp = p[0] & 0x1f;
+    } else if ((p[0] & 0xf0) == 0xe0) {
+        n = 3;
+        cp = p[0] & 0x0f;
+    } else if ((p[0] & 0xf8) == 0xf0) {
+        n = 4;
+        cp = p[0] & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    /* Overlong forms, surrogates, past U+10FFFF. */
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+        return 0;
+    return n;
+}
+
+void align_buf_json_string(align_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    align_buf_append(b, "\"", 1);
+    while (*p) {
+        size_t n;
+        switch (*p) {
+        case '"': align_buf_append(b, "\\\"", 2); p++; continue;
+        case '\\': align_buf_append(b, "\\\\", 2); p++; continue;
+        case '\n': align_buf_append(b, "\\n", 2); p++; continue;
+        case '\t': align_buf_append(b, "\\t", 2); p++; continue;
+        case '\r': align_buf_append(b, "\\r", 2); p++; continue;
+        default: break;
+        }
+        if (*p < 0x20 || *p == 0x7f) {
+            align_buf_printf(b, "\\u%04x", *p);
+            p++;
+            continue;
+        }
+        n = utf8_len(p);
+        if (n == 0) {
+            /* Not UTF-8: keep the output valid JSON. */
+            align_buf_append(b, "\\ufffd", 6);
+            p++;
+            continue;
+        }
+        align_buf_append(b, (const char *)p, n);
+        p += n;
+    }
+    align_buf_append(b, "\"", 1);
+}
