@@ -51,8 +51,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: dwarfwalk BINARY\n");
         return 2;
     }
-    if (dwarf_init_path(argv[1], NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg,
-                        NULL, 0, NULL, &err) != DW_DLV_OK) {
+    if (dwarf_init_path(argv[1], NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg, NULL,
+                        0, NULL, &err) != DW_DLV_OK) {
         fprintf(stderr, "%s: cannot read DWARF\n", argv[1]);
         return 2;
     }
@@ -62,9 +62,8 @@ int main(int argc, char **argv)
         Dwarf_Sig8 sig;
         Dwarf_Unsigned typeoff;
         Dwarf_Die cu = NULL;
-        int rc = dwarf_next_cu_header_d(dbg, 1, &hdr_len, &version, &abbrev, &addr_size,
-                                        &off_size, &ext_size, &sig, &typeoff, &next, &hdr_type,
-                                        &err);
+        int rc = dwarf_next_cu_header_d(dbg, 1, &hdr_len, &version, &abbrev, &addr_size, &off_size,
+                                        &ext_size, &sig, &typeoff, &next, &hdr_type, &err);
         if (rc != DW_DLV_OK)
             break;
         ncus++;

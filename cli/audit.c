@@ -94,7 +94,7 @@ typedef struct audit_opts {
     count_table counts;
     const char **filters;
     size_t nfilters;
-    uint64_t top;            /* 0 = all */
+    uint64_t top; /* 0 = all */
     uint64_t min_waste;
     bool all;
     bool lang_set;
@@ -104,17 +104,17 @@ typedef struct audit_opts {
     bool fail_set;
     uint64_t fail_above;
     uint32_t cacheline;
-    const char **escapes;    /* --escape, in order */
+    const char **escapes; /* --escape, in order */
     size_t nescapes;
-    const char *src_dir;     /* --src */
-    bool optimize;           /* show */
-    bool hex;                /* show */
+    const char *src_dir; /* --src */
+    bool optimize;       /* show */
+    bool hex;            /* show */
     const char *binary;
-    char **types;            /* show */
+    char **types; /* show */
     size_t ntypes;
-    bool as_arch_set;        /* --as-arch: project.c does the work */
+    bool as_arch_set; /* --as-arch: project.c does the work */
     align_arch as_arch;
-    int check_atomic;        /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
 } audit_opts;
 
 /* One ranked type: enough to sort and to find it again. */
@@ -124,9 +124,9 @@ typedef struct row {
     const char *name;
     uint64_t size, optimal_size, count, waste; /* waste = reclaimable x count */
     int model_agrees;
-    bool invalid;            /* the positions cannot be right (a finding) */
+    bool invalid;                /* the positions cannot be right (a finding) */
     const align_heap_type *heap; /* --escape: its heap sites, or NULL */
-    uint64_t heap_saved;     /* --escape: heap bytes reordering saves x count */
+    uint64_t heap_saved;         /* --escape: heap bytes reordering saves x count */
 } row;
 
 static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
@@ -242,24 +242,19 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
             break;
         case 'n':
             if (align_count_parse(&o->top, optarg) < 0 || o->top == 0)
-                return usage_error("--top takes a positive number", "invalid --top '%s'",
-                                   optarg);
+                return usage_error("--top takes a positive number", "invalid --top '%s'", optarg);
             break;
         case 'm':
             if (!parse_bytes("--min-waste", optarg, &o->min_waste))
                 return EXIT_BAD;
             break;
-        case 'A':
-            o->all = true;
-            break;
+        case 'A': o->all = true; break;
         case 'l':
             if (align_lang_parse(&o->lang, optarg) < 0)
                 return usage_error("use --lang go or --lang c", "unknown language '%s'", optarg);
             o->lang_set = true;
             break;
-        case 'N':
-            o->no_compiler_types = true;
-            break;
+        case 'N': o->no_compiler_types = true; break;
         case 'F':
             if (strcmp(optarg, "text") == 0)
                 o->format = FMT_TEXT;
@@ -293,30 +288,17 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
             else if (!pattern_list_add(&o->escapes, &o->nescapes, optarg))
                 return usage_error(NULL, "out of memory");
             break;
-        case 'o':
-            o->optimize = true;
-            break;
-        case 'x':
-            o->hex = true;
-            break;
+        case 'o': o->optimize = true; break;
+        case 'x': o->hex = true; break;
         case 'R':
             if (align_arch_parse(&o->as_arch, optarg) < 0)
-                return usage_error(align_error_last()->hint, "unknown architecture '%s'",
-                                   optarg);
+                return usage_error(align_error_last()->hint, "unknown architecture '%s'", optarg);
             o->as_arch_set = true;
             break;
-        case 'K':
-            o->check_atomic = 1;
-            break;
-        case 'k':
-            o->check_atomic = 2;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return -1;
-        default:
-            fputs(usage, stderr);
-            return EXIT_BAD;
+        case 'K': o->check_atomic = 1; break;
+        case 'k': o->check_atomic = 2; break;
+        case 'h': fputs(usage, stdout); return -1;
+        default: fputs(usage, stderr); return EXIT_BAD;
         }
     }
     if (optind >= argc)
@@ -342,9 +324,9 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
 /* Go types the compiler makes for itself: not what users can reorder. */
 bool is_compiler_type(const char *name)
 {
-    static const char *const prefixes[] = {"noalg.", "go.shape.", "runtime.", "internal/",
-                                           "type:", "go:", "struct {", "reflect.", "sync/atomic.",
-                                           NULL};
+    static const char *const prefixes[] = {"noalg.",       "go.shape.", "runtime.", "internal/",
+                                           "type:",        "go:",       "struct {", "reflect.",
+                                           "sync/atomic.", NULL};
     for (int i = 0; prefixes[i]; i++)
         if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
             return true;
@@ -407,10 +389,10 @@ align_binary *open_binary(const char *path, unsigned flags)
      * report is partial (exit status stays 0: the rest is sound). */
     const align_binary_info *info = align_binary_info_get(b);
     if (info->nskipped_cus > 0) {
-        fprintf(stderr, "%s: warning: skipped %zu of %zu compile units with unreadable DWARF "
+        fprintf(stderr,
+                "%s: warning: skipped %zu of %zu compile units with unreadable DWARF "
                 "(the first: %s); the report covers the others\n",
-                path, info->nskipped_cus, info->ncus,
-                info->skip_reason ? info->skip_reason : "?");
+                path, info->nskipped_cus, info->ncus, info->skip_reason ? info->skip_reason : "?");
         fprintf(stderr, "hint: rebuild the binary, or check it with readelf --debug-dump=info\n");
     }
     return b;
@@ -538,8 +520,17 @@ static int run_audit(audit_opts *o)
             if (l->model_agrees == 0 && l->positions_valid)
                 nmismatch++;
             memset(&r, 0, sizeof r);
-            r = (row){g, t, name, l->size, l->optimal_size, cost.count, cost.bytes_saved,
-                      l->model_agrees, !l->positions_valid, NULL, 0};
+            r = (row){g,
+                      t,
+                      name,
+                      l->size,
+                      l->optimal_size,
+                      cost.count,
+                      cost.bytes_saved,
+                      l->model_agrees,
+                      !l->positions_valid,
+                      NULL,
+                      0};
             if (r.invalid && ninvalid++ == 0)
                 first_invalid = name;
             if (join != NULL && lang == ALIGN_LANG_GO)
@@ -599,11 +590,11 @@ static int run_audit(audit_opts *o)
                                  "heap_bytes_saved_total");
         align_buf_puts(&out, "\n");
     } else {
-        align_buf_printf(&out, "%s: %s, %s; %zu struct/union types, %zu with reclaimable "
-                               "padding\n",
+        align_buf_printf(&out,
+                         "%s: %s, %s; %zu struct/union types, %zu with reclaimable "
+                         "padding\n",
                          o->binary, align_arch_name(info->arch),
-                         info->producer ? info->producer : "unknown producer", ntypes,
-                         nwasteful);
+                         info->producer ? info->producer : "unknown producer", ntypes, nwasteful);
         if (atomic_on)
             align_buf_printf(&out,
                              "atomic check (%s): %zu int64 field%s sync/atomic cannot "
@@ -615,8 +606,8 @@ static int run_audit(audit_opts *o)
         if (join != NULL)
             escape_text_header(&out, join);
         if (shown && escape)
-            align_buf_printf(&out, "%12s  %12s  %6s %6s  %8s  %s\n", "HEAP SAVED", "SAVED",
-                             "SIZE", "OPT", "COUNT", "TYPE");
+            align_buf_printf(&out, "%12s  %12s  %6s %6s  %8s  %s\n", "HEAP SAVED", "SAVED", "SIZE",
+                             "OPT", "COUNT", "TYPE");
         else if (shown)
             align_buf_printf(&out, "%12s  %6s %6s  %8s  %s\n", "SAVED", "SIZE", "OPT", "COUNT",
                              "TYPE");
@@ -657,8 +648,7 @@ static int run_audit(audit_opts *o)
                 align_buf_printf(&out, ",%zu,%llu,%llu,%llu,%llu", r->heap->nsites,
                                  (unsigned long long)hc.now.bytes,
                                  (unsigned long long)hc.optimal.bytes,
-                                 (unsigned long long)(hc.per_element ? l->reclaimable
-                                                                     : hc.saved),
+                                 (unsigned long long)(hc.per_element ? l->reclaimable : hc.saved),
                                  (unsigned long long)hc.saved_total);
             else if (escape)
                 align_buf_puts(&out, ",0,,,,");
@@ -689,9 +679,10 @@ static int run_audit(audit_opts *o)
         align_layout_free(l);
     }
     if (o->format == FMT_JSON) {
-        align_buf_printf(&out, "],\"total_types\":%zu,\"wasteful_types\":%zu,"
-                               "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu,"
-                               "\"inconsistent_types\":%zu",
+        align_buf_printf(&out,
+                         "],\"total_types\":%zu,\"wasteful_types\":%zu,"
+                         "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu,"
+                         "\"inconsistent_types\":%zu",
                          ntypes, nwasteful, (unsigned long long)total, nmismatch, ninvalid);
         if (atomic_on) {
             align_buf_printf(&out, ",\"atomic_unaligned\":%zu", natomic);
@@ -713,12 +704,14 @@ static int run_audit(audit_opts *o)
             align_buf_printf(&out, " (%llu bytes)", (unsigned long long)total);
         align_buf_printf(&out, " in %zu type%s", nwasteful, nwasteful == 1 ? "" : "s");
         if (nmismatch)
-            align_buf_printf(&out, "; the model disagreed with the compiler on %zu (packed or "
-                                   "aligned types; offsets shown are the compiler's)",
+            align_buf_printf(&out,
+                             "; the model disagreed with the compiler on %zu (packed or "
+                             "aligned types; offsets shown are the compiler's)",
                              nmismatch);
         if (ninvalid)
-            align_buf_printf(&out, "; %zu type%s with inconsistent debug information (shown as "
-                                   "written, not optimized)",
+            align_buf_printf(&out,
+                             "; %zu type%s with inconsistent debug information (shown as "
+                             "written, not optimized)",
                              ninvalid, ninvalid == 1 ? "" : "s");
         align_buf_puts(&out, "\n");
         if (join != NULL) {
@@ -772,9 +765,8 @@ static int run_show(audit_opts *o)
         bool check_atomic;
         if (g == NULL || (o->lang_set && o->lang != lang))
             continue;
-        check_atomic =
-            atomic_check_on(o->check_atomic == 1, o->check_atomic == 2, lang,
-                            align_binary_info_get(bin)->arch);
+        check_atomic = atomic_check_on(o->check_atomic == 1, o->check_atomic == 2, lang,
+                                       align_binary_info_get(bin)->arch);
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);
@@ -809,8 +801,9 @@ static int run_show(audit_opts *o)
                 if (check_atomic)
                     atomic_check_render(&out, l);
                 if (l->model_agrees == 0 && l->positions_valid)
-                    align_buf_printf(&out, "/* warning: the model disagrees with the compiler "
-                                           "(%s); offsets shown are the compiler's */\n",
+                    align_buf_printf(&out,
+                                     "/* warning: the model disagrees with the compiler "
+                                     "(%s); offsets shown are the compiler's */\n",
                                      l->mismatch);
             }
             matched++;
@@ -822,8 +815,7 @@ static int run_show(audit_opts *o)
     for (size_t k = 0; k < o->ntypes; k++)
         if (!hit[k]) {
             fprintf(stderr, "%s: no struct or union type matches '%s'\n", o->binary, o->types[k]);
-            fprintf(stderr, "hint: list the types with: structalign audit --all %s\n",
-                    o->binary);
+            fprintf(stderr, "hint: list the types with: structalign audit --all %s\n", o->binary);
             goto done;
         }
     if (emit(&out))
@@ -838,11 +830,20 @@ done:
 /* --as-arch: hands the options to project.c. */
 static int run_projection(const audit_opts *o, bool is_show)
 {
-    project_opts p = {o->binary, o->as_arch, o->lang_set, o->lang,
+    project_opts p = {o->binary,
+                      o->as_arch,
+                      o->lang_set,
+                      o->lang,
                       is_show ? (const char **)o->types : o->filters,
                       is_show ? o->ntypes : o->nfilters,
-                      o->format == FMT_JSON, is_show, o->all, o->hex, o->optimize,
-                      o->check_atomic == 1 ? 1 : o->check_atomic == 2 ? 0 : -1,
+                      o->format == FMT_JSON,
+                      is_show,
+                      o->all,
+                      o->hex,
+                      o->optimize,
+                      o->check_atomic == 1   ? 1
+                      : o->check_atomic == 2 ? 0
+                                             : -1,
                       o->cacheline};
     if (o->format == FMT_CSV || o->format == FMT_SARIF)
         return usage_error("use --format text or json", "--as-arch has no CSV or SARIF output");
@@ -859,13 +860,12 @@ static int cmd_common(int argc, char **argv, bool is_show)
     if (rc == 0 && o.as_arch_set)
         rc = run_projection(&o, is_show);
     else if (rc == 0 && o.format == FMT_SARIF) {
-        sarif_audit_opts so = {o.binary,   o.lang_set,  o.lang,      &o.counts,
-                               o.filters,  o.nfilters,  o.escapes,   o.nescapes,
-                               o.src_dir,  o.cacheline, o.no_compiler_types,
-                               o.min_waste, o.fail_set, o.fail_above, o.check_atomic};
+        sarif_audit_opts so = {
+            o.binary,   o.lang_set,   o.lang,        &o.counts,   o.filters,           o.nfilters,
+            o.escapes,  o.nescapes,   o.src_dir,     o.cacheline, o.no_compiler_types, o.min_waste,
+            o.fail_set, o.fail_above, o.check_atomic};
         rc = sarif_audit(&so);
-    }
-    else if (rc == 0)
+    } else if (rc == 0)
         rc = is_show ? run_show(&o) : run_audit(&o);
     else if (rc < 0)
         rc = EXIT_OK;

@@ -44,7 +44,7 @@ typedef struct calc_opts {
     const char *inline_text;
     bool hex;
     uint32_t cacheline;
-    int check_atomic;  /* -1 default (on for Go on 386/arm), 0 off, 1 asked */
+    int check_atomic; /* -1 default (on for Go on 386/arm), 0 off, 1 asked */
 } calc_opts;
 
 static bool wanted(const calc_opts *o, const char *name)
@@ -55,12 +55,17 @@ static bool wanted(const calc_opts *o, const char *name)
 static int parse_args(calc_opts *o, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"lang", required_argument, NULL, 'l'},   {"arch", required_argument, NULL, 'a'},
-        {"count", required_argument, NULL, 'c'},  {"type", required_argument, NULL, 't'},
-        {"format", required_argument, NULL, 'F'}, {"file", required_argument, NULL, 'f'},
-        {"hex", no_argument, NULL, 'x'},          {"cacheline", required_argument, NULL, 'L'},
+        {"lang", required_argument, NULL, 'l'},
+        {"arch", required_argument, NULL, 'a'},
+        {"count", required_argument, NULL, 'c'},
+        {"type", required_argument, NULL, 't'},
+        {"format", required_argument, NULL, 'F'},
+        {"file", required_argument, NULL, 'f'},
+        {"hex", no_argument, NULL, 'x'},
+        {"cacheline", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
-        {"check-atomic", no_argument, NULL, 'A'}, {"no-check-atomic", no_argument, NULL, 'N'},
+        {"check-atomic", no_argument, NULL, 'A'},
+        {"no-check-atomic", no_argument, NULL, 'N'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -74,8 +79,7 @@ static int parse_args(calc_opts *o, int argc, char **argv)
             break;
         case 'a':
             if (align_arch_parse(&o->arch, optarg) < 0)
-                return usage_error(align_error_last()->hint, "unknown architecture '%s'",
-                                   optarg);
+                return usage_error(align_error_last()->hint, "unknown architecture '%s'", optarg);
             break;
         case 'c':
             if (!count_table_add(&o->counts, optarg))
@@ -94,28 +98,16 @@ static int parse_args(calc_opts *o, int argc, char **argv)
                 return usage_error("use --format text or --format json", "unknown format '%s'",
                                    optarg);
             break;
-        case 'f':
-            o->file = optarg;
-            break;
-        case 'x':
-            o->hex = true;
-            break;
+        case 'f': o->file = optarg; break;
+        case 'x': o->hex = true; break;
         case 'L':
             if (parse_cacheline(&o->cacheline, optarg) != 0)
                 return EXIT_BAD;
             break;
-        case 'A':
-            o->check_atomic = 1;
-            break;
-        case 'N':
-            o->check_atomic = 0;
-            break;
-        case 'h':
-            fputs(calc_usage, stdout);
-            return -1;
-        default:
-            fputs(calc_usage, stderr);
-            return EXIT_BAD;
+        case 'A': o->check_atomic = 1; break;
+        case 'N': o->check_atomic = 0; break;
+        case 'h': fputs(calc_usage, stdout); return -1;
+        default: fputs(calc_usage, stderr); return EXIT_BAD;
         }
     }
     if (optind < argc) {

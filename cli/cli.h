@@ -34,14 +34,14 @@ int usage_error(const char *hint, const char *fmt, ...) __attribute__((format(pr
 
 /* Per-type instance counts from --count: "N" (every type) or "TYPE=N". */
 typedef struct count_spec {
-    char *type;          /* NULL = default for every type */
+    char *type; /* NULL = default for every type */
     uint64_t count;
 } count_spec;
 
 typedef struct count_table {
     count_spec *specs;
     size_t n;
-    uint64_t fallback;   /* 1 unless "--count N" was given */
+    uint64_t fallback; /* 1 unless "--count N" was given */
 } count_table;
 
 void count_table_init(count_table *t);
@@ -86,10 +86,10 @@ typedef struct project_opts {
     align_arch as_arch;
     bool lang_set;
     align_lang lang;
-    const char **patterns;   /* show: TYPE globs; audit: --filter */
+    const char **patterns; /* show: TYPE globs; audit: --filter */
     size_t npatterns;
     bool json, show, all, hex, optimize;
-    int check_atomic;        /* -1 default, 0 off, 1 asked (exit 1 if found) */
+    int check_atomic; /* -1 default, 0 off, 1 asked (exit 1 if found) */
     uint32_t cacheline;
 } project_opts;
 int project_run(const project_opts *p);
@@ -127,10 +127,10 @@ typedef struct sarif_audit_opts {
     uint32_t cacheline;
     /* The ranking's options, applied as audit applies them. */
     bool no_compiler_types;
-    uint64_t min_waste;      /* SA001 only at this many bytes x count */
-    bool fail_set;           /* --fail-above: exit 1 above fail_above */
+    uint64_t min_waste; /* SA001 only at this many bytes x count */
+    bool fail_set;      /* --fail-above: exit 1 above fail_above */
     uint64_t fail_above;
-    int check_atomic;        /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
 } sarif_audit_opts;
 int sarif_audit(const sarif_audit_opts *o);
 /* Go types the compiler and runtime make for themselves (--no-compiler-types). */

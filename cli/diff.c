@@ -34,10 +34,10 @@ static const char diff_usage[] =
     "  structalign diff --count main.Order=100M --fail-on-growth 10M old/server new/server\n";
 
 typedef struct entry {
-    const char *name;  /* owned by the binary's graph */
+    const char *name; /* owned by the binary's graph */
     align_lang lang;
     uint64_t size, padding;
-    const char *file;  /* declaration, when DWARF has it */
+    const char *file; /* declaration, when DWARF has it */
     unsigned line;
 } entry;
 
@@ -117,10 +117,13 @@ static bool load(side *s, const char *path, const diff_opts *o)
 static int parse_args(diff_opts *o, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"count", required_argument, NULL, 'c'},  {"filter", required_argument, NULL, 't'},
-        {"lang", required_argument, NULL, 'l'},   {"format", required_argument, NULL, 'F'},
+        {"count", required_argument, NULL, 'c'},
+        {"filter", required_argument, NULL, 't'},
+        {"lang", required_argument, NULL, 'l'},
+        {"format", required_argument, NULL, 'F'},
         {"fail-on-growth", required_argument, NULL, 'G'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
@@ -152,12 +155,8 @@ static int parse_args(diff_opts *o, int argc, char **argv)
                                    "invalid --fail-on-growth '%s'", optarg);
             o->fail_set = true;
             break;
-        case 'h':
-            fputs(diff_usage, stdout);
-            return -1;
-        default:
-            fputs(diff_usage, stderr);
-            return EXIT_BAD;
+        case 'h': fputs(diff_usage, stdout); return -1;
+        default: fputs(diff_usage, stderr); return EXIT_BAD;
         }
     }
     if (argc - optind != 2)
@@ -179,8 +178,10 @@ static void report(align_buf *out, bool json, bool *first, const char *what, con
         char msg[512];
         bool grew = a && b && b->size > a->size;
         bool padded = a && b && b->size == a->size && b->padding > a->padding;
-        snprintf(msg, sizeof msg, "%s %s: size %llu -> %llu, padding %llu -> %llu (%+lld bytes "
-                 "at %llu instances)", e->name, what, a ? (unsigned long long)a->size : 0ULL,
+        snprintf(msg, sizeof msg,
+                 "%s %s: size %llu -> %llu, padding %llu -> %llu (%+lld bytes "
+                 "at %llu instances)",
+                 e->name, what, a ? (unsigned long long)a->size : 0ULL,
                  b ? (unsigned long long)b->size : 0ULL, a ? (unsigned long long)a->padding : 0ULL,
                  b ? (unsigned long long)b->padding : 0ULL, delta, (unsigned long long)count);
         if (grew || padded)
@@ -191,8 +192,7 @@ static void report(align_buf *out, bool json, bool *first, const char *what, con
     if (json) {
         align_buf_puts(out, *first ? "{\"name\":" : ",{\"name\":");
         align_buf_json_string(out, e->name);
-        align_buf_printf(out, ",\"lang\":\"%s\",\"change\":\"%s\"", align_lang_name(e->lang),
-                         what);
+        align_buf_printf(out, ",\"lang\":\"%s\",\"change\":\"%s\"", align_lang_name(e->lang), what);
         if (a)
             align_buf_printf(out, ",\"old_size\":%llu,\"old_padding\":%llu",
                              (unsigned long long)a->size, (unsigned long long)a->padding);
@@ -228,8 +228,8 @@ int cmd_diff(int argc, char **argv)
     long long net = 0;
     bool first = true, overflow = false;
     int rc, status = EXIT_BAD;
-    static const char *const kinds[6] = {"grew", "shrank", "gained padding", "lost padding",
-                                         "appeared", "disappeared"};
+    static const char *const kinds[6] = {"grew",         "shrank",   "gained padding",
+                                         "lost padding", "appeared", "disappeared"};
 
     memset(&o, 0, sizeof o);
     count_table_init(&o.counts);
@@ -306,8 +306,8 @@ int cmd_diff(int argc, char **argv)
         goto done;
     status = EXIT_OK;
     if (o.fail_set && (overflow || (net > 0 && (uint64_t)net > o.fail_on_growth))) {
-        fprintf(stderr, "%s: net growth %lld bytes exceeds --fail-on-growth %llu\n",
-                o.new_path, net, (unsigned long long)o.fail_on_growth);
+        fprintf(stderr, "%s: net growth %lld bytes exceeds --fail-on-growth %llu\n", o.new_path,
+                net, (unsigned long long)o.fail_on_growth);
         status = EXIT_GATE;
     }
 done:

@@ -240,9 +240,10 @@ void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap
     align_buf_printf(out,
                      ",\"heap_alloc\":\"%s\",\"size_class\":%llu,\"optimal_size_class\":%llu,"
                      "\"heap_bytes_saved\":%llu,\"heap_bytes_saved_total\":%llu,\"tiny\":%s",
-                     ht == NULL ? "none" : c->per_element ? "array" : "object",
-                     (unsigned long long)c->now.bytes,
-                     (unsigned long long)c->optimal.bytes,
+                     ht == NULL       ? "none"
+                     : c->per_element ? "array"
+                                      : "object",
+                     (unsigned long long)c->now.bytes, (unsigned long long)c->optimal.bytes,
                      (unsigned long long)(c->per_element ? reclaimable : c->saved),
                      (unsigned long long)(ht ? c->saved_total : 0), c->now.tiny ? "true" : "false");
 }

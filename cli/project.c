@@ -127,8 +127,9 @@ int project_run(const project_opts *p)
                 align_buf_puts(&out, "}");
             } else if (p->show) {
                 align_render_opts ro = {p->hex, p->optimize, NULL, 1};
-                align_buf_printf(&out, "\n/* %s: %llu bytes, %llu padding on %s; %llu bytes, "
-                                       "%llu padding on %s%s */\n",
+                align_buf_printf(&out,
+                                 "\n/* %s: %llu bytes, %llu padding on %s; %llu bytes, "
+                                 "%llu padding on %s%s */\n",
                                  l->name, (unsigned long long)bf[i].size,
                                  (unsigned long long)bf[i].padding, align_arch_name(info->arch),
                                  (unsigned long long)l->size, (unsigned long long)l->padding,
@@ -150,12 +151,13 @@ int project_run(const project_opts *p)
         free(bf);
     }
     if (p->json)
-        align_buf_printf(&out, "],\"total_types\":%zu,\"changed_types\":%zu,"
-                               "\"atomic_unaligned\":%zu}\n",
+        align_buf_printf(&out,
+                         "],\"total_types\":%zu,\"changed_types\":%zu,"
+                         "\"atomic_unaligned\":%zu}\n",
                          ntypes, nchanged, natomic);
     else
-        align_buf_printf(&out, "%zu of %zu types change size or padding on %s\n", nchanged,
-                         ntypes, align_arch_name(p->as_arch));
+        align_buf_printf(&out, "%zu of %zu types change size or padding on %s\n", nchanged, ntypes,
+                         align_arch_name(p->as_arch));
     if (p->show && shown == 0) {
         fprintf(stderr, "%s: no struct or union type matches\n", p->binary);
         goto done;

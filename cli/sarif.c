@@ -177,12 +177,13 @@ static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
     }
     type_locations(t, join, ht, locs, &nlocs, &nrelated);
     if (!l->positions_valid) {
-        snprintf(msg, sizeof msg, "%s: inconsistent debug information: %s; shown as written, "
-                 "not optimized", name, l->invalid);
+        snprintf(msg, sizeof msg,
+                 "%s: inconsistent debug information: %s; shown as written, "
+                 "not optimized",
+                 name, l->invalid);
         sarif_result_at(out, first, "SA005", "warning", msg, locs, nlocs, NULL, 0);
     }
-    if (l->reclaimable > 0 &&
-        align_cost_compute(&cost, l, count_table_get(o->counts, name)) == 0 &&
+    if (l->reclaimable > 0 && align_cost_compute(&cost, l, count_table_get(o->counts, name)) == 0 &&
         cost.bytes_saved >= o->min_waste) {
         if (__builtin_add_overflow(*total, cost.bytes_saved, total))
             *total = UINT64_MAX;
@@ -192,8 +193,7 @@ static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
                  name, (unsigned long long)l->size, (unsigned long long)l->optimal_size,
                  (unsigned long long)l->reclaimable, (unsigned long long)cost.bytes_saved,
                  (unsigned long long)cost.count, ht ? "; heap-allocated" : "");
-        sarif_result_at(out, first, "SA001", "warning", msg, locs, nlocs, locs + nlocs,
-                        nrelated);
+        sarif_result_at(out, first, "SA001", "warning", msg, locs, nlocs, locs + nlocs, nrelated);
     }
     for (size_t k = 0; check_atomic && k < l->natomic_unaligned; k++) {
         const align_atomic_field *f = &l->atomic_unaligned[k];
@@ -259,8 +259,8 @@ int sarif_audit(const sarif_audit_opts *o)
     if (o->check_atomic == 1 && natomic > 0)
         status = EXIT_GATE;
     if (o->fail_set && total > o->fail_above) {
-        fprintf(stderr, "%s: reclaimable padding %llu bytes exceeds --fail-above %llu\n",
-                o->binary, (unsigned long long)total, (unsigned long long)o->fail_above);
+        fprintf(stderr, "%s: reclaimable padding %llu bytes exceeds --fail-above %llu\n", o->binary,
+                (unsigned long long)total, (unsigned long long)o->fail_above);
         status = EXIT_GATE;
     }
 done:

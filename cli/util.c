@@ -83,13 +83,12 @@ void print_lib_error(const char *text, size_t len)
 {
     const align_error *e = align_error_last();
     if (e->file[0] && e->line)
-        fprintf(stderr, "%s:%u:%u: error: %s\n", e->file, e->line, e->col ? e->col : 1,
-                e->message);
+        fprintf(stderr, "%s:%u:%u: error: %s\n", e->file, e->line, e->col ? e->col : 1, e->message);
     else if (e->file[0])
         fprintf(stderr, "%s: error: %s\n", e->file, e->message);
     else
-        fprintf(stderr, "%s: error: %s\n", progname, e->message[0] ? e->message
-                                                                    : align_strerror(e->code));
+        fprintf(stderr, "%s: error: %s\n", progname,
+                e->message[0] ? e->message : align_strerror(e->code));
     if (text != NULL && e->line > 0) {
         /* The offending line, then a caret under the column. */
         const char *p = text, *end = text + len;
@@ -148,8 +147,7 @@ bool count_table_add(count_table *t, const char *arg)
     const char *eq = strrchr(arg, '=');
     uint64_t n;
     if (align_count_parse(&n, eq ? eq + 1 : arg) < 0) {
-        fprintf(stderr, "%s: error: --count %s: %s\n", progname, arg,
-                align_error_last()->message);
+        fprintf(stderr, "%s: error: --count %s: %s\n", progname, arg, align_error_last()->message);
         if (align_error_last()->hint[0])
             fprintf(stderr, "hint: %s\n", align_error_last()->hint);
         return false;

@@ -59,40 +59,39 @@ extern "C" {
 
 enum {
     ALIGN_OK = 0,
-    ALIGN_ENOMEM = -1,       /* out of memory */
-    ALIGN_ESYNTAX = -2,      /* declaration text does not parse */
-    ALIGN_EUNKNOWN = -3,     /* a type name that is declared nowhere */
-    ALIGN_ERECURSIVE = -4,   /* a type contains itself by value */
-    ALIGN_EOVERFLOW = -5,    /* a size or count does not fit in 64 bits */
-    ALIGN_EBITFIELD = -6,    /* bad bit-field (too wide, bad type, ...) */
-    ALIGN_EINCOMPLETE = -7,  /* incomplete type used by value */
-    ALIGN_EEMPTY = -8,       /* no declaration to lay out */
-    ALIGN_EINVAL = -9,       /* a bad argument value (count, arch, ...) */
-    ALIGN_EIO = -10,         /* a file could not be read */
-    ALIGN_EFORMAT = -11,     /* a binary or log is not in the expected format */
-    ALIGN_ENOTFOUND = -12,   /* a named thing does not exist */
-    ALIGN_ELIMIT = -13,      /* nesting or size beyond the library's limits */
-    ALIGN_EMISMATCH = -14    /* the model disagrees with a compiler's layout */
+    ALIGN_ENOMEM = -1,      /* out of memory */
+    ALIGN_ESYNTAX = -2,     /* declaration text does not parse */
+    ALIGN_EUNKNOWN = -3,    /* a type name that is declared nowhere */
+    ALIGN_ERECURSIVE = -4,  /* a type contains itself by value */
+    ALIGN_EOVERFLOW = -5,   /* a size or count does not fit in 64 bits */
+    ALIGN_EBITFIELD = -6,   /* bad bit-field (too wide, bad type, ...) */
+    ALIGN_EINCOMPLETE = -7, /* incomplete type used by value */
+    ALIGN_EEMPTY = -8,      /* no declaration to lay out */
+    ALIGN_EINVAL = -9,      /* a bad argument value (count, arch, ...) */
+    ALIGN_EIO = -10,        /* a file could not be read */
+    ALIGN_EFORMAT = -11,    /* a binary or log is not in the expected format */
+    ALIGN_ENOTFOUND = -12,  /* a named thing does not exist */
+    ALIGN_ELIMIT = -13,     /* nesting or size beyond the library's limits */
+    ALIGN_EMISMATCH = -14   /* the model disagrees with a compiler's layout */
 };
 
 /* The last error of the calling thread.  Fields are valid until the next
  * failing call on the same thread.  file is "" and line/col 0 when the error
  * has no source position. */
 typedef struct align_error {
-    int code;           /* an ALIGN_E* value, 0 when no error */
-    char message[512];  /* one line, no trailing newline */
-    char file[256];     /* input name as the caller gave it */
-    unsigned line;      /* 1-based, 0 if unknown */
-    unsigned col;       /* 1-based byte column, 0 if unknown */
-    char hint[256];     /* what the user can do about it, "" if nothing */
+    int code;          /* an ALIGN_E* value, 0 when no error */
+    char message[512]; /* one line, no trailing newline */
+    char file[256];    /* input name as the caller gave it */
+    unsigned line;     /* 1-based, 0 if unknown */
+    unsigned col;      /* 1-based byte column, 0 if unknown */
+    char hint[256];    /* what the user can do about it, "" if nothing */
 } align_error;
 
 const align_error *align_error_last(void);
 void align_error_clear(void);
 /* Used by the library's modules and by callers that build on it (the CLI
  * reports its own argument errors through the same record).  Returns code. */
-int align_error_set(int code, const char *file, unsigned line, unsigned col,
-                    const char *fmt, ...)
+int align_error_set(int code, const char *file, unsigned line, unsigned col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 void align_error_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *align_strerror(int code);
@@ -113,23 +112,52 @@ typedef enum align_arch {
  * primitive does not exist in that language. */
 typedef enum align_prim {
     /* Go */
-    ALIGN_GO_BOOL, ALIGN_GO_INT8, ALIGN_GO_UINT8, ALIGN_GO_INT16, ALIGN_GO_UINT16,
-    ALIGN_GO_INT32, ALIGN_GO_UINT32, ALIGN_GO_INT64, ALIGN_GO_UINT64,
-    ALIGN_GO_INT, ALIGN_GO_UINT, ALIGN_GO_UINTPTR,
-    ALIGN_GO_FLOAT32, ALIGN_GO_FLOAT64, ALIGN_GO_COMPLEX64, ALIGN_GO_COMPLEX128,
-    ALIGN_GO_STRING,         /* {ptr, len} */
-    ALIGN_GO_SLICE,          /* {ptr, len, cap} */
-    ALIGN_GO_IFACE,          /* {tab/type, data}: both words are pointers */
-    ALIGN_GO_MAP, ALIGN_GO_CHAN, ALIGN_GO_FUNC, ALIGN_GO_UNSAFE_POINTER,
-    ALIGN_GO_ATOMIC_INT64,   /* sync/atomic.Int64/Uint64: align64 marker */
+    ALIGN_GO_BOOL,
+    ALIGN_GO_INT8,
+    ALIGN_GO_UINT8,
+    ALIGN_GO_INT16,
+    ALIGN_GO_UINT16,
+    ALIGN_GO_INT32,
+    ALIGN_GO_UINT32,
+    ALIGN_GO_INT64,
+    ALIGN_GO_UINT64,
+    ALIGN_GO_INT,
+    ALIGN_GO_UINT,
+    ALIGN_GO_UINTPTR,
+    ALIGN_GO_FLOAT32,
+    ALIGN_GO_FLOAT64,
+    ALIGN_GO_COMPLEX64,
+    ALIGN_GO_COMPLEX128,
+    ALIGN_GO_STRING, /* {ptr, len} */
+    ALIGN_GO_SLICE,  /* {ptr, len, cap} */
+    ALIGN_GO_IFACE,  /* {tab/type, data}: both words are pointers */
+    ALIGN_GO_MAP,
+    ALIGN_GO_CHAN,
+    ALIGN_GO_FUNC,
+    ALIGN_GO_UNSAFE_POINTER,
+    ALIGN_GO_ATOMIC_INT64, /* sync/atomic.Int64/Uint64: align64 marker */
     /* C (GCC) */
-    ALIGN_C_BOOL, ALIGN_C_CHAR, ALIGN_C_SCHAR, ALIGN_C_UCHAR,
-    ALIGN_C_SHORT, ALIGN_C_USHORT, ALIGN_C_INT, ALIGN_C_UINT,
-    ALIGN_C_LONG, ALIGN_C_ULONG, ALIGN_C_LLONG, ALIGN_C_ULLONG,
-    ALIGN_C_INT128, ALIGN_C_UINT128,
-    ALIGN_C_FLOAT, ALIGN_C_DOUBLE, ALIGN_C_LDOUBLE,
-    ALIGN_C_CFLOAT, ALIGN_C_CDOUBLE, ALIGN_C_CLDOUBLE, /* _Complex */
-    ALIGN_C_VOID,            /* incomplete: only behind a pointer */
+    ALIGN_C_BOOL,
+    ALIGN_C_CHAR,
+    ALIGN_C_SCHAR,
+    ALIGN_C_UCHAR,
+    ALIGN_C_SHORT,
+    ALIGN_C_USHORT,
+    ALIGN_C_INT,
+    ALIGN_C_UINT,
+    ALIGN_C_LONG,
+    ALIGN_C_ULONG,
+    ALIGN_C_LLONG,
+    ALIGN_C_ULLONG,
+    ALIGN_C_INT128,
+    ALIGN_C_UINT128,
+    ALIGN_C_FLOAT,
+    ALIGN_C_DOUBLE,
+    ALIGN_C_LDOUBLE,
+    ALIGN_C_CFLOAT,
+    ALIGN_C_CDOUBLE,
+    ALIGN_C_CLDOUBLE, /* _Complex */
+    ALIGN_C_VOID,     /* incomplete: only behind a pointer */
     ALIGN_PRIM_COUNT
 } align_prim;
 
@@ -140,20 +168,20 @@ typedef struct align_abi align_abi;
 /* The descriptor for (lang, arch), or NULL with ALIGN_EINVAL recorded when
  * the pair is not modelled.  Descriptors are static: never freed. */
 const align_abi *align_abi_get(align_lang lang, align_arch arch);
-const char *align_abi_name(const align_abi *abi);      /* "go/amd64" */
+const char *align_abi_name(const align_abi *abi); /* "go/amd64" */
 align_lang align_abi_lang(const align_abi *abi);
 align_arch align_abi_arch(const align_abi *abi);
 uint32_t align_abi_pointer_size(const align_abi *abi);
 /* Size, alignment and pointer bytes of a primitive; ALIGN_EINVAL when the
  * primitive does not exist in this ABI's language. */
-int align_abi_prim(const align_abi *abi, align_prim p, uint64_t *size,
-                   uint32_t *align, uint64_t *ptrdata);
-const char *align_prim_name(align_prim p);             /* "int64", "long" */
+int align_abi_prim(const align_abi *abi, align_prim p, uint64_t *size, uint32_t *align,
+                   uint64_t *ptrdata);
+const char *align_prim_name(align_prim p); /* "int64", "long" */
 
-const char *align_lang_name(align_lang lang);          /* "go", "c" */
-const char *align_arch_name(align_arch arch);          /* "amd64", ... */
-int align_lang_parse(align_lang *out, const char *s);  /* ALIGN_EINVAL */
-int align_arch_parse(align_arch *out, const char *s);  /* accepts aliases */
+const char *align_lang_name(align_lang lang);         /* "go", "c" */
+const char *align_arch_name(align_arch arch);         /* "amd64", ... */
+int align_lang_parse(align_lang *out, const char *s); /* ALIGN_EINVAL */
+int align_arch_parse(align_arch *out, const char *s); /* accepts aliases */
 
 /* ------------------------------------------------------------ the graph */
 
@@ -161,14 +189,14 @@ typedef struct align_graph align_graph;
 typedef struct align_type align_type;
 
 typedef enum align_kind {
-    ALIGN_KIND_PRIM,     /* a primitive of the ABI table */
-    ALIGN_KIND_POINTER,  /* target = pointee (may be incomplete) */
-    ALIGN_KIND_ARRAY,    /* target = element, count elements */
+    ALIGN_KIND_PRIM,    /* a primitive of the ABI table */
+    ALIGN_KIND_POINTER, /* target = pointee (may be incomplete) */
+    ALIGN_KIND_ARRAY,   /* target = element, count elements */
     ALIGN_KIND_STRUCT,
     ALIGN_KIND_UNION,
-    ALIGN_KIND_NAMED,    /* typedef, enum, Go defined type: target = underlying */
-    ALIGN_KIND_FUNC,     /* C function type: only behind a pointer */
-    ALIGN_KIND_OPAQUE    /* size, align, ptrdata given by the creator */
+    ALIGN_KIND_NAMED, /* typedef, enum, Go defined type: target = underlying */
+    ALIGN_KIND_FUNC,  /* C function type: only behind a pointer */
+    ALIGN_KIND_OPAQUE /* size, align, ptrdata given by the creator */
 } align_kind;
 
 /* Array element count meaning "flexible array member" (C `T x[]`). */
@@ -176,8 +204,8 @@ typedef enum align_kind {
 
 /* Where a declaration came from: kept for messages and reports. */
 typedef struct align_srcpos {
-    const char *file;   /* owned by the graph; NULL if unknown */
-    unsigned line;      /* 1-based; 0 if unknown */
+    const char *file; /* owned by the graph; NULL if unknown */
+    unsigned line;    /* 1-based; 0 if unknown */
     unsigned col;
 } align_srcpos;
 
@@ -212,8 +240,8 @@ void align_type_set_target(align_type *named, align_type *target);
 /* A struct or union, empty and incomplete until align_record_complete(). */
 align_type *align_type_record(align_graph *g, align_kind kind, const char *name);
 align_type *align_type_func(align_graph *g);
-align_type *align_type_opaque(align_graph *g, const char *name, uint64_t size,
-                              uint32_t align, uint64_t ptrdata);
+align_type *align_type_opaque(align_graph *g, const char *name, uint64_t size, uint32_t align,
+                              uint64_t ptrdata);
 
 /* How the type is shown to users, in the graph's language: "int64",
  * "*main.Node", "struct point", "unsigned char [16]", "void (*)(int)".
@@ -223,7 +251,7 @@ void align_type_set_display(align_graph *g, align_type *t, const char *text);
 align_kind align_type_kind(const align_type *t);
 const char *align_type_name(const align_type *t); /* NULL when unnamed */
 align_type *align_type_target(const align_type *t);
-uint64_t align_type_count(const align_type *t);    /* arrays only */
+uint64_t align_type_count(const align_type *t); /* arrays only */
 align_prim align_type_prim_id(const align_type *t);
 /* Strips NAMED wrappers: the type that decides the layout. */
 const align_type *align_type_resolve(const align_type *t);
@@ -239,15 +267,15 @@ void align_type_set_packed(align_type *t, int packed);
  * caller keeps ownership of the spec itself, strings must be graph-owned or
  * outlive the graph (use align_graph_strdup). */
 typedef struct align_field_spec {
-    const char *name;        /* NULL or "" for an anonymous member */
+    const char *name; /* NULL or "" for an anonymous member */
     align_type *type;
-    uint32_t aligned;        /* aligned(N) / _Alignas(N), bytes; 0 = none */
-    int packed;              /* __attribute__((packed)) on the member */
-    int is_bitfield;         /* bit_size is meaningful (0 = zero-width) */
+    uint32_t aligned; /* aligned(N) / _Alignas(N), bytes; 0 = none */
+    int packed;       /* __attribute__((packed)) on the member */
+    int is_bitfield;  /* bit_size is meaningful (0 = zero-width) */
     uint32_t bit_size;
-    int embedded;            /* Go embedded field */
-    const char *decl_text;   /* the member's declaration as written, to
-                                re-emit in a suggested order; may be NULL */
+    int embedded;          /* Go embedded field */
+    const char *decl_text; /* the member's declaration as written, to
+                              re-emit in a suggested order; may be NULL */
     /* A position a compiler wrote (DWARF), trusted by ALIGN_LAYOUT_GIVEN and
      * cross-checked against the model.  -1 = unknown. */
     int64_t given_bit_offset; /* absolute bits from the record's start */
@@ -257,12 +285,10 @@ typedef struct align_field_spec {
 /* A spec with every field zero/NULL and given_bit_offset = -1. */
 align_field_spec align_field_spec_init(void);
 
-int align_record_add_field(align_graph *g, align_type *record,
-                           const align_field_spec *spec);
+int align_record_add_field(align_graph *g, align_type *record, const align_field_spec *spec);
 /* Marks the record complete.  given_size >= 0 is the size a compiler wrote
  * (DWARF byte_size), -1 unknown; given_align likewise (debuggers know it). */
-void align_record_complete(align_type *record, int64_t given_size,
-                           int64_t given_align);
+void align_record_complete(align_type *record, int64_t given_size, int64_t given_align);
 int align_record_is_complete(const align_type *record);
 size_t align_record_nfields(const align_type *record);
 
@@ -283,18 +309,18 @@ align_type *align_graph_lookup_tag(const align_graph *g, const char *tag);
  * ABI.  Fails with ALIGN_EINCOMPLETE, ALIGN_ERECURSIVE, ALIGN_EOVERFLOW,
  * ALIGN_ELIMIT (nesting deeper than ALIGN_MAX_DEPTH). */
 #define ALIGN_MAX_DEPTH 256
-int align_type_size(align_graph *g, const align_type *t, uint64_t *size,
-                    uint32_t *align, uint64_t *ptrdata);
+int align_type_size(align_graph *g, const align_type *t, uint64_t *size, uint32_t *align,
+                    uint64_t *ptrdata);
 
 /* ------------------------------------------------------------ layouts */
 
 enum {
     ALIGN_MEMBER_BITFIELD = 1u << 0,
-    ALIGN_MEMBER_EMBEDDED = 1u << 1,   /* Go embedded field */
-    ALIGN_MEMBER_BLANK = 1u << 2,      /* Go `_` field: intentional padding */
-    ALIGN_MEMBER_FLEXIBLE = 1u << 3,   /* C flexible array member */
-    ALIGN_MEMBER_ANONYMOUS = 1u << 4,  /* no name (C anonymous struct/union,
-                                          unnamed bit-field) */
+    ALIGN_MEMBER_EMBEDDED = 1u << 1,     /* Go embedded field */
+    ALIGN_MEMBER_BLANK = 1u << 2,        /* Go `_` field: intentional padding */
+    ALIGN_MEMBER_FLEXIBLE = 1u << 3,     /* C flexible array member */
+    ALIGN_MEMBER_ANONYMOUS = 1u << 4,    /* no name (C anonymous struct/union,
+                                            unnamed bit-field) */
     ALIGN_MEMBER_CROSSES_LINE = 1u << 5, /* straddles a cache-line boundary */
     /* Go: an int64 or uint64 (or a defined type of one), what sync/atomic's
      * 64-bit functions take a pointer to. */
@@ -322,11 +348,11 @@ enum {
  * the reverse: offsets add up (member offset + inner offset + i x element
  * size).  sync/atomic.Int64 and Uint64 carry align64 and are never listed. */
 typedef struct align_atomic_field {
-    const char *path;        /* from the record: "N", "In.N", "Arr[1].N";
-                                owned by the layout */
-    const char *type_name;   /* display text of the field's declared type */
-    uint64_t offset;         /* bytes from the start of the record */
-    size_t member;           /* index of the record's member it lies in */
+    const char *path;      /* from the record: "N", "In.N", "Arr[1].N";
+                              owned by the layout */
+    const char *type_name; /* display text of the field's declared type */
+    uint64_t offset;       /* bytes from the start of the record */
+    size_t member;         /* index of the record's member it lies in */
 } align_atomic_field;
 
 /* At most this many align_atomic_field entries per layout, and this many
@@ -336,70 +362,70 @@ typedef struct align_atomic_field {
 #define ALIGN_ATOMIC_MAX_VISITS 65536
 
 typedef struct align_member {
-    const char *name;        /* as declared; "" when anonymous */
-    const char *type_name;   /* display text of the declared type */
+    const char *name;      /* as declared; "" when anonymous */
+    const char *type_name; /* display text of the declared type */
     const align_type *type;
-    size_t index;            /* declaration index, 0-based */
-    uint64_t offset;         /* bytes from the start; bit-fields: the byte
-                                holding the first bit */
-    uint64_t size;           /* bytes of the declared type (a bit-field's
-                                type, not its width) */
-    uint32_t align;          /* alignment effective here (packed: 1) */
-    uint64_t bit_offset;     /* bit-fields: absolute bits from the start */
-    uint32_t bit_size;       /* bit-fields: width; 0 otherwise */
-    uint64_t ptrdata;        /* Go: pointer bytes at the member's start */
-    unsigned flags;          /* ALIGN_MEMBER_* */
-    const char *decl_text;   /* from the spec, may be NULL */
+    size_t index;          /* declaration index, 0-based */
+    uint64_t offset;       /* bytes from the start; bit-fields: the byte
+                              holding the first bit */
+    uint64_t size;         /* bytes of the declared type (a bit-field's
+                              type, not its width) */
+    uint32_t align;        /* alignment effective here (packed: 1) */
+    uint64_t bit_offset;   /* bit-fields: absolute bits from the start */
+    uint32_t bit_size;     /* bit-fields: width; 0 otherwise */
+    uint64_t ptrdata;      /* Go: pointer bytes at the member's start */
+    unsigned flags;        /* ALIGN_MEMBER_* */
+    const char *decl_text; /* from the spec, may be NULL */
 } align_member;
 
 typedef struct align_hole {
-    uint64_t offset;         /* bytes */
-    uint64_t size;           /* bytes */
+    uint64_t offset; /* bytes */
+    uint64_t size;   /* bytes */
 } align_hole;
 
 typedef struct align_bit_hole {
-    uint64_t bit_offset;     /* absolute bits from the start */
+    uint64_t bit_offset; /* absolute bits from the start */
     uint64_t bit_size;
 } align_bit_hole;
 
 typedef struct align_layout {
     const align_type *type;
-    const char *name;        /* the record's name, or its display text */
-    align_kind kind;         /* ALIGN_KIND_STRUCT or ALIGN_KIND_UNION */
+    const char *name; /* the record's name, or its display text */
+    align_kind kind;  /* ALIGN_KIND_STRUCT or ALIGN_KIND_UNION */
     align_lang lang;
     align_arch arch;
     uint64_t size;
     uint32_t align;
     size_t nmembers;
-    align_member *members;   /* declaration order */
+    align_member *members; /* declaration order */
     size_t nholes;
-    align_hole *holes;       /* bytes no member touches, before the end of
-                                the last member */
+    align_hole *holes; /* bytes no member touches, before the end of
+                          the last member */
     size_t nbit_holes;
-    align_bit_hole *bit_holes; /* unused bits inside bytes bit-fields use */
-    uint64_t tail_padding;   /* bytes after the last member */
-    uint64_t padding;        /* sum of holes + tail_padding */
+    align_bit_hole *bit_holes;    /* unused bits inside bytes bit-fields use */
+    uint64_t tail_padding;        /* bytes after the last member */
+    uint64_t padding;             /* sum of holes + tail_padding */
     uint64_t intentional_padding; /* Go `_` fields: never counted as waste */
-    uint64_t sum_members;    /* bytes members occupy (bit-fields: bits/8
-                                rounded up per run of shared bytes) */
-    uint64_t ptrdata;        /* Go: length of the prefix that can hold
-                                pointers; 0 for C */
+    uint64_t sum_members;         /* bytes members occupy (bit-fields: bits/8
+                                     rounded up per run of shared bytes) */
+    uint64_t ptrdata;             /* Go: length of the prefix that can hold
+                                     pointers; 0 for C */
     /* The smallest order (see optimize.c for the proof and the rules). */
     uint64_t optimal_size;
     uint64_t optimal_ptrdata;
-    size_t *optimal_order;   /* nmembers declaration indices */
-    int optimal_proven;      /* 1 when optimal_size is proven minimal */
-    const char *optimal_note;/* why an order was constrained, or NULL */
-    size_t natomic_unaligned;/* entries of atomic_unaligned (direct members
-                                flagged ALIGN_MEMBER_ATOMIC_UNALIGNED and
-                                fields inside members) */
+    size_t *optimal_order;                /* nmembers declaration indices */
+    int optimal_proven;                   /* 1 when optimal_size is proven minimal */
+    const char *optimal_note;             /* why an order was constrained, or NULL */
+    size_t natomic_unaligned;             /* entries of atomic_unaligned (direct members
+                                             flagged ALIGN_MEMBER_ATOMIC_UNALIGNED and
+                                             fields inside members) */
     align_atomic_field *atomic_unaligned; /* in declaration order, depth
                                 first; NULL when none */
-    int atomic_truncated;    /* 1 when more exist than are listed (see
-                                ALIGN_ATOMIC_MAX_*) */
-    uint64_t reclaimable;    /* size - optimal_size: the waste */
-    uint32_t cacheline;      /* bytes per cache line used for flags */
-    uint64_t ncachelines;    /* lines one instance touches at offset 0 */
+    int atomic_truncated;                 /* 1 when more exist than are listed (see
+                                             ALIGN_ATOMIC_MAX_*) */
+    uint64_t reclaimable;                 /* size - optimal_size: the waste */
+    uint32_t cacheline;                   /* bytes per cache line used for flags */
+    uint64_t ncachelines;                 /* lines one instance touches at offset 0 */
     /* When members carried compiler positions: 1 when the model reproduced
      * every offset and the size, 0 when not (mismatch says what), -1 when
      * nothing was given. */
@@ -415,14 +441,14 @@ typedef struct align_layout {
 } align_layout;
 
 enum {
-    ALIGN_LAYOUT_GIVEN = 1u << 0,   /* trust given offsets/sizes (DWARF) and
-                                       cross-check the model against them */
+    ALIGN_LAYOUT_GIVEN = 1u << 0, /* trust given offsets/sizes (DWARF) and
+                                     cross-check the model against them */
     ALIGN_LAYOUT_NO_OPTIMIZE = 1u << 1
 };
 
 typedef struct align_layout_opts {
-    unsigned flags;          /* ALIGN_LAYOUT_* */
-    uint32_t cacheline;      /* 0 = 64 */
+    unsigned flags;     /* ALIGN_LAYOUT_* */
+    uint32_t cacheline; /* 0 = 64 */
 } align_layout_opts;
 
 /* Lays out a complete struct or union for the graph's ABI, with holes,
@@ -441,8 +467,8 @@ int align_count_parse(uint64_t *out, const char *s);
 
 typedef struct align_cost {
     uint64_t count;
-    uint64_t bytes_now;      /* size * count */
-    uint64_t bytes_optimal;  /* optimal_size * count */
+    uint64_t bytes_now;     /* size * count */
+    uint64_t bytes_optimal; /* optimal_size * count */
     uint64_t bytes_saved;
 } align_cost;
 
@@ -458,7 +484,7 @@ void align_format_count(char *buf, size_t n, uint64_t count);
 /* A growable string.  On allocation failure `failed` is set and further
  * appends do nothing; check it once at the end. */
 typedef struct align_buf {
-    char *data;              /* NUL-terminated, owned; NULL when empty */
+    char *data; /* NUL-terminated, owned; NULL when empty */
     size_t len;
     size_t cap;
     int failed;
@@ -468,8 +494,7 @@ void align_buf_init(align_buf *b);
 void align_buf_free(align_buf *b);
 void align_buf_append(align_buf *b, const char *s, size_t len);
 void align_buf_puts(align_buf *b, const char *s);
-void align_buf_printf(align_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void align_buf_printf(align_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void align_buf_vprintf(align_buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal (quotes included). */
 void align_buf_json_string(align_buf *b, const char *s);
@@ -531,10 +556,10 @@ typedef struct align_binary_info {
     size_t ninferred;        /* C records given packed, pack(N) or unnamed
                                 bit-fields to match the compiler's offsets */
     /* Go build information (.go.buildinfo, Go 1.18+); NULL when absent. */
-    const char *go_version;  /* "go1.19.8" */
-    const char *go_main_path;/* import path of the main package
-                                ("example.com/app"), which DWARF calls
-                                "main"; NULL for libraries and old Go */
+    const char *go_version;   /* "go1.19.8" */
+    const char *go_main_path; /* import path of the main package
+                                 ("example.com/app"), which DWARF calls
+                                 "main"; NULL for libraries and old Go */
 } align_binary_info;
 
 /* Reads the binary at path.  *out is NULL on failure:
@@ -574,10 +599,10 @@ align_graph *align_binary_graph(align_binary *b, align_lang lang);
 /* ------------------------------------------------------------ reports */
 
 typedef struct align_render_opts {
-    int hex_offsets;         /* offsets in hex */
-    int show_optimal;        /* append the suggested declaration */
-    const align_cost *cost;  /* NULL: no count lines */
-    int cachelines;          /* mark cache-line boundaries */
+    int hex_offsets;        /* offsets in hex */
+    int show_optimal;       /* append the suggested declaration */
+    const align_cost *cost; /* NULL: no count lines */
+    int cachelines;         /* mark cache-line boundaries */
 } align_render_opts;
 
 /* A ptype /o-like text block for one layout. */
@@ -616,12 +641,12 @@ uint64_t align_go_size_class(uint64_t size);
 
 /* One allocation as the Go runtime serves it (go1.19 mallocgc). */
 typedef struct align_go_alloc {
-    uint64_t size;           /* bytes requested */
-    uint64_t bytes;          /* bytes reserved: align_go_size_class(size) */
-    uint64_t waste;          /* bytes - size: what the rounding adds */
-    uint32_t size_class;     /* the runtime's class index, 1..67; 0 for
-                                size 0 and for large objects */
-    uint64_t pages;          /* large objects: 8 KiB pages of their span */
+    uint64_t size;       /* bytes requested */
+    uint64_t bytes;      /* bytes reserved: align_go_size_class(size) */
+    uint64_t waste;      /* bytes - size: what the rounding adds */
+    uint32_t size_class; /* the runtime's class index, 1..67; 0 for
+                            size 0 and for large objects */
+    uint64_t pages;      /* large objects: 8 KiB pages of their span */
     /* Pointer-free objects of 1..15 bytes go to the tiny allocator, which
      * packs them into shared 16-byte blocks: `bytes` (8 or 16) is then an
      * upper bound and tiny_per_block objects of this size share one block
@@ -636,15 +661,14 @@ typedef struct align_go_alloc {
  * ALIGN_EOVERFLOW when the runtime would refuse the size (more than 2^48
  * bytes on 64-bit targets, 2^32-1 on 32-bit ones); ALIGN_EINVAL for an
  * unknown arch.  *out is zeroed on failure. */
-int align_go_alloc_compute(align_go_alloc *out, align_arch arch, uint64_t size,
-                           int has_pointers);
+int align_go_alloc_compute(align_go_alloc *out, align_arch arch, uint64_t size, int has_pointers);
 
 /* The backing array of make([]T, len, cap) (runtime.makeslice): cap *
  * elem_size bytes, rounded by the same rules (a zero-length make allocates
  * nothing).  ALIGN_EOVERFLOW when the product overflows or exceeds the
  * largest allocation: the program would panic with "len out of range". */
-int align_go_alloc_slice(align_go_alloc *out, align_arch arch, uint64_t elem_size,
-                         uint64_t cap, int elem_has_pointers);
+int align_go_alloc_slice(align_go_alloc *out, align_arch arch, uint64_t elem_size, uint64_t cap,
+                         int elem_has_pointers);
 
 /* ------------------------------------------- Go escape-analysis logs */
 
@@ -684,44 +708,44 @@ const char *align_escape_kind_name(align_escape_kind kind);
 /* One allocation site.  Every string is owned by the log and valid until
  * align_escape_log_free(). */
 typedef struct align_escape_site {
-    const char *file;        /* as written: "./main.go", "geom/geom.go",
-                                "../main.go", an absolute path, or
-                                "<autogenerated>"; see
-                                align_escape_path_resolve() */
-    unsigned line;           /* 1-based */
-    unsigned col;            /* 1-based byte column; 0 when not given */
-    const char *package;     /* import path of the package being compiled
-                                (which may differ from the file's: inlined
-                                and generic code), from the "# path" header
-                                of -m text or the "package" of a -json
-                                header ("main" for commands there); NULL
-                                when the input did not say */
+    const char *file;    /* as written: "./main.go", "geom/geom.go",
+                            "../main.go", an absolute path, or
+                            "<autogenerated>"; see
+                            align_escape_path_resolve() */
+    unsigned line;       /* 1-based */
+    unsigned col;        /* 1-based byte column; 0 when not given */
+    const char *package; /* import path of the package being compiled
+                            (which may differ from the file's: inlined
+                            and generic code), from the "# path" header
+                            of -m text or the "package" of a -json
+                            header ("main" for commands there); NULL
+                            when the input did not say */
     align_escape_kind kind;
-    int stack_only;          /* 1: "... does not escape": the compiler
-                                proved it stays on the stack (text logs
-                                only: -json records heap sites alone) */
-    const char *expr;        /* the expression as printed; never NULL */
-    const char *type_text;   /* the type the expression names, as written
-                                ("geom.Padded", "gen.Pair[bool,int64]",
-                                "[]Order"), or NULL */
-    const char *var_name;    /* ALIGN_ESCAPE_MOVED: the variable; else NULL */
-    const char *input;       /* the file or name the site was read from */
-    uint64_t input_line;     /* 1-based line of that input */
+    int stack_only;        /* 1: "... does not escape": the compiler
+                              proved it stays on the stack (text logs
+                              only: -json records heap sites alone) */
+    const char *expr;      /* the expression as printed; never NULL */
+    const char *type_text; /* the type the expression names, as written
+                              ("geom.Padded", "gen.Pair[bool,int64]",
+                              "[]Order"), or NULL */
+    const char *var_name;  /* ALIGN_ESCAPE_MOVED: the variable; else NULL */
+    const char *input;     /* the file or name the site was read from */
+    uint64_t input_line;   /* 1-based line of that input */
 } align_escape_site;
 
 /* Counts over every input read into a log. */
 typedef struct align_escape_stats {
-    uint64_t inputs;         /* files and buffers read successfully */
-    uint64_t lines;          /* lines read */
-    uint64_t heap_sites;     /* sites with stack_only == 0 */
-    uint64_t stack_sites;    /* sites with stack_only == 1 */
-    uint64_t ignored;        /* compiler lines that are not sites: "# pkg"
-                                headers, can/cannot inline, inlining call,
-                                leaking param, -m=2 explanations, -json
-                                headers and other diagnostics */
-    uint64_t skipped;        /* non-blank lines that are not compiler
-                                output (build errors, "go: downloading",
-                                binary junk, lines over 1 MiB) */
+    uint64_t inputs;      /* files and buffers read successfully */
+    uint64_t lines;       /* lines read */
+    uint64_t heap_sites;  /* sites with stack_only == 0 */
+    uint64_t stack_sites; /* sites with stack_only == 1 */
+    uint64_t ignored;     /* compiler lines that are not sites: "# pkg"
+                             headers, can/cannot inline, inlining call,
+                             leaking param, -m=2 explanations, -json
+                             headers and other diagnostics */
+    uint64_t skipped;     /* non-blank lines that are not compiler
+                             output (build errors, "go: downloading",
+                             binary junk, lines over 1 MiB) */
 } align_escape_stats;
 
 /* A set of sites read from one or more logs, in input order. */
@@ -740,8 +764,8 @@ void align_escape_log_free(align_escape_log *log);
  * file and hints how to produce one).  On failure the log is unchanged. */
 int align_escape_log_read_text(align_escape_log *log, const char *path);
 /* The same for text in memory; name is used in sites and messages. */
-int align_escape_log_read_text_mem(align_escape_log *log, const char *name,
-                                   const char *text, size_t len);
+int align_escape_log_read_text_mem(align_escape_log *log, const char *name, const char *text,
+                                   size_t len);
 
 /* Appends the heap sites of the directory written by
  * `go build -gcflags=-json=0,DIR`: DIR/<escaped package path>/<file>.json
@@ -751,8 +775,8 @@ int align_escape_log_read_text_mem(align_escape_log *log, const char *name,
  * DIR holds no .json file.  On failure the log is unchanged. */
 int align_escape_log_read_json_dir(align_escape_log *log, const char *dir);
 /* One such .json file's text in memory. */
-int align_escape_log_read_json_mem(align_escape_log *log, const char *name,
-                                   const char *text, size_t len);
+int align_escape_log_read_json_mem(align_escape_log *log, const char *name, const char *text,
+                                   size_t len);
 
 size_t align_escape_log_nsites(const align_escape_log *log);
 /* The sites as an array of nsites elements, NULL when empty.  The array is
@@ -767,14 +791,14 @@ void align_escape_log_stats(align_escape_stats *out, const align_escape_log *log
  * These are not allocations themselves; the escape join uses them to tell
  * which struct an escaping func literal copies into its closure. */
 typedef struct align_escape_capture {
-    const char *file;        /* as written; see align_escape_site.file */
-    unsigned line, col;      /* the captured variable's declaration */
-    const char *package;     /* as align_escape_site.package */
-    const char *func;        /* the function the closure is declared in, as
-                                printed: "byValue", "main", "every.func1" */
-    const char *var_name;    /* "s"; "pkg.s" when inlined from package pkg */
-    int by_value;            /* 1: a copy is stored in the closure */
-    uint64_t width;          /* bytes the compiler gives the variable */
+    const char *file;     /* as written; see align_escape_site.file */
+    unsigned line, col;   /* the captured variable's declaration */
+    const char *package;  /* as align_escape_site.package */
+    const char *func;     /* the function the closure is declared in, as
+                             printed: "byValue", "main", "every.func1" */
+    const char *var_name; /* "s"; "pkg.s" when inlined from package pkg */
+    int by_value;         /* 1: a copy is stored in the closure */
+    uint64_t width;       /* bytes the compiler gives the variable */
     const char *input;
     uint64_t input_line;
 } align_escape_capture;
@@ -806,12 +830,12 @@ int align_escape_path_resolve(align_buf *out, const char *base_dir, const char *
 typedef struct align_heap_join align_heap_join;
 
 typedef enum align_heap_status {
-    ALIGN_HEAP_STRUCT = 0,   /* allocates a struct type of the binary */
-    ALIGN_HEAP_OTHER,        /* allocates something else (a map, string,
-                                []byte, int, pointer, closure); `type` is
-                                set when known */
-    ALIGN_HEAP_UNRESOLVED,   /* could not be tied to a type: see reason */
-    ALIGN_HEAP_STACK         /* "does not escape": not a heap allocation */
+    ALIGN_HEAP_STRUCT = 0, /* allocates a struct type of the binary */
+    ALIGN_HEAP_OTHER,      /* allocates something else (a map, string,
+                              []byte, int, pointer, closure); `type` is
+                              set when known */
+    ALIGN_HEAP_UNRESOLVED, /* could not be tied to a type: see reason */
+    ALIGN_HEAP_STACK       /* "does not escape": not a heap allocation */
 } align_heap_status;
 
 /* "struct", "other", "unresolved", "stack".  Stable (JSON). */
@@ -820,15 +844,15 @@ const char *align_heap_status_name(align_heap_status status);
 /* One site of the log and what it was resolved to.  Strings are owned by
  * the join (or by the log and the binary, which must outlive it). */
 typedef struct align_heap_site {
-    const char *file;        /* as the log wrote it: "./main.go" */
-    unsigned line, col;      /* col 0: not given */
+    const char *file;   /* as the log wrote it: "./main.go" */
+    unsigned line, col; /* col 0: not given */
     align_escape_kind kind;
-    const char *expr;        /* as the log wrote it */
-    const char *package;     /* the log's package header, or NULL */
-    const char *input;       /* the log it came from */
+    const char *expr;    /* as the log wrote it */
+    const char *package; /* the log's package header, or NULL */
+    const char *input;   /* the log it came from */
     uint64_t input_line;
-    const char *path;        /* the binary's file the site matched (as its
-                                DWARF names it); NULL when none did */
+    const char *path; /* the binary's file the site matched (as its
+                         DWARF names it); NULL when none did */
     align_heap_status status;
     /* STRUCT: the record allocated; for make([]T, n) and []T{...} the
      * element type (per_element = 1): the allocation is a backing array of
@@ -836,40 +860,40 @@ typedef struct align_heap_site {
      * binary's Go graph. */
     const align_type *type;
     int per_element;
-    const char *via;         /* how the type was found, for people:
-                                "variable &o *main.Order of main.newOrder",
-                                "captured by value: o"; NULL when the
-                                expression names the type itself */
-    const char *reason;      /* UNRESOLVED: why, one line; else NULL */
-    int stale;               /* the site contradicts the binary: its file
-                                is not in it, its line has no code, or its
-                                variable is declared elsewhere */
+    const char *via;    /* how the type was found, for people:
+                           "variable &o *main.Order of main.newOrder",
+                           "captured by value: o"; NULL when the
+                           expression names the type itself */
+    const char *reason; /* UNRESOLVED: why, one line; else NULL */
+    int stale;          /* the site contradicts the binary: its file
+                           is not in it, its line has no code, or its
+                           variable is declared elsewhere */
 } align_heap_site;
 
 /* A struct type with at least one heap site. */
 typedef struct align_heap_type {
     const align_type *type;
     size_t nsites;
-    const size_t *sites;     /* indices for align_heap_join_site(), in
-                                log order */
-    int objects;             /* some site allocates single objects */
-    int arrays;              /* some site allocates backing arrays */
+    const size_t *sites; /* indices for align_heap_join_site(), in
+                            log order */
+    int objects;         /* some site allocates single objects */
+    int arrays;          /* some site allocates backing arrays */
 } align_heap_type;
 
 typedef struct align_heap_summary {
-    uint64_t sites;          /* sites read (heap and stack-only), after
-                                dropping duplicates */
-    uint64_t duplicates;     /* sites given twice (same position and
-                                expression, e.g. a text log and a -json
-                                directory of one build) */
-    uint64_t heap;           /* heap sites: struct + other + unresolved */
-    uint64_t structs;        /* heap sites tied to a struct type */
-    uint64_t other;          /* heap sites of other values */
+    uint64_t sites;      /* sites read (heap and stack-only), after
+                            dropping duplicates */
+    uint64_t duplicates; /* sites given twice (same position and
+                            expression, e.g. a text log and a -json
+                            directory of one build) */
+    uint64_t heap;       /* heap sites: struct + other + unresolved */
+    uint64_t structs;    /* heap sites tied to a struct type */
+    uint64_t other;      /* heap sites of other values */
     uint64_t unresolved;
-    uint64_t stack;          /* "does not escape" sites */
-    uint64_t unmatched;      /* heap sites whose file is not in the binary */
-    uint64_t stale;          /* heap sites that contradict the binary */
-    size_t types;            /* struct types with heap sites */
+    uint64_t stack;     /* "does not escape" sites */
+    uint64_t unmatched; /* heap sites whose file is not in the binary */
+    uint64_t stale;     /* heap sites that contradict the binary */
+    size_t types;       /* struct types with heap sites */
 } align_heap_summary;
 
 enum { ALIGN_HEAP_NOTE = 0, ALIGN_HEAP_WARNING = 1 };
@@ -878,9 +902,9 @@ enum { ALIGN_HEAP_NOTE = 0, ALIGN_HEAP_WARNING = 1 };
  * package of it) that does not match the binary, closures whose captures
  * only -m=2 logs tell. */
 typedef struct align_heap_diag {
-    int severity;            /* ALIGN_HEAP_NOTE or ALIGN_HEAP_WARNING */
-    const char *input;       /* the log concerned, or NULL */
-    const char *message;     /* one line */
+    int severity;        /* ALIGN_HEAP_NOTE or ALIGN_HEAP_WARNING */
+    const char *input;   /* the log concerned, or NULL */
+    const char *message; /* one line */
 } align_heap_diag;
 
 /* Joins the sites of log with the binary bin, which must have been opened
@@ -894,7 +918,7 @@ typedef struct align_heap_diag {
  *   ALIGN_ENOMEM. */
 int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_escape_log *log,
                         const char *src_dir);
-void align_heap_join_free(align_heap_join *j);   /* accepts NULL */
+void align_heap_join_free(align_heap_join *j); /* accepts NULL */
 
 void align_heap_join_summary(align_heap_summary *out, const align_heap_join *j);
 size_t align_heap_join_nsites(const align_heap_join *j);
@@ -916,16 +940,16 @@ int align_go_package_is_std(const char *import_path);
 
 /* What reordering a heap-allocated type saves in the Go allocator. */
 typedef struct align_heap_cost {
-    int per_element;         /* 1: one backing array of `count` elements
-                                (make([]T, count)); 0: `count` objects */
+    int per_element; /* 1: one backing array of `count` elements
+                        (make([]T, count)); 0: `count` objects */
     uint64_t count;
-    align_go_alloc now;      /* one object, or the whole array */
-    align_go_alloc optimal;  /* the same in the smallest field order */
-    uint64_t saved;          /* now.bytes - optimal.bytes: per object (0
-                                when both sizes share a class; more than
-                                the padding when a class boundary is
-                                crossed), or for the whole array */
-    uint64_t saved_total;    /* objects: saved x count; arrays: saved */
+    align_go_alloc now;     /* one object, or the whole array */
+    align_go_alloc optimal; /* the same in the smallest field order */
+    uint64_t saved;         /* now.bytes - optimal.bytes: per object (0
+                               when both sizes share a class; more than
+                               the padding when a class boundary is
+                               crossed), or for the whole array */
+    uint64_t saved_total;   /* objects: saved x count; arrays: saved */
 } align_heap_cost;
 
 /* Fills *out for a layout of a Go struct (ALIGN_EOVERFLOW when a count

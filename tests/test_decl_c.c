@@ -74,8 +74,14 @@ typedef struct mexp {
     unsigned width;
 } mexp;
 
-#define M(n, o) {n, o, -1, 0}
-#define BF(n, b, w) {n, -1, b, w}
+#define M(n, o)                                                                                    \
+    {                                                                                              \
+        n, o, -1, 0                                                                                \
+    }
+#define BF(n, b, w)                                                                                \
+    {                                                                                              \
+        n, -1, b, w                                                                                \
+    }
 
 static void check_members(const align_layout *l, const mexp *e)
 {
@@ -193,13 +199,12 @@ END_TEST
 
 START_TEST(decls_in_order)
 {
-    static const char text[] =
-        "struct fwd;\n"
-        "struct decls_a { struct decls_b { int x; } b; char c; };\n"
-        "typedef struct { char c; double d; } decls_t;\n"
-        "union du { int i; struct fwd *p; };\n"
-        "struct { int anon_var; } var;\n"
-        "enum not_a_decl { NAD };\n";
+    static const char text[] = "struct fwd;\n"
+                               "struct decls_a { struct decls_b { int x; } b; char c; };\n"
+                               "typedef struct { char c; double d; } decls_t;\n"
+                               "union du { int i; struct fwd *p; };\n"
+                               "struct { int anon_var; } var;\n"
+                               "enum not_a_decl { NAD };\n";
     static const mexp ea[] = {M("b", 0), M("c", 4), {NULL, 0, 0, 0}};
     static const mexp et[] = {M("c", 0), M("d", 8), {NULL, 0, 0, 0}};
     align_graph *g = parse(text);
@@ -245,16 +250,15 @@ END_TEST
 
 START_TEST(declarators_and_text)
 {
-    static const char text[] =
-        "struct ptrs {\n"
-        "    int a, *b, c[4];\n"
-        "    void (*fn)(int, char *);\n"
-        "    int (*(*fpa)[3])(void);\n"
-        "    int (*pa)[4];\n"
-        "    struct ptrs *next;\n"
-        "    unsigned char buf[16];\n"
-        "    char **pp;\n"
-        "};";
+    static const char text[] = "struct ptrs {\n"
+                               "    int a, *b, c[4];\n"
+                               "    void (*fn)(int, char *);\n"
+                               "    int (*(*fpa)[3])(void);\n"
+                               "    int (*pa)[4];\n"
+                               "    struct ptrs *next;\n"
+                               "    unsigned char buf[16];\n"
+                               "    char **pp;\n"
+                               "};";
     static const mexp e[] = {M("a", 0),    M("b", 8),      M("c", 16),    M("fn", 32),
                              M("fpa", 40), M("pa", 48),    M("next", 56), M("buf", 64),
                              M("pp", 80),  {NULL, 0, 0, 0}};
@@ -297,17 +301,16 @@ START_TEST(decl_text_one_line)
 {
     /* As written, each on one line and standing alone: comments, newlines
      * and directives between tokens become one space. */
-    static const char text[] =
-        "struct dt {\n"
-        "    unsigned int flag : 1,\n"
-        "                 : 2, /* spare */ mode:3;\n"
-        "    char name[16] __attribute__((aligned(8)));\n"
-        "    const char *\n"
-        "#ifdef X\n"
-        "        label;\n"
-        "    union { int i; float f; };\n"
-        "    __attribute__((packed)) long l;\n"
-        "};";
+    static const char text[] = "struct dt {\n"
+                               "    unsigned int flag : 1,\n"
+                               "                 : 2, /* spare */ mode:3;\n"
+                               "    char name[16] __attribute__((aligned(8)));\n"
+                               "    const char *\n"
+                               "#ifdef X\n"
+                               "        label;\n"
+                               "    union { int i; float f; };\n"
+                               "    __attribute__((packed)) long l;\n"
+                               "};";
     align_graph *g = parse(text);
     align_layout *l = lay(g, "dt");
     ck_assert_str_eq(mem(l, "flag")->decl_text, "unsigned int flag : 1");
@@ -337,16 +340,27 @@ START_TEST(type_specifiers)
         "  unsigned __int128 u; float _Complex v; double _Complex w;\n"
         "  long double _Complex x; _Complex y; };";
     /* gcc, the same on both targets: long double and __int128 are 16/16. */
-    static const mexp e[] = {M("a", 0),   M("b", 8),   M("c", 9),   M("d", 16),  M("e", 24),
-                             M("f", 28),  M("g", 32),  M("h", 48),  M("i", 64),  M("j", 80),
-                             M("k", 88),  M("l", 89),  M("m", 92),  M("n", 96),  M("o", 104),
+    static const mexp e[] = {M("a", 0),   M("b", 8),   M("c", 9),    M("d", 16),  M("e", 24),
+                             M("f", 28),  M("g", 32),  M("h", 48),   M("i", 64),  M("j", 80),
+                             M("k", 88),  M("l", 89),  M("m", 92),   M("n", 96),  M("o", 104),
                              M("q", 112), M("r", 120), M("s2", 128), M("t", 144), M("u", 160),
-                             M("v", 176), M("w", 184), M("x", 208), M("y", 240), {NULL, 0, 0, 0}};
+                             M("v", 176), M("w", 184), M("x", 208),  M("y", 240), {NULL, 0, 0, 0}};
     static const char *const names[][2] = {
-        {"a", "unsigned long long"}, {"c", "signed char"}, {"d", "long"}, {"e", "unsigned short"},
-        {"f", "unsigned int"}, {"g", "int"}, {"h", "long double"}, {"i", "long double"},
-        {"j", "long long"}, {"l", "_Bool"}, {"m", "int"}, {"t", "__int128"},
-        {"u", "unsigned __int128"}, {"v", "float _Complex"}, {"x", "long double _Complex"},
+        {"a", "unsigned long long"},
+        {"c", "signed char"},
+        {"d", "long"},
+        {"e", "unsigned short"},
+        {"f", "unsigned int"},
+        {"g", "int"},
+        {"h", "long double"},
+        {"i", "long double"},
+        {"j", "long long"},
+        {"l", "_Bool"},
+        {"m", "int"},
+        {"t", "__int128"},
+        {"u", "unsigned __int128"},
+        {"v", "float _Complex"},
+        {"x", "long double _Complex"},
         {"y", "double _Complex"},
     };
     align_graph *g = parse(text);
@@ -364,7 +378,7 @@ START_TEST(qualifiers_ignored)
     static const char text[] =
         "struct q { const char *restrict a; volatile long b; char * const __restrict c;\n"
         "  __extension__ unsigned long long d; _Atomic(char) e; const volatile _Bool f; };";
-    static const mexp e[] = {M("a", 0),  M("b", 8),  M("c", 16), M("d", 24),
+    static const mexp e[] = {M("a", 0),  M("b", 8),  M("c", 16),     M("d", 24),
                              M("e", 32), M("f", 33), {NULL, 0, 0, 0}}; /* gcc, both */
     align_graph *g = parse(text);
     align_layout *l = lay(g, "q");
@@ -424,12 +438,13 @@ START_TEST(enums)
         "  char c7; enum e_p2 h; char c8; enum e_p4 i; char c9; enum e_p8 j; char c10;\n"
         "  enum e_after k; enum e_p1 bf1 : 3; enum e_p2 bf2 : 9;\n"
         "  char arr[EX_F]; char arr2[EX_E]; char arr3[EX_D]; };";
-    static const mexp e[] = {
-        M("c0", 0),  M("a", 4),   M("c1", 8),  M("b", 12),  M("c2", 16), M("c", 20),
-        M("c3", 24), M("d", 32),  M("c4", 40), M("e", 48),  M("c5", 56), M("f", 57),
-        M("g", 58),  M("c7", 59), M("h", 60),  M("c8", 62), M("i", 64),  M("c9", 68),
-        M("j", 72),  M("c10", 80), M("k", 81), BF("bf1", 656, 3), BF("bf2", 659, 9),
-        M("arr", 84), M("arr2", 172), M("arr3", 188), {NULL, 0, 0, 0}};
+    static const mexp e[] = {M("c0", 0),     M("a", 4),         M("c1", 8),        M("b", 12),
+                             M("c2", 16),    M("c", 20),        M("c3", 24),       M("d", 32),
+                             M("c4", 40),    M("e", 48),        M("c5", 56),       M("f", 57),
+                             M("g", 58),     M("c7", 59),       M("h", 60),        M("c8", 62),
+                             M("i", 64),     M("c9", 68),       M("j", 72),        M("c10", 80),
+                             M("k", 81),     BF("bf1", 656, 3), BF("bf2", 659, 9), M("arr", 84),
+                             M("arr2", 172), M("arr3", 188),    {NULL, 0, 0, 0}};
     /* sizeof/_Alignof of each enum type, gcc, both targets. */
     static const struct {
         const char *member;
@@ -481,12 +496,11 @@ START_TEST(typedefs)
     /* gcc, both targets: aligned(N) on a typedef sets the alignment, lower
      * (int_a2, tb_low) or higher; packed after the typedef name is ignored,
      * after the closing brace it packs the struct. */
-    static const mexp e[] = {
-        M("c0", 0),  M("a", 4),   M("b", 16),  M("c", 24),  M("d", 40),  M("e", 48),
-        M("c1", 56), M("f", 58),  M("c2", 62), M("g", 64),  M("c3", 68), M("h", 72),
-        M("c4", 76), M("i", 80),  M("c5", 84), M("j", 86),  M("c6", 94), M("k", 96),
-        M("c7", 104), M("l", 105), M("c8", 110), M("m", 112), M("n", 120), M("o", 128),
-        {NULL, 0, 0, 0}};
+    static const mexp e[] = {M("c0", 0),   M("a", 4),   M("b", 16),  M("c", 24),   M("d", 40),
+                             M("e", 48),   M("c1", 56), M("f", 58),  M("c2", 62),  M("g", 64),
+                             M("c3", 68),  M("h", 72),  M("c4", 76), M("i", 80),   M("c5", 84),
+                             M("j", 86),   M("c6", 94), M("k", 96),  M("c7", 104), M("l", 105),
+                             M("c8", 110), M("m", 112), M("n", 120), M("o", 128),  {NULL, 0, 0, 0}};
     static const struct {
         const char *member, *display;
         uint64_t size;
@@ -560,8 +574,10 @@ START_TEST(attributes)
         {"a_bare", 32, 16, {M("c", 0), M("d", 16)}},
         {"a_pk_memal", 24, 8, {M("c", 0), M("x", 8), M("d", 12), M("y", 14)}},
         {"a_unknown", 8, 4, {M("c", 0), M("i", 4)}},
-        {"a_alignas", 32, 16, {M("c", 0), M("x", 16), M("d", 20), M("e", 24), M("f", 25),
-                               M("g", 28), M("h", 30)}},
+        {"a_alignas",
+         32,
+         16,
+         {M("c", 0), M("x", 16), M("d", 20), M("e", 24), M("f", 25), M("g", 28), M("h", 30)}},
         {"a_lower", 8, 4, {M("c", 0), M("x", 4)}},
         {"a_multi", 16, 8, {M("a", 0), M("x", 8)}},
     };
@@ -736,12 +752,12 @@ START_TEST(vectors)
                    "vector_size", "invalid vector type for attribute 'vector_size': _Bool");
     check_error_at("struct S { char c; } typedef vs __attribute__((vector_size(16)));",
                    ALIGN_EINVAL, "vector_size", "invalid vector type");
-    check_error_at("typedef int v __attribute__((vector_size(6)));", ALIGN_EINVAL,
-                   "vector_size", "not an integral multiple of the component size");
-    check_error_at("typedef char v __attribute__((vector_size(24)));", ALIGN_EINVAL,
-                   "vector_size", "number of vector components 24 is not a power of two");
-    check_error_at("typedef char v __attribute__((vector_size(0)));", ALIGN_EINVAL,
-                   "vector_size", "vector size 0 is not positive");
+    check_error_at("typedef int v __attribute__((vector_size(6)));", ALIGN_EINVAL, "vector_size",
+                   "not an integral multiple of the component size");
+    check_error_at("typedef char v __attribute__((vector_size(24)));", ALIGN_EINVAL, "vector_size",
+                   "number of vector components 24 is not a power of two");
+    check_error_at("typedef char v __attribute__((vector_size(0)));", ALIGN_EINVAL, "vector_size",
+                   "vector size 0 is not positive");
 }
 END_TEST
 
@@ -827,8 +843,11 @@ START_TEST(records)
         {"nest_only_tag", 4, 4, {M("y", 0)}},
         {"nest_tag_only", 4, 4, {M("x", 0)}},
         /* _Atomic: GCC aligns a 2, 4, 8 or 16-byte type to its size. */
-        {"atomics", 32, 8, {M("c", 0), M("a", 4), M("d", 8), M("b", 10), M("e", 12), M("f", 14),
-                            M("g", 16), M("h", 24)}},
+        {"atomics",
+         32,
+         8,
+         {M("c", 0), M("a", 4), M("d", 8), M("b", 10), M("e", 12), M("f", 14), M("g", 16),
+          M("h", 24)}},
         {"uu", 16, 8, {M("c", 0), M("i", 0), M("d", 0), M("big", 0)}},
     };
     align_graph *g = parse(misc_text);
@@ -948,7 +967,7 @@ START_TEST(whole_file)
         "}\n"
         "#endif\n"
         "int main(void) { struct rec r = {0}; return helper(0, (char *)&r); }\n";
-    static const mexp e[] = {M("fp", 0), M("lock", 8), M("cb", 16), M("name", 24),
+    static const mexp e[] = {M("fp", 0),          M("lock", 8),       M("cb", 16),    M("name", 24),
                              BF("flags", 448, 3), BF("mode", 464, 4), {NULL, 0, 0, 0}};
     align_graph *g = parse(text);
     align_layout *l = lay(g, "rec");
@@ -1041,8 +1060,7 @@ START_TEST(errors_syntax)
                    "unterminated string literal");
     check_error_at("struct S { int a['x]; };\n", ALIGN_ESYNTAX, "'x",
                    "unterminated character literal");
-    check_error_at("struct S { int a['\\", ALIGN_ESYNTAX, "'\\",
-                   "unterminated character literal");
+    check_error_at("struct S { int a['\\", ALIGN_ESYNTAX, "'\\", "unterminated character literal");
     check_error_at("struct S { int f(void); };", ALIGN_ESYNTAX, "f(",
                    "field 'f' declared as a function");
     check_error_at("struct S { int g[3](void); };", ALIGN_ESYNTAX, "[3]",

@@ -372,10 +372,9 @@ static const align_error *parse_fails(const char *src, int code, unsigned line, 
     ck_assert_msg(rc == code, "expected %d, got %d (%s) for: %s", code, rc, e->message, src);
     ck_assert_int_eq(e->code, code);
     ck_assert_str_eq(e->file, "test.go");
-    ck_assert_msg(e->line == line && e->col == col, "position %u:%u, expected %u:%u (%s)",
-                  e->line, e->col, line, col, e->message);
-    ck_assert_msg(strstr(e->message, msg) != NULL, "message \"%s\" lacks \"%s\"", e->message,
-                  msg);
+    ck_assert_msg(e->line == line && e->col == col, "position %u:%u, expected %u:%u (%s)", e->line,
+                  e->col, line, col, e->message);
+    ck_assert_msg(strstr(e->message, msg) != NULL, "message \"%s\" lacks \"%s\"", e->message, msg);
     return e;
 }
 
@@ -511,12 +510,18 @@ START_TEST(reference_types_display_as_written)
         const char *field, *display;
         align_prim prim;
     } want[] = {
-        {"S", "string", ALIGN_GO_STRING}, {"B", "[]byte", ALIGN_GO_SLICE},
-        {"I", "interface{}", ALIGN_GO_IFACE}, {"E", "error", ALIGN_GO_IFACE},
-        {"M", "map[string][]int", ALIGN_GO_MAP}, {"C", "chan int", ALIGN_GO_CHAN},
-        {"R", "<-chan int", ALIGN_GO_CHAN}, {"W", "chan<- int", ALIGN_GO_CHAN},
-        {"F", "func(int) error", ALIGN_GO_FUNC}, {"U", "unsafe.Pointer", ALIGN_GO_UNSAFE_POINTER},
-        {"A", "any", ALIGN_GO_IFACE}, {"N", "int64", ALIGN_GO_INT64},
+        {"S", "string", ALIGN_GO_STRING},
+        {"B", "[]byte", ALIGN_GO_SLICE},
+        {"I", "interface{}", ALIGN_GO_IFACE},
+        {"E", "error", ALIGN_GO_IFACE},
+        {"M", "map[string][]int", ALIGN_GO_MAP},
+        {"C", "chan int", ALIGN_GO_CHAN},
+        {"R", "<-chan int", ALIGN_GO_CHAN},
+        {"W", "chan<- int", ALIGN_GO_CHAN},
+        {"F", "func(int) error", ALIGN_GO_FUNC},
+        {"U", "unsafe.Pointer", ALIGN_GO_UNSAFE_POINTER},
+        {"A", "any", ALIGN_GO_IFACE},
+        {"N", "int64", ALIGN_GO_INT64},
     };
     align_graph *g = parse_ok(GO_SOURCE);
     align_layout *l = layout_of(g, "Refs");
@@ -651,8 +656,8 @@ START_TEST(generics_are_skipped)
     /* An instantiation used by value cannot be laid out, in either order. */
     parse_fails("type L[T any] struct{ x T }\ntype S struct { A L[int] }", ALIGN_EUNKNOWN, 2, 19,
                 "generic type L cannot be laid out");
-    parse_fails("type S struct {\n\tA L[int]\n}\ntype L[T any] struct{ x T }", ALIGN_EUNKNOWN, 2,
-                4, "generic type L");
+    parse_fails("type S struct {\n\tA L[int]\n}\ntype L[T any] struct{ x T }", ALIGN_EUNKNOWN, 2, 4,
+                "generic type L");
     parse_fails("type S struct { L[int] }\ntype L[T any] struct{ x T }", ALIGN_EUNKNOWN, 1, 17,
                 "generic type L");
 }
@@ -667,10 +672,10 @@ static const struct {
     uint32_t align;
     uint64_t ptrdata;
 } stdlib_truth[] = {
-    {"sync.Mutex", 8, 4, 0},      {"sync.RWMutex", 24, 4, 0},    {"sync.WaitGroup", 16, 8, 0},
-    {"sync.Once", 12, 4, 0},      {"time.Time", 24, 8, 24},      {"time.Duration", 8, 8, 0},
-    {"atomic.Int32", 4, 4, 0},    {"atomic.Int64", 8, 8, 0},     {"atomic.Uint32", 4, 4, 0},
-    {"atomic.Uint64", 8, 8, 0},   {"atomic.Bool", 4, 4, 0},      {"atomic.Value", 16, 8, 16},
+    {"sync.Mutex", 8, 4, 0},           {"sync.RWMutex", 24, 4, 0},     {"sync.WaitGroup", 16, 8, 0},
+    {"sync.Once", 12, 4, 0},           {"time.Time", 24, 8, 24},       {"time.Duration", 8, 8, 0},
+    {"atomic.Int32", 4, 4, 0},         {"atomic.Int64", 8, 8, 0},      {"atomic.Uint32", 4, 4, 0},
+    {"atomic.Uint64", 8, 8, 0},        {"atomic.Bool", 4, 4, 0},       {"atomic.Value", 16, 8, 16},
     {"atomic.Pointer[Node]", 8, 8, 8}, {"context.Context", 16, 8, 16},
 };
 
@@ -743,8 +748,8 @@ END_TEST
 
 START_TEST(unknown_types)
 {
-    const align_error *e = parse_fails("type T struct {\n\tA Foo\n}", ALIGN_EUNKNOWN, 2, 4,
-                                       "undefined type Foo");
+    const align_error *e =
+        parse_fails("type T struct {\n\tA Foo\n}", ALIGN_EUNKNOWN, 2, 4, "undefined type Foo");
     ck_assert_str_eq(e->hint, "declare it in the input, or replace it with a type of the "
                               "same size");
     e = parse_fails("type T struct { B *Foo }", ALIGN_EUNKNOWN, 1, 20, "undefined type Foo");
@@ -830,13 +835,17 @@ END_TEST
 START_TEST(nothing_to_lay_out)
 {
     static const char *const inputs[] = {
-        "", "package main\n", "type X int\ntype Y []X",
-        "package p\nfunc main() { type T struct{} }", "// only a comment",
-        "type G[T any] struct{ x T }", "var x struct{ a int }",
+        "",
+        "package main\n",
+        "type X int\ntype Y []X",
+        "package p\nfunc main() { type T struct{} }",
+        "// only a comment",
+        "type G[T any] struct{ x T }",
+        "var x struct{ a int }",
     };
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
-        const align_error *e = parse_fails(inputs[i], ALIGN_EEMPTY, 0, 0,
-                                           "no struct type declarations found");
+        const align_error *e =
+            parse_fails(inputs[i], ALIGN_EEMPTY, 0, 0, "no struct type declarations found");
         ck_assert_str_eq(e->hint,
                          "calc expects Go declarations like: type T struct { A int64; B bool }");
     }
@@ -876,8 +885,7 @@ START_TEST(nesting_limits)
         char *src = repeat(cases[i].head, cases[i].unit, cases[i].n, cases[i].tail);
         align_graph *g;
         int rc = parse(&g, src, strlen(src));
-        ck_assert_msg(rc == cases[i].code, "case %zu: %d (%s)", i, rc,
-                      align_error_last()->message);
+        ck_assert_msg(rc == cases[i].code, "case %zu: %d (%s)", i, rc, align_error_last()->message);
         align_graph_free(g);
         free(src);
     }
@@ -936,9 +944,10 @@ END_TEST
 START_TEST(fuzz_never_crashes)
 {
     static const char *const toks[] = {
-        "type", "struct", "{", "}", "[", "]", "(", ")", "*", "map", "chan", "<-", "func",
-        "interface", "const", "=", "iota", "1", "A", "b", ".", ",", ";", "\n", "`t`", "_",
-        "<<", "-", "sync", "Mutex", "[]", "any", "/*", "*/", "//", "\"", "'", "0x", "..."};
+        "type", "struct", "{",    "}",         "[",     "]",  "(",    ")",  "*",    "map",
+        "chan", "<-",     "func", "interface", "const", "=",  "iota", "1",  "A",    "b",
+        ".",    ",",      ";",    "\n",        "`t`",   "_",  "<<",   "-",  "sync", "Mutex",
+        "[]",   "any",    "/*",   "*/",        "//",    "\"", "'",    "0x", "..."};
     size_t srclen = strlen(GO_SOURCE);
     char *buf = malloc(srclen + 1);
     uint64_t seed = 0x9e3779b97f4a7c15ull;

@@ -42,9 +42,8 @@
 
 /* ------------------------------------------------------------ programs */
 
-static const char c_header[] =
-    "/* shared by two units: one declaration after deduplication */\n"
-    "struct shared { int id; const char *name; };\n";
+static const char c_header[] = "/* shared by two units: one declaration after deduplication */\n"
+                               "struct shared { int id; const char *name; };\n";
 
 static const char c_program[] =
     "#include <stddef.h>\n"
@@ -260,21 +259,21 @@ typedef struct fact {
     char rec[96];
     char member[48];
     bool is_member;
-    uint64_t size;           /* record bytes, or the member type's bytes */
+    uint64_t size; /* record bytes, or the member type's bytes */
     uint64_t bit_offset;
-    uint64_t bit_size;       /* bit-fields; 0 otherwise */
+    uint64_t bit_size; /* bit-fields; 0 otherwise */
 } fact;
 
 typedef struct artifact {
-    const char *what;        /* for messages; NULL when not attempted */
+    const char *what; /* for messages; NULL when not attempted */
     char path[512];
-    bool built;              /* binary exists */
+    bool built; /* binary exists */
     fact facts[256];
-    size_t nfacts;           /* 0 when the program could not be run */
+    size_t nfacts; /* 0 when the program could not be run */
 } artifact;
 
 static char tmp[256];
-static char missing[512];    /* tools not found: the run ends with SKIP */
+static char missing[512]; /* tools not found: the run ends with SKIP */
 static artifact c5, c4, ca, c386, carm, go_amd64, go_arm64;
 static char c_multi[512], c_stripped[512], go_stripped[512];
 static bool have_go, have_qemu;
@@ -357,7 +356,8 @@ static void build_c(artifact *a, const char *what, const char *cc, const char *f
     a->what = what;
     snprintf(a->path, sizeof a->path, "%s/c-%s", tmp, what);
     a->built = sh("cd %s && %s -g -O0 -w -fno-eliminate-unused-debug-types %s -o %s prog.c "
-                  "other.c", tmp, cc, flags, a->path) == 0;
+                  "other.c",
+                  tmp, cc, flags, a->path) == 0;
     if (!a->built)
         return;
     snprintf(cmd, sizeof cmd, "%s %s", runner, a->path);
@@ -545,19 +545,34 @@ static void check_all_agree(const char *path, align_lang lang)
 
 /* ------------------------------------------------------------------ C */
 
-START_TEST(c_dwarf5_layouts) { check_facts(&c5, ALIGN_LANG_C); }
+START_TEST(c_dwarf5_layouts)
+{
+    check_facts(&c5, ALIGN_LANG_C);
+}
 END_TEST
 
-START_TEST(c_dwarf4_layouts) { check_facts(&c4, ALIGN_LANG_C); }
+START_TEST(c_dwarf4_layouts)
+{
+    check_facts(&c4, ALIGN_LANG_C);
+}
 END_TEST
 
-START_TEST(c_arm64_layouts) { check_facts(&ca, ALIGN_LANG_C); }
+START_TEST(c_arm64_layouts)
+{
+    check_facts(&ca, ALIGN_LANG_C);
+}
 END_TEST
 
-START_TEST(c_386_layouts) { check_facts(&c386, ALIGN_LANG_C); }
+START_TEST(c_386_layouts)
+{
+    check_facts(&c386, ALIGN_LANG_C);
+}
 END_TEST
 
-START_TEST(c_arm_layouts) { check_facts(&carm, ALIGN_LANG_C); }
+START_TEST(c_arm_layouts)
+{
+    check_facts(&carm, ALIGN_LANG_C);
+}
 END_TEST
 
 /* 32-bit ELF is read as its machine: EM_386 as 386, EM_ARM as arm, with
@@ -813,12 +828,11 @@ END_TEST
  * the test edits GCC's annotated assembly (-dA names each attribute) before
  * assembling it.  The records are kept and reported as inconsistent, never
  * optimized, and the unit is not skipped. */
-static const char c_inconsistent[] =
-    "struct clash { char pad[0x5a]; char moved; };\n"
-    "struct past_end { char pad2[0x6c]; char last; };\n"
-    "struct fine { char a; long b; };\n"
-    "struct clash c1; struct past_end p1; struct fine f1;\n"
-    "int main(void) { return 0; }\n";
+static const char c_inconsistent[] = "struct clash { char pad[0x5a]; char moved; };\n"
+                                     "struct past_end { char pad2[0x6c]; char last; };\n"
+                                     "struct fine { char a; long b; };\n"
+                                     "struct clash c1; struct past_end p1; struct fine f1;\n"
+                                     "int main(void) { return 0; }\n";
 
 START_TEST(c_inconsistent_members)
 {
@@ -855,8 +869,7 @@ START_TEST(c_inconsistent_members)
 
     ck_assert_int_eq(align_layout_compute(&l, g, find_decl(g, "struct past_end"), &o), 0);
     ck_assert_int_eq(l->positions_valid, 0);
-    ck_assert_msg(strstr(l->invalid, "last") && strstr(l->invalid, "ends past"), "%s",
-                  l->invalid);
+    ck_assert_msg(strstr(l->invalid, "last") && strstr(l->invalid, "ends past"), "%s", l->invalid);
     ck_assert_uint_eq(member(l, "last")->offset, 0x7f);
     ck_assert_uint_eq(l->reclaimable, 0);
     align_layout_free(l);
@@ -873,10 +886,16 @@ END_TEST
 
 /* ----------------------------------------------------------------- Go */
 
-START_TEST(go_amd64_layouts) { check_facts(&go_amd64, ALIGN_LANG_GO); }
+START_TEST(go_amd64_layouts)
+{
+    check_facts(&go_amd64, ALIGN_LANG_GO);
+}
 END_TEST
 
-START_TEST(go_arm64_layouts) { check_facts(&go_arm64, ALIGN_LANG_GO); }
+START_TEST(go_arm64_layouts)
+{
+    check_facts(&go_arm64, ALIGN_LANG_GO);
+}
 END_TEST
 
 START_TEST(go_all_decls_agree)
@@ -889,7 +908,10 @@ START_TEST(go_all_decls_agree)
 }
 END_TEST
 
-static const align_type *resolved(const align_member *m) { return align_type_resolve(m->type); }
+static const align_type *resolved(const align_member *m)
+{
+    return align_type_resolve(m->type);
+}
 
 START_TEST(go_details)
 {
@@ -982,8 +1004,8 @@ static void expect_error(const char *path, int code, const char *in_message, con
     ck_assert_msg(strstr(e->message, in_message) != NULL, "%s: message '%s' lacks '%s'", path,
                   e->message, in_message);
     if (in_hint != NULL)
-        ck_assert_msg(strstr(e->hint, in_hint) != NULL, "%s: hint '%s' lacks '%s'", path,
-                      e->hint, in_hint);
+        ck_assert_msg(strstr(e->hint, in_hint) != NULL, "%s: hint '%s' lacks '%s'", path, e->hint,
+                      in_hint);
 }
 
 /* ALIGN_BINARY_GO_FUNCS: the same types, the build info, and the escape
@@ -1008,8 +1030,8 @@ START_TEST(go_funcs_and_join_errors)
     ck_assert_msg(strncmp(in->go_version, "go1.", 4) == 0, "%s", in->go_version);
 
     ck_assert_int_eq(align_escape_log_new(&log), 0);
-    ck_assert_int_eq(align_escape_log_read_text_mem(log, "foreign.log", foreign,
-                                                    sizeof foreign - 1), 0);
+    ck_assert_int_eq(
+        align_escape_log_read_text_mem(log, "foreign.log", foreign, sizeof foreign - 1), 0);
     ck_assert_int_eq(align_heap_join_new(&j, plain, log, NULL), ALIGN_EINVAL);
     ck_assert_ptr_null(j);
     ck_assert_int_eq(align_heap_join_new(&j, funcs, log, NULL), ALIGN_EMISMATCH);

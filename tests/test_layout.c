@@ -235,8 +235,8 @@ END_TEST
 START_TEST(go_overflow)
 {
     align_type *r = align_type_record(g, ALIGN_KIND_STRUCT, "Huge");
-    add(r, "a", align_type_array(g, align_type_array(g, P(ALIGN_GO_INT64), 1ull << 40),
-                                 1ull << 30));
+    add(r, "a",
+        align_type_array(g, align_type_array(g, P(ALIGN_GO_INT64), 1ull << 40), 1ull << 30));
     align_record_complete(r, -1, -1);
     align_layout *l = NULL;
     ck_assert_int_eq(align_layout_compute(&l, g, r, NULL), ALIGN_EOVERFLOW);
@@ -350,9 +350,8 @@ START_TEST(arch_aliases)
     static const struct {
         const char *s;
         align_arch a;
-    } cases[] = {{"386", ALIGN_ARCH_386},  {"i386", ALIGN_ARCH_386},
-                 {"i686", ALIGN_ARCH_386}, {"arm", ALIGN_ARCH_ARM},
-                 {"armhf", ALIGN_ARCH_ARM}, {"armv7", ALIGN_ARCH_ARM}};
+    } cases[] = {{"386", ALIGN_ARCH_386}, {"i386", ALIGN_ARCH_386},  {"i686", ALIGN_ARCH_386},
+                 {"arm", ALIGN_ARCH_ARM}, {"armhf", ALIGN_ARCH_ARM}, {"armv7", ALIGN_ARCH_ARM}};
     align_arch a;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ck_assert_int_eq(align_arch_parse(&a, cases[i].s), 0);
@@ -705,8 +704,8 @@ END_TEST
 START_TEST(count_parse_errors)
 {
     uint64_t n;
-    const char *bad[] = {"", "M", "abc", "1.5", "10X", "1__0", "_1", "1_", "-5", "1.2.3",
-                         "1.", ".5K", "1.0001K", " 5", "5 "};
+    const char *bad[] = {"",   "M",     "abc", "1.5", "10X",     "1__0", "_1", "1_",
+                         "-5", "1.2.3", "1.",  ".5K", "1.0001K", " 5",   "5 "};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         ck_assert_msg(align_count_parse(&n, bad[i]) == ALIGN_EINVAL, "accepted '%s'", bad[i]);
     ck_assert_int_eq(align_count_parse(&n, "18446744073709551616"), ALIGN_EOVERFLOW);

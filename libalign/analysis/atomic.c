@@ -37,10 +37,10 @@
 typedef struct scan {
     align_graph *g;
     align_layout *l;
-    bool given;              /* trust given offsets of nested records */
-    size_t member;           /* the record's member being walked */
-    bool aligned;            /* it holds an int64 at an 8-aligned offset */
-    size_t cap;              /* entries allocated in l->atomic_unaligned */
+    bool given;    /* trust given offsets of nested records */
+    size_t member; /* the record's member being walked */
+    bool aligned;  /* it holds an int64 at an 8-aligned offset */
+    size_t cap;    /* entries allocated in l->atomic_unaligned */
     uint64_t visits;
     align_buf path;
 } scan;

@@ -18,8 +18,10 @@ static const struct {
     const char *suffix;
     uint64_t mult;
 } suffixes[] = {
-    {"Ki", 1ull << 10}, {"Mi", 1ull << 20}, {"Gi", 1ull << 30}, {"Ti", 1ull << 40},
-    {"K", 1000ull}, {"k", 1000ull}, {"M", 1000000ull}, {"G", 1000000000ull},
+    {"Ki", 1ull << 10},      {"Mi", 1ull << 20},
+    {"Gi", 1ull << 30},      {"Ti", 1ull << 40},
+    {"K", 1000ull},          {"k", 1000ull},
+    {"M", 1000000ull},       {"G", 1000000000ull},
     {"T", 1000000000000ull}, {"", 1},
 };
 

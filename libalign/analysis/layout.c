@@ -63,20 +63,27 @@ static bool is_integer_like(const align_type *t)
     if (r->kind != ALIGN_KIND_PRIM)
         return false;
     switch (r->prim) {
-    case ALIGN_C_BOOL: case ALIGN_C_CHAR: case ALIGN_C_SCHAR: case ALIGN_C_UCHAR:
-    case ALIGN_C_SHORT: case ALIGN_C_USHORT: case ALIGN_C_INT: case ALIGN_C_UINT:
-    case ALIGN_C_LONG: case ALIGN_C_ULONG: case ALIGN_C_LLONG: case ALIGN_C_ULLONG:
-    case ALIGN_C_INT128: case ALIGN_C_UINT128:
-        return true;
-    default:
-        return false;
+    case ALIGN_C_BOOL:
+    case ALIGN_C_CHAR:
+    case ALIGN_C_SCHAR:
+    case ALIGN_C_UCHAR:
+    case ALIGN_C_SHORT:
+    case ALIGN_C_USHORT:
+    case ALIGN_C_INT:
+    case ALIGN_C_UINT:
+    case ALIGN_C_LONG:
+    case ALIGN_C_ULONG:
+    case ALIGN_C_LLONG:
+    case ALIGN_C_ULLONG:
+    case ALIGN_C_INT128:
+    case ALIGN_C_UINT128: return true;
+    default: return false;
     }
 }
 
-static int field_error(const align_type *rec, const align_field *f, int code,
-                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int field_error(const align_type *rec, const align_field *f, int code,
-                       const char *fmt, ...)
+static int field_error(const align_type *rec, const align_field *f, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int field_error(const align_type *rec, const align_field *f, int code, const char *fmt, ...)
 {
     char msg[300];
     va_list ap;
@@ -171,7 +178,8 @@ static int place_c(align_graph *g, const align_type *rec, const size_t *order, p
         if (rc < 0)
             return member_error(rec, f, rc);
         if (ts > UINT64_MAX / 8)
-            return field_error(rec, f, ALIGN_EOVERFLOW, "member %s is larger than 2^61 bytes", f->name);
+            return field_error(rec, f, ALIGN_EOVERFLOW, "member %s is larger than 2^61 bytes",
+                               f->name);
         if (is_union)
             bitpos = 0;
         if (!f->is_bitfield) {
@@ -183,14 +191,12 @@ static int place_c(align_graph *g, const align_type *rec, const size_t *order, p
             bits = ts * 8;
         } else {
             if (!is_integer_like(f->type))
-                return field_error(rec, f, ALIGN_EBITFIELD,
-                                   "bit-field %s has non-integer type %s",
+                return field_error(rec, f, ALIGN_EBITFIELD, "bit-field %s has non-integer type %s",
                                    f->name[0] ? f->name : "(unnamed)", f->type->display);
             if (f->bit_size > ts * 8)
-                return field_error(rec, f, ALIGN_EBITFIELD,
-                                   "bit-field %s is wider than its type (%llu bits)",
-                                   f->name[0] ? f->name : "(unnamed)",
-                                   (unsigned long long)(ts * 8));
+                return field_error(
+                    rec, f, ALIGN_EBITFIELD, "bit-field %s is wider than its type (%llu bits)",
+                    f->name[0] ? f->name : "(unnamed)", (unsigned long long)(ts * 8));
             fa = 1;
             pos = bitpos;
             bits = f->bit_size;
@@ -387,8 +393,8 @@ static int describe(align_layout *l, const placed *pl, bool check)
             continue;
         }
         spans[ns++] = (span){pl[i].bit_offset, pl[i].bit_offset + pl[i].bit_size, i};
-        if (line_bits && pl[i].bit_offset / line_bits !=
-                             (pl[i].bit_offset + pl[i].bit_size - 1) / line_bits)
+        if (line_bits &&
+            pl[i].bit_offset / line_bits != (pl[i].bit_offset + pl[i].bit_size - 1) / line_bits)
             l->members[i].flags |= ALIGN_MEMBER_CROSSES_LINE;
     }
     qsort(spans, ns, sizeof *spans, cmp_span);
@@ -467,8 +473,8 @@ static void cross_check(align_layout *l, const align_type *rec, const placed *mo
     if (rec->given_size >= 0 && (uint64_t)rec->given_size != model_size) {
         l->model_agrees = 0;
         snprintf(l->mismatch, sizeof l->mismatch,
-                 "size: the compiler says %lld bytes, the model %llu",
-                 (long long)rec->given_size, (unsigned long long)model_size);
+                 "size: the compiler says %lld bytes, the model %llu", (long long)rec->given_size,
+                 (unsigned long long)model_size);
         return;
     }
     if (!any)

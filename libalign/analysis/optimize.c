@@ -86,13 +86,13 @@
 #define EXHAUSTIVE_MAX 8
 
 typedef struct unit {
-    size_t first;      /* declaration index of the first member */
-    size_t count;      /* members in the unit (bit-field runs: > 1) */
-    uint64_t size;     /* bytes (bit-field runs: bits rounded up) */
+    size_t first;  /* declaration index of the first member */
+    size_t count;  /* members in the unit (bit-field runs: > 1) */
+    uint64_t size; /* bytes (bit-field runs: bits rounded up) */
     uint32_t align;
-    uint64_t ptrdata;  /* Go */
-    bool fixed;        /* stays where it is */
-    bool pin;          /* 32-bit Go, constrained pass: a pinned 64-bit integer */
+    uint64_t ptrdata; /* Go */
+    bool fixed;       /* stays where it is */
+    bool pin;         /* 32-bit Go, constrained pass: a pinned 64-bit integer */
 } unit;
 
 static int cmp_units(const void *pa, const void *pb)
@@ -130,13 +130,13 @@ typedef struct best {
     const int8_t *pinned; /* by declaration index: the offset modulo 8 the
                              member must keep, -1 for any; NULL: no
                              constraint */
-    placed *pl;          /* scratch for checking the constraint */
+    placed *pl;           /* scratch for checking the constraint */
 } best;
 
 /* Evaluates an order; keeps it in *b when it beats what is there and keeps
  * every pinned member at its offset modulo 8. */
-static int try_order(align_graph *g, const align_type *rec, const size_t *order, best *b,
-                     size_t n, bool *improved)
+static int try_order(align_graph *g, const align_type *rec, const size_t *order, best *b, size_t n,
+                     bool *improved)
 {
     uint64_t size, ptrdata;
     uint32_t align;
@@ -243,7 +243,8 @@ int optimize_layout(align_graph *g, align_layout *l)
     for (size_t i = 0; i < nunits; i++) {
         unit *u = &units[i];
         if (u->count > 1 || (l->members[u->first].flags & ALIGN_MEMBER_BITFIELD)) {
-            const align_member *f = &l->members[u->first], *e = &l->members[u->first + u->count - 1];
+            const align_member *f = &l->members[u->first],
+                               *e = &l->members[u->first + u->count - 1];
             uint64_t bits = e->bit_offset + e->bit_size - f->bit_offset;
             u->size = (bits + 7) / 8;
         }
@@ -298,8 +299,8 @@ search:
             improved = false;
             l->optimal_proven = 0;
             for (size_t i = 0; i < nunits; i++)
-                units[i].pin = !units[i].fixed && units[i].count == 1 &&
-                               pinned[units[i].first] == 0;
+                units[i].pin =
+                    !units[i].fixed && units[i].count == 1 && pinned[units[i].first] == 0;
             goto search;
         }
     }

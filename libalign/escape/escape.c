@@ -602,8 +602,8 @@ static int text_header(text_input *in, const char *s, size_t n)
 /* "F capturing by value: x (addr=false assign=false width=24)": recorded
  * as a capture (and counted as ignored: it is not a site).  Returns 1 when
  * the message is not one. */
-static int text_capture(text_input *in, const char *file, size_t flen, unsigned line,
-                        unsigned col, const char *m, size_t n, uint64_t lineno)
+static int text_capture(text_input *in, const char *file, size_t flen, unsigned line, unsigned col,
+                        const char *m, size_t n, uint64_t lineno)
 {
     static const char by_value[] = " capturing by value: ", by_ref[] = " capturing by ref: ";
     align_escape_log *log = in->log;

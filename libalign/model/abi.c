@@ -23,33 +23,37 @@
 
 #include <string.h>
 
-#define GO_COMMON(W)                                                   \
-    [ALIGN_GO_BOOL] = {1, 1, 0}, [ALIGN_GO_INT8] = {1, 1, 0},          \
-    [ALIGN_GO_UINT8] = {1, 1, 0}, [ALIGN_GO_INT16] = {2, 2, 0},        \
-    [ALIGN_GO_UINT16] = {2, 2, 0}, [ALIGN_GO_INT32] = {4, 4, 0},       \
-    [ALIGN_GO_UINT32] = {4, 4, 0}, [ALIGN_GO_FLOAT32] = {4, 4, 0},     \
-    [ALIGN_GO_COMPLEX64] = {8, 4, 0},                                  \
-    [ALIGN_GO_INT] = {W, W, 0}, [ALIGN_GO_UINT] = {W, W, 0},           \
-    [ALIGN_GO_UINTPTR] = {W, W, 0},                                    \
-    [ALIGN_GO_STRING] = {2 * W, W, W}, [ALIGN_GO_SLICE] = {3 * W, W, W}, \
-    [ALIGN_GO_IFACE] = {2 * W, W, 2 * W}, [ALIGN_GO_MAP] = {W, W, W},  \
-    [ALIGN_GO_CHAN] = {W, W, W}, [ALIGN_GO_FUNC] = {W, W, W},          \
-    [ALIGN_GO_UNSAFE_POINTER] = {W, W, W},                             \
-    /* sync/atomic.Int64 and Uint64 carry an align64 field: 8 even on  \
-     * 32-bit targets (sync/atomic/types.go). */                       \
-    [ALIGN_GO_ATOMIC_INT64] = {8, 8, 0}
+#define GO_COMMON(W)                                                                               \
+    [ALIGN_GO_BOOL] = {1, 1, 0}, [ALIGN_GO_INT8] = {1, 1, 0}, [ALIGN_GO_UINT8] = {1, 1, 0},        \
+    [ALIGN_GO_INT16] = {2, 2, 0}, [ALIGN_GO_UINT16] = {2, 2, 0}, [ALIGN_GO_INT32] = {4, 4, 0},     \
+    [ALIGN_GO_UINT32] = {4, 4, 0}, [ALIGN_GO_FLOAT32] = {4, 4, 0},                                 \
+    [ALIGN_GO_COMPLEX64] = {8, 4, 0}, [ALIGN_GO_INT] = {W, W, 0}, [ALIGN_GO_UINT] = {W, W, 0},     \
+    [ALIGN_GO_UINTPTR] = {W, W, 0}, [ALIGN_GO_STRING] = {2 * W, W, W},                             \
+    [ALIGN_GO_SLICE] = {3 * W, W, W}, [ALIGN_GO_IFACE] = {2 * W, W, 2 * W},                        \
+    [ALIGN_GO_MAP] = {W, W, W}, [ALIGN_GO_CHAN] = {W, W, W}, [ALIGN_GO_FUNC] = {W, W, W},          \
+    [ALIGN_GO_UNSAFE_POINTER] = {W, W, W}, /* sync/atomic.Int64 and Uint64 carry an align64 field: \
+                                            * 8 even on 32-bit targets (sync/atomic/types.go). */                                                         \
+        [ALIGN_GO_ATOMIC_INT64] = {8, 8, 0}
 
 static const align_abi abi_go_amd64 = {
-    .name = "go/amd64", .lang = ALIGN_LANG_GO, .arch = ALIGN_ARCH_AMD64,
-    .pointer_size = 8, .pointer_align = 8, .max_align = 8,
+    .name = "go/amd64",
+    .lang = ALIGN_LANG_GO,
+    .arch = ALIGN_ARCH_AMD64,
+    .pointer_size = 8,
+    .pointer_align = 8,
+    .max_align = 8,
     .go_zero_size_tail_byte = true,
     .prim = {GO_COMMON(8), [ALIGN_GO_INT64] = {8, 8, 0}, [ALIGN_GO_UINT64] = {8, 8, 0},
              [ALIGN_GO_FLOAT64] = {8, 8, 0}, [ALIGN_GO_COMPLEX128] = {16, 8, 0}},
 };
 
 static const align_abi abi_go_arm64 = {
-    .name = "go/arm64", .lang = ALIGN_LANG_GO, .arch = ALIGN_ARCH_ARM64,
-    .pointer_size = 8, .pointer_align = 8, .max_align = 8,
+    .name = "go/arm64",
+    .lang = ALIGN_LANG_GO,
+    .arch = ALIGN_ARCH_ARM64,
+    .pointer_size = 8,
+    .pointer_align = 8,
+    .max_align = 8,
     .go_zero_size_tail_byte = true,
     .prim = {GO_COMMON(8), [ALIGN_GO_INT64] = {8, 8, 0}, [ALIGN_GO_UINT64] = {8, 8, 0},
              [ALIGN_GO_FLOAT64] = {8, 8, 0}, [ALIGN_GO_COMPLEX128] = {16, 8, 0}},
@@ -60,49 +64,64 @@ static const align_abi abi_go_arm64 = {
  * "Alignof(int64) = 4 on 32-bit"); sync/atomic.Int64 stays 8 through its
  * align64 field, which also makes any struct holding it 8-aligned. */
 static const align_abi abi_go_386 = {
-    .name = "go/386", .lang = ALIGN_LANG_GO, .arch = ALIGN_ARCH_386,
-    .pointer_size = 4, .pointer_align = 4, .max_align = 8,
-    .go_zero_size_tail_byte = true, .go_atomic64_unaligned = true,
+    .name = "go/386",
+    .lang = ALIGN_LANG_GO,
+    .arch = ALIGN_ARCH_386,
+    .pointer_size = 4,
+    .pointer_align = 4,
+    .max_align = 8,
+    .go_zero_size_tail_byte = true,
+    .go_atomic64_unaligned = true,
     .prim = {GO_COMMON(4), [ALIGN_GO_INT64] = {8, 4, 0}, [ALIGN_GO_UINT64] = {8, 4, 0},
              [ALIGN_GO_FLOAT64] = {8, 4, 0}, [ALIGN_GO_COMPLEX128] = {16, 4, 0}},
 };
 
 static const align_abi abi_go_arm = {
-    .name = "go/arm", .lang = ALIGN_LANG_GO, .arch = ALIGN_ARCH_ARM,
-    .pointer_size = 4, .pointer_align = 4, .max_align = 8,
-    .go_zero_size_tail_byte = true, .go_atomic64_unaligned = true,
+    .name = "go/arm",
+    .lang = ALIGN_LANG_GO,
+    .arch = ALIGN_ARCH_ARM,
+    .pointer_size = 4,
+    .pointer_align = 4,
+    .max_align = 8,
+    .go_zero_size_tail_byte = true,
+    .go_atomic64_unaligned = true,
     .prim = {GO_COMMON(4), [ALIGN_GO_INT64] = {8, 4, 0}, [ALIGN_GO_UINT64] = {8, 4, 0},
              [ALIGN_GO_FLOAT64] = {8, 4, 0}, [ALIGN_GO_COMPLEX128] = {16, 4, 0}},
 };
 
 /* LP64 C types common to SysV x86-64 and AAPCS64. */
-#define C_LP64                                                          \
-    [ALIGN_C_BOOL] = {1, 1, 0}, [ALIGN_C_CHAR] = {1, 1, 0},             \
-    [ALIGN_C_SCHAR] = {1, 1, 0}, [ALIGN_C_UCHAR] = {1, 1, 0},           \
-    [ALIGN_C_SHORT] = {2, 2, 0}, [ALIGN_C_USHORT] = {2, 2, 0},          \
-    [ALIGN_C_INT] = {4, 4, 0}, [ALIGN_C_UINT] = {4, 4, 0},              \
-    [ALIGN_C_LONG] = {8, 8, 0}, [ALIGN_C_ULONG] = {8, 8, 0},            \
-    [ALIGN_C_LLONG] = {8, 8, 0}, [ALIGN_C_ULLONG] = {8, 8, 0},          \
-    [ALIGN_C_INT128] = {16, 16, 0}, [ALIGN_C_UINT128] = {16, 16, 0},    \
-    [ALIGN_C_FLOAT] = {4, 4, 0}, [ALIGN_C_DOUBLE] = {8, 8, 0},          \
-    [ALIGN_C_LDOUBLE] = {16, 16, 0},                                    \
-    [ALIGN_C_CFLOAT] = {8, 4, 0}, [ALIGN_C_CDOUBLE] = {16, 8, 0},       \
-    [ALIGN_C_CLDOUBLE] = {32, 16, 0}
+#define C_LP64                                                                                     \
+    [ALIGN_C_BOOL] = {1, 1, 0}, [ALIGN_C_CHAR] = {1, 1, 0}, [ALIGN_C_SCHAR] = {1, 1, 0},           \
+    [ALIGN_C_UCHAR] = {1, 1, 0}, [ALIGN_C_SHORT] = {2, 2, 0}, [ALIGN_C_USHORT] = {2, 2, 0},        \
+    [ALIGN_C_INT] = {4, 4, 0}, [ALIGN_C_UINT] = {4, 4, 0}, [ALIGN_C_LONG] = {8, 8, 0},             \
+    [ALIGN_C_ULONG] = {8, 8, 0}, [ALIGN_C_LLONG] = {8, 8, 0}, [ALIGN_C_ULLONG] = {8, 8, 0},        \
+    [ALIGN_C_INT128] = {16, 16, 0}, [ALIGN_C_UINT128] = {16, 16, 0}, [ALIGN_C_FLOAT] = {4, 4, 0},  \
+    [ALIGN_C_DOUBLE] = {8, 8, 0}, [ALIGN_C_LDOUBLE] = {16, 16, 0}, [ALIGN_C_CFLOAT] = {8, 4, 0},   \
+    [ALIGN_C_CDOUBLE] = {16, 8, 0}, [ALIGN_C_CLDOUBLE] = {32, 16, 0}
 
 static const align_abi abi_c_amd64 = {
-    .name = "c/amd64", .lang = ALIGN_LANG_C, .arch = ALIGN_ARCH_AMD64,
-    .pointer_size = 8, .pointer_align = 8, .max_align = 16,
+    .name = "c/amd64",
+    .lang = ALIGN_LANG_C,
+    .arch = ALIGN_ARCH_AMD64,
+    .pointer_size = 8,
+    .pointer_align = 8,
+    .max_align = 16,
     /* psABI §3.1.2: "unnamed bit-fields' types do not affect the alignment
      * of a structure or union". */
-    .c_anon_bitfield_aligns = false, .c_zero_width_bitfield_aligns = false,
+    .c_anon_bitfield_aligns = false,
+    .c_zero_width_bitfield_aligns = false,
     /* Vectors: aligned to their size, uncapped (vector_size(128) is
      * 128-aligned as a member), with or without -mavx. */
     .prim = {C_LP64},
 };
 
 static const align_abi abi_c_arm64 = {
-    .name = "c/arm64", .lang = ALIGN_LANG_C, .arch = ALIGN_ARCH_ARM64,
-    .pointer_size = 8, .pointer_align = 8, .max_align = 16,
+    .name = "c/arm64",
+    .lang = ALIGN_LANG_C,
+    .arch = ALIGN_ARCH_ARM64,
+    .pointer_size = 8,
+    .pointer_align = 8,
+    .max_align = 16,
     /* GCC's aarch64 port defines TARGET_ALIGN_ANON_BITFIELD true: unnamed
      * bit-fields, zero-width ones included (even in a packed struct), raise
      * the record's alignment like named ones.  Measured with
@@ -110,7 +129,8 @@ static const align_abi abi_c_arm64 = {
      * is 4 bytes, 4-aligned (2 and 1 on x86-64); struct {char c; int :0;
      * char d;} is 8 bytes, 4-aligned (5 and 1 on x86-64); union {char c;
      * int :0;} is 4 bytes (1 on x86-64). */
-    .c_anon_bitfield_aligns = true, .c_zero_width_bitfield_aligns = true,
+    .c_anon_bitfield_aligns = true,
+    .c_zero_width_bitfield_aligns = true,
     /* Vectors: aligned to their size up to 16 (vector_size(32) is at 16 in
      * struct {char c; v v;}). */
     .c_vector_max_align = 16,
@@ -118,13 +138,11 @@ static const align_abi abi_c_arm64 = {
 };
 
 /* ILP32 C types common to i386 SysV and ARM EABI (no __int128 on either). */
-#define C_ILP32                                                         \
-    [ALIGN_C_BOOL] = {1, 1, 0}, [ALIGN_C_CHAR] = {1, 1, 0},             \
-    [ALIGN_C_SCHAR] = {1, 1, 0}, [ALIGN_C_UCHAR] = {1, 1, 0},           \
-    [ALIGN_C_SHORT] = {2, 2, 0}, [ALIGN_C_USHORT] = {2, 2, 0},          \
-    [ALIGN_C_INT] = {4, 4, 0}, [ALIGN_C_UINT] = {4, 4, 0},              \
-    [ALIGN_C_LONG] = {4, 4, 0}, [ALIGN_C_ULONG] = {4, 4, 0},            \
-    [ALIGN_C_FLOAT] = {4, 4, 0}
+#define C_ILP32                                                                                    \
+    [ALIGN_C_BOOL] = {1, 1, 0}, [ALIGN_C_CHAR] = {1, 1, 0}, [ALIGN_C_SCHAR] = {1, 1, 0},           \
+    [ALIGN_C_UCHAR] = {1, 1, 0}, [ALIGN_C_SHORT] = {2, 2, 0}, [ALIGN_C_USHORT] = {2, 2, 0},        \
+    [ALIGN_C_INT] = {4, 4, 0}, [ALIGN_C_UINT] = {4, 4, 0}, [ALIGN_C_LONG] = {4, 4, 0},             \
+    [ALIGN_C_ULONG] = {4, 4, 0}, [ALIGN_C_FLOAT] = {4, 4, 0}
 
 /* i386 SysV psABI (Intel386 supplement 1.1, Table 2.1) as GCC applies it
  * inside records: long long, double and their complex forms are 4-aligned
@@ -132,25 +150,34 @@ static const align_abi abi_c_arm64 = {
  * -malign-double); long double is the x87 80-bit format in 12 bytes,
  * 4-aligned. */
 static const align_abi abi_c_386 = {
-    .name = "c/386", .lang = ALIGN_LANG_C, .arch = ALIGN_ARCH_386,
-    .pointer_size = 4, .pointer_align = 4, .max_align = 16,
+    .name = "c/386",
+    .lang = ALIGN_LANG_C,
+    .arch = ALIGN_ARCH_386,
+    .pointer_size = 4,
+    .pointer_align = 4,
+    .max_align = 16,
     /* Like x86-64: unnamed bit-fields do not raise alignment. */
-    .c_anon_bitfield_aligns = false, .c_zero_width_bitfield_aligns = false,
+    .c_anon_bitfield_aligns = false,
+    .c_zero_width_bitfield_aligns = false,
     /* Vectors as on x86-64, but an 8-byte vector of integers has DImode
      * without MMX and x86_field_alignment caps it at 4 like long long
      * (char/short/int/long long elements at offset 4; float/double at 8). */
     .c_vector8_int_align = 4,
-    .prim = {C_ILP32, [ALIGN_C_LLONG] = {8, 4, 0}, [ALIGN_C_ULLONG] = {8, 4, 0},
-             [ALIGN_C_DOUBLE] = {8, 4, 0}, [ALIGN_C_LDOUBLE] = {12, 4, 0},
-             [ALIGN_C_CFLOAT] = {8, 4, 0}, [ALIGN_C_CDOUBLE] = {16, 4, 0},
-             [ALIGN_C_CLDOUBLE] = {24, 4, 0}},
+    .prim =
+        {C_ILP32, [ALIGN_C_LLONG] = {8, 4, 0}, [ALIGN_C_ULLONG] = {8, 4, 0},
+         [ALIGN_C_DOUBLE] = {8, 4, 0}, [ALIGN_C_LDOUBLE] = {12, 4, 0}, [ALIGN_C_CFLOAT] = {8, 4, 0},
+         [ALIGN_C_CDOUBLE] = {16, 4, 0}, [ALIGN_C_CLDOUBLE] = {24, 4, 0}},
 };
 
 /* ARM EABI (AAPCS32 §5.1.1, hard-float Debian armhf): long long and double
  * are 8-aligned; long double is IEEE double, 8/8. */
 static const align_abi abi_c_arm = {
-    .name = "c/arm", .lang = ALIGN_LANG_C, .arch = ALIGN_ARCH_ARM,
-    .pointer_size = 4, .pointer_align = 4, .max_align = 8,
+    .name = "c/arm",
+    .lang = ALIGN_LANG_C,
+    .arch = ALIGN_ARCH_ARM,
+    .pointer_size = 4,
+    .pointer_align = 4,
+    .max_align = 8,
     /* GCC's arm port, like aarch64, lets unnamed and zero-width bit-fields
      * raise the record's alignment (EABI: PCC_BITFIELD_TYPE_MATTERS and
      * TARGET_ALIGN_ANON_BITFIELD).  Measured with arm-linux-gnueabihf-gcc 12
@@ -161,23 +188,22 @@ static const align_abi abi_c_arm = {
     .c_zero_width_bitfield_aligns = true,
     /* Vectors: aligned to their size up to 8 (BIGGEST_ALIGNMENT on EABI). */
     .c_vector_max_align = 8,
-    .prim = {C_ILP32, [ALIGN_C_LLONG] = {8, 8, 0}, [ALIGN_C_ULLONG] = {8, 8, 0},
-             [ALIGN_C_DOUBLE] = {8, 8, 0}, [ALIGN_C_LDOUBLE] = {8, 8, 0},
-             [ALIGN_C_CFLOAT] = {8, 4, 0}, [ALIGN_C_CDOUBLE] = {16, 8, 0},
-             [ALIGN_C_CLDOUBLE] = {16, 8, 0}},
+    .prim =
+        {C_ILP32, [ALIGN_C_LLONG] = {8, 8, 0}, [ALIGN_C_ULLONG] = {8, 8, 0},
+         [ALIGN_C_DOUBLE] = {8, 8, 0}, [ALIGN_C_LDOUBLE] = {8, 8, 0}, [ALIGN_C_CFLOAT] = {8, 4, 0},
+         [ALIGN_C_CDOUBLE] = {16, 8, 0}, [ALIGN_C_CLDOUBLE] = {16, 8, 0}},
 };
 
-static const align_abi *const abis[] = {&abi_go_amd64, &abi_go_arm64, &abi_go_386,
-                                        &abi_go_arm,   &abi_c_amd64,  &abi_c_arm64,
-                                        &abi_c_386,    &abi_c_arm};
+static const align_abi *const abis[] = {&abi_go_amd64, &abi_go_arm64, &abi_go_386, &abi_go_arm,
+                                        &abi_c_amd64,  &abi_c_arm64,  &abi_c_386,  &abi_c_arm};
 
 const align_abi *align_abi_get(align_lang lang, align_arch arch)
 {
     for (size_t i = 0; i < sizeof abis / sizeof abis[0]; i++)
         if (abis[i]->lang == lang && abis[i]->arch == arch)
             return abis[i];
-    align_error_set(ALIGN_EINVAL, NULL, 0, 0, "no %s ABI model for %s",
-                    align_lang_name(lang), align_arch_name(arch));
+    align_error_set(ALIGN_EINVAL, NULL, 0, 0, "no %s ABI model for %s", align_lang_name(lang),
+                    align_arch_name(arch));
     align_error_hint("supported targets: amd64, arm64, 386, arm");
     return NULL;
 }
@@ -197,10 +223,22 @@ uint32_t abi_vector_align(const align_abi *abi, uint64_t size, bool int_elems)
     return (uint32_t)a;
 }
 
-const char *align_abi_name(const align_abi *abi) { return abi->name; }
-align_lang align_abi_lang(const align_abi *abi) { return abi->lang; }
-align_arch align_abi_arch(const align_abi *abi) { return abi->arch; }
-uint32_t align_abi_pointer_size(const align_abi *abi) { return abi->pointer_size; }
+const char *align_abi_name(const align_abi *abi)
+{
+    return abi->name;
+}
+align_lang align_abi_lang(const align_abi *abi)
+{
+    return abi->lang;
+}
+align_arch align_abi_arch(const align_abi *abi)
+{
+    return abi->arch;
+}
+uint32_t align_abi_pointer_size(const align_abi *abi)
+{
+    return abi->pointer_size;
+}
 
 int align_abi_prim(const align_abi *abi, align_prim p, uint64_t *size, uint32_t *align,
                    uint64_t *ptrdata)
@@ -215,24 +253,51 @@ int align_abi_prim(const align_abi *abi, align_prim p, uint64_t *size, uint32_t 
 }
 
 static const char *const prim_names[ALIGN_PRIM_COUNT] = {
-    [ALIGN_GO_BOOL] = "bool", [ALIGN_GO_INT8] = "int8", [ALIGN_GO_UINT8] = "uint8",
-    [ALIGN_GO_INT16] = "int16", [ALIGN_GO_UINT16] = "uint16", [ALIGN_GO_INT32] = "int32",
-    [ALIGN_GO_UINT32] = "uint32", [ALIGN_GO_INT64] = "int64", [ALIGN_GO_UINT64] = "uint64",
-    [ALIGN_GO_INT] = "int", [ALIGN_GO_UINT] = "uint", [ALIGN_GO_UINTPTR] = "uintptr",
-    [ALIGN_GO_FLOAT32] = "float32", [ALIGN_GO_FLOAT64] = "float64",
-    [ALIGN_GO_COMPLEX64] = "complex64", [ALIGN_GO_COMPLEX128] = "complex128",
-    [ALIGN_GO_STRING] = "string", [ALIGN_GO_SLICE] = "[]T", [ALIGN_GO_IFACE] = "interface{}",
-    [ALIGN_GO_MAP] = "map", [ALIGN_GO_CHAN] = "chan", [ALIGN_GO_FUNC] = "func()",
-    [ALIGN_GO_UNSAFE_POINTER] = "unsafe.Pointer", [ALIGN_GO_ATOMIC_INT64] = "atomic.Int64",
-    [ALIGN_C_BOOL] = "_Bool", [ALIGN_C_CHAR] = "char", [ALIGN_C_SCHAR] = "signed char",
-    [ALIGN_C_UCHAR] = "unsigned char", [ALIGN_C_SHORT] = "short",
-    [ALIGN_C_USHORT] = "unsigned short", [ALIGN_C_INT] = "int", [ALIGN_C_UINT] = "unsigned int",
-    [ALIGN_C_LONG] = "long", [ALIGN_C_ULONG] = "unsigned long", [ALIGN_C_LLONG] = "long long",
-    [ALIGN_C_ULLONG] = "unsigned long long", [ALIGN_C_INT128] = "__int128",
-    [ALIGN_C_UINT128] = "unsigned __int128", [ALIGN_C_FLOAT] = "float",
-    [ALIGN_C_DOUBLE] = "double", [ALIGN_C_LDOUBLE] = "long double",
-    [ALIGN_C_CFLOAT] = "float _Complex", [ALIGN_C_CDOUBLE] = "double _Complex",
-    [ALIGN_C_CLDOUBLE] = "long double _Complex", [ALIGN_C_VOID] = "void",
+    [ALIGN_GO_BOOL] = "bool",
+    [ALIGN_GO_INT8] = "int8",
+    [ALIGN_GO_UINT8] = "uint8",
+    [ALIGN_GO_INT16] = "int16",
+    [ALIGN_GO_UINT16] = "uint16",
+    [ALIGN_GO_INT32] = "int32",
+    [ALIGN_GO_UINT32] = "uint32",
+    [ALIGN_GO_INT64] = "int64",
+    [ALIGN_GO_UINT64] = "uint64",
+    [ALIGN_GO_INT] = "int",
+    [ALIGN_GO_UINT] = "uint",
+    [ALIGN_GO_UINTPTR] = "uintptr",
+    [ALIGN_GO_FLOAT32] = "float32",
+    [ALIGN_GO_FLOAT64] = "float64",
+    [ALIGN_GO_COMPLEX64] = "complex64",
+    [ALIGN_GO_COMPLEX128] = "complex128",
+    [ALIGN_GO_STRING] = "string",
+    [ALIGN_GO_SLICE] = "[]T",
+    [ALIGN_GO_IFACE] = "interface{}",
+    [ALIGN_GO_MAP] = "map",
+    [ALIGN_GO_CHAN] = "chan",
+    [ALIGN_GO_FUNC] = "func()",
+    [ALIGN_GO_UNSAFE_POINTER] = "unsafe.Pointer",
+    [ALIGN_GO_ATOMIC_INT64] = "atomic.Int64",
+    [ALIGN_C_BOOL] = "_Bool",
+    [ALIGN_C_CHAR] = "char",
+    [ALIGN_C_SCHAR] = "signed char",
+    [ALIGN_C_UCHAR] = "unsigned char",
+    [ALIGN_C_SHORT] = "short",
+    [ALIGN_C_USHORT] = "unsigned short",
+    [ALIGN_C_INT] = "int",
+    [ALIGN_C_UINT] = "unsigned int",
+    [ALIGN_C_LONG] = "long",
+    [ALIGN_C_ULONG] = "unsigned long",
+    [ALIGN_C_LLONG] = "long long",
+    [ALIGN_C_ULLONG] = "unsigned long long",
+    [ALIGN_C_INT128] = "__int128",
+    [ALIGN_C_UINT128] = "unsigned __int128",
+    [ALIGN_C_FLOAT] = "float",
+    [ALIGN_C_DOUBLE] = "double",
+    [ALIGN_C_LDOUBLE] = "long double",
+    [ALIGN_C_CFLOAT] = "float _Complex",
+    [ALIGN_C_CDOUBLE] = "double _Complex",
+    [ALIGN_C_CLDOUBLE] = "long double _Complex",
+    [ALIGN_C_VOID] = "void",
 };
 
 const char *align_prim_name(align_prim p)
@@ -272,12 +337,11 @@ int align_arch_parse(align_arch *out, const char *s)
     static const struct {
         const char *name;
         align_arch arch;
-    } names[] = {{"amd64", ALIGN_ARCH_AMD64}, {"x86_64", ALIGN_ARCH_AMD64},
-                 {"x86-64", ALIGN_ARCH_AMD64}, {"arm64", ALIGN_ARCH_ARM64},
-                 {"aarch64", ALIGN_ARCH_ARM64}, {"386", ALIGN_ARCH_386},
-                 {"i386", ALIGN_ARCH_386}, {"i686", ALIGN_ARCH_386},
-                 {"x86", ALIGN_ARCH_386}, {"arm", ALIGN_ARCH_ARM},
-                 {"armhf", ALIGN_ARCH_ARM}, {"armv7", ALIGN_ARCH_ARM}};
+    } names[] = {
+        {"amd64", ALIGN_ARCH_AMD64}, {"x86_64", ALIGN_ARCH_AMD64},  {"x86-64", ALIGN_ARCH_AMD64},
+        {"arm64", ALIGN_ARCH_ARM64}, {"aarch64", ALIGN_ARCH_ARM64}, {"386", ALIGN_ARCH_386},
+        {"i386", ALIGN_ARCH_386},    {"i686", ALIGN_ARCH_386},      {"x86", ALIGN_ARCH_386},
+        {"arm", ALIGN_ARCH_ARM},     {"armhf", ALIGN_ARCH_ARM},     {"armv7", ALIGN_ARCH_ARM}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(s, names[i].name) == 0) {
             *out = names[i].arch;

@@ -108,8 +108,14 @@ void align_graph_free(align_graph *g)
     free(g);
 }
 
-align_lang align_graph_lang(const align_graph *g) { return g->lang; }
-const align_abi *align_graph_abi(const align_graph *g) { return g->abi; }
+align_lang align_graph_lang(const align_graph *g)
+{
+    return g->lang;
+}
+const align_abi *align_graph_abi(const align_graph *g)
+{
+    return g->abi;
+}
 
 int align_graph_set_arch(align_graph *g, align_arch arch)
 {
@@ -307,7 +313,10 @@ align_type *align_type_opaque(align_graph *g, const char *name, uint64_t size, u
     return t;
 }
 
-const char *align_type_display(const align_type *t) { return t->display; }
+const char *align_type_display(const align_type *t)
+{
+    return t->display;
+}
 
 void align_type_set_display(align_graph *g, align_type *t, const char *text)
 {
@@ -316,15 +325,42 @@ void align_type_set_display(align_graph *g, align_type *t, const char *text)
         t->display = d;
 }
 
-align_kind align_type_kind(const align_type *t) { return t->kind; }
-const char *align_type_name(const align_type *t) { return t->name; }
-align_type *align_type_target(const align_type *t) { return t->target; }
-uint64_t align_type_count(const align_type *t) { return t->count; }
-align_prim align_type_prim_id(const align_type *t) { return t->prim; }
-void align_type_set_pos(align_type *t, align_srcpos pos) { t->pos = pos; }
-align_srcpos align_type_pos(const align_type *t) { return t->pos; }
-void align_type_set_aligned(align_type *t, uint32_t aligned) { t->aligned = aligned; }
-void align_type_set_packed(align_type *t, int packed) { t->packed = packed != 0; }
+align_kind align_type_kind(const align_type *t)
+{
+    return t->kind;
+}
+const char *align_type_name(const align_type *t)
+{
+    return t->name;
+}
+align_type *align_type_target(const align_type *t)
+{
+    return t->target;
+}
+uint64_t align_type_count(const align_type *t)
+{
+    return t->count;
+}
+align_prim align_type_prim_id(const align_type *t)
+{
+    return t->prim;
+}
+void align_type_set_pos(align_type *t, align_srcpos pos)
+{
+    t->pos = pos;
+}
+align_srcpos align_type_pos(const align_type *t)
+{
+    return t->pos;
+}
+void align_type_set_aligned(align_type *t, uint32_t aligned)
+{
+    t->aligned = aligned;
+}
+void align_type_set_packed(align_type *t, int packed)
+{
+    t->packed = packed != 0;
+}
 
 const align_type *align_type_resolve(const align_type *t)
 {
@@ -381,8 +417,14 @@ void align_record_complete(align_type *rec, int64_t given_size, int64_t given_al
     rec->given_align = given_align;
 }
 
-int align_record_is_complete(const align_type *rec) { return rec->complete; }
-size_t align_record_nfields(const align_type *rec) { return rec->nfields; }
+int align_record_is_complete(const align_type *rec)
+{
+    return rec->complete;
+}
+size_t align_record_nfields(const align_type *rec)
+{
+    return rec->nfields;
+}
 
 int align_graph_add_decl(align_graph *g, align_type *t)
 {
@@ -392,7 +434,10 @@ int align_graph_add_decl(align_graph *g, align_type *t)
     return 0;
 }
 
-size_t align_graph_ndecls(const align_graph *g) { return g->ndecls; }
+size_t align_graph_ndecls(const align_graph *g)
+{
+    return g->ndecls;
+}
 
 align_type *align_graph_decl(const align_graph *g, size_t i)
 {
@@ -488,8 +533,7 @@ static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uin
     uint32_t ea;
     int rc;
     switch (t->kind) {
-    case ALIGN_KIND_PRIM:
-        return align_abi_prim(g->abi, t->prim, size, align, ptrdata);
+    case ALIGN_KIND_PRIM: return align_abi_prim(g->abi, t->prim, size, align, ptrdata);
     case ALIGN_KIND_POINTER:
         *size = g->abi->pointer_size;
         *align = g->abi->pointer_align;
@@ -536,8 +580,7 @@ static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uin
     case ALIGN_KIND_UNION:
         if (!t->complete)
             return align_error_set(ALIGN_EINCOMPLETE, NULL, 0, 0,
-                                   "%s is incomplete (declared but never defined)",
-                                   t->display);
+                                   "%s is incomplete (declared but never defined)", t->display);
         rc = layout_place(g, t, NULL, NULL, size, align, ptrdata, depth + 1);
         /* A member of record type occupies what the compiler wrote for it
          * (DWARF byte_size): packed or pragma-packed records whose layout
@@ -563,8 +606,8 @@ int type_size_depth(align_graph *g, const align_type *t, uint64_t *size, uint32_
     type_memo *m;
     int rc;
     if (depth > ALIGN_MAX_DEPTH)
-        return align_error_set(ALIGN_ELIMIT, NULL, 0, 0,
-                               "types nested deeper than %d levels", ALIGN_MAX_DEPTH);
+        return align_error_set(ALIGN_ELIMIT, NULL, 0, 0, "types nested deeper than %d levels",
+                               ALIGN_MAX_DEPTH);
     if (!grow((void **)&g->memo, &g->memo_cap, g->ntypes, sizeof *g->memo))
         return ALIGN_ENOMEM;
     m = &g->memo[t->id];

@@ -84,8 +84,8 @@ void align_render_text(align_buf *out, const align_layout *l, const align_render
 
     align_buf_printf(out, "%s %s  (%s/%s)\n", is_union ? "union" : "struct", l->name,
                      align_lang_name(l->lang), align_arch_name(l->arch));
-    align_buf_puts(out, o && o->hex_offsets ? "/*   offset |  size */\n"
-                                            : "/*    offset |  size */\n");
+    align_buf_puts(out,
+                   o && o->hex_offsets ? "/*   offset |  size */\n" : "/*    offset |  size */\n");
     for (size_t k = 0; k < l->nmembers; k++) {
         const align_member *m = byoff[k];
         uint64_t pos = m->flags & ALIGN_MEMBER_BITFIELD ? m->bit_offset : m->offset * 8;
@@ -130,8 +130,9 @@ void align_render_text(align_buf *out, const align_layout *l, const align_render
         hole_line(out, l->tail_padding, "padding");
     free(byoff);
 
-    align_buf_printf(out, "/* size: %llu bytes, align: %u, members: %llu bytes, "
-                          "padding: %llu bytes in %zu hole%s + %llu tail",
+    align_buf_printf(out,
+                     "/* size: %llu bytes, align: %u, members: %llu bytes, "
+                     "padding: %llu bytes in %zu hole%s + %llu tail",
                      (unsigned long long)l->size, l->align, (unsigned long long)l->sum_members,
                      (unsigned long long)l->padding, l->nholes, l->nholes == 1 ? "" : "s",
                      (unsigned long long)l->tail_padding);
@@ -142,7 +143,8 @@ void align_render_text(align_buf *out, const align_layout *l, const align_render
         align_buf_printf(out, ", %llu unused bits", (unsigned long long)bits);
     }
     if (l->intentional_padding)
-        align_buf_printf(out, ", %llu bytes of _ fields", (unsigned long long)l->intentional_padding);
+        align_buf_printf(out, ", %llu bytes of _ fields",
+                         (unsigned long long)l->intentional_padding);
     if (l->cacheline)
         align_buf_printf(out, ", %llu cache line%s", (unsigned long long)l->ncachelines,
                          l->ncachelines == 1 ? "" : "s");
@@ -151,13 +153,13 @@ void align_render_text(align_buf *out, const align_layout *l, const align_render
         align_buf_printf(out, "/* pointer bytes: %llu */\n", (unsigned long long)l->ptrdata);
 
     if (!l->positions_valid) {
-        align_buf_printf(out, "/* INCONSISTENT: %s; the debug information cannot be right, "
-                              "so no order is suggested */\n",
+        align_buf_printf(out,
+                         "/* INCONSISTENT: %s; the debug information cannot be right, "
+                         "so no order is suggested */\n",
                          l->invalid);
     } else if (l->reclaimable > 0) {
         align_buf_printf(out, "/* optimal: %llu bytes, %llu reclaimable (%.1f%%)",
-                         (unsigned long long)l->optimal_size,
-                         (unsigned long long)l->reclaimable,
+                         (unsigned long long)l->optimal_size, (unsigned long long)l->reclaimable,
                          100.0 * (double)l->reclaimable / (double)l->size);
         if (l->lang == ALIGN_LANG_GO)
             align_buf_printf(out, ", pointer bytes %llu", (unsigned long long)l->optimal_ptrdata);

@@ -78,23 +78,47 @@ static const struct predeclared {
     const char *name;
     align_prim prim;
 } predeclared[] = {
-    {"int8_t", ALIGN_C_SCHAR}, {"uint8_t", ALIGN_C_UCHAR}, {"int16_t", ALIGN_C_SHORT},
-    {"uint16_t", ALIGN_C_USHORT}, {"int32_t", ALIGN_C_INT}, {"uint32_t", ALIGN_C_UINT},
-    {"int64_t", ALIGN_C_LLONG}, {"uint64_t", ALIGN_C_ULLONG},
-    {"int_least8_t", ALIGN_C_SCHAR}, {"uint_least8_t", ALIGN_C_UCHAR},
-    {"int_least16_t", ALIGN_C_SHORT}, {"uint_least16_t", ALIGN_C_USHORT},
-    {"int_least32_t", ALIGN_C_INT}, {"uint_least32_t", ALIGN_C_UINT},
-    {"int_least64_t", ALIGN_C_LLONG}, {"uint_least64_t", ALIGN_C_ULLONG},
-    {"int_fast8_t", ALIGN_C_SCHAR}, {"uint_fast8_t", ALIGN_C_UCHAR},
-    {"int_fast16_t", ALIGN_C_LONG}, {"uint_fast16_t", ALIGN_C_ULONG},
-    {"int_fast32_t", ALIGN_C_LONG}, {"uint_fast32_t", ALIGN_C_ULONG},
-    {"int_fast64_t", ALIGN_C_LLONG}, {"uint_fast64_t", ALIGN_C_ULLONG},
-    {"intptr_t", ALIGN_C_LONG}, {"uintptr_t", ALIGN_C_ULONG}, {"intmax_t", ALIGN_C_LLONG},
-    {"uintmax_t", ALIGN_C_ULLONG}, {"size_t", ALIGN_C_ULONG}, {"ssize_t", ALIGN_C_LONG},
-    {"ptrdiff_t", ALIGN_C_LONG}, {"wchar_t", ALIGN_C_INT}, {"char16_t", ALIGN_C_USHORT},
-    {"char32_t", ALIGN_C_UINT}, {"off_t", ALIGN_C_LONG}, {"pid_t", ALIGN_C_INT},
-    {"uid_t", ALIGN_C_UINT}, {"gid_t", ALIGN_C_UINT}, {"time_t", ALIGN_C_LONG},
-    {"__int128_t", ALIGN_C_INT128}, {"__uint128_t", ALIGN_C_UINT128},
+    {"int8_t", ALIGN_C_SCHAR},
+    {"uint8_t", ALIGN_C_UCHAR},
+    {"int16_t", ALIGN_C_SHORT},
+    {"uint16_t", ALIGN_C_USHORT},
+    {"int32_t", ALIGN_C_INT},
+    {"uint32_t", ALIGN_C_UINT},
+    {"int64_t", ALIGN_C_LLONG},
+    {"uint64_t", ALIGN_C_ULLONG},
+    {"int_least8_t", ALIGN_C_SCHAR},
+    {"uint_least8_t", ALIGN_C_UCHAR},
+    {"int_least16_t", ALIGN_C_SHORT},
+    {"uint_least16_t", ALIGN_C_USHORT},
+    {"int_least32_t", ALIGN_C_INT},
+    {"uint_least32_t", ALIGN_C_UINT},
+    {"int_least64_t", ALIGN_C_LLONG},
+    {"uint_least64_t", ALIGN_C_ULLONG},
+    {"int_fast8_t", ALIGN_C_SCHAR},
+    {"uint_fast8_t", ALIGN_C_UCHAR},
+    {"int_fast16_t", ALIGN_C_LONG},
+    {"uint_fast16_t", ALIGN_C_ULONG},
+    {"int_fast32_t", ALIGN_C_LONG},
+    {"uint_fast32_t", ALIGN_C_ULONG},
+    {"int_fast64_t", ALIGN_C_LLONG},
+    {"uint_fast64_t", ALIGN_C_ULLONG},
+    {"intptr_t", ALIGN_C_LONG},
+    {"uintptr_t", ALIGN_C_ULONG},
+    {"intmax_t", ALIGN_C_LLONG},
+    {"uintmax_t", ALIGN_C_ULLONG},
+    {"size_t", ALIGN_C_ULONG},
+    {"ssize_t", ALIGN_C_LONG},
+    {"ptrdiff_t", ALIGN_C_LONG},
+    {"wchar_t", ALIGN_C_INT},
+    {"char16_t", ALIGN_C_USHORT},
+    {"char32_t", ALIGN_C_UINT},
+    {"off_t", ALIGN_C_LONG},
+    {"pid_t", ALIGN_C_INT},
+    {"uid_t", ALIGN_C_UINT},
+    {"gid_t", ALIGN_C_UINT},
+    {"time_t", ALIGN_C_LONG},
+    {"__int128_t", ALIGN_C_INT128},
+    {"__uint128_t", ALIGN_C_UINT128},
     {"bool", ALIGN_C_BOOL}, /* <stdbool.h>; C23 makes it a keyword */
 };
 
@@ -190,7 +214,7 @@ static bool is_placeholder(const align_type *t)
 /* A by-value use of what cp_incomplete_of() found: what is "field" for a
  * member (shown is its name), else the start of the message. */
 int cp_incomplete_error(parser *p, const token *at, const align_type *inc, const char *what,
-                            const char *shown)
+                        const char *shown)
 {
     const align_type *u = inc;
     for (unsigned i = 0; i < ALIGN_MAX_DEPTH && u->kind == ALIGN_KIND_NAMED && u->target; i++)
@@ -284,8 +308,10 @@ static align_prim basic_prim(const unsigned *n)
     if ((m & sign) == sign)
         return ALIGN_PRIM_COUNT;
     if (m == B(KW_VOID) || m == B(KW_BOOL) || m == B(KW_FLOAT) || m == B(KW_DOUBLE))
-        return m == B(KW_VOID) ? ALIGN_C_VOID : m == B(KW_BOOL) ? ALIGN_C_BOOL
-               : m == B(KW_FLOAT) ? ALIGN_C_FLOAT : ALIGN_C_DOUBLE;
+        return m == B(KW_VOID)    ? ALIGN_C_VOID
+               : m == B(KW_BOOL)  ? ALIGN_C_BOOL
+               : m == B(KW_FLOAT) ? ALIGN_C_FLOAT
+                                  : ALIGN_C_DOUBLE;
     if ((m & ~sign) == B(KW_CHAR))
         return n[KW_SIGNED] ? ALIGN_C_SCHAR : uns ? ALIGN_C_UCHAR : ALIGN_C_CHAR;
     if ((m & ~sign) == B(KW_INT128))
@@ -326,8 +352,8 @@ static int wrap_hole(align_buf *pat, const char *l, const char *r)
  * reads like C ("int (*)[4]", "void (*)(int)"): a pattern with a hole where
  * the name would go, wrapped by each step.  lenient (typedefs): an array of
  * an incomplete type is an error only where it is used by value. */
-static int build_type(parser *p, align_type *base, const dops *ops, const char *name,
-                      bool lenient, align_type **out)
+static int build_type(parser *p, align_type *base, const dops *ops, const char *name, bool lenient,
+                      align_type **out)
 {
     align_buf pat, disp;
     int prev = -1, rc = 0;
@@ -622,7 +648,7 @@ static int parse_record(parser *p, specs *s, int ctx, align_kind kind, align_typ
     if (!tok_is(TOK(p), "{")) {
         if (name == NULL)
             return cp_expected(p, kind == ALIGN_KIND_STRUCT ? "'{' or a tag after 'struct'"
-                                                         : "'{' or a tag after 'union'");
+                                                            : "'{' or a tag after 'union'");
         if (rec == NULL && (rec = align_type_record(p->g, kind, name)) == NULL)
             return ALIGN_ENOMEM;
         if (rec->pos.line == 0)
@@ -910,7 +936,7 @@ static int dops_push(parser *p, dops *o, const dop *d)
     dop *v;
     if (o->n >= MAX_DERIV)
         return cp_err(p, d->line, d->col, ALIGN_ELIMIT,
-                    "declarator with more than %d pointer, array and function steps", MAX_DERIV);
+                      "declarator with more than %d pointer, array and function steps", MAX_DERIV);
     if (o->n == o->cap) {
         if ((v = realloc(o->v, (o->cap ? o->cap * 2 : 8) * sizeof *v)) == NULL)
             return cp_nomem();

@@ -24,12 +24,32 @@
 typedef enum kw {
     KW_NONE,
     /* basic type specifiers, counted: their combination names a primitive */
-    KW_VOID, KW_CHAR, KW_SHORT, KW_INT, KW_LONG, KW_FLOAT, KW_DOUBLE, KW_SIGNED,
-    KW_UNSIGNED, KW_BOOL, KW_INT128, KW_COMPLEX,
-    KW_STRUCT, KW_UNION, KW_ENUM, KW_TYPEDEF, KW_EXTERN,
+    KW_VOID,
+    KW_CHAR,
+    KW_SHORT,
+    KW_INT,
+    KW_LONG,
+    KW_FLOAT,
+    KW_DOUBLE,
+    KW_SIGNED,
+    KW_UNSIGNED,
+    KW_BOOL,
+    KW_INT128,
+    KW_COMPLEX,
+    KW_STRUCT,
+    KW_UNION,
+    KW_ENUM,
+    KW_TYPEDEF,
+    KW_EXTERN,
     KW_QUAL, /* storage classes, qualifiers, function specifiers: no layout */
-    KW_ATOMIC, KW_ALIGNAS, KW_ATTRIBUTE, KW_TYPEOF, KW_SIZEOF, KW_ALIGNOF,
-    KW_STATIC_ASSERT, KW_ASM
+    KW_ATOMIC,
+    KW_ALIGNAS,
+    KW_ATTRIBUTE,
+    KW_TYPEOF,
+    KW_SIZEOF,
+    KW_ALIGNOF,
+    KW_STATIC_ASSERT,
+    KW_ASM
 } kw;
 #define NBASIC (KW_COMPLEX + 1)
 
@@ -70,7 +90,7 @@ typedef struct parser {
 
 typedef struct attrs {
     bool packed;
-    uint32_t aligned; /* the largest aligned(N), bytes; 0: none */
+    uint32_t aligned;    /* the largest aligned(N), bytes; 0: none */
     int64_t vector_size; /* vector_size(N), bytes; 0: none (the last wins) */
     token vector_tok;    /* where it was written, for errors */
 } attrs;
@@ -78,14 +98,13 @@ typedef struct attrs {
 typedef struct specs { /* declaration specifiers, read */
     align_type *type;  /* the base type; NULL when unknown at file scope */
     bool is_typedef, is_atomic, unknown, has_alignas;
-    uint32_t alignas;  /* the largest _Alignas, bytes */
+    uint32_t alignas; /* the largest _Alignas, bytes */
     token first, alignas_tok;
-    attrs attr;        /* attributes among the specifiers: the declaration's */
+    attrs attr;          /* attributes among the specifiers: the declaration's */
     align_type *defined; /* the struct, union or enum defined here */
     bool defined_untagged;
     const char *start, *end; /* source range */
 } specs;
-
 
 #define ERR_AT(p, t, code, ...) cp_err((p), (t)->line, (t)->col, (code), __VA_ARGS__)
 

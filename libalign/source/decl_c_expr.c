@@ -25,31 +25,73 @@
 
 /* ------------------------------------------------------------ keywords */
 
-#define K(s, k) {s, sizeof s - 1, k}
+#define K(s, k)                                                                                    \
+    {                                                                                              \
+        s, sizeof s - 1, k                                                                         \
+    }
 static const struct keyword {
     const char *name;
     size_t len;
     kw kw;
 } keywords[] = {
-    K("void", KW_VOID), K("char", KW_CHAR), K("short", KW_SHORT), K("int", KW_INT),
-    K("long", KW_LONG), K("float", KW_FLOAT), K("double", KW_DOUBLE), K("signed", KW_SIGNED),
-    K("__signed", KW_SIGNED), K("__signed__", KW_SIGNED), K("unsigned", KW_UNSIGNED),
-    K("_Bool", KW_BOOL), K("__int128", KW_INT128), K("_Complex", KW_COMPLEX),
-    K("__complex__", KW_COMPLEX), K("struct", KW_STRUCT), K("union", KW_UNION),
-    K("enum", KW_ENUM), K("typedef", KW_TYPEDEF), K("extern", KW_EXTERN),
-    K("static", KW_QUAL), K("register", KW_QUAL), K("auto", KW_QUAL), K("inline", KW_QUAL),
-    K("__inline", KW_QUAL), K("__inline__", KW_QUAL), K("_Noreturn", KW_QUAL),
-    K("_Thread_local", KW_QUAL), K("thread_local", KW_QUAL), K("__thread", KW_QUAL),
-    K("const", KW_QUAL), K("__const", KW_QUAL), K("__const__", KW_QUAL),
-    K("volatile", KW_QUAL), K("__volatile", KW_QUAL), K("__volatile__", KW_QUAL),
-    K("restrict", KW_QUAL), K("__restrict", KW_QUAL), K("__restrict__", KW_QUAL),
-    K("__extension__", KW_QUAL), K("_Atomic", KW_ATOMIC), K("_Alignas", KW_ALIGNAS),
-    K("alignas", KW_ALIGNAS), K("__attribute__", KW_ATTRIBUTE), K("__attribute", KW_ATTRIBUTE),
-    K("typeof", KW_TYPEOF), K("__typeof__", KW_TYPEOF), K("__typeof", KW_TYPEOF),
-    K("sizeof", KW_SIZEOF), K("_Alignof", KW_ALIGNOF), K("alignof", KW_ALIGNOF),
-    K("__alignof__", KW_ALIGNOF), K("__alignof", KW_ALIGNOF),
-    K("_Static_assert", KW_STATIC_ASSERT), K("static_assert", KW_STATIC_ASSERT),
-    K("asm", KW_ASM), K("__asm__", KW_ASM), K("__asm", KW_ASM),
+    K("void", KW_VOID),
+    K("char", KW_CHAR),
+    K("short", KW_SHORT),
+    K("int", KW_INT),
+    K("long", KW_LONG),
+    K("float", KW_FLOAT),
+    K("double", KW_DOUBLE),
+    K("signed", KW_SIGNED),
+    K("__signed", KW_SIGNED),
+    K("__signed__", KW_SIGNED),
+    K("unsigned", KW_UNSIGNED),
+    K("_Bool", KW_BOOL),
+    K("__int128", KW_INT128),
+    K("_Complex", KW_COMPLEX),
+    K("__complex__", KW_COMPLEX),
+    K("struct", KW_STRUCT),
+    K("union", KW_UNION),
+    K("enum", KW_ENUM),
+    K("typedef", KW_TYPEDEF),
+    K("extern", KW_EXTERN),
+    K("static", KW_QUAL),
+    K("register", KW_QUAL),
+    K("auto", KW_QUAL),
+    K("inline", KW_QUAL),
+    K("__inline", KW_QUAL),
+    K("__inline__", KW_QUAL),
+    K("_Noreturn", KW_QUAL),
+    K("_Thread_local", KW_QUAL),
+    K("thread_local", KW_QUAL),
+    K("__thread", KW_QUAL),
+    K("const", KW_QUAL),
+    K("__const", KW_QUAL),
+    K("__const__", KW_QUAL),
+    K("volatile", KW_QUAL),
+    K("__volatile", KW_QUAL),
+    K("__volatile__", KW_QUAL),
+    K("restrict", KW_QUAL),
+    K("__restrict", KW_QUAL),
+    K("__restrict__", KW_QUAL),
+    K("__extension__", KW_QUAL),
+    K("_Atomic", KW_ATOMIC),
+    K("_Alignas", KW_ALIGNAS),
+    K("alignas", KW_ALIGNAS),
+    K("__attribute__", KW_ATTRIBUTE),
+    K("__attribute", KW_ATTRIBUTE),
+    K("typeof", KW_TYPEOF),
+    K("__typeof__", KW_TYPEOF),
+    K("__typeof", KW_TYPEOF),
+    K("sizeof", KW_SIZEOF),
+    K("_Alignof", KW_ALIGNOF),
+    K("alignof", KW_ALIGNOF),
+    K("__alignof__", KW_ALIGNOF),
+    K("__alignof", KW_ALIGNOF),
+    K("_Static_assert", KW_STATIC_ASSERT),
+    K("static_assert", KW_STATIC_ASSERT),
+    K("asm", KW_ASM),
+    K("__asm__", KW_ASM),
+    K("__asm", KW_ASM),
 };
 
 kw cp_kw(const token *t)
@@ -143,7 +185,7 @@ int cp_expected(parser *p, const char *what)
     const token *t = TOK(p);
     bool after = t->line != p->prev_line;
     return cp_err(p, after ? p->prev_line : t->line, after ? p->prev_col : t->col, ALIGN_ESYNTAX,
-                "expected %s, found %s", what, tok_desc(t, buf, sizeof buf));
+                  "expected %s, found %s", what, tok_desc(t, buf, sizeof buf));
 }
 
 int cp_enter(parser *p, const token *at)
@@ -178,7 +220,8 @@ int cp_skip_pragmas(parser *p)
             if (i > 0 && !(i == 2 ? t->kind == TOK_STRING : tok_is(t, i == 1 ? "(" : ")")))
                 return ERR_AT(p, &at, ALIGN_ESYNTAX, "expected _Pragma(\"...\")");
             if (i == 2 && t->len > 5 && memcmp(t->text + 1, "pack", 4) == 0) {
-                ERR_AT(p, &at, ALIGN_ESYNTAX, "_Pragma(\"pack\") is not supported: it changes "
+                ERR_AT(p, &at, ALIGN_ESYNTAX,
+                       "_Pragma(\"pack\") is not supported: it changes "
                        "member alignment");
                 align_error_hint("use __attribute__((packed)) on the struct instead");
                 return ALIGN_ESYNTAX;
@@ -223,7 +266,7 @@ int cp_skip_balanced(parser *p)
 /* Two source ranges on one line, joined by a space: tokens as written, any
  * run of blanks, newlines, comments or directives between them one space. */
 const char *cp_norm_text(parser *p, const char *a, const char *a_end, const char *b,
-                             const char *b_end)
+                         const char *b_end)
 {
     align_buf buf;
     const char *out = NULL;
@@ -290,7 +333,8 @@ static void cast_value(parser *p, const align_type *t, int64_t *v)
     if (r->prim == ALIGN_C_BOOL)
         u = *v != 0;
     else if ((r->prim == ALIGN_C_CHAR || r->prim == ALIGN_C_SCHAR || r->prim == ALIGN_C_SHORT ||
-              r->prim == ALIGN_C_INT) && (u >> (size * 8 - 1)) != 0)
+              r->prim == ALIGN_C_INT) &&
+             (u >> (size * 8 - 1)) != 0)
         u |= ~m;
     *v = (int64_t)u;
 }
@@ -380,9 +424,9 @@ static int binop_prec(const token *t)
     static const struct {
         const char *op;
         int prec;
-    } ops[] = {{"||", 1}, {"&&", 2}, {"|", 3}, {"^", 4}, {"&", 5}, {"==", 6}, {"!=", 6},
-               {"<", 7}, {">", 7}, {"<=", 7}, {">=", 7}, {"<<", 8}, {">>", 8}, {"+", 9},
-               {"-", 9}, {"*", 10}, {"/", 10}, {"%", 10}};
+    } ops[] = {{"||", 1}, {"&&", 2}, {"|", 3}, {"^", 4},  {"&", 5},  {"==", 6},
+               {"!=", 6}, {"<", 7},  {">", 7}, {"<=", 7}, {">=", 7}, {"<<", 8},
+               {">>", 8}, {"+", 9},  {"-", 9}, {"*", 10}, {"/", 10}, {"%", 10}};
     for (size_t i = 0; t->kind == TOK_PUNCT && i < sizeof ops / sizeof ops[0]; i++)
         if (tok_is(t, ops[i].op))
             return ops[i].prec;
@@ -401,7 +445,8 @@ static int apply_binop(parser *p, const token *op, int64_t a, int64_t b, int64_t
     case '+': ok = !__builtin_add_overflow(a, b, out); break;
     case '-': ok = !__builtin_sub_overflow(a, b, out); break;
     case '*': ok = !__builtin_mul_overflow(a, b, out); break;
-    case '/': case '%':
+    case '/':
+    case '%':
         ok = !(a == INT64_MIN && b == -1);
         *out = ok ? (c0 == '/' ? a / b : a % b) : 0;
         break;

@@ -57,11 +57,11 @@
 #define MAX_NESTING 200
 
 /* Returns from the calling function when expr fails. */
-#define TRY(expr)                                                              \
-    do {                                                                       \
-        int try_rc_ = (expr);                                                  \
-        if (try_rc_ < 0)                                                       \
-            return try_rc_;                                                    \
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        int try_rc_ = (expr);                                                                      \
+        if (try_rc_ < 0)                                                                           \
+            return try_rc_;                                                                        \
     } while (0)
 
 /* A token stream with Go's semicolon insertion: a newline after an
@@ -70,46 +70,46 @@
  * plain value: copying it is how the parser looks ahead and replays. */
 typedef struct tstream {
     lexer lx;
-    token tok;             /* the current token */
-    bool semi_ok;          /* a newline now would be a ';' */
-    const char *prev_end;  /* end of the last token consumed, for spans */
+    token tok;            /* the current token */
+    bool semi_ok;         /* a newline now would be a ';' */
+    const char *prev_end; /* end of the last token consumed, for spans */
 } tstream;
 
 typedef enum sym_kind { SYM_TYPE, SYM_FORWARD, SYM_GENERIC, SYM_CONST } sym_kind;
 
 /* A package-level name: the side table of one parse, freed at its end. */
 typedef struct sym {
-    const char *name;      /* into the input text; not NUL-terminated */
+    const char *name; /* into the input text; not NUL-terminated */
     size_t len;
     sym_kind kind;
-    unsigned line, col;    /* declaration (SYM_FORWARD: first use) */
-    align_type *type;      /* TYPE: bound node; FORWARD, GENERIC: placeholder */
-    bool alias;            /* TYPE: declared with '=' */
+    unsigned line, col;         /* declaration (SYM_FORWARD: first use) */
+    align_type *type;           /* TYPE: bound node; FORWARD, GENERIC: placeholder */
+    bool alias;                 /* TYPE: declared with '=' */
     unsigned val_line, val_col; /* FORWARD, GENERIC: first use by value, or 0 */
     /* SYM_CONST */
-    token expr;            /* the first token of its expression list */
-    size_t index;          /* which expression of the list */
+    token expr;   /* the first token of its expression list */
+    size_t index; /* which expression of the list */
     int64_t iota;
-    int state;             /* 0 not evaluated, 1 evaluating, 2 done */
+    int state; /* 0 not evaluated, 1 evaluating, 2 done */
     int64_t value;
 } sym;
 
 typedef struct parser {
     align_graph *g;
-    const char *file;      /* graph-owned copy, or NULL */
-    const char *src;       /* the input */
+    const char *file; /* graph-owned copy, or NULL */
+    const char *src;  /* the input */
     size_t len;
     tstream ts;
-    unsigned depth;        /* current nesting of types and expressions */
-    bool pass_types;       /* pass 2 */
-    bool in_stdlib;        /* parsing the stdlib table: predeclared names only */
-    token const_list;      /* the const expression list in force (Go repeats */
-    bool has_const_list;   /* the last one in a group for specs without one) */
-    sym *syms;             /* creation order */
+    unsigned depth;      /* current nesting of types and expressions */
+    bool pass_types;     /* pass 2 */
+    bool in_stdlib;      /* parsing the stdlib table: predeclared names only */
+    token const_list;    /* the const expression list in force (Go repeats */
+    bool has_const_list; /* the last one in a group for specs without one) */
+    sym *syms;           /* creation order */
     size_t nsyms, syms_cap;
-    uint32_t *slots;       /* open addressing: sym index + 1, 0 = empty */
+    uint32_t *slots; /* open addressing: sym index + 1, 0 = empty */
     size_t slots_cap;
-    align_type **decls;    /* top-level candidates in source order */
+    align_type **decls; /* top-level candidates in source order */
     size_t ndecls, decls_cap;
 } parser;
 
@@ -165,9 +165,10 @@ static align_srcpos srcpos(const parser *p, const token *t)
 /* --------------------------------------------------------------- tokens */
 
 static const char *const keywords[] = {
-    "break", "case", "chan", "const", "continue", "default", "defer", "else",
-    "fallthrough", "for", "func", "go", "goto", "if", "import", "interface", "map",
-    "package", "range", "return", "select", "struct", "switch", "type", "var", NULL};
+    "break",  "case",        "chan", "const",   "continue", "default", "defer",
+    "else",   "fallthrough", "for",  "func",    "go",       "goto",    "if",
+    "import", "interface",   "map",  "package", "range",    "return",  "select",
+    "struct", "switch",      "type", "var",     NULL};
 
 static bool is_keyword(const token *t)
 {
@@ -189,13 +190,14 @@ static bool allows_semi(const token *t)
     case TOK_IDENT:
         return !is_keyword(t) || tok_is(t, "break") || tok_is(t, "continue") ||
                tok_is(t, "fallthrough") || tok_is(t, "return");
-    case TOK_INT: case TOK_FLOAT: case TOK_STRING: case TOK_CHAR:
-        return true;
+    case TOK_INT:
+    case TOK_FLOAT:
+    case TOK_STRING:
+    case TOK_CHAR: return true;
     case TOK_PUNCT:
         return tok_is(t, ")") || tok_is(t, "]") || tok_is(t, "}") || tok_is(t, "++") ||
                tok_is(t, "--");
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -545,8 +547,8 @@ static int arith(parser *p, const token *op, int64_t x, int64_t y, int64_t *out)
 
 static int binary_prec(const token *t)
 {
-    static const char *const ops[] = {"*", "/", "%", "<<", ">>", "&", "&^",
-                                      "+", "-", "|", "^", NULL};
+    static const char *const ops[] = {"*",  "/", "%", "<<", ">>", "&",
+                                      "&^", "+", "-", "|",  "^",  NULL};
     for (size_t i = 0; t->kind == TOK_PUNCT && ops[i] != NULL; i++)
         if (tok_is(t, ops[i]))
             return i < 7 ? 5 : 4;
@@ -572,14 +574,17 @@ static const struct predeclared {
     const char *name;
     align_prim prim;
 } predeclared[] = {
-    {"bool", ALIGN_GO_BOOL}, {"byte", ALIGN_GO_UINT8}, {"rune", ALIGN_GO_INT32},
-    {"int8", ALIGN_GO_INT8}, {"uint8", ALIGN_GO_UINT8}, {"int16", ALIGN_GO_INT16},
-    {"uint16", ALIGN_GO_UINT16}, {"int32", ALIGN_GO_INT32}, {"uint32", ALIGN_GO_UINT32},
-    {"int64", ALIGN_GO_INT64}, {"uint64", ALIGN_GO_UINT64}, {"int", ALIGN_GO_INT},
-    {"uint", ALIGN_GO_UINT}, {"uintptr", ALIGN_GO_UINTPTR}, {"float32", ALIGN_GO_FLOAT32},
-    {"float64", ALIGN_GO_FLOAT64}, {"complex64", ALIGN_GO_COMPLEX64},
-    {"complex128", ALIGN_GO_COMPLEX128}, {"string", ALIGN_GO_STRING},
-    {"error", ALIGN_GO_IFACE}, {"any", ALIGN_GO_IFACE},
+    {"bool", ALIGN_GO_BOOL},           {"byte", ALIGN_GO_UINT8},
+    {"rune", ALIGN_GO_INT32},          {"int8", ALIGN_GO_INT8},
+    {"uint8", ALIGN_GO_UINT8},         {"int16", ALIGN_GO_INT16},
+    {"uint16", ALIGN_GO_UINT16},       {"int32", ALIGN_GO_INT32},
+    {"uint32", ALIGN_GO_UINT32},       {"int64", ALIGN_GO_INT64},
+    {"uint64", ALIGN_GO_UINT64},       {"int", ALIGN_GO_INT},
+    {"uint", ALIGN_GO_UINT},           {"uintptr", ALIGN_GO_UINTPTR},
+    {"float32", ALIGN_GO_FLOAT32},     {"float64", ALIGN_GO_FLOAT64},
+    {"complex64", ALIGN_GO_COMPLEX64}, {"complex128", ALIGN_GO_COMPLEX128},
+    {"string", ALIGN_GO_STRING},       {"error", ALIGN_GO_IFACE},
+    {"any", ALIGN_GO_IFACE},
 };
 
 static const struct predeclared *find_predeclared(const token *t)
@@ -615,8 +620,7 @@ static int eval_const(parser *p, size_t ci, const token *use, int64_t *out)
         TRY(ts_next(&s));
     }
     TRY(eval_binary(p, &s, c->iota, 1, out));
-    if (!tok_is(&s.tok, ",") && !tok_is(&s.tok, ")") && !is_semi(&s.tok) &&
-        s.tok.kind != TOK_EOF) {
+    if (!tok_is(&s.tok, ",") && !tok_is(&s.tok, ")") && !is_semi(&s.tok) && s.tok.kind != TOK_EOF) {
         snprintf(what, sizeof what, "end of the expression of constant %s", q);
         return expected(p, &s.tok, what);
     }
@@ -810,16 +814,18 @@ static int parse_group(parser *p, int (*spec)(parser *, int64_t), const char *af
  * noCopy and align64 are struct{}; Pointer[T]'s `_ [0]*T` is written
  * [0]unsafe.Pointer, the same layout. */
 static const struct stdlib_type {
-    const char *name;    /* as written in Go source: package name + "." + type */
-    const char *decl;    /* its underlying type; NULL: the primitive prim */
+    const char *name; /* as written in Go source: package name + "." + type */
+    const char *decl; /* its underlying type; NULL: the primitive prim */
     align_prim prim;
-    bool generic;        /* takes type arguments */
+    bool generic; /* takes type arguments */
 } stdlib[] = {
     /* GOROOT/src/...: size, align, ptrdata on amd64 and arm64 */
     /* sync/mutex.go:34: 8, 4, 0; sync/rwmutex.go:36: 24, 4, 0 */
     {"sync.Mutex", "struct { state int32; sema uint32 }", 0, false},
-    {"sync.RWMutex", "struct { w sync.Mutex; writerSem uint32; readerSem uint32; "
-                     "readerCount int32; readerWait int32 }", 0, false},
+    {"sync.RWMutex",
+     "struct { w sync.Mutex; writerSem uint32; readerSem uint32; "
+     "readerCount int32; readerWait int32 }",
+     0, false},
     /* sync/waitgroup.go:23: 16, 8, 0; sync/once.go:18: 12, 4, 0 */
     {"sync.WaitGroup", "struct { noCopy struct{}; state1 uint64; state2 uint32 }", 0, false},
     {"sync.Once", "struct { done uint32; m sync.Mutex }", 0, false},
@@ -837,13 +843,14 @@ static const struct stdlib_type {
     {"atomic.Value", "struct { v any }", 0, false},
     {"atomic.Pointer", "struct { _ [0]unsafe.Pointer; _ struct{}; v unsafe.Pointer }", 0, true},
     /* context/context.go:62, an interface: 16, 8, 16 */
-    {"context.Context", "interface { Deadline() (deadline time.Time, ok bool); "
-                        "Done() <-chan struct{}; Err() error; Value(key any) any }", 0, false},
+    {"context.Context",
+     "interface { Deadline() (deadline time.Time, ok bool); "
+     "Done() <-chan struct{}; Err() error; Value(key any) any }",
+     0, false},
 };
 
 /* Builds the stdlib type e: a defined type named name over its decl. */
-static int build_stdlib(parser *p, const struct stdlib_type *e, const char *name,
-                        align_type **out)
+static int build_stdlib(parser *p, const struct stdlib_type *e, const char *name, align_type **out)
 {
     tstream saved = p->ts;
     bool saved_in_stdlib = p->in_stdlib;
@@ -910,14 +917,14 @@ static int generic_error(parser *p, unsigned line, unsigned col, const char *nam
 {
     fail(p, line, col, ALIGN_EUNKNOWN,
          "generic type %s cannot be laid out here: declarations are not instantiated, "
-         "even with type arguments", name);
+         "even with type arguments",
+         name);
     align_error_hint("declare the instantiated struct by hand, with its type arguments");
     return ALIGN_EUNKNOWN;
 }
 
 /* An unqualified type name at t (its type arguments, if any, consumed). */
-static int named_type(parser *p, const token *t, bool indirect, const char *start,
-                      align_type **out)
+static int named_type(parser *p, const token *t, bool indirect, const char *start, align_type **out)
 {
     const struct predeclared *pd = find_predeclared(t);
     sym *s = p->in_stdlib ? NULL : sym_find(p, t->text, t->len);
@@ -1031,8 +1038,8 @@ static int func_type(parser *p, const char *start, align_type **out)
     if (tok_is(t, "("))
         TRY(skip_group(p, &p->ts));
     else if (is_name(t) || tok_is(t, "*") || tok_is(t, "[") || tok_is(t, "<-") ||
-             tok_is(t, "func") || tok_is(t, "map") || tok_is(t, "chan") ||
-             tok_is(t, "struct") || tok_is(t, "interface"))
+             tok_is(t, "func") || tok_is(t, "map") || tok_is(t, "chan") || tok_is(t, "struct") ||
+             tok_is(t, "interface"))
         TRY(parse_type(p, true, &result));
     return wrap_prim(p, ALIGN_GO_FUNC, start, out);
 }
@@ -1119,9 +1126,8 @@ static int parse_type(parser *p, bool indirect, align_type **out)
 /* Adds one field named nm, declared at `at` (an embedded field is named
  * after its type name and sits at its first token), of type ty written from
  * ty_start to ty_end, with an optional tag. */
-static int add_field(parser *p, align_type *rec, const token *nm, const token *at,
-                     bool embedded, align_type *ty, const char *ty_start, const char *ty_end,
-                     const token *tag)
+static int add_field(parser *p, align_type *rec, const token *nm, const token *at, bool embedded,
+                     align_type *ty, const char *ty_start, const char *ty_end, const token *tag)
 {
     align_field_spec spec = align_field_spec_init();
     align_buf b;
@@ -1264,8 +1270,8 @@ static int parse_struct(parser *p, align_type *rec)
             break;
         if (p->ts.tok.kind == TOK_EOF)
             return fail(p, p->ts.tok.line, p->ts.tok.col, ALIGN_ESYNTAX,
-                        "expected '}' to close the struct at %u:%u, found end of input",
-                        open.line, open.col);
+                        "expected '}' to close the struct at %u:%u, found end of input", open.line,
+                        open.col);
         TRY(parse_field(p, rec));
         if (!is_semi(&p->ts.tok) && !tok_is(&p->ts.tok, "}"))
             return expected(p, &p->ts.tok, "'}' after field list");
@@ -1293,8 +1299,8 @@ static int is_type_params(parser *p, bool *yes)
 }
 
 /* Makes the entry fwd (SIZE_MAX: a new one) the declaration of name as t. */
-static int bind_name(parser *p, const token *name, const char *cname, size_t fwd,
-                     align_type *t, bool alias)
+static int bind_name(parser *p, const token *name, const char *cname, size_t fwd, align_type *t,
+                     bool alias)
 {
     sym *s = fwd != SIZE_MAX ? &p->syms[fwd] : sym_add(p, name, SYM_TYPE);
     if (s == NULL)
@@ -1420,7 +1426,8 @@ static int finish(parser *p)
                                  "same size");
             else
                 align_error_hint("declare it in the input; behind a pointer, slice, map or "
-                                 "chan any declaration will do: type %s struct{}", q);
+                                 "chan any declaration will do: type %s struct{}",
+                                 q);
             return ALIGN_EUNKNOWN;
         }
         if (s->kind == SYM_GENERIC && s->val_line != 0)

@@ -103,9 +103,9 @@
 
 struct align_binary {
     align_binary_info info;
-    align_graph *graphs[2];  /* by align_lang; NULL when no unit of it */
-    unsigned flags;          /* ALIGN_BINARY_* */
-    go_funcs *funcs;         /* ALIGN_BINARY_GO_FUNCS: the Go functions */
+    align_graph *graphs[2]; /* by align_lang; NULL when no unit of it */
+    unsigned flags;         /* ALIGN_BINARY_* */
+    go_funcs *funcs;        /* ALIGN_BINARY_GO_FUNCS: the Go functions */
     char *path;
     char *producer;
     char *skip_reason;
@@ -117,15 +117,15 @@ struct align_binary {
 enum { SLOT_BUILDING = 1, SLOT_SHELL, SLOT_DONE };
 
 typedef struct die_slot {
-    Dwarf_Off key;           /* DIE offset + 1; 0 marks an empty slot */
-    align_type *type;        /* NULL while BUILDING */
-    uint8_t state;           /* SLOT_* */
-    uint8_t lang;            /* graph the node belongs to */
+    Dwarf_Off key;    /* DIE offset + 1; 0 marks an empty slot */
+    align_type *type; /* NULL while BUILDING */
+    uint8_t state;    /* SLOT_* */
+    uint8_t lang;     /* graph the node belongs to */
 } die_slot;
 
 typedef struct die_map {
-    die_slot *slots;         /* open addressing, linear probing */
-    size_t cap;              /* power of two, kept at most half full */
+    die_slot *slots; /* open addressing, linear probing */
+    size_t cap;      /* power of two, kept at most half full */
     size_t len;
 } die_map;
 
@@ -180,19 +180,19 @@ static int map_put(die_map *m, Dwarf_Off off, align_type *t, int state, align_la
 
 /* ----------------------------------------------------------- the reader */
 
-typedef struct pending {     /* a record shell waiting for its members */
+typedef struct pending { /* a record shell waiting for its members */
     Dwarf_Off off;
     align_lang lang;
 } pending;
 
-typedef struct fixup {       /* a typedef made while its target was being built */
+typedef struct fixup { /* a typedef made while its target was being built */
     align_type *named;
     Dwarf_Off target;
 } fixup;
 
-typedef struct td_name {     /* C: `typedef struct {...} name;` */
+typedef struct td_name { /* C: `typedef struct {...} name;` */
     Dwarf_Off target;
-    const char *name;        /* libdwarf's string: valid until dwarf_finish */
+    const char *name; /* libdwarf's string: valid until dwarf_finish */
 } td_name;
 
 struct dwarf_reader {
@@ -204,11 +204,11 @@ struct dwarf_reader {
     Dwarf_Die cu_die;
     Dwarf_Half version;
     Dwarf_Off cu_start, cu_end;
-    int files_state;         /* 0 not loaded, 1 loaded, -1 unavailable */
-    char **files;            /* dwarf_srcfiles, freed at the end of the unit */
+    int files_state; /* 0 not loaded, 1 loaded, -1 unavailable */
+    char **files;    /* dwarf_srcfiles, freed at the end of the unit */
     Dwarf_Signed nfiles;
     const char **file_copies; /* graph-owned copies, made on first use */
-    char why[256];           /* why the unit is broken; "" while it is not */
+    char why[256];            /* why the unit is broken; "" while it is not */
     die_map map;
     pending *pend;
     size_t npend, pend_cap;
@@ -216,7 +216,7 @@ struct dwarf_reader {
     size_t nfix, fix_cap;
     td_name *tdn;
     size_t ntdn, tdn_cap;
-    align_type **recs[2];    /* completed records in walk order, by lang */
+    align_type **recs[2]; /* completed records in walk order, by lang */
     size_t nrecs[2], recs_cap[2];
 };
 
@@ -236,10 +236,22 @@ static int push(void **arr, size_t *len, size_t *cap, size_t elem, const void *i
     return 0;
 }
 
-align_graph *reader_graph(dwarf_reader *rd) { return rd->g; }
-Dwarf_Debug reader_dbg(dwarf_reader *rd) { return rd->dbg; }
-go_funcs *reader_funcs(dwarf_reader *rd) { return rd->bin->funcs; }
-void reader_forgive(dwarf_reader *rd) { rd->why[0] = '\0'; }
+align_graph *reader_graph(dwarf_reader *rd)
+{
+    return rd->g;
+}
+Dwarf_Debug reader_dbg(dwarf_reader *rd)
+{
+    return rd->dbg;
+}
+go_funcs *reader_funcs(dwarf_reader *rd)
+{
+    return rd->bin->funcs;
+}
+void reader_forgive(dwarf_reader *rd)
+{
+    rd->why[0] = '\0';
+}
 
 int reader_broken(dwarf_reader *rd, const die_info *d, const char *fmt, ...)
 {
@@ -250,8 +262,7 @@ int reader_broken(dwarf_reader *rd, const die_info *d, const char *fmt, ...)
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
         if (d != NULL)
-            snprintf(rd->why, sizeof rd->why, "DIE <0x%llx>: %s", (unsigned long long)d->off,
-                     msg);
+            snprintf(rd->why, sizeof rd->why, "DIE <0x%llx>: %s", (unsigned long long)d->off, msg);
         else
             snprintf(rd->why, sizeof rd->why, "%s", msg);
     }
@@ -417,8 +428,8 @@ static align_type *new_record(dwarf_reader *rd, const die_info *d, int *rc)
     align_type_set_pos(rec, decl_pos(rd, d));
     if (aligned != 0)
         align_type_set_aligned(rec, aligned);
-    *rc = map_put(&rd->map, d->off, rec,
-                  (d->has & HAS_DECLARATION) ? SLOT_DONE : SLOT_SHELL, rd->lang);
+    *rc = map_put(&rd->map, d->off, rec, (d->has & HAS_DECLARATION) ? SLOT_DONE : SLOT_SHELL,
+                  rd->lang);
     return *rc < 0 ? NULL : rec;
 }
 
@@ -581,8 +592,8 @@ static int visit_record(dwarf_reader *rd, Dwarf_Die die, unsigned depth)
 
 /* ----------------------------------------------------------------- types */
 
-static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d,
-                              unsigned depth, int *rc);
+static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsigned depth,
+                              int *rc);
 
 align_type *reader_type(dwarf_reader *rd, Dwarf_Off off, unsigned depth, int *rc)
 {
@@ -761,8 +772,8 @@ static align_type *vector_type(dwarf_reader *rd, const die_info *d, align_type *
 }
 
 /* Arrays: one DW_TAG_subrange_type child per dimension, outermost first. */
-static align_type *build_array(dwarf_reader *rd, Dwarf_Die die, const die_info *d,
-                               unsigned depth, int *rc)
+static align_type *build_array(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsigned depth,
+                               int *rc)
 {
     enum { MAX_DIMS = 32 };
     uint64_t dims[MAX_DIMS];
@@ -884,15 +895,14 @@ static align_type *build_pointer(dwarf_reader *rd, const die_info *d, unsigned d
 }
 
 /* Builds the node for d (DIE die) and enters it in the map. */
-static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d,
-                              unsigned depth, int *rc)
+static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsigned depth,
+                              int *rc)
 {
     align_type *t = NULL;
 
     *rc = 0;
     if (depth > ALIGN_MAX_DEPTH) {
-        *rc = reader_broken(rd, d, "type references nested deeper than %d levels",
-                            ALIGN_MAX_DEPTH);
+        *rc = reader_broken(rd, d, "type references nested deeper than %d levels", ALIGN_MAX_DEPTH);
         return NULL;
     }
     if (rd->lang == ALIGN_LANG_GO) {
@@ -914,9 +924,7 @@ static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d
             *rc = push((void **)&rd->pend, &rd->npend, &rd->pend_cap, sizeof p, &p);
         }
         return *rc < 0 ? NULL : t; /* entered by new_record */
-    case DW_TAG_typedef:
-        t = build_typedef(rd, d, depth, rc);
-        break;
+    case DW_TAG_typedef: t = build_typedef(rd, d, depth, rc); break;
     case DW_TAG_base_type:
         t = rd->lang == ALIGN_LANG_C ? c_base_type(rd, d, rc)
                                      : opaque_type(rd, d, d->byte_size, rc);
@@ -957,17 +965,14 @@ static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d
         /* Qualifiers do not change a layout: the qualified type's node. */
         *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
         if (*rc == 0)
-            t = (d->has & HAS_TYPE) ? reader_type(rd, d->type, depth + 1, rc)
-                                    : void_type(rd, rc);
+            t = (d->has & HAS_TYPE) ? reader_type(rd, d->type, depth + 1, rc) : void_type(rd, rc);
         break;
     case DW_TAG_reference_type:
     case DW_TAG_rvalue_reference_type:
     case DW_TAG_ptr_to_member_type:
         t = opaque_type(rd, d, (d->has & HAS_BYTE_SIZE) ? d->byte_size : 8, rc);
         break;
-    default:
-        t = opaque_type(rd, d, d->byte_size, rc);
-        break;
+    default: t = opaque_type(rd, d, d->byte_size, rc); break;
     }
     if (t == NULL)
         return NULL;
@@ -1024,9 +1029,7 @@ static int walk_scope(dwarf_reader *rd, Dwarf_Die parent, unsigned depth)
         prev = off;
         switch (tag) {
         case DW_TAG_structure_type:
-        case DW_TAG_union_type:
-            rc = visit_record(rd, die, depth);
-            break;
+        case DW_TAG_union_type: rc = visit_record(rd, die, depth); break;
         case DW_TAG_typedef:
             if (rd->lang == ALIGN_LANG_C)
                 rc = note_typedef(rd, die);
@@ -1041,8 +1044,7 @@ static int walk_scope(dwarf_reader *rd, Dwarf_Die parent, unsigned depth)
             if (rd->lang == ALIGN_LANG_C)
                 rc = walk_scope(rd, die, depth + 1);
             break;
-        default:
-            break;
+        default: break;
         }
         if (rc < 0)
             break;
@@ -1068,14 +1070,13 @@ static int unit_lang(const die_info *cu, align_lang *out)
     const char *p = cu->producer;
     if (cu->has & HAS_LANGUAGE) {
         switch (cu->language) {
-        case DW_LANG_Go:
-            *out = ALIGN_LANG_GO;
-            return 0;
-        case DW_LANG_C89: case DW_LANG_C: case DW_LANG_C99: case LANG_C11: case LANG_C17:
-            *out = ALIGN_LANG_C;
-            return 0;
-        default:
-            return -1;
+        case DW_LANG_Go: *out = ALIGN_LANG_GO; return 0;
+        case DW_LANG_C89:
+        case DW_LANG_C:
+        case DW_LANG_C99:
+        case LANG_C11:
+        case LANG_C17: *out = ALIGN_LANG_C; return 0;
+        default: return -1;
         }
     }
     if (p != NULL && strncmp(p, "Go ", 3) == 0) {
@@ -1367,8 +1368,8 @@ static int load(align_binary *b, const char *path)
 
     memset(&rd, 0, sizeof rd);
     rd.bin = b;
-    res = dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &rd.dbg,
-                          NULL, 0, NULL, &err);
+    res = dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &rd.dbg, NULL,
+                          0, NULL, &err);
     if (res == DW_DLV_NO_ENTRY) {
         align_error_set(ALIGN_EFORMAT, path, 0, 0, "no DWARF debug information");
         align_error_hint("rebuild with debug information (gcc -g; go build without -ldflags=-w)");

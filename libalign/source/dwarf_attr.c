@@ -23,11 +23,14 @@
 static bool is_constant_form(Dwarf_Half form)
 {
     switch (form) {
-    case DW_FORM_data1: case DW_FORM_data2: case DW_FORM_data4: case DW_FORM_data8:
-    case DW_FORM_udata: case DW_FORM_sdata: case DW_FORM_implicit_const:
-        return true;
-    default:
-        return false;
+    case DW_FORM_data1:
+    case DW_FORM_data2:
+    case DW_FORM_data4:
+    case DW_FORM_data8:
+    case DW_FORM_udata:
+    case DW_FORM_sdata:
+    case DW_FORM_implicit_const: return true;
+    default: return false;
     }
 }
 
@@ -168,8 +171,7 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
             return reader_dwarf_error(rd, err, "reading a type reference");
         d->has |= HAS_TYPE;
         return 0;
-    case DW_AT_data_member_location:
-        return get_location(rd, a, form, d);
+    case DW_AT_data_member_location: return get_location(rd, a, form, d);
     case DW_AT_bit_offset:
         rc = get_sdata(rd, a, form, &d->bit_offset);
         d->has |= HAS_BIT_OFFSET;
@@ -191,32 +193,17 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
             return 0; /* a runtime size (VLA struct, GNU extension) */
         d->has |= HAS_BYTE_SIZE;
         return get_udata(rd, a, form, &d->byte_size);
-    case DW_AT_bit_size:
-        d->has |= HAS_BIT_SIZE;
-        return get_udata(rd, a, form, &d->bit_size);
+    case DW_AT_bit_size: d->has |= HAS_BIT_SIZE; return get_udata(rd, a, form, &d->bit_size);
     case DW_AT_data_bit_offset:
         d->has |= HAS_DATA_BIT_OFFSET;
         return get_udata(rd, a, form, &d->data_bit_offset);
-    case DW_AT_encoding:
-        d->has |= HAS_ENCODING;
-        return get_udata(rd, a, form, &d->encoding);
-    case DW_AT_decl_file:
-        d->has |= HAS_DECL_FILE;
-        return get_udata(rd, a, form, &d->decl_file);
-    case DW_AT_decl_line:
-        d->has |= HAS_DECL_LINE;
-        return get_udata(rd, a, form, &d->decl_line);
-    case DW_AT_decl_column:
-        return get_udata(rd, a, form, &d->decl_column);
-    case DW_AT_alignment:
-        d->has |= HAS_ALIGNMENT;
-        return get_udata(rd, a, form, &d->alignment);
-    case DW_AT_language:
-        d->has |= HAS_LANGUAGE;
-        return get_udata(rd, a, form, &d->language);
-    case DW_AT_go_kind:
-        d->has |= HAS_GO_KIND;
-        return get_udata(rd, a, form, &d->go_kind);
+    case DW_AT_encoding: d->has |= HAS_ENCODING; return get_udata(rd, a, form, &d->encoding);
+    case DW_AT_decl_file: d->has |= HAS_DECL_FILE; return get_udata(rd, a, form, &d->decl_file);
+    case DW_AT_decl_line: d->has |= HAS_DECL_LINE; return get_udata(rd, a, form, &d->decl_line);
+    case DW_AT_decl_column: return get_udata(rd, a, form, &d->decl_column);
+    case DW_AT_alignment: d->has |= HAS_ALIGNMENT; return get_udata(rd, a, form, &d->alignment);
+    case DW_AT_language: d->has |= HAS_LANGUAGE; return get_udata(rd, a, form, &d->language);
+    case DW_AT_go_kind: d->has |= HAS_GO_KIND; return get_udata(rd, a, form, &d->go_kind);
     case DW_AT_go_package_name:
         if (dwarf_formstring(a, &s, &err) != DW_DLV_OK)
             return reader_dwarf_error(rd, err, "reading a package name");
@@ -247,15 +234,9 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
             return reader_dwarf_error(rd, err, "reading an abstract origin");
         d->has |= HAS_ORIGIN;
         return 0;
-    case DW_AT_inline:
-        d->has |= HAS_INLINE;
-        return 0;
-    case DW_AT_call_file:
-        d->has |= HAS_CALL_FILE;
-        return get_udata(rd, a, form, &d->call_file);
-    case DW_AT_call_line:
-        d->has |= HAS_CALL_LINE;
-        return get_udata(rd, a, form, &d->call_line);
+    case DW_AT_inline: d->has |= HAS_INLINE; return 0;
+    case DW_AT_call_file: d->has |= HAS_CALL_FILE; return get_udata(rd, a, form, &d->call_file);
+    case DW_AT_call_line: d->has |= HAS_CALL_LINE; return get_udata(rd, a, form, &d->call_line);
     case DW_AT_go_embedded_field:
     case DW_AT_declaration:
     case DW_AT_GNU_vector:
@@ -263,12 +244,11 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
         rc = get_flag(rd, a, form, &flag);
         if (rc == 0 && flag)
             d->has |= at == DW_AT_go_embedded_field ? HAS_EMBEDDED
-                      : at == DW_AT_declaration    ? HAS_DECLARATION
-                      : at == DW_AT_GNU_vector     ? HAS_VECTOR
-                                                   : HAS_PROTOTYPED;
+                      : at == DW_AT_declaration     ? HAS_DECLARATION
+                      : at == DW_AT_GNU_vector      ? HAS_VECTOR
+                                                    : HAS_PROTOTYPED;
         return rc;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 

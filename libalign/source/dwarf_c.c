@@ -88,8 +88,7 @@ static bool prim_size_is(const align_abi *abi, align_prim p, uint64_t size)
 static int encoding_prim(uint64_t enc, uint64_t size)
 {
     switch (enc) {
-    case DW_ATE_boolean:
-        return size == 1 ? ALIGN_C_BOOL : -1;
+    case DW_ATE_boolean: return size == 1 ? ALIGN_C_BOOL : -1;
     case DW_ATE_signed:
     case DW_ATE_signed_char:
         switch (size) {
@@ -112,13 +111,16 @@ static int encoding_prim(uint64_t enc, uint64_t size)
         default: return -1;
         }
     case DW_ATE_float:
-        return size == 4 ? ALIGN_C_FLOAT : size == 8 ? ALIGN_C_DOUBLE
-             : size == 16 ? ALIGN_C_LDOUBLE : -1;
+        return size == 4    ? ALIGN_C_FLOAT
+               : size == 8  ? ALIGN_C_DOUBLE
+               : size == 16 ? ALIGN_C_LDOUBLE
+                            : -1;
     case DW_ATE_complex_float:
-        return size == 8 ? ALIGN_C_CFLOAT : size == 16 ? ALIGN_C_CDOUBLE
-             : size == 32 ? ALIGN_C_CLDOUBLE : -1;
-    default:
-        return -1;
+        return size == 8    ? ALIGN_C_CFLOAT
+               : size == 16 ? ALIGN_C_CDOUBLE
+               : size == 32 ? ALIGN_C_CLDOUBLE
+                            : -1;
+    default: return -1;
     }
 }
 
@@ -168,8 +170,8 @@ align_type *c_enum_type(dwarf_reader *rd, const die_info *d, unsigned depth, int
         /* DWARF 2/3 enums name no underlying type: the integer of the
          * enum's size (GCC's enums are unsigned unless a value is
          * negative; signedness does not change a layout). */
-        int p = encoding_prim((d->has & HAS_ENCODING) ? d->encoding : DW_ATE_unsigned,
-                              d->byte_size);
+        int p =
+            encoding_prim((d->has & HAS_ENCODING) ? d->encoding : DW_ATE_unsigned, d->byte_size);
         under = p >= 0 ? align_type_prim(g, (align_prim)p)
                        : align_type_opaque(g, "enum", d->byte_size, guess_align(d->byte_size), 0);
         if (under == NULL) {
@@ -186,8 +188,7 @@ align_type *c_enum_type(dwarf_reader *rd, const die_info *d, unsigned depth, int
     return t;
 }
 
-align_type *c_func_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsigned depth,
-                        int *rc)
+align_type *c_func_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsigned depth, int *rc)
 {
     align_graph *g = reader_graph(rd);
     Dwarf_Debug dbg = reader_dbg(rd);
@@ -215,9 +216,7 @@ align_type *c_func_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsi
             *rc = reader_dwarf_error(rd, err, "reading a function type");
         } else if (tag == DW_TAG_formal_parameter) {
             *rc = reader_die_info(rd, child, &p);
-            t = *rc < 0 ? NULL
-              : (p.has & HAS_TYPE) ? reader_type(rd, p.type, depth + 1, rc)
-                                   : NULL;
+            t = *rc < 0 ? NULL : (p.has & HAS_TYPE) ? reader_type(rd, p.type, depth + 1, rc) : NULL;
             if (t != NULL)
                 align_buf_printf(&b, "%s%s", nparams++ ? ", " : "", t->display);
         } else if (tag == DW_TAG_unspecified_parameters) {
@@ -254,10 +253,10 @@ align_type *c_func_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsi
 
 typedef struct infer_ctx {
     align_graph *g;
-    uint8_t *state;          /* by type id: 0 new, 1 in progress, 2 done */
-    placed *pl;              /* scratch, pl_cap entries */
+    uint8_t *state; /* by type id: 0 new, 1 in progress, 2 done */
+    placed *pl;     /* scratch, pl_cap entries */
     size_t pl_cap;
-    align_field *saved;      /* the record's fields before an attempt */
+    align_field *saved; /* the record's fields before an attempt */
     size_t saved_cap;
     size_t ninferred;
 } infer_ctx;
@@ -293,8 +292,7 @@ static int model_matches(infer_ctx *c, const align_type *rec, uint32_t *bad)
 }
 
 /* Inserts an unnamed bit-field of type t and width bits before field i. */
-static int insert_bitfield(infer_ctx *c, align_type *rec, uint32_t i, align_type *t,
-                           uint32_t bits)
+static int insert_bitfield(infer_ctx *c, align_type *rec, uint32_t i, align_type *t, uint32_t bits)
 {
     align_field_spec spec = align_field_spec_init();
     align_field f;
@@ -316,8 +314,7 @@ static int append_padding(infer_ctx *c, align_type *rec, uint64_t from, uint64_t
     static const struct {
         uint32_t bits;
         align_prim prim;
-    } units[] = {{64, ALIGN_C_ULONG}, {32, ALIGN_C_UINT}, {16, ALIGN_C_USHORT},
-                 {8, ALIGN_C_UCHAR}};
+    } units[] = {{64, ALIGN_C_ULONG}, {32, ALIGN_C_UINT}, {16, ALIGN_C_USHORT}, {8, ALIGN_C_UCHAR}};
     for (int pieces = 0; from < to; pieces++) {
         uint64_t w = 0;
         align_prim p = ALIGN_C_UCHAR;
@@ -345,8 +342,7 @@ static int append_padding(infer_ctx *c, align_type *rec, uint64_t from, uint64_t
 /* Explanation 1: unnamed bit-fields DWARF did not record. */
 static int try_bitfields(infer_ctx *c, align_type *rec)
 {
-    static const align_prim units[] = {ALIGN_C_UCHAR, ALIGN_C_USHORT, ALIGN_C_UINT,
-                                       ALIGN_C_ULONG};
+    static const align_prim units[] = {ALIGN_C_UCHAR, ALIGN_C_USHORT, ALIGN_C_UINT, ALIGN_C_ULONG};
     bool padded = false;
     for (uint32_t tries = 0; tries < 64; tries++) {
         uint32_t bad;

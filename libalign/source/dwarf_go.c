@@ -38,17 +38,28 @@
 #include <string.h>
 
 static const align_prim kind_prims[] = {
-    [GO_KIND_BOOL] = ALIGN_GO_BOOL,           [GO_KIND_INT] = ALIGN_GO_INT,
-    [GO_KIND_INT8] = ALIGN_GO_INT8,           [GO_KIND_INT16] = ALIGN_GO_INT16,
-    [GO_KIND_INT32] = ALIGN_GO_INT32,         [GO_KIND_INT64] = ALIGN_GO_INT64,
-    [GO_KIND_UINT] = ALIGN_GO_UINT,           [GO_KIND_UINT8] = ALIGN_GO_UINT8,
-    [GO_KIND_UINT16] = ALIGN_GO_UINT16,       [GO_KIND_UINT32] = ALIGN_GO_UINT32,
-    [GO_KIND_UINT64] = ALIGN_GO_UINT64,       [GO_KIND_UINTPTR] = ALIGN_GO_UINTPTR,
-    [GO_KIND_FLOAT32] = ALIGN_GO_FLOAT32,     [GO_KIND_FLOAT64] = ALIGN_GO_FLOAT64,
-    [GO_KIND_COMPLEX64] = ALIGN_GO_COMPLEX64, [GO_KIND_COMPLEX128] = ALIGN_GO_COMPLEX128,
-    [GO_KIND_CHAN] = ALIGN_GO_CHAN,           [GO_KIND_FUNC] = ALIGN_GO_FUNC,
-    [GO_KIND_INTERFACE] = ALIGN_GO_IFACE,     [GO_KIND_MAP] = ALIGN_GO_MAP,
-    [GO_KIND_SLICE] = ALIGN_GO_SLICE,         [GO_KIND_STRING] = ALIGN_GO_STRING,
+    [GO_KIND_BOOL] = ALIGN_GO_BOOL,
+    [GO_KIND_INT] = ALIGN_GO_INT,
+    [GO_KIND_INT8] = ALIGN_GO_INT8,
+    [GO_KIND_INT16] = ALIGN_GO_INT16,
+    [GO_KIND_INT32] = ALIGN_GO_INT32,
+    [GO_KIND_INT64] = ALIGN_GO_INT64,
+    [GO_KIND_UINT] = ALIGN_GO_UINT,
+    [GO_KIND_UINT8] = ALIGN_GO_UINT8,
+    [GO_KIND_UINT16] = ALIGN_GO_UINT16,
+    [GO_KIND_UINT32] = ALIGN_GO_UINT32,
+    [GO_KIND_UINT64] = ALIGN_GO_UINT64,
+    [GO_KIND_UINTPTR] = ALIGN_GO_UINTPTR,
+    [GO_KIND_FLOAT32] = ALIGN_GO_FLOAT32,
+    [GO_KIND_FLOAT64] = ALIGN_GO_FLOAT64,
+    [GO_KIND_COMPLEX64] = ALIGN_GO_COMPLEX64,
+    [GO_KIND_COMPLEX128] = ALIGN_GO_COMPLEX128,
+    [GO_KIND_CHAN] = ALIGN_GO_CHAN,
+    [GO_KIND_FUNC] = ALIGN_GO_FUNC,
+    [GO_KIND_INTERFACE] = ALIGN_GO_IFACE,
+    [GO_KIND_MAP] = ALIGN_GO_MAP,
+    [GO_KIND_SLICE] = ALIGN_GO_SLICE,
+    [GO_KIND_STRING] = ALIGN_GO_STRING,
     [GO_KIND_UNSAFE_POINTER] = ALIGN_GO_UNSAFE_POINTER,
 };
 
@@ -69,13 +80,13 @@ static int name_prim(const char *name)
         const char *name;
         align_prim prim;
     } names[] = {
-        {"bool", ALIGN_GO_BOOL},       {"int", ALIGN_GO_INT},
-        {"int8", ALIGN_GO_INT8},       {"int16", ALIGN_GO_INT16},
-        {"int32", ALIGN_GO_INT32},     {"int64", ALIGN_GO_INT64},
-        {"uint", ALIGN_GO_UINT},       {"uint8", ALIGN_GO_UINT8},
-        {"uint16", ALIGN_GO_UINT16},   {"uint32", ALIGN_GO_UINT32},
-        {"uint64", ALIGN_GO_UINT64},   {"uintptr", ALIGN_GO_UINTPTR},
-        {"float32", ALIGN_GO_FLOAT32}, {"float64", ALIGN_GO_FLOAT64},
+        {"bool", ALIGN_GO_BOOL},           {"int", ALIGN_GO_INT},
+        {"int8", ALIGN_GO_INT8},           {"int16", ALIGN_GO_INT16},
+        {"int32", ALIGN_GO_INT32},         {"int64", ALIGN_GO_INT64},
+        {"uint", ALIGN_GO_UINT},           {"uint8", ALIGN_GO_UINT8},
+        {"uint16", ALIGN_GO_UINT16},       {"uint32", ALIGN_GO_UINT32},
+        {"uint64", ALIGN_GO_UINT64},       {"uintptr", ALIGN_GO_UINTPTR},
+        {"float32", ALIGN_GO_FLOAT32},     {"float64", ALIGN_GO_FLOAT64},
         {"complex64", ALIGN_GO_COMPLEX64}, {"complex128", ALIGN_GO_COMPLEX128},
     };
     if (name == NULL)
@@ -129,8 +140,7 @@ align_type *go_special_type(dwarf_reader *rd, const die_info *d, int *rc)
         p = (d->has & HAS_GO_KIND) ? kind_prim(d->go_kind) : name_prim(d->name);
         break;
     case DW_TAG_structure_type:
-        if ((d->has & HAS_GO_KIND) &&
-            (d->go_kind == GO_KIND_STRING || d->go_kind == GO_KIND_SLICE))
+        if ((d->has & HAS_GO_KIND) && (d->go_kind == GO_KIND_STRING || d->go_kind == GO_KIND_SLICE))
             p = kind_prim(d->go_kind);
         break;
     case DW_TAG_typedef:
@@ -142,16 +152,13 @@ align_type *go_special_type(dwarf_reader *rd, const die_info *d, int *rc)
              d->go_kind == GO_KIND_UNSAFE_POINTER))
             p = kind_prim(d->go_kind);
         break;
-    case DW_TAG_subroutine_type:
-        p = ALIGN_GO_FUNC;
-        break;
+    case DW_TAG_subroutine_type: p = ALIGN_GO_FUNC; break;
     case DW_TAG_pointer_type:
         if (!(d->has & HAS_TYPE) ||
             ((d->has & HAS_GO_KIND) && d->go_kind == GO_KIND_UNSAFE_POINTER))
             p = ALIGN_GO_UNSAFE_POINTER;
         break;
-    default:
-        break;
+    default: break;
     }
     if (p < 0 || !size_agrees(rd, (align_prim)p, d))
         return NULL;

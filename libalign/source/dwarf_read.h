@@ -24,12 +24,32 @@
 
 /* reflect.Kind, as cmd/link writes it to DW_AT_go_kind. */
 enum {
-    GO_KIND_BOOL = 1, GO_KIND_INT, GO_KIND_INT8, GO_KIND_INT16, GO_KIND_INT32,
-    GO_KIND_INT64, GO_KIND_UINT, GO_KIND_UINT8, GO_KIND_UINT16, GO_KIND_UINT32,
-    GO_KIND_UINT64, GO_KIND_UINTPTR, GO_KIND_FLOAT32, GO_KIND_FLOAT64,
-    GO_KIND_COMPLEX64, GO_KIND_COMPLEX128, GO_KIND_ARRAY, GO_KIND_CHAN,
-    GO_KIND_FUNC, GO_KIND_INTERFACE, GO_KIND_MAP, GO_KIND_PTR, GO_KIND_SLICE,
-    GO_KIND_STRING, GO_KIND_STRUCT, GO_KIND_UNSAFE_POINTER
+    GO_KIND_BOOL = 1,
+    GO_KIND_INT,
+    GO_KIND_INT8,
+    GO_KIND_INT16,
+    GO_KIND_INT32,
+    GO_KIND_INT64,
+    GO_KIND_UINT,
+    GO_KIND_UINT8,
+    GO_KIND_UINT16,
+    GO_KIND_UINT32,
+    GO_KIND_UINT64,
+    GO_KIND_UINTPTR,
+    GO_KIND_FLOAT32,
+    GO_KIND_FLOAT64,
+    GO_KIND_COMPLEX64,
+    GO_KIND_COMPLEX128,
+    GO_KIND_ARRAY,
+    GO_KIND_CHAN,
+    GO_KIND_FUNC,
+    GO_KIND_INTERFACE,
+    GO_KIND_MAP,
+    GO_KIND_PTR,
+    GO_KIND_SLICE,
+    GO_KIND_STRING,
+    GO_KIND_STRUCT,
+    GO_KIND_UNSAFE_POINTER
 };
 
 /* Which attributes a die_info holds (bits of die_info.has). */
@@ -39,29 +59,29 @@ enum {
     HAS_BYTE_SIZE = 1u << 2,
     HAS_BIT_SIZE = 1u << 3,
     HAS_DATA_BIT_OFFSET = 1u << 4,
-    HAS_BIT_OFFSET = 1u << 5,     /* DWARF 2-4 bit-fields, from the MSB */
-    HAS_LOCATION = 1u << 6,       /* data_member_location as a constant */
+    HAS_BIT_OFFSET = 1u << 5, /* DWARF 2-4 bit-fields, from the MSB */
+    HAS_LOCATION = 1u << 6,   /* data_member_location as a constant */
     HAS_COUNT = 1u << 7,
     HAS_UPPER = 1u << 8,
     HAS_LOWER = 1u << 9,
     HAS_ENCODING = 1u << 10,
     HAS_DECL_FILE = 1u << 11,
     HAS_DECL_LINE = 1u << 12,
-    HAS_ALIGNMENT = 1u << 13,     /* DW_AT_alignment: aligned(N), _Alignas */
+    HAS_ALIGNMENT = 1u << 13, /* DW_AT_alignment: aligned(N), _Alignas */
     HAS_GO_KIND = 1u << 14,
-    HAS_DECLARATION = 1u << 15,   /* DW_AT_declaration: incomplete type */
-    HAS_VECTOR = 1u << 16,        /* DW_AT_GNU_vector */
-    HAS_EMBEDDED = 1u << 17,      /* Go embedded field */
+    HAS_DECLARATION = 1u << 15, /* DW_AT_declaration: incomplete type */
+    HAS_VECTOR = 1u << 16,      /* DW_AT_GNU_vector */
+    HAS_EMBEDDED = 1u << 17,    /* Go embedded field */
     HAS_LANGUAGE = 1u << 18,
     HAS_PRODUCER = 1u << 19,
     HAS_PROTOTYPED = 1u << 20,
     /* Read for the Go function table only (dwarf_funcs.c). */
     HAS_LOW_PC = 1u << 21,
-    HAS_HIGH_PC = 1u << 22,       /* high_pc: an address, or an offset
-                                     from low_pc when HAS_HIGH_PC_OFFSET */
+    HAS_HIGH_PC = 1u << 22, /* high_pc: an address, or an offset
+                               from low_pc when HAS_HIGH_PC_OFFSET */
     HAS_HIGH_PC_OFFSET = 1u << 23,
-    HAS_INLINE = 1u << 24,        /* DW_AT_inline: an abstract instance */
-    HAS_ORIGIN = 1u << 25,        /* DW_AT_abstract_origin */
+    HAS_INLINE = 1u << 24, /* DW_AT_inline: an abstract instance */
+    HAS_ORIGIN = 1u << 25, /* DW_AT_abstract_origin */
     HAS_CALL_FILE = 1u << 26,
     HAS_CALL_LINE = 1u << 27,
     HAS_GO_PKG_NAME = 1u << 28
@@ -71,29 +91,29 @@ enum {
  * dwarf_attrlist call.  Strings point into libdwarf's section data and stay
  * valid until dwarf_finish (never freed one by one). */
 typedef struct die_info {
-    Dwarf_Off off;           /* global .debug_info offset */
+    Dwarf_Off off; /* global .debug_info offset */
     Dwarf_Half tag;
-    unsigned has;            /* HAS_* */
+    unsigned has; /* HAS_* */
     const char *name;
     const char *producer;
-    Dwarf_Off type;          /* global offset of DW_AT_type */
+    Dwarf_Off type; /* global offset of DW_AT_type */
     uint64_t byte_size;
     uint64_t bit_size;
     uint64_t data_bit_offset;
-    int64_t bit_offset;      /* may be negative (GCC, packed bit-fields) */
-    uint64_t location;       /* bytes */
+    int64_t bit_offset; /* may be negative (GCC, packed bit-fields) */
+    uint64_t location;  /* bytes */
     uint64_t count;
-    int64_t upper;           /* DW_AT_upper_bound; -1 from some producers */
+    int64_t upper; /* DW_AT_upper_bound; -1 from some producers */
     int64_t lower;
-    uint64_t encoding;       /* DW_ATE_* */
+    uint64_t encoding; /* DW_ATE_* */
     uint64_t decl_file;
     uint64_t decl_line;
     uint64_t decl_column;
     uint64_t alignment;
     uint64_t go_kind;
-    uint64_t language;       /* DW_LANG_* */
+    uint64_t language; /* DW_LANG_* */
     uint64_t low_pc, high_pc;
-    Dwarf_Off origin;        /* global offset of DW_AT_abstract_origin */
+    Dwarf_Off origin; /* global offset of DW_AT_abstract_origin */
     uint64_t call_file, call_line;
     const char *go_pkg_name; /* DW_AT_go_package_name of a Go unit */
 } die_info;
@@ -104,8 +124,8 @@ typedef struct dwarf_reader dwarf_reader;
 
 /* From a Go binary's .go.buildinfo; malloc'd strings, NULL when absent. */
 typedef struct elf_go_info {
-    char *go_version;        /* "go1.19.8" */
-    char *main_path;         /* "example.com/app": the main package */
+    char *go_version; /* "go1.19.8" */
+    char *main_path;  /* "example.com/app": the main package */
 } elf_go_info;
 
 /* Checks that path is a readable, complete, little-endian ELF file for

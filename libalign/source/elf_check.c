@@ -34,8 +34,7 @@
 #include <unistd.h>
 
 /* A uvarint-prefixed string of debug/buildinfo at *p (advanced). */
-static bool bi_string(const unsigned char **p, const unsigned char *end, const char **s,
-                      size_t *n)
+static bool bi_string(const unsigned char **p, const unsigned char *end, const char **s, size_t *n)
 {
     uint64_t len = 0;
     unsigned shift = 0;
@@ -302,8 +301,8 @@ int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
         }
     }
     for (uint64_t i = 0; i < shnum; i++) {
-        const char *name = names && sh[i].sh_name < sh[shstrndx].sh_size ? names + sh[i].sh_name
-                                                                         : "";
+        const char *name =
+            names && sh[i].sh_name < sh[shstrndx].sh_size ? names + sh[i].sh_name : "";
         if (sh[i].sh_type != SHT_NOBITS &&
             (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset)) {
             rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
@@ -338,7 +337,8 @@ int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
                              "default");
         else if (debuglink[0] != '\0')
             align_error_hint("the debug information was split into a separate file, %s "
-                             "(.gnu_debuglink): give that file instead", debuglink);
+                             "(.gnu_debuglink): give that file instead",
+                             debuglink);
         else
             align_error_hint("rebuild with -g (gcc -g) and do not strip the binary");
     }

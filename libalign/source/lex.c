@@ -63,8 +63,7 @@ int lex_error_at(const lexer *lx, const token *t, int code, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return align_error_set(code, lx->file, t ? t->line : lx->line, t ? t->col : lx->col,
-                           "%s", msg);
+    return align_error_set(code, lx->file, t ? t->line : lx->line, t ? t->col : lx->col, "%s", msg);
 }
 
 /* Whether only blanks precede the current position on its line: a
@@ -246,9 +245,9 @@ static int skip_space(lexer *lx)
 }
 
 static const char *const puncts3[] = {"...", "<<=", ">>=", "&^=", NULL};
-static const char *const puncts2[] = {"<-", "->", "::", "<<", ">>", "&&", "||", "==", "!=",
-                                      "<=", ">=", ":=", "++", "--", "+=", "-=", "*=",
-                                      "/=", "&^", "|=", "&=", "^=", "%=", NULL};
+static const char *const puncts2[] = {
+    "<-", "->", "::", "<<", ">>", "&&", "||", "==", "!=", "<=", ">=", ":=",
+    "++", "--", "+=", "-=", "*=", "/=", "&^", "|=", "&=", "^=", "%=", NULL};
 
 static int scan(lexer *lx, token *t)
 {
@@ -349,8 +348,8 @@ static int scan(lexer *lx, token *t)
             }
             if (is_ident_char(peekc(lx, 0))) {
                 t->len = (size_t)(lx->src + lx->pos - t->text) + 1;
-                return lex_error_at(lx, t, ALIGN_ESYNTAX, "malformed number '%.*s'",
-                                    (int)t->len, t->text);
+                return lex_error_at(lx, t, ALIGN_ESYNTAX, "malformed number '%.*s'", (int)t->len,
+                                    t->text);
             }
         }
         t->kind = is_float ? TOK_FLOAT : TOK_INT;

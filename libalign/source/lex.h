@@ -15,21 +15,21 @@
 typedef enum tok_kind {
     TOK_EOF = 0,
     TOK_IDENT,
-    TOK_INT,        /* integer literal: value in tok.ival (saturates: ovf set) */
+    TOK_INT, /* integer literal: value in tok.ival (saturates: ovf set) */
     TOK_FLOAT,
-    TOK_STRING,     /* "..." or `...` (Go raw); text includes the quotes */
-    TOK_CHAR,       /* '...' */
-    TOK_PUNCT,      /* operator or punctuation: text is 1-3 chars */
-    TOK_NEWLINE     /* only with LEX_NEWLINES */
+    TOK_STRING, /* "..." or `...` (Go raw); text includes the quotes */
+    TOK_CHAR,   /* '...' */
+    TOK_PUNCT,  /* operator or punctuation: text is 1-3 chars */
+    TOK_NEWLINE /* only with LEX_NEWLINES */
 } tok_kind;
 
 typedef struct token {
     tok_kind kind;
-    const char *text;   /* points into the input; not NUL-terminated */
+    const char *text; /* points into the input; not NUL-terminated */
     size_t len;
     unsigned line, col; /* 1-based */
     uint64_t ival;
-    bool ovf;           /* integer literal did not fit in 64 bits */
+    bool ovf; /* integer literal did not fit in 64 bits */
 } token;
 
 enum {
@@ -45,8 +45,8 @@ typedef struct lexer {
     size_t pos;
     unsigned line, col;
     unsigned flags;
-    token tok;           /* the current token */
-    token peeked;        /* one token of lookahead */
+    token tok;    /* the current token */
+    token peeked; /* one token of lookahead */
     bool has_peek;
 } lexer;
 

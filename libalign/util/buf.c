@@ -132,11 +132,26 @@ void align_buf_json_string(align_buf *b, const char *s)
     while (*p) {
         size_t n;
         switch (*p) {
-        case '"': align_buf_append(b, "\\\"", 2); p++; continue;
-        case '\\': align_buf_append(b, "\\\\", 2); p++; continue;
-        case '\n': align_buf_append(b, "\\n", 2); p++; continue;
-        case '\t': align_buf_append(b, "\\t", 2); p++; continue;
-        case '\r': align_buf_append(b, "\\r", 2); p++; continue;
+        case '"':
+            align_buf_append(b, "\\\"", 2);
+            p++;
+            continue;
+        case '\\':
+            align_buf_append(b, "\\\\", 2);
+            p++;
+            continue;
+        case '\n':
+            align_buf_append(b, "\\n", 2);
+            p++;
+            continue;
+        case '\t':
+            align_buf_append(b, "\\t", 2);
+            p++;
+            continue;
+        case '\r':
+            align_buf_append(b, "\\r", 2);
+            p++;
+            continue;
         default: break;
         }
         if (*p < 0x20 || *p == 0x7f) {

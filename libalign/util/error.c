@@ -23,8 +23,7 @@ void align_error_clear(void)
     memset(&last_error, 0, sizeof last_error);
 }
 
-int align_error_set(int code, const char *file, unsigned line, unsigned col,
-                    const char *fmt, ...)
+int align_error_set(int code, const char *file, unsigned line, unsigned col, const char *fmt, ...)
 {
     va_list ap;
     align_error_clear();

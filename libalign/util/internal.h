@@ -21,18 +21,18 @@
 /* ------------------------------------------------------------------ ABI */
 
 typedef struct abi_prim {
-    uint32_t size;      /* bytes; 0 with align 0: absent in this language */
-    uint32_t align;     /* bytes, alignment as a struct member */
-    uint32_t ptrdata;   /* Go: pointer bytes at the start of the value */
+    uint32_t size;    /* bytes; 0 with align 0: absent in this language */
+    uint32_t align;   /* bytes, alignment as a struct member */
+    uint32_t ptrdata; /* Go: pointer bytes at the start of the value */
 } abi_prim;
 
 struct align_abi {
-    const char *name;                 /* "go/amd64" */
+    const char *name; /* "go/amd64" */
     align_lang lang;
     align_arch arch;
     uint32_t pointer_size;
     uint32_t pointer_align;
-    uint32_t max_align;               /* largest natural alignment (Go) */
+    uint32_t max_align; /* largest natural alignment (Go) */
     /* Go: a non-empty struct whose last field has size 0 gets one more byte
      * (cmd/compile/internal/types/size.go, issue 9401). */
     bool go_zero_size_tail_byte;
@@ -63,7 +63,7 @@ uint32_t abi_vector_align(const align_abi *abi, uint64_t size, bool int_elems);
 /* ---------------------------------------------------------------- types */
 
 typedef struct align_field {
-    const char *name;        /* "" when anonymous */
+    const char *name; /* "" when anonymous */
     align_type *type;
     uint32_t aligned;
     bool packed;
@@ -76,24 +76,24 @@ typedef struct align_field {
 } align_field;
 
 struct align_type {
-    uint32_t id;             /* index in the graph's side tables */
+    uint32_t id; /* index in the graph's side tables */
     align_kind kind;
-    align_prim prim;         /* ALIGN_KIND_PRIM */
-    const char *name;        /* named types, records with a tag; else NULL */
-    const char *display;     /* how users see it; never NULL */
-    align_type *target;      /* pointer, array element, named underlying */
-    uint64_t count;          /* arrays; ALIGN_FLEXIBLE for `T x[]` */
-    bool vector;             /* arrays: a GCC vector, aligned by the ABI's
-                                vector rule, not like its element */
+    align_prim prim;     /* ALIGN_KIND_PRIM */
+    const char *name;    /* named types, records with a tag; else NULL */
+    const char *display; /* how users see it; never NULL */
+    align_type *target;  /* pointer, array element, named underlying */
+    uint64_t count;      /* arrays; ALIGN_FLEXIBLE for `T x[]` */
+    bool vector;         /* arrays: a GCC vector, aligned by the ABI's
+                            vector rule, not like its element */
     /* records */
     align_field *fields;
     uint32_t nfields;
     uint32_t fields_cap;
     bool complete;
-    bool packed;             /* __attribute__((packed)) */
-    uint32_t aligned;        /* aligned(N) on the record or typedef */
-    int64_t given_size;      /* DWARF byte_size, -1 unknown */
-    int64_t given_align;     /* debugger's alignof, -1 unknown */
+    bool packed;         /* __attribute__((packed)) */
+    uint32_t aligned;    /* aligned(N) on the record or typedef */
+    int64_t given_size;  /* DWARF byte_size, -1 unknown */
+    int64_t given_align; /* debugger's alignof, -1 unknown */
     /* opaque */
     uint64_t opaque_size;
     uint32_t opaque_align;
@@ -118,7 +118,7 @@ typedef struct name_entry {
 } name_entry;
 
 typedef struct name_table {
-    name_entry *slots;       /* open addressing, power-of-two capacity */
+    name_entry *slots; /* open addressing, power-of-two capacity */
     size_t cap;
     size_t len;
 } name_table;
@@ -132,14 +132,14 @@ struct align_graph {
      * model's size once projected to another architecture. */
     align_arch given_arch;
     arena_block *arena;
-    align_type **types;      /* every node, by id */
+    align_type **types; /* every node, by id */
     size_t ntypes, types_cap;
-    type_memo *memo;         /* side table, same index as types */
+    type_memo *memo; /* side table, same index as types */
     size_t memo_cap;
-    align_type **decls;      /* top-level declarations in order */
+    align_type **decls; /* top-level declarations in order */
     size_t ndecls, decls_cap;
-    name_table names;        /* Go type names, C typedef names */
-    name_table tags;         /* C struct/union/enum tags */
+    name_table names;                    /* Go type names, C typedef names */
+    name_table tags;                     /* C struct/union/enum tags */
     align_type *prims[ALIGN_PRIM_COUNT]; /* interned primitives */
 };
 
@@ -173,11 +173,11 @@ static inline bool round_up_u64(uint64_t v, uint64_t a, uint64_t *out)
 
 /* One placed member, the engine's working form (bits throughout). */
 typedef struct placed {
-    uint64_t bit_offset;     /* absolute */
-    uint64_t bit_size;       /* storage bits the member occupies: its width
-                                for bit-fields, size*8 otherwise */
-    uint64_t size;           /* bytes of the declared type */
-    uint32_t align;          /* effective member alignment, bytes */
+    uint64_t bit_offset; /* absolute */
+    uint64_t bit_size;   /* storage bits the member occupies: its width
+                            for bit-fields, size*8 otherwise */
+    uint64_t size;       /* bytes of the declared type */
+    uint32_t align;      /* effective member alignment, bytes */
     uint64_t ptrdata;
 } placed;
 
@@ -186,11 +186,10 @@ typedef struct placed {
  * the graph's ABI.  Fills out[] indexed by declaration index, the record's
  * size, alignment and pointer bytes.  Used by align_type_size for nested
  * records and by the optimizer to evaluate candidate orders. */
-int layout_place(align_graph *g, const align_type *rec, const size_t *order,
-                 placed *out, uint64_t *size, uint32_t *align, uint64_t *ptrdata,
-                 unsigned depth);
-int type_size_depth(align_graph *g, const align_type *t, uint64_t *size,
-                    uint32_t *align, uint64_t *ptrdata, unsigned depth);
+int layout_place(align_graph *g, const align_type *rec, const size_t *order, placed *out,
+                 uint64_t *size, uint32_t *align, uint64_t *ptrdata, unsigned depth);
+int type_size_depth(align_graph *g, const align_type *t, uint64_t *size, uint32_t *align,
+                    uint64_t *ptrdata, unsigned depth);
 
 /* Go: does the member's type resolve to int64 or uint64? */
 bool layout_is_int64(const align_type *t);

@@ -2,11 +2,11 @@
 #include <stdint.h>
 
 struct packet {
-    uint8_t  version;
+    uint8_t version;
     uint64_t timestamp;
     uint16_t length;
     uint32_t flags : 3;
     uint32_t priority : 5;
-    void    *payload;
-    uint8_t  checksum;
+    void *payload;
+    uint8_t checksum;
 };
