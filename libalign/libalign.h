@@ -172,6 +172,10 @@ const char *align_abi_name(const align_abi *abi); /* "go/amd64" */
 align_lang align_abi_lang(const align_abi *abi);
 align_arch align_abi_arch(const align_abi *abi);
 uint32_t align_abi_pointer_size(const align_abi *abi);
+/* 1 when 64-bit integers may sit at 4-aligned offsets while sync/atomic's
+ * 64-bit operations need 8 (Go on 386 and arm): the one place that says
+ * which targets the atomic check is for.  0 otherwise (and for NULL). */
+int align_abi_atomic64_unaligned(const align_abi *abi);
 /* Size, alignment and pointer bytes of a primitive; ALIGN_EINVAL when the
  * primitive does not exist in this ABI's language. */
 int align_abi_prim(const align_abi *abi, align_prim p, uint64_t *size, uint32_t *align,
