@@ -123,7 +123,7 @@ const char *esc_intern(align_escape_log *log, const char *s, size_t len)
     log->nstrs++;
     return copy;
 nomem:
-    align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory reading an escape log");
+    error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory reading an escape log");
     return NULL;
 }
 
@@ -134,7 +134,7 @@ int align_escape_log_new(align_escape_log **out)
     assert(out != NULL);
     *out = calloc(1, sizeof **out);
     if (*out == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     return 0;
 }
 
@@ -199,10 +199,10 @@ int esc_add_site(align_escape_log *log, const align_escape_site *site)
         size_t cap = log->sites_cap ? log->sites_cap * 2 : 256;
         align_escape_site *p;
         if (cap < log->sites_cap || cap > SIZE_MAX / sizeof *p)
-            return align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "too many escape sites");
+            return error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "too many escape sites");
         p = realloc(log->sites, cap * sizeof *p);
         if (p == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         log->sites = p;
         log->sites_cap = cap;
     }
@@ -372,7 +372,7 @@ static int acc_append(line_acc *a, const char *s, size_t len, size_t max_line)
             cap *= 2;
         char *p = realloc(a->buf, cap);
         if (p == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         a->buf = p;
         a->cap = cap;
     }
@@ -420,12 +420,12 @@ int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, s
     } else {
         char *chunk = malloc(ESC_READ_CHUNK);
         if (chunk == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         for (;;) {
             size_t got = fread(chunk, 1, ESC_READ_CHUNK, f);
             if (got == 0) {
                 if (ferror(f))
-                    rc = align_error_set(ALIGN_EIO, name, 0, 0, "read error");
+                    rc = error_set(ALIGN_EIO, name, 0, 0, "read error");
                 break;
             }
             rc = feed(&a, chunk, chunk + got, max_line, fn, ctx);
@@ -606,10 +606,10 @@ static int text_capture(text_input *in, const char *file, size_t flen, unsigned 
         size_t cap = log->captures_cap ? log->captures_cap * 2 : 64;
         align_escape_capture *p;
         if (cap > SIZE_MAX / sizeof *p)
-            return align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "too many captures");
+            return error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "too many captures");
         p = realloc(log->captures, cap * sizeof *p);
         if (p == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         log->captures = p;
         log->captures_cap = cap;
     }
@@ -709,12 +709,11 @@ static int read_text(align_escape_log *log, const char *name, FILE *f, const cha
     if (rc == 0 && in.messages == 0) {
         uint64_t nlines = log->stats.lines - lines0;
         if (nlines == 0)
-            rc = align_error_set(ALIGN_EFORMAT, name, 0, 0, "empty: no Go escape-analysis message");
+            rc = error_set(ALIGN_EFORMAT, name, 0, 0, "empty: no Go escape-analysis message");
         else
-            rc = align_error_set(ALIGN_EFORMAT, name, 0, 0,
-                                 "no Go escape-analysis message in %llu lines",
-                                 (unsigned long long)nlines);
-        align_error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
+            rc = error_set(ALIGN_EFORMAT, name, 0, 0, "no Go escape-analysis message in %llu lines",
+                           (unsigned long long)nlines);
+        error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
     }
     if (rc < 0) {
         esc_mark_rollback(log, &mark);
@@ -734,8 +733,8 @@ int align_escape_log_read_text(align_escape_log *log, const char *path)
         return read_text(log, "<stdin>", stdin, NULL, 0);
     f = fopen(path, "rb");
     if (f == NULL) {
-        align_error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-        align_error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
+        error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+        error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
         return ALIGN_EIO;
     }
     rc = read_text(log, path, f, NULL, 0);
@@ -762,7 +761,7 @@ int align_escape_path_resolve(align_buf *out, const char *base_dir, const char *
     assert(out != NULL && file != NULL);
     if (file[0] == '<' || file[0] == '\0') {
         align_buf_puts(out, file);
-        return out->failed ? align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
+        return out->failed ? error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
     }
     align_buf_init(&joined);
     if (file[0] != '/' && base_dir != NULL && base_dir[0] != '\0') {
@@ -772,7 +771,7 @@ int align_escape_path_resolve(align_buf *out, const char *base_dir, const char *
     align_buf_puts(&joined, file);
     if (joined.failed) {
         align_buf_free(&joined);
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
     /* Lexical clean, as Go's path.Clean: drop "." and empty elements,
      * let ".." eat the previous element (never above "/"). */
@@ -818,5 +817,5 @@ int align_escape_path_resolve(align_buf *out, const char *base_dir, const char *
     if (out->len == start && !out->failed)
         align_buf_puts(out, ".");
     align_buf_free(&joined);
-    return out->failed ? align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
+    return out->failed ? error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
 }
