@@ -18,6 +18,7 @@
 #ifndef LIBALIGN_MODEL_H
 #define LIBALIGN_MODEL_H
 
+#include "util/arena.h"
 #include "util/internal.h"
 
 /* ------------------------------------------------------------------ ABI */
@@ -112,8 +113,6 @@ typedef struct type_memo {
     uint64_t ptrdata;
 } type_memo;
 
-typedef struct arena_block arena_block;
-
 typedef struct name_entry {
     const char *name;
     align_type *type;
@@ -133,7 +132,7 @@ struct align_graph {
      * takes its given size only while the graph is laid out for it, and the
      * model's size once projected to another architecture. */
     align_arch given_arch;
-    arena_block *arena;
+    arena arena;        /* every node, field array and string */
     align_type **types; /* every node, by id */
     size_t ntypes, types_cap;
     type_memo *memo; /* side table, same index as types */
@@ -145,7 +144,6 @@ struct align_graph {
     align_type *prims[ALIGN_PRIM_COUNT]; /* interned primitives */
 };
 
-void *align_arena_alloc(align_graph *g, size_t size);
 /* ---------------------------------------------------------------- layout */
 
 /* One placed member, the engine's working form (bits throughout). */

@@ -55,6 +55,7 @@
  */
 #include "rewrite/rewrite.h"
 #include "source/lex.h"
+#include "util/vec.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -117,7 +118,7 @@ static int nomem(void)
 static char *keep_str(align_fix_set *s, const char *str, size_t n)
 {
     char *c;
-    if (!src_grow((void **)&s->strs, &s->caps, s->ns + 1, sizeof *s->strs))
+    if (vec_reserve((void **)&s->strs, &s->caps, s->ns + 1, sizeof *s->strs, 16) < 0)
         return NULL;
     if ((c = malloc(n + 1)) == NULL)
         return NULL;
@@ -184,7 +185,7 @@ int align_fix_add(align_fix_set *s, const char *path, const char *text, size_t l
 {
     fix_file *f;
     assert(s != NULL && path != NULL && (text != NULL || len == 0));
-    if (!src_grow((void **)&s->f, &s->capf, s->nf + 1, sizeof *s->f))
+    if (vec_reserve((void **)&s->f, &s->capf, s->nf + 1, sizeof *s->f, 16) < 0)
         return nomem();
     f = &s->f[s->nf];
     memset(f, 0, sizeof *f);
@@ -205,7 +206,7 @@ int align_fix_add(align_fix_set *s, const char *path, const char *text, size_t l
 
 static int new_graph(align_fix_set *s, align_graph **out)
 {
-    if (!src_grow((void **)&s->graphs, &s->capg, s->ngraphs + 1, sizeof *s->graphs))
+    if (vec_reserve((void **)&s->graphs, &s->capg, s->ngraphs + 1, sizeof *s->graphs, 16) < 0)
         return nomem();
     if (align_graph_new(out, s->lang, s->o.arch) < 0)
         return align_error_last()->code;
@@ -234,7 +235,7 @@ static int add_guard(align_fix_set *s, size_t group, int kind, const char *name,
                      const fix_file *f, unsigned line)
 {
     guard *g;
-    if (!src_grow((void **)&s->guards, &s->capguards, s->nguards + 1, sizeof *s->guards))
+    if (vec_reserve((void **)&s->guards, &s->capguards, s->nguards + 1, sizeof *s->guards, 16) < 0)
         return nomem();
     g = &s->guards[s->nguards];
     g->group = group;
@@ -279,7 +280,7 @@ static int lex_all(const fix_file *f, toks *out)
         int rc = lex_next(&lx);
         if (rc < 0)
             return rc;
-        if (!src_grow((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v))
+        if (vec_reserve((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v, 16) < 0)
             return nomem();
         out->v[out->n++] = lx.tok;
         if (lx.tok.kind == TOK_EOF)
@@ -606,7 +607,7 @@ static bool cpp_line_inside(const fix_file *f, const src_record *r)
 
 static int add_type(align_fix_set *s, const align_fix_type *t)
 {
-    if (!src_grow((void **)&s->types, &s->capt, s->nt + 1, sizeof *s->types))
+    if (vec_reserve((void **)&s->types, &s->capt, s->nt + 1, sizeof *s->types, 16) < 0)
         return nomem();
     s->types[s->nt++] = *t;
     return 0;
@@ -615,7 +616,7 @@ static int add_type(align_fix_set *s, const align_fix_type *t)
 static int add_edit(fix_file *f, size_t start, size_t end, const align_buf *b)
 {
     fix_edit *e;
-    if (!src_grow((void **)&f->edits, &f->edits_cap, f->nedits + 1, sizeof *f->edits))
+    if (vec_reserve((void **)&f->edits, &f->edits_cap, f->nedits + 1, sizeof *f->edits, 16) < 0)
         return nomem();
     e = &f->edits[f->nedits];
     e->start = start;

@@ -81,8 +81,5 @@ void src_spans_free(src_spans *s);
 int src_spans_record(src_spans *s);
 int src_spans_member(src_spans *s, int i, const src_member *m);
 int src_spans_name(src_spans *s, int i, uint32_t field, size_t start, size_t end);
-/* Grows the array *v of *cap elements of elem bytes (new ones zeroed) to
- * hold need; false when out of memory (*v unchanged). */
-bool src_grow(void **v, size_t *cap, size_t need, size_t elem);
 
 #endif
