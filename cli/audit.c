@@ -35,6 +35,7 @@ static const char audit_usage[] =
     "options:\n"
     "  -c, --count TYPE=N       expected instances of TYPE (glob; 100M, 1.5G); repeatable\n"
     "      --counts FILE        lines 'TYPE N' ('#' starts a comment)\n"
+    "      --strict             a --count that matches no type is an error\n"
     "  -t, --filter PATTERN     only types whose name matches the glob; repeatable\n"
     "  -n, --top N              show the N most wasteful types\n"
     "      --min-waste BYTES    hide types saving fewer bytes (x count) than this\n"
@@ -115,6 +116,7 @@ typedef struct audit_opts {
     bool as_arch_set; /* --as-arch: project.c does the work */
     align_arch as_arch;
     int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    bool strict;      /* --strict: an unused --count is an error */
 } audit_opts;
 
 /* One ranked type: enough to sort and to find it again. */
@@ -192,7 +194,11 @@ static bool read_counts(count_table *t, const char *path)
             ok = false;
             break;
         }
-        ok = count_table_set(t, name, n);
+        {
+            char origin[600];
+            snprintf(origin, sizeof origin, "%.500s:%u: %s", path, lineno, name);
+            ok = count_table_set(t, name, n, origin);
+        }
     }
     free(text);
     return ok;
@@ -220,6 +226,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"as-arch", required_argument, NULL, 'R'},
         {"check-atomic", no_argument, NULL, 'K'},
         {"no-check-atomic", no_argument, NULL, 'k'},
+        {"strict", no_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
@@ -289,6 +296,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
                 return usage_error(NULL, "out of memory");
             break;
         case 'o': o->optimize = true; break;
+        case 'T': o->strict = true; break;
         case 'x': o->hex = true; break;
         case 'R':
             if (align_arch_parse(&o->as_arch, optarg) < 0)
@@ -468,7 +476,7 @@ static int run_audit(audit_opts *o)
     size_t narows = 0, acap = 0, natomic = 0;
     const char *first_invalid = NULL;
     uint64_t total = 0, heap_total = 0;
-    bool total_overflow = false, escape = o->nescapes > 0, atomic_on = false;
+    bool total_overflow = false, heap_overflow = false, escape = o->nescapes > 0, atomic_on = false;
     align_buf out;
     int status = EXIT_BAD;
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
@@ -500,6 +508,7 @@ static int run_audit(audit_opts *o)
             align_layout *l;
             align_cost cost;
             row r;
+            count_table_touch(&o->counts, name);
             if (!selected(o, name))
                 continue;
             if (o->no_compiler_types && lang == ALIGN_LANG_GO && is_compiler_type(name))
@@ -545,7 +554,7 @@ static int run_audit(audit_opts *o)
                 r.heap_saved = hc.saved_total;
                 nheap++;
                 if (__builtin_add_overflow(heap_total, r.heap_saved, &heap_total))
-                    heap_total = UINT64_MAX;
+                    heap_overflow = true;
             }
             if (r.waste > 0)
                 nwasteful++;
@@ -566,6 +575,20 @@ static int run_audit(audit_opts *o)
                 goto done;
         }
     }
+    /* Totals are exact or refused: a sum past 2^64-1 bytes would print a
+     * wrapped number and let --fail-above pass (structalign(1), EXIT
+     * STATUS). */
+    if (total_overflow || heap_overflow) {
+        fprintf(stderr,
+                "%s: error: the total %s over the selected types exceeds 2^64-1 bytes "
+                "(16 EiB): it cannot be reported exactly\n",
+                o->binary, total_overflow ? "of bytes saved" : "of heap bytes saved");
+        fprintf(stderr, "hint: check the --count values (each type's saving fits; their sum "
+                        "does not), or narrow the audit with --filter\n");
+        goto done;
+    }
+    if (!count_table_check_unused(&o->counts, o->strict))
+        goto done;
     if (ninvalid)
         fprintf(stderr,
                 "%s: warning: %zu type%s (%s%s) ha%s inconsistent debug information: members "
@@ -728,7 +751,7 @@ static int run_audit(audit_opts *o)
     status = EXIT_OK;
     if (o->check_atomic == 1 && natomic > 0)
         status = EXIT_GATE;
-    if (o->fail_set && (total_overflow || total > o->fail_above)) {
+    if (o->fail_set && total > o->fail_above) {
         align_format_bytes(a, sizeof a, total);
         fprintf(stderr, "%s: reclaimable padding %s (%llu bytes) exceeds --fail-above %llu\n",
                 o->binary, a, (unsigned long long)total, (unsigned long long)o->fail_above);
@@ -861,9 +884,9 @@ static int cmd_common(int argc, char **argv, bool is_show)
         rc = run_projection(&o, is_show);
     else if (rc == 0 && o.format == FMT_SARIF) {
         sarif_audit_opts so = {
-            o.binary,   o.lang_set,   o.lang,        &o.counts,   o.filters,           o.nfilters,
-            o.escapes,  o.nescapes,   o.src_dir,     o.cacheline, o.no_compiler_types, o.min_waste,
-            o.fail_set, o.fail_above, o.check_atomic};
+            o.binary,   o.lang_set,   o.lang,         &o.counts,   o.filters,           o.nfilters,
+            o.escapes,  o.nescapes,   o.src_dir,      o.cacheline, o.no_compiler_types, o.min_waste,
+            o.fail_set, o.fail_above, o.check_atomic, o.strict};
         rc = sarif_audit(&so);
     } else if (rc == 0)
         rc = is_show ? run_show(&o) : run_audit(&o);

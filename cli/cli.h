@@ -32,25 +32,38 @@ void print_lib_error(const char *text, size_t len);
 /* Prints "structalign: error: ..." and an optional hint; returns EXIT_BAD. */
 int usage_error(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Per-type instance counts from --count: "N" (every type) or "TYPE=N". */
+/* Per-type instance counts from --count: "N" (every type) or "TYPE=N".
+ * Precedence (structalign(1), --count): a spec naming the type exactly
+ * beats any glob, whatever the order; among exact specs, and among globs,
+ * the last given wins; "--count N" (else 1) is the default. */
 typedef struct count_spec {
-    char *type; /* NULL = default for every type */
+    char *type; /* a name or a glob */
     uint64_t count;
+    char *origin; /* "--count ARG" or "FILE:LINE", for the unused warning */
 } count_spec;
 
 typedef struct count_table {
     count_spec *specs;
     size_t n;
     uint64_t fallback; /* 1 unless "--count N" was given */
+    bool *hit;         /* per spec: matched some type (set by _get/_touch) */
 } count_table;
 
 void count_table_init(count_table *t);
 void count_table_free(count_table *t);
-/* Parses one --count argument; prints the error and returns false if bad. */
+/* Parses one --count argument; prints the error (with the column of what
+ * is wrong: "T=5=6", " T=5") and returns false if bad. */
 bool count_table_add(count_table *t, const char *arg);
+/* The count of a type; records which specs match it. */
 uint64_t count_table_get(const count_table *t, const char *type_name);
-/* Adds "TYPE=n" (the type may be a glob); false when out of memory. */
-bool count_table_set(count_table *t, const char *type, uint64_t n);
+/* Records which specs match a type that is not laid out (filtered out). */
+void count_table_touch(const count_table *t, const char *type_name);
+/* Adds "TYPE=n" (the type may be a glob) from origin; false when out of
+ * memory. */
+bool count_table_set(count_table *t, const char *type, uint64_t n, const char *origin);
+/* Warns about each spec that matched no type; with strict, says so as an
+ * error and returns false. */
+bool count_table_check_unused(const count_table *t, bool strict);
 
 /* --- escape.c: audit --escape ------------------------------------------- */
 
@@ -131,6 +144,7 @@ typedef struct sarif_audit_opts {
     bool fail_set;      /* --fail-above: exit 1 above fail_above */
     uint64_t fail_above;
     int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    bool strict;      /* --strict: a --count that matches no type fails */
 } sarif_audit_opts;
 int sarif_audit(const sarif_audit_opts *o);
 /* Go types the compiler and runtime make for themselves (--no-compiler-types). */

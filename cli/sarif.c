@@ -158,9 +158,10 @@ static void type_locations(const align_type *t, const align_heap_join *join,
     }
 }
 
-/* The results for one type; adds its saving to *total (x count, saturating)
- * and its flagged atomic fields to *natomic. */
-static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
+/* The results for one type; adds its saving to *total (x count) and its
+ * flagged atomic fields to *natomic.  false (the error printed) when the
+ * saving or the total passes 2^64-1 bytes: never a wrapped number. */
+static bool audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
                        const align_layout *l, const align_type *t, const char *name,
                        const align_heap_join *join, bool check_atomic, uint64_t *total,
                        size_t *natomic)
@@ -183,10 +184,24 @@ static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
                  name, l->invalid);
         sarif_result_at(out, first, "SA005", "warning", msg, locs, nlocs, NULL, 0);
     }
-    if (l->reclaimable > 0 && align_cost_compute(&cost, l, count_table_get(o->counts, name)) == 0 &&
-        cost.bytes_saved >= o->min_waste) {
-        if (__builtin_add_overflow(*total, cost.bytes_saved, total))
-            *total = UINT64_MAX;
+    if (l->reclaimable > 0 && align_cost_compute(&cost, l, count_table_get(o->counts, name)) < 0) {
+        print_lib_error(NULL, 0);
+        if (locs != &one)
+            free(locs);
+        return false;
+    }
+    if (l->reclaimable > 0 && cost.bytes_saved >= o->min_waste) {
+        if (__builtin_add_overflow(*total, cost.bytes_saved, total)) {
+            fprintf(stderr,
+                    "%s: error: the total of bytes saved over the selected types exceeds "
+                    "2^64-1 bytes (16 EiB): it cannot be reported exactly\n"
+                    "hint: check the --count values (each type's saving fits; their sum "
+                    "does not), or narrow the audit with --filter\n",
+                    o->binary);
+            if (locs != &one)
+                free(locs);
+            return false;
+        }
         snprintf(msg, sizeof msg,
                  "%s is %llu bytes; in another field order %llu: %llu bytes "
                  "reclaimable per instance, %llu bytes at %llu instances%s",
@@ -204,6 +219,7 @@ static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
     }
     if (locs != &one)
         free(locs);
+    return true;
 }
 
 int sarif_audit(const sarif_audit_opts *o)
@@ -242,16 +258,21 @@ int sarif_audit(const sarif_audit_opts *o)
             const char *name = align_type_name(t) ? align_type_name(t) : align_type_display(t);
             align_layout *l;
             bool keep = pattern_list_match(o->filters, o->nfilters, name);
+            count_table_touch(o->counts, name);
             if (o->no_compiler_types && lang == ALIGN_LANG_GO && is_compiler_type(name))
                 keep = false;
             if (!keep || align_layout_compute(&l, g, t, &lo) < 0)
                 continue;
-            audit_type(&out, &first, o, l, t, name, lang == ALIGN_LANG_GO ? join : NULL,
-                       check_atomic, &total, &natomic);
+            bool ok = audit_type(&out, &first, o, l, t, name, lang == ALIGN_LANG_GO ? join : NULL,
+                                 check_atomic, &total, &natomic);
             align_layout_free(l);
+            if (!ok)
+                goto done;
         }
     }
     sarif_end(&out);
+    if (!count_table_check_unused(o->counts, o->strict))
+        goto done;
     if (!emit(&out))
         goto done;
     /* The same gates as audit's other formats. */
