@@ -36,6 +36,7 @@
  * silently (they are how a user learns the log and binary disagree).
  */
 #include "escape/heapsites.h"
+#include "util/hash.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -358,36 +359,17 @@ static const char *base_dir(join_state *st, const char *input, align_buf *tmp)
     return tmp->failed ? NULL : tmp->data;
 }
 
-/* Every field reaches the low bits the table index uses: the line and
- * column go in byte by byte.  (They once went in shifted left by 32 and 8
- * before one multiply, which leaves the low bits untouched: every site of
- * one column and expression fell into one bucket, and 200,000 such sites
- * took 100 s.) */
-static uint64_t mix_u32(uint64_t h, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) {
-        h ^= (v >> (8 * i)) & 0xff;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
+/* Every field reaches the low bits the table index uses: the line, column
+ * and kind go in byte by byte (hash_fnv_u64).  They once went in shifted
+ * left by 32 and 8 before a single multiply, which leaves the low bits
+ * untouched: every site of one column and expression fell into one bucket,
+ * and 200,000 such sites took 100 s. */
 static uint64_t site_hash(const align_heap_site *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    const char *p = s->path ? s->path : s->file;
-    for (; *p; p++) {
-        h ^= (unsigned char)*p;
-        h *= 1099511628211ull;
-    }
-    h = mix_u32(h, s->line);
-    h = mix_u32(h, s->col);
-    h = mix_u32(h, (uint32_t)s->kind);
-    for (p = s->expr; *p; p++) {
-        h ^= (unsigned char)*p;
-        h *= 1099511628211ull;
-    }
-    return h;
+    uint64_t h = hash_fnv_str(HASH_FNV_SEED, s->path ? s->path : s->file);
+    h = hash_fnv_u64(h, ((uint64_t)s->line << 32) | s->col);
+    h = hash_fnv_u64(h, (uint64_t)s->kind);
+    return hash_fnv_str(h, s->expr);
 }
 
 static bool same_site(const align_heap_site *a, const align_heap_site *b)
