@@ -167,17 +167,25 @@ static int open_regular(const char *path, int *fd, uint64_t *size)
 {
     struct stat st;
     int rc = 0;
-    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO must not block open(); it is refused below. */
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (*fd < 0)
         return error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    if (fstat(*fd, &st) < 0)
+    if (fstat(*fd, &st) < 0) {
         rc = error_set(ALIGN_EIO, path, 0, 0, "cannot stat: %s", strerror(errno));
-    else if (S_ISDIR(st.st_mode))
+    } else if (S_ISDIR(st.st_mode)) {
         rc = error_set(ALIGN_EIO, path, 0, 0, "is a directory, not a binary");
-    else if (!S_ISREG(st.st_mode))
-        rc = error_set(ALIGN_EIO, path, 0, 0, "not a regular file");
-    else if (st.st_size == 0)
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = error_set(ALIGN_EIO, path, 0, 0, "%s, not a regular file",
+                       S_ISFIFO(st.st_mode)  ? "a FIFO (named pipe)"
+                       : S_ISCHR(st.st_mode) ? "a character device"
+                       : S_ISBLK(st.st_mode) ? "a block device"
+                                             : "a special file");
+        error_hint("give the binary itself: a Linux executable, shared library or "
+                   "object file");
+    } else if (st.st_size == 0) {
         rc = error_set(ALIGN_EFORMAT, path, 0, 0, "empty file");
+    }
     if (rc < 0) {
         close(*fd);
         return rc;
