@@ -59,7 +59,14 @@ struct pt {
 };
 
 #define ALIGN_OF(T)                                                                                \
-    printf("align %s %zu\nsize %s %zu\n", #T, offsetof(struct { char c; T x; }, x), #T, sizeof(T))
+    printf("align %s %zu\nsize %s %zu\n", #T,                                                      \
+           offsetof(                                                                               \
+               struct {                                                                            \
+                   char c;                                                                         \
+                   T x;                                                                            \
+               },                                                                                  \
+               x),                                                                                 \
+           #T, sizeof(T))
 
 void stop(void);
 void stop(void) {}
