@@ -130,6 +130,16 @@ def check_pahole():
 LINKER_TYPES = re.compile(r"^(sudog|hchan|waitq|hash|bucket|map|table|groupReference)<.*>$")
 
 
+def dwarf_version(exe):
+    """The version of the first compile unit's header (readelf), or None."""
+    if not shutil.which("readelf"):
+        return None
+    p = subprocess.run("readelf --debug-dump=info --dwarf-depth=1 '%s' 2>/dev/null | "
+                       "grep -m1 'Version:'" % exe, shell=True, capture_output=True, text=True)
+    m = re.search(r"Version:\s+(\d+)", p.stdout)
+    return int(m.group(1)) if m else None
+
+
 def gotool_binary(v, arch, cache):
     """cmd/go of Go release v built by that release for arch, cached in
     cache (keyed by the release's VERSION line, so a patch update
@@ -163,6 +173,14 @@ def check_gotool():
             exe, version = gotool_binary(v, arch, cache)
             data = audit(exe)
             tag = "cmd/go %s %s" % (version, arch)
+            # The DWARF version the release writes (4 up to 1.24, 5 from
+            # 1.25): the reader must handle both, so say which was read.
+            dv = dwarf_version(exe)
+            want_dv = 5 if int(v.split(".")[1]) >= 25 else 4
+            if dv is not None and dv != want_dv:
+                print("FAIL: %s: DWARF %d, expected %d for Go %s" % (tag, dv, want_dv, v))
+                failed += 1
+            tag += " (DWARF %s)" % (dv if dv is not None else "?")
             if data["arch"] != arch:
                 print("FAIL: %s read as %s" % (tag, data["arch"]))
                 failed += 1

@@ -36,6 +36,14 @@
  *     (Node -> *Node) need no special case.  A cycle through non-record types
  *     (only corrupt DWARF or Go's `type P *P`) is caught by a BUILDING mark.
  *
+ *   - Go releases: 1.19 to 1.24 write DWARF 4, 1.25 and later DWARF 5
+ *     (.debug_addr, .debug_rnglists, .debug_loclists, line table v5), which
+ *     libdwarf decodes alike: tests/audit_gotool.sh reads each release's own
+ *     cmd/go and tests/difftest_go.sh its truth binaries.  The first Go
+ *     unit's DW_AT_producer ("Go cmd/compile go1.27.4; regabi") names the
+ *     release; the Go graph keeps it (align_graph_go_release) for the heap
+ *     costs of that release's allocator (heap.c).
+ *
  *   - Go: a named type is a typedef plus a struct of the same name; both DIEs
  *     map to the one struct node.  string, slices, interfaces, maps, channels,
  *     funcs are described as structs and typedefs over runtime types; they
