@@ -11,7 +11,7 @@
 #ifndef LIBALIGN_ESCAPE_H
 #define LIBALIGN_ESCAPE_H
 
-#include "util/internal.h"
+#include "model/model.h"
 
 #include <stdio.h>
 

@@ -6,7 +6,7 @@
 #ifndef LIBALIGN_HEAPSITES_H
 #define LIBALIGN_HEAPSITES_H
 
-#include "escape/gofuncs.h"
+#include "source/gofuncs.h"
 
 typedef struct hs_block hs_block;
 

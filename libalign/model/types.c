@@ -13,7 +13,7 @@
  * be laid out while building.  A node whose memo is BUSY when it is asked for
  * again contains itself by value: ALIGN_ERECURSIVE, never a stack overflow.
  */
-#include "util/internal.h"
+#include "model/model.h"
 #include "util/hash.h"
 
 #include <assert.h>

@@ -98,7 +98,7 @@
  */
 #include "source/dwarf_read.h"
 #include "util/hash.h"
-#include "escape/gofuncs.h"
+#include "source/gofuncs.h"
 
 #include <assert.h>
 #include <stdarg.h>

@@ -10,7 +10,7 @@
 #ifndef LIBALIGN_LEX_H
 #define LIBALIGN_LEX_H
 
-#include "util/internal.h"
+#include "model/model.h"
 
 typedef enum tok_kind {
     TOK_EOF = 0,

@@ -15,7 +15,7 @@
  * before line L, in the functions covering L": a flat list per function
  * answers that, and Go's line tables give no line spans for blocks anyway.
  */
-#include "escape/gofuncs.h"
+#include "source/gofuncs.h"
 #include "util/hash.h"
 
 #include <assert.h>
