@@ -8,6 +8,7 @@
  * linear in the number of members, plus the optimizer's.
  */
 #include "analysis/analysis.h"
+#include "util/vec.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -31,36 +32,14 @@ static int cmp_span(const void *a, const void *b)
 
 static bool push_hole(align_layout *l, size_t *cap, uint64_t off, uint64_t size)
 {
-    if (l->nholes == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 8;
-        align_hole *h = realloc(l->holes, ncap * sizeof *h);
-        if (h == NULL)
-            return false;
-        l->holes = h;
-        *cap = ncap;
-    }
-    l->holes[l->nholes].offset = off;
-    l->holes[l->nholes].size = size;
-    l->nholes++;
-    return true;
+    align_hole h = {off, size};
+    return vec_push((void **)&l->holes, &l->nholes, cap, sizeof h, 8, &h) == 0;
 }
 
 static bool push_bit_hole(align_layout *l, size_t *cap, uint64_t off, uint64_t size)
 {
-    if (size == 0)
-        return true;
-    if (l->nbit_holes == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 8;
-        align_bit_hole *h = realloc(l->bit_holes, ncap * sizeof *h);
-        if (h == NULL)
-            return false;
-        l->bit_holes = h;
-        *cap = ncap;
-    }
-    l->bit_holes[l->nbit_holes].bit_offset = off;
-    l->bit_holes[l->nbit_holes].bit_size = size;
-    l->nbit_holes++;
-    return true;
+    align_bit_hole h = {off, size};
+    return size == 0 || vec_push((void **)&l->bit_holes, &l->nbit_holes, cap, sizeof h, 8, &h) == 0;
 }
 
 /* Splits the unused bit range [from, to) into a leading partial byte (bit

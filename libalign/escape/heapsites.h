@@ -7,8 +7,7 @@
 #define LIBALIGN_HEAPSITES_H
 
 #include "source/gofuncs.h"
-
-typedef struct hs_block hs_block;
+#include "util/arena.h"
 
 /* The binary's named types by name (open addressing). */
 typedef struct hs_names {
@@ -25,7 +24,7 @@ typedef struct hs_fname {
 struct align_heap_join {
     align_graph *g; /* the binary's Go graph */
     const go_funcs *gf;
-    hs_block *blocks; /* strings made by the join */
+    arena strings; /* strings made by the join (16 KiB blocks) */
     align_heap_site *sites;
     size_t nsites, sites_cap;
     align_heap_type *types;
@@ -37,6 +36,11 @@ struct align_heap_join {
     hs_names names;
     hs_fname *fnames; /* sorted by name */
     size_t nfnames;
+    /* types by their align_type pointer (open addressing, cap a power of
+     * two; slot k holds type_keys[k] and its index type_first[k]) */
+    const align_type **type_keys;
+    size_t *type_first;
+    size_t type_cap;
 };
 
 /* What one site was resolved to. */

@@ -18,6 +18,7 @@
 #ifndef LIBALIGN_MODEL_H
 #define LIBALIGN_MODEL_H
 
+#include "util/arena.h"
 #include "util/internal.h"
 
 /* ------------------------------------------------------------------ ABI */
@@ -112,8 +113,6 @@ typedef struct type_memo {
     uint64_t ptrdata;
 } type_memo;
 
-typedef struct arena_block arena_block;
-
 typedef struct name_entry {
     const char *name;
     align_type *type;
@@ -136,7 +135,7 @@ struct align_graph {
     /* Go: the release whose compiler and runtime the types come from, as
      * the minor number of Go 1.x (27 for go1.27.4); 0 when unknown. */
     unsigned go_release;
-    arena_block *arena;
+    arena arena;        /* every node, field array and string */
     align_type **types; /* every node, by id */
     size_t ntypes, types_cap;
     type_memo *memo; /* side table, same index as types */
@@ -148,7 +147,6 @@ struct align_graph {
     align_type *prims[ALIGN_PRIM_COUNT]; /* interned primitives */
 };
 
-void *align_arena_alloc(align_graph *g, size_t size);
 /* ---------------------------------------------------------------- layout */
 
 /* One placed member, the engine's working form (bits throughout). */
