@@ -888,6 +888,10 @@ typedef struct align_heap_site {
                            "captured by value: o"; NULL when the
                            expression names the type itself */
     const char *reason; /* UNRESOLVED: why, one line; else NULL */
+    int stack_buffer;   /* go1.25+ "make([]T, n) does not escape" with a
+                           size that is not a constant: a 32-byte stack
+                           buffer when the array fits, the heap when it
+                           does not; counted as a heap site */
     int stale;          /* the site contradicts the binary: its file
                            is not in it, its line has no code, or its
                            variable is declared elsewhere */
