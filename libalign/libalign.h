@@ -292,6 +292,31 @@ void align_record_complete(align_type *record, int64_t given_size, int64_t given
 int align_record_is_complete(const align_type *record);
 size_t align_record_nfields(const align_type *record);
 
+/* Recovers the layout attributes a C compiler's positions imply and the
+ * debug information left out (__attribute__((packed)), #pragma pack(N),
+ * aligned(N) when DW_AT_alignment was dropped, unnamed bit-fields, which
+ * get no DIE), so that the model reproduces every given offset and size.
+ * records: complete records whose members carry given_bit_offset and whose
+ * given_size is known; their by-value member records are handled first.
+ * Each record the model already agrees with is left alone (but for a given
+ * alignment larger than the model's, which becomes aligned(N)); each other
+ * one gets the first explanation that makes the model agree, or stays as
+ * it was (its layouts then say model_agrees = 0).  Modifies the records in
+ * place: attributes are set, unnamed bit-fields inserted, and members with
+ * decl_text get the attribute appended to it; everything added belongs to
+ * g.  Clears g's size memo.  A Go graph is left alone (Go has no layout
+ * attributes).  Adds the number of records changed to *ninferred (may be
+ * NULL).  Returns 0 or ALIGN_ENOMEM.  Used by the DWARF reader and by the
+ * debugger module, so both infer the same attributes. */
+enum {
+    /* The positions come from a source that drops DW_AT_alignment (LLDB
+     * 14; GDB for members): a record the model makes too small is given
+     * aligned(N) before trailing unnamed bit-fields are tried. */
+    ALIGN_INFER_ALIGNMENT_LOST = 1u << 0
+};
+int align_infer_record_attrs(align_graph *g, align_type *const *records, size_t n, unsigned flags,
+                             size_t *ninferred);
+
 /* Top-level declarations, in source order: the types a report is about.
  * Parsers add every struct and union they see declared at top level. */
 int align_graph_add_decl(align_graph *g, align_type *t);
