@@ -183,7 +183,7 @@ static void explain(json_object *diag, const char *name, size_t len, json_explai
         }
         if (strncmp(m, "escflow:", 8) != 0)
             continue;
-        flow = strstr(m, "flow: ");
+        flow = strstr(m + 8, "flow: "); /* not the "flow:" of "escflow:" */
         if (flow == NULL || flow_seen)
             continue; /* a "from" line */
         flow_seen = true;

@@ -457,8 +457,9 @@ static int join_generated(join_state *st, const align_escape_site *es, align_hea
             hs->status = ALIGN_HEAP_OTHER; /* a constant boxed by a wrapper */
             return 0;
         }
-        hs->reason = hs_printf(st->j, "compiler-generated wrapper (%s): no source line to "
-                                      "type %s by",
+        hs->reason = hs_printf(st->j,
+                               "compiler-generated wrapper (%s): no source line to "
+                               "type %s by",
                                es->file, es->expr);
         return hs->reason ? 0 : ALIGN_ENOMEM;
     }

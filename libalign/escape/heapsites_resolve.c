@@ -434,10 +434,15 @@ static const align_type *find_type(align_heap_join *j, const hs_where *w, const 
         if (b.failed)
             break;
         t1 = type_by_name(j, b.data ? b.data : "", b.len);
-        if (t1 == NULL && b.data != NULL && strstr(b.data, "[go.shape.") != NULL) {
+        if (b.data != NULL && strstr(b.data, "[go.shape.") != NULL) {
+            /* A generic body's allocation: the instantiation the shapes
+             * stand for when there is one (whether DWARF keeps the shape
+             * instantiation varies by release), else the shape type. */
             bool several = false;
-            t1 = instance_of_shape(j, b.data, b.len, &several);
-            if (several)
+            const align_type *inst = instance_of_shape(j, b.data, b.len, &several);
+            if (inst != NULL)
+                t1 = inst;
+            else if (t1 == NULL && several)
                 *ambiguous = true;
         }
         if (t1 == NULL)
