@@ -2,9 +2,10 @@
 """The escape join per Go release: tests/escape/releases built with every
 release of $GO_VERSIONS (salib.go_releases(): 1.19, 1.24, 1.27 by default;
 `make check-go-all` runs all seven), its -m, -m=2 and -json logs made at
-test time with that release (an empty GOCACHE each: go replays cached
-compiler output and writes no -json for it), each joined with the binary
-the same release built.
+test time with that release (in a fresh directory, so that go never
+replays a cached compile's output, which would carry another directory's
+paths and write no -json), each joined with the binary the same release
+built.
 
 The truth is the program's source: a "// want T1; T2 (go1.25+)" comment
 on a line names the struct types its heap sites allocate, as the source
@@ -156,7 +157,11 @@ def run_release(sa, v, work, wants_src, fails):
     logs = {}
 
     def build(args, cache, stderr_path=None):
-        e = dict(env, GOCACHE=os.path.join(work, "cache-%s-%s" % (v, cache)))
+        # The user's build cache (salib.go_env): the standard library is
+        # compiled once per release.  The module's packages are never
+        # replayed from it: they are compiled in a fresh directory, and
+        # each log form is made once with its own flags.
+        e = env
         with open(stderr_path or os.devnull, "w") as err:
             p = subprocess.run(["go", "build"] + args, cwd=src, env=e, stderr=err,
                                stdout=subprocess.DEVNULL)
