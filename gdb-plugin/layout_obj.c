@@ -397,7 +397,8 @@ static PyObject *layout_render_json(LayoutObject *self, PyObject *args, PyObject
 
 PyDoc_STRVAR(layout_render_live_doc,
              "render_live(data=None, values=None, *, hex=False, count=None, recurse=False,\n"
-             "            address=None, note=None, whole=None, root=None, sep=None) -> str\n\n"
+             "            address=None, note=None, whole=None, root=None, sep=None,\n"
+             "            title=None) -> str\n\n"
              "The layout with live values and padding bytes, as the align command shows\n"
              "it.  data: the value's bytes (bytes-like, at least size bytes) or None.\n"
              "values: None, or one entry per member in declaration order (unnamed\n"
@@ -409,26 +410,28 @@ PyDoc_STRVAR(layout_render_live_doc,
              "unions, array elements; the first 1 MiB) and each run of non-zero padding\n"
              "listed, named from root (default 'value'; sep joins it to the first member,\n"
              "default '.').  whole: the Type of data when it is more than the record (an\n"
-             "array of it: the members shown are element 0's).");
+             "array of it: the members shown are element 0's).  title: the type as written\n"
+             "for the title line (default 'struct NAME').");
 
 static PyObject *layout_render_live(LayoutObject *self, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = {"data", "values", "hex",  "count", "recurse", "address",
-                             "note", "whole",  "root", "sep",   NULL};
+                             "note", "whole",  "root", "sep",   "title",   NULL};
     const char *what = "Layout.render_live()";
     module_state *st = plugin_state((PyObject *)self);
     PyObject *data_obj = Py_None, *values = Py_None, *count_obj = NULL, *addr_obj = Py_None;
     PyObject *result = NULL, *whole = Py_None;
-    const char *note = NULL, *root = NULL, *sep = NULL;
+    const char *note = NULL, *root = NULL, *sep = NULL, *title = NULL;
     Py_buffer view = {0};
     int hex = 0, recurse = 0, have_count = 0, have_view = 0;
     uint64_t count = 0;
     align_cost cost;
     live_opts o;
 
-    if (st == NULL || !PyArg_ParseTupleAndKeywords(args, kwargs, "|OO$pOpOzOzz:Layout.render_live",
-                                                   kwlist, &data_obj, &values, &hex, &count_obj,
-                                                   &recurse, &addr_obj, &note, &whole, &root, &sep))
+    if (st == NULL ||
+        !PyArg_ParseTupleAndKeywords(args, kwargs, "|OO$pOpOzOzzz:Layout.render_live", kwlist,
+                                     &data_obj, &values, &hex, &count_obj, &recurse, &addr_obj,
+                                     &note, &whole, &root, &sep, &title))
         return NULL;
     memset(&o, 0, sizeof o);
     if (whole != Py_None) {
@@ -444,6 +447,7 @@ static PyObject *layout_render_live(LayoutObject *self, PyObject *args, PyObject
             return plugin_raise(st, what);
         o.scan.size = wsize;
     }
+    o.title = title;
     o.scan.root = root;
     o.scan.first_sep = sep;
     if (data_obj != Py_None) {

@@ -510,8 +510,12 @@ PyObject *live_render(module_state *st, align_graph *g, const align_layout *l,
         goto cleanup;
     if (data != NULL && leak_check(&c, l, data, &mask, &report) < 0)
         goto cleanup;
-    align_buf_printf(&out, "%s %s  (%s/%s)", l->kind == ALIGN_KIND_UNION ? "union" : "struct",
-                     l->name, align_lang_name(l->lang), align_arch_name(l->arch));
+    if (o->title != NULL && o->title[0] != '\0')
+        align_buf_printf(&out, "%s  (%s/%s)", o->title, align_lang_name(l->lang),
+                         align_arch_name(l->arch));
+    else
+        align_buf_printf(&out, "%s %s  (%s/%s)", l->kind == ALIGN_KIND_UNION ? "union" : "struct",
+                         l->name, align_lang_name(l->lang), align_arch_name(l->arch));
     if (o->have_address)
         align_buf_printf(&out, "  at 0x%llx", (unsigned long long)o->address);
     if (o->note != NULL && o->note[0] != '\0')

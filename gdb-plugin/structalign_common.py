@@ -180,13 +180,15 @@ class TypeDesc:
     count   arrays: elements, None when unknown (T x[])
     fields  records: FieldDesc list in declaration order
     key     hashable identity for memoising (None: do not memoise)
+    incomplete records: declared, never defined (no size, no members)
     """
 
     __slots__ = ("kind", "name", "display", "size", "align", "cls", "target", "count",
-                 "fields", "key")
+                 "fields", "key", "incomplete")
 
     def __init__(self, kind, name, display=None, size=-1, align=0, cls=None, target=None,
-                 count=None, fields=None, key=None):
+                 count=None, fields=None, key=None, incomplete=False):
+        self.incomplete = incomplete
         self.kind = kind
         self.name = name
         self.display = display if display is not None else name
@@ -228,6 +230,8 @@ class Adapter:
     strip(type)         the type without typedefs and qualifiers
     describe(type)      a TypeDesc (typedefs described as such, not stripped)
     deref(value)        *value; is_null(value): a null pointer
+    pointer_state(value) None, or 'synthetic' (GDB's <synthetic pointer>:
+                        dereferenceable, not in memory) or 'optimized out'
     index(value, i)     element i of an array value
     address(value)      int, or None when the value is not in memory
     read(value, size)   its bytes, or None
@@ -339,6 +343,8 @@ class Resolved:
         self.deref = False      # the value was a pointer, dereferenced
         self.array = None       # native array type when the value is an array
         self.count = None       # its element count
+        self.synthetic = False  # reached through a <synthetic pointer>
+        self.title = None       # the record's type as written
 
 
 def _resolve(adapter, opts):
@@ -356,7 +362,12 @@ def _resolve_full(adapter, opts):
         try:
             t = adapter.lookup_type(opts.target)
         except LookupError as e:
-            raise UserError("align: no type named '%s' (%s)" % (opts.target, e)) from None
+            hint = ""
+            if opts.target.split()[0] in ("struct", "union"):
+                hint = ("; a %s that is only declared in this program (incomplete) has no "
+                        "definition to find" % opts.target.split()[0])
+            raise UserError("align: no type named '%s' (%s)%s" % (opts.target, e, hint)) \
+                from None
     else:
         try:
             value = adapter.evaluate(opts.target)
@@ -374,16 +385,36 @@ def _resolve_full(adapter, opts):
     if d.kind == "pointer" and d.target is not None:
         pd = adapter.describe(adapter.strip(d.target))
         if pd.kind in ("struct", "union"):
+            if pd.incomplete:
+                raise UserError(
+                    "align: '%s' points to %s, an incomplete type: it is declared but not "
+                    "defined in the debug information of this program, so it has no layout"
+                    % (opts.target, pd.display))
             if value is not None:
-                if adapter.is_null(value):
+                state = adapter.pointer_state(value)
+                if state == "optimized out":
+                    raise UserError("align: '%s' is optimized out here (compiled with "
+                                    "optimisation): it has no value to show" % opts.target)
+                if state == "synthetic":
+                    # GDB can still read the members (DW_OP_implicit_pointer),
+                    # but the value is in registers, not in memory.
+                    res.synthetic = True
+                    notes.append("%s is a <synthetic pointer> (optimised code): the value "
+                                 "is not in memory, padding bytes not shown" % opts.target)
+                elif adapter.is_null(value):
                     raise UserError("align: '%s' is a null %s" % (opts.target, d.display))
+                else:
+                    notes.append("*(%s) %s" % (d.display, opts.target))
                 value = adapter.deref(value)
-                notes.append("*(%s) %s" % (d.display, opts.target))
             else:
                 notes.append("pointed to by %s" % d.display)
             t = d.target
             d = pd
             res.deref = True
+    if d.kind in ("struct", "union") and d.incomplete:
+        raise UserError("align: %s is an incomplete type: it is declared but not defined in "
+                        "the debug information of this program, so it has no layout"
+                        % d.display)
     if d.kind == "array" and d.target is not None:
         ed = adapter.describe(adapter.strip(d.target))
         if ed.kind in ("struct", "union") and d.count:
@@ -401,6 +432,10 @@ def _resolve_full(adapter, opts):
     if value is not None and not notes:
         notes.append("value of %s" % opts.target)
     res.value, res.type, res.desc = value, t, d
+    # The title names the type as written: a typedef by its name (robj,
+    # anon_t), an anonymous record as the debugger shows it (union {...}).
+    td = adapter.describe(t)
+    res.title = td.name if td.kind == "typedef" and td.name else d.display
     return res
 
 
@@ -450,7 +485,7 @@ def _run(adapter, text):
                 if whole is not None:
                     size = max(size, min(whole.size, LEAK_MAX_BYTES))
                 data = adapter.read(value, size)
-                if data is None:
+                if data is None and not res.synthetic:
                     notes.append("memory not readable: padding bytes not shown")
         else:
             notes.append("static layout")
@@ -458,6 +493,6 @@ def _run(adapter, text):
                                   recurse=opts.recurse, address=address,
                                   note="(" + "; ".join(notes) + ")",
                                   whole=whole if data is not None else None,
-                                  root=_root_name(opts.target, res.deref))
+                                  root=_root_name(opts.target, res.deref), title=res.title)
     except _libalign.Error as e:
         raise UserError("align: %s" % _message(e)) from None
