@@ -880,11 +880,16 @@ typedef enum align_escape_kind {
     ALIGN_ESCAPE_BOXED,
     /* -json logs only: an allocation logged with an empty message and no
      * other record at its position; expr is "". */
-    ALIGN_ESCAPE_UNKNOWN
+    ALIGN_ESCAPE_UNKNOWN,
+    /* Go 1.25+: "append escapes to heap": the backing array an append
+     * grows into (-m text prints "append" alone; -m=2 explanations and
+     * -json print the call, "append(xs, o)", which expr then holds). */
+    ALIGN_ESCAPE_APPEND
 } align_escape_kind;
 
 /* "moved", "addr_of_lit", "new", "make_slice", "make_map", "slice_lit",
- * "map_lit", "varargs", "func_lit", "string_conv", "boxed", "unknown";
+ * "map_lit", "varargs", "func_lit", "string_conv", "boxed", "unknown",
+ * "append";
  * NULL for a value out of range.  Stable: used in JSON reports. */
 const char *align_escape_kind_name(align_escape_kind kind);
 
@@ -914,6 +919,24 @@ typedef struct align_escape_site {
     const char *var_name;  /* ALIGN_ESCAPE_MOVED: the variable; else NULL */
     const char *input;     /* the file or name the site was read from */
     uint64_t input_line;   /* 1-based line of that input */
+    /* What the explanations say (-m=2 text, -json), NULL when not given:
+     * func: the function being analysed, as go1.25+ prints it after "in"
+     * ("main", "gnew[go.shape.int64]", "(*T).M"); flow_dst: the first
+     * flow's destination when it takes the allocation's address
+     * ("flow: p <- &{storage for new(T)}" or "flow: ~r0 = &x": "p",
+     * "~r0"); inlined: the callee whose body the allocation is written in
+     * when the compiler reports it at an inlined call ("inlining call to
+     * geom.New" at the same position of -m text, "inlineLoc" of -json),
+     * with inline_file/inline_line its position (-json only, else NULL/0). */
+    const char *func;
+    const char *flow_dst;
+    const char *inlined;
+    const char *inline_file;
+    unsigned inline_line;
+    /* MAKE_SLICE with a length or capacity that is not a number: from Go
+     * 1.25 (whose logs fold constants) such a make that "does not escape"
+     * still goes to the heap when it needs more than 32 bytes. */
+    int var_size;
 } align_escape_site;
 
 /* Counts over every input read into a log. */
@@ -1048,6 +1071,10 @@ typedef struct align_heap_site {
                            "captured by value: o"; NULL when the
                            expression names the type itself */
     const char *reason; /* UNRESOLVED: why, one line; else NULL */
+    int stack_buffer;   /* go1.25+ "make([]T, n) does not escape" with a
+                           size that is not a constant: a 32-byte stack
+                           buffer when the array fits, the heap when it
+                           does not; counted as a heap site */
     int stale;          /* the site contradicts the binary: its file
                            is not in it, its line has no code, or its
                            variable is declared elsewhere */
