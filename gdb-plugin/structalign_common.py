@@ -22,6 +22,7 @@ Normalisations done here, once for both debuggers:
     attributes that explain the compiler's offsets are inferred in C.
 """
 
+import json
 import re
 
 import _libalign
@@ -33,8 +34,8 @@ __all__ = ["UserError", "Options", "parse_args", "run", "TypeDesc", "FieldDesc",
 HELP = """\
 Show the memory layout of a struct or union, with live padding bytes and the smallest order.
 
-Usage: align [-r] [-x] [-c COUNT] [-a ARCH] EXPRESSION
-       align [-r] [-x] [-c COUNT] [-a ARCH] [-t] TYPE
+Usage: align [-r] [-x] [-c COUNT] [-a ARCH] [--json] EXPRESSION
+       align [-r] [-x] [-c COUNT] [-a ARCH] [--json] [-t] TYPE
 
 For each member: its offset (bit offset for bit-fields), size, type and
 current value; a line for every hole and for the tail padding with the live
@@ -69,6 +70,9 @@ Options:
   -a ARCH     project onto another architecture (amd64, arm64) with
               libalign's ABI model instead of the debugger's offsets
   -t          the argument is a type, not an expression
+  --json      the document of `structalign show --format json' for the
+              type, plus the live values, padding bytes and leak check
+              (for IDEs: GDB/MI -interpreter-exec console "align --json x")
   --          end of options
 
 Examples:
@@ -81,7 +85,7 @@ Examples:
 See structalign-gdb(1)."""
 
 ARCHES = ("amd64", "arm64", "x86_64", "aarch64")
-OPTIONS = ("-r", "-x", "-c", "-a", "-t", "--", "-h")
+OPTIONS = ("-r", "-x", "-c", "-a", "-t", "--json", "--", "-h")
 
 
 class UserError(Exception):
@@ -99,6 +103,7 @@ class Options:
         self.as_type = False
         self.help = False
         self.target = ""       # the expression or type, as typed
+        self.json = False      # --json: structalign show's document, live
 
 
 def _split_option(text, pos):
@@ -130,6 +135,10 @@ def parse_args(text):
             break
         if tok in ("-h", "--help"):
             opts.help = True
+            pos = end
+            continue
+        if tok == "--json":
+            opts.json = True
             pos = end
             continue
         if len(tok) < 2 or not tok[1].isalpha():
@@ -512,6 +521,43 @@ def _map_slot_line(builder, graph, slot):
             "%d of them padding, per entry */\n" % (kt.display, vt.display, lay.size, lay.padding))
 
 
+def _json_document(adapter, opts, res, layout, data, values, address, count, whole, notes):
+    """`align --json`: structalign show --format json's document for the
+    record ({"types":[...]}, same keys and numbers), each field with its
+    "value", and "live": the expression, address, notes, the bytes of every
+    hole and of the tail padding, and the leak check with its runs."""
+    doc = json.loads(layout.render_json(count=count if count is not None else 1))
+    if hasattr(adapter, "decl"):
+        pos = adapter.decl(res.type)
+        if pos is not None:
+            doc["decl_file"], doc["decl_line"] = pos
+    if values is not None:
+        named = [m for m in layout.members if not (m.name == "" and m.bit_size)]
+        by_name = {}
+        for m, v in zip(named, values):
+            by_name[m.name] = v[0] if isinstance(v, tuple) else v
+        for f in doc.get("fields", []):
+            if f.get("name") in by_name:
+                f["value"] = by_name[f["name"]]
+    live = {"expression": opts.target, "title": res.title, "notes": notes,
+            "address": address, "bytes_read": len(data) if data is not None else 0}
+    if data is not None:
+        live["holes"] = [{"offset": h.offset, "size": h.size,
+                          "bytes": data[h.offset:h.offset + h.size].hex()} for h in layout.holes]
+        if layout.tail_padding:
+            start = layout.size - layout.tail_padding
+            live["tail_padding"] = {"offset": start, "size": layout.tail_padding,
+                                    "bytes": data[start:layout.size].hex()}
+        lc = layout.leak_check(data, whole=whole, root=_root_name(res.shown, res.deref))
+        live["leak_check"] = {
+            "checked": lc["checked"], "padding_bits": lc["padding_bits"],
+            "nonzero_bytes": lc["bytes"], "nonzero_bits": lc["bits"], "runs": lc["runs"],
+            "listed": [{"at": name, "offset": rel, "value_offset": at, "bytes": raw.hex(),
+                        "unused_bits": mask} for name, rel, at, raw, mask in lc["listed"]]}
+    doc["live"] = live
+    return json.dumps({"types": [doc]}, separators=(",", ":")) + "\n"
+
+
 def _count_as_typed(text, typed):
     """The cost line names the count as the user typed it, with its exact
     value: "64Ki (65,536) instances:", not libalign's "65.536K"."""
@@ -589,6 +635,8 @@ def run(adapter, text):
         out = _run(adapter, text)
     except UserError as e:
         raise UserError(" ".join(str(e).split())) from None
+    if out.startswith('{"types":'):
+        return out  # --json: for programs, never wrapped or coloured
     width = adapter.width() if hasattr(adapter, "width") else 0
     out = fit(out, width)
     if hasattr(adapter, "styled") and adapter.styled():
@@ -640,6 +688,9 @@ def _run(adapter, text):
                     notes.append("memory not readable: padding bytes not shown")
         else:
             notes.append("static layout")
+        if opts.json:
+            return _json_document(adapter, opts, res, layout, data, values, address, count,
+                                  whole, notes)
         text = layout.render_live(data, values, hex=opts.hex, count=count,
                                   recurse=opts.recurse, address=address,
                                   note="(" + "; ".join(notes) + ")",
