@@ -22,6 +22,8 @@ Normalisations done here, once for both debuggers:
     attributes that explain the compiler's offsets are inferred in C.
 """
 
+import re
+
 import _libalign
 
 __all__ = ["UserError", "Options", "parse_args", "run", "TypeDesc", "FieldDesc", "HELP"]
@@ -47,6 +49,11 @@ Go (GDB): a slice shows its element with len as the count, a map its
 value type (and the padding of an entry), an interface its dynamic value;
 values print as fmt's %+v; the suggested order pastes and builds.
 
+Output fits GDB's `set width' (lines break between words); holes and
+non-zero padding are coloured when `set style enabled' is on and the
+output is a terminal.  Completion covers options, expressions, members
+(align -r o.i<TAB>) and type names (align -t struct pa<TAB>).
+
 Leak check: every padding byte of the value is checked at every depth
 (nested structs, unions, array elements; the first 1 MiB), whatever -r
 shows, and each run of non-zero padding is listed where it lies, e.g.
@@ -56,8 +63,9 @@ LLDB 14: C programs (it cannot read Go).
 Options:
   -r          expand nested structs and unions in place (display only)
   -x          offsets in hexadecimal
-  -c COUNT    cost at an instance count (100M, 1.5G, 100_000_000;
-              default for an array: its length)
+  -c COUNT    cost at an instance count (100M, 1.5G, 64Ki, 100_000_000;
+              shown as typed with its exact value; default for an
+              array: its length)
   -a ARCH     project onto another architecture (amd64, arm64) with
               libalign's ABI model instead of the debugger's offsets
   -t          the argument is a type, not an expression
@@ -504,13 +512,88 @@ def _map_slot_line(builder, graph, slot):
             "%d of them padding, per entry */\n" % (kt.display, vt.display, lay.size, lay.padding))
 
 
+def _count_as_typed(text, typed):
+    """The cost line names the count as the user typed it, with its exact
+    value: "64Ki (65,536) instances:", not libalign's "65.536K"."""
+    if typed is None:
+        return text
+    exact = _libalign.parse_count(str(typed))
+    shown = str(typed)
+    if shown.replace("_", "").isdigit():
+        label = "{:,}".format(exact)
+    else:
+        label = "%s (%s)" % (shown, "{:,}".format(exact))
+    return re.sub(r"(?m)^\S+ instances: ", lambda m: label + " instances: ", text, count=1)
+
+
+def fit(text, width):
+    """Lines no wider than width (0 or None: as they are), broken between
+    words, never inside one: a comment goes on as "   ... */" lines, a
+    member line loses the end of its value ("..."), other lines go on
+    indented.  A single word wider than width is left whole."""
+    if not width or width < 20:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        m = re.match(r"^(/\*.*?\*/ +\S.*?) +(= )(.*)$", line)
+        if m and not line.startswith("/* XXX"):
+            # The value column closes up, then the value is cut.
+            head = m.group(1) + " " + m.group(2)
+            if len(head) + len(m.group(3)) <= width:
+                out.append(head + m.group(3))
+                continue
+            if len(head) + 4 <= width:
+                out.append(head + m.group(3)[:width - len(head) - 3] + "...")
+                continue
+        indent = "   " if line.startswith("/*") else "    "
+        # "!! non-zero" is one token.
+        words = line.replace("!! non-zero", "!!\0non-zero").split(" ")
+        words = [w.replace("\0", " ") for w in words]
+        cur = words[0]
+        for w in words[1:]:
+            if len(cur) + 1 + len(w) <= width or not cur.strip():
+                cur += " " + w
+            else:
+                out.append(cur.rstrip())
+                cur = indent + w
+        out.append(cur)
+    return "\n".join(out)
+
+
+_RED, _YELLOW, _OFF = "\033[1;31m", "\033[33m", "\033[m"
+
+
+def colour(text):
+    """Holes and padding in yellow, non-zero padding (the flagged bytes, the
+    warning and its runs) in red: ANSI escapes, as GDB's styles use."""
+    out = []
+    for line in text.split("\n"):
+        if "!! non-zero" in line:
+            head, _, _ = line.partition("!! non-zero")
+            line = _YELLOW + head + _OFF + _RED + "!! non-zero" + _OFF
+        elif line.startswith("/* XXX"):
+            line = _YELLOW + line + _OFF
+        elif line.startswith(("/* warning: ", "/*   at ", "/* non-zero padding")):
+            line = _RED + line + _OFF
+        out.append(line)
+    return "\n".join(out)
+
+
 def run(adapter, text):
     """The whole command: returns the text to print, or raises UserError
     with a one-line message."""
     try:
-        return _run(adapter, text)
+        out = _run(adapter, text)
     except UserError as e:
         raise UserError(" ".join(str(e).split())) from None
+    width = adapter.width() if hasattr(adapter, "width") else 0
+    out = fit(out, width)
+    if hasattr(adapter, "styled") and adapter.styled():
+        out = colour(out)
+    return out
 
 
 def _run(adapter, text):
@@ -564,6 +647,6 @@ def _run(adapter, text):
                                   root=_root_name(res.shown, res.deref), title=res.title)
         if res.map_slot is not None:
             text += _map_slot_line(builder, graph, res.map_slot)
-        return text
+        return _count_as_typed(text, count)
     except _libalign.Error as e:
         raise UserError("align: %s" % _message(e)) from None

@@ -105,6 +105,19 @@ def go_env(version, base=None):
     return env
 
 
+def go_releases_at_hand():
+    """go_releases() minus those that cannot be had, each recorded with
+    skip_release() (so the test ends in SKIP unless something fails)."""
+    out = []
+    for v in go_releases():
+        try:
+            go_root(v)
+            out.append(v)
+        except Skip as e:
+            skip_release(v, e)
+    return out
+
+
 def skip_release(version, why):
     """Records that a release was not tested (run_main then reports SKIP
     unless something failed)."""
