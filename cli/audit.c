@@ -467,8 +467,20 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
                                               : "on by default for Go on 386 and arm; "
                                                 "--no-check-atomic turns it off",
                          r->natomic, r->natomic == 1 ? "" : "s");
-    if (join != NULL)
+    if (join != NULL) {
         escape_text_header(out, join);
+        /* Which allocator the size classes below are (heap.c). */
+        for (size_t i = 0; i < r->n; i++)
+            if (align_graph_lang(r->rows[i].g) == ALIGN_LANG_GO) {
+                unsigned rel = align_graph_go_release(r->rows[i].g);
+                align_buf_printf(out, "heap objects priced by the allocator of go1.%u%s\n",
+                                 rel ? rel : align_go_release_newest(),
+                                 o->go ? " (--go)"
+                                 : rel ? " (DW_AT_producer)"
+                                       : " (the newest)");
+                break;
+            }
+    }
     if (shown && escape)
         align_buf_printf(out, "%12s  %12s  %6s %6s  %8s  %s\n", "HEAP SAVED", "SAVED", "SIZE",
                          "OPT", "COUNT", "TYPE");

@@ -249,6 +249,12 @@ def check_escape(tool, tag, exe, d, truth, fails):
     if rc != 0:
         fails.append("%s: audit --escape failed (%d): %s" % (tag, rc, err))
         return
+    v = tag[2:].split("/")[0]
+    p = subprocess.run([tool, "audit", "--escape", os.path.join(d, "escape.log"), "--src", d,
+                        "--filter", "main.Big", exe], capture_output=True, text=True)
+    if "heap objects priced by the allocator of go%s (DW_AT_producer)" % v not in p.stdout:
+        fails.append("%s: audit --escape text does not name go%s's allocator: %s"
+                     % (tag, v, p.stdout[:500]))
     t = [x for x in json.loads(out)["types"] if x["name"] == "main.Big"]
     if not t or t[0].get("heap_alloc") != "object":
         fails.append("%s: audit --escape did not tie main.Big to its new(Big) site" % tag)
