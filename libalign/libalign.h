@@ -263,6 +263,13 @@ const align_abi *align_graph_abi(const align_graph *g);
 /* Lay the same types out for another architecture from now on (cross-arch
  * projection).  Layouts computed before stay valid but describe the old ABI. */
 int align_graph_set_arch(align_graph *g, align_arch arch);
+/* Go: the release the graph's types were compiled by, as the minor number
+ * of Go 1.x (27 for go1.27.4; see align_go_release_parse); 0, the default,
+ * means unknown.  Layouts copy it (align_layout.go_release) and heap costs
+ * follow that release's allocator.  A binary's Go graph gets it from the
+ * first Go unit's DW_AT_producer.  Always 0 (success). */
+int align_graph_set_go_release(align_graph *g, unsigned release);
+unsigned align_graph_go_release(const align_graph *g);
 
 /* A copy of s (len bytes, or strlen if len is (size_t)-1) owned by the graph. */
 const char *align_graph_strdup(align_graph *g, const char *s, size_t len);
@@ -464,6 +471,7 @@ typedef struct align_layout {
     align_kind kind;  /* ALIGN_KIND_STRUCT or ALIGN_KIND_UNION */
     align_lang lang;
     align_arch arch;
+    unsigned go_release; /* the graph's (align_graph_go_release); 0 unknown */
     uint64_t size;
     uint32_t align;
     size_t nmembers;
@@ -618,6 +626,8 @@ typedef struct align_binary_info {
     const char *producer;    /* the first unit's DW_AT_producer, e.g. "Go
                                 cmd/compile go1.19.8; regabi", "GNU C17
                                 12.2.0 -g"; "" when absent */
+    const char *go_producer; /* the first Go unit's; NULL when none (the Go
+                                graph's release comes from it) */
     size_t ncus;             /* compile units read */
     size_t nskipped_cus;     /* units skipped because their DWARF is broken */
     const char *skip_reason; /* why the first of them was skipped; NULL */
@@ -673,6 +683,8 @@ typedef struct align_render_opts {
     int show_optimal;       /* append the suggested declaration */
     const align_cost *cost; /* NULL: no count lines */
     int cachelines;         /* mark cache-line boundaries */
+    int heap;               /* Go: add what one heap object costs in the
+                               layout's Go release, now and reordered */
 } align_render_opts;
 
 /* A ptype /o-like text block for one layout. */
@@ -773,29 +785,51 @@ const char *align_fix_file_new_text(const align_fix_set *s, size_t i, size_t *le
 /* ------------------------------------------------- Go heap size classes */
 
 /* The Go runtime's allocator constants (runtime/sizeclasses.go, malloc.go;
- * heap.c checks them against its generated table at compile time). */
+ * the same in every release 1.19-1.27; heap.c checks them against its
+ * generated table at compile time). */
 #define ALIGN_GO_MAX_SMALL_SIZE 32768u /* larger objects take whole pages */
 #define ALIGN_GO_PAGE_SIZE 8192u       /* bytes of one runtime page */
 #define ALIGN_GO_TINY_SIZE 16u         /* the tiny allocator's block */
+#define ALIGN_GO_MALLOC_HEADER 8u      /* Go 1.22+: bytes before a large scan object */
 
-/* The Go release whose runtime the size-class table was generated from,
- * e.g. "go1.19.8".  A static string. */
-const char *align_go_size_classes_version(void);
+/* Go releases are named by the minor number of Go 1.x: 19 for go1.19.8,
+ * 27 for go1.27.4.  Parses the first "go1.N" or "1.N" in text ("1.27",
+ * "go1.27.4", "Go cmd/compile go1.27.4; regabi") into *release;
+ * ALIGN_EINVAL (error set, *release 0) when there is none. */
+int align_go_release_parse(unsigned *release, const char *text);
+/* The oldest and newest releases whose allocator libalign has from the
+ * release's own runtime source (1.19 and 1.27 today). */
+unsigned align_go_release_oldest(void);
+unsigned align_go_release_newest(void);
+/* 1 when libalign's allocator model was generated from this release's own
+ * runtime (1.19, 1.22 ... 1.27), 0 otherwise.  Other releases use the rules
+ * of the nearest release below them that libalign has (or the oldest): 1.20
+ * and 1.21 those of 1.19 (malloc headers came in 1.22), 1.28 those of 1.27. */
+int align_go_release_known(unsigned release);
+/* The Go releases the model used for `release` was generated from, e.g.
+ * "go1.22.12 go1.23.5 ..." (a static string); release 0: the newest. */
+const char *align_go_size_classes_version(unsigned release);
 
-/* Bytes the Go allocator reserves for one heap object of `size` bytes
- * (mallocgc): 0 for size 0 (zero-size allocations all return
- * &runtime.zerobase), the smallest size class >= size up to 32768 bytes
- * (24 -> 24, 25 -> 32, 33 -> 48), above that the size rounded up to whole
- * 8 KiB pages (32769 -> 40960).  Whether the object holds pointers does not
- * change the class (see align_go_alloc for the tiny allocator).  Sizes no Go
- * target can allocate (more than 2^48 bytes) return UINT64_MAX. */
+/* The size class of `size` bytes: 0 for size 0 (zero-size allocations all
+ * return &runtime.zerobase), the smallest size class >= size up to 32768
+ * bytes (24 -> 24, 25 -> 32, 33 -> 48), above that the size rounded up to
+ * whole 8 KiB pages (32769 -> 40960).  The class table is the same in every
+ * release; what a pointerful object costs is not (malloc headers, 1.22+):
+ * use align_go_alloc_compute for that.  Sizes no Go target can allocate
+ * (more than 2^48 bytes) return UINT64_MAX. */
 uint64_t align_go_size_class(uint64_t size);
 
-/* One allocation as the Go runtime serves it (go1.19 mallocgc). */
+/* One allocation as a Go release's runtime serves it (mallocgc). */
 typedef struct align_go_alloc {
     uint64_t size;       /* bytes requested */
-    uint64_t bytes;      /* bytes reserved: align_go_size_class(size) */
-    uint64_t waste;      /* bytes - size: what the rounding adds */
+    uint64_t bytes;      /* bytes reserved: the size class of size +
+                            header, or whole pages */
+    uint64_t waste;      /* bytes - size: what the rounding and the
+                            header add */
+    uint32_t header;     /* malloc header bytes inside `bytes` (Go 1.22+:
+                            8 for an object with pointers of more than
+                            512 bytes on 64-bit targets, 128 on 32-bit
+                            ones, that is not large); 0 otherwise */
     uint32_t size_class; /* the runtime's class index, 1..67; 0 for
                             size 0 and for large objects */
     uint64_t pages;      /* large objects: 8 KiB pages of their span */
@@ -805,22 +839,25 @@ typedef struct align_go_alloc {
      * when allocated back to back (16 / tiny_per_block bytes each). */
     int tiny;
     uint32_t tiny_per_block; /* 0 when not tiny */
+    unsigned release;        /* the Go release whose rules were applied */
 } align_go_alloc;
 
-/* Fills *out for one object of `size` bytes on `arch` (the largest
- * allocation and the tiny allocator's alignment of 12-byte objects depend on
- * the word size).  has_pointers: the type's ptrdata is not 0.
+/* Fills *out for one object of `size` bytes allocated by Go `release` (0:
+ * the newest libalign knows) on `arch` (the largest allocation, the malloc
+ * header's threshold and the tiny allocator's alignment of 12-byte objects
+ * depend on the word size).  has_pointers: the type's ptrdata is not 0.
  * ALIGN_EOVERFLOW when the runtime would refuse the size (more than 2^48
  * bytes on 64-bit targets, 2^32-1 on 32-bit ones); ALIGN_EINVAL for an
  * unknown arch.  *out is zeroed on failure. */
-int align_go_alloc_compute(align_go_alloc *out, align_arch arch, uint64_t size, int has_pointers);
+int align_go_alloc_compute(align_go_alloc *out, unsigned release, align_arch arch, uint64_t size,
+                           int has_pointers);
 
 /* The backing array of make([]T, len, cap) (runtime.makeslice): cap *
  * elem_size bytes, rounded by the same rules (a zero-length make allocates
  * nothing).  ALIGN_EOVERFLOW when the product overflows or exceeds the
  * largest allocation: the program would panic with "len out of range". */
-int align_go_alloc_slice(align_go_alloc *out, align_arch arch, uint64_t elem_size, uint64_t cap,
-                         int elem_has_pointers);
+int align_go_alloc_slice(align_go_alloc *out, unsigned release, align_arch arch, uint64_t elem_size,
+                         uint64_t cap, int elem_has_pointers);
 
 /* ------------------------------------------- Go escape-analysis logs */
 
@@ -849,11 +886,16 @@ typedef enum align_escape_kind {
     ALIGN_ESCAPE_BOXED,
     /* -json logs only: an allocation logged with an empty message and no
      * other record at its position; expr is "". */
-    ALIGN_ESCAPE_UNKNOWN
+    ALIGN_ESCAPE_UNKNOWN,
+    /* Go 1.25+: "append escapes to heap": the backing array an append
+     * grows into (-m text prints "append" alone; -m=2 explanations and
+     * -json print the call, "append(xs, o)", which expr then holds). */
+    ALIGN_ESCAPE_APPEND
 } align_escape_kind;
 
 /* "moved", "addr_of_lit", "new", "make_slice", "make_map", "slice_lit",
- * "map_lit", "varargs", "func_lit", "string_conv", "boxed", "unknown";
+ * "map_lit", "varargs", "func_lit", "string_conv", "boxed", "unknown",
+ * "append";
  * NULL for a value out of range.  Stable: used in JSON reports. */
 const char *align_escape_kind_name(align_escape_kind kind);
 
@@ -883,6 +925,24 @@ typedef struct align_escape_site {
     const char *var_name;  /* ALIGN_ESCAPE_MOVED: the variable; else NULL */
     const char *input;     /* the file or name the site was read from */
     uint64_t input_line;   /* 1-based line of that input */
+    /* What the explanations say (-m=2 text, -json), NULL when not given:
+     * func: the function being analysed, as go1.25+ prints it after "in"
+     * ("main", "gnew[go.shape.int64]", "(*T).M"); flow_dst: the first
+     * flow's destination when it takes the allocation's address
+     * ("flow: p <- &{storage for new(T)}" or "flow: ~r0 = &x": "p",
+     * "~r0"); inlined: the callee whose body the allocation is written in
+     * when the compiler reports it at an inlined call ("inlining call to
+     * geom.New" at the same position of -m text, "inlineLoc" of -json),
+     * with inline_file/inline_line its position (-json only, else NULL/0). */
+    const char *func;
+    const char *flow_dst;
+    const char *inlined;
+    const char *inline_file;
+    unsigned inline_line;
+    /* MAKE_SLICE with a length or capacity that is not a number: from Go
+     * 1.25 (whose logs fold constants) such a make that "does not escape"
+     * still goes to the heap when it needs more than 32 bytes. */
+    int var_size;
 } align_escape_site;
 
 /* Counts over every input read into a log. */
@@ -1017,6 +1077,10 @@ typedef struct align_heap_site {
                            "captured by value: o"; NULL when the
                            expression names the type itself */
     const char *reason; /* UNRESOLVED: why, one line; else NULL */
+    int stack_buffer;   /* go1.25+ "make([]T, n) does not escape" with a
+                           size that is not a constant: a 32-byte stack
+                           buffer when the array fits, the heap when it
+                           does not; counted as a heap site */
     int stale;          /* the site contradicts the binary: its file
                            is not in it, its line has no code, or its
                            variable is declared elsewhere */
@@ -1104,8 +1168,10 @@ typedef struct align_heap_cost {
     uint64_t saved_total;   /* objects: saved x count; arrays: saved */
 } align_heap_cost;
 
-/* Fills *out for a layout of a Go struct (ALIGN_EOVERFLOW when a count
- * makes a size overflow; ALIGN_EINVAL for a layout of another language). */
+/* Fills *out for a layout of a Go struct, with the allocator of the
+ * layout's Go release (l->go_release; 0: the newest).  ALIGN_EOVERFLOW when
+ * a count makes a size overflow; ALIGN_EINVAL for a layout of another
+ * language. */
 int align_heap_cost_compute(align_heap_cost *out, const align_layout *l, uint64_t count,
                             int per_element);
 

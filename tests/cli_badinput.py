@@ -198,6 +198,20 @@ def bad_inputs(d):
             case("%s --cacheline %r" % (sub, bad), [sub, "--cacheline", bad] + extra,
                  want_err=["--cacheline"])
 
+    # --go: only releases libalign has the allocator of (issue 11).
+    for sub, extra in (("calc", ["type T struct { A int }"]), ("audit", [exe]),
+                       ("show", [exe, "s"])):
+        for bad in ("1.21", "1.20", "2.0", "1.99", "abc", "", "1.27x", "1.", "go"):
+            case("%s --go %r" % (sub, bad), [sub, "--go", bad] + extra,
+                 want_err=["unknown Go release", "hint: libalign has the allocator of Go 1.19"])
+    case("calc --go 1.19", ["calc", "--go", "1.19", "type T struct { A bool; P *int; "
+                            "B [1000]byte; N int64; C bool }"], want_rc=0,
+         want_out=["heap object (go1.19): 1152 bytes; reordered: 1024 bytes, 128 bytes saved"])
+    case("calc --go go1.27", ["calc", "--go", "go1.27", "type T struct { A bool; P *int; "
+                              "B [1000]byte; N int64; C bool }"], want_rc=0,
+         want_out=["heap object (go1.27): 1152 bytes with its 8-byte malloc header; reordered: "
+                   "1152 bytes with its 8-byte malloc header, the same size class"])
+
     # diff OLD NEW: every bad input on either side, and its options.
     for name, path, extra in (("missing file", missing, []), ("directory", d, []),
                               ("empty file", empty, []), ("text file", text, ["ELF"]),

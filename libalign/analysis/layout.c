@@ -238,6 +238,7 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
     l->kind = rec->kind;
     l->lang = g->lang;
     l->arch = g->abi->arch;
+    l->go_release = g->go_release;
     l->size = size;
     l->align = align;
     l->ptrdata = ptrdata;

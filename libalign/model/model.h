@@ -132,6 +132,9 @@ struct align_graph {
      * takes its given size only while the graph is laid out for it, and the
      * model's size once projected to another architecture. */
     align_arch given_arch;
+    /* Go: the release whose compiler and runtime the types come from, as
+     * the minor number of Go 1.x (27 for go1.27.4); 0 when unknown. */
+    unsigned go_release;
     arena arena;        /* every node, field array and string */
     align_type **types; /* every node, by id */
     size_t ntypes, types_cap;

@@ -78,6 +78,17 @@ int align_graph_set_arch(align_graph *g, align_arch arch)
     return 0;
 }
 
+int align_graph_set_go_release(align_graph *g, unsigned release)
+{
+    g->go_release = release;
+    return 0;
+}
+
+unsigned align_graph_go_release(const align_graph *g)
+{
+    return g->go_release;
+}
+
 static align_type *new_type(align_graph *g, align_kind kind)
 {
     align_type *t;

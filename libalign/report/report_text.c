@@ -65,6 +65,39 @@ static int cmp_member_pos(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
+static void alloc_words(align_buf *out, const align_go_alloc *a)
+{
+    if (a->pages)
+        align_buf_printf(out, "%llu bytes (%llu pages)", (unsigned long long)a->bytes,
+                         (unsigned long long)a->pages);
+    else if (a->tiny)
+        align_buf_printf(out, "%u per %u-byte tiny block", a->tiny_per_block, ALIGN_GO_TINY_SIZE);
+    else
+        align_buf_printf(out, "%llu bytes", (unsigned long long)a->bytes);
+    if (a->header)
+        align_buf_printf(out, " with its %u-byte malloc header", a->header);
+}
+
+/* What one heap object costs now and in the smallest order, in the
+ * allocator of the layout's Go release (heap.c). */
+static void heap_line(align_buf *out, const align_layout *l)
+{
+    align_heap_cost c;
+    if (l->size == 0 || align_heap_cost_compute(&c, l, 1, 0) < 0)
+        return;
+    align_buf_printf(out, "/* heap object (go1.%u): ", c.now.release);
+    alloc_words(out, &c.now);
+    if (l->optimal_size < l->size) {
+        align_buf_puts(out, "; reordered: ");
+        alloc_words(out, &c.optimal);
+        if (c.saved)
+            align_buf_printf(out, ", %llu bytes saved", (unsigned long long)c.saved);
+        else if (!c.now.tiny)
+            align_buf_puts(out, ", the same size class");
+    }
+    align_buf_puts(out, " */\n");
+}
+
 void align_render_text(align_buf *out, const align_layout *l, const align_render_opts *o)
 {
     size_t hi = 0, bi = 0;
@@ -174,6 +207,9 @@ void align_render_text(align_buf *out, const align_layout *l, const align_render
     if (l->optimal_note && (l->reclaimable > 0 || l->optimal_ptrdata < l->ptrdata))
         align_buf_printf(out, "/* note: %s */\n", l->optimal_note);
 
+    if (o && o->heap && l->lang == ALIGN_LANG_GO)
+        heap_line(out, l);
+
     if (o && o->cost) {
         char count[32];
         align_format_count(count, sizeof count, o->cost->count);
@@ -234,7 +270,10 @@ void align_render_decl(align_buf *out, const align_layout *l)
     }
     const char *disp = align_type_display(l->type);
     const char *kw = is_union ? "union" : "struct";
-    bool tagged = strncmp(disp, kw, strlen(kw)) == 0 && disp[strlen(kw)] == ' ';
+    /* "struct packet" is a tag; "struct {...}" (a debugger's name for an
+     * anonymous record) is not: it is declared through its typedef. */
+    bool tagged =
+        strncmp(disp, kw, strlen(kw)) == 0 && disp[strlen(kw)] == ' ' && strchr(disp, '{') == NULL;
     if (tagged)
         align_buf_printf(out, "%s {\n", disp);
     else

@@ -36,6 +36,14 @@
  *     (Node -> *Node) need no special case.  A cycle through non-record types
  *     (only corrupt DWARF or Go's `type P *P`) is caught by a BUILDING mark.
  *
+ *   - Go releases: 1.19 to 1.24 write DWARF 4, 1.25 and later DWARF 5
+ *     (.debug_addr, .debug_rnglists, .debug_loclists, line table v5), which
+ *     libdwarf decodes alike: tests/audit_gotool.sh reads each release's own
+ *     cmd/go and tests/difftest_go.sh its truth binaries.  The first Go
+ *     unit's DW_AT_producer ("Go cmd/compile go1.27.4; regabi") names the
+ *     release; the Go graph keeps it (align_graph_go_release) for the heap
+ *     costs of that release's allocator (heap.c).
+ *
  *   - Go: a named type is a typedef plus a struct of the same name; both DIEs
  *     map to the one struct node.  string, slices, interfaces, maps, channels,
  *     funcs are described as structs and typedefs over runtime types; they
@@ -110,6 +118,7 @@ struct align_binary {
     go_funcs *funcs;        /* ALIGN_BINARY_GO_FUNCS: the Go functions */
     char *path;
     char *producer;
+    char *go_producer; /* the first Go unit's DW_AT_producer */
     char *skip_reason;
     elf_go_info go;
 };
@@ -1026,6 +1035,11 @@ static int walk_scope(dwarf_reader *rd, Dwarf_Die parent, unsigned depth)
             else if (rd->bin->funcs != NULL && depth == 0)
                 rc = gf_visit_subprogram(rd, die);
             break;
+        case DW_TAG_variable:
+        case DW_TAG_constant:
+            if (rd->lang == ALIGN_LANG_GO && rd->bin->funcs != NULL && depth == 0)
+                rc = gf_visit_global(rd, die, tag == DW_TAG_constant);
+            break;
         case DW_TAG_lexical_block:
             if (rd->lang == ALIGN_LANG_C)
                 rc = walk_scope(rd, die, depth + 1);
@@ -1101,6 +1115,17 @@ static int read_unit(dwarf_reader *rd, Dwarf_Die cu_die, Dwarf_Half version)
         rc = align_graph_new(&b->graphs[lang], lang, b->info.arch);
         if (rc < 0)
             return rc;
+    }
+    if (lang == ALIGN_LANG_GO && b->go_producer == NULL && cu.producer != NULL) {
+        unsigned release;
+        /* "Go cmd/compile go1.27.4; regabi": the graph's Go release, which
+         * the heap costs follow (heap.c).  A producer without one leaves
+         * the graph at 0 (the newest release libalign knows). */
+        b->go_producer = strdup(cu.producer);
+        if (b->go_producer == NULL)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        if (align_go_release_parse(&release, cu.producer) == 0)
+            align_graph_set_go_release(b->graphs[lang], release);
     }
     if (lang == ALIGN_LANG_GO)
         b->info.has_go = 1;
@@ -1428,6 +1453,7 @@ int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
         goto fail;
     b->info.path = b->path;
     b->info.producer = b->producer ? b->producer : "";
+    b->info.go_producer = b->go_producer;
     b->info.skip_reason = b->skip_reason;
     b->info.go_version = b->go.go_version;
     b->info.go_main_path = b->go.main_path;
@@ -1447,6 +1473,7 @@ void align_binary_free(align_binary *b)
     align_graph_free(b->graphs[1]);
     free(b->path);
     free(b->producer);
+    free(b->go_producer);
     free(b->skip_reason);
     free(b->go.go_version);
     free(b->go.main_path);
