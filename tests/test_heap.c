@@ -7,8 +7,9 @@
  * header is made from), and the rules of mallocgc / allocLarge / makeslice
  * read in go1.19.8 src/runtime (malloc.go, mcache.go, slice.go).  Every size
  * from 0 to 3 pages past maxSmallSize is checked against "the smallest class
- * >= size, else whole 8 KiB pages"; the point values are the ones the brief
- * and DESIGN.md quote (24 -> 24, 25 -> 32, 33 -> 48, 32769 -> 40960).
+ * >= size, else whole 8 KiB pages"; the point values (24 -> 24, 25 -> 32,
+ * 33 -> 48, 32769 -> 40960) follow from that table and from allocLarge's
+ * rounding to whole pages.
  *
  * Go 1.22+ (read in go1.22.12 ... go1.27.4 src/runtime malloc.go and
  * mbitmap.go): a scan object over PtrSize * PtrBits bytes (512 on 64-bit

@@ -90,8 +90,8 @@ int align_go_release_parse(unsigned *release, const char *text)
         *release = (unsigned)minor;
         return 0;
     }
-    return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "'%s' names no Go release (1.N, go1.N.P)",
-                           text ? text : "");
+    return error_set(ALIGN_EINVAL, NULL, 0, 0, "'%s' names no Go release (1.N, go1.N.P)",
+                     text ? text : "");
 }
 
 unsigned align_go_release_oldest(void)
@@ -205,7 +205,7 @@ static int arch_max_alloc(align_arch arch, uint64_t *max_alloc, bool *ptr4)
 {
     const align_abi *abi = align_abi_get(ALIGN_LANG_GO, arch);
     if (abi == NULL)
-        return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown architecture %d", (int)arch);
+        return error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown architecture %d", (int)arch);
     *ptr4 = align_abi_pointer_size(abi) == 4;
     *max_alloc = *ptr4 ? GO_MAX_ALLOC_32 : GO_MAX_ALLOC_64;
     return 0;
@@ -226,11 +226,10 @@ int align_go_alloc_compute(align_go_alloc *out, unsigned release, align_arch arc
     if (rc < 0)
         return rc;
     if (size > max_alloc) {
-        align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
-                        "a %llu-byte object is larger than the Go runtime's largest "
-                        "allocation on %s (%llu bytes)",
-                        (unsigned long long)size, align_arch_name(arch),
-                        (unsigned long long)max_alloc);
+        error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
+                  "a %llu-byte object is larger than the Go runtime's largest "
+                  "allocation on %s (%llu bytes)",
+                  (unsigned long long)size, align_arch_name(arch), (unsigned long long)max_alloc);
         return ALIGN_EOVERFLOW;
     }
     out->release = release ? release : align_go_release_newest();
@@ -269,10 +268,10 @@ int align_go_alloc_slice(align_go_alloc *out, unsigned release, align_arch arch,
     assert(out != NULL);
     if (!mul_u64(elem_size, cap, &mem)) {
         memset(out, 0, sizeof *out);
-        align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
-                        "make([]T, %llu) of %llu-byte elements overflows: the program "
-                        "would panic with \"len out of range\"",
-                        (unsigned long long)cap, (unsigned long long)elem_size);
+        error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
+                  "make([]T, %llu) of %llu-byte elements overflows: the program "
+                  "would panic with \"len out of range\"",
+                  (unsigned long long)cap, (unsigned long long)elem_size);
         return ALIGN_EOVERFLOW;
     }
     return align_go_alloc_compute(out, release, arch, mem, elem_has_pointers);
@@ -290,8 +289,8 @@ int align_heap_cost_compute(align_heap_cost *out, const align_layout *l, uint64_
     assert(out != NULL && l != NULL);
     memset(out, 0, sizeof *out);
     if (l->lang != ALIGN_LANG_GO)
-        return align_error_set(ALIGN_EINVAL, NULL, 0, 0,
-                               "%s: heap size classes are the Go allocator's", l->name);
+        return error_set(ALIGN_EINVAL, NULL, 0, 0, "%s: heap size classes are the Go allocator's",
+                         l->name);
     has_ptr = l->ptrdata != 0;
     out->per_element = per_element != 0;
     out->count = count;
@@ -315,9 +314,9 @@ int align_heap_cost_compute(align_heap_cost *out, const align_layout *l, uint64_
         out->saved_total = out->saved;
     } else if (!mul_u64(out->saved, count, &out->saved_total)) {
         memset(out, 0, sizeof *out);
-        return align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
-                               "%s: %llu objects: bytes saved overflow 64 bits", l->name,
-                               (unsigned long long)count);
+        return error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
+                         "%s: %llu objects: bytes saved overflow 64 bits", l->name,
+                         (unsigned long long)count);
     }
     return 0;
 }

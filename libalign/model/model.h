@@ -2,6 +2,9 @@
  * model.h - the model: ABI descriptors, the type graph and the placing of
  * members (abi.c, types.c, place.c); never installed.
  *
+ * model/ is what a type is and where its members go, for each target ABI:
+ * the facts every other folder (sources, analyses, reports) builds on.
+ *
  * A graph owns an arena (a list of large blocks) from which every node,
  * field array and string is carved; nothing is freed one by one.  Memoised
  * sizes live in a side table indexed by the type's id, so that the nodes stay
