@@ -371,6 +371,26 @@ def chains_and_big_records(d):
         fails.append("libdwarf's text repeated: %s" % err)
 
 
+def identifiers(d):
+    """calc: an identifier with invalid UTF-8 is an error at its byte (it
+    was accepted as part of a name no compiler takes); valid UTF-8 names
+    (Go letters, GCC 10+ C) still are names."""
+    for name, text, where in (
+            ("Go, stray byte", b"type S\xff struct { a bool }\n", "t.go:1:7:"),
+            ("Go, truncated sequence", b"type T struct {\n\tb\xc3( int\n}\n", "t.go:2:3:"),
+            ("C, surrogate", b"struct S\xed\xa0\x80 { char c; };\n", "t.h:1:9:"),
+            ("C, overlong", b"struct T { int x\xc0\xaf; };\n", "t.h:1:17:")):
+        path = os.path.join(d, where.split(":")[0])
+        with open(path, "wb") as f:
+            f.write(text)
+        case("invalid UTF-8 (%s)" % name, ["calc", "-f", path],
+             want_err=(where + " error: invalid UTF-8 in an identifier",))
+    path = os.path.join(d, "ok.go")
+    with open(path, "wb") as f:
+        f.write("type Größe struct { ä bool; b int64 }\n".encode())
+    case("valid UTF-8 names", ["calc", "-f", path], want_rc=0, want_out=("Größe",))
+
+
 def corrupt_abbrev(src, dst):
     """src with the form of the first attribute of its first .debug_abbrev
     entry replaced by 0x7e, no DW_FORM."""
@@ -426,6 +446,7 @@ def main():
         counts(d)
         base_name_paths(d)
         chains_and_big_records(d)
+        identifiers(d)
     return fails
 
 
