@@ -321,9 +321,13 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
     return 0;
 }
 
-/* Go types the compiler makes for itself: not what users can reorder. */
+/* Go types the compiler, the linker or the runtime make for themselves:
+ * not what users can reorder.  The linker's hchan<T>, sudog<T>, map<K,V>
+ * ... and the compiler's noalg.* are told by libalign (go_origin.c). */
 bool is_compiler_type(const char *name)
 {
+    if (align_go_type_origin(name) != ALIGN_ORDER_FREE)
+        return true;
     static const char *const prefixes[] = {"noalg.",       "go.shape.", "runtime.", "internal/",
                                            "type:",        "go:",       "struct {", "reflect.",
                                            "sync/atomic.", NULL};
@@ -456,6 +460,27 @@ static int heap_cost(align_heap_cost *c, const align_layout *l, const row *r)
     return align_heap_cost_compute(c, l, r->count, r->heap && !r->heap->objects);
 }
 
+/* The footer line on types whose order is kept (libalign's
+ * align_order_fixed): how many, and why, for each reason that occurs. */
+static void fixed_text(align_buf *out, const size_t *nfixed)
+{
+    static const char *const why[] = {
+        [ALIGN_ORDER_GO_LINKER] = "made by the Go linker for debuggers (hchan<T>, sudog<T>, "
+                                  "map<K,V>, ...: copies of runtime structs, not checked against "
+                                  "the model)",
+        [ALIGN_ORDER_GO_COMPILER] = "made by the Go compiler for the runtime (noalg.*)",
+        [ALIGN_ORDER_HOST_LAYOUT] = "with a structs.HostLayout field (the platform ABI's order)"};
+    const char *sep = "kept as laid out, never reordered: ";
+    for (int k = ALIGN_ORDER_GO_LINKER; k <= ALIGN_ORDER_HOST_LAYOUT; k++) {
+        if (nfixed[k] == 0)
+            continue;
+        align_buf_printf(out, "%s%zu %s", sep, nfixed[k], why[k]);
+        sep = "; ";
+    }
+    if (sep[0] == ';')
+        align_buf_puts(out, "\n");
+}
+
 static int run_audit(audit_opts *o)
 {
     align_binary *bin = NULL;
@@ -464,7 +489,7 @@ static int run_audit(audit_opts *o)
     const align_binary_info *info;
     row *rows = NULL, *arows = NULL;
     size_t nrows = 0, cap = 0, ntypes = 0, nwasteful = 0, nmismatch = 0, shown = 0, nheap = 0,
-           ninvalid = 0;
+           ninvalid = 0, nmismatch_go = 0, nfixed[ALIGN_ORDER_HOST_LAYOUT + 1] = {0};
     size_t narows = 0, acap = 0, natomic = 0;
     const char *first_invalid = NULL;
     uint64_t total = 0, heap_total = 0;
@@ -517,8 +542,12 @@ static int run_audit(audit_opts *o)
                 goto done;
             }
             /* An inconsistent layout is its own finding, not the model's. */
-            if (l->model_agrees == 0 && l->positions_valid)
+            if (l->model_agrees == 0 && l->positions_valid) {
                 nmismatch++;
+                if (lang == ALIGN_LANG_GO)
+                    nmismatch_go++;
+            }
+            nfixed[l->order_fixed]++;
             memset(&r, 0, sizeof r);
             r = (row){g,
                       t,
@@ -551,7 +580,10 @@ static int run_audit(audit_opts *o)
                 nwasteful++;
             if (__builtin_add_overflow(total, r.waste, &total))
                 total_overflow = true;
-            if (check_atomic && l->natomic_unaligned > 0) {
+            /* Linker- and compiler-made types are no one's to move (their
+             * runtime originals are listed under their own names). */
+            if (check_atomic && l->natomic_unaligned > 0 &&
+                (l->order_fixed == ALIGN_ORDER_FREE || l->order_fixed == ALIGN_ORDER_HOST_LAYOUT)) {
                 natomic += l->natomic_unaligned;
                 if (!rows_push(&arows, &narows, &acap, &r)) {
                     align_layout_free(l);
@@ -682,8 +714,11 @@ static int run_audit(audit_opts *o)
         align_buf_printf(&out,
                          "],\"total_types\":%zu,\"wasteful_types\":%zu,"
                          "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu,"
-                         "\"inconsistent_types\":%zu",
-                         ntypes, nwasteful, (unsigned long long)total, nmismatch, ninvalid);
+                         "\"inconsistent_types\":%zu,\"order_fixed_types\":{\"go_linker\":%zu,"
+                         "\"go_compiler\":%zu,\"host_layout\":%zu}",
+                         ntypes, nwasteful, (unsigned long long)total, nmismatch, ninvalid,
+                         nfixed[ALIGN_ORDER_GO_LINKER], nfixed[ALIGN_ORDER_GO_COMPILER],
+                         nfixed[ALIGN_ORDER_HOST_LAYOUT]);
         if (atomic_on) {
             align_buf_printf(&out, ",\"atomic_unaligned\":%zu", natomic);
             if (render_atomic(&out, arows, narows, true, &lo) != 0)
@@ -703,17 +738,30 @@ static int run_audit(audit_opts *o)
         if (total >= 1024)
             align_buf_printf(&out, " (%llu bytes)", (unsigned long long)total);
         align_buf_printf(&out, " in %zu type%s", nwasteful, nwasteful == 1 ? "" : "s");
-        if (nmismatch)
+        /* What a disagreement means depends on the language: in C, a
+         * packed or aligned attribute DWARF does not record; in Go, whose
+         * layouts have no attributes, a rule of this compiler release the
+         * model does not know. */
+        if (nmismatch - nmismatch_go)
             align_buf_printf(&out,
-                             "; the model disagreed with the compiler on %zu (packed or "
-                             "aligned types; offsets shown are the compiler's)",
-                             nmismatch);
+                             "; the model disagreed with the compiler on %zu C type%s (packed "
+                             "or aligned attributes DWARF does not record; offsets shown are "
+                             "the compiler's)",
+                             nmismatch - nmismatch_go, nmismatch - nmismatch_go == 1 ? "" : "s");
+        if (nmismatch_go)
+            align_buf_printf(&out,
+                             "; the model disagreed with the compiler on %zu Go type%s (a "
+                             "layout rule of %s the model does not know; offsets shown are "
+                             "the compiler's; please report it)",
+                             nmismatch_go, nmismatch_go == 1 ? "" : "s",
+                             info->go_version ? info->go_version : "this Go release");
         if (ninvalid)
             align_buf_printf(&out,
                              "; %zu type%s with inconsistent debug information (shown as "
                              "written, not optimized)",
                              ninvalid, ninvalid == 1 ? "" : "s");
         align_buf_puts(&out, "\n");
+        fixed_text(&out, nfixed);
         if (join != NULL) {
             align_format_bytes(a, sizeof a, heap_total);
             align_buf_printf(&out, "heap: %s saved by reordering %zu heap-allocated type%s\n", a,

@@ -195,6 +195,8 @@ static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
                  (unsigned long long)cost.count, ht ? "; heap-allocated" : "");
         sarif_result_at(out, first, "SA001", "warning", msg, locs, nlocs, locs + nlocs, nrelated);
     }
+    if (l->order_fixed == ALIGN_ORDER_GO_LINKER || l->order_fixed == ALIGN_ORDER_GO_COMPILER)
+        check_atomic = false; /* no one's to move: see audit.c */
     for (size_t k = 0; check_atomic && k < l->natomic_unaligned; k++) {
         const align_atomic_field *f = &l->atomic_unaligned[k];
         ++*natomic;

@@ -263,6 +263,43 @@ align_srcpos align_type_pos(const align_type *t);
 void align_type_set_aligned(align_type *t, uint32_t aligned);
 void align_type_set_packed(align_type *t, int packed);
 
+/* Why a record's member order is not the user's to change (go_origin.c).
+ * Layouts of such records never suggest another order (optimal_size ==
+ * size) and say why (align_layout.order_fixed). */
+typedef enum align_order_fixed {
+    ALIGN_ORDER_FREE = 0, /* declared in source: any order may be suggested */
+    /* Go: synthesized by the linker for debuggers (hchan<T>, sudog<T>,
+     * waitq<T>, hash<K,V>, bucket<K,V>, map<K,V>, table<K,V>,
+     * groupReference<K,V>): copies of runtime structs with member types
+     * substituted, at the runtime's offsets.  The model is not checked
+     * against them (model_agrees is -1). */
+    ALIGN_ORDER_GO_LINKER,
+    /* Go: made by the compiler for the runtime (noalg.*: map groups and
+     * slots, closure contexts); laid out by the compiler's rules, so still
+     * checked against the model. */
+    ALIGN_ORDER_GO_COMPILER,
+    /* Go 1.23+: holds a structs.HostLayout field: the platform ABI's order
+     * (decided by the layout from the members, not set on the record). */
+    ALIGN_ORDER_HOST_LAYOUT
+} align_order_fixed;
+
+/* Marks a record (the DWARF reader does, from align_go_type_origin). */
+void align_type_set_order_fixed(align_type *record, align_order_fixed why);
+align_order_fixed align_type_order_fixed(const align_type *record);
+/* ALIGN_ORDER_GO_LINKER or ALIGN_ORDER_GO_COMPILER when a Go type name is
+ * one the linker or the compiler makes (by the shape of the name: "sudog<",
+ * "noalg."), else ALIGN_ORDER_FREE.  NULL is FREE. */
+align_order_fixed align_go_type_origin(const char *name);
+/* The alignment the Go compiler forces on a record by its name: 8 for the
+ * align64 marker of sync/atomic and the runtime's atomic package (all
+ * targets), else 0. */
+uint32_t align_go_record_align(const char *name);
+/* "go_linker", "go_compiler", "host_layout"; NULL for ALIGN_ORDER_FREE.
+ * Stable (JSON). */
+const char *align_order_fixed_name(align_order_fixed why);
+/* One line for people saying why the order stays; NULL for FREE. */
+const char *align_order_fixed_reason(align_order_fixed why);
+
 /* A member as declared, handed to align_record_add_field().  Copied: the
  * caller keeps ownership of the spec itself, strings must be graph-owned or
  * outlive the graph (use align_graph_strdup). */
@@ -438,6 +475,10 @@ typedef struct align_layout {
      * optimized (optimal_size == size, reclaimable 0).  1 otherwise. */
     int positions_valid;
     char invalid[256];
+    /* Not ALIGN_ORDER_FREE: the order is not the user's to change (the
+     * record's own mark, or HOST_LAYOUT found among the members); the
+     * layout is not optimized and optimal_note is the reason. */
+    align_order_fixed order_fixed;
 } align_layout;
 
 enum {

@@ -157,6 +157,8 @@ void align_render_text(align_buf *out, const align_layout *l, const align_render
                          "/* INCONSISTENT: %s; the debug information cannot be right, "
                          "so no order is suggested */\n",
                          l->invalid);
+    } else if (l->order_fixed != ALIGN_ORDER_FREE) {
+        align_buf_printf(out, "/* order kept: %s */\n", l->optimal_note);
     } else if (l->reclaimable > 0) {
         align_buf_printf(out, "/* optimal: %llu bytes, %llu reclaimable (%.1f%%)",
                          (unsigned long long)l->optimal_size, (unsigned long long)l->reclaimable,
