@@ -460,6 +460,17 @@ static int heap_cost(align_heap_cost *c, const align_layout *l, const row *r)
     return align_heap_cost_compute(c, l, r->count, r->heap && !r->heap->objects);
 }
 
+/* The map section (maps.c) for the binary's Go types, unless --lang c. */
+static int render_maps(align_buf *out, align_binary *bin, const audit_opts *o, bool json)
+{
+    align_graph *g = align_binary_graph(bin, ALIGN_LANG_GO);
+    maps_opts mo = {&o->counts,   o->filters, o->nfilters, o->no_compiler_types,
+                    o->min_waste, o->top,     json};
+    if (g == NULL || (o->lang_set && o->lang != ALIGN_LANG_GO))
+        return 0;
+    return maps_render(out, g, &mo);
+}
+
 /* The footer line on types whose order is kept (libalign's
  * align_order_fixed): how many, and why, for each reason that occurs. */
 static void fixed_text(align_buf *out, const size_t *nfixed)
@@ -719,6 +730,8 @@ static int run_audit(audit_opts *o)
                          ntypes, nwasteful, (unsigned long long)total, nmismatch, ninvalid,
                          nfixed[ALIGN_ORDER_GO_LINKER], nfixed[ALIGN_ORDER_GO_COMPILER],
                          nfixed[ALIGN_ORDER_HOST_LAYOUT]);
+        if (render_maps(&out, bin, o, true) != 0)
+            goto done;
         if (atomic_on) {
             align_buf_printf(&out, ",\"atomic_unaligned\":%zu", natomic);
             if (render_atomic(&out, arows, narows, true, &lo) != 0)
@@ -762,6 +775,8 @@ static int run_audit(audit_opts *o)
                              ninvalid, ninvalid == 1 ? "" : "s");
         align_buf_puts(&out, "\n");
         fixed_text(&out, nfixed);
+        if (render_maps(&out, bin, o, false) != 0)
+            goto done;
         if (join != NULL) {
             align_format_bytes(a, sizeof a, heap_total);
             align_buf_printf(&out, "heap: %s saved by reordering %zu heap-allocated type%s\n", a,

@@ -52,6 +52,21 @@ uint64_t count_table_get(const count_table *t, const char *type_name);
 /* Adds "TYPE=n" (the type may be a glob); false when out of memory. */
 bool count_table_set(count_table *t, const char *type, uint64_t n);
 
+/* --- maps.c: audit's map entries ---------------------------------------- */
+
+typedef struct maps_opts {
+    const count_table *counts; /* entries of each map type, by its name */
+    const char *const *filters;
+    size_t nfilters;
+    bool no_compiler_types;
+    uint64_t min_waste;
+    uint64_t top; /* 0 = all */
+    bool json;    /* append ,"maps":[...] to an open JSON object */
+} maps_opts;
+
+/* The map section of audit for a Go graph: text lines, or a JSON key.
+ * Prints a library error and returns -1 on failure. */
+int maps_render(align_buf *out, align_graph *g, const maps_opts *o);
 /* --- escape.c: audit --escape ------------------------------------------- */
 
 /* Reads each path (a -m text log, "-", a -json directory or .json file)

@@ -637,6 +637,34 @@ const align_binary_info *align_binary_info_get(const align_binary *b);
  * may project it to another arch (align_graph_set_arch). */
 align_graph *align_binary_graph(align_binary *b, align_lang lang);
 
+/* ------------------------------------------------- Go map entries */
+
+/* What one entry of a Go map type costs in the runtime's storage
+ * (maps.c), read from the binary's DWARF: Go 1.24+ slots
+ * (noalg.struct { key K; elem V } in noalg.map.group[K]V) or Go 1.19-1.23
+ * buckets (bucket<K,V>: 8 keys, then 8 values).  Sizes in bytes. */
+typedef struct align_go_map {
+    const char *map;          /* "map[int64]bool"; owned by the graph */
+    int swiss;                /* 1: a slot struct; 0: a bucket */
+    const align_type *record; /* the slot, or the bucket */
+    const align_type *key;    /* K and V as stored (*K for indirect keys) */
+    const align_type *elem;
+    uint64_t key_size, elem_size;
+    uint64_t entry_bytes;         /* the slot's size; in a bucket, key +
+                                     value + the bucket's padding / 8 */
+    uint64_t entry_padding;       /* entry_bytes - key_size - elem_size:
+                                     what the map layout adds */
+    uint64_t key_reclaimable;     /* padding inside K and V that their */
+    uint64_t elem_reclaimable;    /* smallest field orders reclaim */
+    uint64_t optimal_entry_bytes; /* entry with K and V reordered */
+} align_go_map;
+
+/* Every map type of a binary's Go graph, in declaration order.  *out is
+ * the caller's (align_go_maps_free); it points into g.  ALIGN_EINVAL for a
+ * C graph, ALIGN_ENOMEM.  Adds a few scratch types to g. */
+int align_go_maps(align_go_map **out, size_t *n, align_graph *g);
+void align_go_maps_free(align_go_map *maps);
+
 /* ------------------------------------------------------------ reports */
 
 typedef struct align_render_opts {

@@ -74,12 +74,33 @@ type rec = map[string]any
 var keep []any
 var truth = map[string]rec{}
 
+type Pair struct{ X, Y int64 }
+
+// Padded in its smallest order (the slot a reordered value would make).
+type PaddedOpt struct {
+	B int64
+	A bool
+	C bool
+}
+
 var chP = make(chan Padded, 1)
 var chI = make(chan int)
 var mIB = map[int64]bool{1: true}
 var mIW = map[int32]int64{1: 2}
 var mSP = map[string]Padded{"a": {}}
 var mIS = map[int64]Small{1: {}}
+var mPS = map[Pair]struct{}{{}: {}}
+
+// A swiss-table slot is struct { key K; elem V } (internal/runtime/maps):
+// its size, and K's and V's, as the compiler lays them out.
+func slot[K comparable, V any](name string, opt uintptr) {
+	var s struct {
+		key  K
+		elem V
+	}
+	truth[name] = rec{"key": unsafe.Sizeof(s.key), "elem": unsafe.Sizeof(s.elem),
+		"slot": unsafe.Sizeof(s), "slot_opt": opt}
+}
 
 func main() {
 %(measure)s
@@ -87,7 +108,27 @@ func main() {
 	truth["sync/atomic.Uint64"] = rec{"size": unsafe.Sizeof(atomic.Uint64{}), "align": unsafe.Alignof(atomic.Uint64{})}
 	var i64 int64
 	truth["int64"] = rec{"size": unsafe.Sizeof(i64), "align": unsafe.Alignof(i64)}
-	keep = append(keep, chP, chI, mIB, mIW, mSP, mIS)
+	keep = append(keep, chP, chI, mIB, mIW, mSP, mIS, mPS)
+	slot[int64, bool]("map[int64]bool", unsafe.Sizeof(struct {
+		key  int64
+		elem bool
+	}{}))
+	slot[int32, int64]("map[int32]int64", unsafe.Sizeof(struct {
+		key  int32
+		elem int64
+	}{}))
+	slot[string, Padded]("map[string]main.Padded", unsafe.Sizeof(struct {
+		key  string
+		elem PaddedOpt
+	}{}))
+	slot[int64, Small]("map[int64]main.Small", unsafe.Sizeof(struct {
+		key  int64
+		elem Small
+	}{}))
+	slot[Pair, struct{}]("map[main.Pair]struct {}", unsafe.Sizeof(struct {
+		key  Pair
+		elem struct{}
+	}{}))
 	json.NewEncoder(os.Stdout).Encode(truth)
 }
 """
@@ -151,22 +192,27 @@ def build(env, d, arch, out):
     return p.returncode == 0, p.stderr
 
 
-def dwarf_struct_names(binary):
-    """Struct type names in .debug_info, listed by readelf (the truth for
-    what the linker synthesized, independent of our reader)."""
+def dwarf_structs(binary):
+    """Struct type name -> DW_AT_byte_size in .debug_info, listed by readelf
+    (the truth for what the compiler and linker wrote, independent of our
+    reader)."""
     p = subprocess.run(["readelf", "--debug-dump=info", "--wide", binary], capture_output=True,
                        text=True, errors="replace")
-    names, want = set(), False
+    sizes, want, name = {}, False, None
     for line in p.stdout.splitlines():
         if "DW_TAG_" in line:
-            want = "DW_TAG_structure_type" in line
-        elif want and "DW_AT_name" in line:
-            v = line.split("DW_AT_name", 1)[1].lstrip(" :")
+            want, name = "DW_TAG_structure_type" in line, None
+        elif want and ("DW_AT_name" in line or "DW_AT_byte_size" in line):
+            at = "DW_AT_name" if "DW_AT_name" in line else "DW_AT_byte_size"
+            v = line.split(at, 1)[1].lstrip(" :")
             if v.startswith("("):  # "(string) name", "(indirect string, offset: 0x1): name"
                 v = re.sub(r"^\([^)]*\):? ", "", v)
-            names.add(v.strip())
-            want = False
-    return names
+            if at == "DW_AT_name":
+                name = v.strip()
+                sizes.setdefault(name, None)
+            elif name is not None:
+                sizes[name] = int(v.strip(), 0)
+    return sizes
 
 
 def linker_families(release):
@@ -200,7 +246,7 @@ def check_binary(tool, release, arch, binary, truth, gosrc, fails):
                 tag, t["name"], t["optimal_size"], members))
     # The program's own numbers.
     for name, tr in truth.items():
-        if name == "int64":
+        if name == "int64" or name.startswith("map["):
             continue
         t = types.get(name)
         if t is None:
@@ -222,7 +268,8 @@ def check_binary(tool, release, arch, binary, truth, gosrc, fails):
             fails.append("%s: sync/atomic.align64 align %d, the compiler's atomic.Int64 %d" % (
                 tag, types["sync/atomic.align64"]["align"], want))
     # Linker types: the families of the release, all recognised.
-    dnames = dwarf_struct_names(binary)
+    dsizes = dwarf_structs(binary)
+    dnames = set(dsizes)
     linker = {n for n in dnames if re.match(r"^[A-Za-z]+<.*>$", n)}
     fams = {n.split("<", 1)[0] for n in linker}
     if fams != linker_families(release):
@@ -269,6 +316,7 @@ def check_binary(tool, release, arch, binary, truth, gosrc, fails):
     p = run(tool, ["audit", "--no-check-atomic", binary])
     if "packed or aligned" in p.stdout or "made by the Go linker" not in p.stdout:
         fails.append("%s: audit text footer: %s" % (tag, p.stdout.strip().splitlines()[-2:]))
+    check_maps(tool, release, arch, binary, doc, truth, dsizes, fails)
     # HostLayout (1.23+).
     if "main.HL" in truth:
         t = types.get("main.HL")
@@ -282,6 +330,70 @@ def check_binary(tool, release, arch, binary, truth, gosrc, fails):
         p = run(tool, ["audit", "--no-check-atomic", "-F", "sarif", binary])
         if "main.HL" in p.stdout:
             fails.append("%s: the SARIF report has a result for main.HL" % tag)
+
+
+def check_maps(tool, release, arch, binary, doc, truth, dsizes, fails):
+    """Map entries: 1.24+ slots against the slot struct in DWARF and the
+    program's struct { key K; elem V }; 1.19-1.23 buckets against bucket<K,V>
+    in DWARF (8 keys then 8 values: no padding between them)."""
+    tag = "Go %s %s" % (release, arch)
+    swiss = tuple(int(x) for x in release.split(".")) >= (1, 24)
+    word = 4 if arch in ("386", "arm") else 8
+    maps = {m["map"]: m for m in doc.get("maps", [])}
+    for name, tr in truth.items():
+        if not name.startswith("map["):
+            continue
+        m = maps.get(name)
+        if m is None:
+            fails.append("%s: %s not in the JSON maps" % (tag, name))
+            continue
+        k, v = name[4:].split("]", 1)
+        got = (m["layout"], m["key_size"], m["elem_size"], m["entry_bytes"], m["entry_padding"])
+        if swiss:
+            dw = dsizes.get("noalg.struct { key %s; elem %s }" % (k, v))
+            want = ("slot", tr["key"], tr["elem"], tr["slot"], tr["slot"] - tr["key"] - tr["elem"])
+            if dw != tr["slot"]:
+                fails.append("%s: %s: the slot in DWARF is %s bytes, the program's struct %d"
+                             % (tag, name, dw, tr["slot"]))
+            want_opt = tr["slot_opt"]
+        else:
+            dw = dsizes.get("bucket<%s,%s>" % (k, v))
+            want = ("bucket", tr["key"], tr["elem"], tr["key"] + tr["elem"], 0)
+            # tophash [8]uint8, keys [8]K, values [8]V, overflow pointer
+            if dw != 8 + 8 * (tr["key"] + tr["elem"]) + word:
+                fails.append("%s: %s: bucket<%s,%s> in DWARF is %s bytes, not 8 + 8 x %d + %d"
+                             % (tag, name, k, v, dw, tr["key"] + tr["elem"], word))
+            want_opt = tr["slot_opt"] - (tr["slot"] - tr["key"] - tr["elem"])
+            if name == "map[string]main.Padded":
+                want_opt = tr["key"] + truth["main.Padded"]["size"] - (
+                    tr["slot"] - tr["slot_opt"])
+        if got != want:
+            fails.append("%s: %s: (layout, key, elem, entry, padding) %s, expected %s"
+                         % (tag, name, got, want))
+        if name == "map[string]main.Padded" and m["optimal_entry_bytes"] != want_opt:
+            fails.append("%s: %s: optimal entry %d, the reordered value's slot %d"
+                         % (tag, name, m["optimal_entry_bytes"], want_opt))
+    # Text: map[int64]bool listed with its padding times --count on 1.24+;
+    # never on the bucket releases.
+    p = run(tool, ["audit", "--no-check-atomic", "--count", "map[int64]bool=1M", binary])
+    tr = truth["map[int64]bool"]
+    pad = tr["slot"] - tr["key"] - tr["elem"]
+    line = [ln for ln in p.stdout.splitlines() if ln.endswith(" map[int64]bool")]
+    cols = line[0].split()[-5:] if line else []
+    if swiss and cols != [str(tr["slot"]), str(tr["key"] + tr["elem"]), str(pad), "1M",
+                          "map[int64]bool"]:
+        fails.append("%s: audit text does not list map[int64]bool with %d bytes of padding an "
+                     "entry at 1M entries: %s" % (tag, pad, line))
+    if swiss:
+        p = run(tool, ["audit", "--no-check-atomic", "-F", "json", "--count",
+                       "map[int64]bool=1M", binary])
+        m = {m["map"]: m for m in json.loads(p.stdout)["maps"]}.get("map[int64]bool", {})
+        if m.get("padding_bytes") != pad * 1000000 or "fix" not in m:
+            fails.append("%s: map[int64]bool at 1M entries: padding_bytes %s, expected %d"
+                         % (tag, m.get("padding_bytes"), pad * 1000000))
+    if not swiss and (line or "buckets" not in p.stdout):
+        fails.append("%s: bucket release lists map[int64]bool or no bucket note: %s"
+                     % (tag, line))
 
 
 def check_calc_host(tool, fails):
