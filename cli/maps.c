@@ -66,6 +66,16 @@ static void map_fix(char *buf, size_t n, const align_go_map *m)
                  (unsigned long long)m->entry_bytes, k, v, k);
 }
 
+/* --no-compiler-types: a key or value of a toolchain type, also behind
+ * pointers, slices and arrays ("[]*internal/abi.Type"). */
+static bool compiler_named(const align_type *t)
+{
+    const char *s = align_type_display(t);
+    while (*s == '*' || *s == '[' || *s == ']' || (*s >= '0' && *s <= '9'))
+        s++;
+    return is_compiler_type(s);
+}
+
 int maps_render(align_buf *out, align_graph *g, const maps_opts *o)
 {
     align_go_map *maps = NULL;
@@ -93,8 +103,7 @@ int maps_render(align_buf *out, align_graph *g, const maps_opts *o)
             !pattern_list_match(o->filters, o->nfilters, align_type_display(m->key)) &&
             !pattern_list_match(o->filters, o->nfilters, align_type_display(m->elem)))
             continue;
-        if (o->no_compiler_types && (is_compiler_type(align_type_display(m->key)) ||
-                                     is_compiler_type(align_type_display(m->elem))))
+        if (o->no_compiler_types && (compiler_named(m->key) || compiler_named(m->elem)))
             continue;
         r.waste = mul_sat(per, r.count);
         if (!o->json && (per == 0 || r.waste < o->min_waste))

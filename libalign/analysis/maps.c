@@ -36,7 +36,7 @@
  * papered over), and reading map<K,V> / hash<K,V> (the linker's headers say
  * nothing about entries).
  */
-#include "util/internal.h"
+#include "model/model.h"
 
 #include <stdio.h>
 #include <stdlib.h>

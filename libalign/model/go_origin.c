@@ -37,7 +37,7 @@
  * alignment 8 on every target, so sync/atomic.Int64 and the runtime's
  * Int64/Uint64 (which hold one) are 8-aligned on 386 and arm.
  */
-#include "util/internal.h"
+#include "model/model.h"
 
 #include <string.h>
 
