@@ -54,6 +54,8 @@ static const char audit_usage[] =
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       lay the types out for ARCH (amd64, arm64, 386, arm)\n"
     "                           and list those whose size or padding changes\n"
+    "      --go VERSION         Go: price heap objects (--escape, JSON) with this\n"
+    "                           release's allocator, not the producer's (1.19 ... 1.27)\n"
     "      --check-atomic       list int64 fields sync/atomic cannot use on 386|arm\n"
     "                           (default on for Go binaries read as 386 or arm, and\n"
     "                           with --as-arch 386|arm); exit 1 if any\n"
@@ -82,6 +84,8 @@ static const char show_usage[] =
     "  -x, --hex                offsets in hexadecimal\n"
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       the layout ARCH's model gives the same types\n"
+    "      --go VERSION         Go: price a heap object with this release's allocator,\n"
+    "                           not the producer's (1.19, 1.22 ... 1.27)\n"
     "      --no-check-atomic    do not flag int64 fields sync/atomic cannot use\n"
     "                           (flagged by default for Go on 386 and arm)\n"
     "  -h, --help               this help\n"
@@ -116,6 +120,7 @@ typedef struct audit_opts {
     bool as_arch_set; /* --as-arch: project.c does the work */
     align_arch as_arch;
     int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    unsigned go;      /* --go: Go release overriding the producer's; 0 none */
     bool strict;      /* --strict: an unused --count is an error */
 } audit_opts;
 
@@ -214,6 +219,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"as-arch", required_argument, NULL, 'R'},
         {"check-atomic", no_argument, NULL, 'K'},
         {"no-check-atomic", no_argument, NULL, 'k'},
+        {"go", required_argument, NULL, 'g'},
         {"strict", no_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
@@ -293,6 +299,10 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
             break;
         case 'K': o->check_atomic = 1; break;
         case 'k': o->check_atomic = 2; break;
+        case 'g':
+            if (parse_go_release(&o->go, optarg) != 0)
+                return EXIT_BAD;
+            break;
         case 'h': fputs(usage, stdout); return -1;
         default: fputs(usage, stderr); return EXIT_BAD;
         }
@@ -457,8 +467,20 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
                                               : "on by default for Go on 386 and arm; "
                                                 "--no-check-atomic turns it off",
                          r->natomic, r->natomic == 1 ? "" : "s");
-    if (join != NULL)
+    if (join != NULL) {
         escape_text_header(out, join);
+        /* Which allocator the size classes below are (heap.c). */
+        for (size_t i = 0; i < r->n; i++)
+            if (align_graph_lang(r->rows[i].g) == ALIGN_LANG_GO) {
+                unsigned rel = align_graph_go_release(r->rows[i].g);
+                align_buf_printf(out, "heap objects priced by the allocator of go1.%u%s\n",
+                                 rel ? rel : align_go_release_newest(),
+                                 o->go ? " (--go)"
+                                 : rel ? " (DW_AT_producer)"
+                                       : " (the newest)");
+                break;
+            }
+    }
     if (shown && escape)
         align_buf_printf(out, "%12s  %12s  %6s %6s  %8s  %s\n", "HEAP SAVED", "SAVED", "SIZE",
                          "OPT", "COUNT", "TYPE");
@@ -726,6 +748,7 @@ static int run_audit(audit_opts *o)
     bin = open_binary(o->binary, escape ? ALIGN_BINARY_GO_FUNCS : 0);
     if (bin == NULL)
         goto done;
+    go_release_apply(bin, o->binary, o->go, escape);
     if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
         goto done;
     scope =
@@ -764,6 +787,7 @@ static int run_show(audit_opts *o)
     align_buf_init(&out);
     if (bin == NULL || hit == NULL)
         goto done;
+    go_release_apply(bin, o->binary, o->go, true);
     lo.cacheline = o->cacheline;
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");
@@ -799,7 +823,7 @@ static int run_show(audit_opts *o)
                 align_render_json(&out, l, &cost);
             } else {
                 bool counted = o->counts.n > 0 || o->counts.fallback != 1;
-                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL, 1};
+                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL, 1, 1};
                 align_srcpos pos = align_type_pos(t);
                 if (matched)
                     align_buf_puts(&out, "\n");

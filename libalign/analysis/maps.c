@@ -177,7 +177,7 @@ int align_go_maps(align_go_map **out, size_t *nout, align_graph *g)
     *out = NULL;
     *nout = 0;
     if (g->lang != ALIGN_LANG_GO)
-        return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "map entries are a Go question");
+        return error_set(ALIGN_EINVAL, NULL, 0, 0, "map entries are a Go question");
     for (size_t i = 0; i < g->ndecls && rc == 0; i++) {
         const align_type *t = g->decls[i];
         const align_type *rec = as_record(t);
@@ -232,7 +232,7 @@ int align_go_maps(align_go_map **out, size_t *nout, align_graph *g)
     if (rc < 0) {
         free(arr);
         if (rc == ALIGN_ENOMEM)
-            align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         return rc;
     }
     *out = arr;
