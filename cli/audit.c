@@ -48,8 +48,10 @@ static const char audit_usage[] =
     "                           directory written by -gcflags=-json=0,DIR: show where\n"
     "                           each type is heap-allocated and the size-class bytes\n"
     "                           reordering saves; repeatable\n"
-    "      --src DIR            where the log's relative paths start (default: the\n"
-    "                           log's directory)\n"
+    "      --src DIR            where the sources are: the log's relative paths start\n"
+    "                           there (default: the log's directory); Go types marked\n"
+    "                           //structalign:ignore there are not reported, and SARIF\n"
+    "                           results carry the fix (C: read where DWARF says)\n"
     "      --fail-above BYTES   exit 1 when the total reclaimable bytes exceed BYTES\n"
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       lay the types out for ARCH (amd64, arm64, 386, arm)\n"
@@ -321,9 +323,6 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         return usage_error("audit reads one binary; use --filter to select types",
                            "unexpected argument '%s'", argv[optind]);
     }
-    if (o->src_dir != NULL && o->nescapes == 0)
-        return usage_error("--src says where the paths of an --escape log start",
-                           "--src without --escape");
     return 0;
 }
 
@@ -735,6 +734,7 @@ static int run_audit(audit_opts *o)
     align_heap_join *join = NULL;
     audit_rows rows;
     audit_scope scope;
+    source_index *src = NULL;
     align_buf out;
     uint64_t sarif_total = 0;
     bool escape = o->nescapes > 0;
@@ -751,16 +751,28 @@ static int run_audit(audit_opts *o)
     go_release_apply(bin, o->binary, o->go, escape);
     if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
         goto done;
-    scope =
-        (audit_scope){o->binary,   o->lang_set,          o->lang,         &o->counts,   o->filters,
-                      o->nfilters, o->no_compiler_types, o->check_atomic, o->cacheline, join,
-                      o->strict};
+    src = source_index_new(o->src_dir, align_binary_info_get(bin)->arch);
+    scope = (audit_scope){o->binary,
+                          o->lang_set,
+                          o->lang,
+                          &o->counts,
+                          o->filters,
+                          o->nfilters,
+                          o->no_compiler_types,
+                          o->check_atomic,
+                          o->cacheline,
+                          join,
+                          o->strict,
+                          src};
     if (audit_rows_collect(&rows, bin, &scope) != EXIT_OK)
         goto done;
+    if (rows.nsilenced > 0)
+        fprintf(stderr, "%s: note: %zu type%s marked structalign:ignore not reported\n", o->binary,
+                rows.nsilenced, rows.nsilenced == 1 ? "" : "s");
     warn_inconsistent(o, &rows);
     /* Nothing reaches stdout unless the whole document was built. */
     if (o->format == FMT_SARIF)
-        rc = sarif_audit_render(&out, &rows, join, o->min_waste, o->cacheline, &sarif_total);
+        rc = sarif_audit_render(&out, &rows, join, o->min_waste, o->cacheline, &sarif_total, src);
     else
         rc = render_table(&out, o, bin, &rows, join);
     if (rc < 0 || !emit(&out))
@@ -768,6 +780,7 @@ static int run_audit(audit_opts *o)
     status = gate_status(o, &rows, sarif_total);
 done:
     audit_rows_free(&rows);
+    source_index_free(src);
     align_buf_free(&out);
     align_heap_join_free(join);
     align_binary_free(bin);
