@@ -49,6 +49,12 @@ static const char audit_usage[] =
     "                           reordering saves; repeatable\n"
     "      --src DIR            where the log's relative paths start (default: the\n"
     "                           log's directory)\n"
+    "  -p, --profile FILE       a Go heap profile of this binary (WriteHeapProfile,\n"
+    "                           /debug/pprof/heap): instance counts measured per type\n"
+    "                           (typed through --escape's heap sites), ranked by the\n"
+    "                           measured bytes reordering saves\n"
+    "      --sample inuse|alloc with --profile: count live objects (default) or all\n"
+    "                           objects allocated\n"
     "      --fail-above BYTES   exit 1 when the total reclaimable bytes exceed BYTES\n"
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       lay the types out for ARCH (amd64, arm64, 386, arm)\n"
@@ -65,7 +71,8 @@ static const char audit_usage[] =
     "  GOARCH=arm go build -o server-arm . && structalign audit ./server-arm\n"
     "  structalign audit --fail-above 1M --format json ./server > padding.json\n"
     "  go build -gcflags=-m ./... 2> build.log\n"
-    "  structalign audit --escape build.log --count main.Order=100M ./server\n";
+    "  structalign audit --escape build.log --count main.Order=100M ./server\n"
+    "  structalign audit --escape build.log --profile heap.pprof ./server\n";
 
 static const char show_usage[] =
     "usage: structalign show [options] BINARY TYPE...\n"
@@ -76,6 +83,10 @@ static const char show_usage[] =
     "options:\n"
     "  -o, --optimize           also print the declaration in the smallest order\n"
     "  -c, --count [TYPE=]N     instances, as for audit; repeatable\n"
+    "  -p, --profile FILE       measured counts from a Go heap profile (with --escape)\n"
+    "  -e, --escape LOG         the escape log that types the profile's sites\n"
+    "      --src DIR            where the log's relative paths start\n"
+    "      --sample inuse|alloc live (default) or allocated objects\n"
     "  -l, --lang go|c          only Go or only C types\n"
     "  -F, --format text|json\n"
     "  -x, --hex                offsets in hexadecimal\n"
@@ -114,7 +125,10 @@ typedef struct audit_opts {
     size_t ntypes;
     bool as_arch_set; /* --as-arch: project.c does the work */
     align_arch as_arch;
-    int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    int check_atomic;    /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    const char *profile; /* --profile */
+    align_sample sample; /* --sample */
+    bool sample_set;
 } audit_opts;
 
 /* One ranked type: enough to sort and to find it again. */
@@ -124,9 +138,11 @@ typedef struct row {
     const char *name;
     uint64_t size, optimal_size, count, waste; /* waste = reclaimable x count */
     int model_agrees;
-    bool invalid;                /* the positions cannot be right (a finding) */
-    const align_heap_type *heap; /* --escape: its heap sites, or NULL */
-    uint64_t heap_saved;         /* --escape: heap bytes reordering saves x count */
+    bool invalid;                        /* the positions cannot be right (a finding) */
+    const align_heap_type *heap;         /* --escape: its heap sites, or NULL */
+    uint64_t heap_saved;                 /* --escape: heap bytes reordering saves x count */
+    const align_measured_type *measured; /* --profile: its measurements, or NULL */
+    uint64_t measured_saved;             /* --profile: measured bytes saved */
 } row;
 
 static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
@@ -220,12 +236,14 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"as-arch", required_argument, NULL, 'R'},
         {"check-atomic", no_argument, NULL, 'K'},
         {"no-check-atomic", no_argument, NULL, 'k'},
+        {"profile", required_argument, NULL, 'p'},
+        {"sample", required_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, is_show ? "c:t:n:l:F:oxh" : "c:t:n:l:F:e:h", longopts,
+    while ((c = getopt_long(argc, argv, is_show ? "c:t:n:l:F:e:p:oxh" : "c:t:n:l:F:e:p:h", longopts,
                             NULL)) != -1) {
         switch (c) {
         case 'c':
@@ -277,12 +295,20 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
             if (parse_cacheline(&o->cacheline, optarg) != 0)
                 return EXIT_BAD;
             break;
+        case 'p': o->profile = optarg; break;
+        case 'Y':
+            if (strcmp(optarg, "inuse") == 0)
+                o->sample = ALIGN_SAMPLE_INUSE;
+            else if (strcmp(optarg, "alloc") == 0)
+                o->sample = ALIGN_SAMPLE_ALLOC;
+            else
+                return usage_error("use --sample inuse (live objects) or --sample alloc "
+                                   "(all allocated)",
+                                   "unknown sample '%s'", optarg);
+            o->sample_set = true;
+            break;
         case 'e':
         case 'S':
-            if (is_show) {
-                fputs(usage, stderr);
-                return EXIT_BAD;
-            }
             if (c == 'S')
                 o->src_dir = optarg;
             else if (!pattern_list_add(&o->escapes, &o->nescapes, optarg))
@@ -318,6 +344,13 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
     if (o->src_dir != NULL && o->nescapes == 0)
         return usage_error("--src says where the paths of an --escape log start",
                            "--src without --escape");
+    if (o->sample_set && o->profile == NULL)
+        return usage_error("--sample picks the counts of a --profile",
+                           "--sample without --profile");
+    if (is_show && o->nescapes > 0 && o->profile == NULL)
+        return usage_error("show uses an escape log to type a --profile's sites; audit lists "
+                           "heap sites",
+                           "--escape without --profile");
     return 0;
 }
 
@@ -341,6 +374,11 @@ static bool selected(const audit_opts *o, const char *name)
 static int cmp_rows(const void *pa, const void *pb)
 {
     const row *a = pa, *b = pb;
+    /* --profile: measured types first, by measured bytes saved. */
+    if ((a->measured != NULL) != (b->measured != NULL))
+        return a->measured ? -1 : 1;
+    if (a->measured_saved != b->measured_saved)
+        return a->measured_saved > b->measured_saved ? -1 : 1;
     /* --escape: heap-allocated types first, by heap bytes saved. */
     if ((a->heap != NULL) != (b->heap != NULL))
         return a->heap ? -1 : 1;
@@ -473,15 +511,21 @@ static int run_audit(audit_opts *o)
     int status = EXIT_BAD;
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
     char a[64];
+    measure_ctx mc = {NULL, o->sample, NULL, NULL};
+    uint64_t measured_total = 0;
 
     align_buf_init(&out);
     /* The logs first: a bad log is reported before a slow binary load. */
     if (escape && !escape_load(&log, o->escapes, o->nescapes))
         return EXIT_BAD;
-    bin = open_binary(o->binary, escape ? ALIGN_BINARY_GO_FUNCS : 0);
+    if (o->profile && !measure_load(&mc, o->profile))
+        goto done;
+    bin = open_binary(o->binary, escape || o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
     if (bin == NULL)
         goto done;
     if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
+        goto done;
+    if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
         goto done;
     lo.cacheline = o->cacheline;
     info = align_binary_info_get(bin);
@@ -530,6 +574,8 @@ static int run_audit(audit_opts *o)
                       l->model_agrees,
                       !l->positions_valid,
                       NULL,
+                      0,
+                      NULL,
                       0};
             if (r.invalid && ninvalid++ == 0)
                 first_invalid = name;
@@ -546,6 +592,18 @@ static int run_audit(audit_opts *o)
                 nheap++;
                 if (__builtin_add_overflow(heap_total, r.heap_saved, &heap_total))
                     heap_total = UINT64_MAX;
+            }
+            r.measured = lang == ALIGN_LANG_GO ? measure_find(&mc, t) : NULL;
+            if (r.measured != NULL) {
+                measure_cost_t mcost;
+                if (measure_cost(&mcost, &mc, r.measured, l) < 0) {
+                    print_lib_error(NULL, 0);
+                    align_layout_free(l);
+                    goto done;
+                }
+                r.measured_saved = mcost.saved;
+                if (__builtin_add_overflow(measured_total, r.measured_saved, &measured_total))
+                    measured_total = UINT64_MAX;
             }
             if (r.waste > 0)
                 nwasteful++;
@@ -588,6 +646,11 @@ static int run_audit(audit_opts *o)
         if (escape)
             align_buf_puts(&out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
                                  "heap_bytes_saved_total");
+        if (o->profile)
+            align_buf_puts(&out, ",measured_inuse_objects,measured_inuse_bytes,"
+                                 "measured_alloc_objects,measured_alloc_bytes,"
+                                 "measured_size_class,measured_optimal_size_class,"
+                                 "measured_saved_per_allocation,measured_bytes_saved");
         align_buf_puts(&out, "\n");
     } else {
         align_buf_printf(&out,
@@ -605,7 +668,12 @@ static int run_audit(audit_opts *o)
                              natomic, natomic == 1 ? "" : "s");
         if (join != NULL)
             escape_text_header(&out, join);
-        if (shown && escape)
+        if (o->profile)
+            measure_text_header(&out, &mc);
+        if (shown && o->profile)
+            align_buf_printf(&out, "%14s  %12s  %6s %6s  %8s  %s\n", "MEASURED SAVED", "SAVED",
+                             "SIZE", "OPT", "COUNT", "TYPE");
+        else if (shown && escape)
             align_buf_printf(&out, "%12s  %12s  %6s %6s  %8s  %s\n", "HEAP SAVED", "SAVED", "SIZE",
                              "OPT", "COUNT", "TYPE");
         else if (shown)
@@ -617,11 +685,14 @@ static int run_audit(audit_opts *o)
         align_layout *l;
         align_cost cost;
         align_heap_cost hc;
+        measure_cost_t mcost;
         align_srcpos pos = align_type_pos(r->t);
         memset(&hc, 0, sizeof hc);
+        memset(&mcost, 0, sizeof mcost);
         if (align_layout_compute(&l, r->g, r->t, &lo) < 0 ||
             align_cost_compute(&cost, l, r->count) < 0 ||
-            (escape && l->lang == ALIGN_LANG_GO && heap_cost(&hc, l, r) < 0)) {
+            (escape && l->lang == ALIGN_LANG_GO && heap_cost(&hc, l, r) < 0) ||
+            (r->measured && measure_cost(&mcost, &mc, r->measured, l) < 0)) {
             print_lib_error(NULL, 0);
             goto done;
         }
@@ -629,10 +700,13 @@ static int run_audit(audit_opts *o)
             if (i)
                 align_buf_puts(&out, ",");
             align_render_json(&out, l, &cost);
-            if (escape) {
-                out.len--; /* reopen the object: the join's keys go inside */
-                escape_json_type(&out, join, r->heap, l->lang == ALIGN_LANG_GO ? &hc : NULL,
-                                 l->reclaimable);
+            if (escape || o->profile) {
+                out.len--; /* reopen the object: the joins' keys go inside */
+                if (escape)
+                    escape_json_type(&out, join, r->heap, l->lang == ALIGN_LANG_GO ? &hc : NULL,
+                                     l->reclaimable);
+                if (o->profile)
+                    measure_json_type(&out, &mc, r->measured, &mcost);
                 align_buf_puts(&out, "}");
             }
         } else if (o->format == FMT_CSV) {
@@ -652,12 +726,28 @@ static int run_audit(audit_opts *o)
                                  (unsigned long long)hc.saved_total);
             else if (escape)
                 align_buf_puts(&out, ",0,,,,");
+            if (r->measured)
+                align_buf_printf(&out, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu",
+                                 (unsigned long long)r->measured->inuse_objects,
+                                 (unsigned long long)r->measured->inuse_bytes,
+                                 (unsigned long long)r->measured->alloc_objects,
+                                 (unsigned long long)r->measured->alloc_bytes,
+                                 (unsigned long long)mcost.size_class,
+                                 (unsigned long long)mcost.optimal_size_class,
+                                 (unsigned long long)mcost.saved_per_allocation,
+                                 (unsigned long long)mcost.saved);
+            else if (o->profile)
+                align_buf_puts(&out, ",,,,,,,,");
             align_buf_puts(&out, "\n");
         } else {
-            char count[32], h[32] = "-";
+            char count[32], h[32] = "-", ms[32] = "-";
             align_format_bytes(a, sizeof a, cost.bytes_saved);
             align_format_count(count, sizeof count, cost.count);
-            if (escape) {
+            if (o->profile) {
+                if (r->measured)
+                    align_format_bytes(ms, sizeof ms, r->measured_saved);
+                align_buf_printf(&out, "%14s  ", ms);
+            } else if (escape) {
                 if (r->heap)
                     align_format_bytes(h, sizeof h, r->heap_saved);
                 align_buf_printf(&out, "%12s  ", h);
@@ -675,6 +765,8 @@ static int run_audit(audit_opts *o)
                                  l->invalid);
             if (r->heap)
                 escape_text_type(&out, join, r->heap, &hc, "              ");
+            if (r->measured)
+                measure_text_type(&out, &mc, r->measured, &mcost, "              ");
         }
         align_layout_free(l);
     }
@@ -694,6 +786,8 @@ static int run_audit(audit_opts *o)
                              (unsigned long long)heap_total);
             escape_json_tail(&out, join);
         }
+        if (o->profile)
+            measure_json_tail(&out, &mc, measured_total);
         align_buf_puts(&out, "}\n");
     } else if (o->format == FMT_TEXT) {
         if (shown < nrows)
@@ -720,6 +814,15 @@ static int run_audit(audit_opts *o)
                              nheap, nheap == 1 ? "" : "s");
             escape_text_unresolved(&out, join);
         }
+        if (o->profile) {
+            align_format_bytes(a, sizeof a, measured_total);
+            align_buf_printf(&out, "measured: %s saved %s by reordering %zu measured type%s\n", a,
+                             o->sample == ALIGN_SAMPLE_ALLOC ? "over all allocations"
+                                                             : "in the live heap",
+                             align_profile_join_ntypes(mc.join),
+                             align_profile_join_ntypes(mc.join) == 1 ? "" : "s");
+            measure_text_untyped(&out, &mc);
+        }
         if (render_atomic(&out, arows, narows, false, &lo) != 0)
             goto done;
     }
@@ -738,6 +841,7 @@ done:
     free(rows);
     free(arows);
     align_buf_free(&out);
+    measure_free(&mc);
     align_heap_join_free(join);
     align_binary_free(bin);
     align_escape_log_free(log);

@@ -36,6 +36,7 @@ int usage_error(const char *hint, const char *fmt, ...) __attribute__((format(pr
 typedef struct count_spec {
     char *type; /* NULL = default for every type */
     uint64_t count;
+    bool exact; /* the name only, never a glob (measured counts) */
 } count_spec;
 
 typedef struct count_table {
@@ -51,6 +52,51 @@ bool count_table_add(count_table *t, const char *arg);
 uint64_t count_table_get(const count_table *t, const char *type_name);
 /* Adds "TYPE=n" (the type may be a glob); false when out of memory. */
 bool count_table_set(count_table *t, const char *type, uint64_t n);
+/* Adds "TYPE=n" for exactly that name, before every other entry, so that
+ * the user's --count for the type still wins (--profile's counts). */
+bool count_table_prepend_exact(count_table *t, const char *type, uint64_t n);
+
+/* --- profile.c: --profile heap.pprof (measured counts) ------------------ */
+
+typedef struct measure_ctx {
+    const char *path; /* --profile, NULL when not given */
+    align_sample sample;
+    align_profile *prof;
+    align_profile_join *join;
+} measure_ctx;
+
+/* What reordering saves for one measured type. */
+typedef struct measure_cost_t {
+    uint64_t count;              /* the objects --sample counts */
+    uint64_t size_class;         /* bytes one allocation takes now */
+    uint64_t optimal_size_class; /* and in the smallest order */
+    uint64_t saved_per_allocation;
+    uint64_t inuse_saved, alloc_saved; /* x live / allocated objects */
+    uint64_t saved;                    /* the one --sample picks */
+    uint64_t per_array_len;            /* arrays only: elements assumed */
+} measure_cost_t;
+
+/* Reads the profile (before the slow binary load); prints the error. */
+bool measure_load(measure_ctx *m, const char *path);
+/* Joins it with bin (opened with ALIGN_BINARY_GO_FUNCS) and hj (may be
+ * NULL), prints the diagnostics, and puts each measured type's count in
+ * counts (may be NULL).  Prints the error and returns false on failure. */
+bool measure_join(measure_ctx *m, align_binary *bin, const align_heap_join *hj,
+                  count_table *counts, const char *binary);
+void measure_free(measure_ctx *m);
+/* t's measurements, or NULL (also when no profile was given). */
+const align_measured_type *measure_find(const measure_ctx *m, const align_type *t);
+int measure_cost(measure_cost_t *out, const measure_ctx *m, const align_measured_type *mt,
+                 const align_layout *l);
+void measure_text_header(align_buf *out, const measure_ctx *m);
+void measure_text_type(align_buf *out, const measure_ctx *m, const align_measured_type *mt,
+                       const measure_cost_t *c, const char *indent);
+void measure_text_untyped(align_buf *out, const measure_ctx *m);
+/* "measured":{...} inside a type's JSON object (null when mt is NULL). */
+void measure_json_type(align_buf *out, const measure_ctx *m, const align_measured_type *mt,
+                       const measure_cost_t *c);
+/* The top-level "profile":{...} key. */
+void measure_json_tail(align_buf *out, const measure_ctx *m, uint64_t total_saved);
 
 /* --- escape.c: audit --escape ------------------------------------------- */
 

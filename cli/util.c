@@ -177,8 +177,24 @@ bool count_table_set(count_table *t, const char *type, uint64_t n)
     t->specs = s;
     s[t->n].type = strdup(type);
     s[t->n].count = n;
+    s[t->n].exact = false;
     if (s[t->n].type == NULL)
         return false;
+    t->n++;
+    return true;
+}
+
+bool count_table_prepend_exact(count_table *t, const char *type, uint64_t n)
+{
+    char *copy = strdup(type);
+    count_spec *s = copy ? realloc(t->specs, (t->n + 1) * sizeof *s) : NULL;
+    if (s == NULL) {
+        free(copy);
+        return false;
+    }
+    t->specs = s;
+    memmove(s + 1, s, t->n * sizeof *s);
+    s[0] = (count_spec){copy, n, true};
     t->n++;
     return true;
 }
@@ -188,7 +204,7 @@ uint64_t count_table_get(const count_table *t, const char *type_name)
     /* The last matching spec wins, as with repeated options elsewhere. */
     for (size_t i = t->n; i-- > 0;)
         if (strcmp(t->specs[i].type, type_name) == 0 ||
-            fnmatch(t->specs[i].type, type_name, 0) == 0)
+            (!t->specs[i].exact && fnmatch(t->specs[i].type, type_name, 0) == 0))
             return t->specs[i].count;
     return t->fallback;
 }
