@@ -4,6 +4,7 @@ reason), and ending with the failures listed.  The scripts run as
 `python3 $top_srcdir/tests/NAME.py`, so this directory is on sys.path."""
 import os
 import shutil
+import subprocess
 
 PACKAGES = {"go": "golang-go", "qemu-arm": "qemu-user", "qemu-aarch64": "qemu-user",
             "qemu-i386": "qemu-user", "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
@@ -28,9 +29,93 @@ def need(*tools):
     return tool
 
 
+# ------------------------------------------------------------ Go releases
+#
+# A test that runs per Go release asks go_releases() which ones (the
+# $GO_VERSIONS knob: `./quickstart check` and `make check` use 1.19, 1.24
+# and 1.27, `make check-go-all` all seven), then go_env(v) for each: the
+# environment that makes `go` on PATH that release (tools/fetch-go finds or
+# fetches it).  A release that cannot be had raises Skip naming its Debian
+# package; a test covering several releases catches it, carries on with the
+# others and calls skip_release(v, why), so that run_main reports SKIP (exit
+# 77, never a pass) when nothing failed but a release was missing.
+
+GO_VERSIONS_DEFAULT = "1.19 1.24 1.27"
+_goroots = {}
+_skipped_releases = []
+
+
+def _top_srcdir():
+    return os.environ.get("top_srcdir") or os.path.join(os.path.dirname(__file__), "..")
+
+
+def go_releases():
+    """The Go releases to test, oldest first: $GO_VERSIONS (blank- or
+    comma-separated, "all" for every release tools/fetch-go knows), else
+    1.19 1.24 1.27.  Raises Skip for a release fetch-go does not know."""
+    known = subprocess.run([os.path.join(_top_srcdir(), "tools", "fetch-go"), "--list"],
+                           capture_output=True, text=True).stdout.split()
+    text = os.environ.get("GO_VERSIONS", "").replace(",", " ").strip() or GO_VERSIONS_DEFAULT
+    if text == "all":
+        return known
+    vs = text.split()
+    for v in vs:
+        if known and v not in known:
+            raise Skip("GO_VERSIONS names Go %s; tools/fetch-go --list knows %s"
+                       % (v, " ".join(known)))
+    return sorted(set(vs), key=lambda v: tuple(int(x) for x in v.split(".")))
+
+
+def go_package(version):
+    """The Debian package of a release's toolchain."""
+    return "golang-go" if version == "1.19" else "golang-%s-go" % version
+
+
+def go_root(version):
+    """The GOROOT of Go `version` (e.g. "1.27"), fetched once by
+    tools/fetch-go and cached; raises Skip naming the package when it
+    cannot be had."""
+    if version not in _goroots:
+        p = subprocess.run([os.path.join(_top_srcdir(), "tools", "fetch-go"), "--goroot",
+                            version], capture_output=True, text=True)
+        root = p.stdout.strip()
+        if p.returncode != 0 or not root or not os.access(os.path.join(root, "bin", "go"),
+                                                         os.X_OK):
+            why = (p.stderr.strip().splitlines() or ["tools/fetch-go failed"])[0]
+            _goroots[version] = Skip("Go %s is not available (Debian package %s): %s"
+                                     % (version, go_package(version), why))
+        else:
+            _goroots[version] = root
+    r = _goroots[version]
+    if isinstance(r, Skip):
+        raise r
+    return r
+
+
+def go_env(version, base=None):
+    """A copy of `base` (default os.environ) in which `go` is Go `version`:
+    GOROOT set, its bin/ first on PATH, GOTOOLCHAIN=local (never a
+    download), GOFLAGS and GOWORK off, CGO_ENABLED=0.  The build cache is
+    the user's (keyed by toolchain, so releases do not collide).  Raises
+    Skip like go_root."""
+    root = go_root(version)
+    env = dict(os.environ if base is None else base)
+    env.update(GOROOT=root, GOTOOLCHAIN="local", GOFLAGS="", GOWORK="off", CGO_ENABLED="0",
+               PATH=os.path.join(root, "bin") + os.pathsep + env.get("PATH", ""))
+    return env
+
+
+def skip_release(version, why):
+    """Records that a release was not tested (run_main then reports SKIP
+    unless something failed)."""
+    print("SKIP (Go %s): %s" % (version, why))
+    _skipped_releases.append((version, str(why)))
+
+
 def run_main(main):
     """Runs main() -> list of failure texts; prints them and the verdict.
-    Exit status: 0 pass, 1 fail, 77 skip."""
+    Exit status: 0 pass, 1 fail, 77 skip (also when main passed but
+    skip_release() was called: a release left out is never a pass)."""
     try:
         fails = main()
     except Skip as e:
@@ -38,6 +123,11 @@ def run_main(main):
         return 77
     for f in fails:
         print("FAIL: " + f)
+    if not fails and _skipped_releases:
+        print("SKIP: nothing failed, but Go %s could not be tested (%s)"
+              % (", ".join(v for v, _ in _skipped_releases),
+                 "; ".join(w for _, w in _skipped_releases)))
+        return 77
     print("%s: %d failure%s" % ("FAIL" if fails else "PASS", len(fails),
                                 "" if len(fails) == 1 else "s"))
     return 1 if fails else 0

@@ -62,6 +62,7 @@
  * here (that needs DWARF or the source: the join's business).
  */
 #include "escape/escape.h"
+#include "util/hash.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -103,16 +104,6 @@ static char *arena_alloc(align_escape_log *log, size_t size)
     return p;
 }
 
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static bool strs_grow(align_escape_log *log)
 {
     size_t cap = log->strs_cap ? log->strs_cap * 2 : 1024;
@@ -139,7 +130,7 @@ static bool strs_grow(align_escape_log *log)
 
 const char *esc_intern(align_escape_log *log, const char *s, size_t len)
 {
-    uint64_t h = hash_bytes(s, len);
+    uint64_t h = hash_str(s, len);
     size_t j;
     char *copy;
 

@@ -16,6 +16,7 @@
  * answers that, and Go's line tables give no line spans for blocks anyway.
  */
 #include "escape/gofuncs.h"
+#include "util/hash.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -93,16 +94,6 @@ int gofuncs_push_call(go_funcs *gf, const gf_call *c)
 }
 
 /* ------------------------------------------------------- hashed names */
-
-static uint64_t hash_str(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
 
 /* Looks name[0..len) up in an index whose values are 1 + an index into an
  * array of records; key(i) gives record i's name. */

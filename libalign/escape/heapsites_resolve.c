@@ -39,6 +39,7 @@
  * elsewhere in the package: wrong types are worse than unresolved sites.
  */
 #include "escape/heapsites.h"
+#include "util/hash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,16 +51,6 @@
 #define STALE_SHIFT 5
 
 /* --------------------------------------------------------------- indexes */
-
-static uint64_t hash_str(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
 
 static bool is_record(const align_type *t)
 {

@@ -14,6 +14,7 @@
  * again contains itself by value: ALIGN_ERECURSIVE, never a stack overflow.
  */
 #include "util/internal.h"
+#include "util/hash.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -446,14 +447,9 @@ align_type *align_graph_decl(const align_graph *g, size_t i)
 
 /* ----------------------------------------------------------- name tables */
 
-static uint64_t hash_str(const char *s)
+static uint64_t hash_name(const char *s)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
+    return hash_fnv_str(HASH_FNV_SEED, s);
 }
 
 static int table_bind(align_graph *g, name_table *nt, const char *name, align_type *t)
@@ -466,7 +462,7 @@ static int table_bind(align_graph *g, name_table *nt, const char *name, align_ty
         for (size_t i = 0; i < nt->cap; i++) {
             if (nt->slots[i].name == NULL)
                 continue;
-            size_t j = hash_str(nt->slots[i].name) & (ncap - 1);
+            size_t j = hash_name(nt->slots[i].name) & (ncap - 1);
             while (slots[j].name != NULL)
                 j = (j + 1) & (ncap - 1);
             slots[j] = nt->slots[i];
@@ -475,7 +471,7 @@ static int table_bind(align_graph *g, name_table *nt, const char *name, align_ty
         nt->slots = slots;
         nt->cap = ncap;
     }
-    size_t j = hash_str(name) & (nt->cap - 1);
+    size_t j = hash_name(name) & (nt->cap - 1);
     while (nt->slots[j].name != NULL) {
         if (strcmp(nt->slots[j].name, name) == 0) {
             nt->slots[j].type = t;
@@ -495,7 +491,7 @@ static align_type *table_lookup(const name_table *nt, const char *name)
 {
     if (nt->cap == 0)
         return NULL;
-    size_t j = hash_str(name) & (nt->cap - 1);
+    size_t j = hash_name(name) & (nt->cap - 1);
     while (nt->slots[j].name != NULL) {
         if (strcmp(nt->slots[j].name, name) == 0)
             return nt->slots[j].type;

@@ -16,6 +16,7 @@
  * nesting is bounded by MAX_NEST.
  */
 #include "source/decl_c.h"
+#include "util/hash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,10 +116,8 @@ bool cp_is_spec_kw(kw k)
 
 static cslot *cmap_slot(cslot *slots, size_t cap, const char *name, size_t len)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    uint64_t h = hash_str(name, len);
     size_t j;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
     for (j = h & (cap - 1); slots[j].name != NULL; j = (j + 1) & (cap - 1))
         if (slots[j].len == len && memcmp(slots[j].name, name, len) == 0)
             break;

@@ -46,6 +46,7 @@
  * (`import t "time"`): qualified names are matched as written.
  */
 #include "source/lex.h"
+#include "util/hash.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -328,22 +329,12 @@ static int skip_func(parser *p)
 
 /* ---------------------------------------------------------- side tables */
 
-static uint64_t hash_name(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static sym *sym_find(parser *p, const char *name, size_t len)
 {
     size_t mask = p->slots_cap - 1;
     if (p->slots_cap == 0)
         return NULL;
-    for (size_t j = hash_name(name, len) & mask; p->slots[j] != 0; j = (j + 1) & mask) {
+    for (size_t j = hash_str(name, len) & mask; p->slots[j] != 0; j = (j + 1) & mask) {
         sym *s = &p->syms[p->slots[j] - 1];
         if (s->len == len && memcmp(s->name, name, len) == 0)
             return s;
@@ -353,7 +344,7 @@ static sym *sym_find(parser *p, const char *name, size_t len)
 
 static void slot_insert(uint32_t *slots, size_t cap, const sym *s, uint32_t value)
 {
-    size_t j = hash_name(s->name, s->len) & (cap - 1);
+    size_t j = hash_str(s->name, s->len) & (cap - 1);
     while (slots[j] != 0)
         j = (j + 1) & (cap - 1);
     slots[j] = value;

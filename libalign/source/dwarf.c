@@ -89,6 +89,7 @@
  * dwarf_read.h.
  */
 #include "source/dwarf_read.h"
+#include "util/hash.h"
 #include "escape/gofuncs.h"
 
 #include <assert.h>
@@ -1272,27 +1273,17 @@ static void name_anonymous(dwarf_reader *rd)
     }
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static uint64_t record_hash(const align_type *r)
 {
-    uint64_t h = fnv(1469598103934665603ull, r->display, strlen(r->display));
-    h = fnv(h, &r->given_size, sizeof r->given_size);
-    h = fnv(h, &r->nfields, sizeof r->nfields);
+    uint64_t h = hash_fnv_bytes(HASH_FNV_SEED, r->display, strlen(r->display));
+    h = hash_fnv_bytes(h, &r->given_size, sizeof r->given_size);
+    h = hash_fnv_bytes(h, &r->nfields, sizeof r->nfields);
     for (uint32_t i = 0; i < r->nfields; i++) {
         const align_field *f = &r->fields[i];
-        h = fnv(h, f->name, strlen(f->name) + 1);
-        h = fnv(h, &f->given_bit_offset, sizeof f->given_bit_offset);
-        h = fnv(h, &f->bit_size, sizeof f->bit_size);
-        h = fnv(h, f->type->display, strlen(f->type->display) + 1);
+        h = hash_fnv_bytes(h, f->name, strlen(f->name) + 1);
+        h = hash_fnv_bytes(h, &f->given_bit_offset, sizeof f->given_bit_offset);
+        h = hash_fnv_bytes(h, &f->bit_size, sizeof f->bit_size);
+        h = hash_fnv_bytes(h, f->type->display, strlen(f->type->display) + 1);
     }
     return h;
 }
