@@ -511,7 +511,7 @@ static int run_audit(audit_opts *o)
     int status = EXIT_BAD;
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
     char a[64];
-    measure_ctx mc = {NULL, o->sample, NULL, NULL};
+    measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
     uint64_t measured_total = 0;
 
     align_buf_init(&out);
@@ -618,7 +618,10 @@ static int run_audit(audit_opts *o)
             }
             align_layout_free(l);
             /* Inconsistent types are findings: listed whatever they waste. */
-            if (!r.invalid && !o->all && (r.waste == 0 || r.waste < o->min_waste))
+            /* Measured types are listed whatever their count (0 live is
+             * a finding too); the others when they waste enough. */
+            if (!r.invalid && !o->all && !(r.measured && r.size > r.optimal_size) &&
+                (r.waste == 0 || r.waste < o->min_waste))
                 continue;
             if (!rows_push(&rows, &nrows, &cap, &r))
                 goto done;
@@ -850,7 +853,10 @@ done:
 
 static int run_show(audit_opts *o)
 {
-    align_binary *bin = open_binary(o->binary, 0);
+    align_binary *bin = NULL;
+    align_escape_log *log = NULL;
+    align_heap_join *join = NULL;
+    measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
     align_buf out;
     size_t matched = 0;
     int status = EXIT_BAD;
@@ -858,8 +864,21 @@ static int run_show(audit_opts *o)
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
 
     align_buf_init(&out);
+    /* --profile (and the --escape log that types its sites): the measured
+     * counts of the types shown, as audit takes them. */
+    if (o->nescapes > 0 && !escape_load(&log, o->escapes, o->nescapes))
+        goto done;
+    if (o->profile && !measure_load(&mc, o->profile))
+        goto done;
+    bin = open_binary(o->binary, o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
     if (bin == NULL || hit == NULL)
         goto done;
+    if (log && !escape_join(&join, bin, log, o->src_dir, o->binary))
+        goto done;
+    if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
+        goto done;
+    if (o->profile && o->format != FMT_JSON)
+        measure_text_header(&out, &mc);
     lo.cacheline = o->cacheline;
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");
@@ -889,10 +908,23 @@ static int run_show(audit_opts *o)
                 fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
                 goto done;
             }
+            const align_measured_type *mt = lang == ALIGN_LANG_GO ? measure_find(&mc, t) : NULL;
+            measure_cost_t mcost;
+            memset(&mcost, 0, sizeof mcost);
+            if (mt && measure_cost(&mcost, &mc, mt, l) < 0) {
+                fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+                align_layout_free(l);
+                goto done;
+            }
             if (o->format == FMT_JSON) {
                 if (matched)
                     align_buf_puts(&out, ",");
                 align_render_json(&out, l, &cost);
+                if (o->profile) {
+                    out.len--; /* reopen the object */
+                    measure_json_type(&out, &mc, mt, &mcost);
+                    align_buf_puts(&out, "}");
+                }
             } else {
                 bool counted = o->counts.n > 0 || o->counts.fallback != 1;
                 align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL, 1};
@@ -904,6 +936,11 @@ static int run_show(audit_opts *o)
                 align_render_text(&out, l, &ro);
                 if (check_atomic)
                     atomic_check_render(&out, l);
+                if (mt)
+                    measure_text_type(&out, &mc, mt, &mcost, "");
+                else if (o->profile && lang == ALIGN_LANG_GO)
+                    align_buf_puts(&out, "measured: no allocation of this type in the profile "
+                                         "(or none typed: see the notes)\n");
                 if (l->model_agrees == 0 && l->positions_valid)
                     align_buf_printf(&out,
                                      "/* warning: the model disagrees with the compiler "
@@ -914,20 +951,29 @@ static int run_show(audit_opts *o)
             align_layout_free(l);
         }
     }
-    if (o->format == FMT_JSON)
-        align_buf_puts(&out, "]}\n");
+    if (o->format == FMT_JSON) {
+        align_buf_puts(&out, "]");
+        if (o->profile)
+            measure_json_tail(&out, &mc, 0);
+        align_buf_puts(&out, "}\n");
+    }
     for (size_t k = 0; k < o->ntypes; k++)
         if (!hit[k]) {
             fprintf(stderr, "%s: no struct or union type matches '%s'\n", o->binary, o->types[k]);
             fprintf(stderr, "hint: list the types with: structalign audit --all %s\n", o->binary);
             goto done;
         }
+    if (o->profile && o->format != FMT_JSON)
+        measure_text_untyped(&out, &mc);
     if (emit(&out))
         status = EXIT_OK;
 done:
     free(hit);
     align_buf_free(&out);
+    measure_free(&mc);
+    align_heap_join_free(join);
     align_binary_free(bin);
+    align_escape_log_free(log);
     return status;
 }
 
@@ -964,10 +1010,23 @@ static int cmd_common(int argc, char **argv, bool is_show)
     if (rc == 0 && o.as_arch_set)
         rc = run_projection(&o, is_show);
     else if (rc == 0 && o.format == FMT_SARIF) {
-        sarif_audit_opts so = {
-            o.binary,   o.lang_set,   o.lang,        &o.counts,   o.filters,           o.nfilters,
-            o.escapes,  o.nescapes,   o.src_dir,     o.cacheline, o.no_compiler_types, o.min_waste,
-            o.fail_set, o.fail_above, o.check_atomic};
+        sarif_audit_opts so = {o.binary,
+                               o.lang_set,
+                               o.lang,
+                               &o.counts,
+                               o.filters,
+                               o.nfilters,
+                               o.escapes,
+                               o.nescapes,
+                               o.src_dir,
+                               o.cacheline,
+                               o.no_compiler_types,
+                               o.min_waste,
+                               o.fail_set,
+                               o.fail_above,
+                               o.check_atomic,
+                               o.profile,
+                               o.sample};
         rc = sarif_audit(&so);
     } else if (rc == 0)
         rc = is_show ? run_show(&o) : run_audit(&o);

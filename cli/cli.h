@@ -63,6 +63,7 @@ typedef struct measure_ctx {
     align_sample sample;
     align_profile *prof;
     align_profile_join *join;
+    bool escape; /* joined through an escape log */
 } measure_ctx;
 
 /* What reordering saves for one measured type. */
@@ -164,7 +165,7 @@ typedef struct sarif_audit_opts {
     const char *binary;
     bool lang_set;
     align_lang lang;
-    const count_table *counts;
+    count_table *counts; /* --profile adds its measured counts */
     const char **filters;
     size_t nfilters;
     const char **escapes;
@@ -177,6 +178,8 @@ typedef struct sarif_audit_opts {
     bool fail_set;      /* --fail-above: exit 1 above fail_above */
     uint64_t fail_above;
     int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    const char *profile; /* --profile: measured counts */
+    align_sample sample;
 } sarif_audit_opts;
 int sarif_audit(const sarif_audit_opts *o);
 /* Go types the compiler and runtime make for themselves (--no-compiler-types). */

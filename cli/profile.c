@@ -36,6 +36,7 @@ bool measure_join(measure_ctx *m, align_binary *bin, const align_heap_join *hj, 
             fprintf(stderr, "hint: %s\n", e->hint);
         return false;
     }
+    m->escape = hj != NULL;
     for (size_t i = 0; i < align_profile_join_ndiags(m->join); i++) {
         const align_heap_diag *d = align_profile_join_diag(m->join, i);
         fprintf(stderr, "%s: %s: %s\n", d->input ? d->input : progname,
@@ -193,7 +194,7 @@ void measure_text_untyped(align_buf *out, const measure_ctx *m)
                          (unsigned long long)ms->site->inuse_objects,
                          (unsigned long long)ms->site->alloc_objects, ms->reason);
     }
-    if (s.untyped > 0 && s.structs == 0 && s.sites > 0)
+    if (!m->escape)
         align_buf_puts(out, "hint: build with `go build -gcflags=-m 2> build.log` and pass "
                             "--escape build.log to type the sites\n");
 }

@@ -163,8 +163,9 @@ static void type_locations(const align_type *t, const align_heap_join *join,
 static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
                        const align_layout *l, const align_type *t, const char *name,
                        const align_heap_join *join, bool check_atomic, uint64_t *total,
-                       size_t *natomic)
+                       size_t *natomic, const measure_ctx *mc)
 {
+    const align_measured_type *mt = measure_find(mc, t);
     const align_heap_type *ht = join ? align_heap_join_find(join, t) : NULL;
     size_t nsites = ht ? ht->nsites : 0, nlocs = 0, nrelated = 0;
     sarif_loc one, *locs = nsites ? calloc(1 + nsites, sizeof *locs) : &one;
@@ -189,10 +190,15 @@ static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
             *total = UINT64_MAX;
         snprintf(msg, sizeof msg,
                  "%s is %llu bytes; in another field order %llu: %llu bytes "
-                 "reclaimable per instance, %llu bytes at %llu instances%s",
+                 "reclaimable per instance, %llu bytes at %llu instances%s%s",
                  name, (unsigned long long)l->size, (unsigned long long)l->optimal_size,
                  (unsigned long long)l->reclaimable, (unsigned long long)cost.bytes_saved,
-                 (unsigned long long)cost.count, ht ? "; heap-allocated" : "");
+                 (unsigned long long)cost.count,
+                 mt && cost.count == align_measured_count(mt, mc->sample)
+                     ? (mc->sample == ALIGN_SAMPLE_ALLOC ? " (measured: allocated)"
+                                                         : " (measured: live)")
+                     : "",
+                 ht ? "; heap-allocated" : "");
         sarif_result_at(out, first, "SA001", "warning", msg, locs, nlocs, locs + nlocs, nrelated);
     }
     for (size_t k = 0; check_atomic && k < l->natomic_unaligned; k++) {
@@ -217,16 +223,21 @@ int sarif_audit(const sarif_audit_opts *o)
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, o->cacheline};
     uint64_t total = 0;
     size_t natomic = 0;
+    measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
 
     align_buf_init(&out);
     /* As in audit: a bad log is reported before a slow binary load, and
      * nothing reaches stdout unless the whole document was built. */
     if (o->nescapes > 0 && !escape_load(&log, o->escapes, o->nescapes))
         return EXIT_BAD;
-    bin = open_binary(o->binary, o->nescapes > 0 ? ALIGN_BINARY_GO_FUNCS : 0);
+    if (o->profile && !measure_load(&mc, o->profile))
+        goto done;
+    bin = open_binary(o->binary, o->nescapes > 0 || o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
     if (bin == NULL)
         goto done;
     if (o->nescapes > 0 && !escape_join(&join, bin, log, o->src_dir, o->binary))
+        goto done;
+    if (o->profile && !measure_join(&mc, bin, join, o->counts, o->binary))
         goto done;
     sarif_begin(&out);
     for (int li = 0; li < 2; li++) {
@@ -247,7 +258,7 @@ int sarif_audit(const sarif_audit_opts *o)
             if (!keep || align_layout_compute(&l, g, t, &lo) < 0)
                 continue;
             audit_type(&out, &first, o, l, t, name, lang == ALIGN_LANG_GO ? join : NULL,
-                       check_atomic, &total, &natomic);
+                       check_atomic, &total, &natomic, lang == ALIGN_LANG_GO ? &mc : NULL);
             align_layout_free(l);
         }
     }
@@ -264,6 +275,7 @@ int sarif_audit(const sarif_audit_opts *o)
         status = EXIT_GATE;
     }
 done:
+    measure_free(&mc);
     align_buf_free(&out);
     align_heap_join_free(join);
     align_binary_free(bin);

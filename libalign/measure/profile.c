@@ -37,6 +37,7 @@
  * Go never writes (it is refused with a hint, so that a truncated or
  * mislabelled file is not half read).
  */
+#include "util/hash.h"
 #include "util/internal.h"
 
 #include "measure/profile.pb-c.h"
@@ -211,22 +212,14 @@ static int sample_index(const SaPprof__Profile *m, const char *type)
 
 /* -------------------------------------------------------------- sites */
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-    return h;
-}
-
 static uint64_t site_hash(const char *file, unsigned line, const char *func, uint64_t size)
 {
     /* The strings are the string table's: equal strings are usually the
      * same entry, but a profile may repeat one, so hash the text. */
-    uint64_t h = 1469598103934665603ull;
-    for (const char *s = file; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    for (const char *s = func; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return mix(mix(h, line), size);
+    uint64_t h = hash_fnv_bytes(HASH_FNV_SEED, file, strlen(file) + 1);
+    h = hash_fnv_bytes(h, func, strlen(func) + 1);
+    h = hash_fnv_u64(h, line);
+    return hash_fnv_u64(h, size);
 }
 
 static int index_grow(align_profile *p)

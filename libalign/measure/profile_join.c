@@ -387,6 +387,16 @@ int align_profile_join_new(align_profile_join **out, const align_profile *p, ali
         if (rc < 0)
             goto done;
     }
+    if (hj != NULL && j->summary.structs == 0 && j->summary.untyped > 0) {
+        rc = add_diag(j, ALIGN_HEAP_WARNING, pi->path,
+                      pj_printf(j,
+                                "none of its %llu untyped allocation sites is at a heap site of "
+                                "the escape log: the log and the profile are of different "
+                                "builds (or --src is needed)",
+                                (unsigned long long)j->summary.untyped));
+        if (rc < 0)
+            goto done;
+    }
     rc = group_types(j);
     j->summary.types = j->ntypes;
 done:
