@@ -320,8 +320,8 @@ int align_profile_join_new(align_profile_join **out, const align_profile *p, ali
             ms->status = ALIGN_MEASURE_OTHER;
         } else if (hj == NULL) {
             ms->status = ALIGN_MEASURE_UNTYPED;
-            ms->reason = pj_printf(j, "no escape log: the type allocated at %s:%u is not known",
-                                   ps->file, ps->line);
+            ms->reason = pj_printf(j, "no escape log (--escape) to tell what this line "
+                                      "allocates");
             if (ms->reason == NULL)
                 rc = ALIGN_ENOMEM;
         } else {
