@@ -16,8 +16,8 @@
 
 bool atomic_check_on(bool asked, bool refused, align_lang lang, align_arch arch)
 {
-    return asked || (!refused && lang == ALIGN_LANG_GO &&
-                     (arch == ALIGN_ARCH_386 || arch == ALIGN_ARCH_ARM));
+    /* Which targets need it is the ABI tables' business (abi.c). */
+    return asked || (!refused && align_abi_atomic64_unaligned(align_abi_get(lang, arch)));
 }
 
 size_t atomic_check_render(align_buf *out, const align_layout *l)

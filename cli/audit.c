@@ -2,11 +2,11 @@
  * audit.c - `structalign audit` and `structalign show`: layouts of the types
  * a compiled binary's DWARF describes, ranked by what their padding costs.
  *
- * Workload: cmd/go carries ~3,000 struct types; a large service 10-50k.  We
- * lay out every type once (ALIGN_LAYOUT_GIVEN: the compiler's offsets are the
- * truth, the model cross-checks them), keep one small row per type, sort the
- * rows, and render only what is shown.  Layouts are freed as soon as their
- * row is taken, so memory stays at the graph plus the rows.
+ * audit is three named steps: collect (rows.c: every type in scope laid out
+ * once, ALIGN_LAYOUT_GIVEN, reduced to a row, with the totals), rank (the
+ * rows the table lists, sorted), render (text, JSON or CSV here; SARIF in
+ * sarif.c; all from the same rows), then the gates.  Only the rows shown
+ * are laid out again.
  *
  * A Go binary read as 386 or arm is also checked for int64 fields that
  * sync/atomic cannot use (atomic.c; on unless --no-check-atomic): those are
@@ -130,20 +130,6 @@ typedef struct audit_opts {
     align_sample sample; /* --sample */
     bool sample_set;
 } audit_opts;
-
-/* One ranked type: enough to sort and to find it again. */
-typedef struct row {
-    align_graph *g;
-    const align_type *t;
-    const char *name;
-    uint64_t size, optimal_size, count, waste; /* waste = reclaimable x count */
-    int model_agrees;
-    bool invalid;                        /* the positions cannot be right (a finding) */
-    const align_heap_type *heap;         /* --escape: its heap sites, or NULL */
-    uint64_t heap_saved;                 /* --escape: heap bytes reordering saves x count */
-    const align_measured_type *measured; /* --profile: its measurements, or NULL */
-    uint64_t measured_saved;             /* --profile: measured bytes saved */
-} row;
 
 static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
 {
@@ -354,26 +340,9 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
     return 0;
 }
 
-/* Go types the compiler makes for itself: not what users can reorder. */
-bool is_compiler_type(const char *name)
-{
-    static const char *const prefixes[] = {"noalg.",       "go.shape.", "runtime.", "internal/",
-                                           "type:",        "go:",       "struct {", "reflect.",
-                                           "sync/atomic.", NULL};
-    for (int i = 0; prefixes[i]; i++)
-        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
-            return true;
-    return false;
-}
-
-static bool selected(const audit_opts *o, const char *name)
-{
-    return pattern_list_match(o->filters, o->nfilters, name);
-}
-
 static int cmp_rows(const void *pa, const void *pb)
 {
-    const row *a = pa, *b = pb;
+    const audit_row *a = *(const audit_row *const *)pa, *b = *(const audit_row *const *)pb;
     /* --profile: measured types first, by measured bytes saved. */
     if ((a->measured != NULL) != (b->measured != NULL))
         return a->measured ? -1 : 1;
@@ -407,64 +376,21 @@ static void csv_field(align_buf *b, const char *s)
     align_buf_puts(b, "\"");
 }
 
-static const char *type_name_of(const align_type *t)
-{
-    return align_type_name(t) ? align_type_name(t) : align_type_display(t);
-}
-
-/* Opens the binary; prints the reason and returns NULL on failure. */
-align_binary *open_binary(const char *path, unsigned flags)
-{
-    align_binary *b = NULL;
-    if (align_binary_open_ex(&b, path, flags) < 0) {
-        const align_error *e = align_error_last();
-        fprintf(stderr, "%s: %s\n", path, e->message);
-        if (e->hint[0])
-            fprintf(stderr, "hint: %s\n", e->hint);
-        return NULL;
-    }
-    /* The library skips units it cannot decode; the user must know the
-     * report is partial (exit status stays 0: the rest is sound). */
-    const align_binary_info *info = align_binary_info_get(b);
-    if (info->nskipped_cus > 0) {
-        fprintf(stderr,
-                "%s: warning: skipped %zu of %zu compile units with unreadable DWARF "
-                "(the first: %s); the report covers the others\n",
-                path, info->nskipped_cus, info->ncus, info->skip_reason ? info->skip_reason : "?");
-        fprintf(stderr, "hint: rebuild the binary, or check it with readelf --debug-dump=info\n");
-    }
-    return b;
-}
-
-/* Appends r to a growing row array; false (with a message) when out of
- * memory. */
-static bool rows_push(row **rows, size_t *n, size_t *cap, const row *r)
-{
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 256;
-        row *p = realloc(*rows, ncap * sizeof *p);
-        if (p == NULL) {
-            usage_error(NULL, "out of memory");
-            return false;
-        }
-        *rows = p;
-        *cap = ncap;
-    }
-    (*rows)[(*n)++] = *r;
-    return true;
-}
-
-/* The int64 fields sync/atomic cannot use, for the rows in arows: text
- * lines (atomic.c) or a JSON array of {type, field, field_type, offset};
- * field is the path from the type ("In.N", "Arr[1].N"), at any depth. */
-static int render_atomic(align_buf *out, const row *arows, size_t n, bool json,
+/* The int64 fields sync/atomic cannot use, for the rows that have some:
+ * text lines (atomic.c) or a JSON array of {type, field, field_type,
+ * offset}; field is the path from the type ("In.N", "Arr[1].N"), at any
+ * depth. */
+static int render_atomic(align_buf *out, const audit_rows *r, bool json,
                          const align_layout_opts *lo)
 {
     if (json)
         align_buf_puts(out, ",\"atomic_fields\":[");
-    for (size_t i = 0, k = 0; i < n; i++) {
+    for (size_t i = 0, k = 0; i < r->n; i++) {
+        const audit_row *row = &r->rows[i];
         align_layout *l;
-        if (align_layout_compute(&l, arows[i].g, arows[i].t, lo) < 0) {
+        if (row->natomic == 0)
+            continue;
+        if (align_layout_compute(&l, row->g, row->t, lo) < 0) {
             print_lib_error(NULL, 0);
             return -1;
         }
@@ -487,11 +413,323 @@ static int render_atomic(align_buf *out, const row *arows, size_t n, bool json,
     return 0;
 }
 
-/* The heap cost of a row's layout: single objects when some site
- * allocates one, else one backing array of `count` elements. */
-static int heap_cost(align_heap_cost *c, const align_layout *l, const row *r)
+/* The rows the table lists, ranked: those that waste something (at least
+ * --min-waste), every one with --all, and inconsistent types whatever they
+ * waste (they are findings).  A malloc'd array of pointers into r (NULL
+ * when none, or out of memory: *failed says which). */
+static const audit_row **listed_rows(const audit_opts *o, const audit_rows *r, size_t *n,
+                                     bool *failed)
 {
-    return align_heap_cost_compute(c, l, r->count, r->heap && !r->heap->objects);
+    const audit_row **list = malloc((r->n ? r->n : 1) * sizeof *list);
+    *n = 0;
+    *failed = list == NULL;
+    if (list == NULL) {
+        usage_error(NULL, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        const audit_row *row = &r->rows[i];
+        /* Measured types are listed whatever their count (0 live is a
+         * finding too); the others when they waste enough. */
+        if (!row->invalid && !o->all && !(row->measured && row->size > row->optimal_size) &&
+            (row->waste == 0 || row->waste < o->min_waste))
+            continue;
+        list[(*n)++] = row;
+    }
+    if (*n > 1)
+        qsort(list, *n, sizeof *list, cmp_rows);
+    return list;
+}
+
+static void warn_inconsistent(const audit_opts *o, const audit_rows *r)
+{
+    if (r->ninvalid == 0)
+        return;
+    fprintf(stderr,
+            "%s: warning: %zu type%s (%s%s) ha%s inconsistent debug information: members "
+            "overlap or end past the record; shown as written, not optimized\n",
+            o->binary, r->ninvalid, r->ninvalid == 1 ? "" : "s", r->first_invalid,
+            r->ninvalid > 1 ? ", ..." : "", r->ninvalid == 1 ? "s" : "ve");
+}
+
+/* What comes before the rows: JSON's opening keys, CSV's header line, the
+ * text summary and column heads. */
+static void render_head(align_buf *out, const audit_opts *o, const align_binary_info *info,
+                        const audit_rows *r, const align_heap_join *join, size_t shown,
+                        const measure_ctx *mc)
+{
+    bool escape = o->nescapes > 0;
+    if (o->format == FMT_JSON) {
+        align_buf_puts(out, "{\"binary\":");
+        align_buf_json_string(out, o->binary);
+        align_buf_printf(out, ",\"arch\":\"%s\",\"producer\":", align_arch_name(info->arch));
+        align_buf_json_string(out, info->producer ? info->producer : "");
+        align_buf_puts(out, ",\"types\":[");
+        return;
+    }
+    if (o->format == FMT_CSV) {
+        align_buf_puts(out, "name,lang,size,optimal_size,reclaimable,count,bytes_saved,"
+                            "decl_file,decl_line,model_agrees,positions_valid");
+        if (escape)
+            align_buf_puts(out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
+                                "heap_bytes_saved_total");
+        if (o->profile)
+            align_buf_puts(out, ",measured_inuse_objects,measured_inuse_bytes,"
+                                "measured_alloc_objects,measured_alloc_bytes,"
+                                "measured_size_class,measured_optimal_size_class,"
+                                "measured_saved_per_allocation,measured_bytes_saved");
+        align_buf_puts(out, "\n");
+        return;
+    }
+    align_buf_printf(out,
+                     "%s: %s, %s; %zu struct/union types, %zu with reclaimable "
+                     "padding\n",
+                     o->binary, align_arch_name(info->arch),
+                     info->producer ? info->producer : "unknown producer", r->ntypes, r->nwasteful);
+    if (r->atomic_on)
+        align_buf_printf(out,
+                         "atomic check (%s): %zu int64 field%s sync/atomic cannot "
+                         "use, listed after the total\n",
+                         o->check_atomic == 1 ? "--check-atomic"
+                                              : "on by default for Go on 386 and arm; "
+                                                "--no-check-atomic turns it off",
+                         r->natomic, r->natomic == 1 ? "" : "s");
+    if (join != NULL)
+        escape_text_header(out, join);
+    if (o->profile)
+        measure_text_header(out, mc);
+    if (shown && o->profile)
+        align_buf_printf(out, "%14s  %12s  %6s %6s  %8s  %s\n", "MEASURED SAVED", "SAVED", "SIZE",
+                         "OPT", "COUNT", "TYPE");
+    else if (shown && escape)
+        align_buf_printf(out, "%12s  %12s  %6s %6s  %8s  %s\n", "HEAP SAVED", "SAVED", "SIZE",
+                         "OPT", "COUNT", "TYPE");
+    else if (shown)
+        align_buf_printf(out, "%12s  %6s %6s  %8s  %s\n", "SAVED", "SIZE", "OPT", "COUNT", "TYPE");
+}
+
+static void render_csv_row(align_buf *out, const audit_row *r, const align_layout *l,
+                           const align_cost *cost, const align_heap_cost *hc, bool escape,
+                           bool profile, const measure_cost_t *mcost)
+{
+    align_srcpos pos = align_type_pos(r->t);
+    csv_field(out, r->name);
+    align_buf_printf(out, ",%s,%llu,%llu,%llu,%llu,%llu,", align_lang_name(l->lang),
+                     (unsigned long long)l->size, (unsigned long long)l->optimal_size,
+                     (unsigned long long)l->reclaimable, (unsigned long long)cost->count,
+                     (unsigned long long)cost->bytes_saved);
+    csv_field(out, pos.file ? pos.file : "");
+    align_buf_printf(out, ",%u,%s,%s", pos.line, l->model_agrees == 0 ? "false" : "true",
+                     l->positions_valid ? "true" : "false");
+    if (escape && r->heap)
+        align_buf_printf(out, ",%zu,%llu,%llu,%llu,%llu", r->heap->nsites,
+                         (unsigned long long)hc->now.bytes, (unsigned long long)hc->optimal.bytes,
+                         (unsigned long long)(hc->per_element ? l->reclaimable : hc->saved),
+                         (unsigned long long)hc->saved_total);
+    else if (escape)
+        align_buf_puts(out, ",0,,,,");
+    if (r->measured)
+        align_buf_printf(
+            out, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu",
+            (unsigned long long)r->measured->inuse_objects,
+            (unsigned long long)r->measured->inuse_bytes,
+            (unsigned long long)r->measured->alloc_objects,
+            (unsigned long long)r->measured->alloc_bytes, (unsigned long long)mcost->size_class,
+            (unsigned long long)mcost->optimal_size_class,
+            (unsigned long long)mcost->saved_per_allocation, (unsigned long long)mcost->saved);
+    else if (profile)
+        align_buf_puts(out, ",,,,,,,,");
+    align_buf_puts(out, "\n");
+}
+
+static void render_text_row(align_buf *out, const audit_row *r, const align_layout *l,
+                            const align_cost *cost, const align_heap_cost *hc,
+                            const align_heap_join *join, bool escape, const measure_ctx *mc,
+                            const measure_cost_t *mcost)
+{
+    align_srcpos pos = align_type_pos(r->t);
+    char saved[64], count[32], h[32] = "-", ms[32] = "-";
+    align_format_bytes(saved, sizeof saved, cost->bytes_saved);
+    align_format_count(count, sizeof count, cost->count);
+    if (mc != NULL) {
+        if (r->measured)
+            align_format_bytes(ms, sizeof ms, r->measured_saved);
+        align_buf_printf(out, "%14s  ", ms);
+    } else if (escape) {
+        if (r->heap)
+            align_format_bytes(h, sizeof h, r->heap_saved);
+        align_buf_printf(out, "%12s  ", h);
+    }
+    align_buf_printf(out, "%12s  %6llu %6llu  %8s  %s", saved, (unsigned long long)l->size,
+                     (unsigned long long)l->optimal_size, count, r->name);
+    if (pos.file && pos.line)
+        align_buf_printf(out, "  (%s:%u)", pos.file, pos.line);
+    align_buf_puts(out, "\n");
+    if (l->model_agrees == 0 && l->positions_valid)
+        align_buf_printf(out, "%12s  model disagrees with the compiler: %s\n", "!", l->mismatch);
+    else if (!l->positions_valid)
+        align_buf_printf(out, "%12s  inconsistent debug information: %s\n", "!", l->invalid);
+    if (r->heap)
+        escape_text_type(out, join, r->heap, hc, "              ");
+    if (r->measured)
+        measure_text_type(out, mc, r->measured, mcost, "              ");
+}
+
+/* One listed row in the chosen format (i: its rank, from 0). */
+static int render_row(align_buf *out, const audit_opts *o, const audit_row *r, size_t i,
+                      const align_heap_join *join, const align_layout_opts *lo,
+                      const measure_ctx *mc)
+{
+    bool escape = o->nescapes > 0;
+    align_layout *l;
+    align_cost cost;
+    align_heap_cost hc;
+    measure_cost_t mcost;
+
+    memset(&hc, 0, sizeof hc);
+    memset(&mcost, 0, sizeof mcost);
+    if (align_layout_compute(&l, r->g, r->t, lo) < 0) {
+        print_lib_error(NULL, 0);
+        return -1;
+    }
+    if (align_cost_compute(&cost, l, r->count) < 0 ||
+        (escape && l->lang == ALIGN_LANG_GO && audit_row_heap_cost(&hc, l, r) < 0) ||
+        (r->measured && measure_cost(&mcost, mc, r->measured, l) < 0)) {
+        print_lib_error(NULL, 0);
+        align_layout_free(l);
+        return -1;
+    }
+    if (o->format == FMT_JSON) {
+        if (i)
+            align_buf_puts(out, ",");
+        align_render_json(out, l, &cost);
+        if (escape || mc) {
+            out->len--; /* reopen the object: the joins' keys go inside */
+            if (escape)
+                escape_json_type(out, join, r->heap, l->lang == ALIGN_LANG_GO ? &hc : NULL,
+                                 l->reclaimable);
+            if (mc)
+                measure_json_type(out, mc, r->measured, &mcost);
+            align_buf_puts(out, "}");
+        }
+    } else if (o->format == FMT_CSV) {
+        render_csv_row(out, r, l, &cost, &hc, escape, mc != NULL, &mcost);
+    } else {
+        render_text_row(out, r, l, &cost, &hc, join, escape, mc, &mcost);
+    }
+    align_layout_free(l);
+    return 0;
+}
+
+/* What comes after the rows: JSON's totals, the text's total lines, the
+ * unresolved heap sites and the atomic findings. */
+static int render_tail(align_buf *out, const audit_opts *o, const audit_rows *r,
+                       const align_heap_join *join, size_t shown, size_t nlisted,
+                       const align_layout_opts *lo, const measure_ctx *mc)
+{
+    char a[64];
+    if (o->format == FMT_JSON) {
+        align_buf_printf(out,
+                         "],\"total_types\":%zu,\"wasteful_types\":%zu,"
+                         "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu,"
+                         "\"inconsistent_types\":%zu",
+                         r->ntypes, r->nwasteful, (unsigned long long)r->total, r->nmismatch,
+                         r->ninvalid);
+        if (r->atomic_on) {
+            align_buf_printf(out, ",\"atomic_unaligned\":%zu", r->natomic);
+            if (render_atomic(out, r, true, lo) != 0)
+                return -1;
+        }
+        if (join != NULL) {
+            align_buf_printf(out, ",\"heap_types\":%zu,\"total_heap_bytes_saved\":%llu", r->nheap,
+                             (unsigned long long)r->heap_total);
+            escape_json_tail(out, join);
+        }
+        if (mc)
+            measure_json_tail(out, mc, r->measured_total);
+        align_buf_puts(out, "}\n");
+        return 0;
+    }
+    if (o->format != FMT_TEXT)
+        return 0;
+    if (shown < nlisted)
+        align_buf_printf(out, "... %zu more (--top shows more)\n", nlisted - shown);
+    align_format_bytes(a, sizeof a, r->total);
+    align_buf_printf(out, "total: %s reclaimable", a);
+    if (r->total >= 1024)
+        align_buf_printf(out, " (%llu bytes)", (unsigned long long)r->total);
+    align_buf_printf(out, " in %zu type%s", r->nwasteful, r->nwasteful == 1 ? "" : "s");
+    if (r->nmismatch)
+        align_buf_printf(out,
+                         "; the model disagreed with the compiler on %zu (packed or "
+                         "aligned types; offsets shown are the compiler's)",
+                         r->nmismatch);
+    if (r->ninvalid)
+        align_buf_printf(out,
+                         "; %zu type%s with inconsistent debug information (shown as "
+                         "written, not optimized)",
+                         r->ninvalid, r->ninvalid == 1 ? "" : "s");
+    align_buf_puts(out, "\n");
+    if (join != NULL) {
+        align_format_bytes(a, sizeof a, r->heap_total);
+        align_buf_printf(out, "heap: %s saved by reordering %zu heap-allocated type%s\n", a,
+                         r->nheap, r->nheap == 1 ? "" : "s");
+        escape_text_unresolved(out, join);
+    }
+    if (mc) {
+        align_format_bytes(a, sizeof a, r->measured_total);
+        align_buf_printf(out, "measured: %s saved %s by reordering %zu measured type%s\n", a,
+                         mc->sample == ALIGN_SAMPLE_ALLOC ? "over all allocations"
+                                                          : "in the live heap",
+                         r->nmeasured, r->nmeasured == 1 ? "" : "s");
+        measure_text_untyped(out, mc);
+    }
+    return render_atomic(out, r, false, lo);
+}
+
+/* Text, JSON or CSV from the collected rows. */
+static int render_table(align_buf *out, const audit_opts *o, const align_binary_info *info,
+                        const audit_rows *r, const align_heap_join *join, const measure_ctx *mc)
+{
+    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, o->cacheline};
+    size_t nlisted, shown;
+    bool failed;
+    const audit_row **list = listed_rows(o, r, &nlisted, &failed);
+    int rc = -1;
+
+    if (failed)
+        return -1;
+    shown = o->top && o->top < nlisted ? (size_t)o->top : nlisted;
+    render_head(out, o, info, r, join, shown, mc);
+    for (size_t i = 0; i < shown; i++)
+        if (render_row(out, o, list[i], i, join, &lo, mc) < 0)
+            goto done;
+    rc = render_tail(out, o, r, join, shown, nlisted, &lo, mc);
+done:
+    free(list);
+    return rc;
+}
+
+/* The exit status once the report is out: the atomic and --fail-above
+ * gates (SARIF totals only the savings it reports). */
+static int gate_status(const audit_opts *o, const audit_rows *r, uint64_t sarif_total)
+{
+    char a[64];
+    int status = EXIT_OK;
+    if (o->check_atomic == 1 && r->natomic > 0)
+        status = EXIT_GATE;
+    if (o->fail_set && o->format == FMT_SARIF && sarif_total > o->fail_above) {
+        fprintf(stderr, "%s: reclaimable padding %llu bytes exceeds --fail-above %llu\n", o->binary,
+                (unsigned long long)sarif_total, (unsigned long long)o->fail_above);
+        status = EXIT_GATE;
+    } else if (o->fail_set && o->format != FMT_SARIF &&
+               (r->total_overflow || r->total > o->fail_above)) {
+        align_format_bytes(a, sizeof a, r->total);
+        fprintf(stderr, "%s: reclaimable padding %s (%llu bytes) exceeds --fail-above %llu\n",
+                o->binary, a, (unsigned long long)r->total, (unsigned long long)o->fail_above);
+        status = EXIT_GATE;
+    }
+    return status;
 }
 
 static int run_audit(audit_opts *o)
@@ -499,23 +737,18 @@ static int run_audit(audit_opts *o)
     align_binary *bin = NULL;
     align_escape_log *log = NULL;
     align_heap_join *join = NULL;
-    const align_binary_info *info;
-    row *rows = NULL, *arows = NULL;
-    size_t nrows = 0, cap = 0, ntypes = 0, nwasteful = 0, nmismatch = 0, shown = 0, nheap = 0,
-           ninvalid = 0;
-    size_t narows = 0, acap = 0, natomic = 0;
-    const char *first_invalid = NULL;
-    uint64_t total = 0, heap_total = 0;
-    bool total_overflow = false, escape = o->nescapes > 0, atomic_on = false;
+    audit_rows rows;
+    audit_scope scope;
     align_buf out;
-    int status = EXIT_BAD;
-    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
-    char a[64];
+    uint64_t sarif_total = 0;
+    bool escape = o->nescapes > 0;
+    int status = EXIT_BAD, rc;
     measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
-    uint64_t measured_total = 0;
 
+    memset(&rows, 0, sizeof rows);
     align_buf_init(&out);
-    /* The logs first: a bad log is reported before a slow binary load. */
+    /* The logs and the profile first: bad ones are reported before a slow
+     * binary load. */
     if (escape && !escape_load(&log, o->escapes, o->nescapes))
         return EXIT_BAD;
     if (o->profile && !measure_load(&mc, o->profile))
@@ -525,324 +758,34 @@ static int run_audit(audit_opts *o)
         goto done;
     if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
         goto done;
+    /* The profile's counts go into the --count table (user's entries win). */
     if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
         goto done;
-    lo.cacheline = o->cacheline;
-    info = align_binary_info_get(bin);
-    for (int li = 0; li < 2; li++) {
-        align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
-        align_graph *g = align_binary_graph(bin, lang);
-        bool check_atomic;
-        if (g == NULL || (o->lang_set && o->lang != lang))
-            continue;
-        check_atomic =
-            atomic_check_on(o->check_atomic == 1, o->check_atomic == 2, lang, info->arch);
-        atomic_on = atomic_on || check_atomic;
-        for (size_t i = 0; i < align_graph_ndecls(g); i++) {
-            const align_type *t = align_graph_decl(g, i);
-            const char *name = type_name_of(t);
-            align_layout *l;
-            align_cost cost;
-            row r;
-            if (!selected(o, name))
-                continue;
-            if (o->no_compiler_types && lang == ALIGN_LANG_GO && is_compiler_type(name))
-                continue;
-            if (align_layout_compute(&l, g, t, &lo) < 0) {
-                /* One type we cannot lay out must not hide the others. */
-                fprintf(stderr, "%s: warning: %s: %s\n", o->binary, name,
-                        align_error_last()->message);
-                continue;
-            }
-            ntypes++;
-            if (align_cost_compute(&cost, l, count_table_get(&o->counts, name)) < 0) {
-                print_lib_error(NULL, 0);
-                align_layout_free(l);
-                goto done;
-            }
-            /* An inconsistent layout is its own finding, not the model's. */
-            if (l->model_agrees == 0 && l->positions_valid)
-                nmismatch++;
-            memset(&r, 0, sizeof r);
-            r = (row){g,
-                      t,
-                      name,
-                      l->size,
-                      l->optimal_size,
-                      cost.count,
-                      cost.bytes_saved,
-                      l->model_agrees,
-                      !l->positions_valid,
-                      NULL,
-                      0,
-                      NULL,
-                      0};
-            if (r.invalid && ninvalid++ == 0)
-                first_invalid = name;
-            if (join != NULL && lang == ALIGN_LANG_GO)
-                r.heap = align_heap_join_find(join, t);
-            if (r.heap != NULL) {
-                align_heap_cost hc;
-                if (heap_cost(&hc, l, &r) < 0) {
-                    print_lib_error(NULL, 0);
-                    align_layout_free(l);
-                    goto done;
-                }
-                r.heap_saved = hc.saved_total;
-                nheap++;
-                if (__builtin_add_overflow(heap_total, r.heap_saved, &heap_total))
-                    heap_total = UINT64_MAX;
-            }
-            r.measured = lang == ALIGN_LANG_GO ? measure_find(&mc, t) : NULL;
-            if (r.measured != NULL) {
-                measure_cost_t mcost;
-                if (measure_cost(&mcost, &mc, r.measured, l) < 0) {
-                    print_lib_error(NULL, 0);
-                    align_layout_free(l);
-                    goto done;
-                }
-                r.measured_saved = mcost.saved;
-                if (__builtin_add_overflow(measured_total, r.measured_saved, &measured_total))
-                    measured_total = UINT64_MAX;
-            }
-            if (r.waste > 0)
-                nwasteful++;
-            if (__builtin_add_overflow(total, r.waste, &total))
-                total_overflow = true;
-            if (check_atomic && l->natomic_unaligned > 0) {
-                natomic += l->natomic_unaligned;
-                if (!rows_push(&arows, &narows, &acap, &r)) {
-                    align_layout_free(l);
-                    goto done;
-                }
-            }
-            align_layout_free(l);
-            /* Inconsistent types are findings: listed whatever they waste. */
-            /* Measured types are listed whatever their count (0 live is
-             * a finding too); the others when they waste enough. */
-            if (!r.invalid && !o->all && !(r.measured && r.size > r.optimal_size) &&
-                (r.waste == 0 || r.waste < o->min_waste))
-                continue;
-            if (!rows_push(&rows, &nrows, &cap, &r))
-                goto done;
-        }
-    }
-    if (ninvalid)
-        fprintf(stderr,
-                "%s: warning: %zu type%s (%s%s) ha%s inconsistent debug information: members "
-                "overlap or end past the record; shown as written, not optimized\n",
-                o->binary, ninvalid, ninvalid == 1 ? "" : "s", first_invalid,
-                ninvalid > 1 ? ", ..." : "", ninvalid == 1 ? "s" : "ve");
-    if (nrows > 1) /* rows is NULL when nothing is listed: qsort wants an array */
-        qsort(rows, nrows, sizeof *rows, cmp_rows);
-    shown = o->top && o->top < nrows ? (size_t)o->top : nrows;
-
-    if (o->format == FMT_JSON) {
-        align_buf_puts(&out, "{\"binary\":");
-        align_buf_json_string(&out, o->binary);
-        align_buf_printf(&out, ",\"arch\":\"%s\",\"producer\":", align_arch_name(info->arch));
-        align_buf_json_string(&out, info->producer ? info->producer : "");
-        align_buf_puts(&out, ",\"types\":[");
-    } else if (o->format == FMT_CSV) {
-        align_buf_puts(&out, "name,lang,size,optimal_size,reclaimable,count,bytes_saved,"
-                             "decl_file,decl_line,model_agrees,positions_valid");
-        if (escape)
-            align_buf_puts(&out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
-                                 "heap_bytes_saved_total");
-        if (o->profile)
-            align_buf_puts(&out, ",measured_inuse_objects,measured_inuse_bytes,"
-                                 "measured_alloc_objects,measured_alloc_bytes,"
-                                 "measured_size_class,measured_optimal_size_class,"
-                                 "measured_saved_per_allocation,measured_bytes_saved");
-        align_buf_puts(&out, "\n");
-    } else {
-        align_buf_printf(&out,
-                         "%s: %s, %s; %zu struct/union types, %zu with reclaimable "
-                         "padding\n",
-                         o->binary, align_arch_name(info->arch),
-                         info->producer ? info->producer : "unknown producer", ntypes, nwasteful);
-        if (atomic_on)
-            align_buf_printf(&out,
-                             "atomic check (%s): %zu int64 field%s sync/atomic cannot "
-                             "use, listed after the total\n",
-                             o->check_atomic == 1 ? "--check-atomic"
-                                                  : "on by default for Go on 386 and arm; "
-                                                    "--no-check-atomic turns it off",
-                             natomic, natomic == 1 ? "" : "s");
-        if (join != NULL)
-            escape_text_header(&out, join);
-        if (o->profile)
-            measure_text_header(&out, &mc);
-        if (shown && o->profile)
-            align_buf_printf(&out, "%14s  %12s  %6s %6s  %8s  %s\n", "MEASURED SAVED", "SAVED",
-                             "SIZE", "OPT", "COUNT", "TYPE");
-        else if (shown && escape)
-            align_buf_printf(&out, "%12s  %12s  %6s %6s  %8s  %s\n", "HEAP SAVED", "SAVED", "SIZE",
-                             "OPT", "COUNT", "TYPE");
-        else if (shown)
-            align_buf_printf(&out, "%12s  %6s %6s  %8s  %s\n", "SAVED", "SIZE", "OPT", "COUNT",
-                             "TYPE");
-    }
-    for (size_t i = 0; i < shown; i++) {
-        row *r = &rows[i];
-        align_layout *l;
-        align_cost cost;
-        align_heap_cost hc;
-        measure_cost_t mcost;
-        align_srcpos pos = align_type_pos(r->t);
-        memset(&hc, 0, sizeof hc);
-        memset(&mcost, 0, sizeof mcost);
-        if (align_layout_compute(&l, r->g, r->t, &lo) < 0 ||
-            align_cost_compute(&cost, l, r->count) < 0 ||
-            (escape && l->lang == ALIGN_LANG_GO && heap_cost(&hc, l, r) < 0) ||
-            (r->measured && measure_cost(&mcost, &mc, r->measured, l) < 0)) {
-            print_lib_error(NULL, 0);
-            goto done;
-        }
-        if (o->format == FMT_JSON) {
-            if (i)
-                align_buf_puts(&out, ",");
-            align_render_json(&out, l, &cost);
-            if (escape || o->profile) {
-                out.len--; /* reopen the object: the joins' keys go inside */
-                if (escape)
-                    escape_json_type(&out, join, r->heap, l->lang == ALIGN_LANG_GO ? &hc : NULL,
-                                     l->reclaimable);
-                if (o->profile)
-                    measure_json_type(&out, &mc, r->measured, &mcost);
-                align_buf_puts(&out, "}");
-            }
-        } else if (o->format == FMT_CSV) {
-            csv_field(&out, r->name);
-            align_buf_printf(&out, ",%s,%llu,%llu,%llu,%llu,%llu,", align_lang_name(l->lang),
-                             (unsigned long long)l->size, (unsigned long long)l->optimal_size,
-                             (unsigned long long)l->reclaimable, (unsigned long long)cost.count,
-                             (unsigned long long)cost.bytes_saved);
-            csv_field(&out, pos.file ? pos.file : "");
-            align_buf_printf(&out, ",%u,%s,%s", pos.line, l->model_agrees == 0 ? "false" : "true",
-                             l->positions_valid ? "true" : "false");
-            if (escape && r->heap)
-                align_buf_printf(&out, ",%zu,%llu,%llu,%llu,%llu", r->heap->nsites,
-                                 (unsigned long long)hc.now.bytes,
-                                 (unsigned long long)hc.optimal.bytes,
-                                 (unsigned long long)(hc.per_element ? l->reclaimable : hc.saved),
-                                 (unsigned long long)hc.saved_total);
-            else if (escape)
-                align_buf_puts(&out, ",0,,,,");
-            if (r->measured)
-                align_buf_printf(&out, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu",
-                                 (unsigned long long)r->measured->inuse_objects,
-                                 (unsigned long long)r->measured->inuse_bytes,
-                                 (unsigned long long)r->measured->alloc_objects,
-                                 (unsigned long long)r->measured->alloc_bytes,
-                                 (unsigned long long)mcost.size_class,
-                                 (unsigned long long)mcost.optimal_size_class,
-                                 (unsigned long long)mcost.saved_per_allocation,
-                                 (unsigned long long)mcost.saved);
-            else if (o->profile)
-                align_buf_puts(&out, ",,,,,,,,");
-            align_buf_puts(&out, "\n");
-        } else {
-            char count[32], h[32] = "-", ms[32] = "-";
-            align_format_bytes(a, sizeof a, cost.bytes_saved);
-            align_format_count(count, sizeof count, cost.count);
-            if (o->profile) {
-                if (r->measured)
-                    align_format_bytes(ms, sizeof ms, r->measured_saved);
-                align_buf_printf(&out, "%14s  ", ms);
-            } else if (escape) {
-                if (r->heap)
-                    align_format_bytes(h, sizeof h, r->heap_saved);
-                align_buf_printf(&out, "%12s  ", h);
-            }
-            align_buf_printf(&out, "%12s  %6llu %6llu  %8s  %s", a, (unsigned long long)l->size,
-                             (unsigned long long)l->optimal_size, count, r->name);
-            if (pos.file && pos.line)
-                align_buf_printf(&out, "  (%s:%u)", pos.file, pos.line);
-            align_buf_puts(&out, "\n");
-            if (l->model_agrees == 0 && l->positions_valid)
-                align_buf_printf(&out, "%12s  model disagrees with the compiler: %s\n", "!",
-                                 l->mismatch);
-            else if (!l->positions_valid)
-                align_buf_printf(&out, "%12s  inconsistent debug information: %s\n", "!",
-                                 l->invalid);
-            if (r->heap)
-                escape_text_type(&out, join, r->heap, &hc, "              ");
-            if (r->measured)
-                measure_text_type(&out, &mc, r->measured, &mcost, "              ");
-        }
-        align_layout_free(l);
-    }
-    if (o->format == FMT_JSON) {
-        align_buf_printf(&out,
-                         "],\"total_types\":%zu,\"wasteful_types\":%zu,"
-                         "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu,"
-                         "\"inconsistent_types\":%zu",
-                         ntypes, nwasteful, (unsigned long long)total, nmismatch, ninvalid);
-        if (atomic_on) {
-            align_buf_printf(&out, ",\"atomic_unaligned\":%zu", natomic);
-            if (render_atomic(&out, arows, narows, true, &lo) != 0)
-                goto done;
-        }
-        if (join != NULL) {
-            align_buf_printf(&out, ",\"heap_types\":%zu,\"total_heap_bytes_saved\":%llu", nheap,
-                             (unsigned long long)heap_total);
-            escape_json_tail(&out, join);
-        }
-        if (o->profile)
-            measure_json_tail(&out, &mc, measured_total);
-        align_buf_puts(&out, "}\n");
-    } else if (o->format == FMT_TEXT) {
-        if (shown < nrows)
-            align_buf_printf(&out, "... %zu more (--top shows more)\n", nrows - shown);
-        align_format_bytes(a, sizeof a, total);
-        align_buf_printf(&out, "total: %s reclaimable", a);
-        if (total >= 1024)
-            align_buf_printf(&out, " (%llu bytes)", (unsigned long long)total);
-        align_buf_printf(&out, " in %zu type%s", nwasteful, nwasteful == 1 ? "" : "s");
-        if (nmismatch)
-            align_buf_printf(&out,
-                             "; the model disagreed with the compiler on %zu (packed or "
-                             "aligned types; offsets shown are the compiler's)",
-                             nmismatch);
-        if (ninvalid)
-            align_buf_printf(&out,
-                             "; %zu type%s with inconsistent debug information (shown as "
-                             "written, not optimized)",
-                             ninvalid, ninvalid == 1 ? "" : "s");
-        align_buf_puts(&out, "\n");
-        if (join != NULL) {
-            align_format_bytes(a, sizeof a, heap_total);
-            align_buf_printf(&out, "heap: %s saved by reordering %zu heap-allocated type%s\n", a,
-                             nheap, nheap == 1 ? "" : "s");
-            escape_text_unresolved(&out, join);
-        }
-        if (o->profile) {
-            align_format_bytes(a, sizeof a, measured_total);
-            align_buf_printf(&out, "measured: %s saved %s by reordering %zu measured type%s\n", a,
-                             o->sample == ALIGN_SAMPLE_ALLOC ? "over all allocations"
-                                                             : "in the live heap",
-                             align_profile_join_ntypes(mc.join),
-                             align_profile_join_ntypes(mc.join) == 1 ? "" : "s");
-            measure_text_untyped(&out, &mc);
-        }
-        if (render_atomic(&out, arows, narows, false, &lo) != 0)
-            goto done;
-    }
-    if (!emit(&out))
+    scope = (audit_scope){o->binary,
+                          o->lang_set,
+                          o->lang,
+                          &o->counts,
+                          o->filters,
+                          o->nfilters,
+                          o->no_compiler_types,
+                          o->check_atomic,
+                          o->cacheline,
+                          join,
+                          o->profile ? &mc : NULL};
+    if (audit_rows_collect(&rows, bin, &scope) != EXIT_OK)
         goto done;
-    status = EXIT_OK;
-    if (o->check_atomic == 1 && natomic > 0)
-        status = EXIT_GATE;
-    if (o->fail_set && (total_overflow || total > o->fail_above)) {
-        align_format_bytes(a, sizeof a, total);
-        fprintf(stderr, "%s: reclaimable padding %s (%llu bytes) exceeds --fail-above %llu\n",
-                o->binary, a, (unsigned long long)total, (unsigned long long)o->fail_above);
-        status = EXIT_GATE;
-    }
+    warn_inconsistent(o, &rows);
+    /* Nothing reaches stdout unless the whole document was built. */
+    if (o->format == FMT_SARIF)
+        rc = sarif_audit_render(&out, &rows, join, o->min_waste, o->cacheline, &sarif_total);
+    else
+        rc =
+            render_table(&out, o, align_binary_info_get(bin), &rows, join, o->profile ? &mc : NULL);
+    if (rc < 0 || !emit(&out))
+        goto done;
+    status = gate_status(o, &rows, sarif_total);
 done:
-    free(rows);
-    free(arows);
+    audit_rows_free(&rows);
     align_buf_free(&out);
     measure_free(&mc);
     align_heap_join_free(join);
@@ -1009,26 +952,7 @@ static int cmd_common(int argc, char **argv, bool is_show)
     rc = parse_args(&o, argc, argv, is_show);
     if (rc == 0 && o.as_arch_set)
         rc = run_projection(&o, is_show);
-    else if (rc == 0 && o.format == FMT_SARIF) {
-        sarif_audit_opts so = {o.binary,
-                               o.lang_set,
-                               o.lang,
-                               &o.counts,
-                               o.filters,
-                               o.nfilters,
-                               o.escapes,
-                               o.nescapes,
-                               o.src_dir,
-                               o.cacheline,
-                               o.no_compiler_types,
-                               o.min_waste,
-                               o.fail_set,
-                               o.fail_above,
-                               o.check_atomic,
-                               o.profile,
-                               o.sample};
-        rc = sarif_audit(&so);
-    } else if (rc == 0)
+    else if (rc == 0)
         rc = is_show ? run_show(&o) : run_audit(&o);
     else if (rc < 0)
         rc = EXIT_OK;

@@ -179,7 +179,7 @@ int cmd_calc(int argc, char **argv)
         align_layout *l;
         align_layout_opts lo = {0, o.cacheline};
         align_cost cost;
-        const char *tname = align_type_name(t) ? align_type_name(t) : align_type_display(t);
+        const char *tname = type_name_of(t);
         if (!wanted(&o, tname))
             continue;
         if (align_layout_compute(&l, g, t, &lo) < 0) {

@@ -82,8 +82,8 @@ bool measure_load(measure_ctx *m, const char *path);
 /* Joins it with bin (opened with ALIGN_BINARY_GO_FUNCS) and hj (may be
  * NULL), prints the diagnostics, and puts each measured type's count in
  * counts (may be NULL).  Prints the error and returns false on failure. */
-bool measure_join(measure_ctx *m, align_binary *bin, const align_heap_join *hj,
-                  count_table *counts, const char *binary);
+bool measure_join(measure_ctx *m, align_binary *bin, const align_heap_join *hj, count_table *counts,
+                  const char *binary);
 void measure_free(measure_ctx *m);
 /* t's measurements, or NULL (also when no profile was given). */
 const align_measured_type *measure_find(const measure_ctx *m, const align_type *t);
@@ -158,35 +158,81 @@ void sarif_result_at(align_buf *out, bool *first, const char *rule, const char *
 void sarif_result(align_buf *out, bool *first, const char *rule, const char *level,
                   const char *message, const char *file, unsigned line);
 void sarif_end(align_buf *out);
-/* audit --format sarif: one SA001 result per type with reclaimable padding,
- * one SA002 per 4-aligned 64-bit integer (32-bit layouts); with escapes,
- * the heap sites of Go types as locations.  Prints errors; EXIT_*. */
-typedef struct sarif_audit_opts {
-    const char *binary;
-    bool lang_set;
-    align_lang lang;
-    count_table *counts; /* --profile adds its measured counts */
-    const char **filters;
-    size_t nfilters;
-    const char **escapes;
-    size_t nescapes;
-    const char *src_dir;
-    uint32_t cacheline;
-    /* The ranking's options, applied as audit applies them. */
-    bool no_compiler_types;
-    uint64_t min_waste; /* SA001 only at this many bytes x count */
-    bool fail_set;      /* --fail-above: exit 1 above fail_above */
-    uint64_t fail_above;
-    int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
-    const char *profile; /* --profile: measured counts */
-    align_sample sample;
-} sarif_audit_opts;
-int sarif_audit(const sarif_audit_opts *o);
+/* --- binary.c: opening binaries, naming their types --------------------- */
+
 /* Go types the compiler and runtime make for themselves (--no-compiler-types). */
 bool is_compiler_type(const char *name);
-/* Opens a binary for audit, show and SARIF; prints why it failed (NULL),
- * or a warning when some compile units were unreadable. */
+/* A type's name, or its display text when it has none ("struct {...}"). */
+const char *type_name_of(const align_type *t);
+/* Opens a binary for audit, show, diff and SARIF; prints why it failed
+ * (NULL), or a warning when some compile units were unreadable. */
 align_binary *open_binary(const char *path, unsigned flags);
+
+/* --- rows.c: audit's one collection pass ---------------------------------- */
+
+/* One type of the binary in audit's scope: enough to rank it, to total it
+ * and to find it again (no layout is kept). */
+typedef struct audit_row {
+    align_graph *g;
+    const align_type *t;
+    const char *name;
+    uint64_t size, optimal_size, count, waste; /* waste = reclaimable x count */
+    int model_agrees;
+    bool invalid;                        /* the positions cannot be right (a finding) */
+    const align_heap_type *heap;         /* --escape: its heap sites, or NULL */
+    uint64_t heap_saved;                 /* --escape: heap bytes reordering saves x count */
+    bool atomic_checked;                 /* the atomic check is on for its language */
+    size_t natomic;                      /* int64 fields sync/atomic cannot use (checked only) */
+    const align_measured_type *measured; /* --profile: its measurements, or NULL */
+    uint64_t measured_saved;             /* --profile: measured bytes reordering saves */
+    align_sample sample;                 /* --profile: what count measures */
+} audit_row;
+
+/* Which types an audit looks at, and how it weighs them. */
+typedef struct audit_scope {
+    const char *binary; /* for messages */
+    bool lang_set;
+    align_lang lang;
+    const count_table *counts;
+    const char *const *filters; /* --filter globs; none: every type */
+    size_t nfilters;
+    bool no_compiler_types;
+    int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    uint32_t cacheline;
+    const align_heap_join *join; /* --escape, or NULL */
+    const measure_ctx *measure;  /* --profile, or NULL */
+} audit_scope;
+
+/* Every row, in the binary's order (Go types, then C), and the totals. */
+typedef struct audit_rows {
+    audit_row *rows;
+    size_t n, cap;
+    size_t ntypes, nwasteful, nmismatch, ninvalid, nheap, natomic;
+    const char *first_invalid;
+    uint64_t total, heap_total; /* waste and heap_saved summed (saturating) */
+    bool total_overflow;
+    bool atomic_on;          /* the check is on for some language audited */
+    size_t nmeasured;        /* --profile: rows with measurements */
+    uint64_t measured_total; /* their measured_saved summed (saturating) */
+} audit_rows;
+
+/* Lays out every type in scope once and fills *r (free it with
+ * audit_rows_free, also after a failure).  A type that cannot be laid out
+ * is a warning on stderr.  EXIT_OK, or EXIT_BAD with the error printed. */
+int audit_rows_collect(audit_rows *r, align_binary *bin, const audit_scope *s);
+void audit_rows_free(audit_rows *r);
+/* The heap cost of a row's layout: single objects when some site
+ * allocates one, else one backing array of `count` elements. */
+int audit_row_heap_cost(align_heap_cost *c, const align_layout *l, const audit_row *r);
+
+/* audit --format sarif (sarif.c): one SA005 result per inconsistent type,
+ * one SA001 per type with reclaimable padding saving at least min_waste,
+ * one SA002 per 4-aligned 64-bit integer (checked languages); with a join,
+ * the heap sites of Go types as locations.  *total: the SA001 savings
+ * summed (saturating), for --fail-above.  0, or -1 with the error
+ * printed. */
+int sarif_audit_render(align_buf *out, const audit_rows *r, const align_heap_join *join,
+                       uint64_t min_waste, uint32_t cacheline, uint64_t *total);
 
 /* Appends a glob (not copied) to a growable list; false when out of memory. */
 bool pattern_list_add(const char ***list, size_t *n, const char *pattern);

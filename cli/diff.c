@@ -89,7 +89,7 @@ static bool load(side *s, const char *path, const diff_opts *o)
             continue;
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
-            const char *name = align_type_name(t) ? align_type_name(t) : align_type_display(t);
+            const char *name = type_name_of(t);
             align_layout *l;
             if (!wanted(o, name) || align_layout_compute(&l, g, t, &lo) < 0)
                 continue;

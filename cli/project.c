@@ -29,11 +29,6 @@ static bool matches(const project_opts *p, const char *name)
     return pattern_list_match(p->patterns, p->npatterns, name);
 }
 
-static const char *name_of(const align_type *t)
-{
-    return align_type_name(t) ? align_type_name(t) : align_type_display(t);
-}
-
 int project_run(const project_opts *p)
 {
     align_binary *bin = NULL;
@@ -80,7 +75,7 @@ int project_run(const project_opts *p)
         for (size_t i = 0; i < n; i++) {
             const align_type *t = align_graph_decl(g, i);
             align_layout *l;
-            if (!matches(p, name_of(t)) || align_layout_compute(&l, g, t, &given) < 0)
+            if (!matches(p, type_name_of(t)) || align_layout_compute(&l, g, t, &given) < 0)
                 continue;
             bf[i] = (before){l->size, l->padding, true};
             align_layout_free(l);
@@ -99,7 +94,7 @@ int project_run(const project_opts *p)
             if (!bf[i].ok)
                 continue;
             if (align_layout_compute(&l, g, t, &model) < 0) {
-                fprintf(stderr, "%s: warning: %s on %s: %s\n", p->binary, name_of(t),
+                fprintf(stderr, "%s: warning: %s on %s: %s\n", p->binary, type_name_of(t),
                         align_arch_name(p->as_arch), align_error_last()->message);
                 continue;
             }

@@ -158,53 +158,47 @@ static void type_locations(const align_type *t, const align_heap_join *join,
     }
 }
 
-/* The results for one type; adds its saving to *total (x count, saturating)
- * and its flagged atomic fields to *natomic. */
-static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
-                       const align_layout *l, const align_type *t, const char *name,
-                       const align_heap_join *join, bool check_atomic, uint64_t *total,
-                       size_t *natomic, const measure_ctx *mc)
+/* The results for one row (l: its layout); adds its SA001 saving to
+ * *total (saturating). */
+static void audit_type(align_buf *out, bool *first, const align_layout *l, const audit_row *r,
+                       const align_heap_join *join, uint64_t min_waste, uint64_t *total)
 {
-    const align_measured_type *mt = measure_find(mc, t);
-    const align_heap_type *ht = join ? align_heap_join_find(join, t) : NULL;
+    const align_heap_type *ht = r->heap;
     size_t nsites = ht ? ht->nsites : 0, nlocs = 0, nrelated = 0;
     sarif_loc one, *locs = nsites ? calloc(1 + nsites, sizeof *locs) : &one;
-    align_cost cost;
     char msg[600];
 
     if (locs == NULL) {
         locs = &one; /* out of memory: the declaration only */
         ht = NULL;
     }
-    type_locations(t, join, ht, locs, &nlocs, &nrelated);
+    type_locations(r->t, join, ht, locs, &nlocs, &nrelated);
     if (!l->positions_valid) {
         snprintf(msg, sizeof msg,
                  "%s: inconsistent debug information: %s; shown as written, "
                  "not optimized",
-                 name, l->invalid);
+                 r->name, l->invalid);
         sarif_result_at(out, first, "SA005", "warning", msg, locs, nlocs, NULL, 0);
     }
-    if (l->reclaimable > 0 && align_cost_compute(&cost, l, count_table_get(o->counts, name)) == 0 &&
-        cost.bytes_saved >= o->min_waste) {
-        if (__builtin_add_overflow(*total, cost.bytes_saved, total))
+    if (l->reclaimable > 0 && r->waste >= min_waste) {
+        if (__builtin_add_overflow(*total, r->waste, total))
             *total = UINT64_MAX;
-        snprintf(msg, sizeof msg,
-                 "%s is %llu bytes; in another field order %llu: %llu bytes "
-                 "reclaimable per instance, %llu bytes at %llu instances%s%s",
-                 name, (unsigned long long)l->size, (unsigned long long)l->optimal_size,
-                 (unsigned long long)l->reclaimable, (unsigned long long)cost.bytes_saved,
-                 (unsigned long long)cost.count,
-                 mt && cost.count == align_measured_count(mt, mc->sample)
-                     ? (mc->sample == ALIGN_SAMPLE_ALLOC ? " (measured: allocated)"
-                                                         : " (measured: live)")
-                     : "",
-                 ht ? "; heap-allocated" : "");
+        snprintf(
+            msg, sizeof msg,
+            "%s is %llu bytes; in another field order %llu: %llu bytes "
+            "reclaimable per instance, %llu bytes at %llu instances%s%s",
+            r->name, (unsigned long long)l->size, (unsigned long long)l->optimal_size,
+            (unsigned long long)l->reclaimable, (unsigned long long)r->waste,
+            (unsigned long long)r->count,
+            r->measured && r->count == align_measured_count(r->measured, r->sample)
+                ? (r->sample == ALIGN_SAMPLE_ALLOC ? " (measured: allocated)" : " (measured: live)")
+                : "",
+            ht ? "; heap-allocated" : "");
         sarif_result_at(out, first, "SA001", "warning", msg, locs, nlocs, locs + nlocs, nrelated);
     }
-    for (size_t k = 0; check_atomic && k < l->natomic_unaligned; k++) {
+    for (size_t k = 0; r->atomic_checked && k < l->natomic_unaligned; k++) {
         const align_atomic_field *f = &l->atomic_unaligned[k];
-        ++*natomic;
-        snprintf(msg, sizeof msg, "%s.%s (%s) at offset %llu is not 8-aligned", name, f->path,
+        snprintf(msg, sizeof msg, "%s.%s (%s) at offset %llu is not 8-aligned", r->name, f->path,
                  f->type_name, (unsigned long long)f->offset);
         sarif_result_at(out, first, "SA002", "error", msg, locs, 1, NULL, 0);
     }
@@ -212,73 +206,27 @@ static void audit_type(align_buf *out, bool *first, const sarif_audit_opts *o,
         free(locs);
 }
 
-int sarif_audit(const sarif_audit_opts *o)
+int sarif_audit_render(align_buf *out, const audit_rows *r, const align_heap_join *join,
+                       uint64_t min_waste, uint32_t cacheline, uint64_t *total)
 {
-    align_binary *bin = NULL;
-    align_escape_log *log = NULL;
-    align_heap_join *join = NULL;
-    align_buf out;
+    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, cacheline};
     bool first = true;
-    int status = EXIT_BAD;
-    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, o->cacheline};
-    uint64_t total = 0;
-    size_t natomic = 0;
-    measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
 
-    align_buf_init(&out);
-    /* As in audit: a bad log is reported before a slow binary load, and
-     * nothing reaches stdout unless the whole document was built. */
-    if (o->nescapes > 0 && !escape_load(&log, o->escapes, o->nescapes))
-        return EXIT_BAD;
-    if (o->profile && !measure_load(&mc, o->profile))
-        goto done;
-    bin = open_binary(o->binary, o->nescapes > 0 || o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
-    if (bin == NULL)
-        goto done;
-    if (o->nescapes > 0 && !escape_join(&join, bin, log, o->src_dir, o->binary))
-        goto done;
-    if (o->profile && !measure_join(&mc, bin, join, o->counts, o->binary))
-        goto done;
-    sarif_begin(&out);
-    for (int li = 0; li < 2; li++) {
-        align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
-        align_graph *g = align_binary_graph(bin, lang);
-        bool check_atomic;
-        if (g == NULL || (o->lang_set && o->lang != lang))
+    *total = 0;
+    sarif_begin(out);
+    for (size_t i = 0; i < r->n; i++) {
+        const audit_row *row = &r->rows[i];
+        align_layout *l;
+        /* Only rows with a finding need their layout again. */
+        if (!row->invalid && row->waste == 0 && row->natomic == 0 && row->size == row->optimal_size)
             continue;
-        check_atomic = atomic_check_on(o->check_atomic == 1, o->check_atomic == 2, lang,
-                                       align_binary_info_get(bin)->arch);
-        for (size_t i = 0; i < align_graph_ndecls(g); i++) {
-            const align_type *t = align_graph_decl(g, i);
-            const char *name = align_type_name(t) ? align_type_name(t) : align_type_display(t);
-            align_layout *l;
-            bool keep = pattern_list_match(o->filters, o->nfilters, name);
-            if (o->no_compiler_types && lang == ALIGN_LANG_GO && is_compiler_type(name))
-                keep = false;
-            if (!keep || align_layout_compute(&l, g, t, &lo) < 0)
-                continue;
-            audit_type(&out, &first, o, l, t, name, lang == ALIGN_LANG_GO ? join : NULL,
-                       check_atomic, &total, &natomic, lang == ALIGN_LANG_GO ? &mc : NULL);
-            align_layout_free(l);
+        if (align_layout_compute(&l, row->g, row->t, &lo) < 0) {
+            print_lib_error(NULL, 0);
+            return -1;
         }
+        audit_type(out, &first, l, row, join, min_waste, total);
+        align_layout_free(l);
     }
-    sarif_end(&out);
-    if (!emit(&out))
-        goto done;
-    /* The same gates as audit's other formats. */
-    status = EXIT_OK;
-    if (o->check_atomic == 1 && natomic > 0)
-        status = EXIT_GATE;
-    if (o->fail_set && total > o->fail_above) {
-        fprintf(stderr, "%s: reclaimable padding %llu bytes exceeds --fail-above %llu\n", o->binary,
-                (unsigned long long)total, (unsigned long long)o->fail_above);
-        status = EXIT_GATE;
-    }
-done:
-    measure_free(&mc);
-    align_buf_free(&out);
-    align_heap_join_free(join);
-    align_binary_free(bin);
-    align_escape_log_free(log);
-    return status;
+    sarif_end(out);
+    return 0;
 }

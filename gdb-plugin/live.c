@@ -239,7 +239,7 @@ static int member_value(PyObject *values, size_t i, PyObject **hold, const char 
 
 /* values has one entry per member, or one per member that is not an
  * unnamed bit-field (those have no value of their own, and the module may
- * have put them back: infer.c).  *skip says which. */
+ * have put them back: align_infer_record_attrs).  *skip says which. */
 static int check_values(PyObject *values, const align_layout *l, int *skip)
 {
     Py_ssize_t n;

@@ -805,6 +805,35 @@ nomem:
     return -1;
 }
 
+/* A complete record from members at the positions a debugger read.  When
+ * every member has a position, the attributes that explain them are
+ * recovered by libalign's one inference engine (align_infer_record_attrs,
+ * shared with the DWARF reader, so `align` and `structalign show` agree).
+ * align: the debugger's alignof, a hint (0 = none); debuggers drop
+ * DW_AT_alignment (LLDB 14 always), hence ALIGN_INFER_ALIGNMENT_LOST.
+ * specs are not modified.  Returns the record, or NULL with the libalign
+ * error set. */
+static align_type *record_from_specs(align_graph *g, align_kind kind, const char *name,
+                                     const align_field_spec *specs, size_t n, int64_t size,
+                                     long long align)
+{
+    align_type *rec = align_type_record(g, kind, name);
+    bool positioned = true;
+
+    if (rec == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (specs[i].given_bit_offset < 0)
+            positioned = false;
+        if (align_record_add_field(g, rec, &specs[i]) < 0)
+            return NULL;
+    }
+    align_record_complete(rec, size, align > 0 ? (int64_t)align : -1);
+    if (positioned && align_infer_record_attrs(g, &rec, 1, ALIGN_INFER_ALIGNMENT_LOST, NULL) < 0)
+        return NULL;
+    return rec;
+}
+
 /* The body of Graph.record and of layout(): fields -> complete record. */
 static align_type *build_record(GraphObject *self, const char *name, PyObject *fields,
                                 const char *kind_s, long long size, long long align,
@@ -846,8 +875,7 @@ static align_type *build_record(GraphObject *self, const char *name, PyObject *f
     }
     if (PyErr_Occurred())
         goto cleanup;
-    rec =
-        infer_record(self->graph, kind, name ? name : "", specs, (size_t)n, size, (uint32_t)align);
+    rec = record_from_specs(self->graph, kind, name ? name : "", specs, (size_t)n, size, align);
     if (rec == NULL) {
         plugin_raise(plugin_state((PyObject *)self), what);
         goto cleanup;

@@ -8,12 +8,13 @@
  * Everything that decides a number (which libalign primitive a debugger's
  * base type is, which attributes explain the offsets the compiler chose, how
  * holes line up with live bytes) lives in C, here, so that GDB, LLDB and the
- * CLI agree to the byte.
+ * CLI agree to the byte.  The attributes that explain a compiler's offsets
+ * come from libalign itself (align_infer_record_attrs), the engine the DWARF
+ * reader uses.
  *
  *   module.c     module state, errors, the Graph and Type heap types
  *   layout_obj.c the Layout heap type and its renderers
  *   prims.c      debugger base type (name, class, size) -> align_prim
- *   infer.c      packed / aligned(N) attributes recovered from given offsets
  *   live.c       a layout rendered with live values and padding bytes
  */
 #ifndef STRUCTALIGN_PLUGIN_H
@@ -119,20 +120,6 @@ int prim_class_parse(prim_class *out, const char *s, const char *what);
  * size.  size < 0: unknown.  A primitive whose size in the graph's ABI is
  * not `size` is not returned (the caller falls back to an opaque type). */
 int prim_lookup(align_graph *g, const char *name, prim_class cls, int64_t size);
-
-/* ------------------------------------------------------------ infer.c */
-
-/* Builds a complete record from members at the positions a compiler chose
- * (specs[i].given_bit_offset), recovering what DWARF does not say: a member
- * placed below its type's alignment is packed; one placed beyond the next
- * aligned offset carries aligned(N); a record smaller than its members'
- * alignment implies is packed, a larger one carries aligned(N).  align_hint
- * (the debugger's alignof, 0 = none) is believed only where the offsets
- * cannot tell and it agrees with the size.  Go records are built as given:
- * Go has no layout attributes.  specs is not modified.  Returns the record,
- * or NULL with the libalign error set. */
-align_type *infer_record(align_graph *g, align_kind kind, const char *name, align_field_spec *specs,
-                         size_t n, int64_t given_size, uint32_t align_hint);
 
 /* ------------------------------------------------------------- live.c */
 

@@ -10,7 +10,8 @@ the same numbers with the same code as the structalign CLI.
 Normalisations done here, once for both debuggers:
   - unnamed bit-fields are dropped: GCC never writes them to DWARF, LLDB
     synthesises them; the C module puts back the ones the offsets imply
-    (infer.c), so both debuggers show the same members;
+    (libalign's align_infer_record_attrs), so both debuggers show the same
+    members;
   - a trailing array of 0 elements, of unknown length (T x[]), or that runs
     past the end of the struct (LLDB reports `T x[]` with one element) is a
     flexible array member;

@@ -172,6 +172,10 @@ const char *align_abi_name(const align_abi *abi); /* "go/amd64" */
 align_lang align_abi_lang(const align_abi *abi);
 align_arch align_abi_arch(const align_abi *abi);
 uint32_t align_abi_pointer_size(const align_abi *abi);
+/* 1 when 64-bit integers may sit at 4-aligned offsets while sync/atomic's
+ * 64-bit operations need 8 (Go on 386 and arm): the one place that says
+ * which targets the atomic check is for.  0 otherwise (and for NULL). */
+int align_abi_atomic64_unaligned(const align_abi *abi);
 /* Size, alignment and pointer bytes of a primitive; ALIGN_EINVAL when the
  * primitive does not exist in this ABI's language. */
 int align_abi_prim(const align_abi *abi, align_prim p, uint64_t *size, uint32_t *align,
@@ -291,6 +295,31 @@ int align_record_add_field(align_graph *g, align_type *record, const align_field
 void align_record_complete(align_type *record, int64_t given_size, int64_t given_align);
 int align_record_is_complete(const align_type *record);
 size_t align_record_nfields(const align_type *record);
+
+/* Recovers the layout attributes a C compiler's positions imply and the
+ * debug information left out (__attribute__((packed)), #pragma pack(N),
+ * aligned(N) when DW_AT_alignment was dropped, unnamed bit-fields, which
+ * get no DIE), so that the model reproduces every given offset and size.
+ * records: complete records whose members carry given_bit_offset and whose
+ * given_size is known; their by-value member records are handled first.
+ * Each record the model already agrees with is left alone (but for a given
+ * alignment larger than the model's, which becomes aligned(N)); each other
+ * one gets the first explanation that makes the model agree, or stays as
+ * it was (its layouts then say model_agrees = 0).  Modifies the records in
+ * place: attributes are set, unnamed bit-fields inserted, and members with
+ * decl_text get the attribute appended to it; everything added belongs to
+ * g.  Clears g's size memo.  A Go graph is left alone (Go has no layout
+ * attributes).  Adds the number of records changed to *ninferred (may be
+ * NULL).  Returns 0 or ALIGN_ENOMEM.  Used by the DWARF reader and by the
+ * debugger module, so both infer the same attributes. */
+enum {
+    /* The positions come from a source that drops DW_AT_alignment (LLDB
+     * 14; GDB for members): a record the model makes too small is given
+     * aligned(N) before trailing unnamed bit-fields are tried. */
+    ALIGN_INFER_ALIGNMENT_LOST = 1u << 0
+};
+int align_infer_record_attrs(align_graph *g, align_type *const *records, size_t n, unsigned flags,
+                             size_t *ninferred);
 
 /* Top-level declarations, in source order: the types a report is about.
  * Parsers add every struct and union they see declared at top level. */

@@ -113,21 +113,16 @@ static uint32_t tiny_per_block(uint64_t size, bool ptr4)
     return n;
 }
 
+/* The largest allocation and whether pointers are 4 bytes: the word size
+ * comes from the ABI tables (abi.c), not from a list of architectures. */
 static int arch_max_alloc(align_arch arch, uint64_t *max_alloc, bool *ptr4)
 {
-    switch (arch) {
-    case ALIGN_ARCH_AMD64:
-    case ALIGN_ARCH_ARM64:
-        *max_alloc = GO_MAX_ALLOC_64;
-        *ptr4 = false;
-        return 0;
-    case ALIGN_ARCH_386:
-    case ALIGN_ARCH_ARM:
-        *max_alloc = GO_MAX_ALLOC_32;
-        *ptr4 = true;
-        return 0;
-    }
-    return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown architecture %d", (int)arch);
+    const align_abi *abi = align_abi_get(ALIGN_LANG_GO, arch);
+    if (abi == NULL)
+        return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown architecture %d", (int)arch);
+    *ptr4 = align_abi_pointer_size(abi) == 4;
+    *max_alloc = *ptr4 ? GO_MAX_ALLOC_32 : GO_MAX_ALLOC_64;
+    return 0;
 }
 
 int align_go_alloc_compute(align_go_alloc *out, align_arch arch, uint64_t size, int has_pointers)

@@ -32,7 +32,7 @@
     [ALIGN_GO_SLICE] = {3 * W, W, W}, [ALIGN_GO_IFACE] = {2 * W, W, 2 * W},                        \
     [ALIGN_GO_MAP] = {W, W, W}, [ALIGN_GO_CHAN] = {W, W, W}, [ALIGN_GO_FUNC] = {W, W, W},          \
     [ALIGN_GO_UNSAFE_POINTER] = {W, W, W}, /* sync/atomic.Int64 and Uint64 carry an align64 field: \
-                                            * 8 even on 32-bit targets (sync/atomic/types.go). */                                                         \
+                                            * 8 even on 32-bit targets (sync/atomic/types.go). */  \
         [ALIGN_GO_ATOMIC_INT64] = {8, 8, 0}
 
 static const align_abi abi_go_amd64 = {
@@ -238,6 +238,10 @@ align_arch align_abi_arch(const align_abi *abi)
 uint32_t align_abi_pointer_size(const align_abi *abi)
 {
     return abi->pointer_size;
+}
+int align_abi_atomic64_unaligned(const align_abi *abi)
+{
+    return abi != NULL && abi->go_atomic64_unaligned;
 }
 
 int align_abi_prim(const align_abi *abi, align_prim p, uint64_t *size, uint32_t *align,

@@ -75,7 +75,7 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
     if (l->lang == ALIGN_LANG_GO)
         align_buf_printf(out, ",\"ptrdata\":%llu,\"optimal_ptrdata\":%llu", U(l->ptrdata),
                          U(l->optimal_ptrdata));
-    if (l->lang == ALIGN_LANG_GO && (l->arch == ALIGN_ARCH_386 || l->arch == ALIGN_ARCH_ARM)) {
+    if (align_abi_atomic64_unaligned(align_abi_get(l->lang, l->arch))) {
         align_buf_printf(out, ",\"atomic_unaligned\":%zu,\"atomic_unaligned_fields\":[",
                          l->natomic_unaligned);
         for (size_t i = 0; i < l->natomic_unaligned; i++) {

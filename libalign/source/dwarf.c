@@ -1386,8 +1386,8 @@ static int load(align_binary *b, const char *path)
     if (rc == 0 && b->funcs != NULL)
         rc = gofuncs_finish(b->funcs);
     if (rc == 0 && b->graphs[ALIGN_LANG_C] != NULL)
-        rc = c_infer_attributes(b->graphs[ALIGN_LANG_C], rd.recs[ALIGN_LANG_C],
-                                rd.nrecs[ALIGN_LANG_C], &b->info.ninferred);
+        rc = align_infer_record_attrs(b->graphs[ALIGN_LANG_C], rd.recs[ALIGN_LANG_C],
+                                      rd.nrecs[ALIGN_LANG_C], 0, &b->info.ninferred);
     free_reader(&rd);
     dwarf_finish(rd.dbg, &err);
     if (rc < 0)

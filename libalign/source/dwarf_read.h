@@ -197,11 +197,5 @@ align_type *c_enum_type(dwarf_reader *rd, const die_info *d, unsigned depth, int
  * pointer. */
 align_type *c_func_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsigned depth,
                         int *rc);
-/* DWARF does not record __attribute__((packed)) nor unnamed bit-fields:
- * where the model cannot reproduce the compiler's offsets, try the
- * explanations that can and keep the first that does (see dwarf_c.c).
- * recs: every completed C record; adds the number of records changed to
- * *ninferred.  Clears the graph's size memo.  0 or ALIGN_ENOMEM. */
-int c_infer_attributes(align_graph *g, align_type **recs, size_t n, size_t *ninferred);
 
 #endif

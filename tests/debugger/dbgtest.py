@@ -151,6 +151,21 @@ def script(name):
     return path
 
 
+def lldb_pythonpath(lldb):
+    """Debian's LLDB 14 looks for its Python module in site-packages but
+    ships it in dist-packages: PYTHONPATH must say where."""
+    candidates = ["/usr/lib/llvm-14/lib/python3.11/dist-packages",
+                  "/usr/lib/python3/dist-packages"]
+    if not any(os.path.exists(os.path.join(c, "lldb", "__init__.py")) for c in candidates):
+        rc, out = run([lldb, "-P"])
+        first = out.strip().splitlines()[0] if out.strip() else ""
+        candidates += [first, first.replace("site-packages", "dist-packages")]
+    for c in candidates:
+        if c and os.path.exists(os.path.join(c, "lldb", "__init__.py")):
+            return c
+    skip("LLDB's Python module not found (tried %s)" % ", ".join(filter(None, candidates)))
+
+
 # ---------------------------------------------------------------- parsing
 
 MARK = "=== align-test: %s ==="

@@ -21,22 +21,7 @@ plugin = t.script("structalign_lldb.py")
 tmp = t.workdir()
 
 
-def lldb_pythonpath():
-    """Debian's LLDB 14 looks for its Python module in site-packages but
-    ships it in dist-packages: PYTHONPATH must say where."""
-    candidates = ["/usr/lib/llvm-14/lib/python3.11/dist-packages",
-                  "/usr/lib/python3/dist-packages"]
-    if not any(os.path.exists(os.path.join(c, "lldb", "__init__.py")) for c in candidates):
-        rc, out = t.run([lldb, "-P"])
-        first = out.strip().splitlines()[0] if out.strip() else ""
-        candidates += [first, first.replace("site-packages", "dist-packages")]
-    for c in candidates:
-        if c and os.path.exists(os.path.join(c, "lldb", "__init__.py")):
-            return c
-    t.skip("LLDB's Python module not found (tried %s)" % ", ".join(filter(None, candidates)))
-
-
-env["PYTHONPATH"] = lldb_pythonpath()
+env["PYTHONPATH"] = t.lldb_pythonpath(lldb)
 
 # Runs one command through the interpreter so that a failing command does
 # not end the batch (lldb -b stops at the first error), and shows the

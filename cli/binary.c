@@ -1,0 +1,52 @@
+/*
+ * binary.c - opening a compiled binary for audit, show, diff and SARIF, and
+ * telling the Go toolchain's own types from the user's.
+ *
+ * Every subcommand that reads DWARF opens the binary the same way: the
+ * library's error as "PATH: reason" and its hint, and a warning (exit
+ * status unchanged) when some compile units could not be decoded, since
+ * the report then covers only the others.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+bool is_compiler_type(const char *name)
+{
+    static const char *const prefixes[] = {"noalg.",       "go.shape.", "runtime.", "internal/",
+                                           "type:",        "go:",       "struct {", "reflect.",
+                                           "sync/atomic.", NULL};
+    for (int i = 0; prefixes[i]; i++)
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
+const char *type_name_of(const align_type *t)
+{
+    return align_type_name(t) ? align_type_name(t) : align_type_display(t);
+}
+
+align_binary *open_binary(const char *path, unsigned flags)
+{
+    align_binary *b = NULL;
+    const align_binary_info *info;
+    if (align_binary_open_ex(&b, path, flags) < 0) {
+        const align_error *e = align_error_last();
+        fprintf(stderr, "%s: %s\n", path, e->message);
+        if (e->hint[0])
+            fprintf(stderr, "hint: %s\n", e->hint);
+        return NULL;
+    }
+    /* The library skips units it cannot decode; the user must know the
+     * report is partial (exit status stays 0: the rest is sound). */
+    info = align_binary_info_get(b);
+    if (info->nskipped_cus > 0) {
+        fprintf(stderr,
+                "%s: warning: skipped %zu of %zu compile units with unreadable DWARF "
+                "(the first: %s); the report covers the others\n",
+                path, info->nskipped_cus, info->ncus, info->skip_reason ? info->skip_reason : "?");
+        fprintf(stderr, "hint: rebuild the binary, or check it with readelf --debug-dump=info\n");
+    }
+    return b;
+}
