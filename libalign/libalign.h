@@ -35,6 +35,48 @@
  *                 align_layout_free().  It points into the graph, so it must
  *                 not outlive it.
  *
+ * WHERE THINGS ARE (one concept per file, one folder per step)
+ *
+ *   util/      internal.h (checked arithmetic), hash.h (FNV-1a), error.c
+ *              (the per-thread error record), buf.c (align_buf)
+ *   model/     abi.c (one descriptor per target), types.c (the type graph,
+ *              its arena and name tables), place.c (where each member goes:
+ *              the compilers' rules); model.h
+ *   source/    where types come from: lex.c, decl_go.c, decl_c.c and
+ *              decl_c_expr.c (declarations typed by hand); dwarf.c,
+ *              dwarf_go.c, dwarf_c.c, dwarf_attr.c (a binary's DWARF);
+ *              elf_check.c (the ELF pre-check); gofuncs.c and dwarf_funcs.c
+ *              (a Go binary's functions and variables, for the join)
+ *   analysis/  layout.c (holes, padding, the cross-check), optimize.c (the
+ *              smallest order), atomic.c (Go's 64-bit atomics on 386/arm),
+ *              infer.c (attributes recovered from a compiler's offsets),
+ *              counts.c (instance counts and costs), heap.c (Go size
+ *              classes); analysis.h
+ *   escape/    escape.c and escape_json.c (the compiler's -m logs),
+ *              heapsites.c and heapsites_resolve.c (the join of log and
+ *              binary: which type is allocated where)
+ *   measure/   profile.c (Go heap profiles: pprof's gzipped protobuf, read
+ *              with protobuf-c and zlib), profile_join.c (their allocation
+ *              sites tied to types through the escape join): measured
+ *              instance counts, another source of counts beside escape/
+ *   report/    report_text.c, report_json.c (renderers)
+ *
+ *   Data flows one way; each arrow is "includes a header of", and
+ *   tools/check-includes (make check) fails on a cycle:
+ *
+ *       util     <- everyone (arithmetic, hash, errors, buffers)
+ *       model    -> util
+ *       source   -> model        analysis -> model        report -> model
+ *       escape   -> source (the Go functions), model
+ *       measure  -> source (the Go functions), through the public API to
+ *                   escape's join
+ *
+ *   (tools/check-includes --graph prints the graph as the code has it.)
+ *
+ *   Within model, types.c and place.c call each other (a record's size is
+ *   where its members end; a member may be a record); nothing else recurses
+ *   across files.
+ *
  * CONVENTIONS (see shared/STYLE.md)
  *
  *   Functions that can fail return 0 or a negative ALIGN_E* code and record a

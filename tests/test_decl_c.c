@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/internal.h" /* member positions: align_member carries none */
+#include "model/model.h" /* member positions: align_member carries none */
 
 /* ------------------------------------------------------------- helpers */
 

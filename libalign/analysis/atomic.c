@@ -8,7 +8,7 @@
  * allocation: the record's member offset, plus the offset inside a nested
  * struct, plus i x the element size inside an array.  A field 8-aligned in
  * its own struct can be 4-aligned in the record that embeds it, and the
- * reverse.  layout.c calls align_atomic_scan once per layout of such a
+ * reverse.  layout.c calls atomic_scan once per layout of such a
  * target; it fills l->atomic_unaligned with a path ("In.N", "Arr[1].N") and
  * the absolute offset of each, and flags the members that hold them, and
  * the members that hold 8-aligned ones (the optimizer keeps those members'
@@ -29,7 +29,7 @@
  * sync/atomic.Int64 and Uint64 are primitives of the model (align64), so
  * the walk never looks inside them.
  */
-#include "util/internal.h"
+#include "analysis/analysis.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -137,7 +137,7 @@ static bool walk(scan *s, const align_type *t, uint64_t base, unsigned depth)
         s->l->atomic_truncated = 1;
         return false;
     }
-    if (layout_is_int64(t)) {
+    if (type_is_int64(t)) {
         if (base % 8 == 0) {
             s->aligned = true;
             return true;
@@ -151,7 +151,7 @@ static bool walk(scan *s, const align_type *t, uint64_t base, unsigned depth)
     return true;
 }
 
-int align_atomic_scan(align_graph *g, align_layout *l, bool given)
+int atomic_scan(align_graph *g, align_layout *l, bool given)
 {
     scan s;
     bool ok = true;

@@ -9,7 +9,7 @@
  * a count that makes the total exceed 2^64-1 bytes is an error, never a
  * wrapped number.
  */
-#include "util/internal.h"
+#include "model/model.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -38,7 +38,7 @@
  * using the runtime's own lookup keeps us exact if a future table were not
  * monotone in that way).
  */
-#include "util/internal.h"
+#include "model/model.h"
 #include "analysis/sizeclasses.h"
 
 #include <assert.h>

@@ -53,7 +53,7 @@
  * trusting a debugger's alignof outright (GDB's is wrong for packed
  * records).
  */
-#include "util/internal.h"
+#include "model/model.h"
 
 #include <assert.h>
 #include <stdio.h>

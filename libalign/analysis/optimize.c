@@ -78,7 +78,7 @@
  * those pinned to 0 are sorted first like 64-bit integers, those pinned to 4
  * rely on the exhaustive search or keep the declaration order.
  */
-#include "util/internal.h"
+#include "analysis/analysis.h"
 
 #include <stdlib.h>
 #include <string.h>

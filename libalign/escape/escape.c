@@ -71,38 +71,7 @@
 
 /* ------------------------------------------------------------- strings */
 
-#define ESC_BLOCK 65536
-
-struct esc_block {
-    esc_block *next;
-    size_t used, cap;
-    char data[];
-};
-
-static char *arena_alloc(align_escape_log *log, size_t size)
-{
-    esc_block *b = log->blocks;
-    if (b == NULL || b->cap - b->used < size) {
-        size_t cap = size > ESC_BLOCK / 4 ? size : ESC_BLOCK;
-        b = malloc(sizeof *b + cap);
-        if (b == NULL)
-            return NULL;
-        b->cap = cap;
-        b->used = 0;
-        /* A block made for one large string goes behind the current one so
-         * the current block's free space stays in use. */
-        if (cap == size && log->blocks != NULL) {
-            b->next = log->blocks->next;
-            log->blocks->next = b;
-        } else {
-            b->next = log->blocks;
-            log->blocks = b;
-        }
-    }
-    char *p = b->data + b->used;
-    b->used += size;
-    return p;
-}
+#define ESC_READ_CHUNK 65536
 
 static bool strs_grow(align_escape_log *log)
 {
@@ -145,11 +114,9 @@ const char *esc_intern(align_escape_log *log, const char *s, size_t len)
     }
     if (len == SIZE_MAX)
         goto nomem;
-    copy = arena_alloc(log, len + 1);
+    copy = arena_strndup(&log->strings, s, len);
     if (copy == NULL)
         goto nomem;
-    memcpy(copy, s, len);
-    copy[len] = '\0';
     log->strs[j].s = copy;
     log->strs[j].len = len;
     log->strs[j].hash = h;
@@ -175,11 +142,7 @@ void align_escape_log_free(align_escape_log *log)
 {
     if (log == NULL)
         return;
-    while (log->blocks != NULL) {
-        esc_block *next = log->blocks->next;
-        free(log->blocks);
-        log->blocks = next;
-    }
+    arena_free(&log->strings);
     free(log->strs);
     free(log->sites);
     free(log->captures);
@@ -455,11 +418,11 @@ int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, s
     if (f == NULL) {
         rc = feed(&a, mem, mem + mem_len, max_line, fn, ctx);
     } else {
-        char *chunk = malloc(ESC_BLOCK);
+        char *chunk = malloc(ESC_READ_CHUNK);
         if (chunk == NULL)
             return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         for (;;) {
-            size_t got = fread(chunk, 1, ESC_BLOCK, f);
+            size_t got = fread(chunk, 1, ESC_READ_CHUNK, f);
             if (got == 0) {
                 if (ferror(f))
                     rc = align_error_set(ALIGN_EIO, name, 0, 0, "read error");

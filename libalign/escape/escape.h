@@ -11,7 +11,8 @@
 #ifndef LIBALIGN_ESCAPE_H
 #define LIBALIGN_ESCAPE_H
 
-#include "util/internal.h"
+#include "model/model.h"
+#include "util/arena.h"
 
 #include <stdio.h>
 
@@ -20,8 +21,6 @@
 #define ESC_MAX_TEXT_LINE ((size_t)1 << 20)
 #define ESC_MAX_JSON_LINE ((size_t)16 << 20)
 
-typedef struct esc_block esc_block;
-
 typedef struct esc_str {
     const char *s; /* NUL-terminated, in the arena */
     size_t len;
@@ -29,7 +28,7 @@ typedef struct esc_str {
 } esc_str;
 
 struct align_escape_log {
-    esc_block *blocks;      /* string arena */
+    arena strings;          /* the interned strings */
     esc_str *strs;          /* intern table, open addressing */
     size_t nstrs, strs_cap; /* cap: a power of two, or 0 */
     align_escape_site *sites;

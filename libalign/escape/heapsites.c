@@ -45,37 +45,9 @@
 
 /* --------------------------------------------------------------- strings */
 
-#define HS_BLOCK 16384
-
-struct hs_block {
-    hs_block *next;
-    size_t used, cap;
-    char data[];
-};
-
 const char *hs_strdup(align_heap_join *j, const char *s, size_t len)
 {
-    hs_block *b = j->blocks;
-    char *p;
-    if (len == (size_t)-1)
-        len = strlen(s);
-    if (b == NULL || b->cap - b->used < len + 1) {
-        size_t cap = len + 1 > HS_BLOCK ? len + 1 : HS_BLOCK;
-        b = malloc(sizeof *b + cap);
-        if (b == NULL) {
-            align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-            return NULL;
-        }
-        b->cap = cap;
-        b->used = 0;
-        b->next = j->blocks;
-        j->blocks = b;
-    }
-    p = b->data + b->used;
-    memcpy(p, s, len);
-    p[len] = '\0';
-    b->used += len + 1;
-    return p;
+    return arena_strndup(&j->strings, s, len);
 }
 
 const char *hs_printf(align_heap_join *j, const char *fmt, ...)
@@ -111,11 +83,7 @@ void align_heap_join_free(align_heap_join *j)
 {
     if (j == NULL)
         return;
-    while (j->blocks != NULL) {
-        hs_block *next = j->blocks->next;
-        free(j->blocks);
-        j->blocks = next;
-    }
+    arena_free(&j->strings);
     hs_index_free(j);
     free(j->sites);
     free(j->types);
@@ -660,6 +628,7 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
     j = calloc(1, sizeof *j);
     if (j == NULL)
         return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    arena_init(&j->strings, 16384);
     memset(&st, 0, sizeof st);
     st.j = j;
     st.log = log;

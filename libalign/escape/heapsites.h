@@ -6,9 +6,8 @@
 #ifndef LIBALIGN_HEAPSITES_H
 #define LIBALIGN_HEAPSITES_H
 
-#include "escape/gofuncs.h"
-
-typedef struct hs_block hs_block;
+#include "source/gofuncs.h"
+#include "util/arena.h"
 
 /* The binary's named types by name (open addressing). */
 typedef struct hs_names {
@@ -25,7 +24,7 @@ typedef struct hs_fname {
 struct align_heap_join {
     align_graph *g; /* the binary's Go graph */
     const go_funcs *gf;
-    hs_block *blocks; /* strings made by the join */
+    arena strings; /* strings made by the join (16 KiB blocks) */
     align_heap_site *sites;
     size_t nsites, sites_cap;
     align_heap_type *types;

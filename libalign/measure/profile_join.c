@@ -27,7 +27,7 @@
  * escape log does), and guessing between several types on one line when the
  * object size does not decide (a wrong type is worse than none).
  */
-#include "escape/gofuncs.h"
+#include "source/gofuncs.h"
 
 #include <assert.h>
 #include <stdarg.h>

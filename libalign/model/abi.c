@@ -19,7 +19,7 @@
  * rule on both targets (layout.c); they differ in whether unnamed
  * bit-fields raise a record's alignment (the c_*_bitfield_aligns flags).
  */
-#include "util/internal.h"
+#include "model/model.h"
 
 #include <string.h>
 

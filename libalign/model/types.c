@@ -13,66 +13,18 @@
  * be laid out while building.  A node whose memo is BUSY when it is asked for
  * again contains itself by value: ALIGN_ERECURSIVE, never a stack overflow.
  */
-#include "util/internal.h"
+#include "model/model.h"
 #include "util/hash.h"
+#include "util/vec.h"
 
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_BLOCK 65536
-
-struct arena_block {
-    arena_block *next;
-    size_t used, cap;
-    max_align_t data[];
-};
-
-void *align_arena_alloc(align_graph *g, size_t size)
-{
-    arena_block *b = g->arena;
-    size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-    if (size == 0)
-        size = sizeof(max_align_t);
-    if (b == NULL || b->cap - b->used < size) {
-        size_t cap = size > ARENA_BLOCK / 2 ? size : ARENA_BLOCK;
-        b = malloc(sizeof *b + cap);
-        if (b == NULL) {
-            align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-            return NULL;
-        }
-        b->cap = cap;
-        b->used = 0;
-        /* A block made for one large request goes behind the current one,
-         * so the current block's free space is not lost. */
-        if (size > ARENA_BLOCK / 2 && g->arena != NULL) {
-            b->next = g->arena->next;
-            g->arena->next = b;
-        } else {
-            b->next = g->arena;
-            g->arena = b;
-        }
-    }
-    void *p = (char *)b->data + b->used;
-    b->used += size;
-    memset(p, 0, size);
-    return p;
-}
-
 const char *align_graph_strdup(align_graph *g, const char *s, size_t len)
 {
-    char *p;
-    if (s == NULL)
-        return NULL;
-    if (len == (size_t)-1)
-        len = strlen(s);
-    p = align_arena_alloc(g, len + 1);
-    if (p == NULL)
-        return NULL;
-    memcpy(p, s, len);
-    p[len] = '\0';
-    return p;
+    return s == NULL ? NULL : arena_strndup(&g->arena, s, len);
 }
 
 int align_graph_new(align_graph **out, align_lang lang, align_arch arch)
@@ -85,6 +37,7 @@ int align_graph_new(align_graph **out, align_lang lang, align_arch arch)
     g = calloc(1, sizeof *g);
     if (g == NULL)
         return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    arena_init(&g->arena, 0);
     g->lang = lang;
     g->abi = abi;
     g->given_arch = arch;
@@ -94,13 +47,9 @@ int align_graph_new(align_graph **out, align_lang lang, align_arch arch)
 
 void align_graph_free(align_graph *g)
 {
-    arena_block *b, *next;
     if (g == NULL)
         return;
-    for (b = g->arena; b != NULL; b = next) {
-        next = b->next;
-        free(b);
-    }
+    arena_free(&g->arena);
     free(g->types);
     free(g->memo);
     free(g->decls);
@@ -129,33 +78,12 @@ int align_graph_set_arch(align_graph *g, align_arch arch)
     return 0;
 }
 
-/* Grows an array of elem-sized items to hold at least need items. */
-static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    size_t ncap;
-    void *p;
-    if (need <= *cap)
-        return true;
-    ncap = *cap ? *cap : 64;
-    while (ncap < need)
-        ncap *= 2;
-    p = realloc(*arr, ncap * elem);
-    if (p == NULL) {
-        align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        return false;
-    }
-    memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
-    *arr = p;
-    *cap = ncap;
-    return true;
-}
-
 static align_type *new_type(align_graph *g, align_kind kind)
 {
     align_type *t;
-    if (!grow((void **)&g->types, &g->types_cap, g->ntypes + 1, sizeof *g->types))
+    if (vec_reserve((void **)&g->types, &g->types_cap, g->ntypes + 1, sizeof *g->types, 64) < 0)
         return NULL;
-    t = align_arena_alloc(g, sizeof *t);
+    t = arena_alloc(&g->arena, sizeof *t);
     if (t == NULL)
         return NULL;
     t->id = (uint32_t)g->ntypes;
@@ -170,7 +98,7 @@ static align_type *new_type(align_graph *g, align_kind kind)
 static const char *concat3(align_graph *g, const char *a, const char *b, const char *c)
 {
     size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
-    char *p = align_arena_alloc(g, la + lb + lc + 1);
+    char *p = arena_alloc(&g->arena, la + lb + lc + 1);
     if (p == NULL)
         return NULL;
     memcpy(p, a, la);
@@ -389,7 +317,7 @@ int align_record_add_field(align_graph *g, align_type *rec, const align_field_sp
         return align_error_set(ALIGN_ELIMIT, NULL, 0, 0, "too many fields");
     if (rec->nfields == rec->fields_cap) {
         uint32_t ncap = rec->fields_cap ? rec->fields_cap * 2 : 8;
-        align_field *nf = align_arena_alloc(g, (size_t)ncap * sizeof *nf);
+        align_field *nf = arena_alloc(&g->arena, (size_t)ncap * sizeof *nf);
         if (nf == NULL)
             return ALIGN_ENOMEM;
         if (rec->nfields)
@@ -429,7 +357,7 @@ size_t align_record_nfields(const align_type *rec)
 
 int align_graph_add_decl(align_graph *g, align_type *t)
 {
-    if (!grow((void **)&g->decls, &g->decls_cap, g->ndecls + 1, sizeof *g->decls))
+    if (vec_reserve((void **)&g->decls, &g->decls_cap, g->ndecls + 1, sizeof *g->decls, 64) < 0)
         return ALIGN_ENOMEM;
     g->decls[g->ndecls++] = t;
     return 0;
@@ -604,7 +532,7 @@ int type_size_depth(align_graph *g, const align_type *t, uint64_t *size, uint32_
     if (depth > ALIGN_MAX_DEPTH)
         return align_error_set(ALIGN_ELIMIT, NULL, 0, 0, "types nested deeper than %d levels",
                                ALIGN_MAX_DEPTH);
-    if (!grow((void **)&g->memo, &g->memo_cap, g->ntypes, sizeof *g->memo))
+    if (vec_reserve((void **)&g->memo, &g->memo_cap, g->ntypes, sizeof *g->memo, 64) < 0)
         return ALIGN_ENOMEM;
     m = &g->memo[t->id];
     if (m->state == MEMO_DONE) {

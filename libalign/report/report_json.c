@@ -7,7 +7,7 @@
  * few dozen keys of numbers and escaped strings, and a library would add a
  * dependency to libalign for that alone.
  */
-#include "util/internal.h"
+#include "model/model.h"
 
 #define U(x) ((unsigned long long)(x))
 

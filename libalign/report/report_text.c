@@ -7,7 +7,7 @@
  * adds live values itself, line by line, from the same layout).  Output is
  * plain ASCII; every number carries its unit.
  */
-#include "util/internal.h"
+#include "model/model.h"
 
 #include <stdlib.h>
 #include <string.h>

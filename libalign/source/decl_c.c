@@ -935,8 +935,9 @@ static int dops_push(parser *p, dops *o, const dop *d)
 {
     dop *v;
     if (o->n >= MAX_DERIV)
-        return cp_err(p, d->line, d->col, ALIGN_ELIMIT,
-                      "declarator with more than %d pointer, array and function steps", MAX_DERIV);
+        return PARSE_ERROR(p, d->line, d->col, ALIGN_ELIMIT,
+                           "declarator with more than %d pointer, array and function steps",
+                           MAX_DERIV);
     if (o->n == o->cap) {
         if ((v = realloc(o->v, (o->cap ? o->cap * 2 : 8) * sizeof *v)) == NULL)
             return cp_nomem();

@@ -106,15 +106,13 @@ typedef struct specs { /* declaration specifiers, read */
     const char *start, *end; /* source range */
 } specs;
 
-#define ERR_AT(p, t, code, ...) cp_err((p), (t)->line, (t)->col, (code), __VA_ARGS__)
+#define ERR_AT(p, t, code, ...) PARSE_ERROR((p), (t)->line, (t)->col, (code), __VA_ARGS__)
 
 /* decl_c_expr.c: tokens */
 kw cp_kw(const token *t);
 bool cp_is_spec_kw(kw k);
 cslot *cp_cmap_find(const cmap *m, const char *name, size_t len);
 int cp_cmap_put(cmap *m, const char *name, size_t len, int64_t value);
-int cp_err(parser *p, unsigned line, unsigned col, int code, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
 int cp_nomem(void);
 int cp_expected(parser *p, const char *what);
 int cp_enter(parser *p, const token *at);

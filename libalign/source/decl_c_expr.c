@@ -153,16 +153,6 @@ int cp_cmap_put(cmap *m, const char *name, size_t len, int64_t value)
 
 /* ------------------------------------------------------- errors, tokens */
 
-int cp_err(parser *p, unsigned line, unsigned col, int code, const char *fmt, ...)
-{
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return align_error_set(code, p->file, line, col, "%s", msg);
-}
-
 int cp_nomem(void)
 {
     return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -183,8 +173,8 @@ int cp_expected(parser *p, const char *what)
     char buf[64];
     const token *t = TOK(p);
     bool after = t->line != p->prev_line;
-    return cp_err(p, after ? p->prev_line : t->line, after ? p->prev_col : t->col, ALIGN_ESYNTAX,
-                  "expected %s, found %s", what, tok_desc(t, buf, sizeof buf));
+    return PARSE_ERROR(p, after ? p->prev_line : t->line, after ? p->prev_col : t->col,
+                       ALIGN_ESYNTAX, "expected %s, found %s", what, tok_desc(t, buf, sizeof buf));
 }
 
 int cp_enter(parser *p, const token *at)

@@ -120,18 +120,6 @@ static int eval_unary(parser *p, tstream *s, int64_t iota, int64_t *out);
 
 /* ------------------------------------------------------------- messages */
 
-static int fail(parser *p, unsigned line, unsigned col, int code, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static int fail(parser *p, unsigned line, unsigned col, int code, const char *fmt, ...)
-{
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return align_error_set(code, p->file, line, col, "%s", msg);
-}
-
 /* Copies text for a message: at most 40 bytes, any byte but printable
  * ASCII as \xNN, so that binary input cannot put raw bytes in a message. */
 static const char *quote(char *buf, size_t cap, const char *s, size_t n)
@@ -152,10 +140,10 @@ static int expected(parser *p, const token *t, const char *what)
 {
     char q[64];
     if (t->kind == TOK_EOF || t->kind == TOK_NEWLINE)
-        return fail(p, t->line, t->col, ALIGN_ESYNTAX, "expected %s, found %s", what,
-                    t->kind == TOK_EOF ? "end of input" : "newline");
-    return fail(p, t->line, t->col, ALIGN_ESYNTAX, "expected %s, found '%s'", what,
-                quote(q, sizeof q, t->text, t->len));
+        return PARSE_ERROR(p, t->line, t->col, ALIGN_ESYNTAX, "expected %s, found %s", what,
+                           t->kind == TOK_EOF ? "end of input" : "newline");
+    return PARSE_ERROR(p, t->line, t->col, ALIGN_ESYNTAX, "expected %s, found '%s'", what,
+                       quote(q, sizeof q, t->text, t->len));
 }
 
 static align_srcpos srcpos(const parser *p, const token *t)
@@ -271,8 +259,8 @@ static int skip_group(parser *p, tstream *s)
     long depth = 0;
     do {
         if (s->tok.kind == TOK_EOF)
-            return fail(p, open.line, open.col, ALIGN_ESYNTAX,
-                        "'%c' is not closed before the end of input", open.text[0]);
+            return PARSE_ERROR(p, open.line, open.col, ALIGN_ESYNTAX,
+                               "'%c' is not closed before the end of input", open.text[0]);
         depth += bracket(&s->tok);
         TRY(ts_next(s));
     } while (depth > 0);
@@ -421,8 +409,8 @@ static int check_new_name(parser *p, const token *t, size_t *fwd)
     l1 = s->line, c1 = s->col, l2 = t->line, c2 = t->col;
     if (l1 > l2 || (l1 == l2 && c1 > c2))
         l1 = t->line, c1 = t->col, l2 = s->line, c2 = s->col;
-    return fail(p, l2, c2, ALIGN_ESYNTAX, "%s redeclared (previous declaration at %u:%u)",
-                quote(q, sizeof q, t->text, t->len), l1, c1);
+    return PARSE_ERROR(p, l2, c2, ALIGN_ESYNTAX, "%s redeclared (previous declaration at %u:%u)",
+                       quote(q, sizeof q, t->text, t->len), l1, c1);
 }
 
 /* ---------------------------------------------------------- source text */
@@ -511,14 +499,14 @@ static int arith(parser *p, const token *op, int64_t x, int64_t y, int64_t *out)
         ovf = __builtin_mul_overflow(x, y, out);
     } else if (tok_is(op, "/") || tok_is(op, "%")) {
         if (y == 0)
-            return fail(p, op->line, op->col, ALIGN_ESYNTAX, "division by zero");
+            return PARSE_ERROR(p, op->line, op->col, ALIGN_ESYNTAX, "division by zero");
         ovf = x == INT64_MIN && y == -1;
         if (!ovf)
             *out = tok_is(op, "/") ? x / y : x % y;
     } else if (tok_is(op, "<<") || tok_is(op, ">>")) {
         if (y < 0)
-            return fail(p, op->line, op->col, ALIGN_ESYNTAX, "negative shift count %lld",
-                        (long long)y);
+            return PARSE_ERROR(p, op->line, op->col, ALIGN_ESYNTAX, "negative shift count %lld",
+                               (long long)y);
         if (tok_is(op, ">>"))
             *out = y >= 63 ? (x < 0 ? -1 : 0) : x < 0 ? ~(~x >> y) : x >> y;
         else if (y >= 63)
@@ -531,8 +519,9 @@ static int arith(parser *p, const token *op, int64_t x, int64_t y, int64_t *out)
         *out = tok_is(op, "|") ? x | y : x ^ y;
     }
     if (ovf)
-        return fail(p, op->line, op->col, ALIGN_EOVERFLOW,
-                    "constant expression overflows 64 bits at '%.*s'", (int)op->len, op->text);
+        return PARSE_ERROR(p, op->line, op->col, ALIGN_EOVERFLOW,
+                           "constant expression overflows 64 bits at '%.*s'", (int)op->len,
+                           op->text);
     return 0;
 }
 
@@ -599,15 +588,15 @@ static int eval_const(parser *p, size_t ci, const token *use, int64_t *out)
     }
     quote(q, sizeof q, c->name, c->len);
     if (c->state == 1)
-        return fail(p, use->line, use->col, ALIGN_ESYNTAX,
-                    "constant %s is defined in terms of itself", q);
+        return PARSE_ERROR(p, use->line, use->col, ALIGN_ESYNTAX,
+                           "constant %s is defined in terms of itself", q);
     c->state = 1;
     TRY(ts_at(p, &s, &c->expr));
     for (size_t k = 0; k < c->index; k++) {
         TRY(skip_to_end(p, &s, true));
         if (!tok_is(&s.tok, ","))
-            return fail(p, c->line, c->col, ALIGN_ESYNTAX,
-                        "missing init expression for constant %s", q);
+            return PARSE_ERROR(p, c->line, c->col, ALIGN_ESYNTAX,
+                               "missing init expression for constant %s", q);
         TRY(ts_next(&s));
     }
     TRY(eval_binary(p, &s, c->iota, 1, out));
@@ -636,8 +625,8 @@ static int float_value(parser *p, const token *t, int64_t *out)
         *out = (int64_t)v;
         return 0;
     }
-    return fail(p, t->line, t->col, ALIGN_ESYNTAX, "%s is not an integer constant",
-                quote(q, sizeof q, t->text, t->len));
+    return PARSE_ERROR(p, t->line, t->col, ALIGN_ESYNTAX, "%s is not an integer constant",
+                       quote(q, sizeof q, t->text, t->len));
 }
 
 /* A name in a constant expression, at t (already consumed). */
@@ -661,8 +650,8 @@ static int eval_name(parser *p, tstream *s, const token *t, int64_t iota, int64_
                 TRY(ts_next(s));
         }
         quote(q, sizeof q, t->text, (size_t)(end - t->text));
-        fail(p, t->line, t->col, ALIGN_EUNKNOWN, "cannot evaluate %s%s", q,
-             tok_is(&s->tok, "(") ? "(...)" : "");
+        PARSE_ERROR(p, t->line, t->col, ALIGN_EUNKNOWN, "cannot evaluate %s%s", q,
+                    tok_is(&s->tok, "(") ? "(...)" : "");
         align_error_hint("replace it with its value: array lengths must be integer "
                          "constants declared in the input");
         return ALIGN_EUNKNOWN;
@@ -670,8 +659,8 @@ static int eval_name(parser *p, tstream *s, const token *t, int64_t iota, int64_
     if (c != NULL && c->kind == SYM_CONST)
         return eval_const(p, (size_t)(c - p->syms), t, out);
     if (c != NULL || pd != NULL || tok_is(t, "true") || tok_is(t, "false"))
-        return fail(p, t->line, t->col, ALIGN_ESYNTAX, "%s is not an integer constant", q);
-    fail(p, t->line, t->col, ALIGN_EUNKNOWN, "undefined: %s", q);
+        return PARSE_ERROR(p, t->line, t->col, ALIGN_ESYNTAX, "%s is not an integer constant", q);
+    PARSE_ERROR(p, t->line, t->col, ALIGN_EUNKNOWN, "undefined: %s", q);
     align_error_hint("declare the constant in the input, e.g. const %s = 16", q);
     return ALIGN_EUNKNOWN;
 }
@@ -685,7 +674,7 @@ static int eval_operand(parser *p, tstream *s, int64_t iota, int64_t *out)
         TRY(ts_next(s));
         TRY(eval_unary(p, s, iota, out));
         if (tok_is(&t, "-") && *out == INT64_MIN)
-            return fail(p, t.line, t.col, ALIGN_EOVERFLOW, "constant overflows 64 bits");
+            return PARSE_ERROR(p, t.line, t.col, ALIGN_EOVERFLOW, "constant overflows 64 bits");
         *out = tok_is(&t, "-") ? -*out : tok_is(&t, "^") ? ~*out : *out;
         return 0;
     }
@@ -701,16 +690,16 @@ static int eval_operand(parser *p, tstream *s, int64_t iota, int64_t *out)
     }
     quote(q, sizeof q, t.text, t.len);
     if (t.kind == TOK_INT && (t.ovf || t.ival > INT64_MAX))
-        return fail(p, t.line, t.col, ALIGN_EOVERFLOW,
-                    "integer constant %s does not fit in 64 bits", q);
+        return PARSE_ERROR(p, t.line, t.col, ALIGN_EOVERFLOW,
+                           "integer constant %s does not fit in 64 bits", q);
     if (tok_is(&t, "iota") && iota < 0)
-        return fail(p, t.line, t.col, ALIGN_ESYNTAX,
-                    "cannot use iota outside constant declaration");
+        return PARSE_ERROR(p, t.line, t.col, ALIGN_ESYNTAX,
+                           "cannot use iota outside constant declaration");
     *out = tok_is(&t, "iota") ? iota : t.kind == TOK_CHAR ? t.text[1] : (int64_t)t.ival;
     if (t.kind == TOK_FLOAT)
         TRY(float_value(p, &t, out));
     else if (t.kind == TOK_STRING || (t.kind == TOK_CHAR && (t.len != 3 || *out == '\\')))
-        return fail(p, t.line, t.col, ALIGN_ESYNTAX, "%s is not an integer constant", q);
+        return PARSE_ERROR(p, t.line, t.col, ALIGN_ESYNTAX, "%s is not an integer constant", q);
     else if (t.kind != TOK_INT && t.kind != TOK_CHAR && !tok_is(&t, "iota"))
         return expected(p, &t, "constant expression");
     return ts_next(s);
@@ -720,8 +709,8 @@ static int eval_unary(parser *p, tstream *s, int64_t iota, int64_t *out)
 {
     int rc;
     if (p->depth >= MAX_NESTING)
-        return fail(p, s->tok.line, s->tok.col, ALIGN_ELIMIT,
-                    "expression nested deeper than %d levels", MAX_NESTING);
+        return PARSE_ERROR(p, s->tok.line, s->tok.col, ALIGN_ELIMIT,
+                           "expression nested deeper than %d levels", MAX_NESTING);
     p->depth++;
     rc = eval_operand(p, s, iota, out);
     p->depth--;
@@ -765,8 +754,8 @@ static int const_spec(parser *p, int64_t iota)
         p->has_const_list = true;
         TRY(skip_to_end(p, &p->ts, false));
     } else if (!p->has_const_list) {
-        return fail(p, first.line, first.col, ALIGN_ESYNTAX,
-                    "missing init expression for const declaration");
+        return PARSE_ERROR(p, first.line, first.col, ALIGN_ESYNTAX,
+                           "missing init expression for const declaration");
     }
     for (size_t i = nsyms; i < p->nsyms; i++)
         p->syms[i].expr = p->const_list;
@@ -877,8 +866,8 @@ static int qualified_type(parser *p, const token *pkg, const token *sel, bool ha
         if (pkg->len < 40 && sel->len < 40 && strcmp(stdlib[i].name, key) == 0)
             e = &stdlib[i];
     if (e != NULL && e->generic != has_args)
-        return fail(p, sel->line, sel->col, ALIGN_ESYNTAX, "%s %s type arguments", key,
-                    e->generic ? "needs" : "takes no");
+        return PARSE_ERROR(p, sel->line, sel->col, ALIGN_ESYNTAX, "%s %s type arguments", key,
+                           e->generic ? "needs" : "takes no");
     if (e != NULL && !e->generic) {
         *out = align_graph_lookup(p->g, key); /* built once per graph */
         if (*out != NULL)
@@ -891,8 +880,8 @@ static int qualified_type(parser *p, const token *pkg, const token *sel, bool ha
         return set_display(p, *out, start);
     }
     if (!indirect) {
-        fail(p, pkg->line, pkg->col, ALIGN_EUNKNOWN, "unknown type %s",
-             quote(q, sizeof q, pkg->text, (size_t)(p->ts.prev_end - pkg->text)));
+        PARSE_ERROR(p, pkg->line, pkg->col, ALIGN_EUNKNOWN, "unknown type %s",
+                    quote(q, sizeof q, pkg->text, (size_t)(p->ts.prev_end - pkg->text)));
         align_error_hint("declare it in the input, or replace it with a type of the same size "
                          "(known: sync, sync/atomic, time and context types)");
         return ALIGN_EUNKNOWN;
@@ -906,10 +895,10 @@ static int qualified_type(parser *p, const token *pkg, const token *sel, bool ha
 
 static int generic_error(parser *p, unsigned line, unsigned col, const char *name)
 {
-    fail(p, line, col, ALIGN_EUNKNOWN,
-         "generic type %s cannot be laid out here: declarations are not instantiated, "
-         "even with type arguments",
-         name);
+    PARSE_ERROR(p, line, col, ALIGN_EUNKNOWN,
+                "generic type %s cannot be laid out here: declarations are not instantiated, "
+                "even with type arguments",
+                name);
     align_error_hint("declare the instantiated struct by hand, with its type arguments");
     return ALIGN_EUNKNOWN;
 }
@@ -924,7 +913,7 @@ static int named_type(parser *p, const token *t, bool indirect, const char *star
     quote(q, sizeof q, t->text, t->len);
     *out = NULL;
     if (s != NULL && s->kind == SYM_CONST)
-        return fail(p, t->line, t->col, ALIGN_ESYNTAX, "%s is a constant, not a type", q);
+        return PARSE_ERROR(p, t->line, t->col, ALIGN_ESYNTAX, "%s is a constant, not a type", q);
     if (s != NULL && s->kind == SYM_GENERIC && !indirect)
         return generic_error(p, t->line, t->col, q);
     if (s != NULL && s->kind == SYM_GENERIC) {
@@ -1004,14 +993,14 @@ static int array_type(parser *p, bool indirect, const char *start, align_type **
         return wrap_prim(p, ALIGN_GO_SLICE, start, out);
     }
     if (tok_is(&len_tok, "..."))
-        return fail(p, len_tok.line, len_tok.col, ALIGN_ESYNTAX,
-                    "[...] array length outside a composite literal");
+        return PARSE_ERROR(p, len_tok.line, len_tok.col, ALIGN_ESYNTAX,
+                           "[...] array length outside a composite literal");
     TRY(eval_binary(p, &p->ts, -1, 1, &n));
     if (!tok_is(&p->ts.tok, "]"))
         return expected(p, &p->ts.tok, "']' after array length");
     if (n < 0)
-        return fail(p, len_tok.line, len_tok.col, ALIGN_ESYNTAX,
-                    "invalid array length %lld: must not be negative", (long long)n);
+        return PARSE_ERROR(p, len_tok.line, len_tok.col, ALIGN_ESYNTAX,
+                           "invalid array length %lld: must not be negative", (long long)n);
     TRY(next(p));
     TRY(parse_type(p, indirect, &elem));
     *out = align_type_array(p->g, elem, (uint64_t)n);
@@ -1092,7 +1081,8 @@ static int parse_type(parser *p, bool indirect, align_type **out)
     int rc;
     *out = NULL;
     if (p->depth >= MAX_NESTING) {
-        fail(p, t.line, t.col, ALIGN_ELIMIT, "types nested deeper than %d levels", MAX_NESTING);
+        PARSE_ERROR(p, t.line, t.col, ALIGN_ELIMIT, "types nested deeper than %d levels",
+                    MAX_NESTING);
         align_error_hint("name the inner types with type declarations");
         return ALIGN_ELIMIT;
     }
@@ -1242,9 +1232,10 @@ static int check_fields(parser *p, const align_type *rec)
     free(f);
     if (dup == NULL)
         return 0;
-    return fail(p, dup->pos.line, dup->pos.col, ALIGN_ESYNTAX,
-                "duplicate field %s (previous declaration at %u:%u)",
-                quote(q, sizeof q, dup->name, strlen(dup->name)), prev->pos.line, prev->pos.col);
+    return PARSE_ERROR(p, dup->pos.line, dup->pos.col, ALIGN_ESYNTAX,
+                       "duplicate field %s (previous declaration at %u:%u)",
+                       quote(q, sizeof q, dup->name, strlen(dup->name)), prev->pos.line,
+                       prev->pos.col);
 }
 
 /* At 'struct': the field list into rec, which is then complete. */
@@ -1260,9 +1251,9 @@ static int parse_struct(parser *p, align_type *rec)
         if (tok_is(&p->ts.tok, "}"))
             break;
         if (p->ts.tok.kind == TOK_EOF)
-            return fail(p, p->ts.tok.line, p->ts.tok.col, ALIGN_ESYNTAX,
-                        "expected '}' to close the struct at %u:%u, found end of input", open.line,
-                        open.col);
+            return PARSE_ERROR(p, p->ts.tok.line, p->ts.tok.col, ALIGN_ESYNTAX,
+                               "expected '}' to close the struct at %u:%u, found end of input",
+                               open.line, open.col);
         TRY(parse_field(p, rec));
         if (!is_semi(&p->ts.tok) && !tok_is(&p->ts.tok, "}"))
             return expected(p, &p->ts.tok, "'}' after field list");
@@ -1336,9 +1327,9 @@ static int type_spec(parser *p, int64_t index)
     if (cname == NULL)
         return ALIGN_ENOMEM;
     if (fwd == SIZE_MAX && align_graph_lookup(p->g, cname) != NULL)
-        return fail(p, name.line, name.col, ALIGN_ESYNTAX,
-                    "%s redeclared (declared by an earlier input)",
-                    quote(q, sizeof q, name.text, name.len));
+        return PARSE_ERROR(p, name.line, name.col, ALIGN_ESYNTAX,
+                           "%s redeclared (declared by an earlier input)",
+                           quote(q, sizeof q, name.text, name.len));
     ph = fwd != SIZE_MAX ? p->syms[fwd].type : NULL;
     alias = tok_is(&p->ts.tok, "=");
     if (alias)
@@ -1410,8 +1401,8 @@ static int finish(parser *p)
     for (size_t i = 0; i < p->nsyms; i++) {
         const sym *s = &p->syms[i];
         if (s->kind == SYM_FORWARD) {
-            fail(p, s->line, s->col, ALIGN_EUNKNOWN, "undefined type %s",
-                 quote(q, sizeof q, s->name, s->len));
+            PARSE_ERROR(p, s->line, s->col, ALIGN_EUNKNOWN, "undefined type %s",
+                        quote(q, sizeof q, s->name, s->len));
             if (s->val_line != 0)
                 align_error_hint("declare it in the input, or replace it with a type of the "
                                  "same size");

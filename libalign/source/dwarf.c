@@ -90,7 +90,8 @@
  */
 #include "source/dwarf_read.h"
 #include "util/hash.h"
-#include "escape/gofuncs.h"
+#include "util/vec.h"
+#include "source/gofuncs.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -220,22 +221,6 @@ struct dwarf_reader {
     align_type **recs[2]; /* completed records in walk order, by lang */
     size_t nrecs[2], recs_cap[2];
 };
-
-/* Appends one elem-sized item to a malloc'd array. */
-static int push(void **arr, size_t *len, size_t *cap, size_t elem, const void *item)
-{
-    if (*len == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 256;
-        void *p = realloc(*arr, ncap * elem);
-        if (p == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        *arr = p;
-        *cap = ncap;
-    }
-    memcpy((char *)*arr + *len * elem, item, elem);
-    (*len)++;
-    return 0;
-}
 
 align_graph *reader_graph(dwarf_reader *rd)
 {
@@ -558,8 +543,8 @@ static int fill_record(dwarf_reader *rd, align_type *rec, Dwarf_Die die, const d
     if (rc < 0)
         return rc;
     align_record_complete(rec, size, -1);
-    return push((void **)&rd->recs[rd->lang], &rd->nrecs[rd->lang], &rd->recs_cap[rd->lang],
-                sizeof *rd->recs[0], &rec);
+    return vec_push((void **)&rd->recs[rd->lang], &rd->nrecs[rd->lang], &rd->recs_cap[rd->lang],
+                    sizeof *rd->recs[0], 256, &rec);
 }
 
 /* A struct or union DIE met by the walk. */
@@ -718,7 +703,7 @@ static align_type *build_typedef(dwarf_reader *rd, const die_info *d, unsigned d
         /* The target is being built further up the stack (Go `type P *P`):
          * link them once it is done. */
         fixup f = {named, d->type};
-        *rc = push((void **)&rd->fix, &rd->nfix, &rd->fix_cap, sizeof f, &f);
+        *rc = vec_push((void **)&rd->fix, &rd->nfix, &rd->fix_cap, sizeof f, 256, &f);
         target = named;
     } else if (known_state != 0) {
         target = known;
@@ -922,7 +907,7 @@ static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d
         t = new_record(rd, d, rc);
         if (t != NULL && !(d->has & HAS_DECLARATION)) {
             pending p = {d->off, rd->lang};
-            *rc = push((void **)&rd->pend, &rd->npend, &rd->pend_cap, sizeof p, &p);
+            *rc = vec_push((void **)&rd->pend, &rd->npend, &rd->pend_cap, sizeof p, 256, &p);
         }
         return *rc < 0 ? NULL : t; /* entered by new_record */
     case DW_TAG_typedef: t = build_typedef(rd, d, depth, rc); break;
@@ -996,7 +981,7 @@ static int note_typedef(dwarf_reader *rd, Dwarf_Die die)
     if (rc < 0 || !(d.has & HAS_TYPE) || d.name == NULL)
         return rc;
     td_name n = {d.type, d.name};
-    return push((void **)&rd->tdn, &rd->ntdn, &rd->tdn_cap, sizeof n, &n);
+    return vec_push((void **)&rd->tdn, &rd->ntdn, &rd->tdn_cap, sizeof n, 256, &n);
 }
 
 /* Visits the children of parent that can declare records. */

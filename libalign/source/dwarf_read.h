@@ -9,7 +9,7 @@
 #ifndef LIBALIGN_DWARF_READ_H
 #define LIBALIGN_DWARF_READ_H
 
-#include "util/internal.h"
+#include "model/model.h"
 
 #include <dwarf.h>
 #include <libdwarf.h>

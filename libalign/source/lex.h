@@ -10,7 +10,7 @@
 #ifndef LIBALIGN_LEX_H
 #define LIBALIGN_LEX_H
 
-#include "util/internal.h"
+#include "model/model.h"
 
 typedef enum tok_kind {
     TOK_EOF = 0,
@@ -59,5 +59,12 @@ bool tok_is(const token *t, const char *punct_or_ident);
 /* Records ALIGN_ESYNTAX (or code) at the token's position. */
 int lex_error_at(const lexer *lx, const token *t, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* The one error helper of the declaration parsers (decl_go.c, decl_c.c,
+ * decl_c_expr.c): an error at line:col of the file parser p reads
+ * (p->file), returning code.  align_error_set formats before it clears the
+ * record, so the arguments may come from the previous error. */
+#define PARSE_ERROR(p, line, col, code, ...)                                                       \
+    align_error_set((code), (p)->file, (line), (col), __VA_ARGS__)
 
 #endif

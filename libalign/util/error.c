@@ -25,15 +25,20 @@ void align_error_clear(void)
 
 int align_error_set(int code, const char *file, unsigned line, unsigned col, const char *fmt, ...)
 {
+    /* Formatted before the record is cleared: the arguments may point into
+     * it (a message that wraps the previous one, the file of the last). */
+    char msg[sizeof last_error.message], where[sizeof last_error.file];
     va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(where, sizeof where, "%s", file ? file : "");
     align_error_clear();
     last_error.code = code;
-    snprintf(last_error.file, sizeof last_error.file, "%s", file ? file : "");
+    memcpy(last_error.file, where, sizeof where);
     last_error.line = line;
     last_error.col = col;
-    va_start(ap, fmt);
-    vsnprintf(last_error.message, sizeof last_error.message, fmt, ap);
-    va_end(ap);
+    memcpy(last_error.message, msg, sizeof msg);
     return code;
 }
 

@@ -1,15 +1,10 @@
 /*
- * internal.h - the shapes shared by libalign's modules; never installed.
+ * internal.h - what every libalign module may use, below the model: the
+ * public header and checked arithmetic.  Never installed.
  *
- * A graph owns an arena (a list of large blocks) from which every node,
- * field array and string is carved; nothing is freed one by one.  Memoised
- * sizes live in a side table indexed by the type's id, so that the nodes stay
- * a pure description of what was declared and one graph can be laid out for
- * several ABIs in turn (align_graph_set_arch clears the table).
- *
- * Expected sizes: a hand-typed declaration has a handful of types; a Go
- * binary's DWARF (cmd/go) about 10,000 struct types and 100,000 fields; the
- * arena's 64 KiB blocks and the doubling arrays are sized for that.
+ * The modules and who may include whom are drawn in libalign.h's top
+ * comment; tools/check-includes (make check) fails on a cycle.  util is
+ * the bottom: it includes only libalign.h.
  */
 #ifndef LIBALIGN_INTERNAL_H
 #define LIBALIGN_INTERNAL_H
@@ -18,132 +13,6 @@
 
 #include <stdbool.h>
 
-/* ------------------------------------------------------------------ ABI */
-
-typedef struct abi_prim {
-    uint32_t size;    /* bytes; 0 with align 0: absent in this language */
-    uint32_t align;   /* bytes, alignment as a struct member */
-    uint32_t ptrdata; /* Go: pointer bytes at the start of the value */
-} abi_prim;
-
-struct align_abi {
-    const char *name; /* "go/amd64" */
-    align_lang lang;
-    align_arch arch;
-    uint32_t pointer_size;
-    uint32_t pointer_align;
-    uint32_t max_align; /* largest natural alignment (Go) */
-    /* Go: a non-empty struct whose last field has size 0 gets one more byte
-     * (cmd/compile/internal/types/size.go, issue 9401). */
-    bool go_zero_size_tail_byte;
-    /* C: whether an unnamed bit-field's declared type raises the record's
-     * alignment (GCC's TARGET_ALIGN_ANON_BITFIELD). */
-    bool c_anon_bitfield_aligns;
-    /* C: whether a zero-width bit-field's type raises the record's
-     * alignment (true on aarch64, false on x86-64: measured with GCC 12). */
-    bool c_zero_width_bitfield_aligns;
-    /* Go: int64/uint64 are less than 8-aligned (386, arm) while sync/atomic's
-     * 64-bit operations need 8 (sync/atomic/doc.go, "Bugs"): the optimizer
-     * keeps 8-aligned 64-bit integers 8-aligned, and layouts flag the
-     * others. */
-    bool go_atomic64_unaligned;
-    /* C: GCC vector types (vector_size(N), __m128) are N bytes and
-     * N-aligned up to c_vector_max_align (0: no cap); on i386 an 8-byte
-     * vector of integers (DImode: no MMX by default) is aligned like long
-     * long, c_vector8_int_align.  See abi_vector_align. */
-    uint32_t c_vector_max_align;
-    uint32_t c_vector8_int_align;
-    abi_prim prim[ALIGN_PRIM_COUNT];
-};
-
-/* The alignment GCC gives a C vector of `size` bytes (a power of two) on
- * abi; int_elems: its elements are integers. */
-uint32_t abi_vector_align(const align_abi *abi, uint64_t size, bool int_elems);
-
-/* ---------------------------------------------------------------- types */
-
-typedef struct align_field {
-    const char *name; /* "" when anonymous */
-    align_type *type;
-    uint32_t aligned;
-    bool packed;
-    bool is_bitfield;
-    bool embedded;
-    uint32_t bit_size;
-    const char *decl_text;
-    int64_t given_bit_offset;
-    align_srcpos pos;
-} align_field;
-
-struct align_type {
-    uint32_t id; /* index in the graph's side tables */
-    align_kind kind;
-    align_prim prim;     /* ALIGN_KIND_PRIM */
-    const char *name;    /* named types, records with a tag; else NULL */
-    const char *display; /* how users see it; never NULL */
-    align_type *target;  /* pointer, array element, named underlying */
-    uint64_t count;      /* arrays; ALIGN_FLEXIBLE for `T x[]` */
-    bool vector;         /* arrays: a GCC vector, aligned by the ABI's
-                            vector rule, not like its element */
-    /* records */
-    align_field *fields;
-    uint32_t nfields;
-    uint32_t fields_cap;
-    bool complete;
-    bool packed;         /* __attribute__((packed)) */
-    uint32_t aligned;    /* aligned(N) on the record or typedef */
-    int64_t given_size;  /* DWARF byte_size, -1 unknown */
-    int64_t given_align; /* debugger's alignof, -1 unknown */
-    /* opaque */
-    uint64_t opaque_size;
-    uint32_t opaque_align;
-    uint64_t opaque_ptrdata;
-    align_srcpos pos;
-};
-
-/* Memo of one type's size for the graph's current ABI. */
-typedef enum memo_state { MEMO_NONE = 0, MEMO_BUSY, MEMO_DONE } memo_state;
-typedef struct type_memo {
-    uint8_t state;
-    uint32_t align;
-    uint64_t size;
-    uint64_t ptrdata;
-} type_memo;
-
-typedef struct arena_block arena_block;
-
-typedef struct name_entry {
-    const char *name;
-    align_type *type;
-} name_entry;
-
-typedef struct name_table {
-    name_entry *slots; /* open addressing, power-of-two capacity */
-    size_t cap;
-    size_t len;
-} name_table;
-
-struct align_graph {
-    align_lang lang;
-    const align_abi *abi;
-    /* The architecture the graph was made for: sizes a compiler wrote
-     * (align_record_complete's given_size) describe it, so a nested record
-     * takes its given size only while the graph is laid out for it, and the
-     * model's size once projected to another architecture. */
-    align_arch given_arch;
-    arena_block *arena;
-    align_type **types; /* every node, by id */
-    size_t ntypes, types_cap;
-    type_memo *memo; /* side table, same index as types */
-    size_t memo_cap;
-    align_type **decls; /* top-level declarations in order */
-    size_t ndecls, decls_cap;
-    name_table names;                    /* Go type names, C typedef names */
-    name_table tags;                     /* C struct/union/enum tags */
-    align_type *prims[ALIGN_PRIM_COUNT]; /* interned primitives */
-};
-
-void *align_arena_alloc(align_graph *g, size_t size);
 /* Checked arithmetic: false on overflow. */
 static inline bool mul_u64(uint64_t a, uint64_t b, uint64_t *out)
 {
@@ -168,38 +37,5 @@ static inline bool round_up_u64(uint64_t v, uint64_t a, uint64_t *out)
     }
     return add_u64(v, a - r, out);
 }
-
-/* ---------------------------------------------------------------- layout */
-
-/* One placed member, the engine's working form (bits throughout). */
-typedef struct placed {
-    uint64_t bit_offset; /* absolute */
-    uint64_t bit_size;   /* storage bits the member occupies: its width
-                            for bit-fields, size*8 otherwise */
-    uint64_t size;       /* bytes of the declared type */
-    uint32_t align;      /* effective member alignment, bytes */
-    uint64_t ptrdata;
-} placed;
-
-/* Lays the record's fields out in the given order (order[i] = declaration
- * index of the i-th field placed; NULL = declaration order), by the model of
- * the graph's ABI.  Fills out[] indexed by declaration index, the record's
- * size, alignment and pointer bytes.  Used by align_type_size for nested
- * records and by the optimizer to evaluate candidate orders. */
-int layout_place(align_graph *g, const align_type *rec, const size_t *order, placed *out,
-                 uint64_t *size, uint32_t *align, uint64_t *ptrdata, unsigned depth);
-int type_size_depth(align_graph *g, const align_type *t, uint64_t *size, uint32_t *align,
-                    uint64_t *ptrdata, unsigned depth);
-
-/* Go: does the member's type resolve to int64 or uint64? */
-bool layout_is_int64(const align_type *t);
-
-/* Go on 386 and arm: fills l->atomic_unaligned with the int64 fields at any
- * depth whose absolute offset is not 8-aligned, and flags the members that
- * hold them (atomic.c).  given: nested records at their given offsets. */
-int align_atomic_scan(align_graph *g, align_layout *l, bool given);
-
-/* Fills l->optimal_* from the record and its current layout (optimize.c). */
-int optimize_layout(align_graph *g, align_layout *l);
 
 #endif

@@ -5,7 +5,9 @@
  *
  * Filled by dwarf_funcs.c while a binary is read with ALIGN_BINARY_GO_FUNCS,
  * finished and queried by gofuncs.c, used by heapsites.c.  Nothing here
- * needs libdwarf: the join never sees a DIE.
+ * needs libdwarf: the join never sees a DIE.  It is read from the binary,
+ * so it lives with the reader (source/): the escape join (escape/) uses the
+ * reader's results and the reader never calls the join.
  *
  * What Go 1.19 writes (cmd/compile/internal/dwarfgen, cmd/link), and so
  * what this table can know:
@@ -26,7 +28,7 @@
 #ifndef LIBALIGN_GOFUNCS_H
 #define LIBALIGN_GOFUNCS_H
 
-#include "util/internal.h"
+#include "model/model.h"
 
 #define GF_NONE UINT32_MAX
 

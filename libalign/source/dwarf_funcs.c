@@ -31,7 +31,7 @@
  * known through the subprograms' pc ranges).
  */
 #include "source/dwarf_read.h"
-#include "escape/gofuncs.h"
+#include "source/gofuncs.h"
 
 #include <stdlib.h>
 #include <string.h>

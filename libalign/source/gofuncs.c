@@ -15,8 +15,9 @@
  * before line L, in the functions covering L": a flat list per function
  * answers that, and Go's line tables give no line spans for blocks anyway.
  */
-#include "escape/gofuncs.h"
+#include "source/gofuncs.h"
 #include "util/hash.h"
+#include "util/vec.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -27,21 +28,12 @@ static int nomem(void)
     return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
+/* Room for one more item after len: the tables are indexed by uint32_t. */
 static int grow(void **arr, size_t *cap, size_t len, size_t elem)
 {
-    size_t ncap;
-    void *p;
-    if (len < *cap)
-        return 0;
-    ncap = *cap ? *cap * 2 : 256;
-    if (ncap > UINT32_MAX || ncap > SIZE_MAX / elem)
+    if (len >= UINT32_MAX - 1)
         return align_error_set(ALIGN_ELIMIT, NULL, 0, 0, "too many Go functions or variables");
-    p = realloc(*arr, ncap * elem);
-    if (p == NULL)
-        return nomem();
-    *arr = p;
-    *cap = ncap;
-    return 0;
+    return vec_reserve(arr, cap, len + 1, elem, 256);
 }
 
 int gofuncs_new(go_funcs **out, align_graph *g)

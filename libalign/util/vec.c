@@ -1,0 +1,42 @@
+/*
+ * vec.c - the growable array of vec.h.
+ */
+#include "util/vec.h"
+#include "util/internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first)
+{
+    size_t ncap;
+    void *p;
+    if (need <= *cap)
+        return 0;
+    ncap = *cap ? *cap : (first ? first : 8);
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        ncap *= 2;
+    }
+    if (elem != 0 && ncap > SIZE_MAX / elem)
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    p = realloc(*arr, ncap * elem);
+    if (p == NULL)
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+int vec_push(void **arr, size_t *len, size_t *cap, size_t elem, size_t first, const void *item)
+{
+    int rc = vec_reserve(arr, cap, *len + 1, elem, first);
+    if (rc < 0)
+        return rc;
+    memcpy((char *)*arr + *len * elem, item, elem);
+    (*len)++;
+    return 0;
+}
