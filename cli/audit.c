@@ -35,6 +35,7 @@ static const char audit_usage[] =
     "options:\n"
     "  -c, --count TYPE=N       expected instances of TYPE (glob; 100M, 1.5G); repeatable\n"
     "      --counts FILE        lines 'TYPE N' ('#' starts a comment)\n"
+    "      --strict             a --count that matches no type is an error\n"
     "  -t, --filter PATTERN     only types whose name matches the glob; repeatable\n"
     "  -n, --top N              show the N most wasteful types\n"
     "      --min-waste BYTES    hide types saving fewer bytes (x count) than this\n"
@@ -126,6 +127,7 @@ typedef struct audit_opts {
     bool as_arch_set; /* --as-arch: project.c does the work */
     align_arch as_arch;
     int check_atomic;    /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    bool strict;         /* --strict: an unused --count is an error */
     const char *profile; /* --profile */
     align_sample sample; /* --sample */
     bool sample_set;
@@ -194,7 +196,11 @@ static bool read_counts(count_table *t, const char *path)
             ok = false;
             break;
         }
-        ok = count_table_set(t, name, n);
+        {
+            char origin[600];
+            snprintf(origin, sizeof origin, "%.500s:%u: %s", path, lineno, name);
+            ok = count_table_set(t, name, n, origin);
+        }
     }
     free(text);
     return ok;
@@ -222,6 +228,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"as-arch", required_argument, NULL, 'R'},
         {"check-atomic", no_argument, NULL, 'K'},
         {"no-check-atomic", no_argument, NULL, 'k'},
+        {"strict", no_argument, NULL, 'T'},
         {"profile", required_argument, NULL, 'p'},
         {"sample", required_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0},
@@ -301,6 +308,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
                 return usage_error(NULL, "out of memory");
             break;
         case 'o': o->optimize = true; break;
+        case 'T': o->strict = true; break;
         case 'x': o->hex = true; break;
         case 'R':
             if (align_arch_parse(&o->as_arch, optarg) < 0)
@@ -722,8 +730,7 @@ static int gate_status(const audit_opts *o, const audit_rows *r, uint64_t sarif_
         fprintf(stderr, "%s: reclaimable padding %llu bytes exceeds --fail-above %llu\n", o->binary,
                 (unsigned long long)sarif_total, (unsigned long long)o->fail_above);
         status = EXIT_GATE;
-    } else if (o->fail_set && o->format != FMT_SARIF &&
-               (r->total_overflow || r->total > o->fail_above)) {
+    } else if (o->fail_set && o->format != FMT_SARIF && r->total > o->fail_above) {
         align_format_bytes(a, sizeof a, r->total);
         fprintf(stderr, "%s: reclaimable padding %s (%llu bytes) exceeds --fail-above %llu\n",
                 o->binary, a, (unsigned long long)r->total, (unsigned long long)o->fail_above);
@@ -771,6 +778,7 @@ static int run_audit(audit_opts *o)
                           o->check_atomic,
                           o->cacheline,
                           join,
+                          o->strict,
                           o->profile ? &mc : NULL};
     if (audit_rows_collect(&rows, bin, &scope) != EXIT_OK)
         goto done;

@@ -26,6 +26,7 @@ static const char calc_usage[] =
     "      --check-atomic       list int64/uint64 fields sync/atomic cannot use on\n"
     "                           386/arm (on by default there); exit 1 if any\n"
     "      --no-check-atomic    do not list them\n"
+    "      --strict             a --count that matches no type is an error\n"
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
@@ -45,6 +46,7 @@ typedef struct calc_opts {
     bool hex;
     uint32_t cacheline;
     int check_atomic; /* -1 default (on for Go on 386/arm), 0 off, 1 asked */
+    bool strict;      /* --strict: a --count that matches no type fails */
 } calc_opts;
 
 static bool wanted(const calc_opts *o, const char *name)
@@ -66,6 +68,7 @@ static int parse_args(calc_opts *o, int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"check-atomic", no_argument, NULL, 'A'},
         {"no-check-atomic", no_argument, NULL, 'N'},
+        {"strict", no_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -106,6 +109,7 @@ static int parse_args(calc_opts *o, int argc, char **argv)
             break;
         case 'A': o->check_atomic = 1; break;
         case 'N': o->check_atomic = 0; break;
+        case 'S': o->strict = true; break;
         case 'h': fputs(calc_usage, stdout); return -1;
         default: fputs(calc_usage, stderr); return EXIT_BAD;
         }
@@ -180,6 +184,7 @@ int cmd_calc(int argc, char **argv)
         align_layout_opts lo = {0, o.cacheline};
         align_cost cost;
         const char *tname = type_name_of(t);
+        count_table_touch(&o.counts, tname);
         if (!wanted(&o, tname))
             continue;
         if (align_layout_compute(&l, g, t, &lo) < 0) {
@@ -220,6 +225,8 @@ int cmd_calc(int argc, char **argv)
             usage_error(NULL, "%s: no struct or union declarations", name);
         goto done;
     }
+    if (!count_table_check_unused(&o.counts, o.strict))
+        goto done;
     status = emit(&out) ? EXIT_OK : EXIT_BAD;
     if (status == EXIT_OK && o.check_atomic == 1 && unaligned > 0)
         status = EXIT_GATE;

@@ -32,26 +32,39 @@ void print_lib_error(const char *text, size_t len);
 /* Prints "structalign: error: ..." and an optional hint; returns EXIT_BAD. */
 int usage_error(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Per-type instance counts from --count: "N" (every type) or "TYPE=N". */
+/* Per-type instance counts from --count: "N" (every type) or "TYPE=N".
+ * Precedence (structalign(1), --count): a spec naming the type exactly
+ * beats any glob, whatever the order; among exact specs, and among globs,
+ * the last given wins; "--count N" (else 1) is the default. */
 typedef struct count_spec {
-    char *type; /* NULL = default for every type */
+    char *type; /* a name or a glob */
     uint64_t count;
-    bool exact; /* the name only, never a glob (measured counts) */
+    char *origin; /* "--count ARG" or "FILE:LINE: TYPE", for the unused warning */
+    bool exact;   /* the name only, never a glob (--profile's measured counts) */
 } count_spec;
 
 typedef struct count_table {
     count_spec *specs;
     size_t n;
     uint64_t fallback; /* 1 unless "--count N" was given */
+    bool *hit;         /* per spec: matched some type (set by _get/_touch) */
 } count_table;
 
 void count_table_init(count_table *t);
 void count_table_free(count_table *t);
-/* Parses one --count argument; prints the error and returns false if bad. */
+/* Parses one --count argument; prints the error (with the column of what
+ * is wrong: "T=5=6", " T=5") and returns false if bad. */
 bool count_table_add(count_table *t, const char *arg);
+/* The count of a type; records which specs match it. */
 uint64_t count_table_get(const count_table *t, const char *type_name);
-/* Adds "TYPE=n" (the type may be a glob); false when out of memory. */
-bool count_table_set(count_table *t, const char *type, uint64_t n);
+/* Records which specs match a type that is not laid out (filtered out). */
+void count_table_touch(const count_table *t, const char *type_name);
+/* Adds "TYPE=n" (the type may be a glob) from origin; false when out of
+ * memory. */
+bool count_table_set(count_table *t, const char *type, uint64_t n, const char *origin);
+/* Warns about each spec that matched no type; with strict, says so as an
+ * error and returns false. */
+bool count_table_check_unused(const count_table *t, bool strict);
 /* Adds "TYPE=n" for exactly that name, before every other entry, so that
  * the user's --count for the type still wins (--profile's counts). */
 bool count_table_prepend_exact(count_table *t, const char *type, uint64_t n);
@@ -200,6 +213,7 @@ typedef struct audit_scope {
     int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
     uint32_t cacheline;
     const align_heap_join *join; /* --escape, or NULL */
+    bool strict;                 /* --strict: a --count matching no type fails */
     const measure_ctx *measure;  /* --profile, or NULL */
 } audit_scope;
 
@@ -209,8 +223,9 @@ typedef struct audit_rows {
     size_t n, cap;
     size_t ntypes, nwasteful, nmismatch, ninvalid, nheap, natomic;
     const char *first_invalid;
-    uint64_t total, heap_total; /* waste and heap_saved summed (saturating) */
-    bool total_overflow;
+    uint64_t total, heap_total; /* waste and heap_saved summed (exact: a sum
+                                   past 2^64-1 fails the collection) */
+    bool total_overflow, heap_overflow;
     bool atomic_on;          /* the check is on for some language audited */
     size_t nmeasured;        /* --profile: rows with measurements */
     uint64_t measured_total; /* their measured_saved summed (saturating) */
@@ -218,7 +233,10 @@ typedef struct audit_rows {
 
 /* Lays out every type in scope once and fills *r (free it with
  * audit_rows_free, also after a failure).  A type that cannot be laid out
- * is a warning on stderr.  EXIT_OK, or EXIT_BAD with the error printed. */
+ * is a warning on stderr, as is a --count matching no type of the binary
+ * (an error under strict).  A total past 2^64-1 bytes is an error: totals
+ * are exact or refused, so no gate passes on a wrapped sum.  EXIT_OK, or
+ * EXIT_BAD with the error printed. */
 int audit_rows_collect(audit_rows *r, align_binary *bin, const audit_scope *s);
 void audit_rows_free(audit_rows *r);
 /* The heap cost of a row's layout: single objects when some site

@@ -12,6 +12,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ static const char diff_usage[] =
     "\n"
     "options:\n"
     "  -c, --count [TYPE=]N        instances (glob; 100M, 1.5G); repeatable\n"
+    "      --strict                a --count that matches no type is an error\n"
     "  -t, --filter PATTERN        only types whose name matches the glob; repeatable\n"
     "  -l, --lang go|c             only Go or only C types\n"
     "  -F, --format text|json|sarif\n"
@@ -58,6 +60,7 @@ typedef struct diff_opts {
     bool fail_set;
     uint64_t fail_on_growth;
     const char *old_path, *new_path;
+    bool strict;
 } diff_opts;
 
 static int cmp_entry(const void *a, const void *b)
@@ -123,6 +126,7 @@ static int parse_args(diff_opts *o, int argc, char **argv)
         {"format", required_argument, NULL, 'F'},
         {"fail-on-growth", required_argument, NULL, 'G'},
         {"help", no_argument, NULL, 'h'},
+        {"strict", no_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -149,6 +153,7 @@ static int parse_args(diff_opts *o, int argc, char **argv)
                 return usage_error("use --format text, json or sarif", "unknown format '%s'",
                                    optarg);
             break;
+        case 'S': o->strict = true; break;
         case 'G':
             if (align_count_parse(&o->fail_on_growth, optarg) < 0)
                 return usage_error("write bytes like 4096, 64K, 1M or 1Mi",
@@ -212,8 +217,8 @@ static void report(align_buf *out, bool json, bool *first, const char *what, con
                              (unsigned long long)e->padding);
         if (a && b && a->size != b->size)
             align_buf_printf(out, " (%+lld bytes x %llu = %+lld)",
-                             (long long)b->size - (long long)a->size, (unsigned long long)count,
-                             delta);
+                             (long long)((__int128)b->size - (__int128)a->size),
+                             (unsigned long long)count, delta);
         align_buf_puts(out, "\n");
     }
     *first = false;
@@ -227,6 +232,7 @@ int cmd_diff(int argc, char **argv)
     size_t i = 0, j = 0, n[6] = {0};
     long long net = 0;
     bool first = true, overflow = false;
+    const char *overflow_type = NULL;
     int rc, status = EXIT_BAD;
     static const char *const kinds[6] = {"grew",         "shrank",   "gained padding",
                                          "lost padding", "appeared", "disappeared"};
@@ -267,11 +273,27 @@ int cmd_diff(int argc, char **argv)
         } else {
             const entry *x = &a.e[i], *y = &b.e[j];
             uint64_t count = count_table_get(&o.counts, x->name);
-            long long d = (long long)y->size - (long long)x->size, delta;
+            /* Exact: sizes and counts are uint64, so the size change and
+             * its product with the count are formed in 128 bits and must
+             * fit the signed 64 bits reported (never a count cast to
+             * long long, which made 2^64-1 instances -1). */
+            __int128 d = (__int128)y->size - (__int128)x->size, wide;
+            long long delta = 0;
             int k = -1;
-            if (__builtin_mul_overflow(d, (long long)count, &delta) ||
-                __builtin_add_overflow(net, delta, &net))
+            if (d > INT64_MAX || d < INT64_MIN ||
+                __builtin_mul_overflow(d, (__int128)count, &wide) || wide > INT64_MAX ||
+                wide < INT64_MIN) {
+                if (!overflow)
+                    overflow_type = x->name;
                 overflow = true;
+            } else {
+                delta = (long long)wide;
+                if (__builtin_add_overflow(net, delta, &net)) {
+                    if (!overflow)
+                        overflow_type = x->name;
+                    overflow = true;
+                }
+            }
             if (d > 0)
                 k = 0;
             else if (d < 0)
@@ -287,6 +309,18 @@ int cmd_diff(int argc, char **argv)
             i++;
             j++;
         }
+    }
+    /* Exact or refused: a wrapped growth would print nonsense and could let
+     * --fail-on-growth pass. */
+    if (!count_table_check_unused(&o.counts, o.strict))
+        goto done;
+    if (overflow) {
+        fprintf(stderr,
+                "%s: error: the growth of %s (size change x count) or the net growth "
+                "passes the 64-bit range (2^63-1 bytes): it cannot be reported exactly\n",
+                o.new_path, overflow_type);
+        fprintf(stderr, "hint: check the --count values\n");
+        goto done;
     }
     if (o.sarif) {
         sarif_end(&out);
@@ -305,7 +339,7 @@ int cmd_diff(int argc, char **argv)
     if (!emit(&out))
         goto done;
     status = EXIT_OK;
-    if (o.fail_set && (overflow || (net > 0 && (uint64_t)net > o.fail_on_growth))) {
+    if (o.fail_set && net > 0 && (uint64_t)net > o.fail_on_growth) {
         fprintf(stderr, "%s: net growth %lld bytes exceeds --fail-on-growth %llu\n", o.new_path,
                 net, (unsigned long long)o.fail_on_growth);
         status = EXIT_GATE;

@@ -39,8 +39,10 @@ bool escape_load(align_escape_log **out, const char *const *paths, size_t n)
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         int rc;
+        /* Only a regular file is peeked at: fopen() of a FIFO would block.
+         * Anything else goes to the text reader, which refuses it. */
         if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 &&
-            (S_ISDIR(st.st_mode) || looks_like_json(paths[i])))
+            (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && looks_like_json(paths[i]))))
             rc = align_escape_log_read_json_dir(log, paths[i]);
         else
             rc = align_escape_log_read_text(log, paths[i]);

@@ -84,7 +84,7 @@ static bool take_row(audit_rows *r, const audit_scope *s, const align_layout *l,
         row.heap_saved = hc.saved_total;
         r->nheap++;
         if (__builtin_add_overflow(r->heap_total, row.heap_saved, &r->heap_total))
-            r->heap_total = UINT64_MAX;
+            r->heap_overflow = true;
     }
     if (s->measure != NULL && l->lang == ALIGN_LANG_GO)
         row.measured = measure_find(s->measure, t);
@@ -127,6 +127,7 @@ int audit_rows_collect(audit_rows *r, align_binary *bin, const audit_scope *s)
             const char *name = type_name_of(t);
             align_layout *l;
             bool ok;
+            count_table_touch(s->counts, name);
             if (!in_scope(s, lang, name))
                 continue;
             if (align_layout_compute(&l, g, t, &lo) < 0) {
@@ -141,6 +142,17 @@ int audit_rows_collect(audit_rows *r, align_binary *bin, const audit_scope *s)
                 return EXIT_BAD;
         }
     }
+    if (r->total_overflow || r->heap_overflow) {
+        fprintf(stderr,
+                "%s: error: the total %s over the selected types exceeds 2^64-1 bytes "
+                "(16 EiB): it cannot be reported exactly\n",
+                s->binary, r->total_overflow ? "of bytes saved" : "of heap bytes saved");
+        fprintf(stderr, "hint: check the --count values (each type's saving fits; their sum "
+                        "does not), or narrow the audit with --filter\n");
+        return EXIT_BAD;
+    }
+    if (!count_table_check_unused(s->counts, s->strict))
+        return EXIT_BAD;
     return EXIT_OK;
 }
 

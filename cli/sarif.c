@@ -159,7 +159,7 @@ static void type_locations(const align_type *t, const align_heap_join *join,
 }
 
 /* The results for one row (l: its layout); adds its SA001 saving to
- * *total (saturating). */
+ * *total (it cannot wrap: at most the rows' total, which is checked). */
 static void audit_type(align_buf *out, bool *first, const align_layout *l, const audit_row *r,
                        const align_heap_join *join, uint64_t min_waste, uint64_t *total)
 {

@@ -3,12 +3,16 @@
  */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Declarations typed by hand are small; a whole generated header may be a
  * few MB.  Past this we refuse rather than exhaust memory on a wrong path. */
@@ -24,20 +28,50 @@ bool read_input(const char *path, char **text, size_t *len)
 
     *text = NULL;
     *len = 0;
-    if (!is_stdin) {
-        if (stat(path, &st) != 0) {
+    if (is_stdin) {
+        f = stdin;
+    } else {
+        /* O_NONBLOCK then fstat: open() of a FIFO would wait for a writer,
+         * and /dev/zero never ends.  Only regular files; a stream can come
+         * on standard input, under the size limit below. */
+        int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), flags;
+        if (fd < 0) {
             fprintf(stderr, "%s: %s\n", path, strerror(errno));
             return false;
         }
-        if (S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "%s: is a directory, not a file\n", path);
+        if (fstat(fd, &st) != 0) {
+            fprintf(stderr, "%s: %s\n", path, strerror(errno));
+            close(fd);
             return false;
         }
-    }
-    f = is_stdin ? stdin : fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "%s: %s\n", path, strerror(errno));
-        return false;
+        if (!S_ISREG(st.st_mode)) {
+            fprintf(stderr,
+                    "%s: is %s, not a regular file\nhint: give a file, or pipe "
+                    "the text to standard input ('-')\n",
+                    path,
+                    S_ISDIR(st.st_mode)    ? "a directory"
+                    : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                    : S_ISCHR(st.st_mode)  ? "a character device"
+                    : S_ISBLK(st.st_mode)  ? "a block device"
+                                           : "a special file");
+            close(fd);
+            return false;
+        }
+        if ((uint64_t)st.st_size > MAX_INPUT) {
+            fprintf(stderr, "%s: larger than %zu MiB; is this the right file?\n", path,
+                    MAX_INPUT >> 20);
+            close(fd);
+            return false;
+        }
+        flags = fcntl(fd, F_GETFL);
+        if (flags >= 0)
+            (void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+        f = fdopen(fd, "rb");
+        if (f == NULL) {
+            fprintf(stderr, "%s: %s\n", path, strerror(errno));
+            close(fd);
+            return false;
+        }
     }
     for (;;) {
         if (cap - n < 65536) {
@@ -136,18 +170,39 @@ void count_table_init(count_table *t)
 
 void count_table_free(count_table *t)
 {
-    for (size_t i = 0; i < t->n; i++)
+    for (size_t i = 0; i < t->n; i++) {
         free(t->specs[i].type);
+        free(t->specs[i].origin);
+    }
     free(t->specs);
+    free(t->hit);
     memset(t, 0, sizeof *t);
+}
+
+static bool count_error(const char *arg, size_t col, const char *what, const char *hint)
+{
+    fprintf(stderr, "%s: error: --count '%s': column %zu: %s\n", progname, arg, col, what);
+    fprintf(stderr, "hint: %s\n", hint);
+    return false;
 }
 
 bool count_table_add(count_table *t, const char *arg)
 {
-    const char *eq = strrchr(arg, '=');
+    static const char form[] = "write --count TYPE=N (e.g. main.Order=100M) or --count N";
+    const char *eq = strchr(arg, '=');
+    char origin[64 + 16];
     uint64_t n;
+    if (eq != NULL && strchr(eq + 1, '=') != NULL)
+        return count_error(arg, (size_t)(strchr(eq + 1, '=') - arg) + 1,
+                           "a second '=': one TYPE=N per --count", form);
+    if (eq == arg)
+        return count_error(arg, 1, "no type name before '='", form);
+    if (eq != NULL && (isspace((unsigned char)arg[0]) || isspace((unsigned char)eq[-1])))
+        return count_error(arg, isspace((unsigned char)arg[0]) ? 1 : (size_t)(eq - arg),
+                           "a space around the type name (no type name has one there)", form);
     if (align_count_parse(&n, eq ? eq + 1 : arg) < 0) {
-        fprintf(stderr, "%s: error: --count %s: %s\n", progname, arg, align_error_last()->message);
+        fprintf(stderr, "%s: error: --count '%s': column %zu: %s\n", progname, arg,
+                eq ? (size_t)(eq - arg) + 2 : (size_t)1, align_error_last()->message);
         if (align_error_last()->hint[0])
             fprintf(stderr, "hint: %s\n", align_error_last()->hint);
         return false;
@@ -156,57 +211,96 @@ bool count_table_add(count_table *t, const char *arg)
         t->fallback = n;
         return true;
     }
-    if (eq == arg) {
-        fprintf(stderr, "%s: error: --count %s: no type name before '='\n", progname, arg);
-        fprintf(stderr, "hint: write --count TYPE=N, e.g. --count main.Order=100M\n");
-        return false;
-    }
     char *type = strndup(arg, (size_t)(eq - arg));
-    bool ok = type != NULL && count_table_set(t, type, n);
+    snprintf(origin, sizeof origin, "--count '%.64s%s'", arg, strlen(arg) > 64 ? "..." : "");
+    bool ok = type != NULL && count_table_set(t, type, n, origin);
     free(type);
     if (!ok)
         fprintf(stderr, "%s: error: out of memory\n", progname);
     return ok;
 }
 
-bool count_table_set(count_table *t, const char *type, uint64_t n)
+bool count_table_set(count_table *t, const char *type, uint64_t n, const char *origin)
 {
     count_spec *s = realloc(t->specs, (t->n + 1) * sizeof *s);
+    bool *hit;
     if (s == NULL)
         return false;
     t->specs = s;
+    hit = realloc(t->hit, (t->n + 1) * sizeof *hit);
+    if (hit == NULL)
+        return false;
+    t->hit = hit;
+    hit[t->n] = false;
     s[t->n].type = strdup(type);
+    s[t->n].origin = strdup(origin ? origin : type);
     s[t->n].count = n;
     s[t->n].exact = false;
-    if (s[t->n].type == NULL)
+    if (s[t->n].type == NULL || s[t->n].origin == NULL) {
+        free(s[t->n].type);
+        free(s[t->n].origin);
         return false;
+    }
     t->n++;
     return true;
 }
 
 bool count_table_prepend_exact(count_table *t, const char *type, uint64_t n)
 {
-    char *copy = strdup(type);
-    count_spec *s = copy ? realloc(t->specs, (t->n + 1) * sizeof *s) : NULL;
-    if (s == NULL) {
-        free(copy);
+    /* Appended, then rotated to the front: the user's own exact --count
+     * for the type comes later, so it wins ("the last exact name"). */
+    count_spec last;
+    if (!count_table_set(t, type, n, "--profile"))
         return false;
-    }
-    t->specs = s;
-    memmove(s + 1, s, t->n * sizeof *s);
-    s[0] = (count_spec){copy, n, true};
-    t->n++;
+    last = t->specs[t->n - 1];
+    last.exact = true;
+    memmove(t->specs + 1, t->specs, (t->n - 1) * sizeof *t->specs);
+    memmove(t->hit + 1, t->hit, (t->n - 1) * sizeof *t->hit);
+    t->specs[0] = last;
+    t->hit[0] = true; /* measured from the binary's own types: never unused */
     return true;
 }
 
 uint64_t count_table_get(const count_table *t, const char *type_name)
 {
-    /* The last matching spec wins, as with repeated options elsewhere. */
-    for (size_t i = t->n; i-- > 0;)
-        if (strcmp(t->specs[i].type, type_name) == 0 ||
-            (!t->specs[i].exact && fnmatch(t->specs[i].type, type_name, 0) == 0))
-            return t->specs[i].count;
+    size_t exact = SIZE_MAX, glob = SIZE_MAX;
+    /* Every spec is looked at (to record that it matched something); the
+     * last exact name wins, else the last glob. */
+    for (size_t i = 0; i < t->n; i++) {
+        if (strcmp(t->specs[i].type, type_name) == 0) {
+            exact = i;
+            t->hit[i] = true;
+        } else if (!t->specs[i].exact && fnmatch(t->specs[i].type, type_name, 0) == 0) {
+            glob = i;
+            t->hit[i] = true;
+        }
+    }
+    if (exact != SIZE_MAX)
+        return t->specs[exact].count;
+    if (glob != SIZE_MAX)
+        return t->specs[glob].count;
     return t->fallback;
+}
+
+void count_table_touch(const count_table *t, const char *type_name)
+{
+    (void)count_table_get(t, type_name);
+}
+
+bool count_table_check_unused(const count_table *t, bool strict)
+{
+    bool ok = true;
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->hit[i])
+            continue;
+        fprintf(stderr, "%s: %s: %s matches no type%s\n", progname, strict ? "error" : "warning",
+                t->specs[i].origin, strict ? "" : " (a typo?)");
+        ok = false;
+    }
+    if (!ok)
+        fprintf(stderr, "hint: names are as audit lists them (main.Order, "
+                        "net/http.Request; C: the struct tag); globs like 'main.*' work\n");
+    return ok || !strict;
 }
 
 bool emit(align_buf *b)

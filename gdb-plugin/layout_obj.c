@@ -397,34 +397,59 @@ static PyObject *layout_render_json(LayoutObject *self, PyObject *args, PyObject
 
 PyDoc_STRVAR(layout_render_live_doc,
              "render_live(data=None, values=None, *, hex=False, count=None, recurse=False,\n"
-             "            address=None, note=None) -> str\n\n"
+             "            address=None, note=None, whole=None, root=None, sep=None,\n"
+             "            title=None) -> str\n\n"
              "The layout with live values and padding bytes, as the align command shows\n"
              "it.  data: the value's bytes (bytes-like, at least size bytes) or None.\n"
              "values: None, or one entry per member in declaration order (unnamed\n"
              "bit-fields may be left out): a str, None, or (str, values) for a nested\n"
              "struct or union, expanded when recurse is true.  Holes and padding show their live "
              "bytes; non-zero padding is\n"
-             "flagged.  address (int) and note (str) go on the title line.");
+             "flagged.  address (int) and note (str) go on the title line.\n"
+             "Every padding bit of the value is checked at every depth (nested records,\n"
+             "unions, array elements; the first 1 MiB) and each run of non-zero padding\n"
+             "listed, named from root (default 'value'; sep joins it to the first member,\n"
+             "default '.').  whole: the Type of data when it is more than the record (an\n"
+             "array of it: the members shown are element 0's).  title: the type as written\n"
+             "for the title line (default 'struct NAME').");
 
 static PyObject *layout_render_live(LayoutObject *self, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"data", "values", "hex", "count", "recurse", "address", "note", NULL};
+    static char *kwlist[] = {"data", "values", "hex",  "count", "recurse", "address",
+                             "note", "whole",  "root", "sep",   "title",   NULL};
     const char *what = "Layout.render_live()";
     module_state *st = plugin_state((PyObject *)self);
     PyObject *data_obj = Py_None, *values = Py_None, *count_obj = NULL, *addr_obj = Py_None;
-    PyObject *result = NULL;
-    const char *note = NULL;
+    PyObject *result = NULL, *whole = Py_None;
+    const char *note = NULL, *root = NULL, *sep = NULL, *title = NULL;
     Py_buffer view = {0};
     int hex = 0, recurse = 0, have_count = 0, have_view = 0;
     uint64_t count = 0;
     align_cost cost;
     live_opts o;
 
-    if (st == NULL || !PyArg_ParseTupleAndKeywords(args, kwargs, "|OO$pOpOz:Layout.render_live",
-                                                   kwlist, &data_obj, &values, &hex, &count_obj,
-                                                   &recurse, &addr_obj, &note))
+    if (st == NULL ||
+        !PyArg_ParseTupleAndKeywords(args, kwargs, "|OO$pOpOzOzzz:Layout.render_live", kwlist,
+                                     &data_obj, &values, &hex, &count_obj, &recurse, &addr_obj,
+                                     &note, &whole, &root, &sep, &title))
         return NULL;
     memset(&o, 0, sizeof o);
+    if (whole != Py_None) {
+        uint64_t wsize = 0, wptr;
+        uint32_t walign;
+        if (!PyObject_TypeCheck(whole, st->type_type) ||
+            ((TypeObject *)whole)->owner != self->owner) {
+            PyErr_Format(PyExc_TypeError, "%s: whole must be a Type of the layout's Graph", what);
+            return NULL;
+        }
+        o.scan.type = ((TypeObject *)whole)->type;
+        if (align_type_size(self->owner->graph, o.scan.type, &wsize, &walign, &wptr) < 0)
+            return plugin_raise(st, what);
+        o.scan.size = wsize;
+    }
+    o.title = title;
+    o.scan.root = root;
+    o.scan.first_sep = sep;
     if (data_obj != Py_None) {
         if (PyObject_GetBuffer(data_obj, &view, PyBUF_SIMPLE) < 0) {
             if (PyErr_ExceptionMatches(PyExc_TypeError)) {
@@ -435,6 +460,8 @@ static PyObject *layout_render_live(LayoutObject *self, PyObject *args, PyObject
             goto cleanup;
         }
         have_view = 1;
+        o.scan_data = view.buf;
+        o.scan_avail = (uint64_t)view.len;
         if ((uint64_t)view.len < self->layout->size) {
             PyErr_Format(PyExc_ValueError, "%s: data holds %zd bytes, the %s is %llu", what,
                          view.len, self->layout->name, (unsigned long long)self->layout->size);

@@ -35,9 +35,12 @@ typedef struct live_ctx {
     uint32_t cacheline;
     const live_opts *o;
     align_buf *out;
-    int values;            /* a value column is shown */
-    uint64_t leaked_bytes; /* non-zero padding bytes, all levels */
-    uint64_t leaked_bits;  /* non-zero unused bits, all levels */
+    int values; /* a value column is shown */
+    /* Padding mask of the value (leaks.c), mask_len bytes from offset 0:
+     * a byte shown is flagged only when its padding bits are not zero (a
+     * hole of a union member that another member holds is data). */
+    const unsigned char *mask;
+    uint64_t mask_len;
 } live_ctx;
 
 typedef enum ev_kind { EV_HOLE, EV_BIT_HOLE, EV_MEMBER } ev_kind;
@@ -128,6 +131,14 @@ static void indent_to(align_buf *b, size_t from, size_t to)
 }
 
 /* "at 17: aa aa 00" for bytes [off, off+n) of data, flagging non-zero. */
+/* The padding bits of byte abs of the value: all of them when no mask. */
+static unsigned pad_bits(const live_ctx *c, uint64_t abs)
+{
+    if (c->mask == NULL)
+        return 0xff;
+    return abs < c->mask_len ? c->mask[abs] : 0;
+}
+
 static void hole_bytes(live_ctx *c, const unsigned char *data, uint64_t base, uint64_t off,
                        uint64_t n)
 {
@@ -135,17 +146,15 @@ static void hole_bytes(live_ctx *c, const unsigned char *data, uint64_t base, ui
     align_buf_printf(c->out, c->o->hex_offsets ? "    at 0x%llx:" : "    at %llu:",
                      (unsigned long long)(base + off));
     for (uint64_t i = 0; i < n; i++) {
-        if (data[off + i] != 0)
+        if ((data[off + i] & pad_bits(c, base + off + i)) != 0)
             nonzero++;
         if (i < MAX_SHOWN_BYTES)
             align_buf_printf(c->out, " %02x", data[off + i]);
     }
     if (n > MAX_SHOWN_BYTES)
         align_buf_printf(c->out, " ... (%llu more)", (unsigned long long)(n - MAX_SHOWN_BYTES));
-    if (nonzero) {
+    if (nonzero)
         align_buf_puts(c->out, "  !! non-zero");
-        c->leaked_bytes += nonzero;
-    }
 }
 
 static void hole_line(live_ctx *c, const unsigned char *data, uint64_t base, uint64_t off,
@@ -173,31 +182,30 @@ static void bit_hole_line(live_ctx *c, const unsigned char *data, uint64_t base,
         align_buf_printf(
             c->out, c->o->hex_offsets ? "    at 0x%llx:%u: 0x%x" : "    at %llu:%u: 0x%x",
             (unsigned long long)(base + h->bit_offset / 8), (unsigned)(h->bit_offset % 8), v);
-        if (v != 0) {
+        if ((v & (pad_bits(c, base + h->bit_offset / 8) >> (h->bit_offset % 8))) != 0)
             align_buf_puts(c->out, "  !! non-zero");
-            c->leaked_bits += (uint64_t)__builtin_popcount(v);
-        }
     }
     align_buf_puts(c->out, "\n");
 }
 
 /* The live bits of an unnamed bit-field member, flagged when not zero. */
-static void anonymous_bits(live_ctx *c, const unsigned char *data, const align_member *m,
-                           size_t text_len)
+static void anonymous_bits(live_ctx *c, const unsigned char *data, uint64_t base,
+                           const align_member *m, size_t text_len)
 {
-    uint64_t v = 0;
+    uint64_t v = 0, flagged = 0;
     unsigned n = m->bit_size < 64 ? m->bit_size : 64;
     for (unsigned i = 0; i < n; i++) {
         uint64_t bit = m->bit_offset + i;
-        v |= (uint64_t)((data[bit / 8] >> (bit % 8)) & 1u) << i;
+        uint64_t one = (data[bit / 8] >> (bit % 8)) & 1u;
+        v |= one << i;
+        if (one && (pad_bits(c, base + bit / 8) >> (bit % 8)) & 1u)
+            flagged = 1;
     }
     indent_to(c->out, text_len, VALUE_COLUMN);
     align_buf_printf(c->out, "%sbits 0x%llx", text_len >= VALUE_COLUMN ? "  " : "",
                      (unsigned long long)v);
-    if (v != 0) {
+    if (flagged)
         align_buf_puts(c->out, "  !! non-zero");
-        c->leaked_bits += (uint64_t)__builtin_popcountll(v);
-    }
 }
 
 /* values[i] -> (*value: borrowed str or NULL, *sub: borrowed sequence or
@@ -334,7 +342,7 @@ static int render_member(live_ctx *c, const align_layout *l, const align_member 
         align_buf_puts(c->out, "  /* intentional padding */");
     if (unnamed_bitfield(m) && data != NULL && m->bit_size > 0) {
         /* An unnamed bit-field is padding someone declared: show its bits. */
-        anonymous_bits(c, data, m, text.len);
+        anonymous_bits(c, data, base, m, text.len);
     } else if (c->values && value != NULL) {
         indent_to(c->out, text.len, VALUE_COLUMN);
         align_buf_puts(c->out, text.len >= VALUE_COLUMN ? "  = " : "= ");
@@ -412,6 +420,74 @@ static void summary(live_ctx *c, const align_layout *l)
     align_buf_free(&full);
 }
 
+/* The leak check of the whole value, every depth (leaks.c), before the
+ * members are rendered: c->mask is set for them, and *report receives the
+ * warning with one line per run of non-zero padding, or the line saying
+ * that all of it is zero. */
+static int leak_check(live_ctx *c, const align_layout *l, const unsigned char *data,
+                      unsigned char **mask, align_buf *report)
+{
+    leak_scan_opts so = c->o->scan;
+    const unsigned char *bytes = c->o->scan_data != NULL ? c->o->scan_data : data;
+    uint64_t avail = c->o->scan_data != NULL ? c->o->scan_avail : l->size;
+    align_buf runs;
+    leak_result r;
+    char limit[96] = "";
+    int rc;
+
+    if (so.type == NULL) {
+        so.type = l->type;
+        so.size = l->size;
+    }
+    if (so.root == NULL)
+        so.root = "value";
+    if (so.first_sep == NULL)
+        so.first_sep = ".";
+    align_buf_init(&runs);
+    rc = leak_scan(c->st, c->g, c->flags, c->cacheline, bytes, avail, &so, &r, &runs, mask);
+    if (rc < 0)
+        goto cleanup;
+    c->mask = *mask;
+    c->mask_len = r.checked;
+    if (r.checked < so.size)
+        snprintf(limit, sizeof limit, "; only the first %llu of its %llu bytes were checked",
+                 (unsigned long long)r.checked, (unsigned long long)so.size);
+    if (r.bytes == 0 && r.bits == 0) {
+        if (r.padding_bits % 8 == 0 && r.padding_bits > 0)
+            align_buf_printf(
+                report, "/* leak check: all %llu padding bytes are zero, at every depth%s */\n",
+                (unsigned long long)r.padding_bits / 8, limit);
+        else if (r.padding_bits > 0)
+            align_buf_printf(report,
+                             "/* leak check: all %llu padding bits are zero, at every depth%s */\n",
+                             (unsigned long long)r.padding_bits, limit);
+        goto cleanup;
+    }
+    align_buf_puts(report, "/* warning: ");
+    if (r.bytes)
+        align_buf_printf(report, "%llu padding byte%s", (unsigned long long)r.bytes,
+                         r.bytes == 1 ? "" : "s");
+    if (r.bytes && r.bits)
+        align_buf_puts(report, " and ");
+    if (r.bits)
+        align_buf_printf(report, "%llu unused bit%s", (unsigned long long)r.bits,
+                         r.bits == 1 ? "" : "s");
+    align_buf_printf(report,
+                     " %s not zero: copying this value out (write, send, copy_to_user) leaks "
+                     "%s */\n/* non-zero padding, %llu run%s, at every depth%s: */\n",
+                     r.bytes + r.bits == 1 ? "is" : "are", r.bytes + r.bits == 1 ? "it" : "them",
+                     (unsigned long long)r.runs, r.runs == 1 ? "" : "s", limit);
+    align_buf_append(report, runs.data ? runs.data : "", runs.len);
+    if (r.runs > LEAK_MAX_RUNS)
+        align_buf_printf(report, "/*   ... %llu more runs not listed */\n",
+                         (unsigned long long)(r.runs - LEAK_MAX_RUNS));
+cleanup:
+    if (runs.failed)
+        report->failed = 1;
+    align_buf_free(&runs);
+    return rc;
+}
+
 PyObject *live_render(module_state *st, align_graph *g, const align_layout *l,
                       unsigned layout_flags, uint32_t cacheline, const unsigned char *data,
                       PyObject *values, const live_opts *o)
@@ -422,16 +498,24 @@ PyObject *live_render(module_state *st, align_graph *g, const align_layout *l,
                   .cacheline = cacheline,
                   .o = o,
                   .values = values != NULL};
-    align_buf out;
+    align_buf out, report;
     PyObject *result = NULL;
+    unsigned char *mask = NULL;
     int skip;
 
     align_buf_init(&out);
+    align_buf_init(&report);
     c.out = &out;
     if (check_values(values, l, &skip) < 0)
         goto cleanup;
-    align_buf_printf(&out, "%s %s  (%s/%s)", l->kind == ALIGN_KIND_UNION ? "union" : "struct",
-                     l->name, align_lang_name(l->lang), align_arch_name(l->arch));
+    if (data != NULL && leak_check(&c, l, data, &mask, &report) < 0)
+        goto cleanup;
+    if (o->title != NULL && o->title[0] != '\0')
+        align_buf_printf(&out, "%s  (%s/%s)", o->title, align_lang_name(l->lang),
+                         align_arch_name(l->arch));
+    else
+        align_buf_printf(&out, "%s %s  (%s/%s)", l->kind == ALIGN_KIND_UNION ? "union" : "struct",
+                         l->name, align_lang_name(l->lang), align_arch_name(l->arch));
     if (o->have_address)
         align_buf_printf(&out, "  at 0x%llx", (unsigned long long)o->address);
     if (o->note != NULL && o->note[0] != '\0')
@@ -451,28 +535,17 @@ PyObject *live_render(module_state *st, align_graph *g, const align_layout *l,
                          "/* note: the model lays this out differently (%s): offsets are the "
                          "compiler's, the optimal order is the model's */\n",
                          l->mismatch);
-    if (c.leaked_bytes || c.leaked_bits) {
-        align_buf_puts(&out, "/* warning: ");
-        if (c.leaked_bytes)
-            align_buf_printf(&out, "%llu padding byte%s", (unsigned long long)c.leaked_bytes,
-                             c.leaked_bytes == 1 ? "" : "s");
-        if (c.leaked_bytes && c.leaked_bits)
-            align_buf_puts(&out, " and ");
-        if (c.leaked_bits)
-            align_buf_printf(&out, "%llu unused bit%s", (unsigned long long)c.leaked_bits,
-                             c.leaked_bits == 1 ? "" : "s");
-        align_buf_printf(&out,
-                         " %s not zero: copying this value out (write, send, "
-                         "copy_to_user) leaks %s */\n",
-                         c.leaked_bytes + c.leaked_bits == 1 ? "is" : "are",
-                         c.leaked_bytes + c.leaked_bits == 1 ? "it" : "them");
-    }
+    align_buf_append(&out, report.data ? report.data : "", report.len);
+    if (report.failed)
+        out.failed = 1;
     if (out.failed) {
         PyErr_NoMemory();
         goto cleanup;
     }
     result = PyUnicode_DecodeUTF8(out.data ? out.data : "", (Py_ssize_t)out.len, "replace");
 cleanup:
+    free(mask);
+    align_buf_free(&report);
     align_buf_free(&out);
     return result;
 }

@@ -121,6 +121,37 @@ int prim_class_parse(prim_class *out, const char *s, const char *what);
  * not `size` is not returned (the caller falls back to an opaque type). */
 int prim_lookup(align_graph *g, const char *name, prim_class cls, int64_t size);
 
+/* ------------------------------------------------------------ leaks.c */
+
+/* Bytes of one value checked for non-zero padding, and runs listed. */
+#define LEAK_MAX_BYTES (1u << 20)
+#define LEAK_MAX_RUNS 64
+
+typedef struct leak_scan_opts {
+    const align_type *type; /* the value's: a record or an array */
+    uint64_t size;          /* its bytes */
+    const char *root;       /* how runs are named: "s", "(*p)" */
+    const char *first_sep;  /* between root and the first member: "." */
+} leak_scan_opts;
+
+typedef struct leak_result {
+    uint64_t checked;      /* bytes of the value checked */
+    uint64_t padding_bits; /* padding bits in them */
+    uint64_t bytes;        /* non-zero padding bytes */
+    uint64_t bits;         /* non-zero unused bits next to bit-fields */
+    uint64_t runs;         /* maximal runs of them */
+} leak_result;
+
+/* Checks every padding bit of the value in data (avail bytes of it; at most
+ * LEAK_MAX_BYTES are checked) at every depth, and appends one line per run
+ * of non-zero padding to out (NULL: count only; at most LEAK_MAX_RUNS
+ * lines).  *mask_out (when not NULL) receives the padding mask of the
+ * res->checked bytes (1 bits: padding), to free().  0, or -1 with a Python
+ * exception set. */
+int leak_scan(module_state *st, align_graph *g, unsigned flags, uint32_t cacheline,
+              const unsigned char *data, uint64_t avail, const leak_scan_opts *o, leak_result *res,
+              align_buf *out, unsigned char **mask_out);
+
 /* ------------------------------------------------------------- live.c */
 
 typedef struct live_opts {
@@ -128,8 +159,15 @@ typedef struct live_opts {
     int recurse;            /* expand nested structs and unions */
     const align_cost *cost; /* NULL: no count line */
     int have_address;
-    uint64_t address; /* of the value, for the title line */
-    const char *note; /* appended to the title line, or NULL */
+    uint64_t address;  /* of the value, for the title line */
+    const char *note;  /* appended to the title line, or NULL */
+    const char *title; /* the type as written ("robj", "union {...}"), or
+                          NULL: "struct NAME" */
+    /* The leak check (leaks.c) of the whole value when data is given:
+     * scan.type NULL means the layout's record, named "value". */
+    leak_scan_opts scan;
+    const unsigned char *scan_data; /* NULL: data */
+    uint64_t scan_avail;            /* bytes in scan_data */
 } live_opts;
 
 /* Renders layout `l` of graph `g` like align_render_text, with a value

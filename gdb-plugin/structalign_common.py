@@ -39,14 +39,21 @@ current value; a line for every hole and for the tail padding with the live
 bytes inside it (non-zero padding is flagged: it leaks when the struct is
 copied out); then the size, the sum of the members, holes, padding, cache
 lines, and the smallest field order with its size and, for Go, its pointer
-bytes.  A pointer to a struct is dereferenced.  A TYPE shows the static
-layout, without values, and needs no process.  GDB: C and Go programs;
+bytes.  A pointer to a struct is dereferenced; an array of structs shows
+its element, with the array's length as the instance count.  A TYPE shows
+the static layout, without values, and needs no process.
+
+Leak check: every padding byte of the value is checked at every depth
+(nested structs, unions, array elements; the first 1 MiB), whatever -r
+shows, and each run of non-zero padding is listed where it lies, e.g.
+"at o.in+17: 5a 5a 5a" (the tail padding of member in, 17 bytes into it).  GDB: C and Go programs;
 LLDB 14: C programs (it cannot read Go).
 
 Options:
-  -r          expand nested structs and unions in place
+  -r          expand nested structs and unions in place (display only)
   -x          offsets in hexadecimal
-  -c COUNT    cost at an instance count (100M, 1.5G, 100_000_000)
+  -c COUNT    cost at an instance count (100M, 1.5G, 100_000_000;
+              default for an array: its length)
   -a ARCH     project onto another architecture (amd64, arm64) with
               libalign's ABI model instead of the debugger's offsets
   -t          the argument is a type, not an expression
@@ -173,13 +180,15 @@ class TypeDesc:
     count   arrays: elements, None when unknown (T x[])
     fields  records: FieldDesc list in declaration order
     key     hashable identity for memoising (None: do not memoise)
+    incomplete records: declared, never defined (no size, no members)
     """
 
     __slots__ = ("kind", "name", "display", "size", "align", "cls", "target", "count",
-                 "fields", "key")
+                 "fields", "key", "incomplete")
 
     def __init__(self, kind, name, display=None, size=-1, align=0, cls=None, target=None,
-                 count=None, fields=None, key=None):
+                 count=None, fields=None, key=None, incomplete=False):
+        self.incomplete = incomplete
         self.kind = kind
         self.name = name
         self.display = display if display is not None else name
@@ -221,6 +230,9 @@ class Adapter:
     strip(type)         the type without typedefs and qualifiers
     describe(type)      a TypeDesc (typedefs described as such, not stripped)
     deref(value)        *value; is_null(value): a null pointer
+    pointer_state(value) None, or 'synthetic' (GDB's <synthetic pointer>:
+                        dereferenceable, not in memory) or 'optimized out'
+    index(value, i)     element i of an array value
     address(value)      int, or None when the value is not in memory
     read(value, size)   its bytes, or None
     child(value, field) the value of FieldDesc field
@@ -305,15 +317,57 @@ NO_PROCESS = ("align: no process: the live layout needs a running program (start
               "attach); for the static layout use 'align -t TYPE'")
 
 
+# Bytes of one value read for the leak check (the module checks as many).
+LEAK_MAX_BYTES = 1 << 20
+
+
+def _root_name(target, deref):
+    """How the leak check names the value: the expression, parenthesised
+    when it is not a plain name path, and dereferenced when it was a
+    pointer ('(*s).in+9', never 's+9', which reads as pointer arithmetic)."""
+    simple = all(ch.isalnum() or ch in "_.[]" for ch in target)
+    if deref:
+        return "(*%s)" % (target if simple else "(%s)" % target)
+    return target if simple else "(%s)" % target
+
+
+class Resolved:
+    """What the argument names: the record to lay out and, for a value, the
+    whole value (an array of the record, or the record itself)."""
+
+    def __init__(self):
+        self.value = None       # native value of the whole, or None
+        self.type = None        # native type of the record
+        self.desc = None        # its TypeDesc
+        self.notes = []
+        self.deref = False      # the value was a pointer, dereferenced
+        self.array = None       # native array type when the value is an array
+        self.count = None       # its element count
+        self.synthetic = False  # reached through a <synthetic pointer>
+        self.title = None       # the record's type as written
+
+
 def _resolve(adapter, opts):
     """(value or None, native type, its TypeDesc, notes for the title)."""
-    notes = []
+    r = _resolve_full(adapter, opts)
+    return r.value, r.type, r.desc, r.notes
+
+
+def _resolve_full(adapter, opts):
+    """A Resolved for the argument, or UserError."""
+    res = Resolved()
+    notes = res.notes
     value = None
     if opts.as_type:
         try:
             t = adapter.lookup_type(opts.target)
         except LookupError as e:
-            raise UserError("align: no type named '%s' (%s)" % (opts.target, e)) from None
+            hint = ""
+            if opts.target.split()[0] in ("struct", "union"):
+                hint = ("; a %s that is only declared in this program (incomplete) has no "
+                        "definition to find" % opts.target.split()[0])
+            raise UserError("align: no type named '%s' (%s)%s" % (opts.target, e, hint)) \
+                from None
     else:
         try:
             value = adapter.evaluate(opts.target)
@@ -331,21 +385,58 @@ def _resolve(adapter, opts):
     if d.kind == "pointer" and d.target is not None:
         pd = adapter.describe(adapter.strip(d.target))
         if pd.kind in ("struct", "union"):
+            if pd.incomplete:
+                raise UserError(
+                    "align: '%s' points to %s, an incomplete type: it is declared but not "
+                    "defined in the debug information of this program, so it has no layout"
+                    % (opts.target, pd.display))
             if value is not None:
-                if adapter.is_null(value):
+                state = adapter.pointer_state(value)
+                if state == "optimized out":
+                    raise UserError("align: '%s' is optimized out here (compiled with "
+                                    "optimisation): it has no value to show" % opts.target)
+                if state == "synthetic":
+                    # GDB can still read the members (DW_OP_implicit_pointer),
+                    # but the value is in registers, not in memory.
+                    res.synthetic = True
+                    notes.append("%s is a <synthetic pointer> (optimised code): the value "
+                                 "is not in memory, padding bytes not shown" % opts.target)
+                elif adapter.is_null(value):
                     raise UserError("align: '%s' is a null %s" % (opts.target, d.display))
+                else:
+                    notes.append("*(%s) %s" % (d.display, opts.target))
                 value = adapter.deref(value)
-                notes.append("*(%s) %s" % (d.display, opts.target))
             else:
                 notes.append("pointed to by %s" % d.display)
             t = d.target
             d = pd
+            res.deref = True
+    if d.kind in ("struct", "union") and d.incomplete:
+        raise UserError("align: %s is an incomplete type: it is declared but not defined in "
+                        "the debug information of this program, so it has no layout"
+                        % d.display)
+    if d.kind == "array" and d.target is not None:
+        ed = adapter.describe(adapter.strip(d.target))
+        if ed.kind in ("struct", "union") and d.count:
+            # An array of records: its element's layout, at count = length.
+            res.array = t
+            res.count = d.count
+            notes.append("%s: %d elements of %s%s" % (
+                opts.target, d.count, ed.display,
+                "; element [0] shown, every element checked" if value is not None else ""))
+            t = d.target
+            d = ed
     if d.kind not in ("struct", "union"):
         raise UserError("align: '%s' is %s, not a struct or union (nor a pointer to one)"
                         % (opts.target, d.display or "of an unknown type"))
     if value is not None and not notes:
         notes.append("value of %s" % opts.target)
-    return value, t, d, notes
+    res.value, res.type, res.desc = value, t, d
+    # The title names the type as written: a typedef by its name (robj,
+    # anon_t), an anonymous record as the debugger shows it (union {...}).
+    td = adapter.describe(t)
+    res.title = td.name if td.kind == "typedef" and td.name else d.display
+    return res
 
 
 def run(adapter, text):
@@ -365,11 +456,16 @@ def _run(adapter, text):
         raise UserError("align: give an expression or a type (see 'help align')")
     lang = adapter.language()
     arch = adapter.arch()
-    value, t, d, notes = _resolve(adapter, opts)
+    res = _resolve_full(adapter, opts)
+    value, t, d, notes = res.value, res.type, res.desc, res.notes
     try:
         graph = _libalign.Graph(lang, arch)
         builder = Builder(adapter, graph)
         record = builder.type(t)
+        whole = builder.type(res.array) if res.array is not None else None
+        count = opts.count
+        if count is None and res.count is not None:
+            count = res.count
         projected = opts.arch is not None and _libalign.Graph(lang, opts.arch).arch != arch
         if projected:
             graph.set_arch(opts.arch)
@@ -379,18 +475,24 @@ def _run(adapter, text):
             layout = graph.layout(record)
         data = values = address = None
         if value is not None:
-            values = _values(adapter, builder, value, d, opts.recurse)
+            shown = adapter.index(value, 0) if res.array is not None else value
+            values = _values(adapter, builder, shown, d, opts.recurse)
             if projected:
                 notes.append("live padding bytes not shown")
             else:
                 address = adapter.address(value)
-                data = adapter.read(value, layout.size)
-                if data is None:
+                size = layout.size
+                if whole is not None:
+                    size = max(size, min(whole.size, LEAK_MAX_BYTES))
+                data = adapter.read(value, size)
+                if data is None and not res.synthetic:
                     notes.append("memory not readable: padding bytes not shown")
         else:
             notes.append("static layout")
-        return layout.render_live(data, values, hex=opts.hex, count=opts.count,
+        return layout.render_live(data, values, hex=opts.hex, count=count,
                                   recurse=opts.recurse, address=address,
-                                  note="(" + "; ".join(notes) + ")")
+                                  note="(" + "; ".join(notes) + ")",
+                                  whole=whole if data is not None else None,
+                                  root=_root_name(opts.target, res.deref), title=res.title)
     except _libalign.Error as e:
         raise UserError("align: %s" % _message(e)) from None

@@ -1044,8 +1044,10 @@ typedef enum align_sample {
 /* "inuse", "alloc"; NULL out of range.  Stable (JSON). */
 const char *align_sample_name(align_sample s);
 
-/* A profile inflates to at most this many bytes (ALIGN_ELIMIT past it). */
+/* A profile inflates to at most this many bytes, and its file is at most
+ * ALIGN_PROFILE_MAX_FILE_BYTES (ALIGN_ELIMIT past either). */
 #define ALIGN_PROFILE_MAX_BYTES (1024u * 1024u * 1024u)
+#define ALIGN_PROFILE_MAX_FILE_BYTES (256u * 1024u * 1024u)
 
 /* A heap profile read into allocation sites.  Opaque; owns its strings. */
 typedef struct align_profile align_profile;
@@ -1087,7 +1089,8 @@ typedef struct align_profile_site {
 /* Reads a gzipped protobuf heap profile (runtime/pprof.WriteHeapProfile,
  * go test -memprofile, /debug/pprof/heap or /allocs).  *out is NULL on
  * failure:
- *   ALIGN_EIO      missing or unreadable;
+ *   ALIGN_EIO      missing, unreadable, not a regular file (a FIFO or a
+ *                  directory: never waited on);
  *   ALIGN_EFORMAT  empty, not gzip, corrupt or truncated gzip, not a
  *                  protobuf profile, a profile that is not a heap profile
  *                  (a CPU profile: the message says so), inconsistent

@@ -591,14 +591,24 @@ START_TEST(text_no_compiler_output)
         ck_assert_str_eq(align_error_last()->hint,
                          "produce it with: go build -gcflags=-m ./... 2> build.log");
     }
-    ck_assert_ptr_ne(strstr(align_error_last()->message, "in 1 lines"), NULL);
+    /* The message says which line was skipped and why (issue #15). */
+    ck_assert_ptr_ne(strstr(align_error_last()->message,
+                            "in 1 line (line 1: not of the form file:line:col: message)"),
+                     NULL);
     /* binary junk */
     static const char junk[] = "\x7f"
                                "ELF\x02\x01\x01\0\0\0\0:1:2: moved to heap: x\n\xff\xfe";
     ck_assert_int_eq(align_escape_log_read_text_mem(log_, "a.out", junk, sizeof junk - 1),
                      ALIGN_EFORMAT);
     ck_assert_uint_eq(align_escape_log_nsites(log_), 0);
+    ck_assert_ptr_ne(strstr(align_error_last()->message, "(line 1: a NUL byte"), NULL);
     check_stats(0, 0, 0, 0, 0, 0);
+    /* A line number past 2^32-1 is named, not a silent skip. */
+    ck_assert_int_eq(text_mem("./m.go:4294967296:7: &T{...} escapes to heap\n"), ALIGN_EFORMAT);
+    ck_assert_ptr_ne(strstr(align_error_last()->message, "line number past 4294967295"), NULL);
+    /* Not a regular file: refused without blocking. */
+    ck_assert_int_eq(align_escape_log_read_text(log_, "/dev/zero"), ALIGN_EIO);
+    ck_assert_ptr_ne(strstr(align_error_last()->message, "character device"), NULL);
     ck_assert_int_eq(align_escape_log_read_text(log_, "/nonexistent/build.log"), ALIGN_EIO);
     ck_assert_str_eq(align_error_last()->file, "/nonexistent/build.log");
 }

@@ -62,6 +62,7 @@
  * here (that needs DWARF or the source: the join's business).
  */
 #include "escape/escape.h"
+#include "util/file.h"
 #include "util/hash.h"
 
 #include <assert.h>
@@ -421,11 +422,23 @@ int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, s
         char *chunk = malloc(ESC_READ_CHUNK);
         if (chunk == NULL)
             return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        uint64_t total = 0;
         for (;;) {
             size_t got = fread(chunk, 1, ESC_READ_CHUNK, f);
             if (got == 0) {
                 if (ferror(f))
                     rc = align_error_set(ALIGN_EIO, name, 0, 0, "read error");
+                break;
+            }
+            /* Standard input has no size to check up front: a stream that
+             * never ends (/dev/zero) stops here. */
+            total += got;
+            if (total > ALIGN_MAX_LOG_BYTES) {
+                rc = align_error_set(ALIGN_ELIMIT, name, 0, 0,
+                                     "more than %llu MiB: the limit for one log",
+                                     (unsigned long long)(ALIGN_MAX_LOG_BYTES >> 20));
+                align_error_hint("is this the right input? split the log per package if "
+                                 "it really is that large");
                 break;
             }
             rc = feed(&a, chunk, chunk + got, max_line, fn, ctx);
@@ -447,7 +460,16 @@ typedef struct text_input {
     const char *name;    /* interned input name */
     const char *package; /* from the last "# path" header, or NULL */
     uint64_t messages;   /* lines recognised as compiler messages */
+    /* The first line skipped and why, for the error of a log without a
+     * message; bytes skipped before the first message (a cap). */
+    uint64_t skipped_line;
+    const char *skipped_why;
+    uint64_t skipped_bytes;
 } text_input;
+
+/* Past this many bytes of lines that are not compiler messages and no
+ * message yet, the input is not a -m log (a stream of random bytes). */
+#define TEXT_MAX_JUNK ((uint64_t)64 << 20)
 
 /* Consumes the digits at s[*pos..n); the value saturates past UINT32_MAX. */
 static uint64_t scan_number(const char *s, size_t n, size_t *pos)
@@ -465,8 +487,9 @@ static uint64_t scan_number(const char *s, size_t n, size_t *pos)
  * first ":<digits>:", so paths with other colons (C:\x) survive; what
  * follows it must be "<digits>: " or " ". */
 static bool parse_pos(const char *s, size_t n, size_t *flen, unsigned *line, unsigned *col,
-                      size_t *msg)
+                      size_t *msg, const char **why)
 {
+    *why = "not of the form file:line:col: message";
     for (size_t i = 1; i < n; i++) {
         size_t j = i + 1, k;
         uint64_t v, c;
@@ -477,8 +500,10 @@ static bool parse_pos(const char *s, size_t n, size_t *flen, unsigned *line, uns
             continue; /* not ":<digits>:": part of the file name */
         /* The first ":<digits>:" decides: a bad number makes the line junk
          * (rather than a file named "x.go:0"). */
-        if (v == 0 || v > UINT32_MAX)
+        if (v == 0 || v > UINT32_MAX) {
+            *why = v == 0 ? "line number 0" : "a line number past 4294967295 (2^32-1)";
             return false;
+        }
         k = j + 1;
         if (k < n && s[k] == ' ') {
             *flen = i;
@@ -488,8 +513,11 @@ static bool parse_pos(const char *s, size_t n, size_t *flen, unsigned *line, uns
             return true;
         }
         c = scan_number(s, n, &k);
-        if (k == j + 1 || c > UINT32_MAX || k + 1 >= n || s[k] != ':' || s[k + 1] != ' ')
+        if (k == j + 1 || c > UINT32_MAX || k + 1 >= n || s[k] != ':' || s[k + 1] != ' ') {
+            if (c > UINT32_MAX)
+                *why = "a column number past 4294967295 (2^32-1)";
             return false;
+        }
         *flen = i;
         *line = (unsigned)v;
         *col = (unsigned)c;
@@ -625,27 +653,43 @@ static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
     size_t flen, msg, i;
     unsigned line, col;
     const char *m;
+    const char *why = NULL;
     int rc;
 
     log->stats.lines++;
-    if (overlong)
+    if (overlong) {
+        why = "longer than 1 MiB, the limit for one line";
+        n = ESC_MAX_TEXT_LINE;
         goto skip;
+    }
     for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
         ;
     if (i == n)
         return 0; /* blank */
-    if (memchr(s, '\0', n) != NULL || i > 0)
-        goto skip; /* binary junk; continuation lines of compiler errors */
+    if (memchr(s, '\0', n) != NULL) {
+        why = "a NUL byte: binary data";
+        goto skip;
+    }
+    if (i > 0) {
+        why = "indented: a continuation line";
+        goto skip; /* continuation lines of compiler errors */
+    }
     if (s[0] == '#') {
         rc = text_header(in, s, n);
-        if (rc > 0)
+        if (rc > 0) {
+            why = "a '#' line that is not a '# package' header";
             goto skip;
+        }
         if (rc == 0)
             log->stats.ignored++;
         return rc;
     }
-    if (!parse_pos(s, n, &flen, &line, &col, &msg) || msg >= n)
+    if (!parse_pos(s, n, &flen, &line, &col, &msg, &why))
         goto skip;
+    if (msg >= n) {
+        why = "no message after the position";
+        goto skip;
+    }
     m = s + msg;
     n -= msg;
     rc = text_capture(in, s, flen, line, col, m, n, lineno);
@@ -677,6 +721,7 @@ static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
         if (rc < 0)
             return rc;
     } else {
+        why = "not an escape-analysis message (a compiler error or another tool's line?)";
         goto skip; /* a compiler error or another tool's line */
     }
     site.file = esc_intern(log, s, flen);
@@ -691,6 +736,22 @@ static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
     return esc_add_site(log, &site);
 skip:
     log->stats.skipped++;
+    if (in->skipped_why == NULL) {
+        in->skipped_line = lineno;
+        in->skipped_why = why;
+    }
+    if (in->messages == 0) {
+        in->skipped_bytes += n + 1;
+        if (in->skipped_bytes > TEXT_MAX_JUNK) {
+            align_error_set(ALIGN_EFORMAT, in->name, 0, 0,
+                            "no Go escape-analysis message in its first %llu MiB (%llu lines; "
+                            "line %llu: %s)",
+                            (unsigned long long)(TEXT_MAX_JUNK >> 20), (unsigned long long)lineno,
+                            (unsigned long long)in->skipped_line, in->skipped_why);
+            align_error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
+            return ALIGN_EFORMAT;
+        }
+    }
     return 0;
 }
 
@@ -710,10 +771,15 @@ static int read_text(align_escape_log *log, const char *name, FILE *f, const cha
         uint64_t nlines = log->stats.lines - lines0;
         if (nlines == 0)
             rc = align_error_set(ALIGN_EFORMAT, name, 0, 0, "empty: no Go escape-analysis message");
+        else if (in.skipped_why != NULL)
+            rc = align_error_set(ALIGN_EFORMAT, name, 0, 0,
+                                 "no Go escape-analysis message in %llu line%s (line %llu: %s)",
+                                 (unsigned long long)nlines, nlines == 1 ? "" : "s",
+                                 (unsigned long long)in.skipped_line, in.skipped_why);
         else
             rc = align_error_set(ALIGN_EFORMAT, name, 0, 0,
-                                 "no Go escape-analysis message in %llu lines",
-                                 (unsigned long long)nlines);
+                                 "no Go escape-analysis message in %llu line%s",
+                                 (unsigned long long)nlines, nlines == 1 ? "" : "s");
         align_error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
     }
     if (rc < 0) {
@@ -732,11 +798,11 @@ int align_escape_log_read_text(align_escape_log *log, const char *path)
     assert(log != NULL && path != NULL);
     if (strcmp(path, "-") == 0)
         return read_text(log, "<stdin>", stdin, NULL, 0);
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        align_error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-        align_error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
-        return ALIGN_EIO;
+    rc = file_open_regular(&f, path, ALIGN_MAX_LOG_BYTES);
+    if (rc < 0) {
+        if (rc == ALIGN_EIO && align_error_last()->hint[0] == '\0')
+            align_error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
+        return rc;
     }
     rc = read_text(log, path, f, NULL, 0);
     fclose(f);

@@ -41,6 +41,7 @@
  * file is JSON lines, not one document).
  */
 #include "escape/escape.h"
+#include "util/file.h"
 
 #include <assert.h>
 #include <dirent.h>
@@ -84,15 +85,31 @@ static json_object *member(json_object *o, const char *key, json_type type)
     return v;
 }
 
-/* A 1-based position number, or 0 when absent or out of range. */
-static unsigned position_number(json_object *o, const char *key)
+/* A position number in [min, UINT32_MAX] at *out: 1; absent: 0 (*out 0);
+ * present but not such a number (negative, past 2^32-1, not an integer):
+ * the error, naming the value. */
+static int position_number(json_input *in, uint64_t lineno, json_object *o, const char *key,
+                           int64_t min, unsigned *out)
 {
-    json_object *v = member(o, key, json_type_int);
+    json_object *v = NULL;
     int64_t n;
-    if (v == NULL)
+    char what[64];
+    *out = 0;
+    if (!json_object_object_get_ex(o, key, &v) || v == NULL)
         return 0;
-    n = json_object_get_int64(v);
-    return n > 0 && n <= UINT32_MAX ? (unsigned)n : 0;
+    if (json_object_is_type(v, json_type_int)) {
+        n = json_object_get_int64(v);
+        /* json-c keeps integers past INT64_MAX as uint64: get_int64 clamps
+         * them to INT64_MAX, past the range below either way. */
+        if (n >= min && n <= (int64_t)UINT32_MAX) {
+            *out = (unsigned)n;
+            return 1;
+        }
+    }
+    snprintf(what, sizeof what, "range.start.%s is %.24s", key, json_object_to_json_string(v));
+    return bad_json(in, lineno, what,
+                    min > 0 ? "not a line number from 1 to 4294967295"
+                            : "not a column number from 0 to 4294967295");
 }
 
 /* Emits UNKNOWN sites for the allocations of the closed position group
@@ -219,9 +236,11 @@ static int json_diagnostic(json_input *in, json_object *o, uint64_t lineno)
 
     if (start == NULL || code == NULL)
         return bad_json(in, lineno, "a diagnostic without range.start or code", NULL);
-    line = position_number(start, "line");
-    if (line == 0)
-        return bad_json(in, lineno, "a diagnostic without a valid range.start.line", NULL);
+    rc = position_number(in, lineno, start, "line", 1, &line);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return bad_json(in, lineno, "a diagnostic without range.start.line", NULL);
     c = json_object_get_string(code);
     if (strcmp(c, "escape") != 0 && strcmp(c, "escapes") != 0) {
         in->log->stats.ignored++; /* "leak", "nilcheck", "canInlineFunction", ... */
@@ -229,7 +248,9 @@ static int json_diagnostic(json_input *in, json_object *o, uint64_t lineno)
     }
     memset(&site, 0, sizeof site);
     site.line = line;
-    site.col = position_number(start, "character");
+    rc = position_number(in, lineno, start, "character", 0, &site.col);
+    if (rc < 0)
+        return rc;
     rc = group_enter(in, site.line, site.col, lineno);
     if (rc < 0)
         return rc;
@@ -334,10 +355,10 @@ static int read_json(align_escape_log *log, const char *name, FILE *f, const cha
 
 static int read_json_file(align_escape_log *log, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    int rc;
-    if (f == NULL)
-        return align_error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    FILE *f;
+    int rc = file_open_regular(&f, path, ALIGN_MAX_LOG_BYTES);
+    if (rc < 0)
+        return rc;
     rc = read_json(log, path, f, NULL, 0);
     fclose(f);
     return rc;
@@ -416,6 +437,10 @@ int align_escape_log_read_json_dir(align_escape_log *log, const char *dir)
     }
     if (S_ISREG(st.st_mode)) {
         rc = read_json_file(log, dir);
+    } else if (!S_ISDIR(st.st_mode)) {
+        rc = align_error_set(ALIGN_EIO, dir, 0, 0, "is %s, not a file or directory",
+                             file_kind_name((unsigned)st.st_mode));
+        align_error_hint("%s", json_hint);
     } else {
         rc = read_json_tree(log, dir, true, &nfiles);
         if (rc == 0 && nfiles == 0) {

@@ -36,6 +36,7 @@
  * silently (they are how a user learns the log and binary disagree).
  */
 #include "escape/heapsites.h"
+#include "util/hash.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -85,6 +86,8 @@ void align_heap_join_free(align_heap_join *j)
         return;
     arena_free(&j->strings);
     hs_index_free(j);
+    free(j->type_keys);
+    free(j->type_first);
     free(j->sites);
     free(j->types);
     free(j->type_sites);
@@ -122,12 +125,26 @@ const align_heap_type *align_heap_join_type(const align_heap_join *j, size_t i)
     return &j->types[i];
 }
 
+/* A pointer's slot start in a power-of-two table: the address's bits
+ * mixed (the low bits of an aligned address are all zero). */
+static size_t ptr_slot(const void *p, size_t cap)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return (size_t)x & (cap - 1);
+}
+
 const align_heap_type *align_heap_join_find(const align_heap_join *j, const align_type *t)
 {
     assert(j != NULL);
-    for (size_t i = 0; i < j->ntypes; i++)
-        if (j->types[i].type == t)
-            return &j->types[i];
+    if (j->type_cap == 0 || t == NULL)
+        return NULL;
+    for (size_t k = ptr_slot(t, j->type_cap); j->type_keys[k] != NULL;
+         k = (k + 1) & (j->type_cap - 1))
+        if (j->type_keys[k] == t)
+            return &j->types[j->type_first[k]];
     return NULL;
 }
 
@@ -170,6 +187,7 @@ typedef struct input_count {
     uint64_t heap, unmatched, stale;  /* the user's packages */
     uint64_t all_heap, all_unmatched; /* every package */
     const align_heap_site *first_unmatched;
+    size_t first_unmatched_idx; /* its index in the join's sites + 1; 0 none */
 } input_count;
 
 /* Per log package: how DWARF spells it. */
@@ -186,9 +204,18 @@ typedef struct join_state {
     const char *main_path; /* the binary's main package, from its build
                               info; NULL when unknown */
     input_count *inputs;
-    size_t ninputs;
+    size_t ninputs, inputs_cap;
+    size_t *input_slots; /* inputs by name pointer: index + 1; 0 empty */
+    size_t input_slots_cap;
     pkg_map *pkgs;
-    size_t npkgs;
+    size_t npkgs, pkgs_cap;
+    size_t *pkg_slots; /* pkgs by log pointer: index + 1; 0 empty */
+    size_t pkg_slots_cap;
+    uint32_t *site_pkg; /* per log site: its pkgs index, or GF_NONE */
+    /* The last "past the last line" reason and its file: one string per
+     * run of stale sites, not per site. */
+    uint32_t stale_file;
+    const char *stale_reason;
     /* duplicate detection: site index + 1 per slot */
     size_t *seen;
     size_t seen_cap;
@@ -208,12 +235,80 @@ static bool std_package(const char *p)
     return align_go_package_is_std(p) != 0;
 }
 
+/* An open-addressing set of indices + 1 into an array whose element i has
+ * key key_of(i) (an interned pointer).  The slot of key, or of the empty
+ * slot where it would go. */
+static size_t slot_find(const size_t *slots, size_t cap, const void *key,
+                        const void *(*key_of)(const join_state *, size_t), const join_state *st)
+{
+    size_t k = ptr_slot(key, cap);
+    while (slots[k] != 0 && key_of(st, slots[k] - 1) != key)
+        k = (k + 1) & (cap - 1);
+    return k;
+}
+
+/* Room for one more entry (n in use): doubles and rehashes past half
+ * full. */
+static int slots_reserve(size_t **slots, size_t *cap, size_t n,
+                         const void *(*key_of)(const join_state *, size_t), const join_state *st)
+{
+    size_t ncap = *cap ? *cap : 64;
+    size_t *t;
+    if ((n + 1) * 2 <= *cap)
+        return 0;
+    while ((n + 1) * 2 > ncap)
+        ncap *= 2;
+    t = calloc(ncap, sizeof *t);
+    if (t == NULL)
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        size_t k = ptr_slot(key_of(st, i), ncap);
+        while (t[k] != 0)
+            k = (k + 1) & (ncap - 1);
+        t[k] = i + 1;
+    }
+    free(*slots);
+    *slots = t;
+    *cap = ncap;
+    return 0;
+}
+
+static const void *input_key(const join_state *st, size_t i)
+{
+    return st->inputs[i].input;
+}
+
+static const void *pkg_key(const join_state *st, size_t i)
+{
+    return st->pkgs[i].log;
+}
+
+/* The counts of an input, made on first use; NULL when out of memory. */
 static input_count *input_of(join_state *st, const char *input)
 {
-    for (size_t i = 0; i < st->ninputs; i++)
-        if (st->inputs[i].input == input)
-            return &st->inputs[i];
-    return NULL;
+    size_t k;
+    if (st->input_slots_cap != 0) {
+        k = slot_find(st->input_slots, st->input_slots_cap, input, input_key, st);
+        if (st->input_slots[k] != 0)
+            return &st->inputs[st->input_slots[k] - 1];
+    }
+    if (slots_reserve(&st->input_slots, &st->input_slots_cap, st->ninputs, input_key, st) < 0)
+        return NULL;
+    if (st->ninputs == st->inputs_cap) {
+        size_t cap = st->inputs_cap ? st->inputs_cap * 2 : 8;
+        input_count *t = realloc(st->inputs, cap * sizeof *t);
+        if (t == NULL) {
+            align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return NULL;
+        }
+        st->inputs = t;
+        st->inputs_cap = cap;
+    }
+    memset(&st->inputs[st->ninputs], 0, sizeof st->inputs[0]);
+    st->inputs[st->ninputs].input = input;
+    k = slot_find(st->input_slots, st->input_slots_cap, input, input_key, st);
+    st->input_slots[k] = ++st->ninputs;
+    return &st->inputs[st->ninputs - 1];
 }
 
 /* The directory an input's relative paths start from. */
@@ -232,21 +327,17 @@ static const char *base_dir(join_state *st, const char *input, align_buf *tmp)
     return tmp->failed ? NULL : tmp->data;
 }
 
+/* Every field reaches the low bits the table index uses: the line, column
+ * and kind go in byte by byte (hash_fnv_u64).  They once went in shifted
+ * left by 32 and 8 before a single multiply, which leaves the low bits
+ * untouched: every site of one column and expression fell into one bucket,
+ * and 200,000 such sites took 100 s. */
 static uint64_t site_hash(const align_heap_site *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    const char *p = s->path ? s->path : s->file;
-    for (; *p; p++) {
-        h ^= (unsigned char)*p;
-        h *= 1099511628211ull;
-    }
-    h ^= ((uint64_t)s->line << 32) ^ ((uint64_t)s->col << 8) ^ (uint64_t)s->kind;
-    h *= 1099511628211ull;
-    for (p = s->expr; *p; p++) {
-        h ^= (unsigned char)*p;
-        h *= 1099511628211ull;
-    }
-    return h;
+    uint64_t h = hash_fnv_str(HASH_FNV_SEED, s->path ? s->path : s->file);
+    h = hash_fnv_u64(h, ((uint64_t)s->line << 32) | s->col);
+    h = hash_fnv_u64(h, (uint64_t)s->kind);
+    return hash_fnv_str(h, s->expr);
 }
 
 static bool same_site(const align_heap_site *a, const align_heap_site *b)
@@ -300,21 +391,39 @@ static int map_packages(join_state *st, const uint32_t *file_ids)
     const go_funcs *gf = st->j->gf;
     size_t n = align_escape_log_nsites(st->log);
 
+    st->site_pkg = malloc((n ? n : 1) * sizeof *st->site_pkg);
+    if (st->site_pkg == NULL)
+        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const char *p = sites[i].package;
         pkg_map *m = NULL;
+        size_t k = 0;
+        st->site_pkg[i] = GF_NONE;
         if (p == NULL)
             continue;
-        for (size_t k = 0; k < st->npkgs && m == NULL; k++)
-            if (st->pkgs[k].log == p)
-                m = &st->pkgs[k];
+        /* Sites come in runs of one package. */
+        if (i > 0 && sites[i - 1].package == p && st->site_pkg[i - 1] != GF_NONE) {
+            m = &st->pkgs[st->site_pkg[i - 1]];
+        } else if (st->pkg_slots_cap != 0) {
+            k = slot_find(st->pkg_slots, st->pkg_slots_cap, p, pkg_key, st);
+            if (st->pkg_slots[k] != 0)
+                m = &st->pkgs[st->pkg_slots[k] - 1];
+        }
         if (m == NULL) {
-            pkg_map *t = realloc(st->pkgs, (st->npkgs + 1) * sizeof *t);
             uint32_t id;
-            if (t == NULL)
-                return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-            st->pkgs = t;
+            if (slots_reserve(&st->pkg_slots, &st->pkg_slots_cap, st->npkgs, pkg_key, st) < 0)
+                return ALIGN_ENOMEM;
+            if (st->npkgs == st->pkgs_cap) {
+                size_t cap = st->pkgs_cap ? st->pkgs_cap * 2 : 16;
+                pkg_map *t = realloc(st->pkgs, cap * sizeof *t);
+                if (t == NULL)
+                    return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+                st->pkgs = t;
+                st->pkgs_cap = cap;
+            }
+            k = slot_find(st->pkg_slots, st->pkg_slots_cap, p, pkg_key, st);
             m = &st->pkgs[st->npkgs++];
+            st->pkg_slots[k] = st->npkgs;
             m->log = p;
             m->dwarf = NULL;
             m->reported = false;
@@ -324,6 +433,7 @@ static int map_packages(join_state *st, const uint32_t *file_ids)
             else if (id != GF_NONE)
                 m->dwarf = gf->pkgs[id].path;
         }
+        st->site_pkg[i] = (uint32_t)(m - st->pkgs);
         if (m->dwarf == NULL && st->main_path == NULL && file_ids[i] != GF_NONE &&
             gf->files[file_ids[i]].pkg != GF_NONE &&
             strcmp(gf->pkgs[gf->files[file_ids[i]].pkg].path, "main") == 0)
@@ -332,28 +442,24 @@ static int map_packages(join_state *st, const uint32_t *file_ids)
     return 0;
 }
 
-/* The package of the log a site belongs to is not in the binary. */
-static bool foreign_pkg(const join_state *st, const align_escape_site *s)
+/* The package of the log that site i belongs to is not in the binary. */
+static bool foreign_pkg(const join_state *st, size_t i)
 {
-    for (size_t k = 0; s->package && k < st->npkgs; k++)
-        if (st->pkgs[k].log == s->package)
-            return st->pkgs[k].dwarf == NULL;
-    return false;
+    return st->site_pkg[i] != GF_NONE && st->pkgs[st->site_pkg[i]].dwarf == NULL;
 }
 
-static const char *dwarf_pkg(join_state *st, const align_escape_site *s, uint32_t file)
+static const char *dwarf_pkg(join_state *st, size_t i, const align_escape_site *s, uint32_t file)
 {
     const go_funcs *gf = st->j->gf;
-    for (size_t k = 0; s->package && k < st->npkgs; k++)
-        if (st->pkgs[k].log == s->package && st->pkgs[k].dwarf != NULL)
-            return st->pkgs[k].dwarf;
+    if (st->site_pkg[i] != GF_NONE && st->pkgs[st->site_pkg[i]].dwarf != NULL)
+        return st->pkgs[st->site_pkg[i]].dwarf;
     if (file != GF_NONE && gf->files[file].pkg != GF_NONE)
         return gf->pkgs[gf->files[file].pkg].path;
     return s->package ? s->package : "main";
 }
 
 /* Steps 3-6 for one heap site. */
-static int join_site(join_state *st, const align_escape_site *es, uint32_t file,
+static int join_site(join_state *st, size_t i, const align_escape_site *es, uint32_t file,
                      align_heap_site *hs)
 {
     align_heap_join *j = st->j;
@@ -369,15 +475,19 @@ static int join_site(join_state *st, const align_escape_site *es, uint32_t file,
     hs->path = gf->files[file].path;
     if (es->line > gf->files[file].max_line) {
         hs->stale = 1;
-        hs->reason = hs_printf(j,
-                               "line %u is past the last line with code (%u) of %s in the "
-                               "binary: a stale log, or code the linker removed",
-                               es->line, gf->files[file].max_line, hs->path);
+        if (st->stale_reason == NULL || st->stale_file != file) {
+            st->stale_reason = hs_printf(j,
+                                         "past the last line with code (%u) of %s in the "
+                                         "binary: a stale log, or code the linker removed",
+                                         gf->files[file].max_line, hs->path);
+            st->stale_file = file;
+        }
+        hs->reason = st->stale_reason;
         return hs->reason ? 0 : ALIGN_ENOMEM;
     }
     w.file = file;
     w.line = es->line;
-    w.pkg = dwarf_pkg(st, es, file);
+    w.pkg = dwarf_pkg(st, i, es, file);
     rc = hs_resolve(j, st->log, es, &w, &r);
     if (rc < 0)
         return rc;
@@ -407,12 +517,44 @@ static int push_site(align_heap_join *j, const align_heap_site *s)
 }
 
 /* The binary's file of each site of the log (GF_NONE: none). */
-static int match_files(join_state *st, uint32_t *ids, uint8_t *ambiguous)
+/* The base name of a path. */
+static const char *hs_base(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* How many trailing path elements of a log's path a file of the binary
+ * must share with it.  A relative path is matched as the log wrote it
+ * (from the build directory): all its elements, "." and ".." aside, so
+ * "./store/main.go" is never ./main.go, wherever the binary was built (or
+ * -trimpath'ed: "example.com/m/store/main.go" still ends so).  An absolute
+ * path: its directory and name, so a moved GOROOT or module cache still
+ * matches and "/etc/main.go" is not "/work/main.go". */
+static size_t min_tail(const char *file)
+{
+    size_t n = 0;
+    const char *p = file;
+    while (*p != '\0') {
+        size_t len;
+        while (*p == '/')
+            p++;
+        len = strcspn(p, "/");
+        if (len > 0 && !(len == 1 && p[0] == '.') && !(len == 2 && p[0] == '.' && p[1] == '.'))
+            n++;
+        p += len;
+    }
+    if (file[0] == '/' && n > 2)
+        n = 2;
+    return n;
+}
+
+static int match_files(join_state *st, uint32_t *ids, uint8_t *ambiguous, uint32_t *near)
 {
     const align_escape_site *sites = align_escape_log_sites(st->log);
     size_t n = align_escape_log_nsites(st->log);
     const char *last_file = NULL, *last_input = NULL;
-    uint32_t last_id = GF_NONE;
+    uint32_t last_id = GF_NONE, last_near = GF_NONE;
     bool last_amb = false;
     align_buf path, tmp;
     int rc = 0;
@@ -427,14 +569,19 @@ static int match_files(join_state *st, uint32_t *ids, uint8_t *ambiguous)
         if (s->file == last_file && s->input == last_input) {
             ids[i] = last_id;
             ambiguous[i] = last_amb;
+            near[i] = last_near;
             continue;
         }
         path.len = 0;
         rc = align_escape_path_resolve(&path, base_dir(st, s->input, &tmp), s->file);
         if (rc < 0)
             break;
-        ids[i] = s->file[0] == '<' ? GF_NONE : gofuncs_find_file(st->j->gf, path.data, &amb);
+        near[i] = GF_NONE;
+        ids[i] = s->file[0] == '<'
+                     ? GF_NONE
+                     : gofuncs_find_file(st->j->gf, path.data, min_tail(s->file), &amb, &near[i]);
         ambiguous[i] = amb;
+        last_near = near[i];
         last_file = s->file;
         last_input = s->input;
         last_id = ids[i];
@@ -485,7 +632,7 @@ static int group_types(align_heap_join *j)
         size_t k;
         if (s->status != ALIGN_HEAP_STRUCT)
             continue;
-        k = ((uintptr_t)s->type >> 4) * 0x9E3779B97F4A7C15ull & (cap - 1);
+        k = ptr_slot(s->type, cap);
         while (keys[k] != NULL && keys[k] != s->type)
             k = (k + 1) & (cap - 1);
         if (keys[k] == NULL) {
@@ -511,8 +658,10 @@ static int group_types(align_heap_join *j)
     for (size_t i = 0; i < nstruct; i++)
         j->type_sites[i] = order[2 * i + 1];
     j->ntypes = ntypes;
-    free(keys);
-    free(first);
+    /* Kept: align_heap_join_find looks types up in it. */
+    j->type_keys = keys;
+    j->type_first = first;
+    j->type_cap = cap;
     free(order);
     return 0;
 }
@@ -610,8 +759,10 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
     const align_escape_site *sites;
     const align_binary_info *info;
     size_t n;
-    uint32_t *file_ids = NULL;
+    uint32_t *file_ids = NULL, *near = NULL;
     uint8_t *ambiguous = NULL;
+    const char *last_reason = NULL; /* of the last unmatched site made */
+    const align_escape_site *last_site = NULL;
     join_state st;
     align_heap_join *j;
     int rc;
@@ -641,12 +792,13 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
     n = align_escape_log_nsites(log);
     if (rc == 0 && n > 0) {
         file_ids = malloc(n * sizeof *file_ids);
+        near = malloc(n * sizeof *near);
         ambiguous = malloc(n);
-        if (file_ids == NULL || ambiguous == NULL)
+        if (file_ids == NULL || near == NULL || ambiguous == NULL)
             rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
     if (rc == 0 && n > 0)
-        rc = match_files(&st, file_ids, ambiguous);
+        rc = match_files(&st, file_ids, ambiguous, near);
     if (rc == 0 && n > 0)
         rc = map_packages(&st, file_ids);
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -665,7 +817,7 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
         hs.input = es->input;
         hs.input_line = es->input_line;
         hs.status = es->stack_only ? ALIGN_HEAP_STACK : ALIGN_HEAP_UNRESOLVED;
-        if (!es->stack_only && foreign_pkg(&st, es))
+        if (!es->stack_only && foreign_pkg(&st, i))
             file_ids[i] = GF_NONE;
         if (file_ids[i] != GF_NONE)
             hs.path = j->gf->files[file_ids[i]].path;
@@ -689,15 +841,8 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
         }
         ic = input_of(&st, es->input);
         if (ic == NULL) {
-            input_count *t = realloc(st.inputs, (st.ninputs + 1) * sizeof *t);
-            if (t == NULL) {
-                rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-            st.inputs = t;
-            ic = &st.inputs[st.ninputs++];
-            memset(ic, 0, sizeof *ic);
-            ic->input = es->input;
+            rc = ALIGN_ENOMEM;
+            break;
         }
         user = !std_package(es->package);
         ic->all_heap++;
@@ -706,9 +851,20 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
         j->summary.heap++;
         {
             align_heap_site *s = &j->sites[j->nsites - 1];
-            if (file_ids[i] == GF_NONE) {
+            if (file_ids[i] == GF_NONE && last_reason != NULL && last_site->file == es->file &&
+                last_site->package == es->package && last_site->input == es->input) {
+                /* A run of sites of one unmatched file: one reason (a
+                 * string per site made memory grow with the log). */
+                s->reason = last_reason;
+                ic->all_unmatched++;
+                if (user)
+                    ic->unmatched++;
+                j->summary.unmatched++;
+                if (ic->first_unmatched_idx == 0)
+                    ic->first_unmatched_idx = j->nsites;
+            } else if (file_ids[i] == GF_NONE) {
                 s->reason =
-                    foreign_pkg(&st, es)
+                    foreign_pkg(&st, i)
                         ? hs_printf(j, "package %s is not in the binary (%s)", es->package,
                                     std_package(es->package) ? "the linker removed it"
                                                              : "a log of another program?")
@@ -717,22 +873,30 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
                                                      "several files of the binary end like %s: "
                                                            "--src DIR says where the build ran",
                                                      es->file)
-                                         : hs_printf(j,
-                                                     "%s is not a file of the binary (a log of "
-                                                           "another program, or code the linker removed)",
-                                                     es->file);
+                    : near[i] != GF_NONE
+                        ? hs_printf(j,
+                                    "%s is not a file of the binary: its %s is %s, another "
+                                    "file (a log's path is matched as written, from --src or "
+                                    "the log's directory)",
+                                    es->file, hs_base(es->file), j->gf->files[near[i]].path)
+                        : hs_printf(j,
+                                    "%s is not a file of the binary (a log of "
+                                    "another program, or code the linker removed)",
+                                    es->file);
                 if (s->reason == NULL) {
                     rc = ALIGN_ENOMEM;
                     break;
                 }
+                last_reason = s->reason;
+                last_site = es;
                 ic->all_unmatched++;
                 if (user)
                     ic->unmatched++;
                 j->summary.unmatched++;
-                if (ic->first_unmatched == NULL)
-                    ic->first_unmatched = s; /* fixed up below if sites move */
+                if (ic->first_unmatched_idx == 0)
+                    ic->first_unmatched_idx = j->nsites;
             } else {
-                rc = join_site(&st, es, file_ids[i], s);
+                rc = join_site(&st, i, es, file_ids[i], s);
                 if (rc < 0)
                     break;
                 if (s->stale) {
@@ -748,14 +912,11 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
             }
         }
     }
-    /* first_unmatched pointed into a growing array: find them again. */
-    for (size_t k = 0; rc == 0 && k < st.ninputs; k++) {
-        st.inputs[k].first_unmatched = NULL;
-        for (size_t i = 0; i < j->nsites && st.inputs[k].first_unmatched == NULL; i++)
-            if (j->sites[i].input == st.inputs[k].input && j->sites[i].path == NULL &&
-                j->sites[i].status != ALIGN_HEAP_STACK)
-                st.inputs[k].first_unmatched = &j->sites[i];
-    }
+    /* The sites array has stopped growing: indices become pointers. */
+    for (size_t k = 0; rc == 0 && k < st.ninputs; k++)
+        st.inputs[k].first_unmatched = st.inputs[k].first_unmatched_idx
+                                           ? &j->sites[st.inputs[k].first_unmatched_idx - 1]
+                                           : NULL;
     if (rc == 0)
         rc = group_types(j);
     j->summary.types = j->ntypes;
@@ -764,7 +925,11 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
     free(file_ids);
     free(ambiguous);
     free(st.inputs);
+    free(st.input_slots);
     free(st.pkgs);
+    free(st.pkg_slots);
+    free(st.site_pkg);
+    free(near);
     free(st.seen);
     if (rc < 0) {
         align_heap_join_free(j);

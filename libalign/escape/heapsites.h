@@ -36,6 +36,11 @@ struct align_heap_join {
     hs_names names;
     hs_fname *fnames; /* sorted by name */
     size_t nfnames;
+    /* types by their align_type pointer (open addressing, cap a power of
+     * two; slot k holds type_keys[k] and its index type_first[k]) */
+    const align_type **type_keys;
+    size_t *type_first;
+    size_t type_cap;
 };
 
 /* What one site was resolved to. */

@@ -37,6 +37,7 @@
  * Go never writes (it is refused with a hint, so that a truncated or
  * mislabelled file is not half read).
  */
+#include "util/file.h"
 #include "util/hash.h"
 #include "util/internal.h"
 
@@ -485,25 +486,26 @@ int align_profile_read_mem(align_profile **out, const char *name, const void *da
 
 int align_profile_open(align_profile **out, const char *path)
 {
-    FILE *f;
+    FILE *f = NULL;
     unsigned char *buf = NULL;
     size_t len = 0, cap = 0;
     int rc;
 
     *out = NULL;
-    f = fopen(path, "rb");
-    if (f == NULL)
-        return align_error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    /* A regular file only (a FIFO would block), of at most the cap. */
+    rc = file_open_regular(&f, path, ALIGN_PROFILE_MAX_FILE_BYTES);
+    if (rc < 0)
+        return rc;
     for (;;) {
         size_t n;
         if (len == cap) {
             size_t ncap = cap ? cap * 2 : 65536;
             unsigned char *p;
-            if (cap >= ALIGN_PROFILE_MAX_BYTES) {
+            if (cap >= ALIGN_PROFILE_MAX_FILE_BYTES) {
                 fclose(f);
                 free(buf);
                 return align_error_set(ALIGN_ELIMIT, path, 0, 0, "larger than %u MiB",
-                                       (unsigned)(ALIGN_PROFILE_MAX_BYTES >> 20));
+                                       (unsigned)(ALIGN_PROFILE_MAX_FILE_BYTES >> 20));
             }
             p = realloc(buf, ncap);
             if (p == NULL) {
@@ -524,7 +526,7 @@ int align_profile_open(align_profile **out, const char *path)
         fclose(f);
         free(buf);
         return align_error_set(ALIGN_EIO, path, 0, 0, "cannot read: %s",
-                               e ? strerror(e) : "a directory?");
+                               e ? strerror(e) : "read error");
     }
     fclose(f);
     if (len == 0) {

@@ -168,7 +168,8 @@ int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
     char debuglink[128] = "";
     int fd, machine, rc = 0;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO must not block open(); it is refused below. */
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return align_error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     if (fstat(fd, &st) < 0) {
@@ -180,7 +181,13 @@ int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
         goto out;
     }
     if (!S_ISREG(st.st_mode)) {
-        rc = align_error_set(ALIGN_EIO, path, 0, 0, "not a regular file");
+        rc = align_error_set(ALIGN_EIO, path, 0, 0, "%s, not a regular file",
+                             S_ISFIFO(st.st_mode)  ? "a FIFO (named pipe)"
+                             : S_ISCHR(st.st_mode) ? "a character device"
+                             : S_ISBLK(st.st_mode) ? "a block device"
+                                                   : "a special file");
+        align_error_hint("give the binary itself: a Linux executable, shared library or "
+                         "object file");
         goto out;
     }
     size = (uint64_t)st.st_size;

@@ -57,6 +57,7 @@ void gofuncs_free(go_funcs *gf)
     free(gf->pkg_index);
     free(gf->file_index);
     free(gf->funcs_by_file);
+    free(gf->files_by_base);
     free(gf->unit_file_ids);
     free(gf);
 }
@@ -281,6 +282,24 @@ static int abstract_files(go_funcs *gf)
     return 0;
 }
 
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+typedef struct by_base {
+    const char *base;
+    uint32_t idx;
+} by_base;
+
+static int cmp_by_base(const void *a, const void *b)
+{
+    const by_base *x = a, *y = b;
+    int c = strcmp(x->base, y->base);
+    return c != 0 ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
 int gofuncs_finish(go_funcs *gf)
 {
     uint64_t *offs = NULL;
@@ -345,6 +364,20 @@ int gofuncs_finish(go_funcs *gf)
         qsort(keys, gf->nfuncs, sizeof *keys, cmp_func_file);
         for (size_t i = 0; i < gf->nfuncs; i++)
             gf->funcs_by_file[i] = keys[i].idx;
+        free(keys);
+    }
+    {
+        by_base *keys = malloc((gf->nfiles ? gf->nfiles : 1) * sizeof *keys);
+        gf->files_by_base = malloc((gf->nfiles ? gf->nfiles : 1) * sizeof *gf->files_by_base);
+        if (keys == NULL || gf->files_by_base == NULL) {
+            free(keys);
+            return nomem();
+        }
+        for (size_t i = 0; i < gf->nfiles; i++)
+            keys[i] = (by_base){base_name(gf->files[i].path), (uint32_t)i};
+        qsort(keys, gf->nfiles, sizeof *keys, cmp_by_base);
+        for (size_t i = 0; i < gf->nfiles; i++)
+            gf->files_by_base[i] = keys[i].idx;
         free(keys);
     }
     gf->finished = true;
@@ -414,27 +447,52 @@ static size_t common_tail(const char *a, const char *b)
     return n;
 }
 
-uint32_t gofuncs_find_file(const go_funcs *gf, const char *path, bool *ambiguous)
+uint32_t gofuncs_find_file(const go_funcs *gf, const char *path, size_t min_tail, bool *ambiguous,
+                           uint32_t *near)
 {
-    size_t j, best = 0;
+    size_t j, best = 0, lo = 0, hi = gf->nfiles;
     uint32_t hit = GF_NONE;
+    const char *base = base_name(path);
 
     *ambiguous = false;
+    if (near != NULL)
+        *near = GF_NONE;
     if (gf->file_index_cap != 0) {
         j = index_slot(gf, gf->file_index, gf->file_index_cap, file_key, path, strlen(path));
         if (gf->file_index[j] != 0)
             return gf->file_index[j] - 1;
     }
-    for (size_t i = 0; i < gf->nfiles; i++) {
-        size_t n = common_tail(path, gf->files[i].path);
-        if (n == 0 || n < best)
+    if (gf->files_by_base == NULL)
+        return GF_NONE;
+    /* The first file of that base name, then each of them. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(base_name(gf->files[gf->files_by_base[mid]].path), base) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < gf->nfiles; lo++) {
+        uint32_t i = gf->files_by_base[lo];
+        size_t n;
+        if (strcmp(base_name(gf->files[i].path), base) != 0)
+            break;
+        n = common_tail(path, gf->files[i].path);
+        if (n == 0)
+            continue;
+        if (n < min_tail) {
+            if (near != NULL && *near == GF_NONE)
+                *near = i;
+            continue;
+        }
+        if (n < best)
             continue;
         if (n == best) {
             *ambiguous = true;
             continue;
         }
         best = n;
-        hit = (uint32_t)i;
+        hit = i;
         *ambiguous = false;
     }
     return hit;

@@ -95,6 +95,9 @@ typedef struct go_funcs {
     /* After gofuncs_finish: calls sorted by (file, line); functions by
      * file then line_lo (indices). */
     uint32_t *funcs_by_file;
+    /* After gofuncs_finish: file ids sorted by base name, for the tail
+     * match of gofuncs_find_file (a binary search, not a scan). */
+    uint32_t *files_by_base;
     bool finished;
     /* While a unit is read: its DWARF file numbers -> file id + 1. */
     uint32_t *unit_file_ids;
@@ -130,9 +133,15 @@ const go_funcs *binary_go_funcs(const align_binary *b);
 align_graph *binary_go_graph(align_binary *b);
 
 /* The file of the binary that a log's path names: the same path, else the
- * one sharing the longest tail of path elements (at least the base name)
- * with it.  GF_NONE when none does; *ambiguous is set when two files tie. */
-uint32_t gofuncs_find_file(const go_funcs *gf, const char *path, bool *ambiguous);
+ * one sharing the longest tail of path elements with it, at least min_tail
+ * elements (a build elsewhere or with -trimpath keeps the path as the log
+ * wrote it relative to the build directory, "store/main.go"; a file that
+ * shares only its base name is another file).  GF_NONE when none does;
+ * *ambiguous is set when two files tie; *near (may be NULL) is then a file
+ * with the same base name that fell short of min_tail, or GF_NONE.
+ * O(log files + files of that base name). */
+uint32_t gofuncs_find_file(const go_funcs *gf, const char *path, size_t min_tail, bool *ambiguous,
+                           uint32_t *near);
 /* The package with this path, or GF_NONE. */
 uint32_t gofuncs_find_pkg(const go_funcs *gf, const char *path);
 /* Functions declared in file, in order of line_lo: *n of them. */

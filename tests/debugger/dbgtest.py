@@ -77,10 +77,10 @@ def run(argv, env=None, timeout=TIMEOUT, cwd=None):
     return p.returncode, p.stdout.decode("utf-8", "replace")
 
 
-def build_c(tmp):
+def build_c(tmp, source="sample.c"):
     cc = os.environ.get("CC") or "gcc"
-    out = os.path.join(tmp, "sample")
-    rc, text = run(cc.split() + ["-g", "-O0", "-o", out, os.path.join(HERE, "sample.c")])
+    out = os.path.join(tmp, os.path.splitext(source)[0])
+    rc, text = run(cc.split() + ["-g", "-O0", "-o", out, os.path.join(HERE, source)])
     if rc != 0:
         skip("cannot build the C test program with %s:\n%s" % (cc, text))
     return out

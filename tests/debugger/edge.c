@@ -1,0 +1,104 @@
+/*
+ * edge.c - the C corner cases gdb_edge_test.py puts to `align`: typedef'd
+ * and anonymous records (titles as written), a pointer to a struct that is
+ * declared and never defined (incomplete), a char * longer than 8
+ * characters, zero-width bit-fields and a packed record with bit-fields
+ * (their alignment is printed as GCC gives it: offsetof(struct {char c; T
+ * x;}, x)), and, built with -O2, a pointer GCC optimises into a
+ * <synthetic pointer> (DW_OP_implicit_pointer) in the inlined get().
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+struct opaque; /* never defined */
+
+typedef struct redisObject {
+    unsigned type : 4;
+    unsigned lru : 24;
+    int refcount;
+    void *ptr;
+} robj;
+
+typedef struct {
+    char a;
+    long b;
+    char c;
+} anon_t;
+
+struct holder {
+    char k;
+    union {
+        int i;
+        char c;
+    } u;
+    const char *name;
+};
+
+struct zw {
+    char a;
+    int : 0;
+    char b;
+};
+
+struct __attribute__((packed)) pb {
+    char a;
+    unsigned x : 3;
+    unsigned y : 9;
+};
+
+struct zwl {
+    char a;
+    long : 0;
+    char b;
+};
+
+struct pt {
+    char c;
+    long l;
+};
+
+#define ALIGN_OF(T)                                                                                \
+    printf("align %s %zu\nsize %s %zu\n", #T, offsetof(struct { char c; T x; }, x), #T, sizeof(T))
+
+void stop(void);
+void stop(void) {}
+
+long sink(long v);
+__attribute__((noinline)) long sink(long v)
+{
+    __asm__ volatile("" ::: "memory");
+    return v;
+}
+
+static inline __attribute__((always_inline)) long get(const struct pt *p)
+{
+    return sink(p->l) + p->c;
+}
+
+static char storage[16];
+
+int main(int argc, char **argv)
+{
+    struct holder o;
+    robj r = {1, 2, 3, 0};
+    anon_t an = {1, 2, 3};
+    struct zw z = {1, 2};
+    struct pb p = {1, 2, 3};
+    struct zwl zl = {1, 2};
+    struct opaque *op = (struct opaque *)storage;
+    robj *rp = &r;
+    struct pt v = {(char)argc, argc * 3L};
+
+    (void)argv;
+    memset(&o, 0, sizeof o);
+    o.k = 'k';
+    o.u.i = 7;
+    o.name = "a string longer than eight characters";
+    ALIGN_OF(struct zw);
+    ALIGN_OF(struct pb);
+    ALIGN_OF(struct zwl);
+    fflush(stdout);
+    stop();
+    return (int)get(&v) + o.k + r.type + an.a + z.a + p.a + zl.a + (op != NULL) + rp->refcount;
+}
