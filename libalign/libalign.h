@@ -1087,8 +1087,8 @@ typedef struct align_profile_site {
 } align_profile_site;
 
 /* Reads a gzipped protobuf heap profile (runtime/pprof.WriteHeapProfile,
- * go test -memprofile, /debug/pprof/heap or /allocs).  *out is NULL on
- * failure:
+ * go test -memprofile, /debug/pprof/heap or /allocs); path "-" reads
+ * standard input.  *out is NULL on failure:
  *   ALIGN_EIO      missing, unreadable, not a regular file (a FIFO or a
  *                  directory: never waited on);
  *   ALIGN_EFORMAT  empty, not gzip, corrupt or truncated gzip, not a

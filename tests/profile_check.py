@@ -154,6 +154,14 @@ def check_release(v, sa, tmp, fails, first):
     if not first:
         return
     # The rest does not depend on the release: once.
+    # -- standard input: the same numbers
+    with open(prof, "rb") as f:
+        p = subprocess.run([sa, "audit", "--profile", "-", "--escape", log, "--src", TRUTH_SRC,
+                            "--filter", "main.*", "--format", "json", exe], stdin=f,
+                           capture_output=True, text=True, timeout=600)
+    m = p.returncode == 0 and by_name(json.loads(p.stdout)).get("main.Ptr", {}).get("measured")
+    if not m or m.get("inuse_objects") != truth["main.Ptr"]["live"]:
+        fail("--profile - (standard input): exit %d, %r" % (p.returncode, p.stderr[:300]))
     # -- --count overrides one type; the others stay measured
     doc = json.loads(sh([sa] + base + ["--count", "main.Small=5", "--format", "json",
                                        exe]).stdout)

@@ -492,24 +492,31 @@ int align_profile_open(align_profile **out, const char *path)
     int rc;
 
     *out = NULL;
-    /* A regular file only (a FIFO would block), of at most the cap. */
-    rc = file_open_regular(&f, path, ALIGN_PROFILE_MAX_FILE_BYTES);
-    if (rc < 0)
-        return rc;
+    /* A regular file only (a FIFO would block), of at most the cap; "-"
+     * is standard input, read under the same cap. */
+    if (strcmp(path, "-") == 0) {
+        f = stdin;
+    } else {
+        rc = file_open_regular(&f, path, ALIGN_PROFILE_MAX_FILE_BYTES);
+        if (rc < 0)
+            return rc;
+    }
     for (;;) {
         size_t n;
         if (len == cap) {
             size_t ncap = cap ? cap * 2 : 65536;
             unsigned char *p;
             if (cap >= ALIGN_PROFILE_MAX_FILE_BYTES) {
-                fclose(f);
+                if (f != stdin)
+                    fclose(f);
                 free(buf);
                 return align_error_set(ALIGN_ELIMIT, path, 0, 0, "larger than %u MiB",
                                        (unsigned)(ALIGN_PROFILE_MAX_FILE_BYTES >> 20));
             }
             p = realloc(buf, ncap);
             if (p == NULL) {
-                fclose(f);
+                if (f != stdin)
+                    fclose(f);
                 free(buf);
                 return align_error_set(ALIGN_ENOMEM, path, 0, 0, "out of memory");
             }
@@ -523,12 +530,14 @@ int align_profile_open(align_profile **out, const char *path)
     }
     if (ferror(f)) {
         int e = errno;
-        fclose(f);
+        if (f != stdin)
+            fclose(f);
         free(buf);
         return align_error_set(ALIGN_EIO, path, 0, 0, "cannot read: %s",
                                e ? strerror(e) : "read error");
     }
-    fclose(f);
+    if (f != stdin)
+        fclose(f);
     if (len == 0) {
         free(buf);
         align_error_set(ALIGN_EFORMAT, path, 0, 0, "empty file, not a pprof profile");

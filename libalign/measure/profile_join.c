@@ -295,7 +295,7 @@ int align_profile_join_new(align_profile_join **out, const align_profile *p, ali
         align_measured_site *ms = &j->sites[i];
         const align_profile_site *ps = align_profile_site_get(p, i);
         bool ambiguous = false;
-        uint32_t f = ps->file[0] ? gofuncs_find_file(gf, ps->file, &ambiguous) : GF_NONE;
+        uint32_t f = ps->file[0] ? gofuncs_find_file(gf, ps->file, 2, &ambiguous, NULL) : GF_NONE;
         int exact = f != GF_NONE && strcmp(gf->files[f].path, ps->file) == 0;
         int has_func = ps->function[0] &&
                        bsearch(&ps->function, names, gf->nfuncs, sizeof *names, cmp_str) != NULL;
