@@ -21,6 +21,7 @@ int cmd_calc(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_fix(int argc, char **argv);
 
 /* Reads a whole file ("-" = standard input) into a malloc'd NUL-terminated
  * buffer.  On failure prints "PATH: reason" and returns false. */

@@ -161,8 +161,11 @@ void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap
         site_pos(out, s);
         align_buf_puts(out, " ");
         site_expr(out, s);
-        align_buf_printf(out, " (%s%s%s)\n", align_escape_kind_name(s->kind), s->via ? "; " : "",
-                         s->via ? s->via : "");
+        align_buf_printf(out, " (%s%s%s%s)\n", align_escape_kind_name(s->kind), s->via ? "; " : "",
+                         s->via ? s->via : "",
+                         s->stack_buffer ? "; on the heap when over the 32-byte stack buffer "
+                                           "(go1.25+)"
+                                         : "");
     }
 }
 
@@ -211,6 +214,8 @@ static void site_json(align_buf *out, const align_heap_site *s, bool reason)
     }
     if (s->per_element)
         align_buf_puts(out, ",\"per_element\":true");
+    if (s->stack_buffer)
+        align_buf_puts(out, ",\"stack_buffer\":true");
     if (s->via) {
         align_buf_puts(out, ",\"via\":");
         align_buf_json_string(out, s->via);

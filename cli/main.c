@@ -19,6 +19,7 @@ static const char main_usage[] =
     "  audit    rank the padding waste of every struct in a binary's DWARF\n"
     "  show     the full layout of named types in a binary\n"
     "  diff     compare the layouts of two builds (CI: --fail-on-growth)\n"
+    "  fix      reorder struct fields in Go and C source to the smallest order\n"
     "\n"
     "Run 'structalign COMMAND --help' for a command's options; see structalign(1).\n"
     "Exit status: 0 success, 1 a gate (--fail-above, ...) tripped, 2 usage or bad input.\n";
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
         return cmd_show(argc - 1, argv + 1);
     if (strcmp(argv[1], "diff") == 0)
         return cmd_diff(argc - 1, argv + 1);
+    if (strcmp(argv[1], "fix") == 0)
+        return cmd_fix(argc - 1, argv + 1);
     fprintf(stderr, "%s: error: unknown command '%s'\n", progname, argv[1]);
     fputs("hint: run 'structalign --help' for the list of commands\n", stderr);
     return EXIT_BAD;

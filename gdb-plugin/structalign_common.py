@@ -43,6 +43,10 @@ bytes.  A pointer to a struct is dereferenced; an array of structs shows
 its element, with the array's length as the instance count.  A TYPE shows
 the static layout, without values, and needs no process.
 
+Go (GDB): a slice shows its element with len as the count, a map its
+value type (and the padding of an entry), an interface its dynamic value;
+values print as fmt's %+v; the suggested order pastes and builds.
+
 Leak check: every padding byte of the value is checked at every depth
 (nested structs, unions, array elements; the first 1 MiB), whatever -r
 shows, and each run of non-zero padding is listed where it lies, e.g.
@@ -64,6 +68,7 @@ Examples:
   align -r -c 100M *order
   align -t struct packet
   align -a arm64 main.Order
+  align -t *main.Order
 
 See structalign-gdb(1)."""
 
@@ -206,7 +211,8 @@ class FieldDesc:
     offset, bit-field width (None when not a bit-field), and handle, which
     the adapter uses to find the member's value again."""
 
-    __slots__ = ("name", "type", "bit_offset", "bit_size", "handle", "flexible")
+    __slots__ = ("name", "type", "bit_offset", "bit_size", "handle", "flexible", "embedded",
+                 "display")
 
     def __init__(self, name, type, bit_offset, bit_size=None, handle=None):
         self.name = name
@@ -215,6 +221,8 @@ class FieldDesc:
         self.bit_size = bit_size
         self.handle = handle
         self.flexible = False
+        self.embedded = False   # Go embedded field
+        self.display = None     # the type as the source writes it (Go generics)
 
 
 class Adapter:
@@ -229,6 +237,9 @@ class Adapter:
     value_type(value)   the value's native type
     strip(type)         the type without typedefs and qualifiers
     describe(type)      a TypeDesc (typedefs described as such, not stripped)
+    unwrap(value, type, desc, text)  optional (Go): None, or (value, type,
+                        note[, extras]) for what a slice, interface or map
+                        holds; value may be None (static)
     deref(value)        *value; is_null(value): a null pointer
     pointer_state(value) None, or 'synthetic' (GDB's <synthetic pointer>:
                         dereferenceable, not in memory) or 'optimized out'
@@ -288,7 +299,12 @@ class Builder:
                 ftype = self.graph.array(self.type(sd.target), None)
             else:
                 ftype = self.type(f.type)
+                if f.display is not None and f.display != ftype.display:
+                    # A type parameter as the generic declaration names it.
+                    ftype = self.graph.named(f.display, ftype)
             spec = {"name": f.name or "", "type": ftype, "bit_offset": f.bit_offset}
+            if f.embedded:
+                spec["embedded"] = True
             if f.bit_size is not None:
                 spec["bit_size"] = f.bit_size
             specs.append(spec)
@@ -325,10 +341,12 @@ def _root_name(target, deref):
     """How the leak check names the value: the expression, parenthesised
     when it is not a plain name path, and dereferenced when it was a
     pointer ('(*s).in+9', never 's+9', which reads as pointer arithmetic)."""
-    simple = all(ch.isalnum() or ch in "_.[]" for ch in target)
+    simple = all(ch.isalnum() or ch in "_.[]" for ch in target.lstrip("*"))
+    if not simple:
+        target = "(%s)" % target
     if deref:
-        return "(*%s)" % (target if simple else "(%s)" % target)
-    return target if simple else "(%s)" % target
+        return "(*%s)" % target
+    return "(%s)" % target if target.startswith("*") else target
 
 
 class Resolved:
@@ -344,7 +362,10 @@ class Resolved:
         self.array = None       # native array type when the value is an array
         self.count = None       # its element count
         self.synthetic = False  # reached through a <synthetic pointer>
+        self.slice_len = None   # Go: the slice's len when the value was one
+        self.map_slot = None    # Go: (key type, value type, swiss) of a map
         self.title = None       # the record's type as written
+        self.shown = ""         # the argument, with the pointers followed ("*pp")
 
 
 def _resolve(adapter, opts):
@@ -382,6 +403,33 @@ def _resolve_full(adapter, opts):
                 raise UserError(NO_PROCESS)
             t = adapter.value_type(value)
     d = adapter.describe(adapter.strip(t))
+    shown = opts.target
+    for _ in range(8):
+        # Go's containers and pointer chains, one step at a time: a slice
+        # is an array of its len, an interface its dynamic value, a map its
+        # value type; **T is *T behind one more pointer.
+        step = adapter.unwrap(value, t, d, shown) if hasattr(adapter, "unwrap") else None
+        if step is None and d.kind == "pointer" and d.target is not None:
+            pd = adapter.describe(adapter.strip(d.target))
+            if pd.kind == "pointer" or (pd.kind == "base" and pd.cls in
+                                        ("slice", "interface", "map")):
+                if value is not None:
+                    if adapter.is_null(value):
+                        raise UserError("align: '%s' is a null %s" % (shown, d.display))
+                    value = adapter.deref(value)
+                shown = "*%s" % shown
+                t, d = d.target, pd
+                continue
+        if step is None:
+            break
+        value, t, note = step[0], step[1], step[2]
+        if len(step) > 3:
+            for key, extra in step[3].items():
+                setattr(res, key, extra)
+        if note:
+            notes.append(note)
+        d = adapter.describe(adapter.strip(t))
+    res.shown = shown
     if d.kind == "pointer" and d.target is not None:
         pd = adapter.describe(adapter.strip(d.target))
         if pd.kind in ("struct", "union"):
@@ -389,22 +437,22 @@ def _resolve_full(adapter, opts):
                 raise UserError(
                     "align: '%s' points to %s, an incomplete type: it is declared but not "
                     "defined in the debug information of this program, so it has no layout"
-                    % (opts.target, pd.display))
+                    % (shown, pd.display))
             if value is not None:
                 state = adapter.pointer_state(value)
                 if state == "optimized out":
                     raise UserError("align: '%s' is optimized out here (compiled with "
-                                    "optimisation): it has no value to show" % opts.target)
+                                    "optimisation): it has no value to show" % shown)
                 if state == "synthetic":
                     # GDB can still read the members (DW_OP_implicit_pointer),
                     # but the value is in registers, not in memory.
                     res.synthetic = True
                     notes.append("%s is a <synthetic pointer> (optimised code): the value "
-                                 "is not in memory, padding bytes not shown" % opts.target)
+                                 "is not in memory, padding bytes not shown" % shown)
                 elif adapter.is_null(value):
-                    raise UserError("align: '%s' is a null %s" % (opts.target, d.display))
+                    raise UserError("align: '%s' is a null %s" % (shown, d.display))
                 else:
-                    notes.append("*(%s) %s" % (d.display, opts.target))
+                    notes.append("*(%s) %s" % (d.display, shown))
                 value = adapter.deref(value)
             else:
                 notes.append("pointed to by %s" % d.display)
@@ -421,9 +469,10 @@ def _resolve_full(adapter, opts):
             # An array of records: its element's layout, at count = length.
             res.array = t
             res.count = d.count
-            notes.append("%s: %d elements of %s%s" % (
-                opts.target, d.count, ed.display,
-                "; element [0] shown, every element checked" if value is not None else ""))
+            if res.slice_len is None:
+                notes.append("%s: %d elements of %s%s" % (
+                    opts.target, d.count, ed.display,
+                    "; element [0] shown, every element checked" if value is not None else ""))
             t = d.target
             d = ed
     if d.kind not in ("struct", "union"):
@@ -437,6 +486,22 @@ def _resolve_full(adapter, opts):
     td = adapter.describe(t)
     res.title = td.name if td.kind == "typedef" and td.name else d.display
     return res
+
+
+def _map_slot_line(builder, graph, slot):
+    """The padding of a Go map entry.  Go 1.24+ (swiss tables) keeps a key
+    and its value side by side in a slot, struct { key K; elem V }, whose
+    layout the compiler wrote to DWARF; earlier buckets keep 8 keys, then 8
+    values."""
+    key, val, native = slot
+    kt, vt = builder.type(key), builder.type(val)
+    if native is None:
+        return ("/* map buckets (Go before 1.24): 8 keys (%s, %d bytes each), then 8 values "
+                "(%s, %d bytes each): no padding between a key and its value */\n"
+                % (kt.display, kt.size, vt.display, vt.size))
+    lay = graph.layout(builder.type(native))
+    return ("/* map slot (Go 1.24+ swiss table): struct { key %s; elem %s }: %d bytes, "
+            "%d of them padding, per entry */\n" % (kt.display, vt.display, lay.size, lay.padding))
 
 
 def run(adapter, text):
@@ -457,6 +522,9 @@ def _run(adapter, text):
     lang = adapter.language()
     arch = adapter.arch()
     res = _resolve_full(adapter, opts)
+    if hasattr(adapter, "set_home"):
+        adapter.set_home(res.desc)
+        res.desc = adapter.describe(adapter.strip(res.type))
     value, t, d, notes = res.value, res.type, res.desc, res.notes
     try:
         graph = _libalign.Graph(lang, arch)
@@ -489,10 +557,13 @@ def _run(adapter, text):
                     notes.append("memory not readable: padding bytes not shown")
         else:
             notes.append("static layout")
-        return layout.render_live(data, values, hex=opts.hex, count=count,
+        text = layout.render_live(data, values, hex=opts.hex, count=count,
                                   recurse=opts.recurse, address=address,
                                   note="(" + "; ".join(notes) + ")",
                                   whole=whole if data is not None else None,
-                                  root=_root_name(opts.target, res.deref), title=res.title)
+                                  root=_root_name(res.shown, res.deref), title=res.title)
+        if res.map_slot is not None:
+            text += _map_slot_line(builder, graph, res.map_slot)
+        return text
     except _libalign.Error as e:
         raise UserError("align: %s" % _message(e)) from None

@@ -60,6 +60,10 @@
  *              sites tied to types through the escape join): measured
  *              instance counts, another source of counts beside escape/
  *   report/    report_text.c, report_json.c (renderers)
+ *   rewrite/   rewrite.c (structalign fix: guards, orders, new file text),
+ *              body.c (a struct body cut into members with their comments,
+ *              written again in a new order); rewrite.h.  The parsers of
+ *              source/ record the spans it needs (source/spans.h)
  *
  *   Data flows one way; each arrow is "includes a header of", and
  *   tools/check-includes (make check) fails on a cycle:
@@ -70,6 +74,7 @@
  *       escape   -> source (the Go functions), model
  *       measure  -> source (the Go functions), through the public API to
  *                   escape's join
+ *       rewrite  -> source (spans), model, analysis (through the public API)
  *
  *   (tools/check-includes --graph prints the graph as the code has it.)
  *
@@ -683,6 +688,82 @@ void align_render_decl(align_buf *out, const align_layout *l);
 /* One element of the "types" array of the JSON schema (structalign(1)). */
 void align_render_json(align_buf *out, const align_layout *l, const align_cost *cost);
 
+/* ---------------------------------------------- rewriting source (fix) */
+
+/* The smallest field order applied to Go and C source files (rewrite/):
+ * the parsers' spans of every struct and member, the optimizer's order, and
+ * new text in which every member moves with its doc comment, trailing
+ * comment and tag.  A set is filled with files, run once, then read: the
+ * types it looked at (reordered, already optimal, or refused with the
+ * reason) and the new text of each file it changed.  It never writes a
+ * file: the caller shows the diff or writes atomically.
+ *
+ * Go files of one directory and package are parsed into one graph, so a
+ * type declared in another file of the package can be sized; types of
+ * other packages and headers cannot be, unless a binary's DWARF is given
+ * (align_fix_opts.binary), and a struct holding one by value is refused. */
+typedef struct align_fix_set align_fix_set;
+
+/* What the chooser says about a type (its name as declared). */
+enum {
+    ALIGN_FIX_SKIP = 0, /* not looked at, not listed (--type) */
+    ALIGN_FIX_DO = 1,   /* reorder if it saves bytes */
+    ALIGN_FIX_KEEP = 2  /* pinned by the user (--keep): refused */
+};
+
+typedef struct align_fix_opts {
+    align_arch arch;
+    uint32_t cacheline; /* 0 = 64 */
+    /* Go on amd64/arm64: refuse an order that would leave an int64 that is
+     * 8-aligned on 386 and arm at a 4-aligned offset there (sync/atomic
+     * would panic).  On 386 and arm the optimizer itself keeps them. */
+    int check_atomic;
+    /* NULL: every type is ALIGN_FIX_DO. */
+    int (*choose)(const char *type_name, void *ctx);
+    void *choose_ctx;
+    /* Sizes of types the sources do not declare, by name; NULL: none. */
+    align_binary *binary;
+} align_fix_opts;
+
+typedef enum align_fix_status {
+    ALIGN_FIX_REORDERED = 0, /* new order written into the file's text */
+    ALIGN_FIX_OPTIMAL,       /* already the smallest order */
+    ALIGN_FIX_REFUSED        /* left alone: see reason */
+} align_fix_status;
+
+/* One struct declaration the run looked at.  Strings are owned by the set. */
+typedef struct align_fix_type {
+    const char *name; /* as declared: "Order", "struct packet", "T" */
+    const char *file; /* as added */
+    unsigned line, col;
+    align_fix_status status;
+    const char *reason;            /* REFUSED: why, one line; else NULL */
+    uint64_t size;                 /* bytes now (0 when it could not be sized) */
+    uint64_t new_size;             /* bytes in the new order (REORDERED), else size */
+    uint64_t ptrdata, new_ptrdata; /* Go pointer bytes */
+    const char *new_order;         /* REORDERED: the field names in the new
+                                      order, ", "-separated; else NULL */
+    size_t nmoved;                 /* REORDERED: fields whose place changed */
+} align_fix_type;
+
+/* A new empty set for one language.  *out is NULL on failure. */
+int align_fix_new(align_fix_set **out, align_lang lang, const align_fix_opts *opts);
+void align_fix_free(align_fix_set *s); /* accepts NULL */
+/* Adds a file's text (copied) under the name path (used to group Go files
+ * by directory and in messages). */
+int align_fix_add(align_fix_set *s, const char *path, const char *text, size_t len);
+/* Parses every file, applies the guards, computes the orders and the new
+ * texts.  On a file that does not parse: ALIGN_ESYNTAX (or the parser's
+ * code) with file:line:col in the error record, and no result. */
+int align_fix_run(align_fix_set *s);
+size_t align_fix_ntypes(const align_fix_set *s);
+const align_fix_type *align_fix_type_at(const align_fix_set *s, size_t i);
+size_t align_fix_nfiles(const align_fix_set *s);
+const char *align_fix_file_path(const align_fix_set *s, size_t i);
+/* The file's original text, and its new text (NULL when unchanged). */
+const char *align_fix_file_text(const align_fix_set *s, size_t i, size_t *len);
+const char *align_fix_file_new_text(const align_fix_set *s, size_t i, size_t *len);
+
 /* =======================================================================
  * Go heap cost: the allocator's size classes (heap.c) and the compiler's
  * escape-analysis logs (escape.c).  Together with a layout they answer "is
@@ -768,11 +849,16 @@ typedef enum align_escape_kind {
     ALIGN_ESCAPE_BOXED,
     /* -json logs only: an allocation logged with an empty message and no
      * other record at its position; expr is "". */
-    ALIGN_ESCAPE_UNKNOWN
+    ALIGN_ESCAPE_UNKNOWN,
+    /* Go 1.25+: "append escapes to heap": the backing array an append
+     * grows into (-m text prints "append" alone; -m=2 explanations and
+     * -json print the call, "append(xs, o)", which expr then holds). */
+    ALIGN_ESCAPE_APPEND
 } align_escape_kind;
 
 /* "moved", "addr_of_lit", "new", "make_slice", "make_map", "slice_lit",
- * "map_lit", "varargs", "func_lit", "string_conv", "boxed", "unknown";
+ * "map_lit", "varargs", "func_lit", "string_conv", "boxed", "unknown",
+ * "append";
  * NULL for a value out of range.  Stable: used in JSON reports. */
 const char *align_escape_kind_name(align_escape_kind kind);
 
@@ -802,6 +888,24 @@ typedef struct align_escape_site {
     const char *var_name;  /* ALIGN_ESCAPE_MOVED: the variable; else NULL */
     const char *input;     /* the file or name the site was read from */
     uint64_t input_line;   /* 1-based line of that input */
+    /* What the explanations say (-m=2 text, -json), NULL when not given:
+     * func: the function being analysed, as go1.25+ prints it after "in"
+     * ("main", "gnew[go.shape.int64]", "(*T).M"); flow_dst: the first
+     * flow's destination when it takes the allocation's address
+     * ("flow: p <- &{storage for new(T)}" or "flow: ~r0 = &x": "p",
+     * "~r0"); inlined: the callee whose body the allocation is written in
+     * when the compiler reports it at an inlined call ("inlining call to
+     * geom.New" at the same position of -m text, "inlineLoc" of -json),
+     * with inline_file/inline_line its position (-json only, else NULL/0). */
+    const char *func;
+    const char *flow_dst;
+    const char *inlined;
+    const char *inline_file;
+    unsigned inline_line;
+    /* MAKE_SLICE with a length or capacity that is not a number: from Go
+     * 1.25 (whose logs fold constants) such a make that "does not escape"
+     * still goes to the heap when it needs more than 32 bytes. */
+    int var_size;
 } align_escape_site;
 
 /* Counts over every input read into a log. */
@@ -936,6 +1040,10 @@ typedef struct align_heap_site {
                            "captured by value: o"; NULL when the
                            expression names the type itself */
     const char *reason; /* UNRESOLVED: why, one line; else NULL */
+    int stack_buffer;   /* go1.25+ "make([]T, n) does not escape" with a
+                           size that is not a constant: a 32-byte stack
+                           buffer when the array fits, the heap when it
+                           does not; counted as a heap site */
     int stale;          /* the site contradicts the binary: its file
                            is not in it, its line has no code, or its
                            variable is declared elsewhere */

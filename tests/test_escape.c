@@ -862,14 +862,14 @@ END_TEST
 
 START_TEST(kind_names)
 {
-    for (int k = ALIGN_ESCAPE_MOVED; k <= ALIGN_ESCAPE_UNKNOWN; k++) {
+    for (int k = ALIGN_ESCAPE_MOVED; k <= ALIGN_ESCAPE_APPEND; k++) {
         ck_assert_ptr_nonnull(align_escape_kind_name((align_escape_kind)k));
         for (int j = 0; j < k; j++)
             ck_assert_str_ne(align_escape_kind_name((align_escape_kind)j),
                              align_escape_kind_name((align_escape_kind)k));
     }
     ck_assert_str_eq(align_escape_kind_name(ALIGN_ESCAPE_ADDR_OF_LIT), "addr_of_lit");
-    ck_assert_ptr_null(align_escape_kind_name((align_escape_kind)(ALIGN_ESCAPE_UNKNOWN + 1)));
+    ck_assert_ptr_null(align_escape_kind_name((align_escape_kind)(ALIGN_ESCAPE_APPEND + 1)));
     ck_assert_ptr_null(align_escape_log_sites(log_));
     align_escape_log_free(NULL);
 }

@@ -224,6 +224,7 @@ const char *align_escape_kind_name(align_escape_kind kind)
         [ALIGN_ESCAPE_MAP_LIT] = "map_lit",   [ALIGN_ESCAPE_VARARGS] = "varargs",
         [ALIGN_ESCAPE_FUNC_LIT] = "func_lit", [ALIGN_ESCAPE_STRING_CONV] = "string_conv",
         [ALIGN_ESCAPE_BOXED] = "boxed",       [ALIGN_ESCAPE_UNKNOWN] = "unknown",
+        [ALIGN_ESCAPE_APPEND] = "append",
     };
     if ((unsigned)kind >= sizeof names / sizeof names[0])
         return NULL;
@@ -281,6 +282,22 @@ static size_t first_arg_len(const char *s, size_t len)
     return len;
 }
 
+/* ", 8" or ", 8, 16": every argument after the type is a decimal number
+ * (what go1.25+ prints for constant sizes, folded). */
+static bool numbers_only(const char *s, size_t n)
+{
+    bool digit = false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digit = true;
+        else if (s[i] == ',' && digit)
+            digit = false;
+        else if (s[i] != ' ' && s[i] != ',')
+            return false;
+    }
+    return digit;
+}
+
 int esc_classify(align_escape_log *log, align_escape_site *site, const char *e, size_t n)
 {
     const char *type = NULL;
@@ -302,9 +319,10 @@ int esc_classify(align_escape_log *log, align_escape_site *site, const char *e, 
     } else if (n > 6 && has_prefix(e, n, "make(") && e[n - 1] == ')') {
         type = e + 5;
         tlen = first_arg_len(type, n - 6);
-        if (has_prefix(type, tlen, "[]"))
+        if (has_prefix(type, tlen, "[]")) {
             site->kind = ALIGN_ESCAPE_MAKE_SLICE;
-        else if (has_prefix(type, tlen, "map["))
+            site->var_size = !numbers_only(type + tlen, n - 6 - tlen);
+        } else if (has_prefix(type, tlen, "map["))
             site->kind = ALIGN_ESCAPE_MAKE_MAP;
         else
             type = NULL; /* make(chan T) is never logged: runtime.makechan */
@@ -316,6 +334,9 @@ int esc_classify(align_escape_log *log, align_escape_site *site, const char *e, 
         else if (has_prefix(e, n, "map["))
             site->kind = ALIGN_ESCAPE_MAP_LIT;
         /* else T{...}: a composite literal boxed into an interface */
+    } else if (is_exactly(e, n, "append") ||
+               (n > 8 && has_prefix(e, n, "append(") && e[n - 1] == ')')) {
+        site->kind = ALIGN_ESCAPE_APPEND; /* go1.25+: the grown backing array */
     } else if (is_exactly(e, n, "func literal")) {
         site->kind = ALIGN_ESCAPE_FUNC_LIT;
     } else if (is_exactly(e, n, "... argument")) {
@@ -455,11 +476,36 @@ int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, s
 
 /* ------------------------------------------------------------ -m text */
 
+/* A -m=2 explanation header ("X escapes to heap in F:") waiting for the
+ * site line it explains ("X escapes to heap", "append escapes to heap",
+ * "moved to heap: X"), which go prints later at the same position. */
+typedef struct pending_header {
+    const char *file; /* interned: compared by pointer */
+    unsigned line, col;
+    const char *expr, *func, *flow_dst;
+    bool flow_seen;
+} pending_header;
+
+/* "inlining call to F" at a position: the sites go reports there are
+ * written in F. */
+typedef struct inline_pos {
+    const char *file; /* interned; NULL: empty slot */
+    unsigned line, col;
+    const char *callee;
+} inline_pos;
+
+/* Headers kept at most: go prints a function's headers, then its sites. */
+#define MAX_PENDING 4096
+
 typedef struct text_input {
     align_escape_log *log;
     const char *name;    /* interned input name */
     const char *package; /* from the last "# path" header, or NULL */
     uint64_t messages;   /* lines recognised as compiler messages */
+    pending_header *pending;
+    size_t npending, pending_cap;
+    inline_pos *inl; /* open addressing, reset per package */
+    size_t ninl, inl_cap;
     /* The first line skipped and why, for the error of a log without a
      * message; bytes skipped before the first message (a cap). */
     uint64_t skipped_line;
@@ -470,6 +516,64 @@ typedef struct text_input {
 /* Past this many bytes of lines that are not compiler messages and no
  * message yet, the input is not a -m log (a stream of random bytes). */
 #define TEXT_MAX_JUNK ((uint64_t)64 << 20)
+
+static uint64_t pos_hash(const char *file, unsigned line, unsigned col)
+{
+    uint64_t h = (uint64_t)(uintptr_t)file * 0x9E3779B97F4A7C15ull;
+    h ^= ((uint64_t)line << 20) ^ col;
+    return h * 1099511628211ull;
+}
+
+static int inline_record(text_input *in, const char *file, unsigned line, unsigned col,
+                         const char *callee)
+{
+    size_t k;
+    if ((in->ninl + 1) * 2 > in->inl_cap) {
+        size_t cap = in->inl_cap ? in->inl_cap * 2 : 256;
+        inline_pos *t = calloc(cap, sizeof *t);
+        if (t == NULL)
+            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < in->inl_cap; i++) {
+            if (in->inl[i].file == NULL)
+                continue;
+            k = (size_t)pos_hash(in->inl[i].file, in->inl[i].line, in->inl[i].col) & (cap - 1);
+            while (t[k].file != NULL)
+                k = (k + 1) & (cap - 1);
+            t[k] = in->inl[i];
+        }
+        free(in->inl);
+        in->inl = t;
+        in->inl_cap = cap;
+    }
+    k = (size_t)pos_hash(file, line, col) & (in->inl_cap - 1);
+    for (; in->inl[k].file != NULL; k = (k + 1) & (in->inl_cap - 1))
+        if (in->inl[k].file == file && in->inl[k].line == line && in->inl[k].col == col)
+            return 0; /* the outermost call, printed first, stays */
+    in->inl[k] = (inline_pos){file, line, col, callee};
+    in->ninl++;
+    return 0;
+}
+
+static const char *inline_lookup(const text_input *in, const char *file, unsigned line,
+                                 unsigned col)
+{
+    size_t k;
+    if (in->inl_cap == 0)
+        return NULL;
+    k = (size_t)pos_hash(file, line, col) & (in->inl_cap - 1);
+    for (; in->inl[k].file != NULL; k = (k + 1) & (in->inl_cap - 1))
+        if (in->inl[k].file == file && in->inl[k].line == line && in->inl[k].col == col)
+            return in->inl[k].callee;
+    return NULL;
+}
+
+static void inline_reset(text_input *in)
+{
+    if (in->ninl == 0)
+        return;
+    memset(in->inl, 0, in->inl_cap * sizeof *in->inl);
+    in->ninl = 0;
+}
 
 /* Consumes the digits at s[*pos..n); the value saturates past UINT32_MAX. */
 static uint64_t scan_number(const char *s, size_t n, size_t *pos)
@@ -527,6 +631,31 @@ static bool parse_pos(const char *s, size_t n, size_t *flen, unsigned *line, uns
     return false;
 }
 
+bool esc_split_flow(const char *s, size_t n, const char **dst, size_t *dlen, const char **src,
+                    size_t *slen)
+{
+    static const char arrow[] = " \xe2\x86\x90 "; /* " ← " */
+    while (n > 0 && (s[n - 1] == ':' || s[n - 1] == ' '))
+        n--;
+    for (size_t i = 0; i + 3 <= n; i++) {
+        size_t sep = 0;
+        if (memcmp(s + i, " = ", 3) == 0)
+            sep = 3;
+        else if (i + sizeof arrow - 1 <= n && memcmp(s + i, arrow, sizeof arrow - 1) == 0)
+            sep = sizeof arrow - 1;
+        if (sep == 0)
+            continue;
+        if (i == 0 || i + sep >= n)
+            return false;
+        *dst = s;
+        *dlen = i;
+        *src = s + i + sep;
+        *slen = n - i - sep;
+        return true;
+    }
+    return false;
+}
+
 /* Compiler messages that are not allocation sites. */
 static bool is_ignored_message(const char *m, size_t n)
 {
@@ -564,6 +693,105 @@ static bool is_ignored_message(const char *m, size_t n)
     return false;
 }
 
+/* The -m=2 lines that explain a site: the header "X escapes to heap:"
+ * (go1.19-1.24) or "X escapes to heap in F:" (go1.25+), then indented
+ * "flow:" and "from" lines.  Kept until the site's own line.  Returns 1
+ * when the message is none of these. */
+static int text_explanation(text_input *in, const char *file, size_t flen, unsigned line,
+                            unsigned col, const char *m, size_t n)
+{
+    static const char esc[] = " escapes to heap", in_[] = " escapes to heap in ";
+    align_escape_log *log = in->log;
+    const char *f;
+
+    if (n > 0 && m[0] == ' ') {
+        size_t i = 0;
+        const char *dst, *src;
+        size_t dlen, slen;
+        pending_header *h;
+        while (i < n && m[i] == ' ')
+            i++;
+        if (!has_prefix(m + i, n - i, "flow: "))
+            return 1;
+        h = in->npending ? &in->pending[in->npending - 1] : NULL;
+        if (h == NULL || h->flow_seen || h->line != line || h->col != col)
+            return 0;
+        f = esc_intern(log, file, flen);
+        if (f == NULL)
+            return ALIGN_ENOMEM;
+        if (f != h->file)
+            return 0;
+        h->flow_seen = true;
+        i += 6;
+        if (esc_split_flow(m + i, n - i, &dst, &dlen, &src, &slen) && src[0] == '&') {
+            h->flow_dst = esc_intern(log, dst, dlen);
+            if (h->flow_dst == NULL)
+                return ALIGN_ENOMEM;
+        }
+        return 0;
+    }
+    if (n < 2 || m[n - 1] != ':')
+        return 1;
+    {
+        const char *expr = NULL, *func = NULL;
+        size_t elen = 0;
+        if (has_suffix(m, n, " escapes to heap:") && n > sizeof esc) {
+            elen = n - sizeof esc; /* sizeof counts the ':' */
+        } else {
+            for (size_t i = 1; i + sizeof in_ - 1 < n - 1; i++) {
+                if (m[i] == ' ' && memcmp(m + i, in_, sizeof in_ - 1) == 0) {
+                    elen = i;
+                    func = esc_intern(log, m + i + sizeof in_ - 1, n - 1 - i - (sizeof in_ - 1));
+                    if (func == NULL)
+                        return ALIGN_ENOMEM;
+                    break;
+                }
+            }
+            if (elen == 0)
+                return 1;
+        }
+        expr = esc_intern(log, m, elen);
+        f = esc_intern(log, file, flen);
+        if (expr == NULL || f == NULL)
+            return ALIGN_ENOMEM;
+        if (in->npending == MAX_PENDING) {
+            memmove(in->pending, in->pending + 1, (MAX_PENDING - 1) * sizeof *in->pending);
+            in->npending--;
+        }
+        if (in->npending == in->pending_cap) {
+            size_t cap = in->pending_cap ? in->pending_cap * 2 : 64;
+            pending_header *p = realloc(in->pending, cap * sizeof *p);
+            if (p == NULL)
+                return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            in->pending = p;
+            in->pending_cap = cap;
+        }
+        in->pending[in->npending++] = (pending_header){f, line, col, expr, func, NULL, false};
+        return 0;
+    }
+}
+
+/* Gives the site what its -m=2 header said, and forgets the header. */
+static void take_explanation(text_input *in, align_escape_site *site)
+{
+    const char *want = site->kind == ALIGN_ESCAPE_MOVED ? site->var_name : site->expr;
+    for (size_t i = in->npending; i-- > 0;) {
+        pending_header *h = &in->pending[i];
+        if (h->file != site->file || h->line != site->line || h->col != site->col)
+            continue;
+        if (h->expr != want &&
+            !(site->kind == ALIGN_ESCAPE_APPEND && strncmp(h->expr, "append(", 7) == 0))
+            continue;
+        site->func = h->func;
+        site->flow_dst = h->flow_dst;
+        if (site->kind == ALIGN_ESCAPE_APPEND)
+            site->expr = h->expr;
+        memmove(h, h + 1, (in->npending - i - 1) * sizeof *h);
+        in->npending--;
+        return;
+    }
+}
+
 static int text_header(text_input *in, const char *s, size_t n)
 {
     size_t i = 2, end;
@@ -578,6 +806,8 @@ static int text_header(text_input *in, const char *s, size_t n)
         if ((unsigned char)s[k] < 0x20 || s[k] == 0x7f)
             return 1;
     in->package = esc_intern(in->log, s + i, end - i);
+    inline_reset(in);
+    in->npending = 0;
     return in->package == NULL ? ALIGN_ENOMEM : 0;
 }
 
@@ -700,6 +930,22 @@ static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
         }
         return rc;
     }
+    rc = text_explanation(in, s, flen, line, col, m, n);
+    if (rc != 1) {
+        if (rc == 0) {
+            in->messages++;
+            log->stats.ignored++;
+        }
+        return rc;
+    }
+    if (has_prefix(m, n, "inlining call to ") && n > 17) {
+        const char *f = esc_intern(log, s, flen), *callee = esc_intern(log, m + 17, n - 17);
+        if (f == NULL || callee == NULL)
+            return ALIGN_ENOMEM;
+        rc = inline_record(in, f, line, col, callee);
+        if (rc < 0)
+            return rc;
+    }
     if (is_ignored_message(m, n)) {
         in->messages++;
         log->stats.ignored++;
@@ -732,6 +978,22 @@ static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
     site.package = in->package;
     site.input = in->name;
     site.input_line = lineno;
+    if (!site.stack_only)
+        take_explanation(in, &site);
+    site.inlined = inline_lookup(in, site.file, line, col);
+    if (site.inlined != NULL && site.kind == ALIGN_ESCAPE_BOXED) {
+        /* The caller boxing the call's result ("makes(3)"), not the
+         * callee's own allocation: a call of that function's short name. */
+        const char *dot = strrchr(site.inlined, '.');
+        const char *shortname = dot ? dot + 1 : site.inlined;
+        size_t sl = strlen(shortname), el = strlen(site.expr);
+        for (size_t k = 0; k + sl < el; k++)
+            if (memcmp(site.expr + k, shortname, sl) == 0 && site.expr[k + sl] == '(' &&
+                (k == 0 || site.expr[k - 1] == '.')) {
+                site.inlined = NULL;
+                break;
+            }
+    }
     in->messages++;
     return esc_add_site(log, &site);
 skip:
@@ -767,6 +1029,8 @@ static int read_text(align_escape_log *log, const char *name, FILE *f, const cha
     if (in.name == NULL)
         return ALIGN_ENOMEM;
     rc = esc_read_lines(f, mem, len, name, ESC_MAX_TEXT_LINE, text_line, &in);
+    free(in.pending);
+    free(in.inl);
     if (rc == 0 && in.messages == 0) {
         uint64_t nlines = log->stats.lines - lines0;
         if (nlines == 0)

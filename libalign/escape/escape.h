@@ -61,6 +61,12 @@ int esc_add_site(align_escape_log *log, const align_escape_site *site);
  * heap").  ALIGN_ENOMEM. */
 int esc_classify(align_escape_log *log, align_escape_site *site, const char *expr, size_t len);
 
+/* A -m=2 / -json "flow:" line's text after "flow: " ("~r0 = &o:",
+ * "p ← &{storage for new(T)}:"): its destination and source (go1.19-1.24
+ * write " = ", go1.25+ " ← ").  false when it is neither. */
+bool esc_split_flow(const char *s, size_t n, const char **dst, size_t *dlen, const char **src,
+                    size_t *slen);
+
 /* Called once per line, without its "\n" or "\r\n".  overlong: the line
  * was longer than the reader's cap and is not given (s is NULL).  Return 0
  * to go on, a negative code to stop the read with it. */

@@ -157,32 +157,62 @@ static int group_enter(json_input *in, unsigned line, unsigned col, uint64_t lin
     return 0;
 }
 
-/* True when the first "flow:" of the explanation starts at the address of
- * the variable `name` ("flow: DST = &name:"), i.e. the site is a variable
- * moved to the heap, not an allocated expression. */
-static bool flows_from_variable(json_object *diag, const char *name, size_t len)
+/* What the explanation of an escaping value says: whether its first
+ * "flow:" starts at the address of the variable `name` ("flow: DST = &name:"
+ * in go1.19-1.24, "DST ← &name:" in go1.25+), i.e. the site is a variable
+ * moved to the heap, not an allocated expression; the destination of that
+ * first flow when it takes an address; and the innermost "inlineLoc" (the
+ * position in the inlined callee the allocation is written at). */
+typedef struct json_explain {
+    bool moved;
+    const char *dst; /* in the JSON object: valid while it lives */
+    size_t dlen;
+    const char *inline_uri;
+    unsigned inline_line;
+} json_explain;
+
+static void explain(json_object *diag, const char *name, size_t len, json_explain *x)
 {
     json_object *rel = member(diag, "relatedInformation", json_type_array);
     size_t n = rel ? json_object_array_length(rel) : 0;
+    bool flow_seen = false;
 
+    memset(x, 0, sizeof *x);
     for (size_t i = 0; i < n; i++) {
-        json_object *msg = member(json_object_array_get_idx(rel, i), "message", json_type_string);
-        const char *m, *flow, *eq;
+        json_object *r = json_object_array_get_idx(rel, i);
+        json_object *msg = member(r, "message", json_type_string);
+        const char *m, *flow, *dst, *src;
+        size_t dlen, slen;
         if (msg == NULL)
             continue;
         m = json_object_get_string(msg);
+        if (strcmp(m, "inlineLoc") == 0 && !flow_seen) {
+            /* The first inlineLoc of a record is the innermost callee's. */
+            json_object *loc = member(r, "location", json_type_object);
+            json_object *uri = loc ? member(loc, "uri", json_type_string) : NULL;
+            json_object *range = loc ? member(loc, "range", json_type_object) : NULL;
+            json_object *start = range ? member(range, "start", json_type_object) : NULL;
+            if (x->inline_uri == NULL && uri != NULL && start != NULL) {
+                x->inline_uri = json_object_get_string(uri);
+                json_object *ln = member(start, "line", json_type_int);
+                int64_t v = ln ? json_object_get_int64(ln) : 0;
+                x->inline_line = v > 0 && v <= (int64_t)UINT32_MAX ? (unsigned)v : 0;
+            }
+            continue;
+        }
         if (strncmp(m, "escflow:", 8) != 0)
             continue;
-        flow = strstr(m, "flow: ");
-        if (flow == NULL)
+        flow = strstr(m + 8, "flow: "); /* not the "flow:" of "escflow:" */
+        if (flow == NULL || flow_seen)
             continue; /* a "from" line */
-        eq = strstr(flow, " = ");
-        if (eq == NULL)
-            return false;
-        eq += 3;
-        return eq[0] == '&' && strncmp(eq + 1, name, len) == 0 && strcmp(eq + 1 + len, ":") == 0;
+        flow_seen = true;
+        flow += 6;
+        if (!esc_split_flow(flow, strlen(flow), &dst, &dlen, &src, &slen) || src[0] != '&')
+            continue;
+        x->dst = dst;
+        x->dlen = dlen;
+        x->moved = slen == len + 1 && strncmp(src + 1, name, len) == 0;
     }
-    return false;
 }
 
 static int json_header(json_input *in, json_object *o, uint64_t lineno)
@@ -229,6 +259,7 @@ static int json_diagnostic(json_input *in, json_object *o, uint64_t lineno)
     json_object *code = member(o, "code", json_type_string);
     json_object *msg = member(o, "message", json_type_string);
     align_escape_site site;
+    json_explain x;
     const char *c, *m;
     size_t mlen;
     unsigned line;
@@ -267,7 +298,22 @@ static int json_diagnostic(json_input *in, json_object *o, uint64_t lineno)
         return 0;
     }
     mlen -= slen;
-    if (flows_from_variable(o, m, mlen)) {
+    explain(o, m, mlen, &x);
+    if (x.dst != NULL) {
+        site.flow_dst = esc_intern(in->log, x.dst, x.dlen);
+        if (site.flow_dst == NULL)
+            return ALIGN_ENOMEM;
+    }
+    if (x.inline_uri != NULL) {
+        const char *u = x.inline_uri;
+        if (strncmp(u, "file://", 7) == 0)
+            u += 7;
+        site.inline_file = esc_intern(in->log, u, strlen(u));
+        if (site.inline_file == NULL)
+            return ALIGN_ENOMEM;
+        site.inline_line = x.inline_line;
+    }
+    if (x.moved) {
         site.kind = ALIGN_ESCAPE_MOVED;
         site.expr = site.var_name = esc_intern(in->log, m, mlen);
         if (site.expr == NULL)

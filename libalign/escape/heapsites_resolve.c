@@ -191,6 +191,79 @@ static size_t pkgs_named(const go_funcs *gf, const char *name, size_t n, uint32_
     return k;
 }
 
+/* Go's rule for internal packages: a/b/internal/c may be imported by
+ * a/b and what is under it; internal/x (the standard library's) by the
+ * standard library only.  The command's package ("main") is never std. */
+static bool importable(const char *path, const char *importer)
+{
+    const char *p = path, *cut = NULL;
+    size_t parent;
+    if (importer == NULL)
+        return true;
+    for (;;) {
+        const char *q = strstr(p, "internal");
+        if (q == NULL)
+            break;
+        if ((q == path || q[-1] == '/') && (q[8] == '/' || q[8] == '\0'))
+            cut = q;
+        p = q + 8;
+    }
+    if (cut == NULL)
+        return true;
+    parent = cut == path ? 0 : (size_t)(cut - path - 1);
+    if (parent == 0)
+        return align_go_package_is_std(importer) != 0;
+    return strncmp(importer, path, parent) == 0 &&
+           (importer[parent] == '\0' || importer[parent] == '/');
+}
+
+/* Of several packages of one name, those the site's package (or the
+ * file's) may import: two "atomic" packages (sync/atomic and, from go1.23,
+ * internal/runtime/atomic) are one for user code. */
+static size_t visible_pkgs(const align_heap_join *j, const hs_where *w, uint32_t *cand, size_t nc)
+{
+    const go_funcs *gf = j->gf;
+    const char *fpkg = w->file != GF_NONE && gf->files[w->file].pkg != GF_NONE
+                           ? gf->pkgs[gf->files[w->file].pkg].path
+                           : NULL;
+    size_t k = 0;
+    if (nc < 2)
+        return nc;
+    for (size_t i = 0; i < nc; i++) {
+        const char *path = gf->pkgs[cand[i]].path;
+        if (importable(path, w->pkg) || (fpkg != NULL && importable(path, fpkg)))
+            cand[k++] = cand[i];
+    }
+    return k ? k : nc;
+}
+
+/* The length of an import-path-qualified name at t[0..n) ("example.com/x/
+ * geom.Point", as go prints type arguments), with *dot the offset of the
+ * '.' before the name; 0 when t does not start with one. */
+static size_t path_qualified(const char *t, size_t n, size_t *dot)
+{
+    size_t i = 0, last = 0;
+    bool slash = false;
+    while (i < n && (ident_byte((unsigned char)t[i]) || t[i] == '.' || t[i] == '/' || t[i] == '-' ||
+                     t[i] == '~')) {
+        if (t[i] == '/')
+            slash = true;
+        if (t[i] == '.')
+            last = i;
+        i++;
+    }
+    if (!slash || last == 0)
+        return 0;
+    /* the name after the last '.' must follow the last '/' */
+    for (size_t k = last; k < i; k++)
+        if (t[k] == '/')
+            return 0;
+    if (last + 1 >= i || !ident_start((unsigned char)t[last + 1]))
+        return 0;
+    *dot = last;
+    return i;
+}
+
 enum { MAX_QUALS = 4 };
 
 /* Rewrites type text t[0..n) into DWARF's spelling.  The k-th qualified
@@ -208,6 +281,32 @@ static bool rewrite_type(const align_heap_join *j, const hs_where *w, const char
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)t[i];
         size_t s = i, e;
+        if (c == '"') {
+            /* "path/to/pkg".Name: two packages of one name in a message */
+            const char *close = memchr(t + i + 1, '"', n - i - 1);
+            size_t e2;
+            if (close != NULL && close + 2 < t + n && close[1] == '.' &&
+                ident_start((unsigned char)close[2])) {
+                align_buf_append(out, t + i + 1, (size_t)(close - t - i - 1));
+                e2 = (size_t)(close - t) + 1;
+                s = e2;
+                e2++;
+                while (e2 < n && ident_byte((unsigned char)t[e2]))
+                    e2++;
+                align_buf_append(out, t + s, e2 - s);
+                i = e2;
+                field_next = 0;
+                continue;
+            }
+        }
+        if (ident_start(c) && !(field_next && brace > 0)) {
+            size_t dot, len = path_qualified(t + i, n - i, &dot);
+            if (len > 0) {
+                align_buf_append(out, t + i, len); /* as DWARF spells it */
+                i += len;
+                continue;
+            }
+        }
         if (!ident_start(c)) {
             if (c == '{') {
                 brace++;
@@ -232,10 +331,21 @@ static bool rewrite_type(const align_heap_join *j, const hs_where *w, const char
         }
         if (e - s == 2 && memcmp(t + s, "go", 2) == 0 && i + 7 < n &&
             memcmp(t + i, ".shape.", 7) == 0) {
-            i += 7;
-            while (i < n && ident_byte((unsigned char)t[i]))
-                i++;
-            align_buf_append(out, t + s, i - s); /* go.shape.int_0 */
+            /* go.shape.int_0, go.shape.struct { X int64 }_0, go.shape.*uint8:
+             * verbatim, up to the end of this type argument. */
+            int depth = 0;
+            for (i += 7; i < n; i++) {
+                char ch = t[i];
+                if (ch == '[' || ch == '{' || ch == '(')
+                    depth++;
+                else if ((ch == ']' || ch == '}' || ch == ')') && depth-- == 0)
+                    break;
+                else if (ch == ',' && depth == 0)
+                    break;
+            }
+            if (depth < 0)
+                depth = 0;
+            align_buf_append(out, t + s, i - s);
             continue;
         }
         if ((e - s == 6 && memcmp(t + s, "struct", 6) == 0) ||
@@ -251,6 +361,7 @@ static bool rewrite_type(const align_heap_join *j, const hs_where *w, const char
         if (i + 1 < n && t[i] == '.' && ident_start((unsigned char)t[i + 1])) {
             uint32_t cand[MAX_CANDIDATES];
             size_t nc = pkgs_named(j->gf, t + s, e - s, cand, MAX_CANDIDATES), pick = 0;
+            nc = visible_pkgs(j, w, cand, nc);
             if (q < MAX_QUALS) {
                 counts[q] = nc;
                 pick = choice ? choice[q] : 0;
@@ -283,6 +394,9 @@ static bool rewrite_type(const align_heap_join *j, const hs_where *w, const char
     *nquals = q;
     return ok;
 }
+
+static const align_type *instance_of_shape(const align_heap_join *j, const char *name, size_t n,
+                                           bool *several);
 
 /* The binary's type that type text t[0..n) names, or NULL.  *ambiguous
  * when several packages' types fit. */
@@ -320,6 +434,17 @@ static const align_type *find_type(align_heap_join *j, const hs_where *w, const 
         if (b.failed)
             break;
         t1 = type_by_name(j, b.data ? b.data : "", b.len);
+        if (b.data != NULL && strstr(b.data, "[go.shape.") != NULL) {
+            /* A generic body's allocation: the instantiation the shapes
+             * stand for when there is one (whether DWARF keeps the shape
+             * instantiation varies by release), else the shape type. */
+            bool several = false;
+            const align_type *inst = instance_of_shape(j, b.data, b.len, &several);
+            if (inst != NULL)
+                t1 = inst;
+            else if (t1 == NULL && several)
+                *ambiguous = true;
+        }
         if (t1 == NULL)
             continue;
         if (hit != NULL && hit != t1)
@@ -327,6 +452,179 @@ static const align_type *find_type(align_heap_join *j, const hs_where *w, const 
         hit = t1;
     }
     align_buf_free(&b);
+    return hit;
+}
+
+/* Length of the type argument at s[0..n): up to a top-level ',' or ']'. */
+static size_t first_targ(const char *s, size_t n)
+{
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '[' || s[i] == '{' || s[i] == '(')
+            depth++;
+        else if (s[i] == ']' || s[i] == '}' || s[i] == ')') {
+            if (depth-- == 0)
+                return i;
+        } else if (s[i] == ',' && depth == 0)
+            return i;
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------- shapes */
+
+/* Whether record r has the fields a shape struct's name lists
+ * ("go.shape.struct { Flag bool; os.mu sync.Mutex }": names, in order; an
+ * unexported field is qualified by its package). */
+static bool fields_match_shape(const align_type *r, const char *shape)
+{
+    const char *p = strchr(shape, '{');
+    uint32_t k = 0;
+    if (p == NULL || !is_record(r))
+        return false;
+    p++;
+    for (;;) {
+        const char *start, *end, *dot;
+        while (*p == ' ' || *p == ';')
+            p++;
+        if (*p == '}' || *p == '\0')
+            break;
+        start = p;
+        while (*p && *p != ' ' && *p != ';' && *p != '}')
+            p++;
+        end = p;
+        /* skip the field's type up to the next top-level ';' or '}' */
+        for (int depth = 0; *p; p++) {
+            if (*p == '{' || *p == '[' || *p == '(')
+                depth++;
+            else if ((*p == '}' || *p == ']' || *p == ')') && depth-- == 0)
+                break;
+            else if (*p == ';' && depth == 0)
+                break;
+        }
+        if (k >= r->nfields)
+            return false;
+        dot = NULL;
+        for (const char *q = start; q < end; q++)
+            if (*q == '.')
+                dot = q;
+        if (dot != NULL)
+            start = dot + 1;
+        if (strlen(r->fields[k].name) != (size_t)(end - start) ||
+            memcmp(r->fields[k].name, start, (size_t)(end - start)) != 0) {
+            /* an embedded field prints its type alone: accept it */
+            if (!r->fields[k].embedded)
+                return false;
+        }
+        k++;
+    }
+    return k == r->nfields;
+}
+
+/* The one named struct of the binary a go.shape struct stands for, or
+ * NULL (none, or several: the shape is kept then). */
+static const align_type *concrete_of_shape(const align_heap_join *j, const align_type *shape)
+{
+    const align_type *hit = NULL;
+    if (shape == NULL || shape->name == NULL || strncmp(shape->name, "go.shape.struct {", 17) != 0)
+        return NULL;
+    for (size_t i = 0; i < j->g->ntypes; i++) {
+        const align_type *t = j->g->types[i];
+        if (t == shape || !is_record(t) || t->name == NULL || t->nfields != shape->nfields ||
+            t->given_size != shape->given_size || strncmp(t->name, "go.shape.", 9) == 0 ||
+            strncmp(t->name, "struct ", 7) == 0 || strncmp(t->name, "noalg.", 6) == 0)
+            continue;
+        if (!fields_match_shape(t, shape->name))
+            continue;
+        if (hit != NULL && hit != t)
+            return NULL;
+        hit = t;
+    }
+    return hit;
+}
+
+/* Whether the concrete type argument a (DWARF spelling) fits the shape
+ * argument sh ("go.shape.int64", "go.shape.struct { X int64 }_0"). */
+static bool arg_fits_shape(const align_heap_join *j, const char *a, size_t an, const char *sh,
+                           size_t sn)
+{
+    const align_type *t;
+    size_t k;
+    if (sn < 9 || memcmp(sh, "go.shape.", 9) != 0)
+        return an == sn && memcmp(a, sh, an) == 0;
+    sh += 9;
+    sn -= 9;
+    k = sn; /* drop a "_0" suffix (go1.18-1.21) */
+    while (k > 0 && sh[k - 1] >= '0' && sh[k - 1] <= '9')
+        k--;
+    if (k > 0 && k < sn && sh[k - 1] == '_')
+        sn = k - 1;
+    t = type_by_name(j, a, an);
+    if (sn > 7 && memcmp(sh, "struct ", 7) == 0) {
+        char *name = strndup(sh - 9, sn + 9);
+        bool ok = name != NULL && t != NULL && fields_match_shape(align_type_resolve(t), name);
+        free(name);
+        return ok;
+    }
+    if (predeclared(sh, sn) != NULL) {
+        const align_type *r = t;
+        if (an == sn && memcmp(a, sh, an) == 0)
+            return true;
+        while (r != NULL && r->kind == ALIGN_KIND_NAMED && r->target != NULL)
+            r = r->target;
+        return r != NULL && r->name != NULL && strlen(r->name) == sn &&
+               memcmp(r->name, predeclared(sh, sn), sn) == 0;
+    }
+    return true; /* pointers, interfaces, hashed shapes: not checked */
+}
+
+/* The instantiation of a generic type that a shape-instantiated name
+ * absent from DWARF stands for ("example.com/x/geom.Pair[go.shape.struct {
+ * ...},go.shape.int64]" -> "example.com/x/geom.Pair[example.com/x/geom.
+ * Point,int64]"): the one instantiation whose arguments fit the shapes.
+ * *several: more than one does. */
+static const align_type *instance_of_shape(const align_heap_join *j, const char *name, size_t n,
+                                           bool *several)
+{
+    const char *open = memchr(name, '[', n);
+    const align_type *hit = NULL;
+    size_t plen;
+    *several = false;
+    if (open == NULL || name[n - 1] != ']')
+        return NULL;
+    plen = (size_t)(open - name) + 1;
+    for (size_t i = 0; i < j->g->ntypes; i++) {
+        const align_type *t = j->g->types[i];
+        const char *a, *sh;
+        size_t tn;
+        bool ok = true;
+        if (!is_record(t) || t->name == NULL || strncmp(t->name, name, plen) != 0 ||
+            strstr(t->name, "go.shape.") != NULL)
+            continue;
+        tn = strlen(t->name);
+        a = t->name + plen;
+        sh = name + plen;
+        while (ok) {
+            size_t al = first_targ(a, (size_t)(t->name + tn - 1 - a));
+            size_t sl = first_targ(sh, (size_t)(name + n - 1 - sh));
+            ok = arg_fits_shape(j, a, al, sh, sl);
+            a += al;
+            sh += sl;
+            if (*a != ',' || *sh != ',') {
+                ok = ok && *a == ']' && *sh == ']';
+                break;
+            }
+            a++;
+            sh++;
+        }
+        if (!ok)
+            continue;
+        if (hit != NULL && hit != t) {
+            *several = true;
+            return NULL;
+        }
+        hit = t;
+    }
     return hit;
 }
 
@@ -545,6 +843,39 @@ static int resolve_moved(const resolver *x, hs_result *r)
     return r->reason ? 0 : ALIGN_ENOMEM;
 }
 
+/* A package-level variable or constant of the site's package (qual NULL)
+ * or of the packages named qual: "cfg" -> main.cfg, "misc.big". */
+static const gf_var *package_var(const resolver *x, const char *qual, size_t qlen, const char *name,
+                                 size_t nlen)
+{
+    const go_funcs *gf = x->j->gf;
+    const gf_var *g = NULL;
+    align_buf b;
+    align_buf_init(&b);
+    if (qual == NULL) {
+        const char *fpkg = x->w->file != GF_NONE && gf->files[x->w->file].pkg != GF_NONE
+                               ? gf->pkgs[gf->files[x->w->file].pkg].path
+                               : NULL;
+        align_buf_printf(&b, "%s.%.*s", x->w->pkg, (int)nlen, name);
+        g = b.failed ? NULL : gofuncs_find_global(gf, b.data, b.len);
+        if (g == NULL && fpkg != NULL) {
+            b.len = 0;
+            align_buf_printf(&b, "%s.%.*s", fpkg, (int)nlen, name);
+            g = b.failed ? NULL : gofuncs_find_global(gf, b.data, b.len);
+        }
+    } else {
+        uint32_t cand[MAX_CANDIDATES];
+        size_t nc = pkgs_named(gf, qual, qlen, cand, MAX_CANDIDATES);
+        for (size_t i = 0; i < nc && g == NULL; i++) {
+            b.len = 0;
+            align_buf_printf(&b, "%s.%.*s", gf->pkgs[cand[i]].path, (int)nlen, name);
+            g = b.failed ? NULL : gofuncs_find_global(gf, b.data, b.len);
+        }
+    }
+    align_buf_free(&b);
+    return g;
+}
+
 /* A variable visible at the site: the latest declared at or before the
  * line in the narrowest covering function that has one; then the callees
  * inlined at the line.  1 found (*type), 0 not (reason). */
@@ -613,6 +944,15 @@ static int scope_var(const resolver *x, const char *s, size_t n, const align_typ
             *type = set[0];
             *via = hs_printf(j, "variable %.*s %s of the functions of %s inlined everywhere",
                              (int)n, s, align_type_display(set[0]), x->w->pkg);
+            return *via ? 1 : ALIGN_ENOMEM;
+        }
+    }
+    if (nset == 0 && !exact) {
+        const gf_var *g = package_var(x, qual, qlen, name, nlen);
+        if (g != NULL) {
+            *type = g->type;
+            *via = hs_printf(j, "package-level %s %s %s", g->param ? "constant" : "variable",
+                             g->name, g->type ? align_type_display(g->type) : "?");
             return *via ? 1 : ALIGN_ENOMEM;
         }
     }
@@ -1086,6 +1426,96 @@ static int resolve_closure(const resolver *x, hs_result *r)
     return r->via ? 2 : ALIGN_ENOMEM;
 }
 
+/* ------------------------------------------------------------ flows */
+
+/* The variable an explanation's first flow stores the allocation's
+ * address in ("flow: p <- &{storage for new(T)}", "~r0 = &.autotmp_2"):
+ * its type from the narrowest function covering the line that has it. */
+static const align_type *flow_dst_type(const resolver *x, const gf_func **from)
+{
+    const go_funcs *gf = x->j->gf;
+    const char *dst = x->site->flow_dst;
+    uint32_t fs[64];
+    size_t nf, n;
+    if (dst == NULL || dst[0] == '{' || x->w->file == GF_NONE)
+        return NULL;
+    if (strrchr(dst, '.') != NULL && strchr(dst, ' ') == NULL)
+        dst = strrchr(dst, '.') + 1; /* "geom.~r0": inlined from geom */
+    n = strlen(dst);
+    nf = covering(x, x->w->line, fs, 64);
+    for (size_t i = 0; i < nf; i++) {
+        const gf_func *f = &gf->funcs[fs[i]];
+        const align_type *hit = NULL;
+        size_t nhit = 0;
+        for (uint32_t k = 0; k < f->nvars; k++) {
+            const gf_var *v = &gf->vars[f->var0 + k];
+            if (var_named(v, dst, n) && v->type != NULL &&
+                (v->param || v->decl_line <= x->w->line)) {
+                if (hit != var_value(v))
+                    nhit++;
+                hit = var_value(v);
+            }
+        }
+        if (nhit == 1) {
+            *from = f;
+            return hit;
+        }
+        if (nhit > 1)
+            return NULL;
+    }
+    return NULL;
+}
+
+static const align_type *pointee(const align_type *t)
+{
+    t = t ? align_type_resolve(t) : NULL;
+    return t != NULL && t->kind == ALIGN_KIND_POINTER ? t->target : NULL;
+}
+
+/* "append(xs, o)" (-m=2 and -json; -m prints "append"): the element type
+ * of the slice appended to, or of the variable the result flows to. */
+static int resolve_append(const resolver *x, hs_result *r, const align_type **out)
+{
+    align_heap_join *j = x->j;
+    const char *e = x->site->expr;
+    const align_type *st = NULL;
+    const char *via = NULL, *why = NULL;
+    const gf_func *from = NULL;
+    size_t n = strlen(e);
+
+    r->per_element = 1;
+    if (n > 8 && strncmp(e, "append(", 7) == 0) {
+        size_t depth = 0, k;
+        for (k = 7; k < n - 1; k++) {
+            if (e[k] == '(' || e[k] == '[' || e[k] == '{')
+                depth++;
+            else if (e[k] == ')' || e[k] == ']' || e[k] == '}')
+                depth--;
+            else if (e[k] == ',' && depth == 0)
+                break;
+        }
+        if (expr_type(x, e + 7, k - 7, 1, &st, &via, &why) < 0)
+            return ALIGN_ENOMEM;
+    }
+    if (st == NULL)
+        st = flow_dst_type(x, &from);
+    if (st == NULL) {
+        r->reason = hs_printf(j, "%s",
+                              n == 6 ? "the -m log prints \"append\" alone: -m=2 or -json logs "
+                                       "name the slice appended to"
+                                     : "cannot type the slice appended to");
+        return r->reason ? 0 : ALIGN_ENOMEM;
+    }
+    *out = elem_type(x, st);
+    if (*out == NULL) {
+        r->status = ALIGN_HEAP_OTHER;
+        r->type = st;
+        return 2;
+    }
+    r->via = hs_printf(j, "backing array of %s", align_type_display(st));
+    return r->via ? 1 : ALIGN_ENOMEM;
+}
+
 /* ------------------------------------------------------------------ site */
 
 int hs_resolve(align_heap_join *j, const align_escape_log *log, const align_escape_site *site,
@@ -1101,8 +1531,31 @@ int hs_resolve(align_heap_join *j, const align_escape_log *log, const align_esca
     r->status = ALIGN_HEAP_UNRESOLVED;
     switch (site->kind) {
     case ALIGN_ESCAPE_MOVED:
+        if (strncmp(site->var_name ? site->var_name : site->expr, ".autotmp_", 9) == 0) {
+            /* go1.26 new(expr): a compiler temporary, typed by where its
+             * address flows (-m=2, -json). */
+            const gf_func *from = NULL;
+            t = pointee(flow_dst_type(&x, &from));
+            if (t == NULL) {
+                r->reason = hs_printf(j, "a compiler temporary (new(expr), go1.26+): %s",
+                                      site->flow_dst ? "cannot type where its address flows"
+                                                     : "only -m=2 and -json logs say where "
+                                                       "its address flows");
+                return r->reason ? 0 : ALIGN_ENOMEM;
+            }
+            r->via = hs_printf(j, "new(expr): address flows to %s of %s", site->flow_dst,
+                               from ? from->name : "?");
+            if (r->via == NULL)
+                return ALIGN_ENOMEM;
+            break;
+        }
         rc = resolve_moved(&x, r);
         t = r->type;
+        break;
+    case ALIGN_ESCAPE_APPEND:
+        rc = resolve_append(&x, r, &t);
+        if (rc == 2)
+            return 0;
         break;
     case ALIGN_ESCAPE_ADDR_OF_LIT:
     case ALIGN_ESCAPE_NEW:
@@ -1121,6 +1574,28 @@ int hs_resolve(align_heap_join *j, const align_escape_log *log, const align_esca
         if (composite_text(tt, n)) {
             r->status = ALIGN_HEAP_OTHER; /* pointers, ints, strings, ... */
             return 0;
+        }
+        if (n > 5 && strncmp(tt, "<node", 5) == 0) {
+            /* go1.21+: new(T) of a type parameter in a generic body prints
+             * "new(<node DYNAMICTYPE>)"; where the pointer flows says T. */
+            const gf_func *from = NULL;
+            t = flow_dst_type(&x, &from);
+            if (site->kind == ALIGN_ESCAPE_NEW || site->kind == ALIGN_ESCAPE_ADDR_OF_LIT)
+                t = pointee(t);
+            else
+                t = t ? elem_type(&x, t) : NULL;
+            if (t == NULL) {
+                r->reason = hs_printf(j, "%s of a type parameter (%s): %s", site->expr, tt,
+                                      site->flow_dst ? "cannot type where it flows"
+                                                     : "only -m=2 and -json logs say where it "
+                                                       "flows");
+                return r->reason ? 0 : ALIGN_ENOMEM;
+            }
+            r->via = hs_printf(j, "type parameter: flows to %s of %s", site->flow_dst,
+                               from ? from->name : "?");
+            if (r->via == NULL)
+                return ALIGN_ENOMEM;
+            break;
         }
         t = find_type(j, w, tt, n, &amb, &unk);
         if (t == NULL || amb) {
@@ -1159,7 +1634,17 @@ int hs_resolve(align_heap_join *j, const align_escape_log *log, const align_esca
     r->reason = NULL;
     r->type = t;
     r->status = is_record(t ? align_type_resolve(t) : NULL) ? ALIGN_HEAP_STRUCT : ALIGN_HEAP_OTHER;
-    if (r->status == ALIGN_HEAP_STRUCT)
+    if (r->status == ALIGN_HEAP_STRUCT) {
+        const align_type *c;
         r->type = align_type_resolve(t);
+        c = concrete_of_shape(j, r->type);
+        if (c != NULL) {
+            r->via = hs_printf(j, "%s%sshape %s", r->via ? r->via : "", r->via ? "; " : "",
+                               r->type->name);
+            if (r->via == NULL)
+                return ALIGN_ENOMEM;
+            r->type = c;
+        }
+    }
     return 0;
 }

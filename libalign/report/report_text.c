@@ -234,7 +234,10 @@ void align_render_decl(align_buf *out, const align_layout *l)
     }
     const char *disp = align_type_display(l->type);
     const char *kw = is_union ? "union" : "struct";
-    bool tagged = strncmp(disp, kw, strlen(kw)) == 0 && disp[strlen(kw)] == ' ';
+    /* "struct packet" is a tag; "struct {...}" (a debugger's name for an
+     * anonymous record) is not: it is declared through its typedef. */
+    bool tagged =
+        strncmp(disp, kw, strlen(kw)) == 0 && disp[strlen(kw)] == ' ' && strchr(disp, '{') == NULL;
     if (tagged)
         align_buf_printf(out, "%s {\n", disp);
     else

@@ -129,6 +129,7 @@ typedef struct dop { /* one derivation step of a declarator */
     uint64_t count;     /* DOP_ARRAY: elements, ALIGN_FLEXIBLE for [] */
     const char *params; /* DOP_FUNC: "(int, char *)", graph-owned */
     unsigned line, col;
+    bool unsized; /* DOP_ARRAY, lenient: a size we cannot compute */
 } dop;
 
 typedef struct dops {
@@ -386,14 +387,27 @@ static int build_type(parser *p, align_type *base, const dops *ops, const char *
                                          name);
                 break;
             }
-            if (inc == NULL && (rc = cp_size_at(p, *out, &at, &es, &ea)) == 0 && es % ea != 0)
+            if (inc == NULL && (rc = cp_size_at(p, *out, &at, &es, &ea)) == ALIGN_EINCOMPLETE &&
+                lenient && p->lenient) {
+                align_error_clear();
+                rc = 0;
+                es = 0;
+                ea = 1;
+            }
+            if (inc == NULL && rc == 0 && ea != 0 && es % ea != 0)
                 rc = ERR_AT(p, &at, ALIGN_EINVAL,
                             "alignment of array elements is greater than element size");
-            if (o->count == ALIGN_FLEXIBLE)
+            if (o->unsized)
+                snprintf(num, sizeof num, "[?]");
+            else if (o->count == ALIGN_FLEXIBLE)
                 snprintf(num, sizeof num, "[]");
             else
                 snprintf(num, sizeof num, "[%llu]", (unsigned long long)o->count);
-            if (rc == 0 && (nt = align_type_array(p->g, *out, o->count)) != NULL)
+            if (rc == 0 && o->unsized)
+                nt = align_type_named(p->g, NULL, NULL); /* incomplete */
+            else if (rc == 0)
+                nt = align_type_array(p->g, *out, o->count);
+            if (rc == 0 && nt != NULL)
                 rc = wrap_hole(&pat, "", num);
         } else {
             if (r != NULL && (r->kind == ALIGN_KIND_FUNC || r->kind == ALIGN_KIND_ARRAY)) {
@@ -442,6 +456,9 @@ static int add_name(parser *p, members *ms, const char *name, const token *at)
 {
     if (name[0] == '\0')
         return 0;
+    if (cp_cmap_find(&ms->names, name, strlen(name)) != NULL && p->lenient)
+        return 0; /* both arms of an #if: the record is refused for its
+                     preprocessor lines */
     if (cp_cmap_find(&ms->names, name, strlen(name)) != NULL)
         return ERR_AT(p, at, ALIGN_ESYNTAX, "duplicate member '%s'", name);
     return cp_cmap_put(&ms->names, name, strlen(name), 0);
@@ -480,7 +497,7 @@ static int add_member(parser *p, members *ms, const specs *s, const declarator *
     if (d != NULL) {
         align_type *base;
         TRY(cp_vector_base(p, s, &d->attr, &base));
-        TRY(build_type(p, base, &d->ops, shown, false, &t));
+        TRY(build_type(p, base, &d->ops, shown, p->lenient, &t));
     }
     if (ms->has_flex)
         return ERR_AT(p, &ms->flex_at, ALIGN_ESYNTAX, "flexible array member not at end of struct");
@@ -488,10 +505,26 @@ static int add_member(parser *p, members *ms, const specs *s, const declarator *
     if (r != NULL && r->kind == ALIGN_KIND_FUNC)
         return ERR_AT(p, at, ALIGN_ESYNTAX, "field '%s' declared as a function", shown);
     flexible = r != NULL && r->kind == ALIGN_KIND_ARRAY && r->count == ALIGN_FLEXIBLE;
-    if ((inc = cp_incomplete_of(flexible ? r->target : t)) != NULL)
+    inc = cp_incomplete_of(flexible ? r->target : t);
+    if (inc != NULL && !p->lenient)
         return cp_incomplete_error(p, at, inc, "field", shown);
-    TRY(cp_size_at(p, t, at, &size, &align));
-    if (has_width) {
+    if (inc != NULL || (flexible && p->lenient)) {
+        /* Lenient: a type from a header we did not read; the layout of
+         * this record fails, and says which. */
+        size = 0;
+        align = 1;
+    } else {
+        int rc = cp_size_at(p, t, at, &size, &align);
+        if (rc == ALIGN_EINCOMPLETE && p->lenient) { /* unsized deeper inside */
+            align_error_clear();
+            size = 0;
+            align = 1;
+            inc = t;
+        } else if (rc < 0) {
+            return rc;
+        }
+    }
+    if (has_width && inc == NULL) {
         if (!cp_is_integer_prim(r))
             return ERR_AT(p, at, ALIGN_EBITFIELD, "bit-field '%s' has invalid type '%s'", shown,
                           t->display);
@@ -542,17 +575,41 @@ static int add_member(parser *p, members *ms, const specs *s, const declarator *
 }
 
 /* One member declaration: specifiers, then declarators up to ';'. */
+/* The member declaration just read (specs s, fields from `first` on) as a
+ * span of the record being read, when spans are recorded. */
+static int member_span(parser *p, members *ms, const specs *s, uint32_t first)
+{
+    src_member m;
+    const char *b;
+    if (p->spans == NULL || p->span_cur < 0)
+        return 0;
+    b = p->spans->base;
+    memset(&m, 0, sizeof m);
+    m.start = (size_t)(s->start - b);
+    m.end = (size_t)(p->prev_end - b);
+    m.first = first;
+    m.count = ms->rec->nfields - first;
+    m.type_start = (size_t)(s->start - b);
+    m.type_end = (size_t)(s->end - b);
+    m.tag_start = m.tag_end = m.type_end;
+    m.defines_tag =
+        s->defined != NULL && (!s->defined_untagged || s->defined->kind == ALIGN_KIND_NAMED);
+    return src_spans_member(p->spans, p->span_cur, &m);
+}
+
 static int parse_member(parser *p, members *ms)
 {
     specs s;
     int rc = 0;
+    uint32_t first = ms->rec->nfields;
     TRY(parse_specs(p, &s, CTX_MEMBER));
     if (tok_is(TOK(p), ";")) {
         /* No declarator: an untagged struct or union is an anonymous
          * member; a tagged definition or `int;` declares none. */
         if (s.defined != NULL && s.defined_untagged && s.defined->kind != ALIGN_KIND_NAMED)
             TRY(add_member(p, ms, &s, NULL, NULL, false, 0, &s.first));
-        return cp_next(p);
+        TRY(cp_next(p));
+        return member_span(p, ms, &s, first);
     }
     for (;;) {
         declarator d;
@@ -573,11 +630,17 @@ static int parse_member(parser *p, members *ms)
         }
         if (rc == 0)
             rc = add_member(p, ms, &s, &d, d_start, has_width, width, d.named ? &d.name : &at);
+        if (rc == 0 && p->spans != NULL && p->span_cur >= 0)
+            rc = src_spans_name(p->spans, p->span_cur, ms->rec->nfields - 1,
+                                (size_t)(d_start - p->spans->base),
+                                (size_t)(p->prev_end - p->spans->base));
         free(d.ops.v);
         if (rc < 0)
             return rc;
-        if (!tok_is(TOK(p), ","))
-            return cp_expect(p, ";", "';' after member declaration");
+        if (!tok_is(TOK(p), ",")) {
+            TRY(cp_expect(p, ";", "';' after member declaration"));
+            return member_span(p, ms, &s, first);
+        }
         TRY(cp_next(p));
     }
 }
@@ -598,9 +661,14 @@ static int parse_body(parser *p, align_type *rec)
             rc = cp_next(p);
         else if (cp_kw(TOK(p)) != KW_STATIC_ASSERT)
             rc = parse_member(p, &ms);
-        else if ((rc = cp_next(p)) == 0 && (rc = cp_skip_balanced(p)) == 0)
+        else if ((rc = cp_next(p)) == 0 && (rc = cp_skip_balanced(p)) == 0) {
             rc = cp_expect(p, ";", "';' after _Static_assert");
+            if (p->spans != NULL && p->span_cur >= 0)
+                p->spans->v[p->span_cur].static_assert_inside = true;
+        }
     }
+    if (rc == 0 && p->spans != NULL && p->span_cur >= 0)
+        p->spans->v[p->span_cur].close = (size_t)(TOK(p)->text - p->spans->base);
     free(ms.names.slots);
     if (rc == 0 && ms.has_flex && ms.flex_alone)
         rc = ERR_AT(p, &ms.flex_at, ALIGN_ESYNTAX,
@@ -639,11 +707,11 @@ static int bind_tag_at(parser *p, const char *name, align_type *t, const token *
 static int parse_record(parser *p, specs *s, int ctx, align_kind kind, align_type **out)
 {
     const char *kwname = kind == ALIGN_KIND_STRUCT ? "struct" : "union", *name;
-    token tag = *TOK(p);
+    token tag = *TOK(p), kwtok = *TOK(p);
     attrs ra = {0};
     align_type *rec;
     open_rec me;
-    int rc;
+    int rc, si = -1, outer = p->span_cur;
     TRY(parse_tag(p, &ra, false, kind, &tag, &name, &rec));
     if (!tok_is(TOK(p), "{")) {
         if (name == NULL)
@@ -673,9 +741,22 @@ static int parse_record(parser *p, specs *s, int ctx, align_kind kind, align_typ
         p->ndecls++;
     }
     TRY(cp_enter(p, &tag));
+    if (p->spans != NULL) {
+        if ((si = src_spans_record(p->spans)) < 0)
+            return ALIGN_ENOMEM;
+        p->spans->v[si].rec = rec;
+        p->spans->v[si].name = name;
+        p->spans->v[si].decl_start = (size_t)(kwtok.text - p->spans->base);
+        p->spans->v[si].line = kwtok.line;
+        p->spans->v[si].col = kwtok.col;
+        p->spans->v[si].open = (size_t)(TOK(p)->text - p->spans->base);
+        p->spans->v[si].parent = outer;
+        p->span_cur = si;
+    }
     me = (open_rec){rec, p->open};
     p->open = &me;
     rc = parse_body(p, rec);
+    p->span_cur = outer;
     p->open = me.up;
     p->depth--;
     TRY(rc);
@@ -839,7 +920,7 @@ static int unknown_ident(parser *p, specs *s, int ctx, align_type **other)
     /* A typedef of, or a pointer to, a type from a header we did not read:
      * a placeholder, an error only where it is needed by value.  A tag's
      * name used as a type is a mistake, not a type we did not see. */
-    if ((!s->is_typedef && !(ctx == CTX_MEMBER && tok_is(nx, "*"))) ||
+    if ((!s->is_typedef && !(ctx == CTX_MEMBER && (tok_is(nx, "*") || p->lenient))) ||
         align_graph_lookup_tag(p->g, name) != NULL)
         return unknown_type(p, t);
     if ((*other = align_type_named(p->g, name, NULL)) == NULL)
@@ -966,8 +1047,26 @@ static int parse_suffix(parser *p, const declarator *d, dops *suffix)
         TRY(cp_next(p));
     o.count = ALIGN_FLEXIBLE;
     if (!tok_is(TOK(p), "]")) {
+        int rc;
         at = *TOK(p);
-        TRY(cp_expr(p, &n));
+        rc = cp_expr(p, &n);
+        if (rc < 0 && p->lenient && rc != ALIGN_ENOMEM) {
+            /* A size from a macro we did not see: the array stays
+             * unsized, and so does a struct that holds it by value. */
+            int depth = 0;
+            align_error_clear();
+            while (depth > 0 || !tok_is(TOK(p), "]")) {
+                if (TOK(p)->kind == TOK_EOF)
+                    return cp_expected(p, "']' after the array size");
+                depth += tok_is(TOK(p), "(") || tok_is(TOK(p), "[");
+                depth -= tok_is(TOK(p), ")") || tok_is(TOK(p), "]");
+                TRY(cp_next(p));
+            }
+            o.unsized = true;
+            n = 0;
+        } else if (rc < 0) {
+            return rc;
+        }
         if (n < 0)
             return ERR_AT(p, &at, ALIGN_ESYNTAX, "size of array '%.*s' is negative",
                           d->named ? (int)d->name.len : 11,
@@ -1119,7 +1218,7 @@ static int add_typedef(parser *p, specs *s, declarator *d)
         align_type_set_pos(old, pos);
         return 0;
     }
-    if (old != NULL && old->pos.line != 0 &&
+    if (old != NULL && old->pos.line != 0 && !p->lenient &&
         (old->kind != ALIGN_KIND_NAMED || !same_type(old->target, t))) {
         ERR_AT(p, &d->name, ALIGN_ESYNTAX,
                "conflicting types for '%s' (previous declaration at line %u)", name, old->pos.line);
@@ -1199,7 +1298,22 @@ static int parse_external(parser *p)
     return s.is_typedef ? parse_typedefs(p, &s) : skip_declaration(p, &s.first, false);
 }
 
+static int parse_c(align_graph *g, const char *file, const char *text, size_t len,
+                   src_spans *spans);
+
 int align_decl_parse_c(align_graph *g, const char *file, const char *text, size_t len)
+{
+    return parse_c(g, file, text, len, NULL);
+}
+
+int src_parse_c(align_graph *g, const char *file, const char *text, size_t len, src_spans *spans)
+{
+    assert(spans != NULL);
+    spans->base = text;
+    return parse_c(g, file, text, len, spans);
+}
+
+static int parse_c(align_graph *g, const char *file, const char *text, size_t len, src_spans *spans)
 {
     parser p;
     const char *nul;
@@ -1211,6 +1325,9 @@ int align_decl_parse_c(align_graph *g, const char *file, const char *text, size_
     assert(text != NULL || len == 0);
     memset(&p, 0, sizeof p);
     p.g = g;
+    p.spans = spans;
+    p.lenient = spans != NULL;
+    p.span_cur = -1;
     if ((p.file = align_graph_strdup(g, file ? file : "<input>", (size_t)-1)) == NULL)
         return ALIGN_ENOMEM;
     text = text ? text : "";
@@ -1228,7 +1345,7 @@ int align_decl_parse_c(align_graph *g, const char *file, const char *text, size_
         align_error_hint("%s", empty_hint);
         return ALIGN_EFORMAT;
     }
-    lex_init(&p.lx, p.file, text, len, LEX_SKIP_CPP);
+    lex_init(&p.lx, p.file, text, len, LEX_SKIP_CPP | (spans != NULL ? LEX_PACK_OK : 0));
     p.prev_end = text;
     p.prev_line = 1;
     p.prev_col = 1;
@@ -1236,7 +1353,7 @@ int align_decl_parse_c(align_graph *g, const char *file, const char *text, size_
         rc = cp_skip_pragmas(&p);
     while (rc == 0 && TOK(&p)->kind != TOK_EOF)
         rc = parse_external(&p);
-    if (rc == 0 && p.ndecls == 0) {
+    if (rc == 0 && p.ndecls == 0 && !p.lenient) {
         rc = align_error_set(ALIGN_EEMPTY, p.file, 1, 1,
                              "no struct or union definition in the input");
         align_error_hint("%s", empty_hint);

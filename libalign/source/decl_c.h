@@ -10,6 +10,7 @@
 #define LIBALIGN_DECL_C_H
 
 #include "source/lex.h"
+#include "source/spans.h"
 
 #define MAX_NEST 200 /* records, declarators, expressions nested */
 
@@ -84,6 +85,9 @@ typedef struct parser {
     size_t ndecls;                /* decls this parse added */
     open_rec *open;               /* innermost record being defined */
     cmap consts;                  /* enum constants */
+    src_spans *spans;             /* src_parse_c: spans recorded, and */
+    bool lenient;                 /* unknown types tolerated (spans.h) */
+    int span_cur;                 /* record whose body is read, or -1 */
 } parser;
 
 #define TOK(p) (&(p)->lx.tok)

@@ -46,6 +46,7 @@
  * (`import t "time"`): qualified names are matched as written.
  */
 #include "source/lex.h"
+#include "source/spans.h"
 #include "util/hash.h"
 
 #include <assert.h>
@@ -112,6 +113,10 @@ typedef struct parser {
     size_t slots_cap;
     align_type **decls; /* top-level candidates in source order */
     size_t ndecls, decls_cap;
+    /* src_parse_go: spans recorded, unknown types tolerated (spans.h) */
+    src_spans *spans;
+    bool lenient;
+    int span_next; /* the record whose body parse_struct reads next, -1 */
 } parser;
 
 static int parse_type(parser *p, bool indirect, align_type **out);
@@ -827,6 +832,43 @@ static const struct stdlib_type {
      "interface { Deadline() (deadline time.Time, ok bool); "
      "Done() <-chan struct{}; Err() error; Value(key any) any }",
      0, false},
+    /* Interfaces real structs hold: two words whatever their methods
+     * (io/io.go, reflect/type.go, fmt/print.go, net/net.go, hash/hash.go,
+     * io/fs/fs.go, sort/sort.go, os/signal... ): 16, 8, 16 */
+    {"io.Reader", "interface{}", 0, false},
+    {"io.Writer", "interface{}", 0, false},
+    {"io.Closer", "interface{}", 0, false},
+    {"io.ReadCloser", "interface{}", 0, false},
+    {"io.WriteCloser", "interface{}", 0, false},
+    {"io.ReadWriter", "interface{}", 0, false},
+    {"io.ReadWriteCloser", "interface{}", 0, false},
+    {"io.ReaderAt", "interface{}", 0, false},
+    {"io.WriterAt", "interface{}", 0, false},
+    {"io.Seeker", "interface{}", 0, false},
+    {"io.ReadSeeker", "interface{}", 0, false},
+    {"io.ByteReader", "interface{}", 0, false},
+    {"io.ByteScanner", "interface{}", 0, false},
+    {"io.RuneScanner", "interface{}", 0, false},
+    {"reflect.Type", "interface{}", 0, false},
+    {"fmt.Stringer", "interface{}", 0, false},
+    {"net.Conn", "interface{}", 0, false},
+    {"net.Addr", "interface{}", 0, false},
+    {"net.Listener", "interface{}", 0, false},
+    {"hash.Hash", "interface{}", 0, false},
+    {"hash.Hash32", "interface{}", 0, false},
+    {"hash.Hash64", "interface{}", 0, false},
+    {"fs.FS", "interface{}", 0, false},
+    {"fs.File", "interface{}", 0, false},
+    {"fs.FileInfo", "interface{}", 0, false},
+    {"os.Signal", "interface{}", 0, false},
+    {"sort.Interface", "interface{}", 0, false},
+    /* io/fs/fs.go:152 (os/types.go:28 aliases it): 4, 4, 0 */
+    {"fs.FileMode", "uint32", 0, false},
+    {"os.FileMode", "uint32", 0, false},
+    /* reflect/type.go:241, a uint: 8, 8, 0 */
+    {"reflect.Kind", "uint", 0, false},
+    /* reflect/value.go:39 (typ, ptr, flag): 24, 8, 16 */
+    {"reflect.Value", "struct { typ unsafe.Pointer; ptr unsafe.Pointer; flag uintptr }", 0, false},
 };
 
 /* Builds the stdlib type e: a defined type named name over its decl. */
@@ -879,7 +921,7 @@ static int qualified_type(parser *p, const token *pkg, const token *sel, bool ha
         TRY(build_stdlib(p, e, key, out)); /* one node per instantiation */
         return set_display(p, *out, start);
     }
-    if (!indirect) {
+    if (!indirect && !p->lenient) {
         PARSE_ERROR(p, pkg->line, pkg->col, ALIGN_EUNKNOWN, "unknown type %s",
                     quote(q, sizeof q, pkg->text, (size_t)(p->ts.prev_end - pkg->text)));
         align_error_hint("declare it in the input, or replace it with a type of the same size "
@@ -914,7 +956,7 @@ static int named_type(parser *p, const token *t, bool indirect, const char *star
     *out = NULL;
     if (s != NULL && s->kind == SYM_CONST)
         return PARSE_ERROR(p, t->line, t->col, ALIGN_ESYNTAX, "%s is a constant, not a type", q);
-    if (s != NULL && s->kind == SYM_GENERIC && !indirect)
+    if (s != NULL && s->kind == SYM_GENERIC && !indirect && !p->lenient)
         return generic_error(p, t->line, t->col, q);
     if (s != NULL && s->kind == SYM_GENERIC) {
         /* Behind a pointer: incomplete, like http.Request. */
@@ -995,7 +1037,29 @@ static int array_type(parser *p, bool indirect, const char *start, align_type **
     if (tok_is(&len_tok, "..."))
         return PARSE_ERROR(p, len_tok.line, len_tok.col, ALIGN_ESYNTAX,
                            "[...] array length outside a composite literal");
-    TRY(eval_binary(p, &p->ts, -1, 1, &n));
+    {
+        tstream saved = p->ts;
+        int rc = eval_binary(p, &p->ts, -1, 1, &n);
+        if (rc < 0 && p->lenient && rc != ALIGN_ENOMEM) {
+            /* A length this parser cannot compute (len(TimeFormat), a
+             * const of another package): the array stays unsized, and so
+             * does a struct that holds it. */
+            int d = 0;
+            align_error_clear();
+            p->ts = saved;
+            while (d > 0 || !tok_is(&p->ts.tok, "]")) {
+                if (p->ts.tok.kind == TOK_EOF)
+                    return expected(p, &p->ts.tok, "']' after array length");
+                d += bracket(&p->ts.tok);
+                TRY(next(p));
+            }
+            TRY(next(p));
+            TRY(parse_type(p, true, &elem));
+            *out = new_named(p, NULL, NULL);
+            return *out ? set_display(p, *out, start) : ALIGN_ENOMEM;
+        }
+        TRY(rc);
+    }
     if (!tok_is(&p->ts.tok, "]"))
         return expected(p, &p->ts.tok, "']' after array length");
     if (n < 0)
@@ -1165,9 +1229,11 @@ static int is_embedded(parser *p, bool *yes, token *name)
     return 0;
 }
 
-/* FieldDecl: `a, b T` or an embedded type, then an optional tag. */
-static int parse_field(parser *p, align_type *rec)
+/* FieldDecl: `a, b T` or an embedded type, then an optional tag.  si >= 0:
+ * its span is recorded as a member of p->spans->v[si]. */
+static int parse_field(parser *p, align_type *rec, int si)
 {
+    uint32_t first_field = rec->nfields;
     token first = p->ts.tok, emb, tag;
     tstream names = p->ts;
     const char *ty_start, *ty_end;
@@ -1190,15 +1256,39 @@ static int parse_field(parser *p, align_type *rec)
     tag = p->ts.tok;
     if (tag.kind == TOK_STRING)
         TRY(next(p));
-    if (embedded)
-        return add_field(p, rec, &emb, &first, true, ty, ty_start, ty_end,
-                         tag.kind == TOK_STRING ? &tag : NULL);
-    for (size_t i = 0; i < n; i++) {
-        token nm = names.tok;
-        TRY(add_field(p, rec, &nm, &nm, false, ty, ty_start, ty_end,
+    if (embedded) {
+        TRY(add_field(p, rec, &emb, &first, true, ty, ty_start, ty_end,
                       tag.kind == TOK_STRING ? &tag : NULL));
-        TRY(ts_next(&names)); /* the ',' */
-        TRY(ts_next(&names));
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            token nm = names.tok;
+            TRY(add_field(p, rec, &nm, &nm, false, ty, ty_start, ty_end,
+                          tag.kind == TOK_STRING ? &tag : NULL));
+            if (si >= 0)
+                TRY(src_spans_name(p->spans, si, rec->nfields - 1,
+                                   (size_t)(nm.text - p->spans->base),
+                                   (size_t)(nm.text + nm.len - p->spans->base)));
+            TRY(ts_next(&names)); /* the ',' */
+            TRY(ts_next(&names));
+        }
+    }
+    if (si >= 0) {
+        src_member m;
+        const char *b = p->spans->base;
+        memset(&m, 0, sizeof m);
+        m.start = (size_t)(first.text - b);
+        m.end = (size_t)(p->ts.prev_end - b);
+        m.first = first_field;
+        m.count = rec->nfields - first_field;
+        m.type_start = (size_t)(ty_start - b);
+        m.type_end = (size_t)(ty_end - b);
+        m.tag_start = m.tag_end = m.type_end;
+        if (tag.kind == TOK_STRING) {
+            m.tag_start = (size_t)(tag.text - b);
+            m.tag_end = m.tag_start + tag.len;
+        }
+        m.embedded = embedded;
+        TRY(src_spans_member(p->spans, si, &m));
     }
     return 0;
 }
@@ -1242,8 +1332,12 @@ static int check_fields(parser *p, const align_type *rec)
 static int parse_struct(parser *p, align_type *rec)
 {
     token open;
+    int si = p->span_next; /* nested struct types are not recorded */
+    p->span_next = -1;
     TRY(next(p));
     open = p->ts.tok;
+    if (si >= 0)
+        p->spans->v[si].open = (size_t)(open.text - p->spans->base);
     TRY(expect(p, "{", "'{' after struct"));
     for (;;) {
         while (is_semi(&p->ts.tok))
@@ -1254,10 +1348,12 @@ static int parse_struct(parser *p, align_type *rec)
             return PARSE_ERROR(p, p->ts.tok.line, p->ts.tok.col, ALIGN_ESYNTAX,
                                "expected '}' to close the struct at %u:%u, found end of input",
                                open.line, open.col);
-        TRY(parse_field(p, rec));
+        TRY(parse_field(p, rec, si));
         if (!is_semi(&p->ts.tok) && !tok_is(&p->ts.tok, "}"))
             return expected(p, &p->ts.tok, "'}' after field list");
     }
+    if (si >= 0)
+        p->spans->v[si].close = (size_t)(p->ts.tok.text - p->spans->base);
     TRY(check_fields(p, rec));
     align_record_complete(rec, -1, -1);
     return next(p);
@@ -1313,6 +1409,17 @@ static int type_spec(parser *p, int64_t index)
         TRY(is_type_params(p, &generic));
     if (tok_is(&name, "_"))
         return skip_to_end(p, &p->ts, false); /* type _ ...: nothing can use it */
+    if (generic && p->spans != NULL && p->pass_types) {
+        int si = src_spans_record(p->spans);
+        if (si < 0)
+            return ALIGN_ENOMEM;
+        p->spans->v[si].skip_reason = "generic type: a type parameter has no size until "
+                                      "instantiated";
+        p->spans->v[si].name = strdup_tok(p, &name);
+        p->spans->v[si].decl_start = (size_t)(name.text - p->spans->base);
+        p->spans->v[si].line = name.line;
+        p->spans->v[si].col = name.col;
+    }
     if (generic) {
         /* Cannot be laid out uninstantiated: remember the name, skip. */
         sym *s = fwd != SIZE_MAX ? &p->syms[fwd] : sym_add(p, &name, SYM_GENERIC);
@@ -1326,11 +1433,17 @@ static int type_spec(parser *p, int64_t index)
     cname = strdup_tok(p, &name);
     if (cname == NULL)
         return ALIGN_ENOMEM;
-    if (fwd == SIZE_MAX && align_graph_lookup(p->g, cname) != NULL)
-        return PARSE_ERROR(p, name.line, name.col, ALIGN_ESYNTAX,
-                           "%s redeclared (declared by an earlier input)",
-                           quote(q, sizeof q, name.text, name.len));
     ph = fwd != SIZE_MAX ? p->syms[fwd].type : NULL;
+    if (fwd == SIZE_MAX && (t = align_graph_lookup(p->g, cname)) != NULL) {
+        /* Lenient: another file of the package used the name before this
+         * file declares it, and left a placeholder to complete. */
+        if (p->lenient && t->kind == ALIGN_KIND_NAMED && t->target == NULL && t->name != NULL)
+            ph = t;
+        else
+            return PARSE_ERROR(p, name.line, name.col, ALIGN_ESYNTAX,
+                               "%s redeclared (declared by an earlier input)",
+                               quote(q, sizeof q, name.text, name.len));
+    }
     alias = tok_is(&p->ts.tok, "=");
     if (alias)
         TRY(next(p));
@@ -1344,6 +1457,17 @@ static int type_spec(parser *p, int64_t index)
             align_type_set_target(ph, t);
         align_type_set_pos(t, srcpos(p, &name));
         TRY(bind_name(p, &name, cname, fwd, t, false));
+        if (p->spans != NULL) {
+            int si = src_spans_record(p->spans);
+            if (si < 0)
+                return ALIGN_ENOMEM;
+            p->spans->v[si].rec = t;
+            p->spans->v[si].name = cname;
+            p->spans->v[si].decl_start = (size_t)(name.text - p->spans->base);
+            p->spans->v[si].line = name.line;
+            p->spans->v[si].col = name.col;
+            p->span_next = si;
+        }
         TRY(parse_struct(p, t));
         return push_decl(p, t);
     }
@@ -1398,7 +1522,7 @@ static int finish(parser *p)
 {
     size_t before = align_graph_ndecls(p->g);
     char q[64];
-    for (size_t i = 0; i < p->nsyms; i++) {
+    for (size_t i = 0; i < p->nsyms && !p->lenient; i++) {
         const sym *s = &p->syms[i];
         if (s->kind == SYM_FORWARD) {
             PARSE_ERROR(p, s->line, s->col, ALIGN_EUNKNOWN, "undefined type %s",
@@ -1420,7 +1544,7 @@ static int finish(parser *p)
         if (r != NULL && align_type_kind(r) == ALIGN_KIND_STRUCT)
             TRY(align_graph_add_decl(p->g, p->decls[i]));
     }
-    if (align_graph_ndecls(p->g) == before) {
+    if (align_graph_ndecls(p->g) == before && !p->lenient) {
         align_error_set(ALIGN_EEMPTY, p->file, 0, 0, "no struct type declarations found");
         align_error_hint("calc expects Go declarations like: type T struct { A int64; B bool }");
         return ALIGN_EEMPTY;
@@ -1428,7 +1552,23 @@ static int finish(parser *p)
     return 0;
 }
 
+static int parse_go(align_graph *g, const char *file, const char *text, size_t len,
+                    src_spans *spans);
+
 int align_decl_parse_go(align_graph *g, const char *file, const char *text, size_t len)
+{
+    return parse_go(g, file, text, len, NULL);
+}
+
+int src_parse_go(align_graph *g, const char *file, const char *text, size_t len, src_spans *spans)
+{
+    assert(spans != NULL);
+    spans->base = text;
+    return parse_go(g, file, text, len, spans);
+}
+
+static int parse_go(align_graph *g, const char *file, const char *text, size_t len,
+                    src_spans *spans)
 {
     parser p;
     int rc;
@@ -1439,6 +1579,9 @@ int align_decl_parse_go(align_graph *g, const char *file, const char *text, size
     p.g = g;
     p.src = text ? text : "";
     p.len = len;
+    p.spans = spans;
+    p.lenient = spans != NULL;
+    p.span_next = -1;
     if (file != NULL) {
         p.file = align_graph_strdup(g, file, (size_t)-1);
         if (p.file == NULL)

@@ -1026,6 +1026,11 @@ static int walk_scope(dwarf_reader *rd, Dwarf_Die parent, unsigned depth)
             else if (rd->bin->funcs != NULL && depth == 0)
                 rc = gf_visit_subprogram(rd, die);
             break;
+        case DW_TAG_variable:
+        case DW_TAG_constant:
+            if (rd->lang == ALIGN_LANG_GO && rd->bin->funcs != NULL && depth == 0)
+                rc = gf_visit_global(rd, die, tag == DW_TAG_constant);
+            break;
         case DW_TAG_lexical_block:
             if (rd->lang == ALIGN_LANG_C)
                 rc = walk_scope(rd, die, depth + 1);

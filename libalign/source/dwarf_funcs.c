@@ -93,7 +93,8 @@ void gf_unit_done(dwarf_reader *rd)
     gf->unit_nfile_ids = 0;
 }
 
-/* A named parameter or variable of function `func`. */
+/* A named parameter or variable of function `func` (GF_NONE: a
+ * package-level variable or constant, for the globals table). */
 static int add_var(dwarf_reader *rd, go_funcs *gf, Dwarf_Die die, uint32_t func, bool param)
 {
     gf_var v;
@@ -120,7 +121,12 @@ static int add_var(dwarf_reader *rd, go_funcs *gf, Dwarf_Die die, uint32_t func,
             reader_forgive(rd);
         }
     }
-    return gofuncs_push_var(gf, &v);
+    return func == GF_NONE ? gofuncs_push_global(gf, &v) : gofuncs_push_var(gf, &v);
+}
+
+int gf_visit_global(dwarf_reader *rd, Dwarf_Die die, bool constant)
+{
+    return add_var(rd, reader_funcs(rd), die, GF_NONE, constant);
 }
 
 static int visit_children(dwarf_reader *rd, go_funcs *gf, Dwarf_Die parent, uint32_t func,

@@ -183,6 +183,8 @@ int gf_unit_begin(dwarf_reader *rd, const die_info *cu, size_t *func0);
 /* A top-level DW_TAG_subprogram of a Go unit, with its variables and
  * inlined calls. */
 int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die);
+/* A Go unit's package-level DW_TAG_variable or DW_TAG_constant. */
+int gf_visit_global(dwarf_reader *rd, Dwarf_Die die, bool constant);
 /* After the walk of a Go unit: the line table gives the unit's functions
  * their spans and files their last line.  0 or ALIGN_ENOMEM. */
 int gf_unit_lines(dwarf_reader *rd, Dwarf_Die cu_die, size_t func0);

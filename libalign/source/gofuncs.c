@@ -54,6 +54,7 @@ void gofuncs_free(go_funcs *gf)
     free(gf->calls);
     free(gf->pkgs);
     free(gf->files);
+    free(gf->globals);
     free(gf->pkg_index);
     free(gf->file_index);
     free(gf->funcs_by_file);
@@ -76,6 +77,39 @@ int gofuncs_push_var(go_funcs *gf, const gf_var *v)
     if (rc == 0)
         gf->vars[gf->nvars++] = *v;
     return rc;
+}
+
+int gofuncs_push_global(go_funcs *gf, const gf_var *v)
+{
+    int rc = grow((void **)&gf->globals, &gf->globals_cap, gf->nglobals, sizeof *v);
+    if (rc == 0)
+        gf->globals[gf->nglobals++] = *v;
+    return rc;
+}
+
+static int cmp_global(const void *a, const void *b)
+{
+    const gf_var *x = a, *y = b;
+    return strcmp(x->name, y->name);
+}
+
+const gf_var *gofuncs_find_global(const go_funcs *gf, const char *name, size_t len)
+{
+    size_t lo = 0, hi = gf->nglobals;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *n = gf->globals[mid].name;
+        int c = strncmp(n, name, len);
+        if (c == 0 && n[len] != '\0')
+            c = 1;
+        if (c == 0)
+            return &gf->globals[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
 int gofuncs_push_call(go_funcs *gf, const gf_call *c)
@@ -306,6 +340,8 @@ int gofuncs_finish(go_funcs *gf)
     int rc;
 
     assert(!gf->finished);
+    if (gf->nglobals > 1)
+        qsort(gf->globals, gf->nglobals, sizeof *gf->globals, cmp_global);
     /* A concrete function's parameters are declared on its `func` line,
      * which may have no code: it starts the span.  Functions the line table
      * did not cover (abstract ones) span their variables.  (A concrete

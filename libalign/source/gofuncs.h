@@ -89,6 +89,11 @@ typedef struct go_funcs {
     size_t npkgs, pkgs_cap;
     gf_file *files;
     size_t nfiles, files_cap;
+    /* Package-level variables and constants ("main.cfg", "syscall.EINVAL"),
+     * func GF_NONE; param true marks a constant.  Sorted by name after
+     * gofuncs_finish. */
+    gf_var *globals;
+    size_t nglobals, globals_cap;
     /* Hash indexes (open addressing, values + 1; 0 = empty). */
     uint32_t *pkg_index, *file_index;
     size_t pkg_index_cap, file_index_cap;
@@ -119,6 +124,7 @@ size_t gofuncs_symbol_pkg(const char *name);
 int gofuncs_push_func(go_funcs *gf, const gf_func *f);
 int gofuncs_push_var(go_funcs *gf, const gf_var *v);
 int gofuncs_push_call(go_funcs *gf, const gf_call *c);
+int gofuncs_push_global(go_funcs *gf, const gf_var *v);
 /* Resolves call origins, gives abstract functions a file and a span, sorts
  * the indexes.  0 or ALIGN_ENOMEM. */
 int gofuncs_finish(go_funcs *gf);
@@ -144,6 +150,9 @@ uint32_t gofuncs_find_file(const go_funcs *gf, const char *path, size_t min_tail
                            uint32_t *near);
 /* The package with this path, or GF_NONE. */
 uint32_t gofuncs_find_pkg(const go_funcs *gf, const char *path);
+/* The package-level variable or constant named name[0..len) ("main.cfg"),
+ * or NULL. */
+const gf_var *gofuncs_find_global(const go_funcs *gf, const char *name, size_t len);
 /* Functions declared in file, in order of line_lo: *n of them. */
 const uint32_t *gofuncs_file_funcs(const go_funcs *gf, uint32_t file, size_t *n);
 /* Inlined calls at (file, line): *n of them, adjacent in gf->calls. */

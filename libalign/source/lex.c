@@ -200,7 +200,8 @@ static int skip_space(lexer *lx)
             bool if0 = is_if0(lx->src + lx->pos, lx->src + lx->len);
             int rc;
             /* Skipping it would lay out packed structs as unpacked. */
-            if (is_pragma_pack(lx->src + lx->pos, lx->src + lx->len)) {
+            if (!(lx->flags & LEX_PACK_OK) &&
+                is_pragma_pack(lx->src + lx->pos, lx->src + lx->len)) {
                 align_error_set(ALIGN_ESYNTAX, lx->file, lx->line, lx->col,
                                 "#pragma pack is not supported: it changes member alignment");
                 align_error_hint("use __attribute__((packed)) on the struct, or "

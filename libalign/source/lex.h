@@ -33,9 +33,10 @@ typedef struct token {
 } token;
 
 enum {
-    LEX_NEWLINES = 1u << 0,   /* emit TOK_NEWLINE (Go) */
-    LEX_SKIP_CPP = 1u << 1,   /* skip lines starting with '#' (C) */
-    LEX_RAW_STRINGS = 1u << 2 /* `...` strings (Go) */
+    LEX_NEWLINES = 1u << 0,    /* emit TOK_NEWLINE (Go) */
+    LEX_SKIP_CPP = 1u << 1,    /* skip lines starting with '#' (C) */
+    LEX_RAW_STRINGS = 1u << 2, /* `...` strings (Go) */
+    LEX_PACK_OK = 1u << 3      /* skip `#pragma pack` like other directives */
 };
 
 typedef struct lexer {

@@ -35,6 +35,18 @@ struct holder {
     const char *name;
 };
 
+struct anonmem {
+    char k;
+    struct {
+        char b;
+        int c;
+    };
+    union {
+        int i;
+        float f;
+    };
+};
+
 struct zw {
     char a;
     int : 0;
@@ -59,7 +71,14 @@ struct pt {
 };
 
 #define ALIGN_OF(T)                                                                                \
-    printf("align %s %zu\nsize %s %zu\n", #T, offsetof(struct { char c; T x; }, x), #T, sizeof(T))
+    printf("align %s %zu\nsize %s %zu\n", #T,                                                      \
+           offsetof(                                                                               \
+               struct {                                                                            \
+                   char c;                                                                         \
+                   T x;                                                                            \
+               },                                                                                  \
+               x),                                                                                 \
+           #T, sizeof(T))
 
 void stop(void);
 void stop(void) {}
@@ -89,16 +108,23 @@ int main(int argc, char **argv)
     struct opaque *op = (struct opaque *)storage;
     robj *rp = &r;
     struct pt v = {(char)argc, argc * 3L};
+    struct anonmem am;
 
     (void)argv;
     memset(&o, 0, sizeof o);
     o.k = 'k';
     o.u.i = 7;
     o.name = "a string longer than eight characters";
+    memset(&am, 0, sizeof am);
+    am.k = 'k';
+    am.b = 'b';
+    am.c = 3;
+    am.i = 4;
     ALIGN_OF(struct zw);
     ALIGN_OF(struct pb);
     ALIGN_OF(struct zwl);
     fflush(stdout);
     stop();
-    return (int)get(&v) + o.k + r.type + an.a + z.a + p.a + zl.a + (op != NULL) + rp->refcount;
+    return (int)get(&v) + o.k + r.type + an.a + z.a + p.a + zl.a + (op != NULL) + rp->refcount +
+           am.c;
 }
