@@ -60,6 +60,8 @@ static const char audit_usage[] =
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       lay the types out for ARCH (amd64, arm64, 386, arm)\n"
     "                           and list those whose size or padding changes\n"
+    "      --go VERSION         Go: price heap objects (--escape, JSON) with this\n"
+    "                           release's allocator, not the producer's (1.19 ... 1.27)\n"
     "      --check-atomic       list int64 fields sync/atomic cannot use on 386|arm\n"
     "                           (default on for Go binaries read as 386 or arm, and\n"
     "                           with --as-arch 386|arm); exit 1 if any\n"
@@ -93,6 +95,8 @@ static const char show_usage[] =
     "  -x, --hex                offsets in hexadecimal\n"
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       the layout ARCH's model gives the same types\n"
+    "      --go VERSION         Go: price a heap object with this release's allocator,\n"
+    "                           not the producer's (1.19, 1.22 ... 1.27)\n"
     "      --no-check-atomic    do not flag int64 fields sync/atomic cannot use\n"
     "                           (flagged by default for Go on 386 and arm)\n"
     "  -h, --help               this help\n"
@@ -127,6 +131,7 @@ typedef struct audit_opts {
     bool as_arch_set; /* --as-arch: project.c does the work */
     align_arch as_arch;
     int check_atomic;    /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    unsigned go;         /* --go: Go release overriding the producer's; 0 none */
     bool strict;         /* --strict: an unused --count is an error */
     const char *profile; /* --profile */
     align_sample sample; /* --sample */
@@ -228,6 +233,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"as-arch", required_argument, NULL, 'R'},
         {"check-atomic", no_argument, NULL, 'K'},
         {"no-check-atomic", no_argument, NULL, 'k'},
+        {"go", required_argument, NULL, 'g'},
         {"strict", no_argument, NULL, 'T'},
         {"profile", required_argument, NULL, 'p'},
         {"sample", required_argument, NULL, 'Y'},
@@ -317,6 +323,10 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
             break;
         case 'K': o->check_atomic = 1; break;
         case 'k': o->check_atomic = 2; break;
+        case 'g':
+            if (parse_go_release(&o->go, optarg) != 0)
+                return EXIT_BAD;
+            break;
         case 'h': fputs(usage, stdout); return -1;
         default: fputs(usage, stderr); return EXIT_BAD;
         }
@@ -502,8 +512,20 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
                                               : "on by default for Go on 386 and arm; "
                                                 "--no-check-atomic turns it off",
                          r->natomic, r->natomic == 1 ? "" : "s");
-    if (join != NULL)
+    if (join != NULL) {
         escape_text_header(out, join);
+        /* Which allocator the size classes below are (heap.c). */
+        for (size_t i = 0; i < r->n; i++)
+            if (align_graph_lang(r->rows[i].g) == ALIGN_LANG_GO) {
+                unsigned rel = align_graph_go_release(r->rows[i].g);
+                align_buf_printf(out, "heap objects priced by the allocator of go1.%u%s\n",
+                                 rel ? rel : align_go_release_newest(),
+                                 o->go ? " (--go)"
+                                 : rel ? " (DW_AT_producer)"
+                                       : " (the newest)");
+                break;
+            }
+    }
     if (o->profile)
         measure_text_header(out, mc);
     if (shown && o->profile)
@@ -763,6 +785,7 @@ static int run_audit(audit_opts *o)
     bin = open_binary(o->binary, escape || o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
     if (bin == NULL)
         goto done;
+    go_release_apply(bin, o->binary, o->go, escape || o->profile);
     if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
         goto done;
     /* The profile's counts go into the --count table (user's entries win). */
@@ -824,6 +847,7 @@ static int run_show(audit_opts *o)
     bin = open_binary(o->binary, o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
     if (bin == NULL || hit == NULL)
         goto done;
+    go_release_apply(bin, o->binary, o->go, true);
     if (log && !escape_join(&join, bin, log, o->src_dir, o->binary))
         goto done;
     if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
@@ -878,7 +902,7 @@ static int run_show(audit_opts *o)
                 }
             } else {
                 bool counted = o->counts.n > 0 || o->counts.fallback != 1;
-                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL, 1};
+                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL, 1, 1};
                 align_srcpos pos = align_type_pos(t);
                 if (matched)
                     align_buf_puts(&out, "\n");

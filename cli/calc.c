@@ -23,6 +23,8 @@ static const char calc_usage[] =
     "  -f, --file FILE          read declarations from FILE (- for stdin)\n"
     "  -x, --hex                offsets in hexadecimal\n"
     "      --cacheline N        cache line size in bytes (default: 64)\n"
+    "      --go VERSION         Go: the release whose allocator prices a heap object\n"
+    "                           (1.19, 1.22 ... 1.27; default: the newest)\n"
     "      --check-atomic       list int64/uint64 fields sync/atomic cannot use on\n"
     "                           386/arm (on by default there); exit 1 if any\n"
     "      --no-check-atomic    do not list them\n"
@@ -46,6 +48,7 @@ typedef struct calc_opts {
     bool hex;
     uint32_t cacheline;
     int check_atomic; /* -1 default (on for Go on 386/arm), 0 off, 1 asked */
+    unsigned go;      /* --go: the Go release (minor number); 0: the newest */
     bool strict;      /* --strict: a --count that matches no type fails */
 } calc_opts;
 
@@ -68,6 +71,7 @@ static int parse_args(calc_opts *o, int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"check-atomic", no_argument, NULL, 'A'},
         {"no-check-atomic", no_argument, NULL, 'N'},
+        {"go", required_argument, NULL, 'G'},
         {"strict", no_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
@@ -109,6 +113,10 @@ static int parse_args(calc_opts *o, int argc, char **argv)
             break;
         case 'A': o->check_atomic = 1; break;
         case 'N': o->check_atomic = 0; break;
+        case 'G':
+            if (parse_go_release(&o->go, optarg) != 0)
+                return EXIT_BAD;
+            break;
         case 'S': o->strict = true; break;
         case 'h': fputs(calc_usage, stdout); return -1;
         default: fputs(calc_usage, stderr); return EXIT_BAD;
@@ -170,6 +178,7 @@ int cmd_calc(int argc, char **argv)
         print_lib_error(NULL, 0);
         goto done;
     }
+    align_graph_set_go_release(g, o.go ? o.go : align_go_release_newest());
     rc = o.lang == ALIGN_LANG_GO ? align_decl_parse_go(g, name, text, len)
                                  : align_decl_parse_c(g, name, text, len);
     if (rc < 0) {
@@ -201,7 +210,7 @@ int cmd_calc(int argc, char **argv)
                 align_buf_puts(&out, ",");
             align_render_json(&out, l, &cost);
         } else {
-            align_render_opts ro = {o.hex, 1, NULL, 1};
+            align_render_opts ro = {o.hex, 1, NULL, 1, 1};
             bool counted = o.counts.n > 0 || o.counts.fallback != 1;
             ro.cost = counted ? &cost : NULL;
             if (!first)

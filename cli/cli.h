@@ -33,6 +33,15 @@ void print_lib_error(const char *text, size_t len);
 /* Prints "structalign: error: ..." and an optional hint; returns EXIT_BAD. */
 int usage_error(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* --go: parses a Go release libalign has the allocator of ("1.27",
+ * "go1.27"); prints the error and returns EXIT_BAD otherwise. */
+int parse_go_release(unsigned *out, const char *arg);
+/* audit and show: --go (go_opt, 0 when not given) overrides the release the
+ * Go graph got from the binary's producer, with a warning when they differ;
+ * without it, warns (when warn) that a release libalign lacks uses the
+ * nearest one's allocator. */
+void go_release_apply(align_binary *bin, const char *binary, unsigned go_opt, bool warn);
+
 /* Per-type instance counts from --count: "N" (every type) or "TYPE=N".
  * Precedence (structalign(1), --count): a spec naming the type exactly
  * beats any glob, whatever the order; among exact specs, and among globs,

@@ -162,6 +162,57 @@ int usage_error(const char *hint, const char *fmt, ...)
     return EXIT_BAD;
 }
 
+int parse_go_release(unsigned *out, const char *arg)
+{
+    char known[128];
+    size_t n = 0;
+    unsigned r;
+    known[0] = '\0';
+    for (r = align_go_release_oldest(); r <= align_go_release_newest(); r++)
+        if (align_go_release_known(r) && n < sizeof known)
+            n += (size_t)snprintf(known + n, sizeof known - n, "%s1.%u", n ? ", " : "", r);
+    if (align_go_release_parse(out, arg) < 0 || !align_go_release_known(*out) ||
+        strspn(arg, "go1.0123456789") != strlen(arg)) {
+        char hint[192];
+        snprintf(hint, sizeof hint, "libalign has the allocator of Go %s (--go 1.27)", known);
+        return usage_error(hint, "unknown Go release '%s'", arg);
+    }
+    return 0;
+}
+
+void go_release_apply(align_binary *bin, const char *binary, unsigned go_opt, bool warn)
+{
+    align_graph *g = align_binary_graph(bin, ALIGN_LANG_GO);
+    const align_binary_info *info = align_binary_info_get(bin);
+    unsigned produced;
+    const char *producer;
+    if (g == NULL)
+        return;
+    produced = align_graph_go_release(g);
+    producer = info->go_producer ? info->go_producer : "no DW_AT_producer";
+    if (go_opt != 0) {
+        if (produced != go_opt)
+            fprintf(stderr,
+                    "%s: warning: --go 1.%u overrides the release that built the binary (%s): "
+                    "heap costs follow go1.%u's allocator\n",
+                    binary, go_opt, producer, go_opt);
+        align_graph_set_go_release(g, go_opt);
+        return;
+    }
+    if (!warn || align_go_release_known(produced))
+        return;
+    if (produced == 0)
+        fprintf(stderr,
+                "%s: warning: no Go release in the producer (%s): heap costs follow go1.%u's "
+                "allocator\nhint: name the release with --go 1.N\n",
+                binary, producer, align_go_release_newest());
+    else
+        fprintf(stderr,
+                "%s: warning: libalign does not have the allocator of go1.%u (%s): heap costs "
+                "follow %s\nhint: name a release with --go 1.N\n",
+                binary, produced, producer, align_go_size_classes_version(produced));
+}
+
 void count_table_init(count_table *t)
 {
     memset(t, 0, sizeof *t);

@@ -501,6 +501,72 @@ cleanup:
     return result;
 }
 
+PyDoc_STRVAR(layout_leak_check_doc,
+             "leak_check(data, *, whole=None, root=None, sep=None) -> dict\n\n"
+             "The leak check of render_live() as data: every padding bit of the value in\n"
+             "data (the record, or whole: an array of it) at every depth.  Keys: checked\n"
+             "(bytes), padding_bits, bytes and bits (non-zero ones), runs (count) and\n"
+             "listed: (name, offset in name, offset in the value, bytes, unused-bits\n"
+             "mask or None) for the first 64 runs.");
+
+static PyObject *layout_leak_check(LayoutObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"data", "whole", "root", "sep", NULL};
+    const char *what = "Layout.leak_check()";
+    module_state *st = plugin_state((PyObject *)self);
+    PyObject *data_obj, *whole = Py_None, *result = NULL, *runs = NULL;
+    Py_buffer view = {0};
+    leak_scan_opts so = {0};
+    leak_result r;
+
+    if (st == NULL || !PyArg_ParseTupleAndKeywords(args, kwargs, "O|$Ozz:Layout.leak_check", kwlist,
+                                                   &data_obj, &whole, &so.root, &so.first_sep))
+        return NULL;
+    if (PyObject_GetBuffer(data_obj, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    so.type = self->layout->type;
+    so.size = self->layout->size;
+    if (whole != Py_None) {
+        uint32_t walign;
+        uint64_t wptr;
+        if (!PyObject_TypeCheck(whole, st->type_type) ||
+            ((TypeObject *)whole)->owner != self->owner) {
+            PyErr_Format(PyExc_TypeError, "%s: whole must be a Type of the layout's Graph", what);
+            goto cleanup;
+        }
+        so.type = ((TypeObject *)whole)->type;
+        if (align_type_size(self->owner->graph, so.type, &so.size, &walign, &wptr) < 0) {
+            plugin_raise(st, what);
+            goto cleanup;
+        }
+    }
+    if ((uint64_t)view.len < (so.size < LEAK_MAX_BYTES ? so.size : LEAK_MAX_BYTES) &&
+        (uint64_t)view.len < so.size) {
+        PyErr_Format(PyExc_ValueError, "%s: data holds %zd bytes, the value %llu", what, view.len,
+                     (unsigned long long)so.size);
+        goto cleanup;
+    }
+    if (so.root == NULL)
+        so.root = "value";
+    if (so.first_sep == NULL)
+        so.first_sep = ".";
+    runs = PyList_New(0);
+    if (runs == NULL)
+        goto cleanup;
+    so.runs = runs;
+    if (leak_scan(st, self->owner->graph, self->flags, self->cacheline, view.buf,
+                  (uint64_t)view.len, &so, &r, NULL, NULL) < 0)
+        goto cleanup;
+    result = Py_BuildValue("{sKsKsKsKsKsO}", "checked", (unsigned long long)r.checked,
+                           "padding_bits", (unsigned long long)r.padding_bits, "bytes",
+                           (unsigned long long)r.bytes, "bits", (unsigned long long)r.bits, "runs",
+                           (unsigned long long)r.runs, "listed", runs);
+cleanup:
+    Py_XDECREF(runs);
+    PyBuffer_Release(&view);
+    return result;
+}
+
 PyDoc_STRVAR(layout_cost_doc,
              "cost(count) -> Cost(count, bytes_now, bytes_optimal, bytes_saved)\n\n"
              "count: int, or text such as '100M', '1.5G', '100_000_000'.");
@@ -561,6 +627,8 @@ static PyMethodDef layout_methods[] = {
     {"render_live", (PyCFunction)(void (*)(void))layout_render_live, METH_VARARGS | METH_KEYWORDS,
      layout_render_live_doc},
     {"cost", (PyCFunction)layout_cost, METH_O, layout_cost_doc},
+    {"leak_check", (PyCFunction)(void (*)(void))layout_leak_check, METH_VARARGS | METH_KEYWORDS,
+     layout_leak_check_doc},
     {NULL},
 };
 

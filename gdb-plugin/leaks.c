@@ -236,6 +236,23 @@ static void run_line(mask_ctx *c, const leak_scan_opts *o, const unsigned char *
     uint64_t rel;
     align_buf_init(&path);
     rel = byte_name(c, o, from, &path);
+    if (o->runs != NULL) {
+        PyObject *bits =
+            to - from == 1 && mask[from] != 0xff ? PyLong_FromLong(mask[from]) : Py_NewRef(Py_None);
+        PyObject *t =
+            bits == NULL
+                ? NULL
+                : Py_BuildValue("(s#KKy#N)", path.data ? path.data : "", (Py_ssize_t)path.len,
+                                (unsigned long long)rel, (unsigned long long)from,
+                                (const char *)data + from, (Py_ssize_t)(to - from), bits);
+        if (t == NULL || PyList_Append(o->runs, t) < 0)
+            c->failed = 1;
+        Py_XDECREF(t);
+    }
+    if (out == NULL) {
+        align_buf_free(&path);
+        return;
+    }
     align_buf_printf(out, "/*   at %s+%llu:", path.data ? path.data : "?", (unsigned long long)rel);
     for (uint64_t i = from; i < to && i < from + 16; i++)
         align_buf_printf(out, " %02x", data[i]);
@@ -286,12 +303,12 @@ int leak_scan(module_state *st, align_graph *g, unsigned flags, uint32_t cacheli
         } else {
             for (j = i; j < n && mask[j] == 0xff && data[j] != 0; j++)
                 ;
-            if (out != NULL && listed < LEAK_MAX_RUNS)
+            if ((out != NULL || o->runs != NULL) && listed < LEAK_MAX_RUNS)
                 j = run_end(&c, o, i, j);
             res->bytes += j - i;
         }
         res->runs++;
-        if (out != NULL && listed < LEAK_MAX_RUNS) {
+        if ((out != NULL || o->runs != NULL) && listed < LEAK_MAX_RUNS) {
             run_line(&c, o, data, mask, i, j, out);
             listed++;
             if (c.failed) {

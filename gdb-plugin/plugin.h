@@ -132,6 +132,9 @@ typedef struct leak_scan_opts {
     uint64_t size;          /* its bytes */
     const char *root;       /* how runs are named: "s", "(*p)" */
     const char *first_sep;  /* between root and the first member: "." */
+    PyObject *runs;         /* a list to append each listed run to, as
+                               (name, offset in it, offset in the value,
+                               bytes, unused-bits mask or None); or NULL */
 } leak_scan_opts;
 
 typedef struct leak_result {

@@ -22,6 +22,9 @@ Normalisations done here, once for both debuggers:
     attributes that explain the compiler's offsets are inferred in C.
 """
 
+import json
+import re
+
 import _libalign
 
 __all__ = ["UserError", "Options", "parse_args", "run", "TypeDesc", "FieldDesc", "HELP"]
@@ -31,8 +34,8 @@ __all__ = ["UserError", "Options", "parse_args", "run", "TypeDesc", "FieldDesc",
 HELP = """\
 Show the memory layout of a struct or union, with live padding bytes and the smallest order.
 
-Usage: align [-r] [-x] [-c COUNT] [-a ARCH] EXPRESSION
-       align [-r] [-x] [-c COUNT] [-a ARCH] [-t] TYPE
+Usage: align [-r] [-x] [-c COUNT] [-a ARCH] [--json] EXPRESSION
+       align [-r] [-x] [-c COUNT] [-a ARCH] [--json] [-t] TYPE
 
 For each member: its offset (bit offset for bit-fields), size, type and
 current value; a line for every hole and for the tail padding with the live
@@ -47,6 +50,11 @@ Go (GDB): a slice shows its element with len as the count, a map its
 value type (and the padding of an entry), an interface its dynamic value;
 values print as fmt's %+v; the suggested order pastes and builds.
 
+Output fits GDB's `set width' (lines break between words); holes and
+non-zero padding are coloured when `set style enabled' is on and the
+output is a terminal.  Completion covers options, expressions, members
+(align -r o.i<TAB>) and type names (align -t struct pa<TAB>).
+
 Leak check: every padding byte of the value is checked at every depth
 (nested structs, unions, array elements; the first 1 MiB), whatever -r
 shows, and each run of non-zero padding is listed where it lies, e.g.
@@ -56,11 +64,15 @@ LLDB 14: C programs (it cannot read Go).
 Options:
   -r          expand nested structs and unions in place (display only)
   -x          offsets in hexadecimal
-  -c COUNT    cost at an instance count (100M, 1.5G, 100_000_000;
-              default for an array: its length)
+  -c COUNT    cost at an instance count (100M, 1.5G, 64Ki, 100_000_000;
+              shown as typed with its exact value; default for an
+              array: its length)
   -a ARCH     project onto another architecture (amd64, arm64) with
               libalign's ABI model instead of the debugger's offsets
   -t          the argument is a type, not an expression
+  --json      the document of `structalign show --format json' for the
+              type, plus the live values, padding bytes and leak check
+              (for IDEs: GDB/MI -interpreter-exec console "align --json x")
   --          end of options
 
 Examples:
@@ -73,7 +85,7 @@ Examples:
 See structalign-gdb(1)."""
 
 ARCHES = ("amd64", "arm64", "x86_64", "aarch64")
-OPTIONS = ("-r", "-x", "-c", "-a", "-t", "--", "-h")
+OPTIONS = ("-r", "-x", "-c", "-a", "-t", "--json", "--", "-h")
 
 
 class UserError(Exception):
@@ -91,6 +103,7 @@ class Options:
         self.as_type = False
         self.help = False
         self.target = ""       # the expression or type, as typed
+        self.json = False      # --json: structalign show's document, live
 
 
 def _split_option(text, pos):
@@ -122,6 +135,10 @@ def parse_args(text):
             break
         if tok in ("-h", "--help"):
             opts.help = True
+            pos = end
+            continue
+        if tok == "--json":
+            opts.json = True
             pos = end
             continue
         if len(tok) < 2 or not tok[1].isalpha():
@@ -504,13 +521,127 @@ def _map_slot_line(builder, graph, slot):
             "%d of them padding, per entry */\n" % (kt.display, vt.display, lay.size, lay.padding))
 
 
+def _json_document(adapter, opts, res, layout, data, values, address, count, whole, notes):
+    """`align --json`: structalign show --format json's document for the
+    record ({"types":[...]}, same keys and numbers), each field with its
+    "value", and "live": the expression, address, notes, the bytes of every
+    hole and of the tail padding, and the leak check with its runs."""
+    doc = json.loads(layout.render_json(count=count if count is not None else 1))
+    if hasattr(adapter, "decl"):
+        pos = adapter.decl(res.type)
+        if pos is not None:
+            doc["decl_file"], doc["decl_line"] = pos
+    if values is not None:
+        named = [m for m in layout.members if not (m.name == "" and m.bit_size)]
+        by_name = {}
+        for m, v in zip(named, values):
+            by_name[m.name] = v[0] if isinstance(v, tuple) else v
+        for f in doc.get("fields", []):
+            if f.get("name") in by_name:
+                f["value"] = by_name[f["name"]]
+    live = {"expression": opts.target, "title": res.title, "notes": notes,
+            "address": address, "bytes_read": len(data) if data is not None else 0}
+    if data is not None:
+        live["holes"] = [{"offset": h.offset, "size": h.size,
+                          "bytes": data[h.offset:h.offset + h.size].hex()} for h in layout.holes]
+        if layout.tail_padding:
+            start = layout.size - layout.tail_padding
+            live["tail_padding"] = {"offset": start, "size": layout.tail_padding,
+                                    "bytes": data[start:layout.size].hex()}
+        lc = layout.leak_check(data, whole=whole, root=_root_name(res.shown, res.deref))
+        live["leak_check"] = {
+            "checked": lc["checked"], "padding_bits": lc["padding_bits"],
+            "nonzero_bytes": lc["bytes"], "nonzero_bits": lc["bits"], "runs": lc["runs"],
+            "listed": [{"at": name, "offset": rel, "value_offset": at, "bytes": raw.hex(),
+                        "unused_bits": mask} for name, rel, at, raw, mask in lc["listed"]]}
+    doc["live"] = live
+    return json.dumps({"types": [doc]}, separators=(",", ":")) + "\n"
+
+
+def _count_as_typed(text, typed):
+    """The cost line names the count as the user typed it, with its exact
+    value: "64Ki (65,536) instances:", not libalign's "65.536K"."""
+    if typed is None:
+        return text
+    exact = _libalign.parse_count(str(typed))
+    shown = str(typed)
+    if shown.replace("_", "").isdigit():
+        label = "{:,}".format(exact)
+    else:
+        label = "%s (%s)" % (shown, "{:,}".format(exact))
+    return re.sub(r"(?m)^\S+ instances: ", lambda m: label + " instances: ", text, count=1)
+
+
+def fit(text, width):
+    """Lines no wider than width (0 or None: as they are), broken between
+    words, never inside one: a comment goes on as "   ... */" lines, a
+    member line loses the end of its value ("..."), other lines go on
+    indented.  A single word wider than width is left whole."""
+    if not width or width < 20:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        m = re.match(r"^(/\*.*?\*/ +\S.*?) +(= )(.*)$", line)
+        if m and not line.startswith("/* XXX"):
+            # The value column closes up, then the value is cut.
+            head = m.group(1) + " " + m.group(2)
+            if len(head) + len(m.group(3)) <= width:
+                out.append(head + m.group(3))
+                continue
+            if len(head) + 4 <= width:
+                out.append(head + m.group(3)[:width - len(head) - 3] + "...")
+                continue
+        indent = "   " if line.startswith("/*") else "    "
+        # "!! non-zero" is one token.
+        words = line.replace("!! non-zero", "!!\0non-zero").split(" ")
+        words = [w.replace("\0", " ") for w in words]
+        cur = words[0]
+        for w in words[1:]:
+            if len(cur) + 1 + len(w) <= width or not cur.strip():
+                cur += " " + w
+            else:
+                out.append(cur.rstrip())
+                cur = indent + w
+        out.append(cur)
+    return "\n".join(out)
+
+
+_RED, _YELLOW, _OFF = "\033[1;31m", "\033[33m", "\033[m"
+
+
+def colour(text):
+    """Holes and padding in yellow, non-zero padding (the flagged bytes, the
+    warning and its runs) in red: ANSI escapes, as GDB's styles use."""
+    out = []
+    for line in text.split("\n"):
+        if "!! non-zero" in line:
+            head, _, _ = line.partition("!! non-zero")
+            line = _YELLOW + head + _OFF + _RED + "!! non-zero" + _OFF
+        elif line.startswith("/* XXX"):
+            line = _YELLOW + line + _OFF
+        elif line.startswith(("/* warning: ", "/*   at ", "/* non-zero padding")):
+            line = _RED + line + _OFF
+        out.append(line)
+    return "\n".join(out)
+
+
 def run(adapter, text):
     """The whole command: returns the text to print, or raises UserError
     with a one-line message."""
     try:
-        return _run(adapter, text)
+        out = _run(adapter, text)
     except UserError as e:
         raise UserError(" ".join(str(e).split())) from None
+    if out.startswith('{"types":'):
+        return out  # --json: for programs, never wrapped or coloured
+    width = adapter.width() if hasattr(adapter, "width") else 0
+    out = fit(out, width)
+    if hasattr(adapter, "styled") and adapter.styled():
+        out = colour(out)
+    return out
 
 
 def _run(adapter, text):
@@ -557,6 +688,9 @@ def _run(adapter, text):
                     notes.append("memory not readable: padding bytes not shown")
         else:
             notes.append("static layout")
+        if opts.json:
+            return _json_document(adapter, opts, res, layout, data, values, address, count,
+                                  whole, notes)
         text = layout.render_live(data, values, hex=opts.hex, count=count,
                                   recurse=opts.recurse, address=address,
                                   note="(" + "; ".join(notes) + ")",
@@ -564,6 +698,6 @@ def _run(adapter, text):
                                   root=_root_name(res.shown, res.deref), title=res.title)
         if res.map_slot is not None:
             text += _map_slot_line(builder, graph, res.map_slot)
-        return text
+        return _count_as_typed(text, count)
     except _libalign.Error as e:
         raise UserError("align: %s" % _message(e)) from None

@@ -3,7 +3,8 @@
  * field order, and the cost of the waste multiplied by instance counts.
  *
  * This is the only public header of libalign.  Everything the CLI, the Python
- * module and the tests use is declared here.
+ * module and the tests use is declared here, with ALIGN_API: the library
+ * is built with -fvisibility=hidden and exports nothing else.
  *
  * THE DATA MODEL
  *
@@ -37,8 +38,10 @@
  *
  * WHERE THINGS ARE (one concept per file, one folder per step)
  *
- *   util/      internal.h (checked arithmetic), hash.h (FNV-1a), error.c
- *              (the per-thread error record), buf.c (align_buf)
+ *   util/      internal.h (checked arithmetic, the error setter), error.c
+ *              (the per-thread error record), buf.c (align_buf), and one
+ *              of each mechanism: arena.c (the region allocator), hash.h
+ *              (FNV-1a), vec.c (the growable array)
  *   model/     abi.c (one descriptor per target), types.c (the type graph,
  *              its arena and name tables), place.c (where each member goes:
  *              the compilers' rules); model.h
@@ -102,6 +105,17 @@
 extern "C" {
 #endif
 
+/* Marks what libalign exports.  The library is built with
+ * -fvisibility=hidden: a function is part of the API (and of the ABI that
+ * the libtool version in configure.ac numbers) only when it is declared
+ * here with ALIGN_API.  tests/exports.sh checks that libalign.so exports
+ * nothing else. */
+#if defined(__GNUC__) || defined(__clang__)
+#define ALIGN_API __attribute__((visibility("default")))
+#else
+#define ALIGN_API
+#endif
+
 /* ---------------------------------------------------------------- errors */
 
 enum {
@@ -134,14 +148,9 @@ typedef struct align_error {
     char hint[256];    /* what the user can do about it, "" if nothing */
 } align_error;
 
-const align_error *align_error_last(void);
-void align_error_clear(void);
-/* Used by the library's modules and by callers that build on it (the CLI
- * reports its own argument errors through the same record).  Returns code. */
-int align_error_set(int code, const char *file, unsigned line, unsigned col, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-void align_error_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-const char *align_strerror(int code);
+ALIGN_API const align_error *align_error_last(void);
+ALIGN_API void align_error_clear(void);
+ALIGN_API const char *align_strerror(int code);
 
 /* ------------------------------------------------------- languages, ABIs */
 
@@ -214,25 +223,25 @@ typedef struct align_abi align_abi;
 
 /* The descriptor for (lang, arch), or NULL with ALIGN_EINVAL recorded when
  * the pair is not modelled.  Descriptors are static: never freed. */
-const align_abi *align_abi_get(align_lang lang, align_arch arch);
-const char *align_abi_name(const align_abi *abi); /* "go/amd64" */
-align_lang align_abi_lang(const align_abi *abi);
-align_arch align_abi_arch(const align_abi *abi);
-uint32_t align_abi_pointer_size(const align_abi *abi);
+ALIGN_API const align_abi *align_abi_get(align_lang lang, align_arch arch);
+ALIGN_API const char *align_abi_name(const align_abi *abi); /* "go/amd64" */
+ALIGN_API align_lang align_abi_lang(const align_abi *abi);
+ALIGN_API align_arch align_abi_arch(const align_abi *abi);
+ALIGN_API uint32_t align_abi_pointer_size(const align_abi *abi);
 /* 1 when 64-bit integers may sit at 4-aligned offsets while sync/atomic's
  * 64-bit operations need 8 (Go on 386 and arm): the one place that says
  * which targets the atomic check is for.  0 otherwise (and for NULL). */
-int align_abi_atomic64_unaligned(const align_abi *abi);
+ALIGN_API int align_abi_atomic64_unaligned(const align_abi *abi);
 /* Size, alignment and pointer bytes of a primitive; ALIGN_EINVAL when the
  * primitive does not exist in this ABI's language. */
-int align_abi_prim(const align_abi *abi, align_prim p, uint64_t *size, uint32_t *align,
-                   uint64_t *ptrdata);
-const char *align_prim_name(align_prim p); /* "int64", "long" */
+ALIGN_API int align_abi_prim(const align_abi *abi, align_prim p, uint64_t *size, uint32_t *align,
+                             uint64_t *ptrdata);
+ALIGN_API const char *align_prim_name(align_prim p); /* "int64", "long" */
 
-const char *align_lang_name(align_lang lang);         /* "go", "c" */
-const char *align_arch_name(align_arch arch);         /* "amd64", ... */
-int align_lang_parse(align_lang *out, const char *s); /* ALIGN_EINVAL */
-int align_arch_parse(align_arch *out, const char *s); /* accepts aliases */
+ALIGN_API const char *align_lang_name(align_lang lang);         /* "go", "c" */
+ALIGN_API const char *align_arch_name(align_arch arch);         /* "amd64", ... */
+ALIGN_API int align_lang_parse(align_lang *out, const char *s); /* ALIGN_EINVAL */
+ALIGN_API int align_arch_parse(align_arch *out, const char *s); /* accepts aliases */
 
 /* ------------------------------------------------------------ the graph */
 
@@ -261,58 +270,65 @@ typedef struct align_srcpos {
 } align_srcpos;
 
 /* New empty graph for a language and target.  *out is NULL on failure. */
-int align_graph_new(align_graph **out, align_lang lang, align_arch arch);
+ALIGN_API int align_graph_new(align_graph **out, align_lang lang, align_arch arch);
 /* Frees the graph, every type and string in it.  Accepts NULL. */
-void align_graph_free(align_graph *g);
-align_lang align_graph_lang(const align_graph *g);
-const align_abi *align_graph_abi(const align_graph *g);
+ALIGN_API void align_graph_free(align_graph *g);
+ALIGN_API align_lang align_graph_lang(const align_graph *g);
+ALIGN_API const align_abi *align_graph_abi(const align_graph *g);
 /* Lay the same types out for another architecture from now on (cross-arch
  * projection).  Layouts computed before stay valid but describe the old ABI. */
-int align_graph_set_arch(align_graph *g, align_arch arch);
+ALIGN_API int align_graph_set_arch(align_graph *g, align_arch arch);
+/* Go: the release the graph's types were compiled by, as the minor number
+ * of Go 1.x (27 for go1.27.4; see align_go_release_parse); 0, the default,
+ * means unknown.  Layouts copy it (align_layout.go_release) and heap costs
+ * follow that release's allocator.  A binary's Go graph gets it from the
+ * first Go unit's DW_AT_producer.  Always 0 (success). */
+ALIGN_API int align_graph_set_go_release(align_graph *g, unsigned release);
+ALIGN_API unsigned align_graph_go_release(const align_graph *g);
 
 /* A copy of s (len bytes, or strlen if len is (size_t)-1) owned by the graph. */
-const char *align_graph_strdup(align_graph *g, const char *s, size_t len);
+ALIGN_API const char *align_graph_strdup(align_graph *g, const char *s, size_t len);
 
 /* Type constructors.  Every returned type is owned by the graph; NULL means
  * out of memory (recorded).  Constructors do not lay anything out, so types
  * may refer to named types that are completed later. */
-align_type *align_type_prim(align_graph *g, align_prim p);
-align_type *align_type_pointer(align_graph *g, align_type *target);
-align_type *align_type_array(align_graph *g, align_type *elem, uint64_t count);
+ALIGN_API align_type *align_type_prim(align_graph *g, align_prim p);
+ALIGN_API align_type *align_type_pointer(align_graph *g, align_type *target);
+ALIGN_API align_type *align_type_array(align_graph *g, align_type *elem, uint64_t count);
 /* C: a GCC vector of count elements (__attribute__((vector_size(N))), N =
  * count x the element's size): N bytes, aligned by the ABI's vector rule
  * (N up to 16 on arm64 and 8 on arm; 4 for 8-byte integer vectors on 386),
  * shown as GCC spells it.  NULL (error set) when elem has no size. */
-align_type *align_type_vector(align_graph *g, align_type *elem, uint64_t count);
+ALIGN_API align_type *align_type_vector(align_graph *g, align_type *elem, uint64_t count);
 /* A named type (typedef, enum, Go defined type).  target may be NULL and set
  * later with align_type_set_target(): that is how forward references work. */
-align_type *align_type_named(align_graph *g, const char *name, align_type *target);
-void align_type_set_target(align_type *named, align_type *target);
+ALIGN_API align_type *align_type_named(align_graph *g, const char *name, align_type *target);
+ALIGN_API void align_type_set_target(align_type *named, align_type *target);
 /* A struct or union, empty and incomplete until align_record_complete(). */
-align_type *align_type_record(align_graph *g, align_kind kind, const char *name);
-align_type *align_type_func(align_graph *g);
-align_type *align_type_opaque(align_graph *g, const char *name, uint64_t size, uint32_t align,
-                              uint64_t ptrdata);
+ALIGN_API align_type *align_type_record(align_graph *g, align_kind kind, const char *name);
+ALIGN_API align_type *align_type_func(align_graph *g);
+ALIGN_API align_type *align_type_opaque(align_graph *g, const char *name, uint64_t size,
+                                        uint32_t align, uint64_t ptrdata);
 
 /* How the type is shown to users, in the graph's language: "int64",
  * "*main.Node", "struct point", "unsigned char [16]", "void (*)(int)".
  * Constructors set a default; parsers override it with the text as written. */
-const char *align_type_display(const align_type *t);
-void align_type_set_display(align_graph *g, align_type *t, const char *text);
-align_kind align_type_kind(const align_type *t);
-const char *align_type_name(const align_type *t); /* NULL when unnamed */
-align_type *align_type_target(const align_type *t);
-uint64_t align_type_count(const align_type *t); /* arrays only */
-align_prim align_type_prim_id(const align_type *t);
+ALIGN_API const char *align_type_display(const align_type *t);
+ALIGN_API void align_type_set_display(align_graph *g, align_type *t, const char *text);
+ALIGN_API align_kind align_type_kind(const align_type *t);
+ALIGN_API const char *align_type_name(const align_type *t); /* NULL when unnamed */
+ALIGN_API align_type *align_type_target(const align_type *t);
+ALIGN_API uint64_t align_type_count(const align_type *t); /* arrays only */
+ALIGN_API align_prim align_type_prim_id(const align_type *t);
 /* Strips NAMED wrappers: the type that decides the layout. */
-const align_type *align_type_resolve(const align_type *t);
-void align_type_set_pos(align_type *t, align_srcpos pos);
-align_srcpos align_type_pos(const align_type *t);
+ALIGN_API const align_type *align_type_resolve(const align_type *t);
+ALIGN_API void align_type_set_pos(align_type *t, align_srcpos pos);
+ALIGN_API align_srcpos align_type_pos(const align_type *t);
 
 /* C attributes on a type: aligned(N) (0 = none; on a typedef it may also
  * lower the alignment, as GCC allows), packed (records, enums). */
-void align_type_set_aligned(align_type *t, uint32_t aligned);
-void align_type_set_packed(align_type *t, int packed);
+ALIGN_API void align_type_set_aligned(align_type *t, uint32_t aligned);
+ALIGN_API void align_type_set_packed(align_type *t, int packed);
 
 /* A member as declared, handed to align_record_add_field().  Copied: the
  * caller keeps ownership of the spec itself, strings must be graph-owned or
@@ -334,14 +350,15 @@ typedef struct align_field_spec {
 } align_field_spec;
 
 /* A spec with every field zero/NULL and given_bit_offset = -1. */
-align_field_spec align_field_spec_init(void);
+ALIGN_API align_field_spec align_field_spec_init(void);
 
-int align_record_add_field(align_graph *g, align_type *record, const align_field_spec *spec);
+ALIGN_API int align_record_add_field(align_graph *g, align_type *record,
+                                     const align_field_spec *spec);
 /* Marks the record complete.  given_size >= 0 is the size a compiler wrote
  * (DWARF byte_size), -1 unknown; given_align likewise (debuggers know it). */
-void align_record_complete(align_type *record, int64_t given_size, int64_t given_align);
-int align_record_is_complete(const align_type *record);
-size_t align_record_nfields(const align_type *record);
+ALIGN_API void align_record_complete(align_type *record, int64_t given_size, int64_t given_align);
+ALIGN_API int align_record_is_complete(const align_type *record);
+ALIGN_API size_t align_record_nfields(const align_type *record);
 
 /* Recovers the layout attributes a C compiler's positions imply and the
  * debug information left out (__attribute__((packed)), #pragma pack(N),
@@ -365,28 +382,28 @@ enum {
      * aligned(N) before trailing unnamed bit-fields are tried. */
     ALIGN_INFER_ALIGNMENT_LOST = 1u << 0
 };
-int align_infer_record_attrs(align_graph *g, align_type *const *records, size_t n, unsigned flags,
-                             size_t *ninferred);
+ALIGN_API int align_infer_record_attrs(align_graph *g, align_type *const *records, size_t n,
+                                       unsigned flags, size_t *ninferred);
 
 /* Top-level declarations, in source order: the types a report is about.
  * Parsers add every struct and union they see declared at top level. */
-int align_graph_add_decl(align_graph *g, align_type *t);
-size_t align_graph_ndecls(const align_graph *g);
-align_type *align_graph_decl(const align_graph *g, size_t i);
+ALIGN_API int align_graph_add_decl(align_graph *g, align_type *t);
+ALIGN_API size_t align_graph_ndecls(const align_graph *g);
+ALIGN_API align_type *align_graph_decl(const align_graph *g, size_t i);
 
 /* Name table for parsers: declare and look up named types (Go defined types,
  * C typedef names) and C tags (struct/union/enum namespace). */
-int align_graph_bind(align_graph *g, const char *name, align_type *t);
-align_type *align_graph_lookup(const align_graph *g, const char *name);
-int align_graph_bind_tag(align_graph *g, const char *tag, align_type *t);
-align_type *align_graph_lookup_tag(const align_graph *g, const char *tag);
+ALIGN_API int align_graph_bind(align_graph *g, const char *name, align_type *t);
+ALIGN_API align_type *align_graph_lookup(const align_graph *g, const char *name);
+ALIGN_API int align_graph_bind_tag(align_graph *g, const char *tag, align_type *t);
+ALIGN_API align_type *align_graph_lookup_tag(const align_graph *g, const char *tag);
 
 /* Size, alignment and Go pointer bytes of any complete type for the graph's
  * ABI.  Fails with ALIGN_EINCOMPLETE, ALIGN_ERECURSIVE, ALIGN_EOVERFLOW,
  * ALIGN_ELIMIT (nesting deeper than ALIGN_MAX_DEPTH). */
 #define ALIGN_MAX_DEPTH 256
-int align_type_size(align_graph *g, const align_type *t, uint64_t *size, uint32_t *align,
-                    uint64_t *ptrdata);
+ALIGN_API int align_type_size(align_graph *g, const align_type *t, uint64_t *size, uint32_t *align,
+                              uint64_t *ptrdata);
 
 /* ------------------------------------------------------------ layouts */
 
@@ -470,6 +487,7 @@ typedef struct align_layout {
     align_kind kind;  /* ALIGN_KIND_STRUCT or ALIGN_KIND_UNION */
     align_lang lang;
     align_arch arch;
+    unsigned go_release; /* the graph's (align_graph_go_release); 0 unknown */
     uint64_t size;
     uint32_t align;
     size_t nmembers;
@@ -529,9 +547,9 @@ typedef struct align_layout_opts {
 
 /* Lays out a complete struct or union for the graph's ABI, with holes,
  * padding and the optimal order.  *out is owned by the caller. */
-int align_layout_compute(align_layout **out, align_graph *g, const align_type *record,
-                         const align_layout_opts *opts);
-void align_layout_free(align_layout *l);
+ALIGN_API int align_layout_compute(align_layout **out, align_graph *g, const align_type *record,
+                                   const align_layout_opts *opts);
+ALIGN_API void align_layout_free(align_layout *l);
 
 /* ------------------------------------------------------------- counts */
 
@@ -539,7 +557,7 @@ void align_layout_free(align_layout *l);
  * "64K", "2Gi" (K/M/G/T are powers of 1000, Ki/Mi/Gi/Ti powers of 1024).
  * ALIGN_EINVAL for anything else, ALIGN_EOVERFLOW past 2^64-1, and for a
  * fraction that does not give a whole number. */
-int align_count_parse(uint64_t *out, const char *s);
+ALIGN_API int align_count_parse(uint64_t *out, const char *s);
 
 typedef struct align_cost {
     uint64_t count;
@@ -548,12 +566,12 @@ typedef struct align_cost {
     uint64_t bytes_saved;
 } align_cost;
 
-int align_cost_compute(align_cost *out, const align_layout *l, uint64_t count);
+ALIGN_API int align_cost_compute(align_cost *out, const align_layout *l, uint64_t count);
 
 /* "763 MiB", "2.24 GiB", "56 bytes": three significant digits, binary units. */
-void align_format_bytes(char *buf, size_t n, uint64_t bytes);
+ALIGN_API void align_format_bytes(char *buf, size_t n, uint64_t bytes);
 /* "100M", "1.5G", "64K", "12345": the count as a person would write it. */
-void align_format_count(char *buf, size_t n, uint64_t count);
+ALIGN_API void align_format_count(char *buf, size_t n, uint64_t count);
 
 /* ------------------------------------------------------------- buffers */
 
@@ -566,14 +584,15 @@ typedef struct align_buf {
     int failed;
 } align_buf;
 
-void align_buf_init(align_buf *b);
-void align_buf_free(align_buf *b);
-void align_buf_append(align_buf *b, const char *s, size_t len);
-void align_buf_puts(align_buf *b, const char *s);
-void align_buf_printf(align_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void align_buf_vprintf(align_buf *b, const char *fmt, va_list ap);
+ALIGN_API void align_buf_init(align_buf *b);
+ALIGN_API void align_buf_free(align_buf *b);
+ALIGN_API void align_buf_append(align_buf *b, const char *s, size_t len);
+ALIGN_API void align_buf_puts(align_buf *b, const char *s);
+ALIGN_API void align_buf_printf(align_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+ALIGN_API void align_buf_vprintf(align_buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal (quotes included). */
-void align_buf_json_string(align_buf *b, const char *s);
+ALIGN_API void align_buf_json_string(align_buf *b, const char *s);
 
 /* ------------------------------------------------- declaration parsers */
 
@@ -583,12 +602,12 @@ void align_buf_json_string(align_buf *b, const char *s);
  * alias types, consts used as array lengths; other declarations are skipped.
  * C: struct/union/enum/typedef declarations with GCC attributes.
  * On failure the error record holds file:line:col. */
-int align_decl_parse_go(align_graph *g, const char *file, const char *text, size_t len);
-int align_decl_parse_c(align_graph *g, const char *file, const char *text, size_t len);
+ALIGN_API int align_decl_parse_go(align_graph *g, const char *file, const char *text, size_t len);
+ALIGN_API int align_decl_parse_c(align_graph *g, const char *file, const char *text, size_t len);
 
 /* Guess the language of declaration text: ALIGN_LANG_GO when it contains a
  * Go `type` declaration, else ALIGN_LANG_C. */
-align_lang align_decl_guess_lang(const char *text, size_t len);
+ALIGN_API align_lang align_decl_guess_lang(const char *text, size_t len);
 
 /* ------------------------------------------------------------ binaries */
 
@@ -624,6 +643,8 @@ typedef struct align_binary_info {
     const char *producer;    /* the first unit's DW_AT_producer, e.g. "Go
                                 cmd/compile go1.19.8; regabi", "GNU C17
                                 12.2.0 -g"; "" when absent */
+    const char *go_producer; /* the first Go unit's; NULL when none (the Go
+                                graph's release comes from it) */
     size_t ncus;             /* compile units read */
     size_t nskipped_cus;     /* units skipped because their DWARF is broken */
     const char *skip_reason; /* why the first of them was skipped; NULL */
@@ -646,7 +667,7 @@ typedef struct align_binary_info {
  *                  no unit is readable, no Go or C unit;
  *   ALIGN_ENOMEM.
  * A broken compile unit is skipped and counted, not fatal. */
-int align_binary_open(align_binary **out, const char *path);
+ALIGN_API int align_binary_open(align_binary **out, const char *path);
 
 /* Flags of align_binary_open_ex(). */
 enum {
@@ -661,16 +682,16 @@ enum {
 
 /* align_binary_open() with ALIGN_BINARY_* flags; ALIGN_EINVAL for unknown
  * flags. */
-int align_binary_open_ex(align_binary **out, const char *path, unsigned flags);
+ALIGN_API int align_binary_open_ex(align_binary **out, const char *path, unsigned flags);
 /* Frees the binary and its graphs (and so every type and layout from them).
  * Accepts NULL. */
-void align_binary_free(align_binary *b);
+ALIGN_API void align_binary_free(align_binary *b);
 /* Owned by the binary; valid until align_binary_free. */
-const align_binary_info *align_binary_info_get(const align_binary *b);
+ALIGN_API const align_binary_info *align_binary_info_get(const align_binary *b);
 /* The graph of one language's types, owned by the binary (do not free it);
  * NULL when the binary has no struct or union of that language.  Callers
  * may project it to another arch (align_graph_set_arch). */
-align_graph *align_binary_graph(align_binary *b, align_lang lang);
+ALIGN_API align_graph *align_binary_graph(align_binary *b, align_lang lang);
 
 /* ------------------------------------------------------------ reports */
 
@@ -679,14 +700,17 @@ typedef struct align_render_opts {
     int show_optimal;       /* append the suggested declaration */
     const align_cost *cost; /* NULL: no count lines */
     int cachelines;         /* mark cache-line boundaries */
+    int heap;               /* Go: add what one heap object costs in the
+                               layout's Go release, now and reordered */
 } align_render_opts;
 
 /* A ptype /o-like text block for one layout. */
-void align_render_text(align_buf *out, const align_layout *l, const align_render_opts *opts);
+ALIGN_API void align_render_text(align_buf *out, const align_layout *l,
+                                 const align_render_opts *opts);
 /* The record declared again in the optimal order, in its language. */
-void align_render_decl(align_buf *out, const align_layout *l);
+ALIGN_API void align_render_decl(align_buf *out, const align_layout *l);
 /* One element of the "types" array of the JSON schema (structalign(1)). */
-void align_render_json(align_buf *out, const align_layout *l, const align_cost *cost);
+ALIGN_API void align_render_json(align_buf *out, const align_layout *l, const align_cost *cost);
 
 /* ---------------------------------------------- rewriting source (fix) */
 
@@ -747,22 +771,22 @@ typedef struct align_fix_type {
 } align_fix_type;
 
 /* A new empty set for one language.  *out is NULL on failure. */
-int align_fix_new(align_fix_set **out, align_lang lang, const align_fix_opts *opts);
-void align_fix_free(align_fix_set *s); /* accepts NULL */
+ALIGN_API int align_fix_new(align_fix_set **out, align_lang lang, const align_fix_opts *opts);
+ALIGN_API void align_fix_free(align_fix_set *s); /* accepts NULL */
 /* Adds a file's text (copied) under the name path (used to group Go files
  * by directory and in messages). */
-int align_fix_add(align_fix_set *s, const char *path, const char *text, size_t len);
+ALIGN_API int align_fix_add(align_fix_set *s, const char *path, const char *text, size_t len);
 /* Parses every file, applies the guards, computes the orders and the new
  * texts.  On a file that does not parse: ALIGN_ESYNTAX (or the parser's
  * code) with file:line:col in the error record, and no result. */
-int align_fix_run(align_fix_set *s);
-size_t align_fix_ntypes(const align_fix_set *s);
-const align_fix_type *align_fix_type_at(const align_fix_set *s, size_t i);
-size_t align_fix_nfiles(const align_fix_set *s);
-const char *align_fix_file_path(const align_fix_set *s, size_t i);
+ALIGN_API int align_fix_run(align_fix_set *s);
+ALIGN_API size_t align_fix_ntypes(const align_fix_set *s);
+ALIGN_API const align_fix_type *align_fix_type_at(const align_fix_set *s, size_t i);
+ALIGN_API size_t align_fix_nfiles(const align_fix_set *s);
+ALIGN_API const char *align_fix_file_path(const align_fix_set *s, size_t i);
 /* The file's original text, and its new text (NULL when unchanged). */
-const char *align_fix_file_text(const align_fix_set *s, size_t i, size_t *len);
-const char *align_fix_file_new_text(const align_fix_set *s, size_t i, size_t *len);
+ALIGN_API const char *align_fix_file_text(const align_fix_set *s, size_t i, size_t *len);
+ALIGN_API const char *align_fix_file_new_text(const align_fix_set *s, size_t i, size_t *len);
 
 /* =======================================================================
  * Go heap cost: the allocator's size classes (heap.c) and the compiler's
@@ -773,29 +797,51 @@ const char *align_fix_file_new_text(const align_fix_set *s, size_t i, size_t *le
 /* ------------------------------------------------- Go heap size classes */
 
 /* The Go runtime's allocator constants (runtime/sizeclasses.go, malloc.go;
- * heap.c checks them against its generated table at compile time). */
+ * the same in every release 1.19-1.27; heap.c checks them against its
+ * generated table at compile time). */
 #define ALIGN_GO_MAX_SMALL_SIZE 32768u /* larger objects take whole pages */
 #define ALIGN_GO_PAGE_SIZE 8192u       /* bytes of one runtime page */
 #define ALIGN_GO_TINY_SIZE 16u         /* the tiny allocator's block */
+#define ALIGN_GO_MALLOC_HEADER 8u      /* Go 1.22+: bytes before a large scan object */
 
-/* The Go release whose runtime the size-class table was generated from,
- * e.g. "go1.19.8".  A static string. */
-const char *align_go_size_classes_version(void);
+/* Go releases are named by the minor number of Go 1.x: 19 for go1.19.8,
+ * 27 for go1.27.4.  Parses the first "go1.N" or "1.N" in text ("1.27",
+ * "go1.27.4", "Go cmd/compile go1.27.4; regabi") into *release;
+ * ALIGN_EINVAL (error set, *release 0) when there is none. */
+ALIGN_API int align_go_release_parse(unsigned *release, const char *text);
+/* The oldest and newest releases whose allocator libalign has from the
+ * release's own runtime source (1.19 and 1.27 today). */
+ALIGN_API unsigned align_go_release_oldest(void);
+ALIGN_API unsigned align_go_release_newest(void);
+/* 1 when libalign's allocator model was generated from this release's own
+ * runtime (1.19, 1.22 ... 1.27), 0 otherwise.  Other releases use the rules
+ * of the nearest release below them that libalign has (or the oldest): 1.20
+ * and 1.21 those of 1.19 (malloc headers came in 1.22), 1.28 those of 1.27. */
+ALIGN_API int align_go_release_known(unsigned release);
+/* The Go releases the model used for `release` was generated from, e.g.
+ * "go1.22.12 go1.23.5 ..." (a static string); release 0: the newest. */
+ALIGN_API const char *align_go_size_classes_version(unsigned release);
 
-/* Bytes the Go allocator reserves for one heap object of `size` bytes
- * (mallocgc): 0 for size 0 (zero-size allocations all return
- * &runtime.zerobase), the smallest size class >= size up to 32768 bytes
- * (24 -> 24, 25 -> 32, 33 -> 48), above that the size rounded up to whole
- * 8 KiB pages (32769 -> 40960).  Whether the object holds pointers does not
- * change the class (see align_go_alloc for the tiny allocator).  Sizes no Go
- * target can allocate (more than 2^48 bytes) return UINT64_MAX. */
-uint64_t align_go_size_class(uint64_t size);
+/* The size class of `size` bytes: 0 for size 0 (zero-size allocations all
+ * return &runtime.zerobase), the smallest size class >= size up to 32768
+ * bytes (24 -> 24, 25 -> 32, 33 -> 48), above that the size rounded up to
+ * whole 8 KiB pages (32769 -> 40960).  The class table is the same in every
+ * release; what a pointerful object costs is not (malloc headers, 1.22+):
+ * use align_go_alloc_compute for that.  Sizes no Go target can allocate
+ * (more than 2^48 bytes) return UINT64_MAX. */
+ALIGN_API uint64_t align_go_size_class(uint64_t size);
 
-/* One allocation as the Go runtime serves it (go1.19 mallocgc). */
+/* One allocation as a Go release's runtime serves it (mallocgc). */
 typedef struct align_go_alloc {
     uint64_t size;       /* bytes requested */
-    uint64_t bytes;      /* bytes reserved: align_go_size_class(size) */
-    uint64_t waste;      /* bytes - size: what the rounding adds */
+    uint64_t bytes;      /* bytes reserved: the size class of size +
+                            header, or whole pages */
+    uint64_t waste;      /* bytes - size: what the rounding and the
+                            header add */
+    uint32_t header;     /* malloc header bytes inside `bytes` (Go 1.22+:
+                            8 for an object with pointers of more than
+                            512 bytes on 64-bit targets, 128 on 32-bit
+                            ones, that is not large); 0 otherwise */
     uint32_t size_class; /* the runtime's class index, 1..67; 0 for
                             size 0 and for large objects */
     uint64_t pages;      /* large objects: 8 KiB pages of their span */
@@ -805,22 +851,25 @@ typedef struct align_go_alloc {
      * when allocated back to back (16 / tiny_per_block bytes each). */
     int tiny;
     uint32_t tiny_per_block; /* 0 when not tiny */
+    unsigned release;        /* the Go release whose rules were applied */
 } align_go_alloc;
 
-/* Fills *out for one object of `size` bytes on `arch` (the largest
- * allocation and the tiny allocator's alignment of 12-byte objects depend on
- * the word size).  has_pointers: the type's ptrdata is not 0.
+/* Fills *out for one object of `size` bytes allocated by Go `release` (0:
+ * the newest libalign knows) on `arch` (the largest allocation, the malloc
+ * header's threshold and the tiny allocator's alignment of 12-byte objects
+ * depend on the word size).  has_pointers: the type's ptrdata is not 0.
  * ALIGN_EOVERFLOW when the runtime would refuse the size (more than 2^48
  * bytes on 64-bit targets, 2^32-1 on 32-bit ones); ALIGN_EINVAL for an
  * unknown arch.  *out is zeroed on failure. */
-int align_go_alloc_compute(align_go_alloc *out, align_arch arch, uint64_t size, int has_pointers);
+ALIGN_API int align_go_alloc_compute(align_go_alloc *out, unsigned release, align_arch arch,
+                                     uint64_t size, int has_pointers);
 
 /* The backing array of make([]T, len, cap) (runtime.makeslice): cap *
  * elem_size bytes, rounded by the same rules (a zero-length make allocates
  * nothing).  ALIGN_EOVERFLOW when the product overflows or exceeds the
  * largest allocation: the program would panic with "len out of range". */
-int align_go_alloc_slice(align_go_alloc *out, align_arch arch, uint64_t elem_size, uint64_t cap,
-                         int elem_has_pointers);
+ALIGN_API int align_go_alloc_slice(align_go_alloc *out, unsigned release, align_arch arch,
+                                   uint64_t elem_size, uint64_t cap, int elem_has_pointers);
 
 /* ------------------------------------------- Go escape-analysis logs */
 
@@ -860,7 +909,7 @@ typedef enum align_escape_kind {
  * "map_lit", "varargs", "func_lit", "string_conv", "boxed", "unknown",
  * "append";
  * NULL for a value out of range.  Stable: used in JSON reports. */
-const char *align_escape_kind_name(align_escape_kind kind);
+ALIGN_API const char *align_escape_kind_name(align_escape_kind kind);
 
 /* One allocation site.  Every string is owned by the log and valid until
  * align_escape_log_free(). */
@@ -927,9 +976,9 @@ typedef struct align_escape_stats {
 typedef struct align_escape_log align_escape_log;
 
 /* New empty log; *out is NULL on failure (ALIGN_ENOMEM). */
-int align_escape_log_new(align_escape_log **out);
+ALIGN_API int align_escape_log_new(align_escape_log **out);
 /* Frees the log, its sites and strings.  Accepts NULL. */
-void align_escape_log_free(align_escape_log *log);
+ALIGN_API void align_escape_log_free(align_escape_log *log);
 
 /* Appends the sites of a `go build -gcflags=-m` log (also all=-m, -m=2,
  * -m -m): the compiler's stderr, read line by line in constant memory.
@@ -937,10 +986,10 @@ void align_escape_log_free(align_escape_log *log);
  * skipped and counted.  ALIGN_EIO when the file cannot be read;
  * ALIGN_EFORMAT when it holds no compiler line at all (the error names the
  * file and hints how to produce one).  On failure the log is unchanged. */
-int align_escape_log_read_text(align_escape_log *log, const char *path);
+ALIGN_API int align_escape_log_read_text(align_escape_log *log, const char *path);
 /* The same for text in memory; name is used in sites and messages. */
-int align_escape_log_read_text_mem(align_escape_log *log, const char *name, const char *text,
-                                   size_t len);
+ALIGN_API int align_escape_log_read_text_mem(align_escape_log *log, const char *name,
+                                             const char *text, size_t len);
 
 /* Appends the heap sites of the directory written by
  * `go build -gcflags=-json=0,DIR`: DIR/<escaped package path>/<file>.json
@@ -948,17 +997,17 @@ int align_escape_log_read_text_mem(align_escape_log *log, const char *name, cons
  * read in name order.  ALIGN_EIO when DIR cannot be read; ALIGN_EFORMAT
  * with file:line for malformed JSON or a missing version header, or when
  * DIR holds no .json file.  On failure the log is unchanged. */
-int align_escape_log_read_json_dir(align_escape_log *log, const char *dir);
+ALIGN_API int align_escape_log_read_json_dir(align_escape_log *log, const char *dir);
 /* One such .json file's text in memory. */
-int align_escape_log_read_json_mem(align_escape_log *log, const char *name, const char *text,
-                                   size_t len);
+ALIGN_API int align_escape_log_read_json_mem(align_escape_log *log, const char *name,
+                                             const char *text, size_t len);
 
-size_t align_escape_log_nsites(const align_escape_log *log);
+ALIGN_API size_t align_escape_log_nsites(const align_escape_log *log);
 /* The sites as an array of nsites elements, NULL when empty.  The array is
  * owned by the log and moves when more input is read: do not keep the
  * pointer across a read. */
-const align_escape_site *align_escape_log_sites(const align_escape_log *log);
-void align_escape_log_stats(align_escape_stats *out, const align_escape_log *log);
+ALIGN_API const align_escape_site *align_escape_log_sites(const align_escape_log *log);
+ALIGN_API void align_escape_log_stats(align_escape_stats *out, const align_escape_log *log);
 
 /* -m=2 (and -m -m) logs also say what each closure captures:
  * "./main.go:16:14: byValue capturing by value: s (addr=false assign=false
@@ -978,9 +1027,9 @@ typedef struct align_escape_capture {
     uint64_t input_line;
 } align_escape_capture;
 
-size_t align_escape_log_ncaptures(const align_escape_log *log);
+ALIGN_API size_t align_escape_log_ncaptures(const align_escape_log *log);
 /* The captures as an array (NULL when none); moves as the sites do. */
-const align_escape_capture *align_escape_log_captures(const align_escape_log *log);
+ALIGN_API const align_escape_capture *align_escape_log_captures(const align_escape_log *log);
 
 /* The path of a site's file for the machine that runs the analysis: file
  * joined to base_dir (the directory the build ran in) when relative, then
@@ -990,7 +1039,7 @@ const align_escape_capture *align_escape_log_captures(const align_escape_log *lo
  * build that compiled the package: go replays cached compiler output
  * verbatim, so that can be an earlier build's directory.  Paths in -json
  * logs are absolute.  Appends to out; ALIGN_ENOMEM when it failed. */
-int align_escape_path_resolve(align_buf *out, const char *base_dir, const char *file);
+ALIGN_API int align_escape_path_resolve(align_buf *out, const char *base_dir, const char *file);
 
 /* ------------------------------------- the escape join (heapsites.c) */
 
@@ -1014,7 +1063,7 @@ typedef enum align_heap_status {
 } align_heap_status;
 
 /* "struct", "other", "unresolved", "stack".  Stable (JSON). */
-const char *align_heap_status_name(align_heap_status status);
+ALIGN_API const char *align_heap_status_name(align_heap_status status);
 
 /* One site of the log and what it was resolved to.  Strings are owned by
  * the join (or by the log and the binary, which must outlive it). */
@@ -1095,27 +1144,28 @@ typedef struct align_heap_diag {
  *   ALIGN_EMISMATCH the log has heap sites and none of them is in a file
  *                   of the binary (a log of another program);
  *   ALIGN_ENOMEM. */
-int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_escape_log *log,
-                        const char *src_dir);
-void align_heap_join_free(align_heap_join *j); /* accepts NULL */
+ALIGN_API int align_heap_join_new(align_heap_join **out, align_binary *bin,
+                                  const align_escape_log *log, const char *src_dir);
+ALIGN_API void align_heap_join_free(align_heap_join *j); /* accepts NULL */
 
-void align_heap_join_summary(align_heap_summary *out, const align_heap_join *j);
-size_t align_heap_join_nsites(const align_heap_join *j);
-const align_heap_site *align_heap_join_site(const align_heap_join *j, size_t i);
+ALIGN_API void align_heap_join_summary(align_heap_summary *out, const align_heap_join *j);
+ALIGN_API size_t align_heap_join_nsites(const align_heap_join *j);
+ALIGN_API const align_heap_site *align_heap_join_site(const align_heap_join *j, size_t i);
 /* Struct types with heap sites, in order of their first site. */
-size_t align_heap_join_ntypes(const align_heap_join *j);
-const align_heap_type *align_heap_join_type(const align_heap_join *j, size_t i);
+ALIGN_API size_t align_heap_join_ntypes(const align_heap_join *j);
+ALIGN_API const align_heap_type *align_heap_join_type(const align_heap_join *j, size_t i);
 /* The heap sites of t (a record of the binary's Go graph), or NULL. */
-const align_heap_type *align_heap_join_find(const align_heap_join *j, const align_type *t);
-size_t align_heap_join_ndiags(const align_heap_join *j);
-const align_heap_diag *align_heap_join_diag(const align_heap_join *j, size_t i);
+ALIGN_API const align_heap_type *align_heap_join_find(const align_heap_join *j,
+                                                      const align_type *t);
+ALIGN_API size_t align_heap_join_ndiags(const align_heap_join *j);
+ALIGN_API const align_heap_diag *align_heap_join_diag(const align_heap_join *j, size_t i);
 
 /* 1 when an import path is the standard library's: no dot in its first
  * element ("fmt", "internal/race", "vendor/golang.org/x/net/route"), and
  * not "main".  The join does not count such packages' sites when it judges
  * whether a log matches the binary (all=-m logs are full of standard
  * library code the linker removed). */
-int align_go_package_is_std(const char *import_path);
+ALIGN_API int align_go_package_is_std(const char *import_path);
 
 /* What reordering a heap-allocated type saves in the Go allocator. */
 typedef struct align_heap_cost {
@@ -1131,10 +1181,12 @@ typedef struct align_heap_cost {
     uint64_t saved_total;   /* objects: saved x count; arrays: saved */
 } align_heap_cost;
 
-/* Fills *out for a layout of a Go struct (ALIGN_EOVERFLOW when a count
- * makes a size overflow; ALIGN_EINVAL for a layout of another language). */
-int align_heap_cost_compute(align_heap_cost *out, const align_layout *l, uint64_t count,
-                            int per_element);
+/* Fills *out for a layout of a Go struct, with the allocator of the
+ * layout's Go release (l->go_release; 0: the newest).  ALIGN_EOVERFLOW when
+ * a count makes a size overflow; ALIGN_EINVAL for a layout of another
+ * language. */
+ALIGN_API int align_heap_cost_compute(align_heap_cost *out, const align_layout *l, uint64_t count,
+                                      int per_element);
 
 /* =======================================================================
  * Measured counts: Go heap profiles (measure/profile.c, profile_join.c).
@@ -1150,7 +1202,7 @@ typedef enum align_sample {
 } align_sample;
 
 /* "inuse", "alloc"; NULL out of range.  Stable (JSON). */
-const char *align_sample_name(align_sample s);
+ALIGN_API const char *align_sample_name(align_sample s);
 
 /* A profile inflates to at most this many bytes, and its file is at most
  * ALIGN_PROFILE_MAX_FILE_BYTES (ALIGN_ELIMIT past either). */
@@ -1206,15 +1258,16 @@ typedef struct align_profile_site {
  *   ALIGN_ELIMIT   inflates past ALIGN_PROFILE_MAX_BYTES;
  *   ALIGN_EOVERFLOW, ALIGN_ENOMEM.
  * The hint says how to write a good profile. */
-int align_profile_open(align_profile **out, const char *path);
+ALIGN_API int align_profile_open(align_profile **out, const char *path);
 /* The same for bytes in memory; name is used in messages. */
-int align_profile_read_mem(align_profile **out, const char *name, const void *data, size_t len);
-void align_profile_free(align_profile *p); /* accepts NULL */
+ALIGN_API int align_profile_read_mem(align_profile **out, const char *name, const void *data,
+                                     size_t len);
+ALIGN_API void align_profile_free(align_profile *p); /* accepts NULL */
 /* Owned by the profile; valid until align_profile_free. */
-const align_profile_info *align_profile_info_get(const align_profile *p);
-size_t align_profile_nsites(const align_profile *p);
+ALIGN_API const align_profile_info *align_profile_info_get(const align_profile *p);
+ALIGN_API size_t align_profile_nsites(const align_profile *p);
 /* Sites in order of first appearance; NULL past the end.  Owned by p. */
-const align_profile_site *align_profile_site_get(const align_profile *p, size_t i);
+ALIGN_API const align_profile_site *align_profile_site_get(const align_profile *p, size_t i);
 
 /* A profile joined to a binary (and its escape join). */
 typedef struct align_profile_join align_profile_join;
@@ -1231,10 +1284,10 @@ typedef enum align_measure_status {
 typedef struct align_measured_site {
     const align_profile_site *site; /* owned by the profile */
     align_measure_status status;
-    const align_type *type; /* STRUCT: the record (the element type when
-                               per_element); OTHER: when known; owned by
-                               the binary's Go graph */
-    int per_element;        /* the site allocates backing arrays of type */
+    const align_type *type;           /* STRUCT: the record (the element type when
+                                         per_element); OTHER: when known; owned by
+                                         the binary's Go graph */
+    int per_element;                  /* the site allocates backing arrays of type */
     const align_heap_site *heap_site; /* the escape log's site that typed it
                                          (or that could not), or NULL;
                                          owned by the escape join */
@@ -1270,23 +1323,23 @@ typedef struct align_measure_summary {
  *   ALIGN_EMISMATCH none of the profile's allocating functions outside
  *                   the standard library is in bin (another program);
  *   ALIGN_EOVERFLOW, ALIGN_ENOMEM. */
-int align_profile_join_new(align_profile_join **out, const align_profile *p, align_binary *bin,
-                           const align_heap_join *hj);
-void align_profile_join_free(align_profile_join *j); /* accepts NULL */
-void align_profile_join_summary(align_measure_summary *out, const align_profile_join *j);
-size_t align_profile_join_nsites(const align_profile_join *j);
-const align_measured_site *align_profile_join_site(const align_profile_join *j, size_t i);
+ALIGN_API int align_profile_join_new(align_profile_join **out, const align_profile *p,
+                                     align_binary *bin, const align_heap_join *hj);
+ALIGN_API void align_profile_join_free(align_profile_join *j); /* accepts NULL */
+ALIGN_API void align_profile_join_summary(align_measure_summary *out, const align_profile_join *j);
+ALIGN_API size_t align_profile_join_nsites(const align_profile_join *j);
+ALIGN_API const align_measured_site *align_profile_join_site(const align_profile_join *j, size_t i);
 /* Struct types with measured allocations, in order of their first site. */
-size_t align_profile_join_ntypes(const align_profile_join *j);
-const align_measured_type *align_profile_join_type(const align_profile_join *j, size_t i);
+ALIGN_API size_t align_profile_join_ntypes(const align_profile_join *j);
+ALIGN_API const align_measured_type *align_profile_join_type(const align_profile_join *j, size_t i);
 /* t's measurements, or NULL when no typed site allocates it. */
-const align_measured_type *align_profile_join_find(const align_profile_join *j,
-                                                   const align_type *t);
+ALIGN_API const align_measured_type *align_profile_join_find(const align_profile_join *j,
+                                                             const align_type *t);
 /* Warnings (a profile of another build) and notes (sites left untyped). */
-size_t align_profile_join_ndiags(const align_profile_join *j);
-const align_heap_diag *align_profile_join_diag(const align_profile_join *j, size_t i);
+ALIGN_API size_t align_profile_join_ndiags(const align_profile_join *j);
+ALIGN_API const align_heap_diag *align_profile_join_diag(const align_profile_join *j, size_t i);
 /* The objects (arrays for per-element sites) `which` counts. */
-uint64_t align_measured_count(const align_measured_type *t, align_sample which);
+ALIGN_API uint64_t align_measured_count(const align_measured_type *t, align_sample which);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,14 @@ Also a few good-input cases whose exit status and message shape are part of
 the contract (structalign(1), EXIT STATUS).  Prints 'N passed, M failed'.
 Environment: STRUCTALIGN (the built program; a libtool wrapper is fine),
 top_srcdir, top_builddir; SA_NO_VALGRIND=1 to skip valgrind.
+
+Valgrind multiplies a case's time by 20-50, and the sanitizer build
+(./quickstart check's second tree) already runs every case under ASan and
+UBSan, so the plain tree runs a representative subset under valgrind: the
+first case of each subcommand and every VALGRIND_EVERY-th case after that
+(deterministic: the same cases every run).  Every case runs, and every
+assertion is checked, either way.  SA_VALGRIND=all runs them all under
+valgrind (`make check-valgrind-all`).
 """
 import os
 import random
@@ -24,7 +32,22 @@ LIBTOOL = os.path.join(TOP_BUILD, "libtool")
 use_valgrind = (shutil.which("valgrind") is not None and not os.environ.get("SA_NO_VALGRIND")
                 and os.environ.get("SA_SANITIZER_BUILD") != "yes"
                 and os.path.exists(LIBTOOL))
+valgrind_all = os.environ.get("SA_VALGRIND") == "all"
+VALGRIND_EVERY = 4
 passed = failed = 0
+ncases = nvalgrind = 0
+valgrind_seen = set()  # subcommands with a case run under valgrind
+
+
+def pick_valgrind(args):
+    """Whether this case runs under valgrind (see the module docstring)."""
+    sub = args[0] if args else ""
+    if not use_valgrind:
+        return False
+    if valgrind_all or sub not in valgrind_seen or ncases % VALGRIND_EVERY == 0:
+        valgrind_seen.add(sub)
+        return True
+    return False
 
 
 def run(args, stdin=None, timeout=60, valgrind=None):
@@ -42,7 +65,11 @@ def run(args, stdin=None, timeout=60, valgrind=None):
 
 
 def case(name, args, want_rc=2, want_err=(), stdin=None, want_out=(), valgrind=None):
-    global passed, failed
+    global passed, failed, ncases, nvalgrind
+    if valgrind is None:
+        valgrind = pick_valgrind(args)
+    ncases += 1
+    nvalgrind += bool(valgrind)
     try:
         rc, out, err = run(args, stdin=stdin, valgrind=valgrind)
     except subprocess.TimeoutExpired:
@@ -80,6 +107,9 @@ def main():
         bad_inputs(d)
     finally:
         shutil.rmtree(d, ignore_errors=True)
+    if use_valgrind:
+        print("valgrind: %d of %d cases (%s)" % (nvalgrind, ncases, "SA_VALGRIND=all" if
+              valgrind_all else "a representative subset; SA_VALGRIND=all for every one"))
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 
@@ -220,6 +250,20 @@ def bad_inputs(d):
         for bad in ("abc", "0", "3", "-64", "", "4294967296", "131072"):
             case("%s --cacheline %r" % (sub, bad), [sub, "--cacheline", bad] + extra,
                  want_err=["--cacheline"])
+
+    # --go: only releases libalign has the allocator of (issue 11).
+    for sub, extra in (("calc", ["type T struct { A int }"]), ("audit", [exe]),
+                       ("show", [exe, "s"])):
+        for bad in ("1.21", "1.20", "2.0", "1.99", "abc", "", "1.27x", "1.", "go"):
+            case("%s --go %r" % (sub, bad), [sub, "--go", bad] + extra,
+                 want_err=["unknown Go release", "hint: libalign has the allocator of Go 1.19"])
+    case("calc --go 1.19", ["calc", "--go", "1.19", "type T struct { A bool; P *int; "
+                            "B [1000]byte; N int64; C bool }"], want_rc=0,
+         want_out=["heap object (go1.19): 1152 bytes; reordered: 1024 bytes, 128 bytes saved"])
+    case("calc --go go1.27", ["calc", "--go", "go1.27", "type T struct { A bool; P *int; "
+                              "B [1000]byte; N int64; C bool }"], want_rc=0,
+         want_out=["heap object (go1.27): 1152 bytes with its 8-byte malloc header; reordered: "
+                   "1152 bytes with its 8-byte malloc header, the same size class"])
 
     # diff OLD NEW: every bad input on either side, and its options.
     for name, path, extra in (("missing file", missing, []), ("directory", d, []),

@@ -60,6 +60,8 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import salib
+
 ARCHES_64 = ("amd64", "arm64")
 ARCHES_32 = ("386", "arm")
 ARCHES = ARCHES_64 + ARCHES_32
@@ -1676,6 +1678,9 @@ def main(argv=None):
     ap.add_argument("--max-decls", type=int, default=20,
                     help="print the declaration of at most this many failing types")
     ap.add_argument("--jobs", type=int, default=2, help="parallel builds (default 2)")
+    ap.add_argument("--go", metavar="VERSION",
+                    help="the Go release whose compiler is the truth (1.19 ... 1.27, fetched "
+                         "with tools/fetch-go; default: the go on PATH)")
     args = ap.parse_args(argv)
     if args.count < 1:
         ap.error("--count must be at least 1")
@@ -1683,6 +1688,15 @@ def main(argv=None):
     args.arches = args.arches or list(ARCHES)
     start = time.time()
 
+    if args.go:
+        try:
+            os.environ.update(salib.go_env(args.go))
+        except salib.Skip as e:
+            print("SKIP: %s" % e)
+            return SKIP
+    if "go" in langs and shutil.which("go"):
+        print("go: " + subprocess.run(["go", "version"], capture_output=True,
+                                      text=True).stdout.strip())
     try:
         check_tools(langs, args.arches)
         if not args.truth_only:

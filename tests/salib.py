@@ -105,6 +105,32 @@ def go_env(version, base=None):
     return env
 
 
+def go_releases_at_hand():
+    """go_releases() minus those that cannot be had, each recorded with
+    skip_release() (so the test ends in SKIP unless something fails)."""
+    out = []
+    for v in go_releases():
+        try:
+            go_root(v)
+            out.append(v)
+        except Skip as e:
+            skip_release(v, e)
+    return out
+
+
+def go_releases_installed():
+    """Every release tools/fetch-go knows that is already at hand (bookworm's
+    1.19, or unpacked in the cache), fetching nothing: {version: GOROOT}."""
+    fetch = os.path.join(_top_srcdir(), "tools", "fetch-go")
+    known = subprocess.run([fetch, "--list"], capture_output=True, text=True).stdout.split()
+    out = {}
+    for v in known:
+        p = subprocess.run([fetch, "--cached", v], capture_output=True, text=True)
+        if p.returncode == 0 and p.stdout.strip():
+            out[v] = p.stdout.strip()
+    return out
+
+
 def skip_release(version, why):
     """Records that a release was not tested (run_main then reports SKIP
     unless something failed)."""

@@ -22,8 +22,10 @@
 
 #include "libalign.h"
 
-/* Where regen.sh built the fixtures: -json paths are absolute. */
-#define SHAPES "/work/wt-escape/tests/escape/shapes"
+/* Where the -json fixtures say the shapes module is: their paths are
+ * absolute, and regen.sh rewrites the directory it built in to this fixed,
+ * fictitious prefix, so that nothing depends on where they were made. */
+#define SHAPES "/fixture/shapes"
 
 #define HEAP 0
 #define STACK 1

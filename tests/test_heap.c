@@ -7,10 +7,19 @@
  * header is made from), and the rules of mallocgc / allocLarge / makeslice
  * read in go1.19.8 src/runtime (malloc.go, mcache.go, slice.go).  Every size
  * from 0 to 3 pages past maxSmallSize is checked against "the smallest class
- * >= size, else whole 8 KiB pages"; the point values are the ones the brief
- * and DESIGN.md quote (24 -> 24, 25 -> 32, 33 -> 48, 32769 -> 40960).
+ * >= size, else whole 8 KiB pages"; the point values (24 -> 24, 25 -> 32,
+ * 33 -> 48, 32769 -> 40960) follow from that table and from allocLarge's
+ * rounding to whole pages.
+ *
+ * Go 1.22+ (read in go1.22.12 ... go1.27.4 src/runtime malloc.go and
+ * mbitmap.go): a scan object over PtrSize * PtrBits bytes (512 on 64-bit
+ * targets, 128 on 32-bit ones) takes the class of size + 8; every object
+ * over maxSmallSize - 8 = 32760 bytes is large.  tests/heapcost.py measures
+ * these with the runtime itself (B/op); here every size is checked against
+ * the reference with the header rule applied.
  */
 #include <check.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +74,9 @@ START_TEST(points_from_the_go_source)
     ck_assert_uint_eq(align_go_size_class(UINT64_C(1) << 48), UINT64_C(1) << 48);
     ck_assert_uint_eq(align_go_size_class((UINT64_C(1) << 48) + 1), UINT64_MAX);
     ck_assert_uint_eq(align_go_size_class(UINT64_MAX), UINT64_MAX);
-    ck_assert_str_eq(align_go_size_classes_version(), "go1.19.8");
+    ck_assert_str_eq(align_go_size_classes_version(19), "go1.19.8");
+    ck_assert_ptr_nonnull(strstr(align_go_size_classes_version(27), "go1.27."));
+    ck_assert_ptr_nonnull(strstr(align_go_size_classes_version(0), "go1.27."));
 }
 END_TEST
 
@@ -77,15 +88,102 @@ START_TEST(every_small_size_matches_the_reference)
         uint32_t cls;
         uint64_t want = reference(size, &cls);
         align_go_alloc a;
-        int rc = align_go_alloc_compute(&a, ALIGN_ARCH_AMD64, size, 1);
+        int rc = align_go_alloc_compute(&a, 19, ALIGN_ARCH_AMD64, size, 1);
         if (align_go_size_class(size) != want || rc != 0 || a.bytes != want ||
-            a.size_class != cls || a.waste != want - size ||
+            a.size_class != cls || a.waste != want - size || a.header != 0 ||
             a.pages != (size > ALIGN_GO_MAX_SMALL_SIZE ? want / 8192 : 0) || a.tiny != 0)
             ck_abort_msg("size %llu: got %llu (class %u, pages %llu, rc %d), want %llu (class %u)",
                          (unsigned long long)size, (unsigned long long)align_go_size_class(size),
                          a.size_class, (unsigned long long)a.pages, rc, (unsigned long long)want,
                          cls);
     }
+}
+END_TEST
+
+/* Go 1.22 to 1.27: the malloc header and the 32760-byte small limit, for
+ * scan and noscan objects on a 64-bit and a 32-bit target. */
+START_TEST(every_size_with_malloc_headers)
+{
+    static const struct {
+        align_arch arch;
+        uint64_t header_over;
+    } arches[] = {{ALIGN_ARCH_AMD64, 512},
+                  {ALIGN_ARCH_ARM64, 512},
+                  {ALIGN_ARCH_386, 128},
+                  {ALIGN_ARCH_ARM, 128}};
+    for (unsigned release = 22; release <= 27; release++) {
+        for (size_t k = 0; k < sizeof arches / sizeof arches[0]; k++) {
+            for (uint64_t size = 1; size <= ALIGN_GO_MAX_SMALL_SIZE + 2 * ALIGN_GO_PAGE_SIZE;
+                 size++) {
+                for (int ptr = 0; ptr <= 1; ptr++) {
+                    uint32_t cls;
+                    bool large = size > ALIGN_GO_MAX_SMALL_SIZE - 8;
+                    bool header = ptr && !large && size > arches[k].header_over;
+                    uint64_t want = large ? (size + 8191) / 8192 * 8192
+                                          : reference(size + (header ? 8 : 0), &cls);
+                    align_go_alloc a;
+                    int rc = align_go_alloc_compute(&a, release, arches[k].arch, size, ptr);
+                    if (rc != 0 || a.bytes != want || a.header != (header ? 8u : 0u) ||
+                        a.size_class != (large ? 0 : cls) || a.pages != (large ? want / 8192 : 0) ||
+                        a.release != release)
+                        ck_abort_msg("go1.%u %s size %llu ptr %d: got %llu (class %u, header "
+                                     "%u), want %llu",
+                                     release, align_arch_name(arches[k].arch),
+                                     (unsigned long long)size, ptr, (unsigned long long)a.bytes,
+                                     a.size_class, a.header, (unsigned long long)want);
+                }
+            }
+        }
+    }
+}
+END_TEST
+
+/* The issue's case: 1,032 -> 1,024 bytes with a pointer saves 128 bytes an
+ * object on 1.19 and nothing from 1.22 (both 1,152-byte objects). */
+START_TEST(releases_and_the_1032_byte_struct)
+{
+    align_go_alloc a, b;
+    unsigned r;
+    ck_assert_int_eq(align_go_alloc_compute(&a, 19, ALIGN_ARCH_AMD64, 1032, 1), 0);
+    ck_assert_int_eq(align_go_alloc_compute(&b, 19, ALIGN_ARCH_AMD64, 1024, 1), 0);
+    ck_assert_uint_eq(a.bytes - b.bytes, 128);
+    ck_assert_int_eq(align_go_alloc_compute(&a, 27, ALIGN_ARCH_AMD64, 1032, 1), 0);
+    ck_assert_int_eq(align_go_alloc_compute(&b, 27, ALIGN_ARCH_AMD64, 1024, 1), 0);
+    ck_assert_uint_eq(a.bytes, 1152);
+    ck_assert_uint_eq(b.bytes, 1152);
+    ck_assert_uint_eq(b.header, 8);
+    /* 0 is the newest; 1.20 and 1.21 follow 1.19, 1.28 follows 1.27. */
+    ck_assert_int_eq(align_go_alloc_compute(&a, 0, ALIGN_ARCH_AMD64, 1024, 1), 0);
+    ck_assert_uint_eq(a.bytes, 1152);
+    ck_assert_uint_eq(a.release, align_go_release_newest());
+    ck_assert_int_eq(align_go_alloc_compute(&a, 21, ALIGN_ARCH_AMD64, 1024, 1), 0);
+    ck_assert_uint_eq(a.bytes, 1024);
+    ck_assert_int_eq(align_go_alloc_compute(&a, 28, ALIGN_ARCH_AMD64, 1024, 1), 0);
+    ck_assert_uint_eq(a.bytes, 1152);
+    ck_assert_int_eq(align_go_alloc_compute(&a, 12, ALIGN_ARCH_AMD64, 1024, 1), 0);
+    ck_assert_uint_eq(a.bytes, 1024);
+    ck_assert_uint_eq(align_go_release_oldest(), 19);
+    ck_assert_uint_eq(align_go_release_newest(), 27);
+    ck_assert_int_eq(align_go_release_known(19), 1);
+    ck_assert_int_eq(align_go_release_known(20), 0);
+    ck_assert_int_eq(align_go_release_known(22), 1);
+    ck_assert_int_eq(align_go_release_known(27), 1);
+    ck_assert_int_eq(align_go_release_known(28), 0);
+    ck_assert_int_eq(align_go_release_known(2), 0);
+
+    ck_assert_int_eq(align_go_release_parse(&r, "Go cmd/compile go1.27.4; regabi"), 0);
+    ck_assert_uint_eq(r, 27);
+    ck_assert_int_eq(align_go_release_parse(&r, "Go cmd/compile go1.19.8"), 0);
+    ck_assert_uint_eq(r, 19);
+    ck_assert_int_eq(align_go_release_parse(&r, "1.24"), 0);
+    ck_assert_uint_eq(r, 24);
+    ck_assert_int_eq(align_go_release_parse(&r, "go1.26rc1"), 0);
+    ck_assert_uint_eq(r, 26);
+    ck_assert_int_eq(align_go_release_parse(&r, "Go cmd/compile devel +abc"), ALIGN_EINVAL);
+    ck_assert_uint_eq(r, 0);
+    ck_assert_int_eq(align_go_release_parse(&r, "11.27"), ALIGN_EINVAL);
+    ck_assert_int_eq(align_go_release_parse(&r, "1."), ALIGN_EINVAL);
+    ck_assert_int_eq(align_go_release_parse(&r, ""), ALIGN_EINVAL);
 }
 END_TEST
 
@@ -100,21 +198,21 @@ START_TEST(tiny_allocator)
                  {7, 2},  {8, 2}, {9, 1}, {12, 1}, {15, 1}};
     align_go_alloc a;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_ARM64, cases[i].size, 0), 0);
+        ck_assert_int_eq(align_go_alloc_compute(&a, 19, ALIGN_ARCH_ARM64, cases[i].size, 0), 0);
         ck_assert_int_eq(a.tiny, 1);
         ck_assert_uint_eq(a.tiny_per_block, cases[i].per_block);
         ck_assert_uint_eq(a.bytes, cases[i].size <= 8 ? 8 : 16); /* the class is unchanged */
     }
-    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_386, 12, 0), 0);
+    ck_assert_int_eq(align_go_alloc_compute(&a, 19, ALIGN_ARCH_386, 12, 0), 0);
     ck_assert_uint_eq(a.tiny_per_block, 1);
-    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_AMD64, 16, 0), 0);
+    ck_assert_int_eq(align_go_alloc_compute(&a, 19, ALIGN_ARCH_AMD64, 16, 0), 0);
     ck_assert_int_eq(a.tiny, 0);
     ck_assert_uint_eq(a.bytes, 16);
-    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_AMD64, 0, 0), 0);
+    ck_assert_int_eq(align_go_alloc_compute(&a, 19, ALIGN_ARCH_AMD64, 0, 0), 0);
     ck_assert_int_eq(a.tiny, 0);
     ck_assert_uint_eq(a.bytes, 0);
     /* Pointer-free objects of 16 bytes and more use the same classes. */
-    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_AMD64, 33, 0), 0);
+    ck_assert_int_eq(align_go_alloc_compute(&a, 19, ALIGN_ARCH_AMD64, 33, 0), 0);
     ck_assert_uint_eq(a.bytes, 48);
     ck_assert_uint_eq(a.size_class, 5);
 }
@@ -123,15 +221,15 @@ END_TEST
 START_TEST(limits_per_arch)
 {
     align_go_alloc a;
-    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_AMD64, UINT64_C(1) << 48, 1), 0);
+    ck_assert_int_eq(align_go_alloc_compute(&a, 19, ALIGN_ARCH_AMD64, UINT64_C(1) << 48, 1), 0);
     ck_assert_uint_eq(a.pages, (UINT64_C(1) << 48) / 8192);
-    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_AMD64, (UINT64_C(1) << 48) + 1, 1),
+    ck_assert_int_eq(align_go_alloc_compute(&a, 19, ALIGN_ARCH_AMD64, (UINT64_C(1) << 48) + 1, 1),
                      ALIGN_EOVERFLOW);
     ck_assert_uint_eq(a.bytes, 0);
-    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_ARM, UINT64_C(1) << 32, 1),
+    ck_assert_int_eq(align_go_alloc_compute(&a, 19, ALIGN_ARCH_ARM, UINT64_C(1) << 32, 1),
                      ALIGN_EOVERFLOW);
-    ck_assert_int_eq(align_go_alloc_compute(&a, ALIGN_ARCH_386, (UINT64_C(1) << 32) - 1, 1), 0);
-    ck_assert_int_eq(align_go_alloc_compute(&a, (align_arch)42, 8, 1), ALIGN_EINVAL);
+    ck_assert_int_eq(align_go_alloc_compute(&a, 19, ALIGN_ARCH_386, (UINT64_C(1) << 32) - 1, 1), 0);
+    ck_assert_int_eq(align_go_alloc_compute(&a, 19, (align_arch)42, 8, 1), ALIGN_EINVAL);
 }
 END_TEST
 
@@ -139,24 +237,24 @@ END_TEST
 START_TEST(make_slice)
 {
     align_go_alloc a;
-    ck_assert_int_eq(align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, 24, 3, 1), 0);
+    ck_assert_int_eq(align_go_alloc_slice(&a, 19, ALIGN_ARCH_AMD64, 24, 3, 1), 0);
     ck_assert_uint_eq(a.size, 72);
     ck_assert_uint_eq(a.bytes, 80);
-    ck_assert_int_eq(align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, 24, 0, 1), 0);
+    ck_assert_int_eq(align_go_alloc_slice(&a, 19, ALIGN_ARCH_AMD64, 24, 0, 1), 0);
     ck_assert_uint_eq(a.bytes, 0); /* zerobase */
-    ck_assert_int_eq(align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, 0, 1000, 0), 0);
+    ck_assert_int_eq(align_go_alloc_slice(&a, 19, ALIGN_ARCH_AMD64, 0, 1000, 0), 0);
     ck_assert_uint_eq(a.bytes, 0);
     /* 1,000,000 24-byte elements: 24,000,000 bytes, 2930 pages. */
-    ck_assert_int_eq(align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, 24, 1000000, 1), 0);
+    ck_assert_int_eq(align_go_alloc_slice(&a, 19, ALIGN_ARCH_AMD64, 24, 1000000, 1), 0);
     ck_assert_uint_eq(a.bytes, 24002560);
     ck_assert_uint_eq(a.pages, 2930);
     /* make([]byte, 5): tiny. */
-    ck_assert_int_eq(align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, 1, 5, 0), 0);
+    ck_assert_int_eq(align_go_alloc_slice(&a, 19, ALIGN_ARCH_AMD64, 1, 5, 0), 0);
     ck_assert_int_eq(a.tiny, 1);
     ck_assert_int_eq(
-        align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, UINT64_C(1) << 40, UINT64_C(1) << 30, 1),
+        align_go_alloc_slice(&a, 19, ALIGN_ARCH_AMD64, UINT64_C(1) << 40, UINT64_C(1) << 30, 1),
         ALIGN_EOVERFLOW);
-    ck_assert_int_eq(align_go_alloc_slice(&a, ALIGN_ARCH_AMD64, 8, UINT64_C(1) << 46, 1),
+    ck_assert_int_eq(align_go_alloc_slice(&a, 19, ALIGN_ARCH_AMD64, 8, UINT64_C(1) << 46, 1),
                      ALIGN_EOVERFLOW);
     ck_assert_int_eq(align_error_last()->code, ALIGN_EOVERFLOW);
 }
@@ -243,6 +341,8 @@ static Suite *heap_suite(void)
     TCase *t = tcase_create("size_classes");
     tcase_add_test(t, points_from_the_go_source);
     tcase_add_test(t, every_small_size_matches_the_reference);
+    tcase_add_test(t, every_size_with_malloc_headers);
+    tcase_add_test(t, releases_and_the_1032_byte_struct);
     tcase_add_test(t, tiny_allocator);
     tcase_add_test(t, limits_per_arch);
     tcase_add_test(t, make_slice);

@@ -3,6 +3,10 @@
  * installed.  The public entry points (align_layout_compute, the counts,
  * the Go heap cost, align_infer_record_attrs) are in libalign.h.
  *
+ * analysis/ is what libalign computes from a model's types: layouts and
+ * their holes, the smallest order, the atomic check, attributes inferred
+ * from offsets, instance counts and Go heap size classes.
+ *
  * layout.c describes a record and calls the two steps below; they call
  * only the model (place.c), never back into layout.c.
  */

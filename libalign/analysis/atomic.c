@@ -184,6 +184,6 @@ int atomic_scan(align_graph *g, align_layout *l, bool given)
         ok = false;
     align_buf_free(&s.path);
     if (!ok)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     return 0;
 }

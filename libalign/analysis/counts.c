@@ -27,8 +27,8 @@ static const struct {
 
 static int bad_count(const char *s, const char *why)
 {
-    align_error_set(ALIGN_EINVAL, NULL, 0, 0, "invalid count '%s': %s", s, why);
-    align_error_hint("write counts like 100000000, 100_000_000, 100M, 1.5G or 64K");
+    error_set(ALIGN_EINVAL, NULL, 0, 0, "invalid count '%s': %s", s, why);
+    error_hint("write counts like 100000000, 100_000_000, 100M, 1.5G or 64K");
     return ALIGN_EINVAL;
 }
 
@@ -80,7 +80,7 @@ int align_count_parse(uint64_t *out, const char *s)
     *out = (uint64_t)value;
     return 0;
 overflow:
-    align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "count '%s' is larger than 2^64-1", s);
+    error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "count '%s' is larger than 2^64-1", s);
     return ALIGN_EOVERFLOW;
 }
 
@@ -90,10 +90,10 @@ int align_cost_compute(align_cost *out, const align_layout *l, uint64_t count)
     out->count = count;
     if (!mul_u64(l->size, count, &out->bytes_now) ||
         !mul_u64(l->optimal_size, count, &out->bytes_optimal)) {
-        align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
-                        "%llu instances of %s (%llu bytes each) exceed 2^64-1 bytes",
-                        (unsigned long long)count, l->name, (unsigned long long)l->size);
-        align_error_hint("use a smaller --count");
+        error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
+                  "%llu instances of %s (%llu bytes each) exceed 2^64-1 bytes",
+                  (unsigned long long)count, l->name, (unsigned long long)l->size);
+        error_hint("use a smaller --count");
         return ALIGN_EOVERFLOW;
     }
     out->bytes_saved = out->bytes_now - out->bytes_optimal;

@@ -558,7 +558,7 @@ int align_infer_record_attrs(align_graph *g, align_type *const *records, size_t 
     c.nstate = g->ntypes;
     c.state = calloc(g->ntypes ? g->ntypes : 1, 1);
     if (c.state == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     /* Sizes memoised before (or while trying explanations) may describe
      * records as they were before an attribute was found. */
     if (g->memo != NULL)

@@ -108,7 +108,7 @@ static int describe(align_layout *l, const placed *pl, bool check)
     uint64_t cur = 0, line_bits = (uint64_t)l->cacheline * 8;
     span *spans = malloc((n ? n : 1) * sizeof *spans);
     if (spans == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++) {
         if (pl[i].bit_size == 0) {
             /* A zero-size member (C flexible array, Go struct{} or [0]T)
@@ -159,7 +159,7 @@ static int describe(align_layout *l, const placed *pl, bool check)
     return 0;
 nomem:
     free(spans);
-    return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
 void align_layout_free(align_layout *l)
@@ -221,11 +221,11 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
 
     *out = NULL;
     if (rec == NULL || (rec->kind != ALIGN_KIND_STRUCT && rec->kind != ALIGN_KIND_UNION))
-        return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "%s is not a struct or union",
-                               record ? record->display : "(null)");
+        return error_set(ALIGN_EINVAL, NULL, 0, 0, "%s is not a struct or union",
+                         record ? record->display : "(null)");
     if (!rec->complete)
-        return align_error_set(ALIGN_EINCOMPLETE, rec->pos.file, rec->pos.line, rec->pos.col,
-                               "%s is incomplete (declared but never defined)", rec->display);
+        return error_set(ALIGN_EINCOMPLETE, rec->pos.file, rec->pos.line, rec->pos.col,
+                         "%s is incomplete (declared but never defined)", rec->display);
     l = calloc(1, sizeof *l);
     pl = calloc(rec->nfields ? rec->nfields : 1, sizeof *pl);
     if (l == NULL || pl == NULL)
@@ -238,6 +238,7 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
     l->kind = rec->kind;
     l->lang = g->lang;
     l->arch = g->abi->arch;
+    l->go_release = g->go_release;
     l->size = size;
     l->align = align;
     l->ptrdata = ptrdata;
@@ -323,7 +324,7 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
     *out = l;
     return 0;
 nomem:
-    rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
 fail:
     free(pl);
     align_layout_free(l);

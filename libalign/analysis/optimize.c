@@ -175,17 +175,113 @@ static int permute(align_graph *g, const align_type *rec, unit *u, size_t k, siz
     return rc;
 }
 
+/* What the units of a record say about the search. */
+typedef struct unit_facts {
+    size_t nunits;
+    uint64_t sum; /* member bytes */
+    bool has_bitfields, has_fixed, has_flexible, any_pinned;
+} unit_facts;
+
+/* Groups the members into units (a run of adjacent bit-fields is one, sized
+ * by the bits it spans; blank and flexible members are fixed) and marks in
+ * pinned[] the members whose offset modulo 8 must be kept (32-bit Go:
+ * 8-aligned int64s, and members holding one). */
+static void make_units(const align_graph *g, const align_layout *l, unit *units, int8_t *pinned,
+                       unit_facts *f)
+{
+    size_t n = l->nmembers;
+    memset(f, 0, sizeof *f);
+    memset(pinned, -1, n * sizeof *pinned);
+    for (size_t i = 0; i < n; i++) {
+        const align_member *m = &l->members[i];
+        unit *u;
+        if ((m->flags & ALIGN_MEMBER_BITFIELD) && f->nunits > 0 &&
+            (l->members[units[f->nunits - 1].first].flags & ALIGN_MEMBER_BITFIELD)) {
+            /* Extend the run; its size is the bits it spans. */
+            u = &units[f->nunits - 1];
+            u->count++;
+            if (m->align > u->align)
+                u->align = m->align;
+            continue;
+        }
+        u = &units[f->nunits++];
+        u->first = i;
+        u->count = 1;
+        u->size = m->size;
+        u->align = m->align;
+        u->ptrdata = m->ptrdata;
+        if (m->flags & ALIGN_MEMBER_BITFIELD)
+            f->has_bitfields = true;
+        if (m->flags & (ALIGN_MEMBER_BLANK | ALIGN_MEMBER_FLEXIBLE))
+            u->fixed = true;
+        if (m->flags & ALIGN_MEMBER_BLANK)
+            f->has_fixed = true;
+        if (m->flags & ALIGN_MEMBER_FLEXIBLE)
+            f->has_flexible = true;
+        if (g->abi->go_atomic64_unaligned && (m->flags & ALIGN_MEMBER_INT64) &&
+            m->offset % 8 == 0) {
+            pinned[i] = 0;
+            f->any_pinned = true;
+        }
+        if (m->flags & ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE) {
+            pinned[i] = (int8_t)(m->offset % 8);
+            f->any_pinned = true;
+        }
+        f->sum += m->size;
+    }
+    for (size_t i = 0; i < f->nunits; i++) {
+        unit *u = &units[i];
+        if (u->count > 1 || (l->members[u->first].flags & ALIGN_MEMBER_BITFIELD)) {
+            const align_member *first = &l->members[u->first],
+                               *last = &l->members[u->first + u->count - 1];
+            uint64_t bits = last->bit_offset + last->bit_size - first->bit_offset;
+            u->size = (bits + 7) / 8;
+        }
+    }
+}
+
+/* Whether order keeps every pinned member at its offset modulo 8: 1 yes,
+ * 0 no, or the error. */
+static int pins_kept(align_graph *g, const align_type *rec, const size_t *order, placed *pl,
+                     const int8_t *pinned, size_t n)
+{
+    uint64_t size, ptrdata;
+    uint32_t align;
+    int rc = layout_place(g, rec, order, pl, &size, &align, &ptrdata, 0);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (pinned[i] >= 0 && pl[i].bit_offset % 64 != (uint64_t)pinned[i] * 8)
+            return 0;
+    return 1;
+}
+
+/* Why the suggested order is what it is, when a rule held members back. */
+static const char *constraint_note(bool constrained, const unit_facts *f)
+{
+    if (constrained)
+        return "64-bit integers at 8-aligned offsets stay 8-aligned (sync/atomic "
+               "needs it on 32-bit targets)";
+    if (f->has_fixed)
+        return "blank (_) fields are intentional padding and stay in place";
+    if (f->has_bitfields)
+        return "each run of adjacent bit-fields is kept together, in order";
+    if (f->has_flexible)
+        return "the flexible array member stays last";
+    return NULL;
+}
+
 int optimize_layout(align_graph *g, align_layout *l)
 {
     const align_type *rec = l->type;
-    size_t n = l->nmembers, nunits = 0;
+    size_t n = l->nmembers, nunits;
     unit *units = NULL;
     size_t *order = NULL, *scratch = NULL;
     int8_t *pinned = NULL;
     placed *pl = NULL;
-    bool any_pinned = false, constrained = false;
-    uint64_t sum = 0, lower;
-    bool has_bitfields = false, has_fixed = false, has_flexible = false, improved = false;
+    bool constrained = false, improved = false;
+    uint64_t lower;
+    unit_facts f;
     best b;
     int rc = 0;
 
@@ -199,56 +295,11 @@ int optimize_layout(align_graph *g, align_layout *l)
     pinned = calloc(n, sizeof *pinned);
     pl = calloc(n, sizeof *pl);
     if (units == NULL || order == NULL || scratch == NULL || pinned == NULL || pl == NULL) {
-        rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
-    memset(pinned, -1, n * sizeof *pinned);
-    for (size_t i = 0; i < n; i++) {
-        const align_member *m = &l->members[i];
-        unit *u;
-        if ((m->flags & ALIGN_MEMBER_BITFIELD) && nunits > 0 &&
-            (l->members[units[nunits - 1].first].flags & ALIGN_MEMBER_BITFIELD)) {
-            /* Extend the run; its size is the bits it spans. */
-            u = &units[nunits - 1];
-            u->count++;
-            if (m->align > u->align)
-                u->align = m->align;
-            continue;
-        }
-        u = &units[nunits++];
-        u->first = i;
-        u->count = 1;
-        u->size = m->size;
-        u->align = m->align;
-        u->ptrdata = m->ptrdata;
-        if (m->flags & ALIGN_MEMBER_BITFIELD)
-            has_bitfields = true;
-        if (m->flags & (ALIGN_MEMBER_BLANK | ALIGN_MEMBER_FLEXIBLE))
-            u->fixed = true;
-        if (m->flags & ALIGN_MEMBER_BLANK)
-            has_fixed = true;
-        if (m->flags & ALIGN_MEMBER_FLEXIBLE)
-            has_flexible = true;
-        if (g->abi->go_atomic64_unaligned && (m->flags & ALIGN_MEMBER_INT64) &&
-            m->offset % 8 == 0) {
-            pinned[i] = 0;
-            any_pinned = true;
-        }
-        if (m->flags & ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE) {
-            pinned[i] = (int8_t)(m->offset % 8);
-            any_pinned = true;
-        }
-        sum += m->size;
-    }
-    for (size_t i = 0; i < nunits; i++) {
-        unit *u = &units[i];
-        if (u->count > 1 || (l->members[u->first].flags & ALIGN_MEMBER_BITFIELD)) {
-            const align_member *f = &l->members[u->first],
-                               *e = &l->members[u->first + u->count - 1];
-            uint64_t bits = e->bit_offset + e->bit_size - f->bit_offset;
-            u->size = (bits + 7) / 8;
-        }
-    }
+    make_units(g, l, units, pinned, &f);
+    nunits = f.nunits;
 search:
     /* Sort each stretch between fixed units. */
     for (size_t s = 0; s < nunits;) {
@@ -273,28 +324,22 @@ search:
 
     /* Lower bound: member bytes rounded up to the alignment (valid without
      * bit-fields, whose runs can share bytes with neighbours). */
-    if (!round_up_u64(sum, l->align, &lower))
+    if (!round_up_u64(f.sum, l->align, &lower))
         lower = 0;
-    if (!has_bitfields && b.size <= lower) {
+    if (!f.has_bitfields && b.size <= lower) {
         l->optimal_proven = 1;
-    } else if (!has_fixed && !has_flexible && nunits <= EXHAUSTIVE_MAX) {
+    } else if (!f.has_fixed && !f.has_flexible && nunits <= EXHAUSTIVE_MAX) {
         rc = permute(g, rec, units, nunits, nunits, scratch, &b, n, &improved);
         if (rc < 0)
             goto out;
         l->optimal_proven = 1;
     }
-    if (any_pinned && !constrained && improved) {
+    if (f.any_pinned && !constrained && improved) {
         /* Does the unconstrained answer keep the pinned members 8-aligned? */
-        uint64_t size, ptrdata;
-        uint32_t align;
-        bool ok = true;
-        rc = layout_place(g, rec, order, pl, &size, &align, &ptrdata, 0);
+        rc = pins_kept(g, rec, order, pl, pinned, n);
         if (rc < 0)
             goto out;
-        for (size_t i = 0; i < n; i++)
-            if (pinned[i] >= 0 && pl[i].bit_offset % 64 != (uint64_t)pinned[i] * 8)
-                ok = false;
-        if (!ok) {
+        if (rc == 0) {
             constrained = true;
             improved = false;
             l->optimal_proven = 0;
@@ -303,16 +348,9 @@ search:
                     !units[i].fixed && units[i].count == 1 && pinned[units[i].first] == 0;
             goto search;
         }
+        rc = 0;
     }
-    if (constrained)
-        l->optimal_note = "64-bit integers at 8-aligned offsets stay 8-aligned (sync/atomic "
-                          "needs it on 32-bit targets)";
-    else if (has_fixed)
-        l->optimal_note = "blank (_) fields are intentional padding and stay in place";
-    else if (has_bitfields)
-        l->optimal_note = "each run of adjacent bit-fields is kept together, in order";
-    else if (has_flexible)
-        l->optimal_note = "the flexible array member stays last";
+    l->optimal_note = constraint_note(constrained, &f);
     l->optimal_size = b.size;
     l->optimal_ptrdata = b.ptrdata;
     memcpy(l->optimal_order, b.order, n * sizeof *b.order);

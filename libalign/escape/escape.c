@@ -124,7 +124,7 @@ const char *esc_intern(align_escape_log *log, const char *s, size_t len)
     log->nstrs++;
     return copy;
 nomem:
-    align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory reading an escape log");
+    error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory reading an escape log");
     return NULL;
 }
 
@@ -135,7 +135,7 @@ int align_escape_log_new(align_escape_log **out)
     assert(out != NULL);
     *out = calloc(1, sizeof **out);
     if (*out == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     return 0;
 }
 
@@ -200,10 +200,10 @@ int esc_add_site(align_escape_log *log, const align_escape_site *site)
         size_t cap = log->sites_cap ? log->sites_cap * 2 : 256;
         align_escape_site *p;
         if (cap < log->sites_cap || cap > SIZE_MAX / sizeof *p)
-            return align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "too many escape sites");
+            return error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "too many escape sites");
         p = realloc(log->sites, cap * sizeof *p);
         if (p == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         log->sites = p;
         log->sites_cap = cap;
     }
@@ -394,7 +394,7 @@ static int acc_append(line_acc *a, const char *s, size_t len, size_t max_line)
             cap *= 2;
         char *p = realloc(a->buf, cap);
         if (p == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         a->buf = p;
         a->cap = cap;
     }
@@ -442,24 +442,24 @@ int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, s
     } else {
         char *chunk = malloc(ESC_READ_CHUNK);
         if (chunk == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         uint64_t total = 0;
         for (;;) {
             size_t got = fread(chunk, 1, ESC_READ_CHUNK, f);
             if (got == 0) {
                 if (ferror(f))
-                    rc = align_error_set(ALIGN_EIO, name, 0, 0, "read error");
+                    rc = error_set(ALIGN_EIO, name, 0, 0, "read error");
                 break;
             }
             /* Standard input has no size to check up front: a stream that
              * never ends (/dev/zero) stops here. */
             total += got;
             if (total > ALIGN_MAX_LOG_BYTES) {
-                rc = align_error_set(ALIGN_ELIMIT, name, 0, 0,
-                                     "more than %llu MiB: the limit for one log",
-                                     (unsigned long long)(ALIGN_MAX_LOG_BYTES >> 20));
-                align_error_hint("is this the right input? split the log per package if "
-                                 "it really is that large");
+                rc =
+                    error_set(ALIGN_ELIMIT, name, 0, 0, "more than %llu MiB: the limit for one log",
+                              (unsigned long long)(ALIGN_MAX_LOG_BYTES >> 20));
+                error_hint("is this the right input? split the log per package if "
+                           "it really is that large");
                 break;
             }
             rc = feed(&a, chunk, chunk + got, max_line, fn, ctx);
@@ -532,7 +532,7 @@ static int inline_record(text_input *in, const char *file, unsigned line, unsign
         size_t cap = in->inl_cap ? in->inl_cap * 2 : 256;
         inline_pos *t = calloc(cap, sizeof *t);
         if (t == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         for (size_t i = 0; i < in->inl_cap; i++) {
             if (in->inl[i].file == NULL)
                 continue;
@@ -762,7 +762,7 @@ static int text_explanation(text_input *in, const char *file, size_t flen, unsig
             size_t cap = in->pending_cap ? in->pending_cap * 2 : 64;
             pending_header *p = realloc(in->pending, cap * sizeof *p);
             if (p == NULL)
-                return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+                return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
             in->pending = p;
             in->pending_cap = cap;
         }
@@ -864,10 +864,10 @@ static int text_capture(text_input *in, const char *file, size_t flen, unsigned 
         size_t cap = log->captures_cap ? log->captures_cap * 2 : 64;
         align_escape_capture *p;
         if (cap > SIZE_MAX / sizeof *p)
-            return align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "too many captures");
+            return error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "too many captures");
         p = realloc(log->captures, cap * sizeof *p);
         if (p == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         log->captures = p;
         log->captures_cap = cap;
     }
@@ -1005,12 +1005,12 @@ skip:
     if (in->messages == 0) {
         in->skipped_bytes += n + 1;
         if (in->skipped_bytes > TEXT_MAX_JUNK) {
-            align_error_set(ALIGN_EFORMAT, in->name, 0, 0,
-                            "no Go escape-analysis message in its first %llu MiB (%llu lines; "
-                            "line %llu: %s)",
-                            (unsigned long long)(TEXT_MAX_JUNK >> 20), (unsigned long long)lineno,
-                            (unsigned long long)in->skipped_line, in->skipped_why);
-            align_error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
+            error_set(ALIGN_EFORMAT, in->name, 0, 0,
+                      "no Go escape-analysis message in its first %llu MiB (%llu lines; "
+                      "line %llu: %s)",
+                      (unsigned long long)(TEXT_MAX_JUNK >> 20), (unsigned long long)lineno,
+                      (unsigned long long)in->skipped_line, in->skipped_why);
+            error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
             return ALIGN_EFORMAT;
         }
     }
@@ -1034,17 +1034,17 @@ static int read_text(align_escape_log *log, const char *name, FILE *f, const cha
     if (rc == 0 && in.messages == 0) {
         uint64_t nlines = log->stats.lines - lines0;
         if (nlines == 0)
-            rc = align_error_set(ALIGN_EFORMAT, name, 0, 0, "empty: no Go escape-analysis message");
+            rc = error_set(ALIGN_EFORMAT, name, 0, 0, "empty: no Go escape-analysis message");
         else if (in.skipped_why != NULL)
-            rc = align_error_set(ALIGN_EFORMAT, name, 0, 0,
-                                 "no Go escape-analysis message in %llu line%s (line %llu: %s)",
-                                 (unsigned long long)nlines, nlines == 1 ? "" : "s",
-                                 (unsigned long long)in.skipped_line, in.skipped_why);
+            rc = error_set(ALIGN_EFORMAT, name, 0, 0,
+                           "no Go escape-analysis message in %llu line%s (line %llu: %s)",
+                           (unsigned long long)nlines, nlines == 1 ? "" : "s",
+                           (unsigned long long)in.skipped_line, in.skipped_why);
         else
-            rc = align_error_set(ALIGN_EFORMAT, name, 0, 0,
-                                 "no Go escape-analysis message in %llu line%s",
-                                 (unsigned long long)nlines, nlines == 1 ? "" : "s");
-        align_error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
+            rc =
+                error_set(ALIGN_EFORMAT, name, 0, 0, "no Go escape-analysis message in %llu line%s",
+                          (unsigned long long)nlines, nlines == 1 ? "" : "s");
+        error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
     }
     if (rc < 0) {
         esc_mark_rollback(log, &mark);
@@ -1065,7 +1065,7 @@ int align_escape_log_read_text(align_escape_log *log, const char *path)
     rc = file_open_regular(&f, path, ALIGN_MAX_LOG_BYTES);
     if (rc < 0) {
         if (rc == ALIGN_EIO && align_error_last()->hint[0] == '\0')
-            align_error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
+            error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
         return rc;
     }
     rc = read_text(log, path, f, NULL, 0);
@@ -1092,7 +1092,7 @@ int align_escape_path_resolve(align_buf *out, const char *base_dir, const char *
     assert(out != NULL && file != NULL);
     if (file[0] == '<' || file[0] == '\0') {
         align_buf_puts(out, file);
-        return out->failed ? align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
+        return out->failed ? error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
     }
     align_buf_init(&joined);
     if (file[0] != '/' && base_dir != NULL && base_dir[0] != '\0') {
@@ -1102,7 +1102,7 @@ int align_escape_path_resolve(align_buf *out, const char *base_dir, const char *
     align_buf_puts(&joined, file);
     if (joined.failed) {
         align_buf_free(&joined);
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
     /* Lexical clean, as Go's path.Clean: drop "." and empty elements,
      * let ".." eat the previous element (never above "/"). */
@@ -1148,5 +1148,5 @@ int align_escape_path_resolve(align_buf *out, const char *base_dir, const char *
     if (out->len == start && !out->failed)
         align_buf_puts(out, ".");
     align_buf_free(&joined);
-    return out->failed ? align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
+    return out->failed ? error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
 }

@@ -2,6 +2,10 @@
  * escape.h - what escape.c (the log object, -m text) and escape_json.c
  * (-json directories) share; never installed.
  *
+ * escape/ is the Go compiler's escape analysis joined with a binary: the
+ * -m and -json logs (escape.c, escape_json.c) and the join that ties each
+ * heap allocation to a type (heapsites*.c).
+ *
  * Sizes: an -m log of a large module built with all=-m runs to hundreds of
  * MB and millions of lines, of which a few per cent are sites.  Sites keep
  * pointers to interned strings (files, packages and expressions repeat a

@@ -71,9 +71,9 @@ static const char json_hint[] = "produce it with: go build -a -gcflags=-json=0,$
 
 static int bad_json(json_input *in, uint64_t lineno, const char *what, const char *detail)
 {
-    align_error_set(ALIGN_EFORMAT, in->name, (unsigned)(lineno > UINT32_MAX ? 0 : lineno), 0,
-                    "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
-    align_error_hint("%s", json_hint);
+    error_set(ALIGN_EFORMAT, in->name, (unsigned)(lineno > UINT32_MAX ? 0 : lineno), 0, "%s%s%s",
+              what, detail ? ": " : "", detail ? detail : "");
+    error_hint("%s", json_hint);
     return ALIGN_EFORMAT;
 }
 
@@ -341,8 +341,8 @@ static int json_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
 
     in->log->stats.lines++;
     if (overlong) {
-        align_error_set(ALIGN_ELIMIT, in->name, (unsigned)(lineno > UINT32_MAX ? 0 : lineno), 0,
-                        "a line longer than %zu MiB", ESC_MAX_JSON_LINE >> 20);
+        error_set(ALIGN_ELIMIT, in->name, (unsigned)(lineno > UINT32_MAX ? 0 : lineno), 0,
+                  "a line longer than %zu MiB", ESC_MAX_JSON_LINE >> 20);
         return ALIGN_ELIMIT;
     }
     for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
@@ -387,7 +387,7 @@ static int read_json(align_escape_log *log, const char *name, FILE *f, const cha
         return ALIGN_ENOMEM;
     in.tok = json_tokener_new();
     if (in.tok == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     rc = esc_read_lines(f, mem, len, name, ESC_MAX_JSON_LINE, json_line, &in);
     if (rc == 0)
         rc = group_flush(&in);
@@ -443,15 +443,15 @@ static int read_json_tree(align_escape_log *log, const char *dir, bool descend, 
     int rc = 0;
 
     if (n < 0) {
-        align_error_set(ALIGN_EIO, dir, 0, 0, "cannot read directory: %s", strerror(errno));
-        align_error_hint("%s", json_hint);
+        error_set(ALIGN_EIO, dir, 0, 0, "cannot read directory: %s", strerror(errno));
+        error_hint("%s", json_hint);
         return ALIGN_EIO;
     }
     for (int i = 0; i < n; i++) {
         char *path = rc == 0 ? path_join(dir, names[i]->d_name) : NULL;
         struct stat st;
         if (rc == 0 && path == NULL)
-            rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         if (rc == 0 && stat(path, &st) == 0) {
             if (S_ISDIR(st.st_mode) && descend) {
                 rc = read_json_tree(log, path, false, nfiles);
@@ -477,22 +477,22 @@ int align_escape_log_read_json_dir(align_escape_log *log, const char *dir)
     assert(log != NULL && dir != NULL);
     esc_mark_take(log, &mark);
     if (stat(dir, &st) != 0) {
-        align_error_set(ALIGN_EIO, dir, 0, 0, "cannot read: %s", strerror(errno));
-        align_error_hint("%s", json_hint);
+        error_set(ALIGN_EIO, dir, 0, 0, "cannot read: %s", strerror(errno));
+        error_hint("%s", json_hint);
         return ALIGN_EIO;
     }
     if (S_ISREG(st.st_mode)) {
         rc = read_json_file(log, dir);
     } else if (!S_ISDIR(st.st_mode)) {
-        rc = align_error_set(ALIGN_EIO, dir, 0, 0, "is %s, not a file or directory",
-                             file_kind_name((unsigned)st.st_mode));
-        align_error_hint("%s", json_hint);
+        rc = error_set(ALIGN_EIO, dir, 0, 0, "is %s, not a file or directory",
+                       file_kind_name((unsigned)st.st_mode));
+        error_hint("%s", json_hint);
     } else {
         rc = read_json_tree(log, dir, true, &nfiles);
         if (rc == 0 && nfiles == 0) {
-            rc = align_error_set(ALIGN_EFORMAT, dir, 0, 0,
-                                 "no .json compiler log in the directory or its subdirectories");
-            align_error_hint("%s", json_hint);
+            rc = error_set(ALIGN_EFORMAT, dir, 0, 0,
+                           "no .json compiler log in the directory or its subdirectories");
+            error_hint("%s", json_hint);
         }
     }
     if (rc < 0)

@@ -62,7 +62,7 @@ const char *hs_printf(align_heap_join *j, const char *fmt, ...)
     va_end(ap);
     if (b.failed) {
         align_buf_free(&b);
-        align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         return NULL;
     }
     s = hs_strdup(j, b.data ? b.data : "", b.len);
@@ -170,7 +170,7 @@ static int add_diag(align_heap_join *j, int severity, const char *input, const c
         size_t cap = j->diags_cap ? j->diags_cap * 2 : 8;
         align_heap_diag *p = realloc(j->diags, cap * sizeof *p);
         if (p == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         j->diags = p;
         j->diags_cap = cap;
     }
@@ -271,7 +271,7 @@ static int slots_reserve(size_t **slots, size_t *cap, size_t n,
         ncap *= 2;
     t = calloc(ncap, sizeof *t);
     if (t == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++) {
         size_t k = ptr_slot(key_of(st, i), ncap);
         while (t[k] != 0)
@@ -309,7 +309,7 @@ static input_count *input_of(join_state *st, const char *input)
         size_t cap = st->inputs_cap ? st->inputs_cap * 2 : 8;
         input_count *t = realloc(st->inputs, cap * sizeof *t);
         if (t == NULL) {
-            align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
             return NULL;
         }
         st->inputs = t;
@@ -368,7 +368,7 @@ static int seen_before(join_state *st, size_t i, bool *dup)
         size_t cap = st->seen_cap ? st->seen_cap * 2 : 1024;
         size_t *t = calloc(cap, sizeof *t);
         if (t == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         for (size_t s = 0; s < i; s++) {
             k = (size_t)site_hash(&j->sites[s]) & (cap - 1);
             while (t[k] != 0)
@@ -404,7 +404,7 @@ static int map_packages(join_state *st, const uint32_t *file_ids)
 
     st->site_pkg = malloc((n ? n : 1) * sizeof *st->site_pkg);
     if (st->site_pkg == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const char *p = sites[i].package;
         pkg_map *m = NULL;
@@ -428,7 +428,7 @@ static int map_packages(join_state *st, const uint32_t *file_ids)
                 size_t cap = st->pkgs_cap ? st->pkgs_cap * 2 : 16;
                 pkg_map *t = realloc(st->pkgs, cap * sizeof *t);
                 if (t == NULL)
-                    return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+                    return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
                 st->pkgs = t;
                 st->pkgs_cap = cap;
             }
@@ -561,7 +561,7 @@ static int push_site(align_heap_join *j, const align_heap_site *s)
         size_t cap = j->sites_cap ? j->sites_cap * 2 : 256;
         align_heap_site *p = realloc(j->sites, cap * sizeof *p);
         if (p == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         j->sites = p;
         j->sites_cap = cap;
     }
@@ -677,7 +677,7 @@ static int group_types(align_heap_join *j)
         free(keys);
         free(first);
         free(order);
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
     nstruct = 0;
     for (size_t i = 0; i < j->nsites; i++) {
@@ -787,20 +787,20 @@ static int diagnose(join_state *st, const char *binary)
             n++;
         }
         if (foreign.len > 0 && !foreign.failed)
-            align_error_set(ALIGN_EMISMATCH, NULL, 0, 0,
-                            "the escape log does not match %s: its packages (%s) are not in "
-                            "the binary%s%s",
-                            binary, foreign.data, st->main_path ? ", whose main package is " : "",
-                            st->main_path ? st->main_path : "");
+            error_set(ALIGN_EMISMATCH, NULL, 0, 0,
+                      "the escape log does not match %s: its packages (%s) are not in "
+                      "the binary%s%s",
+                      binary, foreign.data, st->main_path ? ", whose main package is " : "",
+                      st->main_path ? st->main_path : "");
         else
-            align_error_set(ALIGN_EMISMATCH, NULL, 0, 0,
-                            "the escape log does not match %s: none of its %llu heap sites is "
-                            "in a file of the binary (first: %s:%u)",
-                            binary, (unsigned long long)sum->heap, first ? first->file : "?",
-                            first ? first->line : 0);
+            error_set(ALIGN_EMISMATCH, NULL, 0, 0,
+                      "the escape log does not match %s: none of its %llu heap sites is "
+                      "in a file of the binary (first: %s:%u)",
+                      binary, (unsigned long long)sum->heap, first ? first->file : "?",
+                      first ? first->line : 0);
         align_buf_free(&foreign);
-        align_error_hint("give the log of the build that produced the binary; if the log was "
-                         "moved, --src DIR names the directory the build ran in");
+        error_hint("give the log of the build that produced the binary; if the log was "
+                   "moved, --src DIR names the directory the build ran in");
         return ALIGN_EMISMATCH;
     }
     return rc;
@@ -824,14 +824,14 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
     *out = NULL;
     info = align_binary_info_get(bin);
     if (!info->has_go)
-        return align_error_set(ALIGN_EFORMAT, info->path, 0, 0,
-                               "no Go code: the escape join is for Go binaries");
+        return error_set(ALIGN_EFORMAT, info->path, 0, 0,
+                         "no Go code: the escape join is for Go binaries");
     if (binary_go_funcs(bin) == NULL)
-        return align_error_set(ALIGN_EINVAL, info->path, 0, 0,
-                               "the binary was opened without ALIGN_BINARY_GO_FUNCS");
+        return error_set(ALIGN_EINVAL, info->path, 0, 0,
+                         "the binary was opened without ALIGN_BINARY_GO_FUNCS");
     j = calloc(1, sizeof *j);
     if (j == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     arena_init(&j->strings, 16384);
     memset(&st, 0, sizeof st);
     st.j = j;
@@ -848,7 +848,7 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
         near = malloc(n * sizeof *near);
         ambiguous = malloc(n);
         if (file_ids == NULL || near == NULL || ambiguous == NULL)
-            rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
     if (rc == 0 && n > 0)
         rc = match_files(&st, file_ids, ambiguous, near);

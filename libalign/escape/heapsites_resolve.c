@@ -72,7 +72,7 @@ int hs_index(align_heap_join *j)
         cap *= 2;
     j->names.slots = calloc(cap, sizeof *j->names.slots);
     if (j->names.slots == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     j->names.cap = cap;
     for (size_t i = 0; i < g->ntypes; i++) {
         const align_type *t = g->types[i];
@@ -91,7 +91,7 @@ int hs_index(align_heap_join *j)
     if (j->gf->nfuncs) {
         j->fnames = malloc(j->gf->nfuncs * sizeof *j->fnames);
         if (j->fnames == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         for (size_t i = 0; i < j->gf->nfuncs; i++)
             j->fnames[i] = (hs_fname){j->gf->funcs[i].name, (uint32_t)i};
         j->nfnames = j->gf->nfuncs;

@@ -202,9 +202,9 @@ const align_abi *align_abi_get(align_lang lang, align_arch arch)
     for (size_t i = 0; i < sizeof abis / sizeof abis[0]; i++)
         if (abis[i]->lang == lang && abis[i]->arch == arch)
             return abis[i];
-    align_error_set(ALIGN_EINVAL, NULL, 0, 0, "no %s ABI model for %s", align_lang_name(lang),
-                    align_arch_name(arch));
-    align_error_hint("supported targets: amd64, arm64, 386, arm");
+    error_set(ALIGN_EINVAL, NULL, 0, 0, "no %s ABI model for %s", align_lang_name(lang),
+              align_arch_name(arch));
+    error_hint("supported targets: amd64, arm64, 386, arm");
     return NULL;
 }
 
@@ -248,8 +248,8 @@ int align_abi_prim(const align_abi *abi, align_prim p, uint64_t *size, uint32_t 
                    uint64_t *ptrdata)
 {
     if ((unsigned)p >= ALIGN_PRIM_COUNT || abi->prim[p].align == 0)
-        return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "%s has no type %s", abi->name,
-                               align_prim_name(p));
+        return error_set(ALIGN_EINVAL, NULL, 0, 0, "%s has no type %s", abi->name,
+                         align_prim_name(p));
     *size = abi->prim[p].size;
     *align = abi->prim[p].align;
     *ptrdata = abi->prim[p].ptrdata;
@@ -331,8 +331,8 @@ int align_lang_parse(align_lang *out, const char *s)
         *out = ALIGN_LANG_C;
         return 0;
     }
-    align_error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown language '%s'", s);
-    align_error_hint("use go or c");
+    error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown language '%s'", s);
+    error_hint("use go or c");
     return ALIGN_EINVAL;
 }
 
@@ -351,8 +351,8 @@ int align_arch_parse(align_arch *out, const char *s)
             *out = names[i].arch;
             return 0;
         }
-    align_error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown architecture '%s'", s);
-    align_error_hint("use amd64 (x86_64), arm64 (aarch64), 386 (i386, i686) or arm "
-                     "(armhf, armv7)");
+    error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown architecture '%s'", s);
+    error_hint("use amd64 (x86_64), arm64 (aarch64), 386 (i386, i686) or arm "
+               "(armhf, armv7)");
     return ALIGN_EINVAL;
 }

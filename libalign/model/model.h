@@ -2,6 +2,9 @@
  * model.h - the model: ABI descriptors, the type graph and the placing of
  * members (abi.c, types.c, place.c); never installed.
  *
+ * model/ is what a type is and where its members go, for each target ABI:
+ * the facts every other folder (sources, analyses, reports) builds on.
+ *
  * A graph owns an arena (a list of large blocks) from which every node,
  * field array and string is carved; nothing is freed one by one.  Memoised
  * sizes live in a side table indexed by the type's id, so that the nodes stay
@@ -132,6 +135,9 @@ struct align_graph {
      * takes its given size only while the graph is laid out for it, and the
      * model's size once projected to another architecture. */
     align_arch given_arch;
+    /* Go: the release whose compiler and runtime the types come from, as
+     * the minor number of Go 1.x (27 for go1.27.4); 0 when unknown. */
+    unsigned go_release;
     arena arena;        /* every node, field array and string */
     align_type **types; /* every node, by id */
     size_t ntypes, types_cap;

@@ -92,9 +92,9 @@ static int field_error(const align_type *rec, const align_field *f, int code, co
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return align_error_set(code, f->pos.file ? f->pos.file : rec->pos.file,
-                           f->pos.line ? f->pos.line : rec->pos.line,
-                           f->pos.line ? f->pos.col : rec->pos.col, "%s", msg);
+    return error_set(code, f->pos.file ? f->pos.file : rec->pos.file,
+                     f->pos.line ? f->pos.line : rec->pos.line,
+                     f->pos.line ? f->pos.col : rec->pos.col, "%s", msg);
 }
 
 /* A member's type could not be sized (incomplete, recursive, ...): the
@@ -110,7 +110,7 @@ static int member_error(const align_type *rec, const align_field *f, int rc)
     snprintf(hint, sizeof hint, "%s", e->hint);
     field_error(rec, f, rc, "member %s: %s", f->name[0] ? f->name : "(anonymous)", msg);
     if (hint[0] != '\0')
-        align_error_hint("%s", hint);
+        error_hint("%s", hint);
     return rc;
 }
 
@@ -160,8 +160,8 @@ static int place_go(align_graph *g, const align_type *rec, const size_t *order, 
     *ptrdata = pd;
     return 0;
 overflow:
-    return align_error_set(ALIGN_EOVERFLOW, rec->pos.file, rec->pos.line, rec->pos.col,
-                           "%s is larger than 2^61 bytes", rec->display);
+    return error_set(ALIGN_EOVERFLOW, rec->pos.file, rec->pos.line, rec->pos.col,
+                     "%s is larger than 2^61 bytes", rec->display);
 }
 
 static int place_c(align_graph *g, const align_type *rec, const size_t *order, placed *out,
@@ -255,8 +255,8 @@ static int place_c(align_graph *g, const align_type *rec, const size_t *order, p
     *ptrdata = 0;
     return 0;
 overflow:
-    return align_error_set(ALIGN_EOVERFLOW, rec->pos.file, rec->pos.line, rec->pos.col,
-                           "%s is larger than 2^61 bytes", rec->display);
+    return error_set(ALIGN_EOVERFLOW, rec->pos.file, rec->pos.line, rec->pos.col,
+                     "%s is larger than 2^61 bytes", rec->display);
 }
 
 int layout_place(align_graph *g, const align_type *rec, const size_t *order, placed *out,

@@ -36,7 +36,7 @@ int align_graph_new(align_graph **out, align_lang lang, align_arch arch)
         return ALIGN_EINVAL;
     g = calloc(1, sizeof *g);
     if (g == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     arena_init(&g->arena, 0);
     g->lang = lang;
     g->abi = abi;
@@ -76,6 +76,17 @@ int align_graph_set_arch(align_graph *g, align_arch arch)
     if (g->memo != NULL)
         memset(g->memo, 0, g->memo_cap * sizeof *g->memo);
     return 0;
+}
+
+int align_graph_set_go_release(align_graph *g, unsigned release)
+{
+    g->go_release = release;
+    return 0;
+}
+
+unsigned align_graph_go_release(const align_graph *g)
+{
+    return g->go_release;
 }
 
 static align_type *new_type(align_graph *g, align_kind kind)
@@ -172,7 +183,7 @@ align_type *align_type_vector(align_graph *g, align_type *elem, uint64_t count)
     if (align_type_size(g, elem, &es, &ea, &pd) < 0)
         return NULL;
     if (count == 0 || count == ALIGN_FLEXIBLE || !mul_u64(es, count, &es)) {
-        align_error_set(ALIGN_EINVAL, NULL, 0, 0, "bad vector of %s", elem->display);
+        error_set(ALIGN_EINVAL, NULL, 0, 0, "bad vector of %s", elem->display);
         return NULL;
     }
     t = align_type_array(g, elem, count);
@@ -314,7 +325,7 @@ int align_record_add_field(align_graph *g, align_type *rec, const align_field_sp
     assert(rec->kind == ALIGN_KIND_STRUCT || rec->kind == ALIGN_KIND_UNION);
     assert(spec->type != NULL);
     if (rec->nfields == UINT32_MAX)
-        return align_error_set(ALIGN_ELIMIT, NULL, 0, 0, "too many fields");
+        return error_set(ALIGN_ELIMIT, NULL, 0, 0, "too many fields");
     if (rec->nfields == rec->fields_cap) {
         uint32_t ncap = rec->fields_cap ? rec->fields_cap * 2 : 8;
         align_field *nf = arena_alloc(&g->arena, (size_t)ncap * sizeof *nf);
@@ -386,7 +397,7 @@ static int table_bind(align_graph *g, name_table *nt, const char *name, align_ty
         size_t ncap = nt->cap ? nt->cap * 2 : 64;
         name_entry *slots = calloc(ncap, sizeof *slots);
         if (slots == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         for (size_t i = 0; i < nt->cap; i++) {
             if (nt->slots[i].name == NULL)
                 continue;
@@ -465,7 +476,7 @@ static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uin
         return 0;
     case ALIGN_KIND_ARRAY:
         if (t->target == NULL)
-            return align_error_set(ALIGN_EINCOMPLETE, NULL, 0, 0, "array of unknown type");
+            return error_set(ALIGN_EINCOMPLETE, NULL, 0, 0, "array of unknown type");
         rc = type_size_depth(g, t->target, &es, &ea, &ep, depth + 1);
         if (rc < 0)
             return rc;
@@ -476,8 +487,8 @@ static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uin
             return 0;
         }
         if (!mul_u64(es, t->count, size))
-            return align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
-                                   "array %s is larger than 2^64 bytes", t->display);
+            return error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "array %s is larger than 2^64 bytes",
+                             t->display);
         /* Go: (n-1) whole elements then the last one's pointer prefix. */
         *ptrdata = (ep == 0 || t->count == 0) ? 0 : es * (t->count - 1) + ep;
         if (t->vector) {
@@ -489,8 +500,7 @@ static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uin
         return 0;
     case ALIGN_KIND_NAMED:
         if (t->target == NULL)
-            return align_error_set(ALIGN_EINCOMPLETE, NULL, 0, 0, "type %s is not defined",
-                                   t->display);
+            return error_set(ALIGN_EINCOMPLETE, NULL, 0, 0, "type %s is not defined", t->display);
         rc = type_size_depth(g, t->target, size, align, ptrdata, depth + 1);
         if (rc < 0)
             return rc;
@@ -503,8 +513,8 @@ static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uin
     case ALIGN_KIND_STRUCT:
     case ALIGN_KIND_UNION:
         if (!t->complete)
-            return align_error_set(ALIGN_EINCOMPLETE, NULL, 0, 0,
-                                   "%s is incomplete (declared but never defined)", t->display);
+            return error_set(ALIGN_EINCOMPLETE, NULL, 0, 0,
+                             "%s is incomplete (declared but never defined)", t->display);
         rc = layout_place(g, t, NULL, NULL, size, align, ptrdata, depth + 1);
         /* A member of record type occupies what the compiler wrote for it
          * (DWARF byte_size): packed or pragma-packed records whose layout
@@ -513,15 +523,15 @@ static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uin
             *size = (uint64_t)t->given_size;
         return rc;
     case ALIGN_KIND_FUNC:
-        return align_error_set(ALIGN_EINCOMPLETE, NULL, 0, 0,
-                               "a function type has no size (use a pointer to it)");
+        return error_set(ALIGN_EINCOMPLETE, NULL, 0, 0,
+                         "a function type has no size (use a pointer to it)");
     case ALIGN_KIND_OPAQUE:
         *size = t->opaque_size;
         *align = t->opaque_align;
         *ptrdata = t->opaque_ptrdata;
         return 0;
     }
-    return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "bad type kind");
+    return error_set(ALIGN_EINVAL, NULL, 0, 0, "bad type kind");
 }
 
 int type_size_depth(align_graph *g, const align_type *t, uint64_t *size, uint32_t *align,
@@ -530,8 +540,8 @@ int type_size_depth(align_graph *g, const align_type *t, uint64_t *size, uint32_
     type_memo *m;
     int rc;
     if (depth > ALIGN_MAX_DEPTH)
-        return align_error_set(ALIGN_ELIMIT, NULL, 0, 0, "types nested deeper than %d levels",
-                               ALIGN_MAX_DEPTH);
+        return error_set(ALIGN_ELIMIT, NULL, 0, 0, "types nested deeper than %d levels",
+                         ALIGN_MAX_DEPTH);
     if (vec_reserve((void **)&g->memo, &g->memo_cap, g->ntypes, sizeof *g->memo, 64) < 0)
         return ALIGN_ENOMEM;
     m = &g->memo[t->id];
@@ -542,9 +552,9 @@ int type_size_depth(align_graph *g, const align_type *t, uint64_t *size, uint32_
         return 0;
     }
     if (m->state == MEMO_BUSY) {
-        align_error_set(ALIGN_ERECURSIVE, t->pos.file, t->pos.line, t->pos.col,
-                        "%s contains itself by value", t->display);
-        align_error_hint("use a pointer (or a slice) to break the cycle");
+        error_set(ALIGN_ERECURSIVE, t->pos.file, t->pos.line, t->pos.col,
+                  "%s contains itself by value", t->display);
+        error_hint("use a pointer (or a slice) to break the cycle");
         return ALIGN_ERECURSIVE;
     }
     m->state = MEMO_BUSY;

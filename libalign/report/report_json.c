@@ -75,6 +75,17 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
     if (l->lang == ALIGN_LANG_GO)
         align_buf_printf(out, ",\"ptrdata\":%llu,\"optimal_ptrdata\":%llu", U(l->ptrdata),
                          U(l->optimal_ptrdata));
+    if (l->lang == ALIGN_LANG_GO && l->size > 0) {
+        align_heap_cost c;
+        if (align_heap_cost_compute(&c, l, 1, 0) == 0)
+            align_buf_printf(out,
+                             ",\"heap\":{\"go\":\"1.%u\",\"bytes\":%llu,\"malloc_header\":%u,"
+                             "\"pages\":%llu,\"tiny_per_block\":%u,\"optimal_bytes\":%llu,"
+                             "\"optimal_tiny_per_block\":%u,\"saved\":%llu}",
+                             c.now.release, U(c.now.bytes), c.now.header, U(c.now.pages),
+                             c.now.tiny_per_block, U(c.optimal.bytes), c.optimal.tiny_per_block,
+                             U(c.saved));
+    }
     if (align_abi_atomic64_unaligned(align_abi_get(l->lang, l->arch))) {
         align_buf_printf(out, ",\"atomic_unaligned\":%zu,\"atomic_unaligned_fields\":[",
                          l->natomic_unaligned);

@@ -3,6 +3,9 @@
  * know, with pahole's hole and padding lines, then one summary line, the
  * optimal order, and the cost at the given instance count.
  *
+ * report/ turns layouts into text (this file) and JSON (report_json.c);
+ * nothing in it decides a number.
+ *
  * Who calls it: `structalign calc` and `show`, and the debugger plugin (which
  * adds live values itself, line by line, from the same layout).  Output is
  * plain ASCII; every number carries its unit.
@@ -65,13 +68,47 @@ static int cmp_member_pos(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
-void align_render_text(align_buf *out, const align_layout *l, const align_render_opts *o)
+static void alloc_words(align_buf *out, const align_go_alloc *a)
+{
+    if (a->pages)
+        align_buf_printf(out, "%llu bytes (%llu pages)", (unsigned long long)a->bytes,
+                         (unsigned long long)a->pages);
+    else if (a->tiny)
+        align_buf_printf(out, "%u per %u-byte tiny block", a->tiny_per_block, ALIGN_GO_TINY_SIZE);
+    else
+        align_buf_printf(out, "%llu bytes", (unsigned long long)a->bytes);
+    if (a->header)
+        align_buf_printf(out, " with its %u-byte malloc header", a->header);
+}
+
+/* What one heap object costs now and in the smallest order, in the
+ * allocator of the layout's Go release (heap.c). */
+static void heap_line(align_buf *out, const align_layout *l)
+{
+    align_heap_cost c;
+    if (l->size == 0 || align_heap_cost_compute(&c, l, 1, 0) < 0)
+        return;
+    align_buf_printf(out, "/* heap object (go1.%u): ", c.now.release);
+    alloc_words(out, &c.now);
+    if (l->optimal_size < l->size) {
+        align_buf_puts(out, "; reordered: ");
+        alloc_words(out, &c.optimal);
+        if (c.saved)
+            align_buf_printf(out, ", %llu bytes saved", (unsigned long long)c.saved);
+        else if (!c.now.tiny)
+            align_buf_puts(out, ", the same size class");
+    }
+    align_buf_puts(out, " */\n");
+}
+
+/* The title, the column heads and the members in offset order, with the
+ * holes, bit holes, cache-line boundaries and tail padding between them. */
+static void render_members(align_buf *out, const align_layout *l, const align_render_opts *o)
 {
     size_t hi = 0, bi = 0;
     uint64_t next_line = l->cacheline;
     const align_member **byoff = malloc((l->nmembers ? l->nmembers : 1) * sizeof *byoff);
     bool is_union = l->kind == ALIGN_KIND_UNION;
-    char a[64], b[64];
 
     if (byoff == NULL) {
         out->failed = 1;
@@ -129,7 +166,11 @@ void align_render_text(align_buf *out, const align_layout *l, const align_render
     if (l->tail_padding)
         hole_line(out, l->tail_padding, "padding");
     free(byoff);
+}
 
+/* The size line (and Go's pointer bytes). */
+static void render_summary(align_buf *out, const align_layout *l)
+{
     align_buf_printf(out,
                      "/* size: %llu bytes, align: %u, members: %llu bytes, "
                      "padding: %llu bytes in %zu hole%s + %llu tail",
@@ -151,7 +192,11 @@ void align_render_text(align_buf *out, const align_layout *l, const align_render
     align_buf_puts(out, " */\n");
     if (l->lang == ALIGN_LANG_GO)
         align_buf_printf(out, "/* pointer bytes: %llu */\n", (unsigned long long)l->ptrdata);
+}
 
+/* What the smallest order gains, or why there is none. */
+static void render_optimal(align_buf *out, const align_layout *l)
+{
     if (!l->positions_valid) {
         align_buf_printf(out,
                          "/* INCONSISTENT: %s; the debug information cannot be right, "
@@ -173,19 +218,33 @@ void align_render_text(align_buf *out, const align_layout *l, const align_render
     }
     if (l->optimal_note && (l->reclaimable > 0 || l->optimal_ptrdata < l->ptrdata))
         align_buf_printf(out, "/* note: %s */\n", l->optimal_note);
+}
 
-    if (o && o->cost) {
-        char count[32];
-        align_format_count(count, sizeof count, o->cost->count);
-        align_format_bytes(a, sizeof a, o->cost->bytes_now);
-        align_format_bytes(b, sizeof b, o->cost->bytes_optimal);
-        align_buf_printf(out, "%s instances: %s now, %s optimal, ", count, a, b);
-        align_format_bytes(a, sizeof a, o->cost->bytes_saved);
-        align_buf_printf(out, "%s saved", a);
-        if (o->cost->bytes_saved >= 1024)
-            align_buf_printf(out, " (%llu bytes)", (unsigned long long)o->cost->bytes_saved);
-        align_buf_puts(out, "\n");
-    }
+/* The cost line at the instance count. */
+static void render_cost(align_buf *out, const align_cost *cost)
+{
+    char a[64], b[64];
+    char count[32];
+    align_format_count(count, sizeof count, cost->count);
+    align_format_bytes(a, sizeof a, cost->bytes_now);
+    align_format_bytes(b, sizeof b, cost->bytes_optimal);
+    align_buf_printf(out, "%s instances: %s now, %s optimal, ", count, a, b);
+    align_format_bytes(a, sizeof a, cost->bytes_saved);
+    align_buf_printf(out, "%s saved", a);
+    if (cost->bytes_saved >= 1024)
+        align_buf_printf(out, " (%llu bytes)", (unsigned long long)cost->bytes_saved);
+    align_buf_puts(out, "\n");
+}
+
+void align_render_text(align_buf *out, const align_layout *l, const align_render_opts *o)
+{
+    render_members(out, l, o);
+    render_summary(out, l);
+    render_optimal(out, l);
+    if (o && o->heap && l->lang == ALIGN_LANG_GO)
+        heap_line(out, l);
+    if (o && o->cost)
+        render_cost(out, o->cost);
     if (o && o->show_optimal && (l->reclaimable > 0 || l->optimal_ptrdata < l->ptrdata)) {
         if (l->lang == ALIGN_LANG_GO)
             align_buf_printf(out, "\n// Suggested order (%llu bytes):\n",

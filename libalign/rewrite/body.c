@@ -150,7 +150,7 @@ int body_cut(body *b, align_lang lang, const char *text, size_t len, const src_r
     }
     b->units = calloc(r->nmembers, sizeof *b->units);
     if (b->units == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < r->nmembers; i++)
         b->units[i].m = &r->members[i];
     if (memchr(text + r->open, '\n', r->close - r->open) == NULL)
@@ -341,7 +341,7 @@ static int emit_go(align_buf *out, const body *b, const piece *pcs, size_t np)
     if (gl == NULL || names == NULL) {
         free(gl);
         free(names);
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (size_t i = 0; i < np; i++) {
         const piece *pc = &pcs[i];
@@ -476,7 +476,7 @@ int body_emit(align_buf *out, const body *b, const size_t *order, size_t nfields
     size_t np = 0;
     int rc = 0;
     if (unit_of == NULL || started == NULL || pcs == NULL) {
-        rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < nfields; i++)
@@ -490,8 +490,7 @@ int body_emit(align_buf *out, const body *b, const size_t *order, size_t nfields
         const src_member *m;
         bool whole = true;
         if (u == SIZE_MAX) { /* a field no span declares: cannot happen */
-            rc =
-                align_error_set(ALIGN_EINVAL, NULL, 0, 0, "field %zu has no source span", order[i]);
+            rc = error_set(ALIGN_EINVAL, NULL, 0, 0, "field %zu has no source span", order[i]);
             goto done;
         }
         m = b->units[u].m;

@@ -111,7 +111,7 @@ struct align_fix_set {
 
 static int nomem(void)
 {
-    return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
 /* A string owned by the set: a copy of n bytes of s. */

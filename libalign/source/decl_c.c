@@ -222,9 +222,9 @@ int cp_incomplete_error(parser *p, const token *at, const align_type *inc, const
         u = u->target;
     if (is_placeholder(u)) {
         ERR_AT(p, at, ALIGN_EUNKNOWN, "unknown type name '%s'", u->name);
-        align_error_hint("%s%s%sdeclare it before use: #include and macros are not expanded",
-                         u != inc ? "it is behind typedef '" : "", u != inc ? inc->name : "",
-                         u != inc ? "'; " : "");
+        error_hint("%s%s%sdeclare it before use: #include and macros are not expanded",
+                   u != inc ? "it is behind typedef '" : "", u != inc ? inc->name : "",
+                   u != inc ? "'; " : "");
         return ALIGN_EUNKNOWN;
     }
     if (strcmp(what, "field") == 0 && inc->kind == ALIGN_KIND_PRIM)
@@ -234,7 +234,7 @@ int cp_incomplete_error(parser *p, const token *at, const align_type *inc, const
                inc->display);
     else
         ERR_AT(p, at, ALIGN_EINCOMPLETE, "%s '%s'", what, inc->display);
-    align_error_hint("define %s before this use, or use a pointer to it", inc->display);
+    error_hint("define %s before this use, or use a pointer to it", inc->display);
     return ALIGN_EINCOMPLETE;
 }
 
@@ -248,7 +248,7 @@ int cp_size_at(parser *p, const align_type *t, const token *at, uint64_t *size, 
         snprintf(msg, sizeof msg, "%s", align_error_last()->message);
         snprintf(hint, sizeof hint, "%s", align_error_last()->hint);
         ERR_AT(p, at, rc, "%s", msg);
-        align_error_hint("%s", hint);
+        error_hint("%s", hint);
     }
     return rc;
 }
@@ -727,7 +727,7 @@ static int parse_record(parser *p, specs *s, int ctx, align_kind kind, align_typ
     if (rec != NULL && rec->complete) {
         ERR_AT(p, &tag, ALIGN_ESYNTAX, "redefinition of '%s %s' (first defined at line %u)", kwname,
                name, rec->pos.line);
-        align_error_hint("%s", cpp_hint);
+        error_hint("%s", cpp_hint);
         return ALIGN_ESYNTAX;
     }
     for (open_rec *o = p->open; rec != NULL && o != NULL; o = o->up)
@@ -801,7 +801,7 @@ static int parse_enum(parser *p, specs *s, align_type **out)
     if (e != NULL && e->target != NULL && tok_is(TOK(p), "{")) {
         ERR_AT(p, &tag, ALIGN_ESYNTAX, "redefinition of '%s' (first defined at line %u)",
                e->display, e->pos.line);
-        align_error_hint("%s", cpp_hint);
+        error_hint("%s", cpp_hint);
         return ALIGN_ESYNTAX;
     }
     if (e == NULL) {
@@ -868,9 +868,9 @@ static int unknown_type(parser *p, const token *t)
     ERR_AT(p, t, ALIGN_EUNKNOWN, "unknown type name '%.*s'", (int)(t->len > 64 ? 64 : t->len),
            t->text);
     if (tag != NULL)
-        align_error_hint("use '%s' (in C a tag is not a type name)", tag->display);
+        error_hint("use '%s' (in C a tag is not a type name)", tag->display);
     else
-        align_error_hint("declare it before use: #include and macros are not expanded");
+        error_hint("declare it before use: #include and macros are not expanded");
     return ALIGN_EUNKNOWN;
 }
 
@@ -948,8 +948,7 @@ static int parse_specs(parser *p, specs *s, int ctx)
              (other != NULL || any_basic))) {
             ERR_AT(p, t, ALIGN_ESYNTAX, "two or more data types in declaration specifiers");
             if (s->defined != NULL)
-                align_error_hint("is a ';' missing after the definition of %s?",
-                                 s->defined->display);
+                error_hint("is a ';' missing after the definition of %s?", s->defined->display);
             return ALIGN_ESYNTAX;
         }
         if (k != KW_NONE && k < NBASIC) {
@@ -1222,7 +1221,7 @@ static int add_typedef(parser *p, specs *s, declarator *d)
         (old->kind != ALIGN_KIND_NAMED || !same_type(old->target, t))) {
         ERR_AT(p, &d->name, ALIGN_ESYNTAX,
                "conflicting types for '%s' (previous declaration at line %u)", name, old->pos.line);
-        align_error_hint("%s", cpp_hint);
+        error_hint("%s", cpp_hint);
         return ALIGN_ESYNTAX;
     }
     /* The same typedef again (C11 allows it; GCC keeps the larger aligned(N)
@@ -1340,9 +1339,9 @@ static int parse_c(align_graph *g, const char *file, const char *text, size_t le
             line += *c == '\n';
             col = *c == '\n' ? 1 : col + 1;
         }
-        align_error_set(ALIGN_EFORMAT, p.file, line, col,
-                        "NUL byte in the input: is this a binary file?");
-        align_error_hint("%s", empty_hint);
+        error_set(ALIGN_EFORMAT, p.file, line, col,
+                  "NUL byte in the input: is this a binary file?");
+        error_hint("%s", empty_hint);
         return ALIGN_EFORMAT;
     }
     lex_init(&p.lx, p.file, text, len, LEX_SKIP_CPP | (spans != NULL ? LEX_PACK_OK : 0));
@@ -1354,9 +1353,8 @@ static int parse_c(align_graph *g, const char *file, const char *text, size_t le
     while (rc == 0 && TOK(&p)->kind != TOK_EOF)
         rc = parse_external(&p);
     if (rc == 0 && p.ndecls == 0 && !p.lenient) {
-        rc = align_error_set(ALIGN_EEMPTY, p.file, 1, 1,
-                             "no struct or union definition in the input");
-        align_error_hint("%s", empty_hint);
+        rc = error_set(ALIGN_EEMPTY, p.file, 1, 1, "no struct or union definition in the input");
+        error_hint("%s", empty_hint);
     }
     free(p.consts.slots);
     return rc;

@@ -137,7 +137,7 @@ int cp_cmap_put(cmap *m, const char *name, size_t len, int64_t value)
         size_t ncap = m->cap ? m->cap * 2 : 16;
         cslot *ns = calloc(ncap, sizeof *ns);
         if (ns == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         for (size_t i = 0; i < m->cap; i++)
             if (m->slots[i].name != NULL)
                 *cmap_slot(ns, ncap, m->slots[i].name, m->slots[i].len) = m->slots[i];
@@ -155,7 +155,7 @@ int cp_cmap_put(cmap *m, const char *name, size_t len, int64_t value)
 
 int cp_nomem(void)
 {
-    return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
 static const char *tok_desc(const token *t, char *buf, size_t n)
@@ -184,7 +184,7 @@ int cp_enter(parser *p, const token *at)
         return 0;
     }
     ERR_AT(p, at, ALIGN_ELIMIT, "declaration nested deeper than %d levels", MAX_NEST);
-    align_error_hint("split the declaration with typedefs");
+    error_hint("split the declaration with typedefs");
     return ALIGN_ELIMIT;
 }
 
@@ -212,7 +212,7 @@ int cp_skip_pragmas(parser *p)
                 ERR_AT(p, &at, ALIGN_ESYNTAX,
                        "_Pragma(\"pack\") is not supported: it changes "
                        "member alignment");
-                align_error_hint("use __attribute__((packed)) on the struct instead");
+                error_hint("use __attribute__((packed)) on the struct instead");
                 return ALIGN_ESYNTAX;
             }
             TRY(lex_one(p));
@@ -350,7 +350,7 @@ static int expr_unary(parser *p, int64_t *v)
         if (!tok_is(TOK(p), "(") || !cp_is_type_start(p, nx)) {
             ERR_AT(p, &t, ALIGN_ESYNTAX, "%.*s of an expression is not supported", (int)t.len,
                    t.text);
-            align_error_hint("write %.*s(type)", (int)t.len, t.text);
+            error_hint("write %.*s(type)", (int)t.len, t.text);
             return ALIGN_ESYNTAX;
         }
         TRY(cp_next(p));
@@ -395,8 +395,8 @@ static int expr_unary(parser *p, int64_t *v)
         if (c == NULL && !tok_is(&t, "true") && !tok_is(&t, "false")) {
             ERR_AT(p, &t, ALIGN_ESYNTAX, "'%.*s' is not a constant this parser knows",
                    (int)(t.len > 64 ? 64 : t.len), t.text);
-            align_error_hint("sizes and widths must be integer constant expressions: literals, "
-                             "enum constants, sizeof, _Alignof (macros are not expanded)");
+            error_hint("sizes and widths must be integer constant expressions: literals, "
+                       "enum constants, sizeof, _Alignof (macros are not expanded)");
             return ALIGN_ESYNTAX;
         }
         *v = c != NULL ? c->value : tok_is(&t, "true");

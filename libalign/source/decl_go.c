@@ -377,7 +377,7 @@ static sym *sym_add(parser *p, const token *t, sym_kind kind)
     slot_insert(p->slots, p->slots_cap, s, (uint32_t)p->nsyms);
     return s;
 nomem:
-    align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     return NULL;
 }
 
@@ -387,7 +387,7 @@ static int push_decl(parser *p, align_type *t)
         size_t ncap = p->decls_cap ? p->decls_cap * 2 : 32;
         align_type **nd = realloc(p->decls, ncap * sizeof *nd);
         if (nd == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         p->decls = nd;
         p->decls_cap = ncap;
     }
@@ -458,7 +458,7 @@ static int set_display(parser *p, align_type *t, const char *start)
         align_type_set_display(p->g, t, b.data);
     /* align_type_set_display keeps the old text when it cannot copy. */
     if (b.failed || align_type_display(t) == before)
-        rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     align_buf_free(&b);
     return rc;
 }
@@ -657,8 +657,8 @@ static int eval_name(parser *p, tstream *s, const token *t, int64_t iota, int64_
         quote(q, sizeof q, t->text, (size_t)(end - t->text));
         PARSE_ERROR(p, t->line, t->col, ALIGN_EUNKNOWN, "cannot evaluate %s%s", q,
                     tok_is(&s->tok, "(") ? "(...)" : "");
-        align_error_hint("replace it with its value: array lengths must be integer "
-                         "constants declared in the input");
+        error_hint("replace it with its value: array lengths must be integer "
+                   "constants declared in the input");
         return ALIGN_EUNKNOWN;
     }
     if (c != NULL && c->kind == SYM_CONST)
@@ -666,7 +666,7 @@ static int eval_name(parser *p, tstream *s, const token *t, int64_t iota, int64_
     if (c != NULL || pd != NULL || tok_is(t, "true") || tok_is(t, "false"))
         return PARSE_ERROR(p, t->line, t->col, ALIGN_ESYNTAX, "%s is not an integer constant", q);
     PARSE_ERROR(p, t->line, t->col, ALIGN_EUNKNOWN, "undefined: %s", q);
-    align_error_hint("declare the constant in the input, e.g. const %s = 16", q);
+    error_hint("declare the constant in the input, e.g. const %s = 16", q);
     return ALIGN_EUNKNOWN;
 }
 
@@ -924,8 +924,8 @@ static int qualified_type(parser *p, const token *pkg, const token *sel, bool ha
     if (!indirect && !p->lenient) {
         PARSE_ERROR(p, pkg->line, pkg->col, ALIGN_EUNKNOWN, "unknown type %s",
                     quote(q, sizeof q, pkg->text, (size_t)(p->ts.prev_end - pkg->text)));
-        align_error_hint("declare it in the input, or replace it with a type of the same size "
-                         "(known: sync, sync/atomic, time and context types)");
+        error_hint("declare it in the input, or replace it with a type of the same size "
+                   "(known: sync, sync/atomic, time and context types)");
         return ALIGN_EUNKNOWN;
     }
     /* Behind a pointer, slice, map or chan: its layout never matters. */
@@ -941,7 +941,7 @@ static int generic_error(parser *p, unsigned line, unsigned col, const char *nam
                 "generic type %s cannot be laid out here: declarations are not instantiated, "
                 "even with type arguments",
                 name);
-    align_error_hint("declare the instantiated struct by hand, with its type arguments");
+    error_hint("declare the instantiated struct by hand, with its type arguments");
     return ALIGN_EUNKNOWN;
 }
 
@@ -1147,7 +1147,7 @@ static int parse_type(parser *p, bool indirect, align_type **out)
     if (p->depth >= MAX_NESTING) {
         PARSE_ERROR(p, t.line, t.col, ALIGN_ELIMIT, "types nested deeper than %d levels",
                     MAX_NESTING);
-        align_error_hint("name the inner types with type declarations");
+        error_hint("name the inner types with type declarations");
         return ALIGN_ELIMIT;
     }
     p->depth++;
@@ -1193,7 +1193,7 @@ static int add_field(parser *p, align_type *rec, const token *nm, const token *a
     spec.decl_text = b.failed ? NULL : align_graph_strdup(p->g, b.data, b.len);
     align_buf_free(&b);
     if (spec.decl_text == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     spec.type = ty;
     spec.embedded = embedded;
     if (!p->in_stdlib)
@@ -1309,7 +1309,7 @@ static int check_fields(parser *p, const align_type *rec)
     const align_field *dup = NULL, *prev = NULL;
     char q[64];
     if (f == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (uint32_t i = 0; i < rec->nfields; i++)
         f[i] = &rec->fields[i];
     qsort(f, rec->nfields, sizeof *f, cmp_field_name);
@@ -1528,12 +1528,12 @@ static int finish(parser *p)
             PARSE_ERROR(p, s->line, s->col, ALIGN_EUNKNOWN, "undefined type %s",
                         quote(q, sizeof q, s->name, s->len));
             if (s->val_line != 0)
-                align_error_hint("declare it in the input, or replace it with a type of the "
-                                 "same size");
+                error_hint("declare it in the input, or replace it with a type of the "
+                           "same size");
             else
-                align_error_hint("declare it in the input; behind a pointer, slice, map or "
-                                 "chan any declaration will do: type %s struct{}",
-                                 q);
+                error_hint("declare it in the input; behind a pointer, slice, map or "
+                           "chan any declaration will do: type %s struct{}",
+                           q);
             return ALIGN_EUNKNOWN;
         }
         if (s->kind == SYM_GENERIC && s->val_line != 0)
@@ -1545,8 +1545,8 @@ static int finish(parser *p)
             TRY(align_graph_add_decl(p->g, p->decls[i]));
     }
     if (align_graph_ndecls(p->g) == before && !p->lenient) {
-        align_error_set(ALIGN_EEMPTY, p->file, 0, 0, "no struct type declarations found");
-        align_error_hint("calc expects Go declarations like: type T struct { A int64; B bool }");
+        error_set(ALIGN_EEMPTY, p->file, 0, 0, "no struct type declarations found");
+        error_hint("calc expects Go declarations like: type T struct { A int64; B bool }");
         return ALIGN_EEMPTY;
     }
     return 0;

@@ -2,6 +2,11 @@
  * dwarf.c - reads every struct and union type of an ELF binary's DWARF into
  * libalign type graphs (one per language): align_binary_open() and friends.
  *
+ * source/ is where types come from: declarations typed by hand (lex.c,
+ * decl_go.c, decl_c*.c) and compiled binaries (this file and dwarf_*.c,
+ * elf_check.c, the Go-functions table gofuncs.c); each fills a graph of
+ * the model, nothing more.
+ *
  * Inputs: ELF executables, libraries and objects for amd64 and arm64, and
  * 32-bit ones for 386 and arm (read on any host; each graph is laid out by
  * the ABI of the binary's machine), Go (gc) and C (GCC, DWARF 4 and 5), with zlib-compressed
@@ -35,6 +40,14 @@
  *     record into record: it is bounded by ALIGN_MAX_DEPTH, and linked types
  *     (Node -> *Node) need no special case.  A cycle through non-record types
  *     (only corrupt DWARF or Go's `type P *P`) is caught by a BUILDING mark.
+ *
+ *   - Go releases: 1.19 to 1.24 write DWARF 4, 1.25 and later DWARF 5
+ *     (.debug_addr, .debug_rnglists, .debug_loclists, line table v5), which
+ *     libdwarf decodes alike: tests/audit_gotool.sh reads each release's own
+ *     cmd/go and tests/difftest_go.sh its truth binaries.  The first Go
+ *     unit's DW_AT_producer ("Go cmd/compile go1.27.4; regabi") names the
+ *     release; the Go graph keeps it (align_graph_go_release) for the heap
+ *     costs of that release's allocator (heap.c).
  *
  *   - Go: a named type is a typedef plus a struct of the same name; both DIEs
  *     map to the one struct node.  string, slices, interfaces, maps, channels,
@@ -110,6 +123,7 @@ struct align_binary {
     go_funcs *funcs;        /* ALIGN_BINARY_GO_FUNCS: the Go functions */
     char *path;
     char *producer;
+    char *go_producer; /* the first Go unit's DW_AT_producer */
     char *skip_reason;
     elf_go_info go;
 };
@@ -156,7 +170,7 @@ static int map_put(die_map *m, Dwarf_Off off, align_type *t, int state, align_la
         size_t ncap = m->cap ? m->cap * 2 : 4096;
         die_slot *ns = calloc(ncap, sizeof *ns);
         if (ns == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         for (size_t j = 0; j < m->cap; j++) {
             if (m->slots[j].key == 0)
                 continue;
@@ -1096,7 +1110,7 @@ static int read_unit(dwarf_reader *rd, Dwarf_Die cu_die, Dwarf_Half version)
     if (b->info.ncus == 1) {
         b->producer = strdup(cu.producer ? cu.producer : "");
         if (b->producer == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
     if (unit_lang(&cu, &lang) < 0) {
         b->info.nforeign_cus++;
@@ -1106,6 +1120,17 @@ static int read_unit(dwarf_reader *rd, Dwarf_Die cu_die, Dwarf_Half version)
         rc = align_graph_new(&b->graphs[lang], lang, b->info.arch);
         if (rc < 0)
             return rc;
+    }
+    if (lang == ALIGN_LANG_GO && b->go_producer == NULL && cu.producer != NULL) {
+        unsigned release;
+        /* "Go cmd/compile go1.27.4; regabi": the graph's Go release, which
+         * the heap costs follow (heap.c).  A producer without one leaves
+         * the graph at 0 (the newest release libalign knows). */
+        b->go_producer = strdup(cu.producer);
+        if (b->go_producer == NULL)
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        if (align_go_release_parse(&release, cu.producer) == 0)
+            align_graph_set_go_release(b->graphs[lang], release);
     }
     if (lang == ALIGN_LANG_GO)
         b->info.has_go = 1;
@@ -1160,7 +1185,7 @@ static int skip_unit(dwarf_reader *rd)
     if (b->skip_reason == NULL) {
         b->skip_reason = strdup(rd->why[0] ? rd->why : "unreadable DWARF");
         if (b->skip_reason == NULL)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
     rd->why[0] = '\0';
     return 0;
@@ -1308,7 +1333,7 @@ static int add_decls(dwarf_reader *rd, align_lang lang)
         cap *= 2;
     set = calloc(cap, sizeof *set);
     if (set == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < n && rc == 0; i++) {
         align_type *r = rd->recs[lang][i];
         size_t j = (size_t)record_hash(r) & (cap - 1);
@@ -1352,13 +1377,13 @@ static int load(align_binary *b, const char *path)
     res = dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &rd.dbg, NULL,
                           0, NULL, &err);
     if (res == DW_DLV_NO_ENTRY) {
-        align_error_set(ALIGN_EFORMAT, path, 0, 0, "no DWARF debug information");
-        align_error_hint("rebuild with debug information (gcc -g; go build without -ldflags=-w)");
+        error_set(ALIGN_EFORMAT, path, 0, 0, "no DWARF debug information");
+        error_hint("rebuild with debug information (gcc -g; go build without -ldflags=-w)");
         return ALIGN_EFORMAT;
     }
     if (res != DW_DLV_OK) {
-        align_error_set(ALIGN_EFORMAT, path, 0, 0, "unreadable DWARF: %s",
-                        err ? dwarf_errmsg(err) : "libdwarf error");
+        error_set(ALIGN_EFORMAT, path, 0, 0, "unreadable DWARF: %s",
+                  err ? dwarf_errmsg(err) : "libdwarf error");
         if (err != NULL)
             dwarf_dealloc(NULL, err, DW_DLA_ERROR);
         return ALIGN_EFORMAT;
@@ -1386,17 +1411,16 @@ static int load(align_binary *b, const char *path)
         if (b->graphs[l] != NULL)
             b->info.ntypes += align_graph_ndecls(b->graphs[l]);
     if (b->info.ncus == 0)
-        return align_error_set(ALIGN_EFORMAT, path, 0, 0, "no compile units in .debug_info");
+        return error_set(ALIGN_EFORMAT, path, 0, 0, "no compile units in .debug_info");
     if (b->info.nskipped_cus == b->info.ncus) {
-        align_error_set(ALIGN_EFORMAT, path, 0, 0,
-                        "corrupt DWARF: no compile unit is readable (%s)",
-                        b->skip_reason ? b->skip_reason : "?");
+        error_set(ALIGN_EFORMAT, path, 0, 0, "corrupt DWARF: no compile unit is readable (%s)",
+                  b->skip_reason ? b->skip_reason : "?");
         return ALIGN_EFORMAT;
     }
     if (!b->info.has_go && !b->info.has_c) {
-        align_error_set(ALIGN_EFORMAT, path, 0, 0,
-                        "no Go or C compile unit (%zu in other languages)", b->info.nforeign_cus);
-        align_error_hint("structalign models Go (gc) and C (GCC) layouts; C++ is not supported");
+        error_set(ALIGN_EFORMAT, path, 0, 0, "no Go or C compile unit (%zu in other languages)",
+                  b->info.nforeign_cus);
+        error_hint("structalign models Go (gc) and C (GCC) layouts; C++ is not supported");
         return ALIGN_EFORMAT;
     }
     return 0;
@@ -1415,14 +1439,14 @@ int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
     assert(out != NULL && path != NULL);
     *out = NULL;
     if (flags & ~(unsigned)ALIGN_BINARY_GO_FUNCS)
-        return align_error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown flags 0x%x", flags);
+        return error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown flags 0x%x", flags);
     b = calloc(1, sizeof *b);
     if (b == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     b->flags = flags;
     b->path = strdup(path);
     if (b->path == NULL) {
-        rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
     }
     rc = elf_check(path, &b->info.arch, &b->go);
@@ -1433,6 +1457,7 @@ int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
         goto fail;
     b->info.path = b->path;
     b->info.producer = b->producer ? b->producer : "";
+    b->info.go_producer = b->go_producer;
     b->info.skip_reason = b->skip_reason;
     b->info.go_version = b->go.go_version;
     b->info.go_main_path = b->go.main_path;
@@ -1452,6 +1477,7 @@ void align_binary_free(align_binary *b)
     align_graph_free(b->graphs[1]);
     free(b->path);
     free(b->producer);
+    free(b->go_producer);
     free(b->skip_reason);
     free(b->go.go_version);
     free(b->go.main_path);

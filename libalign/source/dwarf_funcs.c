@@ -293,7 +293,7 @@ int gf_unit_lines(dwarf_reader *rd, Dwarf_Die cu_die, size_t func0)
         ranges = malloc((gf->nfuncs - func0) * sizeof *ranges);
         if (ranges == NULL) {
             dwarf_srclines_dealloc_b(ctx);
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         }
         for (size_t i = func0; i < gf->nfuncs; i++)
             if (!gf->funcs[i].abstract && gf->funcs[i].high_pc > gf->funcs[i].low_pc)

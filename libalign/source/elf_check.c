@@ -71,7 +71,7 @@ static int read_buildinfo(int fd, uint64_t off, uint64_t size, elf_go_info *gi)
         size = 1u << 20;
     buf = malloc(size);
     if (buf == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     if (pread(fd, buf, size, (off_t)off) != (ssize_t)size || memcmp(buf, magic, 14) != 0 ||
         !(buf[15] & 2)) {
         free(buf);
@@ -83,7 +83,7 @@ static int read_buildinfo(int fd, uint64_t off, uint64_t size, elf_go_info *gi)
         gi->go_version = strndup(ver, nver);
         if (gi->go_version == NULL) {
             free(buf);
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         }
         /* modinfo is framed by 16-byte sentinels, the last after a '\n'. */
         if (nmod >= 33 && mod[nmod - 17] == '\n') {
@@ -95,7 +95,7 @@ static int read_buildinfo(int fd, uint64_t off, uint64_t size, elf_go_info *gi)
                     gi->main_path = strndup(m + 5, ln - 5);
                     if (gi->main_path == NULL) {
                         free(buf);
-                        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+                        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
                     }
                     break;
                 }
@@ -154,206 +154,252 @@ static int machine_arch(unsigned machine)
     }
 }
 
-int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
-{
-    uint64_t bi_off = 0, bi_size = 0;
-    unsigned char raw[sizeof(Elf64_Ehdr)];
-    Elf64_Ehdr eh;
-    Elf64_Shdr *sh = NULL;
-    unsigned char *table = NULL;
-    char *names = NULL;
-    struct stat st;
-    uint64_t size, shnum, shstrndx, ehsize, shentsize, phentsize;
-    bool is32, has_info = false, has_go = false;
-    char debuglink[128] = "";
-    int fd, machine, rc = 0;
+/* What the section scan found. */
+typedef struct elf_sections {
+    bool has_info, has_go;
+    uint64_t bi_off, bi_size; /* .go.buildinfo, size 0: none */
+    char debuglink[128];      /* .gnu_debuglink's file name, "" none */
+} elf_sections;
 
+/* Opens path, which must be a non-empty regular file: *fd and *size, or
+ * the error (nothing left open). */
+static int open_regular(const char *path, int *fd, uint64_t *size)
+{
+    struct stat st;
+    int rc = 0;
     /* O_NONBLOCK: a FIFO must not block open(); it is refused below. */
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return align_error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    if (fstat(fd, &st) < 0) {
-        rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot stat: %s", strerror(errno));
-        goto out;
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (*fd < 0)
+        return error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (fstat(*fd, &st) < 0) {
+        rc = error_set(ALIGN_EIO, path, 0, 0, "cannot stat: %s", strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        rc = error_set(ALIGN_EIO, path, 0, 0, "is a directory, not a binary");
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = error_set(ALIGN_EIO, path, 0, 0, "%s, not a regular file",
+                       S_ISFIFO(st.st_mode)  ? "a FIFO (named pipe)"
+                       : S_ISCHR(st.st_mode) ? "a character device"
+                       : S_ISBLK(st.st_mode) ? "a block device"
+                                             : "a special file");
+        error_hint("give the binary itself: a Linux executable, shared library or "
+                   "object file");
+    } else if (st.st_size == 0) {
+        rc = error_set(ALIGN_EFORMAT, path, 0, 0, "empty file");
     }
-    if (S_ISDIR(st.st_mode)) {
-        rc = align_error_set(ALIGN_EIO, path, 0, 0, "is a directory, not a binary");
-        goto out;
+    if (rc < 0) {
+        close(*fd);
+        return rc;
     }
-    if (!S_ISREG(st.st_mode)) {
-        rc = align_error_set(ALIGN_EIO, path, 0, 0, "%s, not a regular file",
-                             S_ISFIFO(st.st_mode)  ? "a FIFO (named pipe)"
-                             : S_ISCHR(st.st_mode) ? "a character device"
-                             : S_ISBLK(st.st_mode) ? "a block device"
-                                                   : "a special file");
-        align_error_hint("give the binary itself: a Linux executable, shared library or "
-                         "object file");
-        goto out;
-    }
-    size = (uint64_t)st.st_size;
-    if (size == 0) {
-        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0, "empty file");
-        goto out;
-    }
+    *size = (uint64_t)st.st_size;
+    return 0;
+}
+
+/* The ELF header: a little-endian 32- or 64-bit file for a machine we
+ * model, whose class matches the machine.  Fills *eh (64-bit form), *is32
+ * and *arch. */
+static int read_header(const char *path, int fd, uint64_t size, Elf64_Ehdr *eh, bool *is32,
+                       align_arch *arch)
+{
+    unsigned char raw[sizeof(Elf64_Ehdr)];
+    uint64_t ehsize;
+    int machine;
+
     memset(raw, 0, sizeof raw);
-    if (pread(fd, raw, sizeof raw, 0) < 0) {
-        rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read: %s", strerror(errno));
-        goto out;
-    }
+    if (pread(fd, raw, sizeof raw, 0) < 0)
+        return error_set(ALIGN_EIO, path, 0, 0, "cannot read: %s", strerror(errno));
     if (size < SELFMAG || memcmp(raw, ELFMAG, SELFMAG) != 0) {
-        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0, "not an ELF file");
-        align_error_hint("give a Linux executable, shared library or object file built with "
-                         "debug information");
-        goto out;
+        error_set(ALIGN_EFORMAT, path, 0, 0, "not an ELF file");
+        error_hint("give a Linux executable, shared library or object file built with "
+                   "debug information");
+        return ALIGN_EFORMAT;
     }
-    is32 = raw[EI_CLASS] == ELFCLASS32;
-    ehsize = is32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr);
-    shentsize = is32 ? sizeof(Elf32_Shdr) : sizeof(Elf64_Shdr);
-    phentsize = is32 ? sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
-    if (size < ehsize) {
-        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
-                             "truncated ELF file: %llu bytes, not even a header",
-                             (unsigned long long)size);
-        goto out;
-    }
-    if (raw[EI_CLASS] != ELFCLASS32 && raw[EI_CLASS] != ELFCLASS64) {
-        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
-                             "unknown ELF class %u (neither 32- nor 64-bit)",
-                             (unsigned)raw[EI_CLASS]);
-        goto out;
-    }
+    *is32 = raw[EI_CLASS] == ELFCLASS32;
+    ehsize = *is32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr);
+    if (size < ehsize)
+        return error_set(ALIGN_EFORMAT, path, 0, 0,
+                         "truncated ELF file: %llu bytes, not even a header",
+                         (unsigned long long)size);
+    if (raw[EI_CLASS] != ELFCLASS32 && raw[EI_CLASS] != ELFCLASS64)
+        return error_set(ALIGN_EFORMAT, path, 0, 0, "unknown ELF class %u (neither 32- nor 64-bit)",
+                         (unsigned)raw[EI_CLASS]);
     if (raw[EI_DATA] != ELFDATA2LSB) {
-        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0, "big-endian ELF files are not supported");
-        align_error_hint("supported: little-endian amd64 (x86-64), arm64 (aarch64), 386 "
-                         "(i386) and arm (armhf)");
-        goto out;
+        error_set(ALIGN_EFORMAT, path, 0, 0, "big-endian ELF files are not supported");
+        error_hint("supported: little-endian amd64 (x86-64), arm64 (aarch64), 386 "
+                   "(i386) and arm (armhf)");
+        return ALIGN_EFORMAT;
     }
-    ehdr_widen(raw, is32, &eh);
-    machine = machine_arch(eh.e_machine);
+    ehdr_widen(raw, *is32, eh);
+    machine = machine_arch(eh->e_machine);
     if (machine < 0) {
-        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0, "unsupported machine (ELF e_machine %u)",
-                             (unsigned)eh.e_machine);
-        align_error_hint("supported: amd64 (x86-64), arm64 (aarch64), 386 (i386) and arm "
-                         "(armhf)");
-        goto out;
+        error_set(ALIGN_EFORMAT, path, 0, 0, "unsupported machine (ELF e_machine %u)",
+                  (unsigned)eh->e_machine);
+        error_hint("supported: amd64 (x86-64), arm64 (aarch64), 386 (i386) and arm "
+                   "(armhf)");
+        return ALIGN_EFORMAT;
     }
-    if ((machine == ALIGN_ARCH_386 || machine == ALIGN_ARCH_ARM) != is32) {
-        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
-                             "a %d-bit ELF file for a %d-bit machine (e_machine %u)",
-                             is32 ? 32 : 64, is32 ? 64 : 32, (unsigned)eh.e_machine);
-        goto out;
-    }
+    if ((machine == ALIGN_ARCH_386 || machine == ALIGN_ARCH_ARM) != *is32)
+        return error_set(ALIGN_EFORMAT, path, 0, 0,
+                         "a %d-bit ELF file for a %d-bit machine (e_machine %u)", *is32 ? 32 : 64,
+                         *is32 ? 64 : 32, (unsigned)eh->e_machine);
     *arch = (align_arch)machine;
-    shnum = eh.e_shnum;
-    shstrndx = eh.e_shstrndx;
-    if (eh.e_shoff == 0 || (eh.e_shentsize != shentsize && shnum != 0) || eh.e_shoff > size ||
-        size - eh.e_shoff < shentsize) {
-        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
-                             eh.e_shoff > size ? "truncated ELF file: the section table is "
-                                                 "past its end"
-                                               : "ELF file without a usable section table");
-        goto out;
-    }
+    return 0;
+}
+
+/* The section table (64-bit form, *nsh entries, malloc'd into *out) after
+ * checking that it and the program headers lie inside the file. */
+static int read_section_table(const char *path, int fd, uint64_t size, const Elf64_Ehdr *eh,
+                              bool is32, Elf64_Shdr **out, uint64_t *nsh, uint64_t *strndx)
+{
+    uint64_t shentsize = is32 ? sizeof(Elf32_Shdr) : sizeof(Elf64_Shdr);
+    uint64_t phentsize = is32 ? sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
+    uint64_t shnum = eh->e_shnum, shstrndx = eh->e_shstrndx;
+    unsigned char *table;
+    Elf64_Shdr *sh;
+
+    if (eh->e_shoff == 0 || (eh->e_shentsize != shentsize && shnum != 0) || eh->e_shoff > size ||
+        size - eh->e_shoff < shentsize)
+        return error_set(ALIGN_EFORMAT, path, 0, 0,
+                         eh->e_shoff > size ? "truncated ELF file: the section table is "
+                                              "past its end"
+                                            : "ELF file without a usable section table");
     if (shnum == 0 || shstrndx == SHN_XINDEX) {
         /* Extended numbering: the real values are in section 0. */
         unsigned char raw0[sizeof(Elf64_Shdr)];
         Elf64_Shdr s0;
-        if (pread(fd, raw0, shentsize, (off_t)eh.e_shoff) != (ssize_t)shentsize) {
-            rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read the section table");
-            goto out;
-        }
+        if (pread(fd, raw0, shentsize, (off_t)eh->e_shoff) != (ssize_t)shentsize)
+            return error_set(ALIGN_EIO, path, 0, 0, "cannot read the section table");
         shdr_widen(raw0, is32, 0, &s0);
         if (shnum == 0)
             shnum = s0.sh_size;
         if (shstrndx == SHN_XINDEX)
             shstrndx = s0.sh_link;
     }
-    if (shnum > (size - eh.e_shoff) / shentsize) {
-        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
-                             "truncated ELF file: %llu section headers do not fit in its "
-                             "%llu bytes",
-                             (unsigned long long)shnum, (unsigned long long)size);
-        goto out;
-    }
-    if (eh.e_phnum != 0 && (eh.e_phoff > size || eh.e_phnum > (size - eh.e_phoff) / phentsize)) {
-        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
-                             "truncated ELF file: the program headers are past its end");
-        goto out;
-    }
+    if (shnum > (size - eh->e_shoff) / shentsize)
+        return error_set(ALIGN_EFORMAT, path, 0, 0,
+                         "truncated ELF file: %llu section headers do not fit in its "
+                         "%llu bytes",
+                         (unsigned long long)shnum, (unsigned long long)size);
+    if (eh->e_phnum != 0 && (eh->e_phoff > size || eh->e_phnum > (size - eh->e_phoff) / phentsize))
+        return error_set(ALIGN_EFORMAT, path, 0, 0,
+                         "truncated ELF file: the program headers are past its end");
     /* shnum * shentsize fits: it is at most the file's size. */
-    sh = malloc(shnum * sizeof *sh);
-    table = malloc(shnum * shentsize);
+    sh = malloc(shnum ? shnum * sizeof *sh : 1);
+    table = malloc(shnum ? shnum * shentsize : 1);
     if (sh == NULL || table == NULL) {
-        rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        goto out;
+        free(sh);
+        free(table);
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    if (pread(fd, table, shnum * shentsize, (off_t)eh.e_shoff) != (ssize_t)(shnum * shentsize)) {
-        rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read the section table");
-        goto out;
+    if (pread(fd, table, shnum * shentsize, (off_t)eh->e_shoff) != (ssize_t)(shnum * shentsize)) {
+        free(sh);
+        free(table);
+        return error_set(ALIGN_EIO, path, 0, 0, "cannot read the section table");
     }
     for (uint64_t i = 0; i < shnum; i++)
         shdr_widen(table, is32, i, &sh[i]);
-    if (shstrndx < shnum && sh[shstrndx].sh_type != SHT_NOBITS &&
-        sh[shstrndx].sh_size < (64u << 20) && sh[shstrndx].sh_offset <= size &&
-        sh[shstrndx].sh_size <= size - sh[shstrndx].sh_offset) {
-        names = calloc(1, sh[shstrndx].sh_size + 1);
-        if (names == NULL) {
-            rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-            goto out;
-        }
-        if (pread(fd, names, sh[shstrndx].sh_size, (off_t)sh[shstrndx].sh_offset) !=
-            (ssize_t)sh[shstrndx].sh_size) {
-            rc = align_error_set(ALIGN_EIO, path, 0, 0, "cannot read the section names");
-            goto out;
-        }
-    }
+    free(table);
+    *out = sh;
+    *nsh = shnum;
+    *strndx = shstrndx;
+    return 0;
+}
+
+/* The section names (NUL-terminated, malloc'd into *names), or *names NULL
+ * when the string table is unusable (sections are then unnamed). */
+static int read_section_names(const char *path, int fd, uint64_t size, const Elf64_Shdr *sh,
+                              uint64_t shnum, uint64_t shstrndx, char **names)
+{
+    const Elf64_Shdr *s = shstrndx < shnum ? &sh[shstrndx] : NULL;
+    *names = NULL;
+    if (s == NULL || s->sh_type == SHT_NOBITS || s->sh_size >= (64u << 20) || s->sh_offset > size ||
+        s->sh_size > size - s->sh_offset)
+        return 0;
+    *names = calloc(1, s->sh_size + 1);
+    if (*names == NULL)
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    if (pread(fd, *names, s->sh_size, (off_t)s->sh_offset) != (ssize_t)s->sh_size)
+        return error_set(ALIGN_EIO, path, 0, 0, "cannot read the section names");
+    return 0;
+}
+
+/* Every section inside the file; which say DWARF, Go, build info, a
+ * separate debug file. */
+static int scan_sections(const char *path, int fd, uint64_t size, const Elf64_Shdr *sh,
+                         uint64_t shnum, uint64_t shstrndx, const char *names, elf_sections *f)
+{
+    memset(f, 0, sizeof *f);
     for (uint64_t i = 0; i < shnum; i++) {
         const char *name =
             names && sh[i].sh_name < sh[shstrndx].sh_size ? names + sh[i].sh_name : "";
-        if (sh[i].sh_type != SHT_NOBITS &&
-            (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset)) {
-            rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
-                                 "truncated ELF file: section %s ends past its end",
-                                 name[0] ? name : "(unnamed)");
-            goto out;
-        }
-        if ((strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0) &&
-            sh[i].sh_type != SHT_NOBITS && sh[i].sh_size > 0)
-            has_info = true;
+        bool bits = sh[i].sh_type != SHT_NOBITS;
+        if (bits && (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset))
+            return error_set(ALIGN_EFORMAT, path, 0, 0,
+                             "truncated ELF file: section %s ends past its end",
+                             name[0] ? name : "(unnamed)");
+        if ((strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0) && bits &&
+            sh[i].sh_size > 0)
+            f->has_info = true;
         if (strcmp(name, ".gopclntab") == 0 || strcmp(name, ".go.buildinfo") == 0 ||
             strcmp(name, ".note.go.buildid") == 0)
-            has_go = true;
-        if (strcmp(name, ".go.buildinfo") == 0 && sh[i].sh_type != SHT_NOBITS) {
-            bi_off = sh[i].sh_offset;
-            bi_size = sh[i].sh_size;
+            f->has_go = true;
+        if (strcmp(name, ".go.buildinfo") == 0 && bits) {
+            f->bi_off = sh[i].sh_offset;
+            f->bi_size = sh[i].sh_size;
         }
-        if (strcmp(name, ".gnu_debuglink") == 0 && sh[i].sh_type != SHT_NOBITS) {
+        if (strcmp(name, ".gnu_debuglink") == 0 && bits) {
             /* The section starts with the debug file's name. */
-            ssize_t n = pread(fd, debuglink, sizeof debuglink - 1, (off_t)sh[i].sh_offset);
-            debuglink[n > 0 ? n : 0] = '\0';
-            if (debuglink[0] == '\0')
-                snprintf(debuglink, sizeof debuglink, "?");
+            ssize_t n = pread(fd, f->debuglink, sizeof f->debuglink - 1, (off_t)sh[i].sh_offset);
+            f->debuglink[n > 0 ? n : 0] = '\0';
+            if (f->debuglink[0] == '\0')
+                snprintf(f->debuglink, sizeof f->debuglink, "?");
         }
     }
-    if (!has_info) {
-        rc = align_error_set(ALIGN_EFORMAT, path, 0, 0,
-                             "no DWARF debug information (the binary was stripped or built "
-                             "without it)");
-        if (has_go)
-            align_error_hint("rebuild without -ldflags=-s or -w: go build keeps DWARF by "
-                             "default");
-        else if (debuglink[0] != '\0')
-            align_error_hint("the debug information was split into a separate file, %s "
-                             "(.gnu_debuglink): give that file instead",
-                             debuglink);
-        else
-            align_error_hint("rebuild with -g (gcc -g) and do not strip the binary");
-    }
-    if (rc == 0 && bi_size > 0)
-        rc = read_buildinfo(fd, bi_off, bi_size, gi);
-out:
+    return 0;
+}
+
+/* No .debug_info: the error, with the hint that fits how it was lost. */
+static int no_dwarf(const char *path, const elf_sections *f)
+{
+    error_set(ALIGN_EFORMAT, path, 0, 0,
+              "no DWARF debug information (the binary was stripped or built "
+              "without it)");
+    if (f->has_go)
+        error_hint("rebuild without -ldflags=-s or -w: go build keeps DWARF by "
+                   "default");
+    else if (f->debuglink[0] != '\0')
+        error_hint("the debug information was split into a separate file, %s "
+                   "(.gnu_debuglink): give that file instead",
+                   f->debuglink);
+    else
+        error_hint("rebuild with -g (gcc -g) and do not strip the binary");
+    return ALIGN_EFORMAT;
+}
+
+int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
+{
+    Elf64_Ehdr eh = {0};
+    Elf64_Shdr *sh = NULL;
+    char *names = NULL;
+    elf_sections found;
+    uint64_t size = 0, shnum = 0, shstrndx = 0;
+    bool is32 = false;
+    int fd = -1, rc;
+
+    rc = open_regular(path, &fd, &size);
+    if (rc < 0)
+        return rc;
+    rc = read_header(path, fd, size, &eh, &is32, arch);
+    if (rc == 0)
+        rc = read_section_table(path, fd, size, &eh, is32, &sh, &shnum, &shstrndx);
+    if (rc == 0)
+        rc = read_section_names(path, fd, size, sh, shnum, shstrndx, &names);
+    if (rc == 0)
+        rc = scan_sections(path, fd, size, sh, shnum, shstrndx, names, &found);
+    if (rc == 0 && !found.has_info)
+        rc = no_dwarf(path, &found);
+    if (rc == 0 && found.bi_size > 0)
+        rc = read_buildinfo(fd, found.bi_off, found.bi_size, gi);
     free(names);
-    free(table);
     free(sh);
     close(fd);
     return rc;

@@ -25,14 +25,14 @@
 
 static int nomem(void)
 {
-    return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
 /* Room for one more item after len: the tables are indexed by uint32_t. */
 static int grow(void **arr, size_t *cap, size_t len, size_t elem)
 {
     if (len >= UINT32_MAX - 1)
-        return align_error_set(ALIGN_ELIMIT, NULL, 0, 0, "too many Go functions or variables");
+        return error_set(ALIGN_ELIMIT, NULL, 0, 0, "too many Go functions or variables");
     return vec_reserve(arr, cap, len + 1, elem, 256);
 }
 

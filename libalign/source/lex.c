@@ -63,7 +63,7 @@ int lex_error_at(const lexer *lx, const token *t, int code, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return align_error_set(code, lx->file, t ? t->line : lx->line, t ? t->col : lx->col, "%s", msg);
+    return error_set(code, lx->file, t ? t->line : lx->line, t ? t->col : lx->col, "%s", msg);
 }
 
 /* Whether only blanks precede the current position on its line: a
@@ -95,8 +95,7 @@ static int skip_directive(lexer *lx)
             advance(lx);
             while (!(peekc(lx, 0) == '*' && peekc(lx, 1) == '/')) {
                 if (lx->pos >= lx->len)
-                    return align_error_set(ALIGN_ESYNTAX, lx->file, line, col,
-                                           "unterminated comment");
+                    return error_set(ALIGN_ESYNTAX, lx->file, line, col, "unterminated comment");
                 advance(lx);
             }
             advance(lx);
@@ -202,10 +201,10 @@ static int skip_space(lexer *lx)
             /* Skipping it would lay out packed structs as unpacked. */
             if (!(lx->flags & LEX_PACK_OK) &&
                 is_pragma_pack(lx->src + lx->pos, lx->src + lx->len)) {
-                align_error_set(ALIGN_ESYNTAX, lx->file, lx->line, lx->col,
-                                "#pragma pack is not supported: it changes member alignment");
-                align_error_hint("use __attribute__((packed)) on the struct, or "
-                                 "__attribute__((aligned(N))) on members, instead");
+                error_set(ALIGN_ESYNTAX, lx->file, lx->line, lx->col,
+                          "#pragma pack is not supported: it changes member alignment");
+                error_hint("use __attribute__((packed)) on the struct, or "
+                           "__attribute__((aligned(N))) on members, instead");
                 return ALIGN_ESYNTAX;
             }
             rc = skip_directive(lx);
@@ -223,8 +222,7 @@ static int skip_space(lexer *lx)
             advance(lx);
             for (;;) {
                 if (lx->pos >= lx->len)
-                    return align_error_set(ALIGN_ESYNTAX, lx->file, line, col,
-                                           "unterminated comment");
+                    return error_set(ALIGN_ESYNTAX, lx->file, line, col, "unterminated comment");
                 if (lx->src[lx->pos] == '*' && peekc(lx, 1) == '/') {
                     advance(lx);
                     advance(lx);
@@ -249,6 +247,138 @@ static const char *const puncts3[] = {"...", "<<=", ">>=", "&^=", NULL};
 static const char *const puncts2[] = {
     "<-", "->", "::", "<<", ">>", "&&", "||", "==", "!=", "<=", ">=", ":=",
     "++", "--", "+=", "-=", "*=", "/=", "&^", "|=", "&=", "^=", "%=", NULL};
+
+/* A number at c (the current character): decimal, 0x, 0o, 0b, octal, with
+ * Go's '_' separators and C's integer suffixes; anything with '.' or an
+ * exponent is a float. */
+static int scan_number(lexer *lx, token *t, int c)
+{
+    unsigned base = 10;
+    uint64_t v = 0;
+    bool ovf = false, is_float = false;
+    if (c == '0' && (peekc(lx, 1) == 'x' || peekc(lx, 1) == 'X')) {
+        base = 16;
+        advance(lx);
+        advance(lx);
+    } else if (c == '0' && (peekc(lx, 1) == 'b' || peekc(lx, 1) == 'B')) {
+        base = 2;
+        advance(lx);
+        advance(lx);
+    } else if (c == '0' && (peekc(lx, 1) == 'o' || peekc(lx, 1) == 'O')) {
+        base = 8;
+        advance(lx);
+        advance(lx);
+    } else if (c == '0') {
+        base = 8;
+    }
+    for (;;) {
+        int d = peekc(lx, 0), dv;
+        if (d == '_') {
+            advance(lx);
+            continue;
+        }
+        if (d >= '0' && d <= '9')
+            dv = d - '0';
+        else if (base == 16 && d >= 'a' && d <= 'f')
+            dv = d - 'a' + 10;
+        else if (base == 16 && d >= 'A' && d <= 'F')
+            dv = d - 'A' + 10;
+        else
+            break;
+        if (base != 16 && (d == 'e' || d == 'E'))
+            break;
+        if ((unsigned)dv >= base && base != 8) /* 08/09 checked below */
+            break;
+        if (!mul_u64(v, base, &v) || !add_u64(v, (uint64_t)dv, &v))
+            ovf = true;
+        advance(lx);
+    }
+    int d = peekc(lx, 0);
+    /* Floats: decimal with '.' or an exponent e; hexadecimal (C99, Go)
+     * with '.' or a binary exponent p, whose sign follows the p. */
+    if ((base != 16 && (d == '.' || d == 'e' || d == 'E')) ||
+        (base == 16 && (d == '.' || d == 'p' || d == 'P'))) {
+        const char *exp = base == 16 ? "pP" : "eE";
+        is_float = true;
+        while (is_ident_char(peekc(lx, 0)) || peekc(lx, 0) == '.' ||
+               ((peekc(lx, 0) == '+' || peekc(lx, 0) == '-') &&
+                strchr(exp, lx->src[lx->pos - 1]) != NULL))
+            advance(lx);
+    } else {
+        /* C suffixes u, l, ll in any case and order. */
+        while (peekc(lx, 0) == 'u' || peekc(lx, 0) == 'U' || peekc(lx, 0) == 'l' ||
+               peekc(lx, 0) == 'L')
+            advance(lx);
+        /* An imaginary literal (Go 2i, GCC's 2i extension): not an integer. */
+        if (peekc(lx, 0) == 'i' && !is_ident_char(peekc(lx, 1))) {
+            advance(lx);
+            is_float = true;
+        }
+        if (is_ident_char(peekc(lx, 0))) {
+            t->len = (size_t)(lx->src + lx->pos - t->text) + 1;
+            return lex_error_at(lx, t, ALIGN_ESYNTAX, "malformed number '%.*s'", (int)t->len,
+                                t->text);
+        }
+    }
+    t->kind = is_float ? TOK_FLOAT : TOK_INT;
+    t->ival = v;
+    t->ovf = ovf;
+    if (!is_float && base == 8) {
+        /* An octal literal with an 8 or 9 in it is an error in both. */
+        for (const char *p = t->text; p < lx->src + lx->pos; p++)
+            if (*p == '8' || *p == '9')
+                return lex_error_at(lx, t, ALIGN_ESYNTAX, "invalid digit in octal literal");
+    }
+    return 0;
+}
+
+/* A string or character literal (raw strings: Go's backquotes). */
+static int scan_quoted(lexer *lx, token *t, int c)
+{
+    int quote = c;
+    advance(lx);
+    for (;;) {
+        int d = peekc(lx, 0);
+        if (d < 0 || (d == '\n' && quote != '`'))
+            return lex_error_at(lx, t, ALIGN_ESYNTAX, "unterminated %s literal",
+                                quote == '\'' ? "character" : "string");
+        advance(lx);
+        if (d == quote)
+            break;
+        if (d == '\\' && quote != '`' && peekc(lx, 0) >= 0)
+            advance(lx);
+    }
+    t->kind = quote == '\'' ? TOK_CHAR : TOK_STRING;
+    return 0;
+}
+
+/* Punctuation: the longest of puncts3, puncts2, then one character. */
+static int scan_punct(lexer *lx, token *t, int c)
+{
+    t->kind = TOK_PUNCT;
+    size_t rest = lx->len - lx->pos;
+    for (int i = 0; puncts3[i]; i++)
+        if (rest >= 3 && memcmp(lx->src + lx->pos, puncts3[i], 3) == 0) {
+            advance(lx);
+            advance(lx);
+            advance(lx);
+            return 0;
+        }
+    for (int i = 0; puncts2[i]; i++)
+        if (rest >= 2 && memcmp(lx->src + lx->pos, puncts2[i], 2) == 0) {
+            advance(lx);
+            advance(lx);
+            return 0;
+        }
+    if (strchr("{}[]();,.*&:=<>+-/%^|!~?@\\", c) == NULL || c == 0) {
+        t->len = 1;
+        if (c >= 0x20 && c < 0x7f)
+            return lex_error_at(lx, t, ALIGN_ESYNTAX, "unexpected character '%c'", c);
+        return lex_error_at(lx, t, ALIGN_ESYNTAX, "unexpected byte 0x%02x", (unsigned)c);
+    }
+    advance(lx);
+    return 0;
+}
 
 static int scan(lexer *lx, token *t)
 {
@@ -284,124 +414,14 @@ static int scan(lexer *lx, token *t)
             advance(lx);
         t->kind = TOK_IDENT;
     } else if ((c >= '0' && c <= '9') || (c == '.' && peekc(lx, 1) >= '0' && peekc(lx, 1) <= '9')) {
-        /* Numbers: decimal, 0x, 0o, 0b, octal, with Go's '_' separators and
-         * C's integer suffixes; anything with '.', exponent: a float. */
-        unsigned base = 10;
-        uint64_t v = 0;
-        bool ovf = false, is_float = false;
-        if (c == '0' && (peekc(lx, 1) == 'x' || peekc(lx, 1) == 'X')) {
-            base = 16;
-            advance(lx);
-            advance(lx);
-        } else if (c == '0' && (peekc(lx, 1) == 'b' || peekc(lx, 1) == 'B')) {
-            base = 2;
-            advance(lx);
-            advance(lx);
-        } else if (c == '0' && (peekc(lx, 1) == 'o' || peekc(lx, 1) == 'O')) {
-            base = 8;
-            advance(lx);
-            advance(lx);
-        } else if (c == '0') {
-            base = 8;
-        }
-        for (;;) {
-            int d = peekc(lx, 0), dv;
-            if (d == '_') {
-                advance(lx);
-                continue;
-            }
-            if (d >= '0' && d <= '9')
-                dv = d - '0';
-            else if (base == 16 && d >= 'a' && d <= 'f')
-                dv = d - 'a' + 10;
-            else if (base == 16 && d >= 'A' && d <= 'F')
-                dv = d - 'A' + 10;
-            else
-                break;
-            if (base != 16 && (d == 'e' || d == 'E'))
-                break;
-            if ((unsigned)dv >= base && base != 8) /* 08/09 checked below */
-                break;
-            if (!mul_u64(v, base, &v) || !add_u64(v, (uint64_t)dv, &v))
-                ovf = true;
-            advance(lx);
-        }
-        int d = peekc(lx, 0);
-        /* Floats: decimal with '.' or an exponent e; hexadecimal (C99, Go)
-         * with '.' or a binary exponent p, whose sign follows the p. */
-        if ((base != 16 && (d == '.' || d == 'e' || d == 'E')) ||
-            (base == 16 && (d == '.' || d == 'p' || d == 'P'))) {
-            const char *exp = base == 16 ? "pP" : "eE";
-            is_float = true;
-            while (is_ident_char(peekc(lx, 0)) || peekc(lx, 0) == '.' ||
-                   ((peekc(lx, 0) == '+' || peekc(lx, 0) == '-') &&
-                    strchr(exp, lx->src[lx->pos - 1]) != NULL))
-                advance(lx);
-        } else {
-            /* C suffixes u, l, ll in any case and order. */
-            while (peekc(lx, 0) == 'u' || peekc(lx, 0) == 'U' || peekc(lx, 0) == 'l' ||
-                   peekc(lx, 0) == 'L')
-                advance(lx);
-            /* An imaginary literal (Go 2i, GCC's 2i extension): not an integer. */
-            if (peekc(lx, 0) == 'i' && !is_ident_char(peekc(lx, 1))) {
-                advance(lx);
-                is_float = true;
-            }
-            if (is_ident_char(peekc(lx, 0))) {
-                t->len = (size_t)(lx->src + lx->pos - t->text) + 1;
-                return lex_error_at(lx, t, ALIGN_ESYNTAX, "malformed number '%.*s'", (int)t->len,
-                                    t->text);
-            }
-        }
-        t->kind = is_float ? TOK_FLOAT : TOK_INT;
-        t->ival = v;
-        t->ovf = ovf;
-        if (!is_float && base == 8) {
-            /* An octal literal with an 8 or 9 in it is an error in both. */
-            for (const char *p = t->text; p < lx->src + lx->pos; p++)
-                if (*p == '8' || *p == '9')
-                    return lex_error_at(lx, t, ALIGN_ESYNTAX, "invalid digit in octal literal");
-        }
+        rc = scan_number(lx, t, c);
     } else if (c == '"' || c == '\'' || (c == '`' && (lx->flags & LEX_RAW_STRINGS))) {
-        int quote = c;
-        advance(lx);
-        for (;;) {
-            int d = peekc(lx, 0);
-            if (d < 0 || (d == '\n' && quote != '`'))
-                return lex_error_at(lx, t, ALIGN_ESYNTAX, "unterminated %s literal",
-                                    quote == '\'' ? "character" : "string");
-            advance(lx);
-            if (d == quote)
-                break;
-            if (d == '\\' && quote != '`' && peekc(lx, 0) >= 0)
-                advance(lx);
-        }
-        t->kind = quote == '\'' ? TOK_CHAR : TOK_STRING;
+        rc = scan_quoted(lx, t, c);
     } else {
-        t->kind = TOK_PUNCT;
-        size_t rest = lx->len - lx->pos;
-        for (int i = 0; puncts3[i]; i++)
-            if (rest >= 3 && memcmp(lx->src + lx->pos, puncts3[i], 3) == 0) {
-                advance(lx);
-                advance(lx);
-                advance(lx);
-                goto done;
-            }
-        for (int i = 0; puncts2[i]; i++)
-            if (rest >= 2 && memcmp(lx->src + lx->pos, puncts2[i], 2) == 0) {
-                advance(lx);
-                advance(lx);
-                goto done;
-            }
-        if (strchr("{}[]();,.*&:=<>+-/%^|!~?@\\", c) == NULL || c == 0) {
-            t->len = 1;
-            if (c >= 0x20 && c < 0x7f)
-                return lex_error_at(lx, t, ALIGN_ESYNTAX, "unexpected character '%c'", c);
-            return lex_error_at(lx, t, ALIGN_ESYNTAX, "unexpected byte 0x%02x", (unsigned)c);
-        }
-        advance(lx);
+        rc = scan_punct(lx, t, c);
     }
-done:
+    if (rc < 0)
+        return rc;
     t->len = (size_t)(lx->src + lx->pos - t->text);
     return 0;
 }

@@ -63,9 +63,9 @@ int lex_error_at(const lexer *lx, const token *t, int code, const char *fmt, ...
 
 /* The one error helper of the declaration parsers (decl_go.c, decl_c.c,
  * decl_c_expr.c): an error at line:col of the file parser p reads
- * (p->file), returning code.  align_error_set formats before it clears the
+ * (p->file), returning code.  error_set formats before it clears the
  * record, so the arguments may come from the previous error. */
 #define PARSE_ERROR(p, line, col, code, ...)                                                       \
-    align_error_set((code), (p)->file, (line), (col), __VA_ARGS__)
+    error_set((code), (p)->file, (line), (col), __VA_ARGS__)
 
 #endif

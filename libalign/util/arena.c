@@ -33,12 +33,12 @@ static void *take(arena *a, size_t size, size_t align)
     if (b == NULL || at > b->cap || b->cap - at < size) {
         size_t cap = size > block / 2 ? size : block;
         if (cap > SIZE_MAX - sizeof *b) {
-            align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
             return NULL;
         }
         b = malloc(sizeof *b + cap);
         if (b == NULL) {
-            align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
             return NULL;
         }
         b->cap = cap;
@@ -76,7 +76,7 @@ char *arena_strndup(arena *a, const char *s, size_t len)
     if (len == (size_t)-1)
         len = strlen(s);
     if (len == SIZE_MAX) {
-        align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         return NULL;
     }
     p = take(a, len + 1, 1);

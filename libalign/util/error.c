@@ -23,7 +23,7 @@ void align_error_clear(void)
     memset(&last_error, 0, sizeof last_error);
 }
 
-int align_error_set(int code, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+int error_set(int code, const char *file, unsigned line, unsigned col, const char *fmt, ...)
 {
     /* Formatted before the record is cleared: the arguments may point into
      * it (a message that wraps the previous one, the file of the last). */
@@ -42,7 +42,7 @@ int align_error_set(int code, const char *file, unsigned line, unsigned col, con
     return code;
 }
 
-void align_error_hint(const char *fmt, ...)
+void error_hint(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

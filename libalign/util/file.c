@@ -37,26 +37,26 @@ int file_open_regular(FILE **out, const char *path, uint64_t max_bytes)
     /* O_NONBLOCK: open() of a FIFO without a writer would wait forever. */
     fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
-        return align_error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+        return error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     if (fstat(fd, &st) < 0) {
         int e = errno;
         close(fd);
-        return align_error_set(ALIGN_EIO, path, 0, 0, "cannot stat: %s", strerror(e));
+        return error_set(ALIGN_EIO, path, 0, 0, "cannot stat: %s", strerror(e));
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        align_error_set(ALIGN_EIO, path, 0, 0, "is %s, not a regular file",
-                        file_kind_name((unsigned)st.st_mode));
-        align_error_hint("give a file; to read a stream, pipe it to standard input ('-'), "
-                         "which is read with size limits");
+        error_set(ALIGN_EIO, path, 0, 0, "is %s, not a regular file",
+                  file_kind_name((unsigned)st.st_mode));
+        error_hint("give a file; to read a stream, pipe it to standard input ('-'), "
+                   "which is read with size limits");
         return ALIGN_EIO;
     }
     if (max_bytes > 0 && (uint64_t)st.st_size > max_bytes) {
         close(fd);
-        align_error_set(ALIGN_ELIMIT, path, 0, 0,
-                        "%llu bytes: larger than the limit of %llu MiB for one input",
-                        (unsigned long long)st.st_size, (unsigned long long)(max_bytes >> 20));
-        align_error_hint("is this the right file? split the log per package if it really is");
+        error_set(ALIGN_ELIMIT, path, 0, 0,
+                  "%llu bytes: larger than the limit of %llu MiB for one input",
+                  (unsigned long long)st.st_size, (unsigned long long)(max_bytes >> 20));
+        error_hint("is this the right file? split the log per package if it really is");
         return ALIGN_ELIMIT;
     }
     flags = fcntl(fd, F_GETFL);
@@ -66,7 +66,7 @@ int file_open_regular(FILE **out, const char *path, uint64_t max_bytes)
     if (f == NULL) {
         int e = errno;
         close(fd);
-        return align_error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(e));
+        return error_set(ALIGN_EIO, path, 0, 0, "cannot open: %s", strerror(e));
     }
     *out = f;
     return 0;

@@ -2,6 +2,10 @@
  * internal.h - what every libalign module may use, below the model: the
  * public header and checked arithmetic.  Never installed.
  *
+ * util/ is the bottom of libalign: what every other folder may use and
+ * that knows nothing of types or layouts (checked arithmetic, the error
+ * record, align_buf, the one arena, hash and growable array).
+ *
  * The modules and who may include whom are drawn in libalign.h's top
  * comment; tools/check-includes (make check) fails on a cycle.  util is
  * the bottom: it includes only libalign.h.
@@ -12,6 +16,16 @@
 #include "libalign.h"
 
 #include <stdbool.h>
+
+/* Records an error in the per-thread record that align_error_last()
+ * returns (error.c): code, the input's file ("" when NULL), 1-based line
+ * and column (0: none) and the message.  The arguments may point into the
+ * record itself.  Returns code, so that `return error_set(...)` reads
+ * naturally.  Internal: callers of the library only read errors. */
+int error_set(int code, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Sets the hint of the error just recorded: what the user can do. */
+void error_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Checked arithmetic: false on overflow. */
 static inline bool mul_u64(uint64_t a, uint64_t b, uint64_t *out)

@@ -17,14 +17,14 @@ int vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first)
     ncap = *cap ? *cap : (first ? first : 8);
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2)
-            return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         ncap *= 2;
     }
     if (elem != 0 && ncap > SIZE_MAX / elem)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     p = realloc(*arr, ncap * elem);
     if (p == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
     *arr = p;
     *cap = ncap;

@@ -97,8 +97,8 @@ int main(void)
     /* A hole both members of a union have. */
     garbage("o.u", &o, u + END_OF(union pair, x.a), END_OF(union pair, x.a), 2);
     /* The hole of an array element. */
-    garbage("o.arr[2]", &o, arr2 + END_OF(struct inner, tag),
-            END_OF(struct inner, tag), offsetof(struct inner, n) - END_OF(struct inner, tag));
+    garbage("o.arr[2]", &o, arr2 + END_OF(struct inner, tag), END_OF(struct inner, tag),
+            offsetof(struct inner, n) - END_OF(struct inner, tag));
     /* The tail padding of the last element of a top-level array. */
     garbage("list[3]", list, list3 + END_OF(struct inner, end), END_OF(struct inner, end),
             sizeof(struct inner) - END_OF(struct inner, end));
