@@ -81,21 +81,21 @@ static int inflate_all(unsigned char **out, size_t *outlen, const char *name,
     *outlen = 0;
     if (len < 2 || data[0] != 0x1f || data[1] != 0x8b) {
         if (len >= 13 && memcmp(data, "heap profile:", 13) == 0) {
-            align_error_set(ALIGN_EFORMAT, name, 0, 0,
-                            "a heap profile in the legacy text format (debug=1), not the "
-                            "gzipped protobuf");
-            align_error_hint("%s", gzip_hint);
+            error_set(ALIGN_EFORMAT, name, 0, 0,
+                      "a heap profile in the legacy text format (debug=1), not the "
+                      "gzipped protobuf");
+            error_hint("%s", gzip_hint);
             return ALIGN_EFORMAT;
         }
-        align_error_set(ALIGN_EFORMAT, name, 0, 0,
-                        "not a pprof profile: not gzip-compressed (Go writes profiles as "
-                        "gzipped protobuf)");
-        align_error_hint("%s", gzip_hint);
+        error_set(ALIGN_EFORMAT, name, 0, 0,
+                  "not a pprof profile: not gzip-compressed (Go writes profiles as "
+                  "gzipped protobuf)");
+        error_hint("%s", gzip_hint);
         return ALIGN_EFORMAT;
     }
     memset(&zs, 0, sizeof zs);
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
-        return align_error_set(ALIGN_ENOMEM, name, 0, 0, "out of memory (zlib)");
+        return error_set(ALIGN_ENOMEM, name, 0, 0, "out of memory (zlib)");
     zs.next_in = (unsigned char *)data;
     zs.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
     for (;;) {
@@ -107,17 +107,16 @@ static int inflate_all(unsigned char **out, size_t *outlen, const char *name,
             if (ncap <= cap) {
                 inflateEnd(&zs);
                 free(buf);
-                align_error_set(ALIGN_ELIMIT, name, 0, 0,
-                                "the profile inflates to more than %u MiB",
-                                (unsigned)(ALIGN_PROFILE_MAX_BYTES >> 20));
-                align_error_hint("is it a heap profile? those are a few MiB at most");
+                error_set(ALIGN_ELIMIT, name, 0, 0, "the profile inflates to more than %u MiB",
+                          (unsigned)(ALIGN_PROFILE_MAX_BYTES >> 20));
+                error_hint("is it a heap profile? those are a few MiB at most");
                 return ALIGN_ELIMIT;
             }
             p = realloc(buf, ncap);
             if (p == NULL) {
                 inflateEnd(&zs);
                 free(buf);
-                return align_error_set(ALIGN_ENOMEM, name, 0, 0, "out of memory");
+                return error_set(ALIGN_ENOMEM, name, 0, 0, "out of memory");
             }
             buf = p;
             cap = ncap;
@@ -133,19 +132,19 @@ static int inflate_all(unsigned char **out, size_t *outlen, const char *name,
         if (zrc == Z_BUF_ERROR && zs.avail_in == 0) {
             inflateEnd(&zs);
             free(buf);
-            align_error_set(ALIGN_EFORMAT, name, 0, 0,
-                            "truncated: the gzip stream ends after %zu bytes without its end", len);
-            align_error_hint("the file was cut short (an interrupted download?): write it again");
+            error_set(ALIGN_EFORMAT, name, 0, 0,
+                      "truncated: the gzip stream ends after %zu bytes without its end", len);
+            error_hint("the file was cut short (an interrupted download?): write it again");
             return ALIGN_EFORMAT;
         }
         if (zrc == Z_MEM_ERROR) {
             inflateEnd(&zs);
             free(buf);
-            return align_error_set(ALIGN_ENOMEM, name, 0, 0, "out of memory");
+            return error_set(ALIGN_ENOMEM, name, 0, 0, "out of memory");
         }
-        align_error_set(ALIGN_EFORMAT, name, 0, 0, "corrupt gzip data: %s",
-                        zs.msg ? zs.msg : "inflate failed");
-        align_error_hint("%s", gzip_hint);
+        error_set(ALIGN_EFORMAT, name, 0, 0, "corrupt gzip data: %s",
+                  zs.msg ? zs.msg : "inflate failed");
+        error_hint("%s", gzip_hint);
         inflateEnd(&zs);
         free(buf);
         return ALIGN_EFORMAT;
@@ -195,8 +194,8 @@ static size_t id_find(const id_ix *ids, size_t n, uint64_t id)
 
 static int bad(const char *name, const char *what)
 {
-    align_error_set(ALIGN_EFORMAT, name, 0, 0, "not a valid pprof profile: %s", what);
-    align_error_hint("%s", gzip_hint);
+    error_set(ALIGN_EFORMAT, name, 0, 0, "not a valid pprof profile: %s", what);
+    error_hint("%s", gzip_hint);
     return ALIGN_EFORMAT;
 }
 
@@ -228,7 +227,7 @@ static int index_grow(align_profile *p)
     size_t ncap = p->index_cap ? p->index_cap * 2 : 1024;
     size_t *ix = calloc(ncap, sizeof *ix);
     if (ix == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < p->nsites; i++) {
         const align_profile_site *s = &p->sites[i];
         size_t k = site_hash(s->file, s->line, s->function, s->object_size) & (ncap - 1);
@@ -245,8 +244,7 @@ static int index_grow(align_profile *p)
 static int add_count(uint64_t *acc, int64_t v, const char *name)
 {
     if (__builtin_add_overflow(*acc, (uint64_t)v, acc))
-        return align_error_set(ALIGN_EOVERFLOW, name, 0, 0,
-                               "the profile's counts overflow 64 bits");
+        return error_set(ALIGN_EOVERFLOW, name, 0, 0, "the profile's counts overflow 64 bits");
     return 0;
 }
 
@@ -269,7 +267,7 @@ static align_profile_site *site_get(align_profile *p, const char *file, unsigned
         size_t ncap = p->sites_cap ? p->sites_cap * 2 : 64;
         align_profile_site *ns = realloc(p->sites, ncap * sizeof *ns);
         if (ns == NULL) {
-            align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+            error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
             return NULL;
         }
         p->sites = ns;
@@ -306,22 +304,22 @@ static int digest(align_profile *p, const char *name)
     if (ix[0] < 0 || ix[2] < 0 || ix[3] < 0) {
         const char *pt = m->period_type ? str_at(m, m->period_type->type) : NULL;
         if (t0 == NULL) {
-            align_error_set(ALIGN_EFORMAT, name, 0, 0,
-                            "not a pprof profile: the data decodes to a protobuf message "
-                            "with no sample types");
-            align_error_hint("%s", gzip_hint);
+            error_set(ALIGN_EFORMAT, name, 0, 0,
+                      "not a pprof profile: the data decodes to a protobuf message "
+                      "with no sample types");
+            error_hint("%s", gzip_hint);
             return ALIGN_EFORMAT;
         }
         if ((pt && strcmp(pt, "cpu") == 0) || strcmp(t0, "samples") == 0 || strcmp(t0, "cpu") == 0)
-            align_error_set(ALIGN_EFORMAT, name, 0, 0,
-                            "a CPU profile, not a heap profile (its samples are %s)", t0);
+            error_set(ALIGN_EFORMAT, name, 0, 0,
+                      "a CPU profile, not a heap profile (its samples are %s)", t0);
         else
-            align_error_set(ALIGN_EFORMAT, name, 0, 0,
-                            "not a heap profile: its samples are %s, not inuse_objects, "
-                            "inuse_space, alloc_objects and alloc_space",
-                            t0);
-        align_error_hint("give a heap profile: pprof.WriteHeapProfile, go test -memprofile, "
-                         "or /debug/pprof/heap");
+            error_set(ALIGN_EFORMAT, name, 0, 0,
+                      "not a heap profile: its samples are %s, not inuse_objects, "
+                      "inuse_space, alloc_objects and alloc_space",
+                      t0);
+        error_hint("give a heap profile: pprof.WriteHeapProfile, go test -memprofile, "
+                   "or /debug/pprof/heap");
         return ALIGN_EFORMAT;
     }
     if (ix[1] < 0)
@@ -337,7 +335,7 @@ static int digest(align_profile *p, const char *name)
     locs = malloc((m->n_location + 1) * sizeof *locs);
     funcs = malloc((m->n_function + 1) * sizeof *funcs);
     if (locs == NULL || funcs == NULL) {
-        rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < m->n_location; i++)
@@ -456,23 +454,23 @@ int align_profile_read_mem(align_profile **out, const char *name, const void *da
     p = calloc(1, sizeof *p);
     if (p == NULL) {
         free(raw);
-        return align_error_set(ALIGN_ENOMEM, name, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, name, 0, 0, "out of memory");
     }
     p->path = strdup(name);
     if (p->path == NULL) {
         free(raw);
         align_profile_free(p);
-        return align_error_set(ALIGN_ENOMEM, name, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, name, 0, 0, "out of memory");
     }
     p->info.path = p->path;
     p->msg = sa_pprof__profile__unpack(NULL, rawlen, raw);
     free(raw);
     if (p->msg == NULL) {
         align_profile_free(p);
-        align_error_set(ALIGN_EFORMAT, name, 0, 0,
-                        "not a pprof profile: the gzipped data is not a protobuf Profile "
-                        "message");
-        align_error_hint("%s", gzip_hint);
+        error_set(ALIGN_EFORMAT, name, 0, 0,
+                  "not a pprof profile: the gzipped data is not a protobuf Profile "
+                  "message");
+        error_hint("%s", gzip_hint);
         return ALIGN_EFORMAT;
     }
     rc = digest(p, name);
@@ -510,15 +508,15 @@ int align_profile_open(align_profile **out, const char *path)
                 if (f != stdin)
                     fclose(f);
                 free(buf);
-                return align_error_set(ALIGN_ELIMIT, path, 0, 0, "larger than %u MiB",
-                                       (unsigned)(ALIGN_PROFILE_MAX_FILE_BYTES >> 20));
+                return error_set(ALIGN_ELIMIT, path, 0, 0, "larger than %u MiB",
+                                 (unsigned)(ALIGN_PROFILE_MAX_FILE_BYTES >> 20));
             }
             p = realloc(buf, ncap);
             if (p == NULL) {
                 if (f != stdin)
                     fclose(f);
                 free(buf);
-                return align_error_set(ALIGN_ENOMEM, path, 0, 0, "out of memory");
+                return error_set(ALIGN_ENOMEM, path, 0, 0, "out of memory");
             }
             buf = p;
             cap = ncap;
@@ -533,15 +531,14 @@ int align_profile_open(align_profile **out, const char *path)
         if (f != stdin)
             fclose(f);
         free(buf);
-        return align_error_set(ALIGN_EIO, path, 0, 0, "cannot read: %s",
-                               e ? strerror(e) : "read error");
+        return error_set(ALIGN_EIO, path, 0, 0, "cannot read: %s", e ? strerror(e) : "read error");
     }
     if (f != stdin)
         fclose(f);
     if (len == 0) {
         free(buf);
-        align_error_set(ALIGN_EFORMAT, path, 0, 0, "empty file, not a pprof profile");
-        align_error_hint("%s", gzip_hint);
+        error_set(ALIGN_EFORMAT, path, 0, 0, "empty file, not a pprof profile");
+        error_hint("%s", gzip_hint);
         return ALIGN_EFORMAT;
     }
     rc = align_profile_read_mem(out, path, buf, len);

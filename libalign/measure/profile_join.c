@@ -67,7 +67,7 @@ static const char *pj_printf(align_profile_join *j, const char *fmt, ...)
         n = 0;
     s = malloc(sizeof *s + (size_t)n + 1);
     if (s == NULL) {
-        align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         return NULL;
     }
     va_start(ap, fmt);
@@ -85,7 +85,7 @@ static int add_diag(align_profile_join *j, int severity, const char *input, cons
         return ALIGN_ENOMEM;
     d = realloc(j->diags, (j->ndiags + 1) * sizeof *d);
     if (d == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     j->diags = d;
     d[j->ndiags++] = (align_heap_diag){severity, input, msg};
     return 0;
@@ -118,9 +118,11 @@ static uint64_t object_bytes(align_graph *g, const align_type *t)
     align_go_alloc a;
     if (g == NULL || align_type_size(g, t, &size, &align, &ptrdata) < 0)
         return 0;
-    if (align_go_alloc_compute(
-            &a, align_graph_abi(g) ? align_abi_arch(align_graph_abi(g)) : ALIGN_ARCH_AMD64, size,
-            ptrdata != 0) < 0)
+    /* The allocator of the binary's Go release (malloc headers, 1.22+). */
+    if (align_go_alloc_compute(&a, align_graph_go_release(g),
+                               align_graph_abi(g) ? align_abi_arch(align_graph_abi(g))
+                                                  : ALIGN_ARCH_AMD64,
+                               size, ptrdata != 0) < 0)
         return 0;
     return a.bytes;
 }
@@ -213,7 +215,7 @@ static int group_types(align_profile_join *j)
     j->types = calloc(j->nsites ? j->nsites : 1, sizeof *j->types);
     j->type_sites = calloc(j->nsites ? j->nsites : 1, sizeof *j->type_sites);
     if (j->types == NULL || j->type_sites == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < j->nsites; i++) {
         const align_measured_site *s = &j->sites[i];
         align_measured_type *t = NULL;
@@ -245,8 +247,8 @@ static int group_types(align_profile_join *j)
                 __builtin_add_overflow(t->alloc_objects, o->site->alloc_objects,
                                        &t->alloc_objects) ||
                 __builtin_add_overflow(t->alloc_bytes, o->site->alloc_bytes, &t->alloc_bytes))
-                return align_error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
-                                       "the profile's counts overflow 64 bits");
+                return error_set(ALIGN_EOVERFLOW, NULL, 0, 0,
+                                 "the profile's counts overflow 64 bits");
         }
     }
     return 0;
@@ -270,21 +272,21 @@ int align_profile_join_new(align_profile_join **out, const align_profile *p, ali
     info = align_binary_info_get(bin);
     pi = align_profile_info_get(p);
     if (!info->has_go)
-        return align_error_set(ALIGN_EFORMAT, info->path, 0, 0,
-                               "no Go code: heap profiles are joined to Go binaries");
+        return error_set(ALIGN_EFORMAT, info->path, 0, 0,
+                         "no Go code: heap profiles are joined to Go binaries");
     gf = binary_go_funcs(bin);
     if (gf == NULL)
-        return align_error_set(ALIGN_EINVAL, info->path, 0, 0,
-                               "the binary was opened without ALIGN_BINARY_GO_FUNCS");
+        return error_set(ALIGN_EINVAL, info->path, 0, 0,
+                         "the binary was opened without ALIGN_BINARY_GO_FUNCS");
     g = binary_go_graph(bin);
     j = calloc(1, sizeof *j);
     if (j == NULL)
-        return align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     j->nsites = align_profile_nsites(p);
     j->sites = calloc(j->nsites ? j->nsites : 1, sizeof *j->sites);
     names = malloc((gf->nfuncs ? gf->nfuncs : 1) * sizeof *names);
     if (j->sites == NULL || names == NULL) {
-        rc = align_error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < gf->nfuncs; i++)
@@ -355,14 +357,14 @@ int align_profile_join_new(align_profile_join **out, const align_profile *p, ali
     if (rc < 0)
         goto done;
     if (nuser > 0 && nuser_found == 0) {
-        rc = align_error_set(ALIGN_EMISMATCH, pi->path, 0, 0,
-                             "a profile of another program: none of its %zu allocating "
-                             "functions outside the standard library is in %s (%s is not)%s%s%s%s",
-                             nuser, info->path, first_missing,
-                             pi->executable ? "; the profile's executable: " : "",
-                             pi->executable ? pi->executable : "",
-                             pi->build_id ? ", build ID " : "", pi->build_id ? pi->build_id : "");
-        align_error_hint("give the binary that wrote the profile (the same build)");
+        rc = error_set(ALIGN_EMISMATCH, pi->path, 0, 0,
+                       "a profile of another program: none of its %zu allocating "
+                       "functions outside the standard library is in %s (%s is not)%s%s%s%s",
+                       nuser, info->path, first_missing,
+                       pi->executable ? "; the profile's executable: " : "",
+                       pi->executable ? pi->executable : "", pi->build_id ? ", build ID " : "",
+                       pi->build_id ? pi->build_id : "");
+        error_hint("give the binary that wrote the profile (the same build)");
         goto done;
     }
     if (nuser_found < nuser) {
