@@ -48,8 +48,10 @@ static const char audit_usage[] =
     "                           directory written by -gcflags=-json=0,DIR: show where\n"
     "                           each type is heap-allocated and the size-class bytes\n"
     "                           reordering saves; repeatable\n"
-    "      --src DIR            where the log's relative paths start (default: the\n"
-    "                           log's directory)\n"
+    "      --src DIR            where the sources are: the log's relative paths start\n"
+    "                           there (default: the log's directory); Go types marked\n"
+    "                           //structalign:ignore there are not reported, and SARIF\n"
+    "                           results carry the fix (C: read where DWARF says)\n"
     "  -p, --profile FILE       a Go heap profile of this binary (WriteHeapProfile,\n"
     "                           /debug/pprof/heap): instance counts measured per type\n"
     "                           (typed through --escape's heap sites), ranked by the\n"
@@ -345,9 +347,6 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         return usage_error("audit reads one binary; use --filter to select types",
                            "unexpected argument '%s'", argv[optind]);
     }
-    if (o->src_dir != NULL && o->nescapes == 0)
-        return usage_error("--src says where the paths of an --escape log start",
-                           "--src without --escape");
     if (o->sample_set && o->profile == NULL)
         return usage_error("--sample picks the counts of a --profile",
                            "--sample without --profile");
@@ -768,6 +767,7 @@ static int run_audit(audit_opts *o)
     align_heap_join *join = NULL;
     audit_rows rows;
     audit_scope scope;
+    source_index *src = NULL;
     align_buf out;
     uint64_t sarif_total = 0;
     bool escape = o->nescapes > 0;
@@ -791,6 +791,7 @@ static int run_audit(audit_opts *o)
     /* The profile's counts go into the --count table (user's entries win). */
     if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
         goto done;
+    src = source_index_new(o->src_dir, align_binary_info_get(bin)->arch);
     scope = (audit_scope){o->binary,
                           o->lang_set,
                           o->lang,
@@ -802,13 +803,17 @@ static int run_audit(audit_opts *o)
                           o->cacheline,
                           join,
                           o->strict,
+                          src,
                           o->profile ? &mc : NULL};
     if (audit_rows_collect(&rows, bin, &scope) != EXIT_OK)
         goto done;
+    if (rows.nsilenced > 0)
+        fprintf(stderr, "%s: note: %zu type%s marked structalign:ignore not reported\n", o->binary,
+                rows.nsilenced, rows.nsilenced == 1 ? "" : "s");
     warn_inconsistent(o, &rows);
     /* Nothing reaches stdout unless the whole document was built. */
     if (o->format == FMT_SARIF)
-        rc = sarif_audit_render(&out, &rows, join, o->min_waste, o->cacheline, &sarif_total);
+        rc = sarif_audit_render(&out, &rows, join, o->min_waste, o->cacheline, &sarif_total, src);
     else
         rc =
             render_table(&out, o, align_binary_info_get(bin), &rows, join, o->profile ? &mc : NULL);
@@ -817,6 +822,7 @@ static int run_audit(audit_opts *o)
     status = gate_status(o, &rows, sarif_total);
 done:
     audit_rows_free(&rows);
+    source_index_free(src);
     align_buf_free(&out);
     measure_free(&mc);
     align_heap_join_free(join);

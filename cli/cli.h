@@ -15,6 +15,8 @@
 
 enum { EXIT_OK = 0, EXIT_GATE = 1, EXIT_BAD = 2 };
 
+typedef struct source_index source_index; /* sources.c */
+
 extern const char *progname;
 
 int cmd_calc(int argc, char **argv);
@@ -224,6 +226,7 @@ typedef struct audit_scope {
     uint32_t cacheline;
     const align_heap_join *join; /* --escape, or NULL */
     bool strict;                 /* --strict: a --count matching no type fails */
+    source_index *src;           /* markers silence types; NULL: none */
     const measure_ctx *measure;  /* --profile, or NULL */
 } audit_scope;
 
@@ -232,6 +235,7 @@ typedef struct audit_rows {
     audit_row *rows;
     size_t n, cap;
     size_t ntypes, nwasteful, nmismatch, ninvalid, nheap, natomic;
+    size_t nsilenced; /* types a structalign:ignore comment silenced */
     const char *first_invalid;
     uint64_t total, heap_total; /* waste and heap_saved summed (exact: a sum
                                    past 2^64-1 fails the collection) */
@@ -260,7 +264,22 @@ int audit_row_heap_cost(align_heap_cost *c, const align_layout *l, const audit_r
  * summed (saturating), for --fail-above.  0, or -1 with the error
  * printed. */
 int sarif_audit_render(align_buf *out, const audit_rows *r, const align_heap_join *join,
-                       uint64_t min_waste, uint32_t cacheline, uint64_t *total);
+                       uint64_t min_waste, uint32_t cacheline, uint64_t *total, source_index *src);
+
+/* The sources behind a binary's types (sources.c): structalign:ignore
+ * markers, which silence audit, and the edit `fix` would make (SARIF
+ * fixes).  Go sources are found under src_dir (NULL: none); C files where
+ * DWARF says (relative names under src_dir, else the current directory). */
+source_index *source_index_new(const char *src_dir, align_arch arch);
+void source_index_free(source_index *ix); /* accepts NULL */
+/* The marker's line when the type is marked, else 0. */
+unsigned source_marker(source_index *ix, align_lang lang, const char *name, align_srcpos pos);
+/* Appends `"fixes":[...]` for the type when its source gives the order the
+ * binary's layout promises (size and optimal_size); false when not. */
+bool source_fix_json(align_buf *out, source_index *ix, align_lang lang, const char *name,
+                     align_srcpos pos, uint64_t size, uint64_t optimal_size);
+/* A path as a SARIF URI reference, quoted. */
+void sarif_put_uri(align_buf *out, const char *path);
 
 /* Appends a glob (not copied) to a growable list; false when out of memory. */
 bool pattern_list_add(const char ***list, size_t *n, const char *pattern);

@@ -130,6 +130,10 @@ int audit_rows_collect(audit_rows *r, align_binary *bin, const audit_scope *s)
             count_table_touch(s->counts, name);
             if (!in_scope(s, lang, name))
                 continue;
+            if (source_marker(s->src, lang, name, align_type_pos(t)) != 0) {
+                r->nsilenced++; /* structalign:ignore: the order is meant */
+                continue;
+            }
             if (align_layout_compute(&l, g, t, &lo) < 0) {
                 /* One type we cannot lay out must not hide the others. */
                 fprintf(stderr, "%s: warning: %s: %s\n", s->binary, name,

@@ -768,6 +768,12 @@ typedef struct align_fix_type {
     const char *new_order;         /* REORDERED: the field names in the new
                                       order, ", "-separated; else NULL */
     size_t nmoved;                 /* REORDERED: fields whose place changed */
+    unsigned marker_line;          /* a structalign:ignore comment marks it
+                                      (refused): the marker's line; else 0 */
+    /* REORDERED: the bytes of the file's text the new order replaces, and
+     * what replaces them (one edit per type; edits never overlap). */
+    size_t region_start, region_end;
+    const char *replacement;
 } align_fix_type;
 
 /* A new empty set for one language.  *out is NULL on failure. */

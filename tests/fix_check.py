@@ -33,13 +33,20 @@ bytes") is compared with unsafe.Sizeof / sizeof of the code it wrote.
 6. Bad input: an unparsable file among good ones gives file:line:col and
    exit 2 with no file changed; a read-only file fails before any file is
    written.
+7. audit --src: a type marked structalign:ignore (Go: found under --src;
+   C: where DWARF says) is not reported; `audit --format sarif` SA001
+   results carry `fixes` whose replacements, applied to the source, give
+   exactly the file `fix --write` writes (and the document is validated
+   against the SARIF 2.1.0 schema when it is at hand).
 Exit 0 pass, 1 fail, 77 skip (a tool missing: the reason is printed).
 """
+import json
 import os
 import random
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 
 import salib
@@ -641,6 +648,117 @@ def bad_input(work):
           "was left behind", os.listdir(d))
 
 
+AUDIT_GO_TAIL = """
+//structalign:ignore
+type Wire struct {
+	A bool
+	B int64
+	C bool
+}
+
+var keep = []any{new(BadStruct), new(Order), new(Client), new(Wire)}
+
+func main() { _ = keep }
+"""
+
+AUDIT_C_TAIL = """
+/* structalign:ignore */
+struct wire {
+    char a;
+    long b;
+    char c;
+};
+"""
+
+
+def apply_sarif_fixes(text, results):
+    """The text with every replacement of the results' fixes applied
+    (regions in lines and 1-based byte columns, applied from the last)."""
+    lines = text.split("\n")
+    starts = [0]
+    for ln in lines[:-1]:
+        starts.append(starts[-1] + len(ln) + 1)
+    reps = []
+    for r in results:
+        for fx in r.get("fixes", []):
+            for ch in fx["artifactChanges"]:
+                for rep in ch["replacements"]:
+                    d = rep["deletedRegion"]
+                    a = starts[d["startLine"] - 1] + d["startColumn"] - 1
+                    b = starts[d["endLine"] - 1] + d["endColumn"] - 1
+                    reps.append((a, b, rep["insertedContent"]["text"]))
+    for a, b, t in sorted(reps, reverse=True):
+        text = text[:a] + t + text[b:]
+    return text, len(reps)
+
+
+def audit_sources(work):
+    """audit --src: a marked type is not reported; SARIF SA001 results carry
+    the edit fix makes (applied, they give exactly fix --write's file)."""
+    validator, why = None, None
+    try:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import sarif_check
+        validator, why = sarif_check.load_validator()
+    except Exception as e:  # the schema is optional here: sarif_check requires it
+        why = str(e)
+    if validator is None:
+        print("note: SARIF documents not validated against the schema: %s" % why)
+    d = os.path.join(work, "audit")
+    os.makedirs(d)
+    with open(os.path.join(TOP, "examples", "badstruct.go")) as f:
+        gosrc = f.read().replace("package orders", "package main") + AUDIT_GO_TAIL
+    with open(os.path.join(d, "main.go"), "w") as f:
+        f.write(gosrc)
+    with open(os.path.join(d, "go.mod"), "w") as f:
+        f.write("module au\n\ngo 1.19\n")
+    with open(os.path.join(TOP, "examples", "packet.h")) as f:
+        csrc = f.read() + AUDIT_C_TAIL
+    with open(os.path.join(d, "packet.h"), "w") as f:
+        f.write(csrc)
+    with open(os.path.join(d, "m.c"), "w") as f:
+        f.write('#include "packet.h"\nstruct packet p; struct wire w;\nint main(void){return 0;}\n')
+    p = go(go_env(None, work), ["build", "-o", "prog", "."], d)
+    if not check(p.returncode == 0, "audit: go build", p.stderr):
+        return
+    p = subprocess.run(["gcc", "-g", "-o", "cprog", "m.c"], cwd=d, capture_output=True, text=True)
+    if not check(p.returncode == 0, "audit: gcc", p.stderr):
+        return
+    for prog, marked, src_name, fixed_types in (("prog", "main.Wire", "main.go", 2),
+                                                ("cprog", "wire", "packet.h", 1)):
+        base = subprocess.run([SA, "audit", prog, "--all"], cwd=d, capture_output=True, text=True)
+        p = subprocess.run([SA, "audit", prog, "--all", "--src", "."], cwd=d, capture_output=True,
+                           text=True)
+        if prog == "prog":
+            check(re.search(r"\b%s\b" % re.escape(marked), base.stdout) is not None,
+                  "audit %s: %s not listed without --src" % (prog, marked), base.stdout)
+        check(re.search(r"\b%s\b" % re.escape(marked), p.stdout) is None and
+              "marked structalign:ignore not reported" in p.stderr,
+              "audit %s: %s (marked) still reported" % (prog, marked), p.stdout + p.stderr)
+        p = subprocess.run([SA, "audit", prog, "--src", ".", "--format", "sarif"], cwd=d,
+                           capture_output=True, text=True)
+        try:
+            doc = json.loads(p.stdout)
+        except ValueError:
+            check(False, "audit %s --format sarif: not JSON" % prog, p.stdout[:500] + p.stderr)
+            continue
+        if validator is not None:
+            sarif_check.check_sarif(validator, doc, "audit %s --src" % prog, FAILS)
+        results = doc["runs"][0]["results"]
+        with open(os.path.join(d, src_name)) as f:
+            text = f.read()
+        patched, nrep = apply_sarif_fixes(text, results)
+        check(nrep == fixed_types, "audit %s: %d SARIF fixes, want %d" % (prog, nrep, fixed_types),
+              json.dumps(results)[:1500])
+        w = os.path.join(work, "audit-fix-" + prog)
+        os.makedirs(w)
+        shutil.copy(os.path.join(d, src_name), w)
+        fix("--write", os.path.join(w, src_name))
+        with open(os.path.join(w, src_name)) as f:
+            check(patched == f.read(), "audit %s: the SARIF fixes applied differ from fix --write"
+                  % prog, patched)
+
+
 def main():
     global SA
     SA = salib.need("go", "gcc", "gofmt", "patch", "qemu-arm")
@@ -650,6 +768,7 @@ def main():
         diff_applies(work)
         guards(work)
         bad_input(work)
+        audit_sources(work)
         ngo = go_tests(work, gofmt)
         nc = c_tests(work)
         print("checked against the compilers: %d Go and %d C reordered types" % (ngo, nc))

@@ -855,6 +855,8 @@ static int fix_record(align_fix_set *s, fix_file *f, const src_record *r)
     if (choice == ALIGN_FIX_KEEP)
         REFUSE("pinned by --keep");
     if ((mark = ignore_marker(f, r->decl_start, r->line)) != 0)
+        t.marker_line = mark;
+    if (mark != 0)
         REFUSE("marked structalign:ignore at %s:%u", f->path, mark);
     if (rec == NULL)
         REFUSE("%s", r->skip_reason);
@@ -971,6 +973,9 @@ static int fix_record(align_fix_set *s, fix_file *f, const src_record *r)
     }
     if ((rc = add_edit(f, b.region_start, b.region_end, &out)) < 0)
         goto done;
+    t.region_start = b.region_start;
+    t.region_end = b.region_end;
+    t.replacement = f->edits[f->nedits - 1].text;
     for (uint32_t j = 0; j < rec->nfields; j++) {
         const char *fn = rec->fields[order[j]].name;
         if (j > 0)
