@@ -730,9 +730,11 @@ static int render_table(align_buf *out, const audit_opts *o, const align_binary_
         return -1;
     shown = o->top && o->top < nlisted ? (size_t)o->top : nlisted;
     render_head(out, o, info, r, join, shown, mc);
-    for (size_t i = 0; i < shown; i++)
+    for (size_t i = 0; i < shown; i++) {
         if (render_row(out, o, list[i], i, join, &lo, mc) < 0)
             goto done;
+        emit_partial(out);
+    }
     rc = render_tail(out, o, r, join, shown, nlisted, &lo, mc);
 done:
     free(list);

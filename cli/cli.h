@@ -290,7 +290,14 @@ bool pattern_list_match(const char *const *list, size_t n, const char *name);
 /* --cacheline N: a power of two up to 65536; prints the error, EXIT_BAD. */
 int parse_cacheline(uint32_t *out, const char *arg);
 
-/* Writes the buffer to stdout; false (with a message) if it failed. */
+/* Writes the buffer to stdout; false (with a message) if it failed, here
+ * or in an emit_partial before. */
 bool emit(align_buf *b);
+/* Writes the buffer to stdout and empties it once it holds 1 MiB or more.
+ * A report lists every heap site: for a 500 MB log it is several times the
+ * log's size, and building it whole made memory grow with it.  Renderers
+ * call it only once every check of the input has passed (what can still
+ * fail is memory, or the write itself, which emit then reports). */
+void emit_partial(align_buf *b);
 
 #endif

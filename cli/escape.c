@@ -193,6 +193,7 @@ void escape_text_unresolved(align_buf *out, const align_heap_join *j)
         align_buf_puts(out, " ");
         site_expr(out, h);
         align_buf_printf(out, " (%s): %s\n", align_escape_kind_name(h->kind), h->reason);
+        emit_partial(out);
     }
     if (nstd)
         align_buf_printf(out,
@@ -268,6 +269,7 @@ void escape_json_tail(align_buf *out, const align_heap_join *j)
         if (k++)
             align_buf_puts(out, ",");
         site_json(out, h, true);
+        emit_partial(out);
     }
     align_buf_printf(out,
                      "],\"escape_summary\":{\"sites\":%llu,\"heap\":%llu,\"struct\":%llu,"

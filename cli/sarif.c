@@ -250,6 +250,7 @@ int sarif_audit_render(align_buf *out, const audit_rows *r, const align_heap_joi
             return -1;
         }
         audit_type(out, &first, l, row, join, min_waste, total, src);
+        emit_partial(out);
         align_layout_free(l);
     }
     sarif_end(out);

@@ -354,14 +354,28 @@ bool count_table_check_unused(const count_table *t, bool strict)
     return ok || !strict;
 }
 
+/* errno of a failed write by emit_partial, reported by emit. */
+static int partial_errno;
+
+void emit_partial(align_buf *b)
+{
+    if (b->failed || partial_errno != 0 || b->len < ((size_t)1 << 20))
+        return;
+    if (fwrite(b->data, 1, b->len, stdout) != b->len)
+        partial_errno = errno ? errno : EIO;
+    b->len = 0;
+}
+
 bool emit(align_buf *b)
 {
     if (b->failed) {
         fprintf(stderr, "%s: error: out of memory while formatting the report\n", progname);
         return false;
     }
-    if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) {
-        fprintf(stderr, "%s: error: cannot write the report: %s\n", progname, strerror(errno));
+    if (partial_errno != 0 || (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) ||
+        fflush(stdout) != 0) {
+        fprintf(stderr, "%s: error: cannot write the report: %s\n", progname,
+                strerror(partial_errno ? partial_errno : errno));
         return false;
     }
     return true;

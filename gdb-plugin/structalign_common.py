@@ -389,6 +389,7 @@ class Resolved:
         self.synthetic = False  # reached through a <synthetic pointer>
         self.slice_len = None   # Go: the slice's len when the value was one
         self.map_slot = None    # Go: (key type, value type, swiss) of a map
+        self.map_key_too = False  # Go: the key is a record too: show it after
         self.title = None       # the record's type as written
         self.shown = ""         # the argument, with the pointers followed ("*pp")
 
@@ -793,6 +794,14 @@ def _run(adapter, text):
                                   root=_root_name(res.shown, res.deref), title=res.title)
         if res.map_slot is not None:
             text += _map_slot_line(builder, graph, res.map_slot)
+            key = res.map_slot[0]
+            kd = adapter.describe(adapter.strip(key))
+            if kd.kind in ("struct", "union") and res.map_key_too:
+                # Both are records: the key's layout follows, at the same count.
+                klay = graph.layout(builder.type(key))
+                text += "\n" + klay.render_live(None, None, hex=opts.hex, count=count,
+                                                note="(key type of %s; static layout)"
+                                                % res.shown, title=kd.display)
         return _count_as_typed(text, count)
     except _libalign.Error as e:
         raise UserError("align: %s" % _message(e)) from None

@@ -657,6 +657,11 @@ typedef struct align_binary_info {
     const char *go_main_path; /* import path of the main package
                                  ("example.com/app"), which DWARF calls
                                  "main"; NULL for libraries and old Go */
+    /* Records larger than the layout model can place (over 2^56 bytes,
+     * e.g. a struct holding char[1ULL << 61]: valid C, bit offsets past
+     * 2^63): each is left out of the graph, not its unit. */
+    size_t nskipped_types;
+    const char *skipped_type_reason; /* the first one and why; NULL */
 } align_binary_info;
 
 /* Reads the binary at path.  *out is NULL on failure:

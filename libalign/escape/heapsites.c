@@ -847,7 +847,11 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
         file_ids = malloc(n * sizeof *file_ids);
         near = malloc(n * sizeof *near);
         ambiguous = malloc(n);
-        if (file_ids == NULL || near == NULL || ambiguous == NULL)
+        /* At most one join site per log site: sized once, no doubling
+         * (whose slack and copy were a third of the peak memory). */
+        j->sites = malloc(n * sizeof *j->sites);
+        j->sites_cap = j->sites ? n : 0;
+        if (file_ids == NULL || near == NULL || ambiguous == NULL || j->sites == NULL)
             rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
     if (rc == 0 && n > 0)

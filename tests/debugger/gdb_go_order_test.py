@@ -41,6 +41,7 @@ COMMANDS = [
     ("pair", "align -t main.Pair[string,int]"),
     ("s", "align s"),
     ("m", "align m"),
+    ("mk", "align mk"),
     ("a", "align a"),
     ("e", "align e"),
     ("q1", "align q[1]"),
@@ -171,6 +172,12 @@ def one_release(version):
     else:
         t.check("map buckets (Go before 1.24): 8 keys (string, 16 bytes each)" in sec["m"],
                 pre + "the map bucket line", sec["m"])
+    parts = sec["mk"].split("\nBase  (go/")
+    t.check(sec["mk"].strip().startswith("main.Order ") and len(parts) == 2 and
+            "key type of mk; static layout" in parts[1] and
+            t.summary_number(t.parse_align("Base  (go/" + parts[1])[2], r"size: (\d+) bytes")
+            == num["sizeof Base"], pre + "align mk (map[Base]Order): the value's layout, then "
+            "the key's", sec["mk"])
     t.check(sec["a"].strip().startswith("main.Order ") and
             "dynamic type of a (runtime.eface): main.Order" in sec["a"] and
             t.summary_number(t.parse_align(sec["a"])[2], r"size: (\d+) bytes") ==
