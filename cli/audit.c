@@ -650,20 +650,58 @@ static int render_row(align_buf *out, const audit_opts *o, const audit_row *r, s
     return 0;
 }
 
+/* The map section (maps.c) for the binary's Go types, unless --lang c. */
+static int render_maps(align_buf *out, align_binary *bin, const audit_opts *o, bool json)
+{
+    align_graph *g = align_binary_graph(bin, ALIGN_LANG_GO);
+    maps_opts mo = {&o->counts,   o->filters, o->nfilters, o->no_compiler_types,
+                    o->min_waste, o->top,     json};
+    if (g == NULL || (o->lang_set && o->lang != ALIGN_LANG_GO))
+        return 0;
+    return maps_render(out, g, &mo);
+}
+
+/* The footer line on types whose order is kept (libalign's
+ * align_order_fixed): how many, and why, for each reason that occurs. */
+static void fixed_text(align_buf *out, const size_t *nfixed)
+{
+    static const char *const why[] = {
+        [ALIGN_ORDER_GO_LINKER] = "made by the Go linker for debuggers (hchan<T>, sudog<T>, "
+                                  "map<K,V>, ...: copies of runtime structs, not checked against "
+                                  "the model)",
+        [ALIGN_ORDER_GO_COMPILER] = "made by the Go compiler for the runtime (noalg.*)",
+        [ALIGN_ORDER_HOST_LAYOUT] = "with a structs.HostLayout field (the platform ABI's order)"};
+    const char *sep = "kept as laid out, never reordered: ";
+    for (int k = ALIGN_ORDER_GO_LINKER; k <= ALIGN_ORDER_HOST_LAYOUT; k++) {
+        if (nfixed[k] == 0)
+            continue;
+        align_buf_printf(out, "%s%zu %s", sep, nfixed[k], why[k]);
+        sep = "; ";
+    }
+    if (sep[0] == ';')
+        align_buf_puts(out, "\n");
+}
+
 /* What comes after the rows: JSON's totals, the text's total lines, the
- * unresolved heap sites and the atomic findings. */
-static int render_tail(align_buf *out, const audit_opts *o, const audit_rows *r,
-                       const align_heap_join *join, size_t shown, size_t nlisted,
-                       const align_layout_opts *lo, const measure_ctx *mc)
+ * map entries, the unresolved heap sites and the atomic findings. */
+static int render_tail(align_buf *out, const audit_opts *o, const align_binary_info *info,
+                       align_binary *bin, const audit_rows *r, const align_heap_join *join,
+                       size_t shown, size_t nlisted, const align_layout_opts *lo,
+                       const measure_ctx *mc)
 {
     char a[64];
+    size_t nmismatch_c = r->nmismatch - r->nmismatch_go;
     if (o->format == FMT_JSON) {
         align_buf_printf(out,
                          "],\"total_types\":%zu,\"wasteful_types\":%zu,"
                          "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu,"
-                         "\"inconsistent_types\":%zu",
+                         "\"inconsistent_types\":%zu,\"order_fixed_types\":{\"go_linker\":%zu,"
+                         "\"go_compiler\":%zu,\"host_layout\":%zu}",
                          r->ntypes, r->nwasteful, (unsigned long long)r->total, r->nmismatch,
-                         r->ninvalid);
+                         r->ninvalid, r->nfixed[ALIGN_ORDER_GO_LINKER],
+                         r->nfixed[ALIGN_ORDER_GO_COMPILER], r->nfixed[ALIGN_ORDER_HOST_LAYOUT]);
+        if (render_maps(out, bin, o, true) != 0)
+            return -1;
         if (r->atomic_on) {
             align_buf_printf(out, ",\"atomic_unaligned\":%zu", r->natomic);
             if (render_atomic(out, r, true, lo) != 0)
@@ -688,17 +726,32 @@ static int render_tail(align_buf *out, const audit_opts *o, const audit_rows *r,
     if (r->total >= 1024)
         align_buf_printf(out, " (%llu bytes)", (unsigned long long)r->total);
     align_buf_printf(out, " in %zu type%s", r->nwasteful, r->nwasteful == 1 ? "" : "s");
-    if (r->nmismatch)
+    /* What a disagreement means depends on the language: in C, a packed or
+     * aligned attribute DWARF does not record; in Go, whose layouts have
+     * no attributes, a rule of this compiler release the model does not
+     * know. */
+    if (nmismatch_c)
         align_buf_printf(out,
-                         "; the model disagreed with the compiler on %zu (packed or "
-                         "aligned types; offsets shown are the compiler's)",
-                         r->nmismatch);
+                         "; the model disagreed with the compiler on %zu C type%s (packed "
+                         "or aligned attributes DWARF does not record; offsets shown are "
+                         "the compiler's)",
+                         nmismatch_c, nmismatch_c == 1 ? "" : "s");
+    if (r->nmismatch_go)
+        align_buf_printf(out,
+                         "; the model disagreed with the compiler on %zu Go type%s (a "
+                         "layout rule of %s the model does not know; offsets shown are "
+                         "the compiler's; please report it)",
+                         r->nmismatch_go, r->nmismatch_go == 1 ? "" : "s",
+                         info->go_version ? info->go_version : "this Go release");
     if (r->ninvalid)
         align_buf_printf(out,
                          "; %zu type%s with inconsistent debug information (shown as "
                          "written, not optimized)",
                          r->ninvalid, r->ninvalid == 1 ? "" : "s");
     align_buf_puts(out, "\n");
+    fixed_text(out, r->nfixed);
+    if (render_maps(out, bin, o, false) != 0)
+        return -1;
     if (join != NULL) {
         align_format_bytes(a, sizeof a, r->heap_total);
         align_buf_printf(out, "heap: %s saved by reordering %zu heap-allocated type%s\n", a,
@@ -717,13 +770,14 @@ static int render_tail(align_buf *out, const audit_opts *o, const audit_rows *r,
 }
 
 /* Text, JSON or CSV from the collected rows. */
-static int render_table(align_buf *out, const audit_opts *o, const align_binary_info *info,
-                        const audit_rows *r, const align_heap_join *join, const measure_ctx *mc)
+static int render_table(align_buf *out, const audit_opts *o, align_binary *bin, const audit_rows *r,
+                        const align_heap_join *join, const measure_ctx *mc)
 {
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, o->cacheline};
     size_t nlisted, shown;
     bool failed;
     const audit_row **list = listed_rows(o, r, &nlisted, &failed);
+    const align_binary_info *info = align_binary_info_get(bin);
     int rc = -1;
 
     if (failed)
@@ -735,7 +789,7 @@ static int render_table(align_buf *out, const audit_opts *o, const align_binary_
             goto done;
         emit_partial(out);
     }
-    rc = render_tail(out, o, r, join, shown, nlisted, &lo, mc);
+    rc = render_tail(out, o, info, bin, r, join, shown, nlisted, &lo, mc);
 done:
     free(list);
     return rc;
@@ -817,8 +871,7 @@ static int run_audit(audit_opts *o)
     if (o->format == FMT_SARIF)
         rc = sarif_audit_render(&out, &rows, join, o->min_waste, o->cacheline, &sarif_total, src);
     else
-        rc =
-            render_table(&out, o, align_binary_info_get(bin), &rows, join, o->profile ? &mc : NULL);
+        rc = render_table(&out, o, bin, &rows, join, o->profile ? &mc : NULL);
     if (rc < 0 || !emit(&out))
         goto done;
     status = gate_status(o, &rows, sarif_total);

@@ -11,8 +11,12 @@
 
 #include <string.h>
 
+/* The linker's hchan<T>, sudog<T>, map<K,V>... and the compiler's noalg.*
+ * are told by libalign (go_origin.c); the prefixes cover the rest. */
 bool is_compiler_type(const char *name)
 {
+    if (align_go_type_origin(name) != ALIGN_ORDER_FREE)
+        return true;
     static const char *const prefixes[] = {"noalg.",       "go.shape.", "runtime.", "internal/",
                                            "type:",        "go:",       "struct {", "reflect.",
                                            "sync/atomic.", NULL};

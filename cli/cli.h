@@ -124,6 +124,21 @@ void measure_json_type(align_buf *out, const measure_ctx *m, const align_measure
 /* The top-level "profile":{...} key. */
 void measure_json_tail(align_buf *out, const measure_ctx *m, uint64_t total_saved);
 
+/* --- maps.c: audit's map entries ---------------------------------------- */
+
+typedef struct maps_opts {
+    const count_table *counts; /* entries of each map type, by its name */
+    const char *const *filters;
+    size_t nfilters;
+    bool no_compiler_types;
+    uint64_t min_waste;
+    uint64_t top; /* 0 = all */
+    bool json;    /* append ,"maps":[...] to an open JSON object */
+} maps_opts;
+
+/* The map section of audit for a Go graph: text lines, or a JSON key.
+ * Prints a library error and returns -1 on failure. */
+int maps_render(align_buf *out, align_graph *g, const maps_opts *o);
 /* --- escape.c: audit --escape ------------------------------------------- */
 
 /* Reads each path (a -m text log, "-", a -json directory or .json file)
@@ -235,7 +250,9 @@ typedef struct audit_rows {
     audit_row *rows;
     size_t n, cap;
     size_t ntypes, nwasteful, nmismatch, ninvalid, nheap, natomic;
-    size_t nsilenced; /* types a structalign:ignore comment silenced */
+    size_t nmismatch_go;                        /* of nmismatch, Go types */
+    size_t nfixed[ALIGN_ORDER_HOST_LAYOUT + 1]; /* by align_order_fixed */
+    size_t nsilenced;                           /* types a structalign:ignore comment silenced */
     const char *first_invalid;
     uint64_t total, heap_total; /* waste and heap_saved summed (exact: a sum
                                    past 2^64-1 fails the collection) */

@@ -65,12 +65,19 @@ static bool take_row(audit_rows *r, const audit_scope *s, const align_layout *l,
     row.waste = cost.bytes_saved;
     row.model_agrees = l->model_agrees;
     row.invalid = !l->positions_valid;
-    row.atomic_checked = check_atomic;
-    row.natomic = check_atomic ? l->natomic_unaligned : 0;
+    /* Linker- and compiler-made types are no one's to move (their runtime
+     * originals are checked under their own names). */
+    row.atomic_checked = check_atomic && l->order_fixed != ALIGN_ORDER_GO_LINKER &&
+                         l->order_fixed != ALIGN_ORDER_GO_COMPILER;
+    row.natomic = row.atomic_checked ? l->natomic_unaligned : 0;
     r->ntypes++;
+    r->nfixed[l->order_fixed]++;
     /* An inconsistent layout is its own finding, not the model's. */
-    if (l->model_agrees == 0 && l->positions_valid)
+    if (l->model_agrees == 0 && l->positions_valid) {
         r->nmismatch++;
+        if (l->lang == ALIGN_LANG_GO)
+            r->nmismatch_go++;
+    }
     if (row.invalid && r->ninvalid++ == 0)
         r->first_invalid = name;
     if (s->join != NULL && l->lang == ALIGN_LANG_GO)

@@ -330,6 +330,43 @@ ALIGN_API align_srcpos align_type_pos(const align_type *t);
 ALIGN_API void align_type_set_aligned(align_type *t, uint32_t aligned);
 ALIGN_API void align_type_set_packed(align_type *t, int packed);
 
+/* Why a record's member order is not the user's to change (go_origin.c).
+ * Layouts of such records never suggest another order (optimal_size ==
+ * size) and say why (align_layout.order_fixed). */
+typedef enum align_order_fixed {
+    ALIGN_ORDER_FREE = 0, /* declared in source: any order may be suggested */
+    /* Go: synthesized by the linker for debuggers (hchan<T>, sudog<T>,
+     * waitq<T>, hash<K,V>, bucket<K,V>, map<K,V>, table<K,V>,
+     * groupReference<K,V>): copies of runtime structs with member types
+     * substituted, at the runtime's offsets.  The model is not checked
+     * against them (model_agrees is -1). */
+    ALIGN_ORDER_GO_LINKER,
+    /* Go: made by the compiler for the runtime (noalg.*: map groups and
+     * slots, closure contexts); laid out by the compiler's rules, so still
+     * checked against the model. */
+    ALIGN_ORDER_GO_COMPILER,
+    /* Go 1.23+: holds a structs.HostLayout field: the platform ABI's order
+     * (decided by the layout from the members, not set on the record). */
+    ALIGN_ORDER_HOST_LAYOUT
+} align_order_fixed;
+
+/* Marks a record (the DWARF reader does, from align_go_type_origin). */
+ALIGN_API void align_type_set_order_fixed(align_type *record, align_order_fixed why);
+ALIGN_API align_order_fixed align_type_order_fixed(const align_type *record);
+/* ALIGN_ORDER_GO_LINKER or ALIGN_ORDER_GO_COMPILER when a Go type name is
+ * one the linker or the compiler makes (by the shape of the name: "sudog<",
+ * "noalg."), else ALIGN_ORDER_FREE.  NULL is FREE. */
+ALIGN_API align_order_fixed align_go_type_origin(const char *name);
+/* The alignment the Go compiler forces on a record by its name: 8 for the
+ * align64 marker of sync/atomic and the runtime's atomic package (all
+ * targets), else 0. */
+ALIGN_API uint32_t align_go_record_align(const char *name);
+/* "go_linker", "go_compiler", "host_layout"; NULL for ALIGN_ORDER_FREE.
+ * Stable (JSON). */
+ALIGN_API const char *align_order_fixed_name(align_order_fixed why);
+/* One line for people saying why the order stays; NULL for FREE. */
+ALIGN_API const char *align_order_fixed_reason(align_order_fixed why);
+
 /* A member as declared, handed to align_record_add_field().  Copied: the
  * caller keeps ownership of the spec itself, strings must be graph-owned or
  * outlive the graph (use align_graph_strdup). */
@@ -532,6 +569,10 @@ typedef struct align_layout {
      * optimized (optimal_size == size, reclaimable 0).  1 otherwise. */
     int positions_valid;
     char invalid[256];
+    /* Not ALIGN_ORDER_FREE: the order is not the user's to change (the
+     * record's own mark, or HOST_LAYOUT found among the members); the
+     * layout is not optimized and optimal_note is the reason. */
+    align_order_fixed order_fixed;
 } align_layout;
 
 enum {
@@ -697,6 +738,34 @@ ALIGN_API const align_binary_info *align_binary_info_get(const align_binary *b);
  * NULL when the binary has no struct or union of that language.  Callers
  * may project it to another arch (align_graph_set_arch). */
 ALIGN_API align_graph *align_binary_graph(align_binary *b, align_lang lang);
+
+/* ------------------------------------------------- Go map entries */
+
+/* What one entry of a Go map type costs in the runtime's storage
+ * (maps.c), read from the binary's DWARF: Go 1.24+ slots
+ * (noalg.struct { key K; elem V } in noalg.map.group[K]V) or Go 1.19-1.23
+ * buckets (bucket<K,V>: 8 keys, then 8 values).  Sizes in bytes. */
+typedef struct align_go_map {
+    const char *map;          /* "map[int64]bool"; owned by the graph */
+    int swiss;                /* 1: a slot struct; 0: a bucket */
+    const align_type *record; /* the slot, or the bucket */
+    const align_type *key;    /* K and V as stored (*K for indirect keys) */
+    const align_type *elem;
+    uint64_t key_size, elem_size;
+    uint64_t entry_bytes;         /* the slot's size; in a bucket, key +
+                                     value + the bucket's padding / 8 */
+    uint64_t entry_padding;       /* entry_bytes - key_size - elem_size:
+                                     what the map layout adds */
+    uint64_t key_reclaimable;     /* padding inside K and V that their */
+    uint64_t elem_reclaimable;    /* smallest field orders reclaim */
+    uint64_t optimal_entry_bytes; /* entry with K and V reordered */
+} align_go_map;
+
+/* Every map type of a binary's Go graph, in declaration order.  *out is
+ * the caller's (align_go_maps_free); it points into g.  ALIGN_EINVAL for a
+ * C graph, ALIGN_ENOMEM.  Adds a few scratch types to g. */
+ALIGN_API int align_go_maps(align_go_map **out, size_t *n, align_graph *g);
+ALIGN_API void align_go_maps_free(align_go_map *maps);
 
 /* ------------------------------------------------------------ reports */
 

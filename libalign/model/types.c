@@ -301,6 +301,14 @@ void align_type_set_packed(align_type *t, int packed)
 {
     t->packed = packed != 0;
 }
+void align_type_set_order_fixed(align_type *record, align_order_fixed why)
+{
+    record->order_fixed = why;
+}
+align_order_fixed align_type_order_fixed(const align_type *record)
+{
+    return record->order_fixed;
+}
 
 const align_type *align_type_resolve(const align_type *t)
 {

@@ -802,7 +802,9 @@ static bool has_host_layout(const align_type *rec)
     for (uint32_t k = 0; k < rec->nfields; k++) {
         const char *d = align_type_display(rec->fields[k].type);
         size_t n = strlen(d);
-        if (n >= 11 && strcmp(d + n - 11, "HostLayout") == 0 && (n == 11 || d[n - 12] == '.'))
+        /* "HostLayout" is 10 characters: "structs.HostLayout" or a
+         * dot-imported "HostLayout". */
+        if (n >= 10 && strcmp(d + n - 10, "HostLayout") == 0 && (n == 10 || d[n - 11] == '.'))
             return true;
     }
     return false;

@@ -827,6 +827,9 @@ static const struct stdlib_type {
     /* sync/atomic/value.go:16: 16, 8, 16; sync/atomic/type.go:39: 8, 8, 8 */
     {"atomic.Value", "struct { v any }", 0, false},
     {"atomic.Pointer", "struct { _ [0]unsafe.Pointer; _ struct{}; v unsafe.Pointer }", 0, true},
+    /* structs/hostlayout.go (Go 1.23+): 0, 1, 0; a struct holding one keeps
+     * the platform ABI's order, so it is never reordered (layout.c) */
+    {"structs.HostLayout", "struct{}", 0, false},
     /* context/context.go:62, an interface: 16, 8, 16 */
     {"context.Context",
      "interface { Deadline() (deadline time.Time, ok bool); "
@@ -925,7 +928,7 @@ static int qualified_type(parser *p, const token *pkg, const token *sel, bool ha
         PARSE_ERROR(p, pkg->line, pkg->col, ALIGN_EUNKNOWN, "unknown type %s",
                     quote(q, sizeof q, pkg->text, (size_t)(p->ts.prev_end - pkg->text)));
         error_hint("declare it in the input, or replace it with a type of the same size "
-                   "(known: sync, sync/atomic, time and context types)");
+                   "(known: sync, sync/atomic, time, context and structs types)");
         return ALIGN_EUNKNOWN;
     }
     /* Behind a pointer, slice, map or chan: its layout never matters. */

@@ -487,6 +487,13 @@ static align_type *new_record(dwarf_reader *rd, const die_info *d, int *rc)
     align_type_set_pos(rec, decl_pos(rd, d));
     if (aligned != 0)
         align_type_set_aligned(rec, aligned);
+    if (rd->lang == ALIGN_LANG_GO) {
+        /* Linker- and compiler-made types keep their order; align64 is
+         * 8-aligned by the compiler's rule (go_origin.c). */
+        align_type_set_order_fixed(rec, align_go_type_origin(d->name));
+        if (align_go_record_align(d->name) != 0)
+            align_type_set_aligned(rec, align_go_record_align(d->name));
+    }
     *rc = map_put(&rd->map, d->off, rec, (d->has & HAS_DECLARATION) ? SLOT_DONE : SLOT_SHELL,
                   rd->lang);
     return *rc < 0 ? NULL : rec;
@@ -1512,6 +1519,9 @@ static int load(align_binary *b, const char *path)
         rc = add_decls(&rd, ALIGN_LANG_C);
     if (rc == 0 && b->funcs != NULL)
         rc = gofuncs_finish(b->funcs);
+    if (rc == 0 && b->graphs[ALIGN_LANG_GO] != NULL)
+        rc = go_fix_linker_members(b->graphs[ALIGN_LANG_GO], rd.recs[ALIGN_LANG_GO],
+                                   rd.nrecs[ALIGN_LANG_GO]);
     if (rc == 0 && b->graphs[ALIGN_LANG_C] != NULL)
         rc = align_infer_record_attrs(b->graphs[ALIGN_LANG_C], rd.recs[ALIGN_LANG_C],
                                       rd.nrecs[ALIGN_LANG_C], 0, &b->info.ninferred);
