@@ -47,6 +47,7 @@ COMMANDS = [
     ("q1", "align q[1]"),
     ("pp", "align pp"),
     ("ptr-t", "align -t *main.Order"),
+    ("slice-t", "align -t []main.Order"),
 ]
 
 
@@ -195,6 +196,9 @@ def one_release(version):
     tm = t.parse_align(sec["ptr-t"])[0]
     t.check(tm.get("Note") is not None and "pointed to by *main.Order" in sec["ptr-t"],
             pre + "align -t *main.Order", sec["ptr-t"])
+    t.check(t.summary_number(t.parse_align(sec["slice-t"])[2], r"size: (\d+) bytes") ==
+            num["sizeof Order"], pre + "align -t []main.Order: the element's layout",
+            sec["slice-t"])
     raw = [m.value for m in list(members.values()) + list(sm.values()) if m.value]
     t.check(not any("array =" in v or "_type =" in v or "tab =" in v for v in raw),
             pre + "no raw {array, len, cap} or {tab, data}", repr(raw))
