@@ -175,15 +175,40 @@ void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap
 void escape_text_unresolved(align_buf *out, const align_heap_join *j)
 {
     align_heap_summary s;
-    size_t nstd = 0;
+    size_t nstd = 0, nlinked = 0;
     align_heap_join_summary(&s, j);
     if (s.unresolved == 0)
         return;
-    align_buf_printf(out, "\nUnresolved heap sites (%llu):\n", (unsigned long long)s.unresolved);
+    /* Each cause with its count: code the linker removed says nothing
+     * against the log; a log of another build or program does. */
+    {
+        uint64_t other = 0, nofile = 0, stale = 0;
+        for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
+            const align_heap_site *h = align_heap_join_site(j, i);
+            if (h->status != ALIGN_HEAP_UNRESOLVED || h->not_linked)
+                continue;
+            if (h->path == NULL)
+                nofile++;
+            else if (h->stale)
+                stale++;
+            else
+                other++;
+        }
+        align_buf_printf(out, "\nUnresolved heap sites (%llu: ", (unsigned long long)s.unresolved);
+        align_buf_printf(out,
+                         "%llu not linked, %llu in files the binary does not have, %llu "
+                         "contradicting it, %llu not typed):\n",
+                         (unsigned long long)s.not_linked, (unsigned long long)nofile,
+                         (unsigned long long)stale, (unsigned long long)other);
+    }
     for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
         const align_heap_site *h = align_heap_join_site(j, i);
         if (h->status != ALIGN_HEAP_UNRESOLVED)
             continue;
+        if (h->not_linked) {
+            nlinked++;
+            continue;
+        }
         if (align_go_package_is_std(h->package)) {
             nstd++;
             continue;
@@ -200,6 +225,11 @@ void escape_text_unresolved(align_buf *out, const align_heap_join *j)
                          "  ... and %zu in standard-library packages (--format json lists "
                          "them)\n",
                          nstd);
+    if (nlinked)
+        align_buf_printf(out,
+                         "  ... and %zu in functions the linker removed (not linked; "
+                         "--format json lists them)\n",
+                         nlinked);
 }
 
 static void site_json(align_buf *out, const align_heap_site *s, bool reason)
@@ -225,6 +255,8 @@ static void site_json(align_buf *out, const align_heap_site *s, bool reason)
         align_buf_puts(out, ",\"reason\":");
         align_buf_json_string(out, s->reason ? s->reason : "");
         align_buf_printf(out, ",\"stale\":%s", s->stale ? "true" : "false");
+        if (s->not_linked)
+            align_buf_puts(out, ",\"not_linked\":true");
     }
     align_buf_puts(out, ",\"input\":");
     align_buf_json_string(out, s->input ? s->input : "");
@@ -274,12 +306,12 @@ void escape_json_tail(align_buf *out, const align_heap_join *j)
     align_buf_printf(out,
                      "],\"escape_summary\":{\"sites\":%llu,\"heap\":%llu,\"struct\":%llu,"
                      "\"other\":%llu,\"unresolved\":%llu,\"stack\":%llu,\"unmatched\":%llu,"
-                     "\"stale\":%llu,\"duplicates\":%llu,\"types\":%zu}",
+                     "\"stale\":%llu,\"not_linked\":%llu,\"duplicates\":%llu,\"types\":%zu}",
                      (unsigned long long)s.sites, (unsigned long long)s.heap,
                      (unsigned long long)s.structs, (unsigned long long)s.other,
                      (unsigned long long)s.unresolved, (unsigned long long)s.stack,
                      (unsigned long long)s.unmatched, (unsigned long long)s.stale,
-                     (unsigned long long)s.duplicates, s.types);
+                     (unsigned long long)s.not_linked, (unsigned long long)s.duplicates, s.types);
     align_buf_puts(out, ",\"escape_diagnostics\":[");
     for (size_t i = 0; i < align_heap_join_ndiags(j); i++) {
         const align_heap_diag *d = align_heap_join_diag(j, i);

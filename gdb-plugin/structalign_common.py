@@ -36,6 +36,7 @@ Show the memory layout of a struct or union, with live padding bytes and the sma
 
 Usage: align [-r] [-x] [-c COUNT] [-a ARCH] [--json] EXPRESSION
        align [-r] [-x] [-c COUNT] [-a ARCH] [--json] [-t] TYPE
+       align --watch EXPRESSION | --unwatch                    (GDB)
 
 For each member: its offset (bit offset for bit-fields), size, type and
 current value; a line for every hole and for the tail padding with the live
@@ -58,8 +59,9 @@ output is a terminal.  Completion covers options, expressions, members
 Leak check: every padding byte of the value is checked at every depth
 (nested structs, unions, array elements; the first 1 MiB), whatever -r
 shows, and each run of non-zero padding is listed where it lies, e.g.
-"at o.in+17: 5a 5a 5a" (the tail padding of member in, 17 bytes into it).  GDB: C and Go programs;
-LLDB 14: C programs (it cannot read Go).
+"at o.in+17: 5a 5a 5a" (the tail padding of member in, 17 bytes into it).
+
+GDB: C and Go programs; LLDB 14: C programs (it cannot read Go).
 
 Options:
   -r          expand nested structs and unions in place (display only)
@@ -84,6 +86,8 @@ Examples:
   align -t struct packet
   align -a arm64 main.Order
   align -t *main.Order
+  align --json s
+  align --watch msg
 
 See structalign-gdb(1)."""
 

@@ -1167,6 +1167,10 @@ typedef struct align_heap_site {
                            size that is not a constant: a 32-byte stack
                            buffer when the array fits, the heap when it
                            does not; counted as a heap site */
+    int not_linked;     /* in code the linker removed: its file is in
+                           the binary (or its package is) but no
+                           function of the binary covers its line; never
+                           evidence of a stale log, never ranked */
     int stale;          /* the site contradicts the binary: its file
                            is not in it, its line has no code, or its
                            variable is declared elsewhere */
@@ -1195,6 +1199,7 @@ typedef struct align_heap_summary {
     uint64_t stack;     /* "does not escape" sites */
     uint64_t unmatched; /* heap sites whose file is not in the binary */
     uint64_t stale;     /* heap sites that contradict the binary */
+    uint64_t not_linked; /* heap sites in code the linker removed */
     size_t types;       /* struct types with heap sites */
 } align_heap_summary;
 

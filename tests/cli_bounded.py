@@ -37,7 +37,7 @@ TOP_SRC = os.path.abspath(os.environ.get("top_srcdir",
                                              os.path.abspath(__file__)))))
 
 
-def run(args, stdin=None, timeout=20):
+def run(args, stdin=None, timeout=60):
     """(rc, stdout, stderr); rc None when it hung."""
     try:
         p = subprocess.run([SA] + args, stdin=stdin, capture_output=True, timeout=timeout)
@@ -50,7 +50,7 @@ def case(name, args, want_rc=2, want_err=(), stdin=None, want_out=(), no_out=Non
     rc, out, err = run(args, stdin=stdin)
     problems = []
     if rc is None:
-        problems.append("hung (killed after 20 s)")
+        problems.append("hung (killed after 60 s)")
     elif rc < 0:
         problems.append("killed by signal %d" % -rc)
     elif rc != want_rc:
