@@ -1202,11 +1202,11 @@ typedef struct align_heap_summary {
     uint64_t structs;    /* heap sites tied to a struct type */
     uint64_t other;      /* heap sites of other values */
     uint64_t unresolved;
-    uint64_t stack;     /* "does not escape" sites */
-    uint64_t unmatched; /* heap sites whose file is not in the binary */
-    uint64_t stale;     /* heap sites that contradict the binary */
+    uint64_t stack;      /* "does not escape" sites */
+    uint64_t unmatched;  /* heap sites whose file is not in the binary */
+    uint64_t stale;      /* heap sites that contradict the binary */
     uint64_t not_linked; /* heap sites in code the linker removed */
-    size_t types;       /* struct types with heap sites */
+    size_t types;        /* struct types with heap sites */
 } align_heap_summary;
 
 enum { ALIGN_HEAP_NOTE = 0, ALIGN_HEAP_WARNING = 1 };
