@@ -48,8 +48,16 @@ static const char audit_usage[] =
     "                           directory written by -gcflags=-json=0,DIR: show where\n"
     "                           each type is heap-allocated and the size-class bytes\n"
     "                           reordering saves; repeatable\n"
-    "      --src DIR            where the log's relative paths start (default: the\n"
-    "                           log's directory)\n"
+    "      --src DIR            where the sources are: the log's relative paths start\n"
+    "                           there (default: the log's directory); Go types marked\n"
+    "                           //structalign:ignore there are not reported, and SARIF\n"
+    "                           results carry the fix (C: read where DWARF says)\n"
+    "  -p, --profile FILE       a Go heap profile of this binary (WriteHeapProfile,\n"
+    "                           /debug/pprof/heap): instance counts measured per type\n"
+    "                           (typed through --escape's heap sites), ranked by the\n"
+    "                           measured bytes reordering saves\n"
+    "      --sample inuse|alloc with --profile: count live objects (default) or all\n"
+    "                           objects allocated\n"
     "      --fail-above BYTES   exit 1 when the total reclaimable bytes exceed BYTES\n"
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       lay the types out for ARCH (amd64, arm64, 386, arm)\n"
@@ -68,7 +76,8 @@ static const char audit_usage[] =
     "  GOARCH=arm go build -o server-arm . && structalign audit ./server-arm\n"
     "  structalign audit --fail-above 1M --format json ./server > padding.json\n"
     "  go build -gcflags=-m ./... 2> build.log\n"
-    "  structalign audit --escape build.log --count main.Order=100M ./server\n";
+    "  structalign audit --escape build.log --count main.Order=100M ./server\n"
+    "  structalign audit --escape build.log --profile heap.pprof ./server\n";
 
 static const char show_usage[] =
     "usage: structalign show [options] BINARY TYPE...\n"
@@ -79,6 +88,10 @@ static const char show_usage[] =
     "options:\n"
     "  -o, --optimize           also print the declaration in the smallest order\n"
     "  -c, --count [TYPE=]N     instances, as for audit; repeatable\n"
+    "  -p, --profile FILE       measured counts from a Go heap profile (with --escape)\n"
+    "  -e, --escape LOG         the escape log that types the profile's sites\n"
+    "      --src DIR            where the log's relative paths start\n"
+    "      --sample inuse|alloc live (default) or allocated objects\n"
     "  -l, --lang go|c          only Go or only C types\n"
     "  -F, --format text|json\n"
     "  -x, --hex                offsets in hexadecimal\n"
@@ -119,9 +132,12 @@ typedef struct audit_opts {
     size_t ntypes;
     bool as_arch_set; /* --as-arch: project.c does the work */
     align_arch as_arch;
-    int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
-    unsigned go;      /* --go: Go release overriding the producer's; 0 none */
-    bool strict;      /* --strict: an unused --count is an error */
+    int check_atomic;    /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    unsigned go;         /* --go: Go release overriding the producer's; 0 none */
+    bool strict;         /* --strict: an unused --count is an error */
+    const char *profile; /* --profile */
+    align_sample sample; /* --sample */
+    bool sample_set;
 } audit_opts;
 
 static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
@@ -221,12 +237,14 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"no-check-atomic", no_argument, NULL, 'k'},
         {"go", required_argument, NULL, 'g'},
         {"strict", no_argument, NULL, 'T'},
+        {"profile", required_argument, NULL, 'p'},
+        {"sample", required_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, is_show ? "c:t:n:l:F:oxh" : "c:t:n:l:F:e:h", longopts,
+    while ((c = getopt_long(argc, argv, is_show ? "c:t:n:l:F:e:p:oxh" : "c:t:n:l:F:e:p:h", longopts,
                             NULL)) != -1) {
         switch (c) {
         case 'c':
@@ -278,12 +296,20 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
             if (parse_cacheline(&o->cacheline, optarg) != 0)
                 return EXIT_BAD;
             break;
+        case 'p': o->profile = optarg; break;
+        case 'Y':
+            if (strcmp(optarg, "inuse") == 0)
+                o->sample = ALIGN_SAMPLE_INUSE;
+            else if (strcmp(optarg, "alloc") == 0)
+                o->sample = ALIGN_SAMPLE_ALLOC;
+            else
+                return usage_error("use --sample inuse (live objects) or --sample alloc "
+                                   "(all allocated)",
+                                   "unknown sample '%s'", optarg);
+            o->sample_set = true;
+            break;
         case 'e':
         case 'S':
-            if (is_show) {
-                fputs(usage, stderr);
-                return EXIT_BAD;
-            }
             if (c == 'S')
                 o->src_dir = optarg;
             else if (!pattern_list_add(&o->escapes, &o->nescapes, optarg))
@@ -321,15 +347,24 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         return usage_error("audit reads one binary; use --filter to select types",
                            "unexpected argument '%s'", argv[optind]);
     }
-    if (o->src_dir != NULL && o->nescapes == 0)
-        return usage_error("--src says where the paths of an --escape log start",
-                           "--src without --escape");
+    if (o->sample_set && o->profile == NULL)
+        return usage_error("--sample picks the counts of a --profile",
+                           "--sample without --profile");
+    if (is_show && o->nescapes > 0 && o->profile == NULL)
+        return usage_error("show uses an escape log to type a --profile's sites; audit lists "
+                           "heap sites",
+                           "--escape without --profile");
     return 0;
 }
 
 static int cmp_rows(const void *pa, const void *pb)
 {
     const audit_row *a = *(const audit_row *const *)pa, *b = *(const audit_row *const *)pb;
+    /* --profile: measured types first, by measured bytes saved. */
+    if ((a->measured != NULL) != (b->measured != NULL))
+        return a->measured ? -1 : 1;
+    if (a->measured_saved != b->measured_saved)
+        return a->measured_saved > b->measured_saved ? -1 : 1;
     /* --escape: heap-allocated types first, by heap bytes saved. */
     if ((a->heap != NULL) != (b->heap != NULL))
         return a->heap ? -1 : 1;
@@ -411,7 +446,10 @@ static const audit_row **listed_rows(const audit_opts *o, const audit_rows *r, s
     }
     for (size_t i = 0; i < r->n; i++) {
         const audit_row *row = &r->rows[i];
-        if (!row->invalid && !o->all && (row->waste == 0 || row->waste < o->min_waste))
+        /* Measured types are listed whatever their count (0 live is a
+         * finding too); the others when they waste enough. */
+        if (!row->invalid && !o->all && !(row->measured && row->size > row->optimal_size) &&
+            (row->waste == 0 || row->waste < o->min_waste))
             continue;
         list[(*n)++] = row;
     }
@@ -434,7 +472,8 @@ static void warn_inconsistent(const audit_opts *o, const audit_rows *r)
 /* What comes before the rows: JSON's opening keys, CSV's header line, the
  * text summary and column heads. */
 static void render_head(align_buf *out, const audit_opts *o, const align_binary_info *info,
-                        const audit_rows *r, const align_heap_join *join, size_t shown)
+                        const audit_rows *r, const align_heap_join *join, size_t shown,
+                        const measure_ctx *mc)
 {
     bool escape = o->nescapes > 0;
     if (o->format == FMT_JSON) {
@@ -451,6 +490,11 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
         if (escape)
             align_buf_puts(out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
                                 "heap_bytes_saved_total");
+        if (o->profile)
+            align_buf_puts(out, ",measured_inuse_objects,measured_inuse_bytes,"
+                                "measured_alloc_objects,measured_alloc_bytes,"
+                                "measured_size_class,measured_optimal_size_class,"
+                                "measured_saved_per_allocation,measured_bytes_saved");
         align_buf_puts(out, "\n");
         return;
     }
@@ -481,7 +525,12 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
                 break;
             }
     }
-    if (shown && escape)
+    if (o->profile)
+        measure_text_header(out, mc);
+    if (shown && o->profile)
+        align_buf_printf(out, "%14s  %12s  %6s %6s  %8s  %s\n", "MEASURED SAVED", "SAVED", "SIZE",
+                         "OPT", "COUNT", "TYPE");
+    else if (shown && escape)
         align_buf_printf(out, "%12s  %12s  %6s %6s  %8s  %s\n", "HEAP SAVED", "SAVED", "SIZE",
                          "OPT", "COUNT", "TYPE");
     else if (shown)
@@ -489,7 +538,8 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
 }
 
 static void render_csv_row(align_buf *out, const audit_row *r, const align_layout *l,
-                           const align_cost *cost, const align_heap_cost *hc, bool escape)
+                           const align_cost *cost, const align_heap_cost *hc, bool escape,
+                           bool profile, const measure_cost_t *mcost)
 {
     align_srcpos pos = align_type_pos(r->t);
     csv_field(out, r->name);
@@ -507,18 +557,34 @@ static void render_csv_row(align_buf *out, const audit_row *r, const align_layou
                          (unsigned long long)hc->saved_total);
     else if (escape)
         align_buf_puts(out, ",0,,,,");
+    if (r->measured)
+        align_buf_printf(
+            out, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu",
+            (unsigned long long)r->measured->inuse_objects,
+            (unsigned long long)r->measured->inuse_bytes,
+            (unsigned long long)r->measured->alloc_objects,
+            (unsigned long long)r->measured->alloc_bytes, (unsigned long long)mcost->size_class,
+            (unsigned long long)mcost->optimal_size_class,
+            (unsigned long long)mcost->saved_per_allocation, (unsigned long long)mcost->saved);
+    else if (profile)
+        align_buf_puts(out, ",,,,,,,,");
     align_buf_puts(out, "\n");
 }
 
 static void render_text_row(align_buf *out, const audit_row *r, const align_layout *l,
                             const align_cost *cost, const align_heap_cost *hc,
-                            const align_heap_join *join, bool escape)
+                            const align_heap_join *join, bool escape, const measure_ctx *mc,
+                            const measure_cost_t *mcost)
 {
     align_srcpos pos = align_type_pos(r->t);
-    char saved[64], count[32], h[32] = "-";
+    char saved[64], count[32], h[32] = "-", ms[32] = "-";
     align_format_bytes(saved, sizeof saved, cost->bytes_saved);
     align_format_count(count, sizeof count, cost->count);
-    if (escape) {
+    if (mc != NULL) {
+        if (r->measured)
+            align_format_bytes(ms, sizeof ms, r->measured_saved);
+        align_buf_printf(out, "%14s  ", ms);
+    } else if (escape) {
         if (r->heap)
             align_format_bytes(h, sizeof h, r->heap_saved);
         align_buf_printf(out, "%12s  ", h);
@@ -534,24 +600,30 @@ static void render_text_row(align_buf *out, const audit_row *r, const align_layo
         align_buf_printf(out, "%12s  inconsistent debug information: %s\n", "!", l->invalid);
     if (r->heap)
         escape_text_type(out, join, r->heap, hc, "              ");
+    if (r->measured)
+        measure_text_type(out, mc, r->measured, mcost, "              ");
 }
 
 /* One listed row in the chosen format (i: its rank, from 0). */
 static int render_row(align_buf *out, const audit_opts *o, const audit_row *r, size_t i,
-                      const align_heap_join *join, const align_layout_opts *lo)
+                      const align_heap_join *join, const align_layout_opts *lo,
+                      const measure_ctx *mc)
 {
     bool escape = o->nescapes > 0;
     align_layout *l;
     align_cost cost;
     align_heap_cost hc;
+    measure_cost_t mcost;
 
     memset(&hc, 0, sizeof hc);
+    memset(&mcost, 0, sizeof mcost);
     if (align_layout_compute(&l, r->g, r->t, lo) < 0) {
         print_lib_error(NULL, 0);
         return -1;
     }
     if (align_cost_compute(&cost, l, r->count) < 0 ||
-        (escape && l->lang == ALIGN_LANG_GO && audit_row_heap_cost(&hc, l, r) < 0)) {
+        (escape && l->lang == ALIGN_LANG_GO && audit_row_heap_cost(&hc, l, r) < 0) ||
+        (r->measured && measure_cost(&mcost, mc, r->measured, l) < 0)) {
         print_lib_error(NULL, 0);
         align_layout_free(l);
         return -1;
@@ -560,35 +632,76 @@ static int render_row(align_buf *out, const audit_opts *o, const audit_row *r, s
         if (i)
             align_buf_puts(out, ",");
         align_render_json(out, l, &cost);
-        if (escape) {
-            out->len--; /* reopen the object: the join's keys go inside */
-            escape_json_type(out, join, r->heap, l->lang == ALIGN_LANG_GO ? &hc : NULL,
-                             l->reclaimable);
+        if (escape || mc) {
+            out->len--; /* reopen the object: the joins' keys go inside */
+            if (escape)
+                escape_json_type(out, join, r->heap, l->lang == ALIGN_LANG_GO ? &hc : NULL,
+                                 l->reclaimable);
+            if (mc)
+                measure_json_type(out, mc, r->measured, &mcost);
             align_buf_puts(out, "}");
         }
     } else if (o->format == FMT_CSV) {
-        render_csv_row(out, r, l, &cost, &hc, escape);
+        render_csv_row(out, r, l, &cost, &hc, escape, mc != NULL, &mcost);
     } else {
-        render_text_row(out, r, l, &cost, &hc, join, escape);
+        render_text_row(out, r, l, &cost, &hc, join, escape, mc, &mcost);
     }
     align_layout_free(l);
     return 0;
 }
 
+/* The map section (maps.c) for the binary's Go types, unless --lang c. */
+static int render_maps(align_buf *out, align_binary *bin, const audit_opts *o, bool json)
+{
+    align_graph *g = align_binary_graph(bin, ALIGN_LANG_GO);
+    maps_opts mo = {&o->counts,   o->filters, o->nfilters, o->no_compiler_types,
+                    o->min_waste, o->top,     json};
+    if (g == NULL || (o->lang_set && o->lang != ALIGN_LANG_GO))
+        return 0;
+    return maps_render(out, g, &mo);
+}
+
+/* The footer line on types whose order is kept (libalign's
+ * align_order_fixed): how many, and why, for each reason that occurs. */
+static void fixed_text(align_buf *out, const size_t *nfixed)
+{
+    static const char *const why[] = {
+        [ALIGN_ORDER_GO_LINKER] = "made by the Go linker for debuggers (hchan<T>, sudog<T>, "
+                                  "map<K,V>, ...: copies of runtime structs, not checked against "
+                                  "the model)",
+        [ALIGN_ORDER_GO_COMPILER] = "made by the Go compiler for the runtime (noalg.*)",
+        [ALIGN_ORDER_HOST_LAYOUT] = "with a structs.HostLayout field (the platform ABI's order)"};
+    const char *sep = "kept as laid out, never reordered: ";
+    for (int k = ALIGN_ORDER_GO_LINKER; k <= ALIGN_ORDER_HOST_LAYOUT; k++) {
+        if (nfixed[k] == 0)
+            continue;
+        align_buf_printf(out, "%s%zu %s", sep, nfixed[k], why[k]);
+        sep = "; ";
+    }
+    if (sep[0] == ';')
+        align_buf_puts(out, "\n");
+}
+
 /* What comes after the rows: JSON's totals, the text's total lines, the
- * unresolved heap sites and the atomic findings. */
-static int render_tail(align_buf *out, const audit_opts *o, const audit_rows *r,
-                       const align_heap_join *join, size_t shown, size_t nlisted,
-                       const align_layout_opts *lo)
+ * map entries, the unresolved heap sites and the atomic findings. */
+static int render_tail(align_buf *out, const audit_opts *o, const align_binary_info *info,
+                       align_binary *bin, const audit_rows *r, const align_heap_join *join,
+                       size_t shown, size_t nlisted, const align_layout_opts *lo,
+                       const measure_ctx *mc)
 {
     char a[64];
+    size_t nmismatch_c = r->nmismatch - r->nmismatch_go;
     if (o->format == FMT_JSON) {
         align_buf_printf(out,
                          "],\"total_types\":%zu,\"wasteful_types\":%zu,"
                          "\"total_bytes_saved\":%llu,\"model_mismatches\":%zu,"
-                         "\"inconsistent_types\":%zu",
+                         "\"inconsistent_types\":%zu,\"order_fixed_types\":{\"go_linker\":%zu,"
+                         "\"go_compiler\":%zu,\"host_layout\":%zu}",
                          r->ntypes, r->nwasteful, (unsigned long long)r->total, r->nmismatch,
-                         r->ninvalid);
+                         r->ninvalid, r->nfixed[ALIGN_ORDER_GO_LINKER],
+                         r->nfixed[ALIGN_ORDER_GO_COMPILER], r->nfixed[ALIGN_ORDER_HOST_LAYOUT]);
+        if (render_maps(out, bin, o, true) != 0)
+            return -1;
         if (r->atomic_on) {
             align_buf_printf(out, ",\"atomic_unaligned\":%zu", r->natomic);
             if (render_atomic(out, r, true, lo) != 0)
@@ -599,6 +712,8 @@ static int render_tail(align_buf *out, const audit_opts *o, const audit_rows *r,
                              (unsigned long long)r->heap_total);
             escape_json_tail(out, join);
         }
+        if (mc)
+            measure_json_tail(out, mc, r->measured_total);
         align_buf_puts(out, "}\n");
         return 0;
     }
@@ -611,44 +726,70 @@ static int render_tail(align_buf *out, const audit_opts *o, const audit_rows *r,
     if (r->total >= 1024)
         align_buf_printf(out, " (%llu bytes)", (unsigned long long)r->total);
     align_buf_printf(out, " in %zu type%s", r->nwasteful, r->nwasteful == 1 ? "" : "s");
-    if (r->nmismatch)
+    /* What a disagreement means depends on the language: in C, a packed or
+     * aligned attribute DWARF does not record; in Go, whose layouts have
+     * no attributes, a rule of this compiler release the model does not
+     * know. */
+    if (nmismatch_c)
         align_buf_printf(out,
-                         "; the model disagreed with the compiler on %zu (packed or "
-                         "aligned types; offsets shown are the compiler's)",
-                         r->nmismatch);
+                         "; the model disagreed with the compiler on %zu C type%s (packed "
+                         "or aligned attributes DWARF does not record; offsets shown are "
+                         "the compiler's)",
+                         nmismatch_c, nmismatch_c == 1 ? "" : "s");
+    if (r->nmismatch_go)
+        align_buf_printf(out,
+                         "; the model disagreed with the compiler on %zu Go type%s (a "
+                         "layout rule of %s the model does not know; offsets shown are "
+                         "the compiler's; please report it)",
+                         r->nmismatch_go, r->nmismatch_go == 1 ? "" : "s",
+                         info->go_version ? info->go_version : "this Go release");
     if (r->ninvalid)
         align_buf_printf(out,
                          "; %zu type%s with inconsistent debug information (shown as "
                          "written, not optimized)",
                          r->ninvalid, r->ninvalid == 1 ? "" : "s");
     align_buf_puts(out, "\n");
+    fixed_text(out, r->nfixed);
+    if (render_maps(out, bin, o, false) != 0)
+        return -1;
     if (join != NULL) {
         align_format_bytes(a, sizeof a, r->heap_total);
         align_buf_printf(out, "heap: %s saved by reordering %zu heap-allocated type%s\n", a,
                          r->nheap, r->nheap == 1 ? "" : "s");
         escape_text_unresolved(out, join);
     }
+    if (mc) {
+        align_format_bytes(a, sizeof a, r->measured_total);
+        align_buf_printf(out, "measured: %s saved %s by reordering %zu measured type%s\n", a,
+                         mc->sample == ALIGN_SAMPLE_ALLOC ? "over all allocations"
+                                                          : "in the live heap",
+                         r->nmeasured, r->nmeasured == 1 ? "" : "s");
+        measure_text_untyped(out, mc);
+    }
     return render_atomic(out, r, false, lo);
 }
 
 /* Text, JSON or CSV from the collected rows. */
-static int render_table(align_buf *out, const audit_opts *o, const align_binary_info *info,
-                        const audit_rows *r, const align_heap_join *join)
+static int render_table(align_buf *out, const audit_opts *o, align_binary *bin, const audit_rows *r,
+                        const align_heap_join *join, const measure_ctx *mc)
 {
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, o->cacheline};
     size_t nlisted, shown;
     bool failed;
     const audit_row **list = listed_rows(o, r, &nlisted, &failed);
+    const align_binary_info *info = align_binary_info_get(bin);
     int rc = -1;
 
     if (failed)
         return -1;
     shown = o->top && o->top < nlisted ? (size_t)o->top : nlisted;
-    render_head(out, o, info, r, join, shown);
-    for (size_t i = 0; i < shown; i++)
-        if (render_row(out, o, list[i], i, join, &lo) < 0)
+    render_head(out, o, info, r, join, shown, mc);
+    for (size_t i = 0; i < shown; i++) {
+        if (render_row(out, o, list[i], i, join, &lo, mc) < 0)
             goto done;
-    rc = render_tail(out, o, r, join, shown, nlisted, &lo);
+        emit_partial(out);
+    }
+    rc = render_tail(out, o, info, bin, r, join, shown, nlisted, &lo, mc);
 done:
     free(list);
     return rc;
@@ -682,40 +823,63 @@ static int run_audit(audit_opts *o)
     align_heap_join *join = NULL;
     audit_rows rows;
     audit_scope scope;
+    source_index *src = NULL;
     align_buf out;
     uint64_t sarif_total = 0;
     bool escape = o->nescapes > 0;
     int status = EXIT_BAD, rc;
+    measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
 
     memset(&rows, 0, sizeof rows);
     align_buf_init(&out);
-    /* The logs first: a bad log is reported before a slow binary load. */
+    /* The logs and the profile first: bad ones are reported before a slow
+     * binary load. */
     if (escape && !escape_load(&log, o->escapes, o->nescapes))
         return EXIT_BAD;
-    bin = open_binary(o->binary, escape ? ALIGN_BINARY_GO_FUNCS : 0);
+    if (o->profile && !measure_load(&mc, o->profile))
+        goto done;
+    bin = open_binary(o->binary, escape || o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
     if (bin == NULL)
         goto done;
-    go_release_apply(bin, o->binary, o->go, escape);
+    go_release_apply(bin, o->binary, o->go, escape || o->profile);
     if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
         goto done;
-    scope =
-        (audit_scope){o->binary,   o->lang_set,          o->lang,         &o->counts,   o->filters,
-                      o->nfilters, o->no_compiler_types, o->check_atomic, o->cacheline, join,
-                      o->strict};
+    /* The profile's counts go into the --count table (user's entries win). */
+    if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
+        goto done;
+    src = source_index_new(o->src_dir, align_binary_info_get(bin)->arch);
+    scope = (audit_scope){o->binary,
+                          o->lang_set,
+                          o->lang,
+                          &o->counts,
+                          o->filters,
+                          o->nfilters,
+                          o->no_compiler_types,
+                          o->check_atomic,
+                          o->cacheline,
+                          join,
+                          o->strict,
+                          src,
+                          o->profile ? &mc : NULL};
     if (audit_rows_collect(&rows, bin, &scope) != EXIT_OK)
         goto done;
+    if (rows.nsilenced > 0)
+        fprintf(stderr, "%s: note: %zu type%s marked structalign:ignore not reported\n", o->binary,
+                rows.nsilenced, rows.nsilenced == 1 ? "" : "s");
     warn_inconsistent(o, &rows);
     /* Nothing reaches stdout unless the whole document was built. */
     if (o->format == FMT_SARIF)
-        rc = sarif_audit_render(&out, &rows, join, o->min_waste, o->cacheline, &sarif_total);
+        rc = sarif_audit_render(&out, &rows, join, o->min_waste, o->cacheline, &sarif_total, src);
     else
-        rc = render_table(&out, o, align_binary_info_get(bin), &rows, join);
+        rc = render_table(&out, o, bin, &rows, join, o->profile ? &mc : NULL);
     if (rc < 0 || !emit(&out))
         goto done;
     status = gate_status(o, &rows, sarif_total);
 done:
     audit_rows_free(&rows);
+    source_index_free(src);
     align_buf_free(&out);
+    measure_free(&mc);
     align_heap_join_free(join);
     align_binary_free(bin);
     align_escape_log_free(log);
@@ -724,7 +888,10 @@ done:
 
 static int run_show(audit_opts *o)
 {
-    align_binary *bin = open_binary(o->binary, 0);
+    align_binary *bin = NULL;
+    align_escape_log *log = NULL;
+    align_heap_join *join = NULL;
+    measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
     align_buf out;
     size_t matched = 0;
     int status = EXIT_BAD;
@@ -732,9 +899,22 @@ static int run_show(audit_opts *o)
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
 
     align_buf_init(&out);
+    /* --profile (and the --escape log that types its sites): the measured
+     * counts of the types shown, as audit takes them. */
+    if (o->nescapes > 0 && !escape_load(&log, o->escapes, o->nescapes))
+        goto done;
+    if (o->profile && !measure_load(&mc, o->profile))
+        goto done;
+    bin = open_binary(o->binary, o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
     if (bin == NULL || hit == NULL)
         goto done;
     go_release_apply(bin, o->binary, o->go, true);
+    if (log && !escape_join(&join, bin, log, o->src_dir, o->binary))
+        goto done;
+    if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
+        goto done;
+    if (o->profile && o->format != FMT_JSON)
+        measure_text_header(&out, &mc);
     lo.cacheline = o->cacheline;
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");
@@ -764,10 +944,23 @@ static int run_show(audit_opts *o)
                 fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
                 goto done;
             }
+            const align_measured_type *mt = lang == ALIGN_LANG_GO ? measure_find(&mc, t) : NULL;
+            measure_cost_t mcost;
+            memset(&mcost, 0, sizeof mcost);
+            if (mt && measure_cost(&mcost, &mc, mt, l) < 0) {
+                fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+                align_layout_free(l);
+                goto done;
+            }
             if (o->format == FMT_JSON) {
                 if (matched)
                     align_buf_puts(&out, ",");
                 align_render_json(&out, l, &cost);
+                if (o->profile) {
+                    out.len--; /* reopen the object */
+                    measure_json_type(&out, &mc, mt, &mcost);
+                    align_buf_puts(&out, "}");
+                }
             } else {
                 bool counted = o->counts.n > 0 || o->counts.fallback != 1;
                 align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL, 1, 1};
@@ -777,8 +970,17 @@ static int run_show(audit_opts *o)
                 if (pos.file && pos.line)
                     align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
                 align_render_text(&out, l, &ro);
-                if (check_atomic)
+                /* "Move it to the front" is no advice for a type the
+                 * linker or compiler made (its runtime original is where
+                 * the field lives). */
+                if (check_atomic && l->order_fixed != ALIGN_ORDER_GO_LINKER &&
+                    l->order_fixed != ALIGN_ORDER_GO_COMPILER)
                     atomic_check_render(&out, l);
+                if (mt)
+                    measure_text_type(&out, &mc, mt, &mcost, "");
+                else if (o->profile && lang == ALIGN_LANG_GO)
+                    align_buf_puts(&out, "measured: no allocation of this type in the profile "
+                                         "(or none typed: see the notes)\n");
                 if (l->model_agrees == 0 && l->positions_valid)
                     align_buf_printf(&out,
                                      "/* warning: the model disagrees with the compiler "
@@ -789,20 +991,29 @@ static int run_show(audit_opts *o)
             align_layout_free(l);
         }
     }
-    if (o->format == FMT_JSON)
-        align_buf_puts(&out, "]}\n");
+    if (o->format == FMT_JSON) {
+        align_buf_puts(&out, "]");
+        if (o->profile)
+            measure_json_tail(&out, &mc, 0);
+        align_buf_puts(&out, "}\n");
+    }
     for (size_t k = 0; k < o->ntypes; k++)
         if (!hit[k]) {
             fprintf(stderr, "%s: no struct or union type matches '%s'\n", o->binary, o->types[k]);
             fprintf(stderr, "hint: list the types with: structalign audit --all %s\n", o->binary);
             goto done;
         }
+    if (o->profile && o->format != FMT_JSON)
+        measure_text_untyped(&out, &mc);
     if (emit(&out))
         status = EXIT_OK;
 done:
     free(hit);
     align_buf_free(&out);
+    measure_free(&mc);
+    align_heap_join_free(join);
     align_binary_free(bin);
+    align_escape_log_free(log);
     return status;
 }
 

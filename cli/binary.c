@@ -11,8 +11,12 @@
 
 #include <string.h>
 
+/* The linker's hchan<T>, sudog<T>, map<K,V>... and the compiler's noalg.*
+ * are told by libalign (go_origin.c); the prefixes cover the rest. */
 bool is_compiler_type(const char *name)
 {
+    if (align_go_type_origin(name) != ALIGN_ORDER_FREE)
+        return true;
     static const char *const prefixes[] = {"noalg.",       "go.shape.", "runtime.", "internal/",
                                            "type:",        "go:",       "struct {", "reflect.",
                                            "sync/atomic.", NULL};
@@ -48,5 +52,10 @@ align_binary *open_binary(const char *path, unsigned flags)
                 path, info->nskipped_cus, info->ncus, info->skip_reason ? info->skip_reason : "?");
         fprintf(stderr, "hint: rebuild the binary, or check it with readelf --debug-dump=info\n");
     }
+    if (info->nskipped_types > 0)
+        fprintf(stderr, "%s: warning: skipped %zu type%s too large to lay out (%s%s)\n", path,
+                info->nskipped_types, info->nskipped_types == 1 ? "" : "s",
+                info->skipped_type_reason ? info->skipped_type_reason : "?",
+                info->nskipped_types > 1 ? ", the first" : "");
     return b;
 }

@@ -15,6 +15,8 @@
 
 enum { EXIT_OK = 0, EXIT_GATE = 1, EXIT_BAD = 2 };
 
+typedef struct source_index source_index; /* sources.c */
+
 extern const char *progname;
 
 int cmd_calc(int argc, char **argv);
@@ -50,6 +52,7 @@ typedef struct count_spec {
     char *type; /* a name or a glob */
     uint64_t count;
     char *origin; /* "--count ARG" or "FILE:LINE: TYPE", for the unused warning */
+    bool exact;   /* the name only, never a glob (--profile's measured counts) */
 } count_spec;
 
 typedef struct count_table {
@@ -74,7 +77,68 @@ bool count_table_set(count_table *t, const char *type, uint64_t n, const char *o
 /* Warns about each spec that matched no type; with strict, says so as an
  * error and returns false. */
 bool count_table_check_unused(const count_table *t, bool strict);
+/* Adds "TYPE=n" for exactly that name, before every other entry, so that
+ * the user's --count for the type still wins (--profile's counts). */
+bool count_table_prepend_exact(count_table *t, const char *type, uint64_t n);
 
+/* --- profile.c: --profile heap.pprof (measured counts) ------------------ */
+
+typedef struct measure_ctx {
+    const char *path; /* --profile, NULL when not given */
+    align_sample sample;
+    align_profile *prof;
+    align_profile_join *join;
+    bool escape; /* joined through an escape log */
+} measure_ctx;
+
+/* What reordering saves for one measured type. */
+typedef struct measure_cost_t {
+    uint64_t count;              /* the objects --sample counts */
+    uint64_t size_class;         /* bytes one allocation takes now */
+    uint64_t optimal_size_class; /* and in the smallest order */
+    uint64_t saved_per_allocation;
+    uint64_t inuse_saved, alloc_saved; /* x live / allocated objects */
+    uint64_t saved;                    /* the one --sample picks */
+    uint64_t per_array_len;            /* arrays only: elements assumed */
+} measure_cost_t;
+
+/* Reads the profile (before the slow binary load); prints the error. */
+bool measure_load(measure_ctx *m, const char *path);
+/* Joins it with bin (opened with ALIGN_BINARY_GO_FUNCS) and hj (may be
+ * NULL), prints the diagnostics, and puts each measured type's count in
+ * counts (may be NULL).  Prints the error and returns false on failure. */
+bool measure_join(measure_ctx *m, align_binary *bin, const align_heap_join *hj, count_table *counts,
+                  const char *binary);
+void measure_free(measure_ctx *m);
+/* t's measurements, or NULL (also when no profile was given). */
+const align_measured_type *measure_find(const measure_ctx *m, const align_type *t);
+int measure_cost(measure_cost_t *out, const measure_ctx *m, const align_measured_type *mt,
+                 const align_layout *l);
+void measure_text_header(align_buf *out, const measure_ctx *m);
+void measure_text_type(align_buf *out, const measure_ctx *m, const align_measured_type *mt,
+                       const measure_cost_t *c, const char *indent);
+void measure_text_untyped(align_buf *out, const measure_ctx *m);
+/* "measured":{...} inside a type's JSON object (null when mt is NULL). */
+void measure_json_type(align_buf *out, const measure_ctx *m, const align_measured_type *mt,
+                       const measure_cost_t *c);
+/* The top-level "profile":{...} key. */
+void measure_json_tail(align_buf *out, const measure_ctx *m, uint64_t total_saved);
+
+/* --- maps.c: audit's map entries ---------------------------------------- */
+
+typedef struct maps_opts {
+    const count_table *counts; /* entries of each map type, by its name */
+    const char *const *filters;
+    size_t nfilters;
+    bool no_compiler_types;
+    uint64_t min_waste;
+    uint64_t top; /* 0 = all */
+    bool json;    /* append ,"maps":[...] to an open JSON object */
+} maps_opts;
+
+/* The map section of audit for a Go graph: text lines, or a JSON key.
+ * Prints a library error and returns -1 on failure. */
+int maps_render(align_buf *out, align_graph *g, const maps_opts *o);
 /* --- escape.c: audit --escape ------------------------------------------- */
 
 /* Reads each path (a -m text log, "-", a -json directory or .json file)
@@ -154,11 +218,14 @@ typedef struct audit_row {
     const char *name;
     uint64_t size, optimal_size, count, waste; /* waste = reclaimable x count */
     int model_agrees;
-    bool invalid;                /* the positions cannot be right (a finding) */
-    const align_heap_type *heap; /* --escape: its heap sites, or NULL */
-    uint64_t heap_saved;         /* --escape: heap bytes reordering saves x count */
-    bool atomic_checked;         /* the atomic check is on for its language */
-    size_t natomic;              /* int64 fields sync/atomic cannot use (checked only) */
+    bool invalid;                        /* the positions cannot be right (a finding) */
+    const align_heap_type *heap;         /* --escape: its heap sites, or NULL */
+    uint64_t heap_saved;                 /* --escape: heap bytes reordering saves x count */
+    bool atomic_checked;                 /* the atomic check is on for its language */
+    size_t natomic;                      /* int64 fields sync/atomic cannot use (checked only) */
+    const align_measured_type *measured; /* --profile: its measurements, or NULL */
+    uint64_t measured_saved;             /* --profile: measured bytes reordering saves */
+    align_sample sample;                 /* --profile: what count measures */
 } audit_row;
 
 /* Which types an audit looks at, and how it weighs them. */
@@ -174,6 +241,8 @@ typedef struct audit_scope {
     uint32_t cacheline;
     const align_heap_join *join; /* --escape, or NULL */
     bool strict;                 /* --strict: a --count matching no type fails */
+    source_index *src;           /* markers silence types; NULL: none */
+    const measure_ctx *measure;  /* --profile, or NULL */
 } audit_scope;
 
 /* Every row, in the binary's order (Go types, then C), and the totals. */
@@ -181,11 +250,16 @@ typedef struct audit_rows {
     audit_row *rows;
     size_t n, cap;
     size_t ntypes, nwasteful, nmismatch, ninvalid, nheap, natomic;
+    size_t nmismatch_go;                        /* of nmismatch, Go types */
+    size_t nfixed[ALIGN_ORDER_HOST_LAYOUT + 1]; /* by align_order_fixed */
+    size_t nsilenced;                           /* types a structalign:ignore comment silenced */
     const char *first_invalid;
     uint64_t total, heap_total; /* waste and heap_saved summed (exact: a sum
                                    past 2^64-1 fails the collection) */
     bool total_overflow, heap_overflow;
-    bool atomic_on; /* the check is on for some language audited */
+    bool atomic_on;          /* the check is on for some language audited */
+    size_t nmeasured;        /* --profile: rows with measurements */
+    uint64_t measured_total; /* their measured_saved summed (saturating) */
 } audit_rows;
 
 /* Lays out every type in scope once and fills *r (free it with
@@ -207,7 +281,22 @@ int audit_row_heap_cost(align_heap_cost *c, const align_layout *l, const audit_r
  * summed (saturating), for --fail-above.  0, or -1 with the error
  * printed. */
 int sarif_audit_render(align_buf *out, const audit_rows *r, const align_heap_join *join,
-                       uint64_t min_waste, uint32_t cacheline, uint64_t *total);
+                       uint64_t min_waste, uint32_t cacheline, uint64_t *total, source_index *src);
+
+/* The sources behind a binary's types (sources.c): structalign:ignore
+ * markers, which silence audit, and the edit `fix` would make (SARIF
+ * fixes).  Go sources are found under src_dir (NULL: none); C files where
+ * DWARF says (relative names under src_dir, else the current directory). */
+source_index *source_index_new(const char *src_dir, align_arch arch);
+void source_index_free(source_index *ix); /* accepts NULL */
+/* The marker's line when the type is marked, else 0. */
+unsigned source_marker(source_index *ix, align_lang lang, const char *name, align_srcpos pos);
+/* Appends `"fixes":[...]` for the type when its source gives the order the
+ * binary's layout promises (size and optimal_size); false when not. */
+bool source_fix_json(align_buf *out, source_index *ix, align_lang lang, const char *name,
+                     align_srcpos pos, uint64_t size, uint64_t optimal_size);
+/* A path as a SARIF URI reference, quoted. */
+void sarif_put_uri(align_buf *out, const char *path);
 
 /* Appends a glob (not copied) to a growable list; false when out of memory. */
 bool pattern_list_add(const char ***list, size_t *n, const char *pattern);
@@ -218,7 +307,14 @@ bool pattern_list_match(const char *const *list, size_t n, const char *name);
 /* --cacheline N: a power of two up to 65536; prints the error, EXIT_BAD. */
 int parse_cacheline(uint32_t *out, const char *arg);
 
-/* Writes the buffer to stdout; false (with a message) if it failed. */
+/* Writes the buffer to stdout; false (with a message) if it failed, here
+ * or in an emit_partial before. */
 bool emit(align_buf *b);
+/* Writes the buffer to stdout and empties it once it holds 1 MiB or more.
+ * A report lists every heap site: for a 500 MB log it is several times the
+ * log's size, and building it whole made memory grow with it.  Renderers
+ * call it only once every check of the input has passed (what can still
+ * fail is memory, or the write itself, which emit then reports). */
+void emit_partial(align_buf *b);
 
 #endif

@@ -155,17 +155,44 @@ void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap
                              ALIGN_GO_TINY_SIZE);
         align_buf_puts(out, "\n");
     }
-    for (size_t i = 0; i < ht->nsites; i++) {
-        const align_heap_site *s = align_heap_join_site(j, ht->sites[i]);
-        align_buf_printf(out, "%sheap: ", indent);
-        site_pos(out, s);
-        align_buf_puts(out, " ");
-        site_expr(out, s);
-        align_buf_printf(out, " (%s%s%s%s)\n", align_escape_kind_name(s->kind), s->via ? "; " : "",
-                         s->via ? s->via : "",
-                         s->stack_buffer ? "; on the heap when over the 32-byte stack buffer "
-                                           "(go1.25+)"
-                                         : "");
+    /* Sites written where they are reported first; then, per function
+     * whose body the compiler inlined, that function with its call sites
+     * beneath (a constructor inlined into 11 callers is one allocation in
+     * the source). */
+    for (size_t pass = 0; pass < ht->nsites + 1; pass++) {
+        const char *callee = NULL;
+        size_t shown = 0;
+        if (pass > 0) {
+            /* the pass-th site that starts a new callee group */
+            const align_heap_site *s = align_heap_join_site(j, ht->sites[pass - 1]);
+            bool seen = false;
+            if (s->inlined == NULL)
+                continue;
+            for (size_t k = 0; k + 1 < pass && !seen; k++) {
+                const align_heap_site *p = align_heap_join_site(j, ht->sites[k]);
+                seen = p->inlined != NULL && strcmp(p->inlined, s->inlined) == 0;
+            }
+            if (seen)
+                continue;
+            callee = s->inlined;
+        }
+        for (size_t i = 0; i < ht->nsites; i++) {
+            const align_heap_site *s = align_heap_join_site(j, ht->sites[i]);
+            if (callee == NULL ? s->inlined != NULL
+                               : s->inlined == NULL || strcmp(s->inlined, callee) != 0)
+                continue;
+            if (callee != NULL && shown++ == 0)
+                align_buf_printf(out, "%sheap: in %s, inlined at:\n", indent, callee);
+            align_buf_printf(out, "%s%s", indent, callee ? "  at: " : "heap: ");
+            site_pos(out, s);
+            align_buf_puts(out, " ");
+            site_expr(out, s);
+            align_buf_printf(out, " (%s%s%s%s)\n", align_escape_kind_name(s->kind),
+                             s->via ? "; " : "", s->via ? s->via : "",
+                             s->stack_buffer ? "; on the heap when over the 32-byte stack buffer "
+                                               "(go1.25+)"
+                                             : "");
+        }
     }
 }
 
@@ -175,15 +202,40 @@ void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap
 void escape_text_unresolved(align_buf *out, const align_heap_join *j)
 {
     align_heap_summary s;
-    size_t nstd = 0;
+    size_t nstd = 0, nlinked = 0;
     align_heap_join_summary(&s, j);
     if (s.unresolved == 0)
         return;
-    align_buf_printf(out, "\nUnresolved heap sites (%llu):\n", (unsigned long long)s.unresolved);
+    /* Each cause with its count: code the linker removed says nothing
+     * against the log; a log of another build or program does. */
+    {
+        uint64_t other = 0, nofile = 0, stale = 0;
+        for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
+            const align_heap_site *h = align_heap_join_site(j, i);
+            if (h->status != ALIGN_HEAP_UNRESOLVED || h->not_linked)
+                continue;
+            if (h->path == NULL)
+                nofile++;
+            else if (h->stale)
+                stale++;
+            else
+                other++;
+        }
+        align_buf_printf(out, "\nUnresolved heap sites (%llu: ", (unsigned long long)s.unresolved);
+        align_buf_printf(out,
+                         "%llu not linked, %llu in files the binary does not have, %llu "
+                         "contradicting it, %llu not typed):\n",
+                         (unsigned long long)s.not_linked, (unsigned long long)nofile,
+                         (unsigned long long)stale, (unsigned long long)other);
+    }
     for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
         const align_heap_site *h = align_heap_join_site(j, i);
         if (h->status != ALIGN_HEAP_UNRESOLVED)
             continue;
+        if (h->not_linked) {
+            nlinked++;
+            continue;
+        }
         if (align_go_package_is_std(h->package)) {
             nstd++;
             continue;
@@ -193,12 +245,18 @@ void escape_text_unresolved(align_buf *out, const align_heap_join *j)
         align_buf_puts(out, " ");
         site_expr(out, h);
         align_buf_printf(out, " (%s): %s\n", align_escape_kind_name(h->kind), h->reason);
+        emit_partial(out);
     }
     if (nstd)
         align_buf_printf(out,
                          "  ... and %zu in standard-library packages (--format json lists "
                          "them)\n",
                          nstd);
+    if (nlinked)
+        align_buf_printf(out,
+                         "  ... and %zu in functions the linker removed (not linked; "
+                         "--format json lists them)\n",
+                         nlinked);
 }
 
 static void site_json(align_buf *out, const align_heap_site *s, bool reason)
@@ -216,6 +274,14 @@ static void site_json(align_buf *out, const align_heap_site *s, bool reason)
         align_buf_puts(out, ",\"per_element\":true");
     if (s->stack_buffer)
         align_buf_puts(out, ",\"stack_buffer\":true");
+    if (s->inlined) {
+        align_buf_puts(out, ",\"inlined_from\":");
+        align_buf_json_string(out, s->inlined);
+    }
+    if (s->func) {
+        align_buf_puts(out, ",\"func\":");
+        align_buf_json_string(out, s->func);
+    }
     if (s->via) {
         align_buf_puts(out, ",\"via\":");
         align_buf_json_string(out, s->via);
@@ -224,6 +290,8 @@ static void site_json(align_buf *out, const align_heap_site *s, bool reason)
         align_buf_puts(out, ",\"reason\":");
         align_buf_json_string(out, s->reason ? s->reason : "");
         align_buf_printf(out, ",\"stale\":%s", s->stale ? "true" : "false");
+        if (s->not_linked)
+            align_buf_puts(out, ",\"not_linked\":true");
     }
     align_buf_puts(out, ",\"input\":");
     align_buf_json_string(out, s->input ? s->input : "");
@@ -268,16 +336,17 @@ void escape_json_tail(align_buf *out, const align_heap_join *j)
         if (k++)
             align_buf_puts(out, ",");
         site_json(out, h, true);
+        emit_partial(out);
     }
     align_buf_printf(out,
                      "],\"escape_summary\":{\"sites\":%llu,\"heap\":%llu,\"struct\":%llu,"
                      "\"other\":%llu,\"unresolved\":%llu,\"stack\":%llu,\"unmatched\":%llu,"
-                     "\"stale\":%llu,\"duplicates\":%llu,\"types\":%zu}",
+                     "\"stale\":%llu,\"not_linked\":%llu,\"duplicates\":%llu,\"types\":%zu}",
                      (unsigned long long)s.sites, (unsigned long long)s.heap,
                      (unsigned long long)s.structs, (unsigned long long)s.other,
                      (unsigned long long)s.unresolved, (unsigned long long)s.stack,
                      (unsigned long long)s.unmatched, (unsigned long long)s.stale,
-                     (unsigned long long)s.duplicates, s.types);
+                     (unsigned long long)s.not_linked, (unsigned long long)s.duplicates, s.types);
     align_buf_puts(out, ",\"escape_diagnostics\":[");
     for (size_t i = 0; i < align_heap_join_ndiags(j); i++) {
         const align_heap_diag *d = align_heap_join_diag(j, i);

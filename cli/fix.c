@@ -44,6 +44,8 @@ static const char fix_usage[] =
     "  -k, --keep PATTERN       never reorder these types; repeatable\n"
     "  -b, --binary BIN         sizes of types declared elsewhere, from BIN's DWARF\n"
     "      --cacheline N        cache line size in bytes (default: 64)\n"
+    "      --go VERSION         Go: also report each type's heap object size in\n"
+    "                           this release's allocator (1.19 ... 1.27)\n"
     "      --no-check-atomic    Go on amd64/arm64: allow orders that would put an\n"
     "                           int64 at a 4-aligned offset on 386/arm\n"
     "  -q, --quiet              no report of refused types\n"
@@ -65,6 +67,7 @@ typedef struct fix_opts {
     size_t ntypes, nkeeps;
     const char *binary;
     uint32_t cacheline;
+    unsigned go; /* --go: the release (minor number); 0: not asked */
     bool no_check_atomic;
     const char **paths;
     size_t npaths;
@@ -91,6 +94,7 @@ static int parse_args(fix_opts *o, int argc, char **argv)
         {"keep", required_argument, NULL, 'k'},
         {"binary", required_argument, NULL, 'b'},
         {"cacheline", required_argument, NULL, 'L'},
+        {"go", required_argument, NULL, 'G'},
         {"no-check-atomic", no_argument, NULL, 'N'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -122,6 +126,10 @@ static int parse_args(fix_opts *o, int argc, char **argv)
         case 'b': o->binary = optarg; break;
         case 'L':
             if (parse_cacheline(&o->cacheline, optarg) != 0)
+                return EXIT_BAD;
+            break;
+        case 'G':
+            if (parse_go_release(&o->go, optarg) != 0)
                 return EXIT_BAD;
             break;
         case 'N': o->no_check_atomic = true; break;
@@ -509,7 +517,8 @@ typedef struct totals {
     uint64_t saved; /* bytes per instance, summed over types */
 } totals;
 
-static void report(align_buf *rep, const align_fix_set *set, const fix_opts *o, totals *tot)
+static void report(align_buf *rep, const align_fix_set *set, align_lang lang, const fix_opts *o,
+                   totals *tot)
 {
     for (size_t i = 0; i < align_fix_ntypes(set); i++) {
         const align_fix_type *t = align_fix_type_at(set, i);
@@ -523,10 +532,20 @@ static void report(align_buf *rep, const align_fix_set *set, const fix_opts *o, 
         } else {
             tot->reordered++;
             tot->saved += t->size - t->new_size;
-            align_buf_printf(rep, "%s:%u:%u: %s: %llu -> %llu bytes (%llu saved): %s\n", t->file,
-                             t->line, t->col, t->name, (unsigned long long)t->size,
+            align_buf_printf(rep, "%s:%u:%u: %s: %llu -> %llu bytes (%llu saved", t->file, t->line,
+                             t->col, t->name, (unsigned long long)t->size,
                              (unsigned long long)t->new_size,
-                             (unsigned long long)(t->size - t->new_size), t->new_order);
+                             (unsigned long long)(t->size - t->new_size));
+            if (o->go != 0 && lang == ALIGN_LANG_GO) {
+                align_go_alloc a, b;
+                if (align_go_alloc_compute(&a, o->go, o->arch, t->size, t->ptrdata > 0) == 0 &&
+                    align_go_alloc_compute(&b, o->go, o->arch, t->new_size, t->new_ptrdata > 0) ==
+                        0)
+                    align_buf_printf(rep, "; a heap object %llu -> %llu bytes in go1.%u",
+                                     (unsigned long long)a.bytes, (unsigned long long)b.bytes,
+                                     o->go);
+            }
+            align_buf_printf(rep, "): %s\n", t->new_order);
         }
     }
 }
@@ -632,7 +651,7 @@ int cmd_fix(int argc, char **argv)
                 ok = false;
         }
         if (sets[lang])
-            report(&rep, sets[lang], &o, &tot);
+            report(&rep, sets[lang], (align_lang)lang, &o, &tot);
     }
     if (tot.reordered + tot.refused > 0 || o.write)
         align_buf_printf(&rep,

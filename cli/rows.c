@@ -65,12 +65,19 @@ static bool take_row(audit_rows *r, const audit_scope *s, const align_layout *l,
     row.waste = cost.bytes_saved;
     row.model_agrees = l->model_agrees;
     row.invalid = !l->positions_valid;
-    row.atomic_checked = check_atomic;
-    row.natomic = check_atomic ? l->natomic_unaligned : 0;
+    /* Linker- and compiler-made types are no one's to move (their runtime
+     * originals are checked under their own names). */
+    row.atomic_checked = check_atomic && l->order_fixed != ALIGN_ORDER_GO_LINKER &&
+                         l->order_fixed != ALIGN_ORDER_GO_COMPILER;
+    row.natomic = row.atomic_checked ? l->natomic_unaligned : 0;
     r->ntypes++;
+    r->nfixed[l->order_fixed]++;
     /* An inconsistent layout is its own finding, not the model's. */
-    if (l->model_agrees == 0 && l->positions_valid)
+    if (l->model_agrees == 0 && l->positions_valid) {
         r->nmismatch++;
+        if (l->lang == ALIGN_LANG_GO)
+            r->nmismatch_go++;
+    }
     if (row.invalid && r->ninvalid++ == 0)
         r->first_invalid = name;
     if (s->join != NULL && l->lang == ALIGN_LANG_GO)
@@ -85,6 +92,20 @@ static bool take_row(audit_rows *r, const audit_scope *s, const align_layout *l,
         r->nheap++;
         if (__builtin_add_overflow(r->heap_total, row.heap_saved, &r->heap_total))
             r->heap_overflow = true;
+    }
+    if (s->measure != NULL && l->lang == ALIGN_LANG_GO)
+        row.measured = measure_find(s->measure, t);
+    if (row.measured != NULL) {
+        measure_cost_t mc;
+        if (measure_cost(&mc, s->measure, row.measured, l) < 0) {
+            print_lib_error(NULL, 0);
+            return false;
+        }
+        row.measured_saved = mc.saved;
+        row.sample = s->measure->sample;
+        r->nmeasured++;
+        if (__builtin_add_overflow(r->measured_total, row.measured_saved, &r->measured_total))
+            r->measured_total = UINT64_MAX;
     }
     if (row.waste > 0)
         r->nwasteful++;
@@ -116,6 +137,10 @@ int audit_rows_collect(audit_rows *r, align_binary *bin, const audit_scope *s)
             count_table_touch(s->counts, name);
             if (!in_scope(s, lang, name))
                 continue;
+            if (source_marker(s->src, lang, name, align_type_pos(t)) != 0) {
+                r->nsilenced++; /* structalign:ignore: the order is meant */
+                continue;
+            }
             if (align_layout_compute(&l, g, t, &lo) < 0) {
                 /* One type we cannot lay out must not hide the others. */
                 fprintf(stderr, "%s: warning: %s: %s\n", s->binary, name,

@@ -59,7 +59,7 @@ void sarif_begin(align_buf *out)
 /* A path as a URI reference: "/a b/x.c" -> "file:///a%20b/x.c"; "./x.go" ->
  * "x.go".  Bytes other than RFC 3986's unreserved and "/" are encoded, so
  * a file name with spaces, '%', '#' or non-ASCII bytes stays one path. */
-static void put_uri(align_buf *out, const char *path)
+void sarif_put_uri(align_buf *out, const char *path)
 {
     align_buf_puts(out, "\"");
     if (path[0] == '/')
@@ -81,7 +81,7 @@ static void put_location(align_buf *out, const sarif_loc *loc, bool with_id, siz
     if (with_id)
         align_buf_printf(out, "\"id\":%zu,", id);
     align_buf_puts(out, "\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
-    put_uri(out, loc->file);
+    sarif_put_uri(out, loc->file);
     align_buf_printf(out, "},\"region\":{\"startLine\":%u", loc->line);
     if (loc->col > 0)
         align_buf_printf(out, ",\"startColumn\":%u", loc->col);
@@ -110,9 +110,10 @@ static void put_locations(align_buf *out, const char *key, const sarif_loc *locs
         align_buf_puts(out, "]");
 }
 
-void sarif_result_at(align_buf *out, bool *first, const char *rule, const char *level,
-                     const char *message, const sarif_loc *locs, size_t nlocs,
-                     const sarif_loc *related, size_t nrelated)
+/* One result; extra: members appended to it ("fixes":[...]), or NULL. */
+static void result_with(align_buf *out, bool *first, const char *rule, const char *level,
+                        const char *message, const sarif_loc *locs, size_t nlocs,
+                        const sarif_loc *related, size_t nrelated, const align_buf *extra)
 {
     align_buf_printf(out, "%s{\"ruleId\":\"%s\",\"level\":\"%s\",\"message\":{\"text\":",
                      *first ? "" : ",", rule, level);
@@ -120,8 +121,19 @@ void sarif_result_at(align_buf *out, bool *first, const char *rule, const char *
     align_buf_puts(out, "}");
     put_locations(out, "locations", locs, nlocs, false);
     put_locations(out, "relatedLocations", related, nrelated, true);
+    if (extra != NULL && extra->len > 0) {
+        align_buf_puts(out, ",");
+        align_buf_append(out, extra->data, extra->len);
+    }
     align_buf_puts(out, "}");
     *first = false;
+}
+
+void sarif_result_at(align_buf *out, bool *first, const char *rule, const char *level,
+                     const char *message, const sarif_loc *locs, size_t nlocs,
+                     const sarif_loc *related, size_t nrelated)
+{
+    result_with(out, first, rule, level, message, locs, nlocs, related, nrelated, NULL);
 }
 
 void sarif_result(align_buf *out, bool *first, const char *rule, const char *level,
@@ -161,7 +173,8 @@ static void type_locations(const align_type *t, const align_heap_join *join,
 /* The results for one row (l: its layout); adds its SA001 saving to
  * *total (it cannot wrap: at most the rows' total, which is checked). */
 static void audit_type(align_buf *out, bool *first, const align_layout *l, const audit_row *r,
-                       const align_heap_join *join, uint64_t min_waste, uint64_t *total)
+                       const align_heap_join *join, uint64_t min_waste, uint64_t *total,
+                       source_index *src)
 {
     const align_heap_type *ht = r->heap;
     size_t nsites = ht ? ht->nsites : 0, nlocs = 0, nrelated = 0;
@@ -183,13 +196,30 @@ static void audit_type(align_buf *out, bool *first, const align_layout *l, const
     if (l->reclaimable > 0 && r->waste >= min_waste) {
         if (__builtin_add_overflow(*total, r->waste, total))
             *total = UINT64_MAX;
-        snprintf(msg, sizeof msg,
-                 "%s is %llu bytes; in another field order %llu: %llu bytes "
-                 "reclaimable per instance, %llu bytes at %llu instances%s",
-                 r->name, (unsigned long long)l->size, (unsigned long long)l->optimal_size,
-                 (unsigned long long)l->reclaimable, (unsigned long long)r->waste,
-                 (unsigned long long)r->count, ht ? "; heap-allocated" : "");
-        sarif_result_at(out, first, "SA001", "warning", msg, locs, nlocs, locs + nlocs, nrelated);
+        snprintf(
+            msg, sizeof msg,
+            "%s is %llu bytes; in another field order %llu: %llu bytes "
+            "reclaimable per instance, %llu bytes at %llu instances%s%s",
+            r->name, (unsigned long long)l->size, (unsigned long long)l->optimal_size,
+            (unsigned long long)l->reclaimable, (unsigned long long)r->waste,
+            (unsigned long long)r->count,
+            r->measured && r->count == align_measured_count(r->measured, r->sample)
+                ? (r->sample == ALIGN_SAMPLE_ALLOC ? " (measured: allocated)" : " (measured: live)")
+                : "",
+            ht ? "; heap-allocated" : "");
+        {
+            /* With sources (--src), the edit `fix` makes, when the source
+             * gives the order the binary's layout promises. */
+            align_buf fix;
+            align_buf_init(&fix);
+            if (!source_fix_json(&fix, src, l->lang, r->name, align_type_pos(r->t), l->size,
+                                 l->optimal_size) ||
+                fix.failed)
+                fix.len = 0;
+            result_with(out, first, "SA001", "warning", msg, locs, nlocs, locs + nlocs, nrelated,
+                        &fix);
+            align_buf_free(&fix);
+        }
     }
     for (size_t k = 0; r->atomic_checked && k < l->natomic_unaligned; k++) {
         const align_atomic_field *f = &l->atomic_unaligned[k];
@@ -202,7 +232,7 @@ static void audit_type(align_buf *out, bool *first, const align_layout *l, const
 }
 
 int sarif_audit_render(align_buf *out, const audit_rows *r, const align_heap_join *join,
-                       uint64_t min_waste, uint32_t cacheline, uint64_t *total)
+                       uint64_t min_waste, uint32_t cacheline, uint64_t *total, source_index *src)
 {
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, cacheline};
     bool first = true;
@@ -219,7 +249,8 @@ int sarif_audit_render(align_buf *out, const audit_rows *r, const align_heap_joi
             print_lib_error(NULL, 0);
             return -1;
         }
-        audit_type(out, &first, l, row, join, min_waste, total);
+        audit_type(out, &first, l, row, join, min_waste, total, src);
+        emit_partial(out);
         align_layout_free(l);
     }
     sarif_end(out);

@@ -10,6 +10,8 @@
  */
 #include "plugin.h"
 
+#include <stdlib.h>
+
 #include <string.h>
 
 static int layout_traverse(LayoutObject *self, visitproc visit, void *arg)
@@ -507,7 +509,8 @@ PyDoc_STRVAR(layout_leak_check_doc,
              "data (the record, or whole: an array of it) at every depth.  Keys: checked\n"
              "(bytes), padding_bits, bytes and bits (non-zero ones), runs (count) and\n"
              "listed: (name, offset in name, offset in the value, bytes, unused-bits\n"
-             "mask or None) for the first 64 runs.");
+             "mask or None) for the first 64 runs; mask: one byte per byte checked,\n"
+             "its padding bits set.");
 
 static PyObject *layout_leak_check(LayoutObject *self, PyObject *args, PyObject *kwargs)
 {
@@ -518,6 +521,7 @@ static PyObject *layout_leak_check(LayoutObject *self, PyObject *args, PyObject 
     Py_buffer view = {0};
     leak_scan_opts so = {0};
     leak_result r;
+    unsigned char *mask = NULL;
 
     if (st == NULL || !PyArg_ParseTupleAndKeywords(args, kwargs, "O|$Ozz:Layout.leak_check", kwlist,
                                                    &data_obj, &whole, &so.root, &so.first_sep))
@@ -555,13 +559,15 @@ static PyObject *layout_leak_check(LayoutObject *self, PyObject *args, PyObject 
         goto cleanup;
     so.runs = runs;
     if (leak_scan(st, self->owner->graph, self->flags, self->cacheline, view.buf,
-                  (uint64_t)view.len, &so, &r, NULL, NULL) < 0)
+                  (uint64_t)view.len, &so, &r, NULL, &mask) < 0)
         goto cleanup;
-    result = Py_BuildValue("{sKsKsKsKsKsO}", "checked", (unsigned long long)r.checked,
-                           "padding_bits", (unsigned long long)r.padding_bits, "bytes",
-                           (unsigned long long)r.bytes, "bits", (unsigned long long)r.bits, "runs",
-                           (unsigned long long)r.runs, "listed", runs);
+    result =
+        Py_BuildValue("{sKsKsKsKsKsOsy#}", "checked", (unsigned long long)r.checked, "padding_bits",
+                      (unsigned long long)r.padding_bits, "bytes", (unsigned long long)r.bytes,
+                      "bits", (unsigned long long)r.bits, "runs", (unsigned long long)r.runs,
+                      "listed", runs, "mask", (const char *)mask, (Py_ssize_t)r.checked);
 cleanup:
+    free(mask);
     Py_XDECREF(runs);
     PyBuffer_Release(&view);
     return result;

@@ -36,6 +36,7 @@ Show the memory layout of a struct or union, with live padding bytes and the sma
 
 Usage: align [-r] [-x] [-c COUNT] [-a ARCH] [--json] EXPRESSION
        align [-r] [-x] [-c COUNT] [-a ARCH] [--json] [-t] TYPE
+       align --watch EXPRESSION | --unwatch                    (GDB)
 
 For each member: its offset (bit offset for bit-fields), size, type and
 current value; a line for every hole and for the tail padding with the live
@@ -58,8 +59,9 @@ output is a terminal.  Completion covers options, expressions, members
 Leak check: every padding byte of the value is checked at every depth
 (nested structs, unions, array elements; the first 1 MiB), whatever -r
 shows, and each run of non-zero padding is listed where it lies, e.g.
-"at o.in+17: 5a 5a 5a" (the tail padding of member in, 17 bytes into it).  GDB: C and Go programs;
-LLDB 14: C programs (it cannot read Go).
+"at o.in+17: 5a 5a 5a" (the tail padding of member in, 17 bytes into it).
+
+GDB: C and Go programs; LLDB 14: C programs (it cannot read Go).
 
 Options:
   -r          expand nested structs and unions in place (display only)
@@ -70,6 +72,9 @@ Options:
   -a ARCH     project onto another architecture (amd64, arm64) with
               libalign's ABI model instead of the debugger's offsets
   -t          the argument is a type, not an expression
+  --watch     (GDB) stop at write, send, sendto and fwrite when the
+              buffer holds the value, or a copy of it, with non-zero
+              padding; --unwatch removes these breakpoints
   --json      the document of `structalign show --format json' for the
               type, plus the live values, padding bytes and leak check
               (for IDEs: GDB/MI -interpreter-exec console "align --json x")
@@ -81,11 +86,13 @@ Examples:
   align -t struct packet
   align -a arm64 main.Order
   align -t *main.Order
+  align --json s
+  align --watch msg
 
 See structalign-gdb(1)."""
 
 ARCHES = ("amd64", "arm64", "x86_64", "aarch64")
-OPTIONS = ("-r", "-x", "-c", "-a", "-t", "--json", "--", "-h")
+OPTIONS = ("-r", "-x", "-c", "-a", "-t", "--json", "--watch", "--unwatch", "--", "-h")
 
 
 class UserError(Exception):
@@ -104,6 +111,7 @@ class Options:
         self.help = False
         self.target = ""       # the expression or type, as typed
         self.json = False      # --json: structalign show's document, live
+        self.watch = None      # "watch" or "unwatch" (GDB)
 
 
 def _split_option(text, pos):
@@ -139,6 +147,10 @@ def parse_args(text):
             continue
         if tok == "--json":
             opts.json = True
+            pos = end
+            continue
+        if tok in ("--watch", "--unwatch"):
+            opts.watch = tok[2:]
             pos = end
             continue
         if len(tok) < 2 or not tok[1].isalpha():
@@ -381,6 +393,7 @@ class Resolved:
         self.synthetic = False  # reached through a <synthetic pointer>
         self.slice_len = None   # Go: the slice's len when the value was one
         self.map_slot = None    # Go: (key type, value type, swiss) of a map
+        self.map_key_too = False  # Go: the key is a record too: show it after
         self.title = None       # the record's type as written
         self.shown = ""         # the argument, with the pointers followed ("*pp")
 
@@ -628,6 +641,90 @@ def colour(text):
     return "\n".join(out)
 
 
+class WatchTarget:
+    """What `align --watch` needs of a value, fixed when the watch is set:
+    where it is, its bytes' padding mask, and how to check a copy of it."""
+
+    def __init__(self, expression, title, address, size, layout, whole, root):
+        self.expression = expression
+        self.title = title
+        self.address = address
+        self.size = size
+        self.layout = layout
+        self.whole = whole
+        self.root = root
+
+    def check(self, data):
+        """The leak check of bytes data (a copy of the value or the value)."""
+        return self.layout.leak_check(data, whole=self.whole, root=self.root)
+
+    def find_copy(self, current, buf):
+        """Offsets in buf holding a copy of the value: its non-padding bytes
+        equal the value's current ones (the padding may differ).  A search
+        for the first run of data bytes, then a full comparison."""
+        mask = self.check(current)["mask"]
+        if len(mask) < self.size:
+            return []
+        data_runs = []
+        i = 0
+        while i < self.size:
+            if mask[i] == 0:
+                j = i
+                while j < self.size and mask[j] == 0:
+                    j += 1
+                data_runs.append((i, j))
+                i = j
+            else:
+                i += 1
+        if not data_runs:
+            return []
+        first = max(data_runs, key=lambda r: r[1] - r[0])
+        needle = current[first[0]:first[1]]
+        found = []
+        k = buf.find(needle)
+        while k >= 0 and len(found) < 8:
+            start = k - first[0]
+            if start >= 0 and start + self.size <= len(buf) and all(
+                    buf[start + a:start + b] == current[a:b] for a, b in data_runs):
+                found.append(start)
+            k = buf.find(needle, k + 1)
+        return found
+
+
+def watch_target(adapter, text):
+    """The WatchTarget of `align --watch EXPR`, or UserError."""
+    opts = parse_args(text)
+    if not opts.target:
+        raise UserError("align: --watch needs an expression (see 'help align')")
+    if opts.as_type:
+        raise UserError("align: --watch needs a value, not a type")
+    lang = adapter.language()
+    arch = adapter.arch()
+    res = _resolve_full(adapter, opts)
+    if res.value is None:
+        raise UserError("align: --watch needs a value in a running program, not a type")
+    if hasattr(adapter, "set_home"):
+        adapter.set_home(res.desc)
+    try:
+        graph = _libalign.Graph(lang, arch)
+        builder = Builder(adapter, graph)
+        record = builder.type(res.type)
+        whole = builder.type(res.array) if res.array is not None else None
+        layout = graph.layout(record)
+    except _libalign.Error as e:
+        raise UserError("align: %s" % _message(e)) from None
+    address = adapter.address(res.value)
+    if address is None:
+        raise UserError("align: '%s' is not in memory (a register or a synthetic pointer): "
+                        "nothing to watch" % opts.target)
+    size = whole.size if whole is not None else layout.size
+    if size > LEAK_MAX_BYTES:
+        raise UserError("align: '%s' is %d bytes: --watch checks values up to %d"
+                        % (opts.target, size, LEAK_MAX_BYTES))
+    return WatchTarget(opts.target, res.title, address, size, layout, whole,
+                       _root_name(res.shown, res.deref))
+
+
 def run(adapter, text):
     """The whole command: returns the text to print, or raises UserError
     with a one-line message."""
@@ -648,6 +745,9 @@ def _run(adapter, text):
     opts = parse_args(text)
     if opts.help:
         return HELP + "\n"
+    if opts.watch:
+        raise UserError("align: --watch and --unwatch work in GDB only (breakpoints whose "
+                        "condition is Python)")
     if not opts.target:
         raise UserError("align: give an expression or a type (see 'help align')")
     lang = adapter.language()
@@ -698,6 +798,14 @@ def _run(adapter, text):
                                   root=_root_name(res.shown, res.deref), title=res.title)
         if res.map_slot is not None:
             text += _map_slot_line(builder, graph, res.map_slot)
+            key = res.map_slot[0]
+            kd = adapter.describe(adapter.strip(key))
+            if kd.kind in ("struct", "union") and res.map_key_too:
+                # Both are records: the key's layout follows, at the same count.
+                klay = graph.layout(builder.type(key))
+                text += "\n" + klay.render_live(None, None, hex=opts.hex, count=count,
+                                                note="(key type of %s; static layout)"
+                                                % res.shown, title=kd.display)
         return _count_as_typed(text, count)
     except _libalign.Error as e:
         raise UserError("align: %s" % _message(e)) from None

@@ -58,6 +58,10 @@
  *   escape/    escape.c and escape_json.c (the compiler's -m logs),
  *              heapsites.c and heapsites_resolve.c (the join of log and
  *              binary: which type is allocated where)
+ *   measure/   profile.c (Go heap profiles: pprof's gzipped protobuf, read
+ *              with protobuf-c and zlib), profile_join.c (their allocation
+ *              sites tied to types through the escape join): measured
+ *              instance counts, another source of counts beside escape/
  *   report/    report_text.c, report_json.c (renderers)
  *   rewrite/   rewrite.c (structalign fix: guards, orders, new file text),
  *              body.c (a struct body cut into members with their comments,
@@ -71,6 +75,8 @@
  *       model    -> util
  *       source   -> model        analysis -> model        report -> model
  *       escape   -> source (the Go functions), model
+ *       measure  -> source (the Go functions), through the public API to
+ *                   escape's join
  *       rewrite  -> source (spans), model, analysis (through the public API)
  *
  *   (tools/check-includes --graph prints the graph as the code has it.)
@@ -324,6 +330,43 @@ ALIGN_API align_srcpos align_type_pos(const align_type *t);
 ALIGN_API void align_type_set_aligned(align_type *t, uint32_t aligned);
 ALIGN_API void align_type_set_packed(align_type *t, int packed);
 
+/* Why a record's member order is not the user's to change (go_origin.c).
+ * Layouts of such records never suggest another order (optimal_size ==
+ * size) and say why (align_layout.order_fixed). */
+typedef enum align_order_fixed {
+    ALIGN_ORDER_FREE = 0, /* declared in source: any order may be suggested */
+    /* Go: synthesized by the linker for debuggers (hchan<T>, sudog<T>,
+     * waitq<T>, hash<K,V>, bucket<K,V>, map<K,V>, table<K,V>,
+     * groupReference<K,V>): copies of runtime structs with member types
+     * substituted, at the runtime's offsets.  The model is not checked
+     * against them (model_agrees is -1). */
+    ALIGN_ORDER_GO_LINKER,
+    /* Go: made by the compiler for the runtime (noalg.*: map groups and
+     * slots, closure contexts); laid out by the compiler's rules, so still
+     * checked against the model. */
+    ALIGN_ORDER_GO_COMPILER,
+    /* Go 1.23+: holds a structs.HostLayout field: the platform ABI's order
+     * (decided by the layout from the members, not set on the record). */
+    ALIGN_ORDER_HOST_LAYOUT
+} align_order_fixed;
+
+/* Marks a record (the DWARF reader does, from align_go_type_origin). */
+ALIGN_API void align_type_set_order_fixed(align_type *record, align_order_fixed why);
+ALIGN_API align_order_fixed align_type_order_fixed(const align_type *record);
+/* ALIGN_ORDER_GO_LINKER or ALIGN_ORDER_GO_COMPILER when a Go type name is
+ * one the linker or the compiler makes (by the shape of the name: "sudog<",
+ * "noalg."), else ALIGN_ORDER_FREE.  NULL is FREE. */
+ALIGN_API align_order_fixed align_go_type_origin(const char *name);
+/* The alignment the Go compiler forces on a record by its name: 8 for the
+ * align64 marker of sync/atomic and the runtime's atomic package (all
+ * targets), else 0. */
+ALIGN_API uint32_t align_go_record_align(const char *name);
+/* "go_linker", "go_compiler", "host_layout"; NULL for ALIGN_ORDER_FREE.
+ * Stable (JSON). */
+ALIGN_API const char *align_order_fixed_name(align_order_fixed why);
+/* One line for people saying why the order stays; NULL for FREE. */
+ALIGN_API const char *align_order_fixed_reason(align_order_fixed why);
+
 /* A member as declared, handed to align_record_add_field().  Copied: the
  * caller keeps ownership of the spec itself, strings must be graph-owned or
  * outlive the graph (use align_graph_strdup). */
@@ -526,6 +569,10 @@ typedef struct align_layout {
      * optimized (optimal_size == size, reclaimable 0).  1 otherwise. */
     int positions_valid;
     char invalid[256];
+    /* Not ALIGN_ORDER_FREE: the order is not the user's to change (the
+     * record's own mark, or HOST_LAYOUT found among the members); the
+     * layout is not optimized and optimal_note is the reason. */
+    align_order_fixed order_fixed;
 } align_layout;
 
 enum {
@@ -651,6 +698,11 @@ typedef struct align_binary_info {
     const char *go_main_path; /* import path of the main package
                                  ("example.com/app"), which DWARF calls
                                  "main"; NULL for libraries and old Go */
+    /* Records larger than the layout model can place (over 2^56 bytes,
+     * e.g. a struct holding char[1ULL << 61]: valid C, bit offsets past
+     * 2^63): each is left out of the graph, not its unit. */
+    size_t nskipped_types;
+    const char *skipped_type_reason; /* the first one and why; NULL */
 } align_binary_info;
 
 /* Reads the binary at path.  *out is NULL on failure:
@@ -686,6 +738,34 @@ ALIGN_API const align_binary_info *align_binary_info_get(const align_binary *b);
  * NULL when the binary has no struct or union of that language.  Callers
  * may project it to another arch (align_graph_set_arch). */
 ALIGN_API align_graph *align_binary_graph(align_binary *b, align_lang lang);
+
+/* ------------------------------------------------- Go map entries */
+
+/* What one entry of a Go map type costs in the runtime's storage
+ * (maps.c), read from the binary's DWARF: Go 1.24+ slots
+ * (noalg.struct { key K; elem V } in noalg.map.group[K]V) or Go 1.19-1.23
+ * buckets (bucket<K,V>: 8 keys, then 8 values).  Sizes in bytes. */
+typedef struct align_go_map {
+    const char *map;          /* "map[int64]bool"; owned by the graph */
+    int swiss;                /* 1: a slot struct; 0: a bucket */
+    const align_type *record; /* the slot, or the bucket */
+    const align_type *key;    /* K and V as stored (*K for indirect keys) */
+    const align_type *elem;
+    uint64_t key_size, elem_size;
+    uint64_t entry_bytes;         /* the slot's size; in a bucket, key +
+                                     value + the bucket's padding / 8 */
+    uint64_t entry_padding;       /* entry_bytes - key_size - elem_size:
+                                     what the map layout adds */
+    uint64_t key_reclaimable;     /* padding inside K and V that their */
+    uint64_t elem_reclaimable;    /* smallest field orders reclaim */
+    uint64_t optimal_entry_bytes; /* entry with K and V reordered */
+} align_go_map;
+
+/* Every map type of a binary's Go graph, in declaration order.  *out is
+ * the caller's (align_go_maps_free); it points into g.  ALIGN_EINVAL for a
+ * C graph, ALIGN_ENOMEM.  Adds a few scratch types to g. */
+ALIGN_API int align_go_maps(align_go_map **out, size_t *n, align_graph *g);
+ALIGN_API void align_go_maps_free(align_go_map *maps);
 
 /* ------------------------------------------------------------ reports */
 
@@ -762,6 +842,12 @@ typedef struct align_fix_type {
     const char *new_order;         /* REORDERED: the field names in the new
                                       order, ", "-separated; else NULL */
     size_t nmoved;                 /* REORDERED: fields whose place changed */
+    unsigned marker_line;          /* a structalign:ignore comment marks it
+                                      (refused): the marker's line; else 0 */
+    /* REORDERED: the bytes of the file's text the new order replaces, and
+     * what replaces them (one edit per type; edits never overlap). */
+    size_t region_start, region_end;
+    const char *replacement;
 } align_fix_type;
 
 /* A new empty set for one language.  *out is NULL on failure. */
@@ -1087,6 +1173,17 @@ typedef struct align_heap_site {
                            size that is not a constant: a 32-byte stack
                            buffer when the array fits, the heap when it
                            does not; counted as a heap site */
+    const char *inlined; /* the function whose body holds the allocation
+                            when the compiler reports it at a call it
+                            inlined: as -m prints it ("geom.New"), or as
+                            DWARF names the function covering -json's
+                            inlineLoc; NULL when written where reported */
+    const char *func;    /* the function analysed, as go1.25+ -m=2 names
+                            it ("main"); NULL when the log does not say */
+    int not_linked;     /* in code the linker removed: its file is in
+                           the binary (or its package is) but no
+                           function of the binary covers its line; never
+                           evidence of a stale log, never ranked */
     int stale;          /* the site contradicts the binary: its file
                            is not in it, its line has no code, or its
                            variable is declared elsewhere */
@@ -1112,10 +1209,11 @@ typedef struct align_heap_summary {
     uint64_t structs;    /* heap sites tied to a struct type */
     uint64_t other;      /* heap sites of other values */
     uint64_t unresolved;
-    uint64_t stack;     /* "does not escape" sites */
-    uint64_t unmatched; /* heap sites whose file is not in the binary */
-    uint64_t stale;     /* heap sites that contradict the binary */
-    size_t types;       /* struct types with heap sites */
+    uint64_t stack;      /* "does not escape" sites */
+    uint64_t unmatched;  /* heap sites whose file is not in the binary */
+    uint64_t stale;      /* heap sites that contradict the binary */
+    uint64_t not_linked; /* heap sites in code the linker removed */
+    size_t types;        /* struct types with heap sites */
 } align_heap_summary;
 
 enum { ALIGN_HEAP_NOTE = 0, ALIGN_HEAP_WARNING = 1 };
@@ -1181,6 +1279,159 @@ typedef struct align_heap_cost {
  * language. */
 ALIGN_API int align_heap_cost_compute(align_heap_cost *out, const align_layout *l, uint64_t count,
                                       int per_element);
+
+/* =======================================================================
+ * Measured counts: Go heap profiles (measure/profile.c, profile_join.c).
+ * A heap profile counts, per allocation stack, the objects allocated and
+ * still live; joined to the escape join's heap sites it gives each padded
+ * struct type its real instance count instead of a --count guess.
+ * ======================================================================= */
+
+/* Which of a heap profile's counts stands for "instances". */
+typedef enum align_sample {
+    ALIGN_SAMPLE_INUSE = 0, /* live when the profile was written */
+    ALIGN_SAMPLE_ALLOC = 1  /* allocated since the program started */
+} align_sample;
+
+/* "inuse", "alloc"; NULL out of range.  Stable (JSON). */
+ALIGN_API const char *align_sample_name(align_sample s);
+
+/* A profile inflates to at most this many bytes, and its file is at most
+ * ALIGN_PROFILE_MAX_FILE_BYTES (ALIGN_ELIMIT past either). */
+#define ALIGN_PROFILE_MAX_BYTES (1024u * 1024u * 1024u)
+#define ALIGN_PROFILE_MAX_FILE_BYTES (256u * 1024u * 1024u)
+
+/* A heap profile read into allocation sites.  Opaque; owns its strings. */
+typedef struct align_profile align_profile;
+
+/* What a profile says about itself.  Strings are owned by the profile. */
+typedef struct align_profile_info {
+    const char *path;           /* as given to align_profile_open */
+    int64_t period;             /* runtime.MemProfileRate when it was written:
+                                   one sample per `period` bytes on average
+                                   (524288 by default); 1 = every allocation */
+    int64_t time_nanos;         /* when it was written (Unix ns); 0 unknown */
+    const char *default_sample; /* "inuse_space" (heap), "alloc_space"
+                                   (allocs), or NULL */
+    const char *executable;     /* the first mapping's file, or NULL */
+    const char *build_id;       /* its GNU build ID, or NULL (Go binaries
+                                   carry one only when linked with one) */
+    size_t nsamples;            /* stacks in the profile */
+    size_t nsites;              /* allocation sites after summing */
+    /* Totals over every sample.  The Go runtime writes un-sampled
+     * estimates (runtime/pprof scaleHeapSample: each sampled count divided
+     * by its probability 1 - exp(-size/period)); they are used as written,
+     * as `go tool pprof` does.  Exact when period is 1. */
+    uint64_t alloc_objects, alloc_bytes, inuse_objects, inuse_bytes;
+} align_profile_info;
+
+/* One allocation site: the samples whose allocating (leaf) frame is at
+ * file:line in function, for objects of one size, summed. */
+typedef struct align_profile_site {
+    const char *file;     /* as the binary's line table writes it; "" when
+                             the profile gives none */
+    unsigned line;        /* 1-based; 0 unknown */
+    const char *function; /* "main.newOrder"; "" when none */
+    uint64_t object_size; /* bytes one object takes (its size class): the
+                             sample's "bytes" label; 0 when absent */
+    uint64_t alloc_objects, alloc_bytes, inuse_objects, inuse_bytes;
+    size_t nstacks; /* samples summed into this site */
+} align_profile_site;
+
+/* Reads a gzipped protobuf heap profile (runtime/pprof.WriteHeapProfile,
+ * go test -memprofile, /debug/pprof/heap or /allocs); path "-" reads
+ * standard input.  *out is NULL on failure:
+ *   ALIGN_EIO      missing, unreadable, not a regular file (a FIFO or a
+ *                  directory: never waited on);
+ *   ALIGN_EFORMAT  empty, not gzip, corrupt or truncated gzip, not a
+ *                  protobuf profile, a profile that is not a heap profile
+ *                  (a CPU profile: the message says so), inconsistent
+ *                  (a sample pointing to a missing location, ...);
+ *   ALIGN_ELIMIT   inflates past ALIGN_PROFILE_MAX_BYTES;
+ *   ALIGN_EOVERFLOW, ALIGN_ENOMEM.
+ * The hint says how to write a good profile. */
+ALIGN_API int align_profile_open(align_profile **out, const char *path);
+/* The same for bytes in memory; name is used in messages. */
+ALIGN_API int align_profile_read_mem(align_profile **out, const char *name, const void *data,
+                                     size_t len);
+ALIGN_API void align_profile_free(align_profile *p); /* accepts NULL */
+/* Owned by the profile; valid until align_profile_free. */
+ALIGN_API const align_profile_info *align_profile_info_get(const align_profile *p);
+ALIGN_API size_t align_profile_nsites(const align_profile *p);
+/* Sites in order of first appearance; NULL past the end.  Owned by p. */
+ALIGN_API const align_profile_site *align_profile_site_get(const align_profile *p, size_t i);
+
+/* A profile joined to a binary (and its escape join). */
+typedef struct align_profile_join align_profile_join;
+
+typedef enum align_measure_status {
+    ALIGN_MEASURE_STRUCT = 0, /* allocates a struct type of the binary */
+    ALIGN_MEASURE_OTHER,      /* something else (the log's site is a map,
+                                 string, closure...), or the standard
+                                 library's own allocations */
+    ALIGN_MEASURE_UNTYPED     /* could not be typed: see reason */
+} align_measure_status;
+
+/* One profile site and its type. */
+typedef struct align_measured_site {
+    const align_profile_site *site; /* owned by the profile */
+    align_measure_status status;
+    const align_type *type;           /* STRUCT: the record (the element type when
+                                         per_element); OTHER: when known; owned by
+                                         the binary's Go graph */
+    int per_element;                  /* the site allocates backing arrays of type */
+    const align_heap_site *heap_site; /* the escape log's site that typed it
+                                         (or that could not), or NULL;
+                                         owned by the escape join */
+    const char *reason;               /* UNTYPED: why, one line; else NULL */
+    int in_binary;                    /* the function, file and line are the
+                                         binary's */
+} align_measured_site;
+
+/* A struct type with measured allocations: its sites' sums. */
+typedef struct align_measured_type {
+    const align_type *type;
+    int objects, arrays;  /* some site allocates single objects / arrays */
+    uint64_t object_size; /* the profile's bytes per allocation (the
+                             largest when sites differ) */
+    uint64_t inuse_objects, inuse_bytes, alloc_objects, alloc_bytes;
+    size_t nsites;
+    const size_t *sites; /* indices for align_profile_join_site() */
+} align_measured_type;
+
+typedef struct align_measure_summary {
+    uint64_t sites, structs, other, untyped;
+    uint64_t foreign; /* sites whose function, file or line is not the
+                         binary's */
+    uint64_t untyped_inuse_bytes, untyped_alloc_bytes;
+    size_t types;
+} align_measure_summary;
+
+/* Joins profile p with bin (opened with ALIGN_BINARY_GO_FUNCS) through
+ * the escape join hj, which may be NULL: then no site is typed, and a note
+ * says how to get a log.  Points into p, bin and hj: free it first.
+ *   ALIGN_EINVAL    bin was opened without ALIGN_BINARY_GO_FUNCS;
+ *   ALIGN_EFORMAT   bin has no Go code;
+ *   ALIGN_EMISMATCH none of the profile's allocating functions outside
+ *                   the standard library is in bin (another program);
+ *   ALIGN_EOVERFLOW, ALIGN_ENOMEM. */
+ALIGN_API int align_profile_join_new(align_profile_join **out, const align_profile *p,
+                                     align_binary *bin, const align_heap_join *hj);
+ALIGN_API void align_profile_join_free(align_profile_join *j); /* accepts NULL */
+ALIGN_API void align_profile_join_summary(align_measure_summary *out, const align_profile_join *j);
+ALIGN_API size_t align_profile_join_nsites(const align_profile_join *j);
+ALIGN_API const align_measured_site *align_profile_join_site(const align_profile_join *j, size_t i);
+/* Struct types with measured allocations, in order of their first site. */
+ALIGN_API size_t align_profile_join_ntypes(const align_profile_join *j);
+ALIGN_API const align_measured_type *align_profile_join_type(const align_profile_join *j, size_t i);
+/* t's measurements, or NULL when no typed site allocates it. */
+ALIGN_API const align_measured_type *align_profile_join_find(const align_profile_join *j,
+                                                             const align_type *t);
+/* Warnings (a profile of another build) and notes (sites left untyped). */
+ALIGN_API size_t align_profile_join_ndiags(const align_profile_join *j);
+ALIGN_API const align_heap_diag *align_profile_join_diag(const align_profile_join *j, size_t i);
+/* The objects (arrays for per-element sites) `which` counts. */
+ALIGN_API uint64_t align_measured_count(const align_measured_type *t, align_sample which);
 
 #ifdef __cplusplus
 }

@@ -37,7 +37,7 @@ TOP_SRC = os.path.abspath(os.environ.get("top_srcdir",
                                              os.path.abspath(__file__)))))
 
 
-def run(args, stdin=None, timeout=20):
+def run(args, stdin=None, timeout=60):
     """(rc, stdout, stderr); rc None when it hung."""
     try:
         p = subprocess.run([SA] + args, stdin=stdin, capture_output=True, timeout=timeout)
@@ -50,7 +50,7 @@ def case(name, args, want_rc=2, want_err=(), stdin=None, want_out=(), no_out=Non
     rc, out, err = run(args, stdin=stdin)
     problems = []
     if rc is None:
-        problems.append("hung (killed after 20 s)")
+        problems.append("hung (killed after 60 s)")
     elif rc < 0:
         problems.append("killed by signal %d" % -rc)
     elif rc != want_rc:
@@ -292,6 +292,141 @@ def base_name_paths(d):
             fails.append("./store/main.go: %s" % un)
 
 
+def chains_and_big_records(d):
+    """A typedef chain is a chain, not nesting: 50,000 links were "types
+    nested deeper than 256 levels" in calc (Go and C) and dropped a whole
+    unit of a binary.  A valid record past the model's 2^56 bytes dropped
+    its unit ("corrupt DWARF"): now that one type is skipped, with a
+    warning.  libdwarf's raw text is said once, with section and offset."""
+    # C: GCC's sizeof for S behind a 2,000-link chain (the truth), the
+    # binary's DWARF, and calc on the same chain 50,000 links long.
+    def c_chain(n, main):
+        lines = ["struct T0 { char a; long b; };", "typedef struct T0 U0;"]
+        lines += ["typedef U%d U%d;" % (i - 1, i) for i in range(1, n)]
+        lines.append("struct S { U%d x; char c; };" % (n - 1))
+        if main:
+            lines.append('#include <stdio.h>\nstruct S s;\nint main(void) { printf("%zu\\n", '
+                         "sizeof(struct S)); return 0; }")
+        return "\n".join(lines) + "\n"
+    exe = gcc(d, "chain", c_chain(2000, True))
+    size_s = int(subprocess.run([exe], capture_output=True, check=True).stdout)
+    rc, out, err = case("C binary, 2,000-link typedef chain",
+                        ["audit", "--all", "--format", "json", exe], want_rc=0)
+    if rc == 0:
+        got = {t["name"]: t["size"] for t in json.loads(out)["types"]}
+        if got.get("S") != size_s or "warning" in err:
+            fails.append("chain binary: S %s, want %d; stderr %s" % (got.get("S"), size_s, err))
+    for n in (2000, 50000):
+        rc, out, err = case("calc C, %d-link chain" % n,
+                            ["calc", "--format", "json", "-t", "S", "-f",
+                             write(d, "chain%d.h" % n, c_chain(n, False))], want_rc=0)
+        if rc == 0 and json.loads(out)["types"][0]["size"] != size_s:
+            fails.append("calc C chain %d: %s, want %d" % (n, out[:200], size_s))
+    # Go: unsafe.Sizeof of S behind a 1,000-link `type T1 T0` chain.
+    def go_chain(n):
+        lines = ["type T0 struct { a bool; b int64 }"]
+        lines += ["type T%d T%d" % (i, i - 1) for i in range(1, n)]
+        lines.append("type S struct { x T%d; c bool }" % (n - 1))
+        return "\n".join(lines) + "\n"
+    gd = os.path.join(d, "gochain")
+    os.makedirs(gd)
+    write(gd, "main.go", 'package main\nimport ("fmt"; "unsafe")\n' + go_chain(1000) +
+          "func main() { fmt.Println(unsafe.Sizeof(S{})) }\n")
+    write(gd, "go.mod", "module example.com/chain\n\ngo 1.19\n")
+    env = dict(os.environ, GOFLAGS="", GOWORK="off", GOCACHE=os.path.join(d, "gocache"))
+    p = subprocess.run(["go", "run", "."], cwd=gd, env=env, capture_output=True)
+    if p.returncode != 0:
+        fails.append("go run of the chain: %s" % p.stderr.decode()[-300:])
+    else:
+        go_s = int(p.stdout)
+        for n in (1000, 50000):
+            rc, out, err = case("calc Go, %d-link chain" % n,
+                                ["calc", "--format", "json", "-t", "S", "-f",
+                                 write(d, "chain%d.go" % n, go_chain(n))], want_rc=0)
+            if rc == 0 and json.loads(out)["types"][0]["size"] != go_s:
+                fails.append("calc Go chain %d: %s, want %d" % (n, out[:200], go_s))
+
+    # A struct of 2^61+8 bytes beside an ordinary one.
+    src = ("struct Big { char a[1ULL << 61]; long x; };\nstruct Small { char c; long l; };\n"
+           "struct Big *bp; struct Small s;\n")
+    sizes_small, = sizes(d, src, ["Small"])
+    big = gcc(d, "big", src + "int main(void) { return 0; }\n")
+    rc, out, err = case("2^61+8-byte struct", ["audit", "--all", "--format", "json", big],
+                        want_rc=0, want_err=("skipped 1 type too large to lay out",
+                                             "struct Big", "2305843009213693960 bytes"))
+    if rc == 0:
+        got = {t["name"]: t["size"] for t in json.loads(out)["types"]}
+        if got != {"Small": sizes_small}:
+            fails.append("big: types %s, want Small=%d alone" % (got, sizes_small))
+
+    # An unknown form code in .debug_abbrev.
+    exe = gcc(d, "small", "struct S { char c; long l; };\nstruct S s;\n"
+              "int main(void) { return 0; }\n")
+    bad = os.path.join(d, "badabbrev")
+    corrupt_abbrev(exe, bad)
+    rc, out, err = case("unknown DWARF form", ["audit", bad],
+                        want_err=(".debug_info offset 0x0", "form code 0x7e",
+                                  "(libdwarf DW_DLE_UNKNOWN_FORM)", "readelf"))
+    if err.count("DW_DLE_UNKNOWN_FORM") != 1:
+        fails.append("libdwarf's text repeated: %s" % err)
+
+
+def identifiers(d):
+    """calc: an identifier with invalid UTF-8 is an error at its byte (it
+    was accepted as part of a name no compiler takes); valid UTF-8 names
+    (Go letters, GCC 10+ C) still are names."""
+    for name, text, where in (
+            ("Go, stray byte", b"type S\xff struct { a bool }\n", "t.go:1:7:"),
+            ("Go, truncated sequence", b"type T struct {\n\tb\xc3( int\n}\n", "t.go:2:3:"),
+            ("C, surrogate", b"struct S\xed\xa0\x80 { char c; };\n", "t.h:1:9:"),
+            ("C, overlong", b"struct T { int x\xc0\xaf; };\n", "t.h:1:17:")):
+        path = os.path.join(d, where.split(":")[0])
+        with open(path, "wb") as f:
+            f.write(text)
+        case("invalid UTF-8 (%s)" % name, ["calc", "-f", path],
+             want_err=(where + " error: invalid UTF-8 in an identifier",))
+    path = os.path.join(d, "ok.go")
+    with open(path, "wb") as f:
+        f.write("type Größe struct { ä bool; b int64 }\n".encode())
+    case("valid UTF-8 names", ["calc", "-f", path], want_rc=0, want_out=("Größe",))
+
+
+def corrupt_abbrev(src, dst):
+    """src with the form of the first attribute of its first .debug_abbrev
+    entry replaced by 0x7e, no DW_FORM."""
+    import struct
+    b = bytearray(open(src, "rb").read())
+    shoff, = struct.unpack_from("<Q", b, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", b, 0x3a)
+
+    def sh(i):
+        return struct.unpack_from("<IIQQQQIIQQ", b, shoff + i * shentsize)
+
+    def uleb(p):
+        r = shift = 0
+        while True:
+            c = b[p]
+            p += 1
+            r |= (c & 0x7f) << shift
+            shift += 7
+            if c < 0x80:
+                return r, p
+    strtab = sh(shstrndx)[4]
+    for i in range(shnum):
+        s = sh(i)
+        if b[strtab + s[0]:b.index(0, strtab + s[0])] == b".debug_abbrev":
+            p = s[4]
+            _, p = uleb(p)  # code
+            _, p = uleb(p)  # tag
+            p += 1  # children
+            _, p = uleb(p)  # the first attribute
+            b[p] = 0x7e
+            break
+    with open(dst, "wb") as f:
+        f.write(b)
+    os.chmod(dst, 0o755)
+
+
 def write(d, name, text):
     p = os.path.join(d, name)
     with open(p, "w") as f:
@@ -310,6 +445,8 @@ def main():
         totals(d)
         counts(d)
         base_name_paths(d)
+        chains_and_big_records(d)
+        identifiers(d)
     return fails
 
 

@@ -14,7 +14,9 @@ bytes") is compared with unsafe.Sizeof / sizeof of the code it wrote.
    (tools/fetch-go; its own GOROOT's copies): `fix --write` on amd64, then
    gofmt -l prints nothing, go build and go vet pass, and a generated test
    prints unsafe.Sizeof of every type fix reordered: it equals the size fix
-   claimed, and the pristine copy's equals the size it claimed before.
+   claimed, and the pristine copy's equals the size it claimed before;
+   with --go, the heap bytes one object takes before and after (measured
+   with runtime.MemStats over 20000 objects) equal what fix reports.
    The same with --arch arm, the binary built GOARCH=arm and run under
    qemu-arm (GOARCH=386 cannot run here).
 2. Every comment moved with its field: in the random file, the line of
@@ -33,13 +35,20 @@ bytes") is compared with unsafe.Sizeof / sizeof of the code it wrote.
 6. Bad input: an unparsable file among good ones gives file:line:col and
    exit 2 with no file changed; a read-only file fails before any file is
    written.
+7. audit --src: a type marked structalign:ignore (Go: found under --src;
+   C: where DWARF says) is not reported; `audit --format sarif` SA001
+   results carry `fixes` whose replacements, applied to the source, give
+   exactly the file `fix --write` writes (and the document is validated
+   against the SARIF 2.1.0 schema when it is at hand).
 Exit 0 pass, 1 fail, 77 skip (a tool missing: the reason is printed).
 """
+import json
 import os
 import random
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 
 import salib
@@ -106,13 +115,32 @@ SIZES_TEST = """package %s
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 	"unsafe"
 )
 
+%s
 func TestStructalignSizes(t *testing.T) {
 %s}
 """
+
+# Bytes the allocator gives one object of T: 20000 of them kept reachable
+# from a package-level array (so they are on the heap), MemStats.TotalAlloc
+# before and after.
+HEAP_PROBE = """	{
+		runtime.GC()
+		var a, b runtime.MemStats
+		runtime.ReadMemStats(&a)
+		for i := range zzSink%(i)d {
+			zzSink%(i)d[i] = new(%(t)s)
+		}
+		runtime.ReadMemStats(&b)
+		fmt.Printf("HEAP %(t)s %%d\\n", (b.TotalAlloc-a.TotalAlloc)/20000)
+	}
+"""
+HEAP = re.compile(r"^(?P<file>[^:\n]+):\d+:\d+: (?P<name>.+?): \d+ -> \d+ bytes \(\d+ saved; "
+                  r"a heap object (?P<a>\d+) -> (?P<b>\d+) bytes in go1\.\d+\)", re.M)
 
 
 def go_sizes(env, moddir, pkgdir, names, goarch, what):
@@ -124,9 +152,11 @@ def go_sizes(env, moddir, pkgdir, names, goarch, what):
     pkg = package_clause(os.path.join(pkgdir, gofiles[0]))
     body = "".join('\tfmt.Printf("SIZE %%s %%d\\n", %s, unsafe.Sizeof(%s{}))\n' % ('"%s"' % n, n)
                    for n in sorted(names))
+    sinks = "".join("var zzSink%d [20000]*%s\n" % (i, n) for i, n in enumerate(sorted(names)))
+    body += "".join(HEAP_PROBE % {"i": i, "t": n} for i, n in enumerate(sorted(names)))
     test = os.path.join(pkgdir, "zz_structalign_sizes_test.go")
     with open(test, "w") as f:
-        f.write(SIZES_TEST % (pkg, body))
+        f.write(SIZES_TEST % (pkg, sinks, body))
     try:
         rel = "./" + os.path.relpath(pkgdir, moddir)
         exe = os.path.join(moddir, "sizes.test")
@@ -140,13 +170,16 @@ def go_sizes(env, moddir, pkgdir, names, goarch, what):
         if not check(p.returncode == 0, "%s: sizes test failed (%s)" % (what, goarch),
                      p.stdout + p.stderr):
             return None
-        return {m.group(1): int(m.group(2)) for m in re.finditer(r"^SIZE (\S+) (\d+)$", p.stdout,
-                                                                 re.M)}
+        out = {m.group(1): int(m.group(2)) for m in re.finditer(r"^SIZE (\S+) (\d+)$", p.stdout,
+                                                                re.M)}
+        out.update({"heap " + m.group(1): int(m.group(2))
+                    for m in re.finditer(r"^HEAP (\S+) (\d+)$", p.stdout, re.M)})
+        return out
     finally:
         os.unlink(test)
 
 
-def go_truth(env, work, srcdir, label, goarch, archflag, gofmt):
+def go_truth(env, work, srcdir, label, goarch, archflag, gofmt, ver):
     """Copies srcdir (a module or a package dir) twice, fixes one, builds
     and vets it, and compares the sizes with the claims."""
     fixed = os.path.join(work, label + "-" + goarch + "-fixed")
@@ -156,10 +189,14 @@ def go_truth(env, work, srcdir, label, goarch, archflag, gofmt):
         if not os.path.exists(os.path.join(d, "go.mod")):
             with open(os.path.join(d, "go.mod"), "w") as f:
                 f.write("module fixcheck\n\ngo 1.19\n")
-    p = fix("--write", "--arch", archflag, fixed)
+    p = fix("--write", "--arch", archflag, "--go", ver, fixed)
     if not check(p.returncode == 0, "%s: fix --write exit %d" % (label, p.returncode), p.stderr):
         return 0
     cl = claims(p.stdout)
+    heap = {(os.path.basename(m["file"]), m["name"]): (int(m["a"]), int(m["b"]))
+            for m in HEAP.finditer(p.stdout)}
+    check(set(heap) == set(cl), "%s: --go: not every reordered type has its heap size" % label,
+          p.stdout)
     if goarch == "amd64":
         p2 = subprocess.run([gofmt, "-l", fixed], capture_output=True, text=True)
         check(p2.stdout == "" and p2.returncode == 0, "%s: gofmt -l after fix" % label,
@@ -186,6 +223,15 @@ def go_truth(env, work, srcdir, label, goarch, archflag, gofmt):
                   (label, goarch, name, b, now.get(name)))
             check(before.get(name) == a, "%s (%s): %s: fix said it was %d bytes, the compiler "
                   "says %s" % (label, goarch, name, a, before.get(name)))
+            hk = [k for k in heap if k[1] == name]
+            # Pointer-free objects under 16 bytes share tiny blocks: the
+            # claim is an upper bound there, not measured.
+            if hk and b >= 16:
+                ha, hb = heap[hk[0]]
+                check(now.get("heap " + name) == hb and before.get("heap " + name) == ha,
+                      "%s (%s): %s: heap object %d -> %d bytes claimed, the runtime allocates "
+                      "%s -> %s" % (label, goarch, name, ha, hb, before.get("heap " + name),
+                                    now.get("heap " + name)))
     return len(cl)
 
 
@@ -319,7 +365,8 @@ def go_tests(work, gofmt):
             for goarch, flag in (("amd64", "amd64"), ("arm", "arm")):
                 if goarch == "arm" and "/" in label and not FULL:
                     continue  # GOROOT copies on arm: FIX_CHECK_FULL=1
-                total += go_truth(env, work, src, "%s go%s" % (label, ver), goarch, flag, gofmt)
+                total += go_truth(env, work, src, "%s go%s" % (label, ver), goarch, flag, gofmt,
+                                  ver)
     check(total >= 20, "Go: only %d types reordered and checked" % total)
     return total
 
@@ -641,6 +688,245 @@ def bad_input(work):
           "was left behind", os.listdir(d))
 
 
+AUDIT_GO_TAIL = """
+//structalign:ignore
+type Wire struct {
+	A bool
+	B int64
+	C bool
+}
+
+var keep = []any{new(BadStruct), new(Order), new(Client), new(Wire)}
+
+func main() { _ = keep }
+"""
+
+AUDIT_C_TAIL = """
+/* structalign:ignore */
+struct wire {
+    char a;
+    long b;
+    char c;
+};
+"""
+
+
+def apply_sarif_fixes(text, results):
+    """The text with every replacement of the results' fixes applied
+    (regions in lines and 1-based byte columns, applied from the last)."""
+    lines = text.split("\n")
+    starts = [0]
+    for ln in lines[:-1]:
+        starts.append(starts[-1] + len(ln) + 1)
+    reps = []
+    for r in results:
+        for fx in r.get("fixes", []):
+            for ch in fx["artifactChanges"]:
+                for rep in ch["replacements"]:
+                    d = rep["deletedRegion"]
+                    a = starts[d["startLine"] - 1] + d["startColumn"] - 1
+                    b = starts[d["endLine"] - 1] + d["endColumn"] - 1
+                    reps.append((a, b, rep["insertedContent"]["text"]))
+    for a, b, t in sorted(reps, reverse=True):
+        text = text[:a] + t + text[b:]
+    return text, len(reps)
+
+
+def audit_sources(work):
+    """audit --src: a marked type is not reported; SARIF SA001 results carry
+    the edit fix makes (applied, they give exactly fix --write's file)."""
+    validator, why = None, None
+    try:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import sarif_check
+        validator, why = sarif_check.load_validator()
+    except Exception as e:  # the schema is optional here: sarif_check requires it
+        why = str(e)
+    if validator is None:
+        print("note: SARIF documents not validated against the schema: %s" % why)
+    d = os.path.join(work, "audit")
+    os.makedirs(d)
+    with open(os.path.join(TOP, "examples", "badstruct.go")) as f:
+        gosrc = f.read().replace("package orders", "package main") + AUDIT_GO_TAIL
+    with open(os.path.join(d, "main.go"), "w") as f:
+        f.write(gosrc)
+    with open(os.path.join(d, "go.mod"), "w") as f:
+        f.write("module au\n\ngo 1.19\n")
+    with open(os.path.join(TOP, "examples", "packet.h")) as f:
+        csrc = f.read() + AUDIT_C_TAIL
+    with open(os.path.join(d, "packet.h"), "w") as f:
+        f.write(csrc)
+    with open(os.path.join(d, "m.c"), "w") as f:
+        f.write('#include "packet.h"\nstruct packet p; struct wire w;\nint main(void){return 0;}\n')
+    p = go(go_env(None, work), ["build", "-o", "prog", "."], d)
+    if not check(p.returncode == 0, "audit: go build", p.stderr):
+        return
+    p = subprocess.run(["gcc", "-g", "-o", "cprog", "m.c"], cwd=d, capture_output=True, text=True)
+    if not check(p.returncode == 0, "audit: gcc", p.stderr):
+        return
+    for prog, marked, src_name, fixed_types in (("prog", "main.Wire", "main.go", 2),
+                                                ("cprog", "wire", "packet.h", 1)):
+        base = subprocess.run([SA, "audit", prog, "--all"], cwd=d, capture_output=True, text=True)
+        p = subprocess.run([SA, "audit", prog, "--all", "--src", "."], cwd=d, capture_output=True,
+                           text=True)
+        if prog == "prog":
+            check(re.search(r"\b%s\b" % re.escape(marked), base.stdout) is not None,
+                  "audit %s: %s not listed without --src" % (prog, marked), base.stdout)
+        check(re.search(r"\b%s\b" % re.escape(marked), p.stdout) is None and
+              "marked structalign:ignore not reported" in p.stderr,
+              "audit %s: %s (marked) still reported" % (prog, marked), p.stdout + p.stderr)
+        p = subprocess.run([SA, "audit", prog, "--src", ".", "--format", "sarif"], cwd=d,
+                           capture_output=True, text=True)
+        try:
+            doc = json.loads(p.stdout)
+        except ValueError:
+            check(False, "audit %s --format sarif: not JSON" % prog, p.stdout[:500] + p.stderr)
+            continue
+        if validator is not None:
+            sarif_check.check_sarif(validator, doc, "audit %s --src" % prog, FAILS)
+        results = doc["runs"][0]["results"]
+        with open(os.path.join(d, src_name)) as f:
+            text = f.read()
+        patched, nrep = apply_sarif_fixes(text, results)
+        check(nrep == fixed_types, "audit %s: %d SARIF fixes, want %d" % (prog, nrep, fixed_types),
+              json.dumps(results)[:1500])
+        w = os.path.join(work, "audit-fix-" + prog)
+        os.makedirs(w)
+        shutil.copy(os.path.join(d, src_name), w)
+        fix("--write", os.path.join(w, src_name))
+        with open(os.path.join(w, src_name)) as f:
+            check(patched == f.read(), "audit %s: the SARIF fixes applied differ from fix --write"
+                  % prog, patched)
+
+
+def go_run_test(env, moddir, pkgdir, body, goarch, what, imports=("fmt", "testing", "unsafe")):
+    """Builds a test with body in the package at pkgdir for goarch, runs it
+    (arm: under qemu-arm) and returns its output, or None (a failure)."""
+    gofiles = [f for f in os.listdir(pkgdir) if f.endswith(".go") and not f.endswith("_test.go")]
+    pkg = package_clause(os.path.join(pkgdir, gofiles[0]))
+    test = os.path.join(pkgdir, "zz_structalign_probe_test.go")
+    with open(test, "w") as f:
+        f.write("package %s\n\nimport (\n%s)\n\nvar _ = unsafe.Sizeof(0)\n\n"
+                "func TestStructalignProbe(t *testing.T) {\n%s}\n" %
+                (pkg, "".join('\t"%s"\n' % i for i in imports), body))
+    try:
+        exe = os.path.join(moddir, "probe.test")
+        p = go(env, ["test", "-c", "-o", exe, "./" + os.path.relpath(pkgdir, moddir)], moddir,
+               goarch)
+        if not check(p.returncode == 0, "%s: go test -c (%s)" % (what, goarch), p.stderr):
+            return None
+        p = subprocess.run(([] if goarch == "amd64" else ["qemu-" + goarch]) +
+                           [exe, "-test.run", "^TestStructalignProbe$", "-test.v"],
+                           capture_output=True, text=True, cwd=pkgdir)
+        if not check(p.returncode == 0, "%s: probe failed (%s)" % (what, goarch),
+                     p.stdout + p.stderr):
+            return None
+        return p.stdout
+    finally:
+        os.unlink(test)
+
+
+PIN = """package pin
+
+// In holds an int64: 8-aligned inside Pin on 386 and arm as declared.
+type In struct {
+	N int64
+}
+
+type Pin struct {
+	B bool
+	P *int
+	C In
+	D bool
+	E int32
+}
+"""
+
+HOLDER = """package main
+
+import "fixbin/other"
+
+type Holder struct {
+	A bool
+	T other.Thing
+	B bool
+	C int64
+}
+
+var keep = []any{new(Holder)}
+
+func main() { _ = keep }
+"""
+
+
+def options(work):
+    env = go_env(None, work)
+    ex = os.path.join(TOP, "examples")
+    # --type: only the types asked for.
+    p = fix("--type", "BadStruct", os.path.join(ex, "badstruct.go"))
+    check(set(n for _, n in claims(p.stderr)) == {"BadStruct"} and "Order" not in p.stdout,
+          "--type BadStruct: other types touched", p.stdout + p.stderr)
+    # --lang c: only the C files of a directory.
+    d = os.path.join(work, "opt-lang")
+    os.makedirs(d)
+    for f in ("badstruct.go", "packet.h"):
+        shutil.copy(os.path.join(ex, f), d)
+    p = fix("--lang", "c", d)
+    check(set(n for _, n in claims(p.stderr)) == {"struct packet"}, "--lang c: wrong types",
+          p.stderr)
+    # --quiet: refusals are not listed; --cacheline: validated.
+    p = fix("--quiet", "--keep", "Order", os.path.join(ex, "badstruct.go"))
+    check("not reordered" not in p.stderr and "1 refused" in p.stderr, "--quiet: refusals listed",
+          p.stderr)
+    p = fix("--cacheline", "3", os.path.join(ex, "badstruct.go"))
+    check(p.returncode == 2 and "--cacheline" in p.stderr, "--cacheline 3 accepted", p.stderr)
+    # --no-check-atomic: the smallest order on amd64 puts Pin.C.N at a
+    # 4-aligned offset on arm; by default fix keeps it 8-aligned.
+    for flag, want in (([], 0), (["--no-check-atomic"], 4)):
+        d = os.path.join(work, "opt-atomic%d" % want)
+        os.makedirs(d)
+        with open(os.path.join(d, "pin.go"), "w") as f:
+            f.write(PIN)
+        with open(os.path.join(d, "go.mod"), "w") as f:
+            f.write("module pin\n\ngo 1.19\n")
+        p = fix("--write", *flag, d)
+        cl = claims(p.stdout)
+        if not check(("pin.go", "Pin") in cl, "%s: Pin not reordered" % (flag or "default"),
+                     p.stdout + p.stderr):
+            continue
+        out = go_run_test(env, d, d, '\tfmt.Printf("OFF %d SIZE %d\\n", unsafe.Offsetof(Pin{}.C)'
+                          ' % 8, unsafe.Sizeof(Pin{}))\n', "arm", "atomic")
+        m = re.search(r"OFF (\d+) SIZE", out or "")
+        check(m is not None and int(m.group(1)) == want, "%s: Pin.C at offset %% 8 = %s on arm, "
+              "want %d" % (flag or "default", m and m.group(1), want), out)
+        sizes = go_sizes(env, d, d, ["Pin"], "amd64", "atomic")
+        check(sizes is not None and sizes.get("Pin") == cl[("pin.go", "Pin")][1],
+              "%s: Pin's amd64 size is not what fix claimed" % (flag or "default"), sizes)
+    # --binary: a type of another package, sized from the program's DWARF.
+    d = os.path.join(work, "opt-binary")
+    os.makedirs(os.path.join(d, "other"))
+    with open(os.path.join(d, "go.mod"), "w") as f:
+        f.write("module fixbin\n\ngo 1.19\n")
+    with open(os.path.join(d, "other", "other.go"), "w") as f:
+        f.write("package other\n\ntype Thing struct {\n\tX int64\n\tY int32\n}\n")
+    with open(os.path.join(d, "main.go"), "w") as f:
+        f.write(HOLDER)
+    p = go(env, ["build", "-o", "prog", "."], d)
+    if not check(p.returncode == 0, "--binary: go build", p.stderr):
+        return
+    p = fix(os.path.join(d, "main.go"))
+    check(p.returncode == 0 and "Holder: not reordered: cannot be sized" in p.stderr,
+          "--binary: without it Holder is not refused as unsized", p.stderr)
+    p = fix("--write", "--binary", os.path.join(d, "prog"), os.path.join(d, "main.go"))
+    cl = claims(p.stdout)
+    if check(("main.go", "Holder") in cl, "--binary: Holder not reordered", p.stdout + p.stderr):
+        sizes = go_sizes(env, d, d, ["Holder"], "amd64", "--binary")
+        check(sizes is not None and sizes.get("Holder") == cl[("main.go", "Holder")][1],
+              "--binary: Holder's size is not what fix claimed", (sizes, cl))
+        p = go(env, ["vet", "./..."], d)
+        check(p.returncode == 0, "--binary: go vet after fix", p.stderr)
+
+
 def main():
     global SA
     SA = salib.need("go", "gcc", "gofmt", "patch", "qemu-arm")
@@ -650,6 +936,8 @@ def main():
         diff_applies(work)
         guards(work)
         bad_input(work)
+        audit_sources(work)
+        options(work)
         ngo = go_tests(work, gofmt)
         nc = c_tests(work)
         print("checked against the compilers: %d Go and %d C reordered types" % (ngo, nc))

@@ -929,11 +929,11 @@ START_TEST(junk_bytes)
     align_graph_free(g);
     ck_assert_int_eq(parse(&g, (const char *)esc, sizeof esc - 1), ALIGN_ESYNTAX);
     align_graph_free(g);
-    /* Raw bytes never reach a message. */
+    /* Raw bytes never reach a message; invalid UTF-8 is named where it
+     * starts (issue #15). */
     ck_assert_int_eq(parse(&g, (const char *)high, sizeof high - 1), ALIGN_ESYNTAX);
-    ck_assert_str_eq(align_error_last()->message,
-                     "expected declaration (type, const, var, func or import), found "
-                     "'\\xff\\xfe'");
+    ck_assert_str_eq(align_error_last()->message, "invalid UTF-8 in an identifier (byte 0xff)");
+    ck_assert_uint_eq(align_error_last()->col, 1);
     align_graph_free(g);
 }
 END_TEST

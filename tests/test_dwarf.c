@@ -529,7 +529,9 @@ static void check_facts(const artifact *a, align_lang lang)
 }
 
 /* Every declaration of the binary (the runtime's, libc headers') lays out,
- * and the model reproduces the compiler's offsets and size. */
+ * and the model reproduces the compiler's offsets and size; the Go linker's
+ * own types (hchan<T>, bucket<K,V>, ...) follow no compiler rule and are
+ * not judged (model_agrees -1), and only they. */
 static void check_all_agree(const char *path, align_lang lang)
 {
     align_binary *b = open_ok(path);
@@ -537,7 +539,11 @@ static void check_all_agree(const char *path, align_lang lang)
     ck_assert_ptr_nonnull(g);
     for (size_t i = 0; i < align_graph_ndecls(g); i++) {
         align_layout *l = given_layout(g, align_graph_decl(g, i));
-        ck_assert_msg(l->model_agrees == 1, "%s: %s: %s", path, l->name, l->mismatch);
+        if (l->order_fixed == ALIGN_ORDER_GO_LINKER)
+            ck_assert_msg(l->model_agrees == -1 && strchr(l->name, '<') != NULL, "%s: %s", path,
+                          l->name);
+        else
+            ck_assert_msg(l->model_agrees == 1, "%s: %s: %s", path, l->name, l->mismatch);
         align_layout_free(l);
     }
     align_binary_free(b);

@@ -208,6 +208,22 @@ static void cross_check(align_layout *l, const align_type *rec, const placed *mo
         l->model_agrees = -1;
 }
 
+/* The record's own mark, or HOST_LAYOUT when a Go struct holds a member
+ * of type structs.HostLayout (by name, through defined types and aliases:
+ * the DWARF reader and the Go parser both name it so). */
+static align_order_fixed order_fixed(const align_graph *g, const align_type *rec)
+{
+    unsigned depth = 0; /* a typedef cycle from corrupt DWARF must not hang */
+    if (rec->order_fixed != ALIGN_ORDER_FREE || g->lang != ALIGN_LANG_GO)
+        return rec->order_fixed;
+    for (uint32_t i = 0; i < rec->nfields; i++)
+        for (const align_type *t = rec->fields[i].type; t != NULL && depth++ < ALIGN_MAX_DEPTH;
+             t = t->kind == ALIGN_KIND_NAMED ? t->target : NULL)
+            if (t->name != NULL && strcmp(t->name, "structs.HostLayout") == 0)
+                return ALIGN_ORDER_HOST_LAYOUT;
+    return ALIGN_ORDER_FREE;
+}
+
 int align_layout_compute(align_layout **out, align_graph *g, const align_type *record,
                          const align_layout_opts *opts)
 {
@@ -245,8 +261,12 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
     l->cacheline = opts && opts->cacheline ? opts->cacheline : 64;
     l->model_agrees = -1;
     l->positions_valid = 1;
+    l->order_fixed = order_fixed(g, rec);
     if (flags & ALIGN_LAYOUT_GIVEN) {
-        cross_check(l, rec, pl, size);
+        /* The linker's copies of runtime structs follow no compiler rule
+         * for their substituted members: nothing to check (-1). */
+        if (l->order_fixed != ALIGN_ORDER_GO_LINKER)
+            cross_check(l, rec, pl, size);
         /* Report what the compiler wrote; the model stays the judge of
          * alignment, which DWARF does not carry. */
         for (size_t i = 0; i < rec->nfields; i++)
@@ -254,7 +274,7 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
                 pl[i].bit_offset = (uint64_t)rec->fields[i].given_bit_offset;
         if (rec->given_size >= 0)
             l->size = (uint64_t)rec->given_size;
-        if (l->model_agrees == 0) {
+        if (l->model_agrees == 0 || l->order_fixed == ALIGN_ORDER_GO_LINKER) {
             /* The Go pointer prefix, recomputed from the given positions. */
             l->ptrdata = 0;
             for (size_t i = 0; i < rec->nfields; i++)
@@ -313,7 +333,10 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
         goto nomem;
     for (size_t i = 0; i < l->nmembers; i++)
         l->optimal_order[i] = i;
-    if (!(flags & ALIGN_LAYOUT_NO_OPTIMIZE) && l->positions_valid) {
+    if (l->order_fixed != ALIGN_ORDER_FREE) {
+        l->optimal_proven = 1; /* the only order there is */
+        l->optimal_note = align_order_fixed_reason(l->order_fixed);
+    } else if (!(flags & ALIGN_LAYOUT_NO_OPTIMIZE) && l->positions_valid) {
         /* An impossible layout is shown as given, never "improved". */
         rc = optimize_layout(g, l);
         if (rc < 0)

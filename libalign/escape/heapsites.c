@@ -470,6 +470,77 @@ static const char *dwarf_pkg(join_state *st, size_t i, const align_escape_site *
 }
 
 /* Steps 3-6 for one heap site. */
+/* The function of the binary whose lines hold path:line (the narrowest),
+ * or NULL: the callee of a -json inlineLoc. */
+static const char *inlined_callee(const go_funcs *gf, const char *path, uint32_t line,
+                                  uint32_t site_file, uint32_t site_line)
+{
+    bool amb = false;
+    uint32_t near = GF_NONE, file = gofuncs_find_file(gf, path, 2, &amb, &near);
+    const gf_func *best = NULL;
+    size_t n;
+    const uint32_t *fs;
+    if (site_file != GF_NONE) {
+        /* The callees DWARF records as inlined at the site's line: the one
+         * whose file is the inlineLoc's (functions inlined everywhere have
+         * no concrete copy, so no file of their own: then the only one). */
+        size_t nc;
+        const gf_call *c = gofuncs_calls_at(gf, site_file, site_line, &nc);
+        const char *only = NULL;
+        size_t distinct = 0;
+        for (size_t k = 0; k < nc; k++) {
+            const gf_func *o = c[k].origin != GF_NONE ? &gf->funcs[c[k].origin] : NULL;
+            if (o == NULL)
+                continue;
+            if (file != GF_NONE && o->file == file)
+                return o->name;
+            if (only == NULL || strcmp(only, o->name) != 0) {
+                only = o->name;
+                distinct++;
+            }
+        }
+        if (distinct == 1)
+            return only;
+    }
+    if (file == GF_NONE)
+        return NULL;
+    fs = gofuncs_file_funcs(gf, file, &n);
+    for (size_t k = 0; k < n; k++) {
+        const gf_func *f = &gf->funcs[fs[k]];
+        if (f->line_lo > line)
+            break;
+        if (f->line_lo == 0)
+            continue;
+        if (f->line_hi < line) {
+            /* A function inlined everywhere spans only its variables'
+             * lines: the last one declared before the line holds it. */
+            if (best == NULL || (best->line_hi < line && f->line_lo >= best->line_lo))
+                best = f;
+            continue;
+        }
+        if (best == NULL || best->line_hi < line ||
+            f->line_hi - f->line_lo < best->line_hi - best->line_lo)
+            best = f;
+    }
+    return best ? best->name : NULL;
+}
+
+/* Whether a concrete function of the binary has code of file at line (or
+ * spans it: a function's lines from the line table, first to last). */
+static bool line_linked(const go_funcs *gf, uint32_t file, uint32_t line)
+{
+    size_t n;
+    const uint32_t *fs = gofuncs_file_funcs(gf, file, &n);
+    for (size_t k = 0; k < n; k++) {
+        const gf_func *f = &gf->funcs[fs[k]];
+        if (f->line_lo > line)
+            break;
+        if (!f->abstract && f->line_lo != 0 && f->line_hi >= line)
+            return true;
+    }
+    return false;
+}
+
 static int join_site(join_state *st, size_t i, const align_escape_site *es, uint32_t file,
                      align_heap_site *hs)
 {
@@ -484,21 +555,32 @@ static int join_site(join_state *st, size_t i, const align_escape_site *es, uint
         return 0; /* reason set by the caller */
     }
     hs->path = gf->files[file].path;
-    if (es->line > gf->files[file].max_line) {
-        hs->stale = 1;
+    w.file = file;
+    w.line = es->line;
+    w.pkg = dwarf_pkg(st, i, es, file);
+    if (!line_linked(gf, file, es->line)) {
+        /* No concrete function of the binary covers the line: code the
+         * linker removed, unless the function the -m=2 log names (go1.25+)
+         * is in the binary elsewhere: then the log is of another build. */
+        if (es->func != NULL && hs_func_linked(j, w.pkg, es->func)) {
+            hs->stale = 1;
+            hs->reason = hs_printf(j,
+                                   "%s.%s is in the binary but does not cover line %u of %s: "
+                                   "a log of another build",
+                                   w.pkg, es->func, es->line, hs->path);
+            return hs->reason ? 0 : ALIGN_ENOMEM;
+        }
+        hs->not_linked = 1;
         if (st->stale_reason == NULL || st->stale_file != file) {
             st->stale_reason = hs_printf(j,
-                                         "past the last line with code (%u) of %s in the "
-                                         "binary: a stale log, or code the linker removed",
-                                         gf->files[file].max_line, hs->path);
+                                         "not linked: no function of the binary covers this "
+                                         "line of %s (code the linker removed)",
+                                         hs->path);
             st->stale_file = file;
         }
         hs->reason = st->stale_reason;
         return hs->reason ? 0 : ALIGN_ENOMEM;
     }
-    w.file = file;
-    w.line = es->line;
-    w.pkg = dwarf_pkg(st, i, es, file);
     rc = hs_resolve(j, st->log, es, &w, &r);
     if (rc < 0)
         return rc;
@@ -744,12 +826,19 @@ static int diagnose(join_state *st, const char *binary)
                          hs_printf(j,
                                    "%llu of its %llu heap sites do not match %s (%llu in "
                                    "files it does not have, %llu at lines or variables "
-                                   "it does not have): a stale log, or code the linker "
+                                   "it has elsewhere): a stale log, or code the linker "
                                    "removed",
                                    (unsigned long long)(c->unmatched + c->stale),
                                    (unsigned long long)c->heap, binary,
                                    (unsigned long long)c->unmatched, (unsigned long long)c->stale));
     }
+    if (rc == 0 && sum->not_linked > 0)
+        rc = add_diag(j, ALIGN_HEAP_NOTE, NULL,
+                      hs_printf(j,
+                                "%llu heap site%s in functions the linker removed (not linked): "
+                                "listed as unresolved, not ranked",
+                                (unsigned long long)sum->not_linked,
+                                sum->not_linked == 1 ? " is" : "s are"));
     for (size_t k = 0; k < st->npkgs && rc == 0; k++) {
         const go_funcs *gf = j->gf;
         (void)gf;
@@ -847,7 +936,11 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
         file_ids = malloc(n * sizeof *file_ids);
         near = malloc(n * sizeof *near);
         ambiguous = malloc(n);
-        if (file_ids == NULL || near == NULL || ambiguous == NULL)
+        /* At most one join site per log site: sized once, no doubling
+         * (whose slack and copy were a third of the peak memory). */
+        j->sites = malloc(n * sizeof *j->sites);
+        j->sites_cap = j->sites ? n : 0;
+        if (file_ids == NULL || near == NULL || ambiguous == NULL || j->sites == NULL)
             rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
     if (rc == 0 && n > 0)
@@ -870,6 +963,11 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
         hs.package = es->package;
         hs.input = es->input;
         hs.input_line = es->input_line;
+        hs.func = es->func;
+        hs.inlined = es->inlined;
+        if (hs.inlined == NULL && es->inline_file != NULL)
+            hs.inlined =
+                inlined_callee(j->gf, es->inline_file, es->inline_line, file_ids[i], es->line);
         hs.status = es->stack_only ? ALIGN_HEAP_STACK : ALIGN_HEAP_UNRESOLVED;
         /* go1.25+: make([]T, n) that "does not escape" gets a 32-byte stack
          * buffer, and the heap when it needs more: a heap site. */
@@ -978,6 +1076,8 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
                         ic->stale++;
                     j->summary.stale++;
                 }
+                if (s->not_linked)
+                    j->summary.not_linked++;
             }
             switch (s->status) {
             case ALIGN_HEAP_STRUCT: j->summary.structs++; break;

@@ -71,6 +71,10 @@ const char *hs_printf(align_heap_join *j, const char *fmt, ...)
 int hs_index(align_heap_join *j);
 void hs_index_free(align_heap_join *j);
 
+/* Whether the binary has a concrete function pkg.name (name as -m=2
+ * prints it after "in": "main", "gnew[go.shape.int64]", "(*T).M"). */
+bool hs_func_linked(const align_heap_join *j, const char *pkg, const char *name);
+
 /* Resolves one heap site (file already matched).  0, or ALIGN_ENOMEM. */
 int hs_resolve(align_heap_join *j, const align_escape_log *log, const align_escape_site *site,
                const hs_where *w, hs_result *r);

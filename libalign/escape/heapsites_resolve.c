@@ -146,6 +146,17 @@ static const gf_func *func_by_name(const align_heap_join *j, const char *name, s
     return hit;
 }
 
+bool hs_func_linked(const align_heap_join *j, const char *pkg, const char *name)
+{
+    align_buf b;
+    const gf_func *f;
+    align_buf_init(&b);
+    align_buf_printf(&b, "%s.%s", pkg, name);
+    f = b.failed ? NULL : func_by_name(j, b.data, b.len);
+    align_buf_free(&b);
+    return f != NULL && !f->abstract;
+}
+
 /* ------------------------------------------------------------ type names */
 
 static bool ident_byte(unsigned char c)

@@ -96,10 +96,11 @@ struct align_type {
     uint32_t nfields;
     uint32_t fields_cap;
     bool complete;
-    bool packed;         /* __attribute__((packed)) */
-    uint32_t aligned;    /* aligned(N) on the record or typedef */
-    int64_t given_size;  /* DWARF byte_size, -1 unknown */
-    int64_t given_align; /* debugger's alignof, -1 unknown */
+    bool packed;                   /* __attribute__((packed)) */
+    uint32_t aligned;              /* aligned(N) on the record or typedef */
+    int64_t given_size;            /* DWARF byte_size, -1 unknown */
+    int64_t given_align;           /* debugger's alignof, -1 unknown */
+    align_order_fixed order_fixed; /* ALIGN_ORDER_FREE unless marked */
     /* opaque */
     uint64_t opaque_size;
     uint32_t opaque_align;

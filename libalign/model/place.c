@@ -152,6 +152,10 @@ static int place_go(align_graph *g, const align_type *rec, const size_t *order, 
             max_align = fa;
         last_size = fs;
     }
+    /* The align64 marker's own alignment (align_go_record_align): set on
+     * the record by the reader, 8 on every target. */
+    if (rec->aligned > max_align)
+        max_align = rec->aligned;
     if (g->abi->go_zero_size_tail_byte && off > 0 && rec->nfields > 0 && last_size == 0)
         off++;
     if (!round_up_u64(off, max_align, size))

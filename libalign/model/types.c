@@ -301,13 +301,33 @@ void align_type_set_packed(align_type *t, int packed)
 {
     t->packed = packed != 0;
 }
+void align_type_set_order_fixed(align_type *record, align_order_fixed why)
+{
+    record->order_fixed = why;
+}
+align_order_fixed align_type_order_fixed(const align_type *record)
+{
+    return record->order_fixed;
+}
 
 const align_type *align_type_resolve(const align_type *t)
 {
-    /* Bounded: a typedef cycle (impossible from the parsers, possible from
-     * corrupt DWARF) must not hang. */
-    for (unsigned i = 0; t != NULL && t->kind == ALIGN_KIND_NAMED && i < ALIGN_MAX_DEPTH; i++)
+    /* A chain of any length (50,000 typedefs is a chain, not nesting); a
+     * cycle (impossible from the parsers, possible from corrupt DWARF) must
+     * not hang: Brent's detection, no memory, O(chain).  A cycle resolves
+     * to one of its named nodes. */
+    const align_type *mark = t;
+    size_t steps = 0, power = 1;
+    while (t != NULL && t->kind == ALIGN_KIND_NAMED) {
         t = t->target;
+        if (t == mark)
+            return t;
+        if (++steps == power) {
+            mark = t;
+            power *= 2;
+            steps = 0;
+        }
+    }
     return t;
 }
 
@@ -498,18 +518,33 @@ static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uin
             *align = abi_vector_align(g->abi, *size, ints);
         }
         return 0;
-    case ALIGN_KIND_NAMED:
-        if (t->target == NULL)
-            return error_set(ALIGN_EINCOMPLETE, NULL, 0, 0, "type %s is not defined", t->display);
-        rc = type_size_depth(g, t->target, size, align, ptrdata, depth + 1);
+    case ALIGN_KIND_NAMED: {
+        /* A chain of typedefs is walked in a loop, not recursed into: it is
+         * not nesting (`type T1 T0` 50,000 times).  GCC: on a typedef,
+         * aligned(N) sets the alignment (it may lower it too), and the
+         * outermost one in the chain wins; the size is the base's. */
+        const align_type *u = t;
+        uint32_t aligned = 0;
+        for (size_t steps = 0; u->kind == ALIGN_KIND_NAMED; steps++) {
+            if (u->target == NULL)
+                return error_set(ALIGN_EINCOMPLETE, NULL, 0, 0, "type %s is not defined",
+                                 u->display);
+            if (steps > g->ntypes) {
+                error_set(ALIGN_ERECURSIVE, t->pos.file, t->pos.line, t->pos.col,
+                          "%s contains itself: its typedef chain is a cycle", t->display);
+                return ALIGN_ERECURSIVE;
+            }
+            if (aligned == 0)
+                aligned = u->aligned;
+            u = u->target;
+        }
+        rc = type_size_depth(g, u, size, align, ptrdata, depth + 1);
         if (rc < 0)
             return rc;
-        if (t->aligned != 0) {
-            /* GCC: on a typedef, aligned(N) sets the alignment (it may lower
-             * it too); size is unchanged. */
-            *align = t->aligned;
-        }
+        if (aligned != 0)
+            *align = aligned;
         return 0;
+    }
     case ALIGN_KIND_STRUCT:
     case ALIGN_KIND_UNION:
         if (!t->complete)

@@ -202,6 +202,8 @@ static void render_optimal(align_buf *out, const align_layout *l)
                          "/* INCONSISTENT: %s; the debug information cannot be right, "
                          "so no order is suggested */\n",
                          l->invalid);
+    } else if (l->order_fixed != ALIGN_ORDER_FREE) {
+        align_buf_printf(out, "/* order kept: %s */\n", l->optimal_note);
     } else if (l->reclaimable > 0) {
         align_buf_printf(out, "/* optimal: %llu bytes, %llu reclaimable (%.1f%%)",
                          (unsigned long long)l->optimal_size, (unsigned long long)l->reclaimable,

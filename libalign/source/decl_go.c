@@ -827,6 +827,9 @@ static const struct stdlib_type {
     /* sync/atomic/value.go:16: 16, 8, 16; sync/atomic/type.go:39: 8, 8, 8 */
     {"atomic.Value", "struct { v any }", 0, false},
     {"atomic.Pointer", "struct { _ [0]unsafe.Pointer; _ struct{}; v unsafe.Pointer }", 0, true},
+    /* structs/hostlayout.go (Go 1.23+): 0, 1, 0; a struct holding one keeps
+     * the platform ABI's order, so it is never reordered (layout.c) */
+    {"structs.HostLayout", "struct{}", 0, false},
     /* context/context.go:62, an interface: 16, 8, 16 */
     {"context.Context",
      "interface { Deadline() (deadline time.Time, ok bool); "
@@ -925,7 +928,7 @@ static int qualified_type(parser *p, const token *pkg, const token *sel, bool ha
         PARSE_ERROR(p, pkg->line, pkg->col, ALIGN_EUNKNOWN, "unknown type %s",
                     quote(q, sizeof q, pkg->text, (size_t)(p->ts.prev_end - pkg->text)));
         error_hint("declare it in the input, or replace it with a type of the same size "
-                   "(known: sync, sync/atomic, time and context types)");
+                   "(known: sync, sync/atomic, time, context and structs types)");
         return ALIGN_EUNKNOWN;
     }
     /* Behind a pointer, slice, map or chan: its layout never matters. */
@@ -1518,6 +1521,28 @@ static int parse_file(parser *p)
 }
 
 /* Every forward reference resolved; the struct declarations, in order. */
+
+/* align_type_resolve(t), remembering the answer for every named node on
+ * the way (memo by type id, n ids; NULL: not known yet), so that the
+ * links of one chain are walked once in all. */
+static const align_type *resolve_memo(const align_type *t, const align_type **memo, size_t n)
+{
+    const align_type *u = t, *r;
+    size_t steps = 0;
+    while (u != NULL && u->kind == ALIGN_KIND_NAMED && u->id < n && memo[u->id] == NULL &&
+           steps <= n) {
+        u = u->target;
+        steps++;
+    }
+    if (u != NULL && u->kind == ALIGN_KIND_NAMED)
+        r = u->id < n && memo[u->id] != NULL ? memo[u->id] : align_type_resolve(u);
+    else
+        r = u;
+    for (u = t; steps-- > 0; u = u->target)
+        memo[u->id] = r;
+    return r;
+}
+
 static int finish(parser *p)
 {
     size_t before = align_graph_ndecls(p->g);
@@ -1539,11 +1564,23 @@ static int finish(parser *p)
         if (s->kind == SYM_GENERIC && s->val_line != 0)
             return generic_error(p, s->val_line, s->val_col, quote(q, sizeof q, s->name, s->len));
     }
+    /* `type T1 T0` 50,000 times: every declaration is a link of one
+     * chain, so each chain node's answer is kept (by type id): resolving
+     * each declaration afresh was quadratic. */
+    const align_type **resolved = calloc(p->g->ntypes ? p->g->ntypes : 1, sizeof *resolved);
+    if (resolved == NULL)
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < p->ndecls; i++) {
-        const align_type *r = align_type_resolve(p->decls[i]);
-        if (r != NULL && align_type_kind(r) == ALIGN_KIND_STRUCT)
-            TRY(align_graph_add_decl(p->g, p->decls[i]));
+        const align_type *r = resolve_memo(p->decls[i], resolved, p->g->ntypes);
+        int rc = r != NULL && align_type_kind(r) == ALIGN_KIND_STRUCT
+                     ? align_graph_add_decl(p->g, p->decls[i])
+                     : 0;
+        if (rc < 0) {
+            free(resolved);
+            return rc;
+        }
     }
+    free(resolved);
     if (align_graph_ndecls(p->g) == before && !p->lenient) {
         error_set(ALIGN_EEMPTY, p->file, 0, 0, "no struct type declarations found");
         error_hint("calc expects Go declarations like: type T struct { A int64; B bool }");

@@ -125,6 +125,7 @@ struct align_binary {
     char *producer;
     char *go_producer; /* the first Go unit's DW_AT_producer */
     char *skip_reason;
+    char *skipped_type_reason;
     elf_go_info go;
 };
 
@@ -224,7 +225,7 @@ struct dwarf_reader {
     char **files;    /* dwarf_srcfiles, freed at the end of the unit */
     Dwarf_Signed nfiles;
     const char **file_copies; /* graph-owned copies, made on first use */
-    char why[256];            /* why the unit is broken; "" while it is not */
+    char why[512];            /* why the unit is broken; "" while it is not */
     die_map map;
     pending *pend;
     size_t npend, pend_cap;
@@ -269,11 +270,69 @@ int reader_broken(dwarf_reader *rd, const die_info *d, const char *fmt, ...)
     return ALIGN_EFORMAT;
 }
 
+/* libdwarf's own text repeats itself and names no section ("DW_DLE_UNKNOWN_FORM:
+ * Abbrev form 0x7e DW_DLE_UNKNOWN_FORM: Abbrev form 0x7e with attribute 0x3
+ * so abbreviations unusable."): the error's name is kept, to search for,
+ * and the rest said once, with the section, the offset and what to do. */
+static void translate_dwarf_error(char *out, size_t n, const char *raw, Dwarf_Off unit)
+{
+    static const struct {
+        const char *code; /* a prefix of the DW_DLE_ name */
+        const char *says;
+    } known[] = {
+        {"DW_DLE_UNKNOWN_FORM", "its .debug_abbrev entry names a form code that is no DWARF "
+                                "form: the unit's abbreviations are unusable"},
+        {"DW_DLE_ATTR_FORM_BAD", "an attribute has a form its .debug_abbrev entry does not "
+                                 "allow"},
+        {"DW_DLE_ABBREV", ".debug_abbrev (its attribute and form codes) is corrupt"},
+        {"DW_DLE_DIE_ABBREV", "a DIE names an abbreviation .debug_abbrev does not have"},
+        {"DW_DLE_STRING_NOT_TERMINATED", "a string of .debug_str or .debug_info has no "
+                                         "terminating NUL"},
+        {"DW_DLE_STR_OFFSET", "a string offset points outside .debug_str"},
+        {"DW_DLE_CU_LENGTH", "the unit's length in its .debug_info header is wrong"},
+        {"DW_DLE_VERSION_STAMP", "the unit's DWARF version is not 2 to 5"},
+        {"DW_DLE_DEBUG_INFO", ".debug_info is truncated or corrupt"},
+        {"DW_DLE_OFFSET_BAD", "an offset points outside its section"},
+    };
+    char code[64] = "", detail[32] = "";
+    const char *p = raw, *form;
+    size_t len = strcspn(p, " :(");
+
+    if (strncmp(p, "DW_DLE_", 7) != 0 || len >= sizeof code) {
+        snprintf(out, n, "%s", raw);
+        return;
+    }
+    memcpy(code, p, len);
+    code[len] = '\0';
+    form = strstr(raw, "form 0x");
+    if (form != NULL)
+        snprintf(detail, sizeof detail, "%.*s", (int)strspn(form + 5, "0123456789abcdefABCDEFx"),
+                 form + 5);
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (strncmp(code, known[i].code, strlen(known[i].code)) != 0)
+            continue;
+        snprintf(out, n,
+                 "the unit at .debug_info offset 0x%llx: %s%s%s%s (libdwarf %s); the file is "
+                 "damaged or from a newer producer: rebuild it, or look with readelf "
+                 "--debug-dump=info,abbrev",
+                 (unsigned long long)unit, known[i].says, detail[0] ? " (form code " : "", detail,
+                 detail[0] ? ")" : "", code);
+        return;
+    }
+    /* Unknown to us: libdwarf's text, once. */
+    snprintf(out, n, "the unit at .debug_info offset 0x%llx: %.*s", (unsigned long long)unit,
+             (int)(strstr(raw + len, code) ? (size_t)(strstr(raw + len, code) - raw) : strlen(raw)),
+             raw);
+}
+
 int reader_dwarf_error(dwarf_reader *rd, Dwarf_Error err, const char *what)
 {
-    if (rd->why[0] == '\0')
-        snprintf(rd->why, sizeof rd->why, "%s: %s", what,
-                 err ? dwarf_errmsg(err) : "libdwarf error");
+    if (rd->why[0] == '\0') {
+        char said[440];
+        translate_dwarf_error(said, sizeof said, err ? dwarf_errmsg(err) : "libdwarf error",
+                              rd->cu_start);
+        snprintf(rd->why, sizeof rd->why, "%.60s: %.440s", what, said);
+    }
     if (err != NULL)
         dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
     return ALIGN_EFORMAT;
@@ -428,6 +487,13 @@ static align_type *new_record(dwarf_reader *rd, const die_info *d, int *rc)
     align_type_set_pos(rec, decl_pos(rd, d));
     if (aligned != 0)
         align_type_set_aligned(rec, aligned);
+    if (rd->lang == ALIGN_LANG_GO) {
+        /* Linker- and compiler-made types keep their order; align64 is
+         * 8-aligned by the compiler's rule (go_origin.c). */
+        align_type_set_order_fixed(rec, align_go_type_origin(d->name));
+        if (align_go_record_align(d->name) != 0)
+            align_type_set_aligned(rec, align_go_record_align(d->name));
+    }
     *rc = map_put(&rd->map, d->off, rec, (d->has & HAS_DECLARATION) ? SLOT_DONE : SLOT_SHELL,
                   rd->lang);
     return *rc < 0 ? NULL : rec;
@@ -525,9 +591,26 @@ static int fill_record(dwarf_reader *rd, align_type *rec, Dwarf_Die die, const d
     if (rc < 0)
         return rc;
     if (d->has & HAS_BYTE_SIZE) {
-        if (d->byte_size > ((uint64_t)1 << 56))
-            return reader_broken(rd, d, "record size %llu is absurd",
-                                 (unsigned long long)d->byte_size);
+        if (d->byte_size > ((uint64_t)1 << 56)) {
+            /* Valid (GCC makes a struct of char[1ULL << 61]) but past what
+             * the model places (bit offsets in 64 bits): this record is
+             * left incomplete and counted, the unit is kept. */
+            align_binary *b = rd->bin;
+            b->info.nskipped_types++;
+            if (b->skipped_type_reason == NULL) {
+                char msg[400];
+                snprintf(msg, sizeof msg,
+                         "%s %s (DIE <0x%llx>) is %llu bytes, past the 2^56-byte limit of "
+                         "the layout model",
+                         d->tag == DW_TAG_union_type ? "union" : "struct",
+                         d->name ? d->name : "(anonymous)", (unsigned long long)d->off,
+                         (unsigned long long)d->byte_size);
+                b->skipped_type_reason = strdup(msg);
+                if (b->skipped_type_reason == NULL)
+                    return ALIGN_ENOMEM;
+            }
+            return 0;
+        }
         size = (int64_t)d->byte_size;
     }
     res = dwarf_child(die, &child, &err);
@@ -651,85 +734,119 @@ static align_type *opaque_type(dwarf_reader *rd, const die_info *d, uint64_t siz
     return t;
 }
 
-static align_type *build_typedef(dwarf_reader *rd, const die_info *d, unsigned depth, int *rc)
+/* A typedef, and the typedefs it names in turn: a chain (C's
+ * `typedef A B; typedef B C; ...`, Go's `type T1 T0`, 50,000 long in a
+ * generated program) is walked in a loop, each link a node of its own.  A
+ * chain is not nesting: recursing per link ran past ALIGN_MAX_DEPTH (and
+ * would run out of stack).  Returns the first typedef's node. */
+static align_type *build_typedef(dwarf_reader *rd, const die_info *d0, unsigned depth, int *rc)
 {
     Dwarf_Error err = NULL;
     Dwarf_Die tdie = NULL;
-    const char *name = d->name ? d->name : "?";
-    align_type *named = NULL, *target = NULL, *known = NULL;
-    die_slot *slot;
-    int known_state = 0;
-    uint32_t aligned;
-    die_info td;
+    align_type *first = NULL, *prev = NULL;
+    die_info cur = *d0, td;
 
-    memset(&td, 0, sizeof td);
-    *rc = check_alignment(rd, d, &aligned);
-    if (*rc < 0)
-        return NULL;
-    if (!(d->has & HAS_TYPE)) {
-        if (rd->lang == ALIGN_LANG_GO) {
-            *rc = reader_broken(rd, d, "Go typedef without a type");
-            return NULL;
-        }
-        target = void_type(rd, rc); /* typedef void T; */
-        named = target ? align_type_named(rd->g, name, target) : NULL;
-        if (named == NULL)
-            *rc = ALIGN_ENOMEM;
-        return named;
-    }
-    /* Copied out: map_put below may move the slots. */
-    slot = map_find(&rd->map, d->type);
-    if (slot != NULL) {
-        known = slot->type;
-        known_state = slot->state;
-    } else {
-        if (dwarf_offdie_b(rd->dbg, d->type, true, &tdie, &err) != DW_DLV_OK) {
-            *rc = reader_dwarf_error(rd, err, "following a typedef");
-            return NULL;
-        }
-        *rc = reader_die_info(rd, tdie, &td);
+    *rc = 0;
+    for (;;) {
+        const char *name = cur.name ? cur.name : "?";
+        align_type *named = NULL, *target = NULL, *known = NULL, *node = NULL;
+        die_slot *slot;
+        int known_state = 0;
+        uint32_t aligned;
+
+        memset(&td, 0, sizeof td);
+        *rc = check_alignment(rd, &cur, &aligned);
         if (*rc < 0)
-            goto out;
-    }
-    /* Go: `type main.Point struct{...}` is a typedef to a struct of the same
-     * name (interfaces, funcs, named slices likewise): one node for both. */
-    if (rd->lang == ALIGN_LANG_GO && d->name != NULL) {
-        if (known_state != 0 && known_state != SLOT_BUILDING && known->name != NULL &&
-            strcmp(known->name, d->name) == 0)
-            return known;
-        if (known_state == 0 && td.name != NULL && strcmp(td.name, d->name) == 0) {
-            target = build_type(rd, tdie, &td, depth + 1, rc);
-            dwarf_dealloc(rd->dbg, tdie, DW_DLA_DIE);
-            return target;
+            break;
+        if (!(cur.has & HAS_TYPE)) {
+            if (rd->lang == ALIGN_LANG_GO) {
+                *rc = reader_broken(rd, &cur, "Go typedef without a type");
+                break;
+            }
+            target = void_type(rd, rc); /* typedef void T; */
+            node = target ? align_type_named(rd->g, name, target) : NULL;
+            if (node == NULL)
+                *rc = ALIGN_ENOMEM;
+            else
+                *rc = map_put(&rd->map, cur.off, node, SLOT_DONE, rd->lang);
+        } else {
+            /* Copied out: map_put below may move the slots. */
+            slot = map_find(&rd->map, cur.type);
+            if (slot != NULL) {
+                known = slot->type;
+                known_state = slot->state;
+            } else {
+                if (dwarf_offdie_b(rd->dbg, cur.type, true, &tdie, &err) != DW_DLV_OK) {
+                    *rc = reader_dwarf_error(rd, err, "following a typedef");
+                    break;
+                }
+                *rc = reader_die_info(rd, tdie, &td);
+                if (*rc < 0)
+                    break;
+            }
+            /* Go: `type main.Point struct{...}` is a typedef to a struct of
+             * the same name (interfaces, funcs, named slices likewise): one
+             * node for both. */
+            if (rd->lang == ALIGN_LANG_GO && cur.name != NULL && known_state != 0 &&
+                known_state != SLOT_BUILDING && known->name != NULL &&
+                strcmp(known->name, cur.name) == 0) {
+                node = known;
+            } else if (rd->lang == ALIGN_LANG_GO && cur.name != NULL && known_state == 0 &&
+                       td.name != NULL && strcmp(td.name, cur.name) == 0) {
+                node = build_type(rd, tdie, &td, depth + 1, rc);
+            }
+            if (node != NULL || *rc < 0) {
+                if (node != NULL && prev != NULL)
+                    *rc = map_put(&rd->map, cur.off, node, SLOT_DONE, rd->lang);
+            } else {
+                named = align_type_named(rd->g, name, NULL);
+                if (named == NULL) {
+                    *rc = ALIGN_ENOMEM;
+                    break;
+                }
+                if (aligned != 0)
+                    align_type_set_aligned(named, aligned);
+                *rc = map_put(&rd->map, cur.off, named, SLOT_DONE, rd->lang);
+                if (*rc < 0)
+                    break;
+                node = named;
+                if (known_state == SLOT_BUILDING) {
+                    /* The target is being built further up the stack (Go
+                     * `type P *P`): link them once it is done. */
+                    fixup f = {named, cur.type};
+                    *rc = vec_push((void **)&rd->fix, &rd->nfix, &rd->fix_cap, sizeof f, 256, &f);
+                } else if (known_state != 0) {
+                    if (known != named)
+                        align_type_set_target(named, known);
+                } else if (td.tag == DW_TAG_typedef) {
+                    /* The next link: around the loop, not down the stack. */
+                    if (prev != NULL)
+                        align_type_set_target(prev, named);
+                    if (first == NULL)
+                        first = named;
+                    prev = named;
+                    cur = td;
+                    dwarf_dealloc(rd->dbg, tdie, DW_DLA_DIE);
+                    tdie = NULL;
+                    continue;
+                } else {
+                    target = build_type(rd, tdie, &td, depth + 1, rc);
+                    if (target != NULL && target != named)
+                        align_type_set_target(named, target);
+                }
+            }
         }
+        if (*rc == 0 && node != NULL) {
+            if (prev != NULL && node != prev)
+                align_type_set_target(prev, node);
+            if (first == NULL)
+                first = node;
+        }
+        break;
     }
-    named = align_type_named(rd->g, name, NULL);
-    if (named == NULL) {
-        *rc = ALIGN_ENOMEM;
-        goto out;
-    }
-    if (aligned != 0)
-        align_type_set_aligned(named, aligned);
-    *rc = map_put(&rd->map, d->off, named, SLOT_DONE, rd->lang);
-    if (*rc < 0)
-        goto out;
-    if (known_state == SLOT_BUILDING) {
-        /* The target is being built further up the stack (Go `type P *P`):
-         * link them once it is done. */
-        fixup f = {named, d->type};
-        *rc = vec_push((void **)&rd->fix, &rd->nfix, &rd->fix_cap, sizeof f, 256, &f);
-        target = named;
-    } else if (known_state != 0) {
-        target = known;
-    } else {
-        target = build_type(rd, tdie, &td, depth + 1, rc);
-    }
-    if (target != NULL && target != named)
-        align_type_set_target(named, target);
-out:
     if (tdie != NULL)
         dwarf_dealloc(rd->dbg, tdie, DW_DLA_DIE);
-    return *rc < 0 ? NULL : named;
+    return *rc < 0 ? NULL : first;
 }
 
 /* GCC vector types (__m128, vector_size(N)): a vector node over the element
@@ -1209,7 +1326,9 @@ static int read_units(dwarf_reader *rd)
             return 0;
         rd->bin->info.ncus++;
         if (res != DW_DLV_OK) {
-            /* libdwarf cannot step past it: stop here. */
+            /* libdwarf cannot step past it: stop here.  The unit that
+             * failed starts where the last one ended. */
+            rd->cu_start = start;
             reader_dwarf_error(rd, err, "reading a unit header (later units not read)");
             return skip_unit(rd);
         }
@@ -1400,6 +1519,9 @@ static int load(align_binary *b, const char *path)
         rc = add_decls(&rd, ALIGN_LANG_C);
     if (rc == 0 && b->funcs != NULL)
         rc = gofuncs_finish(b->funcs);
+    if (rc == 0 && b->graphs[ALIGN_LANG_GO] != NULL)
+        rc = go_fix_linker_members(b->graphs[ALIGN_LANG_GO], rd.recs[ALIGN_LANG_GO],
+                                   rd.nrecs[ALIGN_LANG_GO]);
     if (rc == 0 && b->graphs[ALIGN_LANG_C] != NULL)
         rc = align_infer_record_attrs(b->graphs[ALIGN_LANG_C], rd.recs[ALIGN_LANG_C],
                                       rd.nrecs[ALIGN_LANG_C], 0, &b->info.ninferred);
@@ -1459,6 +1581,7 @@ int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
     b->info.producer = b->producer ? b->producer : "";
     b->info.go_producer = b->go_producer;
     b->info.skip_reason = b->skip_reason;
+    b->info.skipped_type_reason = b->skipped_type_reason;
     b->info.go_version = b->go.go_version;
     b->info.go_main_path = b->go.main_path;
     *out = b;
@@ -1479,6 +1602,7 @@ void align_binary_free(align_binary *b)
     free(b->producer);
     free(b->go_producer);
     free(b->skip_reason);
+    free(b->skipped_type_reason);
     free(b->go.go_version);
     free(b->go.main_path);
     free(b);

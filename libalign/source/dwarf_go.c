@@ -16,9 +16,12 @@
  *                   pointers to the runtime's hash<K,V> / hchan<T>;
  *   funcs           DW_TAG_subroutine_type "func(int) int", kind 19, 8 bytes;
  *   unsafe.Pointer  DW_TAG_pointer_type without DW_AT_type;
- *   sync/atomic.Int64 and Uint64 (and the runtime's internal copies) are
- *                   structs whose align64 marker makes them 8-aligned even on
- *                   32-bit targets.
+ *   sync/atomic.Int64 and Uint64 (and the runtime's internal copies,
+ *                   runtime/internal/atomic up to Go 1.22, internal/runtime/
+ *                   atomic from 1.23) are structs whose align64 marker makes
+ *                   them 8-aligned even on 32-bit targets; the align64
+ *                   record itself is given alignment 8 (go_origin.c), so the
+ *                   structs read as records lay out right too.
  *
  * Each maps onto the model's primitive of the same meaning, so that sizes,
  * alignments and pointer bytes come from the ABI table (abi.c) and stay right
@@ -103,7 +106,9 @@ static bool is_atomic64(const char *name)
     return name != NULL &&
            (strcmp(name, "sync/atomic.Int64") == 0 || strcmp(name, "sync/atomic.Uint64") == 0 ||
             strcmp(name, "runtime/internal/atomic.Int64") == 0 ||
-            strcmp(name, "runtime/internal/atomic.Uint64") == 0);
+            strcmp(name, "runtime/internal/atomic.Uint64") == 0 ||
+            strcmp(name, "internal/runtime/atomic.Int64") == 0 ||
+            strcmp(name, "internal/runtime/atomic.Uint64") == 0);
 }
 
 /* The primitive, named after the DIE when its name is not the primitive's. */
@@ -163,4 +168,83 @@ align_type *go_special_type(dwarf_reader *rd, const die_info *d, int *rc)
     if (p < 0 || !size_agrees(rd, (align_prim)p, d))
         return NULL;
     return wrap(rd, (align_prim)p, d->name, rc);
+}
+
+/* ------------------------------------------- linker-synthesized records */
+
+/* The runtime struct each kind of linker record copies
+ * (cmd/link/internal/ld/dwarf.go: findprotodie in synthesizechantypes and
+ * synthesizemaptypes).  bucket<K,V> is assembled by the linker itself. */
+static const struct {
+    const char *prefix, *proto;
+} linker_protos[] = {
+    {"hchan<", "runtime.hchan"},
+    {"sudog<", "runtime.sudog"},
+    {"waitq<", "runtime.waitq"},
+    {"hash<", "runtime.hmap"},
+    {"map<", "internal/runtime/maps.Map"},
+    {"table<", "internal/runtime/maps.table"},
+    {"groupReference<", "internal/runtime/maps.groupsReference"},
+};
+
+#define NPROTOS (sizeof linker_protos / sizeof linker_protos[0])
+
+/* The bytes from field i's given offset to the next member's (or the
+ * record's end); 0 when positions are unknown. */
+static uint64_t room_after(const align_type *rec, uint32_t i)
+{
+    int64_t at = rec->fields[i].given_bit_offset, next = rec->given_size * 8;
+    if (at < 0 || rec->given_size < 0)
+        return 0;
+    for (uint32_t k = 0; k < rec->nfields; k++)
+        if (rec->fields[k].given_bit_offset > at && rec->fields[k].given_bit_offset < next)
+            next = rec->fields[k].given_bit_offset;
+    return next > at ? (uint64_t)(next - at) / 8 : 0;
+}
+
+/* The linker copies a runtime struct and replaces some members' types
+ * (substitutetype): the element pointer of sudog<T> becomes *T.  Where the
+ * runtime's member is bigger than that (Go 1.26+: sudog.elem is a 16-byte
+ * maybeTraceablePtr, DWARF says *T, 8 bytes), the bytes after it are the
+ * member's, not padding: the member takes the runtime's type, which the
+ * same DWARF describes (the prototype record at the same offset, of the
+ * same name), and only when it fits the room before the next member.  A
+ * binary without the prototype is left as written. */
+int go_fix_linker_members(align_graph *g, align_type **recs, size_t n)
+{
+    const align_type *protos[NPROTOS] = {0};
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < NPROTOS; k++)
+            if (recs[i]->name != NULL && strcmp(recs[i]->name, linker_protos[k].proto) == 0)
+                protos[k] = recs[i];
+    for (size_t i = 0; i < n; i++) {
+        align_type *rec = recs[i];
+        const align_type *proto = NULL;
+        if (rec->order_fixed != ALIGN_ORDER_GO_LINKER || rec->name == NULL)
+            continue;
+        for (size_t k = 0; k < NPROTOS; k++)
+            if (strncmp(rec->name, linker_protos[k].prefix, strlen(linker_protos[k].prefix)) == 0)
+                proto = protos[k];
+        if (proto == NULL || !proto->complete)
+            continue;
+        for (uint32_t f = 0; f < rec->nfields; f++) {
+            align_field *mf = &rec->fields[f];
+            for (uint32_t p = 0; p < proto->nfields; p++) {
+                const align_field *pf = &proto->fields[p];
+                uint64_t have, want, ptr;
+                uint32_t al;
+                if (strcmp(pf->name, mf->name) != 0 || pf->given_bit_offset != mf->given_bit_offset)
+                    continue;
+                if (align_type_size(g, mf->type, &have, &al, &ptr) < 0 ||
+                    align_type_size(g, pf->type, &want, &al, &ptr) < 0) {
+                    align_error_clear(); /* an unsized member: leave it */
+                    break;
+                }
+                if (want > have && want <= room_after(rec, f))
+                    mf->type = pf->type;
+                break;
+            }
+        }
+    }
+    return 0;
 }

@@ -170,6 +170,10 @@ uint32_t guess_align(uint64_t size);
  * primitive's own ("main.MyInt", "[]string", "map[string]int").  Returns
  * NULL with *rc = 0 when the DIE is not one of those. */
 align_type *go_special_type(dwarf_reader *rd, const die_info *d, int *rc);
+/* Go: gives the members of linker-synthesized records (sudog<T>, ...)
+ * that DWARF describes smaller than the runtime struct they copy the
+ * runtime's member type (dwarf_go.c).  recs: the Go records read. */
+int go_fix_linker_members(align_graph *g, align_type **recs, size_t n);
 
 /* --- dwarf_funcs.c (ALIGN_BINARY_GO_FUNCS, Go units only) ---------------- */
 

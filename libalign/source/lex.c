@@ -56,6 +56,38 @@ static bool is_ident_char(int c)
     return is_ident_start(c) || (c >= '0' && c <= '9');
 }
 
+/* The length of the UTF-8 sequence at the lexer's position (its lead
+ * byte is >= 0x80), or 0 when it is not valid UTF-8: a stray continuation
+ * byte, a truncated sequence, an overlong form, a surrogate, past
+ * U+10FFFF (RFC 3629). */
+static size_t utf8_len(const lexer *lx)
+{
+    int c = peekc(lx, 0), lo = 0x80, hi = 0xbf;
+    size_t n;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4;
+    else
+        return 0;
+    if (c == 0xe0)
+        lo = 0xa0; /* overlong */
+    else if (c == 0xed)
+        hi = 0x9f; /* surrogates */
+    else if (c == 0xf0)
+        lo = 0x90; /* overlong */
+    else if (c == 0xf4)
+        hi = 0x8f; /* past U+10FFFF */
+    for (size_t k = 1; k < n; k++) {
+        int b = peekc(lx, k);
+        if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xbf))
+            return 0;
+    }
+    return n;
+}
+
 int lex_error_at(const lexer *lx, const token *t, int code, const char *fmt, ...)
 {
     char msg[400];
@@ -410,8 +442,20 @@ static int scan(lexer *lx, token *t)
         return 0;
     }
     if (is_ident_start(c)) {
-        while (is_ident_char(peekc(lx, 0)))
-            advance(lx);
+        /* Identifiers may be UTF-8 (Go letters; GCC 10+ in C), but valid
+         * UTF-8: a stray byte is an error at its column, not part of a
+         * name no compiler would accept. */
+        while (is_ident_char(peekc(lx, 0))) {
+            size_t n = 1;
+            if (peekc(lx, 0) >= 0x80 && (n = utf8_len(lx)) == 0) {
+                error_set(ALIGN_ESYNTAX, lx->file, lx->line, lx->col,
+                          "invalid UTF-8 in an identifier (byte 0x%02x)", peekc(lx, 0));
+                error_hint("save the file as UTF-8");
+                return ALIGN_ESYNTAX;
+            }
+            while (n-- > 0)
+                advance(lx);
+        }
         t->kind = TOK_IDENT;
     } else if ((c >= '0' && c <= '9') || (c == '.' && peekc(lx, 1) >= '0' && peekc(lx, 1) <= '9')) {
         rc = scan_number(lx, t, c);

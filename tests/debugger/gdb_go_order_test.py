@@ -41,11 +41,13 @@ COMMANDS = [
     ("pair", "align -t main.Pair[string,int]"),
     ("s", "align s"),
     ("m", "align m"),
+    ("mk", "align mk"),
     ("a", "align a"),
     ("e", "align e"),
     ("q1", "align q[1]"),
     ("pp", "align pp"),
     ("ptr-t", "align -t *main.Order"),
+    ("slice-t", "align -t []main.Order"),
 ]
 
 
@@ -171,6 +173,12 @@ def one_release(version):
     else:
         t.check("map buckets (Go before 1.24): 8 keys (string, 16 bytes each)" in sec["m"],
                 pre + "the map bucket line", sec["m"])
+    parts = sec["mk"].split("\nBase  (go/")
+    t.check(sec["mk"].strip().startswith("main.Order ") and len(parts) == 2 and
+            "key type of mk; static layout" in parts[1] and
+            t.summary_number(t.parse_align("Base  (go/" + parts[1])[2], r"size: (\d+) bytes")
+            == num["sizeof Base"], pre + "align mk (map[Base]Order): the value's layout, then "
+            "the key's", sec["mk"])
     t.check(sec["a"].strip().startswith("main.Order ") and
             "dynamic type of a (runtime.eface): main.Order" in sec["a"] and
             t.summary_number(t.parse_align(sec["a"])[2], r"size: (\d+) bytes") ==
@@ -188,6 +196,9 @@ def one_release(version):
     tm = t.parse_align(sec["ptr-t"])[0]
     t.check(tm.get("Note") is not None and "pointed to by *main.Order" in sec["ptr-t"],
             pre + "align -t *main.Order", sec["ptr-t"])
+    t.check(t.summary_number(t.parse_align(sec["slice-t"])[2], r"size: (\d+) bytes") ==
+            num["sizeof Order"], pre + "align -t []main.Order: the element's layout",
+            sec["slice-t"])
     raw = [m.value for m in list(members.values()) + list(sm.values()) if m.value]
     t.check(not any("array =" in v or "_type =" in v or "tab =" in v for v in raw),
             pre + "no raw {array, len, cap} or {tab, data}", repr(raw))

@@ -11,8 +11,9 @@ import (
 )
 
 //go:noinline
-func stop(o *Order, s []Order, m map[string]Order, a any, e error, pp **Order, q [2]Order) int {
-	return len(s) + len(m) + int(q[1].Tag)
+func stop(o *Order, s []Order, m map[string]Order, a any, e error, pp **Order, q [2]Order,
+	mk map[Base]Order) int {
+	return len(s) + len(m) + int(q[1].Tag) + len(mk)
 }
 
 func main() {
@@ -25,6 +26,7 @@ func main() {
 	pp := &o
 	q := [2]Order{*o, *o}
 	q[1].Tag = 9
+	mk := map[Base]Order{{N: 1}: *o}
 	var z Order
 	fmt.Printf("sizeof Order %d\nsizeof Pair %d\nsizeof myErr %d\n", unsafe.Sizeof(z),
 		unsafe.Sizeof(z.P), unsafe.Sizeof(myErr{}))
@@ -40,5 +42,6 @@ func main() {
 	}{}))
 	fmt.Printf("value Paid %+v\nvalue Base %+v\nvalue Tag %+v\nvalue Count %+v\n", o.Paid,
 		o.Base, o.Tag, &o.Count)
-	stop(o, s, m, a, e, pp, q)
+	fmt.Printf("sizeof Base %d\n", unsafe.Sizeof(Base{}))
+	stop(o, s, m, a, e, pp, q, mk)
 }

@@ -5,7 +5,7 @@ import "sync/atomic"
 // Order has an embedded struct, a field named like its type (not
 // embedded), a type from another package and an instantiated generic.
 type Order struct {
-	Paid  bool
+	Paid bool
 	Base
 	Count atomic.Int64
 	Tag   byte

@@ -13,8 +13,8 @@ type Pair[K any, V any] struct {
 	Val V
 }
 
-func NewPair[K any, V any](k K, v V) *Pair[K, V] { // want example.com/rel/geom.Pair[example.com/rel/geom.Point,int64] (go1.22+)
-	return &Pair[K, V]{Key: k, Val: v} // want example.com/rel/geom.Pair[example.com/rel/geom.Point,int64]
+func NewPair[K any, V any](k K, v V) *Pair[K, V] { // inlined from go1.22 on, and not linked then
+	return &Pair[K, V]{Key: k, Val: v} // want example.com/rel/geom.Pair[example.com/rel/geom.Point,int64] (go1.19)
 }
 
 //go:noinline

@@ -1,0 +1,2 @@
+struct Sí € { char c; };
+struct T { int xø; };

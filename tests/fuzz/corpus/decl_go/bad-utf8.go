@@ -1,0 +1,2 @@
+type Sÿ struct { a bool }
+type T struct { bÃ( int }
