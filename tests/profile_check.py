@@ -196,6 +196,27 @@ def check_release(v, sa, tmp, fails, first):
     m = doc["types"][0].get("measured") or {}
     if m.get("inuse_objects") != truth["main.Wide"]["live"]:
         fail("show --profile: main.Wide measured %r" % m)
+    # -- diff --profile: OLD's measured counts weigh the growth (a copy of
+    # the program whose Small gained a field is NEW)
+    grown = os.path.join(d, "grown")
+    shutil.copytree(TRUTH_SRC, grown)
+    src = open(os.path.join(grown, "main.go")).read()
+    marker = "type Small struct {\n\tA bool\n\tB int64\n\tC bool\n"
+    if marker not in src:
+        fail("diff --profile: the truth program's Small changed; update this test")
+    else:
+        with open(os.path.join(grown, "main.go"), "w") as f:
+            f.write(src.replace(marker, marker + "\tD int64\n"))
+        new = os.path.join(d, "truth-grown")
+        sh(["go", "build", "-o", new, "."], cwd=grown, env=env)
+        doc = json.loads(sh([sa, "diff", "--profile", prof, "--escape", log, "--src", TRUTH_SRC,
+                             "--filter", "main.Small", "--format", "json", exe, new]).stdout)
+        t = doc["types"][0] if doc.get("types") else {}
+        live = truth["main.Small"]["live"]
+        if (t.get("change") != "grew" or t.get("count") != live
+                or t.get("bytes_delta") != (t["new_size"] - t["old_size"]) * live
+                or doc.get("profile", {}).get("period") != 1):
+            fail("diff --profile: %r (want main.Small grown, count %d)" % (t, live))
     # -- no escape log: every site untyped, and the user told how to get one
     p = sh([sa] + base[:3] + [exe], check=False)
     if p.returncode != 0 or "pass --escape build.log" not in p.stdout + p.stderr:
