@@ -298,6 +298,13 @@ ALIGN_API align_type *align_type_vector(align_graph *g, align_type *elem, uint64
  * later with align_type_set_target(): that is how forward references work. */
 ALIGN_API align_type *align_type_named(align_graph *g, const char *name, align_type *target);
 ALIGN_API void align_type_set_target(align_type *named, align_type *target);
+/* C: `_Atomic T`, a named node "_Atomic T" over target.  Its size is the
+ * target's; GCC (12, on x86-64, i686 and arm64 alike) raises the alignment
+ * of an atomic type whose size is 2, 4, 8 or 16 bytes to that size
+ * (`_Atomic struct {int a, b;}` is 8-aligned even on i686; a 3- or 12-byte
+ * one keeps its alignment).  The size is never rounded up.  Decided when
+ * laid out, so it follows align_graph_set_arch. */
+ALIGN_API align_type *align_type_atomic(align_graph *g, align_type *target);
 /* A struct or union, empty and incomplete until align_record_complete(). */
 ALIGN_API align_type *align_type_record(align_graph *g, align_kind kind, const char *name);
 ALIGN_API align_type *align_type_func(align_graph *g);
@@ -1196,11 +1203,11 @@ typedef struct align_heap_summary {
     uint64_t structs;    /* heap sites tied to a struct type */
     uint64_t other;      /* heap sites of other values */
     uint64_t unresolved;
-    uint64_t stack;     /* "does not escape" sites */
-    uint64_t unmatched; /* heap sites whose file is not in the binary */
-    uint64_t stale;     /* heap sites that contradict the binary */
+    uint64_t stack;      /* "does not escape" sites */
+    uint64_t unmatched;  /* heap sites whose file is not in the binary */
+    uint64_t stale;      /* heap sites that contradict the binary */
     uint64_t not_linked; /* heap sites in code the linker removed */
-    size_t types;       /* struct types with heap sites */
+    size_t types;        /* struct types with heap sites */
 } align_heap_summary;
 
 enum { ALIGN_HEAP_NOTE = 0, ALIGN_HEAP_WARNING = 1 };
