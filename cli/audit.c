@@ -52,6 +52,12 @@ static const char audit_usage[] =
     "                           there (default: the log's directory); Go types marked\n"
     "                           //structalign:ignore there are not reported, and SARIF\n"
     "                           results carry the fix (C: read where DWARF says)\n"
+    "  -p, --profile FILE       a Go heap profile of this binary (WriteHeapProfile,\n"
+    "                           /debug/pprof/heap): instance counts measured per type\n"
+    "                           (typed through --escape's heap sites), ranked by the\n"
+    "                           measured bytes reordering saves\n"
+    "      --sample inuse|alloc with --profile: count live objects (default) or all\n"
+    "                           objects allocated\n"
     "      --fail-above BYTES   exit 1 when the total reclaimable bytes exceed BYTES\n"
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       lay the types out for ARCH (amd64, arm64, 386, arm)\n"
@@ -70,7 +76,8 @@ static const char audit_usage[] =
     "  GOARCH=arm go build -o server-arm . && structalign audit ./server-arm\n"
     "  structalign audit --fail-above 1M --format json ./server > padding.json\n"
     "  go build -gcflags=-m ./... 2> build.log\n"
-    "  structalign audit --escape build.log --count main.Order=100M ./server\n";
+    "  structalign audit --escape build.log --count main.Order=100M ./server\n"
+    "  structalign audit --escape build.log --profile heap.pprof ./server\n";
 
 static const char show_usage[] =
     "usage: structalign show [options] BINARY TYPE...\n"
@@ -81,6 +88,10 @@ static const char show_usage[] =
     "options:\n"
     "  -o, --optimize           also print the declaration in the smallest order\n"
     "  -c, --count [TYPE=]N     instances, as for audit; repeatable\n"
+    "  -p, --profile FILE       measured counts from a Go heap profile (with --escape)\n"
+    "  -e, --escape LOG         the escape log that types the profile's sites\n"
+    "      --src DIR            where the log's relative paths start\n"
+    "      --sample inuse|alloc live (default) or allocated objects\n"
     "  -l, --lang go|c          only Go or only C types\n"
     "  -F, --format text|json\n"
     "  -x, --hex                offsets in hexadecimal\n"
@@ -121,9 +132,12 @@ typedef struct audit_opts {
     size_t ntypes;
     bool as_arch_set; /* --as-arch: project.c does the work */
     align_arch as_arch;
-    int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
-    unsigned go;      /* --go: Go release overriding the producer's; 0 none */
-    bool strict;      /* --strict: an unused --count is an error */
+    int check_atomic;    /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    unsigned go;         /* --go: Go release overriding the producer's; 0 none */
+    bool strict;         /* --strict: an unused --count is an error */
+    const char *profile; /* --profile */
+    align_sample sample; /* --sample */
+    bool sample_set;
 } audit_opts;
 
 static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
@@ -223,12 +237,14 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"no-check-atomic", no_argument, NULL, 'k'},
         {"go", required_argument, NULL, 'g'},
         {"strict", no_argument, NULL, 'T'},
+        {"profile", required_argument, NULL, 'p'},
+        {"sample", required_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, is_show ? "c:t:n:l:F:oxh" : "c:t:n:l:F:e:h", longopts,
+    while ((c = getopt_long(argc, argv, is_show ? "c:t:n:l:F:e:p:oxh" : "c:t:n:l:F:e:p:h", longopts,
                             NULL)) != -1) {
         switch (c) {
         case 'c':
@@ -280,12 +296,20 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
             if (parse_cacheline(&o->cacheline, optarg) != 0)
                 return EXIT_BAD;
             break;
+        case 'p': o->profile = optarg; break;
+        case 'Y':
+            if (strcmp(optarg, "inuse") == 0)
+                o->sample = ALIGN_SAMPLE_INUSE;
+            else if (strcmp(optarg, "alloc") == 0)
+                o->sample = ALIGN_SAMPLE_ALLOC;
+            else
+                return usage_error("use --sample inuse (live objects) or --sample alloc "
+                                   "(all allocated)",
+                                   "unknown sample '%s'", optarg);
+            o->sample_set = true;
+            break;
         case 'e':
         case 'S':
-            if (is_show) {
-                fputs(usage, stderr);
-                return EXIT_BAD;
-            }
             if (c == 'S')
                 o->src_dir = optarg;
             else if (!pattern_list_add(&o->escapes, &o->nescapes, optarg))
@@ -323,12 +347,24 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         return usage_error("audit reads one binary; use --filter to select types",
                            "unexpected argument '%s'", argv[optind]);
     }
+    if (o->sample_set && o->profile == NULL)
+        return usage_error("--sample picks the counts of a --profile",
+                           "--sample without --profile");
+    if (is_show && o->nescapes > 0 && o->profile == NULL)
+        return usage_error("show uses an escape log to type a --profile's sites; audit lists "
+                           "heap sites",
+                           "--escape without --profile");
     return 0;
 }
 
 static int cmp_rows(const void *pa, const void *pb)
 {
     const audit_row *a = *(const audit_row *const *)pa, *b = *(const audit_row *const *)pb;
+    /* --profile: measured types first, by measured bytes saved. */
+    if ((a->measured != NULL) != (b->measured != NULL))
+        return a->measured ? -1 : 1;
+    if (a->measured_saved != b->measured_saved)
+        return a->measured_saved > b->measured_saved ? -1 : 1;
     /* --escape: heap-allocated types first, by heap bytes saved. */
     if ((a->heap != NULL) != (b->heap != NULL))
         return a->heap ? -1 : 1;
@@ -410,7 +446,10 @@ static const audit_row **listed_rows(const audit_opts *o, const audit_rows *r, s
     }
     for (size_t i = 0; i < r->n; i++) {
         const audit_row *row = &r->rows[i];
-        if (!row->invalid && !o->all && (row->waste == 0 || row->waste < o->min_waste))
+        /* Measured types are listed whatever their count (0 live is a
+         * finding too); the others when they waste enough. */
+        if (!row->invalid && !o->all && !(row->measured && row->size > row->optimal_size) &&
+            (row->waste == 0 || row->waste < o->min_waste))
             continue;
         list[(*n)++] = row;
     }
@@ -433,7 +472,8 @@ static void warn_inconsistent(const audit_opts *o, const audit_rows *r)
 /* What comes before the rows: JSON's opening keys, CSV's header line, the
  * text summary and column heads. */
 static void render_head(align_buf *out, const audit_opts *o, const align_binary_info *info,
-                        const audit_rows *r, const align_heap_join *join, size_t shown)
+                        const audit_rows *r, const align_heap_join *join, size_t shown,
+                        const measure_ctx *mc)
 {
     bool escape = o->nescapes > 0;
     if (o->format == FMT_JSON) {
@@ -450,6 +490,11 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
         if (escape)
             align_buf_puts(out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
                                 "heap_bytes_saved_total");
+        if (o->profile)
+            align_buf_puts(out, ",measured_inuse_objects,measured_inuse_bytes,"
+                                "measured_alloc_objects,measured_alloc_bytes,"
+                                "measured_size_class,measured_optimal_size_class,"
+                                "measured_saved_per_allocation,measured_bytes_saved");
         align_buf_puts(out, "\n");
         return;
     }
@@ -480,7 +525,12 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
                 break;
             }
     }
-    if (shown && escape)
+    if (o->profile)
+        measure_text_header(out, mc);
+    if (shown && o->profile)
+        align_buf_printf(out, "%14s  %12s  %6s %6s  %8s  %s\n", "MEASURED SAVED", "SAVED", "SIZE",
+                         "OPT", "COUNT", "TYPE");
+    else if (shown && escape)
         align_buf_printf(out, "%12s  %12s  %6s %6s  %8s  %s\n", "HEAP SAVED", "SAVED", "SIZE",
                          "OPT", "COUNT", "TYPE");
     else if (shown)
@@ -488,7 +538,8 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
 }
 
 static void render_csv_row(align_buf *out, const audit_row *r, const align_layout *l,
-                           const align_cost *cost, const align_heap_cost *hc, bool escape)
+                           const align_cost *cost, const align_heap_cost *hc, bool escape,
+                           bool profile, const measure_cost_t *mcost)
 {
     align_srcpos pos = align_type_pos(r->t);
     csv_field(out, r->name);
@@ -506,18 +557,34 @@ static void render_csv_row(align_buf *out, const audit_row *r, const align_layou
                          (unsigned long long)hc->saved_total);
     else if (escape)
         align_buf_puts(out, ",0,,,,");
+    if (r->measured)
+        align_buf_printf(
+            out, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu",
+            (unsigned long long)r->measured->inuse_objects,
+            (unsigned long long)r->measured->inuse_bytes,
+            (unsigned long long)r->measured->alloc_objects,
+            (unsigned long long)r->measured->alloc_bytes, (unsigned long long)mcost->size_class,
+            (unsigned long long)mcost->optimal_size_class,
+            (unsigned long long)mcost->saved_per_allocation, (unsigned long long)mcost->saved);
+    else if (profile)
+        align_buf_puts(out, ",,,,,,,,");
     align_buf_puts(out, "\n");
 }
 
 static void render_text_row(align_buf *out, const audit_row *r, const align_layout *l,
                             const align_cost *cost, const align_heap_cost *hc,
-                            const align_heap_join *join, bool escape)
+                            const align_heap_join *join, bool escape, const measure_ctx *mc,
+                            const measure_cost_t *mcost)
 {
     align_srcpos pos = align_type_pos(r->t);
-    char saved[64], count[32], h[32] = "-";
+    char saved[64], count[32], h[32] = "-", ms[32] = "-";
     align_format_bytes(saved, sizeof saved, cost->bytes_saved);
     align_format_count(count, sizeof count, cost->count);
-    if (escape) {
+    if (mc != NULL) {
+        if (r->measured)
+            align_format_bytes(ms, sizeof ms, r->measured_saved);
+        align_buf_printf(out, "%14s  ", ms);
+    } else if (escape) {
         if (r->heap)
             align_format_bytes(h, sizeof h, r->heap_saved);
         align_buf_printf(out, "%12s  ", h);
@@ -533,24 +600,30 @@ static void render_text_row(align_buf *out, const audit_row *r, const align_layo
         align_buf_printf(out, "%12s  inconsistent debug information: %s\n", "!", l->invalid);
     if (r->heap)
         escape_text_type(out, join, r->heap, hc, "              ");
+    if (r->measured)
+        measure_text_type(out, mc, r->measured, mcost, "              ");
 }
 
 /* One listed row in the chosen format (i: its rank, from 0). */
 static int render_row(align_buf *out, const audit_opts *o, const audit_row *r, size_t i,
-                      const align_heap_join *join, const align_layout_opts *lo)
+                      const align_heap_join *join, const align_layout_opts *lo,
+                      const measure_ctx *mc)
 {
     bool escape = o->nescapes > 0;
     align_layout *l;
     align_cost cost;
     align_heap_cost hc;
+    measure_cost_t mcost;
 
     memset(&hc, 0, sizeof hc);
+    memset(&mcost, 0, sizeof mcost);
     if (align_layout_compute(&l, r->g, r->t, lo) < 0) {
         print_lib_error(NULL, 0);
         return -1;
     }
     if (align_cost_compute(&cost, l, r->count) < 0 ||
-        (escape && l->lang == ALIGN_LANG_GO && audit_row_heap_cost(&hc, l, r) < 0)) {
+        (escape && l->lang == ALIGN_LANG_GO && audit_row_heap_cost(&hc, l, r) < 0) ||
+        (r->measured && measure_cost(&mcost, mc, r->measured, l) < 0)) {
         print_lib_error(NULL, 0);
         align_layout_free(l);
         return -1;
@@ -559,16 +632,19 @@ static int render_row(align_buf *out, const audit_opts *o, const audit_row *r, s
         if (i)
             align_buf_puts(out, ",");
         align_render_json(out, l, &cost);
-        if (escape) {
-            out->len--; /* reopen the object: the join's keys go inside */
-            escape_json_type(out, join, r->heap, l->lang == ALIGN_LANG_GO ? &hc : NULL,
-                             l->reclaimable);
+        if (escape || mc) {
+            out->len--; /* reopen the object: the joins' keys go inside */
+            if (escape)
+                escape_json_type(out, join, r->heap, l->lang == ALIGN_LANG_GO ? &hc : NULL,
+                                 l->reclaimable);
+            if (mc)
+                measure_json_type(out, mc, r->measured, &mcost);
             align_buf_puts(out, "}");
         }
     } else if (o->format == FMT_CSV) {
-        render_csv_row(out, r, l, &cost, &hc, escape);
+        render_csv_row(out, r, l, &cost, &hc, escape, mc != NULL, &mcost);
     } else {
-        render_text_row(out, r, l, &cost, &hc, join, escape);
+        render_text_row(out, r, l, &cost, &hc, join, escape, mc, &mcost);
     }
     align_layout_free(l);
     return 0;
@@ -610,7 +686,8 @@ static void fixed_text(align_buf *out, const size_t *nfixed)
  * map entries, the unresolved heap sites and the atomic findings. */
 static int render_tail(align_buf *out, const audit_opts *o, const align_binary_info *info,
                        align_binary *bin, const audit_rows *r, const align_heap_join *join,
-                       size_t shown, size_t nlisted, const align_layout_opts *lo)
+                       size_t shown, size_t nlisted, const align_layout_opts *lo,
+                       const measure_ctx *mc)
 {
     char a[64];
     size_t nmismatch_c = r->nmismatch - r->nmismatch_go;
@@ -635,6 +712,8 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
                              (unsigned long long)r->heap_total);
             escape_json_tail(out, join);
         }
+        if (mc)
+            measure_json_tail(out, mc, r->measured_total);
         align_buf_puts(out, "}\n");
         return 0;
     }
@@ -679,12 +758,20 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
                          r->nheap, r->nheap == 1 ? "" : "s");
         escape_text_unresolved(out, join);
     }
+    if (mc) {
+        align_format_bytes(a, sizeof a, r->measured_total);
+        align_buf_printf(out, "measured: %s saved %s by reordering %zu measured type%s\n", a,
+                         mc->sample == ALIGN_SAMPLE_ALLOC ? "over all allocations"
+                                                          : "in the live heap",
+                         r->nmeasured, r->nmeasured == 1 ? "" : "s");
+        measure_text_untyped(out, mc);
+    }
     return render_atomic(out, r, false, lo);
 }
 
 /* Text, JSON or CSV from the collected rows. */
 static int render_table(align_buf *out, const audit_opts *o, align_binary *bin, const audit_rows *r,
-                        const align_heap_join *join)
+                        const align_heap_join *join, const measure_ctx *mc)
 {
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, o->cacheline};
     size_t nlisted, shown;
@@ -696,13 +783,13 @@ static int render_table(align_buf *out, const audit_opts *o, align_binary *bin, 
     if (failed)
         return -1;
     shown = o->top && o->top < nlisted ? (size_t)o->top : nlisted;
-    render_head(out, o, info, r, join, shown);
+    render_head(out, o, info, r, join, shown, mc);
     for (size_t i = 0; i < shown; i++) {
-        if (render_row(out, o, list[i], i, join, &lo) < 0)
+        if (render_row(out, o, list[i], i, join, &lo, mc) < 0)
             goto done;
         emit_partial(out);
     }
-    rc = render_tail(out, o, info, bin, r, join, shown, nlisted, &lo);
+    rc = render_tail(out, o, info, bin, r, join, shown, nlisted, &lo, mc);
 done:
     free(list);
     return rc;
@@ -741,17 +828,24 @@ static int run_audit(audit_opts *o)
     uint64_t sarif_total = 0;
     bool escape = o->nescapes > 0;
     int status = EXIT_BAD, rc;
+    measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
 
     memset(&rows, 0, sizeof rows);
     align_buf_init(&out);
-    /* The logs first: a bad log is reported before a slow binary load. */
+    /* The logs and the profile first: bad ones are reported before a slow
+     * binary load. */
     if (escape && !escape_load(&log, o->escapes, o->nescapes))
         return EXIT_BAD;
-    bin = open_binary(o->binary, escape ? ALIGN_BINARY_GO_FUNCS : 0);
+    if (o->profile && !measure_load(&mc, o->profile))
+        goto done;
+    bin = open_binary(o->binary, escape || o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
     if (bin == NULL)
         goto done;
-    go_release_apply(bin, o->binary, o->go, escape);
+    go_release_apply(bin, o->binary, o->go, escape || o->profile);
     if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
+        goto done;
+    /* The profile's counts go into the --count table (user's entries win). */
+    if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
         goto done;
     src = source_index_new(o->src_dir, align_binary_info_get(bin)->arch);
     scope = (audit_scope){o->binary,
@@ -765,7 +859,8 @@ static int run_audit(audit_opts *o)
                           o->cacheline,
                           join,
                           o->strict,
-                          src};
+                          src,
+                          o->profile ? &mc : NULL};
     if (audit_rows_collect(&rows, bin, &scope) != EXIT_OK)
         goto done;
     if (rows.nsilenced > 0)
@@ -776,7 +871,7 @@ static int run_audit(audit_opts *o)
     if (o->format == FMT_SARIF)
         rc = sarif_audit_render(&out, &rows, join, o->min_waste, o->cacheline, &sarif_total, src);
     else
-        rc = render_table(&out, o, bin, &rows, join);
+        rc = render_table(&out, o, bin, &rows, join, o->profile ? &mc : NULL);
     if (rc < 0 || !emit(&out))
         goto done;
     status = gate_status(o, &rows, sarif_total);
@@ -784,6 +879,7 @@ done:
     audit_rows_free(&rows);
     source_index_free(src);
     align_buf_free(&out);
+    measure_free(&mc);
     align_heap_join_free(join);
     align_binary_free(bin);
     align_escape_log_free(log);
@@ -792,7 +888,10 @@ done:
 
 static int run_show(audit_opts *o)
 {
-    align_binary *bin = open_binary(o->binary, 0);
+    align_binary *bin = NULL;
+    align_escape_log *log = NULL;
+    align_heap_join *join = NULL;
+    measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
     align_buf out;
     size_t matched = 0;
     int status = EXIT_BAD;
@@ -800,9 +899,22 @@ static int run_show(audit_opts *o)
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
 
     align_buf_init(&out);
+    /* --profile (and the --escape log that types its sites): the measured
+     * counts of the types shown, as audit takes them. */
+    if (o->nescapes > 0 && !escape_load(&log, o->escapes, o->nescapes))
+        goto done;
+    if (o->profile && !measure_load(&mc, o->profile))
+        goto done;
+    bin = open_binary(o->binary, o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
     if (bin == NULL || hit == NULL)
         goto done;
     go_release_apply(bin, o->binary, o->go, true);
+    if (log && !escape_join(&join, bin, log, o->src_dir, o->binary))
+        goto done;
+    if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
+        goto done;
+    if (o->profile && o->format != FMT_JSON)
+        measure_text_header(&out, &mc);
     lo.cacheline = o->cacheline;
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");
@@ -832,10 +944,23 @@ static int run_show(audit_opts *o)
                 fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
                 goto done;
             }
+            const align_measured_type *mt = lang == ALIGN_LANG_GO ? measure_find(&mc, t) : NULL;
+            measure_cost_t mcost;
+            memset(&mcost, 0, sizeof mcost);
+            if (mt && measure_cost(&mcost, &mc, mt, l) < 0) {
+                fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+                align_layout_free(l);
+                goto done;
+            }
             if (o->format == FMT_JSON) {
                 if (matched)
                     align_buf_puts(&out, ",");
                 align_render_json(&out, l, &cost);
+                if (o->profile) {
+                    out.len--; /* reopen the object */
+                    measure_json_type(&out, &mc, mt, &mcost);
+                    align_buf_puts(&out, "}");
+                }
             } else {
                 bool counted = o->counts.n > 0 || o->counts.fallback != 1;
                 align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL, 1, 1};
@@ -845,8 +970,17 @@ static int run_show(audit_opts *o)
                 if (pos.file && pos.line)
                     align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
                 align_render_text(&out, l, &ro);
-                if (check_atomic)
+                /* "Move it to the front" is no advice for a type the
+                 * linker or compiler made (its runtime original is where
+                 * the field lives). */
+                if (check_atomic && l->order_fixed != ALIGN_ORDER_GO_LINKER &&
+                    l->order_fixed != ALIGN_ORDER_GO_COMPILER)
                     atomic_check_render(&out, l);
+                if (mt)
+                    measure_text_type(&out, &mc, mt, &mcost, "");
+                else if (o->profile && lang == ALIGN_LANG_GO)
+                    align_buf_puts(&out, "measured: no allocation of this type in the profile "
+                                         "(or none typed: see the notes)\n");
                 if (l->model_agrees == 0 && l->positions_valid)
                     align_buf_printf(&out,
                                      "/* warning: the model disagrees with the compiler "
@@ -857,20 +991,29 @@ static int run_show(audit_opts *o)
             align_layout_free(l);
         }
     }
-    if (o->format == FMT_JSON)
-        align_buf_puts(&out, "]}\n");
+    if (o->format == FMT_JSON) {
+        align_buf_puts(&out, "]");
+        if (o->profile)
+            measure_json_tail(&out, &mc, 0);
+        align_buf_puts(&out, "}\n");
+    }
     for (size_t k = 0; k < o->ntypes; k++)
         if (!hit[k]) {
             fprintf(stderr, "%s: no struct or union type matches '%s'\n", o->binary, o->types[k]);
             fprintf(stderr, "hint: list the types with: structalign audit --all %s\n", o->binary);
             goto done;
         }
+    if (o->profile && o->format != FMT_JSON)
+        measure_text_untyped(&out, &mc);
     if (emit(&out))
         status = EXIT_OK;
 done:
     free(hit);
     align_buf_free(&out);
+    measure_free(&mc);
+    align_heap_join_free(join);
     align_binary_free(bin);
+    align_escape_log_free(log);
     return status;
 }
 

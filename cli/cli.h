@@ -52,6 +52,7 @@ typedef struct count_spec {
     char *type; /* a name or a glob */
     uint64_t count;
     char *origin; /* "--count ARG" or "FILE:LINE: TYPE", for the unused warning */
+    bool exact;   /* the name only, never a glob (--profile's measured counts) */
 } count_spec;
 
 typedef struct count_table {
@@ -76,6 +77,52 @@ bool count_table_set(count_table *t, const char *type, uint64_t n, const char *o
 /* Warns about each spec that matched no type; with strict, says so as an
  * error and returns false. */
 bool count_table_check_unused(const count_table *t, bool strict);
+/* Adds "TYPE=n" for exactly that name, before every other entry, so that
+ * the user's --count for the type still wins (--profile's counts). */
+bool count_table_prepend_exact(count_table *t, const char *type, uint64_t n);
+
+/* --- profile.c: --profile heap.pprof (measured counts) ------------------ */
+
+typedef struct measure_ctx {
+    const char *path; /* --profile, NULL when not given */
+    align_sample sample;
+    align_profile *prof;
+    align_profile_join *join;
+    bool escape; /* joined through an escape log */
+} measure_ctx;
+
+/* What reordering saves for one measured type. */
+typedef struct measure_cost_t {
+    uint64_t count;              /* the objects --sample counts */
+    uint64_t size_class;         /* bytes one allocation takes now */
+    uint64_t optimal_size_class; /* and in the smallest order */
+    uint64_t saved_per_allocation;
+    uint64_t inuse_saved, alloc_saved; /* x live / allocated objects */
+    uint64_t saved;                    /* the one --sample picks */
+    uint64_t per_array_len;            /* arrays only: elements assumed */
+} measure_cost_t;
+
+/* Reads the profile (before the slow binary load); prints the error. */
+bool measure_load(measure_ctx *m, const char *path);
+/* Joins it with bin (opened with ALIGN_BINARY_GO_FUNCS) and hj (may be
+ * NULL), prints the diagnostics, and puts each measured type's count in
+ * counts (may be NULL).  Prints the error and returns false on failure. */
+bool measure_join(measure_ctx *m, align_binary *bin, const align_heap_join *hj, count_table *counts,
+                  const char *binary);
+void measure_free(measure_ctx *m);
+/* t's measurements, or NULL (also when no profile was given). */
+const align_measured_type *measure_find(const measure_ctx *m, const align_type *t);
+int measure_cost(measure_cost_t *out, const measure_ctx *m, const align_measured_type *mt,
+                 const align_layout *l);
+void measure_text_header(align_buf *out, const measure_ctx *m);
+void measure_text_type(align_buf *out, const measure_ctx *m, const align_measured_type *mt,
+                       const measure_cost_t *c, const char *indent);
+void measure_text_untyped(align_buf *out, const measure_ctx *m);
+/* "measured":{...} inside a type's JSON object (null when mt is NULL). */
+void measure_json_type(align_buf *out, const measure_ctx *m, const align_measured_type *mt,
+                       const measure_cost_t *c);
+/* The top-level "profile":{...} key. */
+void measure_json_tail(align_buf *out, const measure_ctx *m, uint64_t total_saved);
 
 /* --- maps.c: audit's map entries ---------------------------------------- */
 
@@ -171,11 +218,14 @@ typedef struct audit_row {
     const char *name;
     uint64_t size, optimal_size, count, waste; /* waste = reclaimable x count */
     int model_agrees;
-    bool invalid;                /* the positions cannot be right (a finding) */
-    const align_heap_type *heap; /* --escape: its heap sites, or NULL */
-    uint64_t heap_saved;         /* --escape: heap bytes reordering saves x count */
-    bool atomic_checked;         /* the atomic check is on for its language */
-    size_t natomic;              /* int64 fields sync/atomic cannot use (checked only) */
+    bool invalid;                        /* the positions cannot be right (a finding) */
+    const align_heap_type *heap;         /* --escape: its heap sites, or NULL */
+    uint64_t heap_saved;                 /* --escape: heap bytes reordering saves x count */
+    bool atomic_checked;                 /* the atomic check is on for its language */
+    size_t natomic;                      /* int64 fields sync/atomic cannot use (checked only) */
+    const align_measured_type *measured; /* --profile: its measurements, or NULL */
+    uint64_t measured_saved;             /* --profile: measured bytes reordering saves */
+    align_sample sample;                 /* --profile: what count measures */
 } audit_row;
 
 /* Which types an audit looks at, and how it weighs them. */
@@ -192,6 +242,7 @@ typedef struct audit_scope {
     const align_heap_join *join; /* --escape, or NULL */
     bool strict;                 /* --strict: a --count matching no type fails */
     source_index *src;           /* markers silence types; NULL: none */
+    const measure_ctx *measure;  /* --profile, or NULL */
 } audit_scope;
 
 /* Every row, in the binary's order (Go types, then C), and the totals. */
@@ -206,7 +257,9 @@ typedef struct audit_rows {
     uint64_t total, heap_total; /* waste and heap_saved summed (exact: a sum
                                    past 2^64-1 fails the collection) */
     bool total_overflow, heap_overflow;
-    bool atomic_on; /* the check is on for some language audited */
+    bool atomic_on;          /* the check is on for some language audited */
+    size_t nmeasured;        /* --profile: rows with measurements */
+    uint64_t measured_total; /* their measured_saved summed (saturating) */
 } audit_rows;
 
 /* Lays out every type in scope once and fills *r (free it with

@@ -30,6 +30,10 @@ static const char diff_usage[] =
     "  -F, --format text|json|sarif\n"
     "      --fail-on-growth BYTES  exit 1 when the net growth (size change x count,\n"
     "                              over types in both builds) exceeds BYTES\n"
+    "  -p, --profile FILE          counts measured by a Go heap profile of OLD (the\n"
+    "                              build that ran), typed through --escape\n"
+    "  -e, --escape LOG            OLD's escape log; --src DIR where its paths start\n"
+    "      --sample inuse|alloc    with --profile: live (default) or allocated objects\n"
     "  -h, --help                  this help\n"
     "\n"
     "example:\n"
@@ -61,6 +65,12 @@ typedef struct diff_opts {
     uint64_t fail_on_growth;
     const char *old_path, *new_path;
     bool strict;
+    const char *profile; /* --profile: measured counts, from OLD */
+    align_sample sample;
+    bool sample_set;
+    const char **escapes; /* --escape: OLD's logs */
+    size_t nescapes;
+    const char *src_dir;
 } diff_opts;
 
 static int cmp_entry(const void *a, const void *b)
@@ -79,10 +89,10 @@ static bool wanted(const diff_opts *o, const char *name)
 
 /* Opens a binary and lays out every selected type; false (with a message)
  * on failure. */
-static bool load(side *s, const char *path, const diff_opts *o)
+static bool load(side *s, const char *path, const diff_opts *o, unsigned flags)
 {
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN | ALIGN_LAYOUT_NO_OPTIMIZE, 0};
-    s->bin = open_binary(path, 0);
+    s->bin = open_binary(path, flags);
     if (s->bin == NULL)
         return false;
     for (int li = 0; li < 2; li++) {
@@ -127,11 +137,15 @@ static int parse_args(diff_opts *o, int argc, char **argv)
         {"fail-on-growth", required_argument, NULL, 'G'},
         {"help", no_argument, NULL, 'h'},
         {"strict", no_argument, NULL, 'S'},
+        {"profile", required_argument, NULL, 'p'},
+        {"escape", required_argument, NULL, 'e'},
+        {"src", required_argument, NULL, 'D'},
+        {"sample", required_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:t:l:F:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:t:l:F:p:e:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'c':
             if (!count_table_add(&o->counts, optarg))
@@ -154,6 +168,20 @@ static int parse_args(diff_opts *o, int argc, char **argv)
                                    optarg);
             break;
         case 'S': o->strict = true; break;
+        case 'p': o->profile = optarg; break;
+        case 'D': o->src_dir = optarg; break;
+        case 'e':
+            if (!pattern_list_add(&o->escapes, &o->nescapes, optarg))
+                return usage_error(NULL, "out of memory");
+            break;
+        case 'Y':
+            if (strcmp(optarg, "inuse") != 0 && strcmp(optarg, "alloc") != 0)
+                return usage_error("use --sample inuse (live objects) or --sample alloc "
+                                   "(all allocated)",
+                                   "unknown sample '%s'", optarg);
+            o->sample = optarg[0] == 'a' ? ALIGN_SAMPLE_ALLOC : ALIGN_SAMPLE_INUSE;
+            o->sample_set = true;
+            break;
         case 'G':
             if (align_count_parse(&o->fail_on_growth, optarg) < 0)
                 return usage_error("write bytes like 4096, 64K, 1M or 1Mi",
@@ -169,6 +197,12 @@ static int parse_args(diff_opts *o, int argc, char **argv)
                            argc - optind);
     o->old_path = argv[optind];
     o->new_path = argv[optind + 1];
+    if ((o->sample_set || o->nescapes > 0 || o->src_dir) && o->profile == NULL)
+        return usage_error("--sample, --escape and --src go with --profile in diff",
+                           "%s without --profile",
+                           o->sample_set ? "--sample"
+                           : o->nescapes ? "--escape"
+                                         : "--src");
     return 0;
 }
 
@@ -228,6 +262,9 @@ int cmd_diff(int argc, char **argv)
 {
     diff_opts o;
     side a = {0}, b = {0};
+    align_escape_log *log = NULL;
+    align_heap_join *join = NULL;
+    measure_ctx mc = {NULL, ALIGN_SAMPLE_INUSE, NULL, NULL, false};
     align_buf out;
     size_t i = 0, j = 0, n[6] = {0};
     long long net = 0;
@@ -245,7 +282,19 @@ int cmd_diff(int argc, char **argv)
         status = rc < 0 ? EXIT_OK : rc;
         goto done;
     }
-    if (!load(&a, o.old_path, &o) || !load(&b, o.new_path, &o))
+    /* --profile: the counts OLD's run measured (the profile and logs are
+     * read first: bad ones are reported before the slow binary loads). */
+    mc.sample = o.sample;
+    if (o.nescapes > 0 && !escape_load(&log, o.escapes, o.nescapes))
+        goto done;
+    if (o.profile && !measure_load(&mc, o.profile))
+        goto done;
+    if (!load(&a, o.old_path, &o, o.profile ? ALIGN_BINARY_GO_FUNCS : 0) ||
+        !load(&b, o.new_path, &o, 0))
+        goto done;
+    if (log && !escape_join(&join, a.bin, log, o.src_dir, o.old_path))
+        goto done;
+    if (o.profile && !measure_join(&mc, a.bin, join, &o.counts, o.old_path))
         goto done;
     if (o.sarif) {
         sarif_begin(&out);
@@ -257,6 +306,8 @@ int cmd_diff(int argc, char **argv)
         align_buf_puts(&out, ",\"types\":[");
     } else {
         align_buf_printf(&out, "%s -> %s\n", o.old_path, o.new_path);
+        if (o.profile)
+            measure_text_header(&out, &mc);
     }
     while (i < a.n || j < b.n) {
         int c = i == a.n ? 1 : j == b.n ? -1 : cmp_entry(&a.e[i], &b.e[j]);
@@ -328,8 +379,11 @@ int cmd_diff(int argc, char **argv)
         align_buf_printf(&out,
                          "],\"grew\":%zu,\"shrank\":%zu,\"gained_padding\":%zu,"
                          "\"lost_padding\":%zu,\"appeared\":%zu,\"disappeared\":%zu,"
-                         "\"net_growth\":%lld}\n",
+                         "\"net_growth\":%lld",
                          n[0], n[1], n[2], n[3], n[4], n[5], net);
+        if (o.profile)
+            measure_json_tail(&out, &mc, 0);
+        align_buf_puts(&out, "}\n");
     } else {
         align_buf_printf(&out,
                          "%zu grew, %zu shrank, %zu gained padding, %zu lost padding, "
@@ -346,6 +400,10 @@ int cmd_diff(int argc, char **argv)
     }
 done:
     align_buf_free(&out);
+    measure_free(&mc);
+    align_heap_join_free(join);
+    align_escape_log_free(log);
+    free(o.escapes);
     free(a.e);
     free(b.e);
     align_binary_free(a.bin);

@@ -93,6 +93,20 @@ static bool take_row(audit_rows *r, const audit_scope *s, const align_layout *l,
         if (__builtin_add_overflow(r->heap_total, row.heap_saved, &r->heap_total))
             r->heap_overflow = true;
     }
+    if (s->measure != NULL && l->lang == ALIGN_LANG_GO)
+        row.measured = measure_find(s->measure, t);
+    if (row.measured != NULL) {
+        measure_cost_t mc;
+        if (measure_cost(&mc, s->measure, row.measured, l) < 0) {
+            print_lib_error(NULL, 0);
+            return false;
+        }
+        row.measured_saved = mc.saved;
+        row.sample = s->measure->sample;
+        r->nmeasured++;
+        if (__builtin_add_overflow(r->measured_total, row.measured_saved, &r->measured_total))
+            r->measured_total = UINT64_MAX;
+    }
     if (row.waste > 0)
         r->nwasteful++;
     if (__builtin_add_overflow(r->total, row.waste, &r->total))

@@ -196,12 +196,17 @@ static void audit_type(align_buf *out, bool *first, const align_layout *l, const
     if (l->reclaimable > 0 && r->waste >= min_waste) {
         if (__builtin_add_overflow(*total, r->waste, total))
             *total = UINT64_MAX;
-        snprintf(msg, sizeof msg,
-                 "%s is %llu bytes; in another field order %llu: %llu bytes "
-                 "reclaimable per instance, %llu bytes at %llu instances%s",
-                 r->name, (unsigned long long)l->size, (unsigned long long)l->optimal_size,
-                 (unsigned long long)l->reclaimable, (unsigned long long)r->waste,
-                 (unsigned long long)r->count, ht ? "; heap-allocated" : "");
+        snprintf(
+            msg, sizeof msg,
+            "%s is %llu bytes; in another field order %llu: %llu bytes "
+            "reclaimable per instance, %llu bytes at %llu instances%s%s",
+            r->name, (unsigned long long)l->size, (unsigned long long)l->optimal_size,
+            (unsigned long long)l->reclaimable, (unsigned long long)r->waste,
+            (unsigned long long)r->count,
+            r->measured && r->count == align_measured_count(r->measured, r->sample)
+                ? (r->sample == ALIGN_SAMPLE_ALLOC ? " (measured: allocated)" : " (measured: live)")
+                : "",
+            ht ? "; heap-allocated" : "");
         {
             /* With sources (--src), the edit `fix` makes, when the source
              * gives the order the binary's layout promises. */

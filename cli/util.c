@@ -286,12 +286,29 @@ bool count_table_set(count_table *t, const char *type, uint64_t n, const char *o
     s[t->n].type = strdup(type);
     s[t->n].origin = strdup(origin ? origin : type);
     s[t->n].count = n;
+    s[t->n].exact = false;
     if (s[t->n].type == NULL || s[t->n].origin == NULL) {
         free(s[t->n].type);
         free(s[t->n].origin);
         return false;
     }
     t->n++;
+    return true;
+}
+
+bool count_table_prepend_exact(count_table *t, const char *type, uint64_t n)
+{
+    /* Appended, then rotated to the front: the user's own exact --count
+     * for the type comes later, so it wins ("the last exact name"). */
+    count_spec last;
+    if (!count_table_set(t, type, n, "--profile"))
+        return false;
+    last = t->specs[t->n - 1];
+    last.exact = true;
+    memmove(t->specs + 1, t->specs, (t->n - 1) * sizeof *t->specs);
+    memmove(t->hit + 1, t->hit, (t->n - 1) * sizeof *t->hit);
+    t->specs[0] = last;
+    t->hit[0] = true; /* measured from the binary's own types: never unused */
     return true;
 }
 
@@ -304,7 +321,7 @@ uint64_t count_table_get(const count_table *t, const char *type_name)
         if (strcmp(t->specs[i].type, type_name) == 0) {
             exact = i;
             t->hit[i] = true;
-        } else if (fnmatch(t->specs[i].type, type_name, 0) == 0) {
+        } else if (!t->specs[i].exact && fnmatch(t->specs[i].type, type_name, 0) == 0) {
             glob = i;
             t->hit[i] = true;
         }

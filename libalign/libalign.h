@@ -58,6 +58,10 @@
  *   escape/    escape.c and escape_json.c (the compiler's -m logs),
  *              heapsites.c and heapsites_resolve.c (the join of log and
  *              binary: which type is allocated where)
+ *   measure/   profile.c (Go heap profiles: pprof's gzipped protobuf, read
+ *              with protobuf-c and zlib), profile_join.c (their allocation
+ *              sites tied to types through the escape join): measured
+ *              instance counts, another source of counts beside escape/
  *   report/    report_text.c, report_json.c (renderers)
  *   rewrite/   rewrite.c (structalign fix: guards, orders, new file text),
  *              body.c (a struct body cut into members with their comments,
@@ -71,6 +75,8 @@
  *       model    -> util
  *       source   -> model        analysis -> model        report -> model
  *       escape   -> source (the Go functions), model
+ *       measure  -> source (the Go functions), through the public API to
+ *                   escape's join
  *       rewrite  -> source (spans), model, analysis (through the public API)
  *
  *   (tools/check-includes --graph prints the graph as the code has it.)
@@ -1273,6 +1279,159 @@ typedef struct align_heap_cost {
  * language. */
 ALIGN_API int align_heap_cost_compute(align_heap_cost *out, const align_layout *l, uint64_t count,
                                       int per_element);
+
+/* =======================================================================
+ * Measured counts: Go heap profiles (measure/profile.c, profile_join.c).
+ * A heap profile counts, per allocation stack, the objects allocated and
+ * still live; joined to the escape join's heap sites it gives each padded
+ * struct type its real instance count instead of a --count guess.
+ * ======================================================================= */
+
+/* Which of a heap profile's counts stands for "instances". */
+typedef enum align_sample {
+    ALIGN_SAMPLE_INUSE = 0, /* live when the profile was written */
+    ALIGN_SAMPLE_ALLOC = 1  /* allocated since the program started */
+} align_sample;
+
+/* "inuse", "alloc"; NULL out of range.  Stable (JSON). */
+ALIGN_API const char *align_sample_name(align_sample s);
+
+/* A profile inflates to at most this many bytes, and its file is at most
+ * ALIGN_PROFILE_MAX_FILE_BYTES (ALIGN_ELIMIT past either). */
+#define ALIGN_PROFILE_MAX_BYTES (1024u * 1024u * 1024u)
+#define ALIGN_PROFILE_MAX_FILE_BYTES (256u * 1024u * 1024u)
+
+/* A heap profile read into allocation sites.  Opaque; owns its strings. */
+typedef struct align_profile align_profile;
+
+/* What a profile says about itself.  Strings are owned by the profile. */
+typedef struct align_profile_info {
+    const char *path;           /* as given to align_profile_open */
+    int64_t period;             /* runtime.MemProfileRate when it was written:
+                                   one sample per `period` bytes on average
+                                   (524288 by default); 1 = every allocation */
+    int64_t time_nanos;         /* when it was written (Unix ns); 0 unknown */
+    const char *default_sample; /* "inuse_space" (heap), "alloc_space"
+                                   (allocs), or NULL */
+    const char *executable;     /* the first mapping's file, or NULL */
+    const char *build_id;       /* its GNU build ID, or NULL (Go binaries
+                                   carry one only when linked with one) */
+    size_t nsamples;            /* stacks in the profile */
+    size_t nsites;              /* allocation sites after summing */
+    /* Totals over every sample.  The Go runtime writes un-sampled
+     * estimates (runtime/pprof scaleHeapSample: each sampled count divided
+     * by its probability 1 - exp(-size/period)); they are used as written,
+     * as `go tool pprof` does.  Exact when period is 1. */
+    uint64_t alloc_objects, alloc_bytes, inuse_objects, inuse_bytes;
+} align_profile_info;
+
+/* One allocation site: the samples whose allocating (leaf) frame is at
+ * file:line in function, for objects of one size, summed. */
+typedef struct align_profile_site {
+    const char *file;     /* as the binary's line table writes it; "" when
+                             the profile gives none */
+    unsigned line;        /* 1-based; 0 unknown */
+    const char *function; /* "main.newOrder"; "" when none */
+    uint64_t object_size; /* bytes one object takes (its size class): the
+                             sample's "bytes" label; 0 when absent */
+    uint64_t alloc_objects, alloc_bytes, inuse_objects, inuse_bytes;
+    size_t nstacks; /* samples summed into this site */
+} align_profile_site;
+
+/* Reads a gzipped protobuf heap profile (runtime/pprof.WriteHeapProfile,
+ * go test -memprofile, /debug/pprof/heap or /allocs); path "-" reads
+ * standard input.  *out is NULL on failure:
+ *   ALIGN_EIO      missing, unreadable, not a regular file (a FIFO or a
+ *                  directory: never waited on);
+ *   ALIGN_EFORMAT  empty, not gzip, corrupt or truncated gzip, not a
+ *                  protobuf profile, a profile that is not a heap profile
+ *                  (a CPU profile: the message says so), inconsistent
+ *                  (a sample pointing to a missing location, ...);
+ *   ALIGN_ELIMIT   inflates past ALIGN_PROFILE_MAX_BYTES;
+ *   ALIGN_EOVERFLOW, ALIGN_ENOMEM.
+ * The hint says how to write a good profile. */
+ALIGN_API int align_profile_open(align_profile **out, const char *path);
+/* The same for bytes in memory; name is used in messages. */
+ALIGN_API int align_profile_read_mem(align_profile **out, const char *name, const void *data,
+                                     size_t len);
+ALIGN_API void align_profile_free(align_profile *p); /* accepts NULL */
+/* Owned by the profile; valid until align_profile_free. */
+ALIGN_API const align_profile_info *align_profile_info_get(const align_profile *p);
+ALIGN_API size_t align_profile_nsites(const align_profile *p);
+/* Sites in order of first appearance; NULL past the end.  Owned by p. */
+ALIGN_API const align_profile_site *align_profile_site_get(const align_profile *p, size_t i);
+
+/* A profile joined to a binary (and its escape join). */
+typedef struct align_profile_join align_profile_join;
+
+typedef enum align_measure_status {
+    ALIGN_MEASURE_STRUCT = 0, /* allocates a struct type of the binary */
+    ALIGN_MEASURE_OTHER,      /* something else (the log's site is a map,
+                                 string, closure...), or the standard
+                                 library's own allocations */
+    ALIGN_MEASURE_UNTYPED     /* could not be typed: see reason */
+} align_measure_status;
+
+/* One profile site and its type. */
+typedef struct align_measured_site {
+    const align_profile_site *site; /* owned by the profile */
+    align_measure_status status;
+    const align_type *type;           /* STRUCT: the record (the element type when
+                                         per_element); OTHER: when known; owned by
+                                         the binary's Go graph */
+    int per_element;                  /* the site allocates backing arrays of type */
+    const align_heap_site *heap_site; /* the escape log's site that typed it
+                                         (or that could not), or NULL;
+                                         owned by the escape join */
+    const char *reason;               /* UNTYPED: why, one line; else NULL */
+    int in_binary;                    /* the function, file and line are the
+                                         binary's */
+} align_measured_site;
+
+/* A struct type with measured allocations: its sites' sums. */
+typedef struct align_measured_type {
+    const align_type *type;
+    int objects, arrays;  /* some site allocates single objects / arrays */
+    uint64_t object_size; /* the profile's bytes per allocation (the
+                             largest when sites differ) */
+    uint64_t inuse_objects, inuse_bytes, alloc_objects, alloc_bytes;
+    size_t nsites;
+    const size_t *sites; /* indices for align_profile_join_site() */
+} align_measured_type;
+
+typedef struct align_measure_summary {
+    uint64_t sites, structs, other, untyped;
+    uint64_t foreign; /* sites whose function, file or line is not the
+                         binary's */
+    uint64_t untyped_inuse_bytes, untyped_alloc_bytes;
+    size_t types;
+} align_measure_summary;
+
+/* Joins profile p with bin (opened with ALIGN_BINARY_GO_FUNCS) through
+ * the escape join hj, which may be NULL: then no site is typed, and a note
+ * says how to get a log.  Points into p, bin and hj: free it first.
+ *   ALIGN_EINVAL    bin was opened without ALIGN_BINARY_GO_FUNCS;
+ *   ALIGN_EFORMAT   bin has no Go code;
+ *   ALIGN_EMISMATCH none of the profile's allocating functions outside
+ *                   the standard library is in bin (another program);
+ *   ALIGN_EOVERFLOW, ALIGN_ENOMEM. */
+ALIGN_API int align_profile_join_new(align_profile_join **out, const align_profile *p,
+                                     align_binary *bin, const align_heap_join *hj);
+ALIGN_API void align_profile_join_free(align_profile_join *j); /* accepts NULL */
+ALIGN_API void align_profile_join_summary(align_measure_summary *out, const align_profile_join *j);
+ALIGN_API size_t align_profile_join_nsites(const align_profile_join *j);
+ALIGN_API const align_measured_site *align_profile_join_site(const align_profile_join *j, size_t i);
+/* Struct types with measured allocations, in order of their first site. */
+ALIGN_API size_t align_profile_join_ntypes(const align_profile_join *j);
+ALIGN_API const align_measured_type *align_profile_join_type(const align_profile_join *j, size_t i);
+/* t's measurements, or NULL when no typed site allocates it. */
+ALIGN_API const align_measured_type *align_profile_join_find(const align_profile_join *j,
+                                                             const align_type *t);
+/* Warnings (a profile of another build) and notes (sites left untyped). */
+ALIGN_API size_t align_profile_join_ndiags(const align_profile_join *j);
+ALIGN_API const align_heap_diag *align_profile_join_diag(const align_profile_join *j, size_t i);
+/* The objects (arrays for per-element sites) `which` counts. */
+ALIGN_API uint64_t align_measured_count(const align_measured_type *t, align_sample which);
 
 #ifdef __cplusplus
 }

@@ -120,16 +120,6 @@ def check_pahole():
     return passed, failed
 
 
-# Types the Go linker synthesizes (runtime channel, select and map
-# internals instantiated per element type) rather than the compiler lays
-# out: their DWARF does not follow the compiler's rules (1.26's sudog<T>
-# has a 16-byte elem the DWARF calls *T).  Tolerated here, and only as
-# "model disagrees", until the work of branch goruntime (issue 11:
-# "linker-synthesized types are recognised as such") lands; everything else
-# must agree.
-LINKER_TYPES = re.compile(r"^(sudog|hchan|waitq|hash|bucket|map|table|groupReference)<.*>$")
-
-
 def dwarf_version(exe):
     """The version of the first compile unit's header (readelf), or None."""
     if not shutil.which("readelf"):
@@ -187,7 +177,7 @@ def check_gotool():
             if not data.get("producer", "").startswith("Go cmd/compile %s" % version):
                 print("FAIL: %s: producer %r" % (tag, data.get("producer")))
                 failed += 1
-            n = tolerated = 0
+            n = 0
             for t in data["types"]:
                 if t["lang"] != "go":
                     continue
@@ -203,10 +193,9 @@ def check_gotool():
                     problems.append("holes + tail != padding")
                 if t.get("positions_valid") is False:
                     problems.append("inconsistent: " + t.get("invalid", "?"))
+                # Strict for every type, the linker's sudog<T>, hchan<T>,
+                # map<K,V>... included (recognised as such since issue 11).
                 if t.get("model_agrees") is False:
-                    if LINKER_TYPES.match(t["name"]) and not problems:
-                        tolerated += 1
-                        continue
                     problems.append("model: " + t.get("model_mismatch", "?"))
                 if t["optimal_size"] > size:
                     problems.append("optimal %d > size %d" % (t["optimal_size"], size))
@@ -215,9 +204,7 @@ def check_gotool():
                     print("MISMATCH %s %s: %s" % (tag, t["name"], "; ".join(problems)))
                 else:
                     passed += 1
-            print("%s: %d struct types checked%s" % (
-                tag, n, "; %d linker-synthesized types the model disagrees with tolerated "
-                "(branch goruntime)" % tolerated if tolerated else ""))
+            print("%s: %d struct types checked" % (tag, n))
             if n < 1000:
                 print("FAIL: only %d Go struct types read from %s" % (n, tag))
                 failed += 1

@@ -222,6 +222,29 @@ def bad_inputs(d):
          ["audit", "--format", "sarif", "--escape", missing, exe], want_err=[missing])
     case("audit --format sarif --escape text log",
          ["audit", "--format", "sarif", "--escape", junk, exe], want_err=[junk])
+    # --profile: bad heap profiles (the seeds of the profile fuzz target: a
+    # real Go heap profile, cut short, and a real CPU profile).
+    seeds = os.path.join(os.environ.get("top_srcdir", "."), "tests", "fuzz", "corpus", "profile")
+    for sub, extra in (("audit", [exe]), ("show", [exe, "s"])):
+        for name, path, want in (
+                ("missing", missing, [missing]), ("directory", d, [d]),
+                ("empty", empty, ["empty file", "hint:"]),
+                ("not gzip", text, ["not gzip-compressed", "hint:"]),
+                ("truncated", os.path.join(seeds, "truncated.pprof"), ["truncated", "hint:"]),
+                ("CPU profile", os.path.join(seeds, "cpu.pprof"),
+                 ["a CPU profile, not a heap profile", "hint:"])):
+            case("%s --profile %s" % (sub, name), [sub, "--profile", path] + extra,
+                 want_err=want)
+        case(sub + " --sample bad", [sub, "--profile", empty, "--sample", "live"] + extra,
+             want_err=["--sample"])
+        case(sub + " --sample without --profile", [sub, "--sample", "alloc"] + extra,
+             want_err=["--sample without --profile"])
+    case("audit --profile of a C binary", ["audit", "--profile",
+                                           os.path.join(seeds, "heap-rate1.pprof"), exe],
+         want_err=["no Go code"])
+    case("audit --format sarif --profile truncated",
+         ["audit", "--format", "sarif", "--profile", os.path.join(seeds, "truncated.pprof"), exe],
+         want_err=["truncated"])
     for sub, extra in (("calc", ["type T struct { A int }"]), ("audit", [exe]),
                        ("show", [exe, "s"])):
         for bad in ("abc", "0", "3", "-64", "", "4294967296", "131072"):

@@ -797,6 +797,56 @@ static int group_members(const src_record *r, const align_layout *l, int how, si
     return 0;
 }
 
+/* The order that keeps each blank-line group of the body where it is and
+ * sorts its members (whole) by alignment, largest first, stably; *out NULL
+ * when the body has one group, or fixed members (Go `_`, C flexible
+ * arrays) or bit-fields, whose runs a sort by alignment could split. */
+static int block_order(const body *b, const align_layout *l, size_t **out)
+{
+    size_t n = l->nmembers, k = 0, *units, nblocks = 1;
+    *out = NULL;
+    for (size_t u = 1; u < b->nunits; u++)
+        nblocks += b->units[u].blank_before;
+    if (nblocks < 2)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (l->members[i].flags &
+            (ALIGN_MEMBER_BLANK | ALIGN_MEMBER_FLEXIBLE | ALIGN_MEMBER_BITFIELD))
+            return 0;
+    for (size_t u = 0; u < b->nunits; u++)
+        if (b->units[u].m->count == 0 || b->units[u].m->first + b->units[u].m->count > n)
+            return 0;
+    if ((units = malloc(b->nunits * sizeof *units)) == NULL ||
+        (*out = malloc(n * sizeof **out)) == NULL) {
+        free(units);
+        return nomem();
+    }
+    for (size_t start = 0; start < b->nunits;) {
+        size_t end = start + 1, nu = 0;
+        while (end < b->nunits && !b->units[end].blank_before)
+            end++;
+        for (size_t u = start; u < end; u++) { /* insertion sort: stable */
+            uint32_t a = l->members[b->units[u].m->first].align;
+            size_t j = nu++;
+            while (j > 0 && l->members[b->units[units[j - 1]].m->first].align < a) {
+                units[j] = units[j - 1];
+                j--;
+            }
+            units[j] = u;
+        }
+        for (size_t x = 0; x < nu; x++)
+            for (uint32_t f = 0; f < b->units[units[x]].m->count; f++)
+                (*out)[k++] = b->units[units[x]].m->first + f;
+        start = end;
+    }
+    free(units);
+    if (k != n) {
+        free(*out);
+        *out = NULL;
+    }
+    return 0;
+}
+
 static bool has_host_layout(const align_type *rec)
 {
     for (uint32_t k = 0; k < rec->nfields; k++) {
@@ -825,7 +875,7 @@ static int fix_record(align_fix_set *s, fix_file *f, const src_record *r)
     align_layout *l = NULL, *ln = NULL;
     align_layout_opts lo = {0, s->o.cacheline};
     align_type *rec = r->rec, *nr;
-    size_t *order32 = NULL, *grouped = NULL;
+    size_t *order32 = NULL, *grouped3[3] = {NULL, NULL, NULL}, *blocks = NULL;
     const size_t *order;
     const guard *gd;
     unsigned mark;
@@ -924,48 +974,57 @@ static int fix_record(align_fix_set *s, fix_file *f, const src_record *r)
         align_error_clear();
         REFUSE("internal: the new order does not lay out to the size the optimizer found");
     }
-    order = l->optimal_order;
-    /* `X, Y int` stays one declaration when an order with its fields
-     * together is as good. */
-    for (int how = 0; how < 3 && order == l->optimal_order; how++) {
-        align_layout *lg = NULL;
-        align_type *ng;
-        free(grouped);
-        grouped = NULL;
-        if ((rc = group_members(r, l, how, &grouped)) < 0)
+    /* Candidates, the most faithful to the source first; the first as
+     * small as the optimizer's order (and, on 64-bit Go targets, keeping
+     * every 386-aligned int64 8-aligned there) is written:
+     *   - each blank-line group where it is, sorted within itself;
+     *   - `X, Y int` kept one declaration (3 ways, see group_members), at
+     *     no more pointer bytes;
+     *   - the optimizer's order;
+     *   - the optimizer's order for 386, which keeps those int64s. */
+    {
+        const size_t *cand[6];
+        bool ptr_bound[6] = {false, true, true, true, false, false};
+        size_t ncand = 0;
+        bool atomic = s->lang == ALIGN_LANG_GO && s->o.check_atomic &&
+                      (s->o.arch == ALIGN_ARCH_AMD64 || s->o.arch == ALIGN_ARCH_ARM64);
+        uint64_t ptr_max = ln->ptrdata;
+        if ((rc = block_order(&b, l, &blocks)) < 0)
             goto done;
-        if (grouped == NULL)
-            break;
-        ng = reordered(f->g, rec, grouped);
-        if (ng != NULL && align_layout_compute(&lg, f->g, ng, &lo) == 0 && lg->size == ln->size &&
-            lg->ptrdata <= ln->ptrdata) {
-            order = grouped;
-            nr = ng;
-            align_layout_free(ln);
-            ln = lg;
-            lg = NULL;
+        cand[ncand++] = blocks;
+        for (int how = 0; how < 3; how++) {
+            if ((rc = group_members(r, l, how, &grouped3[how])) < 0)
+                goto done;
+            cand[ncand++] = grouped3[how];
         }
-        align_error_clear();
-        align_layout_free(lg);
-    }
-    if (s->lang == ALIGN_LANG_GO && s->o.check_atomic &&
-        (s->o.arch == ALIGN_ARCH_AMD64 || s->o.arch == ALIGN_ARCH_ARM64) &&
-        (broke = atomic_breaks(f->g, rec, nr, order, s->o.arch)) != NULL) {
-        /* The order the optimizer finds for 386, which keeps them, when it
-         * is as small here. */
-        if ((rc = safe_order(f->g, rec, s->o.arch, &lo, &order32)) < 0)
+        cand[ncand++] = l->optimal_order;
+        broke = atomic ? atomic_breaks(f->g, rec, nr, l->optimal_order, s->o.arch) : NULL;
+        if (broke != NULL && (rc = safe_order(f->g, rec, s->o.arch, &lo, &order32)) < 0)
             goto done;
-        align_layout_free(ln);
-        ln = NULL;
-        if (order32 == NULL || (nr = reordered(f->g, rec, order32)) == NULL ||
-            align_layout_compute(&ln, f->g, nr, &lo) < 0 || ln->size != l->optimal_size ||
-            atomic_breaks(f->g, rec, nr, order32, s->o.arch) != NULL) {
+        cand[ncand++] = order32;
+        order = NULL;
+        for (size_t c = 0; c < ncand && order == NULL; c++) {
+            align_layout *lg = NULL;
+            align_type *ng;
+            if (cand[c] == NULL)
+                continue;
+            ng = reordered(f->g, rec, cand[c]);
+            if (ng != NULL && align_layout_compute(&lg, f->g, ng, &lo) == 0 &&
+                lg->size == l->optimal_size && (!ptr_bound[c] || lg->ptrdata <= ptr_max) &&
+                (!atomic || atomic_breaks(f->g, rec, ng, cand[c], s->o.arch) == NULL)) {
+                order = cand[c];
+                nr = ng;
+                align_layout_free(ln);
+                ln = lg;
+                lg = NULL;
+            }
             align_error_clear();
+            align_layout_free(lg);
+        }
+        if (order == NULL)
             REFUSE("the smallest order would put %s at a 4-aligned offset on 386 and arm, "
                    "where sync/atomic needs 8 (--no-check-atomic to allow it)",
-                   broke);
-        }
-        order = order32;
+                   broke ? broke : "an int64");
     }
     if ((rc = body_emit(&out, &b, order, rec->nfields)) < 0)
         goto done;
@@ -998,7 +1057,9 @@ listed:
         rc = add_type(s, &t);
 done:
     free(order32);
-    free(grouped);
+    for (int k = 0; k < 3; k++)
+        free(grouped3[k]);
+    free(blocks);
     body_free(&b);
     align_layout_free(l);
     align_layout_free(ln);

@@ -14,8 +14,8 @@
 
 #include "targets.h"
 
-static const char *const targets[] = {"decl_go",     "decl_c", "escape_text",
-                                      "escape_json", "counts", "dwarf"};
+static const char *const targets[] = {"decl_go", "decl_c", "escape_text", "escape_json",
+                                      "counts",  "dwarf",  "profile",     "profile_pb"};
 
 static int replay_file(fuzz_target_fn fn, const char *path)
 {

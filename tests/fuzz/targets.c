@@ -12,6 +12,8 @@
 
 #include "libalign.h"
 
+#include <zlib.h>
+
 /* libdwarf sizes some tables from counts in the file and calloc()s them
  * before it checks them against the section (a line table header can ask
  * for 1.5 EiB).  glibc returns NULL, libdwarf reports DW_DLE_ALLOC_FAIL and
@@ -148,6 +150,46 @@ int fuzz_dwarf(const uint8_t *data, size_t size)
     return 0;
 }
 
+int fuzz_profile(const uint8_t *data, size_t size)
+{
+    align_profile *p = NULL;
+    if (align_profile_read_mem(&p, "fuzz.pprof", data, size) == 0) {
+        /* Read every site the way the CLI does. */
+        const align_profile_info *pi = align_profile_info_get(p);
+        uint64_t sum = pi->inuse_objects;
+        for (size_t i = 0; i < align_profile_nsites(p); i++) {
+            const align_profile_site *s = align_profile_site_get(p, i);
+            sum += s->alloc_objects + s->line + strlen(s->file) + strlen(s->function);
+        }
+        (void)sum;
+    }
+    align_profile_free(p);
+    return 0;
+}
+
+int fuzz_profile_pb(const uint8_t *data, size_t size)
+{
+    z_stream zs;
+    uLong cap = compressBound((uLong)size) + 64;
+    unsigned char *gz = malloc(cap);
+    if (gz == NULL)
+        return 0;
+    memset(&zs, 0, sizeof zs);
+    if (deflateInit2(&zs, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        free(gz);
+        return 0;
+    }
+    zs.next_in = (unsigned char *)data;
+    zs.avail_in = (uInt)size;
+    zs.next_out = gz;
+    zs.avail_out = (uInt)cap;
+    if (deflate(&zs, Z_FINISH) == Z_STREAM_END)
+        fuzz_profile(gz, zs.total_out);
+    deflateEnd(&zs);
+    free(gz);
+    return 0;
+}
+
 fuzz_target_fn fuzz_target_lookup(const char *name)
 {
     static const struct {
@@ -157,6 +199,7 @@ fuzz_target_fn fuzz_target_lookup(const char *name)
         {"decl_go", fuzz_decl_go},         {"decl_c", fuzz_decl_c},
         {"escape_text", fuzz_escape_text}, {"escape_json", fuzz_escape_json},
         {"counts", fuzz_counts},           {"dwarf", fuzz_dwarf},
+        {"profile", fuzz_profile},         {"profile_pb", fuzz_profile_pb},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(table[i].name, name) == 0)

@@ -20,6 +20,12 @@ int fuzz_escape_text(const uint8_t *data, size_t size);
 int fuzz_escape_json(const uint8_t *data, size_t size);
 int fuzz_counts(const uint8_t *data, size_t size);
 int fuzz_dwarf(const uint8_t *data, size_t size);
+/* A heap profile file (gzipped protobuf) as align_profile_read_mem reads
+ * it; profile_pb gzips the input first, so that the fuzzer spends its time
+ * in the protobuf decoding and the validation rather than in zlib's
+ * checksum. */
+int fuzz_profile(const uint8_t *data, size_t size);
+int fuzz_profile_pb(const uint8_t *data, size_t size);
 
 /* Name -> function; NULL when unknown. */
 fuzz_target_fn fuzz_target_lookup(const char *name);
