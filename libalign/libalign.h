@@ -1180,6 +1180,13 @@ typedef struct align_heap_site {
                            size that is not a constant: a 32-byte stack
                            buffer when the array fits, the heap when it
                            does not; counted as a heap site */
+    const char *inlined; /* the function whose body holds the allocation
+                            when the compiler reports it at a call it
+                            inlined: as -m prints it ("geom.New"), or as
+                            DWARF names the function covering -json's
+                            inlineLoc; NULL when written where reported */
+    const char *func;    /* the function analysed, as go1.25+ -m=2 names
+                            it ("main"); NULL when the log does not say */
     int not_linked;     /* in code the linker removed: its file is in
                            the binary (or its package is) but no
                            function of the binary covers its line; never
