@@ -970,7 +970,11 @@ static int run_show(audit_opts *o)
                 if (pos.file && pos.line)
                     align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
                 align_render_text(&out, l, &ro);
-                if (check_atomic)
+                /* "Move it to the front" is no advice for a type the
+                 * linker or compiler made (its runtime original is where
+                 * the field lives). */
+                if (check_atomic && l->order_fixed != ALIGN_ORDER_GO_LINKER &&
+                    l->order_fixed != ALIGN_ORDER_GO_COMPILER)
                     atomic_check_render(&out, l);
                 if (mt)
                     measure_text_type(&out, &mc, mt, &mcost, "");

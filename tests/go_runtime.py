@@ -305,6 +305,11 @@ def check_binary(tool, release, arch, binary, truth, gosrc, fails):
             fails.append("%s: sudog<main.Padded> elem %s bytes, padding %d; runtime.sudog's "
                          "elem %d, padding %d" % (tag, selem[0]["size"] if selem else "?",
                                                   ss["padding"], want, rs["padding"]))
+    # show: the order is kept and no ATOMIC advice to move a field of it.
+    if arch != "amd64":
+        p = run(tool, ["show", binary, "sudog<main.Padded>"])
+        if "order kept" not in p.stdout or "ATOMIC" in p.stdout:
+            fails.append("%s: show sudog<main.Padded>: %s" % (tag, p.stdout.strip()[-300:]))
     # --no-compiler-types hides them.
     p = run(tool, ["audit", "--all", "--no-check-atomic", "--no-compiler-types", "-F", "json",
                    binary])
