@@ -304,6 +304,13 @@ ALIGN_API align_type *align_type_vector(align_graph *g, align_type *elem, uint64
  * later with align_type_set_target(): that is how forward references work. */
 ALIGN_API align_type *align_type_named(align_graph *g, const char *name, align_type *target);
 ALIGN_API void align_type_set_target(align_type *named, align_type *target);
+/* C: `_Atomic T`, a named node "_Atomic T" over target.  Its size is the
+ * target's; GCC (12, on x86-64, i686 and arm64 alike) raises the alignment
+ * of an atomic type whose size is 2, 4, 8 or 16 bytes to that size
+ * (`_Atomic struct {int a, b;}` is 8-aligned even on i686; a 3- or 12-byte
+ * one keeps its alignment).  The size is never rounded up.  Decided when
+ * laid out, so it follows align_graph_set_arch. */
+ALIGN_API align_type *align_type_atomic(align_graph *g, align_type *target);
 /* A struct or union, empty and incomplete until align_record_complete(). */
 ALIGN_API align_type *align_type_record(align_graph *g, align_kind kind, const char *name);
 ALIGN_API align_type *align_type_func(align_graph *g);
@@ -703,6 +710,10 @@ typedef struct align_binary_info {
      * 2^63): each is left out of the graph, not its unit. */
     size_t nskipped_types;
     const char *skipped_type_reason; /* the first one and why; NULL */
+    /* The GNU build ID (.note.gnu.build-id) in lowercase hex, as pprof
+     * writes a mapping's build_id; NULL when absent (Go links one only
+     * when asked: -ldflags=-B ...). */
+    const char *build_id;
 } align_binary_info;
 
 /* Reads the binary at path.  *out is NULL on failure:
