@@ -580,6 +580,10 @@ typedef struct align_layout {
      * record's own mark, or HOST_LAYOUT found among the members); the
      * layout is not optimized and optimal_note is the reason. */
     align_order_fixed order_fixed;
+    /* C from DWARF: how the alignment was inferred where the debug
+     * information does not say it (a record placed by the compiler at an
+     * offset its natural alignment forbids is packed), or NULL. */
+    const char *align_note;
 } align_layout;
 
 enum {
