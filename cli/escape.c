@@ -155,17 +155,44 @@ void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap
                              ALIGN_GO_TINY_SIZE);
         align_buf_puts(out, "\n");
     }
-    for (size_t i = 0; i < ht->nsites; i++) {
-        const align_heap_site *s = align_heap_join_site(j, ht->sites[i]);
-        align_buf_printf(out, "%sheap: ", indent);
-        site_pos(out, s);
-        align_buf_puts(out, " ");
-        site_expr(out, s);
-        align_buf_printf(out, " (%s%s%s%s)\n", align_escape_kind_name(s->kind), s->via ? "; " : "",
-                         s->via ? s->via : "",
-                         s->stack_buffer ? "; on the heap when over the 32-byte stack buffer "
-                                           "(go1.25+)"
-                                         : "");
+    /* Sites written where they are reported first; then, per function
+     * whose body the compiler inlined, that function with its call sites
+     * beneath (a constructor inlined into 11 callers is one allocation in
+     * the source). */
+    for (size_t pass = 0; pass < ht->nsites + 1; pass++) {
+        const char *callee = NULL;
+        size_t shown = 0;
+        if (pass > 0) {
+            /* the pass-th site that starts a new callee group */
+            const align_heap_site *s = align_heap_join_site(j, ht->sites[pass - 1]);
+            bool seen = false;
+            if (s->inlined == NULL)
+                continue;
+            for (size_t k = 0; k + 1 < pass && !seen; k++) {
+                const align_heap_site *p = align_heap_join_site(j, ht->sites[k]);
+                seen = p->inlined != NULL && strcmp(p->inlined, s->inlined) == 0;
+            }
+            if (seen)
+                continue;
+            callee = s->inlined;
+        }
+        for (size_t i = 0; i < ht->nsites; i++) {
+            const align_heap_site *s = align_heap_join_site(j, ht->sites[i]);
+            if (callee == NULL ? s->inlined != NULL
+                               : s->inlined == NULL || strcmp(s->inlined, callee) != 0)
+                continue;
+            if (callee != NULL && shown++ == 0)
+                align_buf_printf(out, "%sheap: in %s, inlined at:\n", indent, callee);
+            align_buf_printf(out, "%s%s", indent, callee ? "  at: " : "heap: ");
+            site_pos(out, s);
+            align_buf_puts(out, " ");
+            site_expr(out, s);
+            align_buf_printf(out, " (%s%s%s%s)\n", align_escape_kind_name(s->kind),
+                             s->via ? "; " : "", s->via ? s->via : "",
+                             s->stack_buffer ? "; on the heap when over the 32-byte stack buffer "
+                                               "(go1.25+)"
+                                             : "");
+        }
     }
 }
 
@@ -247,6 +274,14 @@ static void site_json(align_buf *out, const align_heap_site *s, bool reason)
         align_buf_puts(out, ",\"per_element\":true");
     if (s->stack_buffer)
         align_buf_puts(out, ",\"stack_buffer\":true");
+    if (s->inlined) {
+        align_buf_puts(out, ",\"inlined_from\":");
+        align_buf_json_string(out, s->inlined);
+    }
+    if (s->func) {
+        align_buf_puts(out, ",\"func\":");
+        align_buf_json_string(out, s->func);
+    }
     if (s->via) {
         align_buf_puts(out, ",\"via\":");
         align_buf_json_string(out, s->via);

@@ -304,6 +304,13 @@ ALIGN_API align_type *align_type_vector(align_graph *g, align_type *elem, uint64
  * later with align_type_set_target(): that is how forward references work. */
 ALIGN_API align_type *align_type_named(align_graph *g, const char *name, align_type *target);
 ALIGN_API void align_type_set_target(align_type *named, align_type *target);
+/* C: `_Atomic T`, a named node "_Atomic T" over target.  Its size is the
+ * target's; GCC (12, on x86-64, i686 and arm64 alike) raises the alignment
+ * of an atomic type whose size is 2, 4, 8 or 16 bytes to that size
+ * (`_Atomic struct {int a, b;}` is 8-aligned even on i686; a 3- or 12-byte
+ * one keeps its alignment).  The size is never rounded up.  Decided when
+ * laid out, so it follows align_graph_set_arch. */
+ALIGN_API align_type *align_type_atomic(align_graph *g, align_type *target);
 /* A struct or union, empty and incomplete until align_record_complete(). */
 ALIGN_API align_type *align_type_record(align_graph *g, align_kind kind, const char *name);
 ALIGN_API align_type *align_type_func(align_graph *g);
@@ -1173,6 +1180,13 @@ typedef struct align_heap_site {
                            size that is not a constant: a 32-byte stack
                            buffer when the array fits, the heap when it
                            does not; counted as a heap site */
+    const char *inlined; /* the function whose body holds the allocation
+                            when the compiler reports it at a call it
+                            inlined: as -m prints it ("geom.New"), or as
+                            DWARF names the function covering -json's
+                            inlineLoc; NULL when written where reported */
+    const char *func;    /* the function analysed, as go1.25+ -m=2 names
+                            it ("main"); NULL when the log does not say */
     int not_linked;     /* in code the linker removed: its file is in
                            the binary (or its package is) but no
                            function of the binary covers its line; never

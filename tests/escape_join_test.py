@@ -457,6 +457,20 @@ def test_shapes(work, sizes):
               sorted(SHAPES_SITES["example.com/shapes/geom.Padded"]),
               "fixture %s: geom.Padded" % os.path.basename(form[1]),
               got.get("example.com/shapes/geom.Padded"))
+        # main.go:95 is `p := geom.New(1)`: the &Padded{} is written in
+        # geom.New (-m: "inlining call to geom.New" at the same position;
+        # -json: its inlineLoc, geom.go:15, inside New).
+        inl = [e.get("inlined_from") for t in d["types"] for e in t["escapes"]
+               if e["line"] == 95 and e["col"] == 15]
+        check(len(inl) == 1 and (inl[0] or "").endswith("geom.New"),
+              "fixture %s: main.go:95:15 is geom.New's allocation, inlined"
+              % os.path.basename(form[1]), inl)
+    # Text: the allocation under the function it is written in, its
+    # inlined call sites beneath.
+    p = audit("--escape", log, "--filter", "example.com/shapes/geom.Padded", binary)
+    check("heap: in geom.New, inlined at:\n" in p.stdout and
+          "  at: ./main.go:95:15 &geom.Padded{...} (addr_of_lit)" in p.stdout,
+          "text groups inlined sites under their function", p.stdout)
 
 
 def main():

@@ -470,6 +470,61 @@ static const char *dwarf_pkg(join_state *st, size_t i, const align_escape_site *
 }
 
 /* Steps 3-6 for one heap site. */
+/* The function of the binary whose lines hold path:line (the narrowest),
+ * or NULL: the callee of a -json inlineLoc. */
+static const char *inlined_callee(const go_funcs *gf, const char *path, uint32_t line,
+                                  uint32_t site_file, uint32_t site_line)
+{
+    bool amb = false;
+    uint32_t near = GF_NONE, file = gofuncs_find_file(gf, path, 2, &amb, &near);
+    const gf_func *best = NULL;
+    size_t n;
+    const uint32_t *fs;
+    if (site_file != GF_NONE) {
+        /* The callees DWARF records as inlined at the site's line: the one
+         * whose file is the inlineLoc's (functions inlined everywhere have
+         * no concrete copy, so no file of their own: then the only one). */
+        size_t nc;
+        const gf_call *c = gofuncs_calls_at(gf, site_file, site_line, &nc);
+        const char *only = NULL;
+        size_t distinct = 0;
+        for (size_t k = 0; k < nc; k++) {
+            const gf_func *o = c[k].origin != GF_NONE ? &gf->funcs[c[k].origin] : NULL;
+            if (o == NULL)
+                continue;
+            if (file != GF_NONE && o->file == file)
+                return o->name;
+            if (only == NULL || strcmp(only, o->name) != 0) {
+                only = o->name;
+                distinct++;
+            }
+        }
+        if (distinct == 1)
+            return only;
+    }
+    if (file == GF_NONE)
+        return NULL;
+    fs = gofuncs_file_funcs(gf, file, &n);
+    for (size_t k = 0; k < n; k++) {
+        const gf_func *f = &gf->funcs[fs[k]];
+        if (f->line_lo > line)
+            break;
+        if (f->line_lo == 0)
+            continue;
+        if (f->line_hi < line) {
+            /* A function inlined everywhere spans only its variables'
+             * lines: the last one declared before the line holds it. */
+            if (best == NULL || (best->line_hi < line && f->line_lo >= best->line_lo))
+                best = f;
+            continue;
+        }
+        if (best == NULL || best->line_hi < line ||
+            f->line_hi - f->line_lo < best->line_hi - best->line_lo)
+            best = f;
+    }
+    return best ? best->name : NULL;
+}
+
 /* Whether a concrete function of the binary has code of file at line (or
  * spans it: a function's lines from the line table, first to last). */
 static bool line_linked(const go_funcs *gf, uint32_t file, uint32_t line)
@@ -908,6 +963,11 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
         hs.package = es->package;
         hs.input = es->input;
         hs.input_line = es->input_line;
+        hs.func = es->func;
+        hs.inlined = es->inlined;
+        if (hs.inlined == NULL && es->inline_file != NULL)
+            hs.inlined =
+                inlined_callee(j->gf, es->inline_file, es->inline_line, file_ids[i], es->line);
         hs.status = es->stack_only ? ALIGN_HEAP_STACK : ALIGN_HEAP_UNRESOLVED;
         /* go1.25+: make([]T, n) that "does not escape" gets a 32-byte stack
          * buffer, and the heap when it needs more: a heap site. */

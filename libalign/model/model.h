@@ -91,6 +91,7 @@ struct align_type {
     uint64_t count;      /* arrays; ALIGN_FLEXIBLE for `T x[]` */
     bool vector;         /* arrays: a GCC vector, aligned by the ABI's
                             vector rule, not like its element */
+    bool atomic;         /* named: C `_Atomic T` (align_type_atomic) */
     /* records */
     align_field *fields;
     uint32_t nfields;

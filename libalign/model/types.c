@@ -206,6 +206,19 @@ align_type *align_type_named(align_graph *g, const char *name, align_type *targe
     return t;
 }
 
+align_type *align_type_atomic(align_graph *g, align_type *target)
+{
+    align_buf name;
+    align_type *t;
+    align_buf_init(&name);
+    align_buf_printf(&name, "_Atomic %s", target != NULL ? target->display : "void");
+    t = name.failed ? NULL : align_type_named(g, name.data, target);
+    align_buf_free(&name);
+    if (t != NULL)
+        t->atomic = true;
+    return t;
+}
+
 void align_type_set_target(align_type *named, align_type *target)
 {
     assert(named->kind == ALIGN_KIND_NAMED);
@@ -525,6 +538,7 @@ static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uin
          * outermost one in the chain wins; the size is the base's. */
         const align_type *u = t;
         uint32_t aligned = 0;
+        bool atomic = false;
         for (size_t steps = 0; u->kind == ALIGN_KIND_NAMED; steps++) {
             if (u->target == NULL)
                 return error_set(ALIGN_EINCOMPLETE, NULL, 0, 0, "type %s is not defined",
@@ -536,11 +550,16 @@ static int compute_size(align_graph *g, const align_type *t, uint64_t *size, uin
             }
             if (aligned == 0)
                 aligned = u->aligned;
+            atomic = atomic || u->atomic;
             u = u->target;
         }
         rc = type_size_depth(g, u, size, align, ptrdata, depth + 1);
         if (rc < 0)
             return rc;
+        /* GCC's find_atomic_core_type: an atomic type of 2, 4, 8 or 16
+         * bytes takes the alignment of the atomic integer of that size. */
+        if (atomic && (*size == 2 || *size == 4 || *size == 8 || *size == 16) && *align < *size)
+            *align = (uint32_t)*size;
         if (aligned != 0)
             *align = aligned;
         return 0;

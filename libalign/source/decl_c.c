@@ -16,7 +16,7 @@
  *     members, __attribute__((packed, aligned(N), aligned)) where GCC takes
  *     them, _Alignas, and _Atomic, which GCC gives an alignment equal to the
  *     size when that is 2, 4, 8 or 16 (`_Atomic struct {char c[2];}` is
- *     2-aligned);
+ *     2-aligned; align_type_atomic, kept in the displays);
  *   - integer constant expressions in array sizes, widths, enumerators and
  *     alignments; sizeof and _Alignof are evaluated on the graph for its ABI
  *     at parse time (LP64 on every target we model, so the numbers survive
@@ -874,26 +874,18 @@ static int unknown_type(parser *p, const token *t)
     return ALIGN_EUNKNOWN;
 }
 
-/* _Atomic T: GCC aligns an atomic type of size 2, 4, 8 or 16 to its size. */
+/* _Atomic T: a node of its own (align_type_atomic), so that the alignment
+ * GCC gives 2-, 4-, 8- and 16-byte atomic types is decided for the ABI the
+ * graph is laid out for, and the declaration keeps its qualifier. */
 static int atomic_type(parser *p, specs *s)
 {
     const align_type *r = align_type_resolve(s->type);
-    uint64_t size;
-    uint32_t align;
-    align_buf name;
     align_type *t;
-    if (r == NULL || r->kind == ALIGN_KIND_FUNC || cp_incomplete_of(s->type) != NULL)
+    if (r == NULL || r->kind == ALIGN_KIND_FUNC)
         return 0; /* only ever behind a pointer, where it changes nothing */
-    TRY(cp_size_at(p, s->type, &s->first, &size, &align));
-    if (size < 2 || size > 16 || (size & (size - 1)) != 0 || align >= size)
-        return 0;
-    align_buf_init(&name);
-    align_buf_printf(&name, "_Atomic %s", s->type->display);
-    t = name.failed ? NULL : align_type_named(p->g, name.data, s->type);
-    align_buf_free(&name);
+    t = align_type_atomic(p->g, s->type);
     if (t == NULL)
         return cp_nomem();
-    align_type_set_aligned(t, (uint32_t)size);
     s->type = t;
     return 0;
 }

@@ -1073,10 +1073,27 @@ static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d
         if (*rc == 0)
             t = build_array(rd, die, d, depth, rc);
         break;
+    case DW_TAG_atomic_type:
+        /* C: _Atomic raises the alignment of 2-, 4-, 8- and 16-byte types
+         * (align_type_atomic); Go has no such qualifier. */
+        if (rd->lang == ALIGN_LANG_C) {
+            align_type *base;
+            *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
+            if (*rc < 0)
+                return NULL;
+            base =
+                (d->has & HAS_TYPE) ? reader_type(rd, d->type, depth + 1, rc) : void_type(rd, rc);
+            if (base == NULL)
+                return NULL;
+            t = align_type_atomic(rd->g, base);
+            if (t == NULL)
+                *rc = ALIGN_ENOMEM;
+            break;
+        }
+        /* fall through */
     case DW_TAG_const_type:
     case DW_TAG_volatile_type:
     case DW_TAG_restrict_type:
-    case DW_TAG_atomic_type:
     case DW_TAG_immutable_type:
     case DW_TAG_shared_type:
         /* Qualifiers do not change a layout: the qualified type's node. */

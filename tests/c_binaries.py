@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""c_binaries.py - C records read from gcc-compiled binaries (issue #17).
+
+Every number expected here is printed by the compiled program itself:
+sizeof, offsetof, and the alignment as offsetof(struct {char c; T x;}, x),
+for x86-64 (native), i686 (i686-linux-gnu-gcc) and arm64
+(aarch64-linux-gnu-gcc under qemu-aarch64).  structalign reads the same
+binary's DWARF (`show --format json`) and must agree on each record's size,
+alignment and member offsets; where a case names a reordered twin, the
+claimed optimal size must equal the twin's sizeof (the order is reachable).
+
+Exit 0 pass, 1 fail, 77 skip (a compiler or qemu missing: printed).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SA = os.environ.get("STRUCTALIGN") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "build", "cli", "structalign")
+
+# Records of the program; (title in structalign, C type, members, optimal twin)
+SOURCE = r"""
+#include <stddef.h>
+#include <stdio.h>
+struct pair { int a, b; };
+struct Q { int x; _Atomic struct pair p; int y; };
+struct Q_opt { _Atomic struct pair p; int x; int y; };
+struct c3 { char c[3]; };
+struct i3 { int a[3]; };
+struct c16 { char c[16]; };
+struct A { char c; _Atomic long long ll; char d; _Atomic struct c3 t; _Atomic short s;
+           _Atomic struct i3 i; char e; _Atomic struct c16 w; _Atomic double f; };
+"""
+CASES = [
+    ("Q", "struct Q", ["x", "p", "y"], "struct Q_opt"),
+    ("A", "struct A", ["c", "ll", "d", "t", "s", "i", "e", "w", "f"], None),
+]
+TARGETS = [
+    ("amd64", "gcc", [], []),
+    ("386", "i686-linux-gnu-gcc", ["-static"], []),
+    ("arm64", "aarch64-linux-gnu-gcc", ["-static"], ["qemu-aarch64"]),
+]
+
+
+def program():
+    out = [SOURCE] + ["%s v_%s;" % (c[1], c[0]) for c in CASES]  # in DWARF
+    out += ["#define AL(T) offsetof(struct { char c; T x; }, x)",
+           "int main(void) {"]
+    for title, ctype, members, twin in CASES:
+        offs = " ".join("%zu" for _ in members)
+        args = "".join(", offsetof(%s, %s)" % (ctype, m) for m in members)
+        out.append('    printf("%s %%zu %%zu %%zu %s\\n", sizeof(%s), AL(%s), %s%s);'
+                   % (title, offs, ctype, ctype,
+                      "sizeof(%s)" % twin if twin else "(size_t)0", args))
+    out.append("    return 0;\n}")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    for _, cc, _, run in TARGETS:
+        for tool in [cc] + run:
+            if shutil.which(tool) is None:
+                print("SKIP: %s not found" % tool)
+                return 77
+    fails = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "c_binaries.c")
+        with open(src, "w") as f:
+            f.write(program())
+        for arch, cc, flags, run in TARGETS:
+            exe = os.path.join(tmp, "prog-" + arch)
+            subprocess.run([cc, "-g", "-O0", "-w"] + flags + ["-o", exe, src], check=True,
+                           capture_output=True)
+            truth = {}
+            for line in subprocess.run(run + [exe], check=True, capture_output=True,
+                                       text=True).stdout.splitlines():
+                w = line.split()
+                truth[w[0]] = [int(x) for x in w[1:]]
+            names = [c[0] for c in CASES]
+            res = subprocess.run([SA, "show", "--format", "json", exe] + names,
+                                 capture_output=True, text=True)
+            if res.returncode != 0:
+                print("FAIL %s: structalign exited %d: %s" % (arch, res.returncode, res.stderr))
+                fails += 1
+                continue
+            got = {t["name"]: t for t in json.loads(res.stdout)["types"]}
+            for title, ctype, members, twin in CASES:
+                size, align, twin_size = truth[title][:3]
+                offs = dict(zip(members, truth[title][3:]))
+                t = got.get(title)
+                if t is None:
+                    print("FAIL %s %s: not shown" % (arch, title))
+                    fails += 1
+                    continue
+                gm = {f["name"]: f["offset"] for f in t["fields"] if f.get("name")}
+                bad = []
+                if (t["size"], t["align"]) != (size, align):
+                    bad.append("size/align %d/%d, gcc %d/%d" % (t["size"], t["align"], size, align))
+                if gm != offs:
+                    bad.append("offsets %s, gcc %s" % (gm, offs))
+                if twin and t["optimal_size"] != twin_size:
+                    bad.append("optimal %d, gcc's %s is %d" % (t["optimal_size"], twin, twin_size))
+                if bad:
+                    print("FAIL %s %s: %s" % (arch, title, "; ".join(bad)))
+                    fails += 1
+                else:
+                    print("ok   %s %s: size %d align %d" % (arch, title, size, align))
+    print("%d failed" % fails)
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
