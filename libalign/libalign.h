@@ -710,6 +710,10 @@ typedef struct align_binary_info {
      * 2^63): each is left out of the graph, not its unit. */
     size_t nskipped_types;
     const char *skipped_type_reason; /* the first one and why; NULL */
+    /* The GNU build ID (.note.gnu.build-id) in lowercase hex, as pprof
+     * writes a mapping's build_id; NULL when absent (Go links one only
+     * when asked: -ldflags=-B ...). */
+    const char *build_id;
 } align_binary_info;
 
 /* Reads the binary at path.  *out is NULL on failure:

@@ -217,6 +217,22 @@ def check_release(v, sa, tmp, fails, first):
                 or t.get("bytes_delta") != (t["new_size"] - t["old_size"]) * live
                 or doc.get("profile", {}).get("period") != 1):
             fail("diff --profile: %r (want main.Small grown, count %d)" % (t, live))
+    # -- build IDs: the same program linked with two GNU build IDs (-B);
+    # the profile of one names the other's mismatch (readelf's truth)
+    ids = {}
+    for k, bid in (("b1", "0x" + "11" * 20), ("b2", "0x" + "22" * 20)):
+        ids[k] = os.path.join(d, k)
+        sh(["go", "build", "-ldflags=-B " + bid, "-o", ids[k], "."], cwd=TRUTH_SRC, env=env)
+    note = sh(["readelf", "-n", ids["b1"]]).stdout if shutil.which("readelf") else ""
+    b1prof = os.path.join(d, "b1.pprof")
+    sh([ids["b1"], b1prof], env=env)
+    p = sh([sa, "audit", "--profile", b1prof, ids["b2"]], check=False)
+    if (p.returncode != 2 or "build ID " + "11" * 20 not in p.stderr
+            or "has " + "22" * 20 not in p.stderr):
+        fail("profile of another build ID: exit %d, %r" % (p.returncode, p.stderr[:300]))
+    doc = json.loads(sh([sa, "audit", "--profile", b1prof, "--format", "json", ids["b1"]]).stdout)
+    if doc["profile"].get("build_id") != "11" * 20 or (note and "11" * 20 not in note):
+        fail("build_id of the profile: %r" % doc["profile"].get("build_id"))
     # -- no escape log: every site untyped, and the user told how to get one
     p = sh([sa] + base[:3] + [exe], check=False)
     if p.returncode != 0 or "pass --escape build.log" not in p.stdout + p.stderr:

@@ -356,6 +356,16 @@ int align_profile_join_new(align_profile_join **out, const align_profile *p, ali
     }
     if (rc < 0)
         goto done;
+    /* Build IDs, when both sides have one, are conclusive. */
+    if (pi->build_id && info->build_id && strcmp(pi->build_id, info->build_id) != 0) {
+        rc = error_set(ALIGN_EMISMATCH, pi->path, 0, 0,
+                       "a profile of another binary: its executable%s%s has build ID %s, %s "
+                       "has %s",
+                       pi->executable ? " " : "", pi->executable ? pi->executable : "",
+                       pi->build_id, info->path, info->build_id);
+        error_hint("give the binary that wrote the profile (the same build)");
+        goto done;
+    }
     if (nuser > 0 && nuser_found == 0) {
         rc = error_set(ALIGN_EMISMATCH, pi->path, 0, 0,
                        "a profile of another program: none of its %zu allocating "

@@ -1601,6 +1601,7 @@ int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
     b->info.skipped_type_reason = b->skipped_type_reason;
     b->info.go_version = b->go.go_version;
     b->info.go_main_path = b->go.main_path;
+    b->info.build_id = b->go.build_id;
     *out = b;
     return 0;
 fail:
@@ -1622,6 +1623,7 @@ void align_binary_free(align_binary *b)
     free(b->skipped_type_reason);
     free(b->go.go_version);
     free(b->go.main_path);
+    free(b->go.build_id);
     free(b);
 }
 

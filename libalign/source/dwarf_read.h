@@ -126,6 +126,7 @@ typedef struct dwarf_reader dwarf_reader;
 typedef struct elf_go_info {
     char *go_version; /* "go1.19.8" */
     char *main_path;  /* "example.com/app": the main package */
+    char *build_id;   /* the GNU build ID in hex, or NULL */
 } elf_go_info;
 
 /* Checks that path is a readable, complete, little-endian ELF file for

@@ -158,6 +158,7 @@ static int machine_arch(unsigned machine)
 typedef struct elf_sections {
     bool has_info, has_go;
     uint64_t bi_off, bi_size; /* .go.buildinfo, size 0: none */
+    uint64_t id_off, id_size; /* .note.gnu.build-id, size 0: none */
     char debuglink[128];      /* .gnu_debuglink's file name, "" none */
 } elf_sections;
 
@@ -346,6 +347,10 @@ static int scan_sections(const char *path, int fd, uint64_t size, const Elf64_Sh
             f->bi_off = sh[i].sh_offset;
             f->bi_size = sh[i].sh_size;
         }
+        if (strcmp(name, ".note.gnu.build-id") == 0 && bits) {
+            f->id_off = sh[i].sh_offset;
+            f->id_size = sh[i].sh_size;
+        }
         if (strcmp(name, ".gnu_debuglink") == 0 && bits) {
             /* The section starts with the debug file's name. */
             ssize_t n = pread(fd, f->debuglink, sizeof f->debuglink - 1, (off_t)sh[i].sh_offset);
@@ -354,6 +359,31 @@ static int scan_sections(const char *path, int fd, uint64_t size, const Elf64_Sh
                 snprintf(f->debuglink, sizeof f->debuglink, "?");
         }
     }
+    return 0;
+}
+
+/* The GNU build ID note (namesz, descsz, type NT_GNU_BUILD_ID, "GNU\0",
+ * then the ID) as lowercase hex in gi->build_id; a malformed note is left
+ * unread (it only serves to recognise a heap profile's binary). */
+static int read_build_id(int fd, uint64_t off, uint64_t size, elf_go_info *gi)
+{
+    unsigned char note[16 + 64];
+    uint32_t namesz, descsz, type;
+    if (size < 16 || size > sizeof note || gi == NULL)
+        return 0;
+    if (pread(fd, note, size, (off_t)off) != (ssize_t)size)
+        return 0;
+    memcpy(&namesz, note, 4);
+    memcpy(&descsz, note + 4, 4);
+    memcpy(&type, note + 8, 4);
+    if (namesz != 4 || type != NT_GNU_BUILD_ID || memcmp(note + 12, "GNU", 4) != 0 || descsz == 0 ||
+        descsz > size - 16)
+        return 0;
+    gi->build_id = malloc(2 * (size_t)descsz + 1);
+    if (gi->build_id == NULL)
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    for (uint32_t i = 0; i < descsz; i++)
+        snprintf(gi->build_id + 2 * i, 3, "%02x", note[16 + i]);
     return 0;
 }
 
@@ -399,6 +429,8 @@ int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
         rc = no_dwarf(path, &found);
     if (rc == 0 && found.bi_size > 0)
         rc = read_buildinfo(fd, found.bi_off, found.bi_size, gi);
+    if (rc == 0 && found.id_size > 0)
+        rc = read_build_id(fd, found.id_off, found.id_size, gi);
     free(names);
     free(sh);
     close(fd);
