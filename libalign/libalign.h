@@ -580,6 +580,10 @@ typedef struct align_layout {
      * record's own mark, or HOST_LAYOUT found among the members); the
      * layout is not optimized and optimal_note is the reason. */
     align_order_fixed order_fixed;
+    /* C from DWARF: how the alignment was inferred where the debug
+     * information does not say it (a record placed by the compiler at an
+     * offset its natural alignment forbids is packed), or NULL. */
+    const char *align_note;
 } align_layout;
 
 enum {
@@ -1175,15 +1179,15 @@ typedef struct align_heap_site {
      * binary's Go graph. */
     const align_type *type;
     int per_element;
-    const char *via;    /* how the type was found, for people:
-                           "variable &o *main.Order of main.newOrder",
-                           "captured by value: o"; NULL when the
-                           expression names the type itself */
-    const char *reason; /* UNRESOLVED: why, one line; else NULL */
-    int stack_buffer;   /* go1.25+ "make([]T, n) does not escape" with a
-                           size that is not a constant: a 32-byte stack
-                           buffer when the array fits, the heap when it
-                           does not; counted as a heap site */
+    const char *via;     /* how the type was found, for people:
+                            "variable &o *main.Order of main.newOrder",
+                            "captured by value: o"; NULL when the
+                            expression names the type itself */
+    const char *reason;  /* UNRESOLVED: why, one line; else NULL */
+    int stack_buffer;    /* go1.25+ "make([]T, n) does not escape" with a
+                            size that is not a constant: a 32-byte stack
+                            buffer when the array fits, the heap when it
+                            does not; counted as a heap site */
     const char *inlined; /* the function whose body holds the allocation
                             when the compiler reports it at a call it
                             inlined: as -m prints it ("geom.New"), or as
@@ -1191,13 +1195,13 @@ typedef struct align_heap_site {
                             inlineLoc; NULL when written where reported */
     const char *func;    /* the function analysed, as go1.25+ -m=2 names
                             it ("main"); NULL when the log does not say */
-    int not_linked;     /* in code the linker removed: its file is in
-                           the binary (or its package is) but no
-                           function of the binary covers its line; never
-                           evidence of a stale log, never ranked */
-    int stale;          /* the site contradicts the binary: its file
-                           is not in it, its line has no code, or its
-                           variable is declared elsewhere */
+    int not_linked;      /* in code the linker removed: its file is in
+                            the binary (or its package is) but no
+                            function of the binary covers its line; never
+                            evidence of a stale log, never ranked */
+    int stale;           /* the site contradicts the binary: its file
+                            is not in it, its line has no code, or its
+                            variable is declared elsewhere */
 } align_heap_site;
 
 /* A struct type with at least one heap site. */

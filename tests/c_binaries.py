@@ -8,6 +8,10 @@ for x86-64 (native), i686 (i686-linux-gnu-gcc) and arm64
 binary's DWARF (`show --format json`) and must agree on each record's size,
 alignment and member offsets; where a case names a reordered twin, the
 claimed optimal size must equal the twin's sizeof (the order is reachable).
+Cases: _Atomic aggregates (GCC aligns 2/4/8/16-byte atomics to their size);
+packed records nested in others, whose alignment DWARF does not carry and
+which the reader infers from the offsets where the program places them,
+across units (the record is also defined in a unit that never shows it).
 
 Exit 0 pass, 1 fail, 77 skip (a compiler or qemu missing: printed).
 """
@@ -33,10 +37,29 @@ struct i3 { int a[3]; };
 struct c16 { char c[16]; };
 struct A { char c; _Atomic long long ll; char d; _Atomic struct c3 t; _Atomic short s;
            _Atomic struct i3 i; char e; _Atomic struct c16 w; _Atomic double f; };
+/* Packed records: DWARF does not say packed; their uses show it. */
+struct S17 { long f0; } __attribute__((packed));
+struct C { char c; struct S17 s; int x; };
+struct S2 { char a; int b; } __attribute__((packed, aligned(2)));
+struct S4 { long l; int i; } __attribute__((packed, aligned(4)));
+struct C2 { char c; struct S2 s; char d; struct S17 arr[2]; short h; struct S4 q; };
+struct C2_opt { struct S17 arr[2]; struct S4 q; struct S2 s; short h; char c; char d; };
+"""
+# Linked first: a unit where S17 is only ever at offset 0 (the evidence is
+# in the other unit).
+SOURCE2 = r"""
+struct S17 { long f0; } __attribute__((packed));
+struct S17 only_here;
+int other(void) { return (int)only_here.f0; }
 """
 CASES = [
     ("Q", "struct Q", ["x", "p", "y"], "struct Q_opt"),
     ("A", "struct A", ["c", "ll", "d", "t", "s", "i", "e", "w", "f"], None),
+    ("S17", "struct S17", ["f0"], None),
+    ("C", "struct C", ["c", "s", "x"], None),
+    ("S2", "struct S2", ["a", "b"], None),
+    ("S4", "struct S4", ["l", "i"], None),
+    ("C2", "struct C2", ["c", "s", "d", "arr", "h", "q"], "struct C2_opt"),
 ]
 TARGETS = [
     ("amd64", "gcc", [], []),
@@ -70,9 +93,12 @@ def main():
         src = os.path.join(tmp, "c_binaries.c")
         with open(src, "w") as f:
             f.write(program())
+        src2 = os.path.join(tmp, "c_binaries2.c")
+        with open(src2, "w") as f:
+            f.write(SOURCE2)
         for arch, cc, flags, run in TARGETS:
             exe = os.path.join(tmp, "prog-" + arch)
-            subprocess.run([cc, "-g", "-O0", "-w"] + flags + ["-o", exe, src], check=True,
+            subprocess.run([cc, "-g", "-O0", "-w"] + flags + ["-o", exe, src2, src], check=True,
                            capture_output=True)
             truth = {}
             for line in subprocess.run(run + [exe], check=True, capture_output=True,

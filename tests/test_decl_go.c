@@ -672,11 +672,27 @@ static const struct {
     uint32_t align;
     uint64_t ptrdata;
 } stdlib_truth[] = {
-    {"sync.Mutex", 8, 4, 0},           {"sync.RWMutex", 24, 4, 0},     {"sync.WaitGroup", 16, 8, 0},
-    {"sync.Once", 12, 4, 0},           {"time.Time", 24, 8, 24},       {"time.Duration", 8, 8, 0},
-    {"atomic.Int32", 4, 4, 0},         {"atomic.Int64", 8, 8, 0},      {"atomic.Uint32", 4, 4, 0},
-    {"atomic.Uint64", 8, 8, 0},        {"atomic.Bool", 4, 4, 0},       {"atomic.Value", 16, 8, 16},
-    {"atomic.Pointer[Node]", 8, 8, 8}, {"context.Context", 16, 8, 16},
+    {"sync.Mutex", 8, 4, 0},
+    {"sync.RWMutex", 24, 4, 0},
+    {"sync.WaitGroup", 16, 8, 0},
+    {"sync.Once", 12, 4, 0},
+    {"time.Time", 24, 8, 24},
+    {"time.Duration", 8, 8, 0},
+    {"atomic.Int32", 4, 4, 0},
+    {"atomic.Int64", 8, 8, 0},
+    {"atomic.Uint32", 4, 4, 0},
+    {"atomic.Uint64", 8, 8, 0},
+    {"atomic.Bool", 4, 4, 0},
+    {"atomic.Value", 16, 8, 16},
+    {"atomic.Pointer[Node]", 8, 8, 8},
+    {"context.Context", 16, 8, 16},
+    /* Printed by the same show() with go1.19.8, amd64 and arm64 (qemu). */
+    {"io.Reader", 16, 8, 16},
+    {"net.Conn", 16, 8, 16},
+    {"reflect.Type", 16, 8, 16},
+    {"fs.FileMode", 4, 4, 0},
+    {"reflect.Kind", 8, 8, 0},
+    {"reflect.Value", 24, 8, 16},
 };
 
 START_TEST(stdlib_types)

@@ -495,6 +495,111 @@ static int explain(infer_ctx *c, align_type *rec)
     return 0;
 }
 
+/* The record a member holds by value (through typedefs and arrays). */
+static align_type *by_value_record(align_type *t)
+{
+    for (unsigned i = 0; t != NULL && i < ALIGN_MAX_DEPTH; i++) {
+        if (t->kind == ALIGN_KIND_STRUCT || t->kind == ALIGN_KIND_UNION)
+            return t;
+        if (t->kind != ALIGN_KIND_NAMED && t->kind != ALIGN_KIND_ARRAY)
+            return NULL;
+        t = t->target;
+    }
+    return NULL;
+}
+
+/* ------------------------------- packed records known from their uses */
+
+static void memo_clear(align_graph *g)
+{
+    if (g->memo != NULL)
+        memset(g->memo, 0, g->memo_cap * sizeof *g->memo);
+}
+
+/* The largest power of two dividing v (v > 0), capped at 1 << 28. */
+static uint64_t low_bit(uint64_t v)
+{
+    uint64_t b = v & (~v + 1);
+    return b > (1u << 28) ? (1u << 28) : b;
+}
+
+/* Member bad of rec is a record R held by value (or an array of them) at a
+ * given offset below the model's.  DWARF does not say packed, but GCC
+ * placed R there, so R's alignment divides that offset (and the element
+ * size of an array of R): tries R packed with aligned(n), n the largest
+ * power of two the placement allows down to 1, keeping the first under
+ * which R's own offsets still agree.  1 changed (the old attributes in
+ * *was), 0 not. */
+static int try_inner_packed(infer_ctx *c, align_type *rec, uint32_t bad, uint32_t *was)
+{
+    const align_field *f = &rec->fields[bad];
+    align_type *inner = by_value_record(f->type), *t = f->type;
+    int64_t given = f->given_bit_offset;
+    uint64_t bound, size;
+    uint32_t b, align;
+    if (inner == NULL || inner->packed || inner->aligned != 0 || f->is_bitfield || given < 0 ||
+        given % 8 != 0 || inner->given_size <= 0)
+        return 0; /* packed said, or DW_AT_alignment known: nothing to infer */
+    bound = given / 8 ? low_bit((uint64_t)given / 8) : (1u << 28);
+    for (unsigned i = 0; t != NULL && t != inner && i < ALIGN_MAX_DEPTH; i++, t = t->target)
+        if (t->kind == ALIGN_KIND_ARRAY && t->count > 1 && t->count != ALIGN_FLEXIBLE &&
+            low_bit((uint64_t)inner->given_size) < bound)
+            bound = low_bit((uint64_t)inner->given_size);
+    if (place(c, inner, &size, &align) < 0 || bound >= align)
+        return 0;
+    *was = inner->aligned;
+    inner->packed = true;
+    for (uint64_t n = bound; n >= 1; n /= 2) {
+        inner->aligned = n > 1 ? (uint32_t)n : 0;
+        memo_clear(c->g);
+        if (model_matches(c, inner, &b) == 1)
+            return 1;
+    }
+    inner->packed = false;
+    inner->aligned = *was;
+    memo_clear(c->g);
+    return 0;
+}
+
+/* Explains rec's disagreeing members by the records they hold being packed
+ * (try_inner_packed), member after member; kept only when rec then agrees
+ * entirely (else rec itself is packed, or pack(N): explain() decides). */
+static int explain_by_uses(infer_ctx *c, align_type *rec)
+{
+    align_type *changed[16];
+    uint32_t was[16], bad;
+    int64_t at[16];
+    size_t n = 0;
+    int m = model_matches(c, rec, &bad);
+    while (m == 0 && bad < rec->nfields && n < 16 && try_inner_packed(c, rec, bad, &was[n]) == 1) {
+        uint32_t before = bad;
+        at[n] = rec->fields[bad].given_bit_offset / 8;
+        changed[n++] = by_value_record(rec->fields[bad].type);
+        m = model_matches(c, rec, &bad);
+        if (m == 0 && bad <= before)
+            break;
+    }
+    if (m == 1) {
+        for (size_t i = 0; i < n; i++) {
+            char note[256];
+            snprintf(note, sizeof note,
+                     "alignment %u inferred from a use (DWARF does not say packed): %s "
+                     "holds it at offset %lld",
+                     changed[i]->aligned ? changed[i]->aligned : 1, rec->display, (long long)at[i]);
+            changed[i]->align_note = align_graph_strdup(c->g, note, (size_t)-1);
+            c->ninferred++;
+        }
+        return 1;
+    }
+    while (n > 0) {
+        n--;
+        changed[n]->packed = false;
+        changed[n]->aligned = was[n];
+    }
+    memo_clear(c->g);
+    return 0;
+}
+
 static void infer_record(infer_ctx *c, align_type *rec)
 {
     uint32_t bad, hint;
@@ -511,23 +616,12 @@ static void infer_record(infer_ctx *c, align_type *rec)
         }
         return;
     }
+    if (explain_by_uses(c, rec) == 1)
+        return;
     if (explain(c, rec) == 1) {
         annotate_decls(c, rec);
         c->ninferred++;
     }
-}
-
-/* The record a member holds by value (through typedefs and arrays). */
-static align_type *by_value_record(align_type *t)
-{
-    for (unsigned i = 0; t != NULL && i < ALIGN_MAX_DEPTH; i++) {
-        if (t->kind == ALIGN_KIND_STRUCT || t->kind == ALIGN_KIND_UNION)
-            return t;
-        if (t->kind != ALIGN_KIND_NAMED && t->kind != ALIGN_KIND_ARRAY)
-            return NULL;
-        t = t->target;
-    }
-    return NULL;
 }
 
 static void infer(infer_ctx *c, align_type *rec, unsigned depth)

@@ -101,6 +101,7 @@ struct align_type {
     uint32_t aligned;              /* aligned(N) on the record or typedef */
     int64_t given_size;            /* DWARF byte_size, -1 unknown */
     int64_t given_align;           /* debugger's alignof, -1 unknown */
+    const char *align_note;        /* how the alignment was inferred, or NULL */
     align_order_fixed order_fixed; /* ALIGN_ORDER_FREE unless marked */
     /* opaque */
     uint64_t opaque_size;

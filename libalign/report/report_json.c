@@ -72,6 +72,10 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
         align_buf_puts(out, ",\"optimal_note\":");
         align_buf_json_string(out, l->optimal_note);
     }
+    if (l->align_note) {
+        align_buf_puts(out, ",\"align_note\":");
+        align_buf_json_string(out, l->align_note);
+    }
     if (l->order_fixed != ALIGN_ORDER_FREE)
         align_buf_printf(out, ",\"order_fixed\":\"%s\"", align_order_fixed_name(l->order_fixed));
     if (l->lang == ALIGN_LANG_GO)

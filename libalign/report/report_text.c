@@ -220,6 +220,8 @@ static void render_optimal(align_buf *out, const align_layout *l)
     }
     if (l->optimal_note && (l->reclaimable > 0 || l->optimal_ptrdata < l->ptrdata))
         align_buf_printf(out, "/* note: %s */\n", l->optimal_note);
+    if (l->align_note)
+        align_buf_printf(out, "/* note: %s */\n", l->align_note);
 }
 
 /* The cost line at the instance count. */

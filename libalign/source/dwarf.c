@@ -1489,6 +1489,55 @@ static int add_decls(dwarf_reader *rd, align_lang lang)
     return rc;
 }
 
+/* C: a record found packed from where one unit places it
+ * (align_infer_record_attrs) is the same type in every unit, though the
+ * others may never show it: their copies take the same attributes. */
+static int share_inferred(dwarf_reader *rd)
+{
+    align_graph *g = rd->bin->graphs[ALIGN_LANG_C];
+    size_t n = rd->nrecs[ALIGN_LANG_C], cap = 16, ndonors = 0;
+    align_type **set;
+
+    if (g == NULL || n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        ndonors += rd->recs[ALIGN_LANG_C][i]->align_note != NULL;
+    if (ndonors == 0)
+        return 0;
+    while (cap < 2 * ndonors)
+        cap *= 2;
+    set = calloc(cap, sizeof *set);
+    if (set == NULL)
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        align_type *r = rd->recs[ALIGN_LANG_C][i];
+        size_t j = (size_t)record_hash(r) & (cap - 1);
+        if (r->align_note == NULL)
+            continue;
+        while (set[j] != NULL && !same_record(set[j], r))
+            j = (j + 1) & (cap - 1);
+        if (set[j] == NULL)
+            set[j] = r;
+    }
+    for (size_t i = 0; i < n; i++) {
+        align_type *r = rd->recs[ALIGN_LANG_C][i];
+        size_t j = (size_t)record_hash(r) & (cap - 1);
+        if (r->align_note != NULL || r->packed || r->aligned != 0)
+            continue;
+        for (; set[j] != NULL; j = (j + 1) & (cap - 1))
+            if (same_record(set[j], r)) {
+                r->packed = set[j]->packed;
+                r->aligned = set[j]->aligned;
+                r->align_note = set[j]->align_note;
+                break;
+            }
+    }
+    free(set);
+    if (g->memo != NULL)
+        memset(g->memo, 0, g->memo_cap * sizeof *g->memo);
+    return 0;
+}
+
 static void free_reader(dwarf_reader *rd)
 {
     release_files(rd);
@@ -1542,6 +1591,8 @@ static int load(align_binary *b, const char *path)
     if (rc == 0 && b->graphs[ALIGN_LANG_C] != NULL)
         rc = align_infer_record_attrs(b->graphs[ALIGN_LANG_C], rd.recs[ALIGN_LANG_C],
                                       rd.nrecs[ALIGN_LANG_C], 0, &b->info.ninferred);
+    if (rc == 0)
+        rc = share_inferred(&rd);
     free_reader(&rd);
     dwarf_finish(rd.dbg, &err);
     if (rc < 0)
