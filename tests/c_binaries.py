@@ -11,7 +11,10 @@ claimed optimal size must equal the twin's sizeof (the order is reachable).
 Cases: _Atomic aggregates (GCC aligns 2/4/8/16-byte atomics to their size);
 packed records nested in others, whose alignment DWARF does not carry and
 which the reader infers from the offsets where the program places them,
-across units (the record is also defined in a unit that never shows it).
+across units (the record is also defined in a unit that never shows it);
+records whose DWARF lists no member (glibc's transparent union
+__CONST_SOCKADDR_ARG, a struct of unnamed bit-fields): their size and
+alignment, and that no member is made up.
 
 Exit 0 pass, 1 fail, 77 skip (a compiler or qemu missing: printed).
 """
@@ -27,6 +30,8 @@ SA = os.environ.get("STRUCTALIGN") or os.path.join(
 
 # Records of the program; (title in structalign, C type, members, optimal twin)
 SOURCE = r"""
+#define _GNU_SOURCE
+#include <sys/socket.h>
 #include <stddef.h>
 #include <stdio.h>
 struct pair { int a, b; };
@@ -43,6 +48,11 @@ struct C { char c; struct S17 s; int x; };
 struct S2 { char a; int b; } __attribute__((packed, aligned(2)));
 struct S4 { long l; int i; } __attribute__((packed, aligned(4)));
 struct C2 { char c; struct S2 s; char d; struct S17 arr[2]; short h; struct S4 q; };
+/* Records DWARF lists no members of: glibc's transparent union, a struct
+ * of unnamed bit-fields (1-aligned on x86, 8 on arm64), held at offset 1. */
+struct holder { char c; __CONST_SOCKADDR_ARG a; };
+struct bt { unsigned long long :64; unsigned long long :64; };
+struct hb { char c; struct bt b; };
 struct C2_opt { struct S17 arr[2]; struct S4 q; struct S2 s; short h; char c; char d; };
 """
 # Linked first: a unit where S17 is only ever at offset 0 (the evidence is
@@ -60,6 +70,10 @@ CASES = [
     ("S2", "struct S2", ["a", "b"], None),
     ("S4", "struct S4", ["l", "i"], None),
     ("C2", "struct C2", ["c", "s", "d", "arr", "h", "q"], "struct C2_opt"),
+    ("__CONST_SOCKADDR_ARG", "__CONST_SOCKADDR_ARG", [], None),
+    ("holder", "struct holder", ["c", "a"], None),
+    ("bt", "struct bt", [], None),
+    ("hb", "struct hb", ["c", "b"], None),
 ]
 TARGETS = [
     ("amd64", "gcc", [], []),
@@ -123,6 +137,8 @@ def main():
                     continue
                 gm = {f["name"]: f["offset"] for f in t["fields"] if f.get("name")}
                 bad = []
+                if not members and t["fields"]:
+                    bad.append("made-up members %s" % t["fields"])
                 if (t["size"], t["align"]) != (size, align):
                     bad.append("size/align %d/%d, gcc %d/%d" % (t["size"], t["align"], size, align))
                 if gm != offs:
