@@ -69,6 +69,7 @@ static const char css[] =
     ".sites{font-family:monospace;font-size:12px;margin:.2em 0 .2em 1em}"
     ".legend span{display:inline-block;margin-right:1.2em}"
     "#pager button{margin:0 .2em}.hidden{display:none}"
+    ".side{display:flex;gap:2em;flex-wrap:wrap}"
     "@media print{#controls,#pager{display:none}}";
 
 /* The script: errors into the DOM (#js-errors, for the tests), table
@@ -300,8 +301,8 @@ static void svg_open(align_buf *out, const map_geom *g, const char *cls, const c
                      (unsigned long long)(g->rows * ROW_H + 4));
 }
 
-/* The current layout as laid out. */
-static void map_current(align_buf *out, const align_layout *l)
+/* The layout as laid out. */
+void html_byte_map(align_buf *out, const align_layout *l)
 {
     map_geom g = geom_of(l->size, l->cacheline);
     if (g.bpr != g.cacheline)
@@ -418,7 +419,7 @@ void html_type_section(align_buf *out, size_t id, const align_layout *l, const a
     if (lazy)
         align_buf_puts(out, "<template class=\"lazy\">");
     align_buf_puts(out, "<div class=\"maps\"><div>current order:</div>\n");
-    map_current(out, l);
+    html_byte_map(out, l);
     if (l->reclaimable > 0) {
         align_buf_printf(out,
                          "<div>suggested order: <span class=\"osize\">%llu</span> bytes, saves "

@@ -18,7 +18,9 @@ checks, against the JSON document:
     beyond are lazy <template>s holding the same checked boxes;
   - that names are HTML-escaped (the Go linker's hchan<T>, map<K,V>
     types come back from the browser's DOM as written);
-  - show --format html of a C struct built by gcc (its size and hole).
+  - show --format html of a C struct built by gcc (its size and hole);
+  - diff --format html of two gcc builds: each row against diff's JSON, and
+    the old and new byte maps side by side against show --format json.
 The sizes and offsets in the JSON are the compiler's (DWARF), cross-checked
 against the model (model_agrees); main.Order's are also checked against
 unsafe.Sizeof/Offsetof of the real compiler.
@@ -277,6 +279,55 @@ def check_go_truth(work, src):
     return [int(x) for x in r.stdout.split()]
 
 
+def check_diff(work):
+    """diff --format html of two gcc builds: the table against diff's JSON,
+    each side's byte map against show --format json of its binary."""
+    d = os.path.join(work, "diff")
+    os.makedirs(d)
+    srcs = {"old": "struct amp { char a; double b; int c; };\nstruct gone { int x; };\n"
+                   "struct amp v; struct gone g;\n",
+            "new": "struct amp { char a; double b; char z; long c; };\n"
+                   "struct fresh { int y; };\nstruct amp v; struct fresh f;\n"}
+    bins = {}
+    for k, text in srcs.items():
+        with open(os.path.join(d, k + ".c"), "w") as f:
+            f.write(text + "int main(void) { return 0; }\n")
+        bins[k] = os.path.join(d, k)
+        subprocess.run(["gcc", "-g", "-O0", "-o", bins[k], os.path.join(d, k + ".c")], check=True)
+    args = ["--count", "amp=10", bins["old"], bins["new"]]
+    r = subprocess.run([SA, "diff", "--format", "json"] + args, capture_output=True, text=True)
+    doc = json.loads(r.stdout)
+    r = subprocess.run([SA, "diff", "--format", "html"] + args, capture_output=True, text=True)
+    check(r.returncode == 0, "diff --format html exit %d: %s" % (r.returncode, r.stderr))
+    page = os.path.join(d, "diff.html")
+    with open(page, "w") as f:
+        f.write(r.stdout)
+    dom = Dom()
+    dom.feed(chromium(page, work))
+    check(dom.body.get("data-ready") == "1", "diff: the page's script did not finish")
+    check(dom.errors.strip() == "", "diff: script errors: %s" % dom.errors)
+    check([r["_name"] for r in dom.rows] == [t["name"] for t in doc["types"]],
+          "diff: rows %s, JSON %s" % ([r["_name"] for r in dom.rows], doc["types"]))
+    for row, t in zip(dom.rows, doc["types"]):
+        check(row["change"][0] == t["change"], "diff: %s change %s" % (t["name"], row["change"]))
+        for cls, key in (("osize", "old_size"), ("opad", "old_padding"), ("nsize", "new_size"),
+                         ("npad", "new_padding"), ("count", "count"), ("delta", "bytes_delta")):
+            if key in t:
+                check(row.get(cls, [None])[0] == str(t[key]),
+                      "diff: %s %s %s, JSON %s" % (t["name"], cls, row.get(cls), t[key]))
+    both = [t["name"] for t in doc["types"] if "old_size" in t and "new_size" in t]
+    check([s["name"] for s in dom.sections] == both,
+          "diff: side-by-side maps for %s, want %s" % ([s["name"] for s in dom.sections], both))
+    for sec in dom.sections:
+        check(len(sec["maps"]) == 2, "diff: %s has %d maps" % (sec["name"], len(sec["maps"])))
+        for side, m in zip(("old", "new"), sec["maps"]):
+            r = subprocess.run([SA, "show", "--format", "json", bins[side], sec["name"]],
+                               capture_output=True, text=True)
+            t = json.loads(r.stdout)["types"][0]
+            t["reclaimable"] = 0  # the diff draws no suggested order
+            check_map({"maps": [m]}, t)
+
+
 def main():
     if not shutil.which("chromium"):
         skip("chromium not found (Debian package chromium): the HTML report is not tested "
@@ -341,6 +392,7 @@ def main():
                   "show: amp is %s" % t)
             if dom.sections:
                 check_map(dom.sections[0], t)
+            check_diff(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if FAILS:
