@@ -189,8 +189,65 @@ def main():
             else:
                 print("ok   %s->%s fw: size %d align %d, header-dependent: %s"
                       % (src_arch, dst_arch, size, align, hd))
+        fails += check_compressed(tmp, src)
     print("%d failed" % fails)
     return 1 if fails else 0
+
+
+def craft_zstd(src, dst):
+    """Copies an ELF64 LE file whose .debug_* sections are zlib-compressed
+    (SHF_COMPRESSED), setting each one's ch_type to ELFCOMPRESS_ZSTD."""
+    data = bytearray(open(src, "rb").read())
+    shoff = int.from_bytes(data[0x28:0x30], "little")
+    shentsize = int.from_bytes(data[0x3a:0x3c], "little")
+    shnum = int.from_bytes(data[0x3c:0x3e], "little")
+    shstrndx = int.from_bytes(data[0x3e:0x40], "little")
+
+    def sh(i, o, n):
+        b = shoff + i * shentsize + o
+        return int.from_bytes(data[b:b + n], "little")
+    stroff = sh(shstrndx, 0x18, 8)
+    for i in range(shnum):
+        name_off = stroff + sh(i, 0, 4)
+        name = bytes(data[name_off:data.index(0, name_off)]).decode()
+        if name.startswith(".debug_") and sh(i, 8, 8) & 0x800:
+            off = sh(i, 0x18, 8)
+            data[off:off + 4] = (2).to_bytes(4, "little")
+    open(dst, "wb").write(data)
+
+
+def check_compressed(tmp, src):
+    """zlib-compressed DWARF reads; zstd (which this libdwarf cannot
+    inflate) is said plainly with exit 2, never "corrupt DWARF".  When the
+    linker cannot write zstd, a zlib section's ch_type is set to
+    ELFCOMPRESS_ZSTD (2) by hand: the reader must refuse it the same way."""
+    fails = 0
+    zl = os.path.join(tmp, "zlib")
+    subprocess.run(["gcc", "-g", "-w", "-Wl,--compress-debug-sections=zlib", "-o", zl, src],
+                   check=True, capture_output=True)
+    r = subprocess.run([SA, "show", zl, "Q"], capture_output=True, text=True)
+    if r.returncode != 0:
+        print("FAIL zlib-compressed DWARF: exit %d: %s" % (r.returncode, r.stderr))
+        fails += 1
+    zs = os.path.join(tmp, "zstd")
+    how = "linker"
+    if subprocess.run(["gcc", "-g", "-w", "-Wl,--compress-debug-sections=zstd", "-o", zs, src],
+                      capture_output=True).returncode != 0:
+        how = "crafted"
+        craft_zstd(zl, zs)
+    cases = [(how, zs)]
+    if how == "linker":
+        craft_zstd(zl, zs + "-crafted")
+        cases.append(("crafted", zs + "-crafted"))
+    for how, path in cases:
+        r = subprocess.run([SA, "audit", path], capture_output=True, text=True)
+        if (r.returncode != 2 or "compressed with zstd" not in r.stderr or "corrupt" in r.stderr
+                or "hint: rebuild with zlib or none" not in r.stderr):
+            print("FAIL zstd-compressed DWARF (%s): exit %d: %s" % (how, r.returncode, r.stderr))
+            fails += 1
+        else:
+            print("ok   zstd-compressed DWARF (%s): exit 2, %s" % (how, r.stderr.splitlines()[0]))
+    return fails
 
 
 if __name__ == "__main__":
