@@ -331,6 +331,8 @@ void html_doc_end(align_buf *out);
 void html_type_section(align_buf *out, size_t id, const align_layout *l, const align_cost *cost,
                        const align_heap_join *join, const align_heap_type *ht,
                        const align_heap_cost *hc, bool lazy);
+/* One layout's byte map as laid out (an <svg class="map current">). */
+void html_byte_map(align_buf *out, const align_layout *l);
 /* audit --format html: the summary, the table of the n listed rows, their
  * byte maps.  0, or -1 with the error printed. */
 int html_audit_render(align_buf *out, const char *binary, const align_binary_info *info,

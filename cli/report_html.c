@@ -64,11 +64,12 @@ static const char css[] =
     "svg.map .m.bf rect{fill:#e6d7ff}svg.map .unit{fill:none;stroke:#524;stroke-dasharray:3 "
     "2}"
     "svg.map .hole rect,svg.map .tail rect,svg.map .bithole rect{fill:url(#hatch);stroke:#a22}"
-    "svg.map line.cl{stroke:#e60;stroke-width:2;stroke-dasharray:4 3}"
+    "svg.map .cl{fill:none;stroke:#e60;stroke-width:2;stroke-dasharray:4 3}"
     "svg.map text.off{font-size:9px;fill:#555}"
     ".sites{font-family:monospace;font-size:12px;margin:.2em 0 .2em 1em}"
     ".legend span{display:inline-block;margin-right:1.2em}"
     "#pager button{margin:0 .2em}.hidden{display:none}"
+    ".side{display:flex;gap:2em;flex-wrap:wrap}"
     "@media print{#controls,#pager{display:none}}";
 
 /* The script: errors into the DOM (#js-errors, for the tests), table
@@ -269,24 +270,24 @@ static void pad_box(align_buf *out, const map_geom *g, const char *cls, double o
  * at each drawn row's start. */
 static void map_grid(align_buf *out, const map_geom *g, uint64_t size, unsigned y0)
 {
-    for (uint64_t r = 0; r < g->rows; r++) {
+    /* Closer than 6 px the lines would be a grey wash: the caption says
+     * how many there are instead.  One path for all of them (cmd/go has
+     * thousands). */
+    bool lines = (double)g->cacheline * g->ppb >= 6, any = false;
+    for (uint64_t r = 0; r < g->rows; r++)
         align_buf_printf(out, "<text class=\"off\" x=\"%.2f\" y=\"%llu\">+%llu</text>",
                          MAP_WIDTH + 4, (unsigned long long)(y0 + r * ROW_H + 12),
                          (unsigned long long)(r * g->bpr));
-        /* Closer than 6 px the lines would be a grey wash: the caption
-         * says how many there are instead. */
-        if ((double)g->cacheline * g->ppb < 6)
-            continue;
+    for (uint64_t r = 0; lines && r < g->rows; r++)
         for (uint64_t b = r * g->bpr; b < (r + 1) * g->bpr && b <= size; b += g->cacheline)
-            if (b > 0 && b % g->cacheline == 0)
-                align_buf_printf(out,
-                                 "<line class=\"cl\" data-off=\"%llu\" x1=\"%.2f\" y1=\"%llu\" "
-                                 "x2=\"%.2f\" y2=\"%llu\"/>",
-                                 (unsigned long long)b, (double)(b - r * g->bpr) * g->ppb,
-                                 (unsigned long long)(y0 + r * ROW_H - 3),
+            if (b > 0) {
+                align_buf_printf(out, "%sM%.2f %lluv%d", any ? " " : "<path class=\"cl\" d=\"",
                                  (double)(b - r * g->bpr) * g->ppb,
-                                 (unsigned long long)(y0 + r * ROW_H + BOX_H + 3));
-    }
+                                 (unsigned long long)(y0 + r * ROW_H - 3), BOX_H + 6);
+                any = true;
+            }
+    if (any)
+        align_buf_puts(out, "\"/>");
 }
 
 static void svg_open(align_buf *out, const map_geom *g, const char *cls, const char *label)
@@ -300,8 +301,8 @@ static void svg_open(align_buf *out, const map_geom *g, const char *cls, const c
                      (unsigned long long)(g->rows * ROW_H + 4));
 }
 
-/* The current layout as laid out. */
-static void map_current(align_buf *out, const align_layout *l)
+/* The layout as laid out. */
+void html_byte_map(align_buf *out, const align_layout *l)
 {
     map_geom g = geom_of(l->size, l->cacheline);
     if (g.bpr != g.cacheline)
@@ -418,7 +419,7 @@ void html_type_section(align_buf *out, size_t id, const align_layout *l, const a
     if (lazy)
         align_buf_puts(out, "<template class=\"lazy\">");
     align_buf_puts(out, "<div class=\"maps\"><div>current order:</div>\n");
-    map_current(out, l);
+    html_byte_map(out, l);
     if (l->reclaimable > 0) {
         align_buf_printf(out,
                          "<div>suggested order: <span class=\"osize\">%llu</span> bytes, saves "
@@ -513,8 +514,10 @@ int html_audit_render(align_buf *out, const char *binary, const align_binary_inf
     align_buf_puts(out, "</dl>\n");
     align_buf_puts(out, "<p class=\"legend\"><span>boxes: members (name inside, full name and "
                         "offset on hover)</span><span>hatched: holes and tail padding</span>"
-                        "<span>dashed outline: a bit-field's storage unit</span><span>dashed "
-                        "vertical line: cache-line boundary</span></p>\n");
+                        "<span>dashed outline: a bit-field's storage unit</span><span>each "
+                        "row of a map is one cache line (or the bytes it says); dashed orange "
+                        "line: a cache-line boundary (a row's start, or inside a row)</span>"
+                        "</p>\n");
     align_buf_printf(out, "<h2>Types (%zu listed)</h2>\n", n);
     align_buf_puts(out, "<div id=\"controls\" class=\"hidden\"><label>filter: <input "
                         "id=\"filter\" type=\"search\"></label> <span id=\"pager\"><button "

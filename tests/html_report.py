@@ -18,7 +18,12 @@ checks, against the JSON document:
     beyond are lazy <template>s holding the same checked boxes;
   - that names are HTML-escaped (the Go linker's hchan<T>, map<K,V>
     types come back from the browser's DOM as written);
-  - show --format html of a C struct built by gcc (its size and hole).
+  - audit --all of the system Go's cmd/go (thousands of types): every
+    row and every byte map (lazy ones too) against the JSON, and the
+    script's first table page holds 100 rows;
+  - show --format html of a C struct built by gcc (its size and hole);
+  - diff --format html of two gcc builds: each row against diff's JSON, and
+    the old and new byte maps side by side against show --format json.
 The sizes and offsets in the JSON are the compiler's (DWARF), cross-checked
 against the model (model_agrees); main.Order's are also checked against
 unsafe.Sizeof/Offsetof of the real compiler.
@@ -82,7 +87,7 @@ class Dom(HTMLParser):
             self.cur_dd = a["id"]
             self.summary[self.cur_dd] = a.get("data-v", "")
         elif tag == "tr" and "data-name" in a:
-            self.cur_row = {"_name": a["data-name"]}
+            self.cur_row = {"_name": a["data-name"], "_class": a.get("class") or ""}
             self.rows.append(self.cur_row)
         elif tag == "td" and self.cur_row is not None:
             self.cur_td = a.get("class", "")
@@ -195,7 +200,7 @@ def check_map(sec, t):
 
 
 def check_report(args, work, tag, want_lazy):
-    html_path = os.path.join(work, tag + ".html")
+    html_path = os.path.join(work, tag.replace("/", "") + ".html")
     with open(html_path, "w") as f:
         r = subprocess.run([SA, "audit", "--format", "html"] + args, stdout=f,
                            stderr=subprocess.PIPE, text=True)
@@ -277,6 +282,96 @@ def check_go_truth(work, src):
     return [int(x) for x in r.stdout.split()]
 
 
+def check_diff(work):
+    """diff --format html of two gcc builds: the table against diff's JSON,
+    each side's byte map against show --format json of its binary."""
+    d = os.path.join(work, "diff")
+    os.makedirs(d)
+    srcs = {"old": "struct amp { char a; double b; int c; };\nstruct gone { int x; };\n"
+                   "struct amp v; struct gone g;\n",
+            "new": "struct amp { char a; double b; char z; long c; };\n"
+                   "struct fresh { int y; };\nstruct amp v; struct fresh f;\n"}
+    bins = {}
+    for k, text in srcs.items():
+        with open(os.path.join(d, k + ".c"), "w") as f:
+            f.write(text + "int main(void) { return 0; }\n")
+        bins[k] = os.path.join(d, k)
+        subprocess.run(["gcc", "-g", "-O0", "-o", bins[k], os.path.join(d, k + ".c")], check=True)
+    args = ["--count", "amp=10", bins["old"], bins["new"]]
+    r = subprocess.run([SA, "diff", "--format", "json"] + args, capture_output=True, text=True)
+    doc = json.loads(r.stdout)
+    r = subprocess.run([SA, "diff", "--format", "html"] + args, capture_output=True, text=True)
+    check(r.returncode == 0, "diff --format html exit %d: %s" % (r.returncode, r.stderr))
+    page = os.path.join(d, "diff.html")
+    with open(page, "w") as f:
+        f.write(r.stdout)
+    dom = Dom()
+    dom.feed(chromium(page, work))
+    check(dom.body.get("data-ready") == "1", "diff: the page's script did not finish")
+    check(dom.errors.strip() == "", "diff: script errors: %s" % dom.errors)
+    check([r["_name"] for r in dom.rows] == [t["name"] for t in doc["types"]],
+          "diff: rows %s, JSON %s" % ([r["_name"] for r in dom.rows], doc["types"]))
+    for row, t in zip(dom.rows, doc["types"]):
+        check(row["change"][0] == t["change"], "diff: %s change %s" % (t["name"], row["change"]))
+        for cls, key in (("osize", "old_size"), ("opad", "old_padding"), ("nsize", "new_size"),
+                         ("npad", "new_padding"), ("count", "count"), ("delta", "bytes_delta")):
+            if key in t:
+                check(row.get(cls, [None])[0] == str(t[key]),
+                      "diff: %s %s %s, JSON %s" % (t["name"], cls, row.get(cls), t[key]))
+    both = [t["name"] for t in doc["types"] if "old_size" in t and "new_size" in t]
+    check([s["name"] for s in dom.sections] == both,
+          "diff: side-by-side maps for %s, want %s" % ([s["name"] for s in dom.sections], both))
+    for sec in dom.sections:
+        check(len(sec["maps"]) == 2, "diff: %s has %d maps" % (sec["name"], len(sec["maps"])))
+        for side, m in zip(("old", "new"), sec["maps"]):
+            r = subprocess.run([SA, "show", "--format", "json", bins[side], sec["name"]],
+                               capture_output=True, text=True)
+            t = json.loads(r.stdout)["types"][0]
+            t["reclaimable"] = 0  # the diff draws no suggested order
+            check_map({"maps": [m]}, t)
+
+
+def cmd_go(work):
+    """The system Go's cmd/go, shared with audit_check.py's cache (same
+    name: go-VERSION-amd64 under $top_builddir/tests/gotool-cache)."""
+    goroot = subprocess.run(["go", "env", "GOROOT"], capture_output=True,
+                            text=True).stdout.strip()
+    with open(os.path.join(goroot, "VERSION")) as f:
+        version = f.readline().strip()
+    cache = os.path.join(os.path.abspath(os.environ.get("top_builddir", ".")), "tests",
+                         "gotool-cache")
+    exe = os.path.join(cache, "go-%s-amd64" % version)
+    if not os.path.exists(exe):
+        os.makedirs(cache, exist_ok=True)
+        env = dict(os.environ, GOFLAGS="", GOWORK="off", GOARCH="amd64", GOOS="linux")
+        tmp = exe + ".html.tmp"
+        p = subprocess.run(["go", "build", "-o", tmp, "."], cwd=os.path.join(goroot, "src", "cmd",
+                                                                              "go"),
+                           env=env, capture_output=True, text=True)
+        if p.returncode != 0:
+            check(False, "building cmd/go: " + p.stderr[-400:])
+            return None
+        os.rename(tmp, exe)
+    return exe
+
+
+def check_cmd_go(work):
+    """Every type of cmd/go (thousands: past the table's first page and
+    the 50 inline maps), in the browser, against the JSON."""
+    exe = cmd_go(work)
+    if exe is None:
+        return
+    import time
+    t0 = time.monotonic()
+    doc, dom = check_report(["--all", exe], work, "cmd/go", True)
+    print("cmd/go: %d types, page %d bytes, checked in %.1f s"
+          % (len(doc["types"]), os.path.getsize(os.path.join(work, "cmdgo.html")),
+             time.monotonic() - t0))
+    shown = [r for r in dom.rows if "hidden" not in r.get("_class", "")]
+    check(len(shown) == min(100, len(dom.rows)),
+          "cmd/go: %d rows on the first page, want 100" % len(shown))
+
+
 def main():
     if not shutil.which("chromium"):
         skip("chromium not found (Debian package chromium): the HTML report is not tested "
@@ -341,6 +436,8 @@ def main():
                   "show: amp is %s" % t)
             if dom.sections:
                 check_map(dom.sections[0], t)
+            check_diff(work)
+        check_cmd_go(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if FAILS:
