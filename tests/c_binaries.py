@@ -192,6 +192,7 @@ def main():
                       % (src_arch, dst_arch, size, align, hd))
         fails += check_compressed(tmp, src)
         fails += check_names(tmp)
+        fails += check_declarations(tmp)
     print("%d failed" % fails)
     return 1 if fails else 0
 
@@ -258,6 +259,52 @@ def check_names(tmp):
         print("FAIL bit-fields not found in the output: %s" % sorted(set(units) - checked))
         fails += 1
     return fails
+
+
+DECL_SOURCE = r"""
+struct inner { int a; };
+struct D { char c; int (*cb)(void *, int); char name[13]; long l; short m[2][3];
+           struct inner in[3]; char d; void (*v)(void); char *p[2]; };
+struct D d;
+int main(void) { return 0; }
+"""
+
+
+def check_declarations(tmp):
+    """`show --optimize`'s suggested declaration, compiled by gcc, has the
+    claimed optimal size and the record's alignment (arrays, pointers to
+    functions and arrays of records declared as C declares them)."""
+    src = os.path.join(tmp, "decl.c")
+    exe = os.path.join(tmp, "decl")
+    with open(src, "w") as f:
+        f.write(DECL_SOURCE)
+    subprocess.run(["gcc", "-g", "-w", "-o", exe, src], check=True, capture_output=True)
+    r = subprocess.run([SA, "show", "--optimize", exe, "D"], capture_output=True, text=True)
+    j = subprocess.run([SA, "show", "--format", "json", exe, "D"], capture_output=True, text=True)
+    if r.returncode != 0 or j.returncode != 0:
+        print("FAIL show --optimize D: exit %d: %s" % (r.returncode, r.stderr))
+        return 1
+    t = json.loads(j.stdout)["types"][0]
+    text = r.stdout
+    decl = text[text.index("struct D {"):text.rindex("};") + 2]
+    prog = os.path.join(tmp, "decl_check.c")
+    with open(prog, "w") as f:
+        f.write("#include <stdio.h>\n#include <stddef.h>\nstruct inner { int a; };\n%s\n"
+                "int main(void) { printf(\"%%zu %%zu\\n\", sizeof(struct D), "
+                "offsetof(struct { char c; struct D x; }, x)); return 0; }\n" % decl)
+    c = subprocess.run(["gcc", "-o", prog + ".exe", prog], capture_output=True, text=True)
+    if c.returncode != 0:
+        print("FAIL the suggested declaration does not compile:\n%s\n%s" % (decl, c.stderr))
+        return 1
+    size, align = map(int, subprocess.run([prog + ".exe"], check=True, capture_output=True,
+                                          text=True).stdout.split())
+    if (size, align) != (t["optimal_size"], t["align"]) or size >= t["size"]:
+        print("FAIL suggested D: gcc %d bytes align %d, claimed %d align %d (now %d)"
+              % (size, align, t["optimal_size"], t["align"], t["size"]))
+        return 1
+    print("ok   suggested declaration of D compiles: %d bytes (was %d), align %d"
+          % (size, t["size"], align))
+    return 0
 
 
 def craft_zstd(src, dst):

@@ -42,6 +42,40 @@ static void offset_col(align_buf *out, const align_render_opts *o, const align_m
     align_buf_printf(out, " | %5llu */    ", (unsigned long long)m->size);
 }
 
+/* C: `T name` as C declares it: arrays after the name (`char name[13]`,
+ * not `char [13] name`), the name inside a pointer to function
+ * (`int (*cb)(void *, int)`). */
+static void c_declarator(align_buf *out, const align_type *t, const char *name)
+{
+    align_buf suffix;
+    const char *disp, *star;
+    align_buf_init(&suffix);
+    for (unsigned i = 0;
+         i < 64 && align_type_kind(t) == ALIGN_KIND_ARRAY && align_type_target(t) != NULL; i++) {
+        if (align_type_count(t) == ALIGN_FLEXIBLE)
+            align_buf_puts(&suffix, "[]");
+        else
+            align_buf_printf(&suffix, "[%llu]", (unsigned long long)align_type_count(t));
+        t = align_type_target(t);
+    }
+    disp = align_type_display(t);
+    star = strstr(disp, "(*)");
+    if (star != NULL && suffix.len == 0) {
+        align_buf_printf(out, "%.*s(*%s)%s", (int)(star - disp), disp, name, star + 3);
+    } else if (star != NULL) {
+        align_buf_printf(out, "%.*s(*%s%s)%s", (int)(star - disp), disp, name,
+                         suffix.data ? suffix.data : "", star + 3);
+    } else {
+        size_t n = strlen(disp);
+        align_buf_printf(out, "%s%s%s%s", disp,
+                         n && disp[n - 1] == '*' ? ""
+                         : name[0]               ? " "
+                                                 : "",
+                         name, suffix.data ? suffix.data : "");
+    }
+    align_buf_free(&suffix);
+}
+
 /* The member as declared: decl_text when the parser kept it, else built. */
 static void member_text(align_buf *out, const align_layout *l, const align_member *m)
 {
@@ -52,6 +86,8 @@ static void member_text(align_buf *out, const align_layout *l, const align_membe
             align_buf_puts(out, m->type_name);
         else
             align_buf_printf(out, "%s %s", m->name, m->type_name);
+    } else if (m->type != NULL && !(m->flags & ALIGN_MEMBER_BITFIELD)) {
+        c_declarator(out, m->type, m->name);
     } else {
         align_buf_printf(out, "%s%s%s", m->type_name, m->name[0] ? " " : "", m->name);
         if (m->flags & ALIGN_MEMBER_BITFIELD)
