@@ -33,7 +33,9 @@ SOURCE = r"""
 #define _GNU_SOURCE
 #include <sys/socket.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 struct pair { int a, b; };
 struct Q { int x; _Atomic struct pair p; int y; };
 struct Q_opt { _Atomic struct pair p; int x; int y; };
@@ -53,6 +55,10 @@ struct C2 { char c; struct S2 s; char d; struct S17 arr[2]; short h; struct S4 q
 struct holder { char c; __CONST_SOCKADDR_ARG a; };
 struct bt { unsigned long long :64; unsigned long long :64; };
 struct hb { char c; struct bt b; };
+/* Fixed-width typedefs keep their width in a projection; size_t, long,
+ * intptr_t follow the target. */
+struct fw { char c; int64_t a; uint64_t b; off64_t o; int32_t i; int_least64_t l;
+            size_t s; long lg; intptr_t ip; uint16_t u16; __int64_t x; ssize_t ss; };
 struct C2_opt { struct S17 arr[2]; struct S4 q; struct S2 s; short h; char c; char d; };
 """
 # Linked first: a unit where S17 is only ever at offset 0 (the evidence is
@@ -72,9 +78,11 @@ CASES = [
     ("C2", "struct C2", ["c", "s", "d", "arr", "h", "q"], "struct C2_opt"),
     ("__CONST_SOCKADDR_ARG", "__CONST_SOCKADDR_ARG", [], None),
     ("holder", "struct holder", ["c", "a"], None),
+    ("fw", "struct fw", ["c", "a", "b", "o", "i", "l", "s", "lg", "ip", "u16", "x", "ss"], None),
     ("bt", "struct bt", [], None),
     ("hb", "struct hb", ["c", "b"], None),
 ]
+CASES_BY_NAME = {c[0]: c[2] for c in CASES}
 TARGETS = [
     ("amd64", "gcc", [], []),
     ("386", "i686-linux-gnu-gcc", ["-static"], []),
@@ -103,6 +111,7 @@ def main():
                 print("SKIP: %s not found" % tool)
                 return 77
     fails = 0
+    projected = {}
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, "c_binaries.c")
         with open(src, "w") as f:
@@ -127,6 +136,7 @@ def main():
                 fails += 1
                 continue
             got = {t["name"]: t for t in json.loads(res.stdout)["types"]}
+            projected[arch] = truth
             for title, ctype, members, twin in CASES:
                 size, align, twin_size = truth[title][:3]
                 offs = dict(zip(members, truth[title][3:]))
@@ -150,8 +160,94 @@ def main():
                     fails += 1
                 else:
                     print("ok   %s %s: size %d align %d" % (arch, title, size, align))
+        # `show --as-arch`: one target's binary laid out by the other's
+        # model must give what the other target's gcc gave.
+        for src_arch, dst_arch in (("amd64", "386"), ("386", "amd64"), ("arm64", "386")):
+            exe = os.path.join(tmp, "prog-" + src_arch)
+            res = subprocess.run([SA, "show", "--format", "json", "--as-arch", dst_arch, exe, "fw"],
+                                 capture_output=True, text=True)
+            if res.returncode != 0:
+                print("FAIL %s->%s: exit %d: %s" % (src_arch, dst_arch, res.returncode, res.stderr))
+                fails += 1
+                continue
+            t = json.loads(res.stdout)["types"][0]
+            lay = t["layout"]
+            size, align = projected[dst_arch]["fw"][:2]
+            offs = dict(zip(CASES_BY_NAME["fw"], projected[dst_arch]["fw"][3:]))
+            gm = {f["name"]: f["offset"] for f in lay["fields"] if f.get("name")}
+            bad = []
+            if (lay["size"], lay["align"]) != (size, align):
+                bad.append("size/align %d/%d, gcc %d/%d" % (lay["size"], lay["align"], size, align))
+            if gm != offs:
+                bad.append("offsets %s, gcc %s" % (gm, offs))
+            hd = t.get("header_dependent", "")
+            if "lg" in hd or "int64" in hd or "off64" in hd or "intptr_t" not in hd:
+                bad.append("header_dependent %r" % hd)
+            if bad:
+                print("FAIL %s->%s fw: %s" % (src_arch, dst_arch, "; ".join(bad)))
+                fails += 1
+            else:
+                print("ok   %s->%s fw: size %d align %d, header-dependent: %s"
+                      % (src_arch, dst_arch, size, align, hd))
+        fails += check_compressed(tmp, src)
     print("%d failed" % fails)
     return 1 if fails else 0
+
+
+def craft_zstd(src, dst):
+    """Copies an ELF64 LE file whose .debug_* sections are zlib-compressed
+    (SHF_COMPRESSED), setting each one's ch_type to ELFCOMPRESS_ZSTD."""
+    data = bytearray(open(src, "rb").read())
+    shoff = int.from_bytes(data[0x28:0x30], "little")
+    shentsize = int.from_bytes(data[0x3a:0x3c], "little")
+    shnum = int.from_bytes(data[0x3c:0x3e], "little")
+    shstrndx = int.from_bytes(data[0x3e:0x40], "little")
+
+    def sh(i, o, n):
+        b = shoff + i * shentsize + o
+        return int.from_bytes(data[b:b + n], "little")
+    stroff = sh(shstrndx, 0x18, 8)
+    for i in range(shnum):
+        name_off = stroff + sh(i, 0, 4)
+        name = bytes(data[name_off:data.index(0, name_off)]).decode()
+        if name.startswith(".debug_") and sh(i, 8, 8) & 0x800:
+            off = sh(i, 0x18, 8)
+            data[off:off + 4] = (2).to_bytes(4, "little")
+    open(dst, "wb").write(data)
+
+
+def check_compressed(tmp, src):
+    """zlib-compressed DWARF reads; zstd (which this libdwarf cannot
+    inflate) is said plainly with exit 2, never "corrupt DWARF".  When the
+    linker cannot write zstd, a zlib section's ch_type is set to
+    ELFCOMPRESS_ZSTD (2) by hand: the reader must refuse it the same way."""
+    fails = 0
+    zl = os.path.join(tmp, "zlib")
+    subprocess.run(["gcc", "-g", "-w", "-Wl,--compress-debug-sections=zlib", "-o", zl, src],
+                   check=True, capture_output=True)
+    r = subprocess.run([SA, "show", zl, "Q"], capture_output=True, text=True)
+    if r.returncode != 0:
+        print("FAIL zlib-compressed DWARF: exit %d: %s" % (r.returncode, r.stderr))
+        fails += 1
+    zs = os.path.join(tmp, "zstd")
+    how = "linker"
+    if subprocess.run(["gcc", "-g", "-w", "-Wl,--compress-debug-sections=zstd", "-o", zs, src],
+                      capture_output=True).returncode != 0:
+        how = "crafted"
+        craft_zstd(zl, zs)
+    cases = [(how, zs)]
+    if how == "linker":
+        craft_zstd(zl, zs + "-crafted")
+        cases.append(("crafted", zs + "-crafted"))
+    for how, path in cases:
+        r = subprocess.run([SA, "audit", path], capture_output=True, text=True)
+        if (r.returncode != 2 or "compressed with zstd" not in r.stderr or "corrupt" in r.stderr
+                or "hint: rebuild with zlib or none" not in r.stderr):
+            print("FAIL zstd-compressed DWARF (%s): exit %d: %s" % (how, r.returncode, r.stderr))
+            fails += 1
+        else:
+            print("ok   zstd-compressed DWARF (%s): exit 2, %s" % (how, r.stderr.splitlines()[0]))
+    return fails
 
 
 if __name__ == "__main__":
