@@ -947,8 +947,10 @@ static int run_show(audit_opts *o)
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);
             bool want = false;
+            const char *alias = align_type_typedef_name(t);
             for (size_t k = 0; k < o->ntypes; k++)
-                if (strcmp(o->types[k], name) == 0 || fnmatch(o->types[k], name, 0) == 0) {
+                if (strcmp(o->types[k], name) == 0 || fnmatch(o->types[k], name, 0) == 0 ||
+                    (alias != NULL && fnmatch(o->types[k], alias, 0) == 0)) {
                     hit[k] = true;
                     want = true;
                 }

@@ -19,6 +19,7 @@ alignment, and that no member is made up.
 Exit 0 pass, 1 fail, 77 skip (a compiler or qemu missing: printed).
 """
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -190,8 +191,73 @@ def main():
                 print("ok   %s->%s fw: size %d align %d, header-dependent: %s"
                       % (src_arch, dst_arch, size, align, hd))
         fails += check_compressed(tmp, src)
+        fails += check_names(tmp)
     print("%d failed" % fails)
     return 1 if fails else 0
+
+
+NAMES_SOURCE = r"""
+#include <stdio.h>
+#include <string.h>
+typedef struct { char c; long l; unsigned a:3, b:16; } T;
+typedef struct ngx_connection_s ngx_connection_t;
+struct ngx_connection_s { void *data; int fd; char x; };
+typedef struct robj_s { unsigned type:4; unsigned enc:4; unsigned lru:24; int refcount;
+                        unsigned long long w:20, z:40; } robj;
+T t; ngx_connection_t nc; robj r;
+/* the bit where a bit-field starts: set it alone to all ones, find it */
+#define BIT(S, f) do { S v; unsigned char *p = (unsigned char *)&v; memset(&v, 0, sizeof v); \
+    v.f = ~0ull; for (unsigned i = 0; i < 8 * sizeof v; i++) \
+        if (p[i / 8] >> (i % 8) & 1) { printf(#f " %u\n", i); break; } } while (0)
+int main(void) { BIT(T, a); BIT(T, b); BIT(robj, type); BIT(robj, enc); BIT(robj, lru);
+                 BIT(robj, w); BIT(robj, z); return 0; }
+"""
+
+
+def check_names(tmp):
+    """Typedef names: an anonymous record is titled by its typedef (`T`, not
+    `struct T`); `show BIN ngx_connection_t` finds the tagged record;
+    bit-fields are placed as pahole shows them, unit offset:bit in unit,
+    the bit measured in the compiled program."""
+    fails = 0
+    src = os.path.join(tmp, "names.c")
+    exe = os.path.join(tmp, "names")
+    with open(src, "w") as f:
+        f.write(NAMES_SOURCE)
+    subprocess.run(["gcc", "-g", "-w", "-o", exe, src], check=True, capture_output=True)
+    bits = {}
+    for line in subprocess.run([exe], check=True, capture_output=True, text=True).stdout.split("\n"):
+        if line:
+            name, bit = line.split()
+            bits[name] = int(bit)
+    units = {"a": 4, "b": 4, "type": 4, "enc": 4, "lru": 4, "w": 8, "z": 8}
+    checked = set()
+    for typ, title in (("T", "T  (c/"), ("ngx_connection_t", "struct ngx_connection_s  (c/"),
+                       ("robj", "struct robj_s  (c/")):
+        r = subprocess.run([SA, "show", exe, typ], capture_output=True, text=True)
+        lines = r.stdout.splitlines()
+        if r.returncode != 0 or len(lines) < 2 or not lines[1].startswith(title):
+            print("FAIL show %s: exit %d, title %r: %s" % (typ, r.returncode,
+                                                         lines[1] if len(lines) > 1 else "",
+                                                         r.stderr))
+            fails += 1
+            continue
+        for l in lines:
+            m = re.match(r"/\*\s*(\d+):\s*(\d+) \|.*\s(\w+) : \d+;", l)
+            if m is None or m.group(3) not in units:
+                continue
+            f, u = m.group(3), units[m.group(3)]
+            want = (bits[f] // (8 * u) * u, bits[f] % (8 * u))
+            if (int(m.group(1)), int(m.group(2))) != want:
+                print("FAIL %s.%s at %s:%s, pahole-style truth %d:%d"
+                      % (typ, f, m.group(1), m.group(2), want[0], want[1]))
+                fails += 1
+            checked.add(f)
+        print("ok   show %s: %s" % (typ, lines[1]))
+    if checked != set(units):
+        print("FAIL bit-fields not found in the output: %s" % sorted(set(units) - checked))
+        fails += 1
+    return fails
 
 
 def craft_zstd(src, dst):

@@ -18,6 +18,9 @@ checks, against the JSON document:
     beyond are lazy <template>s holding the same checked boxes;
   - that names are HTML-escaped (the Go linker's hchan<T>, map<K,V>
     types come back from the browser's DOM as written);
+  - audit --all of the system Go's cmd/go (thousands of types): every
+    row and every byte map (lazy ones too) against the JSON, and the
+    script's first table page holds 100 rows;
   - show --format html of a C struct built by gcc (its size and hole);
   - diff --format html of two gcc builds: each row against diff's JSON, and
     the old and new byte maps side by side against show --format json.
@@ -84,7 +87,7 @@ class Dom(HTMLParser):
             self.cur_dd = a["id"]
             self.summary[self.cur_dd] = a.get("data-v", "")
         elif tag == "tr" and "data-name" in a:
-            self.cur_row = {"_name": a["data-name"]}
+            self.cur_row = {"_name": a["data-name"], "_class": a.get("class") or ""}
             self.rows.append(self.cur_row)
         elif tag == "td" and self.cur_row is not None:
             self.cur_td = a.get("class", "")
@@ -197,7 +200,7 @@ def check_map(sec, t):
 
 
 def check_report(args, work, tag, want_lazy):
-    html_path = os.path.join(work, tag + ".html")
+    html_path = os.path.join(work, tag.replace("/", "") + ".html")
     with open(html_path, "w") as f:
         r = subprocess.run([SA, "audit", "--format", "html"] + args, stdout=f,
                            stderr=subprocess.PIPE, text=True)
@@ -328,6 +331,47 @@ def check_diff(work):
             check_map({"maps": [m]}, t)
 
 
+def cmd_go(work):
+    """The system Go's cmd/go, shared with audit_check.py's cache (same
+    name: go-VERSION-amd64 under $top_builddir/tests/gotool-cache)."""
+    goroot = subprocess.run(["go", "env", "GOROOT"], capture_output=True,
+                            text=True).stdout.strip()
+    with open(os.path.join(goroot, "VERSION")) as f:
+        version = f.readline().strip()
+    cache = os.path.join(os.path.abspath(os.environ.get("top_builddir", ".")), "tests",
+                         "gotool-cache")
+    exe = os.path.join(cache, "go-%s-amd64" % version)
+    if not os.path.exists(exe):
+        os.makedirs(cache, exist_ok=True)
+        env = dict(os.environ, GOFLAGS="", GOWORK="off", GOARCH="amd64", GOOS="linux")
+        tmp = exe + ".html.tmp"
+        p = subprocess.run(["go", "build", "-o", tmp, "."], cwd=os.path.join(goroot, "src", "cmd",
+                                                                              "go"),
+                           env=env, capture_output=True, text=True)
+        if p.returncode != 0:
+            check(False, "building cmd/go: " + p.stderr[-400:])
+            return None
+        os.rename(tmp, exe)
+    return exe
+
+
+def check_cmd_go(work):
+    """Every type of cmd/go (thousands: past the table's first page and
+    the 50 inline maps), in the browser, against the JSON."""
+    exe = cmd_go(work)
+    if exe is None:
+        return
+    import time
+    t0 = time.monotonic()
+    doc, dom = check_report(["--all", exe], work, "cmd/go", True)
+    print("cmd/go: %d types, page %d bytes, checked in %.1f s"
+          % (len(doc["types"]), os.path.getsize(os.path.join(work, "cmdgo.html")),
+             time.monotonic() - t0))
+    shown = [r for r in dom.rows if "hidden" not in r.get("_class", "")]
+    check(len(shown) == min(100, len(dom.rows)),
+          "cmd/go: %d rows on the first page, want 100" % len(shown))
+
+
 def main():
     if not shutil.which("chromium"):
         skip("chromium not found (Debian package chromium): the HTML report is not tested "
@@ -393,6 +437,7 @@ def main():
             if dom.sections:
                 check_map(dom.sections[0], t)
             check_diff(work)
+        check_cmd_go(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if FAILS:

@@ -18,12 +18,22 @@
 static void offset_col(align_buf *out, const align_render_opts *o, const align_member *m)
 {
     if (m->flags & ALIGN_MEMBER_BITFIELD) {
+        /* As pahole: the offset of the storage unit of the declared type
+         * that holds the field, then the bit within it (`32:16`); a field
+         * crossing its unit (packed) as byte:bit of its first bit. */
+        uint64_t unit = m->bit_offset / 8;
+        unsigned bit = (unsigned)(m->bit_offset % 8);
+        if (m->size > 0 && m->size <= 16) {
+            uint64_t u = m->bit_offset / (m->size * 8) * m->size;
+            if (m->bit_offset + m->bit_size <= (u + m->size) * 8) {
+                unit = u;
+                bit = (unsigned)(m->bit_offset - u * 8);
+            }
+        }
         if (o && o->hex_offsets)
-            align_buf_printf(out, "/* 0x%04llx:%2u", (unsigned long long)(m->bit_offset / 8),
-                             (unsigned)(m->bit_offset % 8));
+            align_buf_printf(out, "/* 0x%04llx:%2u", (unsigned long long)unit, bit);
         else
-            align_buf_printf(out, "/* %6llu:%2u", (unsigned long long)(m->bit_offset / 8),
-                             (unsigned)(m->bit_offset % 8));
+            align_buf_printf(out, "/* %6llu:%2u", (unsigned long long)unit, bit);
     } else if (o && o->hex_offsets) {
         align_buf_printf(out, "/*    0x%04llx", (unsigned long long)m->offset);
     } else {
@@ -119,8 +129,14 @@ static void render_members(align_buf *out, const align_layout *l, const align_re
     if (!is_union)
         qsort(byoff, l->nmembers, sizeof *byoff, cmp_member_pos);
 
-    align_buf_printf(out, "%s %s  (%s/%s)\n", is_union ? "union" : "struct", l->name,
-                     align_lang_name(l->lang), align_arch_name(l->arch));
+    if (l->lang == ALIGN_LANG_C && l->type != NULL && align_type_name(l->type) == NULL &&
+        strchr(l->name, '{') == NULL && strchr(l->name, ' ') == NULL)
+        /* `typedef struct {...} T;`: T is its only name */
+        align_buf_printf(out, "%s  (%s/%s)\n", l->name, align_lang_name(l->lang),
+                         align_arch_name(l->arch));
+    else
+        align_buf_printf(out, "%s %s  (%s/%s)\n", is_union ? "union" : "struct", l->name,
+                         align_lang_name(l->lang), align_arch_name(l->arch));
     align_buf_puts(out,
                    o && o->hex_offsets ? "/*   offset |  size */\n" : "/*    offset |  size */\n");
     for (size_t k = 0; k < l->nmembers; k++) {

@@ -1416,9 +1416,14 @@ static void name_anonymous(dwarf_reader *rd)
     for (size_t i = 0; i < rd->ntdn; i++) {
         die_slot *slot = map_find(&rd->map, rd->tdn[i].target);
         align_type *t = slot ? slot->type : NULL;
-        if (t == NULL || slot->lang != ALIGN_LANG_C || t->name != NULL ||
+        if (t == NULL || slot->lang != ALIGN_LANG_C ||
             (t->kind != ALIGN_KIND_STRUCT && t->kind != ALIGN_KIND_UNION))
             continue;
+        if (t->name != NULL) {
+            if (t->typedef_name == NULL && strcmp(t->name, rd->tdn[i].name) != 0)
+                align_type_set_typedef_name(rd->bin->graphs[ALIGN_LANG_C], t, rd->tdn[i].name);
+            continue;
+        }
         if (strcmp(t->display, "struct {...}") == 0 || strcmp(t->display, "union {...}") == 0)
             align_type_set_display(rd->bin->graphs[ALIGN_LANG_C], t, rd->tdn[i].name);
     }
