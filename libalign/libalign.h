@@ -1126,6 +1126,8 @@ typedef struct align_escape_capture {
     uint64_t width;       /* bytes the compiler gives the variable */
     const char *input;
     uint64_t input_line;
+    unsigned use_line; /* -json: the line the closure uses it on (func is
+                          "" there: -json does not name it); 0 in text */
 } align_escape_capture;
 
 ALIGN_API size_t align_escape_log_ncaptures(const align_escape_log *log);

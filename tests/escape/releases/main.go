@@ -103,11 +103,10 @@ func main() {
 // Every release 1.19-1.27 prints the same -m wording here ("func literal
 // escapes to heap", "moved to heap: o", "c.Get escapes to heap").  A capture
 // by reference moves the variable to the heap (tied at its declaration).  A
-// struct captured by value is tied only from -m=2's "byValue capturing by
-// value: p": -m says nothing of captures (the site is a closure), and
-// -json has no capture line either (only "parameter p leaks to {storage
-// for func literal}"), so there the site is classified as a closure, not
-// tied to main.Padded.  litEscapes captures an int (no struct); the method
+// struct captured by value is tied from -m=2's "byValue capturing by
+// value: p" and from -json's "parameter p leaks to {storage for func
+// literal}" (explained "captured by a closure"); -m says nothing of
+// captures, so there the site is only classified as a closure.  litEscapes captures an int (no struct); the method
 // value c.Get is classified as a closure (its copy of c is not tied to
 // main.Counter).
 
@@ -141,12 +140,12 @@ func byRef() func() int64 {
 
 //go:noinline
 func byValue(p Padded) func() bool {
-	return func() bool { return p.A && p.C } // want main.Padded (explained text)
+	return func() bool { return p.A && p.C } // want main.Padded (explained)
 }
 
 //go:noinline
 func genClosure[T any](v T) func() T {
-	return func() T { return v } // want main.Padded (explained text)
+	return func() T { return v } // want main.Padded (explained)
 }
 
 //go:noinline
