@@ -12,6 +12,7 @@
  */
 #include "model/model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -363,8 +364,25 @@ void align_render_decl(align_buf *out, const align_layout *l)
         member_text(out, l, m);
         align_buf_puts(out, "\n");
     }
+    /* The attributes that make the layout (DW_AT_alignment, or packed
+     * inferred from the offsets): without them the pasted declaration
+     * comes out at another size or alignment. */
+    const align_type *rt = align_type_resolve(l->type);
+    char attr[64] = "";
+    if (rt != NULL && rt->packed && rt->aligned > 1)
+        snprintf(attr, sizeof attr, " __attribute__((packed, aligned(%u)))", rt->aligned);
+    else if (rt != NULL && rt->packed)
+        snprintf(attr, sizeof attr, " __attribute__((packed))");
+    else if (rt != NULL && rt->aligned > 1 && rt->nfields > 0) {
+        uint32_t natural = 1; /* aligned(N) no larger than that says nothing */
+        for (size_t i = 0; i < l->nmembers; i++)
+            if (l->members[i].align > natural)
+                natural = l->members[i].align;
+        if (rt->aligned > natural)
+            snprintf(attr, sizeof attr, " __attribute__((aligned(%u)))", rt->aligned);
+    }
     if (tagged)
-        align_buf_puts(out, "};\n");
+        align_buf_printf(out, "}%s;\n", attr);
     else
-        align_buf_printf(out, "} %s;\n", l->name);
+        align_buf_printf(out, "}%s %s;\n", attr, l->name);
 }
