@@ -43,7 +43,8 @@ static const char audit_usage[] =
     "  -l, --lang go|c          only Go or only C types (cgo binaries have both)\n"
     "      --no-compiler-types  hide Go compiler and runtime types (noalg.*,\n"
     "                           go.shape.*, runtime.*, internal/...)\n"
-    "  -F, --format text|json|csv|sarif\n"
+    "  -F, --format text|json|csv|sarif|html\n"
+    "                           html: one self-contained page with byte maps\n"
     "  -e, --escape LOG         a `go build -gcflags=-m` log (also -m=2, all=-m), or a\n"
     "                           directory written by -gcflags=-json=0,DIR: show where\n"
     "                           each type is heap-allocated and the size-class bytes\n"
@@ -93,7 +94,7 @@ static const char show_usage[] =
     "      --src DIR            where the log's relative paths start\n"
     "      --sample inuse|alloc live (default) or allocated objects\n"
     "  -l, --lang go|c          only Go or only C types\n"
-    "  -F, --format text|json\n"
+    "  -F, --format text|json|html\n"
     "  -x, --hex                offsets in hexadecimal\n"
     "      --cacheline N        cache line size (default 64)\n"
     "      --as-arch ARCH       the layout ARCH's model gives the same types\n"
@@ -106,7 +107,7 @@ static const char show_usage[] =
     "example:\n"
     "  structalign show --optimize ./server 'main.Order*'\n";
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_SARIF };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_SARIF, FMT_HTML };
 
 typedef struct audit_opts {
     count_table counts;
@@ -283,8 +284,11 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
                 o->format = FMT_CSV;
             else if (strcmp(optarg, "sarif") == 0 && !is_show)
                 o->format = FMT_SARIF;
+            else if (strcmp(optarg, "html") == 0)
+                o->format = FMT_HTML;
             else
-                return usage_error(is_show ? "use text or json" : "use text, json, csv or sarif",
+                return usage_error(is_show ? "use text, json or html"
+                                           : "use text, json, csv, sarif or html",
                                    "unknown format '%s'", optarg);
             break;
         case 'G':
@@ -783,6 +787,11 @@ static int render_table(align_buf *out, const audit_opts *o, align_binary *bin, 
     if (failed)
         return -1;
     shown = o->top && o->top < nlisted ? (size_t)o->top : nlisted;
+    if (o->format == FMT_HTML) {
+        rc = html_audit_render(out, o->binary, info, r, list, shown, join, o->cacheline);
+        free(list);
+        return rc;
+    }
     render_head(out, o, info, r, join, shown, mc);
     for (size_t i = 0; i < shown; i++) {
         if (render_row(out, o, list[i], i, join, &lo, mc) < 0)
@@ -913,11 +922,19 @@ static int run_show(audit_opts *o)
         goto done;
     if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
         goto done;
-    if (o->profile && o->format != FMT_JSON)
+    if (o->profile && o->format == FMT_TEXT)
         measure_text_header(&out, &mc);
     lo.cacheline = o->cacheline;
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");
+    if (o->format == FMT_HTML) {
+        char title[512];
+        snprintf(title, sizeof title, "structalign show: %s", o->binary);
+        html_doc_begin(&out, title);
+        align_buf_puts(&out, "<h1>");
+        html_escape(&out, title);
+        align_buf_puts(&out, "</h1>\n");
+    }
     for (int li = 0; li < 2; li++) {
         align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
         align_graph *g = align_binary_graph(bin, lang);
@@ -930,8 +947,10 @@ static int run_show(audit_opts *o)
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);
             bool want = false;
+            const char *alias = align_type_typedef_name(t);
             for (size_t k = 0; k < o->ntypes; k++)
-                if (strcmp(o->types[k], name) == 0 || fnmatch(o->types[k], name, 0) == 0) {
+                if (strcmp(o->types[k], name) == 0 || fnmatch(o->types[k], name, 0) == 0 ||
+                    (alias != NULL && fnmatch(o->types[k], alias, 0) == 0)) {
                     hit[k] = true;
                     want = true;
                 }
@@ -952,7 +971,9 @@ static int run_show(audit_opts *o)
                 align_layout_free(l);
                 goto done;
             }
-            if (o->format == FMT_JSON) {
+            if (o->format == FMT_HTML) {
+                html_type_section(&out, matched, l, &cost, NULL, NULL, NULL, matched >= 50);
+            } else if (o->format == FMT_JSON) {
                 if (matched)
                     align_buf_puts(&out, ",");
                 align_render_json(&out, l, &cost);
@@ -1003,7 +1024,9 @@ static int run_show(audit_opts *o)
             fprintf(stderr, "hint: list the types with: structalign audit --all %s\n", o->binary);
             goto done;
         }
-    if (o->profile && o->format != FMT_JSON)
+    if (o->format == FMT_HTML)
+        html_doc_end(&out);
+    else if (o->profile && o->format != FMT_JSON)
         measure_text_untyped(&out, &mc);
     if (emit(&out))
         status = EXIT_OK;
@@ -1035,8 +1058,9 @@ static int run_projection(const audit_opts *o, bool is_show)
                       : o->check_atomic == 2 ? 0
                                              : -1,
                       o->cacheline};
-    if (o->format == FMT_CSV || o->format == FMT_SARIF)
-        return usage_error("use --format text or json", "--as-arch has no CSV or SARIF output");
+    if (o->format == FMT_CSV || o->format == FMT_SARIF || o->format == FMT_HTML)
+        return usage_error("use --format text or json",
+                           "--as-arch has no CSV, SARIF or HTML output");
     return project_run(&p);
 }
 

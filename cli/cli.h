@@ -317,4 +317,26 @@ bool emit(align_buf *b);
  * fail is memory, or the write itself, which emit then reports). */
 void emit_partial(align_buf *b);
 
+/* --- report_html.c: audit and show as one self-contained HTML page ------ */
+
+/* Appends s with & < > " ' escaped. */
+void html_escape(align_buf *out, const char *s);
+/* The page's head (title escaped, inline CSS, the hatch pattern) and its
+ * end (the inline script). */
+void html_doc_begin(align_buf *out, const char *title);
+void html_doc_end(align_buf *out);
+/* One type: figures, byte maps (current and suggested order; lazy: kept in
+ * a <template> the script renders when it scrolls into view), heap sites
+ * (ht, hc may be NULL). */
+void html_type_section(align_buf *out, size_t id, const align_layout *l, const align_cost *cost,
+                       const align_heap_join *join, const align_heap_type *ht,
+                       const align_heap_cost *hc, bool lazy);
+/* One layout's byte map as laid out (an <svg class="map current">). */
+void html_byte_map(align_buf *out, const align_layout *l);
+/* audit --format html: the summary, the table of the n listed rows, their
+ * byte maps.  0, or -1 with the error printed. */
+int html_audit_render(align_buf *out, const char *binary, const align_binary_info *info,
+                      const audit_rows *r, const audit_row *const *list, size_t n,
+                      const align_heap_join *join, uint32_t cacheline);
+
 #endif

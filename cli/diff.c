@@ -27,7 +27,7 @@ static const char diff_usage[] =
     "      --strict                a --count that matches no type is an error\n"
     "  -t, --filter PATTERN        only types whose name matches the glob; repeatable\n"
     "  -l, --lang go|c             only Go or only C types\n"
-    "  -F, --format text|json|sarif\n"
+    "  -F, --format text|json|sarif|html\n"
     "      --fail-on-growth BYTES  exit 1 when the net growth (size change x count,\n"
     "                              over types in both builds) exceeds BYTES\n"
     "  -p, --profile FILE          counts measured by a Go heap profile of OLD (the\n"
@@ -45,6 +45,8 @@ typedef struct entry {
     uint64_t size, padding;
     const char *file; /* declaration, when DWARF has it */
     unsigned line;
+    align_graph *g; /* to lay it out again (--format html) */
+    const align_type *t;
 } entry;
 
 typedef struct side {
@@ -61,6 +63,7 @@ typedef struct diff_opts {
     align_lang lang;
     bool json;
     bool sarif;
+    bool html;
     bool fail_set;
     uint64_t fail_on_growth;
     const char *old_path, *new_path;
@@ -118,7 +121,7 @@ static bool load(side *s, const char *path, const diff_opts *o, unsigned flags)
                 s->cap = ncap;
             }
             align_srcpos pos = align_type_pos(t);
-            s->e[s->n++] = (entry){name, lang, l->size, l->padding, pos.file, pos.line};
+            s->e[s->n++] = (entry){name, lang, l->size, l->padding, pos.file, pos.line, g, t};
             align_layout_free(l);
         }
     }
@@ -163,8 +166,9 @@ static int parse_args(diff_opts *o, int argc, char **argv)
         case 'F':
             o->json = strcmp(optarg, "json") == 0;
             o->sarif = strcmp(optarg, "sarif") == 0;
-            if (!o->json && !o->sarif && strcmp(optarg, "text") != 0)
-                return usage_error("use --format text, json or sarif", "unknown format '%s'",
+            o->html = strcmp(optarg, "html") == 0;
+            if (!o->json && !o->sarif && !o->html && strcmp(optarg, "text") != 0)
+                return usage_error("use --format text, json, sarif or html", "unknown format '%s'",
                                    optarg);
             break;
         case 'S': o->strict = true; break;
@@ -204,6 +208,78 @@ static int parse_args(diff_opts *o, int argc, char **argv)
                            : o->nescapes ? "--escape"
                                          : "--src");
     return 0;
+}
+
+/* --format html: the table row of one difference, and (types in both
+ * builds) the two byte maps side by side into maps.  false (printed) when
+ * a layout fails. */
+static bool report_html(align_buf *out, align_buf *maps, size_t id, const char *what,
+                        const entry *a, const entry *b, uint64_t count, long long delta)
+{
+    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN | ALIGN_LAYOUT_NO_OPTIMIZE, 0};
+    const entry *e = a ? a : b;
+    align_buf_puts(out, "<tr data-name=\"");
+    html_escape(out, e->name);
+    align_buf_printf(out,
+                     "\"><td class=\"change\" data-v=\"%s\">%s</td><td class=\"name\" "
+                     "data-v=\"",
+                     what, what);
+    html_escape(out, e->name);
+    align_buf_puts(out, "\">");
+    if (a && b)
+        align_buf_printf(out, "<a href=\"#d%zu\">", id);
+    html_escape(out, e->name);
+    align_buf_puts(out, a && b ? "</a></td>" : "</td>");
+    if (a)
+        align_buf_printf(out,
+                         "<td class=\"osize\" data-v=\"%llu\">%llu</td><td class=\"opad\" "
+                         "data-v=\"%llu\">%llu</td>",
+                         (unsigned long long)a->size, (unsigned long long)a->size,
+                         (unsigned long long)a->padding, (unsigned long long)a->padding);
+    else
+        align_buf_puts(out, "<td data-v=\"0\"></td><td data-v=\"0\"></td>");
+    if (b)
+        align_buf_printf(out,
+                         "<td class=\"nsize\" data-v=\"%llu\">%llu</td><td class=\"npad\" "
+                         "data-v=\"%llu\">%llu</td>",
+                         (unsigned long long)b->size, (unsigned long long)b->size,
+                         (unsigned long long)b->padding, (unsigned long long)b->padding);
+    else
+        align_buf_puts(out, "<td data-v=\"0\"></td><td data-v=\"0\"></td>");
+    align_buf_printf(out,
+                     "<td class=\"count\" data-v=\"%llu\">%llu</td><td class=\"delta\" "
+                     "data-v=\"%lld\">%+lld</td></tr>\n",
+                     (unsigned long long)count, (unsigned long long)count, delta, delta);
+    if (a && b) {
+        align_layout *la, *lb;
+        if (align_layout_compute(&la, a->g, a->t, &lo) < 0) {
+            print_lib_error(NULL, 0);
+            return false;
+        }
+        if (align_layout_compute(&lb, b->g, b->t, &lo) < 0) {
+            print_lib_error(NULL, 0);
+            align_layout_free(la);
+            return false;
+        }
+        align_buf_printf(maps, "<section class=\"type diff\" id=\"d%zu\" data-name=\"", id);
+        html_escape(maps, e->name);
+        align_buf_puts(maps, "\"><h3>");
+        html_escape(maps, e->name);
+        align_buf_printf(maps,
+                         " (%s)</h3>\n<div class=\"side\"><div class=\"old\"><div>old: "
+                         "%llu bytes, padding %llu</div>",
+                         what, (unsigned long long)la->size, (unsigned long long)la->padding);
+        html_byte_map(maps, la);
+        align_buf_printf(maps,
+                         "</div><div class=\"new\"><div>new: %llu bytes, padding "
+                         "%llu</div>",
+                         (unsigned long long)lb->size, (unsigned long long)lb->padding);
+        html_byte_map(maps, lb);
+        align_buf_puts(maps, "</div></div></section>\n");
+        align_layout_free(la);
+        align_layout_free(lb);
+    }
+    return true;
 }
 
 /* Writes one difference; delta is the size change x count (0 for types in
@@ -265,8 +341,8 @@ int cmd_diff(int argc, char **argv)
     align_escape_log *log = NULL;
     align_heap_join *join = NULL;
     measure_ctx mc = {NULL, ALIGN_SAMPLE_INUSE, NULL, NULL, false};
-    align_buf out;
-    size_t i = 0, j = 0, n[6] = {0};
+    align_buf out, maps;
+    size_t i = 0, j = 0, n[6] = {0}, nhtml = 0;
     long long net = 0;
     bool first = true, overflow = false;
     const char *overflow_type = NULL;
@@ -277,6 +353,7 @@ int cmd_diff(int argc, char **argv)
     memset(&o, 0, sizeof o);
     count_table_init(&o.counts);
     align_buf_init(&out);
+    align_buf_init(&maps);
     rc = parse_args(&o, argc, argv);
     if (rc != 0) {
         status = rc < 0 ? EXIT_OK : rc;
@@ -296,7 +373,23 @@ int cmd_diff(int argc, char **argv)
         goto done;
     if (o.profile && !measure_join(&mc, a.bin, join, &o.counts, o.old_path))
         goto done;
-    if (o.sarif) {
+    if (o.html) {
+        char title[1024];
+        snprintf(title, sizeof title, "structalign diff: %s -> %s", o.old_path, o.new_path);
+        html_doc_begin(&out, title);
+        align_buf_puts(&out, "<h1>");
+        html_escape(&out, title);
+        align_buf_puts(&out, "</h1>\n<div id=\"controls\" class=\"hidden\"><label>filter: "
+                             "<input id=\"filter\" type=\"search\"></label> <span "
+                             "id=\"pager\"><button id=\"prev\">&larr;</button><span "
+                             "id=\"pageinfo\"></span><button id=\"next\">&rarr;</button>"
+                             "</span></div>\n<table class=\"types\"><thead><tr><th>change</th>"
+                             "<th class=\"name\">type</th><th data-num=\"1\">old size</th>"
+                             "<th data-num=\"1\">old padding</th><th data-num=\"1\">new "
+                             "size</th><th data-num=\"1\">new padding</th><th "
+                             "data-num=\"1\">count</th><th data-num=\"1\">bytes</th></tr>"
+                             "</thead><tbody>\n");
+    } else if (o.sarif) {
         sarif_begin(&out);
     } else if (o.json) {
         align_buf_puts(&out, "{\"old\":");
@@ -313,12 +406,18 @@ int cmd_diff(int argc, char **argv)
         int c = i == a.n ? 1 : j == b.n ? -1 : cmp_entry(&a.e[i], &b.e[j]);
         if (c < 0) {
             uint64_t count = count_table_get(&o.counts, a.e[i].name);
-            report(&out, o.json, &first, kinds[5], &a.e[i], NULL, count, 0, o.sarif);
+            if (o.html ? !report_html(&out, &maps, nhtml++, kinds[5], &a.e[i], NULL, count, 0)
+                       : (report(&out, o.json, &first, kinds[5], &a.e[i], NULL, count, 0, o.sarif),
+                          false))
+                goto done;
             n[5]++;
             i++;
         } else if (c > 0) {
             uint64_t count = count_table_get(&o.counts, b.e[j].name);
-            report(&out, o.json, &first, kinds[4], NULL, &b.e[j], count, 0, o.sarif);
+            if (o.html ? !report_html(&out, &maps, nhtml++, kinds[4], NULL, &b.e[j], count, 0)
+                       : (report(&out, o.json, &first, kinds[4], NULL, &b.e[j], count, 0, o.sarif),
+                          false))
+                goto done;
             n[4]++;
             j++;
         } else {
@@ -354,7 +453,10 @@ int cmd_diff(int argc, char **argv)
             else if (y->padding < x->padding)
                 k = 3;
             if (k >= 0) {
-                report(&out, o.json, &first, kinds[k], x, y, count, delta, o.sarif);
+                if (o.html ? !report_html(&out, &maps, nhtml++, kinds[k], x, y, count, delta)
+                           : (report(&out, o.json, &first, kinds[k], x, y, count, delta, o.sarif),
+                              false))
+                    goto done;
                 n[k]++;
             }
             i++;
@@ -373,7 +475,19 @@ int cmd_diff(int argc, char **argv)
         fprintf(stderr, "hint: check the --count values\n");
         goto done;
     }
-    if (o.sarif) {
+    if (o.html) {
+        align_buf_printf(&out,
+                         "</tbody></table>\n<p id=\"d-summary\" data-grew=\"%zu\" "
+                         "data-shrank=\"%zu\" data-net=\"%lld\">%zu grew, %zu shrank, %zu "
+                         "gained padding, %zu lost padding, %zu appeared, %zu disappeared; net "
+                         "growth %+lld bytes</p>\n<h2>Byte maps, old and new</h2>\n",
+                         n[0], n[1], net, n[0], n[1], n[2], n[3], n[4], n[5], net);
+        if (maps.data)
+            align_buf_append(&out, maps.data, maps.len);
+        if (maps.failed)
+            out.failed = 1;
+        html_doc_end(&out);
+    } else if (o.sarif) {
         sarif_end(&out);
     } else if (o.json) {
         align_buf_printf(&out,
@@ -400,6 +514,7 @@ int cmd_diff(int argc, char **argv)
     }
 done:
     align_buf_free(&out);
+    align_buf_free(&maps);
     measure_free(&mc);
     align_heap_join_free(join);
     align_escape_log_free(log);

@@ -24,6 +24,44 @@ typedef struct before {
     bool ok;
 } before;
 
+/* C: the typedef names among l's members (through arrays) that stand for
+ * long or unsigned long here (size_t, off_t, time_t, intptr_t ...).  The
+ * model keeps them long on the target, which is what its headers usually
+ * say, but not always (off_t with _FILE_OFFSET_BITS=64, time_t with
+ * _TIME_BITS=64 on 386 and arm): the projection depends on them.
+ * Fixed-width names (int64_t, off64_t) are pinned by the reader and never
+ * listed.  Writes "a, b" into out (empty when none). */
+static void header_dependent(const align_layout *l, align_buf *out)
+{
+    size_t listed = 0;
+    for (size_t i = 0; i < l->nmembers; i++) {
+        const align_type *t = l->members[i].type;
+        const char *name = NULL;
+        for (unsigned k = 0; t != NULL && k < 64; k++) {
+            align_kind kd = align_type_kind(t);
+            if (kd == ALIGN_KIND_NAMED && name == NULL)
+                name = align_type_name(t);
+            if (kd != ALIGN_KIND_NAMED && kd != ALIGN_KIND_ARRAY)
+                break;
+            t = align_type_target(t);
+        }
+        if (name == NULL || t == NULL || align_type_kind(t) != ALIGN_KIND_PRIM ||
+            (align_type_prim_id(t) != ALIGN_C_LONG && align_type_prim_id(t) != ALIGN_C_ULONG))
+            continue;
+        if (out->data != NULL && listed > 0) {
+            /* once each */
+            bool seen = false;
+            size_t nl = strlen(name);
+            for (const char *q = out->data; (q = strstr(q, name)) != NULL; q += nl)
+                if ((q == out->data || q[-1] == ' ') && (q[nl] == ',' || q[nl] == '\0'))
+                    seen = true;
+            if (seen)
+                continue;
+        }
+        align_buf_printf(out, "%s%s", listed++ ? ", " : "", name);
+    }
+}
+
 static bool matches(const project_opts *p, const char *name)
 {
     return pattern_list_match(p->patterns, p->npatterns, name);
@@ -119,6 +157,16 @@ int project_run(const project_opts *p)
                                  (unsigned long long)l->size, (unsigned long long)bf[i].padding,
                                  (unsigned long long)l->padding, changed ? "true" : "false");
                 align_render_json(&out, l, NULL);
+                if (lang == ALIGN_LANG_C) {
+                    align_buf hd;
+                    align_buf_init(&hd);
+                    header_dependent(l, &hd);
+                    if (hd.len > 0) {
+                        align_buf_puts(&out, ",\"header_dependent\":");
+                        align_buf_json_string(&out, hd.data);
+                    }
+                    align_buf_free(&hd);
+                }
                 align_buf_puts(&out, "}");
             } else if (p->show) {
                 align_render_opts ro = {p->hex, p->optimize, NULL, 1, 0};
@@ -130,6 +178,18 @@ int project_run(const project_opts *p)
                                  (unsigned long long)l->size, (unsigned long long)l->padding,
                                  align_arch_name(p->as_arch), changed ? "" : " (unchanged)");
                 align_render_text(&out, l, &ro);
+                if (lang == ALIGN_LANG_C) {
+                    align_buf hd;
+                    align_buf_init(&hd);
+                    header_dependent(l, &hd);
+                    if (hd.len > 0)
+                        align_buf_printf(&out,
+                                         "/* depends on %s's headers: %s (long on %s; "
+                                         "assumed long on %s too) */\n",
+                                         align_arch_name(p->as_arch), hd.data,
+                                         align_arch_name(info->arch), align_arch_name(p->as_arch));
+                    align_buf_free(&hd);
+                }
                 if (check_atomic)
                     atomic_check_render(&out, l);
             } else {

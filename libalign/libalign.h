@@ -324,6 +324,12 @@ ALIGN_API const char *align_type_display(const align_type *t);
 ALIGN_API void align_type_set_display(align_graph *g, align_type *t, const char *text);
 ALIGN_API align_kind align_type_kind(const align_type *t);
 ALIGN_API const char *align_type_name(const align_type *t); /* NULL when unnamed */
+/* C records read from DWARF: the first typedef that names a tagged record
+ * (`typedef struct ngx_connection_s ngx_connection_t;`), so that users may
+ * ask for it by either name; NULL when none (an anonymous record named by
+ * its typedef has that name as its display instead). */
+ALIGN_API const char *align_type_typedef_name(const align_type *t);
+ALIGN_API void align_type_set_typedef_name(align_graph *g, align_type *t, const char *name);
 ALIGN_API align_type *align_type_target(const align_type *t);
 ALIGN_API uint64_t align_type_count(const align_type *t); /* arrays only */
 ALIGN_API align_prim align_type_prim_id(const align_type *t);
@@ -1120,6 +1126,8 @@ typedef struct align_escape_capture {
     uint64_t width;       /* bytes the compiler gives the variable */
     const char *input;
     uint64_t input_line;
+    unsigned use_line; /* -json: the line the closure uses it on (func is
+                          "" there: -json does not name it); 0 in text */
 } align_escape_capture;
 
 ALIGN_API size_t align_escape_log_ncaptures(const align_escape_log *log);

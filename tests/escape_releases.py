@@ -11,7 +11,8 @@ The truth is the program's source: a "// want T1; T2 (go1.25+)" comment
 on a line names the struct types its heap sites allocate, as the source
 says (a qualifier limits a want to releases, go1.25+ or go1.24-, and to
 logs that explain sites, "explained": -m=2 and -json; "text": -m and
--m=2, as -json logs have no site that "does not escape").  Checked per
+-m=2, as -json logs have no site that "does not escape"; both together:
+-m=2 alone).  Checked per
 release and log form:
   - every struct heap site of the program's files is on a line with an
     applicable want, and is tied to one of the types it names;
@@ -53,12 +54,10 @@ def parse_wants(root):
                     part = part.strip()
                     q = QUAL.match(part)
                     typ, quals = (q.group(1), q.group(2).split()) if q else (part, [])
-                    minv, maxv, expl = None, None, False
+                    minv, maxv, expl = None, None, set()
                     for w in quals:
-                        if w == "explained":
-                            expl = True
-                        elif w == "text":
-                            expl = "text"
+                        if w in ("explained", "text"):
+                            expl.add(w)
                         elif w.endswith("+"):
                             minv = tuple(int(x) for x in w[2:-1].split("."))
                         elif w.endswith("-"):
@@ -79,9 +78,9 @@ def applicable(items, ver, explained, form_json=False):
             continue
         if maxv and ver > maxv:
             continue
-        if expl is True and not explained:
+        if "explained" in expl and not explained:
             continue
-        if expl == "text" and form_json:
+        if "text" in expl and form_json:
             continue
         out.add(typ)
     return out

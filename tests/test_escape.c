@@ -483,6 +483,45 @@ START_TEST(json_moved_needs_address_flow)
 }
 END_TEST
 
+/* -json has no "capturing by value" line: a parameter the closure copies
+ * is a "leak" to {storage for func literal} "captured by a closure" (these
+ * records as go1.19 and go1.27 write them); .dict, {heap} leaks and leaks
+ * of another cause are not captures. */
+START_TEST(json_capture_by_value)
+{
+    ck_assert_int_eq(
+        json_mem("{\"range\":{\"start\":{\"line\":133,\"character\":14}},\"code\":\"leak\","
+                 "\"message\":\"parameter p leaks to {storage for func literal} with derefs=0\","
+                 "\"relatedInformation\":[{\"location\":{\"uri\":\"file:///src/p/a.go\","
+                 "\"range\":{\"start\":{\"line\":134,\"character\":30}}},"
+                 "\"message\":\"escflow:    flow: {storage for func literal} \\u2190 p:\"},"
+                 "{\"location\":{\"uri\":\"file:///src/p/a.go\",\"range\":{\"start\":"
+                 "{\"line\":134,\"character\":30}}},"
+                 "\"message\":\"escflow:      from p (captured by a closure)\"}]}\n"
+                 "{\"range\":{\"start\":{\"line\":138,\"character\":6}},\"code\":\"leak\","
+                 "\"message\":\"parameter .dict leaks to {storage for func literal} with "
+                 "derefs=0\",\"relatedInformation\":[{\"location\":{\"range\":{\"start\":"
+                 "{\"line\":138,\"character\":6}}},"
+                 "\"message\":\"escflow:      from .dict (captured by a closure)\"}]}\n"
+                 "{\"range\":{\"start\":{\"line\":140,\"character\":6}},\"code\":\"leak\","
+                 "\"message\":\"parameter q leaks to {storage for func literal} with "
+                 "derefs=0\",\"relatedInformation\":[{\"location\":{\"range\":{\"start\":"
+                 "{\"line\":141,\"character\":6}}},"
+                 "\"message\":\"escflow:      from q (call parameter)\"}]}\n" DIAG(
+                     8, 1, "leak", "parameter r leaks to {heap} with derefs=0")),
+        0);
+    ck_assert_uint_eq(align_escape_log_nsites(log_), 0);
+    ck_assert_uint_eq(align_escape_log_ncaptures(log_), 1);
+    const align_escape_capture *c = align_escape_log_captures(log_);
+    ck_assert_str_eq(c[0].var_name, "p");
+    ck_assert_str_eq(c[0].func, "");
+    ck_assert_int_eq(c[0].by_value, 1);
+    ck_assert_uint_eq(c[0].line, 133);
+    ck_assert_uint_eq(c[0].use_line, 134);
+    ck_assert_str_eq(c[0].file, "/src/p/a.go");
+}
+END_TEST
+
 static void expect_json_error(const char *text, unsigned line, const char *what)
 {
     int rc = align_escape_log_read_json_mem(log_, "bad.json", text, strlen(text));
@@ -902,6 +941,7 @@ static Suite *escape_suite(void)
     tcase_add_test(j, json_file_and_package_dir);
     tcase_add_test(j, json_orphans_and_codes);
     tcase_add_test(j, json_moved_needs_address_flow);
+    tcase_add_test(j, json_capture_by_value);
     tcase_add_test(j, json_errors);
     tcase_add_test(j, json_package_nul);
     tcase_add_test(j, json_dir_errors);

@@ -25,8 +25,11 @@
  *   1. unnamed bit-fields: at the first member the compiler put further than
  *      the model, a zero-width bit-field (`int :0`) or a padding bit-field
  *      (`T :n`) that moves it exactly there; repeated member by member; and
- *      when only the size is short, padding bit-fields at the end (Linux's
- *      `struct bpf_timer { __u64 :64; __u64 :64; }` has no member DIE);
+ *      when only the size is short, padding bit-fields at the end.  A
+ *      record with no member DIE at all (Linux's `struct bpf_timer { __u64
+ *      :64; __u64 :64; }`, glibc's transparent unions) gets none made up:
+ *      memberless() keeps its size and assumes an alignment that its uses
+ *      correct (try_inner_aligned);
  *   2. packed, then packed with aligned(N) on the record (N = 2 .. 64);
  *   3. #pragma pack(N), N = 2, 4, 8: members aligned to at most N, which the
  *      model expresses as packed plus aligned(min(natural, N)) per member;
@@ -273,6 +276,7 @@ static int try_bitfields(infer_ctx *c, align_type *rec)
                 if (c->pl[i].bit_offset + c->pl[i].bit_size > end)
                     end = c->pl[i].bit_offset + c->pl[i].bit_size;
             if (padded || rec->given_size < 0 || end >= (uint64_t)rec->given_size * 8 ||
+                rec->nfields == 0 || /* members unknown: memberless() */
                 append_padding(c, rec, end, (uint64_t)rec->given_size * 8) < 0)
                 return 0;
             padded = true;
@@ -600,10 +604,73 @@ static int explain_by_uses(infer_ctx *c, align_type *rec)
     return 0;
 }
 
+/* A record whose DWARF lists no member but has a size: glibc's transparent
+ * unions (__CONST_SOCKADDR_ARG), Linux's `struct bpf_timer { __u64 :64;
+ * __u64 :64; }`.  Its members are unknown, so none is made up: the model
+ * takes its size from DWARF, and its alignment, when DW_AT_alignment does
+ * not give it, is assumed to be the largest power of two dividing the size
+ * up to the pointer size (a transparent union has a pointer's or an
+ * integer's mode), until a use says otherwise (try_inner_aligned). */
+static void memberless(infer_ctx *c, align_type *rec)
+{
+    char note[160];
+    uint64_t n = low_bit((uint64_t)rec->given_size);
+    uint32_t ptr = align_graph_abi(c->g)->pointer_size;
+    if (rec->nfields != 0 || rec->given_size <= 0 || rec->aligned != 0 || rec->packed)
+        return;
+    if (n > ptr)
+        n = ptr;
+    rec->aligned = (uint32_t)n;
+    snprintf(note, sizeof note,
+             "members unknown (DWARF lists none: a transparent union, or only unnamed "
+             "bit-fields); alignment %u assumed",
+             rec->aligned);
+    rec->align_note = align_graph_strdup(c->g, note, (size_t)-1);
+    c->ninferred++;
+}
+
+/* Member bad of rec is a memberless record (memberless()) whose assumed
+ * alignment misplaces it: the alignment that puts it where the compiler
+ * did, when one does and rec then agrees past it.  1 changed, 0 not. */
+static int try_inner_aligned(infer_ctx *c, align_type *rec, uint32_t bad)
+{
+    align_type *inner = by_value_record(rec->fields[bad].type);
+    uint32_t was, b;
+    if (inner == NULL || inner->nfields != 0 || inner->align_note == NULL)
+        return 0;
+    was = inner->aligned;
+    for (uint32_t n = 1; n <= 64; n *= 2) {
+        if (n == was)
+            continue;
+        inner->aligned = n;
+        memo_clear(c->g);
+        if (model_matches(c, rec, &b) == 1 || b > bad) {
+            char note[160];
+            snprintf(note, sizeof note,
+                     "alignment %u inferred from a use (DWARF lists no members): %s holds it "
+                     "at offset %lld",
+                     n, rec->display, (long long)(rec->fields[bad].given_bit_offset / 8));
+            inner->align_note = align_graph_strdup(c->g, note, (size_t)-1);
+            return 1;
+        }
+    }
+    inner->aligned = was;
+    memo_clear(c->g);
+    return 0;
+}
+
 static void infer_record(infer_ctx *c, align_type *rec)
 {
     uint32_t bad, hint;
-    int m = model_matches(c, rec, &bad);
+    int m;
+
+    memberless(c, rec);
+    m = model_matches(c, rec, &bad);
+    for (unsigned tries = 0; m == 0 && bad < rec->nfields && tries < 16; tries++) {
+        if (try_inner_aligned(c, rec, bad) == 0)
+            break;
+        m = model_matches(c, rec, &bad);
+    }
 
     if (m < 0 || (m == 0 && rec->packed))
         return; /* the model cannot judge, or packed was said and is not enough */

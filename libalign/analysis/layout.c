@@ -145,7 +145,10 @@ static int describe(align_layout *l, const placed *pl, bool check)
             far = spans[i].member;
         }
     }
-    if (!add_gap(l, &hcap, &bcap, cur, l->size * 8, true))
+    /* A record DWARF lists no member of (place_c) is not all padding: what
+     * it holds is unknown. */
+    if (!(n == 0 && l->type != NULL && l->type->given_size > 0) &&
+        !add_gap(l, &hcap, &bcap, cur, l->size * 8, true))
         goto nomem;
     free(spans);
     l->padding = l->tail_padding;

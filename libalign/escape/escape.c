@@ -860,6 +860,11 @@ static int text_capture(text_input *in, const char *file, size_t flen, unsigned 
     c.var_name = esc_intern(log, m + name, nend - name);
     if (c.file == NULL || c.func == NULL || c.var_name == NULL)
         return ALIGN_ENOMEM;
+    return esc_add_capture(log, &c);
+}
+
+int esc_add_capture(align_escape_log *log, const align_escape_capture *c)
+{
     if (log->ncaptures == log->captures_cap) {
         size_t cap = log->captures_cap ? log->captures_cap * 2 : 64;
         align_escape_capture *p;
@@ -871,7 +876,7 @@ static int text_capture(text_input *in, const char *file, size_t flen, unsigned 
         log->captures = p;
         log->captures_cap = cap;
     }
-    log->captures[log->ncaptures++] = c;
+    log->captures[log->ncaptures++] = *c;
     return 0;
 }
 

@@ -60,6 +60,10 @@ const char *esc_intern(align_escape_log *log, const char *s, size_t len);
  * updates the site counters.  ALIGN_ENOMEM, ALIGN_EOVERFLOW. */
 int esc_add_site(align_escape_log *log, const align_escape_site *site);
 
+/* Appends a copy of *c (its strings interned).  ALIGN_ENOMEM,
+ * ALIGN_EOVERFLOW. */
+int esc_add_capture(align_escape_log *log, const align_escape_capture *c);
+
 /* Fills site->kind, ->expr and ->type_text from an expression the compiler
  * printed before "escapes to heap" / "does not escape" (not for "moved to
  * heap").  ALIGN_ENOMEM. */

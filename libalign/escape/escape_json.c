@@ -28,6 +28,11 @@
  *     when a position has more of these than named records, the extras
  *     become UNKNOWN sites, so that no allocation is ever lost.
  *   code "leak": "parameter p leaks to {heap} with derefs=0": not a site.
+ *     "parameter p leaks to {storage for func literal} with derefs=0"
+ *     whose explanation reads "from p (captured by a closure)" at the
+ *     closure's use of p: p is captured by value (every release 1.19-1.27;
+ *     -json has no "capturing by value" line).  Recorded as a capture with
+ *     no function name (func "") and that use's line (use_line).
  *   Nothing is logged for "does not escape": -json logs have no stack sites.
  *   Other codes (canInlineFunction, nilcheck, isInBounds, ...) are ignored.
  *   relatedInformation entries with message "inlineLoc" give the inlined
@@ -250,6 +255,61 @@ static int json_header(json_input *in, json_object *o, uint64_t lineno)
     return 0;
 }
 
+/* A "leak" record: a by-value capture when it is "parameter X leaks to
+ * {storage for func literal} with derefs=0" explained "from X (captured
+ * by a closure)"; else ignored. */
+static int json_capture(json_input *in, json_object *o, const char *m, unsigned line,
+                        uint64_t lineno)
+{
+    static const char pre[] = "parameter ", post[] = " leaks to {storage for func literal} ";
+    json_object *rel = member(o, "relatedInformation", json_type_array);
+    size_t n = rel ? json_object_array_length(rel) : 0;
+    const char *end;
+    size_t nlen;
+    align_escape_capture c;
+
+    in->log->stats.ignored++; /* not a site */
+    if (strncmp(m, pre, sizeof pre - 1) != 0)
+        return 0;
+    m += sizeof pre - 1;
+    end = strstr(m, post);
+    if (end == NULL || end == m || strstr(end, "with derefs=0") == NULL)
+        return 0;
+    nlen = (size_t)(end - m);
+    if (m[0] == '.' || memchr(m, ' ', nlen) != NULL)
+        return 0; /* ".dict" of a generic function */
+    memset(&c, 0, sizeof c);
+    for (size_t i = 0; i < n && c.use_line == 0; i++) {
+        json_object *r = json_object_array_get_idx(rel, i);
+        json_object *msg = member(r, "message", json_type_string);
+        json_object *loc = member(r, "location", json_type_object);
+        json_object *range = loc ? member(loc, "range", json_type_object) : NULL;
+        json_object *start = range ? member(range, "start", json_type_object) : NULL;
+        json_object *ln = start ? member(start, "line", json_type_int) : NULL;
+        const char *t = msg ? json_object_get_string(msg) : "";
+        const char *from = strstr(t, "from ");
+        int64_t v = ln ? json_object_get_int64(ln) : 0;
+        if (from == NULL || strncmp(from + 5, m, nlen) != 0 ||
+            strcmp(from + 5 + nlen, " (captured by a closure)") != 0)
+            continue;
+        if (v > 0 && v <= (int64_t)UINT32_MAX)
+            c.use_line = (unsigned)v;
+    }
+    if (c.use_line == 0)
+        return 0;
+    c.by_value = 1;
+    c.line = line;
+    c.file = in->file;
+    c.package = in->package;
+    c.input = in->name;
+    c.input_line = lineno;
+    c.func = esc_intern(in->log, "", 0);
+    c.var_name = esc_intern(in->log, m, nlen);
+    if (c.func == NULL || c.var_name == NULL)
+        return ALIGN_ENOMEM;
+    return esc_add_capture(in->log, &c);
+}
+
 static int json_diagnostic(json_input *in, json_object *o, uint64_t lineno)
 {
     static const char suffix[] = " escapes to heap";
@@ -273,6 +333,8 @@ static int json_diagnostic(json_input *in, json_object *o, uint64_t lineno)
     if (rc == 0)
         return bad_json(in, lineno, "a diagnostic without range.start.line", NULL);
     c = json_object_get_string(code);
+    if (strcmp(c, "leak") == 0 && msg != NULL)
+        return json_capture(in, o, json_object_get_string(msg), line, lineno);
     if (strcmp(c, "escape") != 0 && strcmp(c, "escapes") != 0) {
         in->log->stats.ignored++; /* "leak", "nilcheck", "canInlineFunction", ... */
         return 0;

@@ -1407,9 +1407,15 @@ static int resolve_closure(const resolver *x, hs_result *r)
         resolver x2 = *x;
         hs_result r2;
         int rc;
-        if (!cap->by_value || strncmp(cap->func, outer, olen) != 0 || cap->func[olen] != '\0' ||
-            cap->line > x->w->line || cap->input != x->site->input)
+        if (!cap->by_value || cap->line > x->w->line || cap->input != x->site->input)
             continue;
+        if (cap->func[0] == '\0') {
+            /* -json: the closure is the one whose code has the use. */
+            if (c->line_hi == 0 || cap->use_line < c->line_lo || cap->use_line > c->line_hi)
+                continue;
+        } else if (strncmp(cap->func, outer, olen) != 0 || cap->func[olen] != '\0') {
+            continue;
+        }
         /* Same log, same spelling of the file: the same file. */
         if (strcmp(cap->file, x->site->file) != 0)
             continue;
@@ -1425,7 +1431,8 @@ static int resolve_closure(const resolver *x, hs_result *r)
             return rc;
         if (rc == 1 && is_record(align_type_resolve(r2.type))) {
             r->type = r2.type;
-            r->via = hs_printf(j, "%s captures %s by value (-m=2)", c->name, cap->var_name);
+            r->via = hs_printf(j, "%s captures %s by value (%s)", c->name, cap->var_name,
+                               cap->func[0] ? "-m=2" : "-json");
             return r->via ? 1 : ALIGN_ENOMEM;
         }
     }
@@ -1433,7 +1440,7 @@ static int resolve_closure(const resolver *x, hs_result *r)
     r->via = hs_printf(j, "closure %s%s", c->name,
                        align_escape_log_ncaptures(x->log)
                            ? ""
-                           : " (what it captures by value only -m=2 logs say)");
+                           : " (what it captures by value only -m=2 and -json logs say)");
     return r->via ? 2 : ALIGN_ENOMEM;
 }
 

@@ -102,6 +102,7 @@ struct align_type {
     int64_t given_size;            /* DWARF byte_size, -1 unknown */
     int64_t given_align;           /* debugger's alignof, -1 unknown */
     const char *align_note;        /* how the alignment was inferred, or NULL */
+    const char *typedef_name;      /* C: a typedef naming this tagged record */
     align_order_fixed order_fixed; /* ALIGN_ORDER_FREE unless marked */
     /* opaque */
     uint64_t opaque_size;

@@ -253,6 +253,10 @@ static int place_c(align_graph *g, const align_type *rec, const size_t *order, p
     if (rec->aligned > rec_align)
         rec_align = rec->aligned;
     bytes = (max_bits + 7) / 8;
+    /* DWARF listed no member but gave a size (a transparent union, a record
+     * of unnamed bit-fields): what is there is unknown, its size is not. */
+    if (rec->nfields == 0 && rec->given_size > 0)
+        bytes = (uint64_t)rec->given_size;
     if (!round_up_u64(bytes, rec_align, size))
         goto overflow;
     *align = rec_align;

@@ -219,6 +219,16 @@ align_type *align_type_atomic(align_graph *g, align_type *target)
     return t;
 }
 
+const char *align_type_typedef_name(const align_type *t)
+{
+    return t->typedef_name;
+}
+
+void align_type_set_typedef_name(align_graph *g, align_type *t, const char *name)
+{
+    t->typedef_name = name ? align_graph_strdup(g, name, (size_t)-1) : NULL;
+}
+
 void align_type_set_target(align_type *named, align_type *target)
 {
     assert(named->kind == ALIGN_KIND_NAMED);

@@ -12,24 +12,69 @@
  */
 #include "model/model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void offset_col(align_buf *out, const align_render_opts *o, const align_member *m)
 {
     if (m->flags & ALIGN_MEMBER_BITFIELD) {
+        /* As pahole: the offset of the storage unit of the declared type
+         * that holds the field, then the bit within it (`32:16`); a field
+         * crossing its unit (packed) as byte:bit of its first bit. */
+        uint64_t unit = m->bit_offset / 8;
+        unsigned bit = (unsigned)(m->bit_offset % 8);
+        if (m->size > 0 && m->size <= 16) {
+            uint64_t u = m->bit_offset / (m->size * 8) * m->size;
+            if (m->bit_offset + m->bit_size <= (u + m->size) * 8) {
+                unit = u;
+                bit = (unsigned)(m->bit_offset - u * 8);
+            }
+        }
         if (o && o->hex_offsets)
-            align_buf_printf(out, "/* 0x%04llx:%2u", (unsigned long long)(m->bit_offset / 8),
-                             (unsigned)(m->bit_offset % 8));
+            align_buf_printf(out, "/* 0x%04llx:%2u", (unsigned long long)unit, bit);
         else
-            align_buf_printf(out, "/* %6llu:%2u", (unsigned long long)(m->bit_offset / 8),
-                             (unsigned)(m->bit_offset % 8));
+            align_buf_printf(out, "/* %6llu:%2u", (unsigned long long)unit, bit);
     } else if (o && o->hex_offsets) {
         align_buf_printf(out, "/*    0x%04llx", (unsigned long long)m->offset);
     } else {
         align_buf_printf(out, "/* %9llu", (unsigned long long)m->offset);
     }
     align_buf_printf(out, " | %5llu */    ", (unsigned long long)m->size);
+}
+
+/* C: `T name` as C declares it: arrays after the name (`char name[13]`,
+ * not `char [13] name`), the name inside a pointer to function
+ * (`int (*cb)(void *, int)`). */
+static void c_declarator(align_buf *out, const align_type *t, const char *name)
+{
+    align_buf suffix;
+    const char *disp, *star;
+    align_buf_init(&suffix);
+    for (unsigned i = 0;
+         i < 64 && align_type_kind(t) == ALIGN_KIND_ARRAY && align_type_target(t) != NULL; i++) {
+        if (align_type_count(t) == ALIGN_FLEXIBLE)
+            align_buf_puts(&suffix, "[]");
+        else
+            align_buf_printf(&suffix, "[%llu]", (unsigned long long)align_type_count(t));
+        t = align_type_target(t);
+    }
+    disp = align_type_display(t);
+    star = strstr(disp, "(*)");
+    if (star != NULL && suffix.len == 0) {
+        align_buf_printf(out, "%.*s(*%s)%s", (int)(star - disp), disp, name, star + 3);
+    } else if (star != NULL) {
+        align_buf_printf(out, "%.*s(*%s%s)%s", (int)(star - disp), disp, name,
+                         suffix.data ? suffix.data : "", star + 3);
+    } else {
+        size_t n = strlen(disp);
+        align_buf_printf(out, "%s%s%s%s", disp,
+                         n && disp[n - 1] == '*' ? ""
+                         : name[0]               ? " "
+                                                 : "",
+                         name, suffix.data ? suffix.data : "");
+    }
+    align_buf_free(&suffix);
 }
 
 /* The member as declared: decl_text when the parser kept it, else built. */
@@ -42,6 +87,8 @@ static void member_text(align_buf *out, const align_layout *l, const align_membe
             align_buf_puts(out, m->type_name);
         else
             align_buf_printf(out, "%s %s", m->name, m->type_name);
+    } else if (m->type != NULL && !(m->flags & ALIGN_MEMBER_BITFIELD)) {
+        c_declarator(out, m->type, m->name);
     } else {
         align_buf_printf(out, "%s%s%s", m->type_name, m->name[0] ? " " : "", m->name);
         if (m->flags & ALIGN_MEMBER_BITFIELD)
@@ -119,8 +166,14 @@ static void render_members(align_buf *out, const align_layout *l, const align_re
     if (!is_union)
         qsort(byoff, l->nmembers, sizeof *byoff, cmp_member_pos);
 
-    align_buf_printf(out, "%s %s  (%s/%s)\n", is_union ? "union" : "struct", l->name,
-                     align_lang_name(l->lang), align_arch_name(l->arch));
+    if (l->lang == ALIGN_LANG_C && l->type != NULL && align_type_name(l->type) == NULL &&
+        strchr(l->name, '{') == NULL && strchr(l->name, ' ') == NULL)
+        /* `typedef struct {...} T;`: T is its only name */
+        align_buf_printf(out, "%s  (%s/%s)\n", l->name, align_lang_name(l->lang),
+                         align_arch_name(l->arch));
+    else
+        align_buf_printf(out, "%s %s  (%s/%s)\n", is_union ? "union" : "struct", l->name,
+                         align_lang_name(l->lang), align_arch_name(l->arch));
     align_buf_puts(out,
                    o && o->hex_offsets ? "/*   offset |  size */\n" : "/*    offset |  size */\n");
     for (size_t k = 0; k < l->nmembers; k++) {
@@ -311,8 +364,25 @@ void align_render_decl(align_buf *out, const align_layout *l)
         member_text(out, l, m);
         align_buf_puts(out, "\n");
     }
+    /* The attributes that make the layout (DW_AT_alignment, or packed
+     * inferred from the offsets): without them the pasted declaration
+     * comes out at another size or alignment. */
+    const align_type *rt = align_type_resolve(l->type);
+    char attr[64] = "";
+    if (rt != NULL && rt->packed && rt->aligned > 1)
+        snprintf(attr, sizeof attr, " __attribute__((packed, aligned(%u)))", rt->aligned);
+    else if (rt != NULL && rt->packed)
+        snprintf(attr, sizeof attr, " __attribute__((packed))");
+    else if (rt != NULL && rt->aligned > 1 && rt->nfields > 0) {
+        uint32_t natural = 1; /* aligned(N) no larger than that says nothing */
+        for (size_t i = 0; i < l->nmembers; i++)
+            if (l->members[i].align > natural)
+                natural = l->members[i].align;
+        if (rt->aligned > natural)
+            snprintf(attr, sizeof attr, " __attribute__((aligned(%u)))", rt->aligned);
+    }
     if (tagged)
-        align_buf_puts(out, "};\n");
+        align_buf_printf(out, "}%s;\n", attr);
     else
-        align_buf_printf(out, "} %s;\n", l->name);
+        align_buf_printf(out, "}%s %s;\n", attr, l->name);
 }

@@ -1416,9 +1416,14 @@ static void name_anonymous(dwarf_reader *rd)
     for (size_t i = 0; i < rd->ntdn; i++) {
         die_slot *slot = map_find(&rd->map, rd->tdn[i].target);
         align_type *t = slot ? slot->type : NULL;
-        if (t == NULL || slot->lang != ALIGN_LANG_C || t->name != NULL ||
+        if (t == NULL || slot->lang != ALIGN_LANG_C ||
             (t->kind != ALIGN_KIND_STRUCT && t->kind != ALIGN_KIND_UNION))
             continue;
+        if (t->name != NULL) {
+            if (t->typedef_name == NULL && strcmp(t->name, rd->tdn[i].name) != 0)
+                align_type_set_typedef_name(rd->bin->graphs[ALIGN_LANG_C], t, rd->tdn[i].name);
+            continue;
+        }
         if (strcmp(t->display, "struct {...}") == 0 || strcmp(t->display, "union {...}") == 0)
             align_type_set_display(rd->bin->graphs[ALIGN_LANG_C], t, rd->tdn[i].name);
     }
@@ -1538,6 +1543,125 @@ static int share_inferred(dwarf_reader *rd)
     return 0;
 }
 
+/* Bits a <stdint.h>/POSIX typedef name fixes whatever the target
+ * (int64_t, __uint32_t, int_least16_t, off64_t, __u64 ...), or 0 when the
+ * name does not (size_t, off_t, int_fast32_t follow the target). */
+static unsigned fixed_width_bits(const char *n, bool *is_unsigned)
+{
+    static const char *const w64[] = {
+        "off64_t",      "__off64_t",      "ino64_t",      "__ino64_t",
+        "blkcnt64_t",   "__blkcnt64_t",   "fsblkcnt64_t", "__fsblkcnt64_t",
+        "fsfilcnt64_t", "__fsfilcnt64_t", "rlim64_t",     "__rlim64_t",
+        "__quad_t",     "__u_quad_t",     "__loff_t",     "loff_t"};
+    unsigned bits = 0;
+    char tail[8];
+    *is_unsigned = false;
+    for (size_t i = 0; i < sizeof w64 / sizeof w64[0]; i++)
+        if (strcmp(n, w64[i]) == 0) {
+            *is_unsigned = strcmp(n, "__u_quad_t") == 0;
+            return 64;
+        }
+    while (*n == '_')
+        n++;
+    if (n[0] == 'u' && (n[1] == 'i' || (n[1] >= '0' && n[1] <= '9'))) {
+        *is_unsigned = true;
+        n++;
+    } else if (n[0] == 's' && n[1] >= '0' && n[1] <= '9') {
+        n++; /* __s64 */
+    }
+    if (strncmp(n, "int", 3) == 0) {
+        n += 3;
+        if (strncmp(n, "_least", 6) == 0)
+            n += 6;
+    } else if (!(n[0] >= '0' && n[0] <= '9')) {
+        return 0;
+    }
+    if (sscanf(n, "%u%7s", &bits, tail) < 1)
+        return 0;
+    if (n[0] == '0' || (bits != 8 && bits != 16 && bits != 32 && bits != 64))
+        return 0;
+    n += bits >= 10 ? 2 : 1;
+    return (strcmp(n, "_t") == 0 || n[0] == '\0') ? bits : 0;
+}
+
+/* Typedefs that are as wide as a pointer on every Linux target. */
+static bool pointer_wide(const char *n)
+{
+    static const char *const names[] = {"size_t",    "__size_t", "ssize_t",    "__ssize_t",
+                                        "ptrdiff_t", "intptr_t", "__intptr_t", "uintptr_t"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(n, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* C: typedefs whose width their name fixes point at a primitive of that
+ * width on every target (int64_t over `long` on amd64 becomes `long long`),
+ * so that `--as-arch 386` keeps them 8 bytes, as i686's headers do.  Only
+ * when the typedef really is that wide here. */
+static int pin_fixed_width(dwarf_reader *rd)
+{
+    static const align_prim sprim[] = {ALIGN_C_SCHAR, ALIGN_C_SHORT, ALIGN_C_INT, ALIGN_C_LLONG};
+    static const align_prim uprim[] = {ALIGN_C_UCHAR, ALIGN_C_USHORT, ALIGN_C_UINT, ALIGN_C_ULLONG};
+    align_graph *g = rd->bin->graphs[ALIGN_LANG_C];
+    if (g == NULL)
+        return 0;
+    for (size_t i = 0; i < g->ntypes; i++) {
+        align_type *t = g->types[i];
+        const align_type *r;
+        bool uns;
+        unsigned bits, k;
+        uint64_t size;
+        uint32_t align;
+        if (t->kind != ALIGN_KIND_NAMED || t->name == NULL || t->aligned != 0 || t->atomic)
+            continue;
+        if (pointer_wide(t->name)) {
+            /* size_t is unsigned int on 386, unsigned long on amd64: long
+             * on every Linux target, so `long` follows the target. */
+            r = align_type_resolve(t);
+            if (r != NULL && r->kind == ALIGN_KIND_PRIM &&
+                (r->prim == ALIGN_C_INT || r->prim == ALIGN_C_UINT) &&
+                align_type_size(g, r, &size, &align, NULL) == 0 &&
+                size == align_graph_abi(g)->pointer_size) {
+                align_type *p =
+                    align_type_prim(g, r->prim == ALIGN_C_INT ? ALIGN_C_LONG : ALIGN_C_ULONG);
+                if (p == NULL)
+                    return ALIGN_ENOMEM;
+                t->target = p;
+            }
+            align_error_clear();
+            continue;
+        }
+        bits = fixed_width_bits(t->name, &uns);
+        r = bits ? align_type_resolve(t) : NULL;
+        if (r == NULL || r->kind != ALIGN_KIND_PRIM || r->prim < ALIGN_C_CHAR ||
+            r->prim > ALIGN_C_ULLONG || r->prim == ALIGN_C_BOOL)
+            continue;
+        if (align_type_size(g, r, &size, &align, NULL) < 0) {
+            align_error_clear();
+            continue;
+        }
+        if (size * 8 != bits)
+            continue;
+        k = bits == 8 ? 0 : bits == 16 ? 1 : bits == 32 ? 2 : 3;
+        if (r->prim == (uns ? uprim[k] : sprim[k]))
+            continue;
+        /* the primitive GCC's target headers use: keep the signedness the
+         * DWARF says, not the name's (uint8_t is unsigned char) */
+        bool rs = r->prim == ALIGN_C_UCHAR || r->prim == ALIGN_C_USHORT ||
+                  r->prim == ALIGN_C_UINT || r->prim == ALIGN_C_ULONG || r->prim == ALIGN_C_ULLONG;
+        align_type *p = align_type_prim(g, rs ? uprim[k] : sprim[k]);
+        if (p == NULL)
+            return ALIGN_ENOMEM;
+        if (r->prim == ALIGN_C_CHAR)
+            continue; /* plain char: 1 byte everywhere */
+        t->target = p;
+    }
+    if (g->memo != NULL)
+        memset(g->memo, 0, g->memo_cap * sizeof *g->memo);
+    return 0;
+}
+
 static void free_reader(dwarf_reader *rd)
 {
     release_files(rd);
@@ -1593,6 +1717,8 @@ static int load(align_binary *b, const char *path)
                                       rd.nrecs[ALIGN_LANG_C], 0, &b->info.ninferred);
     if (rc == 0)
         rc = share_inferred(&rd);
+    if (rc == 0)
+        rc = pin_fixed_width(&rd);
     free_reader(&rd);
     dwarf_finish(rd.dbg, &err);
     if (rc < 0)

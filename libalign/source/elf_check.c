@@ -160,6 +160,7 @@ typedef struct elf_sections {
     uint64_t bi_off, bi_size; /* .go.buildinfo, size 0: none */
     uint64_t id_off, id_size; /* .note.gnu.build-id, size 0: none */
     char debuglink[128];      /* .gnu_debuglink's file name, "" none */
+    char zstd[32];            /* a .debug_* section compressed with zstd, "" none */
 } elf_sections;
 
 /* Opens path, which must be a non-empty regular file: *fd and *size, or
@@ -340,6 +341,16 @@ static int scan_sections(const char *path, int fd, uint64_t size, const Elf64_Sh
         if ((strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0) && bits &&
             sh[i].sh_size > 0)
             f->has_info = true;
+        if (bits && (sh[i].sh_flags & SHF_COMPRESSED) && strncmp(name, ".debug_", 7) == 0 &&
+            sh[i].sh_size >= 4 && f->zstd[0] == '\0') {
+            /* Elf32_Chdr and Elf64_Chdr both start with ch_type (32 bits,
+             * little-endian: the only ELF read). */
+            unsigned char ct[4];
+            if (pread(fd, ct, 4, (off_t)sh[i].sh_offset) == 4 &&
+                ((uint32_t)ct[0] | (uint32_t)ct[1] << 8 | (uint32_t)ct[2] << 16 |
+                 (uint32_t)ct[3] << 24) == 2 /* ELFCOMPRESS_ZSTD */)
+                snprintf(f->zstd, sizeof f->zstd, "%s", name);
+        }
         if (strcmp(name, ".gopclntab") == 0 || strcmp(name, ".go.buildinfo") == 0 ||
             strcmp(name, ".note.go.buildid") == 0)
             f->has_go = true;
@@ -427,6 +438,17 @@ int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
         rc = scan_sections(path, fd, size, sh, shnum, shstrndx, names, &found);
     if (rc == 0 && !found.has_info)
         rc = no_dwarf(path, &found);
+    if (rc == 0 && found.zstd[0] != '\0') {
+        /* libdwarf (0.x as packaged with this build) inflates zlib only: on
+         * zstd it fails with DW_DLE_ZDEBUG_INPUT_FORMAT_ODD, read as
+         * "corrupt DWARF".  Said plainly instead. */
+        rc = error_set(ALIGN_EFORMAT, path, 0, 0,
+                       "the debug information (%s) is compressed with zstd, which this "
+                       "libdwarf cannot read",
+                       found.zstd);
+        error_hint("rebuild with zlib or none (-Wl,--compress-debug-sections=zlib or =none), "
+                   "or decompress a copy: objcopy --decompress-debug-sections BIN COPY");
+    }
     if (rc == 0 && found.bi_size > 0)
         rc = read_buildinfo(fd, found.bi_off, found.bi_size, gi);
     if (rc == 0 && found.id_size > 0)

@@ -95,4 +95,66 @@ func main() {
 	sink = s
 	sink = newOrder(5)
 	fmt.Fprintln(os.Stdout, "x", newExpr())
+	closures()
+}
+
+// Closures.  A func literal that escapes allocates its closure object: a
+// struct the compiler makes of the function pointer and the captures.
+// Every release 1.19-1.27 prints the same -m wording here ("func literal
+// escapes to heap", "moved to heap: o", "c.Get escapes to heap").  A capture
+// by reference moves the variable to the heap (tied at its declaration).  A
+// struct captured by value is tied from -m=2's "byValue capturing by
+// value: p" and from -json's "parameter p leaks to {storage for func
+// literal}" (explained "captured by a closure"); -m says nothing of
+// captures, so there the site is only classified as a closure.  litEscapes captures an int (no struct); the method
+// value c.Get is classified as a closure (its copy of c is not tied to
+// main.Counter).
+
+type Padded struct {
+	A bool
+	B int64
+	C bool
+}
+
+type Counter struct {
+	On bool
+	N  int64
+}
+
+//go:noinline
+func (c Counter) Get() int64 { return c.N }
+
+//go:noinline
+func litEscapes(n int) func() int {
+	return func() int { return n * 2 }
+}
+
+//go:noinline
+func byRef() func() int64 {
+	o := Order{ID: 1} // want main.Order
+	return func() int64 {
+		o.ID++
+		return o.ID
+	}
+}
+
+//go:noinline
+func byValue(p Padded) func() bool {
+	return func() bool { return p.A && p.C } // want main.Padded (explained)
+}
+
+//go:noinline
+func genClosure[T any](v T) func() T {
+	return func() T { return v } // want main.Padded (explained)
+}
+
+//go:noinline
+func methodValue(c Counter) func() int64 {
+	return c.Get
+}
+
+func closures() {
+	a, b, c := litEscapes(1)(), byRef()(), byValue(Padded{A: true})()
+	d, e := genClosure(Padded{})().B, methodValue(Counter{N: 3})()
+	fmt.Println(a, b, c, d, e)
 }

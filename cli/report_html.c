@@ -1,0 +1,607 @@
+/*
+ * report_html.c - audit and show as one self-contained HTML page: the
+ * summary, a sortable and filterable table of the rows, and per type a
+ * byte map drawn to scale in SVG (members as boxes, holes and tail padding
+ * hatched, bit-fields inside their storage unit, cache-line boundaries,
+ * the suggested order beneath).
+ *
+ * It lives in cli/, not libalign/report/, because it renders audit's rows
+ * (rows.c) with their heap joins and counts, which are the CLI's; the byte
+ * map itself needs only an align_layout.
+ *
+ * Self-contained: inline CSS, SVG and script, no fetch of any kind, so the
+ * file opens offline and can be attached to a CI run.  Without script the
+ * summary, the whole table and the first HTML_INLINE_MAPS byte maps show
+ * as plain HTML; the script pages, sorts and filters the table and
+ * renders the other byte maps (kept in inert <template> elements) only
+ * when they scroll into view, so 20,000 types do not freeze a browser.
+ * Every name is HTML-escaped.  The tests (tests/html_report.sh) read the
+ * rendered DOM: member boxes carry data-off/data-size (bytes), data-bitoff
+ * and data-bits for bit-fields, and the svg its px-per-byte in data-ppb.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HTML_INLINE_MAPS 50
+#define MAP_WIDTH 768.0
+#define ROW_H 36
+#define BOX_H 26
+#define MAX_ROWS 32
+
+void html_escape(align_buf *out, const char *s)
+{
+    const char *run = s;
+    for (; *s; s++) {
+        const char *rep = NULL;
+        switch (*s) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: continue;
+        }
+        align_buf_append(out, run, (size_t)(s - run));
+        align_buf_puts(out, rep);
+        run = s + 1;
+    }
+    align_buf_append(out, run, (size_t)(s - run));
+}
+
+static const char css[] =
+    "body{font:14px/1.4 system-ui,sans-serif;margin:1em 2em;color:#111;background:#fff}"
+    "h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.5em}h3{font-size:1em;margin:1.2em 0 "
+    ".3em;font-family:monospace}"
+    "table.types{border-collapse:collapse}table.types th,table.types td{padding:2px "
+    "8px;border-bottom:1px solid #ddd;text-align:right}"
+    "table.types td.name,table.types th.name{text-align:left;font-family:monospace}"
+    "table.types th{cursor:pointer;background:#f3f3f3;position:sticky;top:0}"
+    "dl.summary{display:grid;grid-template-columns:max-content auto;gap:2px 1em}"
+    "dl.summary dt{font-weight:600}dl.summary dd{margin:0}"
+    "svg.map text{font:11px monospace;fill:#000}svg.map .m rect{fill:#cfe3ff;stroke:#245}"
+    "svg.map .m.bf rect{fill:#e6d7ff}svg.map .unit{fill:none;stroke:#524;stroke-dasharray:3 "
+    "2}"
+    "svg.map .hole rect,svg.map .tail rect,svg.map .bithole rect{fill:url(#hatch);stroke:#a22}"
+    "svg.map .cl{fill:none;stroke:#e60;stroke-width:2;stroke-dasharray:4 3}"
+    "svg.map text.off{font-size:9px;fill:#555}"
+    ".sites{font-family:monospace;font-size:12px;margin:.2em 0 .2em 1em}"
+    ".legend span{display:inline-block;margin-right:1.2em}"
+    "#pager button{margin:0 .2em}.hidden{display:none}"
+    ".side{display:flex;gap:2em;flex-wrap:wrap}"
+    "@media print{#controls,#pager{display:none}}";
+
+/* The script: errors into the DOM (#js-errors, for the tests), table
+ * sorting, filtering and paging, lazy byte maps. */
+static const char script[] =
+    "(function(){'use strict';\n"
+    "var errs=document.getElementById('js-errors');\n"
+    "window.addEventListener('error',function(e){errs.textContent+='error: '+e.message+'\\n';"
+    "errs.classList.remove('hidden');});\n"
+    "var tb=document.querySelector('table.types tbody');\n"
+    "var page=0,per=100,filt='';\n"
+    "var rows=tb?Array.prototype.slice.call(tb.rows):[];\n"
+    "function visible(){return rows.filter(function(r){return "
+    "!filt||r.dataset.name.toLowerCase().indexOf(filt)>=0;});}\n"
+    "function draw(){var v=visible(),n=Math.max(1,Math.ceil(v.length/per));"
+    "if(page>=n)page=n-1;"
+    "rows.forEach(function(r){r.classList.add('hidden');});"
+    "v.forEach(function(r,i){tb.appendChild(r);"
+    "if(i>=page*per&&i<(page+1)*per)r.classList.remove('hidden');});"
+    "var p=document.getElementById('pageinfo');"
+    "if(p)p.textContent='page '+(page+1)+' of '+n+' ('+v.length+' types)';}\n"
+    "if(tb){var ctl=document.getElementById('controls');ctl.classList.remove('hidden');"
+    "document.getElementById('filter').addEventListener('input',function(e){"
+    "filt=e.target.value.toLowerCase();page=0;draw();});"
+    "document.getElementById('prev').addEventListener('click',function(){if(page>0)page--;"
+    "draw();});"
+    "document.getElementById('next').addEventListener('click',function(){page++;draw();});"
+    "var dir={};"
+    "Array.prototype.forEach.call(document.querySelectorAll('table.types th'),"
+    "function(th,ci){th.addEventListener('click',function(){var d=dir[ci]=-(dir[ci]||1);"
+    "var num=th.dataset.num==='1';"
+    "rows.sort(function(a,b){var x=a.cells[ci].dataset.v,y=b.cells[ci].dataset.v;"
+    "if(num){x=Number(x);y=Number(y);return x<y?d:x>y?-d:0;}"
+    "return x<y?-d:x>y?d:0;});page=0;draw();});});"
+    "draw();}\n"
+    "function show(t){if(!t.parentNode)return;t.parentNode.replaceChild(t.content.cloneNode(true),"
+    "t);}\n"
+    "var lazy=document.querySelectorAll('template.lazy');\n"
+    "if('IntersectionObserver' in window){var io=new IntersectionObserver(function(es){"
+    "es.forEach(function(e){if(e.isIntersecting){io.unobserve(e.target);"
+    "show(e.target.previousElementSibling);}});},{rootMargin:'800px'});"
+    "Array.prototype.forEach.call(lazy,function(t){var s=document.createElement('span');"
+    "t.parentNode.insertBefore(s,t.nextSibling);io.observe(s);});}"
+    "else Array.prototype.forEach.call(lazy,show);\n"
+    "document.body.dataset.ready='1';\n"
+    "})();\n";
+
+void html_doc_begin(align_buf *out, const char *title)
+{
+    align_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                        "<meta name=\"viewport\" content=\"width=device-width\">\n<title>");
+    html_escape(out, title);
+    align_buf_printf(out, "</title>\n<style>%s</style>\n</head><body>\n", css);
+    align_buf_puts(out, "<pre id=\"js-errors\" class=\"hidden\"></pre>\n");
+    /* The one hatch every byte map fills holes with (not colour alone). */
+    align_buf_puts(out, "<svg width=\"0\" height=\"0\" style=\"position:absolute\" "
+                        "aria-hidden=\"true\"><defs><pattern id=\"hatch\" "
+                        "patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" "
+                        "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" "
+                        "fill=\"#fff0f0\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
+                        "stroke=\"#c33\" stroke-width=\"2\"/></pattern></defs></svg>\n");
+}
+
+void html_doc_end(align_buf *out)
+{
+    align_buf_printf(out, "<script>%s</script>\n</body></html>\n", script);
+}
+
+/* --- the byte map --------------------------------------------------- */
+
+typedef struct map_geom {
+    uint64_t bpr; /* bytes per drawn row */
+    double ppb;   /* px per byte */
+    uint64_t rows;
+    uint32_t cacheline;
+} map_geom;
+
+static map_geom geom_of(uint64_t size, uint32_t cacheline)
+{
+    map_geom g;
+    g.cacheline = cacheline ? cacheline : 64;
+    g.bpr = g.cacheline;
+    g.rows = size ? (size + g.bpr - 1) / g.bpr : 1;
+    while (g.rows > MAX_ROWS) {
+        g.bpr *= 2;
+        g.rows = (size + g.bpr - 1) / g.bpr;
+    }
+    g.ppb = MAP_WIDTH / (double)g.bpr;
+    return g;
+}
+
+/* Rectangles covering [off, off+len) bytes (fractions for bits), one per
+ * drawn row it touches. */
+static void span_rects(align_buf *out, const map_geom *g, double off, double len, unsigned y0,
+                       const char *cls)
+{
+    double end = off + len;
+    while (off < end) {
+        uint64_t row = (uint64_t)(off / (double)g->bpr);
+        double rowend = (double)(row + 1) * (double)g->bpr;
+        double seg = (end < rowend ? end : rowend) - off;
+        align_buf_printf(out, "<rect%s%s%s x=\"%.2f\" y=\"%llu\" width=\"%.2f\" height=\"%d\"/>",
+                         cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "",
+                         (off - (double)row * (double)g->bpr) * g->ppb,
+                         (unsigned long long)(y0 + row * ROW_H), seg * g->ppb, BOX_H);
+        off += seg;
+    }
+}
+
+/* The label inside a box: the name cut to what fits (the <title> has it
+ * whole). */
+static void box_label(align_buf *out, const map_geom *g, double off, double len, unsigned y0,
+                      const char *name)
+{
+    uint64_t row = (uint64_t)(off / (double)g->bpr);
+    double rowend = (double)(row + 1) * (double)g->bpr;
+    double w = ((off + len < rowend ? off + len : rowend) - off) * g->ppb;
+    size_t fit = w > 6 ? (size_t)((w - 4) / 6.7) : 0, n = strlen(name);
+    char cut[64];
+    if (fit == 0 || n == 0)
+        return;
+    if (n > fit) {
+        size_t k = fit > 1 ? fit - 1 : 1;
+        if (k > sizeof cut - 4)
+            k = sizeof cut - 4;
+        memcpy(cut, name, k);
+        strcpy(cut + k, fit > 1 ? "\xe2\x80\xa6" : "");
+        name = cut;
+    }
+    align_buf_printf(out, "<text x=\"%.2f\" y=\"%llu\">",
+                     (off - (double)row * (double)g->bpr) * g->ppb + 2,
+                     (unsigned long long)(y0 + row * ROW_H + 17));
+    html_escape(out, name);
+    align_buf_puts(out, "</text>");
+}
+
+static const char *member_label(const align_member *m)
+{
+    return m->name && m->name[0] ? m->name : m->type_name ? m->type_name : "(anonymous)";
+}
+
+/* One member: its box(es), label and tooltip; a bit-field drawn at bit
+ * precision inside the dashed outline of its storage unit.  off: where it
+ * is drawn (the suggested order moves it). */
+static void member_box(align_buf *out, const map_geom *g, const align_member *m, uint64_t off,
+                       unsigned y0)
+{
+    const char *name = member_label(m);
+    bool bf = (m->flags & ALIGN_MEMBER_BITFIELD) != 0;
+    align_buf_printf(out, "<g class=\"m%s\" data-name=\"", bf ? " bf" : "");
+    html_escape(out, name);
+    align_buf_printf(out, "\" data-off=\"%llu\" data-size=\"%llu\"", (unsigned long long)off,
+                     (unsigned long long)m->size);
+    if (bf)
+        align_buf_printf(out, " data-bitoff=\"%llu\" data-bits=\"%u\"",
+                         (unsigned long long)m->bit_offset, m->bit_size);
+    align_buf_puts(out, "><title>");
+    html_escape(out, name);
+    align_buf_puts(out, " ");
+    html_escape(out, m->type_name ? m->type_name : "");
+    if (bf)
+        align_buf_printf(out, ": bits %llu..%llu (%u bits)</title>",
+                         (unsigned long long)m->bit_offset,
+                         (unsigned long long)(m->bit_offset + m->bit_size - 1), m->bit_size);
+    else
+        align_buf_printf(out, ": offset %llu, %llu bytes</title>", (unsigned long long)off,
+                         (unsigned long long)m->size);
+    if (bf) {
+        uint64_t first = m->bit_offset / 8;
+        uint64_t unit = m->size ? first / m->size * m->size : first;
+        if (m->size)
+            span_rects(out, g, (double)unit, (double)m->size, y0, "unit");
+        if (m->bit_size) {
+            span_rects(out, g, (double)m->bit_offset / 8.0, (double)m->bit_size / 8.0, y0, NULL);
+            box_label(out, g, (double)m->bit_offset / 8.0, (double)m->bit_size / 8.0, y0, name);
+        }
+    } else if (m->size) {
+        span_rects(out, g, (double)off, (double)m->size, y0, NULL);
+        box_label(out, g, (double)off, (double)m->size, y0, name);
+    }
+    align_buf_puts(out, "</g>");
+}
+
+static void pad_box(align_buf *out, const map_geom *g, const char *cls, double off, double len,
+                    unsigned y0, const char *what)
+{
+    align_buf_printf(out,
+                     "<g class=\"%s\" data-off=\"%g\" data-size=\"%g\"><title>%s: %g "
+                     "byte%s at %g</title>",
+                     cls, off, len, what, len, len == 1 ? "" : "s", off);
+    span_rects(out, g, off, len, y0, NULL);
+    if (len * g->ppb >= 30)
+        box_label(out, g, off, len, y0, cls[0] == 't' ? "pad" : "hole");
+    align_buf_puts(out, "</g>");
+}
+
+/* Cache-line boundaries (dashed, labelled with the offset) and the offset
+ * at each drawn row's start. */
+static void map_grid(align_buf *out, const map_geom *g, uint64_t size, unsigned y0)
+{
+    /* Closer than 6 px the lines would be a grey wash: the caption says
+     * how many there are instead.  One path for all of them (cmd/go has
+     * thousands). */
+    bool lines = (double)g->cacheline * g->ppb >= 6, any = false;
+    for (uint64_t r = 0; r < g->rows; r++)
+        align_buf_printf(out, "<text class=\"off\" x=\"%.2f\" y=\"%llu\">+%llu</text>",
+                         MAP_WIDTH + 4, (unsigned long long)(y0 + r * ROW_H + 12),
+                         (unsigned long long)(r * g->bpr));
+    for (uint64_t r = 0; lines && r < g->rows; r++)
+        for (uint64_t b = r * g->bpr; b < (r + 1) * g->bpr && b <= size; b += g->cacheline)
+            if (b > 0) {
+                align_buf_printf(out, "%sM%.2f %lluv%d", any ? " " : "<path class=\"cl\" d=\"",
+                                 (double)(b - r * g->bpr) * g->ppb,
+                                 (unsigned long long)(y0 + r * ROW_H - 3), BOX_H + 6);
+                any = true;
+            }
+    if (any)
+        align_buf_puts(out, "\"/>");
+}
+
+static void svg_open(align_buf *out, const map_geom *g, const char *cls, const char *label)
+{
+    align_buf_printf(out,
+                     "<svg class=\"map %s\" role=\"img\" aria-label=\"%s\" data-ppb=\"%g\" "
+                     "data-bpr=\"%llu\" width=\"%.0f\" height=\"%llu\" viewBox=\"0 -4 %.0f "
+                     "%llu\">",
+                     cls, label, g->ppb, (unsigned long long)g->bpr, MAP_WIDTH + 50,
+                     (unsigned long long)(g->rows * ROW_H + 4), MAP_WIDTH + 50,
+                     (unsigned long long)(g->rows * ROW_H + 4));
+}
+
+/* The layout as laid out. */
+void html_byte_map(align_buf *out, const align_layout *l)
+{
+    map_geom g = geom_of(l->size, l->cacheline);
+    if (g.bpr != g.cacheline)
+        align_buf_printf(
+            out,
+            "<div class=\"scale\">%llu bytes per row (%llu cache lines of %u "
+            "bytes%s)</div>",
+            (unsigned long long)g.bpr, (unsigned long long)(g.bpr / g.cacheline), g.cacheline,
+            (double)g.cacheline * g.ppb < 6 ? "; too dense to draw each boundary" : "");
+    svg_open(out, &g, "current", "byte map, current order");
+    for (size_t i = 0; i < l->nmembers; i++)
+        member_box(out, &g, &l->members[i], l->members[i].offset, 4);
+    for (size_t i = 0; i < l->nholes; i++)
+        pad_box(out, &g, "hole", (double)l->holes[i].offset, (double)l->holes[i].size, 4, "hole");
+    for (size_t i = 0; i < l->nbit_holes; i++)
+        pad_box(out, &g, "bithole", (double)l->bit_holes[i].bit_offset / 8.0,
+                (double)l->bit_holes[i].bit_size / 8.0, 4, "unused bits");
+    if (l->tail_padding)
+        pad_box(out, &g, "tail", (double)(l->size - l->tail_padding), (double)l->tail_padding, 4,
+                "tail padding");
+    map_grid(out, &g, l->size, 4);
+    align_buf_puts(out, "</svg>\n");
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+    return a > 1 ? (v + a - 1) / a * a : v;
+}
+
+/* The suggested order, placed member after member at each one's
+ * alignment.  Drawn only when that placement gives exactly the layout's
+ * optimal_size (no bit-fields, no Go zero-size tail): otherwise the order
+ * is listed as text, never drawn wrong.  false: not drawn. */
+static bool map_optimal(align_buf *out, const align_layout *l)
+{
+    uint64_t off = 0, *offs;
+    map_geom g;
+    if (l->kind != ALIGN_KIND_STRUCT || l->optimal_order == NULL || l->reclaimable == 0)
+        return false;
+    offs = malloc(l->nmembers * sizeof *offs + 1);
+    if (offs == NULL)
+        return false;
+    for (size_t k = 0; k < l->nmembers; k++) {
+        const align_member *m = &l->members[l->optimal_order[k]];
+        if (m->flags & (ALIGN_MEMBER_BITFIELD | ALIGN_MEMBER_FLEXIBLE))
+            goto no;
+        off = align_up(off, m->align);
+        offs[k] = off;
+        off += m->size;
+    }
+    if (l->nmembers && l->members[l->optimal_order[l->nmembers - 1]].size == 0 &&
+        l->lang == ALIGN_LANG_GO)
+        goto no;
+    if (align_up(off, l->align) != l->optimal_size)
+        goto no;
+    g = geom_of(l->optimal_size, l->cacheline);
+    svg_open(out, &g, "optimal", "byte map, suggested order");
+    for (size_t k = 0; k < l->nmembers; k++)
+        member_box(out, &g, &l->members[l->optimal_order[k]], offs[k], 4);
+    {
+        uint64_t prev = 0;
+        for (size_t k = 0; k < l->nmembers; k++) {
+            if (offs[k] > prev)
+                pad_box(out, &g, "hole", (double)prev, (double)(offs[k] - prev), 4, "hole");
+            prev = offs[k] + l->members[l->optimal_order[k]].size;
+        }
+        if (l->optimal_size > prev)
+            pad_box(out, &g, "tail", (double)prev, (double)(l->optimal_size - prev), 4,
+                    "tail padding");
+    }
+    map_grid(out, &g, l->optimal_size, 4);
+    align_buf_puts(out, "</svg>\n");
+    free(offs);
+    return true;
+no:
+    free(offs);
+    return false;
+}
+
+/* One type's section: heading, figures, byte maps (inline, or in a lazy
+ * template), heap sites as text. */
+void html_type_section(align_buf *out, size_t id, const align_layout *l, const align_cost *cost,
+                       const align_heap_join *join, const align_heap_type *ht,
+                       const align_heap_cost *hc, bool lazy)
+{
+    align_srcpos pos = align_type_pos(l->type);
+    align_buf_printf(out, "<section class=\"type\" id=\"t%zu\" data-name=\"", id);
+    html_escape(out, l->name);
+    align_buf_puts(out, "\"><h3>");
+    html_escape(out, l->name);
+    align_buf_puts(out, "</h3>\n<p>");
+    if (pos.file && pos.line) {
+        html_escape(out, pos.file);
+        align_buf_printf(out, ":%u &middot; ", pos.line);
+    }
+    align_buf_printf(out,
+                     "%s, <span class=\"size\">%llu</span> bytes, align %u, padding %llu; "
+                     "optimal <span class=\"opt\">%llu</span> bytes",
+                     l->kind == ALIGN_KIND_UNION ? "union" : "struct", (unsigned long long)l->size,
+                     l->align, (unsigned long long)l->padding, (unsigned long long)l->optimal_size);
+    if (cost && cost->count != 1)
+        align_buf_printf(out, "; &times; %llu = %llu bytes saved", (unsigned long long)cost->count,
+                         (unsigned long long)cost->bytes_saved);
+    if (l->optimal_note) {
+        align_buf_puts(out, " (");
+        html_escape(out, l->optimal_note);
+        align_buf_puts(out, ")");
+    }
+    if (!l->positions_valid) {
+        align_buf_puts(out, "; <strong>inconsistent debug information:</strong> ");
+        html_escape(out, l->invalid);
+    }
+    align_buf_puts(out, "</p>\n");
+    if (lazy)
+        align_buf_puts(out, "<template class=\"lazy\">");
+    align_buf_puts(out, "<div class=\"maps\"><div>current order:</div>\n");
+    html_byte_map(out, l);
+    if (l->reclaimable > 0) {
+        align_buf_printf(out,
+                         "<div>suggested order: <span class=\"osize\">%llu</span> bytes, saves "
+                         "<span class=\"saved\">%llu</span> byte%s per instance</div>\n",
+                         (unsigned long long)l->optimal_size, (unsigned long long)l->reclaimable,
+                         l->reclaimable == 1 ? "" : "s");
+        if (!map_optimal(out, l)) {
+            align_buf_puts(out, "<p class=\"order\">");
+            for (size_t k = 0; l->optimal_order && k < l->nmembers; k++) {
+                if (k)
+                    align_buf_puts(out, ", ");
+                html_escape(out, member_label(&l->members[l->optimal_order[k]]));
+            }
+            align_buf_puts(out, "</p>\n");
+        }
+    }
+    align_buf_puts(out, "</div>");
+    if (lazy)
+        align_buf_puts(out, "</template>");
+    if (ht && join) {
+        if (hc)
+            align_buf_printf(
+                out,
+                "<p>heap: %s size class %llu &rarr; %llu bytes, %llu bytes saved "
+                "in all</p>",
+                hc->per_element ? "array of" : "object in", (unsigned long long)hc->now.bytes,
+                (unsigned long long)hc->optimal.bytes, (unsigned long long)hc->saved_total);
+        align_buf_printf(out, "<div class=\"sites\">%zu heap site%s:<br>", ht->nsites,
+                         ht->nsites == 1 ? "" : "s");
+        for (size_t k = 0; k < ht->nsites; k++) {
+            const align_heap_site *s = align_heap_join_site(join, ht->sites[k]);
+            html_escape(out, s->path ? s->path : s->file);
+            align_buf_printf(out, ":%u", s->line);
+            if (s->col)
+                align_buf_printf(out, ":%u", s->col);
+            align_buf_puts(out, " ");
+            html_escape(out, s->expr ? s->expr : "");
+            align_buf_puts(out, "<br>");
+        }
+        align_buf_puts(out, "</div>");
+    }
+    align_buf_puts(out, "</section>\n");
+}
+
+/* --- audit ----------------------------------------------------------- */
+
+static void dd_bytes(align_buf *out, const char *what, uint64_t v, const char *id)
+{
+    char a[64];
+    align_format_bytes(a, sizeof a, v);
+    align_buf_printf(out, "<dt>%s</dt><dd id=\"%s\" data-v=\"%llu\">%s (%llu bytes)</dd>", what, id,
+                     (unsigned long long)v, a, (unsigned long long)v);
+}
+
+int html_audit_render(align_buf *out, const char *binary, const align_binary_info *info,
+                      const audit_rows *r, const audit_row *const *list, size_t n,
+                      const align_heap_join *join, uint32_t cacheline)
+{
+    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, cacheline};
+    char title[512];
+    snprintf(title, sizeof title, "structalign audit: %s", binary);
+    html_doc_begin(out, title);
+    align_buf_puts(out, "<h1>structalign audit: ");
+    html_escape(out, binary);
+    align_buf_puts(out, "</h1>\n<dl class=\"summary\"><dt>binary</dt><dd id=\"s-binary\">");
+    html_escape(out, binary);
+    align_buf_printf(out, "</dd><dt>arch</dt><dd>%s</dd><dt>producer</dt><dd>",
+                     align_arch_name(info->arch));
+    html_escape(out, info->producer ? info->producer : "unknown");
+    align_buf_puts(out, "</dd>");
+    if (info->go_version) {
+        align_buf_puts(out, "<dt>Go version</dt><dd>");
+        html_escape(out, info->go_version);
+        align_buf_puts(out, "</dd>");
+    }
+    align_buf_printf(out,
+                     "<dt>struct/union types</dt><dd id=\"s-types\">%zu</dd>"
+                     "<dt>with reclaimable padding</dt><dd id=\"s-wasteful\">%zu</dd>",
+                     r->ntypes, r->nwasteful);
+    dd_bytes(out, "reclaimable in all", r->total, "s-total");
+    if (join) {
+        align_buf_printf(out, "<dt>heap-allocated types</dt><dd id=\"s-heap-types\">%zu</dd>",
+                         r->nheap);
+        dd_bytes(out, "heap bytes saved", r->heap_total, "s-heap-total");
+    }
+    if (r->nmismatch)
+        align_buf_printf(out, "<dt>model disagreed with the compiler</dt><dd>%zu types</dd>",
+                         r->nmismatch);
+    if (r->ninvalid)
+        align_buf_printf(out, "<dt>inconsistent debug information</dt><dd>%zu types</dd>",
+                         r->ninvalid);
+    align_buf_puts(out, "</dl>\n");
+    align_buf_puts(out, "<p class=\"legend\"><span>boxes: members (name inside, full name and "
+                        "offset on hover)</span><span>hatched: holes and tail padding</span>"
+                        "<span>dashed outline: a bit-field's storage unit</span><span>each "
+                        "row of a map is one cache line (or the bytes it says); dashed orange "
+                        "line: a cache-line boundary (a row's start, or inside a row)</span>"
+                        "</p>\n");
+    align_buf_printf(out, "<h2>Types (%zu listed)</h2>\n", n);
+    align_buf_puts(out, "<div id=\"controls\" class=\"hidden\"><label>filter: <input "
+                        "id=\"filter\" type=\"search\"></label> <span id=\"pager\"><button "
+                        "id=\"prev\">&larr;</button><span id=\"pageinfo\"></span><button "
+                        "id=\"next\">&rarr;</button></span></div>\n");
+    align_buf_puts(out, "<table class=\"types\"><thead><tr><th class=\"name\">type</th>"
+                        "<th data-num=\"1\">saved</th><th data-num=\"1\">size</th>"
+                        "<th data-num=\"1\">optimal</th><th data-num=\"1\">count</th>");
+    if (join)
+        align_buf_puts(out, "<th data-num=\"1\">size class</th><th data-num=\"1\">optimal "
+                            "class</th><th data-num=\"1\">heap saved</th><th "
+                            "data-num=\"1\">heap sites</th>");
+    align_buf_puts(out, "</tr></thead><tbody>\n");
+    for (size_t i = 0; i < n; i++) {
+        const audit_row *row = list[i];
+        align_buf_puts(out, "<tr data-name=\"");
+        html_escape(out, row->name);
+        align_buf_printf(out, "\"><td class=\"name\" data-v=\"");
+        html_escape(out, row->name);
+        align_buf_printf(out, "\"><a href=\"#t%zu\">", i);
+        html_escape(out, row->name);
+        align_buf_printf(out,
+                         "</a></td><td class=\"saved\" data-v=\"%llu\">%llu</td>"
+                         "<td class=\"size\" data-v=\"%llu\">%llu</td>"
+                         "<td class=\"opt\" data-v=\"%llu\">%llu</td>"
+                         "<td class=\"count\" data-v=\"%llu\">%llu</td>",
+                         (unsigned long long)row->waste, (unsigned long long)row->waste,
+                         (unsigned long long)row->size, (unsigned long long)row->size,
+                         (unsigned long long)row->optimal_size,
+                         (unsigned long long)row->optimal_size, (unsigned long long)row->count,
+                         (unsigned long long)row->count);
+        if (join) {
+            if (row->heap) {
+                align_layout *l;
+                align_heap_cost hc;
+                if (align_layout_compute(&l, row->g, row->t, &lo) < 0) {
+                    print_lib_error(NULL, 0);
+                    return -1;
+                }
+                if (audit_row_heap_cost(&hc, l, row) < 0) {
+                    print_lib_error(NULL, 0);
+                    align_layout_free(l);
+                    return -1;
+                }
+                align_layout_free(l);
+                align_buf_printf(
+                    out,
+                    "<td class=\"class\" data-v=\"%llu\">%llu</td>"
+                    "<td class=\"oclass\" data-v=\"%llu\">%llu</td>"
+                    "<td class=\"heap\" data-v=\"%llu\">%llu</td>"
+                    "<td class=\"nsites\" data-v=\"%zu\">%zu</td>",
+                    (unsigned long long)hc.now.bytes, (unsigned long long)hc.now.bytes,
+                    (unsigned long long)hc.optimal.bytes, (unsigned long long)hc.optimal.bytes,
+                    (unsigned long long)row->heap_saved, (unsigned long long)row->heap_saved,
+                    row->heap->nsites, row->heap->nsites);
+            } else {
+                align_buf_puts(out, "<td data-v=\"0\"></td><td data-v=\"0\"></td><td "
+                                    "data-v=\"0\"></td><td data-v=\"0\">0</td>");
+            }
+        }
+        align_buf_puts(out, "</tr>\n");
+    }
+    align_buf_puts(out, "</tbody></table>\n<h2>Byte maps</h2>\n");
+    for (size_t i = 0; i < n; i++) {
+        const audit_row *row = list[i];
+        align_layout *l;
+        align_cost cost;
+        align_heap_cost hc;
+        bool have_hc = false;
+        if (align_layout_compute(&l, row->g, row->t, &lo) < 0) {
+            print_lib_error(NULL, 0);
+            return -1;
+        }
+        if (align_cost_compute(&cost, l, row->count) < 0 ||
+            (row->heap && (have_hc = true) && audit_row_heap_cost(&hc, l, row) < 0)) {
+            print_lib_error(NULL, 0);
+            align_layout_free(l);
+            return -1;
+        }
+        html_type_section(out, i, l, &cost, join, row->heap, have_hc ? &hc : NULL,
+                          i >= HTML_INLINE_MAPS);
+        align_layout_free(l);
+        emit_partial(out);
+    }
+    html_doc_end(out);
+    return 0;
+}
