@@ -369,8 +369,12 @@ void align_render_decl(align_buf *out, const align_layout *l)
      * comes out at another size or alignment. */
     const align_type *rt = align_type_resolve(l->type);
     char attr[64] = "";
-    if (rt != NULL && rt->packed && rt->aligned > 1)
-        snprintf(attr, sizeof attr, " __attribute__((packed, aligned(%u)))", rt->aligned);
+    /* A packed record aligned above 1 (aligned(N) on it, or #pragma
+     * pack(N), which the model holds as aligned(min(natural, N)) on each
+     * member) keeps that alignment: packed alone would paste as align 1. */
+    if (rt != NULL && rt->packed && (rt->aligned > 1 || l->align > 1))
+        snprintf(attr, sizeof attr, " __attribute__((packed, aligned(%u)))",
+                 rt->aligned > 1 ? rt->aligned : l->align);
     else if (rt != NULL && rt->packed)
         snprintf(attr, sizeof attr, " __attribute__((packed))");
     else if (rt != NULL && rt->aligned > 1 && rt->nfields > 0) {

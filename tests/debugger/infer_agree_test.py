@@ -144,19 +144,22 @@ for name, pack, decl, _ in TYPES:
     t.check(len(set(smallest.values())) == 1 and len(smallest) == 4,
             "%s: the four agree on the smallest order (%s)" % (name, smallest))
     # The suggested order, compiled by GCC under the same #pragma pack.
-    m = re.search(r"Suggested order \((\d+) bytes\): \*/\n(struct .*?\n\};\n)", show, re.S)
+    m = re.search(r"Suggested order \((\d+) bytes\): \*/\n(struct .*?\n\}[^;\n]*;\n)", show, re.S)
     if pack and m:
         check_src = os.path.join(tmp, "opt_%s.c" % name)
         with open(check_src, "w") as f:
-            f.write("#include <stdio.h>\n#pragma pack(push, %d)\n%s#pragma pack(pop)\n"
-                    "int main(void) { printf(\"%%zu\\n\", sizeof(struct %s)); return 0; }\n"
-                    % (pack, m.group(2), name))
+            # Alignment as GCC places the type: offsetof in a struct after a char.
+            f.write("#include <stdio.h>\n#include <stddef.h>\n#pragma pack(push, %d)\n%s"
+                    "#pragma pack(pop)\nstruct probe { char c; struct %s x; };\n"
+                    "int main(void) { printf(\"%%zu %%zu\\n\", sizeof(struct %s), "
+                    "offsetof(struct probe, x)); return 0; }\n"
+                    % (pack, m.group(2), name, name))
         exe = check_src[:-2]
         rc, text = t.run(cc + ["-o", exe, check_src])
         rc, text = t.run([exe]) if rc == 0 else (rc, text)
-        t.check(rc == 0 and text.strip() == m.group(1),
-                "%s: GCC makes show's suggested order %s bytes, as reported" %
-                (name, m.group(1)), text)
+        t.check(rc == 0 and text.split() == [m.group(1), str(align)],
+                "%s: GCC makes show's suggested order %s bytes aligned %s, as reported" %
+                (name, m.group(1), align), text)
     elif pack and got["show"] and got["show"][2] != size:
         t.check(False, "%s: show prints a suggested order" % name, show)
 
