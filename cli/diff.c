@@ -34,6 +34,7 @@ static const char diff_usage[] =
     "                              build that ran), typed through --escape\n"
     "  -e, --escape LOG            OLD's escape log; --src DIR where its paths start\n"
     "      --sample inuse|alloc    with --profile: live (default) or allocated objects\n"
+    "  -q, --quiet                 no progress line on a terminal\n"
     "  -h, --help                  this help\n"
     "\n"
     "example:\n"
@@ -144,12 +145,14 @@ static int parse_args(diff_opts *o, int argc, char **argv)
         {"escape", required_argument, NULL, 'e'},
         {"src", required_argument, NULL, 'D'},
         {"sample", required_argument, NULL, 'Y'},
+        {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:t:l:F:p:e:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:t:l:F:p:e:qh", longopts, NULL)) != -1) {
         switch (c) {
+        case 'q': progress_quiet = true; break;
         case 'c':
             if (!count_table_add(&o->counts, optarg))
                 return EXIT_BAD;

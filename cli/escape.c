@@ -36,6 +36,10 @@ bool escape_load(align_escape_log **out, const char *const *paths, size_t n)
         print_lib_error(NULL, 0);
         return false;
     }
+    progress prog;
+    progress_begin(&prog, "reading escape log");
+    if (prog.on)
+        align_escape_log_set_progress(log, progress_update, &prog);
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         int rc;
@@ -46,6 +50,7 @@ bool escape_load(align_escape_log **out, const char *const *paths, size_t n)
             rc = align_escape_log_read_json_dir(log, paths[i]);
         else
             rc = align_escape_log_read_text(log, paths[i]);
+        progress_end(&prog);
         if (rc < 0) {
             const align_error *e = align_error_last();
             if (e->file[0] && e->line)
@@ -58,6 +63,7 @@ bool escape_load(align_escape_log **out, const char *const *paths, size_t n)
             return false;
         }
     }
+    align_escape_log_set_progress(log, NULL, NULL);
     *out = log;
     return true;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Declarations typed by hand are small; a whole generated header may be a
@@ -408,4 +409,47 @@ int parse_cacheline(uint32_t *out, const char *arg)
         return usage_error("a power of two such as 64 or 128", "invalid --cacheline '%s'", arg);
     *out = (uint32_t)n;
     return 0;
+}
+
+/* ------------------------------------------------------------ progress */
+
+bool progress_quiet;
+
+static long long progress_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void progress_begin(progress *p, const char *what)
+{
+    p->what = what;
+    p->on = !progress_quiet && isatty(STDERR_FILENO);
+    p->shown = false;
+    p->start_ns = p->on ? progress_now() : 0;
+}
+
+void progress_update(void *user, uint64_t done, uint64_t total)
+{
+    progress *p = user;
+    if (!p->on || progress_now() - p->start_ns < 1000000000LL)
+        return;
+    if (total > 0)
+        fprintf(stderr, "\r%s: %llu MiB of %llu MiB (%u%%)\033[K", p->what,
+                (unsigned long long)(done >> 20), (unsigned long long)(total >> 20),
+                (unsigned)(done >= total ? 100 : done * 100 / total));
+    else
+        fprintf(stderr, "\r%s: %llu MiB\033[K", p->what, (unsigned long long)(done >> 20));
+    fflush(stderr);
+    p->shown = true;
+}
+
+void progress_end(progress *p)
+{
+    if (p->shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+    p->shown = false;
 }

@@ -1081,6 +1081,16 @@ ALIGN_API int align_escape_log_new(align_escape_log **out);
 /* Frees the log, its sites and strings.  Accepts NULL. */
 ALIGN_API void align_escape_log_free(align_escape_log *log);
 
+/* Progress of a long read: done bytes of total (0: unknown, standard
+ * input).  Called between 64 KiB chunks once 64 MiB more were read or
+ * 0.25 s passed since the last call, so that a caller can show a progress
+ * line; the library itself never prints. */
+typedef void (*align_progress_fn)(void *user, uint64_t done, uint64_t total);
+/* Sets (fn NULL: clears) the progress callback of the log's later text and
+ * JSON reads from files. */
+ALIGN_API void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn,
+                                             void *user);
+
 /* Appends the sites of a `go build -gcflags=-m` log (also all=-m, -m=2,
  * -m -m): the compiler's stderr, read line by line in constant memory.
  * path "-" reads standard input.  Lines that are not compiler output are

@@ -69,6 +69,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 /* ------------------------------------------------------------- strings */
 
@@ -431,11 +433,45 @@ static int feed(line_acc *a, const char *p, const char *end, size_t max_line, es
     return 0;
 }
 
+void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn, void *user)
+{
+    assert(log != NULL);
+    log->progress = fn;
+    log->progress_user = user;
+}
+
+/* Progress reports: at most every PROGRESS_BYTES or PROGRESS_NS. */
+#define PROGRESS_BYTES ((uint64_t)64 << 20)
+#define PROGRESS_NS 250000000LL
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, size_t max_line,
                    esc_line_fn fn, void *ctx)
 {
+    return esc_read_lines_progress(NULL, f, mem, mem_len, name, max_line, fn, ctx);
+}
+
+int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *mem, size_t mem_len,
+                            const char *name, size_t max_line, esc_line_fn fn, void *ctx)
+{
     line_acc a = {0};
     int rc = 0;
+    align_progress_fn progress = log != NULL && f != NULL ? log->progress : NULL;
+    uint64_t size = 0, last_bytes = 0;
+    long long last_ns = 0;
+
+    if (progress != NULL) {
+        struct stat st;
+        if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+            size = (uint64_t)st.st_size;
+        last_ns = now_ns();
+    }
 
     if (f == NULL) {
         rc = feed(&a, mem, mem + mem_len, max_line, fn, ctx);
@@ -465,6 +501,14 @@ int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, s
             rc = feed(&a, chunk, chunk + got, max_line, fn, ctx);
             if (rc < 0)
                 break;
+            if (progress != NULL) {
+                long long t = now_ns();
+                if (total - last_bytes >= PROGRESS_BYTES || t - last_ns >= PROGRESS_NS) {
+                    progress(log->progress_user, total, size > total ? size : total);
+                    last_bytes = total;
+                    last_ns = t;
+                }
+            }
         }
         free(chunk);
     }
@@ -1033,7 +1077,7 @@ static int read_text(align_escape_log *log, const char *name, FILE *f, const cha
     in.name = esc_intern(log, name, strlen(name));
     if (in.name == NULL)
         return ALIGN_ENOMEM;
-    rc = esc_read_lines(f, mem, len, name, ESC_MAX_TEXT_LINE, text_line, &in);
+    rc = esc_read_lines_progress(log, f, mem, len, name, ESC_MAX_TEXT_LINE, text_line, &in);
     free(in.pending);
     free(in.inl);
     if (rc == 0 && in.messages == 0) {

@@ -40,6 +40,8 @@ struct align_escape_log {
     align_escape_capture *captures; /* -m=2 "capturing by value/ref" */
     size_t ncaptures, captures_cap;
     align_escape_stats stats;
+    align_progress_fn progress; /* align_escape_log_set_progress() */
+    void *progress_user;
 };
 
 /* Where a log stood before a read started: a failed read goes back to it
@@ -86,5 +88,8 @@ typedef int (*esc_line_fn)(void *ctx, const char *s, size_t len, uint64_t lineno
  * fn returned. */
 int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, size_t max_line,
                    esc_line_fn fn, void *ctx);
+/* The same, telling log's progress callback (if any) how far a file read is. */
+int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *mem, size_t mem_len,
+                            const char *name, size_t max_line, esc_line_fn fn, void *ctx);
 
 #endif

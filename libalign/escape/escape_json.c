@@ -450,7 +450,7 @@ static int read_json(align_escape_log *log, const char *name, FILE *f, const cha
     in.tok = json_tokener_new();
     if (in.tok == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    rc = esc_read_lines(f, mem, len, name, ESC_MAX_JSON_LINE, json_line, &in);
+    rc = esc_read_lines_progress(log, f, mem, len, name, ESC_MAX_JSON_LINE, json_line, &in);
     if (rc == 0)
         rc = group_flush(&in);
     if (rc == 0 && !in.have_header)
