@@ -62,6 +62,7 @@
  * here (that needs DWARF or the source: the join's business).
  */
 #include "escape/escape.h"
+#include "util/vec.h"
 #include "util/file.h"
 #include "util/hash.h"
 
@@ -198,18 +199,9 @@ void esc_mark_rollback(align_escape_log *log, const esc_mark *m)
 
 int esc_add_site(align_escape_log *log, const align_escape_site *site)
 {
-    if (log->nsites == log->sites_cap) {
-        size_t cap = log->sites_cap ? log->sites_cap * 2 : 256;
-        align_escape_site *p;
-        if (cap < log->sites_cap || cap > SIZE_MAX / sizeof *p)
-            return error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "too many escape sites");
-        p = realloc(log->sites, cap * sizeof *p);
-        if (p == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        log->sites = p;
-        log->sites_cap = cap;
-    }
-    log->sites[log->nsites++] = *site;
+    int rc = vec_push((void **)&log->sites, &log->nsites, &log->sites_cap, sizeof *site, 256, site);
+    if (rc < 0)
+        return rc;
     if (site->stack_only)
         log->stats.stack_sites++;
     else
@@ -802,16 +794,8 @@ static int text_explanation(text_input *in, const char *file, size_t flen, unsig
             memmove(in->pending, in->pending + 1, (MAX_PENDING - 1) * sizeof *in->pending);
             in->npending--;
         }
-        if (in->npending == in->pending_cap) {
-            size_t cap = in->pending_cap ? in->pending_cap * 2 : 64;
-            pending_header *p = realloc(in->pending, cap * sizeof *p);
-            if (p == NULL)
-                return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-            in->pending = p;
-            in->pending_cap = cap;
-        }
-        in->pending[in->npending++] = (pending_header){f, line, col, expr, func, NULL, false};
-        return 0;
+        pending_header ph = {f, line, col, expr, func, NULL, false};
+        return vec_push((void **)&in->pending, &in->npending, &in->pending_cap, sizeof ph, 64, &ph);
     }
 }
 
@@ -909,17 +893,9 @@ static int text_capture(text_input *in, const char *file, size_t flen, unsigned 
 
 int esc_add_capture(align_escape_log *log, const align_escape_capture *c)
 {
-    if (log->ncaptures == log->captures_cap) {
-        size_t cap = log->captures_cap ? log->captures_cap * 2 : 64;
-        align_escape_capture *p;
-        if (cap > SIZE_MAX / sizeof *p)
-            return error_set(ALIGN_EOVERFLOW, NULL, 0, 0, "too many captures");
-        p = realloc(log->captures, cap * sizeof *p);
-        if (p == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        log->captures = p;
-        log->captures_cap = cap;
-    }
+    if (vec_reserve((void **)&log->captures, &log->captures_cap, log->ncaptures + 1,
+                    sizeof *log->captures, 64) < 0)
+        return ALIGN_ENOMEM;
     log->captures[log->ncaptures++] = *c;
     return 0;
 }

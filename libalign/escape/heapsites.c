@@ -36,6 +36,7 @@
  * silently (they are how a user learns the log and binary disagree).
  */
 #include "escape/heapsites.h"
+#include "util/vec.h"
 #include "util/hash.h"
 
 #include <assert.h>
@@ -166,16 +167,8 @@ static int add_diag(align_heap_join *j, int severity, const char *input, const c
 {
     if (msg == NULL)
         return ALIGN_ENOMEM;
-    if (j->ndiags == j->diags_cap) {
-        size_t cap = j->diags_cap ? j->diags_cap * 2 : 8;
-        align_heap_diag *p = realloc(j->diags, cap * sizeof *p);
-        if (p == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        j->diags = p;
-        j->diags_cap = cap;
-    }
-    j->diags[j->ndiags++] = (align_heap_diag){severity, input, msg};
-    return 0;
+    align_heap_diag d = {severity, input, msg};
+    return vec_push((void **)&j->diags, &j->ndiags, &j->diags_cap, sizeof d, 8, &d);
 }
 
 /* Per input (log file or -json directory file) counts, for the mismatch
@@ -305,16 +298,9 @@ static input_count *input_of(join_state *st, const char *input)
     }
     if (slots_reserve(&st->input_slots, &st->input_slots_cap, st->ninputs, input_key, st) < 0)
         return NULL;
-    if (st->ninputs == st->inputs_cap) {
-        size_t cap = st->inputs_cap ? st->inputs_cap * 2 : 8;
-        input_count *t = realloc(st->inputs, cap * sizeof *t);
-        if (t == NULL) {
-            error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-            return NULL;
-        }
-        st->inputs = t;
-        st->inputs_cap = cap;
-    }
+    if (vec_reserve((void **)&st->inputs, &st->inputs_cap, st->ninputs + 1, sizeof *st->inputs, 8) <
+        0)
+        return NULL;
     memset(&st->inputs[st->ninputs], 0, sizeof st->inputs[0]);
     st->inputs[st->ninputs].input = input;
     k = slot_find(st->input_slots, st->input_slots_cap, input, input_key, st);
@@ -424,14 +410,9 @@ static int map_packages(join_state *st, const uint32_t *file_ids)
             uint32_t id;
             if (slots_reserve(&st->pkg_slots, &st->pkg_slots_cap, st->npkgs, pkg_key, st) < 0)
                 return ALIGN_ENOMEM;
-            if (st->npkgs == st->pkgs_cap) {
-                size_t cap = st->pkgs_cap ? st->pkgs_cap * 2 : 16;
-                pkg_map *t = realloc(st->pkgs, cap * sizeof *t);
-                if (t == NULL)
-                    return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-                st->pkgs = t;
-                st->pkgs_cap = cap;
-            }
+            if (vec_reserve((void **)&st->pkgs, &st->pkgs_cap, st->npkgs + 1, sizeof *st->pkgs,
+                            16) < 0)
+                return ALIGN_ENOMEM;
             k = slot_find(st->pkg_slots, st->pkg_slots_cap, p, pkg_key, st);
             m = &st->pkgs[st->npkgs++];
             st->pkg_slots[k] = st->npkgs;
@@ -541,6 +522,18 @@ static bool line_linked(const go_funcs *gf, uint32_t file, uint32_t line)
     return false;
 }
 
+/* The resolver's verdict on a site, copied into it (staleness is the
+ * caller's: compiler-generated code is never a sign of a stale log). */
+static void take_result(align_heap_site *hs, const hs_result *r)
+{
+    hs->status = r->status;
+    hs->type = r->type;
+    hs->per_element = r->per_element;
+    hs->via = r->via;
+    hs->reason = r->reason;
+    if (hs->status == ALIGN_HEAP_UNRESOLVED && hs->reason == NULL)
+        hs->reason = "unknown";
+}
 static int join_site(join_state *st, size_t i, const align_escape_site *es, uint32_t file,
                      align_heap_site *hs)
 {
@@ -584,14 +577,8 @@ static int join_site(join_state *st, size_t i, const align_escape_site *es, uint
     rc = hs_resolve(j, st->log, es, &w, &r);
     if (rc < 0)
         return rc;
-    hs->status = r.status;
-    hs->type = r.type;
-    hs->per_element = r.per_element;
-    hs->via = r.via;
-    hs->reason = r.reason;
+    take_result(hs, &r);
     hs->stale = r.stale;
-    if (hs->status == ALIGN_HEAP_UNRESOLVED && hs->reason == NULL)
-        hs->reason = "unknown";
     return 0;
 }
 
@@ -627,28 +614,13 @@ static int join_generated(join_state *st, size_t i, const align_escape_site *es,
     rc = hs_resolve(st->j, st->log, es, &w, &r);
     if (rc < 0)
         return rc;
-    hs->status = r.status;
-    hs->type = r.type;
-    hs->per_element = r.per_element;
-    hs->via = r.via;
-    hs->reason = r.reason;
-    if (hs->status == ALIGN_HEAP_UNRESOLVED && hs->reason == NULL)
-        hs->reason = "unknown";
+    take_result(hs, &r); /* never stale: generated code has no source line */
     return 0;
 }
 
 static int push_site(align_heap_join *j, const align_heap_site *s)
 {
-    if (j->nsites == j->sites_cap) {
-        size_t cap = j->sites_cap ? j->sites_cap * 2 : 256;
-        align_heap_site *p = realloc(j->sites, cap * sizeof *p);
-        if (p == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        j->sites = p;
-        j->sites_cap = cap;
-    }
-    j->sites[j->nsites++] = *s;
-    return 0;
+    return vec_push((void **)&j->sites, &j->nsites, &j->sites_cap, sizeof *s, 256, s);
 }
 
 /* The binary's file of each site of the log (GF_NONE: none). */

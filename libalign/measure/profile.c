@@ -40,6 +40,7 @@
 #include "util/file.h"
 #include "util/hash.h"
 #include "util/internal.h"
+#include "util/vec.h"
 
 #include "measure/profile.pb-c.h"
 
@@ -263,16 +264,8 @@ static align_profile_site *site_get(align_profile *p, const char *file, unsigned
             return s;
         k = (k + 1) & (p->index_cap - 1);
     }
-    if (p->nsites == p->sites_cap) {
-        size_t ncap = p->sites_cap ? p->sites_cap * 2 : 64;
-        align_profile_site *ns = realloc(p->sites, ncap * sizeof *ns);
-        if (ns == NULL) {
-            error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-            return NULL;
-        }
-        p->sites = ns;
-        p->sites_cap = ncap;
-    }
+    if (vec_reserve((void **)&p->sites, &p->sites_cap, p->nsites + 1, sizeof *p->sites, 64) < 0)
+        return NULL;
     p->index[k] = p->nsites + 1;
     align_profile_site *s = &p->sites[p->nsites++];
     memset(s, 0, sizeof *s);
