@@ -34,7 +34,13 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
         if (m->flags & ALIGN_MEMBER_EMBEDDED)
             align_buf_puts(out, ",\"embedded\":true");
         if (m->flags & ALIGN_MEMBER_BLANK)
-            align_buf_puts(out, ",\"intentional_padding\":true");
+            align_buf_printf(out, ",\"intentional_padding\":true,\"blank\":\"%s\"",
+                             m->flags & ALIGN_MEMBER_BLANK_FENCE          ? "cacheline"
+                             : m->flags & ALIGN_MEMBER_BLANK_KEEPS_OFFSET ? "offset"
+                             : m->size == 0                               ? "marker"
+                                                                          : "kept");
+        if (m->flags & ALIGN_MEMBER_BLANK_CONSTRAINS)
+            align_buf_puts(out, ",\"constrains_order\":true");
         if (m->flags & ALIGN_MEMBER_FLEXIBLE)
             align_buf_puts(out, ",\"flexible\":true");
         if (m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED)
@@ -78,9 +84,16 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
     }
     if (l->order_fixed != ALIGN_ORDER_FREE)
         align_buf_printf(out, ",\"order_fixed\":\"%s\"", align_order_fixed_name(l->order_fixed));
-    if (l->lang == ALIGN_LANG_GO)
+    if (l->lang == ALIGN_LANG_GO) {
         align_buf_printf(out, ",\"ptrdata\":%llu,\"optimal_ptrdata\":%llu", U(l->ptrdata),
                          U(l->optimal_ptrdata));
+        align_buf_printf(out, ",\"unconstrained_size\":%llu,\"unconstrained_ptrdata\":%llu",
+                         U(l->unconstrained_size), U(l->unconstrained_ptrdata));
+        align_buf_puts(out, ",\"unconstrained_index\":[");
+        for (size_t i = 0; i < l->nmembers; i++)
+            align_buf_printf(out, "%s%zu", i ? "," : "", l->unconstrained_order[i]);
+        align_buf_puts(out, "]");
+    }
     if (l->lang == ALIGN_LANG_GO && l->size > 0) {
         align_heap_cost c;
         if (align_heap_cost_compute(&c, l, 1, 0) == 0)
