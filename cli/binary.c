@@ -35,7 +35,12 @@ align_binary *open_binary(const char *path, unsigned flags)
 {
     align_binary *b = NULL;
     const align_binary_info *info;
-    if (align_binary_open_ex(&b, path, flags) < 0) {
+    progress prog;
+    int rc;
+    progress_begin(&prog, "reading DWARF");
+    rc = align_binary_open_progress(&b, path, flags, progress_update, &prog);
+    progress_end(&prog);
+    if (rc < 0) {
         const align_error *e = align_error_last();
         fprintf(stderr, "%s: %s\n", path, e->message);
         if (e->hint[0])

@@ -154,15 +154,13 @@ typedef struct file_list {
 
 static bool list_add(file_list *l, const char *path)
 {
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 16;
-        char **nv = realloc(l->v, ncap * sizeof *nv);
-        if (nv == NULL)
-            return false;
-        l->v = nv;
-        l->cap = ncap;
+    char *copy = strdup(path);
+    if (copy == NULL ||
+        align_vec_push((void **)&l->v, &l->n, &l->cap, sizeof *l->v, 16, &copy) < 0) {
+        free(copy);
+        return false;
     }
-    return (l->v[l->n++] = strdup(path)) != NULL;
+    return true;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -255,29 +253,24 @@ typedef struct lines {
     const char **s; /* line starts */
     size_t *n;      /* lengths with the newline */
     size_t count;
+    size_t scap, ncap; /* capacities of s and n */
 } lines;
 
 static bool split_lines(lines *out, const char *t, size_t len)
 {
-    size_t cap = 64;
-    out->count = 0;
-    out->s = malloc(cap * sizeof *out->s);
-    out->n = malloc(cap * sizeof *out->n);
-    for (size_t pos = 0; pos < len && out->s && out->n;) {
+    memset(out, 0, sizeof *out);
+    for (size_t pos = 0; pos < len;) {
         const char *nl = memchr(t + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - t) + 1 : len;
-        if (out->count == cap) {
-            cap *= 2;
-            out->s = realloc(out->s, cap * sizeof *out->s);
-            out->n = realloc(out->n, cap * sizeof *out->n);
-            if (out->s == NULL || out->n == NULL)
-                break;
-        }
+        if (align_vec_reserve((void **)&out->s, &out->scap, out->count + 1, sizeof *out->s, 64) <
+                0 ||
+            align_vec_reserve((void **)&out->n, &out->ncap, out->count + 1, sizeof *out->n, 64) < 0)
+            return false;
         out->s[out->count] = t + pos;
         out->n[out->count++] = end - pos;
         pos = end;
     }
-    return out->s != NULL && out->n != NULL;
+    return true;
 }
 
 static bool same(const lines *a, size_t i, const lines *b, size_t j)
@@ -311,12 +304,14 @@ static size_t myers(const lines *a, const lines *b, char **ops)
                 break;
             }
         }
-        if ((trace[d] = malloc((size_t)(2 * max + 3) * sizeof **trace)) == NULL)
+        trace[d] = malloc((size_t)(2 * max + 3) * sizeof **trace);
+        if (trace[d] == NULL)
             goto done;
         memcpy(trace[d], v, (size_t)(2 * max + 3) * sizeof *v);
     }
     /* Walk back from (n, m). */
-    if ((op = malloc((size_t)(n + m + 1))) == NULL)
+    op = malloc((size_t)(n + m + 1));
+    if (op == NULL)
         goto done;
     {
         long x = n, y = m;
@@ -486,7 +481,8 @@ static bool replace_file(const char *path, const char *text, size_t len)
     if (asprintf(&tmp, "%.*s%s.structalign-XXXXXX", sl ? (int)(sl - path + 1) : 0, path,
                  sl ? sl + 1 : path) < 0)
         return false;
-    if ((fd = mkstemp(tmp)) < 0) {
+    fd = mkstemp(tmp);
+    if (fd < 0) {
         fprintf(stderr, "%s: cannot create a temporary file: %s\n", path, strerror(errno));
         free(tmp);
         return false;
@@ -572,8 +568,11 @@ int cmd_fix(int argc, char **argv)
     }
     if (!collect(&files, &o))
         goto done;
-    if (o.binary != NULL && (bin = open_binary(o.binary, 0)) == NULL)
-        goto done;
+    if (o.binary != NULL) {
+        bin = open_binary(o.binary, 0);
+        if (bin == NULL)
+            goto done;
+    }
     for (int lang = 0; lang < 2; lang++) {
         align_fix_opts fo;
         size_t n = 0;

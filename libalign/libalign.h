@@ -311,6 +311,18 @@ ALIGN_API void align_type_set_target(align_type *named, align_type *target);
  * one keeps its alignment).  The size is never rounded up.  Decided when
  * laid out, so it follows align_graph_set_arch. */
 ALIGN_API align_type *align_type_atomic(align_graph *g, align_type *target);
+/* C: `const`, `volatile`, `restrict` (ALIGN_QUAL_*, or-ed) on target
+ * (DW_TAG_const_type ...): a NAMED node without a name that changes no
+ * layout, kept so that a declaration is printed as written.  Its display
+ * puts the qualifiers where C does: "const char" before a non-pointer
+ * ("const int [4]" qualifies the elements), after the star of a pointer
+ * ("char *const", "int (*const)(void)").  NULL (recorded) when out of
+ * memory; target itself when quals is 0. */
+enum { ALIGN_QUAL_CONST = 1u << 0, ALIGN_QUAL_VOLATILE = 1u << 1, ALIGN_QUAL_RESTRICT = 1u << 2 };
+ALIGN_API align_type *align_type_qualified(align_graph *g, align_type *target, unsigned quals);
+/* The qualifiers of a node made by align_type_qualified (ALIGN_QUAL_*); 0
+ * for every other node. */
+ALIGN_API unsigned align_type_quals(const align_type *t);
 /* A struct or union, empty and incomplete until align_record_complete(). */
 ALIGN_API align_type *align_type_record(align_graph *g, align_kind kind, const char *name);
 ALIGN_API align_type *align_type_func(align_graph *g);
@@ -674,6 +686,18 @@ ALIGN_API void align_buf_vprintf(align_buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal (quotes included). */
 ALIGN_API void align_buf_json_string(align_buf *b, const char *s);
 
+/* A growable array: the caller keeps its own typed (T *items, size_t n,
+ * size_t cap) and passes their addresses, so there is one growth rule
+ * (doubling from `first`, zeroed new slots, overflow-checked sizes) for
+ * every array of the library and the tools built on it.
+ * align_vec_reserve makes *arr (capacity *cap items of elem bytes) hold at
+ * least need items; align_vec_push appends the elem bytes at item.  0, or
+ * ALIGN_ENOMEM recorded (also when a size overflows); *arr is unchanged on
+ * failure. */
+ALIGN_API int align_vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first);
+ALIGN_API int align_vec_push(void **arr, size_t *len, size_t *cap, size_t elem, size_t first,
+                             const void *item);
+
 /* ------------------------------------------------- declaration parsers */
 
 /* Parse declarations typed by hand or read from a file and add their types
@@ -690,6 +714,13 @@ ALIGN_API int align_decl_parse_c(align_graph *g, const char *file, const char *t
 ALIGN_API align_lang align_decl_guess_lang(const char *text, size_t len);
 
 /* ------------------------------------------------------------ binaries */
+
+/* Progress of a long read (a binary's .debug_info, an escape log): done
+ * bytes of total (0: unknown, standard input).  Called between steps (a
+ * compile unit, a 64 KiB chunk) once 64 MiB more were read or 0.25 s
+ * passed since the last call, so that a caller can show a progress line;
+ * the library itself never prints. */
+typedef void (*align_progress_fn)(void *user, uint64_t done, uint64_t total);
 
 /* A compiled program, shared library or object file read through its
  * DWARF: little-endian ELF, 64-bit for amd64 or arm64, 32-bit for 386 or arm
@@ -772,6 +803,14 @@ enum {
 /* align_binary_open() with ALIGN_BINARY_* flags; ALIGN_EINVAL for unknown
  * flags. */
 ALIGN_API int align_binary_open_ex(align_binary **out, const char *path, unsigned flags);
+/* align_binary_open_ex() that reports how far the read of .debug_info got
+ * (fn NULL: none): done and total are bytes of the section as decoded
+ * (uncompressed), done the end of the last unit read; called after a unit,
+ * at the rate align_progress_fn says, and once with done == total when the
+ * units are read (the end passes that follow are short).  fn is not kept
+ * after the call returns. */
+ALIGN_API int align_binary_open_progress(align_binary **out, const char *path, unsigned flags,
+                                         align_progress_fn fn, void *user);
 /* Frees the binary and its graphs (and so every type and layout from them).
  * Accepts NULL. */
 ALIGN_API void align_binary_free(align_binary *b);
@@ -1103,11 +1142,7 @@ ALIGN_API int align_escape_log_new(align_escape_log **out);
 /* Frees the log, its sites and strings.  Accepts NULL. */
 ALIGN_API void align_escape_log_free(align_escape_log *log);
 
-/* Progress of a long read: done bytes of total (0: unknown, standard
- * input).  Called between 64 KiB chunks once 64 MiB more were read or
- * 0.25 s passed since the last call, so that a caller can show a progress
- * line; the library itself never prints. */
-typedef void (*align_progress_fn)(void *user, uint64_t done, uint64_t total);
+/* Progress of a long read: align_progress_fn, under "binaries" above. */
 /* Sets (fn NULL: clears) the progress callback of the log's later text and
  * JSON reads from files. */
 ALIGN_API void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn,

@@ -103,6 +103,7 @@
  */
 #include "source/dwarf_read.h"
 #include "util/hash.h"
+#include "util/progress.h"
 #include "util/vec.h"
 #include "source/gofuncs.h"
 
@@ -127,6 +128,8 @@ struct align_binary {
     char *skip_reason;
     char *skipped_type_reason;
     elf_go_info go;
+    align_progress_fn progress; /* while open: align_binary_open_progress */
+    void *progress_user;
 };
 
 /* ------------------------------------------------------------ offset map */
@@ -235,6 +238,8 @@ struct dwarf_reader {
     size_t ntdn, tdn_cap;
     align_type **recs[2]; /* completed records in walk order, by lang */
     size_t nrecs[2], recs_cap[2];
+    progress_clock clock;     /* when progress was last reported */
+    Dwarf_Unsigned info_size; /* .debug_info decoded; 0 until known */
 };
 
 align_graph *reader_graph(dwarf_reader *rd)
@@ -1094,9 +1099,17 @@ static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d
     case DW_TAG_const_type:
     case DW_TAG_volatile_type:
     case DW_TAG_restrict_type:
+        if (rd->lang == ALIGN_LANG_C) {
+            /* Kept for the declarations printed (c_qualified_type). */
+            *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
+            if (*rc == 0)
+                t = c_qualified_type(rd, d, depth, rc);
+            break;
+        }
+        /* fall through */
     case DW_TAG_immutable_type:
     case DW_TAG_shared_type:
-        /* Qualifiers do not change a layout: the qualified type's node. */
+        /* Qualifiers do not change a Go layout: the qualified type's node. */
         *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
         if (*rc == 0)
             t = (d->has & HAS_TYPE) ? reader_type(rd, d->type, depth + 1, rc) : void_type(rd, rc);
@@ -1325,6 +1338,27 @@ static int skip_unit(dwarf_reader *rd)
     return 0;
 }
 
+/* Tells the caller of align_binary_open_progress() that the units up to
+ * byte done of .debug_info are read.  The section's size is asked once its
+ * first unit is loaded, when libdwarf has decompressed it. */
+static void report_progress(dwarf_reader *rd, Dwarf_Off done, bool last)
+{
+    align_binary *b = rd->bin;
+    if (b->progress == NULL)
+        return;
+    if (rd->info_size == 0) {
+        Dwarf_Unsigned z[19] = {0};
+        dwarf_get_section_max_offsets_d(rd->dbg, &rd->info_size, &z[0], &z[1], &z[2], &z[3], &z[4],
+                                        &z[5], &z[6], &z[7], &z[8], &z[9], &z[10], &z[11], &z[12],
+                                        &z[13], &z[14], &z[15], &z[16], &z[17], &z[18]);
+    }
+    if (last)
+        done = rd->info_size;
+    else if (!progress_due(&rd->clock, done))
+        return;
+    b->progress(b->progress_user, done, rd->info_size > done ? rd->info_size : done);
+}
+
 static int read_units(dwarf_reader *rd)
 {
     Dwarf_Off start = 0;
@@ -1339,8 +1373,10 @@ static int read_units(dwarf_reader *rd)
         Dwarf_Die cu_die = NULL;
         int res = dwarf_next_cu_header_d(rd->dbg, true, &hlen, &ver, &abbrev, &asz, &lsz, &esz,
                                          &sig, &typeoff, &next_off, &ut, &err);
-        if (res == DW_DLV_NO_ENTRY)
+        if (res == DW_DLV_NO_ENTRY) {
+            report_progress(rd, start, true);
             return 0;
+        }
         rd->bin->info.ncus++;
         if (res != DW_DLV_OK) {
             /* libdwarf cannot step past it: stop here.  The unit that
@@ -1367,6 +1403,7 @@ static int read_units(dwarf_reader *rd)
             rc = skip_unit(rd);
         if (rc < 0)
             return rc;
+        report_progress(rd, next_off, false);
     }
 }
 
@@ -1683,6 +1720,7 @@ static int load(align_binary *b, const char *path)
 
     memset(&rd, 0, sizeof rd);
     rd.bin = b;
+    progress_start(&rd.clock);
     res = dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &rd.dbg, NULL,
                           0, NULL, &err);
     if (res == DW_DLV_NO_ENTRY) {
@@ -1749,6 +1787,12 @@ int align_binary_open(align_binary **out, const char *path)
 
 int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
 {
+    return align_binary_open_progress(out, path, flags, NULL, NULL);
+}
+
+int align_binary_open_progress(align_binary **out, const char *path, unsigned flags,
+                               align_progress_fn fn, void *user)
+{
     align_binary *b;
     int rc;
 
@@ -1760,6 +1804,8 @@ int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
     if (b == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     b->flags = flags;
+    b->progress = fn;
+    b->progress_user = user;
     b->path = strdup(path);
     if (b->path == NULL) {
         rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -1769,6 +1815,7 @@ int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
     if (rc < 0)
         goto fail;
     rc = load(b, path);
+    b->progress = NULL;
     if (rc < 0)
         goto fail;
     b->info.path = b->path;
