@@ -228,6 +228,19 @@ static align_order_fixed order_fixed(const align_graph *g, const align_type *rec
     return ALIGN_ORDER_FREE;
 }
 
+/* The figures that follow from the optimizer's answer: the waste, and the
+ * answer with blank fields free (the optimal one when the optimizer did
+ * not run or no blank field cost anything). */
+static void finish_optimal(align_layout *l)
+{
+    if (l->unconstrained_size == 0 || l->unconstrained_size > l->optimal_size) {
+        l->unconstrained_size = l->optimal_size;
+        l->unconstrained_ptrdata = l->optimal_ptrdata;
+        memcpy(l->unconstrained_order, l->optimal_order, l->nmembers * sizeof *l->optimal_order);
+    }
+    l->reclaimable = l->size - l->optimal_size;
+}
+
 int align_layout_compute(align_layout **out, align_graph *g, const align_type *record,
                          const align_layout_opts *opts)
 {
@@ -348,13 +361,7 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
         if (rc < 0)
             goto fail;
     }
-    if (l->unconstrained_size == 0 || l->unconstrained_size > l->optimal_size) {
-        /* not optimized, or no blank field cost anything */
-        l->unconstrained_size = l->optimal_size;
-        l->unconstrained_ptrdata = l->optimal_ptrdata;
-        memcpy(l->unconstrained_order, l->optimal_order, l->nmembers * sizeof *l->optimal_order);
-    }
-    l->reclaimable = l->size - l->optimal_size;
+    finish_optimal(l);
     free(pl);
     *out = l;
     return 0;
