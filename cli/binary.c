@@ -56,8 +56,13 @@ align_binary *open_binary(const char *path, unsigned flags)
 {
     align_binary *b = NULL;
     const align_binary_info *info;
-    align_binary_opts opts = {flags, debug_dirs, ndebug_dirs};
-    if (align_binary_open_opts(&b, path, &opts) < 0) {
+    progress prog;
+    align_binary_opts opts = {flags, debug_dirs, ndebug_dirs, progress_update, &prog};
+    int rc;
+    progress_begin(&prog, "reading DWARF");
+    rc = align_binary_open_opts(&b, path, &opts);
+    progress_end(&prog);
+    if (rc < 0) {
         const align_error *e = align_error_last();
         fprintf(stderr, "%s: %s\n", path, e->message);
         if (e->hint[0])

@@ -139,23 +139,26 @@ typedef struct maps_opts {
 /* The map section of audit for a Go graph: text lines, or a JSON key.
  * Prints a library error and returns -1 on failure. */
 int maps_render(align_buf *out, align_graph *g, const maps_opts *o);
-/* --- escape.c: audit --escape ------------------------------------------- */
 
-/* Reads each path (a -m text log, "-", a -json directory or .json file)
- * into one log; prints the error and returns false on failure. */
+/* --- util.c: the progress line ------------------------------------------ */
+
 /* A progress line on stderr for work that lasts: printed only when stderr
  * is a terminal, not with --quiet (progress_quiet), and only once the work
  * has taken over a second; "\r"-overwritten, erased by progress_end(). */
 extern bool progress_quiet;
 typedef struct progress {
     const char *what; /* "reading escape log" */
-    long long start_ns;
+    long long start_ns, delay_ns;
     bool on, shown;
 } progress;
 void progress_begin(progress *p, const char *what);
 void progress_update(void *p, uint64_t done, uint64_t total); /* align_progress_fn */
 void progress_end(progress *p);
 
+/* --- escape.c: audit --escape ------------------------------------------- */
+
+/* Reads each path (a -m text log, "-", a -json directory or .json file)
+ * into one log; prints the error and returns false on failure. */
 bool escape_load(align_escape_log **out, const char *const *paths, size_t n);
 /* Joins; prints the error (false) or the join's diagnostics. */
 bool escape_join(align_heap_join **out, align_binary *bin, const align_escape_log *log,

@@ -316,12 +316,14 @@ static size_t myers(const lines *a, const lines *b, char **ops)
                 break;
             }
         }
-        if ((trace[d] = malloc((size_t)(2 * max + 3) * sizeof **trace)) == NULL)
+        trace[d] = malloc((size_t)(2 * max + 3) * sizeof **trace);
+        if (trace[d] == NULL)
             goto done;
         memcpy(trace[d], v, (size_t)(2 * max + 3) * sizeof *v);
     }
     /* Walk back from (n, m). */
-    if ((op = malloc((size_t)(n + m + 1))) == NULL)
+    op = malloc((size_t)(n + m + 1));
+    if (op == NULL)
         goto done;
     {
         long x = n, y = m;
@@ -491,7 +493,8 @@ static bool replace_file(const char *path, const char *text, size_t len)
     if (asprintf(&tmp, "%.*s%s.structalign-XXXXXX", sl ? (int)(sl - path + 1) : 0, path,
                  sl ? sl + 1 : path) < 0)
         return false;
-    if ((fd = mkstemp(tmp)) < 0) {
+    fd = mkstemp(tmp);
+    if (fd < 0) {
         fprintf(stderr, "%s: cannot create a temporary file: %s\n", path, strerror(errno));
         free(tmp);
         return false;
@@ -577,8 +580,11 @@ int cmd_fix(int argc, char **argv)
     }
     if (!collect(&files, &o))
         goto done;
-    if (o.binary != NULL && (bin = open_binary(o.binary, 0)) == NULL)
-        goto done;
+    if (o.binary != NULL) {
+        bin = open_binary(o.binary, 0);
+        if (bin == NULL)
+            goto done;
+    }
     for (int lang = 0; lang < 2; lang++) {
         align_fix_opts fo;
         size_t n = 0;

@@ -179,8 +179,10 @@ static c_file *c_file_of(source_index *ix, const char *file, bool with_set)
     if (file[0] != '/' && ix->src_dir != NULL) {
         if (asprintf(&path, "%s/%s", ix->src_dir, file) < 0)
             return NULL;
-    } else if ((path = strdup(file)) == NULL) {
-        return NULL;
+    } else {
+        path = strdup(file);
+        if (path == NULL)
+            return NULL;
     }
     for (size_t i = 0; i < ix->nc && cf == NULL; i++)
         if (strcmp(ix->c[i].path, path) == 0)

@@ -669,6 +669,13 @@ ALIGN_API align_lang align_decl_guess_lang(const char *text, size_t len);
 
 /* ------------------------------------------------------------ binaries */
 
+/* Progress of a long read (a binary's .debug_info, an escape log): done
+ * bytes of total (0: unknown, standard input).  Called between steps (a
+ * compile unit, a 64 KiB chunk) once 64 MiB more were read or 0.25 s
+ * passed since the last call, so that a caller can show a progress line;
+ * the library itself never prints. */
+typedef void (*align_progress_fn)(void *user, uint64_t done, uint64_t total);
+
 /* A compiled program, shared library or object file read through its
  * DWARF: little-endian ELF, 64-bit for amd64 or arm64, 32-bit for 386 or arm
  * (read on any host; info->arch says which), compile units of
@@ -774,6 +781,10 @@ typedef struct align_binary_opts {
      * none: /usr/lib/debug.  Not used when the binary has DWARF. */
     const char *const *debug_dirs;
     size_t ndebug_dirs;
+    /* Reports how far the read got, as align_binary_open_progress() says
+     * (NULL: no report); for an archive, member by member. */
+    align_progress_fn progress;
+    void *progress_user;
 } align_binary_opts;
 
 /* align_binary_open() with options.  A stripped binary whose debug file is
@@ -781,6 +792,15 @@ typedef struct align_binary_opts {
  * naming each place tried and why each candidate was refused. */
 ALIGN_API int align_binary_open_opts(align_binary **out, const char *path,
                                      const align_binary_opts *opts);
+
+/* align_binary_open_ex() that reports how far the read of .debug_info got
+ * (fn NULL: none): done and total are bytes of the section as decoded
+ * (uncompressed), done the end of the last unit read; called after a unit,
+ * at the rate align_progress_fn says, and once with done == total when the
+ * units are read (the end passes that follow are short).  fn is not kept
+ * after the call returns. */
+ALIGN_API int align_binary_open_progress(align_binary **out, const char *path, unsigned flags,
+                                         align_progress_fn fn, void *user);
 /* Frees the binary and its graphs (and so every type and layout from them).
  * Accepts NULL. */
 ALIGN_API void align_binary_free(align_binary *b);
@@ -1112,11 +1132,7 @@ ALIGN_API int align_escape_log_new(align_escape_log **out);
 /* Frees the log, its sites and strings.  Accepts NULL. */
 ALIGN_API void align_escape_log_free(align_escape_log *log);
 
-/* Progress of a long read: done bytes of total (0: unknown, standard
- * input).  Called between 64 KiB chunks once 64 MiB more were read or
- * 0.25 s passed since the last call, so that a caller can show a progress
- * line; the library itself never prints. */
-typedef void (*align_progress_fn)(void *user, uint64_t done, uint64_t total);
+/* Progress of a long read: align_progress_fn, under "binaries" above. */
 /* Sets (fn NULL: clears) the progress callback of the log's later text and
  * JSON reads from files. */
 ALIGN_API void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn,

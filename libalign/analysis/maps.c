@@ -120,16 +120,20 @@ static int measure(align_graph *g, align_go_map *m, const align_type *key, const
     align_layout_free(l);
     m->key = key;
     m->elem = elem;
-    if ((rc = align_type_size(g, key, &m->key_size, &ka, &ptr)) < 0 ||
-        (rc = align_type_size(g, elem, &m->elem_size, &va, &ptr)) < 0)
+    rc = align_type_size(g, key, &m->key_size, &ka, &ptr);
+    if (rc == 0)
+        rc = align_type_size(g, elem, &m->elem_size, &va, &ptr);
+    if (rc < 0)
         return rc;
     if (!m->swiss) {
         /* Eight entries share the bucket's padding (none in practice). */
         m->entry_padding = entry_pad / 8;
         m->entry_bytes = m->key_size + m->elem_size + m->entry_padding;
     }
-    if ((rc = optimal_of(g, key, &kopt, &ka, &kre)) < 0 ||
-        (rc = optimal_of(g, elem, &vopt, &va, &vre)) < 0)
+    rc = optimal_of(g, key, &kopt, &ka, &kre);
+    if (rc == 0)
+        rc = optimal_of(g, elem, &vopt, &va, &vre);
+    if (rc < 0)
         return rc;
     m->key_reclaimable = kre;
     m->elem_reclaimable = vre;

@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* --------------------------------------------------------------- strings */
 
@@ -220,6 +221,10 @@ typedef struct join_state {
      * run of stale sites, not per site. */
     uint32_t stale_file;
     const char *stale_reason;
+    /* The last file unlinked_file() judged (its run of sites shares the
+     * verdict and the reason). */
+    const char *dead_file, *dead_input, *dead_reason;
+    bool dead;
     /* duplicate detection: site index + 1 per slot */
     size_t *seen;
     size_t seen_cap;
@@ -448,6 +453,75 @@ static const char *dwarf_pkg(join_state *st, size_t i, const align_escape_site *
     if (file != GF_NONE && gf->files[file].pkg != GF_NONE)
         return gf->pkgs[gf->files[file].pkg].path;
     return s->package ? s->package : "main";
+}
+
+/* Whether site i, whose file the binary does not have, is in a file of a
+ * package the binary has, in that package's directory (hs_file_unlinked):
+ * a file whose every function the linker removed, or one deleted since
+ * the log.  Cached over the run of one file's sites. */
+static bool unlinked_file(join_state *st, size_t i, const align_escape_site *es, bool ambiguous)
+{
+    align_buf path, rel, tmp;
+    hs_file_verdict v = HS_FILE_FOREIGN;
+    if (ambiguous || es->file[0] == '<' || st->site_pkg[i] == GF_NONE || foreign_pkg(st, i))
+        return false;
+    if (es->file == st->dead_file && es->input == st->dead_input)
+        return st->dead_reason != NULL;
+    align_buf_init(&path);
+    align_buf_init(&rel);
+    align_buf_init(&tmp);
+    /* Made absolute from the current directory when the base is relative
+     * or unknown (a log named without a directory): its directory is what
+     * is compared, and whether it still exists. */
+    if (align_escape_path_resolve(&rel, base_dir(st, es->input, &tmp), es->file) == 0) {
+        char cwd[4096];
+        if (rel.data[0] != '/' && getcwd(cwd, sizeof cwd) != NULL)
+            align_escape_path_resolve(&path, cwd, rel.data);
+        else
+            align_buf_puts(&path, rel.data);
+    }
+    if (path.len > 0 && !path.failed)
+        v = hs_file_unlinked(st->j, st->pkgs[st->site_pkg[i]].dwarf, path.data);
+    st->dead_reason = NULL;
+    st->dead = v == HS_FILE_UNLINKED;
+    if (v == HS_FILE_UNLINKED)
+        st->dead_reason = hs_printf(st->j,
+                                    "not linked: no function of %s is in the binary (the "
+                                    "linker removed them all; the package's other files are "
+                                    "there)",
+                                    path.data);
+    else if (v == HS_FILE_GONE)
+        st->dead_reason = hs_printf(st->j,
+                                    "%s no longer exists, and the binary has the package's "
+                                    "other files: a log of another build",
+                                    path.data);
+    st->dead_file = es->file;
+    st->dead_input = es->input;
+    align_buf_free(&path);
+    align_buf_free(&rel);
+    align_buf_free(&tmp);
+    return st->dead_reason != NULL;
+}
+
+/* A site of a file unlinked_file() judged: not linked, unless the file is
+ * gone or the function the -m=2 log names (go1.25+) is in the binary
+ * elsewhere: then the file was removed, renamed or split since the log was
+ * written. */
+static int unlinked_site(join_state *st, size_t i, const align_escape_site *es, align_heap_site *hs)
+{
+    const char *pkg = st->pkgs[st->site_pkg[i]].dwarf;
+    hs->stale = 1;
+    hs->reason = st->dead_reason;
+    if (st->dead && es->func != NULL && hs_func_linked(st->j, pkg, es->func))
+        hs->reason = hs_printf(st->j,
+                               "%s.%s is in the binary, but not in %s: a log of another "
+                               "build",
+                               pkg, es->func, es->file);
+    else if (st->dead) {
+        hs->stale = 0;
+        hs->not_linked = 1;
+    }
+    return hs->reason ? 0 : ALIGN_ENOMEM;
 }
 
 /* Steps 3-6 for one heap site. */
@@ -994,6 +1068,17 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
                 rc = join_generated(&st, i, es, s);
                 if (rc < 0)
                     break;
+            } else if (file_ids[i] == GF_NONE && unlinked_file(&st, i, es, ambiguous[i])) {
+                rc = unlinked_site(&st, i, es, s);
+                if (rc < 0)
+                    break;
+                if (s->stale) {
+                    if (user)
+                        ic->stale++;
+                    j->summary.stale++;
+                }
+                if (s->not_linked)
+                    j->summary.not_linked++;
             } else if (file_ids[i] == GF_NONE && last_reason != NULL &&
                        last_site->file == es->file && last_site->package == es->package &&
                        last_site->input == es->input) {

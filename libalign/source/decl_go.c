@@ -1437,7 +1437,8 @@ static int type_spec(parser *p, int64_t index)
     if (cname == NULL)
         return ALIGN_ENOMEM;
     ph = fwd != SIZE_MAX ? p->syms[fwd].type : NULL;
-    if (fwd == SIZE_MAX && (t = align_graph_lookup(p->g, cname)) != NULL) {
+    t = fwd == SIZE_MAX ? align_graph_lookup(p->g, cname) : NULL;
+    if (t != NULL) {
         /* Lenient: another file of the package used the name before this
          * file declares it, and left a placeholder to complete. */
         if (p->lenient && t->kind == ALIGN_KIND_NAMED && t->target == NULL && t->name != NULL)

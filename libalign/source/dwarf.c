@@ -103,6 +103,7 @@
  */
 #include "source/dwarf_read.h"
 #include "util/hash.h"
+#include "util/progress.h"
 #include "util/vec.h"
 #include "source/gofuncs.h"
 
@@ -129,6 +130,8 @@ struct align_binary {
     char *debug_file;     /* the separate debug file read, or NULL */
     char *skipped_member; /* an archive's first member skipped, or NULL */
     elf_go_info go;
+    align_progress_fn progress; /* while open: align_binary_open_progress */
+    void *progress_user;
 };
 
 /* ------------------------------------------------------------ offset map */
@@ -237,6 +240,8 @@ struct dwarf_reader {
     size_t ntdn, tdn_cap;
     align_type **recs[2]; /* completed records in walk order, by lang */
     size_t nrecs[2], recs_cap[2];
+    progress_clock clock;     /* when progress was last reported */
+    Dwarf_Unsigned info_size; /* .debug_info decoded; 0 until known */
 };
 
 align_graph *reader_graph(dwarf_reader *rd)
@@ -1327,6 +1332,27 @@ static int skip_unit(dwarf_reader *rd)
     return 0;
 }
 
+/* Tells the caller of align_binary_open_progress() that the units up to
+ * byte done of .debug_info are read.  The section's size is asked once its
+ * first unit is loaded, when libdwarf has decompressed it. */
+static void report_progress(dwarf_reader *rd, Dwarf_Off done, bool last)
+{
+    align_binary *b = rd->bin;
+    if (b->progress == NULL)
+        return;
+    if (rd->info_size == 0) {
+        Dwarf_Unsigned z[19] = {0};
+        dwarf_get_section_max_offsets_d(rd->dbg, &rd->info_size, &z[0], &z[1], &z[2], &z[3], &z[4],
+                                        &z[5], &z[6], &z[7], &z[8], &z[9], &z[10], &z[11], &z[12],
+                                        &z[13], &z[14], &z[15], &z[16], &z[17], &z[18]);
+    }
+    if (last)
+        done = rd->info_size;
+    else if (!progress_due(&rd->clock, done))
+        return;
+    b->progress(b->progress_user, done, rd->info_size > done ? rd->info_size : done);
+}
+
 static int read_units(dwarf_reader *rd)
 {
     Dwarf_Off start = 0;
@@ -1341,8 +1367,10 @@ static int read_units(dwarf_reader *rd)
         Dwarf_Die cu_die = NULL;
         int res = dwarf_next_cu_header_d(rd->dbg, true, &hlen, &ver, &abbrev, &asz, &lsz, &esz,
                                          &sig, &typeoff, &next_off, &ut, &err);
-        if (res == DW_DLV_NO_ENTRY)
+        if (res == DW_DLV_NO_ENTRY) {
+            report_progress(rd, start, true);
             return 0;
+        }
         rd->bin->info.ncus++;
         if (res != DW_DLV_OK) {
             /* libdwarf cannot step past it: stop here.  The unit that
@@ -1369,6 +1397,7 @@ static int read_units(dwarf_reader *rd)
             rc = skip_unit(rd);
         if (rc < 0)
             return rc;
+        report_progress(rd, next_off, false);
     }
 }
 
@@ -1685,6 +1714,8 @@ static int load_file(dwarf_reader *rd, const input_file *f)
     int res, rc;
 
     rd->dbg = NULL;
+    rd->info_size = 0; /* progress: this file's .debug_info */
+    progress_start(&rd->clock);
     if (f->fd >= 0)
         res = dwarf_init_b(f->fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &rd->dbg, &err);
     else
@@ -1773,7 +1804,14 @@ int align_binary_open(align_binary **out, const char *path)
 
 int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
 {
-    align_binary_opts o = {flags, NULL, 0};
+    align_binary_opts o = {flags, NULL, 0, NULL, NULL};
+    return align_binary_open_opts(out, path, &o);
+}
+
+int align_binary_open_progress(align_binary **out, const char *path, unsigned flags,
+                               align_progress_fn fn, void *user)
+{
+    align_binary_opts o = {flags, NULL, 0, fn, user};
     return align_binary_open_opts(out, path, &o);
 }
 
@@ -1794,6 +1832,8 @@ int align_binary_open_opts(align_binary **out, const char *path, const align_bin
     if (b == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     b->flags = flags;
+    b->progress = opts->progress;
+    b->progress_user = opts->progress_user;
     b->path = strdup(path);
     if (b->path == NULL) {
         rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -1804,6 +1844,7 @@ int align_binary_open_opts(align_binary **out, const char *path, const align_bin
         goto fail;
     b->info.arch = in.arch;
     rc = load(b, &in);
+    b->progress = NULL;
     if (rc < 0)
         goto fail;
     b->debug_file = in.debug_file;

@@ -1,7 +1,8 @@
 /*
  * elf_check.c - is this file something the DWARF reader should be given?
  *
- * Who calls it: align_binary_open, before libdwarf opens the file.  libdwarf
+ * Who calls it: input_resolve (inputs.c), before libdwarf opens the file,
+ * on the binary, its separate debug file and each archive member.  libdwarf
  * would reject most bad inputs too, but with messages about its internals
  * ("DW_DLE_..."); users need "empty file", "truncated", "big-endian ELF is
  * not supported", and for a binary without DWARF, how to rebuild it.  The

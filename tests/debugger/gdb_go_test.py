@@ -16,7 +16,6 @@ import dbgtest as t  # noqa: E402
 
 gdb = t.tool("GDB", "gdb")
 env = t.plugin_env()
-plugin = t.script("structalign_gdb.py")
 tmp = t.workdir()
 program = t.build_go(tmp)
 offsets, sizes = t.program_offsets(program)
@@ -28,15 +27,8 @@ COMMANDS = [
     ("arm64", "align -a arm64 o"),
     ("not-struct", "align o.Note"),
 ]
-argv = [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off",
-        "-iex", "set debuginfod enabled off", "-iex", "set width 0", "-iex", "set height 0",
-        "-x", plugin, "-ex", "break main.stop", "-ex", "run"]
-for name, cmd in COMMANDS:
-    argv += ["-ex", "echo " + t.MARK % name + "\\n", "-ex", cmd]
-argv += ["-ex", "echo " + t.MARK % "end" + "\\n", "-ex", "kill", program]
-rc, out = t.run(argv, env=dict(env, GOTRACEBACK="none"))
-t.skip_if_no_ptrace(out, "gdb")
-sec = t.sections(out)
+sec, out = t.gdb_session(program, COMMANDS, env=dict(env, GOTRACEBACK="none"),
+                         stop="main.stop", after=["-ex", "kill"])
 for name, _ in COMMANDS:
     if not t.check(name in sec, "section %s present" % name):
         print(out)
