@@ -311,6 +311,18 @@ ALIGN_API void align_type_set_target(align_type *named, align_type *target);
  * one keeps its alignment).  The size is never rounded up.  Decided when
  * laid out, so it follows align_graph_set_arch. */
 ALIGN_API align_type *align_type_atomic(align_graph *g, align_type *target);
+/* C: `const`, `volatile`, `restrict` (ALIGN_QUAL_*, or-ed) on target
+ * (DW_TAG_const_type ...): a NAMED node without a name that changes no
+ * layout, kept so that a declaration is printed as written.  Its display
+ * puts the qualifiers where C does: "const char" before a non-pointer
+ * ("const int [4]" qualifies the elements), after the star of a pointer
+ * ("char *const", "int (*const)(void)").  NULL (recorded) when out of
+ * memory; target itself when quals is 0. */
+enum { ALIGN_QUAL_CONST = 1u << 0, ALIGN_QUAL_VOLATILE = 1u << 1, ALIGN_QUAL_RESTRICT = 1u << 2 };
+ALIGN_API align_type *align_type_qualified(align_graph *g, align_type *target, unsigned quals);
+/* The qualifiers of a node made by align_type_qualified (ALIGN_QUAL_*); 0
+ * for every other node. */
+ALIGN_API unsigned align_type_quals(const align_type *t);
 /* A struct or union, empty and incomplete until align_record_complete(). */
 ALIGN_API align_type *align_type_record(align_graph *g, align_kind kind, const char *name);
 ALIGN_API align_type *align_type_func(align_graph *g);

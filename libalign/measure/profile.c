@@ -40,6 +40,7 @@
 #include "util/file.h"
 #include "util/hash.h"
 #include "util/internal.h"
+#include "util/table.h"
 #include "util/vec.h"
 
 #include "measure/profile.pb-c.h"
@@ -56,9 +57,7 @@ struct align_profile {
     char *path;
     align_profile_site *sites;
     size_t nsites, sites_cap;
-    /* Site index by key (open addressing, values + 1; 0 = empty). */
-    size_t *index;
-    size_t index_cap;
+    table index; /* sites by (file, line, function, size) */
 };
 
 static const char gzip_hint[] =
@@ -223,23 +222,19 @@ static uint64_t site_hash(const char *file, unsigned line, const char *func, uin
     return hash_fnv_u64(h, size);
 }
 
-static int index_grow(align_profile *p)
+typedef struct site_key {
+    const align_profile *p;
+    const char *file, *func;
+    unsigned line;
+    uint64_t size;
+} site_key;
+
+static bool site_eq(const void *ctx, uint32_t entry)
 {
-    size_t ncap = p->index_cap ? p->index_cap * 2 : 1024;
-    size_t *ix = calloc(ncap, sizeof *ix);
-    if (ix == NULL)
-        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < p->nsites; i++) {
-        const align_profile_site *s = &p->sites[i];
-        size_t k = site_hash(s->file, s->line, s->function, s->object_size) & (ncap - 1);
-        while (ix[k])
-            k = (k + 1) & (ncap - 1);
-        ix[k] = i + 1;
-    }
-    free(p->index);
-    p->index = ix;
-    p->index_cap = ncap;
-    return 0;
+    const site_key *k = ctx;
+    const align_profile_site *s = &k->p->sites[entry];
+    return s->line == k->line && s->object_size == k->size && strcmp(s->file, k->file) == 0 &&
+           strcmp(s->function, k->func) == 0;
 }
 
 static int add_count(uint64_t *acc, int64_t v, const char *name)
@@ -253,20 +248,15 @@ static int add_count(uint64_t *acc, int64_t v, const char *name)
 static align_profile_site *site_get(align_profile *p, const char *file, unsigned line,
                                     const char *func, uint64_t size)
 {
-    size_t k;
-    if ((p->nsites + 1) * 2 > p->index_cap && index_grow(p) < 0)
-        return NULL;
-    k = site_hash(file, line, func, size) & (p->index_cap - 1);
-    while (p->index[k]) {
-        align_profile_site *s = &p->sites[p->index[k] - 1];
-        if (s->line == line && s->object_size == size && strcmp(s->file, file) == 0 &&
-            strcmp(s->function, func) == 0)
-            return s;
-        k = (k + 1) & (p->index_cap - 1);
-    }
+    site_key key = {p, file, func, line, size};
+    uint64_t h = site_hash(file, line, func, size);
+    uint32_t k = table_find(&p->index, h, site_eq, &key);
+    if (k != TABLE_NONE)
+        return &p->sites[k];
     if (vec_reserve((void **)&p->sites, &p->sites_cap, p->nsites + 1, sizeof *p->sites, 64) < 0)
         return NULL;
-    p->index[k] = p->nsites + 1;
+    if (table_add(&p->index, h, (uint32_t)p->nsites) < 0)
+        return NULL;
     align_profile_site *s = &p->sites[p->nsites++];
     memset(s, 0, sizeof *s);
     s->file = file;
@@ -557,7 +547,7 @@ void align_profile_free(align_profile *p)
     if (p->msg)
         sa_pprof__profile__free_unpacked(p->msg, NULL);
     free(p->sites);
-    free(p->index);
+    table_free(&p->index);
     free(p->path);
     free(p);
 }
