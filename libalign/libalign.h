@@ -664,6 +664,18 @@ ALIGN_API void align_buf_vprintf(align_buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal (quotes included). */
 ALIGN_API void align_buf_json_string(align_buf *b, const char *s);
 
+/* A growable array: the caller keeps its own typed (T *items, size_t n,
+ * size_t cap) and passes their addresses, so there is one growth rule
+ * (doubling from `first`, zeroed new slots, overflow-checked sizes) for
+ * every array of the library and the tools built on it.
+ * align_vec_reserve makes *arr (capacity *cap items of elem bytes) hold at
+ * least need items; align_vec_push appends the elem bytes at item.  0, or
+ * ALIGN_ENOMEM recorded (also when a size overflows); *arr is unchanged on
+ * failure. */
+ALIGN_API int align_vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first);
+ALIGN_API int align_vec_push(void **arr, size_t *len, size_t *cap, size_t elem, size_t first,
+                             const void *item);
+
 /* ------------------------------------------------- declaration parsers */
 
 /* Parse declarations typed by hand or read from a file and add their types
