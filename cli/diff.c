@@ -110,16 +110,10 @@ static bool load(side *s, const char *path, const diff_opts *o, unsigned flags)
             align_layout *l;
             if (!wanted(o, name) || align_layout_compute(&l, g, t, &lo) < 0)
                 continue;
-            if (s->n == s->cap) {
-                size_t ncap = s->cap ? s->cap * 2 : 256;
-                entry *ne = realloc(s->e, ncap * sizeof *ne);
-                if (ne == NULL) {
-                    align_layout_free(l);
-                    usage_error(NULL, "out of memory");
-                    return false;
-                }
-                s->e = ne;
-                s->cap = ncap;
+            if (align_vec_reserve((void **)&s->e, &s->cap, s->n + 1, sizeof *s->e, 256) < 0) {
+                align_layout_free(l);
+                usage_error(NULL, "out of memory");
+                return false;
             }
             align_srcpos pos = align_type_pos(t);
             s->e[s->n++] = (entry){name, lang, l->size, l->padding, pos.file, pos.line, g, t};
