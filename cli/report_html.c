@@ -573,6 +573,15 @@ int html_audit_render(align_buf *out, const char *binary, const align_binary_inf
                     (unsigned long long)hc.optimal.bytes, (unsigned long long)hc.optimal.bytes,
                     (unsigned long long)row->heap_saved, (unsigned long long)row->heap_saved,
                     row->heap->nsites, row->heap->nsites);
+            } else if (row->heap_carried) {
+                /* A record held by heap types: what its reordering saves
+                 * in them (carried up), no sites of its own. */
+                align_buf_printf(out,
+                                 "<td data-v=\"0\"></td><td data-v=\"0\"></td>"
+                                 "<td class=\"heap\" data-v=\"%llu\">%llu</td>"
+                                 "<td data-v=\"0\">0</td>",
+                                 (unsigned long long)row->heap_saved,
+                                 (unsigned long long)row->heap_saved);
             } else {
                 align_buf_puts(out, "<td data-v=\"0\"></td><td data-v=\"0\"></td><td "
                                     "data-v=\"0\"></td><td data-v=\"0\">0</td>");
