@@ -15,22 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Appends one elem-byte element to *array (n in use, cap allocated),
- * doubling from first; false (printed) when out of memory. */
+/* Appends one elem-byte element to *array (align_vec_push); false
+ * (printed) when out of memory. */
 static bool push(void **array, size_t *n, size_t *cap, size_t elem, size_t first, const void *value)
 {
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : first;
-        void *p = realloc(*array, ncap * elem);
-        if (p == NULL) {
-            usage_error(NULL, "out of memory");
-            return false;
-        }
-        *array = p;
-        *cap = ncap;
+    if (align_vec_push(array, n, cap, elem, first, value) < 0) {
+        usage_error(NULL, "out of memory");
+        return false;
     }
-    memcpy((char *)*array + *n * elem, value, elem);
-    (*n)++;
     return true;
 }
 

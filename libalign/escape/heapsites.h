@@ -8,6 +8,7 @@
 
 #include "source/gofuncs.h"
 #include "util/arena.h"
+#include "util/table.h"
 
 /* The binary's named types by name (open addressing). */
 typedef struct hs_names {
@@ -36,11 +37,7 @@ struct align_heap_join {
     hs_names names;
     hs_fname *fnames; /* sorted by name */
     size_t nfnames;
-    /* types by their align_type pointer (open addressing, cap a power of
-     * two; slot k holds type_keys[k] and its index type_first[k]) */
-    const align_type **type_keys;
-    size_t *type_first;
-    size_t type_cap;
+    table type_index; /* types by their align_type pointer */
 };
 
 /* What one site was resolved to. */

@@ -45,6 +45,7 @@
  * (the Go compiler rejects them; we would hide typos); import renames
  * (`import t "time"`): qualified names are matched as written.
  */
+#include "util/vec.h"
 #include "source/lex.h"
 #include "source/spans.h"
 #include "util/hash.h"
@@ -53,18 +54,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Deeper nesting of types or expressions is ALIGN_ELIMIT: recursion stays far
- * from the end of the stack, and below the layout's ALIGN_MAX_DEPTH. */
-#define MAX_NESTING 200
-
-/* Returns from the calling function when expr fails. */
-#define TRY(expr)                                                                                  \
-    do {                                                                                           \
-        int try_rc_ = (expr);                                                                      \
-        if (try_rc_ < 0)                                                                           \
-            return try_rc_;                                                                        \
-    } while (0)
 
 /* A token stream with Go's semicolon insertion: a newline after an
  * identifier, a literal, break/continue/fallthrough/return, ++, --, ), ] or }
@@ -348,14 +337,9 @@ static void slot_insert(uint32_t *slots, size_t cap, const sym *s, uint32_t valu
 static sym *sym_add(parser *p, const token *t, sym_kind kind)
 {
     sym *s;
-    if (p->nsyms == p->syms_cap) {
-        size_t ncap = p->syms_cap ? p->syms_cap * 2 : 64;
-        sym *ns = ncap < UINT32_MAX ? realloc(p->syms, ncap * sizeof *ns) : NULL;
-        if (ns == NULL)
-            goto nomem;
-        p->syms = ns;
-        p->syms_cap = ncap;
-    }
+    if (p->nsyms >= UINT32_MAX - 1 ||
+        vec_reserve((void **)&p->syms, &p->syms_cap, p->nsyms + 1, sizeof *p->syms, 64) < 0)
+        goto nomem;
     if ((p->nsyms + 1) * 2 > p->slots_cap) {
         size_t ncap = p->slots_cap ? p->slots_cap * 2 : 128;
         uint32_t *slots = calloc(ncap, sizeof *slots);
@@ -383,16 +367,7 @@ nomem:
 
 static int push_decl(parser *p, align_type *t)
 {
-    if (p->ndecls == p->decls_cap) {
-        size_t ncap = p->decls_cap ? p->decls_cap * 2 : 32;
-        align_type **nd = realloc(p->decls, ncap * sizeof *nd);
-        if (nd == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        p->decls = nd;
-        p->decls_cap = ncap;
-    }
-    p->decls[p->ndecls++] = t;
-    return 0;
+    return vec_push((void **)&p->decls, &p->ndecls, &p->decls_cap, sizeof *p->decls, 32, &t);
 }
 
 /* The name at t is being declared: ALIGN_ESYNTAX at the later of the two
@@ -713,9 +688,9 @@ static int eval_operand(parser *p, tstream *s, int64_t iota, int64_t *out)
 static int eval_unary(parser *p, tstream *s, int64_t iota, int64_t *out)
 {
     int rc;
-    if (p->depth >= MAX_NESTING)
+    if (p->depth >= MAX_NEST)
         return PARSE_ERROR(p, s->tok.line, s->tok.col, ALIGN_ELIMIT,
-                           "expression nested deeper than %d levels", MAX_NESTING);
+                           "expression nested deeper than %d levels", MAX_NEST);
     p->depth++;
     rc = eval_operand(p, s, iota, out);
     p->depth--;
@@ -1147,9 +1122,8 @@ static int parse_type(parser *p, bool indirect, align_type **out)
     token t = p->ts.tok;
     int rc;
     *out = NULL;
-    if (p->depth >= MAX_NESTING) {
-        PARSE_ERROR(p, t.line, t.col, ALIGN_ELIMIT, "types nested deeper than %d levels",
-                    MAX_NESTING);
+    if (p->depth >= MAX_NEST) {
+        PARSE_ERROR(p, t.line, t.col, ALIGN_ELIMIT, "types nested deeper than %d levels", MAX_NEST);
         error_hint("name the inner types with type declarations");
         return ALIGN_ELIMIT;
     }
@@ -1590,23 +1564,12 @@ static int finish(parser *p)
     return 0;
 }
 
-static int parse_go(align_graph *g, const char *file, const char *text, size_t len,
-                    src_spans *spans);
-
 int align_decl_parse_go(align_graph *g, const char *file, const char *text, size_t len)
 {
-    return parse_go(g, file, text, len, NULL);
+    return src_parse_go(g, file, text, len, NULL);
 }
 
 int src_parse_go(align_graph *g, const char *file, const char *text, size_t len, src_spans *spans)
-{
-    assert(spans != NULL);
-    spans->base = text;
-    return parse_go(g, file, text, len, spans);
-}
-
-static int parse_go(align_graph *g, const char *file, const char *text, size_t len,
-                    src_spans *spans)
 {
     parser p;
     int rc;
@@ -1618,6 +1581,8 @@ static int parse_go(align_graph *g, const char *file, const char *text, size_t l
     p.src = text ? text : "";
     p.len = len;
     p.spans = spans;
+    if (spans != NULL)
+        spans->base = text;
     p.lenient = spans != NULL;
     p.span_next = -1;
     if (file != NULL) {
