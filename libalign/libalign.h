@@ -497,7 +497,21 @@ enum {
      * inside it at an 8-aligned offset from the record's start.  A
      * suggested order keeps the member's offset modulo 8, so that integer
      * stays 8-aligned (as direct int64 members at 8-aligned offsets do). */
-    ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE = 1u << 9
+    ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE = 1u << 9,
+    /* Go blank fields, by what they are for (a zero-size one, a marker such
+     * as `_ [0]func()` for non-comparability or align64, has neither flag
+     * and moves like any zero-size member: first, never last, where the
+     * compiler would add padding after it).  KEEPS_OFFSET: explicit padding
+     * (`_ uint32` that puts the next 64-bit atomic at an 8-aligned offset on
+     * 32-bit targets); the suggested order keeps it at its offset, and other
+     * members move across it.  FENCE: cache-line padding (a *CacheLinePad
+     * type, half a cache line or more, or padding that ends on a line
+     * boundary); it keeps its offset and no member moves across it. */
+    ALIGN_MEMBER_BLANK_KEEPS_OFFSET = 1u << 10,
+    ALIGN_MEMBER_BLANK_FENCE = 1u << 11,
+    /* A blank field kept in place that cost bytes: releasing it alone gives
+     * a smaller order (see align_layout.unconstrained_size). */
+    ALIGN_MEMBER_BLANK_CONSTRAINS = 1u << 12
 };
 
 /* Go on 386 and arm: one int64 or uint64, anywhere in a record (a member,
@@ -574,9 +588,17 @@ typedef struct align_layout {
     /* The smallest order (see optimize.c for the proof and the rules). */
     uint64_t optimal_size;
     uint64_t optimal_ptrdata;
-    size_t *optimal_order;                /* nmembers declaration indices */
-    int optimal_proven;                   /* 1 when optimal_size is proven minimal */
-    const char *optimal_note;             /* why an order was constrained, or NULL */
+    size_t *optimal_order;    /* nmembers declaration indices */
+    int optimal_proven;       /* 1 when optimal_size is proven minimal */
+    const char *optimal_note; /* why an order was constrained, or NULL */
+    /* The smallest order found with every Go blank field free to move like
+     * an ordinary member: what the blank fields kept in place cost
+     * (optimal_size - unconstrained_size; 0 when they cost nothing, and
+     * always for C).  The members that held it back carry
+     * ALIGN_MEMBER_BLANK_CONSTRAINS. */
+    uint64_t unconstrained_size;
+    uint64_t unconstrained_ptrdata;
+    size_t *unconstrained_order;          /* nmembers declaration indices */
     size_t natomic_unaligned;             /* entries of atomic_unaligned (direct members
                                              flagged ALIGN_MEMBER_ATOMIC_UNALIGNED and
                                              fields inside members) */
