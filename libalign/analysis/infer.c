@@ -56,6 +56,7 @@
  * trusting a debugger's alignof outright (GDB's is wrong for packed
  * records).
  */
+#include "util/vec.h"
 #include "model/model.h"
 
 #include <assert.h>
@@ -82,13 +83,9 @@ typedef struct infer_ctx {
 static int place(infer_ctx *c, const align_type *rec, uint64_t *size, uint32_t *align)
 {
     uint64_t ptrdata;
-    if (rec->nfields > c->pl_cap) {
-        size_t ncap = (size_t)rec->nfields * 2;
-        placed *p = realloc(c->pl, ncap * sizeof *p);
-        if (p == NULL)
-            return -1;
-        c->pl = p;
-        c->pl_cap = ncap;
+    if (vec_reserve((void **)&c->pl, &c->pl_cap, rec->nfields, sizeof *c->pl, 16) < 0) {
+        align_error_clear();
+        return -1;
     }
     if (layout_place(c->g, rec, NULL, c->pl, size, align, &ptrdata, 0) < 0) {
         align_error_clear();
