@@ -5,11 +5,16 @@
  * Every subcommand that reads DWARF opens the binary the same way: the
  * library's error as "PATH: reason" and its hint, and a warning (exit
  * status unchanged) when some compile units could not be decoded, since
- * the report then covers only the others.
+ * the report then covers only the others.  --debug-dir (every command that
+ * opens a binary takes it) says where a stripped binary's separate debug
+ * file is looked for; the library does the looking.  An archive's members
+ * that are not ELF objects with DWARF are skipped with a note.
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The linker's hchan<T>, sudog<T>, map<K,V>... and the compiler's noalg.*
  * are told by libalign (go_origin.c); the prefixes cover the rest. */
@@ -31,14 +36,52 @@ const char *type_name_of(const align_type *t)
     return align_type_name(t) ? align_type_name(t) : align_type_display(t);
 }
 
+binary_options binopts;
+
+int binary_option(int code, const char *arg)
+{
+    struct stat st;
+    bool ok = true;
+    switch (code) {
+    case OPT_DEBUG_DIR:
+        if (stat(arg, &st) < 0 || !S_ISDIR(st.st_mode))
+            return usage_error("give the directory that holds the debug files (or their "
+                               ".build-id/)",
+                               "--debug-dir %s: %s", arg,
+                               stat(arg, &st) < 0 ? strerror(errno) : "not a directory");
+        ok = pattern_list_add(&binopts.debug_dirs, &binopts.ndebug_dirs, arg);
+        break;
+    case OPT_CU_EXCLUDE:
+        ok = pattern_list_add(&binopts.cu_excludes, &binopts.ncu_excludes, arg);
+        break;
+    case OPT_DECL_EXCLUDE:
+        ok = pattern_list_add(&binopts.decl_excludes, &binopts.ndecl_excludes, arg);
+        break;
+    default: return usage_error(NULL, "unknown option code %d", code);
+    }
+    return ok ? EXIT_OK : usage_error(NULL, "out of memory");
+}
+
+bool decl_excluded(const align_type *t)
+{
+    align_srcpos pos;
+    if (binopts.ndecl_excludes == 0)
+        return false;
+    pos = align_type_pos(t);
+    return pos.file != NULL && pos.file[0] != '\0' &&
+           pattern_list_match(binopts.decl_excludes, binopts.ndecl_excludes, pos.file);
+}
+
 align_binary *open_binary(const char *path, unsigned flags)
 {
     align_binary *b = NULL;
     const align_binary_info *info;
     progress prog;
+    align_binary_opts opts = {flags, binopts.debug_dirs,  binopts.ndebug_dirs, progress_update,
+                              &prog, binopts.cu_excludes, binopts.ncu_excludes};
     int rc;
     progress_begin(&prog, "reading DWARF");
-    rc = align_binary_open_progress(&b, path, flags, progress_update, &prog);
+    rc = align_binary_open_opts(&b, path, &opts);
     progress_end(&prog);
     if (rc < 0) {
         const align_error *e = align_error_last();
@@ -57,6 +100,13 @@ align_binary *open_binary(const char *path, unsigned flags)
                 path, info->nskipped_cus, info->ncus, info->skip_reason ? info->skip_reason : "?");
         fprintf(stderr, "hint: rebuild the binary, or check it with readelf --debug-dump=info\n");
     }
+    if (info->nskipped_members > 0)
+        fprintf(stderr,
+                "%s: note: skipped %zu of %zu archive member%s that %s not ELF objects with "
+                "DWARF (the first: %s)\n",
+                path, info->nskipped_members, info->nmembers, info->nmembers == 1 ? "" : "s",
+                info->nskipped_members == 1 ? "is" : "are",
+                info->skipped_member ? info->skipped_member : "?");
     if (info->nskipped_types > 0)
         fprintf(stderr, "%s: warning: skipped %zu type%s too large to lay out (%s%s)\n", path,
                 info->nskipped_types, info->nskipped_types == 1 ? "" : "s",

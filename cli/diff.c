@@ -34,7 +34,7 @@ static const char diff_usage[] =
     "                              build that ran), typed through --escape\n"
     "  -e, --escape LOG            OLD's escape log; --src DIR where its paths start\n"
     "      --sample inuse|alloc    with --profile: live (default) or allocated objects\n"
-    "  -q, --quiet                 no progress line on a terminal\n"
+    "  -q, --quiet                 no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
     "  -h, --help                  this help\n"
     "\n"
     "example:\n"
@@ -108,18 +108,12 @@ static bool load(side *s, const char *path, const diff_opts *o, unsigned flags)
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);
             align_layout *l;
-            if (!wanted(o, name) || align_layout_compute(&l, g, t, &lo) < 0)
+            if (!wanted(o, name) || decl_excluded(t) || align_layout_compute(&l, g, t, &lo) < 0)
                 continue;
-            if (s->n == s->cap) {
-                size_t ncap = s->cap ? s->cap * 2 : 256;
-                entry *ne = realloc(s->e, ncap * sizeof *ne);
-                if (ne == NULL) {
-                    align_layout_free(l);
-                    usage_error(NULL, "out of memory");
-                    return false;
-                }
-                s->e = ne;
-                s->cap = ncap;
+            if (align_vec_reserve((void **)&s->e, &s->cap, s->n + 1, sizeof *s->e, 256) < 0) {
+                align_layout_free(l);
+                usage_error(NULL, "out of memory");
+                return false;
             }
             align_srcpos pos = align_type_pos(t);
             s->e[s->n++] = (entry){name, lang, l->size, l->padding, pos.file, pos.line, g, t};
@@ -146,6 +140,9 @@ static int parse_args(diff_opts *o, int argc, char **argv)
         {"src", required_argument, NULL, 'D'},
         {"sample", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},
+        {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
+        {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
+        {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -153,6 +150,12 @@ static int parse_args(diff_opts *o, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "c:t:l:F:p:e:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'q': progress_quiet = true; break;
+        case OPT_DEBUG_DIR:
+        case OPT_CU_EXCLUDE:
+        case OPT_DECL_EXCLUDE:
+            if (binary_option(c, optarg) != EXIT_OK)
+                return EXIT_BAD;
+            break;
         case 'c':
             if (!count_table_add(&o->counts, optarg))
                 return EXIT_BAD;

@@ -242,6 +242,11 @@ ALIGN_API const char *align_lang_name(align_lang lang);         /* "go", "c" */
 ALIGN_API const char *align_arch_name(align_arch arch);         /* "amd64", ... */
 ALIGN_API int align_lang_parse(align_lang *out, const char *s); /* ALIGN_EINVAL */
 ALIGN_API int align_arch_parse(align_arch *out, const char *s); /* accepts aliases */
+/* C: 1 when a typedef name is as wide as a pointer on every Linux target
+ * by definition (size_t, ssize_t, ptrdiff_t, intptr_t, uintptr_t and
+ * their __ forms), so that its width elsewhere follows from the ABI, not
+ * from that target's headers; 0 otherwise. */
+ALIGN_API int align_c_pointer_wide_name(const char *name);
 
 /* ------------------------------------------------------------ the graph */
 
@@ -311,6 +316,18 @@ ALIGN_API void align_type_set_target(align_type *named, align_type *target);
  * one keeps its alignment).  The size is never rounded up.  Decided when
  * laid out, so it follows align_graph_set_arch. */
 ALIGN_API align_type *align_type_atomic(align_graph *g, align_type *target);
+/* C: `const`, `volatile`, `restrict` (ALIGN_QUAL_*, or-ed) on target
+ * (DW_TAG_const_type ...): a NAMED node without a name that changes no
+ * layout, kept so that a declaration is printed as written.  Its display
+ * puts the qualifiers where C does: "const char" before a non-pointer
+ * ("const int [4]" qualifies the elements), after the star of a pointer
+ * ("char *const", "int (*const)(void)").  NULL (recorded) when out of
+ * memory; target itself when quals is 0. */
+enum { ALIGN_QUAL_CONST = 1u << 0, ALIGN_QUAL_VOLATILE = 1u << 1, ALIGN_QUAL_RESTRICT = 1u << 2 };
+ALIGN_API align_type *align_type_qualified(align_graph *g, align_type *target, unsigned quals);
+/* The qualifiers of a node made by align_type_qualified (ALIGN_QUAL_*); 0
+ * for every other node. */
+ALIGN_API unsigned align_type_quals(const align_type *t);
 /* A struct or union, empty and incomplete until align_record_complete(). */
 ALIGN_API align_type *align_type_record(align_graph *g, align_kind kind, const char *name);
 ALIGN_API align_type *align_type_func(align_graph *g);
@@ -480,7 +497,21 @@ enum {
      * inside it at an 8-aligned offset from the record's start.  A
      * suggested order keeps the member's offset modulo 8, so that integer
      * stays 8-aligned (as direct int64 members at 8-aligned offsets do). */
-    ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE = 1u << 9
+    ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE = 1u << 9,
+    /* Go blank fields, by what they are for (a zero-size one, a marker such
+     * as `_ [0]func()` for non-comparability or align64, has neither flag
+     * and moves like any zero-size member: first, never last, where the
+     * compiler would add padding after it).  KEEPS_OFFSET: explicit padding
+     * (`_ uint32` that puts the next 64-bit atomic at an 8-aligned offset on
+     * 32-bit targets); the suggested order keeps it at its offset, and other
+     * members move across it.  FENCE: cache-line padding (a *CacheLinePad
+     * type, half a cache line or more, or padding that ends on a line
+     * boundary); it keeps its offset and no member moves across it. */
+    ALIGN_MEMBER_BLANK_KEEPS_OFFSET = 1u << 10,
+    ALIGN_MEMBER_BLANK_FENCE = 1u << 11,
+    /* A blank field kept in place that cost bytes: releasing it alone gives
+     * a smaller order (see align_layout.unconstrained_size). */
+    ALIGN_MEMBER_BLANK_CONSTRAINS = 1u << 12
 };
 
 /* Go on 386 and arm: one int64 or uint64, anywhere in a record (a member,
@@ -557,9 +588,17 @@ typedef struct align_layout {
     /* The smallest order (see optimize.c for the proof and the rules). */
     uint64_t optimal_size;
     uint64_t optimal_ptrdata;
-    size_t *optimal_order;                /* nmembers declaration indices */
-    int optimal_proven;                   /* 1 when optimal_size is proven minimal */
-    const char *optimal_note;             /* why an order was constrained, or NULL */
+    size_t *optimal_order;    /* nmembers declaration indices */
+    int optimal_proven;       /* 1 when optimal_size is proven minimal */
+    const char *optimal_note; /* why an order was constrained, or NULL */
+    /* The smallest order found with every Go blank field free to move like
+     * an ordinary member: what the blank fields kept in place cost
+     * (optimal_size - unconstrained_size; 0 when they cost nothing, and
+     * always for C).  The members that held it back carry
+     * ALIGN_MEMBER_BLANK_CONSTRAINS. */
+    uint64_t unconstrained_size;
+    uint64_t unconstrained_ptrdata;
+    size_t *unconstrained_order;          /* nmembers declaration indices */
     size_t natomic_unaligned;             /* entries of atomic_unaligned (direct members
                                              flagged ALIGN_MEMBER_ATOMIC_UNALIGNED and
                                              fields inside members) */
@@ -652,6 +691,18 @@ ALIGN_API void align_buf_vprintf(align_buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal (quotes included). */
 ALIGN_API void align_buf_json_string(align_buf *b, const char *s);
 
+/* A growable array: the caller keeps its own typed (T *items, size_t n,
+ * size_t cap) and passes their addresses, so there is one growth rule
+ * (doubling from `first`, zeroed new slots, overflow-checked sizes) for
+ * every array of the library and the tools built on it.
+ * align_vec_reserve makes *arr (capacity *cap items of elem bytes) hold at
+ * least need items; align_vec_push appends the elem bytes at item.  0, or
+ * ALIGN_ENOMEM recorded (also when a size overflows); *arr is unchanged on
+ * failure. */
+ALIGN_API int align_vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first);
+ALIGN_API int align_vec_push(void **arr, size_t *len, size_t *cap, size_t elem, size_t first,
+                             const void *item);
+
 /* ------------------------------------------------- declaration parsers */
 
 /* Parse declarations typed by hand or read from a file and add their types
@@ -731,9 +782,25 @@ typedef struct align_binary_info {
      * writes a mapping's build_id; NULL when absent (Go links one only
      * when asked: -ldflags=-B ...). */
     const char *build_id;
+    /* A stripped binary's separate debug file, whose DWARF was read
+     * (found by build ID or .gnu_debuglink: align_binary_open_opts); NULL
+     * when the DWARF is the binary's own. */
+    const char *debug_file;
+    /* A static archive (.a): its members (symbol tables not counted), and
+     * those skipped because they are not ELF objects with DWARF, the first
+     * as "NAME: reason" (NULL when none).  nmembers is 0 for an ELF file. */
+    size_t nmembers;
+    size_t nskipped_members;
+    const char *skipped_member;
+    /* Compile units left unread by align_binary_opts.cu_exclude (counted
+     * in ncus too). */
+    size_t nexcluded_cus;
 } align_binary_info;
 
-/* Reads the binary at path.  *out is NULL on failure:
+/* Reads the binary at path: an ELF executable, shared library or
+ * relocatable object (.o), or a static archive (.a) of objects, read as one
+ * program whose compile units are all its members'.  *out is NULL on
+ * failure:
  *   ALIGN_EIO      missing, unreadable, a directory;
  *   ALIGN_EFORMAT  not ELF, empty, truncated, 32-bit or big-endian, another
  *                  machine, no DWARF (the hint says how to rebuild: Go
@@ -757,6 +824,37 @@ enum {
 /* align_binary_open() with ALIGN_BINARY_* flags; ALIGN_EINVAL for unknown
  * flags. */
 ALIGN_API int align_binary_open_ex(align_binary **out, const char *path, unsigned flags);
+
+/* How align_binary_open_opts() reads a binary. */
+typedef struct align_binary_opts {
+    unsigned flags; /* ALIGN_BINARY_* */
+    /* Where a stripped binary's separate debug file is looked for, as gdb
+     * does: DIR/.build-id/xx/rest.debug by its GNU build ID, then the
+     * .gnu_debuglink name next to the binary, in its .debug/ folder and as
+     * DIR/<the binary's directory>/NAME, whose CRC-32 must match.  NULL or
+     * none: /usr/lib/debug.  Not used when the binary has DWARF. */
+    const char *const *debug_dirs;
+    size_t ndebug_dirs;
+    /* Reports how far the read got, as align_binary_open_progress() says
+     * (NULL: no report); for an archive, member by member. */
+    align_progress_fn progress;
+    void *progress_user;
+    /* Compile units not read: those whose DW_AT_name (the source file as
+     * the compiler was given it, "src/vendor/zlib.c") matches one of these
+     * globs (fnmatch, no flags: '*' also matches '/').  A type that an
+     * included unit also describes is still read from it.  Counted in
+     * align_binary_info.nexcluded_cus; excluding every unit is
+     * ALIGN_EFORMAT. */
+    const char *const *cu_exclude;
+    size_t ncu_exclude;
+} align_binary_opts;
+
+/* align_binary_open() with options.  A stripped binary whose debug file is
+ * not found, or does not match (another build ID or CRC), is ALIGN_EFORMAT
+ * naming each place tried and why each candidate was refused. */
+ALIGN_API int align_binary_open_opts(align_binary **out, const char *path,
+                                     const align_binary_opts *opts);
+
 /* align_binary_open_ex() that reports how far the read of .debug_info got
  * (fn NULL: none): done and total are bytes of the section as decoded
  * (uncompressed), done the end of the last unit read; called after a unit,
@@ -1323,6 +1421,62 @@ typedef struct align_heap_cost {
  * language. */
 ALIGN_API int align_heap_cost_compute(align_heap_cost *out, const align_layout *l, uint64_t count,
                                       int per_element);
+
+/* ------------------------------------- savings carried up (carry.c) */
+
+/* A Go record's best size once the records it holds by value (embedded or
+ * named struct fields, arrays of them, at any depth) are reordered too, and
+ * which record each saved byte is owed to: a padded struct embedded in
+ * heap-allocated types saves nothing where it is allocated by its own
+ * layout, but does in the types that hold it. */
+typedef struct align_carry_cause {
+    /* The record whose reordering saves these bytes: the record itself
+     * (causes[0] when its own order saves), or a record reachable from it
+     * by value; NULL: every other such record at once (past 32 of them). */
+    const align_type *type;
+    uint64_t size_saved; /* bytes of the record's size this step saves */
+    uint64_t size_after; /* the record's size after this step */
+} align_carry_cause;
+
+typedef struct align_carry {
+    const align_type *type;
+    uint64_t size;         /* as laid out */
+    uint64_t optimal_size; /* its own members reordered (the layout's) */
+    uint64_t deep_size;    /* and every record held by value too */
+    uint64_t deep_ptrdata; /* pointer bytes in that order */
+    /* The steps from size to deep_size, in order: the record's own order
+     * first, then the held records, the one saving most alone first, each
+     * saving given the steps before it.  Their size_saved add up to
+     * size - deep_size exactly; no step has size_saved 0. */
+    size_t ncauses;
+    align_carry_cause *causes;
+} align_carry;
+
+/* Fills *out (free with align_carry_free) for the layout l of a Go record
+ * of g (ALIGN_LAYOUT_GIVEN, as audit lays types out).  Records whose
+ * positions the model does not reproduce, and records the linker or the
+ * compiler made, keep their size; on 386 and arm only the record's own
+ * order is counted (deep_size = optimal_size).  Each step lays out copies
+ * of the records involved, added to g (unnamed, never declarations).
+ *   ALIGN_EINVAL a layout of another language; ALIGN_ELIMIT nesting past
+ *   ALIGN_MAX_DEPTH; ALIGN_ENOMEM. */
+ALIGN_API int align_carry_compute(align_carry **out, align_graph *g, const align_layout *l);
+ALIGN_API void align_carry_free(align_carry *c); /* accepts NULL */
+
+/* The allocator's bytes for the record now and at deep_size, for count
+ * objects or one backing array of count elements (as align_heap_cost). */
+typedef struct align_carry_heap_cost {
+    uint64_t now, deep;   /* bytes reserved for one object, or the array */
+    uint64_t saved_total; /* (now - deep) x count for objects; arrays: once */
+} align_carry_heap_cost;
+
+/* Fills *out, and cause_saved[i] (c->ncauses entries) with the allocator
+ * bytes each step of c saves, times the count as saved_total is: they add
+ * up to saved_total exactly.  l: the layout c was computed from.
+ * ALIGN_EOVERFLOW when a count makes a total overflow. */
+ALIGN_API int align_carry_heap(align_carry_heap_cost *out, uint64_t *cause_saved,
+                               const align_layout *l, const align_carry *c, uint64_t count,
+                               int per_element);
 
 /* =======================================================================
  * Measured counts: Go heap profiles (measure/profile.c, profile_join.c).

@@ -27,6 +27,7 @@
  * escape log does), and guessing between several types on one line when the
  * object size does not decide (a wrong type is worse than none).
  */
+#include "util/vec.h"
 #include "source/gofuncs.h"
 
 #include <assert.h>
@@ -47,7 +48,7 @@ struct align_profile_join {
     size_t ntypes;
     size_t *type_sites;
     align_heap_diag *diags;
-    size_t ndiags;
+    size_t ndiags, diags_cap;
     align_measure_summary summary;
     pj_str *strs;
 };
@@ -83,12 +84,8 @@ static int add_diag(align_profile_join *j, int severity, const char *input, cons
     align_heap_diag *d;
     if (msg == NULL)
         return ALIGN_ENOMEM;
-    d = realloc(j->diags, (j->ndiags + 1) * sizeof *d);
-    if (d == NULL)
-        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    j->diags = d;
-    d[j->ndiags++] = (align_heap_diag){severity, input, msg};
-    return 0;
+    d = &(align_heap_diag){severity, input, msg};
+    return vec_push((void **)&j->diags, &j->ndiags, &j->diags_cap, sizeof *j->diags, 8, d);
 }
 
 static int cmp_str(const void *a, const void *b)

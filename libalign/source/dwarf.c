@@ -108,6 +108,7 @@
 #include "source/gofuncs.h"
 
 #include <assert.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,9 +128,13 @@ struct align_binary {
     char *go_producer; /* the first Go unit's DW_AT_producer */
     char *skip_reason;
     char *skipped_type_reason;
+    char *debug_file;     /* the separate debug file read, or NULL */
+    char *skipped_member; /* an archive's first member skipped, or NULL */
     elf_go_info go;
     align_progress_fn progress; /* while open: align_binary_open_progress */
     void *progress_user;
+    const char *const *cu_exclude; /* while open: units not read (globs) */
+    size_t ncu_exclude;
 };
 
 /* ------------------------------------------------------------ offset map */
@@ -1099,9 +1104,17 @@ static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d
     case DW_TAG_const_type:
     case DW_TAG_volatile_type:
     case DW_TAG_restrict_type:
+        if (rd->lang == ALIGN_LANG_C) {
+            /* Kept for the declarations printed (c_qualified_type). */
+            *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
+            if (*rc == 0)
+                t = c_qualified_type(rd, d, depth, rc);
+            break;
+        }
+        /* fall through */
     case DW_TAG_immutable_type:
     case DW_TAG_shared_type:
-        /* Qualifiers do not change a layout: the qualified type's node. */
+        /* Qualifiers do not change a Go layout: the qualified type's node. */
         *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
         if (*rc == 0)
             t = (d->has & HAS_TYPE) ? reader_type(rd, d->type, depth + 1, rc) : void_type(rd, rc);
@@ -1351,6 +1364,27 @@ static void report_progress(dwarf_reader *rd, Dwarf_Off done, bool last)
     b->progress(b->progress_user, done, rd->info_size > done ? rd->info_size : done);
 }
 
+/* Whether the unit's DW_AT_name (the source path as given to the
+ * compiler) matches one of align_binary_opts.cu_exclude: its DIEs are then
+ * never walked, so its types are those of the other units only. */
+static bool unit_excluded(dwarf_reader *rd, Dwarf_Die cu_die)
+{
+    const align_binary *b = rd->bin;
+    char *name = NULL;
+    Dwarf_Error err = NULL;
+    bool out = false;
+    if (b->ncu_exclude == 0)
+        return false;
+    if (dwarf_diename(cu_die, &name, &err) != DW_DLV_OK) {
+        if (err != NULL)
+            dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+        return false;
+    }
+    for (size_t i = 0; i < b->ncu_exclude && !out; i++)
+        out = fnmatch(b->cu_exclude[i], name, 0) == 0;
+    return out;
+}
+
 static int read_units(dwarf_reader *rd)
 {
     Dwarf_Off start = 0;
@@ -1387,6 +1421,10 @@ static int read_units(dwarf_reader *rd)
             else
                 reader_broken(rd, NULL, "a unit without a DIE");
             rc = ALIGN_EFORMAT;
+        } else if (unit_excluded(rd, cu_die)) {
+            rd->bin->info.nexcluded_cus++;
+            dwarf_dealloc(rd->dbg, cu_die, DW_DLA_DIE);
+            rc = 0;
         } else {
             rc = read_unit(rd, cu_die, ver);
             dwarf_dealloc(rd->dbg, cu_die, DW_DLA_DIE);
@@ -1613,17 +1651,6 @@ static unsigned fixed_width_bits(const char *n, bool *is_unsigned)
     return (strcmp(n, "_t") == 0 || n[0] == '\0') ? bits : 0;
 }
 
-/* Typedefs that are as wide as a pointer on every Linux target. */
-static bool pointer_wide(const char *n)
-{
-    static const char *const names[] = {"size_t",    "__size_t", "ssize_t",    "__ssize_t",
-                                        "ptrdiff_t", "intptr_t", "__intptr_t", "uintptr_t"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(n, names[i]) == 0)
-            return true;
-    return false;
-}
-
 /* C: typedefs whose width their name fixes point at a primitive of that
  * width on every target (int64_t over `long` on amd64 becomes `long long`),
  * so that `--as-arch 386` keeps them 8 bytes, as i686's headers do.  Only
@@ -1644,7 +1671,7 @@ static int pin_fixed_width(dwarf_reader *rd)
         uint32_t align;
         if (t->kind != ALIGN_KIND_NAMED || t->name == NULL || t->aligned != 0 || t->atomic)
             continue;
-        if (pointer_wide(t->name)) {
+        if (align_c_pointer_wide_name(t->name)) {
             /* size_t is unsigned int on 386, unsigned long on amd64: long
              * on every Linux target, so `long` follows the target. */
             r = align_type_resolve(t);
@@ -1704,37 +1731,61 @@ static void free_reader(dwarf_reader *rd)
 
 /* ------------------------------------------------------------ public API */
 
-static int load(align_binary *b, const char *path)
+/* Reads one file's units into the graphs.  DIE offsets are per file: the
+ * offset map and the work lists that hold them are emptied after it. */
+static int load_file(dwarf_reader *rd, const input_file *f)
 {
-    dwarf_reader rd;
     Dwarf_Error err = NULL;
     int res, rc;
 
-    memset(&rd, 0, sizeof rd);
-    rd.bin = b;
-    progress_start(&rd.clock);
-    res = dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &rd.dbg, NULL,
-                          0, NULL, &err);
+    rd->dbg = NULL;
+    rd->info_size = 0; /* progress: this file's .debug_info */
+    progress_start(&rd->clock);
+    if (f->fd >= 0)
+        res = dwarf_init_b(f->fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &rd->dbg, &err);
+    else
+        res = dwarf_init_path(f->path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
+                              &rd->dbg, NULL, 0, NULL, &err);
     if (res == DW_DLV_NO_ENTRY) {
-        error_set(ALIGN_EFORMAT, path, 0, 0, "no DWARF debug information");
+        error_set(ALIGN_EFORMAT, f->shown, 0, 0, "no DWARF debug information");
         error_hint("rebuild with debug information (gcc -g; go build without -ldflags=-w)");
         return ALIGN_EFORMAT;
     }
     if (res != DW_DLV_OK) {
-        error_set(ALIGN_EFORMAT, path, 0, 0, "unreadable DWARF: %s",
+        error_set(ALIGN_EFORMAT, f->shown, 0, 0, "unreadable DWARF: %s",
                   err ? dwarf_errmsg(err) : "libdwarf error");
         if (err != NULL)
             dwarf_dealloc(NULL, err, DW_DLA_ERROR);
         return ALIGN_EFORMAT;
     }
-    rc = read_units(&rd);
+    rc = read_units(rd);
     if (rc == 0)
-        rc = fill_pending(&rd);
+        rc = fill_pending(rd);
     if (rc == 0) {
-        apply_fixups(&rd);
-        name_anonymous(&rd);
-        rc = add_decls(&rd, ALIGN_LANG_GO);
+        apply_fixups(rd);
+        name_anonymous(rd);
     }
+    release_files(rd);
+    free(rd->map.slots);
+    memset(&rd->map, 0, sizeof rd->map);
+    rd->npend = rd->nfix = rd->ntdn = 0;
+    dwarf_finish(rd->dbg, &err);
+    rd->dbg = NULL;
+    return rc;
+}
+
+static int load(align_binary *b, const input_set *in)
+{
+    dwarf_reader rd;
+    const char *path = in->n == 1 ? in->files[0].shown : b->path;
+    int rc = 0;
+
+    memset(&rd, 0, sizeof rd);
+    rd.bin = b;
+    for (size_t i = 0; i < in->n && rc == 0; i++)
+        rc = load_file(&rd, &in->files[i]);
+    if (rc == 0)
+        rc = add_decls(&rd, ALIGN_LANG_GO);
     if (rc == 0)
         rc = add_decls(&rd, ALIGN_LANG_C);
     if (rc == 0 && b->funcs != NULL)
@@ -1750,7 +1801,6 @@ static int load(align_binary *b, const char *path)
     if (rc == 0)
         rc = pin_fixed_width(&rd);
     free_reader(&rd);
-    dwarf_finish(rd.dbg, &err);
     if (rc < 0)
         return rc;
     for (int l = 0; l < 2; l++)
@@ -1758,6 +1808,12 @@ static int load(align_binary *b, const char *path)
             b->info.ntypes += align_graph_ndecls(b->graphs[l]);
     if (b->info.ncus == 0)
         return error_set(ALIGN_EFORMAT, path, 0, 0, "no compile units in .debug_info");
+    if (b->info.nexcluded_cus > 0 && b->info.nexcluded_cus == b->info.ncus) {
+        error_set(ALIGN_EFORMAT, path, 0, 0, "every compile unit (%zu) is excluded", b->info.ncus);
+        error_hint("exclude fewer units: the patterns match the units' source names as "
+                   "DW_AT_name gives them");
+        return ALIGN_EFORMAT;
+    }
     if (b->info.nskipped_cus == b->info.ncus) {
         error_set(ALIGN_EFORMAT, path, 0, 0, "corrupt DWARF: no compile unit is readable (%s)",
                   b->skip_reason ? b->skip_reason : "?");
@@ -1779,37 +1835,61 @@ int align_binary_open(align_binary **out, const char *path)
 
 int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
 {
-    return align_binary_open_progress(out, path, flags, NULL, NULL);
+    align_binary_opts o = {flags, NULL, 0, NULL, NULL, NULL, 0};
+    return align_binary_open_opts(out, path, &o);
 }
 
 int align_binary_open_progress(align_binary **out, const char *path, unsigned flags,
                                align_progress_fn fn, void *user)
 {
+    align_binary_opts o = {flags, NULL, 0, fn, user, NULL, 0};
+    return align_binary_open_opts(out, path, &o);
+}
+
+int align_binary_open_opts(align_binary **out, const char *path, const align_binary_opts *opts)
+{
     align_binary *b;
+    input_set in;
+    unsigned flags;
     int rc;
 
-    assert(out != NULL && path != NULL);
+    assert(out != NULL && path != NULL && opts != NULL);
     *out = NULL;
+    memset(&in, 0, sizeof in);
+    flags = opts->flags;
     if (flags & ~(unsigned)ALIGN_BINARY_GO_FUNCS)
         return error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown flags 0x%x", flags);
     b = calloc(1, sizeof *b);
     if (b == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     b->flags = flags;
-    b->progress = fn;
-    b->progress_user = user;
+    b->progress = opts->progress;
+    b->progress_user = opts->progress_user;
+    b->cu_exclude = opts->cu_exclude;
+    b->ncu_exclude = opts->ncu_exclude;
     b->path = strdup(path);
     if (b->path == NULL) {
         rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
     }
-    rc = elf_check(path, &b->info.arch, &b->go);
+    rc = input_resolve(&in, path, opts->debug_dirs, opts->ndebug_dirs, &b->go);
     if (rc < 0)
         goto fail;
-    rc = load(b, path);
+    b->info.arch = in.arch;
+    rc = load(b, &in);
     b->progress = NULL;
+    b->cu_exclude = NULL;
+    b->ncu_exclude = 0;
     if (rc < 0)
         goto fail;
+    b->debug_file = in.debug_file;
+    b->skipped_member = in.skipped_member;
+    in.debug_file = in.skipped_member = NULL;
+    b->info.debug_file = b->debug_file;
+    b->info.nmembers = in.nmembers;
+    b->info.nskipped_members = in.nskipped_members;
+    b->info.skipped_member = b->skipped_member;
+    input_set_free(&in);
     b->info.path = b->path;
     b->info.producer = b->producer ? b->producer : "";
     b->info.go_producer = b->go_producer;
@@ -1821,6 +1901,7 @@ int align_binary_open_progress(align_binary **out, const char *path, unsigned fl
     *out = b;
     return 0;
 fail:
+    input_set_free(&in);
     align_binary_free(b);
     return rc;
 }
@@ -1837,6 +1918,8 @@ void align_binary_free(align_binary *b)
     free(b->go_producer);
     free(b->skip_reason);
     free(b->skipped_type_reason);
+    free(b->debug_file);
+    free(b->skipped_member);
     free(b->go.go_version);
     free(b->go.main_path);
     free(b->go.build_id);

@@ -90,9 +90,9 @@ def suggested(text):
 
 
 def one_release(version):
-    genv = salib.go_env(version, dict(env, GOCACHE=os.environ.get("GOCACHE", "")
-                                      or os.path.join(tmp, "gocache"),
-                                      HOME=os.environ.get("HOME") or tmp))
+    # The user's build cache (keyed by toolchain) when there is one: a
+    # fresh one compiles the standard library again for every release.
+    genv = salib.go_env(version, t.go_env(tmp))
     d = module("prog-" + version, ["types.go", "pair.go", "order.go", "main.go"])
     program = os.path.join(d, "gorder")
     rc, out = go_build(d, genv, program, ["-gcflags=all=-N -l"])

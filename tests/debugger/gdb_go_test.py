@@ -9,6 +9,7 @@ below), the static layout, the projection onto arm64, and the errors.
 """
 
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -26,6 +27,7 @@ COMMANDS = [
     ("static", "align -t main.Order"),
     ("arm64", "align -a arm64 o"),
     ("not-struct", "align o.Note"),
+    ("boxes", "align bx"),
 ]
 sec, out = t.gdb_session(program, COMMANDS, env=dict(env, GOTRACEBACK="none"),
                          stop="main.stop", after=["-ex", "kill"])
@@ -86,5 +88,16 @@ t.check("(go/arm64)" in sec["arm64"] and all(am[n].offset == off for n, off in o
         "-a arm64: the model places every member as gc does (same on arm64)")
 t.check(sec["not-struct"].strip().startswith("align: 'o.Note' is string, not a struct"),
         "a Go string is not a struct: one clear line", sec["not-struct"])
+# Values behind interface{} of every other kind, against what the program
+# itself printed in this session (fmt's %+v; a string as %q; the same heap
+# addresses): a struct's value is shown after its dynamic type's name.
+boxes = dict(re.findall(r"^box (\w+) (.*)$", out, re.M))
+bm, _, _ = t.parse_align(sec["boxes"])
+t.check(len(boxes) == 12, "the program printed its 12 boxed values", repr(boxes))
+for name, want in sorted(boxes.items()):
+    got = bm[name].value if name in bm else None
+    plain = re.sub(r"^(&?)main\.\w+(\{)", r"\1\2", got or "")
+    t.check(plain == want, "interface{} holding %s prints %s as fmt does" % (name, want),
+            repr(got))
 t.check("Traceback" not in out and "Python Exception" not in out, "no Python traceback", out)
 t.finish()
