@@ -629,6 +629,16 @@ typedef struct align_layout {
      * information does not say it (a record placed by the compiler at an
      * offset its natural alignment forbids is packed), or NULL. */
     const char *align_note;
+    /* C from DWARF: 1 when the debug information does not decide the
+     * alignment of the record or of its members: DWARF has no `packed`,
+     * and another reading of packed / aligned(N) on the record (or on a
+     * record it holds by value) puts every member at the same offset with
+     * the same size but aligns the record or its members otherwise, or
+     * packed was inferred (it could sit on the record or on one member).
+     * Only DW_AT_alignment decides a record's alignment outright.  The
+     * model's reading is the natural one unless an offset or a use says
+     * more (align_note then tells which). */
+    int align_inferred;
 } align_layout;
 
 enum {
@@ -792,6 +802,9 @@ typedef struct align_binary_info {
     size_t nmembers;
     size_t nskipped_members;
     const char *skipped_member;
+    /* Compile units left unread by align_binary_opts.cu_exclude (counted
+     * in ncus too). */
+    size_t nexcluded_cus;
 } align_binary_info;
 
 /* Reads the binary at path: an ELF executable, shared library or
@@ -836,6 +849,14 @@ typedef struct align_binary_opts {
      * (NULL: no report); for an archive, member by member. */
     align_progress_fn progress;
     void *progress_user;
+    /* Compile units not read: those whose DW_AT_name (the source file as
+     * the compiler was given it, "src/vendor/zlib.c") matches one of these
+     * globs (fnmatch, no flags: '*' also matches '/').  A type that an
+     * included unit also describes is still read from it.  Counted in
+     * align_binary_info.nexcluded_cus; excluding every unit is
+     * ALIGN_EFORMAT. */
+    const char *const *cu_exclude;
+    size_t ncu_exclude;
 } align_binary_opts;
 
 /* align_binary_open() with options.  A stripped binary whose debug file is
