@@ -879,6 +879,7 @@ static int run_audit(audit_opts *o)
     audit_rows rows;
     audit_scope scope;
     source_index *src = NULL;
+    go_source *gosrc = NULL;
     align_buf out;
     uint64_t sarif_total = 0;
     bool escape = o->nescapes > 0;
@@ -893,10 +894,13 @@ static int run_audit(audit_opts *o)
         return EXIT_BAD;
     if (o->profile && !measure_load(&mc, o->profile))
         goto done;
-    bin = open_binary(o->binary, escape || o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
+    /* The Go functions also say where types are declared (their files). */
+    bin = open_binary(o->binary, ALIGN_BINARY_GO_FUNCS);
     if (bin == NULL)
         goto done;
     go_release_apply(bin, o->binary, o->go, escape || o->profile);
+    gosrc = go_source_new(o->src_dir);
+    go_source_locate(gosrc, bin);
     if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
         goto done;
     /* The profile's counts go into the --count table (user's entries win). */
@@ -933,6 +937,7 @@ static int run_audit(audit_opts *o)
 done:
     audit_rows_free(&rows);
     source_index_free(src);
+    go_source_free(gosrc);
     align_buf_free(&out);
     measure_free(&mc);
     align_heap_join_free(join);
@@ -979,9 +984,11 @@ static int run_show(audit_opts *o)
         goto done;
     if (o->profile && !measure_load(&mc, o->profile))
         goto done;
-    bin = open_binary(o->binary, o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
+    bin = open_binary(o->binary, ALIGN_BINARY_GO_FUNCS);
     if (bin == NULL || hit == NULL)
         goto done;
+    gosrc = go_source_new(o->src_dir);
+    go_source_locate(gosrc, bin);
     go_release_apply(bin, o->binary, o->go, true);
     if (log && !escape_join(&join, bin, log, o->src_dir, o->binary))
         goto done;
@@ -989,8 +996,6 @@ static int run_show(audit_opts *o)
         goto done;
     if (o->profile && o->format == FMT_TEXT)
         measure_text_header(&out, &mc);
-    if (o->src_dir != NULL)
-        gosrc = go_source_new(o->src_dir);
     lo.cacheline = o->cacheline;
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");

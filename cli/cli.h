@@ -408,6 +408,12 @@ void go_source_free(go_source *s); /* accepts NULL */
  * with the file's imports and the type parameters: true. */
 bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, const char **file,
                     unsigned *line);
+/* Gives every Go record of bin that has no position the file and line of
+ * its `type` declaration: under --src, else in the directory of its
+ * methods' (or its package's) DW_AT_decl_file when that is on disk.  bin
+ * must be opened with ALIGN_BINARY_GO_FUNCS to use the latter; the paths
+ * are kept by s, which must outlive the output. */
+void go_source_locate(go_source *s, align_binary *bin);
 /* A path as a SARIF URI reference, quoted. */
 void sarif_put_uri(align_buf *out, const char *path);
 

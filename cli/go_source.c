@@ -30,6 +30,7 @@ typedef struct go_file {
     char *path, *text;
     size_t len;
     char pkg[64]; /* the package clause */
+    bool src;     /* under --src (not read for go_source_locate) */
 } go_file;
 
 struct go_source {
@@ -39,6 +40,8 @@ struct go_source {
     size_t nstrings, scap;
     align_go_import *imports; /* of the last lookup */
     size_t nimports, icap;
+    char **dirs; /* directories read for go_source_locate (kept) */
+    size_t ndirs, dcap;
 };
 
 #define MAX_FILES 100000
@@ -85,6 +88,7 @@ static void walk(go_source *s, const char *dir, int depth)
             if (read_input(p, &f->text, &f->len)) {
                 f->path = p;
                 p = NULL;
+                f->src = depth < 32;
                 package_clause(f);
                 s->nfiles++;
             }
@@ -113,6 +117,7 @@ void go_source_free(go_source *s)
     for (size_t i = 0; i < s->nstrings; i++)
         free(s->strings[i]);
     free(s->files);
+    free(s->dirs);
     free(s->strings);
     free(s->imports);
     free(s);
@@ -449,18 +454,11 @@ static int body_fields(go_source *s, const char *p, const char *end, const char 
     return n;
 }
 
-bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, const char **file,
-                    unsigned *line)
+/* A type's name split ("example.com/pd/store.Pair[int,string]"): the
+ * package-local name and the package name (the path's last element). */
+static bool split(const char *name, char *local, size_t lcap, char *pkg, size_t pcap)
 {
-    const char *name = l->name, *br = strchr(name, '['), *dot = NULL, *slash = NULL;
-    char local[256], pkg[128];
-    const go_file *best = NULL;
-    const char *brace = NULL, *tp = NULL;
-    size_t tplen = 0, best_score = 0;
-    unsigned best_line = 0;
-    memset(opts, 0, sizeof *opts);
-    if (s == NULL || l->lang != ALIGN_LANG_GO)
-        return false;
+    const char *br = strchr(name, '['), *dot = NULL, *slash = NULL;
     for (const char *p = name; *p && p != br; p++)
         if (*p == '.')
             dot = p;
@@ -469,20 +467,47 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
     for (const char *p = name; p < dot; p++)
         if (*p == '/')
             slash = p;
-    snprintf(local, sizeof local, "%.*s", (int)((br ? br : name + strlen(name)) - dot - 1),
-             dot + 1);
-    /* the package's name: the path's last element (a .../v2 is not it) */
+    snprintf(local, lcap, "%.*s", (int)((br ? br : name + strlen(name)) - dot - 1), dot + 1);
     const char *ps = slash ? slash + 1 : name;
-    snprintf(pkg, sizeof pkg, "%.*s", (int)(dot - ps), ps);
+    snprintf(pkg, pcap, "%.*s", (int)(dot - ps), ps);
+    return true;
+}
+
+typedef struct found {
+    const go_file *f;
+    const char *brace; /* the struct's opening brace */
+    unsigned line;
+    const char *tp; /* type parameters, tplen bytes; NULL none */
+    size_t tplen;
+} found;
+
+/* The declaration of the Go type `name` among the files (only those in
+ * directory dir, when not NULL): the one whose directory ends with most of
+ * the import path.  False when none declares it. */
+static bool find_type(const go_source *s, const char *name, const char *dir, found *out)
+{
+    char local[256], pkg[128];
+    size_t best_score = 0, dlen = dir ? strlen(dir) : 0;
+    const char *dot = NULL;
+    if (!split(name, local, sizeof local, pkg, sizeof pkg))
+        return false;
+    for (const char *p = name; *p && *p != '['; p++)
+        if (*p == '.')
+            dot = p;
+    out->f = NULL;
     for (size_t i = 0; i < s->nfiles; i++) {
         const go_file *f = &s->files[i];
-        unsigned ln;
-        const char *b, *t;
-        size_t tl, score = 1;
-        if (strcmp(f->pkg, pkg) != 0 && !(pkg[0] == 'v' && isdigit((unsigned char)pkg[1])))
+        found c;
+        size_t score = 1;
+        if (dir != NULL && !(strncmp(f->path, dir, dlen) == 0 && f->path[dlen] == '/' &&
+                             strchr(f->path + dlen + 1, '/') == NULL))
             continue;
-        b = find_decl(f, local, &ln, &t, &tl);
-        if (b == NULL)
+        if (dir == NULL && (!f->src || (strcmp(f->pkg, pkg) != 0 &&
+                                        !(pkg[0] == 'v' && isdigit((unsigned char)pkg[1])))))
+            continue;
+        c.f = f;
+        c.brace = find_decl(f, local, &c.line, &c.tp, &c.tplen);
+        if (c.brace == NULL)
             continue;
         /* the directory that ends with the most of the import path */
         const char *fp = f->path + strlen(f->path), *ip = dot;
@@ -495,23 +520,28 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
             ip--;
             score++;
         }
-        if (best == NULL || score > best_score) {
-            best = f;
+        if (out->f == NULL || score > best_score) {
+            *out = c;
             best_score = score;
-            brace = b;
-            best_line = ln;
-            tp = t;
-            tplen = tl;
         }
     }
-    if (best == NULL)
+    return out->f != NULL;
+}
+
+bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, const char **file,
+                    unsigned *line)
+{
+    found fd;
+    memset(opts, 0, sizeof *opts);
+    if (s == NULL || l->lang != ALIGN_LANG_GO || !find_type(s, l->name, NULL, &fd))
         return false;
-    const char *close = match(brace, best->text + best->len);
+    const go_file *best = fd.f;
+    const char *close = match(fd.brace, best->text + best->len);
     const char **names = calloc(l->nmembers + 1, sizeof *names);
     const char **texts = calloc(l->nmembers + 1, sizeof *texts);
     bool same = false;
     if (close != NULL && names != NULL && texts != NULL) {
-        int n = body_fields(s, brace + 1, close, names, texts, (int)l->nmembers + 1);
+        int n = body_fields(s, fd.brace + 1, close, names, texts, (int)l->nmembers + 1);
         same = n == (int)l->nmembers;
         for (size_t i = 0; same && i < l->nmembers; i++)
             same = strcmp(names[i], l->members[i].name) == 0;
@@ -521,12 +551,74 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
     free(names);
     free(texts);
     *file = best->path;
-    *line = best_line;
+    *line = fd.line;
     if (!same)
         return false;
     read_imports(s, best);
     opts->imports = s->imports;
     opts->nimports = s->nimports;
-    opts->type_params = tp ? keep(s, tp, tplen) : NULL;
+    opts->type_params = fd.tp ? keep(s, fd.tp, fd.tplen) : NULL;
     return true;
+}
+
+/* Reads the .go files of directory dir (once) into s. */
+static void load_dir(go_source *s, const char *dir)
+{
+    for (size_t i = 0; i < s->ndirs; i++)
+        if (strcmp(s->dirs[i], dir) == 0)
+            return;
+    if (align_vec_reserve((void **)&s->dirs, &s->dcap, s->ndirs + 1, sizeof *s->dirs, 16) < 0)
+        return;
+    s->dirs[s->ndirs] = (char *)keep(s, dir, strlen(dir));
+    if (s->dirs[s->ndirs] == NULL)
+        return;
+    s->ndirs++;
+    walk(s, dir, 32); /* depth 32: this directory only */
+}
+
+static int cmp_key(const void *key, const void *m)
+{
+    return strcmp(key, ((const align_go_method *)m)->type);
+}
+
+void go_source_locate(go_source *s, align_binary *bin)
+{
+    align_graph *g = align_binary_graph(bin, ALIGN_LANG_GO);
+    align_go_method *ms = NULL;
+    size_t nms = 0;
+    if (s == NULL || g == NULL)
+        return;
+    if (align_binary_go_method_files(bin, &ms, &nms) < 0)
+        align_error_clear();
+    for (size_t i = 0; i < align_graph_ndecls(g); i++) {
+        align_type *t = align_graph_decl(g, i);
+        const char *name = align_type_name(t);
+        align_srcpos pos = align_type_pos(t);
+        found fd;
+        char key[1024];
+        if (name == NULL || pos.line > 0)
+            continue;
+        if (!find_type(s, name, NULL, &fd)) {
+            /* the directory of its methods', else its package's, file */
+            const align_go_method *m = NULL;
+            snprintf(key, sizeof key, "%.*s", (int)strcspn(name, "["), name);
+            if (nms > 0)
+                m = bsearch(key, ms, nms, sizeof *ms, cmp_key);
+            if (m == NULL && strrchr(key, '.') != NULL && nms > 0) {
+                *strrchr(key, '.') = '\0';
+                m = bsearch(key, ms, nms, sizeof *ms, cmp_key);
+            }
+            if (m == NULL || m->file[0] != '/' || strrchr(m->file, '/') == NULL)
+                continue;
+            snprintf(key, sizeof key, "%.*s", (int)(strrchr(m->file, '/') - m->file), m->file);
+            load_dir(s, key);
+            if (!find_type(s, name, key, &fd))
+                continue;
+        }
+        pos.file = fd.f->path;
+        pos.line = fd.line;
+        pos.col = 0;
+        align_type_set_pos(t, pos);
+    }
+    align_go_methods_free(ms, nms);
 }

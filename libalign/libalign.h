@@ -831,6 +831,21 @@ enum {
     ALIGN_BINARY_GO_FUNCS = 1u << 0
 };
 
+/* Go: where a type is declared, as far as the binary says.  DWARF gives a
+ * Go type no position, but each function its DW_AT_decl_file, and a
+ * method is declared in its type's package, usually its file.  One entry a
+ * receiver type ("example.com/x/geo.Point", generic types without their
+ * arguments) with the file of one of its methods, and one a package (its
+ * path alone, "example.com/x/geo") with the file of one of its functions,
+ * sorted by type (bsearch with strcmp).  Needs ALIGN_BINARY_GO_FUNCS (else ALIGN_EINVAL).  *out is
+ * the caller's (align_go_methods_free); files point into the binary. */
+typedef struct align_go_method {
+    const char *type;
+    const char *file; /* as the line tables write it */
+} align_go_method;
+ALIGN_API int align_binary_go_method_files(const align_binary *b, align_go_method **out, size_t *n);
+ALIGN_API void align_go_methods_free(align_go_method *m, size_t n);
+
 /* align_binary_open() with ALIGN_BINARY_* flags; ALIGN_EINVAL for unknown
  * flags. */
 ALIGN_API int align_binary_open_ex(align_binary **out, const char *path, unsigned flags);
