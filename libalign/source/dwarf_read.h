@@ -163,6 +163,23 @@ void reader_forgive(dwarf_reader *rd);
  * two dividing size, at most 16. */
 uint32_t guess_align(uint64_t size);
 
+/* --- dwarf_scan.c ---------------------------------------------------------- */
+
+/* Fingerprints of C record DIEs from the raw sections (see dwarf_scan.c).
+ * NULL when the file cannot be scanned (compressed or relocatable
+ * sections...): the reader then reads every copy. */
+typedef struct dwarf_scan dwarf_scan;
+dwarf_scan *scan_open(const char *path);
+void scan_close(dwarf_scan *s); /* accepts NULL */
+/* The unit whose header starts at .debug_info offset cu_start and which
+ * ends at cu_end; always 0 (a unit it cannot read gives no fingerprints). */
+int scan_unit(dwarf_scan *s, uint64_t cu_start, uint64_t cu_end);
+/* The fingerprint of the struct or union DIE at off in the current unit, 0
+ * when there is none (not a record, or anything the scanner does not know
+ * for certain).  Equal fingerprints: the same record, member types and all.
+ * rd gives the unit's file names. */
+uint64_t scan_record(dwarf_scan *s, dwarf_reader *rd, uint64_t off);
+
 /* --- dwarf_go.c ----------------------------------------------------------- */
 
 /* The node for a Go DIE that maps onto a primitive (base types, string,
