@@ -69,7 +69,7 @@ static const char audit_usage[] =
     "                           (default on for Go binaries read as 386 or arm, and\n"
     "                           with --as-arch 386|arm); exit 1 if any\n"
     "      --no-check-atomic    do not list them\n"
-    "  -q, --quiet              no progress line on a terminal\n"
+    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
@@ -103,7 +103,7 @@ static const char show_usage[] =
     "                           not the producer's (1.19, 1.22 ... 1.27)\n"
     "      --no-check-atomic    do not flag int64 fields sync/atomic cannot use\n"
     "                           (flagged by default for Go on 386 and arm)\n"
-    "  -q, --quiet              no progress line on a terminal\n"
+    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE
     "  -h, --help               this help\n"
     "\n"
     "example:\n"
@@ -243,6 +243,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"profile", required_argument, NULL, 'p'},
         {"sample", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},
+        {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
@@ -252,6 +253,10 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
                             longopts, NULL)) != -1) {
         switch (c) {
         case 'q': progress_quiet = true; break;
+        case OPT_DEBUG_DIR:
+            if (!debug_dir_add(optarg))
+                return EXIT_BAD;
+            break;
         case 'c':
             if (!count_table_add(&o->counts, optarg))
                 return EXIT_BAD;
@@ -899,6 +904,21 @@ done:
     return status;
 }
 
+/* show --optimize --format json: the declaration to paste, as the text
+ * output prints it (here also for a record already in its best order),
+ * added to the type's object just written. */
+static void json_declaration(align_buf *out, const align_layout *l)
+{
+    align_buf decl;
+    align_buf_init(&decl);
+    align_render_decl(&decl, l);
+    out->len--; /* reopen the object */
+    align_buf_puts(out, ",\"declaration\":");
+    align_buf_json_string(out, decl.data ? decl.data : "");
+    align_buf_puts(out, "}");
+    align_buf_free(&decl);
+}
+
 static int run_show(audit_opts *o)
 {
     align_binary *bin = NULL;
@@ -981,6 +1001,8 @@ static int run_show(audit_opts *o)
                 if (matched)
                     align_buf_puts(&out, ",");
                 align_render_json(&out, l, &cost);
+                if (o->optimize)
+                    json_declaration(&out, l);
                 if (o->profile) {
                     out.len--; /* reopen the object */
                     measure_json_type(&out, &mc, mt, &mcost);

@@ -139,23 +139,26 @@ typedef struct maps_opts {
 /* The map section of audit for a Go graph: text lines, or a JSON key.
  * Prints a library error and returns -1 on failure. */
 int maps_render(align_buf *out, align_graph *g, const maps_opts *o);
-/* --- escape.c: audit --escape ------------------------------------------- */
 
-/* Reads each path (a -m text log, "-", a -json directory or .json file)
- * into one log; prints the error and returns false on failure. */
+/* --- util.c: the progress line ------------------------------------------ */
+
 /* A progress line on stderr for work that lasts: printed only when stderr
  * is a terminal, not with --quiet (progress_quiet), and only once the work
  * has taken over a second; "\r"-overwritten, erased by progress_end(). */
 extern bool progress_quiet;
 typedef struct progress {
     const char *what; /* "reading escape log" */
-    long long start_ns;
+    long long start_ns, delay_ns;
     bool on, shown;
 } progress;
 void progress_begin(progress *p, const char *what);
 void progress_update(void *p, uint64_t done, uint64_t total); /* align_progress_fn */
 void progress_end(progress *p);
 
+/* --- escape.c: audit --escape ------------------------------------------- */
+
+/* Reads each path (a -m text log, "-", a -json directory or .json file)
+ * into one log; prints the error and returns false on failure. */
 bool escape_load(align_escape_log **out, const char *const *paths, size_t n);
 /* Joins; prints the error (false) or the join's diagnostics. */
 bool escape_join(align_heap_join **out, align_binary *bin, const align_escape_log *log,
@@ -220,6 +223,19 @@ const char *type_name_of(const align_type *t);
 /* Opens a binary for audit, show, diff and SARIF; prints why it failed
  * (NULL), or a warning when some compile units were unreadable. */
 align_binary *open_binary(const char *path, unsigned flags);
+/* --debug-dir DIR, repeatable, in order: where open_binary looks for the
+ * separate debug files of stripped binaries (none: /usr/lib/debug). */
+extern const char **debug_dirs;
+extern size_t ndebug_dirs;
+/* The getopt code of --debug-dir (long only), and its handler: false
+ * (with the error printed) when DIR is not a directory. */
+enum { OPT_DEBUG_DIR = 0x100 };
+bool debug_dir_add(const char *dir);
+/* The --debug-dir line of every usage text that opens a binary. */
+#define DEBUG_DIR_USAGE                                                                            \
+    "      --debug-dir DIR      where a stripped binary's debug file is looked for\n"              \
+    "                           (DIR/.build-id/xx/rest.debug or .gnu_debuglink;\n"                 \
+    "                           repeatable; default /usr/lib/debug)\n"
 
 /* --- rows.c: audit's one collection pass ---------------------------------- */
 

@@ -42,8 +42,8 @@ static const char fix_usage[] =
     "  -a, --arch ARCH          amd64, arm64, 386 or arm (default: amd64)\n"
     "  -t, --type PATTERN       only types matching the glob; repeatable\n"
     "  -k, --keep PATTERN       never reorder these types; repeatable\n"
-    "  -b, --binary BIN         sizes of types declared elsewhere, from BIN's DWARF\n"
-    "      --cacheline N        cache line size in bytes (default: 64)\n"
+    "  -b, --binary BIN         sizes of types declared elsewhere, from BIN's "
+    "DWARF\n" DEBUG_DIR_USAGE "      --cacheline N        cache line size in bytes (default: 64)\n"
     "      --go VERSION         Go: also report each type's heap object size in\n"
     "                           this release's allocator (1.19 ... 1.27)\n"
     "      --no-check-atomic    Go on amd64/arm64: allow orders that would put an\n"
@@ -97,6 +97,7 @@ static int parse_args(fix_opts *o, int argc, char **argv)
         {"go", required_argument, NULL, 'G'},
         {"no-check-atomic", no_argument, NULL, 'N'},
         {"quiet", no_argument, NULL, 'q'},
+        {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -105,6 +106,10 @@ static int parse_args(fix_opts *o, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "l:a:t:k:b:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'D': o->write = false; break;
+        case OPT_DEBUG_DIR:
+            if (!debug_dir_add(optarg))
+                return EXIT_BAD;
+            break;
         case 'W': o->write = true; break;
         case 'l':
             if (align_lang_parse(&o->lang, optarg) < 0)
@@ -154,15 +159,13 @@ typedef struct file_list {
 
 static bool list_add(file_list *l, const char *path)
 {
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 16;
-        char **nv = realloc(l->v, ncap * sizeof *nv);
-        if (nv == NULL)
-            return false;
-        l->v = nv;
-        l->cap = ncap;
+    char *copy = strdup(path);
+    if (copy == NULL ||
+        align_vec_push((void **)&l->v, &l->n, &l->cap, sizeof *l->v, 16, &copy) < 0) {
+        free(copy);
+        return false;
     }
-    return (l->v[l->n++] = strdup(path)) != NULL;
+    return true;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -255,29 +258,24 @@ typedef struct lines {
     const char **s; /* line starts */
     size_t *n;      /* lengths with the newline */
     size_t count;
+    size_t scap, ncap; /* capacities of s and n */
 } lines;
 
 static bool split_lines(lines *out, const char *t, size_t len)
 {
-    size_t cap = 64;
-    out->count = 0;
-    out->s = malloc(cap * sizeof *out->s);
-    out->n = malloc(cap * sizeof *out->n);
-    for (size_t pos = 0; pos < len && out->s && out->n;) {
+    memset(out, 0, sizeof *out);
+    for (size_t pos = 0; pos < len;) {
         const char *nl = memchr(t + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - t) + 1 : len;
-        if (out->count == cap) {
-            cap *= 2;
-            out->s = realloc(out->s, cap * sizeof *out->s);
-            out->n = realloc(out->n, cap * sizeof *out->n);
-            if (out->s == NULL || out->n == NULL)
-                break;
-        }
+        if (align_vec_reserve((void **)&out->s, &out->scap, out->count + 1, sizeof *out->s, 64) <
+                0 ||
+            align_vec_reserve((void **)&out->n, &out->ncap, out->count + 1, sizeof *out->n, 64) < 0)
+            return false;
         out->s[out->count] = t + pos;
         out->n[out->count++] = end - pos;
         pos = end;
     }
-    return out->s != NULL && out->n != NULL;
+    return true;
 }
 
 static bool same(const lines *a, size_t i, const lines *b, size_t j)
@@ -311,12 +309,14 @@ static size_t myers(const lines *a, const lines *b, char **ops)
                 break;
             }
         }
-        if ((trace[d] = malloc((size_t)(2 * max + 3) * sizeof **trace)) == NULL)
+        trace[d] = malloc((size_t)(2 * max + 3) * sizeof **trace);
+        if (trace[d] == NULL)
             goto done;
         memcpy(trace[d], v, (size_t)(2 * max + 3) * sizeof *v);
     }
     /* Walk back from (n, m). */
-    if ((op = malloc((size_t)(n + m + 1))) == NULL)
+    op = malloc((size_t)(n + m + 1));
+    if (op == NULL)
         goto done;
     {
         long x = n, y = m;
@@ -486,7 +486,8 @@ static bool replace_file(const char *path, const char *text, size_t len)
     if (asprintf(&tmp, "%.*s%s.structalign-XXXXXX", sl ? (int)(sl - path + 1) : 0, path,
                  sl ? sl + 1 : path) < 0)
         return false;
-    if ((fd = mkstemp(tmp)) < 0) {
+    fd = mkstemp(tmp);
+    if (fd < 0) {
         fprintf(stderr, "%s: cannot create a temporary file: %s\n", path, strerror(errno));
         free(tmp);
         return false;
@@ -572,8 +573,11 @@ int cmd_fix(int argc, char **argv)
     }
     if (!collect(&files, &o))
         goto done;
-    if (o.binary != NULL && (bin = open_binary(o.binary, 0)) == NULL)
-        goto done;
+    if (o.binary != NULL) {
+        bin = open_binary(o.binary, 0);
+        if (bin == NULL)
+            goto done;
+    }
     for (int lang = 0; lang < 2; lang++) {
         align_fix_opts fo;
         size_t n = 0;

@@ -179,8 +179,10 @@ static c_file *c_file_of(source_index *ix, const char *file, bool with_set)
     if (file[0] != '/' && ix->src_dir != NULL) {
         if (asprintf(&path, "%s/%s", ix->src_dir, file) < 0)
             return NULL;
-    } else if ((path = strdup(file)) == NULL) {
-        return NULL;
+    } else {
+        path = strdup(file);
+        if (path == NULL)
+            return NULL;
     }
     for (size_t i = 0; i < ix->nc && cf == NULL; i++)
         if (strcmp(ix->c[i].path, path) == 0)
@@ -192,15 +194,9 @@ static c_file *c_file_of(source_index *ix, const char *file, bool with_set)
             free(path);
             return NULL;
         }
-        if (ix->nc == ix->cap) {
-            size_t ncap = ix->cap ? ix->cap * 2 : 16;
-            c_file *nv = realloc(ix->c, ncap * sizeof *nv);
-            if (nv == NULL) {
-                free(path);
-                return NULL;
-            }
-            ix->c = nv;
-            ix->cap = ncap;
+        if (align_vec_reserve((void **)&ix->c, &ix->cap, ix->nc + 1, sizeof *ix->c, 16) < 0) {
+            free(path);
+            return NULL;
         }
         cf = &ix->c[ix->nc++];
         memset(cf, 0, sizeof *cf);

@@ -422,25 +422,46 @@ static long long progress_now(void)
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* How long work runs before its line appears: 1 s, or
+ * STRUCTALIGN_PROGRESS_DELAY seconds (0 to 60, decimals allowed; as git's
+ * GIT_PROGRESS_DELAY), which lets a test see the line of a short run. */
+static long long progress_delay_ns(void)
+{
+    const char *s = getenv("STRUCTALIGN_PROGRESS_DELAY");
+    char *end;
+    double d;
+    if (s == NULL || *s == '\0')
+        return 1000000000LL;
+    d = strtod(s, &end);
+    if (*end != '\0' || !(d >= 0 && d <= 60))
+        return 1000000000LL;
+    return (long long)(d * 1e9);
+}
+
 void progress_begin(progress *p, const char *what)
 {
     p->what = what;
     p->on = !progress_quiet && isatty(STDERR_FILENO);
     p->shown = false;
     p->start_ns = p->on ? progress_now() : 0;
+    p->delay_ns = p->on ? progress_delay_ns() : 0;
 }
 
 void progress_update(void *user, uint64_t done, uint64_t total)
 {
     progress *p = user;
-    if (!p->on || progress_now() - p->start_ns < 1000000000LL)
+    if (!p->on || progress_now() - p->start_ns < p->delay_ns)
         return;
+    /* MiB for a log of hundreds of MiB; KiB for a .debug_info of a few. */
+    uint64_t big = total > done ? total : done;
+    unsigned shift = big >= ((uint64_t)64 << 20) ? 20 : 10;
+    const char *unit = shift == 20 ? "MiB" : "KiB";
     if (total > 0)
-        fprintf(stderr, "\r%s: %llu MiB of %llu MiB (%u%%)\033[K", p->what,
-                (unsigned long long)(done >> 20), (unsigned long long)(total >> 20),
-                (unsigned)(done >= total ? 100 : done * 100 / total));
+        fprintf(stderr, "\r%s: %llu %s of %llu %s (%u%%)\033[K", p->what,
+                (unsigned long long)(done >> shift), unit, (unsigned long long)(total >> shift),
+                unit, (unsigned)(done >= total ? 100 : done * 100 / total));
     else
-        fprintf(stderr, "\r%s: %llu MiB\033[K", p->what, (unsigned long long)(done >> 20));
+        fprintf(stderr, "\r%s: %llu %s\033[K", p->what, (unsigned long long)(done >> shift), unit);
     fflush(stderr);
     p->shown = true;
 }

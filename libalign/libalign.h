@@ -311,6 +311,18 @@ ALIGN_API void align_type_set_target(align_type *named, align_type *target);
  * one keeps its alignment).  The size is never rounded up.  Decided when
  * laid out, so it follows align_graph_set_arch. */
 ALIGN_API align_type *align_type_atomic(align_graph *g, align_type *target);
+/* C: `const`, `volatile`, `restrict` (ALIGN_QUAL_*, or-ed) on target
+ * (DW_TAG_const_type ...): a NAMED node without a name that changes no
+ * layout, kept so that a declaration is printed as written.  Its display
+ * puts the qualifiers where C does: "const char" before a non-pointer
+ * ("const int [4]" qualifies the elements), after the star of a pointer
+ * ("char *const", "int (*const)(void)").  NULL (recorded) when out of
+ * memory; target itself when quals is 0. */
+enum { ALIGN_QUAL_CONST = 1u << 0, ALIGN_QUAL_VOLATILE = 1u << 1, ALIGN_QUAL_RESTRICT = 1u << 2 };
+ALIGN_API align_type *align_type_qualified(align_graph *g, align_type *target, unsigned quals);
+/* The qualifiers of a node made by align_type_qualified (ALIGN_QUAL_*); 0
+ * for every other node. */
+ALIGN_API unsigned align_type_quals(const align_type *t);
 /* A struct or union, empty and incomplete until align_record_complete(). */
 ALIGN_API align_type *align_type_record(align_graph *g, align_kind kind, const char *name);
 ALIGN_API align_type *align_type_func(align_graph *g);
@@ -480,7 +492,21 @@ enum {
      * inside it at an 8-aligned offset from the record's start.  A
      * suggested order keeps the member's offset modulo 8, so that integer
      * stays 8-aligned (as direct int64 members at 8-aligned offsets do). */
-    ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE = 1u << 9
+    ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE = 1u << 9,
+    /* Go blank fields, by what they are for (a zero-size one, a marker such
+     * as `_ [0]func()` for non-comparability or align64, has neither flag
+     * and moves like any zero-size member: first, never last, where the
+     * compiler would add padding after it).  KEEPS_OFFSET: explicit padding
+     * (`_ uint32` that puts the next 64-bit atomic at an 8-aligned offset on
+     * 32-bit targets); the suggested order keeps it at its offset, and other
+     * members move across it.  FENCE: cache-line padding (a *CacheLinePad
+     * type, half a cache line or more, or padding that ends on a line
+     * boundary); it keeps its offset and no member moves across it. */
+    ALIGN_MEMBER_BLANK_KEEPS_OFFSET = 1u << 10,
+    ALIGN_MEMBER_BLANK_FENCE = 1u << 11,
+    /* A blank field kept in place that cost bytes: releasing it alone gives
+     * a smaller order (see align_layout.unconstrained_size). */
+    ALIGN_MEMBER_BLANK_CONSTRAINS = 1u << 12
 };
 
 /* Go on 386 and arm: one int64 or uint64, anywhere in a record (a member,
@@ -557,9 +583,17 @@ typedef struct align_layout {
     /* The smallest order (see optimize.c for the proof and the rules). */
     uint64_t optimal_size;
     uint64_t optimal_ptrdata;
-    size_t *optimal_order;                /* nmembers declaration indices */
-    int optimal_proven;                   /* 1 when optimal_size is proven minimal */
-    const char *optimal_note;             /* why an order was constrained, or NULL */
+    size_t *optimal_order;    /* nmembers declaration indices */
+    int optimal_proven;       /* 1 when optimal_size is proven minimal */
+    const char *optimal_note; /* why an order was constrained, or NULL */
+    /* The smallest order found with every Go blank field free to move like
+     * an ordinary member: what the blank fields kept in place cost
+     * (optimal_size - unconstrained_size; 0 when they cost nothing, and
+     * always for C).  The members that held it back carry
+     * ALIGN_MEMBER_BLANK_CONSTRAINS. */
+    uint64_t unconstrained_size;
+    uint64_t unconstrained_ptrdata;
+    size_t *unconstrained_order;          /* nmembers declaration indices */
     size_t natomic_unaligned;             /* entries of atomic_unaligned (direct members
                                              flagged ALIGN_MEMBER_ATOMIC_UNALIGNED and
                                              fields inside members) */
@@ -652,6 +686,18 @@ ALIGN_API void align_buf_vprintf(align_buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal (quotes included). */
 ALIGN_API void align_buf_json_string(align_buf *b, const char *s);
 
+/* A growable array: the caller keeps its own typed (T *items, size_t n,
+ * size_t cap) and passes their addresses, so there is one growth rule
+ * (doubling from `first`, zeroed new slots, overflow-checked sizes) for
+ * every array of the library and the tools built on it.
+ * align_vec_reserve makes *arr (capacity *cap items of elem bytes) hold at
+ * least need items; align_vec_push appends the elem bytes at item.  0, or
+ * ALIGN_ENOMEM recorded (also when a size overflows); *arr is unchanged on
+ * failure. */
+ALIGN_API int align_vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first);
+ALIGN_API int align_vec_push(void **arr, size_t *len, size_t *cap, size_t elem, size_t first,
+                             const void *item);
+
 /* ------------------------------------------------- declaration parsers */
 
 /* Parse declarations typed by hand or read from a file and add their types
@@ -668,6 +714,13 @@ ALIGN_API int align_decl_parse_c(align_graph *g, const char *file, const char *t
 ALIGN_API align_lang align_decl_guess_lang(const char *text, size_t len);
 
 /* ------------------------------------------------------------ binaries */
+
+/* Progress of a long read (a binary's .debug_info, an escape log): done
+ * bytes of total (0: unknown, standard input).  Called between steps (a
+ * compile unit, a 64 KiB chunk) once 64 MiB more were read or 0.25 s
+ * passed since the last call, so that a caller can show a progress line;
+ * the library itself never prints. */
+typedef void (*align_progress_fn)(void *user, uint64_t done, uint64_t total);
 
 /* A compiled program, shared library or object file read through its
  * DWARF: little-endian ELF, 64-bit for amd64 or arm64, 32-bit for 386 or arm
@@ -724,9 +777,22 @@ typedef struct align_binary_info {
      * writes a mapping's build_id; NULL when absent (Go links one only
      * when asked: -ldflags=-B ...). */
     const char *build_id;
+    /* A stripped binary's separate debug file, whose DWARF was read
+     * (found by build ID or .gnu_debuglink: align_binary_open_opts); NULL
+     * when the DWARF is the binary's own. */
+    const char *debug_file;
+    /* A static archive (.a): its members (symbol tables not counted), and
+     * those skipped because they are not ELF objects with DWARF, the first
+     * as "NAME: reason" (NULL when none).  nmembers is 0 for an ELF file. */
+    size_t nmembers;
+    size_t nskipped_members;
+    const char *skipped_member;
 } align_binary_info;
 
-/* Reads the binary at path.  *out is NULL on failure:
+/* Reads the binary at path: an ELF executable, shared library or
+ * relocatable object (.o), or a static archive (.a) of objects, read as one
+ * program whose compile units are all its members'.  *out is NULL on
+ * failure:
  *   ALIGN_EIO      missing, unreadable, a directory;
  *   ALIGN_EFORMAT  not ELF, empty, truncated, 32-bit or big-endian, another
  *                  machine, no DWARF (the hint says how to rebuild: Go
@@ -750,6 +816,37 @@ enum {
 /* align_binary_open() with ALIGN_BINARY_* flags; ALIGN_EINVAL for unknown
  * flags. */
 ALIGN_API int align_binary_open_ex(align_binary **out, const char *path, unsigned flags);
+
+/* How align_binary_open_opts() reads a binary. */
+typedef struct align_binary_opts {
+    unsigned flags; /* ALIGN_BINARY_* */
+    /* Where a stripped binary's separate debug file is looked for, as gdb
+     * does: DIR/.build-id/xx/rest.debug by its GNU build ID, then the
+     * .gnu_debuglink name next to the binary, in its .debug/ folder and as
+     * DIR/<the binary's directory>/NAME, whose CRC-32 must match.  NULL or
+     * none: /usr/lib/debug.  Not used when the binary has DWARF. */
+    const char *const *debug_dirs;
+    size_t ndebug_dirs;
+    /* Reports how far the read got, as align_binary_open_progress() says
+     * (NULL: no report); for an archive, member by member. */
+    align_progress_fn progress;
+    void *progress_user;
+} align_binary_opts;
+
+/* align_binary_open() with options.  A stripped binary whose debug file is
+ * not found, or does not match (another build ID or CRC), is ALIGN_EFORMAT
+ * naming each place tried and why each candidate was refused. */
+ALIGN_API int align_binary_open_opts(align_binary **out, const char *path,
+                                     const align_binary_opts *opts);
+
+/* align_binary_open_ex() that reports how far the read of .debug_info got
+ * (fn NULL: none): done and total are bytes of the section as decoded
+ * (uncompressed), done the end of the last unit read; called after a unit,
+ * at the rate align_progress_fn says, and once with done == total when the
+ * units are read (the end passes that follow are short).  fn is not kept
+ * after the call returns. */
+ALIGN_API int align_binary_open_progress(align_binary **out, const char *path, unsigned flags,
+                                         align_progress_fn fn, void *user);
 /* Frees the binary and its graphs (and so every type and layout from them).
  * Accepts NULL. */
 ALIGN_API void align_binary_free(align_binary *b);
@@ -1081,11 +1178,7 @@ ALIGN_API int align_escape_log_new(align_escape_log **out);
 /* Frees the log, its sites and strings.  Accepts NULL. */
 ALIGN_API void align_escape_log_free(align_escape_log *log);
 
-/* Progress of a long read: done bytes of total (0: unknown, standard
- * input).  Called between 64 KiB chunks once 64 MiB more were read or
- * 0.25 s passed since the last call, so that a caller can show a progress
- * line; the library itself never prints. */
-typedef void (*align_progress_fn)(void *user, uint64_t done, uint64_t total);
+/* Progress of a long read: align_progress_fn, under "binaries" above. */
 /* Sets (fn NULL: clears) the progress callback of the log's later text and
  * JSON reads from files. */
 ALIGN_API void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn,

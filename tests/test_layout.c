@@ -201,7 +201,70 @@ START_TEST(go_array_ptrdata)
 }
 END_TEST
 
-/* A blank field stays where it is: intentional padding, never waste. */
+/* A zero-size blank marker (`_ [0]func()`: non-comparable) works anywhere:
+ * it moves first instead of costing the trailing padding.  go1.19 reflect
+ * (tests/go_blank_fields.py): 168 bytes declared, 160 suggested. */
+START_TEST(go_blank_marker_moves)
+{
+    align_type *r = align_type_record(g, ALIGN_KIND_STRUCT, "Point");
+    const char *names[] = {"x", "y", "z", "t"};
+    for (int i = 0; i < 4; i++)
+        add(r, names[i], align_type_array(g, P(ALIGN_GO_UINT64), 5));
+    add(r, "_", align_type_array(g, P(ALIGN_GO_FUNC), 0));
+    align_record_complete(r, -1, -1);
+    align_layout *l = lay(r);
+    ck_assert_uint_eq(l->size, 168);
+    ck_assert_uint_eq(l->optimal_size, 160);
+    ck_assert_uint_eq(l->optimal_order[0], 4);
+    ck_assert_uint_eq(l->unconstrained_size, 160);
+    ck_assert_uint_eq(l->members[4].flags &
+                          (ALIGN_MEMBER_BLANK_KEEPS_OFFSET | ALIGN_MEMBER_BLANK_FENCE |
+                           ALIGN_MEMBER_BLANK_CONSTRAINS),
+                      0);
+    align_layout_free(l);
+}
+END_TEST
+
+/* Explicit padding keeps its offset, and so does the member after it;
+ * the others move across it.  go1.19 reflect: Mid {a bool; _ int32; b
+ * int64; c bool; d int32; e bool} is 32 bytes, 24 suggested with _ at 4
+ * and b at 8; Tail {a bool; b int64; c bool; _ [4]byte} is 24 bytes kept,
+ * 16 with the blank field free. */
+START_TEST(go_blank_keeps_offset)
+{
+    align_type *r = align_type_record(g, ALIGN_KIND_STRUCT, "Mid");
+    add(r, "a", P(ALIGN_GO_BOOL));
+    add(r, "_", P(ALIGN_GO_INT32));
+    add(r, "b", P(ALIGN_GO_INT64));
+    add(r, "c", P(ALIGN_GO_BOOL));
+    add(r, "d", P(ALIGN_GO_INT32));
+    add(r, "e", P(ALIGN_GO_BOOL));
+    align_record_complete(r, -1, -1);
+    align_layout *l = lay(r);
+    ck_assert_uint_eq(l->size, 32);
+    ck_assert_uint_eq(l->optimal_size, 24);
+    ck_assert(l->members[1].flags & ALIGN_MEMBER_BLANK_KEEPS_OFFSET);
+    ck_assert_uint_eq(l->optimal_order[1], 1);
+    ck_assert_uint_eq(l->optimal_order[2], 2);
+    ck_assert_ptr_nonnull(l->optimal_note);
+    align_layout_free(l);
+
+    r = align_type_record(g, ALIGN_KIND_STRUCT, "Tail");
+    add(r, "a", P(ALIGN_GO_BOOL));
+    add(r, "b", P(ALIGN_GO_INT64));
+    add(r, "c", P(ALIGN_GO_BOOL));
+    add(r, "_", align_type_array(g, P(ALIGN_GO_UINT8), 4));
+    align_record_complete(r, -1, -1);
+    l = lay(r);
+    ck_assert_uint_eq(l->size, 24);
+    ck_assert_uint_eq(l->optimal_size, 24);
+    ck_assert_uint_eq(l->unconstrained_size, 16);
+    ck_assert(l->members[3].flags & ALIGN_MEMBER_BLANK_CONSTRAINS);
+    align_layout_free(l);
+}
+END_TEST
+
+/* Cache-line padding keeps its offset and no member crosses it. */
 START_TEST(go_blank_fixed)
 {
     align_type *r = align_type_record(g, ALIGN_KIND_STRUCT, "Blank");
@@ -216,7 +279,13 @@ START_TEST(go_blank_fixed)
     ck_assert_uint_eq(l->intentional_padding, 56);
     ck_assert_uint_eq(l->members[1].flags & ALIGN_MEMBER_BLANK, ALIGN_MEMBER_BLANK);
     ck_assert_uint_eq(l->optimal_order[1], 1);
-    ck_assert_uint_eq(l->optimal_size, 80);
+    /* a _ c b: c moves within its side, a@0 _@1 c@57 b@64, 72 bytes; free,
+     * b _ a c is 72 too (the rules of BadStruct, go1.19.8). */
+    ck_assert_uint_eq(l->optimal_order[2], 3);
+    ck_assert_uint_eq(l->optimal_size, 72);
+    ck_assert(l->members[1].flags & ALIGN_MEMBER_BLANK_FENCE);
+    ck_assert_uint_eq(l->unconstrained_size, 72);
+    ck_assert(!(l->members[1].flags & ALIGN_MEMBER_BLANK_CONSTRAINS));
     align_layout_free(l);
 }
 END_TEST
@@ -880,7 +949,7 @@ START_TEST(c_search_exhaustive)
     for (int r = 0; r < 160; r++) {
         rnd_member m[16];
         size_t n = 0, unit[16][2], nunits = 0;
-        size_t want_units = 2 + rnd(r < 150 ? 5 : 7); /* 2..6, a few of up to 8 */
+        size_t want_units = 2 + rnd(r < 154 ? 5 : 6); /* 2..6, a few of up to 7 */
         int packed = rnd(12) == 0;
         memset(m, 0, sizeof m);
         while (nunits < want_units && n < 14) {
@@ -928,6 +997,73 @@ START_TEST(c_search_exhaustive)
 }
 END_TEST
 
+/* Qualifiers stay in the declarations printed, where C puts them; they
+ * change no layout.  The text below compiles with gcc 12 (x86-64) to
+ * sizeof 80 and _Alignof 8, the already optimal order (73 bytes of
+ * members). */
+START_TEST(c_qualified_decl)
+{
+    align_type *cch = align_type_qualified(g, P(ALIGN_C_CHAR), ALIGN_QUAL_CONST);
+    align_type *cp =
+        align_type_qualified(g, align_type_pointer(g, P(ALIGN_C_CHAR)), ALIGN_QUAL_CONST);
+    align_type *vi = align_type_qualified(g, P(ALIGN_C_INT), ALIGN_QUAL_VOLATILE);
+    align_type *cvl = align_type_qualified(
+        g, align_type_qualified(g, P(ALIGN_C_LONG), ALIGN_QUAL_VOLATILE), ALIGN_QUAL_CONST);
+    align_type *fn = align_type_func(g);
+    align_type *rec = align_type_record(g, ALIGN_KIND_STRUCT, "q");
+    align_type *anon = align_type_record(g, ALIGN_KIND_STRUCT, NULL);
+    align_layout *l;
+    align_buf b;
+    uint64_t size, pd;
+    uint32_t al;
+
+    align_type_set_display(g, fn, "int (*)(const char *, int)");
+    ck_assert_str_eq(align_type_display(cch), "const char");
+    ck_assert_str_eq(align_type_display(align_type_pointer(g, cch)), "const char *");
+    ck_assert_str_eq(align_type_display(cp), "char *const");
+    ck_assert_str_eq(align_type_display(cvl), "const volatile long");
+    ck_assert_str_eq(
+        align_type_display(align_type_qualified(g, align_type_pointer(g, fn), ALIGN_QUAL_CONST)),
+        "int (*const)(const char *, int)");
+    ck_assert_int_eq(align_type_size(g, cvl, &size, &al, &pd), 0);
+    ck_assert_uint_eq(size, 8);
+    ck_assert_uint_eq(al, 8);
+    ck_assert_uint_eq(align_type_quals(cvl), ALIGN_QUAL_CONST);
+    ck_assert_uint_eq(align_type_quals(P(ALIGN_C_INT)), 0);
+    ck_assert_ptr_eq(align_type_qualified(g, vi, 0), vi);
+
+    add(anon, "a", P(ALIGN_C_INT));
+    add(anon, "b", P(ALIGN_C_CHAR));
+    align_record_complete(anon, -1, -1);
+    add(rec, "c", P(ALIGN_C_CHAR));
+    add(rec, "p", align_type_pointer(g, cch));
+    add(rec, "cp", cp);
+    add(rec, "x", align_type_array(g, vi, 4));
+    add(rec, "cb", align_type_qualified(g, align_type_pointer(g, fn), ALIGN_QUAL_CONST));
+    add(rec, "ap", align_type_atomic(g, align_type_pointer(g, P(ALIGN_C_INT))));
+    add(rec, "arrp", align_type_pointer(g, align_type_array(g, P(ALIGN_C_INT), 3)));
+    add(rec, "in", align_type_array(g, anon, 2));
+    align_record_complete(rec, -1, -1);
+    l = lay(rec);
+    ck_assert_uint_eq(l->size, 80);
+    align_buf_init(&b);
+    align_render_decl(&b, l);
+    ck_assert(!b.failed);
+    ck_assert_str_eq(b.data, "struct q {\n"
+                             "    char c;\n"
+                             "    const char *p;\n"
+                             "    char *const cp;\n"
+                             "    volatile int x[4];\n"
+                             "    int (*const cb)(const char *, int);\n"
+                             "    int *_Atomic ap;\n"
+                             "    int (*arrp)[3];\n"
+                             "    struct { int a; char b; } in[2];\n"
+                             "};\n");
+    align_buf_free(&b);
+    align_layout_free(l);
+}
+END_TEST
+
 static Suite *layout_suite(void)
 {
     Suite *s = suite_create("layout");
@@ -939,6 +1075,8 @@ static Suite *layout_suite(void)
     tcase_add_test(go, go_ptrdata_order);
     tcase_add_test(go, go_array_ptrdata);
     tcase_add_test(go, go_blank_fixed);
+    tcase_add_test(go, go_blank_marker_moves);
+    tcase_add_test(go, go_blank_keeps_offset);
     tcase_add_test(go, go_recursive_by_value);
     tcase_add_test(go, go_overflow);
     tcase_add_test(go, go_arm64_same);
@@ -964,8 +1102,14 @@ static Suite *layout_suite(void)
     tcase_add_test(c, c_bitfield_errors);
     tcase_add_test(c, c_incomplete);
     tcase_add_test(c, c_given_cross_check);
-    tcase_add_test(c, c_search_exhaustive);
+    tcase_add_test(c, c_qualified_decl);
     suite_add_tcase(s, c);
+    /* every order of 160 records: a second or two, more on a loaded machine */
+    TCase *search = tcase_create("search");
+    tcase_add_checked_fixture(search, setup_c, teardown);
+    tcase_set_timeout(search, 60);
+    tcase_add_test(search, c_search_exhaustive);
+    suite_add_tcase(s, search);
     TCase *n = tcase_create("counts");
     tcase_add_test(n, count_parse_forms);
     tcase_add_test(n, count_parse_errors);

@@ -48,8 +48,14 @@ NEW = {"consts": ["MaxSmallSize", "SmallSizeDiv", "SmallSizeMax", "LargeSizeDiv"
 # Our names (the go1.19 ones, without underscores) and C types.
 CONSTS = ["max_small_size", "small_size_div", "small_size_max", "large_size_div",
           "num_size_classes", "page_shift"]
+# The runtime's four tables; the header keeps the first two (STORED).  The
+# size-to-class lookups are derived data in the runtime too (mksizeclasses.go
+# fills them with the smallest class that holds each size), so heap.c finds a
+# size's class by a search over class_to_size, and release() refuses a
+# release whose lookups ever disagree with that search.
 TABLES = [("class_to_size", "uint16_t"), ("class_to_allocnpages", "uint8_t"),
           ("size_to_class8", "uint8_t"), ("size_to_class128", "uint8_t")]
+STORED = TABLES[:2]
 
 
 def die(msg):
@@ -121,6 +127,10 @@ def release(goroot):
             die("%s: %s has %d entries, expected %d" % (path, name, len(t[name]), length))
     if t["class_to_size"][-1] != c["max_small_size"]:
         die("%s: the last class is not the largest small size" % path)
+    bad = lookup_mismatch(c, t)
+    if bad:
+        die("%s: %s: the runtime's lookup disagrees with the smallest class that "
+            "holds the size; teach heap.c's small_class_in the lookup tables" % (path, bad))
 
     malloc_path = os.path.join(rt, "malloc.go")
     malloc = read(malloc_path)
@@ -168,12 +178,41 @@ def release(goroot):
     return r
 
 
+def lookup_mismatch(c, t):
+    """The first size whose class in the runtime's size_to_class tables is not
+    the smallest class of class_to_size that holds it, or None."""
+    sizes = t["class_to_size"]
+    for size in range(1, c["max_small_size"] + 1):
+        if size <= c["small_size_max"] - 8:
+            got = t["size_to_class8"][(size + c["small_size_div"] - 1) // c["small_size_div"]]
+        else:
+            got = t["size_to_class128"][(size - c["small_size_max"] + c["large_size_div"] - 1)
+                                        // c["large_size_div"]]
+        want = next(k for k in range(1, len(sizes)) if sizes[k] >= size)
+        if got != want:
+            return "size %d: class %d, smallest holding class %d" % (size, got, want)
+    return None
+
+
+def wrap(values, indent="    ", width=100):
+    """Numbers packed into lines the way clang-format packs a braced list."""
+    lines, cur = [], indent
+    for v in values:
+        item = "%d," % v
+        if cur != indent and len(cur) + 1 + len(item) > width:
+            lines.append(cur)
+            cur = indent
+        cur += ("" if cur == indent else " ") + item
+    lines.append(cur)
+    return lines
+
+
 def rules_key(r):
     return (r["tiny"], r["header"], r["header_min"], r["small_limit"])
 
 
 def table_key(r):
-    return tuple(tuple(r["tables"][n]) for n, _ in TABLES)
+    return tuple(tuple(r["tables"][n]) for n, _ in STORED)
 
 
 def group(rels):
@@ -238,21 +277,21 @@ def header(rels):
     p("#define GO_SC_NTABLES %d" % len(tables))
     p("#define GO_SC_NRELEASES %d" % len(rows))
     for ti, tab in enumerate(tables):
-        for (name, ctype), vals in zip(TABLES, tab):
+        for (name, ctype), vals in zip(STORED, tab):
             p("")
             p("static const %s go_%s_%d[%d] = {" % (ctype, name, ti, len(vals)))
-            for i in range(0, len(vals), 12):
-                p("    " + ", ".join(str(v) for v in vals[i:i + 12]) + ",")
+            for line in wrap(vals):
+                p(line)
             p("};")
     p("")
     p("typedef struct go_sc_table {")
-    for name, ctype in TABLES:
+    for name, ctype in STORED:
         p("    const %s *%s;" % (ctype, name))
     p("} go_sc_table;")
     p("")
     p("static const go_sc_table go_sc_tables[GO_SC_NTABLES] = {")
     for ti in range(len(tables)):
-        p("    {" + ", ".join("go_%s_%d" % (name, ti) for name, _ in TABLES) + "},")
+        p("    {" + ", ".join("go_%s_%d" % (name, ti) for name, _ in STORED) + "},")
     p("};")
     p("")
     p("/* One run of releases 1.first .. 1.last with the same table and rules. */")
@@ -299,7 +338,7 @@ def check(path, rels):
             if consts.get(ours.upper()) != r["consts"][ours]:
                 fails.append("%s: GO_SC_%s is %s, %s says %d" % (path, ours.upper(),
                              consts.get(ours.upper()), r["version"], r["consts"][ours]))
-        for name, _ in TABLES:
+        for name, _ in STORED:
             m = re.search(r"go_%s_%s\[\d+\] = \{([^}]*)\}" % (name, ti), text)
             vals = [int(v) for v in re.findall(r"\d+", m.group(1))] if m else None
             if vals != r["tables"][name]:

@@ -141,18 +141,22 @@ const char *align_go_size_classes_version(unsigned release)
     return release_row(release)->versions;
 }
 
-/* The runtime's class index in table t for 1 <= size <= maxSmallSize. */
+/* The runtime's class index in table t for 1 <= size <= maxSmallSize: the
+ * smallest class whose objects hold size bytes.  The runtime reads it from
+ * its size_to_class8/128 tables, which mksizeclasses.go fills with exactly
+ * that class; tools/gen_sizeclasses.py refuses a release where the two ever
+ * differ, so a binary search over the 68 sizes is the same function. */
 static unsigned small_class_in(const go_sc_table *t, uint64_t size)
 {
-    uint64_t i;
-    if (size <= GO_SC_SMALL_SIZE_MAX - 8) {
-        i = (size + GO_SC_SMALL_SIZE_DIV - 1) / GO_SC_SMALL_SIZE_DIV;
-        return t->size_to_class8[i];
+    unsigned lo = 1, hi = GO_SC_NUM_SIZE_CLASSES - 1;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (t->class_to_size[mid] < size)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    i = size <= GO_SC_SMALL_SIZE_MAX
-            ? 0
-            : (size - GO_SC_SMALL_SIZE_MAX + GO_SC_LARGE_SIZE_DIV - 1) / GO_SC_LARGE_SIZE_DIV;
-    return t->size_to_class128[i];
+    return lo;
 }
 
 static uint64_t pages_bytes(uint64_t size)

@@ -36,6 +36,7 @@
  * papered over), and reading map<K,V> / hash<K,V> (the linker's headers say
  * nothing about entries).
  */
+#include "util/vec.h"
 #include "model/model.h"
 
 #include <stdio.h>
@@ -120,16 +121,20 @@ static int measure(align_graph *g, align_go_map *m, const align_type *key, const
     align_layout_free(l);
     m->key = key;
     m->elem = elem;
-    if ((rc = align_type_size(g, key, &m->key_size, &ka, &ptr)) < 0 ||
-        (rc = align_type_size(g, elem, &m->elem_size, &va, &ptr)) < 0)
+    rc = align_type_size(g, key, &m->key_size, &ka, &ptr);
+    if (rc == 0)
+        rc = align_type_size(g, elem, &m->elem_size, &va, &ptr);
+    if (rc < 0)
         return rc;
     if (!m->swiss) {
         /* Eight entries share the bucket's padding (none in practice). */
         m->entry_padding = entry_pad / 8;
         m->entry_bytes = m->key_size + m->elem_size + m->entry_padding;
     }
-    if ((rc = optimal_of(g, key, &kopt, &ka, &kre)) < 0 ||
-        (rc = optimal_of(g, elem, &vopt, &va, &vre)) < 0)
+    rc = optimal_of(g, key, &kopt, &ka, &kre);
+    if (rc == 0)
+        rc = optimal_of(g, elem, &vopt, &va, &vre);
+    if (rc < 0)
         return rc;
     m->key_reclaimable = kre;
     m->elem_reclaimable = vre;
@@ -156,16 +161,7 @@ static const char *map_name_from_group(align_graph *g, const char *group)
 
 static int add_map(align_go_map **arr, size_t *n, size_t *cap, const align_go_map *m)
 {
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        align_go_map *p = realloc(*arr, ncap * sizeof *p);
-        if (p == NULL)
-            return ALIGN_ENOMEM;
-        *arr = p;
-        *cap = ncap;
-    }
-    (*arr)[(*n)++] = *m;
-    return 0;
+    return vec_push((void **)arr, n, cap, sizeof **arr, 16, m);
 }
 
 int align_go_maps(align_go_map **out, size_t *nout, align_graph *g)

@@ -23,7 +23,13 @@
 
 #include <string.h>
 
-#define GO_COMMON(W)                                                                               \
+/* Go's primitive types on a target with W-byte words.  64-bit integers and
+ * floats are W-aligned: 8 on amd64/arm64, only 4 on 386 and arm
+ * (cmd/compile/internal/types/size.go: RegSize, and "Alignof(int64) = 4 on
+ * 32-bit").  sync/atomic.Int64 and Uint64 carry an align64 field: 8 even on
+ * 32-bit targets (sync/atomic/types.go), which also makes any struct holding
+ * one 8-aligned. */
+#define GO_PRIMS(W)                                                                                \
     [ALIGN_GO_BOOL] = {1, 1, 0}, [ALIGN_GO_INT8] = {1, 1, 0}, [ALIGN_GO_UINT8] = {1, 1, 0},        \
     [ALIGN_GO_INT16] = {2, 2, 0}, [ALIGN_GO_UINT16] = {2, 2, 0}, [ALIGN_GO_INT32] = {4, 4, 0},     \
     [ALIGN_GO_UINT32] = {4, 4, 0}, [ALIGN_GO_FLOAT32] = {4, 4, 0},                                 \
@@ -31,63 +37,31 @@
     [ALIGN_GO_UINTPTR] = {W, W, 0}, [ALIGN_GO_STRING] = {2 * W, W, W},                             \
     [ALIGN_GO_SLICE] = {3 * W, W, W}, [ALIGN_GO_IFACE] = {2 * W, W, 2 * W},                        \
     [ALIGN_GO_MAP] = {W, W, W}, [ALIGN_GO_CHAN] = {W, W, W}, [ALIGN_GO_FUNC] = {W, W, W},          \
-    [ALIGN_GO_UNSAFE_POINTER] = {W, W, W}, /* sync/atomic.Int64 and Uint64 carry an align64 field: \
-                                            * 8 even on 32-bit targets (sync/atomic/types.go). */  \
-        [ALIGN_GO_ATOMIC_INT64] = {8, 8, 0}
+    [ALIGN_GO_UNSAFE_POINTER] = {W, W, W}, [ALIGN_GO_INT64] = {8, W, 0},                           \
+    [ALIGN_GO_UINT64] = {8, W, 0}, [ALIGN_GO_FLOAT64] = {8, W, 0},                                 \
+    [ALIGN_GO_COMPLEX128] = {16, W, 0}, [ALIGN_GO_ATOMIC_INT64] = {8, 8, 0}
 
-static const align_abi abi_go_amd64 = {
-    .name = "go/amd64",
-    .lang = ALIGN_LANG_GO,
-    .arch = ALIGN_ARCH_AMD64,
-    .pointer_size = 8,
-    .pointer_align = 8,
-    .max_align = 8,
-    .go_zero_size_tail_byte = true,
-    .prim = {GO_COMMON(8), [ALIGN_GO_INT64] = {8, 8, 0}, [ALIGN_GO_UINT64] = {8, 8, 0},
-             [ALIGN_GO_FLOAT64] = {8, 8, 0}, [ALIGN_GO_COMPLEX128] = {16, 8, 0}},
-};
+/* A Go target differs from another only in its word size: gc lays out
+ * structs the same way on every architecture.  On 32-bit targets a 64-bit
+ * atomic needs an 8-aligned address the compiler does not guarantee
+ * (sync/atomic's "Bugs" section), hence go_atomic64_unaligned. */
+#define GO_ABI(NAME, ARCH, W)                                                                      \
+    {                                                                                              \
+        .name = NAME, .lang = ALIGN_LANG_GO, .arch = ARCH, .pointer_size = W, .pointer_align = W,  \
+        .max_align = 8, .go_zero_size_tail_byte = true, .go_atomic64_unaligned = (W) == 4,         \
+        .prim = {GO_PRIMS(W)},                                                                     \
+    }
 
-static const align_abi abi_go_arm64 = {
-    .name = "go/arm64",
-    .lang = ALIGN_LANG_GO,
-    .arch = ALIGN_ARCH_ARM64,
-    .pointer_size = 8,
-    .pointer_align = 8,
-    .max_align = 8,
-    .go_zero_size_tail_byte = true,
-    .prim = {GO_COMMON(8), [ALIGN_GO_INT64] = {8, 8, 0}, [ALIGN_GO_UINT64] = {8, 8, 0},
-             [ALIGN_GO_FLOAT64] = {8, 8, 0}, [ALIGN_GO_COMPLEX128] = {16, 8, 0}},
-};
+static const align_abi abi_go_amd64 = GO_ABI("go/amd64", ALIGN_ARCH_AMD64, 8);
+static const align_abi abi_go_arm64 = GO_ABI("go/arm64", ALIGN_ARCH_ARM64, 8);
+static const align_abi abi_go_386 = GO_ABI("go/386", ALIGN_ARCH_386, 4);
+static const align_abi abi_go_arm = GO_ABI("go/arm", ALIGN_ARCH_ARM, 4);
 
-/* 386 and arm: 4-byte words; int64, uint64, float64 and complex128 are only
- * 4-aligned (cmd/compile/internal/types/size.go: RegSize 4, and
- * "Alignof(int64) = 4 on 32-bit"); sync/atomic.Int64 stays 8 through its
- * align64 field, which also makes any struct holding it 8-aligned. */
-static const align_abi abi_go_386 = {
-    .name = "go/386",
-    .lang = ALIGN_LANG_GO,
-    .arch = ALIGN_ARCH_386,
-    .pointer_size = 4,
-    .pointer_align = 4,
-    .max_align = 8,
-    .go_zero_size_tail_byte = true,
-    .go_atomic64_unaligned = true,
-    .prim = {GO_COMMON(4), [ALIGN_GO_INT64] = {8, 4, 0}, [ALIGN_GO_UINT64] = {8, 4, 0},
-             [ALIGN_GO_FLOAT64] = {8, 4, 0}, [ALIGN_GO_COMPLEX128] = {16, 4, 0}},
-};
-
-static const align_abi abi_go_arm = {
-    .name = "go/arm",
-    .lang = ALIGN_LANG_GO,
-    .arch = ALIGN_ARCH_ARM,
-    .pointer_size = 4,
-    .pointer_align = 4,
-    .max_align = 8,
-    .go_zero_size_tail_byte = true,
-    .go_atomic64_unaligned = true,
-    .prim = {GO_COMMON(4), [ALIGN_GO_INT64] = {8, 4, 0}, [ALIGN_GO_UINT64] = {8, 4, 0},
-             [ALIGN_GO_FLOAT64] = {8, 4, 0}, [ALIGN_GO_COMPLEX128] = {16, 4, 0}},
-};
+/* The fields every C descriptor sets: its name, word size and the largest
+ * fundamental alignment (max_align_t). */
+#define C_ABI(NAME, ARCH, W, MAX_ALIGN)                                                            \
+    .name = NAME, .lang = ALIGN_LANG_C, .arch = ARCH, .pointer_size = W, .pointer_align = W,       \
+    .max_align = MAX_ALIGN
 
 /* LP64 C types common to SysV x86-64 and AAPCS64. */
 #define C_LP64                                                                                     \
@@ -100,12 +74,7 @@ static const align_abi abi_go_arm = {
     [ALIGN_C_CDOUBLE] = {16, 8, 0}, [ALIGN_C_CLDOUBLE] = {32, 16, 0}
 
 static const align_abi abi_c_amd64 = {
-    .name = "c/amd64",
-    .lang = ALIGN_LANG_C,
-    .arch = ALIGN_ARCH_AMD64,
-    .pointer_size = 8,
-    .pointer_align = 8,
-    .max_align = 16,
+    C_ABI("c/amd64", ALIGN_ARCH_AMD64, 8, 16),
     /* psABI §3.1.2: "unnamed bit-fields' types do not affect the alignment
      * of a structure or union". */
     .c_anon_bitfield_aligns = false,
@@ -116,12 +85,7 @@ static const align_abi abi_c_amd64 = {
 };
 
 static const align_abi abi_c_arm64 = {
-    .name = "c/arm64",
-    .lang = ALIGN_LANG_C,
-    .arch = ALIGN_ARCH_ARM64,
-    .pointer_size = 8,
-    .pointer_align = 8,
-    .max_align = 16,
+    C_ABI("c/arm64", ALIGN_ARCH_ARM64, 8, 16),
     /* GCC's aarch64 port defines TARGET_ALIGN_ANON_BITFIELD true: unnamed
      * bit-fields, zero-width ones included (even in a packed struct), raise
      * the record's alignment like named ones.  Measured with
@@ -150,12 +114,7 @@ static const align_abi abi_c_arm64 = {
  * -malign-double); long double is the x87 80-bit format in 12 bytes,
  * 4-aligned. */
 static const align_abi abi_c_386 = {
-    .name = "c/386",
-    .lang = ALIGN_LANG_C,
-    .arch = ALIGN_ARCH_386,
-    .pointer_size = 4,
-    .pointer_align = 4,
-    .max_align = 16,
+    C_ABI("c/386", ALIGN_ARCH_386, 4, 16),
     /* Like x86-64: unnamed bit-fields do not raise alignment. */
     .c_anon_bitfield_aligns = false,
     .c_zero_width_bitfield_aligns = false,
@@ -172,12 +131,7 @@ static const align_abi abi_c_386 = {
 /* ARM EABI (AAPCS32 §5.1.1, hard-float Debian armhf): long long and double
  * are 8-aligned; long double is IEEE double, 8/8. */
 static const align_abi abi_c_arm = {
-    .name = "c/arm",
-    .lang = ALIGN_LANG_C,
-    .arch = ALIGN_ARCH_ARM,
-    .pointer_size = 4,
-    .pointer_align = 4,
-    .max_align = 8,
+    C_ABI("c/arm", ALIGN_ARCH_ARM, 4, 8),
     /* GCC's arm port, like aarch64, lets unnamed and zero-width bit-fields
      * raise the record's alignment (EABI: PCC_BITFIELD_TYPE_MATTERS and
      * TARGET_ALIGN_ANON_BITFIELD).  Measured with arm-linux-gnueabihf-gcc 12

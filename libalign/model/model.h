@@ -23,6 +23,7 @@
 
 #include "util/arena.h"
 #include "util/internal.h"
+#include "util/table.h"
 
 /* ------------------------------------------------------------------ ABI */
 
@@ -92,6 +93,8 @@ struct align_type {
     bool vector;         /* arrays: a GCC vector, aligned by the ABI's
                             vector rule, not like its element */
     bool atomic;         /* named: C `_Atomic T` (align_type_atomic) */
+    uint8_t quals;       /* named, no name: C const/volatile/restrict
+                            (ALIGN_QUAL_*, align_type_qualified) */
     /* records */
     align_field *fields;
     uint32_t nfields;
@@ -126,9 +129,9 @@ typedef struct name_entry {
 } name_entry;
 
 typedef struct name_table {
-    name_entry *slots; /* open addressing, power-of-two capacity */
-    size_t cap;
-    size_t len;
+    name_entry *entries; /* in the order bound (util/vec) */
+    size_t len, cap;
+    table index; /* name -> entry (util/table) */
 } name_table;
 
 struct align_graph {

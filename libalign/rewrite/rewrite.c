@@ -120,7 +120,8 @@ static char *keep_str(align_fix_set *s, const char *str, size_t n)
     char *c;
     if (vec_reserve((void **)&s->strs, &s->caps, s->ns + 1, sizeof *s->strs, 16) < 0)
         return NULL;
-    if ((c = malloc(n + 1)) == NULL)
+    c = malloc(n + 1);
+    if (c == NULL)
         return NULL;
     memcpy(c, str, n);
     c[n] = '\0';
@@ -146,7 +147,8 @@ int align_fix_new(align_fix_set **out, align_lang lang, const align_fix_opts *op
     *out = NULL;
     if (align_abi_get(lang, opts->arch) == NULL)
         return align_error_last()->code;
-    if ((s = calloc(1, sizeof *s)) == NULL)
+    s = calloc(1, sizeof *s);
+    if (s == NULL)
         return nomem();
     s->lang = lang;
     s->o = *opts;
@@ -242,7 +244,8 @@ static int add_guard(align_fix_set *s, size_t group, int kind, const char *name,
     g->kind = kind;
     g->file = f->path;
     g->line = line;
-    if ((g->name = malloc(n + 1)) == NULL)
+    g->name = malloc(n + 1);
+    if (g->name == NULL)
         return nomem();
     memcpy(g->name, name, n);
     g->name[n] = '\0';
@@ -314,9 +317,11 @@ static int scan_go_guards(align_fix_set *s, size_t fi)
         if (in_import && tok_is(t, ")"))
             in_import = false;
         if (t->kind == TOK_STRING && t->len == 3 && memcmp(t->text, "\"C\"", 3) == 0 &&
-            (in_import || (i > 0 && tok_is(&tk.v[i - 1], "import"))) &&
-            (rc = add_guard(s, f->group, GUARD_CGO, "C", 1, f, t->line)) < 0)
-            goto done;
+            (in_import || (i > 0 && tok_is(&tk.v[i - 1], "import")))) {
+            rc = add_guard(s, f->group, GUARD_CGO, "C", 1, f, t->line);
+            if (rc < 0)
+                goto done;
+        }
         if (i + 3 < tk.n && tok_is(t, "unsafe") && tok_is(&tk.v[i + 1], ".") &&
             tok_is(&tk.v[i + 2], "Offsetof") && tok_is(&tk.v[i + 3], "(")) {
             /* The last selector before the closing parenthesis. */
@@ -332,9 +337,11 @@ static int scan_go_guards(align_fix_set *s, size_t fi)
                 if (d == 0)
                     break;
             }
-            if (last != NULL && (rc = add_guard(s, f->group, GUARD_OFFSETOF, last->text, last->len,
-                                                f, t->line)) < 0)
-                goto done;
+            if (last != NULL) {
+                rc = add_guard(s, f->group, GUARD_OFFSETOF, last->text, last->len, f, t->line);
+                if (rc < 0)
+                    goto done;
+            }
         }
         if (i + 2 < tk.n && tok_is(t, "binary") && tok_is(&tk.v[i + 1], ".") &&
             (tok_is(&tk.v[i + 2], "Read") || tok_is(&tk.v[i + 2], "Write"))) {
@@ -351,9 +358,11 @@ static int scan_go_guards(align_fix_set *s, size_t fi)
                     d++;
                 else if (tok_is(u, "}") || tok_is(u, ")") || tok_is(u, "]"))
                     d--;
-                if (u->kind == TOK_IDENT && is_struct_name(s, f->group, u) &&
-                    (rc = add_guard(s, f->group, GUARD_BINARY, u->text, u->len, f, t->line)) < 0)
-                    goto done;
+                if (u->kind == TOK_IDENT && is_struct_name(s, f->group, u)) {
+                    rc = add_guard(s, f->group, GUARD_BINARY, u->text, u->len, f, t->line);
+                    if (rc < 0)
+                        goto done;
+                }
             }
         }
     }
@@ -411,7 +420,8 @@ static int parse_all(align_fix_set *s)
         bool split = false;
         if (s->f[i].group != i)
             continue;
-        if ((rc = new_graph(s, &g)) < 0)
+        rc = new_graph(s, &g);
+        if (rc < 0)
             break;
         for (size_t j = i; j < s->nf && rc == 0; j++) {
             if (s->f[j].group != i)
@@ -430,7 +440,8 @@ static int parse_all(align_fix_set *s)
             if (s->f[j].group != i)
                 continue;
             src_spans_free(&s->f[j].spans);
-            if ((rc = new_graph(s, &g)) == 0)
+            rc = new_graph(s, &g);
+            if (rc == 0)
                 rc = parse_one(s, &s->f[j], g);
         }
     }
@@ -495,8 +506,8 @@ static int size_from_binary(align_fix_set *s, align_graph *g, const src_spans *s
             if (!((t->kind == ALIGN_KIND_NAMED && t->target == NULL) ||
                   ((t->kind == ALIGN_KIND_STRUCT || t->kind == ALIGN_KIND_UNION) && !t->complete)))
                 continue;
-            if ((bt = binary_type(bg, s->lang, t->name)) == NULL ||
-                align_type_size(bg, bt, &size, &align, &ptrdata) < 0) {
+            bt = binary_type(bg, s->lang, t->name);
+            if (bt == NULL || align_type_size(bg, bt, &size, &align, &ptrdata) < 0) {
                 align_error_clear();
                 continue;
             }
@@ -622,7 +633,8 @@ static int add_edit(fix_file *f, size_t start, size_t end, const align_buf *b)
     e->start = start;
     e->end = end;
     e->len = b->len;
-    if ((e->text = malloc(b->len + 1)) == NULL)
+    e->text = malloc(b->len + 1);
+    if (e->text == NULL)
         return nomem();
     memcpy(e->text, b->data ? b->data : "", b->len);
     e->text[b->len] = '\0';
@@ -695,7 +707,8 @@ static int safe_order(align_graph *g, const align_type *rec, align_arch arch,
     *out = NULL;
     if (align_graph_set_arch(g, ALIGN_ARCH_386) == 0 &&
         align_layout_compute(&l, g, rec, opts) == 0 && l->reclaimable > 0) {
-        if ((*out = malloc(l->nmembers * sizeof **out)) == NULL) {
+        *out = malloc(l->nmembers * sizeof **out);
+        if (*out == NULL) {
             align_layout_free(l);
             align_graph_set_arch(g, arch);
             return nomem();
@@ -816,9 +829,12 @@ static int block_order(const body *b, const align_layout *l, size_t **out)
     for (size_t u = 0; u < b->nunits; u++)
         if (b->units[u].m->count == 0 || b->units[u].m->first + b->units[u].m->count > n)
             return 0;
-    if ((units = malloc(b->nunits * sizeof *units)) == NULL ||
-        (*out = malloc(n * sizeof **out)) == NULL) {
+    units = malloc(b->nunits * sizeof *units);
+    *out = malloc(n * sizeof **out);
+    if (units == NULL || *out == NULL) {
         free(units);
+        free(*out);
+        *out = NULL;
         return nomem();
     }
     for (size_t start = 0; start < b->nunits;) {
@@ -867,20 +883,181 @@ static const char *type_name_of(const src_record *r)
     return r->name;
 }
 
+/* Why the record must keep its order, or NULL when it may be reordered:
+ * Go guards (cgo, HostLayout, unsafe.Offsetof, binary.Read/Write) and C
+ * ones (nested definitions, packing, macros, static asserts).  The reason is
+ * kept in the set; *nomem is set when it could not be. */
+static const char *refusal(align_fix_set *s, fix_file *f, const src_record *r, const char *name,
+                           bool *nomem_out)
+{
+    const align_type *rec = r->rec;
+    const char *why = NULL;
+    const guard *gd;
+    unsigned mark = ignore_marker(f, r->decl_start, r->line);
+#define REFUSE(...)                                                                                \
+    do {                                                                                           \
+        why = keep_fmt(s, __VA_ARGS__);                                                            \
+        goto out;                                                                                  \
+    } while (0)
+    if (mark != 0)
+        REFUSE("marked structalign:ignore at %s:%u", f->path, mark);
+    if (rec == NULL)
+        REFUSE("%s", r->skip_reason);
+    if (s->lang == ALIGN_LANG_GO) {
+        gd = find_guard(s, f->group, GUARD_CGO, NULL);
+        if (gd != NULL)
+            REFUSE("its package uses cgo (import \"C\" at %s:%u): layouts may be shared with C",
+                   gd->file, gd->line);
+        if (has_host_layout(rec))
+            REFUSE("has a structs.HostLayout field: it follows the platform's layout");
+        for (uint32_t k = 0; k < rec->nfields; k++) {
+            gd = find_guard(s, f->group, GUARD_OFFSETOF, rec->fields[k].name);
+            if (gd != NULL)
+                REFUSE("field %s is named in unsafe.Offsetof at %s:%u", rec->fields[k].name,
+                       gd->file, gd->line);
+        }
+        gd = find_guard(s, f->group, GUARD_BINARY, name);
+        if (gd != NULL)
+            REFUSE("named in a function that calls binary.Read or binary.Write (%s:%u): its "
+                   "order is a wire format",
+                   gd->file, gd->line);
+        return NULL;
+    }
+    if (r->parent >= 0)
+        REFUSE("defined inside another struct: move the definition out to reorder it");
+    if (rec->packed)
+        REFUSE("packed: its layout is an interface");
+    for (uint32_t k = 0; k < rec->nfields; k++)
+        if (rec->fields[k].packed)
+            REFUSE("member %s is packed: its layout is an interface",
+                   rec->fields[k].name[0] ? rec->fields[k].name : "<anonymous>");
+    mark = pragma_pack_before(f, r->decl_start);
+    if (mark != 0)
+        REFUSE("after #pragma pack at %s:%u: its alignment is not modelled", f->path, mark);
+    if (cpp_line_inside(f, r))
+        REFUSE("a preprocessor line inside the struct: its members depend on macros");
+    if (r->static_assert_inside)
+        REFUSE("a _Static_assert inside may check its offsets");
+    for (size_t k = 0; k < r->nmembers; k++)
+        if (r->members[k].defines_tag || r->members[k].count == 0)
+            REFUSE("a member defines a tagged type: moving members across it may not "
+                   "compile");
+    return NULL;
+#undef REFUSE
+out:
+    *nomem_out = why == NULL;
+    return why;
+}
+
+/* The order to write, *out (owned by *scratch or l), and its layout *lout:
+ * of the candidates, the most faithful to the source first, the first as
+ * small as the optimizer's order (and, on 64-bit Go targets, keeping every
+ * 386-aligned int64 8-aligned there):
+ *   - each blank-line group where it is, sorted within itself;
+ *   - `X, Y int` kept one declaration (3 ways, see group_members), at no
+ *     more pointer bytes than the optimizer's order;
+ *   - the optimizer's order;
+ *   - the optimizer's order for 386, which keeps those int64s.
+ * Returns 0 (with *out NULL and *broke naming the int64 when none fits),
+ * or a negative code. */
+typedef struct order_scratch {
+    size_t *order32, *grouped3[3], *blocks;
+} order_scratch;
+
+static void order_scratch_free(order_scratch *sc)
+{
+    free(sc->order32);
+    for (int k = 0; k < 3; k++)
+        free(sc->grouped3[k]);
+    free(sc->blocks);
+}
+
+static int choose_order(align_fix_set *s, fix_file *f, const src_record *r, const body *b,
+                        const align_layout *l, const align_type *nr, const align_layout *ln,
+                        order_scratch *sc, const size_t **out, align_layout **lout,
+                        const char **broke)
+{
+    const align_type *rec = r->rec;
+    const size_t *cand[6];
+    bool ptr_bound[6] = {false, true, true, true, false, false};
+    size_t ncand = 0;
+    bool atomic = s->lang == ALIGN_LANG_GO && s->o.check_atomic &&
+                  (s->o.arch == ALIGN_ARCH_AMD64 || s->o.arch == ALIGN_ARCH_ARM64);
+    align_layout_opts lo = {0, s->o.cacheline};
+    int rc;
+    *out = NULL;
+    *lout = NULL;
+    *broke = NULL;
+    rc = block_order(b, l, &sc->blocks);
+    if (rc < 0)
+        return rc;
+    cand[ncand++] = sc->blocks;
+    for (int how = 0; how < 3; how++) {
+        rc = group_members(r, l, how, &sc->grouped3[how]);
+        if (rc < 0)
+            return rc;
+        cand[ncand++] = sc->grouped3[how];
+    }
+    cand[ncand++] = l->optimal_order;
+    *broke = atomic ? atomic_breaks(f->g, rec, nr, l->optimal_order, s->o.arch) : NULL;
+    if (*broke != NULL) {
+        rc = safe_order(f->g, rec, s->o.arch, &lo, &sc->order32);
+        if (rc < 0)
+            return rc;
+    }
+    cand[ncand++] = sc->order32;
+    for (size_t c = 0; c < ncand && *out == NULL; c++) {
+        align_layout *lg = NULL;
+        align_type *ng;
+        if (cand[c] == NULL)
+            continue;
+        ng = reordered(f->g, rec, cand[c]);
+        if (ng != NULL && align_layout_compute(&lg, f->g, ng, &lo) == 0 &&
+            lg->size == l->optimal_size && (!ptr_bound[c] || lg->ptrdata <= ln->ptrdata) &&
+            (!atomic || atomic_breaks(f->g, rec, ng, cand[c], s->o.arch) == NULL)) {
+            *out = cand[c];
+            *lout = lg;
+            lg = NULL;
+        }
+        align_error_clear();
+        align_layout_free(lg);
+    }
+    return 0;
+}
+
+/* "a, b, c": the members' names in the new order; t->nmoved counts those
+ * that moved. */
+static const char *order_names(align_fix_set *s, const align_type *rec, const size_t *order,
+                               align_fix_type *t)
+{
+    align_buf names;
+    const char *kept;
+    align_buf_init(&names);
+    for (uint32_t j = 0; j < rec->nfields; j++) {
+        const char *fn = rec->fields[order[j]].name;
+        if (j > 0)
+            align_buf_puts(&names, ", ");
+        align_buf_puts(&names, fn[0] ? fn : "<anonymous>");
+        t->nmoved += order[j] != j;
+    }
+    kept = names.failed ? NULL : keep_str(s, names.data ? names.data : "", names.len);
+    align_buf_free(&names);
+    return kept;
+}
+
 /* One recorded struct: listed, refused or rewritten. */
 static int fix_record(align_fix_set *s, fix_file *f, const src_record *r)
 {
     align_fix_type t;
     const char *name = type_name_of(r), *why = NULL, *broke;
-    align_layout *l = NULL, *ln = NULL;
+    align_layout *l = NULL, *ln = NULL, *lw = NULL;
     align_layout_opts lo = {0, s->o.cacheline};
     align_type *rec = r->rec, *nr;
-    size_t *order32 = NULL, *grouped3[3] = {NULL, NULL, NULL}, *blocks = NULL;
+    order_scratch sc = {NULL, {NULL, NULL, NULL}, NULL};
     const size_t *order;
-    const guard *gd;
-    unsigned mark;
+    bool nomem_refusal = false;
     body b;
-    align_buf out, order_names;
+    align_buf out;
     int choice, rc = 0;
 
     if (name == NULL || (s->lang == ALIGN_LANG_C && r->parent >= 0 && r->name == NULL))
@@ -893,60 +1070,19 @@ static int fix_record(align_fix_set *s, fix_file *f, const src_record *r)
     memset(&t, 0, sizeof t);
     memset(&b, 0, sizeof b);
     align_buf_init(&out);
-    align_buf_init(&order_names);
     t.name = name;
     t.file = f->path;
     t.line = r->line;
     t.col = r->col;
     t.status = ALIGN_FIX_REFUSED;
-#define REFUSE(...)                                                                                \
-    do {                                                                                           \
-        t.reason = keep_fmt(s, __VA_ARGS__);                                                       \
-        goto listed;                                                                               \
-    } while (0)
-    if (choice == ALIGN_FIX_KEEP)
-        REFUSE("pinned by --keep");
-    if ((mark = ignore_marker(f, r->decl_start, r->line)) != 0)
-        t.marker_line = mark;
-    if (mark != 0)
-        REFUSE("marked structalign:ignore at %s:%u", f->path, mark);
-    if (rec == NULL)
-        REFUSE("%s", r->skip_reason);
-    if (s->lang == ALIGN_LANG_GO) {
-        if ((gd = find_guard(s, f->group, GUARD_CGO, NULL)) != NULL)
-            REFUSE("its package uses cgo (import \"C\" at %s:%u): layouts may be shared with C",
-                   gd->file, gd->line);
-        if (has_host_layout(rec))
-            REFUSE("has a structs.HostLayout field: it follows the platform's layout");
-        for (uint32_t k = 0; k < rec->nfields; k++)
-            if ((gd = find_guard(s, f->group, GUARD_OFFSETOF, rec->fields[k].name)) != NULL)
-                REFUSE("field %s is named in unsafe.Offsetof at %s:%u", rec->fields[k].name,
-                       gd->file, gd->line);
-        if ((gd = find_guard(s, f->group, GUARD_BINARY, name)) != NULL)
-            REFUSE("named in a function that calls binary.Read or binary.Write (%s:%u): its "
-                   "order is a wire format",
-                   gd->file, gd->line);
-    } else {
-        unsigned pack;
-        if (r->parent >= 0)
-            REFUSE("defined inside another struct: move the definition out to reorder it");
-        if (rec->packed)
-            REFUSE("packed: its layout is an interface");
-        for (uint32_t k = 0; k < rec->nfields; k++)
-            if (rec->fields[k].packed)
-                REFUSE("member %s is packed: its layout is an interface",
-                       rec->fields[k].name[0] ? rec->fields[k].name : "<anonymous>");
-        if ((pack = pragma_pack_before(f, r->decl_start)) != 0)
-            REFUSE("after #pragma pack at %s:%u: its alignment is not modelled", f->path, pack);
-        if (cpp_line_inside(f, r))
-            REFUSE("a preprocessor line inside the struct: its members depend on macros");
-        if (r->static_assert_inside)
-            REFUSE("a _Static_assert inside may check its offsets");
-        for (size_t k = 0; k < r->nmembers; k++)
-            if (r->members[k].defines_tag || r->members[k].count == 0)
-                REFUSE("a member defines a tagged type: moving members across it may not "
-                       "compile");
+    if (choice == ALIGN_FIX_KEEP) {
+        t.reason = keep_fmt(s, "pinned by --keep");
+        goto listed;
     }
+    t.marker_line = ignore_marker(f, r->decl_start, r->line);
+    t.reason = refusal(s, f, r, name, &nomem_refusal);
+    if (t.reason != NULL || nomem_refusal)
+        goto listed;
     if (align_layout_compute(&l, f->g, rec, &lo) < 0) {
         const align_error *e = align_error_last();
         t.reason = keep_fmt(s, "cannot be sized: %s%s", e->message,
@@ -960,111 +1096,62 @@ static int fix_record(align_fix_set *s, fix_file *f, const src_record *r)
         t.status = ALIGN_FIX_OPTIMAL;
         goto listed;
     }
-    if ((rc = body_cut(&b, s->lang, f->text, f->len, r, &why)) != 0) {
+    rc = body_cut(&b, s->lang, f->text, f->len, r, &why);
+    if (rc != 0) {
         if (rc < 0)
             goto done;
         rc = 0;
-        REFUSE("%s", why);
+        t.reason = keep_fmt(s, "%s", why);
+        goto listed;
     }
-    if ((nr = reordered(f->g, rec, l->optimal_order)) == NULL) {
+    nr = reordered(f->g, rec, l->optimal_order);
+    if (nr == NULL) {
         rc = nomem();
         goto done;
     }
     if (align_layout_compute(&ln, f->g, nr, &lo) < 0 || ln->size != l->optimal_size) {
         align_error_clear();
-        REFUSE("internal: the new order does not lay out to the size the optimizer found");
+        t.reason = keep_fmt(s, "internal: the new order does not lay out to the size the "
+                               "optimizer found");
+        goto listed;
     }
-    /* Candidates, the most faithful to the source first; the first as
-     * small as the optimizer's order (and, on 64-bit Go targets, keeping
-     * every 386-aligned int64 8-aligned there) is written:
-     *   - each blank-line group where it is, sorted within itself;
-     *   - `X, Y int` kept one declaration (3 ways, see group_members), at
-     *     no more pointer bytes;
-     *   - the optimizer's order;
-     *   - the optimizer's order for 386, which keeps those int64s. */
-    {
-        const size_t *cand[6];
-        bool ptr_bound[6] = {false, true, true, true, false, false};
-        size_t ncand = 0;
-        bool atomic = s->lang == ALIGN_LANG_GO && s->o.check_atomic &&
-                      (s->o.arch == ALIGN_ARCH_AMD64 || s->o.arch == ALIGN_ARCH_ARM64);
-        uint64_t ptr_max = ln->ptrdata;
-        if ((rc = block_order(&b, l, &blocks)) < 0)
-            goto done;
-        cand[ncand++] = blocks;
-        for (int how = 0; how < 3; how++) {
-            if ((rc = group_members(r, l, how, &grouped3[how])) < 0)
-                goto done;
-            cand[ncand++] = grouped3[how];
-        }
-        cand[ncand++] = l->optimal_order;
-        broke = atomic ? atomic_breaks(f->g, rec, nr, l->optimal_order, s->o.arch) : NULL;
-        if (broke != NULL && (rc = safe_order(f->g, rec, s->o.arch, &lo, &order32)) < 0)
-            goto done;
-        cand[ncand++] = order32;
-        order = NULL;
-        for (size_t c = 0; c < ncand && order == NULL; c++) {
-            align_layout *lg = NULL;
-            align_type *ng;
-            if (cand[c] == NULL)
-                continue;
-            ng = reordered(f->g, rec, cand[c]);
-            if (ng != NULL && align_layout_compute(&lg, f->g, ng, &lo) == 0 &&
-                lg->size == l->optimal_size && (!ptr_bound[c] || lg->ptrdata <= ptr_max) &&
-                (!atomic || atomic_breaks(f->g, rec, ng, cand[c], s->o.arch) == NULL)) {
-                order = cand[c];
-                nr = ng;
-                align_layout_free(ln);
-                ln = lg;
-                lg = NULL;
-            }
-            align_error_clear();
-            align_layout_free(lg);
-        }
-        if (order == NULL)
-            REFUSE("the smallest order would put %s at a 4-aligned offset on 386 and arm, "
-                   "where sync/atomic needs 8 (--no-check-atomic to allow it)",
-                   broke ? broke : "an int64");
-    }
-    if ((rc = body_emit(&out, &b, order, rec->nfields)) < 0)
+    rc = choose_order(s, f, r, &b, l, nr, ln, &sc, &order, &lw, &broke);
+    if (rc < 0)
         goto done;
-    if (out.failed) {
+    if (order == NULL) {
+        t.reason = keep_fmt(s,
+                            "the smallest order would put %s at a 4-aligned offset on 386 and "
+                            "arm, where sync/atomic needs 8 (--no-check-atomic to allow it)",
+                            broke ? broke : "an int64");
+        goto listed;
+    }
+    rc = body_emit(&out, &b, order, rec->nfields);
+    if (rc == 0 && out.failed)
         rc = nomem();
-        goto done;
-    }
-    if ((rc = add_edit(f, b.region_start, b.region_end, &out)) < 0)
+    if (rc == 0)
+        rc = add_edit(f, b.region_start, b.region_end, &out);
+    if (rc < 0)
         goto done;
     t.region_start = b.region_start;
     t.region_end = b.region_end;
     t.replacement = f->edits[f->nedits - 1].text;
-    for (uint32_t j = 0; j < rec->nfields; j++) {
-        const char *fn = rec->fields[order[j]].name;
-        if (j > 0)
-            align_buf_puts(&order_names, ", ");
-        align_buf_puts(&order_names, fn[0] ? fn : "<anonymous>");
-        t.nmoved += order[j] != j;
-    }
     t.status = ALIGN_FIX_REORDERED;
-    t.new_size = ln->size;
-    t.new_ptrdata = ln->ptrdata;
-    t.new_order = keep_str(s, order_names.data ? order_names.data : "", order_names.len);
+    t.new_size = lw->size;
+    t.new_ptrdata = lw->ptrdata;
+    t.new_order = order_names(s, rec, order, &t);
 listed:
-#undef REFUSE
     if ((t.status == ALIGN_FIX_REFUSED && t.reason == NULL) ||
         (t.status == ALIGN_FIX_REORDERED && t.new_order == NULL))
         rc = nomem();
     else
         rc = add_type(s, &t);
 done:
-    free(order32);
-    for (int k = 0; k < 3; k++)
-        free(grouped3[k]);
-    free(blocks);
+    order_scratch_free(&sc);
     body_free(&b);
     align_layout_free(l);
     align_layout_free(ln);
+    align_layout_free(lw);
     align_buf_free(&out);
-    align_buf_free(&order_names);
     return rc;
 }
 
@@ -1103,22 +1190,21 @@ int align_fix_run(align_fix_set *s)
     int rc;
     assert(s != NULL && !s->ran);
     s->ran = true;
-    if ((rc = parse_all(s)) < 0)
+    rc = parse_all(s);
+    if (rc < 0)
         return rc;
-    for (size_t i = 0; i < s->nf; i++) {
-        if (s->o.binary != NULL && (rc = size_from_binary(s, s->f[i].g, &s->f[i].spans)) < 0)
-            return rc;
-        if (s->lang == ALIGN_LANG_GO && (rc = scan_go_guards(s, i)) < 0)
-            return rc;
+    for (size_t i = 0; i < s->nf && rc >= 0; i++) {
+        if (s->o.binary != NULL)
+            rc = size_from_binary(s, s->f[i].g, &s->f[i].spans);
+        if (rc >= 0 && s->lang == ALIGN_LANG_GO)
+            rc = scan_go_guards(s, i);
     }
-    for (size_t i = 0; i < s->nf; i++)
-        for (size_t k = 0; k < s->f[i].spans.n; k++)
-            if ((rc = fix_record(s, &s->f[i], &s->f[i].spans.v[k])) < 0)
-                return rc;
-    for (size_t i = 0; i < s->nf; i++)
-        if ((rc = apply_edits(&s->f[i])) < 0)
-            return rc;
-    return 0;
+    for (size_t i = 0; i < s->nf && rc >= 0; i++)
+        for (size_t k = 0; k < s->f[i].spans.n && rc >= 0; k++)
+            rc = fix_record(s, &s->f[i], &s->f[i].spans.v[k]);
+    for (size_t i = 0; i < s->nf && rc >= 0; i++)
+        rc = apply_edits(&s->f[i]);
+    return rc < 0 ? rc : 0;
 }
 
 size_t align_fix_ntypes(const align_fix_set *s)

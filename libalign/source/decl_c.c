@@ -53,6 +53,7 @@
  * decl_c_expr.c holds the token layer, constant expressions and attributes
  * (decl_c.h is what the two share).
  */
+#include "util/vec.h"
 #include "source/decl_c.h"
 
 #include <assert.h>
@@ -167,7 +168,8 @@ static int lookup_typedef(parser *p, const token *t, align_type **out)
         if (strcmp(predeclared[i].name, name) != 0)
             continue;
         prim = align_type_prim(p->g, predeclared[i].prim);
-        if (prim == NULL || (ty = align_type_named(p->g, name, prim)) == NULL)
+        ty = prim != NULL ? align_type_named(p->g, name, prim) : NULL;
+        if (ty == NULL)
             return ALIGN_ENOMEM;
         TRY(align_graph_bind(p->g, name, ty));
     }
@@ -382,13 +384,15 @@ static int build_type(parser *p, align_type *base, const dops *ops, const char *
                             name);
                 break;
             }
-            if ((inc = cp_incomplete_of(*out)) != NULL && !lenient) {
+            inc = cp_incomplete_of(*out);
+            if (inc != NULL && !lenient) {
                 rc = cp_incomplete_error(p, &at, inc, "array type has incomplete element type",
                                          name);
                 break;
             }
-            if (inc == NULL && (rc = cp_size_at(p, *out, &at, &es, &ea)) == ALIGN_EINCOMPLETE &&
-                lenient && p->lenient) {
+            if (inc == NULL)
+                rc = cp_size_at(p, *out, &at, &es, &ea);
+            if (inc == NULL && rc == ALIGN_EINCOMPLETE && lenient && p->lenient) {
                 align_error_clear();
                 rc = 0;
                 es = 0;
@@ -415,7 +419,8 @@ static int build_type(parser *p, align_type *base, const dops *ops, const char *
                             r->kind == ALIGN_KIND_FUNC ? "a function" : "an array");
                 break;
             }
-            if ((nt = align_type_func(p->g)) != NULL) {
+            nt = align_type_func(p->g);
+            if (nt != NULL) {
                 nt->target = *out; /* the return type, for readers */
                 rc = wrap_hole(&pat, "", o->params);
             }
@@ -490,9 +495,11 @@ static int add_member(parser *p, members *ms, const specs *s, const declarator *
     uint64_t size, bits;
     uint32_t align;
 
-    if (d != NULL && d->named &&
-        (name = align_graph_strdup(p->g, d->name.text, d->name.len)) == NULL)
-        return ALIGN_ENOMEM;
+    if (d != NULL && d->named) {
+        name = align_graph_strdup(p->g, d->name.text, d->name.len);
+        if (name == NULL)
+            return ALIGN_ENOMEM;
+    }
     shown = name[0] ? name : "<anonymous>";
     if (d != NULL) {
         align_type *base;
@@ -625,7 +632,10 @@ static int parse_member(parser *p, members *ms)
         if (rc == 0 && tok_is(TOK(p), ":")) {
             at = d.named ? at : *TOK(p);
             has_width = true;
-            if ((rc = cp_next(p)) == 0 && (rc = cp_expr(p, &width)) == 0)
+            rc = cp_next(p);
+            if (rc == 0)
+                rc = cp_expr(p, &width);
+            if (rc == 0)
                 rc = cp_parse_attrs(p, &d.attr);
         }
         if (rc == 0)
@@ -645,6 +655,18 @@ static int parse_member(parser *p, members *ms)
     }
 }
 
+/* A `_Static_assert(...);` among members: skipped (the compiler checks it),
+ * but remembered so `fix` knows the record asserts something of itself. */
+static int skip_static_assert(parser *p)
+{
+    TRY(cp_next(p));
+    TRY(cp_skip_balanced(p));
+    TRY(cp_expect(p, ";", "';' after _Static_assert"));
+    if (p->spans != NULL && p->span_cur >= 0)
+        p->spans->v[p->span_cur].static_assert_inside = true;
+    return 0;
+}
+
 static int parse_body(parser *p, align_type *rec)
 {
     token open = *TOK(p);
@@ -661,11 +683,8 @@ static int parse_body(parser *p, align_type *rec)
             rc = cp_next(p);
         else if (cp_kw(TOK(p)) != KW_STATIC_ASSERT)
             rc = parse_member(p, &ms);
-        else if ((rc = cp_next(p)) == 0 && (rc = cp_skip_balanced(p)) == 0) {
-            rc = cp_expect(p, ";", "';' after _Static_assert");
-            if (p->spans != NULL && p->span_cur >= 0)
-                p->spans->v[p->span_cur].static_assert_inside = true;
-        }
+        else
+            rc = skip_static_assert(p);
     }
     if (rc == 0 && p->spans != NULL && p->span_cur >= 0)
         p->spans->v[p->span_cur].close = (size_t)(TOK(p)->text - p->spans->base);
@@ -688,7 +707,8 @@ static int parse_tag(parser *p, attrs *a, bool is_enum, align_kind kind, token *
     if (TOK(p)->kind != TOK_IDENT || cp_kw(TOK(p)) != KW_NONE)
         return 0;
     *tag = *TOK(p);
-    if ((*name = align_graph_strdup(p->g, tag->text, tag->len)) == NULL)
+    *name = align_graph_strdup(p->g, tag->text, tag->len);
+    if (*name == NULL)
         return ALIGN_ENOMEM;
     TRY(cp_next(p));
     *t = align_graph_lookup_tag(p->g, *name);
@@ -717,7 +737,9 @@ static int parse_record(parser *p, specs *s, int ctx, align_kind kind, align_typ
         if (name == NULL)
             return cp_expected(p, kind == ALIGN_KIND_STRUCT ? "'{' or a tag after 'struct'"
                                                             : "'{' or a tag after 'union'");
-        if (rec == NULL && (rec = align_type_record(p->g, kind, name)) == NULL)
+        if (rec == NULL)
+            rec = align_type_record(p->g, kind, name);
+        if (rec == NULL)
             return ALIGN_ENOMEM;
         if (rec->pos.line == 0)
             TRY(bind_tag_at(p, name, rec, &tag));
@@ -733,7 +755,9 @@ static int parse_record(parser *p, specs *s, int ctx, align_kind kind, align_typ
     for (open_rec *o = p->open; rec != NULL && o != NULL; o = o->up)
         if (o->rec == rec)
             return ERR_AT(p, &tag, ALIGN_ESYNTAX, "nested redefinition of '%s %s'", kwname, name);
-    if (rec == NULL && (rec = align_type_record(p->g, kind, name)) == NULL)
+    if (rec == NULL)
+        rec = align_type_record(p->g, kind, name);
+    if (rec == NULL)
         return ALIGN_ENOMEM;
     TRY(bind_tag_at(p, name, rec, &tag));
     if (name != NULL || (ctx == CTX_TOP && p->open == NULL)) {
@@ -742,7 +766,8 @@ static int parse_record(parser *p, specs *s, int ctx, align_kind kind, align_typ
     }
     TRY(cp_enter(p, &tag));
     if (p->spans != NULL) {
-        if ((si = src_spans_record(p->spans)) < 0)
+        si = src_spans_record(p->spans);
+        if (si < 0)
             return ALIGN_ENOMEM;
         p->spans->v[si].rec = rec;
         p->spans->v[si].name = name;
@@ -849,7 +874,8 @@ static int parse_enum(parser *p, specs *s, align_type **out)
         return ERR_AT(p, &kwt, ALIGN_ESYNTAX, "empty enum is invalid");
     TRY(cp_next(p));
     TRY(cp_parse_attrs(p, &ea));
-    if ((prim = align_type_prim(p->g, enum_prim(min, max, ea.packed))) == NULL)
+    prim = align_type_prim(p->g, enum_prim(min, max, ea.packed));
+    if (prim == NULL)
         return ALIGN_ENOMEM;
     align_type_set_target(e, prim);
     if (ea.aligned > p->g->abi->prim[prim->prim].align)
@@ -907,7 +933,8 @@ static int unknown_ident(parser *p, specs *s, int ctx, align_type **other)
         s->unknown = true;
         return 1;
     }
-    if ((name = align_graph_strdup(p->g, t->text, t->len)) == NULL)
+    name = align_graph_strdup(p->g, t->text, t->len);
+    if (name == NULL)
         return ALIGN_ENOMEM;
     /* A typedef of, or a pointer to, a type from a header we did not read:
      * a placeholder, an error only where it is needed by value.  A tag's
@@ -915,7 +942,8 @@ static int unknown_ident(parser *p, specs *s, int ctx, align_type **other)
     if ((!s->is_typedef && !(ctx == CTX_MEMBER && (tok_is(nx, "*") || p->lenient))) ||
         align_graph_lookup_tag(p->g, name) != NULL)
         return unknown_type(p, t);
-    if ((*other = align_type_named(p->g, name, NULL)) == NULL)
+    *other = align_type_named(p->g, name, NULL);
+    if (*other == NULL)
         return ALIGN_ENOMEM;
     align_type_set_pos(*other, (align_srcpos){p->file, t->line, t->col});
     TRY(align_graph_bind(p->g, name, *other));
@@ -979,10 +1007,13 @@ static int parse_specs(parser *p, specs *s, int ctx)
             TRY(cp_expect(p, ")", "')' after the type name"));
         } else if (k == KW_NONE && t->kind == TOK_IDENT && other == NULL && !any_basic) {
             TRY(lookup_typedef(p, t, &other));
-            if (other != NULL)
+            if (other != NULL) {
                 TRY(cp_next(p));
-            else if ((rc = unknown_ident(p, s, ctx, &other)) != 0)
-                return rc < 0 ? rc : 0;
+            } else {
+                rc = unknown_ident(p, s, ctx, &other);
+                if (rc != 0)
+                    return rc < 0 ? rc : 0;
+            }
         } else {
             break;
         }
@@ -994,7 +1025,8 @@ static int parse_specs(parser *p, specs *s, int ctx)
         align_prim prim = basic_prim(n);
         if (prim == ALIGN_PRIM_COUNT)
             return ERR_AT(p, &s->first, ALIGN_ESYNTAX, "invalid combination of type specifiers");
-        if ((other = align_type_prim(p->g, prim)) == NULL)
+        other = align_type_prim(p->g, prim);
+        if (other == NULL)
             return ALIGN_ENOMEM;
     }
     s->type = other;
@@ -1005,18 +1037,12 @@ static int parse_specs(parser *p, specs *s, int ctx)
 
 static int dops_push(parser *p, dops *o, const dop *d)
 {
-    dop *v;
     if (o->n >= MAX_DERIV)
         return PARSE_ERROR(p, d->line, d->col, ALIGN_ELIMIT,
                            "declarator with more than %d pointer, array and function steps",
                            MAX_DERIV);
-    if (o->n == o->cap) {
-        if ((v = realloc(o->v, (o->cap ? o->cap * 2 : 8) * sizeof *v)) == NULL)
-            return cp_nomem();
-        o->v = v;
-        o->cap = o->cap ? o->cap * 2 : 8;
-    }
-    o->v[o->n++] = *d;
+    if (vec_push((void **)&o->v, &o->n, &o->cap, sizeof *o->v, 8, d) < 0)
+        return cp_nomem();
     return 0;
 }
 
@@ -1029,7 +1055,8 @@ static int parse_suffix(parser *p, const declarator *d, dops *suffix)
     if (tok_is(&at, "(")) { /* parameters: kept as text, never resolved */
         o.kind = DOP_FUNC;
         TRY(cp_skip_balanced(p));
-        if ((o.params = cp_norm_text(p, at.text, p->prev_end, NULL, NULL)) == NULL)
+        o.params = cp_norm_text(p, at.text, p->prev_end, NULL, NULL);
+        if (o.params == NULL)
             return ALIGN_ENOMEM;
         return dops_push(p, suffix, &o);
     }
@@ -1090,10 +1117,16 @@ static int parse_dlevel(parser *p, declarator *d, bool abstract, dops *out)
     }
     /* '(' starts a nested declarator, not parameters, when what follows can
      * only begin a declarator. */
-    if (rc == 0 && tok_is(TOK(p), "(") && (rc = lex_peek(&p->lx, &nx)) == 0 &&
+    nx = NULL;
+    if (rc == 0 && tok_is(TOK(p), "("))
+        rc = lex_peek(&p->lx, &nx);
+    if (rc == 0 && nx != NULL &&
         (tok_is(nx, "*") || tok_is(nx, "(") || tok_is(nx, "[") || cp_kw(nx) == KW_ATTRIBUTE ||
          (!abstract && nx->kind == TOK_IDENT && cp_kw(nx) == KW_NONE))) {
-        if ((rc = cp_next(p)) == 0 && (rc = parse_dlevel(p, d, abstract, &inner)) == 0)
+        rc = cp_next(p);
+        if (rc == 0)
+            rc = parse_dlevel(p, d, abstract, &inner);
+        if (rc == 0)
             rc = cp_expect(p, ")", "')' in the declarator");
     } else if (rc == 0 && !abstract && TOK(p)->kind == TOK_IDENT && cp_kw(TOK(p)) == KW_NONE) {
         d->name = *TOK(p);
@@ -1122,8 +1155,10 @@ int cp_type_name(parser *p, align_type **out)
     declarator d;
     int rc;
     memset(&d, 0, sizeof d);
-    if ((rc = parse_specs(p, &s, CTX_TYPENAME)) == 0 &&
-        (rc = parse_dlevel(p, &d, true, &d.ops)) == 0)
+    rc = parse_specs(p, &s, CTX_TYPENAME);
+    if (rc == 0)
+        rc = parse_dlevel(p, &d, true, &d.ops);
+    if (rc == 0)
         rc = build_type(p, s.type, &d.ops, "<type name>", false, out);
     free(d.ops.v);
     return rc;
@@ -1223,7 +1258,8 @@ static int add_typedef(parser *p, specs *s, declarator *d)
         return 0;
     if (old != NULL && old->pos.line != 0)
         aligned = old->aligned > aligned ? old->aligned : aligned;
-    if ((nt = align_type_named(p->g, name, t)) == NULL)
+    nt = align_type_named(p->g, name, t);
+    if (nt == NULL)
         return ALIGN_ENOMEM;
     align_type_set_aligned(nt, aligned);
     align_type_set_pos(nt, pos);
@@ -1238,8 +1274,10 @@ static int parse_typedefs(parser *p, specs *s)
     for (;;) {
         declarator d;
         memset(&d, 0, sizeof d);
-        if ((rc = parse_dlevel(p, &d, false, &d.ops)) == 0 &&
-            (rc = cp_parse_attrs(p, &d.attr)) == 0)
+        rc = parse_dlevel(p, &d, false, &d.ops);
+        if (rc == 0)
+            rc = cp_parse_attrs(p, &d.attr);
+        if (rc == 0)
             rc = add_typedef(p, s, &d);
         free(d.ops.v);
         if (rc < 0)
@@ -1319,14 +1357,16 @@ static int parse_c(align_graph *g, const char *file, const char *text, size_t le
     p.spans = spans;
     p.lenient = spans != NULL;
     p.span_cur = -1;
-    if ((p.file = align_graph_strdup(g, file ? file : "<input>", (size_t)-1)) == NULL)
+    p.file = align_graph_strdup(g, file ? file : "<input>", (size_t)-1);
+    if (p.file == NULL)
         return ALIGN_ENOMEM;
     text = text ? text : "";
     if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) { /* a UTF-8 byte order mark */
         text += 3;
         len -= 3;
     }
-    if ((nul = memchr(text, '\0', len)) != NULL) {
+    nul = memchr(text, '\0', len);
+    if (nul != NULL) {
         for (const char *c = text; c < nul; c++) {
             line += *c == '\n';
             col = *c == '\n' ? 1 : col + 1;
@@ -1340,7 +1380,8 @@ static int parse_c(align_graph *g, const char *file, const char *text, size_t le
     p.prev_end = text;
     p.prev_line = 1;
     p.prev_col = 1;
-    if ((rc = lex_next(&p.lx)) == 0)
+    rc = lex_next(&p.lx);
+    if (rc == 0)
         rc = cp_skip_pragmas(&p);
     while (rc == 0 && TOK(&p)->kind != TOK_EOF)
         rc = parse_external(&p);
@@ -1384,9 +1425,11 @@ align_lang align_decl_guess_lang(const char *text, size_t len)
 {
     for (const char *s = text, *end = text + (text ? len : 0), *w, *e; s < end;) {
         const char *l = skip_blanks(s, end);
-        if ((w = after_word(l, end, "package")) != NULL && w > l + 7 && skip_ident(w, end) > w)
+        w = after_word(l, end, "package");
+        if (w != NULL && w > l + 7 && skip_ident(w, end) > w)
             return ALIGN_LANG_GO;
-        if ((w = after_word(l, end, "type")) != NULL && w > l + 4 && w < end) {
+        w = after_word(l, end, "type");
+        if (w != NULL && w > l + 4 && w < end) {
             if (*w == '(')
                 return ALIGN_LANG_GO;
             e = skip_blanks(skip_ident(w, end), end);

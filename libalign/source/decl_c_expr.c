@@ -288,7 +288,8 @@ const char *cp_norm_text(parser *p, const char *a, const char *a_end, const char
 static int lit_char(parser *p, const token *t, int64_t *v)
 {
     static const char esc[] = "n\nt\tr\rv\vf\fa\ab\be\033\\\\''\"\"??";
-    const char *s = t->text + 1, *e = t->text + t->len - 1, *hit;
+    const char *s = t->text + 1, *e = t->text + t->len - 1;
+    const char *hit = s + 1 < e ? strchr(esc, s[1]) : NULL;
     int64_t c = 0;
     if (s < e && *s != '\\') {
         c = (unsigned char)*s++;
@@ -296,7 +297,7 @@ static int lit_char(parser *p, const token *t, int64_t *v)
         bool hex = s[1] == 'x';
         for (s += 1 + hex; s < e && strchr(hex ? "0123456789abcdefABCDEF" : "01234567", *s); s++)
             c = c * (hex ? 16 : 8) + (*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
-    } else if (s + 1 < e && (hit = strchr(esc, s[1])) != NULL && (hit - esc) % 2 == 0) {
+    } else if (hit != NULL && (hit - esc) % 2 == 0) {
         c = (unsigned char)hit[1];
         s += 2;
     }
@@ -356,7 +357,8 @@ static int expr_unary(parser *p, int64_t *v)
         TRY(cp_next(p));
         TRY(cp_type_name(p, &ty));
         TRY(cp_expect(p, ")", "')' after the type name"));
-        if ((inc = cp_incomplete_of(ty)) != NULL)
+        inc = cp_incomplete_of(ty);
+        if (inc != NULL)
             return cp_incomplete_error(p, &t, inc,
                                        k == KW_SIZEOF ? "invalid application of 'sizeof' "
                                                         "to incomplete type"

@@ -109,6 +109,8 @@
  */
 #include "source/dwarf_read.h"
 #include "util/hash.h"
+#include "util/progress.h"
+#include "util/table.h"
 #include "util/vec.h"
 #include "source/gofuncs.h"
 
@@ -132,7 +134,11 @@ struct align_binary {
     char *go_producer; /* the first Go unit's DW_AT_producer */
     char *skip_reason;
     char *skipped_type_reason;
+    char *debug_file;     /* the separate debug file read, or NULL */
+    char *skipped_member; /* an archive's first member skipped, or NULL */
     elf_go_info go;
+    align_progress_fn progress; /* while open: align_binary_open_progress */
+    void *progress_user;
 };
 
 /* ------------------------------------------------------------ offset map */
@@ -140,65 +146,64 @@ struct align_binary {
 enum { SLOT_BUILDING = 1, SLOT_SHELL, SLOT_DONE };
 
 typedef struct die_slot {
-    Dwarf_Off key;    /* DIE offset + 1; 0 marks an empty slot */
+    Dwarf_Off off;    /* global DIE offset */
     align_type *type; /* NULL while BUILDING */
     uint8_t state;    /* SLOT_* */
     uint8_t lang;     /* graph the node belongs to */
 } die_slot;
 
 typedef struct die_map {
-    die_slot *slots; /* open addressing, linear probing */
-    size_t cap;      /* power of two, kept at most half full */
-    size_t len;
+    die_slot *slots; /* in the order entered (util/vec) */
+    size_t len, cap;
+    table index; /* offset -> slot (util/table) */
 } die_map;
 
-static size_t slot_index(Dwarf_Off key, size_t cap)
+typedef struct die_key {
+    const die_map *m;
+    Dwarf_Off off;
+} die_key;
+
+static bool slot_is(const void *ctx, uint32_t entry)
 {
-    uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ull;
-    return (size_t)(h ^ (h >> 31)) & (cap - 1);
+    const die_key *k = ctx;
+    return k->m->slots[entry].off == k->off;
 }
 
+static uint64_t off_hash(Dwarf_Off off)
+{
+    uint64_t h = (uint64_t)off * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 31);
+}
+
+/* The slot of the DIE at off, or NULL.  Valid until the next map_put. */
 static die_slot *map_find(const die_map *m, Dwarf_Off off)
 {
-    if (m->cap == 0)
-        return NULL;
-    for (size_t i = slot_index(off + 1, m->cap);; i = (i + 1) & (m->cap - 1)) {
-        if (m->slots[i].key == off + 1)
-            return &m->slots[i];
-        if (m->slots[i].key == 0)
-            return NULL;
-    }
+    die_key k = {m, off};
+    uint32_t e = table_find(&m->index, off_hash(off), slot_is, &k);
+    return e == TABLE_NONE ? NULL : &m->slots[e];
 }
 
 static int map_put(die_map *m, Dwarf_Off off, align_type *t, int state, align_lang lang)
 {
-    size_t i;
-    if ((m->len + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 4096;
-        die_slot *ns = calloc(ncap, sizeof *ns);
-        if (ns == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        for (size_t j = 0; j < m->cap; j++) {
-            if (m->slots[j].key == 0)
-                continue;
-            for (i = slot_index(m->slots[j].key, ncap); ns[i].key != 0; i = (i + 1) & (ncap - 1))
-                ;
-            ns[i] = m->slots[j];
-        }
-        free(m->slots);
-        m->slots = ns;
-        m->cap = ncap;
+    die_slot *s = map_find(m, off), fresh = {off, t, (uint8_t)state, (uint8_t)lang};
+    int rc;
+    if (s != NULL) {
+        *s = fresh;
+        return 0;
     }
-    for (i = slot_index(off + 1, m->cap); m->slots[i].key != 0; i = (i + 1) & (m->cap - 1))
-        if (m->slots[i].key == off + 1)
-            break;
-    if (m->slots[i].key == 0)
-        m->len++;
-    m->slots[i].key = off + 1;
-    m->slots[i].type = t;
-    m->slots[i].state = (uint8_t)state;
-    m->slots[i].lang = (uint8_t)lang;
-    return 0;
+    rc = vec_push((void **)&m->slots, &m->len, &m->cap, sizeof fresh, 4096, &fresh);
+    if (rc == 0)
+        rc = table_add(&m->index, off_hash(off), (uint32_t)(m->len - 1));
+    if (rc < 0)
+        m->len--; /* not indexed: forgotten */
+    return rc;
+}
+
+static void map_free(die_map *m)
+{
+    free(m->slots);
+    table_free(&m->index);
+    memset(m, 0, sizeof *m);
 }
 
 /* ----------------------------------------------------------- the reader */
@@ -213,10 +218,10 @@ typedef struct fixup { /* a typedef made while its target was being built */
     Dwarf_Off target;
 } fixup;
 
-/* C: records already read, by fingerprint (dwarf_scan.c): a unit's copy of
- * one maps to the node of the first copy, unread. */
+/* C: a record already read, by fingerprint (dwarf_scan.c): a unit's copy
+ * of one maps to the node of the first copy, unread. */
 typedef struct copy_slot {
-    uint64_t fp; /* 0: empty */
+    uint64_t fp;
     align_type *rec;
 } copy_slot;
 
@@ -248,55 +253,51 @@ struct dwarf_reader {
     size_t ntdn, tdn_cap;
     align_type **recs[2]; /* completed records in walk order, by lang */
     size_t nrecs[2], recs_cap[2];
-    dwarf_scan *scan;  /* NULL: every copy is read */
-    copy_slot *copies; /* open addressing; the units read so far */
-    size_t copies_cap, ncopies;
+    progress_clock clock;     /* when progress was last reported */
+    Dwarf_Unsigned info_size; /* .debug_info decoded; 0 until known */
+    dwarf_scan *scan;         /* the file's; NULL: every copy is read */
+    copy_slot *copies;        /* the units read so far, all files (fingerprints
+                                 hold no offsets) */
+    size_t ncopies, copies_cap;
+    table copies_index;     /* fingerprint -> copies[] */
     copy_slot *unit_copies; /* the unit's records, entered once it is read */
     size_t nunit_copies, unit_copies_cap;
 };
 
 /* ---------------------------------------------------------- record copies */
 
-static copy_slot *copy_find(const dwarf_reader *rd, uint64_t fp)
+typedef struct copy_key {
+    const dwarf_reader *rd;
+    uint64_t fp;
+} copy_key;
+
+static bool copy_is(const void *ctx, uint32_t entry)
 {
-    if (rd->copies_cap == 0)
-        return NULL;
-    for (size_t i = slot_index(fp, rd->copies_cap);; i = (i + 1) & (rd->copies_cap - 1))
-        if (rd->copies[i].fp == fp || rd->copies[i].fp == 0)
-            return &rd->copies[i];
+    const copy_key *k = ctx;
+    return k->rd->copies[entry].fp == k->fp;
 }
 
 /* The record read before whose copy has fingerprint fp, or NULL. */
 static align_type *known_copy(const dwarf_reader *rd, uint64_t fp)
 {
-    copy_slot *c = fp ? copy_find(rd, fp) : NULL;
-    return c != NULL && c->fp == fp ? c->rec : NULL;
+    copy_key k = {rd, fp};
+    uint32_t e = fp ? table_find(&rd->copies_index, fp, copy_is, &k) : TABLE_NONE;
+    return e == TABLE_NONE ? NULL : rd->copies[e].rec;
 }
 
 /* Enters the unit's records (first copy wins); 0 or ALIGN_ENOMEM. */
 static int commit_copies(dwarf_reader *rd)
 {
     for (size_t k = 0; k < rd->nunit_copies; k++) {
-        copy_slot *c;
-        if ((rd->ncopies + 1) * 2 > rd->copies_cap) {
-            size_t ncap = rd->copies_cap ? rd->copies_cap * 2 : 1024, ocap = rd->copies_cap;
-            copy_slot *old = rd->copies;
-            rd->copies = calloc(ncap, sizeof *rd->copies);
-            if (rd->copies == NULL) {
-                rd->copies = old;
-                return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-            }
-            rd->copies_cap = ncap;
-            for (size_t i = 0; i < ocap; i++)
-                if (old[i].fp != 0)
-                    *copy_find(rd, old[i].fp) = old[i];
-            free(old);
-        }
-        c = copy_find(rd, rd->unit_copies[k].fp);
-        if (c->fp == 0) {
-            *c = rd->unit_copies[k];
-            rd->ncopies++;
-        }
+        const copy_slot *c = &rd->unit_copies[k];
+        int rc;
+        if (known_copy(rd, c->fp) != NULL)
+            continue;
+        rc = vec_push((void **)&rd->copies, &rd->ncopies, &rd->copies_cap, sizeof *c, 1024, c);
+        if (rc == 0)
+            rc = table_add(&rd->copies_index, c->fp, (uint32_t)(rd->ncopies - 1));
+        if (rc < 0)
+            return rc;
     }
     rd->nunit_copies = 0;
     return 0;
@@ -1188,9 +1189,17 @@ static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d
     case DW_TAG_const_type:
     case DW_TAG_volatile_type:
     case DW_TAG_restrict_type:
+        if (rd->lang == ALIGN_LANG_C) {
+            /* Kept for the declarations printed (c_qualified_type). */
+            *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
+            if (*rc == 0)
+                t = c_qualified_type(rd, d, depth, rc);
+            break;
+        }
+        /* fall through */
     case DW_TAG_immutable_type:
     case DW_TAG_shared_type:
-        /* Qualifiers do not change a layout: the qualified type's node. */
+        /* Qualifiers do not change a Go layout: the qualified type's node. */
         *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
         if (*rc == 0)
             t = (d->has & HAS_TYPE) ? reader_type(rd, d->type, depth + 1, rc) : void_type(rd, rc);
@@ -1298,6 +1307,61 @@ static int walk_scope(dwarf_reader *rd, Dwarf_Die parent, unsigned depth)
     return rc;
 }
 
+/* A C record DIE met by the scanned walk: a copy of a record read before
+ * is mapped without libdwarf; any other is read through it. */
+static int visit_record_at(dwarf_reader *rd, Dwarf_Off off, unsigned depth)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Die die = NULL;
+    die_slot *slot = map_find(&rd->map, off);
+    align_type *rec;
+    int rc;
+
+    if (slot != NULL && slot->state != SLOT_SHELL)
+        return 0;
+    rec = known_copy(rd, scan_record(rd->scan, rd, off));
+    if (rec != NULL && slot == NULL)
+        return map_put(&rd->map, off, rec, SLOT_DONE, rd->lang);
+    if (dwarf_offdie_b(rd->dbg, off, true, &die, &err) != DW_DLV_OK)
+        return reader_dwarf_error(rd, err, "reading a record");
+    rc = visit_record(rd, die, depth);
+    dwarf_dealloc(rd->dbg, die, DW_DLA_DIE);
+    return rc;
+}
+
+/* walk_scope for a C unit, stepping with the scanner instead of libdwarf
+ * (one allocation per DIE there): in a unit whose records are all copies,
+ * no libdwarf call is made below the unit DIE.  Returns 1 when the scanner
+ * cannot read the unit: the caller walks it again with walk_scope, which
+ * skips the records already done (the map) and reports what is wrong. */
+static int walk_scanned(dwarf_reader *rd, const scan_die *parent, unsigned depth)
+{
+    scan_die d;
+    int r, rc = 0;
+
+    if (depth > ALIGN_MAX_DEPTH)
+        return 1;
+    for (r = scan_first_child(rd->scan, parent, &d); r > 0;
+         r = scan_next_sibling(rd->scan, &d, &d)) {
+        switch (d.tag) {
+        case DW_TAG_structure_type:
+        case DW_TAG_union_type: rc = visit_record_at(rd, d.off, depth); break;
+        case DW_TAG_typedef:
+            if (d.name != NULL && d.type != 0) {
+                td_name n = {d.type, d.name}; /* the mapped file's string */
+                rc = vec_push((void **)&rd->tdn, &rd->ntdn, &rd->tdn_cap, sizeof n, 256, &n);
+            }
+            break;
+        case DW_TAG_subprogram:
+        case DW_TAG_lexical_block: rc = walk_scanned(rd, &d, depth + 1); break;
+        default: break;
+        }
+        if (rc != 0)
+            return rc;
+    }
+    return r < 0 ? 1 : 0;
+}
+
 static int unit_lang(const die_info *cu, align_lang *out)
 {
     const char *p = cu->producer;
@@ -1386,7 +1450,18 @@ static int read_unit(dwarf_reader *rd, Dwarf_Die cu_die, Dwarf_Half version)
         if (rc < 0)
             return rc;
     }
-    rc = walk_scope(rd, cu_die, 0);
+    rc = 1;
+    if (lang == ALIGN_LANG_C && rd->scan != NULL) {
+        Dwarf_Error err = NULL;
+        Dwarf_Off off = 0;
+        scan_die unit;
+        if (dwarf_dieoffset(cu_die, &off, &err) != DW_DLV_OK)
+            dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+        else if (off == scan_unit_die(rd->scan) && scan_die_at(rd->scan, off, &unit) > 0)
+            rc = walk_scanned(rd, &unit, 0);
+    }
+    if (rc == 1)
+        rc = walk_scope(rd, cu_die, 0);
     if (rc == 0)
         rc = commit_copies(rd);
     if (rc == 0 && funcs)
@@ -1424,6 +1499,27 @@ static int skip_unit(dwarf_reader *rd)
     return 0;
 }
 
+/* Tells the caller of align_binary_open_progress() that the units up to
+ * byte done of .debug_info are read.  The section's size is asked once its
+ * first unit is loaded, when libdwarf has decompressed it. */
+static void report_progress(dwarf_reader *rd, Dwarf_Off done, bool last)
+{
+    align_binary *b = rd->bin;
+    if (b->progress == NULL)
+        return;
+    if (rd->info_size == 0) {
+        Dwarf_Unsigned z[19] = {0};
+        dwarf_get_section_max_offsets_d(rd->dbg, &rd->info_size, &z[0], &z[1], &z[2], &z[3], &z[4],
+                                        &z[5], &z[6], &z[7], &z[8], &z[9], &z[10], &z[11], &z[12],
+                                        &z[13], &z[14], &z[15], &z[16], &z[17], &z[18]);
+    }
+    if (last)
+        done = rd->info_size;
+    else if (!progress_due(&rd->clock, done))
+        return;
+    b->progress(b->progress_user, done, rd->info_size > done ? rd->info_size : done);
+}
+
 static int read_units(dwarf_reader *rd)
 {
     Dwarf_Off start = 0;
@@ -1438,8 +1534,10 @@ static int read_units(dwarf_reader *rd)
         Dwarf_Die cu_die = NULL;
         int res = dwarf_next_cu_header_d(rd->dbg, true, &hlen, &ver, &abbrev, &asz, &lsz, &esz,
                                          &sig, &typeoff, &next_off, &ut, &err);
-        if (res == DW_DLV_NO_ENTRY)
+        if (res == DW_DLV_NO_ENTRY) {
+            report_progress(rd, start, true);
             return 0;
+        }
         rd->bin->info.ncus++;
         if (res != DW_DLV_OK) {
             /* libdwarf cannot step past it: stop here.  The unit that
@@ -1466,6 +1564,7 @@ static int read_units(dwarf_reader *rd)
             rc = skip_unit(rd);
         if (rc < 0)
             return rc;
+        report_progress(rd, next_off, false);
     }
 }
 
@@ -1764,50 +1863,78 @@ static int pin_fixed_width(dwarf_reader *rd)
 static void free_reader(dwarf_reader *rd)
 {
     release_files(rd);
-    free(rd->map.slots);
+    map_free(&rd->map);
     free(rd->pend);
     free(rd->fix);
     free(rd->tdn);
     free(rd->recs[0]);
     free(rd->recs[1]);
     free(rd->copies);
+    table_free(&rd->copies_index);
     free(rd->unit_copies);
     scan_close(rd->scan);
 }
 
 /* ------------------------------------------------------------ public API */
 
-static int load(align_binary *b, const char *path)
+/* Reads one file's units into the graphs.  DIE offsets are per file: the
+ * offset map and the work lists that hold them are emptied after it. */
+static int load_file(dwarf_reader *rd, const input_file *f)
 {
-    dwarf_reader rd;
     Dwarf_Error err = NULL;
     int res, rc;
 
-    memset(&rd, 0, sizeof rd);
-    rd.bin = b;
-    res = dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &rd.dbg, NULL,
-                          0, NULL, &err);
+    rd->dbg = NULL;
+    rd->info_size = 0; /* progress: this file's .debug_info */
+    progress_start(&rd->clock);
+    if (f->fd >= 0)
+        res = dwarf_init_b(f->fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &rd->dbg, &err);
+    else
+        res = dwarf_init_path(f->path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
+                              &rd->dbg, NULL, 0, NULL, &err);
     if (res == DW_DLV_NO_ENTRY) {
-        error_set(ALIGN_EFORMAT, path, 0, 0, "no DWARF debug information");
+        error_set(ALIGN_EFORMAT, f->shown, 0, 0, "no DWARF debug information");
         error_hint("rebuild with debug information (gcc -g; go build without -ldflags=-w)");
         return ALIGN_EFORMAT;
     }
     if (res != DW_DLV_OK) {
-        error_set(ALIGN_EFORMAT, path, 0, 0, "unreadable DWARF: %s",
+        error_set(ALIGN_EFORMAT, f->shown, 0, 0, "unreadable DWARF: %s",
                   err ? dwarf_errmsg(err) : "libdwarf error");
         if (err != NULL)
             dwarf_dealloc(NULL, err, DW_DLA_ERROR);
         return ALIGN_EFORMAT;
     }
-    rd.scan = scan_open(path);
-    rc = read_units(&rd);
+    /* An archive member (fd) is a relocatable object: never scanned. */
+    rd->scan = f->fd >= 0 ? NULL : scan_open(f->path);
+    rc = read_units(rd);
     if (rc == 0)
-        rc = fill_pending(&rd);
+        rc = fill_pending(rd);
     if (rc == 0) {
-        apply_fixups(&rd);
-        name_anonymous(&rd);
-        rc = add_decls(&rd, ALIGN_LANG_GO);
+        apply_fixups(rd);
+        name_anonymous(rd);
     }
+    release_files(rd);
+    map_free(&rd->map);
+    rd->npend = rd->nfix = rd->ntdn = 0;
+    scan_close(rd->scan);
+    rd->scan = NULL;
+    dwarf_finish(rd->dbg, &err);
+    rd->dbg = NULL;
+    return rc;
+}
+
+static int load(align_binary *b, const input_set *in)
+{
+    dwarf_reader rd;
+    const char *path = in->n == 1 ? in->files[0].shown : b->path;
+    int rc = 0;
+
+    memset(&rd, 0, sizeof rd);
+    rd.bin = b;
+    for (size_t i = 0; i < in->n && rc == 0; i++)
+        rc = load_file(&rd, &in->files[i]);
+    if (rc == 0)
+        rc = add_decls(&rd, ALIGN_LANG_GO);
     if (rc == 0)
         rc = add_decls(&rd, ALIGN_LANG_C);
     if (rc == 0 && b->funcs != NULL)
@@ -1823,7 +1950,6 @@ static int load(align_binary *b, const char *path)
     if (rc == 0)
         rc = pin_fixed_width(&rd);
     free_reader(&rd);
-    dwarf_finish(rd.dbg, &err);
     if (rc < 0)
         return rc;
     for (int l = 0; l < 2; l++)
@@ -1852,28 +1978,57 @@ int align_binary_open(align_binary **out, const char *path)
 
 int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
 {
+    align_binary_opts o = {flags, NULL, 0, NULL, NULL};
+    return align_binary_open_opts(out, path, &o);
+}
+
+int align_binary_open_progress(align_binary **out, const char *path, unsigned flags,
+                               align_progress_fn fn, void *user)
+{
+    align_binary_opts o = {flags, NULL, 0, fn, user};
+    return align_binary_open_opts(out, path, &o);
+}
+
+int align_binary_open_opts(align_binary **out, const char *path, const align_binary_opts *opts)
+{
     align_binary *b;
+    input_set in;
+    unsigned flags;
     int rc;
 
-    assert(out != NULL && path != NULL);
+    assert(out != NULL && path != NULL && opts != NULL);
     *out = NULL;
+    memset(&in, 0, sizeof in);
+    flags = opts->flags;
     if (flags & ~(unsigned)ALIGN_BINARY_GO_FUNCS)
         return error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown flags 0x%x", flags);
     b = calloc(1, sizeof *b);
     if (b == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     b->flags = flags;
+    b->progress = opts->progress;
+    b->progress_user = opts->progress_user;
     b->path = strdup(path);
     if (b->path == NULL) {
         rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
     }
-    rc = elf_check(path, &b->info.arch, &b->go);
+    rc = input_resolve(&in, path, opts->debug_dirs, opts->ndebug_dirs, &b->go);
     if (rc < 0)
         goto fail;
-    rc = load(b, path);
+    b->info.arch = in.arch;
+    rc = load(b, &in);
+    b->progress = NULL;
     if (rc < 0)
         goto fail;
+    b->debug_file = in.debug_file;
+    b->skipped_member = in.skipped_member;
+    in.debug_file = in.skipped_member = NULL;
+    b->info.debug_file = b->debug_file;
+    b->info.nmembers = in.nmembers;
+    b->info.nskipped_members = in.nskipped_members;
+    b->info.skipped_member = b->skipped_member;
+    input_set_free(&in);
     b->info.path = b->path;
     b->info.producer = b->producer ? b->producer : "";
     b->info.go_producer = b->go_producer;
@@ -1885,6 +2040,7 @@ int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
     *out = b;
     return 0;
 fail:
+    input_set_free(&in);
     align_binary_free(b);
     return rc;
 }
@@ -1901,6 +2057,8 @@ void align_binary_free(align_binary *b)
     free(b->go_producer);
     free(b->skip_reason);
     free(b->skipped_type_reason);
+    free(b->debug_file);
+    free(b->skipped_member);
     free(b->go.go_version);
     free(b->go.main_path);
     free(b->go.build_id);

@@ -45,10 +45,11 @@
  * Sections are mapped from the file (the pages are the page cache's; only
  * .debug_info, .debug_abbrev and .debug_str are touched), and every read is
  * bounds-checked.  Memory: one memo per unit (offset -> fingerprint), the
- * unit's abbreviations and its file-name hashes, freed at the next unit.
+ * unit's abbreviations and its file-name hashes, reused by the next unit.
  */
 #include "source/dwarf_read.h"
 #include "util/hash.h"
+#include "util/table.h"
 #include "util/vec.h"
 
 #include <elf.h>
@@ -78,11 +79,10 @@ typedef struct abbrev {
     uint32_t first, n; /* attrs[first .. first+n) */
 } abbrev;
 
-typedef struct memo_slot {
-    uint64_t key; /* offset * 2 + shallow, + 1 */
+typedef struct memo_entry {
+    uint64_t key; /* offset * 2 + shallow */
     uint64_t fp;  /* 0: no fingerprint */
-    uint32_t gen; /* the unit it belongs to; another unit's: empty */
-} memo_slot;
+} memo_entry;
 
 struct dwarf_scan {
     void *map;
@@ -98,9 +98,9 @@ struct dwarf_scan {
     size_t nattrs, attrs_cap;
     uint64_t *file_hash; /* by file number; 0 unknown */
     size_t nfiles, files_cap;
-    memo_slot *memo; /* open addressing, linear probing */
-    size_t memo_cap, memo_len;
-    uint32_t gen; /* the unit's number, from 1 */
+    memo_entry *memo; /* the unit's fingerprints so far (util/vec) */
+    size_t memo_len, memo_cap;
+    table memo_index; /* key -> memo[] (util/table) */
 };
 
 /* ------------------------------------------------------------ the file */
@@ -222,6 +222,7 @@ void scan_close(dwarf_scan *s)
     free(s->attrs);
     free(s->file_hash);
     free(s->memo);
+    table_free(&s->memo_index);
     free(s);
 }
 
@@ -245,25 +246,8 @@ static uint64_t get_u(cursor *c, unsigned n)
     return v;
 }
 
-static uint64_t get_uleb(cursor *c)
-{
-    uint64_t v = 0;
-    unsigned shift = 0;
-    while (!c->bad) {
-        if (c->p >= c->end || shift > 63) {
-            c->bad = true;
-            break;
-        }
-        uint8_t b = *c->p++;
-        v |= (uint64_t)(b & 0x7f) << shift;
-        shift += 7;
-        if (!(b & 0x80))
-            return v;
-    }
-    return 0;
-}
-
-static int64_t get_sleb(cursor *c)
+/* A LEB128 number; sign: sign-extend it (SLEB128). */
+static uint64_t get_leb(cursor *c, bool sign)
 {
     uint64_t v = 0;
     unsigned shift = 0;
@@ -276,12 +260,22 @@ static int64_t get_sleb(cursor *c)
         v |= (uint64_t)(b & 0x7f) << shift;
         shift += 7;
         if (!(b & 0x80)) {
-            if (shift < 64 && (b & 0x40))
+            if (sign && shift < 64 && (b & 0x40))
                 v |= ~(uint64_t)0 << shift;
-            return (int64_t)v;
+            return v;
         }
     }
     return 0;
+}
+
+static uint64_t get_uleb(cursor *c)
+{
+    return get_leb(c, false);
+}
+
+static int64_t get_sleb(cursor *c)
+{
+    return (int64_t)get_leb(c, true);
 }
 
 static void skip(cursor *c, uint64_t n)
@@ -297,21 +291,6 @@ static uint64_t mix(uint64_t h, uint64_t v)
     h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
     h *= 0xBF58476D1CE4E5B9ull;
     return h ^ (h >> 31);
-}
-
-/* The hash of the text of the NUL-terminated string at offset off of sec;
- * false when there is none. */
-static bool str_hash(const span *sec, uint64_t off, uint64_t *h)
-{
-    const uint8_t *p, *nul;
-    if (sec->p == NULL || off >= sec->len)
-        return false;
-    p = sec->p + off;
-    nul = memchr(p, 0, sec->len - off);
-    if (nul == NULL)
-        return false;
-    *h = hash_fnv_bytes(HASH_FNV_SEED, p, (size_t)(nul - p));
-    return true;
 }
 
 /* ------------------------------------------------------------ the unit */
@@ -377,8 +356,8 @@ int scan_unit(dwarf_scan *s, uint64_t cu_start, uint64_t cu_end)
     s->cu_start = cu_start;
     s->cu_end = cu_end;
     s->nfiles = 0;
-    s->gen++; /* empties the memo */
     s->memo_len = 0;
+    table_clear(&s->memo_index);
     if (cu_start >= s->info.len || cu_end > s->info.len || cu_end <= cu_start)
         return 0;
     c.p = s->info.p + cu_start;
@@ -435,42 +414,33 @@ static bool file_hash(dwarf_scan *s, dwarf_reader *rd, uint64_t idx, uint64_t *h
 
 /* ---------------------------------------------------------- the memo */
 
-/* The slot of key in this unit's memo, or the free slot where it goes;
- * NULL when there is no memo.  Slots of earlier units count as free: they
- * all died together when the unit began, so no live key was placed past
- * one of them. */
-static memo_slot *memo_find(dwarf_scan *s, uint64_t key)
+typedef struct memo_key {
+    const dwarf_scan *s;
+    uint64_t key;
+} memo_key;
+
+static bool memo_is(const void *ctx, uint32_t entry)
 {
-    if (s->memo_cap == 0)
-        return NULL;
-    for (size_t i = (size_t)mix(0, key) & (s->memo_cap - 1);; i = (i + 1) & (s->memo_cap - 1))
-        if (s->memo[i].gen != s->gen || s->memo[i].key == key)
-            return &s->memo[i];
+    const memo_key *k = ctx;
+    return k->s->memo[entry].key == k->key;
+}
+
+/* The unit's memo entry for key, or NULL. */
+static const memo_entry *memo_find(const dwarf_scan *s, uint64_t key)
+{
+    memo_key k = {s, key};
+    uint32_t e = table_find(&s->memo_index, mix(0, key), memo_is, &k);
+    return e == TABLE_NONE ? NULL : &s->memo[e];
 }
 
 static void memo_put(dwarf_scan *s, uint64_t key, uint64_t fp)
 {
-    memo_slot *m;
-    if ((s->memo_len + 1) * 2 > s->memo_cap) {
-        size_t ncap = s->memo_cap ? s->memo_cap * 2 : 4096, ocap = s->memo_cap;
-        memo_slot *old = s->memo, *nm = calloc(ncap, sizeof *nm);
-        if (nm == NULL)
-            return; /* the memo only saves work */
-        s->memo = nm;
-        s->memo_cap = ncap;
-        for (size_t i = 0; i < ocap; i++)
-            if (old[i].gen == s->gen)
-                *memo_find(s, old[i].key) = old[i];
-        free(old);
+    memo_entry m = {key, fp};
+    if (vec_push((void **)&s->memo, &s->memo_len, &s->memo_cap, sizeof m, 1024, &m) < 0 ||
+        table_add(&s->memo_index, mix(0, key), (uint32_t)(s->memo_len - 1)) < 0) {
+        align_error_clear(); /* the memo only saves work */
+        s->memo_len = s->memo_index.n;
     }
-    m = memo_find(s, key);
-    if (m == NULL)
-        return;
-    if (m->gen != s->gen)
-        s->memo_len++;
-    m->key = key;
-    m->fp = fp;
-    m->gen = s->gen;
 }
 
 /* ------------------------------------------------------- fingerprints */
@@ -482,6 +452,132 @@ static bool is_record_tag(unsigned tag)
 {
     return tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type ||
            tag == DW_TAG_enumeration_type;
+}
+
+/* One attribute's value, decoded. */
+typedef struct attr_val {
+    enum { V_CONST, V_REF, V_STR, V_OTHER } kind; /* V_OTHER: skipped, no value */
+    uint64_t v;      /* V_CONST: the value (blocks: a hash of the bytes);
+                        V_REF: the global offset */
+    const char *str; /* V_STR: the text, NUL-terminated in its section */
+    size_t len;      /* V_STR: its length */
+} attr_val;
+
+/* Decodes the attribute of spec at c; false for a form the scanner does not
+ * know or bytes out of bounds.  Addresses, section offsets, list and
+ * string indexes are stepped over as V_OTHER: the walk passes them (unit
+ * DIEs, functions), a fingerprint refuses them (a record holds none; the
+ * scanner does not guess). */
+static inline bool decode_attr(const dwarf_scan *s, cursor *c, const abbrev_attr *spec,
+                               attr_val *out)
+{
+    unsigned form = spec->form;
+    const uint8_t *block;
+    out->kind = V_CONST;
+    out->v = 0;
+    if (form == DW_FORM_indirect)
+        form = (unsigned)get_uleb(c);
+    switch (form) {
+    case DW_FORM_data1:
+    case DW_FORM_flag: out->v = get_u(c, 1); break;
+    case DW_FORM_data2: out->v = get_u(c, 2); break;
+    case DW_FORM_data4: out->v = get_u(c, 4); break;
+    case DW_FORM_data8:
+    case DW_FORM_ref_sig8: out->v = get_u(c, 8); break;
+    case DW_FORM_data16:
+        block = c->p;
+        skip(c, 16);
+        out->v = c->bad ? 0 : hash_fnv_bytes(HASH_FNV_SEED, block, 16);
+        break;
+    case DW_FORM_udata: out->v = get_uleb(c); break;
+    case DW_FORM_sdata: out->v = (uint64_t)get_sleb(c); break;
+    case DW_FORM_implicit_const: out->v = (uint64_t)spec->implicit; break;
+    case DW_FORM_flag_present: out->v = 1; break;
+    case DW_FORM_ref1:
+    case DW_FORM_ref2:
+    case DW_FORM_ref4:
+    case DW_FORM_ref8:
+    case DW_FORM_ref_udata:
+        out->v = form == DW_FORM_ref1   ? get_u(c, 1)
+                 : form == DW_FORM_ref2 ? get_u(c, 2)
+                 : form == DW_FORM_ref4 ? get_u(c, 4)
+                 : form == DW_FORM_ref8 ? get_u(c, 8)
+                                        : get_uleb(c);
+        if (out->v > s->cu_end - s->cu_start)
+            return false;
+        out->v += s->cu_start;
+        out->kind = V_REF;
+        break;
+    case DW_FORM_ref_addr:
+        out->v = get_u(c, s->version <= 2 ? s->addr_size : s->offset_size);
+        out->kind = V_REF;
+        break;
+    case DW_FORM_string: {
+        const uint8_t *nul = c->bad ? NULL : memchr(c->p, 0, (size_t)(c->end - c->p));
+        if (nul == NULL)
+            return false;
+        out->str = (const char *)c->p;
+        out->len = (size_t)(nul - c->p);
+        out->kind = V_STR;
+        c->p = nul + 1;
+        break;
+    }
+    case DW_FORM_strp:
+    case DW_FORM_line_strp: {
+        const span *sec = form == DW_FORM_strp ? &s->str : &s->line_str;
+        uint64_t off = get_u(c, s->offset_size);
+        const uint8_t *nul;
+        if (c->bad || sec->p == NULL || off >= sec->len)
+            return false;
+        nul = memchr(sec->p + off, 0, sec->len - off);
+        if (nul == NULL)
+            return false;
+        out->str = (const char *)sec->p + off;
+        out->len = (size_t)(nul - (sec->p + off));
+        out->kind = V_STR;
+        break;
+    }
+    case DW_FORM_exprloc:
+    case DW_FORM_block:
+    case DW_FORM_block1:
+    case DW_FORM_block2:
+    case DW_FORM_block4: {
+        uint64_t n = form == DW_FORM_block1   ? get_u(c, 1)
+                     : form == DW_FORM_block2 ? get_u(c, 2)
+                     : form == DW_FORM_block4 ? get_u(c, 4)
+                                              : get_uleb(c);
+        block = c->p;
+        skip(c, n);
+        if (c->bad)
+            return false;
+        out->v = hash_fnv_bytes(mix(HASH_FNV_SEED, n), block, (size_t)n);
+        break;
+    }
+    case DW_FORM_addr: skip(c, s->addr_size); goto other;
+    case DW_FORM_sec_offset:
+    case DW_FORM_GNU_ref_alt:
+    case DW_FORM_GNU_strp_alt: skip(c, s->offset_size); goto other;
+    case DW_FORM_addrx1:
+    case DW_FORM_strx1: skip(c, 1); goto other;
+    case DW_FORM_addrx2:
+    case DW_FORM_strx2: skip(c, 2); goto other;
+    case DW_FORM_addrx3:
+    case DW_FORM_strx3: skip(c, 3); goto other;
+    case DW_FORM_addrx4:
+    case DW_FORM_strx4: skip(c, 4); goto other;
+    case DW_FORM_addrx:
+    case DW_FORM_strx:
+    case DW_FORM_loclistx:
+    case DW_FORM_rnglistx:
+    case DW_FORM_GNU_addr_index:
+    case DW_FORM_GNU_str_index:
+        get_uleb(c);
+    other:
+        out->kind = V_OTHER; /* its size is known, its meaning not used */
+        break;
+    default: return false;
+    }
+    return !c->bad;
 }
 
 /* The DIE at c (after its abbreviation code; a is its abbreviation), hashed
@@ -502,91 +598,24 @@ static bool fp_die(dwarf_scan *s, dwarf_reader *rd, cursor *c, const abbrev *a, 
         return false;
     h = mix(h, a->children);
     for (uint32_t k = 0; k < a->n; k++) {
-        const abbrev_attr *at = &s->attrs[a->first + k];
-        unsigned form = at->form;
-        uint64_t v = 0, sub;
-        bool is_ref = false;
-        const uint8_t *block = NULL;
-        if (form == DW_FORM_indirect)
-            form = (unsigned)get_uleb(c);
-        switch (form) {
-        case DW_FORM_data1:
-        case DW_FORM_ref1:
-        case DW_FORM_flag: v = get_u(c, 1); break;
-        case DW_FORM_data2:
-        case DW_FORM_ref2: v = get_u(c, 2); break;
-        case DW_FORM_data4:
-        case DW_FORM_ref4: v = get_u(c, 4); break;
-        case DW_FORM_data8:
-        case DW_FORM_ref8:
-        case DW_FORM_ref_sig8: v = get_u(c, 8); break;
-        case DW_FORM_data16:
-            block = c->p;
-            skip(c, 16);
-            v = c->bad ? 0 : hash_fnv_bytes(HASH_FNV_SEED, block, 16);
-            break;
-        case DW_FORM_udata:
-        case DW_FORM_ref_udata: v = get_uleb(c); break;
-        case DW_FORM_sdata: v = (uint64_t)get_sleb(c); break;
-        case DW_FORM_implicit_const: v = (uint64_t)at->implicit; break;
-        case DW_FORM_flag_present: v = 1; break;
-        case DW_FORM_string: {
-            const uint8_t *nul = c->bad ? NULL : memchr(c->p, 0, (size_t)(c->end - c->p));
-            if (nul == NULL)
-                return false;
-            v = hash_fnv_bytes(HASH_FNV_SEED, c->p, (size_t)(nul - c->p));
-            c->p = nul + 1;
-            break;
-        }
-        case DW_FORM_strp:
-        case DW_FORM_line_strp:
-            v = get_u(c, s->offset_size);
-            if (c->bad || !str_hash(form == DW_FORM_strp ? &s->str : &s->line_str, v, &v))
-                return false;
-            break;
-        case DW_FORM_ref_addr:
-            v = get_u(c, s->version <= 2 ? s->addr_size : s->offset_size);
-            is_ref = true;
-            break;
-        case DW_FORM_exprloc:
-        case DW_FORM_block: v = get_uleb(c); goto block;
-        case DW_FORM_block1: v = get_u(c, 1); goto block;
-        case DW_FORM_block2: v = get_u(c, 2); goto block;
-        case DW_FORM_block4:
-            v = get_u(c, 4);
-        block:
-            block = c->p;
-            skip(c, v);
-            if (c->bad)
-                return false;
-            v = hash_fnv_bytes(mix(HASH_FNV_SEED, v), block, (size_t)v);
-            break;
-        default:
-            /* addresses, section offsets, list indexes, string indexes
-             * (their base is in the unit DIE), GNU and vendor forms: a
-             * record holds none of them; do not guess. */
+        const abbrev_attr *spec = &s->attrs[a->first + k];
+        attr_val av;
+        uint64_t v;
+        if (!decode_attr(s, c, spec, &av) || av.kind == V_OTHER)
             return false;
-        }
-        if (c->bad)
-            return false;
-        if (form == DW_FORM_ref1 || form == DW_FORM_ref2 || form == DW_FORM_ref4 ||
-            form == DW_FORM_ref8 || form == DW_FORM_ref_udata) {
-            if (v > s->cu_end - s->cu_start)
-                return false;
-            v += s->cu_start;
-            is_ref = true;
-        }
-        if (at->at == DW_AT_sibling)
+        if (spec->at == DW_AT_sibling)
             continue; /* where the next DIE is: not what this one is */
-        if (is_ref) {
-            if (!fp_at(s, rd, v, ref_shallow, depth + 1, &sub))
+        v = av.v;
+        if (av.kind == V_REF) {
+            if (!fp_at(s, rd, av.v, ref_shallow, depth + 1, &v))
                 return false;
-            v = sub;
-        } else if (at->at == DW_AT_decl_file) {
-            if (!file_hash(s, rd, v, &v))
+        } else if (av.kind == V_STR) {
+            v = hash_fnv_bytes(HASH_FNV_SEED, av.str, av.len);
+        } else if (spec->at == DW_AT_decl_file) {
+            if (!file_hash(s, rd, av.v, &v))
                 return false;
         }
-        h = mix(mix(h, at->at), v);
+        h = mix(mix(h, spec->at), v);
     }
     if (a->children) {
         /* the children, in order, up to the null entry */
@@ -617,12 +646,12 @@ static bool fp_die(dwarf_scan *s, dwarf_reader *rd, cursor *c, const abbrev *a, 
 static bool fp_at(dwarf_scan *s, dwarf_reader *rd, uint64_t off, bool shallow, unsigned depth,
                   uint64_t *out)
 {
-    uint64_t key = off * 2 + (shallow ? 1 : 0) + 1, code;
-    memo_slot *m = memo_find(s, key);
+    uint64_t key = off * 2 + (shallow ? 1 : 0), code;
+    const memo_entry *m = memo_find(s, key);
     cursor c;
     bool ok;
 
-    if (m != NULL && m->gen == s->gen) {
+    if (m != NULL) {
         *out = m->fp;
         return m->fp != 0;
     }
@@ -655,4 +684,93 @@ uint64_t scan_record(dwarf_scan *s, dwarf_reader *rd, uint64_t off)
     if (s->abbrevs[code].tag != DW_TAG_structure_type && s->abbrevs[code].tag != DW_TAG_union_type)
         return 0;
     return fp_at(s, rd, off, false, 0, &fp) ? fp : 0;
+}
+
+/* ------------------------------------------------------------ the walk */
+
+/* Reads the DIE at off into *d (d->after: the offset just past its
+ * attributes: its first child, or its next sibling when it has none).
+ * 1 a DIE, 0 a null entry (the end of a list of children; d->after is past
+ * it), -1 not scannable. */
+static int die_at(dwarf_scan *s, uint64_t off, scan_die *d)
+{
+    cursor c;
+    uint64_t code;
+    const abbrev *a;
+    if (s == NULL || !s->unit_ok || off < s->die_start || off >= s->cu_end)
+        return -1;
+    c.p = s->info.p + off;
+    c.end = s->info.p + s->cu_end;
+    c.bad = false;
+    code = get_uleb(&c);
+    if (c.bad)
+        return -1;
+    memset(d, 0, sizeof *d);
+    d->off = off;
+    if (code == 0) {
+        d->after = (uint64_t)(c.p - s->info.p);
+        return 0;
+    }
+    if (code >= s->nabbrevs || s->abbrevs[code].tag == 0)
+        return -1;
+    a = &s->abbrevs[code];
+    d->tag = a->tag;
+    d->children = a->children != 0;
+    for (uint32_t k = 0; k < a->n; k++) {
+        const abbrev_attr *spec = &s->attrs[a->first + k];
+        attr_val av;
+        if (!decode_attr(s, &c, spec, &av))
+            return -1;
+        if (spec->at == DW_AT_name && av.kind == V_STR)
+            d->name = av.str;
+        else if (spec->at == DW_AT_type && av.kind == V_REF)
+            d->type = av.v;
+        else if (spec->at == DW_AT_sibling && av.kind == V_REF)
+            d->sibling = av.v;
+    }
+    d->after = (uint64_t)(c.p - s->info.p);
+    return 1;
+}
+
+uint64_t scan_unit_die(const dwarf_scan *s)
+{
+    return s != NULL && s->unit_ok ? s->die_start : 0;
+}
+
+int scan_first_child(dwarf_scan *s, const scan_die *parent, scan_die *child)
+{
+    if (!parent->children)
+        return 0;
+    return die_at(s, parent->after, child);
+}
+
+int scan_die_at(dwarf_scan *s, uint64_t off, scan_die *d)
+{
+    return die_at(s, off, d) > 0 ? 1 : -1;
+}
+
+int scan_next_sibling(dwarf_scan *s, const scan_die *cur, scan_die *next)
+{
+    uint64_t at = cur->after;
+    if (cur->sibling != 0) {
+        /* GCC's DW_AT_sibling; a pointer backwards would loop */
+        if (cur->sibling <= cur->off || cur->sibling >= s->cu_end)
+            return -1;
+        at = cur->sibling;
+    } else if (cur->children) {
+        /* step over the children, their children..., to the null entry
+         * that ends this DIE's list */
+        for (uint64_t depth = 1; depth > 0;) {
+            scan_die x;
+            int r = die_at(s, at, &x);
+            if (r < 0)
+                return -1;
+            at = x.after;
+            if (r == 0)
+                depth--;
+            else if (x.children)
+                depth++;
+        }
+    }
+    return die_at(s, at, next); /* 0: cur was the last of its list */
 }

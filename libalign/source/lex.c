@@ -447,7 +447,9 @@ static int scan(lexer *lx, token *t)
          * name no compiler would accept. */
         while (is_ident_char(peekc(lx, 0))) {
             size_t n = 1;
-            if (peekc(lx, 0) >= 0x80 && (n = utf8_len(lx)) == 0) {
+            if (peekc(lx, 0) >= 0x80)
+                n = utf8_len(lx);
+            if (n == 0) {
                 error_set(ALIGN_ESYNTAX, lx->file, lx->line, lx->col,
                           "invalid UTF-8 in an identifier (byte 0x%02x)", peekc(lx, 0));
                 error_hint("save the file as UTF-8");

@@ -12,16 +12,20 @@
 #ifndef LIBALIGN_UTIL_VEC_H
 #define LIBALIGN_UTIL_VEC_H
 
-#include <stddef.h>
+#include "libalign.h"
 
-/* Makes *arr (capacity *cap elem-sized items) hold at least need items,
- * doubling from `first` (when *cap is 0); the new slots are zeroed.
- * 0, or ALIGN_ENOMEM recorded (also when the size overflows); *arr is
- * unchanged on failure. */
-int vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first);
+/* The growable array is public (align_vec_reserve, align_vec_push in
+ * libalign.h) so that the CLI and the Python module grow their arrays the
+ * same way; inside the library it keeps its short names. */
+#define vec_reserve align_vec_reserve
+#define vec_push align_vec_push
 
-/* Appends the elem bytes at item to *arr (length *len, capacity *cap),
- * growing it by doubling from `first`.  0 or ALIGN_ENOMEM recorded. */
-int vec_push(void **arr, size_t *len, size_t *cap, size_t elem, size_t first, const void *item);
+#include "util/arena.h"
+
+/* vec_reserve for an array that lives in an arena (a record's fields: the
+ * graph's nodes are never freed one by one): the bigger array comes from a,
+ * the smaller one stays in the arena until the arena goes; new slots are
+ * zeroed.  0, or ALIGN_ENOMEM recorded. */
+int vec_reserve_arena(arena *a, void **arr, size_t *cap, size_t need, size_t elem, size_t first);
 
 #endif

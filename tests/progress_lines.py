@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""progress_lines.py - the progress line while a binary's DWARF is read
+(audit, show, diff).
+
+The system Go's cmd/go (thousands of types; the same cache as
+html_report.py) reads in a fraction of a second, under the second after
+which a line appears, so the runs on a terminal set
+STRUCTALIGN_PROGRESS_DELAY=0 (documented in structalign(1), as git's
+GIT_PROGRESS_DELAY) to see it at once:
+  - with stderr on a pseudo-terminal (pty.fork): "\\r"-overwritten lines
+    "reading DWARF: D KiB of T KiB (P%)", T is .debug_info's decoded size
+    read from the ELF file here (the section header, or for a compressed
+    section its Elf64_Chdr.ch_size: not libdwarf's figure), D and P never go
+    down, P = D*100/T, the last line is T of T (100%), and the line is erased
+    at the end ("\\r\\033[K");
+  - diff reads two binaries: one line per binary, each with its own total;
+  - with stderr to a file: no progress text and no "\\r";
+  - with --quiet on the pseudo-terminal: no progress text;
+  - without the delay variable, a read that took under 0.9 s shows nothing;
+  - stdout (the report) is byte-identical in every run.
+SKIP (77) without go.
+"""
+import os
+import pty
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import salib  # noqa: E402
+
+DWARF = re.compile(rb"\rreading DWARF: (\d+) KiB of (\d+) KiB \((\d+)%\)")
+SHF_COMPRESSED = 0x800
+
+
+def debug_info_size(path):
+    """The decoded size of .debug_info of a 64-bit little-endian ELF file."""
+    with open(path, "rb") as f:
+        elf = f.read()
+    shoff, = struct.unpack_from("<Q", elf, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3a)
+
+    def header(i):
+        return struct.unpack_from("<IIQQQQIIQQ", elf, shoff + i * shentsize)
+    strtab = header(shstrndx)[4]
+    for i in range(shnum):
+        name, _, flags, _, off, size, _, _, _, _ = header(i)
+        end = elf.index(b"\0", strtab + name)
+        if elf[strtab + name:end] == b".debug_info":
+            if flags & SHF_COMPRESSED:
+                _, _, ch_size, _ = struct.unpack_from("<IIQQ", elf, off)
+                return ch_size
+            return size
+    return None
+
+
+def run_pty(argv, out_path, env):
+    """argv with stdout to out_path and stderr on a pseudo-terminal; returns
+    (exit status, what the terminal received, wall seconds)."""
+    out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    t0 = time.monotonic()
+    pid, master = pty.fork()
+    if pid == 0:
+        os.dup2(out, 1)
+        try:
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    os.close(out)
+    got = b""
+    while True:
+        try:
+            b = os.read(master, 65536)
+        except OSError:
+            break
+        if not b:
+            break
+        got += b
+    os.close(master)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), got, time.monotonic() - t0
+
+
+def check_lines(what, tty, totals, fails):
+    """The progress lines of one run on the terminal: one sequence per
+    binary read, in order, each ending at its total (KiB) and erased."""
+    # Each read's lines end where the line is erased ("\r\033[K" alone).
+    seqs = [[tuple(int(x) for x in m) for m in DWARF.findall(chunk)]
+            for chunk in tty.split(b"\r\x1b[K")]
+    seqs = [q for q in seqs if q]
+    shown = [s for q in seqs for s in q]
+    if not shown:
+        fails.append("%s: no progress line on the terminal: %r" % (what, tty[:300]))
+        return
+    got_totals = [q[0][1] for q in seqs]
+    if got_totals != [t >> 10 for t in totals]:
+        fails.append("%s: progress totals %s KiB, the binaries' .debug_info are %s KiB"
+                     % (what, got_totals, [t >> 10 for t in totals]))
+    for q in seqs:
+        last_p = -1
+        for d, t, p in q:
+            if p < last_p or p > 100 or d > t:
+                fails.append("%s: progress went back or past 100%%: %s" % (what, q))
+                break
+            # P is computed from bytes; D and T are rounded down to KiB.
+            if abs(p - d * 100 // max(t, 1)) > 1:
+                fails.append("%s: %d KiB of %d KiB is not %d%%" % (what, d, t, p))
+                break
+            last_p = p
+        if q[-1][0] != q[-1][1] or q[-1][2] != 100:
+            fails.append("%s: the last line is %s, not the whole section" % (what, q[-1]))
+    if b"\r\x1b[K" not in tty[tty.rfind(b"reading DWARF"):]:
+        fails.append("%s: the progress line is not erased at the end: %r" % (what, tty[-200:]))
+    print("%s: %d progress lines, totals %s KiB" % (what, len(shown), got_totals))
+
+
+def check_dwarf(sa, exe, work, fails):
+    size = debug_info_size(exe)
+    if not size:
+        fails.append("%s: no .debug_info section found" % exe)
+        return
+    env0 = {k: v for k, v in os.environ.items() if k != "STRUCTALIGN_PROGRESS_DELAY"}
+    env = dict(env0, STRUCTALIGN_PROGRESS_DELAY="0")
+    # show needs a type name: the first of audit's ranking.
+    top = subprocess.run([sa, "audit", "--format", "json", "--top", "1", exe],
+                         capture_output=True, text=True)
+    name = re.search(r'"name": *"([^"]+)"', top.stdout)
+    if top.returncode != 0 or not name:
+        fails.append("audit --format json --top 1 failed: %s" % top.stderr[-300:])
+        return
+    cases = [("audit", ["audit", "--all", exe], [size]),
+             ("show", ["show", exe, name.group(1)], [size]),
+             ("diff", ["diff", exe, exe], [size, size])]
+    for what, args, totals in cases:
+        ref_path = os.path.join(work, what + ".file.out")
+        with open(ref_path, "wb") as o, open(os.path.join(work, what + ".err"), "wb") as e:
+            r = subprocess.run([sa] + args, stdout=o, stderr=e, env=env)
+        err = open(os.path.join(work, what + ".err"), "rb").read()
+        if r.returncode != 0:
+            fails.append("%s with stderr to a file exited %d: %r" % (what, r.returncode, err[-300:]))
+            continue
+        if b"reading DWARF" in err or b"\r" in err:
+            fails.append("%s: stderr to a file carries progress text: %r" % (what, err[:200]))
+        ref = open(ref_path, "rb").read()
+        if not ref.strip():
+            fails.append("%s: empty report on stdout" % what)
+
+        rc, tty, _ = run_pty([sa] + args, os.path.join(work, what + ".tty.out"), env)
+        if rc != 0:
+            fails.append("%s on a pty exited %d: %r" % (what, rc, tty[-300:]))
+            continue
+        check_lines(what, tty, totals, fails)
+
+        runs = [("--quiet", [args[0], "--quiet"] + args[1:], env)]
+        for flag, argv, e in runs:
+            rc, tty, _ = run_pty([sa] + argv, os.path.join(work, what + flag + ".out"), e)
+            if rc != 0:
+                fails.append("%s %s on a pty exited %d: %r" % (what, flag, rc, tty[-300:]))
+            elif b"reading DWARF" in tty or b"KiB of" in tty:
+                fails.append("%s %s still prints progress: %r" % (what, flag, tty[:200]))
+
+        rc, tty, took = run_pty([sa] + args, os.path.join(work, what + ".delay.out"), env0)
+        if rc != 0:
+            fails.append("%s (1 s delay) on a pty exited %d: %r" % (what, rc, tty[-300:]))
+        elif took < 0.9 and b"reading DWARF" in tty:
+            fails.append("%s: a %.2f s run shows a progress line before its second: %r"
+                         % (what, took, tty[:200]))
+
+        for name_ in (what + ".tty.out", what + "--quiet.out", what + ".delay.out"):
+            p = os.path.join(work, name_)
+            if os.path.exists(p) and open(p, "rb").read() != ref:
+                fails.append("stdout of %s differs from the run with stderr to a file" % name_)
+
+
+def main():
+    sa = salib.need("go")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import html_report  # the cmd/go build and its cache
+    fails = []
+    work = tempfile.mkdtemp(prefix="sa-progress-lines-")
+    try:
+        exe = html_report.cmd_go(work)
+        if exe is None:
+            return ["could not build cmd/go"]
+        check_dwarf(sa, exe, work, fails)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return fails
+
+
+if __name__ == "__main__":
+    sys.exit(salib.run_main(main))
