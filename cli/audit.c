@@ -69,7 +69,7 @@ static const char audit_usage[] =
     "                           (default on for Go binaries read as 386 or arm, and\n"
     "                           with --as-arch 386|arm); exit 1 if any\n"
     "      --no-check-atomic    do not list them\n"
-    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE
+    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
@@ -92,7 +92,9 @@ static const char show_usage[] =
     "  -c, --count [TYPE=]N     instances, as for audit; repeatable\n"
     "  -p, --profile FILE       measured counts from a Go heap profile (with --escape)\n"
     "  -e, --escape LOG         the escape log that types the profile's sites\n"
-    "      --src DIR            where the log's relative paths start\n"
+    "      --src DIR            the Go sources: declarations as written (tags,\n"
+    "                           aliases, type parameters) and their file:line;\n"
+    "                           where the log's relative paths start\n"
     "      --sample inuse|alloc live (default) or allocated objects\n"
     "  -l, --lang go|c          only Go or only C types\n"
     "  -F, --format text|json|html\n"
@@ -103,7 +105,7 @@ static const char show_usage[] =
     "                           not the producer's (1.19, 1.22 ... 1.27)\n"
     "      --no-check-atomic    do not flag int64 fields sync/atomic cannot use\n"
     "                           (flagged by default for Go on 386 and arm)\n"
-    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE
+    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
     "  -h, --help               this help\n"
     "\n"
     "example:\n"
@@ -244,6 +246,8 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"sample", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},
         {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
+        {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
+        {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
@@ -254,7 +258,9 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         switch (c) {
         case 'q': progress_quiet = true; break;
         case OPT_DEBUG_DIR:
-            if (!debug_dir_add(optarg))
+        case OPT_CU_EXCLUDE:
+        case OPT_DECL_EXCLUDE:
+            if (binary_option(c, optarg) != EXIT_OK)
                 return EXIT_BAD;
             break;
         case 'c':
@@ -378,9 +384,10 @@ static int cmp_rows(const void *pa, const void *pb)
         return a->measured ? -1 : 1;
     if (a->measured_saved != b->measured_saved)
         return a->measured_saved > b->measured_saved ? -1 : 1;
-    /* --escape: heap-allocated types first, by heap bytes saved. */
-    if ((a->heap != NULL) != (b->heap != NULL))
-        return a->heap ? -1 : 1;
+    /* --escape: heap-allocated types, and the records they hold by value
+     * whose reordering saves in them, first, by the heap bytes owed. */
+    if ((a->heap != NULL || a->heap_carried) != (b->heap != NULL || b->heap_carried))
+        return a->heap || a->heap_carried ? -1 : 1;
     if (a->heap_saved != b->heap_saved)
         return a->heap_saved > b->heap_saved ? -1 : 1;
     if (a->waste != b->waste)
@@ -461,8 +468,11 @@ static const audit_row **listed_rows(const audit_opts *o, const audit_rows *r, s
         const audit_row *row = &r->rows[i];
         /* Measured types are listed whatever their count (0 live is a
          * finding too); the others when they waste enough. */
+        /* Heap types that save once the records they hold are reordered
+         * too, and those records, are listed as well. */
+        bool carried = row->heap_saved > 0 || (row->heap && row->deep.saved_total > 0);
         if (!row->invalid && !o->all && !(row->measured && row->size > row->optimal_size) &&
-            (row->waste == 0 || row->waste < o->min_waste))
+            !carried && (row->waste == 0 || row->waste < o->min_waste))
             continue;
         list[(*n)++] = row;
     }
@@ -584,10 +594,10 @@ static void render_csv_row(align_buf *out, const audit_row *r, const align_layou
     align_buf_puts(out, "\n");
 }
 
-static void render_text_row(align_buf *out, const audit_row *r, const align_layout *l,
-                            const align_cost *cost, const align_heap_cost *hc,
-                            const align_heap_join *join, bool escape, const measure_ctx *mc,
-                            const measure_cost_t *mcost)
+static void render_text_row(align_buf *out, const audit_rows *rows, const audit_row *r,
+                            const align_layout *l, const align_cost *cost,
+                            const align_heap_cost *hc, const align_heap_join *join, bool escape,
+                            const measure_ctx *mc, const measure_cost_t *mcost)
 {
     align_srcpos pos = align_type_pos(r->t);
     char saved[64], count[32], h[32] = "-", ms[32] = "-";
@@ -598,7 +608,7 @@ static void render_text_row(align_buf *out, const audit_row *r, const align_layo
             align_format_bytes(ms, sizeof ms, r->measured_saved);
         align_buf_printf(out, "%14s  ", ms);
     } else if (escape) {
-        if (r->heap)
+        if (r->heap || r->heap_carried)
             align_format_bytes(h, sizeof h, r->heap_saved);
         align_buf_printf(out, "%12s  ", h);
     }
@@ -613,14 +623,16 @@ static void render_text_row(align_buf *out, const audit_row *r, const align_layo
         align_buf_printf(out, "%12s  inconsistent debug information: %s\n", "!", l->invalid);
     if (r->heap)
         escape_text_type(out, join, r->heap, hc, "              ");
+    if (escape)
+        carry_text(out, rows, r, "              ");
     if (r->measured)
         measure_text_type(out, mc, r->measured, mcost, "              ");
 }
 
 /* One listed row in the chosen format (i: its rank, from 0). */
-static int render_row(align_buf *out, const audit_opts *o, const audit_row *r, size_t i,
-                      const align_heap_join *join, const align_layout_opts *lo,
-                      const measure_ctx *mc)
+static int render_row(align_buf *out, const audit_opts *o, const audit_rows *rows,
+                      const audit_row *r, size_t i, const align_heap_join *join,
+                      const align_layout_opts *lo, const measure_ctx *mc)
 {
     bool escape = o->nescapes > 0;
     align_layout *l;
@@ -650,6 +662,8 @@ static int render_row(align_buf *out, const audit_opts *o, const audit_row *r, s
             if (escape)
                 escape_json_type(out, join, r->heap, l->lang == ALIGN_LANG_GO ? &hc : NULL,
                                  l->reclaimable);
+            if (escape && l->lang == ALIGN_LANG_GO)
+                carry_json(out, rows, r);
             if (mc)
                 measure_json_type(out, mc, r->measured, &mcost);
             align_buf_puts(out, "}");
@@ -657,7 +671,7 @@ static int render_row(align_buf *out, const audit_opts *o, const audit_row *r, s
     } else if (o->format == FMT_CSV) {
         render_csv_row(out, r, l, &cost, &hc, escape, mc != NULL, &mcost);
     } else {
-        render_text_row(out, r, l, &cost, &hc, join, escape, mc, &mcost);
+        render_text_row(out, rows, r, l, &cost, &hc, join, escape, mc, &mcost);
     }
     align_layout_free(l);
     return 0;
@@ -721,8 +735,10 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
                 return -1;
         }
         if (join != NULL) {
-            align_buf_printf(out, ",\"heap_types\":%zu,\"total_heap_bytes_saved\":%llu", r->nheap,
-                             (unsigned long long)r->heap_total);
+            align_buf_printf(out,
+                             ",\"heap_types\":%zu,\"owed_types\":%zu,"
+                             "\"total_heap_bytes_saved\":%llu",
+                             r->nheap, r->nowed, (unsigned long long)r->heap_total);
             escape_json_tail(out, join);
         }
         if (mc)
@@ -767,8 +783,10 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
         return -1;
     if (join != NULL) {
         align_format_bytes(a, sizeof a, r->heap_total);
-        align_buf_printf(out, "heap: %s saved by reordering %zu heap-allocated type%s\n", a,
-                         r->nheap, r->nheap == 1 ? "" : "s");
+        align_buf_printf(out,
+                         "heap: %s saved in %zu heap-allocated type%s by reordering %zu "
+                         "type%s (the heap types or records they hold by value)\n",
+                         a, r->nheap, r->nheap == 1 ? "" : "s", r->nowed, r->nowed == 1 ? "" : "s");
         escape_text_unresolved(out, join);
     }
     if (mc) {
@@ -803,7 +821,7 @@ static int render_table(align_buf *out, const audit_opts *o, align_binary *bin, 
     }
     render_head(out, o, info, r, join, shown, mc);
     for (size_t i = 0; i < shown; i++) {
-        if (render_row(out, o, list[i], i, join, &lo, mc) < 0)
+        if (render_row(out, o, r, list[i], i, join, &lo, mc) < 0)
             goto done;
         emit_partial(out);
     }
@@ -907,11 +925,14 @@ done:
 /* show --optimize --format json: the declaration to paste, as the text
  * output prints it (here also for a record already in its best order),
  * added to the type's object just written. */
-static void json_declaration(align_buf *out, const align_layout *l)
+static void json_declaration(align_buf *out, const align_layout *l, const align_go_decl_opts *go)
 {
     align_buf decl;
     align_buf_init(&decl);
-    align_render_decl(&decl, l);
+    if (l->lang == ALIGN_LANG_GO)
+        align_render_decl_go(&decl, l, NULL, go);
+    else
+        align_render_decl(&decl, l);
     out->len--; /* reopen the object */
     align_buf_puts(out, ",\"declaration\":");
     align_buf_json_string(out, decl.data ? decl.data : "");
@@ -930,6 +951,7 @@ static int run_show(audit_opts *o)
     int status = EXIT_BAD;
     bool *hit = calloc(o->ntypes, sizeof *hit);
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
+    go_source *gosrc = NULL;
 
     align_buf_init(&out);
     /* --profile (and the --escape log that types its sites): the measured
@@ -948,6 +970,8 @@ static int run_show(audit_opts *o)
         goto done;
     if (o->profile && o->format == FMT_TEXT)
         measure_text_header(&out, &mc);
+    if (o->src_dir != NULL)
+        gosrc = go_source_new(o->src_dir);
     lo.cacheline = o->cacheline;
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");
@@ -972,6 +996,8 @@ static int run_show(audit_opts *o)
             const char *name = type_name_of(t);
             bool want = false;
             const char *alias = align_type_typedef_name(t);
+            if (decl_excluded(t))
+                continue; /* as if not in the binary: a name only it matches is an error */
             for (size_t k = 0; k < o->ntypes; k++)
                 if (strcmp(o->types[k], name) == 0 || fnmatch(o->types[k], name, 0) == 0 ||
                     (alias != NULL && fnmatch(o->types[k], alias, 0) == 0)) {
@@ -987,6 +1013,12 @@ static int run_show(audit_opts *o)
                 fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
                 goto done;
             }
+            /* --src: the Go type's file, for a declaration that pastes */
+            align_go_decl_opts godecl;
+            const char *src_file = NULL;
+            unsigned src_line = 0;
+            bool have_src =
+                lang == ALIGN_LANG_GO && go_source_decl(gosrc, l, &godecl, &src_file, &src_line);
             const align_measured_type *mt = lang == ALIGN_LANG_GO ? measure_find(&mc, t) : NULL;
             measure_cost_t mcost;
             memset(&mcost, 0, sizeof mcost);
@@ -1002,7 +1034,7 @@ static int run_show(audit_opts *o)
                     align_buf_puts(&out, ",");
                 align_render_json(&out, l, &cost);
                 if (o->optimize)
-                    json_declaration(&out, l);
+                    json_declaration(&out, l, have_src ? &godecl : NULL);
                 if (o->profile) {
                     out.len--; /* reopen the object */
                     measure_json_type(&out, &mc, mt, &mcost);
@@ -1010,12 +1042,15 @@ static int run_show(audit_opts *o)
                 }
             } else {
                 bool counted = o->counts.n > 0 || o->counts.fallback != 1;
-                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL, 1, 1};
+                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL,
+                                        1,      1,           have_src ? &godecl : NULL};
                 align_srcpos pos = align_type_pos(t);
                 if (matched)
                     align_buf_puts(&out, "\n");
                 if (pos.file && pos.line)
                     align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
+                else if (src_file && src_line)
+                    align_buf_printf(&out, "/* %s:%u */\n", src_file, src_line);
                 align_render_text(&out, l, &ro);
                 /* "Move it to the front" is no advice for a type the
                  * linker or compiler made (its runtime original is where
@@ -1058,6 +1093,7 @@ static int run_show(audit_opts *o)
         status = EXIT_OK;
 done:
     free(hit);
+    go_source_free(gosrc);
     align_buf_free(&out);
     measure_free(&mc);
     align_heap_join_free(join);

@@ -464,6 +464,48 @@ void html_type_section(align_buf *out, size_t id, const align_layout *l, const a
     align_buf_puts(out, "</section>\n");
 }
 
+/* The heap cells of one table row (--escape): size classes, the heap bytes
+ * owed (rows.c) and the sites; a record held by heap types shows what its
+ * reordering saves in them.  false (printed) on a library failure. */
+static bool heap_cells(align_buf *out, const audit_row *row, const align_layout_opts *lo)
+{
+    if (row->heap) {
+        align_layout *l;
+        align_heap_cost hc;
+        if (align_layout_compute(&l, row->g, row->t, lo) < 0) {
+            print_lib_error(NULL, 0);
+            return false;
+        }
+        if (audit_row_heap_cost(&hc, l, row) < 0) {
+            print_lib_error(NULL, 0);
+            align_layout_free(l);
+            return false;
+        }
+        align_layout_free(l);
+        align_buf_printf(out,
+                         "<td class=\"class\" data-v=\"%llu\">%llu</td>"
+                         "<td class=\"oclass\" data-v=\"%llu\">%llu</td>"
+                         "<td class=\"heap\" data-v=\"%llu\">%llu</td>"
+                         "<td class=\"nsites\" data-v=\"%zu\">%zu</td>",
+                         (unsigned long long)hc.now.bytes, (unsigned long long)hc.now.bytes,
+                         (unsigned long long)hc.optimal.bytes, (unsigned long long)hc.optimal.bytes,
+                         (unsigned long long)row->heap_saved, (unsigned long long)row->heap_saved,
+                         row->heap->nsites, row->heap->nsites);
+    } else if (row->heap_carried) {
+        /* A record held by heap types: what its reordering saves
+         * in them (carried up), no sites of its own. */
+        align_buf_printf(out,
+                         "<td data-v=\"0\"></td><td data-v=\"0\"></td>"
+                         "<td class=\"heap\" data-v=\"%llu\">%llu</td>"
+                         "<td data-v=\"0\">0</td>",
+                         (unsigned long long)row->heap_saved, (unsigned long long)row->heap_saved);
+    } else {
+        align_buf_puts(out, "<td data-v=\"0\"></td><td data-v=\"0\"></td><td "
+                            "data-v=\"0\"></td><td data-v=\"0\">0</td>");
+    }
+    return true;
+}
+
 /* --- audit ----------------------------------------------------------- */
 
 static void dd_bytes(align_buf *out, const char *what, uint64_t v, const char *id)
@@ -549,35 +591,8 @@ int html_audit_render(align_buf *out, const char *binary, const align_binary_inf
                          (unsigned long long)row->optimal_size,
                          (unsigned long long)row->optimal_size, (unsigned long long)row->count,
                          (unsigned long long)row->count);
-        if (join) {
-            if (row->heap) {
-                align_layout *l;
-                align_heap_cost hc;
-                if (align_layout_compute(&l, row->g, row->t, &lo) < 0) {
-                    print_lib_error(NULL, 0);
-                    return -1;
-                }
-                if (audit_row_heap_cost(&hc, l, row) < 0) {
-                    print_lib_error(NULL, 0);
-                    align_layout_free(l);
-                    return -1;
-                }
-                align_layout_free(l);
-                align_buf_printf(
-                    out,
-                    "<td class=\"class\" data-v=\"%llu\">%llu</td>"
-                    "<td class=\"oclass\" data-v=\"%llu\">%llu</td>"
-                    "<td class=\"heap\" data-v=\"%llu\">%llu</td>"
-                    "<td class=\"nsites\" data-v=\"%zu\">%zu</td>",
-                    (unsigned long long)hc.now.bytes, (unsigned long long)hc.now.bytes,
-                    (unsigned long long)hc.optimal.bytes, (unsigned long long)hc.optimal.bytes,
-                    (unsigned long long)row->heap_saved, (unsigned long long)row->heap_saved,
-                    row->heap->nsites, row->heap->nsites);
-            } else {
-                align_buf_puts(out, "<td data-v=\"0\"></td><td data-v=\"0\"></td><td "
-                                    "data-v=\"0\"></td><td data-v=\"0\">0</td>");
-            }
-        }
+        if (join && !heap_cells(out, row, &lo))
+            return -1;
         align_buf_puts(out, "</tr>\n");
     }
     align_buf_puts(out, "</tbody></table>\n<h2>Byte maps</h2>\n");

@@ -242,6 +242,11 @@ ALIGN_API const char *align_lang_name(align_lang lang);         /* "go", "c" */
 ALIGN_API const char *align_arch_name(align_arch arch);         /* "amd64", ... */
 ALIGN_API int align_lang_parse(align_lang *out, const char *s); /* ALIGN_EINVAL */
 ALIGN_API int align_arch_parse(align_arch *out, const char *s); /* accepts aliases */
+/* C: 1 when a typedef name is as wide as a pointer on every Linux target
+ * by definition (size_t, ssize_t, ptrdiff_t, intptr_t, uintptr_t and
+ * their __ forms), so that its width elsewhere follows from the ABI, not
+ * from that target's headers; 0 otherwise. */
+ALIGN_API int align_c_pointer_wide_name(const char *name);
 
 /* ------------------------------------------------------------ the graph */
 
@@ -624,6 +629,16 @@ typedef struct align_layout {
      * information does not say it (a record placed by the compiler at an
      * offset its natural alignment forbids is packed), or NULL. */
     const char *align_note;
+    /* C from DWARF: 1 when the debug information does not decide the
+     * alignment of the record or of its members: DWARF has no `packed`,
+     * and another reading of packed / aligned(N) on the record (or on a
+     * record it holds by value) puts every member at the same offset with
+     * the same size but aligns the record or its members otherwise, or
+     * packed was inferred (it could sit on the record or on one member).
+     * Only DW_AT_alignment decides a record's alignment outright.  The
+     * model's reading is the natural one unless an offset or a use says
+     * more (align_note then tells which). */
+    int align_inferred;
 } align_layout;
 
 enum {
@@ -787,6 +802,9 @@ typedef struct align_binary_info {
     size_t nmembers;
     size_t nskipped_members;
     const char *skipped_member;
+    /* Compile units left unread by align_binary_opts.cu_exclude (counted
+     * in ncus too). */
+    size_t nexcluded_cus;
 } align_binary_info;
 
 /* Reads the binary at path: an ELF executable, shared library or
@@ -831,6 +849,14 @@ typedef struct align_binary_opts {
      * (NULL: no report); for an archive, member by member. */
     align_progress_fn progress;
     void *progress_user;
+    /* Compile units not read: those whose DW_AT_name (the source file as
+     * the compiler was given it, "src/vendor/zlib.c") matches one of these
+     * globs (fnmatch, no flags: '*' also matches '/').  A type that an
+     * included unit also describes is still read from it.  Counted in
+     * align_binary_info.nexcluded_cus; excluding every unit is
+     * ALIGN_EFORMAT. */
+    const char *const *cu_exclude;
+    size_t ncu_exclude;
 } align_binary_opts;
 
 /* align_binary_open() with options.  A stripped binary whose debug file is
@@ -888,12 +914,14 @@ ALIGN_API void align_go_maps_free(align_go_map *maps);
 /* ------------------------------------------------------------ reports */
 
 typedef struct align_render_opts {
-    int hex_offsets;        /* offsets in hex */
-    int show_optimal;       /* append the suggested declaration */
-    const align_cost *cost; /* NULL: no count lines */
-    int cachelines;         /* mark cache-line boundaries */
-    int heap;               /* Go: add what one heap object costs in the
-                               layout's Go release, now and reordered */
+    int hex_offsets;                          /* offsets in hex */
+    int show_optimal;                         /* append the suggested declaration */
+    const align_cost *cost;                   /* NULL: no count lines */
+    int cachelines;                           /* mark cache-line boundaries */
+    int heap;                                 /* Go: add what one heap object costs in the
+                                                 layout's Go release, now and reordered */
+    const struct align_go_decl_opts *go_decl; /* Go: what the source says
+                                                 (show_optimal), or NULL */
 } align_render_opts;
 
 /* A ptype /o-like text block for one layout. */
@@ -901,6 +929,28 @@ ALIGN_API void align_render_text(align_buf *out, const align_layout *l,
                                  const align_render_opts *opts);
 /* The record declared again in the optimal order, in its language. */
 ALIGN_API void align_render_decl(align_buf *out, const align_layout *l);
+/* Go: what the declaring file says that DWARF does not (--src). */
+typedef struct align_go_import {
+    const char *name; /* how the file refers to it: the alias, else the
+                         package name */
+    const char *path; /* the import path */
+} align_go_import;
+
+typedef struct align_go_decl_opts {
+    const align_go_import *imports; /* the file's imports, or NULL */
+    size_t nimports;
+    const char *type_params; /* a generic type's "[K comparable, V any]" as
+                                declared, or NULL */
+} align_go_decl_opts;
+
+/* The Go record declared again in order (declaration indices; NULL: the
+ * optimal order) as its own package writes it: the package-local name,
+ * field types qualified by the file's import names (opts) or the packages'
+ * names, embedded fields embedded, members with source text (decl_text)
+ * as written, tags included.  A generic instance is declared under its
+ * generic name, with opts->type_params when known. */
+ALIGN_API void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *order,
+                                    const align_go_decl_opts *opts);
 /* One element of the "types" array of the JSON schema (structalign(1)). */
 ALIGN_API void align_render_json(align_buf *out, const align_layout *l, const align_cost *cost);
 
@@ -1405,6 +1455,62 @@ typedef struct align_heap_cost {
  * language. */
 ALIGN_API int align_heap_cost_compute(align_heap_cost *out, const align_layout *l, uint64_t count,
                                       int per_element);
+
+/* ------------------------------------- savings carried up (carry.c) */
+
+/* A Go record's best size once the records it holds by value (embedded or
+ * named struct fields, arrays of them, at any depth) are reordered too, and
+ * which record each saved byte is owed to: a padded struct embedded in
+ * heap-allocated types saves nothing where it is allocated by its own
+ * layout, but does in the types that hold it. */
+typedef struct align_carry_cause {
+    /* The record whose reordering saves these bytes: the record itself
+     * (causes[0] when its own order saves), or a record reachable from it
+     * by value; NULL: every other such record at once (past 32 of them). */
+    const align_type *type;
+    uint64_t size_saved; /* bytes of the record's size this step saves */
+    uint64_t size_after; /* the record's size after this step */
+} align_carry_cause;
+
+typedef struct align_carry {
+    const align_type *type;
+    uint64_t size;         /* as laid out */
+    uint64_t optimal_size; /* its own members reordered (the layout's) */
+    uint64_t deep_size;    /* and every record held by value too */
+    uint64_t deep_ptrdata; /* pointer bytes in that order */
+    /* The steps from size to deep_size, in order: the record's own order
+     * first, then the held records, the one saving most alone first, each
+     * saving given the steps before it.  Their size_saved add up to
+     * size - deep_size exactly; no step has size_saved 0. */
+    size_t ncauses;
+    align_carry_cause *causes;
+} align_carry;
+
+/* Fills *out (free with align_carry_free) for the layout l of a Go record
+ * of g (ALIGN_LAYOUT_GIVEN, as audit lays types out).  Records whose
+ * positions the model does not reproduce, and records the linker or the
+ * compiler made, keep their size; on 386 and arm only the record's own
+ * order is counted (deep_size = optimal_size).  Each step lays out copies
+ * of the records involved, added to g (unnamed, never declarations).
+ *   ALIGN_EINVAL a layout of another language; ALIGN_ELIMIT nesting past
+ *   ALIGN_MAX_DEPTH; ALIGN_ENOMEM. */
+ALIGN_API int align_carry_compute(align_carry **out, align_graph *g, const align_layout *l);
+ALIGN_API void align_carry_free(align_carry *c); /* accepts NULL */
+
+/* The allocator's bytes for the record now and at deep_size, for count
+ * objects or one backing array of count elements (as align_heap_cost). */
+typedef struct align_carry_heap_cost {
+    uint64_t now, deep;   /* bytes reserved for one object, or the array */
+    uint64_t saved_total; /* (now - deep) x count for objects; arrays: once */
+} align_carry_heap_cost;
+
+/* Fills *out, and cause_saved[i] (c->ncauses entries) with the allocator
+ * bytes each step of c saves, times the count as saved_total is: they add
+ * up to saved_total exactly.  l: the layout c was computed from.
+ * ALIGN_EOVERFLOW when a count makes a total overflow. */
+ALIGN_API int align_carry_heap(align_carry_heap_cost *out, uint64_t *cause_saved,
+                               const align_layout *l, const align_carry *c, uint64_t count,
+                               int per_element);
 
 /* =======================================================================
  * Measured counts: Go heap profiles (measure/profile.c, profile_join.c).
