@@ -92,7 +92,9 @@ static const char show_usage[] =
     "  -c, --count [TYPE=]N     instances, as for audit; repeatable\n"
     "  -p, --profile FILE       measured counts from a Go heap profile (with --escape)\n"
     "  -e, --escape LOG         the escape log that types the profile's sites\n"
-    "      --src DIR            where the log's relative paths start\n"
+    "      --src DIR            the Go sources: declarations as written (tags,\n"
+    "                           aliases, type parameters) and their file:line;\n"
+    "                           where the log's relative paths start\n"
     "      --sample inuse|alloc live (default) or allocated objects\n"
     "  -l, --lang go|c          only Go or only C types\n"
     "  -F, --format text|json|html\n"
@@ -246,6 +248,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
         {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
         {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
+        {"keep", required_argument, NULL, OPT_KEEP},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
@@ -258,6 +261,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         case OPT_DEBUG_DIR:
         case OPT_CU_EXCLUDE:
         case OPT_DECL_EXCLUDE:
+        case OPT_KEEP:
             if (binary_option(c, optarg) != EXIT_OK)
                 return EXIT_BAD;
             break;
@@ -615,6 +619,8 @@ static void render_text_row(align_buf *out, const audit_rows *rows, const audit_
     if (pos.file && pos.line)
         align_buf_printf(out, "  (%s:%u)", pos.file, pos.line);
     align_buf_puts(out, "\n");
+    if (r->public_api != NULL && l->reclaimable > 0)
+        align_buf_printf(out, "%12s  %s\n", "ABI", public_api_note(r->public_api));
     if (l->model_agrees == 0 && l->positions_valid)
         align_buf_printf(out, "%12s  model disagrees with the compiler: %s\n", "!", l->mismatch);
     else if (!l->positions_valid)
@@ -655,6 +661,12 @@ static int render_row(align_buf *out, const audit_opts *o, const audit_rows *row
         if (i)
             align_buf_puts(out, ",");
         align_render_json(out, l, &cost);
+        if (r->public_api != NULL) {
+            out->len--; /* reopen the object */
+            align_buf_puts(out, ",\"public_api\":");
+            align_buf_json_string(out, r->public_api);
+            align_buf_puts(out, "}");
+        }
         if (escape || mc) {
             out->len--; /* reopen the object: the joins' keys go inside */
             if (escape)
@@ -725,6 +737,8 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
                          r->ntypes, r->nwasteful, (unsigned long long)r->total, r->nmismatch,
                          r->ninvalid, r->nfixed[ALIGN_ORDER_GO_LINKER],
                          r->nfixed[ALIGN_ORDER_GO_COMPILER], r->nfixed[ALIGN_ORDER_HOST_LAYOUT]);
+        align_buf_printf(out, ",\"public_api_types\":%zu,\"public_api_bytes_saved\":%llu",
+                         r->npublic, (unsigned long long)r->public_total);
         if (render_maps(out, bin, o, true) != 0)
             return -1;
         if (r->atomic_on) {
@@ -753,6 +767,13 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
     if (r->total >= 1024)
         align_buf_printf(out, " (%llu bytes)", (unsigned long long)r->total);
     align_buf_printf(out, " in %zu type%s", r->nwasteful, r->nwasteful == 1 ? "" : "s");
+    if (r->npublic > 0) {
+        align_format_bytes(a, sizeof a, r->public_total);
+        align_buf_printf(out,
+                         "; not counted: %s in %zu public-API type%s (installed headers, "
+                         "--keep), where reordering breaks the ABI",
+                         a, r->npublic, r->npublic == 1 ? "" : "s");
+    }
     /* What a disagreement means depends on the language: in C, a packed or
      * aligned attribute DWARF does not record; in Go, whose layouts have
      * no attributes, a rule of this compiler release the model does not
@@ -923,11 +944,14 @@ done:
 /* show --optimize --format json: the declaration to paste, as the text
  * output prints it (here also for a record already in its best order),
  * added to the type's object just written. */
-static void json_declaration(align_buf *out, const align_layout *l)
+static void json_declaration(align_buf *out, const align_layout *l, const align_go_decl_opts *go)
 {
     align_buf decl;
     align_buf_init(&decl);
-    align_render_decl(&decl, l);
+    if (l->lang == ALIGN_LANG_GO)
+        align_render_decl_go(&decl, l, NULL, go);
+    else
+        align_render_decl(&decl, l);
     out->len--; /* reopen the object */
     align_buf_puts(out, ",\"declaration\":");
     align_buf_json_string(out, decl.data ? decl.data : "");
@@ -946,6 +970,7 @@ static int run_show(audit_opts *o)
     int status = EXIT_BAD;
     bool *hit = calloc(o->ntypes, sizeof *hit);
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
+    go_source *gosrc = NULL;
 
     align_buf_init(&out);
     /* --profile (and the --escape log that types its sites): the measured
@@ -964,6 +989,8 @@ static int run_show(audit_opts *o)
         goto done;
     if (o->profile && o->format == FMT_TEXT)
         measure_text_header(&out, &mc);
+    if (o->src_dir != NULL)
+        gosrc = go_source_new(o->src_dir);
     lo.cacheline = o->cacheline;
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");
@@ -1005,6 +1032,12 @@ static int run_show(audit_opts *o)
                 fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
                 goto done;
             }
+            /* --src: the Go type's file, for a declaration that pastes */
+            align_go_decl_opts godecl;
+            const char *src_file = NULL;
+            unsigned src_line = 0;
+            bool have_src =
+                lang == ALIGN_LANG_GO && go_source_decl(gosrc, l, &godecl, &src_file, &src_line);
             const align_measured_type *mt = lang == ALIGN_LANG_GO ? measure_find(&mc, t) : NULL;
             measure_cost_t mcost;
             memset(&mcost, 0, sizeof mcost);
@@ -1020,7 +1053,13 @@ static int run_show(audit_opts *o)
                     align_buf_puts(&out, ",");
                 align_render_json(&out, l, &cost);
                 if (o->optimize)
-                    json_declaration(&out, l);
+                    json_declaration(&out, l, have_src ? &godecl : NULL);
+                if (public_api_of(t) != NULL) {
+                    out.len--; /* reopen the object */
+                    align_buf_puts(&out, ",\"public_api\":");
+                    align_buf_json_string(&out, public_api_of(t));
+                    align_buf_puts(&out, "}");
+                }
                 if (o->profile) {
                     out.len--; /* reopen the object */
                     measure_json_type(&out, &mc, mt, &mcost);
@@ -1028,13 +1067,18 @@ static int run_show(audit_opts *o)
                 }
             } else {
                 bool counted = o->counts.n > 0 || o->counts.fallback != 1;
-                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL, 1, 1};
+                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL,
+                                        1,      1,           have_src ? &godecl : NULL};
                 align_srcpos pos = align_type_pos(t);
                 if (matched)
                     align_buf_puts(&out, "\n");
                 if (pos.file && pos.line)
                     align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
+                else if (src_file && src_line)
+                    align_buf_printf(&out, "/* %s:%u */\n", src_file, src_line);
                 align_render_text(&out, l, &ro);
+                if (public_api_of(t) != NULL)
+                    align_buf_printf(&out, "/* %s */\n", public_api_note(public_api_of(t)));
                 /* "Move it to the front" is no advice for a type the
                  * linker or compiler made (its runtime original is where
                  * the field lives). */
@@ -1076,6 +1120,7 @@ static int run_show(audit_opts *o)
         status = EXIT_OK;
 done:
     free(hit);
+    go_source_free(gosrc);
     align_buf_free(&out);
     measure_free(&mc);
     align_heap_join_free(join);
