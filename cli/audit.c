@@ -69,7 +69,8 @@ static const char audit_usage[] =
     "                           (default on for Go binaries read as 386 or arm, and\n"
     "                           with --as-arch 386|arm); exit 1 if any\n"
     "      --no-check-atomic    do not list them\n"
-    "  -q, --quiet              no progress line on a terminal\n"
+    "  -q, --quiet, --no-progress\n"
+    "                           no progress line on a terminal\n"
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
@@ -103,7 +104,8 @@ static const char show_usage[] =
     "                           not the producer's (1.19, 1.22 ... 1.27)\n"
     "      --no-check-atomic    do not flag int64 fields sync/atomic cannot use\n"
     "                           (flagged by default for Go on 386 and arm)\n"
-    "  -q, --quiet              no progress line on a terminal\n"
+    "  -q, --quiet, --no-progress\n"
+    "                           no progress line on a terminal\n"
     "  -h, --help               this help\n"
     "\n"
     "example:\n"
@@ -243,6 +245,8 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"profile", required_argument, NULL, 'p'},
         {"sample", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},
+
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
@@ -251,7 +255,8 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
     while ((c = getopt_long(argc, argv, is_show ? "c:t:n:l:F:e:p:oxqh" : "c:t:n:l:F:e:p:qh",
                             longopts, NULL)) != -1) {
         switch (c) {
-        case 'q': progress_quiet = true; break;
+        case 'q':
+        case OPT_NO_PROGRESS: progress_quiet = true; break;
         case 'c':
             if (!count_table_add(&o->counts, optarg))
                 return EXIT_BAD;
