@@ -904,6 +904,21 @@ done:
     return status;
 }
 
+/* show --optimize --format json: the declaration to paste, as the text
+ * output prints it (here also for a record already in its best order),
+ * added to the type's object just written. */
+static void json_declaration(align_buf *out, const align_layout *l)
+{
+    align_buf decl;
+    align_buf_init(&decl);
+    align_render_decl(&decl, l);
+    out->len--; /* reopen the object */
+    align_buf_puts(out, ",\"declaration\":");
+    align_buf_json_string(out, decl.data ? decl.data : "");
+    align_buf_puts(out, "}");
+    align_buf_free(&decl);
+}
+
 static int run_show(audit_opts *o)
 {
     align_binary *bin = NULL;
@@ -986,6 +1001,8 @@ static int run_show(audit_opts *o)
                 if (matched)
                     align_buf_puts(&out, ",");
                 align_render_json(&out, l, &cost);
+                if (o->optimize)
+                    json_declaration(&out, l);
                 if (o->profile) {
                     out.len--; /* reopen the object */
                     measure_json_type(&out, &mc, mt, &mcost);

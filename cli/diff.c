@@ -110,16 +110,10 @@ static bool load(side *s, const char *path, const diff_opts *o, unsigned flags)
             align_layout *l;
             if (!wanted(o, name) || align_layout_compute(&l, g, t, &lo) < 0)
                 continue;
-            if (s->n == s->cap) {
-                size_t ncap = s->cap ? s->cap * 2 : 256;
-                entry *ne = realloc(s->e, ncap * sizeof *ne);
-                if (ne == NULL) {
-                    align_layout_free(l);
-                    usage_error(NULL, "out of memory");
-                    return false;
-                }
-                s->e = ne;
-                s->cap = ncap;
+            if (align_vec_reserve((void **)&s->e, &s->cap, s->n + 1, sizeof *s->e, 256) < 0) {
+                align_layout_free(l);
+                usage_error(NULL, "out of memory");
+                return false;
             }
             align_srcpos pos = align_type_pos(t);
             s->e[s->n++] = (entry){name, lang, l->size, l->padding, pos.file, pos.line, g, t};
@@ -340,6 +334,112 @@ static void report(align_buf *out, bool json, bool *first, const char *what, con
     *first = false;
 }
 
+/* The document's head, before the first change. */
+static void diff_begin(align_buf *out, const diff_opts *o, const measure_ctx *mc)
+{
+    if (o->html) {
+        char title[1024];
+        snprintf(title, sizeof title, "structalign diff: %s -> %s", o->old_path, o->new_path);
+        html_doc_begin(out, title);
+        align_buf_puts(out, "<h1>");
+        html_escape(out, title);
+        align_buf_puts(out, "</h1>\n<div id=\"controls\" class=\"hidden\"><label>filter: "
+                            "<input id=\"filter\" type=\"search\"></label> <span "
+                            "id=\"pager\"><button id=\"prev\">&larr;</button><span "
+                            "id=\"pageinfo\"></span><button id=\"next\">&rarr;</button>"
+                            "</span></div>\n<table class=\"types\"><thead><tr><th>change</th>"
+                            "<th class=\"name\">type</th><th data-num=\"1\">old size</th>"
+                            "<th data-num=\"1\">old padding</th><th data-num=\"1\">new "
+                            "size</th><th data-num=\"1\">new padding</th><th "
+                            "data-num=\"1\">count</th><th data-num=\"1\">bytes</th></tr>"
+                            "</thead><tbody>\n");
+    } else if (o->sarif) {
+        sarif_begin(out);
+    } else if (o->json) {
+        align_buf_puts(out, "{\"old\":");
+        align_buf_json_string(out, o->old_path);
+        align_buf_puts(out, ",\"new\":");
+        align_buf_json_string(out, o->new_path);
+        align_buf_puts(out, ",\"types\":[");
+    } else {
+        align_buf_printf(out, "%s -> %s\n", o->old_path, o->new_path);
+        if (o->profile)
+            measure_text_header(out, mc);
+    }
+}
+
+/* The totals and the document's tail.  n[] counts each kind of change. */
+static void diff_end(align_buf *out, const align_buf *maps, const diff_opts *o,
+                     const measure_ctx *mc, const size_t n[6], long long net)
+{
+    if (o->html) {
+        align_buf_printf(out,
+                         "</tbody></table>\n<p id=\"d-summary\" data-grew=\"%zu\" "
+                         "data-shrank=\"%zu\" data-net=\"%lld\">%zu grew, %zu shrank, %zu "
+                         "gained padding, %zu lost padding, %zu appeared, %zu disappeared; net "
+                         "growth %+lld bytes</p>\n<h2>Byte maps, old and new</h2>\n",
+                         n[0], n[1], net, n[0], n[1], n[2], n[3], n[4], n[5], net);
+        if (maps->data)
+            align_buf_append(out, maps->data, maps->len);
+        if (maps->failed)
+            out->failed = 1;
+        html_doc_end(out);
+    } else if (o->sarif) {
+        sarif_end(out);
+    } else if (o->json) {
+        align_buf_printf(out,
+                         "],\"grew\":%zu,\"shrank\":%zu,\"gained_padding\":%zu,"
+                         "\"lost_padding\":%zu,\"appeared\":%zu,\"disappeared\":%zu,"
+                         "\"net_growth\":%lld",
+                         n[0], n[1], n[2], n[3], n[4], n[5], net);
+        if (o->profile)
+            measure_json_tail(out, mc, 0);
+        align_buf_puts(out, "}\n");
+    } else {
+        align_buf_printf(out,
+                         "%zu grew, %zu shrank, %zu gained padding, %zu lost padding, "
+                         "%zu appeared, %zu disappeared; net growth %+lld bytes\n",
+                         n[0], n[1], n[2], n[3], n[4], n[5], net);
+    }
+}
+
+/* The kinds of change, in the order of diff_end's counts. */
+enum { GREW, SHRANK, GAINED_PADDING, LOST_PADDING, APPEARED, DISAPPEARED };
+static const char *const kinds[6] = {"grew",         "shrank",   "gained padding",
+                                     "lost padding", "appeared", "disappeared"};
+
+/* A type in both builds: its kind of change (-1: none) and *delta, its size
+ * change times its count.  Exact: sizes and counts are uint64, so the
+ * change and its product with the count are formed in 128 bits and must fit
+ * the signed 64 bits reported (never a count cast to long long, which made
+ * 2^64-1 instances -1); false when they do not. */
+static bool compare(const entry *x, const entry *y, uint64_t count, int *kind, long long *delta)
+{
+    __int128 d = (__int128)y->size - (__int128)x->size, wide;
+    *delta = 0;
+    *kind = d > 0                     ? GREW
+            : d < 0                   ? SHRANK
+            : y->padding > x->padding ? GAINED_PADDING
+            : y->padding < x->padding ? LOST_PADDING
+                                      : -1;
+    if (d > INT64_MAX || d < INT64_MIN || __builtin_mul_overflow(d, (__int128)count, &wide) ||
+        wide > INT64_MAX || wide < INT64_MIN)
+        return false;
+    *delta = (long long)wide;
+    return true;
+}
+
+/* One change in the chosen format; false (printed) when a layout fails. */
+static bool emit_change(align_buf *out, align_buf *maps, size_t *nhtml, const diff_opts *o,
+                        bool *first, int kind, const entry *x, const entry *y, uint64_t count,
+                        long long delta)
+{
+    if (o->html)
+        return report_html(out, maps, (*nhtml)++, kinds[kind], x, y, count, delta);
+    report(out, o->json, first, kinds[kind], x, y, count, delta, o->sarif);
+    return true;
+}
+
 int cmd_diff(int argc, char **argv)
 {
     diff_opts o;
@@ -350,11 +450,9 @@ int cmd_diff(int argc, char **argv)
     align_buf out, maps;
     size_t i = 0, j = 0, n[6] = {0}, nhtml = 0;
     long long net = 0;
-    bool first = true, overflow = false;
+    bool first = true;
     const char *overflow_type = NULL;
     int rc, status = EXIT_BAD;
-    static const char *const kinds[6] = {"grew",         "shrank",   "gained padding",
-                                         "lost padding", "appeared", "disappeared"};
 
     memset(&o, 0, sizeof o);
     count_table_init(&o.counts);
@@ -379,101 +477,30 @@ int cmd_diff(int argc, char **argv)
         goto done;
     if (o.profile && !measure_join(&mc, a.bin, join, &o.counts, o.old_path))
         goto done;
-    if (o.html) {
-        char title[1024];
-        snprintf(title, sizeof title, "structalign diff: %s -> %s", o.old_path, o.new_path);
-        html_doc_begin(&out, title);
-        align_buf_puts(&out, "<h1>");
-        html_escape(&out, title);
-        align_buf_puts(&out, "</h1>\n<div id=\"controls\" class=\"hidden\"><label>filter: "
-                             "<input id=\"filter\" type=\"search\"></label> <span "
-                             "id=\"pager\"><button id=\"prev\">&larr;</button><span "
-                             "id=\"pageinfo\"></span><button id=\"next\">&rarr;</button>"
-                             "</span></div>\n<table class=\"types\"><thead><tr><th>change</th>"
-                             "<th class=\"name\">type</th><th data-num=\"1\">old size</th>"
-                             "<th data-num=\"1\">old padding</th><th data-num=\"1\">new "
-                             "size</th><th data-num=\"1\">new padding</th><th "
-                             "data-num=\"1\">count</th><th data-num=\"1\">bytes</th></tr>"
-                             "</thead><tbody>\n");
-    } else if (o.sarif) {
-        sarif_begin(&out);
-    } else if (o.json) {
-        align_buf_puts(&out, "{\"old\":");
-        align_buf_json_string(&out, o.old_path);
-        align_buf_puts(&out, ",\"new\":");
-        align_buf_json_string(&out, o.new_path);
-        align_buf_puts(&out, ",\"types\":[");
-    } else {
-        align_buf_printf(&out, "%s -> %s\n", o.old_path, o.new_path);
-        if (o.profile)
-            measure_text_header(&out, &mc);
-    }
+    diff_begin(&out, &o, &mc);
     while (i < a.n || j < b.n) {
         int c = i == a.n ? 1 : j == b.n ? -1 : cmp_entry(&a.e[i], &b.e[j]);
-        if (c < 0) {
-            uint64_t count = count_table_get(&o.counts, a.e[i].name);
-            if (o.html ? !report_html(&out, &maps, nhtml++, kinds[5], &a.e[i], NULL, count, 0)
-                       : (report(&out, o.json, &first, kinds[5], &a.e[i], NULL, count, 0, o.sarif),
-                          false))
-                goto done;
-            n[5]++;
-            i++;
-        } else if (c > 0) {
-            uint64_t count = count_table_get(&o.counts, b.e[j].name);
-            if (o.html ? !report_html(&out, &maps, nhtml++, kinds[4], NULL, &b.e[j], count, 0)
-                       : (report(&out, o.json, &first, kinds[4], NULL, &b.e[j], count, 0, o.sarif),
-                          false))
-                goto done;
-            n[4]++;
-            j++;
-        } else {
-            const entry *x = &a.e[i], *y = &b.e[j];
-            uint64_t count = count_table_get(&o.counts, x->name);
-            /* Exact: sizes and counts are uint64, so the size change and
-             * its product with the count are formed in 128 bits and must
-             * fit the signed 64 bits reported (never a count cast to
-             * long long, which made 2^64-1 instances -1). */
-            __int128 d = (__int128)y->size - (__int128)x->size, wide;
-            long long delta = 0;
-            int k = -1;
-            if (d > INT64_MAX || d < INT64_MIN ||
-                __builtin_mul_overflow(d, (__int128)count, &wide) || wide > INT64_MAX ||
-                wide < INT64_MIN) {
-                if (!overflow)
-                    overflow_type = x->name;
-                overflow = true;
-            } else {
-                delta = (long long)wide;
-                if (__builtin_add_overflow(net, delta, &net)) {
-                    if (!overflow)
-                        overflow_type = x->name;
-                    overflow = true;
-                }
-            }
-            if (d > 0)
-                k = 0;
-            else if (d < 0)
-                k = 1;
-            else if (y->padding > x->padding)
-                k = 2;
-            else if (y->padding < x->padding)
-                k = 3;
-            if (k >= 0) {
-                if (o.html ? !report_html(&out, &maps, nhtml++, kinds[k], x, y, count, delta)
-                           : (report(&out, o.json, &first, kinds[k], x, y, count, delta, o.sarif),
-                              false))
-                    goto done;
-                n[k]++;
-            }
-            i++;
-            j++;
+        const entry *x = c <= 0 ? &a.e[i++] : NULL, *y = c >= 0 ? &b.e[j++] : NULL;
+        uint64_t count = count_table_get(&o.counts, (x ? x : y)->name);
+        long long delta = 0;
+        int kind = x == NULL ? APPEARED : DISAPPEARED;
+        if (x != NULL && y != NULL) {
+            if ((!compare(x, y, count, &kind, &delta) ||
+                 __builtin_add_overflow(net, delta, &net)) &&
+                overflow_type == NULL)
+                overflow_type = x->name;
+            if (kind < 0)
+                continue;
         }
+        if (!emit_change(&out, &maps, &nhtml, &o, &first, kind, x, y, count, delta))
+            goto done;
+        n[kind]++;
     }
     /* Exact or refused: a wrapped growth would print nonsense and could let
      * --fail-on-growth pass. */
     if (!count_table_check_unused(&o.counts, o.strict))
         goto done;
-    if (overflow) {
+    if (overflow_type != NULL) {
         fprintf(stderr,
                 "%s: error: the growth of %s (size change x count) or the net growth "
                 "passes the 64-bit range (2^63-1 bytes): it cannot be reported exactly\n",
@@ -481,35 +508,7 @@ int cmd_diff(int argc, char **argv)
         fprintf(stderr, "hint: check the --count values\n");
         goto done;
     }
-    if (o.html) {
-        align_buf_printf(&out,
-                         "</tbody></table>\n<p id=\"d-summary\" data-grew=\"%zu\" "
-                         "data-shrank=\"%zu\" data-net=\"%lld\">%zu grew, %zu shrank, %zu "
-                         "gained padding, %zu lost padding, %zu appeared, %zu disappeared; net "
-                         "growth %+lld bytes</p>\n<h2>Byte maps, old and new</h2>\n",
-                         n[0], n[1], net, n[0], n[1], n[2], n[3], n[4], n[5], net);
-        if (maps.data)
-            align_buf_append(&out, maps.data, maps.len);
-        if (maps.failed)
-            out.failed = 1;
-        html_doc_end(&out);
-    } else if (o.sarif) {
-        sarif_end(&out);
-    } else if (o.json) {
-        align_buf_printf(&out,
-                         "],\"grew\":%zu,\"shrank\":%zu,\"gained_padding\":%zu,"
-                         "\"lost_padding\":%zu,\"appeared\":%zu,\"disappeared\":%zu,"
-                         "\"net_growth\":%lld",
-                         n[0], n[1], n[2], n[3], n[4], n[5], net);
-        if (o.profile)
-            measure_json_tail(&out, &mc, 0);
-        align_buf_puts(&out, "}\n");
-    } else {
-        align_buf_printf(&out,
-                         "%zu grew, %zu shrank, %zu gained padding, %zu lost padding, "
-                         "%zu appeared, %zu disappeared; net growth %+lld bytes\n",
-                         n[0], n[1], n[2], n[3], n[4], n[5], net);
-    }
+    diff_end(&out, &maps, &o, &mc, n, net);
     if (!emit(&out))
         goto done;
     status = EXIT_OK;

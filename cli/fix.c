@@ -160,15 +160,13 @@ typedef struct file_list {
 
 static bool list_add(file_list *l, const char *path)
 {
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 16;
-        char **nv = realloc(l->v, ncap * sizeof *nv);
-        if (nv == NULL)
-            return false;
-        l->v = nv;
-        l->cap = ncap;
+    char *copy = strdup(path);
+    if (copy == NULL ||
+        align_vec_push((void **)&l->v, &l->n, &l->cap, sizeof *l->v, 16, &copy) < 0) {
+        free(copy);
+        return false;
     }
-    return (l->v[l->n++] = strdup(path)) != NULL;
+    return true;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -261,29 +259,24 @@ typedef struct lines {
     const char **s; /* line starts */
     size_t *n;      /* lengths with the newline */
     size_t count;
+    size_t scap, ncap; /* capacities of s and n */
 } lines;
 
 static bool split_lines(lines *out, const char *t, size_t len)
 {
-    size_t cap = 64;
-    out->count = 0;
-    out->s = malloc(cap * sizeof *out->s);
-    out->n = malloc(cap * sizeof *out->n);
-    for (size_t pos = 0; pos < len && out->s && out->n;) {
+    memset(out, 0, sizeof *out);
+    for (size_t pos = 0; pos < len;) {
         const char *nl = memchr(t + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - t) + 1 : len;
-        if (out->count == cap) {
-            cap *= 2;
-            out->s = realloc(out->s, cap * sizeof *out->s);
-            out->n = realloc(out->n, cap * sizeof *out->n);
-            if (out->s == NULL || out->n == NULL)
-                break;
-        }
+        if (align_vec_reserve((void **)&out->s, &out->scap, out->count + 1, sizeof *out->s, 64) <
+                0 ||
+            align_vec_reserve((void **)&out->n, &out->ncap, out->count + 1, sizeof *out->n, 64) < 0)
+            return false;
         out->s[out->count] = t + pos;
         out->n[out->count++] = end - pos;
         pos = end;
     }
-    return out->s != NULL && out->n != NULL;
+    return true;
 }
 
 static bool same(const lines *a, size_t i, const lines *b, size_t j)

@@ -17,17 +17,10 @@
 
 static bool rows_push(audit_rows *r, const audit_row *row)
 {
-    if (r->n == r->cap) {
-        size_t ncap = r->cap ? r->cap * 2 : 256;
-        audit_row *p = realloc(r->rows, ncap * sizeof *p);
-        if (p == NULL) {
-            usage_error(NULL, "out of memory");
-            return false;
-        }
-        r->rows = p;
-        r->cap = ncap;
+    if (align_vec_push((void **)&r->rows, &r->n, &r->cap, sizeof *r->rows, 256, row) < 0) {
+        usage_error(NULL, "out of memory");
+        return false;
     }
-    r->rows[r->n++] = *row;
     return true;
 }
 

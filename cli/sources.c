@@ -194,15 +194,9 @@ static c_file *c_file_of(source_index *ix, const char *file, bool with_set)
             free(path);
             return NULL;
         }
-        if (ix->nc == ix->cap) {
-            size_t ncap = ix->cap ? ix->cap * 2 : 16;
-            c_file *nv = realloc(ix->c, ncap * sizeof *nv);
-            if (nv == NULL) {
-                free(path);
-                return NULL;
-            }
-            ix->c = nv;
-            ix->cap = ncap;
+        if (align_vec_reserve((void **)&ix->c, &ix->cap, ix->nc + 1, sizeof *ix->c, 16) < 0) {
+            free(path);
+            return NULL;
         }
         cf = &ix->c[ix->nc++];
         memset(cf, 0, sizeof *cf);

@@ -48,8 +48,9 @@ its element, with the array's length as the instance count.  A TYPE shows
 the static layout, without values, and needs no process.
 
 Go (GDB): a slice shows its element with len as the count, a map its
-value type (and the padding of an entry), an interface its dynamic value;
-values print as fmt's %+v; the suggested order pastes and builds.
+value type and the padding of every live entry ("at m["k"]+3: 5a"), an
+interface its dynamic value; values print as fmt's %+v; the suggested
+order pastes and builds.
 
 Output fits GDB's `set width' (lines break between words); holes and
 non-zero padding are coloured when `set style enabled' is on and the
@@ -362,8 +363,10 @@ NO_PROCESS = ("align: no process: the live layout needs a running program (start
               "attach); for the static layout use 'align -t TYPE'")
 
 
-# Bytes of one value read for the leak check (the module checks as many).
+# Bytes of one value read for the leak check (the module checks as many),
+# and the runs listed (leaks.c's LEAK_MAX_BYTES and LEAK_MAX_RUNS).
 LEAK_MAX_BYTES = 1 << 20
+LEAK_MAX_RUNS = 64
 
 
 def _root_name(target, deref):
@@ -394,6 +397,7 @@ class Resolved:
         self.slice_len = None   # Go: the slice's len when the value was one
         self.map_slot = None    # Go: (key type, value type, swiss) of a map
         self.map_key_too = False  # Go: the key is a record too: show it after
+        self.map_value = None   # Go: the map itself, whose entries are checked
         self.title = None       # the record's type as written
         self.shown = ""         # the argument, with the pointers followed ("*pp")
 
@@ -532,6 +536,64 @@ def _map_slot_line(builder, graph, slot):
     lay = graph.layout(builder.type(native))
     return ("/* map slot (Go 1.24+ swiss table): struct { key %s; elem %s }: %d bytes, "
             "%d of them padding, per entry */\n" % (kt.display, vt.display, lay.size, lay.padding))
+
+
+def _map_leak_check(adapter, res, layout, klay):
+    """The leak check of every live entry of a Go map: the padding of each
+    value (when the value type is the record shown; else of each key) and,
+    when both are records, of each key, listed as at m["k"]+3 (the value)
+    or at key(m["k"])+1 (the key), in the words of render_live()."""
+    key, val, _ = res.map_slot
+    entries, live = adapter.map_entries(res.map_value, adapter.strip(key), adapter.strip(val),
+                                        LEAK_MAX_BYTES)
+    value_is_record = adapter.describe(adapter.strip(val)).kind in ("struct", "union")
+    total = {"bytes": 0, "bits": 0, "runs": 0, "padding_bits": 0}
+    listed = []
+    for ktext, kraw, vraw in entries:
+        checks = []
+        if value_is_record:
+            checks.append((layout, vraw, "%s[%s]" % (res.shown, ktext)))
+            if klay is not None:
+                checks.append((klay, kraw, "key(%s[%s])" % (res.shown, ktext)))
+        else:
+            checks.append((layout, kraw, "key(%s[%s])" % (res.shown, ktext)))
+        for lay, data, root in checks:
+            lc = lay.leak_check(data, root=root)
+            for k in total:
+                total[k] += lc[k]
+            listed += lc["listed"]
+    limit = ""
+    if len(entries) < live:
+        limit = "; only the first %d of its %d entries were checked" % (len(entries), live)
+    what = "%d entr%s of %s" % (len(entries), "y" if len(entries) == 1 else "ies", res.shown)
+    if total["bytes"] == 0 and total["bits"] == 0:
+        if total["padding_bits"] == 0:
+            return "/* leak check: the %s have no padding%s */\n" % (what, limit)
+        if total["padding_bits"] % 8 == 0:
+            return "/* leak check: all %d padding bytes of the %s are zero, at every depth%s " \
+                "*/\n" % (total["padding_bits"] // 8, what, limit)
+        return "/* leak check: all %d padding bits of the %s are zero, at every depth%s */\n" \
+            % (total["padding_bits"], what, limit)
+    parts = []
+    if total["bytes"]:
+        parts.append("%d padding byte%s" % (total["bytes"], "" if total["bytes"] == 1 else "s"))
+    if total["bits"]:
+        parts.append("%d unused bit%s" % (total["bits"], "" if total["bits"] == 1 else "s"))
+    one = total["bytes"] + total["bits"] == 1
+    out = ["/* warning: %s of the %s %s not zero: copying them out leaks %s */" % (
+        " and ".join(parts), what, "is" if one else "are", "it" if one else "them"),
+        "/* non-zero padding, %d run%s, at every depth%s: */" % (
+            total["runs"], "" if total["runs"] == 1 else "s", limit)]
+    for name, rel, _, raw, mask in listed[:LEAK_MAX_RUNS]:
+        line = "/*   at %s+%d: %s" % (name, rel, " ".join("%02x" % b for b in raw[:16]))
+        if len(raw) > 16:
+            line += " ... (%d bytes)" % len(raw)
+        if len(raw) == 1 and mask is not None:
+            line += " (unused bits 0x%02x)" % mask
+        out.append(line + " */")
+    if total["runs"] > LEAK_MAX_RUNS:
+        out.append("/*   ... %d more runs not listed */" % (total["runs"] - LEAK_MAX_RUNS))
+    return "\n".join(out) + "\n"
 
 
 def _json_document(adapter, opts, res, layout, data, values, address, count, whole, notes):
@@ -800,12 +862,15 @@ def _run(adapter, text):
             text += _map_slot_line(builder, graph, res.map_slot)
             key = res.map_slot[0]
             kd = adapter.describe(adapter.strip(key))
+            klay = None
             if kd.kind in ("struct", "union") and res.map_key_too:
                 # Both are records: the key's layout follows, at the same count.
                 klay = graph.layout(builder.type(key))
                 text += "\n" + klay.render_live(None, None, hex=opts.hex, count=count,
                                                 note="(key type of %s; static layout)"
                                                 % res.shown, title=kd.display)
+            if res.map_value is not None and hasattr(adapter, "map_entries") and not projected:
+                text += _map_leak_check(adapter, res, layout, klay)
         return _count_as_typed(text, count)
     except _libalign.Error as e:
         raise UserError("align: %s" % _message(e)) from None

@@ -311,6 +311,18 @@ ALIGN_API void align_type_set_target(align_type *named, align_type *target);
  * one keeps its alignment).  The size is never rounded up.  Decided when
  * laid out, so it follows align_graph_set_arch. */
 ALIGN_API align_type *align_type_atomic(align_graph *g, align_type *target);
+/* C: `const`, `volatile`, `restrict` (ALIGN_QUAL_*, or-ed) on target
+ * (DW_TAG_const_type ...): a NAMED node without a name that changes no
+ * layout, kept so that a declaration is printed as written.  Its display
+ * puts the qualifiers where C does: "const char" before a non-pointer
+ * ("const int [4]" qualifies the elements), after the star of a pointer
+ * ("char *const", "int (*const)(void)").  NULL (recorded) when out of
+ * memory; target itself when quals is 0. */
+enum { ALIGN_QUAL_CONST = 1u << 0, ALIGN_QUAL_VOLATILE = 1u << 1, ALIGN_QUAL_RESTRICT = 1u << 2 };
+ALIGN_API align_type *align_type_qualified(align_graph *g, align_type *target, unsigned quals);
+/* The qualifiers of a node made by align_type_qualified (ALIGN_QUAL_*); 0
+ * for every other node. */
+ALIGN_API unsigned align_type_quals(const align_type *t);
 /* A struct or union, empty and incomplete until align_record_complete(). */
 ALIGN_API align_type *align_type_record(align_graph *g, align_kind kind, const char *name);
 ALIGN_API align_type *align_type_func(align_graph *g);
@@ -651,6 +663,18 @@ ALIGN_API void align_buf_printf(align_buf *b, const char *fmt, ...)
 ALIGN_API void align_buf_vprintf(align_buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal (quotes included). */
 ALIGN_API void align_buf_json_string(align_buf *b, const char *s);
+
+/* A growable array: the caller keeps its own typed (T *items, size_t n,
+ * size_t cap) and passes their addresses, so there is one growth rule
+ * (doubling from `first`, zeroed new slots, overflow-checked sizes) for
+ * every array of the library and the tools built on it.
+ * align_vec_reserve makes *arr (capacity *cap items of elem bytes) hold at
+ * least need items; align_vec_push appends the elem bytes at item.  0, or
+ * ALIGN_ENOMEM recorded (also when a size overflows); *arr is unchanged on
+ * failure. */
+ALIGN_API int align_vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first);
+ALIGN_API int align_vec_push(void **arr, size_t *len, size_t *cap, size_t elem, size_t first,
+                             const void *item);
 
 /* ------------------------------------------------- declaration parsers */
 

@@ -684,7 +684,7 @@ START_TEST(c_details)
 
         l = given_layout(g, find_decl(g, "struct prims"));
         ck_assert_str_eq(member(l, "fn")->type_name, "void (*)(int)");
-        ck_assert_str_eq(member(l, "str")->type_name, "char *"); /* const stripped */
+        ck_assert_str_eq(member(l, "str")->type_name, "const char *"); /* const kept (#17) */
         ck_assert_str_eq(member(l, "e")->type_name, "enum color");
         ck_assert_str_eq(member(l, "l")->type_name, "long");
         ck_assert_str_eq(member(l, "ll")->type_name, "long long");

@@ -29,6 +29,7 @@
  * sync/atomic.Int64 and Uint64 are primitives of the model (align64), so
  * the walk never looks inside them.
  */
+#include "util/vec.h"
 #include "analysis/analysis.h"
 
 #include <stdlib.h>
@@ -54,14 +55,9 @@ static bool add(scan *s, const align_type *t, uint64_t offset)
         l->atomic_truncated = 1;
         return false;
     }
-    if (l->natomic_unaligned == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 4;
-        f = realloc(l->atomic_unaligned, cap * sizeof *f);
-        if (f == NULL)
-            return false;
-        l->atomic_unaligned = f;
-        s->cap = cap;
-    }
+    if (vec_reserve((void **)&l->atomic_unaligned, &s->cap, l->natomic_unaligned + 1,
+                    sizeof *l->atomic_unaligned, 4) < 0)
+        return false;
     f = &l->atomic_unaligned[l->natomic_unaligned];
     f->path = s->path.failed ? NULL : strdup(s->path.data ? s->path.data : "");
     if (f->path == NULL)

@@ -56,6 +56,7 @@
  * trusting a debugger's alignof outright (GDB's is wrong for packed
  * records).
  */
+#include "util/vec.h"
 #include "model/model.h"
 
 #include <assert.h>
@@ -80,13 +81,9 @@ typedef struct infer_ctx {
 static int place(infer_ctx *c, const align_type *rec, uint64_t *size, uint32_t *align)
 {
     uint64_t ptrdata;
-    if (rec->nfields > c->pl_cap) {
-        size_t ncap = (size_t)rec->nfields * 2;
-        placed *p = realloc(c->pl, ncap * sizeof *p);
-        if (p == NULL)
-            return -1;
-        c->pl = p;
-        c->pl_cap = ncap;
+    if (vec_reserve((void **)&c->pl, &c->pl_cap, rec->nfields, sizeof *c->pl, 16) < 0) {
+        align_error_clear();
+        return -1;
     }
     if (layout_place(c->g, rec, NULL, c->pl, size, align, &ptrdata, 0) < 0) {
         align_error_clear();
@@ -233,7 +230,11 @@ static align_type *gap_bitfield(infer_ctx *c, const align_field *f, uint64_t mod
         if (round_up_u64(model, (uint64_t)a * 8, &pos) && pos == given)
             return f->type;
         if (given - model < s * 8 && given - model < 64) {
+            const align_type *r = align_type_resolve(f->type);
             *bits = (uint32_t)(given - model);
+            /* `_Bool :3` is no C: a byte's worth of the same unit */
+            if (r != NULL && r->kind == ALIGN_KIND_PRIM && r->prim == ALIGN_C_BOOL && *bits > 1)
+                return align_type_prim(c->g, ALIGN_C_UCHAR);
             return f->type;
         }
     }
@@ -242,6 +243,15 @@ static align_type *gap_bitfield(infer_ctx *c, const align_field *f, uint64_t mod
         if (align_abi_prim(align_graph_abi(c->g), units[k], &s, &a, &pd) == 0 &&
             round_up_u64(model, (uint64_t)a * 8, &pos) && pos == given)
             return align_type_prim(c->g, units[k]);
+    /* No boundary is there (`T :2; int :0;` in a packed record leaves a
+     * whole unit): a padding bit-field `U :n` filling the gap, U the
+     * smallest unit that holds it without crossing a boundary. */
+    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
+        if (align_abi_prim(align_graph_abi(c->g), units[k], &s, &a, &pd) == 0 &&
+            given - model <= s * 8 && model / (s * 8) == (given - 1) / (s * 8)) {
+            *bits = (uint32_t)(given - model);
+            return align_type_prim(c->g, units[k]);
+        }
     return NULL;
 }
 
@@ -682,6 +692,27 @@ static void infer_record(infer_ctx *c, align_type *rec)
             c->ninferred++;
         }
         return;
+    }
+    /* The record packed itself explains it (glibc's `struct epoll_event
+     * { uint32_t events; epoll_data_t data; } __attribute__((packed))`):
+     * preferred to packing the records it holds, which would explain the
+     * same offsets, because packing the outer record is the idiom (wire
+     * formats, kernel ABIs) and it changes no other record. */
+    if (rec->nfields > 0) {
+        const uint32_t nfields = rec->nfields;
+        if (nfields > c->saved_cap) {
+            align_field *sv = realloc(c->saved, nfields * sizeof *sv);
+            if (sv == NULL)
+                return;
+            c->saved = sv;
+            c->saved_cap = nfields;
+        }
+        memcpy(c->saved, rec->fields, nfields * sizeof *rec->fields);
+        if (try_packed(c, rec) == 1) {
+            c->ninferred++;
+            return;
+        }
+        restore(c, rec, nfields);
     }
     if (explain_by_uses(c, rec) == 1)
         return;

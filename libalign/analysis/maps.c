@@ -36,6 +36,7 @@
  * papered over), and reading map<K,V> / hash<K,V> (the linker's headers say
  * nothing about entries).
  */
+#include "util/vec.h"
 #include "model/model.h"
 
 #include <stdio.h>
@@ -160,16 +161,7 @@ static const char *map_name_from_group(align_graph *g, const char *group)
 
 static int add_map(align_go_map **arr, size_t *n, size_t *cap, const align_go_map *m)
 {
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        align_go_map *p = realloc(*arr, ncap * sizeof *p);
-        if (p == NULL)
-            return ALIGN_ENOMEM;
-        *arr = p;
-        *cap = ncap;
-    }
-    (*arr)[(*n)++] = *m;
-    return 0;
+    return vec_push((void **)arr, n, cap, sizeof **arr, 16, m);
 }
 
 int align_go_maps(align_go_map **out, size_t *nout, align_graph *g)

@@ -65,6 +65,7 @@
 #include "util/vec.h"
 #include "util/file.h"
 #include "util/hash.h"
+#include "util/table.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -77,55 +78,40 @@
 
 #define ESC_READ_CHUNK 65536
 
-static bool strs_grow(align_escape_log *log)
+typedef struct intern_key {
+    const align_escape_log *log;
+    const char *s;
+    size_t len;
+} intern_key;
+
+static bool intern_eq(const void *ctx, uint32_t entry)
 {
-    size_t cap = log->strs_cap ? log->strs_cap * 2 : 1024;
-    esc_str *t;
-    if (cap < log->strs_cap || cap > SIZE_MAX / sizeof *t)
-        return false;
-    t = calloc(cap, sizeof *t);
-    if (t == NULL)
-        return false;
-    for (size_t i = 0; i < log->strs_cap; i++) {
-        esc_str *e = &log->strs[i];
-        if (e->s == NULL)
-            continue;
-        size_t j = (size_t)e->hash & (cap - 1);
-        while (t[j].s != NULL)
-            j = (j + 1) & (cap - 1);
-        t[j] = *e;
-    }
-    free(log->strs);
-    log->strs = t;
-    log->strs_cap = cap;
-    return true;
+    const intern_key *k = ctx;
+    const esc_str *e = &k->log->strs[entry];
+    return e->len == k->len && memcmp(e->s, k->s, k->len) == 0;
 }
 
 const char *esc_intern(align_escape_log *log, const char *s, size_t len)
 {
     uint64_t h = hash_str(s, len);
-    size_t j;
-    char *copy;
+    intern_key key = {log, s, len};
+    uint32_t found = table_find(&log->str_index, h, intern_eq, &key);
+    esc_str e;
 
-    if ((log->nstrs + 1) * 2 > log->strs_cap && !strs_grow(log))
-        goto nomem;
-    j = (size_t)h & (log->strs_cap - 1);
-    while (log->strs[j].s != NULL) {
-        esc_str *e = &log->strs[j];
-        if (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0)
-            return e->s;
-        j = (j + 1) & (log->strs_cap - 1);
-    }
+    if (found != TABLE_NONE)
+        return log->strs[found].s;
     if (len == SIZE_MAX)
         goto nomem;
-    copy = arena_strndup(&log->strings, s, len);
-    if (copy == NULL)
+    if (vec_reserve((void **)&log->strs, &log->strs_cap, log->nstrs + 1, sizeof e, 1024) < 0)
         goto nomem;
-    log->strs[j].s = copy;
-    log->strs[j].len = len;
-    log->strs[j].hash = h;
-    log->nstrs++;
-    return copy;
+    e.s = arena_strndup(&log->strings, s, len);
+    e.len = len;
+    if (e.s == NULL)
+        goto nomem;
+    if (table_add(&log->str_index, h, (uint32_t)log->nstrs) < 0)
+        return NULL; /* recorded */
+    log->strs[log->nstrs++] = e;
+    return e.s;
 nomem:
     error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory reading an escape log");
     return NULL;
@@ -147,6 +133,7 @@ void align_escape_log_free(align_escape_log *log)
     if (log == NULL)
         return;
     arena_free(&log->strings);
+    table_free(&log->str_index);
     free(log->strs);
     free(log->sites);
     free(log->captures);
@@ -525,7 +512,7 @@ typedef struct pending_header {
 /* "inlining call to F" at a position: the sites go reports there are
  * written in F. */
 typedef struct inline_pos {
-    const char *file; /* interned; NULL: empty slot */
+    const char *file; /* interned */
     unsigned line, col;
     const char *callee;
 } inline_pos;
@@ -540,8 +527,9 @@ typedef struct text_input {
     uint64_t messages;   /* lines recognised as compiler messages */
     pending_header *pending;
     size_t npending, pending_cap;
-    inline_pos *inl; /* open addressing, reset per package */
+    inline_pos *inl; /* reset per package */
     size_t ninl, inl_cap;
+    table inl_index; /* inl by position */
     /* The first line skipped and why, for the error of a log without a
      * message; bytes skipped before the first message (a cap). */
     uint64_t skipped_line;
@@ -555,59 +543,50 @@ typedef struct text_input {
 
 static uint64_t pos_hash(const char *file, unsigned line, unsigned col)
 {
-    uint64_t h = (uint64_t)(uintptr_t)file * 0x9E3779B97F4A7C15ull;
-    h ^= ((uint64_t)line << 20) ^ col;
-    return h * 1099511628211ull;
+    uint64_t h = hash_fnv_u64(HASH_FNV_SEED, table_hash_ptr(file));
+    return hash_fnv_u64(h, ((uint64_t)line << 32) | col);
+}
+
+typedef struct pos_key {
+    const text_input *in;
+    const char *file;
+    unsigned line, col;
+} pos_key;
+
+static bool pos_eq(const void *ctx, uint32_t entry)
+{
+    const pos_key *k = ctx;
+    const inline_pos *p = &k->in->inl[entry];
+    return p->file == k->file && p->line == k->line && p->col == k->col;
 }
 
 static int inline_record(text_input *in, const char *file, unsigned line, unsigned col,
                          const char *callee)
 {
-    size_t k;
-    if ((in->ninl + 1) * 2 > in->inl_cap) {
-        size_t cap = in->inl_cap ? in->inl_cap * 2 : 256;
-        inline_pos *t = calloc(cap, sizeof *t);
-        if (t == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        for (size_t i = 0; i < in->inl_cap; i++) {
-            if (in->inl[i].file == NULL)
-                continue;
-            k = (size_t)pos_hash(in->inl[i].file, in->inl[i].line, in->inl[i].col) & (cap - 1);
-            while (t[k].file != NULL)
-                k = (k + 1) & (cap - 1);
-            t[k] = in->inl[i];
-        }
-        free(in->inl);
-        in->inl = t;
-        in->inl_cap = cap;
-    }
-    k = (size_t)pos_hash(file, line, col) & (in->inl_cap - 1);
-    for (; in->inl[k].file != NULL; k = (k + 1) & (in->inl_cap - 1))
-        if (in->inl[k].file == file && in->inl[k].line == line && in->inl[k].col == col)
-            return 0; /* the outermost call, printed first, stays */
-    in->inl[k] = (inline_pos){file, line, col, callee};
-    in->ninl++;
+    pos_key key = {in, file, line, col};
+    uint64_t h = pos_hash(file, line, col);
+    inline_pos p = {file, line, col, callee};
+    if (table_find(&in->inl_index, h, pos_eq, &key) != TABLE_NONE)
+        return 0; /* the outermost call, printed first, stays */
+    if (vec_reserve((void **)&in->inl, &in->inl_cap, in->ninl + 1, sizeof p, 256) < 0)
+        return ALIGN_ENOMEM;
+    if (table_add(&in->inl_index, h, (uint32_t)in->ninl) < 0)
+        return ALIGN_ENOMEM;
+    in->inl[in->ninl++] = p;
     return 0;
 }
 
 static const char *inline_lookup(const text_input *in, const char *file, unsigned line,
                                  unsigned col)
 {
-    size_t k;
-    if (in->inl_cap == 0)
-        return NULL;
-    k = (size_t)pos_hash(file, line, col) & (in->inl_cap - 1);
-    for (; in->inl[k].file != NULL; k = (k + 1) & (in->inl_cap - 1))
-        if (in->inl[k].file == file && in->inl[k].line == line && in->inl[k].col == col)
-            return in->inl[k].callee;
-    return NULL;
+    pos_key key = {in, file, line, col};
+    uint32_t k = table_find(&in->inl_index, pos_hash(file, line, col), pos_eq, &key);
+    return k == TABLE_NONE ? NULL : in->inl[k].callee;
 }
 
 static void inline_reset(text_input *in)
 {
-    if (in->ninl == 0)
-        return;
-    memset(in->inl, 0, in->inl_cap * sizeof *in->inl);
+    table_clear(&in->inl_index);
     in->ninl = 0;
 }
 
@@ -1056,6 +1035,7 @@ static int read_text(align_escape_log *log, const char *name, FILE *f, const cha
     rc = esc_read_lines_progress(log, f, mem, len, name, ESC_MAX_TEXT_LINE, text_line, &in);
     free(in.pending);
     free(in.inl);
+    table_free(&in.inl_index);
     if (rc == 0 && in.messages == 0) {
         uint64_t nlines = log->stats.lines - lines0;
         if (nlines == 0)

@@ -17,6 +17,7 @@
 
 #include "model/model.h"
 #include "util/arena.h"
+#include "util/table.h"
 
 #include <stdio.h>
 
@@ -28,13 +29,13 @@
 typedef struct esc_str {
     const char *s; /* NUL-terminated, in the arena */
     size_t len;
-    uint64_t hash;
 } esc_str;
 
 struct align_escape_log {
-    arena strings;          /* the interned strings */
-    esc_str *strs;          /* intern table, open addressing */
-    size_t nstrs, strs_cap; /* cap: a power of two, or 0 */
+    arena strings; /* the interned strings */
+    esc_str *strs; /* the interned strings, in order */
+    size_t nstrs, strs_cap;
+    table str_index; /* strs by text */
     align_escape_site *sites;
     size_t nsites, sites_cap;
     align_escape_capture *captures; /* -m=2 "capturing by value/ref" */

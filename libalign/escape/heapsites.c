@@ -38,12 +38,14 @@
 #include "escape/heapsites.h"
 #include "util/vec.h"
 #include "util/hash.h"
+#include "util/table.h"
 
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* --------------------------------------------------------------- strings */
 
@@ -87,8 +89,7 @@ void align_heap_join_free(align_heap_join *j)
         return;
     arena_free(&j->strings);
     hs_index_free(j);
-    free(j->type_keys);
-    free(j->type_first);
+    table_free(&j->type_index);
     free(j->sites);
     free(j->types);
     free(j->type_sites);
@@ -126,27 +127,22 @@ const align_heap_type *align_heap_join_type(const align_heap_join *j, size_t i)
     return &j->types[i];
 }
 
-/* A pointer's slot start in a power-of-two table: the address's bits
- * mixed (the low bits of an aligned address are all zero). */
-static size_t ptr_slot(const void *p, size_t cap)
+static bool type_eq(const void *ctx, uint32_t entry)
 {
-    uint64_t x = (uint64_t)(uintptr_t)p;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return (size_t)x & (cap - 1);
+    const align_heap_join *j = ((const void *const *)ctx)[0];
+    const align_type *t = ((const void *const *)ctx)[1];
+    return j->types[entry].type == t;
 }
 
 const align_heap_type *align_heap_join_find(const align_heap_join *j, const align_type *t)
 {
+    const void *key[2] = {j, t};
+    uint32_t k;
     assert(j != NULL);
-    if (j->type_cap == 0 || t == NULL)
+    if (t == NULL)
         return NULL;
-    for (size_t k = ptr_slot(t, j->type_cap); j->type_keys[k] != NULL;
-         k = (k + 1) & (j->type_cap - 1))
-        if (j->type_keys[k] == t)
-            return &j->types[j->type_first[k]];
-    return NULL;
+    k = table_find(&j->type_index, table_hash_ptr(t), type_eq, key);
+    return k == TABLE_NONE ? NULL : &j->types[k];
 }
 
 size_t align_heap_join_ndiags(const align_heap_join *j)
@@ -209,20 +205,20 @@ typedef struct join_state {
                               info; NULL when unknown */
     input_count *inputs;
     size_t ninputs, inputs_cap;
-    size_t *input_slots; /* inputs by name pointer: index + 1; 0 empty */
-    size_t input_slots_cap;
+    table input_index; /* inputs by name pointer */
     pkg_map *pkgs;
     size_t npkgs, pkgs_cap;
-    size_t *pkg_slots; /* pkgs by log pointer: index + 1; 0 empty */
-    size_t pkg_slots_cap;
+    table pkg_index;    /* pkgs by log pointer */
     uint32_t *site_pkg; /* per log site: its pkgs index, or GF_NONE */
     /* The last "past the last line" reason and its file: one string per
      * run of stale sites, not per site. */
     uint32_t stale_file;
     const char *stale_reason;
-    /* duplicate detection: site index + 1 per slot */
-    size_t *seen;
-    size_t seen_cap;
+    /* The last file unlinked_file() judged (its run of sites shares the
+     * verdict and the reason). */
+    const char *dead_file, *dead_input, *dead_reason;
+    bool dead;
+    table seen; /* the join's sites, for duplicate detection */
 } join_state;
 
 int align_go_package_is_std(const char *p)
@@ -239,73 +235,34 @@ static bool std_package(const char *p)
     return align_go_package_is_std(p) != 0;
 }
 
-/* An open-addressing set of indices + 1 into an array whose element i has
- * key key_of(i) (an interned pointer).  The slot of key, or of the empty
- * slot where it would go. */
-static size_t slot_find(const size_t *slots, size_t cap, const void *key,
-                        const void *(*key_of)(const join_state *, size_t), const join_state *st)
+static bool input_eq(const void *ctx, uint32_t entry)
 {
-    size_t k = ptr_slot(key, cap);
-    while (slots[k] != 0 && key_of(st, slots[k] - 1) != key)
-        k = (k + 1) & (cap - 1);
-    return k;
+    const join_state *st = ((const void *const *)ctx)[0];
+    return st->inputs[entry].input == ((const void *const *)ctx)[1];
 }
 
-/* Room for one more entry (n in use): doubles and rehashes past half
- * full. */
-static int slots_reserve(size_t **slots, size_t *cap, size_t n,
-                         const void *(*key_of)(const join_state *, size_t), const join_state *st)
+static bool pkg_eq(const void *ctx, uint32_t entry)
 {
-    size_t ncap = *cap ? *cap : 64;
-    size_t *t;
-    if ((n + 1) * 2 <= *cap)
-        return 0;
-    while ((n + 1) * 2 > ncap)
-        ncap *= 2;
-    t = calloc(ncap, sizeof *t);
-    if (t == NULL)
-        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        size_t k = ptr_slot(key_of(st, i), ncap);
-        while (t[k] != 0)
-            k = (k + 1) & (ncap - 1);
-        t[k] = i + 1;
-    }
-    free(*slots);
-    *slots = t;
-    *cap = ncap;
-    return 0;
-}
-
-static const void *input_key(const join_state *st, size_t i)
-{
-    return st->inputs[i].input;
-}
-
-static const void *pkg_key(const join_state *st, size_t i)
-{
-    return st->pkgs[i].log;
+    const join_state *st = ((const void *const *)ctx)[0];
+    return st->pkgs[entry].log == ((const void *const *)ctx)[1];
 }
 
 /* The counts of an input, made on first use; NULL when out of memory. */
 static input_count *input_of(join_state *st, const char *input)
 {
-    size_t k;
-    if (st->input_slots_cap != 0) {
-        k = slot_find(st->input_slots, st->input_slots_cap, input, input_key, st);
-        if (st->input_slots[k] != 0)
-            return &st->inputs[st->input_slots[k] - 1];
-    }
-    if (slots_reserve(&st->input_slots, &st->input_slots_cap, st->ninputs, input_key, st) < 0)
-        return NULL;
+    const void *key[2] = {st, input};
+    uint64_t h = table_hash_ptr(input);
+    uint32_t k = table_find(&st->input_index, h, input_eq, key);
+    if (k != TABLE_NONE)
+        return &st->inputs[k];
     if (vec_reserve((void **)&st->inputs, &st->inputs_cap, st->ninputs + 1, sizeof *st->inputs, 8) <
         0)
         return NULL;
+    if (table_add(&st->input_index, h, (uint32_t)st->ninputs) < 0)
+        return NULL;
     memset(&st->inputs[st->ninputs], 0, sizeof st->inputs[0]);
     st->inputs[st->ninputs].input = input;
-    k = slot_find(st->input_slots, st->input_slots_cap, input, input_key, st);
-    st->input_slots[k] = ++st->ninputs;
-    return &st->inputs[st->ninputs - 1];
+    return &st->inputs[st->ninputs++];
 }
 
 /* The directory an input's relative paths start from. */
@@ -344,36 +301,21 @@ static bool same_site(const align_heap_site *a, const align_heap_site *b)
            strcmp(pa, pb) == 0 && strcmp(a->expr, b->expr) == 0;
 }
 
-/* true when the site at index i repeats an earlier one. */
-static int seen_before(join_state *st, size_t i, bool *dup)
+static bool site_eq(const void *ctx, uint32_t entry)
+{
+    const align_heap_join *j = ctx;
+    return same_site(&j->sites[entry], &j->sites[j->nsites - 1]);
+}
+
+/* Whether the join's last site repeats an earlier one; indexes it when not. */
+static int seen_before(join_state *st, bool *dup)
 {
     align_heap_join *j = st->j;
-    size_t k;
-    *dup = false;
-    if ((j->nsites + 1) * 2 > st->seen_cap) {
-        size_t cap = st->seen_cap ? st->seen_cap * 2 : 1024;
-        size_t *t = calloc(cap, sizeof *t);
-        if (t == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        for (size_t s = 0; s < i; s++) {
-            k = (size_t)site_hash(&j->sites[s]) & (cap - 1);
-            while (t[k] != 0)
-                k = (k + 1) & (cap - 1);
-            t[k] = s + 1;
-        }
-        free(st->seen);
-        st->seen = t;
-        st->seen_cap = cap;
-    }
-    k = (size_t)site_hash(&j->sites[i]) & (st->seen_cap - 1);
-    for (; st->seen[k] != 0; k = (k + 1) & (st->seen_cap - 1)) {
-        if (same_site(&j->sites[st->seen[k] - 1], &j->sites[i])) {
-            *dup = true;
-            return 0;
-        }
-    }
-    st->seen[k] = i + 1;
-    return 0;
+    uint64_t h = site_hash(&j->sites[j->nsites - 1]);
+    *dup = table_find(&st->seen, h, site_eq, j) != TABLE_NONE;
+    if (*dup)
+        return 0;
+    return table_add(&st->seen, h, (uint32_t)(j->nsites - 1));
 }
 
 /* The command's package is named by its import path in -m headers, "main"
@@ -394,28 +336,26 @@ static int map_packages(join_state *st, const uint32_t *file_ids)
     for (size_t i = 0; i < n; i++) {
         const char *p = sites[i].package;
         pkg_map *m = NULL;
-        size_t k = 0;
         st->site_pkg[i] = GF_NONE;
         if (p == NULL)
             continue;
         /* Sites come in runs of one package. */
         if (i > 0 && sites[i - 1].package == p && st->site_pkg[i - 1] != GF_NONE) {
             m = &st->pkgs[st->site_pkg[i - 1]];
-        } else if (st->pkg_slots_cap != 0) {
-            k = slot_find(st->pkg_slots, st->pkg_slots_cap, p, pkg_key, st);
-            if (st->pkg_slots[k] != 0)
-                m = &st->pkgs[st->pkg_slots[k] - 1];
+        } else {
+            const void *key[2] = {st, p};
+            uint32_t found = table_find(&st->pkg_index, table_hash_ptr(p), pkg_eq, key);
+            if (found != TABLE_NONE)
+                m = &st->pkgs[found];
         }
         if (m == NULL) {
             uint32_t id;
-            if (slots_reserve(&st->pkg_slots, &st->pkg_slots_cap, st->npkgs, pkg_key, st) < 0)
-                return ALIGN_ENOMEM;
             if (vec_reserve((void **)&st->pkgs, &st->pkgs_cap, st->npkgs + 1, sizeof *st->pkgs,
                             16) < 0)
                 return ALIGN_ENOMEM;
-            k = slot_find(st->pkg_slots, st->pkg_slots_cap, p, pkg_key, st);
+            if (table_add(&st->pkg_index, table_hash_ptr(p), (uint32_t)st->npkgs) < 0)
+                return ALIGN_ENOMEM;
             m = &st->pkgs[st->npkgs++];
-            st->pkg_slots[k] = st->npkgs;
             m->log = p;
             m->dwarf = NULL;
             m->reported = false;
@@ -448,6 +388,75 @@ static const char *dwarf_pkg(join_state *st, size_t i, const align_escape_site *
     if (file != GF_NONE && gf->files[file].pkg != GF_NONE)
         return gf->pkgs[gf->files[file].pkg].path;
     return s->package ? s->package : "main";
+}
+
+/* Whether site i, whose file the binary does not have, is in a file of a
+ * package the binary has, in that package's directory (hs_file_unlinked):
+ * a file whose every function the linker removed, or one deleted since
+ * the log.  Cached over the run of one file's sites. */
+static bool unlinked_file(join_state *st, size_t i, const align_escape_site *es, bool ambiguous)
+{
+    align_buf path, rel, tmp;
+    hs_file_verdict v = HS_FILE_FOREIGN;
+    if (ambiguous || es->file[0] == '<' || st->site_pkg[i] == GF_NONE || foreign_pkg(st, i))
+        return false;
+    if (es->file == st->dead_file && es->input == st->dead_input)
+        return st->dead_reason != NULL;
+    align_buf_init(&path);
+    align_buf_init(&rel);
+    align_buf_init(&tmp);
+    /* Made absolute from the current directory when the base is relative
+     * or unknown (a log named without a directory): its directory is what
+     * is compared, and whether it still exists. */
+    if (align_escape_path_resolve(&rel, base_dir(st, es->input, &tmp), es->file) == 0) {
+        char cwd[4096];
+        if (rel.data[0] != '/' && getcwd(cwd, sizeof cwd) != NULL)
+            align_escape_path_resolve(&path, cwd, rel.data);
+        else
+            align_buf_puts(&path, rel.data);
+    }
+    if (path.len > 0 && !path.failed)
+        v = hs_file_unlinked(st->j, st->pkgs[st->site_pkg[i]].dwarf, path.data);
+    st->dead_reason = NULL;
+    st->dead = v == HS_FILE_UNLINKED;
+    if (v == HS_FILE_UNLINKED)
+        st->dead_reason = hs_printf(st->j,
+                                    "not linked: no function of %s is in the binary (the "
+                                    "linker removed them all; the package's other files are "
+                                    "there)",
+                                    path.data);
+    else if (v == HS_FILE_GONE)
+        st->dead_reason = hs_printf(st->j,
+                                    "%s no longer exists, and the binary has the package's "
+                                    "other files: a log of another build",
+                                    path.data);
+    st->dead_file = es->file;
+    st->dead_input = es->input;
+    align_buf_free(&path);
+    align_buf_free(&rel);
+    align_buf_free(&tmp);
+    return st->dead_reason != NULL;
+}
+
+/* A site of a file unlinked_file() judged: not linked, unless the file is
+ * gone or the function the -m=2 log names (go1.25+) is in the binary
+ * elsewhere: then the file was removed, renamed or split since the log was
+ * written. */
+static int unlinked_site(join_state *st, size_t i, const align_escape_site *es, align_heap_site *hs)
+{
+    const char *pkg = st->pkgs[st->site_pkg[i]].dwarf;
+    hs->stale = 1;
+    hs->reason = st->dead_reason;
+    if (st->dead && es->func != NULL && hs_func_linked(st->j, pkg, es->func))
+        hs->reason = hs_printf(st->j,
+                               "%s.%s is in the binary, but not in %s: a log of another "
+                               "build",
+                               pkg, es->func, es->file);
+    else if (st->dead) {
+        hs->stale = 0;
+        hs->not_linked = 1;
+    }
+    return hs->reason ? 0 : ALIGN_ENOMEM;
 }
 
 /* Steps 3-6 for one heap site. */
@@ -710,50 +719,42 @@ static int cmp_pair(const void *a, const void *b)
 /* Groups the struct sites by type, in order of first appearance. */
 static int group_types(align_heap_join *j)
 {
-    size_t nstruct = 0, ntypes = 0, cap = 16, *order;
-    const align_type **keys;
-    size_t *first;
+    size_t nstruct = 0, ntypes = 0, *order;
 
     for (size_t i = 0; i < j->nsites; i++)
         if (j->sites[i].status == ALIGN_HEAP_STRUCT)
             nstruct++;
     if (nstruct == 0)
         return 0;
-    while (cap < 2 * nstruct)
-        cap *= 2;
-    keys = calloc(cap, sizeof *keys);
-    first = calloc(cap, sizeof *first);
     order = malloc(nstruct * 2 * sizeof *order); /* (type index, site) pairs */
     j->types = calloc(nstruct, sizeof *j->types);
     j->type_sites = malloc(nstruct * sizeof *j->type_sites);
-    if (keys == NULL || first == NULL || order == NULL || j->types == NULL ||
-        j->type_sites == NULL) {
-        free(keys);
-        free(first);
+    if (order == NULL || j->types == NULL || j->type_sites == NULL) {
         free(order);
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
     nstruct = 0;
     for (size_t i = 0; i < j->nsites; i++) {
         const align_heap_site *s = &j->sites[i];
-        size_t k;
+        const void *key[2] = {j, s->type};
+        uint32_t k;
         if (s->status != ALIGN_HEAP_STRUCT)
             continue;
-        k = ptr_slot(s->type, cap);
-        while (keys[k] != NULL && keys[k] != s->type)
-            k = (k + 1) & (cap - 1);
-        if (keys[k] == NULL) {
-            keys[k] = s->type;
-            first[k] = ntypes;
-            j->types[ntypes].type = s->type;
-            ntypes++;
+        k = table_find(&j->type_index, table_hash_ptr(s->type), type_eq, key);
+        if (k == TABLE_NONE) {
+            if (table_add(&j->type_index, table_hash_ptr(s->type), (uint32_t)ntypes) < 0) {
+                free(order);
+                return ALIGN_ENOMEM;
+            }
+            k = (uint32_t)ntypes;
+            j->types[ntypes++].type = s->type;
         }
-        j->types[first[k]].nsites++;
+        j->types[k].nsites++;
         if (s->per_element)
-            j->types[first[k]].arrays = 1;
+            j->types[k].arrays = 1;
         else
-            j->types[first[k]].objects = 1;
-        order[2 * nstruct] = first[k];
+            j->types[k].objects = 1;
+        order[2 * nstruct] = k;
         order[2 * nstruct + 1] = i;
         nstruct++;
     }
@@ -765,10 +766,6 @@ static int group_types(align_heap_join *j)
     for (size_t i = 0; i < nstruct; i++)
         j->type_sites[i] = order[2 * i + 1];
     j->ntypes = ntypes;
-    /* Kept: align_heap_join_find looks types up in it. */
-    j->type_keys = keys;
-    j->type_first = first;
-    j->type_cap = cap;
     free(order);
     return 0;
 }
@@ -960,7 +957,7 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
         rc = push_site(j, &hs);
         if (rc < 0)
             break;
-        rc = seen_before(&st, j->nsites - 1, &dup);
+        rc = seen_before(&st, &dup);
         if (rc < 0)
             break;
         if (dup) {
@@ -994,6 +991,17 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
                 rc = join_generated(&st, i, es, s);
                 if (rc < 0)
                     break;
+            } else if (file_ids[i] == GF_NONE && unlinked_file(&st, i, es, ambiguous[i])) {
+                rc = unlinked_site(&st, i, es, s);
+                if (rc < 0)
+                    break;
+                if (s->stale) {
+                    if (user)
+                        ic->stale++;
+                    j->summary.stale++;
+                }
+                if (s->not_linked)
+                    j->summary.not_linked++;
             } else if (file_ids[i] == GF_NONE && last_reason != NULL &&
                        last_site->file == es->file && last_site->package == es->package &&
                        last_site->input == es->input) {
@@ -1071,12 +1079,12 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
     free(file_ids);
     free(ambiguous);
     free(st.inputs);
-    free(st.input_slots);
+    table_free(&st.input_index);
     free(st.pkgs);
-    free(st.pkg_slots);
+    table_free(&st.pkg_index);
     free(st.site_pkg);
     free(near);
-    free(st.seen);
+    table_free(&st.seen);
     if (rc < 0) {
         align_heap_join_free(j);
         return rc;

@@ -8,6 +8,7 @@
 
 #include "source/gofuncs.h"
 #include "util/arena.h"
+#include "util/table.h"
 
 /* The binary's named types by name (open addressing). */
 typedef struct hs_names {
@@ -36,11 +37,7 @@ struct align_heap_join {
     hs_names names;
     hs_fname *fnames; /* sorted by name */
     size_t nfnames;
-    /* types by their align_type pointer (open addressing, cap a power of
-     * two; slot k holds type_keys[k] and its index type_first[k]) */
-    const align_type **type_keys;
-    size_t *type_first;
-    size_t type_cap;
+    table type_index; /* types by their align_type pointer */
 };
 
 /* What one site was resolved to. */
@@ -74,6 +71,19 @@ void hs_index_free(align_heap_join *j);
 /* Whether the binary has a concrete function pkg.name (name as -m=2
  * prints it after "in": "main", "gnew[go.shape.int64]", "(*T).M"). */
 bool hs_func_linked(const align_heap_join *j, const char *pkg, const char *name);
+
+/* What a file the binary does not have is (path: the log's, resolved). */
+typedef enum hs_file_verdict {
+    HS_FILE_FOREIGN,  /* no file of the package in its directory: not
+                         this binary's (another program, a moved tree) */
+    HS_FILE_UNLINKED, /* the binary has other files of package pkg (DWARF's
+                         spelling) in the same directory (its last elements:
+                         a -trimpath build still matches): the linker
+                         removed every function of this one */
+    HS_FILE_GONE      /* so, but the file no longer exists where they
+                         still do: deleted or renamed since the log */
+} hs_file_verdict;
+hs_file_verdict hs_file_unlinked(const align_heap_join *j, const char *pkg, const char *path);
 
 /* Resolves one heap site (file already matched).  0, or ALIGN_ENOMEM. */
 int hs_resolve(align_heap_join *j, const align_escape_log *log, const align_escape_site *site,

@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_CANDIDATES 8
 #define MAX_DEPTH 32
@@ -155,6 +156,33 @@ bool hs_func_linked(const align_heap_join *j, const char *pkg, const char *name)
     f = b.failed ? NULL : func_by_name(j, b.data, b.len);
     align_buf_free(&b);
     return f != NULL && !f->abstract;
+}
+
+/* Whether path names a file that exists (regular or not). */
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+hs_file_verdict hs_file_unlinked(const align_heap_join *j, const char *pkg, const char *path)
+{
+    const go_funcs *gf = j->gf;
+    uint32_t id = gofuncs_find_pkg(gf, pkg);
+    const char *sibling = NULL;
+    if (id == GF_NONE)
+        return HS_FILE_FOREIGN;
+    for (size_t k = 0; k < gf->nfiles && sibling == NULL; k++)
+        if (gf->files[k].pkg == id && gofuncs_dir_tail(path, gf->files[k].path) > 0)
+            sibling = gf->files[k].path;
+    if (sibling == NULL)
+        return HS_FILE_FOREIGN;
+    /* Gone from where the build's other files still are: deleted or
+     * renamed since the log was written.  Checked only when both paths
+     * are absolute (a -trimpath or moved tree proves nothing). */
+    if (path[0] == '/' && sibling[0] == '/' && !file_exists(path) && file_exists(sibling))
+        return HS_FILE_GONE;
+    return HS_FILE_UNLINKED;
 }
 
 /* ------------------------------------------------------------ type names */

@@ -40,6 +40,7 @@
 #include "util/file.h"
 #include "util/hash.h"
 #include "util/internal.h"
+#include "util/table.h"
 #include "util/vec.h"
 
 #include "measure/profile.pb-c.h"
@@ -56,9 +57,7 @@ struct align_profile {
     char *path;
     align_profile_site *sites;
     size_t nsites, sites_cap;
-    /* Site index by key (open addressing, values + 1; 0 = empty). */
-    size_t *index;
-    size_t index_cap;
+    table index; /* sites by (file, line, function, size) */
 };
 
 static const char gzip_hint[] =
@@ -223,23 +222,19 @@ static uint64_t site_hash(const char *file, unsigned line, const char *func, uin
     return hash_fnv_u64(h, size);
 }
 
-static int index_grow(align_profile *p)
+typedef struct site_key {
+    const align_profile *p;
+    const char *file, *func;
+    unsigned line;
+    uint64_t size;
+} site_key;
+
+static bool site_eq(const void *ctx, uint32_t entry)
 {
-    size_t ncap = p->index_cap ? p->index_cap * 2 : 1024;
-    size_t *ix = calloc(ncap, sizeof *ix);
-    if (ix == NULL)
-        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < p->nsites; i++) {
-        const align_profile_site *s = &p->sites[i];
-        size_t k = site_hash(s->file, s->line, s->function, s->object_size) & (ncap - 1);
-        while (ix[k])
-            k = (k + 1) & (ncap - 1);
-        ix[k] = i + 1;
-    }
-    free(p->index);
-    p->index = ix;
-    p->index_cap = ncap;
-    return 0;
+    const site_key *k = ctx;
+    const align_profile_site *s = &k->p->sites[entry];
+    return s->line == k->line && s->object_size == k->size && strcmp(s->file, k->file) == 0 &&
+           strcmp(s->function, k->func) == 0;
 }
 
 static int add_count(uint64_t *acc, int64_t v, const char *name)
@@ -253,20 +248,15 @@ static int add_count(uint64_t *acc, int64_t v, const char *name)
 static align_profile_site *site_get(align_profile *p, const char *file, unsigned line,
                                     const char *func, uint64_t size)
 {
-    size_t k;
-    if ((p->nsites + 1) * 2 > p->index_cap && index_grow(p) < 0)
-        return NULL;
-    k = site_hash(file, line, func, size) & (p->index_cap - 1);
-    while (p->index[k]) {
-        align_profile_site *s = &p->sites[p->index[k] - 1];
-        if (s->line == line && s->object_size == size && strcmp(s->file, file) == 0 &&
-            strcmp(s->function, func) == 0)
-            return s;
-        k = (k + 1) & (p->index_cap - 1);
-    }
+    site_key key = {p, file, func, line, size};
+    uint64_t h = site_hash(file, line, func, size);
+    uint32_t k = table_find(&p->index, h, site_eq, &key);
+    if (k != TABLE_NONE)
+        return &p->sites[k];
     if (vec_reserve((void **)&p->sites, &p->sites_cap, p->nsites + 1, sizeof *p->sites, 64) < 0)
         return NULL;
-    p->index[k] = p->nsites + 1;
+    if (table_add(&p->index, h, (uint32_t)p->nsites) < 0)
+        return NULL;
     align_profile_site *s = &p->sites[p->nsites++];
     memset(s, 0, sizeof *s);
     s->file = file;
@@ -276,47 +266,46 @@ static align_profile_site *site_get(align_profile *p, const char *file, unsigned
     return s;
 }
 
-/* Validates the decoded message and sums its samples into sites. */
-static int digest(align_profile *p, const char *name)
+/* The indexes of alloc_objects, alloc_space, inuse_objects and inuse_space
+ * among m's sample types into ix[0..3]; an error naming what the profile is
+ * instead (a CPU profile, no samples) when it is not a heap profile. */
+static int heap_sample_types(const SaPprof__Profile *m, const char *name, int ix[4])
 {
-    const SaPprof__Profile *m = p->msg;
-    id_ix *locs = NULL, *funcs = NULL;
-    int ix[4], rc = ALIGN_EFORMAT;
     static const char *const types[4] = {"alloc_objects", "alloc_space", "inuse_objects",
                                          "inuse_space"};
-    const char *t0;
-
-    if (m->n_string_table == 0 || m->string_table[0][0] != '\0')
-        return bad(name, "its string table does not start with \"\"");
+    const char *t0, *pt;
     for (size_t i = 0; i < m->n_sample_type; i++)
         if (!str_at(m, m->sample_type[i]->type) || !str_at(m, m->sample_type[i]->unit))
             return bad(name, "a sample type names no string");
     for (int k = 0; k < 4; k++)
         ix[k] = sample_index(m, types[k]);
+    if (ix[0] >= 0 && ix[2] >= 0 && ix[3] >= 0)
+        return ix[1] < 0 ? bad(name, "it has no alloc_space sample type") : 0;
     t0 = m->n_sample_type ? str_at(m, m->sample_type[0]->type) : NULL;
-    if (ix[0] < 0 || ix[2] < 0 || ix[3] < 0) {
-        const char *pt = m->period_type ? str_at(m, m->period_type->type) : NULL;
-        if (t0 == NULL) {
-            error_set(ALIGN_EFORMAT, name, 0, 0,
-                      "not a pprof profile: the data decodes to a protobuf message "
-                      "with no sample types");
-            error_hint("%s", gzip_hint);
-            return ALIGN_EFORMAT;
-        }
-        if ((pt && strcmp(pt, "cpu") == 0) || strcmp(t0, "samples") == 0 || strcmp(t0, "cpu") == 0)
-            error_set(ALIGN_EFORMAT, name, 0, 0,
-                      "a CPU profile, not a heap profile (its samples are %s)", t0);
-        else
-            error_set(ALIGN_EFORMAT, name, 0, 0,
-                      "not a heap profile: its samples are %s, not inuse_objects, "
-                      "inuse_space, alloc_objects and alloc_space",
-                      t0);
-        error_hint("give a heap profile: pprof.WriteHeapProfile, go test -memprofile, "
-                   "or /debug/pprof/heap");
+    pt = m->period_type ? str_at(m, m->period_type->type) : NULL;
+    if (t0 == NULL) {
+        error_set(ALIGN_EFORMAT, name, 0, 0,
+                  "not a pprof profile: the data decodes to a protobuf message "
+                  "with no sample types");
+        error_hint("%s", gzip_hint);
         return ALIGN_EFORMAT;
     }
-    if (ix[1] < 0)
-        return bad(name, "it has no alloc_space sample type");
+    if ((pt && strcmp(pt, "cpu") == 0) || strcmp(t0, "samples") == 0 || strcmp(t0, "cpu") == 0)
+        error_set(ALIGN_EFORMAT, name, 0, 0,
+                  "a CPU profile, not a heap profile (its samples are %s)", t0);
+    else
+        error_set(ALIGN_EFORMAT, name, 0, 0,
+                  "not a heap profile: its samples are %s, not inuse_objects, "
+                  "inuse_space, alloc_objects and alloc_space",
+                  t0);
+    error_hint("give a heap profile: pprof.WriteHeapProfile, go test -memprofile, "
+               "or /debug/pprof/heap");
+    return ALIGN_EFORMAT;
+}
+
+/* Every string index of the mappings and functions is in the table. */
+static int check_names(const SaPprof__Profile *m, const char *name)
+{
     for (size_t i = 0; i < m->n_mapping; i++)
         if (!str_at(m, m->mapping[i]->filename) || !str_at(m, m->mapping[i]->build_id))
             return bad(name, "a mapping names no string");
@@ -324,19 +313,97 @@ static int digest(align_profile *p, const char *name)
         if (!str_at(m, m->function[i]->name) || !str_at(m, m->function[i]->filename) ||
             !str_at(m, m->function[i]->system_name))
             return bad(name, "a function names no string");
+    return 0;
+}
 
-    locs = malloc((m->n_location + 1) * sizeof *locs);
-    funcs = malloc((m->n_function + 1) * sizeof *funcs);
-    if (locs == NULL || funcs == NULL) {
+/* The ids of a message's locations and functions, sorted for id_find. */
+typedef struct id_index {
+    id_ix *locs, *funcs;
+} id_index;
+
+/* Sums one sample into its site (file, line and function of the leaf
+ * location's innermost line) and into the profile's totals. */
+static int digest_sample(align_profile *p, const SaPprof__Sample *s, const id_index *ids,
+                         const int ix[4], const char *name)
+{
+    const SaPprof__Profile *m = p->msg;
+    const char *file = "", *func = "";
+    unsigned line = 0;
+    uint64_t size = 0;
+    align_profile_site *site;
+    if (s->n_value != m->n_sample_type)
+        return bad(name, "a sample has more or fewer values than sample types");
+    for (int k = 0; k < 4; k++)
+        if (s->value[ix[k]] < 0)
+            return bad(name, "a sample has a negative count");
+    for (size_t k = 0; k < s->n_label; k++) {
+        const char *key = str_at(m, s->label[k]->key);
+        if (key == NULL)
+            return bad(name, "a label names no string");
+        if (strcmp(key, "bytes") == 0 && s->label[k]->num > 0)
+            size = (uint64_t)s->label[k]->num;
+    }
+    for (size_t k = 0; k < s->n_location_id; k++)
+        if (id_find(ids->locs, m->n_location, s->location_id[k]) == SIZE_MAX)
+            return bad(name, "a sample refers to a location that does not exist");
+    /* The leaf location's innermost line is the allocating frame:
+     * runtime/pprof hides the runtime's own frames above it. */
+    if (s->n_location_id > 0) {
+        const SaPprof__Location *loc =
+            m->location[id_find(ids->locs, m->n_location, s->location_id[0])];
+        if (loc->n_line > 0) {
+            size_t fi = id_find(ids->funcs, m->n_function, loc->line[0]->function_id);
+            if (fi == SIZE_MAX)
+                return bad(name, "a location refers to a function that does not exist");
+            if (loc->line[0]->line < 0 || loc->line[0]->line > (int64_t)UINT32_MAX)
+                return bad(name, "a line number is out of range");
+            line = (unsigned)loc->line[0]->line;
+            file = str_at(m, m->function[fi]->filename);
+            func = str_at(m, m->function[fi]->name);
+        }
+    }
+    site = site_get(p, file, line, func, size);
+    if (site == NULL)
+        return ALIGN_ENOMEM;
+    site->nstacks++;
+    if (add_count(&site->alloc_objects, s->value[ix[0]], name) < 0 ||
+        add_count(&site->alloc_bytes, s->value[ix[1]], name) < 0 ||
+        add_count(&site->inuse_objects, s->value[ix[2]], name) < 0 ||
+        add_count(&site->inuse_bytes, s->value[ix[3]], name) < 0 ||
+        add_count(&p->info.alloc_objects, s->value[ix[0]], name) < 0 ||
+        add_count(&p->info.alloc_bytes, s->value[ix[1]], name) < 0 ||
+        add_count(&p->info.inuse_objects, s->value[ix[2]], name) < 0 ||
+        add_count(&p->info.inuse_bytes, s->value[ix[3]], name) < 0)
+        return ALIGN_EOVERFLOW;
+    return 0;
+}
+
+/* Validates the decoded message and sums its samples into sites. */
+static int digest(align_profile *p, const char *name)
+{
+    const SaPprof__Profile *m = p->msg;
+    id_index ids = {NULL, NULL};
+    int ix[4], rc;
+
+    if (m->n_string_table == 0 || m->string_table[0][0] != '\0')
+        return bad(name, "its string table does not start with \"\"");
+    rc = heap_sample_types(m, name, ix);
+    if (rc == 0)
+        rc = check_names(m, name);
+    if (rc < 0)
+        return rc;
+    ids.locs = malloc((m->n_location + 1) * sizeof *ids.locs);
+    ids.funcs = malloc((m->n_function + 1) * sizeof *ids.funcs);
+    if (ids.locs == NULL || ids.funcs == NULL) {
         rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < m->n_location; i++)
-        locs[i] = (id_ix){m->location[i]->id, i};
+        ids.locs[i] = (id_ix){m->location[i]->id, i};
     for (size_t i = 0; i < m->n_function; i++)
-        funcs[i] = (id_ix){m->function[i]->id, i};
-    qsort(locs, m->n_location, sizeof *locs, cmp_id);
-    qsort(funcs, m->n_function, sizeof *funcs, cmp_id);
+        ids.funcs[i] = (id_ix){m->function[i]->id, i};
+    qsort(ids.locs, m->n_location, sizeof *ids.locs, cmp_id);
+    qsort(ids.funcs, m->n_function, sizeof *ids.funcs, cmp_id);
 
     p->info.period = m->period;
     p->info.time_nanos = m->time_nanos;
@@ -354,78 +421,12 @@ static int digest(align_profile *p, const char *name)
         p->info.build_id = *b ? b : NULL;
     }
     p->info.nsamples = m->n_sample;
-    for (size_t i = 0; i < m->n_sample; i++) {
-        const SaPprof__Sample *s = m->sample[i];
-        const char *file = "", *func = "";
-        unsigned line = 0;
-        uint64_t size = 0;
-        align_profile_site *site;
-        if (s->n_value != m->n_sample_type) {
-            rc = bad(name, "a sample has more or fewer values than sample types");
-            goto done;
-        }
-        for (int k = 0; k < 4; k++)
-            if (s->value[ix[k]] < 0) {
-                rc = bad(name, "a sample has a negative count");
-                goto done;
-            }
-        for (size_t k = 0; k < s->n_label; k++) {
-            const char *key = str_at(m, s->label[k]->key);
-            if (key == NULL) {
-                rc = bad(name, "a label names no string");
-                goto done;
-            }
-            if (strcmp(key, "bytes") == 0 && s->label[k]->num > 0)
-                size = (uint64_t)s->label[k]->num;
-        }
-        for (size_t k = 0; k < s->n_location_id; k++)
-            if (id_find(locs, m->n_location, s->location_id[k]) == SIZE_MAX) {
-                rc = bad(name, "a sample refers to a location that does not exist");
-                goto done;
-            }
-        /* The leaf location's innermost line is the allocating frame:
-         * runtime/pprof hides the runtime's own frames above it. */
-        if (s->n_location_id > 0) {
-            const SaPprof__Location *loc =
-                m->location[id_find(locs, m->n_location, s->location_id[0])];
-            if (loc->n_line > 0) {
-                size_t fi = id_find(funcs, m->n_function, loc->line[0]->function_id);
-                if (fi == SIZE_MAX) {
-                    rc = bad(name, "a location refers to a function that does not exist");
-                    goto done;
-                }
-                if (loc->line[0]->line < 0 || loc->line[0]->line > (int64_t)UINT32_MAX) {
-                    rc = bad(name, "a line number is out of range");
-                    goto done;
-                }
-                line = (unsigned)loc->line[0]->line;
-                file = str_at(m, m->function[fi]->filename);
-                func = str_at(m, m->function[fi]->name);
-            }
-        }
-        site = site_get(p, file, line, func, size);
-        if (site == NULL) {
-            rc = ALIGN_ENOMEM;
-            goto done;
-        }
-        site->nstacks++;
-        if (add_count(&site->alloc_objects, s->value[ix[0]], name) < 0 ||
-            add_count(&site->alloc_bytes, s->value[ix[1]], name) < 0 ||
-            add_count(&site->inuse_objects, s->value[ix[2]], name) < 0 ||
-            add_count(&site->inuse_bytes, s->value[ix[3]], name) < 0 ||
-            add_count(&p->info.alloc_objects, s->value[ix[0]], name) < 0 ||
-            add_count(&p->info.alloc_bytes, s->value[ix[1]], name) < 0 ||
-            add_count(&p->info.inuse_objects, s->value[ix[2]], name) < 0 ||
-            add_count(&p->info.inuse_bytes, s->value[ix[3]], name) < 0) {
-            rc = ALIGN_EOVERFLOW;
-            goto done;
-        }
-    }
+    for (size_t i = 0; i < m->n_sample && rc == 0; i++)
+        rc = digest_sample(p, m->sample[i], &ids, ix, name);
     p->info.nsites = p->nsites;
-    rc = 0;
 done:
-    free(locs);
-    free(funcs);
+    free(ids.locs);
+    free(ids.funcs);
     return rc;
 }
 
@@ -546,7 +547,7 @@ void align_profile_free(align_profile *p)
     if (p->msg)
         sa_pprof__profile__free_unpacked(p->msg, NULL);
     free(p->sites);
-    free(p->index);
+    table_free(&p->index);
     free(p->path);
     free(p);
 }

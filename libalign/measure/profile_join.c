@@ -27,6 +27,7 @@
  * escape log does), and guessing between several types on one line when the
  * object size does not decide (a wrong type is worse than none).
  */
+#include "util/vec.h"
 #include "source/gofuncs.h"
 
 #include <assert.h>
@@ -47,7 +48,7 @@ struct align_profile_join {
     size_t ntypes;
     size_t *type_sites;
     align_heap_diag *diags;
-    size_t ndiags;
+    size_t ndiags, diags_cap;
     align_measure_summary summary;
     pj_str *strs;
 };
@@ -83,12 +84,8 @@ static int add_diag(align_profile_join *j, int severity, const char *input, cons
     align_heap_diag *d;
     if (msg == NULL)
         return ALIGN_ENOMEM;
-    d = realloc(j->diags, (j->ndiags + 1) * sizeof *d);
-    if (d == NULL)
-        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    j->diags = d;
-    d[j->ndiags++] = (align_heap_diag){severity, input, msg};
-    return 0;
+    d = &(align_heap_diag){severity, input, msg};
+    return vec_push((void **)&j->diags, &j->ndiags, &j->diags_cap, sizeof *j->diags, 8, d);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -254,23 +251,153 @@ static int group_types(align_profile_join *j)
     return 0;
 }
 
+/* Sites of functions outside the standard library: how many, how many are
+ * in the binary at the profile's line, and the first that is not.  They
+ * tell a profile of this build from one of another. */
+typedef struct user_sites {
+    size_t n, found;
+    const char *first_missing;
+} user_sites;
+
+/* One profile site: whether the binary has it, and its type through the
+ * escape join hj (NULL: none given).  names: the binary's function names,
+ * sorted. */
+static int classify_site(align_profile_join *j, align_measured_site *ms,
+                         const align_profile_site *ps, const go_funcs *gf, const char **names,
+                         const align_heap_join *hj, align_graph *g, user_sites *us)
+{
+    bool ambiguous = false;
+    uint32_t f = ps->file[0] ? gofuncs_find_file(gf, ps->file, 2, &ambiguous, NULL) : GF_NONE;
+    int exact = f != GF_NONE && strcmp(gf->files[f].path, ps->file) == 0;
+    int has_func = ps->function[0] &&
+                   bsearch(&ps->function, names, gf->nfuncs, sizeof *names, cmp_str) != NULL;
+    int rc = 0;
+    ms->site = ps;
+    ms->in_binary = exact && has_func && ps->line <= gf->files[f].max_line;
+    if (ps->function[0] && !std_function(ps->function)) {
+        us->n++;
+        if (ms->in_binary)
+            us->found++;
+        else if (us->first_missing == NULL)
+            us->first_missing = ps->function;
+    }
+    if (ps->function[0] == '\0' || f == GF_NONE || ambiguous) {
+        ms->status = ALIGN_MEASURE_UNTYPED;
+        ms->reason = ps->function[0] == '\0'
+                         ? pj_printf(j, "the profile gives no function or line here")
+                         : pj_printf(j, "%s is not a file of the binary", ps->file);
+        return ms->reason == NULL ? ALIGN_ENOMEM : 0;
+    }
+    if (std_function(ps->function) && hj == NULL) {
+        ms->status = ALIGN_MEASURE_OTHER;
+        return 0;
+    }
+    if (hj == NULL) {
+        ms->status = ALIGN_MEASURE_UNTYPED;
+        ms->reason = pj_printf(j, "no escape log (--escape) to tell what this line allocates");
+        return ms->reason == NULL ? ALIGN_ENOMEM : 0;
+    }
+    rc = type_site(j, ms, hj, g, gf->files[f].path, ps->line);
+    if (rc == 0 && ms->status == ALIGN_MEASURE_UNTYPED && std_function(ps->function) &&
+        ms->heap_site == NULL) {
+        /* The standard library's own allocations: an all=-m log would type
+         * them; a -m log of the main module never will. */
+        ms->status = ALIGN_MEASURE_OTHER;
+        ms->reason = NULL;
+    }
+    return rc;
+}
+
+/* The site's status into the summary's counts (saturating byte sums). */
+static void count_site(align_measure_summary *sum, const align_measured_site *ms)
+{
+    const align_profile_site *ps = ms->site;
+    sum->sites++;
+    switch (ms->status) {
+    case ALIGN_MEASURE_STRUCT: sum->structs++; break;
+    case ALIGN_MEASURE_OTHER: sum->other++; break;
+    default:
+        sum->untyped++;
+        if (__builtin_add_overflow(sum->untyped_inuse_bytes, ps->inuse_bytes,
+                                   &sum->untyped_inuse_bytes))
+            sum->untyped_inuse_bytes = UINT64_MAX;
+        if (__builtin_add_overflow(sum->untyped_alloc_bytes, ps->alloc_bytes,
+                                   &sum->untyped_alloc_bytes))
+            sum->untyped_alloc_bytes = UINT64_MAX;
+        break;
+    }
+    if (!ms->in_binary)
+        sum->foreign++;
+}
+
+/* An error when the profile is of another binary (build IDs, or none of its
+ * user functions in the binary); warnings and notes when some sites cannot
+ * be typed and why. */
+static int check_build(align_profile_join *j, const align_profile_info *pi,
+                       const align_binary_info *info, const user_sites *us,
+                       const align_heap_join *hj)
+{
+    int rc = 0;
+    /* Build IDs, when both sides have one, are conclusive. */
+    if (pi->build_id && info->build_id && strcmp(pi->build_id, info->build_id) != 0) {
+        rc = error_set(ALIGN_EMISMATCH, pi->path, 0, 0,
+                       "a profile of another binary: its executable%s%s has build ID %s, %s "
+                       "has %s",
+                       pi->executable ? " " : "", pi->executable ? pi->executable : "",
+                       pi->build_id, info->path, info->build_id);
+        error_hint("give the binary that wrote the profile (the same build)");
+        return rc;
+    }
+    if (us->n > 0 && us->found == 0) {
+        rc = error_set(ALIGN_EMISMATCH, pi->path, 0, 0,
+                       "a profile of another program: none of its %zu allocating "
+                       "functions outside the standard library is in %s (%s is not)%s%s%s%s",
+                       us->n, info->path, us->first_missing,
+                       pi->executable ? "; the profile's executable: " : "",
+                       pi->executable ? pi->executable : "", pi->build_id ? ", build ID " : "",
+                       pi->build_id ? pi->build_id : "");
+        error_hint("give the binary that wrote the profile (the same build)");
+        return rc;
+    }
+    if (us->found < us->n)
+        rc = add_diag(j, ALIGN_HEAP_WARNING, pi->path,
+                      pj_printf(j,
+                                "%zu of %zu allocating functions outside the standard library "
+                                "are not in %s at the profile's lines (%s, ...): a profile of "
+                                "another build? their sites are not typed",
+                                us->n - us->found, us->n, info->path, us->first_missing));
+    if (rc == 0 && hj == NULL && j->summary.untyped > 0)
+        rc = add_diag(
+            j, ALIGN_HEAP_NOTE, pi->path,
+            pj_printf(j,
+                      "%llu of %llu allocation sites are not typed: without an escape log the "
+                      "profile's file:line cannot be tied to a type; build with "
+                      "`go build -gcflags=-m 2> build.log` and pass --escape build.log",
+                      (unsigned long long)j->summary.untyped,
+                      (unsigned long long)j->summary.sites));
+    if (rc == 0 && hj != NULL && j->summary.structs == 0 && j->summary.untyped > 0)
+        rc = add_diag(j, ALIGN_HEAP_WARNING, pi->path,
+                      pj_printf(j,
+                                "none of its %llu untyped allocation sites is at a heap site of "
+                                "the escape log: the log and the profile are of different "
+                                "builds (or --src is needed)",
+                                (unsigned long long)j->summary.untyped));
+    return rc;
+}
+
 int align_profile_join_new(align_profile_join **out, const align_profile *p, align_binary *bin,
                            const align_heap_join *hj)
 {
     const align_binary_info *info;
-    const align_profile_info *pi;
     const go_funcs *gf;
-    align_graph *g;
     align_profile_join *j;
     const char **names = NULL;
-    size_t nuser = 0, nuser_found = 0;
-    const char *first_missing = NULL;
+    user_sites us = {0, 0, NULL};
     int rc = 0;
 
     assert(out != NULL && p != NULL && bin != NULL);
     *out = NULL;
     info = align_binary_info_get(bin);
-    pi = align_profile_info_get(p);
     if (!info->has_go)
         return error_set(ALIGN_EFORMAT, info->path, 0, 0,
                          "no Go code: heap profiles are joined to Go binaries");
@@ -278,7 +405,6 @@ int align_profile_join_new(align_profile_join **out, const align_profile *p, ali
     if (gf == NULL)
         return error_set(ALIGN_EINVAL, info->path, 0, 0,
                          "the binary was opened without ALIGN_BINARY_GO_FUNCS");
-    g = binary_go_graph(bin);
     j = calloc(1, sizeof *j);
     if (j == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -292,124 +418,16 @@ int align_profile_join_new(align_profile_join **out, const align_profile *p, ali
     for (size_t i = 0; i < gf->nfuncs; i++)
         names[i] = gf->funcs[i].name ? gf->funcs[i].name : "";
     qsort(names, gf->nfuncs, sizeof *names, cmp_str);
-
     for (size_t i = 0; i < j->nsites && rc == 0; i++) {
-        align_measured_site *ms = &j->sites[i];
-        const align_profile_site *ps = align_profile_site_get(p, i);
-        bool ambiguous = false;
-        uint32_t f = ps->file[0] ? gofuncs_find_file(gf, ps->file, 2, &ambiguous, NULL) : GF_NONE;
-        int exact = f != GF_NONE && strcmp(gf->files[f].path, ps->file) == 0;
-        int has_func = ps->function[0] &&
-                       bsearch(&ps->function, names, gf->nfuncs, sizeof *names, cmp_str) != NULL;
-        ms->site = ps;
-        ms->in_binary = exact && has_func && ps->line <= gf->files[f].max_line;
-        if (ps->function[0] && !std_function(ps->function)) {
-            nuser++;
-            if (ms->in_binary)
-                nuser_found++;
-            else if (first_missing == NULL)
-                first_missing = ps->function;
-        }
-        j->summary.sites++;
-        if (ps->function[0] == '\0' || f == GF_NONE || ambiguous) {
-            ms->status = ALIGN_MEASURE_UNTYPED;
-            ms->reason = ps->function[0] == '\0'
-                             ? pj_printf(j, "the profile gives no function or line here")
-                             : pj_printf(j, "%s is not a file of the binary", ps->file);
-            if (ms->reason == NULL)
-                rc = ALIGN_ENOMEM;
-        } else if (std_function(ps->function) && hj == NULL) {
-            ms->status = ALIGN_MEASURE_OTHER;
-        } else if (hj == NULL) {
-            ms->status = ALIGN_MEASURE_UNTYPED;
-            ms->reason = pj_printf(j, "no escape log (--escape) to tell what this line "
-                                      "allocates");
-            if (ms->reason == NULL)
-                rc = ALIGN_ENOMEM;
-        } else {
-            rc = type_site(j, ms, hj, g, gf->files[f].path, ps->line);
-            if (rc == 0 && ms->status == ALIGN_MEASURE_UNTYPED && std_function(ps->function) &&
-                ms->heap_site == NULL) {
-                /* The standard library's own allocations: an all=-m log
-                 * would type them; a -m log of the main module never will. */
-                ms->status = ALIGN_MEASURE_OTHER;
-                ms->reason = NULL;
-            }
-        }
-        if (rc < 0)
-            break;
-        switch (ms->status) {
-        case ALIGN_MEASURE_STRUCT: j->summary.structs++; break;
-        case ALIGN_MEASURE_OTHER: j->summary.other++; break;
-        default:
-            j->summary.untyped++;
-            if (__builtin_add_overflow(j->summary.untyped_inuse_bytes, ps->inuse_bytes,
-                                       &j->summary.untyped_inuse_bytes))
-                j->summary.untyped_inuse_bytes = UINT64_MAX;
-            if (__builtin_add_overflow(j->summary.untyped_alloc_bytes, ps->alloc_bytes,
-                                       &j->summary.untyped_alloc_bytes))
-                j->summary.untyped_alloc_bytes = UINT64_MAX;
-            break;
-        }
-        if (!ms->in_binary)
-            j->summary.foreign++;
+        rc = classify_site(j, &j->sites[i], align_profile_site_get(p, i), gf, names, hj,
+                           binary_go_graph(bin), &us);
+        if (rc == 0)
+            count_site(&j->summary, &j->sites[i]);
     }
-    if (rc < 0)
-        goto done;
-    /* Build IDs, when both sides have one, are conclusive. */
-    if (pi->build_id && info->build_id && strcmp(pi->build_id, info->build_id) != 0) {
-        rc = error_set(ALIGN_EMISMATCH, pi->path, 0, 0,
-                       "a profile of another binary: its executable%s%s has build ID %s, %s "
-                       "has %s",
-                       pi->executable ? " " : "", pi->executable ? pi->executable : "",
-                       pi->build_id, info->path, info->build_id);
-        error_hint("give the binary that wrote the profile (the same build)");
-        goto done;
-    }
-    if (nuser > 0 && nuser_found == 0) {
-        rc = error_set(ALIGN_EMISMATCH, pi->path, 0, 0,
-                       "a profile of another program: none of its %zu allocating "
-                       "functions outside the standard library is in %s (%s is not)%s%s%s%s",
-                       nuser, info->path, first_missing,
-                       pi->executable ? "; the profile's executable: " : "",
-                       pi->executable ? pi->executable : "", pi->build_id ? ", build ID " : "",
-                       pi->build_id ? pi->build_id : "");
-        error_hint("give the binary that wrote the profile (the same build)");
-        goto done;
-    }
-    if (nuser_found < nuser) {
-        rc = add_diag(j, ALIGN_HEAP_WARNING, pi->path,
-                      pj_printf(j,
-                                "%zu of %zu allocating functions outside the standard library "
-                                "are not in %s at the profile's lines (%s, ...): a profile of "
-                                "another build? their sites are not typed",
-                                nuser - nuser_found, nuser, info->path, first_missing));
-        if (rc < 0)
-            goto done;
-    }
-    if (hj == NULL && j->summary.untyped > 0) {
-        rc = add_diag(
-            j, ALIGN_HEAP_NOTE, pi->path,
-            pj_printf(j,
-                      "%llu of %llu allocation sites are not typed: without an escape log the "
-                      "profile's file:line cannot be tied to a type; build with "
-                      "`go build -gcflags=-m 2> build.log` and pass --escape build.log",
-                      (unsigned long long)j->summary.untyped,
-                      (unsigned long long)j->summary.sites));
-        if (rc < 0)
-            goto done;
-    }
-    if (hj != NULL && j->summary.structs == 0 && j->summary.untyped > 0) {
-        rc = add_diag(j, ALIGN_HEAP_WARNING, pi->path,
-                      pj_printf(j,
-                                "none of its %llu untyped allocation sites is at a heap site of "
-                                "the escape log: the log and the profile are of different "
-                                "builds (or --src is needed)",
-                                (unsigned long long)j->summary.untyped));
-        if (rc < 0)
-            goto done;
-    }
-    rc = group_types(j);
+    if (rc == 0)
+        rc = check_build(j, align_profile_info_get(p), info, &us, hj);
+    if (rc == 0)
+        rc = group_types(j);
     j->summary.types = j->ntypes;
 done:
     free(names);

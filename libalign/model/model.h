@@ -92,6 +92,8 @@ struct align_type {
     bool vector;         /* arrays: a GCC vector, aligned by the ABI's
                             vector rule, not like its element */
     bool atomic;         /* named: C `_Atomic T` (align_type_atomic) */
+    uint8_t quals;       /* named, no name: C const/volatile/restrict
+                            (ALIGN_QUAL_*, align_type_qualified) */
     /* records */
     align_field *fields;
     uint32_t nfields;

@@ -145,7 +145,10 @@ align_type *align_type_pointer(align_graph *g, align_type *target)
     } else {
         const char *td = target ? target->display : "void";
         size_t n = strlen(td);
-        t->display = concat3(g, td, n > 0 && td[n - 1] == '*' ? "*" : " *", "");
+        if (target != NULL && target->kind == ALIGN_KIND_FUNC && strstr(td, "(*)") != NULL)
+            t->display = td; /* C shows a function type as "RET (*)(ARGS)" */
+        else
+            t->display = concat3(g, td, n > 0 && td[n - 1] == '*' ? "*" : " *", "");
     }
     return t->display ? t : NULL;
 }
@@ -206,17 +209,115 @@ align_type *align_type_named(align_graph *g, const char *name, align_type *targe
     return t;
 }
 
+/* C: the display of `words` (a qualifier list, "const volatile") applied
+ * to target: after the star when target is a pointer ("char *const",
+ * "int (*const)(void)"), before it otherwise ("const char"). */
+static const char *qualified_display(align_graph *g, const align_type *target, const char *words)
+{
+    const align_type *u = target;
+    const char *td = target != NULL ? target->display : "void";
+    const char *star;
+    size_t n = strlen(td);
+    for (unsigned i = 0; u != NULL && i < ALIGN_MAX_DEPTH && u->kind == ALIGN_KIND_NAMED &&
+                         u->name == NULL && u->quals != 0;
+         i++)
+        u = u->target;
+    if (u == NULL || u->kind != ALIGN_KIND_POINTER)
+        return concat3(g, words, " ", td);
+    star = strstr(td, "(*");
+    if (star != NULL && u->target != NULL && u->target->kind == ALIGN_KIND_FUNC) {
+        /* "RET (*)(ARGS)" -> "RET (*const)(ARGS)" */
+        const char *close = strchr(star, ')'), *d;
+        align_buf b;
+        if (close == NULL)
+            return concat3(g, td, " ", words);
+        align_buf_init(&b);
+        align_buf_printf(&b, "%.*s%s%s%s", (int)(close - td), td, close[-1] == '*' ? "" : " ",
+                         words, close);
+        d = b.failed ? NULL : align_graph_strdup(g, b.data, b.len);
+        align_buf_free(&b);
+        return d;
+    }
+    return concat3(g, td, n > 0 && td[n - 1] == '*' ? "" : " ", words);
+}
+
 align_type *align_type_atomic(align_graph *g, align_type *target)
 {
-    align_buf name;
+    const char *d;
     align_type *t;
-    align_buf_init(&name);
-    align_buf_printf(&name, "_Atomic %s", target != NULL ? target->display : "void");
-    t = name.failed ? NULL : align_type_named(g, name.data, target);
-    align_buf_free(&name);
+    if (g->lang != ALIGN_LANG_C || target == NULL) {
+        align_buf name;
+        align_buf_init(&name);
+        align_buf_printf(&name, "_Atomic %s", target != NULL ? target->display : "void");
+        t = name.failed ? NULL : align_type_named(g, name.data, target);
+        align_buf_free(&name);
+    } else {
+        d = qualified_display(g, target, "_Atomic");
+        t = d != NULL ? align_type_named(g, d, target) : NULL;
+    }
     if (t != NULL)
         t->atomic = true;
     return t;
+}
+
+/* The qualifiers of a chain of qualifier nodes from t down, and the first
+ * node that is not one (*base). */
+static unsigned chain_quals(const align_type *t, const align_type **base)
+{
+    unsigned q = 0;
+    for (unsigned i = 0; t != NULL && i < ALIGN_MAX_DEPTH && t->kind == ALIGN_KIND_NAMED &&
+                         t->name == NULL && t->quals != 0;
+         i++) {
+        q |= t->quals;
+        t = t->target;
+    }
+    *base = t;
+    return q;
+}
+
+align_type *align_type_qualified(align_graph *g, align_type *target, unsigned quals)
+{
+    char words[32] = "";
+    const align_type *base;
+    unsigned shown;
+    align_type *t;
+    quals &= ALIGN_QUAL_CONST | ALIGN_QUAL_VOLATILE | ALIGN_QUAL_RESTRICT;
+    if (quals == 0)
+        return target;
+    /* "const volatile long", not "volatile const long" (DWARF nests one
+     * node per qualifier, in any order); C has no qualified array, GCC
+     * qualifies the elements too, and says so once. */
+    shown = quals | chain_quals(target, &base);
+    if (base != NULL && base->kind == ALIGN_KIND_ARRAY) {
+        const align_type *e = base;
+        unsigned eq = 0;
+        for (unsigned i = 0; e != NULL && i < ALIGN_MAX_DEPTH && e->kind == ALIGN_KIND_ARRAY; i++)
+            eq = chain_quals(e->target, &e);
+        shown &= ~eq;
+    }
+    if (shown & ALIGN_QUAL_CONST)
+        strcat(words, "const");
+    if (shown & ALIGN_QUAL_VOLATILE)
+        strcat(words, words[0] ? " volatile" : "volatile");
+    if (shown & ALIGN_QUAL_RESTRICT)
+        strcat(words, words[0] ? " restrict" : "restrict");
+    t = new_type(g, ALIGN_KIND_NAMED);
+    if (t == NULL)
+        return NULL;
+    t->target = target;
+    t->quals = (uint8_t)quals;
+    t->display =
+        words[0] == '\0' && base != NULL ? base->display : qualified_display(g, base, words);
+    if (t->display == NULL) {
+        error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    return t;
+}
+
+unsigned align_type_quals(const align_type *t)
+{
+    return t->quals;
 }
 
 const char *align_type_typedef_name(const align_type *t)

@@ -43,42 +43,197 @@ static void offset_col(align_buf *out, const align_render_opts *o, const align_m
     align_buf_printf(out, " | %5llu */    ", (unsigned long long)m->size);
 }
 
-/* C: `T name` as C declares it: arrays after the name (`char name[13]`,
- * not `char [13] name`), the name inside a pointer to function
- * (`int (*cb)(void *, int)`). */
-static void c_declarator(align_buf *out, const align_type *t, const char *name)
+static void c_declarator(align_buf *out, const align_type *t, const char *name, int expand,
+                         unsigned depth);
+
+static void qual_words(align_buf *out, unsigned q, bool atomic)
 {
-    align_buf suffix;
-    const char *disp, *star;
-    align_buf_init(&suffix);
-    for (unsigned i = 0;
-         i < 64 && align_type_kind(t) == ALIGN_KIND_ARRAY && align_type_target(t) != NULL; i++) {
-        if (align_type_count(t) == ALIGN_FLEXIBLE)
-            align_buf_puts(&suffix, "[]");
-        else
-            align_buf_printf(&suffix, "[%llu]", (unsigned long long)align_type_count(t));
-        t = align_type_target(t);
-    }
-    disp = align_type_display(t);
-    star = strstr(disp, "(*)");
-    if (star != NULL && suffix.len == 0) {
-        align_buf_printf(out, "%.*s(*%s)%s", (int)(star - disp), disp, name, star + 3);
-    } else if (star != NULL) {
-        align_buf_printf(out, "%.*s(*%s%s)%s", (int)(star - disp), disp, name,
-                         suffix.data ? suffix.data : "", star + 3);
-    } else {
-        size_t n = strlen(disp);
-        align_buf_printf(out, "%s%s%s%s", disp,
-                         n && disp[n - 1] == '*' ? ""
-                         : name[0]               ? " "
-                                                 : "",
-                         name, suffix.data ? suffix.data : "");
-    }
-    align_buf_free(&suffix);
+    if (q & ALIGN_QUAL_CONST)
+        align_buf_puts(out, "const ");
+    if (q & ALIGN_QUAL_VOLATILE)
+        align_buf_puts(out, "volatile ");
+    if (q & ALIGN_QUAL_RESTRICT)
+        align_buf_puts(out, "restrict ");
+    if (atomic)
+        align_buf_puts(out, "_Atomic ");
 }
 
-/* The member as declared: decl_text when the parser kept it, else built. */
-static void member_text(align_buf *out, const align_layout *l, const align_member *m)
+/* The attributes a record's own layout needs when declared anew: packed,
+ * aligned(N) (DW_AT_alignment, or inferred), both.  natural: the
+ * alignment its members give it (aligned(N) no larger says nothing). */
+static void record_attrs(char *attr, size_t n, const align_type *rt, uint32_t natural,
+                         uint32_t align)
+{
+    attr[0] = '\0';
+    if (rt->packed && (rt->aligned > 1 || align > 1))
+        snprintf(attr, n, "__attribute__((packed, aligned(%u)))",
+                 rt->aligned > 1 ? rt->aligned : align);
+    else if (rt->packed)
+        snprintf(attr, n, "__attribute__((packed))");
+    else if (rt->aligned > 1 && rt->aligned > natural)
+        snprintf(attr, n, "__attribute__((aligned(%u)))", rt->aligned);
+}
+
+/* The attributes of one member as GCC needs them to put it where the model
+ * does: aligned(N) (DW_AT_alignment, inferred, or #pragma pack's per-member
+ * bound) and packed on a member of a record that is not packed. */
+static void member_attrs(align_buf *out, const align_type *rec, const align_field *f)
+{
+    bool packed = f->packed && !rec->packed && !f->is_bitfield;
+    if (f->aligned != 0)
+        align_buf_printf(out, " __attribute__((%saligned(%u)))", packed ? "packed, " : "",
+                         f->aligned);
+    else if (packed)
+        align_buf_puts(out, " __attribute__((packed))");
+}
+
+/* One field of rec, declared: `T name[3] __attribute__((aligned(8)));`. */
+static void c_field(align_buf *out, const align_type *rec, const align_field *f, unsigned depth)
+{
+    c_declarator(out, f->type, f->name ? f->name : "", 1, depth + 1);
+    if (f->is_bitfield)
+        align_buf_printf(out, " : %u", f->bit_size);
+    member_attrs(out, rec, f);
+    align_buf_puts(out, ";");
+}
+
+/* An anonymous record spelled out, `struct { int a; char b; }`, with the
+ * attributes its layout needs (which DWARF gives or inference found). */
+static void c_record_body(align_buf *out, const align_type *rec, unsigned depth)
+{
+    char attr[64];
+    uint32_t natural = 1;
+    for (uint32_t i = 0; i < rec->nfields; i++) {
+        const align_type *u = align_type_resolve(rec->fields[i].type);
+        /* the largest alignment a member asks for itself */
+        if (rec->fields[i].aligned > natural)
+            natural = rec->fields[i].aligned;
+        (void)u;
+    }
+    record_attrs(attr, sizeof attr, rec, natural, rec->aligned);
+    align_buf_printf(out, "%s %s%s{", rec->kind == ALIGN_KIND_UNION ? "union" : "struct", attr,
+                     attr[0] ? " " : "");
+    for (uint32_t i = 0; i < rec->nfields; i++) {
+        align_buf_puts(out, " ");
+        c_field(out, rec, &rec->fields[i], depth);
+    }
+    if (rec->nfields == 0 && rec->given_size > 0)
+        align_buf_printf(out, " unsigned char members_unknown[%lld];", (long long)rec->given_size);
+    align_buf_puts(out, rec->nfields || rec->given_size > 0 ? " }" : "}");
+}
+
+/* C: `T name` as C declares it, built from the type graph: arrays after
+ * the name (`char name[13]`), the name inside a pointer to function
+ * (`int (*cb)(void *, int)`) or to an array (`int (*p)[3]`), qualifiers
+ * where they apply (`const char *p`, `char *const p`, `volatile int x[4]`,
+ * `int *_Atomic a`).  expand: an anonymous record is spelled out with its
+ * members (a declaration to paste), else shown as `struct {...}`. */
+static void c_declarator(align_buf *out, const align_type *t, const char *name, int expand,
+                         unsigned depth)
+{
+    align_buf mid, tmp;
+    unsigned base_q = 0, ptr_q = 0;
+    bool base_atomic = false, ptr_atomic = false;
+    align_buf_init(&mid);
+    align_buf_puts(&mid, name);
+    for (unsigned i = 0; t != NULL && i < 256; i++) {
+        if (t->kind == ALIGN_KIND_NAMED && (t->quals != 0 || t->atomic)) {
+            /* Qualifiers of a pointer follow its star; any other's
+             * (arrays: their elements') come before the specifier. */
+            const align_type *u = t;
+            for (unsigned k = 0; u != NULL && k < 256 && u->kind == ALIGN_KIND_NAMED &&
+                                 (u->quals != 0 || u->atomic);
+                 k++)
+                u = u->target;
+            if (u != NULL && u->kind == ALIGN_KIND_POINTER) {
+                ptr_q |= t->quals;
+                ptr_atomic = ptr_atomic || t->atomic;
+            } else {
+                base_q |= t->quals;
+                base_atomic = base_atomic || t->atomic;
+            }
+            t = t->target;
+            continue;
+        }
+        if (t->kind == ALIGN_KIND_POINTER && t->target != NULL) {
+            align_buf_init(&tmp);
+            align_buf_puts(&tmp, "*");
+            if (ptr_q || ptr_atomic) {
+                qual_words(&tmp, ptr_q, ptr_atomic);
+                if (mid.len == 0)
+                    tmp.len--, tmp.data[tmp.len] = '\0'; /* no trailing space */
+            }
+            align_buf_puts(&tmp, mid.data ? mid.data : "");
+            align_buf_free(&mid);
+            mid = tmp;
+            ptr_q = 0;
+            ptr_atomic = false;
+            t = t->target;
+            continue;
+        }
+        if (t->kind == ALIGN_KIND_ARRAY && !t->vector && t->target != NULL) {
+            align_buf_init(&tmp);
+            if (mid.len && mid.data[0] == '*')
+                align_buf_printf(&tmp, "(%s)", mid.data);
+            else
+                align_buf_puts(&tmp, mid.data ? mid.data : "");
+            if (t->count == ALIGN_FLEXIBLE)
+                align_buf_puts(&tmp, "[]");
+            else
+                align_buf_printf(&tmp, "[%llu]", (unsigned long long)t->count);
+            align_buf_free(&mid);
+            mid = tmp;
+            t = t->target;
+            continue;
+        }
+        break;
+    }
+    if (t != NULL && t->kind == ALIGN_KIND_FUNC) {
+        /* Shown "RET (*)(ARGS)": the declarator goes where "*" is.  RET
+         * may itself be a pointer to function ("void (*)(void) (*)(int)"):
+         * the function's declarator then goes in RET's place for a name,
+         * `void (*(*fpa[2])(int))(void)`. */
+        const char *disp = t->display, *star = NULL, *ret_star;
+        for (const char *q = strstr(disp, "(*)"); q != NULL; q = strstr(q + 1, "(*)"))
+            star = q;
+        if (star != NULL && mid.len && mid.data[0] == '*') {
+            int rlen = (int)(star - disp);
+            while (rlen > 0 && disp[rlen - 1] == ' ')
+                rlen--;
+            qual_words(out, base_q, base_atomic);
+            ret_star = strstr(disp, "(*)");
+            if (ret_star != NULL && ret_star < star)
+                align_buf_printf(out, "%.*s(*(%s)%s)%.*s", (int)(ret_star - disp), disp, mid.data,
+                                 star + 3, rlen - (int)(ret_star + 3 - disp), ret_star + 3);
+            else
+                align_buf_printf(out, "%.*s%s(%s)%s", rlen, disp, rlen ? " " : "", mid.data,
+                                 star + 3);
+            align_buf_free(&mid);
+            return;
+        }
+    }
+    if (t != NULL && t->kind == ALIGN_KIND_NAMED && t->target != NULL &&
+        strcmp(t->display, "enum {...}") == 0)
+        t = t->target; /* an anonymous enum has no name: its integer type */
+    qual_words(out, base_q, base_atomic);
+    if (t == NULL) {
+        align_buf_puts(out, "void");
+    } else if (expand && depth < 16 &&
+               (t->kind == ALIGN_KIND_STRUCT || t->kind == ALIGN_KIND_UNION) && t->name == NULL &&
+               strchr(t->display, '{') != NULL && t->complete) {
+        c_record_body(out, t, depth);
+    } else {
+        align_buf_puts(out, t->display);
+    }
+    if (mid.len)
+        align_buf_printf(out, " %s", mid.data);
+    align_buf_free(&mid);
+}
+
+/* The member as declared: decl_text when the parser kept it, else built.
+ * decl: for a declaration to paste (anonymous records spelled out, the
+ * member's attributes added), else as the listing shows it. */
+static void member_text(align_buf *out, const align_layout *l, const align_member *m, bool decl)
 {
     if (m->decl_text != NULL) {
         align_buf_puts(out, m->decl_text);
@@ -87,8 +242,13 @@ static void member_text(align_buf *out, const align_layout *l, const align_membe
             align_buf_puts(out, m->type_name);
         else
             align_buf_printf(out, "%s %s", m->name, m->type_name);
-    } else if (m->type != NULL && !(m->flags & ALIGN_MEMBER_BITFIELD)) {
-        c_declarator(out, m->type, m->name);
+    } else if (m->type != NULL) {
+        const align_type *rt = l->type != NULL ? align_type_resolve(l->type) : NULL;
+        c_declarator(out, m->type, m->name, decl, 0);
+        if (m->flags & ALIGN_MEMBER_BITFIELD)
+            align_buf_printf(out, " : %u", m->bit_size);
+        if (decl && rt != NULL && m->index < rt->nfields)
+            member_attrs(out, rt, &rt->fields[m->index]);
     } else {
         align_buf_printf(out, "%s%s%s", m->type_name, m->name[0] ? " " : "", m->name);
         if (m->flags & ALIGN_MEMBER_BITFIELD)
@@ -171,6 +331,10 @@ static void render_members(align_buf *out, const align_layout *l, const align_re
         /* `typedef struct {...} T;`: T is its only name */
         align_buf_printf(out, "%s  (%s/%s)\n", l->name, align_lang_name(l->lang),
                          align_arch_name(l->arch));
+    else if (l->lang == ALIGN_LANG_C && strchr(l->name, '{') != NULL)
+        /* an anonymous record: "struct {...}" says it all */
+        align_buf_printf(out, "%s  (%s/%s)\n", l->name, align_lang_name(l->lang),
+                         align_arch_name(l->arch));
     else
         align_buf_printf(out, "%s %s  (%s/%s)\n", is_union ? "union" : "struct", l->name,
                          align_lang_name(l->lang), align_arch_name(l->arch));
@@ -205,7 +369,7 @@ static void render_members(align_buf *out, const align_layout *l, const align_re
             next_line += l->cacheline;
         }
         offset_col(out, o, m);
-        member_text(out, l, m);
+        member_text(out, l, m, false);
         if (m->flags & ALIGN_MEMBER_BLANK)
             align_buf_puts(out, "  /* intentional padding */");
         if (m->flags & ALIGN_MEMBER_CROSSES_LINE)
@@ -354,38 +518,43 @@ void align_render_decl(align_buf *out, const align_layout *l)
      * anonymous record) is not: it is declared through its typedef. */
     bool tagged =
         strncmp(disp, kw, strlen(kw)) == 0 && disp[strlen(kw)] == ' ' && strchr(disp, '{') == NULL;
+    /* An anonymous record no typedef names (a member's type) has no name
+     * to declare: its body alone. */
+    bool unnamed = !tagged && strchr(l->name, '{') != NULL;
     if (tagged)
         align_buf_printf(out, "%s {\n", disp);
     else
-        align_buf_printf(out, "typedef %s {\n", kw);
+        align_buf_printf(out, "%s%s {\n", unnamed ? "" : "typedef ", kw);
     for (size_t k = 0; k < l->nmembers; k++) {
         const align_member *m = &l->members[l->optimal_order[k]];
         align_buf_puts(out, "    ");
-        member_text(out, l, m);
+        member_text(out, l, m, true);
         align_buf_puts(out, "\n");
     }
+    if (l->nmembers == 0 && l->size > 0)
+        /* DWARF lists no member (a transparent union): its bytes, so that
+         * the declaration has the size and alignment read */
+        align_buf_printf(out, "    unsigned char members_unknown[%llu]; /* DWARF lists none */\n",
+                         (unsigned long long)l->size);
     /* The attributes that make the layout (DW_AT_alignment, or packed
      * inferred from the offsets): without them the pasted declaration
      * comes out at another size or alignment. */
     const align_type *rt = align_type_resolve(l->type);
-    char attr[64] = "";
+    char attr[72] = "";
     /* A packed record aligned above 1 (aligned(N) on it, or #pragma
      * pack(N), which the model holds as aligned(min(natural, N)) on each
      * member) keeps that alignment: packed alone would paste as align 1. */
-    if (rt != NULL && rt->packed && (rt->aligned > 1 || l->align > 1))
-        snprintf(attr, sizeof attr, " __attribute__((packed, aligned(%u)))",
-                 rt->aligned > 1 ? rt->aligned : l->align);
-    else if (rt != NULL && rt->packed)
-        snprintf(attr, sizeof attr, " __attribute__((packed))");
-    else if (rt != NULL && rt->aligned > 1 && rt->nfields > 0) {
+    if (rt != NULL) {
         uint32_t natural = 1; /* aligned(N) no larger than that says nothing */
         for (size_t i = 0; i < l->nmembers; i++)
             if (l->members[i].align > natural)
                 natural = l->members[i].align;
-        if (rt->aligned > natural)
-            snprintf(attr, sizeof attr, " __attribute__((aligned(%u)))", rt->aligned);
+        attr[0] = ' ';
+        record_attrs(attr + 1, sizeof attr - 1, rt, natural, l->align);
+        if (attr[1] == '\0')
+            attr[0] = '\0';
     }
-    if (tagged)
+    if (tagged || unnamed)
         align_buf_printf(out, "}%s;\n", attr);
     else
         align_buf_printf(out, "}%s %s;\n", attr, l->name);

@@ -909,48 +909,22 @@ static const char *type_name_of(const src_record *r)
     return r->name;
 }
 
-/* One recorded struct: listed, refused or rewritten. */
-static int fix_record(align_fix_set *s, fix_file *f, const src_record *r)
+/* Why the record must keep its order, or NULL when it may be reordered:
+ * Go guards (cgo, HostLayout, unsafe.Offsetof, binary.Read/Write) and C
+ * ones (nested definitions, packing, macros, static asserts).  The reason is
+ * kept in the set; *nomem is set when it could not be. */
+static const char *refusal(align_fix_set *s, fix_file *f, const src_record *r, const char *name,
+                           bool *nomem_out)
 {
-    align_fix_type t;
-    const char *name = type_name_of(r), *why = NULL, *broke;
-    align_layout *l = NULL, *ln = NULL;
-    align_layout_opts lo = {0, s->o.cacheline};
-    align_type *rec = r->rec, *nr;
-    size_t *order32 = NULL, *grouped3[3] = {NULL, NULL, NULL}, *blocks = NULL;
-    const size_t *order;
+    const align_type *rec = r->rec;
+    const char *why = NULL;
     const guard *gd;
-    unsigned mark;
-    body b;
-    align_buf out, order_names;
-    int choice, rc = 0;
-
-    if (name == NULL || (s->lang == ALIGN_LANG_C && r->parent >= 0 && r->name == NULL))
-        return 0; /* untagged: no name to report it under, never moved */
-    if (rec != NULL && rec->kind == ALIGN_KIND_UNION)
-        return 0; /* every member at 0: nothing to order */
-    choice = s->o.choose ? s->o.choose(name, s->o.choose_ctx) : ALIGN_FIX_DO;
-    if (choice == ALIGN_FIX_SKIP)
-        return 0;
-    memset(&t, 0, sizeof t);
-    memset(&b, 0, sizeof b);
-    align_buf_init(&out);
-    align_buf_init(&order_names);
-    t.name = name;
-    t.file = f->path;
-    t.line = r->line;
-    t.col = r->col;
-    t.status = ALIGN_FIX_REFUSED;
+    unsigned mark = ignore_marker(f, r->decl_start, r->line);
 #define REFUSE(...)                                                                                \
     do {                                                                                           \
-        t.reason = keep_fmt(s, __VA_ARGS__);                                                       \
-        goto listed;                                                                               \
+        why = keep_fmt(s, __VA_ARGS__);                                                            \
+        goto out;                                                                                  \
     } while (0)
-    if (choice == ALIGN_FIX_KEEP)
-        REFUSE("pinned by --keep");
-    mark = ignore_marker(f, r->decl_start, r->line);
-    if (mark != 0)
-        t.marker_line = mark;
     if (mark != 0)
         REFUSE("marked structalign:ignore at %s:%u", f->path, mark);
     if (rec == NULL)
@@ -973,28 +947,168 @@ static int fix_record(align_fix_set *s, fix_file *f, const src_record *r)
             REFUSE("named in a function that calls binary.Read or binary.Write (%s:%u): its "
                    "order is a wire format",
                    gd->file, gd->line);
-    } else {
-        unsigned pack;
-        if (r->parent >= 0)
-            REFUSE("defined inside another struct: move the definition out to reorder it");
-        if (rec->packed)
-            REFUSE("packed: its layout is an interface");
-        for (uint32_t k = 0; k < rec->nfields; k++)
-            if (rec->fields[k].packed)
-                REFUSE("member %s is packed: its layout is an interface",
-                       rec->fields[k].name[0] ? rec->fields[k].name : "<anonymous>");
-        pack = pragma_pack_before(f, r->decl_start);
-        if (pack != 0)
-            REFUSE("after #pragma pack at %s:%u: its alignment is not modelled", f->path, pack);
-        if (cpp_line_inside(f, r))
-            REFUSE("a preprocessor line inside the struct: its members depend on macros");
-        if (r->static_assert_inside)
-            REFUSE("a _Static_assert inside may check its offsets");
-        for (size_t k = 0; k < r->nmembers; k++)
-            if (r->members[k].defines_tag || r->members[k].count == 0)
-                REFUSE("a member defines a tagged type: moving members across it may not "
-                       "compile");
+        return NULL;
     }
+    if (r->parent >= 0)
+        REFUSE("defined inside another struct: move the definition out to reorder it");
+    if (rec->packed)
+        REFUSE("packed: its layout is an interface");
+    for (uint32_t k = 0; k < rec->nfields; k++)
+        if (rec->fields[k].packed)
+            REFUSE("member %s is packed: its layout is an interface",
+                   rec->fields[k].name[0] ? rec->fields[k].name : "<anonymous>");
+    mark = pragma_pack_before(f, r->decl_start);
+    if (mark != 0)
+        REFUSE("after #pragma pack at %s:%u: its alignment is not modelled", f->path, mark);
+    if (cpp_line_inside(f, r))
+        REFUSE("a preprocessor line inside the struct: its members depend on macros");
+    if (r->static_assert_inside)
+        REFUSE("a _Static_assert inside may check its offsets");
+    for (size_t k = 0; k < r->nmembers; k++)
+        if (r->members[k].defines_tag || r->members[k].count == 0)
+            REFUSE("a member defines a tagged type: moving members across it may not "
+                   "compile");
+    return NULL;
+#undef REFUSE
+out:
+    *nomem_out = why == NULL;
+    return why;
+}
+
+/* The order to write, *out (owned by *scratch or l), and its layout *lout:
+ * of the candidates, the most faithful to the source first, the first as
+ * small as the optimizer's order (and, on 64-bit Go targets, keeping every
+ * 386-aligned int64 8-aligned there):
+ *   - each blank-line group where it is, sorted within itself;
+ *   - `X, Y int` kept one declaration (3 ways, see group_members), at no
+ *     more pointer bytes than the optimizer's order;
+ *   - the optimizer's order;
+ *   - the optimizer's order for 386, which keeps those int64s.
+ * Returns 0 (with *out NULL and *broke naming the int64 when none fits),
+ * or a negative code. */
+typedef struct order_scratch {
+    size_t *order32, *grouped3[3], *blocks;
+} order_scratch;
+
+static void order_scratch_free(order_scratch *sc)
+{
+    free(sc->order32);
+    for (int k = 0; k < 3; k++)
+        free(sc->grouped3[k]);
+    free(sc->blocks);
+}
+
+static int choose_order(align_fix_set *s, fix_file *f, const src_record *r, const body *b,
+                        const align_layout *l, const align_type *nr, const align_layout *ln,
+                        order_scratch *sc, const size_t **out, align_layout **lout,
+                        const char **broke)
+{
+    const align_type *rec = r->rec;
+    const size_t *cand[6];
+    bool ptr_bound[6] = {false, true, true, true, false, false};
+    size_t ncand = 0;
+    bool atomic = s->lang == ALIGN_LANG_GO && s->o.check_atomic &&
+                  (s->o.arch == ALIGN_ARCH_AMD64 || s->o.arch == ALIGN_ARCH_ARM64);
+    align_layout_opts lo = {0, s->o.cacheline};
+    int rc;
+    *out = NULL;
+    *lout = NULL;
+    *broke = NULL;
+    rc = block_order(b, l, &sc->blocks);
+    if (rc < 0)
+        return rc;
+    cand[ncand++] = sc->blocks;
+    for (int how = 0; how < 3; how++) {
+        rc = group_members(r, l, how, &sc->grouped3[how]);
+        if (rc < 0)
+            return rc;
+        cand[ncand++] = sc->grouped3[how];
+    }
+    cand[ncand++] = l->optimal_order;
+    *broke = atomic ? atomic_breaks(f->g, rec, nr, l->optimal_order, s->o.arch) : NULL;
+    if (*broke != NULL) {
+        rc = safe_order(f->g, rec, s->o.arch, &lo, &sc->order32);
+        if (rc < 0)
+            return rc;
+    }
+    cand[ncand++] = sc->order32;
+    for (size_t c = 0; c < ncand && *out == NULL; c++) {
+        align_layout *lg = NULL;
+        align_type *ng;
+        if (cand[c] == NULL)
+            continue;
+        ng = reordered(f->g, rec, cand[c]);
+        if (ng != NULL && align_layout_compute(&lg, f->g, ng, &lo) == 0 &&
+            lg->size == l->optimal_size && (!ptr_bound[c] || lg->ptrdata <= ln->ptrdata) &&
+            (!atomic || atomic_breaks(f->g, rec, ng, cand[c], s->o.arch) == NULL)) {
+            *out = cand[c];
+            *lout = lg;
+            lg = NULL;
+        }
+        align_error_clear();
+        align_layout_free(lg);
+    }
+    return 0;
+}
+
+/* "a, b, c": the members' names in the new order; t->nmoved counts those
+ * that moved. */
+static const char *order_names(align_fix_set *s, const align_type *rec, const size_t *order,
+                               align_fix_type *t)
+{
+    align_buf names;
+    const char *kept;
+    align_buf_init(&names);
+    for (uint32_t j = 0; j < rec->nfields; j++) {
+        const char *fn = rec->fields[order[j]].name;
+        if (j > 0)
+            align_buf_puts(&names, ", ");
+        align_buf_puts(&names, fn[0] ? fn : "<anonymous>");
+        t->nmoved += order[j] != j;
+    }
+    kept = names.failed ? NULL : keep_str(s, names.data ? names.data : "", names.len);
+    align_buf_free(&names);
+    return kept;
+}
+
+/* One recorded struct: listed, refused or rewritten. */
+static int fix_record(align_fix_set *s, fix_file *f, const src_record *r)
+{
+    align_fix_type t;
+    const char *name = type_name_of(r), *why = NULL, *broke;
+    align_layout *l = NULL, *ln = NULL, *lw = NULL;
+    align_layout_opts lo = {0, s->o.cacheline};
+    align_type *rec = r->rec, *nr;
+    order_scratch sc = {NULL, {NULL, NULL, NULL}, NULL};
+    const size_t *order;
+    bool nomem_refusal = false;
+    body b;
+    align_buf out;
+    int choice, rc = 0;
+
+    if (name == NULL || (s->lang == ALIGN_LANG_C && r->parent >= 0 && r->name == NULL))
+        return 0; /* untagged: no name to report it under, never moved */
+    if (rec != NULL && rec->kind == ALIGN_KIND_UNION)
+        return 0; /* every member at 0: nothing to order */
+    choice = s->o.choose ? s->o.choose(name, s->o.choose_ctx) : ALIGN_FIX_DO;
+    if (choice == ALIGN_FIX_SKIP)
+        return 0;
+    memset(&t, 0, sizeof t);
+    memset(&b, 0, sizeof b);
+    align_buf_init(&out);
+    t.name = name;
+    t.file = f->path;
+    t.line = r->line;
+    t.col = r->col;
+    t.status = ALIGN_FIX_REFUSED;
+    if (choice == ALIGN_FIX_KEEP) {
+        t.reason = keep_fmt(s, "pinned by --keep");
+        goto listed;
+    }
+    t.marker_line = ignore_marker(f, r->decl_start, r->line);
+    t.reason = refusal(s, f, r, name, &nomem_refusal);
+    if (t.reason != NULL || nomem_refusal)
+        goto listed;
     if (align_layout_compute(&l, f->g, rec, &lo) < 0) {
         const align_error *e = align_error_last();
         t.reason = keep_fmt(s, "cannot be sized: %s%s", e->message,
@@ -1013,7 +1127,8 @@ static int fix_record(align_fix_set *s, fix_file *f, const src_record *r)
         if (rc < 0)
             goto done;
         rc = 0;
-        REFUSE("%s", why);
+        t.reason = keep_fmt(s, "%s", why);
+        goto listed;
     }
     nr = reordered(f->g, rec, l->optimal_order);
     if (nr == NULL) {
@@ -1022,106 +1137,47 @@ static int fix_record(align_fix_set *s, fix_file *f, const src_record *r)
     }
     if (align_layout_compute(&ln, f->g, nr, &lo) < 0 || ln->size != l->optimal_size) {
         align_error_clear();
-        REFUSE("internal: the new order does not lay out to the size the optimizer found");
+        t.reason = keep_fmt(s, "internal: the new order does not lay out to the size the "
+                               "optimizer found");
+        goto listed;
     }
-    /* Candidates, the most faithful to the source first; the first as
-     * small as the optimizer's order (and, on 64-bit Go targets, keeping
-     * every 386-aligned int64 8-aligned there) is written:
-     *   - each blank-line group where it is, sorted within itself;
-     *   - `X, Y int` kept one declaration (3 ways, see group_members), at
-     *     no more pointer bytes;
-     *   - the optimizer's order;
-     *   - the optimizer's order for 386, which keeps those int64s. */
-    {
-        const size_t *cand[6];
-        bool ptr_bound[6] = {false, true, true, true, false, false};
-        size_t ncand = 0;
-        bool atomic = s->lang == ALIGN_LANG_GO && s->o.check_atomic &&
-                      (s->o.arch == ALIGN_ARCH_AMD64 || s->o.arch == ALIGN_ARCH_ARM64);
-        uint64_t ptr_max = ln->ptrdata;
-        rc = block_order(&b, l, &blocks);
-        if (rc < 0)
-            goto done;
-        cand[ncand++] = blocks;
-        for (int how = 0; how < 3; how++) {
-            rc = group_members(r, l, how, &grouped3[how]);
-            if (rc < 0)
-                goto done;
-            cand[ncand++] = grouped3[how];
-        }
-        cand[ncand++] = l->optimal_order;
-        broke = atomic ? atomic_breaks(f->g, rec, nr, l->optimal_order, s->o.arch) : NULL;
-        if (broke != NULL) {
-            rc = safe_order(f->g, rec, s->o.arch, &lo, &order32);
-            if (rc < 0)
-                goto done;
-        }
-        cand[ncand++] = order32;
-        order = NULL;
-        for (size_t c = 0; c < ncand && order == NULL; c++) {
-            align_layout *lg = NULL;
-            align_type *ng;
-            if (cand[c] == NULL)
-                continue;
-            ng = reordered(f->g, rec, cand[c]);
-            if (ng != NULL && align_layout_compute(&lg, f->g, ng, &lo) == 0 &&
-                lg->size == l->optimal_size && (!ptr_bound[c] || lg->ptrdata <= ptr_max) &&
-                (!atomic || atomic_breaks(f->g, rec, ng, cand[c], s->o.arch) == NULL)) {
-                order = cand[c];
-                nr = ng;
-                align_layout_free(ln);
-                ln = lg;
-                lg = NULL;
-            }
-            align_error_clear();
-            align_layout_free(lg);
-        }
-        if (order == NULL)
-            REFUSE("the smallest order would put %s at a 4-aligned offset on 386 and arm, "
-                   "where sync/atomic needs 8 (--no-check-atomic to allow it)",
-                   broke ? broke : "an int64");
-    }
-    rc = body_emit(&out, &b, order, rec->nfields);
+    rc = choose_order(s, f, r, &b, l, nr, ln, &sc, &order, &lw, &broke);
     if (rc < 0)
         goto done;
-    if (out.failed) {
-        rc = nomem();
-        goto done;
+    if (order == NULL) {
+        t.reason = keep_fmt(s,
+                            "the smallest order would put %s at a 4-aligned offset on 386 and "
+                            "arm, where sync/atomic needs 8 (--no-check-atomic to allow it)",
+                            broke ? broke : "an int64");
+        goto listed;
     }
-    rc = add_edit(f, b.region_start, b.region_end, &out);
+    rc = body_emit(&out, &b, order, rec->nfields);
+    if (rc == 0 && out.failed)
+        rc = nomem();
+    if (rc == 0)
+        rc = add_edit(f, b.region_start, b.region_end, &out);
     if (rc < 0)
         goto done;
     t.region_start = b.region_start;
     t.region_end = b.region_end;
     t.replacement = f->edits[f->nedits - 1].text;
-    for (uint32_t j = 0; j < rec->nfields; j++) {
-        const char *fn = rec->fields[order[j]].name;
-        if (j > 0)
-            align_buf_puts(&order_names, ", ");
-        align_buf_puts(&order_names, fn[0] ? fn : "<anonymous>");
-        t.nmoved += order[j] != j;
-    }
     t.status = ALIGN_FIX_REORDERED;
-    t.new_size = ln->size;
-    t.new_ptrdata = ln->ptrdata;
-    t.new_order = keep_str(s, order_names.data ? order_names.data : "", order_names.len);
+    t.new_size = lw->size;
+    t.new_ptrdata = lw->ptrdata;
+    t.new_order = order_names(s, rec, order, &t);
 listed:
-#undef REFUSE
     if ((t.status == ALIGN_FIX_REFUSED && t.reason == NULL) ||
         (t.status == ALIGN_FIX_REORDERED && t.new_order == NULL))
         rc = nomem();
     else
         rc = add_type(s, &t);
 done:
-    free(order32);
-    for (int k = 0; k < 3; k++)
-        free(grouped3[k]);
-    free(blocks);
+    order_scratch_free(&sc);
     body_free(&b);
     align_layout_free(l);
     align_layout_free(ln);
+    align_layout_free(lw);
     align_buf_free(&out);
-    align_buf_free(&order_names);
     return rc;
 }
 

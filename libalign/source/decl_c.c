@@ -53,6 +53,7 @@
  * decl_c_expr.c holds the token layer, constant expressions and attributes
  * (decl_c.h is what the two share).
  */
+#include "util/vec.h"
 #include "source/decl_c.h"
 
 #include <assert.h>
@@ -1036,19 +1037,12 @@ static int parse_specs(parser *p, specs *s, int ctx)
 
 static int dops_push(parser *p, dops *o, const dop *d)
 {
-    dop *v;
     if (o->n >= MAX_DERIV)
         return PARSE_ERROR(p, d->line, d->col, ALIGN_ELIMIT,
                            "declarator with more than %d pointer, array and function steps",
                            MAX_DERIV);
-    if (o->n == o->cap) {
-        v = realloc(o->v, (o->cap ? o->cap * 2 : 8) * sizeof *v);
-        if (v == NULL)
-            return cp_nomem();
-        o->v = v;
-        o->cap = o->cap ? o->cap * 2 : 8;
-    }
-    o->v[o->n++] = *d;
+    if (vec_push((void **)&o->v, &o->n, &o->cap, sizeof *o->v, 8, d) < 0)
+        return cp_nomem();
     return 0;
 }
 

@@ -45,6 +45,7 @@
  * (the Go compiler rejects them; we would hide typos); import renames
  * (`import t "time"`): qualified names are matched as written.
  */
+#include "util/vec.h"
 #include "source/lex.h"
 #include "source/spans.h"
 #include "util/hash.h"
@@ -348,14 +349,9 @@ static void slot_insert(uint32_t *slots, size_t cap, const sym *s, uint32_t valu
 static sym *sym_add(parser *p, const token *t, sym_kind kind)
 {
     sym *s;
-    if (p->nsyms == p->syms_cap) {
-        size_t ncap = p->syms_cap ? p->syms_cap * 2 : 64;
-        sym *ns = ncap < UINT32_MAX ? realloc(p->syms, ncap * sizeof *ns) : NULL;
-        if (ns == NULL)
-            goto nomem;
-        p->syms = ns;
-        p->syms_cap = ncap;
-    }
+    if (p->nsyms >= UINT32_MAX - 1 ||
+        vec_reserve((void **)&p->syms, &p->syms_cap, p->nsyms + 1, sizeof *p->syms, 64) < 0)
+        goto nomem;
     if ((p->nsyms + 1) * 2 > p->slots_cap) {
         size_t ncap = p->slots_cap ? p->slots_cap * 2 : 128;
         uint32_t *slots = calloc(ncap, sizeof *slots);
@@ -383,16 +379,7 @@ nomem:
 
 static int push_decl(parser *p, align_type *t)
 {
-    if (p->ndecls == p->decls_cap) {
-        size_t ncap = p->decls_cap ? p->decls_cap * 2 : 32;
-        align_type **nd = realloc(p->decls, ncap * sizeof *nd);
-        if (nd == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        p->decls = nd;
-        p->decls_cap = ncap;
-    }
-    p->decls[p->ndecls++] = t;
-    return 0;
+    return vec_push((void **)&p->decls, &p->ndecls, &p->decls_cap, sizeof *p->decls, 32, &t);
 }
 
 /* The name at t is being declared: ALIGN_ESYNTAX at the later of the two

@@ -1099,9 +1099,17 @@ static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d
     case DW_TAG_const_type:
     case DW_TAG_volatile_type:
     case DW_TAG_restrict_type:
+        if (rd->lang == ALIGN_LANG_C) {
+            /* Kept for the declarations printed (c_qualified_type). */
+            *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
+            if (*rc == 0)
+                t = c_qualified_type(rd, d, depth, rc);
+            break;
+        }
+        /* fall through */
     case DW_TAG_immutable_type:
     case DW_TAG_shared_type:
-        /* Qualifiers do not change a layout: the qualified type's node. */
+        /* Qualifiers do not change a Go layout: the qualified type's node. */
         *rc = map_put(&rd->map, d->off, NULL, SLOT_BUILDING, rd->lang);
         if (*rc == 0)
             t = (d->has & HAS_TYPE) ? reader_type(rd, d->type, depth + 1, rc) : void_type(rd, rc);

@@ -7,6 +7,10 @@
  * anything else by DW_AT_encoding and size, keeping its own name
  * ("_Float128", "char32_t"), or failing that as an opaque type of its size.
  *
+ * const, volatile and restrict change no layout but are kept
+ * (align_type_qualified), so that a suggested declaration says
+ * `const char *name;` and `char *const p;` as the program does.
+ *
  * What DWARF does not say (packed, #pragma pack, unnamed bit-fields) is
  * recovered after loading by align_infer_record_attrs (analysis/infer.c),
  * the engine the debugger module uses too.
@@ -218,6 +222,27 @@ align_type *c_func_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsi
     if (t != NULL)
         align_type_set_display(g, t, b.data);
     align_buf_free(&b);
+    if (t == NULL)
+        *rc = ALIGN_ENOMEM;
+    return t;
+}
+
+align_type *c_qualified_type(dwarf_reader *rd, const die_info *d, unsigned depth, int *rc)
+{
+    align_graph *g = reader_graph(rd);
+    align_type *base, *t;
+    unsigned q = d->tag == DW_TAG_const_type      ? ALIGN_QUAL_CONST
+                 : d->tag == DW_TAG_volatile_type ? ALIGN_QUAL_VOLATILE
+                                                  : ALIGN_QUAL_RESTRICT;
+    *rc = 0;
+    base = (d->has & HAS_TYPE) ? reader_type(rd, d->type, depth + 1, rc)
+                               : align_type_prim(g, ALIGN_C_VOID); /* const void */
+    if (base == NULL) {
+        if (*rc == 0)
+            *rc = ALIGN_ENOMEM;
+        return NULL;
+    }
+    t = align_type_qualified(g, base, q);
     if (t == NULL)
         *rc = ALIGN_ENOMEM;
     return t;

@@ -202,6 +202,8 @@ align_type *c_base_type(dwarf_reader *rd, const die_info *d, int *rc);
 align_type *c_enum_type(dwarf_reader *rd, const die_info *d, unsigned depth, int *rc);
 /* A function type, shown as "RET (*)(ARGS)" since C only uses it behind a
  * pointer. */
+/* C: const, volatile, restrict (DW_TAG_const_type ...) over their type. */
+align_type *c_qualified_type(dwarf_reader *rd, const die_info *d, unsigned depth, int *rc);
 align_type *c_func_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsigned depth,
                         int *rc);
 

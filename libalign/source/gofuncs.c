@@ -459,11 +459,11 @@ const gf_call *gofuncs_calls_at(const go_funcs *gf, uint32_t file, uint32_t line
     return gf->calls + start;
 }
 
-/* Path elements path and file share at their ends: 0 when even the base
- * names differ. */
-static size_t common_tail(const char *a, const char *b)
+/* Path elements a[0..la) and b[0..lb) share at their ends: 0 when even
+ * the last ones differ. */
+static size_t tail_elements(const char *a, size_t la, const char *b, size_t lb)
 {
-    size_t la = strlen(a), lb = strlen(b), n = 0;
+    size_t n = 0;
     while (la > 0 && lb > 0) {
         size_t ea = la, eb = lb;
         while (la > 0 && a[la - 1] != '/')
@@ -481,6 +481,19 @@ static size_t common_tail(const char *a, const char *b)
             lb--;
     }
     return n;
+}
+
+static size_t common_tail(const char *a, const char *b)
+{
+    return tail_elements(a, strlen(a), b, strlen(b));
+}
+
+size_t gofuncs_dir_tail(const char *a, const char *b)
+{
+    const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+    if (sa == NULL || sb == NULL)
+        return 0;
+    return tail_elements(a, (size_t)(sa - a), b, (size_t)(sb - b));
 }
 
 uint32_t gofuncs_find_file(const go_funcs *gf, const char *path, size_t min_tail, bool *ambiguous,

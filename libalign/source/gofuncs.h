@@ -148,6 +148,10 @@ align_graph *binary_go_graph(align_binary *b);
  * O(log files + files of that base name). */
 uint32_t gofuncs_find_file(const go_funcs *gf, const char *path, size_t min_tail, bool *ambiguous,
                            uint32_t *near);
+/* Path elements the directories of paths a and b share at their ends
+ * ("/w/m/dead.go" and "example.com/m/main.go": 1); "." and ".." count for
+ * nothing, a path without a directory shares none. */
+size_t gofuncs_dir_tail(const char *a, const char *b);
 /* The package with this path, or GF_NONE. */
 uint32_t gofuncs_find_pkg(const go_funcs *gf, const char *path);
 /* The package-level variable or constant named name[0..len) ("main.cfg"),

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first)
+int align_vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first)
 {
     size_t ncap;
     void *p;
@@ -31,7 +31,8 @@ int vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first)
     return 0;
 }
 
-int vec_push(void **arr, size_t *len, size_t *cap, size_t elem, size_t first, const void *item)
+int align_vec_push(void **arr, size_t *len, size_t *cap, size_t elem, size_t first,
+                   const void *item)
 {
     int rc = vec_reserve(arr, cap, *len + 1, elem, first);
     if (rc < 0)

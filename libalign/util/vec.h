@@ -12,16 +12,12 @@
 #ifndef LIBALIGN_UTIL_VEC_H
 #define LIBALIGN_UTIL_VEC_H
 
-#include <stddef.h>
+#include "libalign.h"
 
-/* Makes *arr (capacity *cap elem-sized items) hold at least need items,
- * doubling from `first` (when *cap is 0); the new slots are zeroed.
- * 0, or ALIGN_ENOMEM recorded (also when the size overflows); *arr is
- * unchanged on failure. */
-int vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first);
-
-/* Appends the elem bytes at item to *arr (length *len, capacity *cap),
- * growing it by doubling from `first`.  0 or ALIGN_ENOMEM recorded. */
-int vec_push(void **arr, size_t *len, size_t *cap, size_t elem, size_t first, const void *item);
+/* The growable array is public (align_vec_reserve, align_vec_push in
+ * libalign.h) so that the CLI and the Python module grow their arrays the
+ * same way; inside the library it keeps its short names. */
+#define vec_reserve align_vec_reserve
+#define vec_push align_vec_push
 
 #endif

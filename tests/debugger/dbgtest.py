@@ -1,5 +1,6 @@
 """dbgtest - what the debugger tests share: skipping with a reason, building
-the sample programs, running batch GDB and LLDB sessions, and parsing the
+the sample programs, running batch GDB and LLDB sessions (gdb_session,
+lldb_session: the command lines are written here once), and parsing the
 `align` output back into numbers.
 
 Every test exits 0 (pass), 1 (fail) or 77 (skip, with the reason printed:
@@ -164,6 +165,150 @@ def lldb_pythonpath(lldb):
         if c and os.path.exists(os.path.join(c, "lldb", "__init__.py")):
             return c
     skip("LLDB's Python module not found (tried %s)" % ", ".join(filter(None, candidates)))
+
+
+# ---------------------------------------------------------------- sessions
+
+GDB_QUIET = ["-nx", "-batch", "-iex", "set auto-load python-scripts off",
+             "-iex", "set debuginfod enabled off", "-iex", "set height 0"]
+
+
+def gdb_argv(program, commands, stop="stop_here", before=(), width=0, after=(), launch=True,
+             plugin=True, up=None):
+    """A batch GDB command line: the plugin loaded, a breakpoint at stop and
+    the program run (launch), then each (name, command) after a marker
+    that sections() finds.  before: more arguments ahead of the plugin
+    (-iex settings); after: more arguments after the last command;
+    width None leaves GDB's `set width` alone; up: `up` once stopped
+    (default: when stopped in edge.c's stop())."""
+    gdb = tool("GDB", "gdb")
+    argv = [gdb] + GDB_QUIET
+    if width is not None:
+        argv += ["-iex", "set width %d" % width]
+    argv += list(before)
+    if plugin:
+        argv += ["-x", script("structalign_gdb.py")]
+    if launch:
+        argv += ["-ex", "break " + stop, "-ex", "run"]
+        if up or (up is None and stop == "stop"):   # edge.c's stop(): in its caller
+            argv += ["-ex", "up"]
+    for name, cmd in commands:
+        argv += ["-ex", "echo " + MARK % name + "\\n", "-ex", cmd]
+    argv += ["-ex", "echo " + MARK % "end" + "\\n"] + list(after) + [program]
+    return argv
+
+
+def gdb_session(program, commands, env=None, **kw):
+    """(sections, whole output) of a batch GDB session (see gdb_argv);
+    skips when ptrace is not permitted."""
+    rc, out = run(gdb_argv(program, commands, **kw), env=env if env is not None else plugin_env())
+    skip_if_no_ptrace(out, "gdb")
+    return sections(out), out
+
+
+# Runs one command through LLDB's interpreter so that a failing command
+# does not end the batch (lldb -b stops at the first error), and prints
+# the result's output and error after the section marker.
+_LLDB_HELPER = """import lldb
+
+def run(name, command):
+    result = lldb.SBCommandReturnObject()
+    lldb.debugger.GetCommandInterpreter().HandleCommand(command, result)
+    print("%s" % (MARK % name))
+    print(result.GetOutput() or "", end="")
+    if not result.Succeeded():
+        print("ERROR: " + (result.GetError() or "").strip())
+"""
+_helper_dir = None
+
+
+def lldb_env(lldb, env=None):
+    env = dict(env if env is not None else plugin_env())
+    env["PYTHONPATH"] = lldb_pythonpath(lldb)
+    return env
+
+
+def lldb_argv(program, commands, lldb=None, stop="stop_here", launch=True, before=(),
+              plugin=True):
+    """A batch LLDB command line, as gdb_argv: commands go through the
+    helper (aligntest.run) so that an error ends no batch and is shown as
+    an ERROR: line in its section."""
+    global _helper_dir
+    if _helper_dir is None:
+        _helper_dir = workdir()
+        with open(os.path.join(_helper_dir, "aligntest.py"), "w") as f:
+            f.write(_LLDB_HELPER.replace("MARK", repr(MARK)))
+    lldb = lldb or tool("LLDB", "lldb")
+    argv = [lldb, "--no-lldbinit", "-b",
+            "-o", "command script import " + os.path.join(_helper_dir, "aligntest.py")]
+    argv += list(before)
+    if plugin:
+        argv += ["-o", "command script import " + script("structalign_lldb.py")]
+    if launch:
+        argv += ["-o", "breakpoint set -n " + stop, "-o", "process launch"]
+        if stop == "stop":
+            argv += ["-o", "up"]
+    for name, cmd in commands:
+        argv += ["-o", "script aligntest.run(%r, %r)" % (name, cmd)]
+    argv += ["-o", "script aligntest.run('end', 'version')", program]
+    return argv
+
+
+def lldb_session(program, commands, lldb=None, env=None, **kw):
+    """(sections, whole output) of a batch LLDB session (see lldb_argv)."""
+    lldb = lldb or tool("LLDB", "lldb")
+    rc, out = run(lldb_argv(program, commands, lldb=lldb, **kw),
+                  env=lldb_env(lldb, env))
+    skip_if_no_ptrace(out, "lldb")
+    return sections(out), out
+
+
+def lldb_version(lldb):
+    """LLDB's major version (14 for "lldb version 14.0.6"), 0 if unknown."""
+    rc, out = run([lldb, "--version"])
+    m = re.search(r"lldb version (\d+)", out)
+    return int(m.group(1)) if m else 0
+
+
+def error_line(text):
+    """The ERROR: line the LLDB helper printed (LLDB echoes the next
+    command too)."""
+    return next((l for l in (text or "").splitlines() if l.startswith("ERROR:")), "")
+
+
+def in_pty(argv, env, columns=200):
+    """The output of argv run with a pseudo-terminal as stdin, stdout and
+    stderr (TERM=xterm, COLUMNS columns), carriage returns removed."""
+    import pty
+    master, slave = pty.openpty()
+    try:
+        import fcntl
+        import struct
+        import termios
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    except (ImportError, OSError):
+        pass
+    p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave,
+                         env=dict(env, TERM="xterm", COLUMNS=str(columns), LINES="50"),
+                         close_fds=True)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    try:
+        p.wait(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        print("FAIL: %s did not finish in %d s under a pty" % (argv[0], TIMEOUT))
+        sys.exit(1)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
 
 
 # ---------------------------------------------------------------- parsing

@@ -43,16 +43,8 @@ COMMANDS = [
 
 
 def session(before, commands, run_program=True):
-    argv = [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off",
-            "-iex", "set debuginfod enabled off", "-iex", "set width 0", "-iex", "set height 0"]
-    argv += before
-    if run_program:
-        argv += ["-ex", "break stop_here", "-ex", "run"]
-    for name, cmd in commands:
-        argv += ["-ex", "echo " + t.MARK % name + "\\n", "-ex", cmd]
-    argv += ["-ex", "echo " + t.MARK % "end" + "\\n", program]
-    rc, out = t.run(argv, env=env)
-    t.skip_if_no_ptrace(out, "gdb")
+    sec, out = t.gdb_session(program, commands, env=env, before=before, launch=run_program,
+                             plugin=False)
     return out
 
 

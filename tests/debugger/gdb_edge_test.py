@@ -19,7 +19,6 @@ import dbgtest as t  # noqa: E402
 
 gdb = t.tool("GDB", "gdb")
 env = t.plugin_env()
-plugin = t.script("structalign_gdb.py")
 tmp = t.workdir()
 program = t.build_c(tmp, "edge.c")
 rc, text = t.run([program])
@@ -35,15 +34,7 @@ t.check(rc == 0, "edge.c builds with -O2", out)
 
 
 def session(program, stop, commands):
-    argv = [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off",
-            "-iex", "set debuginfod enabled off", "-iex", "set width 0", "-iex", "set height 0",
-            "-x", plugin, "-ex", "break " + stop, "-ex", "run", "-ex", "up"]
-    for name, cmd in commands:
-        argv += ["-ex", "echo " + t.MARK % name + "\\n", "-ex", cmd]
-    argv += ["-ex", "echo " + t.MARK % "end" + "\\n", program]
-    rc, out = t.run(argv, env=env)
-    t.skip_if_no_ptrace(out, "gdb")
-    sec = t.sections(out)
+    sec, out = t.gdb_session(program, commands, env=env, stop=stop, up=True)
     for name, _ in commands:
         if not t.check(name in sec, "section %s present" % name):
             print(out)

@@ -31,7 +31,6 @@ import salib  # noqa: E402
 
 gdb = t.tool("GDB", "gdb")
 env = t.plugin_env()
-plugin = t.script("structalign_gdb.py")
 tmp = t.workdir()
 SRC = os.path.join(HERE, "gorder")
 GO_MOD = "module example.com/gorder\n\ngo 1.19\n"
@@ -91,9 +90,9 @@ def suggested(text):
 
 
 def one_release(version):
-    genv = salib.go_env(version, dict(env, GOCACHE=os.environ.get("GOCACHE", "")
-                                      or os.path.join(tmp, "gocache"),
-                                      HOME=os.environ.get("HOME") or tmp))
+    # The user's build cache (keyed by toolchain) when there is one: a
+    # fresh one compiles the standard library again for every release.
+    genv = salib.go_env(version, t.go_env(tmp))
     d = module("prog-" + version, ["types.go", "pair.go", "order.go", "main.go"])
     program = os.path.join(d, "gorder")
     rc, out = go_build(d, genv, program, ["-gcflags=all=-N -l"])
@@ -103,15 +102,8 @@ def one_release(version):
     num = {m.group(1): int(m.group(2))
            for m in re.finditer(r"^(\w+ \w+) (-?\d+)$", text, re.M)}
     values = {m.group(1): m.group(2) for m in re.finditer(r"^value (\w+) (.*)$", text, re.M)}
-    argv = [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off",
-            "-iex", "set debuginfod enabled off", "-iex", "set width 0", "-iex",
-            "set height 0", "-x", plugin, "-ex", "break main.stop", "-ex", "run"]
-    for name, cmd in COMMANDS:
-        argv += ["-ex", "echo " + t.MARK % name + "\\n", "-ex", cmd]
-    argv += ["-ex", "echo " + t.MARK % "end" + "\\n", "-ex", "kill", program]
-    rc, out = t.run(argv, env=dict(env, GOTRACEBACK="none"))
-    t.skip_if_no_ptrace(out, "gdb")
-    sec = t.sections(out)
+    sec, out = t.gdb_session(program, COMMANDS, env=dict(env, GOTRACEBACK="none"),
+                             stop="main.stop", after=["-ex", "kill"])
     missing = [n for n, _ in COMMANDS if n not in sec]
     if not t.check(not missing, "Go %s: GDB reads the program (DWARF %s)"
                    % (version, "5" if version >= "1.25" else "4"), out):

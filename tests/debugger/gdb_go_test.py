@@ -9,6 +9,7 @@ below), the static layout, the projection onto arm64, and the errors.
 """
 
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -16,7 +17,6 @@ import dbgtest as t  # noqa: E402
 
 gdb = t.tool("GDB", "gdb")
 env = t.plugin_env()
-plugin = t.script("structalign_gdb.py")
 tmp = t.workdir()
 program = t.build_go(tmp)
 offsets, sizes = t.program_offsets(program)
@@ -27,16 +27,10 @@ COMMANDS = [
     ("static", "align -t main.Order"),
     ("arm64", "align -a arm64 o"),
     ("not-struct", "align o.Note"),
+    ("boxes", "align bx"),
 ]
-argv = [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off",
-        "-iex", "set debuginfod enabled off", "-iex", "set width 0", "-iex", "set height 0",
-        "-x", plugin, "-ex", "break main.stop", "-ex", "run"]
-for name, cmd in COMMANDS:
-    argv += ["-ex", "echo " + t.MARK % name + "\\n", "-ex", cmd]
-argv += ["-ex", "echo " + t.MARK % "end" + "\\n", "-ex", "kill", program]
-rc, out = t.run(argv, env=dict(env, GOTRACEBACK="none"))
-t.skip_if_no_ptrace(out, "gdb")
-sec = t.sections(out)
+sec, out = t.gdb_session(program, COMMANDS, env=dict(env, GOTRACEBACK="none"),
+                         stop="main.stop", after=["-ex", "kill"])
 for name, _ in COMMANDS:
     if not t.check(name in sec, "section %s present" % name):
         print(out)
@@ -94,5 +88,16 @@ t.check("(go/arm64)" in sec["arm64"] and all(am[n].offset == off for n, off in o
         "-a arm64: the model places every member as gc does (same on arm64)")
 t.check(sec["not-struct"].strip().startswith("align: 'o.Note' is string, not a struct"),
         "a Go string is not a struct: one clear line", sec["not-struct"])
+# Values behind interface{} of every other kind, against what the program
+# itself printed in this session (fmt's %+v; a string as %q; the same heap
+# addresses): a struct's value is shown after its dynamic type's name.
+boxes = dict(re.findall(r"^box (\w+) (.*)$", out, re.M))
+bm, _, _ = t.parse_align(sec["boxes"])
+t.check(len(boxes) == 12, "the program printed its 12 boxed values", repr(boxes))
+for name, want in sorted(boxes.items()):
+    got = bm[name].value if name in bm else None
+    plain = re.sub(r"^(&?)main\.\w+(\{)", r"\1\2", got or "")
+    t.check(plain == want, "interface{} holding %s prints %s as fmt does" % (name, want),
+            repr(got))
 t.check("Traceback" not in out and "Python Exception" not in out, "no Python traceback", out)
 t.finish()

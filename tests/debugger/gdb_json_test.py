@@ -35,15 +35,8 @@ CASES = [
 
 
 def gdb_json(program, commands):
-    argv = [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off",
-            "-iex", "set debuginfod enabled off", "-iex", "set width 70",
-            "-iex", "set height 0", "-x", plugin, "-ex", "break stop_here", "-ex", "run"]
-    for name, cmd, _, _ in commands:
-        argv += ["-ex", "echo " + t.MARK % name + "\\n", "-ex", cmd]
-    argv += ["-ex", "echo " + t.MARK % "end" + "\\n", program]
-    rc, out = t.run(argv, env=env)
-    t.skip_if_no_ptrace(out, "gdb")
-    return t.sections(out)
+    sec, out = t.gdb_session(program, [(n, c) for n, c, _, _ in commands], env=env, width=70)
+    return sec
 
 
 def show(program, type_, count):

@@ -10,6 +10,7 @@ padding byte, value, leak-check run, summary and suggested order must be
 identical.
 """
 
+import json
 import os
 import re
 import sys
@@ -19,25 +20,7 @@ import dbgtest as t  # noqa: E402
 
 gdb = t.tool("GDB", "gdb")
 lldb = t.tool("LLDB", "lldb")
-env = t.plugin_env()
-gdb_plugin = t.script("structalign_gdb.py")
-lldb_plugin = t.script("structalign_lldb.py")
 tmp = t.workdir()
-lldb_env = dict(env, PYTHONPATH=t.lldb_pythonpath(lldb))
-
-helper = os.path.join(tmp, "aligntest.py")
-with open(helper, "w") as f:
-    f.write('''import lldb
-
-def run(name, command):
-    result = lldb.SBCommandReturnObject()
-    lldb.debugger.GetCommandInterpreter().HandleCommand(command, result)
-    print("%s" % (MARK % name))
-    print(result.GetOutput() or "", end="")
-    if not result.Succeeded():
-        print("ERROR: " + (result.GetError() or "").strip())
-'''.replace("MARK", repr(t.MARK)))
-
 PROGRAMS = [
     ("sample.c", "stop_here", [
         ("s", "align s"), ("recurse", "align -r s"), ("hex", "align -x -c 100M s"),
@@ -45,40 +28,14 @@ PROGRAMS = [
         ("arm64", "align -a arm64 s")]),
     ("padding.c", "stop_here", [
         ("o", "align o"), ("recurse", "align -r o"), ("pointer", "align p"),
-        ("list", "align list"), ("union", "align o.u"), ("pair", "align -r -t union pair")]),
+        ("list", "align list"), ("union", "align o.u"), ("pair", "align -r -t union pair"),
+        ("json", "align --json o")]),
     ("edge.c", "stop", [
         ("anonmem", "align -r am"), ("holder", "align -r o"), ("union", "align o.u"),
         ("robj", "align r"), ("robj-ptr", "align rp"), ("robj-t", "align -t robj"),
-        ("anon", "align an"), ("zw", "align z"), ("pb", "align p"), ("zwl", "align zl")]),
+        ("anon", "align an"), ("zw", "align z"), ("pb", "align p"), ("zwl", "align zl"),
+        ("json-robj", "align --json r"), ("json-anon", "align --json -t anon_t")]),
 ]
-
-
-def gdb_session(program, stop, commands):
-    argv = [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off",
-            "-iex", "set debuginfod enabled off", "-iex", "set width 0", "-iex", "set height 0",
-            "-x", gdb_plugin, "-ex", "break " + stop, "-ex", "run"]
-    if stop == "stop":
-        argv += ["-ex", "up"]
-    for name, cmd in commands:
-        argv += ["-ex", "echo " + t.MARK % name + "\\n", "-ex", cmd]
-    argv += ["-ex", "echo " + t.MARK % "end" + "\\n", program]
-    rc, out = t.run(argv, env=env)
-    t.skip_if_no_ptrace(out, "gdb")
-    return t.sections(out)
-
-
-def lldb_session(program, stop, commands):
-    argv = [lldb, "--no-lldbinit", "-b", "-o", "command script import " + helper,
-            "-o", "command script import " + lldb_plugin,
-            "-o", "breakpoint set -n " + stop, "-o", "process launch"]
-    if stop == "stop":
-        argv += ["-o", "up"]
-    for name, cmd in commands:
-        argv += ["-o", "script aligntest.run(%r, %r)" % (name, cmd)]
-    argv += ["-o", "script aligntest.run('end', 'version')", program]
-    rc, out = t.run(argv, env=lldb_env)
-    t.skip_if_no_ptrace(out, "lldb")
-    return t.sections(out)
 
 
 def normalise(text):
@@ -96,9 +53,29 @@ def normalise(text):
 
 for source, stop, commands in PROGRAMS:
     program = t.build_c(tmp, source)
-    g = gdb_session(program, stop, commands)
-    ll = lldb_session(program, stop, commands)
+    g, _ = t.gdb_session(program, commands, stop=stop)
+    ll, _ = t.lldb_session(program, commands, lldb=lldb, stop=stop)
     for name, cmd in commands:
+        if name.startswith("json"):
+            # One JSON document each: the same but for the stack address
+            # (decl_file and decl_line included).
+            docs = []
+            for text in (g.get(name, ""), ll.get(name, "")):
+                raw = "\n".join(l for l in text.splitlines() if not l.startswith("(lldb)"))
+                try:
+                    doc = json.loads(re.sub(r"0x7ff[0-9a-f]{9}", "STACK", raw))
+                    doc["types"][0]["live"].pop("address", None)
+                except (ValueError, KeyError, IndexError):
+                    doc = raw
+                docs.append(doc)
+            t.check(docs[0] == docs[1] and isinstance(docs[0], dict) and
+                    "decl_line" in docs[0]["types"][0],
+                    "%s: '%s' prints the same document in GDB and LLDB (decl %s:%s)" % (
+                        source, cmd, docs[0]["types"][0].get("decl_file") if isinstance(
+                            docs[0], dict) else None,
+                        docs[0]["types"][0].get("decl_line") if isinstance(docs[0], dict)
+                        else None), "gdb:  %s\nlldb: %s" % (docs[0], docs[1]))
+            continue
         a, b = normalise(g.get(name, "")), normalise(ll.get(name, ""))
         diff = [("gdb:  " + x, "lldb: " + y) for x, y in zip(a, b) if x != y]
         if len(a) != len(b):

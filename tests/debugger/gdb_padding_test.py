@@ -22,7 +22,6 @@ import dbgtest as t  # noqa: E402
 
 gdb = t.tool("GDB", "gdb")
 env = t.plugin_env()
-plugin = t.script("structalign_gdb.py")
 tmp = t.workdir()
 program = t.build_c(tmp, "padding.c")
 rc, text = t.run([program])
@@ -41,15 +40,7 @@ COMMANDS = [
     ("list", "align list"),
     ("list-count", "align -c 1k list"),
 ]
-argv = [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off",
-        "-iex", "set debuginfod enabled off", "-iex", "set width 0", "-iex", "set height 0",
-        "-x", plugin, "-ex", "break stop_here", "-ex", "run"]
-for name, cmd in COMMANDS:
-    argv += ["-ex", "echo " + t.MARK % name + "\\n", "-ex", cmd]
-argv += ["-ex", "echo " + t.MARK % "end" + "\\n", program]
-rc, out = t.run(argv, env=env)
-t.skip_if_no_ptrace(out, "gdb")
-sec = t.sections(out)
+sec, out = t.gdb_session(program, COMMANDS, env=env)
 for name, _ in COMMANDS:
     if not t.check(name in sec, "section %s present" % name):
         print(out)

@@ -16,17 +16,13 @@ padding.c is stopped in stop_here.  Checked:
 """
 
 import os
-import pty
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dbgtest as t  # noqa: E402
 
-gdb = t.tool("GDB", "gdb")
 env = t.plugin_env()
-plugin = t.script("structalign_gdb.py")
 tmp = t.workdir()
 program = t.build_c(tmp, "padding.c")
 rc, text = t.run([program])
@@ -36,34 +32,11 @@ ESC = "\033["
 
 
 def argv_for(commands, before=()):
-    argv = [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off",
-            "-iex", "set debuginfod enabled off", "-iex", "set height 0"] + list(before)
-    argv += ["-x", plugin, "-ex", "break stop_here", "-ex", "run"]
-    for name, cmd in commands:
-        argv += ["-ex", "echo " + t.MARK % name + "\\n", "-ex", cmd]
-    argv += ["-ex", "echo " + t.MARK % "end" + "\\n", program]
-    return argv
+    return t.gdb_argv(program, commands, before=before, width=None)
 
 
 def in_pty(argv):
-    """Runs argv with a pseudo-terminal as stdin, stdout and stderr."""
-    master, slave = pty.openpty()
-    p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave,
-                         env=dict(env, TERM="xterm", COLUMNS="200", LINES="50"),
-                         close_fds=True)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    p.wait(timeout=t.TIMEOUT)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return t.in_pty(argv, env)
 
 
 # ------------------------------------------------------------ width

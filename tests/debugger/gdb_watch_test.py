@@ -20,7 +20,6 @@ import dbgtest as t  # noqa: E402
 
 gdb = t.tool("GDB", "gdb")
 env = t.plugin_env()
-plugin = t.script("structalign_gdb.py")
 tmp = t.workdir()
 program = t.build_c(tmp, "watch.c")
 rc, text = t.run([program])
@@ -34,15 +33,7 @@ for i in range(1, 4):
     COMMANDS += [("continue-%d" % i, "continue"), ("phase-%d" % i, "print phase")]
 COMMANDS += [("unwatch", "align --unwatch"), ("end-run", "continue"),
              ("type", "align --watch -t struct msg")]
-argv = [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off",
-        "-iex", "set debuginfod enabled off", "-iex", "set width 0", "-iex", "set height 0",
-        "-x", plugin, "-ex", "break watch_here", "-ex", "run"]
-for name, cmd in COMMANDS:
-    argv += ["-ex", "echo " + t.MARK % name + "\\n", "-ex", cmd]
-argv += ["-ex", "echo " + t.MARK % "end" + "\\n", program]
-rc, out = t.run(argv, env=env)
-t.skip_if_no_ptrace(out, "gdb")
-sec = t.sections(out)
+sec, out = t.gdb_session(program, COMMANDS, env=env, stop="watch_here")
 for name, _ in COMMANDS:
     if not t.check(name in sec, "section %s present" % name):
         print(out)

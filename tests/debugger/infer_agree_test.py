@@ -108,24 +108,11 @@ for line in text.splitlines():
     truth[name] = (int(size), int(align))
 
 # GDB: static layouts (no process needed).
-argv = [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off",
-        "-iex", "set debuginfod enabled off", "-iex", "set width 0", "-iex", "set height 0",
-        "-ex", "source " + t.script("structalign_gdb.py")]
-for name, _, _, _ in TYPES:
-    argv += ["-ex", "echo " + t.MARK % name + "\\n", "-ex", "align -t struct " + name]
-argv += ["-ex", "echo " + t.MARK % "end" + "\\n", program]
-rc, out = t.run(argv, env=env)
-gdb_sec = t.sections(out)
+COMMANDS = [(name, "align -t struct " + name) for name, _, _, _ in TYPES]
+gdb_sec, _ = t.gdb_session(program, COMMANDS, env=env, launch=False)
 
 # LLDB: the same, with the target loaded and no process.
-lenv = dict(env, PYTHONPATH=t.lldb_pythonpath(lldb))
-argv = [lldb, "--no-lldbinit", "-b", "-o", "command script import " +
-        t.script("structalign_lldb.py")]
-for name, _, _, _ in TYPES:
-    argv += ["-o", "script print(%r)" % (t.MARK % name), "-o", "align -t struct " + name]
-argv += ["-o", "script print(%r)" % (t.MARK % "end"), program]
-rc, out = t.run(argv, env=lenv)
-lldb_sec = t.sections(out)
+lldb_sec, _ = t.lldb_session(program, COMMANDS, lldb=lldb, env=env, launch=False)
 
 for name, pack, decl, _ in TYPES:
     size, align = truth[name]

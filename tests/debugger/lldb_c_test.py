@@ -9,6 +9,7 @@ the tail padding, the optimal size (compiled by GCC in the suggested order),
 errors through result.SetError, and that `align` shadows no LLDB command.
 """
 
+import json
 import os
 import sys
 
@@ -16,40 +17,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dbgtest as t  # noqa: E402
 
 lldb = t.tool("LLDB", "lldb")
-env = t.plugin_env()
 plugin = t.script("structalign_lldb.py")
 tmp = t.workdir()
 
 
-env["PYTHONPATH"] = t.lldb_pythonpath(lldb)
-
-# Runs one command through the interpreter so that a failing command does
-# not end the batch (lldb -b stops at the first error), and shows the
-# result's error and status.
-helper = os.path.join(tmp, "aligntest.py")
-with open(helper, "w") as f:
-    f.write('''import lldb
-
-def run(name, command):
-    result = lldb.SBCommandReturnObject()
-    lldb.debugger.GetCommandInterpreter().HandleCommand(command, result)
-    print("%s" % (MARK % name))
-    print(result.GetOutput() or "", end="")
-    if not result.Succeeded():
-        print("ERROR: " + (result.GetError() or "").strip())
-''' .replace("MARK", repr(t.MARK)))
-
 
 def session(program, commands, launch=True, extra=()):
-    argv = [lldb, "--no-lldbinit", "-b", "-o", "command script import " + helper]
-    argv += list(extra)
-    if launch:
-        argv += ["-o", "breakpoint set -n stop_here", "-o", "process launch"]
-    for name, cmd in commands:
-        argv += ["-o", "script aligntest.run(%r, %r)" % (name, cmd)]
-    argv += ["-o", "script aligntest.run('end', 'version')", program]
-    rc, out = t.run(argv, env=env)
-    t.skip_if_no_ptrace(out, "lldb")
+    sec, out = t.lldb_session(program, commands, lldb=lldb, launch=launch, before=extra,
+                              plugin=False)
     return out
 
 
@@ -64,6 +39,8 @@ COMMANDS = [
     ("not-struct", "align s->c"),
     ("unknown", "align nosuch"),
     ("help", "help align"),
+    ("json", "align --json s"),
+    ("json-t", "align --json -t struct wire"),
 ]
 # `help align` before the script is loaded: LLDB has no such command.
 out = session(program, COMMANDS, extra=["-o", "script aligntest.run('bare', 'help align')",
@@ -120,10 +97,7 @@ wm, wholes, _ = t.parse_align(sec["wire"])
 t.check([wm[n].offset for n in ("tag", "value", "port")] == [0, 1, 5] and not wholes,
         "packed struct through a pointer", sec["wire"])
 
-
-def error_line(text):
-    """The ERROR: line the helper printed (LLDB echoes the next command too)."""
-    return next((l for l in (text or "").splitlines() if l.startswith("ERROR:")), "")
+error_line = t.error_line
 
 
 # LLDB prints a result's error after "error: ".
@@ -134,6 +108,39 @@ t.check(error_line(sec["unknown"]) == "ERROR: error: align: 'nosuch' is neither 
         "a type here: use of undeclared identifier 'nosuch'", "unknown name: one clear line",
         sec["unknown"])
 t.check("Show the memory layout of a struct or union" in sec["help"], "help align")
+
+# --json: the document of `structalign show --format json` (the DWARF
+# reader's, independent of LLDB), decl_file and decl_line included.
+structalign = os.environ.get("STRUCTALIGN")
+for name, type_, live in (("json", "sample", True), ("json-t", "wire", False)):
+    if not structalign:
+        print("note: STRUCTALIGN not set, --json not compared with structalign show")
+        break
+    raw = "\n".join(l for l in sec[name].splitlines() if not l.startswith("(lldb)")).strip()
+    try:
+        doc = json.loads(raw)["types"][0]
+    except (ValueError, KeyError, IndexError):
+        t.check(False, "align --json (%s): one JSON document" % name, raw)
+        continue
+    rc, text = t.run([structalign, "show", "--format", "json", program, type_])
+    theirs = json.loads(text)["types"][0] if rc == 0 else None
+    doc_live = doc.pop("live", None)
+    values = {f["name"]: f.pop("value", None) for f in doc["fields"]}
+    for d in (doc, theirs or {"fields": []}):
+        for f in d["fields"]:
+            f["type"] = f["type"].replace("const ", "")
+    t.check(theirs is not None and doc == theirs,
+            "LLDB align --json %s: structalign show's document, decl_file/decl_line too" % type_,
+            "lldb: %s\nshow: %s" % (json.dumps(doc, sort_keys=True),
+                                    json.dumps(theirs, sort_keys=True)))
+    t.check(theirs is not None and doc.get("decl_line") == theirs.get("decl_line") and
+            os.path.isabs(doc.get("decl_file") or ""),
+            "LLDB align --json %s: decl_file %s, decl_line %s" % (
+                type_, doc.get("decl_file"), doc.get("decl_line")))
+    if live:
+        t.check(doc_live and doc_live["address"] and values.get("l") == "42" and
+                doc_live["holes"][0]["bytes"] == "aa" * 7,
+                "LLDB align --json s: live values and hole bytes", repr(doc_live)[:400])
 t.check("Traceback" not in out, "no Python traceback", out)
 
 # ------------------------------------------------- no process, Go programs

@@ -46,8 +46,18 @@ type Order struct {
 	C64    complex64
 }
 
+// Boxes holds values of every other kind behind interface{}: the
+// program prints each as fmt's %+v does (a string as %q), the truth for
+// the value column.  Direct has one pointer field, so Go stores it in the
+// interface's data word itself.
+type Direct struct{ P *int64 }
+
+type Boxes struct {
+	S, F, Big, Tiny, F32, B, C, P, PS, D, N, U8 interface{}
+}
+
 //go:noinline
-func stop(o *Order) int { return int(o.Qty) }
+func stop(o *Order, bx *Boxes) int { return int(o.Qty) }
 
 func main() {
 	o := &Order{Paid: true, ID: 42, Note: "hello", Any: 7, Shape: Square{2}, Qty: 3,
@@ -67,5 +77,23 @@ func main() {
 		unsafe.Offsetof(z.Hook), unsafe.Offsetof(z.Kind), unsafe.Offsetof(z.Small), unsafe.Offsetof(z.Z),
 		unsafe.Offsetof(z.C64))
 	fmt.Printf("sizeof Order %d\n", unsafe.Sizeof(z))
-	stop(o)
+	x := int64(11)
+	bx := &Boxes{S: "hi \"q\"", F: 2.5, Big: 1234567.0, Tiny: 0.00001, F32: float32(0.1),
+		B: true, C: complex(1.5, -2), P: &x, PS: &Inner{X: 1, Y: true}, D: Direct{P: &x},
+		N: Name("vip"), U8: uint8(200)}
+	for _, f := range []struct {
+		name string
+		v    interface{}
+	}{{"S", bx.S}, {"F", bx.F}, {"Big", bx.Big}, {"Tiny", bx.Tiny}, {"F32", bx.F32},
+		{"B", bx.B}, {"C", bx.C}, {"P", bx.P}, {"PS", bx.PS}, {"D", bx.D}, {"N", bx.N},
+		{"U8", bx.U8}} {
+		if s, ok := f.v.(string); ok {
+			fmt.Printf("box %s %q\n", f.name, s)
+		} else if n, ok := f.v.(Name); ok {
+			fmt.Printf("box %s %q\n", f.name, string(n))
+		} else {
+			fmt.Printf("box %s %+v\n", f.name, f.v)
+		}
+	}
+	stop(o, bx)
 }

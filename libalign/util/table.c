@@ -1,0 +1,77 @@
+/*
+ * table.c - the open-addressing index of table.h: linear probing over
+ * (folded hash, entry + 1) slots, doubled past half full.
+ */
+#include "util/table.h"
+#include "util/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Every bit of the 64-bit hash reaches the 32 kept, and the slot index
+ * (the low bits): a key that differs only in its high bits (a line number
+ * shifted left) still spreads. */
+static uint32_t fold(uint64_t h)
+{
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+uint32_t table_find(const table *t, uint64_t hash, table_eq_fn eq, const void *ctx)
+{
+    uint32_t h = fold(hash);
+    size_t mask, k;
+    if (t->cap == 0)
+        return TABLE_NONE;
+    mask = t->cap - 1;
+    for (k = h & mask; t->slots[k].entry != 0; k = (k + 1) & mask)
+        if (t->slots[k].hash == h && eq(ctx, t->slots[k].entry - 1))
+            return t->slots[k].entry - 1;
+    return TABLE_NONE;
+}
+
+static void place(table_slot *slots, size_t cap, uint32_t h, uint32_t entry1)
+{
+    size_t k = h & (cap - 1);
+    while (slots[k].entry != 0)
+        k = (k + 1) & (cap - 1);
+    slots[k].hash = h;
+    slots[k].entry = entry1;
+}
+
+int table_add(table *t, uint64_t hash, uint32_t entry)
+{
+    if (entry >= TABLE_MAX_ENTRIES || t->n >= TABLE_MAX_ENTRIES)
+        return error_set(ALIGN_ELIMIT, NULL, 0, 0, "more than %u entries in one table",
+                         (unsigned)TABLE_MAX_ENTRIES);
+    if ((t->n + 1) * 2 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        table_slot *slots = calloc(cap, sizeof *slots);
+        if (slots == NULL)
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->slots[i].entry != 0)
+                place(slots, cap, t->slots[i].hash, t->slots[i].entry);
+        free(t->slots);
+        t->slots = slots;
+        t->cap = cap;
+    }
+    place(t->slots, t->cap, fold(hash), entry + 1);
+    t->n++;
+    return 0;
+}
+
+void table_clear(table *t)
+{
+    if (t->n == 0)
+        return;
+    memset(t->slots, 0, t->cap * sizeof *t->slots);
+    t->n = 0;
+}
+
+void table_free(table *t)
+{
+    free(t->slots);
+    t->slots = NULL;
+    t->cap = 0;
+    t->n = 0;
+}

@@ -1,0 +1,75 @@
+/*
+ * table.h - the one open-addressing hash table of libalign: an index over
+ * entries that live in the caller's own array (util/vec), found by hash.
+ *
+ * Who uses it: the escape log's string interning and its inlined-call
+ * positions, the escape join's duplicate set, its inputs, packages and
+ * types, and the profile's site index.  Each keeps its entries in a typed
+ * array of its own and asks the table "which entry has this key?"; the
+ * table holds, per slot, the entry's number and 32 bits of its hash, so
+ * that growing never calls back into the caller (no key is re-hashed) and
+ * most mismatches are rejected without looking at the entry.
+ *
+ * Sizes: from a few entries (inputs of one run) to millions (the distinct
+ * sites of a 500 MB escape log): 8 bytes a slot, at most half the slots in
+ * use (linear probing stays short), capacity a power of two.  Entries are
+ * numbered below TABLE_MAX_ENTRIES.
+ *
+ * Rejected: a table that owns its keys (each user's keys differ: strings,
+ * positions, pointers; copying them would double the memory of the largest
+ * user) and one macro-generated table per key type (a second way to write
+ * the same probe loop, which is what #12 removed).
+ */
+#ifndef LIBALIGN_UTIL_TABLE_H
+#define LIBALIGN_UTIL_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct table_slot {
+    uint32_t hash;  /* the entry's hash, folded to 32 bits */
+    uint32_t entry; /* the entry's number + 1; 0: empty */
+} table_slot;
+
+typedef struct table {
+    table_slot *slots;
+    size_t cap; /* a power of two, or 0 */
+    size_t n;   /* entries indexed */
+} table;
+
+#define TABLE_NONE UINT32_MAX
+#define TABLE_MAX_ENTRIES ((uint32_t)1 << 31)
+
+/* A zero-filled struct table is empty. */
+/* Whether the caller's entry number `entry` is the key ctx stands for. */
+typedef bool (*table_eq_fn)(const void *ctx, uint32_t entry);
+
+/* The entry indexed under hash for which eq(ctx, entry) is true, or
+ * TABLE_NONE.  eq is only called for entries whose folded hash matches. */
+uint32_t table_find(const table *t, uint64_t hash, table_eq_fn eq, const void *ctx);
+
+/* Indexes entry (a number below TABLE_MAX_ENTRIES, not yet indexed under
+ * an equal key: call table_find first) under hash.  Doubles the table when
+ * it would be more than half full.  0, or ALIGN_ENOMEM / ALIGN_ELIMIT
+ * recorded; the table is unchanged on failure. */
+int table_add(table *t, uint64_t hash, uint32_t entry);
+
+/* Forgets every entry and keeps the capacity (a table reused per package). */
+void table_clear(table *t);
+
+/* Frees the slots; the table is empty again. */
+void table_free(table *t);
+
+/* The hash of a pointer key (an interned string, a type node): its bits
+ * mixed, since the low bits of an aligned address are all zero. */
+static inline uint64_t table_hash_ptr(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return x;
+}
+
+#endif

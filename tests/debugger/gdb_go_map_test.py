@@ -1,0 +1,115 @@
+"""gdb_go_map_test - `align m` on a Go map checks the padding of every live
+entry: Go 1.19 (hmap buckets and overflow chains) and Go 1.24 (swiss
+tables: a small map's single group, a big one's directory of tables).
+
+gmap/main.go is built by each release and stopped in main.stop.  The
+truth is what the program prints: the padding ranges of Entry
+(unsafe.Offsetof/Sizeof), the lengths, and the bytes of each planted
+entry as the map holds them (read back through reflect, which copies
+every byte).  Checked, per release:
+  - the leak check counts len(m) entries, every one of them;
+  - the runs listed are exactly the non-zero bytes of the read-back entry
+    inside Entry's padding, named m["bad"]+OFFSET and big[77]+OFFSET;
+  - a map with zeroed padding says so, with padding bytes = len x the
+    padding of one Entry.
+$GO_MAP_VERSIONS (default "1.19 1.24") chooses the releases; one that
+cannot be had is a loud SKIP naming its Debian package.
+"""
+
+import os
+import re
+import shutil
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, ".."))
+import dbgtest as t  # noqa: E402
+import salib  # noqa: E402
+
+t.tool("GDB", "gdb")
+env = t.plugin_env()
+tmp = t.workdir()
+COMMANDS = [("m", "align m"), ("big", "align big"), ("clean", "align clean")]
+
+
+def expected_runs(name, raw, padding):
+    """The runs render_live lists for one entry: maximal runs of non-zero
+    bytes inside one padding range, as 'at NAME+OFFSET: xx xx'."""
+    out = []
+    for start, end in padding:
+        i = start
+        while i < end:
+            if raw[i]:
+                j = i
+                while j < end and raw[j]:
+                    j += 1
+                out.append("at %s+%d: %s" % (name, i, " ".join("%02x" % b for b in raw[i:j])))
+                i = j
+            else:
+                i += 1
+    return out
+
+
+def listed(text):
+    return re.findall(r"^/\*   (at .*?) \*/$", text, re.M)
+
+
+def one_release(version):
+    pre = "Go %s: " % version
+    # The user's build cache (keyed by toolchain) when there is one: a
+    # fresh cache would compile fmt and reflect again every run.
+    genv = salib.go_env(version, t.go_env(tmp))
+    d = os.path.join(tmp, "gmap-" + version)
+    os.makedirs(d)
+    shutil.copy(os.path.join(HERE, "gmap", "main.go"), d)
+    with open(os.path.join(d, "go.mod"), "w") as f:
+        f.write("module example.com/gmap\n\ngo 1.19\n")
+    program = os.path.join(d, "gmap")
+    rc, out = t.run(["go", "build", "-gcflags=all=-N -l", "-o", program, "."], env=genv,
+                    cwd=d, timeout=300)
+    if not t.check(rc == 0, pre + "builds gmap", out):
+        return
+    sec, out = t.gdb_session(program, COMMANDS, env=dict(env, GOTRACEBACK="none"),
+                             stop="main.stop", after=["-ex", "kill"])
+    padding = [(int(a), int(b)) for a, b in re.findall(r"^padding (\d+) (\d+)$", out, re.M)]
+    lens = {k: int(v) for k, v in re.findall(r"^len (\w+) (\d+)$", out, re.M)}
+    backs = {k: bytes.fromhex(v) for k, v in re.findall(r"^readback (\S+) ([0-9a-f]+)$", out,
+                                                         re.M)}
+    if not t.check(len(padding) == 2 and len(lens) == 3 and len(backs) == 2 and
+                   all(n in sec for n, _ in COMMANDS), pre + "the program and GDB ran", out):
+        return
+    per_entry = sum(b - a for a, b in padding)
+    for name, planted in (("m", 'm["bad"]'), ("big", "big[77]")):
+        text = sec[name]
+        want = expected_runs(planted, backs[planted], padding)
+        nonzero = sum(1 for a, b in padding for i in range(a, b) if backs[planted][i])
+        t.check(want and listed(text) == want,
+                pre + "align %s lists the garbage of %s as the map holds it: %s"
+                % (name, planted, "; ".join(want)), text[-900:])
+        t.check("/* warning: %d padding bytes of the %d entries of %s are not zero"
+                % (nonzero, lens[name], name) in text,
+                pre + "align %s: all %d entries checked, %d non-zero padding bytes"
+                % (name, lens[name], nonzero), text[-900:])
+    t.check("/* leak check: all %d padding bytes of the %d entries of clean are zero, at "
+            "every depth */" % (per_entry * lens["clean"], lens["clean"]) in sec["clean"],
+            pre + "align clean: %d entries x %d padding bytes, all zero"
+            % (lens["clean"], per_entry), sec["clean"][-600:])
+    t.check("Traceback" not in out and "Python Exception" not in out,
+            pre + "no Python traceback", out[-2000:])
+
+
+releases = (os.environ.get("GO_MAP_VERSIONS") or "1.19 1.24").split()
+tested = 0
+for v in releases:
+    try:
+        salib.go_root(v)
+    except salib.Skip as e:
+        print("SKIP (Go %s): %s" % (v, e))
+        continue
+    one_release(v)
+    tested += 1
+if tested < len(releases) and not t._failures:
+    t.skip("%d of the Go releases %s could not be had (see above)"
+           % (len(releases) - tested, " ".join(releases)))
+t.finish()

@@ -1,0 +1,66 @@
+// gmap - the Go program gdb_go_map_test.py stops in main.stop with three
+// maps of a struct with padding: m (string keys, a small map: one group on
+// Go 1.24+), big (100 int keys: several buckets, or a swiss table behind
+// a directory) and clean (zeroed padding).  One entry of m and one of big
+// get garbage in their padding.  The program prints the truth the test
+// compares with: the padding ranges of Entry (unsafe.Offsetof/Sizeof),
+// the lengths, and each planted entry's bytes as the map holds them, read
+// back through reflect (which copies every byte).
+package main
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+)
+
+type Entry struct {
+	A uint8
+	B int64
+	C uint16
+}
+
+//go:noinline
+func stop(m map[string]Entry, big map[int]Entry, clean map[int]Entry) int {
+	return len(m) + len(big) + len(clean)
+}
+
+// plant stores an Entry under k with garbage in its padding: through
+// reflect, whose map assignment copies every byte of the value
+// (typedmemmove), where m[k] = v may copy member by member.
+func plant(m interface{}, name string, k interface{}) {
+	v := new(Entry)
+	*v = Entry{A: 9, B: 9, C: 9}
+	raw := (*[unsafe.Sizeof(*v)]byte)(unsafe.Pointer(v))
+	for _, off := range []uintptr{unsafe.Offsetof(v.A) + 1, unsafe.Offsetof(v.A) + 2,
+		unsafe.Offsetof(v.C) + 3} {
+		raw[off] = 0x5a
+	}
+	mv := reflect.ValueOf(m)
+	mv.SetMapIndex(reflect.ValueOf(k), reflect.NewAt(reflect.TypeOf(*v), unsafe.Pointer(v)).Elem())
+	back := mv.MapIndex(reflect.ValueOf(k)).Interface()
+	got := (*[unsafe.Sizeof(*v)]byte)((*[2]unsafe.Pointer)(unsafe.Pointer(&back))[1])
+	fmt.Printf("readback %s %x\n", name, got[:])
+}
+
+func main() {
+	m := map[string]Entry{}
+	for i := 0; i < 5; i++ {
+		m[fmt.Sprintf("k%d", i)] = Entry{A: uint8(i), B: int64(i), C: uint16(i)}
+	}
+	plant(m, `m["bad"]`, "bad")
+	big := map[int]Entry{}
+	for i := 0; i < 100; i++ {
+		big[i] = Entry{A: 1}
+	}
+	plant(big, "big[77]", 77)
+	clean := map[int]Entry{}
+	for i := 0; i < 20; i++ {
+		clean[i] = Entry{A: 2, C: 3}
+	}
+	var e Entry
+	fmt.Printf("padding %d %d\npadding %d %d\n", unsafe.Offsetof(e.A)+unsafe.Sizeof(e.A),
+		unsafe.Offsetof(e.B), unsafe.Offsetof(e.C)+unsafe.Sizeof(e.C), unsafe.Sizeof(e))
+	fmt.Printf("len m %d\nlen big %d\nlen clean %d\n", len(m), len(big), len(clean))
+	stop(m, big, clean)
+}

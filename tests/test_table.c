@@ -1,0 +1,138 @@
+/*
+ * test_table.c - util/table (the one open-addressing index of libalign),
+ * compiled into the test from its source: the library does not export it.
+ *
+ * The truth is a trivially correct reference: a linear scan of the same
+ * entries.  Keys are chosen to be hard for a table: every key with the same
+ * hash (all probes collide), hashes that differ only in their high 32 bits
+ * (the shape of the escape join's old one-bucket bug), and a million keys
+ * (growth from empty through 2^21 slots).
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "libalign.h"
+#include "util/hash.h"
+#include "util/table.h"
+
+typedef struct keys {
+    const uint64_t *v;
+    uint64_t want;
+} keys;
+
+static bool key_eq(const void *ctx, uint32_t entry)
+{
+    const keys *k = ctx;
+    return k->v[entry] == k->want;
+}
+
+/* Indexes v[0..n) under hash(v[i]) and checks every lookup, present and
+ * absent, against a scan. */
+static void check_keys(const uint64_t *v, size_t n, uint64_t (*hash)(uint64_t))
+{
+    table t = {0};
+    keys k = {v, 0};
+    for (size_t i = 0; i < n; i++) {
+        k.want = v[i];
+        ck_assert_uint_eq(table_find(&t, hash(v[i]), key_eq, &k), TABLE_NONE);
+        ck_assert_int_eq(table_add(&t, hash(v[i]), (uint32_t)i), 0);
+    }
+    ck_assert_uint_eq(t.n, n);
+    ck_assert(t.cap >= 2 * n);
+    for (size_t i = 0; i < n; i++) {
+        k.want = v[i];
+        ck_assert_uint_eq(table_find(&t, hash(v[i]), key_eq, &k), i);
+        k.want = v[i] + ((uint64_t)1 << 62); /* never a key */
+        ck_assert_uint_eq(table_find(&t, hash(k.want), key_eq, &k), TABLE_NONE);
+    }
+    table_free(&t);
+    ck_assert_uint_eq(t.cap, 0);
+    ck_assert_uint_eq(table_find(&t, hash(v[0]), key_eq, &k), TABLE_NONE);
+}
+
+static uint64_t fnv(uint64_t x)
+{
+    return hash_fnv_u64(HASH_FNV_SEED, x);
+}
+
+static uint64_t constant(uint64_t x)
+{
+    (void)x;
+    return 42;
+}
+
+static uint64_t high_bits(uint64_t x)
+{
+    return x << 32; /* the low 32 bits all zero */
+}
+
+START_TEST(test_many)
+{
+    size_t n = 1000000;
+    uint64_t *v = malloc(n * sizeof *v);
+    ck_assert_ptr_nonnull(v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = i * 7919 + 3;
+    check_keys(v, n, fnv);
+    free(v);
+}
+END_TEST
+
+START_TEST(test_collisions)
+{
+    uint64_t v[2000];
+    for (size_t i = 0; i < 2000; i++)
+        v[i] = i;
+    check_keys(v, 2000, constant);
+    check_keys(v, 2000, high_bits);
+}
+END_TEST
+
+START_TEST(test_clear_and_ptr)
+{
+    table t = {0};
+    uint64_t v[100];
+    keys k = {v, 0};
+    for (size_t i = 0; i < 100; i++) {
+        v[i] = i;
+        ck_assert_int_eq(table_add(&t, table_hash_ptr(&v[i]), (uint32_t)i), 0);
+    }
+    size_t cap = t.cap;
+    table_clear(&t);
+    ck_assert_uint_eq(t.n, 0);
+    ck_assert_uint_eq(t.cap, cap); /* kept for the next package */
+    for (size_t i = 0; i < 100; i++) {
+        k.want = v[i];
+        ck_assert_uint_eq(table_find(&t, table_hash_ptr(&v[i]), key_eq, &k), TABLE_NONE);
+    }
+    /* Entry numbers past the limit are refused, the table unchanged. */
+    ck_assert_int_eq(table_add(&t, 1, TABLE_MAX_ENTRIES), ALIGN_ELIMIT);
+    ck_assert_uint_eq(t.n, 0);
+    /* Pointers 8 bytes apart spread over the slots. */
+    size_t used = 0;
+    for (size_t i = 0; i < 32; i++)
+        ck_assert_int_eq(table_add(&t, table_hash_ptr(&v[i]), (uint32_t)i), 0);
+    for (size_t s = 0; s < t.cap; s++)
+        used += t.slots[s].entry != 0 && (s == 0 || t.slots[s - 1].entry == 0);
+    ck_assert(used > 16); /* mostly runs of one: no clustering */
+    table_free(&t);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("table");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_many);
+    tcase_add_test(tc, test_collisions);
+    tcase_add_test(tc, test_clear_and_ptr);
+    suite_add_tcase(s, tc);
+    SRunner *r = srunner_create(s);
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
