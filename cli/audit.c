@@ -70,7 +70,7 @@ static const char audit_usage[] =
     "                           with --as-arch 386|arm); exit 1 if any\n"
     "      --no-check-atomic    do not list them\n"
     "  -q, --quiet, --no-progress\n"
-    "                           no progress line on a terminal\n"
+    "                           no progress line on a terminal\n" DEBUG_DIR_USAGE
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
@@ -105,7 +105,7 @@ static const char show_usage[] =
     "      --no-check-atomic    do not flag int64 fields sync/atomic cannot use\n"
     "                           (flagged by default for Go on 386 and arm)\n"
     "  -q, --quiet, --no-progress\n"
-    "                           no progress line on a terminal\n"
+    "                           no progress line on a terminal\n" DEBUG_DIR_USAGE
     "  -h, --help               this help\n"
     "\n"
     "example:\n"
@@ -245,8 +245,8 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"profile", required_argument, NULL, 'p'},
         {"sample", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},
-
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
@@ -257,6 +257,10 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         switch (c) {
         case 'q':
         case OPT_NO_PROGRESS: progress_quiet = true; break;
+        case OPT_DEBUG_DIR:
+            if (!debug_dir_add(optarg))
+                return EXIT_BAD;
+            break;
         case 'c':
             if (!count_table_add(&o->counts, optarg))
                 return EXIT_BAD;

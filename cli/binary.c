@@ -5,11 +5,16 @@
  * Every subcommand that reads DWARF opens the binary the same way: the
  * library's error as "PATH: reason" and its hint, and a warning (exit
  * status unchanged) when some compile units could not be decoded, since
- * the report then covers only the others.
+ * the report then covers only the others.  --debug-dir (every command that
+ * opens a binary takes it) says where a stripped binary's separate debug
+ * file is looked for; the library does the looking.  An archive's members
+ * that are not ELF objects with DWARF are skipped with a note.
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The linker's hchan<T>, sudog<T>, map<K,V>... and the compiler's noalg.*
  * are told by libalign (go_origin.c); the prefixes cover the rest. */
@@ -31,14 +36,31 @@ const char *type_name_of(const align_type *t)
     return align_type_name(t) ? align_type_name(t) : align_type_display(t);
 }
 
+const char **debug_dirs;
+size_t ndebug_dirs;
+
+bool debug_dir_add(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        usage_error("give the directory that holds the debug files (or their .build-id/)",
+                    "--debug-dir %s: %s", dir,
+                    stat(dir, &st) < 0 ? strerror(errno) : "not a directory");
+        return false;
+    }
+    return pattern_list_add(&debug_dirs, &ndebug_dirs, dir) ||
+           usage_error(NULL, "out of memory") == EXIT_OK;
+}
+
 align_binary *open_binary(const char *path, unsigned flags)
 {
     align_binary *b = NULL;
     const align_binary_info *info;
     progress prog;
+    align_binary_opts opts = {flags, debug_dirs, ndebug_dirs, progress_update, &prog};
     int rc;
     progress_begin(&prog, "reading DWARF");
-    rc = align_binary_open_progress(&b, path, flags, progress_update, &prog);
+    rc = align_binary_open_opts(&b, path, &opts);
     progress_end(&prog);
     if (rc < 0) {
         const align_error *e = align_error_last();
@@ -57,6 +79,13 @@ align_binary *open_binary(const char *path, unsigned flags)
                 path, info->nskipped_cus, info->ncus, info->skip_reason ? info->skip_reason : "?");
         fprintf(stderr, "hint: rebuild the binary, or check it with readelf --debug-dump=info\n");
     }
+    if (info->nskipped_members > 0)
+        fprintf(stderr,
+                "%s: note: skipped %zu of %zu archive member%s that %s not ELF objects with "
+                "DWARF (the first: %s)\n",
+                path, info->nskipped_members, info->nmembers, info->nmembers == 1 ? "" : "s",
+                info->nskipped_members == 1 ? "is" : "are",
+                info->skipped_member ? info->skipped_member : "?");
     if (info->nskipped_types > 0)
         fprintf(stderr, "%s: warning: skipped %zu type%s too large to lay out (%s%s)\n", path,
                 info->nskipped_types, info->nskipped_types == 1 ? "" : "s",

@@ -147,8 +147,9 @@ int maps_render(align_buf *out, align_graph *g, const maps_opts *o);
  * only once the work has taken over a second (STRUCTALIGN_PROGRESS_DELAY);
  * "\r"-overwritten, erased by progress_end(). */
 extern bool progress_quiet;
-/* --no-progress, which every command accepts (getopt's value for it). */
-#define OPT_NO_PROGRESS 0x100
+/* --no-progress, which every command accepts (getopt's value for it,
+ * after OPT_DEBUG_DIR's). */
+#define OPT_NO_PROGRESS (OPT_DEBUG_DIR + 1)
 typedef struct progress {
     const char *what; /* "reading escape log" */
     long long start_ns, delay_ns;
@@ -226,6 +227,19 @@ const char *type_name_of(const align_type *t);
 /* Opens a binary for audit, show, diff and SARIF; prints why it failed
  * (NULL), or a warning when some compile units were unreadable. */
 align_binary *open_binary(const char *path, unsigned flags);
+/* --debug-dir DIR, repeatable, in order: where open_binary looks for the
+ * separate debug files of stripped binaries (none: /usr/lib/debug). */
+extern const char **debug_dirs;
+extern size_t ndebug_dirs;
+/* The getopt code of --debug-dir (long only), and its handler: false
+ * (with the error printed) when DIR is not a directory. */
+enum { OPT_DEBUG_DIR = 0x100 };
+bool debug_dir_add(const char *dir);
+/* The --debug-dir line of every usage text that opens a binary. */
+#define DEBUG_DIR_USAGE                                                                            \
+    "      --debug-dir DIR      where a stripped binary's debug file is looked for\n"              \
+    "                           (DIR/.build-id/xx/rest.debug or .gnu_debuglink;\n"                 \
+    "                           repeatable; default /usr/lib/debug)\n"
 
 /* --- rows.c: audit's one collection pass ---------------------------------- */
 

@@ -34,7 +34,7 @@ static const char diff_usage[] =
     "                              build that ran), typed through --escape\n"
     "  -e, --escape LOG            OLD's escape log; --src DIR where its paths start\n"
     "      --sample inuse|alloc    with --profile: live (default) or allocated objects\n"
-    "  -q, --quiet, --no-progress  no progress line on a terminal\n"
+    "  -q, --quiet, --no-progress  no progress line on a terminal\n" DEBUG_DIR_USAGE
     "  -h, --help                  this help\n"
     "\n"
     "example:\n"
@@ -140,8 +140,8 @@ static int parse_args(diff_opts *o, int argc, char **argv)
         {"src", required_argument, NULL, 'D'},
         {"sample", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},
-
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -150,6 +150,10 @@ static int parse_args(diff_opts *o, int argc, char **argv)
         switch (c) {
         case 'q':
         case OPT_NO_PROGRESS: progress_quiet = true; break;
+        case OPT_DEBUG_DIR:
+            if (!debug_dir_add(optarg))
+                return EXIT_BAD;
+            break;
         case 'c':
             if (!count_table_add(&o->counts, optarg))
                 return EXIT_BAD;

@@ -42,8 +42,8 @@ static const char fix_usage[] =
     "  -a, --arch ARCH          amd64, arm64, 386 or arm (default: amd64)\n"
     "  -t, --type PATTERN       only types matching the glob; repeatable\n"
     "  -k, --keep PATTERN       never reorder these types; repeatable\n"
-    "  -b, --binary BIN         sizes of types declared elsewhere, from BIN's DWARF\n"
-    "      --cacheline N        cache line size in bytes (default: 64)\n"
+    "  -b, --binary BIN         sizes of types declared elsewhere, from BIN's "
+    "DWARF\n" DEBUG_DIR_USAGE "      --cacheline N        cache line size in bytes (default: 64)\n"
     "      --go VERSION         Go: also report each type's heap object size in\n"
     "                           this release's allocator (1.19 ... 1.27)\n"
     "      --no-check-atomic    Go on amd64/arm64: allow orders that would put an\n"
@@ -99,6 +99,7 @@ static int parse_args(fix_opts *o, int argc, char **argv)
         {"no-check-atomic", no_argument, NULL, 'N'},
         {"quiet", no_argument, NULL, 'q'},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -107,6 +108,10 @@ static int parse_args(fix_opts *o, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "l:a:t:k:b:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'D': o->write = false; break;
+        case OPT_DEBUG_DIR:
+            if (!debug_dir_add(optarg))
+                return EXIT_BAD;
+            break;
         case 'W': o->write = true; break;
         case 'l':
             if (align_lang_parse(&o->lang, optarg) < 0)

@@ -77,13 +77,9 @@ int project_run(const project_opts *p)
     bool check_atomic;
 
     align_buf_init(&out);
-    if (align_binary_open(&bin, p->binary) < 0) {
-        const align_error *e = align_error_last();
-        fprintf(stderr, "%s: %s\n", p->binary, e->message);
-        if (e->hint[0])
-            fprintf(stderr, "hint: %s\n", e->hint);
+    bin = open_binary(p->binary, 0);
+    if (bin == NULL)
         return EXIT_BAD;
-    }
     info = align_binary_info_get(bin);
     if (p->json) {
         align_buf_puts(&out, "{\"binary\":");

@@ -492,7 +492,21 @@ enum {
      * inside it at an 8-aligned offset from the record's start.  A
      * suggested order keeps the member's offset modulo 8, so that integer
      * stays 8-aligned (as direct int64 members at 8-aligned offsets do). */
-    ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE = 1u << 9
+    ALIGN_MEMBER_ATOMIC_ALIGNED_INSIDE = 1u << 9,
+    /* Go blank fields, by what they are for (a zero-size one, a marker such
+     * as `_ [0]func()` for non-comparability or align64, has neither flag
+     * and moves like any zero-size member: first, never last, where the
+     * compiler would add padding after it).  KEEPS_OFFSET: explicit padding
+     * (`_ uint32` that puts the next 64-bit atomic at an 8-aligned offset on
+     * 32-bit targets); the suggested order keeps it at its offset, and other
+     * members move across it.  FENCE: cache-line padding (a *CacheLinePad
+     * type, half a cache line or more, or padding that ends on a line
+     * boundary); it keeps its offset and no member moves across it. */
+    ALIGN_MEMBER_BLANK_KEEPS_OFFSET = 1u << 10,
+    ALIGN_MEMBER_BLANK_FENCE = 1u << 11,
+    /* A blank field kept in place that cost bytes: releasing it alone gives
+     * a smaller order (see align_layout.unconstrained_size). */
+    ALIGN_MEMBER_BLANK_CONSTRAINS = 1u << 12
 };
 
 /* Go on 386 and arm: one int64 or uint64, anywhere in a record (a member,
@@ -569,9 +583,17 @@ typedef struct align_layout {
     /* The smallest order (see optimize.c for the proof and the rules). */
     uint64_t optimal_size;
     uint64_t optimal_ptrdata;
-    size_t *optimal_order;                /* nmembers declaration indices */
-    int optimal_proven;                   /* 1 when optimal_size is proven minimal */
-    const char *optimal_note;             /* why an order was constrained, or NULL */
+    size_t *optimal_order;    /* nmembers declaration indices */
+    int optimal_proven;       /* 1 when optimal_size is proven minimal */
+    const char *optimal_note; /* why an order was constrained, or NULL */
+    /* The smallest order found with every Go blank field free to move like
+     * an ordinary member: what the blank fields kept in place cost
+     * (optimal_size - unconstrained_size; 0 when they cost nothing, and
+     * always for C).  The members that held it back carry
+     * ALIGN_MEMBER_BLANK_CONSTRAINS. */
+    uint64_t unconstrained_size;
+    uint64_t unconstrained_ptrdata;
+    size_t *unconstrained_order;          /* nmembers declaration indices */
     size_t natomic_unaligned;             /* entries of atomic_unaligned (direct members
                                              flagged ALIGN_MEMBER_ATOMIC_UNALIGNED and
                                              fields inside members) */
@@ -755,9 +777,22 @@ typedef struct align_binary_info {
      * writes a mapping's build_id; NULL when absent (Go links one only
      * when asked: -ldflags=-B ...). */
     const char *build_id;
+    /* A stripped binary's separate debug file, whose DWARF was read
+     * (found by build ID or .gnu_debuglink: align_binary_open_opts); NULL
+     * when the DWARF is the binary's own. */
+    const char *debug_file;
+    /* A static archive (.a): its members (symbol tables not counted), and
+     * those skipped because they are not ELF objects with DWARF, the first
+     * as "NAME: reason" (NULL when none).  nmembers is 0 for an ELF file. */
+    size_t nmembers;
+    size_t nskipped_members;
+    const char *skipped_member;
 } align_binary_info;
 
-/* Reads the binary at path.  *out is NULL on failure:
+/* Reads the binary at path: an ELF executable, shared library or
+ * relocatable object (.o), or a static archive (.a) of objects, read as one
+ * program whose compile units are all its members'.  *out is NULL on
+ * failure:
  *   ALIGN_EIO      missing, unreadable, a directory;
  *   ALIGN_EFORMAT  not ELF, empty, truncated, 32-bit or big-endian, another
  *                  machine, no DWARF (the hint says how to rebuild: Go
@@ -781,6 +816,29 @@ enum {
 /* align_binary_open() with ALIGN_BINARY_* flags; ALIGN_EINVAL for unknown
  * flags. */
 ALIGN_API int align_binary_open_ex(align_binary **out, const char *path, unsigned flags);
+
+/* How align_binary_open_opts() reads a binary. */
+typedef struct align_binary_opts {
+    unsigned flags; /* ALIGN_BINARY_* */
+    /* Where a stripped binary's separate debug file is looked for, as gdb
+     * does: DIR/.build-id/xx/rest.debug by its GNU build ID, then the
+     * .gnu_debuglink name next to the binary, in its .debug/ folder and as
+     * DIR/<the binary's directory>/NAME, whose CRC-32 must match.  NULL or
+     * none: /usr/lib/debug.  Not used when the binary has DWARF. */
+    const char *const *debug_dirs;
+    size_t ndebug_dirs;
+    /* Reports how far the read got, as align_binary_open_progress() says
+     * (NULL: no report); for an archive, member by member. */
+    align_progress_fn progress;
+    void *progress_user;
+} align_binary_opts;
+
+/* align_binary_open() with options.  A stripped binary whose debug file is
+ * not found, or does not match (another build ID or CRC), is ALIGN_EFORMAT
+ * naming each place tried and why each candidate was refused. */
+ALIGN_API int align_binary_open_opts(align_binary **out, const char *path,
+                                     const align_binary_opts *opts);
+
 /* align_binary_open_ex() that reports how far the read of .debug_info got
  * (fn NULL: none): done and total are bytes of the section as decoded
  * (uncompressed), done the end of the last unit read; called after a unit,

@@ -173,6 +173,7 @@ void align_layout_free(align_layout *l)
     free(l->holes);
     free(l->bit_holes);
     free(l->optimal_order);
+    free(l->unconstrained_order);
     for (size_t i = 0; i < l->natomic_unaligned; i++)
         free((char *)l->atomic_unaligned[i].path);
     free(l->atomic_unaligned);
@@ -225,6 +226,19 @@ static align_order_fixed order_fixed(const align_graph *g, const align_type *rec
             if (t->name != NULL && strcmp(t->name, "structs.HostLayout") == 0)
                 return ALIGN_ORDER_HOST_LAYOUT;
     return ALIGN_ORDER_FREE;
+}
+
+/* The figures that follow from the optimizer's answer: the waste, and the
+ * answer with blank fields free (the optimal one when the optimizer did
+ * not run or no blank field cost anything). */
+static void finish_optimal(align_layout *l)
+{
+    if (l->unconstrained_size == 0 || l->unconstrained_size > l->optimal_size) {
+        l->unconstrained_size = l->optimal_size;
+        l->unconstrained_ptrdata = l->optimal_ptrdata;
+        memcpy(l->unconstrained_order, l->optimal_order, l->nmembers * sizeof *l->optimal_order);
+    }
+    l->reclaimable = l->size - l->optimal_size;
 }
 
 int align_layout_compute(align_layout **out, align_graph *g, const align_type *record,
@@ -333,10 +347,11 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
     l->optimal_ptrdata = l->ptrdata;
     l->optimal_proven = 0;
     l->optimal_order = calloc(l->nmembers ? l->nmembers : 1, sizeof *l->optimal_order);
-    if (l->optimal_order == NULL)
+    l->unconstrained_order = calloc(l->nmembers ? l->nmembers : 1, sizeof *l->optimal_order);
+    if (l->optimal_order == NULL || l->unconstrained_order == NULL)
         goto nomem;
     for (size_t i = 0; i < l->nmembers; i++)
-        l->optimal_order[i] = i;
+        l->optimal_order[i] = l->unconstrained_order[i] = i;
     if (l->order_fixed != ALIGN_ORDER_FREE) {
         l->optimal_proven = 1; /* the only order there is */
         l->optimal_note = align_order_fixed_reason(l->order_fixed);
@@ -346,7 +361,7 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
         if (rc < 0)
             goto fail;
     }
-    l->reclaimable = l->size - l->optimal_size;
+    finish_optimal(l);
     free(pl);
     *out = l;
     return 0;

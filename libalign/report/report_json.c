@@ -11,6 +11,32 @@
 
 #define U(x) ((unsigned long long)(x))
 
+/* A Go blank field: what the order keeps of it (optimize.c). */
+static void blank_keys(align_buf *out, const align_member *m)
+{
+    const char *rule = "kept"; /* the order was not optimized */
+    if (m->flags & ALIGN_MEMBER_BLANK_FENCE)
+        rule = "cacheline";
+    else if (m->flags & ALIGN_MEMBER_BLANK_KEEPS_OFFSET)
+        rule = "offset";
+    else if (m->size == 0)
+        rule = "marker";
+    align_buf_printf(out, ",\"intentional_padding\":true,\"blank\":\"%s\"", rule);
+    if (m->flags & ALIGN_MEMBER_BLANK_CONSTRAINS)
+        align_buf_puts(out, ",\"constrains_order\":true");
+}
+
+/* Go: the answer with every blank field free to move. */
+static void unconstrained_keys(align_buf *out, const align_layout *l)
+{
+    align_buf_printf(out, ",\"unconstrained_size\":%llu,\"unconstrained_ptrdata\":%llu",
+                     U(l->unconstrained_size), U(l->unconstrained_ptrdata));
+    align_buf_puts(out, ",\"unconstrained_index\":[");
+    for (size_t i = 0; i < l->nmembers; i++)
+        align_buf_printf(out, "%s%zu", i ? "," : "", l->unconstrained_order[i]);
+    align_buf_puts(out, "]");
+}
+
 void align_render_json(align_buf *out, const align_layout *l, const align_cost *cost)
 {
     align_buf_puts(out, "{\"name\":");
@@ -34,7 +60,7 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
         if (m->flags & ALIGN_MEMBER_EMBEDDED)
             align_buf_puts(out, ",\"embedded\":true");
         if (m->flags & ALIGN_MEMBER_BLANK)
-            align_buf_puts(out, ",\"intentional_padding\":true");
+            blank_keys(out, m);
         if (m->flags & ALIGN_MEMBER_FLEXIBLE)
             align_buf_puts(out, ",\"flexible\":true");
         if (m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED)
@@ -78,9 +104,11 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
     }
     if (l->order_fixed != ALIGN_ORDER_FREE)
         align_buf_printf(out, ",\"order_fixed\":\"%s\"", align_order_fixed_name(l->order_fixed));
-    if (l->lang == ALIGN_LANG_GO)
+    if (l->lang == ALIGN_LANG_GO) {
         align_buf_printf(out, ",\"ptrdata\":%llu,\"optimal_ptrdata\":%llu", U(l->ptrdata),
                          U(l->optimal_ptrdata));
+        unconstrained_keys(out, l);
+    }
     if (l->lang == ALIGN_LANG_GO && l->size > 0) {
         align_heap_cost c;
         if (align_heap_cost_compute(&c, l, 1, 0) == 0)

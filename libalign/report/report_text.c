@@ -308,6 +308,18 @@ static void heap_line(align_buf *out, const align_layout *l)
     align_buf_puts(out, " */\n");
 }
 
+/* What a Go blank field is for, as the optimizer kept it (optimize.c). */
+static const char *blank_comment(const align_member *m)
+{
+    if (m->flags & ALIGN_MEMBER_BLANK_FENCE)
+        return "  /* cache-line padding, kept in place */";
+    if (m->flags & ALIGN_MEMBER_BLANK_KEEPS_OFFSET)
+        return "  /* intentional padding, kept at its offset */";
+    if (m->size == 0)
+        return "  /* zero-size marker: moves */";
+    return "  /* intentional padding */";
+}
+
 /* The title, the column heads and the members in offset order, with the
  * holes, bit holes, cache-line boundaries and tail padding between them. */
 static void render_members(align_buf *out, const align_layout *l, const align_render_opts *o)
@@ -371,7 +383,7 @@ static void render_members(align_buf *out, const align_layout *l, const align_re
         offset_col(out, o, m);
         member_text(out, l, m, false);
         if (m->flags & ALIGN_MEMBER_BLANK)
-            align_buf_puts(out, "  /* intentional padding */");
+            align_buf_puts(out, blank_comment(m));
         if (m->flags & ALIGN_MEMBER_CROSSES_LINE)
             align_buf_puts(out, "  /* crosses a cache line */");
         align_buf_puts(out, "\n");
@@ -411,6 +423,32 @@ static void render_summary(align_buf *out, const align_layout *l)
         align_buf_printf(out, "/* pointer bytes: %llu */\n", (unsigned long long)l->ptrdata);
 }
 
+/* Go: the blank fields kept in place that cost bytes, and the size
+ * without keeping them (align_layout.unconstrained_size). */
+static void render_blank_cost(align_buf *out, const align_layout *l)
+{
+    size_t k = 0;
+    if (l->lang != ALIGN_LANG_GO || l->unconstrained_size >= l->optimal_size)
+        return;
+    align_buf_puts(out, "/* held back by blank fields kept in place:");
+    for (size_t i = 0; i < l->nmembers; i++) {
+        const align_member *m = &l->members[i];
+        if (!(m->flags & ALIGN_MEMBER_BLANK_CONSTRAINS))
+            continue;
+        align_buf_printf(out, "%s _ %s at offset %llu (%s)", k++ ? "," : "", m->type_name,
+                         (unsigned long long)m->offset,
+                         m->flags & ALIGN_MEMBER_BLANK_FENCE ? "cache-line padding"
+                                                             : "explicit offset");
+    }
+    if (k == 0)
+        align_buf_puts(out, " several together");
+    align_buf_printf(out,
+                     "; with every blank field free to move: %llu bytes, %llu more "
+                     "reclaimable */\n",
+                     (unsigned long long)l->unconstrained_size,
+                     (unsigned long long)(l->optimal_size - l->unconstrained_size));
+}
+
 /* What the smallest order gains, or why there is none. */
 static void render_optimal(align_buf *out, const align_layout *l)
 {
@@ -437,6 +475,7 @@ static void render_optimal(align_buf *out, const align_layout *l)
     }
     if (l->optimal_note && (l->reclaimable > 0 || l->optimal_ptrdata < l->ptrdata))
         align_buf_printf(out, "/* note: %s */\n", l->optimal_note);
+    render_blank_cost(out, l);
     if (l->align_note)
         align_buf_printf(out, "/* note: %s */\n", l->align_note);
 }

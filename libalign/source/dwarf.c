@@ -127,6 +127,8 @@ struct align_binary {
     char *go_producer; /* the first Go unit's DW_AT_producer */
     char *skip_reason;
     char *skipped_type_reason;
+    char *debug_file;     /* the separate debug file read, or NULL */
+    char *skipped_member; /* an archive's first member skipped, or NULL */
     elf_go_info go;
     align_progress_fn progress; /* while open: align_binary_open_progress */
     void *progress_user;
@@ -1712,37 +1714,61 @@ static void free_reader(dwarf_reader *rd)
 
 /* ------------------------------------------------------------ public API */
 
-static int load(align_binary *b, const char *path)
+/* Reads one file's units into the graphs.  DIE offsets are per file: the
+ * offset map and the work lists that hold them are emptied after it. */
+static int load_file(dwarf_reader *rd, const input_file *f)
 {
-    dwarf_reader rd;
     Dwarf_Error err = NULL;
     int res, rc;
 
-    memset(&rd, 0, sizeof rd);
-    rd.bin = b;
-    progress_start(&rd.clock);
-    res = dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &rd.dbg, NULL,
-                          0, NULL, &err);
+    rd->dbg = NULL;
+    rd->info_size = 0; /* progress: this file's .debug_info */
+    progress_start(&rd->clock);
+    if (f->fd >= 0)
+        res = dwarf_init_b(f->fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &rd->dbg, &err);
+    else
+        res = dwarf_init_path(f->path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
+                              &rd->dbg, NULL, 0, NULL, &err);
     if (res == DW_DLV_NO_ENTRY) {
-        error_set(ALIGN_EFORMAT, path, 0, 0, "no DWARF debug information");
+        error_set(ALIGN_EFORMAT, f->shown, 0, 0, "no DWARF debug information");
         error_hint("rebuild with debug information (gcc -g; go build without -ldflags=-w)");
         return ALIGN_EFORMAT;
     }
     if (res != DW_DLV_OK) {
-        error_set(ALIGN_EFORMAT, path, 0, 0, "unreadable DWARF: %s",
+        error_set(ALIGN_EFORMAT, f->shown, 0, 0, "unreadable DWARF: %s",
                   err ? dwarf_errmsg(err) : "libdwarf error");
         if (err != NULL)
             dwarf_dealloc(NULL, err, DW_DLA_ERROR);
         return ALIGN_EFORMAT;
     }
-    rc = read_units(&rd);
+    rc = read_units(rd);
     if (rc == 0)
-        rc = fill_pending(&rd);
+        rc = fill_pending(rd);
     if (rc == 0) {
-        apply_fixups(&rd);
-        name_anonymous(&rd);
-        rc = add_decls(&rd, ALIGN_LANG_GO);
+        apply_fixups(rd);
+        name_anonymous(rd);
     }
+    release_files(rd);
+    free(rd->map.slots);
+    memset(&rd->map, 0, sizeof rd->map);
+    rd->npend = rd->nfix = rd->ntdn = 0;
+    dwarf_finish(rd->dbg, &err);
+    rd->dbg = NULL;
+    return rc;
+}
+
+static int load(align_binary *b, const input_set *in)
+{
+    dwarf_reader rd;
+    const char *path = in->n == 1 ? in->files[0].shown : b->path;
+    int rc = 0;
+
+    memset(&rd, 0, sizeof rd);
+    rd.bin = b;
+    for (size_t i = 0; i < in->n && rc == 0; i++)
+        rc = load_file(&rd, &in->files[i]);
+    if (rc == 0)
+        rc = add_decls(&rd, ALIGN_LANG_GO);
     if (rc == 0)
         rc = add_decls(&rd, ALIGN_LANG_C);
     if (rc == 0 && b->funcs != NULL)
@@ -1758,7 +1784,6 @@ static int load(align_binary *b, const char *path)
     if (rc == 0)
         rc = pin_fixed_width(&rd);
     free_reader(&rd);
-    dwarf_finish(rd.dbg, &err);
     if (rc < 0)
         return rc;
     for (int l = 0; l < 2; l++)
@@ -1787,37 +1812,57 @@ int align_binary_open(align_binary **out, const char *path)
 
 int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
 {
-    return align_binary_open_progress(out, path, flags, NULL, NULL);
+    align_binary_opts o = {flags, NULL, 0, NULL, NULL};
+    return align_binary_open_opts(out, path, &o);
 }
 
 int align_binary_open_progress(align_binary **out, const char *path, unsigned flags,
                                align_progress_fn fn, void *user)
 {
+    align_binary_opts o = {flags, NULL, 0, fn, user};
+    return align_binary_open_opts(out, path, &o);
+}
+
+int align_binary_open_opts(align_binary **out, const char *path, const align_binary_opts *opts)
+{
     align_binary *b;
+    input_set in;
+    unsigned flags;
     int rc;
 
-    assert(out != NULL && path != NULL);
+    assert(out != NULL && path != NULL && opts != NULL);
     *out = NULL;
+    memset(&in, 0, sizeof in);
+    flags = opts->flags;
     if (flags & ~(unsigned)ALIGN_BINARY_GO_FUNCS)
         return error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown flags 0x%x", flags);
     b = calloc(1, sizeof *b);
     if (b == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     b->flags = flags;
-    b->progress = fn;
-    b->progress_user = user;
+    b->progress = opts->progress;
+    b->progress_user = opts->progress_user;
     b->path = strdup(path);
     if (b->path == NULL) {
         rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
     }
-    rc = elf_check(path, &b->info.arch, &b->go);
+    rc = input_resolve(&in, path, opts->debug_dirs, opts->ndebug_dirs, &b->go);
     if (rc < 0)
         goto fail;
-    rc = load(b, path);
+    b->info.arch = in.arch;
+    rc = load(b, &in);
     b->progress = NULL;
     if (rc < 0)
         goto fail;
+    b->debug_file = in.debug_file;
+    b->skipped_member = in.skipped_member;
+    in.debug_file = in.skipped_member = NULL;
+    b->info.debug_file = b->debug_file;
+    b->info.nmembers = in.nmembers;
+    b->info.nskipped_members = in.nskipped_members;
+    b->info.skipped_member = b->skipped_member;
+    input_set_free(&in);
     b->info.path = b->path;
     b->info.producer = b->producer ? b->producer : "";
     b->info.go_producer = b->go_producer;
@@ -1829,6 +1874,7 @@ int align_binary_open_progress(align_binary **out, const char *path, unsigned fl
     *out = b;
     return 0;
 fail:
+    input_set_free(&in);
     align_binary_free(b);
     return rc;
 }
@@ -1845,6 +1891,8 @@ void align_binary_free(align_binary *b)
     free(b->go_producer);
     free(b->skip_reason);
     free(b->skipped_type_reason);
+    free(b->debug_file);
+    free(b->skipped_member);
     free(b->go.go_version);
     free(b->go.main_path);
     free(b->go.build_id);

@@ -129,11 +129,73 @@ typedef struct elf_go_info {
     char *build_id;   /* the GNU build ID in hex, or NULL */
 } elf_go_info;
 
-/* Checks that path is a readable, complete, little-endian ELF file for
- * amd64 or arm64 (64-bit) or 386 or arm (32-bit) with DWARF, and fills *arch
- * (and *gi, which may be NULL).  ALIGN_EIO or ALIGN_EFORMAT with a message
- * and, where one helps, a hint. */
+/* Where a file without DWARF says its debug information went. */
+typedef struct elf_debug_ref {
+    bool has_dwarf;         /* a non-empty .debug_info */
+    bool has_go;            /* Go sections: the hint says how to rebuild */
+    bool relocatable;       /* ET_REL: an object file */
+    char debuglink[256];    /* .gnu_debuglink's file name; "" none, "?" unreadable */
+    bool has_crc;           /* debuglink_crc was read */
+    uint32_t debuglink_crc; /* CRC-32 of the debug file */
+} elf_debug_ref;
+
+/* Opens path, which must be a non-empty regular file (never blocking on a
+ * FIFO): *fd and *size, or ALIGN_EIO/ALIGN_EFORMAT (nothing left open). */
+int elf_open(const char *path, int *fd, uint64_t *size);
+/* Checks that the size bytes at fd are a complete little-endian ELF file
+ * for amd64 or arm64 (64-bit) or 386 or arm (32-bit), and fills *arch (and
+ * *gi, which may be NULL).  path names the file in messages.  With ref
+ * NULL a file without DWARF is an error; otherwise it is not, and *ref says
+ * whether DWARF is there and where a separate debug file may be
+ * (elf_no_dwarf makes the error afterwards).  ALIGN_EIO or ALIGN_EFORMAT
+ * with a message and, where one helps, a hint. */
+int elf_check_fd(int fd, uint64_t size, const char *path, align_arch *arch, elf_go_info *gi,
+                 elf_debug_ref *ref);
+/* elf_check_fd on a path, without ref. */
 int elf_check(const char *path, align_arch *arch, elf_go_info *gi);
+/* The error for a file without DWARF (ALIGN_EFORMAT), with the hint that
+ * fits how it was lost. */
+int elf_no_dwarf(const char *path, const elf_debug_ref *ref);
+
+/* --- debuglink.c ---------------------------------------------------------- */
+
+/* The separate debug file of binary (of arch; build_id hex or NULL; ref
+ * from elf_check_fd) under dirs (NULL/0: /usr/lib/debug): 0 with *out
+ * malloc'd; 1 when there is only a build ID and no file of it (a binary
+ * merely stripped: the caller says so); ALIGN_EFORMAT naming each place
+ * tried and why each candidate was refused; ALIGN_ENOMEM. */
+int debug_file_find(char **out, const char *binary, align_arch arch, const char *build_id,
+                    const elf_debug_ref *ref, const char *const *dirs, size_t ndirs);
+
+/* --- inputs.c: what align_binary_open reads ------------------------------ */
+
+/* One ELF file whose DWARF is read: the path given, a separate debug file,
+ * or an archive member (copied into an anonymous memory file: libdwarf reads
+ * whole files). */
+typedef struct input_file {
+    char *shown; /* "lib.a(x.o)", or the path; malloc'd */
+    char *path;  /* opened by libdwarf when fd < 0 */
+    int fd;      /* the member's copy, or -1 */
+} input_file;
+
+typedef struct input_set {
+    input_file *files;
+    size_t n, cap;
+    align_arch arch;
+    char *debug_file;        /* the separate debug file found, or NULL */
+    size_t nmembers;         /* archive members (0: not an archive) */
+    size_t nskipped_members; /* members that are not ELF objects with DWARF */
+    char *skipped_member;    /* the first: "name: reason"; NULL */
+} input_set;
+
+/* The files behind path: itself; its separate debug file (.gnu_debuglink,
+ * whose CRC must match, or the build ID, under each of dirs, default
+ * /usr/lib/debug) when it has no DWARF; or each member of a static archive
+ * that is an ELF object with DWARF.  Fills gi from path itself.  0, or
+ * ALIGN_EIO/ALIGN_EFORMAT/ALIGN_ENOMEM with the message (and *in freed). */
+int input_resolve(input_set *in, const char *path, const char *const *dirs, size_t ndirs,
+                  elf_go_info *gi);
+void input_set_free(input_set *in);
 
 /* --- dwarf_attr.c --------------------------------------------------------- */
 

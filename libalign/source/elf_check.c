@@ -1,7 +1,8 @@
 /*
  * elf_check.c - is this file something the DWARF reader should be given?
  *
- * Who calls it: align_binary_open, before libdwarf opens the file.  libdwarf
+ * Who calls it: input_resolve (inputs.c), before libdwarf opens the file,
+ * on the binary, its separate debug file and each archive member.  libdwarf
  * would reject most bad inputs too, but with messages about its internals
  * ("DW_DLE_..."); users need "empty file", "truncated", "big-endian ELF is
  * not supported", and for a binary without DWARF, how to rebuild it.  The
@@ -159,13 +160,11 @@ typedef struct elf_sections {
     bool has_info, has_go;
     uint64_t bi_off, bi_size; /* .go.buildinfo, size 0: none */
     uint64_t id_off, id_size; /* .note.gnu.build-id, size 0: none */
-    char debuglink[128];      /* .gnu_debuglink's file name, "" none */
+    uint64_t dl_off, dl_size; /* .gnu_debuglink, size 0: none */
     char zstd[32];            /* a .debug_* section compressed with zstd, "" none */
 } elf_sections;
 
-/* Opens path, which must be a non-empty regular file: *fd and *size, or
- * the error (nothing left open). */
-static int open_regular(const char *path, int *fd, uint64_t *size)
+int elf_open(const char *path, int *fd, uint64_t *size)
 {
     struct stat st;
     int rc = 0;
@@ -363,11 +362,8 @@ static int scan_sections(const char *path, int fd, uint64_t size, const Elf64_Sh
             f->id_size = sh[i].sh_size;
         }
         if (strcmp(name, ".gnu_debuglink") == 0 && bits) {
-            /* The section starts with the debug file's name. */
-            ssize_t n = pread(fd, f->debuglink, sizeof f->debuglink - 1, (off_t)sh[i].sh_offset);
-            f->debuglink[n > 0 ? n : 0] = '\0';
-            if (f->debuglink[0] == '\0')
-                snprintf(f->debuglink, sizeof f->debuglink, "?");
+            f->dl_off = sh[i].sh_offset;
+            f->dl_size = sh[i].sh_size;
         }
     }
     return 0;
@@ -398,8 +394,33 @@ static int read_build_id(int fd, uint64_t off, uint64_t size, elf_go_info *gi)
     return 0;
 }
 
+/* .gnu_debuglink: the debug file's name, NUL-terminated, padded to a
+ * multiple of 4, then the CRC-32 of the whole debug file (binutils'
+ * bfd_create_gnu_debuglink_section; little-endian, the only ELF read).  A
+ * malformed section leaves the name "?" and no CRC. */
+static void read_debuglink(int fd, uint64_t off, uint64_t size, elf_debug_ref *ref)
+{
+    unsigned char buf[sizeof ref->debuglink + 8];
+    size_t n = size < sizeof buf ? (size_t)size : sizeof buf, len;
+    ssize_t got = pread(fd, buf, n, (off_t)off);
+    snprintf(ref->debuglink, sizeof ref->debuglink, "?");
+    if (got <= 0)
+        return;
+    n = (size_t)got;
+    len = strnlen((const char *)buf, n);
+    if (len == 0 || len >= n || len >= sizeof ref->debuglink || memchr(buf, '/', len) != NULL)
+        return;
+    memcpy(ref->debuglink, buf, len + 1);
+    len = (len + 4) & ~(size_t)3; /* the CRC's offset */
+    if (len + 4 <= n) {
+        ref->debuglink_crc = (uint32_t)buf[len] | (uint32_t)buf[len + 1] << 8 |
+                             (uint32_t)buf[len + 2] << 16 | (uint32_t)buf[len + 3] << 24;
+        ref->has_crc = true;
+    }
+}
+
 /* No .debug_info: the error, with the hint that fits how it was lost. */
-static int no_dwarf(const char *path, const elf_sections *f)
+static int no_dwarf(const char *path, const elf_debug_ref *f)
 {
     error_set(ALIGN_EFORMAT, path, 0, 0,
               "no DWARF debug information (the binary was stripped or built "
@@ -412,23 +433,31 @@ static int no_dwarf(const char *path, const elf_sections *f)
                    "(.gnu_debuglink): give that file instead",
                    f->debuglink);
     else
-        error_hint("rebuild with -g (gcc -g) and do not strip the binary");
+        error_hint("rebuild with -g (gcc -g) and do not strip the binary, or point "
+                   "--debug-dir at the directory holding its .build-id/xx/rest.debug");
     return ALIGN_EFORMAT;
 }
 
-int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
+int elf_no_dwarf(const char *path, const elf_debug_ref *ref)
+{
+    return no_dwarf(path, ref);
+}
+
+int elf_check_fd(int fd, uint64_t size, const char *path, align_arch *arch, elf_go_info *gi,
+                 elf_debug_ref *ref)
 {
     Elf64_Ehdr eh = {0};
     Elf64_Shdr *sh = NULL;
     char *names = NULL;
     elf_sections found;
-    uint64_t size = 0, shnum = 0, shstrndx = 0;
+    elf_debug_ref own;
+    uint64_t shnum = 0, shstrndx = 0;
     bool is32 = false;
-    int fd = -1, rc;
+    int rc;
 
-    rc = open_regular(path, &fd, &size);
-    if (rc < 0)
-        return rc;
+    if (ref == NULL)
+        ref = &own;
+    memset(ref, 0, sizeof *ref);
     rc = read_header(path, fd, size, &eh, &is32, arch);
     if (rc == 0)
         rc = read_section_table(path, fd, size, &eh, is32, &sh, &shnum, &shstrndx);
@@ -436,8 +465,15 @@ int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
         rc = read_section_names(path, fd, size, sh, shnum, shstrndx, &names);
     if (rc == 0)
         rc = scan_sections(path, fd, size, sh, shnum, shstrndx, names, &found);
-    if (rc == 0 && !found.has_info)
-        rc = no_dwarf(path, &found);
+    if (rc == 0) {
+        ref->has_dwarf = found.has_info;
+        ref->has_go = found.has_go;
+        ref->relocatable = eh.e_type == ET_REL;
+        if (found.dl_size > 0)
+            read_debuglink(fd, found.dl_off, found.dl_size, ref);
+    }
+    if (rc == 0 && !found.has_info && ref == &own)
+        rc = no_dwarf(path, ref);
     if (rc == 0 && found.zstd[0] != '\0') {
         /* libdwarf (0.x as packaged with this build) inflates zlib only: on
          * zstd it fails with DW_DLE_ZDEBUG_INPUT_FORMAT_ODD, read as
@@ -455,6 +491,17 @@ int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
         rc = read_build_id(fd, found.id_off, found.id_size, gi);
     free(names);
     free(sh);
+    return rc;
+}
+
+int elf_check(const char *path, align_arch *arch, elf_go_info *gi)
+{
+    uint64_t size = 0;
+    int fd = -1;
+    int rc = elf_open(path, &fd, &size);
+    if (rc < 0)
+        return rc;
+    rc = elf_check_fd(fd, size, path, arch, gi, NULL);
     close(fd);
     return rc;
 }
