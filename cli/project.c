@@ -25,18 +25,22 @@ typedef struct before {
 } before;
 
 /* C: the typedef names among l's members (through arrays) that stand for
- * long or unsigned long here (size_t, off_t, time_t, intptr_t ...).  The
- * model keeps them long on the target, which is what its headers usually
- * say, but not always (off_t with _FILE_OFFSET_BITS=64, time_t with
- * _TIME_BITS=64 on 386 and arm): the projection depends on them.
- * Fixed-width names (int64_t, off64_t) are pinned by the reader and never
- * listed.  Writes "a, b" into out (empty when none). */
-static void header_dependent(const align_layout *l, align_buf *out)
+ * long or unsigned long here (off_t, time_t, clock_t ...): the members the
+ * shown layout lists, not those of records inside them (each lists its
+ * own).  The model keeps them long on the target, which is what its headers
+ * usually say, but not always (off_t with _FILE_OFFSET_BITS=64, time_t
+ * with _TIME_BITS=64 on 386 and arm): the projection depends on them.
+ * Never listed: fixed-width names (int64_t, off64_t), which the reader
+ * pins, and the pointer-wide ones (size_t, intptr_t ...), whose width the
+ * ABI fixes (align_c_pointer_wide_name).  Fills names (each once, in
+ * member order); returns how many, at most max. */
+static size_t header_dependent(const align_layout *l, const char **names, size_t max)
 {
-    size_t listed = 0;
+    size_t n = 0;
     for (size_t i = 0; i < l->nmembers; i++) {
         const align_type *t = l->members[i].type;
         const char *name = NULL;
+        bool seen = false;
         for (unsigned k = 0; t != NULL && k < 64; k++) {
             align_kind kd = align_type_kind(t);
             if (kd == ALIGN_KIND_NAMED && name == NULL)
@@ -46,25 +50,25 @@ static void header_dependent(const align_layout *l, align_buf *out)
             t = align_type_target(t);
         }
         if (name == NULL || t == NULL || align_type_kind(t) != ALIGN_KIND_PRIM ||
-            (align_type_prim_id(t) != ALIGN_C_LONG && align_type_prim_id(t) != ALIGN_C_ULONG))
+            (align_type_prim_id(t) != ALIGN_C_LONG && align_type_prim_id(t) != ALIGN_C_ULONG) ||
+            align_c_pointer_wide_name(name))
             continue;
-        if (out->data != NULL && listed > 0) {
-            /* once each */
-            bool seen = false;
-            size_t nl = strlen(name);
-            for (const char *q = out->data; (q = strstr(q, name)) != NULL; q += nl)
-                if ((q == out->data || q[-1] == ' ') && (q[nl] == ',' || q[nl] == '\0'))
-                    seen = true;
-            if (seen)
-                continue;
-        }
-        align_buf_printf(out, "%s%s", listed++ ? ", " : "", name);
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = strcmp(names[k], name) == 0;
+        if (!seen && n < max)
+            names[n++] = name;
     }
+    return n;
 }
 
-static bool matches(const project_opts *p, const char *name)
+/* A type is selected by its name or, for a C record, by the typedef that
+ * names it (`show --as-arch 386 BIN ngx_connection_t`), as show does. */
+static bool matches(const project_opts *p, const align_type *t)
 {
-    return pattern_list_match(p->patterns, p->npatterns, name);
+    const char *alias = align_type_typedef_name(t);
+    return pattern_list_match(p->patterns, p->npatterns, type_name_of(t)) ||
+           (alias != NULL && p->npatterns > 0 &&
+            pattern_list_match(p->patterns, p->npatterns, alias));
 }
 
 int project_run(const project_opts *p)
@@ -109,7 +113,7 @@ int project_run(const project_opts *p)
         for (size_t i = 0; i < n; i++) {
             const align_type *t = align_graph_decl(g, i);
             align_layout *l;
-            if (!matches(p, type_name_of(t)) || align_layout_compute(&l, g, t, &given) < 0)
+            if (!matches(p, t) || align_layout_compute(&l, g, t, &given) < 0)
                 continue;
             bf[i] = (before){l->size, l->padding, true};
             align_layout_free(l);
@@ -154,14 +158,15 @@ int project_run(const project_opts *p)
                                  (unsigned long long)l->padding, changed ? "true" : "false");
                 align_render_json(&out, l, NULL);
                 if (lang == ALIGN_LANG_C) {
-                    align_buf hd;
-                    align_buf_init(&hd);
-                    header_dependent(l, &hd);
-                    if (hd.len > 0) {
-                        align_buf_puts(&out, ",\"header_dependent\":");
-                        align_buf_json_string(&out, hd.data);
+                    const char *hd[64];
+                    size_t nhd = header_dependent(l, hd, 64);
+                    align_buf_puts(&out, ",\"header_dependent\":[");
+                    for (size_t k = 0; k < nhd; k++) {
+                        if (k > 0)
+                            align_buf_puts(&out, ",");
+                        align_buf_json_string(&out, hd[k]);
                     }
-                    align_buf_free(&hd);
+                    align_buf_puts(&out, "]");
                 }
                 align_buf_puts(&out, "}");
             } else if (p->show) {
@@ -175,16 +180,16 @@ int project_run(const project_opts *p)
                                  align_arch_name(p->as_arch), changed ? "" : " (unchanged)");
                 align_render_text(&out, l, &ro);
                 if (lang == ALIGN_LANG_C) {
-                    align_buf hd;
-                    align_buf_init(&hd);
-                    header_dependent(l, &hd);
-                    if (hd.len > 0)
-                        align_buf_printf(&out,
-                                         "/* depends on %s's headers: %s (long on %s; "
-                                         "assumed long on %s too) */\n",
-                                         align_arch_name(p->as_arch), hd.data,
+                    const char *hd[64];
+                    size_t nhd = header_dependent(l, hd, 64);
+                    if (nhd > 0) {
+                        align_buf_printf(
+                            &out, "/* depends on %s's headers: ", align_arch_name(p->as_arch));
+                        for (size_t k = 0; k < nhd; k++)
+                            align_buf_printf(&out, "%s%s", k ? ", " : "", hd[k]);
+                        align_buf_printf(&out, " (long on %s; assumed long on %s too) */\n",
                                          align_arch_name(info->arch), align_arch_name(p->as_arch));
-                    align_buf_free(&hd);
+                    }
                 }
                 if (check_atomic)
                     atomic_check_render(&out, l);

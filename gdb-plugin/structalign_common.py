@@ -55,7 +55,8 @@ order pastes and builds.
 Output fits GDB's `set width' (lines break between words); holes and
 non-zero padding are coloured when `set style enabled' is on and the
 output is a terminal.  Completion covers options, expressions, members
-(align -r o.i<TAB>) and type names (align -t struct pa<TAB>).
+(align -r o.i<TAB>) and type names (align -t struct pa<TAB>); in LLDB
+it needs LLDB 20 or later.
 
 Leak check: every padding byte of the value is checked at every depth
 (nested structs, unions, array elements; the first 1 MiB), whatever -r

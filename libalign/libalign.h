@@ -242,6 +242,11 @@ ALIGN_API const char *align_lang_name(align_lang lang);         /* "go", "c" */
 ALIGN_API const char *align_arch_name(align_arch arch);         /* "amd64", ... */
 ALIGN_API int align_lang_parse(align_lang *out, const char *s); /* ALIGN_EINVAL */
 ALIGN_API int align_arch_parse(align_arch *out, const char *s); /* accepts aliases */
+/* C: 1 when a typedef name is as wide as a pointer on every Linux target
+ * by definition (size_t, ssize_t, ptrdiff_t, intptr_t, uintptr_t and
+ * their __ forms), so that its width elsewhere follows from the ABI, not
+ * from that target's headers; 0 otherwise. */
+ALIGN_API int align_c_pointer_wide_name(const char *name);
 
 /* ------------------------------------------------------------ the graph */
 

@@ -181,8 +181,10 @@ def main():
                 bad.append("size/align %d/%d, gcc %d/%d" % (lay["size"], lay["align"], size, align))
             if gm != offs:
                 bad.append("offsets %s, gcc %s" % (gm, offs))
-            hd = t.get("header_dependent", "")
-            if "lg" in hd or "int64" in hd or "off64" in hd or "intptr_t" not in hd:
+            # fw's typedefs are all fixed-width or pointer-wide: none
+            # depends on the target's headers (check_header_dependent).
+            hd = t.get("header_dependent")
+            if hd != []:
                 bad.append("header_dependent %r" % hd)
             if bad:
                 print("FAIL %s->%s fw: %s" % (src_arch, dst_arch, "; ".join(bad)))
@@ -190,6 +192,7 @@ def main():
             else:
                 print("ok   %s->%s fw: size %d align %d, header-dependent: %s"
                       % (src_arch, dst_arch, size, align, hd))
+        fails += check_header_dependent(tmp)
         fails += check_compressed(tmp, src)
         fails += check_names(tmp)
         fails += check_declarations(tmp)
@@ -347,6 +350,83 @@ def craft_zstd(src, dst):
             off = sh(i, 0x18, 8)
             data[off:off + 4] = (2).to_bytes(4, "little")
     open(dst, "wb").write(data)
+
+
+HD_SOURCE = r"""
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+typedef struct hd_s hd_t;
+struct hd_s { char c; size_t sz; ssize_t ss; intptr_t ip; uintptr_t up; ptrdiff_t pd;
+              off_t off; time_t t; long lg; int64_t i64; off_t arr[2]; clock_t ck; char *p; };
+hd_t g_hd;
+#define W(m) sizeof(((struct hd_s *)0)->m)
+int main(void) {
+    printf("%zu", sizeof(struct hd_s));
+#define M(m) printf(" " #m "=%zu,%zu", offsetof(struct hd_s, m), W(m));
+    M(c) M(sz) M(ss) M(ip) M(up) M(pd) M(off) M(t) M(lg) M(i64) M(arr) M(ck) M(p)
+    printf("\n");
+    return 0;
+}
+"""
+HD_TYPEDEFS = {"sz": "size_t", "ss": "ssize_t", "ip": "intptr_t", "up": "uintptr_t",
+               "pd": "ptrdiff_t", "off": "off_t", "t": "time_t", "lg": None, "i64": "int64_t",
+               "arr": "off_t", "ck": "clock_t"}
+
+
+def check_header_dependent(tmp):
+    """show --as-arch 386 of an amd64 build, given by its typedef name:
+    the layout i686 gcc gives with its default headers, and
+    header_dependent (a JSON array) lists exactly the typedefs of long
+    whose i686 width the headers choose: off_t and time_t change under
+    _FILE_OFFSET_BITS=64 _TIME_BITS=64 (i686 gcc says so), clock_t is long
+    by glibc's choice; never size_t, intptr_t and the other pointer-wide
+    names (pointer-sized under every configuration), nor int64_t."""
+    src = os.path.join(tmp, "hd.c")
+    with open(src, "w") as f:
+        f.write(HD_SOURCE)
+    exe = os.path.join(tmp, "hd-amd64")
+    subprocess.run(["gcc", "-g", "-O0", "-o", exe, src], check=True)
+    truth = {}
+    for tag, flags in (("default", []), ("wide", ["-D_FILE_OFFSET_BITS=64", "-D_TIME_BITS=64"])):
+        exe32 = os.path.join(tmp, "hd-386-" + tag)
+        subprocess.run(["i686-linux-gnu-gcc", "-static", "-O0"] + flags + ["-o", exe32, src],
+                       check=True)
+        w = subprocess.run([exe32], check=True, capture_output=True, text=True).stdout.split()
+        truth[tag] = (int(w[0]), {k: tuple(int(x) for x in v.split(","))
+                                  for k, v in (p.split("=") for p in w[1:])})
+    bad = []
+    res = subprocess.run([SA, "show", "--format", "json", "--as-arch", "386", exe, "hd_t"],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        return print("FAIL hd: show --as-arch 386 hd_t: exit %d: %s"
+                     % (res.returncode, res.stderr)) or 1
+    t = json.loads(res.stdout)["types"][0]
+    size, members = truth["default"]
+    lay = t["layout"]
+    got = {f["name"]: (f["offset"], f["size"]) for f in lay["fields"]}
+    if lay["size"] != size or got != members:
+        bad.append("layout %d %s, i686 gcc %d %s" % (lay["size"], got, size, members))
+    changes = {HD_TYPEDEFS[m] for m in members
+               if members[m][1] != truth["wide"][1][m][1] and HD_TYPEDEFS.get(m)}
+    want = ["off_t", "time_t", "clock_t"]
+    if changes != {"off_t", "time_t"}:
+        bad.append("i686 gcc: the header options changed %s, expected off_t and time_t"
+                   % sorted(changes))
+    if t.get("header_dependent") != want:
+        bad.append("header_dependent %r, want %r" % (t.get("header_dependent"), want))
+    text = subprocess.run([SA, "show", "--as-arch", "386", exe, "hd_t"],
+                          capture_output=True, text=True).stdout
+    if "depends on 386's headers: off_t, time_t, clock_t (" not in text:
+        bad.append("text: no 'depends on' line with off_t, time_t, clock_t")
+    if bad:
+        print("FAIL hd: " + "; ".join(bad))
+        return 1
+    print("ok   amd64->386 hd_t: size %d as i686 gcc; header-dependent: %s"
+          % (size, ", ".join(want)))
+    return 0
 
 
 def check_compressed(tmp, src):

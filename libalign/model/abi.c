@@ -270,6 +270,19 @@ const char *align_lang_name(align_lang lang)
 
 static const char *const arch_names[] = {"amd64", "arm64", "386", "arm"};
 
+int align_c_pointer_wide_name(const char *name)
+{
+    /* C11 7.19 and 7.20.1.4 define them by what a pointer holds; every
+     * Linux psABI makes them pointer-sized (size_t is unsigned int on 386
+     * and arm, unsigned long on amd64 and arm64). */
+    static const char *const names[] = {"size_t",    "__size_t", "ssize_t",    "__ssize_t",
+                                        "ptrdiff_t", "intptr_t", "__intptr_t", "uintptr_t"};
+    for (size_t i = 0; name != NULL && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 const char *align_arch_name(align_arch arch)
 {
     return (unsigned)arch < 4 ? arch_names[arch] : "?";

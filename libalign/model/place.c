@@ -122,6 +122,24 @@ static bool excess_unit_span(uint64_t bitpos, uint64_t w, uint64_t align_bits, u
     return (off + w + align_bits - 1) / align_bits > type_bits / align_bits;
 }
 
+/* ALIGN_EOVERFLOW: rec's size passes what a layout can hold. */
+static int too_large(const align_type *rec)
+{
+    return error_set(ALIGN_EOVERFLOW, rec->pos.file, rec->pos.line, rec->pos.col,
+                     "%s is larger than 2^61 bytes", rec->display);
+}
+
+/* A placed record's results: its end rounded up to its alignment. */
+static int finish(const align_type *rec, uint64_t end, uint32_t rec_align, uint64_t pd,
+                  uint64_t *size, uint32_t *align, uint64_t *ptrdata)
+{
+    if (!round_up_u64(end, rec_align, size))
+        return too_large(rec);
+    *align = rec_align;
+    *ptrdata = pd;
+    return 0;
+}
+
 static int place_go(align_graph *g, const align_type *rec, const size_t *order, placed *out,
                     uint64_t *size, uint32_t *align, uint64_t *ptrdata, unsigned depth)
 {
@@ -158,14 +176,9 @@ static int place_go(align_graph *g, const align_type *rec, const size_t *order, 
         max_align = rec->aligned;
     if (g->abi->go_zero_size_tail_byte && off > 0 && rec->nfields > 0 && last_size == 0)
         off++;
-    if (!round_up_u64(off, max_align, size))
-        goto overflow;
-    *align = max_align;
-    *ptrdata = pd;
-    return 0;
+    return finish(rec, off, max_align, pd, size, align, ptrdata);
 overflow:
-    return error_set(ALIGN_EOVERFLOW, rec->pos.file, rec->pos.line, rec->pos.col,
-                     "%s is larger than 2^61 bytes", rec->display);
+    return too_large(rec);
 }
 
 static int place_c(align_graph *g, const align_type *rec, const size_t *order, placed *out,
@@ -257,14 +270,9 @@ static int place_c(align_graph *g, const align_type *rec, const size_t *order, p
      * of unnamed bit-fields): what is there is unknown, its size is not. */
     if (rec->nfields == 0 && rec->given_size > 0)
         bytes = (uint64_t)rec->given_size;
-    if (!round_up_u64(bytes, rec_align, size))
-        goto overflow;
-    *align = rec_align;
-    *ptrdata = 0;
-    return 0;
+    return finish(rec, bytes, rec_align, 0, size, align, ptrdata);
 overflow:
-    return error_set(ALIGN_EOVERFLOW, rec->pos.file, rec->pos.line, rec->pos.col,
-                     "%s is larger than 2^61 bytes", rec->display);
+    return too_large(rec);
 }
 
 int layout_place(align_graph *g, const align_type *rec, const size_t *order, placed *out,

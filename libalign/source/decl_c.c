@@ -1327,22 +1327,12 @@ static int parse_external(parser *p)
     return s.is_typedef ? parse_typedefs(p, &s) : skip_declaration(p, &s.first, false);
 }
 
-static int parse_c(align_graph *g, const char *file, const char *text, size_t len,
-                   src_spans *spans);
-
 int align_decl_parse_c(align_graph *g, const char *file, const char *text, size_t len)
 {
-    return parse_c(g, file, text, len, NULL);
+    return src_parse_c(g, file, text, len, NULL);
 }
 
 int src_parse_c(align_graph *g, const char *file, const char *text, size_t len, src_spans *spans)
-{
-    assert(spans != NULL);
-    spans->base = text;
-    return parse_c(g, file, text, len, spans);
-}
-
-static int parse_c(align_graph *g, const char *file, const char *text, size_t len, src_spans *spans)
 {
     parser p;
     const char *nul;
@@ -1355,6 +1345,8 @@ static int parse_c(align_graph *g, const char *file, const char *text, size_t le
     memset(&p, 0, sizeof p);
     p.g = g;
     p.spans = spans;
+    if (spans != NULL)
+        spans->base = text;
     p.lenient = spans != NULL;
     p.span_cur = -1;
     p.file = align_graph_strdup(g, file ? file : "<input>", (size_t)-1);

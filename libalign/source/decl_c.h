@@ -12,16 +12,6 @@
 #include "source/lex.h"
 #include "source/spans.h"
 
-#define MAX_NEST 200 /* records, declarators, expressions nested */
-
-/* Returns the negative code of a failed call. */
-#define TRY(e)                                                                                     \
-    do {                                                                                           \
-        int rc_ = (e);                                                                             \
-        if (rc_ < 0)                                                                               \
-            return rc_;                                                                            \
-    } while (0)
-
 typedef enum kw {
     KW_NONE,
     /* basic type specifiers, counted: their combination names a primitive */

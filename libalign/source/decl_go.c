@@ -55,18 +55,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Deeper nesting of types or expressions is ALIGN_ELIMIT: recursion stays far
- * from the end of the stack, and below the layout's ALIGN_MAX_DEPTH. */
-#define MAX_NESTING 200
-
-/* Returns from the calling function when expr fails. */
-#define TRY(expr)                                                                                  \
-    do {                                                                                           \
-        int try_rc_ = (expr);                                                                      \
-        if (try_rc_ < 0)                                                                           \
-            return try_rc_;                                                                        \
-    } while (0)
-
 /* A token stream with Go's semicolon insertion: a newline after an
  * identifier, a literal, break/continue/fallthrough/return, ++, --, ), ] or }
  * is a ';' (kept as a TOK_NEWLINE token); other newlines are dropped.  A
@@ -700,9 +688,9 @@ static int eval_operand(parser *p, tstream *s, int64_t iota, int64_t *out)
 static int eval_unary(parser *p, tstream *s, int64_t iota, int64_t *out)
 {
     int rc;
-    if (p->depth >= MAX_NESTING)
+    if (p->depth >= MAX_NEST)
         return PARSE_ERROR(p, s->tok.line, s->tok.col, ALIGN_ELIMIT,
-                           "expression nested deeper than %d levels", MAX_NESTING);
+                           "expression nested deeper than %d levels", MAX_NEST);
     p->depth++;
     rc = eval_operand(p, s, iota, out);
     p->depth--;
@@ -1134,9 +1122,8 @@ static int parse_type(parser *p, bool indirect, align_type **out)
     token t = p->ts.tok;
     int rc;
     *out = NULL;
-    if (p->depth >= MAX_NESTING) {
-        PARSE_ERROR(p, t.line, t.col, ALIGN_ELIMIT, "types nested deeper than %d levels",
-                    MAX_NESTING);
+    if (p->depth >= MAX_NEST) {
+        PARSE_ERROR(p, t.line, t.col, ALIGN_ELIMIT, "types nested deeper than %d levels", MAX_NEST);
         error_hint("name the inner types with type declarations");
         return ALIGN_ELIMIT;
     }
@@ -1577,23 +1564,12 @@ static int finish(parser *p)
     return 0;
 }
 
-static int parse_go(align_graph *g, const char *file, const char *text, size_t len,
-                    src_spans *spans);
-
 int align_decl_parse_go(align_graph *g, const char *file, const char *text, size_t len)
 {
-    return parse_go(g, file, text, len, NULL);
+    return src_parse_go(g, file, text, len, NULL);
 }
 
 int src_parse_go(align_graph *g, const char *file, const char *text, size_t len, src_spans *spans)
-{
-    assert(spans != NULL);
-    spans->base = text;
-    return parse_go(g, file, text, len, spans);
-}
-
-static int parse_go(align_graph *g, const char *file, const char *text, size_t len,
-                    src_spans *spans)
 {
     parser p;
     int rc;
@@ -1605,6 +1581,8 @@ static int parse_go(align_graph *g, const char *file, const char *text, size_t l
     p.src = text ? text : "";
     p.len = len;
     p.spans = spans;
+    if (spans != NULL)
+        spans->base = text;
     p.lenient = spans != NULL;
     p.span_next = -1;
     if (file != NULL) {

@@ -1623,17 +1623,6 @@ static unsigned fixed_width_bits(const char *n, bool *is_unsigned)
     return (strcmp(n, "_t") == 0 || n[0] == '\0') ? bits : 0;
 }
 
-/* Typedefs that are as wide as a pointer on every Linux target. */
-static bool pointer_wide(const char *n)
-{
-    static const char *const names[] = {"size_t",    "__size_t", "ssize_t",    "__ssize_t",
-                                        "ptrdiff_t", "intptr_t", "__intptr_t", "uintptr_t"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(n, names[i]) == 0)
-            return true;
-    return false;
-}
-
 /* C: typedefs whose width their name fixes point at a primitive of that
  * width on every target (int64_t over `long` on amd64 becomes `long long`),
  * so that `--as-arch 386` keeps them 8 bytes, as i686's headers do.  Only
@@ -1654,7 +1643,7 @@ static int pin_fixed_width(dwarf_reader *rd)
         uint32_t align;
         if (t->kind != ALIGN_KIND_NAMED || t->name == NULL || t->aligned != 0 || t->atomic)
             continue;
-        if (pointer_wide(t->name)) {
+        if (align_c_pointer_wide_name(t->name)) {
             /* size_t is unsigned int on 386, unsigned long on amd64: long
              * on every Linux target, so `long` follows the target. */
             r = align_type_resolve(t);

@@ -68,4 +68,9 @@ int lex_error_at(const lexer *lx, const token *t, int code, const char *fmt, ...
 #define PARSE_ERROR(p, line, col, code, ...)                                                       \
     error_set((code), (p)->file, (line), (col), __VA_ARGS__)
 
+/* Deeper nesting of records, declarators, types or expressions is
+ * ALIGN_ELIMIT in both parsers: recursion stays far from the end of the
+ * stack, and below the layout's ALIGN_MAX_DEPTH. */
+#define MAX_NEST 200
+
 #endif

@@ -69,9 +69,9 @@ typedef struct src_spans {
     size_t n, cap;
 } src_spans;
 
-/* Parses like align_decl_parse_go/_c, leniently, recording spans into
- * *spans (zeroed by the caller; base set to text).  Free with
- * src_spans_free. */
+/* The Go and C declaration parsers.  spans NULL: strict, as the public
+ * align_decl_parse_go/_c.  Otherwise lenient, recording spans into *spans
+ * (zeroed by the caller; base set to text); free with src_spans_free. */
 int src_parse_go(align_graph *g, const char *file, const char *text, size_t len, src_spans *spans);
 int src_parse_c(align_graph *g, const char *file, const char *text, size_t len, src_spans *spans);
 void src_spans_free(src_spans *s);

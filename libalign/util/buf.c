@@ -125,49 +125,35 @@ static size_t utf8_len(const unsigned char *p)
     return n;
 }
 
+/* JSON's two-character escape of c, or NULL when c has none. */
+static const char *json_short_escape(unsigned char c)
+{
+    switch (c) {
+    case '"': return "\\\"";
+    case '\\': return "\\\\";
+    case '\n': return "\\n";
+    case '\t': return "\\t";
+    case '\r': return "\\r";
+    default: return NULL;
+    }
+}
+
 void align_buf_json_string(align_buf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     align_buf_append(b, "\"", 1);
     while (*p) {
-        size_t n;
-        switch (*p) {
-        case '"':
-            align_buf_append(b, "\\\"", 2);
-            p++;
-            continue;
-        case '\\':
-            align_buf_append(b, "\\\\", 2);
-            p++;
-            continue;
-        case '\n':
-            align_buf_append(b, "\\n", 2);
-            p++;
-            continue;
-        case '\t':
-            align_buf_append(b, "\\t", 2);
-            p++;
-            continue;
-        case '\r':
-            align_buf_append(b, "\\r", 2);
-            p++;
-            continue;
-        default: break;
-        }
-        if (*p < 0x20 || *p == 0x7f) {
+        const char *esc = json_short_escape(*p);
+        size_t n = esc != NULL || *p < 0x20 || *p == 0x7f ? 1 : utf8_len(p);
+        if (esc != NULL)
+            align_buf_append(b, esc, 2);
+        else if (*p < 0x20 || *p == 0x7f)
             align_buf_printf(b, "\\u%04x", *p);
-            p++;
-            continue;
-        }
-        n = utf8_len(p);
-        if (n == 0) {
-            /* Not UTF-8: keep the output valid JSON. */
-            align_buf_append(b, "\\ufffd", 6);
-            p++;
-            continue;
-        }
-        align_buf_append(b, (const char *)p, n);
-        p += n;
+        else if (n == 0)
+            align_buf_append(b, "\\ufffd", 6); /* not UTF-8: keep the output valid JSON */
+        else
+            align_buf_append(b, (const char *)p, n);
+        p += n ? n : 1;
     }
     align_buf_append(b, "\"", 1);
 }

@@ -52,4 +52,13 @@ static inline bool round_up_u64(uint64_t v, uint64_t a, uint64_t *out)
     return add_u64(v, a - r, out);
 }
 
+/* Returns from the calling function the negative code of a failed call
+ * (the parsers' and readers' way to stop at the first error). */
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        int try_rc_ = (expr);                                                                      \
+        if (try_rc_ < 0)                                                                           \
+            return try_rc_;                                                                        \
+    } while (0)
+
 #endif

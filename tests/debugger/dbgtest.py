@@ -153,14 +153,14 @@ def script(name):
 
 
 def lldb_pythonpath(lldb):
-    """Debian's LLDB 14 looks for its Python module in site-packages but
-    ships it in dist-packages: PYTHONPATH must say where."""
-    candidates = ["/usr/lib/llvm-14/lib/python3.11/dist-packages",
+    """The directory of this LLDB's own Python module, for PYTHONPATH: what
+    `lldb -P` says, except that Debian's LLDB 14 says site-packages and
+    ships it in dist-packages."""
+    rc, out = run([lldb, "-P"])
+    first = out.strip().splitlines()[0] if out.strip() else ""
+    candidates = [first, first.replace("site-packages", "dist-packages"),
+                  "/usr/lib/llvm-14/lib/python3.11/dist-packages",
                   "/usr/lib/python3/dist-packages"]
-    if not any(os.path.exists(os.path.join(c, "lldb", "__init__.py")) for c in candidates):
-        rc, out = run([lldb, "-P"])
-        first = out.strip().splitlines()[0] if out.strip() else ""
-        candidates += [first, first.replace("site-packages", "dist-packages")]
     for c in candidates:
         if c and os.path.exists(os.path.join(c, "lldb", "__init__.py")):
             return c
@@ -218,6 +218,16 @@ def run(name, command):
     print(result.GetOutput() or "", end="")
     if not result.Succeeded():
         print("ERROR: " + (result.GetError() or "").strip())
+
+
+# What LLDB completes for line (the cursor at its end), as <TAB> does:
+# MATCH lines, the first the common text to insert.
+def complete(name, line):
+    matches = lldb.SBStringList()
+    lldb.debugger.GetCommandInterpreter().HandleCompletion(line, len(line), 0, -1, matches)
+    print("%s" % (MARK % name))
+    for i in range(matches.GetSize()):
+        print("MATCH %r" % matches.GetStringAtIndex(i))
 """
 _helper_dir = None
 
@@ -232,7 +242,8 @@ def lldb_argv(program, commands, lldb=None, stop="stop_here", launch=True, befor
               plugin=True):
     """A batch LLDB command line, as gdb_argv: commands go through the
     helper (aligntest.run) so that an error ends no batch and is shown as
-    an ERROR: line in its section."""
+    an ERROR: line in its section; "complete LINE" prints what LLDB's
+    completion offers for LINE, as GDB's complete command does."""
     global _helper_dir
     if _helper_dir is None:
         _helper_dir = workdir()
@@ -249,7 +260,10 @@ def lldb_argv(program, commands, lldb=None, stop="stop_here", launch=True, befor
         if stop == "stop":
             argv += ["-o", "up"]
     for name, cmd in commands:
-        argv += ["-o", "script aligntest.run(%r, %r)" % (name, cmd)]
+        if cmd.startswith("complete "):
+            argv += ["-o", "script aligntest.complete(%r, %r)" % (name, cmd[len("complete "):])]
+        else:
+            argv += ["-o", "script aligntest.run(%r, %r)" % (name, cmd)]
     argv += ["-o", "script aligntest.run('end', 'version')", program]
     return argv
 
