@@ -382,9 +382,10 @@ static int cmp_rows(const void *pa, const void *pb)
         return a->measured ? -1 : 1;
     if (a->measured_saved != b->measured_saved)
         return a->measured_saved > b->measured_saved ? -1 : 1;
-    /* --escape: heap-allocated types first, by heap bytes saved. */
-    if ((a->heap != NULL) != (b->heap != NULL))
-        return a->heap ? -1 : 1;
+    /* --escape: heap-allocated types, and the records they hold by value
+     * whose reordering saves in them, first, by the heap bytes owed. */
+    if ((a->heap != NULL || a->heap_carried) != (b->heap != NULL || b->heap_carried))
+        return a->heap || a->heap_carried ? -1 : 1;
     if (a->heap_saved != b->heap_saved)
         return a->heap_saved > b->heap_saved ? -1 : 1;
     if (a->waste != b->waste)
@@ -465,8 +466,11 @@ static const audit_row **listed_rows(const audit_opts *o, const audit_rows *r, s
         const audit_row *row = &r->rows[i];
         /* Measured types are listed whatever their count (0 live is a
          * finding too); the others when they waste enough. */
+        /* Heap types that save once the records they hold are reordered
+         * too, and those records, are listed as well. */
+        bool carried = row->heap_saved > 0 || (row->heap && row->deep.saved_total > 0);
         if (!row->invalid && !o->all && !(row->measured && row->size > row->optimal_size) &&
-            (row->waste == 0 || row->waste < o->min_waste))
+            !carried && (row->waste == 0 || row->waste < o->min_waste))
             continue;
         list[(*n)++] = row;
     }
@@ -588,10 +592,10 @@ static void render_csv_row(align_buf *out, const audit_row *r, const align_layou
     align_buf_puts(out, "\n");
 }
 
-static void render_text_row(align_buf *out, const audit_row *r, const align_layout *l,
-                            const align_cost *cost, const align_heap_cost *hc,
-                            const align_heap_join *join, bool escape, const measure_ctx *mc,
-                            const measure_cost_t *mcost)
+static void render_text_row(align_buf *out, const audit_rows *rows, const audit_row *r,
+                            const align_layout *l, const align_cost *cost,
+                            const align_heap_cost *hc, const align_heap_join *join, bool escape,
+                            const measure_ctx *mc, const measure_cost_t *mcost)
 {
     align_srcpos pos = align_type_pos(r->t);
     char saved[64], count[32], h[32] = "-", ms[32] = "-";
@@ -602,7 +606,7 @@ static void render_text_row(align_buf *out, const audit_row *r, const align_layo
             align_format_bytes(ms, sizeof ms, r->measured_saved);
         align_buf_printf(out, "%14s  ", ms);
     } else if (escape) {
-        if (r->heap)
+        if (r->heap || r->heap_carried)
             align_format_bytes(h, sizeof h, r->heap_saved);
         align_buf_printf(out, "%12s  ", h);
     }
@@ -617,14 +621,16 @@ static void render_text_row(align_buf *out, const audit_row *r, const align_layo
         align_buf_printf(out, "%12s  inconsistent debug information: %s\n", "!", l->invalid);
     if (r->heap)
         escape_text_type(out, join, r->heap, hc, "              ");
+    if (escape)
+        carry_text(out, rows, r, "              ");
     if (r->measured)
         measure_text_type(out, mc, r->measured, mcost, "              ");
 }
 
 /* One listed row in the chosen format (i: its rank, from 0). */
-static int render_row(align_buf *out, const audit_opts *o, const audit_row *r, size_t i,
-                      const align_heap_join *join, const align_layout_opts *lo,
-                      const measure_ctx *mc)
+static int render_row(align_buf *out, const audit_opts *o, const audit_rows *rows,
+                      const audit_row *r, size_t i, const align_heap_join *join,
+                      const align_layout_opts *lo, const measure_ctx *mc)
 {
     bool escape = o->nescapes > 0;
     align_layout *l;
@@ -654,6 +660,8 @@ static int render_row(align_buf *out, const audit_opts *o, const audit_row *r, s
             if (escape)
                 escape_json_type(out, join, r->heap, l->lang == ALIGN_LANG_GO ? &hc : NULL,
                                  l->reclaimable);
+            if (escape && l->lang == ALIGN_LANG_GO)
+                carry_json(out, rows, r);
             if (mc)
                 measure_json_type(out, mc, r->measured, &mcost);
             align_buf_puts(out, "}");
@@ -661,7 +669,7 @@ static int render_row(align_buf *out, const audit_opts *o, const audit_row *r, s
     } else if (o->format == FMT_CSV) {
         render_csv_row(out, r, l, &cost, &hc, escape, mc != NULL, &mcost);
     } else {
-        render_text_row(out, r, l, &cost, &hc, join, escape, mc, &mcost);
+        render_text_row(out, rows, r, l, &cost, &hc, join, escape, mc, &mcost);
     }
     align_layout_free(l);
     return 0;
@@ -725,8 +733,10 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
                 return -1;
         }
         if (join != NULL) {
-            align_buf_printf(out, ",\"heap_types\":%zu,\"total_heap_bytes_saved\":%llu", r->nheap,
-                             (unsigned long long)r->heap_total);
+            align_buf_printf(out,
+                             ",\"heap_types\":%zu,\"owed_types\":%zu,"
+                             "\"total_heap_bytes_saved\":%llu",
+                             r->nheap, r->nowed, (unsigned long long)r->heap_total);
             escape_json_tail(out, join);
         }
         if (mc)
@@ -771,8 +781,10 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
         return -1;
     if (join != NULL) {
         align_format_bytes(a, sizeof a, r->heap_total);
-        align_buf_printf(out, "heap: %s saved by reordering %zu heap-allocated type%s\n", a,
-                         r->nheap, r->nheap == 1 ? "" : "s");
+        align_buf_printf(out,
+                         "heap: %s saved in %zu heap-allocated type%s by reordering %zu "
+                         "type%s (the heap types or records they hold by value)\n",
+                         a, r->nheap, r->nheap == 1 ? "" : "s", r->nowed, r->nowed == 1 ? "" : "s");
         escape_text_unresolved(out, join);
     }
     if (mc) {
@@ -807,7 +819,7 @@ static int render_table(align_buf *out, const audit_opts *o, align_binary *bin, 
     }
     render_head(out, o, info, r, join, shown, mc);
     for (size_t i = 0; i < shown; i++) {
-        if (render_row(out, o, list[i], i, join, &lo, mc) < 0)
+        if (render_row(out, o, r, list[i], i, join, &lo, mc) < 0)
             goto done;
         emit_partial(out);
     }

@@ -251,9 +251,18 @@ typedef struct audit_row {
     const char *name;
     uint64_t size, optimal_size, count, waste; /* waste = reclaimable x count */
     int model_agrees;
-    bool invalid;                        /* the positions cannot be right (a finding) */
-    const align_heap_type *heap;         /* --escape: its heap sites, or NULL */
-    uint64_t heap_saved;                 /* --escape: heap bytes reordering saves x count */
+    bool invalid;                /* the positions cannot be right (a finding) */
+    const align_heap_type *heap; /* --escape: its heap sites, or NULL */
+    /* --escape: heap bytes owed to this type, x count: what its own order
+     * saves where it is allocated, plus what its reordering saves in the
+     * heap-allocated types that hold it by value (carry.c).  The ranking
+     * key; the rows' sum is the total. */
+    uint64_t heap_saved;
+    bool heap_carried;                   /* some of heap_saved comes from holders */
+    uint64_t deep_size;                  /* heap types: the best size with the
+                                            records it holds reordered too */
+    align_carry_heap_cost deep;          /* heap types: allocator bytes now and at
+                                            deep_size (x count) */
     bool atomic_checked;                 /* the atomic check is on for its language */
     size_t natomic;                      /* int64 fields sync/atomic cannot use (checked only) */
     const align_measured_type *measured; /* --profile: its measurements, or NULL */
@@ -278,12 +287,25 @@ typedef struct audit_scope {
     const measure_ctx *measure;  /* --profile, or NULL */
 } audit_scope;
 
+/* --escape: one step of a heap type's saving with its held records
+ * reordered (align_carry): the record it is owed to and how much. */
+typedef struct carry_link {
+    const align_type *holder; /* a heap-allocated type */
+    const align_type *cause;  /* the record whose reordering saves: the
+                                 holder itself (its own order), a record it
+                                 holds by value, or NULL (several) */
+    uint64_t size_saved;      /* bytes of the holder's size */
+    uint64_t heap_saved;      /* allocator bytes, x the holder's count */
+    size_t sites;             /* the holder's heap sites */
+} carry_link;
+
 /* Every row, in the binary's order (Go types, then C), and the totals. */
 typedef struct audit_rows {
     audit_row *rows;
     size_t n, cap;
     size_t ntypes, nwasteful, nmismatch, ninvalid, nheap, natomic;
-    size_t nmismatch_go;                        /* of nmismatch, Go types */
+    size_t nowed;        /* --escape: rows owed heap bytes (heap_saved > 0) */
+    size_t nmismatch_go; /* of nmismatch, Go types */
     size_t nfixed[ALIGN_ORDER_HOST_LAYOUT + 1]; /* by align_order_fixed */
     size_t nsilenced;                           /* types a structalign:ignore comment silenced */
     const char *first_invalid;
@@ -293,6 +315,10 @@ typedef struct audit_rows {
     bool atomic_on;          /* the check is on for some language audited */
     size_t nmeasured;        /* --profile: rows with measurements */
     uint64_t measured_total; /* their measured_saved summed (saturating) */
+    carry_link *links;       /* --escape: every heap type's steps, also of
+                                types out of scope (a record in scope is
+                                owed what it saves in them) */
+    size_t nlinks, links_cap;
 } audit_rows;
 
 /* Lays out every type in scope once and fills *r (free it with
@@ -303,6 +329,14 @@ typedef struct audit_rows {
  * EXIT_BAD with the error printed. */
 int audit_rows_collect(audit_rows *r, align_binary *bin, const audit_scope *s);
 void audit_rows_free(audit_rows *r);
+/* --escape, text: under a heap type, its best size with the records it
+ * holds reordered and whom the saving is owed to; under a record held by
+ * heap types, what its reordering saves in them.  Nothing when neither. */
+void carry_text(align_buf *out, const audit_rows *r, const audit_row *row, const char *indent);
+/* The same as JSON keys inside the type's object: "heap_bytes_owed",
+ * "deep_size", "deep_size_class", "deep_heap_bytes_saved_total",
+ * "carried_from" (steps of a heap type), "carried_into" (holders). */
+void carry_json(align_buf *out, const audit_rows *r, const audit_row *row);
 /* The heap cost of a row's layout: single objects when some site
  * allocates one, else one backing array of `count` elements. */
 int audit_row_heap_cost(align_heap_cost *c, const align_layout *l, const audit_row *r);

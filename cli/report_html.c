@@ -213,6 +213,8 @@ static const char script[] =
     "href=\"#t'+i+'\">'+esc(t.n)+'</a></"
     "td>'+td('saved',t.w)+td('size',t.z)+td('opt',t.o)+td('count',t.c);\n"
     "if(D.heap)s+=t.h?td('class',t.h[0])+td('oclass',t.h[1])+td('heap',t.h[2])+td('nsites',t.h[3]):"
+    "t.hc!==undefined?'<td data-v=\"0\"></td><td data-v=\"0\"></td>'+td('heap',t.hc)+'<td "
+    "data-v=\"0\">0</td>':"
     "'<td data-v=\"0\"></td><td data-v=\"0\"></td><td data-v=\"0\"></td><td data-v=\"0\">0</td>';\n"
     "return s+'</tr>\\n';};\n"
     "var draw=function(){var n=Math.max(1,Math.ceil(vis.length/per));if(page>=n)page=n-1;\n"
@@ -221,7 +223,8 @@ static const char script[] =
     "var refilt=function(){vis=filt?order.filter(function(i){return "
     "T[i].n.toLowerCase().indexOf(filt)>=0;}):order;page=0;draw();};\n"
     "var key=function(k){if(k=='n')return function(t){return t.n;};if(k[0]=='h'){var "
-    "j=+k[1];return function(t){return t.h?t.h[j]:0;};}return function(t){return t[k];};};\n"
+    "j=+k[1];return function(t){return t.h?t.h[j]:j==2&&t.hc?t.hc:0;};}return function(t){return "
+    "t[k];};};\n"
     "var dir={};\n"
     "/* Numbers largest first on the first click, names A-Z; a second click\n"
     " * reverses.  Ties keep the ranking's order (the sort is stable). */\n"
@@ -704,6 +707,14 @@ static void audit_table_row(align_buf *out, size_t i, const audit_row *row, bool
                          (unsigned long long)hc->optimal.bytes,
                          (unsigned long long)hc->optimal.bytes, (unsigned long long)row->heap_saved,
                          (unsigned long long)row->heap_saved, row->heap->nsites, row->heap->nsites);
+    else if (heap && row->heap_carried)
+        /* A record held by heap types: what its reordering saves in them
+         * (carried up), no sites of its own. */
+        align_buf_printf(out,
+                         "<td data-v=\"0\"></td><td data-v=\"0\"></td>"
+                         "<td class=\"heap\" data-v=\"%llu\">%llu</td>"
+                         "<td data-v=\"0\">0</td>",
+                         (unsigned long long)row->heap_saved, (unsigned long long)row->heap_saved);
     else if (heap)
         align_buf_puts(out, "<td data-v=\"0\"></td><td data-v=\"0\"></td><td "
                             "data-v=\"0\"></td><td data-v=\"0\">0</td>");
@@ -715,6 +726,7 @@ static void audit_table_row(align_buf *out, size_t i, const audit_row *row, bool
  * keys):
  *   n name, w saved, z size, o optimal, c count,
  *   h [size class, optimal class, heap saved, sites] (--escape, heap rows),
+ *   hc heap saved (a record only held by heap types: carried up),
  *   k "union", a align, p padding, l cache line (when not 64), f file and
  *   fl line of the declaration,
  *   e optimal_note, i why the positions are invalid,
@@ -739,6 +751,8 @@ static void type_data(align_buf *d, const audit_row *row, const align_layout *l,
         align_buf_printf(d, ",\"h\":[%llu,%llu,%llu,%zu]", (unsigned long long)hc->now.bytes,
                          (unsigned long long)hc->optimal.bytes, (unsigned long long)row->heap_saved,
                          row->heap->nsites);
+    else if (row->heap_carried)
+        align_buf_printf(d, ",\"hc\":%llu", (unsigned long long)row->heap_saved);
     if (l->kind == ALIGN_KIND_UNION)
         align_buf_puts(d, ",\"k\":\"union\"");
     align_buf_printf(d, ",\"a\":%u,\"p\":%llu", l->align, (unsigned long long)l->padding);

@@ -207,6 +207,14 @@ static void audit_type(align_buf *out, bool *first, const align_layout *l, const
                 ? (r->sample == ALIGN_SAMPLE_ALLOC ? " (measured: allocated)" : " (measured: live)")
                 : "",
             ht ? "; heap-allocated" : "");
+        /* --escape: the heap bytes owed to it (rows.c), carried up from the
+         * heap types holding it by value too. */
+        if (r->heap_saved > 0) {
+            size_t len = strlen(msg);
+            snprintf(msg + len, sizeof msg - len, "; %llu heap bytes saved%s",
+                     (unsigned long long)r->heap_saved,
+                     r->heap_carried ? " (with those in the heap types holding it by value)" : "");
+        }
         {
             /* With sources (--src), the edit `fix` makes, when the source
              * gives the order the binary's layout promises. */

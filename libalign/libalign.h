@@ -1416,6 +1416,62 @@ typedef struct align_heap_cost {
 ALIGN_API int align_heap_cost_compute(align_heap_cost *out, const align_layout *l, uint64_t count,
                                       int per_element);
 
+/* ------------------------------------- savings carried up (carry.c) */
+
+/* A Go record's best size once the records it holds by value (embedded or
+ * named struct fields, arrays of them, at any depth) are reordered too, and
+ * which record each saved byte is owed to: a padded struct embedded in
+ * heap-allocated types saves nothing where it is allocated by its own
+ * layout, but does in the types that hold it. */
+typedef struct align_carry_cause {
+    /* The record whose reordering saves these bytes: the record itself
+     * (causes[0] when its own order saves), or a record reachable from it
+     * by value; NULL: every other such record at once (past 32 of them). */
+    const align_type *type;
+    uint64_t size_saved; /* bytes of the record's size this step saves */
+    uint64_t size_after; /* the record's size after this step */
+} align_carry_cause;
+
+typedef struct align_carry {
+    const align_type *type;
+    uint64_t size;         /* as laid out */
+    uint64_t optimal_size; /* its own members reordered (the layout's) */
+    uint64_t deep_size;    /* and every record held by value too */
+    uint64_t deep_ptrdata; /* pointer bytes in that order */
+    /* The steps from size to deep_size, in order: the record's own order
+     * first, then the held records, the one saving most alone first, each
+     * saving given the steps before it.  Their size_saved add up to
+     * size - deep_size exactly; no step has size_saved 0. */
+    size_t ncauses;
+    align_carry_cause *causes;
+} align_carry;
+
+/* Fills *out (free with align_carry_free) for the layout l of a Go record
+ * of g (ALIGN_LAYOUT_GIVEN, as audit lays types out).  Records whose
+ * positions the model does not reproduce, and records the linker or the
+ * compiler made, keep their size; on 386 and arm only the record's own
+ * order is counted (deep_size = optimal_size).  Each step lays out copies
+ * of the records involved, added to g (unnamed, never declarations).
+ *   ALIGN_EINVAL a layout of another language; ALIGN_ELIMIT nesting past
+ *   ALIGN_MAX_DEPTH; ALIGN_ENOMEM. */
+ALIGN_API int align_carry_compute(align_carry **out, align_graph *g, const align_layout *l);
+ALIGN_API void align_carry_free(align_carry *c); /* accepts NULL */
+
+/* The allocator's bytes for the record now and at deep_size, for count
+ * objects or one backing array of count elements (as align_heap_cost). */
+typedef struct align_carry_heap_cost {
+    uint64_t now, deep;   /* bytes reserved for one object, or the array */
+    uint64_t saved_total; /* (now - deep) x count for objects; arrays: once */
+} align_carry_heap_cost;
+
+/* Fills *out, and cause_saved[i] (c->ncauses entries) with the allocator
+ * bytes each step of c saves, times the count as saved_total is: they add
+ * up to saved_total exactly.  l: the layout c was computed from.
+ * ALIGN_EOVERFLOW when a count makes a total overflow. */
+ALIGN_API int align_carry_heap(align_carry_heap_cost *out, uint64_t *cause_saved,
+                               const align_layout *l, const align_carry *c, uint64_t count,
+                               int per_element);
+
 /* =======================================================================
  * Measured counts: Go heap profiles (measure/profile.c, profile_join.c).
  * A heap profile counts, per allocation stack, the objects allocated and

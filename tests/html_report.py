@@ -302,9 +302,16 @@ def check_rows(tag, rows, types):
                          ("count", "count")):
             check(row[cls][0] == str(t[key]) and row[cls][1] == str(t[key]),
                   "%s: %s %s %s, JSON %s" % (tag, t["name"], cls, row[cls], t[key]))
+        # The heap column is the ranking key: the heap bytes owed to the type
+        # (its own order at its sites, plus what it saves in the heap types
+        # holding it by value).
+        if t.get("carried_into") and not t.get("escapes") and t.get("heap_bytes_owed"):
+            check(row["heap"][0] == str(t["heap_bytes_owed"]),
+                  "%s: %s carried heap %s, JSON %s" % (tag, t["name"], row["heap"],
+                                                       t["heap_bytes_owed"]))
         if t.get("escapes"):
             for cls, key in (("class", "size_class"), ("oclass", "optimal_size_class"),
-                             ("heap", "heap_bytes_saved_total")):
+                             ("heap", "heap_bytes_owed")):
                 check(row[cls][0] == str(t[key]),
                       "%s: %s %s %s, JSON %s" % (tag, t["name"], cls, row[cls], t[key]))
             check(row["nsites"][0] == str(len(t["escapes"])),

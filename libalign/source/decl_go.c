@@ -49,6 +49,7 @@
 #include "source/lex.h"
 #include "source/spans.h"
 #include "util/hash.h"
+#include "util/table.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -98,8 +99,7 @@ typedef struct parser {
     bool has_const_list; /* the last one in a group for specs without one) */
     sym *syms;           /* creation order */
     size_t nsyms, syms_cap;
-    uint32_t *slots; /* open addressing: sym index + 1, 0 = empty */
-    size_t slots_cap;
+    table sym_index;    /* syms by name */
     align_type **decls; /* top-level candidates in source order */
     size_t ndecls, decls_cap;
     /* src_parse_go: spans recorded, unknown types tolerated (spans.h) */
@@ -311,25 +311,24 @@ static int skip_func(parser *p)
 
 /* ---------------------------------------------------------- side tables */
 
-static sym *sym_find(parser *p, const char *name, size_t len)
+typedef struct sym_key {
+    const parser *p;
+    const char *name;
+    size_t len;
+} sym_key;
+
+static bool sym_is(const void *ctx, uint32_t entry)
 {
-    size_t mask = p->slots_cap - 1;
-    if (p->slots_cap == 0)
-        return NULL;
-    for (size_t j = hash_str(name, len) & mask; p->slots[j] != 0; j = (j + 1) & mask) {
-        sym *s = &p->syms[p->slots[j] - 1];
-        if (s->len == len && memcmp(s->name, name, len) == 0)
-            return s;
-    }
-    return NULL;
+    const sym_key *k = ctx;
+    const sym *s = &k->p->syms[entry];
+    return s->len == k->len && memcmp(s->name, k->name, k->len) == 0;
 }
 
-static void slot_insert(uint32_t *slots, size_t cap, const sym *s, uint32_t value)
+static sym *sym_find(parser *p, const char *name, size_t len)
 {
-    size_t j = hash_str(s->name, s->len) & (cap - 1);
-    while (slots[j] != 0)
-        j = (j + 1) & (cap - 1);
-    slots[j] = value;
+    sym_key k = {p, name, len};
+    uint32_t i = table_find(&p->sym_index, hash_str(name, len), sym_is, &k);
+    return i == TABLE_NONE ? NULL : &p->syms[i];
 }
 
 /* A new entry for t's name, which sym_find did not find.  Invalidates
@@ -337,20 +336,13 @@ static void slot_insert(uint32_t *slots, size_t cap, const sym *s, uint32_t valu
 static sym *sym_add(parser *p, const token *t, sym_kind kind)
 {
     sym *s;
-    if (p->nsyms >= UINT32_MAX - 1 ||
-        vec_reserve((void **)&p->syms, &p->syms_cap, p->nsyms + 1, sizeof *p->syms, 64) < 0)
-        goto nomem;
-    if ((p->nsyms + 1) * 2 > p->slots_cap) {
-        size_t ncap = p->slots_cap ? p->slots_cap * 2 : 128;
-        uint32_t *slots = calloc(ncap, sizeof *slots);
-        if (slots == NULL)
-            goto nomem;
-        for (size_t i = 0; i < p->nsyms; i++)
-            slot_insert(slots, ncap, &p->syms[i], (uint32_t)i + 1);
-        free(p->slots);
-        p->slots = slots;
-        p->slots_cap = ncap;
+    if (p->nsyms >= TABLE_MAX_ENTRIES - 1) {
+        error_set(ALIGN_ELIMIT, p->file, t->line, t->col, "more than 2^31 names declared");
+        return NULL;
     }
+    if (vec_reserve((void **)&p->syms, &p->syms_cap, p->nsyms + 1, sizeof *p->syms, 64) < 0 ||
+        table_add(&p->sym_index, hash_str(t->text, t->len), (uint32_t)p->nsyms) < 0)
+        return NULL;
     s = &p->syms[p->nsyms++];
     memset(s, 0, sizeof *s);
     s->name = t->text;
@@ -358,11 +350,7 @@ static sym *sym_add(parser *p, const token *t, sym_kind kind)
     s->kind = kind;
     s->line = t->line;
     s->col = t->col;
-    slot_insert(p->slots, p->slots_cap, s, (uint32_t)p->nsyms);
     return s;
-nomem:
-    error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    return NULL;
 }
 
 static int push_decl(parser *p, align_type *t)
@@ -1606,7 +1594,7 @@ int src_parse_go(align_graph *g, const char *file, const char *text, size_t len,
         rc = finish(&p);
 done:
     free(p.syms);
-    free(p.slots);
+    table_free(&p.sym_index);
     free(p.decls);
     return rc;
 }
