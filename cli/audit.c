@@ -70,7 +70,7 @@ static const char audit_usage[] =
     "                           with --as-arch 386|arm); exit 1 if any\n"
     "      --no-check-atomic    do not list them\n"
     "  -q, --quiet, --no-progress\n"
-    "                           no progress line on a terminal\n" DEBUG_DIR_USAGE
+    "                           no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
@@ -105,7 +105,7 @@ static const char show_usage[] =
     "      --no-check-atomic    do not flag int64 fields sync/atomic cannot use\n"
     "                           (flagged by default for Go on 386 and arm)\n"
     "  -q, --quiet, --no-progress\n"
-    "                           no progress line on a terminal\n" DEBUG_DIR_USAGE
+    "                           no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
     "  -h, --help               this help\n"
     "\n"
     "example:\n"
@@ -247,6 +247,8 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"quiet", no_argument, NULL, 'q'},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
+        {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
+        {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
@@ -258,7 +260,9 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         case 'q':
         case OPT_NO_PROGRESS: progress_quiet = true; break;
         case OPT_DEBUG_DIR:
-            if (!debug_dir_add(optarg))
+        case OPT_CU_EXCLUDE:
+        case OPT_DECL_EXCLUDE:
+            if (binary_option(c, optarg) != EXIT_OK)
                 return EXIT_BAD;
             break;
         case 'c':
@@ -988,6 +992,8 @@ static int run_show(audit_opts *o)
             const char *name = type_name_of(t);
             bool want = false;
             const char *alias = align_type_typedef_name(t);
+            if (decl_excluded(t))
+                continue; /* as if not in the binary: a name only it matches is an error */
             for (size_t k = 0; k < o->ntypes; k++)
                 if (strcmp(o->types[k], name) == 0 || fnmatch(o->types[k], name, 0) == 0 ||
                     (alias != NULL && fnmatch(o->types[k], alias, 0) == 0)) {

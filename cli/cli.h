@@ -147,9 +147,9 @@ int maps_render(align_buf *out, align_graph *g, const maps_opts *o);
  * only once the work has taken over a second (STRUCTALIGN_PROGRESS_DELAY);
  * "\r"-overwritten, erased by progress_end(). */
 extern bool progress_quiet;
-/* --no-progress, which every command accepts (getopt's value for it,
- * after OPT_DEBUG_DIR's). */
-#define OPT_NO_PROGRESS (OPT_DEBUG_DIR + 1)
+/* --no-progress, which every command accepts: getopt's value for it, clear
+ * of the binary options' enum (OPT_DEBUG_DIR = 0x100 ...). */
+#define OPT_NO_PROGRESS 0x200
 typedef struct progress {
     const char *what; /* "reading escape log" */
     long long start_ns, delay_ns;
@@ -227,19 +227,37 @@ const char *type_name_of(const align_type *t);
 /* Opens a binary for audit, show, diff and SARIF; prints why it failed
  * (NULL), or a warning when some compile units were unreadable. */
 align_binary *open_binary(const char *path, unsigned flags);
-/* --debug-dir DIR, repeatable, in order: where open_binary looks for the
- * separate debug files of stripped binaries (none: /usr/lib/debug). */
-extern const char **debug_dirs;
-extern size_t ndebug_dirs;
-/* The getopt code of --debug-dir (long only), and its handler: false
- * (with the error printed) when DIR is not a directory. */
-enum { OPT_DEBUG_DIR = 0x100 };
-bool debug_dir_add(const char *dir);
-/* The --debug-dir line of every usage text that opens a binary. */
+/* The options every command that reads a binary shares, in the order
+ * given (each repeatable): where open_binary looks for the separate debug
+ * files of stripped binaries (--debug-dir; none: /usr/lib/debug), the
+ * compile units it does not read (--cu-exclude), and the declaring files
+ * whose types are left out (--decl-exclude; decl_excluded). */
+typedef struct binary_options {
+    const char **debug_dirs;
+    size_t ndebug_dirs;
+    const char **cu_excludes;
+    size_t ncu_excludes;
+    const char **decl_excludes;
+    size_t ndecl_excludes;
+} binary_options;
+extern binary_options binopts;
+/* Their getopt codes (long options only) and their handler: EXIT_OK, or
+ * EXIT_BAD with the error printed (--debug-dir of no directory). */
+enum { OPT_DEBUG_DIR = 0x100, OPT_CU_EXCLUDE, OPT_DECL_EXCLUDE };
+int binary_option(int code, const char *arg);
+/* Whether t is declared in a file --decl-exclude leaves out.  A type with
+ * no declaring file (Go's) is never left out. */
+bool decl_excluded(const align_type *t);
+/* Their lines in the usage texts. */
 #define DEBUG_DIR_USAGE                                                                            \
     "      --debug-dir DIR      where a stripped binary's debug file is looked for\n"              \
     "                           (DIR/.build-id/xx/rest.debug or .gnu_debuglink;\n"                 \
     "                           repeatable; default /usr/lib/debug)\n"
+#define FILTER_USAGE                                                                               \
+    "      --decl-exclude GLOB  leave out types declared in matching files\n"                      \
+    "                           (e.g. '/usr/include/*'); repeatable\n"                             \
+    "      --cu-exclude GLOB    do not read compile units whose source name\n"                     \
+    "                           matches (e.g. '*/vendor/*'); repeatable\n"
 
 /* --- rows.c: audit's one collection pass ---------------------------------- */
 

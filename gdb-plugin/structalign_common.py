@@ -77,7 +77,7 @@ Options:
   --watch     (GDB) stop at write, send, sendto and fwrite when the
               buffer holds the value, or a copy of it, with non-zero
               padding; --unwatch removes these breakpoints
-  --json      the document of `structalign show --format json' for the
+  -j, --json  the document of `structalign show --format json' for the
               type, plus the live values, padding bytes and leak check
               (for IDEs: GDB/MI -interpreter-exec console "align --json x")
   --          end of options
@@ -94,7 +94,8 @@ Examples:
 See structalign-gdb(1)."""
 
 ARCHES = ("amd64", "arm64", "x86_64", "aarch64")
-OPTIONS = ("-r", "-x", "-c", "-a", "-t", "--json", "--watch", "--unwatch", "--", "-h")
+OPTIONS = ("-r", "-x", "-c", "-a", "-t", "-j", "--json", "--watch", "--unwatch", "--",
+           "-h")
 
 
 class UserError(Exception):
@@ -166,6 +167,9 @@ def parse_args(text):
                 opts.hex = True
             elif flag == "t":
                 opts.as_type = True
+            elif flag == "j":
+                # -j: --json's short form (LLDB's parsed commands need one).
+                opts.json = True
             elif flag in ("c", "a"):
                 value = flags[i + 1:]
                 if not value:
@@ -189,7 +193,7 @@ def parse_args(text):
                     opts.arch = value
                 break
             else:
-                raise UserError("align: unknown option -%s (options: -r -x -c N -a ARCH -t)"
+                raise UserError("align: unknown option -%s (options: -r -x -c N -a ARCH -t -j)"
                                 % flag)
     opts.target = text[pos:].strip()
     return opts

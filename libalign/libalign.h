@@ -792,6 +792,9 @@ typedef struct align_binary_info {
     size_t nmembers;
     size_t nskipped_members;
     const char *skipped_member;
+    /* Compile units left unread by align_binary_opts.cu_exclude (counted
+     * in ncus too). */
+    size_t nexcluded_cus;
 } align_binary_info;
 
 /* Reads the binary at path: an ELF executable, shared library or
@@ -836,6 +839,14 @@ typedef struct align_binary_opts {
      * (NULL: no report); for an archive, member by member. */
     align_progress_fn progress;
     void *progress_user;
+    /* Compile units not read: those whose DW_AT_name (the source file as
+     * the compiler was given it, "src/vendor/zlib.c") matches one of these
+     * globs (fnmatch, no flags: '*' also matches '/').  A type that an
+     * included unit also describes is still read from it.  Counted in
+     * align_binary_info.nexcluded_cus; excluding every unit is
+     * ALIGN_EFORMAT. */
+    const char *const *cu_exclude;
+    size_t ncu_exclude;
 } align_binary_opts;
 
 /* align_binary_open() with options.  A stripped binary whose debug file is

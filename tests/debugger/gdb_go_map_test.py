@@ -11,7 +11,9 @@ every byte).  Checked, per release:
   - the runs listed are exactly the non-zero bytes of the read-back entry
     inside Entry's padding, named m["bad"]+OFFSET and big[77]+OFFSET;
   - a map with zeroed padding says so, with padding bytes = len x the
-    padding of one Entry.
+    padding of one Entry;
+  - a struct key's padding is checked too, named key(keyed[{K:7 N:7}])+1,
+    against every entry read back with reflect's MapKeys and MapIndex.
 $GO_MAP_VERSIONS (default "1.19 1.24") chooses the releases; one that
 cannot be had is a loud SKIP naming its Debian package.
 """
@@ -30,7 +32,8 @@ import salib  # noqa: E402
 t.tool("GDB", "gdb")
 env = t.plugin_env()
 tmp = t.workdir()
-COMMANDS = [("m", "align m"), ("big", "align big"), ("clean", "align clean")]
+COMMANDS = [("m", "align m"), ("big", "align big"), ("clean", "align clean"),
+            ("keyed", "align keyed")]
 
 
 def expected_runs(name, raw, padding):
@@ -76,7 +79,7 @@ def one_release(version):
     lens = {k: int(v) for k, v in re.findall(r"^len (\w+) (\d+)$", out, re.M)}
     backs = {k: bytes.fromhex(v) for k, v in re.findall(r"^readback (\S+) ([0-9a-f]+)$", out,
                                                          re.M)}
-    if not t.check(len(padding) == 2 and len(lens) == 3 and len(backs) == 2 and
+    if not t.check(len(padding) == 2 and len(lens) == 4 and len(backs) == 2 and
                    all(n in sec for n, _ in COMMANDS), pre + "the program and GDB ran", out):
         return
     per_entry = sum(b - a for a, b in padding)
@@ -95,6 +98,19 @@ def one_release(version):
             "every depth */" % (per_entry * lens["clean"], lens["clean"]) in sec["clean"],
             pre + "align clean: %d entries x %d padding bytes, all zero"
             % (lens["clean"], per_entry), sec["clean"][-600:])
+    # A struct key: its padding is checked too, named key(keyed[{K:7 N:7}]);
+    # every entry's bytes as the map holds them are the truth (keys made
+    # by composite literals carry stack garbage in their padding).
+    kpad = [(int(a), int(b)) for a, b in re.findall(r"^keypadding (\d+) (\d+)$", out, re.M)]
+    want = []
+    for ktext, khex, vhex in re.findall(r"^keyentry (\{.*?\}) ([0-9a-f]+) ([0-9a-f]+)$", out,
+                                        re.M):
+        want += expected_runs("keyed[%s]" % ktext, bytes.fromhex(vhex), padding)
+        want += expected_runs("key(keyed[%s])" % ktext, bytes.fromhex(khex), kpad)
+    planted = [w for w in want if w.startswith("at key(keyed[{K:7 N:7}])+1: 5a")]
+    t.check(planted and sorted(listed(sec["keyed"])) == sorted(want),
+            pre + "align keyed lists the garbage of every key and value as the map holds "
+            "them, the planted key's included: %s" % "; ".join(want), sec["keyed"][-900:])
     t.check("Traceback" not in out and "Python Exception" not in out,
             pre + "no Python traceback", out[-2000:])
 
