@@ -629,6 +629,16 @@ typedef struct align_layout {
      * information does not say it (a record placed by the compiler at an
      * offset its natural alignment forbids is packed), or NULL. */
     const char *align_note;
+    /* C from DWARF: 1 when the debug information does not decide the
+     * alignment of the record or of its members: DWARF has no `packed`,
+     * and another reading of packed / aligned(N) on the record (or on a
+     * record it holds by value) puts every member at the same offset with
+     * the same size but aligns the record or its members otherwise, or
+     * packed was inferred (it could sit on the record or on one member).
+     * Only DW_AT_alignment decides a record's alignment outright.  The
+     * model's reading is the natural one unless an offset or a use says
+     * more (align_note then tells which). */
+    int align_inferred;
 } align_layout;
 
 enum {
