@@ -92,7 +92,9 @@ static const char show_usage[] =
     "  -c, --count [TYPE=]N     instances, as for audit; repeatable\n"
     "  -p, --profile FILE       measured counts from a Go heap profile (with --escape)\n"
     "  -e, --escape LOG         the escape log that types the profile's sites\n"
-    "      --src DIR            where the log's relative paths start\n"
+    "      --src DIR            the Go sources: declarations as written (tags,\n"
+    "                           aliases, type parameters) and their file:line;\n"
+    "                           where the log's relative paths start\n"
     "      --sample inuse|alloc live (default) or allocated objects\n"
     "  -l, --lang go|c          only Go or only C types\n"
     "  -F, --format text|json|html\n"
@@ -923,11 +925,14 @@ done:
 /* show --optimize --format json: the declaration to paste, as the text
  * output prints it (here also for a record already in its best order),
  * added to the type's object just written. */
-static void json_declaration(align_buf *out, const align_layout *l)
+static void json_declaration(align_buf *out, const align_layout *l, const align_go_decl_opts *go)
 {
     align_buf decl;
     align_buf_init(&decl);
-    align_render_decl(&decl, l);
+    if (l->lang == ALIGN_LANG_GO)
+        align_render_decl_go(&decl, l, NULL, go);
+    else
+        align_render_decl(&decl, l);
     out->len--; /* reopen the object */
     align_buf_puts(out, ",\"declaration\":");
     align_buf_json_string(out, decl.data ? decl.data : "");
@@ -946,6 +951,7 @@ static int run_show(audit_opts *o)
     int status = EXIT_BAD;
     bool *hit = calloc(o->ntypes, sizeof *hit);
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
+    go_source *gosrc = NULL;
 
     align_buf_init(&out);
     /* --profile (and the --escape log that types its sites): the measured
@@ -964,6 +970,8 @@ static int run_show(audit_opts *o)
         goto done;
     if (o->profile && o->format == FMT_TEXT)
         measure_text_header(&out, &mc);
+    if (o->src_dir != NULL)
+        gosrc = go_source_new(o->src_dir);
     lo.cacheline = o->cacheline;
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");
@@ -1005,6 +1013,12 @@ static int run_show(audit_opts *o)
                 fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
                 goto done;
             }
+            /* --src: the Go type's file, for a declaration that pastes */
+            align_go_decl_opts godecl;
+            const char *src_file = NULL;
+            unsigned src_line = 0;
+            bool have_src =
+                lang == ALIGN_LANG_GO && go_source_decl(gosrc, l, &godecl, &src_file, &src_line);
             const align_measured_type *mt = lang == ALIGN_LANG_GO ? measure_find(&mc, t) : NULL;
             measure_cost_t mcost;
             memset(&mcost, 0, sizeof mcost);
@@ -1020,7 +1034,7 @@ static int run_show(audit_opts *o)
                     align_buf_puts(&out, ",");
                 align_render_json(&out, l, &cost);
                 if (o->optimize)
-                    json_declaration(&out, l);
+                    json_declaration(&out, l, have_src ? &godecl : NULL);
                 if (o->profile) {
                     out.len--; /* reopen the object */
                     measure_json_type(&out, &mc, mt, &mcost);
@@ -1028,12 +1042,15 @@ static int run_show(audit_opts *o)
                 }
             } else {
                 bool counted = o->counts.n > 0 || o->counts.fallback != 1;
-                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL, 1, 1};
+                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL,
+                                        1,      1,           have_src ? &godecl : NULL};
                 align_srcpos pos = align_type_pos(t);
                 if (matched)
                     align_buf_puts(&out, "\n");
                 if (pos.file && pos.line)
                     align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
+                else if (src_file && src_line)
+                    align_buf_printf(&out, "/* %s:%u */\n", src_file, src_line);
                 align_render_text(&out, l, &ro);
                 /* "Move it to the front" is no advice for a type the
                  * linker or compiler made (its runtime original is where
@@ -1076,6 +1093,7 @@ static int run_show(audit_opts *o)
         status = EXIT_OK;
 done:
     free(hit);
+    go_source_free(gosrc);
     align_buf_free(&out);
     measure_free(&mc);
     align_heap_join_free(join);

@@ -376,6 +376,17 @@ unsigned source_marker(source_index *ix, align_lang lang, const char *name, alig
  * binary's layout promises (size and optimal_size); false when not. */
 bool source_fix_json(align_buf *out, source_index *ix, align_lang lang, const char *name,
                      align_srcpos pos, uint64_t size, uint64_t optimal_size);
+/* The .go files below a --src directory (go_source.c), read once, for
+ * show --optimize: what a type's file says that DWARF does not. */
+typedef struct go_source go_source;
+go_source *go_source_new(const char *src_dir);
+void go_source_free(go_source *s); /* accepts NULL */
+/* Finds the declaration of the Go type l->name; *file and *line say where
+ * (when found).  When its fields are the binary's (names and order), sets
+ * each member's decl_text to the source's text (kept by s) and fills opts
+ * with the file's imports and the type parameters: true. */
+bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, const char **file,
+                    unsigned *line);
 /* A path as a SARIF URI reference, quoted. */
 void sarif_put_uri(align_buf *out, const char *path);
 

@@ -172,7 +172,7 @@ int project_run(const project_opts *p)
                 }
                 align_buf_puts(&out, "}");
             } else if (p->show) {
-                align_render_opts ro = {p->hex, p->optimize, NULL, 1, 0};
+                align_render_opts ro = {p->hex, p->optimize, NULL, 1, 0, NULL};
                 align_buf_printf(&out,
                                  "\n/* %s: %llu bytes, %llu padding on %s; %llu bytes, "
                                  "%llu padding on %s%s */\n",

@@ -914,12 +914,14 @@ ALIGN_API void align_go_maps_free(align_go_map *maps);
 /* ------------------------------------------------------------ reports */
 
 typedef struct align_render_opts {
-    int hex_offsets;        /* offsets in hex */
-    int show_optimal;       /* append the suggested declaration */
-    const align_cost *cost; /* NULL: no count lines */
-    int cachelines;         /* mark cache-line boundaries */
-    int heap;               /* Go: add what one heap object costs in the
-                               layout's Go release, now and reordered */
+    int hex_offsets;                          /* offsets in hex */
+    int show_optimal;                         /* append the suggested declaration */
+    const align_cost *cost;                   /* NULL: no count lines */
+    int cachelines;                           /* mark cache-line boundaries */
+    int heap;                                 /* Go: add what one heap object costs in the
+                                                 layout's Go release, now and reordered */
+    const struct align_go_decl_opts *go_decl; /* Go: what the source says
+                                                 (show_optimal), or NULL */
 } align_render_opts;
 
 /* A ptype /o-like text block for one layout. */
@@ -927,6 +929,28 @@ ALIGN_API void align_render_text(align_buf *out, const align_layout *l,
                                  const align_render_opts *opts);
 /* The record declared again in the optimal order, in its language. */
 ALIGN_API void align_render_decl(align_buf *out, const align_layout *l);
+/* Go: what the declaring file says that DWARF does not (--src). */
+typedef struct align_go_import {
+    const char *name; /* how the file refers to it: the alias, else the
+                         package name */
+    const char *path; /* the import path */
+} align_go_import;
+
+typedef struct align_go_decl_opts {
+    const align_go_import *imports; /* the file's imports, or NULL */
+    size_t nimports;
+    const char *type_params; /* a generic type's "[K comparable, V any]" as
+                                declared, or NULL */
+} align_go_decl_opts;
+
+/* The Go record declared again in order (declaration indices; NULL: the
+ * optimal order) as its own package writes it: the package-local name,
+ * field types qualified by the file's import names (opts) or the packages'
+ * names, embedded fields embedded, members with source text (decl_text)
+ * as written, tags included.  A generic instance is declared under its
+ * generic name, with opts->type_params when known. */
+ALIGN_API void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *order,
+                                    const align_go_decl_opts *opts);
 /* One element of the "types" array of the JSON schema (structalign(1)). */
 ALIGN_API void align_render_json(align_buf *out, const align_layout *l, const align_cost *cost);
 

@@ -13,7 +13,9 @@ every byte).  Checked, per release:
   - a map with zeroed padding says so, with padding bytes = len x the
     padding of one Entry;
   - a struct key's padding is checked too, named key(keyed[{K:7 N:7}])+1,
-    against every entry read back with reflect's MapKeys and MapIndex.
+    against every entry read back with reflect's MapKeys and MapIndex;
+  - a value over 128 bytes, which the map keeps behind a pointer, is read
+    where the pointer goes (huge[3]+2).
 $GO_MAP_VERSIONS, else $GO_VERSIONS (`make check-go-all`: all seven),
 else "1.19 1.24" chooses the releases; one that cannot be had is a loud
 SKIP naming its Debian package.  All seven pass (1 min 43 s).
@@ -34,7 +36,7 @@ t.tool("GDB", "gdb")
 env = t.plugin_env()
 tmp = t.workdir()
 COMMANDS = [("m", "align m"), ("big", "align big"), ("clean", "align clean"),
-            ("keyed", "align keyed")]
+            ("keyed", "align keyed"), ("huge", "align huge")]
 
 
 def expected_runs(name, raw, padding):
@@ -80,7 +82,7 @@ def one_release(version):
     lens = {k: int(v) for k, v in re.findall(r"^len (\w+) (\d+)$", out, re.M)}
     backs = {k: bytes.fromhex(v) for k, v in re.findall(r"^readback (\S+) ([0-9a-f]+)$", out,
                                                          re.M)}
-    if not t.check(len(padding) == 2 and len(lens) == 4 and len(backs) == 2 and
+    if not t.check(len(padding) == 2 and len(lens) == 5 and len(backs) == 2 and
                    all(n in sec for n, _ in COMMANDS), pre + "the program and GDB ran", out):
         return
     per_entry = sum(b - a for a, b in padding)
@@ -112,6 +114,20 @@ def one_release(version):
     t.check(planted and sorted(listed(sec["keyed"])) == sorted(want),
             pre + "align keyed lists the garbage of every key and value as the map holds "
             "them, the planted key's included: %s" % "; ".join(want), sec["keyed"][-900:])
+    # A value over 128 bytes, kept behind a pointer in its slot: followed.
+    hpad = [(int(a), int(b)) for a, b in re.findall(r"^hugepadding (\d+) (\d+)$", out, re.M)]
+    want = []
+    for ktext, vhex in re.findall(r"^hugeentry (\d+) ([0-9a-f]+)$", out, re.M):
+        want += expected_runs("huge[%s]" % ktext, bytes.fromhex(vhex), hpad)
+    t.check(any(w.startswith("at huge[3]+2: 5a") for w in want) and
+            sorted(listed(sec["huge"])) == sorted(want) and
+            "of the %d entries of huge" % lens["huge"] in sec["huge"],
+            pre + "align huge follows the pointer to each value over 128 bytes: %s"
+            % "; ".join(want), sec["huge"][-900:])
+    t.check("elem *Huge }: 16 bytes" in sec["huge"] or
+            "8 values (*Huge, 8 bytes each)" in sec["huge"],
+            pre + "the slot or bucket line says the value is kept behind a pointer",
+            sec["huge"][-600:])
     t.check("Traceback" not in out and "Python Exception" not in out,
             pre + "no Python traceback", out[-2000:])
 

@@ -20,6 +20,12 @@ type Entry struct {
 	C uint16
 }
 
+// Huge is over 128 bytes: a map keeps it behind a pointer.
+type Huge struct {
+	A uint8
+	B [25]int64
+}
+
 // Key is a map key with padding: 3 bytes after K.
 type Key struct {
 	K uint8
@@ -27,8 +33,9 @@ type Key struct {
 }
 
 //go:noinline
-func stop(m map[string]Entry, big map[int]Entry, clean map[int]Entry, keyed map[Key]Entry) int {
-	return len(m) + len(big) + len(clean) + len(keyed)
+func stop(m map[string]Entry, big map[int]Entry, clean map[int]Entry, keyed map[Key]Entry,
+	huge map[int]Huge) int {
+	return len(m) + len(big) + len(clean) + len(keyed) + len(huge)
 }
 
 // plant stores an Entry under k with garbage in its padding: through
@@ -83,11 +90,24 @@ func main() {
 		vgot := (*[unsafe.Sizeof(Entry{})]byte)((*[2]unsafe.Pointer)(unsafe.Pointer(&vb))[1])
 		fmt.Printf("keyentry %+v %x %x\n", kb, kgot[:], vgot[:])
 	}
+	// A value kept behind a pointer, with garbage after A.
+	huge := map[int]Huge{1: {A: 1}, 2: {A: 2}}
+	h := new(Huge)
+	h.A = 3
+	(*[unsafe.Sizeof(*h)]byte)(unsafe.Pointer(h))[unsafe.Offsetof(h.A)+2] = 0x5a
+	hv := reflect.ValueOf(huge)
+	hv.SetMapIndex(reflect.ValueOf(3), reflect.NewAt(reflect.TypeOf(*h), unsafe.Pointer(h)).Elem())
+	for _, mk := range hv.MapKeys() {
+		vb := hv.MapIndex(mk).Interface()
+		got := (*[unsafe.Sizeof(*h)]byte)((*[2]unsafe.Pointer)(unsafe.Pointer(&vb))[1])
+		fmt.Printf("hugeentry %v %x\n", mk.Interface(), got[:unsafe.Offsetof(h.B)])
+	}
 	fmt.Printf("keypadding %d %d\n", unsafe.Offsetof(k.K)+1, unsafe.Offsetof(k.N))
 	var e Entry
 	fmt.Printf("padding %d %d\npadding %d %d\n", unsafe.Offsetof(e.A)+unsafe.Sizeof(e.A),
 		unsafe.Offsetof(e.B), unsafe.Offsetof(e.C)+unsafe.Sizeof(e.C), unsafe.Sizeof(e))
-	fmt.Printf("len m %d\nlen big %d\nlen clean %d\nlen keyed %d\n", len(m), len(big),
-		len(clean), len(keyed))
-	stop(m, big, clean, keyed)
+	fmt.Printf("len m %d\nlen big %d\nlen clean %d\nlen keyed %d\nlen huge %d\n", len(m),
+		len(big), len(clean), len(keyed), len(huge))
+	fmt.Printf("hugepadding %d %d\n", unsafe.Offsetof(h.A)+1, unsafe.Offsetof(h.B))
+	stop(m, big, clean, keyed, huge)
 }
