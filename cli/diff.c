@@ -34,8 +34,8 @@ static const char diff_usage[] =
     "                              build that ran), typed through --escape\n"
     "  -e, --escape LOG            OLD's escape log; --src DIR where its paths start\n"
     "      --sample inuse|alloc    with --profile: live (default) or allocated objects\n"
-    "  -q, --quiet                 no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
-    "  -h, --help                  this help\n"
+    "  -q, --quiet                 no progress line on a terminal\n" DEBUG_DIR_USAGE
+        DECL_FILTER_USAGE "  -h, --help                  this help\n"
     "\n"
     "example:\n"
     "  structalign diff --count main.Order=100M --fail-on-growth 10M old/server new/server\n";
