@@ -283,7 +283,17 @@ class Adapter:
     read(value, size)   its bytes, or None
     child(value, field) the value of FieldDesc field
     summary(value, desc) a short one-line string for a value of TypeDesc desc
+    qualified(type)     optional (C): the type as declared when it has
+                        qualifiers of its own ('char * const', 'const T'),
+                        else None
     """
+
+
+def c_spelling(text):
+    """A C type as structalign show spells it: the qualifiers of a pointer
+    against its star ('char *const', 'int (*const)(void)'; GDB writes
+    'char * const')."""
+    return re.sub(r"\* (?=(?:const|volatile|restrict|_Atomic)\b)", "*", text)
 
 
 class Builder:
@@ -305,7 +315,7 @@ class Builder:
             t = g.named(d.name, self.type(d.target))
         elif d.kind == "pointer":
             # The pointee does not matter to a layout, and may be cyclic.
-            t = g.pointer(None, display=d.display)
+            t = g.pointer(None, display=c_spelling(d.display))
         elif d.kind == "array":
             t = g.array(self.type(d.target), d.count, display=d.display)
         else:
@@ -337,6 +347,13 @@ class Builder:
                 if f.display is not None and f.display != ftype.display:
                     # A type parameter as the generic declaration names it.
                     ftype = self.graph.named(f.display, ftype)
+                q = getattr(self.adapter, "qualified", None)
+                q = q(f.type) if q is not None else None
+                if q is not None and q != ftype.display:
+                    # const/volatile on the member itself (`char *const p`,
+                    # `const T t`): kept in the declaration printed, as
+                    # structalign show keeps them.
+                    ftype = self.graph.named(q, ftype)
             spec = {"name": f.name or "", "type": ftype, "bit_offset": f.bit_offset}
             if f.embedded:
                 spec["embedded"] = True
@@ -551,11 +568,10 @@ def _map_slot_line(builder, graph, slot):
             "%d of them padding, per entry%s */\n" % (kname, vname, lay.size, lay.padding, note))
 
 
-def _map_leak_check(adapter, res, layout, klay):
-    """The leak check of every live entry of a Go map: the padding of each
-    value (when the value type is the record shown; else of each key) and,
-    when both are records, of each key, listed as at m["k"]+3 (the value)
-    or at key(m["k"])+1 (the key), in the words of render_live()."""
+def _map_entries_check(adapter, res, layout, klay):
+    """The leak check of every live entry of a Go map as data: (totals of
+    the bytes, bits, runs and padding_bits keys of Layout.leak_check(),
+    the listed runs, the entries checked, the live entries)."""
     key, val = res.map_slot[:2]
     entries, live = adapter.map_entries(res.map_value, adapter.strip(key), adapter.strip(val),
                                         LEAK_MAX_BYTES)
@@ -575,10 +591,28 @@ def _map_leak_check(adapter, res, layout, klay):
             for k in total:
                 total[k] += lc[k]
             listed += lc["listed"]
+    return total, listed, len(entries), live
+
+
+def _map_klay(adapter, builder, graph, res):
+    """The key's layout when a map's key and value are both records."""
+    key = res.map_slot[0]
+    kd = adapter.describe(adapter.strip(key))
+    if kd.kind in ("struct", "union") and res.map_key_too:
+        return graph.layout(builder.type(key)), kd
+    return None, kd
+
+
+def _map_leak_check(adapter, res, layout, klay):
+    """The leak check of every live entry of a Go map: the padding of each
+    value (when the value type is the record shown; else of each key) and,
+    when both are records, of each key, listed as at m["k"]+3 (the value)
+    or at key(m["k"])+1 (the key), in the words of render_live()."""
+    total, listed, entries, live = _map_entries_check(adapter, res, layout, klay)
     limit = ""
-    if len(entries) < live:
-        limit = "; only the first %d of its %d entries were checked" % (len(entries), live)
-    what = "%d entr%s of %s" % (len(entries), "y" if len(entries) == 1 else "ies", res.shown)
+    if entries < live:
+        limit = "; only the first %d of its %d entries were checked" % (entries, live)
+    what = "%d entr%s of %s" % (entries, "y" if entries == 1 else "ies", res.shown)
     if total["bytes"] == 0 and total["bits"] == 0:
         if total["padding_bits"] == 0:
             return "/* leak check: the %s have no padding%s */\n" % (what, limit)
@@ -864,21 +898,37 @@ def _run(adapter, text):
         else:
             notes.append("static layout")
         if opts.json:
-            return _json_document(adapter, opts, res, layout, data, values, address, count,
-                                  whole, notes)
+            doc = _json_document(adapter, opts, res, layout, data, values, address, count,
+                                 whole, notes)
+            if res.map_value is not None and hasattr(adapter, "map_entries") and not projected:
+                klay, _ = _map_klay(adapter, builder, graph, res)
+                total, listed, entries, live = _map_entries_check(adapter, res, layout, klay)
+                parsed = json.loads(doc)
+                parsed["types"][0]["live"]["map_entries"] = {
+                    "entries": live, "checked": entries, "padding_bits": total["padding_bits"],
+                    "nonzero_bytes": total["bytes"], "nonzero_bits": total["bits"],
+                    "runs": total["runs"],
+                    "listed": [{"at": name, "offset": rel, "bytes": raw.hex(),
+                                "unused_bits": mask}
+                               for name, rel, _, raw, mask in listed[:LEAK_MAX_RUNS]]}
+                doc = json.dumps(parsed, separators=(",", ":")) + "\n"
+            return doc
+        # A generic Go record named as declared ("Pair[K comparable, V
+        # any]", found in its source): its declaration pastes as that.
+        params = None
+        if lang == "go" and d.name and "[" in d.name and " " in d.name.split("[", 1)[1]:
+            params = "[" + d.name.split("[", 1)[1]
         text = layout.render_live(data, values, hex=opts.hex, count=count,
                                   recurse=opts.recurse, address=address,
                                   note="(" + "; ".join(notes) + ")",
                                   whole=whole if data is not None else None,
-                                  root=_root_name(res.shown, res.deref), title=res.title)
+                                  root=_root_name(res.shown, res.deref), title=res.title,
+                                  type_params=params)
         if res.map_slot is not None:
             text += _map_slot_line(builder, graph, res.map_slot)
-            key = res.map_slot[0]
-            kd = adapter.describe(adapter.strip(key))
-            klay = None
-            if kd.kind in ("struct", "union") and res.map_key_too:
+            klay, kd = _map_klay(adapter, builder, graph, res)
+            if klay is not None:
                 # Both are records: the key's layout follows, at the same count.
-                klay = graph.layout(builder.type(key))
                 text += "\n" + klay.render_live(None, None, hex=opts.hex, count=count,
                                                 note="(key type of %s; static layout)"
                                                 % res.shown, title=kd.display)
