@@ -230,6 +230,21 @@ def check_objects(tmp):
     if p.returncode != 2 or not p.stderr.startswith(thin + ": a thin archive") \
             or "hint:" not in p.stderr:
         fails.append("thin archive: exit %d, %r" % (p.returncode, p.stderr))
+    mixed = os.path.join(tmp, "mixed.a")
+    run(["ar", "rcs", mixed, os.path.join(tmp, "a-amd645.o"), os.path.join(tmp, "b-3865.o")],
+        check=True)
+    p = run([SA, "audit", mixed])
+    if p.returncode != 2 or "members for two machines: amd64 and 386" not in p.stderr:
+        fails.append("archive of two machines: exit %d, %r" % (p.returncode, p.stderr))
+    cut = os.path.join(tmp, "cut.a")
+    with open(os.path.join(tmp, "lib-amd645.a"), "rb") as f:
+        data = f.read()
+    with open(cut, "wb") as f:
+        f.write(data[:len(data) * 2 // 3])
+    p = run([SA, "audit", cut])
+    if p.returncode != 2 or not p.stderr.startswith(cut + ": corrupt archive: ") \
+            or "hint:" not in p.stderr:
+        fails.append("truncated archive: exit %d, %r" % (p.returncode, p.stderr))
     text = os.path.join(tmp, "text.a")
     run(["ar", "rcs", text, os.path.join(tmp, "README")], check=True)
     p = run([SA, "show", text, "pair"])
