@@ -69,7 +69,8 @@ static const char audit_usage[] =
     "                           (default on for Go binaries read as 386 or arm, and\n"
     "                           with --as-arch 386|arm); exit 1 if any\n"
     "      --no-check-atomic    do not list them\n"
-    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
+    "  -q, --quiet, --no-progress\n"
+    "                           no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
@@ -105,7 +106,8 @@ static const char show_usage[] =
     "                           not the producer's (1.19, 1.22 ... 1.27)\n"
     "      --no-check-atomic    do not flag int64 fields sync/atomic cannot use\n"
     "                           (flagged by default for Go on 386 and arm)\n"
-    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
+    "  -q, --quiet, --no-progress\n"
+    "                           no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
     "  -h, --help               this help\n"
     "\n"
     "example:\n"
@@ -245,6 +247,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"profile", required_argument, NULL, 'p'},
         {"sample", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
         {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
         {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
@@ -257,7 +260,8 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
     while ((c = getopt_long(argc, argv, is_show ? "c:t:n:l:F:e:p:oxqh" : "c:t:n:l:F:e:p:qh",
                             longopts, NULL)) != -1) {
         switch (c) {
-        case 'q': progress_quiet = true; break;
+        case 'q':
+        case OPT_NO_PROGRESS: progress_quiet = true; break;
         case OPT_DEBUG_DIR:
         case OPT_CU_EXCLUDE:
         case OPT_DECL_EXCLUDE:

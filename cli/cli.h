@@ -143,9 +143,13 @@ int maps_render(align_buf *out, align_graph *g, const maps_opts *o);
 /* --- util.c: the progress line ------------------------------------------ */
 
 /* A progress line on stderr for work that lasts: printed only when stderr
- * is a terminal, not with --quiet (progress_quiet), and only once the work
- * has taken over a second; "\r"-overwritten, erased by progress_end(). */
+ * is a terminal, not with --quiet or --no-progress (progress_quiet), and
+ * only once the work has taken over a second (STRUCTALIGN_PROGRESS_DELAY);
+ * "\r"-overwritten, erased by progress_end(). */
 extern bool progress_quiet;
+/* --no-progress, which every command accepts: getopt's value for it, clear
+ * of the binary options' enum (OPT_DEBUG_DIR = 0x100 ...). */
+#define OPT_NO_PROGRESS 0x200
 typedef struct progress {
     const char *what; /* "reading escape log" */
     long long start_ns, delay_ns;
