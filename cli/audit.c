@@ -73,7 +73,7 @@ static const char audit_usage[] =
     "                           (default on for Go binaries read as 386 or arm, and\n"
     "                           with --as-arch 386|arm); exit 1 if any\n"
     "      --no-check-atomic    do not list them\n"
-    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE
+    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
@@ -96,7 +96,9 @@ static const char show_usage[] =
     "  -c, --count [TYPE=]N     instances, as for audit; repeatable\n"
     "  -p, --profile FILE       measured counts from a Go heap profile (with --escape)\n"
     "  -e, --escape LOG         the escape log that types the profile's sites\n"
-    "      --src DIR            where the log's relative paths start\n"
+    "      --src DIR            the Go sources: declarations as written (tags,\n"
+    "                           aliases, type parameters) and their file:line;\n"
+    "                           where the log's relative paths start\n"
     "      --sample inuse|alloc live (default) or allocated objects\n"
     "  -l, --lang go|c          only Go or only C types\n"
     "  -F, --format text|json|html\n"
@@ -107,7 +109,7 @@ static const char show_usage[] =
     "                           not the producer's (1.19, 1.22 ... 1.27)\n"
     "      --no-check-atomic    do not flag int64 fields sync/atomic cannot use\n"
     "                           (flagged by default for Go on 386 and arm)\n"
-    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE
+    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
     "  -h, --help               this help\n"
     "\n"
     "example:\n"
@@ -250,6 +252,8 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"quiet", no_argument, NULL, 'q'},
         {"all-unresolved", no_argument, NULL, 'U'},
         {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
+        {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
+        {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
@@ -261,7 +265,9 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         case 'q': progress_quiet = true; break;
         case 'U': o->all_unresolved = true; break;
         case OPT_DEBUG_DIR:
-            if (!debug_dir_add(optarg))
+        case OPT_CU_EXCLUDE:
+        case OPT_DECL_EXCLUDE:
+            if (binary_option(c, optarg) != EXIT_OK)
                 return EXIT_BAD;
             break;
         case 'c':
@@ -932,11 +938,14 @@ done:
 /* show --optimize --format json: the declaration to paste, as the text
  * output prints it (here also for a record already in its best order),
  * added to the type's object just written. */
-static void json_declaration(align_buf *out, const align_layout *l)
+static void json_declaration(align_buf *out, const align_layout *l, const align_go_decl_opts *go)
 {
     align_buf decl;
     align_buf_init(&decl);
-    align_render_decl(&decl, l);
+    if (l->lang == ALIGN_LANG_GO)
+        align_render_decl_go(&decl, l, NULL, go);
+    else
+        align_render_decl(&decl, l);
     out->len--; /* reopen the object */
     align_buf_puts(out, ",\"declaration\":");
     align_buf_json_string(out, decl.data ? decl.data : "");
@@ -955,6 +964,7 @@ static int run_show(audit_opts *o)
     int status = EXIT_BAD;
     bool *hit = calloc(o->ntypes, sizeof *hit);
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
+    go_source *gosrc = NULL;
 
     align_buf_init(&out);
     /* --profile (and the --escape log that types its sites): the measured
@@ -973,6 +983,8 @@ static int run_show(audit_opts *o)
         goto done;
     if (o->profile && o->format == FMT_TEXT)
         measure_text_header(&out, &mc);
+    if (o->src_dir != NULL)
+        gosrc = go_source_new(o->src_dir);
     lo.cacheline = o->cacheline;
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");
@@ -997,6 +1009,8 @@ static int run_show(audit_opts *o)
             const char *name = type_name_of(t);
             bool want = false;
             const char *alias = align_type_typedef_name(t);
+            if (decl_excluded(t))
+                continue; /* as if not in the binary: a name only it matches is an error */
             for (size_t k = 0; k < o->ntypes; k++)
                 if (strcmp(o->types[k], name) == 0 || fnmatch(o->types[k], name, 0) == 0 ||
                     (alias != NULL && fnmatch(o->types[k], alias, 0) == 0)) {
@@ -1012,6 +1026,12 @@ static int run_show(audit_opts *o)
                 fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
                 goto done;
             }
+            /* --src: the Go type's file, for a declaration that pastes */
+            align_go_decl_opts godecl;
+            const char *src_file = NULL;
+            unsigned src_line = 0;
+            bool have_src =
+                lang == ALIGN_LANG_GO && go_source_decl(gosrc, l, &godecl, &src_file, &src_line);
             const align_measured_type *mt = lang == ALIGN_LANG_GO ? measure_find(&mc, t) : NULL;
             measure_cost_t mcost;
             memset(&mcost, 0, sizeof mcost);
@@ -1027,7 +1047,7 @@ static int run_show(audit_opts *o)
                     align_buf_puts(&out, ",");
                 align_render_json(&out, l, &cost);
                 if (o->optimize)
-                    json_declaration(&out, l);
+                    json_declaration(&out, l, have_src ? &godecl : NULL);
                 if (o->profile) {
                     out.len--; /* reopen the object */
                     measure_json_type(&out, &mc, mt, &mcost);
@@ -1035,12 +1055,15 @@ static int run_show(audit_opts *o)
                 }
             } else {
                 bool counted = o->counts.n > 0 || o->counts.fallback != 1;
-                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL, 1, 1};
+                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL,
+                                        1,      1,           have_src ? &godecl : NULL};
                 align_srcpos pos = align_type_pos(t);
                 if (matched)
                     align_buf_puts(&out, "\n");
                 if (pos.file && pos.line)
                     align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
+                else if (src_file && src_line)
+                    align_buf_printf(&out, "/* %s:%u */\n", src_file, src_line);
                 align_render_text(&out, l, &ro);
                 /* "Move it to the front" is no advice for a type the
                  * linker or compiler made (its runtime original is where
@@ -1083,6 +1106,7 @@ static int run_show(audit_opts *o)
         status = EXIT_OK;
 done:
     free(hit);
+    go_source_free(gosrc);
     align_buf_free(&out);
     measure_free(&mc);
     align_heap_join_free(join);

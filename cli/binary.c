@@ -36,20 +36,40 @@ const char *type_name_of(const align_type *t)
     return align_type_name(t) ? align_type_name(t) : align_type_display(t);
 }
 
-const char **debug_dirs;
-size_t ndebug_dirs;
+binary_options binopts;
 
-bool debug_dir_add(const char *dir)
+int binary_option(int code, const char *arg)
 {
     struct stat st;
-    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        usage_error("give the directory that holds the debug files (or their .build-id/)",
-                    "--debug-dir %s: %s", dir,
-                    stat(dir, &st) < 0 ? strerror(errno) : "not a directory");
-        return false;
+    bool ok = true;
+    switch (code) {
+    case OPT_DEBUG_DIR:
+        if (stat(arg, &st) < 0 || !S_ISDIR(st.st_mode))
+            return usage_error("give the directory that holds the debug files (or their "
+                               ".build-id/)",
+                               "--debug-dir %s: %s", arg,
+                               stat(arg, &st) < 0 ? strerror(errno) : "not a directory");
+        ok = pattern_list_add(&binopts.debug_dirs, &binopts.ndebug_dirs, arg);
+        break;
+    case OPT_CU_EXCLUDE:
+        ok = pattern_list_add(&binopts.cu_excludes, &binopts.ncu_excludes, arg);
+        break;
+    case OPT_DECL_EXCLUDE:
+        ok = pattern_list_add(&binopts.decl_excludes, &binopts.ndecl_excludes, arg);
+        break;
+    default: return usage_error(NULL, "unknown option code %d", code);
     }
-    return pattern_list_add(&debug_dirs, &ndebug_dirs, dir) ||
-           usage_error(NULL, "out of memory") == EXIT_OK;
+    return ok ? EXIT_OK : usage_error(NULL, "out of memory");
+}
+
+bool decl_excluded(const align_type *t)
+{
+    align_srcpos pos;
+    if (binopts.ndecl_excludes == 0)
+        return false;
+    pos = align_type_pos(t);
+    return pos.file != NULL && pos.file[0] != '\0' &&
+           pattern_list_match(binopts.decl_excludes, binopts.ndecl_excludes, pos.file);
 }
 
 align_binary *open_binary(const char *path, unsigned flags)
@@ -57,7 +77,8 @@ align_binary *open_binary(const char *path, unsigned flags)
     align_binary *b = NULL;
     const align_binary_info *info;
     progress prog;
-    align_binary_opts opts = {flags, debug_dirs, ndebug_dirs, progress_update, &prog};
+    align_binary_opts opts = {flags, binopts.debug_dirs,  binopts.ndebug_dirs, progress_update,
+                              &prog, binopts.cu_excludes, binopts.ncu_excludes};
     int rc;
     progress_begin(&prog, "reading DWARF");
     rc = align_binary_open_opts(&b, path, &opts);

@@ -210,7 +210,7 @@ int cmd_calc(int argc, char **argv)
                 align_buf_puts(&out, ",");
             align_render_json(&out, l, &cost);
         } else {
-            align_render_opts ro = {o.hex, 1, NULL, 1, 1};
+            align_render_opts ro = {o.hex, 1, NULL, 1, 1, NULL};
             bool counted = o.counts.n > 0 || o.counts.fallback != 1;
             ro.cost = counted ? &cost : NULL;
             if (!first)

@@ -233,19 +233,37 @@ const char *type_name_of(const align_type *t);
 /* Opens a binary for audit, show, diff and SARIF; prints why it failed
  * (NULL), or a warning when some compile units were unreadable. */
 align_binary *open_binary(const char *path, unsigned flags);
-/* --debug-dir DIR, repeatable, in order: where open_binary looks for the
- * separate debug files of stripped binaries (none: /usr/lib/debug). */
-extern const char **debug_dirs;
-extern size_t ndebug_dirs;
-/* The getopt code of --debug-dir (long only), and its handler: false
- * (with the error printed) when DIR is not a directory. */
-enum { OPT_DEBUG_DIR = 0x100 };
-bool debug_dir_add(const char *dir);
-/* The --debug-dir line of every usage text that opens a binary. */
+/* The options every command that reads a binary shares, in the order
+ * given (each repeatable): where open_binary looks for the separate debug
+ * files of stripped binaries (--debug-dir; none: /usr/lib/debug), the
+ * compile units it does not read (--cu-exclude), and the declaring files
+ * whose types are left out (--decl-exclude; decl_excluded). */
+typedef struct binary_options {
+    const char **debug_dirs;
+    size_t ndebug_dirs;
+    const char **cu_excludes;
+    size_t ncu_excludes;
+    const char **decl_excludes;
+    size_t ndecl_excludes;
+} binary_options;
+extern binary_options binopts;
+/* Their getopt codes (long options only) and their handler: EXIT_OK, or
+ * EXIT_BAD with the error printed (--debug-dir of no directory). */
+enum { OPT_DEBUG_DIR = 0x100, OPT_CU_EXCLUDE, OPT_DECL_EXCLUDE };
+int binary_option(int code, const char *arg);
+/* Whether t is declared in a file --decl-exclude leaves out.  A type with
+ * no declaring file (Go's) is never left out. */
+bool decl_excluded(const align_type *t);
+/* Their lines in the usage texts. */
 #define DEBUG_DIR_USAGE                                                                            \
     "      --debug-dir DIR      where a stripped binary's debug file is looked for\n"              \
     "                           (DIR/.build-id/xx/rest.debug or .gnu_debuglink;\n"                 \
     "                           repeatable; default /usr/lib/debug)\n"
+#define FILTER_USAGE                                                                               \
+    "      --decl-exclude GLOB  leave out types declared in matching files\n"                      \
+    "                           (e.g. '/usr/include/*'); repeatable\n"                             \
+    "      --cu-exclude GLOB    do not read compile units whose source name\n"                     \
+    "                           matches (e.g. '*/vendor/*'); repeatable\n"
 
 /* --- rows.c: audit's one collection pass ---------------------------------- */
 
@@ -368,6 +386,17 @@ unsigned source_marker(source_index *ix, align_lang lang, const char *name, alig
  * binary's layout promises (size and optimal_size); false when not. */
 bool source_fix_json(align_buf *out, source_index *ix, align_lang lang, const char *name,
                      align_srcpos pos, uint64_t size, uint64_t optimal_size);
+/* The .go files below a --src directory (go_source.c), read once, for
+ * show --optimize: what a type's file says that DWARF does not. */
+typedef struct go_source go_source;
+go_source *go_source_new(const char *src_dir);
+void go_source_free(go_source *s); /* accepts NULL */
+/* Finds the declaration of the Go type l->name; *file and *line say where
+ * (when found).  When its fields are the binary's (names and order), sets
+ * each member's decl_text to the source's text (kept by s) and fills opts
+ * with the file's imports and the type parameters: true. */
+bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, const char **file,
+                    unsigned *line);
 /* A path as a SARIF URI reference, quoted. */
 void sarif_put_uri(align_buf *out, const char *path);
 

@@ -34,7 +34,7 @@ static const char diff_usage[] =
     "                              build that ran), typed through --escape\n"
     "  -e, --escape LOG            OLD's escape log; --src DIR where its paths start\n"
     "      --sample inuse|alloc    with --profile: live (default) or allocated objects\n"
-    "  -q, --quiet                 no progress line on a terminal\n" DEBUG_DIR_USAGE
+    "  -q, --quiet                 no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
     "  -h, --help                  this help\n"
     "\n"
     "example:\n"
@@ -108,7 +108,7 @@ static bool load(side *s, const char *path, const diff_opts *o, unsigned flags)
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);
             align_layout *l;
-            if (!wanted(o, name) || align_layout_compute(&l, g, t, &lo) < 0)
+            if (!wanted(o, name) || decl_excluded(t) || align_layout_compute(&l, g, t, &lo) < 0)
                 continue;
             if (align_vec_reserve((void **)&s->e, &s->cap, s->n + 1, sizeof *s->e, 256) < 0) {
                 align_layout_free(l);
@@ -141,6 +141,8 @@ static int parse_args(diff_opts *o, int argc, char **argv)
         {"sample", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},
         {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
+        {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
+        {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -149,7 +151,9 @@ static int parse_args(diff_opts *o, int argc, char **argv)
         switch (c) {
         case 'q': progress_quiet = true; break;
         case OPT_DEBUG_DIR:
-            if (!debug_dir_add(optarg))
+        case OPT_CU_EXCLUDE:
+        case OPT_DECL_EXCLUDE:
+            if (binary_option(c, optarg) != EXIT_OK)
                 return EXIT_BAD;
             break;
         case 'c':

@@ -107,7 +107,7 @@ static int parse_args(fix_opts *o, int argc, char **argv)
         switch (c) {
         case 'D': o->write = false; break;
         case OPT_DEBUG_DIR:
-            if (!debug_dir_add(optarg))
+            if (binary_option(c, optarg) != EXIT_OK)
                 return EXIT_BAD;
             break;
         case 'W': o->write = true; break;

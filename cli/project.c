@@ -66,6 +66,8 @@ static size_t header_dependent(const align_layout *l, const char **names, size_t
 static bool matches(const project_opts *p, const align_type *t)
 {
     const char *alias = align_type_typedef_name(t);
+    if (decl_excluded(t))
+        return false;
     return pattern_list_match(p->patterns, p->npatterns, type_name_of(t)) ||
            (alias != NULL && p->npatterns > 0 &&
             pattern_list_match(p->patterns, p->npatterns, alias));
@@ -170,7 +172,7 @@ int project_run(const project_opts *p)
                 }
                 align_buf_puts(&out, "}");
             } else if (p->show) {
-                align_render_opts ro = {p->hex, p->optimize, NULL, 1, 0};
+                align_render_opts ro = {p->hex, p->optimize, NULL, 1, 0, NULL};
                 align_buf_printf(&out,
                                  "\n/* %s: %llu bytes, %llu padding on %s; %llu bytes, "
                                  "%llu padding on %s%s */\n",

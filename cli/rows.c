@@ -36,9 +36,9 @@ int audit_row_heap_cost(align_heap_cost *c, const align_layout *l, const audit_r
     return align_heap_cost_compute(c, l, r->count, r->heap && !r->heap->objects);
 }
 
-static bool in_scope(const audit_scope *s, align_lang lang, const char *name)
+static bool in_scope(const audit_scope *s, align_lang lang, const align_type *t, const char *name)
 {
-    if (!pattern_list_match(s->filters, s->nfilters, name))
+    if (!pattern_list_match(s->filters, s->nfilters, name) || decl_excluded(t))
         return false;
     return !(s->no_compiler_types && lang == ALIGN_LANG_GO && is_compiler_type(name));
 }
@@ -233,7 +233,7 @@ int audit_rows_collect(audit_rows *r, align_binary *bin, const audit_scope *s)
             align_layout *l;
             bool ok;
             count_table_touch(s->counts, name);
-            if (!in_scope(s, lang, name))
+            if (!in_scope(s, lang, t, name))
                 continue;
             if (source_marker(s->src, lang, name, align_type_pos(t)) != 0) {
                 r->nsilenced++; /* structalign:ignore: the order is meant */

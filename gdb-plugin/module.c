@@ -629,6 +629,7 @@ static const char *c_declaration(align_graph *g, const char *type, const char *n
                                  const align_field_spec *s)
 {
     const char *cut = strstr(type, "(*");
+    const char *bracket = strchr(type, '[');
     const char *r = NULL;
     align_buf b;
 
@@ -641,12 +642,12 @@ static const char *c_declaration(align_graph *g, const char *type, const char *n
         align_buf_append(&b, type, (size_t)(cut - type));
         align_buf_puts(&b, name);
         align_buf_puts(&b, cut);
-    } else if ((cut = strchr(type, '[')) != NULL) {
-        size_t len = (size_t)(cut - type);
+    } else if (bracket != NULL) {
+        size_t len = (size_t)(bracket - type);
         while (len > 0 && type[len - 1] == ' ')
             len--;
         align_buf_append(&b, type, len);
-        align_buf_printf(&b, "%s%s%s", name[0] ? " " : "", name, cut);
+        align_buf_printf(&b, "%s%s%s", name[0] ? " " : "", name, bracket);
     } else {
         size_t len = strlen(type);
         align_buf_printf(&b, "%s%s%s", type, len > 0 && type[len - 1] == '*' ? "" : " ", name);
@@ -659,15 +660,11 @@ static const char *c_declaration(align_graph *g, const char *type, const char *n
     return r;
 }
 
-/* One field dict -> spec.  what is "Graph.record(): field 3". */
-static int field_spec(GraphObject *self, PyObject *d, align_field_spec *s, const char *what)
+/* -1 (TypeError set) when d is not a dict or has a key field_keys lacks. */
+static int check_field_keys(PyObject *d, const char *what)
 {
-    align_graph *g = self->graph;
-    PyObject *key, *value, *v;
+    PyObject *key, *value;
     Py_ssize_t pos = 0;
-    uint64_t off, u;
-    int rc;
-
     if (!PyDict_Check(d)) {
         PyErr_Format(PyExc_TypeError, "%s must be a dict, not %.100s", what, Py_TYPE(d)->tp_name);
         return -1;
@@ -687,60 +684,57 @@ static int field_spec(GraphObject *self, PyObject *d, align_field_spec *s, const
             return -1;
         }
     }
-    *s = align_field_spec_init();
-    if (field_item(d, "name", &v)) {
-        const char *name;
-        if (!PyUnicode_Check(v)) {
-            PyErr_Format(PyExc_TypeError, "%s: name must be str or None, not %.100s", what,
-                         Py_TYPE(v)->tp_name);
-            return -1;
-        }
-        name = PyUnicode_AsUTF8(v);
-        if (name == NULL)
-            return -1;
-        s->name = align_graph_strdup(g, name, (size_t)-1);
-        if (s->name == NULL)
-            goto nomem;
-    }
+    return 0;
+}
+
+/* The field's type into s->type: a Type, or a type name (a base type sized
+ * by 'size' and 'align', classified by 'cls'). */
+static int field_type(GraphObject *self, PyObject *d, align_field_spec *s, const char *what)
+{
+    const char *tname, *cls_s = NULL;
+    prim_class cls = PRIM_CLASS_NONE;
+    uint64_t size = 0, align = 0;
+    int have_size;
+    PyObject *v, *c;
     if (!field_item(d, "type", &v)) {
         PyErr_Format(PyExc_TypeError, "%s: 'type' is required (a Type or a type name)", what);
         return -1;
     }
-    if (PyUnicode_Check(v)) {
-        /* A type name: a base type sized by 'size', classified by 'cls'. */
-        const char *tname = PyUnicode_AsUTF8(v), *cls_s = NULL;
-        prim_class cls = PRIM_CLASS_NONE;
-        uint64_t size = 0, align = 0;
-        int have_size;
-        PyObject *c;
-        if (tname == NULL)
-            return -1;
-        have_size = int_item(d, "size", &size, what, "size");
-        if (have_size < 0 || int_item(d, "align", &align, what, "align") < 0)
-            return -1;
-        if (field_item(d, "cls", &c)) {
-            if (!PyUnicode_Check(c)) {
-                PyErr_Format(PyExc_TypeError, "%s: cls must be str, not %.100s", what,
-                             Py_TYPE(c)->tp_name);
-                return -1;
-            }
-            cls_s = PyUnicode_AsUTF8(c);
-            if (cls_s == NULL || prim_class_parse(&cls, cls_s, what) < 0)
-                return -1;
-        }
-        if (align > UINT32_MAX || size > INT64_MAX) {
-            PyErr_Format(PyExc_ValueError, "%s: size or align is too large", what);
-            return -1;
-        }
-        s->type =
-            make_base(self, tname, have_size ? (int64_t)size : -1, cls, (uint32_t)align, what);
-        if (s->type == NULL)
-            return -1;
-    } else {
+    if (!PyUnicode_Check(v)) {
         s->type = type_arg(self, v, what, "type");
-        if (s->type == NULL)
+        return s->type == NULL ? -1 : 0;
+    }
+    tname = PyUnicode_AsUTF8(v);
+    if (tname == NULL)
+        return -1;
+    have_size = int_item(d, "size", &size, what, "size");
+    if (have_size < 0 || int_item(d, "align", &align, what, "align") < 0)
+        return -1;
+    if (field_item(d, "cls", &c)) {
+        if (!PyUnicode_Check(c)) {
+            PyErr_Format(PyExc_TypeError, "%s: cls must be str, not %.100s", what,
+                         Py_TYPE(c)->tp_name);
+            return -1;
+        }
+        cls_s = PyUnicode_AsUTF8(c);
+        if (cls_s == NULL || prim_class_parse(&cls, cls_s, what) < 0)
             return -1;
     }
+    if (align > UINT32_MAX || size > INT64_MAX) {
+        PyErr_Format(PyExc_ValueError, "%s: size or align is too large", what);
+        return -1;
+    }
+    s->type = make_base(self, tname, have_size ? (int64_t)size : -1, cls, (uint32_t)align, what);
+    return s->type == NULL ? -1 : 0;
+}
+
+/* The field's position and shape: offset or bit_offset, bit_size, aligned,
+ * packed, embedded. */
+static int field_position(PyObject *d, align_field_spec *s, const char *what)
+{
+    PyObject *v;
+    uint64_t off, u;
+    int rc, flag;
     rc = int_item(d, "bit_offset", &off, what, "bit_offset");
     if (rc < 0)
         return -1;
@@ -790,9 +784,45 @@ static int field_spec(GraphObject *self, PyObject *d, align_field_spec *s, const
         }
         s->aligned = (uint32_t)u;
     }
-    if (field_item(d, "packed", &v) && (s->packed = PyObject_IsTrue(v)) < 0)
+    if (field_item(d, "packed", &v)) {
+        flag = PyObject_IsTrue(v);
+        if (flag < 0)
+            return -1;
+        s->packed = flag;
+    }
+    if (field_item(d, "embedded", &v)) {
+        flag = PyObject_IsTrue(v);
+        if (flag < 0)
+            return -1;
+        s->embedded = flag;
+    }
+    return 0;
+}
+
+/* One field dict -> spec.  what is "Graph.record(): field 3". */
+static int field_spec(GraphObject *self, PyObject *d, align_field_spec *s, const char *what)
+{
+    align_graph *g = self->graph;
+    PyObject *v;
+
+    if (check_field_keys(d, what) < 0)
         return -1;
-    if (field_item(d, "embedded", &v) && (s->embedded = PyObject_IsTrue(v)) < 0)
+    *s = align_field_spec_init();
+    if (field_item(d, "name", &v)) {
+        const char *name;
+        if (!PyUnicode_Check(v)) {
+            PyErr_Format(PyExc_TypeError, "%s: name must be str or None, not %.100s", what,
+                         Py_TYPE(v)->tp_name);
+            return -1;
+        }
+        name = PyUnicode_AsUTF8(v);
+        if (name == NULL)
+            return -1;
+        s->name = align_graph_strdup(g, name, (size_t)-1);
+        if (s->name == NULL)
+            goto nomem;
+    }
+    if (field_type(self, d, s, what) < 0 || field_position(d, s, what) < 0)
         return -1;
     if (align_graph_lang(g) == ALIGN_LANG_C && s->name != NULL && s->name[0] != '\0') {
         s->decl_text = c_declaration(g, align_type_display(s->type), s->name, s);

@@ -77,7 +77,7 @@ Options:
   --watch     (GDB) stop at write, send, sendto and fwrite when the
               buffer holds the value, or a copy of it, with non-zero
               padding; --unwatch removes these breakpoints
-  --json      the document of `structalign show --format json' for the
+  -j, --json  the document of `structalign show --format json' for the
               type, plus the live values, padding bytes and leak check
               (for IDEs: GDB/MI -interpreter-exec console "align --json x")
   --          end of options
@@ -94,7 +94,8 @@ Examples:
 See structalign-gdb(1)."""
 
 ARCHES = ("amd64", "arm64", "x86_64", "aarch64")
-OPTIONS = ("-r", "-x", "-c", "-a", "-t", "--json", "--watch", "--unwatch", "--", "-h")
+OPTIONS = ("-r", "-x", "-c", "-a", "-t", "-j", "--json", "--watch", "--unwatch", "--",
+           "-h")
 
 
 class UserError(Exception):
@@ -166,6 +167,9 @@ def parse_args(text):
                 opts.hex = True
             elif flag == "t":
                 opts.as_type = True
+            elif flag == "j":
+                # -j: --json's short form (LLDB's parsed commands need one).
+                opts.json = True
             elif flag in ("c", "a"):
                 value = flags[i + 1:]
                 if not value:
@@ -189,7 +193,7 @@ def parse_args(text):
                     opts.arch = value
                 break
             else:
-                raise UserError("align: unknown option -%s (options: -r -x -c N -a ARCH -t)"
+                raise UserError("align: unknown option -%s (options: -r -x -c N -a ARCH -t -j)"
                                 % flag)
     opts.target = text[pos:].strip()
     return opts
@@ -527,16 +531,24 @@ def _map_slot_line(builder, graph, slot):
     """The padding of a Go map entry.  Go 1.24+ (swiss tables) keeps a key
     and its value side by side in a slot, struct { key K; elem V }, whose
     layout the compiler wrote to DWARF; earlier buckets keep 8 keys, then 8
-    values."""
-    key, val, native = slot
+    values.  A key or value over 128 bytes is kept behind a pointer."""
+    key, val, native = slot[:3]
+    behind = slot[3] if len(slot) > 3 else (False, False)
     kt, vt = builder.type(key), builder.type(val)
+    kname = ("*" if behind[0] else "") + kt.display
+    vname = ("*" if behind[1] else "") + vt.display
+    note = ""
+    if any(behind):
+        note = " (%s over 128 bytes: kept behind a pointer)" % " and ".join(
+            n for n, b in zip((kt.display, vt.display), behind) if b)
     if native is None:
         return ("/* map buckets (Go before 1.24): 8 keys (%s, %d bytes each), then 8 values "
-                "(%s, %d bytes each): no padding between a key and its value */\n"
-                % (kt.display, kt.size, vt.display, vt.size))
+                "(%s, %d bytes each): no padding between a key and its value%s */\n"
+                % (kname, 8 if behind[0] else kt.size, vname, 8 if behind[1] else vt.size,
+                   note))
     lay = graph.layout(builder.type(native))
     return ("/* map slot (Go 1.24+ swiss table): struct { key %s; elem %s }: %d bytes, "
-            "%d of them padding, per entry */\n" % (kt.display, vt.display, lay.size, lay.padding))
+            "%d of them padding, per entry%s */\n" % (kname, vname, lay.size, lay.padding, note))
 
 
 def _map_leak_check(adapter, res, layout, klay):
@@ -544,7 +556,7 @@ def _map_leak_check(adapter, res, layout, klay):
     value (when the value type is the record shown; else of each key) and,
     when both are records, of each key, listed as at m["k"]+3 (the value)
     or at key(m["k"])+1 (the key), in the words of render_live()."""
-    key, val, _ = res.map_slot
+    key, val = res.map_slot[:2]
     entries, live = adapter.map_entries(res.map_value, adapter.strip(key), adapter.strip(val),
                                         LEAK_MAX_BYTES)
     value_is_record = adapter.describe(adapter.strip(val)).kind in ("struct", "union")

@@ -629,6 +629,16 @@ typedef struct align_layout {
      * information does not say it (a record placed by the compiler at an
      * offset its natural alignment forbids is packed), or NULL. */
     const char *align_note;
+    /* C from DWARF: 1 when the debug information does not decide the
+     * alignment of the record or of its members: DWARF has no `packed`,
+     * and another reading of packed / aligned(N) on the record (or on a
+     * record it holds by value) puts every member at the same offset with
+     * the same size but aligns the record or its members otherwise, or
+     * packed was inferred (it could sit on the record or on one member).
+     * Only DW_AT_alignment decides a record's alignment outright.  The
+     * model's reading is the natural one unless an offset or a use says
+     * more (align_note then tells which). */
+    int align_inferred;
 } align_layout;
 
 enum {
@@ -795,6 +805,9 @@ typedef struct align_binary_info {
     size_t nmembers;
     size_t nskipped_members;
     const char *skipped_member;
+    /* Compile units left unread by align_binary_opts.cu_exclude (counted
+     * in ncus too). */
+    size_t nexcluded_cus;
 } align_binary_info;
 
 /* Reads the binary at path: an ELF executable, shared library or
@@ -839,6 +852,14 @@ typedef struct align_binary_opts {
      * (NULL: no report); for an archive, member by member. */
     align_progress_fn progress;
     void *progress_user;
+    /* Compile units not read: those whose DW_AT_name (the source file as
+     * the compiler was given it, "src/vendor/zlib.c") matches one of these
+     * globs (fnmatch, no flags: '*' also matches '/').  A type that an
+     * included unit also describes is still read from it.  Counted in
+     * align_binary_info.nexcluded_cus; excluding every unit is
+     * ALIGN_EFORMAT. */
+    const char *const *cu_exclude;
+    size_t ncu_exclude;
 } align_binary_opts;
 
 /* align_binary_open() with options.  A stripped binary whose debug file is
@@ -896,12 +917,14 @@ ALIGN_API void align_go_maps_free(align_go_map *maps);
 /* ------------------------------------------------------------ reports */
 
 typedef struct align_render_opts {
-    int hex_offsets;        /* offsets in hex */
-    int show_optimal;       /* append the suggested declaration */
-    const align_cost *cost; /* NULL: no count lines */
-    int cachelines;         /* mark cache-line boundaries */
-    int heap;               /* Go: add what one heap object costs in the
-                               layout's Go release, now and reordered */
+    int hex_offsets;                          /* offsets in hex */
+    int show_optimal;                         /* append the suggested declaration */
+    const align_cost *cost;                   /* NULL: no count lines */
+    int cachelines;                           /* mark cache-line boundaries */
+    int heap;                                 /* Go: add what one heap object costs in the
+                                                 layout's Go release, now and reordered */
+    const struct align_go_decl_opts *go_decl; /* Go: what the source says
+                                                 (show_optimal), or NULL */
 } align_render_opts;
 
 /* A ptype /o-like text block for one layout. */
@@ -909,6 +932,28 @@ ALIGN_API void align_render_text(align_buf *out, const align_layout *l,
                                  const align_render_opts *opts);
 /* The record declared again in the optimal order, in its language. */
 ALIGN_API void align_render_decl(align_buf *out, const align_layout *l);
+/* Go: what the declaring file says that DWARF does not (--src). */
+typedef struct align_go_import {
+    const char *name; /* how the file refers to it: the alias, else the
+                         package name */
+    const char *path; /* the import path */
+} align_go_import;
+
+typedef struct align_go_decl_opts {
+    const align_go_import *imports; /* the file's imports, or NULL */
+    size_t nimports;
+    const char *type_params; /* a generic type's "[K comparable, V any]" as
+                                declared, or NULL */
+} align_go_decl_opts;
+
+/* The Go record declared again in order (declaration indices; NULL: the
+ * optimal order) as its own package writes it: the package-local name,
+ * field types qualified by the file's import names (opts) or the packages'
+ * names, embedded fields embedded, members with source text (decl_text)
+ * as written, tags included.  A generic instance is declared under its
+ * generic name, with opts->type_params when known. */
+ALIGN_API void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *order,
+                                    const align_go_decl_opts *opts);
 /* One element of the "types" array of the JSON schema (structalign(1)). */
 ALIGN_API void align_render_json(align_buf *out, const align_layout *l, const align_cost *cost);
 

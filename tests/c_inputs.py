@@ -278,6 +278,87 @@ def check_debug_files(tmp):
     return fails
 
 
+FILTER_MAIN = r"""
+#include <stdio.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include "shared.h"
+struct mine { char c; long l; char d; };
+struct mine g_mine; FILE *g_fp; pthread_mutex_t g_mu; struct stat g_st; struct shared g_sh;
+int main(void) { return 0; }
+"""
+FILTER_VENDOR = r"""
+#include "../shared.h"
+struct vend { char c; double d; char e; };
+struct vend g_vend; struct shared g_sh2;
+"""
+
+
+def check_filters(tmp):
+    """--decl-exclude (declaring file) and --cu-exclude (unit name) through
+    audit, show and diff: the types left are exactly those the compiler
+    declared elsewhere (the decl_file gcc wrote) or in the other units, and
+    the totals are those of the types left."""
+    fails = []
+    d = os.path.join(tmp, "filters")
+    os.makedirs(os.path.join(d, "vendor"))
+    for name, text in (("main.c", FILTER_MAIN), ("vendor/v.c", FILTER_VENDOR),
+                       ("shared.h", "struct shared { char a; int b; char c; };\n")):
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+    exe = os.path.join(d, "prog")
+    run(["gcc", "-g", "-O0", "-o", exe, "main.c", "vendor/v.c"], cwd=d, check=True)
+    full = sa_json("audit", "--all", "--format", "json", exe)
+    if full is None:
+        return ["filters: audit failed"]
+    system = {t["name"] for t in full["types"] if t.get("decl_file", "").startswith("/usr/include/")}
+    if len(system) < 3 or not {"mine", "vend", "shared"} <= {t["name"] for t in full["types"]}:
+        fails.append("filters: the program lacks the expected types: %s"
+                     % sorted(t["name"] for t in full["types"]))
+
+    def check(tag, args, gone):
+        got = sa_json("audit", "--all", "--format", "json", *args, exe)
+        if got is None:
+            fails.append("%s: audit failed" % tag)
+            return
+        want = [t for t in full["types"] if t["name"] not in gone]
+        names = [t["name"] for t in got["types"]]
+        if names != [t["name"] for t in want]:
+            fails.append("%s: types %s, want %s" % (tag, names, [t["name"] for t in want]))
+        if got["types"] != want:
+            fails.append("%s: the types left read differently" % tag)
+        saved = sum(t["bytes_saved"] for t in want)
+        wasteful = sum(1 for t in want if t["bytes_saved"] > 0)
+        if (got["total_types"], got["wasteful_types"], got["total_bytes_saved"]) != \
+                (len(want), wasteful, saved):
+            fails.append("%s: totals %s, want %s" % (tag, (got["total_types"], got["wasteful_types"],
+                         got["total_bytes_saved"]), (len(want), wasteful, saved)))
+
+    check("--decl-exclude /usr/include/*", ["--decl-exclude", "/usr/include/*"], system)
+    check("--decl-exclude twice", ["--decl-exclude", "/usr/include/x86_64-linux-gnu/*",
+                                   "--decl-exclude", "/usr/include/*.h"], system)
+    # The vendor unit: vend is only there; shared is in the main unit too.
+    check("--cu-exclude vendor/*", ["--cu-exclude", "vendor/*"], {"vend"})
+    check("both", ["--cu-exclude", "*/v.c", "--decl-exclude", "/usr/*"], system | {"vend"})
+    p = run([SA, "show", "--decl-exclude", "/usr/include/*", exe, "mine", "_IO_FILE"])
+    if p.returncode != 2 or "no struct or union type matches '_IO_FILE'" not in p.stderr:
+        fails.append("show --decl-exclude of an excluded type: exit %d %r"
+                     % (p.returncode, p.stderr))
+    got = sa_json("show", "--format", "json", "--cu-exclude", "vendor/*", exe, "mine", "shared")
+    if got is None or sorted(t["name"] for t in got["types"]) != ["mine", "shared"]:
+        fails.append("show --cu-exclude: %s" % (got and [t["name"] for t in got["types"]]))
+    p = run([SA, "audit", "--cu-exclude", "*", exe])
+    if p.returncode != 2 or "every compile unit (2) is excluded" not in p.stderr:
+        fails.append("--cu-exclude of every unit: exit %d %r" % (p.returncode, p.stderr))
+    p = run([SA, "diff", "--format", "json", "--cu-exclude", "vendor/*", exe, exe])
+    if p.returncode != 0 or json.loads(p.stdout)["types"] != []:
+        fails.append("diff --cu-exclude: exit %d %s" % (p.returncode, p.stdout[:200]))
+    if not fails:
+        print("ok   --decl-exclude and --cu-exclude: %d system types, the vendor unit"
+              % len(system))
+    return fails
+
+
 def main():
     salib.need("gcc", "objcopy", "ar", "readelf")
     fails = []
@@ -289,6 +370,7 @@ def main():
                 f.write(text)
         with open(os.path.join(tmp, "main.c"), "w") as f:
             f.write(main_unit())
+        fails += check_filters(tmp)
         fails += check_debug_files(tmp)
         fails += check_objects(tmp)
     return fails

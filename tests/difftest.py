@@ -1570,6 +1570,7 @@ def audit_truth_binaries(tool, b, rep, lang, gen, truth, arches, sfx=""):
                 if t["name"].startswith(prefix)}
         before = len(rep.mismatches)
         nf = 0
+        tally = {"open": 0, "open_differs": 0, "unexplained": 0}
         hidden = attributes_dwarf_lacks(gen.types) if lang == "c" else set()
         for t in gen.types:
             o = ours.get(t.name)
@@ -1577,16 +1578,19 @@ def audit_truth_binaries(tool, b, rep, lang, gen, truth, arches, sfx=""):
                 rep.add(lang, a, t, "audit-missing", "audit did not report %s%s" % (prefix, t.name))
                 failed += 1
                 continue
-            n, ok = audit_compare(rep, lang, a, t, truth[a][t.name], o, t.name in hidden)
+            n, ok = audit_compare(rep, lang, a, t, truth[a][t.name], o, tally, t.name in hidden)
             nf += n
             if ok:
                 passed += 1
             else:
                 failed += 1
         note = ""
-        if hidden:
-            note = (" (%d types use packed, aligned or unnamed bit-fields, which DWARF does "
-                    "not record: their alignments not compared)" % len(hidden))
+        if lang == "c":
+            note = ("; %d alignments DWARF leaves open (flagged align_inferred), %d of them "
+                    "read otherwise than gcc's; %d records whose offsets the inference cannot "
+                    "explain (model_agrees false, flagged)" % (tally["open"],
+                                                               tally["open_differs"],
+                                                               tally["unexplained"]))
         rep.lines.append("audit %s/%s: %d types read back from the binary's DWARF, %d fields "
                          "compared, %d mismatches%s" % (lang, a, len(gen.types), nf,
                                                        len(rep.mismatches) - before, note))
@@ -1597,9 +1601,8 @@ def attributes_dwarf_lacks(types):
     """Names of the C types whose layout depends, directly or through a type
     they contain, on what GCC does not write into DWARF: packed (on a record
     or a member), aligned(N) and _Alignas on members or typedefs, and unnamed
-    bit-fields.  DWARF keeps every offset and size of such types but not
-    their alignment, which the reader can only infer where the offsets show
-    it."""
+    bit-fields.  Only these may have offsets the inference cannot explain;
+    every other record's model must agree with the compiler."""
     marked = {t.name for t in types
               if re.search(r"packed|aligned|_Alignas", t.decl)
               or any(f.kind == "unnamed" for f in t.fields)}
@@ -1617,23 +1620,50 @@ def attributes_dwarf_lacks(types):
     return marked
 
 
-def audit_compare(rep, lang, arch, td, truth, ours, dwarf_lacks_attrs=False):
+def member_attrs_dwarf_lacks(text):
+    """A C member declared with packed, aligned(N) or _Alignas: GCC writes
+    DW_AT_alignment for some of these but never `packed`, so the member's
+    own alignment (its __alignof__) is not in DWARF; its offset is."""
+    return re.search(r"packed|aligned|_Alignas", text) is not None
+
+
+def audit_compare(rep, lang, arch, td, truth, ours, tally=None, dwarf_lacks_attrs=False):
     """One type as audit read it from DWARF against the compilers' truth:
     size, align, Go ptrdata, and every field GCC describes in DWARF (named
     members and anonymous records; unnamed bit-fields are not described).
-    For types whose alignment DWARF cannot show (dwarf_lacks_attrs) the
-    alignments and the model cross-check are not compared; sizes, offsets
-    and bit offsets always are."""
+
+    C alignment (issue #17): DWARF has no `packed` and no unnamed
+    bit-fields, so a record's alignment is decided only by DW_AT_alignment
+    or by offsets that one reading of the attributes explains.  Where
+    another reading fits every offset and the size, audit must say so
+    (align_inferred); a record alignment that differs from gcc's without it
+    is a mismatch.  A record whose offsets the inference cannot explain
+    must say that too (model_agrees false), and only a record using such
+    attributes (dwarf_lacks_attrs) may be unexplained.  A member's own
+    alignment is compared unless its declaration carries packed/aligned
+    (its __alignof__ is then not in DWARF) or its record's alignment is
+    open.  Sizes, offsets and bit offsets are always compared."""
     before = len(rep.mismatches)
 
     def bad(what, text, field=None):
         rep.add(lang, arch, td, "audit-" + what, "audit: " + text, field)
 
-    keys = ("size",) if dwarf_lacks_attrs else ("size", "align")
-    for key in keys + (("ptrdata",) if lang == "go" else ()):
+    inferred = lang == "c" and ours.get("align_inferred") is True
+    unexplained = lang == "c" and ours.get("model_agrees") is False
+    if tally is not None and inferred:
+        tally["open"] += 1
+        if ours.get("align") != truth["align"]:
+            tally["open_differs"] += 1
+    if tally is not None and unexplained:
+        tally["unexplained"] += 1
+    for key in ("size", "align") + (("ptrdata",) if lang == "go" else ()):
+        if key == "align" and inferred:
+            continue
         if ours.get(key) != truth[key]:
-            bad(key, "%s: truth %s, ours %s" % (key, truth[key], ours.get(key)))
-    if ours.get("model_agrees") is False and not dwarf_lacks_attrs:
+            bad(key, "%s: truth %s, ours %s%s" % (key, truth[key], ours.get(key),
+                                                 " (not flagged align_inferred)"
+                                                 if key == "align" and lang == "c" else ""))
+    if unexplained and not dwarf_lacks_attrs:
         bad("model", "the model disagrees with the compiler: %s" % ours.get("model_mismatch"))
     tf = [f for f in truth["fields"] if f["kind"] not in ("unnamed", "error")]
     of = [f for f in ours.get("fields", []) if not (f.get("name") == "" and "bit_size" in f)]
@@ -1641,11 +1671,13 @@ def audit_compare(rep, lang, arch, td, truth, ours, dwarf_lacks_attrs=False):
         bad("nfields", "%d fields in the truth, %d in audit's JSON: %s"
             % (len(tf), len(of), [f.get("name") for f in of]))
         return 0, False
+    texts = {f.name: f.text for f in td.fields}
     for i, (t, o) in enumerate(zip(tf, of)):
         keys = ["offset", "size"]
         if t["kind"] == "bitfield":
             keys += ["bit_offset", "bit_size"]
-        elif t["kind"] not in ("anon", "fam") and not dwarf_lacks_attrs:
+        elif t["kind"] not in ("anon", "fam") and not inferred and not unexplained and \
+                not member_attrs_dwarf_lacks(texts.get(t["name"], "")):
             keys += ["align"]
         if t["kind"] == "fam":
             keys = ["offset"]

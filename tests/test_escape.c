@@ -522,6 +522,62 @@ START_TEST(json_capture_by_value)
 }
 END_TEST
 
+/* Lines the reader lets through without json-c ("leak" and other ignored
+ * codes) must end exactly as json-c's parse would: each record below looks
+ * like an ignored one to a careless scan.  The truth is json-c's reading of
+ * each line: the last of two "code" keys counts, \u escapes spell letters,
+ * and a bad range.start.line is an error. */
+START_TEST(json_ignored_records_unparsed)
+{
+    /* clang-format off */
+    ck_assert_int_eq(json_mem(
+        /* two "code" keys: json-c keeps the last, a site */
+        "{\"range\":{\"start\":{\"line\":4,\"character\":2}},\"code\":\"leak\",\"code\":\"escape\","
+        "\"message\":\"new(T) escapes to heap\"}\n"
+        /* "code" spelled with an escape: a leak after all, and a capture whose
+         * message spells "for" with one */
+        "{\"range\":{\"start\":{\"line\":133,\"character\":14}},\"code\":\"l\\u0065ak\","
+        "\"message\":\"parameter p leaks to {storage f\\u006fr func literal} with derefs=0\","
+        "\"relatedInformation\":[{\"location\":{\"range\":{\"start\":{\"line\":134,"
+        "\"character\":30}}},\"message\":\"escflow:      from p (captured by a closure)\"}]}\n"
+        /* "\u0026" in an explanation cannot spell a capture: ignored */
+        "{\"range\":{\"start\":{\"line\":9,\"character\":1}},\"code\":\"leak\",\"message\":"
+        "\"parameter r leaks to {heap} with derefs=0\",\"relatedInformation\":[{\"location\":{},"
+        "\"message\":\"escflow:    flow: {heap} = \\u0026r:\"}]}\n"
+        DIAG(10, 1, "isInBounds", "")
+        /* two "range" keys: json-c keeps the last */
+        "{\"range\":{\"start\":{\"line\":1,\"character\":1}},\"range\":{\"start\":{\"line\":11,"
+        "\"character\":3}},\"code\":\"escapes\",\"message\":\"x escapes to heap\"}\n"),
+        0);
+    /* clang-format on */
+    ck_assert_uint_eq(align_escape_log_nsites(log_), 2);
+    const align_escape_site *s = align_escape_log_sites(log_);
+    ck_assert_int_eq(s[0].kind, ALIGN_ESCAPE_NEW);
+    ck_assert_uint_eq(s[0].line, 4);
+    ck_assert_uint_eq(s[1].line, 11);
+    ck_assert_uint_eq(s[1].col, 3);
+    ck_assert_uint_eq(align_escape_log_ncaptures(log_), 1);
+    ck_assert_str_eq(align_escape_log_captures(log_)[0].var_name, "p");
+    ck_assert_uint_eq(align_escape_log_captures(log_)[0].use_line, 134);
+    check_stats(1, 6, 2, 0, 4, 0);
+
+    /* An ignored code still needs a valid position, like any record. */
+    const char *bad[] = {
+        "{\"range\":{\"start\":{\"line\":0,\"character\":1}},\"code\":\"leak\"}\n",
+        "{\"range\":{\"start\":{\"line\":1.5,\"character\":1}},\"code\":\"nilcheck\"}\n",
+        "{\"range\":{\"start\":{\"line\":4294967296}},\"code\":\"leak\"}\n",
+        "{\"range\":{\"start\":{}},\"code\":\"leak\"}\n",
+        "{\"range\":{\"start\":{\"line\":3}},\"code\":7}\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        align_escape_log_free(log_);
+        ck_assert_int_eq(align_escape_log_new(&log_), 0);
+        ck_assert_int_eq(json_mem(bad[i]), ALIGN_EFORMAT);
+        ck_assert_uint_eq(align_error_last()->line, 2);
+    }
+}
+END_TEST
+
 static void expect_json_error(const char *text, unsigned line, const char *what)
 {
     int rc = align_escape_log_read_json_mem(log_, "bad.json", text, strlen(text));
@@ -942,6 +998,7 @@ static Suite *escape_suite(void)
     tcase_add_test(j, json_orphans_and_codes);
     tcase_add_test(j, json_moved_needs_address_flow);
     tcase_add_test(j, json_capture_by_value);
+    tcase_add_test(j, json_ignored_records_unparsed);
     tcase_add_test(j, json_errors);
     tcase_add_test(j, json_package_nul);
     tcase_add_test(j, json_dir_errors);

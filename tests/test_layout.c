@@ -818,7 +818,7 @@ START_TEST(render_text_and_json)
     align_buf b;
     align_cost c;
     align_layout *l = lay(bad_struct());
-    align_render_opts o = {0, 1, &c, 1, 0};
+    align_render_opts o = {0, 1, &c, 1, 0, NULL};
     align_cost_compute(&c, l, 100000000);
     align_buf_init(&b);
     align_render_text(&b, l, &o);

@@ -68,6 +68,8 @@ typedef struct infer_ctx {
     align_graph *g;
     unsigned flags;
     uint8_t *state; /* by type id: 0 new, 1 in progress, 2 done */
+    uint8_t *given; /* by type id: 1 when the record came with aligned(N)
+                       (DW_AT_alignment), before any inference */
     size_t nstate;
     placed *pl; /* scratch, pl_cap entries */
     size_t pl_cap;
@@ -187,7 +189,8 @@ static int append_padding(infer_ctx *c, align_type *rec, uint64_t from, uint64_t
     static const struct {
         uint32_t bits;
         align_prim prim;
-    } units[] = {{64, ALIGN_C_ULONG}, {32, ALIGN_C_UINT}, {16, ALIGN_C_USHORT}, {8, ALIGN_C_UCHAR}};
+    } units[] = {
+        {64, ALIGN_C_ULLONG}, {32, ALIGN_C_UINT}, {16, ALIGN_C_USHORT}, {8, ALIGN_C_UCHAR}};
     for (int pieces = 0; from < to; pieces++) {
         uint64_t w = 0;
         align_prim p = ALIGN_C_UCHAR;
@@ -221,7 +224,7 @@ static int append_padding(infer_ctx *c, align_type *rec, uint64_t from, uint64_t
 static align_type *gap_bitfield(infer_ctx *c, const align_field *f, uint64_t model, uint64_t given,
                                 uint32_t *bits)
 {
-    static const align_prim units[] = {ALIGN_C_UCHAR, ALIGN_C_USHORT, ALIGN_C_UINT, ALIGN_C_ULONG};
+    static const align_prim units[] = {ALIGN_C_UCHAR, ALIGN_C_USHORT, ALIGN_C_UINT, ALIGN_C_ULLONG};
     uint64_t s, pd, pos;
     uint32_t a;
 
@@ -341,6 +344,21 @@ static void restore(infer_ctx *c, align_type *rec, uint32_t nfields)
 {
     rec->nfields = nfields;
     memcpy(rec->fields, c->saved, nfields * sizeof *rec->fields);
+}
+
+/* Keeps rec's fields for restore(): 0, or -1 out of memory. */
+static int save_fields(infer_ctx *c, const align_type *rec)
+{
+    if (rec->nfields > c->saved_cap) {
+        align_field *s = realloc(c->saved, rec->nfields * sizeof *s);
+        if (s == NULL)
+            return -1;
+        c->saved = s;
+        c->saved_cap = rec->nfields;
+    }
+    if (rec->nfields > 0)
+        memcpy(c->saved, rec->fields, rec->nfields * sizeof *rec->fields);
+    return 0;
 }
 
 static int try_pragma_pack(infer_ctx *c, align_type *rec)
@@ -481,15 +499,8 @@ static int explain(infer_ctx *c, align_type *rec)
 {
     const uint32_t nfields = rec->nfields, aligned = rec->aligned;
 
-    if (nfields > c->saved_cap) {
-        align_field *s = realloc(c->saved, nfields * sizeof *s);
-        if (s == NULL)
-            return 0;
-        c->saved = s;
-        c->saved_cap = nfields;
-    }
-    if (nfields > 0)
-        memcpy(c->saved, rec->fields, nfields * sizeof *rec->fields);
+    if (save_fields(c, rec) < 0)
+        return 0;
     if (nfields > 0 && ((c->flags & ALIGN_INFER_ALIGNMENT_LOST) || given_align_attr(c, rec) != 0) &&
         try_record_aligned(c, rec) == 1)
         return 1;
@@ -669,12 +680,35 @@ static int try_inner_aligned(infer_ctx *c, align_type *rec, uint32_t bad)
     return 0;
 }
 
+/* DW_AT_alignment is the record's alignment.  GCC writes it for aligned(N)
+ * and for packed records holding a member of a user-aligned type (a packed
+ * union, `typedef struct __attribute__((packed)) {...} T`, aligned 1); one
+ * below what the members give can only be packed with that alignment, so
+ * packed is kept even when the model still disagrees (trailing unnamed
+ * bit-fields are tried then: they are what else DWARF leaves out). */
+static void given_below_natural(infer_ctx *c, align_type *rec)
+{
+    const uint32_t nfields = rec->nfields;
+    uint64_t size;
+    uint32_t align, bad;
+    if (!c->given[rec->id] || rec->packed || nfields == 0 || place(c, rec, &size, &align) < 0 ||
+        align <= rec->aligned)
+        return;
+    rec->packed = true;
+    c->ninferred++;
+    if (model_matches(c, rec, &bad) == 1 || save_fields(c, rec) < 0)
+        return;
+    if (try_bitfields(c, rec) != 1)
+        restore(c, rec, nfields);
+}
+
 static void infer_record(infer_ctx *c, align_type *rec)
 {
     uint32_t bad, hint;
     int m;
 
     memberless(c, rec);
+    given_below_natural(c, rec);
     m = model_matches(c, rec, &bad);
     for (unsigned tries = 0; m == 0 && bad < rec->nfields && tries < 16; tries++) {
         if (try_inner_aligned(c, rec, bad) == 0)
@@ -700,14 +734,8 @@ static void infer_record(infer_ctx *c, align_type *rec)
      * formats, kernel ABIs) and it changes no other record. */
     if (rec->nfields > 0) {
         const uint32_t nfields = rec->nfields;
-        if (nfields > c->saved_cap) {
-            align_field *sv = realloc(c->saved, nfields * sizeof *sv);
-            if (sv == NULL)
-                return;
-            c->saved = sv;
-            c->saved_cap = nfields;
-        }
-        memcpy(c->saved, rec->fields, nfields * sizeof *rec->fields);
+        if (save_fields(c, rec) < 0)
+            return;
         if (try_packed(c, rec) == 1) {
             c->ninferred++;
             return;
@@ -727,6 +755,7 @@ static void infer(infer_ctx *c, align_type *rec, unsigned depth)
     if (rec->id >= c->nstate || c->state[rec->id] != 0 || depth > ALIGN_MAX_DEPTH || !rec->complete)
         return;
     c->state[rec->id] = 1;
+    c->given[rec->id] = rec->aligned != 0;
     for (uint32_t i = 0; i < rec->nfields; i++) {
         align_type *inner = by_value_record(rec->fields[i].type);
         if (inner != NULL)
@@ -735,6 +764,127 @@ static void infer(infer_ctx *c, align_type *rec, unsigned depth)
     /* The record's size was not needed yet: nothing memoised it. */
     infer_record(c, rec);
     c->state[rec->id] = 2;
+}
+
+/* ------------------------------------- what the offsets leave open */
+
+/* Whether rec's alignment is decided by what was given: rec->align_inferred
+ * is set when it is not (align_layout.align_inferred).  It is decided by
+ * DW_AT_alignment; else every reading of packed and aligned(N) on the
+ * record is tried (natural, packed, packed with aligned(2 .. 64)), the
+ * members' own attributes as inferred, and when one that places every
+ * member where the compiler did, at the given size, aligns the record
+ * otherwise than the reading kept, nothing in the debug information tells
+ * them apart: `struct { int a, b; }` and the same with packed have one
+ * DWARF.  So is packed on a single member that then raises no alignment.
+ * A reading that fits with packed where the kept one has none (or
+ * the reverse), or packed inferred at all, leaves the members' own
+ * alignments open even at the same record alignment.  A record holding
+ * such a record by value (or an array of them) is open too unless its own
+ * alignment is given.  Runs after every
+ * inference (a use may have changed a record inferred before). */
+static bool has_bitfield(const align_type *rec)
+{
+    for (uint32_t i = 0; i < rec->nfields; i++)
+        if (rec->fields[i].is_bitfield)
+            return true;
+    return false;
+}
+
+/* mark_open's reading with unnamed bit-fields (which get no DIE;
+ * plausible in a record of bit-fields): true when, under rec's attributes
+ * as set, the zero-width and padding bit-fields try_bitfields finds make
+ * every offset and the size agree at an alignment other than now.  rec's
+ * fields are as before. */
+static bool open_with_padding(infer_ctx *c, align_type *rec, uint32_t now)
+{
+    const uint32_t nfields = rec->nfields;
+    uint64_t size, end = 0;
+    uint32_t align, bad;
+    bool open = false;
+    if (rec->given_size < 0 || place(c, rec, &size, &align) < 0 || save_fields(c, rec) < 0)
+        return false;
+    for (uint32_t i = 0; i < nfields; i++)
+        if (c->pl[i].bit_offset + c->pl[i].bit_size > end)
+            end = c->pl[i].bit_offset + c->pl[i].bit_size;
+    if (rec->kind == ALIGN_KIND_UNION) {
+        /* a union's members all start at 0: one as wide as the union */
+        static const align_prim by_size[] = {
+            ALIGN_C_UCHAR, ALIGN_C_USHORT, 0, ALIGN_C_UINT, 0, 0, 0, ALIGN_C_ULLONG};
+        uint64_t gs = (uint64_t)rec->given_size;
+        align_type *u = gs >= 1 && gs <= 8 && (gs & (gs - 1)) == 0 && end < gs * 8
+                            ? align_type_prim(c->g, by_size[gs - 1])
+                            : NULL;
+        if (u != NULL && insert_bitfield(c, rec, nfields, u, (uint32_t)(gs * 8)) == 0 &&
+            model_matches(c, rec, &bad) == 1 && place(c, rec, &size, &align) == 0 && align != now)
+            open = true;
+    } else if (try_bitfields(c, rec) == 1 && place(c, rec, &size, &align) == 0 && align != now) {
+        open = true; /* gaps and the end filled as the inference would */
+    }
+    restore(c, rec, nfields);
+    return open;
+}
+
+static void mark_open(infer_ctx *c, align_type *rec, unsigned depth)
+{
+    const bool packed = rec->packed;
+    const uint32_t aligned = rec->aligned;
+    uint64_t size;
+    uint32_t now, align, bad;
+    bool open = false;
+
+    if (rec->id >= c->nstate || c->state[rec->id] != 2 || depth > ALIGN_MAX_DEPTH)
+        return;
+    c->state[rec->id] = 3;
+    for (uint32_t i = 0; i < rec->nfields; i++) {
+        align_type *inner = by_value_record(rec->fields[i].type);
+        if (inner != NULL) {
+            mark_open(c, inner, depth + 1);
+            open = open || inner->align_inferred;
+        }
+    }
+    if (rec->nfields == 0) {
+        rec->align_inferred = false; /* memberless (noted) */
+        return;
+    }
+    if (place(c, rec, &size, &now) < 0 || model_matches(c, rec, &bad) != 1) {
+        /* not explained (its layouts say model_agrees 0): a guess */
+        rec->align_inferred = true;
+        return;
+    }
+    /* packed is never in DWARF: inferred on the record or a member, it
+     * could as well sit on other members (a record packed, or only the
+     * member that straddles) */
+    open = open || packed;
+    for (uint32_t i = 0; i < rec->nfields && !open; i++)
+        open = rec->fields[i].packed;
+    for (uint32_t n = 0; n <= 64 && !open; n = n ? n * 2 : 1) {
+        /* DW_AT_alignment decides the record's: only whether its members
+         * are packed can be open */
+        if (c->given[rec->id] && n > 1 && n != aligned)
+            continue;
+        rec->packed = n != 0;
+        rec->aligned = c->given[rec->id] ? aligned : n > 1 ? n : 0;
+        if (model_matches(c, rec, &bad) == 1 && place(c, rec, &size, &align) == 0 &&
+            (align != now || rec->packed != packed))
+            open = true;
+        else if (!open && has_bitfield(rec))
+            open = open_with_padding(c, rec, now);
+    }
+    rec->packed = packed;
+    rec->aligned = aligned;
+    /* packed on one member alone (a bit-field `long long m : 3
+     * __attribute__((packed))` raises no alignment) */
+    for (uint32_t i = 0; i < rec->nfields && !open && !packed; i++) {
+        align_field *f = &rec->fields[i];
+        if (f->packed)
+            continue;
+        f->packed = true;
+        if (model_matches(c, rec, &bad) == 1 && place(c, rec, &size, &align) == 0 && align != now)
+            open = true;
+        f->packed = false;
+    }
+    rec->align_inferred = open;
 }
 
 int align_infer_record_attrs(align_graph *g, align_type *const *records, size_t n, unsigned flags,
@@ -749,8 +899,12 @@ int align_infer_record_attrs(align_graph *g, align_type *const *records, size_t 
     c.flags = flags;
     c.nstate = g->ntypes;
     c.state = calloc(g->ntypes ? g->ntypes : 1, 1);
-    if (c.state == NULL)
+    c.given = calloc(g->ntypes ? g->ntypes : 1, 1);
+    if (c.state == NULL || c.given == NULL) {
+        free(c.state);
+        free(c.given);
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     /* Sizes memoised before (or while trying explanations) may describe
      * records as they were before an attribute was found. */
     if (g->memo != NULL)
@@ -759,7 +913,12 @@ int align_infer_record_attrs(align_graph *g, align_type *const *records, size_t 
         infer(&c, records[i], 0);
     if (g->memo != NULL)
         memset(g->memo, 0, g->memo_cap * sizeof *g->memo);
+    for (size_t i = 0; i < n; i++)
+        mark_open(&c, records[i], 0);
+    if (g->memo != NULL)
+        memset(g->memo, 0, g->memo_cap * sizeof *g->memo);
     free(c.state);
+    free(c.given);
     free(c.pl);
     free(c.saved);
     if (ninferred != NULL)

@@ -280,6 +280,7 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
     l->positions_valid = 1;
     l->order_fixed = order_fixed(g, rec);
     l->align_note = rec->align_note;
+    l->align_inferred = rec->align_inferred;
     if (flags & ALIGN_LAYOUT_GIVEN) {
         /* The linker's copies of runtime structs follow no compiler rule
          * for their substituted members: nothing to check (-1). */

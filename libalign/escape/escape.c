@@ -926,7 +926,10 @@ static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
     }
     m = s + msg;
     n -= msg;
-    rc = text_capture(in, s, flen, line, col, m, n, lineno);
+    /* Most lines of a -m=2 log are explanations indented after the
+     * position ("   flow: ...", "     from ... at ..."): never a capture
+     * message, so the scan for one is skipped. */
+    rc = m[0] == ' ' ? 1 : text_capture(in, s, flen, line, col, m, n, lineno);
     if (rc != 1) {
         if (rc == 0) {
             in->messages++;

@@ -104,6 +104,8 @@ struct align_type {
     int64_t given_size;            /* DWARF byte_size, -1 unknown */
     int64_t given_align;           /* debugger's alignof, -1 unknown */
     const char *align_note;        /* how the alignment was inferred, or NULL */
+    bool align_inferred;           /* the debug information leaves it open
+                                      (align_layout.align_inferred) */
     const char *typedef_name;      /* C: a typedef naming this tagged record */
     align_order_fixed order_fixed; /* ALIGN_ORDER_FREE unless marked */
     /* opaque */

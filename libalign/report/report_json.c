@@ -98,6 +98,8 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
         align_buf_puts(out, ",\"optimal_note\":");
         align_buf_json_string(out, l->optimal_note);
     }
+    if (l->align_inferred)
+        align_buf_puts(out, ",\"align_inferred\":true");
     if (l->align_note) {
         align_buf_puts(out, ",\"align_note\":");
         align_buf_json_string(out, l->align_note);

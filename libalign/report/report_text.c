@@ -512,43 +512,18 @@ void align_render_text(align_buf *out, const align_layout *l, const align_render
         else
             align_buf_printf(out, "\n/* Suggested order (%llu bytes): */\n",
                              (unsigned long long)l->optimal_size);
-        align_render_decl(out, l);
+        if (l->lang == ALIGN_LANG_GO)
+            align_render_decl_go(out, l, NULL, o->go_decl);
+        else
+            align_render_decl(out, l);
     }
 }
 
 void align_render_decl(align_buf *out, const align_layout *l)
 {
-    size_t width = 0;
     bool is_union = l->kind == ALIGN_KIND_UNION;
     if (l->lang == ALIGN_LANG_GO) {
-        for (size_t k = 0; k < l->nmembers; k++) {
-            const align_member *m = &l->members[l->optimal_order[k]];
-            size_t n = strlen(m->name);
-            if (!(m->flags & ALIGN_MEMBER_EMBEDDED) && n > width)
-                width = n;
-        }
-        align_buf_printf(out, "type %s struct {\n", l->name);
-        for (size_t k = 0; k < l->nmembers; k++) {
-            const align_member *m = &l->members[l->optimal_order[k]];
-            const char *text = m->decl_text;
-            align_buf_puts(out, "\t");
-            if (m->flags & ALIGN_MEMBER_EMBEDDED) {
-                align_buf_puts(out, text ? text : m->type_name);
-            } else {
-                /* gofmt-style: the type column aligned after the names. */
-                const char *rest = m->type_name;
-                size_t nlen = strlen(m->name);
-                if (text && strncmp(text, m->name, nlen) == 0 &&
-                    (text[nlen] == ' ' || text[nlen] == '\t')) {
-                    rest = text + nlen;
-                    while (*rest == ' ' || *rest == '\t')
-                        rest++;
-                }
-                align_buf_printf(out, "%-*s %s", (int)width, m->name, rest);
-            }
-            align_buf_puts(out, "\n");
-        }
-        align_buf_puts(out, "}\n");
+        align_render_decl_go(out, l, NULL, NULL);
         return;
     }
     const char *disp = align_type_display(l->type);

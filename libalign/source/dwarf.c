@@ -108,6 +108,7 @@
 #include "source/gofuncs.h"
 
 #include <assert.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,8 @@ struct align_binary {
     elf_go_info go;
     align_progress_fn progress; /* while open: align_binary_open_progress */
     void *progress_user;
+    const char *const *cu_exclude; /* while open: units not read (globs) */
+    size_t ncu_exclude;
 };
 
 /* ------------------------------------------------------------ offset map */
@@ -1361,6 +1364,27 @@ static void report_progress(dwarf_reader *rd, Dwarf_Off done, bool last)
     b->progress(b->progress_user, done, rd->info_size > done ? rd->info_size : done);
 }
 
+/* Whether the unit's DW_AT_name (the source path as given to the
+ * compiler) matches one of align_binary_opts.cu_exclude: its DIEs are then
+ * never walked, so its types are those of the other units only. */
+static bool unit_excluded(dwarf_reader *rd, Dwarf_Die cu_die)
+{
+    const align_binary *b = rd->bin;
+    char *name = NULL;
+    Dwarf_Error err = NULL;
+    bool out = false;
+    if (b->ncu_exclude == 0)
+        return false;
+    if (dwarf_diename(cu_die, &name, &err) != DW_DLV_OK) {
+        if (err != NULL)
+            dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+        return false;
+    }
+    for (size_t i = 0; i < b->ncu_exclude && !out; i++)
+        out = fnmatch(b->cu_exclude[i], name, 0) == 0;
+    return out;
+}
+
 static int read_units(dwarf_reader *rd)
 {
     Dwarf_Off start = 0;
@@ -1397,6 +1421,10 @@ static int read_units(dwarf_reader *rd)
             else
                 reader_broken(rd, NULL, "a unit without a DIE");
             rc = ALIGN_EFORMAT;
+        } else if (unit_excluded(rd, cu_die)) {
+            rd->bin->info.nexcluded_cus++;
+            dwarf_dealloc(rd->dbg, cu_die, DW_DLA_DIE);
+            rc = 0;
         } else {
             rc = read_unit(rd, cu_die, ver);
             dwarf_dealloc(rd->dbg, cu_die, DW_DLA_DIE);
@@ -1780,6 +1808,12 @@ static int load(align_binary *b, const input_set *in)
             b->info.ntypes += align_graph_ndecls(b->graphs[l]);
     if (b->info.ncus == 0)
         return error_set(ALIGN_EFORMAT, path, 0, 0, "no compile units in .debug_info");
+    if (b->info.nexcluded_cus > 0 && b->info.nexcluded_cus == b->info.ncus) {
+        error_set(ALIGN_EFORMAT, path, 0, 0, "every compile unit (%zu) is excluded", b->info.ncus);
+        error_hint("exclude fewer units: the patterns match the units' source names as "
+                   "DW_AT_name gives them");
+        return ALIGN_EFORMAT;
+    }
     if (b->info.nskipped_cus == b->info.ncus) {
         error_set(ALIGN_EFORMAT, path, 0, 0, "corrupt DWARF: no compile unit is readable (%s)",
                   b->skip_reason ? b->skip_reason : "?");
@@ -1801,14 +1835,14 @@ int align_binary_open(align_binary **out, const char *path)
 
 int align_binary_open_ex(align_binary **out, const char *path, unsigned flags)
 {
-    align_binary_opts o = {flags, NULL, 0, NULL, NULL};
+    align_binary_opts o = {flags, NULL, 0, NULL, NULL, NULL, 0};
     return align_binary_open_opts(out, path, &o);
 }
 
 int align_binary_open_progress(align_binary **out, const char *path, unsigned flags,
                                align_progress_fn fn, void *user)
 {
-    align_binary_opts o = {flags, NULL, 0, fn, user};
+    align_binary_opts o = {flags, NULL, 0, fn, user, NULL, 0};
     return align_binary_open_opts(out, path, &o);
 }
 
@@ -1831,6 +1865,8 @@ int align_binary_open_opts(align_binary **out, const char *path, const align_bin
     b->flags = flags;
     b->progress = opts->progress;
     b->progress_user = opts->progress_user;
+    b->cu_exclude = opts->cu_exclude;
+    b->ncu_exclude = opts->ncu_exclude;
     b->path = strdup(path);
     if (b->path == NULL) {
         rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -1842,6 +1878,8 @@ int align_binary_open_opts(align_binary **out, const char *path, const align_bin
     b->info.arch = in.arch;
     rc = load(b, &in);
     b->progress = NULL;
+    b->cu_exclude = NULL;
+    b->ncu_exclude = 0;
     if (rc < 0)
         goto fail;
     b->debug_file = in.debug_file;

@@ -26,7 +26,7 @@ tmp = t.workdir()
 
 CASES = [
     ("padding.c", [("o", "align --json o", "outer", None),
-                   ("p", "align --json p", "outer", None),
+                   ("p", "align -j p", "outer", None),
                    ("list", "align --json list", "inner", 4),
                    ("inner-t", "align --json -t struct inner", "inner", None)]),
     ("sample.c", [("s", "align --json s", "sample", None),

@@ -5,7 +5,7 @@ only with one built-in completer; LLDB 20 added parsed script commands with
 their own completion, which the plugin registers there.  So:
   - with the system LLDB (configure's, bookworm's 14): the command loads,
     and runs (a value, -r, a static type with -x -c, a cast with blanks,
-    -a arm64);
+    -a arm64, -j);
   - with an LLDB >= 20 (the system's if it is one, else Debian's lldb-22
     unpacked by tools/fetch-lldb, never installed: its python3-lldb
     conflicts with the system's): the same commands print the same text
@@ -32,7 +32,8 @@ tmp = t.workdir()
 program = t.build_c(tmp, "padding.c")
 
 RUN = [("o", "align -r o"), ("static", "align -x -c 64Ki -t struct inner"),
-       ("cast", "align (struct inner *) &o.in"), ("arm64", "align -a arm64 o")]
+       ("cast", "align (struct inner *) &o.in"), ("arm64", "align -a arm64 o"),
+       ("json", "align -j -t struct inner")]
 COMPLETE = [("options", "complete align -"), ("arch", "complete align -a ar"),
             ("tag", "complete align -t struct inn"), ("union", "complete align -t union pa"),
             ("bare", "complete align -t ou"), ("member", "complete align -r o.i")]
@@ -50,7 +51,7 @@ version = t.lldb_version(system_lldb)
 sec, out = t.lldb_session(program, RUN, lldb=system_lldb)
 for name, cmd in RUN:
     text = sec.get(name, "")
-    t.check(text and "ERROR" not in text and "/* size: " in text,
+    t.check(text and "ERROR" not in text and ("/* size: " in text or '{"types":' in text),
             "LLDB %d: '%s' runs" % (version, cmd), text or out[-1500:])
 system_out = sec
 

@@ -20,9 +20,22 @@ type Entry struct {
 	C uint16
 }
 
+// Huge is over 128 bytes: a map keeps it behind a pointer.
+type Huge struct {
+	A uint8
+	B [25]int64
+}
+
+// Key is a map key with padding: 3 bytes after K.
+type Key struct {
+	K uint8
+	N int32
+}
+
 //go:noinline
-func stop(m map[string]Entry, big map[int]Entry, clean map[int]Entry) int {
-	return len(m) + len(big) + len(clean)
+func stop(m map[string]Entry, big map[int]Entry, clean map[int]Entry, keyed map[Key]Entry,
+	huge map[int]Huge) int {
+	return len(m) + len(big) + len(clean) + len(keyed) + len(huge)
 }
 
 // plant stores an Entry under k with garbage in its padding: through
@@ -58,9 +71,43 @@ func main() {
 	for i := 0; i < 20; i++ {
 		clean[i] = Entry{A: 2, C: 3}
 	}
+	// A key with garbage in its padding, stored through reflect (every
+	// byte copied) and read back with MapKeys (copies too).
+	keyed := map[Key]Entry{{K: 1, N: 1}: {}, {K: 2, N: 2}: {}}
+	k := new(Key)
+	*k = Key{K: 7, N: 7}
+	kraw := (*[unsafe.Sizeof(*k)]byte)(unsafe.Pointer(k))
+	kraw[unsafe.Offsetof(k.K)+1] = 0x5a
+	kv := reflect.ValueOf(keyed)
+	kv.SetMapIndex(reflect.NewAt(reflect.TypeOf(*k), unsafe.Pointer(k)).Elem(),
+		reflect.ValueOf(Entry{}))
+	// Every entry as the map holds it (reflect copies every byte): the
+	// keys made by composite literals carry whatever the stack held in
+	// their padding, and the test expects exactly that.
+	for _, mk := range kv.MapKeys() {
+		kb, vb := mk.Interface(), kv.MapIndex(mk).Interface()
+		kgot := (*[unsafe.Sizeof(*k)]byte)((*[2]unsafe.Pointer)(unsafe.Pointer(&kb))[1])
+		vgot := (*[unsafe.Sizeof(Entry{})]byte)((*[2]unsafe.Pointer)(unsafe.Pointer(&vb))[1])
+		fmt.Printf("keyentry %+v %x %x\n", kb, kgot[:], vgot[:])
+	}
+	// A value kept behind a pointer, with garbage after A.
+	huge := map[int]Huge{1: {A: 1}, 2: {A: 2}}
+	h := new(Huge)
+	h.A = 3
+	(*[unsafe.Sizeof(*h)]byte)(unsafe.Pointer(h))[unsafe.Offsetof(h.A)+2] = 0x5a
+	hv := reflect.ValueOf(huge)
+	hv.SetMapIndex(reflect.ValueOf(3), reflect.NewAt(reflect.TypeOf(*h), unsafe.Pointer(h)).Elem())
+	for _, mk := range hv.MapKeys() {
+		vb := hv.MapIndex(mk).Interface()
+		got := (*[unsafe.Sizeof(*h)]byte)((*[2]unsafe.Pointer)(unsafe.Pointer(&vb))[1])
+		fmt.Printf("hugeentry %v %x\n", mk.Interface(), got[:unsafe.Offsetof(h.B)])
+	}
+	fmt.Printf("keypadding %d %d\n", unsafe.Offsetof(k.K)+1, unsafe.Offsetof(k.N))
 	var e Entry
 	fmt.Printf("padding %d %d\npadding %d %d\n", unsafe.Offsetof(e.A)+unsafe.Sizeof(e.A),
 		unsafe.Offsetof(e.B), unsafe.Offsetof(e.C)+unsafe.Sizeof(e.C), unsafe.Sizeof(e))
-	fmt.Printf("len m %d\nlen big %d\nlen clean %d\n", len(m), len(big), len(clean))
-	stop(m, big, clean)
+	fmt.Printf("len m %d\nlen big %d\nlen clean %d\nlen keyed %d\nlen huge %d\n", len(m),
+		len(big), len(clean), len(keyed), len(huge))
+	fmt.Printf("hugepadding %d %d\n", unsafe.Offsetof(h.A)+1, unsafe.Offsetof(h.B))
+	stop(m, big, clean, keyed, huge)
 }

@@ -1,0 +1,175 @@
+/*
+ * render_go.c - a Go struct declared again in another order, as its own
+ * package's source would write it, so that it pastes over the original.
+ *
+ * Who calls it: align_render_decl (show --optimize, calc, the debugger
+ * plugin) for Go layouts, and the CLI with what --src tells of the file
+ * (its imports, the type parameters).
+ *
+ * A binary's DWARF names types by import path ("cmd/compile/internal/
+ * ir.miniExpr", "*example.com/pd/inner/v2.Item", "sync/atomic.Int64", and
+ * unexported fields of anonymous structs as "pkg/path.name"), and says
+ * nothing of tags or type parameters.  Source writes the package-local name
+ * and qualifies other packages by the name the file imports them under.  So
+ * every qualified identifier of a type's text is rewritten: the type's own
+ * package is dropped, another package becomes the name the file's imports
+ * give it (align_go_decl_opts) or, without the file, the path's last
+ * element (a major-version element "v2" and a ".v3" suffix are not the
+ * name, as the go command's convention has it).  Members whose source text
+ * is known (calc, or --src) are printed as written, tags included.  A
+ * generic instantiation ("Pair[int,string]") is printed under its generic
+ * name with the type parameters the source declares; without the source
+ * they are unknown, and a comment says so.
+ *
+ * Rejected: printing DWARF's names as they are (they do not compile
+ * anywhere), and guessing type parameters from which fields vary between
+ * instantiations (a field of type K in every instantiation seen with int
+ * may still be an int field).
+ */
+#include "model/model.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool path_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '/' || c == '.' || c == '-' || c == '~' || (unsigned char)c >= 0x80;
+}
+
+/* The name a package of import path [p, p+n) goes by without its file:
+ * the last element, skipping a major-version element (".../v2") and
+ * dropping a ".vN" suffix (gopkg.in/yaml.v3). */
+static void package_name(align_buf *out, const char *p, size_t n)
+{
+    const char *end = p + n, *s = end;
+    while (s > p && s[-1] != '/')
+        s--;
+    if (end - s >= 2 && s[0] == 'v' && strspn(s + 1, "0123456789") == (size_t)(end - s - 1) &&
+        s > p) {
+        end = s - 1;
+        s = end;
+        while (s > p && s[-1] != '/')
+            s--;
+    }
+    for (const char *d = end; d > s + 1; d--)
+        if (d[-1] == 'v' && d - 2 >= s && d[-2] == '.' &&
+            strspn(d, "0123456789") == (size_t)(end - d) && end > d) {
+            end = d - 2;
+            break;
+        }
+    for (const char *c = s; c < end; c++)
+        align_buf_append(out, *c == '-' || *c == '.' ? "_" : c, 1);
+}
+
+/* Appends the type text t with each "import/path.Name" written as the
+ * package `own` (its import path) would: "Name" for its own, the file's
+ * import name or the path's package name for others. */
+static void qualify(align_buf *out, const char *t, const char *own, size_t own_len,
+                    const align_go_decl_opts *o)
+{
+    while (*t) {
+        const char *s = t, *dot = NULL;
+        if (!path_char(*t)) {
+            align_buf_append(out, t, 1);
+            t++;
+            continue;
+        }
+        while (*s == '.') /* "...T": a variadic parameter */
+            s++;
+        align_buf_append(out, t, (size_t)(s - t));
+        t = s;
+        while (path_char(*t)) {
+            if (*t == '.')
+                dot = t;
+            t++;
+        }
+        if (dot == NULL || dot == s || dot + 1 == t) {
+            align_buf_append(out, s, (size_t)(t - s));
+            continue;
+        }
+        size_t plen = (size_t)(dot - s);
+        bool done = false;
+        if (plen == own_len && strncmp(s, own, plen) == 0)
+            done = true;
+        for (size_t i = 0; !done && o != NULL && i < o->nimports; i++)
+            if (strlen(o->imports[i].path) == plen && strncmp(o->imports[i].path, s, plen) == 0) {
+                align_buf_puts(out, o->imports[i].name);
+                align_buf_puts(out, ".");
+                done = true;
+            }
+        if (!done) {
+            package_name(out, s, plen);
+            align_buf_puts(out, ".");
+        }
+        align_buf_append(out, dot + 1, (size_t)(t - dot - 1));
+    }
+}
+
+/* The type's own import path and its package-local name in l->name
+ * ("example.com/pd/store.Pair[int,string]": "example.com/pd/store",
+ * "Pair", and the type arguments "[int,string]"). */
+static void split_name(const char *name, size_t *own_len, const char **local, size_t *local_len,
+                       const char **args)
+{
+    const char *br = strchr(name, '['), *end = br ? br : name + strlen(name), *dot = NULL;
+    for (const char *p = name; p < end; p++)
+        if (*p == '.')
+            dot = p;
+    *own_len = dot ? (size_t)(dot - name) : 0;
+    *local = dot ? dot + 1 : name;
+    *local_len = (size_t)(end - *local);
+    *args = br;
+}
+
+void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *order,
+                          const align_go_decl_opts *o)
+{
+    size_t width = 0, own_len, local_len;
+    const char *local, *args;
+    if (order == NULL)
+        order = l->optimal_order;
+    split_name(l->name, &own_len, &local, &local_len, &args);
+    for (size_t k = 0; k < l->nmembers; k++) {
+        const align_member *m = &l->members[order[k]];
+        size_t n = strlen(m->name);
+        if (!(m->flags & ALIGN_MEMBER_EMBEDDED) && n > width)
+            width = n;
+    }
+    if (args != NULL && (o == NULL || o->type_params == NULL)) {
+        align_buf_printf(out, "// %.*s", (int)local_len, local);
+        qualify(out, args, l->name, own_len, o);
+        align_buf_printf(out,
+                         " is an instance of the generic %.*s: its fields are shown with "
+                         "these type arguments\n// (--src gives the generic declaration)\n",
+                         (int)local_len, local);
+    }
+    align_buf_printf(out, "type %.*s%s struct {\n", (int)local_len, local,
+                     args != NULL && o != NULL && o->type_params ? o->type_params : "");
+    for (size_t k = 0; k < l->nmembers; k++) {
+        const align_member *m = &l->members[order[k]];
+        const char *text = m->decl_text;
+        align_buf_puts(out, "\t");
+        if (m->flags & ALIGN_MEMBER_EMBEDDED) {
+            if (text)
+                align_buf_puts(out, text);
+            else
+                qualify(out, m->type_name, l->name, own_len, o);
+        } else {
+            /* gofmt-style: the type column aligned after the names. */
+            size_t nlen = strlen(m->name);
+            align_buf_printf(out, "%-*s ", (int)width, m->name);
+            if (text && strncmp(text, m->name, nlen) == 0 &&
+                (text[nlen] == ' ' || text[nlen] == '\t')) {
+                const char *rest = text + nlen;
+                while (*rest == ' ' || *rest == '\t')
+                    rest++;
+                align_buf_puts(out, rest);
+            } else {
+                qualify(out, m->type_name, l->name, own_len, o);
+            }
+        }
+        align_buf_puts(out, "\n");
+    }
+    align_buf_puts(out, "}\n");
+}
