@@ -73,7 +73,8 @@ static const char audit_usage[] =
     "                           (default on for Go binaries read as 386 or arm, and\n"
     "                           with --as-arch 386|arm); exit 1 if any\n"
     "      --no-check-atomic    do not list them\n"
-    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
+    "  -q, --quiet, --no-progress\n"
+    "                           no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
@@ -109,7 +110,8 @@ static const char show_usage[] =
     "                           not the producer's (1.19, 1.22 ... 1.27)\n"
     "      --no-check-atomic    do not flag int64 fields sync/atomic cannot use\n"
     "                           (flagged by default for Go on 386 and arm)\n"
-    "  -q, --quiet              no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
+    "  -q, --quiet, --no-progress\n"
+    "                           no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
     "  -h, --help               this help\n"
     "\n"
     "example:\n"
@@ -250,10 +252,12 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"profile", required_argument, NULL, 'p'},
         {"sample", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"all-unresolved", no_argument, NULL, 'U'},
         {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
         {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
         {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
+        {"keep", required_argument, NULL, OPT_KEEP},
         {NULL, 0, NULL, 0},
     };
     const char *usage = is_show ? show_usage : audit_usage;
@@ -262,11 +266,13 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
     while ((c = getopt_long(argc, argv, is_show ? "c:t:n:l:F:e:p:oxqh" : "c:t:n:l:F:e:p:qh",
                             longopts, NULL)) != -1) {
         switch (c) {
-        case 'q': progress_quiet = true; break;
+        case 'q':
+        case OPT_NO_PROGRESS: progress_quiet = true; break;
         case 'U': o->all_unresolved = true; break;
         case OPT_DEBUG_DIR:
         case OPT_CU_EXCLUDE:
         case OPT_DECL_EXCLUDE:
+        case OPT_KEEP:
             if (binary_option(c, optarg) != EXIT_OK)
                 return EXIT_BAD;
             break;
@@ -625,6 +631,8 @@ static void render_text_row(align_buf *out, const audit_rows *rows, const audit_
     if (pos.file && pos.line)
         align_buf_printf(out, "  (%s:%u)", pos.file, pos.line);
     align_buf_puts(out, "\n");
+    if (r->public_api != NULL && l->reclaimable > 0)
+        align_buf_printf(out, "%12s  %s\n", "ABI", public_api_note(r->public_api));
     if (l->model_agrees == 0 && l->positions_valid)
         align_buf_printf(out, "%12s  model disagrees with the compiler: %s\n", "!", l->mismatch);
     else if (!l->positions_valid)
@@ -665,6 +673,12 @@ static int render_row(align_buf *out, const audit_opts *o, const audit_rows *row
         if (i)
             align_buf_puts(out, ",");
         align_render_json(out, l, &cost);
+        if (r->public_api != NULL) {
+            out->len--; /* reopen the object */
+            align_buf_puts(out, ",\"public_api\":");
+            align_buf_json_string(out, r->public_api);
+            align_buf_puts(out, "}");
+        }
         if (escape || mc) {
             out->len--; /* reopen the object: the joins' keys go inside */
             if (escape)
@@ -735,6 +749,8 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
                          r->ntypes, r->nwasteful, (unsigned long long)r->total, r->nmismatch,
                          r->ninvalid, r->nfixed[ALIGN_ORDER_GO_LINKER],
                          r->nfixed[ALIGN_ORDER_GO_COMPILER], r->nfixed[ALIGN_ORDER_HOST_LAYOUT]);
+        align_buf_printf(out, ",\"public_api_types\":%zu,\"public_api_bytes_saved\":%llu",
+                         r->npublic, (unsigned long long)r->public_total);
         if (render_maps(out, bin, o, true) != 0)
             return -1;
         if (r->atomic_on) {
@@ -764,6 +780,13 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
     if (r->total >= 1024)
         align_buf_printf(out, " (%llu bytes)", (unsigned long long)r->total);
     align_buf_printf(out, " in %zu type%s", r->nwasteful, r->nwasteful == 1 ? "" : "s");
+    if (r->npublic > 0) {
+        align_format_bytes(a, sizeof a, r->public_total);
+        align_buf_printf(out,
+                         "; not counted: %s in %zu public-API type%s (installed headers, "
+                         "--keep), where reordering breaks the ABI",
+                         a, r->npublic, r->npublic == 1 ? "" : "s");
+    }
     /* What a disagreement means depends on the language: in C, a packed or
      * aligned attribute DWARF does not record; in Go, whose layouts have
      * no attributes, a rule of this compiler release the model does not
@@ -1048,6 +1071,12 @@ static int run_show(audit_opts *o)
                 align_render_json(&out, l, &cost);
                 if (o->optimize)
                     json_declaration(&out, l, have_src ? &godecl : NULL);
+                if (public_api_of(t) != NULL) {
+                    out.len--; /* reopen the object */
+                    align_buf_puts(&out, ",\"public_api\":");
+                    align_buf_json_string(&out, public_api_of(t));
+                    align_buf_puts(&out, "}");
+                }
                 if (o->profile) {
                     out.len--; /* reopen the object */
                     measure_json_type(&out, &mc, mt, &mcost);
@@ -1065,6 +1094,8 @@ static int run_show(audit_opts *o)
                 else if (src_file && src_line)
                     align_buf_printf(&out, "/* %s:%u */\n", src_file, src_line);
                 align_render_text(&out, l, &ro);
+                if (public_api_of(t) != NULL)
+                    align_buf_printf(&out, "/* %s */\n", public_api_note(public_api_of(t)));
                 /* "Move it to the front" is no advice for a type the
                  * linker or compiler made (its runtime original is where
                  * the field lives). */

@@ -29,6 +29,7 @@ static const char calc_usage[] =
     "                           386/arm (on by default there); exit 1 if any\n"
     "      --no-check-atomic    do not list them\n"
     "      --strict             a --count that matches no type is an error\n"
+    "      --no-progress        accepted, as by every command (calc shows none)\n"
     "  -h, --help               this help\n"
     "\n"
     "examples:\n"
@@ -69,6 +70,8 @@ static int parse_args(calc_opts *o, int argc, char **argv)
         {"hex", no_argument, NULL, 'x'},
         {"cacheline", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
+
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"check-atomic", no_argument, NULL, 'A'},
         {"no-check-atomic", no_argument, NULL, 'N'},
         {"go", required_argument, NULL, 'G'},
@@ -119,6 +122,7 @@ static int parse_args(calc_opts *o, int argc, char **argv)
             break;
         case 'S': o->strict = true; break;
         case 'h': fputs(calc_usage, stdout); return -1;
+        case OPT_NO_PROGRESS: progress_quiet = true; break;
         default: fputs(calc_usage, stderr); return EXIT_BAD;
         }
     }

@@ -143,9 +143,13 @@ int maps_render(align_buf *out, align_graph *g, const maps_opts *o);
 /* --- util.c: the progress line ------------------------------------------ */
 
 /* A progress line on stderr for work that lasts: printed only when stderr
- * is a terminal, not with --quiet (progress_quiet), and only once the work
- * has taken over a second; "\r"-overwritten, erased by progress_end(). */
+ * is a terminal, not with --quiet or --no-progress (progress_quiet), and
+ * only once the work has taken over a second (STRUCTALIGN_PROGRESS_DELAY);
+ * "\r"-overwritten, erased by progress_end(). */
 extern bool progress_quiet;
+/* --no-progress, which every command accepts: getopt's value for it, clear
+ * of the binary options' enum (OPT_DEBUG_DIR = 0x100 ...). */
+#define OPT_NO_PROGRESS 0x200
 typedef struct progress {
     const char *what; /* "reading escape log" */
     long long start_ns, delay_ns;
@@ -245,25 +249,39 @@ typedef struct binary_options {
     size_t ncu_excludes;
     const char **decl_excludes;
     size_t ndecl_excludes;
+    const char **keeps; /* --keep: public API by declaring file or name */
+    size_t nkeeps;
 } binary_options;
 extern binary_options binopts;
 /* Their getopt codes (long options only) and their handler: EXIT_OK, or
  * EXIT_BAD with the error printed (--debug-dir of no directory). */
-enum { OPT_DEBUG_DIR = 0x100, OPT_CU_EXCLUDE, OPT_DECL_EXCLUDE };
+enum { OPT_DEBUG_DIR = 0x100, OPT_CU_EXCLUDE, OPT_DECL_EXCLUDE, OPT_KEEP };
 int binary_option(int code, const char *arg);
 /* Whether t is declared in a file --decl-exclude leaves out.  A type with
  * no declaring file (Go's) is never left out. */
 bool decl_excluded(const align_type *t);
+/* Whether reordering t changes a public ABI, and why: "installed_header"
+ * (a C record declared under /usr/include/ or /usr/local/include/: other
+ * programs compile against that layout) or "keep" (--keep matches its
+ * declaring file, its name or its typedef name); NULL when not. */
+const char *public_api_of(const align_type *t);
+/* The note shown under such a type (text). */
+const char *public_api_note(const char *why);
 /* Their lines in the usage texts. */
 #define DEBUG_DIR_USAGE                                                                            \
     "      --debug-dir DIR      where a stripped binary's debug file is looked for\n"              \
     "                           (DIR/.build-id/xx/rest.debug or .gnu_debuglink;\n"                 \
     "                           repeatable; default /usr/lib/debug)\n"
-#define FILTER_USAGE                                                                               \
+#define DECL_FILTER_USAGE                                                                          \
     "      --decl-exclude GLOB  leave out types declared in matching files\n"                      \
     "                           (e.g. '/usr/include/*'); repeatable\n"                             \
     "      --cu-exclude GLOB    do not read compile units whose source name\n"                     \
     "                           matches (e.g. '*/vendor/*'); repeatable\n"
+#define FILTER_USAGE                                                                               \
+    DECL_FILTER_USAGE                                                                              \
+    "      --keep GLOB          types whose order is public API (declaring file or\n"              \
+    "                           name; installed headers always are): their savings\n"              \
+    "                           are ABI breaks, totalled apart; repeatable\n"
 
 /* --- rows.c: audit's one collection pass ---------------------------------- */
 
@@ -274,6 +292,10 @@ typedef struct audit_row {
     const align_type *t;
     const char *name;
     uint64_t size, optimal_size, count, waste; /* waste = reclaimable x count */
+    /* Its order is public API (public_api_of): "installed_header" or
+     * "keep"; NULL when reordering it is free.  Its waste then goes to
+     * public_total, not total. */
+    const char *public_api;
     int model_agrees;
     bool invalid;                /* the positions cannot be right (a finding) */
     const align_heap_type *heap; /* --escape: its heap sites, or NULL */
@@ -334,7 +356,10 @@ typedef struct audit_rows {
     size_t nsilenced;                           /* types a structalign:ignore comment silenced */
     const char *first_invalid;
     uint64_t total, heap_total; /* waste and heap_saved summed (exact: a sum
-                                   past 2^64-1 fails the collection) */
+                                   past 2^64-1 fails the collection); total
+                                   and nwasteful: free reorderings only */
+    size_t npublic;             /* public-API rows with waste (ABI breaks) */
+    uint64_t public_total;      /* their waste summed (exact, as total) */
     bool total_overflow, heap_overflow;
     bool atomic_on;          /* the check is on for some language audited */
     size_t nmeasured;        /* --profile: rows with measurements */

@@ -34,8 +34,8 @@ static const char diff_usage[] =
     "                              build that ran), typed through --escape\n"
     "  -e, --escape LOG            OLD's escape log; --src DIR where its paths start\n"
     "      --sample inuse|alloc    with --profile: live (default) or allocated objects\n"
-    "  -q, --quiet                 no progress line on a terminal\n" DEBUG_DIR_USAGE FILTER_USAGE
-    "  -h, --help                  this help\n"
+    "  -q, --quiet, --no-progress  no progress line on a terminal\n" DEBUG_DIR_USAGE
+        DECL_FILTER_USAGE "  -h, --help                  this help\n"
     "\n"
     "example:\n"
     "  structalign diff --count main.Order=100M --fail-on-growth 10M old/server new/server\n";
@@ -140,6 +140,7 @@ static int parse_args(diff_opts *o, int argc, char **argv)
         {"src", required_argument, NULL, 'D'},
         {"sample", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
         {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
         {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
@@ -149,7 +150,8 @@ static int parse_args(diff_opts *o, int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:t:l:F:p:e:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'q': progress_quiet = true; break;
+        case 'q':
+        case OPT_NO_PROGRESS: progress_quiet = true; break;
         case OPT_DEBUG_DIR:
         case OPT_CU_EXCLUDE:
         case OPT_DECL_EXCLUDE:

@@ -48,7 +48,8 @@ static const char fix_usage[] =
     "                           this release's allocator (1.19 ... 1.27)\n"
     "      --no-check-atomic    Go on amd64/arm64: allow orders that would put an\n"
     "                           int64 at a 4-aligned offset on 386/arm\n"
-    "  -q, --quiet              no report of refused types\n"
+    "  -q, --quiet              no report of refused types, no progress line\n"
+    "      --no-progress        no progress line on a terminal\n"
     "  -h, --help               this help\n"
     "\n"
     "Refused: structs.HostLayout, //structalign:ignore on the line before,\n"
@@ -97,6 +98,7 @@ static int parse_args(fix_opts *o, int argc, char **argv)
         {"go", required_argument, NULL, 'G'},
         {"no-check-atomic", no_argument, NULL, 'N'},
         {"quiet", no_argument, NULL, 'q'},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -138,8 +140,12 @@ static int parse_args(fix_opts *o, int argc, char **argv)
                 return EXIT_BAD;
             break;
         case 'N': o->no_check_atomic = true; break;
-        case 'q': o->quiet = true; break;
+        case 'q':
+            o->quiet = true;
+            progress_quiet = true;
+            break;
         case 'h': fputs(fix_usage, stdout); return -1;
+        case OPT_NO_PROGRESS: progress_quiet = true; break;
         default: fputs(fix_usage, stderr); return EXIT_BAD;
         }
     }
@@ -559,6 +565,7 @@ int cmd_fix(int argc, char **argv)
     align_binary *bin = NULL;
     align_buf diff, rep;
     totals tot = {0};
+    progress prog;
     int status = EXIT_BAD, rc;
     bool ok = true;
 
@@ -612,7 +619,11 @@ int cmd_fix(int argc, char **argv)
         }
         if (n == 0)
             continue;
-        if (align_fix_run(sets[lang]) < 0) {
+        progress_begin(&prog, "parsing sources");
+        align_fix_set_progress(sets[lang], progress_update, &prog);
+        rc = align_fix_run(sets[lang]);
+        progress_end(&prog);
+        if (rc < 0) {
             /* Show the offending line: find the file's text. */
             const align_error *e = align_error_last();
             const char *text = NULL;

@@ -100,10 +100,19 @@ static bool take_row(audit_rows *r, const audit_scope *s, const align_layout *l,
         if (__builtin_add_overflow(r->measured_total, row.measured_saved, &r->measured_total))
             r->measured_total = UINT64_MAX;
     }
-    if (row.waste > 0)
-        r->nwasteful++;
-    if (__builtin_add_overflow(r->total, row.waste, &r->total))
-        r->total_overflow = true;
+    row.public_api = public_api_of(t);
+    if (row.public_api != NULL) {
+        /* An ABI break is not a free saving: counted apart. */
+        if (row.waste > 0)
+            r->npublic++;
+        if (__builtin_add_overflow(r->public_total, row.waste, &r->public_total))
+            r->total_overflow = true;
+    } else {
+        if (row.waste > 0)
+            r->nwasteful++;
+        if (__builtin_add_overflow(r->total, row.waste, &r->total))
+            r->total_overflow = true;
+    }
     r->natomic += row.natomic;
     return rows_push(r, &row);
 }

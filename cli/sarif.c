@@ -194,7 +194,9 @@ static void audit_type(align_buf *out, bool *first, const align_layout *l, const
         sarif_result_at(out, first, "SA005", "warning", msg, locs, nlocs, NULL, 0);
     }
     if (l->reclaimable > 0 && r->waste >= min_waste) {
-        if (__builtin_add_overflow(*total, r->waste, total))
+        /* A public-API type's saving is an ABI break: a note, without a
+         * fix, outside the --fail-above total. */
+        if (r->public_api == NULL && __builtin_add_overflow(*total, r->waste, total))
             *total = UINT64_MAX;
         snprintf(
             msg, sizeof msg,
@@ -215,17 +217,22 @@ static void audit_type(align_buf *out, bool *first, const align_layout *l, const
                      (unsigned long long)r->heap_saved,
                      r->heap_carried ? " (with those in the heap types holding it by value)" : "");
         }
+        if (r->public_api != NULL) {
+            size_t len = strlen(msg);
+            snprintf(msg + len, sizeof msg - len, "; %s", public_api_note(r->public_api));
+        }
         {
             /* With sources (--src), the edit `fix` makes, when the source
              * gives the order the binary's layout promises. */
             align_buf fix;
             align_buf_init(&fix);
-            if (!source_fix_json(&fix, src, l->lang, r->name, align_type_pos(r->t), l->size,
+            if (r->public_api != NULL ||
+                !source_fix_json(&fix, src, l->lang, r->name, align_type_pos(r->t), l->size,
                                  l->optimal_size) ||
                 fix.failed)
                 fix.len = 0;
-            result_with(out, first, "SA001", "warning", msg, locs, nlocs, locs + nlocs, nrelated,
-                        &fix);
+            result_with(out, first, "SA001", r->public_api ? "note" : "warning", msg, locs, nlocs,
+                        locs + nlocs, nrelated, &fix);
             align_buf_free(&fix);
         }
     }

@@ -551,11 +551,10 @@ def _map_slot_line(builder, graph, slot):
             "%d of them padding, per entry%s */\n" % (kname, vname, lay.size, lay.padding, note))
 
 
-def _map_leak_check(adapter, res, layout, klay):
-    """The leak check of every live entry of a Go map: the padding of each
-    value (when the value type is the record shown; else of each key) and,
-    when both are records, of each key, listed as at m["k"]+3 (the value)
-    or at key(m["k"])+1 (the key), in the words of render_live()."""
+def _map_entries_check(adapter, res, layout, klay):
+    """The leak check of every live entry of a Go map as data: (totals of
+    the bytes, bits, runs and padding_bits keys of Layout.leak_check(),
+    the listed runs, the entries checked, the live entries)."""
     key, val = res.map_slot[:2]
     entries, live = adapter.map_entries(res.map_value, adapter.strip(key), adapter.strip(val),
                                         LEAK_MAX_BYTES)
@@ -575,10 +574,28 @@ def _map_leak_check(adapter, res, layout, klay):
             for k in total:
                 total[k] += lc[k]
             listed += lc["listed"]
+    return total, listed, len(entries), live
+
+
+def _map_klay(adapter, builder, graph, res):
+    """The key's layout when a map's key and value are both records."""
+    key = res.map_slot[0]
+    kd = adapter.describe(adapter.strip(key))
+    if kd.kind in ("struct", "union") and res.map_key_too:
+        return graph.layout(builder.type(key)), kd
+    return None, kd
+
+
+def _map_leak_check(adapter, res, layout, klay):
+    """The leak check of every live entry of a Go map: the padding of each
+    value (when the value type is the record shown; else of each key) and,
+    when both are records, of each key, listed as at m["k"]+3 (the value)
+    or at key(m["k"])+1 (the key), in the words of render_live()."""
+    total, listed, entries, live = _map_entries_check(adapter, res, layout, klay)
     limit = ""
-    if len(entries) < live:
-        limit = "; only the first %d of its %d entries were checked" % (len(entries), live)
-    what = "%d entr%s of %s" % (len(entries), "y" if len(entries) == 1 else "ies", res.shown)
+    if entries < live:
+        limit = "; only the first %d of its %d entries were checked" % (entries, live)
+    what = "%d entr%s of %s" % (entries, "y" if entries == 1 else "ies", res.shown)
     if total["bytes"] == 0 and total["bits"] == 0:
         if total["padding_bits"] == 0:
             return "/* leak check: the %s have no padding%s */\n" % (what, limit)
@@ -864,8 +881,21 @@ def _run(adapter, text):
         else:
             notes.append("static layout")
         if opts.json:
-            return _json_document(adapter, opts, res, layout, data, values, address, count,
-                                  whole, notes)
+            doc = _json_document(adapter, opts, res, layout, data, values, address, count,
+                                 whole, notes)
+            if res.map_value is not None and hasattr(adapter, "map_entries") and not projected:
+                klay, _ = _map_klay(adapter, builder, graph, res)
+                total, listed, entries, live = _map_entries_check(adapter, res, layout, klay)
+                parsed = json.loads(doc)
+                parsed["types"][0]["live"]["map_entries"] = {
+                    "entries": live, "checked": entries, "padding_bits": total["padding_bits"],
+                    "nonzero_bytes": total["bytes"], "nonzero_bits": total["bits"],
+                    "runs": total["runs"],
+                    "listed": [{"at": name, "offset": rel, "bytes": raw.hex(),
+                                "unused_bits": mask}
+                               for name, rel, _, raw, mask in listed[:LEAK_MAX_RUNS]]}
+                doc = json.dumps(parsed, separators=(",", ":")) + "\n"
+            return doc
         text = layout.render_live(data, values, hex=opts.hex, count=count,
                                   recurse=opts.recurse, address=address,
                                   note="(" + "; ".join(notes) + ")",
@@ -873,12 +903,9 @@ def _run(adapter, text):
                                   root=_root_name(res.shown, res.deref), title=res.title)
         if res.map_slot is not None:
             text += _map_slot_line(builder, graph, res.map_slot)
-            key = res.map_slot[0]
-            kd = adapter.describe(adapter.strip(key))
-            klay = None
-            if kd.kind in ("struct", "union") and res.map_key_too:
+            klay, kd = _map_klay(adapter, builder, graph, res)
+            if klay is not None:
                 # Both are records: the key's layout follows, at the same count.
-                klay = graph.layout(builder.type(key))
                 text += "\n" + klay.render_live(None, None, hex=opts.hex, count=count,
                                                 note="(key type of %s; static layout)"
                                                 % res.shown, title=kd.display)

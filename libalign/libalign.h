@@ -1031,6 +1031,11 @@ ALIGN_API int align_fix_add(align_fix_set *s, const char *path, const char *text
  * texts.  On a file that does not parse: ALIGN_ESYNTAX (or the parser's
  * code) with file:line:col in the error record, and no result. */
 ALIGN_API int align_fix_run(align_fix_set *s);
+/* Sets (fn NULL: clears) the progress callback of align_fix_run: done
+ * bytes of the files' text parsed of total (all files added), at the rate
+ * align_progress_fn says, and once with done == total when the run is
+ * done (the checks and orders after the parse are short). */
+ALIGN_API void align_fix_set_progress(align_fix_set *s, align_progress_fn fn, void *user);
 ALIGN_API size_t align_fix_ntypes(const align_fix_set *s);
 ALIGN_API const align_fix_type *align_fix_type_at(const align_fix_set *s, size_t i);
 ALIGN_API size_t align_fix_nfiles(const align_fix_set *s);

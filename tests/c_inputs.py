@@ -294,6 +294,69 @@ struct vend g_vend; struct shared g_sh2;
 """
 
 
+def check_totals(tag, got, want):
+    """The totals of an audit document whose types are want: free savings
+    and public-API ones (ABI breaks) apart, each the sum of its types."""
+    free = [t for t in want if "public_api" not in t]
+    public = [t for t in want if "public_api" in t]
+    have = (got["total_types"], got["wasteful_types"], got["total_bytes_saved"],
+            got["public_api_types"], got["public_api_bytes_saved"])
+    need = (len(want), sum(1 for t in free if t["bytes_saved"] > 0),
+            sum(t["bytes_saved"] for t in free), sum(1 for t in public if t["bytes_saved"] > 0),
+            sum(t["bytes_saved"] for t in public))
+    return ["%s: totals %s, want %s" % (tag, have, need)] if have != need else []
+
+
+def check_public_api(exe, full):
+    """Records declared in installed headers (the decl_file gcc wrote is
+    under /usr/include) are public API, and so is what --keep names (a
+    declaring file or a type name); their savings are ABI breaks, totalled
+    apart and left out of the --fail-above gate."""
+    fails = []
+    types = {t["name"]: t for t in full["types"]}
+    installed = {n for n, t in types.items()
+                 if t.get("decl_file", "").startswith(("/usr/include/", "/usr/local/include/"))}
+    flagged = {n for n, t in types.items() if t.get("public_api") == "installed_header"}
+    if flagged != installed or "_IO_FILE" not in flagged:
+        fails.append("public API: flagged %s, installed headers declare %s"
+                     % (sorted(flagged), sorted(installed)))
+    fails += check_totals("public API", full, full["types"])
+    for keep, name in (("mine", "mine"), ("*/vendor/*", "vend")):
+        got = sa_json("audit", "--all", "--format", "json", "--keep", keep, exe)
+        if got is None:
+            fails.append("--keep %s: audit failed" % keep)
+            continue
+        t = {t["name"]: t for t in got["types"]}.get(name, {})
+        if t.get("public_api") != "keep" or t.get("bytes_saved", 0) == 0:
+            fails.append("--keep %s: %s not flagged: %s" % (keep, name, t.get("public_api")))
+        fails += check_totals("--keep " + keep, got, got["types"])
+    # The gate counts free savings only, in every format.
+    free = full["total_bytes_saved"]
+    for limit, rc, fmt in ((free, 0, "text"), (free - 1, 1, "text"), (free, 0, "sarif"),
+                           (free - 1, 1, "sarif")):
+        p = run([SA, "audit", "--format", fmt, "--fail-above", str(limit), exe])
+        if p.returncode != rc:
+            fails.append("--fail-above %d (free %d, public %d): exit %d, want %d"
+                         % (limit, free, full["public_api_bytes_saved"], p.returncode, rc))
+    p = run([SA, "audit", exe])
+    if "not counted: %d bytes in %d public-API type" % (
+            full["public_api_bytes_saved"], full["public_api_types"]) not in p.stdout \
+            or "ABI  public API (declared in an installed header)" not in p.stdout:
+        fails.append("audit text: no public-API note or total:\n" + p.stdout)
+    sarif = json.loads(run([SA, "audit", "--format", "sarif", exe]).stdout)
+    levels = {r["message"]["text"].split(" ")[0]: r["level"] for r in sarif["runs"][0]["results"]
+              if r["ruleId"] == "SA001"}
+    if levels.get("_IO_FILE") != "note" or levels.get("mine") != "warning":
+        fails.append("SARIF SA001 levels %s: a public-API saving is a note" % levels)
+    p = run([SA, "show", exe, "_IO_FILE"])
+    if "reordering it breaks the ABI" not in p.stdout:
+        fails.append("show: no public-API note")
+    got = sa_json("show", "--format", "json", exe, "_IO_FILE", "mine")
+    if got is None or [t.get("public_api") for t in got["types"]] != ["installed_header", None]:
+        fails.append("show JSON public_api: %s" % (got and [t.get("public_api") for t in got["types"]]))
+    return fails
+
+
 def check_filters(tmp):
     """--decl-exclude (declaring file) and --cu-exclude (unit name) through
     audit, show and diff: the types left are exactly those the compiler
@@ -327,12 +390,7 @@ def check_filters(tmp):
             fails.append("%s: types %s, want %s" % (tag, names, [t["name"] for t in want]))
         if got["types"] != want:
             fails.append("%s: the types left read differently" % tag)
-        saved = sum(t["bytes_saved"] for t in want)
-        wasteful = sum(1 for t in want if t["bytes_saved"] > 0)
-        if (got["total_types"], got["wasteful_types"], got["total_bytes_saved"]) != \
-                (len(want), wasteful, saved):
-            fails.append("%s: totals %s, want %s" % (tag, (got["total_types"], got["wasteful_types"],
-                         got["total_bytes_saved"]), (len(want), wasteful, saved)))
+        fails.extend(check_totals(tag, got, want))
 
     check("--decl-exclude /usr/include/*", ["--decl-exclude", "/usr/include/*"], system)
     check("--decl-exclude twice", ["--decl-exclude", "/usr/include/x86_64-linux-gnu/*",
@@ -353,9 +411,11 @@ def check_filters(tmp):
     p = run([SA, "diff", "--format", "json", "--cu-exclude", "vendor/*", exe, exe])
     if p.returncode != 0 or json.loads(p.stdout)["types"] != []:
         fails.append("diff --cu-exclude: exit %d %s" % (p.returncode, p.stdout[:200]))
+    fails += check_public_api(exe, full)
     if not fails:
-        print("ok   --decl-exclude and --cu-exclude: %d system types, the vendor unit"
-              % len(system))
+        print("ok   --decl-exclude, --cu-exclude, --keep: %d system types (public API: %d bytes "
+              "apart from %d free), the vendor unit"
+              % (len(system), full["public_api_bytes_saved"], full["total_bytes_saved"]))
     return fails
 
 

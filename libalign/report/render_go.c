@@ -108,7 +108,8 @@ static void qualify(align_buf *out, const char *t, const char *own, size_t own_l
 
 /* The type's own import path and its package-local name in l->name
  * ("example.com/pd/store.Pair[int,string]": "example.com/pd/store",
- * "Pair", and the type arguments "[int,string]"). */
+ * "Pair", and the type arguments "[int,string]"); a name without a
+ * package is the local name as it is. */
 static void split_name(const char *name, size_t *own_len, const char **local, size_t *local_len,
                        const char **args)
 {
@@ -120,6 +121,12 @@ static void split_name(const char *name, size_t *own_len, const char **local, si
     *local = dot ? dot + 1 : name;
     *local_len = (size_t)(end - *local);
     *args = br;
+    if (dot == NULL) {
+        /* Not a binary's name: the caller's own ("Pair[K comparable, V
+         * any]", as the debugger plugin gives a generic declaration). */
+        *local_len = strlen(name);
+        *args = NULL;
+    }
 }
 
 void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *order,

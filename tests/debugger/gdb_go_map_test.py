@@ -15,12 +15,14 @@ every byte).  Checked, per release:
   - a struct key's padding is checked too, named key(keyed[{K:7 N:7}])+1,
     against every entry read back with reflect's MapKeys and MapIndex;
   - a value over 128 bytes, which the map keeps behind a pointer, is read
-    where the pointer goes (huge[3]+2).
+    where the pointer goes (huge[3]+2);
+  - --json carries the same runs in live.map_entries.
 $GO_MAP_VERSIONS, else $GO_VERSIONS (`make check-go-all`: all seven),
 else "1.19 1.24" chooses the releases; one that cannot be had is a loud
 SKIP naming its Debian package.  All seven pass (1 min 43 s).
 """
 
+import json
 import os
 import re
 import shutil
@@ -36,7 +38,7 @@ t.tool("GDB", "gdb")
 env = t.plugin_env()
 tmp = t.workdir()
 COMMANDS = [("m", "align m"), ("big", "align big"), ("clean", "align clean"),
-            ("keyed", "align keyed"), ("huge", "align huge")]
+            ("keyed", "align keyed"), ("huge", "align huge"), ("json", "align --json m")]
 
 
 def expected_runs(name, raw, padding):
@@ -101,6 +103,17 @@ def one_release(version):
             "every depth */" % (per_entry * lens["clean"], lens["clean"]) in sec["clean"],
             pre + "align clean: %d entries x %d padding bytes, all zero"
             % (lens["clean"], per_entry), sec["clean"][-600:])
+    # --json: the same runs, for IDEs.
+    try:
+        entries = json.loads(sec["json"].strip())["types"][0]["live"]["map_entries"]
+        got = ["at %s+%d: %s" % (r["at"], r["offset"], " ".join(
+            r["bytes"][i:i + 2] for i in range(0, len(r["bytes"]), 2))) for r in entries["listed"]]
+    except (ValueError, KeyError, IndexError, TypeError):
+        entries, got = {}, None
+    t.check(got == listed(sec["m"]) and entries.get("entries") == lens["m"] and
+            entries.get("checked") == lens["m"],
+            pre + "align --json m: live.map_entries has the same runs, all %d entries"
+            % lens["m"], sec["json"][:600])
     # A struct key: its padding is checked too, named key(keyed[{K:7 N:7}]);
     # every entry's bytes as the map holds them are the truth (keys made
     # by composite literals carry stack garbage in their padding).
