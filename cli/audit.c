@@ -522,7 +522,7 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
     }
     if (o->format == FMT_CSV) {
         align_buf_puts(out, "name,lang,size,optimal_size,reclaimable,count,bytes_saved,"
-                            "decl_file,decl_line,model_agrees,positions_valid");
+                            "decl_file,decl_line,model_agrees,positions_valid,public_api");
         if (escape)
             align_buf_puts(out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
                                 "heap_bytes_saved_total");
@@ -585,8 +585,8 @@ static void render_csv_row(align_buf *out, const audit_row *r, const align_layou
                      (unsigned long long)l->reclaimable, (unsigned long long)cost->count,
                      (unsigned long long)cost->bytes_saved);
     csv_field(out, pos.file ? pos.file : "");
-    align_buf_printf(out, ",%u,%s,%s", pos.line, l->model_agrees == 0 ? "false" : "true",
-                     l->positions_valid ? "true" : "false");
+    align_buf_printf(out, ",%u,%s,%s,%s", pos.line, l->model_agrees == 0 ? "false" : "true",
+                     l->positions_valid ? "true" : "false", r->public_api ? r->public_api : "");
     if (escape && r->heap)
         align_buf_printf(out, ",%zu,%llu,%llu,%llu,%llu", r->heap->nsites,
                          (unsigned long long)hc->now.bytes, (unsigned long long)hc->optimal.bytes,
