@@ -16,6 +16,8 @@ Separate debug files (objcopy --only-keep-debug / --strip-debug /
 show and diff; a debug file of another build (CRC-32 or build ID), or none,
 is exit 2 with the binary's path and the reason.
 """
+import csv
+import io
 import json
 import os
 import shutil
@@ -386,6 +388,11 @@ def check_public_api(exe, full):
             full["public_api_bytes_saved"], full["public_api_types"]) not in p.stdout \
             or "ABI  public API (declared in an installed header)" not in p.stdout:
         fails.append("audit text: no public-API note or total:\n" + p.stdout)
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(
+        run([SA, "audit", "--all", "--format", "csv", "--keep", "mine", exe]).stdout))}
+    if (rows.get("_IO_FILE", {}).get("public_api"), rows.get("mine", {}).get("public_api"),
+            rows.get("vend", {}).get("public_api")) != ("installed_header", "keep", ""):
+        fails.append("CSV public_api column: %s" % {n: r.get("public_api") for n, r in rows.items()})
     sarif = json.loads(run([SA, "audit", "--format", "sarif", exe]).stdout)
     levels = {r["message"]["text"].split(" ")[0]: r["level"] for r in sarif["runs"][0]["results"]
               if r["ruleId"] == "SA001"}
