@@ -157,69 +157,6 @@ static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
     return false;
 }
 
-/* Reads --counts FILE: "TYPE N" a line, '#' comments, blank lines. */
-static bool read_counts(count_table *t, const char *path)
-{
-    char *text, *line, *next;
-    size_t len;
-    unsigned lineno = 0;
-    bool ok = true;
-    if (!read_input(path, &text, &len))
-        return false;
-    for (line = text; ok && line < text + len; line = next) {
-        char *nl = memchr(line, '\n', (size_t)(text + len - line));
-        char *p = line, *name, *num, *hash;
-        uint64_t n;
-        next = nl ? nl + 1 : text + len;
-        if (nl)
-            *nl = '\0';
-        lineno++;
-        hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*p == '\0')
-            continue;
-        name = p;
-        while (*p && !isspace((unsigned char)*p))
-            p++;
-        if (*p)
-            *p++ = '\0';
-        while (isspace((unsigned char)*p))
-            p++;
-        num = p;
-        while (*p && !isspace((unsigned char)*p))
-            p++;
-        if (*p)
-            *p++ = '\0';
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*num == '\0' || *p != '\0') {
-            fprintf(stderr, "%s:%u:%d: error: expected 'TYPE COUNT'\n", path, lineno,
-                    (int)((*num ? p : num) - line) + 1);
-            fprintf(stderr, "hint: one type a line, e.g. 'main.Order 100M'\n");
-            ok = false;
-            break;
-        }
-        if (align_count_parse(&n, num) < 0) {
-            fprintf(stderr, "%s:%u:%d: error: %s\n", path, lineno, (int)(num - line) + 1,
-                    align_error_last()->message);
-            if (align_error_last()->hint[0])
-                fprintf(stderr, "hint: %s\n", align_error_last()->hint);
-            ok = false;
-            break;
-        }
-        {
-            char origin[600];
-            snprintf(origin, sizeof origin, "%.500s:%u: %s", path, lineno, name);
-            ok = count_table_set(t, name, n, origin);
-        }
-    }
-    free(text);
-    return ok;
-}
-
 static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
 {
     static const struct option longopts[] = {
@@ -274,7 +211,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
                 return EXIT_BAD;
             break;
         case 'C':
-            if (!read_counts(&o->counts, optarg))
+            if (!count_table_read(&o->counts, optarg))
                 return EXIT_BAD;
             break;
         case 't':
@@ -515,7 +452,7 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
     }
     if (o->format == FMT_CSV) {
         align_buf_puts(out, "name,lang,size,optimal_size,reclaimable,count,bytes_saved,"
-                            "decl_file,decl_line,model_agrees,positions_valid");
+                            "decl_file,decl_line,model_agrees,positions_valid,public_api");
         if (escape)
             align_buf_puts(out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
                                 "heap_bytes_saved_total");
@@ -577,8 +514,8 @@ static void render_csv_row(align_buf *out, const audit_row *r, const align_layou
                      (unsigned long long)l->reclaimable, (unsigned long long)cost->count,
                      (unsigned long long)cost->bytes_saved);
     csv_field(out, pos.file ? pos.file : "");
-    align_buf_printf(out, ",%u,%s,%s", pos.line, l->model_agrees == 0 ? "false" : "true",
-                     l->positions_valid ? "true" : "false");
+    align_buf_printf(out, ",%u,%s,%s,%s", pos.line, l->model_agrees == 0 ? "false" : "true",
+                     l->positions_valid ? "true" : "false", r->public_api ? r->public_api : "");
     if (escape && r->heap)
         align_buf_printf(out, ",%zu,%llu,%llu,%llu,%llu", r->heap->nsites,
                          (unsigned long long)hc->now.bytes, (unsigned long long)hc->optimal.bytes,

@@ -913,11 +913,17 @@ def _run(adapter, text):
                                for name, rel, _, raw, mask in listed[:LEAK_MAX_RUNS]]}
                 doc = json.dumps(parsed, separators=(",", ":")) + "\n"
             return doc
+        # A generic Go record named as declared ("Pair[K comparable, V
+        # any]", found in its source): its declaration pastes as that.
+        params = None
+        if lang == "go" and d.name and "[" in d.name and " " in d.name.split("[", 1)[1]:
+            params = "[" + d.name.split("[", 1)[1]
         text = layout.render_live(data, values, hex=opts.hex, count=count,
                                   recurse=opts.recurse, address=address,
                                   note="(" + "; ".join(notes) + ")",
                                   whole=whole if data is not None else None,
-                                  root=_root_name(res.shown, res.deref), title=res.title)
+                                  root=_root_name(res.shown, res.deref), title=res.title,
+                                  type_params=params)
         if res.map_slot is not None:
             text += _map_slot_line(builder, graph, res.map_slot)
             klay, kd = _map_klay(adapter, builder, graph, res)

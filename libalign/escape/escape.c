@@ -184,6 +184,25 @@ void esc_mark_rollback(align_escape_log *log, const esc_mark *m)
     log->stats = m->stats;
 }
 
+void esc_fit(align_escape_log *log)
+{
+    /* A failed shrink keeps the larger array: nothing is lost. */
+    if (log->sites_cap > log->nsites && log->nsites > 0) {
+        align_escape_site *p = realloc(log->sites, log->nsites * sizeof *p);
+        if (p != NULL) {
+            log->sites = p;
+            log->sites_cap = log->nsites;
+        }
+    }
+    if (log->captures_cap > log->ncaptures && log->ncaptures > 0) {
+        align_escape_capture *p = realloc(log->captures, log->ncaptures * sizeof *p);
+        if (p != NULL) {
+            log->captures = p;
+            log->captures_cap = log->ncaptures;
+        }
+    }
+}
+
 int esc_add_site(align_escape_log *log, const align_escape_site *site)
 {
     int rc = vec_push((void **)&log->sites, &log->nsites, &log->sites_cap, sizeof *site, 256, site);
@@ -1054,12 +1073,12 @@ static int read_text(align_escape_log *log, const char *name, FILE *f, const cha
                           (unsigned long long)nlines, nlines == 1 ? "" : "s");
         error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
     }
-    if (rc < 0) {
+    if (rc < 0)
         esc_mark_rollback(log, &mark);
-        return rc;
-    }
-    log->stats.inputs++;
-    return 0;
+    else
+        log->stats.inputs++;
+    esc_fit(log);
+    return rc;
 }
 
 int align_escape_log_read_text(align_escape_log *log, const char *path)
