@@ -157,69 +157,6 @@ static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
     return false;
 }
 
-/* Reads --counts FILE: "TYPE N" a line, '#' comments, blank lines. */
-static bool read_counts(count_table *t, const char *path)
-{
-    char *text, *line, *next;
-    size_t len;
-    unsigned lineno = 0;
-    bool ok = true;
-    if (!read_input(path, &text, &len))
-        return false;
-    for (line = text; ok && line < text + len; line = next) {
-        char *nl = memchr(line, '\n', (size_t)(text + len - line));
-        char *p = line, *name, *num, *hash;
-        uint64_t n;
-        next = nl ? nl + 1 : text + len;
-        if (nl)
-            *nl = '\0';
-        lineno++;
-        hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*p == '\0')
-            continue;
-        name = p;
-        while (*p && !isspace((unsigned char)*p))
-            p++;
-        if (*p)
-            *p++ = '\0';
-        while (isspace((unsigned char)*p))
-            p++;
-        num = p;
-        while (*p && !isspace((unsigned char)*p))
-            p++;
-        if (*p)
-            *p++ = '\0';
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*num == '\0' || *p != '\0') {
-            fprintf(stderr, "%s:%u:%d: error: expected 'TYPE COUNT'\n", path, lineno,
-                    (int)((*num ? p : num) - line) + 1);
-            fprintf(stderr, "hint: one type a line, e.g. 'main.Order 100M'\n");
-            ok = false;
-            break;
-        }
-        if (align_count_parse(&n, num) < 0) {
-            fprintf(stderr, "%s:%u:%d: error: %s\n", path, lineno, (int)(num - line) + 1,
-                    align_error_last()->message);
-            if (align_error_last()->hint[0])
-                fprintf(stderr, "hint: %s\n", align_error_last()->hint);
-            ok = false;
-            break;
-        }
-        {
-            char origin[600];
-            snprintf(origin, sizeof origin, "%.500s:%u: %s", path, lineno, name);
-            ok = count_table_set(t, name, n, origin);
-        }
-    }
-    free(text);
-    return ok;
-}
-
 static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
 {
     static const struct option longopts[] = {
@@ -274,7 +211,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
                 return EXIT_BAD;
             break;
         case 'C':
-            if (!read_counts(&o->counts, optarg))
+            if (!count_table_read(&o->counts, optarg))
                 return EXIT_BAD;
             break;
         case 't':

@@ -71,6 +71,9 @@ bool count_table_add(count_table *t, const char *arg);
 uint64_t count_table_get(const count_table *t, const char *type_name);
 /* Records which specs match a type that is not laid out (filtered out). */
 void count_table_touch(const count_table *t, const char *type_name);
+/* Reads --counts FILE: "TYPE N" a line, '#' comments, blank lines; prints
+ * FILE:LINE:COL: and returns false on a bad line. */
+bool count_table_read(count_table *t, const char *path);
 /* Adds "TYPE=n" (the type may be a glob) from origin; false when out of
  * memory. */
 bool count_table_set(count_table *t, const char *type, uint64_t n, const char *origin);

@@ -272,6 +272,68 @@ bool count_table_add(count_table *t, const char *arg)
     return ok;
 }
 
+bool count_table_read(count_table *t, const char *path)
+{
+    char *text, *line, *next;
+    size_t len;
+    unsigned lineno = 0;
+    bool ok = true;
+    if (!read_input(path, &text, &len))
+        return false;
+    for (line = text; ok && line < text + len; line = next) {
+        char *nl = memchr(line, '\n', (size_t)(text + len - line));
+        char *p = line, *name, *num, *hash;
+        uint64_t n;
+        next = nl ? nl + 1 : text + len;
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p == '\0')
+            continue;
+        name = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        if (*p)
+            *p++ = '\0';
+        while (isspace((unsigned char)*p))
+            p++;
+        num = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        if (*p)
+            *p++ = '\0';
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*num == '\0' || *p != '\0') {
+            fprintf(stderr, "%s:%u:%d: error: expected 'TYPE COUNT'\n", path, lineno,
+                    (int)((*num ? p : num) - line) + 1);
+            fprintf(stderr, "hint: one type a line, e.g. 'main.Order 100M'\n");
+            ok = false;
+            break;
+        }
+        if (align_count_parse(&n, num) < 0) {
+            fprintf(stderr, "%s:%u:%d: error: %s\n", path, lineno, (int)(num - line) + 1,
+                    align_error_last()->message);
+            if (align_error_last()->hint[0])
+                fprintf(stderr, "hint: %s\n", align_error_last()->hint);
+            ok = false;
+            break;
+        }
+        {
+            char origin[600];
+            snprintf(origin, sizeof origin, "%.500s:%u: %s", path, lineno, name);
+            ok = count_table_set(t, name, n, origin);
+        }
+    }
+    free(text);
+    return ok;
+}
+
 bool count_table_set(count_table *t, const char *type, uint64_t n, const char *origin)
 {
     count_spec *s = realloc(t->specs, (t->n + 1) * sizeof *s);

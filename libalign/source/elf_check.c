@@ -254,7 +254,7 @@ static int read_section_table(const char *path, int fd, uint64_t size, const Elf
     uint64_t shentsize = is32 ? sizeof(Elf32_Shdr) : sizeof(Elf64_Shdr);
     uint64_t phentsize = is32 ? sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
     uint64_t shnum = eh->e_shnum, shstrndx = eh->e_shstrndx;
-    unsigned char *table;
+    unsigned char *raw;
     Elf64_Shdr *sh;
 
     if (eh->e_shoff == 0 || (eh->e_shentsize != shentsize && shnum != 0) || eh->e_shoff > size ||
@@ -285,20 +285,20 @@ static int read_section_table(const char *path, int fd, uint64_t size, const Elf
                          "truncated ELF file: the program headers are past its end");
     /* shnum * shentsize fits: it is at most the file's size. */
     sh = malloc(shnum ? shnum * sizeof *sh : 1);
-    table = malloc(shnum ? shnum * shentsize : 1);
-    if (sh == NULL || table == NULL) {
+    raw = malloc(shnum ? shnum * shentsize : 1);
+    if (sh == NULL || raw == NULL) {
         free(sh);
-        free(table);
+        free(raw);
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    if (pread(fd, table, shnum * shentsize, (off_t)eh->e_shoff) != (ssize_t)(shnum * shentsize)) {
+    if (pread(fd, raw, shnum * shentsize, (off_t)eh->e_shoff) != (ssize_t)(shnum * shentsize)) {
         free(sh);
-        free(table);
+        free(raw);
         return error_set(ALIGN_EIO, path, 0, 0, "cannot read the section table");
     }
     for (uint64_t i = 0; i < shnum; i++)
-        shdr_widen(table, is32, i, &sh[i]);
-    free(table);
+        shdr_widen(raw, is32, i, &sh[i]);
+    free(raw);
     *out = sh;
     *nsh = shnum;
     *strndx = shstrndx;
