@@ -93,7 +93,7 @@ t.check(sec["not-struct"].strip().startswith("align: 'o.Note' is string, not a s
 # addresses): a struct's value is shown after its dynamic type's name.
 boxes = dict(re.findall(r"^box (\w+) (.*)$", out, re.M))
 bm, _, _ = t.parse_align(sec["boxes"])
-t.check(len(boxes) == 12, "the program printed its 12 boxed values", repr(boxes))
+t.check(len(boxes) == 17, "the program printed its 17 boxed values", repr(boxes))
 for name, want in sorted(boxes.items()):
     got = bm[name].value if name in bm else None
     plain = re.sub(r"^(&?)main\.\w+(\{)", r"\1\2", got or "")
