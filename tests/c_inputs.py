@@ -418,6 +418,10 @@ def check_public_api(exe, full):
               if r["ruleId"] == "SA001"}
     if levels.get("_IO_FILE") != "note" or levels.get("mine") != "warning":
         fails.append("SARIF SA001 levels %s: a public-API saving is a note" % levels)
+    page = run([SA, "audit", "--format", "html", exe]).stdout
+    if 'id="s-public-total" data-v="%d"' % full["public_api_bytes_saved"] not in page \
+            or 'id="s-total" data-v="%d"' % free not in page:
+        fails.append("HTML summary: public-API total not apart from the free one")
     p = run([SA, "show", exe, "_IO_FILE"])
     if "reordering it breaks the ABI" not in p.stdout:
         fails.append("show: no public-API note")
