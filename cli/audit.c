@@ -36,7 +36,9 @@ static const char audit_usage[] =
     "  -c, --count TYPE=N       expected instances of TYPE (glob; 100M, 1.5G); repeatable\n"
     "      --counts FILE        lines 'TYPE N' ('#' starts a comment)\n"
     "      --strict             a --count that matches no type is an error\n"
-    "  -t, --filter PATTERN     only types whose name matches the glob; repeatable\n"
+    "  -t, --filter PATTERN     only types whose name matches the glob, or of the\n"
+    "                           packages of a Go pattern (./..., cmd/compile/...);\n"
+    "                           narrows the heap sites and the totals too; repeatable\n"
     "  -n, --top N              show the N most wasteful types\n"
     "      --min-waste BYTES    hide types saving fewer bytes (x count) than this\n"
     "      --all                every type, not only those that waste something\n"
@@ -49,6 +51,8 @@ static const char audit_usage[] =
     "                           directory written by -gcflags=-json=0,DIR: show where\n"
     "                           each type is heap-allocated and the size-class bytes\n"
     "                           reordering saves; repeatable\n"
+    "      --all-unresolved     text: list every unresolved heap site, also of the\n"
+    "                           standard library, cmd/ and code the linker removed\n"
     "      --src DIR            where the sources are: the log's relative paths start\n"
     "                           there (default: the log's directory); Go types marked\n"
     "                           //structalign:ignore there are not reported, and SARIF\n"
@@ -145,6 +149,7 @@ typedef struct audit_opts {
     const char *profile; /* --profile */
     align_sample sample; /* --sample */
     bool sample_set;
+    bool all_unresolved; /* --all-unresolved */
 } audit_opts;
 
 static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
@@ -155,69 +160,6 @@ static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
     fprintf(stderr, "%s: error: %s %s: %s\n", progname, opt, s, align_error_last()->message);
     fprintf(stderr, "hint: write bytes like 4096, 64K, 1M or 1Mi\n");
     return false;
-}
-
-/* Reads --counts FILE: "TYPE N" a line, '#' comments, blank lines. */
-static bool read_counts(count_table *t, const char *path)
-{
-    char *text, *line, *next;
-    size_t len;
-    unsigned lineno = 0;
-    bool ok = true;
-    if (!read_input(path, &text, &len))
-        return false;
-    for (line = text; ok && line < text + len; line = next) {
-        char *nl = memchr(line, '\n', (size_t)(text + len - line));
-        char *p = line, *name, *num, *hash;
-        uint64_t n;
-        next = nl ? nl + 1 : text + len;
-        if (nl)
-            *nl = '\0';
-        lineno++;
-        hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*p == '\0')
-            continue;
-        name = p;
-        while (*p && !isspace((unsigned char)*p))
-            p++;
-        if (*p)
-            *p++ = '\0';
-        while (isspace((unsigned char)*p))
-            p++;
-        num = p;
-        while (*p && !isspace((unsigned char)*p))
-            p++;
-        if (*p)
-            *p++ = '\0';
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*num == '\0' || *p != '\0') {
-            fprintf(stderr, "%s:%u:%d: error: expected 'TYPE COUNT'\n", path, lineno,
-                    (int)((*num ? p : num) - line) + 1);
-            fprintf(stderr, "hint: one type a line, e.g. 'main.Order 100M'\n");
-            ok = false;
-            break;
-        }
-        if (align_count_parse(&n, num) < 0) {
-            fprintf(stderr, "%s:%u:%d: error: %s\n", path, lineno, (int)(num - line) + 1,
-                    align_error_last()->message);
-            if (align_error_last()->hint[0])
-                fprintf(stderr, "hint: %s\n", align_error_last()->hint);
-            ok = false;
-            break;
-        }
-        {
-            char origin[600];
-            snprintf(origin, sizeof origin, "%.500s:%u: %s", path, lineno, name);
-            ok = count_table_set(t, name, n, origin);
-        }
-    }
-    free(text);
-    return ok;
 }
 
 static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
@@ -248,6 +190,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"sample", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"all-unresolved", no_argument, NULL, 'U'},
         {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
         {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
         {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
@@ -262,6 +205,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         switch (c) {
         case 'q':
         case OPT_NO_PROGRESS: progress_quiet = true; break;
+        case 'U': o->all_unresolved = true; break;
         case OPT_DEBUG_DIR:
         case OPT_CU_EXCLUDE:
         case OPT_DECL_EXCLUDE:
@@ -274,7 +218,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
                 return EXIT_BAD;
             break;
         case 'C':
-            if (!read_counts(&o->counts, optarg))
+            if (!count_table_read(&o->counts, optarg))
                 return EXIT_BAD;
             break;
         case 't':
@@ -515,7 +459,7 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
     }
     if (o->format == FMT_CSV) {
         align_buf_puts(out, "name,lang,size,optimal_size,reclaimable,count,bytes_saved,"
-                            "decl_file,decl_line,model_agrees,positions_valid");
+                            "decl_file,decl_line,model_agrees,positions_valid,public_api");
         if (escape)
             align_buf_puts(out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
                                 "heap_bytes_saved_total");
@@ -541,7 +485,8 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
                                                 "--no-check-atomic turns it off",
                          r->natomic, r->natomic == 1 ? "" : "s");
     if (join != NULL) {
-        escape_text_header(out, join);
+        site_scope sc = {o->filters, o->nfilters, o->all_unresolved};
+        escape_text_header(out, join, &sc);
         /* Which allocator the size classes below are (heap.c). */
         for (size_t i = 0; i < r->n; i++)
             if (align_graph_lang(r->rows[i].g) == ALIGN_LANG_GO) {
@@ -577,8 +522,8 @@ static void render_csv_row(align_buf *out, const audit_row *r, const align_layou
                      (unsigned long long)l->reclaimable, (unsigned long long)cost->count,
                      (unsigned long long)cost->bytes_saved);
     csv_field(out, pos.file ? pos.file : "");
-    align_buf_printf(out, ",%u,%s,%s", pos.line, l->model_agrees == 0 ? "false" : "true",
-                     l->positions_valid ? "true" : "false");
+    align_buf_printf(out, ",%u,%s,%s,%s", pos.line, l->model_agrees == 0 ? "false" : "true",
+                     l->positions_valid ? "true" : "false", r->public_api ? r->public_api : "");
     if (escape && r->heap)
         align_buf_printf(out, ",%zu,%llu,%llu,%llu,%llu", r->heap->nsites,
                          (unsigned long long)hc->now.bytes, (unsigned long long)hc->optimal.bytes,
@@ -755,7 +700,8 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
                              ",\"heap_types\":%zu,\"owed_types\":%zu,"
                              "\"total_heap_bytes_saved\":%llu",
                              r->nheap, r->nowed, (unsigned long long)r->heap_total);
-            escape_json_tail(out, join);
+            site_scope sc = {o->filters, o->nfilters, o->all_unresolved};
+            escape_json_tail(out, join, &sc);
         }
         if (mc)
             measure_json_tail(out, mc, r->measured_total);
@@ -810,7 +756,8 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
                          "heap: %s saved in %zu heap-allocated type%s by reordering %zu "
                          "type%s (the heap types or records they hold by value)\n",
                          a, r->nheap, r->nheap == 1 ? "" : "s", r->nowed, r->nowed == 1 ? "" : "s");
-        escape_text_unresolved(out, join);
+        site_scope sc = {o->filters, o->nfilters, o->all_unresolved};
+        escape_text_unresolved(out, join, &sc);
     }
     if (mc) {
         align_format_bytes(a, sizeof a, r->measured_total);
@@ -901,6 +848,9 @@ static int run_audit(audit_opts *o)
     if (bin == NULL)
         goto done;
     go_release_apply(bin, o->binary, o->go, escape || o->profile);
+    /* "./..." in --filter: the main module of the binary's build info. */
+    pattern_set_main(align_binary_info_get(bin)->go_main_path,
+                     align_binary_info_get(bin)->go_main_module);
     if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
         goto done;
     /* The profile's counts go into the --count table (user's entries win). */

@@ -779,10 +779,13 @@ typedef struct align_binary_info {
     size_t ninferred;        /* C records given packed, pack(N) or unnamed
                                 bit-fields to match the compiler's offsets */
     /* Go build information (.go.buildinfo, Go 1.18+); NULL when absent. */
-    const char *go_version;   /* "go1.19.8" */
-    const char *go_main_path; /* import path of the main package
-                                 ("example.com/app"), which DWARF calls
-                                 "main"; NULL for libraries and old Go */
+    const char *go_version;     /* "go1.19.8" */
+    const char *go_main_path;   /* import path of the main package
+                                   ("example.com/app"), which DWARF calls
+                                   "main"; NULL for libraries and old Go */
+    const char *go_main_module; /* the main module's path ("example.com/app"
+                                   for a main package "example.com/app/cmd/x");
+                                   NULL when the build information has none */
     /* Records larger than the layout model can place (over 2^56 bytes,
      * e.g. a struct holding char[1ULL << 61]: valid C, bit offsets past
      * 2^63): each is left out of the graph, not its unit. */

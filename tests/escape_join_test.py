@@ -350,7 +350,7 @@ def test_join(work, sizes):
                  "size class 48 -> 48, 0 bytes/object saved",
                  "Unresolved heap sites (4: 1 not linked, 0 in files the binary does not have, "
                  "0 contradicting it, 3 not typed):",
-                 "  ... and 1 in functions the linker removed (not linked; --format json "
+                 "  ... and 1 in functions the linker removed (not linked; --all-unresolved "
                  "lists them)",
                  "  ./main.go:130:2 o (boxed): no variable o in scope at line 130"):
         check(want in out, "text output has %r" % want, out)

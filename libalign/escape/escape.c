@@ -184,6 +184,25 @@ void esc_mark_rollback(align_escape_log *log, const esc_mark *m)
     log->stats = m->stats;
 }
 
+void esc_fit(align_escape_log *log)
+{
+    /* A failed shrink keeps the larger array: nothing is lost. */
+    if (log->sites_cap > log->nsites && log->nsites > 0) {
+        align_escape_site *p = realloc(log->sites, log->nsites * sizeof *p);
+        if (p != NULL) {
+            log->sites = p;
+            log->sites_cap = log->nsites;
+        }
+    }
+    if (log->captures_cap > log->ncaptures && log->ncaptures > 0) {
+        align_escape_capture *p = realloc(log->captures, log->ncaptures * sizeof *p);
+        if (p != NULL) {
+            log->captures = p;
+            log->captures_cap = log->ncaptures;
+        }
+    }
+}
+
 int esc_add_site(align_escape_log *log, const align_escape_site *site)
 {
     int rc = vec_push((void **)&log->sites, &log->nsites, &log->sites_cap, sizeof *site, 256, site);
@@ -610,10 +629,13 @@ static bool parse_pos(const char *s, size_t n, size_t *flen, unsigned *line, uns
 {
     *why = "not of the form file:line:col: message";
     for (size_t i = 1; i < n; i++) {
-        size_t j = i + 1, k;
+        size_t j, k;
         uint64_t v, c;
-        if (s[i] != ':')
-            continue;
+        const char *colon = memchr(s + i, ':', n - i);
+        if (colon == NULL)
+            break;
+        i = (size_t)(colon - s);
+        j = i + 1;
         v = scan_number(s, n, &j);
         if (j == i + 1 || j >= n || s[j] != ':')
             continue; /* not ":<digits>:": part of the file name */
@@ -687,18 +709,19 @@ static bool is_ignored_message(const char *m, size_t n)
         "assuming ",
         "marking ",
     };
-    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-        if (has_prefix(m, n, prefixes[i]))
-            return true;
-    if (is_exactly(m, n, "index bounds check elided"))
-        return true; /* walk/expr.go, also under -m */
-    /* -m=2 explanations: "   flow: a = &b:", "     from x (assign) at ..." */
+    /* -m=2 explanations, most lines of such a log: "   flow: a = &b:",
+     * "     from x (assign) at ..." (no prefix below starts with a space) */
     if (m[0] == ' ') {
         size_t i = 0;
         while (i < n && m[i] == ' ')
             i++;
         return has_prefix(m + i, n - i, "flow: ") || has_prefix(m + i, n - i, "from ");
     }
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (has_prefix(m, n, prefixes[i]))
+            return true;
+    if (is_exactly(m, n, "index bounds check elided"))
+        return true; /* walk/expr.go, also under -m */
     if (m[n - 1] == ':' && (has_suffix(m, n, " escapes to heap:") ||
                             (has_prefix(m, n, "parameter ") && contains(m, n, " leaks to "))))
         return true;
@@ -1054,12 +1077,12 @@ static int read_text(align_escape_log *log, const char *name, FILE *f, const cha
                           (unsigned long long)nlines, nlines == 1 ? "" : "s");
         error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
     }
-    if (rc < 0) {
+    if (rc < 0)
         esc_mark_rollback(log, &mark);
-        return rc;
-    }
-    log->stats.inputs++;
-    return 0;
+    else
+        log->stats.inputs++;
+    esc_fit(log);
+    return rc;
 }
 
 int align_escape_log_read_text(align_escape_log *log, const char *path)
