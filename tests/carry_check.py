@@ -28,7 +28,8 @@ Checked against `structalign audit --escape` of the very binary and log
   - Lone's own order: heap_bytes_owed = its measured difference;
   - total_heap_bytes_saved is the sum of heap_bytes_owed over the rows, and
     equals the sum of every measured difference;
-  - the text report lists Inner first, with the "carried up" line.
+  - the text report lists Inner first, with the "carried up" line, and the
+    CSV row of Inner has the same owed bytes.
 """
 import json
 import os
@@ -257,6 +258,14 @@ def check_release(v, work, fails):
           (v, " ".join("%s %d->%d" % (h, m[h]["bytes"], m[h + "2"]["bytes"])
                        for h in HOLDERS + ("Lone",)), inner_owed, want_total))
 
+    # CSV: the same owed bytes in its heap_bytes_owed column.
+    p = subprocess.run([sa, "audit", "--format", "csv", "--escape", log, "--count",
+                        "main.Pair=100", "--filter", "main.Inner", binary],
+                       capture_output=True, text=True)
+    lines = p.stdout.splitlines()
+    if len(lines) != 2 or not lines[0].endswith(",heap_bytes_owed") or \
+            not lines[1].endswith(",%d" % inner_owed):
+        fail("CSV: main.Inner's heap_bytes_owed %d" % inner_owed, lines)
     p = subprocess.run([sa, "audit", "--escape", log, "--count", "main.Pair=100", "--filter",
                         "main.*", binary], capture_output=True, text=True)
     rows = [line.split()[-1] for line in p.stdout.splitlines()
