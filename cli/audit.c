@@ -36,7 +36,9 @@ static const char audit_usage[] =
     "  -c, --count TYPE=N       expected instances of TYPE (glob; 100M, 1.5G); repeatable\n"
     "      --counts FILE        lines 'TYPE N' ('#' starts a comment)\n"
     "      --strict             a --count that matches no type is an error\n"
-    "  -t, --filter PATTERN     only types whose name matches the glob; repeatable\n"
+    "  -t, --filter PATTERN     only types whose name matches the glob, or of the\n"
+    "                           packages of a Go pattern (./..., cmd/compile/...);\n"
+    "                           narrows the heap sites and the totals too; repeatable\n"
     "  -n, --top N              show the N most wasteful types\n"
     "      --min-waste BYTES    hide types saving fewer bytes (x count) than this\n"
     "      --all                every type, not only those that waste something\n"
@@ -49,6 +51,8 @@ static const char audit_usage[] =
     "                           directory written by -gcflags=-json=0,DIR: show where\n"
     "                           each type is heap-allocated and the size-class bytes\n"
     "                           reordering saves; repeatable\n"
+    "      --all-unresolved     text: list every unresolved heap site, also of the\n"
+    "                           standard library, cmd/ and code the linker removed\n"
     "      --src DIR            where the sources are: the log's relative paths start\n"
     "                           there (default: the log's directory); Go types marked\n"
     "                           //structalign:ignore there are not reported, and SARIF\n"
@@ -145,6 +149,7 @@ typedef struct audit_opts {
     const char *profile; /* --profile */
     align_sample sample; /* --sample */
     bool sample_set;
+    bool all_unresolved; /* --all-unresolved */
 } audit_opts;
 
 static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
@@ -185,6 +190,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         {"sample", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"all-unresolved", no_argument, NULL, 'U'},
         {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
         {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
         {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
@@ -199,6 +205,7 @@ static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
         switch (c) {
         case 'q':
         case OPT_NO_PROGRESS: progress_quiet = true; break;
+        case 'U': o->all_unresolved = true; break;
         case OPT_DEBUG_DIR:
         case OPT_CU_EXCLUDE:
         case OPT_DECL_EXCLUDE:
@@ -455,7 +462,7 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
                             "decl_file,decl_line,model_agrees,positions_valid,public_api");
         if (escape)
             align_buf_puts(out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
-                                "heap_bytes_saved_total");
+                                "heap_bytes_saved_total,heap_bytes_owed");
         if (o->profile)
             align_buf_puts(out, ",measured_inuse_objects,measured_inuse_bytes,"
                                 "measured_alloc_objects,measured_alloc_bytes,"
@@ -478,7 +485,8 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
                                                 "--no-check-atomic turns it off",
                          r->natomic, r->natomic == 1 ? "" : "s");
     if (join != NULL) {
-        escape_text_header(out, join);
+        site_scope sc = {o->filters, o->nfilters, o->all_unresolved};
+        escape_text_header(out, join, &sc);
         /* Which allocator the size classes below are (heap.c). */
         for (size_t i = 0; i < r->n; i++)
             if (align_graph_lang(r->rows[i].g) == ALIGN_LANG_GO) {
@@ -523,6 +531,10 @@ static void render_csv_row(align_buf *out, const audit_row *r, const align_layou
                          (unsigned long long)hc->saved_total);
     else if (escape)
         align_buf_puts(out, ",0,,,,");
+    /* The ranking key (rows.c): with what it saves in the heap types
+     * holding it by value. */
+    if (escape)
+        align_buf_printf(out, ",%llu", (unsigned long long)r->heap_saved);
     if (r->measured)
         align_buf_printf(
             out, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu",
@@ -692,7 +704,8 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
                              ",\"heap_types\":%zu,\"owed_types\":%zu,"
                              "\"total_heap_bytes_saved\":%llu",
                              r->nheap, r->nowed, (unsigned long long)r->heap_total);
-            escape_json_tail(out, join);
+            site_scope sc = {o->filters, o->nfilters, o->all_unresolved};
+            escape_json_tail(out, join, &sc);
         }
         if (mc)
             measure_json_tail(out, mc, r->measured_total);
@@ -747,7 +760,8 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
                          "heap: %s saved in %zu heap-allocated type%s by reordering %zu "
                          "type%s (the heap types or records they hold by value)\n",
                          a, r->nheap, r->nheap == 1 ? "" : "s", r->nowed, r->nowed == 1 ? "" : "s");
-        escape_text_unresolved(out, join);
+        site_scope sc = {o->filters, o->nfilters, o->all_unresolved};
+        escape_text_unresolved(out, join, &sc);
     }
     if (mc) {
         align_format_bytes(a, sizeof a, r->measured_total);
@@ -838,6 +852,9 @@ static int run_audit(audit_opts *o)
     if (bin == NULL)
         goto done;
     go_release_apply(bin, o->binary, o->go, escape || o->profile);
+    /* "./..." in --filter: the main module of the binary's build info. */
+    pattern_set_main(align_binary_info_get(bin)->go_main_path,
+                     align_binary_info_get(bin)->go_main_module);
     if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
         goto done;
     /* The profile's counts go into the --count table (user's entries win). */

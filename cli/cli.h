@@ -167,20 +167,30 @@ void progress_end(progress *p);
 /* Reads each path (a -m text log, "-", a -json directory or .json file)
  * into one log; prints the error and returns false on failure. */
 bool escape_load(align_escape_log **out, const char *const *paths, size_t n);
+/* Which heap sites a report counts and lists: those of the types and
+ * packages --filter selects (pattern_list_match, and for sites without a
+ * struct type pattern_list_match_package); all (--all-unresolved): text
+ * lists the unresolved sites of the standard library, cmd/ and code the
+ * linker removed too, which it otherwise only counts.  NULL: every site. */
+typedef struct site_scope {
+    const char *const *filters;
+    size_t nfilters;
+    bool all;
+} site_scope;
 /* Joins; prints the error (false) or the join's diagnostics. */
 bool escape_join(align_heap_join **out, align_binary *bin, const align_escape_log *log,
                  const char *src_dir, const char *binary);
-void escape_text_header(align_buf *out, const align_heap_join *j);
+void escape_text_header(align_buf *out, const align_heap_join *j, const site_scope *sc);
 /* The size-class line and the heap sites of one type, each line indented. */
 void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,
                       const align_heap_cost *c, const char *indent);
-void escape_text_unresolved(align_buf *out, const align_heap_join *j);
+void escape_text_unresolved(align_buf *out, const align_heap_join *j, const site_scope *sc);
 /* Keys appended inside a type's JSON object; ht NULL: a type without heap
  * sites; c NULL: a C type ("escapes":[] only). */
 void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,
                       const align_heap_cost *c, uint64_t reclaimable);
 /* Top-level keys: unresolved_sites, escape_summary, escape_diagnostics. */
-void escape_json_tail(align_buf *out, const align_heap_join *j);
+void escape_json_tail(align_buf *out, const align_heap_join *j, const site_scope *sc);
 
 /* --check-atomic (atomic.c): whether the check is on: asked for
  * (--check-atomic), refused (--no-check-atomic), else by default for Go on
@@ -421,9 +431,20 @@ void sarif_put_uri(align_buf *out, const char *path);
 /* Appends a glob (not copied) to a growable list; false when out of memory. */
 bool pattern_list_add(const char ***list, size_t *n, const char *pattern);
 /* Whether name is one of the list's names or matches one of its globs
- * (exactly first: "main.Pair[int,string]" is a glob with a bracket class);
- * an empty list selects everything. */
+ * (exactly first: "main.Pair[int,string]" is a glob with a bracket class),
+ * or, for a Go package pattern as go spells them ("P/...": P and the
+ * packages under it; "./...": the main module; "...": all), whether the
+ * type's package matches; an empty list selects everything. */
 bool pattern_list_match(const char *const *list, size_t n, const char *name);
+/* Whether the list selects the sites of Go package pkg (an import path,
+ * "main" for the command; NULL unknown): package patterns as above, type
+ * globs by their package part ("main.*": main; "*Order", with none, every
+ * package).  An empty list selects everything. */
+bool pattern_list_match_package(const char *const *list, size_t n, const char *pkg);
+bool pattern_is_package(const char *pattern); /* "P/...", "./...", "..." */
+/* The binary's main package path and main module path, for "./..." (both
+ * may be NULL: then "./..." is the package DWARF calls main). */
+void pattern_set_main(const char *main_path, const char *main_module);
 /* --cacheline N: a power of two up to 65536; prints the error, EXIT_BAD. */
 int parse_cacheline(uint32_t *out, const char *arg);
 

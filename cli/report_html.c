@@ -633,6 +633,9 @@ static void audit_summary(align_buf *out, const char *binary, const align_binary
                      "<dt>with reclaimable padding</dt><dd id=\"s-wasteful\">%zu</dd>",
                      r->ntypes, r->nwasteful);
     dd_bytes(out, "reclaimable in all", r->total, "s-total");
+    if (r->npublic > 0) /* ABI breaks, apart from the free total (--keep) */
+        dd_bytes(out, "not counted: public API (reordering breaks the ABI)", r->public_total,
+                 "s-public-total");
     if (join) {
         align_buf_printf(out, "<dt>heap-allocated types</dt><dd id=\"s-heap-types\">%zu</dd>",
                          r->nheap);

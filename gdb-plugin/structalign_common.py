@@ -49,8 +49,9 @@ the static layout, without values, and needs no process.
 
 Go (GDB): a slice shows its element with len as the count, a map its
 value type and the padding of every live entry ("at m["k"]+3: 5a"), an
-interface its dynamic value; values print as fmt's %+v; the suggested
-order pastes and builds.
+interface its dynamic value; values print as fmt's %+v (strings quoted,
+a small map's entries in fmt's order); the suggested order pastes and
+builds.
 
 Output fits GDB's `set width' (lines break between words); holes and
 non-zero padding are coloured when `set style enabled' is on and the

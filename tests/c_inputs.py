@@ -318,6 +318,26 @@ def check_debug_files(tmp):
     p = run([SA, "audit", "--debug-dir", os.path.join(tmp, "nowhere"), full])
     if p.returncode != 2 or "--debug-dir" not in p.stderr:
         fails.append("--debug-dir of no directory: exit %d, %r" % (p.returncode, p.stderr))
+    # Go: the separate debug file's types, the binary's own build info.
+    if shutil.which("go"):
+        gd = os.path.join(tmp, "gosplit")
+        os.mkdir(gd)
+        with open(os.path.join(gd, "go.mod"), "w") as f:
+            f.write("module example.com/split\n\ngo 1.19\n")
+        with open(os.path.join(gd, "main.go"), "w") as f:
+            f.write("package main\n\ntype T struct {\n\tA bool\n\tB int64\n\tC bool\n}\n\n"
+                    "var keep = []any{new(T)}\n\nfunc main() { println(len(keep)) }\n")
+        env = dict(os.environ, GOFLAGS="", GOWORK="off", GOTOOLCHAIN="local")
+        run(["go", "build", "-o", "app", "."], cwd=gd, env=env, check=True)
+        app = os.path.join(gd, "app")
+        run(["objcopy", "--only-keep-debug", app, app + ".debug"], check=True)
+        run(["objcopy", "--strip-debug", "--add-gnu-debuglink=" + app + ".debug", app,
+             app + ".s"], check=True)
+        want = sa_json("audit", "--all", "--format", "json", app)
+        got = sa_json("audit", "--all", "--format", "json", app + ".s")
+        if want is None or got is None or got["types"] != want["types"] \
+                or "main.T" not in by_name(got):
+            fails.append("Go debug link: audit differs from the unstripped binary's")
     if not fails:
         print("ok   separate debug files: debug link, build ID, stale and missing")
     return fails
@@ -398,6 +418,10 @@ def check_public_api(exe, full):
               if r["ruleId"] == "SA001"}
     if levels.get("_IO_FILE") != "note" or levels.get("mine") != "warning":
         fails.append("SARIF SA001 levels %s: a public-API saving is a note" % levels)
+    page = run([SA, "audit", "--format", "html", exe]).stdout
+    if 'id="s-public-total" data-v="%d"' % full["public_api_bytes_saved"] not in page \
+            or 'id="s-total" data-v="%d"' % free not in page:
+        fails.append("HTML summary: public-API total not apart from the free one")
     p = run([SA, "show", exe, "_IO_FILE"])
     if "reordering it breaks the ABI" not in p.stdout:
         fails.append("show: no public-API note")

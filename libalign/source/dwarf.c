@@ -2071,6 +2071,7 @@ int align_binary_open_opts(align_binary **out, const char *path, const align_bin
     b->info.skipped_type_reason = b->skipped_type_reason;
     b->info.go_version = b->go.go_version;
     b->info.go_main_path = b->go.main_path;
+    b->info.go_main_module = b->go.main_module;
     b->info.build_id = b->go.build_id;
     *out = b;
     return 0;
@@ -2096,6 +2097,7 @@ void align_binary_free(align_binary *b)
     free(b->skipped_member);
     free(b->go.go_version);
     free(b->go.main_path);
+    free(b->go.main_module);
     free(b->go.build_id);
     free(b);
 }

@@ -124,9 +124,10 @@ typedef struct dwarf_reader dwarf_reader;
 
 /* From a Go binary's .go.buildinfo; malloc'd strings, NULL when absent. */
 typedef struct elf_go_info {
-    char *go_version; /* "go1.19.8" */
-    char *main_path;  /* "example.com/app": the main package */
-    char *build_id;   /* the GNU build ID in hex, or NULL */
+    char *go_version;  /* "go1.19.8" */
+    char *main_path;   /* "example.com/app": the main package */
+    char *main_module; /* "example.com/app": the main module's path */
+    char *build_id;    /* the GNU build ID in hex, or NULL */
 } elf_go_info;
 
 /* Where a file without DWARF says its debug information went. */
