@@ -28,6 +28,8 @@ Checked against `structalign audit --escape` of the very binary and log
   - Lone's own order: heap_bytes_owed = its measured difference;
   - total_heap_bytes_saved is the sum of heap_bytes_owed over the rows, and
     equals the sum of every measured difference;
+  - with Inner marked //structalign:ignore (--src), nothing is owed to it
+    and the total is Lone's alone;
   - the text report lists Inner first, with the "carried up" line, and the
     CSV row of Inner has the same owed bytes.
 """
@@ -257,6 +259,27 @@ def check_release(v, work, fails):
     print("go%s: B/op %s; Inner owed %d bytes, total %d" %
           (v, " ".join("%s %d->%d" % (h, m[h]["bytes"], m[h + "2"]["bytes"])
                        for h in HOLDERS + ("Lone",)), inner_owed, want_total))
+
+    # Inner marked //structalign:ignore (its order is meant, found through
+    # --src): not listed, no holder saves by it, the total is Lone's alone.
+    marked = os.path.join(work, "marked")
+    shutil.copytree(root, marked)
+    with open(os.path.join(marked, "main.go"), "w") as f:
+        f.write(PROGRAM.replace("type Inner struct {", "//structalign:ignore\ntype Inner struct {"))
+    p = subprocess.run([sa, "audit", "--format", "json", "--all", "--escape", log, "--src", marked,
+                        "--count", "main.Pair=100", "--filter", "main.*", binary],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        fail("audit --src (Inner marked) failed", p.stderr)
+    else:
+        dm = json.loads(p.stdout)
+        tm = {x["name"]: x for x in dm["types"]}
+        lone_diff = m["Lone"]["bytes"] - m["Lone2"]["bytes"]
+        if "main.Inner" in tm or any(tm.get("main." + h, {}).get("carried_from") for h in HOLDERS) \
+                or dm.get("total_heap_bytes_saved") != lone_diff:
+            fail("Inner marked structalign:ignore: nothing is owed to it (total %s, Lone's %d)" %
+                 (dm.get("total_heap_bytes_saved"), lone_diff),
+                 {h: tm.get("main." + h, {}).get("carried_from") for h in HOLDERS})
 
     # CSV: the same owed bytes in its heap_bytes_owed column.
     p = subprocess.run([sa, "audit", "--format", "csv", "--escape", log, "--count",
