@@ -462,7 +462,7 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
                             "decl_file,decl_line,model_agrees,positions_valid,public_api");
         if (escape)
             align_buf_puts(out, ",heap_sites,size_class,optimal_size_class,heap_bytes_saved,"
-                                "heap_bytes_saved_total");
+                                "heap_bytes_saved_total,heap_bytes_owed");
         if (o->profile)
             align_buf_puts(out, ",measured_inuse_objects,measured_inuse_bytes,"
                                 "measured_alloc_objects,measured_alloc_bytes,"
@@ -531,6 +531,10 @@ static void render_csv_row(align_buf *out, const audit_row *r, const align_layou
                          (unsigned long long)hc->saved_total);
     else if (escape)
         align_buf_puts(out, ",0,,,,");
+    /* The ranking key (rows.c): with what it saves in the heap types
+     * holding it by value. */
+    if (escape)
+        align_buf_printf(out, ",%llu", (unsigned long long)r->heap_saved);
     if (r->measured)
         align_buf_printf(
             out, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu",

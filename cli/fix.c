@@ -477,6 +477,63 @@ static void report(align_buf *rep, const align_fix_set *set, align_lang lang, co
     }
 }
 
+/* Reads the files of one language into a new set and runs it, with a
+ * progress line while it parses.  false (printed) on any failure. */
+static bool fix_lang(align_fix_set **set, int lang, const cli_opts *o, const file_list *files,
+                     align_binary *bin)
+{
+    align_fix_opts fo;
+    progress prog;
+    size_t n = 0;
+    int rc;
+    memset(&fo, 0, sizeof fo);
+    fo.arch = o->arch;
+    fo.cacheline = o->cacheline;
+    fo.check_atomic = o->atomic != ATOMIC_OFF;
+    fo.choose = choose;
+    fo.choose_ctx = (void *)o;
+    fo.binary = bin;
+    if (align_fix_new(set, (align_lang)lang, &fo) < 0) {
+        print_lib_error(NULL, 0);
+        return false;
+    }
+    for (size_t i = 0; i < files->n; i++) {
+        char *text;
+        size_t len;
+        int fl = lang_of(files->v[i]);
+        if (fl != lang && !(o->lang_set && fl < 0))
+            continue;
+        if (!read_input(files->v[i], &text, &len))
+            return false;
+        rc = align_fix_add(*set, files->v[i], text, len);
+        free(text);
+        if (rc < 0) {
+            print_lib_error(NULL, 0);
+            return false;
+        }
+        n++;
+    }
+    if (n == 0)
+        return true;
+    progress_begin(&prog, "parsing sources");
+    align_fix_set_progress(*set, progress_update, &prog);
+    rc = align_fix_run(*set);
+    progress_end(&prog);
+    if (rc < 0) {
+        /* Show the offending line: find the file's text. */
+        const align_error *e = align_error_last();
+        const char *text = NULL;
+        size_t len = 0;
+        for (size_t i = 0; i < align_fix_nfiles(*set); i++)
+            if (strcmp(align_fix_file_path(*set, i), e->file) == 0)
+                text = align_fix_file_text(*set, i, &len);
+        print_lib_error(text, len);
+        fputs("structalign: no file was changed\n", stderr);
+        return false;
+    }
+    return true;
+}
+
 int cmd_fix(int argc, char **argv)
 {
     cli_opts o;
@@ -485,7 +542,6 @@ int cmd_fix(int argc, char **argv)
     align_binary *bin = NULL;
     align_buf diff, rep;
     totals tot = {0};
-    progress prog;
     int status = EXIT_BAD, rc;
     bool ok = true;
 
@@ -505,57 +561,9 @@ int cmd_fix(int argc, char **argv)
         if (bin == NULL)
             goto done;
     }
-    for (int lang = 0; lang < 2; lang++) {
-        align_fix_opts fo;
-        size_t n = 0;
-        if (o.lang_set && (int)o.lang != lang)
-            continue;
-        memset(&fo, 0, sizeof fo);
-        fo.arch = o.arch;
-        fo.cacheline = o.cacheline;
-        fo.check_atomic = o.atomic != ATOMIC_OFF;
-        fo.choose = choose;
-        fo.choose_ctx = &o;
-        fo.binary = bin;
-        if (align_fix_new(&sets[lang], (align_lang)lang, &fo) < 0) {
-            print_lib_error(NULL, 0);
+    for (int lang = 0; lang < 2; lang++)
+        if (!(o.lang_set && (int)o.lang != lang) && !fix_lang(&sets[lang], lang, &o, &files, bin))
             goto done;
-        }
-        for (size_t i = 0; i < files.n; i++) {
-            char *text;
-            size_t len;
-            int fl = lang_of(files.v[i]);
-            if (fl != lang && !(o.lang_set && fl < 0))
-                continue;
-            if (!read_input(files.v[i], &text, &len))
-                goto done;
-            rc = align_fix_add(sets[lang], files.v[i], text, len);
-            free(text);
-            if (rc < 0) {
-                print_lib_error(NULL, 0);
-                goto done;
-            }
-            n++;
-        }
-        if (n == 0)
-            continue;
-        progress_begin(&prog, "parsing sources");
-        align_fix_set_progress(sets[lang], progress_update, &prog);
-        rc = align_fix_run(sets[lang]);
-        progress_end(&prog);
-        if (rc < 0) {
-            /* Show the offending line: find the file's text. */
-            const align_error *e = align_error_last();
-            const char *text = NULL;
-            size_t len = 0;
-            for (size_t i = 0; i < align_fix_nfiles(sets[lang]); i++)
-                if (strcmp(align_fix_file_path(sets[lang], i), e->file) == 0)
-                    text = align_fix_file_text(sets[lang], i, &len);
-            print_lib_error(text, len);
-            fputs("structalign: no file was changed\n", stderr);
-            goto done;
-        }
-    }
     if ((sets[0] == NULL || align_fix_nfiles(sets[0]) == 0) &&
         (sets[1] == NULL || align_fix_nfiles(sets[1]) == 0)) {
         usage_error("give .go, .c or .h files, or directories holding them (or --lang)",

@@ -1483,7 +1483,8 @@ typedef struct align_carry_cause {
 typedef struct align_carry {
     const align_type *type;
     uint64_t size;         /* as laid out */
-    uint64_t optimal_size; /* its own members reordered (the layout's) */
+    uint64_t optimal_size; /* its own members reordered (the layout's;
+                              size when its order is kept) */
     uint64_t deep_size;    /* and every record held by value too */
     uint64_t deep_ptrdata; /* pointer bytes in that order */
     /* The steps from size to deep_size, in order: the record's own order
@@ -1502,7 +1503,12 @@ typedef struct align_carry {
  * of the records involved, added to g (unnamed, never declarations).
  *   ALIGN_EINVAL a layout of another language; ALIGN_ELIMIT nesting past
  *   ALIGN_MAX_DEPTH; ALIGN_ENOMEM. */
-ALIGN_API int align_carry_compute(align_carry **out, align_graph *g, const align_layout *l);
+/* keep (may be NULL): nonzero for a record whose order is meant (audit:
+ * a structalign:ignore marker): it is never reordered, and no step is owed
+ * to it, though its size still follows its members'. */
+typedef int (*align_carry_keep_fn)(const align_type *record, void *arg);
+ALIGN_API int align_carry_compute(align_carry **out, align_graph *g, const align_layout *l,
+                                  align_carry_keep_fn keep, void *keep_arg);
 ALIGN_API void align_carry_free(align_carry *c); /* accepts NULL */
 
 /* The allocator's bytes for the record now and at deep_size, for count

@@ -357,9 +357,9 @@ def test_join(work, sizes):
     p = audit("--escape", m, "--src", src, "--format", "csv", "--filter", "main.Order", binary)
     lines = p.stdout.splitlines()
     check(lines and lines[0].endswith(",heap_sites,size_class,optimal_size_class,"
-                                      "heap_bytes_saved,heap_bytes_saved_total"),
+                                      "heap_bytes_saved,heap_bytes_saved_total,heap_bytes_owed"),
           "CSV header", lines[:1])
-    check(len(lines) == 2 and lines[1].endswith(",6,48,24,24,24"), "CSV row of main.Order",
+    check(len(lines) == 2 and lines[1].endswith(",6,48,24,24,24,24"), "CSV row of main.Order",
           lines[1:])
     # A generic type's name is a glob with a bracket class: --filter takes
     # it as the exact name first.

@@ -430,6 +430,15 @@ def check_cmd_go(work):
           % (len(doc["types"]), os.path.getsize(os.path.join(work, "cmdgo.html")),
              time.monotonic() - t0))
     check(len(dom.rows) == 100, "cmd/go: %d rows on the first page, want 100" % len(dom.rows))
+    # Opening one type (its link, #tN) draws its byte maps, and only its.
+    last = len(doc["types"]) - 1
+    one = browse(os.path.join(work, "cmdgo.html"), work, "cmd/go#t%d" % last, doc, "#t%d" % last)
+    drawn = [x for x in one.sections if x["lazy"]]
+    check([x["name"] for x in drawn] == [doc["types"][last]["name"]],
+          "cmd/go#t%d: drew %s, want only %s" % (last, [x["name"] for x in drawn][:3],
+                                                 doc["types"][last]["name"]))
+    for sec in drawn:
+        check_map(sec, doc["types"][last])
 
 
 def main():

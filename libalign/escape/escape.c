@@ -902,85 +902,30 @@ int esc_add_capture(align_escape_log *log, const align_escape_capture *c)
     return 0;
 }
 
-static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool overlong)
+/* The caller boxing an inlined call's result ("makes(3)") is not the
+ * callee's own allocation: a call of that function's short name. */
+static bool boxes_call_result(const char *expr, const char *inlined)
 {
-    text_input *in = ctx;
+    const char *dot = strrchr(inlined, '.');
+    const char *shortname = dot ? dot + 1 : inlined;
+    size_t sl = strlen(shortname), el = strlen(expr);
+    for (size_t k = 0; k + sl < el; k++)
+        if (memcmp(expr + k, shortname, sl) == 0 && expr[k + sl] == '(' &&
+            (k == 0 || expr[k - 1] == '.'))
+            return true;
+    return false;
+}
+
+/* A site message ("moved to heap: x", "X escapes to heap", "X does not
+ * escape") at s's position, added to the log.  Returns 1 when the message
+ * is none of these. */
+static int text_site(text_input *in, const char *s, size_t flen, unsigned line, unsigned col,
+                     const char *m, size_t n, uint64_t lineno)
+{
     align_escape_log *log = in->log;
     align_escape_site site;
-    size_t flen, msg, i;
-    unsigned line, col;
-    const char *m;
-    const char *why = NULL;
     int rc;
 
-    log->stats.lines++;
-    if (overlong) {
-        why = "longer than 1 MiB, the limit for one line";
-        n = ESC_MAX_TEXT_LINE;
-        goto skip;
-    }
-    for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
-        ;
-    if (i == n)
-        return 0; /* blank */
-    if (memchr(s, '\0', n) != NULL) {
-        why = "a NUL byte: binary data";
-        goto skip;
-    }
-    if (i > 0) {
-        why = "indented: a continuation line";
-        goto skip; /* continuation lines of compiler errors */
-    }
-    if (s[0] == '#') {
-        rc = text_header(in, s, n);
-        if (rc > 0) {
-            why = "a '#' line that is not a '# package' header";
-            goto skip;
-        }
-        if (rc == 0)
-            log->stats.ignored++;
-        return rc;
-    }
-    if (!parse_pos(s, n, &flen, &line, &col, &msg, &why))
-        goto skip;
-    if (msg >= n) {
-        why = "no message after the position";
-        goto skip;
-    }
-    m = s + msg;
-    n -= msg;
-    /* Most lines of a -m=2 log are explanations indented after the
-     * position ("   flow: ...", "     from ... at ..."): never a capture
-     * message, so the scan for one is skipped. */
-    rc = m[0] == ' ' ? 1 : text_capture(in, s, flen, line, col, m, n, lineno);
-    if (rc != 1) {
-        if (rc == 0) {
-            in->messages++;
-            log->stats.ignored++;
-        }
-        return rc;
-    }
-    rc = text_explanation(in, s, flen, line, col, m, n);
-    if (rc != 1) {
-        if (rc == 0) {
-            in->messages++;
-            log->stats.ignored++;
-        }
-        return rc;
-    }
-    if (has_prefix(m, n, "inlining call to ") && n > 17) {
-        const char *f = esc_intern(log, s, flen), *callee = esc_intern(log, m + 17, n - 17);
-        if (f == NULL || callee == NULL)
-            return ALIGN_ENOMEM;
-        rc = inline_record(in, f, line, col, callee);
-        if (rc < 0)
-            return rc;
-    }
-    if (is_ignored_message(m, n)) {
-        in->messages++;
-        log->stats.ignored++;
-        return 0;
-    }
     memset(&site, 0, sizeof site);
     if (has_prefix(m, n, "moved to heap: ") && n > 15) {
         site.kind = ALIGN_ESCAPE_MOVED;
@@ -997,8 +942,7 @@ static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
         if (rc < 0)
             return rc;
     } else {
-        why = "not an escape-analysis message (a compiler error or another tool's line?)";
-        goto skip; /* a compiler error or another tool's line */
+        return 1; /* a compiler error or another tool's line */
     }
     site.file = esc_intern(log, s, flen);
     if (site.file == NULL)
@@ -1011,23 +955,18 @@ static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
     if (!site.stack_only)
         take_explanation(in, &site);
     site.inlined = inline_lookup(in, site.file, line, col);
-    if (site.inlined != NULL && site.kind == ALIGN_ESCAPE_BOXED) {
-        /* The caller boxing the call's result ("makes(3)"), not the
-         * callee's own allocation: a call of that function's short name. */
-        const char *dot = strrchr(site.inlined, '.');
-        const char *shortname = dot ? dot + 1 : site.inlined;
-        size_t sl = strlen(shortname), el = strlen(site.expr);
-        for (size_t k = 0; k + sl < el; k++)
-            if (memcmp(site.expr + k, shortname, sl) == 0 && site.expr[k + sl] == '(' &&
-                (k == 0 || site.expr[k - 1] == '.')) {
-                site.inlined = NULL;
-                break;
-            }
-    }
+    if (site.inlined != NULL && site.kind == ALIGN_ESCAPE_BOXED &&
+        boxes_call_result(site.expr, site.inlined))
+        site.inlined = NULL;
     in->messages++;
     return esc_add_site(log, &site);
-skip:
-    log->stats.skipped++;
+}
+
+/* Counts a line that is not compiler output (n bytes, why); past
+ * TEXT_MAX_JUNK bytes of them before any message, the input is refused. */
+static int text_skip(text_input *in, const char *why, size_t n, uint64_t lineno)
+{
+    in->log->stats.skipped++;
     if (in->skipped_why == NULL) {
         in->skipped_line = lineno;
         in->skipped_why = why;
@@ -1045,6 +984,78 @@ skip:
         }
     }
     return 0;
+}
+
+/* A message that is not a site (rc 0 from a handler): counted. */
+static int text_ignored(text_input *in, int rc)
+{
+    if (rc == 0) {
+        in->messages++;
+        in->log->stats.ignored++;
+    }
+    return rc;
+}
+
+static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool overlong)
+{
+    text_input *in = ctx;
+    align_escape_log *log = in->log;
+    size_t flen, msg, i;
+    unsigned line, col;
+    const char *m;
+    const char *why = NULL;
+    int rc;
+
+    log->stats.lines++;
+    if (overlong)
+        return text_skip(in, "longer than 1 MiB, the limit for one line", ESC_MAX_TEXT_LINE,
+                         lineno);
+    for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+        ;
+    if (i == n)
+        return 0; /* blank */
+    if (memchr(s, '\0', n) != NULL)
+        return text_skip(in, "a NUL byte: binary data", n, lineno);
+    if (i > 0) /* continuation lines of compiler errors */
+        return text_skip(in, "indented: a continuation line", n, lineno);
+    if (s[0] == '#') {
+        rc = text_header(in, s, n);
+        if (rc > 0)
+            return text_skip(in, "a '#' line that is not a '# package' header", n, lineno);
+        if (rc == 0)
+            log->stats.ignored++;
+        return rc;
+    }
+    if (!parse_pos(s, n, &flen, &line, &col, &msg, &why))
+        return text_skip(in, why, n, lineno);
+    if (msg >= n)
+        return text_skip(in, "no message after the position", n, lineno);
+    m = s + msg;
+    n -= msg;
+    /* Most lines of a -m=2 log are explanations indented after the
+     * position ("   flow: ...", "     from ... at ..."): never a capture
+     * message, so the scan for one is skipped. */
+    rc = m[0] == ' ' ? 1 : text_capture(in, s, flen, line, col, m, n, lineno);
+    if (rc != 1)
+        return text_ignored(in, rc);
+    rc = text_explanation(in, s, flen, line, col, m, n);
+    if (rc != 1)
+        return text_ignored(in, rc);
+    if (has_prefix(m, n, "inlining call to ") && n > 17) {
+        const char *f = esc_intern(log, s, flen), *callee = esc_intern(log, m + 17, n - 17);
+        if (f == NULL || callee == NULL)
+            return ALIGN_ENOMEM;
+        rc = inline_record(in, f, line, col, callee);
+        if (rc < 0)
+            return rc;
+    }
+    if (is_ignored_message(m, n))
+        return text_ignored(in, 0);
+    rc = text_site(in, s, flen, line, col, m, n, lineno);
+    if (rc != 1)
+        return rc;
+    return text_skip(
+        in, "not an escape-analysis message (a compiler error or another tool's line?)", n, lineno);
 }
 
 static int read_text(align_escape_log *log, const char *name, FILE *f, const char *mem, size_t len)
