@@ -447,7 +447,15 @@ static bool line_table_has_dirs(dwarf_reader *rd)
     Dwarf_Line_Context ctx = NULL;
     Dwarf_Signed ndirs = 0;
     bool ok = false;
-    int res = dwarf_srclines_b(rd->cu_die, &version, &ntables, &ctx, &err);
+    int res;
+    if (rd->scan != NULL && rd->lang == ALIGN_LANG_C) {
+        /* the header alone, from the mapped section: dwarf_srclines_b
+         * decodes every row (a third of an nginx audit) */
+        res = scan_line_table_ok(rd->scan);
+        if (res >= 0)
+            return res == 1;
+    }
+    res = dwarf_srclines_b(rd->cu_die, &version, &ntables, &ctx, &err);
     if (res == DW_DLV_ERROR) {
         dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
         return false;

@@ -250,9 +250,10 @@ typedef struct scan_die {
     uint64_t after; /* just past its attributes */
     unsigned tag;   /* 0: a null entry */
     bool children;
-    const char *name; /* DW_AT_name, NULL when none */
-    uint64_t type;    /* DW_AT_type's global offset, 0 when none */
-    uint64_t sibling; /* DW_AT_sibling, 0 when none */
+    const char *name;   /* DW_AT_name, NULL when none */
+    uint64_t type;      /* DW_AT_type's global offset, 0 when none */
+    uint64_t sibling;   /* DW_AT_sibling, 0 when none */
+    uint64_t stmt_list; /* DW_AT_stmt_list + 1, 0 when none */
 } scan_die;
 /* The unit DIE's offset, 0 when the unit is not scannable. */
 uint64_t scan_unit_die(const dwarf_scan *s);
@@ -262,6 +263,10 @@ int scan_die_at(dwarf_scan *s, uint64_t off, scan_die *d);
 int scan_first_child(dwarf_scan *s, const scan_die *parent, scan_die *child);
 /* cur's next sibling: 1 and *next, 0 none, -1 unreadable. */
 int scan_next_sibling(dwarf_scan *s, const scan_die *cur, scan_die *next);
+/* Whether the unit's line table lists an include directory, as DWARF 5
+ * needs (dwarf.c: line_table_has_dirs): 1 yes (or DWARF 2-4), 0 no, -1
+ * unknown.  Reads the table's header, not its rows. */
+int scan_line_table_ok(dwarf_scan *s);
 
 /* --- dwarf_go.c ----------------------------------------------------------- */
 

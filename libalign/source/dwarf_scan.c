@@ -87,7 +87,7 @@ typedef struct memo_entry {
 struct dwarf_scan {
     void *map;
     size_t map_len;
-    span info, abbrev, str, line_str;
+    span info, abbrev, str, line_str, line;
     /* the unit */
     uint64_t cu_start, cu_end, die_start; /* die_start: first DIE */
     unsigned version, offset_size, addr_size;
@@ -139,7 +139,7 @@ static bool shdr(const uint8_t *base, size_t size, bool is32, uint64_t shoff, ui
 dwarf_scan *scan_open(const char *path)
 {
     static const char *const names[] = {".debug_info", ".debug_abbrev", ".debug_str",
-                                        ".debug_line_str"};
+                                        ".debug_line_str", ".debug_line"};
     dwarf_scan *s = NULL;
     struct stat st;
     const uint8_t *base;
@@ -193,8 +193,12 @@ dwarf_scan *scan_open(const char *path)
     for (uint64_t i = 1; i < shnum; i++) {
         if (!shdr(base, s->map_len, is32, shoff, i, &sh))
             goto no;
-        for (int k = 0; k < 4; k++) {
-            span *out = k == 0 ? &s->info : k == 1 ? &s->abbrev : k == 2 ? &s->str : &s->line_str;
+        for (int k = 0; k < 5; k++) {
+            span *out = k == 0   ? &s->info
+                        : k == 1 ? &s->abbrev
+                        : k == 2 ? &s->str
+                        : k == 3 ? &s->line_str
+                                 : &s->line;
             if (!section_named(base, s->map_len, &strtab, sh.sh_name, names[k]))
                 continue;
             if ((sh.sh_flags & SHF_COMPRESSED) || sh.sh_type == SHT_NOBITS ||
@@ -555,6 +559,9 @@ static inline bool decode_attr(const dwarf_scan *s, cursor *c, const abbrev_attr
     }
     case DW_FORM_addr: skip(c, s->addr_size); goto other;
     case DW_FORM_sec_offset:
+        out->v = get_u(c, s->offset_size); /* kept: DW_AT_stmt_list */
+        out->kind = V_OTHER;
+        break;
     case DW_FORM_GNU_ref_alt:
     case DW_FORM_GNU_strp_alt: skip(c, s->offset_size); goto other;
     case DW_FORM_addrx1:
@@ -727,6 +734,8 @@ static int die_at(dwarf_scan *s, uint64_t off, scan_die *d)
             d->type = av.v;
         else if (spec->at == DW_AT_sibling && av.kind == V_REF)
             d->sibling = av.v;
+        else if (spec->at == DW_AT_stmt_list)
+            d->stmt_list = av.v + 1;
     }
     d->after = (uint64_t)(c.p - s->info.p);
     return 1;
@@ -773,4 +782,43 @@ int scan_next_sibling(dwarf_scan *s, const scan_die *cur, scan_die *next)
         }
     }
     return die_at(s, at, next); /* 0: cur was the last of its list */
+}
+
+int scan_line_table_ok(dwarf_scan *s)
+{
+    scan_die cu;
+    cursor c;
+    uint64_t len, dirs;
+    unsigned version, offset_size = 4, opcode_base;
+    if (s == NULL || s->line.p == NULL || die_at(s, s->die_start, &cu) <= 0 || cu.stmt_list == 0 ||
+        cu.stmt_list - 1 >= s->line.len)
+        return -1;
+    c.p = s->line.p + (cu.stmt_list - 1);
+    c.end = s->line.p + s->line.len;
+    c.bad = false;
+    len = get_u(&c, 4);
+    if (len == 0xffffffff) {
+        get_u(&c, 8);
+        offset_size = 8;
+    }
+    version = (unsigned)get_u(&c, 2);
+    if (c.bad || version < 2 || version > 5)
+        return -1;
+    if (version < 5)
+        return 1;          /* the directory table may be empty: entry 0 is implied */
+    skip(&c, 2);           /* address_size, segment_selector_size */
+    skip(&c, offset_size); /* header_length */
+    skip(&c, 4);           /* minimum_instruction_length .. line_base */
+    skip(&c, 1);           /* line_range */
+    opcode_base = (unsigned)get_u(&c, 1);
+    if (opcode_base > 0)
+        skip(&c, opcode_base - 1); /* standard_opcode_lengths */
+    for (uint64_t n = get_u(&c, 1), i = 0; i < n && !c.bad; i++) {
+        get_uleb(&c); /* content type */
+        get_uleb(&c); /* form */
+    }
+    dirs = get_uleb(&c);
+    if (c.bad)
+        return -1;
+    return dirs > 0;
 }
