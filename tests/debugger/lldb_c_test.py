@@ -171,7 +171,8 @@ out = session(edge, [("quals", "align -t struct quals")], launch=False,
               extra=["-o", "command script import " + plugin])
 q = t.sections(out).get("quals", "")
 for want in ("char *const cp;", "const volatile long cvl;", "int (*const cb)(const char *, int);",
-             "const struct pt cpt;", "volatile int x[3];"):
+             "const struct pt cpt;", "volatile int x[3];", "int *_Atomic ap;",
+             "_Atomic long al[2];"):
     # Whole lines: "volatile volatile int x[3];" (LLDB's spelling of an
     # array GCC qualifies twice) is not "volatile int x[3];".
     t.check(re.search(r"^    %s$" % re.escape(want), q, re.M) is not None,
