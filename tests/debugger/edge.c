@@ -70,7 +70,8 @@ struct pt {
     long l;
 };
 
-/* Qualifiers on members (#17, #18): the suggested order keeps them. */
+/* Qualifiers on members (#17, #18): the suggested order keeps them (LLDB
+   spells _Atomic T as "_Atomic(T)"). */
 struct quals {
     char c1;
     char *const cp;
@@ -80,6 +81,9 @@ struct quals {
     int (*const cb)(const char *, int);
     const struct pt cpt;
     volatile int x[3];
+    char c4;
+    int *_Atomic ap;
+    _Atomic long al[2];
 };
 struct quals quals_global = {0};
 

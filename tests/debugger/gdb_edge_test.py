@@ -97,8 +97,10 @@ q = sec["quals"]
 decl = q[q.find("struct quals {"):]
 decl = decl[:decl.find("};") + 2]
 for want in ("char *const cp;", "const volatile long cvl;", "int (*const cb)(const char *, int);",
-             "const struct pt cpt;", "volatile int x[3];"):
-    t.check(want in decl, "align -t struct quals suggests `%s`" % want, q)
+             "const struct pt cpt;", "volatile int x[3];", "int *_Atomic ap;",
+             "_Atomic long al[2];"):
+    t.check(re.search(r"^    %s$" % re.escape(want), decl, re.M) is not None,
+            "align -t struct quals suggests `%s`" % want, q)
 m = re.search(r"Suggested order \((\d+) bytes\)", q)
 if t.check(m is not None and decl.startswith("struct quals {"), "a suggested order is printed", q):
     src = os.path.join(tmp, "quals_check.c")
