@@ -128,10 +128,9 @@ align_binary *open_binary(const char *path, unsigned flags)
     }
     if (info->nskipped_members > 0)
         fprintf(stderr,
-                "%s: note: skipped %zu of %zu archive member%s that %s not ELF objects with "
-                "DWARF (the first: %s)\n",
-                path, info->nskipped_members, info->nmembers, info->nmembers == 1 ? "" : "s",
-                info->nskipped_members == 1 ? "is" : "are",
+                "%s: note: skipped %zu of %zu archive members (not ELF objects with DWARF; the "
+                "first: %s)\n",
+                path, info->nskipped_members, info->nmembers,
                 info->skipped_member ? info->skipped_member : "?");
     if (info->nskipped_types > 0)
         fprintf(stderr, "%s: warning: skipped %zu type%s too large to lay out (%s%s)\n", path,

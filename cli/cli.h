@@ -15,6 +15,12 @@
 
 enum { EXIT_OK = 0, EXIT_GATE = 1, EXIT_BAD = 2 };
 
+/* --format (options.c says which command writes which). */
+typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_SARIF, FMT_HTML } out_format;
+
+/* --check-atomic / --no-check-atomic; AUTO: on for Go on 386 and arm. */
+typedef enum atomic_choice { ATOMIC_AUTO, ATOMIC_ON, ATOMIC_OFF } atomic_choice;
+
 typedef struct source_index source_index; /* sources.c */
 
 extern const char *progname;
@@ -71,6 +77,9 @@ bool count_table_add(count_table *t, const char *arg);
 uint64_t count_table_get(const count_table *t, const char *type_name);
 /* Records which specs match a type that is not laid out (filtered out). */
 void count_table_touch(const count_table *t, const char *type_name);
+/* Reads --counts FILE: "TYPE N" a line, '#' comments, blank lines; prints
+ * FILE:LINE:COL: and returns false on a bad line. */
+bool count_table_read(count_table *t, const char *path);
 /* Adds "TYPE=n" (the type may be a glob) from origin; false when out of
  * memory. */
 bool count_table_set(count_table *t, const char *type, uint64_t n, const char *origin);
@@ -143,9 +152,13 @@ int maps_render(align_buf *out, align_graph *g, const maps_opts *o);
 /* --- util.c: the progress line ------------------------------------------ */
 
 /* A progress line on stderr for work that lasts: printed only when stderr
- * is a terminal, not with --quiet (progress_quiet), and only once the work
- * has taken over a second; "\r"-overwritten, erased by progress_end(). */
+ * is a terminal, not with --quiet or --no-progress (progress_quiet), and
+ * only once the work has taken over a second (STRUCTALIGN_PROGRESS_DELAY);
+ * "\r"-overwritten, erased by progress_end(). */
 extern bool progress_quiet;
+/* --no-progress, which every command accepts: getopt's value for it, clear
+ * of the binary options' enum (OPT_DEBUG_DIR = 0x100 ...). */
+#define OPT_NO_PROGRESS 0x200
 typedef struct progress {
     const char *what; /* "reading escape log" */
     long long start_ns, delay_ns;
@@ -160,20 +173,30 @@ void progress_end(progress *p);
 /* Reads each path (a -m text log, "-", a -json directory or .json file)
  * into one log; prints the error and returns false on failure. */
 bool escape_load(align_escape_log **out, const char *const *paths, size_t n);
+/* Which heap sites a report counts and lists: those of the types and
+ * packages --filter selects (pattern_list_match, and for sites without a
+ * struct type pattern_list_match_package); all (--all-unresolved): text
+ * lists the unresolved sites of the standard library, cmd/ and code the
+ * linker removed too, which it otherwise only counts.  NULL: every site. */
+typedef struct site_scope {
+    const char *const *filters;
+    size_t nfilters;
+    bool all;
+} site_scope;
 /* Joins; prints the error (false) or the join's diagnostics. */
 bool escape_join(align_heap_join **out, align_binary *bin, const align_escape_log *log,
                  const char *src_dir, const char *binary);
-void escape_text_header(align_buf *out, const align_heap_join *j);
+void escape_text_header(align_buf *out, const align_heap_join *j, const site_scope *sc);
 /* The size-class line and the heap sites of one type, each line indented. */
 void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,
                       const align_heap_cost *c, const char *indent);
-void escape_text_unresolved(align_buf *out, const align_heap_join *j);
+void escape_text_unresolved(align_buf *out, const align_heap_join *j, const site_scope *sc);
 /* Keys appended inside a type's JSON object; ht NULL: a type without heap
  * sites; c NULL: a C type ("escapes":[] only). */
 void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,
                       const align_heap_cost *c, uint64_t reclaimable);
 /* Top-level keys: unresolved_sites, escape_summary, escape_diagnostics. */
-void escape_json_tail(align_buf *out, const align_heap_join *j);
+void escape_json_tail(align_buf *out, const align_heap_join *j, const site_scope *sc);
 
 /* --check-atomic (atomic.c): whether the check is on: asked for
  * (--check-atomic), refused (--no-check-atomic), else by default for Go on
@@ -184,18 +207,9 @@ size_t atomic_check_render(align_buf *out, const align_layout *l);
 
 /* --as-arch (project.c): the binary's types laid out by another arch's
  * model, compared with the binary's own layouts. */
-typedef struct project_opts {
-    const char *binary;
-    align_arch as_arch;
-    bool lang_set;
-    align_lang lang;
-    const char **patterns; /* show: TYPE globs; audit: --filter */
-    size_t npatterns;
-    bool json, show, all, hex, optimize;
-    int check_atomic; /* -1 default, 0 off, 1 asked (exit 1 if found) */
-    uint32_t cacheline;
-} project_opts;
-int project_run(const project_opts *p);
+typedef struct cli_opts cli_opts; /* options.h */
+/* audit/show --as-arch (project.c): o->binary's types on o->as_arch. */
+int project_run(const cli_opts *o);
 
 /* SARIF 2.1.0 (sarif.c): the document's start and end around results.
  * A location is left out unless it has a file and a line (col 0: none;
@@ -311,7 +325,7 @@ typedef struct audit_scope {
     const char *const *filters; /* --filter globs; none: every type */
     size_t nfilters;
     bool no_compiler_types;
-    int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    atomic_choice atomic;
     uint32_t cacheline;
     const align_heap_join *join; /* --escape, or NULL */
     bool strict;                 /* --strict: a --count matching no type fails */
@@ -420,9 +434,20 @@ void sarif_put_uri(align_buf *out, const char *path);
 /* Appends a glob (not copied) to a growable list; false when out of memory. */
 bool pattern_list_add(const char ***list, size_t *n, const char *pattern);
 /* Whether name is one of the list's names or matches one of its globs
- * (exactly first: "main.Pair[int,string]" is a glob with a bracket class);
- * an empty list selects everything. */
+ * (exactly first: "main.Pair[int,string]" is a glob with a bracket class),
+ * or, for a Go package pattern as go spells them ("P/...": P and the
+ * packages under it; "./...": the main module; "...": all), whether the
+ * type's package matches; an empty list selects everything. */
 bool pattern_list_match(const char *const *list, size_t n, const char *name);
+/* Whether the list selects the sites of Go package pkg (an import path,
+ * "main" for the command; NULL unknown): package patterns as above, type
+ * globs by their package part ("main.*": main; "*Order", with none, every
+ * package).  An empty list selects everything. */
+bool pattern_list_match_package(const char *const *list, size_t n, const char *pkg);
+bool pattern_is_package(const char *pattern); /* "P/...", "./...", "..." */
+/* The binary's main package path and main module path, for "./..." (both
+ * may be NULL: then "./..." is the package DWARF calls main). */
+void pattern_set_main(const char *main_path, const char *main_module);
 /* --cacheline N: a power of two up to 65536; prints the error, EXIT_BAD. */
 int parse_cacheline(uint32_t *out, const char *arg);
 

@@ -9,9 +9,8 @@
  * weighed by the --count of the type.  A binary has ~10^4 types: two sorted
  * arrays and one merge, O(n log n).
  */
-#include "cli.h"
+#include "options.h"
 
-#include <getopt.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +33,7 @@ static const char diff_usage[] =
     "                              build that ran), typed through --escape\n"
     "  -e, --escape LOG            OLD's escape log; --src DIR where its paths start\n"
     "      --sample inuse|alloc    with --profile: live (default) or allocated objects\n"
-    "  -q, --quiet                 no progress line on a terminal\n" DEBUG_DIR_USAGE
+    "  -q, --quiet, --no-progress  no progress line on a terminal\n" DEBUG_DIR_USAGE
         DECL_FILTER_USAGE "  -h, --help                  this help\n"
     "\n"
     "example:\n"
@@ -56,27 +55,6 @@ typedef struct side {
     size_t n, cap;
 } side;
 
-typedef struct diff_opts {
-    count_table counts;
-    const char **filters;
-    size_t nfilters;
-    bool lang_set;
-    align_lang lang;
-    bool json;
-    bool sarif;
-    bool html;
-    bool fail_set;
-    uint64_t fail_on_growth;
-    const char *old_path, *new_path;
-    bool strict;
-    const char *profile; /* --profile: measured counts, from OLD */
-    align_sample sample;
-    bool sample_set;
-    const char **escapes; /* --escape: OLD's logs */
-    size_t nescapes;
-    const char *src_dir;
-} diff_opts;
-
 static int cmp_entry(const void *a, const void *b)
 {
     const entry *x = a, *y = b;
@@ -86,14 +64,14 @@ static int cmp_entry(const void *a, const void *b)
     return (int)x->lang - (int)y->lang;
 }
 
-static bool wanted(const diff_opts *o, const char *name)
+static bool wanted(const cli_opts *o, const char *name)
 {
     return pattern_list_match(o->filters, o->nfilters, name);
 }
 
 /* Opens a binary and lays out every selected type; false (with a message)
  * on failure. */
-static bool load(side *s, const char *path, const diff_opts *o, unsigned flags)
+static bool load(side *s, const char *path, const cli_opts *o, unsigned flags)
 {
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN | ALIGN_LAYOUT_NO_OPTIMIZE, 0};
     s->bin = open_binary(path, flags);
@@ -125,88 +103,12 @@ static bool load(side *s, const char *path, const diff_opts *o, unsigned flags)
     return true;
 }
 
-static int parse_args(diff_opts *o, int argc, char **argv)
+/* Two binaries, and the options that only --profile uses. */
+static int check_operands(const cli_opts *o)
 {
-    static const struct option longopts[] = {
-        {"count", required_argument, NULL, 'c'},
-        {"filter", required_argument, NULL, 't'},
-        {"lang", required_argument, NULL, 'l'},
-        {"format", required_argument, NULL, 'F'},
-        {"fail-on-growth", required_argument, NULL, 'G'},
-        {"help", no_argument, NULL, 'h'},
-        {"strict", no_argument, NULL, 'S'},
-        {"profile", required_argument, NULL, 'p'},
-        {"escape", required_argument, NULL, 'e'},
-        {"src", required_argument, NULL, 'D'},
-        {"sample", required_argument, NULL, 'Y'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
-        {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
-        {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "c:t:l:F:p:e:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'q': progress_quiet = true; break;
-        case OPT_DEBUG_DIR:
-        case OPT_CU_EXCLUDE:
-        case OPT_DECL_EXCLUDE:
-            if (binary_option(c, optarg) != EXIT_OK)
-                return EXIT_BAD;
-            break;
-        case 'c':
-            if (!count_table_add(&o->counts, optarg))
-                return EXIT_BAD;
-            break;
-        case 't':
-            if (!pattern_list_add(&o->filters, &o->nfilters, optarg))
-                return usage_error(NULL, "out of memory");
-            break;
-        case 'l':
-            if (align_lang_parse(&o->lang, optarg) < 0)
-                return usage_error("use --lang go or --lang c", "unknown language '%s'", optarg);
-            o->lang_set = true;
-            break;
-        case 'F':
-            o->json = strcmp(optarg, "json") == 0;
-            o->sarif = strcmp(optarg, "sarif") == 0;
-            o->html = strcmp(optarg, "html") == 0;
-            if (!o->json && !o->sarif && !o->html && strcmp(optarg, "text") != 0)
-                return usage_error("use --format text, json, sarif or html", "unknown format '%s'",
-                                   optarg);
-            break;
-        case 'S': o->strict = true; break;
-        case 'p': o->profile = optarg; break;
-        case 'D': o->src_dir = optarg; break;
-        case 'e':
-            if (!pattern_list_add(&o->escapes, &o->nescapes, optarg))
-                return usage_error(NULL, "out of memory");
-            break;
-        case 'Y':
-            if (strcmp(optarg, "inuse") != 0 && strcmp(optarg, "alloc") != 0)
-                return usage_error("use --sample inuse (live objects) or --sample alloc "
-                                   "(all allocated)",
-                                   "unknown sample '%s'", optarg);
-            o->sample = optarg[0] == 'a' ? ALIGN_SAMPLE_ALLOC : ALIGN_SAMPLE_INUSE;
-            o->sample_set = true;
-            break;
-        case 'G':
-            if (align_count_parse(&o->fail_on_growth, optarg) < 0)
-                return usage_error("write bytes like 4096, 64K, 1M or 1Mi",
-                                   "invalid --fail-on-growth '%s'", optarg);
-            o->fail_set = true;
-            break;
-        case 'h': fputs(diff_usage, stdout); return -1;
-        default: fputs(diff_usage, stderr); return EXIT_BAD;
-        }
-    }
-    if (argc - optind != 2)
-        return usage_error("structalign diff OLD NEW", "diff takes two binaries, got %d",
-                           argc - optind);
-    o->old_path = argv[optind];
-    o->new_path = argv[optind + 1];
+    if (o->nargs != 2)
+        return usage_error("structalign diff OLD NEW", "diff takes two binaries, got %zu",
+                           o->nargs);
     if ((o->sample_set || o->nescapes > 0 || o->src_dir) && o->profile == NULL)
         return usage_error("--sample, --escape and --src go with --profile in diff",
                            "%s without --profile",
@@ -341,11 +243,11 @@ static void report(align_buf *out, bool json, bool *first, const char *what, con
 }
 
 /* The document's head, before the first change. */
-static void diff_begin(align_buf *out, const diff_opts *o, const measure_ctx *mc)
+static void diff_begin(align_buf *out, const cli_opts *o, const measure_ctx *mc)
 {
-    if (o->html) {
+    if ((o->format == FMT_HTML)) {
         char title[1024];
-        snprintf(title, sizeof title, "structalign diff: %s -> %s", o->old_path, o->new_path);
+        snprintf(title, sizeof title, "structalign diff: %s -> %s", o->args[0], o->args[1]);
         html_doc_begin(out, title);
         align_buf_puts(out, "<h1>");
         html_escape(out, title);
@@ -359,26 +261,26 @@ static void diff_begin(align_buf *out, const diff_opts *o, const measure_ctx *mc
                             "size</th><th data-num=\"1\">new padding</th><th "
                             "data-num=\"1\">count</th><th data-num=\"1\">bytes</th></tr>"
                             "</thead><tbody>\n");
-    } else if (o->sarif) {
+    } else if ((o->format == FMT_SARIF)) {
         sarif_begin(out);
-    } else if (o->json) {
+    } else if ((o->format == FMT_JSON)) {
         align_buf_puts(out, "{\"old\":");
-        align_buf_json_string(out, o->old_path);
+        align_buf_json_string(out, o->args[0]);
         align_buf_puts(out, ",\"new\":");
-        align_buf_json_string(out, o->new_path);
+        align_buf_json_string(out, o->args[1]);
         align_buf_puts(out, ",\"types\":[");
     } else {
-        align_buf_printf(out, "%s -> %s\n", o->old_path, o->new_path);
+        align_buf_printf(out, "%s -> %s\n", o->args[0], o->args[1]);
         if (o->profile)
             measure_text_header(out, mc);
     }
 }
 
 /* The totals and the document's tail.  n[] counts each kind of change. */
-static void diff_end(align_buf *out, const align_buf *maps, const diff_opts *o,
+static void diff_end(align_buf *out, const align_buf *maps, const cli_opts *o,
                      const measure_ctx *mc, const size_t n[6], long long net)
 {
-    if (o->html) {
+    if ((o->format == FMT_HTML)) {
         align_buf_printf(out,
                          "</tbody></table>\n<p id=\"d-summary\" data-grew=\"%zu\" "
                          "data-shrank=\"%zu\" data-net=\"%lld\">%zu grew, %zu shrank, %zu "
@@ -390,9 +292,9 @@ static void diff_end(align_buf *out, const align_buf *maps, const diff_opts *o,
         if (maps->failed)
             out->failed = 1;
         html_doc_end(out);
-    } else if (o->sarif) {
+    } else if ((o->format == FMT_SARIF)) {
         sarif_end(out);
-    } else if (o->json) {
+    } else if ((o->format == FMT_JSON)) {
         align_buf_printf(out,
                          "],\"grew\":%zu,\"shrank\":%zu,\"gained_padding\":%zu,"
                          "\"lost_padding\":%zu,\"appeared\":%zu,\"disappeared\":%zu,"
@@ -436,19 +338,20 @@ static bool compare(const entry *x, const entry *y, uint64_t count, int *kind, l
 }
 
 /* One change in the chosen format; false (printed) when a layout fails. */
-static bool emit_change(align_buf *out, align_buf *maps, size_t *nhtml, const diff_opts *o,
+static bool emit_change(align_buf *out, align_buf *maps, size_t *nhtml, const cli_opts *o,
                         bool *first, int kind, const entry *x, const entry *y, uint64_t count,
                         long long delta)
 {
-    if (o->html)
+    if ((o->format == FMT_HTML))
         return report_html(out, maps, (*nhtml)++, kinds[kind], x, y, count, delta);
-    report(out, o->json, first, kinds[kind], x, y, count, delta, o->sarif);
+    report(out, (o->format == FMT_JSON), first, kinds[kind], x, y, count, delta,
+           (o->format == FMT_SARIF));
     return true;
 }
 
 int cmd_diff(int argc, char **argv)
 {
-    diff_opts o;
+    cli_opts o;
     side a = {0}, b = {0};
     align_escape_log *log = NULL;
     align_heap_join *join = NULL;
@@ -460,11 +363,11 @@ int cmd_diff(int argc, char **argv)
     const char *overflow_type = NULL;
     int rc, status = EXIT_BAD;
 
-    memset(&o, 0, sizeof o);
-    count_table_init(&o.counts);
     align_buf_init(&out);
     align_buf_init(&maps);
-    rc = parse_args(&o, argc, argv);
+    rc = cli_parse(&o, CMD_DIFF, diff_usage, argc, argv);
+    if (rc == 0)
+        rc = check_operands(&o);
     if (rc != 0) {
         status = rc < 0 ? EXIT_OK : rc;
         goto done;
@@ -476,12 +379,12 @@ int cmd_diff(int argc, char **argv)
         goto done;
     if (o.profile && !measure_load(&mc, o.profile))
         goto done;
-    if (!load(&a, o.old_path, &o, o.profile ? ALIGN_BINARY_GO_FUNCS : 0) ||
-        !load(&b, o.new_path, &o, 0))
+    if (!load(&a, o.args[0], &o, o.profile ? ALIGN_BINARY_GO_FUNCS : 0) ||
+        !load(&b, o.args[1], &o, 0))
         goto done;
-    if (log && !escape_join(&join, a.bin, log, o.src_dir, o.old_path))
+    if (log && !escape_join(&join, a.bin, log, o.src_dir, o.args[0]))
         goto done;
-    if (o.profile && !measure_join(&mc, a.bin, join, &o.counts, o.old_path))
+    if (o.profile && !measure_join(&mc, a.bin, join, &o.counts, o.args[0]))
         goto done;
     diff_begin(&out, &o, &mc);
     while (i < a.n || j < b.n) {
@@ -510,7 +413,7 @@ int cmd_diff(int argc, char **argv)
         fprintf(stderr,
                 "%s: error: the growth of %s (size change x count) or the net growth "
                 "passes the 64-bit range (2^63-1 bytes): it cannot be reported exactly\n",
-                o.new_path, overflow_type);
+                o.args[1], overflow_type);
         fprintf(stderr, "hint: check the --count values\n");
         goto done;
     }
@@ -518,9 +421,9 @@ int cmd_diff(int argc, char **argv)
     if (!emit(&out))
         goto done;
     status = EXIT_OK;
-    if (o.fail_set && net > 0 && (uint64_t)net > o.fail_on_growth) {
-        fprintf(stderr, "%s: net growth %lld bytes exceeds --fail-on-growth %llu\n", o.new_path,
-                net, (unsigned long long)o.fail_on_growth);
+    if (o.fail_set && net > 0 && (uint64_t)net > o.fail_bytes) {
+        fprintf(stderr, "%s: net growth %lld bytes exceeds --fail-on-growth %llu\n", o.args[1], net,
+                (unsigned long long)o.fail_bytes);
         status = EXIT_GATE;
     }
 done:
@@ -529,12 +432,10 @@ done:
     measure_free(&mc);
     align_heap_join_free(join);
     align_escape_log_free(log);
-    free(o.escapes);
     free(a.e);
     free(b.e);
     align_binary_free(a.bin);
     align_binary_free(b.bin);
-    free(o.filters);
-    count_table_free(&o.counts);
+    cli_opts_free(&o);
     return status;
 }

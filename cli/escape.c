@@ -106,10 +106,61 @@ static void site_expr(align_buf *out, const align_heap_site *s)
         align_buf_puts(out, s->expr);
 }
 
-void escape_text_header(align_buf *out, const align_heap_join *j)
+/* Whether the scope keeps a site: a struct site by its type's name, the
+ * others by their package. */
+static bool site_in(const site_scope *sc, const align_heap_site *h)
+{
+    if (sc == NULL || sc->nfilters == 0)
+        return true;
+    if (h->status == ALIGN_HEAP_STRUCT && h->type != NULL)
+        return pattern_list_match(sc->filters, sc->nfilters, type_name_of(h->type));
+    return pattern_list_match_package(sc->filters, sc->nfilters, h->package);
+}
+
+/* The join's summary over the sites in scope (the join's own without
+ * filters; duplicates are the join's either way). */
+static void scoped_summary(align_heap_summary *s, const align_heap_join *j, const site_scope *sc)
+{
+    uint64_t dups;
+    align_heap_join_summary(s, j);
+    if (sc == NULL || sc->nfilters == 0)
+        return;
+    dups = s->duplicates;
+    memset(s, 0, sizeof *s);
+    s->duplicates = dups;
+    for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
+        const align_heap_site *h = align_heap_join_site(j, i);
+        if (!site_in(sc, h))
+            continue;
+        s->sites++;
+        if (h->status == ALIGN_HEAP_STACK) {
+            s->stack++;
+            continue;
+        }
+        s->heap++;
+        if (h->status == ALIGN_HEAP_STRUCT)
+            s->structs++;
+        else if (h->status == ALIGN_HEAP_OTHER)
+            s->other++;
+        else
+            s->unresolved++;
+        if (h->path == NULL && !h->not_linked && h->file[0] != '<')
+            s->unmatched++;
+        if (h->stale)
+            s->stale++;
+        if (h->not_linked)
+            s->not_linked++;
+    }
+    for (size_t i = 0; i < align_heap_join_ntypes(j); i++)
+        if (pattern_list_match(sc->filters, sc->nfilters,
+                               type_name_of(align_heap_join_type(j, i)->type)))
+            s->types++;
+}
+
+void escape_text_header(align_buf *out, const align_heap_join *j, const site_scope *sc)
 {
     align_heap_summary s;
-    align_heap_join_summary(&s, j);
+    scoped_summary(&s, j, sc);
     align_buf_printf(out,
                      "escape log: %llu sites: %llu heap (%llu of %zu struct type%s, %llu of "
                      "other values, %llu unresolved), %llu stack-only",
@@ -119,6 +170,8 @@ void escape_text_header(align_buf *out, const align_heap_join *j)
                      (unsigned long long)s.stack);
     if (s.duplicates)
         align_buf_printf(out, "; %llu duplicates dropped", (unsigned long long)s.duplicates);
+    if (sc != NULL && sc->nfilters > 0)
+        align_buf_puts(out, " (those --filter selects)");
     align_buf_puts(out, "\n");
 }
 
@@ -203,22 +256,26 @@ void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap
 }
 
 /* Text lists the unresolved sites of the user's packages; those of the
- * standard library (all=-m logs: mostly code the linker removed) are
- * counted, and listed in JSON. */
-void escape_text_unresolved(align_buf *out, const align_heap_join *j)
+ * standard library and cmd/ (all=-m logs: mostly code the linker removed)
+ * and those not linked are counted, and listed in JSON, and in text too
+ * with --all-unresolved or a --filter package pattern that selects them. */
+void escape_text_unresolved(align_buf *out, const align_heap_join *j, const site_scope *sc)
 {
     align_heap_summary s;
     size_t nstd = 0, nlinked = 0;
-    align_heap_join_summary(&s, j);
+    bool list_all = sc != NULL && sc->all, list_std = list_all;
+    scoped_summary(&s, j, sc);
     if (s.unresolved == 0)
         return;
+    for (size_t k = 0; sc != NULL && k < sc->nfilters; k++)
+        list_std = list_std || pattern_is_package(sc->filters[k]);
     /* Each cause with its count: code the linker removed says nothing
      * against the log; a log of another build or program does. */
     {
         uint64_t other = 0, nofile = 0, stale = 0;
         for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
             const align_heap_site *h = align_heap_join_site(j, i);
-            if (h->status != ALIGN_HEAP_UNRESOLVED || h->not_linked)
+            if (h->status != ALIGN_HEAP_UNRESOLVED || h->not_linked || !site_in(sc, h))
                 continue;
             if (h->path == NULL)
                 nofile++;
@@ -236,13 +293,13 @@ void escape_text_unresolved(align_buf *out, const align_heap_join *j)
     }
     for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
         const align_heap_site *h = align_heap_join_site(j, i);
-        if (h->status != ALIGN_HEAP_UNRESOLVED)
+        if (h->status != ALIGN_HEAP_UNRESOLVED || !site_in(sc, h))
             continue;
-        if (h->not_linked) {
+        if (h->not_linked && !list_all) {
             nlinked++;
             continue;
         }
-        if (align_go_package_is_std(h->package)) {
+        if (align_go_package_is_std(h->package) && !list_std) {
             nstd++;
             continue;
         }
@@ -255,13 +312,13 @@ void escape_text_unresolved(align_buf *out, const align_heap_join *j)
     }
     if (nstd)
         align_buf_printf(out,
-                         "  ... and %zu in standard-library packages (--format json lists "
-                         "them)\n",
+                         "  ... and %zu in standard-library and cmd/ packages "
+                         "(--all-unresolved lists them)\n",
                          nstd);
     if (nlinked)
         align_buf_printf(out,
                          "  ... and %zu in functions the linker removed (not linked; "
-                         "--format json lists them)\n",
+                         "--all-unresolved lists them)\n",
                          nlinked);
 }
 
@@ -299,6 +356,10 @@ static void site_json(align_buf *out, const align_heap_site *s, bool reason)
         if (s->not_linked)
             align_buf_puts(out, ",\"not_linked\":true");
     }
+    if (s->package) {
+        align_buf_puts(out, ",\"package\":");
+        align_buf_json_string(out, s->package);
+    }
     align_buf_puts(out, ",\"input\":");
     align_buf_json_string(out, s->input ? s->input : "");
     align_buf_puts(out, "}");
@@ -329,15 +390,15 @@ void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap
                      (unsigned long long)(ht ? c->saved_total : 0), c->now.tiny ? "true" : "false");
 }
 
-void escape_json_tail(align_buf *out, const align_heap_join *j)
+void escape_json_tail(align_buf *out, const align_heap_join *j, const site_scope *sc)
 {
     align_heap_summary s;
     size_t k = 0;
-    align_heap_join_summary(&s, j);
+    scoped_summary(&s, j, sc);
     align_buf_puts(out, ",\"unresolved_sites\":[");
     for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
         const align_heap_site *h = align_heap_join_site(j, i);
-        if (h->status != ALIGN_HEAP_UNRESOLVED)
+        if (h->status != ALIGN_HEAP_UNRESOLVED || !site_in(sc, h))
             continue;
         if (k++)
             align_buf_puts(out, ",");

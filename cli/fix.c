@@ -16,11 +16,10 @@
  * differ, is small: a few struct bodies), with three lines of context.
  */
 #define _GNU_SOURCE /* asprintf */
-#include "cli.h"
+#include "options.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,7 +47,8 @@ static const char fix_usage[] =
     "                           this release's allocator (1.19 ... 1.27)\n"
     "      --no-check-atomic    Go on amd64/arm64: allow orders that would put an\n"
     "                           int64 at a 4-aligned offset on 386/arm\n"
-    "  -q, --quiet              no report of refused types\n"
+    "  -q, --quiet              no report of refused types, no progress line\n"
+    "      --no-progress        no progress line on a terminal\n"
     "  -h, --help               this help\n"
     "\n"
     "Refused: structs.HostLayout, //structalign:ignore on the line before,\n"
@@ -59,94 +59,20 @@ static const char fix_usage[] =
     "  structalign fix ./internal/orders\n"
     "  structalign fix --write --keep 'wire*' include/packet.h\n";
 
-typedef struct fix_opts {
-    bool write, quiet, lang_set;
-    align_lang lang;
-    align_arch arch;
-    const char **types, **keeps;
-    size_t ntypes, nkeeps;
-    const char *binary;
-    uint32_t cacheline;
-    unsigned go; /* --go: the release (minor number); 0: not asked */
-    bool no_check_atomic;
-    const char **paths;
-    size_t npaths;
-} fix_opts;
-
 static int choose(const char *name, void *ctx)
 {
-    const fix_opts *o = ctx;
-    if (!pattern_list_match(o->types, o->ntypes, name))
+    const cli_opts *o = ctx;
+    if (!pattern_list_match(o->filters, o->nfilters, name))
         return ALIGN_FIX_SKIP;
     if (o->nkeeps > 0 && pattern_list_match(o->keeps, o->nkeeps, name))
         return ALIGN_FIX_KEEP;
     return ALIGN_FIX_DO;
 }
 
-static int parse_args(fix_opts *o, int argc, char **argv)
+static int check_operands(const cli_opts *o)
 {
-    static const struct option longopts[] = {
-        {"diff", no_argument, NULL, 'D'},
-        {"write", no_argument, NULL, 'W'},
-        {"lang", required_argument, NULL, 'l'},
-        {"arch", required_argument, NULL, 'a'},
-        {"type", required_argument, NULL, 't'},
-        {"keep", required_argument, NULL, 'k'},
-        {"binary", required_argument, NULL, 'b'},
-        {"cacheline", required_argument, NULL, 'L'},
-        {"go", required_argument, NULL, 'G'},
-        {"no-check-atomic", no_argument, NULL, 'N'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "l:a:t:k:b:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'D': o->write = false; break;
-        case OPT_DEBUG_DIR:
-            if (binary_option(c, optarg) != EXIT_OK)
-                return EXIT_BAD;
-            break;
-        case 'W': o->write = true; break;
-        case 'l':
-            if (align_lang_parse(&o->lang, optarg) < 0)
-                return usage_error("use --lang go or --lang c", "unknown language '%s'", optarg);
-            o->lang_set = true;
-            break;
-        case 'a':
-            if (align_arch_parse(&o->arch, optarg) < 0)
-                return usage_error(align_error_last()->hint, "unknown architecture '%s'", optarg);
-            break;
-        case 't':
-            if (!pattern_list_add(&o->types, &o->ntypes, optarg))
-                return usage_error(NULL, "out of memory");
-            break;
-        case 'k':
-            if (!pattern_list_add(&o->keeps, &o->nkeeps, optarg))
-                return usage_error(NULL, "out of memory");
-            break;
-        case 'b': o->binary = optarg; break;
-        case 'L':
-            if (parse_cacheline(&o->cacheline, optarg) != 0)
-                return EXIT_BAD;
-            break;
-        case 'G':
-            if (parse_go_release(&o->go, optarg) != 0)
-                return EXIT_BAD;
-            break;
-        case 'N': o->no_check_atomic = true; break;
-        case 'q': o->quiet = true; break;
-        case 'h': fputs(fix_usage, stdout); return -1;
-        default: fputs(fix_usage, stderr); return EXIT_BAD;
-        }
-    }
-    if (optind >= argc)
+    if (o->nargs == 0)
         return usage_error("give the Go or C files (or directories) to fix", "nothing to fix");
-    o->paths = (const char **)argv + optind;
-    o->npaths = (size_t)(argc - optind);
     return 0;
 }
 
@@ -234,18 +160,18 @@ static bool walk(file_list *l, const char *dir, int depth)
     return ok;
 }
 
-static bool collect(file_list *l, const fix_opts *o)
+static bool collect(file_list *l, const cli_opts *o)
 {
-    for (size_t i = 0; i < o->npaths; i++) {
+    for (size_t i = 0; i < o->nargs; i++) {
         struct stat st;
-        if (stat(o->paths[i], &st) != 0) {
-            fprintf(stderr, "%s: %s\n", o->paths[i], strerror(errno));
+        if (stat(o->args[i], &st) != 0) {
+            fprintf(stderr, "%s: %s\n", o->args[i], strerror(errno));
             return false;
         }
         if (S_ISDIR(st.st_mode)) {
-            if (!walk(l, o->paths[i], 0))
+            if (!walk(l, o->args[i], 0))
                 return false;
-        } else if (!list_add(l, o->paths[i])) {
+        } else if (!list_add(l, o->args[i])) {
             return false;
         }
     }
@@ -518,7 +444,7 @@ typedef struct totals {
     uint64_t saved; /* bytes per instance, summed over types */
 } totals;
 
-static void report(align_buf *rep, const align_fix_set *set, align_lang lang, const fix_opts *o,
+static void report(align_buf *rep, const align_fix_set *set, align_lang lang, const cli_opts *o,
                    totals *tot)
 {
     for (size_t i = 0; i < align_fix_ntypes(set); i++) {
@@ -551,9 +477,66 @@ static void report(align_buf *rep, const align_fix_set *set, align_lang lang, co
     }
 }
 
+/* Reads the files of one language into a new set and runs it, with a
+ * progress line while it parses.  false (printed) on any failure. */
+static bool fix_lang(align_fix_set **set, int lang, const cli_opts *o, const file_list *files,
+                     align_binary *bin)
+{
+    align_fix_opts fo;
+    progress prog;
+    size_t n = 0;
+    int rc;
+    memset(&fo, 0, sizeof fo);
+    fo.arch = o->arch;
+    fo.cacheline = o->cacheline;
+    fo.check_atomic = o->atomic != ATOMIC_OFF;
+    fo.choose = choose;
+    fo.choose_ctx = (void *)o;
+    fo.binary = bin;
+    if (align_fix_new(set, (align_lang)lang, &fo) < 0) {
+        print_lib_error(NULL, 0);
+        return false;
+    }
+    for (size_t i = 0; i < files->n; i++) {
+        char *text;
+        size_t len;
+        int fl = lang_of(files->v[i]);
+        if (fl != lang && !(o->lang_set && fl < 0))
+            continue;
+        if (!read_input(files->v[i], &text, &len))
+            return false;
+        rc = align_fix_add(*set, files->v[i], text, len);
+        free(text);
+        if (rc < 0) {
+            print_lib_error(NULL, 0);
+            return false;
+        }
+        n++;
+    }
+    if (n == 0)
+        return true;
+    progress_begin(&prog, "parsing sources");
+    align_fix_set_progress(*set, progress_update, &prog);
+    rc = align_fix_run(*set);
+    progress_end(&prog);
+    if (rc < 0) {
+        /* Show the offending line: find the file's text. */
+        const align_error *e = align_error_last();
+        const char *text = NULL;
+        size_t len = 0;
+        for (size_t i = 0; i < align_fix_nfiles(*set); i++)
+            if (strcmp(align_fix_file_path(*set, i), e->file) == 0)
+                text = align_fix_file_text(*set, i, &len);
+        print_lib_error(text, len);
+        fputs("structalign: no file was changed\n", stderr);
+        return false;
+    }
+    return true;
+}
+
 int cmd_fix(int argc, char **argv)
 {
-    fix_opts o;
+    cli_opts o;
     file_list files = {0};
     align_fix_set *sets[2] = {NULL, NULL};
     align_binary *bin = NULL;
@@ -562,11 +545,11 @@ int cmd_fix(int argc, char **argv)
     int status = EXIT_BAD, rc;
     bool ok = true;
 
-    memset(&o, 0, sizeof o);
-    o.arch = ALIGN_ARCH_AMD64;
     align_buf_init(&diff);
     align_buf_init(&rep);
-    rc = parse_args(&o, argc, argv);
+    rc = cli_parse(&o, CMD_FIX, fix_usage, argc, argv);
+    if (rc == 0)
+        rc = check_operands(&o);
     if (rc != 0) {
         status = rc < 0 ? EXIT_OK : rc;
         goto done;
@@ -578,53 +561,9 @@ int cmd_fix(int argc, char **argv)
         if (bin == NULL)
             goto done;
     }
-    for (int lang = 0; lang < 2; lang++) {
-        align_fix_opts fo;
-        size_t n = 0;
-        if (o.lang_set && (int)o.lang != lang)
-            continue;
-        memset(&fo, 0, sizeof fo);
-        fo.arch = o.arch;
-        fo.cacheline = o.cacheline;
-        fo.check_atomic = !o.no_check_atomic;
-        fo.choose = choose;
-        fo.choose_ctx = &o;
-        fo.binary = bin;
-        if (align_fix_new(&sets[lang], (align_lang)lang, &fo) < 0) {
-            print_lib_error(NULL, 0);
+    for (int lang = 0; lang < 2; lang++)
+        if (!(o.lang_set && (int)o.lang != lang) && !fix_lang(&sets[lang], lang, &o, &files, bin))
             goto done;
-        }
-        for (size_t i = 0; i < files.n; i++) {
-            char *text;
-            size_t len;
-            int fl = lang_of(files.v[i]);
-            if (fl != lang && !(o.lang_set && fl < 0))
-                continue;
-            if (!read_input(files.v[i], &text, &len))
-                goto done;
-            rc = align_fix_add(sets[lang], files.v[i], text, len);
-            free(text);
-            if (rc < 0) {
-                print_lib_error(NULL, 0);
-                goto done;
-            }
-            n++;
-        }
-        if (n == 0)
-            continue;
-        if (align_fix_run(sets[lang]) < 0) {
-            /* Show the offending line: find the file's text. */
-            const align_error *e = align_error_last();
-            const char *text = NULL;
-            size_t len = 0;
-            for (size_t i = 0; i < align_fix_nfiles(sets[lang]); i++)
-                if (strcmp(align_fix_file_path(sets[lang], i), e->file) == 0)
-                    text = align_fix_file_text(sets[lang], i, &len);
-            print_lib_error(text, len);
-            fputs("structalign: no file was changed\n", stderr);
-            goto done;
-        }
-    }
     if ((sets[0] == NULL || align_fix_nfiles(sets[0]) == 0) &&
         (sets[1] == NULL || align_fix_nfiles(sets[1]) == 0)) {
         usage_error("give .go, .c or .h files, or directories holding them (or --lang)",
@@ -684,7 +623,6 @@ done:
     align_binary_free(bin);
     align_buf_free(&diff);
     align_buf_free(&rep);
-    free(o.types);
-    free(o.keeps);
+    cli_opts_free(&o);
     return status;
 }

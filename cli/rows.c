@@ -139,6 +139,13 @@ static audit_row *row_of(audit_row **by_type, size_t n, const align_type *t)
     return NULL;
 }
 
+/* align_carry_keep_fn: a record marked structalign:ignore keeps its order. */
+static int marked(const align_type *t, void *arg)
+{
+    const audit_scope *s = arg;
+    return source_marker(s->src, ALIGN_LANG_GO, type_name_of(t), align_type_pos(t)) != 0;
+}
+
 /* One heap type's steps (align_carry) as links, each owed to its record's
  * row when that row is in scope. */
 static bool carry_type(audit_rows *r, const audit_scope *s, align_graph *g,
@@ -154,7 +161,8 @@ static bool carry_type(audit_rows *r, const audit_scope *s, align_graph *g,
     audit_row *holder = row_of(by_type, r->n, ht->type);
     bool ok = false;
 
-    if (align_layout_compute(&l, g, ht->type, &lo) < 0 || align_carry_compute(&c, g, l) < 0) {
+    if (align_layout_compute(&l, g, ht->type, &lo) < 0 ||
+        align_carry_compute(&c, g, l, marked, (void *)s) < 0) {
         print_lib_error(NULL, 0);
         goto done;
     }
@@ -234,7 +242,7 @@ int audit_rows_collect(audit_rows *r, align_binary *bin, const audit_scope *s)
         bool check_atomic;
         if (g == NULL || (s->lang_set && s->lang != lang))
             continue;
-        check_atomic = atomic_check_on(s->check_atomic == 1, s->check_atomic == 2, lang, arch);
+        check_atomic = atomic_check_on(s->atomic == ATOMIC_ON, s->atomic == ATOMIC_OFF, lang, arch);
         r->atomic_on = r->atomic_on || check_atomic;
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);

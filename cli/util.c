@@ -272,6 +272,68 @@ bool count_table_add(count_table *t, const char *arg)
     return ok;
 }
 
+bool count_table_read(count_table *t, const char *path)
+{
+    char *text, *line, *next;
+    size_t len;
+    unsigned lineno = 0;
+    bool ok = true;
+    if (!read_input(path, &text, &len))
+        return false;
+    for (line = text; ok && line < text + len; line = next) {
+        char *nl = memchr(line, '\n', (size_t)(text + len - line));
+        char *p = line, *name, *num, *hash;
+        uint64_t n;
+        next = nl ? nl + 1 : text + len;
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p == '\0')
+            continue;
+        name = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        if (*p)
+            *p++ = '\0';
+        while (isspace((unsigned char)*p))
+            p++;
+        num = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        if (*p)
+            *p++ = '\0';
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*num == '\0' || *p != '\0') {
+            fprintf(stderr, "%s:%u:%d: error: expected 'TYPE COUNT'\n", path, lineno,
+                    (int)((*num ? p : num) - line) + 1);
+            fprintf(stderr, "hint: one type a line, e.g. 'main.Order 100M'\n");
+            ok = false;
+            break;
+        }
+        if (align_count_parse(&n, num) < 0) {
+            fprintf(stderr, "%s:%u:%d: error: %s\n", path, lineno, (int)(num - line) + 1,
+                    align_error_last()->message);
+            if (align_error_last()->hint[0])
+                fprintf(stderr, "hint: %s\n", align_error_last()->hint);
+            ok = false;
+            break;
+        }
+        {
+            char origin[600];
+            snprintf(origin, sizeof origin, "%.500s:%u: %s", path, lineno, name);
+            ok = count_table_set(t, name, n, origin);
+        }
+    }
+    free(text);
+    return ok;
+}
+
 bool count_table_set(count_table *t, const char *type, uint64_t n, const char *origin)
 {
     count_spec *s = realloc(t->specs, (t->n + 1) * sizeof *s);
@@ -382,13 +444,108 @@ bool emit(align_buf *b)
     return true;
 }
 
+/* The main package's path and the main module's (the binary's build
+ * information), for "./..." (pattern_set_main). */
+static const char *main_pkg_path, *main_module_path;
+
+void pattern_set_main(const char *main_path, const char *main_module)
+{
+    main_pkg_path = main_path;
+    main_module_path = main_module;
+}
+
+bool pattern_is_package(const char *p)
+{
+    size_t n = strlen(p);
+    return strcmp(p, "...") == 0 || (n > 4 && strcmp(p + n - 4, "/...") == 0);
+}
+
+/* The length of the package path that starts a Go type name: up to the
+ * first '.' after the last '/' of the part before any type argument
+ * ("example.com/m/store.Rec[a/b.T]" -> "example.com/m/store"); 0 when the
+ * name has none ("struct {...}", "map<K,V>"). */
+static size_t type_pkg_len(const char *name)
+{
+    size_t head = strcspn(name, "[<{ "), base = 0;
+    const char *dot;
+    for (size_t i = 0; i < head; i++)
+        if (name[i] == '/')
+            base = i + 1;
+    dot = memchr(name + base, '.', head - base);
+    return dot ? (size_t)(dot - name) : 0;
+}
+
+/* Whether pkg[0..len) is path or a package under it. */
+static bool under(const char *pkg, size_t len, const char *path)
+{
+    size_t n = strlen(path);
+    return len >= n && memcmp(pkg, path, n) == 0 && (len == n || pkg[n] == '/');
+}
+
+static bool is_main(const char *pkg, size_t len)
+{
+    return (len == 4 && memcmp(pkg, "main", 4) == 0) ||
+           (main_pkg_path && strlen(main_pkg_path) == len && memcmp(pkg, main_pkg_path, len) == 0);
+}
+
+/* A package pattern ("P/...", "./...", "...") against pkg[0..len). */
+static bool package_match(const char *pat, const char *pkg, size_t len)
+{
+    char path[1024];
+    size_t n = strlen(pat) - 4;
+    if (strcmp(pat, "...") == 0)
+        return true;
+    if (strcmp(pat, "./...") == 0)
+        return is_main(pkg, len) || (main_module_path && under(pkg, len, main_module_path));
+    if (n >= sizeof path)
+        return false;
+    memcpy(path, pat, n);
+    path[n] = '\0';
+    return under(pkg, len, path) || (is_main(pkg, len) && main_pkg_path != NULL &&
+                                     under(main_pkg_path, strlen(main_pkg_path), path));
+}
+
 bool pattern_list_match(const char *const *list, size_t n, const char *name)
 {
     if (n == 0)
         return true;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], name) == 0 || fnmatch(list[i], name, 0) == 0)
+    for (size_t i = 0; i < n; i++) {
+        if (pattern_is_package(list[i])) {
+            size_t len = type_pkg_len(name);
+            if (len > 0 && package_match(list[i], name, len))
+                return true;
+        } else if (strcmp(list[i], name) == 0 || fnmatch(list[i], name, 0) == 0) {
             return true;
+        }
+    }
+    return false;
+}
+
+bool pattern_list_match_package(const char *const *list, size_t n, const char *pkg)
+{
+    char glob[1024];
+    if (n == 0)
+        return true;
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        if (pattern_is_package(list[i])) {
+            if (pkg != NULL && package_match(list[i], pkg, strlen(pkg)))
+                return true;
+            continue;
+        }
+        /* A type glob names packages by its part before the type's name;
+         * one without ("*Order") names none, so keeps every site. */
+        len = type_pkg_len(list[i]);
+        if (len == 0)
+            return true;
+        if (pkg == NULL || len >= sizeof glob)
+            continue;
+        memcpy(glob, list[i], len);
+        glob[len] = '\0';
+        if (fnmatch(glob, pkg, 0) == 0 ||
+            (is_main(pkg, strlen(pkg)) && fnmatch(glob, "main", 0) == 0))
+            return true;
+    }
     return false;
 }
 

@@ -400,7 +400,7 @@ static PyObject *layout_render_json(LayoutObject *self, PyObject *args, PyObject
 PyDoc_STRVAR(layout_render_live_doc,
              "render_live(data=None, values=None, *, hex=False, count=None, recurse=False,\n"
              "            address=None, note=None, whole=None, root=None, sep=None,\n"
-             "            title=None) -> str\n\n"
+             "            title=None, type_params=None) -> str\n\n"
              "The layout with live values and padding bytes, as the align command shows\n"
              "it.  data: the value's bytes (bytes-like, at least size bytes) or None.\n"
              "values: None, or one entry per member in declaration order (unnamed\n"
@@ -413,17 +413,18 @@ PyDoc_STRVAR(layout_render_live_doc,
              "listed, named from root (default 'value'; sep joins it to the first member,\n"
              "default '.').  whole: the Type of data when it is more than the record (an\n"
              "array of it: the members shown are element 0's).  title: the type as written\n"
-             "for the title line (default 'struct NAME').");
+             "for the title line (default 'struct NAME').  type_params: Go, a generic\n"
+             "record's '[K comparable, V any]' as declared, for the suggested declaration.");
 
 static PyObject *layout_render_live(LayoutObject *self, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"data", "values", "hex",  "count", "recurse", "address",
-                             "note", "whole",  "root", "sep",   "title",   NULL};
+    static char *kwlist[] = {"data",  "values", "hex", "count", "recurse",     "address", "note",
+                             "whole", "root",   "sep", "title", "type_params", NULL};
     const char *what = "Layout.render_live()";
     module_state *st = plugin_state((PyObject *)self);
     PyObject *data_obj = Py_None, *values = Py_None, *count_obj = NULL, *addr_obj = Py_None;
     PyObject *result = NULL, *whole = Py_None;
-    const char *note = NULL, *root = NULL, *sep = NULL, *title = NULL;
+    const char *note = NULL, *root = NULL, *sep = NULL, *title = NULL, *type_params = NULL;
     Py_buffer view = {0};
     int hex = 0, recurse = 0, have_count = 0, have_view = 0;
     uint64_t count = 0;
@@ -431,9 +432,9 @@ static PyObject *layout_render_live(LayoutObject *self, PyObject *args, PyObject
     live_opts o;
 
     if (st == NULL ||
-        !PyArg_ParseTupleAndKeywords(args, kwargs, "|OO$pOpOzOzzz:Layout.render_live", kwlist,
+        !PyArg_ParseTupleAndKeywords(args, kwargs, "|OO$pOpOzOzzzz:Layout.render_live", kwlist,
                                      &data_obj, &values, &hex, &count_obj, &recurse, &addr_obj,
-                                     &note, &whole, &root, &sep, &title))
+                                     &note, &whole, &root, &sep, &title, &type_params))
         return NULL;
     memset(&o, 0, sizeof o);
     if (whole != Py_None) {
@@ -450,6 +451,7 @@ static PyObject *layout_render_live(LayoutObject *self, PyObject *args, PyObject
         o.scan.size = wsize;
     }
     o.title = title;
+    o.type_params = type_params;
     o.scan.root = root;
     o.scan.first_sep = sep;
     if (data_obj != Py_None) {

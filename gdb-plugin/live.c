@@ -406,8 +406,12 @@ cleanup:
  * the library's own renderer so that the numbers and words are the CLI's. */
 static void summary(live_ctx *c, const align_layout *l)
 {
-    align_render_opts ro = {
-        .hex_offsets = c->o->hex_offsets, .show_optimal = 1, .cost = c->o->cost, .cachelines = 0};
+    align_go_decl_opts go = {.type_params = c->o->type_params};
+    align_render_opts ro = {.hex_offsets = c->o->hex_offsets,
+                            .show_optimal = 1,
+                            .cost = c->o->cost,
+                            .cachelines = 0,
+                            .go_decl = c->o->type_params != NULL ? &go : NULL};
     align_buf full;
     const char *s;
     align_buf_init(&full);

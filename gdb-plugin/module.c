@@ -635,11 +635,26 @@ static const char *c_declaration(align_graph *g, const char *type, const char *n
 
     align_buf_init(&b);
     if (cut != NULL) {
-        /* Pointer to function or array: the name goes after the stars. */
+        /* Pointer to function or array: the name goes after the stars and
+         * their qualifiers (`int (*const cb)(void)`). */
+        static const char *const quals[] = {"const", "volatile", "restrict", "_Atomic"};
+        bool qualified = false;
         cut += 2;
-        while (*cut == '*')
-            cut++;
+        for (bool more = true; more;) {
+            more = false;
+            while (*cut == '*' || *cut == ' ')
+                cut++;
+            for (size_t i = 0; i < sizeof quals / sizeof quals[0]; i++) {
+                size_t n = strlen(quals[i]);
+                if (strncmp(cut, quals[i], n) == 0 && (cut[n] == ' ' || cut[n] == ')')) {
+                    cut += n;
+                    qualified = more = true;
+                }
+            }
+        }
         align_buf_append(&b, type, (size_t)(cut - type));
+        if (qualified)
+            align_buf_puts(&b, " ");
         align_buf_puts(&b, name);
         align_buf_puts(&b, cut);
     } else if (bracket != NULL) {

@@ -162,10 +162,13 @@ typedef struct live_opts {
     int recurse;            /* expand nested structs and unions */
     const align_cost *cost; /* NULL: no count line */
     int have_address;
-    uint64_t address;  /* of the value, for the title line */
-    const char *note;  /* appended to the title line, or NULL */
-    const char *title; /* the type as written ("robj", "union {...}"), or
-                          NULL: "struct NAME" */
+    uint64_t address;        /* of the value, for the title line */
+    const char *note;        /* appended to the title line, or NULL */
+    const char *title;       /* the type as written ("robj", "union {...}"), or
+                                NULL: "struct NAME" */
+    const char *type_params; /* Go: a generic record's "[K comparable, V
+                                any]" as declared, for the suggested
+                                declaration; NULL: not known */
     /* The leak check (leaks.c) of the whole value when data is given:
      * scan.type NULL means the layout's record, named "value". */
     leak_scan_opts scan;

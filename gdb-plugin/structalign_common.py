@@ -49,8 +49,9 @@ the static layout, without values, and needs no process.
 
 Go (GDB): a slice shows its element with len as the count, a map its
 value type and the padding of every live entry ("at m["k"]+3: 5a"), an
-interface its dynamic value; values print as fmt's %+v; the suggested
-order pastes and builds.
+interface its dynamic value; values print as fmt's %+v (strings quoted,
+a small map's entries in fmt's order); the suggested order pastes and
+builds.
 
 Output fits GDB's `set width' (lines break between words); holes and
 non-zero padding are coloured when `set style enabled' is on and the
@@ -283,7 +284,17 @@ class Adapter:
     read(value, size)   its bytes, or None
     child(value, field) the value of FieldDesc field
     summary(value, desc) a short one-line string for a value of TypeDesc desc
+    qualified(type)     optional (C): the type as declared when it has
+                        qualifiers of its own ('char * const', 'const T'),
+                        else None
     """
+
+
+def c_spelling(text):
+    """A C type as structalign show spells it: the qualifiers of a pointer
+    against its star ('char *const', 'int (*const)(void)'; GDB writes
+    'char * const')."""
+    return re.sub(r"\* (?=(?:const|volatile|restrict|_Atomic)\b)", "*", text)
 
 
 class Builder:
@@ -305,7 +316,7 @@ class Builder:
             t = g.named(d.name, self.type(d.target))
         elif d.kind == "pointer":
             # The pointee does not matter to a layout, and may be cyclic.
-            t = g.pointer(None, display=d.display)
+            t = g.pointer(None, display=c_spelling(d.display))
         elif d.kind == "array":
             t = g.array(self.type(d.target), d.count, display=d.display)
         else:
@@ -337,6 +348,13 @@ class Builder:
                 if f.display is not None and f.display != ftype.display:
                     # A type parameter as the generic declaration names it.
                     ftype = self.graph.named(f.display, ftype)
+                q = getattr(self.adapter, "qualified", None)
+                q = q(f.type) if q is not None else None
+                if q is not None and q != ftype.display:
+                    # const/volatile on the member itself (`char *const p`,
+                    # `const T t`): kept in the declaration printed, as
+                    # structalign show keeps them.
+                    ftype = self.graph.named(q, ftype)
             spec = {"name": f.name or "", "type": ftype, "bit_offset": f.bit_offset}
             if f.embedded:
                 spec["embedded"] = True
@@ -896,11 +914,17 @@ def _run(adapter, text):
                                for name, rel, _, raw, mask in listed[:LEAK_MAX_RUNS]]}
                 doc = json.dumps(parsed, separators=(",", ":")) + "\n"
             return doc
+        # A generic Go record named as declared ("Pair[K comparable, V
+        # any]", found in its source): its declaration pastes as that.
+        params = None
+        if lang == "go" and d.name and "[" in d.name and " " in d.name.split("[", 1)[1]:
+            params = "[" + d.name.split("[", 1)[1]
         text = layout.render_live(data, values, hex=opts.hex, count=count,
                                   recurse=opts.recurse, address=address,
                                   note="(" + "; ".join(notes) + ")",
                                   whole=whole if data is not None else None,
-                                  root=_root_name(res.shown, res.deref), title=res.title)
+                                  root=_root_name(res.shown, res.deref), title=res.title,
+                                  type_params=params)
         if res.map_slot is not None:
             text += _map_slot_line(builder, graph, res.map_slot)
             klay, kd = _map_klay(adapter, builder, graph, res)

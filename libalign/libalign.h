@@ -779,10 +779,13 @@ typedef struct align_binary_info {
     size_t ninferred;        /* C records given packed, pack(N) or unnamed
                                 bit-fields to match the compiler's offsets */
     /* Go build information (.go.buildinfo, Go 1.18+); NULL when absent. */
-    const char *go_version;   /* "go1.19.8" */
-    const char *go_main_path; /* import path of the main package
-                                 ("example.com/app"), which DWARF calls
-                                 "main"; NULL for libraries and old Go */
+    const char *go_version;     /* "go1.19.8" */
+    const char *go_main_path;   /* import path of the main package
+                                   ("example.com/app"), which DWARF calls
+                                   "main"; NULL for libraries and old Go */
+    const char *go_main_module; /* the main module's path ("example.com/app"
+                                   for a main package "example.com/app/cmd/x");
+                                   NULL when the build information has none */
     /* Records larger than the layout model can place (over 2^56 bytes,
      * e.g. a struct holding char[1ULL << 61]: valid C, bit offsets past
      * 2^63): each is left out of the graph, not its unit. */
@@ -1043,6 +1046,11 @@ ALIGN_API int align_fix_add(align_fix_set *s, const char *path, const char *text
  * texts.  On a file that does not parse: ALIGN_ESYNTAX (or the parser's
  * code) with file:line:col in the error record, and no result. */
 ALIGN_API int align_fix_run(align_fix_set *s);
+/* Sets (fn NULL: clears) the progress callback of align_fix_run: done
+ * bytes of the files' text parsed of total (all files added), at the rate
+ * align_progress_fn says, and once with done == total when the run is
+ * done (the checks and orders after the parse are short). */
+ALIGN_API void align_fix_set_progress(align_fix_set *s, align_progress_fn fn, void *user);
 ALIGN_API size_t align_fix_ntypes(const align_fix_set *s);
 ALIGN_API const align_fix_type *align_fix_type_at(const align_fix_set *s, size_t i);
 ALIGN_API size_t align_fix_nfiles(const align_fix_set *s);
@@ -1490,7 +1498,8 @@ typedef struct align_carry_cause {
 typedef struct align_carry {
     const align_type *type;
     uint64_t size;         /* as laid out */
-    uint64_t optimal_size; /* its own members reordered (the layout's) */
+    uint64_t optimal_size; /* its own members reordered (the layout's;
+                              size when its order is kept) */
     uint64_t deep_size;    /* and every record held by value too */
     uint64_t deep_ptrdata; /* pointer bytes in that order */
     /* The steps from size to deep_size, in order: the record's own order
@@ -1509,7 +1518,12 @@ typedef struct align_carry {
  * of the records involved, added to g (unnamed, never declarations).
  *   ALIGN_EINVAL a layout of another language; ALIGN_ELIMIT nesting past
  *   ALIGN_MAX_DEPTH; ALIGN_ENOMEM. */
-ALIGN_API int align_carry_compute(align_carry **out, align_graph *g, const align_layout *l);
+/* keep (may be NULL): nonzero for a record whose order is meant (audit:
+ * a structalign:ignore marker): it is never reordered, and no step is owed
+ * to it, though its size still follows its members'. */
+typedef int (*align_carry_keep_fn)(const align_type *record, void *arg);
+ALIGN_API int align_carry_compute(align_carry **out, align_graph *g, const align_layout *l,
+                                  align_carry_keep_fn keep, void *keep_arg);
 ALIGN_API void align_carry_free(align_carry *c); /* accepts NULL */
 
 /* The allocator's bytes for the record now and at deep_size, for count

@@ -16,6 +16,8 @@ Separate debug files (objcopy --only-keep-debug / --strip-debug /
 show and diff; a debug file of another build (CRC-32 or build ID), or none,
 is exit 2 with the binary's path and the reason.
 """
+import csv
+import io
 import json
 import os
 import shutil
@@ -195,6 +197,34 @@ def check_objects(tmp):
     if shutil.which("pahole") and pahole_compared < 6:
         fails.append("only %d records compared with pahole" % pahole_compared)
     print("     pahole agrees on %d records of the amd64 objects" % pahole_compared)
+    # clang's DWARF 5 objects name strings and addresses through
+    # .debug_str_offsets and .debug_addr (DW_FORM_strx, addrx), whose
+    # relocations gcc's objects do not exercise: the same offsets as gcc's
+    # program, and the same names and places.
+    if shutil.which("clang"):
+        amd64 = {}
+        for line in run([os.path.join(tmp, "prog-amd645")], check=True).stdout.splitlines():
+            w = line.split()
+            amd64[w[0]] = [int(x) for x in w[1:]]
+        gcc_types = by_name(sa_json("audit", "--all", "--format", "json",
+                                    os.path.join(tmp, "prog-amd645")))
+        objs, _ = build(tmp, "clang", [], "-gdwarf-5", "-clang", objects_only=True)
+        lib = os.path.join(tmp, "lib-clang.a")
+        run(["ar", "rcs", lib] + objs, check=True)
+        got = by_name(sa_json("audit", "--all", "--format", "json", lib))
+        fails += check_truth("amd64 clang -gdwarf-5 archive", amd64, got)
+        for name, t in got.items():
+            g = gcc_types.get(name, {})
+            if (t.get("decl_file"), t.get("decl_line"), [f["name"] for f in t["fields"]]) != \
+                    (g.get("decl_file"), g.get("decl_line"), [f["name"] for f in g.get("fields", [])]):
+                fails.append("clang archive: %s: place or member names differ from gcc's" % name)
+        if len(got) != len(gcc_types):
+            fails.append("clang archive: %d records, gcc's program %d" % (len(got), len(gcc_types)))
+        print("ok   amd64 clang -gdwarf-5: archive of objects with .debug_str_offsets "
+              "(%d records)" % len(got))
+    else:
+        print("note: clang not installed (Debian package clang): the .debug_str_offsets "
+              "relocations of its objects are not checked")
     # Archives that cannot be read: thin, and without any ELF member.
     thin = os.path.join(tmp, "thin.a")
     run(["ar", "rcsT", thin, os.path.join(tmp, "a-amd645.o")], check=True)
@@ -202,6 +232,21 @@ def check_objects(tmp):
     if p.returncode != 2 or not p.stderr.startswith(thin + ": a thin archive") \
             or "hint:" not in p.stderr:
         fails.append("thin archive: exit %d, %r" % (p.returncode, p.stderr))
+    mixed = os.path.join(tmp, "mixed.a")
+    run(["ar", "rcs", mixed, os.path.join(tmp, "a-amd645.o"), os.path.join(tmp, "b-3865.o")],
+        check=True)
+    p = run([SA, "audit", mixed])
+    if p.returncode != 2 or "members for two machines: amd64 and 386" not in p.stderr:
+        fails.append("archive of two machines: exit %d, %r" % (p.returncode, p.stderr))
+    cut = os.path.join(tmp, "cut.a")
+    with open(os.path.join(tmp, "lib-amd645.a"), "rb") as f:
+        data = f.read()
+    with open(cut, "wb") as f:
+        f.write(data[:len(data) * 2 // 3])
+    p = run([SA, "audit", cut])
+    if p.returncode != 2 or not p.stderr.startswith(cut + ": corrupt archive: ") \
+            or "hint:" not in p.stderr:
+        fails.append("truncated archive: exit %d, %r" % (p.returncode, p.stderr))
     text = os.path.join(tmp, "text.a")
     run(["ar", "rcs", text, os.path.join(tmp, "README")], check=True)
     p = run([SA, "show", text, "pair"])
@@ -273,6 +318,26 @@ def check_debug_files(tmp):
     p = run([SA, "audit", "--debug-dir", os.path.join(tmp, "nowhere"), full])
     if p.returncode != 2 or "--debug-dir" not in p.stderr:
         fails.append("--debug-dir of no directory: exit %d, %r" % (p.returncode, p.stderr))
+    # Go: the separate debug file's types, the binary's own build info.
+    if shutil.which("go"):
+        gd = os.path.join(tmp, "gosplit")
+        os.mkdir(gd)
+        with open(os.path.join(gd, "go.mod"), "w") as f:
+            f.write("module example.com/split\n\ngo 1.19\n")
+        with open(os.path.join(gd, "main.go"), "w") as f:
+            f.write("package main\n\ntype T struct {\n\tA bool\n\tB int64\n\tC bool\n}\n\n"
+                    "var keep = []any{new(T)}\n\nfunc main() { println(len(keep)) }\n")
+        env = dict(os.environ, GOFLAGS="", GOWORK="off", GOTOOLCHAIN="local")
+        run(["go", "build", "-o", "app", "."], cwd=gd, env=env, check=True)
+        app = os.path.join(gd, "app")
+        run(["objcopy", "--only-keep-debug", app, app + ".debug"], check=True)
+        run(["objcopy", "--strip-debug", "--add-gnu-debuglink=" + app + ".debug", app,
+             app + ".s"], check=True)
+        want = sa_json("audit", "--all", "--format", "json", app)
+        got = sa_json("audit", "--all", "--format", "json", app + ".s")
+        if want is None or got is None or got["types"] != want["types"] \
+                or "main.T" not in by_name(got):
+            fails.append("Go debug link: audit differs from the unstripped binary's")
     if not fails:
         print("ok   separate debug files: debug link, build ID, stale and missing")
     return fails
@@ -343,11 +408,20 @@ def check_public_api(exe, full):
             full["public_api_bytes_saved"], full["public_api_types"]) not in p.stdout \
             or "ABI  public API (declared in an installed header)" not in p.stdout:
         fails.append("audit text: no public-API note or total:\n" + p.stdout)
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(
+        run([SA, "audit", "--all", "--format", "csv", "--keep", "mine", exe]).stdout))}
+    if (rows.get("_IO_FILE", {}).get("public_api"), rows.get("mine", {}).get("public_api"),
+            rows.get("vend", {}).get("public_api")) != ("installed_header", "keep", ""):
+        fails.append("CSV public_api column: %s" % {n: r.get("public_api") for n, r in rows.items()})
     sarif = json.loads(run([SA, "audit", "--format", "sarif", exe]).stdout)
     levels = {r["message"]["text"].split(" ")[0]: r["level"] for r in sarif["runs"][0]["results"]
               if r["ruleId"] == "SA001"}
     if levels.get("_IO_FILE") != "note" or levels.get("mine") != "warning":
         fails.append("SARIF SA001 levels %s: a public-API saving is a note" % levels)
+    page = run([SA, "audit", "--format", "html", exe]).stdout
+    if 'id="s-public-total" data-v="%d"' % full["public_api_bytes_saved"] not in page \
+            or 'id="s-total" data-v="%d"' % free not in page:
+        fails.append("HTML summary: public-API total not apart from the free one")
     p = run([SA, "show", exe, "_IO_FILE"])
     if "reordering it breaks the ABI" not in p.stdout:
         fails.append("show: no public-API note")

@@ -28,7 +28,10 @@ Checked against `structalign audit --escape` of the very binary and log
   - Lone's own order: heap_bytes_owed = its measured difference;
   - total_heap_bytes_saved is the sum of heap_bytes_owed over the rows, and
     equals the sum of every measured difference;
-  - the text report lists Inner first, with the "carried up" line.
+  - with Inner marked //structalign:ignore (--src), nothing is owed to it
+    and the total is Lone's alone;
+  - the text report lists Inner first, with the "carried up" line, and the
+    CSV row of Inner has the same owed bytes.
 """
 import json
 import os
@@ -257,6 +260,35 @@ def check_release(v, work, fails):
           (v, " ".join("%s %d->%d" % (h, m[h]["bytes"], m[h + "2"]["bytes"])
                        for h in HOLDERS + ("Lone",)), inner_owed, want_total))
 
+    # Inner marked //structalign:ignore (its order is meant, found through
+    # --src): not listed, no holder saves by it, the total is Lone's alone.
+    marked = os.path.join(work, "marked")
+    shutil.copytree(root, marked)
+    with open(os.path.join(marked, "main.go"), "w") as f:
+        f.write(PROGRAM.replace("type Inner struct {", "//structalign:ignore\ntype Inner struct {"))
+    p = subprocess.run([sa, "audit", "--format", "json", "--all", "--escape", log, "--src", marked,
+                        "--count", "main.Pair=100", "--filter", "main.*", binary],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        fail("audit --src (Inner marked) failed", p.stderr)
+    else:
+        dm = json.loads(p.stdout)
+        tm = {x["name"]: x for x in dm["types"]}
+        lone_diff = m["Lone"]["bytes"] - m["Lone2"]["bytes"]
+        if "main.Inner" in tm or any(tm.get("main." + h, {}).get("carried_from") for h in HOLDERS) \
+                or dm.get("total_heap_bytes_saved") != lone_diff:
+            fail("Inner marked structalign:ignore: nothing is owed to it (total %s, Lone's %d)" %
+                 (dm.get("total_heap_bytes_saved"), lone_diff),
+                 {h: tm.get("main." + h, {}).get("carried_from") for h in HOLDERS})
+
+    # CSV: the same owed bytes in its heap_bytes_owed column.
+    p = subprocess.run([sa, "audit", "--format", "csv", "--escape", log, "--count",
+                        "main.Pair=100", "--filter", "main.Inner", binary],
+                       capture_output=True, text=True)
+    lines = p.stdout.splitlines()
+    if len(lines) != 2 or not lines[0].endswith(",heap_bytes_owed") or \
+            not lines[1].endswith(",%d" % inner_owed):
+        fail("CSV: main.Inner's heap_bytes_owed %d" % inner_owed, lines)
     p = subprocess.run([sa, "audit", "--escape", log, "--count", "main.Pair=100", "--filter",
                         "main.*", binary], capture_output=True, text=True)
     rows = [line.split()[-1] for line in p.stdout.splitlines()

@@ -350,16 +350,16 @@ def test_join(work, sizes):
                  "size class 48 -> 48, 0 bytes/object saved",
                  "Unresolved heap sites (4: 1 not linked, 0 in files the binary does not have, "
                  "0 contradicting it, 3 not typed):",
-                 "  ... and 1 in functions the linker removed (not linked; --format json "
+                 "  ... and 1 in functions the linker removed (not linked; --all-unresolved "
                  "lists them)",
                  "  ./main.go:130:2 o (boxed): no variable o in scope at line 130"):
         check(want in out, "text output has %r" % want, out)
     p = audit("--escape", m, "--src", src, "--format", "csv", "--filter", "main.Order", binary)
     lines = p.stdout.splitlines()
     check(lines and lines[0].endswith(",heap_sites,size_class,optimal_size_class,"
-                                      "heap_bytes_saved,heap_bytes_saved_total"),
+                                      "heap_bytes_saved,heap_bytes_saved_total,heap_bytes_owed"),
           "CSV header", lines[:1])
-    check(len(lines) == 2 and lines[1].endswith(",6,48,24,24,24"), "CSV row of main.Order",
+    check(len(lines) == 2 and lines[1].endswith(",6,48,24,24,24,24"), "CSV row of main.Order",
           lines[1:])
     # A generic type's name is a glob with a bracket class: --filter takes
     # it as the exact name first.

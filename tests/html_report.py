@@ -71,6 +71,7 @@ class Dom(HTMLParser):
         self.in_err = False
         self.in_template = False
         self.scripts = 0
+        self.data_scripts = 0
         self.srcs = []
 
     def handle_starttag(self, tag, attrs):
@@ -79,6 +80,8 @@ class Dom(HTMLParser):
             self.srcs.append((tag, a))
         if tag == "body":
             self.body = a
+        elif tag == "script" and a.get("type") == "application/json":
+            self.data_scripts += 1
         elif tag == "script":
             self.scripts += 1
         elif tag == "pre" and a.get("id") == "js-errors":
@@ -93,7 +96,8 @@ class Dom(HTMLParser):
             self.cur_td = a.get("class", "")
             self.cur_row[self.cur_td] = [a.get("data-v"), ""]
         elif tag == "section":
-            self.sections.append({"name": a["data-name"], "maps": [], "lazy": False})
+            self.sections.append({"name": a["data-name"], "maps": [],
+                                  "lazy": a.get("data-lazy") == "1"})
         elif tag == "template":
             self.in_template = True
             self.sections[-1]["lazy"] = True
@@ -135,14 +139,14 @@ class Dom(HTMLParser):
             self.cur_row[self.cur_td][1] += data
 
 
-def chromium(path, work):
+def chromium(path, work, fragment=""):
     exe = shutil.which("chromium")
     prof = tempfile.mkdtemp(dir=work)
     r = subprocess.run(
         [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run",
          "--user-data-dir=" + prof, "--enable-logging=stderr", "--v=0",
-         "--dump-dom", "file://" + os.path.abspath(path)],
+         "--dump-dom", "file://" + os.path.abspath(path) + fragment],
         capture_output=True, text=True, timeout=120)
     check(r.returncode == 0, "chromium exit %d: %s" % (r.returncode, r.stderr[-500:]))
     bad = [l for l in r.stderr.splitlines()
@@ -210,13 +214,73 @@ def check_report(args, work, tag, want_lazy):
     doc = json.loads(r.stdout)
     raw = open(html_path).read()
     check("http://" not in raw and "https://" not in raw, "%s: the page names a URL" % tag)
-    dom_text = chromium(html_path, work)
+    types = doc["types"]
+    first = [t["name"] for t in types[:100]]
+    # Without script: the summary, the first table page and the first 50
+    # byte maps are plain HTML.
+    nojs = Dom()
+    nojs.feed(raw)
+    check_summary(tag + " (no script)", nojs, doc)
+    check([r["_name"] for r in nojs.rows] == first,
+          "%s (no script): %d rows in the page, want the first %d types"
+          % (tag, len(nojs.rows), len(first)))
+    check_rows(tag + " (no script)", nojs.rows, types)
+    check([x["name"] for x in nojs.sections] == [t["name"] for t in types[:50]],
+          "%s (no script): %d byte maps in the page, want the first %d"
+          % (tag, len(nojs.sections), min(50, len(types))))
+    for sec, t in zip(nojs.sections, types):
+        check_map(sec, t)
+    # As loaded: the script draws the first page of the table.
+    dom = browse(html_path, work, tag, doc)
+    shown = [r for r in dom.rows if "hidden" not in r.get("_class", "")]
+    check([r["_name"] for r in shown] == first,
+          "%s: %d rows on the first page, want the first %d types"
+          % (tag, len(shown), len(first)))
+    check_rows(tag, dom.rows, types)
+    # #all (the test hook): every row and every byte map drawn, the lazy
+    # ones by the script from the page's data.
+    full = browse(html_path, work, tag + "#all", doc, "#all")
+    check([r["_name"] for r in full.rows] == [t["name"] for t in types],
+          "%s#all: table rows %s, JSON %s" % (tag, [r["_name"] for r in full.rows][:5],
+                                              [t["name"] for t in types][:5]))
+    check_rows(tag + "#all", full.rows, types)
+    check(len(full.sections) == len(types),
+          "%s#all: %d sections, %d types" % (tag, len(full.sections), len(types)))
+    nlazy = 0
+    for sec, t in zip(full.sections, types):
+        check(sec["name"] == t["name"], "%s: section %s, type %s" % (tag, sec["name"], t["name"]))
+        check_map(sec, t)
+        nlazy += sec["lazy"]
+    if want_lazy:
+        check(nlazy > 0, "%s: no lazy byte map among %d types" % (tag, len(types)))
+    else:
+        check(nlazy == 0, "%s: %d lazy byte maps" % (tag, nlazy))
+    # #sort=z: the first page sorted by size, largest first, ties in the
+    # ranking's order.
+    by_size = sorted(types, key=lambda t: -t["size"])
+    srt = browse(html_path, work, tag + "#sort=z", doc, "#sort=z")
+    check([r["_name"] for r in srt.rows] == [t["name"] for t in by_size[:100]],
+          "%s#sort=z: first page %s, JSON by size %s"
+          % (tag, [r["_name"] for r in srt.rows][:5], [t["name"] for t in by_size[:5]]))
+    check_rows(tag + "#sort=z", srt.rows, by_size)
+    return doc, dom
+
+
+def browse(html_path, work, tag, doc, fragment=""):
+    """The page in chromium (with a URL fragment for the script's test
+    hooks): it loaded, its one script ran without error, no request."""
     dom = Dom()
-    dom.feed(dom_text)
+    dom.feed(chromium(html_path, work, fragment))
     check(dom.body.get("data-ready") == "1", "%s: the page's script did not finish" % tag)
     check(dom.errors.strip() == "", "%s: script errors: %s" % (tag, dom.errors))
     check(dom.scripts == 1, "%s: %d scripts, want the one inline" % (tag, dom.scripts))
+    check(dom.data_scripts <= 1, "%s: %d data blocks" % (tag, dom.data_scripts))
     check(not dom.srcs, "%s: external references %s" % (tag, dom.srcs[:3]))
+    check_summary(tag, dom, doc)
+    return dom
+
+
+def check_summary(tag, dom, doc):
     s = dom.summary
     check(s.get("s-total") == str(doc["total_bytes_saved"]),
           "%s: summary total %s, JSON %s" % (tag, s.get("s-total"), doc["total_bytes_saved"]))
@@ -224,13 +288,16 @@ def check_report(args, work, tag, want_lazy):
         check(s.get("s-heap-total") == str(doc["total_heap_bytes_saved"]),
               "%s: summary heap %s, JSON %s" % (tag, s.get("s-heap-total"),
                                                doc["total_heap_bytes_saved"]))
-    types = doc["types"]
-    # The rows in the DOM are the table after the script's first draw (it
-    # keeps the order it was given).
-    check([r["_name"] for r in dom.rows] == [t["name"] for t in types],
-          "%s: table rows %s, JSON %s" % (tag, [r["_name"] for r in dom.rows][:5],
-                                          [t["name"] for t in types][:5]))
-    for row, t in zip(dom.rows, types):
+
+
+def check_rows(tag, rows, types):
+    """Each table row against the JSON type of the same name."""
+    by_name = {t["name"]: t for t in types}
+    for row in rows:
+        t = by_name.get(row["_name"])
+        check(t is not None, "%s: row %s is no JSON type" % (tag, row["_name"]))
+        if t is None:
+            continue
         for cls, key in (("saved", "bytes_saved"), ("size", "size"), ("opt", "optimal_size"),
                          ("count", "count")):
             check(row[cls][0] == str(t[key]) and row[cls][1] == str(t[key]),
@@ -250,18 +317,6 @@ def check_report(args, work, tag, want_lazy):
             check(row["nsites"][0] == str(len(t["escapes"])),
                   "%s: %s heap sites %s, JSON %d" % (tag, t["name"], row["nsites"],
                                                       len(t["escapes"])))
-    check(len(dom.sections) == len(types),
-          "%s: %d sections, %d types" % (tag, len(dom.sections), len(types)))
-    nlazy = 0
-    for sec, t in zip(dom.sections, types):
-        check(sec["name"] == t["name"], "%s: section %s, type %s" % (tag, sec["name"], t["name"]))
-        check_map(sec, t)
-        nlazy += sec["lazy"]
-    if want_lazy:
-        check(nlazy > 0, "%s: no lazy byte map among %d types" % (tag, len(types)))
-    else:
-        check(nlazy == 0, "%s: %d lazy byte maps" % (tag, nlazy))
-    return doc, dom
 
 
 def check_go_truth(work, src):
@@ -374,9 +429,16 @@ def check_cmd_go(work):
     print("cmd/go: %d types, page %d bytes, checked in %.1f s"
           % (len(doc["types"]), os.path.getsize(os.path.join(work, "cmdgo.html")),
              time.monotonic() - t0))
-    shown = [r for r in dom.rows if "hidden" not in r.get("_class", "")]
-    check(len(shown) == min(100, len(dom.rows)),
-          "cmd/go: %d rows on the first page, want 100" % len(shown))
+    check(len(dom.rows) == 100, "cmd/go: %d rows on the first page, want 100" % len(dom.rows))
+    # Opening one type (its link, #tN) draws its byte maps, and only its.
+    last = len(doc["types"]) - 1
+    one = browse(os.path.join(work, "cmdgo.html"), work, "cmd/go#t%d" % last, doc, "#t%d" % last)
+    drawn = [x for x in one.sections if x["lazy"]]
+    check([x["name"] for x in drawn] == [doc["types"][last]["name"]],
+          "cmd/go#t%d: drew %s, want only %s" % (last, [x["name"] for x in drawn][:3],
+                                                 doc["types"][last]["name"]))
+    for sec in drawn:
+        check_map(sec, doc["types"][last])
 
 
 def main():

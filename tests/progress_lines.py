@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """progress_lines.py - the progress line while a binary's DWARF is read
-(audit, show, diff).
+(audit, show, diff) and while fix parses a tree of sources.
 
 The system Go's cmd/go (thousands of types; the same cache as
 html_report.py) reads in a fraction of a second, under the second after
@@ -15,9 +15,15 @@ GIT_PROGRESS_DELAY) to see it at once:
     at the end ("\\r\\033[K");
   - diff reads two binaries: one line per binary, each with its own total;
   - with stderr to a file: no progress text and no "\\r";
-  - with --quiet on the pseudo-terminal: no progress text;
+  - with --quiet, and with --no-progress, on the pseudo-terminal: no
+    progress text;
   - without the delay variable, a read that took under 0.9 s shows nothing;
   - stdout (the report) is byte-identical in every run.
+fix over a generated tree of Go packages (--diff: nothing is written): the
+same, with "parsing sources: D KiB of T KiB (P%)", T the sum of the .go
+files' sizes (os.stat); fix --quiet and --no-progress show none; the exit
+status (1: something to fix) and the diff on stdout are the same in every
+run.  calc accepts --no-progress (every command does).
 SKIP (77) without go.
 """
 import os
@@ -34,6 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import salib  # noqa: E402
 
 DWARF = re.compile(rb"\rreading DWARF: (\d+) KiB of (\d+) KiB \((\d+)%\)")
+PARSE = re.compile(rb"\rparsing sources: (\d+) KiB of (\d+) KiB \((\d+)%\)")
 SHF_COMPRESSED = 0x800
 
 
@@ -85,11 +92,11 @@ def run_pty(argv, out_path, env):
     return os.waitstatus_to_exitcode(status), got, time.monotonic() - t0
 
 
-def check_lines(what, tty, totals, fails):
+def check_lines(what, tty, totals, fails, line=DWARF):
     """The progress lines of one run on the terminal: one sequence per
     binary read, in order, each ending at its total (KiB) and erased."""
     # Each read's lines end where the line is erased ("\r\033[K" alone).
-    seqs = [[tuple(int(x) for x in m) for m in DWARF.findall(chunk)]
+    seqs = [[tuple(int(x) for x in m) for m in line.findall(chunk)]
             for chunk in tty.split(b"\r\x1b[K")]
     seqs = [q for q in seqs if q]
     shown = [s for q in seqs for s in q]
@@ -113,7 +120,7 @@ def check_lines(what, tty, totals, fails):
             last_p = p
         if q[-1][0] != q[-1][1] or q[-1][2] != 100:
             fails.append("%s: the last line is %s, not the whole section" % (what, q[-1]))
-    if b"\r\x1b[K" not in tty[tty.rfind(b"reading DWARF"):]:
+    if b"\r\x1b[K" not in tty[tty.rfind(b" KiB of "):]:
         fails.append("%s: the progress line is not erased at the end: %r" % (what, tty[-200:]))
     print("%s: %d progress lines, totals %s KiB" % (what, len(shown), got_totals))
 
@@ -155,7 +162,8 @@ def check_dwarf(sa, exe, work, fails):
             continue
         check_lines(what, tty, totals, fails)
 
-        runs = [("--quiet", [args[0], "--quiet"] + args[1:], env)]
+        runs = [("--quiet", [args[0], "--quiet"] + args[1:], env),
+                ("--no-progress", [args[0], "--no-progress"] + args[1:], env)]
         for flag, argv, e in runs:
             rc, tty, _ = run_pty([sa] + argv, os.path.join(work, what + flag + ".out"), e)
             if rc != 0:
@@ -170,10 +178,68 @@ def check_dwarf(sa, exe, work, fails):
             fails.append("%s: a %.2f s run shows a progress line before its second: %r"
                          % (what, took, tty[:200]))
 
-        for name_ in (what + ".tty.out", what + "--quiet.out", what + ".delay.out"):
+        for name_ in (what + ".tty.out", what + "--quiet.out", what + "--no-progress.out",
+                      what + ".delay.out"):
             p = os.path.join(work, name_)
             if os.path.exists(p) and open(p, "rb").read() != ref:
                 fails.append("stdout of %s differs from the run with stderr to a file" % name_)
+
+
+def make_tree(root, npkg=24, nfiles=12):
+    """Go packages of generated structs (bool/int64/bool: each one saves
+    bytes reordered); returns the sum of the .go files' sizes."""
+    total = 0
+    for p in range(npkg):
+        d = os.path.join(root, "pkg%d" % p)
+        os.makedirs(d)
+        for f in range(nfiles):
+            text = "package pkg%d\n\n" % p
+            for t in range(40):
+                text += ("// T%d_%d holds a flag, a counter and a flag.\ntype T%d_%d struct {\n"
+                         "\tA bool\n\tN int64 // count\n\tB bool\n\tS string\n}\n\n"
+                         % (f, t, f, t))
+            path = os.path.join(d, "f%d.go" % f)
+            with open(path, "w") as out:
+                out.write(text)
+            total += os.stat(path).st_size
+    return total
+
+
+def check_fix(sa, work, fails):
+    root = os.path.join(work, "tree")
+    total = make_tree(root)
+    env0 = {k: v for k, v in os.environ.items() if k != "STRUCTALIGN_PROGRESS_DELAY"}
+    env = dict(env0, STRUCTALIGN_PROGRESS_DELAY="0")
+    ref_path = os.path.join(work, "fix.file.out")
+    with open(ref_path, "wb") as o, open(os.path.join(work, "fix.err"), "wb") as e:
+        r = subprocess.run([sa, "fix", root], stdout=o, stderr=e, env=env)
+    err = open(os.path.join(work, "fix.err"), "rb").read()
+    ref = open(ref_path, "rb").read()
+    if r.returncode != 1 or b"+++ " not in ref:
+        fails.append("fix with stderr to a file exited %d (want 1, a diff): %r"
+                     % (r.returncode, err[-300:]))
+        return
+    if b"parsing sources" in err or b"\r" in err:
+        fails.append("fix: stderr to a file carries progress text: %r" % err[:200])
+    rc, tty, _ = run_pty([sa, "fix", root], os.path.join(work, "fix.tty.out"), env)
+    if rc != 1:
+        fails.append("fix on a pty exited %d: %r" % (rc, tty[-300:]))
+    check_lines("fix", tty, [total], fails, PARSE)
+    for flag in ("--quiet", "--no-progress"):
+        out = os.path.join(work, "fix" + flag + ".out")
+        rc, tty, _ = run_pty([sa, "fix", flag, root], out, env)
+        if rc != 1:
+            fails.append("fix %s on a pty exited %d: %r" % (flag, rc, tty[-300:]))
+        if b"parsing sources" in tty or b"KiB of" in tty:
+            fails.append("fix %s still prints progress: %r" % (flag, tty[:200]))
+        if open(out, "rb").read() != ref:
+            fails.append("fix %s: stdout differs from the run with stderr to a file" % flag)
+    if open(os.path.join(work, "fix.tty.out"), "rb").read() != ref:
+        fails.append("fix: stdout on the terminal run differs from the run with stderr to a file")
+    r = subprocess.run([sa, "calc", "--no-progress", "type T struct { A bool; N int64 }"],
+                       capture_output=True, text=True)
+    if r.returncode != 0 or not r.stdout.strip():
+        fails.append("calc --no-progress exited %d: %s" % (r.returncode, r.stderr[-200:]))
 
 
 def main():
@@ -187,6 +253,7 @@ def main():
         if exe is None:
             return ["could not build cmd/go"]
         check_dwarf(sa, exe, work, fails)
+        check_fix(sa, work, fails)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return fails

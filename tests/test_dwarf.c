@@ -1125,6 +1125,99 @@ START_TEST(errors)
 }
 END_TEST
 
+/* align_binary_open_opts: a stripped program's separate debug file (by
+ * .gnu_debuglink, its CRC checked, or by build ID under debug_dirs), an
+ * archive's members and units left out by cu_exclude; the counts the
+ * info reports.  The types read must be those of the program itself. */
+static const char inputs_a[] = "struct in_a { char c; long l; };\nstruct in_a ga;\n";
+static const char inputs_b[] = "struct in_b { short s; char t; };\nstruct in_b gb;\n";
+
+START_TEST(c_separate_inputs)
+{
+    char full[512], strip[480], lib[512], dir[512];
+    const char *dirs[1] = {dir};
+    const char *ex[1] = {"*in_b.c"};
+    align_binary *b, *ref;
+    align_binary_opts o = {0, NULL, 0, NULL, NULL, NULL, 0};
+    const align_binary_info *info;
+
+    ck_assert_int_eq(align_c_pointer_wide_name("size_t"), 1);
+    ck_assert_int_eq(align_c_pointer_wide_name("uintptr_t"), 1);
+    ck_assert_int_eq(align_c_pointer_wide_name("off_t"), 0);
+    ck_assert_int_eq(align_c_pointer_wide_name(NULL), 0);
+
+    /* The debug link: next to the binary, then stale. */
+    snprintf(full, sizeof full, "%s", c5.path);
+    snprintf(strip, sizeof strip, "%s/split/prog", tmp);
+    ck_assert_int_eq(sh("mkdir -p %s/split && objcopy --only-keep-debug %s %s.debug && "
+                        "objcopy --strip-debug --add-gnu-debuglink=%s.debug %s %s",
+                        tmp, full, strip, strip, full, strip),
+                     0);
+    ref = open_ok(full);
+    ck_assert_int_eq(align_binary_open_opts(&b, strip, &o), 0);
+    info = align_binary_info_get(b);
+    ck_assert_ptr_nonnull(info->debug_file);
+    ck_assert_msg(strstr(info->debug_file, "split/prog.debug") != NULL, "%s", info->debug_file);
+    ck_assert_uint_eq(info->ntypes, align_binary_info_get(ref)->ntypes);
+    ck_assert_uint_eq(info->ncus, align_binary_info_get(ref)->ncus);
+    ck_assert_uint_eq(info->nmembers, 0);
+    align_binary_free(b);
+    ck_assert_int_eq(sh("echo stale >> %s.debug", strip), 0);
+    ck_assert_int_eq(align_binary_open_opts(&b, strip, &o), ALIGN_EFORMAT);
+    ck_assert_ptr_null(b);
+    ck_assert_msg(strstr(align_error_last()->message, "CRC-32") != NULL, "%s",
+                  align_error_last()->message);
+
+    /* The build ID, under a debug directory. */
+    snprintf(dir, sizeof dir, "%s/dbg", tmp);
+    ck_assert_int_eq(sh("id=$(readelf -n %s | sed -n 's/.*Build ID: //p') && "
+                        "mkdir -p %s/.build-id/$(echo $id | cut -c1-2) && "
+                        "objcopy --only-keep-debug %s "
+                        "%s/.build-id/$(echo $id | cut -c1-2)/$(echo $id | cut -c3-).debug && "
+                        "objcopy --strip-debug %s %s.noid",
+                        full, dir, full, dir, full, strip),
+                     0);
+    snprintf(lib, sizeof lib, "%s.noid", strip);
+    o.debug_dirs = dirs;
+    o.ndebug_dirs = 1;
+    ck_assert_int_eq(align_binary_open_opts(&b, lib, &o), 0);
+    info = align_binary_info_get(b);
+    ck_assert_msg(info->debug_file && strstr(info->debug_file, "/.build-id/"), "%s",
+                  info->debug_file ? info->debug_file : "(null)");
+    ck_assert_uint_eq(info->ntypes, align_binary_info_get(ref)->ntypes);
+    align_binary_free(b);
+    align_binary_free(ref);
+    o.debug_dirs = NULL;
+    o.ndebug_dirs = 0;
+
+    /* An archive: two objects and a text member; then one unit left out. */
+    write_file(tmp, "in_a.c", inputs_a);
+    write_file(tmp, "in_b.c", inputs_b);
+    write_file(tmp, "in_note.txt", "not an object\n");
+    snprintf(lib, sizeof lib, "%s/libin.a", tmp);
+    ck_assert_int_eq(sh("cd %s && gcc -g -c in_a.c && gcc -g -c in_b.c && "
+                        "ar rcs libin.a in_a.o in_note.txt in_b.o",
+                        tmp),
+                     0);
+    ck_assert_int_eq(align_binary_open_opts(&b, lib, &o), 0);
+    info = align_binary_info_get(b);
+    ck_assert_uint_eq(info->nmembers, 3);
+    ck_assert_uint_eq(info->nskipped_members, 1);
+    ck_assert_str_eq(info->skipped_member, "in_note.txt: not an ELF object");
+    ck_assert_uint_eq(info->ncus, 2);
+    ck_assert_uint_eq(info->ntypes, 2);
+    ck_assert_ptr_nonnull(find_decl(align_binary_graph(b, ALIGN_LANG_C), "struct in_b"));
+    align_binary_free(b);
+    o.cu_exclude = ex;
+    o.ncu_exclude = 1;
+    ck_assert_int_eq(align_binary_open_opts(&b, lib, &o), 0);
+    info = align_binary_info_get(b);
+    ck_assert_uint_eq(info->nexcluded_cus, 1);
+    ck_assert_uint_eq(info->ntypes, 1);
+    align_binary_free(b);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ main */
 
 int main(void)
@@ -1168,6 +1261,7 @@ int main(void)
     tcase_add_test(c, c_broken_unit_skipped);
     tcase_add_test(c, c_corrupt_dwarf_never_crashes);
     tcase_add_test(c, c_inconsistent_members);
+    tcase_add_test(c, c_separate_inputs);
     tcase_add_test(go, go_amd64_layouts);
     tcase_add_test(go, go_arm64_layouts);
     tcase_add_test(go, go_all_decls_agree);

@@ -17,6 +17,10 @@
  * over maxSmallSize - 8 = 32760 bytes is large.  tests/heapcost.py measures
  * these with the runtime itself (B/op); here every size is checked against
  * the reference with the header rule applied.
+ *
+ * Savings carried up (carry.c): the sizes and B/op of tests/carry_check.py's
+ * program and of its hand-reordered copies, as the compiler and runtime gave
+ * them (that script measures them again per release).
  */
 #include <check.h>
 #include <stdbool.h>
@@ -335,6 +339,147 @@ START_TEST(heap_cost_of_a_layout)
 }
 END_TEST
 
+/* The record named name of a Go graph made from text. */
+static const align_type *go_decl(align_graph **g, align_arch arch, const char *text,
+                                 const char *name)
+{
+    ck_assert_int_eq(align_graph_new(g, ALIGN_LANG_GO, arch), 0);
+    ck_assert_int_eq(align_decl_parse_go(*g, "carry.go", text, strlen(text)), 0);
+    for (size_t i = 0; i < align_graph_ndecls(*g); i++) {
+        const align_type *t = align_graph_decl(*g, i);
+        if (align_type_name(t) && strcmp(align_type_name(t), name) == 0)
+            return t;
+    }
+    ck_abort_msg("no type %s", name);
+    return NULL;
+}
+
+/* tests/carry_check.py's program: unsafe.Sizeof of each type and of its
+ * fully reordered copy, and B/op of both, as go1.19, 1.24 and 1.27 measure
+ * them on amd64 (Inner 24 -> 16; Outer 32 -> 24 with B/op 32 -> 24; Arr
+ * 80 -> 56, B/op 80 -> 64; Deep 40 -> 32, B/op 48 -> 32; make([]Pair, 100)
+ * B/op 3200 -> 2688). */
+static const char carry_src[] = "package main\n"
+                                "type Inner struct { A bool; B int64; C bool }\n"
+                                "type Outer struct { Inner; D int64 }\n"
+                                "type Arr struct { X [3]Inner; P *int }\n"
+                                "type Deep struct { O Outer; F bool }\n"
+                                "type Pair struct { In Inner; N int32 }\n"
+                                "type Lone struct { A bool; P *int; B bool }\n";
+
+static align_carry *carry_of(align_graph **g, align_arch arch, const char *name, align_layout **l)
+{
+    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
+    const align_type *t = go_decl(g, arch, carry_src, name);
+    align_carry *c;
+    ck_assert_int_eq(align_layout_compute(l, *g, t, &lo), 0);
+    ck_assert_int_eq(align_carry_compute(&c, *g, *l, NULL, NULL), 0);
+    return c;
+}
+
+START_TEST(savings_carried_up)
+{
+    static const struct {
+        const char *name;
+        uint64_t size, deep, now, deep_bytes;
+    } cases[] = {
+        {"Outer", 32, 24, 32, 24},
+        {"Arr", 80, 56, 80, 64},
+        {"Deep", 40, 32, 48, 32},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        align_graph *g;
+        align_layout *l;
+        align_carry *c = carry_of(&g, ALIGN_ARCH_AMD64, cases[i].name, &l);
+        align_carry_heap_cost h;
+        uint64_t saved[8];
+        ck_assert_uint_eq(c->size, cases[i].size);
+        ck_assert_uint_eq(c->optimal_size, cases[i].size); /* its own order is best */
+        ck_assert_uint_eq(c->deep_size, cases[i].deep);
+        /* One step, owed to Inner (Deep holds it through Outer). */
+        ck_assert_uint_eq(c->ncauses, 1);
+        ck_assert_str_eq(align_type_name(c->causes[0].type), "Inner");
+        ck_assert_uint_eq(c->causes[0].size_saved, cases[i].size - cases[i].deep);
+        ck_assert_int_eq(align_carry_heap(&h, saved, l, c, 1000, 0), 0);
+        ck_assert_uint_eq(h.now, cases[i].now);
+        ck_assert_uint_eq(h.deep, cases[i].deep_bytes);
+        ck_assert_uint_eq(h.saved_total, 1000 * (cases[i].now - cases[i].deep_bytes));
+        ck_assert_uint_eq(saved[0], h.saved_total);
+        align_carry_free(c);
+        align_layout_free(l);
+        align_graph_free(g);
+    }
+}
+END_TEST
+
+static int keep_inner(const align_type *t, void *arg)
+{
+    (void)arg;
+    return align_type_name(t) != NULL && strcmp(align_type_name(t), "Inner") == 0;
+}
+
+START_TEST(savings_carried_up_limits)
+{
+    align_graph *g;
+    align_layout *l;
+    align_carry *c;
+    align_carry_heap_cost h;
+    uint64_t saved[8];
+
+    /* A backing array of 100 Pairs: 3200 -> 2400 bytes, classes 3200 ->
+     * 2688. */
+    c = carry_of(&g, ALIGN_ARCH_AMD64, "Pair", &l);
+    ck_assert_uint_eq(c->deep_size, 24);
+    ck_assert_int_eq(align_carry_heap(&h, saved, l, c, 100, 1), 0);
+    ck_assert_uint_eq(h.now, 3200);
+    ck_assert_uint_eq(h.deep, 2688);
+    ck_assert_uint_eq(h.saved_total, 512);
+    ck_assert_int_eq(align_carry_heap(&h, saved, l, c, UINT64_MAX / 2, 0), ALIGN_EOVERFLOW);
+    align_carry_free(c);
+    align_layout_free(l);
+    align_graph_free(g);
+
+    /* Its own order only: one step, owed to itself. */
+    c = carry_of(&g, ALIGN_ARCH_AMD64, "Lone", &l);
+    ck_assert_uint_eq(c->deep_size, 16);
+    ck_assert_uint_eq(c->ncauses, 1);
+    ck_assert_ptr_eq(c->causes[0].type, l->type);
+    align_carry_free(c);
+    align_layout_free(l);
+    align_graph_free(g);
+
+    /* Inner's order kept (structalign:ignore): Outer saves nothing. */
+    {
+        align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
+        const align_type *t = go_decl(&g, ALIGN_ARCH_AMD64, carry_src, "Outer");
+        ck_assert_int_eq(align_layout_compute(&l, g, t, &lo), 0);
+        ck_assert_int_eq(align_carry_compute(&c, g, l, keep_inner, NULL), 0);
+        ck_assert_uint_eq(c->deep_size, 32);
+        ck_assert_uint_eq(c->ncauses, 0);
+        align_carry_free(c);
+        align_layout_free(l);
+        align_graph_free(g);
+    }
+
+    /* 386: held records are not changed (their copies would lose the
+     * 8-aligned int64 rule): deep_size is the own optimum. */
+    c = carry_of(&g, ALIGN_ARCH_386, "Outer", &l);
+    ck_assert_uint_eq(c->deep_size, c->optimal_size);
+    ck_assert_uint_eq(c->ncauses, 0);
+    align_carry_free(c);
+    align_layout_free(l);
+    align_graph_free(g);
+
+    /* Go records only. */
+    l = padded(&g, 0, 1);
+    ck_assert_int_eq(align_carry_compute(&c, g, l, NULL, NULL), ALIGN_EINVAL);
+    ck_assert_ptr_null(c);
+    align_layout_free(l);
+    align_graph_free(g);
+    align_carry_free(NULL);
+}
+END_TEST
+
 static Suite *heap_suite(void)
 {
     Suite *s = suite_create("heap");
@@ -347,6 +492,8 @@ static Suite *heap_suite(void)
     tcase_add_test(t, limits_per_arch);
     tcase_add_test(t, make_slice);
     tcase_add_test(t, heap_cost_of_a_layout);
+    tcase_add_test(t, savings_carried_up);
+    tcase_add_test(t, savings_carried_up_limits);
     suite_add_tcase(s, t);
     return s;
 }

@@ -13,6 +13,7 @@
  * The programs are in the comments next to each case.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -849,6 +850,153 @@ START_TEST(json_string_escapes)
 }
 END_TEST
 
+/* ------------------------------------------------ the search, exhaustively */
+
+/* The optimizer's search (a bounded walk over orders of units, optimize.c)
+ * must find the smallest size among all orders of the record's units.  The
+ * reference here is the plain one: every order of the units declared as a
+ * record of its own and laid out without the optimizer, the smallest size
+ * kept.  The layout engine itself is held to gcc by difftest; this holds the
+ * search to the engine, on random C records with bit-field runs (the case
+ * the lower bound alone cannot settle), aligned(N) members and packed
+ * records. */
+typedef struct rnd_member {
+    align_prim prim;
+    uint32_t bits; /* bit-field width; 0 with is_bf: zero-width */
+    int is_bf;
+    uint32_t aligned;
+    char name[8];
+} rnd_member;
+
+static uint64_t rnd_state = 88172645463325252ull;
+static unsigned rnd(unsigned n)
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 7;
+    rnd_state ^= rnd_state << 17;
+    return (unsigned)(rnd_state % n);
+}
+
+static align_type *rnd_record(const rnd_member *m, size_t n, const size_t *order, int packed)
+{
+    align_type *rec = align_type_record(g, ALIGN_KIND_STRUCT, NULL);
+    ck_assert_ptr_nonnull(rec);
+    if (packed)
+        align_type_set_packed(rec, 1);
+    for (size_t k = 0; k < n; k++) {
+        const rnd_member *x = &m[order ? order[k] : k];
+        align_field_spec s = align_field_spec_init();
+        s.name = x->name;
+        s.type = P(x->prim);
+        s.is_bitfield = x->is_bf;
+        s.bit_size = x->bits;
+        s.aligned = x->aligned;
+        ck_assert_int_eq(align_record_add_field(g, rec, &s), 0);
+    }
+    align_record_complete(rec, -1, -1);
+    return rec;
+}
+
+static uint64_t size_of_order(const rnd_member *m, size_t n, const size_t *order, int packed)
+{
+    align_layout_opts o = {0};
+    align_layout *l = NULL;
+    uint64_t size;
+    o.flags = ALIGN_LAYOUT_NO_OPTIMIZE;
+    ck_assert_int_eq(align_layout_compute(&l, g, rnd_record(m, n, order, packed), &o), 0);
+    size = l->size;
+    align_layout_free(l);
+    return size;
+}
+
+/* Every order of the units [k, nunits) after the fixed prefix; keeps the
+ * smallest size in *min. */
+static void every_order(const rnd_member *m, size_t n, size_t (*unit)[2], size_t k, size_t nunits,
+                        int packed, uint64_t *min)
+{
+    if (k == nunits) {
+        size_t order[16], len = 0;
+        for (size_t u = 0; u < nunits; u++)
+            for (size_t j = 0; j < unit[u][1]; j++)
+                order[len++] = unit[u][0] + j;
+        uint64_t size = size_of_order(m, n, order, packed);
+        if (size < *min)
+            *min = size;
+        return;
+    }
+    for (size_t i = k; i < nunits; i++) {
+        size_t t[2] = {unit[k][0], unit[k][1]};
+        unit[k][0] = unit[i][0];
+        unit[k][1] = unit[i][1];
+        unit[i][0] = t[0];
+        unit[i][1] = t[1];
+        every_order(m, n, unit, k + 1, nunits, packed, min);
+        unit[i][0] = unit[k][0];
+        unit[i][1] = unit[k][1];
+        unit[k][0] = t[0];
+        unit[k][1] = t[1];
+    }
+}
+
+START_TEST(c_search_exhaustive)
+{
+    static const align_prim ordinary[] = {ALIGN_C_CHAR, ALIGN_C_SHORT,  ALIGN_C_INT,
+                                          ALIGN_C_LONG, ALIGN_C_DOUBLE, ALIGN_C_CHAR};
+    static const align_prim bf[] = {ALIGN_C_UCHAR, ALIGN_C_USHORT, ALIGN_C_UINT, ALIGN_C_INT,
+                                    ALIGN_C_ULLONG};
+    static const uint32_t bf_bits[] = {8, 16, 32, 32, 64};
+    unsigned proven = 0, searched = 0;
+    for (int r = 0; r < 160; r++) {
+        rnd_member m[16];
+        size_t n = 0, unit[16][2], nunits = 0;
+        size_t want_units = 2 + rnd(r < 154 ? 5 : 6); /* 2..6, a few of up to 7 */
+        int packed = rnd(12) == 0;
+        memset(m, 0, sizeof m);
+        while (nunits < want_units && n < 14) {
+            int run = rnd(2) == 0;
+            if (run && nunits > 0 && m[n - 1].is_bf)
+                run = 0; /* adjacent runs are one unit: keep them apart */
+            unit[nunits][0] = n;
+            if (!run) {
+                m[n].prim = ordinary[rnd(6)];
+                if (rnd(10) == 0)
+                    m[n].aligned = 8u << rnd(2);
+                snprintf(m[n].name, sizeof m[n].name, "m%zu", n);
+                n++;
+            } else {
+                size_t len = 1 + rnd(3);
+                for (size_t j = 0; j < len && n < 14; j++, n++) {
+                    unsigned t = rnd(5);
+                    m[n].prim = bf[t];
+                    m[n].is_bf = 1;
+                    m[n].bits = 1 + rnd(bf_bits[t] < 12 ? bf_bits[t] : 12);
+                    if (j > 0 && rnd(8) == 0)
+                        m[n].bits = 0; /* unnamed, zero-width */
+                    else
+                        snprintf(m[n].name, sizeof m[n].name, "b%zu", n);
+                }
+            }
+            unit[nunits][1] = n - unit[nunits][0];
+            nunits++;
+        }
+        align_layout *l = lay(rnd_record(m, n, NULL, packed));
+        uint64_t min = UINT64_MAX;
+        every_order(m, n, unit, 0, nunits, packed, &min);
+        ck_assert_msg(l->optimal_size == min,
+                      "record %d (%zu units): optimizer says %llu bytes, the best of every "
+                      "order is %llu",
+                      r, nunits, (unsigned long long)l->optimal_size, (unsigned long long)min);
+        ck_assert_uint_eq(size_of_order(m, n, l->optimal_order, packed), l->optimal_size);
+        ck_assert_int_eq(l->optimal_proven, 1);
+        searched += l->optimal_size < l->size;
+        proven++;
+        align_layout_free(l);
+    }
+    ck_assert_uint_eq(proven, 160);
+    ck_assert_uint_gt(searched, 10); /* the search had something to find */
+}
+END_TEST
+
 /* Qualifiers stay in the declarations printed, where C puts them; they
  * change no layout.  The text below compiles with gcc 12 (x86-64) to
  * sizeof 80 and _Alignof 8, the already optimal order (73 bytes of
@@ -956,6 +1104,12 @@ static Suite *layout_suite(void)
     tcase_add_test(c, c_given_cross_check);
     tcase_add_test(c, c_qualified_decl);
     suite_add_tcase(s, c);
+    /* every order of 160 records: a second or two, more on a loaded machine */
+    TCase *search = tcase_create("search");
+    tcase_add_checked_fixture(search, setup_c, teardown);
+    tcase_set_timeout(search, 60);
+    tcase_add_test(search, c_search_exhaustive);
+    suite_add_tcase(s, search);
     TCase *n = tcase_create("counts");
     tcase_add_test(n, count_parse_forms);
     tcase_add_test(n, count_parse_errors);

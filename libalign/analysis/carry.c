@@ -69,6 +69,8 @@ typedef struct carry_ctx {
     size_t nset;
     bool all;
     int depth;
+    align_carry_keep_fn keep; /* records whose order is meant; may be NULL */
+    void *keep_arg;
 } carry_ctx;
 
 static bool is_struct(const align_type *t)
@@ -121,6 +123,13 @@ static bool in_set(const carry_ctx *c, const align_type *t)
     return false;
 }
 
+/* Whether the caller keeps the record's order (a structalign:ignore
+ * marker): its size still follows its members'. */
+static bool kept(const carry_ctx *c, const align_type *t)
+{
+    return c->keep != NULL && c->keep(t, c->keep_arg) != 0;
+}
+
 /* Whether a record may be changed at all (see Limits). */
 static bool changeable(const align_layout *l)
 {
@@ -142,7 +151,7 @@ static int sized(carry_ctx *c, const align_type *t, uint64_t *size, uint64_t *pt
     rc = rec_layout(c, t, &l);
     if (rc < 0)
         return rc;
-    reorder = in_set(c, t) && changeable(l);
+    reorder = in_set(c, t) && changeable(l) && !kept(c, t);
     *size = reorder ? l->optimal_size : l->size;
     *ptrdata = reorder ? l->optimal_ptrdata : l->ptrdata;
     if (!changeable(l) || l->nmembers == 0)
@@ -278,7 +287,8 @@ static int push_cause(align_carry *out, size_t *cap, const align_type *t, uint64
     return vec_push((void **)&out->causes, &out->ncauses, cap, sizeof cause, 4, &cause);
 }
 
-int align_carry_compute(align_carry **out, align_graph *g, const align_layout *l)
+int align_carry_compute(align_carry **out, align_graph *g, const align_layout *l,
+                        align_carry_keep_fn keep, void *keep_arg)
 {
     carry_ctx c;
     align_carry *r;
@@ -305,9 +315,17 @@ int align_carry_compute(align_carry **out, align_graph *g, const align_layout *l
     c.g = g;
     c.opts.flags = ALIGN_LAYOUT_GIVEN;
     c.opts.cacheline = l->cacheline;
-    /* Its own order first. */
-    if (l->optimal_size < l->size)
+    c.keep = keep;
+    c.keep_arg = keep_arg;
+    /* Its own order first (unless kept: then every step starts from its
+     * size as laid out). */
+    if (kept(&c, l->type)) {
+        r->optimal_size = l->size;
+        r->deep_size = l->size;
+        r->deep_ptrdata = l->ptrdata;
+    } else if (l->optimal_size < l->size) {
         rc = push_cause(r, &causes_cap, l->type, l->size, l->optimal_size);
+    }
     if (rc < 0 || align_abi_pointer_size(align_graph_abi(g)) < 8 || l->model_agrees == 0 ||
         !l->positions_valid)
         goto done;
@@ -321,12 +339,14 @@ int align_carry_compute(align_carry **out, align_graph *g, const align_layout *l
         goto done;
     }
     set[0] = l->type;
-    cur = l->optimal_size;
-    curp = l->optimal_ptrdata;
+    cur = r->optimal_size;
+    curp = r->deep_ptrdata;
     /* What each saves alone decides the order of the steps. */
     for (size_t i = 0; i < nreach && rc == 0; i++) {
         set[1] = reach[i];
         cands[i].type = reach[i];
+        if (kept(&c, reach[i]))
+            continue; /* alone 0: no step of its own */
         rc = size_with(&c, l->type, set, 2, false, &s, &p);
         cands[i].alone = rc == 0 && s < cur ? cur - s : 0;
     }

@@ -117,6 +117,7 @@ typedef struct unit {
     uint32_t align;
     uint64_t ptrdata; /* Go */
     bool fixed;       /* stays where it is */
+    bool bitfield;    /* a run of bit-fields */
     bool pin;         /* 32-bit Go, constrained pass: a pinned 64-bit integer */
 } unit;
 
@@ -181,22 +182,139 @@ static int try_order(align_graph *g, const align_type *rec, const size_t *order,
     return 0;
 }
 
-/* Heap's algorithm over the movable units u[0..k). */
-static int permute(align_graph *g, const align_type *rec, unit *u, size_t k, size_t nunits,
-                   size_t *scratch, best *b, size_t n, bool *improved)
+/* THE EXHAUSTIVE SEARCH: every order of the units, built one unit at a
+ * time by the layout engine's own step (layout_place_member), so that all
+ * orders sharing a prefix share its placement.  Two rules cut it down
+ * without losing any order that could beat the best so far:
+ *   - a bound: placing a member never moves the cursor back and advances it
+ *     by at least the bits the member occupies, so an order that starts
+ *     with a prefix ends no earlier than the prefix's end plus the bits of
+ *     the units still to place, rounded up to the record's alignment (the
+ *     same for every order); a prefix whose bound is not below the best size
+ *     (or, at equal size, cannot beat the best pointer bytes) is abandoned;
+ *   - interchangeable units (single ordinary members of the same size,
+ *     alignment, pointer bytes and pin) are tried once per position: the
+ *     orders that swap them place every byte alike.
+ * Units are tried in the sorted order, so among equally small orders the one
+ * found first is the closest to the sorted candidate.  The search replaced
+ * Heap's algorithm over whole orders (8! layouts of a record of 8 units, 23%
+ * of the CPU of an nginx audit); it visits every order Heap's did, less the
+ * ones the two rules prove cannot win. */
+typedef struct order_search {
+    align_graph *g;
+    const align_type *rec;
+    const unit *u; /* sorted units */
+    size_t nunits;
+    const uint64_t *bits; /* per unit: the bits its members occupy */
+    bool *used;           /* per unit */
+    size_t *seq;          /* declaration indices of the prefix */
+    uint32_t align;       /* the record's alignment: the same in any order */
+    best *b;
+    size_t n; /* members */
+    bool *improved;
+} order_search;
+
+/* Whether units a and b place alike wherever they go. */
+static bool interchangeable(const unit *a, const unit *b, const int8_t *pinned)
 {
-    if (k <= 1) {
-        expand(u, nunits, scratch);
-        return try_order(g, rec, scratch, b, n, improved);
+    return a->count == 1 && b->count == 1 && !a->bitfield && !b->bitfield && !a->fixed &&
+           !b->fixed && a->size == b->size && a->align == b->align && a->ptrdata == b->ptrdata &&
+           a->pin == b->pin && (pinned == NULL || pinned[a->first] == pinned[b->first]);
+}
+
+static int search_from(order_search *s, size_t pos, size_t nseq, const place_cursor *c,
+                       uint64_t rem_bits)
+{
+    best *b = s->b;
+    uint64_t end_bits, lower;
+    int rc;
+
+    if (pos == s->nunits) {
+        uint64_t size, ptrdata;
+        uint32_t align;
+        rc = layout_place_end(s->g, s->rec, c, &size, &align, &ptrdata);
+        if (rc < 0)
+            return rc;
+        if (size < b->size || (size == b->size && ptrdata < b->ptrdata)) {
+            b->size = size;
+            b->ptrdata = ptrdata;
+            memcpy(b->order, s->seq, s->n * sizeof *s->seq);
+            *s->improved = true;
+        }
+        return 0;
     }
-    int rc = permute(g, rec, u, k - 1, nunits, scratch, b, n, improved);
-    for (size_t i = 0; rc == 0 && i + 1 < k; i++) {
-        size_t j = (k % 2 == 0) ? i : 0;
-        unit t = u[j];
-        u[j] = u[k - 1];
-        u[k - 1] = t;
-        rc = permute(g, rec, u, k - 1, nunits, scratch, b, n, improved);
+    if (!add_u64(c->bitpos, rem_bits, &end_bits))
+        return 0;
+    if (c->max_bits > end_bits)
+        end_bits = c->max_bits;
+    if (!round_up_u64((end_bits + 7) / 8, s->align, &lower))
+        return 0;
+    if (lower > b->size || (lower == b->size && b->ptrdata == 0))
+        return 0;
+    for (size_t k = 0; k < s->nunits; k++) {
+        const unit *u = &s->u[k];
+        place_cursor next = *c;
+        bool skip = false;
+        if (s->u[pos].fixed ? k != pos : (u->fixed || s->used[k]))
+            continue;
+        for (size_t j = 0; j < k && !skip; j++)
+            skip = !s->used[j] && interchangeable(&s->u[j], u, b->pinned);
+        if (skip)
+            continue;
+        for (size_t m = 0; m < u->count; m++) {
+            size_t i = u->first + m;
+            rc = layout_place_member(s->g, s->rec, i, &next, b->pl, 0);
+            if (rc < 0)
+                return rc;
+            if (b->pinned && b->pinned[i] >= 0 &&
+                b->pl[i].bit_offset % 64 != (uint64_t)b->pinned[i] * 8) {
+                skip = true;
+                break;
+            }
+            s->seq[nseq + m] = i;
+        }
+        if (skip)
+            continue;
+        s->used[k] = true;
+        rc = search_from(s, pos + 1, nseq + u->count, &next, rem_bits - s->bits[k]);
+        s->used[k] = false;
+        if (rc < 0)
+            return rc;
     }
+    return 0;
+}
+
+/* Runs the search over the units u[0..nunits) of the record laid out in l;
+ * keeps in *b every order that beats it. */
+static int search_orders(align_graph *g, const align_layout *l, const unit *u, size_t nunits,
+                         best *b, bool *improved)
+{
+    size_t n = l->nmembers;
+    uint64_t *bits = calloc(nunits, sizeof *bits);
+    bool *used = calloc(nunits, sizeof *used);
+    size_t *seq = calloc(n, sizeof *seq);
+    uint64_t rem = 0;
+    place_cursor c;
+    int rc;
+
+    if (bits == NULL || used == NULL || seq == NULL) {
+        rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < nunits; k++) {
+        for (size_t m = 0; m < u[k].count; m++) {
+            const align_member *mb = &l->members[u[k].first + m];
+            bits[k] += (mb->flags & ALIGN_MEMBER_BITFIELD) ? mb->bit_size : mb->size * 8;
+        }
+        rem += bits[k];
+    }
+    order_search s = {g, l->type, u, nunits, bits, used, seq, l->align, b, n, improved};
+    layout_cursor_init(&c);
+    rc = search_from(&s, 0, 0, &c, rem);
+out:
+    free(bits);
+    free(used);
+    free(seq);
     return rc;
 }
 
@@ -248,8 +366,10 @@ static void make_units(const align_graph *g, const align_layout *l, const uint8_
         u->size = m->size;
         u->align = m->align;
         u->ptrdata = m->ptrdata;
-        if (m->flags & ALIGN_MEMBER_BITFIELD)
+        if (m->flags & ALIGN_MEMBER_BITFIELD) {
             f->has_bitfields = true;
+            u->bitfield = true;
+        }
         if (rules[i] >= RULE_OFFSET || (m->flags & ALIGN_MEMBER_FLEXIBLE))
             u->fixed = true;
         if (rules[i] >= RULE_OFFSET)
@@ -542,7 +662,7 @@ search:
     if (!f->has_bitfields && b.size <= lower) {
         a->proven = 1;
     } else if (!f->has_fixed && !f->has_flexible && nunits <= EXHAUSTIVE_MAX) {
-        rc = permute(g, rec, w->units, nunits, nunits, w->scratch, &b, n, &improved);
+        rc = search_orders(g, l, w->units, nunits, &b, &improved);
         if (rc < 0)
             return rc;
         a->proven = 1;

@@ -62,6 +62,7 @@
  * here (that needs DWARF or the source: the join's business).
  */
 #include "escape/escape.h"
+#include "util/progress.h"
 #include "util/vec.h"
 #include "util/file.h"
 #include "util/hash.h"
@@ -182,6 +183,25 @@ void esc_mark_rollback(align_escape_log *log, const esc_mark *m)
     log->nsites = m->nsites;
     log->ncaptures = m->ncaptures;
     log->stats = m->stats;
+}
+
+void esc_fit(align_escape_log *log)
+{
+    /* A failed shrink keeps the larger array: nothing is lost. */
+    if (log->sites_cap > log->nsites && log->nsites > 0) {
+        align_escape_site *p = realloc(log->sites, log->nsites * sizeof *p);
+        if (p != NULL) {
+            log->sites = p;
+            log->sites_cap = log->nsites;
+        }
+    }
+    if (log->captures_cap > log->ncaptures && log->ncaptures > 0) {
+        align_escape_capture *p = realloc(log->captures, log->ncaptures * sizeof *p);
+        if (p != NULL) {
+            log->captures = p;
+            log->captures_cap = log->ncaptures;
+        }
+    }
 }
 
 int esc_add_site(align_escape_log *log, const align_escape_site *site)
@@ -419,17 +439,6 @@ void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn, 
     log->progress_user = user;
 }
 
-/* Progress reports: at most every PROGRESS_BYTES or PROGRESS_NS. */
-#define PROGRESS_BYTES ((uint64_t)64 << 20)
-#define PROGRESS_NS 250000000LL
-
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, size_t max_line,
                    esc_line_fn fn, void *ctx)
 {
@@ -442,14 +451,14 @@ int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *me
     line_acc a = {0};
     int rc = 0;
     align_progress_fn progress = log != NULL && f != NULL ? log->progress : NULL;
-    uint64_t size = 0, last_bytes = 0;
-    long long last_ns = 0;
+    uint64_t size = 0;
+    progress_clock clock = {0, 0};
 
     if (progress != NULL) {
         struct stat st;
         if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
             size = (uint64_t)st.st_size;
-        last_ns = now_ns();
+        progress_start(&clock);
     }
 
     if (f == NULL) {
@@ -480,14 +489,8 @@ int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *me
             rc = feed(&a, chunk, chunk + got, max_line, fn, ctx);
             if (rc < 0)
                 break;
-            if (progress != NULL) {
-                long long t = now_ns();
-                if (total - last_bytes >= PROGRESS_BYTES || t - last_ns >= PROGRESS_NS) {
-                    progress(log->progress_user, total, size > total ? size : total);
-                    last_bytes = total;
-                    last_ns = t;
-                }
-            }
+            if (progress != NULL && progress_due(&clock, total))
+                progress(log->progress_user, total, size > total ? size : total);
         }
         free(chunk);
     }
@@ -610,10 +613,13 @@ static bool parse_pos(const char *s, size_t n, size_t *flen, unsigned *line, uns
 {
     *why = "not of the form file:line:col: message";
     for (size_t i = 1; i < n; i++) {
-        size_t j = i + 1, k;
+        size_t j, k;
         uint64_t v, c;
-        if (s[i] != ':')
-            continue;
+        const char *colon = memchr(s + i, ':', n - i);
+        if (colon == NULL)
+            break;
+        i = (size_t)(colon - s);
+        j = i + 1;
         v = scan_number(s, n, &j);
         if (j == i + 1 || j >= n || s[j] != ':')
             continue; /* not ":<digits>:": part of the file name */
@@ -687,18 +693,19 @@ static bool is_ignored_message(const char *m, size_t n)
         "assuming ",
         "marking ",
     };
-    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-        if (has_prefix(m, n, prefixes[i]))
-            return true;
-    if (is_exactly(m, n, "index bounds check elided"))
-        return true; /* walk/expr.go, also under -m */
-    /* -m=2 explanations: "   flow: a = &b:", "     from x (assign) at ..." */
+    /* -m=2 explanations, most lines of such a log: "   flow: a = &b:",
+     * "     from x (assign) at ..." (no prefix below starts with a space) */
     if (m[0] == ' ') {
         size_t i = 0;
         while (i < n && m[i] == ' ')
             i++;
         return has_prefix(m + i, n - i, "flow: ") || has_prefix(m + i, n - i, "from ");
     }
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (has_prefix(m, n, prefixes[i]))
+            return true;
+    if (is_exactly(m, n, "index bounds check elided"))
+        return true; /* walk/expr.go, also under -m */
     if (m[n - 1] == ':' && (has_suffix(m, n, " escapes to heap:") ||
                             (has_prefix(m, n, "parameter ") && contains(m, n, " leaks to "))))
         return true;
@@ -879,85 +886,30 @@ int esc_add_capture(align_escape_log *log, const align_escape_capture *c)
     return 0;
 }
 
-static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool overlong)
+/* The caller boxing an inlined call's result ("makes(3)") is not the
+ * callee's own allocation: a call of that function's short name. */
+static bool boxes_call_result(const char *expr, const char *inlined)
 {
-    text_input *in = ctx;
+    const char *dot = strrchr(inlined, '.');
+    const char *shortname = dot ? dot + 1 : inlined;
+    size_t sl = strlen(shortname), el = strlen(expr);
+    for (size_t k = 0; k + sl < el; k++)
+        if (memcmp(expr + k, shortname, sl) == 0 && expr[k + sl] == '(' &&
+            (k == 0 || expr[k - 1] == '.'))
+            return true;
+    return false;
+}
+
+/* A site message ("moved to heap: x", "X escapes to heap", "X does not
+ * escape") at s's position, added to the log.  Returns 1 when the message
+ * is none of these. */
+static int text_site(text_input *in, const char *s, size_t flen, unsigned line, unsigned col,
+                     const char *m, size_t n, uint64_t lineno)
+{
     align_escape_log *log = in->log;
     align_escape_site site;
-    size_t flen, msg, i;
-    unsigned line, col;
-    const char *m;
-    const char *why = NULL;
     int rc;
 
-    log->stats.lines++;
-    if (overlong) {
-        why = "longer than 1 MiB, the limit for one line";
-        n = ESC_MAX_TEXT_LINE;
-        goto skip;
-    }
-    for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
-        ;
-    if (i == n)
-        return 0; /* blank */
-    if (memchr(s, '\0', n) != NULL) {
-        why = "a NUL byte: binary data";
-        goto skip;
-    }
-    if (i > 0) {
-        why = "indented: a continuation line";
-        goto skip; /* continuation lines of compiler errors */
-    }
-    if (s[0] == '#') {
-        rc = text_header(in, s, n);
-        if (rc > 0) {
-            why = "a '#' line that is not a '# package' header";
-            goto skip;
-        }
-        if (rc == 0)
-            log->stats.ignored++;
-        return rc;
-    }
-    if (!parse_pos(s, n, &flen, &line, &col, &msg, &why))
-        goto skip;
-    if (msg >= n) {
-        why = "no message after the position";
-        goto skip;
-    }
-    m = s + msg;
-    n -= msg;
-    /* Most lines of a -m=2 log are explanations indented after the
-     * position ("   flow: ...", "     from ... at ..."): never a capture
-     * message, so the scan for one is skipped. */
-    rc = m[0] == ' ' ? 1 : text_capture(in, s, flen, line, col, m, n, lineno);
-    if (rc != 1) {
-        if (rc == 0) {
-            in->messages++;
-            log->stats.ignored++;
-        }
-        return rc;
-    }
-    rc = text_explanation(in, s, flen, line, col, m, n);
-    if (rc != 1) {
-        if (rc == 0) {
-            in->messages++;
-            log->stats.ignored++;
-        }
-        return rc;
-    }
-    if (has_prefix(m, n, "inlining call to ") && n > 17) {
-        const char *f = esc_intern(log, s, flen), *callee = esc_intern(log, m + 17, n - 17);
-        if (f == NULL || callee == NULL)
-            return ALIGN_ENOMEM;
-        rc = inline_record(in, f, line, col, callee);
-        if (rc < 0)
-            return rc;
-    }
-    if (is_ignored_message(m, n)) {
-        in->messages++;
-        log->stats.ignored++;
-        return 0;
-    }
     memset(&site, 0, sizeof site);
     if (has_prefix(m, n, "moved to heap: ") && n > 15) {
         site.kind = ALIGN_ESCAPE_MOVED;
@@ -974,8 +926,7 @@ static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
         if (rc < 0)
             return rc;
     } else {
-        why = "not an escape-analysis message (a compiler error or another tool's line?)";
-        goto skip; /* a compiler error or another tool's line */
+        return 1; /* a compiler error or another tool's line */
     }
     site.file = esc_intern(log, s, flen);
     if (site.file == NULL)
@@ -988,23 +939,18 @@ static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
     if (!site.stack_only)
         take_explanation(in, &site);
     site.inlined = inline_lookup(in, site.file, line, col);
-    if (site.inlined != NULL && site.kind == ALIGN_ESCAPE_BOXED) {
-        /* The caller boxing the call's result ("makes(3)"), not the
-         * callee's own allocation: a call of that function's short name. */
-        const char *dot = strrchr(site.inlined, '.');
-        const char *shortname = dot ? dot + 1 : site.inlined;
-        size_t sl = strlen(shortname), el = strlen(site.expr);
-        for (size_t k = 0; k + sl < el; k++)
-            if (memcmp(site.expr + k, shortname, sl) == 0 && site.expr[k + sl] == '(' &&
-                (k == 0 || site.expr[k - 1] == '.')) {
-                site.inlined = NULL;
-                break;
-            }
-    }
+    if (site.inlined != NULL && site.kind == ALIGN_ESCAPE_BOXED &&
+        boxes_call_result(site.expr, site.inlined))
+        site.inlined = NULL;
     in->messages++;
     return esc_add_site(log, &site);
-skip:
-    log->stats.skipped++;
+}
+
+/* Counts a line that is not compiler output (n bytes, why); past
+ * TEXT_MAX_JUNK bytes of them before any message, the input is refused. */
+static int text_skip(text_input *in, const char *why, size_t n, uint64_t lineno)
+{
+    in->log->stats.skipped++;
     if (in->skipped_why == NULL) {
         in->skipped_line = lineno;
         in->skipped_why = why;
@@ -1022,6 +968,78 @@ skip:
         }
     }
     return 0;
+}
+
+/* A message that is not a site (rc 0 from a handler): counted. */
+static int text_ignored(text_input *in, int rc)
+{
+    if (rc == 0) {
+        in->messages++;
+        in->log->stats.ignored++;
+    }
+    return rc;
+}
+
+static int text_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool overlong)
+{
+    text_input *in = ctx;
+    align_escape_log *log = in->log;
+    size_t flen, msg, i;
+    unsigned line, col;
+    const char *m;
+    const char *why = NULL;
+    int rc;
+
+    log->stats.lines++;
+    if (overlong)
+        return text_skip(in, "longer than 1 MiB, the limit for one line", ESC_MAX_TEXT_LINE,
+                         lineno);
+    for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+        ;
+    if (i == n)
+        return 0; /* blank */
+    if (memchr(s, '\0', n) != NULL)
+        return text_skip(in, "a NUL byte: binary data", n, lineno);
+    if (i > 0) /* continuation lines of compiler errors */
+        return text_skip(in, "indented: a continuation line", n, lineno);
+    if (s[0] == '#') {
+        rc = text_header(in, s, n);
+        if (rc > 0)
+            return text_skip(in, "a '#' line that is not a '# package' header", n, lineno);
+        if (rc == 0)
+            log->stats.ignored++;
+        return rc;
+    }
+    if (!parse_pos(s, n, &flen, &line, &col, &msg, &why))
+        return text_skip(in, why, n, lineno);
+    if (msg >= n)
+        return text_skip(in, "no message after the position", n, lineno);
+    m = s + msg;
+    n -= msg;
+    /* Most lines of a -m=2 log are explanations indented after the
+     * position ("   flow: ...", "     from ... at ..."): never a capture
+     * message, so the scan for one is skipped. */
+    rc = m[0] == ' ' ? 1 : text_capture(in, s, flen, line, col, m, n, lineno);
+    if (rc != 1)
+        return text_ignored(in, rc);
+    rc = text_explanation(in, s, flen, line, col, m, n);
+    if (rc != 1)
+        return text_ignored(in, rc);
+    if (has_prefix(m, n, "inlining call to ") && n > 17) {
+        const char *f = esc_intern(log, s, flen), *callee = esc_intern(log, m + 17, n - 17);
+        if (f == NULL || callee == NULL)
+            return ALIGN_ENOMEM;
+        rc = inline_record(in, f, line, col, callee);
+        if (rc < 0)
+            return rc;
+    }
+    if (is_ignored_message(m, n))
+        return text_ignored(in, 0);
+    rc = text_site(in, s, flen, line, col, m, n, lineno);
+    if (rc != 1)
+        return rc;
+    return text_skip(
+        in, "not an escape-analysis message (a compiler error or another tool's line?)", n, lineno);
 }
 
 static int read_text(align_escape_log *log, const char *name, FILE *f, const char *mem, size_t len)
@@ -1054,12 +1072,12 @@ static int read_text(align_escape_log *log, const char *name, FILE *f, const cha
                           (unsigned long long)nlines, nlines == 1 ? "" : "s");
         error_hint("produce it with: go build -gcflags=-m ./... 2> build.log");
     }
-    if (rc < 0) {
+    if (rc < 0)
         esc_mark_rollback(log, &mark);
-        return rc;
-    }
-    log->stats.inputs++;
-    return 0;
+    else
+        log->stats.inputs++;
+    esc_fit(log);
+    return rc;
 }
 
 int align_escape_log_read_text(align_escape_log *log, const char *path)

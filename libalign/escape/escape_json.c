@@ -880,6 +880,7 @@ int align_escape_log_read_json_dir(align_escape_log *log, const char *dir)
     }
     if (rc < 0)
         esc_mark_rollback(log, &mark);
+    esc_fit(log);
     return rc;
 }
 

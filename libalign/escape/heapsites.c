@@ -708,65 +708,67 @@ static int match_files(join_state *st, uint32_t *ids, uint8_t *ambiguous, uint32
     return rc;
 }
 
-static int cmp_pair(const void *a, const void *b)
+/* The type index of struct site s, made on first use; TABLE_NONE when out
+ * of memory. */
+static uint32_t type_of_site(align_heap_join *j, const align_heap_site *s, size_t *ntypes)
 {
-    const size_t *x = a, *y = b;
-    if (x[0] != y[0])
-        return x[0] < y[0] ? -1 : 1;
-    return x[1] < y[1] ? -1 : x[1] > y[1];
+    const void *key[2] = {j, s->type};
+    uint32_t k = table_find(&j->type_index, table_hash_ptr(s->type), type_eq, key);
+    if (k != TABLE_NONE)
+        return k;
+    if (table_add(&j->type_index, table_hash_ptr(s->type), (uint32_t)*ntypes) < 0)
+        return TABLE_NONE;
+    j->types[*ntypes].type = s->type;
+    return (uint32_t)(*ntypes)++;
 }
 
-/* Groups the struct sites by type, in order of first appearance. */
+/* Groups the struct sites by type, in order of first appearance, each
+ * type's sites in log order: counted, then placed (no sort, and no list of
+ * pairs beside the sites: the join's largest arrays are per site). */
 static int group_types(align_heap_join *j)
 {
-    size_t nstruct = 0, ntypes = 0, *order;
+    size_t nstruct = 0, ntypes = 0, *next;
 
     for (size_t i = 0; i < j->nsites; i++)
         if (j->sites[i].status == ALIGN_HEAP_STRUCT)
             nstruct++;
     if (nstruct == 0)
         return 0;
-    order = malloc(nstruct * 2 * sizeof *order); /* (type index, site) pairs */
     j->types = calloc(nstruct, sizeof *j->types);
     j->type_sites = malloc(nstruct * sizeof *j->type_sites);
-    if (order == NULL || j->types == NULL || j->type_sites == NULL) {
-        free(order);
+    if (j->types == NULL || j->type_sites == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    }
-    nstruct = 0;
     for (size_t i = 0; i < j->nsites; i++) {
         const align_heap_site *s = &j->sites[i];
-        const void *key[2] = {j, s->type};
         uint32_t k;
         if (s->status != ALIGN_HEAP_STRUCT)
             continue;
-        k = table_find(&j->type_index, table_hash_ptr(s->type), type_eq, key);
-        if (k == TABLE_NONE) {
-            if (table_add(&j->type_index, table_hash_ptr(s->type), (uint32_t)ntypes) < 0) {
-                free(order);
-                return ALIGN_ENOMEM;
-            }
-            k = (uint32_t)ntypes;
-            j->types[ntypes++].type = s->type;
-        }
+        k = type_of_site(j, s, &ntypes);
+        if (k == TABLE_NONE)
+            return ALIGN_ENOMEM;
         j->types[k].nsites++;
         if (s->per_element)
             j->types[k].arrays = 1;
         else
             j->types[k].objects = 1;
-        order[2 * nstruct] = k;
-        order[2 * nstruct + 1] = i;
-        nstruct++;
     }
-    qsort(order, nstruct, 2 * sizeof *order, cmp_pair);
+    next = malloc(ntypes * sizeof *next);
+    if (next == NULL)
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0, pos = 0; i < ntypes; i++) {
         j->types[i].sites = j->type_sites + pos;
+        next[i] = pos;
         pos += j->types[i].nsites;
     }
-    for (size_t i = 0; i < nstruct; i++)
-        j->type_sites[i] = order[2 * i + 1];
+    for (size_t i = 0; i < j->nsites; i++) {
+        const void *key[2] = {j, j->sites[i].type};
+        if (j->sites[i].status != ALIGN_HEAP_STRUCT)
+            continue;
+        uint32_t k = table_find(&j->type_index, table_hash_ptr(j->sites[i].type), type_eq, key);
+        j->type_sites[next[k]++] = i;
+    }
+    free(next);
     j->ntypes = ntypes;
-    free(order);
     return 0;
 }
 

@@ -10,10 +10,12 @@
 #include "util/arena.h"
 #include "util/table.h"
 
-/* The binary's named types by name (open addressing). */
+/* The binary's named types by name: one per name (a record rather than a
+ * named wrapper of the same name). */
 typedef struct hs_names {
-    const align_type **slots;
-    size_t cap;
+    const align_type **types;
+    size_t n, cap;
+    table index; /* types by name */
 } hs_names;
 
 /* Functions by name, for the results of calls ("fresh().N"). */

@@ -40,6 +40,7 @@
  */
 #include "escape/heapsites.h"
 #include "util/hash.h"
+#include "util/vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,29 +66,50 @@ static int cmp_fname(const void *a, const void *b)
     return c ? c : (x->func < y->func ? -1 : x->func > y->func);
 }
 
+typedef struct name_key {
+    const hs_names *names;
+    const char *name;
+    size_t len;
+} name_key;
+
+static bool name_eq(const void *ctx, uint32_t entry)
+{
+    const name_key *k = ctx;
+    const char *n = k->names->types[entry]->name;
+    return strncmp(n, k->name, k->len) == 0 && n[k->len] == '\0';
+}
+
+static uint32_t name_find(const hs_names *names, const char *name, size_t len)
+{
+    name_key key = {names, name, len};
+    return table_find(&names->index, hash_str(name, len), name_eq, &key);
+}
+
 int hs_index(align_heap_join *j)
 {
     align_graph *g = j->g;
-    size_t cap = 64;
-    while (cap < 2 * g->ntypes + 2)
-        cap *= 2;
-    j->names.slots = calloc(cap, sizeof *j->names.slots);
-    if (j->names.slots == NULL)
-        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    j->names.cap = cap;
+    hs_names *names = &j->names;
     for (size_t i = 0; i < g->ntypes; i++) {
         const align_type *t = g->types[i];
         const char *name = t->name;
-        size_t k;
+        size_t len;
+        uint32_t k;
         if (name == NULL)
             continue;
-        k = (size_t)hash_str(name, strlen(name)) & (cap - 1);
-        for (; j->names.slots[k] != NULL; k = (k + 1) & (cap - 1))
-            if (strcmp(j->names.slots[k]->name, name) == 0)
-                break;
-        /* A record wins over a named wrapper of the same name. */
-        if (j->names.slots[k] == NULL || (!is_record(j->names.slots[k]) && is_record(t)))
-            j->names.slots[k] = t;
+        len = strlen(name);
+        k = name_find(names, name, len);
+        if (k != TABLE_NONE) {
+            /* A record wins over a named wrapper of the same name. */
+            if (!is_record(names->types[k]) && is_record(t))
+                names->types[k] = t;
+            continue;
+        }
+        if (vec_reserve((void **)&names->types, &names->cap, names->n + 1, sizeof *names->types,
+                        256) < 0)
+            return ALIGN_ENOMEM;
+        if (table_add(&names->index, hash_str(name, len), (uint32_t)names->n) < 0)
+            return ALIGN_ENOMEM;
+        names->types[names->n++] = t;
     }
     if (j->gf->nfuncs) {
         j->fnames = malloc(j->gf->nfuncs * sizeof *j->fnames);
@@ -103,22 +125,15 @@ int hs_index(align_heap_join *j)
 
 void hs_index_free(align_heap_join *j)
 {
-    free(j->names.slots);
+    free(j->names.types);
+    table_free(&j->names.index);
     free(j->fnames);
 }
 
 static const align_type *type_by_name(const align_heap_join *j, const char *name, size_t len)
 {
-    size_t k;
-    if (j->names.cap == 0)
-        return NULL;
-    k = (size_t)hash_str(name, len) & (j->names.cap - 1);
-    for (; j->names.slots[k] != NULL; k = (k + 1) & (j->names.cap - 1)) {
-        const char *n = j->names.slots[k]->name;
-        if (strncmp(n, name, len) == 0 && n[len] == '\0')
-            return j->names.slots[k];
-    }
-    return NULL;
+    uint32_t k = name_find(&j->names, name, len);
+    return k == TABLE_NONE ? NULL : j->names.types[k];
 }
 
 /* A function by its exact name; prefers a concrete copy. */

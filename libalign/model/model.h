@@ -23,6 +23,7 @@
 
 #include "util/arena.h"
 #include "util/internal.h"
+#include "util/table.h"
 
 /* ------------------------------------------------------------------ ABI */
 
@@ -130,9 +131,9 @@ typedef struct name_entry {
 } name_entry;
 
 typedef struct name_table {
-    name_entry *slots; /* open addressing, power-of-two capacity */
-    size_t cap;
-    size_t len;
+    name_entry *entries; /* in the order bound (util/vec) */
+    size_t len, cap;
+    table index; /* name -> entry (util/table) */
 } name_table;
 
 struct align_graph {
@@ -179,6 +180,25 @@ int layout_place(align_graph *g, const align_type *rec, const size_t *order, pla
                  uint64_t *size, uint32_t *align, uint64_t *ptrdata, unsigned depth);
 int type_size_depth(align_graph *g, const align_type *t, uint64_t *size, uint32_t *align,
                     uint64_t *ptrdata, unsigned depth);
+
+/* layout_place one member at a time, for searches that share a prefix of
+ * an order among many orders (optimize.c): init, then place_member for
+ * each declaration index in order, then place_end for the record's size,
+ * alignment and pointer bytes.  layout_place is exactly these steps.  The
+ * cursor is a value: copy it to go back to an earlier prefix. */
+typedef struct place_cursor {
+    uint64_t bitpos;    /* where the next member may start, bits */
+    uint64_t max_bits;  /* the furthest end so far, bits */
+    uint64_t ptrdata;   /* Go: the pointer prefix so far, bytes */
+    uint64_t last_size; /* Go: the last member's bytes */
+    uint32_t align;     /* the largest member alignment so far, bytes */
+    uint32_t nplaced;
+} place_cursor;
+void layout_cursor_init(place_cursor *c);
+int layout_place_member(align_graph *g, const align_type *rec, size_t i, place_cursor *c,
+                        placed *out, unsigned depth);
+int layout_place_end(align_graph *g, const align_type *rec, const place_cursor *c, uint64_t *size,
+                     uint32_t *align, uint64_t *ptrdata);
 
 /* Go: does the type resolve to int64 or uint64? */
 bool type_is_int64(const align_type *t);

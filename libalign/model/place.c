@@ -140,146 +140,182 @@ static int finish(const align_type *rec, uint64_t end, uint32_t rec_align, uint6
     return 0;
 }
 
-static int place_go(align_graph *g, const align_type *rec, const size_t *order, placed *out,
-                    uint64_t *size, uint32_t *align, uint64_t *ptrdata, unsigned depth)
+/* Go: the next member, i, at the cursor. */
+static int place_go_member(align_graph *g, const align_type *rec, size_t i, place_cursor *c,
+                           placed *out, unsigned depth)
 {
-    uint64_t off = 0, pd = 0, last_size = 1;
-    uint32_t max_align = 1;
-    for (uint32_t k = 0; k < rec->nfields; k++) {
-        size_t i = order ? order[k] : k;
-        const align_field *f = &rec->fields[i];
-        uint64_t fs, fp;
-        uint32_t fa;
-        int rc = type_size_depth(g, f->type, &fs, &fa, &fp, depth);
-        if (rc < 0)
-            return member_error(rec, f, rc);
-        if (!round_up_u64(off, fa, &off))
-            goto overflow;
-        if (out) {
-            out[i].bit_offset = off * 8;
-            out[i].bit_size = fs * 8;
-            out[i].size = fs;
-            out[i].align = fa;
-            out[i].ptrdata = fp;
-        }
-        if (fp > 0)
-            pd = off + fp;
-        if (!add_u64(off, fs, &off) || off > UINT64_MAX / 8)
-            goto overflow;
-        if (fa > max_align)
-            max_align = fa;
-        last_size = fs;
+    const align_field *f = &rec->fields[i];
+    uint64_t fs, fp, off = c->bitpos / 8;
+    uint32_t fa;
+    int rc = type_size_depth(g, f->type, &fs, &fa, &fp, depth);
+    if (rc < 0)
+        return member_error(rec, f, rc);
+    if (!round_up_u64(off, fa, &off))
+        goto overflow;
+    if (out) {
+        out[i].bit_offset = off * 8;
+        out[i].bit_size = fs * 8;
+        out[i].size = fs;
+        out[i].align = fa;
+        out[i].ptrdata = fp;
     }
-    /* The align64 marker's own alignment (align_go_record_align): set on
-     * the record by the reader, 8 on every target. */
-    if (rec->aligned > max_align)
-        max_align = rec->aligned;
-    if (g->abi->go_zero_size_tail_byte && off > 0 && rec->nfields > 0 && last_size == 0)
-        off++;
-    return finish(rec, off, max_align, pd, size, align, ptrdata);
+    if (fp > 0)
+        c->ptrdata = off + fp;
+    if (!add_u64(off, fs, &off) || off > UINT64_MAX / 8)
+        goto overflow;
+    c->bitpos = c->max_bits = off * 8;
+    if (fa > c->align)
+        c->align = fa;
+    c->last_size = fs;
+    c->nplaced++;
+    return 0;
 overflow:
     return too_large(rec);
 }
 
-static int place_c(align_graph *g, const align_type *rec, const size_t *order, placed *out,
-                   uint64_t *size, uint32_t *align, uint64_t *ptrdata, unsigned depth)
+static int place_go_end(align_graph *g, const align_type *rec, const place_cursor *c,
+                        uint64_t *size, uint32_t *align, uint64_t *ptrdata)
 {
-    const bool is_union = rec->kind == ALIGN_KIND_UNION;
-    uint64_t bitpos = 0, max_bits = 0, bytes;
-    uint32_t rec_align = 1;
-    for (uint32_t k = 0; k < rec->nfields; k++) {
-        size_t i = order ? order[k] : k;
-        const align_field *f = &rec->fields[i];
-        const bool packed = rec->packed || f->packed;
-        uint64_t ts, tp, pos, bits;
-        uint32_t ta, fa;
-        int rc = type_size_depth(g, f->type, &ts, &ta, &tp, depth);
-        if (rc < 0)
-            return member_error(rec, f, rc);
-        if (ts > UINT64_MAX / 8)
-            return field_error(rec, f, ALIGN_EOVERFLOW, "member %s is larger than 2^61 bytes",
-                               f->name);
-        if (is_union)
-            bitpos = 0;
-        if (!f->is_bitfield) {
-            fa = packed ? 1 : ta;
-            if (f->aligned > fa)
-                fa = f->aligned;
-            if (!round_up_u64(bitpos, (uint64_t)fa * 8, &pos))
+    uint64_t off = c->bitpos / 8;
+    uint32_t max_align = c->align;
+    /* The align64 marker's own alignment (align_go_record_align): set on
+     * the record by the reader, 8 on every target. */
+    if (rec->aligned > max_align)
+        max_align = rec->aligned;
+    if (g->abi->go_zero_size_tail_byte && off > 0 && c->nplaced > 0 && c->last_size == 0)
+        off++;
+    return finish(rec, off, max_align, c->ptrdata, size, align, ptrdata);
+}
+
+/* C: the next member, i, at the cursor. */
+static int place_c_member(align_graph *g, const align_type *rec, size_t i, place_cursor *c,
+                          placed *out, unsigned depth)
+{
+    const align_field *f = &rec->fields[i];
+    const bool packed = rec->packed || f->packed;
+    uint64_t ts, tp, pos, bits;
+    uint32_t ta, fa;
+    int rc = type_size_depth(g, f->type, &ts, &ta, &tp, depth);
+    if (rc < 0)
+        return member_error(rec, f, rc);
+    if (ts > UINT64_MAX / 8)
+        return field_error(rec, f, ALIGN_EOVERFLOW, "member %s is larger than 2^61 bytes", f->name);
+    if (rec->kind == ALIGN_KIND_UNION)
+        c->bitpos = 0;
+    if (!f->is_bitfield) {
+        fa = packed ? 1 : ta;
+        if (f->aligned > fa)
+            fa = f->aligned;
+        if (!round_up_u64(c->bitpos, (uint64_t)fa * 8, &pos))
+            goto overflow;
+        bits = ts * 8;
+    } else {
+        if (!is_integer_like(f->type))
+            return field_error(rec, f, ALIGN_EBITFIELD, "bit-field %s has non-integer type %s",
+                               f->name[0] ? f->name : "(unnamed)", f->type->display);
+        if (f->bit_size > ts * 8)
+            return field_error(rec, f, ALIGN_EBITFIELD,
+                               "bit-field %s is wider than its type (%llu bits)",
+                               f->name[0] ? f->name : "(unnamed)", (unsigned long long)(ts * 8));
+        fa = 1;
+        pos = c->bitpos;
+        bits = f->bit_size;
+        if (f->bit_size == 0) {
+            /* Aligned like its type (or aligned(N) if more), packed or
+             * not (layout_decl); raises the record's alignment only
+             * where the ABI says. */
+            uint32_t za = f->aligned > ta ? f->aligned : ta;
+            if (f->name[0] != '\0')
+                return field_error(rec, f, ALIGN_EBITFIELD,
+                                   "zero-width bit-field %s must be unnamed", f->name);
+            if (!round_up_u64(pos, (uint64_t)za * 8, &pos))
                 goto overflow;
-            bits = ts * 8;
+            if (g->abi->c_zero_width_bitfield_aligns)
+                fa = za;
         } else {
-            if (!is_integer_like(f->type))
-                return field_error(rec, f, ALIGN_EBITFIELD, "bit-field %s has non-integer type %s",
-                                   f->name[0] ? f->name : "(unnamed)", f->type->display);
-            if (f->bit_size > ts * 8)
-                return field_error(
-                    rec, f, ALIGN_EBITFIELD, "bit-field %s is wider than its type (%llu bits)",
-                    f->name[0] ? f->name : "(unnamed)", (unsigned long long)(ts * 8));
-            fa = 1;
-            pos = bitpos;
-            bits = f->bit_size;
-            if (f->bit_size == 0) {
-                /* Aligned like its type (or aligned(N) if more), packed or
-                 * not (layout_decl); raises the record's alignment only
-                 * where the ABI says. */
-                uint32_t za = f->aligned > ta ? f->aligned : ta;
-                if (f->name[0] != '\0')
-                    return field_error(rec, f, ALIGN_EBITFIELD,
-                                       "zero-width bit-field %s must be unnamed", f->name);
-                if (!round_up_u64(pos, (uint64_t)za * 8, &pos))
-                    goto overflow;
-                if (g->abi->c_zero_width_bitfield_aligns)
-                    fa = za;
-            } else {
-                /* place_field: first aligned(N) (desired_align), then the
-                 * PCC rule; update_alignment_for_field: only a named
-                 * bit-field, or an unnamed one where the ABI says, raises
-                 * the record's alignment, to its type's (1 when packed)
-                 * and its aligned(N). */
-                if (f->aligned > 0 && !round_up_u64(pos, (uint64_t)f->aligned * 8, &pos))
-                    goto overflow;
-                if (!packed && excess_unit_span(pos, bits, (uint64_t)ta * 8, ts * 8) &&
-                    !round_up_u64(pos, (uint64_t)ta * 8, &pos))
-                    goto overflow;
-                if (f->name[0] != '\0' || g->abi->c_anon_bitfield_aligns) {
-                    fa = packed ? 1 : ta;
-                    if (f->aligned > fa)
-                        fa = f->aligned;
-                }
+            /* place_field: first aligned(N) (desired_align), then the
+             * PCC rule; update_alignment_for_field: only a named
+             * bit-field, or an unnamed one where the ABI says, raises
+             * the record's alignment, to its type's (1 when packed)
+             * and its aligned(N). */
+            if (f->aligned > 0 && !round_up_u64(pos, (uint64_t)f->aligned * 8, &pos))
+                goto overflow;
+            if (!packed && excess_unit_span(pos, bits, (uint64_t)ta * 8, ts * 8) &&
+                !round_up_u64(pos, (uint64_t)ta * 8, &pos))
+                goto overflow;
+            if (f->name[0] != '\0' || g->abi->c_anon_bitfield_aligns) {
+                fa = packed ? 1 : ta;
+                if (f->aligned > fa)
+                    fa = f->aligned;
             }
         }
-        if (fa > rec_align)
-            rec_align = fa;
-        if (out) {
-            out[i].bit_offset = pos;
-            out[i].bit_size = bits;
-            out[i].size = ts;
-            out[i].align = fa;
-            out[i].ptrdata = 0;
-        }
-        if (!add_u64(pos, bits, &bitpos) || bitpos > UINT64_MAX - 7)
-            goto overflow;
-        if (bitpos > max_bits)
-            max_bits = bitpos;
     }
+    if (fa > c->align)
+        c->align = fa;
+    if (out) {
+        out[i].bit_offset = pos;
+        out[i].bit_size = bits;
+        out[i].size = ts;
+        out[i].align = fa;
+        out[i].ptrdata = 0;
+    }
+    if (!add_u64(pos, bits, &c->bitpos) || c->bitpos > UINT64_MAX - 7)
+        goto overflow;
+    if (c->bitpos > c->max_bits)
+        c->max_bits = c->bitpos;
+    c->nplaced++;
+    return 0;
+overflow:
+    return too_large(rec);
+}
+
+static int place_c_end(const align_type *rec, const place_cursor *c, uint64_t *size,
+                       uint32_t *align, uint64_t *ptrdata)
+{
+    uint32_t rec_align = c->align;
+    uint64_t bytes = (c->max_bits + 7) / 8;
     if (rec->aligned > rec_align)
         rec_align = rec->aligned;
-    bytes = (max_bits + 7) / 8;
     /* DWARF listed no member but gave a size (a transparent union, a record
      * of unnamed bit-fields): what is there is unknown, its size is not. */
     if (rec->nfields == 0 && rec->given_size > 0)
         bytes = (uint64_t)rec->given_size;
     return finish(rec, bytes, rec_align, 0, size, align, ptrdata);
-overflow:
-    return too_large(rec);
+}
+
+void layout_cursor_init(place_cursor *c)
+{
+    memset(c, 0, sizeof *c);
+    c->align = 1;
+}
+
+int layout_place_member(align_graph *g, const align_type *rec, size_t i, place_cursor *c,
+                        placed *out, unsigned depth)
+{
+    assert(i < rec->nfields);
+    if (g->lang == ALIGN_LANG_GO)
+        return place_go_member(g, rec, i, c, out, depth);
+    return place_c_member(g, rec, i, c, out, depth);
+}
+
+int layout_place_end(align_graph *g, const align_type *rec, const place_cursor *c, uint64_t *size,
+                     uint32_t *align, uint64_t *ptrdata)
+{
+    if (g->lang == ALIGN_LANG_GO)
+        return place_go_end(g, rec, c, size, align, ptrdata);
+    return place_c_end(rec, c, size, align, ptrdata);
 }
 
 int layout_place(align_graph *g, const align_type *rec, const size_t *order, placed *out,
                  uint64_t *size, uint32_t *align, uint64_t *ptrdata, unsigned depth)
 {
+    place_cursor c;
     assert(rec->kind == ALIGN_KIND_STRUCT || rec->kind == ALIGN_KIND_UNION);
-    if (g->lang == ALIGN_LANG_GO)
-        return place_go(g, rec, order, out, size, align, ptrdata, depth);
-    return place_c(g, rec, order, out, size, align, ptrdata, depth);
+    layout_cursor_init(&c);
+    for (uint32_t k = 0; k < rec->nfields; k++) {
+        int rc = layout_place_member(g, rec, order ? order[k] : k, &c, out, depth);
+        if (rc < 0)
+            return rc;
+    }
+    return layout_place_end(g, rec, &c, size, align, ptrdata);
 }

@@ -15,6 +15,7 @@
  */
 #include "model/model.h"
 #include "util/hash.h"
+#include "util/table.h"
 #include "util/vec.h"
 
 #include <assert.h>
@@ -53,8 +54,10 @@ void align_graph_free(align_graph *g)
     free(g->types);
     free(g->memo);
     free(g->decls);
-    free(g->names.slots);
-    free(g->tags.slots);
+    free(g->names.entries);
+    free(g->tags.entries);
+    table_free(&g->names.index);
+    table_free(&g->tags.index);
     free(g);
 }
 
@@ -471,14 +474,11 @@ int align_record_add_field(align_graph *g, align_type *rec, const align_field_sp
     if (rec->nfields == UINT32_MAX)
         return error_set(ALIGN_ELIMIT, NULL, 0, 0, "too many fields");
     if (rec->nfields == rec->fields_cap) {
-        uint32_t ncap = rec->fields_cap ? rec->fields_cap * 2 : 8;
-        align_field *nf = arena_alloc(&g->arena, (size_t)ncap * sizeof *nf);
-        if (nf == NULL)
+        size_t cap = rec->fields_cap;
+        if (vec_reserve_arena(&g->arena, (void **)&rec->fields, &cap, (size_t)rec->nfields + 1,
+                              sizeof *rec->fields, 8) < 0)
             return ALIGN_ENOMEM;
-        if (rec->nfields)
-            memcpy(nf, rec->fields, rec->nfields * sizeof *nf);
-        rec->fields = nf; /* the old array stays in the arena: fine */
-        rec->fields_cap = ncap;
+        rec->fields_cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
     }
     f = &rec->fields[rec->nfields++];
     f->name = spec->name ? spec->name : "";
@@ -535,72 +535,69 @@ static uint64_t hash_name(const char *s)
     return hash_fnv_str(HASH_FNV_SEED, s);
 }
 
-static int table_bind(align_graph *g, name_table *nt, const char *name, align_type *t)
+typedef struct name_key {
+    const name_table *nt;
+    const char *name;
+} name_key;
+
+static bool name_is(const void *ctx, uint32_t entry)
 {
-    if ((nt->len + 1) * 2 > nt->cap) {
-        size_t ncap = nt->cap ? nt->cap * 2 : 64;
-        name_entry *slots = calloc(ncap, sizeof *slots);
-        if (slots == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        for (size_t i = 0; i < nt->cap; i++) {
-            if (nt->slots[i].name == NULL)
-                continue;
-            size_t j = hash_name(nt->slots[i].name) & (ncap - 1);
-            while (slots[j].name != NULL)
-                j = (j + 1) & (ncap - 1);
-            slots[j] = nt->slots[i];
-        }
-        free(nt->slots);
-        nt->slots = slots;
-        nt->cap = ncap;
-    }
-    size_t j = hash_name(name) & (nt->cap - 1);
-    while (nt->slots[j].name != NULL) {
-        if (strcmp(nt->slots[j].name, name) == 0) {
-            nt->slots[j].type = t;
-            return 0;
-        }
-        j = (j + 1) & (nt->cap - 1);
-    }
-    nt->slots[j].name = align_graph_strdup(g, name, (size_t)-1);
-    if (nt->slots[j].name == NULL)
-        return ALIGN_ENOMEM;
-    nt->slots[j].type = t;
-    nt->len++;
-    return 0;
+    const name_key *k = ctx;
+    return strcmp(k->nt->entries[entry].name, k->name) == 0;
 }
 
-static align_type *table_lookup(const name_table *nt, const char *name)
+static name_entry *name_find(const name_table *nt, const char *name)
 {
-    if (nt->cap == 0)
-        return NULL;
-    size_t j = hash_name(name) & (nt->cap - 1);
-    while (nt->slots[j].name != NULL) {
-        if (strcmp(nt->slots[j].name, name) == 0)
-            return nt->slots[j].type;
-        j = (j + 1) & (nt->cap - 1);
+    name_key k = {nt, name};
+    uint32_t e = table_find(&nt->index, hash_name(name), name_is, &k);
+    return e == TABLE_NONE ? NULL : &nt->entries[e];
+}
+
+/* Binds name to t (a later binding of the same name replaces it). */
+static int name_bind(align_graph *g, name_table *nt, const char *name, align_type *t)
+{
+    name_entry *e = name_find(nt, name), fresh;
+    int rc;
+    if (e != NULL) {
+        e->type = t;
+        return 0;
     }
-    return NULL;
+    fresh.name = align_graph_strdup(g, name, (size_t)-1);
+    fresh.type = t;
+    if (fresh.name == NULL)
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    rc = vec_push((void **)&nt->entries, &nt->len, &nt->cap, sizeof fresh, 64, &fresh);
+    if (rc == 0)
+        rc = table_add(&nt->index, hash_name(name), (uint32_t)(nt->len - 1));
+    if (rc < 0)
+        nt->len--; /* not indexed: forgotten */
+    return rc;
+}
+
+static align_type *name_lookup(const name_table *nt, const char *name)
+{
+    name_entry *e = name_find(nt, name);
+    return e ? e->type : NULL;
 }
 
 int align_graph_bind(align_graph *g, const char *name, align_type *t)
 {
-    return table_bind(g, &g->names, name, t);
+    return name_bind(g, &g->names, name, t);
 }
 
 align_type *align_graph_lookup(const align_graph *g, const char *name)
 {
-    return table_lookup(&g->names, name);
+    return name_lookup(&g->names, name);
 }
 
 int align_graph_bind_tag(align_graph *g, const char *tag, align_type *t)
 {
-    return table_bind(g, &g->tags, tag, t);
+    return name_bind(g, &g->tags, tag, t);
 }
 
 align_type *align_graph_lookup_tag(const align_graph *g, const char *tag)
 {
-    return table_lookup(&g->tags, tag);
+    return name_lookup(&g->tags, tag);
 }
 
 /* ----------------------------------------------------------------- sizes */

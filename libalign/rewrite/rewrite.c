@@ -55,6 +55,7 @@
  */
 #include "rewrite/rewrite.h"
 #include "source/lex.h"
+#include "util/progress.h"
 #include "util/vec.h"
 
 #include <assert.h>
@@ -105,6 +106,10 @@ struct align_fix_set {
     guard *guards;
     size_t nguards, capguards;
     bool ran;
+    align_progress_fn progress; /* align_fix_set_progress; NULL: none */
+    void *progress_user;
+    progress_clock clock;
+    uint64_t parsed, total; /* bytes of text parsed, of all files */
 };
 
 /* ------------------------------------------------------------ storage */
@@ -396,6 +401,26 @@ static size_t dir_len(const char *path)
     return sl ? (size_t)(sl - path) : 0;
 }
 
+/* Reports the bytes parsed so far (add: a file just parsed); last: the
+ * run is done, whatever was counted. */
+static void fix_progress(align_fix_set *s, uint64_t add, bool last)
+{
+    if (s->progress == NULL)
+        return;
+    s->parsed += add;
+    if (s->parsed > s->total || last)
+        s->parsed = s->total;
+    if (last || progress_due(&s->clock, s->parsed))
+        s->progress(s->progress_user, s->parsed, s->total);
+}
+
+void align_fix_set_progress(align_fix_set *s, align_progress_fn fn, void *user)
+{
+    assert(s != NULL);
+    s->progress = fn;
+    s->progress_user = user;
+}
+
 static int parse_all(align_fix_set *s)
 {
     char(*pkg)[64] = calloc(s->nf ? s->nf : 1, sizeof *pkg);
@@ -427,6 +452,7 @@ static int parse_all(align_fix_set *s)
             if (s->f[j].group != i)
                 continue;
             rc = parse_one(s, &s->f[j], g);
+            fix_progress(s, s->f[j].len, false);
             if (rc < 0 && strstr(align_error_last()->message, "by an earlier input") != NULL)
                 split = true;
         }
@@ -1190,6 +1216,10 @@ int align_fix_run(align_fix_set *s)
     int rc;
     assert(s != NULL && !s->ran);
     s->ran = true;
+    s->total = s->parsed = 0;
+    for (size_t i = 0; i < s->nf; i++)
+        s->total += s->f[i].len;
+    progress_start(&s->clock);
     rc = parse_all(s);
     if (rc < 0)
         return rc;
@@ -1204,6 +1234,8 @@ int align_fix_run(align_fix_set *s)
             rc = fix_record(s, &s->f[i], &s->f[i].spans.v[k]);
     for (size_t i = 0; i < s->nf && rc >= 0; i++)
         rc = apply_edits(&s->f[i]);
+    if (rc >= 0)
+        fix_progress(s, 0, true);
     return rc < 0 ? rc : 0;
 }
 

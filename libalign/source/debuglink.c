@@ -78,7 +78,7 @@ static int file_crc(int fd, uint32_t *out)
 static int candidate(search *s, const char *path, bool by_id)
 {
     struct stat st;
-    elf_go_info gi = {NULL, NULL, NULL};
+    elf_go_info gi = {NULL, NULL, NULL, NULL};
     elf_debug_ref ref;
     align_arch arch;
     uint64_t size;
@@ -124,6 +124,7 @@ static int candidate(search *s, const char *path, bool by_id)
     close(fd);
     free(gi.go_version);
     free(gi.main_path);
+    free(gi.main_module);
     free(gi.build_id);
     align_error_clear();
     if (ok)

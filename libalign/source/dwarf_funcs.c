@@ -31,6 +31,7 @@
  * known through the subprograms' pc ranges).
  */
 #include "source/dwarf_read.h"
+#include "util/vec.h"
 #include "source/gofuncs.h"
 
 #include <stdlib.h>
@@ -50,14 +51,11 @@ static uint32_t file_id(dwarf_reader *rd, go_funcs *gf, uint64_t index)
     id = gofuncs_file(gf, path);
     if (id == GF_NONE)
         return GF_NONE;
-    if (index >= gf->unit_nfile_ids) {
-        size_t n = (size_t)index + 64;
-        uint32_t *p = realloc(gf->unit_file_ids, n * sizeof *p);
-        if (p == NULL)
-            return id; /* only the cache is lost */
-        memset(p + gf->unit_nfile_ids, 0, (n - gf->unit_nfile_ids) * sizeof *p);
-        gf->unit_file_ids = p;
-        gf->unit_nfile_ids = n;
+    /* unit_nfile_ids is the capacity: every slot is zeroed, 0 unknown */
+    if (vec_reserve((void **)&gf->unit_file_ids, &gf->unit_nfile_ids, (size_t)index + 1,
+                    sizeof *gf->unit_file_ids, 64) < 0) {
+        align_error_clear();
+        return id; /* only the cache is lost */
     }
     gf->unit_file_ids[index] = id + 1;
     return id;

@@ -124,9 +124,10 @@ typedef struct dwarf_reader dwarf_reader;
 
 /* From a Go binary's .go.buildinfo; malloc'd strings, NULL when absent. */
 typedef struct elf_go_info {
-    char *go_version; /* "go1.19.8" */
-    char *main_path;  /* "example.com/app": the main package */
-    char *build_id;   /* the GNU build ID in hex, or NULL */
+    char *go_version;  /* "go1.19.8" */
+    char *main_path;   /* "example.com/app": the main package */
+    char *main_module; /* "example.com/app": the main module's path */
+    char *build_id;    /* the GNU build ID in hex, or NULL */
 } elf_go_info;
 
 /* Where a file without DWARF says its debug information went. */
@@ -224,6 +225,48 @@ void reader_forgive(dwarf_reader *rd);
 /* Alignment for a type DWARF describes by size alone: the largest power of
  * two dividing size, at most 16. */
 uint32_t guess_align(uint64_t size);
+
+/* --- dwarf_scan.c ---------------------------------------------------------- */
+
+/* Fingerprints of C record DIEs from the raw sections (see dwarf_scan.c).
+ * NULL when the file cannot be scanned (compressed or relocatable
+ * sections...): the reader then reads every copy. */
+typedef struct dwarf_scan dwarf_scan;
+dwarf_scan *scan_open(const char *path);
+void scan_close(dwarf_scan *s); /* accepts NULL */
+/* The unit whose header starts at .debug_info offset cu_start and which
+ * ends at cu_end; always 0 (a unit it cannot read gives no fingerprints). */
+int scan_unit(dwarf_scan *s, uint64_t cu_start, uint64_t cu_end);
+/* The fingerprint of the struct or union DIE at off in the current unit, 0
+ * when there is none (not a record, or anything the scanner does not know
+ * for certain).  Equal fingerprints: the same record, member types and all.
+ * rd gives the unit's file names. */
+uint64_t scan_record(dwarf_scan *s, dwarf_reader *rd, uint64_t off);
+
+/* The walk of a C unit's DIEs without libdwarf (dwarf.c: walk_scanned).
+ * Strings point into the mapped file: valid until scan_close. */
+typedef struct scan_die {
+    uint64_t off;   /* global .debug_info offset */
+    uint64_t after; /* just past its attributes */
+    unsigned tag;   /* 0: a null entry */
+    bool children;
+    const char *name;   /* DW_AT_name, NULL when none */
+    uint64_t type;      /* DW_AT_type's global offset, 0 when none */
+    uint64_t sibling;   /* DW_AT_sibling, 0 when none */
+    uint64_t stmt_list; /* DW_AT_stmt_list + 1, 0 when none */
+} scan_die;
+/* The unit DIE's offset, 0 when the unit is not scannable. */
+uint64_t scan_unit_die(const dwarf_scan *s);
+/* The DIE at off: 1 and *d, or -1 when the scanner cannot read it. */
+int scan_die_at(dwarf_scan *s, uint64_t off, scan_die *d);
+/* parent's first child: 1 and *child, 0 none, -1 unreadable. */
+int scan_first_child(dwarf_scan *s, const scan_die *parent, scan_die *child);
+/* cur's next sibling: 1 and *next, 0 none, -1 unreadable. */
+int scan_next_sibling(dwarf_scan *s, const scan_die *cur, scan_die *next);
+/* Whether the unit's line table lists an include directory, as DWARF 5
+ * needs (dwarf.c: line_table_has_dirs): 1 yes (or DWARF 2-4), 0 no, -1
+ * unknown.  Reads the table's header, not its rows. */
+int scan_line_table_ok(dwarf_scan *s);
 
 /* --- dwarf_go.c ----------------------------------------------------------- */
 

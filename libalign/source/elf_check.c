@@ -57,8 +57,9 @@ static bool bi_string(const unsigned char **p, const unsigned char *end, const c
     return false;
 }
 
-/* Reads the Go version and the main package path from .go.buildinfo
- * (inline-string form, Go 1.18+; older layouts are left unread). */
+/* Reads the Go version, the main package path and the main module's path
+ * from .go.buildinfo (inline-string form, Go 1.18+; older layouts are left
+ * unread). */
 static int read_buildinfo(int fd, uint64_t off, uint64_t size, elf_go_info *gi)
 {
     static const char magic[] = "\xff Go buildinf:";
@@ -92,13 +93,24 @@ static int read_buildinfo(int fd, uint64_t off, uint64_t size, elf_go_info *gi)
             while (m < mend) {
                 const char *nl = memchr(m, '\n', (size_t)(mend - m));
                 size_t ln = nl ? (size_t)(nl - m) : (size_t)(mend - m);
-                if (ln > 5 && memcmp(m, "path\t", 5) == 0) {
-                    gi->main_path = strndup(m + 5, ln - 5);
-                    if (gi->main_path == NULL) {
+                char **field = NULL;
+                size_t skip = 0, len;
+                if (ln > 5 && memcmp(m, "path\t", 5) == 0 && gi->main_path == NULL) {
+                    field = &gi->main_path;
+                    skip = 5;
+                } else if (ln > 4 && memcmp(m, "mod\t", 4) == 0 && gi->main_module == NULL) {
+                    field = &gi->main_module; /* "mod\tPATH\tVERSION\tSUM" */
+                    skip = 4;
+                }
+                if (field != NULL) {
+                    len = strcspn(m + skip, "\t\n");
+                    if (len > ln - skip)
+                        len = ln - skip;
+                    *field = strndup(m + skip, len);
+                    if (*field == NULL) {
                         free(buf);
                         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
                     }
-                    break;
                 }
                 m += ln + 1;
             }
@@ -254,7 +266,7 @@ static int read_section_table(const char *path, int fd, uint64_t size, const Elf
     uint64_t shentsize = is32 ? sizeof(Elf32_Shdr) : sizeof(Elf64_Shdr);
     uint64_t phentsize = is32 ? sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
     uint64_t shnum = eh->e_shnum, shstrndx = eh->e_shstrndx;
-    unsigned char *table;
+    unsigned char *raw;
     Elf64_Shdr *sh;
 
     if (eh->e_shoff == 0 || (eh->e_shentsize != shentsize && shnum != 0) || eh->e_shoff > size ||
@@ -285,20 +297,20 @@ static int read_section_table(const char *path, int fd, uint64_t size, const Elf
                          "truncated ELF file: the program headers are past its end");
     /* shnum * shentsize fits: it is at most the file's size. */
     sh = malloc(shnum ? shnum * sizeof *sh : 1);
-    table = malloc(shnum ? shnum * shentsize : 1);
-    if (sh == NULL || table == NULL) {
+    raw = malloc(shnum ? shnum * shentsize : 1);
+    if (sh == NULL || raw == NULL) {
         free(sh);
-        free(table);
+        free(raw);
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    if (pread(fd, table, shnum * shentsize, (off_t)eh->e_shoff) != (ssize_t)(shnum * shentsize)) {
+    if (pread(fd, raw, shnum * shentsize, (off_t)eh->e_shoff) != (ssize_t)(shnum * shentsize)) {
         free(sh);
-        free(table);
+        free(raw);
         return error_set(ALIGN_EIO, path, 0, 0, "cannot read the section table");
     }
     for (uint64_t i = 0; i < shnum; i++)
-        shdr_widen(table, is32, i, &sh[i]);
-    free(table);
+        shdr_widen(raw, is32, i, &sh[i]);
+    free(raw);
     *out = sh;
     *nsh = shnum;
     *strndx = shstrndx;

@@ -80,8 +80,9 @@ static int resolve_elf(input_set *in, const char *path, int fd, uint64_t size,
         return rc;
     if (ref.has_dwarf)
         return add_file(in, path, path, -1);
-    /* Go links no debug link; an object file has none to follow. */
-    if (ref.has_go || ref.relocatable || (ref.debuglink[0] == '\0' && gi->build_id == NULL))
+    /* An object file has none to follow; a file with neither a debug link
+     * nor a build ID was merely stripped. */
+    if (ref.relocatable || (ref.debuglink[0] == '\0' && gi->build_id == NULL))
         return elf_no_dwarf(path, &ref);
     rc = debug_file_find(&debug, path, in->arch, gi->build_id, &ref, dirs, ndirs);
     if (rc > 0) /* only a build ID, and no file of it anywhere */

@@ -8,19 +8,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The capacity that holds need items, doubling from *cap (or first); 0 when
+ * the bytes would overflow. */
+static size_t grown(size_t cap, size_t need, size_t elem, size_t first)
+{
+    size_t ncap = cap ? cap : (first ? first : 8);
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2)
+            return 0;
+        ncap *= 2;
+    }
+    if (elem != 0 && ncap > SIZE_MAX / elem)
+        return 0;
+    return ncap;
+}
+
+int vec_reserve_arena(arena *a, void **arr, size_t *cap, size_t need, size_t elem, size_t first)
+{
+    size_t ncap;
+    char *p;
+    if (need <= *cap)
+        return 0;
+    ncap = grown(*cap, need, elem, first);
+    p = ncap ? arena_alloc(a, ncap * elem) : NULL;
+    if (p == NULL)
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    if (*cap)
+        memcpy(p, *arr, *cap * elem);
+    memset(p + *cap * elem, 0, (ncap - *cap) * elem);
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
 int align_vec_reserve(void **arr, size_t *cap, size_t need, size_t elem, size_t first)
 {
     size_t ncap;
     void *p;
     if (need <= *cap)
         return 0;
-    ncap = *cap ? *cap : (first ? first : 8);
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        ncap *= 2;
-    }
-    if (elem != 0 && ncap > SIZE_MAX / elem)
+    ncap = grown(*cap, need, elem, first);
+    if (ncap == 0)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     p = realloc(*arr, ncap * elem);
     if (p == NULL)

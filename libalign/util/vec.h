@@ -20,4 +20,12 @@
 #define vec_reserve align_vec_reserve
 #define vec_push align_vec_push
 
+#include "util/arena.h"
+
+/* vec_reserve for an array that lives in an arena (a record's fields: the
+ * graph's nodes are never freed one by one): the bigger array comes from a,
+ * the smaller one stays in the arena until the arena goes; new slots are
+ * zeroed.  0, or ALIGN_ENOMEM recorded. */
+int vec_reserve_arena(arena *a, void **arr, size_t *cap, size_t need, size_t elem, size_t first);
+
 #endif

@@ -167,6 +167,27 @@ def lldb_pythonpath(lldb):
     skip("LLDB's Python module not found (tried %s)" % ", ".join(filter(None, candidates)))
 
 
+def per_release(releases, one_release):
+    """Runs one_release(V) for each Go release V that tools/fetch-go can
+    provide (tests/salib.py), then finishes: SKIP (77, naming what was
+    missing) when a release could not be had and nothing failed."""
+    sys.path.insert(0, os.path.join(HERE, ".."))
+    import salib
+    tested = 0
+    for v in releases:
+        try:
+            salib.go_root(v)
+        except salib.Skip as e:
+            print("SKIP (Go %s): %s" % (v, e))
+            continue
+        one_release(v)
+        tested += 1
+    if tested < len(releases) and not _failures:
+        skip("%d of the Go releases %s could not be had (see above)"
+             % (len(releases) - tested, " ".join(releases)))
+    finish()
+
+
 # ---------------------------------------------------------------- sessions
 
 GDB_QUIET = ["-nx", "-batch", "-iex", "set auto-load python-scripts off",

@@ -70,6 +70,23 @@ struct pt {
     long l;
 };
 
+/* Qualifiers on members (#17, #18): the suggested order keeps them (LLDB
+   spells _Atomic T as "_Atomic(T)"). */
+struct quals {
+    char c1;
+    char *const cp;
+    char c2;
+    const volatile long cvl;
+    char c3;
+    int (*const cb)(const char *, int);
+    const struct pt cpt;
+    volatile int x[3];
+    char c4;
+    int *_Atomic ap;
+    _Atomic long al[2];
+};
+struct quals quals_global = {0};
+
 #define ALIGN_OF(T)                                                                                \
     printf("align %s %zu\nsize %s %zu\n", #T,                                                      \
            offsetof(                                                                               \

@@ -7,7 +7,9 @@ sizes (no invented aligned(N)); titles name the type as written (robj,
 anon_t, union {...}); a pointer to a struct that is never defined says the
 type is incomplete, and so does -t; a char * is shown beyond 8 characters;
 built with -O2, a <synthetic pointer> is reported as such (members shown,
-no padding bytes), never as a null pointer.
+no padding bytes), never as a null pointer; const and volatile members
+keep their qualifiers in the suggested order, which gcc compiles to the
+size claimed.
 """
 
 import os
@@ -50,6 +52,7 @@ COMMANDS = [
     ("anon", "align an"), ("anon-t", "align -t anon_t"), ("union", "align o.u"),
     ("holder", "align o"),
     ("opaque", "align op"), ("opaque-t", "align -t struct opaque"),
+    ("quals", "align -t struct quals"),
 ]
 sec = session(program, "stop", COMMANDS)
 
@@ -87,6 +90,27 @@ t.check(sec["opaque"].strip() == "align: 'op' points to struct opaque, an incomp
 t.check(sec["opaque-t"].strip().startswith("align: no type named 'struct opaque'") and
         "only declared in this program (incomplete)" in sec["opaque-t"],
         "-t struct opaque: not found, incomplete named as a cause", sec["opaque-t"])
+
+# Qualifiers of members stay in the suggested order, where C puts them, and
+# the declaration compiles (with edge.c's own types) to the size claimed.
+q = sec["quals"]
+decl = q[q.find("struct quals {"):]
+decl = decl[:decl.find("};") + 2]
+for want in ("char *const cp;", "const volatile long cvl;", "int (*const cb)(const char *, int);",
+             "const struct pt cpt;", "volatile int x[3];", "int *_Atomic ap;",
+             "_Atomic long al[2];"):
+    t.check(re.search(r"^    %s$" % re.escape(want), decl, re.M) is not None,
+            "align -t struct quals suggests `%s`" % want, q)
+m = re.search(r"Suggested order \((\d+) bytes\)", q)
+if t.check(m is not None and decl.startswith("struct quals {"), "a suggested order is printed", q):
+    src = os.path.join(tmp, "quals_check.c")
+    with open(src, "w") as f:
+        f.write('#include "%s"\n%s\n_Static_assert(sizeof(struct quals_sa) == %s, "size");\n'
+                % (os.path.join(t.HERE, "edge.c"), decl.replace("struct quals {",
+                                                                  "struct quals_sa {"),
+                   m.group(1)))
+    rc, out = t.run(cc.split() + ["-c", "-w", "-o", os.devnull, src])
+    t.check(rc == 0, "gcc compiles the suggested struct quals to %s bytes" % m.group(1), out)
 
 sec = session(optimised, "sink", [("args", "info args"), ("synthetic", "align p")])
 if "<synthetic pointer>" not in sec["args"]:

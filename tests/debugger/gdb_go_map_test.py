@@ -154,16 +154,4 @@ elif os.environ.get("GO_VERSIONS"):
         t.skip(str(e))
 else:
     releases = ["1.19", "1.24"]          # one of each map implementation
-tested = 0
-for v in releases:
-    try:
-        salib.go_root(v)
-    except salib.Skip as e:
-        print("SKIP (Go %s): %s" % (v, e))
-        continue
-    one_release(v)
-    tested += 1
-if tested < len(releases) and not t._failures:
-    t.skip("%d of the Go releases %s could not be had (see above)"
-           % (len(releases) - tested, " ".join(releases)))
-t.finish()
+t.per_release(releases, one_release)

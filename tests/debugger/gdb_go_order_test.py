@@ -200,16 +200,4 @@ try:
     releases = salib.go_releases()
 except salib.Skip as e:
     t.skip(str(e))
-tested = 0
-for v in releases:
-    try:
-        salib.go_root(v)
-    except salib.Skip as e:
-        print("SKIP (Go %s): %s" % (v, e))
-        continue
-    one_release(v)
-    tested += 1
-if tested < len(releases) and not t._failures:
-    t.skip("%d of the Go releases %s could not be had (see above)" % (len(releases) - tested,
-                                                                       " ".join(releases)))
-t.finish()
+t.per_release(releases, one_release)

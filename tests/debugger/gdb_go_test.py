@@ -52,6 +52,9 @@ t.check(values.get("Tags") == '["a" "b"]', "slice value as Go prints it", values
 t.check(values.get("Shape") == "main.Square{Side:2}",
         "interface value: its dynamic type and value", values.get("Shape"))
 t.check(values.get("Any") == "7", "an int behind interface{}", values.get("Any"))
+# A small map's entries, keys sorted as fmt sorts them (strings quoted).
+t.check(values.get("Prices") == 'map["x":1]', "map value as fmt prints it, strings quoted",
+        values.get("Prices"))
 t.check(members["Hook"].size == 8 and members["Prices"].size == 8 and members["Done"].size == 8,
         "func, map and chan are one word (GDB says a func is 1 byte)")
 t.check(members["Note"].decl == "Note string" and members["Next"].decl == "Next *Order",
@@ -93,7 +96,7 @@ t.check(sec["not-struct"].strip().startswith("align: 'o.Note' is string, not a s
 # addresses): a struct's value is shown after its dynamic type's name.
 boxes = dict(re.findall(r"^box (\w+) (.*)$", out, re.M))
 bm, _, _ = t.parse_align(sec["boxes"])
-t.check(len(boxes) == 12, "the program printed its 12 boxed values", repr(boxes))
+t.check(len(boxes) == 18, "the program printed its 18 boxed values", repr(boxes))
 for name, want in sorted(boxes.items()):
     got = bm[name].value if name in bm else None
     plain = re.sub(r"^(&?)main\.\w+(\{)", r"\1\2", got or "")

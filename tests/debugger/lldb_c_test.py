@@ -6,11 +6,13 @@ normalisations matter: it synthesises the unnamed bit-field GCC left out of
 DWARF, reports `short flex[]` as one element, and names records by their
 tag alone.  Checked: offsets equal offsetof, values, holes with live bytes,
 the tail padding, the optimal size (compiled by GCC in the suggested order),
-errors through result.SetError, and that `align` shadows no LLDB command.
+errors through result.SetError, that `align` shadows no LLDB command, and
+that const/volatile members keep their qualifiers (edge.c's struct quals).
 """
 
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -162,4 +164,19 @@ if go and os.path.exists(go):
             "a Go program is refused clearly", out)
 else:
     print("note: go not found, the Go refusal is not checked")
+# Qualifiers on members (edge.c's struct quals) stay in the suggested
+# order, spelled as structalign show and GDB spell them.
+edge = t.build_c(tmp, "edge.c")
+out = session(edge, [("quals", "align -t struct quals")], launch=False,
+              extra=["-o", "command script import " + plugin])
+q = t.sections(out).get("quals", "")
+for want in ("char *const cp;", "const volatile long cvl;", "int (*const cb)(const char *, int);",
+             "const struct pt cpt;", "volatile int x[3];", "int *_Atomic ap;",
+             "_Atomic long al[2];"):
+    # Whole lines: "volatile volatile int x[3];" (LLDB's spelling of an
+    # array GCC qualifies twice) is not "volatile int x[3];".
+    t.check(re.search(r"^    %s$" % re.escape(want), q, re.M) is not None,
+            "LLDB: align -t struct quals suggests `%s`" % want, q)
+    t.check(re.search(r"\*/    %s$" % re.escape(want), q, re.M) is not None,
+            "LLDB: align -t struct quals: its row spells `%s`" % want, q)
 t.finish()

@@ -52,8 +52,10 @@ type Order struct {
 // interface's data word itself.
 type Direct struct{ P *int64 }
 
+type Celsius float64
+
 type Boxes struct {
-	S, F, Big, Tiny, F32, B, C, P, PS, D, N, U8 interface{}
+	S, F, Big, Tiny, F32, B, C, P, PS, D, N, U8, Sl, Ar, Ce, By, Ps, Mi interface{}
 }
 
 //go:noinline
@@ -80,13 +82,16 @@ func main() {
 	x := int64(11)
 	bx := &Boxes{S: "hi \"q\"", F: 2.5, Big: 1234567.0, Tiny: 0.00001, F32: float32(0.1),
 		B: true, C: complex(1.5, -2), P: &x, PS: &Inner{X: 1, Y: true}, D: Direct{P: &x},
-		N: Name("vip"), U8: uint8(200)}
+		N: Name("vip"), U8: uint8(200), Sl: []int{1, -2}, Ar: [2]int16{3, 4},
+		Ce: Celsius(36.6), By: []byte("hi"), Ps: []Inner{{X: 1, Y: true}},
+		Mi: map[int]int{2: 20, 1: 10, 3: -30}}
 	for _, f := range []struct {
 		name string
 		v    interface{}
 	}{{"S", bx.S}, {"F", bx.F}, {"Big", bx.Big}, {"Tiny", bx.Tiny}, {"F32", bx.F32},
 		{"B", bx.B}, {"C", bx.C}, {"P", bx.P}, {"PS", bx.PS}, {"D", bx.D}, {"N", bx.N},
-		{"U8", bx.U8}} {
+		{"U8", bx.U8}, {"Sl", bx.Sl}, {"Ar", bx.Ar}, {"Ce", bx.Ce}, {"By", bx.By},
+		{"Ps", bx.Ps}, {"Mi", bx.Mi}} {
 		if s, ok := f.v.(string); ok {
 			fmt.Printf("box %s %q\n", f.name, s)
 		} else if n, ok := f.v.(Name); ok {
