@@ -734,6 +734,128 @@ static void json_declaration(align_buf *out, const align_layout *l, const align_
     align_buf_free(&decl);
 }
 
+/* show's state across the types it draws. */
+typedef struct show_run {
+    const cli_opts *o;
+    measure_ctx *mc;
+    go_source *gosrc;
+    align_buf *out;
+    size_t matched;
+    bool *hit; /* per TYPE operand: some type matched it */
+} show_run;
+
+/* Whether t is asked for by a TYPE operand (its name, a glob, or for a C
+ * record the typedef naming it); marks the operands that match. */
+static bool show_wants(show_run *sr, const align_type *t, const char *name)
+{
+    const char *alias = align_type_typedef_name(t);
+    const char *const *types = (const char *const *)sr->o->args + 1;
+    bool want = false;
+    if (decl_excluded(t))
+        return false; /* as if not in the binary: a name only it matches is an error */
+    for (size_t k = 0; k + 1 < sr->o->nargs; k++)
+        if (strcmp(types[k], name) == 0 || fnmatch(types[k], name, 0) == 0 ||
+            (alias != NULL && fnmatch(types[k], alias, 0) == 0)) {
+            sr->hit[k] = true;
+            want = true;
+        }
+    return want;
+}
+
+/* One type as text: where it is declared, the layout, its notes. */
+static void show_text(show_run *sr, const align_type *t, const align_layout *l,
+                      const align_cost *cost, const align_go_decl_opts *godecl,
+                      const char *src_file, unsigned src_line, bool check_atomic,
+                      const align_measured_type *mt, const measure_cost_t *mcost)
+{
+    const cli_opts *o = sr->o;
+    bool counted = o->counts.n > 0 || o->counts.fallback != 1;
+    align_render_opts ro = {o->hex, o->optimize, counted ? cost : NULL, 1, 1, godecl};
+    align_srcpos pos = align_type_pos(t);
+    if (sr->matched)
+        align_buf_puts(sr->out, "\n");
+    if (pos.file && pos.line)
+        align_buf_printf(sr->out, "/* %s:%u */\n", pos.file, pos.line);
+    else if (src_file && src_line)
+        align_buf_printf(sr->out, "/* %s:%u */\n", src_file, src_line);
+    align_render_text(sr->out, l, &ro);
+    if (public_api_of(t) != NULL)
+        align_buf_printf(sr->out, "/* %s */\n", public_api_note(public_api_of(t)));
+    /* "Move it to the front" is no advice for a type the linker or compiler
+     * made (its runtime original is where the field lives). */
+    if (check_atomic && l->order_fixed != ALIGN_ORDER_GO_LINKER &&
+        l->order_fixed != ALIGN_ORDER_GO_COMPILER)
+        atomic_check_render(sr->out, l);
+    if (mt)
+        measure_text_type(sr->out, sr->mc, mt, mcost, "");
+    else if (o->profile && l->lang == ALIGN_LANG_GO)
+        align_buf_puts(sr->out, "measured: no allocation of this type in the profile "
+                                "(or none typed: see the notes)\n");
+    if (l->model_agrees == 0 && l->positions_valid)
+        align_buf_printf(sr->out,
+                         "/* warning: the model disagrees with the compiler "
+                         "(%s); offsets shown are the compiler's */\n",
+                         l->mismatch);
+}
+
+/* One type in the chosen format.  false (printed) when it cannot be laid
+ * out or priced. */
+static bool show_type(show_run *sr, align_graph *g, const align_type *t, const char *name,
+                      bool check_atomic)
+{
+    const cli_opts *o = sr->o;
+    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, o->cacheline};
+    align_layout *l;
+    align_cost cost;
+    align_go_decl_opts godecl;
+    const char *src_file = NULL;
+    unsigned src_line = 0;
+    const align_measured_type *mt = NULL;
+    measure_cost_t mcost;
+    bool go, have_src;
+    if (align_layout_compute(&l, g, t, &lo) < 0 ||
+        align_cost_compute(&cost, l, count_table_get(&o->counts, name)) < 0) {
+        fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+        return false;
+    }
+    go = l->lang == ALIGN_LANG_GO;
+    /* --src: the Go type's file, for a declaration that pastes */
+    have_src = go && go_source_decl(sr->gosrc, l, &godecl, &src_file, &src_line);
+    mt = go ? measure_find(sr->mc, t) : NULL;
+    memset(&mcost, 0, sizeof mcost);
+    if (mt && measure_cost(&mcost, sr->mc, mt, l) < 0) {
+        fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+        align_layout_free(l);
+        return false;
+    }
+    if (o->format == FMT_HTML) {
+        html_type_section(sr->out, sr->matched, l, &cost, NULL, NULL, NULL, sr->matched >= 50);
+    } else if (o->format == FMT_JSON) {
+        if (sr->matched)
+            align_buf_puts(sr->out, ",");
+        align_render_json(sr->out, l, &cost);
+        if (o->optimize)
+            json_declaration(sr->out, l, have_src ? &godecl : NULL);
+        if (public_api_of(t) != NULL) {
+            sr->out->len--; /* reopen the object */
+            align_buf_puts(sr->out, ",\"public_api\":");
+            align_buf_json_string(sr->out, public_api_of(t));
+            align_buf_puts(sr->out, "}");
+        }
+        if (o->profile) {
+            sr->out->len--; /* reopen the object */
+            measure_json_type(sr->out, sr->mc, mt, &mcost);
+            align_buf_puts(sr->out, "}");
+        }
+    } else {
+        show_text(sr, t, l, &cost, have_src ? &godecl : NULL, src_file, src_line, check_atomic, mt,
+                  &mcost);
+    }
+    sr->matched++;
+    align_layout_free(l);
+    return true;
+}
+
 static int run_show(cli_opts *o)
 {
     align_binary *bin = NULL;
@@ -741,11 +863,8 @@ static int run_show(cli_opts *o)
     align_heap_join *join = NULL;
     measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
     align_buf out;
-    size_t matched = 0;
     int status = EXIT_BAD;
-    bool *hit = calloc((o->nargs - 1), sizeof *hit);
-    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
-    go_source *gosrc = NULL;
+    show_run sr = {o, &mc, NULL, &out, 0, calloc(o->nargs - 1, sizeof(bool))};
 
     align_buf_init(&out);
     /* --profile (and the --escape log that types its sites): the measured
@@ -755,7 +874,7 @@ static int run_show(cli_opts *o)
     if (o->profile && !measure_load(&mc, o->profile))
         goto done;
     bin = open_binary(o->binary, o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
-    if (bin == NULL || hit == NULL)
+    if (bin == NULL || sr.hit == NULL)
         goto done;
     go_release_apply(bin, o->binary, o->go, true);
     if (log && !escape_join(&join, bin, log, o->src_dir, o->binary))
@@ -765,8 +884,7 @@ static int run_show(cli_opts *o)
     if (o->profile && o->format == FMT_TEXT)
         measure_text_header(&out, &mc);
     if (o->src_dir != NULL)
-        gosrc = go_source_new(o->src_dir);
-    lo.cacheline = o->cacheline;
+        sr.gosrc = go_source_new(o->src_dir);
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");
     if (o->format == FMT_HTML) {
@@ -788,92 +906,8 @@ static int run_show(cli_opts *o)
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);
-            bool want = false;
-            const char *alias = align_type_typedef_name(t);
-            if (decl_excluded(t))
-                continue; /* as if not in the binary: a name only it matches is an error */
-            for (size_t k = 0; k < (o->nargs - 1); k++)
-                if (strcmp((o->args + 1)[k], name) == 0 ||
-                    fnmatch((o->args + 1)[k], name, 0) == 0 ||
-                    (alias != NULL && fnmatch((o->args + 1)[k], alias, 0) == 0)) {
-                    hit[k] = true;
-                    want = true;
-                }
-            if (!want)
-                continue;
-            align_layout *l;
-            align_cost cost;
-            if (align_layout_compute(&l, g, t, &lo) < 0 ||
-                align_cost_compute(&cost, l, count_table_get(&o->counts, name)) < 0) {
-                fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+            if (show_wants(&sr, t, name) && !show_type(&sr, g, t, name, check_atomic))
                 goto done;
-            }
-            /* --src: the Go type's file, for a declaration that pastes */
-            align_go_decl_opts godecl;
-            const char *src_file = NULL;
-            unsigned src_line = 0;
-            bool have_src =
-                lang == ALIGN_LANG_GO && go_source_decl(gosrc, l, &godecl, &src_file, &src_line);
-            const align_measured_type *mt = lang == ALIGN_LANG_GO ? measure_find(&mc, t) : NULL;
-            measure_cost_t mcost;
-            memset(&mcost, 0, sizeof mcost);
-            if (mt && measure_cost(&mcost, &mc, mt, l) < 0) {
-                fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
-                align_layout_free(l);
-                goto done;
-            }
-            if (o->format == FMT_HTML) {
-                html_type_section(&out, matched, l, &cost, NULL, NULL, NULL, matched >= 50);
-            } else if (o->format == FMT_JSON) {
-                if (matched)
-                    align_buf_puts(&out, ",");
-                align_render_json(&out, l, &cost);
-                if (o->optimize)
-                    json_declaration(&out, l, have_src ? &godecl : NULL);
-                if (public_api_of(t) != NULL) {
-                    out.len--; /* reopen the object */
-                    align_buf_puts(&out, ",\"public_api\":");
-                    align_buf_json_string(&out, public_api_of(t));
-                    align_buf_puts(&out, "}");
-                }
-                if (o->profile) {
-                    out.len--; /* reopen the object */
-                    measure_json_type(&out, &mc, mt, &mcost);
-                    align_buf_puts(&out, "}");
-                }
-            } else {
-                bool counted = o->counts.n > 0 || o->counts.fallback != 1;
-                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL,
-                                        1,      1,           have_src ? &godecl : NULL};
-                align_srcpos pos = align_type_pos(t);
-                if (matched)
-                    align_buf_puts(&out, "\n");
-                if (pos.file && pos.line)
-                    align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
-                else if (src_file && src_line)
-                    align_buf_printf(&out, "/* %s:%u */\n", src_file, src_line);
-                align_render_text(&out, l, &ro);
-                if (public_api_of(t) != NULL)
-                    align_buf_printf(&out, "/* %s */\n", public_api_note(public_api_of(t)));
-                /* "Move it to the front" is no advice for a type the
-                 * linker or compiler made (its runtime original is where
-                 * the field lives). */
-                if (check_atomic && l->order_fixed != ALIGN_ORDER_GO_LINKER &&
-                    l->order_fixed != ALIGN_ORDER_GO_COMPILER)
-                    atomic_check_render(&out, l);
-                if (mt)
-                    measure_text_type(&out, &mc, mt, &mcost, "");
-                else if (o->profile && lang == ALIGN_LANG_GO)
-                    align_buf_puts(&out, "measured: no allocation of this type in the profile "
-                                         "(or none typed: see the notes)\n");
-                if (l->model_agrees == 0 && l->positions_valid)
-                    align_buf_printf(&out,
-                                     "/* warning: the model disagrees with the compiler "
-                                     "(%s); offsets shown are the compiler's */\n",
-                                     l->mismatch);
-            }
-            matched++;
-            align_layout_free(l);
         }
     }
     if (o->format == FMT_JSON) {
@@ -882,10 +916,10 @@ static int run_show(cli_opts *o)
             measure_json_tail(&out, &mc, 0);
         align_buf_puts(&out, "}\n");
     }
-    for (size_t k = 0; k < (o->nargs - 1); k++)
-        if (!hit[k]) {
+    for (size_t k = 0; k + 1 < o->nargs; k++)
+        if (!sr.hit[k]) {
             fprintf(stderr, "%s: no struct or union type matches '%s'\n", o->binary,
-                    (o->args + 1)[k]);
+                    o->args[k + 1]);
             fprintf(stderr, "hint: list the types with: structalign audit --all %s\n", o->binary);
             goto done;
         }
@@ -896,8 +930,8 @@ static int run_show(cli_opts *o)
     if (emit(&out))
         status = EXIT_OK;
 done:
-    free(hit);
-    go_source_free(gosrc);
+    free(sr.hit);
+    go_source_free(sr.gosrc);
     align_buf_free(&out);
     measure_free(&mc);
     align_heap_join_free(join);
