@@ -17,12 +17,11 @@
  * ranking puts heap-allocated types first, by the heap bytes reordering
  * saves in the allocator's size classes, times the count.
  */
-#include "cli.h"
+#include "options.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,205 +116,19 @@ static const char show_usage[] =
     "example:\n"
     "  structalign show --optimize ./server 'main.Order*'\n";
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_SARIF, FMT_HTML };
-
-typedef struct audit_opts {
-    count_table counts;
-    const char **filters;
-    size_t nfilters;
-    uint64_t top; /* 0 = all */
-    uint64_t min_waste;
-    bool all;
-    bool lang_set;
-    align_lang lang;
-    bool no_compiler_types;
-    enum fmt format;
-    bool fail_set;
-    uint64_t fail_above;
-    uint32_t cacheline;
-    const char **escapes; /* --escape, in order */
-    size_t nescapes;
-    const char *src_dir; /* --src */
-    bool optimize;       /* show */
-    bool hex;            /* show */
-    const char *binary;
-    char **types; /* show */
-    size_t ntypes;
-    bool as_arch_set; /* --as-arch: project.c does the work */
-    align_arch as_arch;
-    int check_atomic;    /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
-    unsigned go;         /* --go: Go release overriding the producer's; 0 none */
-    bool strict;         /* --strict: an unused --count is an error */
-    const char *profile; /* --profile */
-    align_sample sample; /* --sample */
-    bool sample_set;
-    bool all_unresolved; /* --all-unresolved */
-} audit_opts;
-
-static bool parse_bytes(const char *opt, const char *s, uint64_t *out)
+/* The binary, show's types, and the options that need another. */
+static int check_operands(cli_opts *o, bool is_show)
 {
-    /* Byte thresholds take the count syntax: 1M = 10^6 bytes, 1Mi = 2^20. */
-    if (align_count_parse(out, s) == 0)
-        return true;
-    fprintf(stderr, "%s: error: %s %s: %s\n", progname, opt, s, align_error_last()->message);
-    fprintf(stderr, "hint: write bytes like 4096, 64K, 1M or 1Mi\n");
-    return false;
-}
-
-static int parse_args(audit_opts *o, int argc, char **argv, bool is_show)
-{
-    static const struct option longopts[] = {
-        {"count", required_argument, NULL, 'c'},
-        {"counts", required_argument, NULL, 'C'},
-        {"filter", required_argument, NULL, 't'},
-        {"top", required_argument, NULL, 'n'},
-        {"min-waste", required_argument, NULL, 'm'},
-        {"all", no_argument, NULL, 'A'},
-        {"lang", required_argument, NULL, 'l'},
-        {"no-compiler-types", no_argument, NULL, 'N'},
-        {"format", required_argument, NULL, 'F'},
-        {"fail-above", required_argument, NULL, 'G'},
-        {"escape", required_argument, NULL, 'e'},
-        {"src", required_argument, NULL, 'S'},
-        {"cacheline", required_argument, NULL, 'L'},
-        {"optimize", no_argument, NULL, 'o'},
-        {"hex", no_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},
-        {"as-arch", required_argument, NULL, 'R'},
-        {"check-atomic", no_argument, NULL, 'K'},
-        {"no-check-atomic", no_argument, NULL, 'k'},
-        {"go", required_argument, NULL, 'g'},
-        {"strict", no_argument, NULL, 'T'},
-        {"profile", required_argument, NULL, 'p'},
-        {"sample", required_argument, NULL, 'Y'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-        {"all-unresolved", no_argument, NULL, 'U'},
-        {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
-        {"cu-exclude", required_argument, NULL, OPT_CU_EXCLUDE},
-        {"decl-exclude", required_argument, NULL, OPT_DECL_EXCLUDE},
-        {"keep", required_argument, NULL, OPT_KEEP},
-        {NULL, 0, NULL, 0},
-    };
-    const char *usage = is_show ? show_usage : audit_usage;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, is_show ? "c:t:n:l:F:e:p:oxqh" : "c:t:n:l:F:e:p:qh",
-                            longopts, NULL)) != -1) {
-        switch (c) {
-        case 'q':
-        case OPT_NO_PROGRESS: progress_quiet = true; break;
-        case 'U': o->all_unresolved = true; break;
-        case OPT_DEBUG_DIR:
-        case OPT_CU_EXCLUDE:
-        case OPT_DECL_EXCLUDE:
-        case OPT_KEEP:
-            if (binary_option(c, optarg) != EXIT_OK)
-                return EXIT_BAD;
-            break;
-        case 'c':
-            if (!count_table_add(&o->counts, optarg))
-                return EXIT_BAD;
-            break;
-        case 'C':
-            if (!count_table_read(&o->counts, optarg))
-                return EXIT_BAD;
-            break;
-        case 't':
-            if (!pattern_list_add(&o->filters, &o->nfilters, optarg))
-                return usage_error(NULL, "out of memory");
-            break;
-        case 'n':
-            if (align_count_parse(&o->top, optarg) < 0 || o->top == 0)
-                return usage_error("--top takes a positive number", "invalid --top '%s'", optarg);
-            break;
-        case 'm':
-            if (!parse_bytes("--min-waste", optarg, &o->min_waste))
-                return EXIT_BAD;
-            break;
-        case 'A': o->all = true; break;
-        case 'l':
-            if (align_lang_parse(&o->lang, optarg) < 0)
-                return usage_error("use --lang go or --lang c", "unknown language '%s'", optarg);
-            o->lang_set = true;
-            break;
-        case 'N': o->no_compiler_types = true; break;
-        case 'F':
-            if (strcmp(optarg, "text") == 0)
-                o->format = FMT_TEXT;
-            else if (strcmp(optarg, "json") == 0)
-                o->format = FMT_JSON;
-            else if (strcmp(optarg, "csv") == 0 && !is_show)
-                o->format = FMT_CSV;
-            else if (strcmp(optarg, "sarif") == 0 && !is_show)
-                o->format = FMT_SARIF;
-            else if (strcmp(optarg, "html") == 0)
-                o->format = FMT_HTML;
-            else
-                return usage_error(is_show ? "use text, json or html"
-                                           : "use text, json, csv, sarif or html",
-                                   "unknown format '%s'", optarg);
-            break;
-        case 'G':
-            if (!parse_bytes("--fail-above", optarg, &o->fail_above))
-                return EXIT_BAD;
-            o->fail_set = true;
-            break;
-        case 'L':
-            if (parse_cacheline(&o->cacheline, optarg) != 0)
-                return EXIT_BAD;
-            break;
-        case 'p': o->profile = optarg; break;
-        case 'Y':
-            if (strcmp(optarg, "inuse") == 0)
-                o->sample = ALIGN_SAMPLE_INUSE;
-            else if (strcmp(optarg, "alloc") == 0)
-                o->sample = ALIGN_SAMPLE_ALLOC;
-            else
-                return usage_error("use --sample inuse (live objects) or --sample alloc "
-                                   "(all allocated)",
-                                   "unknown sample '%s'", optarg);
-            o->sample_set = true;
-            break;
-        case 'e':
-        case 'S':
-            if (c == 'S')
-                o->src_dir = optarg;
-            else if (!pattern_list_add(&o->escapes, &o->nescapes, optarg))
-                return usage_error(NULL, "out of memory");
-            break;
-        case 'o': o->optimize = true; break;
-        case 'T': o->strict = true; break;
-        case 'x': o->hex = true; break;
-        case 'R':
-            if (align_arch_parse(&o->as_arch, optarg) < 0)
-                return usage_error(align_error_last()->hint, "unknown architecture '%s'", optarg);
-            o->as_arch_set = true;
-            break;
-        case 'K': o->check_atomic = 1; break;
-        case 'k': o->check_atomic = 2; break;
-        case 'g':
-            if (parse_go_release(&o->go, optarg) != 0)
-                return EXIT_BAD;
-            break;
-        case 'h': fputs(usage, stdout); return -1;
-        default: fputs(usage, stderr); return EXIT_BAD;
-        }
-    }
-    if (optind >= argc)
+    if (o->nargs == 0)
         return usage_error(is_show ? "structalign show BINARY TYPE..." : "structalign audit BINARY",
                            "no binary given");
-    o->binary = argv[optind++];
-    if (is_show) {
-        if (optind >= argc)
-            return usage_error("name one or more types (globs allowed), e.g. 'main.Order'",
-                               "no type given");
-        o->types = argv + optind;
-        o->ntypes = (size_t)(argc - optind);
-    } else if (optind < argc) {
+    o->binary = o->args[0];
+    if (is_show && o->nargs == 1)
+        return usage_error("name one or more types (globs allowed), e.g. 'main.Order'",
+                           "no type given");
+    if (!is_show && o->nargs > 1)
         return usage_error("audit reads one binary; use --filter to select types",
-                           "unexpected argument '%s'", argv[optind]);
-    }
+                           "unexpected argument '%s'", o->args[1]);
     if (o->sample_set && o->profile == NULL)
         return usage_error("--sample picks the counts of a --profile",
                            "--sample without --profile");
@@ -404,7 +217,7 @@ static int render_atomic(align_buf *out, const audit_rows *r, bool json,
  * --min-waste), every one with --all, and inconsistent types whatever they
  * waste (they are findings).  A malloc'd array of pointers into r (NULL
  * when none, or out of memory: *failed says which). */
-static const audit_row **listed_rows(const audit_opts *o, const audit_rows *r, size_t *n,
+static const audit_row **listed_rows(const cli_opts *o, const audit_rows *r, size_t *n,
                                      bool *failed)
 {
     const audit_row **list = malloc((r->n ? r->n : 1) * sizeof *list);
@@ -431,7 +244,7 @@ static const audit_row **listed_rows(const audit_opts *o, const audit_rows *r, s
     return list;
 }
 
-static void warn_inconsistent(const audit_opts *o, const audit_rows *r)
+static void warn_inconsistent(const cli_opts *o, const audit_rows *r)
 {
     if (r->ninvalid == 0)
         return;
@@ -444,7 +257,7 @@ static void warn_inconsistent(const audit_opts *o, const audit_rows *r)
 
 /* What comes before the rows: JSON's opening keys, CSV's header line, the
  * text summary and column heads. */
-static void render_head(align_buf *out, const audit_opts *o, const align_binary_info *info,
+static void render_head(align_buf *out, const cli_opts *o, const align_binary_info *info,
                         const audit_rows *r, const align_heap_join *join, size_t shown,
                         const measure_ctx *mc)
 {
@@ -480,9 +293,9 @@ static void render_head(align_buf *out, const audit_opts *o, const align_binary_
         align_buf_printf(out,
                          "atomic check (%s): %zu int64 field%s sync/atomic cannot "
                          "use, listed after the total\n",
-                         o->check_atomic == 1 ? "--check-atomic"
-                                              : "on by default for Go on 386 and arm; "
-                                                "--no-check-atomic turns it off",
+                         o->atomic == ATOMIC_ON ? "--check-atomic"
+                                                : "on by default for Go on 386 and arm; "
+                                                  "--no-check-atomic turns it off",
                          r->natomic, r->natomic == 1 ? "" : "s");
     if (join != NULL) {
         site_scope sc = {o->filters, o->nfilters, o->all_unresolved};
@@ -587,9 +400,9 @@ static void render_text_row(align_buf *out, const audit_rows *rows, const audit_
 }
 
 /* One listed row in the chosen format (i: its rank, from 0). */
-static int render_row(align_buf *out, const audit_opts *o, const audit_rows *rows,
-                      const audit_row *r, size_t i, const align_heap_join *join,
-                      const align_layout_opts *lo, const measure_ctx *mc)
+static int render_row(align_buf *out, const cli_opts *o, const audit_rows *rows, const audit_row *r,
+                      size_t i, const align_heap_join *join, const align_layout_opts *lo,
+                      const measure_ctx *mc)
 {
     bool escape = o->nescapes > 0;
     align_layout *l;
@@ -641,7 +454,7 @@ static int render_row(align_buf *out, const audit_opts *o, const audit_rows *row
 }
 
 /* The map section (maps.c) for the binary's Go types, unless --lang c. */
-static int render_maps(align_buf *out, align_binary *bin, const audit_opts *o, bool json)
+static int render_maps(align_buf *out, align_binary *bin, const cli_opts *o, bool json)
 {
     align_graph *g = align_binary_graph(bin, ALIGN_LANG_GO);
     maps_opts mo = {&o->counts,   o->filters, o->nfilters, o->no_compiler_types,
@@ -674,7 +487,7 @@ static void fixed_text(align_buf *out, const size_t *nfixed)
 
 /* What comes after the rows: JSON's totals, the text's total lines, the
  * map entries, the unresolved heap sites and the atomic findings. */
-static int render_tail(align_buf *out, const audit_opts *o, const align_binary_info *info,
+static int render_tail(align_buf *out, const cli_opts *o, const align_binary_info *info,
                        align_binary *bin, const audit_rows *r, const align_heap_join *join,
                        size_t shown, size_t nlisted, const align_layout_opts *lo,
                        const measure_ctx *mc)
@@ -775,7 +588,7 @@ static int render_tail(align_buf *out, const audit_opts *o, const align_binary_i
 }
 
 /* Text, JSON or CSV from the collected rows. */
-static int render_table(align_buf *out, const audit_opts *o, align_binary *bin, const audit_rows *r,
+static int render_table(align_buf *out, const cli_opts *o, align_binary *bin, const audit_rows *r,
                         const align_heap_join *join, const measure_ctx *mc)
 {
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, o->cacheline};
@@ -807,26 +620,30 @@ done:
 
 /* The exit status once the report is out: the atomic and --fail-above
  * gates (SARIF totals only the savings it reports). */
-static int gate_status(const audit_opts *o, const audit_rows *r, uint64_t sarif_total)
+static int gate_status(const cli_opts *o, const audit_rows *r, uint64_t sarif_total)
 {
     char a[64];
     int status = EXIT_OK;
-    if (o->check_atomic == 1 && r->natomic > 0)
+    if (o->atomic == ATOMIC_ON && r->natomic > 0)
         status = EXIT_GATE;
-    if (o->fail_set && o->format == FMT_SARIF && sarif_total > o->fail_above) {
+    if (o->fail_set && o->format == FMT_SARIF && sarif_total > o->fail_bytes) {
         fprintf(stderr, "%s: reclaimable padding %llu bytes exceeds --fail-above %llu\n", o->binary,
-                (unsigned long long)sarif_total, (unsigned long long)o->fail_above);
+                (unsigned long long)sarif_total, (unsigned long long)o->fail_bytes);
         status = EXIT_GATE;
-    } else if (o->fail_set && o->format != FMT_SARIF && r->total > o->fail_above) {
+    } else if (o->fail_set && o->format != FMT_SARIF && r->total > o->fail_bytes) {
+        /* "3.2 MiB (3355443 bytes)"; below 1 KiB "16 bytes" says it all. */
         align_format_bytes(a, sizeof a, r->total);
-        fprintf(stderr, "%s: reclaimable padding %s (%llu bytes) exceeds --fail-above %llu\n",
-                o->binary, a, (unsigned long long)r->total, (unsigned long long)o->fail_above);
+        if (r->total >= 1024)
+            snprintf(a + strlen(a), sizeof a - strlen(a), " (%llu bytes)",
+                     (unsigned long long)r->total);
+        fprintf(stderr, "%s: reclaimable padding %s exceeds --fail-above %llu\n", o->binary, a,
+                (unsigned long long)o->fail_bytes);
         status = EXIT_GATE;
     }
     return status;
 }
 
-static int run_audit(audit_opts *o)
+static int run_audit(cli_opts *o)
 {
     align_binary *bin = NULL;
     align_escape_log *log = NULL;
@@ -868,7 +685,7 @@ static int run_audit(audit_opts *o)
                           o->filters,
                           o->nfilters,
                           o->no_compiler_types,
-                          o->check_atomic,
+                          o->atomic,
                           o->cacheline,
                           join,
                           o->strict,
@@ -917,18 +734,137 @@ static void json_declaration(align_buf *out, const align_layout *l, const align_
     align_buf_free(&decl);
 }
 
-static int run_show(audit_opts *o)
+/* show's state across the types it draws. */
+typedef struct show_run {
+    const cli_opts *o;
+    measure_ctx *mc;
+    go_source *gosrc;
+    align_buf *out;
+    size_t matched;
+    bool *hit; /* per TYPE operand: some type matched it */
+} show_run;
+
+/* Whether t is asked for by a TYPE operand (its name, a glob, or for a C
+ * record the typedef naming it); marks the operands that match. */
+static bool show_wants(show_run *sr, const align_type *t, const char *name)
+{
+    const char *alias = align_type_typedef_name(t);
+    const char *const *types = (const char *const *)sr->o->args + 1;
+    bool want = false;
+    if (decl_excluded(t))
+        return false; /* as if not in the binary: a name only it matches is an error */
+    for (size_t k = 0; k + 1 < sr->o->nargs; k++)
+        if (strcmp(types[k], name) == 0 || fnmatch(types[k], name, 0) == 0 ||
+            (alias != NULL && fnmatch(types[k], alias, 0) == 0)) {
+            sr->hit[k] = true;
+            want = true;
+        }
+    return want;
+}
+
+/* One type as text: where it is declared, the layout, its notes. */
+static void show_text(show_run *sr, const align_type *t, const align_layout *l,
+                      const align_cost *cost, const align_go_decl_opts *godecl,
+                      const char *src_file, unsigned src_line, bool check_atomic,
+                      const align_measured_type *mt, const measure_cost_t *mcost)
+{
+    const cli_opts *o = sr->o;
+    bool counted = o->counts.n > 0 || o->counts.fallback != 1;
+    align_render_opts ro = {o->hex, o->optimize, counted ? cost : NULL, 1, 1, godecl};
+    align_srcpos pos = align_type_pos(t);
+    if (sr->matched)
+        align_buf_puts(sr->out, "\n");
+    if (pos.file && pos.line)
+        align_buf_printf(sr->out, "/* %s:%u */\n", pos.file, pos.line);
+    else if (src_file && src_line)
+        align_buf_printf(sr->out, "/* %s:%u */\n", src_file, src_line);
+    align_render_text(sr->out, l, &ro);
+    if (public_api_of(t) != NULL)
+        align_buf_printf(sr->out, "/* %s */\n", public_api_note(public_api_of(t)));
+    /* "Move it to the front" is no advice for a type the linker or compiler
+     * made (its runtime original is where the field lives). */
+    if (check_atomic && l->order_fixed != ALIGN_ORDER_GO_LINKER &&
+        l->order_fixed != ALIGN_ORDER_GO_COMPILER)
+        atomic_check_render(sr->out, l);
+    if (mt)
+        measure_text_type(sr->out, sr->mc, mt, mcost, "");
+    else if (o->profile && l->lang == ALIGN_LANG_GO)
+        align_buf_puts(sr->out, "measured: no allocation of this type in the profile "
+                                "(or none typed: see the notes)\n");
+    if (l->model_agrees == 0 && l->positions_valid)
+        align_buf_printf(sr->out,
+                         "/* warning: the model disagrees with the compiler "
+                         "(%s); offsets shown are the compiler's */\n",
+                         l->mismatch);
+}
+
+/* One type in the chosen format.  false (printed) when it cannot be laid
+ * out or priced. */
+static bool show_type(show_run *sr, align_graph *g, const align_type *t, const char *name,
+                      bool check_atomic)
+{
+    const cli_opts *o = sr->o;
+    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, o->cacheline};
+    align_layout *l;
+    align_cost cost;
+    align_go_decl_opts godecl;
+    const char *src_file = NULL;
+    unsigned src_line = 0;
+    const align_measured_type *mt = NULL;
+    measure_cost_t mcost;
+    bool go, have_src;
+    if (align_layout_compute(&l, g, t, &lo) < 0 ||
+        align_cost_compute(&cost, l, count_table_get(&o->counts, name)) < 0) {
+        fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+        return false;
+    }
+    go = l->lang == ALIGN_LANG_GO;
+    /* --src: the Go type's file, for a declaration that pastes */
+    have_src = go && go_source_decl(sr->gosrc, l, &godecl, &src_file, &src_line);
+    mt = go ? measure_find(sr->mc, t) : NULL;
+    memset(&mcost, 0, sizeof mcost);
+    if (mt && measure_cost(&mcost, sr->mc, mt, l) < 0) {
+        fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+        align_layout_free(l);
+        return false;
+    }
+    if (o->format == FMT_HTML) {
+        html_type_section(sr->out, sr->matched, l, &cost, NULL, NULL, NULL, sr->matched >= 50);
+    } else if (o->format == FMT_JSON) {
+        if (sr->matched)
+            align_buf_puts(sr->out, ",");
+        align_render_json(sr->out, l, &cost);
+        if (o->optimize)
+            json_declaration(sr->out, l, have_src ? &godecl : NULL);
+        if (public_api_of(t) != NULL) {
+            sr->out->len--; /* reopen the object */
+            align_buf_puts(sr->out, ",\"public_api\":");
+            align_buf_json_string(sr->out, public_api_of(t));
+            align_buf_puts(sr->out, "}");
+        }
+        if (o->profile) {
+            sr->out->len--; /* reopen the object */
+            measure_json_type(sr->out, sr->mc, mt, &mcost);
+            align_buf_puts(sr->out, "}");
+        }
+    } else {
+        show_text(sr, t, l, &cost, have_src ? &godecl : NULL, src_file, src_line, check_atomic, mt,
+                  &mcost);
+    }
+    sr->matched++;
+    align_layout_free(l);
+    return true;
+}
+
+static int run_show(cli_opts *o)
 {
     align_binary *bin = NULL;
     align_escape_log *log = NULL;
     align_heap_join *join = NULL;
     measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
     align_buf out;
-    size_t matched = 0;
     int status = EXIT_BAD;
-    bool *hit = calloc(o->ntypes, sizeof *hit);
-    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
-    go_source *gosrc = NULL;
+    show_run sr = {o, &mc, NULL, &out, 0, calloc(o->nargs - 1, sizeof(bool))};
 
     align_buf_init(&out);
     /* --profile (and the --escape log that types its sites): the measured
@@ -938,7 +874,7 @@ static int run_show(audit_opts *o)
     if (o->profile && !measure_load(&mc, o->profile))
         goto done;
     bin = open_binary(o->binary, o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
-    if (bin == NULL || hit == NULL)
+    if (bin == NULL || sr.hit == NULL)
         goto done;
     go_release_apply(bin, o->binary, o->go, true);
     if (log && !escape_join(&join, bin, log, o->src_dir, o->binary))
@@ -948,8 +884,7 @@ static int run_show(audit_opts *o)
     if (o->profile && o->format == FMT_TEXT)
         measure_text_header(&out, &mc);
     if (o->src_dir != NULL)
-        gosrc = go_source_new(o->src_dir);
-    lo.cacheline = o->cacheline;
+        sr.gosrc = go_source_new(o->src_dir);
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");
     if (o->format == FMT_HTML) {
@@ -966,96 +901,13 @@ static int run_show(audit_opts *o)
         bool check_atomic;
         if (g == NULL || (o->lang_set && o->lang != lang))
             continue;
-        check_atomic = atomic_check_on(o->check_atomic == 1, o->check_atomic == 2, lang,
+        check_atomic = atomic_check_on(o->atomic == ATOMIC_ON, o->atomic == ATOMIC_OFF, lang,
                                        align_binary_info_get(bin)->arch);
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);
-            bool want = false;
-            const char *alias = align_type_typedef_name(t);
-            if (decl_excluded(t))
-                continue; /* as if not in the binary: a name only it matches is an error */
-            for (size_t k = 0; k < o->ntypes; k++)
-                if (strcmp(o->types[k], name) == 0 || fnmatch(o->types[k], name, 0) == 0 ||
-                    (alias != NULL && fnmatch(o->types[k], alias, 0) == 0)) {
-                    hit[k] = true;
-                    want = true;
-                }
-            if (!want)
-                continue;
-            align_layout *l;
-            align_cost cost;
-            if (align_layout_compute(&l, g, t, &lo) < 0 ||
-                align_cost_compute(&cost, l, count_table_get(&o->counts, name)) < 0) {
-                fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+            if (show_wants(&sr, t, name) && !show_type(&sr, g, t, name, check_atomic))
                 goto done;
-            }
-            /* --src: the Go type's file, for a declaration that pastes */
-            align_go_decl_opts godecl;
-            const char *src_file = NULL;
-            unsigned src_line = 0;
-            bool have_src =
-                lang == ALIGN_LANG_GO && go_source_decl(gosrc, l, &godecl, &src_file, &src_line);
-            const align_measured_type *mt = lang == ALIGN_LANG_GO ? measure_find(&mc, t) : NULL;
-            measure_cost_t mcost;
-            memset(&mcost, 0, sizeof mcost);
-            if (mt && measure_cost(&mcost, &mc, mt, l) < 0) {
-                fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
-                align_layout_free(l);
-                goto done;
-            }
-            if (o->format == FMT_HTML) {
-                html_type_section(&out, matched, l, &cost, NULL, NULL, NULL, matched >= 50);
-            } else if (o->format == FMT_JSON) {
-                if (matched)
-                    align_buf_puts(&out, ",");
-                align_render_json(&out, l, &cost);
-                if (o->optimize)
-                    json_declaration(&out, l, have_src ? &godecl : NULL);
-                if (public_api_of(t) != NULL) {
-                    out.len--; /* reopen the object */
-                    align_buf_puts(&out, ",\"public_api\":");
-                    align_buf_json_string(&out, public_api_of(t));
-                    align_buf_puts(&out, "}");
-                }
-                if (o->profile) {
-                    out.len--; /* reopen the object */
-                    measure_json_type(&out, &mc, mt, &mcost);
-                    align_buf_puts(&out, "}");
-                }
-            } else {
-                bool counted = o->counts.n > 0 || o->counts.fallback != 1;
-                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL,
-                                        1,      1,           have_src ? &godecl : NULL};
-                align_srcpos pos = align_type_pos(t);
-                if (matched)
-                    align_buf_puts(&out, "\n");
-                if (pos.file && pos.line)
-                    align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
-                else if (src_file && src_line)
-                    align_buf_printf(&out, "/* %s:%u */\n", src_file, src_line);
-                align_render_text(&out, l, &ro);
-                if (public_api_of(t) != NULL)
-                    align_buf_printf(&out, "/* %s */\n", public_api_note(public_api_of(t)));
-                /* "Move it to the front" is no advice for a type the
-                 * linker or compiler made (its runtime original is where
-                 * the field lives). */
-                if (check_atomic && l->order_fixed != ALIGN_ORDER_GO_LINKER &&
-                    l->order_fixed != ALIGN_ORDER_GO_COMPILER)
-                    atomic_check_render(&out, l);
-                if (mt)
-                    measure_text_type(&out, &mc, mt, &mcost, "");
-                else if (o->profile && lang == ALIGN_LANG_GO)
-                    align_buf_puts(&out, "measured: no allocation of this type in the profile "
-                                         "(or none typed: see the notes)\n");
-                if (l->model_agrees == 0 && l->positions_valid)
-                    align_buf_printf(&out,
-                                     "/* warning: the model disagrees with the compiler "
-                                     "(%s); offsets shown are the compiler's */\n",
-                                     l->mismatch);
-            }
-            matched++;
-            align_layout_free(l);
         }
     }
     if (o->format == FMT_JSON) {
@@ -1064,9 +916,10 @@ static int run_show(audit_opts *o)
             measure_json_tail(&out, &mc, 0);
         align_buf_puts(&out, "}\n");
     }
-    for (size_t k = 0; k < o->ntypes; k++)
-        if (!hit[k]) {
-            fprintf(stderr, "%s: no struct or union type matches '%s'\n", o->binary, o->types[k]);
+    for (size_t k = 0; k + 1 < o->nargs; k++)
+        if (!sr.hit[k]) {
+            fprintf(stderr, "%s: no struct or union type matches '%s'\n", o->binary,
+                    o->args[k + 1]);
             fprintf(stderr, "hint: list the types with: structalign audit --all %s\n", o->binary);
             goto done;
         }
@@ -1077,8 +930,8 @@ static int run_show(audit_opts *o)
     if (emit(&out))
         status = EXIT_OK;
 done:
-    free(hit);
-    go_source_free(gosrc);
+    free(sr.hit);
+    go_source_free(sr.gosrc);
     align_buf_free(&out);
     measure_free(&mc);
     align_heap_join_free(join);
@@ -1087,46 +940,29 @@ done:
     return status;
 }
 
-/* --as-arch: hands the options to project.c. */
-static int run_projection(const audit_opts *o, bool is_show)
+/* --as-arch: project.c does the work. */
+static int run_projection(const cli_opts *o)
 {
-    project_opts p = {o->binary,
-                      o->as_arch,
-                      o->lang_set,
-                      o->lang,
-                      is_show ? (const char **)o->types : o->filters,
-                      is_show ? o->ntypes : o->nfilters,
-                      o->format == FMT_JSON,
-                      is_show,
-                      o->all,
-                      o->hex,
-                      o->optimize,
-                      o->check_atomic == 1   ? 1
-                      : o->check_atomic == 2 ? 0
-                                             : -1,
-                      o->cacheline};
     if (o->format == FMT_CSV || o->format == FMT_SARIF || o->format == FMT_HTML)
         return usage_error("use --format text or json",
                            "--as-arch has no CSV, SARIF or HTML output");
-    return project_run(&p);
+    return project_run(o);
 }
 
 static int cmd_common(int argc, char **argv, bool is_show)
 {
-    audit_opts o;
-    int rc;
-    memset(&o, 0, sizeof o);
-    count_table_init(&o.counts);
-    rc = parse_args(&o, argc, argv, is_show);
+    cli_opts o;
+    int rc = cli_parse(&o, is_show ? CMD_SHOW : CMD_AUDIT, is_show ? show_usage : audit_usage, argc,
+                       argv);
+    if (rc == 0)
+        rc = check_operands(&o, is_show);
     if (rc == 0 && o.as_arch_set)
-        rc = run_projection(&o, is_show);
+        rc = run_projection(&o);
     else if (rc == 0)
         rc = is_show ? run_show(&o) : run_audit(&o);
     else if (rc < 0)
         rc = EXIT_OK;
-    free(o.filters);
-    free(o.escapes);
-    count_table_free(&o.counts);
+    cli_opts_free(&o);
     return rc;
 }
 

@@ -15,6 +15,12 @@
 
 enum { EXIT_OK = 0, EXIT_GATE = 1, EXIT_BAD = 2 };
 
+/* --format (options.c says which command writes which). */
+typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_SARIF, FMT_HTML } out_format;
+
+/* --check-atomic / --no-check-atomic; AUTO: on for Go on 386 and arm. */
+typedef enum atomic_choice { ATOMIC_AUTO, ATOMIC_ON, ATOMIC_OFF } atomic_choice;
+
 typedef struct source_index source_index; /* sources.c */
 
 extern const char *progname;
@@ -201,18 +207,9 @@ size_t atomic_check_render(align_buf *out, const align_layout *l);
 
 /* --as-arch (project.c): the binary's types laid out by another arch's
  * model, compared with the binary's own layouts. */
-typedef struct project_opts {
-    const char *binary;
-    align_arch as_arch;
-    bool lang_set;
-    align_lang lang;
-    const char **patterns; /* show: TYPE globs; audit: --filter */
-    size_t npatterns;
-    bool json, show, all, hex, optimize;
-    int check_atomic; /* -1 default, 0 off, 1 asked (exit 1 if found) */
-    uint32_t cacheline;
-} project_opts;
-int project_run(const project_opts *p);
+typedef struct cli_opts cli_opts; /* options.h */
+/* audit/show --as-arch (project.c): o->binary's types on o->as_arch. */
+int project_run(const cli_opts *o);
 
 /* SARIF 2.1.0 (sarif.c): the document's start and end around results.
  * A location is left out unless it has a file and a line (col 0: none;
@@ -328,7 +325,7 @@ typedef struct audit_scope {
     const char *const *filters; /* --filter globs; none: every type */
     size_t nfilters;
     bool no_compiler_types;
-    int check_atomic; /* 0 default, 1 --check-atomic, 2 --no-check-atomic */
+    atomic_choice atomic;
     uint32_t cacheline;
     const align_heap_join *join; /* --escape, or NULL */
     bool strict;                 /* --strict: a --count matching no type fails */

@@ -30,11 +30,6 @@ typedef enum cli_cmd {
     CMD_FIX = 1u << 4,
 } cli_cmd;
 
-typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_SARIF, FMT_HTML } out_format;
-
-/* --check-atomic / --no-check-atomic; AUTO: on for Go on 386 and arm. */
-typedef enum atomic_choice { ATOMIC_AUTO, ATOMIC_ON, ATOMIC_OFF } atomic_choice;
-
 typedef struct cli_opts {
     cli_cmd cmd;
     /* which types */
@@ -48,6 +43,7 @@ typedef struct cli_opts {
     const char **keeps;          /* fix -k: never reordered */
     size_t nkeeps;               /* (audit's --keep is binopts') */
     bool all, no_compiler_types; /* audit */
+    bool all_unresolved;         /* audit: std and cmd/ sites listed too */
     uint64_t top, min_waste;     /* audit: 0 = all; bytes */
     /* how many of each */
     count_table counts; /* -c, --counts */

@@ -242,7 +242,7 @@ int audit_rows_collect(audit_rows *r, align_binary *bin, const audit_scope *s)
         bool check_atomic;
         if (g == NULL || (s->lang_set && s->lang != lang))
             continue;
-        check_atomic = atomic_check_on(s->check_atomic == 1, s->check_atomic == 2, lang, arch);
+        check_atomic = atomic_check_on(s->atomic == ATOMIC_ON, s->atomic == ATOMIC_OFF, lang, arch);
         r->atomic_on = r->atomic_on || check_atomic;
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);

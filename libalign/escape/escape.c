@@ -62,6 +62,7 @@
  * here (that needs DWARF or the source: the join's business).
  */
 #include "escape/escape.h"
+#include "util/progress.h"
 #include "util/vec.h"
 #include "util/file.h"
 #include "util/hash.h"
@@ -438,17 +439,6 @@ void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn, 
     log->progress_user = user;
 }
 
-/* Progress reports: at most every PROGRESS_BYTES or PROGRESS_NS. */
-#define PROGRESS_BYTES ((uint64_t)64 << 20)
-#define PROGRESS_NS 250000000LL
-
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, size_t max_line,
                    esc_line_fn fn, void *ctx)
 {
@@ -461,14 +451,14 @@ int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *me
     line_acc a = {0};
     int rc = 0;
     align_progress_fn progress = log != NULL && f != NULL ? log->progress : NULL;
-    uint64_t size = 0, last_bytes = 0;
-    long long last_ns = 0;
+    uint64_t size = 0;
+    progress_clock clock = {0, 0};
 
     if (progress != NULL) {
         struct stat st;
         if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
             size = (uint64_t)st.st_size;
-        last_ns = now_ns();
+        progress_start(&clock);
     }
 
     if (f == NULL) {
@@ -499,14 +489,8 @@ int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *me
             rc = feed(&a, chunk, chunk + got, max_line, fn, ctx);
             if (rc < 0)
                 break;
-            if (progress != NULL) {
-                long long t = now_ns();
-                if (total - last_bytes >= PROGRESS_BYTES || t - last_ns >= PROGRESS_NS) {
-                    progress(log->progress_user, total, size > total ? size : total);
-                    last_bytes = total;
-                    last_ns = t;
-                }
-            }
+            if (progress != NULL && progress_due(&clock, total))
+                progress(log->progress_user, total, size > total ? size : total);
         }
         free(chunk);
     }

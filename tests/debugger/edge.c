@@ -70,7 +70,8 @@ struct pt {
     long l;
 };
 
-/* Qualifiers on members (#17, #18): the suggested order keeps them. */
+/* Qualifiers on members (#17, #18): the suggested order keeps them (LLDB
+   spells _Atomic T as "_Atomic(T)"). */
 struct quals {
     char c1;
     char *const cp;
@@ -80,6 +81,11 @@ struct quals {
     int (*const cb)(const char *, int);
     const struct pt cpt;
     volatile int x[3];
+    char c4;
+    int *_Atomic ap;
+    _Atomic long al[2];
+    char c5;
+    _Atomic struct pt as; /* GCC aligns it to 16, as __int128 */
 };
 struct quals quals_global = {0};
 
@@ -136,6 +142,7 @@ int main(int argc, char **argv)
     ALIGN_OF(struct zw);
     ALIGN_OF(struct pb);
     ALIGN_OF(struct zwl);
+    ALIGN_OF(struct quals);
     fflush(stdout);
     stop();
     return (int)get(&v) + o.k + r.type + an.a + z.a + p.a + zl.a + (op != NULL) + rp->refcount +

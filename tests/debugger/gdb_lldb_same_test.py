@@ -34,7 +34,8 @@ PROGRAMS = [
         ("anonmem", "align -r am"), ("holder", "align -r o"), ("union", "align o.u"),
         ("robj", "align r"), ("robj-ptr", "align rp"), ("robj-t", "align -t robj"),
         ("anon", "align an"), ("zw", "align z"), ("pb", "align p"), ("zwl", "align zl"),
-        ("json-robj", "align --json r"), ("json-anon", "align --json -t anon_t")]),
+        ("json-robj", "align --json r"), ("json-anon", "align --json -t anon_t"),
+        ("quals", "align quals_global"), ("json-quals", "align --json quals_global")]),
 ]
 
 
