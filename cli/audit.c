@@ -643,40 +643,67 @@ static int gate_status(const cli_opts *o, const audit_rows *r, uint64_t sarif_to
     return status;
 }
 
+/* What audit and show read besides their options: the binary, the
+ * escape logs and their join, the heap profile and its join. */
+typedef struct inputs {
+    align_binary *bin;
+    align_escape_log *log;
+    align_heap_join *join;
+    measure_ctx mc;
+} inputs;
+
+/* Reads them all, the logs and the profile first (bad ones are reported
+ * before a slow binary load); warn: say when --go or the producer's release
+ * is not one libalign has.  false (printed) on failure; free with
+ * inputs_free either way. */
+static bool inputs_load(inputs *in, cli_opts *o, bool warn)
+{
+    bool go_funcs = o->nescapes > 0 || o->profile != NULL;
+    memset(in, 0, sizeof *in);
+    in->mc.sample = o->sample;
+    if (o->nescapes > 0 && !escape_load(&in->log, o->escapes, o->nescapes))
+        return false;
+    if (o->profile && !measure_load(&in->mc, o->profile))
+        return false;
+    in->bin = open_binary(o->binary, go_funcs ? ALIGN_BINARY_GO_FUNCS : 0);
+    if (in->bin == NULL)
+        return false;
+    go_release_apply(in->bin, o->binary, o->go, warn);
+    /* "./..." in --filter: the main module of the binary's build info. */
+    pattern_set_main(align_binary_info_get(in->bin)->go_main_path,
+                     align_binary_info_get(in->bin)->go_main_module);
+    if (in->log && !escape_join(&in->join, in->bin, in->log, o->src_dir, o->binary))
+        return false;
+    /* The profile's counts go into the --count table (user's entries win). */
+    return o->profile == NULL || measure_join(&in->mc, in->bin, in->join, &o->counts, o->binary);
+}
+
+static void inputs_free(inputs *in)
+{
+    measure_free(&in->mc);
+    align_heap_join_free(in->join);
+    align_binary_free(in->bin);
+    align_escape_log_free(in->log);
+}
+
 static int run_audit(cli_opts *o)
 {
-    align_binary *bin = NULL;
-    align_escape_log *log = NULL;
-    align_heap_join *join = NULL;
+    inputs in;
+    align_binary *bin;
+    align_heap_join *join;
     audit_rows rows;
     audit_scope scope;
     source_index *src = NULL;
     align_buf out;
     uint64_t sarif_total = 0;
-    bool escape = o->nescapes > 0;
     int status = EXIT_BAD, rc;
-    measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
 
     memset(&rows, 0, sizeof rows);
     align_buf_init(&out);
-    /* The logs and the profile first: bad ones are reported before a slow
-     * binary load. */
-    if (escape && !escape_load(&log, o->escapes, o->nescapes))
-        return EXIT_BAD;
-    if (o->profile && !measure_load(&mc, o->profile))
+    if (!inputs_load(&in, o, o->nescapes > 0 || o->profile))
         goto done;
-    bin = open_binary(o->binary, escape || o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
-    if (bin == NULL)
-        goto done;
-    go_release_apply(bin, o->binary, o->go, escape || o->profile);
-    /* "./..." in --filter: the main module of the binary's build info. */
-    pattern_set_main(align_binary_info_get(bin)->go_main_path,
-                     align_binary_info_get(bin)->go_main_module);
-    if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
-        goto done;
-    /* The profile's counts go into the --count table (user's entries win). */
-    if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
-        goto done;
+    bin = in.bin;
+    join = in.join;
     src = source_index_new(o->src_dir, align_binary_info_get(bin)->arch);
     scope = (audit_scope){o->binary,
                           o->lang_set,
@@ -690,7 +717,7 @@ static int run_audit(cli_opts *o)
                           join,
                           o->strict,
                           src,
-                          o->profile ? &mc : NULL};
+                          o->profile ? &in.mc : NULL};
     if (audit_rows_collect(&rows, bin, &scope) != EXIT_OK)
         goto done;
     if (rows.nsilenced > 0)
@@ -701,7 +728,7 @@ static int run_audit(cli_opts *o)
     if (o->format == FMT_SARIF)
         rc = sarif_audit_render(&out, &rows, join, o->min_waste, o->cacheline, &sarif_total, src);
     else
-        rc = render_table(&out, o, bin, &rows, join, o->profile ? &mc : NULL);
+        rc = render_table(&out, o, bin, &rows, join, o->profile ? &in.mc : NULL);
     if (rc < 0 || !emit(&out))
         goto done;
     status = gate_status(o, &rows, sarif_total);
@@ -709,10 +736,7 @@ done:
     audit_rows_free(&rows);
     source_index_free(src);
     align_buf_free(&out);
-    measure_free(&mc);
-    align_heap_join_free(join);
-    align_binary_free(bin);
-    align_escape_log_free(log);
+    inputs_free(&in);
     return status;
 }
 
@@ -858,31 +882,20 @@ static bool show_type(show_run *sr, align_graph *g, const align_type *t, const c
 
 static int run_show(cli_opts *o)
 {
-    align_binary *bin = NULL;
-    align_escape_log *log = NULL;
-    align_heap_join *join = NULL;
-    measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
+    inputs in;
+    align_binary *bin;
     align_buf out;
     int status = EXIT_BAD;
-    show_run sr = {o, &mc, NULL, &out, 0, calloc(o->nargs - 1, sizeof(bool))};
+    show_run sr = {o, &in.mc, NULL, &out, 0, calloc(o->nargs - 1, sizeof(bool))};
 
     align_buf_init(&out);
     /* --profile (and the --escape log that types its sites): the measured
      * counts of the types shown, as audit takes them. */
-    if (o->nescapes > 0 && !escape_load(&log, o->escapes, o->nescapes))
+    if (!inputs_load(&in, o, true) || sr.hit == NULL)
         goto done;
-    if (o->profile && !measure_load(&mc, o->profile))
-        goto done;
-    bin = open_binary(o->binary, o->profile ? ALIGN_BINARY_GO_FUNCS : 0);
-    if (bin == NULL || sr.hit == NULL)
-        goto done;
-    go_release_apply(bin, o->binary, o->go, true);
-    if (log && !escape_join(&join, bin, log, o->src_dir, o->binary))
-        goto done;
-    if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
-        goto done;
+    bin = in.bin;
     if (o->profile && o->format == FMT_TEXT)
-        measure_text_header(&out, &mc);
+        measure_text_header(&out, &in.mc);
     if (o->src_dir != NULL)
         sr.gosrc = go_source_new(o->src_dir);
     if (o->format == FMT_JSON)
@@ -913,7 +926,7 @@ static int run_show(cli_opts *o)
     if (o->format == FMT_JSON) {
         align_buf_puts(&out, "]");
         if (o->profile)
-            measure_json_tail(&out, &mc, 0);
+            measure_json_tail(&out, &in.mc, 0);
         align_buf_puts(&out, "}\n");
     }
     for (size_t k = 0; k + 1 < o->nargs; k++)
@@ -926,17 +939,14 @@ static int run_show(cli_opts *o)
     if (o->format == FMT_HTML)
         html_doc_end(&out);
     else if (o->profile && o->format != FMT_JSON)
-        measure_text_untyped(&out, &mc);
+        measure_text_untyped(&out, &in.mc);
     if (emit(&out))
         status = EXIT_OK;
 done:
     free(sr.hit);
     go_source_free(sr.gosrc);
     align_buf_free(&out);
-    measure_free(&mc);
-    align_heap_join_free(join);
-    align_binary_free(bin);
-    align_escape_log_free(log);
+    inputs_free(&in);
     return status;
 }
 
@@ -949,21 +959,25 @@ static int run_projection(const cli_opts *o)
     return project_run(o);
 }
 
+static int check_audit(cli_opts *o)
+{
+    return check_operands(o, false);
+}
+
+static int check_show(cli_opts *o)
+{
+    return check_operands(o, true);
+}
+
 static int cmd_common(int argc, char **argv, bool is_show)
 {
     cli_opts o;
-    int rc = cli_parse(&o, is_show ? CMD_SHOW : CMD_AUDIT, is_show ? show_usage : audit_usage, argc,
-                       argv);
-    if (rc == 0)
-        rc = check_operands(&o, is_show);
-    if (rc == 0 && o.as_arch_set)
-        rc = run_projection(&o);
-    else if (rc == 0)
-        rc = is_show ? run_show(&o) : run_audit(&o);
-    else if (rc < 0)
-        rc = EXIT_OK;
+    int status;
+    if (cli_start(&o, is_show ? CMD_SHOW : CMD_AUDIT, is_show ? show_usage : audit_usage,
+                  is_show ? check_show : check_audit, argc, argv, &status))
+        status = o.as_arch_set ? run_projection(&o) : is_show ? run_show(&o) : run_audit(&o);
     cli_opts_free(&o);
-    return rc;
+    return status;
 }
 
 int cmd_audit(int argc, char **argv)
