@@ -643,44 +643,71 @@ static int gate_status(const cli_opts *o, const audit_rows *r, uint64_t sarif_to
     return status;
 }
 
+/* What audit and show read besides their options: the binary, the
+ * escape logs and their join, the heap profile and its join. */
+typedef struct inputs {
+    align_binary *bin;
+    align_escape_log *log;
+    align_heap_join *join;
+    measure_ctx mc;
+    go_source *gosrc; /* --src's Go files and those that place Go types */
+} inputs;
+
+/* Reads them all, the logs and the profile first (bad ones are reported
+ * before a slow binary load); warn: say when --go or the producer's release
+ * is not one libalign has.  false (printed) on failure; free with
+ * inputs_free either way. */
+static bool inputs_load(inputs *in, cli_opts *o, bool warn)
+{
+    memset(in, 0, sizeof *in);
+    in->mc.sample = o->sample;
+    if (o->nescapes > 0 && !escape_load(&in->log, o->escapes, o->nescapes))
+        return false;
+    if (o->profile && !measure_load(&in->mc, o->profile))
+        return false;
+    /* The Go functions also say where types are declared (their files). */
+    in->bin = open_binary(o->binary, ALIGN_BINARY_GO_FUNCS);
+    if (in->bin == NULL)
+        return false;
+    go_release_apply(in->bin, o->binary, o->go, warn);
+    in->gosrc = go_source_new(o->src_dir);
+    go_source_locate(in->gosrc, in->bin);
+    /* "./..." in --filter: the main module of the binary's build info. */
+    pattern_set_main(align_binary_info_get(in->bin)->go_main_path,
+                     align_binary_info_get(in->bin)->go_main_module);
+    if (in->log && !escape_join(&in->join, in->bin, in->log, o->src_dir, o->binary))
+        return false;
+    /* The profile's counts go into the --count table (user's entries win). */
+    return o->profile == NULL || measure_join(&in->mc, in->bin, in->join, &o->counts, o->binary);
+}
+
+static void inputs_free(inputs *in)
+{
+    go_source_free(in->gosrc);
+    measure_free(&in->mc);
+    align_heap_join_free(in->join);
+    align_binary_free(in->bin);
+    align_escape_log_free(in->log);
+}
+
 static int run_audit(cli_opts *o)
 {
-    align_binary *bin = NULL;
-    align_escape_log *log = NULL;
-    align_heap_join *join = NULL;
+    inputs in;
+    align_binary *bin;
+    align_heap_join *join;
     audit_rows rows;
     audit_scope scope;
     source_index *src = NULL;
-    go_source *gosrc = NULL;
     align_buf out;
     uint64_t sarif_total = 0;
-    bool escape = o->nescapes > 0;
     int status = EXIT_BAD, rc;
-    measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
 
     memset(&rows, 0, sizeof rows);
     align_buf_init(&out);
-    /* The logs and the profile first: bad ones are reported before a slow
-     * binary load. */
-    if (escape && !escape_load(&log, o->escapes, o->nescapes))
-        return EXIT_BAD;
-    if (o->profile && !measure_load(&mc, o->profile))
+    if (!inputs_load(&in, o, o->nescapes > 0 || o->profile))
         goto done;
-    /* The Go functions also say where types are declared (their files). */
-    bin = open_binary(o->binary, ALIGN_BINARY_GO_FUNCS);
-    if (bin == NULL)
-        goto done;
-    go_release_apply(bin, o->binary, o->go, escape || o->profile);
-    gosrc = go_source_new(o->src_dir);
-    go_source_locate(gosrc, bin);
-    /* "./..." in --filter: the main module of the binary's build info. */
-    pattern_set_main(align_binary_info_get(bin)->go_main_path,
-                     align_binary_info_get(bin)->go_main_module);
-    if (escape && !escape_join(&join, bin, log, o->src_dir, o->binary))
-        goto done;
-    /* The profile's counts go into the --count table (user's entries win). */
-    if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
-        goto done;
+    bin = in.bin;
+    join = in.join;
     src = source_index_new(o->src_dir, align_binary_info_get(bin)->arch);
     scope = (audit_scope){o->binary,
                           o->lang_set,
@@ -694,7 +721,7 @@ static int run_audit(cli_opts *o)
                           join,
                           o->strict,
                           src,
-                          o->profile ? &mc : NULL};
+                          o->profile ? &in.mc : NULL};
     if (audit_rows_collect(&rows, bin, &scope) != EXIT_OK)
         goto done;
     if (rows.nsilenced > 0)
@@ -705,19 +732,15 @@ static int run_audit(cli_opts *o)
     if (o->format == FMT_SARIF)
         rc = sarif_audit_render(&out, &rows, join, o->min_waste, o->cacheline, &sarif_total, src);
     else
-        rc = render_table(&out, o, bin, &rows, join, o->profile ? &mc : NULL);
+        rc = render_table(&out, o, bin, &rows, join, o->profile ? &in.mc : NULL);
     if (rc < 0 || !emit(&out))
         goto done;
     status = gate_status(o, &rows, sarif_total);
 done:
     audit_rows_free(&rows);
     source_index_free(src);
-    go_source_free(gosrc);
     align_buf_free(&out);
-    measure_free(&mc);
-    align_heap_join_free(join);
-    align_binary_free(bin);
-    align_escape_log_free(log);
+    inputs_free(&in);
     return status;
 }
 
@@ -739,39 +762,145 @@ static void json_declaration(align_buf *out, const align_layout *l, const align_
     align_buf_free(&decl);
 }
 
+/* show's state across the types it draws. */
+typedef struct show_run {
+    const cli_opts *o;
+    measure_ctx *mc;
+    go_source *gosrc;
+    align_buf *out;
+    size_t matched;
+    bool *hit; /* per TYPE operand: some type matched it */
+} show_run;
+
+/* Whether t is asked for by a TYPE operand (its name, a glob, or for a C
+ * record the typedef naming it); marks the operands that match. */
+static bool show_wants(show_run *sr, const align_type *t, const char *name)
+{
+    const char *alias = align_type_typedef_name(t);
+    const char *const *types = (const char *const *)sr->o->args + 1;
+    bool want = false;
+    if (decl_excluded(t))
+        return false; /* as if not in the binary: a name only it matches is an error */
+    for (size_t k = 0; k + 1 < sr->o->nargs; k++)
+        if (strcmp(types[k], name) == 0 || fnmatch(types[k], name, 0) == 0 ||
+            (alias != NULL && fnmatch(types[k], alias, 0) == 0)) {
+            sr->hit[k] = true;
+            want = true;
+        }
+    return want;
+}
+
+/* One type as text: where it is declared, the layout, its notes. */
+static void show_text(show_run *sr, const align_type *t, const align_layout *l,
+                      const align_cost *cost, const align_go_decl_opts *godecl,
+                      const char *src_file, unsigned src_line, bool check_atomic,
+                      const align_measured_type *mt, const measure_cost_t *mcost)
+{
+    const cli_opts *o = sr->o;
+    bool counted = o->counts.n > 0 || o->counts.fallback != 1;
+    align_render_opts ro = {o->hex, o->optimize, counted ? cost : NULL, 1, 1, godecl};
+    align_srcpos pos = align_type_pos(t);
+    if (sr->matched)
+        align_buf_puts(sr->out, "\n");
+    if (pos.file && pos.line)
+        align_buf_printf(sr->out, "/* %s:%u */\n", pos.file, pos.line);
+    else if (src_file && src_line)
+        align_buf_printf(sr->out, "/* %s:%u */\n", src_file, src_line);
+    align_render_text(sr->out, l, &ro);
+    if (public_api_of(t) != NULL)
+        align_buf_printf(sr->out, "/* %s */\n", public_api_note(public_api_of(t)));
+    /* "Move it to the front" is no advice for a type the linker or compiler
+     * made (its runtime original is where the field lives). */
+    if (check_atomic && l->order_fixed != ALIGN_ORDER_GO_LINKER &&
+        l->order_fixed != ALIGN_ORDER_GO_COMPILER)
+        atomic_check_render(sr->out, l);
+    if (mt)
+        measure_text_type(sr->out, sr->mc, mt, mcost, "");
+    else if (o->profile && l->lang == ALIGN_LANG_GO)
+        align_buf_puts(sr->out, "measured: no allocation of this type in the profile "
+                                "(or none typed: see the notes)\n");
+    if (l->model_agrees == 0 && l->positions_valid)
+        align_buf_printf(sr->out,
+                         "/* warning: the model disagrees with the compiler "
+                         "(%s); offsets shown are the compiler's */\n",
+                         l->mismatch);
+}
+
+/* One type in the chosen format.  false (printed) when it cannot be laid
+ * out or priced. */
+static bool show_type(show_run *sr, align_graph *g, const align_type *t, const char *name,
+                      bool check_atomic)
+{
+    const cli_opts *o = sr->o;
+    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, o->cacheline};
+    align_layout *l;
+    align_cost cost;
+    align_go_decl_opts godecl;
+    const char *src_file = NULL;
+    unsigned src_line = 0;
+    const align_measured_type *mt = NULL;
+    measure_cost_t mcost;
+    bool go, have_src;
+    if (align_layout_compute(&l, g, t, &lo) < 0 ||
+        align_cost_compute(&cost, l, count_table_get(&o->counts, name)) < 0) {
+        fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+        return false;
+    }
+    go = l->lang == ALIGN_LANG_GO;
+    /* --src: the Go type's file, for a declaration that pastes */
+    have_src = go && go_source_decl(sr->gosrc, l, &godecl, &src_file, &src_line);
+    mt = go ? measure_find(sr->mc, t) : NULL;
+    memset(&mcost, 0, sizeof mcost);
+    if (mt && measure_cost(&mcost, sr->mc, mt, l) < 0) {
+        fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+        align_layout_free(l);
+        return false;
+    }
+    if (o->format == FMT_HTML) {
+        html_type_section(sr->out, sr->matched, l, &cost, NULL, NULL, NULL, sr->matched >= 50);
+    } else if (o->format == FMT_JSON) {
+        if (sr->matched)
+            align_buf_puts(sr->out, ",");
+        align_render_json(sr->out, l, &cost);
+        if (o->optimize)
+            json_declaration(sr->out, l, have_src ? &godecl : NULL);
+        if (public_api_of(t) != NULL) {
+            sr->out->len--; /* reopen the object */
+            align_buf_puts(sr->out, ",\"public_api\":");
+            align_buf_json_string(sr->out, public_api_of(t));
+            align_buf_puts(sr->out, "}");
+        }
+        if (o->profile) {
+            sr->out->len--; /* reopen the object */
+            measure_json_type(sr->out, sr->mc, mt, &mcost);
+            align_buf_puts(sr->out, "}");
+        }
+    } else {
+        show_text(sr, t, l, &cost, have_src ? &godecl : NULL, src_file, src_line, check_atomic, mt,
+                  &mcost);
+    }
+    sr->matched++;
+    align_layout_free(l);
+    return true;
+}
+
 static int run_show(cli_opts *o)
 {
-    align_binary *bin = NULL;
-    align_escape_log *log = NULL;
-    align_heap_join *join = NULL;
-    measure_ctx mc = {NULL, o->sample, NULL, NULL, false};
+    inputs in;
+    align_binary *bin;
     align_buf out;
-    size_t matched = 0;
     int status = EXIT_BAD;
-    bool *hit = calloc((o->nargs - 1), sizeof *hit);
-    align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, 0};
-    go_source *gosrc = NULL;
+    show_run sr = {o, &in.mc, NULL, &out, 0, calloc(o->nargs - 1, sizeof(bool))};
 
     align_buf_init(&out);
     /* --profile (and the --escape log that types its sites): the measured
      * counts of the types shown, as audit takes them. */
-    if (o->nescapes > 0 && !escape_load(&log, o->escapes, o->nescapes))
+    if (!inputs_load(&in, o, true) || sr.hit == NULL)
         goto done;
-    if (o->profile && !measure_load(&mc, o->profile))
-        goto done;
-    bin = open_binary(o->binary, ALIGN_BINARY_GO_FUNCS);
-    if (bin == NULL || hit == NULL)
-        goto done;
-    gosrc = go_source_new(o->src_dir);
-    go_source_locate(gosrc, bin);
-    go_release_apply(bin, o->binary, o->go, true);
-    if (log && !escape_join(&join, bin, log, o->src_dir, o->binary))
-        goto done;
-    if (o->profile && !measure_join(&mc, bin, join, &o->counts, o->binary))
-        goto done;
+    bin = in.bin;
     if (o->profile && o->format == FMT_TEXT)
-        measure_text_header(&out, &mc);
-    lo.cacheline = o->cacheline;
+        measure_text_header(&out, &in.mc);
+    sr.gosrc = in.gosrc;
     if (o->format == FMT_JSON)
         align_buf_puts(&out, "{\"types\":[");
     if (o->format == FMT_HTML) {
@@ -793,121 +922,33 @@ static int run_show(cli_opts *o)
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);
-            bool want = false;
-            const char *alias = align_type_typedef_name(t);
-            if (decl_excluded(t))
-                continue; /* as if not in the binary: a name only it matches is an error */
-            for (size_t k = 0; k < (o->nargs - 1); k++)
-                if (strcmp((o->args + 1)[k], name) == 0 ||
-                    fnmatch((o->args + 1)[k], name, 0) == 0 ||
-                    (alias != NULL && fnmatch((o->args + 1)[k], alias, 0) == 0)) {
-                    hit[k] = true;
-                    want = true;
-                }
-            if (!want)
-                continue;
-            align_layout *l;
-            align_cost cost;
-            if (align_layout_compute(&l, g, t, &lo) < 0 ||
-                align_cost_compute(&cost, l, count_table_get(&o->counts, name)) < 0) {
-                fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
+            if (show_wants(&sr, t, name) && !show_type(&sr, g, t, name, check_atomic))
                 goto done;
-            }
-            /* --src: the Go type's file, for a declaration that pastes */
-            align_go_decl_opts godecl;
-            const char *src_file = NULL;
-            unsigned src_line = 0;
-            bool have_src =
-                lang == ALIGN_LANG_GO && go_source_decl(gosrc, l, &godecl, &src_file, &src_line);
-            const align_measured_type *mt = lang == ALIGN_LANG_GO ? measure_find(&mc, t) : NULL;
-            measure_cost_t mcost;
-            memset(&mcost, 0, sizeof mcost);
-            if (mt && measure_cost(&mcost, &mc, mt, l) < 0) {
-                fprintf(stderr, "%s: %s: %s\n", o->binary, name, align_error_last()->message);
-                align_layout_free(l);
-                goto done;
-            }
-            if (o->format == FMT_HTML) {
-                html_type_section(&out, matched, l, &cost, NULL, NULL, NULL, matched >= 50);
-            } else if (o->format == FMT_JSON) {
-                if (matched)
-                    align_buf_puts(&out, ",");
-                align_render_json(&out, l, &cost);
-                if (o->optimize)
-                    json_declaration(&out, l, have_src ? &godecl : NULL);
-                if (public_api_of(t) != NULL) {
-                    out.len--; /* reopen the object */
-                    align_buf_puts(&out, ",\"public_api\":");
-                    align_buf_json_string(&out, public_api_of(t));
-                    align_buf_puts(&out, "}");
-                }
-                if (o->profile) {
-                    out.len--; /* reopen the object */
-                    measure_json_type(&out, &mc, mt, &mcost);
-                    align_buf_puts(&out, "}");
-                }
-            } else {
-                bool counted = o->counts.n > 0 || o->counts.fallback != 1;
-                align_render_opts ro = {o->hex, o->optimize, counted ? &cost : NULL,
-                                        1,      1,           have_src ? &godecl : NULL};
-                align_srcpos pos = align_type_pos(t);
-                if (matched)
-                    align_buf_puts(&out, "\n");
-                if (pos.file && pos.line)
-                    align_buf_printf(&out, "/* %s:%u */\n", pos.file, pos.line);
-                else if (src_file && src_line)
-                    align_buf_printf(&out, "/* %s:%u */\n", src_file, src_line);
-                align_render_text(&out, l, &ro);
-                if (public_api_of(t) != NULL)
-                    align_buf_printf(&out, "/* %s */\n", public_api_note(public_api_of(t)));
-                /* "Move it to the front" is no advice for a type the
-                 * linker or compiler made (its runtime original is where
-                 * the field lives). */
-                if (check_atomic && l->order_fixed != ALIGN_ORDER_GO_LINKER &&
-                    l->order_fixed != ALIGN_ORDER_GO_COMPILER)
-                    atomic_check_render(&out, l);
-                if (mt)
-                    measure_text_type(&out, &mc, mt, &mcost, "");
-                else if (o->profile && lang == ALIGN_LANG_GO)
-                    align_buf_puts(&out, "measured: no allocation of this type in the profile "
-                                         "(or none typed: see the notes)\n");
-                if (l->model_agrees == 0 && l->positions_valid)
-                    align_buf_printf(&out,
-                                     "/* warning: the model disagrees with the compiler "
-                                     "(%s); offsets shown are the compiler's */\n",
-                                     l->mismatch);
-            }
-            matched++;
-            align_layout_free(l);
         }
     }
     if (o->format == FMT_JSON) {
         align_buf_puts(&out, "]");
         if (o->profile)
-            measure_json_tail(&out, &mc, 0);
+            measure_json_tail(&out, &in.mc, 0);
         align_buf_puts(&out, "}\n");
     }
-    for (size_t k = 0; k < (o->nargs - 1); k++)
-        if (!hit[k]) {
+    for (size_t k = 0; k + 1 < o->nargs; k++)
+        if (!sr.hit[k]) {
             fprintf(stderr, "%s: no struct or union type matches '%s'\n", o->binary,
-                    (o->args + 1)[k]);
+                    o->args[k + 1]);
             fprintf(stderr, "hint: list the types with: structalign audit --all %s\n", o->binary);
             goto done;
         }
     if (o->format == FMT_HTML)
         html_doc_end(&out);
     else if (o->profile && o->format != FMT_JSON)
-        measure_text_untyped(&out, &mc);
+        measure_text_untyped(&out, &in.mc);
     if (emit(&out))
         status = EXIT_OK;
 done:
-    free(hit);
-    go_source_free(gosrc);
-    align_buf_free(&out);
-    measure_free(&mc);
-    align_heap_join_free(join);
-    align_binary_free(bin);
-    align_escape_log_free(log);
+    free(sr.hit);
+    align_buf_free(&out); /* sr.gosrc is in's */
+    inputs_free(&in);
     return status;
 }
 
@@ -920,21 +961,25 @@ static int run_projection(const cli_opts *o)
     return project_run(o);
 }
 
+static int check_audit(cli_opts *o)
+{
+    return check_operands(o, false);
+}
+
+static int check_show(cli_opts *o)
+{
+    return check_operands(o, true);
+}
+
 static int cmd_common(int argc, char **argv, bool is_show)
 {
     cli_opts o;
-    int rc = cli_parse(&o, is_show ? CMD_SHOW : CMD_AUDIT, is_show ? show_usage : audit_usage, argc,
-                       argv);
-    if (rc == 0)
-        rc = check_operands(&o, is_show);
-    if (rc == 0 && o.as_arch_set)
-        rc = run_projection(&o);
-    else if (rc == 0)
-        rc = is_show ? run_show(&o) : run_audit(&o);
-    else if (rc < 0)
-        rc = EXIT_OK;
+    int status;
+    if (cli_start(&o, is_show ? CMD_SHOW : CMD_AUDIT, is_show ? show_usage : audit_usage,
+                  is_show ? check_show : check_audit, argc, argv, &status))
+        status = o.as_arch_set ? run_projection(&o) : is_show ? run_show(&o) : run_audit(&o);
     cli_opts_free(&o);
-    return rc;
+    return status;
 }
 
 int cmd_audit(int argc, char **argv)

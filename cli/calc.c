@@ -41,7 +41,7 @@ static bool wanted(const cli_opts *o, const char *name)
 }
 
 /* The declarations: -f FILE (- for stdin) or the one operand. */
-static int check_operands(const cli_opts *o)
+static int check_operands(cli_opts *o)
 {
     if (o->nargs > 0 && o->file != NULL)
         return usage_error("give either -f FILE or the declarations, not both",
@@ -68,13 +68,9 @@ int cmd_calc(int argc, char **argv)
     bool first = true;
 
     align_buf_init(&out);
-    rc = cli_parse(&o, CMD_CALC, calc_usage, argc, argv);
-    if (rc == 0)
-        rc = check_operands(&o);
-    if (rc != 0) {
-        status = rc < 0 ? EXIT_OK : rc;
+    if (!cli_start(&o, CMD_CALC, calc_usage, check_operands, argc, argv, &status))
         goto done;
-    }
+    status = EXIT_BAD;
     if (o.file != NULL) {
         if (!read_input(o.file, &text, &len))
             goto done;

@@ -104,7 +104,7 @@ static bool load(side *s, const char *path, const cli_opts *o, unsigned flags)
 }
 
 /* Two binaries, and the options that only --profile uses. */
-static int check_operands(const cli_opts *o)
+static int check_operands(cli_opts *o)
 {
     if (o->nargs != 2)
         return usage_error("structalign diff OLD NEW", "diff takes two binaries, got %zu",
@@ -361,17 +361,13 @@ int cmd_diff(int argc, char **argv)
     long long net = 0;
     bool first = true;
     const char *overflow_type = NULL;
-    int rc, status = EXIT_BAD;
+    int status = EXIT_BAD;
 
     align_buf_init(&out);
     align_buf_init(&maps);
-    rc = cli_parse(&o, CMD_DIFF, diff_usage, argc, argv);
-    if (rc == 0)
-        rc = check_operands(&o);
-    if (rc != 0) {
-        status = rc < 0 ? EXIT_OK : rc;
+    if (!cli_start(&o, CMD_DIFF, diff_usage, check_operands, argc, argv, &status))
         goto done;
-    }
+    status = EXIT_BAD;
     /* --profile: the counts OLD's run measured (the profile and logs are
      * read first: bad ones are reported before the slow binary loads). */
     mc.sample = o.sample;

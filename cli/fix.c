@@ -69,7 +69,7 @@ static int choose(const char *name, void *ctx)
     return ALIGN_FIX_DO;
 }
 
-static int check_operands(const cli_opts *o)
+static int check_operands(cli_opts *o)
 {
     if (o->nargs == 0)
         return usage_error("give the Go or C files (or directories) to fix", "nothing to fix");
@@ -542,18 +542,14 @@ int cmd_fix(int argc, char **argv)
     align_binary *bin = NULL;
     align_buf diff, rep;
     totals tot = {0};
-    int status = EXIT_BAD, rc;
+    int status = EXIT_BAD;
     bool ok = true;
 
     align_buf_init(&diff);
     align_buf_init(&rep);
-    rc = cli_parse(&o, CMD_FIX, fix_usage, argc, argv);
-    if (rc == 0)
-        rc = check_operands(&o);
-    if (rc != 0) {
-        status = rc < 0 ? EXIT_OK : rc;
+    if (!cli_start(&o, CMD_FIX, fix_usage, check_operands, argc, argv, &status))
         goto done;
-    }
+    status = EXIT_BAD;
     if (!collect(&files, &o))
         goto done;
     if (o.binary != NULL) {

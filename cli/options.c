@@ -262,6 +262,16 @@ int cli_parse(cli_opts *o, cli_cmd cmd, const char *usage, int argc, char **argv
     return rc;
 }
 
+bool cli_start(cli_opts *o, cli_cmd cmd, const char *usage, int (*check)(cli_opts *o), int argc,
+               char **argv, int *status)
+{
+    int rc = cli_parse(o, cmd, usage, argc, argv);
+    if (rc == 0)
+        rc = check(o);
+    *status = rc < 0 ? EXIT_OK : rc;
+    return rc == 0;
+}
+
 void cli_opts_free(cli_opts *o)
 {
     free(o->filters);

@@ -566,6 +566,22 @@ static PyObject *graph_named(GraphObject *self, PyObject *args, PyObject *kwargs
     return plugin_type_wrap(self, t);
 }
 
+PyDoc_STRVAR(graph_atomic_doc,
+             "atomic(target) -> Type\n\n"
+             "C: _Atomic target, aligned as GCC aligns it (a 2-, 4-, 8- or 16-byte type\n"
+             "to its size).");
+
+static PyObject *graph_atomic(GraphObject *self, PyObject *target)
+{
+    align_type *tt = type_arg(self, target, "Graph.atomic()", "target"), *t;
+    if (tt == NULL)
+        return NULL;
+    t = align_type_atomic(self->graph, tt);
+    if (t == NULL)
+        return plugin_raise(plugin_state((PyObject *)self), "Graph.atomic()");
+    return plugin_type_wrap(self, t);
+}
+
 PyDoc_STRVAR(graph_opaque_doc,
              "opaque(name, size, align, ptrdata=0) -> Type\n\n"
              "A type the model cannot see inside, with the given size, alignment (a power\n"
@@ -1018,6 +1034,7 @@ static PyMethodDef graph_methods[] = {
     {"pointer", KW(graph_pointer), graph_pointer_doc},
     {"array", KW(graph_array), graph_array_doc},
     {"named", KW(graph_named), graph_named_doc},
+    {"atomic", (PyCFunction)graph_atomic, METH_O, graph_atomic_doc},
     {"opaque", KW(graph_opaque), graph_opaque_doc},
     {"record", KW(graph_record), graph_record_doc},
     {"sizeof", (PyCFunction)graph_sizeof, METH_O, graph_sizeof_doc},

@@ -287,6 +287,9 @@ class Adapter:
     qualified(type)     optional (C): the type as declared when it has
                         qualifiers of its own ('char * const', 'const T'),
                         else None
+    atomic(type)        optional (C): whether the type is itself _Atomic
+                        (`_Atomic struct pt`, `int *_Atomic`, not
+                        `_Atomic int *`): GCC aligns it to its size
     """
 
 
@@ -306,6 +309,16 @@ class Builder:
         self.memo = {}
 
     def type(self, native):
+        t = self._type(native)
+        atomic = getattr(self.adapter, "atomic", None)
+        if atomic is not None and atomic(native):
+            # Outside the memo: LLDB describes _Atomic T as T.  GDB's
+            # display already says _Atomic: kept, with the atomic alignment.
+            a = self.graph.atomic(t)
+            t = self.graph.named(t.display, a) if "_Atomic" in t.display else a
+        return t
+
+    def _type(self, native):
         d = self.adapter.describe(native)
         if d.key is not None and d.key in self.memo:
             return self.memo[d.key]

@@ -38,36 +38,49 @@
  *
  * WHERE THINGS ARE (one concept per file, one folder per step)
  *
- *   util/      internal.h (checked arithmetic, the error setter), error.c
- *              (the per-thread error record), buf.c (align_buf), and one
- *              of each mechanism: arena.c (the region allocator), hash.h
- *              (FNV-1a), vec.c (the growable array)
+ *   util/      internal.h (checked arithmetic, TRY, the error setter),
+ *              error.c (the per-thread error record), buf.c (align_buf),
+ *              file.c (bounded reads of regular files), progress.h (when a
+ *              long read reports), and one of each mechanism: arena.c (the
+ *              region allocator), hash.h (FNV-1a), vec.c (the growable
+ *              array, public as align_vec_*), table.c (the open-addressing
+ *              hash index)
  *   model/     abi.c (one descriptor per target), types.c (the type graph,
  *              its arena and name tables), place.c (where each member goes:
- *              the compilers' rules); model.h
+ *              the compilers' rules), go_origin.c (where a Go type comes
+ *              from: runtime, linker, compiler); model.h
  *   source/    where types come from: lex.c, decl_go.c, decl_c.c and
- *              decl_c_expr.c (declarations typed by hand); dwarf.c,
- *              dwarf_go.c, dwarf_c.c, dwarf_attr.c (a binary's DWARF);
- *              elf_check.c (the ELF pre-check); gofuncs.c and dwarf_funcs.c
- *              (a Go binary's functions and variables, for the join)
+ *              decl_c_expr.c (declarations typed by hand; spans.c records
+ *              their text for rewrite/); inputs.c (which files a path
+ *              stands for), debuglink.c (separate debug files), archive.c
+ *              (.a members); dwarf.c, dwarf_scan.c (fingerprints of C
+ *              records, to skip a unit's repeated copies), dwarf_go.c,
+ *              dwarf_c.c, dwarf_attr.c (a binary's DWARF); elf_check.c (the
+ *              ELF pre-check); gofuncs.c and dwarf_funcs.c (a Go binary's
+ *              functions and variables, for the join)
  *   analysis/  layout.c (holes, padding, the cross-check), optimize.c (the
- *              smallest order), atomic.c (Go's 64-bit atomics on 386/arm),
- *              infer.c (attributes recovered from a compiler's offsets),
- *              counts.c (instance counts and costs), heap.c (Go size
- *              classes); analysis.h
+ *              smallest order, Go's blank fields kept where they must be),
+ *              atomic.c (Go's 64-bit atomics on 386/arm), infer.c
+ *              (attributes recovered from a compiler's offsets), counts.c
+ *              (instance counts and costs), heap.c (Go size classes,
+ *              sizeclasses.h generated per release), carry.c (savings
+ *              carried up through records held by value), maps.c (Go map
+ *              entries and their padding); analysis.h
  *   escape/    escape.c and escape_json.c (the compiler's -m logs),
  *              heapsites.c and heapsites_resolve.c (the join of log and
- *              binary: which type is allocated where)
+ *              binary: which type is allocated where); escape.h,
+ *              heapsites.h
  *   measure/   profile.c (Go heap profiles: pprof's gzipped protobuf, read
  *              with protobuf-c and zlib), profile_join.c (their allocation
  *              sites tied to types through the escape join): measured
  *              instance counts, another source of counts beside escape/
- *   report/    report_text.c, report_json.c (renderers)
+ *   report/    report_text.c, report_json.c (renderers), render_go.c (a Go
+ *              declaration as its package's source writes it)
  *   rewrite/   rewrite.c (structalign fix: guards, orders, new file text),
  *              body.c (a struct body cut into members with their comments,
  *              written again in a new order); rewrite.h.  The parsers of
  *              source/ record the spans it needs (source/spans.h)
- *
+
  *   Data flows one way; each arrow is "includes a header of", and
  *   tools/check-includes (make check) fails on a cycle:
  *

@@ -946,10 +946,10 @@ START_TEST(c_search_exhaustive)
                                     ALIGN_C_ULLONG};
     static const uint32_t bf_bits[] = {8, 16, 32, 32, 64};
     unsigned proven = 0, searched = 0;
-    for (int r = 0; r < 160; r++) {
+    for (int r = 0; r < 100; r++) {
         rnd_member m[16];
         size_t n = 0, unit[16][2], nunits = 0;
-        size_t want_units = 2 + rnd(r < 154 ? 5 : 6); /* 2..6, a few of up to 7 */
+        size_t want_units = 2 + rnd(r < 96 ? 5 : 6); /* 2..6, a few of up to 7 */
         int packed = rnd(12) == 0;
         memset(m, 0, sizeof m);
         while (nunits < want_units && n < 14) {
@@ -992,7 +992,7 @@ START_TEST(c_search_exhaustive)
         proven++;
         align_layout_free(l);
     }
-    ck_assert_uint_eq(proven, 160);
+    ck_assert_uint_eq(proven, 100);
     ck_assert_uint_gt(searched, 10); /* the search had something to find */
 }
 END_TEST
@@ -1104,7 +1104,7 @@ static Suite *layout_suite(void)
     tcase_add_test(c, c_given_cross_check);
     tcase_add_test(c, c_qualified_decl);
     suite_add_tcase(s, c);
-    /* every order of 160 records: a second or two, more on a loaded machine */
+    /* every order of 100 records: half a second, more on a loaded machine */
     TCase *search = tcase_create("search");
     tcase_add_checked_fixture(search, setup_c, teardown);
     tcase_set_timeout(search, 60);

@@ -241,6 +241,71 @@ static void finish_optimal(align_layout *l)
     l->reclaimable = l->size - l->optimal_size;
 }
 
+/* ALIGN_LAYOUT_GIVEN: the offsets and size the compiler wrote replace the
+ * model's (after the cross-check); the model stays the judge of alignment,
+ * which DWARF does not carry. */
+static void take_given(align_layout *l, const align_type *rec, placed *pl, uint64_t size)
+{
+    /* The linker's copies of runtime structs follow no compiler rule for
+     * their substituted members: nothing to check (-1). */
+    if (l->order_fixed != ALIGN_ORDER_GO_LINKER)
+        cross_check(l, rec, pl, size);
+    for (size_t i = 0; i < rec->nfields; i++)
+        if (rec->fields[i].given_bit_offset >= 0)
+            pl[i].bit_offset = (uint64_t)rec->fields[i].given_bit_offset;
+    if (rec->given_size >= 0)
+        l->size = (uint64_t)rec->given_size;
+    if (l->model_agrees == 0 || l->order_fixed == ALIGN_ORDER_GO_LINKER) {
+        /* The Go pointer prefix, recomputed from the given positions. */
+        l->ptrdata = 0;
+        for (size_t i = 0; i < rec->nfields; i++)
+            if (pl[i].ptrdata && pl[i].bit_offset / 8 + pl[i].ptrdata > l->ptrdata)
+                l->ptrdata = pl[i].bit_offset / 8 + pl[i].ptrdata;
+        if (l->ptrdata > l->size)
+            l->ptrdata = l->size; /* members past the end (positions_valid) */
+    }
+}
+
+/* l->members from the record's fields placed at pl.  -1 out of memory. */
+static int fill_members(align_layout *l, const align_graph *g, const align_type *rec,
+                        const placed *pl)
+{
+    l->nmembers = rec->nfields;
+    l->members = calloc(l->nmembers ? l->nmembers : 1, sizeof *l->members);
+    if (l->members == NULL)
+        return -1;
+    for (size_t i = 0; i < rec->nfields; i++) {
+        const align_field *f = &rec->fields[i];
+        align_member *m = &l->members[i];
+        const align_type *ft = align_type_resolve(f->type);
+        m->name = f->name;
+        m->type_name = f->type->display;
+        m->type = f->type;
+        m->index = i;
+        m->offset = pl[i].bit_offset / 8;
+        m->size = pl[i].size;
+        m->align = pl[i].align;
+        m->ptrdata = pl[i].ptrdata;
+        m->decl_text = f->decl_text;
+        if (f->is_bitfield) {
+            m->flags |= ALIGN_MEMBER_BITFIELD;
+            m->bit_offset = pl[i].bit_offset;
+            m->bit_size = f->bit_size;
+        }
+        if (f->embedded)
+            m->flags |= ALIGN_MEMBER_EMBEDDED;
+        if (g->lang == ALIGN_LANG_GO && strcmp(f->name, "_") == 0)
+            m->flags |= ALIGN_MEMBER_BLANK;
+        if (f->name[0] == '\0')
+            m->flags |= ALIGN_MEMBER_ANONYMOUS;
+        if (ft && ft->kind == ALIGN_KIND_ARRAY && ft->count == ALIGN_FLEXIBLE)
+            m->flags |= ALIGN_MEMBER_FLEXIBLE;
+        if (g->lang == ALIGN_LANG_GO && type_is_int64(f->type))
+            m->flags |= ALIGN_MEMBER_INT64;
+    }
+    return 0;
+}
+
 int align_layout_compute(align_layout **out, align_graph *g, const align_type *record,
                          const align_layout_opts *opts)
 {
@@ -281,61 +346,10 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
     l->order_fixed = order_fixed(g, rec);
     l->align_note = rec->align_note;
     l->align_inferred = rec->align_inferred;
-    if (flags & ALIGN_LAYOUT_GIVEN) {
-        /* The linker's copies of runtime structs follow no compiler rule
-         * for their substituted members: nothing to check (-1). */
-        if (l->order_fixed != ALIGN_ORDER_GO_LINKER)
-            cross_check(l, rec, pl, size);
-        /* Report what the compiler wrote; the model stays the judge of
-         * alignment, which DWARF does not carry. */
-        for (size_t i = 0; i < rec->nfields; i++)
-            if (rec->fields[i].given_bit_offset >= 0)
-                pl[i].bit_offset = (uint64_t)rec->fields[i].given_bit_offset;
-        if (rec->given_size >= 0)
-            l->size = (uint64_t)rec->given_size;
-        if (l->model_agrees == 0 || l->order_fixed == ALIGN_ORDER_GO_LINKER) {
-            /* The Go pointer prefix, recomputed from the given positions. */
-            l->ptrdata = 0;
-            for (size_t i = 0; i < rec->nfields; i++)
-                if (pl[i].ptrdata && pl[i].bit_offset / 8 + pl[i].ptrdata > l->ptrdata)
-                    l->ptrdata = pl[i].bit_offset / 8 + pl[i].ptrdata;
-            if (l->ptrdata > l->size)
-                l->ptrdata = l->size; /* members past the end (positions_valid) */
-        }
-    }
-    l->nmembers = rec->nfields;
-    l->members = calloc(l->nmembers ? l->nmembers : 1, sizeof *l->members);
-    if (l->members == NULL)
+    if (flags & ALIGN_LAYOUT_GIVEN)
+        take_given(l, rec, pl, size);
+    if (fill_members(l, g, rec, pl) < 0)
         goto nomem;
-    for (size_t i = 0; i < rec->nfields; i++) {
-        const align_field *f = &rec->fields[i];
-        align_member *m = &l->members[i];
-        const align_type *ft = align_type_resolve(f->type);
-        m->name = f->name;
-        m->type_name = f->type->display;
-        m->type = f->type;
-        m->index = i;
-        m->offset = pl[i].bit_offset / 8;
-        m->size = pl[i].size;
-        m->align = pl[i].align;
-        m->ptrdata = pl[i].ptrdata;
-        m->decl_text = f->decl_text;
-        if (f->is_bitfield) {
-            m->flags |= ALIGN_MEMBER_BITFIELD;
-            m->bit_offset = pl[i].bit_offset;
-            m->bit_size = f->bit_size;
-        }
-        if (f->embedded)
-            m->flags |= ALIGN_MEMBER_EMBEDDED;
-        if (g->lang == ALIGN_LANG_GO && strcmp(f->name, "_") == 0)
-            m->flags |= ALIGN_MEMBER_BLANK;
-        if (f->name[0] == '\0')
-            m->flags |= ALIGN_MEMBER_ANONYMOUS;
-        if (ft && ft->kind == ALIGN_KIND_ARRAY && ft->count == ALIGN_FLEXIBLE)
-            m->flags |= ALIGN_MEMBER_FLEXIBLE;
-        if (g->lang == ALIGN_LANG_GO && type_is_int64(f->type))
-            m->flags |= ALIGN_MEMBER_INT64;
-    }
     if (g->abi->go_atomic64_unaligned) {
         rc = atomic_scan(g, l, (flags & ALIGN_LAYOUT_GIVEN) != 0);
         if (rc < 0)

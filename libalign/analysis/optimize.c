@@ -750,7 +750,8 @@ int optimize_layout(align_graph *g, align_layout *l)
     w.pool = calloc(n, sizeof *w.pool);
     w.pick = calloc(n, sizeof *w.pick);
     w.used = calloc(n, sizeof *w.used);
-    w.from = calloc(GAP_MAX + 1, sizeof *w.from);
+    w.from = malloc((GAP_MAX + 1) * sizeof *w.from); /* fill_one clears what it uses:
+                                                        calloc cost 11% of a Go audit */
     rules = calloc(n, 1);
     free_rules = calloc(n, 1);
     order = calloc(n, sizeof *order);

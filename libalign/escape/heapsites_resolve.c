@@ -1577,15 +1577,91 @@ static int resolve_append(const resolver *x, hs_result *r, const align_type **ou
     return r->via ? 1 : ALIGN_ENOMEM;
 }
 
+/* go1.26 new(expr): a compiler temporary, typed by where its address
+ * flows (-m=2, -json).  1 with *t set, 0 with r final, or a negative code. */
+static int resolve_temporary(const resolver *x, hs_result *r, const align_type **t)
+{
+    align_heap_join *j = x->j;
+    const align_escape_site *site = x->site;
+    const gf_func *from = NULL;
+    *t = pointee(flow_dst_type(x, &from));
+    if (*t == NULL) {
+        r->reason = hs_printf(j, "a compiler temporary (new(expr), go1.26+): %s",
+                              site->flow_dst ? "cannot type where its address flows"
+                                             : "only -m=2 and -json logs say where "
+                                               "its address flows");
+        return r->reason ? 0 : ALIGN_ENOMEM;
+    }
+    r->via = hs_printf(j, "new(expr): address flows to %s of %s", site->flow_dst,
+                       from ? from->name : "?");
+    return r->via ? 1 : ALIGN_ENOMEM;
+}
+
+/* &T{...}, new(T), make([]T, n) and []T{...}: the type the log names (or,
+ * for a type parameter, the one its value flows to).  1 with *t set, 0 with
+ * r final, or a negative code. */
+static int resolve_allocated(const resolver *x, hs_result *r, const align_type **tp)
+{
+    align_heap_join *j = x->j;
+    const align_escape_site *site = x->site;
+    const hs_where *w = x->w;
+    const char *tt = site->type_text;
+    const align_type *t = NULL;
+    bool amb = false, unk = false;
+    size_t n = tt ? strlen(tt) : 0;
+    if (site->kind == ALIGN_ESCAPE_MAKE_SLICE || site->kind == ALIGN_ESCAPE_SLICE_LIT) {
+        if (n < 2 || memcmp(tt, "[]", 2) != 0) {
+            r->reason = hs_printf(j, "not a slice type: %s", tt ? tt : "?");
+            return r->reason ? 0 : ALIGN_ENOMEM;
+        }
+        tt += 2;
+        n -= 2;
+        r->per_element = 1;
+    }
+    if (composite_text(tt, n)) {
+        r->status = ALIGN_HEAP_OTHER; /* pointers, ints, strings, ... */
+        return 0;
+    }
+    if (n > 5 && strncmp(tt, "<node", 5) == 0) {
+        /* go1.21+: new(T) of a type parameter in a generic body prints
+         * "new(<node DYNAMICTYPE>)"; where the pointer flows says T. */
+        const gf_func *from = NULL;
+        t = flow_dst_type(x, &from);
+        if (site->kind == ALIGN_ESCAPE_NEW || site->kind == ALIGN_ESCAPE_ADDR_OF_LIT)
+            t = pointee(t);
+        else
+            t = t ? elem_type(x, t) : NULL;
+        if (t == NULL) {
+            r->reason = hs_printf(j, "%s of a type parameter (%s): %s", site->expr, tt,
+                                  site->flow_dst ? "cannot type where it flows"
+                                                 : "only -m=2 and -json logs say where it "
+                                                   "flows");
+            return r->reason ? 0 : ALIGN_ENOMEM;
+        }
+        r->via = hs_printf(j, "type parameter: flows to %s of %s", site->flow_dst,
+                           from ? from->name : "?");
+        *tp = t;
+        return r->via ? 1 : ALIGN_ENOMEM;
+    }
+    t = find_type(j, w, tt, n, &amb, &unk);
+    if (t == NULL || amb) {
+        r->reason =
+            amb   ? hs_printf(j, "type %s: several packages of that name have it", tt)
+            : unk ? hs_printf(j, "type %s: no package of that name in the binary", tt)
+                  : hs_printf(j, "type %s (package %s) is not in the binary's DWARF", tt, w->pkg);
+        return r->reason ? 0 : ALIGN_ENOMEM;
+    }
+    *tp = t;
+    return 1;
+}
+
 /* ------------------------------------------------------------------ site */
 
 int hs_resolve(align_heap_join *j, const align_escape_log *log, const align_escape_site *site,
                const hs_where *w, hs_result *r)
 {
     resolver x = {j, log, site, w};
-    const char *tt = site->type_text;
     const align_type *t = NULL;
-    bool amb = false, unk = false;
     int rc = 1;
 
     memset(r, 0, sizeof *r);
@@ -1593,21 +1669,9 @@ int hs_resolve(align_heap_join *j, const align_escape_log *log, const align_esca
     switch (site->kind) {
     case ALIGN_ESCAPE_MOVED:
         if (strncmp(site->var_name ? site->var_name : site->expr, ".autotmp_", 9) == 0) {
-            /* go1.26 new(expr): a compiler temporary, typed by where its
-             * address flows (-m=2, -json). */
-            const gf_func *from = NULL;
-            t = pointee(flow_dst_type(&x, &from));
-            if (t == NULL) {
-                r->reason = hs_printf(j, "a compiler temporary (new(expr), go1.26+): %s",
-                                      site->flow_dst ? "cannot type where its address flows"
-                                                     : "only -m=2 and -json logs say where "
-                                                       "its address flows");
-                return r->reason ? 0 : ALIGN_ENOMEM;
-            }
-            r->via = hs_printf(j, "new(expr): address flows to %s of %s", site->flow_dst,
-                               from ? from->name : "?");
-            if (r->via == NULL)
-                return ALIGN_ENOMEM;
+            rc = resolve_temporary(&x, r, &t);
+            if (rc <= 0)
+                return rc;
             break;
         }
         rc = resolve_moved(&x, r);
@@ -1621,53 +1685,11 @@ int hs_resolve(align_heap_join *j, const align_escape_log *log, const align_esca
     case ALIGN_ESCAPE_ADDR_OF_LIT:
     case ALIGN_ESCAPE_NEW:
     case ALIGN_ESCAPE_MAKE_SLICE:
-    case ALIGN_ESCAPE_SLICE_LIT: {
-        size_t n = tt ? strlen(tt) : 0;
-        if (site->kind == ALIGN_ESCAPE_MAKE_SLICE || site->kind == ALIGN_ESCAPE_SLICE_LIT) {
-            if (n < 2 || memcmp(tt, "[]", 2) != 0) {
-                r->reason = hs_printf(j, "not a slice type: %s", tt ? tt : "?");
-                return r->reason ? 0 : ALIGN_ENOMEM;
-            }
-            tt += 2;
-            n -= 2;
-            r->per_element = 1;
-        }
-        if (composite_text(tt, n)) {
-            r->status = ALIGN_HEAP_OTHER; /* pointers, ints, strings, ... */
-            return 0;
-        }
-        if (n > 5 && strncmp(tt, "<node", 5) == 0) {
-            /* go1.21+: new(T) of a type parameter in a generic body prints
-             * "new(<node DYNAMICTYPE>)"; where the pointer flows says T. */
-            const gf_func *from = NULL;
-            t = flow_dst_type(&x, &from);
-            if (site->kind == ALIGN_ESCAPE_NEW || site->kind == ALIGN_ESCAPE_ADDR_OF_LIT)
-                t = pointee(t);
-            else
-                t = t ? elem_type(&x, t) : NULL;
-            if (t == NULL) {
-                r->reason = hs_printf(j, "%s of a type parameter (%s): %s", site->expr, tt,
-                                      site->flow_dst ? "cannot type where it flows"
-                                                     : "only -m=2 and -json logs say where it "
-                                                       "flows");
-                return r->reason ? 0 : ALIGN_ENOMEM;
-            }
-            r->via = hs_printf(j, "type parameter: flows to %s of %s", site->flow_dst,
-                               from ? from->name : "?");
-            if (r->via == NULL)
-                return ALIGN_ENOMEM;
-            break;
-        }
-        t = find_type(j, w, tt, n, &amb, &unk);
-        if (t == NULL || amb) {
-            r->reason = amb   ? hs_printf(j, "type %s: several packages of that name have it", tt)
-                        : unk ? hs_printf(j, "type %s: no package of that name in the binary", tt)
-                              : hs_printf(j, "type %s (package %s) is not in the binary's DWARF",
-                                          tt, w->pkg);
-            return r->reason ? 0 : ALIGN_ENOMEM;
-        }
+    case ALIGN_ESCAPE_SLICE_LIT:
+        rc = resolve_allocated(&x, r, &t);
+        if (rc <= 0)
+            return rc;
         break;
-    }
     case ALIGN_ESCAPE_BOXED:
         rc = expr_type(&x, site->expr, strlen(site->expr), 0, &t, &r->via, &r->reason);
         break;

@@ -84,6 +84,8 @@ struct quals {
     char c4;
     int *_Atomic ap;
     _Atomic long al[2];
+    char c5;
+    _Atomic struct pt as; /* GCC aligns it to 16, as __int128 */
 };
 struct quals quals_global = {0};
 
@@ -140,6 +142,7 @@ int main(int argc, char **argv)
     ALIGN_OF(struct zw);
     ALIGN_OF(struct pb);
     ALIGN_OF(struct zwl);
+    ALIGN_OF(struct quals);
     fflush(stdout);
     stop();
     return (int)get(&v) + o.k + r.type + an.a + z.a + p.a + zl.a + (op != NULL) + rp->refcount +

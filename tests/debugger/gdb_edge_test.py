@@ -26,7 +26,7 @@ program = t.build_c(tmp, "edge.c")
 rc, text = t.run([program])
 aligns = {m.group(1): int(m.group(2)) for m in re.finditer(r"^align (.+) (\d+)$", text, re.M)}
 sizes = {m.group(1): int(m.group(2)) for m in re.finditer(r"^size (.+) (\d+)$", text, re.M)}
-t.check(len(aligns) == 3, "the program prints GCC's alignments", text)
+t.check(len(aligns) == 4, "the program prints GCC's alignments", text)
 
 cc = os.environ.get("CC") or "gcc"
 optimised = os.path.join(tmp, "edge-O2")
@@ -57,7 +57,7 @@ COMMANDS = [
 sec = session(program, "stop", COMMANDS)
 
 for name, type_ in [("zw", "struct zw"), ("pb", "struct pb"), ("zwl", "struct zwl"),
-                    ("zw-t", "struct zw")]:
+                    ("zw-t", "struct zw"), ("quals", "struct quals")]:
     summary = t.parse_align(sec[name])[2]
     got = (t.summary_number(summary, r"size: (\d+) bytes"),
            t.summary_number(summary, r"align: (\d+)"))
@@ -98,7 +98,7 @@ decl = q[q.find("struct quals {"):]
 decl = decl[:decl.find("};") + 2]
 for want in ("char *const cp;", "const volatile long cvl;", "int (*const cb)(const char *, int);",
              "const struct pt cpt;", "volatile int x[3];", "int *_Atomic ap;",
-             "_Atomic long al[2];"):
+             "_Atomic long al[2];", "_Atomic struct pt as;"):
     t.check(re.search(r"^    %s$" % re.escape(want), decl, re.M) is not None,
             "align -t struct quals suggests `%s`" % want, q)
 m = re.search(r"Suggested order \((\d+) bytes\)", q)

@@ -172,11 +172,20 @@ out = session(edge, [("quals", "align -t struct quals")], launch=False,
 q = t.sections(out).get("quals", "")
 for want in ("char *const cp;", "const volatile long cvl;", "int (*const cb)(const char *, int);",
              "const struct pt cpt;", "volatile int x[3];", "int *_Atomic ap;",
-             "_Atomic long al[2];"):
+             "_Atomic long al[2];", "_Atomic struct pt as;"):
     # Whole lines: "volatile volatile int x[3];" (LLDB's spelling of an
     # array GCC qualifies twice) is not "volatile int x[3];".
     t.check(re.search(r"^    %s$" % re.escape(want), q, re.M) is not None,
             "LLDB: align -t struct quals suggests `%s`" % want, q)
     t.check(re.search(r"\*/    %s$" % re.escape(want), q, re.M) is not None,
             "LLDB: align -t struct quals: its row spells `%s`" % want, q)
+# _Atomic struct pt is 16-aligned (GCC's find_atomic_core_type): the
+# program prints GCC's size and alignment of struct quals.
+rc, text = t.run([edge])
+m = re.search(r"^align struct quals (\d+)\nsize struct quals (\d+)$", text, re.M)
+summary = t.parse_align(q)[2]
+got = (t.summary_number(summary, r"align: (\d+)"), t.summary_number(summary, r"size: (\d+) bytes"))
+t.check(m is not None and got == (int(m.group(1)), int(m.group(2))),
+        "LLDB: struct quals has the alignment and size GCC gives it (%s)"
+        % (", ".join(m.groups()) if m else "not printed"), "%s\n%s" % (text, q))
 t.finish()
