@@ -118,6 +118,21 @@ static int check_operands(cli_opts *o)
     return 0;
 }
 
+/* The size and padding cells of one build (which: 'o' old, 'n' new),
+ * empty when the type is not in that build. */
+static void size_cells(align_buf *out, char which, const entry *e)
+{
+    if (e == NULL) {
+        align_buf_puts(out, "<td data-v=\"0\"></td><td data-v=\"0\"></td>");
+        return;
+    }
+    align_buf_printf(out,
+                     "<td class=\"%csize\" data-v=\"%llu\">%llu</td><td class=\"%cpad\" "
+                     "data-v=\"%llu\">%llu</td>",
+                     which, (unsigned long long)e->size, (unsigned long long)e->size, which,
+                     (unsigned long long)e->padding, (unsigned long long)e->padding);
+}
+
 /* --format html: the table row of one difference, and (types in both
  * builds) the two byte maps side by side into maps.  false (printed) when
  * a layout fails. */
@@ -138,22 +153,8 @@ static bool report_html(align_buf *out, align_buf *maps, size_t id, const char *
         align_buf_printf(out, "<a href=\"#d%zu\">", id);
     html_escape(out, e->name);
     align_buf_puts(out, a && b ? "</a></td>" : "</td>");
-    if (a)
-        align_buf_printf(out,
-                         "<td class=\"osize\" data-v=\"%llu\">%llu</td><td class=\"opad\" "
-                         "data-v=\"%llu\">%llu</td>",
-                         (unsigned long long)a->size, (unsigned long long)a->size,
-                         (unsigned long long)a->padding, (unsigned long long)a->padding);
-    else
-        align_buf_puts(out, "<td data-v=\"0\"></td><td data-v=\"0\"></td>");
-    if (b)
-        align_buf_printf(out,
-                         "<td class=\"nsize\" data-v=\"%llu\">%llu</td><td class=\"npad\" "
-                         "data-v=\"%llu\">%llu</td>",
-                         (unsigned long long)b->size, (unsigned long long)b->size,
-                         (unsigned long long)b->padding, (unsigned long long)b->padding);
-    else
-        align_buf_puts(out, "<td data-v=\"0\"></td><td data-v=\"0\"></td>");
+    size_cells(out, 'o', a);
+    size_cells(out, 'n', b);
     align_buf_printf(out,
                      "<td class=\"count\" data-v=\"%llu\">%llu</td><td class=\"delta\" "
                      "data-v=\"%lld\">%+lld</td></tr>\n",

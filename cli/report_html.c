@@ -791,22 +791,16 @@ static void type_data(align_buf *d, const audit_row *row, const align_layout *l,
         align_buf_puts(d, "]");
     }
     align_buf_puts(d, "]");
-    if (l->nholes) {
-        align_buf_puts(d, ",\"g\":[");
-        for (size_t k = 0; k < l->nholes; k++)
-            align_buf_printf(d, "%s[%llu,%llu]", k ? "," : "",
-                             (unsigned long long)l->holes[k].offset,
-                             (unsigned long long)l->holes[k].size);
-        align_buf_puts(d, "]");
-    }
-    if (l->nbit_holes) {
-        align_buf_puts(d, ",\"b\":[");
-        for (size_t k = 0; k < l->nbit_holes; k++)
-            align_buf_printf(d, "%s[%llu,%llu]", k ? "," : "",
-                             (unsigned long long)l->bit_holes[k].bit_offset,
-                             (unsigned long long)l->bit_holes[k].bit_size);
-        align_buf_puts(d, "]");
-    }
+    for (size_t k = 0; k < l->nholes; k++)
+        align_buf_printf(d, "%s[%llu,%llu]", k ? "," : ",\"g\":[",
+                         (unsigned long long)l->holes[k].offset,
+                         (unsigned long long)l->holes[k].size);
+    align_buf_puts(d, l->nholes ? "]" : "");
+    for (size_t k = 0; k < l->nbit_holes; k++)
+        align_buf_printf(d, "%s[%llu,%llu]", k ? "," : ",\"b\":[",
+                         (unsigned long long)l->bit_holes[k].bit_offset,
+                         (unsigned long long)l->bit_holes[k].bit_size);
+    align_buf_puts(d, l->nbit_holes ? "]" : "");
     if (l->tail_padding)
         align_buf_printf(d, ",\"t\":%llu", (unsigned long long)l->tail_padding);
     if (l->reclaimable > 0 && l->optimal_order) {

@@ -272,6 +272,20 @@ bool count_table_add(count_table *t, const char *arg)
     return ok;
 }
 
+/* The word at *p (NUL-terminated in place); *p moves past it and the
+ * blanks after it. */
+static char *next_word(char **p)
+{
+    char *w = *p;
+    while (**p && !isspace((unsigned char)**p))
+        (*p)++;
+    if (**p)
+        *(*p)++ = '\0';
+    while (isspace((unsigned char)**p))
+        (*p)++;
+    return w;
+}
+
 bool count_table_read(count_table *t, const char *path)
 {
     char *text, *line, *next;
@@ -295,20 +309,8 @@ bool count_table_read(count_table *t, const char *path)
             p++;
         if (*p == '\0')
             continue;
-        name = p;
-        while (*p && !isspace((unsigned char)*p))
-            p++;
-        if (*p)
-            *p++ = '\0';
-        while (isspace((unsigned char)*p))
-            p++;
-        num = p;
-        while (*p && !isspace((unsigned char)*p))
-            p++;
-        if (*p)
-            *p++ = '\0';
-        while (isspace((unsigned char)*p))
-            p++;
+        name = next_word(&p);
+        num = next_word(&p);
         if (*num == '\0' || *p != '\0') {
             fprintf(stderr, "%s:%u:%d: error: expected 'TYPE COUNT'\n", path, lineno,
                     (int)((*num ? p : num) - line) + 1);

@@ -79,24 +79,17 @@
 
 #define ESC_READ_CHUNK 65536
 
-typedef struct intern_key {
-    const align_escape_log *log;
-    const char *s;
-    size_t len;
-} intern_key;
-
-static bool intern_eq(const void *ctx, uint32_t entry)
+static const char *str_text(const void *ctx, uint32_t entry, size_t *len)
 {
-    const intern_key *k = ctx;
-    const esc_str *e = &k->log->strs[entry];
-    return e->len == k->len && memcmp(e->s, k->s, k->len) == 0;
+    const esc_str *e = &((const align_escape_log *)ctx)->strs[entry];
+    *len = e->len;
+    return e->s;
 }
 
 const char *esc_intern(align_escape_log *log, const char *s, size_t len)
 {
     uint64_t h = hash_str(s, len);
-    intern_key key = {log, s, len};
-    uint32_t found = table_find(&log->str_index, h, intern_eq, &key);
+    uint32_t found = table_find_text(&log->str_index, s, len, str_text, log);
     esc_str e;
 
     if (found != TABLE_NONE)

@@ -66,23 +66,16 @@ static int cmp_fname(const void *a, const void *b)
     return c ? c : (x->func < y->func ? -1 : x->func > y->func);
 }
 
-typedef struct name_key {
-    const hs_names *names;
-    const char *name;
-    size_t len;
-} name_key;
-
-static bool name_eq(const void *ctx, uint32_t entry)
+static const char *type_name_text(const void *ctx, uint32_t entry, size_t *len)
 {
-    const name_key *k = ctx;
-    const char *n = k->names->types[entry]->name;
-    return strncmp(n, k->name, k->len) == 0 && n[k->len] == '\0';
+    const char *n = ((const hs_names *)ctx)->types[entry]->name;
+    *len = strlen(n);
+    return n;
 }
 
 static uint32_t name_find(const hs_names *names, const char *name, size_t len)
 {
-    name_key key = {names, name, len};
-    return table_find(&names->index, hash_str(name, len), name_eq, &key);
+    return table_find_text(&names->index, name, len, type_name_text, names);
 }
 
 int hs_index(align_heap_join *j)

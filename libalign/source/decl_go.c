@@ -311,23 +311,16 @@ static int skip_func(parser *p)
 
 /* ---------------------------------------------------------- side tables */
 
-typedef struct sym_key {
-    const parser *p;
-    const char *name;
-    size_t len;
-} sym_key;
-
-static bool sym_is(const void *ctx, uint32_t entry)
+static const char *sym_text(const void *ctx, uint32_t entry, size_t *len)
 {
-    const sym_key *k = ctx;
-    const sym *s = &k->p->syms[entry];
-    return s->len == k->len && memcmp(s->name, k->name, k->len) == 0;
+    const sym *s = &((const parser *)ctx)->syms[entry];
+    *len = s->len;
+    return s->name;
 }
 
 static sym *sym_find(parser *p, const char *name, size_t len)
 {
-    sym_key k = {p, name, len};
-    uint32_t i = table_find(&p->sym_index, hash_str(name, len), sym_is, &k);
+    uint32_t i = table_find_text(&p->sym_index, name, len, sym_text, p);
     return i == TABLE_NONE ? NULL : &p->syms[i];
 }
 

@@ -4,6 +4,7 @@
  */
 #include "util/table.h"
 #include "util/internal.h"
+#include "util/hash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,28 @@ uint32_t table_find(const table *t, uint64_t hash, table_eq_fn eq, const void *c
         if (t->slots[k].hash == h && eq(ctx, t->slots[k].entry - 1))
             return t->slots[k].entry - 1;
     return TABLE_NONE;
+}
+
+typedef struct text_key {
+    const char *s;
+    size_t len;
+    table_text_fn text;
+    const void *ctx;
+} text_key;
+
+static bool text_eq(const void *ctx, uint32_t entry)
+{
+    const text_key *k = ctx;
+    size_t n;
+    const char *e = k->text(k->ctx, entry, &n);
+    return n == k->len && memcmp(e, k->s, n) == 0;
+}
+
+uint32_t table_find_text(const table *t, const char *s, size_t len, table_text_fn text,
+                         const void *ctx)
+{
+    text_key k = {s, len, text, ctx};
+    return table_find(t, hash_str(s, len), text_eq, &k);
 }
 
 static void place(table_slot *slots, size_t cap, uint32_t h, uint32_t entry1)

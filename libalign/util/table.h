@@ -49,6 +49,14 @@ typedef bool (*table_eq_fn)(const void *ctx, uint32_t entry);
  * TABLE_NONE.  eq is only called for entries whose folded hash matches. */
 uint32_t table_find(const table *t, uint64_t hash, table_eq_fn eq, const void *ctx);
 
+/* The text of the caller's entry number `entry`, its length in *len. */
+typedef const char *(*table_text_fn)(const void *ctx, uint32_t entry, size_t *len);
+
+/* table_find for the most common key, a string: the entry whose text is
+ * s[0..len), indexed under hash_str(s, len) (util/hash.h). */
+uint32_t table_find_text(const table *t, const char *s, size_t len, table_text_fn text,
+                         const void *ctx);
+
 /* Indexes entry (a number below TABLE_MAX_ENTRIES, not yet indexed under
  * an equal key: call table_find first) under hash.  Doubles the table when
  * it would be more than half full.  0, or ALIGN_ENOMEM / ALIGN_ELIMIT
