@@ -309,6 +309,10 @@ def run_cases(tool, v, arch, tmp, fails):
             fails.append("text output does not name Tail's blank field:\n" + text)
         if "with every blank field free to move: 16 bytes" not in text:
             fails.append("text output does not offer Tail's unconstrained size")
+        free_decl = "// With every blank field free to move (16 bytes; check what they are " \
+            "for first):\ntype Tail struct {\n"
+        if free_decl not in text:
+            fails.append("text output does not offer Tail's unconstrained order:\n" + text)
 
 
 # ----------------------------------------------------------- real types

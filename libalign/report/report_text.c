@@ -517,6 +517,16 @@ void align_render_text(align_buf *out, const align_layout *l, const align_render
         else
             align_render_decl(out, l);
     }
+    if (o && o->show_optimal && l->lang == ALIGN_LANG_GO &&
+        l->unconstrained_size < l->optimal_size) {
+        /* What the blank fields kept in place cost, as an order to paste
+         * once the user knows they are not needed where they are. */
+        align_buf_printf(out,
+                         "\n// With every blank field free to move (%llu bytes; "
+                         "check what they are for first):\n",
+                         (unsigned long long)l->unconstrained_size);
+        align_render_decl_go(out, l, l->unconstrained_order, o->go_decl);
+    }
 }
 
 void align_render_decl(align_buf *out, const align_layout *l)
