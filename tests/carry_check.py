@@ -35,6 +35,7 @@ Checked against `structalign audit --escape` of the very binary and log
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -291,8 +292,11 @@ def check_release(v, work, fails):
         fail("CSV: main.Inner's heap_bytes_owed %d" % inner_owed, lines)
     p = subprocess.run([sa, "audit", "--escape", log, "--count", "main.Pair=100", "--filter",
                         "main.*", binary], capture_output=True, text=True)
-    rows = [line.split()[-1] for line in p.stdout.splitlines()
-            if line.strip() and line.split()[-1].startswith("main.") and "(" not in line]
+    # Table rows: heap saved, saved, size, optimal size, count, the type,
+    # then (since #14's "where is it") the type's file:line in parentheses.
+    row = re.compile(r"^\s*[\d.]+ (?:bytes|KiB|MiB|GiB)\s+[\d.]+ (?:bytes|KiB|MiB|GiB)"
+                     r"\s+\d+\s+\d+\s+\S+\s+(main\.\w+)")
+    rows = [m.group(1) for m in map(row.match, p.stdout.splitlines()) if m]
     if not rows or rows[0] != "main.Inner" or "carried up: " not in p.stdout:
         fail("text: main.Inner ranked first with its carried-up line", p.stdout[:1500])
 
