@@ -45,6 +45,7 @@ struct go_source {
 };
 
 #define MAX_FILES 100000
+#define LOCAL_MARK "\xc2\xb7" /* U+00B7 in "pkg.name·N", a type local to a function */
 
 static void package_clause(go_file *f)
 {
@@ -455,10 +456,13 @@ static int body_fields(go_source *s, const char *p, const char *end, const char 
 }
 
 /* A type's name split ("example.com/pd/store.Pair[int,string]"): the
- * package-local name and the package name (the path's last element). */
-static bool split(const char *name, char *local, size_t lcap, char *pkg, size_t pcap)
+ * package-local name and the package name (the path's last element).  A
+ * type declared in a function is "pkg.name·N" (the compiler numbers the
+ * package's local type declarations 1, 2, ... in file order): *nth gets N
+ * (else 0) and local the name alone. */
+static bool split(const char *name, char *local, size_t lcap, char *pkg, size_t pcap, unsigned *nth)
 {
-    const char *br = strchr(name, '['), *dot = NULL, *slash = NULL;
+    const char *br = strchr(name, '['), *dot = NULL, *slash = NULL, *end;
     for (const char *p = name; *p && p != br; p++)
         if (*p == '.')
             dot = p;
@@ -467,7 +471,16 @@ static bool split(const char *name, char *local, size_t lcap, char *pkg, size_t 
     for (const char *p = name; p < dot; p++)
         if (*p == '/')
             slash = p;
-    snprintf(local, lcap, "%.*s", (int)((br ? br : name + strlen(name)) - dot - 1), dot + 1);
+    end = br ? br : name + strlen(name);
+    *nth = 0;
+    const char *mid = strstr(dot, LOCAL_MARK);
+    if (mid != NULL && mid < end && mid[strlen(LOCAL_MARK)] != '\0' &&
+        strspn(mid + strlen(LOCAL_MARK), "0123456789") ==
+            (size_t)(end - mid - strlen(LOCAL_MARK))) {
+        *nth = (unsigned)strtoul(mid + strlen(LOCAL_MARK), NULL, 10);
+        end = mid;
+    }
+    snprintf(local, lcap, "%.*s", (int)(end - dot - 1), dot + 1);
     const char *ps = slash ? slash + 1 : name;
     snprintf(pkg, pcap, "%.*s", (int)(dot - ps), ps);
     return true;
@@ -481,34 +494,140 @@ typedef struct found {
     size_t tplen;
 } found;
 
+/* The declarations `type X` inside function bodies of f (brace depth
+ * above 0), counted in *k over the files of a package: when the nth-th is
+ * met, 1 if it declares the struct `local` (*out filled), -1 if it
+ * declares another; 0 when f ends first.  nth 0: *k counts f's local
+ * declarations of `local` and *out gets the first (0 returned). */
+static int local_decl(const go_file *f, unsigned *k, unsigned nth, const char *local, found *out)
+{
+    const char *p = f->text, *end = f->text + f->len;
+    size_t llen = strlen(local);
+    unsigned l = 1;
+    int depth = 0;
+    while (p < end) {
+        const char *q = skip_lit(p, end);
+        if (q != p) {
+            for (; p < q; p++)
+                l += *p == '\n';
+            continue;
+        }
+        if (*p == '\n')
+            l++;
+        else if (*p == '{')
+            depth++;
+        else if (*p == '}')
+            depth--;
+        else if (depth > 0 && end - p > 5 && memcmp(p, "type", 4) == 0 &&
+                 (p == f->text || !ident_char(p[-1])) && (p[4] == ' ' || p[4] == '\t')) {
+            const char *n = p + 4, *ne;
+            while (n < end && (*n == ' ' || *n == '\t'))
+                n++;
+            ne = n;
+            while (ne < end && ident_char(*ne))
+                ne++;
+            bool same = (size_t)(ne - n) == llen && memcmp(n, local, llen) == 0;
+            if (ne > n && nth == 0 && same && (*k)++ == 0) {
+                out->f = f; /* the first; *k counts them all */
+                out->line = l;
+                out->brace = struct_after(n, llen, end, &out->tp, &out->tplen);
+            } else if (ne > n && nth > 0 && ++*k == nth) {
+                out->f = f;
+                out->line = l;
+                out->brace = same ? struct_after(n, llen, end, &out->tp, &out->tplen) : NULL;
+                return out->brace ? 1 : -1;
+            }
+            p = ne;
+            continue;
+        }
+        p++;
+    }
+    return 0;
+}
+
+/* Orders files by directory, then name: the compiler's file order. */
+static int cmp_file(const void *a, const void *b)
+{
+    const char *x = (*(const go_file *const *)a)->path, *y = (*(const go_file *const *)b)->path;
+    size_t dx = (size_t)(strrchr(x, '/') - x), dy = (size_t)(strrchr(y, '/') - y);
+    int c = strncmp(x, y, dx < dy ? dx : dy);
+    if (c != 0 || dx != dy)
+        return c != 0 ? c : dx < dy ? -1 : 1;
+    return strcmp(x + dx, y + dy);
+}
+
+static bool same_dir(const go_file *a, const go_file *b)
+{
+    size_t da = (size_t)(strrchr(a->path, '/') - a->path);
+    return da == (size_t)(strrchr(b->path, '/') - b->path) && strncmp(a->path, b->path, da) == 0;
+}
+
 /* The declaration of the Go type `name` among the files (only those in
  * directory dir, when not NULL): the one whose directory ends with most of
  * the import path.  False when none declares it. */
 static bool find_type(const go_source *s, const char *name, const char *dir, found *out)
 {
     char local[256], pkg[128];
-    size_t best_score = 0, dlen = dir ? strlen(dir) : 0;
+    size_t best_score = 0, dlen = dir ? strlen(dir) : 0, nc = 0;
     const char *dot = NULL;
-    if (!split(name, local, sizeof local, pkg, sizeof pkg))
+    unsigned nth, k = 0;
+    const go_file **cands;
+    if (!split(name, local, sizeof local, pkg, sizeof pkg, &nth))
         return false;
     for (const char *p = name; *p && *p != '['; p++)
         if (*p == '.')
             dot = p;
     out->f = NULL;
+    cands = malloc((s->nfiles ? s->nfiles : 1) * sizeof *cands);
+    if (cands == NULL)
+        return false;
     for (size_t i = 0; i < s->nfiles; i++) {
         const go_file *f = &s->files[i];
-        found c;
-        size_t score = 1;
         if (dir != NULL && !(strncmp(f->path, dir, dlen) == 0 && f->path[dlen] == '/' &&
                              strchr(f->path + dlen + 1, '/') == NULL))
             continue;
         if (dir == NULL && (!f->src || (strcmp(f->pkg, pkg) != 0 &&
                                         !(pkg[0] == 'v' && isdigit((unsigned char)pkg[1])))))
             continue;
-        c.f = f;
-        c.brace = find_decl(f, local, &c.line, &c.tp, &c.tplen);
-        if (c.brace == NULL)
-            continue;
+        cands[nc++] = f;
+    }
+    if (nth > 0)
+        qsort(cands, nc, sizeof *cands, cmp_file);
+    for (size_t i = 0; i < nc; i++) {
+        const go_file *f = cands[i];
+        found c = {0};
+        size_t score = 1;
+        if (nth > 0) {
+            /* numbered per directory (package), in file order */
+            if (i == 0 || !same_dir(cands[i - 1], f))
+                k = 0;
+            int r = local_decl(f, &k, nth, local, &c);
+            /* the nth is another type (the numbering did not hold: a
+             * file left out by build constraints): the directory's only
+             * local declaration of this name, if it has one */
+            if (r < 0) {
+                unsigned seen = 0;
+                for (size_t j = 0; j < nc; j++) {
+                    found d = {0};
+                    unsigned here = 0;
+                    if (!same_dir(cands[j], f))
+                        continue;
+                    local_decl(cands[j], &here, 0, local, &d);
+                    if (here > 0 && seen == 0)
+                        c = d;
+                    seen += here;
+                }
+                r = seen == 1 && c.brace != NULL ? 1 : -1;
+            }
+            if (r != 1)
+                continue;
+            f = c.f;
+        } else {
+            c.f = f;
+            c.brace = find_decl(f, local, &c.line, &c.tp, &c.tplen);
+            if (c.brace == NULL)
+                continue;
+        }
         /* the directory that ends with the most of the import path */
         const char *fp = f->path + strlen(f->path), *ip = dot;
         while (fp > f->path && fp[-1] != '/')
@@ -525,6 +644,7 @@ static bool find_type(const go_source *s, const char *name, const char *dir, fou
             best_score = score;
         }
     }
+    free(cands);
     return out->f != NULL;
 }
 
