@@ -30,7 +30,7 @@ import shutil
 import subprocess
 import tempfile
 
-from salib import go_env, go_releases_at_hand, need, run_main
+from salib import go_block_end, go_env, go_releases_at_hand, need, run_main
 
 INNER = """package inner
 
@@ -144,18 +144,7 @@ def write(root, files):
 def replace_decl(src, name, decl):
     """src with `type name[...] struct {...}` replaced by decl."""
     m = re.search(r"type\s+%s\s*(\[[^\]]*\])?\s*struct\s*\{" % re.escape(name), src)
-    i, depth = m.end(), 1
-    while depth:
-        c = src[i]
-        if c in "`\"":
-            i = src.index(c, i + 1) + 1
-            continue
-        if src.startswith("//", i):
-            i = src.index("\n", i)
-            continue
-        depth += {"{": 1, "}": -1}.get(c, 0)
-        i += 1
-    return src[:m.start()] + decl.rstrip("\n") + src[i:]
+    return src[:m.start()] + decl.rstrip("\n") + src[go_block_end(src, m.end() - 1):]
 
 
 def one_release(tool, v, tmp, fails):

@@ -131,6 +131,35 @@ def go_releases_installed():
     return out
 
 
+def go_block_end(src, i):
+    """The index just past the brace, bracket or parenthesis that closes
+    the one at src[i], skipping Go strings, raw strings, runes and
+    comments (a brace or quote in them does not count)."""
+    close = {"{": "}", "[": "]", "(": ")"}[src[i]]
+    opening, depth = src[i], 0
+    while True:
+        c = src[i]
+        if c in "`\"'":
+            j = i + 1
+            while src[j] != c:
+                j += 2 if c != "`" and src[j] == "\\" else 1
+            i = j + 1
+            continue
+        if src.startswith("//", i):
+            i = src.index("\n", i)
+            continue
+        if src.startswith("/*", i):
+            i = src.index("*/", i) + 2
+            continue
+        if c == opening:
+            depth += 1
+        elif c == close:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+
+
 def skip_release(version, why):
     """Records that a release was not tested (run_main then reports SKIP
     unless something failed)."""
