@@ -84,9 +84,7 @@ def check_release(v, sa, tmp, fails, first):
     d = os.path.join(tmp, v)
     os.makedirs(d)
     exe, log = os.path.join(d, "truth"), os.path.join(d, "build.log")
-    with open(log, "w") as f:
-        p = subprocess.run(["go", "build", "-gcflags=-m", "-o", exe, "."], cwd=TRUTH_SRC,
-                           env=env, stderr=f, timeout=600)
+    p = salib.build_module(TRUTH_SRC, env, exe, "-m", log)
     if p.returncode != 0:
         fails.append("Go %s: go build failed (%s)" % (v, open(log).read()[-500:]))
         return

@@ -16,6 +16,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.append(os.path.dirname(HERE))
+import salib  # noqa: E402  (tests/salib.py: Go releases, terminals)
 SKIP = 77
 TIMEOUT = 60
 
@@ -171,8 +173,6 @@ def per_release(releases, one_release):
     """Runs one_release(V) for each Go release V that tools/fetch-go can
     provide (tests/salib.py), then finishes: SKIP (77, naming what was
     missing) when a release could not be had and nothing failed."""
-    sys.path.insert(0, os.path.join(HERE, ".."))
-    import salib
     tested = 0
     for v in releases:
         try:
@@ -327,15 +327,7 @@ def in_pty(argv, env, columns=200):
                          env=dict(env, TERM="xterm", COLUMNS=str(columns), LINES="50"),
                          close_fds=True)
     os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
+    got = salib.pty_output(master)
     try:
         p.wait(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -343,7 +335,7 @@ def in_pty(argv, env, columns=200):
         print("FAIL: %s did not finish in %d s under a pty" % (argv[0], TIMEOUT))
         sys.exit(1)
     os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return got.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
 # ---------------------------------------------------------------- parsing
