@@ -46,21 +46,14 @@ def debug_info_size(path):
     """The decoded size of .debug_info of a 64-bit little-endian ELF file."""
     with open(path, "rb") as f:
         elf = f.read()
-    shoff, = struct.unpack_from("<Q", elf, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3a)
-
-    def header(i):
-        return struct.unpack_from("<IIQQQQIIQQ", elf, shoff + i * shentsize)
-    strtab = header(shstrndx)[4]
-    for i in range(shnum):
-        name, _, flags, _, off, size, _, _, _, _ = header(i)
-        end = elf.index(b"\0", strtab + name)
-        if elf[strtab + name:end] == b".debug_info":
-            if flags & SHF_COMPRESSED:
-                _, _, ch_size, _ = struct.unpack_from("<IIQQ", elf, off)
-                return ch_size
-            return size
-    return None
+    sec = salib.elf_sections(elf).get(".debug_info")
+    if sec is None:
+        return None
+    _, flags, off, size = sec
+    if flags & SHF_COMPRESSED:
+        _, _, ch_size, _ = struct.unpack_from("<IIQQ", elf, off)
+        return ch_size
+    return size
 
 
 def check_lines(what, tty, totals, fails, line=DWARF):

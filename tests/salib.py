@@ -5,6 +5,7 @@ terminal, and ending with the failures listed.  The scripts run as
 `python3 $top_srcdir/tests/NAME.py`, so this directory is on sys.path."""
 import os
 import shutil
+import struct
 import subprocess
 import tempfile
 import time
@@ -283,3 +284,43 @@ def run_pty(argv, out_path, env=None):
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status), got, time.monotonic() - t0
 
+
+# ------------------------------------------------------------ ELF files
+#
+# Read here from the file's bytes (64-bit little-endian, as the host's), a
+# truth independent of structalign's own reading of them.
+
+def elf_sections(data):
+    """{name: (sh_type, sh_flags, sh_offset, sh_size)} of the sections of
+    a 64-bit little-endian ELF file's bytes (the first of a name)."""
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+
+    def header(i):
+        return struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize)
+    strtab = header(shstrndx)[4]
+    out = {}
+    for i in range(shnum):
+        name, sh_type, flags, _, off, size, _, _, _, _ = header(i)
+        end = data.index(b"\0", strtab + name)
+        out.setdefault(bytes(data[strtab + name:end]).decode("latin-1"),
+                       (sh_type, flags, off, size))
+    return out
+
+
+def gnu_build_id(path):
+    """The GNU build ID of an ELF file (its NT_GNU_BUILD_ID note, owner
+    "GNU", in any SHT_NOTE section), in hex; None when it has none."""
+    with open(path, "rb") as f:
+        data = f.read()
+    for sh_type, _, off, size in elf_sections(data).values():
+        if sh_type != 7:  # SHT_NOTE
+            continue
+        p = off
+        while p + 12 <= off + size:
+            namesz, descsz, n_type = struct.unpack_from("<III", data, p)
+            desc = p + 12 + (namesz + 3) // 4 * 4
+            if n_type == 3 and data[p + 12:p + 12 + namesz] == b"GNU\0":
+                return data[desc:desc + descsz].hex()
+            p = desc + (descsz + 3) // 4 * 4
+    return None
