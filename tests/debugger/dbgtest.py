@@ -352,6 +352,25 @@ def sections(output):
     return out
 
 
+def need_sections(sec, commands, output):
+    """A check that each (name, command) of commands has its section in
+    sec; at the first one missing, the whole session output is printed and
+    the test finishes (every check after it would fail on the same)."""
+    for name, _ in commands:
+        if not check(name in sec, "section %s present" % name):
+            print(output)
+            finish()
+
+
+def check_offsets(members, offsets, truth):
+    """A check per {name: offset} of offsets (what the compiled program
+    printed, truth naming how: "offsetof") that parse_align's members
+    place it there."""
+    for name, off in offsets.items():
+        check(name in members and members[name].offset == off,
+              "offset of %s is %s's %d" % (name, truth, off), repr(members.get(name)))
+
+
 _MEMBER = re.compile(r"^/\*\s+(0x[0-9a-f]+|\d+)(?::\s*(\d+))?\s*\|\s*(\d+) \*/( +)(.*?)$")
 _HOLE = re.compile(r"^/\* XXX\s+(\d+)-(byte|bit) (hole|padding)\s*\*/(.*)$")
 
