@@ -272,22 +272,21 @@ typedef struct binary_options {
     size_t ncu_excludes;
     const char **decl_excludes;
     size_t ndecl_excludes;
-    const char **keeps; /* --keep: public API by declaring file or name */
-    size_t nkeeps;
 } binary_options;
 extern binary_options binopts;
 /* Their getopt codes (long options only) and their handler: EXIT_OK, or
  * EXIT_BAD with the error printed (--debug-dir of no directory). */
-enum { OPT_DEBUG_DIR = 0x100, OPT_CU_EXCLUDE, OPT_DECL_EXCLUDE, OPT_KEEP };
+enum { OPT_DEBUG_DIR = 0x100, OPT_CU_EXCLUDE, OPT_DECL_EXCLUDE };
 int binary_option(int code, const char *arg);
 /* Whether t is declared in a file --decl-exclude leaves out.  A type with
  * no declaring file (Go's) is never left out. */
 bool decl_excluded(const align_type *t);
 /* Whether reordering t changes a public ABI, and why: "installed_header"
  * (a C record declared under /usr/include/ or /usr/local/include/: other
- * programs compile against that layout) or "keep" (--keep matches its
- * declaring file, its name or its typedef name); NULL when not. */
-const char *public_api_of(const align_type *t);
+ * programs compile against that layout) or "keep" (a --keep pattern of
+ * keeps matches its declaring file, its name or its typedef name); NULL
+ * when not. */
+const char *public_api_of(const align_type *t, const char *const *keeps, size_t nkeeps);
 /* The note shown under such a type (text). */
 const char *public_api_note(const char *why);
 /* Their lines in the usage texts. */
@@ -347,6 +346,8 @@ typedef struct audit_scope {
     const count_table *counts;
     const char *const *filters; /* --filter globs; none: every type */
     size_t nfilters;
+    const char *const *keeps; /* --keep: public API (public_api_of) */
+    size_t nkeeps;
     bool no_compiler_types;
     atomic_choice atomic;
     uint32_t cacheline;

@@ -50,7 +50,7 @@ typedef enum action {
     SAMPLE,
     QUIET,
     NO_PROGRESS,
-    BINARY_OPTION, /* binopts: --debug-dir, --cu-exclude, ... (binary.c) */
+    BINARY_OPTION, /* binopts: --debug-dir, --cu-exclude, --decl-exclude */
     DIFF_ONLY,
     HELP,
     REFUSE, /* an option of another command: refused with row->why */
@@ -78,7 +78,7 @@ static const opt_row rows[] = {
     {"filter", 't', true, BINARIES, FILTER, 0, 0, NULL},
     {"keep", 'k', true, FIX, KEEP, 0, 0, NULL},
     {"all-unresolved", 0, false, AUDIT, SET_FLAG, FIELD(all_unresolved), 0, NULL},
-    {"keep", 0, true, AUDIT | SHOW, BINARY_OPTION, 0, OPT_KEEP, NULL},
+    {"keep", 0, true, AUDIT | SHOW, KEEP, 0, 0, NULL},
     {"all", 0, false, AUDIT, SET_FLAG, FIELD(all), 0, NULL},
     {"no-compiler-types", 0, false, AUDIT, SET_FLAG, FIELD(no_compiler_types), 0, NULL},
     {"top", 'n', true, AUDIT, TOP, 0, 0, NULL},

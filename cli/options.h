@@ -40,8 +40,8 @@ typedef struct cli_opts {
     bool as_arch_set;            /* project.c does that work */
     const char **filters;        /* -t: --type (calc, fix), --filter */
     size_t nfilters;             /* (audit, show, diff) */
-    const char **keeps;          /* fix -k: never reordered */
-    size_t nkeeps;               /* (audit's --keep is binopts') */
+    const char **keeps;          /* --keep: fix -k, never reordered; */
+    size_t nkeeps;               /* audit, show: public API (public_api_of) */
     bool all, no_compiler_types; /* audit */
     bool all_unresolved;         /* audit: std and cmd/ sites listed too */
     uint64_t top, min_waste;     /* audit: 0 = all; bytes */

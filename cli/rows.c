@@ -100,7 +100,7 @@ static bool take_row(audit_rows *r, const audit_scope *s, const align_layout *l,
         if (__builtin_add_overflow(r->measured_total, row.measured_saved, &r->measured_total))
             r->measured_total = UINT64_MAX;
     }
-    row.public_api = public_api_of(t);
+    row.public_api = public_api_of(t, s->keeps, s->nkeeps);
     if (row.public_api != NULL) {
         /* An ABI break is not a free saving: counted apart. */
         if (row.waste > 0)
