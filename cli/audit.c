@@ -884,6 +884,8 @@ static int run_show(cli_opts *o)
     align_buf out;
     int status = EXIT_BAD;
     show_run sr = {o, &in.mc, NULL, &out, 0, calloc(o->nargs - 1, sizeof(bool))};
+    lang_graph gs[2];
+    size_t ng;
 
     align_buf_init(&out);
     /* --profile (and the --escape log that types its sites): the measured
@@ -904,14 +906,11 @@ static int run_show(cli_opts *o)
         html_escape(&out, title);
         align_buf_puts(&out, "</h1>\n");
     }
-    for (int li = 0; li < 2; li++) {
-        align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
-        align_graph *g = align_binary_graph(bin, lang);
-        bool check_atomic;
-        if (g == NULL || (o->lang_set && o->lang != lang))
-            continue;
-        check_atomic = atomic_check_on(o->atomic == ATOMIC_ON, o->atomic == ATOMIC_OFF, lang,
-                                       align_binary_info_get(bin)->arch);
+    ng = selected_graphs(gs, bin, o->lang_set, o->lang);
+    for (size_t k = 0; k < ng; k++) {
+        align_graph *g = gs[k].g;
+        bool check_atomic =
+            atomic_check_on(o->atomic, gs[k].lang, align_binary_info_get(bin)->arch);
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);

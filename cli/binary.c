@@ -72,6 +72,18 @@ bool decl_excluded(const align_type *t)
            pattern_list_match(binopts.decl_excludes, binopts.ndecl_excludes, pos.file);
 }
 
+size_t selected_graphs(lang_graph out[2], align_binary *bin, bool lang_set, align_lang lang)
+{
+    static const align_lang order[2] = {ALIGN_LANG_GO, ALIGN_LANG_C};
+    size_t n = 0;
+    for (size_t i = 0; i < 2; i++) {
+        align_graph *g = align_binary_graph(bin, order[i]);
+        if (g != NULL && (!lang_set || lang == order[i]))
+            out[n++] = (lang_graph){order[i], g};
+    }
+    return n;
+}
+
 const char *public_api_of(const align_type *t, const char *const *keeps, size_t nkeeps)
 {
     static const char *const installed[] = {"/usr/include/", "/usr/local/include/"};
