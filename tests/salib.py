@@ -224,14 +224,14 @@ def build_module(root, env, out, gcflags=None, log=None, timeout=600):
                               text=True, timeout=timeout)
 
 
-def check_releases(one_release, prefix, oldest_unless=None):
-    """The main() of a test that checks Go releases one by one: needs go,
-    then one_release(structalign, v, tmp, fails) for each release of
-    $GO_VERSIONS at hand, tmp a directory made with prefix and removed at
-    the end.  oldest_unless names a variable (SA_GOROOT, which make
-    check-go-blank sets to 1): without it at 1, the oldest release only
-    (make check stays fast).  Returns the failures."""
-    tool = need("go")
+def check_releases(one_release, prefix, oldest_unless=None, tools=("go",)):
+    """The main() of a test that checks Go releases one by one: needs the
+    tools (salib.need), then one_release(structalign, v, tmp, fails) for
+    each release of $GO_VERSIONS at hand, tmp a directory made with prefix
+    and removed at the end (remove_tree).  oldest_unless names a variable
+    (SA_GOROOT, which make check-go-blank sets to 1): without it at 1, the
+    oldest release only (make check stays fast).  Returns the failures."""
+    tool = need(*tools)
     fails = []
     tmp = tempfile.mkdtemp(prefix=prefix)
     try:
@@ -241,8 +241,15 @@ def check_releases(one_release, prefix, oldest_unless=None):
         for v in releases:
             one_release(tool, v, tmp, fails)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_tree(tmp)
     return fails
+
+
+def remove_tree(path):
+    """Removes a test's work directory, read-only files included (Go
+    writes its module cache and some build outputs read-only)."""
+    subprocess.run(["chmod", "-R", "u+w", path])
+    shutil.rmtree(path, ignore_errors=True)
 
 
 # ------------------------------------------------------------ terminals
