@@ -33,6 +33,34 @@ def need(*tools):
     return tool
 
 
+def run_problems(rc, out, err, want_rc=2, want_err=(), want_out=(), no_out=None,
+                 timeout=60, valgrind_rc=None):
+    """What is wrong with one run of structalign (rc None: it hung and was
+    killed after timeout seconds; rc valgrind_rc: valgrind's error exit)
+    against what it should do: exit want_rc, each text of want_err on
+    stderr and of want_out on stdout, and nothing on stdout when no_out
+    (by default when want_rc is 2: no report on bad input).  A list of
+    texts, empty when the run is right."""
+    problems = []
+    if rc is None:
+        problems.append("hung (killed after %d s)" % timeout)
+    elif rc < 0:
+        problems.append("killed by signal %d" % -rc)
+    elif valgrind_rc is not None and rc == valgrind_rc:
+        problems.append("valgrind found errors")
+    elif rc != want_rc:
+        problems.append("exit %d, want %d" % (rc, want_rc))
+    for w in want_err:
+        if w not in err:
+            problems.append("stderr lacks %r" % w)
+    for w in want_out:
+        if w not in out:
+            problems.append("stdout lacks %r" % w)
+    if (want_rc == 2 if no_out is None else no_out) and out.strip():
+        problems.append("printed a report on bad input")
+    return problems
+
+
 # ------------------------------------------------------------ Go releases
 #
 # A test that runs per Go release asks go_releases() which ones (the
