@@ -766,14 +766,9 @@ static int parse_record(parser *p, specs *s, int ctx, align_kind kind, align_typ
     }
     TRY(cp_enter(p, &tag));
     if (p->spans != NULL) {
-        si = src_spans_record(p->spans);
+        si = src_spans_record(p->spans, rec, name, &kwtok);
         if (si < 0)
             return ALIGN_ENOMEM;
-        p->spans->v[si].rec = rec;
-        p->spans->v[si].name = name;
-        p->spans->v[si].decl_start = (size_t)(kwtok.text - p->spans->base);
-        p->spans->v[si].line = kwtok.line;
-        p->spans->v[si].col = kwtok.col;
         p->spans->v[si].open = (size_t)(TOK(p)->text - p->spans->base);
         p->spans->v[si].parent = outer;
         p->span_cur = si;

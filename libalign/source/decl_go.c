@@ -1368,15 +1368,11 @@ static int type_spec(parser *p, int64_t index)
     if (tok_is(&name, "_"))
         return skip_to_end(p, &p->ts, false); /* type _ ...: nothing can use it */
     if (generic && p->spans != NULL && p->pass_types) {
-        int si = src_spans_record(p->spans);
+        int si = src_spans_record(p->spans, NULL, strdup_tok(p, &name), &name);
         if (si < 0)
             return ALIGN_ENOMEM;
         p->spans->v[si].skip_reason = "generic type: a type parameter has no size until "
                                       "instantiated";
-        p->spans->v[si].name = strdup_tok(p, &name);
-        p->spans->v[si].decl_start = (size_t)(name.text - p->spans->base);
-        p->spans->v[si].line = name.line;
-        p->spans->v[si].col = name.col;
     }
     if (generic) {
         /* Cannot be laid out uninstantiated: remember the name, skip. */
@@ -1417,14 +1413,9 @@ static int type_spec(parser *p, int64_t index)
         align_type_set_pos(t, srcpos(p, &name));
         TRY(bind_name(p, &name, cname, fwd, t, false));
         if (p->spans != NULL) {
-            int si = src_spans_record(p->spans);
+            int si = src_spans_record(p->spans, t, cname, &name);
             if (si < 0)
                 return ALIGN_ENOMEM;
-            p->spans->v[si].rec = t;
-            p->spans->v[si].name = cname;
-            p->spans->v[si].decl_start = (size_t)(name.text - p->spans->base);
-            p->spans->v[si].line = name.line;
-            p->spans->v[si].col = name.col;
             p->span_next = si;
         }
         TRY(parse_struct(p, t));
