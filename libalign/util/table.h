@@ -5,11 +5,10 @@
  * Who uses it: the C parser's enum constants and member names, the type
  * graph's names, the DWARF reader's DIE map, the escape log's string
  * interning and its inlined-call positions, the escape join's duplicate
- * set, its inputs, packages and types, and the profile's site index.  Each keeps its entries in a typed
- * array of its own and asks the table "which entry has this key?"; the
- * table holds, per slot, the entry's number and 32 bits of its hash, so
- * that growing never calls back into the caller (no key is re-hashed) and
- * most mismatches are rejected without looking at the entry.
+ * set, its inputs, packages and types, and the profile's site index.  Each keeps its entries in a
+ * typed array of its own and asks the table "which entry has this key?"; the table holds, per slot,
+ * the entry's number and 32 bits of its hash, so that growing never calls back into the caller (no
+ * key is re-hashed) and most mismatches are rejected without looking at the entry.
  *
  * Sizes: from a few entries (inputs of one run) to millions (the distinct
  * sites of a 500 MB escape log): 8 bytes a slot, at most half the slots in
