@@ -119,17 +119,27 @@ static int nomem(void)
     return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
+/* A malloc'd copy of the n bytes at str, NUL-terminated; NULL out of
+ * memory. */
+static char *copy_bytes(const char *str, size_t n)
+{
+    char *c = malloc(n + 1);
+    if (c == NULL)
+        return NULL;
+    memcpy(c, str, n);
+    c[n] = '\0';
+    return c;
+}
+
 /* A string owned by the set: a copy of n bytes of s. */
 static char *keep_str(align_fix_set *s, const char *str, size_t n)
 {
     char *c;
     if (vec_reserve((void **)&s->strs, &s->caps, s->ns + 1, sizeof *s->strs, 16) < 0)
         return NULL;
-    c = malloc(n + 1);
+    c = copy_bytes(str, n);
     if (c == NULL)
         return NULL;
-    memcpy(c, str, n);
-    c[n] = '\0';
     s->strs[s->ns++] = c;
     return c;
 }
@@ -249,11 +259,9 @@ static int add_guard(align_fix_set *s, size_t group, int kind, const char *name,
     g->kind = kind;
     g->file = f->path;
     g->line = line;
-    g->name = malloc(n + 1);
+    g->name = copy_bytes(name, n);
     if (g->name == NULL)
         return nomem();
-    memcpy(g->name, name, n);
-    g->name[n] = '\0';
     s->nguards++;
     return 0;
 }
@@ -659,11 +667,9 @@ static int add_edit(fix_file *f, size_t start, size_t end, const align_buf *b)
     e->start = start;
     e->end = end;
     e->len = b->len;
-    e->text = malloc(b->len + 1);
+    e->text = copy_bytes(b->data ? b->data : "", b->len);
     if (e->text == NULL)
         return nomem();
-    memcpy(e->text, b->data ? b->data : "", b->len);
-    e->text[b->len] = '\0';
     f->nedits++;
     return 0;
 }

@@ -34,43 +34,44 @@ static bool is_constant_form(Dwarf_Half form)
     }
 }
 
+/* A constant as its form writes it: its bits in *v, and *sgn when the
+ * form is signed (sdata, implicit_const). */
+static int get_const(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, bool *sgn, uint64_t *v)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Signed s = 0;
+    Dwarf_Unsigned u = 0;
+    *sgn = form == DW_FORM_sdata || form == DW_FORM_implicit_const;
+    if (*sgn ? dwarf_formsdata(a, &s, &err) != DW_DLV_OK
+             : dwarf_formudata(a, &u, &err) != DW_DLV_OK)
+        return reader_dwarf_error(rd, err, "reading a constant");
+    *v = *sgn ? (uint64_t)s : u;
+    return 0;
+}
+
 /* An unsigned constant; negative sdata values are an error. */
 static int get_udata(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, uint64_t *out)
 {
-    Dwarf_Error err = NULL;
-    if (form == DW_FORM_sdata || form == DW_FORM_implicit_const) {
-        Dwarf_Signed s;
-        if (dwarf_formsdata(a, &s, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading a constant");
-        if (s < 0)
-            return reader_broken(rd, NULL, "negative value %lld where a size or count is due",
-                                 (long long)s);
-        *out = (uint64_t)s;
-        return 0;
-    }
-    Dwarf_Unsigned u;
-    if (dwarf_formudata(a, &u, &err) != DW_DLV_OK)
-        return reader_dwarf_error(rd, err, "reading a constant");
-    *out = u;
-    return 0;
+    bool sgn;
+    uint64_t v = 0;
+    int rc = get_const(rd, a, form, &sgn, &v);
+    if (rc == 0 && sgn && (int64_t)v < 0)
+        return reader_broken(rd, NULL, "negative value %lld where a size or count is due",
+                             (long long)(int64_t)v);
+    if (rc == 0)
+        *out = v;
+    return rc;
 }
 
 static int get_sdata(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, int64_t *out)
 {
-    Dwarf_Error err = NULL;
-    if (form == DW_FORM_sdata || form == DW_FORM_implicit_const) {
-        Dwarf_Signed s;
-        if (dwarf_formsdata(a, &s, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading a constant");
-        *out = s;
-        return 0;
-    }
-    Dwarf_Unsigned u;
-    if (dwarf_formudata(a, &u, &err) != DW_DLV_OK)
-        return reader_dwarf_error(rd, err, "reading a constant");
+    bool sgn;
+    uint64_t v = 0;
+    int rc = get_const(rd, a, form, &sgn, &v);
     /* data8 all ones is how some producers write -1 (an empty range). */
-    *out = u > (Dwarf_Unsigned)INT64_MAX ? (u == UINT64_MAX ? -1 : INT64_MAX) : (int64_t)u;
-    return 0;
+    if (rc == 0)
+        *out = sgn || v <= INT64_MAX ? (int64_t)v : v == UINT64_MAX ? -1 : INT64_MAX;
+    return rc;
 }
 
 static int get_flag(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, bool *out)
