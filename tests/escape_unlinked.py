@@ -27,10 +27,8 @@ another file while helper.go stays with dead code only.
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 
 import salib
 
@@ -234,18 +232,15 @@ def check_release(v, work, fails):
             fail("helper() moved to helper2.go: a log of another build", helper or err)
 
 
+def one_release(_, v, tmp, fails):
+    print("Go %s" % v)
+    work = os.path.join(tmp, v)
+    os.makedirs(work)
+    check_release(v, work, fails)
+
+
 def main():
-    salib.need()
-    fails = []
-    for v in salib.go_releases_at_hand():
-        print("Go %s" % v)
-        work = tempfile.mkdtemp(prefix="sa-unlinked-")
-        try:
-            check_release(v, work, fails)
-        finally:
-            subprocess.run(["chmod", "-R", "u+w", work])
-            shutil.rmtree(work, ignore_errors=True)
-    return fails
+    return salib.check_releases(one_release, "sa-unlinked-", tools=())
 
 
 if __name__ == "__main__":
