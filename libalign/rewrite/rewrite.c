@@ -251,18 +251,12 @@ static void package_name(const fix_file *f, char *out, size_t cap)
 static int add_guard(align_fix_set *s, size_t group, int kind, const char *name, size_t n,
                      const fix_file *f, unsigned line)
 {
-    guard *g;
-    if (vec_reserve((void **)&s->guards, &s->capguards, s->nguards + 1, sizeof *s->guards, 16) < 0)
+    guard g = {group, kind, copy_bytes(name, n), f->path, line};
+    if (g.name == NULL ||
+        vec_push((void **)&s->guards, &s->nguards, &s->capguards, sizeof g, 16, &g) < 0) {
+        free(g.name);
         return nomem();
-    g = &s->guards[s->nguards];
-    g->group = group;
-    g->kind = kind;
-    g->file = f->path;
-    g->line = line;
-    g->name = copy_bytes(name, n);
-    if (g->name == NULL)
-        return nomem();
-    s->nguards++;
+    }
     return 0;
 }
 
@@ -660,17 +654,12 @@ static int add_type(align_fix_set *s, const align_fix_type *t)
 
 static int add_edit(fix_file *f, size_t start, size_t end, const align_buf *b)
 {
-    fix_edit *e;
-    if (vec_reserve((void **)&f->edits, &f->edits_cap, f->nedits + 1, sizeof *f->edits, 16) < 0)
+    fix_edit e = {start, end, copy_bytes(b->data ? b->data : "", b->len), b->len};
+    if (e.text == NULL ||
+        vec_push((void **)&f->edits, &f->nedits, &f->edits_cap, sizeof e, 16, &e) < 0) {
+        free(e.text);
         return nomem();
-    e = &f->edits[f->nedits];
-    e->start = start;
-    e->end = end;
-    e->len = b->len;
-    e->text = copy_bytes(b->data ? b->data : "", b->len);
-    if (e->text == NULL)
-        return nomem();
-    f->nedits++;
+    }
     return 0;
 }
 
