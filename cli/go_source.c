@@ -26,11 +26,28 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* A struct type declaration of a file, `type Name [params] struct {`:
+ * offsets into the file's text, which only --src files keep. */
+typedef struct go_decl {
+    const char *name; /* in the text, or in the file's names */
+    size_t nlen;
+    unsigned line;
+    size_t brace;     /* NO_BRACE: a local `type Name` that is no struct */
+    size_t tp, tplen; /* tplen 0: no type parameters */
+} go_decl;
+
+#define NO_BRACE ((size_t)-1)
+
 typedef struct go_file {
-    char *path, *text;
+    char *path, *text; /* text: NULL once indexed, unless src */
     size_t len;
-    char pkg[64]; /* the package clause */
-    bool src;     /* under --src (not read for go_source_locate) */
+    char pkg[64];   /* the package clause */
+    bool src;       /* under --src (not read for go_source_locate) */
+    go_decl *decls; /* package-level structs: by name, then position */
+    size_t ndecls;
+    go_decl *locals; /* every `type X` in a function body, in file order */
+    size_t nlocals;
+    char *names; /* the names of both once the text is gone */
 } go_file;
 
 struct go_source {
@@ -45,7 +62,31 @@ struct go_source {
 };
 
 #define MAX_FILES 100000
+
+static bool index_decls(go_file *f);
+
+static void free_file(go_file *f)
+{
+    free(f->path);
+    free(f->text);
+    free(f->decls);
+    free(f->locals);
+    free(f->names);
+}
 #define LOCAL_MARK "\xc2\xb7" /* U+00B7 in "pkg.name·N", a type local to a function */
+
+/* f's text, read again when indexing dropped it (a file outside --src):
+ * show needs it for the few types it prints, and keeps it.  NULL when the
+ * file cannot be read. */
+static const char *file_text(const go_file *f)
+{
+    go_file *w = (go_file *)f;
+    if (w->text == NULL && !read_input(w->path, &w->text, &w->len)) {
+        w->text = NULL;
+        w->len = 0;
+    }
+    return w->text;
+}
 
 static void package_clause(go_file *f)
 {
@@ -91,7 +132,10 @@ static void walk(go_source *s, const char *dir, int depth)
                 p = NULL;
                 f->src = depth < 32;
                 package_clause(f);
-                s->nfiles++;
+                if (index_decls(f))
+                    s->nfiles++;
+                else
+                    free_file(f);
             }
         }
         free(p);
@@ -111,10 +155,8 @@ void go_source_free(go_source *s)
 {
     if (s == NULL)
         return;
-    for (size_t i = 0; i < s->nfiles; i++) {
-        free(s->files[i].path);
-        free(s->files[i].text);
-    }
+    for (size_t i = 0; i < s->nfiles; i++)
+        free_file(&s->files[i]);
     for (size_t i = 0; i < s->nstrings; i++)
         free(s->strings[i]);
     free(s->files);
@@ -291,16 +333,47 @@ static const char *struct_after(const char *p, size_t nlen, const char *end, con
     return q < end && *q == '{' ? q : NULL;
 }
 
-/* The declaration of `name` in f: the opening brace of its struct, the
- * line, the type parameters; NULL when f does not declare it. */
-static const char *find_decl(const go_file *f, const char *name, unsigned *line, const char **tp,
-                             size_t *tplen)
+static int cmp_decl(const void *a, const void *b)
 {
-    const char *p = f->text, *end = f->text + f->len;
-    size_t nlen = strlen(name);
+    const go_decl *x = a, *y = b;
+    int c = memcmp(x->name, y->name, x->nlen < y->nlen ? x->nlen : y->nlen);
+    if (c == 0 && x->nlen != y->nlen)
+        c = x->nlen < y->nlen ? -1 : 1;
+    if (c == 0 && x->name != y->name) /* both in the text: by position */
+        c = x->name < y->name ? -1 : 1;
+    return c;
+}
+
+static bool add_decl(go_decl **v, size_t *n, size_t *cap, const char *text, const char *name,
+                     size_t nlen, unsigned line, const char *brace, const char *tp, size_t tplen)
+{
+    go_decl d = {name,
+                 nlen,
+                 line,
+                 brace ? (size_t)(brace - text) : NO_BRACE,
+                 brace && tp ? (size_t)(tp - text) : 0,
+                 brace && tp ? tplen : 0};
+    return align_vec_push((void **)v, n, cap, sizeof d, 16, &d) == 0;
+}
+
+/* The struct declarations of f, read once when the file is read: a lookup
+ * per type used to scan its package's files again (cmd/compile: 4 s of a
+ * 5 s audit --escape).  Package level (find_decl): an identifier outside
+ * strings, runes and comments, after `type` or alone at the start of its
+ * line (a `type (` group), followed by `[params] struct {`.  In function
+ * bodies (local_decl): every `type X` at brace depth above 0, in file
+ * order, whatever its type.  A file outside --src keeps only the names and
+ * lines, not its text (cmd/compile's packages hold tens of MB).  False
+ * when out of memory. */
+static bool index_decls(go_file *f)
+{
+    const char *text = f->text, *p = text, *end = text + f->len;
+    size_t cap = 0, lcap = 0, total = 0;
     unsigned l = 1;
+    int depth = 0;
     while (p < end) {
-        const char *q = skip_lit(p, end), *ls;
+        const char *q = skip_lit(p, end), *e, *ls, *brace, *tp;
+        size_t tplen;
         if (q != p) {
             for (; p < q; p++)
                 l += *p == '\n';
@@ -311,25 +384,97 @@ static const char *find_decl(const go_file *f, const char *name, unsigned *line,
             p++;
             continue;
         }
-        if (!(p == f->text || !ident_char(p[-1])) || (size_t)(end - p) < nlen ||
-            memcmp(p, name, nlen) != 0) {
+        if (!ident_char(*p) || (p != text && ident_char(p[-1]))) {
             p++;
             continue;
         }
+        for (e = p; e < end && ident_char(*e);)
+            e++;
         /* `type Name` or, in a `type (` group, Name alone on its line */
         ls = p;
-        while (ls > f->text && (ls[-1] == ' ' || ls[-1] == '\t'))
+        while (ls > text && (ls[-1] == ' ' || ls[-1] == '\t'))
             ls--;
-        bool typed = ls - f->text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
-                     (ls - 4 == f->text || !ident_char(ls[-5])) && ls != p;
-        bool grouped = ls == f->text || ls[-1] == '\n';
-        const char *brace = typed || grouped ? struct_after(p, nlen, end, tp, tplen) : NULL;
+        bool typed = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
+                     (ls - 4 == text || !ident_char(ls[-5])) && ls != p;
+        bool grouped = ls == text || ls[-1] == '\n';
+        brace = typed || grouped ? struct_after(p, (size_t)(e - p), end, &tp, &tplen) : NULL;
         if (brace != NULL) {
-            *line = l;
-            return brace;
+            if (!add_decl(&f->decls, &f->ndecls, &cap, text, p, (size_t)(e - p), l, brace, tp,
+                          tplen))
+                return false;
+            total += (size_t)(e - p);
         }
-        p += nlen;
+        p = e;
     }
+    for (p = text, l = 1; p < end;) {
+        const char *q = skip_lit(p, end);
+        if (q != p) {
+            for (; p < q; p++)
+                l += *p == '\n';
+            continue;
+        }
+        if (*p == '\n')
+            l++;
+        else if (*p == '{')
+            depth++;
+        else if (*p == '}')
+            depth--;
+        else if (depth > 0 && end - p > 5 && memcmp(p, "type", 4) == 0 &&
+                 (p == text || !ident_char(p[-1])) && (p[4] == ' ' || p[4] == '\t')) {
+            const char *n = p + 4, *ne, *tp;
+            size_t tplen;
+            while (n < end && (*n == ' ' || *n == '\t'))
+                n++;
+            for (ne = n; ne < end && ident_char(*ne);)
+                ne++;
+            if (ne > n) {
+                const char *brace = struct_after(n, (size_t)(ne - n), end, &tp, &tplen);
+                if (!add_decl(&f->locals, &f->nlocals, &lcap, text, n, (size_t)(ne - n), l, brace,
+                              tp, tplen))
+                    return false;
+                total += (size_t)(ne - n);
+            }
+            p = ne;
+            continue;
+        }
+        p++;
+    }
+    qsort(f->decls, f->ndecls, sizeof *f->decls, cmp_decl);
+    if (f->src)
+        return true;
+    f->names = malloc(total + 1);
+    if (f->names == NULL)
+        return false;
+    total = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        go_decl *v = pass ? f->locals : f->decls;
+        for (size_t i = 0, n = pass ? f->nlocals : f->ndecls; i < n; i++) {
+            memcpy(f->names + total, v[i].name, v[i].nlen);
+            v[i].name = f->names + total;
+            total += v[i].nlen;
+        }
+    }
+    free(f->text);
+    f->text = NULL;
+    f->len = 0;
+    return true;
+}
+
+/* The first package-level declaration of the struct `name` in f, or NULL. */
+static const go_decl *find_decl(const go_file *f, const char *name)
+{
+    size_t nlen = strlen(name), lo = 0, hi = f->ndecls;
+    while (lo < hi) { /* the first entry not below name */
+        size_t mid = lo + (hi - lo) / 2;
+        const go_decl *d = &f->decls[mid];
+        int c = memcmp(d->name, name, d->nlen < nlen ? d->nlen : nlen);
+        if (c < 0 || (c == 0 && d->nlen < nlen))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < f->ndecls && f->decls[lo].nlen == nlen && memcmp(f->decls[lo].name, name, nlen) == 0)
+        return &f->decls[lo];
     return NULL;
 }
 
@@ -488,10 +633,7 @@ static bool split(const char *name, char *local, size_t lcap, char *pkg, size_t 
 
 typedef struct found {
     const go_file *f;
-    const char *brace; /* the struct's opening brace */
-    unsigned line;
-    const char *tp; /* type parameters, tplen bytes; NULL none */
-    size_t tplen;
+    const go_decl *d; /* NULL: no struct */
 } found;
 
 /* The declarations `type X` inside function bodies of f (brace depth
@@ -501,46 +643,18 @@ typedef struct found {
  * declarations of `local` and *out gets the first (0 returned). */
 static int local_decl(const go_file *f, unsigned *k, unsigned nth, const char *local, found *out)
 {
-    const char *p = f->text, *end = f->text + f->len;
     size_t llen = strlen(local);
-    unsigned l = 1;
-    int depth = 0;
-    while (p < end) {
-        const char *q = skip_lit(p, end);
-        if (q != p) {
-            for (; p < q; p++)
-                l += *p == '\n';
-            continue;
+    for (size_t i = 0; i < f->nlocals; i++) {
+        const go_decl *e = &f->locals[i];
+        bool same = e->nlen == llen && memcmp(e->name, local, llen) == 0;
+        if (nth == 0 && same && (*k)++ == 0) {
+            out->f = f; /* the first; *k counts them all */
+            out->d = e->brace != NO_BRACE ? e : NULL;
+        } else if (nth > 0 && ++*k == nth) {
+            out->f = f;
+            out->d = same && e->brace != NO_BRACE ? e : NULL;
+            return out->d ? 1 : -1;
         }
-        if (*p == '\n')
-            l++;
-        else if (*p == '{')
-            depth++;
-        else if (*p == '}')
-            depth--;
-        else if (depth > 0 && end - p > 5 && memcmp(p, "type", 4) == 0 &&
-                 (p == f->text || !ident_char(p[-1])) && (p[4] == ' ' || p[4] == '\t')) {
-            const char *n = p + 4, *ne;
-            while (n < end && (*n == ' ' || *n == '\t'))
-                n++;
-            ne = n;
-            while (ne < end && ident_char(*ne))
-                ne++;
-            bool same = (size_t)(ne - n) == llen && memcmp(n, local, llen) == 0;
-            if (ne > n && nth == 0 && same && (*k)++ == 0) {
-                out->f = f; /* the first; *k counts them all */
-                out->line = l;
-                out->brace = struct_after(n, llen, end, &out->tp, &out->tplen);
-            } else if (ne > n && nth > 0 && ++*k == nth) {
-                out->f = f;
-                out->line = l;
-                out->brace = same ? struct_after(n, llen, end, &out->tp, &out->tplen) : NULL;
-                return out->brace ? 1 : -1;
-            }
-            p = ne;
-            continue;
-        }
-        p++;
     }
     return 0;
 }
@@ -617,15 +731,15 @@ static bool find_type(const go_source *s, const char *name, const char *dir, fou
                         c = d;
                     seen += here;
                 }
-                r = seen == 1 && c.brace != NULL ? 1 : -1;
+                r = seen == 1 && c.d != NULL ? 1 : -1;
             }
             if (r != 1)
                 continue;
             f = c.f;
         } else {
             c.f = f;
-            c.brace = find_decl(f, local, &c.line, &c.tp, &c.tplen);
-            if (c.brace == NULL)
+            c.d = find_decl(f, local);
+            if (c.d == NULL)
                 continue;
         }
         /* the directory that ends with the most of the import path */
@@ -668,12 +782,15 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
             return false;
     }
     const go_file *best = fd.f;
-    const char *close = match(fd.brace, best->text + best->len);
+    if (file_text(best) == NULL)
+        return false;
+    const char *brace = best->text + fd.d->brace;
+    const char *close = match(brace, best->text + best->len);
     const char **names = calloc(l->nmembers + 1, sizeof *names);
     const char **texts = calloc(l->nmembers + 1, sizeof *texts);
     bool same = false;
     if (close != NULL && names != NULL && texts != NULL) {
-        int n = body_fields(s, fd.brace + 1, close, names, texts, (int)l->nmembers + 1);
+        int n = body_fields(s, brace + 1, close, names, texts, (int)l->nmembers + 1);
         same = n == (int)l->nmembers;
         for (size_t i = 0; same && i < l->nmembers; i++)
             same = strcmp(names[i], l->members[i].name) == 0;
@@ -683,13 +800,13 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
     free(names);
     free(texts);
     *file = best->path;
-    *line = fd.line;
+    *line = fd.d->line;
     if (!same)
         return false;
     read_imports(s, best);
     opts->imports = s->imports;
     opts->nimports = s->nimports;
-    opts->type_params = fd.tp ? keep(s, fd.tp, fd.tplen) : NULL;
+    opts->type_params = fd.d->tplen ? keep(s, best->text + fd.d->tp, fd.d->tplen) : NULL;
     return true;
 }
 
@@ -808,9 +925,10 @@ static void locate_anonymous(go_source *s, align_type *t, const char *label)
         strrchr(pos.file, '/') == NULL)
         return;
     snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(pos.file, '/') - pos.file), pos.file);
-    if (!find_type(s, name, dir, &fd) || fd.line != pos.line)
+    if (!find_type(s, name, dir, &fd) || fd.d == NULL || fd.d->line != pos.line ||
+        file_text(fd.f) == NULL)
         return;
-    const char *end = fd.f->text + fd.f->len, *brace = fd.brace, *at = NULL;
+    const char *end = fd.f->text + fd.f->len, *brace = fd.f->text + fd.d->brace, *at = NULL;
     while (*rest == '.' && brace != NULL) {
         size_t n = strcspn(rest + 1, ".");
         snprintf(field, sizeof field, "%.*s", (int)n, rest + 1);
@@ -870,7 +988,7 @@ void go_source_locate(go_source *s, align_binary *bin)
                 continue;
         }
         pos.file = fd.f->path;
-        pos.line = fd.line;
+        pos.line = fd.d->line;
         pos.col = 0;
         align_type_set_pos(t, pos);
     }
@@ -989,9 +1107,11 @@ static void scan_elided(go_source *s, const go_file *f, const char *p, const cha
 }
 
 /* The literals of f naming the type as [name, name+nlen) (`T` or `pkg.T`). */
-static void scan_file(go_source *s, const go_file *f, const char *name, size_t nlen,
+static void scan_file(go_source *s, const go_file *f, const char *name, size_t nlen, bool coll,
                       go_literal **out, size_t *n, size_t *cap)
 {
+    if (file_text(f) == NULL)
+        return;
     const char *p = f->text, *end = f->text + f->len;
     while (p < end) {
         const char *q = skip_lit(p, end), *t, *b;
@@ -1012,6 +1132,11 @@ static void scan_file(go_source *s, const go_file *f, const char *name, size_t n
             if (c == NULL)
                 continue;
             b = c + 1;
+        }
+        if (coll) { /* `type list []*T`: list{{a, b}} */
+            if (b < end && *b == '{')
+                scan_elided(s, f, b, end, out, n, cap);
+            continue;
         }
         /* a conversion: `T(x)`, `(*T)(p)` */
         if (b < end && *b == '(' && b == p) {
@@ -1064,11 +1189,14 @@ size_t go_source_unkeyed(go_source *s, const char *name, const char *decl_file, 
     snprintf(qual, sizeof qual, "%s.%s", pkg, local);
     /* `type Term term`: Term{...} depends on term's order too */
     char defined[8][128];
+    bool coll[8];
     size_t ndefined = 0;
     for (size_t i = 0; i < s->nfiles; i++) {
         const go_file *f = &s->files[i];
         if (!(strncmp(f->path, decl_file, dlen) == 0 && f->path[dlen] == '/' &&
               strchr(f->path + dlen + 1, '/') == NULL))
+            continue;
+        if (file_text(f) == NULL)
             continue;
         for (const char *p = f->text, *end = f->text + f->len;
              ndefined < 8 && (p = memmem(p, (size_t)(end - p), "type ", 5)) != NULL; p += 5) {
@@ -1081,10 +1209,24 @@ size_t go_source_unkeyed(go_source *s, const char *name, const char *decl_file, 
             t = e;
             while (t < end && (*t == ' ' || *t == '\t'))
                 t++;
-            if (e > a && t > e && (size_t)(end - t) > strlen(local) &&
-                memcmp(t, local, strlen(local)) == 0 && !ident_char(t[strlen(local)]) &&
-                t[strlen(local)] != '[' && (size_t)(e - a) < sizeof defined[0])
+            /* `type X T`, or a collection of T: `[]T`, `[]*T`, `[4]T`,
+             * `map[K]*T` (its literals hold T's elided) */
+            const char *u = t;
+            if (end - u > 4 && memcmp(u, "map[", 4) == 0)
+                u += 3;
+            if (u < end && *u == '[') {
+                const char *c = match(u, end);
+                u = c ? c + 1 : end;
+                while (u < end && *u == '*')
+                    u++;
+            }
+            if (e > a && t > e && (size_t)(end - u) > strlen(local) &&
+                memcmp(u, local, strlen(local)) == 0 && !ident_char(u[strlen(local)]) &&
+                u[strlen(local)] != '[' && u[strlen(local)] != '.' &&
+                (size_t)(e - a) < sizeof defined[0]) {
+                coll[ndefined] = u != t;
                 snprintf(defined[ndefined++], sizeof defined[0], "%.*s", (int)(e - a), a);
+            }
         }
     }
     for (size_t i = 0; i < s->nfiles; i++) {
@@ -1092,11 +1234,11 @@ size_t go_source_unkeyed(go_source *s, const char *name, const char *decl_file, 
         bool own = strncmp(f->path, decl_file, dlen) == 0 && f->path[dlen] == '/' &&
                    strchr(f->path + dlen + 1, '/') == NULL;
         if (own) {
-            scan_file(s, f, local, strlen(local), out, &n, &cap);
+            scan_file(s, f, local, strlen(local), false, out, &n, &cap);
             for (size_t k = 0; k < ndefined; k++)
-                scan_file(s, f, defined[k], strlen(defined[k]), out, &n, &cap);
+                scan_file(s, f, defined[k], strlen(defined[k]), coll[k], out, &n, &cap);
         } else if (nth == 0 && isupper((unsigned char)local[0]) && f->src) {
-            scan_file(s, f, qual, strlen(qual), out, &n, &cap);
+            scan_file(s, f, qual, strlen(qual), false, out, &n, &cap);
         }
     }
     return n;

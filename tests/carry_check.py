@@ -38,7 +38,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import shutil
 
 import salib
@@ -301,16 +300,14 @@ def check_release(v, work, fails):
         fail("text: main.Inner ranked first with its carried-up line", p.stdout[:1500])
 
 
+def one_release(_, v, tmp, fails):
+    work = os.path.join(tmp, v)
+    os.makedirs(work)
+    check_release(v, work, fails)
+
+
 def main():
-    salib.need()
-    fails = []
-    for v in salib.go_releases_at_hand():
-        work = tempfile.mkdtemp(prefix="sa-carry-")
-        try:
-            check_release(v, work, fails)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    return fails
+    return salib.check_releases(one_release, "sa-carry-", tools=())
 
 
 if __name__ == "__main__":

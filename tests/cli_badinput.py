@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 
+import salib  # tests/salib.py: this script's directory is on sys.path
+
 TOP_BUILD = os.environ.get("top_builddir", ".")
 SA = os.environ.get("STRUCTALIGN") or os.path.join(TOP_BUILD, "cli", "structalign")
 LIBTOOL = os.path.join(TOP_BUILD, "libtool")
@@ -76,21 +78,7 @@ def case(name, args, want_rc=2, want_err=(), stdin=None, want_out=(), valgrind=N
         print("FAIL %s: hung" % name)
         failed += 1
         return
-    problems = []
-    if rc < 0:
-        problems.append("killed by signal %d" % -rc)
-    elif rc == 99:
-        problems.append("valgrind found errors")
-    elif rc != want_rc:
-        problems.append("exit %d, want %d" % (rc, want_rc))
-    for w in want_err:
-        if w not in err:
-            problems.append("stderr lacks %r" % w)
-    for w in want_out:
-        if w not in out:
-            problems.append("stdout lacks %r" % w)
-    if want_rc == 2 and out.strip():
-        problems.append("printed a report on bad input")
+    problems = salib.run_problems(rc, out, err, want_rc, want_err, want_out, valgrind_rc=99)
     if want_rc == 2 and not err.strip():
         problems.append("no message")
     if problems:
@@ -195,6 +183,13 @@ def bad_inputs(d):
     case("audit two binaries", ["audit", exe, exe], want_err=["unexpected argument"])
     case("show unknown type", ["show", exe, "nosuchtype"], want_err=["nosuchtype", "hint:"])
     case("show no type", ["show", exe], want_err=["no type"])
+    # audit's selection and gate: show prints exactly the types it names and
+    # refuses them rather than ignore them.
+    for opt in (["--all"], ["--all-unresolved"], ["--no-compiler-types"], ["--top", "3"],
+                ["-n", "3"], ["--min-waste", "1"], ["--fail-above", "1"]):
+        name = "--top" if opt[0] == "-n" else opt[0]
+        case("show " + " ".join(opt), ["show"] + opt + [exe, "s"],
+             want_err=["%s applies to audit, not show" % name, "hint: ", "structalign audit"])
     # Good input: the contract's statuses.
     case("audit ok", ["audit", exe], want_rc=0, want_out=["s", "16"])
     case("audit --fail-above trips", ["audit", "--fail-above", "1", exe], want_rc=1,

@@ -109,6 +109,18 @@ static align_type *new_type(align_graph *g, align_kind kind)
     return t;
 }
 
+/* A new node that goes by name (a copy in the arena; displayed "?" when
+ * the copy cannot be made). */
+static align_type *new_named_type(align_graph *g, align_kind kind, const char *name)
+{
+    align_type *t = new_type(g, kind);
+    if (t == NULL)
+        return NULL;
+    t->name = align_graph_strdup(g, name, (size_t)-1);
+    t->display = t->name ? t->name : "?";
+    return t;
+}
+
 static const char *concat3(align_graph *g, const char *a, const char *b, const char *c)
 {
     size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
@@ -203,11 +215,9 @@ align_type *align_type_vector(align_graph *g, align_type *elem, uint64_t count)
 
 align_type *align_type_named(align_graph *g, const char *name, align_type *target)
 {
-    align_type *t = new_type(g, ALIGN_KIND_NAMED);
+    align_type *t = new_named_type(g, ALIGN_KIND_NAMED, name);
     if (t == NULL)
         return NULL;
-    t->name = align_graph_strdup(g, name, (size_t)-1);
-    t->display = t->name ? t->name : "?";
     t->target = target;
     return t;
 }
@@ -369,11 +379,9 @@ align_type *align_type_func(align_graph *g)
 align_type *align_type_opaque(align_graph *g, const char *name, uint64_t size, uint32_t align,
                               uint64_t ptrdata)
 {
-    align_type *t = new_type(g, ALIGN_KIND_OPAQUE);
+    align_type *t = new_named_type(g, ALIGN_KIND_OPAQUE, name);
     if (t == NULL)
         return NULL;
-    t->name = align_graph_strdup(g, name, (size_t)-1);
-    t->display = t->name ? t->name : "?";
     t->opaque_size = size;
     t->opaque_align = align ? align : 1;
     t->opaque_ptrdata = ptrdata;
@@ -615,7 +623,6 @@ static name_entry *name_find(const name_table *nt, const char *name)
 static int name_bind(align_graph *g, name_table *nt, const char *name, align_type *t)
 {
     name_entry *e = name_find(nt, name), fresh;
-    int rc;
     if (e != NULL) {
         e->type = t;
         return 0;
@@ -624,12 +631,8 @@ static int name_bind(align_graph *g, name_table *nt, const char *name, align_typ
     fresh.type = t;
     if (fresh.name == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    rc = vec_push((void **)&nt->entries, &nt->len, &nt->cap, sizeof fresh, 64, &fresh);
-    if (rc == 0)
-        rc = table_add(&nt->index, hash_name(name), (uint32_t)(nt->len - 1));
-    if (rc < 0)
-        nt->len--; /* not indexed: forgotten */
-    return rc;
+    return table_push(&nt->index, hash_name(name), (void **)&nt->entries, &nt->len, &nt->cap,
+                      sizeof fresh, 64, &fresh);
 }
 
 static align_type *name_lookup(const name_table *nt, const char *name)

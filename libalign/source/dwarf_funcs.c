@@ -91,19 +91,27 @@ void gf_unit_done(dwarf_reader *rd)
     gf->unit_nfile_ids = 0;
 }
 
+/* The attributes of die in *d and a copy of its name (in the graph's
+ * arena) in *name: 1; 0 for a DIE without a name (nothing to record); or
+ * a negative code. */
+static int named_die(dwarf_reader *rd, Dwarf_Die die, die_info *d, const char **name)
+{
+    int rc = reader_die_info(rd, die, d);
+    if (rc < 0 || d->name == NULL)
+        return rc;
+    *name = align_graph_strdup(reader_graph(rd), d->name, (size_t)-1);
+    return *name != NULL ? 1 : ALIGN_ENOMEM;
+}
+
 /* A named parameter or variable of function `func` (GF_NONE: a
  * package-level variable or constant, for the globals table). */
 static int add_var(dwarf_reader *rd, go_funcs *gf, Dwarf_Die die, uint32_t func, bool param)
 {
-    gf_var v;
+    gf_var v = {0};
     die_info d;
-    int rc = reader_die_info(rd, die, &d);
-    if (rc < 0 || d.name == NULL)
+    int rc = named_die(rd, die, &d, &v.name);
+    if (rc <= 0)
         return rc;
-    memset(&v, 0, sizeof v);
-    v.name = align_graph_strdup(reader_graph(rd), d.name, (size_t)-1);
-    if (v.name == NULL)
-        return ALIGN_ENOMEM;
     if ((d.has & HAS_DECL_LINE) && d.decl_line <= UINT32_MAX)
         v.decl_line = (uint32_t)d.decl_line;
     v.func = func;
@@ -196,18 +204,14 @@ static int visit_children(dwarf_reader *rd, go_funcs *gf, Dwarf_Die parent, uint
 int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die)
 {
     go_funcs *gf = reader_funcs(rd);
-    gf_func f;
+    gf_func f = {0};
     die_info d;
     size_t plen;
     uint32_t idx;
-    int rc = reader_die_info(rd, die, &d);
+    int rc = named_die(rd, die, &d, &f.name);
 
-    if (rc < 0 || d.name == NULL)
+    if (rc <= 0)
         return rc;
-    memset(&f, 0, sizeof f);
-    f.name = align_graph_strdup(reader_graph(rd), d.name, (size_t)-1);
-    if (f.name == NULL)
-        return ALIGN_ENOMEM;
     f.file = (d.has & HAS_DECL_FILE) ? file_id(rd, gf, d.decl_file) : GF_NONE;
     plen = gofuncs_symbol_pkg(f.name);
     f.pkg = plen ? gofuncs_pkg(gf, f.name, plen) : GF_NONE;
