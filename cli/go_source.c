@@ -908,12 +908,35 @@ static const char *field_struct(const char *p, const char *end)
 
 /* An anonymous struct labelled "pkg.T.f.g": the line of field g's
  * declaration in f's struct in T's declaration (T already placed). */
+/* The line of the field `path` ("f.g": field g of the struct of field
+ * f) in the struct body whose '{' is at brace, or 0. */
+static unsigned field_line(const char *text, const char *end, const char *brace, const char *path)
+{
+    const char *at = NULL;
+    char field[256];
+    unsigned line = 1;
+    while (*path != '\0' && brace != NULL) {
+        size_t n = strcspn(path, ".");
+        snprintf(field, sizeof field, "%.*s", (int)n, path);
+        path += n + (path[n] == '.');
+        at = field_in_body(brace, end, field);
+        if (at == NULL)
+            return 0;
+        brace = *path ? field_struct(at, end) : NULL;
+    }
+    if (at == NULL || *path != '\0')
+        return 0;
+    for (const char *c = text; c < at; c++)
+        line += *c == '\n';
+    return line;
+}
+
 static void locate_anonymous(go_source *s, align_type *t, const char *label)
 {
     const align_type *top = NULL;
     align_srcpos pos;
     found fd;
-    char dir[1024], field[256];
+    char dir[1024];
     align_type_label(t, &top);
     while (top != NULL && align_type_label(top, NULL) != NULL)
         align_type_label(top, &top);
@@ -925,27 +948,24 @@ static void locate_anonymous(go_source *s, align_type *t, const char *label)
         strrchr(pos.file, '/') == NULL)
         return;
     snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(pos.file, '/') - pos.file), pos.file);
-    if (!find_type(s, name, dir, &fd) || fd.d == NULL || fd.d->line != pos.line ||
-        file_text(fd.f) == NULL)
+    if (!find_type(s, name, dir, &fd) || fd.d == NULL || fd.d->line != pos.line)
         return;
-    const char *end = fd.f->text + fd.f->len, *brace = fd.f->text + fd.d->brace, *at = NULL;
-    while (*rest == '.' && brace != NULL) {
-        size_t n = strcspn(rest + 1, ".");
-        snprintf(field, sizeof field, "%.*s", (int)n, rest + 1);
-        rest += 1 + n;
-        at = field_in_body(brace, end, field);
-        if (at == NULL)
-            return;
-        brace = *rest ? field_struct(at, end) : NULL;
-    }
-    if (at == NULL || *rest != '\0')
+    /* a file outside --src is read for this and let go again: audit keeps
+     * no text it does not need (the escape join's peak RSS) */
+    go_file *f = (go_file *)fd.f;
+    bool had = f->text != NULL;
+    if (file_text(f) == NULL)
         return;
-    pos.line = 1;
-    for (const char *c = fd.f->text; c < at; c++)
-        pos.line += *c == '\n';
-    pos.file = fd.f->path;
+    pos.line = field_line(f->text, f->text + f->len, f->text + fd.d->brace, rest + 1);
+    pos.file = f->path;
     pos.col = 0;
-    align_type_set_pos(t, pos);
+    if (!had) {
+        free(f->text);
+        f->text = NULL;
+        f->len = 0;
+    }
+    if (pos.line > 0)
+        align_type_set_pos(t, pos);
 }
 
 static int cmp_key(const void *key, const void *m)
