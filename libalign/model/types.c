@@ -428,6 +428,64 @@ align_srcpos align_type_pos(const align_type *t)
 {
     return t->pos;
 }
+const char *align_type_label(const align_type *t, const align_type **of)
+{
+    if (of != NULL)
+        *of = t->label_of;
+    return t->label;
+}
+
+/* A record with no name of its own: C's "struct {...}" (no tag, no
+ * typedef naming it), Go's type literal "struct { a bool; ... }". */
+static bool anonymous_record(const align_graph *g, const align_type *t)
+{
+    if (t->kind != ALIGN_KIND_STRUCT && t->kind != ALIGN_KIND_UNION)
+        return false;
+    if (g->lang == ALIGN_LANG_GO)
+        return t->name != NULL && strncmp(t->name, "struct", 6) == 0 &&
+               (t->name[6] == ' ' || t->name[6] == '{');
+    return t->name == NULL && strchr(t->display, '{') != NULL;
+}
+
+/* Labels the anonymous records rec holds by value, then theirs. */
+static int label_fields(align_graph *g, const align_type *rec, const char *prefix, int depth)
+{
+    if (depth > 64)
+        return 0; /* a DWARF loop: records do not nest that deep */
+    for (uint32_t i = 0; i < rec->nfields; i++) {
+        const align_field *f = &rec->fields[i];
+        align_type *ft = (align_type *)f->type;
+        while (ft != NULL && ft->kind == ALIGN_KIND_ARRAY)
+            ft = ft->target;
+        if (ft == NULL || ft->label != NULL || !anonymous_record(g, ft))
+            continue;
+        ft->label = concat3(g, prefix, ".",
+                            f->name[0]                     ? f->name
+                            : ft->kind == ALIGN_KIND_UNION ? "(anonymous union)"
+                                                           : "(anonymous struct)");
+        if (ft->label == NULL)
+            return ALIGN_ENOMEM;
+        ft->label_of = rec;
+        if (label_fields(g, ft, ft->label, depth + 1) < 0)
+            return ALIGN_ENOMEM;
+    }
+    return 0;
+}
+
+int align_graph_label_anonymous(align_graph *g)
+{
+    for (size_t i = 0; i < g->ndecls; i++) {
+        const align_type *t = g->decls[i];
+        const align_type *r = align_type_resolve(t);
+        if (r == NULL || (r->kind != ALIGN_KIND_STRUCT && r->kind != ALIGN_KIND_UNION) ||
+            anonymous_record(g, r))
+            continue;
+        if (label_fields(g, r, t->name ? t->name : r->name ? r->name : r->display, 0) < 0)
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    return 0;
+}
+
 void align_type_set_aligned(align_type *t, uint32_t aligned)
 {
     t->aligned = aligned;

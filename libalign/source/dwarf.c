@@ -1966,6 +1966,10 @@ static int load(align_binary *b, const input_set *in)
         rc = share_inferred(&rd);
     if (rc == 0)
         rc = pin_fixed_width(&rd);
+    /* anonymous records named after their enclosing type and field */
+    for (int l = 0; l < 2 && rc == 0; l++)
+        if (b->graphs[l] != NULL)
+            rc = align_graph_label_anonymous(b->graphs[l]);
     free_reader(&rd);
     if (rc < 0)
         return rc;
