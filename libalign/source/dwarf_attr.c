@@ -18,6 +18,7 @@
  */
 #include "source/dwarf_read.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static bool is_constant_form(Dwarf_Half form)
@@ -34,43 +35,44 @@ static bool is_constant_form(Dwarf_Half form)
     }
 }
 
+/* A constant as its form writes it: its bits in *v, and *sgn when the
+ * form is signed (sdata, implicit_const). */
+static int get_const(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, bool *sgn, uint64_t *v)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Signed s = 0;
+    Dwarf_Unsigned u = 0;
+    *sgn = form == DW_FORM_sdata || form == DW_FORM_implicit_const;
+    if (*sgn ? dwarf_formsdata(a, &s, &err) != DW_DLV_OK
+             : dwarf_formudata(a, &u, &err) != DW_DLV_OK)
+        return reader_dwarf_error(rd, err, "reading a constant");
+    *v = *sgn ? (uint64_t)s : u;
+    return 0;
+}
+
 /* An unsigned constant; negative sdata values are an error. */
 static int get_udata(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, uint64_t *out)
 {
-    Dwarf_Error err = NULL;
-    if (form == DW_FORM_sdata || form == DW_FORM_implicit_const) {
-        Dwarf_Signed s;
-        if (dwarf_formsdata(a, &s, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading a constant");
-        if (s < 0)
-            return reader_broken(rd, NULL, "negative value %lld where a size or count is due",
-                                 (long long)s);
-        *out = (uint64_t)s;
-        return 0;
-    }
-    Dwarf_Unsigned u;
-    if (dwarf_formudata(a, &u, &err) != DW_DLV_OK)
-        return reader_dwarf_error(rd, err, "reading a constant");
-    *out = u;
-    return 0;
+    bool sgn;
+    uint64_t v = 0;
+    int rc = get_const(rd, a, form, &sgn, &v);
+    if (rc == 0 && sgn && (int64_t)v < 0)
+        return reader_broken(rd, NULL, "negative value %lld where a size or count is due",
+                             (long long)(int64_t)v);
+    if (rc == 0)
+        *out = v;
+    return rc;
 }
 
 static int get_sdata(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, int64_t *out)
 {
-    Dwarf_Error err = NULL;
-    if (form == DW_FORM_sdata || form == DW_FORM_implicit_const) {
-        Dwarf_Signed s;
-        if (dwarf_formsdata(a, &s, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading a constant");
-        *out = s;
-        return 0;
-    }
-    Dwarf_Unsigned u;
-    if (dwarf_formudata(a, &u, &err) != DW_DLV_OK)
-        return reader_dwarf_error(rd, err, "reading a constant");
+    bool sgn;
+    uint64_t v = 0;
+    int rc = get_const(rd, a, form, &sgn, &v);
     /* data8 all ones is how some producers write -1 (an empty range). */
-    *out = u > (Dwarf_Unsigned)INT64_MAX ? (u == UINT64_MAX ? -1 : INT64_MAX) : (int64_t)u;
-    return 0;
+    if (rc == 0)
+        *out = sgn || v <= INT64_MAX ? (int64_t)v : v == UINT64_MAX ? -1 : INT64_MAX;
+    return rc;
 }
 
 static int get_flag(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, bool *out)
@@ -140,6 +142,38 @@ static int get_location(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, di
     return 0; /* location lists and other expressions: position unknown */
 }
 
+/* The attributes that are an unsigned constant kept in one die_info field,
+ * and the HAS_* bit that says the DIE had it (0: none). */
+static const struct {
+    Dwarf_Half at;
+    size_t field; /* offsetof(die_info, ...), a uint64_t */
+    unsigned has;
+} udata_attrs[] = {
+    {DW_AT_bit_size, offsetof(die_info, bit_size), HAS_BIT_SIZE},
+    {DW_AT_data_bit_offset, offsetof(die_info, data_bit_offset), HAS_DATA_BIT_OFFSET},
+    {DW_AT_encoding, offsetof(die_info, encoding), HAS_ENCODING},
+    {DW_AT_decl_file, offsetof(die_info, decl_file), HAS_DECL_FILE},
+    {DW_AT_decl_line, offsetof(die_info, decl_line), HAS_DECL_LINE},
+    {DW_AT_decl_column, offsetof(die_info, decl_column), 0},
+    {DW_AT_alignment, offsetof(die_info, alignment), HAS_ALIGNMENT},
+    {DW_AT_language, offsetof(die_info, language), HAS_LANGUAGE},
+    {DW_AT_go_kind, offsetof(die_info, go_kind), HAS_GO_KIND},
+    {DW_AT_call_file, offsetof(die_info, call_file), HAS_CALL_FILE},
+    {DW_AT_call_line, offsetof(die_info, call_line), HAS_CALL_LINE},
+};
+
+/* An attribute of udata_attrs into its field; 0 for any other. */
+static int read_udata_attr(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half at, Dwarf_Half form,
+                           die_info *d)
+{
+    for (size_t i = 0; i < sizeof udata_attrs / sizeof udata_attrs[0]; i++)
+        if (udata_attrs[i].at == at) {
+            d->has |= udata_attrs[i].has;
+            return get_udata(rd, a, form, (uint64_t *)((char *)d + udata_attrs[i].field));
+        }
+    return 0;
+}
+
 static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
 {
     Dwarf_Error err = NULL;
@@ -193,17 +227,6 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
             return 0; /* a runtime size (VLA struct, GNU extension) */
         d->has |= HAS_BYTE_SIZE;
         return get_udata(rd, a, form, &d->byte_size);
-    case DW_AT_bit_size: d->has |= HAS_BIT_SIZE; return get_udata(rd, a, form, &d->bit_size);
-    case DW_AT_data_bit_offset:
-        d->has |= HAS_DATA_BIT_OFFSET;
-        return get_udata(rd, a, form, &d->data_bit_offset);
-    case DW_AT_encoding: d->has |= HAS_ENCODING; return get_udata(rd, a, form, &d->encoding);
-    case DW_AT_decl_file: d->has |= HAS_DECL_FILE; return get_udata(rd, a, form, &d->decl_file);
-    case DW_AT_decl_line: d->has |= HAS_DECL_LINE; return get_udata(rd, a, form, &d->decl_line);
-    case DW_AT_decl_column: return get_udata(rd, a, form, &d->decl_column);
-    case DW_AT_alignment: d->has |= HAS_ALIGNMENT; return get_udata(rd, a, form, &d->alignment);
-    case DW_AT_language: d->has |= HAS_LANGUAGE; return get_udata(rd, a, form, &d->language);
-    case DW_AT_go_kind: d->has |= HAS_GO_KIND; return get_udata(rd, a, form, &d->go_kind);
     case DW_AT_go_package_name:
         if (dwarf_formstring(a, &s, &err) != DW_DLV_OK)
             return reader_dwarf_error(rd, err, "reading a package name");
@@ -235,8 +258,6 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
         d->has |= HAS_ORIGIN;
         return 0;
     case DW_AT_inline: d->has |= HAS_INLINE; return 0;
-    case DW_AT_call_file: d->has |= HAS_CALL_FILE; return get_udata(rd, a, form, &d->call_file);
-    case DW_AT_call_line: d->has |= HAS_CALL_LINE; return get_udata(rd, a, form, &d->call_line);
     case DW_AT_go_embedded_field:
     case DW_AT_declaration:
     case DW_AT_GNU_vector:
@@ -248,7 +269,7 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
                       : at == DW_AT_GNU_vector      ? HAS_VECTOR
                                                     : HAS_PROTOTYPED;
         return rc;
-    default: return 0;
+    default: return read_udata_attr(rd, a, at, form, d);
     }
 }
 
