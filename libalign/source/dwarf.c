@@ -117,6 +117,7 @@
 #include <assert.h>
 #include <fnmatch.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,16 +162,7 @@ typedef struct die_map {
     table index; /* offset -> slot (util/table) */
 } die_map;
 
-typedef struct die_key {
-    const die_map *m;
-    Dwarf_Off off;
-} die_key;
-
-static bool slot_is(const void *ctx, uint32_t entry)
-{
-    const die_key *k = ctx;
-    return k->m->slots[entry].off == k->off;
-}
+_Static_assert(sizeof(Dwarf_Off) == sizeof(uint64_t), "DIE offsets are table_find_u64 keys");
 
 static uint64_t off_hash(Dwarf_Off off)
 {
@@ -181,8 +173,8 @@ static uint64_t off_hash(Dwarf_Off off)
 /* The slot of the DIE at off, or NULL.  Valid until the next map_put. */
 static die_slot *map_find(const die_map *m, Dwarf_Off off)
 {
-    die_key k = {m, off};
-    uint32_t e = table_find(&m->index, off_hash(off), slot_is, &k);
+    uint32_t e = table_find_u64(&m->index, off_hash(off), off, m->slots, sizeof *m->slots,
+                                offsetof(die_slot, off));
     return e == TABLE_NONE ? NULL : &m->slots[e];
 }
 
@@ -264,22 +256,12 @@ struct dwarf_reader {
 
 /* ---------------------------------------------------------- record copies */
 
-typedef struct copy_key {
-    const dwarf_reader *rd;
-    uint64_t fp;
-} copy_key;
-
-static bool copy_is(const void *ctx, uint32_t entry)
-{
-    const copy_key *k = ctx;
-    return k->rd->copies[entry].fp == k->fp;
-}
-
 /* The record read before whose copy has fingerprint fp, or NULL. */
 static align_type *known_copy(const dwarf_reader *rd, uint64_t fp)
 {
-    copy_key k = {rd, fp};
-    uint32_t e = fp ? table_find(&rd->copies_index, fp, copy_is, &k) : TABLE_NONE;
+    uint32_t e = fp ? table_find_u64(&rd->copies_index, fp, fp, rd->copies, sizeof *rd->copies,
+                                     offsetof(copy_slot, fp))
+                    : TABLE_NONE;
     return e == TABLE_NONE ? NULL : rd->copies[e].rec;
 }
 
