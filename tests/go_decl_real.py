@@ -198,6 +198,9 @@ def paste(tool, v, env, root, binp, cmd, src_dir, pick, tmp, fails, stats):
             fails.append("%s: %s has no decl_file" % (where, t["name"]))
         elif "is an instance of the generic" in t["declaration"]:
             stats["instance (says it cannot be pasted)"] += 1
+        elif t.get("defined_as"):
+            # `type Term term`: show says to reorder term instead
+            stats["declared from another type (show says so)"] += 1
         else:
             todo.append(t)
     # the unkeyed composite literals show says each new order breaks
