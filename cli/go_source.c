@@ -252,6 +252,14 @@ static bool ident_char(char c)
     return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
 }
 
+/* Past spaces and tabs from p (not newlines: a Go statement ends there). */
+static const char *skip_spaces(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
 /* The file's import specs into s->imports (aliases and plain paths: the
  * plain ones by the path's last element, as the renderer would say). */
 static void read_imports(go_source *s, const go_file *f)
@@ -264,8 +272,7 @@ static void read_imports(go_source *s, const go_file *f)
         p = q;
         if (!at_line)
             continue;
-        while (q < end && (*q == ' ' || *q == '\t'))
-            q++;
+        q = skip_spaces(q, end);
         stop = *q == '(' ? match(q, end) : memchr(q, '\n', (size_t)(end - q));
         if (stop == NULL)
             stop = end;
@@ -283,8 +290,7 @@ static void read_imports(go_source *s, const go_file *f)
                 while (q < stop && (ident_char(*q) || *q == '.'))
                     q++;
                 nlen = (size_t)(q - name);
-                while (q < stop && (*q == ' ' || *q == '\t'))
-                    q++;
+                q = skip_spaces(q, stop);
             }
             if (q >= stop || *q != '"')
                 break;
@@ -303,6 +309,18 @@ static void read_imports(go_source *s, const go_file *f)
     }
 }
 
+/* The '{' of `struct {` at p (white space, newlines too, between them), or
+ * NULL. */
+static const char *struct_brace(const char *p, const char *end)
+{
+    if ((size_t)(end - p) < 6 || memcmp(p, "struct", 6) != 0)
+        return NULL;
+    p += 6;
+    while (p < end && isspace((unsigned char)*p))
+        p++;
+    return p < end && *p == '{' ? p : NULL;
+}
+
 /* `Name [params] struct {` at p (the name's start): the brace, the
  * params' span, or NULL. */
 static const char *struct_after(const char *p, size_t nlen, const char *end, const char **tp,
@@ -313,8 +331,7 @@ static const char *struct_after(const char *p, size_t nlen, const char *end, con
     *tplen = 0;
     if (q >= end || ident_char(*q))
         return NULL;
-    while (q < end && (*q == ' ' || *q == '\t'))
-        q++;
+    q = skip_spaces(q, end);
     if (q < end && *q == '[') {
         const char *c = match(q, end);
         if (c == NULL)
@@ -322,15 +339,9 @@ static const char *struct_after(const char *p, size_t nlen, const char *end, con
         *tp = q;
         *tplen = (size_t)(c + 1 - q);
         q = c + 1;
-        while (q < end && (*q == ' ' || *q == '\t'))
-            q++;
+        q = skip_spaces(q, end);
     }
-    if ((size_t)(end - q) < 6 || memcmp(q, "struct", 6) != 0)
-        return NULL;
-    q += 6;
-    while (q < end && (*q == ' ' || *q == '\t'))
-        q++;
-    return q < end && *q == '{' ? q : NULL;
+    return struct_brace(q, end);
 }
 
 static int cmp_decl(const void *a, const void *b)
@@ -423,8 +434,7 @@ static bool index_decls(go_file *f)
                  (p == text || !ident_char(p[-1])) && (p[4] == ' ' || p[4] == '\t')) {
             const char *n = p + 4, *ne, *tp;
             size_t tplen;
-            while (n < end && (*n == ' ' || *n == '\t'))
-                n++;
+            n = skip_spaces(n, end);
             for (ne = n; ne < end && ident_char(*ne);)
                 ne++;
             if (ne > n) {
@@ -497,8 +507,7 @@ static int add_fields(go_source *s, const char *p, const char *e, const char **n
         goto embedded;
     }
     type = q;
-    while (type < e && (*type == ' ' || *type == '\t'))
-        type++;
+    type = skip_spaces(type, e);
     if (type == e || *type == '`' || *type == '"')
         goto embedded;
     /* names: ident {, ident}, then the type */
@@ -511,8 +520,7 @@ static int add_fields(go_source *s, const char *p, const char *e, const char **n
             break;
         names[n++] = keep(s, a, (size_t)(b - a));
         c = b;
-        while (c < e && (*c == ' ' || *c == '\t'))
-            c++;
+        c = skip_spaces(c, e);
         if (c < e && *c == ',') {
             c++;
             while (c < e && isspace((unsigned char)*c))
@@ -858,8 +866,7 @@ static const char *field_in_body(const char *brace, const char *end, const char 
                     e++;
                 if ((size_t)(e - p) == nlen && memcmp(p, name, nlen) == 0)
                     return p;
-                while (e < close && (*e == ' ' || *e == '\t'))
-                    e++;
+                e = skip_spaces(e, close);
                 if (e >= close || *e != ',')
                     break;
                 e++;
@@ -884,8 +891,7 @@ static const char *field_struct(const char *p, const char *end)
     for (;;) { /* the names */
         while (p < end && ident_char(*p))
             p++;
-        while (p < end && (*p == ' ' || *p == '\t'))
-            p++;
+        p = skip_spaces(p, end);
         if (p >= end || *p != ',')
             break;
         p++;
@@ -898,12 +904,7 @@ static const char *field_struct(const char *p, const char *end)
             return NULL;
         p = c + 1;
     }
-    if ((size_t)(end - p) < 6 || memcmp(p, "struct", 6) != 0)
-        return NULL;
-    p += 6;
-    while (p < end && isspace((unsigned char)*p))
-        p++;
-    return p < end && *p == '{' ? p : NULL;
+    return struct_brace(p, end);
 }
 
 /* An anonymous struct labelled "pkg.T.f.g": the line of field g's
@@ -1306,8 +1307,7 @@ size_t go_source_unkeyed(go_source *s, const char *name, const char *decl_file, 
             while (e < end && ident_char(*e))
                 e++;
             t = e;
-            while (t < end && (*t == ' ' || *t == '\t'))
-                t++;
+            t = skip_spaces(t, end);
             /* `type X T`, or a collection of T: `[]T`, `[]*T`, `[4]T`,
              * `map[K]*T` (its literals hold T's elided) */
             const char *u = t;

@@ -142,36 +142,79 @@ static int get_location(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, di
     return 0; /* location lists and other expressions: position unknown */
 }
 
-/* The attributes that are an unsigned constant kept in one die_info field,
- * and the HAS_* bit that says the DIE had it (0: none). */
-static const struct {
+/* The attributes read as they are into one die_info field: how, which
+ * field, the HAS_* bit that says the DIE had it (0: none), and what a
+ * libdwarf error was reading. */
+typedef enum field_kind { F_UDATA, F_STRING, F_REF, F_ADDR } field_kind;
+#define FIELD(at, kind, f, has, what)                                                              \
+    {                                                                                              \
+        at, kind, offsetof(die_info, f), has, what                                                 \
+    }
+static const struct field_attr {
     Dwarf_Half at;
-    size_t field; /* offsetof(die_info, ...), a uint64_t */
+    field_kind kind;
+    size_t field; /* F_UDATA, F_ADDR: uint64_t; F_STRING: const char *;
+                     F_REF: Dwarf_Off */
     unsigned has;
-} udata_attrs[] = {
-    {DW_AT_bit_size, offsetof(die_info, bit_size), HAS_BIT_SIZE},
-    {DW_AT_data_bit_offset, offsetof(die_info, data_bit_offset), HAS_DATA_BIT_OFFSET},
-    {DW_AT_encoding, offsetof(die_info, encoding), HAS_ENCODING},
-    {DW_AT_decl_file, offsetof(die_info, decl_file), HAS_DECL_FILE},
-    {DW_AT_decl_line, offsetof(die_info, decl_line), HAS_DECL_LINE},
-    {DW_AT_decl_column, offsetof(die_info, decl_column), 0},
-    {DW_AT_alignment, offsetof(die_info, alignment), HAS_ALIGNMENT},
-    {DW_AT_language, offsetof(die_info, language), HAS_LANGUAGE},
-    {DW_AT_go_kind, offsetof(die_info, go_kind), HAS_GO_KIND},
-    {DW_AT_call_file, offsetof(die_info, call_file), HAS_CALL_FILE},
-    {DW_AT_call_line, offsetof(die_info, call_line), HAS_CALL_LINE},
+    const char *what;
+} field_attrs[] = {
+    FIELD(DW_AT_name, F_STRING, name, HAS_NAME, "reading a name"),
+    FIELD(DW_AT_producer, F_STRING, producer, HAS_PRODUCER, "reading a name"),
+    FIELD(DW_AT_go_package_name, F_STRING, go_pkg_name, HAS_GO_PKG_NAME, "reading a package name"),
+    FIELD(DW_AT_type, F_REF, type, HAS_TYPE, "reading a type reference"),
+    FIELD(DW_AT_abstract_origin, F_REF, origin, HAS_ORIGIN, "reading an abstract origin"),
+    FIELD(DW_AT_low_pc, F_ADDR, low_pc, HAS_LOW_PC, "reading low_pc"),
+    FIELD(DW_AT_bit_size, F_UDATA, bit_size, HAS_BIT_SIZE, NULL),
+    FIELD(DW_AT_data_bit_offset, F_UDATA, data_bit_offset, HAS_DATA_BIT_OFFSET, NULL),
+    FIELD(DW_AT_encoding, F_UDATA, encoding, HAS_ENCODING, NULL),
+    FIELD(DW_AT_decl_file, F_UDATA, decl_file, HAS_DECL_FILE, NULL),
+    FIELD(DW_AT_decl_line, F_UDATA, decl_line, HAS_DECL_LINE, NULL),
+    FIELD(DW_AT_decl_column, F_UDATA, decl_column, 0, NULL),
+    FIELD(DW_AT_alignment, F_UDATA, alignment, HAS_ALIGNMENT, NULL),
+    FIELD(DW_AT_language, F_UDATA, language, HAS_LANGUAGE, NULL),
+    FIELD(DW_AT_go_kind, F_UDATA, go_kind, HAS_GO_KIND, NULL),
+    FIELD(DW_AT_call_file, F_UDATA, call_file, HAS_CALL_FILE, NULL),
+    FIELD(DW_AT_call_line, F_UDATA, call_line, HAS_CALL_LINE, NULL),
 };
+#undef FIELD
 
-/* An attribute of udata_attrs into its field; 0 for any other. */
-static int read_udata_attr(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half at, Dwarf_Half form,
+/* An attribute of field_attrs into its field; 0 for any other. */
+static int read_field_attr(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half at, Dwarf_Half form,
                            die_info *d)
 {
-    for (size_t i = 0; i < sizeof udata_attrs / sizeof udata_attrs[0]; i++)
-        if (udata_attrs[i].at == at) {
-            d->has |= udata_attrs[i].has;
-            return get_udata(rd, a, form, (uint64_t *)((char *)d + udata_attrs[i].field));
-        }
-    return 0;
+    const struct field_attr *f = NULL;
+    Dwarf_Error err = NULL;
+    char *field, *s;
+    Dwarf_Addr addr;
+    int ok, rc = 0;
+    for (size_t i = 0; i < sizeof field_attrs / sizeof field_attrs[0] && f == NULL; i++)
+        if (field_attrs[i].at == at)
+            f = &field_attrs[i];
+    if (f == NULL)
+        return 0;
+    field = (char *)d + f->field;
+    switch (f->kind) {
+    case F_UDATA: rc = get_udata(rd, a, form, (uint64_t *)field); break;
+    case F_STRING:
+        ok = dwarf_formstring(a, &s, &err) == DW_DLV_OK;
+        if (ok)
+            *(const char **)field = s;
+        rc = ok ? 0 : reader_dwarf_error(rd, err, f->what);
+        break;
+    case F_REF:
+        ok = dwarf_global_formref(a, (Dwarf_Off *)field, &err) == DW_DLV_OK;
+        rc = ok ? 0 : reader_dwarf_error(rd, err, f->what);
+        break;
+    case F_ADDR:
+        ok = dwarf_formaddr(a, &addr, &err) == DW_DLV_OK;
+        if (ok)
+            *(uint64_t *)field = addr;
+        rc = ok ? 0 : reader_dwarf_error(rd, err, f->what);
+        break;
+    }
+    if (rc == 0)
+        d->has |= f->has;
+    return rc;
 }
 
 static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
@@ -180,7 +223,6 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
     Dwarf_Half at, form;
     Dwarf_Addr addr;
     bool flag = false;
-    char *s;
     int rc = 0;
 
     if (dwarf_whatattr(a, &at, &err) != DW_DLV_OK)
@@ -188,23 +230,6 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
     if (dwarf_whatform(a, &form, &err) != DW_DLV_OK)
         return reader_dwarf_error(rd, err, "reading an attribute's form");
     switch (at) {
-    case DW_AT_name:
-    case DW_AT_producer:
-        if (dwarf_formstring(a, &s, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading a name");
-        if (at == DW_AT_name) {
-            d->name = s;
-            d->has |= HAS_NAME;
-        } else {
-            d->producer = s;
-            d->has |= HAS_PRODUCER;
-        }
-        return 0;
-    case DW_AT_type:
-        if (dwarf_global_formref(a, &d->type, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading a type reference");
-        d->has |= HAS_TYPE;
-        return 0;
     case DW_AT_data_member_location: return get_location(rd, a, form, d);
     case DW_AT_bit_offset:
         rc = get_sdata(rd, a, form, &d->bit_offset);
@@ -227,18 +252,6 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
             return 0; /* a runtime size (VLA struct, GNU extension) */
         d->has |= HAS_BYTE_SIZE;
         return get_udata(rd, a, form, &d->byte_size);
-    case DW_AT_go_package_name:
-        if (dwarf_formstring(a, &s, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading a package name");
-        d->go_pkg_name = s;
-        d->has |= HAS_GO_PKG_NAME;
-        return 0;
-    case DW_AT_low_pc:
-        if (dwarf_formaddr(a, &addr, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading low_pc");
-        d->low_pc = addr;
-        d->has |= HAS_LOW_PC;
-        return 0;
     case DW_AT_high_pc:
         if (form == DW_FORM_addr) {
             if (dwarf_formaddr(a, &addr, &err) != DW_DLV_OK)
@@ -252,11 +265,6 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
         }
         d->has |= HAS_HIGH_PC;
         return rc;
-    case DW_AT_abstract_origin:
-        if (dwarf_global_formref(a, &d->origin, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading an abstract origin");
-        d->has |= HAS_ORIGIN;
-        return 0;
     case DW_AT_inline: d->has |= HAS_INLINE; return 0;
     case DW_AT_go_embedded_field:
     case DW_AT_declaration:
@@ -269,7 +277,7 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
                       : at == DW_AT_GNU_vector      ? HAS_VECTOR
                                                     : HAS_PROTOTYPED;
         return rc;
-    default: return read_udata_attr(rd, a, at, form, d);
+    default: return read_field_attr(rd, a, at, form, d);
     }
 }
 
