@@ -295,14 +295,9 @@ def check_release(v, work, fails):
         fail("text: main.Inner ranked first with its carried-up line", p.stdout[:1500])
 
 
-def one_release(_, v, tmp, fails):
-    work = os.path.join(tmp, v)
-    os.makedirs(work)
-    check_release(v, work, fails)
-
-
 def main():
-    return salib.check_releases(one_release, "sa-carry-", tools=())
+    return salib.check_releases(lambda _, v, work, fails: check_release(v, work, fails),
+                                "sa-carry-", tools=(), own_dirs=True)
 
 
 if __name__ == "__main__":

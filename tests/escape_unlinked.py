@@ -141,6 +141,7 @@ def audit(binary, *args):
 
 
 def check_release(v, work, fails):
+    print("Go %s" % v)
     # The user's build cache: the standard library is not rebuilt, and the
     # program's packages (in a new directory each run) never replay an old
     # log.
@@ -232,15 +233,9 @@ def check_release(v, work, fails):
             fail("helper() moved to helper2.go: a log of another build", helper or err)
 
 
-def one_release(_, v, tmp, fails):
-    print("Go %s" % v)
-    work = os.path.join(tmp, v)
-    os.makedirs(work)
-    check_release(v, work, fails)
-
-
 def main():
-    return salib.check_releases(one_release, "sa-unlinked-", tools=())
+    return salib.check_releases(lambda _, v, work, fails: check_release(v, work, fails),
+                                "sa-unlinked-", tools=(), own_dirs=True)
 
 
 if __name__ == "__main__":

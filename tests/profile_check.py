@@ -78,10 +78,8 @@ def pprof_value(text):
     return float(digits) * scale, 0.5 * scale * 10 ** -frac
 
 
-def check_release(v, sa, tmp, fails, first):
+def check_release(v, sa, d, fails, first):
     env = salib.go_env(v)
-    d = os.path.join(tmp, v)
-    os.makedirs(d)
     exe, log = os.path.join(d, "truth"), os.path.join(d, "build.log")
     p = salib.build_module(TRUTH_SRC, env, exe, "-m", log)
     if p.returncode != 0:
@@ -274,11 +272,10 @@ def check_release(v, sa, tmp, fails, first):
              % (ids, p.returncode, p.stderr[:300], want))
 
 
-def check_default_rate(v, sa, tmp, fails):
+def check_default_rate(v, sa, d, fails):
     """At the default rate the numbers are estimates: they must be what
-    go tool pprof shows, function by function."""
+    go tool pprof shows, function by function (d: check_release's)."""
     env = salib.go_env(v)
-    d = os.path.join(tmp, v)
     exe, log = os.path.join(d, "truth"), os.path.join(d, "build.log")
     prof = os.path.join(d, "heapd.pprof")
     sh([exe, "-default", prof], env=env)
@@ -312,12 +309,12 @@ def check_default_rate(v, sa, tmp, fails):
 def main():
     checked = []  # the first release checked also runs the release-free cases
 
-    def one_release(sa, v, tmp, fails):
-        check_release(v, sa, tmp, fails, not checked)
-        check_default_rate(v, sa, tmp, fails)
+    def one_release(sa, v, d, fails):
+        check_release(v, sa, d, fails, not checked)
+        check_default_rate(v, sa, d, fails)
         checked.append(v)
         print("Go %s: checked" % v)
-    return salib.check_releases(one_release, "sa-profile-")
+    return salib.check_releases(one_release, "sa-profile-", own_dirs=True)
 
 
 if __name__ == "__main__":

@@ -252,11 +252,12 @@ def build_module(root, env, out, gcflags=None, log=None, timeout=600):
                               text=True, timeout=timeout)
 
 
-def check_releases(one_release, prefix, oldest_unless=None, tools=("go",)):
+def check_releases(one_release, prefix, oldest_unless=None, tools=("go",), own_dirs=False):
     """The main() of a test that checks Go releases one by one: needs the
     tools (salib.need), then one_release(structalign, v, tmp, fails) for
     each release of $GO_VERSIONS at hand, tmp a directory made with prefix
-    and removed at the end (remove_tree).  oldest_unless names a variable
+    and removed at the end (remove_tree); with own_dirs, tmp/V, made here,
+    a directory of the release's own.  oldest_unless names a variable
     (SA_GOROOT, which make check-go-blank sets to 1): without it at 1, the
     oldest release only (make check stays fast).  Returns the failures."""
     tool = need(*tools)
@@ -267,7 +268,10 @@ def check_releases(one_release, prefix, oldest_unless=None, tools=("go",)):
         if oldest_unless and os.environ.get(oldest_unless) != "1":
             releases = releases[:1]
         for v in releases:
-            one_release(tool, v, tmp, fails)
+            work = os.path.join(tmp, v) if own_dirs else tmp
+            if own_dirs:
+                os.makedirs(work)
+            one_release(tool, v, work, fails)
     finally:
         remove_tree(tmp)
     return fails
