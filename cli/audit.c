@@ -901,6 +901,7 @@ static bool show_type(show_run *sr, align_graph *g, const align_type *t, const c
     unsigned src_line = 0;
     const align_measured_type *mt = NULL;
     measure_cost_t mcost;
+    char under[256];
     bool go, have_src;
     if (align_layout_compute(&l, g, t, &lo) < 0 ||
         align_cost_compute(&cost, l, count_table_get(&o->counts, name)) < 0) {
@@ -927,6 +928,11 @@ static bool show_type(show_run *sr, align_graph *g, const align_type *t, const c
             json_declaration(sr->out, l, have_src ? &godecl : NULL);
         if (o->optimize && go)
             unkeyed_note(sr->out, sr->gosrc, l, decl_file_of(t, src_file), true);
+        if (o->optimize && go && go_source_defined(sr->gosrc, l, under, sizeof under)) {
+            sr->out->len--; /* reopen the object */
+            JSON_MEMBERS(sr->out, JSTR("defined_as", under));
+            align_buf_puts(sr->out, "}");
+        }
         const char *public_api = public_api_of(t, o->keeps, o->nkeeps);
         if (public_api != NULL) {
             sr->out->len--; /* reopen the object */
@@ -943,6 +949,11 @@ static bool show_type(show_run *sr, align_graph *g, const align_type *t, const c
                   &mcost);
         if (o->optimize && go)
             unkeyed_note(sr->out, sr->gosrc, l, decl_file_of(t, src_file), false);
+        if (o->optimize && go && go_source_defined(sr->gosrc, l, under, sizeof under))
+            align_buf_printf(sr->out,
+                             "// but the source declares it from another type (type %s %s): "
+                             "reorder %s's declaration, and this type follows\n",
+                             strrchr(l->name, '.') + 1, under, under);
     }
     sr->matched++;
     align_layout_free(l);

@@ -460,6 +460,10 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
  * must be opened with ALIGN_BINARY_GO_FUNCS to use the latter; the paths
  * are kept by s, which must outlive the output. */
 void go_source_locate(go_source *s, align_binary *bin);
+/* Whether the Go type of l, where go_source_locate placed it, is declared
+ * from another named type (`type Term term`): *under gets that type, whose
+ * declaration holds the fields and is the one to reorder. */
+bool go_source_defined(go_source *s, const align_layout *l, char *under, size_t ucap);
 /* A composite literal that lists a struct's values without field names
  * (`T{a, b}`): it depends on the declaration's order. */
 typedef struct go_literal {

@@ -974,6 +974,76 @@ static int cmp_key(const void *key, const void *m)
     return strcmp(key, ((const align_go_method *)m)->type);
 }
 
+/* `type Name Other` at the start of a line of a file in directory dir
+ * (NULL: the --src files of the package): Name is defined from the named
+ * type Other (`type Term term` in go/types), whose declaration holds the
+ * fields.  Fills the file, the line and Other. */
+static bool find_defined(go_source *s, const char *name, const char *dir, const go_file **file,
+                         unsigned *line, char *under, size_t ucap)
+{
+    char local[256], pkg[128];
+    unsigned nth;
+    size_t dlen = dir ? strlen(dir) : 0, llen;
+    if (!split(name, local, sizeof local, pkg, sizeof pkg, &nth) || nth > 0 || strchr(name, '['))
+        return false;
+    llen = strlen(local);
+    for (size_t i = 0; i < s->nfiles; i++) {
+        go_file *f = &s->files[i];
+        bool found_it = false, had = f->text != NULL;
+        if (dir != NULL ? !(strncmp(f->path, dir, dlen) == 0 && f->path[dlen] == '/' &&
+                            strchr(f->path + dlen + 1, '/') == NULL)
+                        : !(f->src && strcmp(f->pkg, pkg) == 0))
+            continue;
+        if (file_text(f) == NULL)
+            continue;
+        const char *end = f->text + f->len;
+        unsigned l = 1;
+        for (const char *p = f->text; p < end && !found_it; l++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+            if ((size_t)(e - p) > 6 + llen && memcmp(p, "type ", 5) == 0 &&
+                memcmp(p + 5, local, llen) == 0 && (p[5 + llen] == ' ' || p[5 + llen] == '\t')) {
+                const char *o = p + 5 + llen, *oe;
+                while (o < e && (*o == ' ' || *o == '\t'))
+                    o++;
+                for (oe = o; oe < e && (ident_char(*oe) || *oe == '.');)
+                    oe++;
+                const char *rest = oe;
+                while (rest < e && (*rest == ' ' || *rest == '\t'))
+                    rest++;
+                if (oe > o && (rest == e || (rest + 1 < e && rest[0] == '/' && rest[1] == '/')) &&
+                    !(oe - o == 6 && memcmp(o, "struct", 6) == 0)) {
+                    snprintf(under, ucap, "%.*s", (int)(oe - o), o);
+                    *file = f;
+                    *line = l;
+                    found_it = true;
+                }
+            }
+            p = nl ? nl + 1 : end;
+        }
+        if (!had) {
+            free(f->text);
+            f->text = NULL;
+            f->len = 0;
+        }
+        if (found_it)
+            return true;
+    }
+    return false;
+}
+
+bool go_source_defined(go_source *s, const align_layout *l, char *under, size_t ucap)
+{
+    align_srcpos pos = align_type_pos(l->type);
+    const go_file *f;
+    unsigned line;
+    char dir[1024];
+    if (s == NULL || l->lang != ALIGN_LANG_GO || pos.file == NULL || strrchr(pos.file, '/') == NULL)
+        return false;
+    snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(pos.file, '/') - pos.file), pos.file);
+    return find_defined(s, l->name, dir, &f, &line, under, ucap) && line == pos.line &&
+           strcmp(f->path, pos.file) == 0;
+}
+
 void go_source_locate(go_source *s, align_binary *bin)
 {
     align_graph *g = align_binary_graph(bin, ALIGN_LANG_GO);
@@ -1005,8 +1075,17 @@ void go_source_locate(go_source *s, align_binary *bin)
                 continue;
             snprintf(key, sizeof key, "%.*s", (int)(strrchr(m->file, '/') - m->file), m->file);
             load_dir(s, key);
-            if (!find_type(s, name, key, &fd))
+            if (!find_type(s, name, key, &fd)) {
+                /* `type Term term`: at that line */
+                const go_file *df;
+                char under[256];
+                if (find_defined(s, name, key, &df, &pos.line, under, sizeof under)) {
+                    pos.file = df->path;
+                    pos.col = 0;
+                    align_type_set_pos(t, pos);
+                }
                 continue;
+            }
         }
         pos.file = fd.f->path;
         pos.line = fd.d->line;

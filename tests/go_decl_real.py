@@ -41,12 +41,12 @@ import subprocess
 from salib import check_releases, go_block_end, go_env, go_root, run_main
 
 # make check: a handful of cmd/go types in small packages (fakeFile has an
-# unkeyed literal show must name), and a type declared in a function of
-# modfetch (its name·N is the release's).
+# unkeyed literal show must name), and a reordered type declared in a
+# function (its name·N is the release's), of modfetch if it has one.
 FAST = ["cmd/go/internal/imports.importReader", "cmd/go/internal/modinfo.ModulePublic",
         "cmd/go/internal/modfetch/codehost.vcsRepo",
         "cmd/go/internal/modfetch/codehost.gitRepo", "cmd/go/internal/fsys.fakeFile"]
-FAST_LOCAL = "cmd/go/internal/modfetch.cached·"
+FAST_LOCAL = ("cmd/go/internal/modfetch/codehost.", "cmd/go/internal/modfetch.")
 
 IMPORT = 'import saunsafe "unsafe"'
 
@@ -181,11 +181,14 @@ def paste(tool, v, env, root, binp, cmd, src_dir, pick, tmp, fails, stats):
     types = [t for t in json.loads(p.stdout)["types"] if "declaration" in t]
     byname = {t["name"]: t for t in types}
     if pick is not None:
-        local = [t for t in types if t["name"].startswith(FAST_LOCAL) and reordered(t)][:1]
+        # a type declared in a function, its package first in FAST_LOCAL
+        local = sorted((t for t in types if "·" in t["name"] and reordered(t) and
+                        t["name"].startswith("cmd/go/internal/")),
+                       key=lambda t: (not t["name"].startswith(FAST_LOCAL), t["name"]))[:1]
         types = [t for t in types if t["name"] in pick] + local
-        if len(types) != len(pick) + 1:
-            fails.append("%s: show printed %s of %s and a reordered %s*"
-                         % (where, [t["name"] for t in types], pick, FAST_LOCAL))
+        if len(types) != len(pick) + len(local) or not local:
+            fails.append("%s: show printed %s of %s and a reordered local type"
+                         % (where, [t["name"] for t in types], pick))
     else:
         types = [t for t in types if reordered(t)]
     todo = []
@@ -195,6 +198,9 @@ def paste(tool, v, env, root, binp, cmd, src_dir, pick, tmp, fails, stats):
             fails.append("%s: %s has no decl_file" % (where, t["name"]))
         elif "is an instance of the generic" in t["declaration"]:
             stats["instance (says it cannot be pasted)"] += 1
+        elif t.get("defined_as"):
+            # `type Term term`: show says to reorder term instead
+            stats["declared from another type (show says so)"] += 1
         else:
             todo.append(t)
     # the unkeyed composite literals show says each new order breaks
@@ -220,6 +226,30 @@ def paste(tool, v, env, root, binp, cmd, src_dir, pick, tmp, fails, stats):
         os.makedirs(w, exist_ok=True)
         build_round(v, env, root, cmd, warned, byname, pick is not None, w, said,
                     "%s with unkeyed literals" % where, fails, stats, sizes=False)
+    if pick is not None:
+        # the checker catches a wrong size: the local type (asserted in its
+        # function), else importReader, claimed 8 bytes larger must fail
+        # (one type: a package that fails stops those that import it)
+        wrong = [dict(t, optimal_size=t["optimal_size"] + 8) for t in todo
+                 if "·" in t["name"] and t not in warned][:1] or \
+            [dict(t, optimal_size=t["optimal_size"] + 8) for t in todo if t["name"] == FAST[0]]
+        caught = []
+        w = os.path.join(tmp, "fault")
+        os.makedirs(w, exist_ok=True)
+        build_round(v, env, root, cmd, wrong, byname, True, w, said, "fault", caught,
+                    collections.Counter())
+        for t in wrong:
+            if not any(t["name"] in c and "size or alignment differs" in c for c in caught):
+                fails.append("%s: %s claimed 8 bytes larger still builds: the size check "
+                             "is blind (%s)" % (where, t["name"], caught))
+
+
+def assertion(ty, t):
+    """Go declarations that compile only if the expression ty's type has
+    t's optimal_size and align (a negative array length does not)."""
+    return ("var _ [saunsafe.Sizeof(%s) - %d]byte; var _ [%d - saunsafe.Sizeof(%s)]byte; "
+            "var _ [saunsafe.Alignof(%s) - %d]byte; var _ [%d - saunsafe.Alignof(%s)]byte"
+            % (ty, t["optimal_size"], t["optimal_size"], ty, ty, t["align"], t["align"], ty))
 
 
 def build_round(v, env, root, cmd, types, byname, fast, tmp, said, where, fails, stats,
@@ -241,7 +271,7 @@ def build_round(v, env, root, cmd, types, byname, fast, tmp, said, where, fails,
         with open(path) as f:
             src = f.read()
         imports = file_imports(src)
-        spans, asserts = [], []
+        spans, asserts, locals_asserted = [], [], []
         for t in sorted(ts, key=lambda t: -t["decl_line"]):
             own, local, targs = local_name(t["name"])
             sp = decl_span(src, t["decl_line"], re.sub(r"·\d+$", "", local))
@@ -256,6 +286,11 @@ def build_round(v, env, root, cmd, types, byname, fast, tmp, said, where, fails,
             decl = t["declaration"].rstrip("\n")
             if grouped:
                 decl = re.sub(r"(?m)^type ", "", decl, count=1)
+            if sizes and "·" in local and not targs:
+                # declared in a function: asserted there, on its last line
+                ty = "*(*%s)(nil)" % re.sub(r"·\d+$", "", local)
+                decl += "; " + assertion(ty, t)
+                locals_asserted.append(t)
             grown = decl.count("\n") - src.count("\n", start, end)
             src = src[:start] + decl + src[end:]
             spans = [(a + len(decl) - (end - start), b + len(decl) - (end - start), u, g)
@@ -264,6 +299,8 @@ def build_round(v, env, root, cmd, types, byname, fast, tmp, said, where, fails,
             ta = source_args(targs, own, imports) if targs else ""
             if not sizes:
                 continue
+            if t in locals_asserted:
+                continue
             if t["declaration"].startswith(ANON):
                 ty = anon_expr(t["name"], byname)
             else:
@@ -271,12 +308,7 @@ def build_round(v, env, root, cmd, types, byname, fast, tmp, said, where, fails,
             if ty is None:
                 stats["size not asserted (type arguments or local type)"] += 1
                 continue
-            asserts.append((t, "var _ [saunsafe.Sizeof(%s) - %d]byte; "
-                            "var _ [%d - saunsafe.Sizeof(%s)]byte; "
-                            "var _ [saunsafe.Alignof(%s) - %d]byte; "
-                            "var _ [%d - saunsafe.Alignof(%s)]byte"
-                            % (ty, t["optimal_size"], t["optimal_size"], ty, ty, t["align"],
-                               t["align"], ty)))
+            asserts.append((t, assertion(ty, t)))
         # the pasted ranges' lines, after the last replacement
         shifts = []
         for start, stop, t, grown in spans:
@@ -289,7 +321,7 @@ def build_round(v, env, root, cmd, types, byname, fast, tmp, said, where, fails,
         back[out] = back[real_path] = (real_path, lambda ln, sh=shifts: ln - sum(
             g for b, g in sh if b < ln))
         m = re.search(r"(?m)^package \w+", src)
-        if asserts:
+        if asserts or locals_asserted:
             src = src[:m.end()] + "; " + IMPORT + src[m.end():]
         src = src.rstrip("\n") + "\n"
         for t, a in asserts:
@@ -330,6 +362,8 @@ def build_round(v, env, root, cmd, types, byname, fast, tmp, said, where, fails,
             continue
         if isinstance(o, tuple):
             cause, t = "size or alignment differs", o[0]
+        elif o is not None and "saunsafe." in line:  # a local type's assertion
+            cause, t = "size or alignment differs", o
         elif o is not None:
             cause, t = "does not compile", o
         else:

@@ -89,10 +89,12 @@ def decl_ok(path, line, name):
     except OSError:
         return False
     local = re.sub(r"\[.*", "", name).split(".")[-1]
-    # a type, or the field an anonymous struct is the type of (`f [2]struct {`)
-    return 0 < line <= len(lines) and re.match(
+    # a type, the field an anonymous struct is the type of (`f [2]struct {`),
+    # or a type declared from another (`type Term term`)
+    return 0 < line <= len(lines) and (re.match(
         r"\s*(type\s+)?%s\b(\[.*\])?\s*(\[[^\]]*\])*struct\b" % re.escape(local),
-        lines[line - 1]) is not None
+        lines[line - 1]) is not None or re.match(
+        r"type %s\s+[\w.]+\s*(//.*)?$" % re.escape(local), lines[line - 1]) is not None)
 
 
 def grep_line(path, pattern):
