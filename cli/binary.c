@@ -33,7 +33,8 @@ bool is_compiler_type(const char *name)
 
 const char *type_name_of(const align_type *t)
 {
-    return align_type_name(t) ? align_type_name(t) : align_type_display(t);
+    const char *label = align_type_label(t, NULL);
+    return label ? label : align_type_name(t) ? align_type_name(t) : align_type_display(t);
 }
 
 binary_options binopts;
@@ -70,6 +71,18 @@ bool decl_excluded(const align_type *t)
     pos = align_type_pos(t);
     return pos.file != NULL && pos.file[0] != '\0' &&
            pattern_list_match(binopts.decl_excludes, binopts.ndecl_excludes, pos.file);
+}
+
+size_t selected_graphs(lang_graph out[2], align_binary *bin, bool lang_set, align_lang lang)
+{
+    static const align_lang order[2] = {ALIGN_LANG_GO, ALIGN_LANG_C};
+    size_t n = 0;
+    for (size_t i = 0; i < 2; i++) {
+        align_graph *g = align_binary_graph(bin, order[i]);
+        if (g != NULL && (!lang_set || lang == order[i]))
+            out[n++] = (lang_graph){order[i], g};
+    }
+    return n;
 }
 
 const char *public_api_of(const align_type *t, const char *const *keeps, size_t nkeeps)

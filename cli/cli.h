@@ -222,10 +222,10 @@ void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap
 void escape_json_tail(align_buf *out, const align_heap_join *j, const site_scope *sc);
 
 /* --check-atomic (atomic.c): whether the check is on: asked for
- * (--check-atomic), refused (--no-check-atomic), else by default for Go on
- * 386 and arm; and the "ATOMIC:" lines for one layout's members that
+ * (--check-atomic, ATOMIC_ON), refused (--no-check-atomic, ATOMIC_OFF),
+ * else by default for Go on 386 and arm; and the "ATOMIC:" lines for one layout's members that
  * sync/atomic cannot use; returns how many it wrote. */
-bool atomic_check_on(bool asked, bool refused, align_lang lang, align_arch arch);
+bool atomic_check_on(atomic_choice choice, align_lang lang, align_arch arch);
 size_t atomic_check_render(align_buf *out, const align_layout *l);
 
 /* --as-arch (project.c): the binary's types laid out by another arch's
@@ -257,6 +257,14 @@ void sarif_end(align_buf *out);
 bool is_compiler_type(const char *name);
 /* A type's name, or its display text when it has none ("struct {...}"). */
 const char *type_name_of(const align_type *t);
+/* A graph of a binary and its language. */
+typedef struct lang_graph {
+    align_lang lang;
+    align_graph *g;
+} lang_graph;
+/* The graphs of bin that --lang selects (lang_set: lang's alone; else
+ * both), Go's first: writes them to out, returns how many (0 to 2). */
+size_t selected_graphs(lang_graph out[2], align_binary *bin, bool lang_set, align_lang lang);
 /* Opens a binary for audit, show, diff and SARIF; prints why it failed
  * (NULL), or a warning when some compile units were unreadable. */
 align_binary *open_binary(const char *path, unsigned flags);
@@ -452,6 +460,24 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
  * must be opened with ALIGN_BINARY_GO_FUNCS to use the latter; the paths
  * are kept by s, which must outlive the output. */
 void go_source_locate(go_source *s, align_binary *bin);
+/* Whether the Go type of l, where go_source_locate placed it, is declared
+ * from another named type (`type Term term`): *under gets that type, whose
+ * declaration holds the fields and is the one to reorder. */
+bool go_source_defined(go_source *s, const align_layout *l, char *under, size_t ucap);
+/* A composite literal that lists a struct's values without field names
+ * (`T{a, b}`): it depends on the declaration's order. */
+typedef struct go_literal {
+    const char *file; /* kept by the go_source */
+    unsigned line, end_line;
+    bool conversion; /* a conversion T(x) or (*T)(p), not a literal: the
+                        type converted from must have the same order */
+} go_literal;
+/* The unkeyed composite literals of the Go type `name` (a binary's name)
+ * declared in decl_file, and its conversions: in the files of its
+ * directory (read if they were not; also those of a type defined from it,
+ * `type X T`) and, for an exported type, in the other files under --src.
+ * *out (free it) gets them; returns how many. */
+size_t go_source_unkeyed(go_source *s, const char *name, const char *decl_file, go_literal **out);
 /* A path as a SARIF URI reference, quoted. */
 void sarif_put_uri(align_buf *out, const char *path);
 

@@ -319,7 +319,8 @@ bool cli_start(cli_opts *o, cli_cmd cmd, const char *usage, int (*check)(cli_opt
     int rc = cli_parse(o, cmd, usage, argc, argv);
     if (rc == 0)
         rc = check(o);
-    *status = rc < 0 ? EXIT_OK : rc;
+    if (rc != 0)
+        *status = rc < 0 ? EXIT_OK : rc;
     return rc == 0;
 }
 

@@ -82,9 +82,10 @@ int cli_parse(cli_opts *o, cli_cmd cmd, const char *usage, int argc, char **argv
 void cli_opts_free(cli_opts *o);
 
 /* A command's start: cli_parse, then check (its operands and the options
- * that need another; may fill fields from the operands).  true: go on;
- * false: stop with exit status *status (EXIT_OK after --help, EXIT_BAD
- * after a printed message).  Free o with cli_opts_free either way. */
+ * that need another; may fill fields from the operands).  true: go on
+ * (*status untouched: the command's own "failed" value stays); false: stop
+ * with exit status *status (EXIT_OK after --help, EXIT_BAD after a printed
+ * message).  Free o with cli_opts_free either way. */
 bool cli_start(cli_opts *o, cli_cmd cmd, const char *usage, int (*check)(cli_opts *o), int argc,
                char **argv, int *status);
 

@@ -48,21 +48,7 @@ def run(args, stdin=None, timeout=60):
 
 def case(name, args, want_rc=2, want_err=(), stdin=None, want_out=(), no_out=None):
     rc, out, err = run(args, stdin=stdin)
-    problems = []
-    if rc is None:
-        problems.append("hung (killed after 60 s)")
-    elif rc < 0:
-        problems.append("killed by signal %d" % -rc)
-    elif rc != want_rc:
-        problems.append("exit %s, want %d" % (rc, want_rc))
-    for w in want_err:
-        if w not in err:
-            problems.append("stderr lacks %r" % w)
-    for w in want_out:
-        if w not in out:
-            problems.append("stdout lacks %r" % w)
-    if (want_rc == 2 if no_out is None else no_out) and out.strip():
-        problems.append("printed a report on bad input")
+    problems = salib.run_problems(rc, out, err, want_rc, want_err, want_out, no_out)
     if problems:
         fails.append("%s: %s\n  args: %s\n  stderr: %s" % (name, "; ".join(problems), args,
                                                           err.strip()[:600]))
@@ -394,13 +380,7 @@ def identifiers(d):
 def corrupt_abbrev(src, dst):
     """src with the form of the first attribute of its first .debug_abbrev
     entry replaced by 0x7e, no DW_FORM."""
-    import struct
     b = bytearray(open(src, "rb").read())
-    shoff, = struct.unpack_from("<Q", b, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", b, 0x3a)
-
-    def sh(i):
-        return struct.unpack_from("<IIQQQQIIQQ", b, shoff + i * shentsize)
 
     def uleb(p):
         r = shift = 0
@@ -411,17 +391,14 @@ def corrupt_abbrev(src, dst):
             shift += 7
             if c < 0x80:
                 return r, p
-    strtab = sh(shstrndx)[4]
-    for i in range(shnum):
-        s = sh(i)
-        if b[strtab + s[0]:b.index(0, strtab + s[0])] == b".debug_abbrev":
-            p = s[4]
-            _, p = uleb(p)  # code
-            _, p = uleb(p)  # tag
-            p += 1  # children
-            _, p = uleb(p)  # the first attribute
-            b[p] = 0x7e
-            break
+    abbrev = salib.elf_sections(b).get(".debug_abbrev")
+    if abbrev:
+        p = abbrev[2]
+        _, p = uleb(p)  # code
+        _, p = uleb(p)  # tag
+        p += 1  # children
+        _, p = uleb(p)  # the first attribute
+        b[p] = 0x7e
     with open(dst, "wb") as f:
         f.write(b)
     os.chmod(dst, 0o755)

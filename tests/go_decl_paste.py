@@ -28,9 +28,8 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 
-from salib import go_block_end, go_env, go_releases_at_hand, need, run_main
+from salib import build_module, check_releases, go_block_end, go_env, run_main, write_tree
 
 INNER = """package inner
 
@@ -133,12 +132,7 @@ ORDER = ["example.com/pd/store.Base", "example.com/pd/store.Store",
          "example.com/pd/store.Pair[string,*example.com/pd/inner/v2.Item]"]
 
 
-def write(root, files):
-    for path, text in files.items():
-        p = os.path.join(root, path)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        with open(p, "w") as f:
-            f.write(text)
+ANON = "example.com/pd/store.Store.anon"
 
 
 def replace_decl(src, name, decl):
@@ -150,10 +144,9 @@ def replace_decl(src, name, decl):
 def one_release(tool, v, tmp, fails):
     env = go_env(v)
     d = os.path.join(tmp, "pd_" + v)
-    write(d, {"go.mod": "module example.com/pd\n\ngo 1.19\n", "inner/v2/inner.go": INNER,
-              "store/store.go": STORE, "main.go": MAIN})
-    b = subprocess.run(["go", "build", "-o", "pd", "."], cwd=d, env=env, capture_output=True,
-                       text=True)
+    write_tree(d, {"go.mod": "module example.com/pd\n\ngo 1.19\n", "inner/v2/inner.go": INNER,
+                   "store/store.go": STORE, "main.go": MAIN})
+    b = build_module(d, env, "pd")
     if b.returncode != 0:
         fails.append("Go %s: build: %s" % (v, b.stderr[:500]))
         return
@@ -170,6 +163,22 @@ def one_release(tool, v, tmp, fails):
             fails.append("%s: show exit %d: %s" % (where, p.returncode, p.stderr[:300]))
             continue
         types = {t["name"]: t for t in json.loads(p.stdout)["types"]}
+        # Store's anonymous struct is named after its field, placed at the
+        # field's line, and declared as the field's type
+        anon = types.pop(ANON, None)
+        want_line = [i + 1 for i, l in enumerate(STORE.splitlines())
+                     if re.match(r"\s+anon\s+struct \{", l)]
+        # (without --src Store itself has no place: no function of its
+        # package is left in the binary)
+        if anon is None or ((with_src or "decl_line" in anon) and (
+                anon.get("decl_line") not in want_line or
+                not anon.get("decl_file", "").endswith("store/store.go"))):
+            fails.append("%s: %s not placed at store.go:%s: %s"
+                         % (where, ANON, want_line, anon and (anon.get("decl_file"),
+                                                              anon.get("decl_line"))))
+        elif not re.match(r"// the anonymous struct of %s: .*\nanon struct \{\n"
+                          % re.escape(ANON), anon["declaration"]):
+            fails.append("%s: %s declared as\n%s" % (where, ANON, anon["declaration"]))
         if sorted(types) != sorted(ORDER):
             fails.append("%s: types %s" % (where, sorted(types)))
             continue
@@ -203,9 +212,8 @@ def one_release(tool, v, tmp, fails):
             if n == "Pair" and not with_src:
                 continue  # an instance's fields, not the generic declaration
             src = replace_decl(src, n, decl)
-        write(c, {"store/store.go": src, "store/zz_sizes.go": SIZES, "main.go": SIZE_MAIN})
-        b = subprocess.run(["go", "build", "-o", "sizes", "."], cwd=c, env=env,
-                           capture_output=True, text=True)
+        write_tree(c, {"store/store.go": src, "store/zz_sizes.go": SIZES, "main.go": SIZE_MAIN})
+        b = build_module(c, env, "sizes")
         if b.returncode != 0:
             fails.append("%s: the pasted declarations do not build: %s\n%s"
                          % (where, b.stderr[:1500], src))
@@ -231,20 +239,9 @@ def one_release(tool, v, tmp, fails):
 
 
 def main():
-    tool = need("go")
-    fails = []
-    tmp = tempfile.mkdtemp(prefix="sa-paste-")
-    try:
-        releases = go_releases_at_hand()
-        # make check: the oldest release of $GO_VERSIONS (three builds);
-        # make check-go-blank (SA_GOROOT=1): every one.
-        if os.environ.get("SA_GOROOT") != "1":
-            releases = releases[:1]
-        for v in releases:
-            one_release(tool, v, tmp, fails)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return fails
+    # make check: the oldest release of $GO_VERSIONS (three builds);
+    # make check-go-blank (SA_GOROOT=1): every one.
+    return check_releases(one_release, "sa-paste-", oldest_unless="SA_GOROOT")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
  */
 #include <check.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -128,6 +129,54 @@ START_TEST(test_clear_and_ptr)
 }
 END_TEST
 
+/* table_push: the array grows with the index; every item found at its
+ * number, in the order pushed. */
+START_TEST(test_push)
+{
+    table t = {0};
+    uint64_t *v = NULL;
+    size_t n = 0, cap = 0;
+    keys k = {NULL, 0};
+    for (uint64_t i = 0; i < 1000; i++) {
+        uint64_t item = i * 7919;
+        ck_assert_int_eq(table_push(&t, fnv(item), (void **)&v, &n, &cap, sizeof item, 4, &item),
+                         0);
+    }
+    ck_assert_uint_eq(n, 1000);
+    ck_assert_uint_eq(t.n, 1000);
+    k.v = v;
+    for (uint64_t i = 0; i < 1000; i++) {
+        k.want = i * 7919;
+        ck_assert_uint_eq(table_find(&t, fnv(k.want), key_eq, &k), i);
+    }
+    k.want = 1;
+    ck_assert_uint_eq(table_find(&t, fnv(1), key_eq, &k), TABLE_NONE);
+    free(v);
+    table_free(&t);
+}
+END_TEST
+
+/* table_find_u64: keys read from the caller's records at an offset. */
+START_TEST(test_find_u64)
+{
+    typedef struct rec {
+        char pad;
+        uint64_t key;
+    } rec;
+    table t = {0};
+    rec r[300];
+    for (uint32_t i = 0; i < 300; i++) {
+        r[i] = (rec){'x', (uint64_t)i * 0x100000001ull};
+        ck_assert_int_eq(table_add(&t, fnv(r[i].key), i), 0);
+    }
+    for (uint32_t i = 0; i < 300; i++)
+        ck_assert_uint_eq(
+            table_find_u64(&t, fnv(r[i].key), r[i].key, r, sizeof *r, offsetof(rec, key)), i);
+    ck_assert_uint_eq(table_find_u64(&t, fnv(7), 7, r, sizeof *r, offsetof(rec, key)), TABLE_NONE);
+    table_free(&t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("table");
@@ -136,6 +185,8 @@ int main(void)
     tcase_add_test(tc, test_many);
     tcase_add_test(tc, test_collisions);
     tcase_add_test(tc, test_clear_and_ptr);
+    tcase_add_test(tc, test_push);
+    tcase_add_test(tc, test_find_u64);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

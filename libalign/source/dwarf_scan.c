@@ -54,6 +54,7 @@
 
 #include <elf.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -418,33 +419,20 @@ static bool file_hash(dwarf_scan *s, dwarf_reader *rd, uint64_t idx, uint64_t *h
 
 /* ---------------------------------------------------------- the memo */
 
-typedef struct memo_key {
-    const dwarf_scan *s;
-    uint64_t key;
-} memo_key;
-
-static bool memo_is(const void *ctx, uint32_t entry)
-{
-    const memo_key *k = ctx;
-    return k->s->memo[entry].key == k->key;
-}
-
 /* The unit's memo entry for key, or NULL. */
 static const memo_entry *memo_find(const dwarf_scan *s, uint64_t key)
 {
-    memo_key k = {s, key};
-    uint32_t e = table_find(&s->memo_index, mix(0, key), memo_is, &k);
+    uint32_t e = table_find_u64(&s->memo_index, mix(0, key), key, s->memo, sizeof *s->memo,
+                                offsetof(memo_entry, key));
     return e == TABLE_NONE ? NULL : &s->memo[e];
 }
 
 static void memo_put(dwarf_scan *s, uint64_t key, uint64_t fp)
 {
     memo_entry m = {key, fp};
-    if (vec_push((void **)&s->memo, &s->memo_len, &s->memo_cap, sizeof m, 1024, &m) < 0 ||
-        table_add(&s->memo_index, mix(0, key), (uint32_t)(s->memo_len - 1)) < 0) {
+    if (table_push(&s->memo_index, mix(0, key), (void **)&s->memo, &s->memo_len, &s->memo_cap,
+                   sizeof m, 1024, &m) < 0)
         align_error_clear(); /* the memo only saves work */
-        s->memo_len = s->memo_index.n;
-    }
 }
 
 /* ------------------------------------------------------- fingerprints */

@@ -5,6 +5,7 @@
 #include "util/table.h"
 #include "util/internal.h"
 #include "util/hash.h"
+#include "util/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,27 @@ static bool text_eq(const void *ctx, uint32_t entry)
     return n == k->len && memcmp(e, k->s, n) == 0;
 }
 
+typedef struct u64_key {
+    const char *arr;
+    size_t elem, key_off;
+    uint64_t key;
+} u64_key;
+
+static bool u64_eq(const void *ctx, uint32_t entry)
+{
+    const u64_key *k = ctx;
+    uint64_t v;
+    memcpy(&v, k->arr + (size_t)entry * k->elem + k->key_off, sizeof v);
+    return v == k->key;
+}
+
+uint32_t table_find_u64(const table *t, uint64_t hash, uint64_t key, const void *arr, size_t elem,
+                        size_t key_off)
+{
+    u64_key k = {arr, elem, key_off, key};
+    return table_find(t, hash, u64_eq, &k);
+}
+
 uint32_t table_find_text(const table *t, const char *s, size_t len, table_text_fn text,
                          const void *ctx)
 {
@@ -81,6 +103,18 @@ int table_add(table *t, uint64_t hash, uint32_t entry)
     place(t->slots, t->cap, fold(hash), entry + 1);
     t->n++;
     return 0;
+}
+
+int table_push(table *t, uint64_t hash, void **arr, size_t *len, size_t *cap, size_t elem,
+               size_t first, const void *item)
+{
+    int rc = vec_push(arr, len, cap, elem, first, item);
+    if (rc < 0)
+        return rc;
+    rc = table_add(t, hash, (uint32_t)(*len - 1));
+    if (rc < 0)
+        (*len)--; /* pushed but not indexed: forgotten */
+    return rc;
 }
 
 void table_clear(table *t)
