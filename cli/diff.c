@@ -354,7 +354,6 @@ int cmd_diff(int argc, char **argv)
 {
     cli_opts o;
     side a = {0}, b = {0};
-    align_escape_log *log = NULL;
     align_heap_join *join = NULL;
     measure_ctx mc = {NULL, ALIGN_SAMPLE_INUSE, NULL, NULL, false};
     align_buf out, maps;
@@ -369,17 +368,16 @@ int cmd_diff(int argc, char **argv)
     if (!cli_start(&o, CMD_DIFF, diff_usage, check_operands, argc, argv, &status))
         goto done;
     status = EXIT_BAD;
-    /* --profile: the counts OLD's run measured (the profile and logs are
-     * read first: bad ones are reported before the slow binary loads). */
+    /* --profile: the counts OLD's run measured (the profile is read first:
+     * a bad one is reported before the slow binary loads; the logs are
+     * read into the join, after it). */
     mc.sample = o.sample;
-    if (o.nescapes > 0 && !escape_load(&log, o.escapes, o.nescapes))
-        goto done;
     if (o.profile && !measure_load(&mc, o.profile))
         goto done;
     if (!load(&a, o.args[0], &o, o.profile ? ALIGN_BINARY_GO_FUNCS : 0) ||
         !load(&b, o.args[1], &o, 0))
         goto done;
-    if (log && !escape_join(&join, a.bin, log, o.src_dir, o.args[0]))
+    if (o.nescapes > 0 && !escape_join(&join, a.bin, o.escapes, o.nescapes, o.src_dir, o.args[0]))
         goto done;
     if (o.profile && !measure_join(&mc, a.bin, join, &o.counts, o.args[0]))
         goto done;
@@ -428,7 +426,6 @@ done:
     align_buf_free(&maps);
     measure_free(&mc);
     align_heap_join_free(join);
-    align_escape_log_free(log);
     free(a.e);
     free(b.e);
     align_binary_free(a.bin);
