@@ -26,11 +26,28 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* A struct type declaration of a file, `type Name [params] struct {`:
+ * offsets into the file's text, which only --src files keep. */
+typedef struct go_decl {
+    const char *name; /* in the text, or in the file's names */
+    size_t nlen;
+    unsigned line;
+    size_t brace;     /* NO_BRACE: a local `type Name` that is no struct */
+    size_t tp, tplen; /* tplen 0: no type parameters */
+} go_decl;
+
+#define NO_BRACE ((size_t)-1)
+
 typedef struct go_file {
-    char *path, *text;
+    char *path, *text; /* text: NULL once indexed, unless src */
     size_t len;
-    char pkg[64]; /* the package clause */
-    bool src;     /* under --src (not read for go_source_locate) */
+    char pkg[64];   /* the package clause */
+    bool src;       /* under --src (not read for go_source_locate) */
+    go_decl *decls; /* package-level structs: by name, then position */
+    size_t ndecls;
+    go_decl *locals; /* every `type X` in a function body, in file order */
+    size_t nlocals;
+    char *names; /* the names of both once the text is gone */
 } go_file;
 
 struct go_source {
@@ -45,6 +62,18 @@ struct go_source {
 };
 
 #define MAX_FILES 100000
+
+static bool index_decls(go_file *f);
+
+static void free_file(go_file *f)
+{
+    free(f->path);
+    free(f->text);
+    free(f->decls);
+    free(f->locals);
+    free(f->names);
+}
+#define LOCAL_MARK "\xc2\xb7" /* U+00B7 in "pkg.name·N", a type local to a function */
 
 static void package_clause(go_file *f)
 {
@@ -90,7 +119,10 @@ static void walk(go_source *s, const char *dir, int depth)
                 p = NULL;
                 f->src = depth < 32;
                 package_clause(f);
-                s->nfiles++;
+                if (index_decls(f))
+                    s->nfiles++;
+                else
+                    free_file(f);
             }
         }
         free(p);
@@ -110,10 +142,8 @@ void go_source_free(go_source *s)
 {
     if (s == NULL)
         return;
-    for (size_t i = 0; i < s->nfiles; i++) {
-        free(s->files[i].path);
-        free(s->files[i].text);
-    }
+    for (size_t i = 0; i < s->nfiles; i++)
+        free_file(&s->files[i]);
     for (size_t i = 0; i < s->nstrings; i++)
         free(s->strings[i]);
     free(s->files);
@@ -290,16 +320,47 @@ static const char *struct_after(const char *p, size_t nlen, const char *end, con
     return q < end && *q == '{' ? q : NULL;
 }
 
-/* The declaration of `name` in f: the opening brace of its struct, the
- * line, the type parameters; NULL when f does not declare it. */
-static const char *find_decl(const go_file *f, const char *name, unsigned *line, const char **tp,
-                             size_t *tplen)
+static int cmp_decl(const void *a, const void *b)
 {
-    const char *p = f->text, *end = f->text + f->len;
-    size_t nlen = strlen(name);
+    const go_decl *x = a, *y = b;
+    int c = memcmp(x->name, y->name, x->nlen < y->nlen ? x->nlen : y->nlen);
+    if (c == 0 && x->nlen != y->nlen)
+        c = x->nlen < y->nlen ? -1 : 1;
+    if (c == 0 && x->name != y->name) /* both in the text: by position */
+        c = x->name < y->name ? -1 : 1;
+    return c;
+}
+
+static bool add_decl(go_decl **v, size_t *n, size_t *cap, const char *text, const char *name,
+                     size_t nlen, unsigned line, const char *brace, const char *tp, size_t tplen)
+{
+    go_decl d = {name,
+                 nlen,
+                 line,
+                 brace ? (size_t)(brace - text) : NO_BRACE,
+                 brace && tp ? (size_t)(tp - text) : 0,
+                 brace && tp ? tplen : 0};
+    return align_vec_push((void **)v, n, cap, sizeof d, 16, &d) == 0;
+}
+
+/* The struct declarations of f, read once when the file is read: a lookup
+ * per type used to scan its package's files again (cmd/compile: 4 s of a
+ * 5 s audit --escape).  Package level (find_decl): an identifier outside
+ * strings, runes and comments, after `type` or alone at the start of its
+ * line (a `type (` group), followed by `[params] struct {`.  In function
+ * bodies (local_decl): every `type X` at brace depth above 0, in file
+ * order, whatever its type.  A file outside --src keeps only the names and
+ * lines, not its text (cmd/compile's packages hold tens of MB).  False
+ * when out of memory. */
+static bool index_decls(go_file *f)
+{
+    const char *text = f->text, *p = text, *end = text + f->len;
+    size_t cap = 0, lcap = 0, total = 0;
     unsigned l = 1;
+    int depth = 0;
     while (p < end) {
-        const char *q = skip_lit(p, end), *ls;
+        const char *q = skip_lit(p, end), *e, *ls, *brace, *tp;
+        size_t tplen;
         if (q != p) {
             for (; p < q; p++)
                 l += *p == '\n';
@@ -310,25 +371,97 @@ static const char *find_decl(const go_file *f, const char *name, unsigned *line,
             p++;
             continue;
         }
-        if (!(p == f->text || !ident_char(p[-1])) || (size_t)(end - p) < nlen ||
-            memcmp(p, name, nlen) != 0) {
+        if (!ident_char(*p) || (p != text && ident_char(p[-1]))) {
             p++;
             continue;
         }
+        for (e = p; e < end && ident_char(*e);)
+            e++;
         /* `type Name` or, in a `type (` group, Name alone on its line */
         ls = p;
-        while (ls > f->text && (ls[-1] == ' ' || ls[-1] == '\t'))
+        while (ls > text && (ls[-1] == ' ' || ls[-1] == '\t'))
             ls--;
-        bool typed = ls - f->text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
-                     (ls - 4 == f->text || !ident_char(ls[-5])) && ls != p;
-        bool grouped = ls == f->text || ls[-1] == '\n';
-        const char *brace = typed || grouped ? struct_after(p, nlen, end, tp, tplen) : NULL;
+        bool typed = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
+                     (ls - 4 == text || !ident_char(ls[-5])) && ls != p;
+        bool grouped = ls == text || ls[-1] == '\n';
+        brace = typed || grouped ? struct_after(p, (size_t)(e - p), end, &tp, &tplen) : NULL;
         if (brace != NULL) {
-            *line = l;
-            return brace;
+            if (!add_decl(&f->decls, &f->ndecls, &cap, text, p, (size_t)(e - p), l, brace, tp,
+                          tplen))
+                return false;
+            total += (size_t)(e - p);
         }
-        p += nlen;
+        p = e;
     }
+    for (p = text, l = 1; p < end;) {
+        const char *q = skip_lit(p, end);
+        if (q != p) {
+            for (; p < q; p++)
+                l += *p == '\n';
+            continue;
+        }
+        if (*p == '\n')
+            l++;
+        else if (*p == '{')
+            depth++;
+        else if (*p == '}')
+            depth--;
+        else if (depth > 0 && end - p > 5 && memcmp(p, "type", 4) == 0 &&
+                 (p == text || !ident_char(p[-1])) && (p[4] == ' ' || p[4] == '\t')) {
+            const char *n = p + 4, *ne, *tp;
+            size_t tplen;
+            while (n < end && (*n == ' ' || *n == '\t'))
+                n++;
+            for (ne = n; ne < end && ident_char(*ne);)
+                ne++;
+            if (ne > n) {
+                const char *brace = struct_after(n, (size_t)(ne - n), end, &tp, &tplen);
+                if (!add_decl(&f->locals, &f->nlocals, &lcap, text, n, (size_t)(ne - n), l, brace,
+                              tp, tplen))
+                    return false;
+                total += (size_t)(ne - n);
+            }
+            p = ne;
+            continue;
+        }
+        p++;
+    }
+    qsort(f->decls, f->ndecls, sizeof *f->decls, cmp_decl);
+    if (f->src)
+        return true;
+    f->names = malloc(total + 1);
+    if (f->names == NULL)
+        return false;
+    total = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        go_decl *v = pass ? f->locals : f->decls;
+        for (size_t i = 0, n = pass ? f->nlocals : f->ndecls; i < n; i++) {
+            memcpy(f->names + total, v[i].name, v[i].nlen);
+            v[i].name = f->names + total;
+            total += v[i].nlen;
+        }
+    }
+    free(f->text);
+    f->text = NULL;
+    f->len = 0;
+    return true;
+}
+
+/* The first package-level declaration of the struct `name` in f, or NULL. */
+static const go_decl *find_decl(const go_file *f, const char *name)
+{
+    size_t nlen = strlen(name), lo = 0, hi = f->ndecls;
+    while (lo < hi) { /* the first entry not below name */
+        size_t mid = lo + (hi - lo) / 2;
+        const go_decl *d = &f->decls[mid];
+        int c = memcmp(d->name, name, d->nlen < nlen ? d->nlen : nlen);
+        if (c < 0 || (c == 0 && d->nlen < nlen))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < f->ndecls && f->decls[lo].nlen == nlen && memcmp(f->decls[lo].name, name, nlen) == 0)
+        return &f->decls[lo];
     return NULL;
 }
 
@@ -455,10 +588,13 @@ static int body_fields(go_source *s, const char *p, const char *end, const char 
 }
 
 /* A type's name split ("example.com/pd/store.Pair[int,string]"): the
- * package-local name and the package name (the path's last element). */
-static bool split(const char *name, char *local, size_t lcap, char *pkg, size_t pcap)
+ * package-local name and the package name (the path's last element).  A
+ * type declared in a function is "pkg.name·N" (the compiler numbers the
+ * package's local type declarations 1, 2, ... in file order): *nth gets N
+ * (else 0) and local the name alone. */
+static bool split(const char *name, char *local, size_t lcap, char *pkg, size_t pcap, unsigned *nth)
 {
-    const char *br = strchr(name, '['), *dot = NULL, *slash = NULL;
+    const char *br = strchr(name, '['), *dot = NULL, *slash = NULL, *end;
     for (const char *p = name; *p && p != br; p++)
         if (*p == '.')
             dot = p;
@@ -467,7 +603,16 @@ static bool split(const char *name, char *local, size_t lcap, char *pkg, size_t 
     for (const char *p = name; p < dot; p++)
         if (*p == '/')
             slash = p;
-    snprintf(local, lcap, "%.*s", (int)((br ? br : name + strlen(name)) - dot - 1), dot + 1);
+    end = br ? br : name + strlen(name);
+    *nth = 0;
+    const char *mid = strstr(dot, LOCAL_MARK);
+    if (mid != NULL && mid < end && mid[strlen(LOCAL_MARK)] != '\0' &&
+        strspn(mid + strlen(LOCAL_MARK), "0123456789") ==
+            (size_t)(end - mid - strlen(LOCAL_MARK))) {
+        *nth = (unsigned)strtoul(mid + strlen(LOCAL_MARK), NULL, 10);
+        end = mid;
+    }
+    snprintf(local, lcap, "%.*s", (int)(end - dot - 1), dot + 1);
     const char *ps = slash ? slash + 1 : name;
     snprintf(pkg, pcap, "%.*s", (int)(dot - ps), ps);
     return true;
@@ -475,11 +620,48 @@ static bool split(const char *name, char *local, size_t lcap, char *pkg, size_t 
 
 typedef struct found {
     const go_file *f;
-    const char *brace; /* the struct's opening brace */
-    unsigned line;
-    const char *tp; /* type parameters, tplen bytes; NULL none */
-    size_t tplen;
+    const go_decl *d; /* NULL: no struct */
 } found;
+
+/* The declarations `type X` inside function bodies of f (brace depth
+ * above 0), counted in *k over the files of a package: when the nth-th is
+ * met, 1 if it declares the struct `local` (*out filled), -1 if it
+ * declares another; 0 when f ends first.  nth 0: *k counts f's local
+ * declarations of `local` and *out gets the first (0 returned). */
+static int local_decl(const go_file *f, unsigned *k, unsigned nth, const char *local, found *out)
+{
+    size_t llen = strlen(local);
+    for (size_t i = 0; i < f->nlocals; i++) {
+        const go_decl *e = &f->locals[i];
+        bool same = e->nlen == llen && memcmp(e->name, local, llen) == 0;
+        if (nth == 0 && same && (*k)++ == 0) {
+            out->f = f; /* the first; *k counts them all */
+            out->d = e->brace != NO_BRACE ? e : NULL;
+        } else if (nth > 0 && ++*k == nth) {
+            out->f = f;
+            out->d = same && e->brace != NO_BRACE ? e : NULL;
+            return out->d ? 1 : -1;
+        }
+    }
+    return 0;
+}
+
+/* Orders files by directory, then name: the compiler's file order. */
+static int cmp_file(const void *a, const void *b)
+{
+    const char *x = (*(const go_file *const *)a)->path, *y = (*(const go_file *const *)b)->path;
+    size_t dx = (size_t)(strrchr(x, '/') - x), dy = (size_t)(strrchr(y, '/') - y);
+    int c = strncmp(x, y, dx < dy ? dx : dy);
+    if (c != 0 || dx != dy)
+        return c != 0 ? c : dx < dy ? -1 : 1;
+    return strcmp(x + dx, y + dy);
+}
+
+static bool same_dir(const go_file *a, const go_file *b)
+{
+    size_t da = (size_t)(strrchr(a->path, '/') - a->path);
+    return da == (size_t)(strrchr(b->path, '/') - b->path) && strncmp(a->path, b->path, da) == 0;
+}
 
 /* The declaration of the Go type `name` among the files (only those in
  * directory dir, when not NULL): the one whose directory ends with most of
@@ -487,28 +669,66 @@ typedef struct found {
 static bool find_type(const go_source *s, const char *name, const char *dir, found *out)
 {
     char local[256], pkg[128];
-    size_t best_score = 0, dlen = dir ? strlen(dir) : 0;
+    size_t best_score = 0, dlen = dir ? strlen(dir) : 0, nc = 0;
     const char *dot = NULL;
-    if (!split(name, local, sizeof local, pkg, sizeof pkg))
+    unsigned nth, k = 0;
+    const go_file **cands;
+    if (!split(name, local, sizeof local, pkg, sizeof pkg, &nth))
         return false;
     for (const char *p = name; *p && *p != '['; p++)
         if (*p == '.')
             dot = p;
     out->f = NULL;
+    cands = malloc((s->nfiles ? s->nfiles : 1) * sizeof *cands);
+    if (cands == NULL)
+        return false;
     for (size_t i = 0; i < s->nfiles; i++) {
         const go_file *f = &s->files[i];
-        found c;
-        size_t score = 1;
         if (dir != NULL && !(strncmp(f->path, dir, dlen) == 0 && f->path[dlen] == '/' &&
                              strchr(f->path + dlen + 1, '/') == NULL))
             continue;
         if (dir == NULL && (!f->src || (strcmp(f->pkg, pkg) != 0 &&
                                         !(pkg[0] == 'v' && isdigit((unsigned char)pkg[1])))))
             continue;
-        c.f = f;
-        c.brace = find_decl(f, local, &c.line, &c.tp, &c.tplen);
-        if (c.brace == NULL)
-            continue;
+        cands[nc++] = f;
+    }
+    if (nth > 0)
+        qsort(cands, nc, sizeof *cands, cmp_file);
+    for (size_t i = 0; i < nc; i++) {
+        const go_file *f = cands[i];
+        found c = {0};
+        size_t score = 1;
+        if (nth > 0) {
+            /* numbered per directory (package), in file order */
+            if (i == 0 || !same_dir(cands[i - 1], f))
+                k = 0;
+            int r = local_decl(f, &k, nth, local, &c);
+            /* the nth is another type (the numbering did not hold: a
+             * file left out by build constraints): the directory's only
+             * local declaration of this name, if it has one */
+            if (r < 0) {
+                unsigned seen = 0;
+                for (size_t j = 0; j < nc; j++) {
+                    found d = {0};
+                    unsigned here = 0;
+                    if (!same_dir(cands[j], f))
+                        continue;
+                    local_decl(cands[j], &here, 0, local, &d);
+                    if (here > 0 && seen == 0)
+                        c = d;
+                    seen += here;
+                }
+                r = seen == 1 && c.d != NULL ? 1 : -1;
+            }
+            if (r != 1)
+                continue;
+            f = c.f;
+        } else {
+            c.f = f;
+            c.d = find_decl(f, local);
+            if (c.d == NULL)
+                continue;
+        }
         /* the directory that ends with the most of the import path */
         const char *fp = f->path + strlen(f->path), *ip = dot;
         while (fp > f->path && fp[-1] != '/')
@@ -525,6 +745,7 @@ static bool find_type(const go_source *s, const char *name, const char *dir, fou
             best_score = score;
         }
     }
+    free(cands);
     return out->f != NULL;
 }
 
@@ -536,12 +757,13 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
     if (s == NULL || l->lang != ALIGN_LANG_GO || !find_type(s, l->name, NULL, &fd))
         return false;
     const go_file *best = fd.f;
-    const char *close = match(fd.brace, best->text + best->len);
+    const char *brace = best->text + fd.d->brace;
+    const char *close = match(brace, best->text + best->len);
     const char **names = calloc(l->nmembers + 1, sizeof *names);
     const char **texts = calloc(l->nmembers + 1, sizeof *texts);
     bool same = false;
     if (close != NULL && names != NULL && texts != NULL) {
-        int n = body_fields(s, fd.brace + 1, close, names, texts, (int)l->nmembers + 1);
+        int n = body_fields(s, brace + 1, close, names, texts, (int)l->nmembers + 1);
         same = n == (int)l->nmembers;
         for (size_t i = 0; same && i < l->nmembers; i++)
             same = strcmp(names[i], l->members[i].name) == 0;
@@ -551,13 +773,13 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
     free(names);
     free(texts);
     *file = best->path;
-    *line = fd.line;
+    *line = fd.d->line;
     if (!same)
         return false;
     read_imports(s, best);
     opts->imports = s->imports;
     opts->nimports = s->nimports;
-    opts->type_params = fd.tp ? keep(s, fd.tp, fd.tplen) : NULL;
+    opts->type_params = fd.d->tplen ? keep(s, best->text + fd.d->tp, fd.d->tplen) : NULL;
     return true;
 }
 
@@ -616,7 +838,7 @@ void go_source_locate(go_source *s, align_binary *bin)
                 continue;
         }
         pos.file = fd.f->path;
-        pos.line = fd.line;
+        pos.line = fd.d->line;
         pos.col = 0;
         align_type_set_pos(t, pos);
     }

@@ -88,14 +88,11 @@ uint32_t hs_set_add(hs_set *s, const void *v, bool *added)
         error_set(ALIGN_ELIMIT, NULL, 0, 0, "more than 2^31 distinct escape-log values");
         return TABLE_NONE;
     }
-    if (vec_reserve((void **)&s->items, &s->cap, s->n + 1, s->size, 64) < 0)
+    if (table_push(&s->index, h, (void **)&s->items, &s->n, &s->cap, s->size, 64, v) < 0)
         return TABLE_NONE;
-    if (table_add(&s->index, h, (uint32_t)s->n) < 0)
-        return TABLE_NONE;
-    memcpy(s->items + s->n * s->size, v, s->size);
     if (added != NULL)
         *added = true;
-    return (uint32_t)s->n++;
+    return (uint32_t)(s->n - 1);
 }
 
 /* Forgets the values from n on (a failed read's). */
@@ -136,12 +133,9 @@ const char *hs_strdup(align_heap_join *j, const char *s, size_t len)
     }
     e.s = arena_strndup(&j->strings, s, len);
     e.len = len;
-    if (e.s == NULL)
+    if (e.s == NULL || table_push(&j->str_index, hash_str(s, len), (void **)&j->strs, &j->nstrs,
+                                  &j->strs_cap, sizeof e, 64, &e) < 0)
         return NULL;
-    if (vec_reserve((void **)&j->strs, &j->strs_cap, j->nstrs + 1, sizeof *j->strs, 64) < 0 ||
-        table_add(&j->str_index, hash_str(s, len), (uint32_t)j->nstrs) < 0)
-        return NULL;
-    j->strs[j->nstrs++] = e;
     return e.s;
 }
 

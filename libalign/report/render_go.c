@@ -137,6 +137,16 @@ void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *o
     if (order == NULL)
         order = l->optimal_order;
     split_name(l->name, &own_len, &local, &local_len, &args);
+    /* "name·N": the compiler's name of the N-th type declared in a
+     * function of the package; the source says "name", in that function. */
+    for (size_t i = 0; i + 2 < local_len; i++)
+        if (memcmp(local + i, "\xc2\xb7", 2) == 0 &&
+            strspn(local + i + 2, "0123456789") == local_len - i - 2) {
+            align_buf_printf(out, "// declared in a function body (%.*s): paste it there\n",
+                             (int)local_len, local);
+            local_len = i;
+            break;
+        }
     for (size_t k = 0; k < l->nmembers; k++) {
         const align_member *m = &l->members[order[k]];
         size_t n = strlen(m->name);
