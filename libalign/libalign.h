@@ -1407,8 +1407,8 @@ typedef struct align_heap_type {
     size_t nsites;
     const uint32_t *sites; /* indices for align_heap_join_site(), in
                               log order */
-    int objects;         /* some site allocates single objects */
-    int arrays;          /* some site allocates backing arrays */
+    int objects;           /* some site allocates single objects */
+    int arrays;            /* some site allocates backing arrays */
 } align_heap_type;
 
 typedef struct align_heap_summary {
@@ -1463,11 +1463,11 @@ ALIGN_API void align_heap_join_set_progress(align_heap_join *j, align_progress_f
  * failure the join is unchanged.  Not after align_heap_join_finish(), nor
  * on a join made by align_heap_join_new(). */
 ALIGN_API int align_heap_join_read_text(align_heap_join *j, const char *path);
-ALIGN_API int align_heap_join_read_text_mem(align_heap_join *j, const char *name,
-                                            const char *text, size_t len);
+ALIGN_API int align_heap_join_read_text_mem(align_heap_join *j, const char *name, const char *text,
+                                            size_t len);
 ALIGN_API int align_heap_join_read_json_dir(align_heap_join *j, const char *dir);
-ALIGN_API int align_heap_join_read_json_mem(align_heap_join *j, const char *name,
-                                            const char *text, size_t len);
+ALIGN_API int align_heap_join_read_json_mem(align_heap_join *j, const char *name, const char *text,
+                                            size_t len);
 /* What the reads counted so far (align_escape_log_stats()). */
 ALIGN_API void align_heap_join_log_stats(align_escape_stats *out, const align_heap_join *j);
 /* Ties every site read to the binary, groups them by type and diagnoses
@@ -1690,17 +1690,17 @@ typedef enum align_measure_status {
 typedef struct align_measured_site {
     const align_profile_site *site; /* owned by the profile */
     align_measure_status status;
-    const align_type *type;           /* STRUCT: the record (the element type when
-                                         per_element); OTHER: when known; owned by
-                                         the binary's Go graph */
-    int per_element;                  /* the site allocates backing arrays of type */
-    size_t heap_site;                 /* the escape log's site that typed it
-                                         (or that could not): its index for
-                                         align_heap_join_site() + 1; 0 when
-                                         none */
-    const char *reason;               /* UNTYPED: why, one line; else NULL */
-    int in_binary;                    /* the function, file and line are the
-                                         binary's */
+    const align_type *type; /* STRUCT: the record (the element type when
+                               per_element); OTHER: when known; owned by
+                               the binary's Go graph */
+    int per_element;        /* the site allocates backing arrays of type */
+    size_t heap_site;       /* the escape log's site that typed it
+                               (or that could not): its index for
+                               align_heap_join_site() + 1; 0 when
+                               none */
+    const char *reason;     /* UNTYPED: why, one line; else NULL */
+    int in_binary;          /* the function, file and line are the
+                               binary's */
 } align_measured_site;
 
 /* A struct type with measured allocations: its sites' sums. */
