@@ -652,14 +652,16 @@ typedef struct inputs {
     go_source *gosrc; /* --src's Go files and those that place Go types */
 } inputs;
 
-/* Reads them all, the profile first (a bad one is reported before a slow
- * binary load; the logs are read into the join, after the binary); warn: say when --go or the
+/* Reads them all, the logs and the profile first (bad ones are reported
+ * before a slow binary load); warn: say when --go or the
  * producer's release is not one libalign has.  false (printed) on failure; free with inputs_free
  * either way. */
 static bool inputs_load(inputs *in, cli_opts *o, bool warn)
 {
     memset(in, 0, sizeof *in);
     in->mc.sample = o->sample;
+    if (o->nescapes > 0 && !escape_load(&in->join, o->escapes, o->nescapes, o->src_dir))
+        return false;
     if (o->profile && !measure_load(&in->mc, o->profile))
         return false;
     /* The Go functions also say where types are declared (their files). */
@@ -672,9 +674,11 @@ static bool inputs_load(inputs *in, cli_opts *o, bool warn)
     /* "./..." in --filter: the main module of the binary's build info. */
     pattern_set_main(align_binary_info_get(in->bin)->go_main_path,
                      align_binary_info_get(in->bin)->go_main_module);
-    if (o->nescapes > 0 &&
-        !escape_join(&in->join, in->bin, o->escapes, o->nescapes, o->src_dir, o->binary))
+    if (in->join && !escape_join(in->join, in->bin, o->binary)) {
+        align_heap_join_free(in->join);
+        in->join = NULL;
         return false;
+    }
     /* The profile's counts go into the --count table (user's entries win). */
     return o->profile == NULL || measure_join(&in->mc, in->bin, in->join, &o->counts, o->binary);
 }

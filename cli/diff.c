@@ -368,16 +368,17 @@ int cmd_diff(int argc, char **argv)
     align_buf_init(&maps);
     if (!cli_start(&o, CMD_DIFF, diff_usage, check_operands, argc, argv, &status))
         goto done;
-    /* --profile: the counts OLD's run measured (the profile is read first:
-     * a bad one is reported before the slow binary loads; the logs are
-     * read into the join, after it). */
+    /* --profile: the counts OLD's run measured (the profile and logs are
+     * read first: bad ones are reported before the slow binary loads). */
     mc.sample = o.sample;
+    if (o.nescapes > 0 && !escape_load(&join, o.escapes, o.nescapes, o.src_dir))
+        goto done;
     if (o.profile && !measure_load(&mc, o.profile))
         goto done;
     if (!load(&a, o.args[0], &o, o.profile ? ALIGN_BINARY_GO_FUNCS : 0) ||
         !load(&b, o.args[1], &o, 0))
         goto done;
-    if (o.nescapes > 0 && !escape_join(&join, a.bin, o.escapes, o.nescapes, o.src_dir, o.args[0]))
+    if (join && !escape_join(join, a.bin, o.args[0]))
         goto done;
     if (o.profile && !measure_join(&mc, a.bin, join, &o.counts, o.args[0]))
         goto done;

@@ -28,16 +28,12 @@ static bool looks_like_json(const char *path)
     return c == '{';
 }
 
-bool escape_join(align_heap_join **out, align_binary *bin, const char *const *paths, size_t n,
-                 const char *src_dir, const char *binary)
+bool escape_load(align_heap_join **out, const char *const *paths, size_t n, const char *src_dir)
 {
     align_heap_join *j = NULL;
     *out = NULL;
-    if (align_heap_join_open(&j, bin, src_dir) < 0) {
-        const align_error *e = align_error_last();
-        fprintf(stderr, "%s: error: %s\n", binary, e->message);
-        if (e->hint[0])
-            fprintf(stderr, "hint: %s\n", e->hint);
+    if (align_heap_join_open(&j, src_dir) < 0) {
+        print_lib_error(NULL, 0);
         return false;
     }
     progress prog;
@@ -68,12 +64,17 @@ bool escape_join(align_heap_join **out, align_binary *bin, const char *const *pa
         }
     }
     align_heap_join_set_progress(j, NULL, NULL);
-    if (align_heap_join_finish(j) < 0) {
+    *out = j;
+    return true;
+}
+
+bool escape_join(align_heap_join *j, align_binary *bin, const char *binary)
+{
+    if (align_heap_join_finish(j, bin) < 0) {
         const align_error *e = align_error_last();
         fprintf(stderr, "%s: error: %s\n", binary, e->message);
         if (e->hint[0])
             fprintf(stderr, "hint: %s\n", e->hint);
-        align_heap_join_free(j);
         return false;
     }
     for (size_t i = 0; i < align_heap_join_ndiags(j); i++) {
@@ -81,7 +82,6 @@ bool escape_join(align_heap_join **out, align_binary *bin, const char *const *pa
         fprintf(stderr, "%s: %s: %s\n", d->input ? d->input : progname,
                 d->severity == ALIGN_HEAP_WARNING ? "warning" : "note", d->message);
     }
-    *out = j;
     return true;
 }
 

@@ -1439,21 +1439,17 @@ typedef struct align_heap_diag {
     const char *message; /* one line */
 } align_heap_diag;
 
-/* An empty join of the escape logs read next with the binary bin, which
- * must have been opened with ALIGN_BINARY_GO_FUNCS.  src_dir: where
- * relative paths of the logs start (the directory `go build` ran in);
- * NULL: each input's own directory.  Read the logs with
- * align_heap_join_read_*() (in any number and mix), then call
- * align_heap_join_finish() once before asking for sites or types.  The
- * join points into bin: free it first.
- *   ALIGN_EINVAL  bin was opened without ALIGN_BINARY_GO_FUNCS;
- *   ALIGN_EFORMAT bin has no Go code;
- *   ALIGN_ENOMEM.
+/* An empty join: read the escape logs into it with align_heap_join_read_*
+ * (in any number and mix, before the binary is loaded if that is slow),
+ * then tie them to the binary with align_heap_join_finish() once, before
+ * asking for sites or types.  src_dir: where relative paths of the logs
+ * start (the directory `go build` ran in); NULL: each input's own
+ * directory.  ALIGN_ENOMEM.
  * Memory: the join keeps no log.  Each site read is kept as a 12-byte
  * record (its line, column, input line, and the id of what its log and
  * the join said of it, shared by every site that says the same): the
  * join of a 500 MB log of distinct sites holds under half of that. */
-ALIGN_API int align_heap_join_open(align_heap_join **out, align_binary *bin, const char *src_dir);
+ALIGN_API int align_heap_join_open(align_heap_join **out, const char *src_dir);
 /* Sets (fn NULL: clears) the progress callback of the join's later reads
  * of files (align_progress_fn, under "binaries" above). */
 ALIGN_API void align_heap_join_set_progress(align_heap_join *j, align_progress_fn fn, void *user);
@@ -1470,18 +1466,22 @@ ALIGN_API int align_heap_join_read_json_mem(align_heap_join *j, const char *name
                                             size_t len);
 /* What the reads counted so far (align_escape_log_stats()). */
 ALIGN_API void align_heap_join_log_stats(align_escape_stats *out, const align_heap_join *j);
-/* Ties every site read to the binary, groups them by type and diagnoses
- * the inputs; call it once, after the last read.
+/* Ties every site read to the binary bin, which must have been opened with
+ * ALIGN_BINARY_GO_FUNCS, groups them by type and diagnoses the inputs;
+ * call it once, after the last read.  The join points into bin from then
+ * on: free it first.
+ *   ALIGN_EINVAL    bin was opened without ALIGN_BINARY_GO_FUNCS;
+ *   ALIGN_EFORMAT   bin has no Go code;
  *   ALIGN_EMISMATCH the logs have heap sites and none of them is in a file
  *                   of the binary (a log of another program);
  *   ALIGN_ELIMIT, ALIGN_ENOMEM.
  * After a failure only align_heap_join_free() may be called. */
-ALIGN_API int align_heap_join_finish(align_heap_join *j);
+ALIGN_API int align_heap_join_finish(align_heap_join *j, align_binary *bin);
 
 /* The same in one call for the sites already read into log (tests and
  * tools that want the sites themselves): open, every site of log, finish.
  * The join points into bin and log: free it first.  Errors: those of
- * align_heap_join_open() and align_heap_join_finish(). */
+ * align_heap_join_finish(). */
 ALIGN_API int align_heap_join_new(align_heap_join **out, align_binary *bin,
                                   const align_escape_log *log, const char *src_dir);
 ALIGN_API void align_heap_join_free(align_heap_join *j); /* accepts NULL */

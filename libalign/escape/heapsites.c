@@ -1137,13 +1137,30 @@ static int keep_site(align_heap_join *j, const align_escape_site *es, uint32_t c
     return hs_store_push(&j->recs, pair, es->line, es->col, es->input_line);
 }
 
-int align_heap_join_finish(align_heap_join *j)
+int align_heap_join_finish(align_heap_join *j, align_binary *bin)
 {
+    const align_binary_info *info;
     join_state st;
     hs_reader rd;
     int rc;
 
-    assert(j != NULL && !j->finished);
+    assert(j != NULL && bin != NULL && !j->finished);
+    info = align_binary_info_get(bin);
+    if (!info->has_go)
+        return error_set(ALIGN_EFORMAT, info->path, 0, 0,
+                         "no Go code: the escape join is for Go binaries");
+    if (binary_go_funcs(bin) == NULL)
+        return error_set(ALIGN_EINVAL, info->path, 0, 0,
+                         "the binary was opened without ALIGN_BINARY_GO_FUNCS");
+    j->info = info;
+    j->g = binary_go_graph(bin);
+    j->gf = binary_go_funcs(bin);
+    rc = hs_index(j);
+    /* Each context's file in the binary (the reads did not need it). */
+    for (size_t c = 0; c < j->ctxs.n && rc == 0; c++)
+        rc = hs_match_file(j, hs_set_at(&j->ctxs, (uint32_t)c));
+    if (rc < 0)
+        return rc;
     memset(&st, 0, sizeof st);
     st.j = j;
     st.log = j->log;

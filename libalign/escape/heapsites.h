@@ -40,8 +40,8 @@ typedef struct hs_set {
 } hs_set;
 
 /* What a run of sites shares: the input, file and package the log gave
- * (interned by the log), and the binary's file that matched (found when
- * the context is first seen: the match depends on nothing read later). */
+ * (interned by the log), and the binary's file that matched (found by
+ * align_heap_join_finish: the logs are read before the binary). */
 typedef struct hs_ctx {
     const char *input, *file, *package;
     /* not part of the key: */

@@ -179,15 +179,12 @@ static int take_site(void *ctx, const align_escape_site *site)
         c = j->last_ctx;
     } else {
         hs_ctx key;
-        bool added;
         memset(&key, 0, sizeof key);
         key.input = site->input;
         key.file = site->file;
         key.package = site->package;
-        c = hs_set_add(&j->ctxs, &key, &added);
+        c = hs_set_add(&j->ctxs, &key, NULL);
         if (c == TABLE_NONE)
-            return ALIGN_ENOMEM;
-        if (added && hs_match_file(j, hs_set_at(&j->ctxs, c)) < 0)
             return ALIGN_ENOMEM;
         j->last_ctx = c;
     }
@@ -214,20 +211,12 @@ static int take_site(void *ctx, const align_escape_site *site)
     return hs_store_push(&j->recs, pair_id, site->line, site->col, site->input_line);
 }
 
-int align_heap_join_open(align_heap_join **out, align_binary *bin, const char *src_dir)
+int align_heap_join_open(align_heap_join **out, const char *src_dir)
 {
-    const align_binary_info *info;
     align_heap_join *j;
 
-    assert(out != NULL && bin != NULL);
+    assert(out != NULL);
     *out = NULL;
-    info = align_binary_info_get(bin);
-    if (!info->has_go)
-        return error_set(ALIGN_EFORMAT, info->path, 0, 0,
-                         "no Go code: the escape join is for Go binaries");
-    if (binary_go_funcs(bin) == NULL)
-        return error_set(ALIGN_EINVAL, info->path, 0, 0,
-                         "the binary was opened without ALIGN_BINARY_GO_FUNCS");
     j = calloc(1, sizeof *j);
     if (j == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -238,9 +227,6 @@ int align_heap_join_open(align_heap_join **out, align_binary *bin, const char *s
     hs_set_init(&j->mpairs, sizeof(hs_pair), sizeof(hs_pair));
     hs_set_init(&j->mades, sizeof(hs_made), sizeof(hs_made));
     j->last_ctx = UINT32_MAX;
-    j->info = info;
-    j->g = binary_go_graph(bin);
-    j->gf = binary_go_funcs(bin);
     if (src_dir != NULL) {
         j->src_dir = strdup(src_dir);
         if (j->src_dir == NULL) {
@@ -248,7 +234,7 @@ int align_heap_join_open(align_heap_join **out, align_binary *bin, const char *s
             return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         }
     }
-    if (align_escape_log_new(&j->own_log) < 0 || hs_index(j) < 0) {
+    if (align_escape_log_new(&j->own_log) < 0) {
         align_heap_join_free(j);
         return ALIGN_ENOMEM;
     }
@@ -339,7 +325,7 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
     int rc;
 
     assert(out != NULL && bin != NULL && log != NULL);
-    rc = align_heap_join_open(out, bin, src_dir);
+    rc = align_heap_join_open(out, src_dir);
     if (rc < 0)
         return rc;
     j = *out;
@@ -354,7 +340,7 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = take_site(j, &sites[i]);
     if (rc == 0)
-        rc = align_heap_join_finish(j);
+        rc = align_heap_join_finish(j, bin);
     if (rc < 0) {
         align_heap_join_free(j);
         return rc;
