@@ -461,6 +461,24 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
  * must be opened with ALIGN_BINARY_GO_FUNCS to use the latter; the paths
  * are kept by s, which must outlive the output. */
 void go_source_locate(go_source *s, align_binary *bin);
+/* Whether the Go type of l, where go_source_locate placed it, is declared
+ * from another named type (`type Term term`): *under gets that type, whose
+ * declaration holds the fields and is the one to reorder. */
+bool go_source_defined(go_source *s, const align_layout *l, char *under, size_t ucap);
+/* A composite literal that lists a struct's values without field names
+ * (`T{a, b}`): it depends on the declaration's order. */
+typedef struct go_literal {
+    const char *file; /* kept by the go_source */
+    unsigned line, end_line;
+    bool conversion; /* a conversion T(x) or (*T)(p), not a literal: the
+                        type converted from must have the same order */
+} go_literal;
+/* The unkeyed composite literals of the Go type `name` (a binary's name)
+ * declared in decl_file, and its conversions: in the files of its
+ * directory (read if they were not; also those of a type defined from it,
+ * `type X T`) and, for an exported type, in the other files under --src.
+ * *out (free it) gets them; returns how many. */
+size_t go_source_unkeyed(go_source *s, const char *name, const char *decl_file, go_literal **out);
 /* A path as a SARIF URI reference, quoted. */
 void sarif_put_uri(align_buf *out, const char *path);
 

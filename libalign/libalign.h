@@ -367,6 +367,17 @@ ALIGN_API align_prim align_type_prim_id(const align_type *t);
 ALIGN_API const align_type *align_type_resolve(const align_type *t);
 ALIGN_API void align_type_set_pos(align_type *t, align_srcpos pos);
 ALIGN_API align_srcpos align_type_pos(const align_type *t);
+/* Names every anonymous record held by value (directly, in arrays, or in
+ * another anonymous record) in a named record of g after its enclosing
+ * type and field: "cmd/x.T.field", "outer.inner.deeper"; an unnamed C
+ * member (a C11 anonymous struct or union) is "outer.(anonymous union)".  A
+ * record held in several places takes the first name.  The label is the
+ * record's name in reports (align_layout.name); its declaration text
+ * stays anonymous.  0, or ALIGN_ENOMEM. */
+ALIGN_API int align_graph_label_anonymous(align_graph *g);
+/* The name align_graph_label_anonymous gave t, or NULL; *of (when not
+ * NULL) gets the record holding it. */
+ALIGN_API const char *align_type_label(const align_type *t, const align_type **of);
 
 /* C attributes on a type: aligned(N) (0 = none; on a typedef it may also
  * lower the alignment, as GCC allows), packed (records, enums). */

@@ -10,6 +10,7 @@
  */
 #include <check.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -180,6 +181,27 @@ START_TEST(test_push)
 }
 END_TEST
 
+/* table_find_u64: keys read from the caller's records at an offset. */
+START_TEST(test_find_u64)
+{
+    typedef struct rec {
+        char pad;
+        uint64_t key;
+    } rec;
+    table t = {0};
+    rec r[300];
+    for (uint32_t i = 0; i < 300; i++) {
+        r[i] = (rec){'x', (uint64_t)i * 0x100000001ull};
+        ck_assert_int_eq(table_add(&t, fnv(r[i].key), i), 0);
+    }
+    for (uint32_t i = 0; i < 300; i++)
+        ck_assert_uint_eq(
+            table_find_u64(&t, fnv(r[i].key), r[i].key, r, sizeof *r, offsetof(rec, key)), i);
+    ck_assert_uint_eq(table_find_u64(&t, fnv(7), 7, r, sizeof *r, offsetof(rec, key)), TABLE_NONE);
+    table_free(&t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("table");
@@ -190,6 +212,7 @@ int main(void)
     tcase_add_test(tc, test_clear_and_ptr);
     tcase_add_test(tc, test_reserve);
     tcase_add_test(tc, test_push);
+    tcase_add_test(tc, test_find_u64);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

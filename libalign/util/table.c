@@ -46,6 +46,27 @@ static bool text_eq(const void *ctx, uint32_t entry)
     return n == k->len && memcmp(e, k->s, n) == 0;
 }
 
+typedef struct u64_key {
+    const char *arr;
+    size_t elem, key_off;
+    uint64_t key;
+} u64_key;
+
+static bool u64_eq(const void *ctx, uint32_t entry)
+{
+    const u64_key *k = ctx;
+    uint64_t v;
+    memcpy(&v, k->arr + (size_t)entry * k->elem + k->key_off, sizeof v);
+    return v == k->key;
+}
+
+uint32_t table_find_u64(const table *t, uint64_t hash, uint64_t key, const void *arr, size_t elem,
+                        size_t key_off)
+{
+    u64_key k = {arr, elem, key_off, key};
+    return table_find(t, hash, u64_eq, &k);
+}
+
 uint32_t table_find_text(const table *t, const char *s, size_t len, table_text_fn text,
                          const void *ctx)
 {
