@@ -11,8 +11,12 @@
  * large program tens of thousands (the standard library's own: ~6,000 for
  * a hello world).  Each site is matched to a file of the binary (a hash,
  * then a suffix match), resolved by heapsites_resolve.c (a scan of that
- * file's functions at worst), and grouped by type.  Memory: one record per
- * site plus the strings the join makes (reasons, descriptions) in blocks.
+ * file's functions at worst), and grouped by type.  Memory: the sites
+ * are the 12-byte records of heapsites_store.c, read from the logs before
+ * the binary is loaded; align_heap_join_finish() rewrites each in place
+ * to say what the join made of it, in log order (the order every verdict
+ * below depends on), and the strings the join makes (reasons,
+ * descriptions) are kept once per text.
  *
  * The steps, per site:
  *   1. drop exact duplicates (the same build's text log and -json
