@@ -55,11 +55,7 @@ UNITS = {
            'struct only_b { char x; FILE *f; int y; } g_only_b;\n'
            'int use_b(struct pair *p) { return p->c; }\n',
 }
-TARGETS = [
-    ("amd64", "gcc", [], []),
-    ("386", "i686-linux-gnu-gcc", ["-static"], []),
-    ("arm64", "aarch64-linux-gnu-gcc", ["-static"], ["qemu-aarch64"]),
-]
+TARGETS = salib.C_TARGETS
 
 
 def main_unit():

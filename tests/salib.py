@@ -61,6 +61,16 @@ def run_problems(rc, out, err, want_rc=2, want_err=(), want_out=(), no_out=None,
     return problems
 
 
+# The C targets whose compiled programs are the truth for C layouts:
+# (arch, compiler, its flags, what runs the program).  i686 programs run
+# natively on an x86-64 kernel; arm64 ones under qemu.
+C_TARGETS = [
+    ("amd64", "gcc", [], []),
+    ("386", "i686-linux-gnu-gcc", ["-static"], []),
+    ("arm64", "aarch64-linux-gnu-gcc", ["-static"], ["qemu-aarch64"]),
+]
+
+
 # ------------------------------------------------------------ Go releases
 #
 # A test that runs per Go release asks go_releases() which ones (the

@@ -1667,38 +1667,46 @@ static bool same_record(const align_type *a, const align_type *b)
     return true;
 }
 
+/* A set of records by structure (same_record), as a util/table over the
+ * walk's own array of records (entries are indexes into recs). */
+typedef struct record_key {
+    align_type *const *recs;
+    const align_type *r;
+} record_key;
+
+static bool record_is(const void *ctx, uint32_t entry)
+{
+    const record_key *k = ctx;
+    return k->recs[entry] == k->r || same_record(k->recs[entry], k->r);
+}
+
+/* The index in recs of the record in set that r is the same as, or
+ * TABLE_NONE. */
+static uint32_t record_find(const table *set, align_type *const *recs, const align_type *r)
+{
+    record_key k = {recs, r};
+    return table_find(set, record_hash(r), record_is, &k);
+}
+
 /* Adds each distinct completed record to its graph's declarations, in walk
  * order.  C headers repeat their types in every unit. */
 static int add_decls(dwarf_reader *rd, align_lang lang)
 {
     align_graph *g = rd->bin->graphs[lang];
-    size_t n = rd->nrecs[lang], cap = 16;
-    align_type **set;
+    align_type *const *recs = rd->recs[lang];
+    table set = {0};
     int rc = 0;
 
-    if (g == NULL || n == 0)
+    if (g == NULL)
         return 0;
-    while (cap < 2 * n)
-        cap *= 2;
-    set = calloc(cap, sizeof *set);
-    if (set == NULL)
-        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        align_type *r = rd->recs[lang][i];
-        size_t j = (size_t)record_hash(r) & (cap - 1);
-        bool dup = false;
-        for (; set[j] != NULL; j = (j + 1) & (cap - 1)) {
-            if (set[j] == r || same_record(set[j], r)) {
-                dup = true;
-                break;
-            }
-        }
-        if (dup)
+    for (size_t i = 0; i < rd->nrecs[lang] && rc == 0; i++) {
+        if (record_find(&set, recs, recs[i]) != TABLE_NONE)
             continue;
-        set[j] = r;
-        rc = align_graph_add_decl(g, r);
+        rc = table_add(&set, record_hash(recs[i]), (uint32_t)i);
+        if (rc == 0)
+            rc = align_graph_add_decl(g, recs[i]);
     }
-    free(set);
+    table_free(&set);
     return rc;
 }
 
@@ -1708,44 +1716,37 @@ static int add_decls(dwarf_reader *rd, align_lang lang)
 static int share_inferred(dwarf_reader *rd)
 {
     align_graph *g = rd->bin->graphs[ALIGN_LANG_C];
-    size_t n = rd->nrecs[ALIGN_LANG_C], cap = 16, ndonors = 0;
-    align_type **set;
+    size_t n = rd->nrecs[ALIGN_LANG_C];
+    align_type *const *recs = rd->recs[ALIGN_LANG_C];
+    table donors = {0};
+    uint32_t e;
+    int rc;
 
-    if (g == NULL || n == 0)
+    if (g == NULL)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        ndonors += rd->recs[ALIGN_LANG_C][i]->align_note != NULL;
-    if (ndonors == 0)
-        return 0;
-    while (cap < 2 * ndonors)
-        cap *= 2;
-    set = calloc(cap, sizeof *set);
-    if (set == NULL)
-        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        align_type *r = rd->recs[ALIGN_LANG_C][i];
-        size_t j = (size_t)record_hash(r) & (cap - 1);
-        if (r->align_note == NULL)
+        if (recs[i]->align_note == NULL || record_find(&donors, recs, recs[i]) != TABLE_NONE)
             continue;
-        while (set[j] != NULL && !same_record(set[j], r))
-            j = (j + 1) & (cap - 1);
-        if (set[j] == NULL)
-            set[j] = r;
+        rc = table_add(&donors, record_hash(recs[i]), (uint32_t)i);
+        if (rc < 0) {
+            table_free(&donors);
+            return rc;
+        }
     }
+    if (donors.n == 0)
+        return 0; /* nothing inferred: the memo stands */
     for (size_t i = 0; i < n; i++) {
-        align_type *r = rd->recs[ALIGN_LANG_C][i];
-        size_t j = (size_t)record_hash(r) & (cap - 1);
+        align_type *r = recs[i];
         if (r->align_note != NULL || r->packed || r->aligned != 0)
             continue;
-        for (; set[j] != NULL; j = (j + 1) & (cap - 1))
-            if (same_record(set[j], r)) {
-                r->packed = set[j]->packed;
-                r->aligned = set[j]->aligned;
-                r->align_note = set[j]->align_note;
-                break;
-            }
+        e = record_find(&donors, recs, r);
+        if (e != TABLE_NONE) {
+            r->packed = recs[e]->packed;
+            r->aligned = recs[e]->aligned;
+            r->align_note = recs[e]->align_note;
+        }
     }
-    free(set);
+    table_free(&donors);
     if (g->memo != NULL)
         memset(g->memo, 0, g->memo_cap * sizeof *g->memo);
     return 0;
