@@ -35,7 +35,7 @@ use_valgrind = (shutil.which("valgrind") is not None and not os.environ.get("SA_
                 and os.environ.get("SA_SANITIZER_BUILD") != "yes"
                 and os.path.exists(LIBTOOL))
 valgrind_all = os.environ.get("SA_VALGRIND") == "all"
-VALGRIND_EVERY = 4
+VALGRIND_EVERY = 8
 passed = failed = 0
 ncases = nvalgrind = 0
 valgrind_seen = set()  # subcommands with a case run under valgrind
