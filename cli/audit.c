@@ -647,21 +647,20 @@ static int gate_status(const cli_opts *o, const audit_rows *r, uint64_t sarif_to
  * escape logs and their join, the heap profile and its join. */
 typedef struct inputs {
     align_binary *bin;
-    align_escape_log *log;
     align_heap_join *join;
     measure_ctx mc;
     go_source *gosrc; /* --src's Go files and those that place Go types */
 } inputs;
 
 /* Reads them all, the logs and the profile first (bad ones are reported
- * before a slow binary load); warn: say when --go or the producer's release
- * is not one libalign has.  false (printed) on failure; free with
- * inputs_free either way. */
+ * before a slow binary load); warn: say when --go or the
+ * producer's release is not one libalign has.  false (printed) on failure; free with inputs_free
+ * either way. */
 static bool inputs_load(inputs *in, cli_opts *o, bool warn)
 {
     memset(in, 0, sizeof *in);
     in->mc.sample = o->sample;
-    if (o->nescapes > 0 && !escape_load(&in->log, o->escapes, o->nescapes))
+    if (o->nescapes > 0 && !escape_load(&in->join, o->escapes, o->nescapes, o->src_dir))
         return false;
     if (o->profile && !measure_load(&in->mc, o->profile))
         return false;
@@ -675,8 +674,11 @@ static bool inputs_load(inputs *in, cli_opts *o, bool warn)
     /* "./..." in --filter: the main module of the binary's build info. */
     pattern_set_main(align_binary_info_get(in->bin)->go_main_path,
                      align_binary_info_get(in->bin)->go_main_module);
-    if (in->log && !escape_join(&in->join, in->bin, in->log, o->src_dir, o->binary))
+    if (in->join && !escape_join(in->join, in->bin, o->binary)) {
+        align_heap_join_free(in->join);
+        in->join = NULL;
         return false;
+    }
     /* The profile's counts go into the --count table (user's entries win). */
     return o->profile == NULL || measure_join(&in->mc, in->bin, in->join, &o->counts, o->binary);
 }
@@ -687,7 +689,6 @@ static void inputs_free(inputs *in)
     measure_free(&in->mc);
     align_heap_join_free(in->join);
     align_binary_free(in->bin);
-    align_escape_log_free(in->log);
 }
 
 static int run_audit(cli_opts *o)

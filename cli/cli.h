@@ -171,8 +171,9 @@ void progress_end(progress *p);
 /* --- escape.c: audit --escape ------------------------------------------- */
 
 /* Reads each path (a -m text log, "-", a -json directory or .json file)
- * into one log; prints the error and returns false on failure. */
-bool escape_load(align_escape_log **out, const char *const *paths, size_t n);
+ * into one join (src_dir: --src); prints the error and returns false on
+ * failure. */
+bool escape_load(align_heap_join **out, const char *const *paths, size_t n, const char *src_dir);
 /* Which heap sites a report counts and lists: those of the types and
  * packages --filter selects (pattern_list_match, and for sites without a
  * struct type pattern_list_match_package); all (--all-unresolved): text
@@ -183,9 +184,9 @@ typedef struct site_scope {
     size_t nfilters;
     bool all;
 } site_scope;
-/* Joins; prints the error (false) or the join's diagnostics. */
-bool escape_join(align_heap_join **out, align_binary *bin, const align_escape_log *log,
-                 const char *src_dir, const char *binary);
+/* Ties the join's sites to bin (opened with its Go functions); prints the
+ * error (false: free the join) or the join's diagnostics. */
+bool escape_join(align_heap_join *j, align_binary *bin, const char *binary);
 void escape_text_header(align_buf *out, const align_heap_join *j, const site_scope *sc);
 /* The size-class line and the heap sites of one type, each line indented. */
 void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,

@@ -122,6 +122,38 @@ START_TEST(test_clear_and_ptr)
 }
 END_TEST
 
+/* table_reserve: room for n entries, so that adding them never grows the
+ * table (the escape join's duplicate set); entries already there stay. */
+START_TEST(test_reserve)
+{
+    table t = {0};
+    uint64_t v[1000];
+    keys k = {v, 0};
+    for (size_t i = 0; i < 10; i++) {
+        v[i] = i * 7919;
+        ck_assert_int_eq(table_add(&t, hash_fnv_u64(HASH_FNV_SEED, v[i]), (uint32_t)i), 0);
+    }
+    ck_assert_int_eq(table_reserve(&t, 1000), 0);
+    size_t cap = t.cap;
+    ck_assert_uint_ge(cap, 2000);
+    ck_assert_uint_eq(t.n, 10);
+    for (size_t i = 10; i < 1000; i++) {
+        v[i] = i * 7919;
+        ck_assert_int_eq(table_add(&t, hash_fnv_u64(HASH_FNV_SEED, v[i]), (uint32_t)i), 0);
+    }
+    ck_assert_uint_eq(t.cap, cap); /* never grown */
+    for (size_t i = 0; i < 1000; i++) {
+        k.want = v[i];
+        ck_assert_uint_eq(table_find(&t, hash_fnv_u64(HASH_FNV_SEED, v[i]), key_eq, &k), i);
+    }
+    ck_assert_int_eq(table_reserve(&t, 10), 0); /* never shrinks */
+    ck_assert_uint_eq(t.cap, cap);
+    ck_assert_int_eq(table_reserve(&t, (size_t)TABLE_MAX_ENTRIES + 1), ALIGN_ELIMIT);
+    ck_assert_uint_eq(t.cap, cap);
+    table_free(&t);
+}
+END_TEST
+
 /* table_push: the array grows with the index; every item found at its
  * number, in the order pushed. */
 START_TEST(test_push)
@@ -178,6 +210,7 @@ int main(void)
     tcase_add_test(tc, test_many);
     tcase_add_test(tc, test_collisions);
     tcase_add_test(tc, test_clear_and_ptr);
+    tcase_add_test(tc, test_reserve);
     tcase_add_test(tc, test_push);
     tcase_add_test(tc, test_find_u64);
     suite_add_tcase(s, tc);

@@ -83,26 +83,42 @@ static void place(table_slot *slots, size_t cap, uint32_t h, uint32_t entry1)
     slots[k].entry = entry1;
 }
 
+/* Moves the entries to cap slots (a power of two, more than twice them). */
+static int resize(table *t, size_t cap)
+{
+    table_slot *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL)
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i].entry != 0)
+            place(slots, cap, t->slots[i].hash, t->slots[i].entry);
+    free(t->slots);
+    t->slots = slots;
+    t->cap = cap;
+    return 0;
+}
+
 int table_add(table *t, uint64_t hash, uint32_t entry)
 {
     if (entry >= TABLE_MAX_ENTRIES || t->n >= TABLE_MAX_ENTRIES)
         return error_set(ALIGN_ELIMIT, NULL, 0, 0, "more than %u entries in one table",
                          (unsigned)TABLE_MAX_ENTRIES);
-    if ((t->n + 1) * 2 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        table_slot *slots = calloc(cap, sizeof *slots);
-        if (slots == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        for (size_t i = 0; i < t->cap; i++)
-            if (t->slots[i].entry != 0)
-                place(slots, cap, t->slots[i].hash, t->slots[i].entry);
-        free(t->slots);
-        t->slots = slots;
-        t->cap = cap;
-    }
+    if ((t->n + 1) * 2 > t->cap && resize(t, t->cap ? t->cap * 2 : 64) < 0)
+        return ALIGN_ENOMEM;
     place(t->slots, t->cap, fold(hash), entry + 1);
     t->n++;
     return 0;
+}
+
+int table_reserve(table *t, size_t n)
+{
+    size_t cap = t->cap ? t->cap : 64;
+    if (n > TABLE_MAX_ENTRIES)
+        return error_set(ALIGN_ELIMIT, NULL, 0, 0, "more than %u entries in one table",
+                         (unsigned)TABLE_MAX_ENTRIES);
+    while (n * 2 > cap)
+        cap *= 2;
+    return cap == t->cap ? 0 : resize(t, cap);
 }
 
 int table_push(table *t, uint64_t hash, void **arr, size_t *len, size_t *cap, size_t elem,

@@ -70,6 +70,13 @@ uint32_t table_find_text(const table *t, const char *s, size_t len, table_text_f
  * recorded; the table is unchanged on failure. */
 int table_add(table *t, uint64_t hash, uint32_t entry);
 
+/* Sizes the table for n entries in all, so that adding them never grows
+ * it (a grown table holds its old slots and its new ones at once: the
+ * escape join's duplicate set knows its size in advance).  0, or
+ * ALIGN_ENOMEM / ALIGN_ELIMIT recorded; the table is unchanged on
+ * failure. */
+int table_reserve(table *t, size_t n);
+
 /* The common way to fill an array with a table over it: appends item
  * (elem bytes) to the caller's array (*arr, *len, *cap, grown by util/vec
  * from first items) and indexes it under hash.  0, or ALIGN_ENOMEM /
