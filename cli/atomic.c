@@ -14,10 +14,11 @@
  */
 #include "cli.h"
 
-bool atomic_check_on(bool asked, bool refused, align_lang lang, align_arch arch)
+bool atomic_check_on(atomic_choice choice, align_lang lang, align_arch arch)
 {
     /* Which targets need it is the ABI tables' business (abi.c). */
-    return asked || (!refused && align_abi_atomic64_unaligned(align_abi_get(lang, arch)));
+    return choice == ATOMIC_ON ||
+           (choice == ATOMIC_AUTO && align_abi_atomic64_unaligned(align_abi_get(lang, arch)));
 }
 
 size_t atomic_check_render(align_buf *out, const align_layout *l)

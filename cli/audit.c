@@ -709,19 +709,11 @@ static int run_audit(cli_opts *o)
     bin = in.bin;
     join = in.join;
     src = source_index_new(o->src_dir, align_binary_info_get(bin)->arch);
-    scope = (audit_scope){o->binary,
-                          o->lang_set,
-                          o->lang,
-                          &o->counts,
-                          o->filters,
-                          o->nfilters,
-                          o->no_compiler_types,
-                          o->atomic,
-                          o->cacheline,
-                          join,
-                          o->strict,
-                          src,
-                          o->profile ? &in.mc : NULL};
+    scope = (audit_scope){o->binary,  o->lang_set,  o->lang,
+                          &o->counts, o->filters,   o->nfilters,
+                          o->keeps,   o->nkeeps,    o->no_compiler_types,
+                          o->atomic,  o->cacheline, join,
+                          o->strict,  src,          o->profile ? &in.mc : NULL};
     if (audit_rows_collect(&rows, bin, &scope) != EXIT_OK)
         goto done;
     if (rows.nsilenced > 0)
@@ -807,8 +799,9 @@ static void show_text(show_run *sr, const align_type *t, const align_layout *l,
     else if (src_file && src_line)
         align_buf_printf(sr->out, "/* %s:%u */\n", src_file, src_line);
     align_render_text(sr->out, l, &ro);
-    if (public_api_of(t) != NULL)
-        align_buf_printf(sr->out, "/* %s */\n", public_api_note(public_api_of(t)));
+    const char *public_api = public_api_of(t, o->keeps, o->nkeeps);
+    if (public_api != NULL)
+        align_buf_printf(sr->out, "/* %s */\n", public_api_note(public_api));
     /* "Move it to the front" is no advice for a type the linker or compiler
      * made (its runtime original is where the field lives). */
     if (check_atomic && l->order_fixed != ALIGN_ORDER_GO_LINKER &&
@@ -864,10 +857,10 @@ static bool show_type(show_run *sr, align_graph *g, const align_type *t, const c
         align_render_json(sr->out, l, &cost);
         if (o->optimize)
             json_declaration(sr->out, l, have_src ? &godecl : NULL);
-        if (public_api_of(t) != NULL) {
+        const char *public_api = public_api_of(t, o->keeps, o->nkeeps);
+        if (public_api != NULL) {
             sr->out->len--; /* reopen the object */
-            align_buf_puts(sr->out, ",\"public_api\":");
-            align_buf_json_string(sr->out, public_api_of(t));
+            JSON_MEMBERS(sr->out, JSTR("public_api", public_api));
             align_buf_puts(sr->out, "}");
         }
         if (o->profile) {
@@ -891,6 +884,8 @@ static int run_show(cli_opts *o)
     align_buf out;
     int status = EXIT_BAD;
     show_run sr = {o, &in.mc, NULL, &out, 0, calloc(o->nargs - 1, sizeof(bool))};
+    lang_graph gs[2];
+    size_t ng;
 
     align_buf_init(&out);
     /* --profile (and the --escape log that types its sites): the measured
@@ -911,14 +906,11 @@ static int run_show(cli_opts *o)
         html_escape(&out, title);
         align_buf_puts(&out, "</h1>\n");
     }
-    for (int li = 0; li < 2; li++) {
-        align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
-        align_graph *g = align_binary_graph(bin, lang);
-        bool check_atomic;
-        if (g == NULL || (o->lang_set && o->lang != lang))
-            continue;
-        check_atomic = atomic_check_on(o->atomic == ATOMIC_ON, o->atomic == ATOMIC_OFF, lang,
-                                       align_binary_info_get(bin)->arch);
+    ng = selected_graphs(gs, bin, o->lang_set, o->lang);
+    for (size_t k = 0; k < ng; k++) {
+        align_graph *g = gs[k].g;
+        bool check_atomic =
+            atomic_check_on(o->atomic, gs[k].lang, align_binary_info_get(bin)->arch);
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);

@@ -57,7 +57,6 @@ int binary_option(int code, const char *arg)
     case OPT_DECL_EXCLUDE:
         ok = pattern_list_add(&binopts.decl_excludes, &binopts.ndecl_excludes, arg);
         break;
-    case OPT_KEEP: ok = pattern_list_add(&binopts.keeps, &binopts.nkeeps, arg); break;
     default: return usage_error(NULL, "unknown option code %d", code);
     }
     return ok ? EXIT_OK : usage_error(NULL, "out of memory");
@@ -73,16 +72,27 @@ bool decl_excluded(const align_type *t)
            pattern_list_match(binopts.decl_excludes, binopts.ndecl_excludes, pos.file);
 }
 
-const char *public_api_of(const align_type *t)
+size_t selected_graphs(lang_graph out[2], align_binary *bin, bool lang_set, align_lang lang)
+{
+    static const align_lang order[2] = {ALIGN_LANG_GO, ALIGN_LANG_C};
+    size_t n = 0;
+    for (size_t i = 0; i < 2; i++) {
+        align_graph *g = align_binary_graph(bin, order[i]);
+        if (g != NULL && (!lang_set || lang == order[i]))
+            out[n++] = (lang_graph){order[i], g};
+    }
+    return n;
+}
+
+const char *public_api_of(const align_type *t, const char *const *keeps, size_t nkeeps)
 {
     static const char *const installed[] = {"/usr/include/", "/usr/local/include/"};
     align_srcpos pos = align_type_pos(t);
     const char *alias = align_type_typedef_name(t);
     bool has_file = pos.file != NULL && pos.file[0] != '\0';
-    if (binopts.nkeeps > 0 &&
-        ((has_file && pattern_list_match(binopts.keeps, binopts.nkeeps, pos.file)) ||
-         pattern_list_match(binopts.keeps, binopts.nkeeps, type_name_of(t)) ||
-         (alias != NULL && pattern_list_match(binopts.keeps, binopts.nkeeps, alias))))
+    if (nkeeps > 0 && ((has_file && pattern_list_match(keeps, nkeeps, pos.file)) ||
+                       pattern_list_match(keeps, nkeeps, type_name_of(t)) ||
+                       (alias != NULL && pattern_list_match(keeps, nkeeps, alias))))
         return "keep";
     for (size_t i = 0; has_file && i < sizeof installed / sizeof installed[0]; i++)
         if (strncmp(pos.file, installed[i], strlen(installed[i])) == 0)

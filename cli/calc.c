@@ -70,7 +70,6 @@ int cmd_calc(int argc, char **argv)
     align_buf_init(&out);
     if (!cli_start(&o, CMD_CALC, calc_usage, check_operands, argc, argv, &status))
         goto done;
-    status = EXIT_BAD;
     if (o.file != NULL) {
         if (!read_input(o.file, &text, &len))
             goto done;
@@ -85,7 +84,7 @@ int cmd_calc(int argc, char **argv)
     }
     if (!o.lang_set)
         o.lang = align_decl_guess_lang(text, len);
-    check_atomic = atomic_check_on(o.atomic == ATOMIC_ON, o.atomic == ATOMIC_OFF, o.lang, o.arch);
+    check_atomic = atomic_check_on(o.atomic, o.lang, o.arch);
     if (align_graph_new(&g, o.lang, o.arch) < 0) {
         print_lib_error(NULL, 0);
         goto done;

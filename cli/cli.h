@@ -90,6 +90,29 @@ bool count_table_check_unused(const count_table *t, bool strict);
  * the user's --count for the type still wins (--profile's counts). */
 bool count_table_prepend_exact(count_table *t, const char *type, uint64_t n);
 
+/* --- json.c: the members of JSON objects ------------------------------- */
+
+/* One "key": value member (build it with JU64, JI64, JBOOL, JSTR). */
+typedef enum json_kind { JSON_U64, JSON_I64, JSON_BOOL, JSON_STR } json_kind;
+typedef struct json_member {
+    const char *key;
+    json_kind kind;
+    uint64_t u;    /* JSON_U64; JSON_BOOL: 0 or 1 */
+    int64_t i;     /* JSON_I64 */
+    const char *s; /* JSON_STR: escaped; NULL is written null */
+} json_member;
+#define JU64(k, v) ((json_member){(k), JSON_U64, (uint64_t)(v), 0, NULL})
+#define JI64(k, v) ((json_member){(k), JSON_I64, 0, (int64_t)(v), NULL})
+#define JBOOL(k, v) ((json_member){(k), JSON_BOOL, (v) ? 1 : 0, 0, NULL})
+#define JSTR(k, v) ((json_member){(k), JSON_STR, 0, 0, (v)})
+/* Appends the n members to the object open at the end of out, each after
+ * a comma unless it is the object's first (out ends with '{'). */
+void json_members(align_buf *out, const json_member *m, size_t n);
+/* JSON_MEMBERS(out, JSTR("name", s), JU64("size", n), ...) */
+#define JSON_MEMBERS(out, ...)                                                                     \
+    json_members((out), (const json_member[]){__VA_ARGS__},                                        \
+                 sizeof((const json_member[]){__VA_ARGS__}) / sizeof(json_member))
+
 /* --- profile.c: --profile heap.pprof (measured counts) ------------------ */
 
 typedef struct measure_ctx {
@@ -199,10 +222,10 @@ void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap
 void escape_json_tail(align_buf *out, const align_heap_join *j, const site_scope *sc);
 
 /* --check-atomic (atomic.c): whether the check is on: asked for
- * (--check-atomic), refused (--no-check-atomic), else by default for Go on
- * 386 and arm; and the "ATOMIC:" lines for one layout's members that
+ * (--check-atomic, ATOMIC_ON), refused (--no-check-atomic, ATOMIC_OFF),
+ * else by default for Go on 386 and arm; and the "ATOMIC:" lines for one layout's members that
  * sync/atomic cannot use; returns how many it wrote. */
-bool atomic_check_on(bool asked, bool refused, align_lang lang, align_arch arch);
+bool atomic_check_on(atomic_choice choice, align_lang lang, align_arch arch);
 size_t atomic_check_render(align_buf *out, const align_layout *l);
 
 /* --as-arch (project.c): the binary's types laid out by another arch's
@@ -234,6 +257,14 @@ void sarif_end(align_buf *out);
 bool is_compiler_type(const char *name);
 /* A type's name, or its display text when it has none ("struct {...}"). */
 const char *type_name_of(const align_type *t);
+/* A graph of a binary and its language. */
+typedef struct lang_graph {
+    align_lang lang;
+    align_graph *g;
+} lang_graph;
+/* The graphs of bin that --lang selects (lang_set: lang's alone; else
+ * both), Go's first: writes them to out, returns how many (0 to 2). */
+size_t selected_graphs(lang_graph out[2], align_binary *bin, bool lang_set, align_lang lang);
 /* Opens a binary for audit, show, diff and SARIF; prints why it failed
  * (NULL), or a warning when some compile units were unreadable. */
 align_binary *open_binary(const char *path, unsigned flags);
@@ -249,22 +280,21 @@ typedef struct binary_options {
     size_t ncu_excludes;
     const char **decl_excludes;
     size_t ndecl_excludes;
-    const char **keeps; /* --keep: public API by declaring file or name */
-    size_t nkeeps;
 } binary_options;
 extern binary_options binopts;
 /* Their getopt codes (long options only) and their handler: EXIT_OK, or
  * EXIT_BAD with the error printed (--debug-dir of no directory). */
-enum { OPT_DEBUG_DIR = 0x100, OPT_CU_EXCLUDE, OPT_DECL_EXCLUDE, OPT_KEEP };
+enum { OPT_DEBUG_DIR = 0x100, OPT_CU_EXCLUDE, OPT_DECL_EXCLUDE };
 int binary_option(int code, const char *arg);
 /* Whether t is declared in a file --decl-exclude leaves out.  A type with
  * no declaring file (Go's) is never left out. */
 bool decl_excluded(const align_type *t);
 /* Whether reordering t changes a public ABI, and why: "installed_header"
  * (a C record declared under /usr/include/ or /usr/local/include/: other
- * programs compile against that layout) or "keep" (--keep matches its
- * declaring file, its name or its typedef name); NULL when not. */
-const char *public_api_of(const align_type *t);
+ * programs compile against that layout) or "keep" (a --keep pattern of
+ * keeps matches its declaring file, its name or its typedef name); NULL
+ * when not. */
+const char *public_api_of(const align_type *t, const char *const *keeps, size_t nkeeps);
 /* The note shown under such a type (text). */
 const char *public_api_note(const char *why);
 /* Their lines in the usage texts. */
@@ -324,6 +354,8 @@ typedef struct audit_scope {
     const count_table *counts;
     const char *const *filters; /* --filter globs; none: every type */
     size_t nfilters;
+    const char *const *keeps; /* --keep: public API (public_api_of) */
+    size_t nkeeps;
     bool no_compiler_types;
     atomic_choice atomic;
     uint32_t cacheline;

@@ -74,14 +74,15 @@ static bool wanted(const cli_opts *o, const char *name)
 static bool load(side *s, const char *path, const cli_opts *o, unsigned flags)
 {
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN | ALIGN_LAYOUT_NO_OPTIMIZE, 0};
+    lang_graph gs[2];
+    size_t ng;
     s->bin = open_binary(path, flags);
     if (s->bin == NULL)
         return false;
-    for (int li = 0; li < 2; li++) {
-        align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
-        align_graph *g = align_binary_graph(s->bin, lang);
-        if (g == NULL || (o->lang_set && o->lang != lang))
-            continue;
+    ng = selected_graphs(gs, s->bin, o->lang_set, o->lang);
+    for (size_t k = 0; k < ng; k++) {
+        align_lang lang = gs[k].lang;
+        align_graph *g = gs[k].g;
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);
             const char *name = type_name_of(t);
@@ -368,7 +369,6 @@ int cmd_diff(int argc, char **argv)
     align_buf_init(&maps);
     if (!cli_start(&o, CMD_DIFF, diff_usage, check_operands, argc, argv, &status))
         goto done;
-    status = EXIT_BAD;
     /* --profile: the counts OLD's run measured (the profile and logs are
      * read first: bad ones are reported before the slow binary loads). */
     mc.sample = o.sample;

@@ -549,7 +549,6 @@ int cmd_fix(int argc, char **argv)
     align_buf_init(&rep);
     if (!cli_start(&o, CMD_FIX, fix_usage, check_operands, argc, argv, &status))
         goto done;
-    status = EXIT_BAD;
     if (!collect(&files, &o))
         goto done;
     if (o.binary != NULL) {

@@ -116,34 +116,22 @@ int maps_render(align_buf *out, align_graph *g, const maps_opts *o)
         align_buf_puts(out, ",\"maps\":[");
         for (size_t i = 0; i < nrows; i++) {
             const align_go_map *m = rows[i].m;
-            align_buf_puts(out, i ? ",{\"map\":" : "{\"map\":");
-            align_buf_json_string(out, m->map);
-            align_buf_printf(out,
-                             ",\"layout\":\"%s\",\"entry_type\":", m->swiss ? "slot" : "bucket");
-            align_buf_json_string(out, align_type_display(m->record));
-            align_buf_puts(out, ",\"key\":");
-            align_buf_json_string(out, align_type_display(m->key));
-            align_buf_puts(out, ",\"elem\":");
-            align_buf_json_string(out, align_type_display(m->elem));
-            align_buf_printf(
-                out,
-                ",\"key_size\":%llu,\"elem_size\":%llu,\"entry_bytes\":%llu,"
-                "\"entry_padding\":%llu,\"key_reclaimable\":%llu,"
-                "\"elem_reclaimable\":%llu,"
-                "\"optimal_entry_bytes\":%llu,\"count\":%llu,"
-                "\"padding_bytes\":%llu,\"bytes_saved\":%llu",
-                (unsigned long long)m->key_size, (unsigned long long)m->elem_size,
-                (unsigned long long)m->entry_bytes, (unsigned long long)m->entry_padding,
-                (unsigned long long)m->key_reclaimable, (unsigned long long)m->elem_reclaimable,
-                (unsigned long long)m->optimal_entry_bytes, (unsigned long long)rows[i].count,
-                (unsigned long long)mul_sat(m->entry_padding, rows[i].count),
-                (unsigned long long)mul_sat(m->entry_bytes - m->optimal_entry_bytes,
-                                            rows[i].count));
+            uint64_t count = rows[i].count;
+            align_buf_puts(out, i ? ",{" : "{");
+            JSON_MEMBERS(
+                out, JSTR("map", m->map), JSTR("layout", m->swiss ? "slot" : "bucket"),
+                JSTR("entry_type", align_type_display(m->record)),
+                JSTR("key", align_type_display(m->key)), JSTR("elem", align_type_display(m->elem)),
+                JU64("key_size", m->key_size), JU64("elem_size", m->elem_size),
+                JU64("entry_bytes", m->entry_bytes), JU64("entry_padding", m->entry_padding),
+                JU64("key_reclaimable", m->key_reclaimable),
+                JU64("elem_reclaimable", m->elem_reclaimable),
+                JU64("optimal_entry_bytes", m->optimal_entry_bytes), JU64("count", count),
+                JU64("padding_bytes", mul_sat(m->entry_padding, count)),
+                JU64("bytes_saved", mul_sat(m->entry_bytes - m->optimal_entry_bytes, count)));
             map_fix(fix, sizeof fix, m);
-            if (fix[0]) {
-                align_buf_puts(out, ",\"fix\":");
-                align_buf_json_string(out, fix);
-            }
+            if (fix[0])
+                JSON_MEMBERS(out, JSTR("fix", fix));
             align_buf_puts(out, "}");
         }
         align_buf_puts(out, "]");

@@ -50,9 +50,10 @@ typedef enum action {
     SAMPLE,
     QUIET,
     NO_PROGRESS,
-    BINARY_OPTION, /* binopts: --debug-dir, --cu-exclude, ... (binary.c) */
+    BINARY_OPTION, /* binopts: --debug-dir, --cu-exclude, --decl-exclude */
     DIFF_ONLY,
     HELP,
+    REFUSE, /* an option of another command: refused with row->why */
 } action;
 
 typedef struct opt_row {
@@ -63,55 +64,72 @@ typedef struct opt_row {
     action act;
     size_t off;      /* SET_FLAG, SET_STRING: the field */
     int binary_code; /* BINARY_OPTION: binary_option()'s code */
+    const char *why; /* REFUSE: the hint (what to run instead) */
 } opt_row;
 
 #define FIELD(f) offsetof(cli_opts, f)
 
 static const opt_row rows[] = {
     /* which types */
-    {"lang", 'l', true, ALL, LANG, 0, 0},
-    {"arch", 'a', true, CALC | FIX, ARCH, 0, 0},
-    {"as-arch", 0, true, AUDIT | SHOW, AS_ARCH, 0, 0},
-    {"type", 't', true, CALC | FIX, FILTER, 0, 0},
-    {"filter", 't', true, BINARIES, FILTER, 0, 0},
-    {"keep", 'k', true, FIX, KEEP, 0, 0},
-    {"all-unresolved", 0, false, AUDIT | SHOW, SET_FLAG, FIELD(all_unresolved), 0},
-    {"keep", 0, true, AUDIT | SHOW, BINARY_OPTION, 0, OPT_KEEP},
-    {"all", 0, false, AUDIT | SHOW, SET_FLAG, FIELD(all), 0},
-    {"no-compiler-types", 0, false, AUDIT | SHOW, SET_FLAG, FIELD(no_compiler_types), 0},
-    {"top", 'n', true, AUDIT | SHOW, TOP, 0, 0},
-    {"min-waste", 0, true, AUDIT | SHOW, MIN_WASTE, 0, 0},
-    {"cu-exclude", 0, true, BINARIES, BINARY_OPTION, 0, OPT_CU_EXCLUDE},
-    {"decl-exclude", 0, true, BINARIES, BINARY_OPTION, 0, OPT_DECL_EXCLUDE},
+    {"lang", 'l', true, ALL, LANG, 0, 0, NULL},
+    {"arch", 'a', true, CALC | FIX, ARCH, 0, 0, NULL},
+    {"as-arch", 0, true, AUDIT | SHOW, AS_ARCH, 0, 0, NULL},
+    {"type", 't', true, CALC | FIX, FILTER, 0, 0, NULL},
+    {"filter", 't', true, BINARIES, FILTER, 0, 0, NULL},
+    {"keep", 'k', true, FIX, KEEP, 0, 0, NULL},
+    {"all-unresolved", 0, false, AUDIT, SET_FLAG, FIELD(all_unresolved), 0, NULL},
+    {"keep", 0, true, AUDIT | SHOW, KEEP, 0, 0, NULL},
+    {"all", 0, false, AUDIT, SET_FLAG, FIELD(all), 0, NULL},
+    {"no-compiler-types", 0, false, AUDIT, SET_FLAG, FIELD(no_compiler_types), 0, NULL},
+    {"top", 'n', true, AUDIT, TOP, 0, 0, NULL},
+    {"min-waste", 0, true, AUDIT, MIN_WASTE, 0, 0, NULL},
+    {"cu-exclude", 0, true, BINARIES, BINARY_OPTION, 0, OPT_CU_EXCLUDE, NULL},
+    {"decl-exclude", 0, true, BINARIES, BINARY_OPTION, 0, OPT_DECL_EXCLUDE, NULL},
     /* how many of each */
-    {"count", 'c', true, CALC | BINARIES, COUNT, 0, 0},
-    {"counts", 0, true, AUDIT | SHOW, COUNTS, 0, 0},
-    {"strict", 0, false, CALC | BINARIES, SET_FLAG, FIELD(strict), 0},
+    {"count", 'c', true, CALC | BINARIES, COUNT, 0, 0, NULL},
+    {"counts", 0, true, AUDIT | SHOW, COUNTS, 0, 0, NULL},
+    {"strict", 0, false, CALC | BINARIES, SET_FLAG, FIELD(strict), 0, NULL},
     /* output */
-    {"format", 'F', true, CALC | BINARIES, FORMAT, 0, 0},
-    {"hex", 'x', false, CALC | AUDIT | SHOW, SET_FLAG, FIELD(hex), 0},
-    {"optimize", 'o', false, AUDIT | SHOW, SET_FLAG, FIELD(optimize), 0},
-    {"cacheline", 0, true, CALC | AUDIT | SHOW | FIX, CACHELINE, 0, 0},
-    {"quiet", 'q', false, BINARIES | FIX, QUIET, 0, 0},
-    {"no-progress", 0, false, ALL, NO_PROGRESS, 0, 0},
+    {"format", 'F', true, CALC | BINARIES, FORMAT, 0, 0, NULL},
+    {"hex", 'x', false, CALC | AUDIT | SHOW, SET_FLAG, FIELD(hex), 0, NULL},
+    {"optimize", 'o', false, AUDIT | SHOW, SET_FLAG, FIELD(optimize), 0, NULL},
+    {"cacheline", 0, true, CALC | AUDIT | SHOW | FIX, CACHELINE, 0, 0, NULL},
+    {"quiet", 'q', false, BINARIES | FIX, QUIET, 0, 0, NULL},
+    {"no-progress", 0, false, ALL, NO_PROGRESS, 0, 0, NULL},
     /* Go */
-    {"go", 0, true, CALC | AUDIT | SHOW | FIX, GO, 0, 0},
-    {"check-atomic", 0, false, CALC | AUDIT | SHOW, ATOMIC_YES, 0, 0},
-    {"no-check-atomic", 0, false, CALC | AUDIT | SHOW | FIX, ATOMIC_NO, 0, 0},
+    {"go", 0, true, CALC | AUDIT | SHOW | FIX, GO, 0, 0, NULL},
+    {"check-atomic", 0, false, CALC | AUDIT | SHOW, ATOMIC_YES, 0, 0, NULL},
+    {"no-check-atomic", 0, false, CALC | AUDIT | SHOW | FIX, ATOMIC_NO, 0, 0, NULL},
     /* inputs besides the operands */
-    {"file", 'f', true, CALC, SET_STRING, FIELD(file), 0},
-    {"binary", 'b', true, FIX, SET_STRING, FIELD(binary), 0},
-    {"escape", 'e', true, BINARIES, ESCAPE, 0, 0},
-    {"src", 0, true, BINARIES, SET_STRING, FIELD(src_dir), 0},
-    {"profile", 'p', true, BINARIES, SET_STRING, FIELD(profile), 0},
-    {"sample", 0, true, BINARIES, SAMPLE, 0, 0},
-    {"debug-dir", 0, true, BINARIES | FIX, BINARY_OPTION, 0, OPT_DEBUG_DIR},
+    {"file", 'f', true, CALC, SET_STRING, FIELD(file), 0, NULL},
+    {"binary", 'b', true, FIX, SET_STRING, FIELD(binary), 0, NULL},
+    {"escape", 'e', true, BINARIES, ESCAPE, 0, 0, NULL},
+    {"src", 0, true, BINARIES, SET_STRING, FIELD(src_dir), 0, NULL},
+    {"profile", 'p', true, BINARIES, SET_STRING, FIELD(profile), 0, NULL},
+    {"sample", 0, true, BINARIES, SAMPLE, 0, 0, NULL},
+    {"debug-dir", 0, true, BINARIES | FIX, BINARY_OPTION, 0, OPT_DEBUG_DIR, NULL},
     /* gates and actions */
-    {"fail-above", 0, true, AUDIT | SHOW, FAIL_BYTES, 0, 0},
-    {"fail-on-growth", 0, true, DIFF, FAIL_BYTES, 0, 0},
-    {"diff", 0, false, FIX, DIFF_ONLY, 0, 0},
-    {"write", 0, false, FIX, SET_FLAG, FIELD(write), 0},
-    {"help", 'h', false, ALL, HELP, 0, 0},
+    {"fail-above", 0, true, AUDIT, FAIL_BYTES, 0, 0, NULL},
+    {"fail-on-growth", 0, true, DIFF, FAIL_BYTES, 0, 0, NULL},
+    {"diff", 0, false, FIX, DIFF_ONLY, 0, 0, NULL},
+    {"write", 0, false, FIX, SET_FLAG, FIELD(write), 0, NULL},
+    {"help", 'h', false, ALL, HELP, 0, 0, NULL},
+    /* audit's selection and gate, which show once took and ignored: show
+     * prints exactly the types it names, and has no gate. */
+    {"all", 0, false, SHOW, REFUSE, 0, 0,
+     "show prints the types it names; `structalign audit --all BINARY` lists every type"},
+    {"all-unresolved", 0, false, SHOW, REFUSE, 0, 0,
+     "show lists no heap sites; `structalign audit --escape LOG --all-unresolved BINARY` does"},
+    {"no-compiler-types", 0, false, SHOW, REFUSE, 0, 0,
+     "show prints the types it names; name the ones you want, or use `structalign audit "
+     "--no-compiler-types BINARY`"},
+    {"top", 'n', true, SHOW, REFUSE, 0, 0,
+     "show prints every type it names; `structalign audit --top N BINARY` ranks them"},
+    {"min-waste", 0, true, SHOW, REFUSE, 0, 0,
+     "show prints every type it names; `structalign audit --min-waste N BINARY` filters by "
+     "bytes saved"},
+    {"fail-above", 0, true, SHOW, REFUSE, 0, 0,
+     "show has no gate; `structalign audit --fail-above N BINARY` exits 1 above N bytes"},
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])
@@ -164,6 +182,38 @@ static int add_pattern(const char ***list, size_t *n, const char *arg)
     return pattern_list_add(list, n, arg) ? 0 : usage_error(NULL, "out of memory");
 }
 
+static const struct {
+    cli_cmd cmd;
+    const char *name;
+} commands[] = {
+    {CMD_CALC, "calc"}, {CMD_AUDIT, "audit"}, {CMD_SHOW, "show"},
+    {CMD_DIFF, "diff"}, {CMD_FIX, "fix"},
+};
+
+static const char *command_name(unsigned cmd)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (commands[i].cmd == cmd)
+            return commands[i].name;
+    return "?";
+}
+
+/* "--all applies to audit, not show": the commands whose rows take r's
+ * option, and r->why as the hint.  Returns EXIT_BAD. */
+static int refuse(const cli_opts *o, const opt_row *r)
+{
+    char takers[64] = "";
+    for (size_t i = 0; i < NROWS; i++)
+        if (rows[i].act != REFUSE && strcmp(rows[i].name, r->name) == 0)
+            for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
+                if (rows[i].cmds & commands[c].cmd) {
+                    if (takers[0] != '\0')
+                        strncat(takers, ", ", sizeof takers - strlen(takers) - 1);
+                    strncat(takers, commands[c].name, sizeof takers - strlen(takers) - 1);
+                }
+    return usage_error(r->why, "--%s applies to %s, not %s", r->name, takers, command_name(o->cmd));
+}
+
 /* Applies row r with argument arg (NULL for a flag).  0, -1 after --help,
  * or EXIT_BAD (printed). */
 static int apply(cli_opts *o, const opt_row *r, const char *arg, const char *usage)
@@ -214,6 +264,7 @@ static int apply(cli_opts *o, const opt_row *r, const char *arg, const char *usa
     case BINARY_OPTION: return binary_option(r->binary_code, arg);
     case DIFF_ONLY: o->write = false; return 0;
     case HELP: fputs(usage, stdout); return -1;
+    case REFUSE: return refuse(o, r);
     }
     return usage_error(NULL, "internal: option --%s has no action", r->name);
 }
@@ -268,7 +319,8 @@ bool cli_start(cli_opts *o, cli_cmd cmd, const char *usage, int (*check)(cli_opt
     int rc = cli_parse(o, cmd, usage, argc, argv);
     if (rc == 0)
         rc = check(o);
-    *status = rc < 0 ? EXIT_OK : rc;
+    if (rc != 0)
+        *status = rc < 0 ? EXIT_OK : rc;
     return rc == 0;
 }
 

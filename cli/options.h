@@ -40,8 +40,8 @@ typedef struct cli_opts {
     bool as_arch_set;            /* project.c does that work */
     const char **filters;        /* -t: --type (calc, fix), --filter */
     size_t nfilters;             /* (audit, show, diff) */
-    const char **keeps;          /* fix -k: never reordered */
-    size_t nkeeps;               /* (audit's --keep is binopts') */
+    const char **keeps;          /* --keep: fix -k, never reordered; */
+    size_t nkeeps;               /* audit, show: public API (public_api_of) */
     bool all, no_compiler_types; /* audit */
     bool all_unresolved;         /* audit: std and cmd/ sites listed too */
     uint64_t top, min_waste;     /* audit: 0 = all; bytes */
@@ -82,9 +82,10 @@ int cli_parse(cli_opts *o, cli_cmd cmd, const char *usage, int argc, char **argv
 void cli_opts_free(cli_opts *o);
 
 /* A command's start: cli_parse, then check (its operands and the options
- * that need another; may fill fields from the operands).  true: go on;
- * false: stop with exit status *status (EXIT_OK after --help, EXIT_BAD
- * after a printed message).  Free o with cli_opts_free either way. */
+ * that need another; may fill fields from the operands).  true: go on
+ * (*status untouched: the command's own "failed" value stays); false: stop
+ * with exit status *status (EXIT_OK after --help, EXIT_BAD after a printed
+ * message).  Free o with cli_opts_free either way. */
 bool cli_start(cli_opts *o, cli_cmd cmd, const char *usage, int (*check)(cli_opts *o), int argc,
                char **argv, int *status);
 

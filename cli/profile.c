@@ -201,38 +201,30 @@ void measure_text_untyped(align_buf *out, const measure_ctx *m)
 
 static void json_site(align_buf *out, const align_profile_site *ps)
 {
-    align_buf_puts(out, "{\"file\":");
-    align_buf_json_string(out, ps->file);
-    align_buf_printf(out, ",\"line\":%u,\"function\":", ps->line);
-    align_buf_json_string(out, ps->function);
-    align_buf_printf(out,
-                     ",\"object_size\":%llu,\"inuse_objects\":%llu,\"inuse_bytes\":%llu,"
-                     "\"alloc_objects\":%llu,\"alloc_bytes\":%llu",
-                     (unsigned long long)ps->object_size, (unsigned long long)ps->inuse_objects,
-                     (unsigned long long)ps->inuse_bytes, (unsigned long long)ps->alloc_objects,
-                     (unsigned long long)ps->alloc_bytes);
+    align_buf_puts(out, "{");
+    JSON_MEMBERS(out, JSTR("file", ps->file), JU64("line", ps->line),
+                 JSTR("function", ps->function), JU64("object_size", ps->object_size),
+                 JU64("inuse_objects", ps->inuse_objects), JU64("inuse_bytes", ps->inuse_bytes),
+                 JU64("alloc_objects", ps->alloc_objects), JU64("alloc_bytes", ps->alloc_bytes));
 }
 
 void measure_json_type(align_buf *out, const measure_ctx *m, const align_measured_type *mt,
                        const measure_cost_t *c)
 {
     if (mt == NULL) {
-        align_buf_puts(out, ",\"measured\":null");
+        JSON_MEMBERS(out, JSTR("measured", NULL));
         return;
     }
-    align_buf_printf(out,
-                     ",\"measured\":{\"sample\":\"%s\",\"count\":%llu,\"inuse_objects\":%llu,"
-                     "\"inuse_bytes\":%llu,\"alloc_objects\":%llu,\"alloc_bytes\":%llu,"
-                     "\"object_size\":%llu,\"arrays\":%s,\"size_class\":%llu,"
-                     "\"optimal_size_class\":%llu,\"saved_per_allocation\":%llu,"
-                     "\"inuse_bytes_saved\":%llu,\"alloc_bytes_saved\":%llu,\"sites\":[",
-                     align_sample_name(m->sample), (unsigned long long)c->count,
-                     (unsigned long long)mt->inuse_objects, (unsigned long long)mt->inuse_bytes,
-                     (unsigned long long)mt->alloc_objects, (unsigned long long)mt->alloc_bytes,
-                     (unsigned long long)mt->object_size, mt->objects ? "false" : "true",
-                     (unsigned long long)c->size_class, (unsigned long long)c->optimal_size_class,
-                     (unsigned long long)c->saved_per_allocation,
-                     (unsigned long long)c->inuse_saved, (unsigned long long)c->alloc_saved);
+    align_buf_puts(out, ",\"measured\":{");
+    JSON_MEMBERS(
+        out, JSTR("sample", align_sample_name(m->sample)), JU64("count", c->count),
+        JU64("inuse_objects", mt->inuse_objects), JU64("inuse_bytes", mt->inuse_bytes),
+        JU64("alloc_objects", mt->alloc_objects), JU64("alloc_bytes", mt->alloc_bytes),
+        JU64("object_size", mt->object_size), JBOOL("arrays", !mt->objects),
+        JU64("size_class", c->size_class), JU64("optimal_size_class", c->optimal_size_class),
+        JU64("saved_per_allocation", c->saved_per_allocation),
+        JU64("inuse_bytes_saved", c->inuse_saved), JU64("alloc_bytes_saved", c->alloc_saved));
+    align_buf_puts(out, ",\"sites\":[");
     for (size_t i = 0; i < mt->nsites; i++) {
         const align_measured_site *ms = align_profile_join_site(m->join, mt->sites[i]);
         if (i)
@@ -249,30 +241,16 @@ void measure_json_tail(align_buf *out, const measure_ctx *m, uint64_t total_save
     align_measure_summary s;
     bool first = true;
     align_profile_join_summary(&s, m->join);
-    align_buf_puts(out, ",\"profile\":{\"path\":");
-    align_buf_json_string(out, pi->path);
-    align_buf_printf(out, ",\"period\":%lld,\"exact\":%s,\"sample\":\"%s\",\"executable\":",
-                     (long long)pi->period, pi->period == 1 ? "true" : "false",
-                     align_sample_name(m->sample));
-    if (pi->executable)
-        align_buf_json_string(out, pi->executable);
-    else
-        align_buf_puts(out, "null");
-    align_buf_puts(out, ",\"build_id\":");
-    if (pi->build_id)
-        align_buf_json_string(out, pi->build_id);
-    else
-        align_buf_puts(out, "null");
-    align_buf_printf(out,
-                     ",\"inuse_objects\":%llu,\"inuse_bytes\":%llu,\"alloc_objects\":%llu,"
-                     "\"alloc_bytes\":%llu,\"sites\":%llu,\"typed_sites\":%llu,"
-                     "\"other_sites\":%llu,\"foreign_sites\":%llu,\"types\":%zu,"
-                     "\"measured_bytes_saved\":%llu,\"untyped_sites\":[",
-                     (unsigned long long)pi->inuse_objects, (unsigned long long)pi->inuse_bytes,
-                     (unsigned long long)pi->alloc_objects, (unsigned long long)pi->alloc_bytes,
-                     (unsigned long long)s.sites, (unsigned long long)s.structs,
-                     (unsigned long long)s.other, (unsigned long long)s.foreign, s.types,
-                     (unsigned long long)total_saved);
+    align_buf_puts(out, ",\"profile\":{");
+    JSON_MEMBERS(out, JSTR("path", pi->path), JI64("period", pi->period),
+                 JBOOL("exact", pi->period == 1), JSTR("sample", align_sample_name(m->sample)),
+                 JSTR("executable", pi->executable), JSTR("build_id", pi->build_id),
+                 JU64("inuse_objects", pi->inuse_objects), JU64("inuse_bytes", pi->inuse_bytes),
+                 JU64("alloc_objects", pi->alloc_objects), JU64("alloc_bytes", pi->alloc_bytes),
+                 JU64("sites", s.sites), JU64("typed_sites", s.structs),
+                 JU64("other_sites", s.other), JU64("foreign_sites", s.foreign),
+                 JU64("types", s.types), JU64("measured_bytes_saved", total_saved));
+    align_buf_puts(out, ",\"untyped_sites\":[");
     for (size_t i = 0; i < align_profile_join_nsites(m->join); i++) {
         const align_measured_site *ms = align_profile_join_site(m->join, i);
         if (ms->status != ALIGN_MEASURE_UNTYPED)
@@ -281,16 +259,15 @@ void measure_json_tail(align_buf *out, const measure_ctx *m, uint64_t total_save
             align_buf_puts(out, ",");
         first = false;
         json_site(out, ms->site);
-        align_buf_puts(out, ",\"reason\":");
-        align_buf_json_string(out, ms->reason ? ms->reason : "");
+        JSON_MEMBERS(out, JSTR("reason", ms->reason ? ms->reason : ""));
         align_buf_puts(out, "}");
     }
     align_buf_puts(out, "],\"diagnostics\":[");
     for (size_t i = 0; i < align_profile_join_ndiags(m->join); i++) {
         const align_heap_diag *d = align_profile_join_diag(m->join, i);
-        align_buf_printf(out, "%s{\"severity\":\"%s\",\"message\":", i ? "," : "",
-                         d->severity == ALIGN_HEAP_WARNING ? "warning" : "note");
-        align_buf_json_string(out, d->message);
+        align_buf_puts(out, i ? ",{" : "{");
+        JSON_MEMBERS(out, JSTR("severity", d->severity == ALIGN_HEAP_WARNING ? "warning" : "note"),
+                     JSTR("message", d->message));
         align_buf_puts(out, "}");
     }
     align_buf_puts(out, "]}");

@@ -166,8 +166,7 @@ static bool project_graph(align_buf *out, projection *pj, align_graph *g, align_
         free(bf);
         return false;
     }
-    check_atomic =
-        atomic_check_on(o->atomic == ATOMIC_ON, o->atomic == ATOMIC_OFF, lang, o->as_arch);
+    check_atomic = atomic_check_on(o->atomic, lang, o->as_arch);
     for (size_t i = 0; i < n; i++) {
         const align_type *t = align_graph_decl(g, i);
         align_layout *l;
@@ -200,6 +199,8 @@ int project_run(const cli_opts *o)
     const char *to = align_arch_name(o->as_arch);
     projection pj = {o, o->cmd == CMD_SHOW, NULL, 0, ALIGN_ARCH_AMD64, 0, 0, 0, 0};
     align_buf out;
+    lang_graph gs[2];
+    size_t ng;
     int status = EXIT_BAD;
 
     pj.patterns = pj.show ? (const char *const *)o->args + 1 : o->filters;
@@ -218,14 +219,10 @@ int project_run(const cli_opts *o)
         align_buf_printf(&out, "%s: %s projected to %s (the %s model places every field)\n",
                          o->binary, align_arch_name(pj.from), to, to);
     }
-    for (int li = 0; li < 2; li++) {
-        align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
-        align_graph *g = align_binary_graph(bin, lang);
-        if (g == NULL || (o->lang_set && o->lang != lang))
-            continue;
-        if (!project_graph(&out, &pj, g, lang))
+    ng = selected_graphs(gs, bin, o->lang_set, o->lang);
+    for (size_t k = 0; k < ng; k++)
+        if (!project_graph(&out, &pj, gs[k].g, gs[k].lang))
             goto done;
-    }
     if (o->format == FMT_JSON)
         align_buf_printf(&out,
                          "],\"total_types\":%zu,\"changed_types\":%zu,"

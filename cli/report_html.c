@@ -21,6 +21,7 @@
  */
 #include "cli.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -681,6 +682,12 @@ static void audit_table_head(align_buf *out, size_t n, bool heap)
     align_buf_puts(out, "</tr></thead><tbody>\n");
 }
 
+/* A number cell the table sorts by, as the script's td() writes it. */
+static void td(align_buf *out, const char *cls, uint64_t v)
+{
+    align_buf_printf(out, "<td class=\"%s\" data-v=\"%" PRIu64 "\">%" PRIu64 "</td>", cls, v, v);
+}
+
 /* One row of the table as the script also draws it. */
 static void audit_table_row(align_buf *out, size_t i, const audit_row *row, bool heap,
                             const align_heap_cost *hc)
@@ -691,34 +698,23 @@ static void audit_table_row(align_buf *out, size_t i, const audit_row *row, bool
     html_escape(out, row->name);
     align_buf_printf(out, "\"><a href=\"#t%zu\">", i);
     html_escape(out, row->name);
-    align_buf_printf(out,
-                     "</a></td><td class=\"saved\" data-v=\"%llu\">%llu</td>"
-                     "<td class=\"size\" data-v=\"%llu\">%llu</td>"
-                     "<td class=\"opt\" data-v=\"%llu\">%llu</td>"
-                     "<td class=\"count\" data-v=\"%llu\">%llu</td>",
-                     (unsigned long long)row->waste, (unsigned long long)row->waste,
-                     (unsigned long long)row->size, (unsigned long long)row->size,
-                     (unsigned long long)row->optimal_size, (unsigned long long)row->optimal_size,
-                     (unsigned long long)row->count, (unsigned long long)row->count);
-    if (heap && hc)
-        align_buf_printf(out,
-                         "<td class=\"class\" data-v=\"%llu\">%llu</td>"
-                         "<td class=\"oclass\" data-v=\"%llu\">%llu</td>"
-                         "<td class=\"heap\" data-v=\"%llu\">%llu</td>"
-                         "<td class=\"nsites\" data-v=\"%zu\">%zu</td>",
-                         (unsigned long long)hc->now.bytes, (unsigned long long)hc->now.bytes,
-                         (unsigned long long)hc->optimal.bytes,
-                         (unsigned long long)hc->optimal.bytes, (unsigned long long)row->heap_saved,
-                         (unsigned long long)row->heap_saved, row->heap->nsites, row->heap->nsites);
-    else if (heap && row->heap_carried)
+    align_buf_puts(out, "</a></td>");
+    td(out, "saved", row->waste);
+    td(out, "size", row->size);
+    td(out, "opt", row->optimal_size);
+    td(out, "count", row->count);
+    if (heap && hc) {
+        td(out, "class", hc->now.bytes);
+        td(out, "oclass", hc->optimal.bytes);
+        td(out, "heap", row->heap_saved);
+        td(out, "nsites", row->heap->nsites);
+    } else if (heap && row->heap_carried) {
         /* A record held by heap types: what its reordering saves in them
          * (carried up), no sites of its own. */
-        align_buf_printf(out,
-                         "<td data-v=\"0\"></td><td data-v=\"0\"></td>"
-                         "<td class=\"heap\" data-v=\"%llu\">%llu</td>"
-                         "<td data-v=\"0\">0</td>",
-                         (unsigned long long)row->heap_saved, (unsigned long long)row->heap_saved);
-    else if (heap)
+        align_buf_puts(out, "<td data-v=\"0\"></td><td data-v=\"0\"></td>");
+        td(out, "heap", row->heap_saved);
+        align_buf_puts(out, "<td data-v=\"0\">0</td>");
+    } else if (heap)
         align_buf_puts(out, "<td data-v=\"0\"></td><td data-v=\"0\"></td><td "
                             "data-v=\"0\"></td><td data-v=\"0\">0</td>");
     align_buf_puts(out, "</tr>\n");
@@ -745,35 +741,26 @@ static void type_data(align_buf *d, const audit_row *row, const align_layout *l,
 {
     align_srcpos pos = align_type_pos(l->type);
     uint64_t *offs;
-    align_buf_puts(d, "{\"n\":");
-    align_buf_json_string(d, row->name);
-    align_buf_printf(d, ",\"w\":%llu,\"z\":%llu,\"o\":%llu,\"c\":%llu",
-                     (unsigned long long)row->waste, (unsigned long long)row->size,
-                     (unsigned long long)row->optimal_size, (unsigned long long)row->count);
+    align_buf_puts(d, "{");
+    JSON_MEMBERS(d, JSTR("n", row->name), JU64("w", row->waste), JU64("z", row->size),
+                 JU64("o", row->optimal_size), JU64("c", row->count));
     if (hc)
         align_buf_printf(d, ",\"h\":[%llu,%llu,%llu,%zu]", (unsigned long long)hc->now.bytes,
                          (unsigned long long)hc->optimal.bytes, (unsigned long long)row->heap_saved,
                          row->heap->nsites);
     else if (row->heap_carried)
-        align_buf_printf(d, ",\"hc\":%llu", (unsigned long long)row->heap_saved);
+        JSON_MEMBERS(d, JU64("hc", row->heap_saved));
     if (l->kind == ALIGN_KIND_UNION)
-        align_buf_puts(d, ",\"k\":\"union\"");
-    align_buf_printf(d, ",\"a\":%u,\"p\":%llu", l->align, (unsigned long long)l->padding);
+        JSON_MEMBERS(d, JSTR("k", "union"));
+    JSON_MEMBERS(d, JU64("a", l->align), JU64("p", l->padding));
     if (l->cacheline != 64)
-        align_buf_printf(d, ",\"l\":%u", l->cacheline);
-    if (pos.file && pos.line) {
-        align_buf_puts(d, ",\"f\":");
-        align_buf_json_string(d, pos.file);
-        align_buf_printf(d, ",\"fl\":%u", pos.line);
-    }
-    if (l->optimal_note) {
-        align_buf_puts(d, ",\"e\":");
-        align_buf_json_string(d, l->optimal_note);
-    }
-    if (!l->positions_valid) {
-        align_buf_puts(d, ",\"i\":");
-        align_buf_json_string(d, l->invalid);
-    }
+        JSON_MEMBERS(d, JU64("l", l->cacheline));
+    if (pos.file && pos.line)
+        JSON_MEMBERS(d, JSTR("f", pos.file), JU64("fl", pos.line));
+    if (l->optimal_note)
+        JSON_MEMBERS(d, JSTR("e", l->optimal_note));
+    if (!l->positions_valid)
+        JSON_MEMBERS(d, JSTR("i", l->invalid));
     if (cost && cost->count != 1)
         align_buf_printf(d, ",\"s\":[%llu,%llu]", (unsigned long long)cost->count,
                          (unsigned long long)cost->bytes_saved);
@@ -802,7 +789,7 @@ static void type_data(align_buf *d, const audit_row *row, const align_layout *l,
                          (unsigned long long)l->bit_holes[k].bit_size);
     align_buf_puts(d, l->nbit_holes ? "]" : "");
     if (l->tail_padding)
-        align_buf_printf(d, ",\"t\":%llu", (unsigned long long)l->tail_padding);
+        JSON_MEMBERS(d, JU64("t", l->tail_padding));
     if (l->reclaimable > 0 && l->optimal_order) {
         align_buf_printf(d, ",\"r\":%llu,\"q\":[", (unsigned long long)l->reclaimable);
         for (size_t k = 0; k < l->nmembers; k++)

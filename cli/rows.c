@@ -100,7 +100,7 @@ static bool take_row(audit_rows *r, const audit_scope *s, const align_layout *l,
         if (__builtin_add_overflow(r->measured_total, row.measured_saved, &r->measured_total))
             r->measured_total = UINT64_MAX;
     }
-    row.public_api = public_api_of(t);
+    row.public_api = public_api_of(t, s->keeps, s->nkeeps);
     if (row.public_api != NULL) {
         /* An ABI break is not a free saving: counted apart. */
         if (row.waste > 0)
@@ -234,15 +234,14 @@ int audit_rows_collect(audit_rows *r, align_binary *bin, const audit_scope *s)
 {
     align_layout_opts lo = {ALIGN_LAYOUT_GIVEN, s->cacheline};
     align_arch arch = align_binary_info_get(bin)->arch;
+    lang_graph gs[2];
+    size_t ng = selected_graphs(gs, bin, s->lang_set, s->lang);
 
     memset(r, 0, sizeof *r);
-    for (int li = 0; li < 2; li++) {
-        align_lang lang = li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C;
-        align_graph *g = align_binary_graph(bin, lang);
-        bool check_atomic;
-        if (g == NULL || (s->lang_set && s->lang != lang))
-            continue;
-        check_atomic = atomic_check_on(s->atomic == ATOMIC_ON, s->atomic == ATOMIC_OFF, lang, arch);
+    for (size_t k = 0; k < ng; k++) {
+        align_lang lang = gs[k].lang;
+        align_graph *g = gs[k].g;
+        bool check_atomic = atomic_check_on(s->atomic, lang, arch);
         r->atomic_on = r->atomic_on || check_atomic;
         for (size_t i = 0; i < align_graph_ndecls(g); i++) {
             const align_type *t = align_graph_decl(g, i);

@@ -195,6 +195,13 @@ def bad_inputs(d):
     case("audit two binaries", ["audit", exe, exe], want_err=["unexpected argument"])
     case("show unknown type", ["show", exe, "nosuchtype"], want_err=["nosuchtype", "hint:"])
     case("show no type", ["show", exe], want_err=["no type"])
+    # audit's selection and gate: show prints exactly the types it names and
+    # refuses them rather than ignore them.
+    for opt in (["--all"], ["--all-unresolved"], ["--no-compiler-types"], ["--top", "3"],
+                ["-n", "3"], ["--min-waste", "1"], ["--fail-above", "1"]):
+        name = "--top" if opt[0] == "-n" else opt[0]
+        case("show " + " ".join(opt), ["show"] + opt + [exe, "s"],
+             want_err=["%s applies to audit, not show" % name, "hint: ", "structalign audit"])
     # Good input: the contract's statuses.
     case("audit ok", ["audit", exe], want_rc=0, want_out=["s", "16"])
     case("audit --fail-above trips", ["audit", "--fail-above", "1", exe], want_rc=1,

@@ -394,13 +394,7 @@ def identifiers(d):
 def corrupt_abbrev(src, dst):
     """src with the form of the first attribute of its first .debug_abbrev
     entry replaced by 0x7e, no DW_FORM."""
-    import struct
     b = bytearray(open(src, "rb").read())
-    shoff, = struct.unpack_from("<Q", b, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", b, 0x3a)
-
-    def sh(i):
-        return struct.unpack_from("<IIQQQQIIQQ", b, shoff + i * shentsize)
 
     def uleb(p):
         r = shift = 0
@@ -411,17 +405,14 @@ def corrupt_abbrev(src, dst):
             shift += 7
             if c < 0x80:
                 return r, p
-    strtab = sh(shstrndx)[4]
-    for i in range(shnum):
-        s = sh(i)
-        if b[strtab + s[0]:b.index(0, strtab + s[0])] == b".debug_abbrev":
-            p = s[4]
-            _, p = uleb(p)  # code
-            _, p = uleb(p)  # tag
-            p += 1  # children
-            _, p = uleb(p)  # the first attribute
-            b[p] = 0x7e
-            break
+    abbrev = salib.elf_sections(b).get(".debug_abbrev")
+    if abbrev:
+        p = abbrev[2]
+        _, p = uleb(p)  # code
+        _, p = uleb(p)  # tag
+        p += 1  # children
+        _, p = uleb(p)  # the first attribute
+        b[p] = 0x7e
     with open(dst, "wb") as f:
         f.write(b)
     os.chmod(dst, 0o755)

@@ -99,20 +99,10 @@ DEAD = {"dead.go", "lib/lib_dead.go"}
 SITE = re.compile(r"^(\S+\.go):(\d+):(\d+): (.*escapes to heap|moved to heap: .*)$")
 
 
-def write_tree(root, files):
-    for rel, text in files.items():
-        path = os.path.join(root, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            f.write(text)
-
-
 def build(root, env, out, log=None):
-    args = ["go", "build", "-o", out]
-    if log:
-        args.insert(2, "-gcflags=example.com/dead/...=-m=2")
-    with open(log or os.devnull, "w") as err:
-        p = subprocess.run(args + ["."], cwd=root, env=env, stderr=err, stdout=subprocess.PIPE)
+    """The program in root; with log, the escape log of its own packages
+    (-m=2) written there."""
+    p = salib.build_module(root, env, out, "example.com/dead/...=-m=2" if log else None, log)
     if p.returncode != 0:
         raise salib.Skip("go build failed in %s" % root)
 
@@ -159,7 +149,7 @@ def check_release(v, work, fails):
     env = salib.go_env(v)
     vt = tuple(int(x) for x in v.split("."))
     root = os.path.join(work, "dead")
-    write_tree(root, FILES)
+    salib.write_tree(root, FILES)
     log, binary = os.path.join(root, "build.log"), os.path.join(work, "dead.bin")
     build(root, env, binary, log)
 
@@ -215,7 +205,7 @@ def check_release(v, work, fails):
     moved = os.path.join(work, "moved")
     files = dict(FILES)
     files["helper2.go"] = files.pop("helper.go")
-    write_tree(moved, files)
+    salib.write_tree(moved, files)
     moved_bin = os.path.join(work, "moved.bin")
     build(moved, env, moved_bin)
     d, err = audit(moved_bin, "--escape", log, "--src", moved)
@@ -233,7 +223,7 @@ def check_release(v, work, fails):
         files = dict(FILES)
         files["helper2.go"] = files["helper.go"]
         files["helper.go"] = "package main\n\nfunc unusedHelper() int { return 1 }\n"
-        write_tree(split, files)
+        salib.write_tree(split, files)
         split_bin = os.path.join(work, "split.bin")
         build(split, env, split_bin)
         d, err = audit(split_bin, "--escape", log, "--src", split)

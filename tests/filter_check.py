@@ -201,15 +201,9 @@ def main():
     work = tempfile.mkdtemp(prefix="sa-filter-")
     try:
         root = os.path.join(work, "f")
-        for rel, text in FILES.items():
-            path = os.path.join(root, rel)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w") as f:
-                f.write(text)
+        salib.write_tree(root, FILES)
         binary, log = os.path.join(work, "f.bin"), os.path.join(root, "build.log")
-        with open(log, "w") as err:
-            p = subprocess.run(["go", "build", "-gcflags=all=-m", "-o", binary, "."], cwd=root,
-                               env=env, stderr=err)
+        p = salib.build_module(root, env, binary, "all=-m", log)
         if p.returncode != 0:
             return ["go build failed: " + open(log).read()[-800:]]
         run_checks(sa, binary, log, ["./...", "example.com/f/a/...", "example.com/f/b/...",

@@ -33,9 +33,8 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 
-from salib import Skip, go_env, go_releases_at_hand, go_root, need, run_main
+from salib import build_module, check_releases, go_env, go_root, run_main, write_tree
 
 CASES = """
 // Point (crypto/internal/edwards25519, Go 1.19): a trailing zero-size marker.
@@ -264,13 +263,8 @@ def run_cases(tool, v, arch, tmp, fails):
             prog.append("\tfmt.Println(\"%s\", lay(%s%s{}))" % (k + n, k, n))
     prog.append("}")
     d = os.path.join(tmp, "prog_%s_%s" % (v, arch))
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "go.mod"), "w") as f:
-        f.write("module blanks\n\ngo 1.19\n")
-    with open(os.path.join(d, "main.go"), "w") as f:
-        f.write("\n".join(prog) + "\n")
-    b = subprocess.run(["go", "build", "-o", "prog", "."], cwd=d, env=env, capture_output=True,
-                       text=True)
+    write_tree(d, {"go.mod": "module blanks\n\ngo 1.19\n", "main.go": "\n".join(prog) + "\n"})
+    b = build_module(d, env, "prog")
     if b.returncode != 0:
         fails.append("Go %s %s: the suggestions do not build: %s" % (v, arch, b.stderr[:2000]))
         return
@@ -326,15 +320,11 @@ def run_goroot(tool, v, tmp, fails):
     env = go_env(v)
     root = go_root(v)
     d = os.path.join(tmp, "real_%s" % v)
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "go.mod"), "w") as f:
-        f.write("module real\n\ngo 1.19\n")
-    with open(os.path.join(d, "main.go"), "w") as f:
-        f.write("package main\n\nimport (\n\t\"crypto/ed25519\"\n\t\"fmt\"\n)\n\n"
-                "func main() {\n\tpub, _, _ := ed25519.GenerateKey(nil)\n"
-                "\tfmt.Println(len(pub))\n}\n")
-    b = subprocess.run(["go", "build", "-o", "bin", "."], cwd=d, env=env, capture_output=True,
-                       text=True)
+    write_tree(d, {"go.mod": "module real\n\ngo 1.19\n",
+                   "main.go": "package main\n\nimport (\n\t\"crypto/ed25519\"\n\t\"fmt\"\n)\n\n"
+                   "func main() {\n\tpub, _, _ := ed25519.GenerateKey(nil)\n"
+                   "\tfmt.Println(len(pub))\n}\n"})
+    b = build_module(d, env, "bin")
     if b.returncode != 0:
         fails.append("Go %s: build: %s" % (v, b.stderr[:500]))
         return
@@ -417,20 +407,16 @@ def run_goroot(tool, v, tmp, fails):
                   % (v, typ, truth["decl"][0], truth["opt"][0], truth["free"][0]))
 
 
+def one_release(tool, v, tmp, fails):
+    run_cases(tool, v, "amd64", tmp, fails)
+    if shutil.which("qemu-arm"):
+        run_cases(tool, v, "arm", tmp, fails)
+    if os.environ.get("SA_GOROOT") == "1":
+        run_goroot(tool, v, tmp, fails)
+
+
 def main():
-    tool = need("go")
-    fails = []
-    tmp = tempfile.mkdtemp(prefix="sa-blank-")
-    try:
-        for v in go_releases_at_hand():
-            run_cases(tool, v, "amd64", tmp, fails)
-            if shutil.which("qemu-arm"):
-                run_cases(tool, v, "arm", tmp, fails)
-            if os.environ.get("SA_GOROOT") == "1":
-                run_goroot(tool, v, tmp, fails)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return fails
+    return check_releases(one_release, "sa-blank-")
 
 
 if __name__ == "__main__":

@@ -28,9 +28,8 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 
-from salib import go_block_end, go_env, go_releases_at_hand, need, run_main
+from salib import build_module, check_releases, go_block_end, go_env, run_main, write_tree
 
 INNER = """package inner
 
@@ -133,14 +132,6 @@ ORDER = ["example.com/pd/store.Base", "example.com/pd/store.Store",
          "example.com/pd/store.Pair[string,*example.com/pd/inner/v2.Item]"]
 
 
-def write(root, files):
-    for path, text in files.items():
-        p = os.path.join(root, path)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        with open(p, "w") as f:
-            f.write(text)
-
-
 def replace_decl(src, name, decl):
     """src with `type name[...] struct {...}` replaced by decl."""
     m = re.search(r"type\s+%s\s*(\[[^\]]*\])?\s*struct\s*\{" % re.escape(name), src)
@@ -150,10 +141,9 @@ def replace_decl(src, name, decl):
 def one_release(tool, v, tmp, fails):
     env = go_env(v)
     d = os.path.join(tmp, "pd_" + v)
-    write(d, {"go.mod": "module example.com/pd\n\ngo 1.19\n", "inner/v2/inner.go": INNER,
-              "store/store.go": STORE, "main.go": MAIN})
-    b = subprocess.run(["go", "build", "-o", "pd", "."], cwd=d, env=env, capture_output=True,
-                       text=True)
+    write_tree(d, {"go.mod": "module example.com/pd\n\ngo 1.19\n", "inner/v2/inner.go": INNER,
+                   "store/store.go": STORE, "main.go": MAIN})
+    b = build_module(d, env, "pd")
     if b.returncode != 0:
         fails.append("Go %s: build: %s" % (v, b.stderr[:500]))
         return
@@ -203,9 +193,8 @@ def one_release(tool, v, tmp, fails):
             if n == "Pair" and not with_src:
                 continue  # an instance's fields, not the generic declaration
             src = replace_decl(src, n, decl)
-        write(c, {"store/store.go": src, "store/zz_sizes.go": SIZES, "main.go": SIZE_MAIN})
-        b = subprocess.run(["go", "build", "-o", "sizes", "."], cwd=c, env=env,
-                           capture_output=True, text=True)
+        write_tree(c, {"store/store.go": src, "store/zz_sizes.go": SIZES, "main.go": SIZE_MAIN})
+        b = build_module(c, env, "sizes")
         if b.returncode != 0:
             fails.append("%s: the pasted declarations do not build: %s\n%s"
                          % (where, b.stderr[:1500], src))
@@ -231,20 +220,9 @@ def one_release(tool, v, tmp, fails):
 
 
 def main():
-    tool = need("go")
-    fails = []
-    tmp = tempfile.mkdtemp(prefix="sa-paste-")
-    try:
-        releases = go_releases_at_hand()
-        # make check: the oldest release of $GO_VERSIONS (three builds);
-        # make check-go-blank (SA_GOROOT=1): every one.
-        if os.environ.get("SA_GOROOT") != "1":
-            releases = releases[:1]
-        for v in releases:
-            one_release(tool, v, tmp, fails)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return fails
+    # make check: the oldest release of $GO_VERSIONS (three builds);
+    # make check-go-blank (SA_GOROOT=1): every one.
+    return check_releases(one_release, "sa-paste-", oldest_unless="SA_GOROOT")
 
 
 if __name__ == "__main__":

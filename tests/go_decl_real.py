@@ -32,11 +32,9 @@ import collections
 import json
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 
-from salib import go_block_end, go_env, go_releases_at_hand, go_root, need, run_main
+from salib import check_releases, go_block_end, go_env, go_root, run_main
 
 # make check: a handful of cmd/go types in small packages.
 FAST = ["cmd/go/internal/imports.importReader", "cmd/go/internal/modinfo.ModulePublic",
@@ -296,19 +294,11 @@ def one_release(tool, v, tmp, fails, stats, full):
 
 
 def main():
-    tool = need("go")
-    fails = []
     stats = collections.Counter()
     full = os.environ.get("SA_GO_DECLS_REAL") == "1"
-    tmp = tempfile.mkdtemp(prefix="sa-real-")
-    try:
-        releases = go_releases_at_hand()
-        if not full:
-            releases = releases[:1]
-        for v in releases:
-            one_release(tool, v, tmp, fails, stats, full)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    fails = check_releases(lambda tool, v, tmp, fails:
+                           one_release(tool, v, tmp, fails, stats, full),
+                           "sa-real-", oldest_unless="SA_GO_DECLS_REAL")
     print("causes: " + ", ".join("%s %d" % kv for kv in sorted(stats.items())))
     return fails
 

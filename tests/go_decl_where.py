@@ -22,11 +22,9 @@ Exit 0 pass, 1 fail, 77 skip.
 import json
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 
-from salib import go_env, go_releases_at_hand, go_root, need, run_main
+from salib import build_module, check_releases, go_env, go_root, run_main, write_tree
 
 SHAPES = """package shapes
 
@@ -90,13 +88,9 @@ def one_release(tool, v, tmp, fails):
     env = go_env(v)
     root = go_root(v)
     d = os.path.join(tmp, "where_" + v)
-    os.makedirs(os.path.join(d, "shapes"), exist_ok=True)
-    for path, text in (("go.mod", "module example.com/where\n\ngo 1.19\n"),
-                       ("shapes/shapes.go", SHAPES), ("main.go", MAIN)):
-        with open(os.path.join(d, path), "w") as f:
-            f.write(text)
-    b = subprocess.run(["go", "build", "-o", "bin", "."], cwd=d, env=env, capture_output=True,
-                       text=True)
+    write_tree(d, {"go.mod": "module example.com/where\n\ngo 1.19\n",
+                   "shapes/shapes.go": SHAPES, "main.go": MAIN})
+    b = build_module(d, env, "bin")
     if b.returncode != 0:
         fails.append("Go %s: build: %s" % (v, b.stderr[:300]))
         return
@@ -161,20 +155,9 @@ def one_release(tool, v, tmp, fails):
 
 
 def main():
-    tool = need("go")
-    fails = []
-    tmp = tempfile.mkdtemp(prefix="sa-where-")
-    try:
-        releases = go_releases_at_hand()
-        # make check: the oldest release (a few builds); make check-go-blank
-        # (SA_GOROOT=1): every release of $GO_VERSIONS.
-        if os.environ.get("SA_GOROOT") != "1":
-            releases = releases[:1]
-        for v in releases:
-            one_release(tool, v, tmp, fails)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return fails
+    # make check: the oldest release (a few builds); make check-go-blank
+    # (SA_GOROOT=1): every release of $GO_VERSIONS.
+    return check_releases(one_release, "sa-where-", oldest_unless="SA_GOROOT")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,8 @@ import sys
 import tempfile
 from html.parser import HTMLParser
 
+import salib  # tests/salib.py: this script's directory is on sys.path
+
 TOP = os.environ.get("top_srcdir") or os.path.join(os.path.dirname(__file__), "..")
 SA = os.environ.get("STRUCTALIGN") or os.path.join(TOP, "build", "cli", "structalign")
 FAILS = []
@@ -203,6 +205,24 @@ def check_map(sec, t):
               "%s: suggested map ends at %g, optimal_size %d" % (name, end, t["optimal_size"]))
 
 
+def check_page(tag, dom, types, nrows, nmaps):
+    """A page's table and byte maps against the JSON types (in the
+    ranking's order): the rows are the first nrows types, the byte-map
+    sections the first nmaps, in order; every row (check_rows) and every
+    map's boxes (check_map) agree with its type."""
+    rows = [r["_name"] for r in dom.rows]
+    want = [t["name"] for t in types[:nrows]]
+    check(rows == want, "%s: %d table rows %s, want the first %d types %s"
+          % (tag, len(rows), rows[:5], len(want), want[:5]))
+    check_rows(tag, dom.rows, types)
+    maps = [x["name"] for x in dom.sections]
+    want = [t["name"] for t in types[:nmaps]]
+    check(maps == want, "%s: %d byte maps %s, want the first %d types %s"
+          % (tag, len(maps), maps[:5], len(want), want[:5]))
+    for sec, t in zip(dom.sections, types):
+        check_map(sec, t)
+
+
 def check_report(args, work, tag, want_lazy):
     html_path = os.path.join(work, tag.replace("/", "") + ".html")
     with open(html_path, "w") as f:
@@ -221,15 +241,7 @@ def check_report(args, work, tag, want_lazy):
     nojs = Dom()
     nojs.feed(raw)
     check_summary(tag + " (no script)", nojs, doc)
-    check([r["_name"] for r in nojs.rows] == first,
-          "%s (no script): %d rows in the page, want the first %d types"
-          % (tag, len(nojs.rows), len(first)))
-    check_rows(tag + " (no script)", nojs.rows, types)
-    check([x["name"] for x in nojs.sections] == [t["name"] for t in types[:50]],
-          "%s (no script): %d byte maps in the page, want the first %d"
-          % (tag, len(nojs.sections), min(50, len(types))))
-    for sec, t in zip(nojs.sections, types):
-        check_map(sec, t)
+    check_page(tag + " (no script)", nojs, types, 100, 50)
     # As loaded: the script draws the first page of the table.
     dom = browse(html_path, work, tag, doc)
     shown = [r for r in dom.rows if "hidden" not in r.get("_class", "")]
@@ -240,17 +252,8 @@ def check_report(args, work, tag, want_lazy):
     # #all (the test hook): every row and every byte map drawn, the lazy
     # ones by the script from the page's data.
     full = browse(html_path, work, tag + "#all", doc, "#all")
-    check([r["_name"] for r in full.rows] == [t["name"] for t in types],
-          "%s#all: table rows %s, JSON %s" % (tag, [r["_name"] for r in full.rows][:5],
-                                              [t["name"] for t in types][:5]))
-    check_rows(tag + "#all", full.rows, types)
-    check(len(full.sections) == len(types),
-          "%s#all: %d sections, %d types" % (tag, len(full.sections), len(types)))
-    nlazy = 0
-    for sec, t in zip(full.sections, types):
-        check(sec["name"] == t["name"], "%s: section %s, type %s" % (tag, sec["name"], t["name"]))
-        check_map(sec, t)
-        nlazy += sec["lazy"]
+    check_page(tag + "#all", full, types, len(types), len(types))
+    nlazy = sum(sec["lazy"] for sec, _ in zip(full.sections, types))
     if want_lazy:
         check(nlazy > 0, "%s: no lazy byte map among %d types" % (tag, len(types)))
     else:
@@ -344,6 +347,27 @@ def check_go_truth(work, src):
     return [int(x) for x in r.stdout.split()]
 
 
+def browse_output(argv, page, work, tag):
+    """The page `structalign ARGV` (a --format html command) writes, saved
+    to page and loaded in chromium: the command exited 0 and the page's
+    script finished (tag names the case in the messages)."""
+    r = subprocess.run([SA] + argv, capture_output=True, text=True)
+    check(r.returncode == 0, "%s exit %d: %s" % (" ".join(argv[:3]), r.returncode, r.stderr))
+    with open(page, "w") as f:
+        f.write(r.stdout)
+    dom = Dom()
+    dom.feed(chromium(page, work))
+    check(dom.body.get("data-ready") == "1", "%s: the page's script did not finish" % tag)
+    return dom
+
+
+def show_json(binary, name):
+    """The JSON object of one type: `show --format json BINARY NAME`."""
+    r = subprocess.run([SA, "show", "--format", "json", binary, name], capture_output=True,
+                       text=True)
+    return json.loads(r.stdout)["types"][0]
+
+
 def check_diff(work):
     """diff --format html of two gcc builds: the table against diff's JSON,
     each side's byte map against show --format json of its binary."""
@@ -362,14 +386,8 @@ def check_diff(work):
     args = ["--count", "amp=10", bins["old"], bins["new"]]
     r = subprocess.run([SA, "diff", "--format", "json"] + args, capture_output=True, text=True)
     doc = json.loads(r.stdout)
-    r = subprocess.run([SA, "diff", "--format", "html"] + args, capture_output=True, text=True)
-    check(r.returncode == 0, "diff --format html exit %d: %s" % (r.returncode, r.stderr))
-    page = os.path.join(d, "diff.html")
-    with open(page, "w") as f:
-        f.write(r.stdout)
-    dom = Dom()
-    dom.feed(chromium(page, work))
-    check(dom.body.get("data-ready") == "1", "diff: the page's script did not finish")
+    dom = browse_output(["diff", "--format", "html"] + args, os.path.join(d, "diff.html"), work,
+                        "diff")
     check(dom.errors.strip() == "", "diff: script errors: %s" % dom.errors)
     check([r["_name"] for r in dom.rows] == [t["name"] for t in doc["types"]],
           "diff: rows %s, JSON %s" % ([r["_name"] for r in dom.rows], doc["types"]))
@@ -386,9 +404,7 @@ def check_diff(work):
     for sec in dom.sections:
         check(len(sec["maps"]) == 2, "diff: %s has %d maps" % (sec["name"], len(sec["maps"])))
         for side, m in zip(("old", "new"), sec["maps"]):
-            r = subprocess.run([SA, "show", "--format", "json", bins[side], sec["name"]],
-                               capture_output=True, text=True)
-            t = json.loads(r.stdout)["types"][0]
+            t = show_json(bins[side], sec["name"])
             t["reclaimable"] = 0  # the diff draws no suggested order
             check_map({"maps": [m]}, t)
 
@@ -453,9 +469,7 @@ def main():
         binary = os.path.join(work, "orderbook")
         log = os.path.join(work, "escape.log")
         env = dict(os.environ, GOFLAGS="", GOWORK="off", CGO_ENABLED="0")
-        with open(log, "w") as f:
-            r = subprocess.run(["go", "build", "-gcflags=-m", "-o", binary, "."], cwd=src,
-                               stderr=f, env=env)
+        r = salib.build_module(src, env, binary, "-m", log)
         if r.returncode != 0:
             check(False, "go build of examples/orderbook failed: " + open(log).read()[-400:])
             return 1
@@ -487,20 +501,11 @@ def main():
             cbin = os.path.join(cdir, "x")
             subprocess.run(["gcc", "-g", "-O0", "-o", cbin, os.path.join(cdir, "x.c")],
                            check=True)
-            r = subprocess.run([SA, "show", "--format", "html", cbin, "amp"],
-                               capture_output=True, text=True)
-            check(r.returncode == 0, "show --format html exit %d: %s" % (r.returncode, r.stderr))
-            page = os.path.join(cdir, "show.html")
-            with open(page, "w") as f:
-                f.write(r.stdout)
-            dom = Dom()
-            dom.feed(chromium(page, work))
-            check(dom.body.get("data-ready") == "1", "show: the page's script did not finish")
+            dom = browse_output(["show", "--format", "html", cbin, "amp"],
+                                os.path.join(cdir, "show.html"), work, "show")
             check(len(dom.sections) == 1 and dom.sections[0]["name"] == "amp",
                   "show: sections %s" % [s["name"] for s in dom.sections])
-            r = subprocess.run([SA, "show", "--format", "json", cbin, "amp"],
-                               capture_output=True, text=True)
-            t = json.loads(r.stdout)["types"][0]
+            t = show_json(cbin, "amp")
             check(t["size"] == 16 and t["holes"] == [{"offset": 1, "size": 7}],
                   "show: amp is %s" % t)
             if dom.sections:

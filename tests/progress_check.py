@@ -17,44 +17,16 @@ taking over the default second would need gigabytes of disk), and runs
 SKIP (77) without go, or with under 1.5 GiB free for the generated log.
 """
 import os
-import pty
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import salib  # noqa: E402
 
 LINE = re.compile(rb"\rreading escape log: (\d+) MiB of (\d+) MiB \((\d+)%\)")
-
-
-def run_pty(argv, out_path):
-    """argv with stdout to out_path and stderr on a pseudo-terminal; returns
-    (exit status, what the terminal received)."""
-    out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    pid, master = pty.fork()
-    if pid == 0:
-        os.dup2(out, 1)
-        try:
-            os.execv(argv[0], argv)
-        finally:
-            os._exit(127)
-    os.close(out)
-    got = b""
-    while True:
-        try:
-            b = os.read(master, 65536)
-        except OSError:
-            break
-        if not b:
-            break
-        got += b
-    os.close(master)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), got
 
 
 def main():
@@ -73,9 +45,7 @@ def main():
         binary = os.path.join(work, "orderbook")
         small = os.path.join(work, "escape.log")
         env = dict(os.environ, GOFLAGS="", GOWORK="off", CGO_ENABLED="0")
-        with open(small, "w") as f:
-            r = subprocess.run(["go", "build", "-gcflags=-m", "-o", binary, "."], cwd=src,
-                               stderr=f, env=env)
+        r = salib.build_module(src, env, binary, "-m", small)
         if r.returncode != 0:
             return ["go build of examples/orderbook failed: " + open(small).read()[-400:]]
         lines = open(small, "rb").read()
@@ -92,9 +62,7 @@ def main():
                 while n < size:
                     f.write(block)
                     n += len(block)
-            t0 = time.monotonic()
-            rc, tty = run_pty([sa] + base, os.path.join(work, "out_tty.txt"))
-            took = time.monotonic() - t0
+            rc, tty, took = salib.run_pty([sa] + base, os.path.join(work, "out_tty.txt"))
             if rc != 0:
                 return ["audit on a pty exited %d: %r" % (rc, tty[-300:])]
             if len(LINE.findall(tty)) >= 2 or size >= (1 << 30):
@@ -133,7 +101,8 @@ def main():
             fails.append("the progress line is not erased at the end: %r" % tty[-200:])
         print("terminal: %d progress lines, last %s" % (len(shown), shown[-1:] if shown else None))
 
-        rc, quiet = run_pty([sa, "audit", "--quiet"] + base[1:], os.path.join(work, "out_quiet.txt"))
+        rc, quiet, _ = salib.run_pty([sa, "audit", "--quiet"] + base[1:],
+                                     os.path.join(work, "out_quiet.txt"))
         if rc != 0:
             fails.append("audit --quiet on a pty exited %d: %r" % (rc, quiet[-300:]))
         if b"reading escape log" in quiet or b"MiB of" in quiet:

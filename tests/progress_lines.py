@@ -27,14 +27,12 @@ run.  calc accepts --no-progress (every command does).
 SKIP (77) without go.
 """
 import os
-import pty
 import re
 import shutil
 import struct
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import salib  # noqa: E402
@@ -48,48 +46,14 @@ def debug_info_size(path):
     """The decoded size of .debug_info of a 64-bit little-endian ELF file."""
     with open(path, "rb") as f:
         elf = f.read()
-    shoff, = struct.unpack_from("<Q", elf, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3a)
-
-    def header(i):
-        return struct.unpack_from("<IIQQQQIIQQ", elf, shoff + i * shentsize)
-    strtab = header(shstrndx)[4]
-    for i in range(shnum):
-        name, _, flags, _, off, size, _, _, _, _ = header(i)
-        end = elf.index(b"\0", strtab + name)
-        if elf[strtab + name:end] == b".debug_info":
-            if flags & SHF_COMPRESSED:
-                _, _, ch_size, _ = struct.unpack_from("<IIQQ", elf, off)
-                return ch_size
-            return size
-    return None
-
-
-def run_pty(argv, out_path, env):
-    """argv with stdout to out_path and stderr on a pseudo-terminal; returns
-    (exit status, what the terminal received, wall seconds)."""
-    out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    t0 = time.monotonic()
-    pid, master = pty.fork()
-    if pid == 0:
-        os.dup2(out, 1)
-        try:
-            os.execve(argv[0], argv, env)
-        finally:
-            os._exit(127)
-    os.close(out)
-    got = b""
-    while True:
-        try:
-            b = os.read(master, 65536)
-        except OSError:
-            break
-        if not b:
-            break
-        got += b
-    os.close(master)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), got, time.monotonic() - t0
+    sec = salib.elf_sections(elf).get(".debug_info")
+    if sec is None:
+        return None
+    _, flags, off, size = sec
+    if flags & SHF_COMPRESSED:
+        _, _, ch_size, _ = struct.unpack_from("<IIQQ", elf, off)
+        return ch_size
+    return size
 
 
 def check_lines(what, tty, totals, fails, line=DWARF):
@@ -156,7 +120,7 @@ def check_dwarf(sa, exe, work, fails):
         if not ref.strip():
             fails.append("%s: empty report on stdout" % what)
 
-        rc, tty, _ = run_pty([sa] + args, os.path.join(work, what + ".tty.out"), env)
+        rc, tty, _ = salib.run_pty([sa] + args, os.path.join(work, what + ".tty.out"), env)
         if rc != 0:
             fails.append("%s on a pty exited %d: %r" % (what, rc, tty[-300:]))
             continue
@@ -165,13 +129,13 @@ def check_dwarf(sa, exe, work, fails):
         runs = [("--quiet", [args[0], "--quiet"] + args[1:], env),
                 ("--no-progress", [args[0], "--no-progress"] + args[1:], env)]
         for flag, argv, e in runs:
-            rc, tty, _ = run_pty([sa] + argv, os.path.join(work, what + flag + ".out"), e)
+            rc, tty, _ = salib.run_pty([sa] + argv, os.path.join(work, what + flag + ".out"), e)
             if rc != 0:
                 fails.append("%s %s on a pty exited %d: %r" % (what, flag, rc, tty[-300:]))
             elif b"reading DWARF" in tty or b"KiB of" in tty:
                 fails.append("%s %s still prints progress: %r" % (what, flag, tty[:200]))
 
-        rc, tty, took = run_pty([sa] + args, os.path.join(work, what + ".delay.out"), env0)
+        rc, tty, took = salib.run_pty([sa] + args, os.path.join(work, what + ".delay.out"), env0)
         if rc != 0:
             fails.append("%s (1 s delay) on a pty exited %d: %r" % (what, rc, tty[-300:]))
         elif took < 0.9 and b"reading DWARF" in tty:
@@ -221,13 +185,13 @@ def check_fix(sa, work, fails):
         return
     if b"parsing sources" in err or b"\r" in err:
         fails.append("fix: stderr to a file carries progress text: %r" % err[:200])
-    rc, tty, _ = run_pty([sa, "fix", root], os.path.join(work, "fix.tty.out"), env)
+    rc, tty, _ = salib.run_pty([sa, "fix", root], os.path.join(work, "fix.tty.out"), env)
     if rc != 1:
         fails.append("fix on a pty exited %d: %r" % (rc, tty[-300:]))
     check_lines("fix", tty, [total], fails, PARSE)
     for flag in ("--quiet", "--no-progress"):
         out = os.path.join(work, "fix" + flag + ".out")
-        rc, tty, _ = run_pty([sa, "fix", flag, root], out, env)
+        rc, tty, _ = salib.run_pty([sa, "fix", flag, root], out, env)
         if rc != 1:
             fails.append("fix %s on a pty exited %d: %r" % (flag, rc, tty[-300:]))
         if b"parsing sources" in tty or b"KiB of" in tty:

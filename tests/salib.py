@@ -1,10 +1,14 @@
 """salib.py - what the Python test scripts share: finding the structalign
 under test and the tools a script needs (or skipping, exit 77, with the
-reason), and ending with the failures listed.  The scripts run as
+reason), writing and building Go programs, running a command on a
+terminal, and ending with the failures listed.  The scripts run as
 `python3 $top_srcdir/tests/NAME.py`, so this directory is on sys.path."""
 import os
 import shutil
+import struct
 import subprocess
+import tempfile
+import time
 
 PACKAGES = {"go": "golang-go", "qemu-arm": "qemu-user", "qemu-aarch64": "qemu-user",
             "qemu-i386": "qemu-user", "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
@@ -186,3 +190,137 @@ def run_main(main):
     print("%s: %d failure%s" % ("FAIL" if fails else "PASS", len(fails),
                                 "" if len(fails) == 1 else "s"))
     return 1 if fails else 0
+
+
+# ------------------------------------------------------------ Go programs
+#
+# A test writes its program as {path: text} (write_tree), go.mod included,
+# and builds it with build_module, in a module whose go.mod has no
+# requirements; a test checking releases one by one hands its per-release
+# body to check_releases.
+
+def write_tree(root, files):
+    """Writes each {path relative to root: text} of files, making the
+    directories on the way."""
+    for rel, text in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+
+
+def build_module(root, env, out, gcflags=None, log=None, timeout=600):
+    """`go build [-gcflags=GCFLAGS] -o OUT .` in root under env (go_env(v),
+    or the caller's).  The compiler's messages (with -m, the escape log) go
+    to the file log when given, else to the result's .stderr (text).
+    Returns the CompletedProcess: the caller decides what a failed build
+    means (a build past timeout seconds raises subprocess.TimeoutExpired)."""
+    args = ["go", "build"] + (["-gcflags=" + gcflags] if gcflags else []) + ["-o", out, "."]
+    if log is None:
+        return subprocess.run(args, cwd=root, env=env, capture_output=True, text=True,
+                              timeout=timeout)
+    with open(log, "w") as err:
+        return subprocess.run(args, cwd=root, env=env, stderr=err, stdout=subprocess.PIPE,
+                              text=True, timeout=timeout)
+
+
+def check_releases(one_release, prefix, oldest_unless=None):
+    """The main() of a test that checks Go releases one by one: needs go,
+    then one_release(structalign, v, tmp, fails) for each release of
+    $GO_VERSIONS at hand, tmp a directory made with prefix and removed at
+    the end.  oldest_unless names a variable (SA_GOROOT, which make
+    check-go-blank sets to 1): without it at 1, the oldest release only
+    (make check stays fast).  Returns the failures."""
+    tool = need("go")
+    fails = []
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    try:
+        releases = go_releases_at_hand()
+        if oldest_unless and os.environ.get(oldest_unless) != "1":
+            releases = releases[:1]
+        for v in releases:
+            one_release(tool, v, tmp, fails)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return fails
+
+
+# ------------------------------------------------------------ terminals
+
+def pty_output(master):
+    """Everything the master side of a pseudo-terminal receives until no
+    process holds its other side (Linux then fails the read with EIO,
+    taken as the end).  The caller closes master."""
+    chunks = []
+    while True:
+        try:
+            b = os.read(master, 65536)
+        except OSError:
+            break
+        if not b:
+            break
+        chunks.append(b)
+    return b"".join(chunks)
+
+
+def run_pty(argv, out_path, env=None):
+    """argv (argv[0] a path) with stdout to the file out_path and stdin and
+    stderr on a pseudo-terminal, its controlling terminal (pty.fork), under
+    env (default os.environ as it is now).  Returns (exit status, what the
+    terminal received, wall seconds)."""
+    import pty
+    out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    t0 = time.monotonic()
+    pid, master = pty.fork()
+    if pid == 0:
+        os.dup2(out, 1)
+        try:
+            os.execve(argv[0], argv, os.environ if env is None else env)
+        finally:
+            os._exit(127)
+    os.close(out)
+    got = pty_output(master)
+    os.close(master)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), got, time.monotonic() - t0
+
+
+# ------------------------------------------------------------ ELF files
+#
+# Read here from the file's bytes (64-bit little-endian, as the host's), a
+# truth independent of structalign's own reading of them.
+
+def elf_sections(data):
+    """{name: (sh_type, sh_flags, sh_offset, sh_size)} of the sections of
+    a 64-bit little-endian ELF file's bytes (the first of a name)."""
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+
+    def header(i):
+        return struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize)
+    strtab = header(shstrndx)[4]
+    out = {}
+    for i in range(shnum):
+        name, sh_type, flags, _, off, size, _, _, _, _ = header(i)
+        end = data.index(b"\0", strtab + name)
+        out.setdefault(bytes(data[strtab + name:end]).decode("latin-1"),
+                       (sh_type, flags, off, size))
+    return out
+
+
+def gnu_build_id(path):
+    """The GNU build ID of an ELF file (its NT_GNU_BUILD_ID note, owner
+    "GNU", in any SHT_NOTE section), in hex; None when it has none."""
+    with open(path, "rb") as f:
+        data = f.read()
+    for sh_type, _, off, size in elf_sections(data).values():
+        if sh_type != 7:  # SHT_NOTE
+            continue
+        p = off
+        while p + 12 <= off + size:
+            namesz, descsz, n_type = struct.unpack_from("<III", data, p)
+            desc = p + 12 + (namesz + 3) // 4 * 4
+            if n_type == 3 and data[p + 12:p + 12 + namesz] == b"GNU\0":
+                return data[desc:desc + descsz].hex()
+            p = desc + (descsz + 3) // 4 * 4
+    return None

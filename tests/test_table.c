@@ -121,6 +121,33 @@ START_TEST(test_clear_and_ptr)
 }
 END_TEST
 
+/* table_push: the array grows with the index; every item found at its
+ * number, in the order pushed. */
+START_TEST(test_push)
+{
+    table t = {0};
+    uint64_t *v = NULL;
+    size_t n = 0, cap = 0;
+    keys k = {NULL, 0};
+    for (uint64_t i = 0; i < 1000; i++) {
+        uint64_t item = i * 7919;
+        ck_assert_int_eq(table_push(&t, fnv(item), (void **)&v, &n, &cap, sizeof item, 4, &item),
+                         0);
+    }
+    ck_assert_uint_eq(n, 1000);
+    ck_assert_uint_eq(t.n, 1000);
+    k.v = v;
+    for (uint64_t i = 0; i < 1000; i++) {
+        k.want = i * 7919;
+        ck_assert_uint_eq(table_find(&t, fnv(k.want), key_eq, &k), i);
+    }
+    k.want = 1;
+    ck_assert_uint_eq(table_find(&t, fnv(1), key_eq, &k), TABLE_NONE);
+    free(v);
+    table_free(&t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("table");
@@ -129,6 +156,7 @@ int main(void)
     tcase_add_test(tc, test_many);
     tcase_add_test(tc, test_collisions);
     tcase_add_test(tc, test_clear_and_ptr);
+    tcase_add_test(tc, test_push);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

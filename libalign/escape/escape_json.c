@@ -557,6 +557,24 @@ static bool fast_word(fast_scan *f, const char *w)
 
 static bool fast_value(fast_scan *f, int depth, int role);
 
+/* After an item of an object or an array: 0 at a ',' (another item
+ * follows), 1 at the closing bracket close, -1 at anything else; consumes
+ * the ',' or the bracket. */
+static int fast_after_item(fast_scan *f, char close)
+{
+    fast_ws(f);
+    if (f->p >= f->end)
+        return -1;
+    if (*f->p == close) {
+        f->p++;
+        return 1;
+    }
+    if (*f->p != ',')
+        return -1;
+    f->p++;
+    return 0;
+}
+
 /* Marks bit in f->seen; false when it was seen already (a duplicate key:
  * json-c keeps the last one, left to it). */
 static bool fast_once(fast_scan *f, unsigned bit)
@@ -623,16 +641,9 @@ static bool fast_object(fast_scan *f, int depth, int role)
                 return false;
         }
 #undef KEY_IS
-        fast_ws(f);
-        if (f->p >= f->end)
-            return false;
-        if (*f->p == '}') {
-            f->p++;
-            return true;
-        }
-        if (*f->p != ',')
-            return false;
-        f->p++;
+        int after = fast_after_item(f, '}');
+        if (after != 0)
+            return after > 0;
     }
 }
 
@@ -656,16 +667,9 @@ static bool fast_value(fast_scan *f, int depth, int role)
             fast_ws(f);
             if (!fast_value(f, depth + 1, ROLE_NONE))
                 return false;
-            fast_ws(f);
-            if (f->p >= f->end)
-                return false;
-            if (*f->p == ']') {
-                f->p++;
-                return true;
-            }
-            if (*f->p != ',')
-                return false;
-            f->p++;
+            int after = fast_after_item(f, ']');
+            if (after != 0)
+                return after > 0;
         }
     case '"': return fast_string(f, &s, &n);
     case 't': return fast_word(f, "true");

@@ -1570,24 +1570,31 @@ static int resolve_append(const resolver *x, hs_result *r, const align_type **ou
     return r->via ? 1 : ALIGN_ENOMEM;
 }
 
+/* A site typed by where its value flows (flow_dst_type, from the -m=2 and
+ * -json logs): with t, r->via is "<via> flows to DST of FUNC" and 1;
+ * without, r->reason is "<what>: cannot type where <it> flows" (or that
+ * only those logs say where) and 0; a negative code out of memory. */
+static int typed_by_flow(const resolver *x, hs_result *r, const align_type *t, const gf_func *from,
+                         const char *what, const char *it, const char *via)
+{
+    const char *dst = x->site->flow_dst;
+    if (t == NULL) {
+        r->reason = hs_printf(x->j, "%s: %s where %s flows", what,
+                              dst ? "cannot type" : "only -m=2 and -json logs say", it);
+        return r->reason ? 0 : ALIGN_ENOMEM;
+    }
+    r->via = hs_printf(x->j, "%s flows to %s of %s", via, dst, from ? from->name : "?");
+    return r->via ? 1 : ALIGN_ENOMEM;
+}
+
 /* go1.26 new(expr): a compiler temporary, typed by where its address
  * flows (-m=2, -json).  1 with *t set, 0 with r final, or a negative code. */
 static int resolve_temporary(const resolver *x, hs_result *r, const align_type **t)
 {
-    align_heap_join *j = x->j;
-    const align_escape_site *site = x->site;
     const gf_func *from = NULL;
     *t = pointee(flow_dst_type(x, &from));
-    if (*t == NULL) {
-        r->reason = hs_printf(j, "a compiler temporary (new(expr), go1.26+): %s",
-                              site->flow_dst ? "cannot type where its address flows"
-                                             : "only -m=2 and -json logs say where "
-                                               "its address flows");
-        return r->reason ? 0 : ALIGN_ENOMEM;
-    }
-    r->via = hs_printf(j, "new(expr): address flows to %s of %s", site->flow_dst,
-                       from ? from->name : "?");
-    return r->via ? 1 : ALIGN_ENOMEM;
+    return typed_by_flow(x, r, *t, from, "a compiler temporary (new(expr), go1.26+)", "its address",
+                         "new(expr): address");
 }
 
 /* &T{...}, new(T), make([]T, n) and []T{...}: the type the log names (or,
@@ -1624,17 +1631,11 @@ static int resolve_allocated(const resolver *x, hs_result *r, const align_type *
             t = pointee(t);
         else
             t = t ? elem_type(x, t) : NULL;
-        if (t == NULL) {
-            r->reason = hs_printf(j, "%s of a type parameter (%s): %s", site->expr, tt,
-                                  site->flow_dst ? "cannot type where it flows"
-                                                 : "only -m=2 and -json logs say where it "
-                                                   "flows");
-            return r->reason ? 0 : ALIGN_ENOMEM;
-        }
-        r->via = hs_printf(j, "type parameter: flows to %s of %s", site->flow_dst,
-                           from ? from->name : "?");
+        const char *what = hs_printf(j, "%s of a type parameter (%s)", site->expr, tt);
+        if (what == NULL)
+            return ALIGN_ENOMEM;
         *tp = t;
-        return r->via ? 1 : ALIGN_ENOMEM;
+        return typed_by_flow(x, r, t, from, what, "it", "type parameter:");
     }
     t = find_type(j, w, tt, n, &amb, &unk);
     if (t == NULL || amb) {

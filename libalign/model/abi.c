@@ -263,6 +263,29 @@ const char *align_prim_name(align_prim p)
     return (unsigned)p < ALIGN_PRIM_COUNT && prim_names[p] ? prim_names[p] : "?";
 }
 
+static const go_predeclared go_predeclared_types[] = {
+    {"bool", ALIGN_GO_BOOL},           {"byte", ALIGN_GO_UINT8},
+    {"rune", ALIGN_GO_INT32},          {"int8", ALIGN_GO_INT8},
+    {"uint8", ALIGN_GO_UINT8},         {"int16", ALIGN_GO_INT16},
+    {"uint16", ALIGN_GO_UINT16},       {"int32", ALIGN_GO_INT32},
+    {"uint32", ALIGN_GO_UINT32},       {"int64", ALIGN_GO_INT64},
+    {"uint64", ALIGN_GO_UINT64},       {"int", ALIGN_GO_INT},
+    {"uint", ALIGN_GO_UINT},           {"uintptr", ALIGN_GO_UINTPTR},
+    {"float32", ALIGN_GO_FLOAT32},     {"float64", ALIGN_GO_FLOAT64},
+    {"complex64", ALIGN_GO_COMPLEX64}, {"complex128", ALIGN_GO_COMPLEX128},
+    {"string", ALIGN_GO_STRING},       {"error", ALIGN_GO_IFACE},
+    {"any", ALIGN_GO_IFACE},
+};
+
+const go_predeclared *go_predeclared_find(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof go_predeclared_types / sizeof go_predeclared_types[0]; i++)
+        if (strncmp(go_predeclared_types[i].name, name, len) == 0 &&
+            go_predeclared_types[i].name[len] == '\0')
+            return &go_predeclared_types[i];
+    return NULL;
+}
+
 const char *align_lang_name(align_lang lang)
 {
     return lang == ALIGN_LANG_GO ? "go" : "c";

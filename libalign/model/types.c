@@ -557,7 +557,6 @@ static name_entry *name_find(const name_table *nt, const char *name)
 static int name_bind(align_graph *g, name_table *nt, const char *name, align_type *t)
 {
     name_entry *e = name_find(nt, name), fresh;
-    int rc;
     if (e != NULL) {
         e->type = t;
         return 0;
@@ -566,12 +565,8 @@ static int name_bind(align_graph *g, name_table *nt, const char *name, align_typ
     fresh.type = t;
     if (fresh.name == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    rc = vec_push((void **)&nt->entries, &nt->len, &nt->cap, sizeof fresh, 64, &fresh);
-    if (rc == 0)
-        rc = table_add(&nt->index, hash_name(name), (uint32_t)(nt->len - 1));
-    if (rc < 0)
-        nt->len--; /* not indexed: forgotten */
-    return rc;
+    return table_push(&nt->index, hash_name(name), (void **)&nt->entries, &nt->len, &nt->cap,
+                      sizeof fresh, 64, &fresh);
 }
 
 static align_type *name_lookup(const name_table *nt, const char *name)

@@ -688,7 +688,7 @@ static int parse_body(parser *p, align_type *rec)
     }
     if (rc == 0 && p->spans != NULL && p->span_cur >= 0)
         p->spans->v[p->span_cur].close = (size_t)(TOK(p)->text - p->spans->base);
-    free(ms.names.slots);
+    cp_cmap_free(&ms.names);
     if (rc == 0 && ms.has_flex && ms.flex_alone)
         rc = ERR_AT(p, &ms.flex_at, ALIGN_ESYNTAX,
                     "flexible array member in a struct with no named members");
@@ -766,14 +766,9 @@ static int parse_record(parser *p, specs *s, int ctx, align_kind kind, align_typ
     }
     TRY(cp_enter(p, &tag));
     if (p->spans != NULL) {
-        si = src_spans_record(p->spans);
+        si = src_spans_record(p->spans, rec, name, &kwtok);
         if (si < 0)
             return ALIGN_ENOMEM;
-        p->spans->v[si].rec = rec;
-        p->spans->v[si].name = name;
-        p->spans->v[si].decl_start = (size_t)(kwtok.text - p->spans->base);
-        p->spans->v[si].line = kwtok.line;
-        p->spans->v[si].col = kwtok.col;
         p->spans->v[si].open = (size_t)(TOK(p)->text - p->spans->base);
         p->spans->v[si].parent = outer;
         p->span_cur = si;
@@ -1381,7 +1376,7 @@ int src_parse_c(align_graph *g, const char *file, const char *text, size_t len, 
         rc = error_set(ALIGN_EEMPTY, p.file, 1, 1, "no struct or union definition in the input");
         error_hint("%s", empty_hint);
     }
-    free(p.consts.slots);
+    cp_cmap_free(&p.consts);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 
 #include "source/lex.h"
 #include "source/spans.h"
+#include "util/table.h"
 
 typedef enum kw {
     KW_NONE,
@@ -47,14 +48,15 @@ typedef enum kw {
 /* Enum constants (name -> value) and a record's member names.  Names point
  * into the input or the graph, both of which outlive the map. */
 typedef struct cslot {
-    const char *name; /* len bytes, not NUL-terminated; NULL: a free slot */
+    const char *name; /* len bytes, not NUL-terminated */
     size_t len;
     int64_t value;
 } cslot;
 
 typedef struct cmap {
-    cslot *slots; /* open addressing, power-of-two capacity */
-    size_t cap, len;
+    cslot *entries; /* in the order put (util/vec) */
+    size_t len, cap;
+    table index; /* name -> entry (util/table) */
 } cmap;
 
 enum { CTX_TOP, CTX_MEMBER, CTX_TYPENAME }; /* where specifiers are read */
@@ -107,6 +109,7 @@ kw cp_kw(const token *t);
 bool cp_is_spec_kw(kw k);
 cslot *cp_cmap_find(const cmap *m, const char *name, size_t len);
 int cp_cmap_put(cmap *m, const char *name, size_t len, int64_t value);
+void cp_cmap_free(cmap *m);
 int cp_nomem(void);
 int cp_expected(parser *p, const char *what);
 int cp_enter(parser *p, const token *at);

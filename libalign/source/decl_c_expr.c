@@ -114,41 +114,34 @@ bool cp_is_spec_kw(kw k)
 
 /* --------------------------------------------------- name -> value maps */
 
-static cslot *cmap_slot(cslot *slots, size_t cap, const char *name, size_t len)
+static const char *cslot_text(const void *ctx, uint32_t entry, size_t *len)
 {
-    uint64_t h = hash_str(name, len);
-    size_t j;
-    for (j = h & (cap - 1); slots[j].name != NULL; j = (j + 1) & (cap - 1))
-        if (slots[j].len == len && memcmp(slots[j].name, name, len) == 0)
-            break;
-    return &slots[j];
+    const cmap *m = ctx;
+    *len = m->entries[entry].len;
+    return m->entries[entry].name;
 }
 
 cslot *cp_cmap_find(const cmap *m, const char *name, size_t len)
 {
-    cslot *s = m->cap ? cmap_slot(m->slots, m->cap, name, len) : NULL;
-    return s != NULL && s->name != NULL ? s : NULL;
+    uint32_t e = table_find_text(&m->index, name, len, cslot_text, m);
+    return e == TABLE_NONE ? NULL : &m->entries[e];
 }
 
 int cp_cmap_put(cmap *m, const char *name, size_t len, int64_t value)
 {
-    cslot *s;
-    if ((m->len + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 16;
-        cslot *ns = calloc(ncap, sizeof *ns);
-        if (ns == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->slots[i].name != NULL)
-                *cmap_slot(ns, ncap, m->slots[i].name, m->slots[i].len) = m->slots[i];
-        free(m->slots);
-        m->slots = ns;
-        m->cap = ncap;
+    cslot *s = cp_cmap_find(m, name, len), fresh = {name, len, value};
+    if (s != NULL) {
+        s->value = value;
+        return 0;
     }
-    s = cmap_slot(m->slots, m->cap, name, len);
-    m->len += s->name == NULL;
-    *s = (cslot){name, len, value};
-    return 0;
+    return table_push(&m->index, hash_str(name, len), (void **)&m->entries, &m->len, &m->cap,
+                      sizeof fresh, 16, &fresh);
+}
+
+void cp_cmap_free(cmap *m)
+{
+    free(m->entries);
+    table_free(&m->index);
 }
 
 /* ------------------------------------------------------- errors, tokens */

@@ -511,29 +511,9 @@ static int eval_binary(parser *p, tstream *s, int64_t iota, int min_prec, int64_
     return 0;
 }
 
-static const struct predeclared {
-    const char *name;
-    align_prim prim;
-} predeclared[] = {
-    {"bool", ALIGN_GO_BOOL},           {"byte", ALIGN_GO_UINT8},
-    {"rune", ALIGN_GO_INT32},          {"int8", ALIGN_GO_INT8},
-    {"uint8", ALIGN_GO_UINT8},         {"int16", ALIGN_GO_INT16},
-    {"uint16", ALIGN_GO_UINT16},       {"int32", ALIGN_GO_INT32},
-    {"uint32", ALIGN_GO_UINT32},       {"int64", ALIGN_GO_INT64},
-    {"uint64", ALIGN_GO_UINT64},       {"int", ALIGN_GO_INT},
-    {"uint", ALIGN_GO_UINT},           {"uintptr", ALIGN_GO_UINTPTR},
-    {"float32", ALIGN_GO_FLOAT32},     {"float64", ALIGN_GO_FLOAT64},
-    {"complex64", ALIGN_GO_COMPLEX64}, {"complex128", ALIGN_GO_COMPLEX128},
-    {"string", ALIGN_GO_STRING},       {"error", ALIGN_GO_IFACE},
-    {"any", ALIGN_GO_IFACE},
-};
-
-static const struct predeclared *find_predeclared(const token *t)
+static const go_predeclared *find_predeclared(const token *t)
 {
-    for (size_t i = 0; i < sizeof predeclared / sizeof predeclared[0]; i++)
-        if (t->kind == TOK_IDENT && tok_is(t, predeclared[i].name))
-            return &predeclared[i];
-    return NULL;
+    return t->kind == TOK_IDENT ? go_predeclared_find(t->text, t->len) : NULL;
 }
 
 /* The value of the const at index ci, computed once from its saved text.
@@ -594,7 +574,7 @@ static int float_value(parser *p, const token *t, int64_t *out)
 static int eval_name(parser *p, tstream *s, const token *t, int64_t iota, int64_t *out)
 {
     const sym *c = sym_find(p, t->text, t->len);
-    const struct predeclared *pd = find_predeclared(t);
+    const go_predeclared *pd = find_predeclared(t);
     char q[64];
     quote(q, sizeof q, t->text, t->len);
     if (tok_is(&s->tok, "(") &&
@@ -907,7 +887,7 @@ static int generic_error(parser *p, unsigned line, unsigned col, const char *nam
 /* An unqualified type name at t (its type arguments, if any, consumed). */
 static int named_type(parser *p, const token *t, bool indirect, const char *start, align_type **out)
 {
-    const struct predeclared *pd = find_predeclared(t);
+    const go_predeclared *pd = find_predeclared(t);
     sym *s = p->in_stdlib ? NULL : sym_find(p, t->text, t->len);
     const char *cname;
     char q[64];
@@ -1368,15 +1348,11 @@ static int type_spec(parser *p, int64_t index)
     if (tok_is(&name, "_"))
         return skip_to_end(p, &p->ts, false); /* type _ ...: nothing can use it */
     if (generic && p->spans != NULL && p->pass_types) {
-        int si = src_spans_record(p->spans);
+        int si = src_spans_record(p->spans, NULL, strdup_tok(p, &name), &name);
         if (si < 0)
             return ALIGN_ENOMEM;
         p->spans->v[si].skip_reason = "generic type: a type parameter has no size until "
                                       "instantiated";
-        p->spans->v[si].name = strdup_tok(p, &name);
-        p->spans->v[si].decl_start = (size_t)(name.text - p->spans->base);
-        p->spans->v[si].line = name.line;
-        p->spans->v[si].col = name.col;
     }
     if (generic) {
         /* Cannot be laid out uninstantiated: remember the name, skip. */
@@ -1417,14 +1393,9 @@ static int type_spec(parser *p, int64_t index)
         align_type_set_pos(t, srcpos(p, &name));
         TRY(bind_name(p, &name, cname, fwd, t, false));
         if (p->spans != NULL) {
-            int si = src_spans_record(p->spans);
+            int si = src_spans_record(p->spans, t, cname, &name);
             if (si < 0)
                 return ALIGN_ENOMEM;
-            p->spans->v[si].rec = t;
-            p->spans->v[si].name = cname;
-            p->spans->v[si].decl_start = (size_t)(name.text - p->spans->base);
-            p->spans->v[si].line = name.line;
-            p->spans->v[si].col = name.col;
             p->span_next = si;
         }
         TRY(parse_struct(p, t));

@@ -189,17 +189,12 @@ static die_slot *map_find(const die_map *m, Dwarf_Off off)
 static int map_put(die_map *m, Dwarf_Off off, align_type *t, int state, align_lang lang)
 {
     die_slot *s = map_find(m, off), fresh = {off, t, (uint8_t)state, (uint8_t)lang};
-    int rc;
     if (s != NULL) {
         *s = fresh;
         return 0;
     }
-    rc = vec_push((void **)&m->slots, &m->len, &m->cap, sizeof fresh, 4096, &fresh);
-    if (rc == 0)
-        rc = table_add(&m->index, off_hash(off), (uint32_t)(m->len - 1));
-    if (rc < 0)
-        m->len--; /* not indexed: forgotten */
-    return rc;
+    return table_push(&m->index, off_hash(off), (void **)&m->slots, &m->len, &m->cap, sizeof fresh,
+                      4096, &fresh);
 }
 
 static void map_free(die_map *m)
@@ -306,9 +301,8 @@ static int commit_copies(dwarf_reader *rd)
         int rc;
         if (known_copy(rd, c->fp) != NULL)
             continue;
-        rc = vec_push((void **)&rd->copies, &rd->ncopies, &rd->copies_cap, sizeof *c, 1024, c);
-        if (rc == 0)
-            rc = table_add(&rd->copies_index, c->fp, (uint32_t)(rd->ncopies - 1));
+        rc = table_push(&rd->copies_index, c->fp, (void **)&rd->copies, &rd->ncopies,
+                        &rd->copies_cap, sizeof *c, 1024, c);
         if (rc < 0)
             return rc;
     }

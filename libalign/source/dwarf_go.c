@@ -76,28 +76,15 @@ static int kind_prim(uint64_t kind)
     return (int)kind_prims[kind];
 }
 
-/* Base types of producers that leave DW_AT_go_kind out. */
+/* Base types of producers that leave DW_AT_go_kind out: the numeric and
+ * boolean predeclared types (a base type is never a string or an
+ * interface). */
 static int name_prim(const char *name)
 {
-    static const struct {
-        const char *name;
-        align_prim prim;
-    } names[] = {
-        {"bool", ALIGN_GO_BOOL},           {"int", ALIGN_GO_INT},
-        {"int8", ALIGN_GO_INT8},           {"int16", ALIGN_GO_INT16},
-        {"int32", ALIGN_GO_INT32},         {"int64", ALIGN_GO_INT64},
-        {"uint", ALIGN_GO_UINT},           {"uint8", ALIGN_GO_UINT8},
-        {"uint16", ALIGN_GO_UINT16},       {"uint32", ALIGN_GO_UINT32},
-        {"uint64", ALIGN_GO_UINT64},       {"uintptr", ALIGN_GO_UINTPTR},
-        {"float32", ALIGN_GO_FLOAT32},     {"float64", ALIGN_GO_FLOAT64},
-        {"complex64", ALIGN_GO_COMPLEX64}, {"complex128", ALIGN_GO_COMPLEX128},
-    };
-    if (name == NULL)
+    const go_predeclared *pd = name ? go_predeclared_find(name, strlen(name)) : NULL;
+    if (pd == NULL || pd->prim == ALIGN_GO_STRING || pd->prim == ALIGN_GO_IFACE)
         return -1;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(name, names[i].name) == 0)
-            return (int)names[i].prim;
-    return -1;
+    return (int)pd->prim;
 }
 
 /* Types whose align64 marker the model knows as ALIGN_GO_ATOMIC_INT64. */

@@ -321,11 +321,9 @@ static const memo_entry *memo_find(const dwarf_scan *s, uint64_t key)
 static void memo_put(dwarf_scan *s, uint64_t key, uint64_t fp)
 {
     memo_entry m = {key, fp};
-    if (vec_push((void **)&s->memo, &s->memo_len, &s->memo_cap, sizeof m, 1024, &m) < 0 ||
-        table_add(&s->memo_index, mix(0, key), (uint32_t)(s->memo_len - 1)) < 0) {
+    if (table_push(&s->memo_index, mix(0, key), (void **)&s->memo, &s->memo_len, &s->memo_cap,
+                   sizeof m, 1024, &m) < 0)
         align_error_clear(); /* the memo only saves work */
-        s->memo_len = s->memo_index.n;
-    }
 }
 
 /* ------------------------------------------------------- fingerprints */

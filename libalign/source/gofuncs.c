@@ -28,12 +28,12 @@ static int nomem(void)
     return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
-/* Room for one more item after len: the tables are indexed by uint32_t. */
-static int grow(void **arr, size_t *cap, size_t len, size_t elem)
+/* Appends item (elem bytes) to a table: they are indexed by uint32_t. */
+static int push(void **arr, size_t *len, size_t *cap, size_t elem, const void *item)
 {
-    if (len >= UINT32_MAX - 1)
+    if (*len >= UINT32_MAX - 1)
         return error_set(ALIGN_ELIMIT, NULL, 0, 0, "too many Go functions or variables");
-    return vec_reserve(arr, cap, len + 1, elem, 256);
+    return vec_push(arr, len, cap, elem, 256, item);
 }
 
 int gofuncs_new(go_funcs **out, align_graph *g)
@@ -65,26 +65,17 @@ void gofuncs_free(go_funcs *gf)
 
 int gofuncs_push_func(go_funcs *gf, const gf_func *f)
 {
-    int rc = grow((void **)&gf->funcs, &gf->funcs_cap, gf->nfuncs, sizeof *f);
-    if (rc == 0)
-        gf->funcs[gf->nfuncs++] = *f;
-    return rc;
+    return push((void **)&gf->funcs, &gf->nfuncs, &gf->funcs_cap, sizeof *f, f);
 }
 
 int gofuncs_push_var(go_funcs *gf, const gf_var *v)
 {
-    int rc = grow((void **)&gf->vars, &gf->vars_cap, gf->nvars, sizeof *v);
-    if (rc == 0)
-        gf->vars[gf->nvars++] = *v;
-    return rc;
+    return push((void **)&gf->vars, &gf->nvars, &gf->vars_cap, sizeof *v, v);
 }
 
 int gofuncs_push_global(go_funcs *gf, const gf_var *v)
 {
-    int rc = grow((void **)&gf->globals, &gf->globals_cap, gf->nglobals, sizeof *v);
-    if (rc == 0)
-        gf->globals[gf->nglobals++] = *v;
-    return rc;
+    return push((void **)&gf->globals, &gf->nglobals, &gf->globals_cap, sizeof *v, v);
 }
 
 static int cmp_global(const void *a, const void *b)
@@ -114,10 +105,7 @@ const gf_var *gofuncs_find_global(const go_funcs *gf, const char *name, size_t l
 
 int gofuncs_push_call(go_funcs *gf, const gf_call *c)
 {
-    int rc = grow((void **)&gf->calls, &gf->calls_cap, gf->ncalls, sizeof *c);
-    if (rc == 0)
-        gf->calls[gf->ncalls++] = *c;
-    return rc;
+    return push((void **)&gf->calls, &gf->ncalls, &gf->calls_cap, sizeof *c, c);
 }
 
 /* ------------------------------------------------------- hashed names */
@@ -187,10 +175,9 @@ uint32_t gofuncs_pkg(go_funcs *gf, const char *path, size_t len)
         return GF_NONE;
     slash = strrchr(p.path, '/');
     p.name = slash ? slash + 1 : p.path;
-    if (grow((void **)&gf->pkgs, &gf->pkgs_cap, gf->npkgs, sizeof p) < 0)
+    if (push((void **)&gf->pkgs, &gf->npkgs, &gf->pkgs_cap, sizeof p, &p) < 0)
         return GF_NONE;
-    gf->pkgs[gf->npkgs] = p;
-    gf->pkg_index[j] = (uint32_t)++gf->npkgs;
+    gf->pkg_index[j] = (uint32_t)gf->npkgs;
     return (uint32_t)gf->npkgs - 1;
 }
 
@@ -206,10 +193,9 @@ uint32_t gofuncs_file(go_funcs *gf, const char *path)
     f.path = align_graph_strdup(gf->g, path, len);
     f.max_line = 0;
     f.pkg = GF_NONE;
-    if (f.path == NULL || grow((void **)&gf->files, &gf->files_cap, gf->nfiles, sizeof f) < 0)
+    if (f.path == NULL || push((void **)&gf->files, &gf->nfiles, &gf->files_cap, sizeof f, &f) < 0)
         return GF_NONE;
-    gf->files[gf->nfiles] = f;
-    gf->file_index[j] = (uint32_t)++gf->nfiles;
+    gf->file_index[j] = (uint32_t)gf->nfiles;
     return (uint32_t)gf->nfiles - 1;
 }
 

@@ -8,12 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-int src_spans_record(src_spans *s)
+int src_spans_record(src_spans *s, align_type *rec, const char *name, const token *at)
 {
+    src_record *r;
     if (vec_reserve((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v, 8) < 0)
         return -1;
-    memset(&s->v[s->n], 0, sizeof s->v[s->n]);
-    s->v[s->n].parent = -1;
+    r = &s->v[s->n];
+    memset(r, 0, sizeof *r);
+    r->rec = rec;
+    r->name = name;
+    r->decl_start = (size_t)(at->text - s->base);
+    r->line = at->line;
+    r->col = at->col;
+    r->parent = -1;
     return (int)s->n++;
 }
 

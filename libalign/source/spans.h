@@ -23,6 +23,7 @@
 #ifndef LIBALIGN_SPANS_H
 #define LIBALIGN_SPANS_H
 
+#include "source/lex.h"
 #include "util/internal.h"
 
 /* One member declaration as written: Go `A, B int64 "tag"` or an embedded
@@ -76,9 +77,10 @@ int src_parse_go(align_graph *g, const char *file, const char *text, size_t len,
 int src_parse_c(align_graph *g, const char *file, const char *text, size_t len, src_spans *spans);
 void src_spans_free(src_spans *s);
 
-/* Helpers for the parsers: a new record (its index, or -1 out of memory),
- * a member of record i, a name span of field `field` of record i. */
-int src_spans_record(src_spans *s);
+/* Helpers for the parsers: a new record rec (NULL: recorded only to be
+ * reported) named name, declared at the token at (its index, or -1 out of
+ * memory), a member of record i, a name span of field `field` of record i. */
+int src_spans_record(src_spans *s, align_type *rec, const char *name, const token *at);
 int src_spans_member(src_spans *s, int i, const src_member *m);
 int src_spans_name(src_spans *s, int i, uint32_t field, size_t start, size_t end);
 

@@ -5,6 +5,7 @@
 #include "util/table.h"
 #include "util/internal.h"
 #include "util/hash.h"
+#include "util/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,18 @@ int table_add(table *t, uint64_t hash, uint32_t entry)
     place(t->slots, t->cap, fold(hash), entry + 1);
     t->n++;
     return 0;
+}
+
+int table_push(table *t, uint64_t hash, void **arr, size_t *len, size_t *cap, size_t elem,
+               size_t first, const void *item)
+{
+    int rc = vec_push(arr, len, cap, elem, first, item);
+    if (rc < 0)
+        return rc;
+    rc = table_add(t, hash, (uint32_t)(*len - 1));
+    if (rc < 0)
+        (*len)--; /* pushed but not indexed: forgotten */
+    return rc;
 }
 
 void table_clear(table *t)

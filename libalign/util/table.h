@@ -2,13 +2,13 @@
  * table.h - the one open-addressing hash table of libalign: an index over
  * entries that live in the caller's own array (util/vec), found by hash.
  *
- * Who uses it: the escape log's string interning and its inlined-call
- * positions, the escape join's duplicate set, its inputs, packages and
- * types, and the profile's site index.  Each keeps its entries in a typed
- * array of its own and asks the table "which entry has this key?"; the
- * table holds, per slot, the entry's number and 32 bits of its hash, so
- * that growing never calls back into the caller (no key is re-hashed) and
- * most mismatches are rejected without looking at the entry.
+ * Who uses it: the C parser's enum constants and member names, the type
+ * graph's names, the DWARF reader's DIE map, the escape log's string
+ * interning and its inlined-call positions, the escape join's duplicate
+ * set, its inputs, packages and types, and the profile's site index.  Each keeps its entries in a
+ * typed array of its own and asks the table "which entry has this key?"; the table holds, per slot,
+ * the entry's number and 32 bits of its hash, so that growing never calls back into the caller (no
+ * key is re-hashed) and most mismatches are rejected without looking at the entry.
  *
  * Sizes: from a few entries (inputs of one run) to millions (the distinct
  * sites of a 500 MB escape log): 8 bytes a slot, at most half the slots in
@@ -62,6 +62,14 @@ uint32_t table_find_text(const table *t, const char *s, size_t len, table_text_f
  * it would be more than half full.  0, or ALIGN_ENOMEM / ALIGN_ELIMIT
  * recorded; the table is unchanged on failure. */
 int table_add(table *t, uint64_t hash, uint32_t entry);
+
+/* The common way to fill an array with a table over it: appends item
+ * (elem bytes) to the caller's array (*arr, *len, *cap, grown by util/vec
+ * from first items) and indexes it under hash.  0, or ALIGN_ENOMEM /
+ * ALIGN_ELIMIT recorded; on failure the array's length is as before (the
+ * item is not kept) and the table unchanged. */
+int table_push(table *t, uint64_t hash, void **arr, size_t *len, size_t *cap, size_t elem,
+               size_t first, const void *item);
 
 /* Forgets every entry and keeps the capacity (a table reused per package). */
 void table_clear(table *t);

@@ -16,6 +16,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.append(os.path.dirname(HERE))
+import salib  # noqa: E402  (tests/salib.py: Go releases, terminals)
 SKIP = 77
 TIMEOUT = 60
 
@@ -171,8 +173,6 @@ def per_release(releases, one_release):
     """Runs one_release(V) for each Go release V that tools/fetch-go can
     provide (tests/salib.py), then finishes: SKIP (77, naming what was
     missing) when a release could not be had and nothing failed."""
-    sys.path.insert(0, os.path.join(HERE, ".."))
-    import salib
     tested = 0
     for v in releases:
         try:
@@ -327,15 +327,7 @@ def in_pty(argv, env, columns=200):
                          env=dict(env, TERM="xterm", COLUMNS=str(columns), LINES="50"),
                          close_fds=True)
     os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
+    got = salib.pty_output(master)
     try:
         p.wait(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -343,7 +335,7 @@ def in_pty(argv, env, columns=200):
         print("FAIL: %s did not finish in %d s under a pty" % (argv[0], TIMEOUT))
         sys.exit(1)
     os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return got.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
 # ---------------------------------------------------------------- parsing
@@ -358,6 +350,25 @@ def sections(output):
     for i in range(1, len(parts) - 1, 2):
         out[parts[i]] = parts[i + 1]
     return out
+
+
+def need_sections(sec, commands, output):
+    """A check that each (name, command) of commands has its section in
+    sec; at the first one missing, the whole session output is printed and
+    the test finishes (every check after it would fail on the same)."""
+    for name, _ in commands:
+        if not check(name in sec, "section %s present" % name):
+            print(output)
+            finish()
+
+
+def check_offsets(members, offsets, truth):
+    """A check per {name: offset} of offsets (what the compiled program
+    printed, truth naming how: "offsetof") that parse_align's members
+    place it there."""
+    for name, off in offsets.items():
+        check(name in members and members[name].offset == off,
+              "offset of %s is %s's %d" % (name, truth, off), repr(members.get(name)))
 
 
 _MEMBER = re.compile(r"^/\*\s+(0x[0-9a-f]+|\d+)(?::\s*(\d+))?\s*\|\s*(\d+) \*/( +)(.*?)$")

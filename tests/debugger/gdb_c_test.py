@@ -55,16 +55,11 @@ t.check("Undefined command" in t.sections(out).get("bare", ""),
 
 out = session(["-x", plugin], COMMANDS)
 sec = t.sections(out)
-for name, _ in COMMANDS:
-    if not t.check(name in sec, "section %s present" % name):
-        print(out)
-        t.finish()
+t.need_sections(sec, COMMANDS, out)
 
 # ------------------------------------------------------------ align s
 members, holes, summary = t.parse_align(sec["s"])
-for name, off in offsets.items():
-    t.check(name in members and members[name].offset == off,
-            "offset of %s is offsetof's %d" % (name, off), repr(members.get(name)))
+t.check_offsets(members, offsets, "offsetof")
 ptype_members, ptype_holes = t.ptype_offsets(sec["ptype"])
 for name, (off, bit, size) in ptype_members.items():
     m = members.get(name)

@@ -37,10 +37,7 @@ t.check(rc == 0, "edge.c builds with -O2", out)
 
 def session(program, stop, commands):
     sec, out = t.gdb_session(program, commands, env=env, stop=stop, up=True)
-    for name, _ in commands:
-        if not t.check(name in sec, "section %s present" % name):
-            print(out)
-            t.finish()
+    t.need_sections(sec, commands, out)
     t.check("Traceback" not in out and "Python Exception" not in out, "no Python traceback", out)
     return sec
 

@@ -31,15 +31,10 @@ COMMANDS = [
 ]
 sec, out = t.gdb_session(program, COMMANDS, env=dict(env, GOTRACEBACK="none"),
                          stop="main.stop", after=["-ex", "kill"])
-for name, _ in COMMANDS:
-    if not t.check(name in sec, "section %s present" % name):
-        print(out)
-        t.finish()
+t.need_sections(sec, COMMANDS, out)
 
 members, holes, summary = t.parse_align(sec["o"])
-for name, off in offsets.items():
-    t.check(name in members and members[name].offset == off,
-            "offset of %s is unsafe.Offsetof's %d" % (name, off), repr(members.get(name)))
+t.check_offsets(members, offsets, "unsafe.Offsetof")
 t.check(t.summary_number(summary, r"size: (\d+) bytes") == sizes["Order"],
         "size is unsafe.Sizeof = %d" % sizes["Order"])
 values = {n: m.value for n, m in members.items()}

@@ -41,10 +41,7 @@ COMMANDS = [
     ("list-count", "align -c 1k list"),
 ]
 sec, out = t.gdb_session(program, COMMANDS, env=env)
-for name, _ in COMMANDS:
-    if not t.check(name in sec, "section %s present" % name):
-        print(out)
-        t.finish()
+t.need_sections(sec, COMMANDS, out)
 
 RUN = re.compile(r"^/\*   at (\S+)\+(\d+): ((?:[0-9a-f]{2} ?)+)(?:\(unused bits (0x[0-9a-f]+)\) )?\*/$",
                  re.M)

@@ -48,10 +48,7 @@ COMMANDS = [("wide", "align -r -c 64Ki o"), ("wide-o", "align o"),
 rc, out = t.run(argv_for(COMMANDS, ["-iex", "set width 0"]), env=env)
 t.skip_if_no_ptrace(out, "gdb")
 sec = t.sections(out)
-for name, _ in COMMANDS:
-    if not t.check(name in sec, "section %s present" % name):
-        print(out)
-        t.finish()
+t.need_sections(sec, COMMANDS, out)
 
 
 def words(text, values=True):

@@ -34,10 +34,7 @@ for i in range(1, 4):
 COMMANDS += [("unwatch", "align --unwatch"), ("end-run", "continue"),
              ("type", "align --watch -t struct msg")]
 sec, out = t.gdb_session(program, COMMANDS, env=env, stop="watch_here")
-for name, _ in COMMANDS:
-    if not t.check(name in sec, "section %s present" % name):
-        print(out)
-        t.finish()
+t.need_sections(sec, COMMANDS, out)
 
 t.check("\nalign --watch: watching m (struct msg, %d bytes" % size in sec["watch"] and "write, send, sendto, fwrite" in sec["watch"], "the watch is set", sec["watch"])
 phases = [re.search(r"= (\d+)", sec["phase-%d" % i]).group(1) for i in range(1, 4)]

@@ -50,15 +50,10 @@ out = session(program, COMMANDS, extra=["-o", "script aligntest.run('bare', 'hel
 sec = t.sections(out)
 t.check("is not a known command" in sec.get("bare", ""),
         "'align' is not a built-in LLDB command", sec.get("bare"))
-for name, _ in COMMANDS:
-    if not t.check(name in sec, "section %s present" % name):
-        print(out)
-        t.finish()
+t.need_sections(sec, COMMANDS, out)
 
 members, holes, summary = t.parse_align(sec["s"])
-for name, off in offsets.items():
-    t.check(name in members and members[name].offset == off,
-            "offset of %s is offsetof's %d" % (name, off), repr(members.get(name)))
+t.check_offsets(members, offsets, "offsetof")
 t.check(members.get("flex") is not None and members["flex"].size == 0 and
         members["flex"].decl == "short flex[];",
         "LLDB's one-element flexible array is a flexible array", repr(members.get("flex")))

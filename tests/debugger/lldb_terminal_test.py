@@ -35,10 +35,7 @@ COMMANDS = [("wide", "align -r -c 64Ki o"), ("wide-o", "align o"),
 out = t.in_pty(t.lldb_argv(program, COMMANDS, lldb=lldb), env)
 t.skip_if_no_ptrace(out, "lldb")
 sec = t.sections(out)
-for name, _ in COMMANDS:
-    if not t.check(name in sec, "section %s present" % name):
-        print(out)
-        t.finish()
+t.need_sections(sec, COMMANDS, out)
 
 
 def lines(text):
