@@ -68,7 +68,11 @@
  *
  *   - Only with ALIGN_BINARY_GO_FUNCS (the escape join asks for it): Go
  *     units' subprograms are descended into as well, and their line tables
- *     read, by dwarf_funcs.c.  Without the flag nothing of that runs.
+ *     read, by dwarf_funcs.c.  Without the flag nothing of that runs.  A Go
+ *     unit's line table is decoded from the raw .debug_line (dwarf_lines.c:
+ *     no record per row) when that decoder knows all of it, else read once
+ *     by libdwarf for both the declaration files and the spans, and freed
+ *     with the unit.
  *
  *   - The file is read once; libdwarf's handle is closed before
  *     align_binary_open returns, every string the graphs keep is copied into
@@ -267,6 +271,8 @@ struct dwarf_reader {
     int lines_state;         /* 0 not opened yet, 1 open, -1 unavailable */
     int unit_lines;          /* 0 not looked at, 1 decoded raw, -1 libdwarf's */
     uint64_t unit_stmt_list; /* the table's .debug_line offset */
+    unsigned unit_lines_version;
+    uint64_t unit_lines_ndirs;
     Dwarf_Line_Context lctx; /* libdwarf's table of the unit, read once */
     Dwarf_Unsigned lctx_version;
     int lctx_state; /* 0 not read, 1 read, -1 none */
@@ -464,7 +470,7 @@ static bool unit_stmt_list(dwarf_reader *rd, uint64_t *off)
 }
 
 /* Whether the Go unit's line table is decoded from the raw section
- * (dwarf_lines.c), not by libdwarf: a DWARF 2-4 table whose whole program
+ * (dwarf_lines.c), not by libdwarf: a table whose header and whole program
  * that reader knows.  Decided once a unit. */
 static bool raw_lines(dwarf_reader *rd)
 {
@@ -479,7 +485,8 @@ static bool raw_lines(dwarf_reader *rd)
         rd->lines_state = rd->lines != NULL ? 1 : -1;
     }
     if (rd->lines != NULL && unit_stmt_list(rd, &off) &&
-        lines_decode(rd->lines, off, rd->addr_size, NULL, NULL) == 1) {
+        lines_decode(rd->lines, off, rd->addr_size, &rd->unit_lines_version,
+                     &rd->unit_lines_ndirs) == 1) {
         rd->unit_lines = 1;
         rd->unit_stmt_list = off;
     }
@@ -579,10 +586,10 @@ static bool line_table_has_dirs(dwarf_reader *rd)
     }
     if (rd->lang == ALIGN_LANG_GO) {
         /* Go: the table the spans read too (dwarf_funcs.c), decoded raw
-         * (DWARF 2-4, read to its end: what dwarf_srclines_b accepts) or
-         * by libdwarf once for both */
+         * (read to its end: what dwarf_srclines_b accepts) or by libdwarf
+         * once for both */
         if (raw_lines(rd))
-            return true;
+            return rd->unit_lines_version < 5 || rd->unit_lines_ndirs > 0;
         ctx = line_context(rd, &version);
         if (ctx == NULL)
             return false;

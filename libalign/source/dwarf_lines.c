@@ -15,8 +15,10 @@
  * stack, handed to the caller and forgotten.
  *
  * It never decides anything alone (as dwarf_scan.c): it decodes only what
- * DWARF 2-4 defines and producers write (Go's and GCC's programs), and for
- * anything else -- DWARF 5, a compressed section that is not zlib, a
+ * DWARF 2-4 defines and producers write (Go's and GCC's programs), and
+ * DWARF 5 tables laid out as Go's (inline path strings, directory
+ * indexes), and for anything else -- other DWARF 5 entry formats (GCC's
+ * .debug_line_str paths), a compressed section that is not zlib, a
  * relocatable object, DW_LNE_define_file, an opcode it does not know, a
  * non-standard opcode length table, maximum_operations_per_instruction
  * other than 1, an address of another size than the unit's, a negative
@@ -253,14 +255,45 @@ typedef struct lheader {
     unsigned version, min_inst, opcode_base, line_range;
     int line_base;
     bool default_stmt;
+    uint64_t ndirs;         /* entries of the directory table */
     const uint8_t *lengths; /* opcode_base - 1 operand counts */
     const uint8_t *prog, *end;
 } lheader;
 
-/* The header of the table at off: false when it is not one this reader
- * decodes exactly as DWARF 2-4 say. */
-static bool read_header(const line_section *ls, uint64_t off, lheader *h)
+/* A DWARF 5 directory or file-name table, as Go (1.25 on) writes them:
+ * the entry formats must be exactly want[0..nwant) (content type, form),
+ * every string inline (DW_FORM_string: no .debug_line_str to check), and
+ * each file's directory index below ndirs.  *count: its entries.  False
+ * for anything else: libdwarf's. */
+static bool v5_table(cursor *c, const uint64_t (*want)[2], unsigned nwant, uint64_t ndirs,
+                     uint64_t *count)
 {
+    unsigned nfmt = (unsigned)get_u(c, 1);
+    if (c->bad || nfmt != nwant)
+        return false;
+    for (unsigned i = 0; i < nfmt; i++)
+        if (get_uleb(c) != want[i][0] || get_uleb(c) != want[i][1])
+            return false;
+    *count = get_uleb(c);
+    if (c->bad || *count > (uint64_t)(c->end - c->p))
+        return false;
+    for (uint64_t e = 0; e < *count && !c->bad; e++)
+        for (unsigned i = 0; i < nfmt; i++)
+            if (want[i][1] == DW_FORM_string)
+                lstr(c);
+            else if (get_uleb(c) >= ndirs) /* DW_LNCT_directory_index */
+                return false;
+    return !c->bad;
+}
+
+/* The header of the table at off: false when it is not one this reader
+ * decodes exactly as DWARF 2-5 say. */
+static bool read_header(const line_section *ls, uint64_t off, unsigned addr_size, lheader *h)
+{
+    static const uint64_t dir_fmt[1][2] = {{DW_LNCT_path, DW_FORM_string}};
+    static const uint64_t file_fmt[2][2] = {{DW_LNCT_path, DW_FORM_string},
+                                            {DW_LNCT_directory_index, DW_FORM_udata}};
+    uint64_t nfiles;
     cursor c = {NULL, NULL, false};
     uint64_t len, hlen;
     unsigned offset_size = 4;
@@ -281,8 +314,10 @@ static bool read_header(const line_section *ls, uint64_t off, lheader *h)
     c.end = c.p + len;
     h->end = c.end;
     h->version = (unsigned)get_u(&c, 2);
-    if (c.bad || h->version < 2 || h->version > 4)
+    if (c.bad || h->version < 2 || h->version > 5)
         return false;
+    if (h->version == 5 && (get_u(&c, 1) != addr_size || get_u(&c, 1) != 0))
+        return false; /* address_size, segment_selector_size */
     hlen = get_u(&c, offset_size);
     if (c.bad || hlen > (uint64_t)(c.end - c.p))
         return false;
@@ -302,16 +337,25 @@ static bool read_header(const line_section *ls, uint64_t off, lheader *h)
         if (h->lengths[i] != std_lengths[i])
             return false; /* libdwarf has its ways with odd tables: let it */
     c.p += h->opcode_base - 1;
-    while (!c.bad && c.p < c.end && *c.p != 0) /* include_directories */
-        lstr(&c);
-    get_u(&c, 1);
-    while (!c.bad && c.p < c.end && *c.p != 0) { /* file_names */
-        lstr(&c);
-        get_uleb(&c); /* directory index */
-        get_uleb(&c); /* modification time */
-        get_uleb(&c); /* length */
+    h->ndirs = 0;
+    if (h->version == 5) {
+        if (!v5_table(&c, dir_fmt, 1, 0, &h->ndirs) ||
+            !v5_table(&c, file_fmt, 2, h->ndirs, &nfiles))
+            return false;
+    } else {
+        while (!c.bad && c.p < c.end && *c.p != 0) { /* include_directories */
+            lstr(&c);
+            h->ndirs++;
+        }
+        get_u(&c, 1);
+        while (!c.bad && c.p < c.end && *c.p != 0) { /* file_names */
+            lstr(&c);
+            get_uleb(&c); /* directory index */
+            get_uleb(&c); /* modification time */
+            get_uleb(&c); /* length */
+        }
+        get_u(&c, 1);
     }
-    get_u(&c, 1);
     /* the program starts where header_length says, and nothing is left
      * between the tables and it */
     if (c.bad || c.p != hstart + hlen)
@@ -330,7 +374,7 @@ static bool run(const lheader *h, unsigned addr_size, line_row_fn fn, void *ctx)
 #define RESET()                                                                                    \
     do {                                                                                           \
         r.addr = 0;                                                                                \
-        r.file = 1;                                                                                \
+        r.file = h->version >= 5 ? 0 : 1; /* libdwarf's DWARF 5 file base */                       \
         r.line = 1;                                                                                \
         r.end = false;                                                                             \
     } while (0)
@@ -416,21 +460,21 @@ static bool run(const lheader *h, unsigned addr_size, line_row_fn fn, void *ctx)
     return !c.bad && !in_seq;
 }
 
-int lines_decode(const line_section *ls, uint64_t off, unsigned addr_size, line_row_fn fn,
-                 void *ctx)
+int lines_decode(const line_section *ls, uint64_t off, unsigned addr_size, unsigned *version,
+                 uint64_t *ndirs)
 {
     lheader h;
-    if (ls == NULL || (addr_size != 4 && addr_size != 8) || !read_header(ls, off, &h) ||
+    if (ls == NULL || (addr_size != 4 && addr_size != 8) || !read_header(ls, off, addr_size, &h) ||
         !run(&h, addr_size, NULL, NULL))
         return 0;
-    if (fn != NULL)
-        run(&h, addr_size, fn, ctx);
+    *version = h.version;
+    *ndirs = h.ndirs;
     return 1;
 }
 
 void lines_rows(const line_section *ls, uint64_t off, unsigned addr_size, line_row_fn fn, void *ctx)
 {
     lheader h;
-    if (read_header(ls, off, &h))
+    if (read_header(ls, off, addr_size, &h))
         run(&h, addr_size, fn, ctx);
 }

@@ -295,12 +295,12 @@ typedef struct line_row {
     bool end;                  /* DW_LNE_end_sequence */
 } line_row;
 typedef void (*line_row_fn)(void *ctx, const line_row *row);
-/* Decodes the DWARF 2-4 line table at offset off of the section, for a
- * unit of addresses addr_size bytes wide: 1 when the whole program
- * decodes, then (with fn) each row to fn in order; 0 when this reader does
- * not know it (fn never called): ask libdwarf. */
-int lines_decode(const line_section *ls, uint64_t off, unsigned addr_size, line_row_fn fn,
-                 void *ctx);
+/* Checks the line table at offset off of the section, for a unit of
+ * addresses addr_size bytes wide: 1 when this reader decodes all of it
+ * (DWARF 2-4; DWARF 5 as Go writes it), with its version and the entries
+ * of its directory table; 0 when it does not know it: ask libdwarf. */
+int lines_decode(const line_section *ls, uint64_t off, unsigned addr_size, unsigned *version,
+                 uint64_t *ndirs);
 /* The rows of a table lines_decode has accepted, without checking it again. */
 void lines_rows(const line_section *ls, uint64_t off, unsigned addr_size, line_row_fn fn,
                 void *ctx);
