@@ -647,21 +647,20 @@ static int gate_status(const cli_opts *o, const audit_rows *r, uint64_t sarif_to
  * escape logs and their join, the heap profile and its join. */
 typedef struct inputs {
     align_binary *bin;
-    align_escape_log *log;
     align_heap_join *join;
     measure_ctx mc;
     go_source *gosrc; /* --src's Go files and those that place Go types */
 } inputs;
 
 /* Reads them all, the logs and the profile first (bad ones are reported
- * before a slow binary load); warn: say when --go or the producer's release
- * is not one libalign has.  false (printed) on failure; free with
- * inputs_free either way. */
+ * before a slow binary load); warn: say when --go or the
+ * producer's release is not one libalign has.  false (printed) on failure; free with inputs_free
+ * either way. */
 static bool inputs_load(inputs *in, cli_opts *o, bool warn)
 {
     memset(in, 0, sizeof *in);
     in->mc.sample = o->sample;
-    if (o->nescapes > 0 && !escape_load(&in->log, o->escapes, o->nescapes))
+    if (o->nescapes > 0 && !escape_load(&in->join, o->escapes, o->nescapes, o->src_dir))
         return false;
     if (o->profile && !measure_load(&in->mc, o->profile))
         return false;
@@ -675,8 +674,11 @@ static bool inputs_load(inputs *in, cli_opts *o, bool warn)
     /* "./..." in --filter: the main module of the binary's build info. */
     pattern_set_main(align_binary_info_get(in->bin)->go_main_path,
                      align_binary_info_get(in->bin)->go_main_module);
-    if (in->log && !escape_join(&in->join, in->bin, in->log, o->src_dir, o->binary))
+    if (in->join && !escape_join(in->join, in->bin, o->binary)) {
+        align_heap_join_free(in->join);
+        in->join = NULL;
         return false;
+    }
     /* The profile's counts go into the --count table (user's entries win). */
     return o->profile == NULL || measure_join(&in->mc, in->bin, in->join, &o->counts, o->binary);
 }
@@ -687,7 +689,6 @@ static void inputs_free(inputs *in)
     measure_free(&in->mc);
     align_heap_join_free(in->join);
     align_binary_free(in->bin);
-    align_escape_log_free(in->log);
 }
 
 static int run_audit(cli_opts *o)
@@ -752,6 +753,74 @@ static void json_declaration(align_buf *out, const align_layout *l, const align_
     align_buf_json_string(out, decl.data ? decl.data : "");
     align_buf_puts(out, "}");
     align_buf_free(&decl);
+}
+
+/* Where the type is declared: its position, else what --src found. */
+static const char *decl_file_of(const align_type *t, const char *src_file)
+{
+    align_srcpos pos = align_type_pos(t);
+    return pos.file && pos.line ? pos.file : src_file;
+}
+
+/* Whether the smallest order is not the declared one. */
+static bool reordered(const align_layout *l)
+{
+    for (size_t k = 0; k < l->nmembers; k++)
+        if (l->optimal_order[k] != k)
+            return true;
+    return false;
+}
+
+/* show --optimize, a Go type whose order changes: the unkeyed composite
+ * literals that the new order breaks (go_source.c), as text after the
+ * declaration or as JSON "unkeyed_literals" added to the type's object. */
+static void unkeyed_note(align_buf *out, go_source *src, const align_layout *l, const char *file,
+                         bool json)
+{
+    go_literal *lits = NULL;
+    /* an anonymous struct has no name a literal or conversion could use */
+    size_t n = reordered(l) && align_type_label(l->type, NULL) == NULL
+                   ? go_source_unkeyed(src, l->name, file, &lits)
+                   : 0;
+    for (int conv = 0; conv < 2; conv++) {
+        size_t k = 0, shown = 0;
+        for (size_t i = 0; i < n; i++)
+            k += lits[i].conversion == conv;
+        if (k == 0)
+            continue;
+        if (json) {
+            out->len--; /* reopen the object */
+            align_buf_puts(out, conv ? ",\"conversions\":[" : ",\"unkeyed_literals\":[");
+        } else if (conv) {
+            align_buf_printf(out,
+                             "// %zu conversion%s to this type (T(x), (*T)(p)) need%s the "
+                             "type converted from in the same order:\n",
+                             k, k == 1 ? "" : "s", k == 1 ? "s" : "");
+        } else {
+            align_buf_printf(out,
+                             "// %zu composite literal%s list%s the fields without their names "
+                             "and break%s with this order: key %s first\n",
+                             k, k == 1 ? "" : "s", k == 1 ? "s" : "", k == 1 ? "s" : "",
+                             k == 1 ? "it" : "them");
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (lits[i].conversion != conv)
+                continue;
+            if (json) {
+                align_buf_puts(out, shown++ ? ",{\"file\":" : "{\"file\":");
+                align_buf_json_string(out, lits[i].file);
+                align_buf_printf(out, ",\"line\":%u,\"end_line\":%u}", lits[i].line,
+                                 lits[i].end_line);
+            } else if (shown++ < 20) {
+                align_buf_printf(out, "//   %s:%u\n", lits[i].file, lits[i].line);
+            }
+        }
+        if (json)
+            align_buf_puts(out, "]}");
+        else if (k > 20)
+            align_buf_printf(out, "//   ... and %zu more (--format json lists them all)\n", k - 20);
+    }
+    free(lits);
 }
 
 /* show's state across the types it draws. */
@@ -833,6 +902,7 @@ static bool show_type(show_run *sr, align_graph *g, const align_type *t, const c
     unsigned src_line = 0;
     const align_measured_type *mt = NULL;
     measure_cost_t mcost;
+    char under[256];
     bool go, have_src;
     if (align_layout_compute(&l, g, t, &lo) < 0 ||
         align_cost_compute(&cost, l, count_table_get(&o->counts, name)) < 0) {
@@ -857,6 +927,13 @@ static bool show_type(show_run *sr, align_graph *g, const align_type *t, const c
         align_render_json(sr->out, l, &cost);
         if (o->optimize)
             json_declaration(sr->out, l, have_src ? &godecl : NULL);
+        if (o->optimize && go)
+            unkeyed_note(sr->out, sr->gosrc, l, decl_file_of(t, src_file), true);
+        if (o->optimize && go && go_source_defined(sr->gosrc, l, under, sizeof under)) {
+            sr->out->len--; /* reopen the object */
+            JSON_MEMBERS(sr->out, JSTR("defined_as", under));
+            align_buf_puts(sr->out, "}");
+        }
         const char *public_api = public_api_of(t, o->keeps, o->nkeeps);
         if (public_api != NULL) {
             sr->out->len--; /* reopen the object */
@@ -871,6 +948,13 @@ static bool show_type(show_run *sr, align_graph *g, const align_type *t, const c
     } else {
         show_text(sr, t, l, &cost, have_src ? &godecl : NULL, src_file, src_line, check_atomic, mt,
                   &mcost);
+        if (o->optimize && go)
+            unkeyed_note(sr->out, sr->gosrc, l, decl_file_of(t, src_file), false);
+        if (o->optimize && go && go_source_defined(sr->gosrc, l, under, sizeof under))
+            align_buf_printf(sr->out,
+                             "// but the source declares it from another type (type %s %s): "
+                             "reorder %s's declaration, and this type follows\n",
+                             strrchr(l->name, '.') + 1, under, under);
     }
     sr->matched++;
     align_layout_free(l);

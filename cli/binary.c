@@ -33,7 +33,8 @@ bool is_compiler_type(const char *name)
 
 const char *type_name_of(const align_type *t)
 {
-    return align_type_name(t) ? align_type_name(t) : align_type_display(t);
+    const char *label = align_type_label(t, NULL);
+    return label ? label : align_type_name(t) ? align_type_name(t) : align_type_display(t);
 }
 
 binary_options binopts;

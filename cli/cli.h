@@ -194,8 +194,9 @@ void progress_end(progress *p);
 /* --- escape.c: audit --escape ------------------------------------------- */
 
 /* Reads each path (a -m text log, "-", a -json directory or .json file)
- * into one log; prints the error and returns false on failure. */
-bool escape_load(align_escape_log **out, const char *const *paths, size_t n);
+ * into one join (src_dir: --src); prints the error and returns false on
+ * failure. */
+bool escape_load(align_heap_join **out, const char *const *paths, size_t n, const char *src_dir);
 /* Which heap sites a report counts and lists: those of the types and
  * packages --filter selects (pattern_list_match, and for sites without a
  * struct type pattern_list_match_package); all (--all-unresolved): text
@@ -206,9 +207,9 @@ typedef struct site_scope {
     size_t nfilters;
     bool all;
 } site_scope;
-/* Joins; prints the error (false) or the join's diagnostics. */
-bool escape_join(align_heap_join **out, align_binary *bin, const align_escape_log *log,
-                 const char *src_dir, const char *binary);
+/* Ties the join's sites to bin (opened with its Go functions); prints the
+ * error (false: free the join) or the join's diagnostics. */
+bool escape_join(align_heap_join *j, align_binary *bin, const char *binary);
 void escape_text_header(align_buf *out, const align_heap_join *j, const site_scope *sc);
 /* The size-class line and the heap sites of one type, each line indented. */
 void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,
@@ -460,6 +461,24 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
  * must be opened with ALIGN_BINARY_GO_FUNCS to use the latter; the paths
  * are kept by s, which must outlive the output. */
 void go_source_locate(go_source *s, align_binary *bin);
+/* Whether the Go type of l, where go_source_locate placed it, is declared
+ * from another named type (`type Term term`): *under gets that type, whose
+ * declaration holds the fields and is the one to reorder. */
+bool go_source_defined(go_source *s, const align_layout *l, char *under, size_t ucap);
+/* A composite literal that lists a struct's values without field names
+ * (`T{a, b}`): it depends on the declaration's order. */
+typedef struct go_literal {
+    const char *file; /* kept by the go_source */
+    unsigned line, end_line;
+    bool conversion; /* a conversion T(x) or (*T)(p), not a literal: the
+                        type converted from must have the same order */
+} go_literal;
+/* The unkeyed composite literals of the Go type `name` (a binary's name)
+ * declared in decl_file, and its conversions: in the files of its
+ * directory (read if they were not; also those of a type defined from it,
+ * `type X T`) and, for an exported type, in the other files under --src.
+ * *out (free it) gets them; returns how many. */
+size_t go_source_unkeyed(go_source *s, const char *name, const char *decl_file, go_literal **out);
 /* A path as a SARIF URI reference, quoted. */
 void sarif_put_uri(align_buf *out, const char *path);
 

@@ -355,7 +355,6 @@ int cmd_diff(int argc, char **argv)
 {
     cli_opts o;
     side a = {0}, b = {0};
-    align_escape_log *log = NULL;
     align_heap_join *join = NULL;
     measure_ctx mc = {NULL, ALIGN_SAMPLE_INUSE, NULL, NULL, false};
     align_buf out, maps;
@@ -372,14 +371,14 @@ int cmd_diff(int argc, char **argv)
     /* --profile: the counts OLD's run measured (the profile and logs are
      * read first: bad ones are reported before the slow binary loads). */
     mc.sample = o.sample;
-    if (o.nescapes > 0 && !escape_load(&log, o.escapes, o.nescapes))
+    if (o.nescapes > 0 && !escape_load(&join, o.escapes, o.nescapes, o.src_dir))
         goto done;
     if (o.profile && !measure_load(&mc, o.profile))
         goto done;
     if (!load(&a, o.args[0], &o, o.profile ? ALIGN_BINARY_GO_FUNCS : 0) ||
         !load(&b, o.args[1], &o, 0))
         goto done;
-    if (log && !escape_join(&join, a.bin, log, o.src_dir, o.args[0]))
+    if (join && !escape_join(join, a.bin, o.args[0]))
         goto done;
     if (o.profile && !measure_join(&mc, a.bin, join, &o.counts, o.args[0]))
         goto done;
@@ -428,7 +427,6 @@ done:
     align_buf_free(&maps);
     measure_free(&mc);
     align_heap_join_free(join);
-    align_escape_log_free(log);
     free(a.e);
     free(b.e);
     align_binary_free(a.bin);

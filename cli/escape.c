@@ -28,18 +28,18 @@ static bool looks_like_json(const char *path)
     return c == '{';
 }
 
-bool escape_load(align_escape_log **out, const char *const *paths, size_t n)
+bool escape_load(align_heap_join **out, const char *const *paths, size_t n, const char *src_dir)
 {
-    align_escape_log *log = NULL;
+    align_heap_join *j = NULL;
     *out = NULL;
-    if (align_escape_log_new(&log) < 0) {
+    if (align_heap_join_open(&j, src_dir) < 0) {
         print_lib_error(NULL, 0);
         return false;
     }
     progress prog;
     progress_begin(&prog, "reading escape log");
     if (prog.on)
-        align_escape_log_set_progress(log, progress_update, &prog);
+        align_heap_join_set_progress(j, progress_update, &prog);
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         int rc;
@@ -47,9 +47,9 @@ bool escape_load(align_escape_log **out, const char *const *paths, size_t n)
          * Anything else goes to the text reader, which refuses it. */
         if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 &&
             (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && looks_like_json(paths[i]))))
-            rc = align_escape_log_read_json_dir(log, paths[i]);
+            rc = align_heap_join_read_json_dir(j, paths[i]);
         else
-            rc = align_escape_log_read_text(log, paths[i]);
+            rc = align_heap_join_read_text(j, paths[i]);
         progress_end(&prog);
         if (rc < 0) {
             const align_error *e = align_error_last();
@@ -59,28 +59,26 @@ bool escape_load(align_escape_log **out, const char *const *paths, size_t n)
                 fprintf(stderr, "%s: error: %s\n", e->file[0] ? e->file : paths[i], e->message);
             if (e->hint[0])
                 fprintf(stderr, "hint: %s\n", e->hint);
-            align_escape_log_free(log);
+            align_heap_join_free(j);
             return false;
         }
     }
-    align_escape_log_set_progress(log, NULL, NULL);
-    *out = log;
+    align_heap_join_set_progress(j, NULL, NULL);
+    *out = j;
     return true;
 }
 
-bool escape_join(align_heap_join **out, align_binary *bin, const align_escape_log *log,
-                 const char *src_dir, const char *binary)
+bool escape_join(align_heap_join *j, align_binary *bin, const char *binary)
 {
-    *out = NULL;
-    if (align_heap_join_new(out, bin, log, src_dir) < 0) {
+    if (align_heap_join_finish(j, bin) < 0) {
         const align_error *e = align_error_last();
         fprintf(stderr, "%s: error: %s\n", binary, e->message);
         if (e->hint[0])
             fprintf(stderr, "hint: %s\n", e->hint);
         return false;
     }
-    for (size_t i = 0; i < align_heap_join_ndiags(*out); i++) {
-        const align_heap_diag *d = align_heap_join_diag(*out, i);
+    for (size_t i = 0; i < align_heap_join_ndiags(j); i++) {
+        const align_heap_diag *d = align_heap_join_diag(j, i);
         fprintf(stderr, "%s: %s: %s\n", d->input ? d->input : progname,
                 d->severity == ALIGN_HEAP_WARNING ? "warning" : "note", d->message);
     }
@@ -129,7 +127,9 @@ static void scoped_summary(align_heap_summary *s, const align_heap_join *j, cons
     memset(s, 0, sizeof *s);
     s->duplicates = dups;
     for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
-        const align_heap_site *h = align_heap_join_site(j, i);
+        align_heap_site h_v;
+        align_heap_join_site(j, i, &h_v);
+        const align_heap_site *h = &h_v;
         if (!site_in(sc, h))
             continue;
         s->sites++;
@@ -223,12 +223,16 @@ void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap
         size_t shown = 0;
         if (pass > 0) {
             /* the pass-th site that starts a new callee group */
-            const align_heap_site *s = align_heap_join_site(j, ht->sites[pass - 1]);
+            align_heap_site s_v;
+            align_heap_join_site(j, ht->sites[pass - 1], &s_v);
+            const align_heap_site *s = &s_v;
             bool seen = false;
             if (s->inlined == NULL)
                 continue;
             for (size_t k = 0; k + 1 < pass && !seen; k++) {
-                const align_heap_site *p = align_heap_join_site(j, ht->sites[k]);
+                align_heap_site p_v;
+                align_heap_join_site(j, ht->sites[k], &p_v);
+                const align_heap_site *p = &p_v;
                 seen = p->inlined != NULL && strcmp(p->inlined, s->inlined) == 0;
             }
             if (seen)
@@ -236,7 +240,9 @@ void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap
             callee = s->inlined;
         }
         for (size_t i = 0; i < ht->nsites; i++) {
-            const align_heap_site *s = align_heap_join_site(j, ht->sites[i]);
+            align_heap_site s_v;
+            align_heap_join_site(j, ht->sites[i], &s_v);
+            const align_heap_site *s = &s_v;
             if (callee == NULL ? s->inlined != NULL
                                : s->inlined == NULL || strcmp(s->inlined, callee) != 0)
                 continue;
@@ -274,7 +280,9 @@ void escape_text_unresolved(align_buf *out, const align_heap_join *j, const site
     {
         uint64_t other = 0, nofile = 0, stale = 0;
         for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
-            const align_heap_site *h = align_heap_join_site(j, i);
+            align_heap_site h_v;
+            align_heap_join_site(j, i, &h_v);
+            const align_heap_site *h = &h_v;
             if (h->status != ALIGN_HEAP_UNRESOLVED || h->not_linked || !site_in(sc, h))
                 continue;
             if (h->path == NULL)
@@ -292,7 +300,9 @@ void escape_text_unresolved(align_buf *out, const align_heap_join *j, const site
                          (unsigned long long)stale, (unsigned long long)other);
     }
     for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
-        const align_heap_site *h = align_heap_join_site(j, i);
+        align_heap_site h_v;
+        align_heap_join_site(j, i, &h_v);
+        const align_heap_site *h = &h_v;
         if (h->status != ALIGN_HEAP_UNRESOLVED || !site_in(sc, h))
             continue;
         if (h->not_linked && !list_all) {
@@ -372,7 +382,9 @@ void escape_json_type(align_buf *out, const align_heap_join *j, const align_heap
     for (size_t i = 0; ht != NULL && i < ht->nsites; i++) {
         if (i)
             align_buf_puts(out, ",");
-        site_json(out, align_heap_join_site(j, ht->sites[i]), false);
+        align_heap_site s;
+        align_heap_join_site(j, ht->sites[i], &s);
+        site_json(out, &s, false);
     }
     align_buf_puts(out, "]");
     if (c == NULL)
@@ -397,7 +409,9 @@ void escape_json_tail(align_buf *out, const align_heap_join *j, const site_scope
     scoped_summary(&s, j, sc);
     align_buf_puts(out, ",\"unresolved_sites\":[");
     for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
-        const align_heap_site *h = align_heap_join_site(j, i);
+        align_heap_site h_v;
+        align_heap_join_site(j, i, &h_v);
+        const align_heap_site *h = &h_v;
         if (h->status != ALIGN_HEAP_UNRESOLVED || !site_in(sc, h))
             continue;
         if (k++)

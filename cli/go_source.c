@@ -75,6 +75,19 @@ static void free_file(go_file *f)
 }
 #define LOCAL_MARK "\xc2\xb7" /* U+00B7 in "pkg.name·N", a type local to a function */
 
+/* f's text, read again when indexing dropped it (a file outside --src):
+ * show needs it for the few types it prints, and keeps it.  NULL when the
+ * file cannot be read. */
+static const char *file_text(const go_file *f)
+{
+    go_file *w = (go_file *)f;
+    if (w->text == NULL && !read_input(w->path, &w->text, &w->len)) {
+        w->text = NULL;
+        w->len = 0;
+    }
+    return w->text;
+}
+
 static void package_clause(go_file *f)
 {
     const char *p = f->text, *end = f->text + f->len;
@@ -240,6 +253,14 @@ static inline bool ident_char(char ch)
     return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10 || c == '_' || c >= 0x80;
 }
 
+/* Past spaces and tabs from p (not newlines: a Go statement ends there). */
+static const char *skip_spaces(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
 /* The file's import specs into s->imports (aliases and plain paths: the
  * plain ones by the path's last element, as the renderer would say). */
 static void read_imports(go_source *s, const go_file *f)
@@ -252,8 +273,7 @@ static void read_imports(go_source *s, const go_file *f)
         p = q;
         if (!at_line)
             continue;
-        while (q < end && (*q == ' ' || *q == '\t'))
-            q++;
+        q = skip_spaces(q, end);
         stop = *q == '(' ? match(q, end) : memchr(q, '\n', (size_t)(end - q));
         if (stop == NULL)
             stop = end;
@@ -271,8 +291,7 @@ static void read_imports(go_source *s, const go_file *f)
                 while (q < stop && (ident_char(*q) || *q == '.'))
                     q++;
                 nlen = (size_t)(q - name);
-                while (q < stop && (*q == ' ' || *q == '\t'))
-                    q++;
+                q = skip_spaces(q, stop);
             }
             if (q >= stop || *q != '"')
                 break;
@@ -291,6 +310,18 @@ static void read_imports(go_source *s, const go_file *f)
     }
 }
 
+/* The '{' of `struct {` at p (white space, newlines too, between them), or
+ * NULL. */
+static const char *struct_brace(const char *p, const char *end)
+{
+    if ((size_t)(end - p) < 6 || memcmp(p, "struct", 6) != 0)
+        return NULL;
+    p += 6;
+    while (p < end && isspace((unsigned char)*p))
+        p++;
+    return p < end && *p == '{' ? p : NULL;
+}
+
 /* `Name [params] struct {` at p (the name's start): the brace, the
  * params' span, or NULL. */
 static const char *struct_after(const char *p, size_t nlen, const char *end, const char **tp,
@@ -301,8 +332,7 @@ static const char *struct_after(const char *p, size_t nlen, const char *end, con
     *tplen = 0;
     if (q >= end || ident_char(*q))
         return NULL;
-    while (q < end && (*q == ' ' || *q == '\t'))
-        q++;
+    q = skip_spaces(q, end);
     if (q < end && *q == '[') {
         const char *c = match(q, end);
         if (c == NULL)
@@ -310,15 +340,9 @@ static const char *struct_after(const char *p, size_t nlen, const char *end, con
         *tp = q;
         *tplen = (size_t)(c + 1 - q);
         q = c + 1;
-        while (q < end && (*q == ' ' || *q == '\t'))
-            q++;
+        q = skip_spaces(q, end);
     }
-    if ((size_t)(end - q) < 6 || memcmp(q, "struct", 6) != 0)
-        return NULL;
-    q += 6;
-    while (q < end && (*q == ' ' || *q == '\t'))
-        q++;
-    return q < end && *q == '{' ? q : NULL;
+    return struct_brace(q, end);
 }
 
 static int cmp_decl(const void *a, const void *b)
@@ -386,9 +410,7 @@ static bool index_decls(go_file *f)
         /* in a function body, `type X` whatever X is (not the X of the
          * last one: its name is no keyword) */
         if (p >= kw_from && depth > 0 && end - p > 5 && e - p == 4 && memcmp(p, "type", 4) == 0) {
-            const char *n = e, *ne;
-            while (n < end && (*n == ' ' || *n == '\t'))
-                n++;
+            const char *n = skip_spaces(e, end), *ne;
             for (ne = n; ne < end && ident_char(*ne);)
                 ne++;
             if (n > e && ne > n) {
@@ -475,8 +497,7 @@ static int add_fields(go_source *s, const char *p, const char *e, const char **n
         goto embedded;
     }
     type = q;
-    while (type < e && (*type == ' ' || *type == '\t'))
-        type++;
+    type = skip_spaces(type, e);
     if (type == e || *type == '`' || *type == '"')
         goto embedded;
     /* names: ident {, ident}, then the type */
@@ -489,8 +510,7 @@ static int add_fields(go_source *s, const char *p, const char *e, const char **n
             break;
         names[n++] = keep(s, a, (size_t)(b - a));
         c = b;
-        while (c < e && (*c == ' ' || *c == '\t'))
-            c++;
+        c = skip_spaces(c, e);
         if (c < e && *c == ',') {
             c++;
             while (c < e && isspace((unsigned char)*c))
@@ -745,9 +765,23 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
 {
     found fd;
     memset(opts, 0, sizeof *opts);
-    if (s == NULL || l->lang != ALIGN_LANG_GO || !find_type(s, l->name, NULL, &fd))
+    align_srcpos pos;
+    char dir[1024];
+    if (s == NULL || l->lang != ALIGN_LANG_GO || align_type_label(l->type, NULL) != NULL)
         return false;
+    /* under --src, else where the type was placed (go_source_locate): a
+     * file on disk says as much as one under --src */
+    pos = align_type_pos(l->type);
+    if (!find_type(s, l->name, NULL, &fd)) {
+        if (pos.file == NULL || strrchr(pos.file, '/') == NULL)
+            return false;
+        snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(pos.file, '/') - pos.file), pos.file);
+        if (!find_type(s, l->name, dir, &fd))
+            return false;
+    }
     const go_file *best = fd.f;
+    if (file_text(best) == NULL)
+        return false;
     const char *brace = best->text + fd.d->brace;
     const char *close = match(brace, best->text + best->len);
     const char **names = calloc(l->nmembers + 1, sizeof *names);
@@ -789,9 +823,215 @@ static void load_dir(go_source *s, const char *dir)
     walk(s, dir, 32); /* depth 32: this directory only */
 }
 
+/* The field `name` declared directly in the struct body whose '{' is at
+ * brace (not in a nested struct), or NULL: where its name starts. */
+static const char *field_in_body(const char *brace, const char *end, const char *name)
+{
+    const char *close = match(brace, end), *p = brace + 1;
+    size_t nlen = strlen(name);
+    bool at_start = true; /* at the start of a field declaration */
+    int depth = 0;
+    if (close == NULL)
+        return NULL;
+    while (p < close) {
+        const char *q = skip_lit(p, close);
+        if (q != p) {
+            p = q;
+            continue;
+        }
+        if (*p == '\n' || *p == ';') {
+            at_start = depth == 0;
+            p++;
+            continue;
+        }
+        if (*p == '{' || *p == '(' || *p == '[')
+            depth++;
+        else if (*p == '}' || *p == ')' || *p == ']')
+            depth--;
+        if (depth == 0 && at_start && ident_char(*p)) {
+            /* `a, b, c T`: each name of the list */
+            while (p < close) {
+                const char *e = p;
+                while (e < close && ident_char(*e))
+                    e++;
+                if ((size_t)(e - p) == nlen && memcmp(p, name, nlen) == 0)
+                    return p;
+                e = skip_spaces(e, close);
+                if (e >= close || *e != ',')
+                    break;
+                e++;
+                while (e < close && isspace((unsigned char)*e))
+                    e++;
+                p = e;
+            }
+            at_start = false;
+            continue;
+        }
+        if (!isspace((unsigned char)*p))
+            at_start = false;
+        p++;
+    }
+    return NULL;
+}
+
+/* The '{' of the struct type of the field whose name is at p (`f struct
+ * {`, `f [4]struct {`, `f, g struct {`), or NULL. */
+static const char *field_struct(const char *p, const char *end)
+{
+    for (;;) { /* the names */
+        while (p < end && ident_char(*p))
+            p++;
+        p = skip_spaces(p, end);
+        if (p >= end || *p != ',')
+            break;
+        p++;
+        while (p < end && isspace((unsigned char)*p))
+            p++;
+    }
+    while (p < end && *p == '[') {
+        const char *c = match(p, end);
+        if (c == NULL)
+            return NULL;
+        p = c + 1;
+    }
+    return struct_brace(p, end);
+}
+
+/* An anonymous struct labelled "pkg.T.f.g": the line of field g's
+ * declaration in f's struct in T's declaration (T already placed). */
+/* The line of the field `path` ("f.g": field g of the struct of field
+ * f) in the struct body whose '{' is at brace, or 0. */
+static unsigned field_line(const char *text, const char *end, const char *brace, const char *path)
+{
+    const char *at = NULL;
+    char field[256];
+    unsigned line = 1;
+    while (*path != '\0' && brace != NULL) {
+        size_t n = strcspn(path, ".");
+        snprintf(field, sizeof field, "%.*s", (int)n, path);
+        path += n + (path[n] == '.');
+        at = field_in_body(brace, end, field);
+        if (at == NULL)
+            return 0;
+        brace = *path ? field_struct(at, end) : NULL;
+    }
+    if (at == NULL || *path != '\0')
+        return 0;
+    for (const char *c = text; c < at; c++)
+        line += *c == '\n';
+    return line;
+}
+
+static void locate_anonymous(go_source *s, align_type *t, const char *label)
+{
+    const align_type *top = NULL;
+    align_srcpos pos;
+    found fd;
+    char dir[1024];
+    align_type_label(t, &top);
+    while (top != NULL && align_type_label(top, NULL) != NULL)
+        align_type_label(top, &top);
+    if (top == NULL || align_type_name(top) == NULL)
+        return;
+    const char *name = align_type_name(top), *rest = label + strlen(name);
+    pos = align_type_pos(top);
+    if (strncmp(label, name, strlen(name)) != 0 || *rest != '.' || pos.file == NULL ||
+        strrchr(pos.file, '/') == NULL)
+        return;
+    snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(pos.file, '/') - pos.file), pos.file);
+    if (!find_type(s, name, dir, &fd) || fd.d == NULL || fd.d->line != pos.line)
+        return;
+    /* a file outside --src is read for this and let go again: audit keeps
+     * no text it does not need (the escape join's peak RSS) */
+    go_file *f = (go_file *)fd.f;
+    bool had = f->text != NULL;
+    if (file_text(f) == NULL)
+        return;
+    pos.line = field_line(f->text, f->text + f->len, f->text + fd.d->brace, rest + 1);
+    pos.file = f->path;
+    pos.col = 0;
+    if (!had) {
+        free(f->text);
+        f->text = NULL;
+        f->len = 0;
+    }
+    if (pos.line > 0)
+        align_type_set_pos(t, pos);
+}
+
 static int cmp_key(const void *key, const void *m)
 {
     return strcmp(key, ((const align_go_method *)m)->type);
+}
+
+/* `type Name Other` at the start of a line of a file in directory dir
+ * (NULL: the --src files of the package): Name is defined from the named
+ * type Other (`type Term term` in go/types), whose declaration holds the
+ * fields.  Fills the file, the line and Other. */
+static bool find_defined(go_source *s, const char *name, const char *dir, const go_file **file,
+                         unsigned *line, char *under, size_t ucap)
+{
+    char local[256], pkg[128];
+    unsigned nth;
+    size_t dlen = dir ? strlen(dir) : 0, llen;
+    if (!split(name, local, sizeof local, pkg, sizeof pkg, &nth) || nth > 0 || strchr(name, '['))
+        return false;
+    llen = strlen(local);
+    for (size_t i = 0; i < s->nfiles; i++) {
+        go_file *f = &s->files[i];
+        bool found_it = false, had = f->text != NULL;
+        if (dir != NULL ? !(strncmp(f->path, dir, dlen) == 0 && f->path[dlen] == '/' &&
+                            strchr(f->path + dlen + 1, '/') == NULL)
+                        : !(f->src && strcmp(f->pkg, pkg) == 0))
+            continue;
+        if (file_text(f) == NULL)
+            continue;
+        const char *end = f->text + f->len;
+        unsigned l = 1;
+        for (const char *p = f->text; p < end && !found_it; l++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+            if ((size_t)(e - p) > 6 + llen && memcmp(p, "type ", 5) == 0 &&
+                memcmp(p + 5, local, llen) == 0 && (p[5 + llen] == ' ' || p[5 + llen] == '\t')) {
+                const char *o = p + 5 + llen, *oe;
+                while (o < e && (*o == ' ' || *o == '\t'))
+                    o++;
+                for (oe = o; oe < e && (ident_char(*oe) || *oe == '.');)
+                    oe++;
+                const char *rest = oe;
+                while (rest < e && (*rest == ' ' || *rest == '\t'))
+                    rest++;
+                if (oe > o && (rest == e || (rest + 1 < e && rest[0] == '/' && rest[1] == '/')) &&
+                    !(oe - o == 6 && memcmp(o, "struct", 6) == 0)) {
+                    snprintf(under, ucap, "%.*s", (int)(oe - o), o);
+                    *file = f;
+                    *line = l;
+                    found_it = true;
+                }
+            }
+            p = nl ? nl + 1 : end;
+        }
+        if (!had) {
+            free(f->text);
+            f->text = NULL;
+            f->len = 0;
+        }
+        if (found_it)
+            return true;
+    }
+    return false;
+}
+
+bool go_source_defined(go_source *s, const align_layout *l, char *under, size_t ucap)
+{
+    align_srcpos pos = align_type_pos(l->type);
+    const go_file *f;
+    unsigned line;
+    char dir[1024];
+    if (s == NULL || l->lang != ALIGN_LANG_GO || pos.file == NULL || strrchr(pos.file, '/') == NULL)
+        return false;
+    snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(pos.file, '/') - pos.file), pos.file);
+    return find_defined(s, l->name, dir, &f, &line, under, ucap) && line == pos.line &&
+           strcmp(f->path, pos.file) == 0;
 }
 
 void go_source_locate(go_source *s, align_binary *bin)
@@ -809,7 +1049,7 @@ void go_source_locate(go_source *s, align_binary *bin)
         align_srcpos pos = align_type_pos(t);
         found fd;
         char key[1024];
-        if (name == NULL || pos.line > 0)
+        if (name == NULL || pos.line > 0 || align_type_label(t, NULL) != NULL)
             continue;
         if (!find_type(s, name, NULL, &fd)) {
             /* the directory of its methods', else its package's, file */
@@ -825,13 +1065,270 @@ void go_source_locate(go_source *s, align_binary *bin)
                 continue;
             snprintf(key, sizeof key, "%.*s", (int)(strrchr(m->file, '/') - m->file), m->file);
             load_dir(s, key);
-            if (!find_type(s, name, key, &fd))
+            if (!find_type(s, name, key, &fd)) {
+                /* `type Term term`: at that line */
+                const go_file *df;
+                char under[256];
+                if (find_defined(s, name, key, &df, &pos.line, under, sizeof under)) {
+                    pos.file = df->path;
+                    pos.col = 0;
+                    align_type_set_pos(t, pos);
+                }
                 continue;
+            }
         }
         pos.file = fd.f->path;
         pos.line = fd.d->line;
         pos.col = 0;
         align_type_set_pos(t, pos);
     }
+    /* then the anonymous structs, in their holders' declarations */
+    for (size_t i = 0; i < align_graph_ndecls(g); i++) {
+        align_type *t = align_graph_decl(g, i);
+        const char *label = align_type_label(t, NULL);
+        if (label != NULL && align_type_pos(t).line == 0)
+            locate_anonymous(s, t, label);
+    }
     align_go_methods_free(ms, nms);
+}
+
+/* ------------------------------------------------ unkeyed composite literals
+ *
+ * A composite literal that lists values without field names (`T{a, b}`,
+ * or `{a, b}` with the type elided in a `[]T{...}`, `[]*T{...}` or
+ * `map[K]T{...}`) depends on the declaration's field order: a reordered
+ * declaration makes it fail to compile (or, with fields of the same types
+ * swapped, silently assign them to others).  On Go 1.19's cmd/compile and
+ * cmd/go they were the one cause of pasted declarations that did not build
+ * (tests/go_decl_real.py), so show names them.  Searched: the files of the
+ * type's own directory (`T{`) and, for an exported type, the other files
+ * read (`pkg.T{`, by the package's own name; an import under another name
+ * is missed).  Text is scanned, not parsed: a `T{` inside a func type's
+ * result (`func() T{`) would be taken for a literal, as gofmt never writes
+ * it. */
+
+/* Past blanks, newlines and comments from p. */
+static const char *skip_blank(const char *p, const char *end)
+{
+    while (p < end) {
+        const char *q = skip_lit(p, end);
+        if (isspace((unsigned char)*p))
+            p++;
+        else if (q != p && *p == '/')
+            p = q;
+        else
+            break;
+    }
+    return p;
+}
+
+/* Whether the struct literal whose '{' is at p lists values unkeyed: its
+ * first element is not `name:` (Go wants all keyed or none). */
+static bool unkeyed_body(const char *p, const char *end)
+{
+    const char *q;
+    p = skip_blank(p + 1, end);
+    if (p >= end || *p == '}')
+        return false;
+    q = p;
+    while (q < end && ident_char(*q))
+        q++;
+    if (q == p)
+        return true;
+    q = skip_blank(q, end);
+    return !(q < end && *q == ':' && (q + 1 >= end || q[1] != '='));
+}
+
+/* Records the literal [open, close] of f as unkeyed. */
+static void add_lit(go_source *s, const go_file *f, const char *open, const char *close,
+                    bool conversion, go_literal **out, size_t *n, size_t *cap)
+{
+    unsigned line = 1, end_line;
+    for (const char *c = f->text; c < open; c++)
+        line += *c == '\n';
+    end_line = line;
+    for (const char *c = open; c < close; c++)
+        end_line += *c == '\n';
+    if (align_vec_reserve((void **)out, cap, *n + 1, sizeof **out, 16) < 0)
+        return;
+    (*out)[*n].file = f->path;
+    (*out)[*n].line = line;
+    (*out)[*n].end_line = end_line;
+    (*out)[*n].conversion = conversion;
+    (*n)++;
+    (void)s;
+}
+
+/* The elements of the collection literal whose '{' is at p: each value
+ * that is itself a `{...}` (the element type elided) and unkeyed. */
+static void scan_elided(go_source *s, const go_file *f, const char *p, const char *end,
+                        go_literal **out, size_t *n, size_t *cap)
+{
+    const char *close = match(p, end);
+    if (close == NULL)
+        return;
+    p++;
+    while (p < close) {
+        /* one element: [key :] value, up to ',' at this depth */
+        const char *e = skip_blank(p, close), *val = e;
+        int depth = 0;
+        while (e < close) {
+            const char *q = skip_lit(e, close);
+            if (q != e) {
+                e = q;
+                continue;
+            }
+            if (*e == '{' || *e == '(' || *e == '[')
+                depth++;
+            else if (*e == '}' || *e == ')' || *e == ']')
+                depth--;
+            else if (depth == 0 && *e == ',')
+                break;
+            else if (depth == 0 && *e == ':')
+                val = skip_blank(e + 1, close);
+            e++;
+        }
+        if (val < close && *val == '{' && unkeyed_body(val, close)) {
+            const char *vc = match(val, close + 1);
+            add_lit(s, f, val, vc ? vc : close, false, out, n, cap);
+        }
+        p = e + 1;
+    }
+}
+
+/* The literals of f naming the type as [name, name+nlen) (`T` or `pkg.T`). */
+static void scan_file(go_source *s, const go_file *f, const char *name, size_t nlen, bool coll,
+                      go_literal **out, size_t *n, size_t *cap)
+{
+    if (file_text(f) == NULL)
+        return;
+    const char *p = f->text, *end = f->text + f->len;
+    while (p < end) {
+        const char *q = skip_lit(p, end), *t, *b;
+        if (q != p) {
+            p = q;
+            continue;
+        }
+        if ((size_t)(end - p) <= nlen || memcmp(p, name, nlen) != 0 ||
+            (p > f->text && (ident_char(p[-1]) || p[-1] == '.'))) {
+            p++;
+            continue;
+        }
+        t = p;
+        b = p + nlen;
+        p = b;
+        if (b < end && *b == '[') { /* type arguments */
+            const char *c = match(b, end);
+            if (c == NULL)
+                continue;
+            b = c + 1;
+        }
+        if (coll) { /* `type list []*T`: list{{a, b}} */
+            if (b < end && *b == '{')
+                scan_elided(s, f, b, end, out, n, cap);
+            continue;
+        }
+        /* a conversion: `T(x)`, `(*T)(p)` */
+        if (b < end && *b == '(' && b == p) {
+            const char *c = match(b, end);
+            add_lit(s, f, b, c ? c : b, true, out, n, cap);
+            continue;
+        }
+        if (b + 1 < end && b[0] == ')' && b[1] == '(' && t - f->text >= 2 && t[-1] == '*' &&
+            t[-2] == '(') {
+            const char *c = match(b + 1, end);
+            add_lit(s, f, b + 1, c ? c : b + 1, true, out, n, cap);
+            continue;
+        }
+        if (b >= end || *b != '{')
+            continue;
+        /* `[]T{`, `[]*T{`, `[4]T{`, `map[K]T{`: a collection of T */
+        while (t > f->text && t[-1] == '*')
+            t--;
+        if (t > f->text && t[-1] == ']')
+            scan_elided(s, f, b, end, out, n, cap);
+        else if (unkeyed_body(b, end)) {
+            const char *c = match(b, end);
+            add_lit(s, f, b, c ? c : b, false, out, n, cap);
+        }
+    }
+}
+
+size_t go_source_unkeyed(go_source *s, const char *name, const char *decl_file, go_literal **out)
+{
+    char local[256], pkg[128], qual[400];
+    unsigned nth;
+    size_t n = 0, cap = 0, dlen;
+    const char *slash = decl_file ? strrchr(decl_file, '/') : NULL;
+    bool loaded = false;
+    *out = NULL;
+    if (s == NULL || slash == NULL || !split(name, local, sizeof local, pkg, sizeof pkg, &nth))
+        return 0;
+    dlen = (size_t)(slash - decl_file);
+    for (size_t i = 0; i < s->nfiles && !loaded; i++)
+        loaded = strncmp(s->files[i].path, decl_file, dlen) == 0 && s->files[i].path[dlen] == '/' &&
+                 strchr(s->files[i].path + dlen + 1, '/') == NULL;
+    if (!loaded) {
+        snprintf(qual, sizeof qual, "%.*s", (int)dlen, decl_file);
+        load_dir(s, qual);
+    }
+    /* the package's own name, as other packages write it */
+    for (size_t i = 0; i < s->nfiles; i++)
+        if (strcmp(s->files[i].path, decl_file) == 0)
+            snprintf(pkg, sizeof pkg, "%s", s->files[i].pkg);
+    snprintf(qual, sizeof qual, "%s.%s", pkg, local);
+    /* `type Term term`: Term{...} depends on term's order too */
+    char defined[8][128];
+    bool coll[8];
+    size_t ndefined = 0;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        const go_file *f = &s->files[i];
+        if (!(strncmp(f->path, decl_file, dlen) == 0 && f->path[dlen] == '/' &&
+              strchr(f->path + dlen + 1, '/') == NULL))
+            continue;
+        if (file_text(f) == NULL)
+            continue;
+        for (const char *p = f->text, *end = f->text + f->len;
+             ndefined < 8 && (p = memmem(p, (size_t)(end - p), "type ", 5)) != NULL; p += 5) {
+            const char *a = p + 5, *e, *t;
+            if (p > f->text && p[-1] != '\n' && p[-1] != '\t')
+                continue;
+            e = a;
+            while (e < end && ident_char(*e))
+                e++;
+            t = e;
+            t = skip_spaces(t, end);
+            /* `type X T`, or a collection of T: `[]T`, `[]*T`, `[4]T`,
+             * `map[K]*T` (its literals hold T's elided) */
+            const char *u = t;
+            if (end - u > 4 && memcmp(u, "map[", 4) == 0)
+                u += 3;
+            if (u < end && *u == '[') {
+                const char *c = match(u, end);
+                u = c ? c + 1 : end;
+                while (u < end && *u == '*')
+                    u++;
+            }
+            if (e > a && t > e && (size_t)(end - u) > strlen(local) &&
+                memcmp(u, local, strlen(local)) == 0 && !ident_char(u[strlen(local)]) &&
+                u[strlen(local)] != '[' && u[strlen(local)] != '.' &&
+                (size_t)(e - a) < sizeof defined[0]) {
+                coll[ndefined] = u != t;
+                snprintf(defined[ndefined++], sizeof defined[0], "%.*s", (int)(e - a), a);
+            }
+        }
+    }
+    for (size_t i = 0; i < s->nfiles; i++) {
+        const go_file *f = &s->files[i];
+        bool own = strncmp(f->path, decl_file, dlen) == 0 && f->path[dlen] == '/' &&
+                   strchr(f->path + dlen + 1, '/') == NULL;
+        if (own) {
+            scan_file(s, f, local, strlen(local), false, out, &n, &cap);
+            for (size_t k = 0; k < ndefined; k++)
+                scan_file(s, f, defined[k], strlen(defined[k]), coll[k], out, &n, &cap);
+        } else if (nth == 0 && isupper((unsigned char)local[0]) && f->src) {
+            scan_file(s, f, qual, strlen(qual), false, out, &n, &cap);
+        }
+    }
+    return n;
 }

@@ -589,7 +589,9 @@ void html_type_section(align_buf *out, size_t id, const align_layout *l, const a
         align_buf_printf(out, "<div class=\"sites\">%zu heap site%s:<br>", ht->nsites,
                          ht->nsites == 1 ? "" : "s");
         for (size_t k = 0; k < ht->nsites; k++) {
-            const align_heap_site *s = align_heap_join_site(join, ht->sites[k]);
+            align_heap_site s_v;
+            align_heap_join_site(join, ht->sites[k], &s_v);
+            const align_heap_site *s = &s_v;
             html_escape(out, s->path ? s->path : s->file);
             align_buf_printf(out, ":%u", s->line);
             if (s->col)
@@ -812,7 +814,9 @@ static void type_data(align_buf *d, const audit_row *row, const align_layout *l,
                              (unsigned long long)hc->saved_total);
         align_buf_puts(d, ",\"y\":[");
         for (size_t k = 0; k < row->heap->nsites; k++) {
-            const align_heap_site *s = align_heap_join_site(join, row->heap->sites[k]);
+            align_heap_site s_v;
+            align_heap_join_site(join, row->heap->sites[k], &s_v);
+            const align_heap_site *s = &s_v;
             char at[48];
             align_buf t;
             align_buf_init(&t);

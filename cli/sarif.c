@@ -158,7 +158,9 @@ static void type_locations(const align_type *t, const align_heap_join *join,
     size_t n = 0;
     locs[n++] = (sarif_loc){pos.file, pos.line, 0, NULL};
     for (size_t k = 0; ht != NULL && k < ht->nsites; k++) {
-        const align_heap_site *s = align_heap_join_site(join, ht->sites[k]);
+        align_heap_site s_v;
+        align_heap_join_site(join, ht->sites[k], &s_v);
+        const align_heap_site *s = &s_v;
         locs[n++] = (sarif_loc){s->path ? s->path : s->file, s->line, s->col, s->expr};
     }
     if (pos.file != NULL && pos.file[0] != '\0' && pos.line > 0) {

@@ -367,6 +367,17 @@ ALIGN_API align_prim align_type_prim_id(const align_type *t);
 ALIGN_API const align_type *align_type_resolve(const align_type *t);
 ALIGN_API void align_type_set_pos(align_type *t, align_srcpos pos);
 ALIGN_API align_srcpos align_type_pos(const align_type *t);
+/* Names every anonymous record held by value (directly, in arrays, or in
+ * another anonymous record) in a named record of g after its enclosing
+ * type and field: "cmd/x.T.field", "outer.inner.deeper"; an unnamed C
+ * member (a C11 anonymous struct or union) is "outer.(anonymous union)".  A
+ * record held in several places takes the first name.  The label is the
+ * record's name in reports (align_layout.name); its declaration text
+ * stays anonymous.  0, or ALIGN_ENOMEM. */
+ALIGN_API int align_graph_label_anonymous(align_graph *g);
+/* The name align_graph_label_anonymous gave t, or NULL; *of (when not
+ * NULL) gets the record holding it. */
+ALIGN_API const char *align_type_label(const align_type *t, const align_type **of);
 
 /* C attributes on a type: aligned(N) (0 = none; on a typedef it may also
  * lower the alignment, as GCC allows), packed (records, enums). */
@@ -1405,10 +1416,10 @@ typedef struct align_heap_site {
 typedef struct align_heap_type {
     const align_type *type;
     size_t nsites;
-    const size_t *sites; /* indices for align_heap_join_site(), in
-                            log order */
-    int objects;         /* some site allocates single objects */
-    int arrays;          /* some site allocates backing arrays */
+    const uint32_t *sites; /* indices for align_heap_join_site(), in
+                              log order */
+    int objects;           /* some site allocates single objects */
+    int arrays;            /* some site allocates backing arrays */
 } align_heap_type;
 
 typedef struct align_heap_summary {
@@ -1439,22 +1450,62 @@ typedef struct align_heap_diag {
     const char *message; /* one line */
 } align_heap_diag;
 
-/* Joins the sites of log with the binary bin, which must have been opened
- * with ALIGN_BINARY_GO_FUNCS.  src_dir: where relative paths of the log
+/* An empty join: read the escape logs into it with align_heap_join_read_*
+ * (in any number and mix, before the binary is loaded if that is slow),
+ * then tie them to the binary with align_heap_join_finish() once, before
+ * asking for sites or types.  src_dir: where relative paths of the logs
  * start (the directory `go build` ran in); NULL: each input's own
- * directory.  The join points into bin and log: free it first.
+ * directory.  ALIGN_ENOMEM.
+ * Memory: the join keeps no log.  Each site read is kept as a 12-byte
+ * record (its line, column, input line, and the id of what its log and
+ * the join said of it, shared by every site that says the same): the
+ * join of a 500 MB log of distinct sites holds under half of that. */
+ALIGN_API int align_heap_join_open(align_heap_join **out, const char *src_dir);
+/* Sets (fn NULL: clears) the progress callback of the join's later reads
+ * of files (align_progress_fn, under "binaries" above). */
+ALIGN_API void align_heap_join_set_progress(align_heap_join *j, align_progress_fn fn, void *user);
+/* The readers of align_escape_log_read_text(), _text_mem(), _json_dir()
+ * and _json_mem(), same inputs, same errors, with the sites going into the
+ * join instead of a log; also ALIGN_ELIMIT past 2^31 - 1 sites.  On
+ * failure the join is unchanged.  Not after align_heap_join_finish(), nor
+ * on a join made by align_heap_join_new(). */
+ALIGN_API int align_heap_join_read_text(align_heap_join *j, const char *path);
+ALIGN_API int align_heap_join_read_text_mem(align_heap_join *j, const char *name, const char *text,
+                                            size_t len);
+ALIGN_API int align_heap_join_read_json_dir(align_heap_join *j, const char *dir);
+ALIGN_API int align_heap_join_read_json_mem(align_heap_join *j, const char *name, const char *text,
+                                            size_t len);
+/* What the reads counted so far (align_escape_log_stats()). */
+ALIGN_API void align_heap_join_log_stats(align_escape_stats *out, const align_heap_join *j);
+/* Ties every site read to the binary bin, which must have been opened with
+ * ALIGN_BINARY_GO_FUNCS, groups them by type and diagnoses the inputs;
+ * call it once, after the last read.  The join points into bin from then
+ * on: free it first.
  *   ALIGN_EINVAL    bin was opened without ALIGN_BINARY_GO_FUNCS;
  *   ALIGN_EFORMAT   bin has no Go code;
- *   ALIGN_EMISMATCH the log has heap sites and none of them is in a file
+ *   ALIGN_EMISMATCH the logs have heap sites and none of them is in a file
  *                   of the binary (a log of another program);
- *   ALIGN_ENOMEM. */
+ *   ALIGN_ELIMIT, ALIGN_ENOMEM.
+ * After a failure only align_heap_join_free() may be called. */
+ALIGN_API int align_heap_join_finish(align_heap_join *j, align_binary *bin);
+
+/* The same in one call for the sites already read into log (tests and
+ * tools that want the sites themselves): open, every site of log, finish.
+ * The join points into bin and log: free it first.  Errors: those of
+ * align_heap_join_finish(). */
 ALIGN_API int align_heap_join_new(align_heap_join **out, align_binary *bin,
                                   const align_escape_log *log, const char *src_dir);
 ALIGN_API void align_heap_join_free(align_heap_join *j); /* accepts NULL */
 
+/* The accessors below are for a finished join. */
 ALIGN_API void align_heap_join_summary(align_heap_summary *out, const align_heap_join *j);
+/* Sites after dropping duplicates, in input order. */
 ALIGN_API size_t align_heap_join_nsites(const align_heap_join *j);
-ALIGN_API const align_heap_site *align_heap_join_site(const align_heap_join *j, size_t i);
+/* Fills *out with site i (i < align_heap_join_nsites()).  No array of
+ * these exists: each call decodes one from the join's records.  The
+ * strings *out points to are owned by the join and valid until
+ * align_heap_join_free(). */
+ALIGN_API void align_heap_join_site(const align_heap_join *j, size_t i, align_heap_site *out);
 /* Struct types with heap sites, in order of their first site. */
 ALIGN_API size_t align_heap_join_ntypes(const align_heap_join *j);
 ALIGN_API const align_heap_type *align_heap_join_type(const align_heap_join *j, size_t i);
@@ -1650,16 +1701,17 @@ typedef enum align_measure_status {
 typedef struct align_measured_site {
     const align_profile_site *site; /* owned by the profile */
     align_measure_status status;
-    const align_type *type;           /* STRUCT: the record (the element type when
-                                         per_element); OTHER: when known; owned by
-                                         the binary's Go graph */
-    int per_element;                  /* the site allocates backing arrays of type */
-    const align_heap_site *heap_site; /* the escape log's site that typed it
-                                         (or that could not), or NULL;
-                                         owned by the escape join */
-    const char *reason;               /* UNTYPED: why, one line; else NULL */
-    int in_binary;                    /* the function, file and line are the
-                                         binary's */
+    const align_type *type; /* STRUCT: the record (the element type when
+                               per_element); OTHER: when known; owned by
+                               the binary's Go graph */
+    int per_element;        /* the site allocates backing arrays of type */
+    size_t heap_site;       /* the escape log's site that typed it
+                               (or that could not): its index for
+                               align_heap_join_site() + 1; 0 when
+                               none */
+    const char *reason;     /* UNTYPED: why, one line; else NULL */
+    int in_binary;          /* the function, file and line are the
+                               binary's */
 } align_measured_site;
 
 /* A struct type with measured allocations: its sites' sums. */

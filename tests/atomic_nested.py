@@ -184,11 +184,7 @@ def main():
                 fails.append("calc JSON for %s: %s, want %s" % (root, calc.get(root), WANT[root]))
         # 2. the real compiler under qemu-arm
         src = os.path.join(work, "prog")
-        os.makedirs(src)
-        with open(os.path.join(src, "go.mod"), "w") as f:
-            f.write("module m\n\ngo 1.19\n")
-        with open(os.path.join(src, "main.go"), "w") as f:
-            f.write(go_program())
+        salib.write_tree(src, {"go.mod": "module m\n\ngo 1.19\n", "main.go": go_program()})
         env = dict(os.environ, CGO_ENABLED="0", GOFLAGS="-mod=mod", GOPROXY="off",
                    GOWORK="off", GOPATH=os.path.join(work, "gopath"))
         env.setdefault("GOCACHE", subprocess.run(["go", "env", "GOCACHE"], capture_output=True,

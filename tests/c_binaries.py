@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 
+import salib  # tests/salib.py: this script's directory is on sys.path
+
 SA = os.environ.get("STRUCTALIGN") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "build", "cli", "structalign")
 
@@ -84,11 +86,7 @@ CASES = [
     ("hb", "struct hb", ["c", "b"], None),
 ]
 CASES_BY_NAME = {c[0]: c[2] for c in CASES}
-TARGETS = [
-    ("amd64", "gcc", [], []),
-    ("386", "i686-linux-gnu-gcc", ["-static"], []),
-    ("arm64", "aarch64-linux-gnu-gcc", ["-static"], ["qemu-aarch64"]),
-]
+TARGETS = salib.C_TARGETS
 
 
 def program():

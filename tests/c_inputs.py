@@ -55,11 +55,7 @@ UNITS = {
            'struct only_b { char x; FILE *f; int y; } g_only_b;\n'
            'int use_b(struct pair *p) { return p->c; }\n',
 }
-TARGETS = [
-    ("amd64", "gcc", [], []),
-    ("386", "i686-linux-gnu-gcc", ["-static"], []),
-    ("arm64", "aarch64-linux-gnu-gcc", ["-static"], ["qemu-aarch64"]),
-]
+TARGETS = salib.C_TARGETS
 
 
 def main_unit():
@@ -321,12 +317,10 @@ def check_debug_files(tmp):
     # Go: the separate debug file's types, the binary's own build info.
     if shutil.which("go"):
         gd = os.path.join(tmp, "gosplit")
-        os.mkdir(gd)
-        with open(os.path.join(gd, "go.mod"), "w") as f:
-            f.write("module example.com/split\n\ngo 1.19\n")
-        with open(os.path.join(gd, "main.go"), "w") as f:
-            f.write("package main\n\ntype T struct {\n\tA bool\n\tB int64\n\tC bool\n}\n\n"
-                    "var keep = []any{new(T)}\n\nfunc main() { println(len(keep)) }\n")
+        salib.write_tree(gd, {
+            "go.mod": "module example.com/split\n\ngo 1.19\n",
+            "main.go": "package main\n\ntype T struct {\n\tA bool\n\tB int64\n\tC bool\n}\n\n"
+                       "var keep = []any{new(T)}\n\nfunc main() { println(len(keep)) }\n"})
         env = dict(os.environ, GOFLAGS="", GOWORK="off", GOTOOLCHAIN="local")
         run(["go", "build", "-o", "app", "."], cwd=gd, env=env, check=True)
         app = os.path.join(gd, "app")

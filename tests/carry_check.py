@@ -38,7 +38,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import shutil
 
 import salib
@@ -183,15 +182,10 @@ def check_release(v, work, fails):
 
     env = salib.go_env(v)
     root = os.path.join(work, "carry")
-    os.makedirs(root)
-    with open(os.path.join(root, "go.mod"), "w") as f:
-        f.write("module example.com/carry\n\ngo 1.19\n")
-    with open(os.path.join(root, "main.go"), "w") as f:
-        f.write(PROGRAM)
+    salib.write_tree(root, {"go.mod": "module example.com/carry\n\ngo 1.19\n",
+                            "main.go": PROGRAM})
     binary, log = os.path.join(work, "carry.bin"), os.path.join(root, "build.log")
-    with open(log, "w") as err:
-        p = subprocess.run(["go", "build", "-gcflags=-m", "-o", binary, "."], cwd=root, env=env,
-                           stderr=err)
+    p = salib.build_module(root, env, binary, "-m", log)
     if p.returncode != 0:
         fail("go build failed", open(log).read()[-800:])
         return
@@ -302,15 +296,8 @@ def check_release(v, work, fails):
 
 
 def main():
-    salib.need()
-    fails = []
-    for v in salib.go_releases_at_hand():
-        work = tempfile.mkdtemp(prefix="sa-carry-")
-        try:
-            check_release(v, work, fails)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    return fails
+    return salib.check_releases(lambda _, v, work, fails: check_release(v, work, fails),
+                                "sa-carry-", tools=(), own_dirs=True)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 
+import salib  # tests/salib.py: this script's directory is on sys.path
+
 TOP_BUILD = os.environ.get("top_builddir", ".")
 SA = os.environ.get("STRUCTALIGN") or os.path.join(TOP_BUILD, "cli", "structalign")
 LIBTOOL = os.path.join(TOP_BUILD, "libtool")
@@ -76,21 +78,7 @@ def case(name, args, want_rc=2, want_err=(), stdin=None, want_out=(), valgrind=N
         print("FAIL %s: hung" % name)
         failed += 1
         return
-    problems = []
-    if rc < 0:
-        problems.append("killed by signal %d" % -rc)
-    elif rc == 99:
-        problems.append("valgrind found errors")
-    elif rc != want_rc:
-        problems.append("exit %d, want %d" % (rc, want_rc))
-    for w in want_err:
-        if w not in err:
-            problems.append("stderr lacks %r" % w)
-    for w in want_out:
-        if w not in out:
-            problems.append("stdout lacks %r" % w)
-    if want_rc == 2 and out.strip():
-        problems.append("printed a report on bad input")
+    problems = salib.run_problems(rc, out, err, want_rc, want_err, want_out, valgrind_rc=99)
     if want_rc == 2 and not err.strip():
         problems.append("no message")
     if problems:

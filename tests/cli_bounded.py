@@ -48,21 +48,7 @@ def run(args, stdin=None, timeout=60):
 
 def case(name, args, want_rc=2, want_err=(), stdin=None, want_out=(), no_out=None):
     rc, out, err = run(args, stdin=stdin)
-    problems = []
-    if rc is None:
-        problems.append("hung (killed after 60 s)")
-    elif rc < 0:
-        problems.append("killed by signal %d" % -rc)
-    elif rc != want_rc:
-        problems.append("exit %s, want %d" % (rc, want_rc))
-    for w in want_err:
-        if w not in err:
-            problems.append("stderr lacks %r" % w)
-    for w in want_out:
-        if w not in out:
-            problems.append("stdout lacks %r" % w)
-    if (want_rc == 2 if no_out is None else no_out) and out.strip():
-        problems.append("printed a report on bad input")
+    problems = salib.run_problems(rc, out, err, want_rc, want_err, want_out, no_out)
     if problems:
         fails.append("%s: %s\n  args: %s\n  stderr: %s" % (name, "; ".join(problems), args,
                                                           err.strip()[:600]))

@@ -55,14 +55,10 @@ func main() {
 
 def build(work, name, types, arch="amd64"):
     d = os.path.join(work, name + "-" + arch)
-    os.makedirs(d)
-    with open(os.path.join(d, "go.mod"), "w") as f:
-        f.write("module m\n\ngo 1.19\n")
     decls = "\n".join("type %s %s" % kv for kv in types.items())
     body = "".join('\tkeep = append(keep, %s{})\n\tfmt.Println("main.%s", unsafe.Sizeof(%s{}))\n'
                    % (n, n, n) for n in types)
-    with open(os.path.join(d, "main.go"), "w") as f:
-        f.write(MAIN % (decls, body))
+    salib.write_tree(d, {"go.mod": "module m\n\ngo 1.19\n", "main.go": MAIN % (decls, body)})
     env = dict(os.environ, GOFLAGS="-mod=mod", GOPROXY="off", GO111MODULE="on", GOWORK="off",
                CGO_ENABLED="0", GOPATH=os.path.join(work, "gopath"), GOARCH=arch, GOOS="linux")
     exe = os.path.join(d, "prog")

@@ -1228,16 +1228,17 @@ class Builder:
                 pass
         return os.path.join(work, "gocache")
 
+    def go_module(self, name, files):
+        """The directory of Go program name: files {name: text} and a
+        go.mod without requirements."""
+        d = os.path.join(self.work, name)
+        salib.write_tree(d, {"go.mod": "module difftest\n\ngo 1.19\n", **files})
+        return d
+
     def go(self, name, files, arches=ARCHES):
         """Builds a Go program from files {name: text} for both arches and
         returns {arch: stdout}."""
-        d = os.path.join(self.work, name)
-        os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "go.mod"), "w") as f:
-            f.write("module difftest\n\ngo 1.19\n")
-        for fn, text in files.items():
-            with open(os.path.join(d, fn), "w") as f:
-                f.write(text)
+        d = self.go_module(name, files)
 
         def one(arch):
             env = dict(self.env, GOARCH=arch, GOOS="linux")
@@ -1251,13 +1252,7 @@ class Builder:
     def go_compile(self, name, files, arch):
         """Builds a Go program for arch without running it (compile-time
         checks); raises Fail with the compiler's errors."""
-        d = os.path.join(self.work, name)
-        os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "go.mod"), "w") as f:
-            f.write("module difftest\n\ngo 1.19\n")
-        for fn, text in files.items():
-            with open(os.path.join(d, fn), "w") as f:
-                f.write(text)
+        d = self.go_module(name, files)
         env = dict(self.env, GOARCH=arch, GOOS="linux")
         must(["go", "build", "-gcflags=-e", "-o", "./prog-" + arch, "."], d,
              "go build (%s, %s)" % (name, arch), env)

@@ -29,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 
+import salib  # tests/salib.py: this script's directory is on sys.path
+
 SA = os.environ.get("STRUCTALIGN") or os.path.join(
     os.environ.get("top_builddir", "."), "cli", "structalign")
 SRCDIR = os.path.abspath(os.environ.get("top_srcdir", "."))
@@ -495,8 +497,7 @@ def main():
         join_src, join_bin, join_log = test_join(work, sizes)
         test_mismatch(work, join_src, join_bin, join_log)
     finally:
-        subprocess.run(["chmod", "-R", "u+w", work])
-        shutil.rmtree(work, ignore_errors=True)
+        salib.remove_tree(work)
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

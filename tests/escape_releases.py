@@ -193,8 +193,7 @@ def main():
             except salib.Skip as e:
                 salib.skip_release(v, e)
     finally:
-        subprocess.run(["chmod", "-R", "u+w", work])
-        shutil.rmtree(work, ignore_errors=True)
+        salib.remove_tree(work)
     return fails
 
 

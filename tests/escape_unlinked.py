@@ -27,10 +27,8 @@ another file while helper.go stays with dead code only.
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 
 import salib
 
@@ -143,6 +141,7 @@ def audit(binary, *args):
 
 
 def check_release(v, work, fails):
+    print("Go %s" % v)
     # The user's build cache: the standard library is not rebuilt, and the
     # program's packages (in a new directory each run) never replay an old
     # log.
@@ -235,17 +234,8 @@ def check_release(v, work, fails):
 
 
 def main():
-    salib.need()
-    fails = []
-    for v in salib.go_releases_at_hand():
-        print("Go %s" % v)
-        work = tempfile.mkdtemp(prefix="sa-unlinked-")
-        try:
-            check_release(v, work, fails)
-        finally:
-            subprocess.run(["chmod", "-R", "u+w", work])
-            shutil.rmtree(work, ignore_errors=True)
-    return fails
+    return salib.check_releases(lambda _, v, work, fails: check_release(v, work, fails),
+                                "sa-unlinked-", tools=(), own_dirs=True)
 
 
 if __name__ == "__main__":

@@ -745,19 +745,14 @@ def audit_sources(work):
     if validator is None:
         print("note: SARIF documents not validated against the schema: %s" % why)
     d = os.path.join(work, "audit")
-    os.makedirs(d)
     with open(os.path.join(TOP, "examples", "badstruct.go")) as f:
         gosrc = f.read().replace("package orders", "package main") + AUDIT_GO_TAIL
-    with open(os.path.join(d, "main.go"), "w") as f:
-        f.write(gosrc)
-    with open(os.path.join(d, "go.mod"), "w") as f:
-        f.write("module au\n\ngo 1.19\n")
     with open(os.path.join(TOP, "examples", "packet.h")) as f:
         csrc = f.read() + AUDIT_C_TAIL
-    with open(os.path.join(d, "packet.h"), "w") as f:
-        f.write(csrc)
-    with open(os.path.join(d, "m.c"), "w") as f:
-        f.write('#include "packet.h"\nstruct packet p; struct wire w;\nint main(void){return 0;}\n')
+    salib.write_tree(d, {"main.go": gosrc, "go.mod": "module au\n\ngo 1.19\n",
+                         "packet.h": csrc,
+                         "m.c": '#include "packet.h"\nstruct packet p; struct wire w;\n'
+                                'int main(void){return 0;}\n'})
     p = go(go_env(None, work), ["build", "-o", "prog", "."], d)
     if not check(p.returncode == 0, "audit: go build", p.stderr):
         return
@@ -884,11 +879,7 @@ def options(work):
     # 4-aligned offset on arm; by default fix keeps it 8-aligned.
     for flag, want in (([], 0), (["--no-check-atomic"], 4)):
         d = os.path.join(work, "opt-atomic%d" % want)
-        os.makedirs(d)
-        with open(os.path.join(d, "pin.go"), "w") as f:
-            f.write(PIN)
-        with open(os.path.join(d, "go.mod"), "w") as f:
-            f.write("module pin\n\ngo 1.19\n")
+        salib.write_tree(d, {"pin.go": PIN, "go.mod": "module pin\n\ngo 1.19\n"})
         p = fix("--write", *flag, d)
         cl = claims(p.stdout)
         if not check(("pin.go", "Pin") in cl, "%s: Pin not reordered" % (flag or "default"),
@@ -904,13 +895,10 @@ def options(work):
               "%s: Pin's amd64 size is not what fix claimed" % (flag or "default"), sizes)
     # --binary: a type of another package, sized from the program's DWARF.
     d = os.path.join(work, "opt-binary")
-    os.makedirs(os.path.join(d, "other"))
-    with open(os.path.join(d, "go.mod"), "w") as f:
-        f.write("module fixbin\n\ngo 1.19\n")
-    with open(os.path.join(d, "other", "other.go"), "w") as f:
-        f.write("package other\n\ntype Thing struct {\n\tX int64\n\tY int32\n}\n")
-    with open(os.path.join(d, "main.go"), "w") as f:
-        f.write(HOLDER)
+    salib.write_tree(d, {"go.mod": "module fixbin\n\ngo 1.19\n",
+                         "other/other.go": "package other\n\ntype Thing struct {\n\tX int64\n"
+                                           "\tY int32\n}\n",
+                         "main.go": HOLDER})
     p = go(env, ["build", "-o", "prog", "."], d)
     if not check(p.returncode == 0, "--binary: go build", p.stderr):
         return

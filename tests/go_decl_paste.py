@@ -132,6 +132,9 @@ ORDER = ["example.com/pd/store.Base", "example.com/pd/store.Store",
          "example.com/pd/store.Pair[string,*example.com/pd/inner/v2.Item]"]
 
 
+ANON = "example.com/pd/store.Store.anon"
+
+
 def replace_decl(src, name, decl):
     """src with `type name[...] struct {...}` replaced by decl."""
     m = re.search(r"type\s+%s\s*(\[[^\]]*\])?\s*struct\s*\{" % re.escape(name), src)
@@ -160,6 +163,22 @@ def one_release(tool, v, tmp, fails):
             fails.append("%s: show exit %d: %s" % (where, p.returncode, p.stderr[:300]))
             continue
         types = {t["name"]: t for t in json.loads(p.stdout)["types"]}
+        # Store's anonymous struct is named after its field, placed at the
+        # field's line, and declared as the field's type
+        anon = types.pop(ANON, None)
+        want_line = [i + 1 for i, l in enumerate(STORE.splitlines())
+                     if re.match(r"\s+anon\s+struct \{", l)]
+        # (without --src Store itself has no place: no function of its
+        # package is left in the binary)
+        if anon is None or ((with_src or "decl_line" in anon) and (
+                anon.get("decl_line") not in want_line or
+                not anon.get("decl_file", "").endswith("store/store.go"))):
+            fails.append("%s: %s not placed at store.go:%s: %s"
+                         % (where, ANON, want_line, anon and (anon.get("decl_file"),
+                                                              anon.get("decl_line"))))
+        elif not re.match(r"// the anonymous struct of %s: .*\nanon struct \{\n"
+                          % re.escape(ANON), anon["declaration"]):
+            fails.append("%s: %s declared as\n%s" % (where, ANON, anon["declaration"]))
         if sorted(types) != sorted(ORDER):
             fails.append("%s: types %s" % (where, sorted(types)))
             continue

@@ -13,8 +13,10 @@ as grep would), and for runtime.gcCPULimiterState and edwards25519.Point
 it must be the line `grep -n 'type NAME struct'` finds in the release's
 GOROOT.  Checks the JSON (decl_file, decl_line) of audit --all, that SARIF
 results carry the same line, that show's text names it, that most named
-types are located (anonymous structs and the linker's types are not yet),
-and that --src locates the program's types that have no method.
+types are located (the linker's types are not), that anonymous structs
+are named after their enclosing type and field (Box.meta, Box.meta.deep,
+Box.cells, runtime.mheap.central) and placed at that field's line, and that
+--src locates the program's types that have no method.
 make check runs the oldest release of $GO_VERSIONS; make check-go-blank
 (SA_GOROOT=1) every one (about a minute each on a loaded machine).
 Exit 0 pass, 1 fail, 77 skip.
@@ -38,6 +40,21 @@ type Box struct {
 	on   bool
 	w, h int64
 	tag  string
+	meta struct {
+		ok   bool
+		size int64
+		deep struct {
+			x bool
+			y int64
+			z bool
+		}
+		last bool
+	}
+	cells [2]struct {
+		on bool
+		v  int64
+		w  bool
+	}
 }
 
 func (b *Box) Area() int64 { return b.w * b.h }
@@ -72,8 +89,12 @@ def decl_ok(path, line, name):
     except OSError:
         return False
     local = re.sub(r"\[.*", "", name).split(".")[-1]
-    return 0 < line <= len(lines) and re.match(
-        r"\s*(type\s+)?%s\b(\[.*\])?\s*struct\b" % re.escape(local), lines[line - 1]) is not None
+    # a type, the field an anonymous struct is the type of (`f [2]struct {`),
+    # or a type declared from another (`type Term term`)
+    return 0 < line <= len(lines) and (re.match(
+        r"\s*(type\s+)?%s\b(\[.*\])?\s*(\[[^\]]*\])*struct\b" % re.escape(local),
+        lines[line - 1]) is not None or re.match(
+        r"type %s\s+[\w.]+\s*(//.*)?$" % re.escape(local), lines[line - 1]) is not None)
 
 
 def grep_line(path, pattern):
@@ -119,7 +140,13 @@ def one_release(tool, v, tmp, fails):
     for name, rel, pattern in (
             ("runtime.gcCPULimiterState", "runtime/mgclimit.go", "type gcCPULimiterState struct"),
             (point + ".Point", point + "/edwards25519.go", "type Point struct"),
-            ("example.com/where/shapes.Box", None, "type Box struct")):
+            ("example.com/where/shapes.Box", None, "type Box struct"),
+            # anonymous structs: by their enclosing type and field, at the
+            # field's line
+            ("example.com/where/shapes.Box.meta", None, "\tmeta struct {"),
+            ("example.com/where/shapes.Box.meta.deep", None, "\tdeep struct {"),
+            ("example.com/where/shapes.Box.cells", None, "\tcells [2]struct {"),
+            ("runtime.mheap.central", "runtime/mheap.go", "\tcentral [numSpanClasses]struct {")):
         t = byname.get(name)
         path = os.path.join(root, "src", rel) if rel else os.path.join(d, "shapes", "shapes.go")
         want = grep_line(path, pattern)
@@ -134,7 +161,12 @@ def one_release(tool, v, tmp, fails):
             fails.append("Go %s: show %s does not name %s:%d" % (v, name, t["decl_file"], want))
     # SARIF: each result's first location is the type's line.
     p = subprocess.run([tool, "audit", "-F", "sarif", binp], capture_output=True, text=True)
-    for r in json.loads(p.stdout)["runs"][0]["results"]:
+    results = json.loads(p.stdout)["runs"][0]["results"]
+    named = [re.match(r"(\S+) is \d+ bytes", r["message"]["text"]) for r in results]
+    for anon in ("meta", "meta.deep", "cells"):
+        if "example.com/where/shapes.Box." + anon not in [m.group(1) for m in named if m]:
+            fails.append("Go %s: no SARIF result names Box.%s" % (v, anon))
+    for r in results:
         m = re.match(r"(\S+) is \d+ bytes", r["message"]["text"])
         t = byname.get(m.group(1)) if m else None
         if t is None or "decl_file" not in t:

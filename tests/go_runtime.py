@@ -43,7 +43,7 @@ import subprocess
 import sys
 import tempfile
 
-from salib import Skip, go_env, go_releases, need, run_main, skip_release
+from salib import Skip, go_env, go_releases, need, run_main, skip_release, write_tree
 
 DEFAULT_RELEASES = ["1.19", "1.23", "1.24", "1.27"]
 ARCHES = ("amd64", "386", "arm")
@@ -171,16 +171,13 @@ def asserts(name, fields, tr, k):
 
 
 def write_program(d, with_host):
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "go.mod"), "w") as f:
-        f.write("module example.com/goruntime\n\ngo 1.19\n")
     decls = "\n\n".join("type %s %s" % (n, t[0]) for n, t in TYPES.items())
     meas = "\n".join(measure(n, t[1]) for n, t in TYPES.items())
-    with open(os.path.join(d, "main.go"), "w") as f:
-        f.write(MAIN % {"decls": decls, "measure": meas})
+    files = {"go.mod": "module example.com/goruntime\n\ngo 1.19\n",
+             "main.go": MAIN % {"decls": decls, "measure": meas}}
     if with_host:
-        with open(os.path.join(d, "host.go"), "w") as f:
-            f.write(HOSTFILE % {"decl": HOST[0], "measure": measure("HL", HOST[1])})
+        files["host.go"] = HOSTFILE % {"decl": HOST[0], "measure": measure("HL", HOST[1])}
+    write_tree(d, files)
 
 
 def build(env, d, arch, out):

@@ -151,17 +151,13 @@ def check_release(tool, v, arch, work, fails):
     tag = "go%s/%s" % (v, arch)
     decls, types = types_src(ptrsize)
     d = os.path.join(work, "%s-%s" % (v, arch))
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "go.mod"), "w") as f:
-        f.write("module heapcost\n\ngo 1.19\n")
-    with open(os.path.join(d, "types.go"), "w") as f:
-        f.write("package main\n\n" + decls)
-    with open(os.path.join(d, "main.go"), "w") as f:
-        f.write(program(types))
+    salib.write_tree(d, {"go.mod": "module heapcost\n\ngo 1.19\n",
+                         "types.go": "package main\n\n" + decls, "main.go": program(types)})
     exe = os.path.join(d, "heapcost")
     benv = dict(env, GOARCH=arch, GOOS="linux")
-    rc, _, err = run(["go", "build", "-gcflags=-m", "-o", exe, "."], d, benv)
-    if rc != 0:
+    b = salib.build_module(d, benv, exe, "-m", timeout=900)
+    err = b.stderr
+    if b.returncode != 0:
         fails.append("%s: go build failed: %s" % (tag, err[-2000:]))
         return
     with open(os.path.join(d, "escape.log"), "w") as f:

@@ -326,7 +326,6 @@ def check_go_truth(work, src):
     """main.Order's size and offsets from the real compiler."""
     go = shutil.which("go")
     d = os.path.join(work, "truth")
-    os.makedirs(d)
     with open(os.path.join(src, "main.go")) as f:
         text = f.read()
     start = text.index("type Order struct")
@@ -335,10 +334,7 @@ def check_go_truth(work, src):
             text[start:end] +
             "\nfunc main() {\n\tvar o Order\n\tfmt.Println(unsafe.Sizeof(o), "
             "unsafe.Offsetof(o.Quantity), unsafe.Offsetof(o.Expires))\n}\n")
-    with open(os.path.join(d, "main.go"), "w") as f:
-        f.write(prog)
-    with open(os.path.join(d, "go.mod"), "w") as f:
-        f.write("module truth\n\ngo 1.19\n")
+    salib.write_tree(d, {"main.go": prog, "go.mod": "module truth\n\ngo 1.19\n"})
     env = dict(os.environ, GOFLAGS="", GOWORK="off", GOTOOLCHAIN="local", CGO_ENABLED="0")
     r = subprocess.run([go, "run", "."], cwd=d, capture_output=True, text=True, env=env)
     if r.returncode != 0:

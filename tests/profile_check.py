@@ -27,7 +27,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import salib  # noqa: E402
@@ -79,10 +78,8 @@ def pprof_value(text):
     return float(digits) * scale, 0.5 * scale * 10 ** -frac
 
 
-def check_release(v, sa, tmp, fails, first):
+def check_release(v, sa, d, fails, first):
     env = salib.go_env(v)
-    d = os.path.join(tmp, v)
-    os.makedirs(d)
     exe, log = os.path.join(d, "truth"), os.path.join(d, "build.log")
     p = salib.build_module(TRUTH_SRC, env, exe, "-m", log)
     if p.returncode != 0:
@@ -275,11 +272,10 @@ def check_release(v, sa, tmp, fails, first):
              % (ids, p.returncode, p.stderr[:300], want))
 
 
-def check_default_rate(v, sa, tmp, fails):
+def check_default_rate(v, sa, d, fails):
     """At the default rate the numbers are estimates: they must be what
-    go tool pprof shows, function by function."""
+    go tool pprof shows, function by function (d: check_release's)."""
     env = salib.go_env(v)
-    d = os.path.join(tmp, v)
     exe, log = os.path.join(d, "truth"), os.path.join(d, "build.log")
     prof = os.path.join(d, "heapd.pprof")
     sh([exe, "-default", prof], env=env)
@@ -311,24 +307,14 @@ def check_default_rate(v, sa, tmp, fails):
 
 
 def main():
-    sa = salib.need("go")
-    fails = []
-    tmp = tempfile.mkdtemp(prefix="sa-profile-")
-    try:
-        first = True
-        for v in salib.go_releases():
-            try:
-                salib.go_env(v)
-            except salib.Skip as e:
-                salib.skip_release(v, e)
-                continue
-            check_release(v, sa, tmp, fails, first)
-            check_default_rate(v, sa, tmp, fails)
-            first = False
-            print("Go %s: checked" % v)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return fails
+    checked = []  # the first release checked also runs the release-free cases
+
+    def one_release(sa, v, d, fails):
+        check_release(v, sa, d, fails, not checked)
+        check_default_rate(v, sa, d, fails)
+        checked.append(v)
+        print("Go %s: checked" % v)
+    return salib.check_releases(one_release, "sa-profile-", own_dirs=True)
 
 
 if __name__ == "__main__":

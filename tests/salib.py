@@ -33,6 +33,44 @@ def need(*tools):
     return tool
 
 
+def run_problems(rc, out, err, want_rc=2, want_err=(), want_out=(), no_out=None,
+                 timeout=60, valgrind_rc=None):
+    """What is wrong with one run of structalign (rc None: it hung and was
+    killed after timeout seconds; rc valgrind_rc: valgrind's error exit)
+    against what it should do: exit want_rc, each text of want_err on
+    stderr and of want_out on stdout, and nothing on stdout when no_out
+    (by default when want_rc is 2: no report on bad input).  A list of
+    texts, empty when the run is right."""
+    problems = []
+    if rc is None:
+        problems.append("hung (killed after %d s)" % timeout)
+    elif rc < 0:
+        problems.append("killed by signal %d" % -rc)
+    elif valgrind_rc is not None and rc == valgrind_rc:
+        problems.append("valgrind found errors")
+    elif rc != want_rc:
+        problems.append("exit %d, want %d" % (rc, want_rc))
+    for w in want_err:
+        if w not in err:
+            problems.append("stderr lacks %r" % w)
+    for w in want_out:
+        if w not in out:
+            problems.append("stdout lacks %r" % w)
+    if (want_rc == 2 if no_out is None else no_out) and out.strip():
+        problems.append("printed a report on bad input")
+    return problems
+
+
+# The C targets whose compiled programs are the truth for C layouts:
+# (arch, compiler, its flags, what runs the program).  i686 programs run
+# natively on an x86-64 kernel; arm64 ones under qemu.
+C_TARGETS = [
+    ("amd64", "gcc", [], []),
+    ("386", "i686-linux-gnu-gcc", ["-static"], []),
+    ("arm64", "aarch64-linux-gnu-gcc", ["-static"], ["qemu-aarch64"]),
+]
+
+
 # ------------------------------------------------------------ Go releases
 #
 # A test that runs per Go release asks go_releases() which ones (the
@@ -224,14 +262,15 @@ def build_module(root, env, out, gcflags=None, log=None, timeout=600):
                               text=True, timeout=timeout)
 
 
-def check_releases(one_release, prefix, oldest_unless=None):
-    """The main() of a test that checks Go releases one by one: needs go,
-    then one_release(structalign, v, tmp, fails) for each release of
-    $GO_VERSIONS at hand, tmp a directory made with prefix and removed at
-    the end.  oldest_unless names a variable (SA_GOROOT, which make
-    check-go-blank sets to 1): without it at 1, the oldest release only
-    (make check stays fast).  Returns the failures."""
-    tool = need("go")
+def check_releases(one_release, prefix, oldest_unless=None, tools=("go",), own_dirs=False):
+    """The main() of a test that checks Go releases one by one: needs the
+    tools (salib.need), then one_release(structalign, v, tmp, fails) for
+    each release of $GO_VERSIONS at hand, tmp a directory made with prefix
+    and removed at the end (remove_tree); with own_dirs, tmp/V, made here,
+    a directory of the release's own.  oldest_unless names a variable
+    (SA_GOROOT, which make check-go-blank sets to 1): without it at 1, the
+    oldest release only (make check stays fast).  Returns the failures."""
+    tool = need(*tools)
     fails = []
     tmp = tempfile.mkdtemp(prefix=prefix)
     try:
@@ -239,10 +278,20 @@ def check_releases(one_release, prefix, oldest_unless=None):
         if oldest_unless and os.environ.get(oldest_unless) != "1":
             releases = releases[:1]
         for v in releases:
-            one_release(tool, v, tmp, fails)
+            work = os.path.join(tmp, v) if own_dirs else tmp
+            if own_dirs:
+                os.makedirs(work)
+            one_release(tool, v, work, fails)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_tree(tmp)
     return fails
+
+
+def remove_tree(path):
+    """Removes a test's work directory, read-only files included (Go
+    writes its module cache and some build outputs read-only)."""
+    subprocess.run(["chmod", "-R", "u+w", path])
+    shutil.rmtree(path, ignore_errors=True)
 
 
 # ------------------------------------------------------------ terminals

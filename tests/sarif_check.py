@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 
+import salib  # tests/salib.py: this script's directory is on sys.path
+
 OLD = """struct padded { char a; long b; char c; };
 struct grows { int a; };
 struct gains { int a, b, c, d; };
@@ -162,18 +164,12 @@ def build_go(work, fails, goarch="amd64"):
     if shutil.which("go") is None:
         return None, None
     d = os.path.join(work, "go src")  # a space, which the URI must encode
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "go.mod"), "w") as f:
-        f.write("module m\n\ngo 1.19\n")
-    with open(os.path.join(d, "main.go"), "w") as f:
-        f.write(GO_MAIN)
+    salib.write_tree(d, {"go.mod": "module m\n\ngo 1.19\n", "main.go": GO_MAIN})
     exe = os.path.join(work, "goprog-" + goarch)
     log = os.path.join(work, "escape-%s.log" % goarch)
     env = dict(os.environ, CGO_ENABLED="0", GOFLAGS="", GOWORK="off", GOARCH=goarch,
                GOOS="linux", GOCACHE=os.path.join(work, "gocache"))
-    with open(log, "w") as f:
-        p = subprocess.run(["go", "build", "-gcflags=-m", "-o", exe, "."], cwd=d, env=env,
-                           stderr=f)
+    p = salib.build_module(d, env, exe, "-m", log)
     if p.returncode != 0:
         fails.append("go build failed (see %s)" % log)
         return None, None

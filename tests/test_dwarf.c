@@ -1258,6 +1258,58 @@ START_TEST(go_funcs_and_join_errors)
     align_heap_join_free(j);
     align_heap_join_free(NULL);
     align_escape_log_free(log);
+    /* The streamed join: a failed read leaves it as it was; a site given
+     * twice is one site and one duplicate; each site is made on demand. */
+    {
+        static const char stack[] = "# other.example/pkg\n"
+                                    "./zzz.go:3:4: x does not escape\n"
+                                    "./zzz.go:3:4: x does not escape\n";
+        /* A -json file whose site is read before its last line fails. */
+        static const char junk[] =
+            "{\"version\":0,\"package\":\"other.example/pkg\",\"goos\":\"linux\","
+            "\"goarch\":\"amd64\",\"gc_version\":\"go1.19.8\",\"file\":\"/x/zzz.go\"}\n"
+            "{\"range\":{\"start\":{\"line\":9,\"character\":9},\"end\":{\"line\":9,"
+            "\"character\":9}},\"severity\":3,\"code\":\"escapes\",\"source\":\"go compiler\","
+            "\"message\":\"make(map[string]int) escapes to heap\"}\n"
+            "{\"range\":\n";
+        align_heap_summary sum;
+        align_escape_stats st;
+        align_heap_site hs;
+        ck_assert_int_eq(align_heap_join_open(&j, NULL), 0);
+        ck_assert_int_eq(align_heap_join_read_text_mem(j, "stack.log", stack, sizeof stack - 1), 0);
+        ck_assert_int_eq(align_heap_join_finish(j, plain), ALIGN_EINVAL);
+        align_heap_join_free(j);
+        ck_assert_int_eq(align_heap_join_open(&j, NULL), 0);
+        ck_assert_int_eq(align_heap_join_read_text_mem(j, "stack.log", stack, sizeof stack - 1), 0);
+        ck_assert_int_eq(align_heap_join_read_json_mem(j, "junk.json", junk, sizeof junk - 1),
+                         ALIGN_EFORMAT);
+        align_heap_join_log_stats(&st, j);
+        ck_assert_uint_eq(st.stack_sites, 2);
+        ck_assert_uint_eq(st.heap_sites, 0); /* the failed read's site is gone */
+        ck_assert_int_eq(align_heap_join_finish(j, funcs), 0);
+        align_heap_join_summary(&sum, j);
+        ck_assert_uint_eq(sum.sites, 1);
+        ck_assert_uint_eq(sum.duplicates, 1);
+        ck_assert_uint_eq(sum.stack, 1);
+        ck_assert_uint_eq(align_heap_join_nsites(j), 1);
+        align_heap_join_site(j, 0, &hs);
+        ck_assert_str_eq(hs.file, "./zzz.go");
+        ck_assert_uint_eq(hs.line, 3);
+        ck_assert_uint_eq(hs.col, 4);
+        ck_assert_str_eq(hs.expr, "x");
+        ck_assert_str_eq(hs.package, "other.example/pkg");
+        ck_assert_str_eq(hs.input, "stack.log");
+        ck_assert_uint_eq(hs.input_line, 2);
+        ck_assert_int_eq(hs.status, ALIGN_HEAP_STACK);
+        align_heap_join_free(j);
+        j = NULL;
+        /* The foreign log, streamed: the same refusal as above. */
+        ck_assert_int_eq(align_heap_join_open(&j, NULL), 0);
+        ck_assert_int_eq(
+            align_heap_join_read_text_mem(j, "foreign.log", foreign, sizeof foreign - 1), 0);
+        ck_assert_int_eq(align_heap_join_finish(j, funcs), ALIGN_EMISMATCH);
+        align_heap_join_free(j);
+    }
     align_binary_free(cbin);
     align_binary_free(funcs);
     align_binary_free(plain);

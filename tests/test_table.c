@@ -10,6 +10,7 @@
  */
 #include <check.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -121,6 +122,38 @@ START_TEST(test_clear_and_ptr)
 }
 END_TEST
 
+/* table_reserve: room for n entries, so that adding them never grows the
+ * table (the escape join's duplicate set); entries already there stay. */
+START_TEST(test_reserve)
+{
+    table t = {0};
+    uint64_t v[1000];
+    keys k = {v, 0};
+    for (size_t i = 0; i < 10; i++) {
+        v[i] = i * 7919;
+        ck_assert_int_eq(table_add(&t, hash_fnv_u64(HASH_FNV_SEED, v[i]), (uint32_t)i), 0);
+    }
+    ck_assert_int_eq(table_reserve(&t, 1000), 0);
+    size_t cap = t.cap;
+    ck_assert_uint_ge(cap, 2000);
+    ck_assert_uint_eq(t.n, 10);
+    for (size_t i = 10; i < 1000; i++) {
+        v[i] = i * 7919;
+        ck_assert_int_eq(table_add(&t, hash_fnv_u64(HASH_FNV_SEED, v[i]), (uint32_t)i), 0);
+    }
+    ck_assert_uint_eq(t.cap, cap); /* never grown */
+    for (size_t i = 0; i < 1000; i++) {
+        k.want = v[i];
+        ck_assert_uint_eq(table_find(&t, hash_fnv_u64(HASH_FNV_SEED, v[i]), key_eq, &k), i);
+    }
+    ck_assert_int_eq(table_reserve(&t, 10), 0); /* never shrinks */
+    ck_assert_uint_eq(t.cap, cap);
+    ck_assert_int_eq(table_reserve(&t, (size_t)TABLE_MAX_ENTRIES + 1), ALIGN_ELIMIT);
+    ck_assert_uint_eq(t.cap, cap);
+    table_free(&t);
+}
+END_TEST
+
 /* table_push: the array grows with the index; every item found at its
  * number, in the order pushed. */
 START_TEST(test_push)
@@ -148,6 +181,27 @@ START_TEST(test_push)
 }
 END_TEST
 
+/* table_find_u64: keys read from the caller's records at an offset. */
+START_TEST(test_find_u64)
+{
+    typedef struct rec {
+        char pad;
+        uint64_t key;
+    } rec;
+    table t = {0};
+    rec r[300];
+    for (uint32_t i = 0; i < 300; i++) {
+        r[i] = (rec){'x', (uint64_t)i * 0x100000001ull};
+        ck_assert_int_eq(table_add(&t, fnv(r[i].key), i), 0);
+    }
+    for (uint32_t i = 0; i < 300; i++)
+        ck_assert_uint_eq(
+            table_find_u64(&t, fnv(r[i].key), r[i].key, r, sizeof *r, offsetof(rec, key)), i);
+    ck_assert_uint_eq(table_find_u64(&t, fnv(7), 7, r, sizeof *r, offsetof(rec, key)), TABLE_NONE);
+    table_free(&t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("table");
@@ -156,7 +210,9 @@ int main(void)
     tcase_add_test(tc, test_many);
     tcase_add_test(tc, test_collisions);
     tcase_add_test(tc, test_clear_and_ptr);
+    tcase_add_test(tc, test_reserve);
     tcase_add_test(tc, test_push);
+    tcase_add_test(tc, test_find_u64);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

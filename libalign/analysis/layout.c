@@ -332,7 +332,11 @@ int align_layout_compute(align_layout **out, align_graph *g, const align_type *r
     if (rc < 0)
         goto fail;
     l->type = rec;
-    l->name = record->name ? record->name : rec->name ? rec->name : rec->display;
+    /* an anonymous record: "Enclosing.field" when it has that label */
+    l->name = rec->label     ? rec->label
+              : record->name ? record->name
+              : rec->name    ? rec->name
+                             : rec->display;
     l->kind = rec->kind;
     l->lang = g->lang;
     l->arch = g->abi->arch;

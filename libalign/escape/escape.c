@@ -199,7 +199,9 @@ void esc_fit(align_escape_log *log)
 
 int esc_add_site(align_escape_log *log, const align_escape_site *site)
 {
-    int rc = vec_push((void **)&log->sites, &log->nsites, &log->sites_cap, sizeof *site, 256, site);
+    int rc = log->sink != NULL ? log->sink(log->sink_ctx, site)
+                               : vec_push((void **)&log->sites, &log->nsites, &log->sites_cap,
+                                          sizeof *site, 256, site);
     if (rc < 0)
         return rc;
     if (site->stack_only)

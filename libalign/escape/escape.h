@@ -12,31 +12,25 @@
  * lot: "./main.go", "~R0", "... argument"), carved from one arena of 64 KiB
  * blocks and freed with the log.
  *
- * Memory, and what is still to do (issue #15): the log holds every site
- * (align_escape_site, 128 bytes) and the join a second record per site
- * (align_heap_site, 136 bytes), both public arrays; on the bench-escape logs,
- * where every line is a distinct site (~43 bytes of log per site), peak RSS
- * is ~6x the log against a 0.5x target.  The planned shape, not built yet:
- *   - align_heap_join_new(&j, bin, src_dir) makes an empty join, and
- *     align_heap_join_read_text / _read_json_dir (and _mem) read inputs
- *     straight into it: each site is resolved as it is read (file match
- *     cached per run of one file, package map, resolver) and kept as a
- *     compact record (string ids of file, expr, func, inlined, via, reason,
- *     input; line, col, kind, status, flags, type index: ~40 bytes); stack
- *     sites are counted and keep only their duplicate key;
- *   - align_heap_join_finish(j) groups types, diagnoses, and returns
- *     ALIGN_EMISMATCH for another program's log;
- *   - align_heap_join_site(j, i, &out) fills a caller's align_heap_site, so
- *     no array of full records exists; align_escape_log stays for callers
- *     that want the sites themselves (tests, fuzzers) on the same reader;
- *   - the guess of the command's package without build info (map_packages,
- *     now a pass before the join) becomes incremental: a package is taken
- *     for "main" at its first site in a main file, and the records of its
- *     earlier sites are relabelled at finish.
- * That is ~56 bytes a site with the duplicate set (1.3x these logs);
- * 0.5x also needs sites that differ only in their column to share one
- * record (a run of columns), or the listing made by a second read of the
- * inputs.
+ * Memory (issue #15): the join streams.  align_heap_join_open() makes an
+ * empty join, align_heap_join_read_text / _read_json_dir (and _mem) read
+ * through a log of the join's own whose sink hands each site to the join
+ * instead of keeping it (esc_add_site), and the join keeps a 12-byte
+ * record per site: its line, column, a 16-bit step of input line, and the
+ * id of a (context, what) pair, where contexts (input, file, package: a
+ * run of sites) and whats (what the log said of a site but its position)
+ * are each kept once (heapsites_store.c).  align_heap_join_finish() ties
+ * the records to the binary in log order, exactly as the whole-log join
+ * did (the guess of the command's package and the -m=2 captures need the
+ * whole log first), rewriting each record to point to what the join made
+ * of it (again kept once per distinct value); align_heap_join_site() fills
+ * a caller's align_heap_site on demand.  Duplicates are looked for only
+ * among sites whose key shares a hash bucket with another's (a bitmap
+ * pass), so the duplicate set no longer holds every site.  On bench-escape
+ * (every line a distinct site, ~43 bytes of log each) that is ~14 bytes a
+ * site at the end and ~17 at the peak of finish, against ~290 before.
+ * align_escape_log still holds the sites for callers that want them
+ * (tests, fuzzers, align_heap_join_new).
  */
 #ifndef LIBALIGN_ESCAPE_H
 #define LIBALIGN_ESCAPE_H
@@ -69,6 +63,11 @@ struct align_escape_log {
     align_escape_stats stats;
     align_progress_fn progress; /* align_escape_log_set_progress() */
     void *progress_user;
+    /* Set by the escape join that reads through this log: each site goes
+     * to sink instead of the sites array (the join keeps records of its
+     * own, and a log holding every site was most of the join's memory). */
+    int (*sink)(void *ctx, const align_escape_site *site);
+    void *sink_ctx;
 };
 
 /* Where a log stood before a read started: a failed read goes back to it
@@ -85,8 +84,9 @@ void esc_mark_rollback(align_escape_log *log, const esc_mark *m);
 /* The interned copy of s[0..len), or NULL when out of memory (recorded). */
 const char *esc_intern(align_escape_log *log, const char *s, size_t len);
 
-/* Appends a copy of *site (its strings must already be interned) and
- * updates the site counters.  ALIGN_ENOMEM, ALIGN_EOVERFLOW. */
+/* Appends a copy of *site (its strings must already be interned), or
+ * gives it to the log's sink when it has one, and updates the site
+ * counters.  ALIGN_ENOMEM, ALIGN_EOVERFLOW, or what the sink returned. */
 int esc_add_site(align_escape_log *log, const align_escape_site *site);
 
 /* Gives back the unused tail of the site and capture arrays (grown by

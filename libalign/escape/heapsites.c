@@ -11,8 +11,12 @@
  * large program tens of thousands (the standard library's own: ~6,000 for
  * a hello world).  Each site is matched to a file of the binary (a hash,
  * then a suffix match), resolved by heapsites_resolve.c (a scan of that
- * file's functions at worst), and grouped by type.  Memory: one record per
- * site plus the strings the join makes (reasons, descriptions) in blocks.
+ * file's functions at worst), and grouped by type.  Memory: the sites
+ * are the 12-byte records of heapsites_store.c, read from the logs before
+ * the binary is loaded; align_heap_join_finish() rewrites each in place
+ * to say what the join made of it, in log order (the order every verdict
+ * below depends on), and the strings the join makes (reasons,
+ * descriptions) are kept once per text.
  *
  * The steps, per site:
  *   1. drop exact duplicates (the same build's text log and -json
@@ -47,32 +51,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* --------------------------------------------------------------- strings */
-
-const char *hs_strdup(align_heap_join *j, const char *s, size_t len)
-{
-    return arena_strndup(&j->strings, s, len);
-}
-
-const char *hs_printf(align_heap_join *j, const char *fmt, ...)
-{
-    align_buf b;
-    const char *s;
-    va_list ap;
-    align_buf_init(&b);
-    va_start(ap, fmt);
-    align_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
-    if (b.failed) {
-        align_buf_free(&b);
-        error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
-    s = hs_strdup(j, b.data ? b.data : "", b.len);
-    align_buf_free(&b);
-    return s;
-}
-
 /* ------------------------------------------------------------------ API */
 
 const char *align_heap_status_name(align_heap_status status)
@@ -83,36 +61,10 @@ const char *align_heap_status_name(align_heap_status status)
     return names[status];
 }
 
-void align_heap_join_free(align_heap_join *j)
-{
-    if (j == NULL)
-        return;
-    arena_free(&j->strings);
-    hs_index_free(j);
-    table_free(&j->type_index);
-    free(j->sites);
-    free(j->types);
-    free(j->type_sites);
-    free(j->diags);
-    free(j);
-}
-
 void align_heap_join_summary(align_heap_summary *out, const align_heap_join *j)
 {
     assert(out != NULL && j != NULL);
     *out = j->summary;
-}
-
-size_t align_heap_join_nsites(const align_heap_join *j)
-{
-    assert(j != NULL);
-    return j->nsites;
-}
-
-const align_heap_site *align_heap_join_site(const align_heap_join *j, size_t i)
-{
-    assert(j != NULL && i < j->nsites);
-    return &j->sites[i];
 }
 
 size_t align_heap_join_ntypes(const align_heap_join *j)
@@ -175,8 +127,7 @@ typedef struct input_count {
     const char *input;
     uint64_t heap, unmatched, stale;  /* the user's packages */
     uint64_t all_heap, all_unmatched; /* every package */
-    const align_heap_site *first_unmatched;
-    size_t first_unmatched_idx; /* its index in the join's sites + 1; 0 none */
+    size_t first_unmatched;           /* its index in the join's sites + 1; 0 none */
 } input_count;
 
 /* Per log package: how DWARF spells it. */
@@ -203,13 +154,14 @@ typedef struct join_state {
     const char *src_dir;
     const char *main_path; /* the binary's main package, from its build
                               info; NULL when unknown */
+    unsigned go_minor;     /* of the binary's release; 0 unknown */
     input_count *inputs;
     size_t ninputs, inputs_cap;
     table input_index; /* inputs by name pointer */
     pkg_map *pkgs;
     size_t npkgs, pkgs_cap;
-    table pkg_index;    /* pkgs by log pointer */
-    uint32_t *site_pkg; /* per log site: its pkgs index, or GF_NONE */
+    table pkg_index;   /* pkgs by log pointer */
+    uint32_t *ctx_pkg; /* per context: its pkgs index, or GF_NONE */
     /* The last "past the last line" reason and its file: one string per
      * run of stale sites, not per site. */
     uint32_t stale_file;
@@ -218,16 +170,15 @@ typedef struct join_state {
      * verdict and the reason). */
     const char *dead_file, *dead_input, *dead_reason;
     bool dead;
-    table seen; /* the join's sites, for duplicate detection */
-    /* Per log site (file_ids: its file in the binary or GF_NONE; near: a
-     * file of the same base name; ambiguous: several files end like it). */
-    uint32_t *file_ids, *near;
-    uint8_t *ambiguous;
-    /* The reason of the last unmatched site made, and its log site: a run of
-     * sites of one unmatched file shares it (a string per site made memory
-     * grow with the log). */
+    /* The join's sites that may repeat one another (see candidates()),
+     * for duplicate detection: the others are not indexed at all. */
+    table seen;
+    uint8_t *cand; /* bit per record read: a candidate */
+    /* The reason of the last unmatched site made, and its site's file,
+     * package and input: a run of sites of one unmatched file shares it
+     * (a string per site made memory grow with the log). */
     const char *last_reason;
-    const align_escape_site *last_site;
+    const char *last_file, *last_package, *last_input;
 } join_state;
 
 int align_go_package_is_std(const char *p)
@@ -275,11 +226,11 @@ static input_count *input_of(join_state *st, const char *input)
 }
 
 /* The directory an input's relative paths start from. */
-static const char *base_dir(join_state *st, const char *input, align_buf *tmp)
+static const char *base_dir(const char *src_dir, const char *input, align_buf *tmp)
 {
     const char *slash;
-    if (st->src_dir != NULL)
-        return st->src_dir;
+    if (src_dir != NULL)
+        return src_dir;
     if (input == NULL || input[0] == '<')
         return NULL;
     slash = strrchr(input, '/');
@@ -295,12 +246,18 @@ static const char *base_dir(join_state *st, const char *input, align_buf *tmp)
  * left by 32 and 8 before a single multiply, which leaves the low bits
  * untouched: every site of one column and expression fell into one bucket,
  * and 200,000 such sites took 100 s. */
+static uint64_t key_hash(const char *path, unsigned line, unsigned col, align_escape_kind kind,
+                         const char *expr)
+{
+    uint64_t h = hash_fnv_str(HASH_FNV_SEED, path);
+    h = hash_fnv_u64(h, ((uint64_t)line << 32) | col);
+    h = hash_fnv_u64(h, (uint64_t)kind);
+    return hash_fnv_str(h, expr);
+}
+
 static uint64_t site_hash(const align_heap_site *s)
 {
-    uint64_t h = hash_fnv_str(HASH_FNV_SEED, s->path ? s->path : s->file);
-    h = hash_fnv_u64(h, ((uint64_t)s->line << 32) | s->col);
-    h = hash_fnv_u64(h, (uint64_t)s->kind);
-    return hash_fnv_str(h, s->expr);
+    return key_hash(s->path ? s->path : s->file, s->line, s->col, s->kind, s->expr);
 }
 
 static bool same_site(const align_heap_site *a, const align_heap_site *b)
@@ -312,19 +269,38 @@ static bool same_site(const align_heap_site *a, const align_heap_site *b)
 
 static bool site_eq(const void *ctx, uint32_t entry)
 {
-    const align_heap_join *j = ctx;
-    return same_site(&j->sites[entry], &j->sites[j->nsites - 1]);
+    const void *const *k = ctx;
+    align_heap_site stored;
+    hs_site(k[0], entry, &stored);
+    return same_site(&stored, k[1]);
 }
 
-/* Whether the join's last site repeats an earlier one; indexes it when not. */
-static int seen_before(join_state *st, bool *dup)
+static bool bit_get(const uint8_t *map, uint64_t b)
 {
-    align_heap_join *j = st->j;
-    uint64_t h = site_hash(&j->sites[j->nsites - 1]);
-    *dup = table_find(&st->seen, h, site_eq, j) != TABLE_NONE;
+    return (map[b >> 3] >> (b & 7)) & 1;
+}
+
+static void bit_set(uint8_t *map, uint64_t b)
+{
+    map[b >> 3] |= (uint8_t)(1u << (b & 7));
+}
+
+/* Whether hs, the join's next site (record i read, next written),
+ * repeats an earlier one; indexes it when not.  Only candidates are looked
+ * for and indexed: a site that is not one has no other site of its key
+ * (candidates()). */
+static int seen_before(join_state *st, const align_heap_site *hs, size_t i, size_t next, bool *dup)
+{
+    const void *key[2] = {st->j, hs};
+    uint64_t h;
+    *dup = false;
+    if (!bit_get(st->cand, i))
+        return 0;
+    h = site_hash(hs);
+    *dup = table_find(&st->seen, h, site_eq, key) != TABLE_NONE;
     if (*dup)
         return 0;
-    return table_add(&st->seen, h, (uint32_t)(j->nsites - 1));
+    return table_add(&st->seen, h, (uint32_t)next);
 }
 
 /* The command's package is named by its import path in -m headers, "main"
@@ -333,30 +309,29 @@ static int seen_before(join_state *st, bool *dup)
  * binary's "main" functions are declared in is taken for it.  A package the
  * binary has neither under its path nor as its main package is another
  * program's: its sites are unmatched. */
-static int map_packages(join_state *st, const uint32_t *file_ids)
+static int map_packages(join_state *st)
 {
-    const align_escape_site *sites = align_escape_log_sites(st->log);
     const go_funcs *gf = st->j->gf;
-    size_t n = align_escape_log_nsites(st->log);
+    size_t n = st->j->ctxs.n;
 
-    st->site_pkg = malloc((n ? n : 1) * sizeof *st->site_pkg);
-    if (st->site_pkg == NULL)
+    st->ctx_pkg = malloc((n ? n : 1) * sizeof *st->ctx_pkg);
+    if (st->ctx_pkg == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    /* Contexts in order of their first site: packages are numbered in
+     * order of theirs, and the guess is the same over contexts as over
+     * sites (a context's sites share the file and package). */
     for (size_t i = 0; i < n; i++) {
-        const char *p = sites[i].package;
+        const hs_ctx *c = hs_set_at(&st->j->ctxs, (uint32_t)i);
+        const char *p = c->package;
+        const void *key[2] = {st, p};
+        uint32_t found;
         pkg_map *m = NULL;
-        st->site_pkg[i] = GF_NONE;
+        st->ctx_pkg[i] = GF_NONE;
         if (p == NULL)
             continue;
-        /* Sites come in runs of one package. */
-        if (i > 0 && sites[i - 1].package == p && st->site_pkg[i - 1] != GF_NONE) {
-            m = &st->pkgs[st->site_pkg[i - 1]];
-        } else {
-            const void *key[2] = {st, p};
-            uint32_t found = table_find(&st->pkg_index, table_hash_ptr(p), pkg_eq, key);
-            if (found != TABLE_NONE)
-                m = &st->pkgs[found];
-        }
+        found = table_find(&st->pkg_index, table_hash_ptr(p), pkg_eq, key);
+        if (found != TABLE_NONE)
+            m = &st->pkgs[found];
         if (m == NULL) {
             uint32_t id;
             if (vec_reserve((void **)&st->pkgs, &st->pkgs_cap, st->npkgs + 1, sizeof *st->pkgs,
@@ -374,26 +349,26 @@ static int map_packages(join_state *st, const uint32_t *file_ids)
             else if (id != GF_NONE)
                 m->dwarf = gf->pkgs[id].path;
         }
-        st->site_pkg[i] = (uint32_t)(m - st->pkgs);
-        if (m->dwarf == NULL && st->main_path == NULL && file_ids[i] != GF_NONE &&
-            gf->files[file_ids[i]].pkg != GF_NONE &&
-            strcmp(gf->pkgs[gf->files[file_ids[i]].pkg].path, "main") == 0)
+        st->ctx_pkg[i] = (uint32_t)(m - st->pkgs);
+        if (m->dwarf == NULL && st->main_path == NULL && c->file_id != GF_NONE &&
+            gf->files[c->file_id].pkg != GF_NONE &&
+            strcmp(gf->pkgs[gf->files[c->file_id].pkg].path, "main") == 0)
             m->dwarf = "main";
     }
     return 0;
 }
 
-/* The package of the log that site i belongs to is not in the binary. */
-static bool foreign_pkg(const join_state *st, size_t i)
+/* The package of the log that context c belongs to is not in the binary. */
+static bool foreign_pkg(const join_state *st, uint32_t c)
 {
-    return st->site_pkg[i] != GF_NONE && st->pkgs[st->site_pkg[i]].dwarf == NULL;
+    return st->ctx_pkg[c] != GF_NONE && st->pkgs[st->ctx_pkg[c]].dwarf == NULL;
 }
 
-static const char *dwarf_pkg(join_state *st, size_t i, const align_escape_site *s, uint32_t file)
+static const char *dwarf_pkg(join_state *st, uint32_t c, const align_escape_site *s, uint32_t file)
 {
     const go_funcs *gf = st->j->gf;
-    if (st->site_pkg[i] != GF_NONE && st->pkgs[st->site_pkg[i]].dwarf != NULL)
-        return st->pkgs[st->site_pkg[i]].dwarf;
+    if (st->ctx_pkg[c] != GF_NONE && st->pkgs[st->ctx_pkg[c]].dwarf != NULL)
+        return st->pkgs[st->ctx_pkg[c]].dwarf;
     if (file != GF_NONE && gf->files[file].pkg != GF_NONE)
         return gf->pkgs[gf->files[file].pkg].path;
     return s->package ? s->package : "main";
@@ -403,11 +378,11 @@ static const char *dwarf_pkg(join_state *st, size_t i, const align_escape_site *
  * package the binary has, in that package's directory (hs_file_unlinked):
  * a file whose every function the linker removed, or one deleted since
  * the log.  Cached over the run of one file's sites. */
-static bool unlinked_file(join_state *st, size_t i, const align_escape_site *es, bool ambiguous)
+static bool unlinked_file(join_state *st, uint32_t c, const align_escape_site *es, bool ambiguous)
 {
     align_buf path, rel, tmp;
     hs_file_verdict v = HS_FILE_FOREIGN;
-    if (ambiguous || es->file[0] == '<' || st->site_pkg[i] == GF_NONE || foreign_pkg(st, i))
+    if (ambiguous || es->file[0] == '<' || st->ctx_pkg[c] == GF_NONE || foreign_pkg(st, c))
         return false;
     if (es->file == st->dead_file && es->input == st->dead_input)
         return st->dead_reason != NULL;
@@ -417,7 +392,7 @@ static bool unlinked_file(join_state *st, size_t i, const align_escape_site *es,
     /* Made absolute from the current directory when the base is relative
      * or unknown (a log named without a directory): its directory is what
      * is compared, and whether it still exists. */
-    if (align_escape_path_resolve(&rel, base_dir(st, es->input, &tmp), es->file) == 0) {
+    if (align_escape_path_resolve(&rel, base_dir(st->src_dir, es->input, &tmp), es->file) == 0) {
         char cwd[4096];
         if (rel.data[0] != '/' && getcwd(cwd, sizeof cwd) != NULL)
             align_escape_path_resolve(&path, cwd, rel.data);
@@ -425,7 +400,7 @@ static bool unlinked_file(join_state *st, size_t i, const align_escape_site *es,
             align_buf_puts(&path, rel.data);
     }
     if (path.len > 0 && !path.failed)
-        v = hs_file_unlinked(st->j, st->pkgs[st->site_pkg[i]].dwarf, path.data);
+        v = hs_file_unlinked(st->j, st->pkgs[st->ctx_pkg[c]].dwarf, path.data);
     st->dead_reason = NULL;
     st->dead = v == HS_FILE_UNLINKED;
     if (v == HS_FILE_UNLINKED)
@@ -451,9 +426,10 @@ static bool unlinked_file(join_state *st, size_t i, const align_escape_site *es,
  * gone or the function the -m=2 log names (go1.25+) is in the binary
  * elsewhere: then the file was removed, renamed or split since the log was
  * written. */
-static int unlinked_site(join_state *st, size_t i, const align_escape_site *es, align_heap_site *hs)
+static int unlinked_site(join_state *st, uint32_t c, const align_escape_site *es,
+                         align_heap_site *hs)
 {
-    const char *pkg = st->pkgs[st->site_pkg[i]].dwarf;
+    const char *pkg = st->pkgs[st->ctx_pkg[c]].dwarf;
     hs->stale = 1;
     hs->reason = st->dead_reason;
     if (st->dead && es->func != NULL && hs_func_linked(st->j, pkg, es->func))
@@ -552,7 +528,7 @@ static void take_result(align_heap_site *hs, const hs_result *r)
     if (hs->status == ALIGN_HEAP_UNRESOLVED && hs->reason == NULL)
         hs->reason = "unknown";
 }
-static int join_site(join_state *st, size_t i, const align_escape_site *es, uint32_t file,
+static int join_site(join_state *st, uint32_t c, const align_escape_site *es, uint32_t file,
                      align_heap_site *hs)
 {
     align_heap_join *j = st->j;
@@ -568,7 +544,7 @@ static int join_site(join_state *st, size_t i, const align_escape_site *es, uint
     hs->path = gf->files[file].path;
     w.file = file;
     w.line = es->line;
-    w.pkg = dwarf_pkg(st, i, es, file);
+    w.pkg = dwarf_pkg(st, c, es, file);
     if (!line_linked(gf, file, es->line)) {
         /* No concrete function of the binary covers the line: code the
          * linker removed, unless the function the -m=2 log names (go1.25+)
@@ -602,10 +578,10 @@ static int join_site(join_state *st, size_t i, const align_escape_site *es, uint
 
 /* A site of compiler-generated code: resolved by the type its expression
  * names, in the package of the log. */
-static int join_generated(join_state *st, size_t i, const align_escape_site *es,
+static int join_generated(join_state *st, uint32_t c, const align_escape_site *es,
                           align_heap_site *hs)
 {
-    hs_where w = {GF_NONE, 0, dwarf_pkg(st, i, es, GF_NONE)};
+    hs_where w = {GF_NONE, 0, dwarf_pkg(st, c, es, GF_NONE)};
     hs_result r;
     int rc;
     switch (es->kind) {
@@ -636,12 +612,7 @@ static int join_generated(join_state *st, size_t i, const align_escape_site *es,
     return 0;
 }
 
-static int push_site(align_heap_join *j, const align_heap_site *s)
-{
-    return vec_push((void **)&j->sites, &j->nsites, &j->sites_cap, sizeof *s, 256, s);
-}
-
-/* The binary's file of each site of the log (GF_NONE: none). */
+/* The binary's file of a context's path (GF_NONE: none). */
 /* The base name of a path. */
 static const char *hs_base(const char *path)
 {
@@ -674,61 +645,46 @@ static size_t min_tail(const char *file)
     return n;
 }
 
-static int match_files(join_state *st, uint32_t *ids, uint8_t *ambiguous, uint32_t *near)
+int hs_match_file(align_heap_join *j, hs_ctx *c)
 {
-    const align_escape_site *sites = align_escape_log_sites(st->log);
-    size_t n = align_escape_log_nsites(st->log);
-    const char *last_file = NULL, *last_input = NULL;
-    uint32_t last_id = GF_NONE, last_near = GF_NONE;
-    bool last_amb = false;
     align_buf path, tmp;
-    int rc = 0;
+    bool amb = false;
+    int rc;
 
     align_buf_init(&path);
     align_buf_init(&tmp);
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        const align_escape_site *s = &sites[i];
-        bool amb = false;
-        /* Sites come in runs of one file: interned strings compare by
-         * pointer. */
-        if (s->file == last_file && s->input == last_input) {
-            ids[i] = last_id;
-            ambiguous[i] = last_amb;
-            near[i] = last_near;
-            continue;
-        }
-        path.len = 0;
-        rc = align_escape_path_resolve(&path, base_dir(st, s->input, &tmp), s->file);
-        if (rc < 0)
-            break;
-        near[i] = GF_NONE;
-        ids[i] = s->file[0] == '<'
-                     ? GF_NONE
-                     : gofuncs_find_file(st->j->gf, path.data, min_tail(s->file), &amb, &near[i]);
-        ambiguous[i] = amb;
-        last_near = near[i];
-        last_file = s->file;
-        last_input = s->input;
-        last_id = ids[i];
-        last_amb = amb;
-    }
+    c->near = GF_NONE;
+    c->file_id = GF_NONE;
+    rc = align_escape_path_resolve(&path, base_dir(j->src_dir, c->input, &tmp), c->file);
+    if (rc == 0 && c->file[0] != '<')
+        c->file_id = gofuncs_find_file(j->gf, path.data, min_tail(c->file), &amb, &c->near);
+    c->ambiguous = amb;
     align_buf_free(&path);
     align_buf_free(&tmp);
     return rc;
 }
 
-/* The type index of struct site s, made on first use; TABLE_NONE when out
- * of memory. */
-static uint32_t type_of_site(align_heap_join *j, const align_heap_site *s, size_t *ntypes)
+/* What the join made of its site i. */
+static const hs_made *made_of(const align_heap_join *j, size_t i)
 {
-    const void *key[2] = {j, s->type};
-    uint32_t k = table_find(&j->type_index, table_hash_ptr(s->type), type_eq, key);
+    const hs_pair *p = hs_set_at(&j->mpairs, hs_store_pair(&j->recs, i));
+    return hs_set_at(&j->mades, p->what);
+}
+
+/* The type index of type t, made on first use; TABLE_NONE when out of
+ * memory. */
+static uint32_t type_of_site(align_heap_join *j, const align_type *t, size_t *cap)
+{
+    const void *key[2] = {j, t};
+    uint32_t k = table_find(&j->type_index, table_hash_ptr(t), type_eq, key);
     if (k != TABLE_NONE)
         return k;
-    if (table_add(&j->type_index, table_hash_ptr(s->type), (uint32_t)*ntypes) < 0)
+    if (vec_reserve((void **)&j->types, cap, j->ntypes + 1, sizeof *j->types, 16) < 0 ||
+        table_add(&j->type_index, table_hash_ptr(t), (uint32_t)j->ntypes) < 0)
         return TABLE_NONE;
-    j->types[*ntypes].type = s->type;
-    return (uint32_t)(*ntypes)++;
+    memset(&j->types[j->ntypes], 0, sizeof *j->types);
+    j->types[j->ntypes].type = t;
+    return (uint32_t)j->ntypes++;
 }
 
 /* Groups the struct sites by type, in order of first appearance, each
@@ -736,48 +692,45 @@ static uint32_t type_of_site(align_heap_join *j, const align_heap_site *s, size_
  * pairs beside the sites: the join's largest arrays are per site). */
 static int group_types(align_heap_join *j)
 {
-    size_t nstruct = 0, ntypes = 0, *next;
+    size_t nstruct = 0, cap = 0, *next;
 
-    for (size_t i = 0; i < j->nsites; i++)
-        if (j->sites[i].status == ALIGN_HEAP_STRUCT)
-            nstruct++;
-    if (nstruct == 0)
-        return 0;
-    j->types = calloc(nstruct, sizeof *j->types);
-    j->type_sites = malloc(nstruct * sizeof *j->type_sites);
-    if (j->types == NULL || j->type_sites == NULL)
-        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < j->nsites; i++) {
-        const align_heap_site *s = &j->sites[i];
+    for (size_t i = 0; i < j->recs.n; i++) {
+        const hs_made *m = made_of(j, i);
         uint32_t k;
-        if (s->status != ALIGN_HEAP_STRUCT)
+        if (m->status != ALIGN_HEAP_STRUCT)
             continue;
-        k = type_of_site(j, s, &ntypes);
+        nstruct++;
+        k = type_of_site(j, m->type, &cap);
         if (k == TABLE_NONE)
             return ALIGN_ENOMEM;
         j->types[k].nsites++;
-        if (s->per_element)
+        if (m->per_element)
             j->types[k].arrays = 1;
         else
             j->types[k].objects = 1;
     }
-    next = malloc(ntypes * sizeof *next);
-    if (next == NULL)
+    if (nstruct == 0)
+        return 0;
+    j->type_sites = malloc(nstruct * sizeof *j->type_sites);
+    next = malloc(j->ntypes * sizeof *next);
+    if (j->type_sites == NULL || next == NULL) {
+        free(next);
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0, pos = 0; i < ntypes; i++) {
+    }
+    for (size_t i = 0, pos = 0; i < j->ntypes; i++) {
         j->types[i].sites = j->type_sites + pos;
         next[i] = pos;
         pos += j->types[i].nsites;
     }
-    for (size_t i = 0; i < j->nsites; i++) {
-        const void *key[2] = {j, j->sites[i].type};
-        if (j->sites[i].status != ALIGN_HEAP_STRUCT)
+    for (size_t i = 0; i < j->recs.n; i++) {
+        const hs_made *m = made_of(j, i);
+        const void *key[2] = {j, m->type};
+        if (m->status != ALIGN_HEAP_STRUCT)
             continue;
-        uint32_t k = table_find(&j->type_index, table_hash_ptr(j->sites[i].type), type_eq, key);
-        j->type_sites[next[k]++] = i;
+        uint32_t k = table_find(&j->type_index, table_hash_ptr(m->type), type_eq, key);
+        j->type_sites[next[k]++] = (uint32_t)i;
     }
     free(next);
-    j->ntypes = ntypes;
     return 0;
 }
 
@@ -791,16 +744,17 @@ static int diagnose(join_state *st, const char *binary)
 
     for (size_t i = 0; i < st->ninputs && rc == 0; i++) {
         const input_count *c = &st->inputs[i];
+        align_heap_site first;
         if (c->heap == 0)
             continue;
-        if (c->unmatched == c->heap)
+        if (c->unmatched == c->heap) {
+            hs_site(j, c->first_unmatched - 1, &first);
             rc = add_diag(j, ALIGN_HEAP_WARNING, c->input,
                           hs_printf(j,
                                     "none of its %llu heap sites is in a file of %s "
                                     "(first: %s:%u): a log of another program?",
-                                    (unsigned long long)c->heap, binary, c->first_unmatched->file,
-                                    c->first_unmatched->line));
-        else if (c->unmatched + c->stale > 0)
+                                    (unsigned long long)c->heap, binary, first.file, first.line));
+        } else if (c->unmatched + c->stale > 0)
             rc =
                 add_diag(j, ALIGN_HEAP_WARNING, c->input,
                          hs_printf(j,
@@ -841,9 +795,12 @@ static int diagnose(join_state *st, const char *binary)
      * standard library alone, nothing at all): another program's log. */
     if (rc == 0 && ((heap > 0 && unmatched == heap) ||
                     (heap == 0 && all_heap > 0 && all_unmatched == all_heap))) {
-        const align_heap_site *first = st->inputs[0].first_unmatched;
+        align_heap_site first_site, *first = NULL;
         for (size_t i = 0; first == NULL && i < st->ninputs; i++)
-            first = st->inputs[i].first_unmatched;
+            if (st->inputs[i].first_unmatched != 0) {
+                hs_site(j, st->inputs[i].first_unmatched - 1, &first_site);
+                first = &first_site;
+            }
         align_buf foreign;
         align_buf_init(&foreign);
         for (size_t k = 0, n = 0; k < st->npkgs; k++) {
@@ -876,74 +833,79 @@ static int diagnose(join_state *st, const char *binary)
 }
 
 /* The counts of one site whose file is not in the binary. */
-static void count_unmatched(align_heap_join *j, input_count *ic, bool user)
+static void count_unmatched(align_heap_join *j, input_count *ic, bool user, size_t next)
 {
     ic->all_unmatched++;
     if (user)
         ic->unmatched++;
     j->summary.unmatched++;
-    if (ic->first_unmatched_idx == 0)
-        ic->first_unmatched_idx = j->nsites;
+    if (ic->first_unmatched == 0)
+        ic->first_unmatched = next + 1;
 }
 
-/* Why log site i, whose file is not one of the binary's, is not typed. */
-static const char *unmatched_reason(join_state *st, size_t i, const align_escape_site *es)
+/* Why log site es of context c, whose file is not one of the binary's, is
+ * not typed. */
+static const char *unmatched_reason(join_state *st, uint32_t c, const align_escape_site *es)
 {
     align_heap_join *j = st->j;
-    if (foreign_pkg(st, i))
+    const hs_ctx *ctx = hs_set_at(&j->ctxs, c);
+    if (foreign_pkg(st, c))
         return hs_printf(j, "package %s is not in the binary (%s)", es->package,
                          std_package(es->package) ? "the linker removed it"
                                                   : "a log of another program?");
     if (es->file[0] == '<')
         return hs_printf(j, "compiler-generated code (%s)", es->file);
-    if (st->ambiguous[i])
+    if (ctx->ambiguous)
         return hs_printf(j,
                          "several files of the binary end like %s: --src DIR says where the "
                          "build ran",
                          es->file);
-    if (st->near[i] != GF_NONE)
+    if (ctx->near != GF_NONE)
         return hs_printf(j,
                          "%s is not a file of the binary: its %s is %s, another file (a log's "
                          "path is matched as written, from --src or the log's directory)",
-                         es->file, hs_base(es->file), j->gf->files[st->near[i]].path);
+                         es->file, hs_base(es->file), j->gf->files[ctx->near].path);
     return hs_printf(j,
                      "%s is not a file of the binary (a log of another program, or code the "
                      "linker removed)",
                      es->file);
 }
 
-/* Types heap site s, the join's copy of log site i (es), and counts it. */
-static int join_heap_site(join_state *st, size_t i, const align_escape_site *es, align_heap_site *s,
-                          input_count *ic, bool user)
+/* Types heap site s, the join's copy of log site es of context c whose
+ * binary's file is `file`, and counts it; next: its index. */
+static int join_heap_site(join_state *st, uint32_t c, const align_escape_site *es, uint32_t file,
+                          align_heap_site *s, input_count *ic, bool user, size_t next)
 {
     align_heap_join *j = st->j;
-    uint32_t file = st->file_ids[i];
+    const hs_ctx *ctx = hs_set_at(&j->ctxs, c);
     bool judged = false; /* the verdict is stale, not linked or typed */
     int rc = 0;
-    if (es->file[0] == '<' && !foreign_pkg(st, i)) {
+    if (es->file[0] == '<' && !foreign_pkg(st, c)) {
         /* Wrappers the compiler generates ("<autogenerated>:1:", common
          * from go1.23): no file and no line, but a package; a type the
          * expression names can still be found.  Never evidence of a stale
          * log. */
         s->stale = 0;
-        rc = join_generated(st, i, es, s);
-    } else if (file == GF_NONE && unlinked_file(st, i, es, st->ambiguous[i])) {
-        rc = unlinked_site(st, i, es, s);
+        rc = join_generated(st, c, es, s);
+    } else if (file == GF_NONE && unlinked_file(st, c, es, ctx->ambiguous)) {
+        rc = unlinked_site(st, c, es, s);
         judged = true;
     } else if (file == GF_NONE) {
-        if (st->last_reason != NULL && st->last_site->file == es->file &&
-            st->last_site->package == es->package && st->last_site->input == es->input) {
+        if (st->last_reason != NULL && st->last_file == es->file &&
+            st->last_package == es->package && st->last_input == es->input) {
             s->reason = st->last_reason;
         } else {
-            s->reason = unmatched_reason(st, i, es);
+            s->reason = unmatched_reason(st, c, es);
             if (s->reason == NULL)
                 return ALIGN_ENOMEM;
             st->last_reason = s->reason;
-            st->last_site = &align_escape_log_sites(st->log)[i]; /* es may be a copy */
+            st->last_file = es->file;
+            st->last_package = es->package;
+            st->last_input = es->input;
         }
-        count_unmatched(j, ic, user);
+        count_unmatched(j, ic, user, next);
     } else {
-        rc = join_site(st, i, es, file, s);
+        rc = join_site(st, c, es, file, s);
         judged = true;
     }
     if (rc < 0)
@@ -963,54 +925,172 @@ static int join_heap_site(join_state *st, size_t i, const align_escape_site *es,
     return 0;
 }
 
-/* Log site i as the join's next site: pushed, counted, and typed when it is
- * a heap site seen for the first time. */
-static int add_log_site(join_state *st, size_t i, const align_escape_site *es, unsigned go_minor_v)
+/* Whether es counts as "does not escape": go1.25+ gives make([]T, n) that
+ * "does not escape" a 32-byte stack buffer, and the heap when it needs
+ * more: a heap site. */
+static bool stack_buffer_site(const join_state *st, const align_escape_site *es)
+{
+    return es->stack_only && es->kind == ALIGN_ESCAPE_MAKE_SLICE && es->var_size &&
+           st->go_minor >= 25;
+}
+
+/* The binary's file of site es of context c: none for a heap site of a
+ * package the binary does not have. */
+static uint32_t site_file(const join_state *st, uint32_t c, const align_escape_site *es)
+{
+    const hs_ctx *ctx = hs_set_at(&st->j->ctxs, c);
+    bool stack = es->stack_only && !stack_buffer_site(st, es);
+    if (!stack && foreign_pkg(st, c))
+        return GF_NONE;
+    return ctx->file_id;
+}
+
+/* Record i of the sites read (in order) as the log's site (*es, its
+ * strings the log's); returns its context. */
+static uint32_t read_site(const align_heap_join *j, hs_reader *rd, size_t i, align_escape_site *es)
+{
+    uint32_t pair, line, col;
+    const hs_pair *p;
+    const hs_ctx *c;
+    const hs_said *sd;
+    hs_reader_next(&j->recs, rd, i, &pair, &line, &col);
+    p = hs_set_at(&j->pairs, pair);
+    c = hs_set_at(&j->ctxs, p->ctx);
+    sd = hs_set_at(&j->saids, p->what);
+    memset(es, 0, sizeof *es);
+    es->file = c->file;
+    es->line = line;
+    es->col = col;
+    es->package = c->package;
+    es->kind = (align_escape_kind)sd->kind;
+    es->stack_only = sd->stack_only;
+    es->expr = sd->expr;
+    es->type_text = sd->type_text;
+    es->var_name = sd->var_name;
+    es->input = c->input;
+    es->input_line = rd->input_line;
+    es->func = sd->func;
+    es->flow_dst = sd->flow_dst;
+    es->inlined = sd->inlined;
+    es->inline_file = sd->inline_file;
+    es->inline_line = sd->inline_line;
+    es->var_size = sd->var_size;
+    return p->ctx;
+}
+
+/* The hash of record i's key (site_hash() of its join site). */
+static uint64_t rec_key(join_state *st, hs_reader *rd, size_t i)
 {
     align_heap_join *j = st->j;
+    align_escape_site es;
+    uint32_t c = read_site(j, rd, i, &es), file = site_file(st, c, &es);
+    const char *path = file != GF_NONE ? j->gf->files[file].path : NULL;
+    return key_hash(path ? path : es.file, es.line, es.col, es.kind, es.expr);
+}
+
+/* Which sites may repeat another: those whose key (the file or path,
+ * line, column, kind and expression site_hash() reads) falls into a
+ * bucket of two sites or more in each of two bitmaps of 4 to 8 buckets a
+ * site (a counting Bloom filter of two bits: FNV's high bits, which its
+ * multiplications mix best, 27 at most for each).  Exact: sites that
+ * repeat share both buckets.  Only they go into the duplicate set, sized
+ * for them: of a log of distinct sites (the usual case) a few per cent
+ * instead of all, whose slots cost 16 to 32 bytes a site.  A second pass
+ * marks them, a bit a record, so that the bitmaps are gone before the
+ * join's own memory grows. */
+static int candidates(join_state *st, hs_reader rd)
+{
+    uint8_t *once[2] = {NULL, NULL}, *twice[2] = {NULL, NULL};
+    uint64_t nbuckets = 64;
+    size_t ncand = 0;
+    hs_reader again = rd;
+    int rc = 0;
+    while (nbuckets < (uint64_t)rd.n * 4 && nbuckets < ((uint64_t)1 << 27))
+        nbuckets <<= 1;
+    st->cand = calloc(rd.n / 8 + 1, 1);
+    if (st->cand == NULL)
+        rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    for (int k = 0; k < 2 && rc == 0; k++) {
+        once[k] = calloc(nbuckets / 8, 1);
+        twice[k] = calloc(nbuckets / 8, 1);
+        if (once[k] == NULL || twice[k] == NULL)
+            rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < rd.n && rc == 0; i++) {
+        uint64_t h = rec_key(st, &rd, i);
+        for (int k = 0; k < 2; k++) {
+            uint64_t b = (k == 0 ? h >> 37 : h >> 10) & (nbuckets - 1);
+            if (bit_get(once[k], b))
+                bit_set(twice[k], b);
+            bit_set(once[k], b);
+        }
+    }
+    free(once[0]);
+    free(once[1]);
+    for (size_t i = 0; i < rd.n && rc == 0; i++) {
+        uint64_t h = rec_key(st, &again, i);
+        if (bit_get(twice[0], (h >> 37) & (nbuckets - 1)) &&
+            bit_get(twice[1], (h >> 10) & (nbuckets - 1))) {
+            bit_set(st->cand, i);
+            ncand++;
+        }
+    }
+    free(twice[0]);
+    free(twice[1]);
+    /* Candidates come mostly in pairs (a site and its repeat), of which
+     * one is indexed: room for half of them saves the table's growth (its
+     * old and new slots at once) in the usual case, and it grows past. */
+    if (rc == 0)
+        rc = table_reserve(&st->seen, ncand / 2);
+    return rc;
+}
+
+/* Log site es of context c (record i) as the join's next site (index
+ * next): counted,
+ * typed when it is a heap site seen for the first time, and its verdict in
+ * *hs; *dup when it repeats an earlier one. */
+static int add_log_site(join_state *st, uint32_t c, const align_escape_site *es, size_t i,
+                        size_t next, align_heap_site *hs, bool *dup)
+{
+    align_heap_join *j = st->j;
+    const hs_ctx *ctx = hs_set_at(&j->ctxs, c);
     align_escape_site stack_buffer;
-    align_heap_site hs;
     input_count *ic;
-    bool dup, user;
+    uint32_t file;
+    bool user;
     int rc;
 
-    memset(&hs, 0, sizeof hs);
-    hs.file = es->file;
-    hs.line = es->line;
-    hs.col = es->col;
-    hs.kind = es->kind;
-    hs.expr = es->expr;
-    hs.package = es->package;
-    hs.input = es->input;
-    hs.input_line = es->input_line;
-    hs.func = es->func;
-    hs.inlined = es->inlined;
-    if (hs.inlined == NULL && es->inline_file != NULL)
-        hs.inlined =
-            inlined_callee(j->gf, es->inline_file, es->inline_line, st->file_ids[i], es->line);
-    hs.status = es->stack_only ? ALIGN_HEAP_STACK : ALIGN_HEAP_UNRESOLVED;
-    /* go1.25+: make([]T, n) that "does not escape" gets a 32-byte stack
-     * buffer, and the heap when it needs more: a heap site. */
-    if (es->stack_only && es->kind == ALIGN_ESCAPE_MAKE_SLICE && es->var_size && go_minor_v >= 25) {
+    memset(hs, 0, sizeof *hs);
+    hs->file = es->file;
+    hs->line = es->line;
+    hs->col = es->col;
+    hs->kind = es->kind;
+    hs->expr = es->expr;
+    hs->package = es->package;
+    hs->input = es->input;
+    hs->input_line = es->input_line;
+    hs->func = es->func;
+    hs->inlined = es->inlined;
+    if (hs->inlined == NULL && es->inline_file != NULL)
+        hs->inlined =
+            inlined_callee(j->gf, es->inline_file, es->inline_line, ctx->file_id, es->line);
+    hs->status = es->stack_only ? ALIGN_HEAP_STACK : ALIGN_HEAP_UNRESOLVED;
+    file = site_file(st, c, es);
+    if (stack_buffer_site(st, es)) {
         stack_buffer = *es;
         stack_buffer.stack_only = 0;
         es = &stack_buffer;
-        hs.status = ALIGN_HEAP_UNRESOLVED;
-        hs.stack_buffer = 1;
+        hs->status = ALIGN_HEAP_UNRESOLVED;
+        hs->stack_buffer = 1;
     }
-    if (!es->stack_only && foreign_pkg(st, i))
-        st->file_ids[i] = GF_NONE;
-    if (st->file_ids[i] != GF_NONE)
-        hs.path = j->gf->files[st->file_ids[i]].path;
+    if (file != GF_NONE)
+        hs->path = j->gf->files[file].path;
     else if (!es->stack_only)
-        hs.stale = 1;
-    rc = push_site(j, &hs);
-    if (rc == 0)
-        rc = seen_before(st, &dup);
+        hs->stale = 1;
+    rc = seen_before(st, hs, i, next, dup);
     if (rc < 0)
         return rc;
-    if (dup) {
-        j->nsites--;
+    if (*dup) {
         j->summary.duplicates++;
         return 0;
     }
@@ -1027,21 +1107,48 @@ static int add_log_site(join_state *st, size_t i, const align_escape_site *es, u
     if (user)
         ic->heap++;
     j->summary.heap++;
-    return join_heap_site(st, i, es, &j->sites[j->nsites - 1], ic, user);
+    return join_heap_site(st, c, es, file, hs, ic, user, next);
 }
 
-int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_escape_log *log,
-                        const char *src_dir)
+/* Verdict hs of site es (context c) as the join's next site. */
+static int keep_site(align_heap_join *j, const align_escape_site *es, uint32_t c,
+                     const align_heap_site *hs)
 {
-    const align_escape_site *sites;
+    hs_made m;
+    hs_pair p;
+    uint32_t pair;
+    memset(&m, 0, sizeof m);
+    m.expr = hs->expr;
+    m.path = hs->path;
+    m.via = hs->via;
+    m.reason = hs->reason;
+    m.inlined = hs->inlined;
+    m.func = hs->func;
+    m.type = hs->type;
+    m.kind = (uint8_t)hs->kind;
+    m.status = (uint8_t)hs->status;
+    m.per_element = hs->per_element != 0;
+    m.stack_buffer = hs->stack_buffer != 0;
+    m.not_linked = hs->not_linked != 0;
+    m.stale = hs->stale != 0;
+    p.ctx = c;
+    p.what = hs_set_add(&j->mades, &m, NULL);
+    if (p.what == TABLE_NONE)
+        return ALIGN_ENOMEM;
+    pair = hs_set_add(&j->mpairs, &p, NULL);
+    if (pair == TABLE_NONE)
+        return ALIGN_ENOMEM;
+    return hs_store_push(&j->recs, pair, es->line, es->col, es->input_line);
+}
+
+int align_heap_join_finish(align_heap_join *j, align_binary *bin)
+{
     const align_binary_info *info;
-    size_t n;
     join_state st;
-    align_heap_join *j;
+    hs_reader rd;
     int rc;
 
-    assert(out != NULL && bin != NULL && log != NULL);
-    *out = NULL;
+    assert(j != NULL && bin != NULL && !j->finished);
     info = align_binary_info_get(bin);
     if (!info->has_go)
         return error_set(ALIGN_EFORMAT, info->path, 0, 0,
@@ -1049,60 +1156,53 @@ int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_es
     if (binary_go_funcs(bin) == NULL)
         return error_set(ALIGN_EINVAL, info->path, 0, 0,
                          "the binary was opened without ALIGN_BINARY_GO_FUNCS");
-    j = calloc(1, sizeof *j);
-    if (j == NULL)
-        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    arena_init(&j->strings, 16384);
-    memset(&st, 0, sizeof st);
-    st.j = j;
-    st.log = log;
-    st.src_dir = src_dir;
-    st.main_path = info->go_main_path;
+    j->info = info;
     j->g = binary_go_graph(bin);
     j->gf = binary_go_funcs(bin);
     rc = hs_index(j);
-    sites = align_escape_log_sites(log);
-    n = align_escape_log_nsites(log);
-    if (rc == 0 && n > 0) {
-        st.file_ids = malloc(n * sizeof *st.file_ids);
-        st.near = malloc(n * sizeof *st.near);
-        st.ambiguous = malloc(n);
-        /* At most one join site per log site: sized once, no doubling
-         * (whose slack and copy were a third of the peak memory). */
-        j->sites = malloc(n * sizeof *j->sites);
-        j->sites_cap = j->sites ? n : 0;
-        if (st.file_ids == NULL || st.near == NULL || st.ambiguous == NULL || j->sites == NULL)
-            rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    /* Each context's file in the binary (the reads did not need it). */
+    for (size_t c = 0; c < j->ctxs.n && rc == 0; c++)
+        rc = hs_match_file(j, hs_set_at(&j->ctxs, (uint32_t)c));
+    if (rc < 0)
+        return rc;
+    memset(&st, 0, sizeof st);
+    st.j = j;
+    st.log = j->log;
+    st.src_dir = j->src_dir;
+    st.main_path = j->info->go_main_path;
+    st.go_minor = go_minor(j->info->go_version);
+    /* The records are rewritten in place as they are joined, duplicates
+     * dropped: each says what the join made of its site from now on. */
+    hs_store_rewrite(&j->recs, &rd);
+    rc = map_packages(&st);
+    if (rc == 0)
+        rc = candidates(&st, rd);
+    for (size_t i = 0; i < rd.n && rc == 0; i++) {
+        align_escape_site es;
+        align_heap_site hs;
+        bool dup;
+        uint32_t c = read_site(j, &rd, i, &es);
+        rc = add_log_site(&st, c, &es, i, j->recs.n, &hs, &dup);
+        if (rc == 0 && !dup)
+            rc = keep_site(j, &es, c, &hs);
     }
-    if (rc == 0 && n > 0)
-        rc = match_files(&st, st.file_ids, st.ambiguous, st.near);
-    if (rc == 0 && n > 0)
-        rc = map_packages(&st, st.file_ids);
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = add_log_site(&st, i, &sites[i], go_minor(info->go_version));
-    /* The sites array has stopped growing: indices become pointers. */
-    for (size_t k = 0; rc == 0 && k < st.ninputs; k++)
-        st.inputs[k].first_unmatched = st.inputs[k].first_unmatched_idx
-                                           ? &j->sites[st.inputs[k].first_unmatched_idx - 1]
-                                           : NULL;
+    hs_store_rewritten(&j->recs, &rd);
+    /* What the log said is no longer needed. */
+    j->finished = true;
+    hs_set_free(&j->pairs);
+    hs_set_free(&j->saids);
+    table_free(&st.seen);
+    free(st.cand);
+    st.cand = NULL;
     if (rc == 0)
         rc = group_types(j);
     j->summary.types = j->ntypes;
     if (rc == 0)
-        rc = diagnose(&st, info->path);
-    free(st.file_ids);
-    free(st.ambiguous);
+        rc = diagnose(&st, j->info->path);
     free(st.inputs);
     table_free(&st.input_index);
     free(st.pkgs);
     table_free(&st.pkg_index);
-    free(st.site_pkg);
-    free(st.near);
-    table_free(&st.seen);
-    if (rc < 0) {
-        align_heap_join_free(j);
-        return rc;
-    }
-    *out = j;
-    return 0;
+    free(st.ctx_pkg);
+    return rc;
 }

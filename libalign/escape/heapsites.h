@@ -10,6 +10,8 @@
 #include "util/arena.h"
 #include "util/table.h"
 
+#include <stddef.h>
+
 /* The binary's named types by name: one per name (a record rather than a
  * named wrapper of the same name). */
 typedef struct hs_names {
@@ -24,15 +26,143 @@ typedef struct hs_fname {
     uint32_t func;
 } hs_fname;
 
+/* A set of fixed-size values compared byte for byte over their first
+ * `keysize` bytes (callers zero the padding): each distinct key once,
+ * numbered from 0 in order of first appearance.  The join's sites are
+ * records of ids into these: what sites share (their file, package and
+ * input; what the log said of them; what the join made of them) is kept
+ * once, however many sites say it. */
+typedef struct hs_set {
+    unsigned char *items;
+    size_t n, cap;
+    size_t size, keysize; /* bytes per value, of which the key */
+    table index;
+} hs_set;
+
+/* What a run of sites shares: the input, file and package the log gave
+ * (interned by the log), and the binary's file that matched (found by
+ * align_heap_join_finish: the logs are read before the binary). */
+typedef struct hs_ctx {
+    const char *input, *file, *package;
+    /* not part of the key: */
+    uint32_t file_id;   /* the binary's file, or GF_NONE */
+    uint32_t near;      /* a file of the binary with the same base name */
+    uint32_t ambiguous; /* several files of the binary end like it */
+} hs_ctx;
+#define HS_CTX_KEY offsetof(hs_ctx, file_id)
+
+/* What the log said of a site, but its position. */
+typedef struct hs_said {
+    const char *expr, *type_text, *var_name, *func, *flow_dst, *inlined, *inline_file;
+    uint32_t inline_line;
+    uint8_t kind, stack_only, var_size, pad;
+} hs_said;
+
+/* What the join made of a site, but its position, file and input. */
+typedef struct hs_made {
+    const char *expr, *path, *via, *reason, *inlined, *func;
+    const align_type *type;
+    uint8_t kind, status, per_element, stack_buffer, not_linked, stale, pad[2];
+} hs_made;
+
+/* A context and a said (before align_heap_join_finish) or a made (after). */
+typedef struct hs_pair {
+    uint32_t ctx, what;
+} hs_pair;
+
+/* One site: 12 bytes, its position and the pair saying the rest.  The
+ * input line is told by its step from the record before (sites of one
+ * input come in order), and each group of HS_GROUP records starts from an
+ * absolute line (hs_store.marks); a column or a step that does not fit in
+ * 16 bits puts the record's column and input line in hs_store.bigs (the
+ * first site of each input, lines past 65,534 columns: a few). */
+typedef struct hs_rec {
+    uint32_t pair;
+    uint32_t line;
+    uint16_t col;  /* HS_BIG: in bigs */
+    uint16_t step; /* input_line - the previous record's */
+} hs_rec;
+#define HS_BIG 0xffffu
+#define HS_GROUP 64
+/* Records come in blocks of 2^16 (768 KiB), never moved: an array grown by
+ * doubling holds up to twice the records and, once the allocator stops
+ * giving large blocks their own mappings, keeps the freed smaller copies. */
+#define HS_BLOCK_SHIFT 16
+#define HS_BLOCK ((size_t)1 << HS_BLOCK_SHIFT)
+
+typedef struct hs_big {
+    size_t rec; /* its record's index */
+    uint32_t col;
+    uint64_t input_line;
+} hs_big;
+
+/* The records: blocks, group marks, bigs.  Appended in order. */
+typedef struct hs_store {
+    hs_rec **blocks;
+    size_t nblocks, blocks_cap;
+    size_t n;        /* records */
+    uint64_t *marks; /* per group of HS_GROUP: its first input line */
+    size_t nmarks, marks_cap;
+    hs_big *bigs; /* by rec */
+    size_t nbigs, bigs_cap;
+    uint64_t last_line; /* the input line of record n - 1 */
+} hs_store;
+
+void hs_store_free(hs_store *s);
+/* Appends a record.  0 or ALIGN_ENOMEM. */
+int hs_store_push(hs_store *s, uint32_t pair, uint32_t line, uint32_t col, uint64_t input_line);
+/* Record i, decoded. */
+void hs_store_get(const hs_store *s, size_t i, uint32_t *pair, uint32_t *line, uint32_t *col,
+                  uint64_t *input_line);
+uint32_t hs_store_pair(const hs_store *s, size_t i);
+
+/* Rewriting a store in place, in order, dropping some records: each record
+ * i is read (hs_reader_next) before any record at i or after is written
+ * (hs_store_push, which then overwrites).  The records read are those of
+ * before hs_store_rewrite; hs_store_rewritten ends it. */
+typedef struct hs_reader {
+    size_t n;     /* records to read */
+    hs_big *bigs; /* theirs */
+    size_t nbigs;
+    uint64_t input_line; /* of the last record read */
+} hs_reader;
+void hs_store_rewrite(hs_store *s, hs_reader *r);
+void hs_reader_next(const hs_store *s, hs_reader *r, size_t i, uint32_t *pair, uint32_t *line,
+                    uint32_t *col);
+void hs_store_rewritten(hs_store *s, hs_reader *r);
+/* Keeps the first n records. */
+void hs_store_truncate(hs_store *s, size_t n);
+
+/* One string the join made, for interning by text. */
+typedef struct hs_str {
+    const char *s;
+    size_t len;
+} hs_str;
+
 struct align_heap_join {
     align_graph *g; /* the binary's Go graph */
     const go_funcs *gf;
-    arena strings; /* strings made by the join (16 KiB blocks) */
-    align_heap_site *sites;
-    size_t nsites, sites_cap;
+    const align_binary_info *info;
+    char *src_dir;               /* NULL: each input's directory */
+    align_escape_log *own_log;   /* the reader's (streamed joins) */
+    const align_escape_log *log; /* strings, captures: own_log or the
+                                    caller's (align_heap_join_new) */
+    arena strings;               /* strings made by the join (16 KiB
+                                    blocks), each once */
+    hs_str *strs;
+    size_t nstrs, strs_cap;
+    table str_index;
+    hs_set ctxs;       /* hs_ctx */
+    hs_set saids;      /* hs_said; freed at finish */
+    hs_set pairs;      /* hs_pair of ctx and said; freed at finish */
+    hs_set mpairs;     /* hs_pair of ctx and made: the finished join's */
+    hs_set mades;      /* hs_made */
+    hs_store recs;     /* the sites: read, then (finished) the join's */
+    uint32_t last_ctx; /* the ctx of the last site read, or UINT32_MAX */
+    bool finished;
     align_heap_type *types;
     size_t ntypes;
-    size_t *type_sites; /* the types' site index lists, back to back */
+    uint32_t *type_sites; /* the types' site index lists, back to back */
     align_heap_diag *diags;
     size_t ndiags, diags_cap;
     align_heap_summary summary;
@@ -41,6 +171,24 @@ struct align_heap_join {
     size_t nfnames;
     table type_index; /* types by their align_type pointer */
 };
+
+void hs_set_init(hs_set *s, size_t size, size_t keysize);
+void hs_set_free(hs_set *s);
+/* The id of the value equal to *v (its first keysize bytes), added (a copy
+ * of all size bytes; *added true when not NULL) when there is none.
+ * TABLE_NONE when out of memory or past 2^31 values (recorded). */
+uint32_t hs_set_add(hs_set *s, const void *v, bool *added);
+static inline void *hs_set_at(const hs_set *s, uint32_t id)
+{
+    return s->items + (size_t)id * s->size;
+}
+
+/* Fills c's file_id, near and ambiguous: the binary's file of the log's
+ * path (heapsites.c).  0 or ALIGN_ENOMEM. */
+int hs_match_file(align_heap_join *j, hs_ctx *c);
+
+/* Site i of the join's records (those finish has written). */
+void hs_site(const align_heap_join *j, size_t i, align_heap_site *out);
 
 /* What one site was resolved to. */
 typedef struct hs_result {
@@ -61,7 +209,10 @@ typedef struct hs_where {
 } hs_where;
 
 /* A string owned by the join: a copy of s[0..len) (len (size_t)-1:
- * strlen), or formatted.  NULL when out of memory (recorded). */
+ * strlen), or formatted; one copy per text (reasons and descriptions
+ * repeat over the sites of a run, and sites share what the join made of
+ * them only when the strings are the same pointer).  NULL when out of
+ * memory (recorded). */
 const char *hs_strdup(align_heap_join *j, const char *s, size_t len);
 const char *hs_printf(align_heap_join *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -128,55 +128,75 @@ static int type_site(align_profile_join *j, align_measured_site *ms, const align
                      align_graph *g, const char *bin_path, unsigned line)
 {
     size_t nstruct = 0, nother = 0, nunres = 0, nmatch = 0;
+    /* Copies of the join's sites (it makes them on demand), with their
+     * indices + 1 in the *_at (0: none). */
+    align_heap_site first_struct_v, first_other_v, first_unres_v, sized_v;
     const align_heap_site *first_struct = NULL, *first_other = NULL, *first_unres = NULL;
     const align_heap_site *sized = NULL;
+    size_t first_struct_at = 0, first_other_at = 0, first_unres_at = 0, sized_at = 0;
     int distinct = 0;
 
     for (size_t i = 0; i < align_heap_join_nsites(hj); i++) {
-        const align_heap_site *hs = align_heap_join_site(hj, i);
+        align_heap_site hv;
+        const align_heap_site *hs = &hv;
+        align_heap_join_site(hj, i, &hv);
         if (hs->status == ALIGN_HEAP_STACK || hs->path == NULL || hs->line != line ||
             strcmp(hs->path, bin_path) != 0)
             continue;
         if (hs->status == ALIGN_HEAP_STRUCT) {
-            if (first_struct == NULL)
-                first_struct = hs;
-            else if (hs->type != first_struct->type || hs->per_element != first_struct->per_element)
+            if (first_struct == NULL) {
+                first_struct_v = hv;
+                first_struct = &first_struct_v;
+                first_struct_at = i + 1;
+            } else if (hs->type != first_struct->type ||
+                       hs->per_element != first_struct->per_element)
                 distinct = 1;
             nstruct++;
             if (!hs->per_element && ms->site->object_size &&
                 object_bytes(g, hs->type) == ms->site->object_size) {
-                if (sized == NULL)
-                    sized = hs, nmatch++;
-                else if (sized->type != hs->type)
+                if (sized == NULL) {
+                    sized_v = hv;
+                    sized = &sized_v;
+                    sized_at = i + 1;
+                    nmatch++;
+                } else if (sized->type != hs->type)
                     nmatch++;
             }
         } else if (hs->status == ALIGN_HEAP_OTHER) {
-            if (first_other == NULL)
-                first_other = hs;
+            if (first_other == NULL) {
+                first_other_v = hv;
+                first_other = &first_other_v;
+                first_other_at = i + 1;
+            }
             nother++;
         } else {
-            if (first_unres == NULL)
-                first_unres = hs;
+            if (first_unres == NULL) {
+                first_unres_v = hv;
+                first_unres = &first_unres_v;
+                first_unres_at = i + 1;
+            }
             nunres++;
         }
     }
     /* One struct type alone on the line: it.  Several allocations on the
      * line: the one whose size class is the object size the profile
      * recorded, when exactly one type has it. */
-    if (nstruct > 0 && !distinct && nother + nunres == 0)
+    if (nstruct > 0 && !distinct && nother + nunres == 0) {
         sized = first_struct;
-    else if (nmatch != 1)
+        sized_at = first_struct_at;
+    } else if (nmatch != 1) {
         sized = NULL;
+    }
     if (sized != NULL) {
         ms->status = ALIGN_MEASURE_STRUCT;
         ms->type = sized->type;
         ms->per_element = sized->per_element;
-        ms->heap_site = sized;
+        ms->heap_site = sized_at;
         return 0;
     }
     if (nstruct > 0) {
         ms->status = ALIGN_MEASURE_UNTYPED;
-        ms->heap_site = first_struct;
+        ms->heap_site = first_struct_at;
         ms->reason = pj_printf(j,
                                "%zu allocations of different types at this line in the escape "
                                "log (%s, ...); the object size (%llu bytes) does not tell "
@@ -188,12 +208,12 @@ static int type_site(align_profile_join *j, align_measured_site *ms, const align
     if (nother > 0) {
         ms->status = ALIGN_MEASURE_OTHER;
         ms->type = first_other->type;
-        ms->heap_site = first_other;
+        ms->heap_site = first_other_at;
         return 0;
     }
     ms->status = ALIGN_MEASURE_UNTYPED;
     if (first_unres != NULL) {
-        ms->heap_site = first_unres;
+        ms->heap_site = first_unres_at;
         ms->reason =
             pj_printf(j, "the escape log's site here (%s) is unresolved: %s", first_unres->expr,
                       first_unres->reason ? first_unres->reason : "unknown");
@@ -299,7 +319,7 @@ static int classify_site(align_profile_join *j, align_measured_site *ms,
     }
     rc = type_site(j, ms, hj, g, gf->files[f].path, ps->line);
     if (rc == 0 && ms->status == ALIGN_MEASURE_UNTYPED && std_function(ps->function) &&
-        ms->heap_site == NULL) {
+        ms->heap_site == 0) {
         /* The standard library's own allocations: an all=-m log would type
          * them; a -m log of the main module never will. */
         ms->status = ALIGN_MEASURE_OTHER;

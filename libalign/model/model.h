@@ -125,6 +125,11 @@ struct align_type {
     uint32_t opaque_align;
     uint64_t opaque_ptrdata;
     align_srcpos pos;
+    /* An anonymous record held by value in a named one: its name in
+     * reports, "Enclosing.field" (align_graph_label_anonymous); NULL for
+     * other types.  label_of is the record holding it (the first seen). */
+    const char *label;
+    const align_type *label_of;
 };
 
 /* Memo of one type's size for the graph's current ABI. */

@@ -109,6 +109,18 @@ static align_type *new_type(align_graph *g, align_kind kind)
     return t;
 }
 
+/* A new node that goes by name (a copy in the arena; displayed "?" when
+ * the copy cannot be made). */
+static align_type *new_named_type(align_graph *g, align_kind kind, const char *name)
+{
+    align_type *t = new_type(g, kind);
+    if (t == NULL)
+        return NULL;
+    t->name = align_graph_strdup(g, name, (size_t)-1);
+    t->display = t->name ? t->name : "?";
+    return t;
+}
+
 static const char *concat3(align_graph *g, const char *a, const char *b, const char *c)
 {
     size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
@@ -203,11 +215,9 @@ align_type *align_type_vector(align_graph *g, align_type *elem, uint64_t count)
 
 align_type *align_type_named(align_graph *g, const char *name, align_type *target)
 {
-    align_type *t = new_type(g, ALIGN_KIND_NAMED);
+    align_type *t = new_named_type(g, ALIGN_KIND_NAMED, name);
     if (t == NULL)
         return NULL;
-    t->name = align_graph_strdup(g, name, (size_t)-1);
-    t->display = t->name ? t->name : "?";
     t->target = target;
     return t;
 }
@@ -369,11 +379,9 @@ align_type *align_type_func(align_graph *g)
 align_type *align_type_opaque(align_graph *g, const char *name, uint64_t size, uint32_t align,
                               uint64_t ptrdata)
 {
-    align_type *t = new_type(g, ALIGN_KIND_OPAQUE);
+    align_type *t = new_named_type(g, ALIGN_KIND_OPAQUE, name);
     if (t == NULL)
         return NULL;
-    t->name = align_graph_strdup(g, name, (size_t)-1);
-    t->display = t->name ? t->name : "?";
     t->opaque_size = size;
     t->opaque_align = align ? align : 1;
     t->opaque_ptrdata = ptrdata;
@@ -420,6 +428,64 @@ align_srcpos align_type_pos(const align_type *t)
 {
     return t->pos;
 }
+const char *align_type_label(const align_type *t, const align_type **of)
+{
+    if (of != NULL)
+        *of = t->label_of;
+    return t->label;
+}
+
+/* A record with no name of its own: C's "struct {...}" (no tag, no
+ * typedef naming it), Go's type literal "struct { a bool; ... }". */
+static bool anonymous_record(const align_graph *g, const align_type *t)
+{
+    if (t->kind != ALIGN_KIND_STRUCT && t->kind != ALIGN_KIND_UNION)
+        return false;
+    if (g->lang == ALIGN_LANG_GO)
+        return t->name != NULL && strncmp(t->name, "struct", 6) == 0 &&
+               (t->name[6] == ' ' || t->name[6] == '{');
+    return t->name == NULL && strchr(t->display, '{') != NULL;
+}
+
+/* Labels the anonymous records rec holds by value, then theirs. */
+static int label_fields(align_graph *g, const align_type *rec, const char *prefix, int depth)
+{
+    if (depth > 64)
+        return 0; /* a DWARF loop: records do not nest that deep */
+    for (uint32_t i = 0; i < rec->nfields; i++) {
+        const align_field *f = &rec->fields[i];
+        align_type *ft = (align_type *)f->type;
+        while (ft != NULL && ft->kind == ALIGN_KIND_ARRAY)
+            ft = ft->target;
+        if (ft == NULL || ft->label != NULL || !anonymous_record(g, ft))
+            continue;
+        ft->label = concat3(g, prefix, ".",
+                            f->name[0]                     ? f->name
+                            : ft->kind == ALIGN_KIND_UNION ? "(anonymous union)"
+                                                           : "(anonymous struct)");
+        if (ft->label == NULL)
+            return ALIGN_ENOMEM;
+        ft->label_of = rec;
+        if (label_fields(g, ft, ft->label, depth + 1) < 0)
+            return ALIGN_ENOMEM;
+    }
+    return 0;
+}
+
+int align_graph_label_anonymous(align_graph *g)
+{
+    for (size_t i = 0; i < g->ndecls; i++) {
+        const align_type *t = g->decls[i];
+        const align_type *r = align_type_resolve(t);
+        if (r == NULL || (r->kind != ALIGN_KIND_STRUCT && r->kind != ALIGN_KIND_UNION) ||
+            anonymous_record(g, r))
+            continue;
+        if (label_fields(g, r, t->name ? t->name : r->name ? r->name : r->display, 0) < 0)
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    return 0;
+}
+
 void align_type_set_aligned(align_type *t, uint32_t aligned)
 {
     t->aligned = aligned;

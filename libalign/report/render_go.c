@@ -129,40 +129,17 @@ static void split_name(const char *name, size_t *own_len, const char **local, si
     }
 }
 
-void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *order,
-                          const align_go_decl_opts *o)
+/* The members in `order`, one a line, then the closing brace. */
+static void render_fields(align_buf *out, const align_layout *l, const size_t *order,
+                          size_t own_len, const align_go_decl_opts *o)
 {
-    size_t width = 0, own_len, local_len;
-    const char *local, *args;
-    if (order == NULL)
-        order = l->optimal_order;
-    split_name(l->name, &own_len, &local, &local_len, &args);
-    /* "name·N": the compiler's name of the N-th type declared in a
-     * function of the package; the source says "name", in that function. */
-    for (size_t i = 0; i + 2 < local_len; i++)
-        if (memcmp(local + i, "\xc2\xb7", 2) == 0 &&
-            strspn(local + i + 2, "0123456789") == local_len - i - 2) {
-            align_buf_printf(out, "// declared in a function body (%.*s): paste it there\n",
-                             (int)local_len, local);
-            local_len = i;
-            break;
-        }
+    size_t width = 0;
     for (size_t k = 0; k < l->nmembers; k++) {
         const align_member *m = &l->members[order[k]];
         size_t n = strlen(m->name);
         if (!(m->flags & ALIGN_MEMBER_EMBEDDED) && n > width)
             width = n;
     }
-    if (args != NULL && (o == NULL || o->type_params == NULL)) {
-        align_buf_printf(out, "// %.*s", (int)local_len, local);
-        qualify(out, args, l->name, own_len, o);
-        align_buf_printf(out,
-                         " is an instance of the generic %.*s: its fields are shown with "
-                         "these type arguments\n// (--src gives the generic declaration)\n",
-                         (int)local_len, local);
-    }
-    align_buf_printf(out, "type %.*s%s struct {\n", (int)local_len, local,
-                     args != NULL && o != NULL && o->type_params ? o->type_params : "");
     for (size_t k = 0; k < l->nmembers; k++) {
         const align_member *m = &l->members[order[k]];
         const char *text = m->decl_text;
@@ -189,4 +166,60 @@ void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *o
         align_buf_puts(out, "\n");
     }
     align_buf_puts(out, "}\n");
+}
+
+void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *order,
+                          const align_go_decl_opts *o)
+{
+    size_t own_len, local_len;
+    const char *local, *args;
+    const align_type *holder = NULL;
+    if (order == NULL)
+        order = l->optimal_order;
+    if (l->type != NULL && align_type_label(l->type, &holder) != NULL) {
+        /* an anonymous struct, labelled "pkg.T.f": it pastes as field f's
+         * type, in T (the package is T's, the outermost named holder) */
+        const char *field = strrchr(l->name, '.') + 1;
+        align_buf arrays; /* "[2]" for a field `f [2]struct {...}` */
+        align_buf_init(&arrays);
+        for (uint32_t i = 0; holder != NULL && i < holder->nfields; i++)
+            if (strcmp(holder->fields[i].name, field) == 0) {
+                for (const align_type *a = holder->fields[i].type;
+                     a != NULL && a->kind == ALIGN_KIND_ARRAY; a = a->target)
+                    align_buf_printf(&arrays, "[%llu]", (unsigned long long)a->count);
+                break;
+            }
+        while (holder != NULL && holder->label_of != NULL)
+            holder = holder->label_of;
+        split_name(holder && holder->name ? holder->name : l->name, &own_len, &local, &local_len,
+                   &args);
+        align_buf_printf(out, "// the anonymous struct of %s: paste it as that field's type\n",
+                         l->name);
+        align_buf_printf(out, "%s %sstruct {\n", field, arrays.data ? arrays.data : "");
+        align_buf_free(&arrays);
+        render_fields(out, l, order, own_len, o);
+        return;
+    }
+    split_name(l->name, &own_len, &local, &local_len, &args);
+    /* "name·N": the compiler's name of the N-th type declared in a
+     * function of the package; the source says "name", in that function. */
+    for (size_t i = 0; i + 2 < local_len; i++)
+        if (memcmp(local + i, "\xc2\xb7", 2) == 0 &&
+            strspn(local + i + 2, "0123456789") == local_len - i - 2) {
+            align_buf_printf(out, "// declared in a function body (%.*s): paste it there\n",
+                             (int)local_len, local);
+            local_len = i;
+            break;
+        }
+    if (args != NULL && (o == NULL || o->type_params == NULL)) {
+        align_buf_printf(out, "// %.*s", (int)local_len, local);
+        qualify(out, args, l->name, own_len, o);
+        align_buf_printf(out,
+                         " is an instance of the generic %.*s: its fields are shown with "
+                         "these type arguments\n// (--src gives the generic declaration)\n",
+                         (int)local_len, local);
+    }
+    align_buf_printf(out, "type %.*s%s struct {\n", (int)local_len, local,
+                     args != NULL && o != NULL && o->type_params ? o->type_params : "");
+    render_fields(out, l, order, own_len, o);
 }

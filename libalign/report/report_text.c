@@ -338,8 +338,12 @@ static void render_members(align_buf *out, const align_layout *l, const align_re
     if (!is_union)
         qsort(byoff, l->nmembers, sizeof *byoff, cmp_member_pos);
 
-    if (l->lang == ALIGN_LANG_C && l->type != NULL && align_type_name(l->type) == NULL &&
-        strchr(l->name, '{') == NULL && strchr(l->name, ' ') == NULL)
+    if (l->lang == ALIGN_LANG_C && l->type != NULL && l->type->label != NULL)
+        /* an anonymous record, by its enclosing type and field */
+        align_buf_printf(out, "%s {...} %s  (%s/%s)\n", is_union ? "union" : "struct", l->name,
+                         align_lang_name(l->lang), align_arch_name(l->arch));
+    else if (l->lang == ALIGN_LANG_C && l->type != NULL && align_type_name(l->type) == NULL &&
+             strchr(l->name, '{') == NULL && strchr(l->name, ' ') == NULL)
         /* `typedef struct {...} T;`: T is its only name */
         align_buf_printf(out, "%s  (%s/%s)\n", l->name, align_lang_name(l->lang),
                          align_arch_name(l->arch));
@@ -544,7 +548,8 @@ void align_render_decl(align_buf *out, const align_layout *l)
         strncmp(disp, kw, strlen(kw)) == 0 && disp[strlen(kw)] == ' ' && strchr(disp, '{') == NULL;
     /* An anonymous record no typedef names (a member's type) has no name
      * to declare: its body alone. */
-    bool unnamed = !tagged && strchr(l->name, '{') != NULL;
+    bool unnamed =
+        !tagged && (strchr(l->name, '{') != NULL || (l->type != NULL && l->type->label != NULL));
     if (tagged)
         align_buf_printf(out, "%s {\n", disp);
     else

@@ -119,17 +119,27 @@ static int nomem(void)
     return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
+/* A malloc'd copy of the n bytes at str, NUL-terminated; NULL out of
+ * memory. */
+static char *copy_bytes(const char *str, size_t n)
+{
+    char *c = malloc(n + 1);
+    if (c == NULL)
+        return NULL;
+    memcpy(c, str, n);
+    c[n] = '\0';
+    return c;
+}
+
 /* A string owned by the set: a copy of n bytes of s. */
 static char *keep_str(align_fix_set *s, const char *str, size_t n)
 {
     char *c;
     if (vec_reserve((void **)&s->strs, &s->caps, s->ns + 1, sizeof *s->strs, 16) < 0)
         return NULL;
-    c = malloc(n + 1);
+    c = copy_bytes(str, n);
     if (c == NULL)
         return NULL;
-    memcpy(c, str, n);
-    c[n] = '\0';
     s->strs[s->ns++] = c;
     return c;
 }
@@ -241,20 +251,12 @@ static void package_name(const fix_file *f, char *out, size_t cap)
 static int add_guard(align_fix_set *s, size_t group, int kind, const char *name, size_t n,
                      const fix_file *f, unsigned line)
 {
-    guard *g;
-    if (vec_reserve((void **)&s->guards, &s->capguards, s->nguards + 1, sizeof *s->guards, 16) < 0)
+    guard g = {group, kind, copy_bytes(name, n), f->path, line};
+    if (g.name == NULL ||
+        vec_push((void **)&s->guards, &s->nguards, &s->capguards, sizeof g, 16, &g) < 0) {
+        free(g.name);
         return nomem();
-    g = &s->guards[s->nguards];
-    g->group = group;
-    g->kind = kind;
-    g->file = f->path;
-    g->line = line;
-    g->name = malloc(n + 1);
-    if (g->name == NULL)
-        return nomem();
-    memcpy(g->name, name, n);
-    g->name[n] = '\0';
-    s->nguards++;
+    }
     return 0;
 }
 
@@ -652,19 +654,12 @@ static int add_type(align_fix_set *s, const align_fix_type *t)
 
 static int add_edit(fix_file *f, size_t start, size_t end, const align_buf *b)
 {
-    fix_edit *e;
-    if (vec_reserve((void **)&f->edits, &f->edits_cap, f->nedits + 1, sizeof *f->edits, 16) < 0)
+    fix_edit e = {start, end, copy_bytes(b->data ? b->data : "", b->len), b->len};
+    if (e.text == NULL ||
+        vec_push((void **)&f->edits, &f->nedits, &f->edits_cap, sizeof e, 16, &e) < 0) {
+        free(e.text);
         return nomem();
-    e = &f->edits[f->nedits];
-    e->start = start;
-    e->end = end;
-    e->len = b->len;
-    e->text = malloc(b->len + 1);
-    if (e->text == NULL)
-        return nomem();
-    memcpy(e->text, b->data ? b->data : "", b->len);
-    e->text[b->len] = '\0';
-    f->nedits++;
+    }
     return 0;
 }
 

@@ -121,6 +121,7 @@
 #include <assert.h>
 #include <fnmatch.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,16 +166,7 @@ typedef struct die_map {
     table index; /* offset -> slot (util/table) */
 } die_map;
 
-typedef struct die_key {
-    const die_map *m;
-    Dwarf_Off off;
-} die_key;
-
-static bool slot_is(const void *ctx, uint32_t entry)
-{
-    const die_key *k = ctx;
-    return k->m->slots[entry].off == k->off;
-}
+_Static_assert(sizeof(Dwarf_Off) == sizeof(uint64_t), "DIE offsets are table_find_u64 keys");
 
 static uint64_t off_hash(Dwarf_Off off)
 {
@@ -185,8 +177,8 @@ static uint64_t off_hash(Dwarf_Off off)
 /* The slot of the DIE at off, or NULL.  Valid until the next map_put. */
 static die_slot *map_find(const die_map *m, Dwarf_Off off)
 {
-    die_key k = {m, off};
-    uint32_t e = table_find(&m->index, off_hash(off), slot_is, &k);
+    uint32_t e = table_find_u64(&m->index, off_hash(off), off, m->slots, sizeof *m->slots,
+                                offsetof(die_slot, off));
     return e == TABLE_NONE ? NULL : &m->slots[e];
 }
 
@@ -280,22 +272,12 @@ struct dwarf_reader {
 
 /* ---------------------------------------------------------- record copies */
 
-typedef struct copy_key {
-    const dwarf_reader *rd;
-    uint64_t fp;
-} copy_key;
-
-static bool copy_is(const void *ctx, uint32_t entry)
-{
-    const copy_key *k = ctx;
-    return k->rd->copies[entry].fp == k->fp;
-}
-
 /* The record read before whose copy has fingerprint fp, or NULL. */
 static align_type *known_copy(const dwarf_reader *rd, uint64_t fp)
 {
-    copy_key k = {rd, fp};
-    uint32_t e = fp ? table_find(&rd->copies_index, fp, copy_is, &k) : TABLE_NONE;
+    uint32_t e = fp ? table_find_u64(&rd->copies_index, fp, fp, rd->copies, sizeof *rd->copies,
+                                     offsetof(copy_slot, fp))
+                    : TABLE_NONE;
     return e == TABLE_NONE ? NULL : rd->copies[e].rec;
 }
 
@@ -415,6 +397,44 @@ int reader_dwarf_error(dwarf_reader *rd, Dwarf_Error err, const char *what)
     if (err != NULL)
         dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
     return ALIGN_EFORMAT;
+}
+
+int reader_each_child(dwarf_reader *rd, Dwarf_Die parent, const char *what, reader_child_fn visit,
+                      void *ctx)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Die child = NULL, next = NULL;
+    Dwarf_Off prev = 0, off;
+    int res = dwarf_child(parent, &child, &err);
+    int rc = 0;
+
+    while (res == DW_DLV_OK) {
+        Dwarf_Half tag;
+        if (dwarf_tag(child, &tag, &err) != DW_DLV_OK ||
+            dwarf_dieoffset(child, &off, &err) != DW_DLV_OK) {
+            rc = reader_dwarf_error(rd, err, what);
+            break;
+        }
+        /* A sibling pointer that goes backwards would loop forever. */
+        if (off <= prev) {
+            rc = reader_broken(rd, NULL, "DIE <0x%llx> follows DIE <0x%llx>",
+                               (unsigned long long)off, (unsigned long long)prev);
+            break;
+        }
+        prev = off;
+        rc = visit(rd, child, tag, ctx);
+        if (rc < 0)
+            break;
+        next = NULL;
+        res = dwarf_siblingof_b(rd->dbg, child, true, &next, &err);
+        dwarf_dealloc(rd->dbg, child, DW_DLA_DIE);
+        child = next;
+    }
+    if (res == DW_DLV_OK && child != NULL)
+        dwarf_dealloc(rd->dbg, child, DW_DLA_DIE);
+    if (rc < 0)
+        return rc;
+    return res == DW_DLV_ERROR ? reader_dwarf_error(rd, err, what) : 0;
 }
 
 uint32_t guess_align(uint64_t size)
@@ -794,14 +814,29 @@ static int add_member(dwarf_reader *rd, align_type *rec, Dwarf_Die die, unsigned
     return align_record_add_field(rd->g, rec, &spec);
 }
 
+/* A record's children: its members, and the records declared inside it. */
+typedef struct member_walk {
+    align_type *rec;
+    unsigned depth;
+} member_walk;
+
+static int visit_member(dwarf_reader *rd, Dwarf_Die child, Dwarf_Half tag, void *ctx)
+{
+    const member_walk *w = ctx;
+    if (tag == DW_TAG_member)
+        return add_member(rd, w->rec, child, w->depth);
+    if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type)
+        return visit_record(rd, child, w->depth + 1);
+    return 0;
+}
+
 /* Reads the members of the record at die into rec and completes it. */
 static int fill_record(dwarf_reader *rd, align_type *rec, Dwarf_Die die, const die_info *d,
                        unsigned depth, uint64_t fp)
 {
-    Dwarf_Error err = NULL;
-    Dwarf_Die child = NULL, next = NULL;
+    member_walk w = {rec, depth};
     int64_t size = -1;
-    int res, rc;
+    int rc;
 
     /* Done before reading: a record that fails half way is never read
      * again, it stays incomplete. */
@@ -831,30 +866,7 @@ static int fill_record(dwarf_reader *rd, align_type *rec, Dwarf_Die die, const d
         }
         size = (int64_t)d->byte_size;
     }
-    res = dwarf_child(die, &child, &err);
-    if (res == DW_DLV_ERROR)
-        return reader_dwarf_error(rd, err, "reading a record's members");
-    while (res == DW_DLV_OK) {
-        Dwarf_Half tag;
-        if (dwarf_tag(child, &tag, &err) != DW_DLV_OK) {
-            rc = reader_dwarf_error(rd, err, "reading a member's tag");
-            break;
-        }
-        if (tag == DW_TAG_member)
-            rc = add_member(rd, rec, child, depth);
-        else if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type)
-            rc = visit_record(rd, child, depth + 1);
-        if (rc < 0)
-            break;
-        next = NULL;
-        res = dwarf_siblingof_b(rd->dbg, child, true, &next, &err);
-        dwarf_dealloc(rd->dbg, child, DW_DLA_DIE);
-        child = next;
-        if (res == DW_DLV_ERROR)
-            rc = reader_dwarf_error(rd, err, "reading a record's members");
-    }
-    if (res == DW_DLV_OK && child != NULL)
-        dwarf_dealloc(rd->dbg, child, DW_DLA_DIE);
+    rc = reader_each_child(rd, die, "reading a record's members", visit_member, &w);
     if (rc < 0)
         return rc;
     align_record_complete(rec, size, -1);
@@ -1135,70 +1147,68 @@ static align_type *vector_type(dwarf_reader *rd, const die_info *d, align_type *
     return v;
 }
 
+enum { MAX_DIMS = 32 };
+
+/* An array's dimensions read so far (build_array). */
+typedef struct dims_walk {
+    const die_info *d; /* the array */
+    uint64_t dims[MAX_DIMS];
+    size_t ndims;
+} dims_walk;
+
+/* One DW_TAG_subrange_type child: a dimension (count, or upper and lower
+ * bound; none: C's flexible `T x[]`, outermost only). */
+static int visit_subrange(dwarf_reader *rd, Dwarf_Die child, Dwarf_Half tag, void *ctx)
+{
+    dims_walk *w = ctx;
+    die_info s;
+    int64_t lower;
+    int rc;
+    if (tag != DW_TAG_subrange_type)
+        return 0;
+    rc = reader_die_info(rd, child, &s);
+    if (rc == 0 && w->ndims == MAX_DIMS)
+        rc = reader_broken(rd, w->d, "array of more than %d dimensions", MAX_DIMS);
+    if (rc < 0)
+        return rc;
+    lower = (s.has & HAS_LOWER) ? s.lower : 0;
+    if (s.has & HAS_COUNT) {
+        w->dims[w->ndims] = s.count;
+    } else if (s.has & HAS_UPPER) {
+        /* upper = lower - 1 (often -1) is an empty range. */
+        if (lower < 0 || s.upper == INT64_MAX || s.upper < lower - 1)
+            return reader_broken(rd, &s, "bad array bounds");
+        w->dims[w->ndims] = (uint64_t)(s.upper - lower + 1);
+    } else if (w->ndims == 0) {
+        w->dims[w->ndims] = ALIGN_FLEXIBLE; /* C `T x[]` */
+    } else {
+        return reader_broken(rd, &s, "inner array dimension without a bound");
+    }
+    if (w->dims[w->ndims] == UINT64_MAX && (s.has & (HAS_COUNT | HAS_UPPER)))
+        return reader_broken(rd, &s, "array count is absurd");
+    w->ndims++;
+    return 0;
+}
+
 /* Arrays: one DW_TAG_subrange_type child per dimension, outermost first. */
 static align_type *build_array(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsigned depth,
                                int *rc)
 {
-    enum { MAX_DIMS = 32 };
-    uint64_t dims[MAX_DIMS];
+    dims_walk w = {d, {0}, 0};
+    uint64_t *dims = w.dims;
     align_type *levels[MAX_DIMS];
     const char *elem_display;
-    size_t ndims = 0;
-    Dwarf_Error err = NULL;
-    Dwarf_Die child = NULL, next = NULL;
+    size_t ndims;
     align_type *t = NULL;
-    int res;
 
     if (!(d->has & HAS_TYPE)) {
         *rc = reader_broken(rd, d, "array without an element type");
         return NULL;
     }
-    res = dwarf_child(die, &child, &err);
-    while (res == DW_DLV_OK) {
-        Dwarf_Half tag;
-        die_info s;
-        if (dwarf_tag(child, &tag, &err) != DW_DLV_OK) {
-            *rc = reader_dwarf_error(rd, err, "reading an array's dimensions");
-            err = NULL;
-        } else if (tag == DW_TAG_subrange_type) {
-            *rc = reader_die_info(rd, child, &s);
-            if (*rc == 0 && ndims == MAX_DIMS)
-                *rc = reader_broken(rd, d, "array of more than %d dimensions", MAX_DIMS);
-            if (*rc == 0) {
-                int64_t lower = (s.has & HAS_LOWER) ? s.lower : 0;
-                if (s.has & HAS_COUNT) {
-                    dims[ndims] = s.count;
-                } else if (s.has & HAS_UPPER) {
-                    /* upper = lower - 1 (often -1) is an empty range. */
-                    if (lower < 0 || s.upper == INT64_MAX || s.upper < lower - 1)
-                        *rc = reader_broken(rd, &s, "bad array bounds");
-                    else
-                        dims[ndims] = (uint64_t)(s.upper - lower + 1);
-                } else if (ndims == 0) {
-                    dims[ndims] = ALIGN_FLEXIBLE; /* C `T x[]` */
-                } else {
-                    *rc = reader_broken(rd, &s, "inner array dimension without a bound");
-                }
-                if (*rc == 0 && dims[ndims] == UINT64_MAX && (s.has & (HAS_COUNT | HAS_UPPER)))
-                    *rc = reader_broken(rd, &s, "array count is absurd");
-                ndims++;
-            }
-        }
-        if (*rc < 0)
-            break;
-        next = NULL;
-        res = dwarf_siblingof_b(rd->dbg, child, true, &next, &err);
-        dwarf_dealloc(rd->dbg, child, DW_DLA_DIE);
-        child = next;
-    }
-    if (res == DW_DLV_OK && child != NULL)
-        dwarf_dealloc(rd->dbg, child, DW_DLA_DIE);
+    *rc = reader_each_child(rd, die, "reading an array's dimensions", visit_subrange, &w);
     if (*rc < 0)
         return NULL;
-    if (res == DW_DLV_ERROR) {
-        *rc = reader_dwarf_error(rd, err, "reading an array's dimensions");
-        return NULL;
-    }
+    ndims = w.ndims;
     t = reader_type(rd, d->type, depth + 1, rc);
     if (t == NULL)
         return NULL;
@@ -1387,76 +1397,46 @@ static int note_typedef(dwarf_reader *rd, Dwarf_Die die)
     return vec_push((void **)&rd->tdn, &rd->ntdn, &rd->tdn_cap, sizeof n, 256, &n);
 }
 
+static int walk_scope(dwarf_reader *rd, Dwarf_Die parent, unsigned depth);
+
+/* A child of a scope (walk_scope): a record, a typedef, a function or a
+ * block (C: which may declare more), a Go global. */
+static int visit_scope_die(dwarf_reader *rd, Dwarf_Die die, Dwarf_Half tag, void *ctx)
+{
+    unsigned depth = *(const unsigned *)ctx;
+    switch (tag) {
+    case DW_TAG_structure_type:
+    case DW_TAG_union_type: return visit_record(rd, die, depth);
+    case DW_TAG_typedef:
+        if (rd->lang == ALIGN_LANG_C)
+            return note_typedef(rd, die);
+        break;
+    case DW_TAG_subprogram:
+        if (rd->lang == ALIGN_LANG_C)
+            return walk_scope(rd, die, depth + 1);
+        if (rd->bin->funcs != NULL && depth == 0)
+            return gf_visit_subprogram(rd, die);
+        break;
+    case DW_TAG_variable:
+    case DW_TAG_constant:
+        if (rd->lang == ALIGN_LANG_GO && rd->bin->funcs != NULL && depth == 0)
+            return gf_visit_global(rd, die, tag == DW_TAG_constant);
+        break;
+    case DW_TAG_lexical_block:
+        if (rd->lang == ALIGN_LANG_C)
+            return walk_scope(rd, die, depth + 1);
+        break;
+    default: break;
+    }
+    return 0;
+}
+
 /* Visits the children of parent that can declare records. */
 static int walk_scope(dwarf_reader *rd, Dwarf_Die parent, unsigned depth)
 {
-    Dwarf_Error err = NULL;
-    Dwarf_Die die = NULL, next = NULL;
-    Dwarf_Off prev = 0, off;
-    int res, rc = 0;
-
     if (depth > ALIGN_MAX_DEPTH)
         return reader_broken(rd, NULL, "scopes nested deeper than %d levels", ALIGN_MAX_DEPTH);
-    res = dwarf_child(parent, &die, &err);
-    if (res == DW_DLV_NO_ENTRY)
-        return 0;
-    if (res != DW_DLV_OK)
-        return reader_dwarf_error(rd, err, "reading a DIE's children");
-    for (;;) {
-        Dwarf_Half tag;
-        if (dwarf_tag(die, &tag, &err) != DW_DLV_OK ||
-            dwarf_dieoffset(die, &off, &err) != DW_DLV_OK) {
-            rc = reader_dwarf_error(rd, err, "reading a DIE");
-            break;
-        }
-        /* A sibling pointer that goes backwards would loop forever. */
-        if (off <= prev) {
-            rc = reader_broken(rd, NULL, "DIE <0x%llx> follows DIE <0x%llx>",
-                               (unsigned long long)off, (unsigned long long)prev);
-            break;
-        }
-        prev = off;
-        switch (tag) {
-        case DW_TAG_structure_type:
-        case DW_TAG_union_type: rc = visit_record(rd, die, depth); break;
-        case DW_TAG_typedef:
-            if (rd->lang == ALIGN_LANG_C)
-                rc = note_typedef(rd, die);
-            break;
-        case DW_TAG_subprogram:
-            if (rd->lang == ALIGN_LANG_C)
-                rc = walk_scope(rd, die, depth + 1);
-            else if (rd->bin->funcs != NULL && depth == 0)
-                rc = gf_visit_subprogram(rd, die);
-            break;
-        case DW_TAG_variable:
-        case DW_TAG_constant:
-            if (rd->lang == ALIGN_LANG_GO && rd->bin->funcs != NULL && depth == 0)
-                rc = gf_visit_global(rd, die, tag == DW_TAG_constant);
-            break;
-        case DW_TAG_lexical_block:
-            if (rd->lang == ALIGN_LANG_C)
-                rc = walk_scope(rd, die, depth + 1);
-            break;
-        default: break;
-        }
-        if (rc < 0)
-            break;
-        next = NULL;
-        res = dwarf_siblingof_b(rd->dbg, die, true, &next, &err);
-        dwarf_dealloc(rd->dbg, die, DW_DLA_DIE);
-        die = NULL;
-        if (res == DW_DLV_NO_ENTRY)
-            break;
-        if (res != DW_DLV_OK) {
-            rc = reader_dwarf_error(rd, err, "walking DIEs");
-            break;
-        }
-        die = next;
-    }
-    if (die != NULL)
-        dwarf_dealloc(rd->dbg, die, DW_DLA_DIE);
-    return rc;
+    return reader_each_child(rd, parent, "reading a DIE's children", visit_scope_die, &depth);
 }
 
 /* A C record DIE met by the scanned walk: a copy of a record read before
@@ -1836,38 +1816,46 @@ static bool same_record(const align_type *a, const align_type *b)
     return true;
 }
 
+/* A set of records by structure (same_record), as a util/table over the
+ * walk's own array of records (entries are indexes into recs). */
+typedef struct record_key {
+    align_type *const *recs;
+    const align_type *r;
+} record_key;
+
+static bool record_is(const void *ctx, uint32_t entry)
+{
+    const record_key *k = ctx;
+    return k->recs[entry] == k->r || same_record(k->recs[entry], k->r);
+}
+
+/* The index in recs of the record in set that r is the same as, or
+ * TABLE_NONE. */
+static uint32_t record_find(const table *set, align_type *const *recs, const align_type *r)
+{
+    record_key k = {recs, r};
+    return table_find(set, record_hash(r), record_is, &k);
+}
+
 /* Adds each distinct completed record to its graph's declarations, in walk
  * order.  C headers repeat their types in every unit. */
 static int add_decls(dwarf_reader *rd, align_lang lang)
 {
     align_graph *g = rd->bin->graphs[lang];
-    size_t n = rd->nrecs[lang], cap = 16;
-    align_type **set;
+    align_type *const *recs = rd->recs[lang];
+    table set = {0};
     int rc = 0;
 
-    if (g == NULL || n == 0)
+    if (g == NULL)
         return 0;
-    while (cap < 2 * n)
-        cap *= 2;
-    set = calloc(cap, sizeof *set);
-    if (set == NULL)
-        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        align_type *r = rd->recs[lang][i];
-        size_t j = (size_t)record_hash(r) & (cap - 1);
-        bool dup = false;
-        for (; set[j] != NULL; j = (j + 1) & (cap - 1)) {
-            if (set[j] == r || same_record(set[j], r)) {
-                dup = true;
-                break;
-            }
-        }
-        if (dup)
+    for (size_t i = 0; i < rd->nrecs[lang] && rc == 0; i++) {
+        if (record_find(&set, recs, recs[i]) != TABLE_NONE)
             continue;
-        set[j] = r;
-        rc = align_graph_add_decl(g, r);
+        rc = table_add(&set, record_hash(recs[i]), (uint32_t)i);
+        if (rc == 0)
+            rc = align_graph_add_decl(g, recs[i]);
     }
-    free(set);
+    table_free(&set);
     return rc;
 }
 
@@ -1877,44 +1865,37 @@ static int add_decls(dwarf_reader *rd, align_lang lang)
 static int share_inferred(dwarf_reader *rd)
 {
     align_graph *g = rd->bin->graphs[ALIGN_LANG_C];
-    size_t n = rd->nrecs[ALIGN_LANG_C], cap = 16, ndonors = 0;
-    align_type **set;
+    size_t n = rd->nrecs[ALIGN_LANG_C];
+    align_type *const *recs = rd->recs[ALIGN_LANG_C];
+    table donors = {0};
+    uint32_t e;
+    int rc;
 
-    if (g == NULL || n == 0)
+    if (g == NULL)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        ndonors += rd->recs[ALIGN_LANG_C][i]->align_note != NULL;
-    if (ndonors == 0)
-        return 0;
-    while (cap < 2 * ndonors)
-        cap *= 2;
-    set = calloc(cap, sizeof *set);
-    if (set == NULL)
-        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        align_type *r = rd->recs[ALIGN_LANG_C][i];
-        size_t j = (size_t)record_hash(r) & (cap - 1);
-        if (r->align_note == NULL)
+        if (recs[i]->align_note == NULL || record_find(&donors, recs, recs[i]) != TABLE_NONE)
             continue;
-        while (set[j] != NULL && !same_record(set[j], r))
-            j = (j + 1) & (cap - 1);
-        if (set[j] == NULL)
-            set[j] = r;
+        rc = table_add(&donors, record_hash(recs[i]), (uint32_t)i);
+        if (rc < 0) {
+            table_free(&donors);
+            return rc;
+        }
     }
+    if (donors.n == 0)
+        return 0; /* nothing inferred: the memo stands */
     for (size_t i = 0; i < n; i++) {
-        align_type *r = rd->recs[ALIGN_LANG_C][i];
-        size_t j = (size_t)record_hash(r) & (cap - 1);
+        align_type *r = recs[i];
         if (r->align_note != NULL || r->packed || r->aligned != 0)
             continue;
-        for (; set[j] != NULL; j = (j + 1) & (cap - 1))
-            if (same_record(set[j], r)) {
-                r->packed = set[j]->packed;
-                r->aligned = set[j]->aligned;
-                r->align_note = set[j]->align_note;
-                break;
-            }
+        e = record_find(&donors, recs, r);
+        if (e != TABLE_NONE) {
+            r->packed = recs[e]->packed;
+            r->aligned = recs[e]->aligned;
+            r->align_note = recs[e]->align_note;
+        }
     }
-    free(set);
+    table_free(&donors);
     if (g->memo != NULL)
         memset(g->memo, 0, g->memo_cap * sizeof *g->memo);
     return 0;
@@ -2124,6 +2105,10 @@ static int load(align_binary *b, const input_set *in)
         rc = share_inferred(&rd);
     if (rc == 0)
         rc = pin_fixed_width(&rd);
+    /* anonymous records named after their enclosing type and field */
+    for (int l = 0; l < 2 && rc == 0; l++)
+        if (b->graphs[l] != NULL)
+            rc = align_graph_label_anonymous(b->graphs[l]);
     free_reader(&rd);
     if (rc < 0)
         return rc;

@@ -18,6 +18,7 @@
  */
 #include "source/dwarf_read.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static bool is_constant_form(Dwarf_Half form)
@@ -34,43 +35,44 @@ static bool is_constant_form(Dwarf_Half form)
     }
 }
 
+/* A constant as its form writes it: its bits in *v, and *sgn when the
+ * form is signed (sdata, implicit_const). */
+static int get_const(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, bool *sgn, uint64_t *v)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Signed s = 0;
+    Dwarf_Unsigned u = 0;
+    *sgn = form == DW_FORM_sdata || form == DW_FORM_implicit_const;
+    if (*sgn ? dwarf_formsdata(a, &s, &err) != DW_DLV_OK
+             : dwarf_formudata(a, &u, &err) != DW_DLV_OK)
+        return reader_dwarf_error(rd, err, "reading a constant");
+    *v = *sgn ? (uint64_t)s : u;
+    return 0;
+}
+
 /* An unsigned constant; negative sdata values are an error. */
 static int get_udata(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, uint64_t *out)
 {
-    Dwarf_Error err = NULL;
-    if (form == DW_FORM_sdata || form == DW_FORM_implicit_const) {
-        Dwarf_Signed s;
-        if (dwarf_formsdata(a, &s, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading a constant");
-        if (s < 0)
-            return reader_broken(rd, NULL, "negative value %lld where a size or count is due",
-                                 (long long)s);
-        *out = (uint64_t)s;
-        return 0;
-    }
-    Dwarf_Unsigned u;
-    if (dwarf_formudata(a, &u, &err) != DW_DLV_OK)
-        return reader_dwarf_error(rd, err, "reading a constant");
-    *out = u;
-    return 0;
+    bool sgn;
+    uint64_t v = 0;
+    int rc = get_const(rd, a, form, &sgn, &v);
+    if (rc == 0 && sgn && (int64_t)v < 0)
+        return reader_broken(rd, NULL, "negative value %lld where a size or count is due",
+                             (long long)(int64_t)v);
+    if (rc == 0)
+        *out = v;
+    return rc;
 }
 
 static int get_sdata(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, int64_t *out)
 {
-    Dwarf_Error err = NULL;
-    if (form == DW_FORM_sdata || form == DW_FORM_implicit_const) {
-        Dwarf_Signed s;
-        if (dwarf_formsdata(a, &s, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading a constant");
-        *out = s;
-        return 0;
-    }
-    Dwarf_Unsigned u;
-    if (dwarf_formudata(a, &u, &err) != DW_DLV_OK)
-        return reader_dwarf_error(rd, err, "reading a constant");
+    bool sgn;
+    uint64_t v = 0;
+    int rc = get_const(rd, a, form, &sgn, &v);
     /* data8 all ones is how some producers write -1 (an empty range). */
-    *out = u > (Dwarf_Unsigned)INT64_MAX ? (u == UINT64_MAX ? -1 : INT64_MAX) : (int64_t)u;
-    return 0;
+    if (rc == 0)
+        *out = sgn || v <= INT64_MAX ? (int64_t)v : v == UINT64_MAX ? -1 : INT64_MAX;
+    return rc;
 }
 
 static int get_flag(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, bool *out)
@@ -140,13 +142,87 @@ static int get_location(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, di
     return 0; /* location lists and other expressions: position unknown */
 }
 
+/* The attributes read as they are into one die_info field: how, which
+ * field, the HAS_* bit that says the DIE had it (0: none), and what a
+ * libdwarf error was reading. */
+typedef enum field_kind { F_UDATA, F_STRING, F_REF, F_ADDR } field_kind;
+#define FIELD(at, kind, f, has, what)                                                              \
+    {                                                                                              \
+        at, kind, offsetof(die_info, f), has, what                                                 \
+    }
+static const struct field_attr {
+    Dwarf_Half at;
+    field_kind kind;
+    size_t field; /* F_UDATA, F_ADDR: uint64_t; F_STRING: const char *;
+                     F_REF: Dwarf_Off */
+    unsigned has;
+    const char *what;
+} field_attrs[] = {
+    FIELD(DW_AT_name, F_STRING, name, HAS_NAME, "reading a name"),
+    FIELD(DW_AT_producer, F_STRING, producer, HAS_PRODUCER, "reading a name"),
+    FIELD(DW_AT_go_package_name, F_STRING, go_pkg_name, HAS_GO_PKG_NAME, "reading a package name"),
+    FIELD(DW_AT_type, F_REF, type, HAS_TYPE, "reading a type reference"),
+    FIELD(DW_AT_abstract_origin, F_REF, origin, HAS_ORIGIN, "reading an abstract origin"),
+    FIELD(DW_AT_low_pc, F_ADDR, low_pc, HAS_LOW_PC, "reading low_pc"),
+    FIELD(DW_AT_bit_size, F_UDATA, bit_size, HAS_BIT_SIZE, NULL),
+    FIELD(DW_AT_data_bit_offset, F_UDATA, data_bit_offset, HAS_DATA_BIT_OFFSET, NULL),
+    FIELD(DW_AT_encoding, F_UDATA, encoding, HAS_ENCODING, NULL),
+    FIELD(DW_AT_decl_file, F_UDATA, decl_file, HAS_DECL_FILE, NULL),
+    FIELD(DW_AT_decl_line, F_UDATA, decl_line, HAS_DECL_LINE, NULL),
+    FIELD(DW_AT_decl_column, F_UDATA, decl_column, 0, NULL),
+    FIELD(DW_AT_alignment, F_UDATA, alignment, HAS_ALIGNMENT, NULL),
+    FIELD(DW_AT_language, F_UDATA, language, HAS_LANGUAGE, NULL),
+    FIELD(DW_AT_go_kind, F_UDATA, go_kind, HAS_GO_KIND, NULL),
+    FIELD(DW_AT_call_file, F_UDATA, call_file, HAS_CALL_FILE, NULL),
+    FIELD(DW_AT_call_line, F_UDATA, call_line, HAS_CALL_LINE, NULL),
+};
+#undef FIELD
+
+/* An attribute of field_attrs into its field; 0 for any other. */
+static int read_field_attr(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half at, Dwarf_Half form,
+                           die_info *d)
+{
+    const struct field_attr *f = NULL;
+    Dwarf_Error err = NULL;
+    char *field, *s;
+    Dwarf_Addr addr;
+    int ok, rc = 0;
+    for (size_t i = 0; i < sizeof field_attrs / sizeof field_attrs[0] && f == NULL; i++)
+        if (field_attrs[i].at == at)
+            f = &field_attrs[i];
+    if (f == NULL)
+        return 0;
+    field = (char *)d + f->field;
+    switch (f->kind) {
+    case F_UDATA: rc = get_udata(rd, a, form, (uint64_t *)field); break;
+    case F_STRING:
+        ok = dwarf_formstring(a, &s, &err) == DW_DLV_OK;
+        if (ok)
+            *(const char **)field = s;
+        rc = ok ? 0 : reader_dwarf_error(rd, err, f->what);
+        break;
+    case F_REF:
+        ok = dwarf_global_formref(a, (Dwarf_Off *)field, &err) == DW_DLV_OK;
+        rc = ok ? 0 : reader_dwarf_error(rd, err, f->what);
+        break;
+    case F_ADDR:
+        ok = dwarf_formaddr(a, &addr, &err) == DW_DLV_OK;
+        if (ok)
+            *(uint64_t *)field = addr;
+        rc = ok ? 0 : reader_dwarf_error(rd, err, f->what);
+        break;
+    }
+    if (rc == 0)
+        d->has |= f->has;
+    return rc;
+}
+
 static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
 {
     Dwarf_Error err = NULL;
     Dwarf_Half at, form;
     Dwarf_Addr addr;
     bool flag = false;
-    char *s;
     int rc = 0;
 
     if (dwarf_whatattr(a, &at, &err) != DW_DLV_OK)
@@ -154,23 +230,6 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
     if (dwarf_whatform(a, &form, &err) != DW_DLV_OK)
         return reader_dwarf_error(rd, err, "reading an attribute's form");
     switch (at) {
-    case DW_AT_name:
-    case DW_AT_producer:
-        if (dwarf_formstring(a, &s, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading a name");
-        if (at == DW_AT_name) {
-            d->name = s;
-            d->has |= HAS_NAME;
-        } else {
-            d->producer = s;
-            d->has |= HAS_PRODUCER;
-        }
-        return 0;
-    case DW_AT_type:
-        if (dwarf_global_formref(a, &d->type, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading a type reference");
-        d->has |= HAS_TYPE;
-        return 0;
     case DW_AT_data_member_location: return get_location(rd, a, form, d);
     case DW_AT_bit_offset:
         rc = get_sdata(rd, a, form, &d->bit_offset);
@@ -193,29 +252,6 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
             return 0; /* a runtime size (VLA struct, GNU extension) */
         d->has |= HAS_BYTE_SIZE;
         return get_udata(rd, a, form, &d->byte_size);
-    case DW_AT_bit_size: d->has |= HAS_BIT_SIZE; return get_udata(rd, a, form, &d->bit_size);
-    case DW_AT_data_bit_offset:
-        d->has |= HAS_DATA_BIT_OFFSET;
-        return get_udata(rd, a, form, &d->data_bit_offset);
-    case DW_AT_encoding: d->has |= HAS_ENCODING; return get_udata(rd, a, form, &d->encoding);
-    case DW_AT_decl_file: d->has |= HAS_DECL_FILE; return get_udata(rd, a, form, &d->decl_file);
-    case DW_AT_decl_line: d->has |= HAS_DECL_LINE; return get_udata(rd, a, form, &d->decl_line);
-    case DW_AT_decl_column: return get_udata(rd, a, form, &d->decl_column);
-    case DW_AT_alignment: d->has |= HAS_ALIGNMENT; return get_udata(rd, a, form, &d->alignment);
-    case DW_AT_language: d->has |= HAS_LANGUAGE; return get_udata(rd, a, form, &d->language);
-    case DW_AT_go_kind: d->has |= HAS_GO_KIND; return get_udata(rd, a, form, &d->go_kind);
-    case DW_AT_go_package_name:
-        if (dwarf_formstring(a, &s, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading a package name");
-        d->go_pkg_name = s;
-        d->has |= HAS_GO_PKG_NAME;
-        return 0;
-    case DW_AT_low_pc:
-        if (dwarf_formaddr(a, &addr, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading low_pc");
-        d->low_pc = addr;
-        d->has |= HAS_LOW_PC;
-        return 0;
     case DW_AT_high_pc:
         if (form == DW_FORM_addr) {
             if (dwarf_formaddr(a, &addr, &err) != DW_DLV_OK)
@@ -229,14 +265,7 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
         }
         d->has |= HAS_HIGH_PC;
         return rc;
-    case DW_AT_abstract_origin:
-        if (dwarf_global_formref(a, &d->origin, &err) != DW_DLV_OK)
-            return reader_dwarf_error(rd, err, "reading an abstract origin");
-        d->has |= HAS_ORIGIN;
-        return 0;
     case DW_AT_inline: d->has |= HAS_INLINE; return 0;
-    case DW_AT_call_file: d->has |= HAS_CALL_FILE; return get_udata(rd, a, form, &d->call_file);
-    case DW_AT_call_line: d->has |= HAS_CALL_LINE; return get_udata(rd, a, form, &d->call_line);
     case DW_AT_go_embedded_field:
     case DW_AT_declaration:
     case DW_AT_GNU_vector:
@@ -248,7 +277,7 @@ static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)
                       : at == DW_AT_GNU_vector      ? HAS_VECTOR
                                                     : HAS_PROTOTYPED;
         return rc;
-    default: return 0;
+    default: return read_field_attr(rd, a, at, form, d);
     }
 }
 

@@ -166,15 +166,37 @@ align_type *c_enum_type(dwarf_reader *rd, const die_info *d, unsigned depth, int
     return t;
 }
 
+/* A function type's parameter list being written (c_func_type). */
+typedef struct param_walk {
+    align_buf *b;
+    int nparams;
+    unsigned depth;
+} param_walk;
+
+static int visit_param(dwarf_reader *rd, Dwarf_Die child, Dwarf_Half tag, void *ctx)
+{
+    param_walk *w = ctx;
+    const align_type *t = NULL;
+    die_info p;
+    int rc = 0;
+    if (tag == DW_TAG_formal_parameter) {
+        rc = reader_die_info(rd, child, &p);
+        if (rc == 0 && (p.has & HAS_TYPE))
+            t = reader_type(rd, p.type, w->depth + 1, &rc);
+        if (t != NULL)
+            align_buf_printf(w->b, "%s%s", w->nparams++ ? ", " : "", t->display);
+    } else if (tag == DW_TAG_unspecified_parameters) {
+        align_buf_printf(w->b, "%s...", w->nparams++ ? ", " : "");
+    }
+    return rc;
+}
+
 align_type *c_func_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsigned depth, int *rc)
 {
     align_graph *g = reader_graph(rd);
-    Dwarf_Debug dbg = reader_dbg(rd);
-    Dwarf_Error err = NULL;
-    Dwarf_Die child = NULL, next = NULL;
     align_type *t;
     align_buf b;
-    int res, nparams = 0;
+    param_walk w = {&b, 0, depth};
 
     *rc = 0;
     align_buf_init(&b);
@@ -186,36 +208,12 @@ align_type *c_func_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d, unsi
     } else {
         align_buf_puts(&b, "void (*)(");
     }
-    res = dwarf_child(die, &child, &err);
-    while (res == DW_DLV_OK) {
-        Dwarf_Half tag;
-        die_info p;
-        if (dwarf_tag(child, &tag, &err) != DW_DLV_OK) {
-            *rc = reader_dwarf_error(rd, err, "reading a function type");
-        } else if (tag == DW_TAG_formal_parameter) {
-            *rc = reader_die_info(rd, child, &p);
-            t = *rc < 0 ? NULL : (p.has & HAS_TYPE) ? reader_type(rd, p.type, depth + 1, rc) : NULL;
-            if (t != NULL)
-                align_buf_printf(&b, "%s%s", nparams++ ? ", " : "", t->display);
-        } else if (tag == DW_TAG_unspecified_parameters) {
-            align_buf_printf(&b, "%s...", nparams++ ? ", " : "");
-        }
-        if (*rc < 0)
-            break;
-        next = NULL;
-        res = dwarf_siblingof_b(dbg, child, true, &next, &err);
-        dwarf_dealloc(dbg, child, DW_DLA_DIE);
-        child = next;
-    }
-    if (res == DW_DLV_OK && child != NULL)
-        dwarf_dealloc(dbg, child, DW_DLA_DIE);
-    if (*rc == 0 && res == DW_DLV_ERROR)
-        *rc = reader_dwarf_error(rd, err, "reading a function type");
+    *rc = reader_each_child(rd, die, "reading a function type", visit_param, &w);
     if (*rc < 0) {
         align_buf_free(&b);
         return NULL;
     }
-    if (nparams == 0 && (d->has & HAS_PROTOTYPED))
+    if (w.nparams == 0 && (d->has & HAS_PROTOTYPED))
         align_buf_puts(&b, "void");
     align_buf_puts(&b, ")");
     t = b.failed ? NULL : align_type_func(g);

@@ -91,19 +91,27 @@ void gf_unit_done(dwarf_reader *rd)
     gf->unit_nfile_ids = 0;
 }
 
+/* The attributes of die in *d and a copy of its name (in the graph's
+ * arena) in *name: 1; 0 for a DIE without a name (nothing to record); or
+ * a negative code. */
+static int named_die(dwarf_reader *rd, Dwarf_Die die, die_info *d, const char **name)
+{
+    int rc = reader_die_info(rd, die, d);
+    if (rc < 0 || d->name == NULL)
+        return rc;
+    *name = align_graph_strdup(reader_graph(rd), d->name, (size_t)-1);
+    return *name != NULL ? 1 : ALIGN_ENOMEM;
+}
+
 /* A named parameter or variable of function `func` (GF_NONE: a
  * package-level variable or constant, for the globals table). */
 static int add_var(dwarf_reader *rd, go_funcs *gf, Dwarf_Die die, uint32_t func, bool param)
 {
-    gf_var v;
+    gf_var v = {0};
     die_info d;
-    int rc = reader_die_info(rd, die, &d);
-    if (rc < 0 || d.name == NULL)
+    int rc = named_die(rd, die, &d, &v.name);
+    if (rc <= 0)
         return rc;
-    memset(&v, 0, sizeof v);
-    v.name = align_graph_strdup(reader_graph(rd), d.name, (size_t)-1);
-    if (v.name == NULL)
-        return ALIGN_ENOMEM;
     if ((d.has & HAS_DECL_LINE) && d.decl_line <= UINT32_MAX)
         v.decl_line = (uint32_t)d.decl_line;
     v.func = func;
@@ -128,86 +136,77 @@ int gf_visit_global(dwarf_reader *rd, Dwarf_Die die, bool constant)
 }
 
 static int visit_children(dwarf_reader *rd, go_funcs *gf, Dwarf_Die parent, uint32_t func,
+                          const gf_call *outer, unsigned depth);
+
+/* The scope being walked by visit_children. */
+typedef struct scope_walk {
+    go_funcs *gf;
+    uint32_t func;
+    const gf_call *outer;
+    unsigned depth;
+} scope_walk;
+
+/* A child of a function's scope: a parameter or variable, a block, an
+ * inlined call (whose own children are its callee's, called from here). */
+static int visit_scope_child(dwarf_reader *rd, Dwarf_Die child, Dwarf_Half tag, void *ctx)
+{
+    const scope_walk *w = ctx;
+    switch (tag) {
+    case DW_TAG_formal_parameter:
+    case DW_TAG_variable:
+        if (w->outer == NULL)
+            return add_var(rd, w->gf, child, w->func, tag == DW_TAG_formal_parameter);
+        break;
+    case DW_TAG_lexical_block:
+        return visit_children(rd, w->gf, child, w->func, w->outer, w->depth + 1);
+    case DW_TAG_inlined_subroutine: {
+        gf_call c = {GF_NONE, 0, w->func, GF_NONE, 0};
+        die_info d;
+        int rc = reader_die_info(rd, child, &d);
+        if (rc < 0)
+            return rc;
+        if (w->outer != NULL) {
+            c.file = w->outer->file;
+            c.line = w->outer->line;
+        } else {
+            if (d.has & HAS_CALL_FILE)
+                c.file = file_id(rd, w->gf, d.call_file);
+            if ((d.has & HAS_CALL_LINE) && d.call_line <= UINT32_MAX)
+                c.line = (uint32_t)d.call_line;
+        }
+        if (d.has & HAS_ORIGIN) {
+            c.origin_off = d.origin;
+            rc = gofuncs_push_call(w->gf, &c);
+        }
+        if (rc == 0)
+            rc = visit_children(rd, w->gf, child, w->func, &c, w->depth + 1);
+        return rc;
+    }
+    default: break;
+    }
+    return 0;
+}
+
+static int visit_children(dwarf_reader *rd, go_funcs *gf, Dwarf_Die parent, uint32_t func,
                           const gf_call *outer, unsigned depth)
 {
-    Dwarf_Error err = NULL;
-    Dwarf_Die child = NULL, next = NULL;
-    int res, rc = 0;
-
+    scope_walk w = {gf, func, outer, depth};
     if (depth > ALIGN_MAX_DEPTH)
         return reader_broken(rd, NULL, "scopes nested deeper than %d levels", ALIGN_MAX_DEPTH);
-    res = dwarf_child(parent, &child, &err);
-    if (res == DW_DLV_ERROR)
-        return reader_dwarf_error(rd, err, "reading a function's children");
-    while (res == DW_DLV_OK) {
-        Dwarf_Half tag;
-        if (dwarf_tag(child, &tag, &err) != DW_DLV_OK) {
-            rc = reader_dwarf_error(rd, err, "reading a DIE tag");
-            break;
-        }
-        switch (tag) {
-        case DW_TAG_formal_parameter:
-        case DW_TAG_variable:
-            if (outer == NULL)
-                rc = add_var(rd, gf, child, func, tag == DW_TAG_formal_parameter);
-            break;
-        case DW_TAG_lexical_block:
-            rc = visit_children(rd, gf, child, func, outer, depth + 1);
-            break;
-        case DW_TAG_inlined_subroutine: {
-            gf_call c = {GF_NONE, 0, func, GF_NONE, 0};
-            die_info d;
-            rc = reader_die_info(rd, child, &d);
-            if (rc < 0)
-                break;
-            if (outer != NULL) {
-                c.file = outer->file;
-                c.line = outer->line;
-            } else {
-                if (d.has & HAS_CALL_FILE)
-                    c.file = file_id(rd, gf, d.call_file);
-                if ((d.has & HAS_CALL_LINE) && d.call_line <= UINT32_MAX)
-                    c.line = (uint32_t)d.call_line;
-            }
-            if (d.has & HAS_ORIGIN) {
-                c.origin_off = d.origin;
-                rc = gofuncs_push_call(gf, &c);
-            }
-            if (rc == 0)
-                rc = visit_children(rd, gf, child, func, &c, depth + 1);
-            break;
-        }
-        default: break;
-        }
-        if (rc < 0)
-            break;
-        next = NULL;
-        res = dwarf_siblingof_b(reader_dbg(rd), child, true, &next, &err);
-        dwarf_dealloc(reader_dbg(rd), child, DW_DLA_DIE);
-        child = next;
-        if (res == DW_DLV_ERROR)
-            rc = reader_dwarf_error(rd, err, "walking a function's children");
-    }
-    if (res == DW_DLV_OK && child != NULL)
-        dwarf_dealloc(reader_dbg(rd), child, DW_DLA_DIE);
-    return rc;
+    return reader_each_child(rd, parent, "reading a function's children", visit_scope_child, &w);
 }
 
 int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die)
 {
     go_funcs *gf = reader_funcs(rd);
-    gf_func f;
+    gf_func f = {0};
     die_info d;
     size_t plen;
     uint32_t idx;
-    int rc = reader_die_info(rd, die, &d);
+    int rc = named_die(rd, die, &d, &f.name);
 
-    if (rc < 0 || d.name == NULL)
+    if (rc <= 0)
         return rc;
-    memset(&f, 0, sizeof f);
-    f.name = align_graph_strdup(reader_graph(rd), d.name, (size_t)-1);
-    if (f.name == NULL)
-        return ALIGN_ENOMEM;
     f.file = (d.has & HAS_DECL_FILE) ? file_id(rd, gf, d.decl_file) : GF_NONE;
     plen = gofuncs_symbol_pkg(f.name);
     f.pkg = plen ? gofuncs_pkg(gf, f.name, plen) : GF_NONE;

@@ -212,6 +212,14 @@ int reader_broken(dwarf_reader *rd, const die_info *d, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Records a libdwarf error (and frees it), returns ALIGN_EFORMAT. */
 int reader_dwarf_error(dwarf_reader *rd, Dwarf_Error err, const char *what);
+/* Calls visit(rd, child, its tag, ctx) for each child DIE of parent, in
+ * order, until it returns a negative code; the child is freed after the
+ * call.  A libdwarf error is recorded as what ("reading a record's
+ * members"), a sibling that does not come after the last child as a broken
+ * unit (it would walk forever).  0, or the first negative code. */
+typedef int (*reader_child_fn)(dwarf_reader *rd, Dwarf_Die child, Dwarf_Half tag, void *ctx);
+int reader_each_child(dwarf_reader *rd, Dwarf_Die parent, const char *what, reader_child_fn visit,
+                      void *ctx);
 /* The type at a global DIE offset, built on first use; NULL on failure with
  * *rc set (ALIGN_EFORMAT: broken unit, ALIGN_ENOMEM). */
 align_type *reader_type(dwarf_reader *rd, Dwarf_Off off, unsigned depth, int *rc);

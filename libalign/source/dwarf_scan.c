@@ -55,6 +55,7 @@
 
 #include <elf.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -299,22 +300,11 @@ static bool file_hash(dwarf_scan *s, dwarf_reader *rd, uint64_t idx, uint64_t *h
 
 /* ---------------------------------------------------------- the memo */
 
-typedef struct memo_key {
-    const dwarf_scan *s;
-    uint64_t key;
-} memo_key;
-
-static bool memo_is(const void *ctx, uint32_t entry)
-{
-    const memo_key *k = ctx;
-    return k->s->memo[entry].key == k->key;
-}
-
 /* The unit's memo entry for key, or NULL. */
 static const memo_entry *memo_find(const dwarf_scan *s, uint64_t key)
 {
-    memo_key k = {s, key};
-    uint32_t e = table_find(&s->memo_index, mix(0, key), memo_is, &k);
+    uint32_t e = table_find_u64(&s->memo_index, mix(0, key), key, s->memo, sizeof *s->memo,
+                                offsetof(memo_entry, key));
     return e == TABLE_NONE ? NULL : &s->memo[e];
 }
 

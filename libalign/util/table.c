@@ -46,6 +46,27 @@ static bool text_eq(const void *ctx, uint32_t entry)
     return n == k->len && memcmp(e, k->s, n) == 0;
 }
 
+typedef struct u64_key {
+    const char *arr;
+    size_t elem, key_off;
+    uint64_t key;
+} u64_key;
+
+static bool u64_eq(const void *ctx, uint32_t entry)
+{
+    const u64_key *k = ctx;
+    uint64_t v;
+    memcpy(&v, k->arr + (size_t)entry * k->elem + k->key_off, sizeof v);
+    return v == k->key;
+}
+
+uint32_t table_find_u64(const table *t, uint64_t hash, uint64_t key, const void *arr, size_t elem,
+                        size_t key_off)
+{
+    u64_key k = {arr, elem, key_off, key};
+    return table_find(t, hash, u64_eq, &k);
+}
+
 uint32_t table_find_text(const table *t, const char *s, size_t len, table_text_fn text,
                          const void *ctx)
 {
@@ -62,26 +83,42 @@ static void place(table_slot *slots, size_t cap, uint32_t h, uint32_t entry1)
     slots[k].entry = entry1;
 }
 
+/* Moves the entries to cap slots (a power of two, more than twice them). */
+static int resize(table *t, size_t cap)
+{
+    table_slot *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL)
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i].entry != 0)
+            place(slots, cap, t->slots[i].hash, t->slots[i].entry);
+    free(t->slots);
+    t->slots = slots;
+    t->cap = cap;
+    return 0;
+}
+
 int table_add(table *t, uint64_t hash, uint32_t entry)
 {
     if (entry >= TABLE_MAX_ENTRIES || t->n >= TABLE_MAX_ENTRIES)
         return error_set(ALIGN_ELIMIT, NULL, 0, 0, "more than %u entries in one table",
                          (unsigned)TABLE_MAX_ENTRIES);
-    if ((t->n + 1) * 2 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        table_slot *slots = calloc(cap, sizeof *slots);
-        if (slots == NULL)
-            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        for (size_t i = 0; i < t->cap; i++)
-            if (t->slots[i].entry != 0)
-                place(slots, cap, t->slots[i].hash, t->slots[i].entry);
-        free(t->slots);
-        t->slots = slots;
-        t->cap = cap;
-    }
+    if ((t->n + 1) * 2 > t->cap && resize(t, t->cap ? t->cap * 2 : 64) < 0)
+        return ALIGN_ENOMEM;
     place(t->slots, t->cap, fold(hash), entry + 1);
     t->n++;
     return 0;
+}
+
+int table_reserve(table *t, size_t n)
+{
+    size_t cap = t->cap ? t->cap : 64;
+    if (n > TABLE_MAX_ENTRIES)
+        return error_set(ALIGN_ELIMIT, NULL, 0, 0, "more than %u entries in one table",
+                         (unsigned)TABLE_MAX_ENTRIES);
+    while (n * 2 > cap)
+        cap *= 2;
+    return cap == t->cap ? 0 : resize(t, cap);
 }
 
 int table_push(table *t, uint64_t hash, void **arr, size_t *len, size_t *cap, size_t elem,

@@ -49,6 +49,13 @@ typedef bool (*table_eq_fn)(const void *ctx, uint32_t entry);
  * TABLE_NONE.  eq is only called for entries whose folded hash matches. */
 uint32_t table_find(const table *t, uint64_t hash, table_eq_fn eq, const void *ctx);
 
+/* table_find for the other common key, a 64-bit number (a DIE offset, a
+ * fingerprint) stored in the caller's array: the entry of arr (items of
+ * elem bytes, each with its key as a uint64_t at byte key_off) whose key is
+ * key, indexed under hash. */
+uint32_t table_find_u64(const table *t, uint64_t hash, uint64_t key, const void *arr, size_t elem,
+                        size_t key_off);
+
 /* The text of the caller's entry number `entry`, its length in *len. */
 typedef const char *(*table_text_fn)(const void *ctx, uint32_t entry, size_t *len);
 
@@ -62,6 +69,13 @@ uint32_t table_find_text(const table *t, const char *s, size_t len, table_text_f
  * it would be more than half full.  0, or ALIGN_ENOMEM / ALIGN_ELIMIT
  * recorded; the table is unchanged on failure. */
 int table_add(table *t, uint64_t hash, uint32_t entry);
+
+/* Sizes the table for n entries in all, so that adding them never grows
+ * it (a grown table holds its old slots and its new ones at once: the
+ * escape join's duplicate set knows its size in advance).  0, or
+ * ALIGN_ENOMEM / ALIGN_ELIMIT recorded; the table is unchanged on
+ * failure. */
+int table_reserve(table *t, size_t n);
 
 /* The common way to fill an array with a table over it: appends item
  * (elem bytes) to the caller's array (*arr, *len, *cap, grown by util/vec

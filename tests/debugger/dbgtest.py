@@ -482,6 +482,14 @@ def compiled_size(tmp, decl):
     return int(text.strip()) if rc == 0 else text
 
 
+def check_compiled_size(tmp, decl, optimal):
+    """A check that GCC compiles the suggested declaration decl (of struct
+    sample) to the optimal size the summary reported."""
+    got = compiled_size(tmp, decl)
+    check(got == optimal, "GCC makes the suggested order %s bytes, as reported" % optimal,
+          "gcc says %r for:\n%s" % (got, decl))
+
+
 def ptype_offsets(text):
     """Top-level members {name: (offset, bit or None, size)} and byte holes
     [(depth, 'hole' or 'padding', size)] from GDB's `ptype /o`."""
