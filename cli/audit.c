@@ -931,13 +931,13 @@ static bool show_type(show_run *sr, align_graph *g, const align_type *t, const c
             unkeyed_note(sr->out, sr->gosrc, l, decl_file_of(t, src_file), true);
         if (o->optimize && go && go_source_defined(sr->gosrc, l, under, sizeof under)) {
             sr->out->len--; /* reopen the object */
-            JSON_MEMBERS(sr->out, JSTR("defined_as", under));
+            ALIGN_JSON_MEMBERS(sr->out, ALIGN_JSTR("defined_as", under));
             align_buf_puts(sr->out, "}");
         }
         const char *public_api = public_api_of(t, o->keeps, o->nkeeps);
         if (public_api != NULL) {
             sr->out->len--; /* reopen the object */
-            JSON_MEMBERS(sr->out, JSTR("public_api", public_api));
+            ALIGN_JSON_MEMBERS(sr->out, ALIGN_JSTR("public_api", public_api));
             align_buf_puts(sr->out, "}");
         }
         if (o->profile) {

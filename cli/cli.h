@@ -90,29 +90,6 @@ bool count_table_check_unused(const count_table *t, bool strict);
  * the user's --count for the type still wins (--profile's counts). */
 bool count_table_prepend_exact(count_table *t, const char *type, uint64_t n);
 
-/* --- json.c: the members of JSON objects ------------------------------- */
-
-/* One "key": value member (build it with JU64, JI64, JBOOL, JSTR). */
-typedef enum json_kind { JSON_U64, JSON_I64, JSON_BOOL, JSON_STR } json_kind;
-typedef struct json_member {
-    const char *key;
-    json_kind kind;
-    uint64_t u;    /* JSON_U64; JSON_BOOL: 0 or 1 */
-    int64_t i;     /* JSON_I64 */
-    const char *s; /* JSON_STR: escaped; NULL is written null */
-} json_member;
-#define JU64(k, v) ((json_member){(k), JSON_U64, (uint64_t)(v), 0, NULL})
-#define JI64(k, v) ((json_member){(k), JSON_I64, 0, (int64_t)(v), NULL})
-#define JBOOL(k, v) ((json_member){(k), JSON_BOOL, (v) ? 1 : 0, 0, NULL})
-#define JSTR(k, v) ((json_member){(k), JSON_STR, 0, 0, (v)})
-/* Appends the n members to the object open at the end of out, each after
- * a comma unless it is the object's first (out ends with '{'). */
-void json_members(align_buf *out, const json_member *m, size_t n);
-/* JSON_MEMBERS(out, JSTR("name", s), JU64("size", n), ...) */
-#define JSON_MEMBERS(out, ...)                                                                     \
-    json_members((out), (const json_member[]){__VA_ARGS__},                                        \
-                 sizeof((const json_member[]){__VA_ARGS__}) / sizeof(json_member))
-
 /* --- profile.c: --profile heap.pprof (measured counts) ------------------ */
 
 typedef struct measure_ctx {

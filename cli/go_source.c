@@ -823,6 +823,22 @@ static void load_dir(go_source *s, const char *dir)
     walk(s, dir, 32); /* depth 32: this directory only */
 }
 
+/* Past the name at p of a field's names (`a, b, c T`): the next name
+ * (*more true), else the start of the type. */
+static const char *next_name(const char *p, const char *end, bool *more)
+{
+    while (p < end && ident_char(*p))
+        p++;
+    p = skip_spaces(p, end);
+    *more = p < end && *p == ',';
+    if (*more) {
+        p++;
+        while (p < end && isspace((unsigned char)*p))
+            p++;
+    }
+    return p;
+}
+
 /* The field `name` declared directly in the struct body whose '{' is at
  * brace (not in a nested struct), or NULL: where its name starts. */
 static const char *field_in_body(const char *brace, const char *end, const char *name)
@@ -850,19 +866,13 @@ static const char *field_in_body(const char *brace, const char *end, const char 
             depth--;
         if (depth == 0 && at_start && ident_char(*p)) {
             /* `a, b, c T`: each name of the list */
-            while (p < close) {
+            for (bool more = true; more && p < close;) {
                 const char *e = p;
                 while (e < close && ident_char(*e))
                     e++;
                 if ((size_t)(e - p) == nlen && memcmp(p, name, nlen) == 0)
                     return p;
-                e = skip_spaces(e, close);
-                if (e >= close || *e != ',')
-                    break;
-                e++;
-                while (e < close && isspace((unsigned char)*e))
-                    e++;
-                p = e;
+                p = next_name(p, close, &more);
             }
             at_start = false;
             continue;
@@ -878,16 +888,8 @@ static const char *field_in_body(const char *brace, const char *end, const char 
  * {`, `f [4]struct {`, `f, g struct {`), or NULL. */
 static const char *field_struct(const char *p, const char *end)
 {
-    for (;;) { /* the names */
-        while (p < end && ident_char(*p))
-            p++;
-        p = skip_spaces(p, end);
-        if (p >= end || *p != ',')
-            break;
-        p++;
-        while (p < end && isspace((unsigned char)*p))
-            p++;
-    }
+    for (bool more = true; more;) /* the names */
+        p = next_name(p, end, &more);
     while (p < end && *p == '[') {
         const char *c = match(p, end);
         if (c == NULL)

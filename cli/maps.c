@@ -118,20 +118,23 @@ int maps_render(align_buf *out, align_graph *g, const maps_opts *o)
             const align_go_map *m = rows[i].m;
             uint64_t count = rows[i].count;
             align_buf_puts(out, i ? ",{" : "{");
-            JSON_MEMBERS(
-                out, JSTR("map", m->map), JSTR("layout", m->swiss ? "slot" : "bucket"),
-                JSTR("entry_type", align_type_display(m->record)),
-                JSTR("key", align_type_display(m->key)), JSTR("elem", align_type_display(m->elem)),
-                JU64("key_size", m->key_size), JU64("elem_size", m->elem_size),
-                JU64("entry_bytes", m->entry_bytes), JU64("entry_padding", m->entry_padding),
-                JU64("key_reclaimable", m->key_reclaimable),
-                JU64("elem_reclaimable", m->elem_reclaimable),
-                JU64("optimal_entry_bytes", m->optimal_entry_bytes), JU64("count", count),
-                JU64("padding_bytes", mul_sat(m->entry_padding, count)),
-                JU64("bytes_saved", mul_sat(m->entry_bytes - m->optimal_entry_bytes, count)));
+            ALIGN_JSON_MEMBERS(
+                out, ALIGN_JSTR("map", m->map), ALIGN_JSTR("layout", m->swiss ? "slot" : "bucket"),
+                ALIGN_JSTR("entry_type", align_type_display(m->record)),
+                ALIGN_JSTR("key", align_type_display(m->key)),
+                ALIGN_JSTR("elem", align_type_display(m->elem)),
+                ALIGN_JU64("key_size", m->key_size), ALIGN_JU64("elem_size", m->elem_size),
+                ALIGN_JU64("entry_bytes", m->entry_bytes),
+                ALIGN_JU64("entry_padding", m->entry_padding),
+                ALIGN_JU64("key_reclaimable", m->key_reclaimable),
+                ALIGN_JU64("elem_reclaimable", m->elem_reclaimable),
+                ALIGN_JU64("optimal_entry_bytes", m->optimal_entry_bytes),
+                ALIGN_JU64("count", count),
+                ALIGN_JU64("padding_bytes", mul_sat(m->entry_padding, count)),
+                ALIGN_JU64("bytes_saved", mul_sat(m->entry_bytes - m->optimal_entry_bytes, count)));
             map_fix(fix, sizeof fix, m);
             if (fix[0])
-                JSON_MEMBERS(out, JSTR("fix", fix));
+                ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("fix", fix));
             align_buf_puts(out, "}");
         }
         align_buf_puts(out, "]");

@@ -202,28 +202,31 @@ void measure_text_untyped(align_buf *out, const measure_ctx *m)
 static void json_site(align_buf *out, const align_profile_site *ps)
 {
     align_buf_puts(out, "{");
-    JSON_MEMBERS(out, JSTR("file", ps->file), JU64("line", ps->line),
-                 JSTR("function", ps->function), JU64("object_size", ps->object_size),
-                 JU64("inuse_objects", ps->inuse_objects), JU64("inuse_bytes", ps->inuse_bytes),
-                 JU64("alloc_objects", ps->alloc_objects), JU64("alloc_bytes", ps->alloc_bytes));
+    ALIGN_JSON_MEMBERS(
+        out, ALIGN_JSTR("file", ps->file), ALIGN_JU64("line", ps->line),
+        ALIGN_JSTR("function", ps->function), ALIGN_JU64("object_size", ps->object_size),
+        ALIGN_JU64("inuse_objects", ps->inuse_objects), ALIGN_JU64("inuse_bytes", ps->inuse_bytes),
+        ALIGN_JU64("alloc_objects", ps->alloc_objects), ALIGN_JU64("alloc_bytes", ps->alloc_bytes));
 }
 
 void measure_json_type(align_buf *out, const measure_ctx *m, const align_measured_type *mt,
                        const measure_cost_t *c)
 {
     if (mt == NULL) {
-        JSON_MEMBERS(out, JSTR("measured", NULL));
+        ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("measured", NULL));
         return;
     }
     align_buf_puts(out, ",\"measured\":{");
-    JSON_MEMBERS(
-        out, JSTR("sample", align_sample_name(m->sample)), JU64("count", c->count),
-        JU64("inuse_objects", mt->inuse_objects), JU64("inuse_bytes", mt->inuse_bytes),
-        JU64("alloc_objects", mt->alloc_objects), JU64("alloc_bytes", mt->alloc_bytes),
-        JU64("object_size", mt->object_size), JBOOL("arrays", !mt->objects),
-        JU64("size_class", c->size_class), JU64("optimal_size_class", c->optimal_size_class),
-        JU64("saved_per_allocation", c->saved_per_allocation),
-        JU64("inuse_bytes_saved", c->inuse_saved), JU64("alloc_bytes_saved", c->alloc_saved));
+    ALIGN_JSON_MEMBERS(
+        out, ALIGN_JSTR("sample", align_sample_name(m->sample)), ALIGN_JU64("count", c->count),
+        ALIGN_JU64("inuse_objects", mt->inuse_objects), ALIGN_JU64("inuse_bytes", mt->inuse_bytes),
+        ALIGN_JU64("alloc_objects", mt->alloc_objects), ALIGN_JU64("alloc_bytes", mt->alloc_bytes),
+        ALIGN_JU64("object_size", mt->object_size), ALIGN_JBOOL("arrays", !mt->objects),
+        ALIGN_JU64("size_class", c->size_class),
+        ALIGN_JU64("optimal_size_class", c->optimal_size_class),
+        ALIGN_JU64("saved_per_allocation", c->saved_per_allocation),
+        ALIGN_JU64("inuse_bytes_saved", c->inuse_saved),
+        ALIGN_JU64("alloc_bytes_saved", c->alloc_saved));
     align_buf_puts(out, ",\"sites\":[");
     for (size_t i = 0; i < mt->nsites; i++) {
         const align_measured_site *ms = align_profile_join_site(m->join, mt->sites[i]);
@@ -242,14 +245,15 @@ void measure_json_tail(align_buf *out, const measure_ctx *m, uint64_t total_save
     bool first = true;
     align_profile_join_summary(&s, m->join);
     align_buf_puts(out, ",\"profile\":{");
-    JSON_MEMBERS(out, JSTR("path", pi->path), JI64("period", pi->period),
-                 JBOOL("exact", pi->period == 1), JSTR("sample", align_sample_name(m->sample)),
-                 JSTR("executable", pi->executable), JSTR("build_id", pi->build_id),
-                 JU64("inuse_objects", pi->inuse_objects), JU64("inuse_bytes", pi->inuse_bytes),
-                 JU64("alloc_objects", pi->alloc_objects), JU64("alloc_bytes", pi->alloc_bytes),
-                 JU64("sites", s.sites), JU64("typed_sites", s.structs),
-                 JU64("other_sites", s.other), JU64("foreign_sites", s.foreign),
-                 JU64("types", s.types), JU64("measured_bytes_saved", total_saved));
+    ALIGN_JSON_MEMBERS(
+        out, ALIGN_JSTR("path", pi->path), ALIGN_JI64("period", pi->period),
+        ALIGN_JBOOL("exact", pi->period == 1), ALIGN_JSTR("sample", align_sample_name(m->sample)),
+        ALIGN_JSTR("executable", pi->executable), ALIGN_JSTR("build_id", pi->build_id),
+        ALIGN_JU64("inuse_objects", pi->inuse_objects), ALIGN_JU64("inuse_bytes", pi->inuse_bytes),
+        ALIGN_JU64("alloc_objects", pi->alloc_objects), ALIGN_JU64("alloc_bytes", pi->alloc_bytes),
+        ALIGN_JU64("sites", s.sites), ALIGN_JU64("typed_sites", s.structs),
+        ALIGN_JU64("other_sites", s.other), ALIGN_JU64("foreign_sites", s.foreign),
+        ALIGN_JU64("types", s.types), ALIGN_JU64("measured_bytes_saved", total_saved));
     align_buf_puts(out, ",\"untyped_sites\":[");
     for (size_t i = 0; i < align_profile_join_nsites(m->join); i++) {
         const align_measured_site *ms = align_profile_join_site(m->join, i);
@@ -259,15 +263,16 @@ void measure_json_tail(align_buf *out, const measure_ctx *m, uint64_t total_save
             align_buf_puts(out, ",");
         first = false;
         json_site(out, ms->site);
-        JSON_MEMBERS(out, JSTR("reason", ms->reason ? ms->reason : ""));
+        ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("reason", ms->reason ? ms->reason : ""));
         align_buf_puts(out, "}");
     }
     align_buf_puts(out, "],\"diagnostics\":[");
     for (size_t i = 0; i < align_profile_join_ndiags(m->join); i++) {
         const align_heap_diag *d = align_profile_join_diag(m->join, i);
         align_buf_puts(out, i ? ",{" : "{");
-        JSON_MEMBERS(out, JSTR("severity", d->severity == ALIGN_HEAP_WARNING ? "warning" : "note"),
-                     JSTR("message", d->message));
+        ALIGN_JSON_MEMBERS(
+            out, ALIGN_JSTR("severity", d->severity == ALIGN_HEAP_WARNING ? "warning" : "note"),
+            ALIGN_JSTR("message", d->message));
         align_buf_puts(out, "}");
     }
     align_buf_puts(out, "]}");

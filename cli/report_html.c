@@ -744,25 +744,26 @@ static void type_data(align_buf *d, const audit_row *row, const align_layout *l,
     align_srcpos pos = align_type_pos(l->type);
     uint64_t *offs;
     align_buf_puts(d, "{");
-    JSON_MEMBERS(d, JSTR("n", row->name), JU64("w", row->waste), JU64("z", row->size),
-                 JU64("o", row->optimal_size), JU64("c", row->count));
+    ALIGN_JSON_MEMBERS(d, ALIGN_JSTR("n", row->name), ALIGN_JU64("w", row->waste),
+                       ALIGN_JU64("z", row->size), ALIGN_JU64("o", row->optimal_size),
+                       ALIGN_JU64("c", row->count));
     if (hc)
         align_buf_printf(d, ",\"h\":[%llu,%llu,%llu,%zu]", (unsigned long long)hc->now.bytes,
                          (unsigned long long)hc->optimal.bytes, (unsigned long long)row->heap_saved,
                          row->heap->nsites);
     else if (row->heap_carried)
-        JSON_MEMBERS(d, JU64("hc", row->heap_saved));
+        ALIGN_JSON_MEMBERS(d, ALIGN_JU64("hc", row->heap_saved));
     if (l->kind == ALIGN_KIND_UNION)
-        JSON_MEMBERS(d, JSTR("k", "union"));
-    JSON_MEMBERS(d, JU64("a", l->align), JU64("p", l->padding));
+        ALIGN_JSON_MEMBERS(d, ALIGN_JSTR("k", "union"));
+    ALIGN_JSON_MEMBERS(d, ALIGN_JU64("a", l->align), ALIGN_JU64("p", l->padding));
     if (l->cacheline != 64)
-        JSON_MEMBERS(d, JU64("l", l->cacheline));
+        ALIGN_JSON_MEMBERS(d, ALIGN_JU64("l", l->cacheline));
     if (pos.file && pos.line)
-        JSON_MEMBERS(d, JSTR("f", pos.file), JU64("fl", pos.line));
+        ALIGN_JSON_MEMBERS(d, ALIGN_JSTR("f", pos.file), ALIGN_JU64("fl", pos.line));
     if (l->optimal_note)
-        JSON_MEMBERS(d, JSTR("e", l->optimal_note));
+        ALIGN_JSON_MEMBERS(d, ALIGN_JSTR("e", l->optimal_note));
     if (!l->positions_valid)
-        JSON_MEMBERS(d, JSTR("i", l->invalid));
+        ALIGN_JSON_MEMBERS(d, ALIGN_JSTR("i", l->invalid));
     if (cost && cost->count != 1)
         align_buf_printf(d, ",\"s\":[%llu,%llu]", (unsigned long long)cost->count,
                          (unsigned long long)cost->bytes_saved);
@@ -791,7 +792,7 @@ static void type_data(align_buf *d, const audit_row *row, const align_layout *l,
                          (unsigned long long)l->bit_holes[k].bit_size);
     align_buf_puts(d, l->nbit_holes ? "]" : "");
     if (l->tail_padding)
-        JSON_MEMBERS(d, JU64("t", l->tail_padding));
+        ALIGN_JSON_MEMBERS(d, ALIGN_JU64("t", l->tail_padding));
     if (l->reclaimable > 0 && l->optimal_order) {
         align_buf_printf(d, ",\"r\":%llu,\"q\":[", (unsigned long long)l->reclaimable);
         for (size_t k = 0; k < l->nmembers; k++)

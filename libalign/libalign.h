@@ -39,7 +39,8 @@
  * WHERE THINGS ARE (one concept per file, one folder per step)
  *
  *   util/      internal.h (checked arithmetic, TRY, the error setter),
- *              error.c (the per-thread error record), buf.c (align_buf),
+ *              error.c (the per-thread error record), buf.c (align_buf, and
+ *              the JSON strings and object members every renderer writes),
  *              file.c (bounded reads of regular files), progress.h (when a
  *              long read reports), and one of each mechanism: arena.c (the
  *              region allocator), hash.h (FNV-1a), vec.c (the growable
@@ -722,8 +723,51 @@ ALIGN_API void align_buf_puts(align_buf *b, const char *s);
 ALIGN_API void align_buf_printf(align_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 ALIGN_API void align_buf_vprintf(align_buf *b, const char *fmt, va_list ap);
-/* Appends s as a JSON string literal (quotes included). */
+/* Appends s as a JSON string literal (quotes included); NULL is written "". */
 ALIGN_API void align_buf_json_string(align_buf *b, const char *s);
+
+/* The members of a JSON object, for whoever writes one (report_json.c, the
+ * CLI's documents, extension writers):
+ *
+ *     align_buf_puts(b, "{");
+ *     ALIGN_JSON_MEMBERS(b, ALIGN_JSTR("name", name), ALIGN_JU64("size", n));
+ *     align_buf_puts(b, "}");
+ *
+ * appends {"name":"...","size":56}.  A member goes after a comma unless it
+ * opens its object (b ends with '{'), so members can be added in several
+ * calls, and to an object reopened by taking its '}' off.  Arrays and nested
+ * objects stay with the caller: align_buf_json_key writes the key, the caller
+ * the value.  Strings are escaped by align_buf_json_string; a NULL string
+ * is written null (ALIGN_JSTR(k, s ? s : "") where the schema says "").
+ * ALIGN_JSON_MEMBERS uses compound literals (C99), so it is for C callers;
+ * from C++ call align_buf_json_members with an array. */
+typedef enum align_json_kind {
+    ALIGN_JSON_U64,  /* u, in decimal */
+    ALIGN_JSON_I64,  /* i, in decimal */
+    ALIGN_JSON_BOOL, /* u: 0 false, 1 true */
+    ALIGN_JSON_STR   /* s: escaped, NULL is null */
+} align_json_kind;
+typedef struct align_json_member {
+    const char *key; /* written escaped */
+    align_json_kind kind;
+    uint64_t u;
+    int64_t i;
+    const char *s;
+} align_json_member;
+#define ALIGN_JU64(k, v) ((align_json_member){(k), ALIGN_JSON_U64, (uint64_t)(v), 0, NULL})
+#define ALIGN_JI64(k, v) ((align_json_member){(k), ALIGN_JSON_I64, 0, (int64_t)(v), NULL})
+#define ALIGN_JBOOL(k, v) ((align_json_member){(k), ALIGN_JSON_BOOL, (v) ? 1 : 0, 0, NULL})
+#define ALIGN_JSTR(k, v) ((align_json_member){(k), ALIGN_JSON_STR, 0, 0, (v)})
+/* Appends `"key":` (after a comma unless b ends with '{'); the caller
+ * appends the value. */
+ALIGN_API void align_buf_json_key(align_buf *b, const char *key);
+/* Appends the n members m[0..n-1], each as align_buf_json_key and its value. */
+ALIGN_API void align_buf_json_members(align_buf *b, const align_json_member *m, size_t n);
+/* ALIGN_JSON_MEMBERS(b, ALIGN_JSTR("name", s), ALIGN_JU64("size", n), ...) */
+#define ALIGN_JSON_MEMBERS(b, ...)                                                                 \
+    align_buf_json_members((b), (const align_json_member[]){__VA_ARGS__},                          \
+                           sizeof((const align_json_member[]){__VA_ARGS__}) /                      \
+                               sizeof(align_json_member))
 
 /* A growable array: the caller keeps its own typed (T *items, size_t n,
  * size_t cap) and passes their addresses, so there is one growth rule

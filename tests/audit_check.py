@@ -6,7 +6,7 @@
                           equal what pahole (dwarves) reports, where pahole is
                           right (see PAHOLE_EXCLUSIONS)
   audit_check.py gotool   build each Go release's own cmd/go ($GO_VERSIONS:
-                          1.19 1.24 1.27 by default, "all" for seven; cached
+                          1.19 1.27 by default, "all" for seven; cached
                           in $top_builddir/tests/gotool-cache) for amd64 and
                           arm64, with that release; for every struct: members
                           + holes + tail padding add up to the DWARF size, no
@@ -151,7 +151,7 @@ def gotool_binary(v, arch, cache):
 
 
 def check_gotool():
-    """cmd/go of every Go release $GO_VERSIONS names (1.19 1.24 1.27 by
+    """cmd/go of every Go release $GO_VERSIONS names (1.19 1.27 by
     default; make check-go-all: all seven), for amd64 and arm64."""
     if not shutil.which("go"):
         skip("go not installed (apt-get install golang-go)")

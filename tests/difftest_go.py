@@ -2,7 +2,7 @@
 """difftest_go.py - the differential test (tests/difftest.py) for Go, once
 per Go release: each release's gc is the truth for its own layouts.
 
-For every release go_releases() names ($GO_VERSIONS: 1.19 1.24 1.27 in make
+For every release go_releases() names ($GO_VERSIONS: 1.19 1.27 in make
 check, all seven in make check-go-all) it runs difftest.py --lang go --go V
 on amd64 (native) and arm64 (qemu-aarch64), and on 386 (compile-time
 assertions) and arm (qemu-arm) for the newest release named and, when

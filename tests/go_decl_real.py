@@ -193,7 +193,11 @@ def paste(tool, v, env, root, binp, cmd, src_dir, pick, tmp, fails, stats):
         types = [t for t in types if reordered(t)]
     todo = []
     for t in types:
-        if "decl_file" not in t:
+        if "decl_file" not in t and src_dir is None:
+            # no method and no function of its package in the binary: only
+            # --src can place it (structalign(1), WHERE GO TYPES ARE)
+            stats["not located without --src (no method, no function)"] += 1
+        elif "decl_file" not in t:
             stats["not located"] += 1
             fails.append("%s: %s has no decl_file" % (where, t["name"]))
         elif "is an instance of the generic" in t["declaration"]:

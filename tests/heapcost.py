@@ -2,7 +2,7 @@
 """heapcost.py - what one Go heap object costs, measured by each release's
 runtime, against what structalign says.
 
-For every Go release go_releases() names ($GO_VERSIONS; 1.19 1.24 1.27 in
+For every Go release go_releases() names ($GO_VERSIONS; 1.19 1.27 in
 make check, all seven in make check-go-all) the script generates one Go
 program with ~70 struct types: pointer-free and pointerful, of sizes around
 the size-class boundaries, the tiny allocator's 16 bytes, the malloc

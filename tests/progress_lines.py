@@ -2,9 +2,9 @@
 """progress_lines.py - the progress line while a binary's DWARF is read
 (audit, show, diff) and while fix parses a tree of sources.
 
-The system Go's cmd/go (thousands of types; the same cache as
-html_report.py) reads in a fraction of a second, under the second after
-which a line appears, so the runs on a terminal set
+A small Go program built here (fmt pulls in some forty units, so the
+line moves through many values) reads in a fraction of a second, under
+the second after which a line appears, so the runs on a terminal set
 STRUCTALIGN_PROGRESS_DELAY=0 (documented in structalign(1), as git's
 GIT_PROGRESS_DELAY) to see it at once:
   - with stderr on a pseudo-terminal (pty.fork): "\\r"-overwritten lines
@@ -19,6 +19,10 @@ GIT_PROGRESS_DELAY) to see it at once:
     progress text;
   - without the delay variable, a read that took under 0.9 s shows nothing;
   - stdout (the report) is byte-identical in every run.
+Lines are drawn at most every 250 ms, so the small program's read shows
+one; the system Go's cmd/go (3 MB of .debug_info, about a second; the
+build html_report.py caches) is read once more on the terminal, for a run
+of several lines whose D and P must never go down.
 fix over a generated tree of Go packages (--diff: nothing is written): the
 same, with "parsing sources: D KiB of T KiB (P%)", T the sum of the .go
 files' sizes (os.stat); fix --quiet and --no-progress show none; the exit
@@ -149,6 +153,23 @@ def check_dwarf(sa, exe, work, fails):
                 fails.append("stdout of %s differs from the run with stderr to a file" % name_)
 
 
+def check_long_read(sa, work, fails):
+    """audit --all of cmd/go on the terminal: several lines, never back."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import html_report  # the cmd/go build and its cache
+    exe = html_report.cmd_go(work)
+    if exe is None:
+        fails.append("could not build cmd/go")
+        return
+    env = dict(os.environ, STRUCTALIGN_PROGRESS_DELAY="0")
+    rc, tty, _ = salib.run_pty([sa, "audit", "--all", exe],
+                               os.path.join(work, "cmdgo.tty.out"), env)
+    if rc != 0:
+        fails.append("audit of cmd/go on a pty exited %d: %r" % (rc, tty[-300:]))
+        return
+    check_lines("audit of cmd/go", tty, [debug_info_size(exe)], fails)
+
+
 def make_tree(root, npkg=24, nfiles=12):
     """Go packages of generated structs (bool/int64/bool: each one saves
     bytes reordered); returns the sum of the .go files' sizes."""
@@ -206,17 +227,29 @@ def check_fix(sa, work, fails):
         fails.append("calc --no-progress exited %d: %s" % (r.returncode, r.stderr[-200:]))
 
 
+PROGRAM = {
+    "go.mod": "module example.com/progress\n\ngo 1.19\n",
+    "main.go": ("package main\n\nimport \"fmt\"\n\n"
+                "// Padded saves bytes reordered, so audit ranks it first.\n"
+                "type Padded struct {\n\tA bool\n\tN int64\n\tB bool\n}\n\n"
+                "func main() { fmt.Println(Padded{}) }\n"),
+}
+
+
 def main():
     sa = salib.need("go")
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import html_report  # the cmd/go build and its cache
     fails = []
     work = tempfile.mkdtemp(prefix="sa-progress-lines-")
     try:
-        exe = html_report.cmd_go(work)
-        if exe is None:
-            return ["could not build cmd/go"]
+        src = os.path.join(work, "src")
+        salib.write_tree(src, PROGRAM)
+        exe = os.path.join(work, "progress")
+        env = dict(os.environ, GOFLAGS="", GOWORK="off", CGO_ENABLED="0")
+        b = salib.build_module(src, env, exe)
+        if b.returncode != 0:
+            return ["go build failed: " + b.stderr[-400:]]
         check_dwarf(sa, exe, work, fails)
+        check_long_read(sa, work, fails)
         check_fix(sa, work, fails)
     finally:
         shutil.rmtree(work, ignore_errors=True)

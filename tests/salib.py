@@ -74,15 +74,15 @@ C_TARGETS = [
 # ------------------------------------------------------------ Go releases
 #
 # A test that runs per Go release asks go_releases() which ones (the
-# $GO_VERSIONS knob: `./quickstart check` and `make check` use 1.19, 1.24
-# and 1.27, `make check-go-all` all seven), then go_env(v) for each: the
+# $GO_VERSIONS knob: `./quickstart check` and `make check` use the oldest
+# and the newest, 1.19 and 1.27; `make check-go-all` all seven), then go_env(v) for each: the
 # environment that makes `go` on PATH that release (tools/fetch-go finds or
 # fetches it).  A release that cannot be had raises Skip naming its Debian
 # package; a test covering several releases catches it, carries on with the
 # others and calls skip_release(v, why), so that run_main reports SKIP (exit
 # 77, never a pass) when nothing failed but a release was missing.
 
-GO_VERSIONS_DEFAULT = "1.19 1.24 1.27"
+GO_VERSIONS_DEFAULT = "1.19 1.27"
 _goroots = {}
 _skipped_releases = []
 
@@ -94,7 +94,8 @@ def _top_srcdir():
 def go_releases():
     """The Go releases to test, oldest first: $GO_VERSIONS (blank- or
     comma-separated, "all" for every release tools/fetch-go knows), else
-    1.19 1.24 1.27.  Raises Skip for a release fetch-go does not know."""
+    1.19 1.27 (the oldest and the newest).  Raises Skip for a release
+    fetch-go does not know."""
     known = subprocess.run([os.path.join(_top_srcdir(), "tools", "fetch-go"), "--list"],
                            capture_output=True, text=True).stdout.split()
     text = os.environ.get("GO_VERSIONS", "").replace(",", " ").strip() or GO_VERSIONS_DEFAULT

@@ -850,6 +850,37 @@ START_TEST(json_string_escapes)
 }
 END_TEST
 
+/* The members writer: a comma before every member but an object's first,
+ * also across calls and in a reopened object; each kind's text; NULL as
+ * null; keys escaped like strings. */
+START_TEST(json_members_commas_kinds)
+{
+    align_buf b;
+    align_buf_init(&b);
+    align_buf_puts(&b, "[{");
+    ALIGN_JSON_MEMBERS(&b, ALIGN_JSTR("s", "a\"b"), ALIGN_JU64("u", UINT64_MAX),
+                       ALIGN_JI64("i", INT64_MIN), ALIGN_JBOOL("t", 2), ALIGN_JBOOL("f", 0));
+    ALIGN_JSON_MEMBERS(&b, ALIGN_JSTR("n", NULL));
+    align_buf_json_key(&b, "k\n");
+    align_buf_puts(&b, "[]}");
+    b.len--; /* reopen the object */
+    ALIGN_JSON_MEMBERS(&b, ALIGN_JI64("m", -1));
+    align_buf_puts(&b, "},{");
+    ALIGN_JSON_MEMBERS(&b, ALIGN_JU64("z", 0));
+    align_buf_puts(&b, "}]");
+    ck_assert_str_eq(b.data, "[{\"s\":\"a\\\"b\",\"u\":18446744073709551615,"
+                             "\"i\":-9223372036854775808,\"t\":true,\"f\":false,"
+                             "\"n\":null,\"k\\n\":[],\"m\":-1},{\"z\":0}]");
+    ck_assert_int_eq(b.failed, 0);
+    align_buf_free(&b);
+    /* an empty buffer: the first key has no comma */
+    align_buf_init(&b);
+    align_buf_json_key(&b, "x");
+    ck_assert_str_eq(b.data, "\"x\":");
+    align_buf_free(&b);
+}
+END_TEST
+
 /* ------------------------------------------------ the search, exhaustively */
 
 /* The optimizer's search (a bounded walk over orders of units, optimize.c)
@@ -1114,6 +1145,7 @@ static Suite *layout_suite(void)
     tcase_add_test(n, count_parse_forms);
     tcase_add_test(n, count_parse_errors);
     tcase_add_test(n, json_string_escapes);
+    tcase_add_test(n, json_members_commas_kinds);
     suite_add_tcase(s, n);
     return s;
 }

@@ -5,11 +5,35 @@
  * differential test read it, so keys are only ever added, never renamed.
  * Written by hand rather than through a JSON library: the output side is a
  * few dozen keys of numbers and escaped strings, and a library would add a
- * dependency to libalign for that alone.
+ * dependency to libalign for that alone.  The members go through
+ * ALIGN_JSON_MEMBERS (util/buf.c), as the CLI's do; arrays are written here.
  */
 #include "model/model.h"
 
-#define U(x) ((unsigned long long)(x))
+#include <stdio.h>
+
+/* A string the schema has always written as "" when absent (ALIGN_JSTR
+ * writes NULL as null). */
+static const char *text(const char *s)
+{
+    return s ? s : "";
+}
+
+/* Writes element i of an array of l. */
+typedef void element_fn(align_buf *out, const align_layout *l, size_t i);
+
+/* "key":[e0,e1,...]: the n elements, each written by each(). */
+static void array(align_buf *out, const char *key, size_t n, element_fn *each,
+                  const align_layout *l)
+{
+    align_buf_json_key(out, key);
+    align_buf_puts(out, "[");
+    for (size_t i = 0; i < n; i++) {
+        align_buf_puts(out, i ? "," : "");
+        each(out, l, i);
+    }
+    align_buf_puts(out, "]");
+}
 
 /* A Go blank field: what the order keeps of it (optimize.c). */
 static void blank_keys(align_buf *out, const align_member *m)
@@ -21,141 +45,160 @@ static void blank_keys(align_buf *out, const align_member *m)
         rule = "offset";
     else if (m->size == 0)
         rule = "marker";
-    align_buf_printf(out, ",\"intentional_padding\":true,\"blank\":\"%s\"", rule);
+    ALIGN_JSON_MEMBERS(out, ALIGN_JBOOL("intentional_padding", true), ALIGN_JSTR("blank", rule));
     if (m->flags & ALIGN_MEMBER_BLANK_CONSTRAINS)
-        align_buf_puts(out, ",\"constrains_order\":true");
+        ALIGN_JSON_MEMBERS(out, ALIGN_JBOOL("constrains_order", true));
 }
 
-/* Go: the answer with every blank field free to move. */
-static void unconstrained_keys(align_buf *out, const align_layout *l)
+/* An element of "fields". */
+static void field(align_buf *out, const align_layout *l, size_t i)
 {
-    align_buf_printf(out, ",\"unconstrained_size\":%llu,\"unconstrained_ptrdata\":%llu",
-                     U(l->unconstrained_size), U(l->unconstrained_ptrdata));
-    align_buf_puts(out, ",\"unconstrained_index\":[");
-    for (size_t i = 0; i < l->nmembers; i++)
-        align_buf_printf(out, "%s%zu", i ? "," : "", l->unconstrained_order[i]);
-    align_buf_puts(out, "]");
+    const align_member *m = &l->members[i];
+    align_buf_puts(out, "{");
+    ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("name", text(m->name)),
+                       ALIGN_JSTR("type", text(m->type_name)), ALIGN_JU64("offset", m->offset),
+                       ALIGN_JU64("size", m->size), ALIGN_JU64("align", m->align));
+    if (m->flags & ALIGN_MEMBER_BITFIELD)
+        ALIGN_JSON_MEMBERS(out, ALIGN_JU64("bit_offset", m->bit_offset),
+                           ALIGN_JU64("bit_size", m->bit_size));
+    if (m->flags & ALIGN_MEMBER_EMBEDDED)
+        ALIGN_JSON_MEMBERS(out, ALIGN_JBOOL("embedded", true));
+    if (m->flags & ALIGN_MEMBER_BLANK)
+        blank_keys(out, m);
+    if (m->flags & ALIGN_MEMBER_FLEXIBLE)
+        ALIGN_JSON_MEMBERS(out, ALIGN_JBOOL("flexible", true));
+    if (m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED)
+        ALIGN_JSON_MEMBERS(out, ALIGN_JBOOL("atomic_unaligned", true));
+    if (m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED_INSIDE)
+        ALIGN_JSON_MEMBERS(out, ALIGN_JBOOL("atomic_unaligned_inside", true));
+    align_buf_puts(out, "}");
+}
+
+/* An element of "holes": bytes no member uses. */
+static void hole(align_buf *out, const align_layout *l, size_t i)
+{
+    align_buf_puts(out, "{");
+    ALIGN_JSON_MEMBERS(out, ALIGN_JU64("offset", l->holes[i].offset),
+                       ALIGN_JU64("size", l->holes[i].size));
+    align_buf_puts(out, "}");
+}
+
+/* An element of "bit_holes": bits no bit-field uses. */
+static void bit_hole(align_buf *out, const align_layout *l, size_t i)
+{
+    align_buf_puts(out, "{");
+    ALIGN_JSON_MEMBERS(out, ALIGN_JU64("bit_offset", l->bit_holes[i].bit_offset),
+                       ALIGN_JU64("bit_size", l->bit_holes[i].bit_size));
+    align_buf_puts(out, "}");
+}
+
+/* The elements of "optimal_order", "optimal_index", "unconstrained_index". */
+static void optimal_name(align_buf *out, const align_layout *l, size_t i)
+{
+    align_buf_json_string(out, l->members[l->optimal_order[i]].name);
+}
+
+static void optimal_index(align_buf *out, const align_layout *l, size_t i)
+{
+    align_buf_printf(out, "%zu", l->optimal_order[i]);
+}
+
+static void unconstrained_index(align_buf *out, const align_layout *l, size_t i)
+{
+    align_buf_printf(out, "%zu", l->unconstrained_order[i]);
+}
+
+/* An element of "atomic_unaligned_fields" (Go on 386 and arm): a 64-bit
+ * integer sync/atomic cannot use where it sits. */
+static void atomic_field(align_buf *out, const align_layout *l, size_t i)
+{
+    const align_atomic_field *f = &l->atomic_unaligned[i];
+    align_buf_puts(out, "{");
+    ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("path", text(f->path)),
+                       ALIGN_JSTR("type", text(f->type_name)), ALIGN_JU64("offset", f->offset));
+    align_buf_puts(out, "}");
+}
+
+/* The smallest order, by name and by index, and what is known of it. */
+static void optimal_keys(align_buf *out, const align_layout *l)
+{
+    array(out, "optimal_order", l->nmembers, optimal_name, l);
+    array(out, "optimal_index", l->nmembers, optimal_index, l);
+    ALIGN_JSON_MEMBERS(out, ALIGN_JBOOL("optimal_proven", l->optimal_proven));
+    if (l->optimal_note)
+        ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("optimal_note", l->optimal_note));
+    if (l->align_inferred)
+        ALIGN_JSON_MEMBERS(out, ALIGN_JBOOL("align_inferred", true));
+    if (l->align_note)
+        ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("align_note", l->align_note));
+    if (l->order_fixed != ALIGN_ORDER_FREE)
+        ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("order_fixed", align_order_fixed_name(l->order_fixed)));
+}
+
+/* Go: pointer bytes, the answer with every blank field free to move, and
+ * the heap object of one instance under the graph's release. */
+static void go_keys(align_buf *out, const align_layout *l)
+{
+    align_heap_cost c;
+    char release[16];
+    ALIGN_JSON_MEMBERS(out, ALIGN_JU64("ptrdata", l->ptrdata),
+                       ALIGN_JU64("optimal_ptrdata", l->optimal_ptrdata),
+                       ALIGN_JU64("unconstrained_size", l->unconstrained_size),
+                       ALIGN_JU64("unconstrained_ptrdata", l->unconstrained_ptrdata));
+    array(out, "unconstrained_index", l->nmembers, unconstrained_index, l);
+    if (l->size == 0 || align_heap_cost_compute(&c, l, 1, 0) != 0)
+        return;
+    snprintf(release, sizeof release, "1.%u", c.now.release);
+    align_buf_json_key(out, "heap");
+    align_buf_puts(out, "{");
+    ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("go", release), ALIGN_JU64("bytes", c.now.bytes),
+                       ALIGN_JU64("malloc_header", c.now.header), ALIGN_JU64("pages", c.now.pages),
+                       ALIGN_JU64("tiny_per_block", c.now.tiny_per_block),
+                       ALIGN_JU64("optimal_bytes", c.optimal.bytes),
+                       ALIGN_JU64("optimal_tiny_per_block", c.optimal.tiny_per_block),
+                       ALIGN_JU64("saved", c.saved));
+    align_buf_puts(out, "}");
 }
 
 void align_render_json(align_buf *out, const align_layout *l, const align_cost *cost)
 {
-    align_buf_puts(out, "{\"name\":");
-    align_buf_json_string(out, l->name);
-    align_buf_printf(out, ",\"lang\":\"%s\",\"arch\":\"%s\",\"kind\":\"%s\"",
-                     align_lang_name(l->lang), align_arch_name(l->arch),
-                     l->kind == ALIGN_KIND_UNION ? "union" : "struct");
-    align_buf_printf(out, ",\"size\":%llu,\"align\":%u", U(l->size), l->align);
-    align_buf_puts(out, ",\"fields\":[");
-    for (size_t i = 0; i < l->nmembers; i++) {
-        const align_member *m = &l->members[i];
-        align_buf_puts(out, i ? ",{\"name\":" : "{\"name\":");
-        align_buf_json_string(out, m->name);
-        align_buf_puts(out, ",\"type\":");
-        align_buf_json_string(out, m->type_name);
-        align_buf_printf(out, ",\"offset\":%llu,\"size\":%llu,\"align\":%u", U(m->offset),
-                         U(m->size), m->align);
-        if (m->flags & ALIGN_MEMBER_BITFIELD)
-            align_buf_printf(out, ",\"bit_offset\":%llu,\"bit_size\":%u", U(m->bit_offset),
-                             m->bit_size);
-        if (m->flags & ALIGN_MEMBER_EMBEDDED)
-            align_buf_puts(out, ",\"embedded\":true");
-        if (m->flags & ALIGN_MEMBER_BLANK)
-            blank_keys(out, m);
-        if (m->flags & ALIGN_MEMBER_FLEXIBLE)
-            align_buf_puts(out, ",\"flexible\":true");
-        if (m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED)
-            align_buf_puts(out, ",\"atomic_unaligned\":true");
-        if (m->flags & ALIGN_MEMBER_ATOMIC_UNALIGNED_INSIDE)
-            align_buf_puts(out, ",\"atomic_unaligned_inside\":true");
-        align_buf_puts(out, "}");
-    }
-    align_buf_puts(out, "],\"holes\":[");
-    for (size_t i = 0; i < l->nholes; i++)
-        align_buf_printf(out, "%s{\"offset\":%llu,\"size\":%llu}", i ? "," : "",
-                         U(l->holes[i].offset), U(l->holes[i].size));
-    align_buf_puts(out, "],\"bit_holes\":[");
-    for (size_t i = 0; i < l->nbit_holes; i++)
-        align_buf_printf(out, "%s{\"bit_offset\":%llu,\"bit_size\":%llu}", i ? "," : "",
-                         U(l->bit_holes[i].bit_offset), U(l->bit_holes[i].bit_size));
-    align_buf_printf(out, "],\"tail_padding\":%llu,\"padding\":%llu", U(l->tail_padding),
-                     U(l->padding));
-    align_buf_printf(out, ",\"intentional_padding\":%llu,\"sum_members\":%llu",
-                     U(l->intentional_padding), U(l->sum_members));
-    align_buf_printf(out, ",\"cachelines\":%llu", U(l->ncachelines));
-    align_buf_printf(out, ",\"optimal_size\":%llu,\"reclaimable\":%llu", U(l->optimal_size),
-                     U(l->reclaimable));
-    align_buf_puts(out, ",\"optimal_order\":[");
-    for (size_t i = 0; i < l->nmembers; i++) {
-        if (i)
-            align_buf_puts(out, ",");
-        align_buf_json_string(out, l->members[l->optimal_order[i]].name);
-    }
-    align_buf_puts(out, "],\"optimal_index\":[");
-    for (size_t i = 0; i < l->nmembers; i++)
-        align_buf_printf(out, "%s%zu", i ? "," : "", l->optimal_order[i]);
-    align_buf_printf(out, "],\"optimal_proven\":%s", l->optimal_proven ? "true" : "false");
-    if (l->optimal_note) {
-        align_buf_puts(out, ",\"optimal_note\":");
-        align_buf_json_string(out, l->optimal_note);
-    }
-    if (l->align_inferred)
-        align_buf_puts(out, ",\"align_inferred\":true");
-    if (l->align_note) {
-        align_buf_puts(out, ",\"align_note\":");
-        align_buf_json_string(out, l->align_note);
-    }
-    if (l->order_fixed != ALIGN_ORDER_FREE)
-        align_buf_printf(out, ",\"order_fixed\":\"%s\"", align_order_fixed_name(l->order_fixed));
-    if (l->lang == ALIGN_LANG_GO) {
-        align_buf_printf(out, ",\"ptrdata\":%llu,\"optimal_ptrdata\":%llu", U(l->ptrdata),
-                         U(l->optimal_ptrdata));
-        unconstrained_keys(out, l);
-    }
-    if (l->lang == ALIGN_LANG_GO && l->size > 0) {
-        align_heap_cost c;
-        if (align_heap_cost_compute(&c, l, 1, 0) == 0)
-            align_buf_printf(out,
-                             ",\"heap\":{\"go\":\"1.%u\",\"bytes\":%llu,\"malloc_header\":%u,"
-                             "\"pages\":%llu,\"tiny_per_block\":%u,\"optimal_bytes\":%llu,"
-                             "\"optimal_tiny_per_block\":%u,\"saved\":%llu}",
-                             c.now.release, U(c.now.bytes), c.now.header, U(c.now.pages),
-                             c.now.tiny_per_block, U(c.optimal.bytes), c.optimal.tiny_per_block,
-                             U(c.saved));
-    }
+    align_buf_puts(out, "{");
+    ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("name", text(l->name)),
+                       ALIGN_JSTR("lang", align_lang_name(l->lang)),
+                       ALIGN_JSTR("arch", align_arch_name(l->arch)),
+                       ALIGN_JSTR("kind", l->kind == ALIGN_KIND_UNION ? "union" : "struct"),
+                       ALIGN_JU64("size", l->size), ALIGN_JU64("align", l->align));
+    array(out, "fields", l->nmembers, field, l);
+    array(out, "holes", l->nholes, hole, l);
+    array(out, "bit_holes", l->nbit_holes, bit_hole, l);
+    ALIGN_JSON_MEMBERS(
+        out, ALIGN_JU64("tail_padding", l->tail_padding), ALIGN_JU64("padding", l->padding),
+        ALIGN_JU64("intentional_padding", l->intentional_padding),
+        ALIGN_JU64("sum_members", l->sum_members), ALIGN_JU64("cachelines", l->ncachelines),
+        ALIGN_JU64("optimal_size", l->optimal_size), ALIGN_JU64("reclaimable", l->reclaimable));
+    optimal_keys(out, l);
+    if (l->lang == ALIGN_LANG_GO)
+        go_keys(out, l);
     if (align_abi_atomic64_unaligned(align_abi_get(l->lang, l->arch))) {
-        align_buf_printf(out, ",\"atomic_unaligned\":%zu,\"atomic_unaligned_fields\":[",
-                         l->natomic_unaligned);
-        for (size_t i = 0; i < l->natomic_unaligned; i++) {
-            const align_atomic_field *f = &l->atomic_unaligned[i];
-            align_buf_puts(out, i ? ",{\"path\":" : "{\"path\":");
-            align_buf_json_string(out, f->path);
-            align_buf_puts(out, ",\"type\":");
-            align_buf_json_string(out, f->type_name);
-            align_buf_printf(out, ",\"offset\":%llu}", U(f->offset));
-        }
-        align_buf_printf(out, "],\"atomic_truncated\":%s", l->atomic_truncated ? "true" : "false");
+        ALIGN_JSON_MEMBERS(out, ALIGN_JU64("atomic_unaligned", l->natomic_unaligned));
+        array(out, "atomic_unaligned_fields", l->natomic_unaligned, atomic_field, l);
+        ALIGN_JSON_MEMBERS(out, ALIGN_JBOOL("atomic_truncated", l->atomic_truncated));
     }
     if (l->model_agrees >= 0) {
-        align_buf_printf(out, ",\"model_agrees\":%s", l->model_agrees ? "true" : "false");
-        if (!l->model_agrees) {
-            align_buf_puts(out, ",\"model_mismatch\":");
-            align_buf_json_string(out, l->mismatch);
-        }
+        ALIGN_JSON_MEMBERS(out, ALIGN_JBOOL("model_agrees", l->model_agrees));
+        if (!l->model_agrees)
+            ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("model_mismatch", text(l->mismatch)));
     }
-    if (!l->positions_valid) {
-        align_buf_puts(out, ",\"positions_valid\":false,\"invalid\":");
-        align_buf_json_string(out, l->invalid);
-    }
-    if (l->type->pos.file && l->type->pos.line) {
-        align_buf_puts(out, ",\"decl_file\":");
-        align_buf_json_string(out, l->type->pos.file);
-        align_buf_printf(out, ",\"decl_line\":%u", l->type->pos.line);
-    }
+    if (!l->positions_valid)
+        ALIGN_JSON_MEMBERS(out, ALIGN_JBOOL("positions_valid", false),
+                           ALIGN_JSTR("invalid", text(l->invalid)));
+    if (l->type->pos.file && l->type->pos.line)
+        ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("decl_file", l->type->pos.file),
+                           ALIGN_JU64("decl_line", l->type->pos.line));
     if (cost)
-        align_buf_printf(out,
-                         ",\"count\":%llu,\"bytes_now\":%llu,\"bytes_optimal\":%llu,"
-                         "\"bytes_saved\":%llu",
-                         U(cost->count), U(cost->bytes_now), U(cost->bytes_optimal),
-                         U(cost->bytes_saved));
+        ALIGN_JSON_MEMBERS(out, ALIGN_JU64("count", cost->count),
+                           ALIGN_JU64("bytes_now", cost->bytes_now),
+                           ALIGN_JU64("bytes_optimal", cost->bytes_optimal),
+                           ALIGN_JU64("bytes_saved", cost->bytes_saved));
     align_buf_puts(out, "}");
 }

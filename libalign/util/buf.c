@@ -4,9 +4,17 @@
  * Failure is sticky: renderers append dozens of pieces and check once at the
  * end, which keeps them readable.  Growth doubles, so rendering a whole
  * binary's JSON (tens of MB) costs amortised O(n).
+ *
+ * JSON: strings escaped to valid UTF-8 JSON (align_buf_json_string), and the
+ * "key": value members of objects (align_buf_json_members), through which
+ * report_json.c and the CLI's documents write their members.  Rejected: a JSON
+ * library (the output is small, append-only and has a stable byte-exact
+ * schema, structalign(1)), and one printf per object with a cast per member,
+ * which put each key a dozen lines from its value.
  */
 #include "util/internal.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,4 +164,34 @@ void align_buf_json_string(align_buf *b, const char *s)
         p += n ? n : 1;
     }
     align_buf_append(b, "\"", 1);
+}
+
+/* The comma rule: a member that opens its object has none before it.  Read
+ * from the buffer rather than kept in a "first member" flag, so that callers
+ * can add members in several calls (and to a reopened object) with no state
+ * of their own. */
+void align_buf_json_key(align_buf *b, const char *key)
+{
+    if (b->len > 0 && b->data[b->len - 1] != '{')
+        align_buf_append(b, ",", 1);
+    align_buf_json_string(b, key);
+    align_buf_append(b, ":", 1);
+}
+
+void align_buf_json_members(align_buf *b, const align_json_member *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        align_buf_json_key(b, m[i].key);
+        switch (m[i].kind) {
+        case ALIGN_JSON_U64: align_buf_printf(b, "%" PRIu64, m[i].u); break;
+        case ALIGN_JSON_I64: align_buf_printf(b, "%" PRId64, m[i].i); break;
+        case ALIGN_JSON_BOOL: align_buf_puts(b, m[i].u ? "true" : "false"); break;
+        case ALIGN_JSON_STR:
+            if (m[i].s != NULL)
+                align_buf_json_string(b, m[i].s);
+            else
+                align_buf_puts(b, "null");
+            break;
+        }
+    }
 }

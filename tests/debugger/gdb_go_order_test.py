@@ -1,6 +1,6 @@
 """gdb_go_order_test - `align` on Go values beyond one struct, per Go release.
 
-For each release of $GO_VERSIONS (default 1.19 1.24 1.27; tests/salib.py),
+For each release of $GO_VERSIONS (default 1.19 1.27; tests/salib.py),
 the program in gorder/ is built and stopped in main.stop.  Checked against
 what the program prints (unsafe.Sizeof/Offsetof, len, fmt %+v) and against
 the Go compiler itself:
