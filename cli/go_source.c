@@ -247,9 +247,10 @@ static const char *match(const char *p, const char *end)
     return NULL;
 }
 
-static bool ident_char(char c)
+static inline bool ident_char(char ch)
 {
-    return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
+    unsigned char c = (unsigned char)ch; /* isalnum in the C locale, without its call */
+    return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10 || c == '_' || c >= 0x80;
 }
 
 /* Past spaces and tabs from p (not newlines: a Go statement ends there). */
@@ -378,29 +379,50 @@ static bool add_decl(go_decl **v, size_t *n, size_t *cap, const char *text, cons
  * when out of memory. */
 static bool index_decls(go_file *f)
 {
-    const char *text = f->text, *p = text, *end = text + f->len;
+    const char *text = f->text, *p = text, *end = text + f->len, *kw_from = text;
     size_t cap = 0, lcap = 0, total = 0;
     unsigned l = 1;
     int depth = 0;
     while (p < end) {
-        const char *q = skip_lit(p, end), *e, *ls, *brace, *tp;
+        const char *e, *ls, *brace, *tp;
         size_t tplen;
-        if (q != p) {
+        char c = *p;
+        if (c == '/' || c == '"' || c == '\'' || c == '`') {
+            const char *q = skip_lit(p, end);
+            if (q == p) /* a lone '/' */
+                q++;
             for (; p < q; p++)
                 l += *p == '\n';
             continue;
         }
-        if (*p == '\n') {
-            l++;
+        if (c == '\n' || c == '{' || c == '}') {
+            l += c == '\n';
+            depth += (c == '{') - (c == '}');
             p++;
             continue;
         }
-        if (!ident_char(*p) || (p != text && ident_char(p[-1]))) {
+        if (!ident_char(c) || (p != text && ident_char(p[-1]))) {
             p++;
             continue;
         }
         for (e = p; e < end && ident_char(*e);)
             e++;
+        /* in a function body, `type X` whatever X is (not the X of the
+         * last one: its name is no keyword) */
+        if (p >= kw_from && depth > 0 && end - p > 5 && e - p == 4 && memcmp(p, "type", 4) == 0) {
+            const char *n = skip_spaces(e, end), *ne;
+            for (ne = n; ne < end && ident_char(*ne);)
+                ne++;
+            if (n > e && ne > n) {
+                brace = struct_after(n, (size_t)(ne - n), end, &tp, &tplen);
+                if (!add_decl(&f->locals, &f->nlocals, &lcap, text, n, (size_t)(ne - n), l, brace,
+                              tp, tplen))
+                    return false;
+                total += (size_t)(ne - n);
+            }
+            if (n > e)
+                kw_from = ne;
+        }
         /* `type Name` or, in a `type (` group, Name alone on its line */
         ls = p;
         while (ls > text && (ls[-1] == ' ' || ls[-1] == '\t'))
@@ -416,38 +438,6 @@ static bool index_decls(go_file *f)
             total += (size_t)(e - p);
         }
         p = e;
-    }
-    for (p = text, l = 1; p < end;) {
-        const char *q = skip_lit(p, end);
-        if (q != p) {
-            for (; p < q; p++)
-                l += *p == '\n';
-            continue;
-        }
-        if (*p == '\n')
-            l++;
-        else if (*p == '{')
-            depth++;
-        else if (*p == '}')
-            depth--;
-        else if (depth > 0 && end - p > 5 && memcmp(p, "type", 4) == 0 &&
-                 (p == text || !ident_char(p[-1])) && (p[4] == ' ' || p[4] == '\t')) {
-            const char *n = p + 4, *ne, *tp;
-            size_t tplen;
-            n = skip_spaces(n, end);
-            for (ne = n; ne < end && ident_char(*ne);)
-                ne++;
-            if (ne > n) {
-                const char *brace = struct_after(n, (size_t)(ne - n), end, &tp, &tplen);
-                if (!add_decl(&f->locals, &f->nlocals, &lcap, text, n, (size_t)(ne - n), l, brace,
-                              tp, tplen))
-                    return false;
-                total += (size_t)(ne - n);
-            }
-            p = ne;
-            continue;
-        }
-        p++;
     }
     qsort(f->decls, f->ndecls, sizeof *f->decls, cmp_decl);
     if (f->src)

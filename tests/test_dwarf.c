@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "libalign.h"
+#include "source/dwarf_read.h" /* lines_decode, compiled in (Makefile.inc) */
 
 /* ------------------------------------------------------------ programs */
 
@@ -830,6 +831,208 @@ START_TEST(c_corrupt_dwarf_never_crashes)
 }
 END_TEST
 
+/* ------------------------------------------------------- line tables */
+
+typedef struct row_list {
+    line_row *v;
+    size_t n, cap;
+} row_list;
+
+static void collect_row(void *ctx, const line_row *r)
+{
+    row_list *l = ctx;
+    ck_assert_int_eq(align_vec_push((void **)&l->v, &l->n, &l->cap, sizeof *r, 256, r), 0);
+}
+
+static bool stmt_list(Dwarf_Die cu, uint64_t *off)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Attribute a = NULL;
+    Dwarf_Half form = 0;
+    Dwarf_Unsigned u = 0;
+    Dwarf_Off o = 0;
+    bool ok = false;
+    if (dwarf_attr(cu, DW_AT_stmt_list, &a, &err) == DW_DLV_OK &&
+        dwarf_whatform(a, &form, &err) == DW_DLV_OK) {
+        if (form == DW_FORM_sec_offset)
+            ok = dwarf_global_formref(a, &o, &err) == DW_DLV_OK;
+        else if (form == DW_FORM_data4 || form == DW_FORM_data8) {
+            ok = dwarf_formudata(a, &u, &err) == DW_DLV_OK;
+            o = u;
+        }
+        *off = o;
+    }
+    if (err != NULL)
+        dwarf_dealloc(NULL, err, DW_DLA_ERROR);
+    return ok;
+}
+
+typedef struct table_counts {
+    unsigned tables;   /* units whose table libdwarf reads */
+    unsigned raw;      /* tables lines_decode decodes (each row as libdwarf's) */
+    unsigned raw_only; /* tables lines_decode decodes and libdwarf refuses */
+} table_counts;
+
+/* Every unit's line table of path, by libdwarf (dwarf_srclines_b) and by
+ * the raw decoder (lines_decode): wherever both read a table, the rows are
+ * the same, in the same order. */
+static table_counts compare_tables(const char *path)
+{
+    table_counts n = {0, 0, 0};
+    Dwarf_Debug dbg = NULL;
+    Dwarf_Error err = NULL;
+    line_section *ls = lines_open(path);
+    ck_assert_int_eq(dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
+                                     &dbg, NULL, 0, NULL, &err),
+                     DW_DLV_OK);
+    for (;;) {
+        Dwarf_Unsigned hlen, typeoff, next, version = 0;
+        Dwarf_Half ver, asz, lsz, esz, ut;
+        Dwarf_Off abbrev;
+        Dwarf_Sig8 sig;
+        Dwarf_Die cu = NULL;
+        Dwarf_Small ntables = 0;
+        Dwarf_Line_Context ctx = NULL;
+        Dwarf_Line *lines = NULL;
+        Dwarf_Signed nlines = 0;
+        row_list raw = {NULL, 0, 0};
+        uint64_t off = 0, ndirs = 0;
+        unsigned lversion = 0;
+        int res = dwarf_next_cu_header_d(dbg, true, &hlen, &ver, &abbrev, &asz, &lsz, &esz, &sig,
+                                         &typeoff, &next, &ut, &err);
+        if (res != DW_DLV_OK)
+            break; /* the end, or a unit libdwarf cannot step past */
+        if (dwarf_siblingof_b(dbg, NULL, true, &cu, &err) != DW_DLV_OK)
+            continue;
+        bool has = stmt_list(cu, &off);
+        int dec = has ? lines_decode(ls, off, asz, &lversion, &ndirs) : 0;
+        if (dec == 1)
+            lines_rows(ls, off, asz, collect_row, &raw);
+        res = dwarf_srclines_b(cu, &version, &ntables, &ctx, &err);
+        if (res == DW_DLV_OK &&
+            dwarf_srclines_from_linecontext(ctx, &lines, &nlines, &err) == DW_DLV_OK) {
+            n.tables++;
+            if (dec == 1) {
+                Dwarf_Signed dirs = -1;
+                n.raw++;
+                ck_assert_uint_eq(lversion, version);
+                ck_assert_int_eq(dwarf_srclines_include_dir_count(ctx, &dirs, &err), DW_DLV_OK);
+                ck_assert_msg(ndirs == (uint64_t)dirs,
+                              "%s: unit at 0x%llx: %llu directories, "
+                              "libdwarf %lld",
+                              path, (unsigned long long)off, (unsigned long long)ndirs,
+                              (long long)dirs);
+                ck_assert_uint_eq(raw.n, (size_t)nlines);
+                for (Dwarf_Signed i = 0; i < nlines; i++) {
+                    Dwarf_Bool end = 0;
+                    Dwarf_Addr pc = 0;
+                    Dwarf_Unsigned line = 0, file = 0;
+                    ck_assert_int_eq(dwarf_lineendsequence(lines[i], &end, &err), DW_DLV_OK);
+                    ck_assert_int_eq(dwarf_lineaddr(lines[i], &pc, &err), DW_DLV_OK);
+                    ck_assert_int_eq(dwarf_lineno(lines[i], &line, &err), DW_DLV_OK);
+                    ck_assert_int_eq(dwarf_line_srcfileno(lines[i], &file, &err), DW_DLV_OK);
+                    ck_assert_msg(raw.v[i].addr == pc && raw.v[i].line == line &&
+                                      raw.v[i].file == file && raw.v[i].end == (end != 0),
+                                  "%s: unit at 0x%llx, row %lld: raw %llx %llu:%llu%s, libdwarf "
+                                  "%llx %llu:%llu%s",
+                                  path, (unsigned long long)off, (long long)i,
+                                  (unsigned long long)raw.v[i].addr,
+                                  (unsigned long long)raw.v[i].file,
+                                  (unsigned long long)raw.v[i].line, raw.v[i].end ? " end" : "",
+                                  (unsigned long long)pc, (unsigned long long)file,
+                                  (unsigned long long)line, end ? " end" : "");
+                }
+            }
+        } else {
+            n.raw_only += dec == 1;
+            if (res == DW_DLV_ERROR)
+                dwarf_dealloc(dbg, err, DW_DLA_ERROR);
+            err = NULL;
+        }
+        if (ctx != NULL)
+            dwarf_srclines_dealloc_b(ctx);
+        free(raw.v);
+        dwarf_dealloc(dbg, cu, DW_DLA_DIE);
+    }
+    dwarf_finish(dbg, &err);
+    lines_close(ls);
+    return n;
+}
+
+/* The Go functions' line spans come from every row of every line table:
+ * decoded from the raw section (dwarf_lines.c), not by libdwarf, for the
+ * tables of Go (zlib-compressed sections, and the same binary with them
+ * inflated: mapped) and GCC (-gdwarf-4; 32- and 64-bit addresses), row for
+ * row, version and directory count the same as libdwarf's; GCC's DWARF 5
+ * tables (paths in .debug_line_str) are left to libdwarf.  (Go's DWARF 5
+ * tables, from 1.25, go through the same decoder: escape_releases.sh.)
+ * Mutated line programs: the raw decoder never reads a table libdwarf
+ * refuses, and agrees on every one it reads. */
+START_TEST(line_tables_raw_as_libdwarf)
+{
+    artifact *all[] = {&go_amd64, &go_arm64, &c4, &c5, &ca, &c386, &carm};
+    char plain[600], path[600], c386_4[600];
+    size_t size;
+    unsigned char *orig, *data;
+    uint64_t seed = 0x2545f4914f6cdd1dull;
+    elf_section sec;
+    unsigned raw = 0;
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
+        table_counts n;
+        if (!all[k]->built)
+            continue;
+        n = compare_tables(all[k]->path);
+        ck_assert_msg(n.tables > 0, "%s: no line table", all[k]->path);
+        /* Go and -gdwarf-4: every table raw; GCC's own DWARF 5 (its paths
+         * in .debug_line_str): none; the cross compilers: their defaults */
+        if (all[k] == &go_amd64 || all[k] == &go_arm64 || all[k] == &c4 || all[k] == &c5)
+            ck_assert_msg(n.raw == (all[k] == &c5 ? 0 : n.tables),
+                          "%s: %u of %u tables decoded raw", all[k]->path, n.raw, n.tables);
+        ck_assert_uint_eq(n.raw_only, 0);
+        raw += n.raw;
+    }
+    ck_assert_uint_gt(raw, 0);
+    /* 32-bit addresses: the 386 program as DWARF 4 (not run, only read) */
+    snprintf(c386_4, sizeof c386_4, "%s/c-386-dwarf4", tmp);
+    if (have_tool("i686-linux-gnu-gcc") &&
+        sh("cd %s && i686-linux-gnu-gcc -g -gdwarf-4 -O0 -w -static '-D__int128=long long' -o %s "
+           "prog.c other.c",
+           tmp, c386_4) == 0) {
+        table_counts n = compare_tables(c386_4);
+        ck_assert_uint_gt(n.tables, 0);
+        ck_assert_uint_eq(n.raw, n.tables);
+    }
+    if (!go_amd64.built)
+        return;
+    if (!have_tool("objcopy")) {
+        note_missing("objcopy", "inflated Go line tables");
+        return;
+    }
+    snprintf(plain, sizeof plain, "%s/go-inflated", tmp);
+    ck_assert_int_eq(sh("objcopy --decompress-debug-sections %s %s", go_amd64.path, plain), 0);
+    orig = slurp(plain, &size);
+    ck_assert_int_eq(elf_find_section(orig, size, ".debug_line", &sec), 1);
+    ck_assert(!sec.compressed);
+    table_counts whole = compare_tables(plain);
+    ck_assert_uint_eq(whole.raw, whole.tables);
+    data = malloc(size);
+    ck_assert_ptr_nonnull(data);
+    snprintf(path, sizeof path, "%s/go-line-mutant", tmp);
+    for (int round = 0; round < 60; round++) {
+        memcpy(data, orig, size);
+        for (int k = 0; k < 1 + round % 3; k++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            data[sec.offset + (seed >> 33) % sec.size] = (unsigned char)(seed >> 13);
+        }
+        spill(path, data, size);
+        table_counts n = compare_tables(path);
+        ck_assert_uint_eq(n.raw_only, 0);
+    }
+    free(orig);
+    free(data);
+}
+END_TEST
+
 /* Members that overlap or end past their record: GCC never writes them, so
  * the test edits GCC's annotated assembly (-dA names each attribute) before
  * assembling it.  The records are kept and reported as inconsistent, never
@@ -1319,6 +1522,7 @@ int main(void)
     tcase_add_test(go, go_all_decls_agree);
     tcase_add_test(go, go_details);
     tcase_add_test(go, go_funcs_and_join_errors);
+    tcase_add_test(go, line_tables_raw_as_libdwarf);
     tcase_add_test(err, errors);
     suite_add_tcase(s, c);
     suite_add_tcase(s, go);

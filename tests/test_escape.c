@@ -578,6 +578,46 @@ START_TEST(json_ignored_records_unparsed)
 }
 END_TEST
 
+/* The scan of a string's bytes takes 16 (SSE2) or 8 at a time: a closing
+ * quote, an escaped quote, a \u escape and a control character at every
+ * offset from a line's start are found where they are, as json-c finds
+ * them.  Per offset: a {heap} leak (ignored), a capture (its variable named
+ * after the offset), and a record with a raw tab in its message, which
+ * json-c reads (ignored) and the scan leaves to it. */
+START_TEST(json_string_stops_at_every_offset)
+{
+    static char text[64 * 1024];
+    size_t n = (size_t)snprintf(text, sizeof text, "%s", hdr);
+    for (int k = 0; k < 40; k++) {
+        char pad[41];
+        memset(pad, 'a', (size_t)k);
+        pad[k] = '\0';
+        n += (size_t)snprintf(
+            text + n, sizeof text - n,
+            "{\"range\":{\"start\":{\"line\":%d,\"character\":1}},\"code\":\"leak\","
+            "\"message\":\"parameter %s\\\"p\\\" leaks to {heap} \\u0026 with derefs=0\"}\n"
+            "{\"range\":{\"start\":{\"line\":%d,\"character\":14}},\"code\":\"leak\","
+            "\"message\":\"parameter v%s leaks to {storage for func literal} with derefs=0\","
+            "\"relatedInformation\":[{\"location\":{\"range\":{\"start\":{\"line\":%d,"
+            "\"character\":30}}},\"message\":\"escflow:      from v%s (captured by a "
+            "closure)\"}]}\n"
+            "{\"range\":{\"start\":{\"line\":%d,\"character\":2}},\"code\":\"leak\","
+            "\"message\":\"%s\tq\"}\n",
+            100 + k, pad, 200 + k, pad, 201 + k, pad, 300 + k, pad);
+        ck_assert_uint_lt(n, sizeof text);
+    }
+    ck_assert_int_eq(align_escape_log_read_json_mem(log_, "a.json", text, n), 0);
+    ck_assert_uint_eq(align_escape_log_nsites(log_), 0);
+    ck_assert_uint_eq(align_escape_log_ncaptures(log_), 40);
+    for (size_t i = 0; i < 40; i++) {
+        const align_escape_capture *c = &align_escape_log_captures(log_)[i];
+        ck_assert_uint_eq(strlen(c->var_name), 1 + i);
+        ck_assert_uint_eq(c->use_line, 201 + i);
+    }
+    check_stats(1, 121, 0, 0, 121, 0); /* the header and every record */
+}
+END_TEST
+
 static void expect_json_error(const char *text, unsigned line, const char *what)
 {
     int rc = align_escape_log_read_json_mem(log_, "bad.json", text, strlen(text));
@@ -999,6 +1039,7 @@ static Suite *escape_suite(void)
     tcase_add_test(j, json_moved_needs_address_flow);
     tcase_add_test(j, json_capture_by_value);
     tcase_add_test(j, json_ignored_records_unparsed);
+    tcase_add_test(j, json_string_stops_at_every_offset);
     tcase_add_test(j, json_errors);
     tcase_add_test(j, json_package_nul);
     tcase_add_test(j, json_dir_errors);

@@ -68,7 +68,11 @@
  *
  *   - Only with ALIGN_BINARY_GO_FUNCS (the escape join asks for it): Go
  *     units' subprograms are descended into as well, and their line tables
- *     read, by dwarf_funcs.c.  Without the flag nothing of that runs.
+ *     read, by dwarf_funcs.c.  Without the flag nothing of that runs.  A Go
+ *     unit's line table is decoded from the raw .debug_line (dwarf_lines.c:
+ *     no record per row) when that decoder knows all of it, else read once
+ *     by libdwarf for both the declaration files and the spans, and freed
+ *     with the unit.
  *
  *   - The file is read once; libdwarf's handle is closed before
  *     align_binary_open returns, every string the graphs keep is copied into
@@ -252,6 +256,18 @@ struct dwarf_reader {
     table copies_index;     /* fingerprint -> copies[] */
     copy_slot *unit_copies; /* the unit's records, entered once it is read */
     size_t nunit_copies, unit_copies_cap;
+    /* Go units' line tables (see raw_lines) */
+    const char *file_path;   /* the file read, NULL for an archive member */
+    unsigned addr_size;      /* the unit's, from its header */
+    line_section *lines;     /* .debug_line read raw; NULL */
+    int lines_state;         /* 0 not opened yet, 1 open, -1 unavailable */
+    int unit_lines;          /* 0 not looked at, 1 decoded raw, -1 libdwarf's */
+    uint64_t unit_stmt_list; /* the table's .debug_line offset */
+    unsigned unit_lines_version;
+    uint64_t unit_lines_ndirs;
+    Dwarf_Line_Context lctx; /* libdwarf's table of the unit, read once */
+    Dwarf_Unsigned lctx_version;
+    int lctx_state; /* 0 not read, 1 read, -1 none */
 };
 
 /* ---------------------------------------------------------- record copies */
@@ -445,6 +461,125 @@ static void release_files(dwarf_reader *rd)
     rd->files_state = 0;
 }
 
+/* The unit's DW_AT_stmt_list: false when it has none libdwarf reads. */
+static bool unit_stmt_list(dwarf_reader *rd, uint64_t *off)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Attribute a = NULL;
+    Dwarf_Half form = 0;
+    Dwarf_Unsigned u = 0;
+    Dwarf_Off o = 0;
+    int res = dwarf_attr(rd->cu_die, DW_AT_stmt_list, &a, &err);
+    bool ok = false;
+    if (res == DW_DLV_OK && dwarf_whatform(a, &form, &err) == DW_DLV_OK) {
+        if (form == DW_FORM_sec_offset)
+            res = dwarf_global_formref(a, &o, &err);
+        else if (form == DW_FORM_data4 || form == DW_FORM_data8) {
+            res = dwarf_formudata(a, &u, &err);
+            o = u;
+        } else
+            res = DW_DLV_NO_ENTRY;
+        ok = res == DW_DLV_OK;
+        *off = o;
+    }
+    if (err != NULL)
+        dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+    if (a != NULL)
+        dwarf_dealloc(rd->dbg, a, DW_DLA_ATTR);
+    return ok;
+}
+
+/* Whether the Go unit's line table is decoded from the raw section
+ * (dwarf_lines.c), not by libdwarf: a table whose header and whole program
+ * that reader knows.  Decided once a unit. */
+static bool raw_lines(dwarf_reader *rd)
+{
+    uint64_t off = 0;
+    if (rd->unit_lines != 0)
+        return rd->unit_lines == 1;
+    rd->unit_lines = -1;
+    if (rd->lang != ALIGN_LANG_GO || rd->cu_die == NULL || rd->file_path == NULL)
+        return false;
+    if (rd->lines_state == 0) {
+        rd->lines = lines_open(rd->file_path);
+        rd->lines_state = rd->lines != NULL ? 1 : -1;
+    }
+    if (rd->lines != NULL && unit_stmt_list(rd, &off) &&
+        lines_decode(rd->lines, off, rd->addr_size, &rd->unit_lines_version,
+                     &rd->unit_lines_ndirs) == 1) {
+        rd->unit_lines = 1;
+        rd->unit_stmt_list = off;
+    }
+    return rd->unit_lines == 1;
+}
+
+/* libdwarf's line table of the unit, read once a unit (kept until
+ * release_lines); NULL when it has none or cannot read it. */
+static Dwarf_Line_Context line_context(dwarf_reader *rd, Dwarf_Unsigned *version)
+{
+    if (rd->lctx_state == 0) {
+        Dwarf_Error err = NULL;
+        Dwarf_Small ntables = 0;
+        int res = dwarf_srclines_b(rd->cu_die, &rd->lctx_version, &ntables, &rd->lctx, &err);
+        if (res == DW_DLV_ERROR)
+            dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+        rd->lctx_state = res == DW_DLV_OK ? 1 : -1;
+        if (res != DW_DLV_OK)
+            rd->lctx = NULL;
+    }
+    *version = rd->lctx_version;
+    return rd->lctx;
+}
+
+static void release_lines(dwarf_reader *rd)
+{
+    if (rd->lctx != NULL)
+        dwarf_srclines_dealloc_b(rd->lctx);
+    rd->lctx = NULL;
+    rd->lctx_state = 0;
+    rd->unit_lines = 0;
+}
+
+int reader_line_rows(dwarf_reader *rd, line_row_fn fn, void *ctx)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Line_Context lctx;
+    Dwarf_Unsigned version;
+    Dwarf_Line *lines = NULL;
+    Dwarf_Signed nlines = 0;
+    int res;
+    if (raw_lines(rd)) {
+        lines_rows(rd->lines, rd->unit_stmt_list, rd->addr_size, fn, ctx);
+        return 0;
+    }
+    lctx = line_context(rd, &version);
+    if (lctx == NULL)
+        return -1;
+    res = dwarf_srclines_from_linecontext(lctx, &lines, &nlines, &err);
+    if (res != DW_DLV_OK) {
+        if (res == DW_DLV_ERROR)
+            dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+        return -1;
+    }
+    for (Dwarf_Signed i = 0; i < nlines; i++) {
+        Dwarf_Bool end = 0;
+        Dwarf_Addr pc;
+        Dwarf_Unsigned lineno, fileno;
+        line_row row;
+        if (dwarf_lineendsequence(lines[i], &end, &err) != DW_DLV_OK ||
+            dwarf_lineaddr(lines[i], &pc, &err) != DW_DLV_OK ||
+            dwarf_lineno(lines[i], &lineno, &err) != DW_DLV_OK ||
+            dwarf_line_srcfileno(lines[i], &fileno, &err) != DW_DLV_OK) {
+            dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+            err = NULL;
+            continue;
+        }
+        row = (line_row){pc, fileno, lineno, end != 0};
+        fn(ctx, &row);
+    }
+    return 0;
+}
+
 /* Whether the unit's line table lists at least one include directory.
  * libdwarf 20210528 (Debian bookworm) builds each file's full path in
  * dwarf_srcfiles from its directory entry without checking that a DWARF 5
@@ -469,20 +604,32 @@ static bool line_table_has_dirs(dwarf_reader *rd)
         if (res >= 0)
             return res == 1;
     }
-    res = dwarf_srclines_b(rd->cu_die, &version, &ntables, &ctx, &err);
-    if (res == DW_DLV_ERROR) {
-        dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
-        return false;
+    if (rd->lang == ALIGN_LANG_GO) {
+        /* Go: the table the spans read too (dwarf_funcs.c), decoded raw
+         * (read to its end: what dwarf_srclines_b accepts) or by libdwarf
+         * once for both */
+        if (raw_lines(rd))
+            return rd->unit_lines_version < 5 || rd->unit_lines_ndirs > 0;
+        ctx = line_context(rd, &version);
+        if (ctx == NULL)
+            return false;
+    } else {
+        res = dwarf_srclines_b(rd->cu_die, &version, &ntables, &ctx, &err);
+        if (res == DW_DLV_ERROR) {
+            dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+            return false;
+        }
+        if (res != DW_DLV_OK)
+            return false;
     }
-    if (res != DW_DLV_OK)
-        return false;
     err = NULL;
     res = dwarf_srclines_include_dir_count(ctx, &ndirs, &err);
     if (res == DW_DLV_ERROR)
         dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
     else if (res == DW_DLV_OK)
         ok = version < 5 || ndirs > 0;
-    dwarf_srclines_dealloc_b(ctx);
+    if (rd->lang != ALIGN_LANG_GO)
+        dwarf_srclines_dealloc_b(ctx);
     return ok;
 }
 
@@ -1450,10 +1597,11 @@ static int read_unit(dwarf_reader *rd, Dwarf_Die cu_die, Dwarf_Half version)
     if (rc == 0)
         rc = commit_copies(rd);
     if (rc == 0 && funcs)
-        rc = gf_unit_lines(rd, cu_die, mark_funcs);
+        rc = gf_unit_lines(rd, mark_funcs);
     if (funcs)
         gf_unit_done(rd);
     release_files(rd);
+    release_lines(rd);
     rd->cu_die = NULL;
     if (rc == ALIGN_EFORMAT && funcs) {
         b->funcs->nfuncs = mark_funcs;
@@ -1554,6 +1702,7 @@ static int read_units(dwarf_reader *rd)
         }
         rd->cu_start = start;
         rd->cu_end = next_off;
+        rd->addr_size = asz;
         start = next_off;
         res = dwarf_siblingof_b(rd->dbg, NULL, true, &cu_die, &err);
         if (res != DW_DLV_OK) {
@@ -1873,6 +2022,7 @@ static void free_reader(dwarf_reader *rd)
     table_free(&rd->copies_index);
     free(rd->unit_copies);
     scan_close(rd->scan);
+    lines_close(rd->lines);
 }
 
 /* ------------------------------------------------------------ public API */
@@ -1906,6 +2056,7 @@ static int load_file(dwarf_reader *rd, const input_file *f)
     }
     /* An archive member (fd) is a relocatable object: never scanned. */
     rd->scan = f->fd >= 0 ? NULL : scan_open(f->path);
+    rd->file_path = f->fd >= 0 ? NULL : f->path;
     rc = read_units(rd);
     if (rc == 0)
         rc = fill_pending(rd);
@@ -1914,10 +2065,15 @@ static int load_file(dwarf_reader *rd, const input_file *f)
         name_anonymous(rd);
     }
     release_files(rd);
+    release_lines(rd);
     map_free(&rd->map);
     rd->npend = rd->nfix = rd->ntdn = 0;
     scan_close(rd->scan);
     rd->scan = NULL;
+    lines_close(rd->lines);
+    rd->lines = NULL;
+    rd->lines_state = 0;
+    rd->file_path = NULL;
     dwarf_finish(rd->dbg, &err);
     rd->dbg = NULL;
     return rc;

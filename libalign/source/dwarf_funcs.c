@@ -258,80 +258,59 @@ static const pc_range *find_range(const pc_range *r, size_t n, uint64_t pc)
     return &r[lo - 1];
 }
 
-int gf_unit_lines(dwarf_reader *rd, Dwarf_Die cu_die, size_t func0)
+typedef struct span_state {
+    dwarf_reader *rd;
+    go_funcs *gf;
+    const pc_range *ranges, *cur;
+    size_t nranges;
+} span_state;
+
+static void span_row(void *ctx, const line_row *row)
+{
+    span_state *st = ctx;
+    go_funcs *gf = st->gf;
+    uint32_t id, line;
+    if (row->end || row->line == 0 || row->line > UINT32_MAX)
+        return;
+    line = (uint32_t)row->line;
+    id = file_id(st->rd, gf, row->file);
+    if (id == GF_NONE)
+        return;
+    if (line > gf->files[id].max_line)
+        gf->files[id].max_line = line;
+    if (st->cur == NULL || row->addr < st->cur->lo || row->addr >= st->cur->hi)
+        st->cur = find_range(st->ranges, st->nranges, row->addr);
+    if (st->cur != NULL) {
+        gf_func *f = &gf->funcs[st->cur->func];
+        if (f->file == id) {
+            if (f->line_lo == 0 || line < f->line_lo)
+                f->line_lo = line;
+            if (line > f->line_hi)
+                f->line_hi = line;
+        }
+    }
+}
+
+int gf_unit_lines(dwarf_reader *rd, size_t func0)
 {
     go_funcs *gf = reader_funcs(rd);
-    Dwarf_Error err = NULL;
-    Dwarf_Unsigned version;
-    Dwarf_Small ntables;
-    Dwarf_Line_Context ctx = NULL;
-    Dwarf_Line *lines = NULL;
-    Dwarf_Signed nlines = 0;
     pc_range *ranges = NULL;
-    const pc_range *cur = NULL;
     size_t nranges = 0;
-    int res;
+    span_state st;
 
-    res = dwarf_srclines_b(cu_die, &version, &ntables, &ctx, &err);
-    if (res != DW_DLV_OK) {
-        /* No line table only costs the spans. */
-        if (res == DW_DLV_ERROR)
-            dwarf_dealloc(reader_dbg(rd), err, DW_DLA_ERROR);
-        return 0;
-    }
-    res = dwarf_srclines_from_linecontext(ctx, &lines, &nlines, &err);
-    if (res != DW_DLV_OK) {
-        if (res == DW_DLV_ERROR)
-            dwarf_dealloc(reader_dbg(rd), err, DW_DLA_ERROR);
-        dwarf_srclines_dealloc_b(ctx);
-        return 0;
-    }
     if (gf->nfuncs > func0) {
         ranges = malloc((gf->nfuncs - func0) * sizeof *ranges);
-        if (ranges == NULL) {
-            dwarf_srclines_dealloc_b(ctx);
+        if (ranges == NULL)
             return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        }
         for (size_t i = func0; i < gf->nfuncs; i++)
             if (!gf->funcs[i].abstract && gf->funcs[i].high_pc > gf->funcs[i].low_pc)
                 ranges[nranges++] =
                     (pc_range){gf->funcs[i].low_pc, gf->funcs[i].high_pc, (uint32_t)i};
         qsort(ranges, nranges, sizeof *ranges, cmp_range);
     }
-    for (Dwarf_Signed i = 0; i < nlines; i++) {
-        Dwarf_Addr pc;
-        Dwarf_Unsigned lineno, fileno;
-        Dwarf_Bool end = 0;
-        uint32_t id, line;
-        if (dwarf_lineendsequence(lines[i], &end, &err) != DW_DLV_OK ||
-            dwarf_lineaddr(lines[i], &pc, &err) != DW_DLV_OK ||
-            dwarf_lineno(lines[i], &lineno, &err) != DW_DLV_OK ||
-            dwarf_line_srcfileno(lines[i], &fileno, &err) != DW_DLV_OK) {
-            dwarf_dealloc(reader_dbg(rd), err, DW_DLA_ERROR);
-            err = NULL;
-            continue;
-        }
-        if (end || lineno == 0 || lineno > UINT32_MAX)
-            continue;
-        line = (uint32_t)lineno;
-        id = file_id(rd, gf, fileno);
-        if (id == GF_NONE)
-            continue;
-        if (line > gf->files[id].max_line)
-            gf->files[id].max_line = line;
-        if (cur == NULL || pc < cur->lo || pc >= cur->hi)
-            cur = find_range(ranges, nranges, pc);
-        if (cur != NULL) {
-            gf_func *f = &gf->funcs[cur->func];
-            if (f->file == id) {
-                if (f->line_lo == 0 || line < f->line_lo)
-                    f->line_lo = line;
-                if (line > f->line_hi)
-                    f->line_hi = line;
-            }
-        }
-    }
+    st = (span_state){rd, gf, ranges, NULL, nranges};
+    /* No line table only costs the spans. */
+    reader_line_rows(rd, span_row, &st);
     free(ranges);
-    dwarf_srclines_dealloc_b(ctx);
     return 0;
 }

@@ -276,6 +276,48 @@ int scan_next_sibling(dwarf_scan *s, const scan_die *cur, scan_die *next);
  * unknown.  Reads the table's header, not its rows. */
 int scan_line_table_ok(dwarf_scan *s);
 
+/* A section of a mapped little-endian ELF file that is not relocatable. */
+typedef struct elf_section {
+    uint64_t offset, size; /* in the file */
+    bool compressed;       /* SHF_COMPRESSED: an Elf32/64_Chdr, then the data */
+    bool is32;             /* ELFCLASS32 */
+} elf_section;
+/* Finds the (first) section named name: 1 and *out, 0 when there is none,
+ * -1 when it has no bytes (SHT_NOBITS) or lies out of bounds, when a
+ * section header does, or when the file is not ELF or is an ET_REL
+ * object. */
+int elf_find_section(const uint8_t *base, size_t size, const char *name, elf_section *out);
+
+/* --- dwarf_lines.c --------------------------------------------------------- */
+
+/* .debug_line of an ELF file, mapped or inflated (zlib), read without
+ * libdwarf (see dwarf_lines.c).  NULL when the file has none or it cannot
+ * be read this way: libdwarf then reads the line tables. */
+typedef struct line_section line_section;
+line_section *lines_open(const char *path);
+void lines_close(line_section *ls); /* accepts NULL */
+/* One row of a line table: the state machine's registers when it is
+ * appended (DW_LNS_copy, a special opcode, DW_LNE_end_sequence). */
+typedef struct line_row {
+    uint64_t addr, file, line; /* file: the unit's numbering, as written */
+    bool end;                  /* DW_LNE_end_sequence */
+} line_row;
+typedef void (*line_row_fn)(void *ctx, const line_row *row);
+/* Checks the line table at offset off of the section, for a unit of
+ * addresses addr_size bytes wide: 1 when this reader decodes all of it
+ * (DWARF 2-4; DWARF 5 as Go writes it), with its version and the entries
+ * of its directory table; 0 when it does not know it: ask libdwarf. */
+int lines_decode(const line_section *ls, uint64_t off, unsigned addr_size, unsigned *version,
+                 uint64_t *ndirs);
+/* The rows of a table lines_decode has accepted, without checking it again. */
+void lines_rows(const line_section *ls, uint64_t off, unsigned addr_size, line_row_fn fn,
+                void *ctx);
+/* dwarf.c: the current Go unit's line table, row by row to fn: decoded
+ * raw when lines_decode knows it, else libdwarf's (read once a unit, also
+ * for reader_unit_file).  0, or -1 when the unit has no table that can be
+ * read (fn never called). */
+int reader_line_rows(dwarf_reader *rd, line_row_fn fn, void *ctx);
+
 /* --- dwarf_go.c ----------------------------------------------------------- */
 
 /* The node for a Go DIE that maps onto a primitive (base types, string,
@@ -305,7 +347,7 @@ int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die);
 int gf_visit_global(dwarf_reader *rd, Dwarf_Die die, bool constant);
 /* After the walk of a Go unit: the line table gives the unit's functions
  * their spans and files their last line.  0 or ALIGN_ENOMEM. */
-int gf_unit_lines(dwarf_reader *rd, Dwarf_Die cu_die, size_t func0);
+int gf_unit_lines(dwarf_reader *rd, size_t func0);
 void gf_unit_done(dwarf_reader *rd);
 
 /* --- dwarf_c.c ------------------------------------------------------------ */

@@ -48,6 +48,7 @@
  * unit's abbreviations and its file-name hashes, reused by the next unit.
  */
 #include "source/dwarf_read.h"
+#include "source/dwarf_cursor.h"
 #include "util/hash.h"
 #include "util/table.h"
 #include "util/vec.h"
@@ -106,47 +107,12 @@ struct dwarf_scan {
 
 /* ------------------------------------------------------------ the file */
 
-static bool section_named(const uint8_t *base, size_t size, const Elf64_Shdr *strtab, uint64_t name,
-                          const char *want)
-{
-    size_t n = strlen(want) + 1;
-    if (strtab->sh_offset > size || strtab->sh_size > size - strtab->sh_offset ||
-        name >= strtab->sh_size || strtab->sh_size - name < n)
-        return false;
-    return memcmp(base + strtab->sh_offset + name, want, n) == 0;
-}
-
-/* Section header i, widened to Elf64; false when out of bounds. */
-static bool shdr(const uint8_t *base, size_t size, bool is32, uint64_t shoff, uint64_t i,
-                 Elf64_Shdr *out)
-{
-    uint64_t ent = is32 ? sizeof(Elf32_Shdr) : sizeof(Elf64_Shdr);
-    if (shoff > size || i > (size - shoff) / ent || (size - shoff) / ent - i < 1)
-        return false;
-    if (is32) {
-        Elf32_Shdr s;
-        memcpy(&s, base + shoff + i * ent, sizeof s);
-        out->sh_name = s.sh_name;
-        out->sh_type = s.sh_type;
-        out->sh_flags = s.sh_flags;
-        out->sh_offset = s.sh_offset;
-        out->sh_size = s.sh_size;
-    } else {
-        memcpy(out, base + shoff + i * ent, sizeof *out);
-    }
-    return true;
-}
-
 dwarf_scan *scan_open(const char *path)
 {
     static const char *const names[] = {".debug_info", ".debug_abbrev", ".debug_str",
                                         ".debug_line_str", ".debug_line"};
     dwarf_scan *s = NULL;
     struct stat st;
-    const uint8_t *base;
-    uint64_t shoff, shnum, shstrndx;
-    Elf64_Shdr strtab, sh;
-    bool is32;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
 
     if (fd < 0)
@@ -167,46 +133,19 @@ dwarf_scan *scan_open(const char *path)
         free(s);
         return NULL;
     }
-    base = s->map;
-    if (memcmp(base, ELFMAG, SELFMAG) != 0 || base[EI_DATA] != ELFDATA2LSB)
-        goto no;
-    is32 = base[EI_CLASS] == ELFCLASS32;
-    if (is32) {
-        Elf32_Ehdr eh;
-        memcpy(&eh, base, sizeof eh);
-        if (eh.e_type == ET_REL)
-            goto no; /* the sections need relocations libdwarf applies */
-        shoff = eh.e_shoff;
-        shnum = eh.e_shnum;
-        shstrndx = eh.e_shstrndx;
-    } else {
-        Elf64_Ehdr eh;
-        memcpy(&eh, base, sizeof eh);
-        if (eh.e_type == ET_REL)
-            goto no;
-        shoff = eh.e_shoff;
-        shnum = eh.e_shnum;
-        shstrndx = eh.e_shstrndx;
-    }
-    if (shnum == 0 || shstrndx == SHN_UNDEF || shstrndx >= SHN_LORESERVE ||
-        !shdr(base, s->map_len, is32, shoff, shstrndx, &strtab))
-        goto no;
-    for (uint64_t i = 1; i < shnum; i++) {
-        if (!shdr(base, s->map_len, is32, shoff, i, &sh))
-            goto no;
-        for (int k = 0; k < 5; k++) {
-            span *out = k == 0   ? &s->info
-                        : k == 1 ? &s->abbrev
-                        : k == 2 ? &s->str
-                        : k == 3 ? &s->line_str
-                                 : &s->line;
-            if (!section_named(base, s->map_len, &strtab, sh.sh_name, names[k]))
-                continue;
-            if ((sh.sh_flags & SHF_COMPRESSED) || sh.sh_type == SHT_NOBITS ||
-                sh.sh_offset > s->map_len || sh.sh_size > s->map_len - sh.sh_offset)
-                goto no; /* zlib or zstd: libdwarf decompresses, we do not */
-            out->p = base + sh.sh_offset;
-            out->len = sh.sh_size;
+    for (int k = 0; k < 5; k++) {
+        span *out = k == 0   ? &s->info
+                    : k == 1 ? &s->abbrev
+                    : k == 2 ? &s->str
+                    : k == 3 ? &s->line_str
+                             : &s->line;
+        elf_section sec;
+        int r = elf_find_section(s->map, s->map_len, names[k], &sec);
+        if (r < 0 || (r > 0 && sec.compressed))
+            goto no; /* zlib or zstd: libdwarf decompresses, we do not */
+        if (r > 0) {
+            out->p = (const uint8_t *)s->map + sec.offset;
+            out->len = sec.size;
         }
     }
     if (s->info.p == NULL || s->abbrev.p == NULL)
@@ -232,64 +171,6 @@ void scan_close(dwarf_scan *s)
 }
 
 /* ----------------------------------------------------------- decoding */
-
-typedef struct cursor {
-    const uint8_t *p, *end;
-    bool bad;
-} cursor;
-
-static uint64_t get_u(cursor *c, unsigned n)
-{
-    uint64_t v = 0;
-    if (c->bad || (size_t)(c->end - c->p) < n) {
-        c->bad = true;
-        return 0;
-    }
-    for (unsigned i = 0; i < n; i++)
-        v |= (uint64_t)c->p[i] << (8 * i);
-    c->p += n;
-    return v;
-}
-
-/* A LEB128 number; sign: sign-extend it (SLEB128). */
-static uint64_t get_leb(cursor *c, bool sign)
-{
-    uint64_t v = 0;
-    unsigned shift = 0;
-    while (!c->bad) {
-        if (c->p >= c->end || shift > 63) {
-            c->bad = true;
-            break;
-        }
-        uint8_t b = *c->p++;
-        v |= (uint64_t)(b & 0x7f) << shift;
-        shift += 7;
-        if (!(b & 0x80)) {
-            if (sign && shift < 64 && (b & 0x40))
-                v |= ~(uint64_t)0 << shift;
-            return v;
-        }
-    }
-    return 0;
-}
-
-static uint64_t get_uleb(cursor *c)
-{
-    return get_leb(c, false);
-}
-
-static int64_t get_sleb(cursor *c)
-{
-    return (int64_t)get_leb(c, true);
-}
-
-static void skip(cursor *c, uint64_t n)
-{
-    if (c->bad || (uint64_t)(c->end - c->p) < n)
-        c->bad = true;
-    else
-        c->p += n;
-}
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
