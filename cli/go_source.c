@@ -439,7 +439,8 @@ static bool index_decls(go_file *f)
         }
         p = e;
     }
-    qsort(f->decls, f->ndecls, sizeof *f->decls, cmp_decl);
+    if (f->ndecls > 1) /* qsort must not be given NULL, even for none */
+        qsort(f->decls, f->ndecls, sizeof *f->decls, cmp_decl);
     if (f->src)
         return true;
     f->names = malloc(total + 1);
