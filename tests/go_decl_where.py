@@ -89,6 +89,8 @@ def decl_ok(path, line, name):
     except OSError:
         return False
     local = re.sub(r"\[.*", "", name).split(".")[-1]
+    # a type declared inside a function: DWARF names it name·N
+    local = re.sub(r"\u00b7\d+$", "", local)
     # a type, the field an anonymous struct is the type of (`f [2]struct {`),
     # or a type declared from another (`type Term term`)
     return 0 < line <= len(lines) and (re.match(
