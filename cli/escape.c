@@ -261,6 +261,19 @@ void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap
     }
 }
 
+/* From site *i on, the next unresolved site in scope, into *h; false past
+ * the last.  Loops: for (i = 0; next_unresolved(j, sc, &i, &h); i++). */
+static bool next_unresolved(const align_heap_join *j, const site_scope *sc, size_t *i,
+                            align_heap_site *h)
+{
+    for (; *i < align_heap_join_nsites(j); ++*i) {
+        align_heap_join_site(j, *i, h);
+        if (h->status == ALIGN_HEAP_UNRESOLVED && site_in(sc, h))
+            return true;
+    }
+    return false;
+}
+
 /* Text lists the unresolved sites of the user's packages; those of the
  * standard library and cmd/ (all=-m logs: mostly code the linker removed)
  * and those not linked are counted, and listed in JSON, and in text too
@@ -299,12 +312,9 @@ void escape_text_unresolved(align_buf *out, const align_heap_join *j, const site
                          (unsigned long long)s.not_linked, (unsigned long long)nofile,
                          (unsigned long long)stale, (unsigned long long)other);
     }
-    for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
-        align_heap_site h_v;
-        align_heap_join_site(j, i, &h_v);
-        const align_heap_site *h = &h_v;
-        if (h->status != ALIGN_HEAP_UNRESOLVED || !site_in(sc, h))
-            continue;
+    align_heap_site h_v;
+    const align_heap_site *h = &h_v;
+    for (size_t i = 0; next_unresolved(j, sc, &i, &h_v); i++) {
         if (h->not_linked && !list_all) {
             nlinked++;
             continue;
@@ -408,12 +418,9 @@ void escape_json_tail(align_buf *out, const align_heap_join *j, const site_scope
     size_t k = 0;
     scoped_summary(&s, j, sc);
     align_buf_puts(out, ",\"unresolved_sites\":[");
-    for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
-        align_heap_site h_v;
-        align_heap_join_site(j, i, &h_v);
-        const align_heap_site *h = &h_v;
-        if (h->status != ALIGN_HEAP_UNRESOLVED || !site_in(sc, h))
-            continue;
+    align_heap_site h_v;
+    const align_heap_site *h = &h_v;
+    for (size_t i = 0; next_unresolved(j, sc, &i, &h_v); i++) {
         if (k++)
             align_buf_puts(out, ",");
         site_json(out, h, true);
