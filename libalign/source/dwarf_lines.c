@@ -38,6 +38,7 @@
 
 #include <elf.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -142,24 +143,17 @@ int elf_find_section(const uint8_t *base, size_t size, const char *name, elf_sec
  * off (libdwarf then reads it). */
 static bool inflate_section(line_section *ls, const uint8_t *sec, uint64_t size, bool is32)
 {
-    uint64_t type, out_size, hdr;
+    uint64_t hdr = is32 ? sizeof(Elf32_Chdr) : sizeof(Elf64_Chdr), out_size;
+    uint32_t type, size32;
     uLongf got;
+    if (size < hdr)
+        return false;
+    memcpy(&type, sec + offsetof(Elf64_Chdr, ch_type), sizeof type); /* 0 in both */
     if (is32) {
-        Elf32_Chdr ch;
-        if (size < sizeof ch)
-            return false;
-        memcpy(&ch, sec, sizeof ch);
-        type = ch.ch_type;
-        out_size = ch.ch_size;
-        hdr = sizeof ch;
+        memcpy(&size32, sec + offsetof(Elf32_Chdr, ch_size), sizeof size32);
+        out_size = size32;
     } else {
-        Elf64_Chdr ch;
-        if (size < sizeof ch)
-            return false;
-        memcpy(&ch, sec, sizeof ch);
-        type = ch.ch_type;
-        out_size = ch.ch_size;
-        hdr = sizeof ch;
+        memcpy(&out_size, sec + offsetof(Elf64_Chdr, ch_size), sizeof out_size);
     }
     if (type != ELFCOMPRESS_ZLIB || out_size == 0 || out_size > LINES_MAX_INFLATED ||
         (uLongf)out_size != out_size || (uLong)(size - hdr) != size - hdr)
@@ -178,12 +172,10 @@ static bool inflate_section(line_section *ls, const uint8_t *sec, uint64_t size,
     return true;
 }
 
-line_section *lines_open(const char *path)
+void *elf_map_file(const char *path, size_t *len)
 {
-    line_section *ls;
-    const uint8_t *base;
-    elf_section sec;
     struct stat st;
+    void *map;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
 
     if (fd < 0)
@@ -192,18 +184,26 @@ line_section *lines_open(const char *path)
         close(fd);
         return NULL;
     }
-    ls = calloc(1, sizeof *ls);
-    if (ls == NULL) {
-        close(fd);
-        return NULL;
-    }
-    ls->map_len = (size_t)st.st_size;
-    ls->map = mmap(NULL, ls->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
-    if (ls->map == MAP_FAILED) {
-        ls->map = NULL;
+    if (map == MAP_FAILED)
+        return NULL;
+    *len = (size_t)st.st_size;
+    return map;
+}
+
+line_section *lines_open(const char *path)
+{
+    line_section *ls;
+    const uint8_t *base;
+    elf_section sec;
+
+    ls = calloc(1, sizeof *ls);
+    if (ls == NULL)
+        return NULL;
+    ls->map = elf_map_file(path, &ls->map_len);
+    if (ls->map == NULL)
         goto no;
-    }
     base = ls->map;
     if (elf_find_section(base, ls->map_len, ".debug_line", &sec) <= 0 || sec.size == 0)
         goto no;

@@ -287,6 +287,9 @@ typedef struct elf_section {
  * section header does, or when the file is not ELF or is an ET_REL
  * object. */
 int elf_find_section(const uint8_t *base, size_t size, const char *name, elf_section *out);
+/* Maps the regular file path read-only (at least an ELF header long): the
+ * mapping and its length in *len, or NULL (munmap(map, *len) frees it). */
+void *elf_map_file(const char *path, size_t *len);
 
 /* --- dwarf_lines.c --------------------------------------------------------- */
 

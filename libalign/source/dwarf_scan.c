@@ -111,25 +111,12 @@ dwarf_scan *scan_open(const char *path)
 {
     static const char *const names[] = {".debug_info", ".debug_abbrev", ".debug_str",
                                         ".debug_line_str", ".debug_line"};
-    dwarf_scan *s = NULL;
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    dwarf_scan *s = calloc(1, sizeof *s);
 
-    if (fd < 0)
+    if (s == NULL)
         return NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
-        close(fd);
-        return NULL;
-    }
-    s = calloc(1, sizeof *s);
-    if (s == NULL) {
-        close(fd);
-        return NULL;
-    }
-    s->map_len = (size_t)st.st_size;
-    s->map = mmap(NULL, s->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (s->map == MAP_FAILED) {
+    s->map = elf_map_file(path, &s->map_len);
+    if (s->map == NULL) {
         free(s);
         return NULL;
     }
@@ -160,7 +147,7 @@ void scan_close(dwarf_scan *s)
 {
     if (s == NULL)
         return;
-    if (s->map != NULL && s->map != MAP_FAILED)
+    if (s->map != NULL)
         munmap(s->map, s->map_len);
     free(s->abbrevs);
     free(s->attrs);
