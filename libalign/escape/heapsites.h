@@ -159,6 +159,9 @@ struct align_heap_join {
     hs_set mades;      /* hs_made */
     hs_store recs;     /* the sites: read, then (finished) the join's */
     uint32_t last_ctx; /* the ctx of the last site read, or UINT32_MAX */
+    struct {           /* where the read under way started (read_begin) */
+        size_t nrecs, nctxs, nsaids, npairs;
+    } mark;
     bool finished;
     align_heap_type *types;
     size_t ntypes;

@@ -257,63 +257,55 @@ void align_heap_join_log_stats(align_escape_stats *out, const align_heap_join *j
     align_escape_log_stats(out, j->log);
 }
 
-typedef struct read_mark {
-    size_t nrecs, nctxs, nsaids, npairs;
-} read_mark;
-
-static void mark_take(const align_heap_join *j, read_mark *m)
+/* Before a read: notes where the join stands, and returns the log to read
+ * into.  Each reader is read_end(j, align_escape_log_read_X(read_begin(j),
+ * ...)): the inner call's arguments are evaluated before it runs. */
+static align_escape_log *read_begin(align_heap_join *j)
 {
     assert(!j->finished && j->own_log != NULL);
-    m->nrecs = j->recs.n;
-    m->nctxs = j->ctxs.n;
-    m->nsaids = j->saids.n;
-    m->npairs = j->pairs.n;
+    j->mark.nrecs = j->recs.n;
+    j->mark.nctxs = j->ctxs.n;
+    j->mark.nsaids = j->saids.n;
+    j->mark.npairs = j->pairs.n;
+    return j->own_log;
 }
 
 /* After a read: a failed one leaves the join as it was (the log's reader
  * has rolled back its own counts). */
-static int mark_end(align_heap_join *j, const read_mark *m, int rc)
+static int read_end(align_heap_join *j, int rc)
 {
     if (rc >= 0)
         return rc;
-    hs_store_truncate(&j->recs, m->nrecs);
+    hs_store_truncate(&j->recs, j->mark.nrecs);
     j->last_ctx = UINT32_MAX;
     /* A failed rebuild of an index (out of memory while already failing)
      * leaves values no record uses: harmless but for their count. */
-    (void)set_truncate(&j->ctxs, m->nctxs);
-    (void)set_truncate(&j->saids, m->nsaids);
-    (void)set_truncate(&j->pairs, m->npairs);
+    (void)set_truncate(&j->ctxs, j->mark.nctxs);
+    (void)set_truncate(&j->saids, j->mark.nsaids);
+    (void)set_truncate(&j->pairs, j->mark.npairs);
     return rc;
 }
 
 int align_heap_join_read_text(align_heap_join *j, const char *path)
 {
-    read_mark m;
-    mark_take(j, &m);
-    return mark_end(j, &m, align_escape_log_read_text(j->own_log, path));
+    return read_end(j, align_escape_log_read_text(read_begin(j), path));
 }
 
 int align_heap_join_read_text_mem(align_heap_join *j, const char *name, const char *text,
                                   size_t len)
 {
-    read_mark m;
-    mark_take(j, &m);
-    return mark_end(j, &m, align_escape_log_read_text_mem(j->own_log, name, text, len));
+    return read_end(j, align_escape_log_read_text_mem(read_begin(j), name, text, len));
 }
 
 int align_heap_join_read_json_dir(align_heap_join *j, const char *dir)
 {
-    read_mark m;
-    mark_take(j, &m);
-    return mark_end(j, &m, align_escape_log_read_json_dir(j->own_log, dir));
+    return read_end(j, align_escape_log_read_json_dir(read_begin(j), dir));
 }
 
 int align_heap_join_read_json_mem(align_heap_join *j, const char *name, const char *text,
                                   size_t len)
 {
-    read_mark m;
-    mark_take(j, &m);
-    return mark_end(j, &m, align_escape_log_read_json_mem(j->own_log, name, text, len));
+    return read_end(j, align_escape_log_read_json_mem(read_begin(j), name, text, len));
 }
 
 int align_heap_join_new(align_heap_join **out, align_binary *bin, const align_escape_log *log,
