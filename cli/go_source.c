@@ -1037,6 +1037,138 @@ bool go_source_defined(go_source *s, const align_layout *l, char *under, size_t 
            strcmp(f->path, pos.file) == 0;
 }
 
+/* Whether the line [p, e) declares the package variable local with an
+ * anonymous struct type: `var local struct {` (`var local = struct {`)
+ * or, in a `var (` block, `local struct {`. */
+static bool var_struct_line(const char *p, const char *e, const char *local, bool in_block)
+{
+    size_t llen = strlen(local);
+    if (!in_block) {
+        if ((size_t)(e - p) < 4 || memcmp(p, "var ", 4) != 0)
+            return false;
+        p += 4;
+    }
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    if ((size_t)(e - p) <= llen || memcmp(p, local, llen) != 0 ||
+        (p[llen] != ' ' && p[llen] != '\t'))
+        return false;
+    p += llen;
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '=')) /* `var x = struct {...}{...}` */
+        p++;
+    return struct_brace(p, e) != NULL;
+}
+
+/* Whether the struct body whose '{' is at brace declares every named
+ * field of lit, the compiler's text of the struct ("struct { runtime.lock
+ * runtime.mutex; n int }"): of two files declaring the variable under
+ * other build tags (runtime.trace in Go 1.22's trace.go and trace2.go),
+ * the one that was built. */
+static bool body_has_fields(const char *brace, const char *end, const char *lit)
+{
+    const char *p = strchr(lit, '{');
+    if (p == NULL)
+        return false;
+    for (p++; *p != '\0';) {
+        char field[256];
+        const char *e = p;
+        int depth = 0;
+        while (*p == ' ')
+            p++;
+        /* the field's text, up to its ';' (not one of a nested struct) */
+        for (e = p; *e != '\0' && !(depth == 0 && (*e == ';' || *e == '}')); e++)
+            depth += (*e == '{' || *e == '[' || *e == '(') - (*e == '}' || *e == ']' || *e == ')');
+        const char *sp = memchr(p, ' ', (size_t)(e - p)), *dot = NULL;
+        if (sp != NULL) { /* `name type`, the name qualified by its package */
+            for (const char *c = p; c < sp; c++)
+                if (*c == '.')
+                    dot = c;
+            const char *n = dot ? dot + 1 : p;
+            snprintf(field, sizeof field, "%.*s", (int)(sp - n), n);
+            if (strcmp(field, "_") != 0 && field_in_body(brace, end, field) == NULL)
+                return false;
+        }
+        if (*e != ';')
+            break;
+        p = e + 1;
+    }
+    return true;
+}
+
+/* The line of `var Name struct {` for the package variable name ("pkg.Name")
+ * in a file of directory dir (NULL: the --src files of its package), whose
+ * struct declares the fields of lit. */
+static bool find_var(go_source *s, const char *name, const char *lit, const char *dir,
+                     const go_file **file, unsigned *line)
+{
+    char local[256], pkg[128];
+    unsigned nth;
+    size_t dlen = dir ? strlen(dir) : 0;
+    if (!split(name, local, sizeof local, pkg, sizeof pkg, &nth) || nth > 0 || strchr(name, '['))
+        return false;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        go_file *f = &s->files[i];
+        bool found_it = false, had = f->text != NULL, in_block = false;
+        if (dir != NULL ? !(strncmp(f->path, dir, dlen) == 0 && f->path[dlen] == '/' &&
+                            strchr(f->path + dlen + 1, '/') == NULL)
+                        : !(f->src && strcmp(f->pkg, pkg) == 0))
+            continue;
+        if (file_text(f) == NULL)
+            continue;
+        const char *end = f->text + f->len;
+        unsigned l = 1;
+        for (const char *p = f->text; p < end && !found_it; l++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+            if (e - p >= 5 && memcmp(p, "var (", 5) == 0)
+                in_block = true;
+            else if (e > p && *p == ')')
+                in_block = false;
+            else if (var_struct_line(p, e, local, in_block && (*p == '\t' || *p == ' ')) &&
+                     body_has_fields(memchr(p, '{', (size_t)(e - p)), end, lit)) {
+                *file = f;
+                *line = l;
+                found_it = true;
+            }
+            p = nl ? nl + 1 : end;
+        }
+        if (!had) {
+            free(f->text);
+            f->text = NULL;
+            f->len = 0;
+        }
+        if (found_it)
+            return true;
+    }
+    return false;
+}
+
+/* An anonymous struct named after the one package variable of its type
+ * (label_of NULL): at its `var` line, under --src or in the directory of
+ * its package's functions' files. */
+static void locate_var(go_source *s, align_type *t, const char *label, const align_go_method *ms,
+                       size_t nms)
+{
+    const go_file *f;
+    align_srcpos pos = {0};
+    char key[1024];
+    if (!find_var(s, label, align_type_display(t), NULL, &f, &pos.line)) {
+        const align_go_method *m = NULL;
+        snprintf(key, sizeof key, "%s", label);
+        if (strrchr(key, '.') == NULL || nms == 0)
+            return;
+        *strrchr(key, '.') = '\0';
+        m = bsearch(key, ms, nms, sizeof *ms, cmp_key);
+        if (m == NULL || m->file[0] != '/' || strrchr(m->file, '/') == NULL)
+            return;
+        snprintf(key, sizeof key, "%.*s", (int)(strrchr(m->file, '/') - m->file), m->file);
+        load_dir(s, key);
+        if (!find_var(s, label, align_type_display(t), key, &f, &pos.line))
+            return;
+    }
+    pos.file = f->path;
+    align_type_set_pos(t, pos);
+}
+
 void go_source_locate(go_source *s, align_binary *bin)
 {
     align_graph *g = align_binary_graph(bin, ALIGN_LANG_GO);
@@ -1088,9 +1220,14 @@ void go_source_locate(go_source *s, align_binary *bin)
     /* then the anonymous structs, in their holders' declarations */
     for (size_t i = 0; i < align_graph_ndecls(g); i++) {
         align_type *t = align_graph_decl(g, i);
-        const char *label = align_type_label(t, NULL);
-        if (label != NULL && align_type_pos(t).line == 0)
-            locate_anonymous(s, t, label);
+        const align_type *of = NULL;
+        const char *label = align_type_label(t, &of);
+        if (label != NULL && align_type_pos(t).line == 0) {
+            if (of != NULL)
+                locate_anonymous(s, t, label);
+            else
+                locate_var(s, t, label, ms, nms);
+        }
     }
     align_go_methods_free(ms, nms);
 }

@@ -377,7 +377,10 @@ ALIGN_API align_srcpos align_type_pos(const align_type *t);
  * stays anonymous.  0, or ALIGN_ENOMEM. */
 ALIGN_API int align_graph_label_anonymous(align_graph *g);
 /* The name align_graph_label_anonymous gave t, or NULL; *of (when not
- * NULL) gets the record holding it. */
+ * NULL) gets the record holding it.  The DWARF reader also names a Go
+ * anonymous struct that is the type of exactly one package variable (and
+ * held in no named record) after that variable, "pkg.V"; *of is then
+ * NULL. */
 ALIGN_API const char *align_type_label(const align_type *t, const align_type **of);
 
 /* C attributes on a type: aligned(N) (0 = none; on a typedef it may also

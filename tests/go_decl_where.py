@@ -15,7 +15,10 @@ GOROOT.  Checks the JSON (decl_file, decl_line) of audit --all, that SARIF
 results carry the same line, that show's text names it, that most named
 types are located (the linker's types are not), that anonymous structs
 are named after their enclosing type and field (Box.meta, Box.meta.deep,
-Box.cells, runtime.mheap.central) and placed at that field's line, and that
+Box.cells, runtime.mheap.central) and placed at that field's line, that
+the anonymous struct type of exactly one package variable is named after
+it (shapes.Settings, runtime.debug) and placed at its `var` line while
+one shared by two variables (left, right) keeps its struct text, and that
 --src locates the program's types that have no method.
 make check runs the oldest release of $GO_VERSIONS; make check-go-blank
 (SA_GOROOT=1) every one (about a minute each on a loaded machine).
@@ -59,6 +62,30 @@ type Box struct {
 
 func (b *Box) Area() int64 { return b.w * b.h }
 
+// Settings is the one variable of its anonymous struct type.
+var Settings struct {
+	on   bool
+	size int64
+	last bool
+}
+
+// left and right share theirs: neither names it.
+var (
+	left, right struct {
+		a bool
+		n int64
+		b bool
+	}
+)
+
+//go:noinline
+func Touch() int64 {
+	Settings.size++
+	left.n++
+	right.n += 2
+	return Settings.size + left.n + right.n
+}
+
 //go:noinline
 func NewBox() *Box { return &Box{w: 2, h: 3} }
 """
@@ -76,7 +103,7 @@ var P shapes.Plain
 
 func main() {
 	pub, _, _ := ed25519.GenerateKey(nil)
-	fmt.Println(len(pub), shapes.NewBox().Area(), &P)
+	fmt.Println(len(pub), shapes.NewBox().Area(), &P, shapes.Touch())
 }
 """
 
@@ -92,8 +119,11 @@ def decl_ok(path, line, name):
     # a type declared inside a function: DWARF names it name·N
     local = re.sub(r"\u00b7\d+$", "", local)
     # a type, the field an anonymous struct is the type of (`f [2]struct {`),
-    # or a type declared from another (`type Term term`)
+    # or a type declared from another (`type Term term`), or the package
+    # variable an anonymous struct is the type of (`var V struct {`,
+    # `var V = struct {`, `V struct {` in a `var (` block)
     return 0 < line <= len(lines) and (re.match(
+        r"(var\s+|\s+)%s\s*(=\s*)?struct\b" % re.escape(local), lines[line - 1]) is not None or re.match(
         r"\s*(type\s+)?%s\b(\[.*\])?\s*(\[[^\]]*\])*struct\b" % re.escape(local),
         lines[line - 1]) is not None or re.match(
         r"type %s\s+[\w.]+\s*(//.*)?$" % re.escape(local), lines[line - 1]) is not None)
@@ -148,7 +178,11 @@ def one_release(tool, v, tmp, fails):
             ("example.com/where/shapes.Box.meta", None, "\tmeta struct {"),
             ("example.com/where/shapes.Box.meta.deep", None, "\tdeep struct {"),
             ("example.com/where/shapes.Box.cells", None, "\tcells [2]struct {"),
-            ("runtime.mheap.central", "runtime/mheap.go", "\tcentral [numSpanClasses]struct {")):
+            ("runtime.mheap.central", "runtime/mheap.go", "\tcentral [numSpanClasses]struct {"),
+            # the one package variable of an anonymous struct type: at its
+            # var line
+            ("example.com/where/shapes.Settings", None, "var Settings struct {"),
+            ("runtime.debug", "runtime/runtime1.go", "var debug struct {")):
         t = byname.get(name)
         path = os.path.join(root, "src", rel) if rel else os.path.join(d, "shapes", "shapes.go")
         want = grep_line(path, pattern)
@@ -161,13 +195,26 @@ def one_release(tool, v, tmp, fails):
         s = subprocess.run([tool, "show", binp, name], capture_output=True, text=True).stdout
         if "/* %s:%d */" % (t["decl_file"], want) not in s:
             fails.append("Go %s: show %s does not name %s:%d" % (v, name, t["decl_file"], want))
+    # a type two variables share keeps its struct text
+    for var in ("left", "right"):
+        if "example.com/where/shapes." + var in byname:
+            fails.append("Go %s: the type left and right share is named %s" % (v, var))
+    if not any(n.startswith("struct {") and "example.com/where/shapes.n int64" in n
+               for n in byname):
+        fails.append("Go %s: no struct text for the type left and right share" % v)
+    s = subprocess.run([tool, "show", "--optimize", binp, "example.com/where/shapes.Settings"],
+                       capture_output=True, text=True).stdout
+    if "(type of var example.com/where/shapes.Settings)" not in s or \
+            "\nvar Settings struct {\n" not in s:
+        fails.append("Go %s: show --optimize Settings does not say it is var Settings's type:\n%s"
+                     % (v, s))
     # SARIF: each result's first location is the type's line.
     p = subprocess.run([tool, "audit", "-F", "sarif", binp], capture_output=True, text=True)
     results = json.loads(p.stdout)["runs"][0]["results"]
     named = [re.match(r"(\S+) is \d+ bytes", r["message"]["text"]) for r in results]
-    for anon in ("meta", "meta.deep", "cells"):
-        if "example.com/where/shapes.Box." + anon not in [m.group(1) for m in named if m]:
-            fails.append("Go %s: no SARIF result names Box.%s" % (v, anon))
+    for anon in ("Box.meta", "Box.meta.deep", "Box.cells", "Settings"):
+        if "example.com/where/shapes." + anon not in [m.group(1) for m in named if m]:
+            fails.append("Go %s: no SARIF result names %s" % (v, anon))
     for r in results:
         m = re.match(r"(\S+) is \d+ bytes", r["message"]["text"])
         t = byname.get(m.group(1)) if m else None

@@ -127,7 +127,8 @@ struct align_type {
     align_srcpos pos;
     /* An anonymous record held by value in a named one: its name in
      * reports, "Enclosing.field" (align_graph_label_anonymous); NULL for
-     * other types.  label_of is the record holding it (the first seen). */
+     * other types.  label_of is the record holding it (the first seen);
+     * NULL for a Go struct named after its one package variable. */
     const char *label;
     const align_type *label_of;
 };

@@ -176,6 +176,18 @@ void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *o
     const align_type *holder = NULL;
     if (order == NULL)
         order = l->optimal_order;
+    if (l->type != NULL && align_type_label(l->type, &holder) != NULL && holder == NULL) {
+        /* the anonymous struct of the one package variable of its type,
+         * labelled "pkg.V": it pastes as V's type */
+        align_buf_printf(out,
+                         "// the anonymous struct of %s (type of var %s): paste it as the "
+                         "variable's type\n",
+                         l->name, l->name);
+        align_buf_printf(out, "var %s struct {\n", strrchr(l->name, '.') + 1);
+        split_name(l->name, &own_len, &local, &local_len, &args);
+        render_fields(out, l, order, own_len, o);
+        return;
+    }
     if (l->type != NULL && align_type_label(l->type, &holder) != NULL) {
         /* an anonymous struct, labelled "pkg.T.f": it pastes as field f's
          * type, in T (the package is T's, the outermost named holder) */

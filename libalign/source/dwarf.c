@@ -224,6 +224,11 @@ typedef struct td_name { /* C: `typedef struct {...} name;` */
     const char *name; /* libdwarf's string: valid until dwarf_finish */
 } td_name;
 
+typedef struct go_var { /* Go: a package variable and its type */
+    align_type *type;
+    const char *name; /* the graph's copy */
+} go_var;
+
 struct dwarf_reader {
     Dwarf_Debug dbg;
     align_binary *bin;
@@ -245,6 +250,10 @@ struct dwarf_reader {
     size_t nfix, fix_cap;
     td_name *tdn;
     size_t ntdn, tdn_cap;
+    td_name *gvar; /* Go: package variables of this file, by their type */
+    size_t ngvar, gvar_cap;
+    go_var *gv; /* and of every file, resolved (resolve_go_vars) */
+    size_t ngv, gv_cap;
     align_type **recs[2]; /* completed records in walk order, by lang */
     size_t nrecs[2], recs_cap[2];
     progress_clock clock;     /* when progress was last reported */
@@ -1397,6 +1406,63 @@ static int note_typedef(dwarf_reader *rd, Dwarf_Die die)
     return vec_push((void **)&rd->tdn, &rd->ntdn, &rd->tdn_cap, sizeof n, 256, &n);
 }
 
+/* Go: remember a package variable and its type, to name an anonymous
+ * struct only it has (label_go_vars). */
+static int note_go_var(dwarf_reader *rd, Dwarf_Die die)
+{
+    die_info d;
+    int rc = reader_die_info(rd, die, &d);
+    if (rc < 0 || !(d.has & HAS_TYPE) || d.name == NULL || strchr(d.name, '.') == NULL)
+        return rc;
+    td_name n = {d.type, d.name};
+    return vec_push((void **)&rd->gvar, &rd->ngvar, &rd->gvar_cap, sizeof n, 256, &n);
+}
+
+/* At the end of a file (its DIE map and strings still there): the
+ * anonymous struct type of each package variable noted, kept with a copy
+ * of its name. */
+static int resolve_go_vars(dwarf_reader *rd)
+{
+    for (size_t i = 0; i < rd->ngvar; i++) {
+        die_slot *slot = map_find(&rd->map, rd->gvar[i].target);
+        align_type *t = slot != NULL && slot->lang == ALIGN_LANG_GO ? slot->type : NULL;
+        if (t == NULL || t->kind != ALIGN_KIND_STRUCT || t->name == NULL ||
+            strncmp(t->name, "struct", 6) != 0 || (t->name[6] != ' ' && t->name[6] != '{'))
+            continue;
+        align_graph *g = rd->bin->graphs[ALIGN_LANG_GO];
+        go_var v = {t, arena_strndup(&g->arena, rd->gvar[i].name, strlen(rd->gvar[i].name))};
+        if (v.name == NULL ||
+            vec_push((void **)&rd->gv, &rd->ngv, &rd->gv_cap, sizeof v, 64, &v) < 0)
+            return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    rd->ngvar = 0;
+    return 0;
+}
+
+static int cmp_go_var(const void *a, const void *b)
+{
+    const go_var *x = a, *y = b;
+    return x->type < y->type ? -1 : x->type > y->type;
+}
+
+/* An anonymous struct that is the type of exactly one package variable
+ * (`var Config struct {...}`) and is not held in a named type is named
+ * after it, "pkg.Config" (label_of NULL: a variable's, not a field's). */
+static void label_go_vars(dwarf_reader *rd)
+{
+    if (rd->ngv == 0)
+        return;
+    qsort(rd->gv, rd->ngv, sizeof *rd->gv, cmp_go_var);
+    for (size_t i = 0, j; i < rd->ngv; i = j) {
+        for (j = i + 1; j < rd->ngv && rd->gv[j].type == rd->gv[i].type;)
+            j++;
+        if (j - i == 1 && rd->gv[i].type->label == NULL) {
+            rd->gv[i].type->label = rd->gv[i].name;
+            rd->gv[i].type->label_of = NULL;
+        }
+    }
+}
+
 static int walk_scope(dwarf_reader *rd, Dwarf_Die parent, unsigned depth);
 
 /* A child of a scope (walk_scope): a record, a typedef, a function or a
@@ -1418,6 +1484,12 @@ static int visit_scope_die(dwarf_reader *rd, Dwarf_Die die, Dwarf_Half tag, void
             return gf_visit_subprogram(rd, die);
         break;
     case DW_TAG_variable:
+        if (rd->lang == ALIGN_LANG_GO && depth == 0) {
+            int rc = note_go_var(rd, die);
+            if (rc < 0)
+                return rc;
+        }
+        /* fallthrough */
     case DW_TAG_constant:
         if (rd->lang == ALIGN_LANG_GO && rd->bin->funcs != NULL && depth == 0)
             return gf_visit_global(rd, die, tag == DW_TAG_constant);
@@ -2016,6 +2088,8 @@ static void free_reader(dwarf_reader *rd)
     free(rd->pend);
     free(rd->fix);
     free(rd->tdn);
+    free(rd->gvar);
+    free(rd->gv);
     free(rd->recs[0]);
     free(rd->recs[1]);
     free(rd->copies);
@@ -2063,7 +2137,9 @@ static int load_file(dwarf_reader *rd, const input_file *f)
     if (rc == 0) {
         apply_fixups(rd);
         name_anonymous(rd);
+        rc = resolve_go_vars(rd);
     }
+    rd->ngvar = 0;
     release_files(rd);
     release_lines(rd);
     map_free(&rd->map);
@@ -2109,6 +2185,8 @@ static int load(align_binary *b, const input_set *in)
     for (int l = 0; l < 2 && rc == 0; l++)
         if (b->graphs[l] != NULL)
             rc = align_graph_label_anonymous(b->graphs[l]);
+    if (rc == 0)
+        label_go_vars(&rd);
     free_reader(&rd);
     if (rc < 0)
         return rc;
