@@ -368,6 +368,25 @@ static bool add_decl(go_decl **v, size_t *n, size_t *cap, const char *text, cons
     return align_vec_push((void **)v, n, cap, sizeof d, 16, &d) == 0;
 }
 
+/* Frees a file's text once it has served (its declarations keep names and
+ * lines, not the text, unless it is under --src). */
+static void drop_text(go_file *f)
+{
+    free(f->text);
+    f->text = NULL;
+    f->len = 0;
+}
+
+/* Whether f is one of the files searched: those of directory dir (not its
+ * subdirectories), or with dir NULL the --src files of package pkg. */
+static bool file_in_scope(const go_file *f, const char *dir, size_t dlen, const char *pkg)
+{
+    if (dir != NULL)
+        return strncmp(f->path, dir, dlen) == 0 && f->path[dlen] == '/' &&
+               strchr(f->path + dlen + 1, '/') == NULL;
+    return f->src && strcmp(f->pkg, pkg) == 0;
+}
+
 /* The struct declarations of f, read once when the file is read: a lookup
  * per type used to scan its package's files again (cmd/compile: 4 s of a
  * 5 s audit --escape).  Package level (find_decl): an identifier outside
@@ -455,9 +474,7 @@ static bool index_decls(go_file *f)
             total += v[i].nlen;
         }
     }
-    free(f->text);
-    f->text = NULL;
-    f->len = 0;
+    drop_text(f);
     return true;
 }
 
@@ -953,11 +970,8 @@ static void locate_anonymous(go_source *s, align_type *t, const char *label)
     pos.line = field_line(f->text, f->text + f->len, f->text + fd.d->brace, rest + 1);
     pos.file = f->path;
     pos.col = 0;
-    if (!had) {
-        free(f->text);
-        f->text = NULL;
-        f->len = 0;
-    }
+    if (!had)
+        drop_text(f);
     if (pos.line > 0)
         align_type_set_pos(t, pos);
 }
@@ -965,6 +979,73 @@ static void locate_anonymous(go_source *s, align_type *t, const char *label)
 static int cmp_key(const void *key, const void *m)
 {
     return strcmp(key, ((const align_go_method *)m)->type);
+}
+
+/* A test of one line [p, e) of a file ending at end; first: the file's
+ * first line. */
+typedef bool (*line_test)(const char *p, const char *e, const char *end, bool first, void *ctx);
+
+/* The first line that test accepts, in the files of directory dir (not its
+ * subdirectories; NULL: the --src files of package pkg): its file and line.
+ * A file's text read for the search is dropped after it. */
+static bool find_line(go_source *s, const char *dir, const char *pkg, line_test test, void *ctx,
+                      const go_file **file, unsigned *line)
+{
+    size_t dlen = dir ? strlen(dir) : 0;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        go_file *f = &s->files[i];
+        bool found_it = false, had = f->text != NULL;
+        if (!file_in_scope(f, dir, dlen, pkg) || file_text(f) == NULL)
+            continue;
+        const char *end = f->text + f->len;
+        unsigned l = 1;
+        for (const char *p = f->text; p < end && !found_it; l++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+            if (test(p, e, end, p == f->text, ctx)) {
+                *file = f;
+                *line = l;
+                found_it = true;
+            }
+            p = nl ? nl + 1 : end;
+        }
+        if (!had)
+            drop_text(f);
+        if (found_it)
+            return true;
+    }
+    return false;
+}
+
+typedef struct defined_test {
+    const char *local;
+    size_t llen;
+    char *under;
+    size_t ucap;
+} defined_test;
+
+/* `type Name Other` (Other a named type, not a struct): fills Other. */
+static bool is_defined_line(const char *p, const char *e, const char *end, bool first, void *ctx)
+{
+    defined_test *d = ctx;
+    size_t llen = d->llen;
+    (void)end;
+    (void)first;
+    if (!((size_t)(e - p) > 6 + llen && memcmp(p, "type ", 5) == 0 &&
+          memcmp(p + 5, d->local, llen) == 0 && (p[5 + llen] == ' ' || p[5 + llen] == '\t')))
+        return false;
+    const char *o = p + 5 + llen, *oe;
+    while (o < e && (*o == ' ' || *o == '\t'))
+        o++;
+    for (oe = o; oe < e && (ident_char(*oe) || *oe == '.');)
+        oe++;
+    const char *rest = oe;
+    while (rest < e && (*rest == ' ' || *rest == '\t'))
+        rest++;
+    if (!(oe > o && (rest == e || (rest + 1 < e && rest[0] == '/' && rest[1] == '/')) &&
+          !(oe - o == 6 && memcmp(o, "struct", 6) == 0)))
+        return false;
+    snprintf(d->under, d->ucap, "%.*s", (int)(oe - o), o);
+    return true;
 }
 
 /* `type Name Other` at the start of a line of a file in directory dir
@@ -976,52 +1057,10 @@ static bool find_defined(go_source *s, const char *name, const char *dir, const 
 {
     char local[256], pkg[128];
     unsigned nth;
-    size_t dlen = dir ? strlen(dir) : 0, llen;
     if (!split(name, local, sizeof local, pkg, sizeof pkg, &nth) || nth > 0 || strchr(name, '['))
         return false;
-    llen = strlen(local);
-    for (size_t i = 0; i < s->nfiles; i++) {
-        go_file *f = &s->files[i];
-        bool found_it = false, had = f->text != NULL;
-        if (dir != NULL ? !(strncmp(f->path, dir, dlen) == 0 && f->path[dlen] == '/' &&
-                            strchr(f->path + dlen + 1, '/') == NULL)
-                        : !(f->src && strcmp(f->pkg, pkg) == 0))
-            continue;
-        if (file_text(f) == NULL)
-            continue;
-        const char *end = f->text + f->len;
-        unsigned l = 1;
-        for (const char *p = f->text; p < end && !found_it; l++) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
-            if ((size_t)(e - p) > 6 + llen && memcmp(p, "type ", 5) == 0 &&
-                memcmp(p + 5, local, llen) == 0 && (p[5 + llen] == ' ' || p[5 + llen] == '\t')) {
-                const char *o = p + 5 + llen, *oe;
-                while (o < e && (*o == ' ' || *o == '\t'))
-                    o++;
-                for (oe = o; oe < e && (ident_char(*oe) || *oe == '.');)
-                    oe++;
-                const char *rest = oe;
-                while (rest < e && (*rest == ' ' || *rest == '\t'))
-                    rest++;
-                if (oe > o && (rest == e || (rest + 1 < e && rest[0] == '/' && rest[1] == '/')) &&
-                    !(oe - o == 6 && memcmp(o, "struct", 6) == 0)) {
-                    snprintf(under, ucap, "%.*s", (int)(oe - o), o);
-                    *file = f;
-                    *line = l;
-                    found_it = true;
-                }
-            }
-            p = nl ? nl + 1 : end;
-        }
-        if (!had) {
-            free(f->text);
-            f->text = NULL;
-            f->len = 0;
-        }
-        if (found_it)
-            return true;
-    }
-    return false;
+    defined_test d = {local, strlen(local), under, ucap};
+    return find_line(s, dir, pkg, is_defined_line, &d, file, line);
 }
 
 bool go_source_defined(go_source *s, const align_layout *l, char *under, size_t ucap)
@@ -1095,6 +1134,26 @@ static bool body_has_fields(const char *brace, const char *end, const char *lit)
     return true;
 }
 
+typedef struct var_test {
+    const char *local, *lit;
+    bool in_block; /* inside `var (` ... `)` */
+} var_test;
+
+static bool is_var_line(const char *p, const char *e, const char *end, bool first, void *ctx)
+{
+    var_test *v = ctx;
+    if (first)
+        v->in_block = false;
+    if (e - p >= 5 && memcmp(p, "var (", 5) == 0)
+        v->in_block = true;
+    else if (e > p && *p == ')')
+        v->in_block = false;
+    else if (var_struct_line(p, e, v->local, v->in_block && (*p == '\t' || *p == ' ')) &&
+             body_has_fields(memchr(p, '{', (size_t)(e - p)), end, v->lit))
+        return true;
+    return false;
+}
+
 /* The line of `var Name struct {` for the package variable name ("pkg.Name")
  * in a file of directory dir (NULL: the --src files of its package), whose
  * struct declares the fields of lit. */
@@ -1103,43 +1162,10 @@ static bool find_var(go_source *s, const char *name, const char *lit, const char
 {
     char local[256], pkg[128];
     unsigned nth;
-    size_t dlen = dir ? strlen(dir) : 0;
     if (!split(name, local, sizeof local, pkg, sizeof pkg, &nth) || nth > 0 || strchr(name, '['))
         return false;
-    for (size_t i = 0; i < s->nfiles; i++) {
-        go_file *f = &s->files[i];
-        bool found_it = false, had = f->text != NULL, in_block = false;
-        if (dir != NULL ? !(strncmp(f->path, dir, dlen) == 0 && f->path[dlen] == '/' &&
-                            strchr(f->path + dlen + 1, '/') == NULL)
-                        : !(f->src && strcmp(f->pkg, pkg) == 0))
-            continue;
-        if (file_text(f) == NULL)
-            continue;
-        const char *end = f->text + f->len;
-        unsigned l = 1;
-        for (const char *p = f->text; p < end && !found_it; l++) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
-            if (e - p >= 5 && memcmp(p, "var (", 5) == 0)
-                in_block = true;
-            else if (e > p && *p == ')')
-                in_block = false;
-            else if (var_struct_line(p, e, local, in_block && (*p == '\t' || *p == ' ')) &&
-                     body_has_fields(memchr(p, '{', (size_t)(e - p)), end, lit)) {
-                *file = f;
-                *line = l;
-                found_it = true;
-            }
-            p = nl ? nl + 1 : end;
-        }
-        if (!had) {
-            free(f->text);
-            f->text = NULL;
-            f->len = 0;
-        }
-        if (found_it)
-            return true;
-    }
-    return false;
+    var_test v = {local, lit, false};
+    return find_line(s, dir, pkg, is_var_line, &v, file, line);
 }
 
 /* An anonymous struct named after the one package variable of its type
