@@ -121,7 +121,16 @@ static void walk(go_source *s, const char *dir, int depth)
         size_t n = strlen(e->d_name);
         if (e->d_name[0] == '.' || asprintf(&p, "%s/%s", dir, e->d_name) < 0)
             continue;
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* The entry's type from readdir when the file system gives it:
+         * cmd/compile's audit reads some 150 package directories, and a
+         * stat per entry was a tenth of the time spent placing types. */
+        if (e->d_type == DT_DIR)
+            st.st_mode = S_IFDIR;
+        else if (e->d_type == DT_REG)
+            st.st_mode = S_IFREG;
+        else if (stat(p, &st) != 0)
+            st.st_mode = 0;
+        if (S_ISDIR(st.st_mode)) {
             if (depth < 32 && strcmp(e->d_name, "testdata") != 0 &&
                 strcmp(e->d_name, "vendor") != 0)
                 walk(s, p, depth + 1);
