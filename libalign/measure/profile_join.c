@@ -480,25 +480,12 @@ void align_profile_join_summary(align_measure_summary *out, const align_profile_
     *out = j->summary;
 }
 
-size_t align_profile_join_nsites(const align_profile_join *j)
-{
-    return j->nsites;
-}
-
-const align_measured_site *align_profile_join_site(const align_profile_join *j, size_t i)
-{
-    return i < j->nsites ? &j->sites[i] : NULL;
-}
-
-size_t align_profile_join_ntypes(const align_profile_join *j)
-{
-    return j->ntypes;
-}
-
-const align_measured_type *align_profile_join_type(const align_profile_join *j, size_t i)
-{
-    return i < j->ntypes ? &j->types[i] : NULL;
-}
+HANDLE_ACCESSORS(align_profile_join, align_profile_join_nsites, align_profile_join_site,
+                 align_measured_site, nsites, sites)
+HANDLE_ACCESSORS(align_profile_join, align_profile_join_ntypes, align_profile_join_type,
+                 align_measured_type, ntypes, types)
+HANDLE_ACCESSORS(align_profile_join, align_profile_join_ndiags, align_profile_join_diag,
+                 align_heap_diag, ndiags, diags)
 
 const align_measured_type *align_profile_join_find(const align_profile_join *j, const align_type *t)
 {
@@ -506,16 +493,6 @@ const align_measured_type *align_profile_join_find(const align_profile_join *j, 
         if (j->types[i].type == t)
             return &j->types[i];
     return NULL;
-}
-
-size_t align_profile_join_ndiags(const align_profile_join *j)
-{
-    return j->ndiags;
-}
-
-const align_heap_diag *align_profile_join_diag(const align_profile_join *j, size_t i)
-{
-    return i < j->ndiags ? &j->diags[i] : NULL;
 }
 
 uint64_t align_measured_count(const align_measured_type *t, align_sample which)

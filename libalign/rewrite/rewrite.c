@@ -1234,15 +1234,7 @@ int align_fix_run(align_fix_set *s)
     return rc < 0 ? rc : 0;
 }
 
-size_t align_fix_ntypes(const align_fix_set *s)
-{
-    return s->nt;
-}
-
-const align_fix_type *align_fix_type_at(const align_fix_set *s, size_t i)
-{
-    return i < s->nt ? &s->types[i] : NULL;
-}
+HANDLE_ACCESSORS(align_fix_set, align_fix_ntypes, align_fix_type_at, align_fix_type, nt, types)
 
 size_t align_fix_nfiles(const align_fix_set *s)
 {

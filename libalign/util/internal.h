@@ -15,6 +15,7 @@
 
 #include "libalign.h"
 
+#include <assert.h>
 #include <stdbool.h>
 
 /* Records an error in the per-thread record that align_error_last()
@@ -60,5 +61,33 @@ static inline bool round_up_u64(uint64_t v, uint64_t a, uint64_t *out)
         if (try_rc_ < 0)                                                                           \
             return try_rc_;                                                                        \
     } while (0)
+
+/* The public accessors of an array that an opaque handle owns, defined
+ * once for the many that libalign.h declares (a join's types and
+ * diagnostics, a log's sites...): each use says only which handle, array
+ * and count.  COUNT(h): the length.  ITEM(h, i): item i, NULL past the
+ * end.  ARRAY(h): the whole array, NULL when empty.  h must not be NULL. */
+#define HANDLE_COUNT(Handle, name, n)                                                              \
+    size_t name(const Handle *h)                                                                   \
+    {                                                                                              \
+        assert(h != NULL);                                                                         \
+        return h->n;                                                                               \
+    }
+#define HANDLE_ITEM(Handle, name, Item, n, items)                                                  \
+    const Item *name(const Handle *h, size_t i)                                                    \
+    {                                                                                              \
+        assert(h != NULL);                                                                         \
+        return i < h->n ? &h->items[i] : NULL;                                                     \
+    }
+#define HANDLE_ARRAY(Handle, name, Item, n, items)                                                 \
+    const Item *name(const Handle *h)                                                              \
+    {                                                                                              \
+        assert(h != NULL);                                                                         \
+        return h->n ? h->items : NULL;                                                             \
+    }
+/* COUNT and ITEM, the usual pair. */
+#define HANDLE_ACCESSORS(Handle, count_name, item_name, Item, n, items)                            \
+    HANDLE_COUNT(Handle, count_name, n)                                                            \
+    HANDLE_ITEM(Handle, item_name, Item, n, items)
 
 #endif
