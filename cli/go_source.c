@@ -227,23 +227,28 @@ static const char *skip_lit(const char *p, const char *end)
     return p < end ? p + 1 : end;
 }
 
+/* The first character of code from p (p itself, or past the strings,
+ * runes and comments that start there), or end. */
+static const char *code_at(const char *p, const char *end)
+{
+    for (;;) {
+        const char *q = p < end ? skip_lit(p, end) : p;
+        if (q == p)
+            return p;
+        p = q;
+    }
+}
+
 /* The bracket or brace matching the one at p, or NULL. */
 static const char *match(const char *p, const char *end)
 {
     char open = *p, close = open == '{' ? '}' : open == '[' ? ']' : ')';
     int depth = 0;
-    while (p < end) {
-        const char *q = skip_lit(p, end);
-        if (q != p) {
-            p = q;
-            continue;
-        }
+    for (p = code_at(p, end); p < end; p = code_at(p + 1, end))
         if (*p == open)
             depth++;
         else if (*p == close && --depth == 0)
             return p;
-        p++;
-    }
     return NULL;
 }
 
@@ -1336,14 +1341,9 @@ static void scan_elided(go_source *s, const go_file *f, const char *p, const cha
     p++;
     while (p < close) {
         /* one element: [key :] value, up to ',' at this depth */
-        const char *e = skip_blank(p, close), *val = e;
+        const char *val = skip_blank(p, close), *e;
         int depth = 0;
-        while (e < close) {
-            const char *q = skip_lit(e, close);
-            if (q != e) {
-                e = q;
-                continue;
-            }
+        for (e = code_at(val, close); e < close; e = code_at(e + 1, close)) {
             if (*e == '{' || *e == '(' || *e == '[')
                 depth++;
             else if (*e == '}' || *e == ')' || *e == ']')
@@ -1352,7 +1352,6 @@ static void scan_elided(go_source *s, const go_file *f, const char *p, const cha
                 break;
             else if (depth == 0 && *e == ':')
                 val = skip_blank(e + 1, close);
-            e++;
         }
         if (val < close && *val == '{' && unkeyed_body(val, close)) {
             const char *vc = match(val, close + 1);

@@ -1033,32 +1033,8 @@ static uint32_t site_file(const join_state *st, uint32_t c, const align_escape_s
 static uint32_t read_site(const align_heap_join *j, hs_reader *rd, size_t i, align_escape_site *es)
 {
     uint32_t pair, line, col;
-    const hs_pair *p;
-    const hs_ctx *c;
-    const hs_said *sd;
     hs_reader_next(&j->recs, rd, i, &pair, &line, &col);
-    p = hs_set_at(&j->pairs, pair);
-    c = hs_set_at(&j->ctxs, p->ctx);
-    sd = hs_set_at(&j->saids, p->what);
-    memset(es, 0, sizeof *es);
-    es->file = c->file;
-    es->line = line;
-    es->col = col;
-    es->package = c->package;
-    es->kind = (align_escape_kind)sd->kind;
-    es->stack_only = sd->stack_only;
-    es->expr = sd->expr;
-    es->type_text = sd->type_text;
-    es->var_name = sd->var_name;
-    es->input = c->input;
-    es->input_line = rd->input_line;
-    es->func = sd->func;
-    es->flow_dst = sd->flow_dst;
-    es->inlined = sd->inlined;
-    es->inline_file = sd->inline_file;
-    es->inline_line = sd->inline_line;
-    es->var_size = sd->var_size;
-    return p->ctx;
+    return hs_said_site(j, pair, line, col, rd->input_line, es);
 }
 
 /* The hash of record i's key (site_hash() of its join site). */
@@ -1200,20 +1176,7 @@ static int keep_site(align_heap_join *j, const align_escape_site *es, uint32_t c
     hs_made m;
     hs_pair p;
     uint32_t pair;
-    memset(&m, 0, sizeof m);
-    m.expr = hs->expr;
-    m.path = hs->path;
-    m.via = hs->via;
-    m.reason = hs->reason;
-    m.inlined = hs->inlined;
-    m.func = hs->func;
-    m.type = hs->type;
-    m.kind = (uint8_t)hs->kind;
-    m.status = (uint8_t)hs->status;
-    m.per_element = hs->per_element != 0;
-    m.stack_buffer = hs->stack_buffer != 0;
-    m.not_linked = hs->not_linked != 0;
-    m.stale = hs->stale != 0;
+    hs_made_pack(&m, hs);
     p.ctx = c;
     p.what = hs_set_add(&j->mades, &m, NULL);
     if (p.what == TABLE_NONE)
