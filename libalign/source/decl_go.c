@@ -1525,17 +1525,12 @@ int src_parse_go(align_graph *g, const char *file, const char *text, size_t len,
 {
     parser p;
     int rc;
-    assert(g != NULL);
-    assert(align_graph_lang(g) == ALIGN_LANG_GO);
-    assert(text != NULL || len == 0);
     memset(&p, 0, sizeof p);
+    p.lenient = src_parse_begin(g, ALIGN_LANG_GO, text, len, spans);
     p.g = g;
     p.src = text ? text : "";
     p.len = len;
     p.spans = spans;
-    if (spans != NULL)
-        spans->base = text;
-    p.lenient = spans != NULL;
     p.span_next = -1;
     if (file != NULL) {
         p.file = align_graph_strdup(g, file, (size_t)-1);
