@@ -25,9 +25,8 @@ typedef struct span {
 static int cmp_span(const void *a, const void *b)
 {
     const span *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    return x->end < y->end ? -1 : x->end > y->end;
+    const uint64_t kx[] = {x->start, x->end}, ky[] = {y->start, y->end};
+    return cmp_keys(kx, ky, 2);
 }
 
 static bool push_hole(align_layout *l, size_t *cap, uint64_t off, uint64_t size)

@@ -248,21 +248,15 @@ typedef struct by_name {
 static int cmp_call(const void *a, const void *b)
 {
     const gf_call *x = a, *y = b;
-    if (x->file != y->file)
-        return x->file < y->file ? -1 : 1;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return x->func < y->func ? -1 : x->func > y->func;
+    const uint64_t kx[] = {x->file, x->line, x->func}, ky[] = {y->file, y->line, y->func};
+    return cmp_keys(kx, ky, 3);
 }
 
 static int cmp_func_file(const void *a, const void *b)
 {
     const by_file *x = a, *y = b;
-    if (x->file != y->file)
-        return x->file < y->file ? -1 : 1;
-    if (x->line_lo != y->line_lo)
-        return x->line_lo < y->line_lo ? -1 : 1;
-    return x->idx < y->idx ? -1 : 1;
+    const uint64_t kx[] = {x->file, x->line_lo, x->idx}, ky[] = {y->file, y->line_lo, y->idx};
+    return cmp_keys(kx, ky, 3);
 }
 
 static int cmp_name_idx(const void *a, const void *b)

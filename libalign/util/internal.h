@@ -53,6 +53,17 @@ static inline bool round_up_u64(uint64_t v, uint64_t a, uint64_t *out)
     return add_u64(v, a - r, out);
 }
 
+/* The order of two tuples of n numeric sort keys, the first key that
+ * differs deciding: -1, 0 or 1, for qsort comparators that sort by several
+ * fields (each lists its keys: {x->file, x->line, x->func}). */
+static inline int cmp_keys(const uint64_t *x, const uint64_t *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
 /* Returns from the calling function the negative code of a failed call
  * (the parsers' and readers' way to stop at the first error). */
 #define TRY(expr)                                                                                  \
