@@ -20,6 +20,7 @@
 #include "util/vec.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,6 +315,40 @@ static int cmp_by_base(const void *a, const void *b)
     return c != 0 ? c : (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+static void func_file_key(const go_funcs *gf, uint32_t i, void *out)
+{
+    *(by_file *)out = (by_file){gf->funcs[i].file, gf->funcs[i].line_lo, i};
+}
+
+static void file_base_key(const go_funcs *gf, uint32_t i, void *out)
+{
+    *(by_base *)out = (by_base){base_name(gf->files[i].path), i};
+}
+
+/* The order of n items of gf (functions, files) under cmp, as their
+ * indices: the sort keys that key() writes for item i (elem bytes, i as a
+ * uint32_t at idx_off) are sorted, and the indices kept.  Malloc'd; NULL
+ * out of memory. */
+static uint32_t *sorted_order(const go_funcs *gf, size_t n, size_t elem, size_t idx_off,
+                              void (*key)(const go_funcs *, uint32_t, void *),
+                              int (*cmp)(const void *, const void *))
+{
+    unsigned char *keys = malloc((n ? n : 1) * elem);
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (keys == NULL || order == NULL) {
+        free(keys);
+        free(order);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        key(gf, (uint32_t)i, keys + i * elem);
+    qsort(keys, n, elem, cmp);
+    for (size_t i = 0; i < n; i++)
+        memcpy(&order[i], keys + i * elem + idx_off, sizeof *order);
+    free(keys);
+    return order;
+}
+
 int gofuncs_finish(go_funcs *gf)
 {
     uint64_t *offs = NULL;
@@ -368,34 +403,12 @@ int gofuncs_finish(go_funcs *gf)
         free(offs);
         qsort(gf->calls, gf->ncalls, sizeof *gf->calls, cmp_call);
     }
-    {
-        by_file *keys = malloc((gf->nfuncs ? gf->nfuncs : 1) * sizeof *keys);
-        gf->funcs_by_file = malloc((gf->nfuncs ? gf->nfuncs : 1) * sizeof *gf->funcs_by_file);
-        if (keys == NULL || gf->funcs_by_file == NULL) {
-            free(keys);
-            return nomem();
-        }
-        for (size_t i = 0; i < gf->nfuncs; i++)
-            keys[i] = (by_file){gf->funcs[i].file, gf->funcs[i].line_lo, (uint32_t)i};
-        qsort(keys, gf->nfuncs, sizeof *keys, cmp_func_file);
-        for (size_t i = 0; i < gf->nfuncs; i++)
-            gf->funcs_by_file[i] = keys[i].idx;
-        free(keys);
-    }
-    {
-        by_base *keys = malloc((gf->nfiles ? gf->nfiles : 1) * sizeof *keys);
-        gf->files_by_base = malloc((gf->nfiles ? gf->nfiles : 1) * sizeof *gf->files_by_base);
-        if (keys == NULL || gf->files_by_base == NULL) {
-            free(keys);
-            return nomem();
-        }
-        for (size_t i = 0; i < gf->nfiles; i++)
-            keys[i] = (by_base){base_name(gf->files[i].path), (uint32_t)i};
-        qsort(keys, gf->nfiles, sizeof *keys, cmp_by_base);
-        for (size_t i = 0; i < gf->nfiles; i++)
-            gf->files_by_base[i] = keys[i].idx;
-        free(keys);
-    }
+    gf->funcs_by_file = sorted_order(gf, gf->nfuncs, sizeof(by_file), offsetof(by_file, idx),
+                                     func_file_key, cmp_func_file);
+    gf->files_by_base = sorted_order(gf, gf->nfiles, sizeof(by_base), offsetof(by_base, idx),
+                                     file_base_key, cmp_by_base);
+    if (gf->funcs_by_file == NULL || gf->files_by_base == NULL)
+        return nomem();
     gf->finished = true;
     return 0;
 }
