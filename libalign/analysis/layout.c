@@ -168,15 +168,10 @@ void align_layout_free(align_layout *l)
 {
     if (l == NULL)
         return;
-    free(l->members);
-    free(l->holes);
-    free(l->bit_holes);
-    free(l->optimal_order);
-    free(l->unconstrained_order);
     for (size_t i = 0; i < l->natomic_unaligned; i++)
         free((char *)l->atomic_unaligned[i].path);
-    free(l->atomic_unaligned);
-    free(l);
+    FREE_ALL(l->members, l->holes, l->bit_holes, l->optimal_order, l->unconstrained_order,
+             l->atomic_unaligned, l);
 }
 
 /* Compares the model's placement with the positions a compiler wrote; on

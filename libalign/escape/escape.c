@@ -128,10 +128,7 @@ void align_escape_log_free(align_escape_log *log)
         return;
     arena_free(&log->strings);
     table_free(&log->str_index);
-    free(log->strs);
-    free(log->sites);
-    free(log->captures);
-    free(log);
+    FREE_ALL(log->strs, log->sites, log->captures, log);
 }
 
 HANDLE_COUNT(align_escape_log, align_escape_log_nsites, nsites)

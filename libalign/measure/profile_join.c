@@ -468,11 +468,7 @@ void align_profile_join_free(align_profile_join *j)
         free(j->strs);
         j->strs = n;
     }
-    free(j->sites);
-    free(j->types);
-    free(j->type_sites);
-    free(j->diags);
-    free(j);
+    FREE_ALL(j->sites, j->types, j->type_sites, j->diags, j);
 }
 
 void align_profile_join_summary(align_measure_summary *out, const align_profile_join *j)

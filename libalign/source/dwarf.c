@@ -2080,16 +2080,9 @@ static void free_reader(dwarf_reader *rd)
 {
     release_files(rd);
     map_free(&rd->map);
-    free(rd->pend);
-    free(rd->fix);
-    free(rd->tdn);
-    free(rd->gvar);
-    free(rd->gv);
-    free(rd->recs[0]);
-    free(rd->recs[1]);
-    free(rd->copies);
+    FREE_ALL(rd->pend, rd->fix, rd->tdn, rd->gvar, rd->gv, rd->recs[0], rd->recs[1], rd->copies,
+             rd->unit_copies);
     table_free(&rd->copies_index);
-    free(rd->unit_copies);
     scan_close(rd->scan);
     lines_close(rd->lines);
 }
@@ -2296,18 +2289,9 @@ void align_binary_free(align_binary *b)
     gofuncs_free(b->funcs);
     align_graph_free(b->graphs[0]);
     align_graph_free(b->graphs[1]);
-    free(b->path);
-    free(b->producer);
-    free(b->go_producer);
-    free(b->skip_reason);
-    free(b->skipped_type_reason);
-    free(b->debug_file);
-    free(b->skipped_member);
-    free(b->go.go_version);
-    free(b->go.main_path);
-    free(b->go.main_module);
-    free(b->go.build_id);
-    free(b);
+    FREE_ALL(b->path, b->producer, b->go_producer, b->skip_reason, b->skipped_type_reason,
+             b->debug_file, b->skipped_member, b->go.go_version, b->go.main_path, b->go.main_module,
+             b->go.build_id, b);
 }
 
 const align_binary_info *align_binary_info_get(const align_binary *b)

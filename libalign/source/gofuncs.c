@@ -50,18 +50,8 @@ void gofuncs_free(go_funcs *gf)
 {
     if (gf == NULL)
         return;
-    free(gf->funcs);
-    free(gf->vars);
-    free(gf->calls);
-    free(gf->pkgs);
-    free(gf->files);
-    free(gf->globals);
-    free(gf->pkg_index);
-    free(gf->file_index);
-    free(gf->funcs_by_file);
-    free(gf->files_by_base);
-    free(gf->unit_file_ids);
-    free(gf);
+    FREE_ALL(gf->funcs, gf->vars, gf->calls, gf->pkgs, gf->files, gf->globals, gf->pkg_index,
+             gf->file_index, gf->funcs_by_file, gf->files_by_base, gf->unit_file_ids, gf);
 }
 
 int gofuncs_push_func(go_funcs *gf, const gf_func *f)

@@ -63,10 +63,8 @@ void src_spans_free(src_spans *s)
 {
     if (s == NULL)
         return;
-    for (size_t i = 0; i < s->n; i++) {
-        free(s->v[i].members);
-        free(s->v[i].names);
-    }
+    for (size_t i = 0; i < s->n; i++)
+        FREE_ALL(s->v[i].members, s->v[i].names);
     free(s->v);
     memset(s, 0, sizeof *s);
 }

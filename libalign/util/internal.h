@@ -17,6 +17,7 @@
 
 #include <assert.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
 /* Records an error in the per-thread record that align_error_last()
  * returns (error.c): code, the input's file ("" when NULL), 1-based line
@@ -63,6 +64,17 @@ static inline int cmp_keys(const uint64_t *x, const uint64_t *y, size_t n)
             return x[i] < y[i] ? -1 : 1;
     return 0;
 }
+
+/* Frees each buffer listed (any may be NULL), in order: a destructor's
+ * list of what its struct owns, as data rather than one free() a line.
+ * FREE_ALL(gf->funcs, gf->vars, gf). */
+static inline void free_each(void *const *bufs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(bufs[i]);
+}
+#define FREE_ALL(...)                                                                              \
+    free_each((void *const[]){__VA_ARGS__}, sizeof((void *const[]){__VA_ARGS__}) / sizeof(void *))
 
 /* Returns from the calling function the negative code of a failed call
  * (the parsers' and readers' way to stop at the first error). */
