@@ -67,17 +67,8 @@ void align_heap_join_summary(align_heap_summary *out, const align_heap_join *j)
     *out = j->summary;
 }
 
-size_t align_heap_join_ntypes(const align_heap_join *j)
-{
-    assert(j != NULL);
-    return j->ntypes;
-}
-
-const align_heap_type *align_heap_join_type(const align_heap_join *j, size_t i)
-{
-    assert(j != NULL && i < j->ntypes);
-    return &j->types[i];
-}
+HANDLE_ACCESSORS(align_heap_join, align_heap_join_ntypes, align_heap_join_type, align_heap_type,
+                 ntypes, types)
 
 static bool type_eq(const void *ctx, uint32_t entry)
 {
@@ -97,17 +88,8 @@ const align_heap_type *align_heap_join_find(const align_heap_join *j, const alig
     return k == TABLE_NONE ? NULL : &j->types[k];
 }
 
-size_t align_heap_join_ndiags(const align_heap_join *j)
-{
-    assert(j != NULL);
-    return j->ndiags;
-}
-
-const align_heap_diag *align_heap_join_diag(const align_heap_join *j, size_t i)
-{
-    assert(j != NULL && i < j->ndiags);
-    return &j->diags[i];
-}
+HANDLE_ACCESSORS(align_heap_join, align_heap_join_ndiags, align_heap_join_diag, align_heap_diag,
+                 ndiags, diags)
 
 /* ------------------------------------------------------------ the join */
 

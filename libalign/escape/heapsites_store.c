@@ -414,10 +414,6 @@ void align_heap_join_free(align_heap_join *j)
     hs_set_free(&j->mpairs);
     hs_set_free(&j->mades);
     hs_store_free(&j->recs);
-    free(j->types);
-    free(j->type_sites);
-    free(j->diags);
-    free(j->src_dir);
     align_escape_log_free(j->own_log);
-    free(j);
+    FREE_ALL(j->types, j->type_sites, j->diags, j->src_dir, j);
 }

@@ -468,11 +468,7 @@ void align_profile_join_free(align_profile_join *j)
         free(j->strs);
         j->strs = n;
     }
-    free(j->sites);
-    free(j->types);
-    free(j->type_sites);
-    free(j->diags);
-    free(j);
+    FREE_ALL(j->sites, j->types, j->type_sites, j->diags, j);
 }
 
 void align_profile_join_summary(align_measure_summary *out, const align_profile_join *j)
@@ -480,25 +476,12 @@ void align_profile_join_summary(align_measure_summary *out, const align_profile_
     *out = j->summary;
 }
 
-size_t align_profile_join_nsites(const align_profile_join *j)
-{
-    return j->nsites;
-}
-
-const align_measured_site *align_profile_join_site(const align_profile_join *j, size_t i)
-{
-    return i < j->nsites ? &j->sites[i] : NULL;
-}
-
-size_t align_profile_join_ntypes(const align_profile_join *j)
-{
-    return j->ntypes;
-}
-
-const align_measured_type *align_profile_join_type(const align_profile_join *j, size_t i)
-{
-    return i < j->ntypes ? &j->types[i] : NULL;
-}
+HANDLE_ACCESSORS(align_profile_join, align_profile_join_nsites, align_profile_join_site,
+                 align_measured_site, nsites, sites)
+HANDLE_ACCESSORS(align_profile_join, align_profile_join_ntypes, align_profile_join_type,
+                 align_measured_type, ntypes, types)
+HANDLE_ACCESSORS(align_profile_join, align_profile_join_ndiags, align_profile_join_diag,
+                 align_heap_diag, ndiags, diags)
 
 const align_measured_type *align_profile_join_find(const align_profile_join *j, const align_type *t)
 {
@@ -506,16 +489,6 @@ const align_measured_type *align_profile_join_find(const align_profile_join *j, 
         if (j->types[i].type == t)
             return &j->types[i];
     return NULL;
-}
-
-size_t align_profile_join_ndiags(const align_profile_join *j)
-{
-    return j->ndiags;
-}
-
-const align_heap_diag *align_profile_join_diag(const align_profile_join *j, size_t i)
-{
-    return i < j->ndiags ? &j->diags[i] : NULL;
 }
 
 uint64_t align_measured_count(const align_measured_type *t, align_sample which)

@@ -147,11 +147,7 @@ typedef struct name_entry {
     align_type *type;
 } name_entry;
 
-typedef struct name_table {
-    name_entry *entries; /* in the order bound (util/vec) */
-    size_t len, cap;
-    table index; /* name -> entry (util/table) */
-} name_table;
+typedef TABLE_OF(name_entry) name_table; /* name -> entry, in the order bound */
 
 struct align_graph {
     align_lang lang;

@@ -160,11 +160,7 @@ typedef struct die_slot {
     uint8_t lang;     /* graph the node belongs to */
 } die_slot;
 
-typedef struct die_map {
-    die_slot *slots; /* in the order entered (util/vec) */
-    size_t len, cap;
-    table index; /* offset -> slot (util/table) */
-} die_map;
+typedef TABLE_OF(die_slot) die_map; /* offset -> slot, in the order entered */
 
 _Static_assert(sizeof(Dwarf_Off) == sizeof(uint64_t), "DIE offsets are table_find_u64 keys");
 
@@ -177,9 +173,9 @@ static uint64_t off_hash(Dwarf_Off off)
 /* The slot of the DIE at off, or NULL.  Valid until the next map_put. */
 static die_slot *map_find(const die_map *m, Dwarf_Off off)
 {
-    uint32_t e = table_find_u64(&m->index, off_hash(off), off, m->slots, sizeof *m->slots,
+    uint32_t e = table_find_u64(&m->index, off_hash(off), off, m->entries, sizeof *m->entries,
                                 offsetof(die_slot, off));
-    return e == TABLE_NONE ? NULL : &m->slots[e];
+    return e == TABLE_NONE ? NULL : &m->entries[e];
 }
 
 static int map_put(die_map *m, Dwarf_Off off, align_type *t, int state, align_lang lang)
@@ -189,13 +185,12 @@ static int map_put(die_map *m, Dwarf_Off off, align_type *t, int state, align_la
         *s = fresh;
         return 0;
     }
-    return table_push(&m->index, off_hash(off), (void **)&m->slots, &m->len, &m->cap, sizeof fresh,
-                      4096, &fresh);
+    return TABLE_OF_PUSH(m, off_hash(off), &fresh, 4096);
 }
 
 static void map_free(die_map *m)
 {
-    free(m->slots);
+    free(m->entries);
     table_free(&m->index);
     memset(m, 0, sizeof *m);
 }
@@ -2091,16 +2086,9 @@ static void free_reader(dwarf_reader *rd)
 {
     release_files(rd);
     map_free(&rd->map);
-    free(rd->pend);
-    free(rd->fix);
-    free(rd->tdn);
-    free(rd->gvar);
-    free(rd->gv);
-    free(rd->recs[0]);
-    free(rd->recs[1]);
-    free(rd->copies);
+    FREE_ALL(rd->pend, rd->fix, rd->tdn, rd->gvar, rd->gv, rd->recs[0], rd->recs[1], rd->copies,
+             rd->unit_copies);
     table_free(&rd->copies_index);
-    free(rd->unit_copies);
     scan_close(rd->scan);
     lines_close(rd->lines);
 }
@@ -2307,18 +2295,9 @@ void align_binary_free(align_binary *b)
     gofuncs_free(b->funcs);
     align_graph_free(b->graphs[0]);
     align_graph_free(b->graphs[1]);
-    free(b->path);
-    free(b->producer);
-    free(b->go_producer);
-    free(b->skip_reason);
-    free(b->skipped_type_reason);
-    free(b->debug_file);
-    free(b->skipped_member);
-    free(b->go.go_version);
-    free(b->go.main_path);
-    free(b->go.main_module);
-    free(b->go.build_id);
-    free(b);
+    FREE_ALL(b->path, b->producer, b->go_producer, b->skip_reason, b->skipped_type_reason,
+             b->debug_file, b->skipped_member, b->go.go_version, b->go.main_path, b->go.main_module,
+             b->go.build_id, b);
 }
 
 const align_binary_info *align_binary_info_get(const align_binary *b)
