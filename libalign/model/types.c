@@ -472,6 +472,14 @@ static int label_fields(align_graph *g, const align_type *rec, const char *prefi
     return 0;
 }
 
+int type_label_fields(align_graph *g, const align_type *rec)
+{
+    assert(rec->label != NULL);
+    if (label_fields(g, rec, rec->label, 0) < 0)
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    return 0;
+}
+
 int align_graph_label_anonymous(align_graph *g)
 {
     for (size_t i = 0; i < g->ndecls; i++) {

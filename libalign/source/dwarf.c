@@ -1442,11 +1442,13 @@ static int cmp_go_var(const void *a, const void *b)
 
 /* An anonymous struct that is the type of exactly one package variable
  * (`var Config struct {...}`) and is not held in a named type is named
- * after it, "pkg.Config" (label_of NULL: a variable's, not a field's). */
-static void label_go_vars(dwarf_reader *rd)
+ * after it, "pkg.Config" (label_of NULL: a variable's, not a field's), and
+ * the anonymous structs it holds after it and their fields,
+ * "pkg.Config.f" (as a named type's are).  0, or ALIGN_ENOMEM. */
+static int label_go_vars(dwarf_reader *rd)
 {
     if (rd->ngv == 0)
-        return;
+        return 0;
     qsort(rd->gv, rd->ngv, sizeof *rd->gv, cmp_go_var);
     for (size_t i = 0, j; i < rd->ngv; i = j) {
         for (j = i + 1; j < rd->ngv && rd->gv[j].type == rd->gv[i].type;)
@@ -1454,8 +1456,12 @@ static void label_go_vars(dwarf_reader *rd)
         if (j - i == 1 && rd->gv[i].type->label == NULL) {
             rd->gv[i].type->label = rd->gv[i].name;
             rd->gv[i].type->label_of = NULL;
+            /* and the anonymous structs it holds: "pkg.V.f" */
+            if (type_label_fields(rd->bin->graphs[ALIGN_LANG_GO], rd->gv[i].type) < 0)
+                return ALIGN_ENOMEM;
         }
     }
+    return 0;
 }
 
 static int walk_scope(dwarf_reader *rd, Dwarf_Die parent, unsigned depth);
@@ -2174,7 +2180,7 @@ static int load(align_binary *b, const input_set *in)
         if (b->graphs[l] != NULL)
             rc = align_graph_label_anonymous(b->graphs[l]);
     if (rc == 0)
-        label_go_vars(&rd);
+        rc = label_go_vars(&rd);
     free_reader(&rd);
     if (rc < 0)
         return rc;
