@@ -147,11 +147,7 @@ typedef struct name_entry {
     align_type *type;
 } name_entry;
 
-typedef struct name_table {
-    name_entry *entries; /* in the order bound (util/vec) */
-    size_t len, cap;
-    table index; /* name -> entry (util/table) */
-} name_table;
+typedef TABLE_OF(name_entry) name_table; /* name -> entry, in the order bound */
 
 struct align_graph {
     align_lang lang;
@@ -219,5 +215,11 @@ int layout_place_end(align_graph *g, const align_type *rec, const place_cursor *
 
 /* Go: does the type resolve to int64 or uint64? */
 bool type_is_int64(const align_type *t);
+
+/* Labels the anonymous records rec (itself labelled: a Go struct named
+ * after its package variable) holds by value, at any depth, as
+ * align_graph_label_anonymous labels a named record's: "pkg.V.f",
+ * "pkg.V.f.g", each with label_of its holder.  0, or ALIGN_ENOMEM. */
+int type_label_fields(align_graph *g, const align_type *rec);
 
 #endif

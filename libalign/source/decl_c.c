@@ -1334,15 +1334,10 @@ int src_parse_c(align_graph *g, const char *file, const char *text, size_t len, 
     unsigned line = 1, col = 1;
     int rc;
 
-    assert(g != NULL);
-    assert(align_graph_lang(g) == ALIGN_LANG_C);
-    assert(text != NULL || len == 0);
     memset(&p, 0, sizeof p);
+    p.lenient = src_parse_begin(g, ALIGN_LANG_C, text, len, spans);
     p.g = g;
     p.spans = spans;
-    if (spans != NULL)
-        spans->base = text;
-    p.lenient = spans != NULL;
     p.span_cur = -1;
     p.file = align_graph_strdup(g, file ? file : "<input>", (size_t)-1);
     if (p.file == NULL)
