@@ -264,23 +264,28 @@ static const char *skip_lit(const char *p, const char *end)
     return p < end ? p + 1 : end;
 }
 
+/* The first character of code from p (p itself, or past the strings,
+ * runes and comments that start there), or end. */
+static const char *code_at(const char *p, const char *end)
+{
+    for (;;) {
+        const char *q = p < end ? skip_lit(p, end) : p;
+        if (q == p)
+            return p;
+        p = q;
+    }
+}
+
 /* The bracket or brace matching the one at p, or NULL. */
 static const char *match(const char *p, const char *end)
 {
     char open = *p, close = open == '{' ? '}' : open == '[' ? ']' : ')';
     int depth = 0;
-    while (p < end) {
-        const char *q = skip_lit(p, end);
-        if (q != p) {
-            p = q;
-            continue;
-        }
+    for (p = code_at(p, end); p < end; p = code_at(p + 1, end))
         if (*p == open)
             depth++;
         else if (*p == close && --depth == 0)
             return p;
-        p++;
-    }
     return NULL;
 }
 
@@ -979,32 +984,73 @@ static unsigned field_line(const char *text, const char *end, const char *brace,
     return line;
 }
 
+/* The file of go_source at path, or NULL. */
+static go_file *file_at(go_source *s, const char *path)
+{
+    for (size_t i = 0; i < s->nfiles; i++)
+        if (strcmp(s->files[i].path, path) == 0)
+            return &s->files[i];
+    return NULL;
+}
+
+/* The '{' of the struct on line `line` of f's text (a package variable's
+ * `var V struct {`, placed by locate_var), or NULL. */
+static const char *var_brace(const go_file *f, unsigned line)
+{
+    const char *p = f->text, *end = f->text + f->len, *e;
+    for (unsigned l = 1; l < line && p != NULL; l++) {
+        p = memchr(p, '\n', (size_t)(end - p));
+        p = p != NULL ? p + 1 : NULL;
+    }
+    if (p == NULL)
+        return NULL;
+    e = memchr(p, '\n', (size_t)(end - p));
+    return memchr(p, '{', (size_t)((e != NULL ? e : end) - p)); /* var_struct_line's */
+}
+
+/* An anonymous struct labelled "pkg.T.f.g": the line of field g's
+ * declaration in f's struct in T's declaration (T already placed); or
+ * labelled "pkg.V.f.g" under a package variable's struct (label_of NULL,
+ * placed by locate_var): the same in the struct of `var V struct {`. */
 static void locate_anonymous(go_source *s, align_type *t, const char *label)
 {
-    const align_type *top = NULL;
+    const align_type *top = NULL, *up = NULL;
     align_srcpos pos;
     found fd;
     char dir[1024];
+    go_file *f;
+    const char *brace;
     align_type_label(t, &top);
-    while (top != NULL && align_type_label(top, NULL) != NULL)
-        align_type_label(top, &top);
-    if (top == NULL || align_type_name(top) == NULL)
+    while (top != NULL && align_type_label(top, &up) != NULL && up != NULL)
+        top = up;
+    if (top == NULL)
         return;
-    const char *name = align_type_name(top), *rest = label + strlen(name);
+    bool var = align_type_label(top, NULL) != NULL; /* a variable's struct */
+    const char *name = var ? align_type_label(top, NULL) : align_type_name(top);
+    if (name == NULL)
+        return;
+    const char *rest = label + strlen(name);
     pos = align_type_pos(top);
     if (strncmp(label, name, strlen(name)) != 0 || *rest != '.' || pos.file == NULL ||
         strrchr(pos.file, '/') == NULL)
         return;
-    snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(pos.file, '/') - pos.file), pos.file);
-    if (!find_type(s, name, dir, &fd) || fd.d == NULL || fd.d->line != pos.line)
-        return;
+    if (var) {
+        f = file_at(s, pos.file);
+        if (f == NULL)
+            return;
+    } else {
+        snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(pos.file, '/') - pos.file), pos.file);
+        if (!find_type(s, name, dir, &fd) || fd.d == NULL || fd.d->line != pos.line)
+            return;
+        f = (go_file *)fd.f;
+    }
     /* a file outside --src is read for this and let go again: audit keeps
      * no text it does not need (the escape join's peak RSS) */
-    go_file *f = (go_file *)fd.f;
     bool had = f->text != NULL;
     if (file_text(s, f) == NULL)
         return;
-    pos.line = field_line(f->text, f->text + f->len, f->text + fd.d->brace, rest + 1);
+    brace = var ? var_brace(f, pos.line) : f->text + fd.d->brace;
+    pos.line = brace ? field_line(f->text, f->text + f->len, brace, rest + 1) : 0;
     pos.file = f->path;
     pos.col = 0;
     if (!had)
@@ -1280,18 +1326,20 @@ void go_source_locate(go_source *s, align_binary *bin)
         pos.col = 0;
         align_type_set_pos(t, pos);
     }
-    /* then the anonymous structs, in their holders' declarations */
-    for (size_t i = 0; i < align_graph_ndecls(g); i++) {
-        align_type *t = align_graph_decl(g, i);
-        const align_type *of = NULL;
-        const char *label = align_type_label(t, &of);
-        if (label != NULL && align_type_pos(t).line == 0) {
+    /* then the package variables' anonymous structs, then the anonymous
+     * structs in their holders' declarations (a variable's too) */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < align_graph_ndecls(g); i++) {
+            align_type *t = align_graph_decl(g, i);
+            const align_type *of = NULL;
+            const char *label = align_type_label(t, &of);
+            if (label == NULL || align_type_pos(t).line != 0 || (of == NULL) != (pass == 0))
+                continue;
             if (of != NULL)
                 locate_anonymous(s, t, label);
             else
                 locate_var(s, t, label, ms, nms);
         }
-    }
     align_go_methods_free(ms, nms);
 }
 
@@ -1373,14 +1421,9 @@ static void scan_elided(go_source *s, const go_file *f, const char *p, const cha
     p++;
     while (p < close) {
         /* one element: [key :] value, up to ',' at this depth */
-        const char *e = skip_blank(p, close), *val = e;
+        const char *val = skip_blank(p, close), *e;
         int depth = 0;
-        while (e < close) {
-            const char *q = skip_lit(e, close);
-            if (q != e) {
-                e = q;
-                continue;
-            }
+        for (e = code_at(val, close); e < close; e = code_at(e + 1, close)) {
             if (*e == '{' || *e == '(' || *e == '[')
                 depth++;
             else if (*e == '}' || *e == ')' || *e == ']')
@@ -1389,7 +1432,6 @@ static void scan_elided(go_source *s, const go_file *f, const char *p, const cha
                 break;
             else if (depth == 0 && *e == ':')
                 val = skip_blank(e + 1, close);
-            e++;
         }
         if (val < close && *val == '{' && unkeyed_body(val, close)) {
             const char *vc = match(val, close + 1);

@@ -1553,7 +1553,8 @@ ALIGN_API size_t align_heap_join_nsites(const align_heap_join *j);
  * strings *out points to are owned by the join and valid until
  * align_heap_join_free(). */
 ALIGN_API void align_heap_join_site(const align_heap_join *j, size_t i, align_heap_site *out);
-/* Struct types with heap sites, in order of their first site. */
+/* Struct types with heap sites, in order of their first site; NULL past
+ * the end (as align_heap_join_diag). */
 ALIGN_API size_t align_heap_join_ntypes(const align_heap_join *j);
 ALIGN_API const align_heap_type *align_heap_join_type(const align_heap_join *j, size_t i);
 /* The heap sites of t (a record of the binary's Go graph), or NULL. */

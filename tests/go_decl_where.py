@@ -17,8 +17,11 @@ types are located (the linker's types are not), that anonymous structs
 are named after their enclosing type and field (Box.meta, Box.meta.deep,
 Box.cells, runtime.mheap.central) and placed at that field's line, that
 the anonymous struct type of exactly one package variable is named after
-it (shapes.Settings, runtime.debug) and placed at its `var` line while
-one shared by two variables (left, right) keeps its struct text, and that
+it (shapes.Settings, runtime.debug) and placed at its `var` line, and
+the anonymous structs it holds after it and their fields
+(Tuning.limits, Tuning.limits.inner, Tuning.slots) at the fields' lines,
+while one shared by two variables (left, right) keeps its struct text, and
+that
 --src locates the program's types that have no method.
 make check runs the oldest release of $GO_VERSIONS; make check-go-blank
 (SA_GOROOT=1) every one (about a minute each on a loaded machine).
@@ -69,6 +72,28 @@ var Settings struct {
 	last bool
 }
 
+// Tuning's struct holds anonymous structs, nested and in an array: each
+// named after it and its fields (Tuning.limits, Tuning.limits.inner,
+// Tuning.slots).
+var Tuning struct {
+	on     bool
+	limits struct {
+		lo    bool
+		hi    int64
+		inner struct {
+			p bool
+			q int64
+			r bool
+		}
+		ok bool
+	}
+	slots [3]struct {
+		c bool
+		m int64
+		d bool
+	}
+}
+
 // left and right share theirs: neither names it.
 var (
 	left, right struct {
@@ -83,7 +108,9 @@ func Touch() int64 {
 	Settings.size++
 	left.n++
 	right.n += 2
-	return Settings.size + left.n + right.n
+	Tuning.limits.inner.q++
+	Tuning.slots[1].m++
+	return Settings.size + left.n + right.n + Tuning.limits.inner.q + Tuning.slots[1].m
 }
 
 //go:noinline
@@ -182,7 +209,13 @@ def one_release(tool, v, tmp, fails):
             # the one package variable of an anonymous struct type: at its
             # var line
             ("example.com/where/shapes.Settings", None, "var Settings struct {"),
-            ("runtime.debug", "runtime/runtime1.go", "var debug struct {")):
+            ("runtime.debug", "runtime/runtime1.go", "var debug struct {"),
+            # and the anonymous structs it holds: by the variable and
+            # field, at the field's line
+            ("example.com/where/shapes.Tuning", None, "var Tuning struct {"),
+            ("example.com/where/shapes.Tuning.limits", None, "\tlimits struct {"),
+            ("example.com/where/shapes.Tuning.limits.inner", None, "\tinner struct {"),
+            ("example.com/where/shapes.Tuning.slots", None, "\tslots [3]struct {")):
         t = byname.get(name)
         path = os.path.join(root, "src", rel) if rel else os.path.join(d, "shapes", "shapes.go")
         want = grep_line(path, pattern)
@@ -208,11 +241,20 @@ def one_release(tool, v, tmp, fails):
             "\nvar Settings struct {\n" not in s:
         fails.append("Go %s: show --optimize Settings does not say it is var Settings's type:\n%s"
                      % (v, s))
+    # a struct nested in a variable's pastes with its fields' types as
+    # the file writes them
+    s = subprocess.run([tool, "show", "--optimize", binp,
+                        "example.com/where/shapes.Tuning.limits"], capture_output=True,
+                       text=True).stdout
+    if "\nlimits struct {\n" not in s or "inner struct { p bool; q int64; r bool }" not in s:
+        fails.append("Go %s: show --optimize Tuning.limits does not paste as the field:\n%s"
+                     % (v, s))
     # SARIF: each result's first location is the type's line.
     p = subprocess.run([tool, "audit", "-F", "sarif", binp], capture_output=True, text=True)
     results = json.loads(p.stdout)["runs"][0]["results"]
     named = [re.match(r"(\S+) is \d+ bytes", r["message"]["text"]) for r in results]
-    for anon in ("Box.meta", "Box.meta.deep", "Box.cells", "Settings"):
+    for anon in ("Box.meta", "Box.meta.deep", "Box.cells", "Settings", "Tuning.limits",
+                 "Tuning.limits.inner", "Tuning.slots"):
         if "example.com/where/shapes." + anon not in [m.group(1) for m in named if m]:
             fails.append("Go %s: no SARIF result names %s" % (v, anon))
     for r in results:

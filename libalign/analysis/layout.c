@@ -25,9 +25,8 @@ typedef struct span {
 static int cmp_span(const void *a, const void *b)
 {
     const span *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    return x->end < y->end ? -1 : x->end > y->end;
+    const uint64_t kx[] = {x->start, x->end}, ky[] = {y->start, y->end};
+    return cmp_keys(kx, ky, 2);
 }
 
 static bool push_hole(align_layout *l, size_t *cap, uint64_t off, uint64_t size)
@@ -169,15 +168,10 @@ void align_layout_free(align_layout *l)
 {
     if (l == NULL)
         return;
-    free(l->members);
-    free(l->holes);
-    free(l->bit_holes);
-    free(l->optimal_order);
-    free(l->unconstrained_order);
     for (size_t i = 0; i < l->natomic_unaligned; i++)
         free((char *)l->atomic_unaligned[i].path);
-    free(l->atomic_unaligned);
-    free(l);
+    FREE_ALL(l->members, l->holes, l->bit_holes, l->optimal_order, l->unconstrained_order,
+             l->atomic_unaligned, l);
 }
 
 /* Compares the model's placement with the positions a compiler wrote; on

@@ -128,23 +128,11 @@ void align_escape_log_free(align_escape_log *log)
         return;
     arena_free(&log->strings);
     table_free(&log->str_index);
-    free(log->strs);
-    free(log->sites);
-    free(log->captures);
-    free(log);
+    FREE_ALL(log->strs, log->sites, log->captures, log);
 }
 
-size_t align_escape_log_nsites(const align_escape_log *log)
-{
-    assert(log != NULL);
-    return log->nsites;
-}
-
-const align_escape_site *align_escape_log_sites(const align_escape_log *log)
-{
-    assert(log != NULL);
-    return log->nsites ? log->sites : NULL;
-}
+HANDLE_COUNT(align_escape_log, align_escape_log_nsites, nsites)
+HANDLE_ARRAY(align_escape_log, align_escape_log_sites, align_escape_site, nsites, sites)
 
 void align_escape_log_stats(align_escape_stats *out, const align_escape_log *log)
 {
@@ -152,17 +140,8 @@ void align_escape_log_stats(align_escape_stats *out, const align_escape_log *log
     *out = log->stats;
 }
 
-size_t align_escape_log_ncaptures(const align_escape_log *log)
-{
-    assert(log != NULL);
-    return log->ncaptures;
-}
-
-const align_escape_capture *align_escape_log_captures(const align_escape_log *log)
-{
-    assert(log != NULL);
-    return log->ncaptures ? log->captures : NULL;
-}
+HANDLE_COUNT(align_escape_log, align_escape_log_ncaptures, ncaptures)
+HANDLE_ARRAY(align_escape_log, align_escape_log_captures, align_escape_capture, ncaptures, captures)
 
 void esc_mark_take(const align_escape_log *log, esc_mark *m)
 {

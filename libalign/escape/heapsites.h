@@ -65,6 +65,49 @@ typedef struct hs_made {
     uint8_t kind, status, per_element, stack_buffer, not_linked, stale, pad[2];
 } hs_made;
 
+/* The fields hs_said and hs_made keep of a site, each of the same name in
+ * the public record (align_escape_site, align_heap_site): V a value kept
+ * as it is, F a flag kept as 0 or 1, E an enum kept in a byte.  The
+ * functions below copy the fields named here, so a field added to a
+ * record is named once. */
+#define HS_SAID_FIELDS(V, F, E)                                                                    \
+    V(expr)                                                                                        \
+    V(type_text)                                                                                   \
+    V(var_name)                                                                                    \
+    V(func)                                                                                        \
+    V(flow_dst)                                                                                    \
+    V(inlined)                                                                                     \
+    V(inline_file)                                                                                 \
+    V(inline_line)                                                                                 \
+    F(stack_only)                                                                                  \
+    F(var_size)                                                                                    \
+    E(kind)
+#define HS_MADE_FIELDS(V, F, E)                                                                    \
+    V(expr)                                                                                        \
+    V(path)                                                                                        \
+    V(via)                                                                                         \
+    V(reason)                                                                                      \
+    V(inlined)                                                                                     \
+    V(func)                                                                                        \
+    V(type)                                                                                        \
+    F(per_element)                                                                                 \
+    F(stack_buffer)                                                                                \
+    F(not_linked)                                                                                  \
+    F(stale)                                                                                       \
+    E(kind)                                                                                        \
+    E(status)
+
+/* What the join keeps of es and of hs (zeroed first: sets compare bytes). */
+void hs_said_pack(hs_said *out, const align_escape_site *es);
+void hs_made_pack(hs_made *out, const align_heap_site *hs);
+/* The site a record of the join says: its position, and its pair (of
+ * j->pairs, a said, before align_heap_join_finish; of j->mpairs, a made,
+ * after) with its context.  Both return the context. */
+uint32_t hs_said_site(const align_heap_join *j, uint32_t pair, uint32_t line, uint32_t col,
+                      uint64_t input_line, align_escape_site *out);
+uint32_t hs_made_site(const align_heap_join *j, uint32_t pair, uint32_t line, uint32_t col,
+                      uint64_t input_line, align_heap_site *out);
+
 /* A context and a said (before align_heap_join_finish) or a made (after). */
 typedef struct hs_pair {
     uint32_t ctx, what;

@@ -158,6 +158,53 @@ const char *hs_printf(align_heap_join *j, const char *fmt, ...)
     return s;
 }
 
+/* ------------------------------------------------- said and made values */
+
+#define COPY(f) out->f = in->f;
+#define FLAG(f) out->f = in->f != 0;
+#define BYTE(f) out->f = (uint8_t)in->f;
+
+void hs_said_pack(hs_said *out, const align_escape_site *in)
+{
+    memset(out, 0, sizeof *out);
+    HS_SAID_FIELDS(COPY, FLAG, BYTE)
+}
+
+void hs_made_pack(hs_made *out, const align_heap_site *in)
+{
+    memset(out, 0, sizeof *out);
+    HS_MADE_FIELDS(COPY, FLAG, BYTE)
+}
+
+/* hs_said_site and hs_made_site: one body for the two public records,
+ * which share the names of the fields a record's place gives (its
+ * position; the file, package and input of its context). */
+#define DEFINE_SITE(name, Site, pairs, values, Value, FIELDS)                                      \
+    uint32_t name(const align_heap_join *j, uint32_t pair, uint32_t line, uint32_t col,            \
+                  uint64_t input_line, Site *out)                                                  \
+    {                                                                                              \
+        const hs_pair *p = hs_set_at(&j->pairs, pair);                                             \
+        const hs_ctx *c = hs_set_at(&j->ctxs, p->ctx);                                             \
+        const Value *in = hs_set_at(&j->values, p->what);                                          \
+        memset(out, 0, sizeof *out);                                                               \
+        out->file = c->file;                                                                       \
+        out->package = c->package;                                                                 \
+        out->input = c->input;                                                                     \
+        out->line = line;                                                                          \
+        out->col = col;                                                                            \
+        out->input_line = input_line;                                                              \
+        FIELDS(COPY, COPY, COPY)                                                                   \
+        return p->ctx;                                                                             \
+    }
+
+DEFINE_SITE(hs_said_site, align_escape_site, pairs, saids, hs_said, HS_SAID_FIELDS)
+DEFINE_SITE(hs_made_site, align_heap_site, mpairs, mades, hs_made, HS_MADE_FIELDS)
+
+#undef COPY
+#undef FLAG
+#undef BYTE
+#undef DEFINE_SITE
+
 /* --------------------------------------------------------------- reading */
 
 /* The log's sink: site as the join's next record. */
@@ -188,18 +235,7 @@ static int take_site(void *ctx, const align_escape_site *site)
             return ALIGN_ENOMEM;
         j->last_ctx = c;
     }
-    memset(&said, 0, sizeof said);
-    said.expr = site->expr;
-    said.type_text = site->type_text;
-    said.var_name = site->var_name;
-    said.func = site->func;
-    said.flow_dst = site->flow_dst;
-    said.inlined = site->inlined;
-    said.inline_file = site->inline_file;
-    said.inline_line = site->inline_line;
-    said.kind = (uint8_t)site->kind;
-    said.stack_only = site->stack_only != 0;
-    said.var_size = site->var_size != 0;
+    hs_said_pack(&said, site);
     said_id = hs_set_add(&j->saids, &said, NULL);
     if (said_id == TABLE_NONE)
         return ALIGN_ENOMEM;
@@ -347,34 +383,8 @@ void hs_site(const align_heap_join *j, size_t i, align_heap_site *out)
 {
     uint32_t pair, line, col;
     uint64_t input_line;
-    const hs_pair *p;
-    const hs_ctx *c;
-    const hs_made *m;
-
     hs_store_get(&j->recs, i, &pair, &line, &col, &input_line);
-    p = hs_set_at(&j->mpairs, pair);
-    c = hs_set_at(&j->ctxs, p->ctx);
-    m = hs_set_at(&j->mades, p->what);
-    memset(out, 0, sizeof *out);
-    out->file = c->file;
-    out->line = line;
-    out->col = col;
-    out->kind = (align_escape_kind)m->kind;
-    out->expr = m->expr;
-    out->package = c->package;
-    out->input = c->input;
-    out->input_line = input_line;
-    out->path = m->path;
-    out->status = (align_heap_status)m->status;
-    out->type = m->type;
-    out->per_element = m->per_element;
-    out->via = m->via;
-    out->reason = m->reason;
-    out->stack_buffer = m->stack_buffer;
-    out->inlined = m->inlined;
-    out->func = m->func;
-    out->not_linked = m->not_linked;
-    out->stale = m->stale;
+    hs_made_site(j, pair, line, col, input_line, out);
 }
 
 void align_heap_join_site(const align_heap_join *j, size_t i, align_heap_site *out)
@@ -404,10 +414,6 @@ void align_heap_join_free(align_heap_join *j)
     hs_set_free(&j->mpairs);
     hs_set_free(&j->mades);
     hs_store_free(&j->recs);
-    free(j->types);
-    free(j->type_sites);
-    free(j->diags);
-    free(j->src_dir);
     align_escape_log_free(j->own_log);
-    free(j);
+    FREE_ALL(j->types, j->type_sites, j->diags, j->src_dir, j);
 }

@@ -557,15 +557,8 @@ const align_profile_info *align_profile_info_get(const align_profile *p)
     return &p->info;
 }
 
-size_t align_profile_nsites(const align_profile *p)
-{
-    return p->nsites;
-}
-
-const align_profile_site *align_profile_site_get(const align_profile *p, size_t i)
-{
-    return i < p->nsites ? &p->sites[i] : NULL;
-}
+HANDLE_ACCESSORS(align_profile, align_profile_nsites, align_profile_site_get, align_profile_site,
+                 nsites, sites)
 
 const char *align_sample_name(align_sample s)
 {

@@ -101,12 +101,17 @@ static const align_abi abi_c_arm64 = {
     .prim = {C_LP64},
 };
 
-/* ILP32 C types common to i386 SysV and ARM EABI (no __int128 on either). */
-#define C_ILP32                                                                                    \
+/* ILP32 C types common to i386 SysV and ARM EABI (no __int128 on either),
+ * but for the member alignment A8 of the 8-byte scalars (long long,
+ * double, and double _Complex's parts) and long double, where they
+ * differ. */
+#define C_ILP32(A8)                                                                                \
     [ALIGN_C_BOOL] = {1, 1, 0}, [ALIGN_C_CHAR] = {1, 1, 0}, [ALIGN_C_SCHAR] = {1, 1, 0},           \
     [ALIGN_C_UCHAR] = {1, 1, 0}, [ALIGN_C_SHORT] = {2, 2, 0}, [ALIGN_C_USHORT] = {2, 2, 0},        \
     [ALIGN_C_INT] = {4, 4, 0}, [ALIGN_C_UINT] = {4, 4, 0}, [ALIGN_C_LONG] = {4, 4, 0},             \
-    [ALIGN_C_ULONG] = {4, 4, 0}, [ALIGN_C_FLOAT] = {4, 4, 0}
+    [ALIGN_C_ULONG] = {4, 4, 0}, [ALIGN_C_FLOAT] = {4, 4, 0}, [ALIGN_C_CFLOAT] = {8, 4, 0},        \
+    [ALIGN_C_LLONG] = {8, A8, 0}, [ALIGN_C_ULLONG] = {8, A8, 0}, [ALIGN_C_DOUBLE] = {8, A8, 0},    \
+    [ALIGN_C_CDOUBLE] = {16, A8, 0}
 
 /* i386 SysV psABI (Intel386 supplement 1.1, Table 2.1) as GCC applies it
  * inside records: long long, double and their complex forms are 4-aligned
@@ -122,10 +127,7 @@ static const align_abi abi_c_386 = {
      * without MMX and x86_field_alignment caps it at 4 like long long
      * (char/short/int/long long elements at offset 4; float/double at 8). */
     .c_vector8_int_align = 4,
-    .prim =
-        {C_ILP32, [ALIGN_C_LLONG] = {8, 4, 0}, [ALIGN_C_ULLONG] = {8, 4, 0},
-         [ALIGN_C_DOUBLE] = {8, 4, 0}, [ALIGN_C_LDOUBLE] = {12, 4, 0}, [ALIGN_C_CFLOAT] = {8, 4, 0},
-         [ALIGN_C_CDOUBLE] = {16, 4, 0}, [ALIGN_C_CLDOUBLE] = {24, 4, 0}},
+    .prim = {C_ILP32(4), [ALIGN_C_LDOUBLE] = {12, 4, 0}, [ALIGN_C_CLDOUBLE] = {24, 4, 0}},
 };
 
 /* ARM EABI (AAPCS32 §5.1.1, hard-float Debian armhf): long long and double
@@ -142,10 +144,7 @@ static const align_abi abi_c_arm = {
     .c_zero_width_bitfield_aligns = true,
     /* Vectors: aligned to their size up to 8 (BIGGEST_ALIGNMENT on EABI). */
     .c_vector_max_align = 8,
-    .prim =
-        {C_ILP32, [ALIGN_C_LLONG] = {8, 8, 0}, [ALIGN_C_ULLONG] = {8, 8, 0},
-         [ALIGN_C_DOUBLE] = {8, 8, 0}, [ALIGN_C_LDOUBLE] = {8, 8, 0}, [ALIGN_C_CFLOAT] = {8, 4, 0},
-         [ALIGN_C_CDOUBLE] = {16, 8, 0}, [ALIGN_C_CLDOUBLE] = {16, 8, 0}},
+    .prim = {C_ILP32(8), [ALIGN_C_LDOUBLE] = {8, 8, 0}, [ALIGN_C_CLDOUBLE] = {16, 8, 0}},
 };
 
 static const align_abi *const abis[] = {&abi_go_amd64, &abi_go_arm64, &abi_go_386, &abi_go_arm,
@@ -263,7 +262,7 @@ const char *align_prim_name(align_prim p)
     return (unsigned)p < ALIGN_PRIM_COUNT && prim_names[p] ? prim_names[p] : "?";
 }
 
-static const go_predeclared go_predeclared_types[] = {
+static const prim_name go_predeclared_types[] = {
     {"bool", ALIGN_GO_BOOL},           {"byte", ALIGN_GO_UINT8},
     {"rune", ALIGN_GO_INT32},          {"int8", ALIGN_GO_INT8},
     {"uint8", ALIGN_GO_UINT8},         {"int16", ALIGN_GO_INT16},
@@ -277,13 +276,18 @@ static const go_predeclared go_predeclared_types[] = {
     {"any", ALIGN_GO_IFACE},
 };
 
-const go_predeclared *go_predeclared_find(const char *name, size_t len)
+const prim_name *prim_name_find(const prim_name *t, size_t n, const char *name, size_t len)
 {
-    for (size_t i = 0; i < sizeof go_predeclared_types / sizeof go_predeclared_types[0]; i++)
-        if (strncmp(go_predeclared_types[i].name, name, len) == 0 &&
-            go_predeclared_types[i].name[len] == '\0')
-            return &go_predeclared_types[i];
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(t[i].name, name, len) == 0 && t[i].name[len] == '\0')
+            return &t[i];
     return NULL;
+}
+
+const prim_name *go_predeclared_find(const char *name, size_t len)
+{
+    return prim_name_find(go_predeclared_types,
+                          sizeof go_predeclared_types / sizeof go_predeclared_types[0], name, len);
 }
 
 const char *align_lang_name(align_lang lang)

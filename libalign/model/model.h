@@ -67,16 +67,22 @@ struct align_abi {
  * abi; int_elems: its elements are integers. */
 uint32_t abi_vector_align(const align_abi *abi, uint64_t size, bool int_elems);
 
+/* A primitive's name in a table of them: Go's predeclared types (below),
+ * C's typedefs usable without their headers (decl_c.c), DWARF's spellings
+ * of C base types (dwarf_c.c). */
+typedef struct prim_name {
+    const char *name;
+    align_prim prim;
+} prim_name;
+/* The entry of table t (n entries) named name[0..len), or NULL. */
+const prim_name *prim_name_find(const prim_name *t, size_t n, const char *name, size_t len);
+
 /* Go's predeclared types by name (the spec's "Predeclared identifiers"):
  * what the declaration parser resolves a bare `int64` to, and what the
  * DWARF reader makes of a base type without DW_AT_go_kind.  byte and rune
- * are uint8 and int32; error and any are interfaces (two words). */
-typedef struct go_predeclared {
-    const char *name;
-    align_prim prim;
-} go_predeclared;
-/* The one named name[0..len), or NULL. */
-const go_predeclared *go_predeclared_find(const char *name, size_t len);
+ * are uint8 and int32; error and any are interfaces (two words).  The one
+ * named name[0..len), or NULL. */
+const prim_name *go_predeclared_find(const char *name, size_t len);
 
 /* ---------------------------------------------------------------- types */
 
@@ -147,11 +153,7 @@ typedef struct name_entry {
     align_type *type;
 } name_entry;
 
-typedef struct name_table {
-    name_entry *entries; /* in the order bound (util/vec) */
-    size_t len, cap;
-    table index; /* name -> entry (util/table) */
-} name_table;
+typedef TABLE_OF(name_entry) name_table; /* name -> entry, in the order bound */
 
 struct align_graph {
     align_lang lang;
@@ -225,5 +227,11 @@ int layout_place_end(align_graph *g, const align_type *rec, const place_cursor *
 
 /* Go: does the type resolve to int64 or uint64? */
 bool type_is_int64(const align_type *t);
+
+/* Labels the anonymous records rec (itself labelled: a Go struct named
+ * after its package variable) holds by value, at any depth, as
+ * align_graph_label_anonymous labels a named record's: "pkg.V.f",
+ * "pkg.V.f.g", each with label_of its holder.  0, or ALIGN_ENOMEM. */
+int type_label_fields(align_graph *g, const align_type *rec);
 
 #endif

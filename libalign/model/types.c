@@ -472,6 +472,14 @@ static int label_fields(align_graph *g, const align_type *rec, const char *prefi
     return 0;
 }
 
+int type_label_fields(align_graph *g, const align_type *rec)
+{
+    assert(rec->label != NULL);
+    if (label_fields(g, rec, rec->label, 0) < 0)
+        return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+    return 0;
+}
+
 int align_graph_label_anonymous(align_graph *g)
 {
     for (size_t i = 0; i < g->ndecls; i++) {
@@ -610,26 +618,16 @@ align_type *align_graph_decl(const align_graph *g, size_t i)
 
 /* ----------------------------------------------------------- name tables */
 
-static uint64_t hash_name(const char *s)
+static const char *name_text(const void *ctx, uint32_t entry, size_t *len)
 {
-    return hash_fnv_str(HASH_FNV_SEED, s);
-}
-
-typedef struct name_key {
-    const name_table *nt;
-    const char *name;
-} name_key;
-
-static bool name_is(const void *ctx, uint32_t entry)
-{
-    const name_key *k = ctx;
-    return strcmp(k->nt->entries[entry].name, k->name) == 0;
+    const name_table *nt = ctx;
+    *len = strlen(nt->entries[entry].name);
+    return nt->entries[entry].name;
 }
 
 static name_entry *name_find(const name_table *nt, const char *name)
 {
-    name_key k = {nt, name};
-    uint32_t e = table_find(&nt->index, hash_name(name), name_is, &k);
+    uint32_t e = table_find_text(&nt->index, name, strlen(name), name_text, nt);
     return e == TABLE_NONE ? NULL : &nt->entries[e];
 }
 
@@ -645,8 +643,7 @@ static int name_bind(align_graph *g, name_table *nt, const char *name, align_typ
     fresh.type = t;
     if (fresh.name == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    return table_push(&nt->index, hash_name(name), (void **)&nt->entries, &nt->len, &nt->cap,
-                      sizeof fresh, 64, &fresh);
+    return TABLE_OF_PUSH(nt, hash_str(name, strlen(name)), &fresh, 64);
 }
 
 static align_type *name_lookup(const name_table *nt, const char *name)

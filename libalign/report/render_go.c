@@ -203,8 +203,10 @@ void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *o
             }
         while (holder != NULL && holder->label_of != NULL)
             holder = holder->label_of;
-        split_name(holder && holder->name ? holder->name : l->name, &own_len, &local, &local_len,
-                   &args);
+        /* the outermost holder: a named type, or a package variable's
+         * anonymous struct, named by its label "pkg.V" */
+        const char *top = holder == NULL ? NULL : holder->label ? holder->label : holder->name;
+        split_name(top ? top : l->name, &own_len, &local, &local_len, &args);
         align_buf_printf(out, "// the anonymous struct of %s: paste it as that field's type\n",
                          l->name);
         align_buf_printf(out, "%s %sstruct {\n", field, arrays.data ? arrays.data : "");

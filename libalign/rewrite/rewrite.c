@@ -176,13 +176,10 @@ void align_fix_free(align_fix_set *s)
     if (s == NULL)
         return;
     for (size_t i = 0; i < s->nf; i++) {
-        free(s->f[i].path);
-        free(s->f[i].text);
-        free(s->f[i].new_text);
         src_spans_free(&s->f[i].spans);
         for (size_t k = 0; k < s->f[i].nedits; k++)
             free(s->f[i].edits[k].text);
-        free(s->f[i].edits);
+        FREE_ALL(s->f[i].path, s->f[i].text, s->f[i].new_text, s->f[i].edits);
     }
     for (size_t i = 0; i < s->ngraphs; i++)
         align_graph_free(s->graphs[i]);
@@ -190,12 +187,7 @@ void align_fix_free(align_fix_set *s)
         free(s->strs[i]);
     for (size_t i = 0; i < s->nguards; i++)
         free(s->guards[i].name);
-    free(s->guards);
-    free(s->strs);
-    free(s->graphs);
-    free(s->types);
-    free(s->f);
-    free(s);
+    FREE_ALL(s->guards, s->strs, s->graphs, s->types, s->f, s);
 }
 
 int align_fix_add(align_fix_set *s, const char *path, const char *text, size_t len)
@@ -1234,15 +1226,7 @@ int align_fix_run(align_fix_set *s)
     return rc < 0 ? rc : 0;
 }
 
-size_t align_fix_ntypes(const align_fix_set *s)
-{
-    return s->nt;
-}
-
-const align_fix_type *align_fix_type_at(const align_fix_set *s, size_t i)
-{
-    return i < s->nt ? &s->types[i] : NULL;
-}
+HANDLE_ACCESSORS(align_fix_set, align_fix_ntypes, align_fix_type_at, align_fix_type, nt, types)
 
 size_t align_fix_nfiles(const align_fix_set *s)
 {

@@ -53,11 +53,7 @@ typedef struct cslot {
     int64_t value;
 } cslot;
 
-typedef struct cmap {
-    cslot *entries; /* in the order put (util/vec) */
-    size_t len, cap;
-    table index; /* name -> entry (util/table) */
-} cmap;
+typedef TABLE_OF(cslot) cmap; /* name -> entry, in the order put */
 
 enum { CTX_TOP, CTX_MEMBER, CTX_TYPENAME }; /* where specifiers are read */
 

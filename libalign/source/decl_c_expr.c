@@ -134,8 +134,7 @@ int cp_cmap_put(cmap *m, const char *name, size_t len, int64_t value)
         s->value = value;
         return 0;
     }
-    return table_push(&m->index, hash_str(name, len), (void **)&m->entries, &m->len, &m->cap,
-                      sizeof fresh, 16, &fresh);
+    return TABLE_OF_PUSH(m, hash_str(name, len), &fresh, 16);
 }
 
 void cp_cmap_free(cmap *m)

@@ -511,7 +511,7 @@ static int eval_binary(parser *p, tstream *s, int64_t iota, int min_prec, int64_
     return 0;
 }
 
-static const go_predeclared *find_predeclared(const token *t)
+static const prim_name *find_predeclared(const token *t)
 {
     return t->kind == TOK_IDENT ? go_predeclared_find(t->text, t->len) : NULL;
 }
@@ -574,7 +574,7 @@ static int float_value(parser *p, const token *t, int64_t *out)
 static int eval_name(parser *p, tstream *s, const token *t, int64_t iota, int64_t *out)
 {
     const sym *c = sym_find(p, t->text, t->len);
-    const go_predeclared *pd = find_predeclared(t);
+    const prim_name *pd = find_predeclared(t);
     char q[64];
     quote(q, sizeof q, t->text, t->len);
     if (tok_is(&s->tok, "(") &&
@@ -771,36 +771,6 @@ static const struct stdlib_type {
      "interface { Deadline() (deadline time.Time, ok bool); "
      "Done() <-chan struct{}; Err() error; Value(key any) any }",
      0, false},
-    /* Interfaces real structs hold: two words whatever their methods
-     * (io/io.go, reflect/type.go, fmt/print.go, net/net.go, hash/hash.go,
-     * io/fs/fs.go, sort/sort.go, os/signal... ): 16, 8, 16 */
-    {"io.Reader", "interface{}", 0, false},
-    {"io.Writer", "interface{}", 0, false},
-    {"io.Closer", "interface{}", 0, false},
-    {"io.ReadCloser", "interface{}", 0, false},
-    {"io.WriteCloser", "interface{}", 0, false},
-    {"io.ReadWriter", "interface{}", 0, false},
-    {"io.ReadWriteCloser", "interface{}", 0, false},
-    {"io.ReaderAt", "interface{}", 0, false},
-    {"io.WriterAt", "interface{}", 0, false},
-    {"io.Seeker", "interface{}", 0, false},
-    {"io.ReadSeeker", "interface{}", 0, false},
-    {"io.ByteReader", "interface{}", 0, false},
-    {"io.ByteScanner", "interface{}", 0, false},
-    {"io.RuneScanner", "interface{}", 0, false},
-    {"reflect.Type", "interface{}", 0, false},
-    {"fmt.Stringer", "interface{}", 0, false},
-    {"net.Conn", "interface{}", 0, false},
-    {"net.Addr", "interface{}", 0, false},
-    {"net.Listener", "interface{}", 0, false},
-    {"hash.Hash", "interface{}", 0, false},
-    {"hash.Hash32", "interface{}", 0, false},
-    {"hash.Hash64", "interface{}", 0, false},
-    {"fs.FS", "interface{}", 0, false},
-    {"fs.File", "interface{}", 0, false},
-    {"fs.FileInfo", "interface{}", 0, false},
-    {"os.Signal", "interface{}", 0, false},
-    {"sort.Interface", "interface{}", 0, false},
     /* io/fs/fs.go:152 (os/types.go:28 aliases it): 4, 4, 0 */
     {"fs.FileMode", "uint32", 0, false},
     {"os.FileMode", "uint32", 0, false},
@@ -809,6 +779,32 @@ static const struct stdlib_type {
     /* reflect/value.go:39 (typ, ptr, flag): 24, 8, 16 */
     {"reflect.Value", "struct { typ unsafe.Pointer; ptr unsafe.Pointer; flag uintptr }", 0, false},
 };
+
+/* Interfaces real structs hold: two words whatever their methods
+ * (io/io.go, reflect/type.go, fmt/print.go, net/net.go, hash/hash.go,
+ * io/fs/fs.go, sort/sort.go, os/signal... ): 16, 8, 16.  Each is built as
+ * any_interface. */
+static const char *const stdlib_interfaces[] = {
+    "io.Reader",     "io.Writer",          "io.Closer",      "io.ReadCloser",  "io.WriteCloser",
+    "io.ReadWriter", "io.ReadWriteCloser", "io.ReaderAt",    "io.WriterAt",    "io.Seeker",
+    "io.ReadSeeker", "io.ByteReader",      "io.ByteScanner", "io.RuneScanner", "reflect.Type",
+    "fmt.Stringer",  "net.Conn",           "net.Addr",       "net.Listener",   "hash.Hash",
+    "hash.Hash32",   "hash.Hash64",        "fs.FS",          "fs.File",        "fs.FileInfo",
+    "os.Signal",     "sort.Interface",
+};
+static const struct stdlib_type any_interface = {"interface", "interface{}", 0, false};
+
+/* The stdlib type named key ("pkg.Sel"), or NULL. */
+static const struct stdlib_type *find_stdlib(const char *key)
+{
+    for (size_t i = 0; i < sizeof stdlib / sizeof stdlib[0]; i++)
+        if (strcmp(stdlib[i].name, key) == 0)
+            return &stdlib[i];
+    for (size_t i = 0; i < sizeof stdlib_interfaces / sizeof stdlib_interfaces[0]; i++)
+        if (strcmp(stdlib_interfaces[i], key) == 0)
+            return &any_interface;
+    return NULL;
+}
 
 /* Builds the stdlib type e: a defined type named name over its decl. */
 static int build_stdlib(parser *p, const struct stdlib_type *e, const char *name, align_type **out)
@@ -843,9 +839,8 @@ static int qualified_type(parser *p, const token *pkg, const token *sel, bool ha
         *out = align_type_prim(p->g, ALIGN_GO_UNSAFE_POINTER);
         return *out ? 0 : ALIGN_ENOMEM;
     }
-    for (size_t i = 0; i < sizeof stdlib / sizeof stdlib[0]; i++)
-        if (pkg->len < 40 && sel->len < 40 && strcmp(stdlib[i].name, key) == 0)
-            e = &stdlib[i];
+    if (pkg->len < 40 && sel->len < 40) /* else key was cut */
+        e = find_stdlib(key);
     if (e != NULL && e->generic != has_args)
         return PARSE_ERROR(p, sel->line, sel->col, ALIGN_ESYNTAX, "%s %s type arguments", key,
                            e->generic ? "needs" : "takes no");
@@ -887,7 +882,7 @@ static int generic_error(parser *p, unsigned line, unsigned col, const char *nam
 /* An unqualified type name at t (its type arguments, if any, consumed). */
 static int named_type(parser *p, const token *t, bool indirect, const char *start, align_type **out)
 {
-    const go_predeclared *pd = find_predeclared(t);
+    const prim_name *pd = find_predeclared(t);
     sym *s = p->in_stdlib ? NULL : sym_find(p, t->text, t->len);
     const char *cname;
     char q[64];
@@ -1525,17 +1520,12 @@ int src_parse_go(align_graph *g, const char *file, const char *text, size_t len,
 {
     parser p;
     int rc;
-    assert(g != NULL);
-    assert(align_graph_lang(g) == ALIGN_LANG_GO);
-    assert(text != NULL || len == 0);
     memset(&p, 0, sizeof p);
+    p.lenient = src_parse_begin(g, ALIGN_LANG_GO, text, len, spans);
     p.g = g;
     p.src = text ? text : "";
     p.len = len;
     p.spans = spans;
-    if (spans != NULL)
-        spans->base = text;
-    p.lenient = spans != NULL;
     p.span_next = -1;
     if (file != NULL) {
         p.file = align_graph_strdup(g, file, (size_t)-1);

@@ -160,11 +160,7 @@ typedef struct die_slot {
     uint8_t lang;     /* graph the node belongs to */
 } die_slot;
 
-typedef struct die_map {
-    die_slot *slots; /* in the order entered (util/vec) */
-    size_t len, cap;
-    table index; /* offset -> slot (util/table) */
-} die_map;
+typedef TABLE_OF(die_slot) die_map; /* offset -> slot, in the order entered */
 
 _Static_assert(sizeof(Dwarf_Off) == sizeof(uint64_t), "DIE offsets are table_find_u64 keys");
 
@@ -177,9 +173,9 @@ static uint64_t off_hash(Dwarf_Off off)
 /* The slot of the DIE at off, or NULL.  Valid until the next map_put. */
 static die_slot *map_find(const die_map *m, Dwarf_Off off)
 {
-    uint32_t e = table_find_u64(&m->index, off_hash(off), off, m->slots, sizeof *m->slots,
+    uint32_t e = table_find_u64(&m->index, off_hash(off), off, m->entries, sizeof *m->entries,
                                 offsetof(die_slot, off));
-    return e == TABLE_NONE ? NULL : &m->slots[e];
+    return e == TABLE_NONE ? NULL : &m->entries[e];
 }
 
 static int map_put(die_map *m, Dwarf_Off off, align_type *t, int state, align_lang lang)
@@ -189,13 +185,12 @@ static int map_put(die_map *m, Dwarf_Off off, align_type *t, int state, align_la
         *s = fresh;
         return 0;
     }
-    return table_push(&m->index, off_hash(off), (void **)&m->slots, &m->len, &m->cap, sizeof fresh,
-                      4096, &fresh);
+    return TABLE_OF_PUSH(m, off_hash(off), &fresh, 4096);
 }
 
 static void map_free(die_map *m)
 {
-    free(m->slots);
+    free(m->entries);
     table_free(&m->index);
     memset(m, 0, sizeof *m);
 }
@@ -1470,11 +1465,13 @@ static int cmp_go_var(const void *a, const void *b)
 
 /* An anonymous struct that is the type of exactly one package variable
  * (`var Config struct {...}`) and is not held in a named type is named
- * after it, "pkg.Config" (label_of NULL: a variable's, not a field's). */
-static void label_go_vars(dwarf_reader *rd)
+ * after it, "pkg.Config" (label_of NULL: a variable's, not a field's), and
+ * the anonymous structs it holds after it and their fields,
+ * "pkg.Config.f" (as a named type's are).  0, or ALIGN_ENOMEM. */
+static int label_go_vars(dwarf_reader *rd)
 {
     if (rd->ngv == 0)
-        return;
+        return 0;
     qsort(rd->gv, rd->ngv, sizeof *rd->gv, cmp_go_var);
     for (size_t i = 0, j; i < rd->ngv; i = j) {
         for (j = i + 1; j < rd->ngv && rd->gv[j].type == rd->gv[i].type;)
@@ -1482,8 +1479,12 @@ static void label_go_vars(dwarf_reader *rd)
         if (j - i == 1 && rd->gv[i].type->label == NULL) {
             rd->gv[i].type->label = rd->gv[i].name;
             rd->gv[i].type->label_of = NULL;
+            /* and the anonymous structs it holds: "pkg.V.f" */
+            if (type_label_fields(rd->bin->graphs[ALIGN_LANG_GO], rd->gv[i].type) < 0)
+                return ALIGN_ENOMEM;
         }
     }
+    return 0;
 }
 
 static int walk_scope(dwarf_reader *rd, Dwarf_Die parent, unsigned depth);
@@ -2108,17 +2109,9 @@ static void free_reader(dwarf_reader *rd)
 {
     release_files(rd);
     map_free(&rd->map);
-    free(rd->pend);
-    free(rd->fix);
-    free(rd->tdn);
-    free(rd->gvar);
-    free(rd->gv);
-    free(rd->recs[0]);
-    free(rd->recs[1]);
-    free(rd->copies);
+    FREE_ALL(rd->pend, rd->fix, rd->tdn, rd->gvar, rd->gv, rd->recs[0], rd->recs[1], rd->copies,
+             rd->unit_copies, rd->specs);
     table_free(&rd->copies_index);
-    free(rd->unit_copies);
-    free(rd->specs);
     scan_close(rd->scan);
     lines_close(rd->lines);
 }
@@ -2210,7 +2203,7 @@ static int load(align_binary *b, const input_set *in)
         if (b->graphs[l] != NULL)
             rc = align_graph_label_anonymous(b->graphs[l]);
     if (rc == 0)
-        label_go_vars(&rd);
+        rc = label_go_vars(&rd);
     free_reader(&rd);
     if (rc < 0)
         return rc;
@@ -2325,18 +2318,9 @@ void align_binary_free(align_binary *b)
     gofuncs_free(b->funcs);
     align_graph_free(b->graphs[0]);
     align_graph_free(b->graphs[1]);
-    free(b->path);
-    free(b->producer);
-    free(b->go_producer);
-    free(b->skip_reason);
-    free(b->skipped_type_reason);
-    free(b->debug_file);
-    free(b->skipped_member);
-    free(b->go.go_version);
-    free(b->go.main_path);
-    free(b->go.main_module);
-    free(b->go.build_id);
-    free(b);
+    FREE_ALL(b->path, b->producer, b->go_producer, b->skip_reason, b->skipped_type_reason,
+             b->debug_file, b->skipped_member, b->go.go_version, b->go.main_path, b->go.main_module,
+             b->go.build_id, b);
 }
 
 const align_binary_info *align_binary_info_get(const align_binary *b)

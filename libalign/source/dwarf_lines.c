@@ -228,8 +228,7 @@ void lines_close(line_section *ls)
         return;
     if (ls->map != NULL)
         munmap(ls->map, ls->map_len);
-    free(ls->inflated);
-    free(ls);
+    FREE_ALL(ls->inflated, ls);
 }
 
 /* ----------------------------------------------------------- decoding */

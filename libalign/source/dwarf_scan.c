@@ -149,12 +149,8 @@ void scan_close(dwarf_scan *s)
         return;
     if (s->map != NULL)
         munmap(s->map, s->map_len);
-    free(s->abbrevs);
-    free(s->attrs);
-    free(s->file_hash);
-    free(s->memo);
     table_free(&s->memo_index);
-    free(s);
+    FREE_ALL(s->abbrevs, s->attrs, s->file_hash, s->memo, s);
 }
 
 /* ----------------------------------------------------------- decoding */

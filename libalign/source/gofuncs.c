@@ -20,6 +20,7 @@
 #include "util/vec.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,18 +50,8 @@ void gofuncs_free(go_funcs *gf)
 {
     if (gf == NULL)
         return;
-    free(gf->funcs);
-    free(gf->vars);
-    free(gf->calls);
-    free(gf->pkgs);
-    free(gf->files);
-    free(gf->globals);
-    free(gf->pkg_index);
-    free(gf->file_index);
-    free(gf->funcs_by_file);
-    free(gf->files_by_base);
-    free(gf->unit_file_ids);
-    free(gf);
+    FREE_ALL(gf->funcs, gf->vars, gf->calls, gf->pkgs, gf->files, gf->globals, gf->pkg_index,
+             gf->file_index, gf->funcs_by_file, gf->files_by_base, gf->unit_file_ids, gf);
 }
 
 int gofuncs_push_func(go_funcs *gf, const gf_func *f)
@@ -248,21 +239,15 @@ typedef struct by_name {
 static int cmp_call(const void *a, const void *b)
 {
     const gf_call *x = a, *y = b;
-    if (x->file != y->file)
-        return x->file < y->file ? -1 : 1;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return x->func < y->func ? -1 : x->func > y->func;
+    const uint64_t kx[] = {x->file, x->line, x->func}, ky[] = {y->file, y->line, y->func};
+    return cmp_keys(kx, ky, 3);
 }
 
 static int cmp_func_file(const void *a, const void *b)
 {
     const by_file *x = a, *y = b;
-    if (x->file != y->file)
-        return x->file < y->file ? -1 : 1;
-    if (x->line_lo != y->line_lo)
-        return x->line_lo < y->line_lo ? -1 : 1;
-    return x->idx < y->idx ? -1 : 1;
+    const uint64_t kx[] = {x->file, x->line_lo, x->idx}, ky[] = {y->file, y->line_lo, y->idx};
+    return cmp_keys(kx, ky, 3);
 }
 
 static int cmp_name_idx(const void *a, const void *b)
@@ -320,6 +305,40 @@ static int cmp_by_base(const void *a, const void *b)
     return c != 0 ? c : (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+static void func_file_key(const go_funcs *gf, uint32_t i, void *out)
+{
+    *(by_file *)out = (by_file){gf->funcs[i].file, gf->funcs[i].line_lo, i};
+}
+
+static void file_base_key(const go_funcs *gf, uint32_t i, void *out)
+{
+    *(by_base *)out = (by_base){base_name(gf->files[i].path), i};
+}
+
+/* The order of n items of gf (functions, files) under cmp, as their
+ * indices: the sort keys that key() writes for item i (elem bytes, i as a
+ * uint32_t at idx_off) are sorted, and the indices kept.  Malloc'd; NULL
+ * out of memory. */
+static uint32_t *sorted_order(const go_funcs *gf, size_t n, size_t elem, size_t idx_off,
+                              void (*key)(const go_funcs *, uint32_t, void *),
+                              int (*cmp)(const void *, const void *))
+{
+    unsigned char *keys = malloc((n ? n : 1) * elem);
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (keys == NULL || order == NULL) {
+        free(keys);
+        free(order);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        key(gf, (uint32_t)i, keys + i * elem);
+    qsort(keys, n, elem, cmp);
+    for (size_t i = 0; i < n; i++)
+        memcpy(&order[i], keys + i * elem + idx_off, sizeof *order);
+    free(keys);
+    return order;
+}
+
 int gofuncs_finish(go_funcs *gf)
 {
     uint64_t *offs = NULL;
@@ -374,34 +393,12 @@ int gofuncs_finish(go_funcs *gf)
         free(offs);
         qsort(gf->calls, gf->ncalls, sizeof *gf->calls, cmp_call);
     }
-    {
-        by_file *keys = malloc((gf->nfuncs ? gf->nfuncs : 1) * sizeof *keys);
-        gf->funcs_by_file = malloc((gf->nfuncs ? gf->nfuncs : 1) * sizeof *gf->funcs_by_file);
-        if (keys == NULL || gf->funcs_by_file == NULL) {
-            free(keys);
-            return nomem();
-        }
-        for (size_t i = 0; i < gf->nfuncs; i++)
-            keys[i] = (by_file){gf->funcs[i].file, gf->funcs[i].line_lo, (uint32_t)i};
-        qsort(keys, gf->nfuncs, sizeof *keys, cmp_func_file);
-        for (size_t i = 0; i < gf->nfuncs; i++)
-            gf->funcs_by_file[i] = keys[i].idx;
-        free(keys);
-    }
-    {
-        by_base *keys = malloc((gf->nfiles ? gf->nfiles : 1) * sizeof *keys);
-        gf->files_by_base = malloc((gf->nfiles ? gf->nfiles : 1) * sizeof *gf->files_by_base);
-        if (keys == NULL || gf->files_by_base == NULL) {
-            free(keys);
-            return nomem();
-        }
-        for (size_t i = 0; i < gf->nfiles; i++)
-            keys[i] = (by_base){base_name(gf->files[i].path), (uint32_t)i};
-        qsort(keys, gf->nfiles, sizeof *keys, cmp_by_base);
-        for (size_t i = 0; i < gf->nfiles; i++)
-            gf->files_by_base[i] = keys[i].idx;
-        free(keys);
-    }
+    gf->funcs_by_file = sorted_order(gf, gf->nfuncs, sizeof(by_file), offsetof(by_file, idx),
+                                     func_file_key, cmp_func_file);
+    gf->files_by_base = sorted_order(gf, gf->nfiles, sizeof(by_base), offsetof(by_base, idx),
+                                     file_base_key, cmp_by_base);
+    if (gf->funcs_by_file == NULL || gf->files_by_base == NULL)
+        return nomem();
     /* Nothing is added after this: the doubling's slack goes back (a
      * third of the table on cmd/compile and bench-escape's program, ~0.7
      * MB of the join's peak on the latter). */

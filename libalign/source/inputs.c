@@ -58,14 +58,11 @@ void input_set_free(input_set *in)
     if (in == NULL)
         return;
     for (size_t i = 0; i < in->n; i++) {
-        free(in->files[i].shown);
-        free(in->files[i].path);
+        FREE_ALL(in->files[i].shown, in->files[i].path);
         if (in->files[i].fd >= 0)
             close(in->files[i].fd);
     }
-    free(in->files);
-    free(in->debug_file);
-    free(in->skipped_member);
+    FREE_ALL(in->files, in->debug_file, in->skipped_member);
     memset(in, 0, sizeof *in);
 }
 

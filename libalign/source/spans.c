@@ -5,8 +5,21 @@
 #include "source/spans.h"
 #include "util/vec.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+
+bool src_parse_begin(const align_graph *g, align_lang lang, const char *text, size_t len,
+                     src_spans *spans)
+{
+    assert(g != NULL);
+    assert(align_graph_lang(g) == lang);
+    assert(text != NULL || len == 0);
+    if (spans == NULL)
+        return false;
+    spans->base = text;
+    return true;
+}
 
 int src_spans_record(src_spans *s, align_type *rec, const char *name, const token *at)
 {
@@ -50,10 +63,8 @@ void src_spans_free(src_spans *s)
 {
     if (s == NULL)
         return;
-    for (size_t i = 0; i < s->n; i++) {
-        free(s->v[i].members);
-        free(s->v[i].names);
-    }
+    for (size_t i = 0; i < s->n; i++)
+        FREE_ALL(s->v[i].members, s->v[i].names);
     free(s->v);
     memset(s, 0, sizeof *s);
 }

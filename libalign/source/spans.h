@@ -75,6 +75,11 @@ typedef struct src_spans {
  * (zeroed by the caller; base set to text); free with src_spans_free. */
 int src_parse_go(align_graph *g, const char *file, const char *text, size_t len, src_spans *spans);
 int src_parse_c(align_graph *g, const char *file, const char *text, size_t len, src_spans *spans);
+/* What both start with: the contract of their arguments (g a graph of
+ * lang, text of len bytes), spans->base set to text; returns whether the
+ * parse is lenient (spans asked for). */
+bool src_parse_begin(const align_graph *g, align_lang lang, const char *text, size_t len,
+                     src_spans *spans);
 void src_spans_free(src_spans *s);
 
 /* Helpers for the parsers: a new record rec (NULL: recorded only to be

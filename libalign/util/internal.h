@@ -15,7 +15,9 @@
 
 #include "libalign.h"
 
+#include <assert.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
 /* Records an error in the per-thread record that align_error_last()
  * returns (error.c): code, the input's file ("" when NULL), 1-based line
@@ -52,6 +54,28 @@ static inline bool round_up_u64(uint64_t v, uint64_t a, uint64_t *out)
     return add_u64(v, a - r, out);
 }
 
+/* The order of two tuples of n numeric sort keys, the first key that
+ * differs deciding: -1, 0 or 1, for qsort comparators that sort by several
+ * fields (each lists its keys: {x->file, x->line, x->func}). */
+static inline int cmp_keys(const uint64_t *x, const uint64_t *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
+/* Frees each buffer listed (any may be NULL), in order: a destructor's
+ * list of what its struct owns, as data rather than one free() a line.
+ * FREE_ALL(gf->funcs, gf->vars, gf). */
+static inline void free_each(void *const *bufs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(bufs[i]);
+}
+#define FREE_ALL(...)                                                                              \
+    free_each((void *const[]){__VA_ARGS__}, sizeof((void *const[]){__VA_ARGS__}) / sizeof(void *))
+
 /* Returns from the calling function the negative code of a failed call
  * (the parsers' and readers' way to stop at the first error). */
 #define TRY(expr)                                                                                  \
@@ -60,5 +84,33 @@ static inline bool round_up_u64(uint64_t v, uint64_t a, uint64_t *out)
         if (try_rc_ < 0)                                                                           \
             return try_rc_;                                                                        \
     } while (0)
+
+/* The public accessors of an array that an opaque handle owns, defined
+ * once for the many that libalign.h declares (a join's types and
+ * diagnostics, a log's sites...): each use says only which handle, array
+ * and count.  COUNT(h): the length.  ITEM(h, i): item i, NULL past the
+ * end.  ARRAY(h): the whole array, NULL when empty.  h must not be NULL. */
+#define HANDLE_COUNT(Handle, name, n)                                                              \
+    size_t name(const Handle *h)                                                                   \
+    {                                                                                              \
+        assert(h != NULL);                                                                         \
+        return h->n;                                                                               \
+    }
+#define HANDLE_ITEM(Handle, name, Item, n, items)                                                  \
+    const Item *name(const Handle *h, size_t i)                                                    \
+    {                                                                                              \
+        assert(h != NULL);                                                                         \
+        return i < h->n ? &h->items[i] : NULL;                                                     \
+    }
+#define HANDLE_ARRAY(Handle, name, Item, n, items)                                                 \
+    const Item *name(const Handle *h)                                                              \
+    {                                                                                              \
+        assert(h != NULL);                                                                         \
+        return h->n ? h->items : NULL;                                                             \
+    }
+/* COUNT and ITEM, the usual pair. */
+#define HANDLE_ACCESSORS(Handle, count_name, item_name, Item, n, items)                            \
+    HANDLE_COUNT(Handle, count_name, n)                                                            \
+    HANDLE_ITEM(Handle, item_name, Item, n, items)
 
 #endif

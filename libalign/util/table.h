@@ -85,6 +85,21 @@ int table_reserve(table *t, size_t n);
 int table_push(table *t, uint64_t hash, void **arr, size_t *len, size_t *cap, size_t elem,
                size_t first, const void *item);
 
+/* The usual user of a table: its entries, a growable array of T in the
+ * order pushed, and the index over them, named once as kvec's kvec_t(T)
+ * names a vector's fields (typedef TABLE_OF(name_entry) name_table;). */
+#define TABLE_OF(T)                                                                                \
+    struct {                                                                                       \
+        T *entries;                                                                                \
+        size_t len, cap;                                                                           \
+        table index;                                                                               \
+    }
+/* table_push onto a TABLE_OF m: the entry *item appended, indexed under
+ * hash; the array's first allocation holds `first` entries. */
+#define TABLE_OF_PUSH(m, hash, item, first)                                                        \
+    table_push(&(m)->index, (hash), (void **)&(m)->entries, &(m)->len, &(m)->cap,                  \
+               sizeof *(m)->entries, (first), (item))
+
 /* Forgets every entry and keeps the capacity (a table reused per package). */
 void table_clear(table *t);
 
