@@ -1410,6 +1410,21 @@ static int note_go_var(dwarf_reader *rd, Dwarf_Die die)
     int rc = reader_die_info(rd, die, &d);
     if (rc < 0 || !(d.has & HAS_TYPE) || d.name == NULL || strchr(d.name, '.') == NULL)
         return rc;
+    /* A variable of a defined type (`var semtable semTable`, a typedef
+     * of [N]struct {...}, which the map holds as the array): the struct
+     * is that type's, not the variable's. */
+    Dwarf_Die tdie = NULL;
+    Dwarf_Error err = NULL;
+    Dwarf_Half tag = 0;
+    int ok = dwarf_offdie_b(rd->dbg, d.type, true, &tdie, &err);
+    if (ok == DW_DLV_OK)
+        ok = dwarf_tag(tdie, &tag, &err);
+    if (tdie != NULL)
+        dwarf_dealloc(rd->dbg, tdie, DW_DLA_DIE);
+    if (ok == DW_DLV_ERROR)
+        dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+    if (ok != DW_DLV_OK || tag == DW_TAG_typedef)
+        return 0; /* a broken reference names nothing: no type to label */
     td_name n = {d.type, d.name};
     return vec_push((void **)&rd->gvar, &rd->ngvar, &rd->gvar_cap, sizeof n, 256, &n);
 }
@@ -1423,8 +1438,11 @@ static int resolve_go_vars(dwarf_reader *rd)
         die_slot *slot = map_find(&rd->map, rd->gvar[i].target);
         align_type *t = slot != NULL && slot->lang == ALIGN_LANG_GO ? slot->type : NULL;
         bool elem = false;
-        /* `var V [4]struct {...}`: the element */
-        for (int k = 0; t != NULL && t->kind == ALIGN_KIND_ARRAY && k < 64; k++) {
+        /* `var V [4]struct {...}`: the element (not of a defined array
+         * type, `var semtable semTable`: the struct is that type's) */
+        for (int k = 0; t != NULL && t->kind == ALIGN_KIND_ARRAY &&
+                        (t->name == NULL || t->name[0] == '[') && k < 64;
+             k++) {
             t = t->target;
             elem = true;
         }
