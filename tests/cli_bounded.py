@@ -7,7 +7,9 @@ number.  Each case fails on the behaviour before the fix:
   same streams on standard input (read under caps);
 - log lines the reader skips are named when a log has no message (line
   number 2^32, a line over 1 MiB, a NUL byte); out-of-range -json
-  positions are errors;
+  positions are errors, and so is a damaged -json "leak" record (cut,
+  bad escape, wrong nesting, out-of-range line), which the fast scan
+  must not take for one to skip;
 - totals that wrap: audit's sum over types (text, JSON, SARIF) and diff's
   size change x count (a count of 2^64-1 was cast to -1) are exact or
   exit 2; --fail-above / --fail-on-growth never pass on an overflow; the
@@ -131,6 +133,36 @@ def skipped_lines(d, binary):
         p = log("pos.json", head + diag % (line, col))
         case("-json position %s:%s" % (line.decode(), col.decode()),
              ["audit", "--escape", p, binary], want_err=(what.decode(), "pos.json:2"))
+    # "leak" records (98% of a real -json directory) are read by a scan that
+    # matches the exact record go writes and leaves anything else to json-c:
+    # a damaged one is an error naming its line, never skipped.
+    loc = (b'{"location":{"uri":"file:///x/main.go","range":{"start":{"line":19,"character":36},'
+           b'"end":{"line":19,"character":36}}},')
+    leak = (b'{"range":{"start":{"line":%s,"character":24},"end":{"line":10,"character":24}},'
+            b'"severity":3,"code":"leak","source":"go compiler",'
+            b'"message":"parameter v leaks to {heap} with derefs=0","relatedInformation":['
+            + loc + b'"message":"escflow:    flow: {heap} = v:"},'
+            + loc + b'"message":"escflow:      from f(v) (call parameter)"}]}')
+    good = leak % b"10"
+    for name, bad, what in (
+            ("truncated", good[:len(good) // 2], "malformed JSON: truncated"),
+            ("cut in a string", good[:good.index(b"call parameter")], "truncated"),
+            ("bad escape", good.replace(b"escflow:    flow", b"escflow:\\x flow"),
+             "malformed JSON"),
+            ("bad \\u escape", good.replace(b"{heap} = v", b"{heap} \\u00g0 v"),
+             "malformed JSON"),
+            ("wrong nesting", good[:-2] + b"}}", "malformed JSON"),
+            ("missing comma", good.replace(b"},{", b"}{"), "malformed JSON"),
+            ("unquoted key", good.replace(b'"severity"', b"severity"), "malformed JSON"),
+            ("text after", good + b" x", "text after the value"),
+            ("line 0", leak % b"0", "range.start.line is 0"),
+            ("line 2^32", leak % b"4294967296", "range.start.line is 4294967296"),
+            ("line -3", leak % b"-3", "range.start.line is -3"),
+            ("line 1.5", leak % b"1.5", "range.start.line is 1.5")):
+        for last in (b"", b"\n" + good + b"\n"):
+            p = log("leak.json", head + good + b"\n" + bad + last)
+            case("-json leak record: %s%s" % (name, ", more after" if last else ""),
+                 ["audit", "--escape", p, binary], want_err=(what, "leak.json:3", "hint:"))
 
 
 def totals(d):

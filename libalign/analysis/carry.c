@@ -379,10 +379,7 @@ int align_carry_compute(align_carry **out, align_graph *g, const align_layout *l
 done:
     for (size_t i = 0; i < c.nrecs; i++)
         align_layout_free(c.recs[i].layout);
-    free(c.recs);
-    free(reach);
-    free(set);
-    free(cands);
+    FREE_ALL(c.recs, reach, set, cands);
     if (rc < 0) {
         align_carry_free(r);
         return rc;
@@ -395,8 +392,7 @@ void align_carry_free(align_carry *c)
 {
     if (c == NULL)
         return;
-    free(c->causes);
-    free(c);
+    FREE_ALL(c->causes, c);
 }
 
 /* Bytes the allocator reserves for the heap type at `size` bytes. */

@@ -111,6 +111,12 @@ int esc_classify(align_escape_log *log, align_escape_site *site, const char *exp
 bool esc_split_flow(const char *s, size_t n, const char **dst, size_t *dlen, const char **src,
                     size_t *slen);
 
+/* align_escape_log_read_json_mem, with the shape scan of escape_json.c
+ * (shape) or every line parsed by json-c (tests/test_json_shape compares
+ * the two); *shaped (when not NULL): the lines the shape scan took. */
+int esc_read_json_mem(align_escape_log *log, const char *name, const char *text, size_t len,
+                      bool shape, uint64_t *shaped);
+
 /* Called once per line, without its "\n" or "\r\n".  overlong: the line
  * was longer than the reader's cap and is not given (s is NULL).  Return 0
  * to go on, a negative code to stop the read with it. */

@@ -27,6 +27,7 @@
  * escape log does), and guessing between several types on one line when the
  * object size does not decide (a wrong type is worse than none).
  */
+#include "util/arena.h"
 #include "util/vec.h"
 #include "source/gofuncs.h"
 
@@ -35,11 +36,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct pj_str {
-    struct pj_str *next;
-    char text[];
-} pj_str;
 
 struct align_profile_join {
     align_measured_site *sites;
@@ -50,34 +46,8 @@ struct align_profile_join {
     align_heap_diag *diags;
     size_t ndiags, diags_cap;
     align_measure_summary summary;
-    pj_str *strs;
+    arena strs; /* the diagnostics' texts */
 };
-
-static const char *pj_printf(align_profile_join *j, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static const char *pj_printf(align_profile_join *j, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    pj_str *s;
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        n = 0;
-    s = malloc(sizeof *s + (size_t)n + 1);
-    if (s == NULL) {
-        error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
-    va_start(ap, fmt);
-    vsnprintf(s->text, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    s->next = j->strs;
-    j->strs = s;
-    return s->text;
-}
 
 static int add_diag(align_profile_join *j, int severity, const char *input, const char *msg)
 {
@@ -197,12 +167,12 @@ static int type_site(align_profile_join *j, align_measured_site *ms, const align
     if (nstruct > 0) {
         ms->status = ALIGN_MEASURE_UNTYPED;
         ms->heap_site = first_struct_at;
-        ms->reason = pj_printf(j,
-                               "%zu allocations of different types at this line in the escape "
-                               "log (%s, ...); the object size (%llu bytes) does not tell "
-                               "which",
-                               nstruct + nother + nunres, first_struct->expr,
-                               (unsigned long long)ms->site->object_size);
+        ms->reason = arena_printf(&j->strs,
+                                  "%zu allocations of different types at this line in the escape "
+                                  "log (%s, ...); the object size (%llu bytes) does not tell "
+                                  "which",
+                                  nstruct + nother + nunres, first_struct->expr,
+                                  (unsigned long long)ms->site->object_size);
         return ms->reason ? 0 : ALIGN_ENOMEM;
     }
     if (nother > 0) {
@@ -215,11 +185,12 @@ static int type_site(align_profile_join *j, align_measured_site *ms, const align
     if (first_unres != NULL) {
         ms->heap_site = first_unres_at;
         ms->reason =
-            pj_printf(j, "the escape log's site here (%s) is unresolved: %s", first_unres->expr,
-                      first_unres->reason ? first_unres->reason : "unknown");
+            arena_printf(&j->strs, "the escape log's site here (%s) is unresolved: %s",
+                         first_unres->expr, first_unres->reason ? first_unres->reason : "unknown");
     } else {
-        ms->reason = pj_printf(j, "the escape log has no heap site at this line (a log of "
-                                  "another build, or an allocation -m does not report)");
+        ms->reason =
+            arena_printf(&j->strs, "the escape log has no heap site at this line (a log of "
+                                   "another build, or an allocation -m does not report)");
     }
     return ms->reason ? 0 : ALIGN_ENOMEM;
 }
@@ -304,8 +275,8 @@ static int classify_site(align_profile_join *j, align_measured_site *ms,
     if (ps->function[0] == '\0' || f == GF_NONE || ambiguous) {
         ms->status = ALIGN_MEASURE_UNTYPED;
         ms->reason = ps->function[0] == '\0'
-                         ? pj_printf(j, "the profile gives no function or line here")
-                         : pj_printf(j, "%s is not a file of the binary", ps->file);
+                         ? arena_printf(&j->strs, "the profile gives no function or line here")
+                         : arena_printf(&j->strs, "%s is not a file of the binary", ps->file);
         return ms->reason == NULL ? ALIGN_ENOMEM : 0;
     }
     if (std_function(ps->function) && hj == NULL) {
@@ -314,7 +285,8 @@ static int classify_site(align_profile_join *j, align_measured_site *ms,
     }
     if (hj == NULL) {
         ms->status = ALIGN_MEASURE_UNTYPED;
-        ms->reason = pj_printf(j, "no escape log (--escape) to tell what this line allocates");
+        ms->reason =
+            arena_printf(&j->strs, "no escape log (--escape) to tell what this line allocates");
         return ms->reason == NULL ? ALIGN_ENOMEM : 0;
     }
     rc = type_site(j, ms, hj, g, gf->files[f].path, ps->line);
@@ -381,27 +353,27 @@ static int check_build(align_profile_join *j, const align_profile_info *pi,
     }
     if (us->found < us->n)
         rc = add_diag(j, ALIGN_HEAP_WARNING, pi->path,
-                      pj_printf(j,
-                                "%zu of %zu allocating functions outside the standard library "
-                                "are not in %s at the profile's lines (%s, ...): a profile of "
-                                "another build? their sites are not typed",
-                                us->n - us->found, us->n, info->path, us->first_missing));
+                      arena_printf(&j->strs,
+                                   "%zu of %zu allocating functions outside the standard library "
+                                   "are not in %s at the profile's lines (%s, ...): a profile of "
+                                   "another build? their sites are not typed",
+                                   us->n - us->found, us->n, info->path, us->first_missing));
     if (rc == 0 && hj == NULL && j->summary.untyped > 0)
         rc = add_diag(
             j, ALIGN_HEAP_NOTE, pi->path,
-            pj_printf(j,
-                      "%llu of %llu allocation sites are not typed: without an escape log the "
-                      "profile's file:line cannot be tied to a type; build with "
-                      "`go build -gcflags=-m 2> build.log` and pass --escape build.log",
-                      (unsigned long long)j->summary.untyped,
-                      (unsigned long long)j->summary.sites));
+            arena_printf(&j->strs,
+                         "%llu of %llu allocation sites are not typed: without an escape log the "
+                         "profile's file:line cannot be tied to a type; build with "
+                         "`go build -gcflags=-m 2> build.log` and pass --escape build.log",
+                         (unsigned long long)j->summary.untyped,
+                         (unsigned long long)j->summary.sites));
     if (rc == 0 && hj != NULL && j->summary.structs == 0 && j->summary.untyped > 0)
         rc = add_diag(j, ALIGN_HEAP_WARNING, pi->path,
-                      pj_printf(j,
-                                "none of its %llu untyped allocation sites is at a heap site of "
-                                "the escape log: the log and the profile are of different "
-                                "builds (or --src is needed)",
-                                (unsigned long long)j->summary.untyped));
+                      arena_printf(&j->strs,
+                                   "none of its %llu untyped allocation sites is at a heap site of "
+                                   "the escape log: the log and the profile are of different "
+                                   "builds (or --src is needed)",
+                                   (unsigned long long)j->summary.untyped));
     return rc;
 }
 
@@ -463,11 +435,7 @@ void align_profile_join_free(align_profile_join *j)
 {
     if (j == NULL)
         return;
-    while (j->strs) {
-        pj_str *n = j->strs->next;
-        free(j->strs);
-        j->strs = n;
-    }
+    arena_free(&j->strs);
     FREE_ALL(j->sites, j->types, j->type_sites, j->diags, j);
 }
 

@@ -67,16 +67,22 @@ struct align_abi {
  * abi; int_elems: its elements are integers. */
 uint32_t abi_vector_align(const align_abi *abi, uint64_t size, bool int_elems);
 
+/* A primitive's name in a table of them: Go's predeclared types (below),
+ * C's typedefs usable without their headers (decl_c.c), DWARF's spellings
+ * of C base types (dwarf_c.c). */
+typedef struct prim_name {
+    const char *name;
+    align_prim prim;
+} prim_name;
+/* The entry of table t (n entries) named name[0..len), or NULL. */
+const prim_name *prim_name_find(const prim_name *t, size_t n, const char *name, size_t len);
+
 /* Go's predeclared types by name (the spec's "Predeclared identifiers"):
  * what the declaration parser resolves a bare `int64` to, and what the
  * DWARF reader makes of a base type without DW_AT_go_kind.  byte and rune
- * are uint8 and int32; error and any are interfaces (two words). */
-typedef struct go_predeclared {
-    const char *name;
-    align_prim prim;
-} go_predeclared;
-/* The one named name[0..len), or NULL. */
-const go_predeclared *go_predeclared_find(const char *name, size_t len);
+ * are uint8 and int32; error and any are interfaces (two words).  The one
+ * named name[0..len), or NULL. */
+const prim_name *go_predeclared_find(const char *name, size_t len);
 
 /* ---------------------------------------------------------------- types */
 

@@ -34,6 +34,9 @@ void *arena_alloc(arena *a, size_t size);
 /* A NUL-terminated copy of len bytes at s (len (size_t)-1: strlen(s)),
  * byte-aligned; NULL with ALIGN_ENOMEM recorded. */
 char *arena_strndup(arena *a, const char *s, size_t len);
+/* The text fmt formats, NUL-terminated, byte-aligned; NULL with
+ * ALIGN_ENOMEM recorded. */
+char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Frees every block; the arena is empty again (and may be reused). */
 void arena_free(arena *a);
 

@@ -14,6 +14,10 @@
 
 #include <zlib.h>
 
+#ifdef FUZZ_TARGET
+#include "escape/escape.h" /* esc_read_json_mem */
+#endif
+
 /* libdwarf sizes some tables from counts in the file and calloc()s them
  * before it checks them against the section (a line table header can ask
  * for 1.5 EiB).  glibc returns NULL, libdwarf reports DW_DLE_ALLOC_FAIL and
@@ -92,6 +96,69 @@ int fuzz_escape_text(const uint8_t *data, size_t size)
     return 0;
 }
 
+#ifdef FUZZ_TARGET
+/* The libFuzzer harness is built from the library's sources: there the
+ * -json target also reads every input with json-c alone (the reader
+ * without its shape scan) and aborts when the two readings differ in
+ * anything the reader says (tests/test_json_shape.c does the same on
+ * chosen inputs in make check). */
+#include "escape/escape.h"
+
+static char *json_said(const uint8_t *data, size_t size, bool shape)
+{
+    align_escape_log *log = NULL;
+    align_escape_stats st;
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    int rc;
+    if (f == NULL || align_escape_log_new(&log) < 0)
+        abort();
+    align_error_clear();
+    rc = esc_read_json_mem(log, "fuzz.json", (const char *)data, size, shape, NULL);
+    const align_error *e = align_error_last();
+    fprintf(f, "%d %d %s|%s|%s|%u|%u\n", rc, e->code, e->message, e->file, e->hint, e->line,
+            e->col);
+    align_escape_log_stats(&st, log);
+    fprintf(f, "%llu %llu %llu %llu %llu %llu\n", (unsigned long long)st.inputs,
+            (unsigned long long)st.lines, (unsigned long long)st.heap_sites,
+            (unsigned long long)st.stack_sites, (unsigned long long)st.ignored,
+            (unsigned long long)st.skipped);
+#define S(x) ((x) ? (x) : "(null)")
+    for (size_t i = 0; i < align_escape_log_nsites(log); i++) {
+        const align_escape_site *x = &align_escape_log_sites(log)[i];
+        fprintf(f, "site %s|%u|%u|%s|%d|%d|%s|%s|%s|%s|%llu|%s|%s|%s|%s|%u|%d\n", S(x->file),
+                x->line, x->col, S(x->package), (int)x->kind, x->stack_only, S(x->expr),
+                S(x->type_text), S(x->var_name), S(x->input), (unsigned long long)x->input_line,
+                S(x->func), S(x->flow_dst), S(x->inlined), S(x->inline_file), x->inline_line,
+                x->var_size);
+    }
+    for (size_t i = 0; i < align_escape_log_ncaptures(log); i++) {
+        const align_escape_capture *x = &align_escape_log_captures(log)[i];
+        fprintf(f, "capture %s|%u|%u|%s|%s|%s|%d|%llu|%s|%llu|%u\n", S(x->file), x->line, x->col,
+                S(x->package), S(x->func), S(x->var_name), x->by_value,
+                (unsigned long long)x->width, S(x->input), (unsigned long long)x->input_line,
+                x->use_line);
+    }
+#undef S
+    fclose(f);
+    align_escape_log_free(log);
+    align_error_clear();
+    return out;
+}
+
+int fuzz_escape_json(const uint8_t *data, size_t size)
+{
+    char *a = json_said(data, size, true), *b = json_said(data, size, false);
+    if (strcmp(a, b) != 0) {
+        fprintf(stderr, "shape scan:\n%s\njson-c:\n%s\n", a, b);
+        abort();
+    }
+    free(a);
+    free(b);
+    return 0;
+}
+#else
 int fuzz_escape_json(const uint8_t *data, size_t size)
 {
     align_escape_log *log = NULL;
@@ -102,6 +169,7 @@ int fuzz_escape_json(const uint8_t *data, size_t size)
     align_error_clear();
     return 0;
 }
+#endif
 
 int fuzz_counts(const uint8_t *data, size_t size)
 {

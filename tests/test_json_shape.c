@@ -1,0 +1,304 @@
+/*
+ * test_json_shape.c - the -json reader's shape scan (escape/escape_json.c)
+ * against json-c, compiled in from the sources (the library does not
+ * export esc_read_json_mem).
+ *
+ * The truth is json-c's reading: every input is read twice, once with the
+ * shape scan and once with every line parsed by json-c (the reader before
+ * the scan existed), and all the reader says must be the same both times:
+ * status, error (code, message, file, line, column, hint), counters, sites
+ * and captures field by field.  Inputs: real logs (go1.19.8's fixture
+ * directory, lines go1.27 wrote for the same module), of which the scan
+ * must take every record line (else the comparison would prove nothing),
+ * and, at every offset of four records as go writes them (a {heap} leak,
+ * a capture, a site with inlineLoc and flows, one with escapes in its
+ * strings), every change of one byte to one of the bytes JSON treats
+ * specially, the byte's deletion, the line cut there, and escapes
+ * inserted there (bad, \u0000, surrogates, ones that spell letters).
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape/escape.h"
+
+static const char hdr[] =
+    "{\"version\":0,\"package\":\"p\",\"goos\":\"linux\",\"goarch\":\"amd64\","
+    "\"gc_version\":\"go1.19.8\",\"file\":\"/src/p/a.go\"}\n";
+
+/* Records exactly as go writes them (go1.19.8 and go1.27.4 on
+ * tests/escape/shapes; the capture as go1.27 writes a by-value one). */
+static const char *const records[] = {
+    "{\"range\":{\"start\":{\"line\":10,\"character\":24},\"end\":{\"line\":10,\"character\":24}},"
+    "\"severity\":3,\"code\":\"leak\",\"source\":\"go compiler\",\"message\":\"parameter v leaks "
+    "to {heap} with derefs=0\",\"relatedInformation\":[{\"location\":{\"uri\":\"file:///src/p/"
+    "a.go\",\"range\":{\"start\":{\"line\":19,\"character\":36},\"end\":{\"line\":19,"
+    "\"character\":36}}},\"message\":\"escflow:    flow: {heap} = v:\"},{\"location\":{\"uri\":"
+    "\"file:///src/p/a.go\",\"range\":{\"start\":{\"line\":19,\"character\":36},\"end\":{"
+    "\"line\":19,\"character\":36}}},\"message\":\"escflow:      from f(v) (call parameter)\"}]}",
+
+    "{\"range\":{\"start\":{\"line\":133,\"character\":14},\"end\":{\"line\":133,\"character\":"
+    "14}},\"severity\":3,\"code\":\"leak\",\"source\":\"go compiler\",\"message\":\"parameter p "
+    "leaks to {storage for func literal} with derefs=0\",\"relatedInformation\":[{\"location\":"
+    "{\"uri\":\"file:///src/p/a.go\",\"range\":{\"start\":{\"line\":134,\"character\":30},"
+    "\"end\":{\"line\":134,\"character\":30}}},\"message\":\"escflow:    flow: {storage for func "
+    "literal} \xe2\x86\x90 p:\"},{\"location\":{\"uri\":\"file:///src/p/a.go\",\"range\":{"
+    "\"start\":{\"line\":134,\"character\":30},\"end\":{\"line\":134,\"character\":30}}},"
+    "\"message\":\"escflow:      from p (captured by a closure)\"}]}",
+
+    "{\"range\":{\"start\":{\"line\":25,\"character\":2},\"end\":{\"line\":25,\"character\":2}},"
+    "\"severity\":3,\"code\":\"escape\",\"source\":\"go compiler\",\"message\":\"o escapes to "
+    "heap\",\"relatedInformation\":[{\"location\":{\"uri\":\"file:///src/p/g.go\",\"range\":{"
+    "\"start\":{\"line\":7,\"character\":9},\"end\":{\"line\":7,\"character\":9}}},\"message\":"
+    "\"inlineLoc\"},{\"location\":{\"uri\":\"file:///src/p/a.go\",\"range\":{\"start\":{\"line\":"
+    "26,\"character\":9},\"end\":{\"line\":26,\"character\":9}}},\"message\":\"escflow:    "
+    "flow: ~r0 = \\u0026o:\"}]}",
+
+    "{\"range\":{\"start\":{\"line\":47,\"character\":21},\"end\":{\"line\":47,\"character\":21}},"
+    "\"severity\":3,\"code\":\"escapes\",\"source\":\"go compiler\",\"message\":\"\\u0026Order{"
+    "Note: \\\"a\\\\b\\/\\t\\u00e9\\u2028\\\"} escapes to heap\",\"relatedInformation\":[{"
+    "\"location\":{\"uri\":\"file:///src/p/a.go\",\"range\":{\"start\":{\"line\":47,\"character\":"
+    "21},\"end\":{\"line\":47,\"character\":21}}},\"message\":\"escflow:    flow: x = "
+    "\\u0026{storage for \\u0026Order{...}}:\"}]}",
+};
+
+static int str_same(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+#define SAME_STR(f) ck_assert_msg(str_same(x->f, y->f), "%s: %s vs %s", #f, x->f, y->f)
+
+/* Reads text[0..n) both ways and checks that the reader says the same;
+ * the lines the shape scan took. */
+static uint64_t same(const char *text, size_t n)
+{
+    align_escape_log *a = NULL, *b = NULL;
+    align_error ea, eb;
+    align_escape_stats sa, sb;
+    uint64_t shaped = 0;
+    int ra, rb;
+
+    ck_assert_int_eq(align_escape_log_new(&a), 0);
+    ck_assert_int_eq(align_escape_log_new(&b), 0);
+    align_error_clear();
+    ra = esc_read_json_mem(a, "t.json", text, n, true, &shaped);
+    ea = *align_error_last();
+    align_error_clear();
+    rb = esc_read_json_mem(b, "t.json", text, n, false, NULL);
+    eb = *align_error_last();
+    ck_assert_msg(ra == rb, "status %d vs json-c's %d (%s) for: %.*s", ra, rb, eb.message, (int)n,
+                  text);
+    ck_assert_int_eq(ea.code, eb.code);
+    ck_assert_str_eq(ea.message, eb.message);
+    ck_assert_str_eq(ea.file, eb.file);
+    ck_assert_str_eq(ea.hint, eb.hint);
+    ck_assert_uint_eq(ea.line, eb.line);
+    ck_assert_uint_eq(ea.col, eb.col);
+    align_escape_log_stats(&sa, a);
+    align_escape_log_stats(&sb, b);
+    ck_assert_msg(memcmp(&sa, &sb, sizeof sa) == 0, "counters differ for: %.*s", (int)n, text);
+    ck_assert_uint_eq(align_escape_log_nsites(a), align_escape_log_nsites(b));
+    for (size_t i = 0; i < align_escape_log_nsites(a); i++) {
+        const align_escape_site *x = &align_escape_log_sites(a)[i];
+        const align_escape_site *y = &align_escape_log_sites(b)[i];
+        SAME_STR(file);
+        SAME_STR(package);
+        SAME_STR(expr);
+        SAME_STR(type_text);
+        SAME_STR(var_name);
+        SAME_STR(input);
+        SAME_STR(func);
+        SAME_STR(flow_dst);
+        SAME_STR(inlined);
+        SAME_STR(inline_file);
+        ck_assert_uint_eq(x->line, y->line);
+        ck_assert_uint_eq(x->col, y->col);
+        ck_assert_int_eq(x->kind, y->kind);
+        ck_assert_int_eq(x->stack_only, y->stack_only);
+        ck_assert_uint_eq(x->input_line, y->input_line);
+        ck_assert_uint_eq(x->inline_line, y->inline_line);
+        ck_assert_int_eq(x->var_size, y->var_size);
+    }
+    ck_assert_uint_eq(align_escape_log_ncaptures(a), align_escape_log_ncaptures(b));
+    for (size_t i = 0; i < align_escape_log_ncaptures(a); i++) {
+        const align_escape_capture *x = &align_escape_log_captures(a)[i];
+        const align_escape_capture *y = &align_escape_log_captures(b)[i];
+        SAME_STR(file);
+        SAME_STR(package);
+        SAME_STR(func);
+        SAME_STR(var_name);
+        SAME_STR(input);
+        ck_assert_uint_eq(x->line, y->line);
+        ck_assert_uint_eq(x->col, y->col);
+        ck_assert_int_eq(x->by_value, y->by_value);
+        ck_assert_uint_eq(x->width, y->width);
+        ck_assert_uint_eq(x->input_line, y->input_line);
+        ck_assert_uint_eq(x->use_line, y->use_line);
+    }
+    align_escape_log_free(a);
+    align_escape_log_free(b);
+    return shaped;
+}
+
+static char *slurp(const char *rel, size_t *n)
+{
+    const char *top = getenv("top_srcdir");
+    char path[1024];
+    FILE *f;
+    char *buf;
+    long len;
+    snprintf(path, sizeof path, "%s/tests/escape/%s", top ? top : ".", rel);
+    f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    len = ftell(f);
+    ck_assert_int_gt(len, 0);
+    rewind(f);
+    buf = malloc((size_t)len);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    *n = (size_t)len;
+    return buf;
+}
+
+static size_t count_lines(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += s[i] == '\n';
+    return k;
+}
+
+/* Real logs: the same reading, every record line taken by the scan. */
+START_TEST(real_logs)
+{
+    static const char *const logs[] = {
+        "logs/json/example.com%2Fshapes%2Fgeom/geom.json",
+        "logs/json/example.com%2Fshapes%2Fmisc/misc.json",
+        "logs/json/main/gen.json",
+        "logs/json/main/main.json",
+        "logs/go1.27-sample.json",
+    };
+    for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++) {
+        size_t n;
+        char *text = slurp(logs[i], &n);
+        ck_assert_uint_eq(same(text, n), count_lines(text, n) - 1); /* all but the header */
+        free(text);
+    }
+}
+END_TEST
+
+/* The records above, whole and in a file: all taken, one capture, two
+ * sites. */
+START_TEST(records_taken)
+{
+    char text[16384];
+    size_t n = (size_t)snprintf(text, sizeof text, "%s", hdr);
+    for (size_t i = 0; i < sizeof records / sizeof records[0]; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s\n", records[i]);
+    ck_assert_uint_lt(n, sizeof text);
+    ck_assert_uint_eq(same(text, n), 4);
+    align_escape_log *log = NULL;
+    ck_assert_int_eq(align_escape_log_new(&log), 0);
+    ck_assert_int_eq(esc_read_json_mem(log, "t.json", text, n, true, NULL), 0);
+    ck_assert_uint_eq(align_escape_log_ncaptures(log), 1);
+    ck_assert_uint_eq(align_escape_log_nsites(log), 2);
+    ck_assert_str_eq(align_escape_log_sites(log)[0].inline_file, "/src/p/g.go");
+    ck_assert_int_eq(align_escape_log_sites(log)[0].kind, ALIGN_ESCAPE_MOVED);
+    ck_assert_str_eq(align_escape_log_sites(log)[1].expr,
+                     "&Order{Note: \"a\\b/\t\xc3\xa9\xe2\x80\xa8\"}");
+    align_escape_log_free(log);
+}
+END_TEST
+
+/* hdr, then line[0..n) with bytes ins[0..k) put in place of del bytes at
+ * offset at, then a good record (the reading goes on after the line). */
+static void mutated(const char *line, size_t n, size_t at, size_t del, const char *ins, size_t k)
+{
+    static char text[8192];
+    size_t h = sizeof hdr - 1, m = 0;
+    ck_assert_uint_lt(h + n + k + 512, sizeof text);
+    memcpy(text, hdr, h);
+    m = h;
+    memcpy(text + m, line, at);
+    m += at;
+    memcpy(text + m, ins, k);
+    m += k;
+    memcpy(text + m, line + at + del, n - at - del);
+    m += n - at - del;
+    m += (size_t)snprintf(text + m, sizeof text - m, "\n%s\n", records[0]);
+    same(text, m);
+}
+
+START_TEST(mutations)
+{
+    static const char bytes[] = "\"\\0129-.eE+ }]{[,:u/tn\x01\t\x7f\xff";
+    static const char *const escapes[] = {
+        "\\",      "\\x",     "\\u",     "\\u00",       "\\u00g0", "\\u0000",      "\\ud800",
+        "\\udfff", "\\uDC00", "\\u0026", "\\u0066",     "\\u006F", "\\n",          "\\\"",
+        "\\/",     "\\b",     "\\f",     "\\r",         "\\t",     "\\\\",         "\\ud83d\\ude00",
+        "\\u00e9", "\\u2028", "\"",      "\",\"a\":\"", "\xc3",    "\xe2\x86\x90",
+    };
+    const char *line = records[_i];
+    size_t n = strlen(line);
+    for (size_t at = 0; at <= n; at++) {
+        mutated(line, at, at, 0, "", 0); /* cut there */
+        for (size_t e = 0; e < sizeof escapes / sizeof escapes[0]; e++)
+            mutated(line, n, at, 0, escapes[e], strlen(escapes[e]));
+        if (at == n)
+            break;
+        mutated(line, n, at, 1, "", 0);
+        for (size_t b = 0; b < sizeof bytes - 1; b++)
+            if (bytes[b] != line[at])
+                mutated(line, n, at, 1, &bytes[b], 1);
+    }
+}
+END_TEST
+
+/* Numbers at their limits, in each position of a record. */
+START_TEST(numbers)
+{
+    static const char *const nums[] = {
+        "0",           "1",  "00", "01",  "4294967295", "4294967296", "9999999999",
+        "10000000000", "-1", "-0", "1.0", "1e3",        "2E1",        "18446744073709551616"};
+    const char *line = records[2];
+    size_t n = strlen(line);
+    for (size_t at = 0; at < n; at++) {
+        size_t k = 0;
+        if (line[at] < '0' || line[at] > '9' ||
+            (at > 0 && line[at - 1] >= '0' && line[at - 1] <= '9'))
+            continue;
+        while (line[at + k] >= '0' && line[at + k] <= '9')
+            k++;
+        for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+            mutated(line, n, at, k, nums[i], strlen(nums[i]));
+    }
+}
+END_TEST
+
+static Suite *shape_suite(void)
+{
+    Suite *s = suite_create("json_shape");
+    TCase *t = tcase_create("shape");
+    tcase_set_timeout(t, 300);
+    tcase_add_test(t, real_logs);
+    tcase_add_test(t, records_taken);
+    tcase_add_loop_test(t, mutations, 0, (int)(sizeof records / sizeof records[0]));
+    tcase_add_test(t, numbers);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(shape_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int nf = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+}
