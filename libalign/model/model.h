@@ -137,6 +137,9 @@ struct align_type {
      * NULL for a Go struct named after its one package variable. */
     const char *label;
     const align_type *label_of;
+    /* Go, label_of NULL: the variable is an array of the struct (`var V
+     * [4]struct {`), not the struct */
+    bool label_elem;
 };
 
 /* Memo of one type's size for the graph's current ABI. */

@@ -220,8 +220,9 @@ typedef struct td_name { /* C: `typedef struct {...} name;` */
 } td_name;
 
 typedef struct go_var { /* Go: a package variable and its type */
-    align_type *type;
-    const char *name; /* the graph's copy */
+    align_type *type;   /* the anonymous struct: its type or element's */
+    const char *name;   /* the graph's copy */
+    bool elem;          /* the variable is an array or slice of type */
 } go_var;
 
 struct dwarf_reader {
@@ -1409,6 +1410,21 @@ static int note_go_var(dwarf_reader *rd, Dwarf_Die die)
     int rc = reader_die_info(rd, die, &d);
     if (rc < 0 || !(d.has & HAS_TYPE) || d.name == NULL || strchr(d.name, '.') == NULL)
         return rc;
+    /* A variable of a defined type (`var semtable semTable`, a typedef
+     * of [N]struct {...}, which the map holds as the array): the struct
+     * is that type's, not the variable's. */
+    Dwarf_Die tdie = NULL;
+    Dwarf_Error err = NULL;
+    Dwarf_Half tag = 0;
+    int ok = dwarf_offdie_b(rd->dbg, d.type, true, &tdie, &err);
+    if (ok == DW_DLV_OK)
+        ok = dwarf_tag(tdie, &tag, &err);
+    if (tdie != NULL)
+        dwarf_dealloc(rd->dbg, tdie, DW_DLA_DIE);
+    if (ok == DW_DLV_ERROR)
+        dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+    if (ok != DW_DLV_OK || tag == DW_TAG_typedef)
+        return 0; /* a broken reference names nothing: no type to label */
     td_name n = {d.type, d.name};
     return vec_push((void **)&rd->gvar, &rd->ngvar, &rd->gvar_cap, sizeof n, 256, &n);
 }
@@ -1421,11 +1437,20 @@ static int resolve_go_vars(dwarf_reader *rd)
     for (size_t i = 0; i < rd->ngvar; i++) {
         die_slot *slot = map_find(&rd->map, rd->gvar[i].target);
         align_type *t = slot != NULL && slot->lang == ALIGN_LANG_GO ? slot->type : NULL;
+        bool elem = false;
+        /* `var V [4]struct {...}`: the element (not of a defined array
+         * type, `var semtable semTable`: the struct is that type's) */
+        for (int k = 0; t != NULL && t->kind == ALIGN_KIND_ARRAY &&
+                        (t->name == NULL || t->name[0] == '[') && k < 64;
+             k++) {
+            t = t->target;
+            elem = true;
+        }
         if (t == NULL || t->kind != ALIGN_KIND_STRUCT || t->name == NULL ||
             strncmp(t->name, "struct", 6) != 0 || (t->name[6] != ' ' && t->name[6] != '{'))
             continue;
         align_graph *g = rd->bin->graphs[ALIGN_LANG_GO];
-        go_var v = {t, arena_strndup(&g->arena, rd->gvar[i].name, strlen(rd->gvar[i].name))};
+        go_var v = {t, arena_strndup(&g->arena, rd->gvar[i].name, strlen(rd->gvar[i].name)), elem};
         if (v.name == NULL ||
             vec_push((void **)&rd->gv, &rd->ngv, &rd->gv_cap, sizeof v, 64, &v) < 0)
             return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -1441,10 +1466,11 @@ static int cmp_go_var(const void *a, const void *b)
 }
 
 /* An anonymous struct that is the type of exactly one package variable
- * (`var Config struct {...}`) and is not held in a named type is named
- * after it, "pkg.Config" (label_of NULL: a variable's, not a field's), and
- * the anonymous structs it holds after it and their fields,
- * "pkg.Config.f" (as a named type's are).  0, or ALIGN_ENOMEM. */
+ * (`var Config struct {...}`; or its element, `var pool [4]struct
+ * {...}`, as a field `f [2]struct {...}` names its element) and is not held in a named type is
+ * named after it, "pkg.Config" (label_of NULL: a variable's, not a field's), and the anonymous
+ * structs it holds after it and their fields, "pkg.Config.f" (as a named type's are).  0, or
+ * ALIGN_ENOMEM. */
 static int label_go_vars(dwarf_reader *rd)
 {
     if (rd->ngv == 0)
@@ -1456,6 +1482,7 @@ static int label_go_vars(dwarf_reader *rd)
         if (j - i == 1 && rd->gv[i].type->label == NULL) {
             rd->gv[i].type->label = rd->gv[i].name;
             rd->gv[i].type->label_of = NULL;
+            rd->gv[i].type->label_elem = rd->gv[i].elem;
             /* and the anonymous structs it holds: "pkg.V.f" */
             if (type_label_fields(rd->bin->graphs[ALIGN_LANG_GO], rd->gv[i].type) < 0)
                 return ALIGN_ENOMEM;
