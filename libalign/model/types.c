@@ -51,14 +51,9 @@ void align_graph_free(align_graph *g)
     if (g == NULL)
         return;
     arena_free(&g->arena);
-    free(g->types);
-    free(g->memo);
-    free(g->decls);
-    free(g->names.entries);
-    free(g->tags.entries);
     table_free(&g->names.index);
     table_free(&g->tags.index);
-    free(g);
+    FREE_ALL(g->types, g->memo, g->decls, g->names.entries, g->tags.entries, g);
 }
 
 align_lang align_graph_lang(const align_graph *g)
