@@ -202,6 +202,12 @@ int layout_place(align_graph *g, const align_type *rec, const size_t *order, pla
                  uint64_t *size, uint32_t *align, uint64_t *ptrdata, unsigned depth);
 int type_size_depth(align_graph *g, const align_type *t, uint64_t *size, uint32_t *align,
                     uint64_t *ptrdata, unsigned depth);
+/* Room for exactly n fields in a record that has none yet, so that adding
+ * them never grows (and never leaves) an array in the arena: a reader that
+ * knows the count before it adds (the DWARF reader, once a record's members
+ * are read) saves the doubling's slack, up to half of every record's field
+ * array, for the graph's lifetime.  0, or ALIGN_ENOMEM / ALIGN_ELIMIT. */
+int record_reserve_fields(align_graph *g, align_type *rec, size_t n);
 
 /* layout_place one member at a time, for searches that share a prefix of
  * an order among many orders (optimize.c): init, then place_member for
