@@ -1216,8 +1216,8 @@ bool go_source_defined(go_source *s, const align_layout *l, char *under, size_t 
 
 /* Whether the line [p, e) declares the package variable local with an
  * anonymous struct type: `var local struct {` (`var local = struct {`)
- * or, in a `var (` block, `local struct {`; or an array of one (`var
- * local [4]struct {`, `var local = [...]struct {`). */
+ * or, in a `var (` block, `local struct {`; or an array or slice of one
+ * (`var local [4]struct {`, `var local = []struct {`). */
 static bool var_struct_line(const char *p, const char *e, const char *local, bool in_block)
 {
     size_t llen = strlen(local);
@@ -1234,7 +1234,7 @@ static bool var_struct_line(const char *p, const char *e, const char *local, boo
     p += llen;
     while (p < e && (*p == ' ' || *p == '\t' || *p == '=')) /* `var x = struct {...}{...}` */
         p++;
-    while (p < e && *p == '[') { /* `var x [4]struct {`, `var x = [...]struct {` */
+    while (p < e && *p == '[') { /* `var x [4]struct {`, `var x = []struct {` */
         const char *c = memchr(p, ']', (size_t)(e - p));
         if (c == NULL)
             return false;

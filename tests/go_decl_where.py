@@ -20,9 +20,10 @@ the anonymous struct type of exactly one package variable is named after
 it (shapes.Settings, runtime.debug) and placed at its `var` line, and
 the anonymous structs it holds after it and their fields
 (Tuning.limits, Tuning.limits.inner, Tuning.slots) at the fields' lines,
-the element struct of the one array variable of it likewise (Limits,
-Limits.sub, runtime.stackpool), while one shared by two variables (left,
-right) keeps its struct text, and that --src locates the program's types that have no method.
+the element struct of the one array or slice variable of it likewise
+(Limits, Limits.sub, runtime.stackpool, pool), while one shared by two
+variables (left, right) keeps its struct text, and that --src locates
+the program's types that have no method.
 make check runs the oldest release of $GO_VERSIONS; make check-go-blank
 (SA_GOROOT=1) every one (about a minute each on a loaded machine).
 Exit 0 pass, 1 fail, 77 skip.
@@ -94,8 +95,8 @@ var Tuning struct {
 	}
 }
 
-// Limits is the one variable of an array of its anonymous struct: it
-// names the element (and Limits.sub).
+// Limits is the one variable of an array of its anonymous struct, and
+// pool of a slice of one: each names the element (and Limits.sub).
 var Limits [4]struct {
 	lo  bool
 	top int64
@@ -106,6 +107,12 @@ var Limits [4]struct {
 		s3 bool
 	}
 }
+
+var pool = []struct {
+	u bool
+	w int64
+	x bool
+}{{u: true}}
 
 // left and right share theirs: neither names it.
 var (
@@ -124,8 +131,9 @@ func Touch() int64 {
 	Tuning.limits.inner.q++
 	Tuning.slots[1].m++
 	Limits[2].sub.s2++
+	pool[0].w++
 	return Settings.size + left.n + right.n + Tuning.limits.inner.q + Tuning.slots[1].m +
-		Limits[2].sub.s2
+		Limits[2].sub.s2 + pool[0].w
 }
 
 //go:noinline
@@ -231,10 +239,11 @@ def one_release(tool, v, tmp, fails):
             ("example.com/where/shapes.Tuning.limits", None, "\tlimits struct {"),
             ("example.com/where/shapes.Tuning.limits.inner", None, "\tinner struct {"),
             ("example.com/where/shapes.Tuning.slots", None, "\tslots [3]struct {"),
-            # the element of the one array variable of it
+            # the element of the one array or slice variable of it
             ("example.com/where/shapes.Limits", None, "var Limits [4]struct {"),
             ("example.com/where/shapes.Limits.sub", None, "\tsub struct {"),
-            ("runtime.stackpool", "runtime/stack.go", "var stackpool [_NumStackOrders]struct {")):
+            ("runtime.stackpool", "runtime/stack.go", "var stackpool [_NumStackOrders]struct {"),
+            ("example.com/where/shapes.pool", None, "var pool = []struct {")):
         t = byname.get(name)
         path = os.path.join(root, "src", rel) if rel else os.path.join(d, "shapes", "shapes.go")
         want = grep_line(path, pattern)
@@ -268,6 +277,12 @@ def one_release(tool, v, tmp, fails):
     if "\nlimits struct {\n" not in s or "inner struct { p bool; q int64; r bool }" not in s:
         fails.append("Go %s: show --optimize Tuning.limits does not paste as the field:\n%s"
                      % (v, s))
+    s = subprocess.run([tool, "show", "--optimize", binp, "example.com/where/shapes.pool"],
+                       capture_output=True, text=True).stdout
+    if "(element type of var example.com/where/shapes.pool)" not in s or \
+            "\nstruct {\n\tw int64\n" not in s:
+        fails.append("Go %s: show --optimize pool does not paste as the element type:\n%s"
+                     % (v, s))
     s = subprocess.run([tool, "show", "--optimize", binp, "example.com/where/shapes.Limits"],
                        capture_output=True, text=True).stdout
     if "(element type of var example.com/where/shapes.Limits)" not in s or \
@@ -279,7 +294,7 @@ def one_release(tool, v, tmp, fails):
     results = json.loads(p.stdout)["runs"][0]["results"]
     named = [re.match(r"(\S+) is \d+ bytes", r["message"]["text"]) for r in results]
     for anon in ("Box.meta", "Box.meta.deep", "Box.cells", "Settings", "Tuning.limits",
-                 "Tuning.limits.inner", "Tuning.slots", "Limits", "Limits.sub"):
+                 "Tuning.limits.inner", "Tuning.slots", "Limits", "Limits.sub", "pool"):
         if "example.com/where/shapes." + anon not in [m.group(1) for m in named if m]:
             fails.append("Go %s: no SARIF result names %s" % (v, anon))
     for r in results:

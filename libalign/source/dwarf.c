@@ -219,6 +219,12 @@ typedef struct td_name { /* C: `typedef struct {...} name;` */
     const char *name; /* libdwarf's string: valid until dwarf_finish */
 } td_name;
 
+typedef struct gvar_ref { /* Go: a package variable, its type's DIE */
+    Dwarf_Off target;     /* its type, or a slice's element */
+    const char *name;     /* libdwarf's string: valid until dwarf_finish */
+    bool elem;            /* target is the element of the variable's slice */
+} gvar_ref;
+
 typedef struct go_var { /* Go: a package variable and its type */
     align_type *type;   /* the anonymous struct: its type or element's */
     const char *name;   /* the graph's copy */
@@ -246,7 +252,7 @@ struct dwarf_reader {
     size_t nfix, fix_cap;
     td_name *tdn;
     size_t ntdn, tdn_cap;
-    td_name *gvar; /* Go: package variables of this file, by their type */
+    gvar_ref *gvar; /* Go: package variables of this file, by their type */
     size_t ngvar, gvar_cap;
     go_var *gv; /* and of every file, resolved (resolve_go_vars) */
     size_t ngv, gv_cap;
@@ -1438,17 +1444,27 @@ static int note_go_var(dwarf_reader *rd, Dwarf_Die die)
      * is that type's, not the variable's. */
     Dwarf_Die tdie = NULL;
     Dwarf_Error err = NULL;
+    Dwarf_Attribute elem = NULL;
     Dwarf_Half tag = 0;
+    gvar_ref n = {d.type, d.name, false};
     int ok = dwarf_offdie_b(rd->dbg, d.type, true, &tdie, &err);
     if (ok == DW_DLV_OK)
         ok = dwarf_tag(tdie, &tag, &err);
+    /* A slice, "[]T" {array *T; len; cap}, which the map holds as the
+     * model's slice: T is DW_AT_go_elem (`var table = []struct {...}`). */
+    if (ok == DW_DLV_OK && tag == DW_TAG_structure_type &&
+        dwarf_attr(tdie, DW_AT_go_elem, &elem, &err) == DW_DLV_OK) {
+        ok = dwarf_global_formref(elem, &n.target, &err);
+        n.elem = true;
+    }
+    if (elem != NULL)
+        dwarf_dealloc(rd->dbg, elem, DW_DLA_ATTR);
     if (tdie != NULL)
         dwarf_dealloc(rd->dbg, tdie, DW_DLA_DIE);
-    if (ok == DW_DLV_ERROR)
+    if (err != NULL)
         dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
     if (ok != DW_DLV_OK || tag == DW_TAG_typedef)
         return 0; /* a broken reference names nothing: no type to label */
-    td_name n = {d.type, d.name};
     return vec_push((void **)&rd->gvar, &rd->ngvar, &rd->gvar_cap, sizeof n, 256, &n);
 }
 
@@ -1460,7 +1476,7 @@ static int resolve_go_vars(dwarf_reader *rd)
     for (size_t i = 0; i < rd->ngvar; i++) {
         die_slot *slot = map_find(&rd->map, rd->gvar[i].target);
         align_type *t = slot != NULL && slot->lang == ALIGN_LANG_GO ? slot->type : NULL;
-        bool elem = false;
+        bool elem = rd->gvar[i].elem;
         /* `var V [4]struct {...}`: the element (not of a defined array
          * type, `var semtable semTable`: the struct is that type's) */
         for (int k = 0; t != NULL && t->kind == ALIGN_KIND_ARRAY &&
@@ -1490,7 +1506,8 @@ static int cmp_go_var(const void *a, const void *b)
 
 /* An anonymous struct that is the type of exactly one package variable
  * (`var Config struct {...}`; or its element, `var pool [4]struct
- * {...}`, as a field `f [2]struct {...}` names its element) and is not held in a named type is
+ * {...}`, `var table = []struct {...}{...}`, as a field `f [2]struct
+ * {...}` names its element) and is not held in a named type is
  * named after it, "pkg.Config" (label_of NULL: a variable's, not a field's), and the anonymous
  * structs it holds after it and their fields, "pkg.Config.f" (as a named type's are).  0, or
  * ALIGN_ENOMEM. */
