@@ -48,6 +48,14 @@ typedef struct go_file {
     go_decl *locals; /* every `type X` in a function body, in file order */
     size_t nlocals;
     char *names; /* the names of both once the text is gone */
+    /* The names find_line's tests can match, "\nX\nY\n": X of `var X`
+     * and `type X` at the start of a line, and the first name of the
+     * indented lines of a `var (` block; NULL: none.  A search for a
+     * package variable or a `type A B` reads a file again only when its
+     * name is here (cmd/compile: whole package directories were read
+     * again for each anonymous variable's struct). */
+    char *heads;
+    size_t nheads, heads_cap;
 } go_file;
 
 struct go_source {
@@ -75,6 +83,7 @@ static void free_file(go_file *f)
     free(f->decls);
     free(f->locals);
     free(f->names);
+    free(f->heads);
 }
 #define LOCAL_MARK "\xc2\xb7" /* U+00B7 in "pkg.name·N", a type local to a function */
 
@@ -438,12 +447,43 @@ static bool file_in_scope(const go_file *f, const char *dir, size_t dlen, const 
  * order, whatever its type.  A file outside --src keeps only the names and
  * lines, not its text (cmd/compile's packages hold tens of MB).  False
  * when out of memory. */
+/* Appends the name [p, e) to f's heads; false when out of memory. */
+static bool add_head(go_file *f, const char *p, const char *e)
+{
+    size_t n = (size_t)(e - p);
+    if (align_vec_reserve((void **)&f->heads, &f->heads_cap, f->nheads + n + 3, 1, 256) < 0)
+        return false;
+    if (f->nheads == 0)
+        f->heads[f->nheads++] = '\n';
+    memcpy(f->heads + f->nheads, p, n);
+    f->nheads += n;
+    f->heads[f->nheads++] = '\n';
+    f->heads[f->nheads] = '\0';
+    return true;
+}
+
+/* Whether the name is one of f's heads (find_line: the file may hold it). */
+static bool has_head(const go_file *f, const char *name)
+{
+    size_t n = strlen(name);
+    const char *h = f->heads, *end = f->heads + f->nheads;
+    if (h == NULL || n == 0)
+        return false;
+    while ((h = memmem(h, (size_t)(end - h), name, n)) != NULL) {
+        if (h[-1] == '\n' && h + n < end && h[n] == '\n')
+            return true;
+        h++;
+    }
+    return false;
+}
+
 static bool index_decls(go_file *f)
 {
     const char *text = f->text, *p = text, *end = text + f->len, *kw_from = text;
     size_t cap = 0, lcap = 0, total = 0;
     unsigned l = 1;
     int depth = 0;
+    bool in_var = false; /* in a `var (` block (heads) */
     while (p < end) {
         const char *e, *ls, *brace, *tp;
         size_t tplen;
@@ -491,6 +531,20 @@ static bool index_decls(go_file *f)
         bool typed = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
                      (ls - 4 == text || !ident_char(ls[-5])) && ls != p;
         bool grouped = ls == text || ls[-1] == '\n';
+        /* heads: a name at the start of a line opens or closes a `var (`
+         * block; what follows `var`/`type` there, or starts an indented
+         * line in the block, is one */
+        if (grouped && ls == p) {
+            const char *q = skip_spaces(e, end);
+            in_var = e - p == 3 && memcmp(p, "var", 3) == 0 && q < end && *q == '(';
+        } else {
+            bool kw_type = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
+                           (ls - 4 == text || ls[-5] == '\n');
+            bool kw_var = ls - text >= 3 && memcmp(ls - 3, "var", 3) == 0 &&
+                          (ls - 3 == text || ls[-4] == '\n');
+            if (((grouped && in_var) || kw_type || kw_var) && ls != p && !add_head(f, p, e))
+                return false;
+        }
         brace = typed || grouped ? struct_after(p, (size_t)(e - p), end, &tp, &tplen) : NULL;
         if (brace != NULL) {
             if (!add_decl(&f->decls, &f->ndecls, &cap, text, p, (size_t)(e - p), l, brace, tp,
@@ -1069,16 +1123,17 @@ static int cmp_key(const void *key, const void *m)
 typedef bool (*line_test)(const char *p, const char *e, const char *end, bool first, void *ctx);
 
 /* The first line that test accepts, in the files of directory dir (not its
- * subdirectories; NULL: the --src files of package pkg): its file and line.
+ * subdirectories; NULL: the --src files of package pkg) that have key
+ * among their heads (the name the test looks for): its file and line.
  * A file's text read for the search is dropped after it. */
-static bool find_line(go_source *s, const char *dir, const char *pkg, line_test test, void *ctx,
-                      const go_file **file, unsigned *line)
+static bool find_line(go_source *s, const char *dir, const char *pkg, const char *key,
+                      line_test test, void *ctx, const go_file **file, unsigned *line)
 {
     size_t dlen = dir ? strlen(dir) : 0;
     for (size_t i = 0; i < s->nfiles; i++) {
         go_file *f = &s->files[i];
         bool found_it = false, had = f->text != NULL;
-        if (!file_in_scope(f, dir, dlen, pkg) || file_text(s, f) == NULL)
+        if (!file_in_scope(f, dir, dlen, pkg) || !has_head(f, key) || file_text(s, f) == NULL)
             continue;
         const char *end = f->text + f->len;
         unsigned l = 1;
@@ -1143,7 +1198,7 @@ static bool find_defined(go_source *s, const char *name, const char *dir, const 
     if (!split(name, local, sizeof local, pkg, sizeof pkg, &nth) || nth > 0 || strchr(name, '['))
         return false;
     defined_test d = {local, strlen(local), under, ucap};
-    return find_line(s, dir, pkg, is_defined_line, &d, file, line);
+    return find_line(s, dir, pkg, local, is_defined_line, &d, file, line);
 }
 
 bool go_source_defined(go_source *s, const align_layout *l, char *under, size_t ucap)
@@ -1264,7 +1319,7 @@ static bool find_var(go_source *s, const char *name, const char *lit, const char
     if (!split(name, local, sizeof local, pkg, sizeof pkg, &nth) || nth > 0 || strchr(name, '['))
         return false;
     var_test v = {local, lit, false};
-    return find_line(s, dir, pkg, is_var_line, &v, file, line);
+    return find_line(s, dir, pkg, local, is_var_line, &v, file, line);
 }
 
 /* An anonymous struct named after the one package variable of its type
