@@ -137,8 +137,9 @@ struct align_type {
      * NULL for a Go struct named after its one package variable. */
     const char *label;
     const align_type *label_of;
-    /* Go, label_of NULL: the variable is an array or a slice of the
-     * struct (`var V [4]struct {`, `var V = []struct {`), not the struct */
+    /* Go, label_of NULL: the variable is an array, a slice or a map of
+     * the struct (`var V [4]struct {`, `var V = []struct {`, `var V =
+     * map[K]struct {`), not the struct */
     bool label_elem;
 };
 

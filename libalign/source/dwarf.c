@@ -1451,11 +1451,14 @@ static int note_go_var(dwarf_reader *rd, Dwarf_Die die)
     if (ok == DW_DLV_OK)
         ok = dwarf_tag(tdie, &tag, &err);
     /* A slice, "[]T" {array *T; len; cap}, which the map holds as the
-     * model's slice: T is DW_AT_go_elem (`var table = []struct {...}`). */
-    if (ok == DW_DLV_OK && tag == DW_TAG_structure_type &&
+     * model's slice: T is DW_AT_go_elem (`var table = []struct {...}`);
+     * and a map's values, the typedef "map[K]V" (`var jump =
+     * map[K]struct {...}{...}`). */
+    if (ok == DW_DLV_OK && (tag == DW_TAG_structure_type || tag == DW_TAG_typedef) &&
         dwarf_attr(tdie, DW_AT_go_elem, &elem, &err) == DW_DLV_OK) {
         ok = dwarf_global_formref(elem, &n.target, &err);
         n.elem = true;
+        tag = DW_TAG_structure_type; /* not a defined type's */
     }
     if (elem != NULL)
         dwarf_dealloc(rd->dbg, elem, DW_DLA_ATTR);
@@ -1506,8 +1509,8 @@ static int cmp_go_var(const void *a, const void *b)
 
 /* An anonymous struct that is the type of exactly one package variable
  * (`var Config struct {...}`; or its element, `var pool [4]struct
- * {...}`, `var table = []struct {...}{...}`, as a field `f [2]struct
- * {...}` names its element) and is not held in a named type is
+ * {...}`, `var table = []struct {...}{...}`, `var jump = map[K]struct
+ * {...}{...}`, as a field `f [2]struct {...}` names its element) and is not held in a named type is
  * named after it, "pkg.Config" (label_of NULL: a variable's, not a field's), and the anonymous
  * structs it holds after it and their fields, "pkg.Config.f" (as a named type's are).  0, or
  * ALIGN_ENOMEM. */
@@ -1519,7 +1522,13 @@ static int label_go_vars(dwarf_reader *rd)
     for (size_t i = 0, j; i < rd->ngv; i = j) {
         for (j = i + 1; j < rd->ngv && rd->gv[j].type == rd->gv[i].type;)
             j++;
-        if (j - i == 1 && rd->gv[i].type->label == NULL) {
+        /* a label after a record the linker or the compiler made (a map's
+         * buckets, bucket<K,V>.values, noalg.struct {...}.elem) gives way
+         * to the variable's name */
+        const align_type *of = rd->gv[i].type->label_of;
+        bool made = of != NULL && of->order_fixed != ALIGN_ORDER_FREE &&
+                    of->order_fixed != ALIGN_ORDER_HOST_LAYOUT;
+        if (j - i == 1 && (rd->gv[i].type->label == NULL || made)) {
             rd->gv[i].type->label = rd->gv[i].name;
             rd->gv[i].type->label_of = NULL;
             rd->gv[i].type->label_elem = rd->gv[i].elem;
