@@ -652,25 +652,38 @@ typedef struct inputs {
     go_source *gosrc; /* --src's Go files and those that place Go types */
 } inputs;
 
-/* Reads them all, the logs and the profile first (bad ones are reported
- * before a slow binary load); warn: say when --go or the
- * producer's release is not one libalign has.  false (printed) on failure; free with inputs_free
- * either way. */
+/* Reads them all; the logs and the profile are reported first (a bad one
+ * before anything of the binary), while the binary is read on a thread of
+ * its own (bgload.c) when there is a log or a profile; warn: say when --go
+ * or the producer's release is not one libalign has.  false (printed) on
+ * failure; free with inputs_free either way. */
 static bool inputs_load(inputs *in, cli_opts *o, bool warn)
 {
+    bg_binary *bg = NULL;
     memset(in, 0, sizeof *in);
     in->mc.sample = o->sample;
-    if (o->nescapes > 0 && !escape_load(&in->join, o->escapes, o->nescapes, o->src_dir))
-        return false;
-    if (o->profile && !measure_load(&in->mc, o->profile))
-        return false;
     /* The Go functions also say where types are declared (their files). */
-    in->bin = open_binary(o->binary, ALIGN_BINARY_GO_FUNCS);
-    if (in->bin == NULL)
+    if (o->nescapes > 0 || o->profile)
+        bg = bg_binary_start(o->binary, ALIGN_BINARY_GO_FUNCS, o->src_dir);
+    if ((o->nescapes > 0 && !escape_load(&in->join, o->escapes, o->nescapes, o->src_dir)) ||
+        (o->profile && !measure_load(&in->mc, o->profile))) {
+        bg_binary_cancel(bg);
         return false;
-    go_release_apply(in->bin, o->binary, o->go, warn);
-    in->gosrc = go_source_new(o->src_dir);
-    go_source_locate(in->gosrc, in->bin);
+    }
+    if (bg != NULL) {
+        in->bin = bg_binary_finish(bg, &in->gosrc);
+        if (in->bin == NULL)
+            return false;
+        go_release_apply(in->bin, o->binary, o->go, warn);
+        go_source_flush(in->gosrc);
+    } else {
+        in->bin = open_binary(o->binary, ALIGN_BINARY_GO_FUNCS);
+        if (in->bin == NULL)
+            return false;
+        go_release_apply(in->bin, o->binary, o->go, warn);
+        in->gosrc = go_source_new(o->src_dir);
+        go_source_locate(in->gosrc, in->bin);
+    }
     /* "./..." in --filter: the main module of the binary's build info. */
     pattern_set_main(align_binary_info_get(in->bin)->go_main_path,
                      align_binary_info_get(in->bin)->go_main_module);

@@ -109,19 +109,18 @@ const char *public_api_note(const char *why)
                  "not counted as a saving";
 }
 
-align_binary *open_binary(const char *path, unsigned flags)
+int binary_read(align_binary **out, const char *path, unsigned flags, align_progress_fn fn,
+                void *user)
 {
-    align_binary *b = NULL;
+    align_binary_opts opts = {flags, binopts.debug_dirs,  binopts.ndebug_dirs, fn,
+                              user,  binopts.cu_excludes, binopts.ncu_excludes};
+    return align_binary_open_opts(out, path, &opts);
+}
+
+align_binary *binary_report(const char *path, int rc, align_binary *b, const align_error *e)
+{
     const align_binary_info *info;
-    progress prog;
-    align_binary_opts opts = {flags, binopts.debug_dirs,  binopts.ndebug_dirs, progress_update,
-                              &prog, binopts.cu_excludes, binopts.ncu_excludes};
-    int rc;
-    progress_begin(&prog, "reading DWARF");
-    rc = align_binary_open_opts(&b, path, &opts);
-    progress_end(&prog);
     if (rc < 0) {
-        const align_error *e = align_error_last();
         fprintf(stderr, "%s: %s\n", path, e->message);
         if (e->hint[0])
             fprintf(stderr, "hint: %s\n", e->hint);
@@ -149,4 +148,15 @@ align_binary *open_binary(const char *path, unsigned flags)
                 info->skipped_type_reason ? info->skipped_type_reason : "?",
                 info->nskipped_types > 1 ? ", the first" : "");
     return b;
+}
+
+align_binary *open_binary(const char *path, unsigned flags)
+{
+    align_binary *b = NULL;
+    progress prog;
+    int rc;
+    progress_begin(&prog, "reading DWARF");
+    rc = binary_read(&b, path, flags, progress_update, &prog);
+    progress_end(&prog);
+    return binary_report(path, rc, b, align_error_last());
 }

@@ -34,6 +34,9 @@ int cmd_fix(int argc, char **argv);
 /* Reads a whole file ("-" = standard input) into a malloc'd NUL-terminated
  * buffer.  On failure prints "PATH: reason" and returns false. */
 bool read_input(const char *path, char **text, size_t *len);
+/* read_input whose failure message goes to msgs (NULL: stderr), for a
+ * read on a thread that must not print (bgload.c). */
+bool read_input_to(const char *path, char **text, size_t *len, align_buf *msgs);
 
 /* Prints the library's last error: "file:line:col: error: message", the
  * offending source line with a caret when text is given, and the hint. */
@@ -246,6 +249,34 @@ size_t selected_graphs(lang_graph out[2], align_binary *bin, bool lang_set, alig
 /* Opens a binary for audit, show, diff and SARIF; prints why it failed
  * (NULL), or a warning when some compile units were unreadable. */
 align_binary *open_binary(const char *path, unsigned flags);
+/* open_binary in two steps, for a read on another thread (bgload.c):
+ * binary_read prints nothing (align_binary_open_opts with the binary
+ * options; fn may be NULL); binary_report, on the thread that
+ * prints, says what open_binary says of its result: rc and e are
+ * binary_read's (e: the reading thread's error record, copied), b its
+ * binary.  Returns b, or NULL when rc < 0. */
+int binary_read(align_binary **out, const char *path, unsigned flags, align_progress_fn fn,
+                void *user);
+align_binary *binary_report(const char *path, int rc, align_binary *b, const align_error *e);
+
+/* --- bgload.c: the binary read while the logs are ----------------------- */
+
+/* A binary being read on a thread of its own (open_binary's read), whose
+ * Go types are then placed at their declarations (go_source_locate with a
+ * go_source_new_deferred(src_dir)). */
+typedef struct bg_binary bg_binary;
+typedef struct go_source go_source; /* go_source.c */
+/* Starts reading path (binary_read's flags); NULL when no thread could be
+ * started (nothing was read: call open_binary instead).  Prints nothing. */
+bg_binary *bg_binary_start(const char *path, unsigned flags, const char *src_dir);
+/* Waits for the read (its progress line drawn meanwhile), then prints what
+ * open_binary prints; returns the binary (the caller frees it) or NULL,
+ * and in *gosrc its go_source (NULL with no binary; the caller prints its
+ * messages with go_source_flush and frees it).  Frees bg. */
+align_binary *bg_binary_finish(bg_binary *bg, go_source **gosrc);
+/* Waits for the read and drops its result unreported (a log failed).
+ * Frees bg; NULL is a no-op. */
+void bg_binary_cancel(bg_binary *bg);
 /* The options every command that reads a binary shares, in the order
  * given (each repeatable): where open_binary looks for the separate debug
  * files of stripped binaries (--debug-dir; none: /usr/lib/debug), the
@@ -425,7 +456,12 @@ bool source_fix_json(align_buf *out, source_index *ix, align_lang lang, const ch
  * show --optimize: what a type's file says that DWARF does not. */
 typedef struct go_source go_source;
 go_source *go_source_new(const char *src_dir);
-void go_source_free(go_source *s); /* accepts NULL */
+/* go_source_new for a thread that must not print (bgload.c): the reasons
+ * files could not be read are kept until go_source_flush prints them;
+ * after it, later reads print as go_source_new's do. */
+go_source *go_source_new_deferred(const char *src_dir);
+void go_source_flush(go_source *s); /* accepts NULL */
+void go_source_free(go_source *s);  /* accepts NULL */
 /* Finds the declaration of the Go type l->name; *file and *line say where
  * (when found).  When its fields are the binary's (names and order), sets
  * each member's decl_text to the source's text (kept by s) and fills opts
@@ -482,7 +518,7 @@ int parse_cacheline(uint32_t *out, const char *arg);
 /* Writes the buffer to stdout; false (with a message) if it failed, here
  * or in an emit_partial before. */
 bool emit(align_buf *b);
-/* Writes the buffer to stdout and empties it once it holds 1 MiB or more.
+/* Writes the buffer to stdout and empties it once it holds 256 KiB or more.
  * A report lists every heap site: for a 500 MB log it is several times the
  * log's size, and building it whole made memory grow with it.  Renderers
  * call it only once every check of the input has passed (what can still

@@ -48,6 +48,14 @@ typedef struct go_file {
     go_decl *locals; /* every `type X` in a function body, in file order */
     size_t nlocals;
     char *names; /* the names of both once the text is gone */
+    /* The names find_line's tests can match, "\nX\nY\n": X of `var X`
+     * and `type X` at the start of a line, and the first name of the
+     * indented lines of a `var (` block; NULL: none.  A search for a
+     * package variable or a `type A B` reads a file again only when its
+     * name is here (cmd/compile: whole package directories were read
+     * again for each anonymous variable's struct). */
+    char *heads;
+    size_t nheads, heads_cap;
 } go_file;
 
 struct go_source {
@@ -59,6 +67,9 @@ struct go_source {
     size_t nimports, icap;
     char **dirs; /* directories read for go_source_locate (kept) */
     size_t ndirs, dcap;
+    /* go_source_new_deferred: why files could not be read, until
+     * go_source_flush (msgs NULL: printed at once) */
+    align_buf *msgs, deferred;
 };
 
 #define MAX_FILES 100000
@@ -72,16 +83,17 @@ static void free_file(go_file *f)
     free(f->decls);
     free(f->locals);
     free(f->names);
+    free(f->heads);
 }
 #define LOCAL_MARK "\xc2\xb7" /* U+00B7 in "pkg.name·N", a type local to a function */
 
 /* f's text, read again when indexing dropped it (a file outside --src):
  * show needs it for the few types it prints, and keeps it.  NULL when the
  * file cannot be read. */
-static const char *file_text(const go_file *f)
+static const char *file_text(const go_source *s, const go_file *f)
 {
     go_file *w = (go_file *)f;
-    if (w->text == NULL && !read_input(w->path, &w->text, &w->len)) {
+    if (w->text == NULL && !read_input_to(w->path, &w->text, &w->len, s->msgs)) {
         w->text = NULL;
         w->len = 0;
     }
@@ -118,7 +130,16 @@ static void walk(go_source *s, const char *dir, int depth)
         size_t n = strlen(e->d_name);
         if (e->d_name[0] == '.' || asprintf(&p, "%s/%s", dir, e->d_name) < 0)
             continue;
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* The entry's type from readdir when the file system gives it:
+         * cmd/compile's audit reads some 150 package directories, and a
+         * stat per entry was a tenth of the time spent placing types. */
+        if (e->d_type == DT_DIR)
+            st.st_mode = S_IFDIR;
+        else if (e->d_type == DT_REG)
+            st.st_mode = S_IFREG;
+        else if (stat(p, &st) != 0)
+            st.st_mode = 0;
+        if (S_ISDIR(st.st_mode)) {
             if (depth < 32 && strcmp(e->d_name, "testdata") != 0 &&
                 strcmp(e->d_name, "vendor") != 0)
                 walk(s, p, depth + 1);
@@ -127,7 +148,7 @@ static void walk(go_source *s, const char *dir, int depth)
                    align_vec_reserve((void **)&s->files, &s->cap, s->nfiles + 1, sizeof *s->files,
                                      64) == 0) {
             go_file *f = &s->files[s->nfiles];
-            if (read_input(p, &f->text, &f->len)) {
+            if (read_input_to(p, &f->text, &f->len, s->msgs)) {
                 f->path = p;
                 p = NULL;
                 f->src = depth < 32;
@@ -143,18 +164,43 @@ static void walk(go_source *s, const char *dir, int depth)
     closedir(d);
 }
 
-go_source *go_source_new(const char *src_dir)
+static go_source *source_new(const char *src_dir, bool deferred)
 {
     go_source *s = calloc(1, sizeof *s);
-    if (s != NULL && src_dir != NULL)
+    if (s == NULL)
+        return NULL;
+    align_buf_init(&s->deferred);
+    s->msgs = deferred ? &s->deferred : NULL;
+    if (src_dir != NULL)
         walk(s, src_dir, 0);
     return s;
+}
+
+go_source *go_source_new(const char *src_dir)
+{
+    return source_new(src_dir, false);
+}
+
+go_source *go_source_new_deferred(const char *src_dir)
+{
+    return source_new(src_dir, true);
+}
+
+void go_source_flush(go_source *s)
+{
+    if (s == NULL || s->msgs == NULL)
+        return;
+    if (s->deferred.len > 0)
+        fwrite(s->deferred.data, 1, s->deferred.len, stderr);
+    align_buf_free(&s->deferred);
+    s->msgs = NULL;
 }
 
 void go_source_free(go_source *s)
 {
     if (s == NULL)
         return;
+    align_buf_free(&s->deferred);
     for (size_t i = 0; i < s->nfiles; i++)
         free_file(&s->files[i]);
     for (size_t i = 0; i < s->nstrings; i++)
@@ -401,12 +447,43 @@ static bool file_in_scope(const go_file *f, const char *dir, size_t dlen, const 
  * order, whatever its type.  A file outside --src keeps only the names and
  * lines, not its text (cmd/compile's packages hold tens of MB).  False
  * when out of memory. */
+/* Appends the name [p, e) to f's heads; false when out of memory. */
+static bool add_head(go_file *f, const char *p, const char *e)
+{
+    size_t n = (size_t)(e - p);
+    if (align_vec_reserve((void **)&f->heads, &f->heads_cap, f->nheads + n + 3, 1, 256) < 0)
+        return false;
+    if (f->nheads == 0)
+        f->heads[f->nheads++] = '\n';
+    memcpy(f->heads + f->nheads, p, n);
+    f->nheads += n;
+    f->heads[f->nheads++] = '\n';
+    f->heads[f->nheads] = '\0';
+    return true;
+}
+
+/* Whether the name is one of f's heads (find_line: the file may hold it). */
+static bool has_head(const go_file *f, const char *name)
+{
+    size_t n = strlen(name);
+    const char *h = f->heads, *end = f->heads + f->nheads;
+    if (h == NULL || n == 0)
+        return false;
+    while ((h = memmem(h, (size_t)(end - h), name, n)) != NULL) {
+        if (h[-1] == '\n' && h + n < end && h[n] == '\n')
+            return true;
+        h++;
+    }
+    return false;
+}
+
 static bool index_decls(go_file *f)
 {
     const char *text = f->text, *p = text, *end = text + f->len, *kw_from = text;
     size_t cap = 0, lcap = 0, total = 0;
     unsigned l = 1;
     int depth = 0;
+    bool in_var = false; /* in a `var (` block (heads) */
     while (p < end) {
         const char *e, *ls, *brace, *tp;
         size_t tplen;
@@ -454,6 +531,20 @@ static bool index_decls(go_file *f)
         bool typed = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
                      (ls - 4 == text || !ident_char(ls[-5])) && ls != p;
         bool grouped = ls == text || ls[-1] == '\n';
+        /* heads: a name at the start of a line opens or closes a `var (`
+         * block; what follows `var`/`type` there, or starts an indented
+         * line in the block, is one */
+        if (grouped && ls == p) {
+            const char *q = skip_spaces(e, end);
+            in_var = e - p == 3 && memcmp(p, "var", 3) == 0 && q < end && *q == '(';
+        } else {
+            bool kw_type = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
+                           (ls - 4 == text || ls[-5] == '\n');
+            bool kw_var = ls - text >= 3 && memcmp(ls - 3, "var", 3) == 0 &&
+                          (ls - 3 == text || ls[-4] == '\n');
+            if (((grouped && in_var) || kw_type || kw_var) && ls != p && !add_head(f, p, e))
+                return false;
+        }
         brace = typed || grouped ? struct_after(p, (size_t)(e - p), end, &tp, &tplen) : NULL;
         if (brace != NULL) {
             if (!add_decl(&f->decls, &f->ndecls, &cap, text, p, (size_t)(e - p), l, brace, tp,
@@ -803,7 +894,7 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
             return false;
     }
     const go_file *best = fd.f;
-    if (file_text(best) == NULL)
+    if (file_text(s, best) == NULL)
         return false;
     const char *brace = best->text + fd.d->brace;
     const char *close = match(brace, best->text + best->len);
@@ -1010,7 +1101,7 @@ static void locate_anonymous(go_source *s, align_type *t, const char *label)
     /* a file outside --src is read for this and let go again: audit keeps
      * no text it does not need (the escape join's peak RSS) */
     bool had = f->text != NULL;
-    if (file_text(f) == NULL)
+    if (file_text(s, f) == NULL)
         return;
     brace = var ? var_brace(f, pos.line) : f->text + fd.d->brace;
     pos.line = brace ? field_line(f->text, f->text + f->len, brace, rest + 1) : 0;
@@ -1032,16 +1123,17 @@ static int cmp_key(const void *key, const void *m)
 typedef bool (*line_test)(const char *p, const char *e, const char *end, bool first, void *ctx);
 
 /* The first line that test accepts, in the files of directory dir (not its
- * subdirectories; NULL: the --src files of package pkg): its file and line.
+ * subdirectories; NULL: the --src files of package pkg) that have key
+ * among their heads (the name the test looks for): its file and line.
  * A file's text read for the search is dropped after it. */
-static bool find_line(go_source *s, const char *dir, const char *pkg, line_test test, void *ctx,
-                      const go_file **file, unsigned *line)
+static bool find_line(go_source *s, const char *dir, const char *pkg, const char *key,
+                      line_test test, void *ctx, const go_file **file, unsigned *line)
 {
     size_t dlen = dir ? strlen(dir) : 0;
     for (size_t i = 0; i < s->nfiles; i++) {
         go_file *f = &s->files[i];
         bool found_it = false, had = f->text != NULL;
-        if (!file_in_scope(f, dir, dlen, pkg) || file_text(f) == NULL)
+        if (!file_in_scope(f, dir, dlen, pkg) || !has_head(f, key) || file_text(s, f) == NULL)
             continue;
         const char *end = f->text + f->len;
         unsigned l = 1;
@@ -1106,7 +1198,7 @@ static bool find_defined(go_source *s, const char *name, const char *dir, const 
     if (!split(name, local, sizeof local, pkg, sizeof pkg, &nth) || nth > 0 || strchr(name, '['))
         return false;
     defined_test d = {local, strlen(local), under, ucap};
-    return find_line(s, dir, pkg, is_defined_line, &d, file, line);
+    return find_line(s, dir, pkg, local, is_defined_line, &d, file, line);
 }
 
 bool go_source_defined(go_source *s, const align_layout *l, char *under, size_t ucap)
@@ -1124,7 +1216,9 @@ bool go_source_defined(go_source *s, const align_layout *l, char *under, size_t 
 
 /* Whether the line [p, e) declares the package variable local with an
  * anonymous struct type: `var local struct {` (`var local = struct {`)
- * or, in a `var (` block, `local struct {`. */
+ * or, in a `var (` block, `local struct {`; or an array, a slice or a
+ * map of one (`var local [4]struct {`, `var local = []struct {`, `var
+ * local = map[K]struct {`). */
 static bool var_struct_line(const char *p, const char *e, const char *local, bool in_block)
 {
     size_t llen = strlen(local);
@@ -1141,6 +1235,20 @@ static bool var_struct_line(const char *p, const char *e, const char *local, boo
     p += llen;
     while (p < e && (*p == ' ' || *p == '\t' || *p == '=')) /* `var x = struct {...}{...}` */
         p++;
+    if ((size_t)(e - p) > 4 && memcmp(p, "map[", 4) == 0)
+        p += 3;                  /* `var x = map[K]struct {`: K skipped below */
+    while (p < e && *p == '[') { /* `var x [4]struct {`, `var x = []struct {` */
+        int depth = 0;
+        const char *c = p;
+        for (; c < e; c++) {
+            depth += (*c == '[') - (*c == ']');
+            if (depth == 0)
+                break;
+        }
+        if (c == e)
+            return false;
+        p = c + 1;
+    }
     return struct_brace(p, e) != NULL;
 }
 
@@ -1211,7 +1319,7 @@ static bool find_var(go_source *s, const char *name, const char *lit, const char
     if (!split(name, local, sizeof local, pkg, sizeof pkg, &nth) || nth > 0 || strchr(name, '['))
         return false;
     var_test v = {local, lit, false};
-    return find_line(s, dir, pkg, is_var_line, &v, file, line);
+    return find_line(s, dir, pkg, local, is_var_line, &v, file, line);
 }
 
 /* An anonymous struct named after the one package variable of its type
@@ -1408,7 +1516,7 @@ static void scan_elided(go_source *s, const go_file *f, const char *p, const cha
 static void scan_file(go_source *s, const go_file *f, const char *name, size_t nlen, bool coll,
                       go_literal **out, size_t *n, size_t *cap)
 {
-    if (file_text(f) == NULL)
+    if (file_text(s, f) == NULL)
         return;
     const char *p = f->text, *end = f->text + f->len;
     while (p < end) {
@@ -1494,7 +1602,7 @@ size_t go_source_unkeyed(go_source *s, const char *name, const char *decl_file, 
         if (!(strncmp(f->path, decl_file, dlen) == 0 && f->path[dlen] == '/' &&
               strchr(f->path + dlen + 1, '/') == NULL))
             continue;
-        if (file_text(f) == NULL)
+        if (file_text(s, f) == NULL)
             continue;
         for (const char *p = f->text, *end = f->text + f->len;
              ndefined < 8 && (p = memmem(p, (size_t)(end - p), "type ", 5)) != NULL; p += 5) {

@@ -19,7 +19,24 @@
  * few MB.  Past this we refuse rather than exhaust memory on a wrong path. */
 #define MAX_INPUT ((size_t)256 << 20)
 
+/* "PATH: reason" of read_input_to: to msgs, or to stderr when NULL. */
+__attribute__((format(printf, 2, 3))) static void say(align_buf *msgs, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (msgs != NULL)
+        align_buf_vprintf(msgs, fmt, ap);
+    else
+        vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}
+
 bool read_input(const char *path, char **text, size_t *len)
+{
+    return read_input_to(path, text, len, NULL);
+}
+
+bool read_input_to(const char *path, char **text, size_t *len, align_buf *msgs)
 {
     FILE *f;
     char *buf = NULL;
@@ -37,30 +54,29 @@ bool read_input(const char *path, char **text, size_t *len)
          * on standard input, under the size limit below. */
         int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), flags;
         if (fd < 0) {
-            fprintf(stderr, "%s: %s\n", path, strerror(errno));
+            say(msgs, "%s: %s\n", path, strerror(errno));
             return false;
         }
         if (fstat(fd, &st) != 0) {
-            fprintf(stderr, "%s: %s\n", path, strerror(errno));
+            say(msgs, "%s: %s\n", path, strerror(errno));
             close(fd);
             return false;
         }
         if (!S_ISREG(st.st_mode)) {
-            fprintf(stderr,
-                    "%s: is %s, not a regular file\nhint: give a file, or pipe "
-                    "the text to standard input ('-')\n",
-                    path,
-                    S_ISDIR(st.st_mode)    ? "a directory"
-                    : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
-                    : S_ISCHR(st.st_mode)  ? "a character device"
-                    : S_ISBLK(st.st_mode)  ? "a block device"
-                                           : "a special file");
+            say(msgs,
+                "%s: is %s, not a regular file\nhint: give a file, or pipe "
+                "the text to standard input ('-')\n",
+                path,
+                S_ISDIR(st.st_mode)    ? "a directory"
+                : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                : S_ISCHR(st.st_mode)  ? "a character device"
+                : S_ISBLK(st.st_mode)  ? "a block device"
+                                       : "a special file");
             close(fd);
             return false;
         }
         if ((uint64_t)st.st_size > MAX_INPUT) {
-            fprintf(stderr, "%s: larger than %zu MiB; is this the right file?\n", path,
-                    MAX_INPUT >> 20);
+            say(msgs, "%s: larger than %zu MiB; is this the right file?\n", path, MAX_INPUT >> 20);
             close(fd);
             return false;
         }
@@ -69,7 +85,7 @@ bool read_input(const char *path, char **text, size_t *len)
             (void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
         f = fdopen(fd, "rb");
         if (f == NULL) {
-            fprintf(stderr, "%s: %s\n", path, strerror(errno));
+            say(msgs, "%s: %s\n", path, strerror(errno));
             close(fd);
             return false;
         }
@@ -79,13 +95,13 @@ bool read_input(const char *path, char **text, size_t *len)
             size_t ncap = cap ? cap * 2 : 65536;
             char *p;
             if (ncap > MAX_INPUT + 1) {
-                fprintf(stderr, "%s: larger than %zu MiB; is this the right file?\n",
-                        is_stdin ? "<stdin>" : path, MAX_INPUT >> 20);
+                say(msgs, "%s: larger than %zu MiB; is this the right file?\n",
+                    is_stdin ? "<stdin>" : path, MAX_INPUT >> 20);
                 goto fail;
             }
             p = realloc(buf, ncap + 1);
             if (p == NULL) {
-                fprintf(stderr, "%s: out of memory\n", path);
+                say(msgs, "%s: out of memory\n", path);
                 goto fail;
             }
             buf = p;
@@ -95,7 +111,7 @@ bool read_input(const char *path, char **text, size_t *len)
         n += got;
         if (got == 0) {
             if (ferror(f)) {
-                fprintf(stderr, "%s: %s\n", is_stdin ? "<stdin>" : path, strerror(errno));
+                say(msgs, "%s: %s\n", is_stdin ? "<stdin>" : path, strerror(errno));
                 goto fail;
             }
             break;
@@ -424,7 +440,7 @@ static int partial_errno;
 
 void emit_partial(align_buf *b)
 {
-    if (b->failed || partial_errno != 0 || b->len < ((size_t)1 << 20))
+    if (b->failed || partial_errno != 0 || b->len < ((size_t)256 << 10))
         return;
     if (fwrite(b->data, 1, b->len, stdout) != b->len)
         partial_errno = errno ? errno : EIO;

@@ -20,9 +20,10 @@ the anonymous struct type of exactly one package variable is named after
 it (shapes.Settings, runtime.debug) and placed at its `var` line, and
 the anonymous structs it holds after it and their fields
 (Tuning.limits, Tuning.limits.inner, Tuning.slots) at the fields' lines,
-while one shared by two variables (left, right) keeps its struct text, and
-that
---src locates the program's types that have no method.
+the element struct of the one array, slice or map variable of it likewise
+(Limits, Limits.sub, runtime.stackpool, pool, modes), while one shared by
+two variables (left, right) keeps its struct text, and that --src
+locates the program's types that have no method.
 make check runs the oldest release of $GO_VERSIONS; make check-go-blank
 (SA_GOROOT=1) every one (about a minute each on a loaded machine).
 Exit 0 pass, 1 fail, 77 skip.
@@ -94,6 +95,32 @@ var Tuning struct {
 	}
 }
 
+// Limits is the one variable of an array of its anonymous struct, pool
+// of a slice of one, modes of a map of one: each names the element (and
+// Limits.sub), not the map's buckets.
+var Limits [4]struct {
+	lo  bool
+	top int64
+	hi  bool
+	sub struct {
+		s1 bool
+		s2 int64
+		s3 bool
+	}
+}
+
+var pool = []struct {
+	u bool
+	w int64
+	x bool
+}{{u: true}}
+
+var modes = map[string]struct {
+	g bool
+	h int64
+	i bool
+}{"a": {h: 1}}
+
 // left and right share theirs: neither names it.
 var (
 	left, right struct {
@@ -110,7 +137,11 @@ func Touch() int64 {
 	right.n += 2
 	Tuning.limits.inner.q++
 	Tuning.slots[1].m++
-	return Settings.size + left.n + right.n + Tuning.limits.inner.q + Tuning.slots[1].m
+	Limits[2].sub.s2++
+	pool[0].w++
+	modes["b"] = modes["a"]
+	return Settings.size + left.n + right.n + Tuning.limits.inner.q + Tuning.slots[1].m +
+		Limits[2].sub.s2 + pool[0].w + modes["b"].h
 }
 
 //go:noinline
@@ -148,9 +179,10 @@ def decl_ok(path, line, name):
     # a type, the field an anonymous struct is the type of (`f [2]struct {`),
     # or a type declared from another (`type Term term`), or the package
     # variable an anonymous struct is the type of (`var V struct {`,
-    # `var V = struct {`, `V struct {` in a `var (` block)
+    # `var V = struct {`, `V struct {` in a `var (` block), or the element
+    # type of (`var V [4]struct {`, `var V = map[K]struct {`)
     return 0 < line <= len(lines) and (re.match(
-        r"(var\s+|\s+)%s\s*(=\s*)?struct\b" % re.escape(local), lines[line - 1]) is not None or re.match(
+        r"(var\s+|\s+)%s\s*(=\s*)?(map)?(\[[^\]]*\])*struct\b" % re.escape(local), lines[line - 1]) is not None or re.match(
         r"\s*(type\s+)?%s\b(\[.*\])?\s*(\[[^\]]*\])*struct\b" % re.escape(local),
         lines[line - 1]) is not None or re.match(
         r"type %s\s+[\w.]+\s*(//.*)?$" % re.escape(local), lines[line - 1]) is not None)
@@ -215,7 +247,13 @@ def one_release(tool, v, tmp, fails):
             ("example.com/where/shapes.Tuning", None, "var Tuning struct {"),
             ("example.com/where/shapes.Tuning.limits", None, "\tlimits struct {"),
             ("example.com/where/shapes.Tuning.limits.inner", None, "\tinner struct {"),
-            ("example.com/where/shapes.Tuning.slots", None, "\tslots [3]struct {")):
+            ("example.com/where/shapes.Tuning.slots", None, "\tslots [3]struct {"),
+            # the element of the one array, slice or map variable of it
+            ("example.com/where/shapes.Limits", None, "var Limits [4]struct {"),
+            ("example.com/where/shapes.Limits.sub", None, "\tsub struct {"),
+            ("runtime.stackpool", "runtime/stack.go", "var stackpool [_NumStackOrders]struct {"),
+            ("example.com/where/shapes.pool", None, "var pool = []struct {"),
+            ("example.com/where/shapes.modes", None, "var modes = map[string]struct {")):
         t = byname.get(name)
         path = os.path.join(root, "src", rel) if rel else os.path.join(d, "shapes", "shapes.go")
         want = grep_line(path, pattern)
@@ -249,12 +287,25 @@ def one_release(tool, v, tmp, fails):
     if "\nlimits struct {\n" not in s or "inner struct { p bool; q int64; r bool }" not in s:
         fails.append("Go %s: show --optimize Tuning.limits does not paste as the field:\n%s"
                      % (v, s))
+    s = subprocess.run([tool, "show", "--optimize", binp, "example.com/where/shapes.pool"],
+                       capture_output=True, text=True).stdout
+    if "(element type of var example.com/where/shapes.pool)" not in s or \
+            "\nstruct {\n\tw int64\n" not in s:
+        fails.append("Go %s: show --optimize pool does not paste as the element type:\n%s"
+                     % (v, s))
+    s = subprocess.run([tool, "show", "--optimize", binp, "example.com/where/shapes.Limits"],
+                       capture_output=True, text=True).stdout
+    if "(element type of var example.com/where/shapes.Limits)" not in s or \
+            "\nstruct {\n\ttop int64\n" not in s:
+        fails.append("Go %s: show --optimize Limits does not paste as the element type:\n%s"
+                     % (v, s))
     # SARIF: each result's first location is the type's line.
     p = subprocess.run([tool, "audit", "-F", "sarif", binp], capture_output=True, text=True)
     results = json.loads(p.stdout)["runs"][0]["results"]
     named = [re.match(r"(\S+) is \d+ bytes", r["message"]["text"]) for r in results]
     for anon in ("Box.meta", "Box.meta.deep", "Box.cells", "Settings", "Tuning.limits",
-                 "Tuning.limits.inner", "Tuning.slots"):
+                 "Tuning.limits.inner", "Tuning.slots", "Limits", "Limits.sub", "pool",
+                 "modes"):
         if "example.com/where/shapes." + anon not in [m.group(1) for m in named if m]:
             fails.append("Go %s: no SARIF result names %s" % (v, anon))
     for r in results:

@@ -968,10 +968,7 @@ int align_infer_record_attrs(align_graph *g, align_type *const *records, size_t 
         mark_open(&c, records[i], 0);
     if (g->memo != NULL)
         memset(g->memo, 0, g->memo_cap * sizeof *g->memo);
-    free(c.state);
-    free(c.given);
-    free(c.pl);
-    free(c.saved);
+    FREE_ALL(c.state, c.given, c.pl, c.saved);
     if (ninferred != NULL)
         *ninferred += c.ninferred;
     return 0;

@@ -312,9 +312,7 @@ static int search_orders(align_graph *g, const align_layout *l, const unit *u, s
     layout_cursor_init(&c);
     rc = search_from(&s, 0, 0, &c, rem);
 out:
-    free(bits);
-    free(used);
-    free(seq);
+    FREE_ALL(bits, used, seq);
     return rc;
 }
 
@@ -819,17 +817,7 @@ int optimize_layout(align_graph *g, align_layout *l)
             l->members[i].flags |= ALIGN_MEMBER_BLANK_CONSTRAINS;
     }
 out:
-    free(w.units);
-    free(w.scratch);
-    free(w.pinned);
-    free(w.pl);
-    free(w.pool);
-    free(w.pick);
-    free(w.used);
-    free(w.from);
-    free(rules);
-    free(free_rules);
-    free(order);
-    free(free_order);
+    FREE_ALL(w.units, w.scratch, w.pinned, w.pl, w.pool, w.pick, w.used, w.from, rules, free_rules,
+             order, free_order);
     return rc;
 }

@@ -39,9 +39,7 @@ void hs_store_free(hs_store *s)
 {
     for (size_t b = 0; b < s->nblocks; b++)
         free(s->blocks[b]);
-    free(s->blocks);
-    free(s->marks);
-    free(s->bigs);
+    FREE_ALL(s->blocks, s->marks, s->bigs);
     memset(s, 0, sizeof *s);
 }
 

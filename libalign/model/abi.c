@@ -262,7 +262,7 @@ const char *align_prim_name(align_prim p)
     return (unsigned)p < ALIGN_PRIM_COUNT && prim_names[p] ? prim_names[p] : "?";
 }
 
-static const go_predeclared go_predeclared_types[] = {
+static const prim_name go_predeclared_types[] = {
     {"bool", ALIGN_GO_BOOL},           {"byte", ALIGN_GO_UINT8},
     {"rune", ALIGN_GO_INT32},          {"int8", ALIGN_GO_INT8},
     {"uint8", ALIGN_GO_UINT8},         {"int16", ALIGN_GO_INT16},
@@ -276,13 +276,18 @@ static const go_predeclared go_predeclared_types[] = {
     {"any", ALIGN_GO_IFACE},
 };
 
-const go_predeclared *go_predeclared_find(const char *name, size_t len)
+const prim_name *prim_name_find(const prim_name *t, size_t n, const char *name, size_t len)
 {
-    for (size_t i = 0; i < sizeof go_predeclared_types / sizeof go_predeclared_types[0]; i++)
-        if (strncmp(go_predeclared_types[i].name, name, len) == 0 &&
-            go_predeclared_types[i].name[len] == '\0')
-            return &go_predeclared_types[i];
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(t[i].name, name, len) == 0 && t[i].name[len] == '\0')
+            return &t[i];
     return NULL;
+}
+
+const prim_name *go_predeclared_find(const char *name, size_t len)
+{
+    return prim_name_find(go_predeclared_types,
+                          sizeof go_predeclared_types / sizeof go_predeclared_types[0], name, len);
 }
 
 const char *align_lang_name(align_lang lang)

@@ -67,16 +67,22 @@ struct align_abi {
  * abi; int_elems: its elements are integers. */
 uint32_t abi_vector_align(const align_abi *abi, uint64_t size, bool int_elems);
 
+/* A primitive's name in a table of them: Go's predeclared types (below),
+ * C's typedefs usable without their headers (decl_c.c), DWARF's spellings
+ * of C base types (dwarf_c.c). */
+typedef struct prim_name {
+    const char *name;
+    align_prim prim;
+} prim_name;
+/* The entry of table t (n entries) named name[0..len), or NULL. */
+const prim_name *prim_name_find(const prim_name *t, size_t n, const char *name, size_t len);
+
 /* Go's predeclared types by name (the spec's "Predeclared identifiers"):
  * what the declaration parser resolves a bare `int64` to, and what the
  * DWARF reader makes of a base type without DW_AT_go_kind.  byte and rune
- * are uint8 and int32; error and any are interfaces (two words). */
-typedef struct go_predeclared {
-    const char *name;
-    align_prim prim;
-} go_predeclared;
-/* The one named name[0..len), or NULL. */
-const go_predeclared *go_predeclared_find(const char *name, size_t len);
+ * are uint8 and int32; error and any are interfaces (two words).  The one
+ * named name[0..len), or NULL. */
+const prim_name *go_predeclared_find(const char *name, size_t len);
 
 /* ---------------------------------------------------------------- types */
 
@@ -131,6 +137,10 @@ struct align_type {
      * NULL for a Go struct named after its one package variable. */
     const char *label;
     const align_type *label_of;
+    /* Go, label_of NULL: the variable is an array, a slice or a map of
+     * the struct (`var V [4]struct {`, `var V = []struct {`, `var V =
+     * map[K]struct {`), not the struct */
+    bool label_elem;
 };
 
 /* Memo of one type's size for the graph's current ABI. */
@@ -193,6 +203,12 @@ int layout_place(align_graph *g, const align_type *rec, const size_t *order, pla
                  uint64_t *size, uint32_t *align, uint64_t *ptrdata, unsigned depth);
 int type_size_depth(align_graph *g, const align_type *t, uint64_t *size, uint32_t *align,
                     uint64_t *ptrdata, unsigned depth);
+/* Room for exactly n fields in a record that has none yet, so that adding
+ * them never grows (and never leaves) an array in the arena: a reader that
+ * knows the count before it adds (the DWARF reader, once a record's members
+ * are read) saves the doubling's slack, up to half of every record's field
+ * array, for the graph's lifetime.  0, or ALIGN_ENOMEM / ALIGN_ELIMIT. */
+int record_reserve_fields(align_graph *g, align_type *rec, size_t n);
 
 /* layout_place one member at a time, for searches that share a prefix of
  * an order among many orders (optimize.c): init, then place_member for

@@ -51,14 +51,9 @@ void align_graph_free(align_graph *g)
     if (g == NULL)
         return;
     arena_free(&g->arena);
-    free(g->types);
-    free(g->memo);
-    free(g->decls);
-    free(g->names.entries);
-    free(g->tags.entries);
     table_free(&g->names.index);
     table_free(&g->tags.index);
-    free(g);
+    FREE_ALL(g->types, g->memo, g->decls, g->names.entries, g->tags.entries, g);
 }
 
 align_lang align_graph_lang(const align_graph *g)
@@ -538,6 +533,20 @@ align_field_spec align_field_spec_init(void)
     memset(&s, 0, sizeof s);
     s.given_bit_offset = -1;
     return s;
+}
+
+int record_reserve_fields(align_graph *g, align_type *rec, size_t n)
+{
+    size_t cap = rec->fields_cap;
+    assert(rec->kind == ALIGN_KIND_STRUCT || rec->kind == ALIGN_KIND_UNION);
+    if (n <= cap || rec->nfields > 0)
+        return 0;
+    if (n > UINT32_MAX)
+        return error_set(ALIGN_ELIMIT, NULL, 0, 0, "too many fields");
+    if (vec_reserve_arena(&g->arena, (void **)&rec->fields, &cap, n, sizeof *rec->fields, n) < 0)
+        return ALIGN_ENOMEM;
+    rec->fields_cap = (uint32_t)cap;
+    return 0;
 }
 
 int align_record_add_field(align_graph *g, align_type *rec, const align_field_spec *spec)

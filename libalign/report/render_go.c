@@ -176,6 +176,20 @@ void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *o
     const align_type *holder = NULL;
     if (order == NULL)
         order = l->optimal_order;
+    if (l->type != NULL && align_type_label(l->type, &holder) != NULL && holder == NULL &&
+        l->type->label_elem) {
+        /* the element of the one package variable that is an array, a
+         * slice or a map of it, labelled "pkg.V": it pastes as V's element
+         * type */
+        align_buf_printf(out,
+                         "// the anonymous struct of %s (element type of var %s): paste it as "
+                         "the element type of the variable's array, slice or map\n",
+                         l->name, l->name);
+        align_buf_puts(out, "struct {\n");
+        split_name(l->name, &own_len, &local, &local_len, &args);
+        render_fields(out, l, order, own_len, o);
+        return;
+    }
     if (l->type != NULL && align_type_label(l->type, &holder) != NULL && holder == NULL) {
         /* the anonymous struct of the one package variable of its type,
          * labelled "pkg.V": it pastes as V's type */

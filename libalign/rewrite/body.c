@@ -517,8 +517,6 @@ int body_emit(align_buf *out, const body *b, const size_t *order, size_t nfields
     else
         emit_c(out, b, pcs, np);
 done:
-    free(unit_of);
-    free(started);
-    free(pcs);
+    FREE_ALL(unit_of, started, pcs);
     return rc;
 }

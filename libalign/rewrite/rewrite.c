@@ -768,10 +768,7 @@ static int group_members(const src_record *r, const align_layout *l, int how, si
     member_of = malloc(n * sizeof *member_of);
     done = calloc(r->nmembers ? r->nmembers : 1, sizeof *done);
     if (g == NULL || member_of == NULL || done == NULL || units == NULL) {
-        free(g);
-        free(units);
-        free(member_of);
-        free(done);
+        FREE_ALL(g, units, member_of, done);
         return nomem();
     }
     for (size_t i = 0; i < n; i++)
@@ -816,9 +813,7 @@ static int group_members(const src_record *r, const align_layout *l, int how, si
         for (uint32_t j = 0; j < r->members[units[i] - n].count; j++)
             g[k++] = r->members[units[i] - n].first + j;
     }
-    free(units);
-    free(member_of);
-    free(done);
+    FREE_ALL(units, member_of, done);
     *out = g;
     return 0;
 }

@@ -56,7 +56,7 @@ static void append(char *buf, size_t cap, const char *a, const char *b)
 /* CRC-32 of the whole file, as .gnu_debuglink records it. */
 static int file_crc(int fd, uint32_t *out)
 {
-    static unsigned char buf[1 << 16];
+    unsigned char buf[1 << 16]; /* not static: two threads may read at once */
     uLong crc = crc32(0L, Z_NULL, 0);
     off_t off = 0;
     for (;;) {

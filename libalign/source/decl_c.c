@@ -75,10 +75,7 @@ static const char cpp_hint[] = "both arms of #if/#else are read: the preprocesso
  * (i386, arm: long is 4 bytes there) and has long's size and alignment on
  * LP64; the rest are long, which is pointer-sized on all four targets.  A
  * typedef in the input replaces them. */
-static const struct predeclared {
-    const char *name;
-    align_prim prim;
-} predeclared[] = {
+static const prim_name predeclared[] = {
     {"int8_t", ALIGN_C_SCHAR},
     {"uint8_t", ALIGN_C_UCHAR},
     {"int16_t", ALIGN_C_SHORT},
@@ -155,6 +152,7 @@ static int lookup_typedef(parser *p, const token *t, align_type **out)
 {
     char buf[128];
     const char *name = t->len < sizeof buf ? buf : align_graph_strdup(p->g, t->text, t->len);
+    const prim_name *pd;
     align_type *ty, *prim;
     *out = NULL;
     if (name == NULL)
@@ -164,10 +162,11 @@ static int lookup_typedef(parser *p, const token *t, align_type **out)
         buf[t->len] = '\0';
     }
     ty = align_graph_lookup(p->g, name);
-    for (size_t i = 0; ty == NULL && i < sizeof predeclared / sizeof predeclared[0]; i++) {
-        if (strcmp(predeclared[i].name, name) != 0)
-            continue;
-        prim = align_type_prim(p->g, predeclared[i].prim);
+    pd = ty == NULL ? prim_name_find(predeclared, sizeof predeclared / sizeof predeclared[0], name,
+                                     strlen(name))
+                    : NULL;
+    if (pd != NULL) {
+        prim = align_type_prim(p->g, pd->prim);
         ty = prim != NULL ? align_type_named(p->g, name, prim) : NULL;
         if (ty == NULL)
             return ALIGN_ENOMEM;

@@ -511,7 +511,7 @@ static int eval_binary(parser *p, tstream *s, int64_t iota, int min_prec, int64_
     return 0;
 }
 
-static const go_predeclared *find_predeclared(const token *t)
+static const prim_name *find_predeclared(const token *t)
 {
     return t->kind == TOK_IDENT ? go_predeclared_find(t->text, t->len) : NULL;
 }
@@ -574,7 +574,7 @@ static int float_value(parser *p, const token *t, int64_t *out)
 static int eval_name(parser *p, tstream *s, const token *t, int64_t iota, int64_t *out)
 {
     const sym *c = sym_find(p, t->text, t->len);
-    const go_predeclared *pd = find_predeclared(t);
+    const prim_name *pd = find_predeclared(t);
     char q[64];
     quote(q, sizeof q, t->text, t->len);
     if (tok_is(&s->tok, "(") &&
@@ -882,7 +882,7 @@ static int generic_error(parser *p, unsigned line, unsigned col, const char *nam
 /* An unqualified type name at t (its type arguments, if any, consumed). */
 static int named_type(parser *p, const token *t, bool indirect, const char *start, align_type **out)
 {
-    const go_predeclared *pd = find_predeclared(t);
+    const prim_name *pd = find_predeclared(t);
     sym *s = p->in_stdlib ? NULL : sym_find(p, t->text, t->len);
     const char *cname;
     char q[64];

@@ -219,9 +219,16 @@ typedef struct td_name { /* C: `typedef struct {...} name;` */
     const char *name; /* libdwarf's string: valid until dwarf_finish */
 } td_name;
 
+typedef struct gvar_ref { /* Go: a package variable, its type's DIE */
+    Dwarf_Off target;     /* its type, or a slice's element */
+    const char *name;     /* libdwarf's string: valid until dwarf_finish */
+    bool elem;            /* target is the element of the variable's slice */
+} gvar_ref;
+
 typedef struct go_var { /* Go: a package variable and its type */
-    align_type *type;
-    const char *name; /* the graph's copy */
+    align_type *type;   /* the anonymous struct: its type or element's */
+    const char *name;   /* the graph's copy */
+    bool elem;          /* the variable is an array or slice of type */
 } go_var;
 
 struct dwarf_reader {
@@ -245,7 +252,7 @@ struct dwarf_reader {
     size_t nfix, fix_cap;
     td_name *tdn;
     size_t ntdn, tdn_cap;
-    td_name *gvar; /* Go: package variables of this file, by their type */
+    gvar_ref *gvar; /* Go: package variables of this file, by their type */
     size_t ngvar, gvar_cap;
     go_var *gv; /* and of every file, resolved (resolve_go_vars) */
     size_t ngv, gv_cap;
@@ -260,6 +267,12 @@ struct dwarf_reader {
     table copies_index;     /* fingerprint -> copies[] */
     copy_slot *unit_copies; /* the unit's records, entered once it is read */
     size_t nunit_copies, unit_copies_cap;
+    /* The members read of the records being filled, a stack (a C record
+     * declared inside another is filled while the outer one is): each
+     * record takes its own once all are read (fill_record), in an array of
+     * their exact count. */
+    align_field_spec *specs;
+    size_t nspecs, specs_cap;
     /* Go units' line tables (see raw_lines) */
     const char *file_path;   /* the file read, NULL for an archive member */
     unsigned addr_size;      /* the unit's, from its header */
@@ -743,7 +756,7 @@ static align_type *new_record(dwarf_reader *rd, const die_info *d, int *rc)
 
 static int visit_record(dwarf_reader *rd, Dwarf_Die die, unsigned depth);
 
-/* Reads one DW_TAG_member into rec. */
+/* Reads one DW_TAG_member of rec onto the reader's stack of members. */
 static int add_member(dwarf_reader *rd, align_type *rec, Dwarf_Die die, unsigned depth)
 {
     align_field_spec spec = align_field_spec_init();
@@ -815,7 +828,19 @@ static int add_member(dwarf_reader *rd, align_type *rec, Dwarf_Die die, unsigned
     spec.given_bit_offset = given;
     if (rd->lang == ALIGN_LANG_C)
         spec.pos = decl_pos(rd, &m);
-    return align_record_add_field(rd->g, rec, &spec);
+    return vec_push((void **)&rd->specs, &rd->nspecs, &rd->specs_cap, sizeof spec, 64, &spec);
+}
+
+/* The members read for rec, specs[base..nspecs), into rec: its field
+ * array sized once (a Go record has a handful of fields; grown by
+ * doubling from 8, the arena kept the slack: ~0.8 MB of a 5 MB binary's
+ * graph). */
+static int take_members(dwarf_reader *rd, align_type *rec, size_t base)
+{
+    int rc = record_reserve_fields(rd->g, rec, rd->nspecs - base);
+    for (size_t i = base; i < rd->nspecs && rc == 0; i++)
+        rc = align_record_add_field(rd->g, rec, &rd->specs[i]);
+    return rc;
 }
 
 /* A record's children: its members, and the records declared inside it. */
@@ -840,6 +865,7 @@ static int fill_record(dwarf_reader *rd, align_type *rec, Dwarf_Die die, const d
 {
     member_walk w = {rec, depth};
     int64_t size = -1;
+    size_t base;
     int rc;
 
     /* Done before reading: a record that fails half way is never read
@@ -870,7 +896,11 @@ static int fill_record(dwarf_reader *rd, align_type *rec, Dwarf_Die die, const d
         }
         size = (int64_t)d->byte_size;
     }
+    base = rd->nspecs;
     rc = reader_each_child(rd, die, "reading a record's members", visit_member, &w);
+    if (rc == 0)
+        rc = take_members(rd, rec, base);
+    rd->nspecs = base;
     if (rc < 0)
         return rc;
     align_record_complete(rec, size, -1);
@@ -1409,7 +1439,35 @@ static int note_go_var(dwarf_reader *rd, Dwarf_Die die)
     int rc = reader_die_info(rd, die, &d);
     if (rc < 0 || !(d.has & HAS_TYPE) || d.name == NULL || strchr(d.name, '.') == NULL)
         return rc;
-    td_name n = {d.type, d.name};
+    /* A variable of a defined type (`var semtable semTable`, a typedef
+     * of [N]struct {...}, which the map holds as the array): the struct
+     * is that type's, not the variable's. */
+    Dwarf_Die tdie = NULL;
+    Dwarf_Error err = NULL;
+    Dwarf_Attribute elem = NULL;
+    Dwarf_Half tag = 0;
+    gvar_ref n = {d.type, d.name, false};
+    int ok = dwarf_offdie_b(rd->dbg, d.type, true, &tdie, &err);
+    if (ok == DW_DLV_OK)
+        ok = dwarf_tag(tdie, &tag, &err);
+    /* A slice, "[]T" {array *T; len; cap}, which the map holds as the
+     * model's slice: T is DW_AT_go_elem (`var table = []struct {...}`);
+     * and a map's values, the typedef "map[K]V" (`var jump =
+     * map[K]struct {...}{...}`). */
+    if (ok == DW_DLV_OK && (tag == DW_TAG_structure_type || tag == DW_TAG_typedef) &&
+        dwarf_attr(tdie, DW_AT_go_elem, &elem, &err) == DW_DLV_OK) {
+        ok = dwarf_global_formref(elem, &n.target, &err);
+        n.elem = true;
+        tag = DW_TAG_structure_type; /* not a defined type's */
+    }
+    if (elem != NULL)
+        dwarf_dealloc(rd->dbg, elem, DW_DLA_ATTR);
+    if (tdie != NULL)
+        dwarf_dealloc(rd->dbg, tdie, DW_DLA_DIE);
+    if (err != NULL)
+        dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+    if (ok != DW_DLV_OK || tag == DW_TAG_typedef)
+        return 0; /* a broken reference names nothing: no type to label */
     return vec_push((void **)&rd->gvar, &rd->ngvar, &rd->gvar_cap, sizeof n, 256, &n);
 }
 
@@ -1421,11 +1479,20 @@ static int resolve_go_vars(dwarf_reader *rd)
     for (size_t i = 0; i < rd->ngvar; i++) {
         die_slot *slot = map_find(&rd->map, rd->gvar[i].target);
         align_type *t = slot != NULL && slot->lang == ALIGN_LANG_GO ? slot->type : NULL;
+        bool elem = rd->gvar[i].elem;
+        /* `var V [4]struct {...}`: the element (not of a defined array
+         * type, `var semtable semTable`: the struct is that type's) */
+        for (int k = 0; t != NULL && t->kind == ALIGN_KIND_ARRAY &&
+                        (t->name == NULL || t->name[0] == '[') && k < 64;
+             k++) {
+            t = t->target;
+            elem = true;
+        }
         if (t == NULL || t->kind != ALIGN_KIND_STRUCT || t->name == NULL ||
             strncmp(t->name, "struct", 6) != 0 || (t->name[6] != ' ' && t->name[6] != '{'))
             continue;
         align_graph *g = rd->bin->graphs[ALIGN_LANG_GO];
-        go_var v = {t, arena_strndup(&g->arena, rd->gvar[i].name, strlen(rd->gvar[i].name))};
+        go_var v = {t, arena_strndup(&g->arena, rd->gvar[i].name, strlen(rd->gvar[i].name)), elem};
         if (v.name == NULL ||
             vec_push((void **)&rd->gv, &rd->ngv, &rd->gv_cap, sizeof v, 64, &v) < 0)
             return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -1441,10 +1508,12 @@ static int cmp_go_var(const void *a, const void *b)
 }
 
 /* An anonymous struct that is the type of exactly one package variable
- * (`var Config struct {...}`) and is not held in a named type is named
- * after it, "pkg.Config" (label_of NULL: a variable's, not a field's), and
- * the anonymous structs it holds after it and their fields,
- * "pkg.Config.f" (as a named type's are).  0, or ALIGN_ENOMEM. */
+ * (`var Config struct {...}`; or its element, `var pool [4]struct
+ * {...}`, `var table = []struct {...}{...}`, `var jump = map[K]struct
+ * {...}{...}`, as a field `f [2]struct {...}` names its element) and is not held in a named type is
+ * named after it, "pkg.Config" (label_of NULL: a variable's, not a field's), and the anonymous
+ * structs it holds after it and their fields, "pkg.Config.f" (as a named type's are).  0, or
+ * ALIGN_ENOMEM. */
 static int label_go_vars(dwarf_reader *rd)
 {
     if (rd->ngv == 0)
@@ -1453,9 +1522,16 @@ static int label_go_vars(dwarf_reader *rd)
     for (size_t i = 0, j; i < rd->ngv; i = j) {
         for (j = i + 1; j < rd->ngv && rd->gv[j].type == rd->gv[i].type;)
             j++;
-        if (j - i == 1 && rd->gv[i].type->label == NULL) {
+        /* a label after a record the linker or the compiler made (a map's
+         * buckets, bucket<K,V>.values, noalg.struct {...}.elem) gives way
+         * to the variable's name */
+        const align_type *of = rd->gv[i].type->label_of;
+        bool made = of != NULL && of->order_fixed != ALIGN_ORDER_FREE &&
+                    of->order_fixed != ALIGN_ORDER_HOST_LAYOUT;
+        if (j - i == 1 && (rd->gv[i].type->label == NULL || made)) {
             rd->gv[i].type->label = rd->gv[i].name;
             rd->gv[i].type->label_of = NULL;
+            rd->gv[i].type->label_elem = rd->gv[i].elem;
             /* and the anonymous structs it holds: "pkg.V.f" */
             if (type_label_fields(rd->bin->graphs[ALIGN_LANG_GO], rd->gv[i].type) < 0)
                 return ALIGN_ENOMEM;
@@ -2087,7 +2163,7 @@ static void free_reader(dwarf_reader *rd)
     release_files(rd);
     map_free(&rd->map);
     FREE_ALL(rd->pend, rd->fix, rd->tdn, rd->gvar, rd->gv, rd->recs[0], rd->recs[1], rd->copies,
-             rd->unit_copies);
+             rd->unit_copies, rd->specs);
     table_free(&rd->copies_index);
     scan_close(rd->scan);
     lines_close(rd->lines);

@@ -22,10 +22,7 @@
 
 /* ------------------------------------------------------------ base types */
 
-static const struct {
-    const char *name;
-    align_prim prim;
-} c_names[] = {
+static const prim_name c_names[] = {
     {"char", ALIGN_C_CHAR},
     {"signed char", ALIGN_C_SCHAR},
     {"unsigned char", ALIGN_C_UCHAR},
@@ -106,17 +103,16 @@ align_type *c_base_type(dwarf_reader *rd, const die_info *d, int *rc)
 {
     align_graph *g = reader_graph(rd);
     const align_abi *abi = align_graph_abi(g);
+    const prim_name *cn =
+        d->name != NULL
+            ? prim_name_find(c_names, sizeof c_names / sizeof c_names[0], d->name, strlen(d->name))
+            : NULL;
     align_type *t = NULL;
     int p = -1;
 
     *rc = 0;
-    if (d->name != NULL)
-        for (size_t i = 0; i < sizeof c_names / sizeof c_names[0]; i++)
-            if (strcmp(d->name, c_names[i].name) == 0) {
-                if (prim_size_is(abi, c_names[i].prim, d->byte_size))
-                    t = align_type_prim(g, c_names[i].prim);
-                break;
-            }
+    if (cn != NULL && prim_size_is(abi, cn->prim, d->byte_size))
+        t = align_type_prim(g, cn->prim);
     if (t == NULL) {
         p = encoding_prim(d->encoding, d->byte_size);
         if (p >= 0 && prim_size_is(abi, (align_prim)p, d->byte_size)) {

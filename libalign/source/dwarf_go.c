@@ -81,7 +81,7 @@ static int kind_prim(uint64_t kind)
  * interface). */
 static int name_prim(const char *name)
 {
-    const go_predeclared *pd = name ? go_predeclared_find(name, strlen(name)) : NULL;
+    const prim_name *pd = name ? go_predeclared_find(name, strlen(name)) : NULL;
     if (pd == NULL || pd->prim == ALIGN_GO_STRING || pd->prim == ALIGN_GO_IFACE)
         return -1;
     return (int)pd->prim;

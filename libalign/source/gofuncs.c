@@ -399,6 +399,15 @@ int gofuncs_finish(go_funcs *gf)
                                      file_base_key, cmp_by_base);
     if (gf->funcs_by_file == NULL || gf->files_by_base == NULL)
         return nomem();
+    /* Nothing is added after this: the doubling's slack goes back (a
+     * third of the table on cmd/compile and bench-escape's program, ~0.7
+     * MB of the join's peak on the latter). */
+    vec_fit((void **)&gf->funcs, &gf->funcs_cap, gf->nfuncs, sizeof *gf->funcs);
+    vec_fit((void **)&gf->vars, &gf->vars_cap, gf->nvars, sizeof *gf->vars);
+    vec_fit((void **)&gf->calls, &gf->calls_cap, gf->ncalls, sizeof *gf->calls);
+    vec_fit((void **)&gf->globals, &gf->globals_cap, gf->nglobals, sizeof *gf->globals);
+    vec_fit((void **)&gf->pkgs, &gf->pkgs_cap, gf->npkgs, sizeof *gf->pkgs);
+    vec_fit((void **)&gf->files, &gf->files_cap, gf->nfiles, sizeof *gf->files);
     gf->finished = true;
     return 0;
 }

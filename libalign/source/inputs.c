@@ -110,7 +110,7 @@ static int skip_member(input_set *in, const char *name, const char *why)
  * descriptor, or -1 with the error set. */
 static int member_copy(int fd, const ar_member *m, const char *path)
 {
-    static unsigned char buf[1 << 16];
+    unsigned char buf[1 << 16]; /* not static: two threads may read at once */
     uint64_t done = 0;
     int mfd = memfd_create("structalign-member", MFD_CLOEXEC);
     if (mfd < 0) {

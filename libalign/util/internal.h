@@ -1,6 +1,9 @@
 /*
  * internal.h - what every libalign module may use, below the model: the
- * public header and checked arithmetic.  Never installed.
+ * public header, the error setter, checked arithmetic, and the small
+ * idioms written once (TRY, cmp_keys for comparators, FREE_ALL for
+ * destructors, HANDLE_* for the public count-and-item accessors).  Never
+ * installed.
  *
  * util/ is the bottom of libalign: what every other folder may use and
  * that knows nothing of types or layouts (checked arithmetic, the error

@@ -69,3 +69,15 @@ int align_vec_push(void **arr, size_t *len, size_t *cap, size_t elem, size_t fir
     (*len)++;
     return 0;
 }
+
+void vec_fit(void **arr, size_t *cap, size_t n, size_t elem)
+{
+    void *p;
+    if (n == 0 || n >= *cap)
+        return;
+    p = realloc(*arr, n * elem);
+    if (p == NULL)
+        return;
+    *arr = p;
+    *cap = n;
+}

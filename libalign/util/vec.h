@@ -28,4 +28,10 @@
  * zeroed.  0, or ALIGN_ENOMEM recorded. */
 int vec_reserve_arena(arena *a, void **arr, size_t *cap, size_t need, size_t elem, size_t first);
 
+/* Gives back the unused tail of an array grown by doubling, once it is
+ * complete (up to half of it, which the allocator could not otherwise
+ * reuse while the array lives): *cap becomes n.  No-op for n == 0 or
+ * when realloc fails (the larger block stays; nothing is lost). */
+void vec_fit(void **arr, size_t *cap, size_t n, size_t elem);
+
 #endif

@@ -1,0 +1,177 @@
+/*
+ * bgload.c - reading the binary on a thread of its own while audit and show
+ * read the escape logs and the heap profile (issue #14).
+ *
+ * Who calls it: inputs_load (audit.c) when there is a log or a profile to
+ * read besides the binary.  The thread also places the binary's Go types
+ * at their declarations (go_source_locate: the files of --src and of the
+ * types' packages), which needs the binary and nothing of the logs.  The two reads share nothing:
+ * the logs go into an align_heap_join that sees the binary only at align_heap_join_finish, after
+ * both are done; the binary goes into its own align_binary.  So on two cores the wall time of the
+ * load is that of the longer read, not the sum: cmd/compile's -m=2 log (423 MB) takes about as long
+ * as the binary (24 MB, DWARF and Go functions).
+ *
+ * What the user sees does not change: nothing is printed on the reading
+ * thread.  Its result, its error record (libalign keeps one per thread:
+ * align_error_last) and its warnings are printed by bg_binary_finish on
+ * the main thread once the logs are read (and the sources' read errors
+ * by go_source_flush after them, where go_source_new printed them), so a bad log is still reported
+ * before anything about the binary, and a bad log means the binary is
+ * never reported at all (bg_binary_cancel), as when the binary was read
+ * after the logs.  The progress line "reading DWARF" is drawn by the main
+ * thread from what the reading thread posts, once the logs are done and
+ * only if the binary is still being read; its delay counts from the start
+ * of the read.
+ *
+ * Memory: when the read ends, the thread gives the pages that libdwarf and
+ * the reader freed back to the system (malloc_trim: glibc keeps a
+ * thread's freed memory in that thread's arena otherwise), before the
+ * join's tables grow.
+ *
+ * Rejected: threads inside libalign (align_binary_open reading on its own
+ * thread): the library would impose threads on every caller, and the
+ * overlap is a property of the command, which knows what else it reads.
+ */
+#include "config.h"
+#include "cli.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
+
+struct bg_binary {
+    pthread_t thread;
+    char *path, *src_dir;
+    unsigned flags;
+    go_source *gosrc; /* the Go types placed (go_source_locate) */
+    progress prog;    /* begun when the read starts; drawn by the main thread */
+    /* The result, read once the thread is joined. */
+    align_binary *bin;
+    int rc;
+    align_error err; /* the reading thread's error record when rc < 0 */
+    /* Progress and the end of the read, handed over under mu. */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    uint64_t done, total;
+    bool posted, finished;
+};
+
+/* align_progress_fn of the reading thread: posts, never prints. */
+static void post_progress(void *user, uint64_t done, uint64_t total)
+{
+    bg_binary *bg = user;
+    pthread_mutex_lock(&bg->mu);
+    bg->done = done;
+    bg->total = total;
+    bg->posted = true;
+    pthread_cond_signal(&bg->cv);
+    pthread_mutex_unlock(&bg->mu);
+}
+
+static void *read_binary(void *arg)
+{
+    bg_binary *bg = arg;
+    bg->rc = binary_read(&bg->bin, bg->path, bg->flags, bg->prog.on ? post_progress : NULL, bg);
+    if (bg->rc < 0) {
+        bg->err = *align_error_last();
+    } else {
+        bg->gosrc = go_source_new_deferred(bg->src_dir);
+        go_source_locate(bg->gosrc, bg->bin);
+    }
+#ifdef HAVE_MALLOC_TRIM
+    malloc_trim(0);
+#endif
+    pthread_mutex_lock(&bg->mu);
+    bg->finished = true;
+    pthread_cond_signal(&bg->cv);
+    pthread_mutex_unlock(&bg->mu);
+    return NULL;
+}
+
+bg_binary *bg_binary_start(const char *path, unsigned flags, const char *src_dir)
+{
+    bg_binary *bg = calloc(1, sizeof *bg);
+    bool mu = false, cv = false;
+    if (bg == NULL)
+        return NULL;
+    bg->path = strdup(path);
+    bg->src_dir = src_dir ? strdup(src_dir) : NULL;
+    bg->flags = flags;
+    if (bg->path == NULL || (src_dir != NULL && bg->src_dir == NULL))
+        goto fail;
+    mu = pthread_mutex_init(&bg->mu, NULL) == 0;
+    cv = mu && pthread_cond_init(&bg->cv, NULL) == 0;
+    if (!cv)
+        goto fail;
+    progress_begin(&bg->prog, "reading DWARF");
+    if (pthread_create(&bg->thread, NULL, read_binary, bg) == 0)
+        return bg;
+fail: /* nothing was read: the caller reads the binary itself */
+    if (cv)
+        pthread_cond_destroy(&bg->cv);
+    if (mu)
+        pthread_mutex_destroy(&bg->mu);
+    free(bg->src_dir);
+    free(bg->path);
+    free(bg);
+    return NULL;
+}
+
+/* Waits for the read to end, drawing its progress line meanwhile when
+ * draw; then joins the thread. */
+static void wait_read(bg_binary *bg, bool draw)
+{
+    bool finished = false;
+    while (!finished) {
+        uint64_t done = 0, total = 0;
+        bool posted;
+        pthread_mutex_lock(&bg->mu);
+        while (!bg->finished && !bg->posted)
+            pthread_cond_wait(&bg->cv, &bg->mu);
+        posted = bg->posted;
+        done = bg->done;
+        total = bg->total;
+        bg->posted = false;
+        finished = bg->finished;
+        pthread_mutex_unlock(&bg->mu);
+        /* A read that ended before the logs did shows no line; one
+         * being drawn shows its last figures (done == total). */
+        if (posted && draw && (!finished || bg->prog.shown))
+            progress_update(&bg->prog, done, total);
+    }
+    if (draw)
+        progress_end(&bg->prog);
+    pthread_join(bg->thread, NULL);
+}
+
+static void release(bg_binary *bg)
+{
+    pthread_cond_destroy(&bg->cv);
+    pthread_mutex_destroy(&bg->mu);
+    free(bg->src_dir);
+    free(bg->path);
+    free(bg);
+}
+
+align_binary *bg_binary_finish(bg_binary *bg, go_source **gosrc)
+{
+    align_binary *b;
+    wait_read(bg, true);
+    b = binary_report(bg->path, bg->rc, bg->bin, &bg->err);
+    *gosrc = bg->gosrc;
+    release(bg);
+    return b;
+}
+
+void bg_binary_cancel(bg_binary *bg)
+{
+    if (bg == NULL)
+        return;
+    wait_read(bg, false);
+    go_source_free(bg->gosrc);
+    align_binary_free(bg->bin);
+    release(bg);
+}
