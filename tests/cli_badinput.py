@@ -89,6 +89,22 @@ def case(name, args, want_rc=2, want_err=(), stdin=None, want_out=(), valgrind=N
         passed += 1
 
 
+def case_alone(name, args, want_err, absent, want_rc=2):
+    """case(), and none of the texts of absent on stderr."""
+    global passed, failed
+    before = failed
+    case(name, args, want_rc=want_rc, want_err=want_err, valgrind=False)
+    if failed != before:
+        return
+    _, _, err = run(args, valgrind=False)
+    seen = [a for a in absent if a in err]
+    if seen:
+        passed -= 1
+        failed += 1
+        print("FAIL %s: stderr names %s\n  args: %s\n  stderr: %s" % (name, seen, args,
+                                                                    err.strip()[:2000]))
+
+
 def main():
     d = tempfile.mkdtemp(prefix="sa-bad-")
     try:
@@ -217,6 +233,20 @@ def bad_inputs(d):
          ["audit", "--format", "sarif", "--escape", missing, exe], want_err=[missing])
     case("audit --format sarif --escape text log",
          ["audit", "--format", "sarif", "--escape", junk, exe], want_err=[junk])
+    # The binary is read on a thread of its own while the logs and the
+    # profile are (cli/bgload.c): a bad log is still reported first and
+    # alone (nothing of the binary, bad or warned about), and a bad binary
+    # after good logs as open_binary always said it.
+    good_log = write(d, "good.log", b"# example.com/p\n./p.go:5:6: moved to heap: x\n")
+    case_alone("audit --escape bad log, bad binary", ["audit", "--escape", junk, half], [junk],
+               [half])
+    case_alone("audit --escape missing log, binary with a bad unit",
+               ["audit", "--escape", missing, partial], [missing], [partial, "skipped 1 of 2"])
+    case_alone("audit --escape good log, bad binary", ["audit", "--escape", good_log, half],
+               [half], [good_log])
+    for sub, extra in (("audit", []), ("show", ["s"])):
+        case_alone(sub + " --profile bad profile, bad binary",
+                   [sub, "--profile", text, half] + extra, [text], [half])
     # --profile: bad heap profiles (the seeds of the profile fuzz target: a
     # real Go heap profile, cut short, and a real CPU profile).
     seeds = os.path.join(os.environ.get("top_srcdir", "."), "tests", "fuzz", "corpus", "profile")
