@@ -107,6 +107,13 @@
  *   mistakes (NULL graph, ...) are assert()ed.  Every size computation is
  *   overflow-checked: a size that does not fit in 64 bits is ALIGN_EOVERFLOW.
  *   All sizes are bytes unless the name says bits.
+ *
+ *   Threads: the library starts none and keeps no state between calls but
+ *   the per-thread error record, so objects that share nothing may be used
+ *   on different threads at once; one object is used by one thread at a
+ *   time.  structalign reads a binary (align_binary_open_opts) on one
+ *   thread while another reads escape logs into an align_heap_join, and
+ *   hands the binary over only for align_heap_join_finish (cli/bgload.c).
  */
 #ifndef LIBALIGN_H
 #define LIBALIGN_H
