@@ -12,9 +12,10 @@
  * must take every record line (else the comparison would prove nothing),
  * and, at every offset of four records as go writes them (a {heap} leak,
  * a capture, a site with inlineLoc and flows, one with escapes in its
- * strings), every change of one byte to one of the bytes JSON treats
- * specially, the byte's deletion, the line cut there, and escapes
- * inserted there (bad, \u0000, surrogates, ones that spell letters).
+ * strings), the change of the byte to one that JSON treats specially, its
+ * deletion and the line cut there, and in the capture escapes inserted
+ * (bad, \u0000, surrogates, one that spells a letter).  The libFuzzer
+ * target escape_json makes the same comparison on any input.
  */
 #include <check.h>
 #include <stdbool.h>
@@ -235,20 +236,22 @@ static void mutated(const char *line, size_t n, size_t at, size_t del, const cha
     same(text, m);
 }
 
+/* Every offset of every record: the line cut there, the byte deleted, or
+ * changed to one JSON treats specially; escapes inserted at every offset
+ * of the capture (the record whose strings are read).  About 40,000
+ * readings, each done twice: 0.6 s, 4 s under ASan. */
 START_TEST(mutations)
 {
-    static const char bytes[] = "\"\\0129-.eE+ }]{[,:u/tn\x01\t\x7f\xff";
+    static const char bytes[] = "\"\\09-. }],\x01\xff";
     static const char *const escapes[] = {
-        "\\",      "\\x",     "\\u",     "\\u00",       "\\u00g0", "\\u0000",      "\\ud800",
-        "\\udfff", "\\uDC00", "\\u0026", "\\u0066",     "\\u006F", "\\n",          "\\\"",
-        "\\/",     "\\b",     "\\f",     "\\r",         "\\t",     "\\\\",         "\\ud83d\\ude00",
-        "\\u00e9", "\\u2028", "\"",      "\",\"a\":\"", "\xc3",    "\xe2\x86\x90",
+        "\\x", "\\u00g0", "\\u0000",        "\\ud800", "\\u0066",
+        "\\n", "\\\"",    "\\ud83d\\ude00", "\"",      "\xe2\x86\x90",
     };
     const char *line = records[_i];
     size_t n = strlen(line);
     for (size_t at = 0; at <= n; at++) {
         mutated(line, at, at, 0, "", 0); /* cut there */
-        for (size_t e = 0; e < sizeof escapes / sizeof escapes[0]; e++)
+        for (size_t e = 0; _i == 1 && e < sizeof escapes / sizeof escapes[0]; e++)
             mutated(line, n, at, 0, escapes[e], strlen(escapes[e]));
         if (at == n)
             break;

@@ -1510,10 +1510,17 @@ static int cmp_go_var(const void *a, const void *b)
 /* An anonymous struct that is the type of exactly one package variable
  * (`var Config struct {...}`; or its element, `var pool [4]struct
  * {...}`, `var table = []struct {...}{...}`, `var jump = map[K]struct
- * {...}{...}`, as a field `f [2]struct {...}` names its element) and is not held in a named type is
- * named after it, "pkg.Config" (label_of NULL: a variable's, not a field's), and the anonymous
- * structs it holds after it and their fields, "pkg.Config.f" (as a named type's are).  0, or
- * ALIGN_ENOMEM. */
+ * {...}{...}`, as a field `f [2]struct {...}` names its element) and is
+ * not held in a named type is named after it, "pkg.Config" (label_of
+ * NULL: a variable's, not a field's), and the anonymous structs it holds
+ * after it and their fields, "pkg.Config.f" (as a named type's are).  0,
+ * or ALIGN_ENOMEM.
+ *
+ * Rejected: naming a function's local variables' structs the same way
+ * ("pkg.F.v", at the variable's DW_AT_decl_line): walking every
+ * function's variables made `audit` of Go 1.27's cmd/compile 50% slower
+ * (0.47 -> 0.70 s CPU), a range variable over a package variable's slice
+ * took its name, and generic instances' were left without a position. */
 static int label_go_vars(dwarf_reader *rd)
 {
     if (rd->ngv == 0)
