@@ -282,6 +282,11 @@ struct dwarf_reader {
     uint64_t unit_stmt_list; /* the table's .debug_line offset */
     unsigned unit_lines_version;
     uint64_t unit_lines_ndirs;
+    /* Go functions' scopes read raw (reader_go_scan) */
+    dwarf_scan *goscan;     /* the file's, sections inflated; NULL */
+    int goscan_state;       /* 0 not opened yet, 1 open, -1 unavailable */
+    uint64_t goscan_unit;   /* the unit goscan is at (cu_start + 1), 0 none */
+    bool goscan_off;        /* the unit is read through libdwarf only */
     Dwarf_Line_Context lctx; /* libdwarf's table of the unit, read once */
     Dwarf_Unsigned lctx_version;
     int lctx_state; /* 0 not read, 1 read, -1 none */
@@ -528,6 +533,31 @@ static bool raw_lines(dwarf_reader *rd)
         rd->unit_stmt_list = off;
     }
     return rd->unit_lines == 1;
+}
+
+dwarf_scan *reader_go_scan(dwarf_reader *rd)
+{
+    if (rd->lang != ALIGN_LANG_GO || rd->cu_die == NULL || rd->file_path == NULL)
+        return NULL;
+    if (rd->goscan_state == 0) {
+        /* the file's scanner when its sections are plain, else one that
+         * inflates them */
+        rd->goscan = rd->scan != NULL ? rd->scan : scan_open_inflated(rd->file_path);
+        rd->goscan_state = rd->goscan != NULL ? 1 : -1;
+    }
+    if (rd->goscan == NULL)
+        return NULL;
+    if (rd->goscan_unit != rd->cu_start + 1) {
+        rd->goscan_unit = rd->cu_start + 1;
+        scan_unit(rd->goscan, rd->cu_start, rd->cu_end);
+        rd->goscan_off = scan_unit_die(rd->goscan) == 0;
+    }
+    return rd->goscan_off ? NULL : rd->goscan;
+}
+
+void reader_go_scan_off(dwarf_reader *rd)
+{
+    rd->goscan_off = true;
 }
 
 /* libdwarf's line table of the unit, read once a unit (kept until
@@ -2172,6 +2202,8 @@ static void free_reader(dwarf_reader *rd)
     FREE_ALL(rd->pend, rd->fix, rd->tdn, rd->gvar, rd->gv, rd->recs[0], rd->recs[1], rd->copies,
              rd->unit_copies, rd->specs);
     table_free(&rd->copies_index);
+    if (rd->goscan != rd->scan)
+        scan_close(rd->goscan);
     scan_close(rd->scan);
     lines_close(rd->lines);
 }
@@ -2221,6 +2253,11 @@ static int load_file(dwarf_reader *rd, const input_file *f)
     release_lines(rd);
     map_free(&rd->map);
     rd->npend = rd->nfix = rd->ntdn = 0;
+    if (rd->goscan != rd->scan)
+        scan_close(rd->goscan);
+    rd->goscan = NULL;
+    rd->goscan_state = 0;
+    rd->goscan_unit = 0;
     scan_close(rd->scan);
     rd->scan = NULL;
     lines_close(rd->lines);

@@ -89,6 +89,7 @@ typedef struct memo_entry {
 struct dwarf_scan {
     void *map;
     size_t map_len;
+    uint8_t *inflated[5]; /* scan_open_inflated: the sections' copies */
     span info, abbrev, str, line_str, line;
     /* the unit */
     uint64_t cu_start, cu_end, die_start; /* die_start: first DIE */
@@ -107,7 +108,7 @@ struct dwarf_scan {
 
 /* ------------------------------------------------------------ the file */
 
-dwarf_scan *scan_open(const char *path)
+static dwarf_scan *open_scan(const char *path, bool inflate)
 {
     static const char *const names[] = {".debug_info", ".debug_abbrev", ".debug_str",
                                         ".debug_line_str", ".debug_line"};
@@ -128,9 +129,22 @@ dwarf_scan *scan_open(const char *path)
                              : &s->line;
         elf_section sec;
         int r = elf_find_section(s->map, s->map_len, names[k], &sec);
-        if (r < 0 || (r > 0 && sec.compressed))
-            goto no; /* zlib or zstd: libdwarf decompresses, we do not */
-        if (r > 0) {
+        if (r < 0)
+            goto no;
+        if (r > 0 && sec.compressed) {
+            /* zlib or zstd: libdwarf decompresses; the walk of Go
+             * functions inflates what it reads (.debug_line is
+             * dwarf_lines.c's) */
+            if (!inflate)
+                goto no;
+            if (k >= 3)
+                continue; /* not read: a string there is not known */
+            s->inflated[k] = elf_inflate((const uint8_t *)s->map + sec.offset, sec.size,
+                                         sec.is32, &out->len);
+            if (s->inflated[k] == NULL)
+                goto no;
+            out->p = s->inflated[k];
+        } else if (r > 0) {
             out->p = (const uint8_t *)s->map + sec.offset;
             out->len = sec.size;
         }
@@ -143,6 +157,16 @@ no:
     return NULL;
 }
 
+dwarf_scan *scan_open(const char *path)
+{
+    return open_scan(path, false);
+}
+
+dwarf_scan *scan_open_inflated(const char *path)
+{
+    return open_scan(path, true);
+}
+
 void scan_close(dwarf_scan *s)
 {
     if (s == NULL)
@@ -150,6 +174,8 @@ void scan_close(dwarf_scan *s)
     if (s->map != NULL)
         munmap(s->map, s->map_len);
     table_free(&s->memo_index);
+    for (int k = 0; k < 5; k++)
+        free(s->inflated[k]);
     FREE_ALL(s->abbrevs, s->attrs, s->file_hash, s->memo, s);
 }
 
@@ -591,6 +617,151 @@ static int die_at(dwarf_scan *s, uint64_t off, scan_die *d)
     }
     d->after = (uint64_t)(c.p - s->info.p);
     return 1;
+}
+
+/* A constant as reader_die_info's get_udata reads it: false for another
+ * form or a negative signed value (the libdwarf path reports those). */
+static bool udata_of(unsigned form, const attr_val *av)
+{
+    switch (form) {
+    case DW_FORM_data1:
+    case DW_FORM_data2:
+    case DW_FORM_data4:
+    case DW_FORM_data8:
+    case DW_FORM_udata: return true;
+    case DW_FORM_sdata:
+    case DW_FORM_implicit_const: return (int64_t)av->v >= 0;
+    default: return false;
+    }
+}
+
+int scan_die_info(dwarf_scan *s, uint64_t off, die_info *d, uint64_t *after, bool *children)
+{
+    cursor c;
+    uint64_t code;
+    const abbrev *a;
+    if (s == NULL || !s->unit_ok || off < s->die_start || off >= s->cu_end)
+        return -1;
+    c.p = s->info.p + off;
+    c.end = s->info.p + s->cu_end;
+    c.bad = false;
+    code = get_uleb(&c);
+    if (c.bad)
+        return -1;
+    memset(d, 0, sizeof *d);
+    d->off = off;
+    *children = false;
+    if (code != 0) {
+        if (code >= s->nabbrevs || s->abbrevs[code].tag == 0)
+            return -1;
+        a = &s->abbrevs[code];
+        d->tag = a->tag;
+        *children = a->children != 0;
+        for (uint32_t k = 0; k < a->n; k++) {
+            const abbrev_attr *spec = &s->attrs[a->first + k];
+            unsigned form = spec->form;
+            attr_val av;
+            if (form == DW_FORM_indirect || !decode_attr(s, &c, spec, &av))
+                return -1;
+            switch (spec->at) {
+            case DW_AT_name:
+                if (av.kind != V_STR)
+                    return -1;
+                d->name = av.str;
+                d->has |= HAS_NAME;
+                break;
+            case DW_AT_type:
+            case DW_AT_abstract_origin:
+                /* a reference past the section: libdwarf's error */
+                if (av.kind != V_REF || av.v >= s->info.len)
+                    return -1;
+                if (spec->at == DW_AT_type) {
+                    d->type = av.v;
+                    d->has |= HAS_TYPE;
+                } else {
+                    d->origin = av.v;
+                    d->has |= HAS_ORIGIN;
+                }
+                break;
+            case DW_AT_decl_file:
+            case DW_AT_decl_line:
+            case DW_AT_decl_column:
+            case DW_AT_call_file:
+            case DW_AT_call_line:
+                if (!udata_of(form, &av))
+                    return -1;
+                switch (spec->at) {
+                case DW_AT_decl_file: d->decl_file = av.v, d->has |= HAS_DECL_FILE; break;
+                case DW_AT_decl_line: d->decl_line = av.v, d->has |= HAS_DECL_LINE; break;
+                case DW_AT_decl_column: d->decl_column = av.v; break;
+                case DW_AT_call_file: d->call_file = av.v, d->has |= HAS_CALL_FILE; break;
+                default: d->call_line = av.v, d->has |= HAS_CALL_LINE; break;
+                }
+                break;
+            case DW_AT_low_pc:
+                if (form != DW_FORM_addr)
+                    return -1;
+                d->low_pc = get_u(&(cursor){c.p - s->addr_size, c.p, false}, s->addr_size);
+                d->has |= HAS_LOW_PC;
+                break;
+            case DW_AT_high_pc:
+                if (form == DW_FORM_addr) {
+                    d->high_pc = get_u(&(cursor){c.p - s->addr_size, c.p, false}, s->addr_size);
+                } else if (udata_of(form, &av)) {
+                    d->high_pc = av.v;
+                    d->has |= HAS_HIGH_PC_OFFSET;
+                } else {
+                    return -1;
+                }
+                d->has |= HAS_HIGH_PC;
+                break;
+            case DW_AT_inline: d->has |= HAS_INLINE; break;
+            /* read by the libdwarf path with checks of their own, or
+             * changing the walk: not known here */
+            case DW_AT_sibling:
+            case DW_AT_producer:
+            case DW_AT_go_package_name:
+            case DW_AT_bit_size:
+            case DW_AT_data_bit_offset:
+            case DW_AT_encoding:
+            case DW_AT_alignment:
+            case DW_AT_language:
+            case DW_AT_go_kind:
+            case DW_AT_data_member_location:
+            case DW_AT_bit_offset:
+            case DW_AT_upper_bound:
+            case DW_AT_lower_bound:
+            case DW_AT_count:
+            case DW_AT_byte_size:
+            case DW_AT_go_embedded_field:
+            case DW_AT_declaration:
+            case DW_AT_GNU_vector:
+            case DW_AT_prototyped: return -1;
+            default: break; /* not read by the libdwarf path either */
+            }
+        }
+    }
+    *after = (uint64_t)(c.p - s->info.p);
+    return code != 0;
+}
+
+int scan_skip_list(dwarf_scan *s, uint64_t at, uint64_t *end)
+{
+    for (uint64_t depth = 1; depth > 0;) {
+        die_info d;
+        bool children;
+        int r = scan_die_info(s, at, &d, &at, &children);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            depth--;
+        else if (children)
+            depth += 1;
+        if (depth > SCAN_MAX_DEPTH)
+            return -1;
+    }
+    *end = at;
+    return 0;
 }
 
 uint64_t scan_unit_die(const dwarf_scan *s)
