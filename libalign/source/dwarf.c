@@ -283,10 +283,10 @@ struct dwarf_reader {
     unsigned unit_lines_version;
     uint64_t unit_lines_ndirs;
     /* Go functions' scopes read raw (reader_go_scan) */
-    dwarf_scan *goscan;     /* the file's, sections inflated; NULL */
-    int goscan_state;       /* 0 not opened yet, 1 open, -1 unavailable */
-    uint64_t goscan_unit;   /* the unit goscan is at (cu_start + 1), 0 none */
-    bool goscan_off;        /* the unit is read through libdwarf only */
+    dwarf_scan *goscan;      /* the file's, sections inflated; NULL */
+    int goscan_state;        /* 0 not opened yet, 1 open, -1 unavailable */
+    uint64_t goscan_unit;    /* the unit goscan is at (cu_start + 1), 0 none */
+    bool goscan_off;         /* the unit is read through libdwarf only */
     Dwarf_Line_Context lctx; /* libdwarf's table of the unit, read once */
     Dwarf_Unsigned lctx_version;
     int lctx_state; /* 0 not read, 1 read, -1 none */
@@ -537,7 +537,8 @@ static bool raw_lines(dwarf_reader *rd)
 
 dwarf_scan *reader_go_scan(dwarf_reader *rd)
 {
-    if (rd->lang != ALIGN_LANG_GO || rd->cu_die == NULL || rd->file_path == NULL)
+    if (rd->lang != ALIGN_LANG_GO || rd->cu_die == NULL || rd->file_path == NULL ||
+        (rd->bin->flags & ALIGN_BINARY_LIBDWARF_ONLY))
         return NULL;
     if (rd->goscan_state == 0) {
         /* the file's scanner when its sections are plain, else one that
@@ -1680,6 +1681,90 @@ static int walk_scanned(dwarf_reader *rd, const scan_die *parent, unsigned depth
     return r < 0 ? 1 : 0;
 }
 
+/* A top-level DIE of a Go unit met by walk_go_scanned that the scanner
+ * does not read (a record, a package variable or constant), through
+ * libdwarf as walk_scope reads it.  0, a negative code, or 1 when
+ * libdwarf does not give the DIE (walk_scope then says why). */
+static int visit_go_die_at(dwarf_reader *rd, Dwarf_Off off, unsigned tag)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Die die = NULL;
+    unsigned depth = 0;
+    int rc;
+    if (dwarf_offdie_b(rd->dbg, off, true, &die, &err) != DW_DLV_OK) {
+        if (err != NULL)
+            dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
+        return 1;
+    }
+    rc = visit_scope_die(rd, die, (Dwarf_Half)tag, &depth);
+    dwarf_dealloc(rd->dbg, die, DW_DLA_DIE);
+    return rc;
+}
+
+/* walk_scope for a Go unit read for its functions (ALIGN_BINARY_GO_FUNCS),
+ * stepping through the top level with the scanner (dwarf_scan.c) instead
+ * of libdwarf, which allocates a DIE for each of the thousands of type
+ * DIEs Go keeps there and steps through every function's subtree to find
+ * the next: functions and their scopes are decoded raw (dwarf_funcs.c),
+ * records and package variables read through libdwarf at their offsets.
+ * Returns 1 when anything is not as the scanner knows it: what was added
+ * is taken back and the caller walks the unit again with walk_scope, which
+ * skips the records already done (the map) and reports what is wrong, as
+ * without the scanner.  An error of libdwarf's own reading (a broken
+ * record) is the unit's, as in walk_scope, which meets the same DIEs in
+ * the same order: walking again would not meet it again (a record half
+ * read is in the map). */
+static int walk_go_scanned(dwarf_reader *rd)
+{
+    go_funcs *gf = rd->bin->funcs;
+    size_t nfuncs = gf->nfuncs, nvars = gf->nvars, ncalls = gf->ncalls;
+    size_t nglobals = gf->nglobals, ngvar = rd->ngvar;
+    dwarf_scan *s = reader_go_scan(rd);
+    scan_die d;
+    int r, rc = 0;
+
+    if (s == NULL || scan_die_at(s, scan_unit_die(s), &d) < 0)
+        return 1;
+    for (r = scan_first_child(s, &d, &d); r > 0 && rc == 0;) {
+        die_info fd;
+        uint64_t end, after;
+        bool children;
+        switch (d.tag) {
+        case DW_TAG_structure_type:
+        case DW_TAG_union_type:
+        case DW_TAG_variable:
+        case DW_TAG_constant: rc = visit_go_die_at(rd, d.off, d.tag); break;
+        case DW_TAG_subprogram:
+            if (scan_die_info(s, d.off, &fd, &after, &children) <= 0) {
+                rc = 1;
+                break;
+            }
+            rc = gf_scan_subprogram(rd, &fd, &end);
+            if (rc == 0) {
+                r = scan_list_at(s, end, &d);
+                continue;
+            }
+            if (rc == 2)
+                rc = 0;
+            break;
+        default: break;
+        }
+        if (rc == 0)
+            r = scan_next_sibling(s, &d, &d);
+    }
+    if (rc == 0 && r < 0)
+        rc = 1;
+    if (rc == 1) {
+        gf->nfuncs = nfuncs;
+        gf->nvars = nvars;
+        gf->ncalls = ncalls;
+        gf->nglobals = nglobals;
+        rd->ngvar = ngvar;
+        reader_forgive(rd);
+    }
+    return rc;
+}
+
 static int unit_lang(const die_info *cu, align_lang *out)
 {
     const char *p = cu->producer;
@@ -1777,7 +1862,8 @@ static int read_unit(dwarf_reader *rd, Dwarf_Die cu_die, Dwarf_Half version)
             dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
         else if (off == scan_unit_die(rd->scan) && scan_die_at(rd->scan, off, &unit) > 0)
             rc = walk_scanned(rd, &unit, 0);
-    }
+    } else if (funcs)
+        rc = walk_go_scanned(rd);
     if (rc == 1)
         rc = walk_scope(rd, cu_die, 0);
     if (rc == 0)
@@ -2358,7 +2444,7 @@ int align_binary_open_opts(align_binary **out, const char *path, const align_bin
     *out = NULL;
     memset(&in, 0, sizeof in);
     flags = opts->flags;
-    if (flags & ~(unsigned)ALIGN_BINARY_GO_FUNCS)
+    if (flags & ~(unsigned)(ALIGN_BINARY_GO_FUNCS | ALIGN_BINARY_LIBDWARF_ONLY))
         return error_set(ALIGN_EINVAL, NULL, 0, 0, "unknown flags 0x%x", flags);
     b = calloc(1, sizeof *b);
     if (b == NULL)

@@ -193,8 +193,8 @@ static int visit_scope_child(dwarf_reader *rd, Dwarf_Die child, Dwarf_Half tag, 
     gf_call c;
     die_info d;
     int rc;
-    if (tag != DW_TAG_formal_parameter && tag != DW_TAG_variable &&
-        tag != DW_TAG_lexical_block && tag != DW_TAG_inlined_subroutine)
+    if (tag != DW_TAG_formal_parameter && tag != DW_TAG_variable && tag != DW_TAG_lexical_block &&
+        tag != DW_TAG_inlined_subroutine)
         return 0;
     if (tag == DW_TAG_lexical_block || (tag == DW_TAG_variable && w->outer != NULL) ||
         (tag == DW_TAG_formal_parameter && w->outer != NULL))
@@ -251,14 +251,15 @@ static int raw_children(dwarf_reader *rd, dwarf_scan *s, go_funcs *gf, uint64_t 
     }
 }
 
-/* The scope of the function DIE at off (attributes read, *d), raw when the
- * scanner knows every DIE of it: 0, a negative code, or 1 (nothing added:
- * walk it through libdwarf). */
-static int raw_function(dwarf_reader *rd, go_funcs *gf, const die_info *d, uint32_t func)
+/* The scope of the function DIE of attributes *d (raw_children), its
+ * end in *end: 0, a negative code, or 1 (nothing added: walk it through
+ * libdwarf). */
+static int raw_function(dwarf_reader *rd, go_funcs *gf, const die_info *d, uint32_t func,
+                        uint64_t *end)
 {
     dwarf_scan *s = reader_go_scan(rd);
     size_t nvars = gf->nvars, ncalls = gf->ncalls;
-    uint64_t at, end;
+    uint64_t at;
     die_info self;
     bool children;
     int rc;
@@ -267,9 +268,9 @@ static int raw_function(dwarf_reader *rd, go_funcs *gf, const die_info *d, uint3
     if (scan_die_info(s, d->off, &self, &at, &children) <= 0 || self.tag != d->tag)
         rc = 1;
     else if (!children)
-        return 0;
+        rc = 0, *end = at;
     else
-        rc = raw_children(rd, s, gf, at, func, NULL, 1, &end);
+        rc = raw_children(rd, s, gf, at, func, NULL, 1, end);
     if (rc == 1) {
         /* the rest of the unit is read through libdwarf: a scanner that
          * stumbles once would stumble again */
@@ -280,41 +281,69 @@ static int raw_function(dwarf_reader *rd, go_funcs *gf, const die_info *d, uint3
     return rc;
 }
 
-int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die)
+/* The function of attributes *d: entered in the table, its index in
+ * *idx.  0, or a negative code; 1 for a DIE without a name (nothing
+ * to record). */
+static int add_func(dwarf_reader *rd, go_funcs *gf, const die_info *d, uint32_t *idx)
 {
-    go_funcs *gf = reader_funcs(rd);
     gf_func f = {0};
-    die_info d;
     size_t plen;
-    uint32_t idx;
-    int rc = reader_die_info(rd, die, &d);
+    int rc = die_name(rd, d, &f.name);
 
-    if (rc == 0)
-        rc = die_name(rd, &d, &f.name);
     if (rc <= 0)
-        return rc;
-    f.file = (d.has & HAS_DECL_FILE) ? file_id(rd, gf, d.decl_file) : GF_NONE;
+        return rc == 0 ? 1 : rc;
+    f.file = (d->has & HAS_DECL_FILE) ? file_id(rd, gf, d->decl_file) : GF_NONE;
     plen = gofuncs_symbol_pkg(f.name);
     f.pkg = plen ? gofuncs_pkg(gf, f.name, plen) : GF_NONE;
     if (plen && f.pkg == GF_NONE)
         return ALIGN_ENOMEM;
-    f.abstract = (d.has & HAS_INLINE) || !(d.has & HAS_LOW_PC);
+    f.abstract = (d->has & HAS_INLINE) || !(d->has & HAS_LOW_PC);
     if (!f.abstract) {
-        f.low_pc = d.low_pc;
-        f.high_pc = (d.has & HAS_HIGH_PC_OFFSET) ? d.low_pc + d.high_pc
-                    : (d.has & HAS_HIGH_PC)      ? d.high_pc
-                                                 : d.low_pc;
+        f.low_pc = d->low_pc;
+        f.high_pc = (d->has & HAS_HIGH_PC_OFFSET) ? d->low_pc + d->high_pc
+                    : (d->has & HAS_HIGH_PC)      ? d->high_pc
+                                                  : d->low_pc;
     }
     f.var0 = (uint32_t)gf->nvars;
-    f.die_off = d.off;
-    idx = (uint32_t)gf->nfuncs;
-    rc = gofuncs_push_func(gf, &f);
+    f.die_off = d->off;
+    *idx = (uint32_t)gf->nfuncs;
+    return gofuncs_push_func(gf, &f);
+}
+
+int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die)
+{
+    go_funcs *gf = reader_funcs(rd);
+    die_info d;
+    uint32_t idx;
+    uint64_t end;
+    int rc = reader_die_info(rd, die, &d);
+
     if (rc == 0)
-        rc = raw_function(rd, gf, &d, idx);
+        rc = add_func(rd, gf, &d, &idx);
+    if (rc != 0)
+        return rc == 1 ? 0 : rc;
+    rc = raw_function(rd, gf, &d, idx, &end);
     if (rc == 1)
         rc = visit_children(rd, gf, die, idx, NULL, 1);
     if (rc == 0)
-        gf->funcs[idx].nvars = (uint32_t)(gf->nvars - f.var0);
+        gf->funcs[idx].nvars = (uint32_t)(gf->nvars - gf->funcs[idx].var0);
+    return rc;
+}
+
+int gf_scan_subprogram(dwarf_reader *rd, const die_info *d, uint64_t *end)
+{
+    go_funcs *gf = reader_funcs(rd);
+    uint32_t idx;
+    int rc = add_func(rd, gf, d, &idx);
+    if (rc < 0)
+        return rc;
+    if (rc == 1)
+        return 2;
+    rc = raw_function(rd, gf, d, idx, end);
+    if (rc == 0)
+        gf->funcs[idx].nvars = (uint32_t)(gf->nvars - gf->funcs[idx].var0);
+    else if (rc == 1)
+        gf->nfuncs--;
     return rc;
 }
 

@@ -283,6 +283,9 @@ int scan_skip_list(dwarf_scan *s, uint64_t at, uint64_t *end);
 uint64_t scan_unit_die(const dwarf_scan *s);
 /* The DIE at off: 1 and *d, or -1 when the scanner cannot read it. */
 int scan_die_at(dwarf_scan *s, uint64_t off, scan_die *d);
+/* The entry at off of a list of DIEs: 1 and *d, 0 the null entry that ends
+ * the list, -1 unreadable. */
+int scan_list_at(dwarf_scan *s, uint64_t off, scan_die *d);
 /* parent's first child: 1 and *child, 0 none, -1 unreadable. */
 int scan_first_child(dwarf_scan *s, const scan_die *parent, scan_die *child);
 /* cur's next sibling: 1 and *next, 0 none, -1 unreadable. */
@@ -374,6 +377,11 @@ int gf_unit_begin(dwarf_reader *rd, const die_info *cu, size_t *func0);
 /* A top-level DW_TAG_subprogram of a Go unit, with its variables and
  * inlined calls. */
 int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die);
+/* The same from the raw section: d the subprogram's attributes
+ * (scan_die_info).  0 and *end (past its children), 2 for a function
+ * without a name (nothing recorded; the caller steps over it), a negative
+ * code, or 1 when the scanner does not know its scope (nothing added). */
+int gf_scan_subprogram(dwarf_reader *rd, const die_info *d, uint64_t *end);
 /* A Go unit's package-level DW_TAG_variable or DW_TAG_constant. */
 int gf_visit_global(dwarf_reader *rd, Dwarf_Die die, bool constant);
 /* After the walk of a Go unit: the line table gives the unit's functions
