@@ -164,6 +164,41 @@ START_TEST(test_reserve)
 }
 END_TEST
 
+/* table_set_dense: filled to 3/4 before it doubles, sized so by
+ * table_reserve; every key found, present and absent, as in a sparse one. */
+START_TEST(test_dense)
+{
+    table t = {0};
+    size_t n = 3000;
+    uint64_t *v = malloc(n * sizeof *v);
+    keys k = {v, 0};
+    ck_assert_ptr_nonnull(v);
+    table_set_dense(&t);
+    ck_assert_int_eq(table_reserve(&t, n), 0);
+    ck_assert_uint_eq(t.cap, 4096); /* 3000 <= 3/4 of 4096; sparse: 8192 */
+    for (size_t i = 0; i < n; i++) {
+        v[i] = i * 7919 + 1;
+        ck_assert_int_eq(table_add(&t, hash_fnv_u64(HASH_FNV_SEED, v[i]), (uint32_t)i), 0);
+    }
+    ck_assert_uint_eq(t.cap, 4096); /* never grown */
+    for (size_t i = 0; i < n; i++) {
+        k.want = v[i];
+        if (table_find(&t, hash_fnv_u64(HASH_FNV_SEED, v[i]), key_eq, &k) != i)
+            ck_abort_msg("key %zu not found as its entry", i);
+        k.want = v[i] + 1; /* never a key: keys are 1 mod 7919 */
+        if (table_find(&t, hash_fnv_u64(HASH_FNV_SEED, k.want), key_eq, &k) != TABLE_NONE)
+            ck_abort_msg("absent key %zu found", i);
+    }
+    /* Past 3/4 it doubles. */
+    for (size_t i = 0; i < 73; i++)
+        ck_assert_int_eq(table_add(&t, hash_fnv_u64(HASH_FNV_SEED, i), (uint32_t)i), 0);
+    ck_assert_uint_eq(t.n, 3073);
+    ck_assert_uint_eq(t.cap, 8192);
+    table_free(&t);
+    free(v);
+}
+END_TEST
+
 /* table_push: the array grows with the index; every item found at its
  * number, in the order pushed. */
 START_TEST(test_push)
@@ -326,6 +361,7 @@ int main(void)
     tcase_add_test(tc, test_collisions);
     tcase_add_test(tc, test_clear_and_ptr);
     tcase_add_test(tc, test_reserve);
+    tcase_add_test(tc, test_dense);
     tcase_add_test(tc, test_push);
     tcase_add_test(tc, test_find_u64);
     tcase_add_test(tc, test_hash_pieces);

@@ -1,12 +1,14 @@
 /*
  * table.c - the open-addressing index of table.h: linear probing over
- * (folded hash, entry + 1) slots, doubled past half full.
+ * (folded hash, entry + 1) slots, doubled past half full (3/4 when
+ * dense).
  */
 #include "util/table.h"
 #include "util/internal.h"
 #include "util/hash.h"
 #include "util/vec.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,12 +100,18 @@ static int resize(table *t, size_t cap)
     return 0;
 }
 
+/* Whether n entries are too many for cap slots. */
+static bool too_full(const table *t, size_t n, size_t cap)
+{
+    return t->dense ? n * 4 > cap * 3 : n * 2 > cap;
+}
+
 int table_add(table *t, uint64_t hash, uint32_t entry)
 {
     if (entry >= TABLE_MAX_ENTRIES || t->n >= TABLE_MAX_ENTRIES)
         return error_set(ALIGN_ELIMIT, NULL, 0, 0, "more than %u entries in one table",
                          (unsigned)TABLE_MAX_ENTRIES);
-    if ((t->n + 1) * 2 > t->cap && resize(t, t->cap ? t->cap * 2 : 64) < 0)
+    if (too_full(t, t->n + 1, t->cap) && resize(t, t->cap ? t->cap * 2 : 64) < 0)
         return ALIGN_ENOMEM;
     place(t->slots, t->cap, fold(hash), entry + 1);
     t->n++;
@@ -116,9 +124,15 @@ int table_reserve(table *t, size_t n)
     if (n > TABLE_MAX_ENTRIES)
         return error_set(ALIGN_ELIMIT, NULL, 0, 0, "more than %u entries in one table",
                          (unsigned)TABLE_MAX_ENTRIES);
-    while (n * 2 > cap)
+    while (too_full(t, n, cap))
         cap *= 2;
     return cap == t->cap ? 0 : resize(t, cap);
+}
+
+void table_set_dense(table *t)
+{
+    assert(t->n == 0);
+    t->dense = true;
 }
 
 int table_push(table *t, uint64_t hash, void **arr, size_t *len, size_t *cap, size_t elem,
