@@ -1515,10 +1515,11 @@ typedef struct align_heap_diag {
  * asking for sites or types.  src_dir: where relative paths of the logs
  * start (the directory `go build` ran in); NULL: each input's own
  * directory.  ALIGN_ENOMEM.
- * Memory: the join keeps no log.  Each site read is kept as a 12-byte
- * record (its line, column, input line, and the id of what its log and
- * the join said of it, shared by every site that says the same): the
- * join of a 500 MB log of distinct sites holds under half of that. */
+ * Memory: the join keeps no log.  Each site read is kept as a record of
+ * 4 to 6 bytes as a rule (its line, column, input line, and the id of
+ * what its log and the join said of it, shared by every site that says
+ * the same, each told by its change from the site before): the join of a
+ * 50 MB log of distinct sites holds under half of that. */
 ALIGN_API int align_heap_join_open(align_heap_join **out, const char *src_dir);
 /* Sets (fn NULL: clears) the progress callback of the join's later reads
  * of files (align_progress_fn, under "binaries" above). */

@@ -4,12 +4,13 @@
  * them.
  *
  * The truth is a trivially correct reference: plain arrays of the values
- * pushed.  The values are chosen to exercise every encoding: columns and
- * input-line steps that fit in 16 bits and those that do not (a step of
- * exactly 65,535, one past, backwards, a new input starting at line 1,
- * 64-bit input lines), across group and block boundaries, read at random,
- * in order, after truncation, and after an in-place rewrite that drops
- * records.
+ * pushed.  The values are chosen to exercise every length of the varints:
+ * small and 32-bit columns, lines and pairs, extremes (0 after
+ * UINT32_MAX, UINT64_MAX input lines: the longest records, 25 bytes),
+ * input-line steps forwards, backwards, a new input starting at line 1,
+ * 64-bit input lines, across group and block boundaries, read at random,
+ * in order, after truncation, and after a rewrite that drops records and
+ * frees the old blocks as it reads them.
  */
 #include <check.h>
 #include <stdbool.h>
@@ -36,8 +37,8 @@ static ref make(uint64_t *x, uint64_t prev, size_t i)
 {
     ref r;
     uint64_t k = rnd(x) % 100;
-    r.pair = (uint32_t)rnd(x);
-    r.line = (uint32_t)rnd(x);
+    r.pair = k < 5 ? UINT32_MAX : k < 10 ? 0 : (uint32_t)rnd(x);
+    r.line = k < 5 ? 0 : k < 10 ? UINT32_MAX : (uint32_t)rnd(x);
     r.col = k < 90   ? (uint32_t)(rnd(x) % 200)
             : k < 95 ? 0xfffeu + (uint32_t)(rnd(x) % 3)
                      : (uint32_t)rnd(x);
@@ -50,8 +51,10 @@ static ref make(uint64_t *x, uint64_t prev, size_t i)
         r.input_line = 1; /* a new input */
     else if (k < 95)
         r.input_line = prev - (prev > 0); /* backwards */
-    else
+    else if (k < 98)
         r.input_line = ((uint64_t)1 << 40) + i; /* past 32 bits */
+    else
+        r.input_line = UINT64_MAX - (i & 1);
     return r;
 }
 
@@ -84,12 +87,14 @@ START_TEST(test_push_get_truncate)
         ck_assert_int_eq(
             hs_store_push(&s, want[i].pair, want[i].line, want[i].col, want[i].input_line), 0);
     }
-    ck_assert_uint_gt(s.nbigs, 0);
+    ck_assert_uint_gt(s.nblocks, 4);
     check_all(&s, want, n);
     /* A failed read's records go: the rest stays, and pushing goes on from
-     * the last record kept (its input line is the next step's base). */
+     * the last record kept (its values are the next record's base). */
+    size_t before = s.nblocks;
     hs_store_truncate(&s, HS_BLOCK + 37);
-    ck_assert_uint_eq(s.nblocks, 2);
+    ck_assert_uint_lt(s.nblocks, before);
+    ck_assert_uint_eq(s.nblocks, (s.end + HS_BLOCK - 1) / HS_BLOCK);
     check_all(&s, want, HS_BLOCK + 37);
     prev = want[HS_BLOCK + 36].input_line;
     for (size_t i = HS_BLOCK + 37; i < n; i++) {
@@ -105,6 +110,17 @@ START_TEST(test_push_get_truncate)
     free(want);
 }
 END_TEST
+
+/* Reads record i (the next) with r and checks it is *w. */
+static void read_next(const hs_store *s, hs_reader *r, size_t i, const ref *w)
+{
+    uint32_t pair, line, col;
+    hs_reader_next(s, r, i, &pair, &line, &col);
+    ck_assert_uint_eq(pair, w->pair);
+    ck_assert_uint_eq(line, w->line);
+    ck_assert_uint_eq(col, w->col);
+    ck_assert_uint_eq(r->input_line, w->input_line);
+}
 
 /* The join's rewrite: every record read in order, some written back at
  * lower indices, others dropped. */
@@ -124,15 +140,21 @@ START_TEST(test_rewrite)
         ck_assert_int_eq(
             hs_store_push(&s, want[i].pair, want[i].line, want[i].col, want[i].input_line), 0);
     }
+    /* Read in order as they are (a copy of a reader reads on alone). */
+    hs_store_iter(&s, &rd);
+    for (size_t i = 0; i < n; i++)
+        read_next(&s, &rd, i, &want[i]);
+    /* A first pass that keeps the old blocks (the duplicate filter's),
+     * then the last, which frees each as it is read past. */
     hs_store_rewrite(&s, &rd);
     ck_assert_uint_eq(rd.n, n);
+    hs_reader first = rd;
+    for (size_t i = 0; i < n; i++)
+        read_next(&s, &first, i, &want[i]);
+    rd.consume = true;
     for (size_t i = 0; i < n; i++) {
-        uint32_t pair, line, col;
-        hs_reader_next(&s, &rd, i, &pair, &line, &col);
-        ck_assert_uint_eq(pair, want[i].pair);
-        ck_assert_uint_eq(line, want[i].line);
-        ck_assert_uint_eq(col, want[i].col);
-        ck_assert_uint_eq(rd.input_line, want[i].input_line);
+        uint32_t line = want[i].line, col = want[i].col;
+        read_next(&s, &rd, i, &want[i]);
         /* Drop runs of records (duplicates come in runs too); what is
          * kept gets a new pair, as the join's verdict does. */
         if (rnd(&x) % 100 < (i % 5000 < 2500 ? 10 : 70))
@@ -142,12 +164,36 @@ START_TEST(test_rewrite)
         ck_assert_int_eq(hs_store_push(&s, out[kept].pair, line, col, rd.input_line), 0);
         kept++;
     }
+    for (size_t b = 0; b + 1 < rd.nblocks; b++)
+        ck_assert_ptr_null(rd.owned[b]);
     hs_store_rewritten(&s, &rd);
     ck_assert_uint_lt(kept, n);
     check_all(&s, out, kept);
     hs_store_free(&s);
     free(want);
     free(out);
+}
+END_TEST
+
+/* A log's usual records (pairs numbered in order of first appearance,
+ * lines and input lines a few apart, columns under 128) take 4 bytes and
+ * 3/8 of a byte of group marks; the fixed records they replace took 12. */
+START_TEST(test_compact)
+{
+    size_t n = 100000;
+    hs_store s;
+    uint64_t x = 1234567, input = 1;
+    uint32_t line = 10;
+    memset(&s, 0, sizeof s);
+    for (size_t i = 0; i < n; i++) {
+        line += (uint32_t)(rnd(&x) % 8);
+        input += 1 + rnd(&x) % 3;
+        ck_assert_int_eq(
+            hs_store_push(&s, (uint32_t)(i / 3), line, (uint32_t)(rnd(&x) % 100), input), 0);
+    }
+    ck_assert_uint_le(s.end, 4 * n + n / HS_GROUP * 8);
+    ck_assert_uint_le(s.nmarks * sizeof *s.marks + s.noffs * sizeof *s.offs, n * 3 / 8 + 16);
+    hs_store_free(&s);
 }
 END_TEST
 
@@ -158,6 +204,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_push_get_truncate);
     tcase_add_test(tc, test_rewrite);
+    tcase_add_test(tc, test_compact);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

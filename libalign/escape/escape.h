@@ -15,11 +15,12 @@
  * Memory (issue #15): the join streams.  align_heap_join_open() makes an
  * empty join, align_heap_join_read_text / _read_json_dir (and _mem) read
  * through a log of the join's own whose sink hands each site to the join
- * instead of keeping it (esc_add_site), and the join keeps a 12-byte
- * record per site: its line, column, a 16-bit step of input line, and the
- * id of a (context, what) pair, where contexts (input, file, package: a
- * run of sites) and whats (what the log said of a site but its position)
- * are each kept once (heapsites_store.c).  align_heap_join_finish() ties
+ * instead of keeping it (esc_add_site), and the join keeps a record of a
+ * few bytes per site (siterecs.c): its line, column, input line and the
+ * id of a (context, what) pair, each a varint of its change from the site
+ * before, where contexts (input, file, package: a run of sites) and whats
+ * (what the log said of a site but its position) are each kept once
+ * (heapsites_store.c).  align_heap_join_finish() ties
  * the records to the binary in log order, exactly as the whole-log join
  * did (the guess of the command's package and the -m=2 captures need the
  * whole log first), rewriting each record to point to what the join made
@@ -27,9 +28,9 @@
  * a caller's align_heap_site on demand.  Duplicates are looked for only
  * among sites whose key shares a hash bucket with another's (a bitmap
  * pass), so the duplicate set no longer holds every site.  On bench-escape
- * (nearly every line a distinct site, ~43 bytes of log each) that is ~14
- * bytes a site at the peak (500 MB: 181 MiB, 0.38x, of which 22 MiB are
- * the binary's), against ~290 before.
+ * (nearly every line a distinct site, ~43 bytes of log each) the records
+ * take ~4.4 bytes a site (50 MB: 4.4 MB at the peak, where 12-byte
+ * records took 14.2), against ~290 bytes a site for the whole-log join.
  * align_escape_log still holds the sites for callers that want them
  * (tests, fuzzers, align_heap_join_new).
  */

@@ -678,8 +678,8 @@ static bool shape_uint(const char **pp, const char *end, unsigned *out)
         z = ((x & BYTES(0xf0)) ^ BYTES(0x30)) | (((x + BYTES(0x06)) & BYTES(0xf0)) ^ BYTES(0x30));
         nd = (z | ((z & BYTES(0x7f)) + BYTES(0x7f))) & BYTES(0x80); /* a non-digit's high bit */
         if (nd != 0) {
-            n = (unsigned)__builtin_ctzll(nd) / 8; /* digits before the first non-digit */
-            if (n == 0 || (n > 1 && *p == '0'))
+            n = (unsigned)__builtin_ctzll(nd) / 8;  /* digits before the first non-digit */
+            if ((n == 0) | ((n > 1) & (*p == '0'))) /* no digit, a leading zero */
                 return false;
             x = (x << (8 * (8 - n))) & BYTES(0x0f); /* right-aligned, zeros before */
             x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;

@@ -729,11 +729,13 @@ int hs_match_file(align_heap_join *j, hs_ctx *c)
     return rc;
 }
 
-/* What the join made of its site i. */
-static const hs_made *made_of(const align_heap_join *j, size_t i)
+/* What the join made of its next site in rd (read in order: a record at
+ * random is decoded from its group's first). */
+static const hs_made *made_of(const align_heap_join *j, hs_reader *rd, size_t i)
 {
-    const hs_pair *p = hs_set_at(&j->mpairs, hs_store_pair(&j->recs, i));
-    return hs_set_at(&j->mades, p->what);
+    uint32_t pair, line, col;
+    hs_reader_next(&j->recs, rd, i, &pair, &line, &col);
+    return hs_set_at(&j->mades, ((const hs_pair *)hs_set_at(&j->mpairs, pair))->what);
 }
 
 /* The type index of type t, made on first use; TABLE_NONE when out of
@@ -758,9 +760,11 @@ static uint32_t type_of_site(align_heap_join *j, const align_type *t, size_t *ca
 static int group_types(align_heap_join *j)
 {
     size_t nstruct = 0, cap = 0, *next;
+    hs_reader rd;
 
+    hs_store_iter(&j->recs, &rd);
     for (size_t i = 0; i < j->recs.n; i++) {
-        const hs_made *m = made_of(j, i);
+        const hs_made *m = made_of(j, &rd, i);
         uint32_t k;
         if (m->status != ALIGN_HEAP_STRUCT)
             continue;
@@ -787,8 +791,9 @@ static int group_types(align_heap_join *j)
         next[i] = pos;
         pos += j->types[i].nsites;
     }
+    hs_store_iter(&j->recs, &rd);
     for (size_t i = 0; i < j->recs.n; i++) {
-        const hs_made *m = made_of(j, i);
+        const hs_made *m = made_of(j, &rd, i);
         const void *key[2] = {j, m->type};
         if (m->status != ALIGN_HEAP_STRUCT)
             continue;
@@ -1208,12 +1213,14 @@ int align_heap_join_finish(align_heap_join *j, align_binary *bin)
     st.go_minor = go_minor(j->info->go_version);
     hs_set_init(&st.gen_count, sizeof(gen_key), offsetof(gen_key, ordinal));
     hs_set_init(&st.gen_seen, sizeof(gen_key), offsetof(gen_key, count));
-    /* The records are rewritten in place as they are joined, duplicates
+    /* The records are rewritten as they are joined, duplicates
      * dropped: each says what the join made of its site from now on. */
     hs_store_rewrite(&j->recs, &rd);
     rc = map_packages(&st);
     if (rc == 0)
         rc = candidates(&st, rd);
+    /* The last pass over the old records: each block goes once read. */
+    rd.consume = true;
     for (size_t i = 0; i < rd.n && rc == 0; i++) {
         align_escape_site es;
         align_heap_site hs;

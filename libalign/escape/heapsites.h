@@ -113,42 +113,37 @@ typedef struct hs_pair {
     uint32_t ctx, what;
 } hs_pair;
 
-/* One site: 12 bytes, its position and the pair saying the rest.  The
- * input line is told by its step from the record before (sites of one
- * input come in order), and each group of HS_GROUP records starts from an
- * absolute line (hs_store.marks); a column or a step that does not fit in
- * 16 bits puts the record's column and input line in hs_store.bigs (the
- * first site of each input, lines past 65,534 columns: a few). */
-typedef struct hs_rec {
-    uint32_t pair;
-    uint32_t line;
-    uint16_t col;  /* HS_BIG: in bigs */
-    uint16_t step; /* input_line - the previous record's */
-} hs_rec;
-#define HS_BIG 0xffffu
-#define HS_GROUP 64
-/* Records come in blocks of 2^16 (768 KiB), never moved: an array grown by
- * doubling holds up to twice the records and, once the allocator stops
- * giving large blocks their own mappings, keeps the freed smaller copies. */
+/* The sites: a byte stream of records, each its pair, line, column and
+ * input line as varints of the change from the record before (zigzag for
+ * the signed ones), 3 to 6 bytes where a fixed record took 12 (siterecs.c
+ * says why).  Every HS_GROUP records start over from zero, and the
+ * group's first byte is kept: as a 64-bit position every HS_SUPER records
+ * (hs_store.marks) and a 16-bit offset from it every HS_GROUP (offs), so
+ * record i is read at random by decoding at most HS_GROUP - 1 records
+ * before it. */
+#define HS_GROUP 8
+#define HS_SUPER 64
+/* The stream comes in blocks of 2^16 bytes, never moved (an array grown by
+ * doubling holds up to twice the bytes at once, and the allocator keeps the
+ * freed smaller copies); a record never straddles two: one that might not
+ * fit (HS_REC_MAX) starts the next block. */
 #define HS_BLOCK_SHIFT 16
 #define HS_BLOCK ((size_t)1 << HS_BLOCK_SHIFT)
+#define HS_REC_MAX 25 /* 5 + 5 + 5 + 10 bytes */
 
-typedef struct hs_big {
-    size_t rec; /* its record's index */
-    uint32_t col;
-    uint64_t input_line;
-} hs_big;
-
-/* The records: blocks, group marks, bigs.  Appended in order. */
+/* The records, appended in order. */
 typedef struct hs_store {
-    hs_rec **blocks;
+    unsigned char **blocks;
     size_t nblocks, blocks_cap;
     size_t n;        /* records */
-    uint64_t *marks; /* per group of HS_GROUP: its first input line */
+    uint64_t *marks; /* per HS_SUPER records: the first one's byte */
     size_t nmarks, marks_cap;
-    hs_big *bigs; /* by rec */
-    size_t nbigs, bigs_cap;
-    uint64_t last_line; /* the input line of record n - 1 */
+    uint16_t *offs; /* per HS_GROUP: its first record's, from its mark */
+    size_t noffs, offs_cap;
+    uint64_t end; /* the byte where record n goes */
+    /* Record n - 1 (zero at a group's start): what record n is told from. */
+    uint32_t last_pair, last_line;
+    uint64_t last_input;
 } hs_store;
 
 void hs_store_free(hs_store *s);
@@ -159,19 +154,32 @@ void hs_store_get(const hs_store *s, size_t i, uint32_t *pair, uint32_t *line, u
                   uint64_t *input_line);
 uint32_t hs_store_pair(const hs_store *s, size_t i);
 
-/* Rewriting a store in place, in order, dropping some records: each record
- * i is read (hs_reader_next) before any record at i or after is written
- * (hs_store_push, which then overwrites).  The records read are those of
- * before hs_store_rewrite; hs_store_rewritten ends it. */
+/* Reading records in order from the first: a store's as they are
+ * (hs_store_iter), or the records a rewrite replaces (hs_store_rewrite).
+ * A reader is a value: a copy reads on from where it was copied. */
 typedef struct hs_reader {
-    size_t n;     /* records to read */
-    hs_big *bigs; /* theirs */
-    size_t nbigs;
-    uint64_t input_line; /* of the last record read */
+    size_t n;                     /* records to read */
+    unsigned char *const *blocks; /* theirs */
+    size_t nblocks;
+    unsigned char **owned; /* a rewrite's old blocks (else NULL) */
+    bool consume;          /* free each old block once read past (set it on
+                              the rewrite's last pass only) */
+    size_t next;           /* the record to read next */
+    uint64_t pos;          /* its byte */
+    uint32_t pair, line;   /* of the last record read */
+    uint64_t input_line;
 } hs_reader;
-void hs_store_rewrite(hs_store *s, hs_reader *r);
+void hs_store_iter(const hs_store *s, hs_reader *r);
+/* Record i: the one after the last read (the store is the rewrite's). */
 void hs_reader_next(const hs_store *s, hs_reader *r, size_t i, uint32_t *pair, uint32_t *line,
                     uint32_t *col);
+
+/* Rewriting a store, in order, dropping some records: hs_store_rewrite
+ * hands the records to r and empties the store; each is read
+ * (hs_reader_next) while the new ones are pushed; hs_store_rewritten frees
+ * what is left of the old.  With r->consume the old blocks go as they are
+ * read past, so the old and new records are about one set at a time. */
+void hs_store_rewrite(hs_store *s, hs_reader *r);
 void hs_store_rewritten(hs_store *s, hs_reader *r);
 /* Keeps the first n records. */
 void hs_store_truncate(hs_store *s, size_t n);

@@ -1,6 +1,7 @@
 /*
  * heapsites_store.c - how the escape join keeps its sites: read straight
- * from the logs into 12-byte records (align_heap_join_open, _read_*), and
+ * from the logs into records of a few bytes (align_heap_join_open,
+ * _read_*; siterecs.c), and
  * given back one at a time (align_heap_join_site).  heapsites.c ties them
  * to the binary (align_heap_join_finish).
  *
@@ -25,15 +26,15 @@
  * with its index slots: still under half the old cost per site.  The
  * join's strings (reasons, descriptions of the variable that typed a site)
  * are interned by text for the same reason: made values are compared byte
- * for byte, pointers included.  Records are 12 bytes: the input line is a
- * 16-bit step from the record before, absolute every HS_GROUP records, and
- * a column or step too large for 16 bits goes to a side table.
+ * for byte, pointers included.  Records are varints of each number's
+ * change from the record before, 4 to 6 bytes as a rule (siterecs.c),
+ * starting over every HS_GROUP records.
  *
  * Rejected: resolving each site as it is read.  Whether a log's package is
  * the command's ("main" in DWARF, its import path in -m headers) can be
  * known only from a later site, and -m=2 captures that type a closure may
  * come after it; resolving at the end keeps every verdict exactly what the
- * whole-log join said, for 12 bytes a site.  Also rejected: a second read
+ * whole-log join said, for a few bytes a site.  Also rejected: a second read
  * of the logs to list the sites (no memory per site at all, but "-" and
  * pipes cannot be read twice, and -json sites span several records).
  */
