@@ -1282,14 +1282,16 @@ static void binary_digest(FILE *f, const char *path, unsigned flags, const char 
 /* Go functions' DIEs are decoded from the raw .debug_info (dwarf_scan.c:
  * scan_die_info) where that decoder knows them and read through libdwarf
  * where it does not: whatever the bytes, every result and every error is
- * libdwarf's alone (ALIGN_BINARY_LIBDWARF_ONLY).  The Go program as built
- * (compressed sections: inflated for the scanner), its sections inflated,
- * and mutants of that copy's .debug_info, with the escape join of its -m=2
- * log. */
+ * libdwarf's alone (ALIGN_BINARY_LIBDWARF_ONLY); the same for the file
+ * names of the line tables (dwarf.c: raw_files, as dwarf_srcfiles makes
+ * them).  The Go program as built (compressed sections: inflated for the
+ * scanner), its sections inflated, and mutants of that copy's .debug_info
+ * and .debug_line, with the escape join of its -m=2 log. */
 START_TEST(go_raw_functions_as_libdwarf)
 {
     char plain[512], path[512], logpath[512], *a, *b;
     size_t size, off, len, alen, blen, loglen;
+    elf_section line;
     unsigned char *orig, *data;
     char *log;
     uint64_t seed = 0x2545f4914f6cdd1dull;
@@ -1312,6 +1314,7 @@ START_TEST(go_raw_functions_as_libdwarf)
     ck_assert_int_eq(sh("objcopy --decompress-debug-sections %s %s", go_amd64.path, plain), 0);
     orig = slurp(plain, &size);
     ck_assert(debug_info(orig, size, &off, &len));
+    ck_assert_int_eq(elf_find_section(orig, size, ".debug_line", &line), 1);
     data = malloc(size);
     ck_assert_ptr_nonnull(data);
     snprintf(path, sizeof path, "%s/go-raw-mutant", tmp);
@@ -1320,9 +1323,14 @@ START_TEST(go_raw_functions_as_libdwarf)
         FILE *fa = open_memstream(&a, &alen), *fb = open_memstream(&b, &blen);
         if (round >= 0) {
             memcpy(data, orig, size);
+            /* one round in three: the line tables, whose file names
+             * are raw too (dwarf.c: raw_files) */
             for (int k = 0; k < 1 + round % 4; k++) {
                 seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-                data[off + (seed >> 33) % len] = (unsigned char)(seed >> 13);
+                if (round % 3 == 2)
+                    data[line.offset + (seed >> 33) % line.size] = (unsigned char)(seed >> 13);
+                else
+                    data[off + (seed >> 33) % len] = (unsigned char)(seed >> 13);
             }
             spill(path, data, size);
         }

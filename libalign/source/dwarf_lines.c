@@ -261,6 +261,8 @@ typedef struct lheader {
     int line_base;
     bool default_stmt;
     uint64_t ndirs;         /* entries of the directory table */
+    const uint8_t *dirs;    /* the directory table's first entry */
+    const uint8_t *files;   /* the file table's first entry */
     const uint8_t *lengths; /* opcode_base - 1 operand counts */
     const uint8_t *prog, *end;
 } lheader;
@@ -344,15 +346,20 @@ static bool read_header(const line_section *ls, uint64_t off, unsigned addr_size
     c.p += h->opcode_base - 1;
     h->ndirs = 0;
     if (h->version == 5) {
-        if (!v5_table(&c, dir_fmt, 1, 0, &h->ndirs) ||
-            !v5_table(&c, file_fmt, 2, h->ndirs, &nfiles))
+        /* the entries after the format (1 + 2 bytes) and count (uleb) */
+        if (!v5_table(&c, dir_fmt, 1, 0, &h->ndirs))
+            return false;
+        h->files = c.p;
+        if (!v5_table(&c, file_fmt, 2, h->ndirs, &nfiles))
             return false;
     } else {
+        h->dirs = c.p;
         while (!c.bad && c.p < c.end && *c.p != 0) { /* include_directories */
             lstr(&c);
             h->ndirs++;
         }
         get_u(&c, 1);
+        h->files = c.p;
         while (!c.bad && c.p < c.end && *c.p != 0) { /* file_names */
             lstr(&c);
             get_uleb(&c); /* directory index */
@@ -475,6 +482,61 @@ int lines_decode(const line_section *ls, uint64_t off, unsigned addr_size, unsig
     *version = h.version;
     *ndirs = h.ndirs;
     return 1;
+}
+
+/* The n-th NUL-terminated string from p on (all checked by read_header). */
+static const char *nth_string(const uint8_t *p, uint64_t n)
+{
+    while (n-- > 0)
+        p += strlen((const char *)p) + 1;
+    return (const char *)p;
+}
+
+/* A DWARF 5 table as read_header checked it: the entries after its
+ * format (a count byte, then uleb pairs) and its count. */
+static const uint8_t *v5_entries(const uint8_t *p, const uint8_t *end, uint64_t *count)
+{
+    cursor c = {p, end, false};
+    unsigned nfmt = (unsigned)get_u(&c, 1);
+    for (unsigned i = 0; i < 2 * nfmt; i++)
+        get_uleb(&c);
+    *count = get_uleb(&c);
+    return c.p;
+}
+
+int64_t lines_files(const line_section *ls, uint64_t off, unsigned addr_size, line_file_fn fn,
+                    void *ctx)
+{
+    lheader h;
+    const uint8_t *dirs;
+    uint64_t n = 0, ndirs;
+    if (!read_header(ls, off, addr_size, &h))
+        return -1;
+    cursor c = {h.files, h.prog, false};
+    if (h.version == 5) {
+        uint64_t count;
+        dirs = v5_entries(h.lengths + h.opcode_base - 1, h.prog, &ndirs);
+        c.p = v5_entries(h.files, h.prog, &count);
+        for (; n < count; n++) {
+            const char *name = (const char *)c.p;
+            lstr(&c);
+            fn(ctx, nth_string(dirs, get_uleb(&c)), name);
+        }
+        return (int64_t)n;
+    }
+    while (c.p < c.end && *c.p != 0) {
+        const char *name = (const char *)c.p;
+        uint64_t dir;
+        lstr(&c);
+        dir = get_uleb(&c);
+        get_uleb(&c);
+        get_uleb(&c);
+        if (c.bad || dir > h.ndirs)
+            return -1;
+        fn(ctx, dir == 0 ? NULL : nth_string(h.dirs, dir - 1), name);
+        n++;
+    }
+    return (int64_t)n;
 }
 
 void lines_rows(const line_section *ls, uint64_t off, unsigned addr_size, line_row_fn fn, void *ctx)

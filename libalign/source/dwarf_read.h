@@ -335,6 +335,14 @@ typedef void (*line_row_fn)(void *ctx, const line_row *row);
  * of its directory table; 0 when it does not know it: ask libdwarf. */
 int lines_decode(const line_section *ls, uint64_t off, unsigned addr_size, unsigned *version,
                  uint64_t *ndirs);
+/* The file table of a table lines_decode has accepted, entry by entry in
+ * the unit's numbering: fn(ctx, dir, name) with the entry's directory as
+ * the table writes it (DWARF 2-4: NULL for directory 0, the unit's
+ * compilation directory).  The entries, or -1 when a directory index is
+ * out of range. */
+typedef void (*line_file_fn)(void *ctx, const char *dir, const char *name);
+int64_t lines_files(const line_section *ls, uint64_t off, unsigned addr_size, line_file_fn fn,
+                    void *ctx);
 /* The rows of a table lines_decode has accepted, without checking it again. */
 void lines_rows(const line_section *ls, uint64_t off, unsigned addr_size, line_row_fn fn,
                 void *ctx);
