@@ -909,7 +909,12 @@ enum {
      * join (align_heap_join_new) needs them; reading them (and the line
      * tables) triples the time to open a Go binary (cmd/go: 0.14 s ->
      * 0.45 s), so it is not the default. */
-    ALIGN_BINARY_GO_FUNCS = 1u << 0
+    ALIGN_BINARY_GO_FUNCS = 1u << 0,
+    /* Read every DIE through libdwarf: Go functions' DIEs are otherwise
+     * decoded from the raw sections where that decoder knows them (twice
+     * as fast), libdwarf reading the rest.  The results are the same; for
+     * tests that compare the two readers. */
+    ALIGN_BINARY_LIBDWARF_ONLY = 1u << 1
 };
 
 /* Go: where a type is declared, as far as the binary says.  DWARF gives a

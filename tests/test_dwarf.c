@@ -1225,6 +1225,126 @@ static void expect_error(const char *path, int code, const char *in_message, con
                       in_hint);
 }
 
+/* Appends to f all the public API says of the Go binary at path opened
+ * with flags, and of its escape join with log: the open's outcome (its
+ * error when it fails), the units, every declaration, the method files and
+ * every site of the join. */
+static void binary_digest(FILE *f, const char *path, unsigned flags, const char *log, size_t loglen)
+{
+    align_binary *b = NULL;
+    align_go_method *m = NULL;
+    align_escape_log *el = NULL;
+    align_heap_join *j = NULL;
+    align_heap_summary sum;
+    const align_binary_info *in;
+    size_t nm = 0;
+    int rc = align_binary_open_ex(&b, path, flags);
+    fprintf(f, "open %d\n", rc);
+    if (rc != 0) {
+        fprintf(f, "%s\n", align_error_last()->message);
+        return;
+    }
+    in = align_binary_info_get(b);
+    fprintf(f, "units %zu skipped %zu (%s) foreign %zu types %zu\n", in->ncus, in->nskipped_cus,
+            in->skip_reason ? in->skip_reason : "-", in->nforeign_cus, in->ntypes);
+    for (int lang = 0; lang < 2; lang++) {
+        align_graph *g = align_binary_graph(b, (align_lang)lang);
+        for (size_t i = 0; g != NULL && i < align_graph_ndecls(g); i++)
+            fprintf(f, "decl %s\n", align_type_display(align_graph_decl(g, i)));
+    }
+    ck_assert_int_eq(align_binary_go_method_files(b, &m, &nm), 0);
+    for (size_t i = 0; i < nm; i++)
+        fprintf(f, "method %s %s\n", m[i].type, m[i].file ? m[i].file : "-");
+    align_go_methods_free(m, nm);
+    ck_assert_int_eq(align_escape_log_new(&el), 0);
+    ck_assert_int_eq(align_escape_log_read_text_mem(el, "m2.log", log, loglen), 0);
+    rc = align_heap_join_new(&j, b, el, NULL);
+    fprintf(f, "join %d\n", rc);
+    if (rc == 0) {
+        align_heap_join_summary(&sum, j);
+        fprintf(f, "sites %llu heap %llu structs %llu unresolved %llu stale %llu unlinked %llu\n",
+                (unsigned long long)sum.sites, (unsigned long long)sum.heap,
+                (unsigned long long)sum.structs, (unsigned long long)sum.unresolved,
+                (unsigned long long)sum.stale, (unsigned long long)sum.not_linked);
+        for (size_t i = 0; i < align_heap_join_nsites(j); i++) {
+            align_heap_site st;
+            align_heap_join_site(j, i, &st);
+            fprintf(f, "site %s:%u:%u %d %s %d %s %s %s\n", st.file, st.line, st.col,
+                    (int)st.status, st.type ? align_type_display(st.type) : "-", st.per_element,
+                    st.via ? st.via : "-", st.reason ? st.reason : "-", st.path ? st.path : "-");
+        }
+    }
+    align_heap_join_free(j);
+    align_escape_log_free(el);
+    align_binary_free(b);
+}
+
+/* Go functions' DIEs are decoded from the raw .debug_info (dwarf_scan.c:
+ * scan_die_info) where that decoder knows them and read through libdwarf
+ * where it does not: whatever the bytes, every result and every error is
+ * libdwarf's alone (ALIGN_BINARY_LIBDWARF_ONLY).  The Go program as built
+ * (compressed sections: inflated for the scanner), its sections inflated,
+ * and mutants of that copy's .debug_info, with the escape join of its -m=2
+ * log. */
+START_TEST(go_raw_functions_as_libdwarf)
+{
+    char plain[512], path[512], logpath[512], *a, *b;
+    size_t size, off, len, alen, blen, loglen;
+    unsigned char *orig, *data;
+    char *log;
+    uint64_t seed = 0x2545f4914f6cdd1dull;
+    int rounds = getenv("SA_UNDER_VALGRIND") ? 3 : 30, same = 0;
+
+    if (!go_amd64.built)
+        return;
+    if (!have_tool("objcopy")) {
+        note_missing("objcopy", "raw Go functions against libdwarf");
+        return;
+    }
+    snprintf(logpath, sizeof logpath, "%s/go-amd64-m2.log", tmp);
+    ck_assert_int_eq(sh("cd %s/gosrc && GOOS=linux GOARCH=amd64 CGO_ENABLED=0 GOCACHE=%s/gocache "
+                        "GOPATH=%s/gopath GOPROXY=off go build -gcflags=-m=2 -o /dev/null . "
+                        ">%s 2>&1",
+                        tmp, tmp, tmp, logpath),
+                     0);
+    log = (char *)slurp(logpath, &loglen);
+    snprintf(plain, sizeof plain, "%s/go-raw-inflated", tmp);
+    ck_assert_int_eq(sh("objcopy --decompress-debug-sections %s %s", go_amd64.path, plain), 0);
+    orig = slurp(plain, &size);
+    ck_assert(debug_info(orig, size, &off, &len));
+    data = malloc(size);
+    ck_assert_ptr_nonnull(data);
+    snprintf(path, sizeof path, "%s/go-raw-mutant", tmp);
+    for (int round = -2; round < rounds; round++) {
+        const char *p = round == -2 ? go_amd64.path : round == -1 ? plain : path;
+        FILE *fa = open_memstream(&a, &alen), *fb = open_memstream(&b, &blen);
+        if (round >= 0) {
+            memcpy(data, orig, size);
+            for (int k = 0; k < 1 + round % 4; k++) {
+                seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                data[off + (seed >> 33) % len] = (unsigned char)(seed >> 13);
+            }
+            spill(path, data, size);
+        }
+        binary_digest(fa, p, ALIGN_BINARY_GO_FUNCS, log, loglen);
+        binary_digest(fb, p, ALIGN_BINARY_GO_FUNCS | ALIGN_BINARY_LIBDWARF_ONLY, log, loglen);
+        fclose(fa);
+        fclose(fb);
+        ck_assert_msg(alen == blen && memcmp(a, b, alen) == 0, "round %d: raw and libdwarf differ",
+                      round);
+        if (round < 0)
+            ck_assert_msg(strstr(a, "\nsite ") != NULL && strstr(a, "open 0") == a, "%s", a);
+        same += round >= 0;
+        free(a);
+        free(b);
+    }
+    ck_assert_int_eq(same, rounds);
+    free(orig);
+    free(data);
+    free(log);
+}
+END_TEST
+
 /* ALIGN_BINARY_GO_FUNCS: the same types, the build info, and the escape
  * join's refusals (the join itself: tests/escape_join_test.py). */
 START_TEST(go_funcs_and_join_errors)
@@ -1531,6 +1651,7 @@ int main(void)
     tcase_add_test(go, go_details);
     tcase_add_test(go, go_funcs_and_join_errors);
     tcase_add_test(go, line_tables_raw_as_libdwarf);
+    tcase_add_test(go, go_raw_functions_as_libdwarf);
     tcase_add_test(err, errors);
     suite_add_tcase(s, c);
     suite_add_tcase(s, go);

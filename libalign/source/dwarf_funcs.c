@@ -91,33 +91,32 @@ void gf_unit_done(dwarf_reader *rd)
     gf->unit_nfile_ids = 0;
 }
 
-/* The attributes of die in *d and a copy of its name (in the graph's
- * arena) in *name: 1; 0 for a DIE without a name (nothing to record); or
- * a negative code. */
-static int named_die(dwarf_reader *rd, Dwarf_Die die, die_info *d, const char **name)
+/* The name of die (its attributes in *d) copied into the graph's arena
+ * in *name: 1; 0 for a DIE without a name (nothing to record); or a
+ * negative code. */
+static int die_name(dwarf_reader *rd, const die_info *d, const char **name)
 {
-    int rc = reader_die_info(rd, die, d);
-    if (rc < 0 || d->name == NULL)
-        return rc;
+    if (d->name == NULL)
+        return 0;
     *name = align_graph_strdup(reader_graph(rd), d->name, (size_t)-1);
     return *name != NULL ? 1 : ALIGN_ENOMEM;
 }
 
 /* A named parameter or variable of function `func` (GF_NONE: a
- * package-level variable or constant, for the globals table). */
-static int add_var(dwarf_reader *rd, go_funcs *gf, Dwarf_Die die, uint32_t func, bool param)
+ * package-level variable or constant, for the globals table), of
+ * attributes d. */
+static int add_var(dwarf_reader *rd, go_funcs *gf, const die_info *d, uint32_t func, bool param)
 {
     gf_var v = {0};
-    die_info d;
-    int rc = named_die(rd, die, &d, &v.name);
+    int rc = die_name(rd, d, &v.name);
     if (rc <= 0)
         return rc;
-    if ((d.has & HAS_DECL_LINE) && d.decl_line <= UINT32_MAX)
-        v.decl_line = (uint32_t)d.decl_line;
+    if ((d->has & HAS_DECL_LINE) && d->decl_line <= UINT32_MAX)
+        v.decl_line = (uint32_t)d->decl_line;
     v.func = func;
     v.param = param;
-    if (d.has & HAS_TYPE) {
-        v.type = reader_type(rd, d.type, 1, &rc);
+    if (d->has & HAS_TYPE) {
+        v.type = reader_type(rd, d->type, 1, &rc);
         if (rc == ALIGN_ENOMEM)
             return rc;
         if (rc < 0) {
@@ -132,13 +131,12 @@ static int add_var(dwarf_reader *rd, go_funcs *gf, Dwarf_Die die, uint32_t func,
 
 int gf_visit_global(dwarf_reader *rd, Dwarf_Die die, bool constant)
 {
-    return add_var(rd, reader_funcs(rd), die, GF_NONE, constant);
+    die_info d;
+    int rc = reader_die_info(rd, die, &d);
+    return rc < 0 ? rc : add_var(rd, reader_funcs(rd), &d, GF_NONE, constant);
 }
 
-static int visit_children(dwarf_reader *rd, go_funcs *gf, Dwarf_Die parent, uint32_t func,
-                          const gf_call *outer, unsigned depth);
-
-/* The scope being walked by visit_children. */
+/* The scope being walked (visit_children, raw_children). */
 typedef struct scope_walk {
     go_funcs *gf;
     uint32_t func;
@@ -146,45 +144,67 @@ typedef struct scope_walk {
     unsigned depth;
 } scope_walk;
 
-/* A child of a function's scope: a parameter or variable, a block, an
- * inlined call (whose own children are its callee's, called from here). */
-static int visit_scope_child(dwarf_reader *rd, Dwarf_Die child, Dwarf_Half tag, void *ctx)
+/* What a child of a function's scope of tag `tag` (and attributes *d,
+ * read for parameters, variables and inlined calls only) adds: a
+ * parameter or variable, or an inlined call *c (whose own children are
+ * its callee's, called from here).  1 when its children are part of the
+ * scope (a block: *inner = w->outer; an inlined call: *inner = c), 0 when
+ * they are not, or a negative code. */
+static int scope_entry(dwarf_reader *rd, const scope_walk *w, unsigned tag, const die_info *d,
+                       gf_call *c, const gf_call **inner)
 {
-    const scope_walk *w = ctx;
+    int rc = 0;
     switch (tag) {
     case DW_TAG_formal_parameter:
     case DW_TAG_variable:
         if (w->outer == NULL)
-            return add_var(rd, w->gf, child, w->func, tag == DW_TAG_formal_parameter);
-        break;
-    case DW_TAG_lexical_block:
-        return visit_children(rd, w->gf, child, w->func, w->outer, w->depth + 1);
-    case DW_TAG_inlined_subroutine: {
-        gf_call c = {GF_NONE, 0, w->func, GF_NONE, 0};
-        die_info d;
-        int rc = reader_die_info(rd, child, &d);
-        if (rc < 0)
-            return rc;
+            return add_var(rd, w->gf, d, w->func, tag == DW_TAG_formal_parameter);
+        return 0;
+    case DW_TAG_lexical_block: *inner = w->outer; return 1;
+    case DW_TAG_inlined_subroutine:
+        *c = (gf_call){GF_NONE, 0, w->func, GF_NONE, 0};
         if (w->outer != NULL) {
-            c.file = w->outer->file;
-            c.line = w->outer->line;
+            c->file = w->outer->file;
+            c->line = w->outer->line;
         } else {
-            if (d.has & HAS_CALL_FILE)
-                c.file = file_id(rd, w->gf, d.call_file);
-            if ((d.has & HAS_CALL_LINE) && d.call_line <= UINT32_MAX)
-                c.line = (uint32_t)d.call_line;
+            if (d->has & HAS_CALL_FILE)
+                c->file = file_id(rd, w->gf, d->call_file);
+            if ((d->has & HAS_CALL_LINE) && d->call_line <= UINT32_MAX)
+                c->line = (uint32_t)d->call_line;
         }
-        if (d.has & HAS_ORIGIN) {
-            c.origin_off = d.origin;
-            rc = gofuncs_push_call(w->gf, &c);
+        if (d->has & HAS_ORIGIN) {
+            c->origin_off = d->origin;
+            rc = gofuncs_push_call(w->gf, c);
         }
-        if (rc == 0)
-            rc = visit_children(rd, w->gf, child, w->func, &c, w->depth + 1);
+        *inner = c;
+        return rc < 0 ? rc : 1;
+    default: return 0;
+    }
+}
+
+static int visit_children(dwarf_reader *rd, go_funcs *gf, Dwarf_Die parent, uint32_t func,
+                          const gf_call *outer, unsigned depth);
+
+/* A child of a function's scope, through libdwarf. */
+static int visit_scope_child(dwarf_reader *rd, Dwarf_Die child, Dwarf_Half tag, void *ctx)
+{
+    const scope_walk *w = ctx;
+    const gf_call *inner = NULL;
+    gf_call c;
+    die_info d;
+    int rc;
+    if (tag != DW_TAG_formal_parameter && tag != DW_TAG_variable && tag != DW_TAG_lexical_block &&
+        tag != DW_TAG_inlined_subroutine)
+        return 0;
+    if (tag == DW_TAG_lexical_block || (tag == DW_TAG_variable && w->outer != NULL) ||
+        (tag == DW_TAG_formal_parameter && w->outer != NULL))
+        memset(&d, 0, sizeof d); /* its attributes are not read */
+    else if ((rc = reader_die_info(rd, child, &d)) < 0)
         return rc;
-    }
-    default: break;
-    }
-    return 0;
+    rc = scope_entry(rd, w, tag, &d, &c, &inner);
+    if (rc <= 0)
+        return rc;
+    return visit_children(rd, w->gf, child, w->func, inner, w->depth + 1);
 }
 
 static int visit_children(dwarf_reader *rd, go_funcs *gf, Dwarf_Die parent, uint32_t func,
@@ -196,37 +216,134 @@ static int visit_children(dwarf_reader *rd, go_funcs *gf, Dwarf_Die parent, uint
     return reader_each_child(rd, parent, "reading a function's children", visit_scope_child, &w);
 }
 
-int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die)
+/* visit_children from the raw section (dwarf_scan.c: scan_die_info): the
+ * list of DIEs at `at`, its end in *end.  0, a negative code, or 1 when
+ * the scanner does not know a DIE of it (or the scopes nest deeper than
+ * visit_children allows): the caller undoes what was added and walks the
+ * function again through libdwarf, which reports what is wrong. */
+static int raw_children(dwarf_reader *rd, dwarf_scan *s, go_funcs *gf, uint64_t at, uint32_t func,
+                        const gf_call *outer, unsigned depth, uint64_t *end)
 {
-    go_funcs *gf = reader_funcs(rd);
+    scope_walk w = {gf, func, outer, depth};
+    if (depth > ALIGN_MAX_DEPTH)
+        return 1;
+    for (;;) {
+        const gf_call *inner = NULL;
+        gf_call c;
+        die_info d;
+        bool children;
+        int rc, r = scan_die_info(s, at, &d, &at, &children);
+        if (r < 0)
+            return 1;
+        if (r == 0) {
+            *end = at;
+            return 0;
+        }
+        rc = scope_entry(rd, &w, d.tag, &d, &c, &inner);
+        if (rc < 0)
+            return rc;
+        if (!children)
+            continue;
+        rc = rc == 1 ? raw_children(rd, s, gf, at, func, inner, depth + 1, &at)
+                     : (scan_skip_list(s, at, &at) < 0 ? 1 : 0);
+        if (rc != 0)
+            return rc;
+    }
+}
+
+/* The scope of the function DIE of attributes *d (raw_children), its
+ * end in *end: 0, a negative code, or 1 (nothing added: walk it through
+ * libdwarf). */
+static int raw_function(dwarf_reader *rd, go_funcs *gf, const die_info *d, uint32_t func,
+                        uint64_t *end)
+{
+    dwarf_scan *s = reader_go_scan(rd);
+    size_t nvars = gf->nvars, ncalls = gf->ncalls;
+    uint64_t at;
+    die_info self;
+    bool children;
+    int rc;
+    if (s == NULL)
+        return 1;
+    if (scan_die_info(s, d->off, &self, &at, &children) <= 0 || self.tag != d->tag)
+        rc = 1;
+    else if (!children)
+        rc = 0, *end = at;
+    else
+        rc = raw_children(rd, s, gf, at, func, NULL, 1, end);
+    if (rc == 1) {
+        /* the rest of the unit is read through libdwarf: a scanner that
+         * stumbles once would stumble again */
+        reader_go_scan_off(rd);
+        gf->nvars = nvars;
+        gf->ncalls = ncalls;
+    }
+    return rc;
+}
+
+/* The function of attributes *d: entered in the table, its index in
+ * *idx.  0, or a negative code; 1 for a DIE without a name (nothing
+ * to record). */
+static int add_func(dwarf_reader *rd, go_funcs *gf, const die_info *d, uint32_t *idx)
+{
     gf_func f = {0};
-    die_info d;
     size_t plen;
-    uint32_t idx;
-    int rc = named_die(rd, die, &d, &f.name);
+    int rc = die_name(rd, d, &f.name);
 
     if (rc <= 0)
-        return rc;
-    f.file = (d.has & HAS_DECL_FILE) ? file_id(rd, gf, d.decl_file) : GF_NONE;
+        return rc == 0 ? 1 : rc;
+    f.file = (d->has & HAS_DECL_FILE) ? file_id(rd, gf, d->decl_file) : GF_NONE;
     plen = gofuncs_symbol_pkg(f.name);
     f.pkg = plen ? gofuncs_pkg(gf, f.name, plen) : GF_NONE;
     if (plen && f.pkg == GF_NONE)
         return ALIGN_ENOMEM;
-    f.abstract = (d.has & HAS_INLINE) || !(d.has & HAS_LOW_PC);
+    f.abstract = (d->has & HAS_INLINE) || !(d->has & HAS_LOW_PC);
     if (!f.abstract) {
-        f.low_pc = d.low_pc;
-        f.high_pc = (d.has & HAS_HIGH_PC_OFFSET) ? d.low_pc + d.high_pc
-                    : (d.has & HAS_HIGH_PC)      ? d.high_pc
-                                                 : d.low_pc;
+        f.low_pc = d->low_pc;
+        f.high_pc = (d->has & HAS_HIGH_PC_OFFSET) ? d->low_pc + d->high_pc
+                    : (d->has & HAS_HIGH_PC)      ? d->high_pc
+                                                  : d->low_pc;
     }
     f.var0 = (uint32_t)gf->nvars;
-    f.die_off = d.off;
-    idx = (uint32_t)gf->nfuncs;
-    rc = gofuncs_push_func(gf, &f);
+    f.die_off = d->off;
+    *idx = (uint32_t)gf->nfuncs;
+    return gofuncs_push_func(gf, &f);
+}
+
+int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die)
+{
+    go_funcs *gf = reader_funcs(rd);
+    die_info d;
+    uint32_t idx;
+    uint64_t end;
+    int rc = reader_die_info(rd, die, &d);
+
     if (rc == 0)
+        rc = add_func(rd, gf, &d, &idx);
+    if (rc != 0)
+        return rc == 1 ? 0 : rc;
+    rc = raw_function(rd, gf, &d, idx, &end);
+    if (rc == 1)
         rc = visit_children(rd, gf, die, idx, NULL, 1);
     if (rc == 0)
-        gf->funcs[idx].nvars = (uint32_t)(gf->nvars - f.var0);
+        gf->funcs[idx].nvars = (uint32_t)(gf->nvars - gf->funcs[idx].var0);
+    return rc;
+}
+
+int gf_scan_subprogram(dwarf_reader *rd, const die_info *d, uint64_t *end)
+{
+    go_funcs *gf = reader_funcs(rd);
+    uint32_t idx;
+    int rc = add_func(rd, gf, d, &idx);
+    if (rc < 0)
+        return rc;
+    if (rc == 1)
+        return 2;
+    rc = raw_function(rd, gf, d, idx, end);
+    if (rc == 0)
+        gf->funcs[idx].nvars = (uint32_t)(gf->nvars - gf->funcs[idx].var0);
+    else if (rc == 1)
+        gf->nfuncs--;
     return rc;
 }
 

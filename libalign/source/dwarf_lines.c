@@ -139,15 +139,14 @@ int elf_find_section(const uint8_t *base, size_t size, const char *name, elf_sec
     return found;
 }
 
-/* Inflates a SHF_COMPRESSED section (zlib only): false when anything is
- * off (libdwarf then reads it). */
-static bool inflate_section(line_section *ls, const uint8_t *sec, uint64_t size, bool is32)
+uint8_t *elf_inflate(const uint8_t *sec, uint64_t size, bool is32, uint64_t *out_len)
 {
     uint64_t hdr = is32 ? sizeof(Elf32_Chdr) : sizeof(Elf64_Chdr), out_size;
     uint32_t type, size32;
+    uint8_t *out;
     uLongf got;
     if (size < hdr)
-        return false;
+        return NULL;
     memcpy(&type, sec + offsetof(Elf64_Chdr, ch_type), sizeof type); /* 0 in both */
     if (is32) {
         memcpy(&size32, sec + offsetof(Elf32_Chdr, ch_size), sizeof size32);
@@ -157,19 +156,26 @@ static bool inflate_section(line_section *ls, const uint8_t *sec, uint64_t size,
     }
     if (type != ELFCOMPRESS_ZLIB || out_size == 0 || out_size > LINES_MAX_INFLATED ||
         (uLongf)out_size != out_size || (uLong)(size - hdr) != size - hdr)
-        return false;
-    ls->inflated = malloc((size_t)out_size);
-    if (ls->inflated == NULL)
-        return false;
+        return NULL;
+    out = malloc((size_t)out_size);
+    if (out == NULL)
+        return NULL;
     got = (uLongf)out_size;
-    if (uncompress(ls->inflated, &got, sec + hdr, (uLong)(size - hdr)) != Z_OK || got != out_size) {
-        free(ls->inflated);
-        ls->inflated = NULL;
-        return false;
+    if (uncompress(out, &got, sec + hdr, (uLong)(size - hdr)) != Z_OK || got != out_size) {
+        free(out);
+        return NULL;
     }
+    *out_len = out_size;
+    return out;
+}
+
+/* Inflates .debug_line (SHF_COMPRESSED): false when anything is off
+ * (libdwarf then reads it). */
+static bool inflate_section(line_section *ls, const uint8_t *sec, uint64_t size, bool is32)
+{
+    ls->inflated = elf_inflate(sec, size, is32, &ls->len);
     ls->p = ls->inflated;
-    ls->len = out_size;
-    return true;
+    return ls->inflated != NULL;
 }
 
 void *elf_map_file(const char *path, size_t *len)

@@ -263,10 +263,29 @@ typedef struct scan_die {
     uint64_t sibling;   /* DW_AT_sibling, 0 when none */
     uint64_t stmt_list; /* DW_AT_stmt_list + 1, 0 when none */
 } scan_die;
+/* scan_open, inflating compressed .debug_info, .debug_abbrev and
+ * .debug_str (for the walk of Go functions, dwarf_funcs.c). */
+dwarf_scan *scan_open_inflated(const char *path);
+/* The DIE at off of the current unit decoded into *d as reader_die_info
+ * would fill it, for the attributes a Go function's scope holds (names,
+ * references, declaration and call positions, pc bounds of DW_FORM_addr
+ * or a constant, DW_AT_inline; any other attribute's value is stepped
+ * over, as reader_die_info ignores it): 1 and *after (just past its
+ * attributes) and *children, 0 a null entry (*after past it), -1 when it
+ * holds anything else (a form, an attribute reader_die_info checks, a
+ * sibling pointer, bytes out of bounds): the caller reads it through
+ * libdwarf, which reports what is wrong. */
+int scan_die_info(dwarf_scan *s, uint64_t off, die_info *d, uint64_t *after, bool *children);
+/* Steps over the list of DIEs starting at `at` (and their children) to just
+ * past the null entry ending it: 0 and *end, or -1 as scan_die_info. */
+int scan_skip_list(dwarf_scan *s, uint64_t at, uint64_t *end);
 /* The unit DIE's offset, 0 when the unit is not scannable. */
 uint64_t scan_unit_die(const dwarf_scan *s);
 /* The DIE at off: 1 and *d, or -1 when the scanner cannot read it. */
 int scan_die_at(dwarf_scan *s, uint64_t off, scan_die *d);
+/* The entry at off of a list of DIEs: 1 and *d, 0 the null entry that ends
+ * the list, -1 unreadable. */
+int scan_list_at(dwarf_scan *s, uint64_t off, scan_die *d);
 /* parent's first child: 1 and *child, 0 none, -1 unreadable. */
 int scan_first_child(dwarf_scan *s, const scan_die *parent, scan_die *child);
 /* cur's next sibling: 1 and *next, 0 none, -1 unreadable. */
@@ -287,6 +306,10 @@ typedef struct elf_section {
  * section header does, or when the file is not ELF or is an ET_REL
  * object. */
 int elf_find_section(const uint8_t *base, size_t size, const char *name, elf_section *out);
+/* The bytes of a SHF_COMPRESSED section sec of size bytes (zlib only;
+ * at most 1 GiB inflated), malloc'd, their length in *out_len; NULL when
+ * anything is off (the caller leaves the section to libdwarf). */
+uint8_t *elf_inflate(const uint8_t *sec, uint64_t size, bool is32, uint64_t *out_len);
 /* Maps the regular file path read-only (at least an ELF header long): the
  * mapping and its length in *len, or NULL (munmap(map, *len) frees it). */
 void *elf_map_file(const char *path, size_t *len);
@@ -321,6 +344,14 @@ void lines_rows(const line_section *ls, uint64_t off, unsigned addr_size, line_r
  * read (fn never called). */
 int reader_line_rows(dwarf_reader *rd, line_row_fn fn, void *ctx);
 
+/* dwarf.c: the scanner of the current Go unit, for the raw walk of its
+ * functions' scopes (dwarf_funcs.c); NULL when there is none (an archive
+ * member, sections it cannot read, a unit header it does not know) or
+ * after reader_go_scan_off, which leaves the rest of the unit to
+ * libdwarf. */
+dwarf_scan *reader_go_scan(dwarf_reader *rd);
+void reader_go_scan_off(dwarf_reader *rd);
+
 /* --- dwarf_go.c ----------------------------------------------------------- */
 
 /* The node for a Go DIE that maps onto a primitive (base types, string,
@@ -346,6 +377,11 @@ int gf_unit_begin(dwarf_reader *rd, const die_info *cu, size_t *func0);
 /* A top-level DW_TAG_subprogram of a Go unit, with its variables and
  * inlined calls. */
 int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die);
+/* The same from the raw section: d the subprogram's attributes
+ * (scan_die_info).  0 and *end (past its children), 2 for a function
+ * without a name (nothing recorded; the caller steps over it), a negative
+ * code, or 1 when the scanner does not know its scope (nothing added). */
+int gf_scan_subprogram(dwarf_reader *rd, const die_info *d, uint64_t *end);
 /* A Go unit's package-level DW_TAG_variable or DW_TAG_constant. */
 int gf_visit_global(dwarf_reader *rd, Dwarf_Die die, bool constant);
 /* After the walk of a Go unit: the line table gives the unit's functions

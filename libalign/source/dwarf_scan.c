@@ -89,12 +89,15 @@ typedef struct memo_entry {
 struct dwarf_scan {
     void *map;
     size_t map_len;
-    span info, abbrev, str, line_str, line;
+    uint8_t *inflated[6]; /* scan_open_inflated: the sections' copies */
+    span info, abbrev, str, line_str, line, addr;
     /* the unit */
     uint64_t cu_start, cu_end, die_start; /* die_start: first DIE */
     unsigned version, offset_size, addr_size;
     bool unit_ok;
-    abbrev *abbrevs; /* by code; tag 0: no such code */
+    uint64_t addrs, naddrs; /* DWARF 5: the unit's .debug_addr entries
+                               (offset, count); naddrs 0: none known */
+    abbrev *abbrevs;        /* by code; tag 0: no such code */
     size_t nabbrevs, abbrevs_cap;
     abbrev_attr *attrs;
     size_t nattrs, attrs_cap;
@@ -107,10 +110,10 @@ struct dwarf_scan {
 
 /* ------------------------------------------------------------ the file */
 
-dwarf_scan *scan_open(const char *path)
+static dwarf_scan *open_scan(const char *path, bool inflate)
 {
-    static const char *const names[] = {".debug_info", ".debug_abbrev", ".debug_str",
-                                        ".debug_line_str", ".debug_line"};
+    static const char *const names[] = {".debug_info",     ".debug_abbrev", ".debug_str",
+                                        ".debug_line_str", ".debug_line",   ".debug_addr"};
     dwarf_scan *s = calloc(1, sizeof *s);
 
     if (s == NULL)
@@ -120,17 +123,31 @@ dwarf_scan *scan_open(const char *path)
         free(s);
         return NULL;
     }
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < (inflate ? 6 : 5); k++) {
         span *out = k == 0   ? &s->info
                     : k == 1 ? &s->abbrev
                     : k == 2 ? &s->str
                     : k == 3 ? &s->line_str
-                             : &s->line;
+                    : k == 4 ? &s->line
+                             : &s->addr;
         elf_section sec;
         int r = elf_find_section(s->map, s->map_len, names[k], &sec);
-        if (r < 0 || (r > 0 && sec.compressed))
-            goto no; /* zlib or zstd: libdwarf decompresses, we do not */
-        if (r > 0) {
+        if (r < 0)
+            goto no;
+        if (r > 0 && sec.compressed) {
+            /* zlib or zstd: libdwarf decompresses; the walk of Go
+             * functions inflates what it reads (.debug_line is
+             * dwarf_lines.c's) */
+            if (!inflate)
+                goto no;
+            if (k == 3 || k == 4)
+                continue; /* not read: a string there is not known */
+            s->inflated[k] =
+                elf_inflate((const uint8_t *)s->map + sec.offset, sec.size, sec.is32, &out->len);
+            if (s->inflated[k] == NULL)
+                goto no;
+            out->p = s->inflated[k];
+        } else if (r > 0) {
             out->p = (const uint8_t *)s->map + sec.offset;
             out->len = sec.size;
         }
@@ -143,6 +160,16 @@ no:
     return NULL;
 }
 
+dwarf_scan *scan_open(const char *path)
+{
+    return open_scan(path, false);
+}
+
+dwarf_scan *scan_open_inflated(const char *path)
+{
+    return open_scan(path, true);
+}
+
 void scan_close(dwarf_scan *s)
 {
     if (s == NULL)
@@ -150,6 +177,8 @@ void scan_close(dwarf_scan *s)
     if (s->map != NULL)
         munmap(s->map, s->map_len);
     table_free(&s->memo_index);
+    for (int k = 0; k < 6; k++)
+        free(s->inflated[k]);
     FREE_ALL(s->abbrevs, s->attrs, s->file_hash, s->memo, s);
 }
 
@@ -160,154 +189,6 @@ static uint64_t mix(uint64_t h, uint64_t v)
     h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
     h *= 0xBF58476D1CE4E5B9ull;
     return h ^ (h >> 31);
-}
-
-/* ------------------------------------------------------------ the unit */
-
-static bool read_abbrevs(dwarf_scan *s, uint64_t off)
-{
-    cursor c;
-    if (off >= s->abbrev.len)
-        return false;
-    c.p = s->abbrev.p + off;
-    c.end = s->abbrev.p + s->abbrev.len;
-    c.bad = false;
-    s->nattrs = 0;
-    if (s->abbrevs != NULL)
-        memset(s->abbrevs, 0, s->nabbrevs * sizeof *s->abbrevs);
-    for (;;) {
-        uint64_t code = get_uleb(&c), tag;
-        abbrev a;
-        if (c.bad)
-            return false;
-        if (code == 0)
-            return true;
-        if (code >= SCAN_MAX_ABBREV)
-            return false;
-        tag = get_uleb(&c);
-        a.tag = (uint16_t)tag;
-        a.children = (uint8_t)get_u(&c, 1);
-        a.first = (uint32_t)s->nattrs;
-        a.n = 0;
-        if (tag == 0 || tag > 0xffff)
-            return false;
-        for (;;) {
-            abbrev_attr at;
-            uint64_t name = get_uleb(&c), form = get_uleb(&c);
-            at.implicit = 0;
-            if (form == DW_FORM_implicit_const)
-                at.implicit = get_sleb(&c);
-            if (c.bad || name > 0xffff || form > 0xffff)
-                return false;
-            if (name == 0 && form == 0)
-                break;
-            at.at = (uint16_t)name;
-            at.form = (uint16_t)form;
-            if (vec_push((void **)&s->attrs, &s->nattrs, &s->attrs_cap, sizeof at, 64, &at) < 0)
-                return false;
-            a.n++;
-        }
-        while (code >= s->nabbrevs) {
-            abbrev none = {0, 0, 0, 0};
-            if (vec_push((void **)&s->abbrevs, &s->nabbrevs, &s->abbrevs_cap, sizeof none, 64,
-                         &none) < 0)
-                return false;
-        }
-        s->abbrevs[code] = a;
-    }
-}
-
-int scan_unit(dwarf_scan *s, uint64_t cu_start, uint64_t cu_end)
-{
-    cursor c;
-    uint64_t len, abbrev_off;
-    s->unit_ok = false;
-    s->cu_start = cu_start;
-    s->cu_end = cu_end;
-    s->nfiles = 0;
-    s->memo_len = 0;
-    table_clear(&s->memo_index);
-    if (cu_start >= s->info.len || cu_end > s->info.len || cu_end <= cu_start)
-        return 0;
-    c.p = s->info.p + cu_start;
-    c.end = s->info.p + cu_end;
-    c.bad = false;
-    len = get_u(&c, 4);
-    s->offset_size = 4;
-    if (len == 0xffffffff) {
-        get_u(&c, 8);
-        s->offset_size = 8;
-    }
-    s->version = (unsigned)get_u(&c, 2);
-    if (s->version >= 5) {
-        if (get_u(&c, 1) != DW_UT_compile)
-            return 0; /* type, skeleton and split units: not scanned */
-        s->addr_size = (unsigned)get_u(&c, 1);
-        abbrev_off = get_u(&c, s->offset_size);
-    } else if (s->version >= 2) {
-        abbrev_off = get_u(&c, s->offset_size);
-        s->addr_size = (unsigned)get_u(&c, 1);
-    } else {
-        return 0;
-    }
-    if (c.bad || (s->addr_size != 4 && s->addr_size != 8) || !read_abbrevs(s, abbrev_off))
-        return 0;
-    s->die_start = (uint64_t)(c.p - s->info.p);
-    s->unit_ok = true;
-    return 0;
-}
-
-/* The hash of file number idx's path (the unit's numbering), through the
- * reader's line table copy; false when unknown. */
-static bool file_hash(dwarf_scan *s, dwarf_reader *rd, uint64_t idx, uint64_t *h)
-{
-    const char *path;
-    if (idx > 100000)
-        return false;
-    if (idx < s->nfiles && s->file_hash[idx] != 0) {
-        *h = s->file_hash[idx];
-        return true;
-    }
-    path = reader_unit_file(rd, idx);
-    if (path == NULL)
-        return false;
-    while (s->nfiles <= idx) {
-        uint64_t zero = 0;
-        if (vec_push((void **)&s->file_hash, &s->nfiles, &s->files_cap, sizeof zero, 64, &zero) < 0)
-            return false;
-    }
-    *h = hash_fnv_str(HASH_FNV_SEED, path) | 1;
-    s->file_hash[idx] = *h;
-    return true;
-}
-
-/* ---------------------------------------------------------- the memo */
-
-/* The unit's memo entry for key, or NULL. */
-static const memo_entry *memo_find(const dwarf_scan *s, uint64_t key)
-{
-    uint32_t e = table_find_u64(&s->memo_index, mix(0, key), key, s->memo, sizeof *s->memo,
-                                offsetof(memo_entry, key));
-    return e == TABLE_NONE ? NULL : &s->memo[e];
-}
-
-static void memo_put(dwarf_scan *s, uint64_t key, uint64_t fp)
-{
-    memo_entry m = {key, fp};
-    if (table_push(&s->memo_index, mix(0, key), (void **)&s->memo, &s->memo_len, &s->memo_cap,
-                   sizeof m, 1024, &m) < 0)
-        align_error_clear(); /* the memo only saves work */
-}
-
-/* ------------------------------------------------------- fingerprints */
-
-static bool fp_at(dwarf_scan *s, dwarf_reader *rd, uint64_t off, bool shallow, unsigned depth,
-                  uint64_t *out);
-
-static bool is_record_tag(unsigned tag)
-{
-    return tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type ||
-           tag == DW_TAG_enumeration_type;
 }
 
 /* One attribute's value, decoded. */
@@ -417,26 +298,208 @@ static inline bool decode_attr(const dwarf_scan *s, cursor *c, const abbrev_attr
     case DW_FORM_GNU_ref_alt:
     case DW_FORM_GNU_strp_alt: skip(c, s->offset_size); goto other;
     case DW_FORM_addrx1:
-    case DW_FORM_strx1: skip(c, 1); goto other;
+    case DW_FORM_strx1: out->v = get_u(c, 1); goto other;
     case DW_FORM_addrx2:
-    case DW_FORM_strx2: skip(c, 2); goto other;
+    case DW_FORM_strx2: out->v = get_u(c, 2); goto other;
     case DW_FORM_addrx3:
-    case DW_FORM_strx3: skip(c, 3); goto other;
+    case DW_FORM_strx3: out->v = get_u(c, 3); goto other;
     case DW_FORM_addrx4:
-    case DW_FORM_strx4: skip(c, 4); goto other;
+    case DW_FORM_strx4: out->v = get_u(c, 4); goto other;
     case DW_FORM_addrx:
     case DW_FORM_strx:
     case DW_FORM_loclistx:
     case DW_FORM_rnglistx:
     case DW_FORM_GNU_addr_index:
     case DW_FORM_GNU_str_index:
-        get_uleb(c);
+        out->v = get_uleb(c); /* kept: an address index */
     other:
         out->kind = V_OTHER; /* its size is known, its meaning not used */
         break;
     default: return false;
     }
     return !c->bad;
+}
+
+/* ------------------------------------------------------------ the unit */
+
+static bool read_abbrevs(dwarf_scan *s, uint64_t off)
+{
+    cursor c;
+    if (off >= s->abbrev.len)
+        return false;
+    c.p = s->abbrev.p + off;
+    c.end = s->abbrev.p + s->abbrev.len;
+    c.bad = false;
+    s->nattrs = 0;
+    if (s->abbrevs != NULL)
+        memset(s->abbrevs, 0, s->nabbrevs * sizeof *s->abbrevs);
+    for (;;) {
+        uint64_t code = get_uleb(&c), tag;
+        abbrev a;
+        if (c.bad)
+            return false;
+        if (code == 0)
+            return true;
+        if (code >= SCAN_MAX_ABBREV)
+            return false;
+        tag = get_uleb(&c);
+        a.tag = (uint16_t)tag;
+        a.children = (uint8_t)get_u(&c, 1);
+        a.first = (uint32_t)s->nattrs;
+        a.n = 0;
+        if (tag == 0 || tag > 0xffff)
+            return false;
+        for (;;) {
+            abbrev_attr at;
+            uint64_t name = get_uleb(&c), form = get_uleb(&c);
+            at.implicit = 0;
+            if (form == DW_FORM_implicit_const)
+                at.implicit = get_sleb(&c);
+            if (c.bad || name > 0xffff || form > 0xffff)
+                return false;
+            if (name == 0 && form == 0)
+                break;
+            at.at = (uint16_t)name;
+            at.form = (uint16_t)form;
+            if (vec_push((void **)&s->attrs, &s->nattrs, &s->attrs_cap, sizeof at, 64, &at) < 0)
+                return false;
+            a.n++;
+        }
+        while (code >= s->nabbrevs) {
+            abbrev none = {0, 0, 0, 0};
+            if (vec_push((void **)&s->abbrevs, &s->nabbrevs, &s->abbrevs_cap, sizeof none, 64,
+                         &none) < 0)
+                return false;
+        }
+        s->abbrevs[code] = a;
+    }
+}
+
+/* DWARF 5: the unit's DW_AT_addr_base (sec_offset) and the .debug_addr
+ * entries from there to the section's end, as addrs and naddrs; left 0
+ * when anything is off (an address index is then not known). */
+static void unit_addrs(dwarf_scan *s)
+{
+    cursor c = {s->info.p + s->die_start, s->info.p + s->cu_end, false};
+    uint64_t code = get_uleb(&c), base = 0;
+    const abbrev *a;
+    s->addrs = s->naddrs = 0;
+    if (s->version < 5 || s->addr.p == NULL || c.bad || code == 0 || code >= s->nabbrevs ||
+        s->abbrevs[code].tag == 0)
+        return;
+    a = &s->abbrevs[code];
+    for (uint32_t k = 0; k < a->n; k++) {
+        const abbrev_attr *spec = &s->attrs[a->first + k];
+        attr_val av;
+        if (spec->form == DW_FORM_indirect || !decode_attr(s, &c, spec, &av))
+            return;
+        if (spec->at == DW_AT_addr_base) {
+            if (spec->form != DW_FORM_sec_offset)
+                return;
+            base = av.v;
+        }
+    }
+    /* Go writes one header for the whole section, the units' bases
+     * point into it: the section's end bounds the entries (as libdwarf
+     * checks them) */
+    if (base > s->addr.len)
+        return;
+    s->addrs = base;
+    s->naddrs = (s->addr.len - base) / s->addr_size;
+}
+
+int scan_unit(dwarf_scan *s, uint64_t cu_start, uint64_t cu_end)
+{
+    cursor c;
+    uint64_t len, abbrev_off;
+    s->unit_ok = false;
+    s->cu_start = cu_start;
+    s->cu_end = cu_end;
+    s->nfiles = 0;
+    s->memo_len = 0;
+    table_clear(&s->memo_index);
+    if (cu_start >= s->info.len || cu_end > s->info.len || cu_end <= cu_start)
+        return 0;
+    c.p = s->info.p + cu_start;
+    c.end = s->info.p + cu_end;
+    c.bad = false;
+    len = get_u(&c, 4);
+    s->offset_size = 4;
+    if (len == 0xffffffff) {
+        get_u(&c, 8);
+        s->offset_size = 8;
+    }
+    s->version = (unsigned)get_u(&c, 2);
+    if (s->version >= 5) {
+        if (get_u(&c, 1) != DW_UT_compile)
+            return 0; /* type, skeleton and split units: not scanned */
+        s->addr_size = (unsigned)get_u(&c, 1);
+        abbrev_off = get_u(&c, s->offset_size);
+    } else if (s->version >= 2) {
+        abbrev_off = get_u(&c, s->offset_size);
+        s->addr_size = (unsigned)get_u(&c, 1);
+    } else {
+        return 0;
+    }
+    if (c.bad || (s->addr_size != 4 && s->addr_size != 8) || !read_abbrevs(s, abbrev_off))
+        return 0;
+    s->die_start = (uint64_t)(c.p - s->info.p);
+    s->unit_ok = true;
+    unit_addrs(s);
+    return 0;
+}
+
+/* The hash of file number idx's path (the unit's numbering), through the
+ * reader's line table copy; false when unknown. */
+static bool file_hash(dwarf_scan *s, dwarf_reader *rd, uint64_t idx, uint64_t *h)
+{
+    const char *path;
+    if (idx > 100000)
+        return false;
+    if (idx < s->nfiles && s->file_hash[idx] != 0) {
+        *h = s->file_hash[idx];
+        return true;
+    }
+    path = reader_unit_file(rd, idx);
+    if (path == NULL)
+        return false;
+    while (s->nfiles <= idx) {
+        uint64_t zero = 0;
+        if (vec_push((void **)&s->file_hash, &s->nfiles, &s->files_cap, sizeof zero, 64, &zero) < 0)
+            return false;
+    }
+    *h = hash_fnv_str(HASH_FNV_SEED, path) | 1;
+    s->file_hash[idx] = *h;
+    return true;
+}
+
+/* ---------------------------------------------------------- the memo */
+
+/* The unit's memo entry for key, or NULL. */
+static const memo_entry *memo_find(const dwarf_scan *s, uint64_t key)
+{
+    uint32_t e = table_find_u64(&s->memo_index, mix(0, key), key, s->memo, sizeof *s->memo,
+                                offsetof(memo_entry, key));
+    return e == TABLE_NONE ? NULL : &s->memo[e];
+}
+
+static void memo_put(dwarf_scan *s, uint64_t key, uint64_t fp)
+{
+    memo_entry m = {key, fp};
+    if (table_push(&s->memo_index, mix(0, key), (void **)&s->memo, &s->memo_len, &s->memo_cap,
+                   sizeof m, 1024, &m) < 0)
+        align_error_clear(); /* the memo only saves work */
+}
+
+/* ------------------------------------------------------- fingerprints */
+
+static bool fp_at(dwarf_scan *s, dwarf_reader *rd, uint64_t off, bool shallow, unsigned depth,
+                  uint64_t *out);
+
+static bool is_record_tag(unsigned tag)
+{
+    return tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type ||
+           tag == DW_TAG_enumeration_type;
 }
 
 /* The DIE at c (after its abbreviation code; a is its abbreviation), hashed
@@ -593,6 +656,162 @@ static int die_at(dwarf_scan *s, uint64_t off, scan_die *d)
     return 1;
 }
 
+/* A constant as reader_die_info's get_udata reads it: false for another
+ * form or a negative signed value (the libdwarf path reports those). */
+static bool udata_of(unsigned form, const attr_val *av)
+{
+    switch (form) {
+    case DW_FORM_data1:
+    case DW_FORM_data2:
+    case DW_FORM_data4:
+    case DW_FORM_data8:
+    case DW_FORM_udata: return true;
+    case DW_FORM_sdata:
+    case DW_FORM_implicit_const: return (int64_t)av->v >= 0;
+    default: return false;
+    }
+}
+
+int scan_die_info(dwarf_scan *s, uint64_t off, die_info *d, uint64_t *after, bool *children)
+{
+    cursor c;
+    uint64_t code;
+    const abbrev *a;
+    if (s == NULL || !s->unit_ok || off < s->die_start || off >= s->cu_end)
+        return -1;
+    c.p = s->info.p + off;
+    c.end = s->info.p + s->cu_end;
+    c.bad = false;
+    code = get_uleb(&c);
+    if (c.bad)
+        return -1;
+    memset(d, 0, sizeof *d);
+    d->off = off;
+    *children = false;
+    if (code != 0) {
+        if (code >= s->nabbrevs || s->abbrevs[code].tag == 0)
+            return -1;
+        a = &s->abbrevs[code];
+        d->tag = a->tag;
+        *children = a->children != 0;
+        for (uint32_t k = 0; k < a->n; k++) {
+            const abbrev_attr *spec = &s->attrs[a->first + k];
+            unsigned form = spec->form;
+            attr_val av;
+            if (form == DW_FORM_indirect || !decode_attr(s, &c, spec, &av))
+                return -1;
+            switch (spec->at) {
+            case DW_AT_name:
+                if (av.kind != V_STR)
+                    return -1;
+                d->name = av.str;
+                d->has |= HAS_NAME;
+                break;
+            case DW_AT_type:
+            case DW_AT_abstract_origin:
+                /* a reference past the section: libdwarf's error */
+                if (av.kind != V_REF || av.v >= s->info.len)
+                    return -1;
+                if (spec->at == DW_AT_type) {
+                    d->type = av.v;
+                    d->has |= HAS_TYPE;
+                } else {
+                    d->origin = av.v;
+                    d->has |= HAS_ORIGIN;
+                }
+                break;
+            case DW_AT_decl_file:
+            case DW_AT_decl_line:
+            case DW_AT_decl_column:
+            case DW_AT_call_file:
+            case DW_AT_call_line:
+                if (!udata_of(form, &av))
+                    return -1;
+                switch (spec->at) {
+                case DW_AT_decl_file: d->decl_file = av.v, d->has |= HAS_DECL_FILE; break;
+                case DW_AT_decl_line: d->decl_line = av.v, d->has |= HAS_DECL_LINE; break;
+                case DW_AT_decl_column: d->decl_column = av.v; break;
+                case DW_AT_call_file: d->call_file = av.v, d->has |= HAS_CALL_FILE; break;
+                default: d->call_line = av.v, d->has |= HAS_CALL_LINE; break;
+                }
+                break;
+            case DW_AT_low_pc:
+                if (form == DW_FORM_addr) {
+                    d->low_pc = get_u(&(cursor){c.p - s->addr_size, c.p, false}, s->addr_size);
+                } else if (form == DW_FORM_addrx || form == DW_FORM_addrx1 ||
+                           form == DW_FORM_addrx2 || form == DW_FORM_addrx3 ||
+                           form == DW_FORM_addrx4) {
+                    /* DWARF 5 (Go 1.25 on): an index into the unit's
+                     * .debug_addr entries */
+                    const uint8_t *at = s->addr.p + s->addrs + av.v * s->addr_size;
+                    if (av.v >= s->naddrs)
+                        return -1;
+                    d->low_pc = get_u(&(cursor){at, at + s->addr_size, false}, s->addr_size);
+                } else {
+                    return -1;
+                }
+                d->has |= HAS_LOW_PC;
+                break;
+            case DW_AT_high_pc:
+                if (form == DW_FORM_addr) {
+                    d->high_pc = get_u(&(cursor){c.p - s->addr_size, c.p, false}, s->addr_size);
+                } else if (udata_of(form, &av)) {
+                    d->high_pc = av.v;
+                    d->has |= HAS_HIGH_PC_OFFSET;
+                } else {
+                    return -1;
+                }
+                d->has |= HAS_HIGH_PC;
+                break;
+            case DW_AT_inline: d->has |= HAS_INLINE; break;
+            /* read by the libdwarf path with checks of their own, or
+             * changing the walk: not known here */
+            case DW_AT_sibling:
+            case DW_AT_producer:
+            case DW_AT_go_package_name:
+            case DW_AT_bit_size:
+            case DW_AT_data_bit_offset:
+            case DW_AT_encoding:
+            case DW_AT_alignment:
+            case DW_AT_language:
+            case DW_AT_go_kind:
+            case DW_AT_data_member_location:
+            case DW_AT_bit_offset:
+            case DW_AT_upper_bound:
+            case DW_AT_lower_bound:
+            case DW_AT_count:
+            case DW_AT_byte_size:
+            case DW_AT_go_embedded_field:
+            case DW_AT_declaration:
+            case DW_AT_GNU_vector:
+            case DW_AT_prototyped: return -1;
+            default: break; /* not read by the libdwarf path either */
+            }
+        }
+    }
+    *after = (uint64_t)(c.p - s->info.p);
+    return code != 0;
+}
+
+int scan_skip_list(dwarf_scan *s, uint64_t at, uint64_t *end)
+{
+    for (uint64_t depth = 1; depth > 0;) {
+        die_info d;
+        bool children;
+        int r = scan_die_info(s, at, &d, &at, &children);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            depth--;
+        else if (children)
+            depth += 1;
+        if (depth > SCAN_MAX_DEPTH)
+            return -1;
+    }
+    *end = at;
+    return 0;
+}
+
 uint64_t scan_unit_die(const dwarf_scan *s)
 {
     return s != NULL && s->unit_ok ? s->die_start : 0;
@@ -603,6 +822,11 @@ int scan_first_child(dwarf_scan *s, const scan_die *parent, scan_die *child)
     if (!parent->children)
         return 0;
     return die_at(s, parent->after, child);
+}
+
+int scan_list_at(dwarf_scan *s, uint64_t off, scan_die *d)
+{
+    return die_at(s, off, d);
 }
 
 int scan_die_at(dwarf_scan *s, uint64_t off, scan_die *d)
