@@ -614,28 +614,39 @@ uint64_t scan_record(dwarf_scan *s, dwarf_reader *rd, uint64_t off)
  * attributes: its first child, or its next sibling when it has none).
  * 1 a DIE, 0 a null entry (the end of a list of children; d->after is past
  * it), -1 not scannable. */
+/* The entry at off of the current unit: *c at its attributes (past it
+ * for a null entry) and its abbreviation in *a.  1 a DIE, 0 a null entry,
+ * -1 out of the unit or an unknown abbreviation. */
+static int entry_at(const dwarf_scan *s, uint64_t off, cursor *c, const abbrev **a)
+{
+    uint64_t code;
+    if (s == NULL || !s->unit_ok || off < s->die_start || off >= s->cu_end)
+        return -1;
+    *c = (cursor){s->info.p + off, s->info.p + s->cu_end, false};
+    code = get_uleb(c);
+    if (c->bad)
+        return -1;
+    if (code == 0)
+        return 0;
+    if (code >= s->nabbrevs || s->abbrevs[code].tag == 0)
+        return -1;
+    *a = &s->abbrevs[code];
+    return 1;
+}
+
 static int die_at(dwarf_scan *s, uint64_t off, scan_die *d)
 {
     cursor c;
-    uint64_t code;
-    const abbrev *a;
-    if (s == NULL || !s->unit_ok || off < s->die_start || off >= s->cu_end)
-        return -1;
-    c.p = s->info.p + off;
-    c.end = s->info.p + s->cu_end;
-    c.bad = false;
-    code = get_uleb(&c);
-    if (c.bad)
+    const abbrev *a = NULL;
+    int r = entry_at(s, off, &c, &a);
+    if (r < 0)
         return -1;
     memset(d, 0, sizeof *d);
     d->off = off;
-    if (code == 0) {
+    if (r == 0) {
         d->after = (uint64_t)(c.p - s->info.p);
         return 0;
     }
-    if (code >= s->nabbrevs || s->abbrevs[code].tag == 0)
-        return -1;
-    a = &s->abbrevs[code];
     d->tag = a->tag;
     d->children = a->children != 0;
     for (uint32_t k = 0; k < a->n; k++) {
@@ -675,23 +686,14 @@ static bool udata_of(unsigned form, const attr_val *av)
 int scan_die_info(dwarf_scan *s, uint64_t off, die_info *d, uint64_t *after, bool *children)
 {
     cursor c;
-    uint64_t code;
-    const abbrev *a;
-    if (s == NULL || !s->unit_ok || off < s->die_start || off >= s->cu_end)
-        return -1;
-    c.p = s->info.p + off;
-    c.end = s->info.p + s->cu_end;
-    c.bad = false;
-    code = get_uleb(&c);
-    if (c.bad)
+    const abbrev *a = NULL;
+    int r = entry_at(s, off, &c, &a);
+    if (r < 0)
         return -1;
     memset(d, 0, sizeof *d);
     d->off = off;
     *children = false;
-    if (code != 0) {
-        if (code >= s->nabbrevs || s->abbrevs[code].tag == 0)
-            return -1;
-        a = &s->abbrevs[code];
+    if (r > 0) {
         d->tag = a->tag;
         *children = a->children != 0;
         for (uint32_t k = 0; k < a->n; k++) {
@@ -790,7 +792,7 @@ int scan_die_info(dwarf_scan *s, uint64_t off, die_info *d, uint64_t *after, boo
         }
     }
     *after = (uint64_t)(c.p - s->info.p);
-    return code != 0;
+    return r;
 }
 
 int scan_skip_list(dwarf_scan *s, uint64_t at, uint64_t *end)
