@@ -123,7 +123,7 @@ static dwarf_scan *open_scan(const char *path, bool inflate)
         free(s);
         return NULL;
     }
-    for (int k = 0; k < (inflate ? 6 : 5); k++) {
+    for (int k = 0; k < 6; k++) {
         span *out = k == 0   ? &s->info
                     : k == 1 ? &s->abbrev
                     : k == 2 ? &s->str
@@ -138,6 +138,8 @@ static dwarf_scan *open_scan(const char *path, bool inflate)
             /* zlib or zstd: libdwarf decompresses; the walk of Go
              * functions inflates what it reads (.debug_line is
              * dwarf_lines.c's) */
+            if (!inflate && k == 5)
+                continue; /* only the walk of Go functions reads it */
             if (!inflate)
                 goto no;
             if (k == 3 || k == 4)
