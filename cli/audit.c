@@ -660,6 +660,8 @@ typedef struct inputs {
 static bool inputs_load(inputs *in, cli_opts *o, bool warn)
 {
     bg_binary *bg = NULL;
+    align_error e;
+    int rc = 0;
     memset(in, 0, sizeof *in);
     in->mc.sample = o->sample;
     /* The Go functions also say where types are declared (their files). */
@@ -671,11 +673,15 @@ static bool inputs_load(inputs *in, cli_opts *o, bool warn)
         return false;
     }
     if (bg != NULL) {
-        in->bin = bg_binary_finish(bg, &in->gosrc);
-        if (in->bin == NULL)
+        /* The thread places the Go types while this one joins the logs
+         * (neither needs the other's work); their messages come after
+         * the binary's, the join's after the sources', as without it. */
+        in->bin = bg_binary_take(bg);
+        if (in->bin == NULL) {
+            bg_binary_cancel(bg);
             return false;
+        }
         go_release_apply(in->bin, o->binary, o->go, warn);
-        go_source_flush(in->gosrc);
     } else {
         in->bin = open_binary(o->binary, ALIGN_BINARY_GO_FUNCS);
         if (in->bin == NULL)
@@ -687,7 +693,13 @@ static bool inputs_load(inputs *in, cli_opts *o, bool warn)
     /* "./..." in --filter: the main module of the binary's build info. */
     pattern_set_main(align_binary_info_get(in->bin)->go_main_path,
                      align_binary_info_get(in->bin)->go_main_module);
-    if (in->join && !escape_join(in->join, in->bin, o->binary)) {
+    if (in->join)
+        rc = escape_join_run(in->join, in->bin, &e);
+    if (bg != NULL) {
+        in->gosrc = bg_binary_finish(bg);
+        go_source_flush(in->gosrc);
+    }
+    if (in->join && !escape_join_report(in->join, rc, &e, o->binary)) {
         align_heap_join_free(in->join);
         in->join = NULL;
         return false;

@@ -3,19 +3,33 @@
  * read the escape logs and the heap profile (issue #14).
  *
  * Who calls it: inputs_load (audit.c) when there is a log or a profile to
- * read besides the binary.  The thread also places the binary's Go types
- * at their declarations (go_source_locate: the files of --src and of the
- * types' packages), which needs the binary and nothing of the logs.  The two reads share nothing:
- * the logs go into an align_heap_join that sees the binary only at align_heap_join_finish, after
- * both are done; the binary goes into its own align_binary.  So on two cores the wall time of the
- * load is that of the longer read, not the sum: cmd/compile's -m=2 log (423 MB) takes about as long
- * as the binary (24 MB, DWARF and Go functions).
+ * read besides the binary.  The two reads share nothing: the logs go into
+ * an align_heap_join that sees the binary only at align_heap_join_finish,
+ * after both are done; the binary goes into its own align_binary.  So on
+ * two cores the wall time of the load is that of the longer read, not the
+ * sum: cmd/compile's -m=2 log (423 MB) takes about as long as the binary
+ * (24 MB, DWARF and Go functions).
+ *
+ * Once read, the binary is handed to the main thread (bg_binary_take),
+ * and the thread goes on to place its Go types at their declarations
+ * (go_source_locate: the files of --src and of the types' packages) while
+ * the main thread joins the logs to the binary (escape_join_run): placing
+ * needs the binary and not the join, the join the binary and not the
+ * placed types.  Both only read the binary, except that placing sets the
+ * types' positions (align_type_set_pos), which the join never reads; the
+ * main thread's go_release_apply sets the graph's release, which placing
+ * never reads.  bg_binary_finish joins the thread before anything reads a
+ * position (the report).  Before, the join waited for the placing
+ * (about 0.05 s on cmd/compile), on the critical path when the binary's
+ * read ends after the log's.
  *
  * What the user sees does not change: nothing is printed on the reading
  * thread.  Its result, its error record (libalign keeps one per thread:
- * align_error_last) and its warnings are printed by bg_binary_finish on
- * the main thread once the logs are read (and the sources' read errors
- * by go_source_flush after them, where go_source_new printed them), so a bad log is still reported
+ * align_error_last) and its warnings are printed by bg_binary_take on
+ * the main thread once the logs are read, the sources' read errors by
+ * go_source_flush after bg_binary_finish (where go_source_new printed
+ * them), and the join's messages after those (escape_join_report), so a
+ * bad log is still reported
  * before anything about the binary, and a bad log means the binary is
  * never reported at all (bg_binary_cancel), as when the binary was read
  * after the logs.  The progress line "reading DWARF" is drawn by the main
@@ -25,8 +39,8 @@
  *
  * Memory: when the read ends, the thread gives the pages that libdwarf and
  * the reader freed back to the system (malloc_trim: glibc keeps a
- * thread's freed memory in that thread's arena otherwise), before the
- * join's tables grow.
+ * thread's freed memory in that thread's arena otherwise), before it
+ * hands the binary over and the join's tables grow.
  *
  * Rejected: threads inside libalign (align_binary_open reading on its own
  * thread): the library would impose threads on every caller, and the
@@ -48,7 +62,8 @@ struct bg_binary {
     unsigned flags;
     go_source *gosrc; /* the Go types placed (go_source_locate) */
     progress prog;    /* begun when the read starts; drawn by the main thread */
-    /* The result, read once the thread is joined. */
+    /* The read's result, handed over (read, under mu) before the types
+     * are placed; gosrc is the main thread's once the thread is joined. */
     align_binary *bin;
     int rc;
     align_error err; /* the reading thread's error record when rc < 0 */
@@ -56,7 +71,7 @@ struct bg_binary {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     uint64_t done, total;
-    bool posted, finished;
+    bool posted, read, taken;
 };
 
 /* align_progress_fn of the reading thread: posts, never prints. */
@@ -74,20 +89,25 @@ static void post_progress(void *user, uint64_t done, uint64_t total)
 static void *read_binary(void *arg)
 {
     bg_binary *bg = arg;
-    bg->rc = binary_read(&bg->bin, bg->path, bg->flags, bg->prog.on ? post_progress : NULL, bg);
-    if (bg->rc < 0) {
+    align_binary *bin = NULL;
+    int rc = binary_read(&bin, bg->path, bg->flags, bg->prog.on ? post_progress : NULL, bg);
+    if (rc < 0)
         bg->err = *align_error_last();
-    } else {
-        bg->gosrc = go_source_new_deferred(bg->src_dir);
-        go_source_locate(bg->gosrc, bg->bin);
-    }
 #ifdef HAVE_MALLOC_TRIM
     malloc_trim(0);
 #endif
+    /* The binary to the main thread, which joins the logs to it while
+     * this thread places its types. */
     pthread_mutex_lock(&bg->mu);
-    bg->finished = true;
+    bg->bin = bin;
+    bg->rc = rc;
+    bg->read = true;
     pthread_cond_signal(&bg->cv);
     pthread_mutex_unlock(&bg->mu);
+    if (rc >= 0) {
+        bg->gosrc = go_source_new_deferred(bg->src_dir);
+        go_source_locate(bg->gosrc, bin);
+    }
     return NULL;
 }
 
@@ -120,8 +140,8 @@ fail: /* nothing was read: the caller reads the binary itself */
     return NULL;
 }
 
-/* Waits for the read to end, drawing its progress line meanwhile when
- * draw; then joins the thread. */
+/* Waits for the read to end (not the placing of the types), drawing its
+ * progress line meanwhile when draw. */
 static void wait_read(bg_binary *bg, bool draw)
 {
     bool finished = false;
@@ -129,13 +149,13 @@ static void wait_read(bg_binary *bg, bool draw)
         uint64_t done = 0, total = 0;
         bool posted;
         pthread_mutex_lock(&bg->mu);
-        while (!bg->finished && !bg->posted)
+        while (!bg->read && !bg->posted)
             pthread_cond_wait(&bg->cv, &bg->mu);
         posted = bg->posted;
         done = bg->done;
         total = bg->total;
         bg->posted = false;
-        finished = bg->finished;
+        finished = bg->read;
         pthread_mutex_unlock(&bg->mu);
         /* A read that ended before the logs did shows no line; one
          * being drawn shows its last figures (done == total). */
@@ -144,7 +164,6 @@ static void wait_read(bg_binary *bg, bool draw)
     }
     if (draw)
         progress_end(&bg->prog);
-    pthread_join(bg->thread, NULL);
 }
 
 static void release(bg_binary *bg)
@@ -156,22 +175,31 @@ static void release(bg_binary *bg)
     free(bg);
 }
 
-align_binary *bg_binary_finish(bg_binary *bg, go_source **gosrc)
+align_binary *bg_binary_take(bg_binary *bg)
 {
-    align_binary *b;
     wait_read(bg, true);
-    b = binary_report(bg->path, bg->rc, bg->bin, &bg->err);
-    *gosrc = bg->gosrc;
+    bg->taken = true;
+    return binary_report(bg->path, bg->rc, bg->bin, &bg->err);
+}
+
+go_source *bg_binary_finish(bg_binary *bg)
+{
+    go_source *s;
+    pthread_join(bg->thread, NULL);
+    s = bg->gosrc;
     release(bg);
-    return b;
+    return s;
 }
 
 void bg_binary_cancel(bg_binary *bg)
 {
     if (bg == NULL)
         return;
-    wait_read(bg, false);
+    if (!bg->taken)
+        wait_read(bg, false);
+    pthread_join(bg->thread, NULL);
     go_source_free(bg->gosrc);
-    align_binary_free(bg->bin);
+    if (!bg->taken)
+        align_binary_free(bg->bin);
     release(bg);
 }

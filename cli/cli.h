@@ -190,6 +190,10 @@ typedef struct site_scope {
 /* Ties the join's sites to bin (opened with its Go functions); prints the
  * error (false: free the join) or the join's diagnostics. */
 bool escape_join(align_heap_join *j, align_binary *bin, const char *binary);
+/* escape_join in two steps: the join, printing nothing (its error kept in
+ * *e), then what escape_join prints of it (rc: escape_join_run's). */
+int escape_join_run(align_heap_join *j, align_binary *bin, align_error *e);
+bool escape_join_report(const align_heap_join *j, int rc, const align_error *e, const char *binary);
 void escape_text_header(align_buf *out, const align_heap_join *j, const site_scope *sc);
 /* The size-class line and the heap sites of one type, each line indented. */
 void escape_text_type(align_buf *out, const align_heap_join *j, const align_heap_type *ht,
@@ -270,12 +274,17 @@ typedef struct go_source go_source; /* go_source.c */
  * started (nothing was read: call open_binary instead).  Prints nothing. */
 bg_binary *bg_binary_start(const char *path, unsigned flags, const char *src_dir);
 /* Waits for the read (its progress line drawn meanwhile), then prints what
- * open_binary prints; returns the binary (the caller frees it) or NULL,
- * and in *gosrc its go_source (NULL with no binary; the caller prints its
- * messages with go_source_flush and frees it).  Frees bg. */
-align_binary *bg_binary_finish(bg_binary *bg, go_source **gosrc);
-/* Waits for the read and drops its result unreported (a log failed).
- * Frees bg; NULL is a no-op. */
+ * open_binary prints; returns the binary (the caller frees it, after
+ * bg_binary_finish: the thread is placing its types meanwhile) or NULL.
+ * Call bg_binary_finish (or bg_binary_cancel) after it either way. */
+align_binary *bg_binary_take(bg_binary *bg);
+/* Waits for the types to be placed and returns the go_source that placed
+ * them (NULL with no binary; the caller prints its messages with
+ * go_source_flush and frees it).  Frees bg. */
+go_source *bg_binary_finish(bg_binary *bg);
+/* Waits for the thread and drops what it made: the binary unreported
+ * unless bg_binary_take returned it (a log failed, or the join).  Frees
+ * bg; NULL is a no-op. */
 void bg_binary_cancel(bg_binary *bg);
 /* The options every command that reads a binary shares, in the order
  * given (each repeatable): where open_binary looks for the separate debug

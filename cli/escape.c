@@ -68,10 +68,23 @@ bool escape_load(align_heap_join **out, const char *const *paths, size_t n, cons
     return true;
 }
 
+int escape_join_run(align_heap_join *j, align_binary *bin, align_error *e)
+{
+    int rc = align_heap_join_finish(j, bin);
+    if (rc < 0)
+        *e = *align_error_last();
+    return rc;
+}
+
 bool escape_join(align_heap_join *j, align_binary *bin, const char *binary)
 {
-    if (align_heap_join_finish(j, bin) < 0) {
-        const align_error *e = align_error_last();
+    align_error e;
+    return escape_join_report(j, escape_join_run(j, bin, &e), &e, binary);
+}
+
+bool escape_join_report(const align_heap_join *j, int rc, const align_error *e, const char *binary)
+{
+    if (rc < 0) {
         fprintf(stderr, "%s: error: %s\n", binary, e->message);
         if (e->hint[0])
             fprintf(stderr, "hint: %s\n", e->hint);
