@@ -75,8 +75,10 @@
  *     writes (DWARF 4; 5 from Go 1.25, addresses by index into
  *     .debug_addr), and the unit's top level is stepped raw too
  *     (walk_go_scanned): libdwarf reads only the records and package
- *     variables there.  Anything else -- a form, an attribute
- *     reader_die_info checks, a sibling pointer, a bound crossed -- sends
+ *     variables there.  Both decode the attributes of one list
+ *     (dwarf_read.h: DIE_FIELD_ATTRS).  Anything else -- a form, a
+ *     special attribute reader_die_info checks, a sibling pointer, a
+ *     bound crossed -- sends
  *     the function, or the unit, back to libdwarf, which reports what is
  *     wrong exactly as before; test_dwarf compares the two readers on
  *     mutants (ALIGN_BINARY_LIBDWARF_ONLY).  cmd/compile's escape join:

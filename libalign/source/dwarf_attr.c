@@ -18,7 +18,6 @@
  */
 #include "source/dwarf_read.h"
 
-#include <stddef.h>
 #include <string.h>
 
 static bool is_constant_form(Dwarf_Half form)
@@ -142,79 +141,66 @@ static int get_location(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, di
     return 0; /* location lists and other expressions: position unknown */
 }
 
-/* The attributes read as they are into one die_info field: how, which
- * field, the HAS_* bit that says the DIE had it (0: none), and what a
- * libdwarf error was reading. */
-typedef enum field_kind { F_UDATA, F_STRING, F_REF, F_ADDR } field_kind;
-#define FIELD(at, kind, f, has, what)                                                              \
-    {                                                                                              \
-        at, kind, offsetof(die_info, f), has, what                                                 \
-    }
-static const struct field_attr {
-    Dwarf_Half at;
-    field_kind kind;
-    size_t field; /* F_UDATA, F_ADDR: uint64_t; F_STRING: const char *;
-                     F_REF: Dwarf_Off */
-    unsigned has;
-    const char *what;
-} field_attrs[] = {
-    FIELD(DW_AT_name, F_STRING, name, HAS_NAME, "reading a name"),
-    FIELD(DW_AT_producer, F_STRING, producer, HAS_PRODUCER, "reading a name"),
-    FIELD(DW_AT_go_package_name, F_STRING, go_pkg_name, HAS_GO_PKG_NAME, "reading a package name"),
-    FIELD(DW_AT_type, F_REF, type, HAS_TYPE, "reading a type reference"),
-    FIELD(DW_AT_abstract_origin, F_REF, origin, HAS_ORIGIN, "reading an abstract origin"),
-    FIELD(DW_AT_low_pc, F_ADDR, low_pc, HAS_LOW_PC, "reading low_pc"),
-    FIELD(DW_AT_bit_size, F_UDATA, bit_size, HAS_BIT_SIZE, NULL),
-    FIELD(DW_AT_data_bit_offset, F_UDATA, data_bit_offset, HAS_DATA_BIT_OFFSET, NULL),
-    FIELD(DW_AT_encoding, F_UDATA, encoding, HAS_ENCODING, NULL),
-    FIELD(DW_AT_decl_file, F_UDATA, decl_file, HAS_DECL_FILE, NULL),
-    FIELD(DW_AT_decl_line, F_UDATA, decl_line, HAS_DECL_LINE, NULL),
-    FIELD(DW_AT_decl_column, F_UDATA, decl_column, 0, NULL),
-    FIELD(DW_AT_alignment, F_UDATA, alignment, HAS_ALIGNMENT, NULL),
-    FIELD(DW_AT_language, F_UDATA, language, HAS_LANGUAGE, NULL),
-    FIELD(DW_AT_go_kind, F_UDATA, go_kind, HAS_GO_KIND, NULL),
-    FIELD(DW_AT_call_file, F_UDATA, call_file, HAS_CALL_FILE, NULL),
-    FIELD(DW_AT_call_line, F_UDATA, call_line, HAS_CALL_LINE, NULL),
-};
-#undef FIELD
+/* The readers of DIE_FIELD_ATTRS' kinds (dwarf_read.h): the value into
+ * *out, or the libdwarf error with what as its context. */
+static int read_UDATA(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, uint64_t *out,
+                      const char *what)
+{
+    (void)what; /* get_const says "reading a constant" */
+    return get_udata(rd, a, form, out);
+}
 
-/* An attribute of field_attrs into its field; 0 for any other. */
+static int read_STRING(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, const char **out,
+                       const char *what)
+{
+    Dwarf_Error err = NULL;
+    char *s;
+    (void)form;
+    if (dwarf_formstring(a, &s, &err) != DW_DLV_OK)
+        return reader_dwarf_error(rd, err, what);
+    *out = s;
+    return 0;
+}
+
+static int read_REF(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, Dwarf_Off *out,
+                    const char *what)
+{
+    Dwarf_Error err = NULL;
+    (void)form;
+    if (dwarf_global_formref(a, out, &err) != DW_DLV_OK)
+        return reader_dwarf_error(rd, err, what);
+    return 0;
+}
+
+static int read_ADDR(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half form, uint64_t *out,
+                     const char *what)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Addr addr;
+    (void)form;
+    if (dwarf_formaddr(a, &addr, &err) != DW_DLV_OK)
+        return reader_dwarf_error(rd, err, what);
+    *out = addr;
+    return 0;
+}
+
+/* An attribute of DIE_FIELD_ATTRS into its field and its HAS_* bit; 0 for
+ * any other. */
 static int read_field_attr(dwarf_reader *rd, Dwarf_Attribute a, Dwarf_Half at, Dwarf_Half form,
                            die_info *d)
 {
-    const struct field_attr *f = NULL;
-    Dwarf_Error err = NULL;
-    char *field, *s;
-    Dwarf_Addr addr;
-    int ok, rc = 0;
-    for (size_t i = 0; i < sizeof field_attrs / sizeof field_attrs[0] && f == NULL; i++)
-        if (field_attrs[i].at == at)
-            f = &field_attrs[i];
-    if (f == NULL)
-        return 0;
-    field = (char *)d + f->field;
-    switch (f->kind) {
-    case F_UDATA: rc = get_udata(rd, a, form, (uint64_t *)field); break;
-    case F_STRING:
-        ok = dwarf_formstring(a, &s, &err) == DW_DLV_OK;
-        if (ok)
-            *(const char **)field = s;
-        rc = ok ? 0 : reader_dwarf_error(rd, err, f->what);
-        break;
-    case F_REF:
-        ok = dwarf_global_formref(a, (Dwarf_Off *)field, &err) == DW_DLV_OK;
-        rc = ok ? 0 : reader_dwarf_error(rd, err, f->what);
-        break;
-    case F_ADDR:
-        ok = dwarf_formaddr(a, &addr, &err) == DW_DLV_OK;
-        if (ok)
-            *(uint64_t *)field = addr;
-        rc = ok ? 0 : reader_dwarf_error(rd, err, f->what);
-        break;
+    int rc;
+    switch (at) {
+#define READ_FIELD(name, code, kind, field, what)                                                  \
+    case code:                                                                                     \
+        rc = read_##kind(rd, a, form, &d->field, what);                                            \
+        if (rc == 0)                                                                               \
+            d->has |= HAS_##name;                                                                  \
+        return rc;
+        DIE_FIELD_ATTRS(READ_FIELD)
+#undef READ_FIELD
+    default: return 0;
     }
-    if (rc == 0)
-        d->has |= f->has;
-    return rc;
 }
 
 static int read_attr(dwarf_reader *rd, Dwarf_Attribute a, die_info *d)

@@ -196,10 +196,13 @@ static int visit_scope_child(dwarf_reader *rd, Dwarf_Die child, Dwarf_Half tag, 
     if (tag != DW_TAG_formal_parameter && tag != DW_TAG_variable && tag != DW_TAG_lexical_block &&
         tag != DW_TAG_inlined_subroutine)
         return 0;
+    rc = 0;
     if (tag == DW_TAG_lexical_block || (tag == DW_TAG_variable && w->outer != NULL) ||
         (tag == DW_TAG_formal_parameter && w->outer != NULL))
         memset(&d, 0, sizeof d); /* its attributes are not read */
-    else if ((rc = reader_die_info(rd, child, &d)) < 0)
+    else
+        rc = reader_die_info(rd, child, &d);
+    if (rc < 0)
         return rc;
     rc = scope_entry(rd, w, tag, &d, &c, &inner);
     if (rc <= 0)

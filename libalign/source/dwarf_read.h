@@ -52,40 +52,77 @@ enum {
     GO_KIND_UNSAFE_POINTER
 };
 
-/* Which attributes a die_info holds (bits of die_info.has). */
+/* The attributes the DIE reader keeps: the one list behind the HAS_* bits,
+ * dwarf_attr.c's reading through libdwarf and dwarf_scan.c's raw reading
+ * (scan_die_info).
+ *
+ * DIE_FIELD_ATTRS: read as they are into one die_info field, the same way
+ * by both readers: X(NAME, DW_AT code, kind, field, what) with kind
+ *   UDATA   a constant (a negative sdata is an error), into a uint64_t
+ *   STRING  a string, into a const char *
+ *   REF     a reference, as a global .debug_info offset, into a Dwarf_Off
+ *   ADDR    an address (DW_FORM_addr, or DWARF 5's addrx into .debug_addr),
+ *           into a uint64_t
+ * and what: the libdwarf error's context (NULL: the constant reader's).
+ * Adding an attribute here is all it takes for both readers to keep it. */
+#define DIE_FIELD_ATTRS(X)                                                                         \
+    X(NAME, DW_AT_name, STRING, name, "reading a name")                                            \
+    X(PRODUCER, DW_AT_producer, STRING, producer, "reading a name")                                \
+    X(GO_PKG_NAME, DW_AT_go_package_name, STRING, go_pkg_name, "reading a package name")           \
+    X(TYPE, DW_AT_type, REF, type, "reading a type reference")                                     \
+    X(ORIGIN, DW_AT_abstract_origin, REF, origin, "reading an abstract origin")                    \
+    X(LOW_PC, DW_AT_low_pc, ADDR, low_pc, "reading low_pc")                                        \
+    X(BIT_SIZE, DW_AT_bit_size, UDATA, bit_size, NULL)                                             \
+    X(DATA_BIT_OFFSET, DW_AT_data_bit_offset, UDATA, data_bit_offset, NULL)                        \
+    X(ENCODING, DW_AT_encoding, UDATA, encoding, NULL)                                             \
+    X(DECL_FILE, DW_AT_decl_file, UDATA, decl_file, NULL)                                          \
+    X(DECL_LINE, DW_AT_decl_line, UDATA, decl_line, NULL)                                          \
+    X(DECL_COLUMN, DW_AT_decl_column, UDATA, decl_column, NULL)                                    \
+    X(ALIGNMENT, DW_AT_alignment, UDATA, alignment, NULL)                                          \
+    X(LANGUAGE, DW_AT_language, UDATA, language, NULL)                                             \
+    X(GO_KIND, DW_AT_go_kind, UDATA, go_kind, NULL)                                                \
+    X(CALL_FILE, DW_AT_call_file, UDATA, call_file, NULL)                                          \
+    X(CALL_LINE, DW_AT_call_line, UDATA, call_line, NULL)
+
+/* DIE_SPECIAL_ATTRS: attributes each reader decodes by explicit code,
+ * X(NAME, DW_AT code): forms that change the meaning (high_pc an address
+ * or an offset; a VLA's bound or size an expression), expressions (member
+ * locations), signed values, flags.  dwarf_attr.c's read_attr has a case
+ * for each; the raw scanner decodes high_pc and inline and leaves the rest
+ * to libdwarf (a Go function's scope holds none of them). */
+#define DIE_SPECIAL_ATTRS(X)                                                                       \
+    X(BYTE_SIZE, DW_AT_byte_size)           /* constant forms only */                              \
+    X(BIT_OFFSET, DW_AT_bit_offset)         /* DWARF 2-4 bit-fields, from the MSB */               \
+    X(LOCATION, DW_AT_data_member_location) /* a constant, or DW_OP_plus_uconst */                 \
+    X(COUNT, DW_AT_count)                   /* constant forms only */                              \
+    X(UPPER, DW_AT_upper_bound)             /* signed; constant forms only */                      \
+    X(LOWER, DW_AT_lower_bound)             /* signed; constant forms only */                      \
+    X(HIGH_PC, DW_AT_high_pc)               /* an address, or HAS_HIGH_PC_OFFSET */                \
+    X(INLINE, DW_AT_inline)                 /* an abstract instance */                             \
+    X(DECLARATION, DW_AT_declaration)       /* flag: an incomplete type */                         \
+    X(VECTOR, DW_AT_GNU_vector)             /* flag */                                             \
+    X(EMBEDDED, DW_AT_go_embedded_field)    /* flag: a Go embedded field */                        \
+    X(PROTOTYPED, DW_AT_prototyped)         /* flag */
+
+/* Which attributes a die_info holds: bit indexes, then the bits of
+ * die_info.has (HAS_NAME ...).  HAS_ALIGNMENT is aligned(N)/_Alignas;
+ * HAS_LOW_PC, HAS_HIGH_PC, HAS_INLINE, HAS_ORIGIN, HAS_CALL_* are read for
+ * the Go function table only (dwarf_funcs.c). */
+#define DIE_BIT_INDEX(name, ...) DIE_BIT_##name,
 enum {
-    HAS_NAME = 1u << 0,
-    HAS_TYPE = 1u << 1,
-    HAS_BYTE_SIZE = 1u << 2,
-    HAS_BIT_SIZE = 1u << 3,
-    HAS_DATA_BIT_OFFSET = 1u << 4,
-    HAS_BIT_OFFSET = 1u << 5, /* DWARF 2-4 bit-fields, from the MSB */
-    HAS_LOCATION = 1u << 6,   /* data_member_location as a constant */
-    HAS_COUNT = 1u << 7,
-    HAS_UPPER = 1u << 8,
-    HAS_LOWER = 1u << 9,
-    HAS_ENCODING = 1u << 10,
-    HAS_DECL_FILE = 1u << 11,
-    HAS_DECL_LINE = 1u << 12,
-    HAS_ALIGNMENT = 1u << 13, /* DW_AT_alignment: aligned(N), _Alignas */
-    HAS_GO_KIND = 1u << 14,
-    HAS_DECLARATION = 1u << 15, /* DW_AT_declaration: incomplete type */
-    HAS_VECTOR = 1u << 16,      /* DW_AT_GNU_vector */
-    HAS_EMBEDDED = 1u << 17,    /* Go embedded field */
-    HAS_LANGUAGE = 1u << 18,
-    HAS_PRODUCER = 1u << 19,
-    HAS_PROTOTYPED = 1u << 20,
-    /* Read for the Go function table only (dwarf_funcs.c). */
-    HAS_LOW_PC = 1u << 21,
-    HAS_HIGH_PC = 1u << 22, /* high_pc: an address, or an offset
-                               from low_pc when HAS_HIGH_PC_OFFSET */
-    HAS_HIGH_PC_OFFSET = 1u << 23,
-    HAS_INLINE = 1u << 24, /* DW_AT_inline: an abstract instance */
-    HAS_ORIGIN = 1u << 25, /* DW_AT_abstract_origin */
-    HAS_CALL_FILE = 1u << 26,
-    HAS_CALL_LINE = 1u << 27,
-    HAS_GO_PKG_NAME = 1u << 28
+    DIE_FIELD_ATTRS(DIE_BIT_INDEX) DIE_SPECIAL_ATTRS(DIE_BIT_INDEX)
+    /* high_pc is an offset from low_pc (a constant form) */
+    DIE_BIT_HIGH_PC_OFFSET,
+    DIE_NBITS
 };
+#undef DIE_BIT_INDEX
+#define DIE_BIT_MASK(name, ...) HAS_##name = 1u << DIE_BIT_##name,
+enum {
+    DIE_FIELD_ATTRS(DIE_BIT_MASK) DIE_SPECIAL_ATTRS(DIE_BIT_MASK) HAS_HIGH_PC_OFFSET =
+        1u << DIE_BIT_HIGH_PC_OFFSET
+};
+#undef DIE_BIT_MASK
+_Static_assert(DIE_NBITS <= 31, "the HAS_* masks must fit an int (enum constants)");
 
 /* The attributes the reader uses, from one DIE, read with one
  * dwarf_attrlist call.  Strings point into libdwarf's section data and stay
@@ -267,14 +304,14 @@ typedef struct scan_die {
  * .debug_str (for the walk of Go functions, dwarf_funcs.c). */
 dwarf_scan *scan_open_inflated(const char *path);
 /* The DIE at off of the current unit decoded into *d as reader_die_info
- * would fill it, for the attributes a Go function's scope holds (names,
- * references, declaration and call positions, pc bounds of DW_FORM_addr
- * or a constant, DW_AT_inline; any other attribute's value is stepped
- * over, as reader_die_info ignores it): 1 and *after (just past its
- * attributes) and *children, 0 a null entry (*after past it), -1 when it
- * holds anything else (a form, an attribute reader_die_info checks, a
- * sibling pointer, bytes out of bounds): the caller reads it through
- * libdwarf, which reports what is wrong. */
+ * would fill it: the attributes of DIE_FIELD_ATTRS, and of the special ones
+ * those a Go function's scope holds (pc bounds of DW_FORM_addr or a
+ * constant, DW_AT_inline); any other attribute's value is stepped over, as
+ * reader_die_info ignores it.  1 and *after (just past its attributes) and
+ * *children, 0 a null entry (*after past it), -1 when it holds anything
+ * else (a form, a value reader_die_info would refuse, another special
+ * attribute, a sibling pointer, bytes out of bounds): the caller reads it
+ * through libdwarf, which reports what is wrong. */
 int scan_die_info(dwarf_scan *s, uint64_t off, die_info *d, uint64_t *after, bool *children);
 /* Steps over the list of DIEs starting at `at` (and their children) to just
  * past the null entry ending it: 0 and *end, or -1 as scan_die_info. */

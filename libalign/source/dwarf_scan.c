@@ -685,114 +685,130 @@ static bool udata_of(unsigned form, const attr_val *av)
     }
 }
 
+/* The raw readers of DIE_FIELD_ATTRS' kinds (dwarf_read.h), as
+ * dwarf_attr.c's read them through libdwarf: the value of the attribute
+ * decoded into *av (c just past it) into *out, or false where libdwarf
+ * would fail or need checking (the caller falls back to it). */
+static bool raw_UDATA(const dwarf_scan *s, const cursor *c, unsigned form, const attr_val *av,
+                      uint64_t *out)
+{
+    (void)s, (void)c;
+    if (!udata_of(form, av))
+        return false;
+    *out = av->v;
+    return true;
+}
+
+static bool raw_STRING(const dwarf_scan *s, const cursor *c, unsigned form, const attr_val *av,
+                       const char **out)
+{
+    (void)s, (void)c, (void)form;
+    if (av->kind != V_STR)
+        return false;
+    *out = av->str;
+    return true;
+}
+
+static bool raw_REF(const dwarf_scan *s, const cursor *c, unsigned form, const attr_val *av,
+                    Dwarf_Off *out)
+{
+    (void)c, (void)form;
+    /* a reference past the section: libdwarf's error */
+    if (av->kind != V_REF || av->v >= s->info.len)
+        return false;
+    *out = av->v;
+    return true;
+}
+
+static bool raw_ADDR(const dwarf_scan *s, const cursor *c, unsigned form, const attr_val *av,
+                     uint64_t *out)
+{
+    const uint8_t *at;
+    if (form == DW_FORM_addr) {
+        *out = get_u(&(cursor){c->p - s->addr_size, c->p, false}, s->addr_size);
+        return true;
+    }
+    if (form != DW_FORM_addrx && form != DW_FORM_addrx1 && form != DW_FORM_addrx2 &&
+        form != DW_FORM_addrx3 && form != DW_FORM_addrx4)
+        return false;
+    /* DWARF 5 (Go 1.25 on): an index into the unit's .debug_addr entries */
+    if (av->v >= s->naddrs)
+        return false;
+    at = s->addr.p + s->addrs + av->v * s->addr_size;
+    *out = get_u(&(cursor){at, at + s->addr_size, false}, s->addr_size);
+    return true;
+}
+
+/* An attribute of DIE_SPECIAL_ATTRS (dwarf_read.h): decoded by explicit
+ * code in reader_die_info, with checks the scanner does not repeat. */
+static bool is_special_attr(unsigned at)
+{
+    switch (at) {
+#define SPECIAL_CASE(name, code) case code:
+        DIE_SPECIAL_ATTRS(SPECIAL_CASE)
+#undef SPECIAL_CASE
+        return true;
+    default: return false;
+    }
+}
+
+/* The attribute of spec, decoded at *c (c then past it), into *d as
+ * reader_die_info would read it: false when it is one the scanner leaves
+ * to libdwarf. */
+static bool raw_attr(const dwarf_scan *s, cursor *c, const abbrev_attr *spec, die_info *d)
+{
+    unsigned form = spec->form;
+    attr_val av;
+    if (form == DW_FORM_indirect || !decode_attr(s, c, spec, &av))
+        return false;
+    switch (spec->at) {
+#define RAW_FIELD(name, code, kind, field, what)                                                   \
+    case code:                                                                                     \
+        if (!raw_##kind(s, c, form, &av, &d->field))                                               \
+            return false;                                                                          \
+        d->has |= HAS_##name;                                                                      \
+        break;
+        DIE_FIELD_ATTRS(RAW_FIELD)
+#undef RAW_FIELD
+    /* the special attributes a Go function's scope holds */
+    case DW_AT_high_pc:
+        if (form == DW_FORM_addr) {
+            d->high_pc = get_u(&(cursor){c->p - s->addr_size, c->p, false}, s->addr_size);
+        } else if (udata_of(form, &av)) {
+            d->high_pc = av.v;
+            d->has |= HAS_HIGH_PC_OFFSET;
+        } else {
+            return false;
+        }
+        d->has |= HAS_HIGH_PC;
+        break;
+    case DW_AT_inline: d->has |= HAS_INLINE; break;
+    case DW_AT_sibling: return false; /* changes the walk */
+    default:
+        /* the other special ones: left to libdwarf, which checks
+         * them; any other attribute is not read by it either */
+        if (is_special_attr(spec->at))
+            return false;
+        break;
+    }
+    return true;
+}
+
 int scan_die_info(dwarf_scan *s, uint64_t off, die_info *d, uint64_t *after, bool *children)
 {
-    cursor c;
     const abbrev *a = NULL;
-    int r = entry_at(s, off, &c, &a);
-    if (r < 0)
-        return -1;
+    cursor c;
+    int r;
     memset(d, 0, sizeof *d);
     d->off = off;
-    *children = false;
-    if (r > 0) {
-        d->tag = a->tag;
-        *children = a->children != 0;
-        for (uint32_t k = 0; k < a->n; k++) {
-            const abbrev_attr *spec = &s->attrs[a->first + k];
-            unsigned form = spec->form;
-            attr_val av;
-            if (form == DW_FORM_indirect || !decode_attr(s, &c, spec, &av))
-                return -1;
-            switch (spec->at) {
-            case DW_AT_name:
-                if (av.kind != V_STR)
-                    return -1;
-                d->name = av.str;
-                d->has |= HAS_NAME;
-                break;
-            case DW_AT_type:
-            case DW_AT_abstract_origin:
-                /* a reference past the section: libdwarf's error */
-                if (av.kind != V_REF || av.v >= s->info.len)
-                    return -1;
-                if (spec->at == DW_AT_type) {
-                    d->type = av.v;
-                    d->has |= HAS_TYPE;
-                } else {
-                    d->origin = av.v;
-                    d->has |= HAS_ORIGIN;
-                }
-                break;
-            case DW_AT_decl_file:
-            case DW_AT_decl_line:
-            case DW_AT_decl_column:
-            case DW_AT_call_file:
-            case DW_AT_call_line:
-                if (!udata_of(form, &av))
-                    return -1;
-                switch (spec->at) {
-                case DW_AT_decl_file: d->decl_file = av.v, d->has |= HAS_DECL_FILE; break;
-                case DW_AT_decl_line: d->decl_line = av.v, d->has |= HAS_DECL_LINE; break;
-                case DW_AT_decl_column: d->decl_column = av.v; break;
-                case DW_AT_call_file: d->call_file = av.v, d->has |= HAS_CALL_FILE; break;
-                default: d->call_line = av.v, d->has |= HAS_CALL_LINE; break;
-                }
-                break;
-            case DW_AT_low_pc:
-                if (form == DW_FORM_addr) {
-                    d->low_pc = get_u(&(cursor){c.p - s->addr_size, c.p, false}, s->addr_size);
-                } else if (form == DW_FORM_addrx || form == DW_FORM_addrx1 ||
-                           form == DW_FORM_addrx2 || form == DW_FORM_addrx3 ||
-                           form == DW_FORM_addrx4) {
-                    /* DWARF 5 (Go 1.25 on): an index into the unit's
-                     * .debug_addr entries */
-                    const uint8_t *at = s->addr.p + s->addrs + av.v * s->addr_size;
-                    if (av.v >= s->naddrs)
-                        return -1;
-                    d->low_pc = get_u(&(cursor){at, at + s->addr_size, false}, s->addr_size);
-                } else {
-                    return -1;
-                }
-                d->has |= HAS_LOW_PC;
-                break;
-            case DW_AT_high_pc:
-                if (form == DW_FORM_addr) {
-                    d->high_pc = get_u(&(cursor){c.p - s->addr_size, c.p, false}, s->addr_size);
-                } else if (udata_of(form, &av)) {
-                    d->high_pc = av.v;
-                    d->has |= HAS_HIGH_PC_OFFSET;
-                } else {
-                    return -1;
-                }
-                d->has |= HAS_HIGH_PC;
-                break;
-            case DW_AT_inline: d->has |= HAS_INLINE; break;
-            /* read by the libdwarf path with checks of their own, or
-             * changing the walk: not known here */
-            case DW_AT_sibling:
-            case DW_AT_producer:
-            case DW_AT_go_package_name:
-            case DW_AT_bit_size:
-            case DW_AT_data_bit_offset:
-            case DW_AT_encoding:
-            case DW_AT_alignment:
-            case DW_AT_language:
-            case DW_AT_go_kind:
-            case DW_AT_data_member_location:
-            case DW_AT_bit_offset:
-            case DW_AT_upper_bound:
-            case DW_AT_lower_bound:
-            case DW_AT_count:
-            case DW_AT_byte_size:
-            case DW_AT_go_embedded_field:
-            case DW_AT_declaration:
-            case DW_AT_GNU_vector:
-            case DW_AT_prototyped: return -1;
-            default: break; /* not read by the libdwarf path either */
-            }
-        }
-    }
+    r = entry_at(s, off, &c, &a);
+    if (r < 0)
+        return -1;
+    d->tag = r > 0 ? a->tag : 0;
+    *children = r > 0 && a->children != 0;
+    for (uint32_t k = 0; r > 0 && k < a->n; k++)
+        if (!raw_attr(s, &c, &s->attrs[a->first + k], d))
+            return -1;
     *after = (uint64_t)(c.p - s->info.p);
     return r;
 }
