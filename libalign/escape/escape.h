@@ -119,9 +119,11 @@ int esc_read_json_mem(align_escape_log *log, const char *name, const char *text,
                       bool shape, uint64_t *shaped);
 
 /* Called once per line, without its "\n" or "\r\n".  overlong: the line
- * was longer than the reader's cap and is not given (s is NULL).  Return 0
- * to go on, a negative code to stop the read with it. */
-typedef int (*esc_line_fn)(void *ctx, const char *s, size_t len, uint64_t lineno, bool overlong);
+ * was longer than the reader's cap and is not given (s is NULL); nul: the
+ * line holds a NUL byte.  Return 0 to go on, a negative code to stop the
+ * read with it. */
+typedef int (*esc_line_fn)(void *ctx, const char *s, size_t len, uint64_t lineno, bool overlong,
+                           bool nul);
 
 /* Feeds every line of f (read in 64 KiB chunks, constant memory) or of the
  * buffer mem[0..mem_len) (when f is NULL) to fn.  A last line without "\n"

@@ -924,13 +924,14 @@ static int json_shape(json_input *in, const char *s, size_t n, uint64_t lineno)
     return rc < 0 ? rc : 1;
 }
 
-static int json_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool overlong)
+static int json_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool overlong, bool nul)
 {
     json_input *in = ctx;
     json_object *o;
     enum json_tokener_error jerr;
     size_t end, i;
     int rc;
+    (void)nul; /* only the text reader skips such lines */
 
     in->log->stats.lines++;
     if (overlong) {
