@@ -145,6 +145,15 @@ def close(measured, want, tiny):
     return abs(measured - want) <= (0.25 if tiny else max(1.0, want * 0.002))
 
 
+def measure(cmd, d, tag, fails):
+    """The benchmark program's measurements by type name, or None (failed)."""
+    rc, out, err = run(cmd, d)
+    if rc != 0:
+        fails.append("%s: the benchmark program failed: %s" % (tag, err[-2000:]))
+        return None
+    return {r["name"]: r for r in json.loads(out)}
+
+
 def check_release(tool, v, arch, work, fails):
     env = salib.go_env(v)
     ptrsize = 4 if arch == "arm" else 8
@@ -163,11 +172,9 @@ def check_release(tool, v, arch, work, fails):
     with open(os.path.join(d, "escape.log"), "w") as f:
         f.write(err)
     cmd = [exe, "1"] if arch == "amd64" else ["qemu-arm", exe, "10"]
-    rc, out, err = run(cmd, d)
-    if rc != 0:
-        fails.append("%s: the benchmark program failed: %s" % (tag, err[-2000:]))
+    truth = measure(cmd, d, tag, fails)
+    if truth is None:
         return
-    truth = {r["name"]: r for r in json.loads(out)}
 
     # structalign: audit of the binary (producer's release), calc --go V.
     rc, out, err = run([tool, "audit", "--all", "--lang", "go", "--format", "json", exe])
@@ -184,6 +191,25 @@ def check_release(tool, v, arch, work, fails):
         fails.append("%s: calc --go %s failed (%d): %s" % (tag, v, rc, err))
         return
     calc = {t["name"]: t for t in json.loads(out)["types"]}
+
+    # The runtime allocates a little for itself now and then (under qemu,
+    # with a tenth of the iterations, ~4 KB in a run shows as +2 B/op at 128
+    # bytes).  That noise only ever adds bytes, so a measurement that is
+    # off is taken again, twice at most, and each type keeps its smallest:
+    # a wrong price still fails, since no run measures less than the truth.
+    for _ in range(2):
+        off = [n for n, _, _ in types if n in truth and n in ours and "heap" in ours[n] and
+               not close(truth[n]["bytes_per_op"], expected_bytes(ours[n]["heap"]),
+                         ours[n]["heap"]["tiny_per_block"] > 0)]
+        if not off:
+            break
+        again = measure(cmd, d, tag, fails)
+        if again is None:
+            return
+        print("%s: measured again, off the price: %s" % (tag, ", ".join(off)))
+        for n, r in again.items():
+            if n in truth and r["bytes_per_op"] < truth[n]["bytes_per_op"]:
+                truth[n] = r
 
     compared = 0
     for name, size, ptr in types:
