@@ -58,6 +58,20 @@ static ref make(uint64_t *x, uint64_t prev, size_t i)
     return r;
 }
 
+/* Checks of every record: plain tests, not ck_assert (each ck_assert
+ * writes to Check's pipe, which costs more than the code under test). */
+#define REC_EQ(i, what, got, want)                                                                 \
+    do {                                                                                           \
+        if ((uint64_t)(got) != (uint64_t)(want))                                                   \
+            ck_abort_msg("record %zu: %s is %llu, expected %llu", (size_t)(i), what,               \
+                         (unsigned long long)(got), (unsigned long long)(want));                   \
+    } while (0)
+#define PUSH_OK(i, call)                                                                           \
+    do {                                                                                           \
+        if ((call) != 0)                                                                           \
+            ck_abort_msg("record %zu: hs_store_push failed", (size_t)(i));                         \
+    } while (0)
+
 static void check_all(const hs_store *s, const ref *want, size_t n)
 {
     ck_assert_uint_eq(s->n, n);
@@ -65,11 +79,11 @@ static void check_all(const hs_store *s, const ref *want, size_t n)
         uint32_t pair, line, col;
         uint64_t input_line;
         hs_store_get(s, i, &pair, &line, &col, &input_line);
-        ck_assert_uint_eq(pair, want[i].pair);
-        ck_assert_uint_eq(line, want[i].line);
-        ck_assert_uint_eq(col, want[i].col);
-        ck_assert_uint_eq(input_line, want[i].input_line);
-        ck_assert_uint_eq(hs_store_pair(s, i), want[i].pair);
+        REC_EQ(i, "pair", pair, want[i].pair);
+        REC_EQ(i, "line", line, want[i].line);
+        REC_EQ(i, "col", col, want[i].col);
+        REC_EQ(i, "input line", input_line, want[i].input_line);
+        REC_EQ(i, "hs_store_pair", hs_store_pair(s, i), want[i].pair);
     }
 }
 
@@ -84,8 +98,7 @@ START_TEST(test_push_get_truncate)
     for (size_t i = 0; i < n; i++) {
         want[i] = make(&x, prev, i);
         prev = want[i].input_line;
-        ck_assert_int_eq(
-            hs_store_push(&s, want[i].pair, want[i].line, want[i].col, want[i].input_line), 0);
+        PUSH_OK(i, hs_store_push(&s, want[i].pair, want[i].line, want[i].col, want[i].input_line));
     }
     ck_assert_uint_gt(s.nblocks, 4);
     check_all(&s, want, n);
@@ -100,8 +113,7 @@ START_TEST(test_push_get_truncate)
     for (size_t i = HS_BLOCK + 37; i < n; i++) {
         want[i] = make(&x, prev, i);
         prev = want[i].input_line;
-        ck_assert_int_eq(
-            hs_store_push(&s, want[i].pair, want[i].line, want[i].col, want[i].input_line), 0);
+        PUSH_OK(i, hs_store_push(&s, want[i].pair, want[i].line, want[i].col, want[i].input_line));
     }
     check_all(&s, want, n);
     hs_store_truncate(&s, 0);
@@ -116,10 +128,10 @@ static void read_next(const hs_store *s, hs_reader *r, size_t i, const ref *w)
 {
     uint32_t pair, line, col;
     hs_reader_next(s, r, i, &pair, &line, &col);
-    ck_assert_uint_eq(pair, w->pair);
-    ck_assert_uint_eq(line, w->line);
-    ck_assert_uint_eq(col, w->col);
-    ck_assert_uint_eq(r->input_line, w->input_line);
+    REC_EQ(i, "pair", pair, w->pair);
+    REC_EQ(i, "line", line, w->line);
+    REC_EQ(i, "col", col, w->col);
+    REC_EQ(i, "input line", r->input_line, w->input_line);
 }
 
 /* The join's rewrite: every record read in order, some written back at
@@ -137,8 +149,7 @@ START_TEST(test_rewrite)
     for (size_t i = 0; i < n; i++) {
         want[i] = make(&x, prev, i);
         prev = want[i].input_line;
-        ck_assert_int_eq(
-            hs_store_push(&s, want[i].pair, want[i].line, want[i].col, want[i].input_line), 0);
+        PUSH_OK(i, hs_store_push(&s, want[i].pair, want[i].line, want[i].col, want[i].input_line));
     }
     /* Read in order as they are (a copy of a reader reads on alone). */
     hs_store_iter(&s, &rd);
@@ -161,7 +172,7 @@ START_TEST(test_rewrite)
             continue;
         out[kept] = want[i];
         out[kept].pair = (uint32_t)(i * 3);
-        ck_assert_int_eq(hs_store_push(&s, out[kept].pair, line, col, rd.input_line), 0);
+        PUSH_OK(i, hs_store_push(&s, out[kept].pair, line, col, rd.input_line));
         kept++;
     }
     for (size_t b = 0; b + 1 < rd.nblocks; b++)
@@ -188,8 +199,7 @@ START_TEST(test_compact)
     for (size_t i = 0; i < n; i++) {
         line += (uint32_t)(rnd(&x) % 8);
         input += 1 + rnd(&x) % 3;
-        ck_assert_int_eq(
-            hs_store_push(&s, (uint32_t)(i / 3), line, (uint32_t)(rnd(&x) % 100), input), 0);
+        PUSH_OK(i, hs_store_push(&s, (uint32_t)(i / 3), line, (uint32_t)(rnd(&x) % 100), input));
     }
     ck_assert_uint_le(s.end, 4 * n + n / HS_GROUP * 8);
     ck_assert_uint_le(s.nmarks * sizeof *s.marks + s.noffs * sizeof *s.offs, n * 3 / 8 + 16);
