@@ -964,6 +964,19 @@ static table_counts compare_tables(const char *path)
     return n;
 }
 
+/* How many mutants a randomized case runs: all in the plain tree; a tenth
+ * under valgrind and a third under ASan and UBSan (quickstart sets
+ * SA_UNDER_VALGRIND and SA_UNDER_SANITIZER), where each costs 10-50 times
+ * more and the fuzz harnesses' replay covers the same readers. */
+static int mutant_rounds(int all)
+{
+    if (getenv("SA_UNDER_VALGRIND"))
+        return all / 10;
+    if (getenv("SA_UNDER_SANITIZER"))
+        return all / 3;
+    return all;
+}
+
 /* The Go functions' line spans come from every row of every line table:
  * decoded from the raw section (dwarf_lines.c), not by libdwarf, for the
  * tables of Go (zlib-compressed sections, and the same binary with them
@@ -1023,9 +1036,9 @@ START_TEST(line_tables_raw_as_libdwarf)
     data = malloc(size);
     ck_assert_ptr_nonnull(data);
     snprintf(path, sizeof path, "%s/go-line-mutant", tmp);
-    /* 60 rounds; 6 under valgrind (quickstart sets SA_UNDER_VALGRIND: the
-     * plain and sanitizer trees run all 60, natively fast). */
-    int rounds = getenv("SA_UNDER_VALGRIND") ? 6 : 60;
+    /* 60 rounds; 6 under valgrind and 20 under ASan (quickstart sets
+     * SA_UNDER_VALGRIND and SA_UNDER_SANITIZER: see mutant_rounds). */
+    int rounds = mutant_rounds(60);
     for (int round = 0; round < rounds; round++) {
         memcpy(data, orig, size);
         for (int k = 0; k < 1 + round % 3; k++) {
@@ -1295,7 +1308,7 @@ START_TEST(go_raw_functions_as_libdwarf)
     unsigned char *orig, *data;
     char *log;
     uint64_t seed = 0x2545f4914f6cdd1dull;
-    int rounds = getenv("SA_UNDER_VALGRIND") ? 3 : 30, same = 0;
+    int rounds = mutant_rounds(30), same = 0;
 
     if (!go_amd64.built)
         return;
