@@ -10,11 +10,11 @@ bytes") is compared with unsafe.Sizeof / sizeof of the code it wrote.
    groups), and copies of real packages from GOROOT (non-test files of
    encoding/json, encoding/gob, archive/zip, go/scanner), each copied to a
    temporary directory (make check: two of them, amd64 only; FIX_CHECK_FULL=1
-   for all, on both arches).  For Go 1.19 (the system's) and 1.27
-   (tools/fetch-go; its own GOROOT's copies): `fix --write` on amd64, then
-   gofmt -l prints nothing, go build and go vet pass, and a generated test
-   prints unsafe.Sizeof of every type fix reordered: it equals the size fix
-   claimed, and the pristine copy's equals the size it claimed before;
+   for all, on both arches).  For each release of $GO_VERSIONS (1.19, the
+   system's, and 1.27 by default, through tools/fetch-go; its own GOROOT's
+   copies): `fix --write` on amd64, then gofmt -l prints nothing, go build
+   and go vet pass, and a generated test prints unsafe.Sizeof of every
+   type fix reordered: it equals the size fix claimed, and the pristine copy's equals the size it claimed before;
    with --go, the heap bytes one object takes before and after (measured
    with runtime.MemStats over 20000 objects) equal what fix reports.
    The same with --arch arm, the binary built GOARCH=arm and run under
@@ -305,13 +305,15 @@ def comment_lines(text):
 
 def go_tests(work, gofmt):
     rng = random.Random(16)
-    gos = [("1.19", None)]
-    p = subprocess.run([os.path.join(TOP, "tools", "fetch-go"), "--goroot", "1.27"],
-                       capture_output=True, text=True)
-    if p.returncode == 0 and p.stdout.strip():
-        gos.append(("1.27", p.stdout.strip()))
-    else:
-        print("SKIP (part): Go 1.27 cannot be had (package golang-1.27-go): %s" % p.stderr.strip())
+    # The releases of $GO_VERSIONS (1.19 and 1.27 by default; the sanitizer
+    # tree runs the newest only); 1.19 is the system's go.
+    gos = []
+    for ver in salib.go_releases():
+        try:
+            gos.append((ver, None if ver == "1.19" else salib.go_root(ver)))
+        except salib.Skip as e:
+            print("SKIP (part): %s" % e)
+    check(gos, "no Go release of GO_VERSIONS can be had")
     # The random file.
     text, ids = random_go(rng, 24)
     rnd = os.path.join(work, "src-random")
