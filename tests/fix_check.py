@@ -14,8 +14,8 @@ bytes") is compared with unsafe.Sizeof / sizeof of the code it wrote.
    system's, and 1.27 by default, through tools/fetch-go; its own GOROOT's
    copies): `fix --write` on amd64, then gofmt -l prints nothing, go build
    and go vet pass, and a generated test prints unsafe.Sizeof of every
-   type fix reordered: it equals the size fix claimed, and the pristine copy's equals the size it claimed before;
-   with --go, the heap bytes one object takes before and after (measured
+   type fix reordered: it equals the size fix claimed, and the pristine
+   copy's equals the size it claimed before; with --go, the heap bytes one object takes before and after (measured
    with runtime.MemStats over 20000 objects) equal what fix reports.
    The same with --arch arm, the binary built GOARCH=arm and run under
    qemu-arm (GOARCH=386 cannot run here).
