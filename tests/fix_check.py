@@ -15,8 +15,9 @@ bytes") is compared with unsafe.Sizeof / sizeof of the code it wrote.
    copies): `fix --write` on amd64, then gofmt -l prints nothing, go build
    and go vet pass, and a generated test prints unsafe.Sizeof of every
    type fix reordered: it equals the size fix claimed, and the pristine
-   copy's equals the size it claimed before; with --go, the heap bytes one object takes before and after (measured
-   with runtime.MemStats over 20000 objects) equal what fix reports.
+   copy's equals the size it claimed before; with --go, the heap bytes one
+   object takes before and after (measured with runtime.MemStats over
+   20000 objects) equal what fix reports.
    The same with --arch arm, the binary built GOARCH=arm and run under
    qemu-arm (GOARCH=386 cannot run here).
 2. Every comment moved with its field: in the random file, the line of
