@@ -15,6 +15,8 @@
 #include "libalign.h"
 #include "util/arena.h"
 
+#include "run_suite.h"
+
 START_TEST(test_printf)
 {
     arena a;
@@ -43,9 +45,5 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_printf);
     suite_add_tcase(s, tc);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "model/model.h" /* member positions: align_member carries none */
+#include "run_suite.h"
 
 /* ------------------------------------------------------------- helpers */
 
@@ -1351,9 +1352,5 @@ int main(void)
     suite_add_tcase(s, bf);
     suite_add_tcase(s, err);
     suite_add_tcase(s, lim);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

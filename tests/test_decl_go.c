@@ -26,6 +26,8 @@
 
 #include "libalign.h"
 
+#include "run_suite.h"
+
 static const char GO_SOURCE[] =
     "package main\n"
     "\n"
@@ -1030,8 +1032,6 @@ int main(void)
     Suite *s = suite_create("decl_go");
     TCase *core = tcase_create("core");
     TCase *errors = tcase_create("errors");
-    SRunner *sr;
-    int nf;
     tcase_add_test(core, whole_file_matches_go);
     tcase_add_test(core, bad_struct_padding);
     tcase_add_test(core, zero_size_final_field);
@@ -1055,9 +1055,5 @@ int main(void)
     tcase_set_timeout(errors, 60);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

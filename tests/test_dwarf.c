@@ -40,6 +40,7 @@
 
 #include "libalign.h"
 #include "source/dwarf_read.h" /* lines_decode, compiled in (Makefile.inc) */
+#include "run_suite.h"
 
 /* ------------------------------------------------------------ programs */
 
@@ -1629,8 +1630,6 @@ int main(void)
     Suite *s = suite_create("dwarf");
     TCase *c = tcase_create("c"), *go = tcase_create("go"), *err = tcase_create("errors");
     const char *tmpdir = getenv("TMPDIR");
-    SRunner *sr;
-    int nf;
 
     if (!have_tool("gcc")) {
         printf("SKIP: gcc not found: the DWARF tests build their binaries with it\n");
@@ -1677,13 +1676,10 @@ int main(void)
     suite_add_tcase(s, c);
     suite_add_tcase(s, go);
     suite_add_tcase(s, err);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int rc = run_suite(s);
     nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    if (nf != 0)
-        return EXIT_FAILURE;
+    if (rc != EXIT_SUCCESS)
+        return rc;
     if (missing[0] != '\0') {
         printf("SKIP: not found: %s; those checks did not run\n", missing);
         return 77;

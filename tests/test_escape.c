@@ -22,6 +22,8 @@
 
 #include "libalign.h"
 
+#include "run_suite.h"
+
 /* Where the -json fixtures say the shapes module is: their paths are
  * absolute, and regen.sh rewrites the directory it built in to this fixed,
  * fictitious prefix, so that nothing depends on where they were made. */
@@ -1056,9 +1058,5 @@ static Suite *escape_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(escape_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(escape_suite());
 }

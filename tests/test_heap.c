@@ -30,6 +30,8 @@
 
 #include "libalign.h"
 
+#include "run_suite.h"
+
 /* bytes/obj of classes 1..67, from the comment table of sizeclasses.go. */
 static const uint32_t comment_classes[] = {
     8,     16,    24,    32,    48,    64,    80,    96,    112,   128,   144,   160,
@@ -500,9 +502,5 @@ static Suite *heap_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(heap_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(heap_suite());
 }

@@ -26,6 +26,8 @@
 
 #include "escape/escape.h"
 
+#include "run_suite.h"
+
 static const char hdr[] =
     "{\"version\":0,\"package\":\"p\",\"goos\":\"linux\",\"goarch\":\"amd64\","
     "\"gc_version\":\"go1.19.8\",\"file\":\"/src/p/a.go\"}\n";
@@ -299,9 +301,5 @@ static Suite *shape_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(shape_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(shape_suite());
 }

@@ -19,6 +19,8 @@
 
 #include "libalign.h"
 
+#include "run_suite.h"
+
 static align_graph *g;
 
 static void setup_go(void)
@@ -1152,9 +1154,5 @@ static Suite *layout_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(layout_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(layout_suite());
 }

@@ -20,6 +20,8 @@
 #include "libalign.h"
 #include "measure/profile.pb-c.h"
 
+#include "run_suite.h"
+
 /* ------------------------------------------------ building a profile */
 
 typedef struct builder {
@@ -338,9 +340,5 @@ static Suite *profile_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(profile_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(profile_suite());
 }

@@ -15,6 +15,8 @@
 
 #include "libalign.h"
 
+#include "run_suite.h"
+
 static align_fix_set *run(align_lang lang, const char *path, const char *text)
 {
     align_fix_set *s;
@@ -216,10 +218,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(suite());
 }

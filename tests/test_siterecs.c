@@ -19,6 +19,8 @@
 
 #include "escape/heapsites.h"
 
+#include "run_suite.h"
+
 typedef struct ref {
     uint32_t pair, line, col;
     uint64_t input_line;
@@ -216,9 +218,5 @@ int main(void)
     tcase_add_test(tc, test_rewrite);
     tcase_add_test(tc, test_compact);
     suite_add_tcase(s, tc);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

@@ -21,6 +21,8 @@
 #include "util/hash.h"
 #include "util/table.h"
 
+#include "run_suite.h"
+
 typedef struct keys {
     const uint64_t *v;
     uint64_t want;
@@ -367,9 +369,5 @@ int main(void)
     tcase_add_test(tc, test_hash_pieces);
     tcase_add_test(tc, test_hash_spread);
     suite_add_tcase(s, tc);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }
