@@ -15,7 +15,7 @@
 #include "libalign.h"
 #include "util/arena.h"
 
-#include "run_suite.h"
+#include "suite.h"
 
 START_TEST(test_printf)
 {

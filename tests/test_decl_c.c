@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "model/model.h" /* member positions: align_member carries none */
-#include "run_suite.h"
+#include "suite.h"
 
 /* ------------------------------------------------------------- helpers */
 

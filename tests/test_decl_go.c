@@ -26,7 +26,7 @@
 
 #include "libalign.h"
 
-#include "run_suite.h"
+#include "suite.h"
 
 static const char GO_SOURCE[] =
     "package main\n"

@@ -40,7 +40,7 @@
 
 #include "libalign.h"
 #include "source/dwarf_read.h" /* lines_decode, compiled in (Makefile.inc) */
-#include "run_suite.h"
+#include "suite.h"
 
 /* ------------------------------------------------------------ programs */
 
@@ -722,23 +722,6 @@ static bool debug_info(const unsigned char *data, size_t size, size_t *off, size
     return false;
 }
 
-static unsigned char *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *data;
-    long n;
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    data = malloc((size_t)n);
-    ck_assert_ptr_nonnull(data);
-    ck_assert_uint_eq(fread(data, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *size = (size_t)n;
-    return data;
-}
-
 static void spill(const char *path, const unsigned char *data, size_t size)
 {
     FILE *f = fopen(path, "wb");
@@ -752,7 +735,7 @@ static void spill(const char *path, const unsigned char *data, size_t size)
 START_TEST(c_broken_unit_skipped)
 {
     size_t size, off, len, second;
-    unsigned char *data = slurp(c_multi, &size);
+    unsigned char *data = (unsigned char *)slurp(c_multi, &size);
     char path[512];
     align_binary *b = NULL;
     const align_binary_info *in;
@@ -793,7 +776,7 @@ END_TEST
 START_TEST(c_corrupt_dwarf_never_crashes)
 {
     size_t size, off, len;
-    unsigned char *orig = slurp(c4.path, &size), *data = malloc(size);
+    unsigned char *orig = (unsigned char *)slurp(c4.path, &size), *data = malloc(size);
     uint64_t seed = 0x9e3779b97f4a7c15ull;
     char path[512];
     int ok = 0, failed = 0;
@@ -1029,7 +1012,7 @@ START_TEST(line_tables_raw_as_libdwarf)
     }
     snprintf(plain, sizeof plain, "%s/go-inflated", tmp);
     ck_assert_int_eq(sh("objcopy --decompress-debug-sections %s %s", go_amd64.path, plain), 0);
-    orig = slurp(plain, &size);
+    orig = (unsigned char *)slurp(plain, &size);
     ck_assert_int_eq(elf_find_section(orig, size, ".debug_line", &sec), 1);
     ck_assert(!sec.compressed);
     table_counts whole = compare_tables(plain);
@@ -1323,10 +1306,10 @@ START_TEST(go_raw_functions_as_libdwarf)
                         ">%s 2>&1",
                         tmp, tmp, tmp, logpath),
                      0);
-    log = (char *)slurp(logpath, &loglen);
+    log = slurp(logpath, &loglen);
     snprintf(plain, sizeof plain, "%s/go-raw-inflated", tmp);
     ck_assert_int_eq(sh("objcopy --decompress-debug-sections %s %s", go_amd64.path, plain), 0);
-    orig = slurp(plain, &size);
+    orig = (unsigned char *)slurp(plain, &size);
     ck_assert(debug_info(orig, size, &off, &len));
     ck_assert_int_eq(elf_find_section(orig, size, ".debug_line", &line), 1);
     data = malloc(size);
@@ -1470,7 +1453,7 @@ START_TEST(errors)
 {
     char path[512], trunc[512];
     size_t size;
-    unsigned char *data = slurp(c5.path, &size);
+    unsigned char *data = (unsigned char *)slurp(c5.path, &size);
 
     snprintf(path, sizeof path, "%s/does-not-exist", tmp);
     expect_error(path, ALIGN_EIO, "No such file", NULL);
@@ -1506,7 +1489,7 @@ START_TEST(errors)
 
     /* 32-bit ELF: the same bounds checks with Elf32 sizes. */
     if (c386.built) {
-        data = slurp(c386.path, &size);
+        data = (unsigned char *)slurp(c386.path, &size);
         spill(trunc, data, sizeof(Elf32_Ehdr));
         expect_error(trunc, ALIGN_EFORMAT, "truncated ELF file: the section table is past", NULL);
         spill(trunc, data, size / 2);

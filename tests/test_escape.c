@@ -22,7 +22,7 @@
 
 #include "libalign.h"
 
-#include "run_suite.h"
+#include "suite.h"
 
 /* Where the -json fixtures say the shapes module is: their paths are
  * absolute, and regen.sh rewrites the directory it built in to this fixed,
@@ -847,23 +847,6 @@ START_TEST(text_rollback)
 END_TEST
 
 /* ------------------------------------------------- streaming and size */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *p;
-    long n;
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    p = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(p);
-    ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return p;
-}
 
 /* 2000 copies of m.stderr (11 MB): lines straddle every 64 KiB read
  * boundary, and the result must be the same sites 2000 times. */

@@ -30,7 +30,7 @@
 
 #include "libalign.h"
 
-#include "run_suite.h"
+#include "suite.h"
 
 /* bytes/obj of classes 1..67, from the comment table of sizeclasses.go. */
 static const uint32_t comment_classes[] = {

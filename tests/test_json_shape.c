@@ -26,7 +26,7 @@
 
 #include "escape/escape.h"
 
-#include "run_suite.h"
+#include "suite.h"
 
 static const char hdr[] =
     "{\"version\":0,\"package\":\"p\",\"goos\":\"linux\",\"goarch\":\"amd64\","
@@ -147,26 +147,16 @@ static uint64_t same(const char *text, size_t n)
     return shaped;
 }
 
-static char *slurp(const char *rel, size_t *n)
+/* A fixture of tests/escape/, relative to it. */
+static char *read_fixture(const char *rel, size_t *n)
 {
     const char *top = getenv("top_srcdir");
     char path[1024];
-    FILE *f;
-    char *buf;
-    long len;
+    char *text;
     snprintf(path, sizeof path, "%s/tests/escape/%s", top ? top : ".", rel);
-    f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-    len = ftell(f);
-    ck_assert_int_gt(len, 0);
-    rewind(f);
-    buf = malloc((size_t)len);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return buf;
+    text = slurp(path, n);
+    ck_assert_uint_gt(*n, 0);
+    return text;
 }
 
 static size_t count_lines(const char *s, size_t n)
@@ -189,7 +179,7 @@ START_TEST(real_logs)
     };
     for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++) {
         size_t n;
-        char *text = slurp(logs[i], &n);
+        char *text = read_fixture(logs[i], &n);
         ck_assert_uint_eq(same(text, n), count_lines(text, n) - 1); /* all but the header */
         free(text);
     }

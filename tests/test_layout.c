@@ -19,7 +19,7 @@
 
 #include "libalign.h"
 
-#include "run_suite.h"
+#include "suite.h"
 
 static align_graph *g;
 

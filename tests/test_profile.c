@@ -20,7 +20,7 @@
 #include "libalign.h"
 #include "measure/profile.pb-c.h"
 
-#include "run_suite.h"
+#include "suite.h"
 
 /* ------------------------------------------------ building a profile */
 

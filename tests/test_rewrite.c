@@ -15,7 +15,7 @@
 
 #include "libalign.h"
 
-#include "run_suite.h"
+#include "suite.h"
 
 static align_fix_set *run(align_lang lang, const char *path, const char *text)
 {

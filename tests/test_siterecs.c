@@ -19,7 +19,7 @@
 
 #include "escape/heapsites.h"
 
-#include "run_suite.h"
+#include "suite.h"
 
 typedef struct ref {
     uint32_t pair, line, col;

@@ -21,7 +21,7 @@
 #include "util/hash.h"
 #include "util/table.h"
 
-#include "run_suite.h"
+#include "suite.h"
 
 typedef struct keys {
     const uint64_t *v;
