@@ -419,6 +419,12 @@ static int feed(line_acc *a, const char *p, const char *end, size_t max_line, es
     return 0;
 }
 
+void align_escape_log_set_threads(align_escape_log *log, unsigned n)
+{
+    assert(log != NULL);
+    log->threads = n;
+}
+
 void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn, void *user)
 {
     assert(log != NULL);

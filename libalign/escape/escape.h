@@ -65,6 +65,7 @@ struct align_escape_log {
     align_escape_stats stats;
     align_progress_fn progress; /* align_escape_log_set_progress() */
     void *progress_user;
+    unsigned threads; /* parsers of a -json directory (set_threads) */
     /* Set by the escape join that reads through this log: each site goes
      * to sink instead of the sites array (the join keeps records of its
      * own, and a log holding every site was most of the join's memory). */
