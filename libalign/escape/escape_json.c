@@ -932,7 +932,7 @@ static int json_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
     enum json_tokener_error jerr;
     size_t end, i;
     int rc;
-    (void)nul; /* only the text reader skips such lines */
+    (void)nul; /* not looked for: only the text reader skips such lines */
 
     in->log->stats.lines++;
     if (overlong) {
@@ -991,7 +991,7 @@ static int read_json(align_escape_log *log, const char *name, FILE *f, const cha
     in.tok = json_tokener_new();
     if (in.tok == NULL)
         return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
-    rc = esc_read_lines_progress(log, f, mem, len, name, ESC_MAX_JSON_LINE, json_line, &in);
+    rc = esc_read_lines_progress(log, f, mem, len, name, ESC_MAX_JSON_LINE, false, json_line, &in);
     if (rc == 0)
         rc = group_flush(&in);
     if (rc == 0 && !in.have_header)
