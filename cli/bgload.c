@@ -77,6 +77,14 @@ struct bg_binary {
     bool posted, read, taken;
 };
 
+/* Ends the reading thread's write of the state under mu: wakes the main
+ * thread (wait_read) and lets go of mu. */
+static void hand_over(bg_binary *bg)
+{
+    pthread_cond_signal(&bg->cv);
+    pthread_mutex_unlock(&bg->mu);
+}
+
 /* align_progress_fn of the reading thread: posts, never prints. */
 static void post_progress(void *user, uint64_t done, uint64_t total)
 {
@@ -85,8 +93,7 @@ static void post_progress(void *user, uint64_t done, uint64_t total)
     bg->done = done;
     bg->total = total;
     bg->posted = true;
-    pthread_cond_signal(&bg->cv);
-    pthread_mutex_unlock(&bg->mu);
+    hand_over(bg);
 }
 
 static void *read_binary(void *arg)
@@ -105,8 +112,7 @@ static void *read_binary(void *arg)
     bg->bin = bin;
     bg->rc = rc;
     bg->read = true;
-    pthread_cond_signal(&bg->cv);
-    pthread_mutex_unlock(&bg->mu);
+    hand_over(bg);
     if (rc >= 0) {
         bg->gosrc = go_source_new_deferred(bg->src_dir);
         go_source_locate(bg->gosrc, bin);

@@ -1814,19 +1814,21 @@ ALIGN_API int align_profile_join_new(align_profile_join **out, const align_profi
                                      align_binary *bin, const align_heap_join *hj);
 ALIGN_API void align_profile_join_free(align_profile_join *j); /* accepts NULL */
 ALIGN_API void align_profile_join_summary(align_measure_summary *out, const align_profile_join *j);
-ALIGN_API size_t align_profile_join_nsites(const align_profile_join *j);
-ALIGN_API const align_measured_site *align_profile_join_site(const align_profile_join *j, size_t i);
-/* Struct types with measured allocations, in order of their first site. */
+/* Struct types with measured allocations, in order of their first site,
+ * and what each counts. */
 ALIGN_API size_t align_profile_join_ntypes(const align_profile_join *j);
 ALIGN_API const align_measured_type *align_profile_join_type(const align_profile_join *j, size_t i);
 /* t's measurements, or NULL when no typed site allocates it. */
 ALIGN_API const align_measured_type *align_profile_join_find(const align_profile_join *j,
                                                              const align_type *t);
+/* The objects (arrays for per-element sites) `which` counts. */
+ALIGN_API uint64_t align_measured_count(const align_measured_type *t, align_sample which);
+/* Every measured site; a type's are listed in align_measured_type.sites. */
+ALIGN_API size_t align_profile_join_nsites(const align_profile_join *j);
+ALIGN_API const align_measured_site *align_profile_join_site(const align_profile_join *j, size_t i);
 /* Warnings (a profile of another build) and notes (sites left untyped). */
 ALIGN_API size_t align_profile_join_ndiags(const align_profile_join *j);
 ALIGN_API const align_heap_diag *align_profile_join_diag(const align_profile_join *j, size_t i);
-/* The objects (arrays for per-element sites) `which` counts. */
-ALIGN_API uint64_t align_measured_count(const align_measured_type *t, align_sample which);
 
 #ifdef __cplusplus
 }

@@ -852,12 +852,10 @@ static int text_capture(text_input *in, const char *file, size_t flen, unsigned 
     if (nend == name)
         return 1;
     memset(&c, 0, sizeof c);
+    ESC_READ_AT(c, in, esc_intern(log, file, flen), lineno);
     c.by_value = value;
     c.line = line;
     c.col = col;
-    c.package = in->package;
-    c.input = in->name;
-    c.input_line = lineno;
     for (i = nend; i + 6 < n; i++) {
         if (memcmp(m + i, "width=", 6) == 0) {
             size_t k = i + 6;
@@ -865,7 +863,6 @@ static int text_capture(text_input *in, const char *file, size_t flen, unsigned 
             break;
         }
     }
-    c.file = esc_intern(log, file, flen);
     c.func = esc_intern(log, m, fend);
     c.var_name = esc_intern(log, m + name, nend - name);
     if (c.file == NULL || c.func == NULL || c.var_name == NULL)
@@ -924,14 +921,11 @@ static int text_site(text_input *in, const char *s, size_t flen, unsigned line, 
     } else {
         return 1; /* a compiler error or another tool's line */
     }
-    site.file = esc_intern(log, s, flen);
+    ESC_READ_AT(site, in, esc_intern(log, s, flen), lineno);
     if (site.file == NULL)
         return ALIGN_ENOMEM;
     site.line = line;
     site.col = col;
-    site.package = in->package;
-    site.input = in->name;
-    site.input_line = lineno;
     if (!site.stack_only)
         take_explanation(in, &site);
     site.inlined = inline_lookup(in, site.file, line, col);

@@ -87,6 +87,13 @@ void esc_mark_rollback(align_escape_log *log, const esc_mark *m);
 /* The interned copy of s[0..len), or NULL when out of memory (recorded). */
 const char *esc_intern(align_escape_log *log, const char *s, size_t len);
 
+/* Where the reader found a site or a capture (the two structs name these
+ * fields alike): the source file (interned) and the package being read,
+ * and the log's name and line number. */
+#define ESC_READ_AT(rec, in, file_, lineno)                                                        \
+    ((rec).file = (file_), (rec).package = (in)->package, (rec).input = (in)->name,                \
+     (rec).input_line = (lineno))
+
 /* Appends a copy of *site (its strings must already be interned), or
  * gives it to the log's sink when it has one, and updates the site
  * counters.  ALIGN_ENOMEM, ALIGN_EOVERFLOW, or what the sink returned. */

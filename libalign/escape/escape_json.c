@@ -153,16 +153,13 @@ static int group_flush(json_input *in)
     in->group_open = false;
     for (uint64_t i = in->group_named; i < in->group_empty; i++) {
         memset(&site, 0, sizeof site);
-        site.file = in->file;
+        ESC_READ_AT(site, in, in->file, in->group_input_line);
         site.line = in->group_line;
         site.col = in->group_col;
-        site.package = in->package;
         site.kind = ALIGN_ESCAPE_UNKNOWN;
         site.expr = esc_intern(in->log, "", 0);
         if (site.expr == NULL)
             return ALIGN_ENOMEM;
-        site.input = in->name;
-        site.input_line = in->group_input_line;
         rc = esc_add_site(in->log, &site);
         if (rc < 0)
             return rc;
@@ -322,12 +319,9 @@ static int json_capture(json_input *in, const diag_view *d, const char *m, uint6
     }
     if (c.use_line == 0)
         return 0;
+    ESC_READ_AT(c, in, in->file, lineno);
     c.by_value = 1;
     c.line = d->line;
-    c.file = in->file;
-    c.package = in->package;
-    c.input = in->name;
-    c.input_line = lineno;
     c.func = esc_intern(in->log, "", 0);
     c.var_name = esc_intern(in->log, m, nlen);
     if (c.func == NULL || c.var_name == NULL)
@@ -402,10 +396,7 @@ static int json_record(json_input *in, const diag_view *d, uint64_t lineno)
             return rc;
         in->group_named++;
     }
-    site.file = in->file;
-    site.package = in->package;
-    site.input = in->name;
-    site.input_line = lineno;
+    ESC_READ_AT(site, in, in->file, lineno);
     return esc_add_site(in->log, &site);
 }
 
