@@ -389,6 +389,16 @@ ALIGN_API int align_graph_label_anonymous(align_graph *g);
  * held in no named record) after that variable, "pkg.V"; *of is then
  * NULL. */
 ALIGN_API const char *align_type_label(const align_type *t, const align_type **of);
+/* Whether t (a Go anonymous struct) is named after a function's local
+ * variable or parameter, "pkg.F.v" (of NULL above): 1, with *pkg_len (may
+ * be NULL) the length of the package path that starts the label and
+ * *shared (may be NULL) how many other variables have the struct (the
+ * first in DWARF order names it); 0 otherwise.  Only for a binary opened
+ * with ALIGN_BINARY_GO_FUNCS, whose functions' variables are read.  Its
+ * position is the variable's DW_AT_decl_line in its function's file; a
+ * function DWARF gives no file (inlined everywhere) leaves the file NULL
+ * and the line set. */
+ALIGN_API int align_type_label_local(const align_type *t, size_t *pkg_len, unsigned *shared);
 
 /* C attributes on a type: aligned(N) (0 = none; on a typedef it may also
  * lower the alignment, as GCC allows), packed (records, enums). */
