@@ -45,6 +45,9 @@
  * Rejected: threads inside libalign (align_binary_open reading on its own
  * thread): the library would impose threads on every caller, and the
  * overlap is a property of the command, which knows what else it reads.
+ * (The one thread libalign starts is asked for: escape_load lets a -json
+ * directory's files be parsed on two (align_heap_join_set_threads), the
+ * order of the merge and its errors being the reader's own business.)
  */
 #include "config.h"
 #include "cli.h"
@@ -74,6 +77,14 @@ struct bg_binary {
     bool posted, read, taken;
 };
 
+/* Ends the reading thread's write of the state under mu: wakes the main
+ * thread (wait_read) and lets go of mu. */
+static void hand_over(bg_binary *bg)
+{
+    pthread_cond_signal(&bg->cv);
+    pthread_mutex_unlock(&bg->mu);
+}
+
 /* align_progress_fn of the reading thread: posts, never prints. */
 static void post_progress(void *user, uint64_t done, uint64_t total)
 {
@@ -82,8 +93,7 @@ static void post_progress(void *user, uint64_t done, uint64_t total)
     bg->done = done;
     bg->total = total;
     bg->posted = true;
-    pthread_cond_signal(&bg->cv);
-    pthread_mutex_unlock(&bg->mu);
+    hand_over(bg);
 }
 
 static void *read_binary(void *arg)
@@ -102,8 +112,7 @@ static void *read_binary(void *arg)
     bg->bin = bin;
     bg->rc = rc;
     bg->read = true;
-    pthread_cond_signal(&bg->cv);
-    pthread_mutex_unlock(&bg->mu);
+    hand_over(bg);
     if (rc >= 0) {
         bg->gosrc = go_source_new_deferred(bg->src_dir);
         go_source_locate(bg->gosrc, bin);

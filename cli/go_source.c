@@ -50,7 +50,8 @@ typedef struct go_file {
     char *names; /* the names of both once the text is gone */
     /* The names find_line's tests can match, "\nX\nY\n": X of `var X`
      * and `type X` at the start of a line, and the first name of the
-     * indented lines of a `var (` block; NULL: none.  A search for a
+     * indented lines of a `var (` block; and F of `func F(` and `func
+     * (r T) F(` (locate_local's test); NULL: none.  A search for a
      * package variable or a `type A B` reads a file again only when its
      * name is here (cmd/compile: whole package directories were read
      * again for each anonymous variable's struct). */
@@ -535,8 +536,18 @@ static bool index_decls(go_file *f)
          * block; what follows `var`/`type` there, or starts an indented
          * line in the block, is one */
         if (grouped && ls == p) {
-            const char *q = skip_spaces(e, end);
+            const char *q = skip_spaces(e, end), *n, *ne;
             in_var = e - p == 3 && memcmp(p, "var", 3) == 0 && q < end && *q == '(';
+            /* and a function's name, `func F(`, `func (r *T) M(`: the
+             * file of a local variable's struct (locate_local) */
+            if (e - p == 4 && memcmp(p, "func", 4) == 0 && q < end) {
+                n = *q == '(' ? memchr(q, ')', (size_t)(end - q)) : q;
+                n = n != NULL && *q == '(' ? skip_spaces(n + 1, end) : n;
+                for (ne = n; ne != NULL && ne < end && ident_char(*ne);)
+                    ne++;
+                if (n != NULL && ne > n && !add_head(f, n, ne))
+                    return false;
+            }
         } else {
             bool kw_type = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
                            (ls - 4 == text || ls[-5] == '\n');
@@ -1090,6 +1101,12 @@ static void locate_anonymous(go_source *s, align_type *t, const char *label)
         return;
     if (var) {
         f = file_at(s, pos.file);
+        if (f == NULL && strrchr(pos.file, '/') != NULL) {
+            /* a function's local variable's: its file is DWARF's */
+            snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(pos.file, '/') - pos.file), pos.file);
+            load_dir(s, dir);
+            f = file_at(s, pos.file);
+        }
         if (f == NULL)
             return;
     } else {
@@ -1349,6 +1366,150 @@ static void locate_var(go_source *s, align_type *t, const char *label, const ali
     align_type_set_pos(t, pos);
 }
 
+/* The name a function is declared with in its file, from its DWARF name
+ * after the package ("F", "(*T).M", "T.M", "F.func1.2", "G[go.shape.int]"):
+ * F, M, M, F, G into buf. */
+static void func_decl_name(const char *fn, char *buf, size_t cap)
+{
+    char plain[512];
+    size_t n = 0;
+    int depth = 0;
+    /* without type arguments */
+    for (const char *p = fn; *p != '\0' && n + 1 < sizeof plain; p++) {
+        depth += *p == '[';
+        if (depth == 0)
+            plain[n++] = *p;
+        depth -= *p == ']' && depth > 0;
+    }
+    plain[n] = '\0';
+    const char *p = plain;
+    if (*p == '(') { /* "(*T).M" */
+        p = strchr(p, ')');
+        p = p != NULL && p[1] == '.' ? p + 2 : plain + n;
+    } else if (strchr(p, '.') != NULL) {
+        /* "T.M" (a value receiver's method) or "F.func1" (a closure) */
+        const char *second = strchr(p, '.') + 1;
+        if (!(strncmp(second, "func", 4) == 0 && isdigit((unsigned char)second[4])) &&
+            !isdigit((unsigned char)*second))
+            p = second;
+    }
+    snprintf(buf, cap, "%.*s", (int)strcspn(p, ".-"), p);
+}
+
+/* Whether line [p, e) declares variable var with a struct type: `var
+ * name struct {`, `name := struct {`, `name, other := struct {`, `(name
+ * struct {` in a parameter list... : the name as a word, then "struct". */
+static bool local_line(const char *p, const char *e, const char *var)
+{
+    size_t n = strlen(var);
+    for (const char *q = p; q + n <= e; q++) {
+        const char *w = memmem(q, (size_t)(e - q), var, n);
+        if (w == NULL)
+            return false;
+        if ((w == p || !ident_char(w[-1])) && (w + n == e || !ident_char(w[n])) &&
+            memmem(w + n, (size_t)(e - w - (ptrdiff_t)n), "struct", 6) != NULL)
+            return true;
+        q = w;
+    }
+    return false;
+}
+
+/* An anonymous struct named after a function's local variable whose
+ * function DWARF gives no file (inlined wherever it is called:
+ * sync.OnceValue[...]): the file of its package's directory (the
+ * directory of one of its package's functions' files) in which the
+ * function is declared before the variable's line, which declares the
+ * variable with a struct type.  A named result has no line in DWARF
+ * (ssa.bitsAdd64's `(r struct{ sum, carry int64 })`): the first line of
+ * the function that declares it so.  Not found: the line goes too (no
+ * position is better than half of one). */
+static void locate_local(go_source *s, align_type *t, const char *label, size_t pkg_len,
+                         const align_go_method *ms, size_t nms)
+{
+    align_srcpos pos = align_type_pos(t);
+    char pkg[512], fn[512], var[256], dir[1024];
+    const char *last = strrchr(label, '.');
+    const align_go_method *m = NULL;
+    bool placed = false;
+    if (pkg_len > 0 && pkg_len < sizeof pkg && last != NULL && last > label + pkg_len && nms > 0) {
+        snprintf(pkg, sizeof pkg, "%.*s", (int)pkg_len, label);
+        snprintf(var, sizeof var, "%.*s", (int)strcspn(last + 1, LOCAL_MARK), last + 1);
+        snprintf(fn, sizeof fn, "%.*s", (int)(last - label - (ptrdiff_t)pkg_len - 1),
+                 label + pkg_len + 1);
+        m = bsearch(pkg, ms, nms, sizeof *ms, cmp_key);
+    }
+    if (m != NULL && m->file[0] == '/' && strrchr(m->file, '/') != NULL) {
+        char name[256], head[300];
+        func_decl_name(fn, name, sizeof name);
+        snprintf(head, sizeof head, ") %s", name);
+        snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(m->file, '/') - m->file), m->file);
+        load_dir(s, dir);
+        for (size_t i = 0; i < s->nfiles && !placed && name[0] != '\0'; i++) {
+            go_file *f = &s->files[i];
+            bool had = f->text != NULL, in_func = false;
+            if (!file_in_scope(f, dir, strlen(dir), NULL) || !has_head(f, name) ||
+                file_text(s, f) == NULL)
+                continue;
+            const char *end = f->text + f->len, *p = f->text;
+            for (unsigned l = 1; p < end && !placed && (pos.line == 0 || l <= pos.line); l++) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+                size_t nn = strlen(name);
+                /* `func Name(`, `func Name[`, `func (r *T) Name(` */
+                if (e - p > 5 && memcmp(p, "func ", 5) == 0) {
+                    const char *at =
+                        p[5] == '(' ? memmem(p, (size_t)(e - p), head, strlen(head)) : p + 3;
+                    in_func = at != NULL && at + 2 + nn < e && memcmp(at + 2, name, nn) == 0 &&
+                              (at[2 + nn] == '(' || at[2 + nn] == '[');
+                }
+                if ((l == pos.line || pos.line == 0) && in_func && local_line(p, e, var)) {
+                    pos.file = f->path;
+                    pos.line = l;
+                    placed = true;
+                }
+                p = nl ? nl + 1 : end;
+            }
+            if (!had)
+                drop_text(f);
+        }
+    }
+    if (!placed)
+        pos.line = 0;
+    align_type_set_pos(t, pos);
+}
+
+/* A local variable's struct that DWARF placed: kept where the file says
+ * the variable is declared with a struct type there, dropped where it
+ * says otherwise (`for _, f := range table`: f's struct is table's
+ * element, declared elsewhere), kept where the file cannot be read (a
+ * binary built elsewhere: DWARF's line is the variable's). */
+static void check_local(go_source *s, align_type *t, const char *label)
+{
+    align_srcpos pos = align_type_pos(t);
+    const char *last = strrchr(label, '.');
+    char var[256], *text = NULL;
+    size_t len = 0;
+    align_buf quiet; /* a file that cannot be read is no error here */
+    align_buf_init(&quiet);
+    bool read = pos.file != NULL && last != NULL && read_input_to(pos.file, &text, &len, &quiet);
+    align_buf_free(&quiet);
+    if (!read)
+        return;
+    snprintf(var, sizeof var, "%.*s", (int)strcspn(last + 1, LOCAL_MARK), last + 1);
+    const char *p = text, *end = text + len;
+    for (unsigned l = 1; l < pos.line && p != NULL; l++) {
+        p = memchr(p, '\n', (size_t)(end - p));
+        p = p != NULL ? p + 1 : NULL;
+    }
+    const char *e = p != NULL ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+    if (p == NULL || !local_line(p, e != NULL ? e : end, var)) {
+        pos.file = NULL;
+        pos.line = 0;
+        align_type_set_pos(t, pos);
+    }
+    free(text);
+    (void)s;
+}
+
 void go_source_locate(go_source *s, align_binary *bin)
 {
     align_graph *g = align_binary_graph(bin, ALIGN_LANG_GO);
@@ -1404,6 +1565,16 @@ void go_source_locate(go_source *s, align_binary *bin)
             align_type *t = align_graph_decl(g, i);
             const align_type *of = NULL;
             const char *label = align_type_label(t, &of);
+            size_t pkg_len = 0;
+            if (label != NULL && pass == 0 && align_type_label_local(t, &pkg_len, NULL)) {
+                /* a function's local variable's: placed by DWARF, unless
+                 * its function has no file there */
+                if (align_type_pos(t).file == NULL)
+                    locate_local(s, t, label, pkg_len, ms, nms);
+                else
+                    check_local(s, t, label);
+                continue;
+            }
             if (label == NULL || align_type_pos(t).line != 0 || (of == NULL) != (pass == 0))
                 continue;
             if (of != NULL)

@@ -389,6 +389,16 @@ ALIGN_API int align_graph_label_anonymous(align_graph *g);
  * held in no named record) after that variable, "pkg.V"; *of is then
  * NULL. */
 ALIGN_API const char *align_type_label(const align_type *t, const align_type **of);
+/* Whether t (a Go anonymous struct) is named after a function's local
+ * variable or parameter, "pkg.F.v" (of NULL above): 1, with *pkg_len (may
+ * be NULL) the length of the package path that starts the label and
+ * *shared (may be NULL) how many other variables have the struct (the
+ * first in DWARF order names it); 0 otherwise.  Only for a binary opened
+ * with ALIGN_BINARY_GO_FUNCS, whose functions' variables are read.  Its
+ * position is the variable's DW_AT_decl_line in its function's file; a
+ * function DWARF gives no file (inlined everywhere) leaves the file NULL
+ * and the line set. */
+ALIGN_API int align_type_label_local(const align_type *t, size_t *pkg_len, unsigned *shared);
 
 /* C attributes on a type: aligned(N) (0 = none; on a typedef it may also
  * lower the alignment, as GCC allows), packed (records, enums). */
@@ -1339,6 +1349,12 @@ ALIGN_API void align_escape_log_free(align_escape_log *log);
  * JSON reads from files. */
 ALIGN_API void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn,
                                              void *user);
+/* Lets the log's later reads of -json directories parse up to n files at
+ * once (n - 1 threads of the library's own beside the caller's; 0 or 1,
+ * the default: none).  The result is the same to the byte (sites, their
+ * order, counts, errors); only files parsed on the caller's thread call
+ * the progress callback.  Threads are never started otherwise. */
+ALIGN_API void align_escape_log_set_threads(align_escape_log *log, unsigned n);
 
 /* Appends the sites of a `go build -gcflags=-m` log (also all=-m, -m=2,
  * -m -m): the compiler's stderr, read line by line in constant memory.
@@ -1524,6 +1540,8 @@ ALIGN_API int align_heap_join_open(align_heap_join **out, const char *src_dir);
 /* Sets (fn NULL: clears) the progress callback of the join's later reads
  * of files (align_progress_fn, under "binaries" above). */
 ALIGN_API void align_heap_join_set_progress(align_heap_join *j, align_progress_fn fn, void *user);
+/* align_escape_log_set_threads() for the join's later -json reads. */
+ALIGN_API void align_heap_join_set_threads(align_heap_join *j, unsigned n);
 /* The readers of align_escape_log_read_text(), _text_mem(), _json_dir()
  * and _json_mem(), same inputs, same errors, with the sites going into the
  * join instead of a log; also ALIGN_ELIMIT past 2^31 - 1 sites.  On
@@ -1806,19 +1824,21 @@ ALIGN_API int align_profile_join_new(align_profile_join **out, const align_profi
                                      align_binary *bin, const align_heap_join *hj);
 ALIGN_API void align_profile_join_free(align_profile_join *j); /* accepts NULL */
 ALIGN_API void align_profile_join_summary(align_measure_summary *out, const align_profile_join *j);
-ALIGN_API size_t align_profile_join_nsites(const align_profile_join *j);
-ALIGN_API const align_measured_site *align_profile_join_site(const align_profile_join *j, size_t i);
-/* Struct types with measured allocations, in order of their first site. */
+/* Struct types with measured allocations, in order of their first site,
+ * and what each counts. */
 ALIGN_API size_t align_profile_join_ntypes(const align_profile_join *j);
 ALIGN_API const align_measured_type *align_profile_join_type(const align_profile_join *j, size_t i);
 /* t's measurements, or NULL when no typed site allocates it. */
 ALIGN_API const align_measured_type *align_profile_join_find(const align_profile_join *j,
                                                              const align_type *t);
+/* The objects (arrays for per-element sites) `which` counts. */
+ALIGN_API uint64_t align_measured_count(const align_measured_type *t, align_sample which);
+/* Every measured site; a type's are listed in align_measured_type.sites. */
+ALIGN_API size_t align_profile_join_nsites(const align_profile_join *j);
+ALIGN_API const align_measured_site *align_profile_join_site(const align_profile_join *j, size_t i);
 /* Warnings (a profile of another build) and notes (sites left untyped). */
 ALIGN_API size_t align_profile_join_ndiags(const align_profile_join *j);
 ALIGN_API const align_heap_diag *align_profile_join_diag(const align_profile_join *j, size_t i);
-/* The objects (arrays for per-element sites) `which` counts. */
-ALIGN_API uint64_t align_measured_count(const align_measured_type *t, align_sample which);
 
 #ifdef __cplusplus
 }

@@ -150,6 +150,22 @@ def gotool_binary(v, arch, cache):
     return exe, version
 
 
+def local_decl_ok(t):
+    """Whether t (named "pkg.F.v" after a function's local variable) is
+    placed at a line of the source that declares v with a struct type:
+    `v := struct {`, `var v struct {`, `v := []struct {`, `(v struct{`."""
+    var = re.sub(r"\u00b7\d+$", "", re.sub(r"\[[^\]]*\]", "", t["name"]).split(".")[-1])
+    try:
+        with open(t["decl_file"]) as f:
+            lines = f.read().split("\n")
+    except (KeyError, OSError):
+        return False
+    line = t.get("decl_line", 0)
+    return 0 < line <= len(lines) and re.search(
+        r"(^|[\s(,])(var\s+)?%s\s*(:=|=)?\s*\*?(map\[[^\]]*\]|\[[^\]]*\])*struct\b"
+        % re.escape(var), lines[line - 1]) is not None
+
+
 def check_gotool():
     """cmd/go of every Go release $GO_VERSIONS names (1.19 1.27 by
     default; make check-go-all: all seven), for amd64 and arm64."""
@@ -204,6 +220,23 @@ def check_gotool():
                     print("MISMATCH %s %s: %s" % (tag, t["name"], "; ".join(problems)))
                 else:
                     passed += 1
+            # Anonymous structs named after a function's local variable
+            # ("pkg.F.v", local_var_of): each at a line of the release's
+            # own source that declares that variable with a struct type.
+            named = [t for t in data["types"] if "local_var_of" in t]
+            for t in named:
+                if "decl_file" in t and not local_decl_ok(t):
+                    failed += 1
+                    print("FAIL: %s: %s placed at %s:%s, which does not declare it"
+                          % (tag, t["name"], t.get("decl_file"), t.get("decl_line")))
+            left = [t for t in data["types"]
+                    if t["lang"] == "go" and t["name"].startswith("struct")]
+            print("%s: %d anonymous structs named after a function's variable (%d placed), "
+                  "%d left unnamed" % (tag, len(named), sum("decl_file" in t for t in named),
+                                       len(left)))
+            if not named:
+                failed += 1
+                print("FAIL: %s: no anonymous struct named after a function's variable" % tag)
             print("%s: %d struct types checked" % (tag, n))
             if n < 1000:
                 print("FAIL: only %d Go struct types read from %s" % (n, tag))

@@ -174,6 +174,14 @@ def decl_ok(path, line, name):
     except OSError:
         return False
     local = re.sub(r"\[.*", "", name).split(".")[-1]
+    # a function's local variable's ("pkg.F.v", "sync.OnceValue[...].d",
+    # "pkg.F.v\u00b72"): `v := struct {`, `var v struct {`, `v := []struct {`,
+    # `(r struct{` of a named result
+    var = re.sub(r"\u00b7\d+$", "", re.sub(r"\[[^\]]*\]", "", name).split(".")[-1])
+    if 0 < line <= len(lines) and re.search(
+            r"(^|[\s(,])(var\s+)?%s\s*(:=|=)?\s*\*?(map\[[^\]]*\]|\[[^\]]*\])*struct\b"
+            % re.escape(var), lines[line - 1]):
+        return True
     # a type declared inside a function: DWARF names it name·N
     local = re.sub(r"\u00b7\d+$", "", local)
     # a type, the field an anonymous struct is the type of (`f [2]struct {`),

@@ -280,6 +280,14 @@ static int cmp_cand(const void *a, const void *b)
     return strcmp(nx ? nx : "", ny ? ny : "");
 }
 
+/* A carry owns its causes, which push_cause grows. */
+void align_carry_free(align_carry *c)
+{
+    if (c == NULL)
+        return;
+    FREE_ALL(c->causes, c);
+}
+
 static int push_cause(align_carry *out, size_t *cap, const align_type *t, uint64_t before,
                       uint64_t after)
 {
@@ -386,13 +394,6 @@ done:
     }
     *out = r;
     return 0;
-}
-
-void align_carry_free(align_carry *c)
-{
-    if (c == NULL)
-        return;
-    FREE_ALL(c->causes, c);
 }
 
 /* Bytes the allocator reserves for the heap type at `size` bytes. */

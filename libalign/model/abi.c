@@ -73,12 +73,19 @@ static const align_abi abi_go_arm = GO_ABI("go/arm", ALIGN_ARCH_ARM, 4);
     [ALIGN_C_DOUBLE] = {8, 8, 0}, [ALIGN_C_LDOUBLE] = {16, 16, 0}, [ALIGN_C_CFLOAT] = {8, 4, 0},   \
     [ALIGN_C_CDOUBLE] = {16, 8, 0}, [ALIGN_C_CLDOUBLE] = {32, 16, 0}
 
+/* The two families of bit-field rules, as GCC applies them.  x86 (psABI
+ * §3.1.2, i386 alike): "unnamed bit-fields' types do not affect the
+ * alignment of a structure or union", zero-width ones included.  ARM
+ * (AAPCS64, and AAPCS32 with PCC_BITFIELD_TYPE_MATTERS): GCC's ports
+ * define TARGET_ALIGN_ANON_BITFIELD true, so unnamed bit-fields, zero-width
+ * ones included (even in a packed struct), raise the record's alignment
+ * like named ones.  place.c reads the two flags. */
+#define BITFIELDS_X86 .c_anon_bitfield_aligns = false, .c_zero_width_bitfield_aligns = false
+#define BITFIELDS_ARM .c_anon_bitfield_aligns = true, .c_zero_width_bitfield_aligns = true
+
 static const align_abi abi_c_amd64 = {
     C_ABI("c/amd64", ALIGN_ARCH_AMD64, 8, 16),
-    /* psABI §3.1.2: "unnamed bit-fields' types do not affect the alignment
-     * of a structure or union". */
-    .c_anon_bitfield_aligns = false,
-    .c_zero_width_bitfield_aligns = false,
+    BITFIELDS_X86,
     /* Vectors: aligned to their size, uncapped (vector_size(128) is
      * 128-aligned as a member), with or without -mavx. */
     .prim = {C_LP64},
@@ -86,15 +93,11 @@ static const align_abi abi_c_amd64 = {
 
 static const align_abi abi_c_arm64 = {
     C_ABI("c/arm64", ALIGN_ARCH_ARM64, 8, 16),
-    /* GCC's aarch64 port defines TARGET_ALIGN_ANON_BITFIELD true: unnamed
-     * bit-fields, zero-width ones included (even in a packed struct), raise
-     * the record's alignment like named ones.  Measured with
-     * aarch64-linux-gnu-gcc 12 under qemu-aarch64: struct {char c; int :4;}
-     * is 4 bytes, 4-aligned (2 and 1 on x86-64); struct {char c; int :0;
-     * char d;} is 8 bytes, 4-aligned (5 and 1 on x86-64); union {char c;
-     * int :0;} is 4 bytes (1 on x86-64). */
-    .c_anon_bitfield_aligns = true,
-    .c_zero_width_bitfield_aligns = true,
+    /* Measured with aarch64-linux-gnu-gcc 12 under qemu-aarch64: struct
+     * {char c; int :4;} is 4 bytes, 4-aligned (2 and 1 on x86-64); struct
+     * {char c; int :0; char d;} is 8 bytes, 4-aligned (5 and 1 on x86-64);
+     * union {char c; int :0;} is 4 bytes (1 on x86-64). */
+    BITFIELDS_ARM,
     /* Vectors: aligned to their size up to 16 (vector_size(32) is at 16 in
      * struct {char c; v v;}). */
     .c_vector_max_align = 16,
@@ -120,9 +123,7 @@ static const align_abi abi_c_arm64 = {
  * 4-aligned. */
 static const align_abi abi_c_386 = {
     C_ABI("c/386", ALIGN_ARCH_386, 4, 16),
-    /* Like x86-64: unnamed bit-fields do not raise alignment. */
-    .c_anon_bitfield_aligns = false,
-    .c_zero_width_bitfield_aligns = false,
+    BITFIELDS_X86,
     /* Vectors as on x86-64, but an 8-byte vector of integers has DImode
      * without MMX and x86_field_alignment caps it at 4 like long long
      * (char/short/int/long long elements at offset 4; float/double at 8). */
@@ -134,14 +135,11 @@ static const align_abi abi_c_386 = {
  * are 8-aligned; long double is IEEE double, 8/8. */
 static const align_abi abi_c_arm = {
     C_ABI("c/arm", ALIGN_ARCH_ARM, 4, 8),
-    /* GCC's arm port, like aarch64, lets unnamed and zero-width bit-fields
-     * raise the record's alignment (EABI: PCC_BITFIELD_TYPE_MATTERS and
-     * TARGET_ALIGN_ANON_BITFIELD).  Measured with arm-linux-gnueabihf-gcc 12
-     * under qemu-arm: struct {char c; int :4;} is 4/4 (2/1 on i386);
-     * struct {char c; long long :0; char d;} is 16/8 with d at 8 (5/1, d
-     * at 4 on i386); union {char c; int :0;} is 4/4. */
-    .c_anon_bitfield_aligns = true,
-    .c_zero_width_bitfield_aligns = true,
+    /* Measured with arm-linux-gnueabihf-gcc 12 under qemu-arm: struct
+     * {char c; int :4;} is 4/4 (2/1 on i386); struct {char c; long long :0;
+     * char d;} is 16/8 with d at 8 (5/1, d at 4 on i386); union {char c;
+     * int :0;} is 4/4. */
+    BITFIELDS_ARM,
     /* Vectors: aligned to their size up to 8 (BIGGEST_ALIGNMENT on EABI). */
     .c_vector_max_align = 8,
     .prim = {C_ILP32(8), [ALIGN_C_LDOUBLE] = {8, 8, 0}, [ALIGN_C_CLDOUBLE] = {16, 8, 0}},

@@ -141,6 +141,14 @@ struct align_type {
      * the struct (`var V [4]struct {`, `var V = []struct {`, `var V =
      * map[K]struct {`), not the struct */
     bool label_elem;
+    /* Go, label_of NULL: named after a function's local variable or
+     * parameter, "pkg.F.v" (source/go_locals.c), not a package variable;
+     * label_pkg is the length of the package path that starts the label
+     * ("pkg"), label_shared how many other variables have the struct
+     * (at most UINT16_MAX). */
+    bool label_local;
+    uint16_t label_shared;
+    uint32_t label_pkg;
 };
 
 /* Memo of one type's size for the graph's current ABI. */

@@ -430,6 +430,17 @@ const char *align_type_label(const align_type *t, const align_type **of)
     return t->label;
 }
 
+int align_type_label_local(const align_type *t, size_t *pkg_len, unsigned *shared)
+{
+    if (t->label == NULL || !t->label_local)
+        return 0;
+    if (pkg_len != NULL)
+        *pkg_len = t->label_pkg;
+    if (shared != NULL)
+        *shared = t->label_shared;
+    return 1;
+}
+
 /* A record with no name of its own: C's "struct {...}" (no tag, no
  * typedef naming it), Go's type literal "struct { a bool; ... }". */
 static bool anonymous_record(const align_graph *g, const align_type *t)

@@ -177,6 +177,26 @@ void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *o
     if (order == NULL)
         order = l->optimal_order;
     if (l->type != NULL && align_type_label(l->type, &holder) != NULL && holder == NULL &&
+        l->type->label_local) {
+        /* a function's local variable's, labelled "pkg.F.v" (the first
+         * of the variables that have it): it pastes as v's type, or its
+         * array's element type */
+        const char *var = strrchr(l->name, '.') + 1;
+        int vlen = (int)strcspn(var, "\xc2"); /* without "·N" */
+        unsigned shared = l->type->label_shared;
+        align_buf_printf(out, "// the anonymous struct of %s (%s of local variable %.*s of %.*s",
+                         l->name, l->type->label_elem ? "element type" : "type", vlen, var,
+                         (int)(var - 1 - l->name), l->name);
+        if (shared > 0)
+            align_buf_printf(out, ", and of %u other variable%s", shared, shared > 1 ? "s" : "");
+        align_buf_printf(out, "): paste it as %s%.*s's %s\n",
+                         l->type->label_elem ? "the element type of " : "", vlen, var,
+                         l->type->label_elem ? "array" : "struct type");
+        align_buf_puts(out, "struct {\n");
+        render_fields(out, l, order, l->type->label_pkg, o);
+        return;
+    }
+    if (l->type != NULL && align_type_label(l->type, &holder) != NULL && holder == NULL &&
         l->type->label_elem) {
         /* the element of the one package variable that is an array, a
          * slice or a map of it, labelled "pkg.V": it pastes as V's element
@@ -221,6 +241,8 @@ void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *o
          * anonymous struct, named by its label "pkg.V" */
         const char *top = holder == NULL ? NULL : holder->label ? holder->label : holder->name;
         split_name(top ? top : l->name, &own_len, &local, &local_len, &args);
+        if (holder != NULL && holder->label_local)
+            own_len = holder->label_pkg; /* "pkg.F.v": pkg */
         align_buf_printf(out, "// the anonymous struct of %s: paste it as that field's type\n",
                          l->name);
         align_buf_printf(out, "%s %sstruct {\n", field, arrays.data ? arrays.data : "");

@@ -11,6 +11,7 @@
 #include "model/model.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* A string the schema has always written as "" when absent (ALIGN_JSTR
  * writes NULL as null). */
@@ -195,6 +196,19 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
     if (l->type->pos.file && l->type->pos.line)
         ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("decl_file", l->type->pos.file),
                            ALIGN_JU64("decl_line", l->type->pos.line));
+    if (l->type->label_local && strrchr(l->type->label, '.') != NULL) {
+        /* Go, named after a function's local variable "pkg.F.v": the
+         * function, and how many other variables have the struct */
+        align_buf fn;
+        align_buf_init(&fn);
+        align_buf_printf(&fn, "%.*s", (int)(strrchr(l->type->label, '.') - l->type->label),
+                         l->type->label);
+        out->failed |= fn.failed;
+        if (!fn.failed)
+            ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("local_var_of", fn.data),
+                               ALIGN_JU64("other_vars", l->type->label_shared));
+        align_buf_free(&fn);
+    }
     if (cost)
         ALIGN_JSON_MEMBERS(out, ALIGN_JU64("count", cost->count),
                            ALIGN_JU64("bytes_now", cost->bytes_now),

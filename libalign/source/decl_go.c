@@ -727,6 +727,12 @@ static int parse_group(parser *p, int (*spec)(parser *, int64_t), const char *af
 
 /* ------------------------------------------------------ standard library */
 
+/* A row of the table below: a type that has a declaration and takes no
+ * type arguments. */
+/* clang-format off */
+#define DECLARED(name, decl) {name, decl, 0, false}
+/* clang-format on */
+
 /* Types of the Go 1.19 standard library that real structs hold by value,
  * declared as their source declares them (file:line in GOROOT/src) and laid
  * out by our model, so they are right on every ABI.  Sizes, alignments and
@@ -742,57 +748,50 @@ static const struct stdlib_type {
 } stdlib[] = {
     /* GOROOT/src/...: size, align, ptrdata on amd64 and arm64 */
     /* sync/mutex.go:34: 8, 4, 0; sync/rwmutex.go:36: 24, 4, 0 */
-    {"sync.Mutex", "struct { state int32; sema uint32 }", 0, false},
-    {"sync.RWMutex",
-     "struct { w sync.Mutex; writerSem uint32; readerSem uint32; "
-     "readerCount int32; readerWait int32 }",
-     0, false},
+    DECLARED("sync.Mutex", "struct { state int32; sema uint32 }"),
+    DECLARED("sync.RWMutex", "struct { w sync.Mutex; writerSem uint32; readerSem uint32; "
+                             "readerCount int32; readerWait int32 }"),
     /* sync/waitgroup.go:23: 16, 8, 0; sync/once.go:18: 12, 4, 0 */
-    {"sync.WaitGroup", "struct { noCopy struct{}; state1 uint64; state2 uint32 }", 0, false},
-    {"sync.Once", "struct { done uint32; m sync.Mutex }", 0, false},
+    DECLARED("sync.WaitGroup", "struct { noCopy struct{}; state1 uint64; state2 uint32 }"),
+    DECLARED("sync.Once", "struct { done uint32; m sync.Mutex }"),
     /* time/time.go:129: 24, 8, 24; time/time.go:591: 8, 8, 0 */
-    {"time.Time", "struct { wall uint64; ext int64; loc *time.Location }", 0, false},
-    {"time.Duration", "int64", 0, false},
+    DECLARED("time.Time", "struct { wall uint64; ext int64; loc *time.Location }"),
+    DECLARED("time.Duration", "int64"),
     /* sync/atomic/type.go:64, 111, 11: 4, 4, 0 */
-    {"atomic.Int32", "struct { _ struct{}; v int32 }", 0, false},
-    {"atomic.Uint32", "struct { _ struct{}; v uint32 }", 0, false},
-    {"atomic.Bool", "struct { _ struct{}; v uint32 }", 0, false},
+    DECLARED("atomic.Int32", "struct { _ struct{}; v int32 }"),
+    DECLARED("atomic.Uint32", "struct { _ struct{}; v uint32 }"),
+    DECLARED("atomic.Bool", "struct { _ struct{}; v uint32 }"),
     /* sync/atomic/type.go:87, 134: 8, 8, 0; align64 keeps 8 on 32-bit targets */
     {"atomic.Int64", NULL, ALIGN_GO_ATOMIC_INT64, false},
     {"atomic.Uint64", NULL, ALIGN_GO_ATOMIC_INT64, false},
     /* sync/atomic/value.go:16: 16, 8, 16; sync/atomic/type.go:39: 8, 8, 8 */
-    {"atomic.Value", "struct { v any }", 0, false},
+    DECLARED("atomic.Value", "struct { v any }"),
     {"atomic.Pointer", "struct { _ [0]unsafe.Pointer; _ struct{}; v unsafe.Pointer }", 0, true},
     /* structs/hostlayout.go (Go 1.23+): 0, 1, 0; a struct holding one keeps
      * the platform ABI's order, so it is never reordered (layout.c) */
-    {"structs.HostLayout", "struct{}", 0, false},
-    /* context/context.go:62, an interface: 16, 8, 16 */
-    {"context.Context",
-     "interface { Deadline() (deadline time.Time, ok bool); "
-     "Done() <-chan struct{}; Err() error; Value(key any) any }",
-     0, false},
+    DECLARED("structs.HostLayout", "struct{}"),
     /* io/fs/fs.go:152 (os/types.go:28 aliases it): 4, 4, 0 */
-    {"fs.FileMode", "uint32", 0, false},
-    {"os.FileMode", "uint32", 0, false},
+    DECLARED("fs.FileMode", "uint32"),
+    DECLARED("os.FileMode", "uint32"),
     /* reflect/type.go:241, a uint: 8, 8, 0 */
-    {"reflect.Kind", "uint", 0, false},
+    DECLARED("reflect.Kind", "uint"),
     /* reflect/value.go:39 (typ, ptr, flag): 24, 8, 16 */
-    {"reflect.Value", "struct { typ unsafe.Pointer; ptr unsafe.Pointer; flag uintptr }", 0, false},
+    DECLARED("reflect.Value", "struct { typ unsafe.Pointer; ptr unsafe.Pointer; flag uintptr }"),
 };
 
 /* Interfaces real structs hold: two words whatever their methods
  * (io/io.go, reflect/type.go, fmt/print.go, net/net.go, hash/hash.go,
- * io/fs/fs.go, sort/sort.go, os/signal... ): 16, 8, 16.  Each is built as
- * any_interface. */
+ * io/fs/fs.go, sort/sort.go, os/signal, context/context.go:62...): 16, 8,
+ * 16.  Each is built as any_interface. */
 static const char *const stdlib_interfaces[] = {
-    "io.Reader",     "io.Writer",          "io.Closer",      "io.ReadCloser",  "io.WriteCloser",
-    "io.ReadWriter", "io.ReadWriteCloser", "io.ReaderAt",    "io.WriterAt",    "io.Seeker",
-    "io.ReadSeeker", "io.ByteReader",      "io.ByteScanner", "io.RuneScanner", "reflect.Type",
-    "fmt.Stringer",  "net.Conn",           "net.Addr",       "net.Listener",   "hash.Hash",
-    "hash.Hash32",   "hash.Hash64",        "fs.FS",          "fs.File",        "fs.FileInfo",
-    "os.Signal",     "sort.Interface",
+    "io.Reader",     "io.Writer",          "io.Closer",       "io.ReadCloser",  "io.WriteCloser",
+    "io.ReadWriter", "io.ReadWriteCloser", "io.ReaderAt",     "io.WriterAt",    "io.Seeker",
+    "io.ReadSeeker", "io.ByteReader",      "io.ByteScanner",  "io.RuneScanner", "reflect.Type",
+    "fmt.Stringer",  "net.Conn",           "net.Addr",        "net.Listener",   "hash.Hash",
+    "hash.Hash32",   "hash.Hash64",        "fs.FS",           "fs.File",        "fs.FileInfo",
+    "os.Signal",     "sort.Interface",     "context.Context",
 };
-static const struct stdlib_type any_interface = {"interface", "interface{}", 0, false};
+static const struct stdlib_type any_interface = DECLARED("interface", "interface{}");
 
 /* The stdlib type named key ("pkg.Sel"), or NULL. */
 static const struct stdlib_type *find_stdlib(const char *key)

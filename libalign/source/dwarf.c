@@ -1650,11 +1650,10 @@ static int cmp_go_var(const void *a, const void *b)
  * after it and their fields, "pkg.Config.f" (as a named type's are).  0,
  * or ALIGN_ENOMEM.
  *
- * Rejected: naming a function's local variables' structs the same way
- * ("pkg.F.v", at the variable's DW_AT_decl_line): walking every
- * function's variables made `audit` of Go 1.27's cmd/compile 50% slower
- * (0.47 -> 0.70 s CPU), a range variable over a package variable's slice
- * took its name, and generic instances' were left without a position. */
+ * A function's local variables' structs are named after this, from the
+ * variables the functions' walk keeps anyway (source/go_locals.c); a
+ * walk of every function's variables for this alone made `audit` of Go
+ * 1.27's cmd/compile 50% slower (0.47 -> 0.70 s CPU). */
 static int label_go_vars(dwarf_reader *rd)
 {
     if (rd->ngv == 0)
@@ -2490,6 +2489,9 @@ static int load(align_binary *b, const input_set *in)
             rc = align_graph_label_anonymous(b->graphs[l]);
     if (rc == 0)
         rc = label_go_vars(&rd);
+    /* then what only a function's variables name (ALIGN_BINARY_GO_FUNCS) */
+    if (rc == 0 && b->funcs != NULL)
+        rc = go_label_locals(b->funcs, b->graphs[ALIGN_LANG_GO]);
     free_reader(&rd);
     if (rc < 0)
         return rc;

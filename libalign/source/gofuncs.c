@@ -50,8 +50,9 @@ void gofuncs_free(go_funcs *gf)
 {
     if (gf == NULL)
         return;
-    FREE_ALL(gf->funcs, gf->vars, gf->calls, gf->pkgs, gf->files, gf->globals, gf->pkg_index,
-             gf->file_index, gf->funcs_by_file, gf->files_by_base, gf->unit_file_ids, gf);
+    FREE_ALL(gf->funcs, gf->vars, gf->calls, gf->pkgs, gf->files, gf->globals, gf->locals,
+             gf->pkg_index, gf->file_index, gf->funcs_by_file, gf->files_by_base, gf->unit_file_ids,
+             gf);
 }
 
 int gofuncs_push_func(go_funcs *gf, const gf_func *f)
@@ -61,7 +62,12 @@ int gofuncs_push_func(go_funcs *gf, const gf_func *f)
 
 int gofuncs_push_var(go_funcs *gf, const gf_var *v)
 {
-    return push((void **)&gf->vars, &gf->nvars, &gf->vars_cap, sizeof *v, v);
+    uint32_t at = (uint32_t)gf->nvars;
+    int rc = push((void **)&gf->vars, &gf->nvars, &gf->vars_cap, sizeof *v, v);
+    /* a candidate for go_label_locals: the type is in the cache now */
+    if (rc == 0 && go_local_candidate(v->type))
+        rc = vec_push((void **)&gf->locals, &gf->nlocals, &gf->locals_cap, sizeof at, 64, &at);
+    return rc;
 }
 
 int gofuncs_push_global(go_funcs *gf, const gf_var *v)

@@ -94,6 +94,11 @@ typedef struct go_funcs {
      * gofuncs_finish. */
     gf_var *globals;
     size_t nglobals, globals_cap;
+    /* The variables (indexes in vars, ascending but for a unit read
+     * again) whose type may be an anonymous struct's (go_local_candidate):
+     * what go_label_locals looks at, not every variable. */
+    uint32_t *locals;
+    size_t nlocals, locals_cap;
     /* Hash indexes (open addressing, values + 1; 0 = empty). */
     uint32_t *pkg_index, *file_index;
     size_t pkg_index_cap, file_index_cap;
@@ -128,6 +133,16 @@ int gofuncs_push_global(go_funcs *gf, const gf_var *v);
 /* Resolves call origins, gives abstract functions a file and a span, sorts
  * the indexes.  0 or ALIGN_ENOMEM. */
 int gofuncs_finish(go_funcs *gf);
+
+/* Names each anonymous struct of g that no earlier pass named after the
+ * first function-local variable or parameter of gf that has it, "pkg.F.v"
+ * (go_locals.c), and places it at that variable's declaration line.
+ * After gofuncs_finish and the other labels.  0, or ALIGN_ENOMEM. */
+int go_label_locals(go_funcs *gf, align_graph *g);
+/* Whether a variable of type t may have an anonymous struct as its type,
+ * behind a pointer, in an array, a slice or a map (by kind and text
+ * alone: the graph may be incomplete while the variables are read). */
+bool go_local_candidate(const align_type *t);
 
 /* --- queries (heapsites.c) ----------------------------------------------- */
 
