@@ -555,6 +555,20 @@ static bool index_decls(go_file *f)
                           (ls - 3 == text || ls[-4] == '\n');
             if (((grouped && in_var) || kw_type || kw_var) && ls != p && !add_head(f, p, e))
                 return false;
+            /* and the others of a list, `var left, right struct {` */
+            for (const char *comma = skip_spaces(e, end), *ne;
+                 ((grouped && in_var) || kw_var) && ls != p && comma < end && *comma == ',';
+                 comma = skip_spaces(ne, end)) {
+                const char *n = comma + 1;
+                while (n < end && (*n == ' ' || *n == '\t'))
+                    n++;
+                for (ne = n; ne < end && ident_char(*ne);)
+                    ne++;
+                if (ne == n)
+                    break;
+                if (!add_head(f, n, ne))
+                    return false;
+            }
         }
         brace = typed || grouped ? struct_after(p, (size_t)(e - p), end, &tp, &tplen) : NULL;
         if (brace != NULL) {
@@ -1246,10 +1260,22 @@ static bool var_struct_line(const char *p, const char *e, const char *local, boo
     }
     while (p < e && (*p == ' ' || *p == '\t'))
         p++;
-    if ((size_t)(e - p) <= llen || memcmp(p, local, llen) != 0 ||
-        (p[llen] != ' ' && p[llen] != '\t'))
+    /* the name, alone or in a list (`var left, right struct {`) */
+    bool named = false;
+    for (;;) {
+        const char *n = p;
+        while (p < e && ident_char(*p))
+            p++;
+        if (p == n)
+            return false;
+        named |= (size_t)(p - n) == llen && memcmp(n, local, llen) == 0;
+        const char *c = skip_spaces(p, e);
+        if (c == e || *c != ',')
+            break;
+        p = skip_spaces(c + 1, e);
+    }
+    if (!named || p == e || (*p != ' ' && *p != '\t'))
         return false;
-    p += llen;
     while (p < e && (*p == ' ' || *p == '\t' || *p == '=')) /* `var x = struct {...}{...}` */
         p++;
     if ((size_t)(e - p) > 4 && memcmp(p, "map[", 4) == 0)

@@ -385,9 +385,9 @@ ALIGN_API align_srcpos align_type_pos(const align_type *t);
 ALIGN_API int align_graph_label_anonymous(align_graph *g);
 /* The name align_graph_label_anonymous gave t, or NULL; *of (when not
  * NULL) gets the record holding it.  The DWARF reader also names a Go
- * anonymous struct that is the type of exactly one package variable (and
- * held in no named record) after that variable, "pkg.V"; *of is then
- * NULL. */
+ * anonymous struct that is the type of a package variable (and held in no
+ * named record) after that variable, "pkg.V" (of several, the first in
+ * DWARF order); *of is then NULL. */
 ALIGN_API const char *align_type_label(const align_type *t, const align_type **of);
 /* Whether t (a Go anonymous struct) is named after a function's local
  * variable or parameter, "pkg.F.v" (of NULL above): 1, with *pkg_len (may
