@@ -45,6 +45,9 @@
  * Rejected: threads inside libalign (align_binary_open reading on its own
  * thread): the library would impose threads on every caller, and the
  * overlap is a property of the command, which knows what else it reads.
+ * (The one thread libalign starts is asked for: escape_load lets a -json
+ * directory's files be parsed on two (align_heap_join_set_threads), the
+ * order of the merge and its errors being the reader's own business.)
  */
 #include "config.h"
 #include "cli.h"

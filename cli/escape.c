@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static bool looks_like_json(const char *path)
 {
@@ -36,6 +37,10 @@ bool escape_load(align_heap_join **out, const char *const *paths, size_t n, cons
         print_lib_error(NULL, 0);
         return false;
     }
+    /* A -json directory's files are parsed on two cores (the binary is
+     * read on a thread of its own meanwhile: bgload.c). */
+    if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+        align_heap_join_set_threads(j, 2);
     progress prog;
     progress_begin(&prog, "reading escape log");
     if (prog.on)

@@ -555,6 +555,20 @@ static bool index_decls(go_file *f)
                           (ls - 3 == text || ls[-4] == '\n');
             if (((grouped && in_var) || kw_type || kw_var) && ls != p && !add_head(f, p, e))
                 return false;
+            /* and the others of a list, `var left, right struct {` */
+            for (const char *comma = skip_spaces(e, end), *ne;
+                 ((grouped && in_var) || kw_var) && ls != p && comma < end && *comma == ',';
+                 comma = skip_spaces(ne, end)) {
+                const char *n = comma + 1;
+                while (n < end && (*n == ' ' || *n == '\t'))
+                    n++;
+                for (ne = n; ne < end && ident_char(*ne);)
+                    ne++;
+                if (ne == n)
+                    break;
+                if (!add_head(f, n, ne))
+                    return false;
+            }
         }
         brace = typed || grouped ? struct_after(p, (size_t)(e - p), end, &tp, &tplen) : NULL;
         if (brace != NULL) {
@@ -1246,10 +1260,22 @@ static bool var_struct_line(const char *p, const char *e, const char *local, boo
     }
     while (p < e && (*p == ' ' || *p == '\t'))
         p++;
-    if ((size_t)(e - p) <= llen || memcmp(p, local, llen) != 0 ||
-        (p[llen] != ' ' && p[llen] != '\t'))
+    /* the name, alone or in a list (`var left, right struct {`) */
+    bool named = false;
+    for (;;) {
+        const char *n = p;
+        while (p < e && ident_char(*p))
+            p++;
+        if (p == n)
+            return false;
+        named |= (size_t)(p - n) == llen && memcmp(n, local, llen) == 0;
+        const char *c = skip_spaces(p, e);
+        if (c == e || *c != ',')
+            break;
+        p = skip_spaces(c + 1, e);
+    }
+    if (!named || p == e || (*p != ' ' && *p != '\t'))
         return false;
-    p += llen;
     while (p < e && (*p == ' ' || *p == '\t' || *p == '=')) /* `var x = struct {...}{...}` */
         p++;
     if ((size_t)(e - p) > 4 && memcmp(p, "map[", 4) == 0)
@@ -1477,37 +1503,91 @@ static void locate_local(go_source *s, align_type *t, const char *label, size_t 
     align_type_set_pos(t, pos);
 }
 
+/* Path elements a and b share at their ends ("/w/lp/lp.go" and
+ * "./example.com/m/lp/lp.go": 2). */
+static size_t shared_tail(const char *a, const char *b)
+{
+    const char *x = a + strlen(a), *y = b + strlen(b);
+    size_t n = 0;
+    for (;;) {
+        const char *xs = x, *ys = y;
+        while (xs > a && xs[-1] != '/')
+            xs--;
+        while (ys > b && ys[-1] != '/')
+            ys--;
+        if (x - xs != y - ys || x == xs || memcmp(xs, ys, (size_t)(x - xs)) != 0)
+            return n;
+        n++;
+        if (xs == a || ys == b)
+            return n;
+        x = xs - 1;
+        y = ys - 1;
+    }
+}
+
+/* Whether line `line` of text[0..len) declares variable var with a
+ * struct type (local_line). */
+static bool text_declares(const char *text, size_t len, unsigned line, const char *var)
+{
+    const char *p = text, *end = text + len;
+    for (unsigned l = 1; l < line && p != NULL; l++) {
+        p = memchr(p, '\n', (size_t)(end - p));
+        p = p != NULL ? p + 1 : NULL;
+    }
+    const char *e = p != NULL ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+    return p != NULL && local_line(p, e != NULL ? e : end, var);
+}
+
 /* A local variable's struct that DWARF placed: kept where the file says
  * the variable is declared with a struct type there, dropped where it
  * says otherwise (`for _, f := range table`: f's struct is table's
- * element, declared elsewhere), kept where the file cannot be read (a
- * binary built elsewhere: DWARF's line is the variable's). */
+ * element, declared elsewhere).  A file not on this machine (a binary
+ * built with -trimpath: "./example.com/m/lp/lp.go") is the --src file
+ * that ends with its directory and name, when one does and declares the
+ * variable there; else DWARF's path stays (it names the variable's line,
+ * in the module). */
 static void check_local(go_source *s, align_type *t, const char *label)
 {
     align_srcpos pos = align_type_pos(t);
     const char *last = strrchr(label, '.');
     char var[256], *text = NULL;
     size_t len = 0;
-    align_buf quiet; /* a file that cannot be read is no error here */
-    align_buf_init(&quiet);
-    bool read = pos.file != NULL && last != NULL && read_input_to(pos.file, &text, &len, &quiet);
-    align_buf_free(&quiet);
-    if (!read)
+    if (pos.file == NULL || last == NULL)
         return;
     snprintf(var, sizeof var, "%.*s", (int)strcspn(last + 1, LOCAL_MARK), last + 1);
-    const char *p = text, *end = text + len;
-    for (unsigned l = 1; l < pos.line && p != NULL; l++) {
-        p = memchr(p, '\n', (size_t)(end - p));
-        p = p != NULL ? p + 1 : NULL;
+    align_buf quiet; /* a file that cannot be read is no error here */
+    align_buf_init(&quiet);
+    bool read = read_input_to(pos.file, &text, &len, &quiet);
+    align_buf_free(&quiet);
+    if (read) {
+        if (!text_declares(text, len, pos.line, var)) {
+            pos.file = NULL;
+            pos.line = 0;
+            align_type_set_pos(t, pos);
+        }
+        free(text);
+        return;
     }
-    const char *e = p != NULL ? memchr(p, '\n', (size_t)(end - p)) : NULL;
-    if (p == NULL || !local_line(p, e != NULL ? e : end, var)) {
-        pos.file = NULL;
-        pos.line = 0;
+    go_file *best = NULL;
+    size_t most = 1; /* the directory too, not the base name alone */
+    bool tie = false;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        size_t n = s->files[i].src ? shared_tail(s->files[i].path, pos.file) : 0;
+        tie = n > most ? false : tie || (n == most && best != NULL);
+        if (n > most) {
+            most = n;
+            best = &s->files[i];
+        }
+    }
+    if (best == NULL || tie)
+        return;
+    bool had = best->text != NULL;
+    if (file_text(s, best) != NULL && text_declares(best->text, best->len, pos.line, var)) {
+        pos.file = best->path;
         align_type_set_pos(t, pos);
     }
-    free(text);
-    (void)s;
+    if (!had)
+        drop_text(best);
 }
 
 void go_source_locate(go_source *s, align_binary *bin)

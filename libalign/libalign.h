@@ -385,9 +385,9 @@ ALIGN_API align_srcpos align_type_pos(const align_type *t);
 ALIGN_API int align_graph_label_anonymous(align_graph *g);
 /* The name align_graph_label_anonymous gave t, or NULL; *of (when not
  * NULL) gets the record holding it.  The DWARF reader also names a Go
- * anonymous struct that is the type of exactly one package variable (and
- * held in no named record) after that variable, "pkg.V"; *of is then
- * NULL. */
+ * anonymous struct that is the type of a package variable (and held in no
+ * named record) after that variable, "pkg.V" (of several, the first in
+ * DWARF order); *of is then NULL. */
 ALIGN_API const char *align_type_label(const align_type *t, const align_type **of);
 /* Whether t (a Go anonymous struct) is named after a function's local
  * variable or parameter, "pkg.F.v" (of NULL above): 1, with *pkg_len (may
@@ -1349,6 +1349,12 @@ ALIGN_API void align_escape_log_free(align_escape_log *log);
  * JSON reads from files. */
 ALIGN_API void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn,
                                              void *user);
+/* Lets the log's later reads of -json directories parse up to n files at
+ * once (n - 1 threads of the library's own beside the caller's; 0 or 1,
+ * the default: none).  The result is the same to the byte (sites, their
+ * order, counts, errors); only files parsed on the caller's thread call
+ * the progress callback.  Threads are never started otherwise. */
+ALIGN_API void align_escape_log_set_threads(align_escape_log *log, unsigned n);
 
 /* Appends the sites of a `go build -gcflags=-m` log (also all=-m, -m=2,
  * -m -m): the compiler's stderr, read line by line in constant memory.
@@ -1534,6 +1540,8 @@ ALIGN_API int align_heap_join_open(align_heap_join **out, const char *src_dir);
 /* Sets (fn NULL: clears) the progress callback of the join's later reads
  * of files (align_progress_fn, under "binaries" above). */
 ALIGN_API void align_heap_join_set_progress(align_heap_join *j, align_progress_fn fn, void *user);
+/* align_escape_log_set_threads() for the join's later -json reads. */
+ALIGN_API void align_heap_join_set_threads(align_heap_join *j, unsigned n);
 /* The readers of align_escape_log_read_text(), _text_mem(), _json_dir()
  * and _json_mem(), same inputs, same errors, with the sites going into the
  * join instead of a log; also ALIGN_ELIMIT past 2^31 - 1 sites.  On

@@ -22,7 +22,8 @@ the anonymous structs it holds after it and their fields
 (Tuning.limits, Tuning.limits.inner, Tuning.slots) at the fields' lines,
 the element struct of the one array, slice or map variable of it likewise
 (Limits, Limits.sub, runtime.stackpool, pool, modes), while one shared by
-two variables (left, right) keeps its struct text, and that --src
+two variables (left, right) is named after the first in DWARF order, at
+their line, with other_vars 1, and that --src
 locates the program's types that have no method.
 make check runs the oldest release of $GO_VERSIONS; make check-go-blank
 (SA_GOROOT=1) every one (about a minute each on a loaded machine).
@@ -121,7 +122,7 @@ var modes = map[string]struct {
 	i bool
 }{"a": {h: 1}}
 
-// left and right share theirs: neither names it.
+// left and right share theirs: the first in DWARF order names it.
 var (
 	left, right struct {
 		a bool
@@ -190,7 +191,8 @@ def decl_ok(path, line, name):
     # `var V = struct {`, `V struct {` in a `var (` block), or the element
     # type of (`var V [4]struct {`, `var V = map[K]struct {`)
     return 0 < line <= len(lines) and (re.match(
-        r"(var\s+|\s+)%s\s*(=\s*)?(map)?(\[[^\]]*\])*struct\b" % re.escape(local), lines[line - 1]) is not None or re.match(
+        r"(var\s+|\s+)(\w+\s*,\s*)*%s\s*(,\s*\w+\s*)*(=\s*)?(map)?(\[[^\]]*\])*struct\b"
+        % re.escape(local), lines[line - 1]) is not None or re.match(
         r"\s*(type\s+)?%s\b(\[.*\])?\s*(\[[^\]]*\])*struct\b" % re.escape(local),
         lines[line - 1]) is not None or re.match(
         r"type %s\s+[\w.]+\s*(//.*)?$" % re.escape(local), lines[line - 1]) is not None)
@@ -274,13 +276,20 @@ def one_release(tool, v, tmp, fails):
         s = subprocess.run([tool, "show", binp, name], capture_output=True, text=True).stdout
         if "/* %s:%d */" % (t["decl_file"], want) not in s:
             fails.append("Go %s: show %s does not name %s:%d" % (v, name, t["decl_file"], want))
-    # a type two variables share keeps its struct text
-    for var in ("left", "right"):
-        if "example.com/where/shapes." + var in byname:
-            fails.append("Go %s: the type left and right share is named %s" % (v, var))
-    if not any(n.startswith("struct {") and "example.com/where/shapes.n int64" in n
-               for n in byname):
-        fails.append("Go %s: no struct text for the type left and right share" % v)
+    # a type two variables share is named after the first in DWARF order,
+    # at their line, and says one other variable has it
+    shared = [byname[n] for n in ("example.com/where/shapes.left", "example.com/where/shapes.right")
+              if n in byname]
+    want = grep_line(os.path.join(d, "shapes", "shapes.go"), "\tleft, right struct {")
+    if len(shared) != 1:
+        fails.append("Go %s: the type left and right share is named %s, want one of them"
+                     % (v, [t["name"] for t in shared]))
+    elif shared[0].get("decl_line") != want or shared[0].get("other_vars") != 1:
+        fails.append("Go %s: %s at line %s with other_vars %s; want line %s, 1"
+                     % (v, shared[0]["name"], shared[0].get("decl_line"),
+                        shared[0].get("other_vars"), want))
+    if any(n.startswith("struct {") and "example.com/where/shapes.n int64" in n for n in byname):
+        fails.append("Go %s: the type left and right share keeps its struct text" % v)
     s = subprocess.run([tool, "show", "--optimize", binp, "example.com/where/shapes.Settings"],
                        capture_output=True, text=True).stdout
     if "(type of var example.com/where/shapes.Settings)" not in s or \

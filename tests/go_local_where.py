@@ -16,7 +16,8 @@ The truth is the test's own source: each expected line is found by
 searching the file for the declaration's text (as grep would), never taken
 from structalign.  Checks the JSON of audit --all (name, decl_file,
 decl_line, local_var_of, other_vars), the SARIF result's location, show's
-`/* file:line */`, and show --optimize's pasteable declaration.
+`/* file:line */`, show --optimize's pasteable declaration, and a build
+with -trimpath (DWARF's module path; with --src, the file here).
 make check runs the oldest release of $GO_VERSIONS; SA_GOROOT=1 every one.
 Exit 0 pass, 1 fail, 77 skip.
 """
@@ -301,6 +302,31 @@ def one_release(tool, v, tmp, fails):
     for name, (line, _) in sorted(want.items()):
         if not re.search(r"%s .*\(%s:%d\)" % (re.escape(name), re.escape(src), line), p.stdout):
             fails.append("Go %s: audit's text has no line for %s at %s:%d" % (v, name, src, line))
+    # -trimpath: DWARF's path is the module's ("./example.com/locals/lp/lp.go"
+    # or "example.com/locals/lp/lp.go"); --src maps it to the file here
+    b = subprocess.run(["go", "build", "-trimpath", "-o", "bintp", "."], cwd=d, env=env,
+                       capture_output=True, text=True)
+    if b.returncode != 0:
+        fails.append("Go %s: build -trimpath: %s" % (v, b.stderr[:300]))
+        return
+    for src_args in ([], ["--src", d]):
+        p = subprocess.run([tool, "audit", "--all", "-F", "json"] + src_args +
+                           [os.path.join(d, "bintp")], capture_output=True, text=True)
+        got = {t["name"]: t for t in json.loads(p.stdout)["types"]} if p.returncode == 0 else {}
+        for name in (PKG + "Build.cfg", PKG + "Nest.outer", PKG + "Nest.outer.inner"):
+            line = want[name][0]
+            t = got.get(name, {})
+            where = t.get("decl_file", "")
+            ok = t.get("decl_line") == line and (
+                os.path.realpath(where) == os.path.realpath(src) if src_args else
+                where.endswith("example.com/locals/lp/lp.go"))
+            # without --src a nested struct has no file to read its field in
+            if name.endswith(".inner") and not src_args:
+                ok = "decl_file" not in t or ok
+            if not ok:
+                fails.append("Go %s: -trimpath%s: %s at %s:%s, want %s line %d"
+                             % (v, " --src" if src_args else "", name, where,
+                                t.get("decl_line"), src if src_args else "lp/lp.go", line))
     print("Go %s: %d local variables' structs named and placed" % (v, len(want)))
 
 

@@ -708,6 +708,130 @@ START_TEST(json_dir_errors)
 }
 END_TEST
 
+/* Parsed on several threads (align_escape_log_set_threads), a directory
+ * of many files reads as it does on one: the same sites in the same order
+ * (each file's input name tells them apart), captures, counts, and the
+ * same first error with nothing kept.  60 files (12 packages of the four
+ * fixture files and one capture), so that files are taken by every thread and merged out
+ * of the order they were parsed in. */
+static void copy_file(const char *from, const char *to)
+{
+    size_t n;
+    char *text = slurp(from, &n);
+    FILE *f = fopen(to, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(text, 1, n, f), n);
+    ck_assert_int_eq(fclose(f), 0);
+    free(text);
+}
+
+static void same_logs(const align_escape_log *a, const align_escape_log *b)
+{
+    align_escape_stats sa, sb;
+    size_t n = align_escape_log_nsites(a);
+    const align_escape_site *x = align_escape_log_sites(a), *y = align_escape_log_sites(b);
+    const align_escape_capture *c = align_escape_log_captures(a), *d = align_escape_log_captures(b);
+
+    ck_assert_uint_eq(align_escape_log_nsites(b), n);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(
+            streq(x[i].file, y[i].file) && x[i].line == y[i].line && x[i].col == y[i].col &&
+                streq(x[i].package, y[i].package) && x[i].kind == y[i].kind &&
+                x[i].stack_only == y[i].stack_only && streq(x[i].expr, y[i].expr) &&
+                streq(x[i].type_text, y[i].type_text) && streq(x[i].var_name, y[i].var_name) &&
+                streq(x[i].input, y[i].input) && x[i].input_line == y[i].input_line &&
+                streq(x[i].func, y[i].func) && streq(x[i].flow_dst, y[i].flow_dst) &&
+                streq(x[i].inlined, y[i].inlined) && streq(x[i].inline_file, y[i].inline_file) &&
+                x[i].inline_line == y[i].inline_line && x[i].var_size == y[i].var_size,
+            "site %zu: %s:%llu differs from %s:%llu", i, str(x[i].input),
+            (unsigned long long)x[i].input_line, str(y[i].input),
+            (unsigned long long)y[i].input_line);
+    n = align_escape_log_ncaptures(a);
+    ck_assert_uint_eq(align_escape_log_ncaptures(b), n);
+    for (size_t i = 0; i < n; i++)
+        ck_assert(streq(c[i].file, d[i].file) && c[i].line == d[i].line && c[i].col == d[i].col &&
+                  streq(c[i].package, d[i].package) && streq(c[i].func, d[i].func) &&
+                  streq(c[i].var_name, d[i].var_name) && c[i].by_value == d[i].by_value &&
+                  c[i].width == d[i].width && streq(c[i].input, d[i].input) &&
+                  c[i].input_line == d[i].input_line && c[i].use_line == d[i].use_line);
+    align_escape_log_stats(&sa, a);
+    align_escape_log_stats(&sb, b);
+    ck_assert_mem_eq(&sa, &sb, sizeof sa);
+}
+
+START_TEST(json_dir_threads)
+{
+    static const char *const files[] = {"logs/json/example.com%2Fshapes%2Fgeom/geom.json",
+                                        "logs/json/example.com%2Fshapes%2Fmisc/misc.json",
+                                        "logs/json/main/gen.json", "logs/json/main/main.json"};
+    char dir[] = "/tmp/test_escape.XXXXXX";
+    char path[256], bad[256] = "";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    for (int p = 0; p < 12; p++) {
+        snprintf(path, sizeof path, "%s/p%02d", dir, p);
+        ck_assert_int_eq(mkdir(path, 0700), 0);
+        for (int k = 0; k < 4; k++) {
+            snprintf(path, sizeof path, "%s/p%02d/f%d.json", dir, p, k);
+            copy_file(fixture(files[(p + k) % 4]), path);
+        }
+        /* and a capture (no fixture has one), its line the package's */
+        snprintf(path, sizeof path, "%s/p%02d/f4.json", dir, p);
+        FILE *c = fopen(path, "w");
+        ck_assert_ptr_nonnull(c);
+        fprintf(c,
+                "%s{\"range\":{\"start\":{\"line\":%d,\"character\":14}},\"code\":\"leak\","
+                "\"message\":\"parameter p leaks to {storage for func literal} with derefs=0\","
+                "\"relatedInformation\":[{\"location\":{\"uri\":\"file:///src/p/a.go\","
+                "\"range\":{\"start\":{\"line\":%d,\"character\":30}}},"
+                "\"message\":\"escflow:      from p (captured by a closure)\"}]}\n",
+                hdr, 100 + p, 101 + p);
+        ck_assert_int_eq(fclose(c), 0);
+    }
+    ck_assert_int_eq(align_escape_log_read_json_dir(log_, dir), 0);
+    ck_assert_uint_gt(align_escape_log_nsites(log_), 12 * 54 - 1);
+    ck_assert_uint_eq(align_escape_log_ncaptures(log_), 12);
+    for (unsigned threads = 2; threads <= 9; threads += 7) {
+        align_escape_log *par;
+        ck_assert_int_eq(align_escape_log_new(&par), 0);
+        align_escape_log_set_threads(par, threads);
+        ck_assert_int_eq(align_escape_log_read_json_dir(par, dir), 0);
+        same_logs(log_, par);
+        align_escape_log_free(par);
+    }
+    /* A bad line in the 31st file: its error, and nothing kept, whichever
+     * thread parsed it and whatever the others had read by then. */
+    snprintf(bad, sizeof bad, "%s/p07/f2.json", dir);
+    FILE *f = fopen(bad, "a");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"range\":{oops\n", f);
+    fclose(f);
+    for (unsigned threads = 1; threads <= 4; threads += 3) {
+        align_escape_log *par;
+        align_escape_stats st;
+        ck_assert_int_eq(align_escape_log_new(&par), 0);
+        align_escape_log_set_threads(par, threads);
+        ck_assert_int_eq(align_escape_log_read_json_dir(par, fixture("logs/json/main")), 0);
+        ck_assert_int_eq(align_escape_log_read_json_dir(par, dir), ALIGN_EFORMAT);
+        ck_assert_str_eq(align_error_last()->file, bad);
+        ck_assert_uint_gt(align_error_last()->line, 10);
+        ck_assert_ptr_ne(strstr(align_error_last()->message, "malformed JSON"), NULL);
+        ck_assert_uint_eq(align_escape_log_nsites(par), 3 + 37);
+        align_escape_log_stats(&st, par);
+        ck_assert_uint_eq(st.inputs, 2);
+        align_escape_log_free(par);
+    }
+    for (int p = 0; p < 12; p++) {
+        for (int k = 0; k < 5; k++) {
+            snprintf(path, sizeof path, "%s/p%02d/f%d.json", dir, p, k);
+            unlink(path);
+        }
+        snprintf(path, sizeof path, "%s/p%02d", dir, p);
+        rmdir(path);
+    }
+    rmdir(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------ text: errors */
 
 static int text_mem(const char *text)
@@ -1028,6 +1152,7 @@ static Suite *escape_suite(void)
     tcase_add_test(j, json_errors);
     tcase_add_test(j, json_package_nul);
     tcase_add_test(j, json_dir_errors);
+    tcase_add_test(j, json_dir_threads);
     suite_add_tcase(s, j);
     TCase *m = tcase_create("misc");
     tcase_add_checked_fixture(m, setup, teardown);

@@ -339,6 +339,7 @@ typedef struct line_acc {
     size_t len, cap;
     bool pending; /* a line has started and not ended */
     bool overlong;
+    bool find_nul; /* tell fn whether a line holds a NUL byte */
     uint64_t lineno;
 } line_acc;
 
@@ -392,8 +393,9 @@ static int feed(line_acc *a, const char *p, const char *end, size_t max_line, es
                 void *ctx)
 {
     int rc;
-    /* the first NUL byte from p on (NULL: none in the chunk) */
-    const char *nul = memchr(p, '\0', (size_t)(end - p));
+    /* the first NUL byte from p on (NULL: none in the chunk, or none
+     * looked for) */
+    const char *nul = a->find_nul ? memchr(p, '\0', (size_t)(end - p)) : NULL;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (nl == NULL)
@@ -405,7 +407,7 @@ static int feed(line_acc *a, const char *p, const char *end, size_t max_line, es
         } else {
             rc = acc_append(a, p, (size_t)(nl - p), max_line);
             if (rc == 0)
-                rc = deliver(a, a->buf, a->len, acc_nul(a), fn, ctx);
+                rc = deliver(a, a->buf, a->len, a->find_nul && acc_nul(a), fn, ctx);
         }
         a->pending = false;
         a->overlong = false;
@@ -419,6 +421,12 @@ static int feed(line_acc *a, const char *p, const char *end, size_t max_line, es
     return 0;
 }
 
+void align_escape_log_set_threads(align_escape_log *log, unsigned n)
+{
+    assert(log != NULL);
+    log->threads = n;
+}
+
 void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn, void *user)
 {
     assert(log != NULL);
@@ -429,13 +437,14 @@ void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn, 
 int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, size_t max_line,
                    esc_line_fn fn, void *ctx)
 {
-    return esc_read_lines_progress(NULL, f, mem, mem_len, name, max_line, fn, ctx);
+    return esc_read_lines_progress(NULL, f, mem, mem_len, name, max_line, true, fn, ctx);
 }
 
 int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *mem, size_t mem_len,
-                            const char *name, size_t max_line, esc_line_fn fn, void *ctx)
+                            const char *name, size_t max_line, bool find_nul, esc_line_fn fn,
+                            void *ctx)
 {
-    line_acc a = {0};
+    line_acc a = {.find_nul = find_nul};
     int rc = 0;
     align_progress_fn progress = log != NULL && f != NULL ? log->progress : NULL;
     uint64_t size = 0;
@@ -482,7 +491,7 @@ int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *me
         free(chunk);
     }
     if (rc == 0 && a.pending)
-        rc = deliver(&a, a.buf, a.len, acc_nul(&a), fn, ctx);
+        rc = deliver(&a, a.buf, a.len, find_nul && acc_nul(&a), fn, ctx);
     free(a.buf);
     return rc;
 }
@@ -1034,7 +1043,7 @@ static int read_text(align_escape_log *log, const char *name, FILE *f, const cha
     in.name = esc_intern(log, name, strlen(name));
     if (in.name == NULL)
         return ALIGN_ENOMEM;
-    rc = esc_read_lines_progress(log, f, mem, len, name, ESC_MAX_TEXT_LINE, text_line, &in);
+    rc = esc_read_lines_progress(log, f, mem, len, name, ESC_MAX_TEXT_LINE, true, text_line, &in);
     free(in.pending);
     free(in.inl);
     table_free(&in.inl_index);

@@ -65,6 +65,7 @@ struct align_escape_log {
     align_escape_stats stats;
     align_progress_fn progress; /* align_escape_log_set_progress() */
     void *progress_user;
+    unsigned threads; /* parsers of a -json directory (set_threads) */
     /* Set by the escape join that reads through this log: each site goes
      * to sink instead of the sites array (the join keeps records of its
      * own, and a log holding every site was most of the join's memory). */
@@ -138,8 +139,11 @@ typedef int (*esc_line_fn)(void *ctx, const char *s, size_t len, uint64_t lineno
  * fn returned. */
 int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, size_t max_line,
                    esc_line_fn fn, void *ctx);
-/* The same, telling log's progress callback (if any) how far a file read is. */
+/* The same, telling log's progress callback (if any) how far a file read
+ * is; find_nul false: fn's nul is always false (no pass over the bytes
+ * for NULs: the JSON reader, which does not skip such lines, never asks). */
 int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *mem, size_t mem_len,
-                            const char *name, size_t max_line, esc_line_fn fn, void *ctx);
+                            const char *name, size_t max_line, bool find_nul, esc_line_fn fn,
+                            void *ctx);
 
 #endif

@@ -288,6 +288,12 @@ void align_heap_join_set_progress(align_heap_join *j, align_progress_fn fn, void
     align_escape_log_set_progress(j->own_log, fn, user);
 }
 
+void align_heap_join_set_threads(align_heap_join *j, unsigned n)
+{
+    assert(j != NULL && j->own_log != NULL);
+    align_escape_log_set_threads(j->own_log, n);
+}
+
 void align_heap_join_log_stats(align_escape_stats *out, const align_heap_join *j)
 {
     assert(out != NULL && j != NULL);

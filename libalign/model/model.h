@@ -144,8 +144,9 @@ struct align_type {
     /* Go, label_of NULL: named after a function's local variable or
      * parameter, "pkg.F.v" (source/go_locals.c), not a package variable;
      * label_pkg is the length of the package path that starts the label
-     * ("pkg"), label_shared how many other variables have the struct
-     * (at most UINT16_MAX). */
+     * ("pkg").  label_shared (label_of NULL, a local's or a package
+     * variable's): how many other variables have the struct (at most
+     * UINT16_MAX). */
     bool label_local;
     uint16_t label_shared;
     uint32_t label_pkg;

@@ -168,6 +168,15 @@ static void render_fields(align_buf *out, const align_layout *l, const size_t *o
     align_buf_puts(out, "}\n");
 }
 
+/* ", and of N other variables" for a variable's struct that several
+ * have (named after the first). */
+static void put_shared(align_buf *out, const align_type *t)
+{
+    if (t->label_shared > 0)
+        align_buf_printf(out, ", and of %u other variable%s", (unsigned)t->label_shared,
+                         t->label_shared > 1 ? "s" : "");
+}
+
 void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *order,
                           const align_go_decl_opts *o)
 {
@@ -183,12 +192,10 @@ void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *o
          * array's element type */
         const char *var = strrchr(l->name, '.') + 1;
         int vlen = (int)strcspn(var, "\xc2"); /* without "·N" */
-        unsigned shared = l->type->label_shared;
         align_buf_printf(out, "// the anonymous struct of %s (%s of local variable %.*s of %.*s",
                          l->name, l->type->label_elem ? "element type" : "type", vlen, var,
                          (int)(var - 1 - l->name), l->name);
-        if (shared > 0)
-            align_buf_printf(out, ", and of %u other variable%s", shared, shared > 1 ? "s" : "");
+        put_shared(out, l->type);
         align_buf_printf(out, "): paste it as %s%.*s's %s\n",
                          l->type->label_elem ? "the element type of " : "", vlen, var,
                          l->type->label_elem ? "array" : "struct type");
@@ -201,10 +208,11 @@ void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *o
         /* the element of the one package variable that is an array, a
          * slice or a map of it, labelled "pkg.V": it pastes as V's element
          * type */
-        align_buf_printf(out,
-                         "// the anonymous struct of %s (element type of var %s): paste it as "
-                         "the element type of the variable's array, slice or map\n",
-                         l->name, l->name);
+        align_buf_printf(out, "// the anonymous struct of %s (element type of var %s", l->name,
+                         l->name);
+        put_shared(out, l->type);
+        align_buf_puts(out, "): paste it as the element type of the variable's array, slice or "
+                            "map\n");
         align_buf_puts(out, "struct {\n");
         split_name(l->name, &own_len, &local, &local_len, &args);
         render_fields(out, l, order, own_len, o);
@@ -213,10 +221,9 @@ void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *o
     if (l->type != NULL && align_type_label(l->type, &holder) != NULL && holder == NULL) {
         /* the anonymous struct of the one package variable of its type,
          * labelled "pkg.V": it pastes as V's type */
-        align_buf_printf(out,
-                         "// the anonymous struct of %s (type of var %s): paste it as the "
-                         "variable's type\n",
-                         l->name, l->name);
+        align_buf_printf(out, "// the anonymous struct of %s (type of var %s", l->name, l->name);
+        put_shared(out, l->type);
+        align_buf_puts(out, "): paste it as the variable's type\n");
         align_buf_printf(out, "var %s struct {\n", strrchr(l->name, '.') + 1);
         split_name(l->name, &own_len, &local, &local_len, &args);
         render_fields(out, l, order, own_len, o);

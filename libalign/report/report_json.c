@@ -208,6 +208,9 @@ void align_render_json(align_buf *out, const align_layout *l, const align_cost *
             ALIGN_JSON_MEMBERS(out, ALIGN_JSTR("local_var_of", fn.data),
                                ALIGN_JU64("other_vars", l->type->label_shared));
         align_buf_free(&fn);
+    } else if (l->type->label != NULL && l->type->label_of == NULL && l->type->label_shared > 0) {
+        /* Go, named after the first of several package variables */
+        ALIGN_JSON_MEMBERS(out, ALIGN_JU64("other_vars", l->type->label_shared));
     }
     if (cost)
         ALIGN_JSON_MEMBERS(out, ALIGN_JU64("count", cost->count),

@@ -245,6 +245,7 @@ typedef struct go_var { /* Go: a package variable and its type */
     align_type *type;   /* the anonymous struct: its type or element's */
     const char *name;   /* the graph's copy */
     bool elem;          /* the variable is an array or slice of type */
+    size_t seq;         /* DWARF order */
 } go_var;
 
 struct dwarf_reader {
@@ -748,15 +749,21 @@ static bool raw_files(dwarf_reader *rd)
     char *comp_dir = NULL;
     file_list l = {NULL, 0, 0, NULL, false};
     int64_t n;
+    int res;
     if ((rd->bin->flags & ALIGN_BINARY_LIBDWARF_ONLY) || !raw_lines(rd))
         return false;
-    if (dwarf_attr(rd->cu_die, DW_AT_comp_dir, &a, &err) == DW_DLV_OK &&
-        dwarf_formstring(a, &comp_dir, &err) == DW_DLV_OK)
+    res = dwarf_attr(rd->cu_die, DW_AT_comp_dir, &a, &err);
+    if (res == DW_DLV_OK) {
+        res = dwarf_formstring(a, &comp_dir, &err);
         l.comp_dir = comp_dir;
+    }
     if (err != NULL)
         dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
     if (a != NULL)
         dwarf_dealloc(rd->dbg, a, DW_DLA_ATTR);
+    if (res == DW_DLV_ERROR)
+        return false; /* a comp_dir that is no string: dwarf_srcfiles refuses
+                         the unit, and only it can say so */
     n = lines_files(rd->lines, rd->unit_stmt_list, rd->addr_size, file_path, &l);
     if (n < 0 || l.failed || (size_t)n != l.n) {
         for (size_t i = 0; i < l.n; i++)
@@ -1620,7 +1627,8 @@ static int resolve_go_vars(dwarf_reader *rd)
             strncmp(t->name, "struct", 6) != 0 || (t->name[6] != ' ' && t->name[6] != '{'))
             continue;
         align_graph *g = rd->bin->graphs[ALIGN_LANG_GO];
-        go_var v = {t, arena_strndup(&g->arena, rd->gvar[i].name, strlen(rd->gvar[i].name)), elem};
+        go_var v = {t, arena_strndup(&g->arena, rd->gvar[i].name, strlen(rd->gvar[i].name)), elem,
+                    rd->ngv};
         if (v.name == NULL ||
             vec_push((void **)&rd->gv, &rd->ngv, &rd->gv_cap, sizeof v, 64, &v) < 0)
             return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -1632,17 +1640,21 @@ static int resolve_go_vars(dwarf_reader *rd)
 static int cmp_go_var(const void *a, const void *b)
 {
     const go_var *x = a, *y = b;
-    return x->type < y->type ? -1 : x->type > y->type;
+    if (x->type != y->type)
+        return x->type < y->type ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* An anonymous struct that is the type of exactly one package variable
- * (`var Config struct {...}`; or its element, `var pool [4]struct
- * {...}`, `var table = []struct {...}{...}`, `var jump = map[K]struct
- * {...}{...}`, as a field `f [2]struct {...}` names its element) and is
- * not held in a named type is named after it, "pkg.Config" (label_of
- * NULL: a variable's, not a field's), and the anonymous structs it holds
- * after it and their fields, "pkg.Config.f" (as a named type's are).  0,
- * or ALIGN_ENOMEM.
+/* An anonymous struct that is the type of a package variable (`var
+ * Config struct {...}`; or its element, `var pool [4]struct {...}`, `var
+ * table = []struct {...}{...}`, `var jump = map[K]struct {...}{...}`, as
+ * a field `f [2]struct {...}` names its element) and is not held in a
+ * named type is named after it, "pkg.Config" (label_of NULL: a
+ * variable's, not a field's), and the anonymous structs it holds after it
+ * and their fields, "pkg.Config.f" (as a named type's are).  One several
+ * variables have (`var left, right struct {...}`) is named after the
+ * first in DWARF order, label_shared counting the others.  0, or
+ * ALIGN_ENOMEM.
  *
  * A function's local variables' structs are named after this, from the
  * variables the functions' walk keeps anyway (source/go_locals.c); a
@@ -1662,10 +1674,16 @@ static int label_go_vars(dwarf_reader *rd)
         const align_type *of = rd->gv[i].type->label_of;
         bool made = of != NULL && of->order_fixed != ALIGN_ORDER_FREE &&
                     of->order_fixed != ALIGN_ORDER_HOST_LAYOUT;
-        if (j - i == 1 && (rd->gv[i].type->label == NULL || made)) {
+        if (rd->gv[i].type->label == NULL || made) {
+            /* several variables (`var left, right struct {...}`): the
+             * first in DWARF order, and how many others there are */
+            unsigned shared = 0;
+            for (size_t k = i + 1; k < j; k++)
+                shared += strcmp(rd->gv[k].name, rd->gv[i].name) != 0;
             rd->gv[i].type->label = rd->gv[i].name;
             rd->gv[i].type->label_of = NULL;
             rd->gv[i].type->label_elem = rd->gv[i].elem;
+            rd->gv[i].type->label_shared = shared < UINT16_MAX ? (uint16_t)shared : UINT16_MAX;
             /* and the anonymous structs it holds: "pkg.V.f" */
             if (type_label_fields(rd->bin->graphs[ALIGN_LANG_GO], rd->gv[i].type) < 0)
                 return ALIGN_ENOMEM;

@@ -23,6 +23,12 @@ void align_error_clear(void)
     memset(&last_error, 0, sizeof last_error);
 }
 
+int error_restore(const align_error *e)
+{
+    last_error = *e;
+    return e->code;
+}
+
 int error_set(int code, const char *file, unsigned line, unsigned col, const char *fmt, ...)
 {
     /* Formatted before the record is cleared: the arguments may point into

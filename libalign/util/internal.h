@@ -29,6 +29,9 @@
  * naturally.  Internal: callers of the library only read errors. */
 int error_set(int code, const char *file, unsigned line, unsigned col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Makes *e (a copy of another thread's record) this thread's error
+ * record, as if it had been recorded here; returns its code. */
+int error_restore(const align_error *e);
 /* Sets the hint of the error just recorded: what the user can do. */
 void error_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
