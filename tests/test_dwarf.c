@@ -1276,6 +1276,139 @@ static void binary_digest(FILE *f, const char *path, unsigned flags, const char 
     align_binary_free(b);
 }
 
+/* ------------------------------------------- crafted raw-reader inputs */
+
+/* One .debug_abbrev entry: where its code and each attribute's name and
+ * form are written (Go writes all of them as one-byte LEB128s but the
+ * 0x29xx names of its own attributes). */
+typedef struct abbrev_entry {
+    size_t code_at;
+    uint64_t code, tag;
+    bool children;
+    size_t nattr;
+    size_t at_at[24], form_at[24];
+    uint64_t at[24], form[24];
+} abbrev_entry;
+
+static uint64_t uleb_at(const unsigned char *p, size_t len, size_t *i)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; *i < len && shift < 64; shift += 7) {
+        unsigned char b = p[(*i)++];
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return v;
+    }
+    ck_abort_msg("a LEB128 past the end of .debug_abbrev");
+    return 0;
+}
+
+/* The entries of the abbreviation table at the start of p[0..len). */
+static size_t abbrev_table(const unsigned char *p, size_t len, abbrev_entry *out, size_t max)
+{
+    size_t n = 0, i = 0;
+    for (;;) {
+        abbrev_entry e = {0};
+        e.code_at = i;
+        e.code = uleb_at(p, len, &i);
+        if (e.code == 0)
+            return n;
+        e.tag = uleb_at(p, len, &i);
+        ck_assert_uint_lt(i, len);
+        e.children = p[i++] != 0;
+        for (;;) {
+            size_t at_at = i, form_at;
+            uint64_t at = uleb_at(p, len, &i), form;
+            form_at = i;
+            form = uleb_at(p, len, &i);
+            if (form == DW_FORM_implicit_const)
+                (void)uleb_at(p, len, &i);
+            if (at == 0 && form == 0)
+                break;
+            ck_assert_uint_lt(e.nattr, sizeof e.at / sizeof e.at[0]);
+            e.at_at[e.nattr] = at_at;
+            e.form_at[e.nattr] = form_at;
+            e.at[e.nattr] = at;
+            e.form[e.nattr++] = form;
+        }
+        ck_assert_uint_lt(n, max);
+        out[n++] = e;
+    }
+}
+
+/* The offset in .debug_abbrev of the form (form true) or name of the first
+ * attribute `at` in the first entry of tag `tag` that has one. */
+static size_t abbrev_attr(const abbrev_entry *t, size_t n, uint64_t tag, uint64_t at, bool form)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; t[i].tag == tag && k < t[i].nattr; k++)
+            if (t[i].at[k] == at)
+                return form ? t[i].form_at[k] : t[i].at_at[k];
+    ck_abort_msg("no abbreviation of tag 0x%llx with attribute 0x%llx", (unsigned long long)tag,
+                 (unsigned long long)at);
+    return 0;
+}
+
+/* The .debug_info offset of the first function (a top-level
+ * DW_TAG_subprogram) whose first child has no children and a sibling:
+ * that child's offset in *child and its sibling's in *child_end. */
+static uint64_t first_function(const char *path, uint64_t *child, uint64_t *child_end)
+{
+    Dwarf_Debug dbg = NULL;
+    Dwarf_Error err = NULL;
+    uint64_t found = 0;
+    ck_assert_int_eq(dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
+                                     &dbg, NULL, 0, NULL, &err),
+                     DW_DLV_OK);
+    while (found == 0) {
+        Dwarf_Unsigned hlen, typeoff, nextcu;
+        Dwarf_Half ver, asz, lsz, esz, ut, tag;
+        Dwarf_Off abbrev, off, coff, soff;
+        Dwarf_Sig8 sig;
+        Dwarf_Die cu = NULL, d = NULL, c = NULL, cc = NULL, sib = NULL;
+        if (dwarf_next_cu_header_d(dbg, true, &hlen, &ver, &abbrev, &asz, &lsz, &esz, &sig,
+                                   &typeoff, &nextcu, &ut, &err) != DW_DLV_OK)
+            break;
+        ck_assert_int_eq(dwarf_siblingof_b(dbg, NULL, true, &cu, &err), DW_DLV_OK);
+        for (int r = dwarf_child(cu, &d, &err); r == DW_DLV_OK && found == 0;
+             r = dwarf_siblingof_b(dbg, d, true, &d, &err)) {
+            ck_assert_int_eq(dwarf_tag(d, &tag, &err), DW_DLV_OK);
+            if (tag == DW_TAG_subprogram && dwarf_child(d, &c, &err) == DW_DLV_OK &&
+                dwarf_child(c, &cc, &err) == DW_DLV_NO_ENTRY &&
+                dwarf_siblingof_b(dbg, c, true, &sib, &err) == DW_DLV_OK) {
+                ck_assert_int_eq(dwarf_dieoffset(d, &off, &err), DW_DLV_OK);
+                ck_assert_int_eq(dwarf_dieoffset(c, &coff, &err), DW_DLV_OK);
+                ck_assert_int_eq(dwarf_dieoffset(sib, &soff, &err), DW_DLV_OK);
+                found = off;
+                *child = coff;
+                *child_end = soff;
+            }
+        }
+    }
+    dwarf_finish(dbg, &err);
+    ck_assert_msg(found != 0, "%s: no function with two children", path);
+    return found;
+}
+
+/* The Go program's -m=2 log (*log, *loglen: malloc'd) and a copy of the
+ * program with its sections inflated, written at tmp/name (its path in
+ * plain) and read back: *size bytes, malloc'd. */
+static unsigned char *go_inflated(char *plain, size_t cap, const char *name, char **log,
+                                  size_t *loglen, size_t *size)
+{
+    char logpath[512];
+    snprintf(logpath, sizeof logpath, "%s/go-amd64-m2.log", tmp);
+    ck_assert_int_eq(sh("cd %s/gosrc && GOOS=linux GOARCH=amd64 CGO_ENABLED=0 GOCACHE=%s/gocache "
+                        "GOPATH=%s/gopath GOPROXY=off go build -gcflags=-m=2 -o /dev/null . "
+                        ">%s 2>&1",
+                        tmp, tmp, tmp, logpath),
+                     0);
+    *log = slurp(logpath, loglen);
+    snprintf(plain, cap, "%s/%s", tmp, name);
+    ck_assert_int_eq(sh("objcopy --decompress-debug-sections %s %s", go_amd64.path, plain), 0);
+    return (unsigned char *)slurp(plain, size);
+}
+
 /* Go functions' DIEs are decoded from the raw .debug_info (dwarf_scan.c:
  * scan_die_info) where that decoder knows them and read through libdwarf
  * where it does not: whatever the bytes, every result and every error is
@@ -1286,7 +1419,7 @@ static void binary_digest(FILE *f, const char *path, unsigned flags, const char 
  * and .debug_line, with the escape join of its -m=2 log. */
 START_TEST(go_raw_functions_as_libdwarf)
 {
-    char plain[512], path[512], logpath[512], *a, *b;
+    char plain[512], path[512], *a, *b;
     size_t size, off, len, alen, blen, loglen;
     elf_section line;
     unsigned char *orig, *data;
@@ -1300,16 +1433,7 @@ START_TEST(go_raw_functions_as_libdwarf)
         note_missing("objcopy", "raw Go functions against libdwarf");
         return;
     }
-    snprintf(logpath, sizeof logpath, "%s/go-amd64-m2.log", tmp);
-    ck_assert_int_eq(sh("cd %s/gosrc && GOOS=linux GOARCH=amd64 CGO_ENABLED=0 GOCACHE=%s/gocache "
-                        "GOPATH=%s/gopath GOPROXY=off go build -gcflags=-m=2 -o /dev/null . "
-                        ">%s 2>&1",
-                        tmp, tmp, tmp, logpath),
-                     0);
-    log = slurp(logpath, &loglen);
-    snprintf(plain, sizeof plain, "%s/go-raw-inflated", tmp);
-    ck_assert_int_eq(sh("objcopy --decompress-debug-sections %s %s", go_amd64.path, plain), 0);
-    orig = (unsigned char *)slurp(plain, &size);
+    orig = go_inflated(plain, sizeof plain, "go-raw-inflated", &log, &loglen, &size);
     ck_assert(debug_info(orig, size, &off, &len));
     ck_assert_int_eq(elf_find_section(orig, size, ".debug_line", &line), 1);
     data = malloc(size);
@@ -1344,6 +1468,128 @@ START_TEST(go_raw_functions_as_libdwarf)
         free(b);
     }
     ck_assert_int_eq(same, rounds);
+    free(orig);
+    free(data);
+    free(log);
+}
+END_TEST
+
+/* The raw reader on inputs it must leave to libdwarf, each crafted in a
+ * copy of the Go program with its sections inflated (found by mutating
+ * .debug_abbrev, which the random rounds above never do): entries no
+ * function DIE uses that libdwarf refuses on its way to one it needs (an
+ * unknown form, an attribute 0), two entries of one code (libdwarf takes
+ * the first), forms libdwarf 20210528 does not step over as DWARF 5 says
+ * (strx3, addrx3), a sibling pointer that is a string, one on a DIE
+ * without children (libdwarf ignores it), a unit DIE whose comp_dir is no
+ * string (the file names of its line table), and a null entry written as
+ * two bytes (0x80 0x00), which libdwarf does not take for the end of a
+ * list.  With each, the raw reader read units libdwarf refuses, or others
+ * than it did. */
+START_TEST(go_raw_crafted_as_libdwarf)
+{
+    char plain[512], path[512], *a, *b;
+    size_t size, alen, blen, loglen, ntab, last, d, pad, t;
+    elf_section ab, info;
+    unsigned char *orig, *data, *tab_at;
+    abbrev_entry tab[128];
+    uint64_t child = 0, child_end = 0;
+    char *log;
+
+    if (!go_amd64.built)
+        return;
+    if (!have_tool("objcopy")) {
+        note_missing("objcopy", "crafted inputs of the raw Go function reader");
+        return;
+    }
+    orig = go_inflated(plain, sizeof plain, "go-crafted-inflated", &log, &loglen, &size);
+    ck_assert_int_eq(elf_find_section(orig, size, ".debug_abbrev", &ab), 1);
+    ck_assert_int_eq(elf_find_section(orig, size, ".debug_info", &info), 1);
+    ntab = abbrev_table(orig + ab.offset, ab.size, tab, sizeof tab / sizeof tab[0]);
+    ck_assert_uint_gt(ntab, 4);
+    last = ntab - 1;
+    for (pad = 0; pad < ntab && (tab[pad].nattr > 0 || tab[pad].children); pad++)
+        ;
+    ck_assert_uint_lt(pad, ntab);
+    (void)first_function(plain, &child, &child_end);
+    data = malloc(size);
+    ck_assert_ptr_nonnull(data);
+    snprintf(path, sizeof path, "%s/go-crafted", tmp);
+    /* each case costs two readings of the program: a third of them under
+     * valgrind (SA_UNDER_VALGRIND, as mutant_rounds), all under ASan */
+    for (int k = 0; k < 9; k += getenv("SA_UNDER_VALGRIND") ? 3 : 1) {
+        const char *what = NULL;
+        FILE *fa = open_memstream(&a, &alen), *fb = open_memstream(&b, &blen);
+        memcpy(data, orig, size);
+        tab_at = data + ab.offset;
+        switch (k) {
+        case 0:
+            what = "an unknown form in the second entry";
+            tab_at[tab[1].form_at[tab[1].nattr - 1]] = 0x4a;
+            break;
+        case 1:
+            what = "attribute 0 for a subprogram's high_pc";
+            tab_at[abbrev_attr(tab, ntab, DW_TAG_subprogram, DW_AT_high_pc, false)] = 0;
+            break;
+        case 2:
+            what = "the last entry given a subprogram entry's code";
+            ck_assert(tab[last].code < 0x80 && tab[2].code < 0x80 &&
+                      tab[2].tag == DW_TAG_subprogram);
+            tab_at[tab[last].code_at] = (unsigned char)tab[2].code;
+            break;
+        case 3:
+            what = "DW_FORM_addrx3 for DW_AT_inline";
+            tab_at[abbrev_attr(tab, ntab, DW_TAG_subprogram, DW_AT_inline, true)] = DW_FORM_addrx3;
+            break;
+        case 4:
+            what = "DW_FORM_strx3 for DW_AT_inline";
+            tab_at[abbrev_attr(tab, ntab, DW_TAG_subprogram, DW_AT_inline, true)] = DW_FORM_strx3;
+            break;
+        case 5:
+            what = "an array type's name read as its DW_AT_sibling";
+            tab_at[abbrev_attr(tab, ntab, DW_TAG_array_type, DW_AT_name, false)] = DW_AT_sibling;
+            break;
+        case 6:
+            what = "the unit's DW_AT_language (data1) named DW_AT_comp_dir";
+            tab_at[abbrev_attr(tab, ntab, DW_TAG_compile_unit, DW_AT_language, false)] =
+                DW_AT_comp_dir;
+            break;
+        case 7:
+            /* the first child of a function given the code of an entry
+             * with no attribute and no children, then its attributes'
+             * bytes 0x80 0x00 (to the scanner, the null entry that ends
+             * the function's children), then more such entries */
+            what = "a null entry of two bytes in a function's children";
+            ck_assert(tab[pad].code < 0x80 && orig[info.offset + child] < 0x80 &&
+                      child_end >= child + 3);
+            data[info.offset + child] = (unsigned char)tab[pad].code;
+            data[info.offset + child + 1] = 0x80;
+            data[info.offset + child + 2] = 0x00;
+            for (uint64_t o = child + 3; o < child_end; o++)
+                data[info.offset + o] = (unsigned char)tab[pad].code;
+            break;
+        case 8:
+            /* a DW_AT_sibling where there are no children to step over:
+             * libdwarf ignores it */
+            what = "a childless typedef's DW_AT_type named DW_AT_sibling";
+            for (t = 0; t < ntab && (tab[t].tag != DW_TAG_typedef || tab[t].children); t++)
+                ;
+            ck_assert_uint_lt(t, ntab);
+            tab_at[abbrev_attr(tab + t, 1, DW_TAG_typedef, DW_AT_type, false)] = DW_AT_sibling;
+            break;
+        }
+        spill(path, data, size);
+        binary_digest(fa, path, ALIGN_BINARY_GO_FUNCS, log, loglen);
+        binary_digest(fb, path, ALIGN_BINARY_GO_FUNCS | ALIGN_BINARY_LIBDWARF_ONLY, log, loglen);
+        fclose(fa);
+        fclose(fb);
+        for (d = 0; d < alen && d < blen && a[d] == b[d]; d++)
+            ;
+        ck_assert_msg(alen == blen && d == alen, "%s: raw and libdwarf differ:\n%.300s\n%.300s",
+                      what, a + d, b + d);
+        free(a);
+        free(b);
+    }
     free(orig);
     free(data);
     free(log);
@@ -1655,6 +1901,7 @@ int main(void)
     tcase_add_test(go, go_funcs_and_join_errors);
     tcase_add_test(go, line_tables_raw_as_libdwarf);
     tcase_add_test(go, go_raw_functions_as_libdwarf);
+    tcase_add_test(go, go_raw_crafted_as_libdwarf);
     tcase_add_test(err, errors);
     suite_add_tcase(s, c);
     suite_add_tcase(s, go);

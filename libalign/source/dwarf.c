@@ -749,15 +749,21 @@ static bool raw_files(dwarf_reader *rd)
     char *comp_dir = NULL;
     file_list l = {NULL, 0, 0, NULL, false};
     int64_t n;
+    int res;
     if ((rd->bin->flags & ALIGN_BINARY_LIBDWARF_ONLY) || !raw_lines(rd))
         return false;
-    if (dwarf_attr(rd->cu_die, DW_AT_comp_dir, &a, &err) == DW_DLV_OK &&
-        dwarf_formstring(a, &comp_dir, &err) == DW_DLV_OK)
+    res = dwarf_attr(rd->cu_die, DW_AT_comp_dir, &a, &err);
+    if (res == DW_DLV_OK) {
+        res = dwarf_formstring(a, &comp_dir, &err);
         l.comp_dir = comp_dir;
+    }
     if (err != NULL)
         dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
     if (a != NULL)
         dwarf_dealloc(rd->dbg, a, DW_DLA_ATTR);
+    if (res == DW_DLV_ERROR)
+        return false; /* a comp_dir that is no string: dwarf_srcfiles refuses
+                         the unit, and only it can say so */
     n = lines_files(rd->lines, rd->unit_stmt_list, rd->addr_size, file_path, &l);
     if (n < 0 || l.failed || (size_t)n != l.n) {
         for (size_t i = 0; i < l.n; i++)

@@ -303,8 +303,6 @@ static inline bool decode_attr(const dwarf_scan *s, cursor *c, const abbrev_attr
     case DW_FORM_strx1: out->v = get_u(c, 1); goto other;
     case DW_FORM_addrx2:
     case DW_FORM_strx2: out->v = get_u(c, 2); goto other;
-    case DW_FORM_addrx3:
-    case DW_FORM_strx3: out->v = get_u(c, 3); goto other;
     case DW_FORM_addrx4:
     case DW_FORM_strx4: out->v = get_u(c, 4); goto other;
     case DW_FORM_addrx:
@@ -322,8 +320,86 @@ static inline bool decode_attr(const dwarf_scan *s, cursor *c, const abbrev_attr
     return !c->bad;
 }
 
+/* A DIE's abbreviation code at c; 0 for the null entry.  The null entry
+ * is the single byte 0: libdwarf tests that byte, not the number, so a
+ * longer encoding of 0 (0x80 0x00) is to it a DIE of an abbreviation it
+ * does not have (an error), where the number would end the list of
+ * children early.  That, and bytes out of bounds, set c->bad. */
+static uint64_t die_code(cursor *c)
+{
+    const uint8_t *start = c->p;
+    uint64_t code = get_uleb(c);
+    if (code == 0 && !c->bad && c->p - start != 1)
+        c->bad = true;
+    return code;
+}
+
 /* ------------------------------------------------------------ the unit */
 
+/* Whether decode_attr knows form (its cases, and DW_FORM_indirect, whose
+ * form comes with each value).  Not DW_FORM_strx3 and DW_FORM_addrx3:
+ * libdwarf 20210528 steps over them as 4 bytes where DWARF 5 says 3 (seen
+ * on a crafted unit: its next DIE is a byte later than ours); no producer
+ * we read writes them, and the reader must see the DIEs libdwarf sees. */
+static bool form_known(uint64_t form)
+{
+    switch (form) {
+    case DW_FORM_addr:
+    case DW_FORM_block2:
+    case DW_FORM_block4:
+    case DW_FORM_data2:
+    case DW_FORM_data4:
+    case DW_FORM_data8:
+    case DW_FORM_string:
+    case DW_FORM_block:
+    case DW_FORM_block1:
+    case DW_FORM_data1:
+    case DW_FORM_flag:
+    case DW_FORM_sdata:
+    case DW_FORM_strp:
+    case DW_FORM_udata:
+    case DW_FORM_ref_addr:
+    case DW_FORM_ref1:
+    case DW_FORM_ref2:
+    case DW_FORM_ref4:
+    case DW_FORM_ref8:
+    case DW_FORM_ref_udata:
+    case DW_FORM_indirect:
+    case DW_FORM_sec_offset:
+    case DW_FORM_exprloc:
+    case DW_FORM_flag_present:
+    case DW_FORM_strx:
+    case DW_FORM_addrx:
+    case DW_FORM_data16:
+    case DW_FORM_line_strp:
+    case DW_FORM_ref_sig8:
+    case DW_FORM_implicit_const:
+    case DW_FORM_loclistx:
+    case DW_FORM_rnglistx:
+    case DW_FORM_strx1:
+    case DW_FORM_strx2:
+    case DW_FORM_strx4:
+    case DW_FORM_addrx1:
+    case DW_FORM_addrx2:
+    case DW_FORM_addrx4:
+    case DW_FORM_GNU_addr_index:
+    case DW_FORM_GNU_str_index:
+    case DW_FORM_GNU_ref_alt:
+    case DW_FORM_GNU_strp_alt: return true;
+    default: return false;
+    }
+}
+
+/* The unit's abbreviation table, at off of .debug_abbrev, into
+ * s->abbrevs: false when any entry of it is not one decode_attr reads as
+ * libdwarf does, even an entry no DIE of the unit uses.  libdwarf reads the
+ * table up to the code it looks for, refuses the unit at an entry with an
+ * unknown form or an attribute 0 on the way, and of two entries with one
+ * code takes the first: a unit the scanner read while libdwarf refuses it
+ * (or reads it otherwise) would give functions the libdwarf reader never
+ * has (tests/test_dwarf.c: go_raw_crafted_as_libdwarf).  So are refused:
+ * those, a children byte other than DW_CHILDREN_no/yes, and a code seen
+ * before. */
 static bool read_abbrevs(dwarf_scan *s, uint64_t off)
 {
     cursor c;
@@ -349,7 +425,7 @@ static bool read_abbrevs(dwarf_scan *s, uint64_t off)
         a.children = (uint8_t)get_u(&c, 1);
         a.first = (uint32_t)s->nattrs;
         a.n = 0;
-        if (tag == 0 || tag > 0xffff)
+        if (tag == 0 || tag > 0xffff || a.children > DW_CHILDREN_yes)
             return false;
         for (;;) {
             abbrev_attr at;
@@ -361,6 +437,8 @@ static bool read_abbrevs(dwarf_scan *s, uint64_t off)
                 return false;
             if (name == 0 && form == 0)
                 break;
+            if (name == 0 || !form_known(form))
+                return false;
             at.at = (uint16_t)name;
             at.form = (uint16_t)form;
             if (vec_push((void **)&s->attrs, &s->nattrs, &s->attrs_cap, sizeof at, 64, &at) < 0)
@@ -373,6 +451,8 @@ static bool read_abbrevs(dwarf_scan *s, uint64_t off)
                          &none) < 0)
                 return false;
         }
+        if (s->abbrevs[code].tag != 0)
+            return false; /* a second entry of the code: libdwarf takes the first */
         s->abbrevs[code] = a;
     }
 }
@@ -383,7 +463,7 @@ static bool read_abbrevs(dwarf_scan *s, uint64_t off)
 static void unit_addrs(dwarf_scan *s)
 {
     cursor c = {s->info.p + s->die_start, s->info.p + s->cu_end, false};
-    uint64_t code = get_uleb(&c), base = 0;
+    uint64_t code = die_code(&c), base = 0;
     const abbrev *a;
     s->addrs = s->naddrs = 0;
     if (s->version < 5 || s->addr.p == NULL || c.bad || code == 0 || code >= s->nabbrevs ||
@@ -544,7 +624,7 @@ static bool fp_die(dwarf_scan *s, dwarf_reader *rd, cursor *c, const abbrev *a, 
     if (a->children) {
         /* the children, in order, up to the null entry */
         for (;;) {
-            uint64_t code = get_uleb(c), sub;
+            uint64_t code = die_code(c), sub;
             const abbrev *ca;
             if (c->bad)
                 return false;
@@ -584,7 +664,7 @@ static bool fp_at(dwarf_scan *s, dwarf_reader *rd, uint64_t off, bool shallow, u
     c.p = s->info.p + off;
     c.end = s->info.p + s->cu_end;
     c.bad = false;
-    code = get_uleb(&c);
+    code = die_code(&c);
     if (c.bad || code == 0 || code >= s->nabbrevs || s->abbrevs[code].tag == 0)
         ok = false;
     else
@@ -602,7 +682,7 @@ uint64_t scan_record(dwarf_scan *s, dwarf_reader *rd, uint64_t off)
     c.p = s->info.p + off;
     c.end = s->info.p + s->cu_end;
     c.bad = false;
-    code = get_uleb(&c);
+    code = die_code(&c);
     if (c.bad || code == 0 || code >= s->nabbrevs)
         return 0;
     if (s->abbrevs[code].tag != DW_TAG_structure_type && s->abbrevs[code].tag != DW_TAG_union_type)
@@ -625,7 +705,7 @@ static int entry_at(const dwarf_scan *s, uint64_t off, cursor *c, const abbrev *
     if (s == NULL || !s->unit_ok || off < s->die_start || off >= s->cu_end)
         return -1;
     *c = (cursor){s->info.p + off, s->info.p + s->cu_end, false};
-    code = get_uleb(c);
+    code = die_code(c);
     if (c->bad)
         return -1;
     if (code == 0)
@@ -660,7 +740,9 @@ static int die_at(dwarf_scan *s, uint64_t off, scan_die *d)
             d->name = av.str;
         else if (spec->at == DW_AT_type && av.kind == V_REF)
             d->type = av.v;
-        else if (spec->at == DW_AT_sibling && av.kind == V_REF)
+        else if (spec->at == DW_AT_sibling && av.kind != V_REF)
+            return -1; /* not a reference: libdwarf's walk is not ours then */
+        else if (spec->at == DW_AT_sibling)
             d->sibling = av.v;
         else if (spec->at == DW_AT_stmt_list)
             d->stmt_list = av.v + 1;
@@ -729,7 +811,7 @@ static bool raw_ADDR(const dwarf_scan *s, const cursor *c, unsigned form, const 
         return true;
     }
     if (form != DW_FORM_addrx && form != DW_FORM_addrx1 && form != DW_FORM_addrx2 &&
-        form != DW_FORM_addrx3 && form != DW_FORM_addrx4)
+        form != DW_FORM_addrx4)
         return false;
     /* DWARF 5 (Go 1.25 on): an index into the unit's .debug_addr entries */
     if (av->v >= s->naddrs)
@@ -857,8 +939,10 @@ int scan_die_at(dwarf_scan *s, uint64_t off, scan_die *d)
 int scan_next_sibling(dwarf_scan *s, const scan_die *cur, scan_die *next)
 {
     uint64_t at = cur->after;
-    if (cur->sibling != 0) {
-        /* GCC's DW_AT_sibling; a pointer backwards would loop */
+    if (cur->sibling != 0 && cur->children) {
+        /* GCC's DW_AT_sibling (libdwarf ignores it on a DIE without
+         * children, as DWARF has no use for it there); a pointer
+         * backwards would loop */
         if (cur->sibling <= cur->off || cur->sibling >= s->cu_end)
             return -1;
         at = cur->sibling;

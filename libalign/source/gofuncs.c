@@ -644,7 +644,8 @@ int align_binary_go_method_files(const align_binary *b, align_go_method **out, s
             }
         }
     }
-    qsort(v, nv, sizeof *v, cmp_method);
+    if (nv > 1) /* v is NULL when no function names a method (qsort's UB) */
+        qsort(v, nv, sizeof *v, cmp_method);
     size_t k = 0; /* one entry a key */
     for (size_t i = 0; i < nv; i++) {
         if (k > 0 && strcmp(v[k - 1].type, v[i].type) == 0) {
