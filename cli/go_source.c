@@ -41,6 +41,7 @@ typedef struct go_decl {
 typedef struct go_file {
     char *path, *text; /* text: NULL once indexed, unless src */
     size_t len;
+    size_t dir_len; /* path's directory: up to its last '/' */
     char pkg[64];   /* the package clause */
     bool src;       /* under --src (not read for go_source_locate) */
     go_decl *decls; /* package-level structs: by name, then position */
@@ -63,6 +64,7 @@ typedef struct go_file {
 struct go_source {
     go_file *files;
     size_t nfiles, cap;
+    size_t nsrc;    /* files under --src */
     char **strings; /* texts handed out, freed with the source */
     size_t nstrings, scap;
     align_go_import *imports; /* of the last lookup */
@@ -158,6 +160,7 @@ static void walk(go_source *s, const char *dir, int depth)
             go_file *f = &s->files[s->nfiles];
             if (read_input_to(p, &f->text, &f->len, s->msgs)) {
                 f->path = p;
+                f->dir_len = (size_t)(strrchr(p, '/') - p);
                 p = NULL;
                 f->src = depth < 32;
                 package_clause(f);
@@ -165,7 +168,7 @@ static void walk(go_source *s, const char *dir, int depth)
                 for (size_t k = 0; k < s->nfunc_pkgs && !f->func_heads; k++)
                     f->func_heads = strcmp(f->pkg, s->func_pkgs[k]) == 0;
                 if (index_decls(f))
-                    s->nfiles++;
+                    s->nsrc += s->files[s->nfiles++].src;
                 else
                     free_file(f);
             }
@@ -466,8 +469,7 @@ static void drop_text(go_file *f)
 static bool file_in_scope(const go_file *f, const char *dir, size_t dlen, const char *pkg)
 {
     if (dir != NULL)
-        return strncmp(f->path, dir, dlen) == 0 && f->path[dlen] == '/' &&
-               strchr(f->path + dlen + 1, '/') == NULL;
+        return f->dir_len == dlen && memcmp(f->path, dir, dlen) == 0;
     return f->src && strcmp(f->pkg, pkg) == 0;
 }
 
@@ -879,13 +881,14 @@ static bool find_type(const go_source *s, const char *name, const char *dir, fou
         if (*p == '.')
             dot = p;
     out->f = NULL;
+    if (dir == NULL && s->nsrc == 0)
+        return false; /* no file under --src */
     cands = malloc((s->nfiles ? s->nfiles : 1) * sizeof *cands);
     if (cands == NULL)
         return false;
     for (size_t i = 0; i < s->nfiles; i++) {
         const go_file *f = &s->files[i];
-        if (dir != NULL && !(strncmp(f->path, dir, dlen) == 0 && f->path[dlen] == '/' &&
-                             strchr(f->path + dlen + 1, '/') == NULL))
+        if (dir != NULL && !(f->dir_len == dlen && memcmp(f->path, dir, dlen) == 0))
             continue;
         if (dir == NULL && (!f->src || (strcmp(f->pkg, pkg) != 0 &&
                                         !(pkg[0] == 'v' && isdigit((unsigned char)pkg[1])))))
