@@ -57,6 +57,7 @@ typedef struct go_file {
      * again for each anonymous variable's struct). */
     char *heads;
     size_t nheads, heads_cap;
+    bool func_heads; /* heads also has the file's `func` names */
 } go_file;
 
 struct go_source {
@@ -71,6 +72,12 @@ struct go_source {
     /* go_source_new_deferred: why files could not be read, until
      * go_source_flush (msgs NULL: printed at once) */
     align_buf *msgs, deferred;
+    /* The package names ("sync") whose files' `func` names go among
+     * their heads: those of a local variable's struct that DWARF gave no
+     * file (locate_local), known before any directory is read.  Every
+     * file's function names cost 1% of an audit of cmd/go. */
+    char **func_pkgs;
+    size_t nfunc_pkgs, func_pkgs_cap;
 };
 
 #define MAX_FILES 100000
@@ -154,6 +161,9 @@ static void walk(go_source *s, const char *dir, int depth)
                 p = NULL;
                 f->src = depth < 32;
                 package_clause(f);
+                f->func_heads = false;
+                for (size_t k = 0; k < s->nfunc_pkgs && !f->func_heads; k++)
+                    f->func_heads = strcmp(f->pkg, s->func_pkgs[k]) == 0;
                 if (index_decls(f))
                     s->nfiles++;
                 else
@@ -208,6 +218,7 @@ void go_source_free(go_source *s)
         free(s->strings[i]);
     free(s->files);
     free(s->dirs);
+    free(s->func_pkgs);
     free(s->strings);
     free(s->imports);
     free(s);
@@ -540,7 +551,7 @@ static bool index_decls(go_file *f)
             in_var = e - p == 3 && memcmp(p, "var", 3) == 0 && q < end && *q == '(';
             /* and a function's name, `func F(`, `func (r *T) M(`: the
              * file of a local variable's struct (locate_local) */
-            if (e - p == 4 && memcmp(p, "func", 4) == 0 && q < end) {
+            if (f->func_heads && e - p == 4 && memcmp(p, "func", 4) == 0 && q < end) {
                 n = *q == '(' ? memchr(q, ')', (size_t)(end - q)) : q;
                 n = n != NULL && *q == '(' ? skip_spaces(n + 1, end) : n;
                 for (ne = n; ne != NULL && ne < end && ident_char(*ne);)
@@ -1473,8 +1484,8 @@ static void locate_local(go_source *s, align_type *t, const char *label, size_t 
         for (size_t i = 0; i < s->nfiles && !placed && name[0] != '\0'; i++) {
             go_file *f = &s->files[i];
             bool had = f->text != NULL, in_func = false;
-            if (!file_in_scope(f, dir, strlen(dir), NULL) || !has_head(f, name) ||
-                file_text(s, f) == NULL)
+            if (!file_in_scope(f, dir, strlen(dir), NULL) ||
+                (f->func_heads && !has_head(f, name)) || file_text(s, f) == NULL)
                 continue;
             const char *end = f->text + f->len, *p = f->text;
             for (unsigned l = 1; p < end && !placed && (pos.line == 0 || l <= pos.line); l++) {
@@ -1525,17 +1536,24 @@ static size_t shared_tail(const char *a, const char *b)
     }
 }
 
-/* Whether line `line` of text[0..len) declares variable var with a
- * struct type (local_line). */
-static bool text_declares(const char *text, size_t len, unsigned line, const char *var)
+/* Whether line `line` of file path declares variable var with a struct
+ * type (local_line): 1 yes, 0 no, -1 the file cannot be read.  Only the
+ * lines up to it are read (cmd/go: 25 of these, in files of up to 150 KB,
+ * read whole were a third of their cost). */
+static int file_declares(const char *path, unsigned line, const char *var)
 {
-    const char *p = text, *end = text + len;
-    for (unsigned l = 1; l < line && p != NULL; l++) {
-        p = memchr(p, '\n', (size_t)(end - p));
-        p = p != NULL ? p + 1 : NULL;
-    }
-    const char *e = p != NULL ? memchr(p, '\n', (size_t)(end - p)) : NULL;
-    return p != NULL && local_line(p, e != NULL ? e : end, var);
+    FILE *f = fopen(path, "r");
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n = -1;
+    if (f == NULL)
+        return -1;
+    for (unsigned l = 1; l <= line && (n = getline(&buf, &cap, f)) >= 0; l++)
+        ;
+    int yes = n >= 0 && local_line(buf, buf + n, var);
+    free(buf);
+    fclose(f);
+    return yes;
 }
 
 /* A local variable's struct that DWARF placed: kept where the file says
@@ -1550,22 +1568,17 @@ static void check_local(go_source *s, align_type *t, const char *label)
 {
     align_srcpos pos = align_type_pos(t);
     const char *last = strrchr(label, '.');
-    char var[256], *text = NULL;
-    size_t len = 0;
+    char var[256];
     if (pos.file == NULL || last == NULL)
         return;
     snprintf(var, sizeof var, "%.*s", (int)strcspn(last + 1, LOCAL_MARK), last + 1);
-    align_buf quiet; /* a file that cannot be read is no error here */
-    align_buf_init(&quiet);
-    bool read = read_input_to(pos.file, &text, &len, &quiet);
-    align_buf_free(&quiet);
-    if (read) {
-        if (!text_declares(text, len, pos.line, var)) {
+    int here = file_declares(pos.file, pos.line, var);
+    if (here >= 0) {
+        if (here == 0) {
             pos.file = NULL;
             pos.line = 0;
             align_type_set_pos(t, pos);
         }
-        free(text);
         return;
     }
     go_file *best = NULL;
@@ -1579,15 +1592,10 @@ static void check_local(go_source *s, align_type *t, const char *label)
             best = &s->files[i];
         }
     }
-    if (best == NULL || tie)
-        return;
-    bool had = best->text != NULL;
-    if (file_text(s, best) != NULL && text_declares(best->text, best->len, pos.line, var)) {
+    if (best != NULL && !tie && file_declares(best->path, pos.line, var) == 1) {
         pos.file = best->path;
         align_type_set_pos(t, pos);
     }
-    if (!had)
-        drop_text(best);
 }
 
 void go_source_locate(go_source *s, align_binary *bin)
@@ -1599,6 +1607,29 @@ void go_source_locate(go_source *s, align_binary *bin)
         return;
     if (align_binary_go_method_files(bin, &ms, &nms) < 0)
         align_error_clear();
+    /* the packages whose files locate_local will search for a function */
+    for (size_t i = 0; i < align_graph_ndecls(g); i++) {
+        align_type *t = align_graph_decl(g, i);
+        size_t pkg_len = 0;
+        const char *label = align_type_label(t, NULL), *last = NULL;
+        if (label == NULL || !align_type_label_local(t, &pkg_len, NULL) ||
+            align_type_pos(t).file != NULL)
+            continue;
+        for (size_t k = 0; k < pkg_len; k++)
+            if (label[k] == '/')
+                last = label + k + 1;
+        last = last != NULL ? last : label;
+        size_t n = (size_t)(label + pkg_len - last), k = 0;
+        while (k < s->nfunc_pkgs &&
+               (strncmp(s->func_pkgs[k], last, n) != 0 || s->func_pkgs[k][n] != '\0'))
+            k++;
+        if (k < s->nfunc_pkgs)
+            continue; /* already there */
+        const char *name = keep(s, last, n);
+        if (name != NULL && align_vec_push((void **)&s->func_pkgs, &s->nfunc_pkgs,
+                                           &s->func_pkgs_cap, sizeof name, 8, &name) < 0)
+            align_error_clear();
+    }
     for (size_t i = 0; i < align_graph_ndecls(g); i++) {
         align_type *t = align_graph_decl(g, i);
         const char *name = align_type_name(t);

@@ -90,8 +90,20 @@ bool read_input_to(const char *path, char **text, size_t *len, align_buf *msgs)
             return false;
         }
     }
+    /* A regular file is read into one buffer of its size (and a byte to
+     * see the end in): growing from 64 KiB by realloc copied most files
+     * once, and how often realloc moved a block depended on the heap's
+     * layout (go_source reads some 2,700 files for cmd/go). */
+    if (!is_stdin) {
+        cap = (size_t)st.st_size + 1;
+        buf = malloc(cap + 1);
+        if (buf == NULL) {
+            say(msgs, "%s: out of memory\n", path);
+            goto fail;
+        }
+    }
     for (;;) {
-        if (cap - n < 65536) {
+        if (cap - n < (is_stdin ? 65536 : 1)) {
             size_t ncap = cap ? cap * 2 : 65536;
             char *p;
             if (ncap > MAX_INPUT + 1) {

@@ -1206,27 +1206,10 @@ class Builder:
         env.update({"GOFLAGS": "-mod=mod", "GOPROXY": "off", "GO111MODULE": "on",
                     "GOWORK": "off", "CGO_ENABLED": "0",
                     "GOPATH": os.path.join(work, "gopath")})
-        env["GOCACHE"] = self.go_cache(work)
+        # The user's cache: a cold one costs half a minute (the runtime and
+        # reflect for arm64).
+        env["GOCACHE"] = salib.go_user_cache(os.path.join(work, "gocache"))
         self.env = env
-
-    @staticmethod
-    def go_cache(work):
-        """The user's Go build cache when it is writable (a cold cache costs
-        half a minute: the runtime and reflect for arm64), else one in the
-        work directory.  The cache is safe for concurrent builds."""
-        try:
-            rc, out, _ = run(["go", "env", "GOCACHE"], work, timeout=60)
-        except (OSError, subprocess.TimeoutExpired):
-            rc, out = 1, ""
-        cache = out.strip()
-        if rc == 0 and cache and cache != "off":
-            try:
-                os.makedirs(cache, exist_ok=True)
-                if os.access(cache, os.W_OK):
-                    return cache
-            except OSError:
-                pass
-        return os.path.join(work, "gocache")
 
     def go_module(self, name, files):
         """The directory of Go program name: files {name: text} and a

@@ -41,6 +41,11 @@ bytes") is compared with unsafe.Sizeof / sizeof of the code it wrote.
    results carry `fixes` whose replacements, applied to the source, give
    exactly the file `fix --write` writes (and the document is validated
    against the SARIF 2.1.0 schema when it is at hand).
+Under ./quickstart check the compilers' answers about a source (the sizes
+a generated test printed, whether go build and go vet passed) are kept
+for the run, keyed by the sources' bytes, the toolchain and the target
+(salib.truth): the sanitizer tree's run, whose fix writes the same files,
+compares its own claims with the answers the plain tree's run computed.
 Exit 0 pass, 1 fail, 77 skip (a tool missing: the reason is printed).
 """
 import json
@@ -101,6 +106,11 @@ def go_env(goroot, work):
     return env
 
 
+def toolchain(env):
+    """Which Go env runs: its GOROOT, else the go on its PATH."""
+    return env.get("GOROOT") or shutil.which("go", path=env.get("PATH"))
+
+
 def go(env, args, cwd, goarch=None):
     e = dict(env, GOARCH=goarch) if goarch else env
     return subprocess.run(["go"] + args, cwd=cwd, env=e, capture_output=True, text=True)
@@ -158,8 +168,9 @@ def go_sizes(env, moddir, pkgdir, names, goarch, what):
     test = os.path.join(pkgdir, "zz_structalign_sizes_test.go")
     with open(test, "w") as f:
         f.write(SIZES_TEST % (pkg, sinks, body))
-    try:
-        rel = "./" + os.path.relpath(pkgdir, moddir)
+    rel = "./" + os.path.relpath(pkgdir, moddir)
+
+    def measure():
         exe = os.path.join(moddir, "sizes.test")
         p = go(env, ["test", "-c", "-o", exe, rel], moddir, goarch)
         if not check(p.returncode == 0, "%s: go test -c (%s) failed" % (what, goarch), p.stderr):
@@ -176,6 +187,11 @@ def go_sizes(env, moddir, pkgdir, names, goarch, what):
         out.update({"heap " + m.group(1): int(m.group(2))
                     for m in re.finditer(r"^HEAP (\S+) (\d+)$", p.stdout, re.M)})
         return out
+    try:
+        # The same sources (the generated test included), toolchain and
+        # target: the same answer (salib.truth; the sanitizer tree's run).
+        return salib.truth(("go test sizes", salib.source_digest(moddir), rel, goarch,
+                            toolchain(env)), measure)
     finally:
         os.unlink(test)
 
@@ -203,8 +219,11 @@ def go_truth(env, work, srcdir, label, goarch, archflag, gofmt, ver):
         check(p2.stdout == "" and p2.returncode == 0, "%s: gofmt -l after fix" % label,
               p2.stdout + p2.stderr)
         for args in (["build", "./..."], ["vet", "./..."]):
-            p2 = go(env, args, fixed)
-            check(p2.returncode == 0, "%s: go %s after fix" % (label, args[0]), p2.stderr)
+            def passes(args=args):
+                p2 = go(env, args, fixed)
+                return "ok" if check(p2.returncode == 0, "%s: go %s after fix" % (label, args[0]),
+                                     p2.stderr) else None
+            salib.truth(("go " + args[0], salib.source_digest(fixed), toolchain(env)), passes)
     # Idempotent: a second run finds nothing.
     p2 = fix("--arch", archflag, fixed)
     check(p2.returncode == 0 and p2.stdout == "", "%s (%s): fix again is not a no-op" %
@@ -932,6 +951,7 @@ def main():
         ngo = go_tests(work, gofmt)
         nc = c_tests(work)
         print("checked against the compilers: %d Go and %d C reordered types" % (ngo, nc))
+        print(salib.truth_summary())
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return FAILS

@@ -3,6 +3,8 @@ under test and the tools a script needs (or skipping, exit 77, with the
 reason), writing and building Go programs, running a command on a
 terminal, and ending with the failures listed.  The scripts run as
 `python3 $top_srcdir/tests/NAME.py`, so this directory is on sys.path."""
+import hashlib
+import json
 import os
 import shutil
 import struct
@@ -146,6 +148,31 @@ def go_env(version, base=None):
     env.update(GOROOT=root, GOTOOLCHAIN="local", GOFLAGS="", GOWORK="off", CGO_ENABLED="0",
                PATH=os.path.join(root, "bin") + os.pathsep + env.get("PATH", ""))
     return env
+
+
+def go_user_cache(fallback):
+    """The user's Go build cache (`go env GOCACHE`) when it is writable, else
+    the directory fallback.  Keyed by content and safe for concurrent builds:
+    a test that builds for arm64 or arm, or with -gcflags=all=..., compiles
+    the runtime and the standard library once, not on every run in every
+    tree (a cold cache costs 5-8 s of CPU there).  A package in the test's
+    own temporary directory is never found in it (its directory is part of
+    the key), so its compiler output (-m) is always written anew; only the
+    standard library's is replayed, verbatim, from the cache."""
+    try:
+        p = subprocess.run(["go", "env", "GOCACHE"], capture_output=True, text=True,
+                           timeout=60)
+        cache = p.stdout.strip() if p.returncode == 0 else ""
+    except (OSError, subprocess.TimeoutExpired):
+        cache = ""
+    if cache and cache != "off":
+        try:
+            os.makedirs(cache, exist_ok=True)
+            if os.access(cache, os.W_OK):
+                return cache
+        except OSError:
+            pass
+    return fallback
 
 
 def go_releases_at_hand():
@@ -293,6 +320,73 @@ def remove_tree(path):
     writes its module cache and some build outputs read-only)."""
     subprocess.run(["chmod", "-R", "u+w", path])
     shutil.rmtree(path, ignore_errors=True)
+
+
+# ------------------------------------------------------------ the truth, once a run
+#
+# `./quickstart check` runs the suite twice, in the plain tree and then in
+# the sanitizer tree, and a test there asks the same compilers the same
+# questions about byte-identical sources (what unsafe.Sizeof says of a
+# file structalign fix rewrote, whether go vet passes on it).  quickstart
+# points SA_TRUTH_CACHE at a directory it empties at the start of the run;
+# truth() keeps each answer there, keyed by everything the answer depends
+# on (the sources' bytes, the toolchain, the target), and the second tree
+# reads it instead of compiling again.  Only answers are kept, never a
+# verdict on structalign: the test compares its own run's claims with them
+# every time.  Without SA_TRUTH_CACHE (make check alone) every answer is
+# computed.
+
+TRUTH_COUNTS = {"computed": 0, "reused": 0}
+
+
+def source_digest(root, suffixes=(".go", ".c", ".h", "go.mod", "go.sum")):
+    """A digest of the sources under root: each file ending in one of
+    suffixes, by its path relative to root and its bytes (build outputs and
+    the directory's own path are left out)."""
+    h = hashlib.sha256()
+    for d, dirs, files in os.walk(root):
+        dirs.sort()
+        for f in sorted(files):
+            if f.endswith(suffixes):
+                p = os.path.join(d, f)
+                with open(p, "rb") as fh:
+                    data = fh.read()
+                h.update(("%s %d\n" % (os.path.relpath(p, root), len(data))).encode())
+                h.update(data)
+    return h.hexdigest()
+
+
+def truth(key, compute):
+    """compute() (a compiler's answer, anything JSON can hold; None for
+    "no answer": a failure the caller has recorded), or the answer kept for
+    the same key (a tuple of strings) earlier in this ./quickstart check
+    run (see above)."""
+    d = os.environ.get("SA_TRUTH_CACHE")
+    if not d or not os.path.isdir(d):
+        TRUTH_COUNTS["computed"] += 1
+        return compute()
+    path = os.path.join(d, hashlib.sha256(json.dumps(key).encode()).hexdigest() + ".json")
+    try:
+        with open(path) as f:
+            value = json.load(f)["answer"]
+        TRUTH_COUNTS["reused"] += 1
+        return value
+    except (OSError, ValueError, KeyError):
+        pass
+    TRUTH_COUNTS["computed"] += 1
+    value = compute()
+    if value is not None:
+        tmp = "%s.%d.tmp" % (path, os.getpid())
+        with open(tmp, "w") as f:
+            json.dump({"key": key, "answer": value}, f)
+        os.replace(tmp, path)
+    return value
+
+
+def truth_summary():
+    """One line saying how many answers were computed and how many reused."""
+    return ("compilers' answers: %d computed, %d reused from this run's SA_TRUTH_CACHE"
+            % (TRUTH_COUNTS["computed"], TRUTH_COUNTS["reused"]))
 
 
 # ------------------------------------------------------------ terminals

@@ -168,7 +168,7 @@ def build_go(work, fails, goarch="amd64"):
     exe = os.path.join(work, "goprog-" + goarch)
     log = os.path.join(work, "escape-%s.log" % goarch)
     env = dict(os.environ, CGO_ENABLED="0", GOFLAGS="", GOWORK="off", GOARCH=goarch,
-               GOOS="linux", GOCACHE=os.path.join(work, "gocache"))
+               GOOS="linux", GOCACHE=salib.go_user_cache(os.path.join(work, "gocache")))
     p = salib.build_module(d, env, exe, "-m", log)
     if p.returncode != 0:
         fails.append("go build failed (see %s)" % log)

@@ -1221,6 +1221,15 @@ static const char *reintern_str(reintern *r, const char *s)
     return t;
 }
 
+/* Re-interns the n strings *strs[0..n) points to: true, or false when
+ * out of memory. */
+static bool reintern_all(reintern *r, const char **const *strs, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        *strs[k] = reintern_str(r, *strs[k]);
+    return r->ok;
+}
+
 /* Adds a read part to log as its file's own reading would have. */
 static int part_merge(align_escape_log *log, const align_escape_log *part)
 {
@@ -1229,32 +1238,19 @@ static int part_merge(align_escape_log *log, const align_escape_log *part)
 
     for (size_t i = 0; i < part->nsites; i++) {
         align_escape_site s = part->sites[i];
-        s.file = reintern_str(&r, s.file);
-        s.package = reintern_str(&r, s.package);
-        s.expr = reintern_str(&r, s.expr);
-        s.type_text = reintern_str(&r, s.type_text);
-        s.var_name = reintern_str(&r, s.var_name);
-        s.input = reintern_str(&r, s.input);
-        s.func = reintern_str(&r, s.func);
-        s.flow_dst = reintern_str(&r, s.flow_dst);
-        s.inlined = reintern_str(&r, s.inlined);
-        s.inline_file = reintern_str(&r, s.inline_file);
-        if (!r.ok)
-            return ALIGN_ENOMEM;
-        rc = esc_add_site(log, &s);
+        const char **const strs[] = {&s.file,     &s.package,    &s.expr, &s.type_text,
+                                     &s.var_name, &s.input,      &s.func, &s.flow_dst,
+                                     &s.inlined,  &s.inline_file};
+        rc = reintern_all(&r, strs, sizeof strs / sizeof *strs) ? esc_add_site(log, &s)
+                                                                : ALIGN_ENOMEM;
         if (rc < 0)
             return rc;
     }
     for (size_t i = 0; i < part->ncaptures; i++) {
         align_escape_capture c = part->captures[i];
-        c.file = reintern_str(&r, c.file);
-        c.package = reintern_str(&r, c.package);
-        c.func = reintern_str(&r, c.func);
-        c.var_name = reintern_str(&r, c.var_name);
-        c.input = reintern_str(&r, c.input);
-        if (!r.ok)
-            return ALIGN_ENOMEM;
-        rc = esc_add_capture(log, &c);
+        const char **const strs[] = {&c.file, &c.package, &c.func, &c.var_name, &c.input};
+        rc = reintern_all(&r, strs, sizeof strs / sizeof *strs) ? esc_add_capture(log, &c)
+                                                                : ALIGN_ENOMEM;
         if (rc < 0)
             return rc;
     }
