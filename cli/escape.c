@@ -58,7 +58,9 @@ bool escape_load(align_heap_join **out, const char *const *paths, size_t n, cons
         progress_end(&prog);
         if (rc < 0) {
             const align_error *e = align_error_last();
-            if (e->file[0] && e->line)
+            if (e->file[0] && e->line && e->col)
+                fprintf(stderr, "%s:%u:%u: error: %s\n", e->file, e->line, e->col, e->message);
+            else if (e->file[0] && e->line)
                 fprintf(stderr, "%s:%u: error: %s\n", e->file, e->line, e->message);
             else
                 fprintf(stderr, "%s: error: %s\n", e->file[0] ? e->file : paths[i], e->message);

@@ -9,7 +9,8 @@ number.  Each case fails on the behaviour before the fix:
   number 2^32, a line over 1 MiB, a NUL byte); out-of-range -json
   positions are errors, and so is a damaged -json "leak" record (cut,
   bad escape, wrong nesting, out-of-range line), which the fast scan
-  must not take for one to skip;
+  must not take for one to skip, and bytes that are not UTF-8 in any
+  -json line (go writes U+FFFD for them) are an error at their column;
 - totals that wrap: audit's sum over types (text, JSON, SARIF) and diff's
   size change x count (a count of 2^64-1 was cast to -1) are exact or
   exit 2; --fail-above / --fail-on-growth never pass on an overflow; the
@@ -163,6 +164,18 @@ def skipped_lines(d, binary):
             p = log("leak.json", head + good + b"\n" + bad + last)
             case("-json leak record: %s%s" % (name, ", more after" if last else ""),
                  ["audit", "--escape", p, binary], want_err=(what, "leak.json:3", "hint:"))
+    # Bytes go never writes (encoding/json puts U+FFFD for what is not
+    # UTF-8): an error at the byte, whether the scan or json-c reads the line.
+    for name, raw in (("0xff", b"\xff"), ("an overlong '.'", b"\xc0\xae"),
+                      ("an encoded surrogate", b"\xed\xa0\x80"), ("a cut sequence", b"\xe2\x86")):
+        for where, rec in (("leak", good), ("header", head.rstrip(b"\n"))):
+            at = rec.index(b"{heap} = v" if where == "leak" else b"main")
+            bad = rec[:at] + raw + rec[at:]
+            lines = [head.rstrip(b"\n"), good, bad] if where == "leak" else [bad, good]
+            p = log("utf8.json", b"\n".join(lines) + b"\n")
+            case("-json %s with %s" % (where, name), ["audit", "--escape", p, binary],
+                 want_err=("utf8.json:%d:%d: error: malformed JSON: byte 0x%02x is not UTF-8"
+                           % (3 if where == "leak" else 1, at + 1, raw[0]), "hint:"))
 
 
 def totals(d):

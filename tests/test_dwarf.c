@@ -1375,27 +1375,46 @@ static size_t abbrev_attr(const abbrev_entry *t, size_t n, uint64_t tag, uint64_
     return 0;
 }
 
+/* libdwarf's reading of path (dwarf_finish frees it). */
+static Dwarf_Debug dwarf_of(const char *path)
+{
+    Dwarf_Debug dbg = NULL;
+    Dwarf_Error err = NULL;
+    ck_assert_int_eq(dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
+                                     &dbg, NULL, 0, NULL, &err),
+                     DW_DLV_OK);
+    return dbg;
+}
+
+/* The DIE of the next unit, NULL after the last. */
+static Dwarf_Die next_unit(Dwarf_Debug dbg)
+{
+    Dwarf_Unsigned hlen, typeoff, nextcu;
+    Dwarf_Half ver, asz, lsz, esz, ut;
+    Dwarf_Off abbrev;
+    Dwarf_Sig8 sig;
+    Dwarf_Error err = NULL;
+    Dwarf_Die cu = NULL;
+    if (dwarf_next_cu_header_d(dbg, true, &hlen, &ver, &abbrev, &asz, &lsz, &esz, &sig, &typeoff,
+                               &nextcu, &ut, &err) != DW_DLV_OK)
+        return NULL;
+    ck_assert_int_eq(dwarf_siblingof_b(dbg, NULL, true, &cu, &err), DW_DLV_OK);
+    return cu;
+}
+
 /* The .debug_info offset of the first function (a top-level
  * DW_TAG_subprogram) whose first child has no children and a sibling:
  * that child's offset in *child and its sibling's in *child_end. */
 static uint64_t first_function(const char *path, uint64_t *child, uint64_t *child_end)
 {
-    Dwarf_Debug dbg = NULL;
+    Dwarf_Debug dbg = dwarf_of(path);
     Dwarf_Error err = NULL;
+    Dwarf_Die cu;
     uint64_t found = 0;
-    ck_assert_int_eq(dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
-                                     &dbg, NULL, 0, NULL, &err),
-                     DW_DLV_OK);
-    while (found == 0) {
-        Dwarf_Unsigned hlen, typeoff, nextcu;
-        Dwarf_Half ver, asz, lsz, esz, ut, tag;
-        Dwarf_Off abbrev, off, coff, soff;
-        Dwarf_Sig8 sig;
-        Dwarf_Die cu = NULL, d = NULL, c = NULL, cc = NULL, sib = NULL;
-        if (dwarf_next_cu_header_d(dbg, true, &hlen, &ver, &abbrev, &asz, &lsz, &esz, &sig,
-                                   &typeoff, &nextcu, &ut, &err) != DW_DLV_OK)
-            break;
-        ck_assert_int_eq(dwarf_siblingof_b(dbg, NULL, true, &cu, &err), DW_DLV_OK);
+    while (found == 0 && (cu = next_unit(dbg)) != NULL) {
+        Dwarf_Half tag;
+        Dwarf_Off off, coff, soff;
+        Dwarf_Die d = NULL, c = NULL, cc = NULL, sib = NULL;
         for (int r = dwarf_child(cu, &d, &err); r == DW_DLV_OK && found == 0;
              r = dwarf_siblingof_b(dbg, d, true, &d, &err)) {
             ck_assert_int_eq(dwarf_tag(d, &tag, &err), DW_DLV_OK);
@@ -1414,6 +1433,48 @@ static uint64_t first_function(const char *path, uint64_t *child, uint64_t *chil
     dwarf_finish(dbg, &err);
     ck_assert_msg(found != 0, "%s: no function with two children", path);
     return found;
+}
+
+/* The inlined calls (DW_TAG_inlined_subroutine) under die, their
+ * offsets appended to off[*n] (at most max). */
+static void collect_inlined(Dwarf_Debug dbg, Dwarf_Die die, uint64_t *off, size_t *n, size_t max)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Die c = NULL;
+    for (int r = dwarf_child(die, &c, &err); r == DW_DLV_OK && *n < max;
+         r = dwarf_siblingof_b(dbg, c, true, &c, &err)) {
+        Dwarf_Half tag = 0;
+        Dwarf_Off o = 0;
+        ck_assert_int_eq(dwarf_tag(c, &tag, &err), DW_DLV_OK);
+        ck_assert_int_eq(dwarf_dieoffset(c, &o, &err), DW_DLV_OK);
+        if (tag == DW_TAG_inlined_subroutine)
+            off[(*n)++] = o;
+        collect_inlined(dbg, c, off, n, max);
+    }
+}
+
+/* The first unit with inlined calls: its .debug_info offset and size (its
+ * header's too) in *start and *size, its unit DIE's offset in *unit_die,
+ * and the calls' offsets in off[0..n) (the return value). */
+static size_t unit_with_inlined(const char *path, uint64_t *start, uint64_t *size,
+                                uint64_t *unit_die, uint64_t *off, size_t max)
+{
+    Dwarf_Debug dbg = dwarf_of(path);
+    Dwarf_Error err = NULL;
+    Dwarf_Die cu;
+    size_t n = 0;
+    while (n == 0 && (cu = next_unit(dbg)) != NULL) {
+        Dwarf_Off cu_off = 0, cu_len = 0, die_off = 0;
+        collect_inlined(dbg, cu, off, &n, max);
+        ck_assert_int_eq(dwarf_die_CU_offset_range(cu, &cu_off, &cu_len, &err), DW_DLV_OK);
+        ck_assert_int_eq(dwarf_dieoffset(cu, &die_off, &err), DW_DLV_OK);
+        *start = cu_off;
+        *size = cu_len;
+        *unit_die = die_off;
+    }
+    dwarf_finish(dbg, &err);
+    ck_assert_msg(n > 0, "%s: no inlined call", path);
+    return n;
 }
 
 /* The Go program's -m=2 log (*log, *loglen: malloc'd) and a copy of the
@@ -1510,8 +1571,9 @@ END_TEST
  * without children (libdwarf ignores it), a unit DIE whose comp_dir is no
  * string (the file names of its line table), and a null entry written as
  * two bytes (0x80 0x00), which libdwarf does not take for the end of a
- * list.  With each, the raw reader read units libdwarf refuses, or others
- * than it did. */
+ * list, and a unit-relative reference to the unit's end (libdwarf takes
+ * offsets before it only).  With each, the raw reader read units libdwarf
+ * refuses, or others than it did. */
 START_TEST(go_raw_crafted_as_libdwarf)
 {
     char plain[512], path[512], *a, *b;
@@ -1519,7 +1581,8 @@ START_TEST(go_raw_crafted_as_libdwarf)
     elf_section ab, info;
     unsigned char *orig, *data, *tab_at;
     abbrev_entry tab[128];
-    uint64_t child = 0, child_end = 0;
+    uint64_t child = 0, child_end = 0, unit_start = 0, unit_size = 0, unit_die = 0, inl[256];
+    size_t ninl;
     char *log;
 
     if (!go_amd64.built)
@@ -1538,12 +1601,14 @@ START_TEST(go_raw_crafted_as_libdwarf)
         ;
     ck_assert_uint_lt(pad, ntab);
     (void)first_function(plain, &child, &child_end);
+    ninl = unit_with_inlined(plain, &unit_start, &unit_size, &unit_die, inl,
+                             sizeof inl / sizeof inl[0]);
     data = malloc(size);
     ck_assert_ptr_nonnull(data);
     snprintf(path, sizeof path, "%s/go-crafted", tmp);
     /* each case costs two readings of the program: a third of them under
      * valgrind (SA_UNDER_VALGRIND, as mutant_rounds), all under ASan */
-    for (int k = 0; k < 9; k += getenv("SA_UNDER_VALGRIND") ? 3 : 1) {
+    for (int k = 0; k < 10; k += getenv("SA_UNDER_VALGRIND") ? 3 : 1) {
         const char *what = NULL;
         FILE *fa = open_memstream(&a, &alen), *fb = open_memstream(&b, &blen);
         memcpy(data, orig, size);
@@ -1593,6 +1658,26 @@ START_TEST(go_raw_crafted_as_libdwarf)
             data[info.offset + child + 2] = 0x00;
             for (uint64_t o = child + 3; o < child_end; o++)
                 data[info.offset + o] = (unsigned char)tab[pad].code;
+            break;
+        case 9:
+            /* the abstract origins of inlined calls made unit-relative
+             * (ref4) and pointed at the unit's own DIE, the first at the
+             * unit's end: one past the last offset libdwarf takes */
+            what = "an inlined call's origin (ref4) at the end of its unit";
+            for (t = 0; t < ntab; t++) {
+                if (tab[t].tag != DW_TAG_inlined_subroutine)
+                    continue;
+                ck_assert(tab[t].at[0] == DW_AT_abstract_origin &&
+                          tab[t].form[0] == DW_FORM_ref_addr);
+                tab_at[tab[t].form_at[0]] = DW_FORM_ref4;
+            }
+            for (size_t i = 0; i < ninl; i++) {
+                uint64_t v = i == 0 ? unit_size : unit_die - unit_start;
+                unsigned char *at = data + info.offset + inl[i] + 1;
+                ck_assert_uint_lt(orig[info.offset + inl[i]], 0x80); /* a one-byte code */
+                for (int byte = 0; byte < 4; byte++)
+                    at[byte] = (unsigned char)(v >> (8 * byte));
+            }
             break;
         case 8:
             /* a DW_AT_sibling where there are no children to step over:

@@ -276,6 +276,62 @@ START_TEST(numbers)
 }
 END_TEST
 
+/* Bytes that are not UTF-8 (go's encoding/json writes U+FFFD for them),
+ * in each string of a record the scan takes and of one it counts and
+ * leaves, and in the header: an error naming the line and the byte's
+ * column, the same both ways.  UTF-8 of 2, 3 and 4 bytes is taken. */
+START_TEST(invalid_utf8)
+{
+    static const char *const bad[] = {
+        "\xff", "\x80", "\xc0\xae", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x86", "\xf0\x9f\x98"};
+    static const char *const good[] = {"\xc3\xa9", "\xe2\x86\x90", "\xf0\x9f\x98\x80"};
+    static const char *const after[] = {"file:///src/p/a.go", "go compiler", "\"leak\"",
+                                        "parameter p ",       "from p ",     "parameter v "};
+    char text[8192];
+    for (size_t r = 0; r < 2; r++) {
+        const char *line = records[r]; /* a {heap} leak (left), a capture (read) */
+        for (size_t a = 0; a < sizeof after / sizeof after[0]; a++) {
+            const char *at = strstr(line, after[a]);
+            size_t off;
+            if (at == NULL)
+                continue;
+            off = (size_t)(at - line) + (after[a][0] == '"' ? 2 : strlen(after[a]));
+            for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+                align_escape_log *log = NULL;
+                const align_error *e;
+                int n = snprintf(text, sizeof text, "%s%.*s%s%s\n", hdr, (int)off, line, bad[b],
+                                 line + off);
+                ck_assert_int_lt(n, (int)sizeof text);
+                same(text, (size_t)n);
+                ck_assert_int_eq(align_escape_log_new(&log), 0);
+                ck_assert_int_eq(esc_read_json_mem(log, "t.json", text, (size_t)n, true, NULL),
+                                 ALIGN_EFORMAT);
+                e = align_error_last();
+                ck_assert_uint_eq(e->line, 2);
+                ck_assert_uint_eq(e->col, off + 1);
+                ck_assert_msg(strstr(e->message, "is not UTF-8") != NULL, "%s", e->message);
+                align_escape_log_free(log);
+            }
+            for (size_t g = 0; g < sizeof good / sizeof good[0]; g++) {
+                int n = snprintf(text, sizeof text, "%s%.*s%s%s\n", hdr, (int)off, line, good[g],
+                                 line + off);
+                ck_assert_uint_eq(same(text, (size_t)n), 1);
+            }
+        }
+    }
+    /* the header, which json-c reads: line 1 */
+    int n =
+        snprintf(text, sizeof text, "{\"version\":0,\"package\":\"p\xff\",\"file\":\"/a.go\"}\n");
+    align_escape_log *log = NULL;
+    same(text, (size_t)n);
+    ck_assert_int_eq(align_escape_log_new(&log), 0);
+    ck_assert_int_eq(esc_read_json_mem(log, "t.json", text, (size_t)n, true, NULL), ALIGN_EFORMAT);
+    ck_assert_uint_eq(align_error_last()->line, 1);
+    ck_assert_uint_eq(align_error_last()->col, 26); /* the byte after the p of the package */
+    align_escape_log_free(log);
+}
+END_TEST
+
 static Suite *shape_suite(void)
 {
     Suite *s = suite_create("json_shape");
@@ -285,6 +341,7 @@ static Suite *shape_suite(void)
     tcase_add_test(t, records_taken);
     tcase_add_loop_test(t, mutations, 0, (int)(sizeof records / sizeof records[0]));
     tcase_add_test(t, numbers);
+    tcase_add_test(t, invalid_utf8);
     suite_add_tcase(s, t);
     return s;
 }

@@ -98,12 +98,19 @@ typedef struct json_input {
 static const char json_hint[] = "produce it with: go build -a -gcflags=-json=0,$PWD/escape ./... "
                                 "(a cached build writes nothing)";
 
-static int bad_json(json_input *in, uint64_t lineno, const char *what, const char *detail)
+/* The error of line lineno (column col, 0: none). */
+static int bad_json_at(json_input *in, uint64_t lineno, unsigned col, const char *what,
+                       const char *detail)
 {
-    error_set(ALIGN_EFORMAT, in->name, (unsigned)(lineno > UINT32_MAX ? 0 : lineno), 0, "%s%s%s",
+    error_set(ALIGN_EFORMAT, in->name, (unsigned)(lineno > UINT32_MAX ? 0 : lineno), col, "%s%s%s",
               what, detail ? ": " : "", detail ? detail : "");
     error_hint("%s", json_hint);
     return ALIGN_EFORMAT;
+}
+
+static int bad_json(json_input *in, uint64_t lineno, const char *what, const char *detail)
+{
+    return bad_json_at(in, lineno, 0, what, detail);
 }
 
 static json_object *member(json_object *o, const char *key, json_type type)
@@ -486,8 +493,9 @@ static int json_diagnostic(json_input *in, json_object *o, uint64_t lineno)
  * (range.start.line from 1), and S a string whose escapes are those of RFC
  * 8259 but \u0000 and the surrogates (go writes neither: it escapes
  * control characters, "<>&" and U+2028/9, and puts U+FFFD for invalid
- * UTF-8), with no raw control character; other bytes are taken as they
- * are, as json-c takes them.  Such a line is one well-formed JSON object
+ * UTF-8), with no raw control character and only valid UTF-8 (other
+ * bytes: json_line's error, which the json-c reading reports: go never
+ * writes them).  Such a line is one well-formed JSON object
  * that json-c reads to the same values; what the scan does not match (a
  * space, another key order, a header, a duplicate key, a float, a bad
  * escape, a truncated line) goes to json-c, so every error and its
@@ -511,12 +519,14 @@ typedef struct raw_rel {
 #define BYTES(c) (0x0101010101010101ull * (c))
 
 /* Whether one of the 8 bytes of x ends a plain run of string bytes: a
- * quote, a backslash or a control character (the bit tricks are exact:
- * each sets a high bit only for a byte that is zero, or below 0x20). */
+ * quote, a backslash, a control character or a byte of a multi-byte UTF-8
+ * sequence, checked by shape_string (the bit tricks are exact: each sets a
+ * high bit only for a byte that is zero, or below 0x20, or from 0x80). */
 static bool stops_string(uint64_t x)
 {
     uint64_t q = x ^ BYTES('"'), b = x ^ BYTES('\\');
-    return (((x - BYTES(0x20)) & ~x) | ((q - BYTES(1)) & ~q) | ((b - BYTES(1)) & ~b)) & BYTES(0x80);
+    return (((x - BYTES(0x20)) & ~x) | ((q - BYTES(1)) & ~q) | ((b - BYTES(1)) & ~b) | x) &
+           BYTES(0x80);
 }
 
 #ifdef __SSE2__
@@ -527,7 +537,7 @@ static inline uint64_t stops16(const char *r)
     const __m128i stop = _mm_or_si128(
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
         _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xe0)), _mm_setzero_si128()));
-    return (unsigned)_mm_movemask_epi8(stop);
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(stop, v)); /* v: bytes from 0x80 */
 }
 #endif
 
@@ -562,7 +572,8 @@ static const char *string_stop(const char *r, const char *end)
             break;
         r += 8;
     }
-    while (r < end && (unsigned char)*r >= 0x20 && *r != '"' && *r != '\\')
+    while (r < end && (unsigned char)*r >= 0x20 && (unsigned char)*r < 0x80 && *r != '"' &&
+           *r != '\\')
         r++;
     return r;
 }
@@ -603,6 +614,13 @@ static bool shape_string(const char **pp, const char *end, raw_str *out)
             return false;
         if (*r == '"')
             break;
+        if ((unsigned char)*r >= 0x80) {
+            size_t k = utf8_seq((const unsigned char *)r, (size_t)(end - r));
+            if (k == 0)
+                return false; /* not UTF-8: json_line says so */
+            p = r + k;
+            continue;
+        }
         if (*r != '\\' || end - r < 2)
             return false; /* a control character */
         out->esc = true;
@@ -916,6 +934,28 @@ static int json_shape(json_input *in, const char *s, size_t n, uint64_t lineno)
     return rc < 0 ? rc : 1;
 }
 
+/* The offset of the first byte of s[0..n) that is not part of valid UTF-8
+ * (RFC 3629), or n: 8 ASCII bytes a step. */
+static size_t invalid_utf8(const char *s, size_t n)
+{
+    size_t i = 0, k;
+    while (i < n) {
+        uint64_t x;
+        if (n - i >= 8) {
+            memcpy(&x, s + i, 8);
+            if (!(x & BYTES(0x80))) {
+                i += 8;
+                continue;
+            }
+        }
+        k = utf8_seq((const unsigned char *)s + i, n - i);
+        if (k == 0)
+            return i;
+        i += k;
+    }
+    return n;
+}
+
 static int json_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool overlong, bool nul)
 {
     json_input *in = ctx;
@@ -943,6 +983,17 @@ static int json_line(void *ctx, const char *s, size_t n, uint64_t lineno, bool o
             in->shaped++;
         if (rc != 0)
             return rc < 0 ? rc : 0;
+    }
+    /* Every line the shape scan leaves, as it leaves any whose strings
+     * are not UTF-8: go's encoding/json writes U+FFFD for invalid bytes,
+     * so they are not the compiler's (json-c would take them as they are). */
+    i = invalid_utf8(s, n);
+    if (i < n) {
+        char what[64];
+        snprintf(what, sizeof what, "byte 0x%02x is not UTF-8, which go always writes",
+                 (unsigned char)s[i]);
+        return bad_json_at(in, lineno, i + 1 > UINT32_MAX ? 0 : (unsigned)(i + 1), "malformed JSON",
+                           what);
     }
     json_tokener_reset(in->tok);
     o = json_tokener_parse_ex(in->tok, s, (int)n);

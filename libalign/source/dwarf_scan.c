@@ -242,8 +242,8 @@ static inline bool decode_attr(const dwarf_scan *s, cursor *c, const abbrev_attr
                  : form == DW_FORM_ref4 ? get_u(c, 4)
                  : form == DW_FORM_ref8 ? get_u(c, 8)
                                         : get_uleb(c);
-        if (out->v > s->cu_end - s->cu_start)
-            return false;
+        if (out->v >= s->cu_end - s->cu_start)
+            return false; /* past the unit: libdwarf's DW_DLE_ATTR_FORM_OFFSET_BAD */
         out->v += s->cu_start;
         out->kind = V_REF;
         break;

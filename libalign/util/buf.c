@@ -102,11 +102,12 @@ void align_buf_printf(align_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Length of the valid UTF-8 sequence at p, 0 if it is not one. */
-static size_t utf8_len(const unsigned char *p)
+size_t utf8_seq(const unsigned char *p, size_t avail)
 {
     size_t n;
     uint32_t cp;
+    if (avail == 0)
+        return 0;
     if (p[0] < 0x80)
         return 1;
     if ((p[0] & 0xe0) == 0xc0) {
@@ -121,6 +122,8 @@ static size_t utf8_len(const unsigned char *p)
     } else {
         return 0;
     }
+    if (n > avail)
+        return 0;
     for (size_t i = 1; i < n; i++) {
         if ((p[i] & 0xc0) != 0x80)
             return 0;
@@ -152,7 +155,8 @@ void align_buf_json_string(align_buf *b, const char *s)
     align_buf_append(b, "\"", 1);
     while (*p) {
         const char *esc = json_short_escape(*p);
-        size_t n = esc != NULL || *p < 0x20 || *p == 0x7f ? 1 : utf8_len(p);
+        /* 4 bytes may be asked for: the NUL ends a sequence before them */
+        size_t n = esc != NULL || *p < 0x20 || *p == 0x7f ? 1 : utf8_seq(p, 4);
         if (esc != NULL)
             align_buf_append(b, esc, 2);
         else if (*p < 0x20 || *p == 0x7f)

@@ -35,6 +35,11 @@ int error_restore(const align_error *e);
 /* Sets the hint of the error just recorded: what the user can do. */
 void error_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The length of the valid UTF-8 sequence at p, of which avail bytes may
+ * be read: 1 to 4, or 0 when there is none (RFC 3629: no overlong form, no
+ * surrogate, nothing past U+10FFFF).  buf.c. */
+size_t utf8_seq(const unsigned char *p, size_t avail);
+
 /* Checked arithmetic: false on overflow. */
 static inline bool mul_u64(uint64_t a, uint64_t b, uint64_t *out)
 {
