@@ -512,6 +512,34 @@ static bool has_head(const go_file *f, const char *name)
     return false;
 }
 
+/* The heads of the name [p, e) that spaces or tabs from ls precede: it
+ * and the others of its list (`var left, right struct {`) after `var` at
+ * the start of the line, or in a `var (` block (in_block); the name alone
+ * after `type` there.  False when out of memory. */
+static bool indented_heads(go_file *f, const char *p, const char *e, const char *ls, bool in_block)
+{
+    const char *text = f->text, *end = f->text + f->len;
+    bool kw_type =
+        ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 && (ls - 4 == text || ls[-5] == '\n');
+    bool kw_var =
+        ls - text >= 3 && memcmp(ls - 3, "var", 3) == 0 && (ls - 3 == text || ls[-4] == '\n');
+    if ((in_block || kw_type || kw_var) && !add_head(f, p, e))
+        return false;
+    for (const char *comma = in_block || kw_var ? skip_spaces(e, end) : end, *ne;
+         comma < end && *comma == ','; comma = skip_spaces(ne, end)) {
+        const char *n = comma + 1;
+        while (n < end && (*n == ' ' || *n == '\t'))
+            n++;
+        for (ne = n; ne < end && ident_char(*ne);)
+            ne++;
+        if (ne == n)
+            break;
+        if (!add_head(f, n, ne))
+            return false;
+    }
+    return true;
+}
+
 static bool index_decls(go_file *f)
 {
     const char *text = f->text, *p = text, *end = text + f->len, *kw_from = text;
@@ -595,26 +623,8 @@ static bool index_decls(go_file *f)
                 if (n != NULL && ne > n && !add_head(f, n, ne))
                     return false;
             }
-        } else if (ls != p) { /* after spaces or tabs */
-            bool kw_type = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
-                           (ls - 4 == text || ls[-5] == '\n');
-            bool kw_var = ls - text >= 3 && memcmp(ls - 3, "var", 3) == 0 &&
-                          (ls - 3 == text || ls[-4] == '\n');
-            if (((grouped && in_var) || kw_type || kw_var) && !add_head(f, p, e))
-                return false;
-            /* and the others of a list, `var left, right struct {` */
-            for (const char *comma = (grouped && in_var) || kw_var ? skip_spaces(e, end) : end, *ne;
-                 comma < end && *comma == ','; comma = skip_spaces(ne, end)) {
-                const char *n = comma + 1;
-                while (n < end && (*n == ' ' || *n == '\t'))
-                    n++;
-                for (ne = n; ne < end && ident_char(*ne);)
-                    ne++;
-                if (ne == n)
-                    break;
-                if (!add_head(f, n, ne))
-                    return false;
-            }
+        } else if (ls != p && !indented_heads(f, p, e, ls, grouped && in_var)) {
+            return false;
         }
         /* `Name [params] struct {`: only a '[' or an 's' can follow */
         brace = NULL;
