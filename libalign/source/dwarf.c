@@ -75,8 +75,9 @@
  *     writes (DWARF 4; 5 from Go 1.25, addresses by index into
  *     .debug_addr), and the unit's top level is stepped raw too
  *     (walk_go_scanned): libdwarf reads only the records and package
- *     variables there.  Both decode the attributes of one list
- *     (dwarf_read.h: DIE_FIELD_ATTRS).  Anything else -- a form, a
+ *     variables there (package constants, nine in ten of the globals,
+ *     are decoded raw as a function's variables are).  Both decode the
+ *     attributes of one list (dwarf_read.h: DIE_FIELD_ATTRS).  Anything else -- a form, a
  *     special attribute reader_die_info checks, a sibling pointer, a
  *     bound crossed -- sends
  *     the function, or the unit, back to libdwarf, which reports what is
@@ -1846,8 +1847,17 @@ static int walk_go_scanned(dwarf_reader *rd)
         switch (d.tag) {
         case DW_TAG_structure_type:
         case DW_TAG_union_type:
-        case DW_TAG_variable:
-        case DW_TAG_constant: rc = visit_go_die_at(rd, d.off, d.tag); break;
+        case DW_TAG_variable: rc = visit_go_die_at(rd, d.off, d.tag); break;
+        case DW_TAG_constant:
+            /* nine in ten of the globals, all gf_visit_global's: decoded
+             * raw as a function's variables are (cmd/compile: 16,000,
+             * each a libdwarf DIE and attribute list); through libdwarf
+             * when the scanner does not know one */
+            if (scan_die_info(s, d.off, &fd, &after, &children) > 0)
+                rc = gf_scan_global(rd, &fd, true);
+            else
+                rc = visit_go_die_at(rd, d.off, d.tag);
+            break;
         case DW_TAG_subprogram:
             if (scan_die_info(s, d.off, &fd, &after, &children) <= 0) {
                 rc = 1;

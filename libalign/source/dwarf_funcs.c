@@ -136,6 +136,11 @@ int gf_visit_global(dwarf_reader *rd, Dwarf_Die die, bool constant)
     return rc < 0 ? rc : add_var(rd, reader_funcs(rd), &d, GF_NONE, constant);
 }
 
+int gf_scan_global(dwarf_reader *rd, const die_info *d, bool constant)
+{
+    return add_var(rd, reader_funcs(rd), d, GF_NONE, constant);
+}
+
 /* The scope being walked (visit_children, raw_children). */
 typedef struct scope_walk {
     go_funcs *gf;

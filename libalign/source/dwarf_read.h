@@ -429,6 +429,8 @@ int gf_visit_subprogram(dwarf_reader *rd, Dwarf_Die die);
 int gf_scan_subprogram(dwarf_reader *rd, const die_info *d, uint64_t *end);
 /* A Go unit's package-level DW_TAG_variable or DW_TAG_constant. */
 int gf_visit_global(dwarf_reader *rd, Dwarf_Die die, bool constant);
+/* The same from the raw section: d its attributes (scan_die_info). */
+int gf_scan_global(dwarf_reader *rd, const die_info *d, bool constant);
 /* After the walk of a Go unit: the line table gives the unit's functions
  * their spans and files their last line.  0 or ALIGN_ENOMEM. */
 int gf_unit_lines(dwarf_reader *rd, size_t func0);
