@@ -540,6 +540,26 @@ static bool indented_heads(go_file *f, const char *p, const char *e, const char 
     return true;
 }
 
+/* The names of f's declarations (total bytes) copied out of its text,
+ * which is freed; false when out of memory. */
+static bool keep_names(go_file *f, size_t total)
+{
+    f->names = malloc(total + 1);
+    if (f->names == NULL)
+        return false;
+    total = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        go_decl *v = pass ? f->locals : f->decls;
+        for (size_t i = 0, n = pass ? f->nlocals : f->ndecls; i < n; i++) {
+            memcpy(f->names + total, v[i].name, v[i].nlen);
+            v[i].name = f->names + total;
+            total += v[i].nlen;
+        }
+    }
+    drop_text(f);
+    return true;
+}
+
 static bool index_decls(go_file *f)
 {
     const char *text = f->text, *p = text, *end = text + f->len, *kw_from = text;
@@ -593,9 +613,9 @@ static bool index_decls(go_file *f)
             if (n > e)
                 kw_from = ne;
         }
-        /* A name after any other byte than a space, tab or newline (most
-         * of them) is no declaration's nor head's: what follows asks for
-         * white space or a line's start before it. */
+        /* No declaration nor head: a name after any byte but a space,
+         * tab or newline (most of them), or after white space that ends
+         * no `type` nor `var` and starts no line */
         if (p != text && p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n') {
             p = e;
             continue;
@@ -604,6 +624,10 @@ static bool index_decls(go_file *f)
         ls = p;
         while (ls > text && (ls[-1] == ' ' || ls[-1] == '\t'))
             ls--;
+        if (ls > text && ls[-1] != '\n' && ls[-1] != 'e' && ls[-1] != 'r') {
+            p = e;
+            continue;
+        }
         bool typed = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
                      (ls - 4 == text || !ident_char(ls[-5])) && ls != p;
         bool grouped = ls == text || ls[-1] == '\n';
@@ -643,22 +667,7 @@ static bool index_decls(go_file *f)
     }
     if (f->ndecls > 1) /* qsort must not be given NULL, even for none */
         qsort(f->decls, f->ndecls, sizeof *f->decls, cmp_decl);
-    if (f->src)
-        return true;
-    f->names = malloc(total + 1);
-    if (f->names == NULL)
-        return false;
-    total = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        go_decl *v = pass ? f->locals : f->decls;
-        for (size_t i = 0, n = pass ? f->nlocals : f->ndecls; i < n; i++) {
-            memcpy(f->names + total, v[i].name, v[i].nlen);
-            v[i].name = f->names + total;
-            total += v[i].nlen;
-        }
-    }
-    drop_text(f);
-    return true;
+    return f->src || keep_names(f, total);
 }
 
 /* The first package-level declaration of the struct `name` in f, or NULL. */
