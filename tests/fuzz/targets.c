@@ -15,7 +15,8 @@
 #include <zlib.h>
 
 #ifdef FUZZ_TARGET
-#include "escape/escape.h" /* esc_read_json_mem */
+#include "escape/escape.h"  /* esc_read_json_mem */
+#include "source/gofuncs.h" /* binary_go_funcs */
 #endif
 
 /* libdwarf sizes some tables from counts in the file and calloc()s them
@@ -190,6 +191,66 @@ int fuzz_counts(const uint8_t *data, size_t size)
     return 0;
 }
 
+#ifdef FUZZ_TARGET
+/* All the reader says of the binary at path opened with flags: the
+ * outcome, the units, the declarations and the Go function table (which
+ * the public API shows only through the escape join). */
+static char *dwarf_said(const char *path, unsigned flags)
+{
+    align_binary *b = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    int rc;
+    if (f == NULL)
+        abort();
+    align_error_clear();
+    rc = align_binary_open_ex(&b, path, flags);
+    fprintf(f, "%d %s\n", rc, rc != 0 ? align_error_last()->message : "");
+    if (rc == 0) {
+        const align_binary_info *in = align_binary_info_get(b);
+        const go_funcs *gf = binary_go_funcs(b);
+#define S(x) ((x) ? (x) : "-")
+        fprintf(f, "units %zu skipped %zu (%s) foreign %zu types %zu\n", in->ncus, in->nskipped_cus,
+                S(in->skip_reason), in->nforeign_cus, in->ntypes);
+        for (int li = 0; li < 2; li++) {
+            align_graph *g = align_binary_graph(b, li == 0 ? ALIGN_LANG_GO : ALIGN_LANG_C);
+            for (size_t i = 0; g != NULL && i < align_graph_ndecls(g); i++)
+                fprintf(f, "decl %s\n", align_type_display(align_graph_decl(g, i)));
+        }
+        for (size_t i = 0; gf != NULL && i < gf->nfuncs; i++) {
+            const gf_func *x = &gf->funcs[i];
+            fprintf(f, "func %s %u %u %u-%u %llx-%llx %d %u+%u %llx\n", x->name, x->file, x->pkg,
+                    x->line_lo, x->line_hi, (unsigned long long)x->low_pc,
+                    (unsigned long long)x->high_pc, x->abstract, x->var0, x->nvars,
+                    (unsigned long long)x->die_off);
+        }
+        for (size_t i = 0; gf != NULL && i < gf->nvars; i++)
+            fprintf(f, "var %s %s %u %u %d\n", gf->vars[i].name,
+                    gf->vars[i].type ? align_type_display(gf->vars[i].type) : "-",
+                    gf->vars[i].decl_line, gf->vars[i].func, gf->vars[i].param);
+        for (size_t i = 0; gf != NULL && i < gf->ncalls; i++)
+            fprintf(f, "call %u:%u %u %u %llx\n", gf->calls[i].file, gf->calls[i].line,
+                    gf->calls[i].func, gf->calls[i].origin,
+                    (unsigned long long)gf->calls[i].origin_off);
+        for (size_t i = 0; gf != NULL && i < gf->nglobals; i++)
+            fprintf(f, "global %s %s %u\n", gf->globals[i].name,
+                    gf->globals[i].type ? align_type_display(gf->globals[i].type) : "-",
+                    gf->globals[i].decl_line);
+        for (size_t i = 0; gf != NULL && i < gf->nfiles; i++)
+            fprintf(f, "file %s %u\n", S(gf->files[i].path), gf->files[i].max_line);
+        for (size_t i = 0; gf != NULL && i < gf->npkgs; i++)
+            fprintf(f, "pkg %s %s %d\n", S(gf->pkgs[i].path), S(gf->pkgs[i].name),
+                    gf->pkgs[i].has_unit);
+#undef S
+        align_binary_free(b);
+    }
+    fclose(f);
+    align_error_clear();
+    return out;
+}
+#endif
+
 int fuzz_dwarf(const uint8_t *data, size_t size)
 {
     /* align_binary_open takes a path: hand it an anonymous memory file. */
@@ -213,6 +274,25 @@ int fuzz_dwarf(const uint8_t *data, size_t size)
         }
         align_binary_free(b);
     }
+#ifdef FUZZ_TARGET
+    /* The libFuzzer harness also compares the raw readers of Go functions
+     * and line tables (dwarf_scan.c, dwarf_lines.c) with libdwarf alone:
+     * whatever the bytes, all the reader says must be the same
+     * (tests/test_dwarf.c: go_raw_*_as_libdwarf on chosen inputs). */
+    {
+        char *a = dwarf_said(path, ALIGN_BINARY_GO_FUNCS);
+        char *c = dwarf_said(path, ALIGN_BINARY_GO_FUNCS | ALIGN_BINARY_LIBDWARF_ONLY);
+        if (strcmp(a, c) != 0) {
+            size_t d = 0;
+            while (a[d] == c[d])
+                d++;
+            fprintf(stderr, "raw:\n%.400s\nlibdwarf only:\n%.400s\n", a + d, c + d);
+            abort();
+        }
+        free(a);
+        free(c);
+    }
+#endif
     close(fd);
     align_error_clear();
     return 0;
