@@ -54,11 +54,15 @@
  *              decl_c_expr.c (declarations typed by hand; spans.c records
  *              their text for rewrite/); inputs.c (which files a path
  *              stands for), debuglink.c (separate debug files), archive.c
- *              (.a members); dwarf.c, dwarf_scan.c (fingerprints of C
- *              records, to skip a unit's repeated copies), dwarf_go.c,
- *              dwarf_c.c, dwarf_attr.c (a binary's DWARF); elf_check.c (the
- *              ELF pre-check); gofuncs.c and dwarf_funcs.c (a Go binary's
- *              functions and variables, for the join)
+ *              (.a members); dwarf.c, dwarf_go.c, dwarf_c.c, dwarf_attr.c
+ *              (a binary's DWARF through libdwarf), dwarf_scan.c (the raw
+ *              .debug_info: C records' fingerprints, to skip a unit's
+ *              repeated copies, and Go functions' DIEs decoded without
+ *              libdwarf), dwarf_lines.c (the raw .debug_line of Go units);
+ *              elf_check.c (the ELF pre-check); gofuncs.c and
+ *              dwarf_funcs.c (a Go binary's functions and variables, for
+ *              the join); go_locals.c (anonymous structs named after the
+ *              function-local variable they are the type of)
  *   analysis/  layout.c (holes, padding, the cross-check), optimize.c (the
  *              smallest order, Go's blank fields kept where they must be),
  *              atomic.c (Go's 64-bit atomics on 386/arm), infer.c
@@ -67,10 +71,12 @@
  *              sizeclasses.h generated per release), carry.c (savings
  *              carried up through records held by value), maps.c (Go map
  *              entries and their padding); analysis.h
- *   escape/    escape.c and escape_json.c (the compiler's -m logs),
- *              heapsites.c and heapsites_resolve.c (the join of log and
- *              binary: which type is allocated where); escape.h,
- *              heapsites.h
+ *   escape/    escape.c and escape_json.c (the compiler's -m logs; a
+ *              -json directory's files parsed on several threads when
+ *              asked), heapsites.c and heapsites_resolve.c (the join of
+ *              log and binary: which type is allocated where),
+ *              heapsites_store.c and siterecs.c (how the join keeps its
+ *              sites: records of a few bytes); escape.h, heapsites.h
  *   measure/   profile.c (Go heap profiles: pprof's gzipped protobuf, read
  *              with protobuf-c and zlib), profile_join.c (their allocation
  *              sites tied to types through the escape join): measured
