@@ -101,6 +101,10 @@ struct dwarf_scan {
     size_t nabbrevs, abbrevs_cap;
     abbrev_attr *attrs;
     size_t nattrs, attrs_cap;
+    uint32_t *codes; /* the codes set in abbrevs, to clear them */
+    size_t ncodes, codes_cap;
+    uint64_t abbrev_off; /* where the table in abbrevs was read from */
+    bool abbrev_ok;      /* ... and it was read whole and valid */
     uint64_t *file_hash; /* by file number; 0 unknown */
     size_t nfiles, files_cap;
     memo_entry *memo; /* the unit's fingerprints so far (util/vec) */
@@ -181,7 +185,7 @@ void scan_close(dwarf_scan *s)
     table_free(&s->memo_index);
     for (int k = 0; k < 6; k++)
         free(s->inflated[k]);
-    FREE_ALL(s->abbrevs, s->attrs, s->file_hash, s->memo, s);
+    FREE_ALL(s->abbrevs, s->attrs, s->codes, s->file_hash, s->memo, s);
 }
 
 /* ----------------------------------------------------------- decoding */
@@ -399,25 +403,35 @@ static bool form_known(uint64_t form)
  * (or reads it otherwise) would give functions the libdwarf reader never
  * has (tests/test_dwarf.c: go_raw_crafted_as_libdwarf).  So are refused:
  * those, a children byte other than DW_CHILDREN_no/yes, and a code seen
- * before. */
+ * before.  A table is read once for all the units that share it (every
+ * Go unit of a binary: one per package): units at other offsets cost what
+ * their tables hold, not the largest code seen (SCAN_MAX_ABBREV entries
+ * cleared per unit on a crafted file). */
 static bool read_abbrevs(dwarf_scan *s, uint64_t off)
 {
     cursor c;
+    if (s->abbrev_ok && off == s->abbrev_off)
+        return true;
+    s->abbrev_ok = false;
+    s->abbrev_off = off;
+    for (size_t i = 0; i < s->ncodes; i++)
+        s->abbrevs[s->codes[i]].tag = 0;
+    s->ncodes = 0;
+    s->nattrs = 0;
     if (off >= s->abbrev.len)
         return false;
     c.p = s->abbrev.p + off;
     c.end = s->abbrev.p + s->abbrev.len;
     c.bad = false;
-    s->nattrs = 0;
-    if (s->abbrevs != NULL)
-        memset(s->abbrevs, 0, s->nabbrevs * sizeof *s->abbrevs);
     for (;;) {
         uint64_t code = get_uleb(&c), tag;
         abbrev a;
         if (c.bad)
             return false;
-        if (code == 0)
+        if (code == 0) {
+            s->abbrev_ok = true;
             return true;
+        }
         if (code >= SCAN_MAX_ABBREV)
             return false;
         tag = get_uleb(&c);
@@ -453,6 +467,9 @@ static bool read_abbrevs(dwarf_scan *s, uint64_t off)
         }
         if (s->abbrevs[code].tag != 0)
             return false; /* a second entry of the code: libdwarf takes the first */
+        if (vec_push((void **)&s->codes, &s->ncodes, &s->codes_cap, sizeof(uint32_t), 64,
+                     &(uint32_t){(uint32_t)code}) < 0)
+            return false;
         s->abbrevs[code] = a;
     }
 }
