@@ -34,7 +34,8 @@ import os
 import re
 import subprocess
 
-from salib import build_module, check_releases, go_env, go_root, run_main, write_tree
+from salib import (audit_types, build_module, check_releases, go_env, go_root, run_main,
+                   write_tree)
 
 SHAPES = """package shapes
 
@@ -217,12 +218,10 @@ def one_release(tool, v, tmp, fails):
         fails.append("Go %s: build: %s" % (v, b.stderr[:300]))
         return
     binp = os.path.join(d, "bin")
-    p = subprocess.run([tool, "audit", "--all", "-F", "json", binp], capture_output=True,
-                       text=True)
-    if p.returncode != 0:
-        fails.append("Go %s: audit exit %d: %s" % (v, p.returncode, p.stderr[:300]))
+    types = audit_types(tool, binp, "Go " + v, fails)
+    if types is None:
         return
-    types = [t for t in json.loads(p.stdout)["types"] if t["lang"] == "go"]
+    types = [t for t in types if t["lang"] == "go"]
     named = [t for t in types if not t["name"].startswith("struct ") and
              "<" not in t["name"] and not t["name"].startswith("noalg.") and
              t.get("order_fixed") not in ("go_linker", "go_compiler")]

@@ -26,7 +26,7 @@ import os
 import re
 import subprocess
 
-from salib import build_module, check_releases, go_env, run_main, write_tree
+from salib import audit_types, build_module, check_releases, go_env, run_main, write_tree
 
 LP = """package lp
 
@@ -220,12 +220,10 @@ def one_release(tool, v, tmp, fails):
         return
     binp = os.path.join(d, "bin")
     src = os.path.join(d, "lp", "lp.go")
-    p = subprocess.run([tool, "audit", "--all", "-F", "json", binp], capture_output=True,
-                       text=True)
-    if p.returncode != 0:
-        fails.append("Go %s: audit exit %d: %s" % (v, p.returncode, p.stderr[:300]))
+    types = audit_types(tool, binp, "Go " + v, fails)
+    if types is None:
         return
-    types = [t for t in json.loads(p.stdout)["types"] if t["lang"] == "go"]
+    types = [t for t in types if t["lang"] == "go"]
     byname = {t["name"]: t for t in types}
 
     def fields(t):

@@ -290,6 +290,18 @@ def build_module(root, env, out, gcflags=None, log=None, timeout=600):
                               text=True, timeout=timeout)
 
 
+def audit_types(tool, binary, label, fails, args=()):
+    """`structalign audit --all -F json [ARGS] BINARY`'s types, or None after
+    appending to fails what went wrong (the exit status and stderr), the
+    line starting with label ("Go 1.27")."""
+    p = subprocess.run([tool, "audit", "--all", "-F", "json"] + list(args) + [binary],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        fails.append("%s: audit exit %d: %s" % (label, p.returncode, p.stderr[:300]))
+        return None
+    return json.loads(p.stdout)["types"]
+
+
 def check_releases(one_release, prefix, oldest_unless=None, tools=("go",), own_dirs=False):
     """The main() of a test that checks Go releases one by one: needs the
     tools (salib.need), then one_release(structalign, v, tmp, fails) for
