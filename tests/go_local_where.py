@@ -141,6 +141,16 @@ func Rows() {
 }
 
 //go:noinline
+func Micro() {
+	µs := struct {
+		m1 bool
+		m2 int64
+		m3 bool
+	}{m2: 11}
+	Sink = &µs
+}
+
+//go:noinline
 func ShareA() {
 	sa := struct {
 		x1 bool
@@ -176,6 +186,7 @@ func main() {
 	lp.Scopes(-1)
 	lp.Nest()
 	lp.Rows()
+	lp.Micro()
 	lp.ShareA()
 	lp.ShareB()
 	println(lp.Sink != nil)
@@ -195,6 +206,8 @@ WANT = {
     "Nest.outer": ("\touter := struct {", "o1"),
     "Nest.outer.inner": ("\t\tinner struct {", "i1"),
     "Rows.rows": ("\trows := []struct {", "r1"),
+    # a letter that starts with the byte 0xc2, as the "·" of "v·2" does
+    "Micro.\u00b5s": ("\t\u00b5s := struct {", "m1"),
 }
 # the two scopes' v: "Scopes.v" and "Scopes.v·2", in whichever order DWARF
 # has them, each at the line of the struct with its fields
@@ -277,6 +290,13 @@ def one_release(tool, v, tmp, fails):
     if "(type of local variable cfg of %sBuild)" % PKG not in s or \
             not re.search(r"\nstruct \{\n\tn +int64\n", s):
         fails.append("Go %s: show --optimize Build.cfg does not paste as cfg's struct:\n%s" % (v, s))
+    # the variable as the source names it: without "·2", with all of "µs"
+    for name, var, fn in (("Scopes.v\u00b72", "v", "Scopes"), ("Micro.\u00b5s", "\u00b5s", "Micro")):
+        s = subprocess.run([tool, "show", "--optimize", binp, PKG + name], capture_output=True,
+                           text=True).stdout
+        if "(type of local variable %s of %s%s)" % (var, PKG, fn) not in s:
+            fails.append("Go %s: show --optimize %s does not name variable %s:\n%s"
+                         % (v, name, var, s))
     s = subprocess.run([tool, "show", "--optimize", binp, PKG + "Nest.outer.inner"],
                        capture_output=True, text=True).stdout
     if "\ninner struct {\n\ti2 int64\n" not in s:

@@ -191,7 +191,10 @@ void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *o
          * of the variables that have it): it pastes as v's type, or its
          * array's element type */
         const char *var = strrchr(l->name, '.') + 1;
-        int vlen = (int)strcspn(var, "\xc2"); /* without "·N" */
+        /* without the label's "·N" (U+00B7, which no Go identifier
+         * holds; a letter such as "µ" starts with 0xc2 too) */
+        const char *mark = strstr(var, "\xc2\xb7");
+        int vlen = (int)(mark != NULL ? (size_t)(mark - var) : strlen(var));
         align_buf_printf(out, "// the anonymous struct of %s (%s of local variable %.*s of %.*s",
                          l->name, l->type->label_elem ? "element type" : "type", vlen, var,
                          (int)(var - 1 - l->name), l->name);
