@@ -11,6 +11,20 @@
  * raw strings, runes and comments are skipped so that a brace or a quote in
  * them does not count.
  *
+ * Who else: go_source_locate (audit, show, bgload.c's thread), which places
+ * every Go type at its declaration: the directories of the types' packages
+ * are read whole (cmd/compile: 1,464 files, 22 MB), each file indexed as it
+ * is read (index_decls: its struct declarations, local `type X` and the
+ * names find_line may look for) and, outside --src, its text let go.  That
+ * is the binary thread's critical path in a -json escape join, so: one
+ * openat, fstat and read per file into a buffer they share (read_go); and
+ * the index visits only the identifiers it can record (a line's first, a
+ * `type` and the one after it), found by a scan for the bytes that change
+ * the scanner's state and for "type", sixteen bytes at a time with SSE2
+ * (next_stop).  index_every, which visits every identifier, is its
+ * definition: tests/test_go_index compares the two on hand-written cases
+ * and mutants, make check-go-index on every file of two Go releases.
+ *
  * Rejected: the library's Go parser (align_decl_parse_go), which lays the
  * types out and so refuses a file naming a type of a package it was not
  * given; here nothing is sized, only text is carried.  A source whose
@@ -22,9 +36,17 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+/* GO_SOURCE_NO_SIMD: the plain loop of next_stop (tests/test_go_index_scalar) */
+#if defined(__SSE2__) && !defined(GO_SOURCE_NO_SIMD)
+#define GO_SOURCE_SSE2 1
+#include <emmintrin.h>
+#endif
 
 /* A struct type declaration of a file, `type Name [params] struct {`:
  * offsets into the file's text, which only --src files keep. */
@@ -80,11 +102,16 @@ struct go_source {
      * file's function names cost 1% of an audit of cmd/go. */
     char **func_pkgs;
     size_t nfunc_pkgs, func_pkgs_cap;
+    /* The text of a file outside --src while it is indexed (read_go):
+     * one buffer for them all */
+    char *scratch;
+    size_t scratch_cap;
 };
 
 #define MAX_FILES 100000
 
-static bool index_decls(go_file *f);
+static bool index_decls(go_file *f, bool every);
+static void let_go(go_source *s, go_file *f);
 
 static void free_file(go_file *f)
 {
@@ -128,6 +155,54 @@ static void package_clause(go_file *f)
     }
 }
 
+/* The file name of directory d (path: dir/name) into *text and *len, as
+ * read_input_to does: into a buffer of its own for a --src file (src),
+ * else into s->scratch, which the next file's read reuses.  One openat,
+ * fstat, read and close: read_input_to's stream, its fcntl calls and a
+ * malloc and free per file were a quarter of the placing's time on
+ * cmd/compile (1,464 files).  Anything unusual (an error, a file that is
+ * not regular, one that grows while read) is left to read_input_to, which
+ * says why. */
+static bool read_go(go_source *s, DIR *d, const char *name, const char *path, bool src, char **text,
+                    size_t *len)
+{
+    int fd = openat(dirfd(d), name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    size_t n = 0, cap;
+    char *buf = NULL;
+    if (fd < 0)
+        return read_input_to(path, text, len, s->msgs);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+        (uint64_t)st.st_size > ((uint64_t)64 << 20))
+        goto slow;
+    cap = (size_t)st.st_size + 1; /* a byte more: filled, the file has grown */
+    if (src)
+        buf = malloc(cap + 1);
+    else if (align_vec_reserve((void **)&s->scratch, &s->scratch_cap, cap + 1, 1, 65536) == 0)
+        buf = s->scratch;
+    if (buf == NULL)
+        goto slow;
+    for (;;) {
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0 || (got > 0 && (n += (size_t)got) == cap)) /* or grown past its size */
+            goto slow;
+        if (got == 0) {
+            close(fd);
+            buf[n] = '\0';
+            *text = buf;
+            *len = n;
+            return true;
+        }
+    }
+slow:
+    close(fd);
+    if (src)
+        free(buf);
+    return read_input_to(path, text, len, s->msgs);
+}
+
 static void walk(go_source *s, const char *dir, int depth)
 {
     DIR *d = opendir(dir);
@@ -158,7 +233,7 @@ static void walk(go_source *s, const char *dir, int depth)
                    align_vec_reserve((void **)&s->files, &s->cap, s->nfiles + 1, sizeof *s->files,
                                      64) == 0) {
             go_file *f = &s->files[s->nfiles];
-            if (read_input_to(p, &f->text, &f->len, s->msgs)) {
+            if (read_go(s, d, e->d_name, p, depth < 32, &f->text, &f->len)) {
                 f->path = p;
                 f->dir_len = (size_t)(strrchr(p, '/') - p);
                 p = NULL;
@@ -167,7 +242,10 @@ static void walk(go_source *s, const char *dir, int depth)
                 f->func_heads = false;
                 for (size_t k = 0; k < s->nfunc_pkgs && !f->func_heads; k++)
                     f->func_heads = strcmp(f->pkg, s->func_pkgs[k]) == 0;
-                if (index_decls(f))
+                bool ok = index_decls(f, false);
+                if (!f->src) /* its names are kept, not its text */
+                    let_go(s, f);
+                if (ok)
                     s->nsrc += s->files[s->nfiles++].src;
                 else
                     free_file(f);
@@ -222,6 +300,7 @@ void go_source_free(go_source *s)
     free(s->files);
     free(s->dirs);
     free(s->func_pkgs);
+    free(s->scratch);
     free(s->strings);
     free(s->imports);
     free(s);
@@ -464,6 +543,16 @@ static void drop_text(go_file *f)
     f->len = 0;
 }
 
+/* Lets go of f's text (s->scratch's, or its own). */
+static void let_go(go_source *s, go_file *f)
+{
+    if (f->text == s->scratch) {
+        f->text = NULL;
+        f->len = 0;
+    }
+    drop_text(f);
+}
+
 /* Whether f is one of the files searched: those of directory dir (not its
  * subdirectories), or with dir NULL the --src files of package pkg. */
 static bool file_in_scope(const go_file *f, const char *dir, size_t dlen, const char *pkg)
@@ -473,15 +562,6 @@ static bool file_in_scope(const go_file *f, const char *dir, size_t dlen, const 
     return f->src && strcmp(f->pkg, pkg) == 0;
 }
 
-/* The struct declarations of f, read once when the file is read: a lookup
- * per type used to scan its package's files again (cmd/compile: 4 s of a
- * 5 s audit --escape).  Package level (find_decl): an identifier outside
- * strings, runes and comments, after `type` or alone at the start of its
- * line (a `type (` group), followed by `[params] struct {`.  In function
- * bodies (local_decl): every `type X` at brace depth above 0, in file
- * order, whatever its type.  A file outside --src keeps only the names and
- * lines, not its text (cmd/compile's packages hold tens of MB).  False
- * when out of memory. */
 /* Appends the name [p, e) to f's heads; false when out of memory. */
 static bool add_head(go_file *f, const char *p, const char *e)
 {
@@ -540,8 +620,8 @@ static bool indented_heads(go_file *f, const char *p, const char *e, const char 
     return true;
 }
 
-/* The names of f's declarations (total bytes) copied out of its text,
- * which is freed; false when out of memory. */
+/* The names of f's declarations (total bytes) copied out of its text;
+ * false when out of memory. */
 static bool keep_names(go_file *f, size_t total)
 {
     f->names = malloc(total + 1);
@@ -556,118 +636,283 @@ static bool keep_names(go_file *f, size_t total)
             total += v[i].nlen;
         }
     }
-    drop_text(f);
     return true;
 }
 
-static bool index_decls(go_file *f)
+/* What index_decls carries from one identifier it visits to the next. */
+typedef struct ix_state {
+    go_file *f;
+    const char *kw_from; /* a local `type` counts from here (not the X of `type X`) */
+    unsigned l;          /* the line */
+    int depth;           /* of braces */
+    bool in_var;         /* in a `var (` block (heads) */
+    size_t cap, lcap, total;
+} ix_state;
+
+/* What index_decls records of the identifier [p, e) of code: a local
+ * `type X`, a head, a `Name [params] struct {`.  False when out of
+ * memory. */
+static bool visit_ident(ix_state *st, const char *p, const char *e)
 {
-    const char *text = f->text, *p = text, *end = text + f->len, *kw_from = text;
-    size_t cap = 0, lcap = 0, total = 0;
-    unsigned l = 1;
-    int depth = 0;
-    bool in_var = false; /* in a `var (` block (heads) */
+    go_file *f = st->f;
+    const char *text = f->text, *end = text + f->len, *ls, *brace, *tp;
+    size_t tplen;
+    /* in a function body, `type X` whatever X is (not the X of the
+     * last one: its name is no keyword) */
+    if (e - p == 4 && st->depth > 0 && p >= st->kw_from && end - p > 5 &&
+        memcmp(p, "type", 4) == 0) {
+        const char *n = skip_spaces(e, end), *ne;
+        for (ne = n; ne < end && ident_char(*ne);)
+            ne++;
+        if (n > e && ne > n) {
+            brace = struct_after(n, (size_t)(ne - n), end, &tp, &tplen);
+            if (!add_decl(&f->locals, &f->nlocals, &st->lcap, text, n, (size_t)(ne - n), st->l,
+                          brace, tp, tplen))
+                return false;
+            st->total += (size_t)(ne - n);
+        }
+        if (n > e)
+            st->kw_from = ne;
+    }
+    /* No declaration nor head: a name after any byte but a space,
+     * tab or newline (most of them), or after white space that ends
+     * no `type` nor `var` and starts no line */
+    if (p != text && p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n')
+        return true;
+    /* `type Name` or, in a `type (` group, Name alone on its line */
+    ls = p;
+    while (ls > text && (ls[-1] == ' ' || ls[-1] == '\t'))
+        ls--;
+    if (ls > text && ls[-1] != '\n' && ls[-1] != 'e' && ls[-1] != 'r')
+        return true;
+    bool typed = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
+                 (ls - 4 == text || !ident_char(ls[-5])) && ls != p;
+    bool grouped = ls == text || ls[-1] == '\n';
+    /* heads: a name at the start of a line opens or closes a `var (`
+     * block; what follows `var`/`type` there, or starts an indented
+     * line in the block, is one */
+    if (grouped && ls == p) {
+        const char *q = skip_spaces(e, end), *n, *ne;
+        st->in_var = e - p == 3 && memcmp(p, "var", 3) == 0 && q < end && *q == '(';
+        /* and a function's name, `func F(`, `func (r *T) M(`: the
+         * file of a local variable's struct (locate_local) */
+        if (f->func_heads && e - p == 4 && memcmp(p, "func", 4) == 0 && q < end) {
+            n = *q == '(' ? memchr(q, ')', (size_t)(end - q)) : q;
+            n = n != NULL && *q == '(' ? skip_spaces(n + 1, end) : n;
+            for (ne = n; ne != NULL && ne < end && ident_char(*ne);)
+                ne++;
+            if (n != NULL && ne > n && !add_head(f, n, ne))
+                return false;
+        }
+    } else if (ls != p && !indented_heads(f, p, e, ls, grouped && st->in_var)) {
+        return false;
+    }
+    /* `Name [params] struct {`: only a '[' or an 's' can follow */
+    brace = NULL;
+    if (typed || grouped) {
+        const char *q = skip_spaces(e, end);
+        if (q < end && (*q == '[' || *q == 's'))
+            brace = struct_after(p, (size_t)(e - p), end, &tp, &tplen);
+    }
+    if (brace != NULL) {
+        if (!add_decl(&f->decls, &f->ndecls, &st->cap, text, p, (size_t)(e - p), st->l, brace, tp,
+                      tplen))
+            return false;
+        st->total += (size_t)(e - p);
+    }
+    return true;
+}
+
+/* Past a string, raw string, rune or comment at p (past a lone '/'),
+ * counting its lines. */
+static const char *past_lit(ix_state *st, const char *p, const char *end)
+{
+    const char *q = skip_lit(p, end);
+    if (q == p) /* a lone '/' */
+        q++;
+    for (const char *nl = p; (nl = memchr(nl, '\n', (size_t)(q - nl))) != NULL; nl++)
+        st->l++;
+    return q;
+}
+
+/* The definition of index_decls: every identifier of code visited
+ * (visit_ident), the text read byte by byte.  index_fast must record
+ * what it records; test_go_index compares the two. */
+static bool index_every(ix_state *st)
+{
+    const char *text = st->f->text, *p = text, *end = text + st->f->len, *e;
     for (;;) {
-        const char *e, *ls, *brace, *tp;
-        size_t tplen;
-        unsigned k;
         while (p < end && char_class[(unsigned char)*p] == 0)
             p++;
         if (p == end)
-            break;
-        k = char_class[(unsigned char)*p];
+            return true;
+        unsigned k = char_class[(unsigned char)*p];
         if (k == CH_LIT) {
-            const char *q = skip_lit(p, end);
-            if (q == p) /* a lone '/' */
-                q++;
-            for (const char *nl = p; (nl = memchr(nl, '\n', (size_t)(q - nl))) != NULL; nl++)
-                l++;
-            p = q;
-            continue;
-        }
-        if (k == CH_LINE) {
-            l += *p == '\n';
-            depth += (*p == '{') - (*p == '}');
+            p = past_lit(st, p, end);
+        } else if (k == CH_LINE) {
+            st->l += *p == '\n';
+            st->depth += (*p == '{') - (*p == '}');
             p++;
-            continue;
-        }
-        if (p != text && ident_char(p[-1])) {
-            p++;
-            continue;
-        }
-        for (e = p; e < end && ident_char(*e);)
-            e++;
-        /* in a function body, `type X` whatever X is (not the X of the
-         * last one: its name is no keyword) */
-        if (e - p == 4 && depth > 0 && p >= kw_from && end - p > 5 && memcmp(p, "type", 4) == 0) {
-            const char *n = skip_spaces(e, end), *ne;
-            for (ne = n; ne < end && ident_char(*ne);)
-                ne++;
-            if (n > e && ne > n) {
-                brace = struct_after(n, (size_t)(ne - n), end, &tp, &tplen);
-                if (!add_decl(&f->locals, &f->nlocals, &lcap, text, n, (size_t)(ne - n), l, brace,
-                              tp, tplen))
-                    return false;
-                total += (size_t)(ne - n);
-            }
-            if (n > e)
-                kw_from = ne;
-        }
-        /* No declaration nor head: a name after any byte but a space,
-         * tab or newline (most of them), or after white space that ends
-         * no `type` nor `var` and starts no line */
-        if (p != text && p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n') {
-            p = e;
-            continue;
-        }
-        /* `type Name` or, in a `type (` group, Name alone on its line */
-        ls = p;
-        while (ls > text && (ls[-1] == ' ' || ls[-1] == '\t'))
-            ls--;
-        if (ls > text && ls[-1] != '\n' && ls[-1] != 'e' && ls[-1] != 'r') {
-            p = e;
-            continue;
-        }
-        bool typed = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
-                     (ls - 4 == text || !ident_char(ls[-5])) && ls != p;
-        bool grouped = ls == text || ls[-1] == '\n';
-        /* heads: a name at the start of a line opens or closes a `var (`
-         * block; what follows `var`/`type` there, or starts an indented
-         * line in the block, is one */
-        if (grouped && ls == p) {
-            const char *q = skip_spaces(e, end), *n, *ne;
-            in_var = e - p == 3 && memcmp(p, "var", 3) == 0 && q < end && *q == '(';
-            /* and a function's name, `func F(`, `func (r *T) M(`: the
-             * file of a local variable's struct (locate_local) */
-            if (f->func_heads && e - p == 4 && memcmp(p, "func", 4) == 0 && q < end) {
-                n = *q == '(' ? memchr(q, ')', (size_t)(end - q)) : q;
-                n = n != NULL && *q == '(' ? skip_spaces(n + 1, end) : n;
-                for (ne = n; ne != NULL && ne < end && ident_char(*ne);)
-                    ne++;
-                if (n != NULL && ne > n && !add_head(f, n, ne))
-                    return false;
-            }
-        } else if (ls != p && !indented_heads(f, p, e, ls, grouped && in_var)) {
-            return false;
-        }
-        /* `Name [params] struct {`: only a '[' or an 's' can follow */
-        brace = NULL;
-        if (typed || grouped) {
-            const char *q = skip_spaces(e, end);
-            if (q < end && (*q == '[' || *q == 's'))
-                brace = struct_after(p, (size_t)(e - p), end, &tp, &tplen);
-        }
-        if (brace != NULL) {
-            if (!add_decl(&f->decls, &f->ndecls, &cap, text, p, (size_t)(e - p), l, brace, tp,
-                          tplen))
+        } else {
+            for (e = p; e < end && ident_char(*e);)
+                e++;
+            if (!visit_ident(st, p, e))
                 return false;
-            total += (size_t)(e - p);
+            p = e;
         }
-        p = e;
     }
+}
+
+/* Whether [p, e) is the keyword after which an identifier that follows
+ * on the line (spaces and tabs between) can be recorded: `type`, or `var`
+ * at the start of a line. */
+static bool names_next(const char *text, const char *p, const char *e)
+{
+    return (e - p == 4 && memcmp(p, "type", 4) == 0) ||
+           (e - p == 3 && memcmp(p, "var", 3) == 0 && (p == text || p[-1] == '\n'));
+}
+
+/* Visits the identifier of code at p and, after `type` or a line's `var`,
+ * the one that follows (and so on); past the last. */
+static const char *visit_run(ix_state *st, const char *p, bool *ok)
+{
+    const char *text = st->f->text, *end = text + st->f->len;
+    for (;;) {
+        const char *e = p, *n;
+        while (e < end && ident_char(*e))
+            e++;
+        if (!visit_ident(st, p, e)) {
+            *ok = false;
+            return end;
+        }
+        if (!names_next(text, p, e) || (n = skip_spaces(e, end)) == e || n == end ||
+            !ident_char(*n))
+            return e;
+        p = n;
+    }
+}
+
+/* A line's start p (in code): its first identifier visited, when it has
+ * one after its indentation; past what was visited. */
+static const char *line_start(ix_state *st, const char *p, bool *ok)
+{
+    const char *end = st->f->text + st->f->len, *q = skip_spaces(p, end), *e;
+    if (q == end || !ident_char(*q))
+        return q;
+    if (q == p || st->in_var)
+        return visit_run(st, q, ok);
+    /* indented, outside a `var (` block: only `Name [params] struct {`
+     * or a `type` (visit_ident's tests, the cheap ones first) */
+    for (e = q; e < end && ident_char(*e);)
+        e++;
+    if (e - q == 4 && memcmp(q, "type", 4) == 0)
+        return visit_run(st, q, ok);
+    p = skip_spaces(e, end);
+    if (p < end && (*p == '[' || *p == 's'))
+        return visit_run(st, q, ok);
+    return e;
+}
+
+/* Whether p starts `type` (the bytes; not the identifier). */
+static inline bool type_at(const char *p, const char *end)
+{
+    return end - p >= 4 && p[0] == 't' && p[1] == 'y' && p[2] == 'p' && p[3] == 'e';
+}
+
+/* The first byte from p that index_fast stops at: a newline, a brace, a
+ * literal's or comment's first byte ('/' too), or the start of the bytes
+ * "type"; end if none.  Sixteen bytes at a time where SSE2 is (every
+ * x86-64). */
+static const char *next_stop(const char *p, const char *end)
+{
+#ifdef GO_SOURCE_SSE2
+    const __m128i nl = _mm_set1_epi8('\n'), lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}'),
+                  sl = _mm_set1_epi8('/'), dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''),
+                  bq = _mm_set1_epi8('`'), t = _mm_set1_epi8('t'), y = _mm_set1_epi8('y'),
+                  pp = _mm_set1_epi8('p'), e = _mm_set1_epi8('e');
+    while (end - p >= 19) { /* the 16 bytes and the 3 after, for "type" */
+        __m128i v = _mm_loadu_si128((const __m128i *)p);
+        __m128i m =
+            _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, lb)),
+                                      _mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmpeq_epi8(v, sl))),
+                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)),
+                                      _mm_cmpeq_epi8(v, bq)));
+        __m128i ty = _mm_and_si128(
+            _mm_and_si128(_mm_cmpeq_epi8(v, t),
+                          _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 1)), y)),
+            _mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 2)), pp),
+                          _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 3)), e)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(m, ty));
+        if (bits != 0)
+            return p + __builtin_ctz(bits);
+        p += 16;
+    }
+#endif
+    for (; p < end; p++)
+        if ((char_class[(unsigned char)*p] & (CH_LIT | CH_LINE)) || (*p == 't' && type_at(p, end)))
+            return p;
+    return end;
+}
+
+/* index_every's records, with the identifiers that cannot be recorded
+ * passed over (cmd/compile's audit indexes 1,464 files, 22 MB: visiting
+ * each of their identifiers was half of the placing's time).  Only these
+ * can be: a line's first (a group's `Name struct {`, a head, `var`,
+ * `func`); a `type` (a local declaration); and the one after `type`, or
+ * after a line's `var` (visit_run).  Any other follows a byte that
+ * visit_ident turns away at once, or white space after a word that is not
+ * one of those two.  So the text is scanned for what changes the state
+ * (newlines, braces, literals and comments) and for "type" only. */
+static bool index_fast(ix_state *st)
+{
+    const char *text = st->f->text, *end = text + st->f->len, *p;
+    bool ok = true;
+    p = line_start(st, text, &ok);
+    while (ok && (p = next_stop(p, end)) < end) {
+        switch (*p) {
+        case '\n':
+            st->l++;
+            p = line_start(st, p + 1, &ok);
+            break;
+        case '{':
+            st->depth++;
+            p++;
+            break;
+        case '}':
+            st->depth--;
+            p++;
+            break;
+        case 't': /* "type": the identifier, or a part of one */
+            if (p != text && ident_char(p[-1]))
+                p++;
+            else if (p + 4 < end && ident_char(p[4]))
+                p += 4;
+            else
+                p = visit_run(st, p, &ok);
+            break;
+        default: p = past_lit(st, p, end);
+        }
+    }
+    return ok;
+}
+
+/* The struct declarations of f, read once when the file is read: a lookup
+ * per type used to scan its package's files again (cmd/compile: 4 s of a
+ * 5 s audit --escape).  Package level (find_decl): an identifier outside
+ * strings, runes and comments, after `type` or alone at the start of its
+ * line (a `type (` group), followed by `[params] struct {`.  In function
+ * bodies (local_decl): every `type X` at brace depth above 0, in file
+ * order, whatever its type.  A file outside --src keeps only the names and
+ * lines, not its text (cmd/compile's packages hold tens of MB).  every:
+ * index_every (the test's reference).  False when out of memory. */
+static bool index_decls(go_file *f, bool every)
+{
+    ix_state st = {f, f->text, 1, 0, false, 0, 0, 0};
+    if (!(every ? index_every(&st) : index_fast(&st)))
+        return false;
     if (f->ndecls > 1) /* qsort must not be given NULL, even for none */
         qsort(f->decls, f->ndecls, sizeof *f->decls, cmp_decl);
-    return f->src || keep_names(f, total);
+    return f->src || keep_names(f, st.total);
 }
 
 /* The first package-level declaration of the struct `name` in f, or NULL. */
