@@ -1202,6 +1202,18 @@ static align_type *opaque_type(dwarf_reader *rd, const die_info *d, uint64_t siz
     return t;
 }
 
+/* Ends a typedef chain's links from rd->links[links] on (build_typedef),
+ * the last at off: all FAILED when the chain failed (rc). */
+static void end_links(dwarf_reader *rd, size_t links, Dwarf_Off off, int rc)
+{
+    if (rc == ALIGN_EFORMAT) {
+        map_fail(&rd->map, off);
+        for (size_t i = links; i < rd->nlinks; i++)
+            map_fail(&rd->map, rd->links[i]);
+    }
+    rd->nlinks = links;
+}
+
 /* A typedef, and the typedefs it names in turn: a chain (C's
  * `typedef A B; typedef B C; ...`, Go's `type T1 T0`, 50,000 long in a
  * generated program) is walked in a loop, each link a node of its own.  A
@@ -1325,12 +1337,7 @@ static align_type *build_typedef(dwarf_reader *rd, const die_info *d0, unsigned 
     }
     if (tdie != NULL)
         dwarf_dealloc(rd->dbg, tdie, DW_DLA_DIE);
-    if (*rc == ALIGN_EFORMAT) {
-        map_fail(&rd->map, cur.off);
-        for (size_t i = links; i < rd->nlinks; i++)
-            map_fail(&rd->map, rd->links[i]);
-    }
-    rd->nlinks = links;
+    end_links(rd, links, cur.off, *rc);
     return *rc < 0 ? NULL : first;
 }
 
