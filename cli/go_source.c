@@ -1221,6 +1221,123 @@ static int cmp_key(const void *key, const void *m)
     return strcmp(key, ((const align_go_method *)m)->type);
 }
 
+/* An import path as written in a symbol, unescaped: the linker writes a
+ * '.' of the last element as "%2e" ("crypto/internal/entropy/v1%2e0%2e0"),
+ * and '%' and '"' as "%25" and "%22".  False when it does not fit. */
+static bool unescape_path(const char *p, size_t n, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        const char *hi = i + 2 < n ? strchr(hex, tolower((unsigned char)p[i + 1])) : NULL;
+        const char *lo = hi != NULL ? strchr(hex, tolower((unsigned char)p[i + 2])) : NULL;
+        if (c == '%' && hi != NULL && lo != NULL && *hi != '\0' && *lo != '\0') {
+            c = (char)((hi - hex) * 16 + (lo - hex));
+            i += 2;
+        }
+        if (k + 1 >= cap)
+            return false;
+        out[k++] = c;
+    }
+    out[k] = '\0';
+    return true;
+}
+
+/* Where the import paths of a prefix live, learned from a package whose
+ * directory the binary gives: "cmd/go/internal/work" written in
+ * /usr/lib/go/src/cmd/go/internal/work says that "" maps to
+ * /usr/lib/go/src; "example.com/m/a" in /home/u/m/a that "example.com/m"
+ * maps to /home/u/m (a module in the module cache, ".../m@v1.2.3/a",
+ * likewise). */
+typedef struct path_root {
+    char *prefix, *dir; /* prefix without, dir without a trailing '/' */
+} path_root;
+
+/* The path_roots of the method files (packages with a function in the
+ * binary), distinct, longest prefix first; *n 0 when none. */
+static path_root *path_roots(const align_go_method *ms, size_t nms, size_t *n)
+{
+    path_root *v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (size_t i = 0; i < nms; i++) {
+        char pkg[1024];
+        const char *t = ms[i].type, *f = ms[i].file, *slash = strrchr(t, '/');
+        const char *fe = strrchr(f, '/'), *pe;
+        if (f[0] != '/' || fe == NULL || strchr(slash ? slash : t, '.') != NULL ||
+            !unescape_path(t, strlen(t), pkg, sizeof pkg))
+            continue; /* a method's entry ("P.T"), or a relative file */
+        /* the path components they end with alike */
+        pe = pkg + strlen(pkg);
+        while (pe > pkg && fe > f) {
+            const char *pc = pe, *fc = fe;
+            while (pc > pkg && pc[-1] != '/')
+                pc--;
+            while (fc > f && fc[-1] != '/')
+                fc--;
+            if (pe - pc != fe - fc || memcmp(pc, fc, (size_t)(pe - pc)) != 0 || fc == f)
+                break;
+            pe = pc > pkg ? pc - 1 : pc;
+            fe = fc - 1;
+        }
+        if (pe == pkg + strlen(pkg))
+            continue; /* not even the last element */
+        path_root r;
+        size_t k = 0;
+        while (k < *n && !(strncmp(v[k].prefix, pkg, (size_t)(pe - pkg)) == 0 &&
+                           v[k].prefix[pe - pkg] == '\0' &&
+                           strncmp(v[k].dir, f, (size_t)(fe - f)) == 0 && v[k].dir[fe - f] == '\0'))
+            k++;
+        if (k < *n)
+            continue;
+        r.prefix = strndup(pkg, (size_t)(pe - pkg));
+        r.dir = strndup(f, (size_t)(fe - f));
+        if (r.prefix == NULL || r.dir == NULL ||
+            align_vec_push((void **)&v, n, &cap, sizeof r, 8, &r) < 0) {
+            free(r.prefix);
+            free(r.dir);
+            break;
+        }
+    }
+    for (size_t i = 1; i < *n; i++) /* longest prefix first (a handful) */
+        for (size_t j = i; j > 0 && strlen(v[j].prefix) > strlen(v[j - 1].prefix); j--) {
+            path_root x = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = x;
+        }
+    return v;
+}
+
+/* The directory of the package [pkg, pkg + plen) of a type's name (as
+ * the symbol writes it) by the roots: the first that exists, into dir. */
+static bool root_dir(const path_root *roots, size_t nroots, const char *pkg, size_t plen, char *dir,
+                     size_t cap)
+{
+    char path[1024];
+    struct stat st;
+    if (!unescape_path(pkg, plen, path, sizeof path))
+        return false;
+    for (size_t i = 0; i < nroots; i++) {
+        size_t n = strlen(roots[i].prefix);
+        if (n > 0 && (strncmp(path, roots[i].prefix, n) != 0 || path[n] != '/'))
+            continue;
+        int w = snprintf(dir, cap, "%s/%s", roots[i].dir, path + n + (n > 0));
+        if (w > 0 && (size_t)w < cap && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+            return true;
+    }
+    return false;
+}
+
+static void path_roots_free(path_root *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].prefix);
+        free(v[i].dir);
+    }
+    free(v);
+}
+
 /* A test of one line [p, e) of a file ending at end; first: the file's
  * first line. */
 typedef bool (*line_test)(const char *p, const char *e, const char *end, bool first, void *ctx);
@@ -1663,7 +1780,9 @@ void go_source_locate(go_source *s, align_binary *bin)
 {
     align_graph *g = align_binary_graph(bin, ALIGN_LANG_GO);
     align_go_method *ms = NULL;
-    size_t nms = 0;
+    path_root *roots = NULL; /* made when first needed */
+    size_t nms = 0, nroots = 0;
+    bool roots_made = false;
     if (s == NULL || g == NULL)
         return;
     if (align_binary_go_method_files(bin, &ms, &nms) < 0)
@@ -1709,9 +1828,21 @@ void go_source_locate(go_source *s, align_binary *bin)
                 *strrchr(key, '.') = '\0';
                 m = bsearch(key, ms, nms, sizeof *ms, cmp_key);
             }
-            if (m == NULL || m->file[0] != '/' || strrchr(m->file, '/') == NULL)
-                continue;
-            snprintf(key, sizeof key, "%.*s", (int)(strrchr(m->file, '/') - m->file), m->file);
+            if (m != NULL && m->file[0] == '/' && strrchr(m->file, '/') != NULL) {
+                snprintf(key, sizeof key, "%.*s", (int)(strrchr(m->file, '/') - m->file), m->file);
+            } else {
+                /* no function of its package is in the binary: the
+                 * directory by the others' (path_root) */
+                const char *dot = NULL;
+                for (const char *p = name; *p != '\0' && *p != '['; p++)
+                    dot = *p == '.' ? p : dot;
+                if (!roots_made)
+                    roots = path_roots(ms, nms, &nroots);
+                roots_made = true;
+                if (dot == NULL ||
+                    !root_dir(roots, nroots, name, (size_t)(dot - name), key, sizeof key))
+                    continue;
+            }
             load_dir(s, key);
             if (!find_type(s, name, key, &fd)) {
                 /* `type Term term`: at that line */
@@ -1754,6 +1885,7 @@ void go_source_locate(go_source *s, align_binary *bin)
             else
                 locate_var(s, t, label, ms, nms);
         }
+    path_roots_free(roots, nroots);
     align_go_methods_free(ms, nms);
 }
 

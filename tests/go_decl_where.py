@@ -157,13 +157,30 @@ import (
 	"fmt"
 
 	"example.com/where/shapes"
+	"example.com/where/shapes/bare"
 )
 
 var P shapes.Plain
 
+var B bare.Bare
+
 func main() {
 	pub, _, _ := ed25519.GenerateKey(nil)
-	fmt.Println(len(pub), shapes.NewBox().Area(), &P, shapes.Touch())
+	fmt.Println(len(pub), shapes.NewBox().Area(), &P, shapes.Touch(), &B)
+}
+"""
+
+
+# A package no function of which is in the binary: its directory comes
+# from the others' (example.com/where/shapes in DIR/shapes says that
+# example.com/where is DIR).
+BARE = """package bare
+
+// Bare's package has no function at all.
+type Bare struct {
+	a bool
+	b int64
+	c bool
 }
 """
 
@@ -212,7 +229,8 @@ def one_release(tool, v, tmp, fails):
     root = go_root(v)
     d = os.path.join(tmp, "where_" + v)
     write_tree(d, {"go.mod": "module example.com/where\n\ngo 1.19\n",
-                   "shapes/shapes.go": SHAPES, "main.go": MAIN})
+                   "shapes/shapes.go": SHAPES,
+                   "shapes/bare/bare.go": BARE, "main.go": MAIN})
     b = build_module(d, env, "bin")
     if b.returncode != 0:
         fails.append("Go %s: build: %s" % (v, b.stderr[:300]))
@@ -275,6 +293,14 @@ def one_release(tool, v, tmp, fails):
         s = subprocess.run([tool, "show", binp, name], capture_output=True, text=True).stdout
         if "/* %s:%d */" % (t["decl_file"], want) not in s:
             fails.append("Go %s: show %s does not name %s:%d" % (v, name, t["decl_file"], want))
+    # a type of a package without a function in the binary
+    t = byname.get("example.com/where/shapes/bare.Bare")
+    path = os.path.join(d, "shapes", "bare", "bare.go")
+    want = grep_line(path, "type Bare struct {")
+    if t is None or t.get("decl_file") is None or \
+            os.path.realpath(t["decl_file"]) != os.path.realpath(path) or t["decl_line"] != want:
+        fails.append("Go %s: bare.Bare at %s:%s, grep says %s:%s"
+                     % (v, t and t.get("decl_file"), t and t.get("decl_line"), path, want))
     # a type two variables share is named after the first in DWARF order,
     # at their line, and says one other variable has it
     shared = [byname[n] for n in ("example.com/where/shapes.left", "example.com/where/shapes.right")
