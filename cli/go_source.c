@@ -1503,7 +1503,10 @@ static bool body_has_fields(const char *brace, const char *end, const char *lit)
         /* the field's text, up to its ';' (not one of a nested struct) */
         for (e = p; *e != '\0' && !(depth == 0 && (*e == ';' || *e == '}')); e++)
             depth += (*e == '{' || *e == '[' || *e == '(') - (*e == '}' || *e == ']' || *e == ')');
-        const char *sp = memchr(p, ' ', (size_t)(e - p)), *dot = NULL;
+        const char *fe = e, *sp, *dot = NULL;
+        while (fe > p && fe[-1] == ' ') /* the space before the last field's '}' */
+            fe--;
+        sp = memchr(p, ' ', (size_t)(fe - p));
         if (sp != NULL) { /* `name type`, the name qualified by its package */
             for (const char *c = p; c < sp; c++)
                 if (*c == '.')

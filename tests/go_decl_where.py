@@ -39,6 +39,8 @@ from salib import (audit_types, build_module, check_releases, go_env, go_root, r
 
 SHAPES = """package shapes
 
+import "sync"
+
 // Plain has no method: only --src can place it.
 type Plain struct {
 	a bool
@@ -73,6 +75,12 @@ var Settings struct {
 	on   bool
 	size int64
 	last bool
+}
+
+// Guarded's struct ends with an embedded field of another package.
+var Guarded struct {
+	n int64
+	sync.Mutex
 }
 
 // Tuning's struct holds anonymous structs, nested and in an array: each
@@ -135,6 +143,9 @@ var (
 //go:noinline
 func Touch() int64 {
 	Settings.size++
+	Guarded.Lock()
+	Guarded.n++
+	Guarded.Unlock()
 	left.n++
 	right.n += 2
 	Tuning.limits.inner.q++
@@ -268,6 +279,7 @@ def one_release(tool, v, tmp, fails):
             # the one package variable of an anonymous struct type: at its
             # var line
             ("example.com/where/shapes.Settings", None, "var Settings struct {"),
+            ("example.com/where/shapes.Guarded", None, "var Guarded struct {"),
             ("runtime.debug", "runtime/runtime1.go", "var debug struct {"),
             # and the anonymous structs it holds: by the variable and
             # field, at the field's line
