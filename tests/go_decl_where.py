@@ -259,6 +259,19 @@ def one_release(tool, v, tmp, fails):
         if "decl_file" in t and not decl_ok(t["decl_file"], t["decl_line"], t["name"]):
             fails.append("Go %s: %s placed at %s:%d, which does not declare it"
                          % (v, t["name"], t["decl_file"], t["decl_line"]))
+    # a type declared once per OS or architecture is placed in the file go
+    # build compiled for this one (linux/amd64), by the file's name or its
+    # //go:build line: never syscall's ztypes_netbsd_amd64.go or runtime's
+    # defs_linux_mipsx.go (`//go:build linux && (mips || mipsle)`)
+    foreign = re.compile(r"_(aix|android|darwin|dragonfly|freebsd|hurd|illumos|ios|js|nacl|"
+                         r"netbsd|openbsd|plan9|solaris|wasip1|windows|zos|386|arm|arm64|"
+                         r"loong64|mips\w*|ppc64\w*|riscv64|s390x|wasm)(_\w+)?\.go$")
+    for t in types:
+        f = t.get("decl_file", "")
+        if foreign.search(os.path.basename(f)) or "//go:build linux && (mips || mipsle)" in \
+                (open(f).read(4096) if f.endswith("mipsx.go") else ""):
+            fails.append("Go %s: %s placed in %s, a file for another target"
+                         % (v, t["name"], f))
     print("Go %s: %d of %d named Go types located (%d in all)"
           % (v, len(located), len(named), len(types)))
     if len(located) * 10 < len(named) * 6:
@@ -268,6 +281,9 @@ def one_release(tool, v, tmp, fails):
         "crypto/internal/fips140/edwards25519"
     for name, rel, pattern in (
             ("runtime.gcCPULimiterState", "runtime/mgclimit.go", "type gcCPULimiterState struct"),
+            # declared in a file per target (the first in directory order
+            # is defs_linux_mipsx.go's, built for mips only)
+            ("runtime.sigactiont", "runtime/defs_linux_amd64.go", "type sigactiont struct"),
             (point + ".Point", point + "/edwards25519.go", "type Point struct"),
             ("example.com/where/shapes.Box", None, "type Box struct"),
             # anonymous structs: by their enclosing type and field, at the
