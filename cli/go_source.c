@@ -4,6 +4,13 @@
  * type parameters in field types), the file's imports, the type
  * parameters of a generic type, and where the type is declared.
  *
+ * Build constraints: a package's files for other targets declare its
+ * per-OS types again (syscall.Stat_t in ztypes_netbsd_amd64.go, runtime's
+ * in defs_linux_mipsx.go), so a file go build would not compile for the
+ * binary's target, by its name or its //go:build line, is never searched
+ * (file_for_target; the target's OS from the names of the files its
+ * functions are written in).
+ *
  * Who calls it: show (cli/audit.c), once per Go type shown, with --src.
  * The .go files below --src (not _test.go, testdata or vendor) are read
  * once; each lookup scans the files of the type's package name for its
@@ -71,6 +78,7 @@ typedef struct go_file {
     go_decl *locals; /* every `type X` in a function body, in file order */
     size_t nlocals;
     char *names; /* the names of both once the text is gone */
+    char *build; /* the expression of its //go:build line, or NULL */
     /* The names find_line's tests can match, "\nX\nY\n": X of `var X`
      * and `type X` at the start of a line, and the first name of the
      * indented lines of a `var (` block; and F of `func F(` and `func
@@ -84,6 +92,10 @@ typedef struct go_file {
 } go_file;
 
 struct go_source {
+    /* The binary's target, for the file names' build constraints
+     * (file_for_target); "" while unknown: every file is taken. */
+    char goos[16], goarch[16];
+    bool cgo; /* runtime/cgo is linked in: the cgo tag holds */
     go_file *files;
     size_t nfiles, cap;
     size_t nsrc;    /* files under --src */
@@ -113,8 +125,188 @@ struct go_source {
 static bool index_decls(go_file *f, bool every);
 static void let_go(go_source *s, go_file *f);
 
+/* The GOOS and GOARCH values `go build` takes from a file name's
+ * _GOOS, _GOARCH or _GOOS_GOARCH suffix (go/build: goodOSArchFile). */
+static const char *const known_os[] = {
+    "aix",  "android", "darwin",  "dragonfly", "freebsd", "hurd",   "illumos", "ios", "js", "linux",
+    "nacl", "netbsd",  "openbsd", "plan9",     "solaris", "wasip1", "windows", "zos", NULL};
+static const char *const known_arch[] = {"386",    "amd64",    "amd64p32",  "arm",         "armbe",
+                                         "arm64",  "arm64be",  "loong64",   "mips",        "mipsle",
+                                         "mips64", "mips64le", "mips64p32", "mips64p32le", "ppc",
+                                         "ppc64",  "ppc64le",  "riscv",     "riscv64",     "s390",
+                                         "s390x",  "sparc",    "sparc64",   "wasm",        NULL};
+
+static bool known(const char *const *list, const char *w, size_t n)
+{
+    for (; *list != NULL; list++)
+        if (strlen(*list) == n && memcmp(*list, w, n) == 0)
+            return true;
+    return false;
+}
+
+/* Whether an OS of a file name is the target's (android builds linux's
+ * files, illumos solaris's, ios darwin's). */
+static bool os_matches(const char *goos, const char *w, size_t n)
+{
+    const char *alias = strcmp(goos, "android") == 0   ? "linux"
+                        : strcmp(goos, "illumos") == 0 ? "solaris"
+                        : strcmp(goos, "ios") == 0     ? "darwin"
+                                                       : "";
+    return (strlen(goos) == n && memcmp(goos, w, n) == 0) ||
+           (strlen(alias) == n && memcmp(alias, w, n) == 0);
+}
+
+/* The binary's GOOS, as the names of the files its functions are
+ * written in say it (the OS most of those with an OS suffix name), into
+ * s->goos; its GOARCH from its architecture. */
+static void set_target(go_source *s, const align_binary *bin, const align_go_method *ms, size_t nms)
+{
+    size_t count[sizeof known_os / sizeof known_os[0]] = {0}, best = 0;
+    static const char *const arch[] = {[ALIGN_ARCH_AMD64] = "amd64",
+                                       [ALIGN_ARCH_ARM64] = "arm64",
+                                       [ALIGN_ARCH_386] = "386",
+                                       [ALIGN_ARCH_ARM] = "arm"};
+    unsigned a = (unsigned)align_binary_info_get(bin)->arch;
+    snprintf(s->goarch, sizeof s->goarch, "%s", a < 4 ? arch[a] : "");
+    s->cgo = false;
+    for (size_t i = 0; i < nms; i++) {
+        s->cgo |= strncmp(ms[i].type, "runtime/cgo", 11) == 0 &&
+                  (ms[i].type[11] == '\0' || ms[i].type[11] == '.');
+        const char *base = strrchr(ms[i].file, '/'), *end;
+        base = base ? base + 1 : ms[i].file;
+        end = base + strlen(base);
+        if (end - base < 4 || strcmp(end - 3, ".go") != 0)
+            continue;
+        for (size_t k = 0; known_os[k] != NULL; k++) {
+            size_t n = strlen(known_os[k]);
+            const char *w = memmem(base, (size_t)(end - base), known_os[k], n);
+            /* _OS.go or _OS_ARCH.go */
+            if (w != NULL && w > base && w[-1] == '_' &&
+                (w + n == end - 3 ||
+                 (w[n] == '_' && known(known_arch, w + n + 1, (size_t)(end - 3 - (w + n + 1))))))
+                count[k]++;
+        }
+    }
+    s->goos[0] = '\0';
+    for (size_t k = 0; known_os[k] != NULL; k++)
+        if (count[k] > best) {
+            best = count[k];
+            snprintf(s->goos, sizeof s->goos, "%s", known_os[k]);
+        }
+    if (s->goos[0] == '\0')
+        s->goarch[0] = '\0'; /* not known: every file is taken */
+}
+
+/* Whether the build tag [w, w + n) holds for the target: 1, 0, or -1
+ * when that cannot be told from the binary.  Known: GOOS (and the OS it
+ * implies), GOARCH, every other OS and architecture (0), unix, gc, every
+ * go1.N, cgo when runtime/cgo is linked in; not known: the rest (a
+ * goexperiment, which a release may turn on by default; purego, netgo,
+ * race, ...). */
+static int tag_holds(const go_source *s, const char *w, size_t n)
+{
+    static const char *const unix_os[] = {"aix",     "android", "darwin", "dragonfly", "freebsd",
+                                          "hurd",    "illumos", "ios",    "linux",     "netbsd",
+                                          "openbsd", "solaris", NULL};
+    if (os_matches(s->goos, w, n) || (strlen(s->goarch) == n && memcmp(s->goarch, w, n) == 0))
+        return 1;
+    if (known(known_os, w, n) || known(known_arch, w, n))
+        return 0;
+    if (n == 4 && memcmp(w, "unix", 4) == 0)
+        return known(unix_os, s->goos, strlen(s->goos));
+    if (n == 3 && memcmp(w, "cgo", 3) == 0)
+        return s->cgo ? 1 : -1;
+    return (n == 2 && memcmp(w, "gc", 2) == 0) || (n > 4 && memcmp(w, "go1.", 4) == 0) ? 1 : -1;
+}
+
+/* A //go:build expression at *p (||, &&, !, parentheses, tags) for the
+ * target, in three values as tag_holds; a malformed one is -1. */
+static int build_expr(const go_source *s, const char **p, int depth)
+{
+    int any = 0;
+    for (;;) { /* a || b || ... */
+        int all = 1;
+        for (;;) { /* a && b && ... */
+            bool neg = false;
+            int v;
+            while (**p == ' ' || **p == '\t' || **p == '!') {
+                neg ^= **p == '!';
+                (*p)++;
+            }
+            if (**p == '(' && depth < 32) {
+                (*p)++;
+                v = build_expr(s, p, depth + 1);
+                if (**p == ')')
+                    (*p)++;
+            } else {
+                const char *w = *p;
+                while (isalnum((unsigned char)**p) || **p == '_' || **p == '.')
+                    (*p)++;
+                v = *p == w ? -1 : tag_holds(s, w, (size_t)(*p - w));
+            }
+            if (neg && v >= 0)
+                v = !v;
+            all = all == 0 || v == 0 ? 0 : all < 0 || v < 0 ? -1 : 1;
+            while (**p == ' ' || **p == '\t')
+                (*p)++;
+            if ((*p)[0] != '&' || (*p)[1] != '&')
+                break;
+            *p += 2;
+        }
+        any = any == 1 || all == 1 ? 1 : any < 0 || all < 0 ? -1 : 0;
+        if ((*p)[0] != '|' || (*p)[1] != '|')
+            return any;
+        *p += 2;
+    }
+}
+
+/* Whether `go build` for the source's target would compile the file at
+ * path, by its name alone (x_linux.go, x_amd64.go, x_netbsd_arm64.go):
+ * a type declared once per OS (syscall.Stat_t in ztypes_linux_amd64.go,
+ * ztypes_netbsd_amd64.go, ...) is placed in the target's file.  Build
+ * tags (//go:build) are not read. */
+static int build_expr(const go_source *s, const char **p, int depth);
+
+static bool file_for_target(const go_source *s, const go_file *f)
+{
+    const char *path = f->path, *base = strrchr(path, '/'), *end, *b = f->build;
+    const char *w[2] = {NULL, NULL};
+    size_t wn[2] = {0, 0};
+    if (s->goos[0] == '\0')
+        return true;
+    if (b != NULL && build_expr(s, &b, 0) == 0)
+        return false; /* ruled out, not merely not known to be in */
+    base = base ? base + 1 : path;
+    end = base + strlen(base);
+    if (end - base < 3)
+        return true;
+    end -= 3; /* ".go" */
+    /* the last two '_'-separated words after the first */
+    for (int k = 1; k >= 0; k--) {
+        const char *u = end;
+        while (u > base && u[-1] != '_')
+            u--;
+        if (u == base)
+            break;
+        w[k] = u;
+        wn[k] = (size_t)(end - u);
+        end = u - 1;
+    }
+    if (w[1] == NULL)
+        return true;
+    if (w[0] != NULL && known(known_os, w[0], wn[0]) && known(known_arch, w[1], wn[1]))
+        return os_matches(s->goos, w[0], wn[0]) && strlen(s->goarch) == wn[1] &&
+               memcmp(s->goarch, w[1], wn[1]) == 0;
+    if (known(known_os, w[1], wn[1]))
+        return os_matches(s->goos, w[1], wn[1]);
+    if (known(known_arch, w[1], wn[1]))
+        return strlen(s->goarch) == wn[1] && memcmp(s->goarch, w[1], wn[1]) == 0;
+    return true;
+}
+
 static void free_file(go_file *f)
 {
+    free(f->build);
     free(f->path);
     free(f->text);
     free(f->decls);
@@ -203,6 +395,22 @@ slow:
     return read_input_to(path, text, len, s->msgs);
 }
 
+/* The expression of f's //go:build line (before its package clause),
+ * malloc'd; NULL: none (or out of memory: the file is not ruled out). */
+static char *build_line(const go_file *f)
+{
+    const char *p = f->text, *end = f->text + f->len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+        if ((size_t)(e - p) > 11 && memcmp(p, "//go:build ", 11) == 0)
+            return strndup(p + 11, (size_t)(e - p - 11));
+        if ((size_t)(e - p) >= 8 && memcmp(p, "package ", 8) == 0)
+            return NULL;
+        p = nl ? nl + 1 : end;
+    }
+    return NULL;
+}
+
 static void walk(go_source *s, const char *dir, int depth)
 {
     DIR *d = opendir(dir);
@@ -239,6 +447,7 @@ static void walk(go_source *s, const char *dir, int depth)
                 p = NULL;
                 f->src = depth < 32;
                 package_clause(f);
+                f->build = build_line(f);
                 f->func_heads = false;
                 for (size_t k = 0; k < s->nfunc_pkgs && !f->func_heads; k++)
                     f->func_heads = strcmp(f->pkg, s->func_pkgs[k]) == 0;
@@ -1157,6 +1366,8 @@ static bool find_type(const go_source *s, const char *name, const char *dir, fou
         if (dir == NULL && (!f->src || (strcmp(f->pkg, pkg) != 0 &&
                                         !(pkg[0] == 'v' && isdigit((unsigned char)pkg[1])))))
             continue;
+        if (!file_for_target(s, f))
+            continue;
         cands[nc++] = f;
     }
     if (nth > 0)
@@ -1466,6 +1677,103 @@ static int cmp_key(const void *key, const void *m)
     return strcmp(key, ((const align_go_method *)m)->type);
 }
 
+/* An import path as written in a symbol, unescaped: the linker writes a
+ * '.' of the last element as "%2e" ("crypto/internal/entropy/v1%2e0%2e0"),
+ * and '%' and '"' as "%25" and "%22".  False when it does not fit. */
+static bool unescape_path(const char *p, size_t n, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        const char *hi = i + 2 < n ? strchr(hex, tolower((unsigned char)p[i + 1])) : NULL;
+        const char *lo = hi != NULL ? strchr(hex, tolower((unsigned char)p[i + 2])) : NULL;
+        if (c == '%' && hi != NULL && lo != NULL && *hi != '\0' && *lo != '\0') {
+            c = (char)((hi - hex) * 16 + (lo - hex));
+            i += 2;
+        }
+        if (k + 1 >= cap)
+            return false;
+        out[k++] = c;
+    }
+    out[k] = '\0';
+    return true;
+}
+
+/* Where the import paths of a prefix live, learned from a package whose
+ * directory the binary gives: "cmd/go/internal/work" written in
+ * /usr/lib/go/src/cmd/go/internal/work says that "" maps to
+ * /usr/lib/go/src; "example.com/m/a" in /home/u/m/a that "example.com/m"
+ * maps to /home/u/m (a module in the module cache, ".../m@v1.2.3/a",
+ * likewise). */
+typedef struct path_root {
+    char *prefix, *dir; /* prefix without, dir without a trailing '/' */
+} path_root;
+
+/* The path_roots of the method files (packages with a function in the
+ * binary), distinct, longest prefix first; *n 0 when none. */
+static path_root *path_roots(const align_go_method *ms, size_t nms, size_t *n)
+{
+    path_root *v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (size_t i = 0; i < nms; i++) {
+        char pkg[1024];
+        const char *t = ms[i].type, *f = ms[i].file, *slash = strrchr(t, '/');
+        const char *fe = strrchr(f, '/'), *pe;
+        if (f[0] != '/' || fe == NULL || strchr(slash ? slash : t, '.') != NULL ||
+            !unescape_path(t, strlen(t), pkg, sizeof pkg))
+            continue; /* a method's entry ("P.T"), or a relative file */
+        /* the path components they end with alike */
+        pe = pkg + strlen(pkg);
+        while (pe > pkg && fe > f) {
+            const char *pc = pe, *fc = fe;
+            while (pc > pkg && pc[-1] != '/')
+                pc--;
+            while (fc > f && fc[-1] != '/')
+                fc--;
+            if (pe - pc != fe - fc || memcmp(pc, fc, (size_t)(pe - pc)) != 0 || fc == f)
+                break;
+            pe = pc > pkg ? pc - 1 : pc;
+            fe = fc - 1;
+        }
+        if (pe == pkg + strlen(pkg))
+            continue; /* not even the last element */
+        path_root r;
+        size_t k = 0;
+        while (k < *n && !(strncmp(v[k].prefix, pkg, (size_t)(pe - pkg)) == 0 &&
+                           v[k].prefix[pe - pkg] == '\0' &&
+                           strncmp(v[k].dir, f, (size_t)(fe - f)) == 0 && v[k].dir[fe - f] == '\0'))
+            k++;
+        if (k < *n)
+            continue;
+        r.prefix = strndup(pkg, (size_t)(pe - pkg));
+        r.dir = strndup(f, (size_t)(fe - f));
+        if (r.prefix == NULL || r.dir == NULL ||
+            align_vec_push((void **)&v, n, &cap, sizeof r, 8, &r) < 0) {
+            free(r.prefix);
+            free(r.dir);
+            break;
+        }
+    }
+    for (size_t i = 1; i < *n; i++) /* longest prefix first (a handful) */
+        for (size_t j = i; j > 0 && strlen(v[j].prefix) > strlen(v[j - 1].prefix); j--) {
+            path_root x = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = x;
+        }
+    return v;
+}
+
+static void path_roots_free(path_root *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].prefix);
+        free(v[i].dir);
+    }
+    free(v);
+}
+
 /* A test of one line [p, e) of a file ending at end; first: the file's
  * first line. */
 typedef bool (*line_test)(const char *p, const char *e, const char *end, bool first, void *ctx);
@@ -1481,7 +1789,8 @@ static bool find_line(go_source *s, const char *dir, const char *pkg, const char
     for (size_t i = 0; i < s->nfiles; i++) {
         go_file *f = &s->files[i];
         bool found_it = false, had = f->text != NULL;
-        if (!file_in_scope(f, dir, dlen, pkg) || !has_head(f, key) || file_text(s, f) == NULL)
+        if (!file_in_scope(f, dir, dlen, pkg) || !file_for_target(s, f) || !has_head(f, key) ||
+            file_text(s, f) == NULL)
             continue;
         const char *end = f->text + f->len;
         unsigned l = 1;
@@ -1631,7 +1940,10 @@ static bool body_has_fields(const char *brace, const char *end, const char *lit)
         /* the field's text, up to its ';' (not one of a nested struct) */
         for (e = p; *e != '\0' && !(depth == 0 && (*e == ';' || *e == '}')); e++)
             depth += (*e == '{' || *e == '[' || *e == '(') - (*e == '}' || *e == ']' || *e == ')');
-        const char *sp = memchr(p, ' ', (size_t)(e - p)), *dot = NULL;
+        const char *fe = e, *sp, *dot = NULL;
+        while (fe > p && fe[-1] == ' ') /* the space before the last field's '}' */
+            fe--;
+        sp = memchr(p, ' ', (size_t)(fe - p));
         if (sp != NULL) { /* `name type`, the name qualified by its package */
             for (const char *c = p; c < sp; c++)
                 if (*c == '.')
@@ -1904,15 +2216,93 @@ static void check_local(go_source *s, align_type *t, const char *label)
     }
 }
 
+/* Places the Go type t (its name) at its declaration among the files of
+ * directory dir, read first: its `type` line, or that of `type T U`.
+ * True when placed. */
+static bool place_in_dir(go_source *s, align_type *t, const char *name, const char *dir)
+{
+    align_srcpos pos = {0};
+    const go_file *df;
+    found fd;
+    char under[256];
+    load_dir(s, dir);
+    if (find_type(s, name, dir, &fd)) {
+        pos.file = fd.f->path;
+        pos.line = fd.d->line;
+    } else if (find_defined(s, name, dir, &df, &pos.line, under, sizeof under)) {
+        pos.file = df->path; /* `type Term term`: at that line */
+    } else {
+        return false;
+    }
+    align_type_set_pos(t, pos);
+    return true;
+}
+
+/* place_in_dir in the directory of each method file entry for key (a
+ * type's or a package's), until one places t. */
+static bool place_by_files(go_source *s, align_type *t, const char *name, const char *key,
+                           const align_go_method *ms, size_t nms)
+{
+    const align_go_method *m = nms > 0 ? bsearch(key, ms, nms, sizeof *ms, cmp_key) : NULL;
+    const char *tried = NULL;
+    size_t tried_len = 0;
+    if (m == NULL)
+        return false;
+    while (m > ms && strcmp(m[-1].type, key) == 0)
+        m--;
+    for (; m < ms + nms && strcmp(m->type, key) == 0; m++) {
+        const char *slash = strrchr(m->file, '/');
+        char dir[1024];
+        size_t n = slash ? (size_t)(slash - m->file) : 0;
+        if (m->file[0] != '/' || slash == NULL || n >= sizeof dir ||
+            (tried != NULL && n == tried_len && strncmp(tried, m->file, n) == 0))
+            continue;
+        tried = m->file;
+        tried_len = n;
+        snprintf(dir, sizeof dir, "%.*s", (int)n, m->file);
+        if (place_in_dir(s, t, name, dir))
+            return true;
+    }
+    return false;
+}
+
+/* place_in_dir in the directory of the type's package (name's, up to its
+ * last '.' before any '[') under each root whose prefix it has, until one
+ * places t. */
+static bool place_by_roots(go_source *s, align_type *t, const char *name, const path_root *roots,
+                           size_t nroots)
+{
+    char path[1024], dir[2048];
+    const char *dot = NULL;
+    struct stat st;
+    for (const char *p = name; *p != '\0' && *p != '['; p++)
+        dot = *p == '.' ? p : dot;
+    if (dot == NULL || !unescape_path(name, (size_t)(dot - name), path, sizeof path))
+        return false;
+    for (size_t i = 0; i < nroots; i++) {
+        size_t n = strlen(roots[i].prefix);
+        if (n > 0 && (strncmp(path, roots[i].prefix, n) != 0 || path[n] != '/'))
+            continue;
+        int w = snprintf(dir, sizeof dir, "%s/%s", roots[i].dir, path + n + (n > 0));
+        if (w > 0 && (size_t)w < sizeof dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+            place_in_dir(s, t, name, dir))
+            return true;
+    }
+    return false;
+}
+
 void go_source_locate(go_source *s, align_binary *bin)
 {
     align_graph *g = align_binary_graph(bin, ALIGN_LANG_GO);
     align_go_method *ms = NULL;
-    size_t nms = 0;
+    path_root *roots = NULL; /* made when first needed */
+    size_t nms = 0, nroots = 0;
+    bool roots_made = false;
     if (s == NULL || g == NULL)
         return;
     if (align_binary_go_method_files(bin, &ms, &nms) < 0)
         align_error_clear();
+    set_target(s, bin, ms, nms);
     /* the packages whose files locate_local will search for a function */
     for (size_t i = 0; i < align_graph_ndecls(g); i++) {
         align_type *t = align_graph_decl(g, i);
@@ -1944,36 +2334,29 @@ void go_source_locate(go_source *s, align_binary *bin)
         char key[1024];
         if (name == NULL || pos.line > 0 || align_type_label(t, NULL) != NULL)
             continue;
-        if (!find_type(s, name, NULL, &fd)) {
-            /* the directory of its methods', else its package's, file */
-            const align_go_method *m = NULL;
-            snprintf(key, sizeof key, "%.*s", (int)strcspn(name, "["), name);
-            if (nms > 0)
-                m = bsearch(key, ms, nms, sizeof *ms, cmp_key);
-            if (m == NULL && strrchr(key, '.') != NULL && nms > 0) {
-                *strrchr(key, '.') = '\0';
-                m = bsearch(key, ms, nms, sizeof *ms, cmp_key);
-            }
-            if (m == NULL || m->file[0] != '/' || strrchr(m->file, '/') == NULL)
-                continue;
-            snprintf(key, sizeof key, "%.*s", (int)(strrchr(m->file, '/') - m->file), m->file);
-            load_dir(s, key);
-            if (!find_type(s, name, key, &fd)) {
-                /* `type Term term`: at that line */
-                const go_file *df;
-                char under[256];
-                if (find_defined(s, name, key, &df, &pos.line, under, sizeof under)) {
-                    pos.file = df->path;
-                    pos.col = 0;
-                    align_type_set_pos(t, pos);
-                }
-                continue;
-            }
+        if (find_type(s, name, NULL, &fd)) {
+            pos.file = fd.f->path;
+            pos.line = fd.d->line;
+            pos.col = 0;
+            align_type_set_pos(t, pos);
+            continue;
         }
-        pos.file = fd.f->path;
-        pos.line = fd.d->line;
-        pos.col = 0;
-        align_type_set_pos(t, pos);
+        /* the directory of its methods', else its package's, files (each
+         * one: a function linknamed into the package is written in
+         * another, as runtime/internal/syscall's syscall.RawSyscall6),
+         * else where the other packages' say its import path lives */
+        snprintf(key, sizeof key, "%.*s", (int)strcspn(name, "["), name);
+        if (place_by_files(s, t, name, key, ms, nms))
+            continue;
+        if (strrchr(key, '.') != NULL) {
+            *strrchr(key, '.') = '\0';
+            if (place_by_files(s, t, name, key, ms, nms))
+                continue;
+        }
+        if (!roots_made)
+            roots = path_roots(ms, nms, &nroots);
+        roots_made = true;
+        place_by_roots(s, t, name, roots, nroots);
     }
     /* then the package variables' anonymous structs, then the anonymous
      * structs in their holders' declarations (a variable's too) */
@@ -1999,6 +2382,7 @@ void go_source_locate(go_source *s, align_binary *bin)
             else
                 locate_var(s, t, label, ms, nms);
         }
+    path_roots_free(roots, nroots);
     align_go_methods_free(ms, nms);
 }
 
