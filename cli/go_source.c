@@ -378,7 +378,10 @@ static bool read_go(go_source *s, DIR *d, const char *name, const char *path, bo
         ssize_t got = read(fd, buf + n, cap - n);
         if (got < 0 && errno == EINTR)
             continue;
-        if (got < 0 || (got > 0 && (n += (size_t)got) == cap)) /* or grown past its size */
+        if (got < 0)
+            goto slow;
+        n += (size_t)got;
+        if (n == cap) /* grown past its size */
             goto slow;
         if (got == 0) {
             close(fd);
@@ -994,8 +997,10 @@ static const char *visit_run(ix_state *st, const char *p, bool *ok)
             *ok = false;
             return end;
         }
-        if (!names_next(text, p, e) || (n = skip_spaces(e, end)) == e || n == end ||
-            !ident_char(*n))
+        if (!names_next(text, p, e))
+            return e;
+        n = skip_spaces(e, end);
+        if (n == e || n == end || !ident_char(*n))
             return e;
         p = n;
     }
