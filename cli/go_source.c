@@ -89,7 +89,16 @@ typedef struct go_file {
     char *heads;
     size_t nheads, heads_cap;
     bool func_heads; /* heads also has the file's `func` names */
+    /* file_for_target's answer, 1 or 0; -1: not asked since set_target
+     * (find_type asks it of every file of a directory, for each type) */
+    signed char for_target;
 } go_file;
+
+/* A path place_by_roots asked stat about, and whether it is a directory. */
+typedef struct dir_seen {
+    char *path;
+    bool is_dir;
+} dir_seen;
 
 struct go_source {
     /* The binary's target, for the file names' build constraints
@@ -118,6 +127,10 @@ struct go_source {
      * one buffer for them all */
     char *scratch;
     size_t scratch_cap;
+    /* is_dir's answers, by path (cmd/compile: 2,500 stat calls for 550
+     * paths, most of them of no directory) */
+    dir_seen *seen;
+    size_t nseen, seen_cap;
 };
 
 #define MAX_FILES 100000
@@ -195,6 +208,8 @@ static void set_target(go_source *s, const align_binary *bin, const align_go_met
         }
     if (s->goos[0] == '\0')
         s->goarch[0] = '\0'; /* not known: every file is taken */
+    for (size_t i = 0; i < s->nfiles; i++)
+        s->files[i].for_target = -1;
 }
 
 /* Whether the build tag [w, w + n) holds for the target: 1, 0, or -1
@@ -267,7 +282,7 @@ static int build_expr(const go_source *s, const char **p, int depth)
  * tags (//go:build) are not read. */
 static int build_expr(const go_source *s, const char **p, int depth);
 
-static bool file_for_target(const go_source *s, const go_file *f)
+static bool file_for_target_asked(const go_source *s, const go_file *f)
 {
     const char *path = f->path, *base = strrchr(path, '/'), *end, *b = f->build;
     const char *w[2] = {NULL, NULL};
@@ -302,6 +317,16 @@ static bool file_for_target(const go_source *s, const go_file *f)
     if (known(known_arch, w[1], wn[1]))
         return strlen(s->goarch) == wn[1] && memcmp(s->goarch, w[1], wn[1]) == 0;
     return true;
+}
+
+/* file_for_target_asked, once per file and target (cmd/compile: its
+ * //go:build expressions evaluated for each lookup were 9 ms). */
+static bool file_for_target(const go_source *s, const go_file *f)
+{
+    go_file *w = (go_file *)f;
+    if (w->for_target < 0)
+        w->for_target = file_for_target_asked(s, f);
+    return w->for_target;
 }
 
 static void free_file(go_file *f)
@@ -451,6 +476,7 @@ static void walk(go_source *s, const char *dir, int depth)
                 f->src = depth < 32;
                 package_clause(f);
                 f->build = build_line(f);
+                f->for_target = -1;
                 f->func_heads = false;
                 for (size_t k = 0; k < s->nfunc_pkgs && !f->func_heads; k++)
                     f->func_heads = strcmp(f->pkg, s->func_pkgs[k]) == 0;
@@ -513,6 +539,9 @@ void go_source_free(go_source *s)
     free(s->dirs);
     free(s->func_pkgs);
     free(s->scratch);
+    for (size_t i = 0; i < s->nseen; i++)
+        free(s->seen[i].path);
+    free(s->seen);
     free(s->strings);
     free(s->imports);
     free(s);
@@ -2271,6 +2300,34 @@ static bool place_by_files(go_source *s, align_type *t, const char *name, const 
     return false;
 }
 
+/* Whether path is a directory (stat), asked once per path. */
+static bool is_dir(go_source *s, const char *path)
+{
+    size_t lo = 0, hi = s->nseen;
+    struct stat st;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s->seen[mid].path, path);
+        if (c == 0)
+            return s->seen[mid].is_dir;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    dir_seen d = {strdup(path), stat(path, &st) == 0 && S_ISDIR(st.st_mode)};
+    if (d.path == NULL ||
+        align_vec_reserve((void **)&s->seen, &s->seen_cap, s->nseen + 1, sizeof *s->seen, 64) < 0) {
+        free(d.path); /* out of memory: answered, not kept */
+        align_error_clear();
+        return d.is_dir;
+    }
+    memmove(s->seen + lo + 1, s->seen + lo, (s->nseen - lo) * sizeof *s->seen);
+    s->seen[lo] = d;
+    s->nseen++;
+    return d.is_dir;
+}
+
 /* place_in_dir in the directory of the type's package (name's, up to its
  * last '.' before any '[') under each root whose prefix it has, until one
  * places t. */
@@ -2279,7 +2336,6 @@ static bool place_by_roots(go_source *s, align_type *t, const char *name, const 
 {
     char path[1024], dir[2048];
     const char *dot = NULL;
-    struct stat st;
     for (const char *p = name; *p != '\0' && *p != '['; p++)
         dot = *p == '.' ? p : dot;
     if (dot == NULL || !unescape_path(name, (size_t)(dot - name), path, sizeof path))
@@ -2289,8 +2345,7 @@ static bool place_by_roots(go_source *s, align_type *t, const char *name, const 
         if (n > 0 && (strncmp(path, roots[i].prefix, n) != 0 || path[n] != '/'))
             continue;
         int w = snprintf(dir, sizeof dir, "%s/%s", roots[i].dir, path + n + (n > 0));
-        if (w > 0 && (size_t)w < sizeof dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-            place_in_dir(s, t, name, dir))
+        if (w > 0 && (size_t)w < sizeof dir && is_dir(s, dir) && place_in_dir(s, t, name, dir))
             return true;
     }
     return false;
