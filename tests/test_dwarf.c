@@ -205,12 +205,29 @@ static const char go_program[] =
     "\tprintln(\"M\\t\" + rec + \"\\t\" + f + \"\\t\" + itoa(off*8) + \"\\t0\\t\" + itoa(size))\n"
     "}\n"
     "\n"
+    /* a parameter of a named array type moved to heap, and a variable
+     * with a location list after it (crafted case 10 of
+     * go_raw_crafted_as_libdwarf) */
+    "type quad [4]uint32\n"
+    "\n"
+    "//go:noinline\n"
+    "func fill(q quad, n int) *quad {\n"
+    "\ts := 0\n"
+    "\tfor i := 0; i < n; i++ {\n"
+    "\t\ts += int(q[i&3])\n"
+    "\t\tprintln(s)\n"
+    "\t}\n"
+    "\tq[0] = uint32(s)\n"
+    "\treturn &q\n"
+    "}\n"
+    "\n"
     "func main() {\n"
     "\tvar n Node\n"
     "\tvar o Outer\n"
     "\tvar t Tail\n"
     "\tvar nm Named\n"
     "\tsink = append(sink, &n, &o, &t, &nm)\n"
+    "\tsink = append(sink, fill(quad{1, 2, 3, 4}, len(sink)))\n"
     "\tp := &o.Point\n"
     "\tS(\"main.Point\", unsafe.Sizeof(*p))\n"
     "\tM(\"main.Point\", \"X\", unsafe.Offsetof(p.X), unsafe.Sizeof(p.X))\n"
@@ -1576,7 +1593,14 @@ END_TEST
  * two bytes (0x80 0x00), which libdwarf does not take for the end of a
  * list, and a unit-relative reference to the unit's end (libdwarf takes
  * offsets before it only).  With each, the raw reader read units libdwarf
- * refuses, or others than it did. */
+ * refuses, or others than it did.  And a type whose read failed: every
+ * base type's DW_AT_go_kind read as a block2 (so each type over one fails
+ * half way, a named array after its name is entered) and the variables
+ * of one abbreviation (those with a location list) given a DW_AT_high_pc
+ * for their type, which the raw walk leaves to libdwarf half way through
+ * a unit (strings.makeASCIISet's asciiSet): the second request for the
+ * failed type was handed the half-read one (a typedef without its
+ * array), so which variables had a type depended on the reader. */
 START_TEST(go_raw_crafted_as_libdwarf)
 {
     char plain[512], path[512], *a, *b;
@@ -1611,7 +1635,7 @@ START_TEST(go_raw_crafted_as_libdwarf)
     snprintf(path, sizeof path, "%s/go-crafted", tmp);
     /* each case costs two readings of the program: a third of them under
      * valgrind (SA_UNDER_VALGRIND, as mutant_rounds), all under ASan */
-    for (int k = 0; k < 10; k += getenv("SA_UNDER_VALGRIND") ? 3 : 1) {
+    for (int k = 0; k < 11; k += getenv("SA_UNDER_VALGRIND") ? 3 : 1) {
         const char *what = NULL;
         FILE *fa = open_memstream(&a, &alen), *fb = open_memstream(&b, &blen);
         memcpy(data, orig, size);
@@ -1690,6 +1714,20 @@ START_TEST(go_raw_crafted_as_libdwarf)
                 ;
             ck_assert_uint_lt(t, ntab);
             tab_at[abbrev_attr(tab + t, 1, DW_TAG_typedef, DW_AT_type, false)] = DW_AT_sibling;
+            break;
+        case 10:
+            what = "base types' go_kind as block2, variables' type named high_pc";
+            tab_at[abbrev_attr(tab, ntab, DW_TAG_base_type, DW_AT_go_kind, true)] = DW_FORM_block2;
+            for (t = 0; t < ntab; t++) {
+                bool loclist = false;
+                for (size_t i = 0; i < tab[t].nattr; i++)
+                    loclist |=
+                        tab[t].at[i] == DW_AT_location && tab[t].form[i] == DW_FORM_sec_offset;
+                if (tab[t].tag == DW_TAG_variable && loclist)
+                    break;
+            }
+            ck_assert_uint_lt(t, ntab);
+            tab_at[abbrev_attr(tab + t, 1, DW_TAG_variable, DW_AT_type, false)] = DW_AT_high_pc;
             break;
         }
         spill(path, data, size);

@@ -182,7 +182,16 @@ struct align_binary {
 
 /* ------------------------------------------------------------ offset map */
 
-enum { SLOT_BUILDING = 1, SLOT_SHELL, SLOT_DONE };
+/* A DIE's slot: BUILDING while its node is being built (a reference back
+ * to it is a cycle), SHELL a record entered but not filled yet, DONE its
+ * node, FAILED: reading it failed (corrupt DWARF).  A node whose read
+ * failed half way (a typedef without its target, a record without its
+ * members) is never handed out: a later request for the DIE fails too,
+ * whatever came first, so the result does not depend on which reader or
+ * which request met it first (the raw Go walk and libdwarf's meet a
+ * unit's DIEs in one order, but the raw walk may hand a unit back to
+ * libdwarf half way, after a variable's failed type read was forgiven). */
+enum { SLOT_BUILDING = 1, SLOT_SHELL, SLOT_DONE, SLOT_FAILED };
 
 typedef struct die_slot {
     Dwarf_Off off;    /* global DIE offset */
@@ -217,6 +226,23 @@ static int map_put(die_map *m, Dwarf_Off off, align_type *t, int state, align_la
         return 0;
     }
     return TABLE_OF_PUSH(m, off_hash(off), &fresh, 4096);
+}
+
+/* Marks the slot of the DIE at off, when there is one, FAILED. */
+static void map_fail(die_map *m, Dwarf_Off off)
+{
+    die_slot *s = map_find(m, off);
+    if (s != NULL) {
+        s->state = SLOT_FAILED;
+        s->type = NULL;
+    }
+}
+
+/* The error of a request for a DIE whose read failed before (the reason
+ * was given then: see reader_broken). */
+static int reader_failed_before(dwarf_reader *rd, Dwarf_Off off)
+{
+    return reader_broken(rd, NULL, "type DIE <0x%llx> could not be read", (unsigned long long)off);
 }
 
 static void map_free(die_map *m)
@@ -282,6 +308,8 @@ struct dwarf_reader {
     size_t npend, pend_cap;
     fixup *fix;
     size_t nfix, fix_cap;
+    Dwarf_Off *links; /* the typedef links being built (build_typedef), a stack */
+    size_t nlinks, links_cap;
     td_name *tdn;
     size_t ntdn, tdn_cap;
     gvar_ref *gvar; /* Go: package variables of this file, by their type */
@@ -1019,8 +1047,9 @@ static int fill_record(dwarf_reader *rd, align_type *rec, Dwarf_Die die, const d
     size_t base;
     int rc;
 
-    /* Done before reading: a record that fails half way is never read
-     * again, it stays incomplete. */
+    /* Done before reading: a record is read once (a member of its own
+     * type through a pointer finds it); one that fails half way is
+     * FAILED, never handed out incomplete. */
     rc = map_put(&rd->map, d->off, rec, SLOT_DONE, rd->lang);
     if (rc < 0)
         return rc;
@@ -1052,6 +1081,8 @@ static int fill_record(dwarf_reader *rd, align_type *rec, Dwarf_Die die, const d
     if (rc == 0)
         rc = take_members(rd, rec, base);
     rd->nspecs = base;
+    if (rc == ALIGN_EFORMAT)
+        map_fail(&rd->map, d->off);
     if (rc < 0)
         return rc;
     align_record_complete(rec, size, -1);
@@ -1084,6 +1115,8 @@ static int visit_record(dwarf_reader *rd, Dwarf_Die die, unsigned depth)
         if (dwarf_dieoffset(die, &off, &err) != DW_DLV_OK)
             return reader_dwarf_error(rd, err, "reading a DIE offset");
         slot = map_find(&rd->map, off);
+        if (slot != NULL && slot->state == SLOT_FAILED)
+            return reader_failed_before(rd, off);
         if (slot != NULL && slot->state != SLOT_SHELL)
             return 0;
         fp = scan_record(rd->scan, rd, off);
@@ -1095,6 +1128,8 @@ static int visit_record(dwarf_reader *rd, Dwarf_Die die, unsigned depth)
     if (rc < 0)
         return rc;
     slot = map_find(&rd->map, d.off);
+    if (slot != NULL && slot->state == SLOT_FAILED)
+        return reader_failed_before(rd, d.off);
     if (slot != NULL && slot->state != SLOT_SHELL)
         return 0;
     if (d.has & HAS_DECLARATION)
@@ -1131,6 +1166,10 @@ align_type *reader_type(dwarf_reader *rd, Dwarf_Off off, unsigned depth, int *rc
     }
     slot = map_find(&rd->map, off);
     if (slot != NULL) {
+        if (slot->state == SLOT_FAILED) {
+            *rc = reader_failed_before(rd, off);
+            return NULL;
+        }
         if (slot->state == SLOT_BUILDING) {
             *rc = reader_broken(rd, NULL, "type DIE <0x%llx> refers to itself",
                                 (unsigned long long)off);
@@ -1178,6 +1217,18 @@ static align_type *opaque_type(dwarf_reader *rd, const die_info *d, uint64_t siz
     return t;
 }
 
+/* Ends a typedef chain's links from rd->links[links] on (build_typedef),
+ * the last at off: all FAILED when the chain failed (rc). */
+static void end_links(dwarf_reader *rd, size_t links, Dwarf_Off off, int rc)
+{
+    if (rc == ALIGN_EFORMAT) {
+        map_fail(&rd->map, off);
+        for (size_t i = links; i < rd->nlinks; i++)
+            map_fail(&rd->map, rd->links[i]);
+    }
+    rd->nlinks = links;
+}
+
 /* A typedef, and the typedefs it names in turn: a chain (C's
  * `typedef A B; typedef B C; ...`, Go's `type T1 T0`, 50,000 long in a
  * generated program) is walked in a loop, each link a node of its own.  A
@@ -1189,6 +1240,7 @@ static align_type *build_typedef(dwarf_reader *rd, const die_info *d0, unsigned 
     Dwarf_Die tdie = NULL;
     align_type *first = NULL, *prev = NULL;
     die_info cur = *d0, td;
+    size_t links = rd->nlinks; /* this chain's links: rd->links[links..] */
 
     *rc = 0;
     for (;;) {
@@ -1216,6 +1268,10 @@ static align_type *build_typedef(dwarf_reader *rd, const die_info *d0, unsigned 
         } else {
             /* Copied out: map_put below may move the slots. */
             slot = map_find(&rd->map, cur.type);
+            if (slot != NULL && slot->state == SLOT_FAILED) {
+                *rc = reader_failed_before(rd, cur.type);
+                break;
+            }
             if (slot != NULL) {
                 known = slot->type;
                 known_state = slot->state;
@@ -1263,7 +1319,13 @@ static align_type *build_typedef(dwarf_reader *rd, const die_info *d0, unsigned 
                     if (known != named)
                         align_type_set_target(named, known);
                 } else if (td.tag == DW_TAG_typedef) {
-                    /* The next link: around the loop, not down the stack. */
+                    /* The next link: around the loop, not down the stack
+                     * (each link's offset kept, to be marked FAILED if a
+                     * later one fails). */
+                    *rc = vec_push((void **)&rd->links, &rd->nlinks, &rd->links_cap, sizeof cur.off,
+                                   64, &cur.off);
+                    if (*rc < 0)
+                        break;
                     if (prev != NULL)
                         align_type_set_target(prev, named);
                     if (first == NULL)
@@ -1290,6 +1352,7 @@ static align_type *build_typedef(dwarf_reader *rd, const die_info *d0, unsigned 
     }
     if (tdie != NULL)
         dwarf_dealloc(rd->dbg, tdie, DW_DLA_DIE);
+    end_links(rd, links, cur.off, *rc);
     return *rc < 0 ? NULL : first;
 }
 
@@ -1558,8 +1621,11 @@ static align_type *build_type(dwarf_reader *rd, Dwarf_Die die, const die_info *d
         break;
     default: t = opaque_type(rd, d, d->byte_size, rc); break;
     }
-    if (t == NULL)
+    if (t == NULL) {
+        if (*rc == ALIGN_EFORMAT)
+            map_fail(&rd->map, d->off); /* left BUILDING, or DONE half way */
         return NULL;
+    }
     if (rd->lang == ALIGN_LANG_GO && d->tag == DW_TAG_pointer_type && d->name != NULL &&
         strcmp(t->display, d->name) != 0) {
         /* Go names defined pointer types ("main.P" for `type P *P`). */
@@ -1766,6 +1832,8 @@ static int visit_record_at(dwarf_reader *rd, Dwarf_Off off, unsigned depth)
     align_type *rec;
     int rc;
 
+    if (slot != NULL && slot->state == SLOT_FAILED)
+        return reader_failed_before(rd, off);
     if (slot != NULL && slot->state != SLOT_SHELL)
         return 0;
     rec = known_copy(rd, scan_record(rd->scan, rd, off));
@@ -1842,8 +1910,8 @@ static int visit_go_die_at(dwarf_reader *rd, Dwarf_Off off, unsigned tag)
  * skips the records already done (the map) and reports what is wrong, as
  * without the scanner.  An error of libdwarf's own reading (a broken
  * record) is the unit's, as in walk_scope, which meets the same DIEs in
- * the same order: walking again would not meet it again (a record half
- * read is in the map). */
+ * the same order (walking again would only meet it again: the record is
+ * FAILED in the map). */
 static int walk_go_scanned(dwarf_reader *rd)
 {
     go_funcs *gf = rd->bin->funcs;
@@ -2424,8 +2492,8 @@ static void free_reader(dwarf_reader *rd)
 {
     release_files(rd);
     map_free(&rd->map);
-    FREE_ALL(rd->pend, rd->fix, rd->tdn, rd->gvar, rd->gv, rd->recs[0], rd->recs[1], rd->copies,
-             rd->unit_copies, rd->specs);
+    FREE_ALL(rd->pend, rd->fix, rd->links, rd->tdn, rd->gvar, rd->gv, rd->recs[0], rd->recs[1],
+             rd->copies, rd->unit_copies, rd->specs);
     table_free(&rd->copies_index);
     if (rd->goscan != rd->scan)
         scan_close(rd->goscan);
@@ -2481,7 +2549,7 @@ static int load_file(dwarf_reader *rd, const input_file *f, bool debug_file)
     release_files(rd);
     release_lines(rd);
     map_free(&rd->map);
-    rd->npend = rd->nfix = rd->ntdn = 0;
+    rd->npend = rd->nfix = rd->ntdn = rd->nlinks = 0;
     if (rd->goscan != rd->scan)
         scan_close(rd->goscan);
     rd->goscan = NULL;
