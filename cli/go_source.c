@@ -25,10 +25,12 @@
  * names find_line may look for) and, outside --src, its text let go.  That
  * is the binary thread's critical path in a -json escape join, so: one
  * openat, fstat and read per file into a buffer they share (read_go); and
- * the index visits only the identifiers it can record (a line's first, a
- * `type` and the one after it), found by a scan for the bytes that change
- * the scanner's state and for "type", sixteen bytes at a time with SSE2
- * (next_stop).  index_every, which visits every identifier, is its
+ * the index visits only the identifiers it can record (a line's first
+ * before `[` or `struct`, or at the line's first column; a `type` and the
+ * one after it), found by a scan that stops at literals and comments, '[',
+ * "stru", "type" and a line that starts at its first column, and counts
+ * the newlines and braces it passes, sixteen bytes at a time with SSE2
+ * (next_mark).  index_every, which visits every identifier, is its
  * definition: tests/test_go_index compares the two on hand-written cases
  * and mutants, make check-go-index on every file of two Go releases.
  *
@@ -888,6 +890,8 @@ typedef struct ix_state {
     int depth;           /* of braces */
     bool in_var;         /* in a `var (` block (heads) */
     size_t cap, lcap, total;
+    const char *line; /* index_fast: where the line of code being read starts */
+    const char *done; /* index_fast: past the last identifier visited */
 } ix_state;
 
 /* What index_decls records of the identifier [p, e) of code: a local
@@ -1026,6 +1030,7 @@ static const char *visit_run(ix_state *st, const char *p, bool *ok)
             *ok = false;
             return end;
         }
+        st->done = e;
         if (!names_next(text, p, e))
             return e;
         n = skip_spaces(e, end);
@@ -1097,6 +1102,129 @@ static const char *next_stop(const char *p, const char *end)
     return end;
 }
 
+/* A '[' or "stru" at x: the line's first identifier visited when x
+ * follows it and the spaces after it (`Name [params] struct {`, `Name
+ * struct {`) and it was not visited yet; past x, or past the visit. */
+static const char *line_head(ix_state *st, const char *x, bool *ok)
+{
+    const char *end = st->f->text + st->f->len, *q = skip_spaces(st->line, end), *e;
+    if (q >= x || q < st->done || !ident_char(*q))
+        return x + 1;
+    for (e = q; e < x && ident_char(*e);)
+        e++;
+    return skip_spaces(e, end) == x ? visit_run(st, q, ok) : x + 1;
+}
+
+#ifdef GO_SOURCE_SSE2
+/* The bits set in x (below 2^16), without the popcnt instruction that
+ * x86-64's baseline lacks (__builtin_popcount became a call). */
+static inline unsigned bits16(unsigned x)
+{
+    x = x - ((x >> 1) & 0x5555);
+    x = (x & 0x3333) + ((x >> 2) & 0x3333);
+    x = (x + (x >> 4)) & 0x0f0f;
+    return (x + (x >> 8)) & 0x1f;
+}
+
+/* The sum of the 16 bytes of v. */
+static inline unsigned lanes_sum(__m128i v)
+{
+    __m128i s = _mm_sad_epu8(v, _mm_setzero_si128());
+    return (unsigned)_mm_cvtsi128_si32(s) + (unsigned)_mm_extract_epi16(s, 4);
+}
+#endif
+
+/* Whether p starts "stru" (the bytes). */
+static inline bool stru_at(const char *p, const char *end)
+{
+    return end - p >= 4 && p[0] == 's' && p[1] == 't' && p[2] == 'r' && p[3] == 'u';
+}
+
+/* The first byte from p that index_fast stops at outside a `var (` block:
+ * a literal's or comment's first byte ('/' too), '[', the bytes "type" or
+ * "stru", a newline before a byte that is not a tab, space or newline (a
+ * line that starts at its first column); end if none.  The newlines and
+ * braces passed are counted into st (and st->line moved) sixteen bytes at
+ * a time where SSE2 is: a line that starts with white space has no
+ * identifier to visit unless a '[' or "struct" follows it (line_head);
+ * stopping at each newline and brace was half of the index's time.  The
+ * last bytes (and every byte without SSE2) stop at every newline and
+ * brace, which index_fast handles one by one, as next_stop's. */
+static const char *next_mark(ix_state *st, const char *p, const char *end)
+{
+#ifdef GO_SOURCE_SSE2
+    const __m128i nl = _mm_set1_epi8('\n'), lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}'),
+                  sl = _mm_set1_epi8('/'), dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''),
+                  bq = _mm_set1_epi8('`'), br = _mm_set1_epi8('['), tab = _mm_set1_epi8('\t'),
+                  sp = _mm_set1_epi8(' '), t = _mm_set1_epi8('t'), y = _mm_set1_epi8('y'),
+                  pp = _mm_set1_epi8('p'), e = _mm_set1_epi8('e'), ss = _mm_set1_epi8('s'),
+                  r = _mm_set1_epi8('r'), u = _mm_set1_epi8('u'), zero = _mm_setzero_si128();
+    /* The newlines and braces of the blocks passed, counted per byte lane
+     * (a lane holds at most 255: summed every 255 blocks); where the last
+     * newline was. */
+    __m128i nls = zero, lbs = zero, rbs = zero;
+    const char *at = NULL; /* the last block passed with a newline */
+    unsigned at_bits = 0, blocks = 0, m = 0;
+    while (end - p >= 19) { /* the 16 bytes and the 3 after, for "type" */
+        __m128i v = _mm_loadu_si128((const __m128i *)p);
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(p + 1));
+        __m128i v2 = _mm_loadu_si128((const __m128i *)(p + 2));
+        __m128i v3 = _mm_loadu_si128((const __m128i *)(p + 3));
+        __m128i n = _mm_cmpeq_epi8(v, nl), ob = _mm_cmpeq_epi8(v, lb), cb = _mm_cmpeq_epi8(v, rb);
+        __m128i lit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sl), _mm_cmpeq_epi8(v, dq)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, sq), _mm_cmpeq_epi8(v, bq)));
+        __m128i ty = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v1, y)),
+                                   _mm_and_si128(_mm_cmpeq_epi8(v2, pp), _mm_cmpeq_epi8(v3, e)));
+        __m128i st_ = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(v, ss), _mm_cmpeq_epi8(v1, t)),
+                                    _mm_and_si128(_mm_cmpeq_epi8(v2, r), _mm_cmpeq_epi8(v3, u)));
+        __m128i blank = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v1, tab), _mm_cmpeq_epi8(v1, sp)),
+                                     _mm_cmpeq_epi8(v1, nl));
+        __m128i stop =
+            _mm_or_si128(_mm_or_si128(lit, _mm_cmpeq_epi8(v, br)),
+                         _mm_or_si128(_mm_or_si128(ty, st_), _mm_andnot_si128(blank, n)));
+        unsigned nb = (unsigned)_mm_movemask_epi8(n);
+        m = (unsigned)_mm_movemask_epi8(stop);
+        if (m != 0) { /* the bytes before the stop, one by one */
+            unsigned below = (1u << __builtin_ctz(m)) - 1;
+            nb &= below;
+            st->l += bits16(nb);
+            st->depth += (int)bits16((unsigned)_mm_movemask_epi8(ob) & below) -
+                         (int)bits16((unsigned)_mm_movemask_epi8(cb) & below);
+            if (nb != 0) {
+                at = p;
+                at_bits = nb;
+            }
+            break;
+        }
+        nls = _mm_sub_epi8(nls, n); /* a newline is -1 */
+        lbs = _mm_sub_epi8(lbs, ob);
+        rbs = _mm_sub_epi8(rbs, cb);
+        if (nb != 0) {
+            at = p;
+            at_bits = nb;
+        }
+        p += 16;
+        if (++blocks == 255) {
+            st->l += lanes_sum(nls);
+            st->depth += (int)lanes_sum(lbs) - (int)lanes_sum(rbs);
+            nls = lbs = rbs = zero;
+            blocks = 0;
+        }
+    }
+    st->l += lanes_sum(nls);
+    st->depth += (int)lanes_sum(lbs) - (int)lanes_sum(rbs);
+    if (at != NULL)
+        st->line = at + (31 - __builtin_clz(at_bits)) + 1;
+    if (m != 0)
+        return p + __builtin_ctz(m);
+#endif
+    for (; p < end; p++)
+        if ((char_class[(unsigned char)*p] & (CH_LIT | CH_LINE)) || *p == '[' ||
+            (*p == 't' && type_at(p, end)) || (*p == 's' && stru_at(p, end)))
+            return p;
+    return end;
+}
+
 /* index_every's records, with the identifiers that cannot be recorded
  * passed over (cmd/compile's audit indexes 1,464 files, 22 MB: visiting
  * each of their identifiers was half of the placing's time).  Only these
@@ -1104,17 +1232,24 @@ static const char *next_stop(const char *p, const char *end)
  * `func`); a `type` (a local declaration); and the one after `type`, or
  * after a line's `var` (visit_run).  Any other follows a byte that
  * visit_ident turns away at once, or white space after a word that is not
- * one of those two.  So the text is scanned for what changes the state
- * (newlines, braces, literals and comments) and for "type" only. */
+ * one of those two.  And a line's first that white space precedes can be
+ * recorded only in a `var (` block or before `[` or `struct` (line_head).
+ * So the text is scanned for what changes the state (literals, comments,
+ * newlines, braces), for lines that start at their first column, for
+ * "type", "stru" and '[' only (next_mark; in a `var (` block, next_stop:
+ * each line is looked at). */
 static bool index_fast(ix_state *st)
 {
     const char *text = st->f->text, *end = text + st->f->len, *p;
     bool ok = true;
+    st->line = text;
+    st->done = text;
     p = line_start(st, text, &ok);
-    while (ok && (p = next_stop(p, end)) < end) {
+    while (ok && (p = st->in_var ? next_stop(p, end) : next_mark(st, p, end)) < end) {
         switch (*p) {
         case '\n':
             st->l++;
+            st->line = p + 1;
             p = line_start(st, p + 1, &ok);
             break;
         case '{':
@@ -1125,6 +1260,8 @@ static bool index_fast(ix_state *st)
             st->depth--;
             p++;
             break;
+        case '[':
+        case 's': /* "stru" */ p = line_head(st, p, &ok); break;
         case 't': /* "type": the identifier, or a part of one */
             if (p != text && ident_char(p[-1]))
                 p++;
@@ -1150,7 +1287,7 @@ static bool index_fast(ix_state *st)
  * index_every (the test's reference).  False when out of memory. */
 static bool index_decls(go_file *f, bool every)
 {
-    ix_state st = {f, f->text, 1, 0, false, 0, 0, 0};
+    ix_state st = {f, f->text, 1, 0, false, 0, 0, 0, f->text, f->text};
     if (!(every ? index_every(&st) : index_fast(&st)))
         return false;
     if (f->ndecls > 1) /* qsort must not be given NULL, even for none */

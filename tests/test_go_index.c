@@ -135,6 +135,11 @@ static const char *const cases[] = {
     "package p\nvar x = y.type Dot struct{}\nvar (\n\tin struct{}\n)\n\tout struct{}\n",
     "package p\n\ntype T0 struct{}\ntype T1 struct {}\ntype T2 struct\n{\n}\ntype T3 [N]struct{}\n",
     "package p\n}}}\ntype Neg struct{}\nfunc h() {{ type Deep struct{} }}\n",
+    /* past sixteen bytes of indentation; a name across the scan's blocks */
+    "package p\n\nvar (\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\tdeep [2]struct{ a int }\n\tx, y = 1, "
+    "2\n)\n"
+    "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\tLong_identifier_name_across_blocks [T any] struct{}\n"
+    "func f() { construct(); x[1] = 2; s := struct{}{}; _ = s }\n\tIndented   struct {}\n",
 };
 
 /* A Go file of the shapes above, mixed (the mutants' usual base). */
@@ -274,6 +279,8 @@ START_TEST(test_cases)
     ck_assert_str_eq(got, "CR:2 notes:5");
     decls_of(cases[13], got, sizeof got, false);
     ck_assert_str_eq(got, ""); /* the string runs to the end */
+    decls_of(cases[21], got, sizeof got, false);
+    ck_assert_str_eq(got, "deep:4 Long_identifier_name_across_blocks:7 Indented:9");
     decls_of(cases[15], got, sizeof got, false);
     ck_assert_str_eq(got, "W:3");
     decls_of(base_file, got, sizeof got, false);
