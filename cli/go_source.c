@@ -20,8 +20,9 @@
  *
  * Who else: go_source_locate (audit, show, bgload.c's thread), which places
  * every Go type at its declaration: the directories of the types' packages
- * are read whole (cmd/compile: 1,464 files, 22 MB), each file indexed as it
- * is read (index_decls: its struct declarations, local `type X` and the
+ * are read (cmd/compile: 1,027 files, 17 MB; not the 464 that go build
+ * leaves out for the binary's target by their names, which no lookup
+ * takes: go_file.unread), each file indexed as it is read (index_decls: its struct declarations, local `type X` and the
  * names find_line may look for) and, outside --src, its text let go.  That
  * is the binary thread's critical path in a -json escape join, so: one
  * openat, fstat and read per file into a buffer they share (read_go); and
@@ -94,6 +95,11 @@ typedef struct go_file {
     /* file_for_target's answer, 1 or 0; -1: not asked since set_target
      * (find_type asks it of every file of a directory, for each type) */
     signed char for_target;
+    /* Not read with its directory: its name rules it out for the target
+     * (name_for_target), so no lookup asks its index (cmd/compile: 464
+     * of 1,464 files).  Read when asked for all the same (file_for_target
+     * after a change of target, file_pkg). */
+    bool unread;
 } go_file;
 
 /* A path place_by_roots asked stat about, and whether it is a directory. */
@@ -284,15 +290,13 @@ static int build_expr(const go_source *s, const char **p, int depth)
  * tags (//go:build) are not read. */
 static int build_expr(const go_source *s, const char **p, int depth);
 
-static bool file_for_target_asked(const go_source *s, const go_file *f)
+/* The part of file_for_target_asked that the file's name answers (the
+ * target known). */
+static bool name_for_target(const go_source *s, const char *path)
 {
-    const char *path = f->path, *base = strrchr(path, '/'), *end, *b = f->build;
+    const char *base = strrchr(path, '/'), *end;
     const char *w[2] = {NULL, NULL};
     size_t wn[2] = {0, 0};
-    if (s->goos[0] == '\0')
-        return true;
-    if (b != NULL && build_expr(s, &b, 0) == 0)
-        return false; /* ruled out, not merely not known to be in */
     base = base ? base + 1 : path;
     end = base + strlen(base);
     if (end - base < 3)
@@ -321,6 +325,18 @@ static bool file_for_target_asked(const go_source *s, const go_file *f)
     return true;
 }
 
+static bool file_for_target_asked(const go_source *s, const go_file *f)
+{
+    const char *b = f->build;
+    if (s->goos[0] == '\0')
+        return true;
+    if (b != NULL && build_expr(s, &b, 0) == 0)
+        return false; /* ruled out, not merely not known to be in */
+    return name_for_target(s, f->path);
+}
+
+static bool read_unread(go_source *s, go_file *f);
+
 /* file_for_target_asked, once per file and target (cmd/compile: its
  * //go:build expressions evaluated for each lookup were 9 ms). */
 static bool file_for_target(const go_source *s, const go_file *f)
@@ -328,6 +344,8 @@ static bool file_for_target(const go_source *s, const go_file *f)
     go_file *w = (go_file *)f;
     if (w->for_target < 0)
         w->for_target = file_for_target_asked(s, f);
+    if (w->for_target && w->unread) /* not there if it cannot be read, as before */
+        w->for_target = read_unread((go_source *)s, w) ? file_for_target_asked(s, w) : 0;
     return w->for_target;
 }
 
@@ -374,7 +392,7 @@ static void package_clause(go_file *f)
     }
 }
 
-/* The file name of directory d (path: dir/name) into *text and *len, as
+/* The file name of directory dfd (path: dir/name) into *text and *len, as
  * read_input_to does: into a buffer of its own for a --src file (src),
  * else into s->scratch, which the next file's read reuses.  One openat,
  * fstat, read and close: read_input_to's stream, its fcntl calls and a
@@ -382,10 +400,10 @@ static void package_clause(go_file *f)
  * cmd/compile (1,464 files).  Anything unusual (an error, a file that is
  * not regular, one that grows while read) is left to read_input_to, which
  * says why. */
-static bool read_go(go_source *s, DIR *d, const char *name, const char *path, bool src, char **text,
-                    size_t *len)
+static bool read_go(go_source *s, int dfd, const char *name, const char *path, bool src,
+                    char **text, size_t *len)
 {
-    int fd = openat(dirfd(d), name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
     size_t n = 0, cap;
     char *buf = NULL;
@@ -441,6 +459,33 @@ static char *build_line(const go_file *f)
     return NULL;
 }
 
+/* f (its path, dir_len and src set, the rest zero) read (name in
+ * directory dfd) and indexed; outside --src its text let go.  False when
+ * it cannot be read, or out of memory. */
+static bool read_file(go_source *s, go_file *f, int dfd, const char *name)
+{
+    if (!read_go(s, dfd, name, f->path, f->src, &f->text, &f->len))
+        return false;
+    package_clause(f);
+    f->build = build_line(f);
+    f->for_target = -1;
+    f->func_heads = false;
+    for (size_t k = 0; k < s->nfunc_pkgs && !f->func_heads; k++)
+        f->func_heads = strcmp(f->pkg, s->func_pkgs[k]) == 0;
+    bool ok = index_decls(f, false);
+    if (!f->src) /* its names are kept, not its text */
+        let_go(s, f);
+    return ok;
+}
+
+/* An unread file (go_file.unread) read after all; false when it cannot
+ * be. */
+static bool read_unread(go_source *s, go_file *f)
+{
+    f->unread = false;
+    return read_file(s, f, AT_FDCWD, f->path);
+}
+
 static void walk(go_source *s, const char *dir, int depth)
 {
     DIR *d = opendir(dir);
@@ -471,25 +516,19 @@ static void walk(go_source *s, const char *dir, int depth)
                    align_vec_reserve((void **)&s->files, &s->cap, s->nfiles + 1, sizeof *s->files,
                                      64) == 0) {
             go_file *f = &s->files[s->nfiles];
-            if (read_go(s, d, e->d_name, p, depth < 32, &f->text, &f->len)) {
-                f->path = p;
-                f->dir_len = (size_t)(strrchr(p, '/') - p);
-                p = NULL;
-                f->src = depth < 32;
-                package_clause(f);
-                f->build = build_line(f);
-                f->for_target = -1;
-                f->func_heads = false;
-                for (size_t k = 0; k < s->nfunc_pkgs && !f->func_heads; k++)
-                    f->func_heads = strcmp(f->pkg, s->func_pkgs[k]) == 0;
-                bool ok = index_decls(f, false);
-                if (!f->src) /* its names are kept, not its text */
-                    let_go(s, f);
-                if (ok)
-                    s->nsrc += s->files[s->nfiles++].src;
-                else
-                    free_file(f);
-            }
+            memset(f, 0, sizeof *f);
+            f->path = p;
+            f->dir_len = (size_t)(strrchr(p, '/') - p);
+            f->src = depth < 32;
+            p = NULL;
+            /* a package directory's file that go build leaves out by its
+             * name: not read until asked (its text never is) */
+            f->unread = depth == 32 && s->goos[0] != '\0' && !name_for_target(s, f->path);
+            f->for_target = 0; /* file_for_target's answer for an unread file */
+            if (f->unread || read_file(s, f, dirfd(d), e->d_name))
+                s->nsrc += s->files[s->nfiles++].src;
+            else
+                free_file(f);
         }
         free(p);
     }
@@ -2759,7 +2798,8 @@ size_t go_source_unkeyed(go_source *s, const char *name, const char *decl_file, 
     }
     /* the package's own name, as other packages write it */
     for (size_t i = 0; i < s->nfiles; i++)
-        if (strcmp(s->files[i].path, decl_file) == 0)
+        if (strcmp(s->files[i].path, decl_file) == 0 &&
+            (!s->files[i].unread || read_unread(s, &s->files[i])))
             snprintf(pkg, sizeof pkg, "%s", s->files[i].pkg);
     snprintf(qual, sizeof qual, "%s.%s", pkg, local);
     /* `type Term term`: Term{...} depends on term's order too */
