@@ -428,7 +428,10 @@ static bool read_go(go_source *s, int dfd, const char *name, const char *path, b
         n += (size_t)got;
         if (n == cap) /* grown past its size */
             goto slow;
-        if (got == 0) {
+        /* the end: read gave nothing, or stopped short at the size fstat
+         * gave (a regular file's read stops short only at its end; that
+         * spares a second read per file) */
+        if (got == 0 || n == (size_t)st.st_size) {
             close(fd);
             buf[n] = '\0';
             *text = buf;
