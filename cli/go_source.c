@@ -22,8 +22,8 @@
  * every Go type at its declaration: the directories of the types' packages
  * are read (cmd/compile: 1,027 files, 17 MB; not the 464 that go build
  * leaves out for the binary's target by their names, which no lookup
- * takes: go_file.unread), each file indexed as it is read (index_decls: its struct declarations, local `type X` and the
- * names find_line may look for) and, outside --src, its text let go.  That
+ * takes: go_file.unread), each file indexed as it is read (index_decls: its struct declarations,
+ * local `type X` and the names find_line may look for) and, outside --src, its text let go.  That
  * is the binary thread's critical path in a -json escape join, so: one
  * openat, fstat and read per file into a buffer they share (read_go); and
  * the index visits only the identifiers it can record (a line's first
@@ -1155,14 +1155,15 @@ static const char *line_head(ix_state *st, const char *x, bool *ok)
 }
 
 #ifdef GO_SOURCE_SSE2
-/* The bits set in x (below 2^16), without the popcnt instruction that
- * x86-64's baseline lacks (__builtin_popcount became a call). */
+/* The bits set in each byte value, and in x (below 2^16): x86-64's
+ * baseline has no popcnt instruction (__builtin_popcount became a call). */
+#define POP2(n) n, n + 1, n + 1, n + 2
+#define POP4(n) POP2(n), POP2(n + 1), POP2(n + 1), POP2(n + 2)
+#define POP6(n) POP4(n), POP4(n + 1), POP4(n + 1), POP4(n + 2)
+static const unsigned char pop8[256] = {POP6(0), POP6(1), POP6(1), POP6(2)};
 static inline unsigned bits16(unsigned x)
 {
-    x = x - ((x >> 1) & 0x5555);
-    x = (x & 0x3333) + ((x >> 2) & 0x3333);
-    x = (x + (x >> 4)) & 0x0f0f;
-    return (x + (x >> 8)) & 0x1f;
+    return (unsigned)pop8[x & 0xff] + pop8[x >> 8];
 }
 
 /* The sum of the 16 bytes of v. */
@@ -1309,7 +1310,13 @@ static bool index_fast(ix_state *st)
             else
                 p = visit_run(st, p, &ok);
             break;
-        default: p = past_lit(st, p, end);
+        default: /* a line comment holds no newline: past_lit's count is not needed */
+            if (p[0] == '/' && p + 1 < end && p[1] == '/') {
+                p = memchr(p + 2, '\n', (size_t)(end - p - 2));
+                p = p != NULL ? p : end;
+            } else {
+                p = past_lit(st, p, end);
+            }
         }
     }
     return ok;
@@ -2515,6 +2522,11 @@ static bool place_by_roots(go_source *s, align_type *t, const char *name, const 
     for (const char *p = name; *p != '\0' && *p != '['; p++)
         dot = *p == '.' ? p : dot;
     if (dot == NULL || !unescape_path(name, (size_t)(dot - name), path, sizeof path))
+        return false;
+    /* no import path has a space (go build refuses one): the "package" of
+     * a closure's struct, "noalg.struct { F uintptr; R *ir.Name }" (cmd/compile:
+     * 1,340 stat calls of no directory) */
+    if (strchr(path, ' ') != NULL)
         return false;
     for (size_t i = 0; i < nroots; i++) {
         size_t n = strlen(roots[i].prefix);
