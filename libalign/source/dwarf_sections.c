@@ -67,6 +67,12 @@
  * libdwarf still copies every section it reads, and the equivalence is a
  * rewritten file's.  Inflating every compressed section up front: Go's
  * .debug_loc and .debug_frame are as large as .debug_info and never read.
+ * libdeflate (1.14) for the inflating: 2.4 times zlib's speed (cmd/compile's
+ * .debug_info and .debug_line: 27 -> 11 ms), but it takes DEFLATE streams
+ * that zlib refuses (31 or 32 offset codes, 287 or 288 literal/length
+ * codes, a code-length repeat past the table), and the copies are the ones
+ * libdwarf reads, whose own zlib would refuse them: a broken file would
+ * read.  No section the raw readers inflate is one libdwarf never reads.
  */
 #include "source/dwarf_read.h"
 
