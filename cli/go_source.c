@@ -2526,10 +2526,11 @@ static bool place_by_roots(go_source *s, align_type *t, const char *name, const 
         dot = *p == '.' ? p : dot;
     if (dot == NULL || !unescape_path(name, (size_t)(dot - name), path, sizeof path))
         return false;
-    /* no import path has a space (go build refuses one): the "package" of
-     * a closure's struct, "noalg.struct { F uintptr; R *ir.Name }" (cmd/compile:
-     * 1,340 stat calls of no directory) */
-    if (strchr(path, ' ') != NULL)
+    /* no import path has a space or one of these (the compiler refuses
+     * them): the "package" of a closure's struct, "noalg.struct { F
+     * uintptr; R *ir.Name }", or of a map's bucket, "bucket<string,go/token"
+     * (cmd/compile: 1,850 stat calls of no directory) */
+    if (strpbrk(path, " !\"#$%&'()*,:;<=>?[\\]^`{|}") != NULL)
         return false;
     for (size_t i = 0; i < nroots; i++) {
         size_t n = strlen(roots[i].prefix);
