@@ -196,7 +196,9 @@ static void set_target(go_source *s, const align_binary *bin, const align_go_met
         const char *base = strrchr(ms[i].file, '/'), *end;
         base = base ? base + 1 : ms[i].file;
         end = base + strlen(base);
-        if (end - base < 4 || strcmp(end - 3, ".go") != 0)
+        /* (an OS follows a '_': a name without one names none) */
+        if (end - base < 4 || strcmp(end - 3, ".go") != 0 ||
+            memchr(base, '_', (size_t)(end - base)) == NULL)
             continue;
         for (size_t k = 0; known_os[k] != NULL; k++) {
             size_t n = strlen(known_os[k]);
@@ -499,7 +501,11 @@ static void walk(go_source *s, const char *dir, int depth)
         char *p;
         struct stat st;
         size_t n = strlen(e->d_name);
-        if (e->d_name[0] == '.' || asprintf(&p, "%s/%s", dir, e->d_name) < 0)
+        bool go = n > 3 && strcmp(e->d_name + n - 3, ".go") == 0 &&
+                  !(n > 8 && strcmp(e->d_name + n - 8, "_test.go") == 0);
+        /* (no path made for an entry that readdir says is not looked at) */
+        if (e->d_name[0] == '.' || (e->d_type == DT_REG && !go) ||
+            (e->d_type == DT_DIR && depth >= 32) || asprintf(&p, "%s/%s", dir, e->d_name) < 0)
             continue;
         /* The entry's type from readdir when the file system gives it:
          * cmd/compile's audit reads some 150 package directories, and a
@@ -514,8 +520,7 @@ static void walk(go_source *s, const char *dir, int depth)
             if (depth < 32 && strcmp(e->d_name, "testdata") != 0 &&
                 strcmp(e->d_name, "vendor") != 0)
                 walk(s, p, depth + 1);
-        } else if (S_ISREG(st.st_mode) && n > 3 && strcmp(e->d_name + n - 3, ".go") == 0 &&
-                   !(n > 8 && strcmp(e->d_name + n - 8, "_test.go") == 0) &&
+        } else if (S_ISREG(st.st_mode) && go &&
                    align_vec_reserve((void **)&s->files, &s->cap, s->nfiles + 1, sizeof *s->files,
                                      64) == 0) {
             go_file *f = &s->files[s->nfiles];
