@@ -479,7 +479,9 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
                     unsigned *line);
 /* Gives every Go record of bin that has no position the file and line of
  * its `type` declaration: under --src, else in the directory of its
- * methods' (or its package's) DW_AT_decl_file when that is on disk.  bin
+ * methods' (or its package's) DW_AT_decl_file when that is on disk, else
+ * (no function of the package linked) where the other packages' files
+ * say its import path lives (path_root).  bin
  * must be opened with ALIGN_BINARY_GO_FUNCS to use the latter; the paths
  * are kept by s, which must outlive the output. */
 void go_source_locate(go_source *s, align_binary *bin);

@@ -4,12 +4,36 @@
  * type parameters in field types), the file's imports, the type
  * parameters of a generic type, and where the type is declared.
  *
+ * Build constraints: a package's files for other targets declare its
+ * per-OS types again (syscall.Stat_t in ztypes_netbsd_amd64.go, runtime's
+ * in defs_linux_mipsx.go), so a file go build would not compile for the
+ * binary's target, by its name or its //go:build line, is never searched
+ * (file_for_target; the target's OS from the names of the files its
+ * functions are written in).
+ *
  * Who calls it: show (cli/audit.c), once per Go type shown, with --src.
  * The .go files below --src (not _test.go, testdata or vendor) are read
  * once; each lookup scans the files of the type's package name for its
  * `type Name` declaration.  The scanner reads declarations only: strings,
  * raw strings, runes and comments are skipped so that a brace or a quote in
  * them does not count.
+ *
+ * Who else: go_source_locate (audit, show, bgload.c's thread), which places
+ * every Go type at its declaration: the directories of the types' packages
+ * are read (cmd/compile: 1,027 files, 17 MB; not the 464 that go build
+ * leaves out for the binary's target by their names, which no lookup
+ * takes: go_file.unread), each file indexed as it is read (index_decls: its struct declarations,
+ * local `type X` and the names find_line may look for) and, outside --src, its text let go.  That
+ * is the binary thread's critical path in a -json escape join, so: one
+ * openat, fstat and read per file into a buffer they share (read_go); and
+ * the index visits only the identifiers it can record (a line's first
+ * before `[` or `struct`, or at the line's first column; a `type` and the
+ * one after it), found by a scan that stops at literals and comments, '[',
+ * "stru", "type" and a line that starts at its first column, and counts
+ * the newlines and braces it passes, sixteen bytes at a time with SSE2
+ * (next_mark).  index_every, which visits every identifier, is its
+ * definition: tests/test_go_index compares the two on hand-written cases
+ * and mutants, make check-go-index on every file of two Go releases.
  *
  * Rejected: the library's Go parser (align_decl_parse_go), which lays the
  * types out and so refuses a file naming a type of a package it was not
@@ -22,9 +46,17 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+/* GO_SOURCE_NO_SIMD: the plain loop of next_stop (tests/test_go_index_scalar) */
+#if defined(__SSE2__) && !defined(GO_SOURCE_NO_SIMD)
+#define GO_SOURCE_SSE2 1
+#include <emmintrin.h>
+#endif
 
 /* A struct type declaration of a file, `type Name [params] struct {`:
  * offsets into the file's text, which only --src files keep. */
@@ -49,6 +81,7 @@ typedef struct go_file {
     go_decl *locals; /* every `type X` in a function body, in file order */
     size_t nlocals;
     char *names; /* the names of both once the text is gone */
+    char *build; /* the expression of its //go:build line, or NULL */
     /* The names find_line's tests can match, "\nX\nY\n": X of `var X`
      * and `type X` at the start of a line, and the first name of the
      * indented lines of a `var (` block; and F of `func F(` and `func
@@ -59,9 +92,27 @@ typedef struct go_file {
     char *heads;
     size_t nheads, heads_cap;
     bool func_heads; /* heads also has the file's `func` names */
+    /* file_for_target's answer, 1 or 0; -1: not asked since set_target
+     * (find_type asks it of every file of a directory, for each type) */
+    signed char for_target;
+    /* Not read with its directory: its name rules it out for the target
+     * (name_for_target), so no lookup asks its index (cmd/compile: 464
+     * of 1,464 files).  Read when asked for all the same (file_for_target
+     * after a change of target, file_pkg). */
+    bool unread;
 } go_file;
 
+/* A path place_by_roots asked stat about, and whether it is a directory. */
+typedef struct dir_seen {
+    char *path;
+    bool is_dir;
+} dir_seen;
+
 struct go_source {
+    /* The binary's target, for the file names' build constraints
+     * (file_for_target); "" while unknown: every file is taken. */
+    char goos[16], goarch[16];
+    bool cgo; /* runtime/cgo is linked in: the cgo tag holds */
     go_file *files;
     size_t nfiles, cap;
     size_t nsrc;    /* files under --src */
@@ -80,14 +131,227 @@ struct go_source {
      * file's function names cost 1% of an audit of cmd/go. */
     char **func_pkgs;
     size_t nfunc_pkgs, func_pkgs_cap;
+    /* The text of a file outside --src while it is indexed (read_go):
+     * one buffer for them all */
+    char *scratch;
+    size_t scratch_cap;
+    /* is_dir's answers, by path (cmd/compile: 2,500 stat calls for 550
+     * paths, most of them of no directory) */
+    dir_seen *seen;
+    size_t nseen, seen_cap;
 };
 
 #define MAX_FILES 100000
 
-static bool index_decls(go_file *f);
+static bool index_decls(go_file *f, bool every);
+static void let_go(go_source *s, go_file *f);
+
+/* The GOOS and GOARCH values `go build` takes from a file name's
+ * _GOOS, _GOARCH or _GOOS_GOARCH suffix (go/build: goodOSArchFile). */
+static const char *const known_os[] = {
+    "aix",  "android", "darwin",  "dragonfly", "freebsd", "hurd",   "illumos", "ios", "js", "linux",
+    "nacl", "netbsd",  "openbsd", "plan9",     "solaris", "wasip1", "windows", "zos", NULL};
+static const char *const known_arch[] = {"386",    "amd64",    "amd64p32",  "arm",         "armbe",
+                                         "arm64",  "arm64be",  "loong64",   "mips",        "mipsle",
+                                         "mips64", "mips64le", "mips64p32", "mips64p32le", "ppc",
+                                         "ppc64",  "ppc64le",  "riscv",     "riscv64",     "s390",
+                                         "s390x",  "sparc",    "sparc64",   "wasm",        NULL};
+
+static bool known(const char *const *list, const char *w, size_t n)
+{
+    for (; *list != NULL; list++)
+        if (strlen(*list) == n && memcmp(*list, w, n) == 0)
+            return true;
+    return false;
+}
+
+/* Whether an OS of a file name is the target's (android builds linux's
+ * files, illumos solaris's, ios darwin's). */
+static bool os_matches(const char *goos, const char *w, size_t n)
+{
+    const char *alias = strcmp(goos, "android") == 0   ? "linux"
+                        : strcmp(goos, "illumos") == 0 ? "solaris"
+                        : strcmp(goos, "ios") == 0     ? "darwin"
+                                                       : "";
+    return (strlen(goos) == n && memcmp(goos, w, n) == 0) ||
+           (strlen(alias) == n && memcmp(alias, w, n) == 0);
+}
+
+/* The binary's GOOS, as the names of the files its functions are
+ * written in say it (the OS most of those with an OS suffix name), into
+ * s->goos; its GOARCH from its architecture. */
+static void set_target(go_source *s, const align_binary *bin, const align_go_method *ms, size_t nms)
+{
+    size_t count[sizeof known_os / sizeof known_os[0]] = {0}, best = 0;
+    static const char *const arch[] = {[ALIGN_ARCH_AMD64] = "amd64",
+                                       [ALIGN_ARCH_ARM64] = "arm64",
+                                       [ALIGN_ARCH_386] = "386",
+                                       [ALIGN_ARCH_ARM] = "arm"};
+    unsigned a = (unsigned)align_binary_info_get(bin)->arch;
+    snprintf(s->goarch, sizeof s->goarch, "%s", a < 4 ? arch[a] : "");
+    s->cgo = false;
+    for (size_t i = 0; i < nms; i++) {
+        s->cgo |= strncmp(ms[i].type, "runtime/cgo", 11) == 0 &&
+                  (ms[i].type[11] == '\0' || ms[i].type[11] == '.');
+        const char *base = strrchr(ms[i].file, '/'), *end;
+        base = base ? base + 1 : ms[i].file;
+        end = base + strlen(base);
+        if (end - base < 4 || strcmp(end - 3, ".go") != 0)
+            continue;
+        for (size_t k = 0; known_os[k] != NULL; k++) {
+            size_t n = strlen(known_os[k]);
+            const char *w = memmem(base, (size_t)(end - base), known_os[k], n);
+            /* _OS.go or _OS_ARCH.go */
+            if (w != NULL && w > base && w[-1] == '_' &&
+                (w + n == end - 3 ||
+                 (w[n] == '_' && known(known_arch, w + n + 1, (size_t)(end - 3 - (w + n + 1))))))
+                count[k]++;
+        }
+    }
+    s->goos[0] = '\0';
+    for (size_t k = 0; known_os[k] != NULL; k++)
+        if (count[k] > best) {
+            best = count[k];
+            snprintf(s->goos, sizeof s->goos, "%s", known_os[k]);
+        }
+    if (s->goos[0] == '\0')
+        s->goarch[0] = '\0'; /* not known: every file is taken */
+    for (size_t i = 0; i < s->nfiles; i++)
+        s->files[i].for_target = -1;
+}
+
+/* Whether the build tag [w, w + n) holds for the target: 1, 0, or -1
+ * when that cannot be told from the binary.  Known: GOOS (and the OS it
+ * implies), GOARCH, every other OS and architecture (0), unix, gc, every
+ * go1.N, cgo when runtime/cgo is linked in; not known: the rest (a
+ * goexperiment, which a release may turn on by default; purego, netgo,
+ * race, ...). */
+static int tag_holds(const go_source *s, const char *w, size_t n)
+{
+    static const char *const unix_os[] = {"aix",     "android", "darwin", "dragonfly", "freebsd",
+                                          "hurd",    "illumos", "ios",    "linux",     "netbsd",
+                                          "openbsd", "solaris", NULL};
+    if (os_matches(s->goos, w, n) || (strlen(s->goarch) == n && memcmp(s->goarch, w, n) == 0))
+        return 1;
+    if (known(known_os, w, n) || known(known_arch, w, n))
+        return 0;
+    if (n == 4 && memcmp(w, "unix", 4) == 0)
+        return known(unix_os, s->goos, strlen(s->goos));
+    if (n == 3 && memcmp(w, "cgo", 3) == 0)
+        return s->cgo ? 1 : -1;
+    return (n == 2 && memcmp(w, "gc", 2) == 0) || (n > 4 && memcmp(w, "go1.", 4) == 0) ? 1 : -1;
+}
+
+/* A //go:build expression at *p (||, &&, !, parentheses, tags) for the
+ * target, in three values as tag_holds; a malformed one is -1. */
+static int build_expr(const go_source *s, const char **p, int depth)
+{
+    int any = 0;
+    for (;;) { /* a || b || ... */
+        int all = 1;
+        for (;;) { /* a && b && ... */
+            bool neg = false;
+            int v;
+            while (**p == ' ' || **p == '\t' || **p == '!') {
+                neg ^= **p == '!';
+                (*p)++;
+            }
+            if (**p == '(' && depth < 32) {
+                (*p)++;
+                v = build_expr(s, p, depth + 1);
+                if (**p == ')')
+                    (*p)++;
+            } else {
+                const char *w = *p;
+                while (isalnum((unsigned char)**p) || **p == '_' || **p == '.')
+                    (*p)++;
+                v = *p == w ? -1 : tag_holds(s, w, (size_t)(*p - w));
+            }
+            if (neg && v >= 0)
+                v = !v;
+            all = all == 0 || v == 0 ? 0 : all < 0 || v < 0 ? -1 : 1;
+            while (**p == ' ' || **p == '\t')
+                (*p)++;
+            if ((*p)[0] != '&' || (*p)[1] != '&')
+                break;
+            *p += 2;
+        }
+        any = any == 1 || all == 1 ? 1 : any < 0 || all < 0 ? -1 : 0;
+        if ((*p)[0] != '|' || (*p)[1] != '|')
+            return any;
+        *p += 2;
+    }
+}
+
+/* Whether `go build` for the source's target would compile the file at
+ * path, by its name alone (x_linux.go, x_amd64.go, x_netbsd_arm64.go):
+ * a type declared once per OS (syscall.Stat_t in ztypes_linux_amd64.go,
+ * ztypes_netbsd_amd64.go, ...) is placed in the target's file.  Build
+ * tags (//go:build) are not read. */
+static int build_expr(const go_source *s, const char **p, int depth);
+
+/* The part of file_for_target_asked that the file's name answers (the
+ * target known). */
+static bool name_for_target(const go_source *s, const char *path)
+{
+    const char *base = strrchr(path, '/'), *end;
+    const char *w[2] = {NULL, NULL};
+    size_t wn[2] = {0, 0};
+    base = base ? base + 1 : path;
+    end = base + strlen(base);
+    if (end - base < 3)
+        return true;
+    end -= 3; /* ".go" */
+    /* the last two '_'-separated words after the first */
+    for (int k = 1; k >= 0; k--) {
+        const char *u = end;
+        while (u > base && u[-1] != '_')
+            u--;
+        if (u == base)
+            break;
+        w[k] = u;
+        wn[k] = (size_t)(end - u);
+        end = u - 1;
+    }
+    if (w[1] == NULL)
+        return true;
+    if (w[0] != NULL && known(known_os, w[0], wn[0]) && known(known_arch, w[1], wn[1]))
+        return os_matches(s->goos, w[0], wn[0]) && strlen(s->goarch) == wn[1] &&
+               memcmp(s->goarch, w[1], wn[1]) == 0;
+    if (known(known_os, w[1], wn[1]))
+        return os_matches(s->goos, w[1], wn[1]);
+    if (known(known_arch, w[1], wn[1]))
+        return strlen(s->goarch) == wn[1] && memcmp(s->goarch, w[1], wn[1]) == 0;
+    return true;
+}
+
+static bool file_for_target_asked(const go_source *s, const go_file *f)
+{
+    const char *b = f->build;
+    if (s->goos[0] == '\0')
+        return true;
+    if (b != NULL && build_expr(s, &b, 0) == 0)
+        return false; /* ruled out, not merely not known to be in */
+    return name_for_target(s, f->path);
+}
+
+static bool read_unread(go_source *s, go_file *f);
+
+/* file_for_target_asked, once per file and target (cmd/compile: its
+ * //go:build expressions evaluated for each lookup were 9 ms). */
+static bool file_for_target(const go_source *s, const go_file *f)
+{
+    go_file *w = (go_file *)f;
+    if (w->for_target < 0)
+        w->for_target = file_for_target_asked(s, f);
+    if (w->for_target && w->unread) /* not there if it cannot be read, as before */
+        w->for_target = read_unread((go_source *)s, w) ? file_for_target_asked(s, w) : 0;
+    return w->for_target;
+}
 
 static void free_file(go_file *f)
 {
+    free(f->build);
     free(f->path);
     free(f->text);
     free(f->decls);
@@ -128,6 +392,103 @@ static void package_clause(go_file *f)
     }
 }
 
+/* The file name of directory dfd (path: dir/name) into *text and *len, as
+ * read_input_to does: into a buffer of its own for a --src file (src),
+ * else into s->scratch, which the next file's read reuses.  One openat,
+ * fstat, read and close: read_input_to's stream, its fcntl calls and a
+ * malloc and free per file were a quarter of the placing's time on
+ * cmd/compile (1,464 files).  Anything unusual (an error, a file that is
+ * not regular, one that grows while read) is left to read_input_to, which
+ * says why. */
+static bool read_go(go_source *s, int dfd, const char *name, const char *path, bool src,
+                    char **text, size_t *len)
+{
+    int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    size_t n = 0, cap;
+    char *buf = NULL;
+    if (fd < 0)
+        return read_input_to(path, text, len, s->msgs);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+        (uint64_t)st.st_size > ((uint64_t)64 << 20))
+        goto slow;
+    cap = (size_t)st.st_size + 1; /* a byte more: filled, the file has grown */
+    if (src)
+        buf = malloc(cap + 1);
+    else if (align_vec_reserve((void **)&s->scratch, &s->scratch_cap, cap + 1, 1, 65536) == 0)
+        buf = s->scratch;
+    if (buf == NULL)
+        goto slow;
+    for (;;) {
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            goto slow;
+        n += (size_t)got;
+        if (n == cap) /* grown past its size */
+            goto slow;
+        /* the end: read gave nothing, or stopped short at the size fstat
+         * gave (a regular file's read stops short only at its end; that
+         * spares a second read per file) */
+        if (got == 0 || n == (size_t)st.st_size) {
+            close(fd);
+            buf[n] = '\0';
+            *text = buf;
+            *len = n;
+            return true;
+        }
+    }
+slow:
+    close(fd);
+    if (src)
+        free(buf);
+    return read_input_to(path, text, len, s->msgs);
+}
+
+/* The expression of f's //go:build line (before its package clause),
+ * malloc'd; NULL: none (or out of memory: the file is not ruled out). */
+static char *build_line(const go_file *f)
+{
+    const char *p = f->text, *end = f->text + f->len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+        if ((size_t)(e - p) > 11 && memcmp(p, "//go:build ", 11) == 0)
+            return strndup(p + 11, (size_t)(e - p - 11));
+        if ((size_t)(e - p) >= 8 && memcmp(p, "package ", 8) == 0)
+            return NULL;
+        p = nl ? nl + 1 : end;
+    }
+    return NULL;
+}
+
+/* f (its path, dir_len and src set, the rest zero) read (name in
+ * directory dfd) and indexed; outside --src its text let go.  False when
+ * it cannot be read, or out of memory. */
+static bool read_file(go_source *s, go_file *f, int dfd, const char *name)
+{
+    if (!read_go(s, dfd, name, f->path, f->src, &f->text, &f->len))
+        return false;
+    package_clause(f);
+    f->build = build_line(f);
+    f->for_target = -1;
+    f->func_heads = false;
+    for (size_t k = 0; k < s->nfunc_pkgs && !f->func_heads; k++)
+        f->func_heads = strcmp(f->pkg, s->func_pkgs[k]) == 0;
+    bool ok = index_decls(f, false);
+    if (!f->src) /* its names are kept, not its text */
+        let_go(s, f);
+    return ok;
+}
+
+/* An unread file (go_file.unread) read after all; false when it cannot
+ * be. */
+static bool read_unread(go_source *s, go_file *f)
+{
+    f->unread = false;
+    return read_file(s, f, AT_FDCWD, f->path);
+}
+
 static void walk(go_source *s, const char *dir, int depth)
 {
     DIR *d = opendir(dir);
@@ -158,20 +519,19 @@ static void walk(go_source *s, const char *dir, int depth)
                    align_vec_reserve((void **)&s->files, &s->cap, s->nfiles + 1, sizeof *s->files,
                                      64) == 0) {
             go_file *f = &s->files[s->nfiles];
-            if (read_input_to(p, &f->text, &f->len, s->msgs)) {
-                f->path = p;
-                f->dir_len = (size_t)(strrchr(p, '/') - p);
-                p = NULL;
-                f->src = depth < 32;
-                package_clause(f);
-                f->func_heads = false;
-                for (size_t k = 0; k < s->nfunc_pkgs && !f->func_heads; k++)
-                    f->func_heads = strcmp(f->pkg, s->func_pkgs[k]) == 0;
-                if (index_decls(f))
-                    s->nsrc += s->files[s->nfiles++].src;
-                else
-                    free_file(f);
-            }
+            memset(f, 0, sizeof *f);
+            f->path = p;
+            f->dir_len = (size_t)(strrchr(p, '/') - p);
+            f->src = depth < 32;
+            p = NULL;
+            /* a package directory's file that go build leaves out by its
+             * name: not read until asked (its text never is) */
+            f->unread = depth == 32 && s->goos[0] != '\0' && !name_for_target(s, f->path);
+            f->for_target = 0; /* file_for_target's answer for an unread file */
+            if (f->unread || read_file(s, f, dirfd(d), e->d_name))
+                s->nsrc += s->files[s->nfiles++].src;
+            else
+                free_file(f);
         }
         free(p);
     }
@@ -222,6 +582,10 @@ void go_source_free(go_source *s)
     free(s->files);
     free(s->dirs);
     free(s->func_pkgs);
+    free(s->scratch);
+    for (size_t i = 0; i < s->nseen; i++)
+        free(s->seen[i].path);
+    free(s->seen);
     free(s->strings);
     free(s->imports);
     free(s);
@@ -464,6 +828,16 @@ static void drop_text(go_file *f)
     f->len = 0;
 }
 
+/* Lets go of f's text (s->scratch's, or its own). */
+static void let_go(go_source *s, go_file *f)
+{
+    if (f->text == s->scratch) {
+        f->text = NULL;
+        f->len = 0;
+    }
+    drop_text(f);
+}
+
 /* Whether f is one of the files searched: those of directory dir (not its
  * subdirectories), or with dir NULL the --src files of package pkg. */
 static bool file_in_scope(const go_file *f, const char *dir, size_t dlen, const char *pkg)
@@ -473,15 +847,6 @@ static bool file_in_scope(const go_file *f, const char *dir, size_t dlen, const 
     return f->src && strcmp(f->pkg, pkg) == 0;
 }
 
-/* The struct declarations of f, read once when the file is read: a lookup
- * per type used to scan its package's files again (cmd/compile: 4 s of a
- * 5 s audit --escape).  Package level (find_decl): an identifier outside
- * strings, runes and comments, after `type` or alone at the start of its
- * line (a `type (` group), followed by `[params] struct {`.  In function
- * bodies (local_decl): every `type X` at brace depth above 0, in file
- * order, whatever its type.  A file outside --src keeps only the names and
- * lines, not its text (cmd/compile's packages hold tens of MB).  False
- * when out of memory. */
 /* Appends the name [p, e) to f's heads; false when out of memory. */
 static bool add_head(go_file *f, const char *p, const char *e)
 {
@@ -540,8 +905,8 @@ static bool indented_heads(go_file *f, const char *p, const char *e, const char 
     return true;
 }
 
-/* The names of f's declarations (total bytes) copied out of its text,
- * which is freed; false when out of memory. */
+/* The names of f's declarations (total bytes) copied out of its text;
+ * false when out of memory. */
 static bool keep_names(go_file *f, size_t total)
 {
     f->names = malloc(total + 1);
@@ -556,118 +921,427 @@ static bool keep_names(go_file *f, size_t total)
             total += v[i].nlen;
         }
     }
-    drop_text(f);
     return true;
 }
 
-static bool index_decls(go_file *f)
+/* What index_decls carries from one identifier it visits to the next. */
+typedef struct ix_state {
+    go_file *f;
+    const char *kw_from; /* a local `type` counts from here (not the X of `type X`) */
+    unsigned l;          /* the line */
+    int depth;           /* of braces */
+    bool in_var;         /* in a `var (` block (heads) */
+    size_t cap, lcap, total;
+    const char *line; /* index_fast: where the line of code being read starts */
+    const char *done; /* index_fast: past the last identifier visited */
+} ix_state;
+
+/* What index_decls records of the identifier [p, e) of code: a local
+ * `type X`, a head, a `Name [params] struct {`.  False when out of
+ * memory. */
+static bool visit_ident(ix_state *st, const char *p, const char *e)
 {
-    const char *text = f->text, *p = text, *end = text + f->len, *kw_from = text;
-    size_t cap = 0, lcap = 0, total = 0;
-    unsigned l = 1;
-    int depth = 0;
-    bool in_var = false; /* in a `var (` block (heads) */
+    go_file *f = st->f;
+    const char *text = f->text, *end = text + f->len, *ls, *brace, *tp;
+    size_t tplen;
+    /* in a function body, `type X` whatever X is (not the X of the
+     * last one: its name is no keyword) */
+    if (e - p == 4 && st->depth > 0 && p >= st->kw_from && end - p > 5 &&
+        memcmp(p, "type", 4) == 0) {
+        const char *n = skip_spaces(e, end), *ne;
+        for (ne = n; ne < end && ident_char(*ne);)
+            ne++;
+        if (n > e && ne > n) {
+            brace = struct_after(n, (size_t)(ne - n), end, &tp, &tplen);
+            if (!add_decl(&f->locals, &f->nlocals, &st->lcap, text, n, (size_t)(ne - n), st->l,
+                          brace, tp, tplen))
+                return false;
+            st->total += (size_t)(ne - n);
+        }
+        if (n > e)
+            st->kw_from = ne;
+    }
+    /* No declaration nor head: a name after any byte but a space,
+     * tab or newline (most of them), or after white space that ends
+     * no `type` nor `var` and starts no line */
+    if (p != text && p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n')
+        return true;
+    /* `type Name` or, in a `type (` group, Name alone on its line */
+    ls = p;
+    while (ls > text && (ls[-1] == ' ' || ls[-1] == '\t'))
+        ls--;
+    if (ls > text && ls[-1] != '\n' && ls[-1] != 'e' && ls[-1] != 'r')
+        return true;
+    bool typed = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
+                 (ls - 4 == text || !ident_char(ls[-5])) && ls != p;
+    bool grouped = ls == text || ls[-1] == '\n';
+    /* heads: a name at the start of a line opens or closes a `var (`
+     * block; what follows `var`/`type` there, or starts an indented
+     * line in the block, is one */
+    if (grouped && ls == p) {
+        const char *q = skip_spaces(e, end), *n, *ne;
+        st->in_var = e - p == 3 && memcmp(p, "var", 3) == 0 && q < end && *q == '(';
+        /* and a function's name, `func F(`, `func (r *T) M(`: the
+         * file of a local variable's struct (locate_local) */
+        if (f->func_heads && e - p == 4 && memcmp(p, "func", 4) == 0 && q < end) {
+            n = *q == '(' ? memchr(q, ')', (size_t)(end - q)) : q;
+            n = n != NULL && *q == '(' ? skip_spaces(n + 1, end) : n;
+            for (ne = n; ne != NULL && ne < end && ident_char(*ne);)
+                ne++;
+            if (n != NULL && ne > n && !add_head(f, n, ne))
+                return false;
+        }
+    } else if (ls != p && !indented_heads(f, p, e, ls, grouped && st->in_var)) {
+        return false;
+    }
+    /* `Name [params] struct {`: only a '[' or an 's' can follow */
+    brace = NULL;
+    if (typed || grouped) {
+        const char *q = skip_spaces(e, end);
+        if (q < end && (*q == '[' || *q == 's'))
+            brace = struct_after(p, (size_t)(e - p), end, &tp, &tplen);
+    }
+    if (brace != NULL) {
+        if (!add_decl(&f->decls, &f->ndecls, &st->cap, text, p, (size_t)(e - p), st->l, brace, tp,
+                      tplen))
+            return false;
+        st->total += (size_t)(e - p);
+    }
+    return true;
+}
+
+/* Past a string, raw string, rune or comment at p (past a lone '/'),
+ * counting its lines. */
+static const char *past_lit(ix_state *st, const char *p, const char *end)
+{
+    const char *q = skip_lit(p, end);
+    if (q == p) /* a lone '/' */
+        q++;
+    for (const char *nl = p; (nl = memchr(nl, '\n', (size_t)(q - nl))) != NULL; nl++)
+        st->l++;
+    return q;
+}
+
+/* The definition of index_decls: every identifier of code visited
+ * (visit_ident), the text read byte by byte.  index_fast must record
+ * what it records; test_go_index compares the two. */
+static bool index_every(ix_state *st)
+{
+    const char *text = st->f->text, *p = text, *end = text + st->f->len, *e;
     for (;;) {
-        const char *e, *ls, *brace, *tp;
-        size_t tplen;
-        unsigned k;
         while (p < end && char_class[(unsigned char)*p] == 0)
             p++;
         if (p == end)
-            break;
-        k = char_class[(unsigned char)*p];
+            return true;
+        unsigned k = char_class[(unsigned char)*p];
         if (k == CH_LIT) {
-            const char *q = skip_lit(p, end);
-            if (q == p) /* a lone '/' */
-                q++;
-            for (const char *nl = p; (nl = memchr(nl, '\n', (size_t)(q - nl))) != NULL; nl++)
-                l++;
-            p = q;
-            continue;
-        }
-        if (k == CH_LINE) {
-            l += *p == '\n';
-            depth += (*p == '{') - (*p == '}');
+            p = past_lit(st, p, end);
+        } else if (k == CH_LINE) {
+            st->l += *p == '\n';
+            st->depth += (*p == '{') - (*p == '}');
             p++;
-            continue;
-        }
-        if (p != text && ident_char(p[-1])) {
-            p++;
-            continue;
-        }
-        for (e = p; e < end && ident_char(*e);)
-            e++;
-        /* in a function body, `type X` whatever X is (not the X of the
-         * last one: its name is no keyword) */
-        if (e - p == 4 && depth > 0 && p >= kw_from && end - p > 5 && memcmp(p, "type", 4) == 0) {
-            const char *n = skip_spaces(e, end), *ne;
-            for (ne = n; ne < end && ident_char(*ne);)
-                ne++;
-            if (n > e && ne > n) {
-                brace = struct_after(n, (size_t)(ne - n), end, &tp, &tplen);
-                if (!add_decl(&f->locals, &f->nlocals, &lcap, text, n, (size_t)(ne - n), l, brace,
-                              tp, tplen))
-                    return false;
-                total += (size_t)(ne - n);
-            }
-            if (n > e)
-                kw_from = ne;
-        }
-        /* No declaration nor head: a name after any byte but a space,
-         * tab or newline (most of them), or after white space that ends
-         * no `type` nor `var` and starts no line */
-        if (p != text && p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n') {
-            p = e;
-            continue;
-        }
-        /* `type Name` or, in a `type (` group, Name alone on its line */
-        ls = p;
-        while (ls > text && (ls[-1] == ' ' || ls[-1] == '\t'))
-            ls--;
-        if (ls > text && ls[-1] != '\n' && ls[-1] != 'e' && ls[-1] != 'r') {
-            p = e;
-            continue;
-        }
-        bool typed = ls - text >= 4 && memcmp(ls - 4, "type", 4) == 0 &&
-                     (ls - 4 == text || !ident_char(ls[-5])) && ls != p;
-        bool grouped = ls == text || ls[-1] == '\n';
-        /* heads: a name at the start of a line opens or closes a `var (`
-         * block; what follows `var`/`type` there, or starts an indented
-         * line in the block, is one */
-        if (grouped && ls == p) {
-            const char *q = skip_spaces(e, end), *n, *ne;
-            in_var = e - p == 3 && memcmp(p, "var", 3) == 0 && q < end && *q == '(';
-            /* and a function's name, `func F(`, `func (r *T) M(`: the
-             * file of a local variable's struct (locate_local) */
-            if (f->func_heads && e - p == 4 && memcmp(p, "func", 4) == 0 && q < end) {
-                n = *q == '(' ? memchr(q, ')', (size_t)(end - q)) : q;
-                n = n != NULL && *q == '(' ? skip_spaces(n + 1, end) : n;
-                for (ne = n; ne != NULL && ne < end && ident_char(*ne);)
-                    ne++;
-                if (n != NULL && ne > n && !add_head(f, n, ne))
-                    return false;
-            }
-        } else if (ls != p && !indented_heads(f, p, e, ls, grouped && in_var)) {
-            return false;
-        }
-        /* `Name [params] struct {`: only a '[' or an 's' can follow */
-        brace = NULL;
-        if (typed || grouped) {
-            const char *q = skip_spaces(e, end);
-            if (q < end && (*q == '[' || *q == 's'))
-                brace = struct_after(p, (size_t)(e - p), end, &tp, &tplen);
-        }
-        if (brace != NULL) {
-            if (!add_decl(&f->decls, &f->ndecls, &cap, text, p, (size_t)(e - p), l, brace, tp,
-                          tplen))
+        } else {
+            for (e = p; e < end && ident_char(*e);)
+                e++;
+            if (!visit_ident(st, p, e))
                 return false;
-            total += (size_t)(e - p);
+            p = e;
         }
-        p = e;
     }
+}
+
+/* Whether [p, e) is the keyword after which an identifier that follows
+ * on the line (spaces and tabs between) can be recorded: `type`, or `var`
+ * at the start of a line. */
+static bool names_next(const char *text, const char *p, const char *e)
+{
+    return (e - p == 4 && memcmp(p, "type", 4) == 0) ||
+           (e - p == 3 && memcmp(p, "var", 3) == 0 && (p == text || p[-1] == '\n'));
+}
+
+/* Visits the identifier of code at p and, after `type` or a line's `var`,
+ * the one that follows (and so on); past the last. */
+static const char *visit_run(ix_state *st, const char *p, bool *ok)
+{
+    const char *text = st->f->text, *end = text + st->f->len;
+    for (;;) {
+        const char *e = p, *n;
+        while (e < end && ident_char(*e))
+            e++;
+        if (!visit_ident(st, p, e)) {
+            *ok = false;
+            return end;
+        }
+        st->done = e;
+        if (!names_next(text, p, e))
+            return e;
+        n = skip_spaces(e, end);
+        if (n == e || n == end || !ident_char(*n))
+            return e;
+        p = n;
+    }
+}
+
+/* A line's start p (in code): its first identifier visited, when it has
+ * one after its indentation; past what was visited. */
+static const char *line_start(ix_state *st, const char *p, bool *ok)
+{
+    const char *end = st->f->text + st->f->len, *q = skip_spaces(p, end), *e;
+    if (q == end || !ident_char(*q))
+        return q;
+    if (q == p || st->in_var)
+        return visit_run(st, q, ok);
+    /* indented, outside a `var (` block: only `Name [params] struct {`
+     * or a `type` (visit_ident's tests, the cheap ones first) */
+    for (e = q; e < end && ident_char(*e);)
+        e++;
+    if (e - q == 4 && memcmp(q, "type", 4) == 0)
+        return visit_run(st, q, ok);
+    p = skip_spaces(e, end);
+    if (p < end && (*p == '[' || *p == 's'))
+        return visit_run(st, q, ok);
+    return e;
+}
+
+/* Whether p starts `type` (the bytes; not the identifier). */
+static inline bool type_at(const char *p, const char *end)
+{
+    return end - p >= 4 && p[0] == 't' && p[1] == 'y' && p[2] == 'p' && p[3] == 'e';
+}
+
+/* The first byte from p that index_fast stops at: a newline, a brace, a
+ * literal's or comment's first byte ('/' too), or the start of the bytes
+ * "type"; end if none.  Sixteen bytes at a time where SSE2 is (every
+ * x86-64). */
+static const char *next_stop(const char *p, const char *end)
+{
+#ifdef GO_SOURCE_SSE2
+    const __m128i nl = _mm_set1_epi8('\n'), lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}'),
+                  sl = _mm_set1_epi8('/'), dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''),
+                  bq = _mm_set1_epi8('`'), t = _mm_set1_epi8('t'), y = _mm_set1_epi8('y'),
+                  pp = _mm_set1_epi8('p'), e = _mm_set1_epi8('e');
+    while (end - p >= 19) { /* the 16 bytes and the 3 after, for "type" */
+        __m128i v = _mm_loadu_si128((const __m128i *)p);
+        __m128i m =
+            _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, lb)),
+                                      _mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmpeq_epi8(v, sl))),
+                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)),
+                                      _mm_cmpeq_epi8(v, bq)));
+        __m128i ty = _mm_and_si128(
+            _mm_and_si128(_mm_cmpeq_epi8(v, t),
+                          _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 1)), y)),
+            _mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 2)), pp),
+                          _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 3)), e)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(m, ty));
+        if (bits != 0)
+            return p + __builtin_ctz(bits);
+        p += 16;
+    }
+#endif
+    for (; p < end; p++)
+        if ((char_class[(unsigned char)*p] & (CH_LIT | CH_LINE)) || (*p == 't' && type_at(p, end)))
+            return p;
+    return end;
+}
+
+/* A '[' or "stru" at x: the line's first identifier visited when x
+ * follows it and the spaces after it (`Name [params] struct {`, `Name
+ * struct {`) and it was not visited yet; past x, or past the visit. */
+static const char *line_head(ix_state *st, const char *x, bool *ok)
+{
+    const char *end = st->f->text + st->f->len, *q = skip_spaces(st->line, end), *e;
+    if (q >= x || q < st->done || !ident_char(*q))
+        return x + 1;
+    for (e = q; e < x && ident_char(*e);)
+        e++;
+    return skip_spaces(e, end) == x ? visit_run(st, q, ok) : x + 1;
+}
+
+#ifdef GO_SOURCE_SSE2
+/* The bits set in each byte value, and in x (below 2^16): x86-64's
+ * baseline has no popcnt instruction (__builtin_popcount became a call). */
+#define POP2(n) n, n + 1, n + 1, n + 2
+#define POP4(n) POP2(n), POP2(n + 1), POP2(n + 1), POP2(n + 2)
+#define POP6(n) POP4(n), POP4(n + 1), POP4(n + 1), POP4(n + 2)
+static const unsigned char pop8[256] = {POP6(0), POP6(1), POP6(1), POP6(2)};
+static inline unsigned bits16(unsigned x)
+{
+    return (unsigned)pop8[x & 0xff] + pop8[x >> 8];
+}
+
+/* The sum of the 16 bytes of v. */
+static inline unsigned lanes_sum(__m128i v)
+{
+    __m128i s = _mm_sad_epu8(v, _mm_setzero_si128());
+    return (unsigned)_mm_cvtsi128_si32(s) + (unsigned)_mm_extract_epi16(s, 4);
+}
+#endif
+
+/* Whether p starts "stru" (the bytes). */
+static inline bool stru_at(const char *p, const char *end)
+{
+    return end - p >= 4 && p[0] == 's' && p[1] == 't' && p[2] == 'r' && p[3] == 'u';
+}
+
+/* The first byte from p that index_fast stops at outside a `var (` block:
+ * a literal's or comment's first byte ('/' too), '[', the bytes "type" or
+ * "stru", a newline before a byte that is not a tab, space or newline (a
+ * line that starts at its first column); end if none.  The newlines and
+ * braces passed are counted into st (and st->line moved) sixteen bytes at
+ * a time where SSE2 is: a line that starts with white space has no
+ * identifier to visit unless a '[' or "struct" follows it (line_head);
+ * stopping at each newline and brace was half of the index's time.  The
+ * last bytes (and every byte without SSE2) stop at every newline and
+ * brace, which index_fast handles one by one, as next_stop's. */
+static const char *next_mark(ix_state *st, const char *p, const char *end)
+{
+#ifdef GO_SOURCE_SSE2
+    const __m128i nl = _mm_set1_epi8('\n'), lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}'),
+                  sl = _mm_set1_epi8('/'), dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''),
+                  bq = _mm_set1_epi8('`'), br = _mm_set1_epi8('['), tab = _mm_set1_epi8('\t'),
+                  sp = _mm_set1_epi8(' '), t = _mm_set1_epi8('t'), y = _mm_set1_epi8('y'),
+                  pp = _mm_set1_epi8('p'), e = _mm_set1_epi8('e'), ss = _mm_set1_epi8('s'),
+                  r = _mm_set1_epi8('r'), u = _mm_set1_epi8('u'), zero = _mm_setzero_si128();
+    /* The newlines and braces of the blocks passed, counted per byte lane
+     * (a lane holds at most 255: summed every 255 blocks); where the last
+     * newline was. */
+    __m128i nls = zero, lbs = zero, rbs = zero;
+    const char *at = NULL; /* the last block passed with a newline */
+    unsigned at_bits = 0, blocks = 0, m = 0;
+    while (end - p >= 19) { /* the 16 bytes and the 3 after, for "type" */
+        __m128i v = _mm_loadu_si128((const __m128i *)p);
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(p + 1));
+        __m128i v2 = _mm_loadu_si128((const __m128i *)(p + 2));
+        __m128i v3 = _mm_loadu_si128((const __m128i *)(p + 3));
+        __m128i n = _mm_cmpeq_epi8(v, nl), ob = _mm_cmpeq_epi8(v, lb), cb = _mm_cmpeq_epi8(v, rb);
+        __m128i lit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sl), _mm_cmpeq_epi8(v, dq)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, sq), _mm_cmpeq_epi8(v, bq)));
+        __m128i ty = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v1, y)),
+                                   _mm_and_si128(_mm_cmpeq_epi8(v2, pp), _mm_cmpeq_epi8(v3, e)));
+        __m128i st_ = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(v, ss), _mm_cmpeq_epi8(v1, t)),
+                                    _mm_and_si128(_mm_cmpeq_epi8(v2, r), _mm_cmpeq_epi8(v3, u)));
+        __m128i blank = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v1, tab), _mm_cmpeq_epi8(v1, sp)),
+                                     _mm_cmpeq_epi8(v1, nl));
+        __m128i stop =
+            _mm_or_si128(_mm_or_si128(lit, _mm_cmpeq_epi8(v, br)),
+                         _mm_or_si128(_mm_or_si128(ty, st_), _mm_andnot_si128(blank, n)));
+        unsigned nb = (unsigned)_mm_movemask_epi8(n);
+        m = (unsigned)_mm_movemask_epi8(stop);
+        if (m != 0) { /* the bytes before the stop, one by one */
+            unsigned below = (1u << __builtin_ctz(m)) - 1;
+            nb &= below;
+            st->l += bits16(nb);
+            st->depth += (int)bits16((unsigned)_mm_movemask_epi8(ob) & below) -
+                         (int)bits16((unsigned)_mm_movemask_epi8(cb) & below);
+            if (nb != 0) {
+                at = p;
+                at_bits = nb;
+            }
+            break;
+        }
+        nls = _mm_sub_epi8(nls, n); /* a newline is -1 */
+        lbs = _mm_sub_epi8(lbs, ob);
+        rbs = _mm_sub_epi8(rbs, cb);
+        if (nb != 0) {
+            at = p;
+            at_bits = nb;
+        }
+        p += 16;
+        if (++blocks == 255) {
+            st->l += lanes_sum(nls);
+            st->depth += (int)lanes_sum(lbs) - (int)lanes_sum(rbs);
+            nls = lbs = rbs = zero;
+            blocks = 0;
+        }
+    }
+    st->l += lanes_sum(nls);
+    st->depth += (int)lanes_sum(lbs) - (int)lanes_sum(rbs);
+    if (at != NULL)
+        st->line = at + (31 - __builtin_clz(at_bits)) + 1;
+    if (m != 0)
+        return p + __builtin_ctz(m);
+#endif
+    for (; p < end; p++)
+        if ((char_class[(unsigned char)*p] & (CH_LIT | CH_LINE)) || *p == '[' ||
+            (*p == 't' && type_at(p, end)) || (*p == 's' && stru_at(p, end)))
+            return p;
+    return end;
+}
+
+/* index_every's records, with the identifiers that cannot be recorded
+ * passed over (cmd/compile's audit indexes 1,464 files, 22 MB: visiting
+ * each of their identifiers was half of the placing's time).  Only these
+ * can be: a line's first (a group's `Name struct {`, a head, `var`,
+ * `func`); a `type` (a local declaration); and the one after `type`, or
+ * after a line's `var` (visit_run).  Any other follows a byte that
+ * visit_ident turns away at once, or white space after a word that is not
+ * one of those two.  And a line's first that white space precedes can be
+ * recorded only in a `var (` block or before `[` or `struct` (line_head).
+ * So the text is scanned for what changes the state (literals, comments,
+ * newlines, braces), for lines that start at their first column, for
+ * "type", "stru" and '[' only (next_mark; in a `var (` block, next_stop:
+ * each line is looked at). */
+static bool index_fast(ix_state *st)
+{
+    const char *text = st->f->text, *end = text + st->f->len, *p;
+    bool ok = true;
+    st->line = text;
+    st->done = text;
+    p = line_start(st, text, &ok);
+    while (ok && (p = st->in_var ? next_stop(p, end) : next_mark(st, p, end)) < end) {
+        switch (*p) {
+        case '\n':
+            st->l++;
+            st->line = p + 1;
+            p = line_start(st, p + 1, &ok);
+            break;
+        case '{':
+            st->depth++;
+            p++;
+            break;
+        case '}':
+            st->depth--;
+            p++;
+            break;
+        case '[':
+        case 's': /* "stru" */ p = line_head(st, p, &ok); break;
+        case 't': /* "type": the identifier, or a part of one */
+            if (p != text && ident_char(p[-1]))
+                p++;
+            else if (p + 4 < end && ident_char(p[4]))
+                p += 4;
+            else
+                p = visit_run(st, p, &ok);
+            break;
+        default: /* a line comment holds no newline: past_lit's count is not needed */
+            if (p[0] == '/' && p + 1 < end && p[1] == '/') {
+                p = memchr(p + 2, '\n', (size_t)(end - p - 2));
+                p = p != NULL ? p : end;
+            } else {
+                p = past_lit(st, p, end);
+            }
+        }
+    }
+    return ok;
+}
+
+/* The struct declarations of f, read once when the file is read: a lookup
+ * per type used to scan its package's files again (cmd/compile: 4 s of a
+ * 5 s audit --escape).  Package level (find_decl): an identifier outside
+ * strings, runes and comments, after `type` or alone at the start of its
+ * line (a `type (` group), followed by `[params] struct {`.  In function
+ * bodies (local_decl): every `type X` at brace depth above 0, in file
+ * order, whatever its type.  A file outside --src keeps only the names and
+ * lines, not its text (cmd/compile's packages hold tens of MB).  every:
+ * index_every (the test's reference).  False when out of memory. */
+static bool index_decls(go_file *f, bool every)
+{
+    ix_state st = {f, f->text, 1, 0, false, 0, 0, 0, f->text, f->text};
+    if (!(every ? index_every(&st) : index_fast(&st)))
+        return false;
     if (f->ndecls > 1) /* qsort must not be given NULL, even for none */
         qsort(f->decls, f->ndecls, sizeof *f->decls, cmp_decl);
-    return f->src || keep_names(f, total);
+    return f->src || keep_names(f, st.total);
 }
 
 /* The first package-level declaration of the struct `name` in f, or NULL. */
@@ -911,6 +1585,8 @@ static bool find_type(const go_source *s, const char *name, const char *dir, fou
             continue;
         if (dir == NULL && (!f->src || (strcmp(f->pkg, pkg) != 0 &&
                                         !(pkg[0] == 'v' && isdigit((unsigned char)pkg[1])))))
+            continue;
+        if (!file_for_target(s, f))
             continue;
         cands[nc++] = f;
     }
@@ -1221,6 +1897,103 @@ static int cmp_key(const void *key, const void *m)
     return strcmp(key, ((const align_go_method *)m)->type);
 }
 
+/* An import path as written in a symbol, unescaped: the linker writes a
+ * '.' of the last element as "%2e" ("crypto/internal/entropy/v1%2e0%2e0"),
+ * and '%' and '"' as "%25" and "%22".  False when it does not fit. */
+static bool unescape_path(const char *p, size_t n, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        const char *hi = i + 2 < n ? strchr(hex, tolower((unsigned char)p[i + 1])) : NULL;
+        const char *lo = hi != NULL ? strchr(hex, tolower((unsigned char)p[i + 2])) : NULL;
+        if (c == '%' && hi != NULL && lo != NULL && *hi != '\0' && *lo != '\0') {
+            c = (char)((hi - hex) * 16 + (lo - hex));
+            i += 2;
+        }
+        if (k + 1 >= cap)
+            return false;
+        out[k++] = c;
+    }
+    out[k] = '\0';
+    return true;
+}
+
+/* Where the import paths of a prefix live, learned from a package whose
+ * directory the binary gives: "cmd/go/internal/work" written in
+ * /usr/lib/go/src/cmd/go/internal/work says that "" maps to
+ * /usr/lib/go/src; "example.com/m/a" in /home/u/m/a that "example.com/m"
+ * maps to /home/u/m (a module in the module cache, ".../m@v1.2.3/a",
+ * likewise). */
+typedef struct path_root {
+    char *prefix, *dir; /* prefix without, dir without a trailing '/' */
+} path_root;
+
+/* The path_roots of the method files (packages with a function in the
+ * binary), distinct, longest prefix first; *n 0 when none. */
+static path_root *path_roots(const align_go_method *ms, size_t nms, size_t *n)
+{
+    path_root *v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (size_t i = 0; i < nms; i++) {
+        char pkg[1024];
+        const char *t = ms[i].type, *f = ms[i].file, *slash = strrchr(t, '/');
+        const char *fe = strrchr(f, '/'), *pe;
+        if (f[0] != '/' || fe == NULL || strchr(slash ? slash : t, '.') != NULL ||
+            !unescape_path(t, strlen(t), pkg, sizeof pkg))
+            continue; /* a method's entry ("P.T"), or a relative file */
+        /* the path components they end with alike */
+        pe = pkg + strlen(pkg);
+        while (pe > pkg && fe > f) {
+            const char *pc = pe, *fc = fe;
+            while (pc > pkg && pc[-1] != '/')
+                pc--;
+            while (fc > f && fc[-1] != '/')
+                fc--;
+            if (pe - pc != fe - fc || memcmp(pc, fc, (size_t)(pe - pc)) != 0 || fc == f)
+                break;
+            pe = pc > pkg ? pc - 1 : pc;
+            fe = fc - 1;
+        }
+        if (pe == pkg + strlen(pkg))
+            continue; /* not even the last element */
+        path_root r;
+        size_t k = 0;
+        while (k < *n && !(strncmp(v[k].prefix, pkg, (size_t)(pe - pkg)) == 0 &&
+                           v[k].prefix[pe - pkg] == '\0' &&
+                           strncmp(v[k].dir, f, (size_t)(fe - f)) == 0 && v[k].dir[fe - f] == '\0'))
+            k++;
+        if (k < *n)
+            continue;
+        r.prefix = strndup(pkg, (size_t)(pe - pkg));
+        r.dir = strndup(f, (size_t)(fe - f));
+        if (r.prefix == NULL || r.dir == NULL ||
+            align_vec_push((void **)&v, n, &cap, sizeof r, 8, &r) < 0) {
+            free(r.prefix);
+            free(r.dir);
+            break;
+        }
+    }
+    for (size_t i = 1; i < *n; i++) /* longest prefix first (a handful) */
+        for (size_t j = i; j > 0 && strlen(v[j].prefix) > strlen(v[j - 1].prefix); j--) {
+            path_root x = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = x;
+        }
+    return v;
+}
+
+static void path_roots_free(path_root *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].prefix);
+        free(v[i].dir);
+    }
+    free(v);
+}
+
 /* A test of one line [p, e) of a file ending at end; first: the file's
  * first line. */
 typedef bool (*line_test)(const char *p, const char *e, const char *end, bool first, void *ctx);
@@ -1236,7 +2009,8 @@ static bool find_line(go_source *s, const char *dir, const char *pkg, const char
     for (size_t i = 0; i < s->nfiles; i++) {
         go_file *f = &s->files[i];
         bool found_it = false, had = f->text != NULL;
-        if (!file_in_scope(f, dir, dlen, pkg) || !has_head(f, key) || file_text(s, f) == NULL)
+        if (!file_in_scope(f, dir, dlen, pkg) || !file_for_target(s, f) || !has_head(f, key) ||
+            file_text(s, f) == NULL)
             continue;
         const char *end = f->text + f->len;
         unsigned l = 1;
@@ -1386,7 +2160,10 @@ static bool body_has_fields(const char *brace, const char *end, const char *lit)
         /* the field's text, up to its ';' (not one of a nested struct) */
         for (e = p; *e != '\0' && !(depth == 0 && (*e == ';' || *e == '}')); e++)
             depth += (*e == '{' || *e == '[' || *e == '(') - (*e == '}' || *e == ']' || *e == ')');
-        const char *sp = memchr(p, ' ', (size_t)(e - p)), *dot = NULL;
+        const char *fe = e, *sp, *dot = NULL;
+        while (fe > p && fe[-1] == ' ') /* the space before the last field's '}' */
+            fe--;
+        sp = memchr(p, ' ', (size_t)(fe - p));
         if (sp != NULL) { /* `name type`, the name qualified by its package */
             for (const char *c = p; c < sp; c++)
                 if (*c == '.')
@@ -1659,15 +2436,124 @@ static void check_local(go_source *s, align_type *t, const char *label)
     }
 }
 
+/* Places the Go type t (its name) at its declaration among the files of
+ * directory dir, read first: its `type` line, or that of `type T U`.
+ * True when placed. */
+static bool place_in_dir(go_source *s, align_type *t, const char *name, const char *dir)
+{
+    align_srcpos pos = {0};
+    const go_file *df;
+    found fd;
+    char under[256];
+    load_dir(s, dir);
+    if (find_type(s, name, dir, &fd)) {
+        pos.file = fd.f->path;
+        pos.line = fd.d->line;
+    } else if (find_defined(s, name, dir, &df, &pos.line, under, sizeof under)) {
+        pos.file = df->path; /* `type Term term`: at that line */
+    } else {
+        return false;
+    }
+    align_type_set_pos(t, pos);
+    return true;
+}
+
+/* place_in_dir in the directory of each method file entry for key (a
+ * type's or a package's), until one places t. */
+static bool place_by_files(go_source *s, align_type *t, const char *name, const char *key,
+                           const align_go_method *ms, size_t nms)
+{
+    const align_go_method *m = nms > 0 ? bsearch(key, ms, nms, sizeof *ms, cmp_key) : NULL;
+    const char *tried = NULL;
+    size_t tried_len = 0;
+    if (m == NULL)
+        return false;
+    while (m > ms && strcmp(m[-1].type, key) == 0)
+        m--;
+    for (; m < ms + nms && strcmp(m->type, key) == 0; m++) {
+        const char *slash = strrchr(m->file, '/');
+        char dir[1024];
+        size_t n = slash ? (size_t)(slash - m->file) : 0;
+        if (m->file[0] != '/' || slash == NULL || n >= sizeof dir ||
+            (tried != NULL && n == tried_len && strncmp(tried, m->file, n) == 0))
+            continue;
+        tried = m->file;
+        tried_len = n;
+        snprintf(dir, sizeof dir, "%.*s", (int)n, m->file);
+        if (place_in_dir(s, t, name, dir))
+            return true;
+    }
+    return false;
+}
+
+/* Whether path is a directory (stat), asked once per path. */
+static bool is_dir(go_source *s, const char *path)
+{
+    size_t lo = 0, hi = s->nseen;
+    struct stat st;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s->seen[mid].path, path);
+        if (c == 0)
+            return s->seen[mid].is_dir;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    dir_seen d = {strdup(path), stat(path, &st) == 0 && S_ISDIR(st.st_mode)};
+    if (d.path == NULL ||
+        align_vec_reserve((void **)&s->seen, &s->seen_cap, s->nseen + 1, sizeof *s->seen, 64) < 0) {
+        free(d.path); /* out of memory: answered, not kept */
+        align_error_clear();
+        return d.is_dir;
+    }
+    memmove(s->seen + lo + 1, s->seen + lo, (s->nseen - lo) * sizeof *s->seen);
+    s->seen[lo] = d;
+    s->nseen++;
+    return d.is_dir;
+}
+
+/* place_in_dir in the directory of the type's package (name's, up to its
+ * last '.' before any '[') under each root whose prefix it has, until one
+ * places t. */
+static bool place_by_roots(go_source *s, align_type *t, const char *name, const path_root *roots,
+                           size_t nroots)
+{
+    char path[1024], dir[2048];
+    const char *dot = NULL;
+    for (const char *p = name; *p != '\0' && *p != '['; p++)
+        dot = *p == '.' ? p : dot;
+    if (dot == NULL || !unescape_path(name, (size_t)(dot - name), path, sizeof path))
+        return false;
+    /* no import path has a space (go build refuses one): the "package" of
+     * a closure's struct, "noalg.struct { F uintptr; R *ir.Name }" (cmd/compile:
+     * 1,340 stat calls of no directory) */
+    if (strchr(path, ' ') != NULL)
+        return false;
+    for (size_t i = 0; i < nroots; i++) {
+        size_t n = strlen(roots[i].prefix);
+        if (n > 0 && (strncmp(path, roots[i].prefix, n) != 0 || path[n] != '/'))
+            continue;
+        int w = snprintf(dir, sizeof dir, "%s/%s", roots[i].dir, path + n + (n > 0));
+        if (w > 0 && (size_t)w < sizeof dir && is_dir(s, dir) && place_in_dir(s, t, name, dir))
+            return true;
+    }
+    return false;
+}
+
 void go_source_locate(go_source *s, align_binary *bin)
 {
     align_graph *g = align_binary_graph(bin, ALIGN_LANG_GO);
     align_go_method *ms = NULL;
-    size_t nms = 0;
+    path_root *roots = NULL; /* made when first needed */
+    size_t nms = 0, nroots = 0;
+    bool roots_made = false;
     if (s == NULL || g == NULL)
         return;
     if (align_binary_go_method_files(bin, &ms, &nms) < 0)
         align_error_clear();
+    set_target(s, bin, ms, nms);
     /* the packages whose files locate_local will search for a function */
     for (size_t i = 0; i < align_graph_ndecls(g); i++) {
         align_type *t = align_graph_decl(g, i);
@@ -1699,36 +2585,29 @@ void go_source_locate(go_source *s, align_binary *bin)
         char key[1024];
         if (name == NULL || pos.line > 0 || align_type_label(t, NULL) != NULL)
             continue;
-        if (!find_type(s, name, NULL, &fd)) {
-            /* the directory of its methods', else its package's, file */
-            const align_go_method *m = NULL;
-            snprintf(key, sizeof key, "%.*s", (int)strcspn(name, "["), name);
-            if (nms > 0)
-                m = bsearch(key, ms, nms, sizeof *ms, cmp_key);
-            if (m == NULL && strrchr(key, '.') != NULL && nms > 0) {
-                *strrchr(key, '.') = '\0';
-                m = bsearch(key, ms, nms, sizeof *ms, cmp_key);
-            }
-            if (m == NULL || m->file[0] != '/' || strrchr(m->file, '/') == NULL)
-                continue;
-            snprintf(key, sizeof key, "%.*s", (int)(strrchr(m->file, '/') - m->file), m->file);
-            load_dir(s, key);
-            if (!find_type(s, name, key, &fd)) {
-                /* `type Term term`: at that line */
-                const go_file *df;
-                char under[256];
-                if (find_defined(s, name, key, &df, &pos.line, under, sizeof under)) {
-                    pos.file = df->path;
-                    pos.col = 0;
-                    align_type_set_pos(t, pos);
-                }
-                continue;
-            }
+        if (find_type(s, name, NULL, &fd)) {
+            pos.file = fd.f->path;
+            pos.line = fd.d->line;
+            pos.col = 0;
+            align_type_set_pos(t, pos);
+            continue;
         }
-        pos.file = fd.f->path;
-        pos.line = fd.d->line;
-        pos.col = 0;
-        align_type_set_pos(t, pos);
+        /* the directory of its methods', else its package's, files (each
+         * one: a function linknamed into the package is written in
+         * another, as runtime/internal/syscall's syscall.RawSyscall6),
+         * else where the other packages' say its import path lives */
+        snprintf(key, sizeof key, "%.*s", (int)strcspn(name, "["), name);
+        if (place_by_files(s, t, name, key, ms, nms))
+            continue;
+        if (strrchr(key, '.') != NULL) {
+            *strrchr(key, '.') = '\0';
+            if (place_by_files(s, t, name, key, ms, nms))
+                continue;
+        }
+        if (!roots_made)
+            roots = path_roots(ms, nms, &nroots);
+        roots_made = true;
+        place_by_roots(s, t, name, roots, nroots);
     }
     /* then the package variables' anonymous structs, then the anonymous
      * structs in their holders' declarations (a variable's too) */
@@ -1754,6 +2633,7 @@ void go_source_locate(go_source *s, align_binary *bin)
             else
                 locate_var(s, t, label, ms, nms);
         }
+    path_roots_free(roots, nroots);
     align_go_methods_free(ms, nms);
 }
 
@@ -1933,7 +2813,8 @@ size_t go_source_unkeyed(go_source *s, const char *name, const char *decl_file, 
     }
     /* the package's own name, as other packages write it */
     for (size_t i = 0; i < s->nfiles; i++)
-        if (strcmp(s->files[i].path, decl_file) == 0)
+        if (strcmp(s->files[i].path, decl_file) == 0 &&
+            (!s->files[i].unread || read_unread(s, &s->files[i])))
             snprintf(pkg, sizeof pkg, "%s", s->files[i].pkg);
     snprintf(qual, sizeof qual, "%s.%s", pkg, local);
     /* `type Term term`: Term{...} depends on term's order too */

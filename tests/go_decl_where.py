@@ -39,6 +39,8 @@ from salib import (audit_types, build_module, check_releases, go_env, go_root, r
 
 SHAPES = """package shapes
 
+import "sync"
+
 // Plain has no method: only --src can place it.
 type Plain struct {
 	a bool
@@ -73,6 +75,12 @@ var Settings struct {
 	on   bool
 	size int64
 	last bool
+}
+
+// Guarded's struct ends with an embedded field of another package.
+var Guarded struct {
+	n int64
+	sync.Mutex
 }
 
 // Tuning's struct holds anonymous structs, nested and in an array: each
@@ -135,6 +143,9 @@ var (
 //go:noinline
 func Touch() int64 {
 	Settings.size++
+	Guarded.Lock()
+	Guarded.n++
+	Guarded.Unlock()
 	left.n++
 	right.n += 2
 	Tuning.limits.inner.q++
@@ -157,13 +168,30 @@ import (
 	"fmt"
 
 	"example.com/where/shapes"
+	"example.com/where/shapes/bare"
 )
 
 var P shapes.Plain
 
+var B bare.Bare
+
 func main() {
 	pub, _, _ := ed25519.GenerateKey(nil)
-	fmt.Println(len(pub), shapes.NewBox().Area(), &P, shapes.Touch())
+	fmt.Println(len(pub), shapes.NewBox().Area(), &P, shapes.Touch(), &B)
+}
+"""
+
+
+# A package no function of which is in the binary: its directory comes
+# from the others' (example.com/where/shapes in DIR/shapes says that
+# example.com/where is DIR).
+BARE = """package bare
+
+// Bare's package has no function at all.
+type Bare struct {
+	a bool
+	b int64
+	c bool
 }
 """
 
@@ -212,7 +240,8 @@ def one_release(tool, v, tmp, fails):
     root = go_root(v)
     d = os.path.join(tmp, "where_" + v)
     write_tree(d, {"go.mod": "module example.com/where\n\ngo 1.19\n",
-                   "shapes/shapes.go": SHAPES, "main.go": MAIN})
+                   "shapes/shapes.go": SHAPES,
+                   "shapes/bare/bare.go": BARE, "main.go": MAIN})
     b = build_module(d, env, "bin")
     if b.returncode != 0:
         fails.append("Go %s: build: %s" % (v, b.stderr[:300]))
@@ -230,6 +259,19 @@ def one_release(tool, v, tmp, fails):
         if "decl_file" in t and not decl_ok(t["decl_file"], t["decl_line"], t["name"]):
             fails.append("Go %s: %s placed at %s:%d, which does not declare it"
                          % (v, t["name"], t["decl_file"], t["decl_line"]))
+    # a type declared once per OS or architecture is placed in the file go
+    # build compiled for this one (linux/amd64), by the file's name or its
+    # //go:build line: never syscall's ztypes_netbsd_amd64.go or runtime's
+    # defs_linux_mipsx.go (`//go:build linux && (mips || mipsle)`)
+    foreign = re.compile(r"_(aix|android|darwin|dragonfly|freebsd|hurd|illumos|ios|js|nacl|"
+                         r"netbsd|openbsd|plan9|solaris|wasip1|windows|zos|386|arm|arm64|"
+                         r"loong64|mips\w*|ppc64\w*|riscv64|s390x|wasm)(_\w+)?\.go$")
+    for t in types:
+        f = t.get("decl_file", "")
+        if foreign.search(os.path.basename(f)) or "//go:build linux && (mips || mipsle)" in \
+                (open(f).read(4096) if f.endswith("mipsx.go") else ""):
+            fails.append("Go %s: %s placed in %s, a file for another target"
+                         % (v, t["name"], f))
     print("Go %s: %d of %d named Go types located (%d in all)"
           % (v, len(located), len(named), len(types)))
     if len(located) * 10 < len(named) * 6:
@@ -239,6 +281,9 @@ def one_release(tool, v, tmp, fails):
         "crypto/internal/fips140/edwards25519"
     for name, rel, pattern in (
             ("runtime.gcCPULimiterState", "runtime/mgclimit.go", "type gcCPULimiterState struct"),
+            # declared in a file per target (the first in directory order
+            # is defs_linux_mipsx.go's, built for mips only)
+            ("runtime.sigactiont", "runtime/defs_linux_amd64.go", "type sigactiont struct"),
             (point + ".Point", point + "/edwards25519.go", "type Point struct"),
             ("example.com/where/shapes.Box", None, "type Box struct"),
             # anonymous structs: by their enclosing type and field, at the
@@ -250,6 +295,7 @@ def one_release(tool, v, tmp, fails):
             # the one package variable of an anonymous struct type: at its
             # var line
             ("example.com/where/shapes.Settings", None, "var Settings struct {"),
+            ("example.com/where/shapes.Guarded", None, "var Guarded struct {"),
             ("runtime.debug", "runtime/runtime1.go", "var debug struct {"),
             # and the anonymous structs it holds: by the variable and
             # field, at the field's line
@@ -275,6 +321,14 @@ def one_release(tool, v, tmp, fails):
         s = subprocess.run([tool, "show", binp, name], capture_output=True, text=True).stdout
         if "/* %s:%d */" % (t["decl_file"], want) not in s:
             fails.append("Go %s: show %s does not name %s:%d" % (v, name, t["decl_file"], want))
+    # a type of a package without a function in the binary
+    t = byname.get("example.com/where/shapes/bare.Bare")
+    path = os.path.join(d, "shapes", "bare", "bare.go")
+    want = grep_line(path, "type Bare struct {")
+    if t is None or t.get("decl_file") is None or \
+            os.path.realpath(t["decl_file"]) != os.path.realpath(path) or t["decl_line"] != want:
+        fails.append("Go %s: bare.Bare at %s:%s, grep says %s:%s"
+                     % (v, t and t.get("decl_file"), t and t.get("decl_line"), path, want))
     # a type two variables share is named after the first in DWARF order,
     # at their line, and says one other variable has it
     shared = [byname[n] for n in ("example.com/where/shapes.left", "example.com/where/shapes.right")

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "libalign.h"
 #include "source/dwarf_read.h" /* lines_decode, compiled in (Makefile.inc) */
@@ -204,12 +205,29 @@ static const char go_program[] =
     "\tprintln(\"M\\t\" + rec + \"\\t\" + f + \"\\t\" + itoa(off*8) + \"\\t0\\t\" + itoa(size))\n"
     "}\n"
     "\n"
+    /* a parameter of a named array type moved to heap, and a variable
+     * with a location list after it (crafted case 10 of
+     * go_raw_crafted_as_libdwarf) */
+    "type quad [4]uint32\n"
+    "\n"
+    "//go:noinline\n"
+    "func fill(q quad, n int) *quad {\n"
+    "\ts := 0\n"
+    "\tfor i := 0; i < n; i++ {\n"
+    "\t\ts += int(q[i&3])\n"
+    "\t\tprintln(s)\n"
+    "\t}\n"
+    "\tq[0] = uint32(s)\n"
+    "\treturn &q\n"
+    "}\n"
+    "\n"
     "func main() {\n"
     "\tvar n Node\n"
     "\tvar o Outer\n"
     "\tvar t Tail\n"
     "\tvar nm Named\n"
     "\tsink = append(sink, &n, &o, &t, &nm)\n"
+    "\tsink = append(sink, fill(quad{1, 2, 3, 4}, len(sink)))\n"
     "\tp := &o.Point\n"
     "\tS(\"main.Point\", unsafe.Sizeof(*p))\n"
     "\tM(\"main.Point\", \"X\", unsafe.Offsetof(p.X), unsafe.Sizeof(p.X))\n"
@@ -891,7 +909,8 @@ static table_counts compare_tables(const char *path)
     table_counts n = {0, 0, 0};
     Dwarf_Debug dbg = NULL;
     Dwarf_Error err = NULL;
-    line_section *ls = lines_open(path);
+    elf_file *ef = elf_file_open(path);
+    line_section *ls = ef != NULL ? lines_open(ef) : NULL;
     ck_assert_int_eq(dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
                                      &dbg, NULL, 0, NULL, &err),
                      DW_DLV_OK);
@@ -971,6 +990,7 @@ static table_counts compare_tables(const char *path)
     }
     dwarf_finish(dbg, &err);
     lines_close(ls);
+    elf_file_close(ef);
     return n;
 }
 
@@ -1573,7 +1593,14 @@ END_TEST
  * two bytes (0x80 0x00), which libdwarf does not take for the end of a
  * list, and a unit-relative reference to the unit's end (libdwarf takes
  * offsets before it only).  With each, the raw reader read units libdwarf
- * refuses, or others than it did. */
+ * refuses, or others than it did.  And a type whose read failed: every
+ * base type's DW_AT_go_kind read as a block2 (so each type over one fails
+ * half way, a named array after its name is entered) and the variables
+ * of one abbreviation (those with a location list) given a DW_AT_high_pc
+ * for their type, which the raw walk leaves to libdwarf half way through
+ * a unit (strings.makeASCIISet's asciiSet): the second request for the
+ * failed type was handed the half-read one (a typedef without its
+ * array), so which variables had a type depended on the reader. */
 START_TEST(go_raw_crafted_as_libdwarf)
 {
     char plain[512], path[512], *a, *b;
@@ -1608,7 +1635,7 @@ START_TEST(go_raw_crafted_as_libdwarf)
     snprintf(path, sizeof path, "%s/go-crafted", tmp);
     /* each case costs two readings of the program: a third of them under
      * valgrind (SA_UNDER_VALGRIND, as mutant_rounds), all under ASan */
-    for (int k = 0; k < 10; k += getenv("SA_UNDER_VALGRIND") ? 3 : 1) {
+    for (int k = 0; k < 11; k += getenv("SA_UNDER_VALGRIND") ? 3 : 1) {
         const char *what = NULL;
         FILE *fa = open_memstream(&a, &alen), *fb = open_memstream(&b, &blen);
         memcpy(data, orig, size);
@@ -1688,6 +1715,20 @@ START_TEST(go_raw_crafted_as_libdwarf)
             ck_assert_uint_lt(t, ntab);
             tab_at[abbrev_attr(tab + t, 1, DW_TAG_typedef, DW_AT_type, false)] = DW_AT_sibling;
             break;
+        case 10:
+            what = "base types' go_kind as block2, variables' type named high_pc";
+            tab_at[abbrev_attr(tab, ntab, DW_TAG_base_type, DW_AT_go_kind, true)] = DW_FORM_block2;
+            for (t = 0; t < ntab; t++) {
+                bool loclist = false;
+                for (size_t i = 0; i < tab[t].nattr; i++)
+                    loclist |=
+                        tab[t].at[i] == DW_AT_location && tab[t].form[i] == DW_FORM_sec_offset;
+                if (tab[t].tag == DW_TAG_variable && loclist)
+                    break;
+            }
+            ck_assert_uint_lt(t, ntab);
+            tab_at[abbrev_attr(tab + t, 1, DW_TAG_variable, DW_AT_type, false)] = DW_AT_high_pc;
+            break;
         }
         spill(path, data, size);
         binary_digest(fa, path, ALIGN_BINARY_GO_FUNCS, log, loglen);
@@ -1704,6 +1745,197 @@ START_TEST(go_raw_crafted_as_libdwarf)
     free(orig);
     free(data);
     free(log);
+}
+END_TEST
+
+/* Where the first unit DIE's name lies when libdwarf reads path opened
+ * through dwarf_open_input, with the elf_file or without (f NULL): 1 in
+ * the elf_file's inflated copy of section `sec` (compressed), 2 in the
+ * mapped file, 0 elsewhere (libdwarf's own memory). */
+static int unit_name_in(const char *path, const char *sec, bool with_file)
+{
+    input_file in = {(char *)path, (char *)path, -1};
+    elf_file *f = elf_file_open(path);
+    Dwarf_Debug dbg = NULL;
+    Dwarf_Error err = NULL;
+    Dwarf_Die cu;
+    char *name = NULL;
+    const uint8_t *map, *copy = NULL;
+    size_t map_len;
+    uint64_t len = 0;
+    elf_section es;
+    int where = 0;
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(dwarf_open_input(&in, with_file ? f : NULL, &dbg, &err), DW_DLV_OK);
+    cu = next_unit(dbg);
+    ck_assert_ptr_nonnull(cu);
+    ck_assert_int_eq(dwarf_diename(cu, &name, &err), DW_DLV_OK);
+    map = elf_file_map(f, &map_len);
+    ck_assert_int_eq(elf_find_section(map, map_len, sec, &es), 1);
+    if (es.compressed)
+        copy = elf_file_inflated(f, &es, &len);
+    if (copy != NULL && (const uint8_t *)name >= copy && (const uint8_t *)name < copy + len)
+        where = 1;
+    else if ((const uint8_t *)name >= map && (const uint8_t *)name < map + map_len)
+        where = 2;
+    dwarf_dealloc(dbg, cu, DW_DLA_DIE);
+    dwarf_finish(dbg, &err);
+    elf_file_close(f);
+    return where;
+}
+
+/* Each section is read once (dwarf_sections.c): libdwarf reads the raw
+ * readers' inflated copy of a Go program's .debug_info, and a C program's
+ * plain sections from the mapped file; without the elf_file (archive
+ * members, separate debug files, ALIGN_BINARY_LIBDWARF_ONLY) it reads
+ * its own copies. */
+START_TEST(sections_read_once)
+{
+    if (go_amd64.built) {
+        ck_assert_int_eq(unit_name_in(go_amd64.path, ".debug_info", true), 1);
+        ck_assert_int_eq(unit_name_in(go_amd64.path, ".debug_info", false), 0);
+    }
+    if (c5.built) { /* GCC 12: the unit's name is in .debug_line_str */
+        ck_assert_int_eq(unit_name_in(c5.path, ".debug_line_str", true), 2);
+        ck_assert_int_eq(unit_name_in(c5.path, ".debug_line_str", false), 0);
+    }
+}
+END_TEST
+
+/* What align_binary_open says of path: its outcome, units and
+ * declarations (binary_digest without the Go functions). */
+static void open_digest(FILE *f, const char *path, unsigned flags)
+{
+    align_binary *b = NULL;
+    const align_binary_info *in;
+    int rc = align_binary_open_ex(&b, path, flags);
+    fprintf(f, "open %d\n", rc);
+    if (rc != 0) {
+        fprintf(f, "%s\n", align_error_last()->message);
+        return;
+    }
+    in = align_binary_info_get(b);
+    fprintf(f, "units %zu skipped %zu (%s) foreign %zu types %zu\n", in->ncus, in->nskipped_cus,
+            in->skip_reason ? in->skip_reason : "-", in->nforeign_cus, in->ntypes);
+    for (int lang = 0; lang < 2; lang++) {
+        align_graph *g = align_binary_graph(b, (align_lang)lang);
+        for (size_t i = 0; g != NULL && i < align_graph_ndecls(g); i++)
+            fprintf(f, "decl %s\n", align_type_display(align_graph_decl(g, i)));
+    }
+    align_binary_free(b);
+}
+
+/* The Go program's compressed .debug_abbrev (data, size bytes) replaced
+ * in place by a zlib stream of zeros, more than 16 times the section's
+ * size (large), or of the table's first 100 bytes (less than half the
+ * section's size): the stream ends before the section does. */
+static void recompress_abbrev(unsigned char *data, size_t size, bool large)
+{
+    elf_section sec;
+    Elf64_Chdr ch;
+    uint64_t len, src;
+    uLongf zlen;
+    unsigned char *abbrev, *plain;
+    ck_assert_int_eq(elf_find_section(data, size, ".debug_abbrev", &sec), 1);
+    ck_assert(sec.compressed && sec.size > sizeof ch + 100);
+    abbrev = elf_inflate(data + sec.offset, sec.size, false, &len);
+    ck_assert_ptr_nonnull(abbrev);
+    src = sec.size - sizeof ch;
+    memcpy(&ch, data + sec.offset, sizeof ch);
+    ch.ch_size = large ? src * 16 + 64 : 100;
+    ck_assert_uint_gt(len, 100);
+    plain = calloc(1, ch.ch_size);
+    ck_assert_ptr_nonnull(plain);
+    if (!large)
+        memcpy(plain, abbrev, ch.ch_size);
+    zlen = (uLongf)src;
+    ck_assert_int_eq(compress2(data + sec.offset + sizeof ch, &zlen, plain, ch.ch_size, 9), Z_OK);
+    memcpy(data + sec.offset, &ch, sizeof ch);
+    free(abbrev);
+    free(plain);
+}
+
+/* A compressed section's header or bytes that lie: whatever libdwarf's own
+ * ELF reader makes of them (an error, or a section it reads anyway), the
+ * reader says exactly the same when the object interface hands libdwarf
+ * the sections (ALIGN_BINARY_LIBDWARF_ONLY: libdwarf's ELF reader alone).
+ * The Go program as built (zlib-compressed sections), each of its
+ * .debug_info, .debug_abbrev and .debug_line crafted: ch_size one byte too
+ * large (zlib ends early: libdwarf takes the shorter section) or too small,
+ * 20 times too large (past libdwarf's 16-fold limit), 0, a compression
+ * type that is not zlib, a "ZLIB" (.zdebug) header, a byte of the stream
+ * changed; .debug_abbrev recompressed to inflate more than 16 times its
+ * size, and less than half (libdwarf refuses both; zlib itself inflates
+ * them); and a C program built with gcc -gz. */
+START_TEST(compressed_sections_as_libdwarf)
+{
+    static const char *const names[] = {".debug_info", ".debug_abbrev", ".debug_line"};
+    static const char log[] = "# main\n./main.go:5:2: moved to heap: x\n";
+    char path[512], *a, *b;
+    size_t size, alen, blen, d;
+    unsigned char *orig, *data;
+    int step = getenv("SA_UNDER_VALGRIND") ? 3 : 1, opened = 0;
+
+    if (!go_amd64.built)
+        return;
+    orig = (unsigned char *)slurp(go_amd64.path, &size);
+    data = malloc(size);
+    ck_assert_ptr_nonnull(data);
+    snprintf(path, sizeof path, "%s/go-chdr", tmp);
+    for (int k = 0; k < 3 * 7 + 2; k += step) {
+        elf_section sec;
+        Elf64_Chdr ch;
+        FILE *fa = open_memstream(&a, &alen), *fb = open_memstream(&b, &blen);
+        memcpy(data, orig, size);
+        if (k >= 3 * 7) {
+            recompress_abbrev(data, size, k == 3 * 7);
+            goto compare;
+        }
+        ck_assert_int_eq(elf_find_section(orig, size, names[k / 7], &sec), 1);
+        ck_assert(sec.compressed && !sec.is32 && sec.size > sizeof ch + 64);
+        memcpy(&ch, orig + sec.offset, sizeof ch);
+        switch (k % 7) {
+        case 0: ch.ch_size += 1; break;
+        case 1: ch.ch_size -= 1; break;
+        case 2: ch.ch_size *= 20; break;
+        case 3: ch.ch_size = 0; break;
+        case 4: ch.ch_type = 2; break;
+        case 5: memcpy(&ch, "ZLIB", 4); break;
+        case 6: data[sec.offset + sizeof ch + (sec.size - sizeof ch) / 2] ^= 0x5a; break;
+        }
+        if (k % 7 != 6)
+            memcpy(data + sec.offset, &ch, sizeof ch);
+    compare:
+        spill(path, data, size);
+        binary_digest(fa, path, ALIGN_BINARY_GO_FUNCS, log, sizeof log - 1);
+        binary_digest(fb, path, ALIGN_BINARY_GO_FUNCS | ALIGN_BINARY_LIBDWARF_ONLY, log,
+                      sizeof log - 1);
+        fclose(fa);
+        fclose(fb);
+        for (d = 0; d < alen && d < blen && a[d] == b[d]; d++)
+            ;
+        ck_assert_msg(alen == blen && d == alen, "%s case %d: differ:\n%.300s\n%.300s",
+                      names[k / 7 < 3 ? k / 7 : 1], k, a + d, b + d);
+        opened += strncmp(a, "open 0", 6) == 0;
+        free(a);
+        free(b);
+    }
+    /* ch_size one too large reads as libdwarf reads it: the section */
+    ck_assert_int_gt(opened, 0);
+    free(orig);
+    free(data);
+    if (sh("cd %s && gcc -g -gz=zlib -O0 -w -o c-gz prog.c other.c", tmp) == 0) {
+        FILE *fa = open_memstream(&a, &alen), *fb = open_memstream(&b, &blen);
+        snprintf(path, sizeof path, "%s/c-gz", tmp);
+        open_digest(fa, path, 0);
+        open_digest(fb, path, ALIGN_BINARY_LIBDWARF_ONLY);
+        fclose(fa);
+        fclose(fb);
+        ck_assert_msg(alen == blen && memcmp(a, b, alen) == 0 && strncmp(a, "open 0", 6) == 0,
+                      "gcc -gz:\n%.300s\n%.300s", a, b);
+        free(a);
+        free(b);
+    }
 }
 END_TEST
 
@@ -2013,6 +2245,8 @@ int main(void)
     tcase_add_test(go, line_tables_raw_as_libdwarf);
     tcase_add_test(go, go_raw_functions_as_libdwarf);
     tcase_add_test(go, go_raw_crafted_as_libdwarf);
+    tcase_add_test(go, sections_read_once);
+    tcase_add_test(go, compressed_sections_as_libdwarf);
     tcase_add_test(err, errors);
     suite_add_tcase(s, c);
     suite_add_tcase(s, go);

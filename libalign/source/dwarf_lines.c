@@ -36,205 +36,47 @@
 #include "source/dwarf_read.h"
 #include "source/dwarf_cursor.h"
 
-#include <elf.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
 
-/* An inflated section larger than this is left to libdwarf. */
-#define LINES_MAX_INFLATED (1ull << 30)
 /* Line numbers (and advances) past this are left to libdwarf: far past
  * any real file, and the arithmetic below cannot overflow. */
 #define LINE_LIMIT ((int64_t)1 << 40)
 
 struct line_section {
-    const uint8_t *p; /* .debug_line's bytes */
+    const uint8_t *p; /* .debug_line's bytes: the file's or its inflated
+                         copy (dwarf_sections.c owns both) */
     uint64_t len;
-    void *map; /* the mapped file, when p points into it */
-    size_t map_len;
-    uint8_t *inflated; /* malloc'd, when the section was compressed */
 };
 
-/* ----------------------------------------------------------- the file */
-
-static bool section_named(const uint8_t *base, size_t size, const Elf64_Shdr *strtab, uint64_t name,
-                          const char *want)
-{
-    size_t n = strlen(want) + 1;
-    if (strtab->sh_offset > size || strtab->sh_size > size - strtab->sh_offset ||
-        name >= strtab->sh_size || strtab->sh_size - name < n)
-        return false;
-    return memcmp(base + strtab->sh_offset + name, want, n) == 0;
-}
-
-/* Section header i, widened to Elf64; false when out of bounds. */
-static bool shdr(const uint8_t *base, size_t size, bool is32, uint64_t shoff, uint64_t i,
-                 Elf64_Shdr *out)
-{
-    uint64_t ent = is32 ? sizeof(Elf32_Shdr) : sizeof(Elf64_Shdr);
-    if (shoff > size || i > (size - shoff) / ent || (size - shoff) / ent - i < 1)
-        return false;
-    if (is32) {
-        Elf32_Shdr s;
-        memcpy(&s, base + shoff + i * ent, sizeof s);
-        out->sh_name = s.sh_name;
-        out->sh_type = s.sh_type;
-        out->sh_flags = s.sh_flags;
-        out->sh_offset = s.sh_offset;
-        out->sh_size = s.sh_size;
-    } else {
-        memcpy(out, base + shoff + i * ent, sizeof *out);
-    }
-    return true;
-}
-
-int elf_find_section(const uint8_t *base, size_t size, const char *name, elf_section *out)
-{
-    uint64_t shoff, shnum, shstrndx;
-    Elf64_Shdr strtab, sh;
-    bool is32;
-    int found = 0;
-    if (size < sizeof(Elf64_Ehdr) || memcmp(base, ELFMAG, SELFMAG) != 0 ||
-        base[EI_DATA] != ELFDATA2LSB)
-        return -1;
-    is32 = base[EI_CLASS] == ELFCLASS32;
-    if (is32) {
-        Elf32_Ehdr eh;
-        memcpy(&eh, base, sizeof eh);
-        if (eh.e_type == ET_REL)
-            return -1; /* the sections need relocations libdwarf applies */
-        shoff = eh.e_shoff;
-        shnum = eh.e_shnum;
-        shstrndx = eh.e_shstrndx;
-    } else {
-        Elf64_Ehdr eh;
-        memcpy(&eh, base, sizeof eh);
-        if (eh.e_type == ET_REL)
-            return -1;
-        shoff = eh.e_shoff;
-        shnum = eh.e_shnum;
-        shstrndx = eh.e_shstrndx;
-    }
-    if (shnum == 0 || shstrndx == SHN_UNDEF || shstrndx >= SHN_LORESERVE ||
-        !shdr(base, size, is32, shoff, shstrndx, &strtab))
-        return -1;
-    for (uint64_t i = 1; i < shnum; i++) {
-        if (!shdr(base, size, is32, shoff, i, &sh))
-            return -1; /* every header in bounds, not only up to the one wanted */
-        if (found || !section_named(base, size, &strtab, sh.sh_name, name))
-            continue;
-        if (sh.sh_type == SHT_NOBITS || sh.sh_offset > size || sh.sh_size > size - sh.sh_offset)
-            return -1;
-        out->offset = sh.sh_offset;
-        out->size = sh.sh_size;
-        out->compressed = (sh.sh_flags & SHF_COMPRESSED) != 0;
-        out->is32 = is32;
-        found = 1;
-    }
-    return found;
-}
-
-uint8_t *elf_inflate(const uint8_t *sec, uint64_t size, bool is32, uint64_t *out_len)
-{
-    uint64_t hdr = is32 ? sizeof(Elf32_Chdr) : sizeof(Elf64_Chdr), out_size;
-    uint32_t type, size32;
-    uint8_t *out;
-    uLongf got;
-    if (size < hdr)
-        return NULL;
-    memcpy(&type, sec + offsetof(Elf64_Chdr, ch_type), sizeof type); /* 0 in both */
-    if (is32) {
-        memcpy(&size32, sec + offsetof(Elf32_Chdr, ch_size), sizeof size32);
-        out_size = size32;
-    } else {
-        memcpy(&out_size, sec + offsetof(Elf64_Chdr, ch_size), sizeof out_size);
-    }
-    if (type != ELFCOMPRESS_ZLIB || out_size == 0 || out_size > LINES_MAX_INFLATED ||
-        (uLongf)out_size != out_size || (uLong)(size - hdr) != size - hdr)
-        return NULL;
-    out = malloc((size_t)out_size);
-    if (out == NULL)
-        return NULL;
-    got = (uLongf)out_size;
-    if (uncompress(out, &got, sec + hdr, (uLong)(size - hdr)) != Z_OK || got != out_size) {
-        free(out);
-        return NULL;
-    }
-    *out_len = out_size;
-    return out;
-}
-
-/* Inflates .debug_line (SHF_COMPRESSED): false when anything is off
- * (libdwarf then reads it). */
-static bool inflate_section(line_section *ls, const uint8_t *sec, uint64_t size, bool is32)
-{
-    ls->inflated = elf_inflate(sec, size, is32, &ls->len);
-    ls->p = ls->inflated;
-    return ls->inflated != NULL;
-}
-
-void *elf_map_file(const char *path, size_t *len)
-{
-    struct stat st;
-    void *map;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-    if (fd < 0)
-        return NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
-        close(fd);
-        return NULL;
-    }
-    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED)
-        return NULL;
-    *len = (size_t)st.st_size;
-    return map;
-}
-
-line_section *lines_open(const char *path)
+line_section *lines_open(elf_file *f)
 {
     line_section *ls;
     const uint8_t *base;
+    size_t size;
     elf_section sec;
 
+    base = elf_file_map(f, &size);
+    if (elf_find_section(base, size, ".debug_line", &sec) <= 0 || sec.size == 0)
+        return NULL;
     ls = calloc(1, sizeof *ls);
     if (ls == NULL)
         return NULL;
-    ls->map = elf_map_file(path, &ls->map_len);
-    if (ls->map == NULL)
-        goto no;
-    base = ls->map;
-    if (elf_find_section(base, ls->map_len, ".debug_line", &sec) <= 0 || sec.size == 0)
-        goto no;
-    if (!sec.compressed) {
-        ls->p = base + sec.offset;
-        ls->len = sec.size;
-        return ls;
+    ls->p = base + sec.offset;
+    ls->len = sec.size;
+    if (sec.compressed)
+        ls->p = elf_file_inflated(f, &sec, &ls->len);
+    if (ls->p == NULL) {
+        free(ls);
+        return NULL;
     }
-    if (!inflate_section(ls, base + sec.offset, sec.size, sec.is32))
-        goto no;
-    munmap(ls->map, ls->map_len); /* only the inflated copy is read */
-    ls->map = NULL;
     return ls;
-no:
-    lines_close(ls);
-    return NULL;
 }
 
 void lines_close(line_section *ls)
 {
-    if (ls == NULL)
-        return;
-    if (ls->map != NULL)
-        munmap(ls->map, ls->map_len);
-    FREE_ALL(ls->inflated, ls);
+    free(ls);
 }
 
 /* ----------------------------------------------------------- decoding */

@@ -271,13 +271,37 @@ void reader_forgive(dwarf_reader *rd);
  * two dividing size, at most 16. */
 uint32_t guess_align(uint64_t size);
 
+/* --- dwarf_sections.c: the file's sections, each read once -------------- */
+
+/* An ELF file mapped, and the sections of it inflated so far (each once).
+ * Owns every byte the raw readers and a libdwarf handle opened with it
+ * read: close it after them. */
+typedef struct elf_file elf_file;
+/* Maps the regular file path: NULL when it cannot be (no raw reading). */
+elf_file *elf_file_open(const char *path);
+void elf_file_close(elf_file *f); /* accepts NULL */
+/* The mapped file: valid until elf_file_close. */
+const uint8_t *elf_file_map(const elf_file *f, size_t *len);
+/* A section of f is SHF_COMPRESSED (elf_find_section's sec): its bytes,
+ * inflated on the first call and kept, *len of them; NULL when elf_inflate
+ * refuses it (every call).  Valid until elf_file_close. */
+typedef struct elf_section elf_section;
+const uint8_t *elf_file_inflated(elf_file *f, const elf_section *sec, uint64_t *len);
+/* Opens libdwarf on in (dwarf_init_b on its fd, dwarf_init_path on its
+ * path): libdwarf's result, and *err on DW_DLV_ERROR.  With f (the same
+ * file, read by path), when libdwarf accepted it and the object interface
+ * reads it exactly as libdwarf's ELF reader does, the handle reads f's
+ * sections (the inflated copies the raw readers read).  Every libdwarf
+ * open of the library goes through here (a lock: dwarf_sections.c). */
+int dwarf_open_input(const input_file *in, elf_file *f, Dwarf_Debug *dbg, Dwarf_Error *err);
+
 /* --- dwarf_scan.c ---------------------------------------------------------- */
 
 /* Fingerprints of C record DIEs from the raw sections (see dwarf_scan.c).
  * NULL when the file cannot be scanned (compressed or relocatable
  * sections...): the reader then reads every copy. */
 typedef struct dwarf_scan dwarf_scan;
-dwarf_scan *scan_open(const char *path);
+dwarf_scan *scan_open(elf_file *f);
 void scan_close(dwarf_scan *s); /* accepts NULL */
 /* The unit whose header starts at .debug_info offset cu_start and which
  * ends at cu_end; always 0 (a unit it cannot read gives no fingerprints). */
@@ -300,9 +324,9 @@ typedef struct scan_die {
     uint64_t sibling;   /* DW_AT_sibling, 0 when none */
     uint64_t stmt_list; /* DW_AT_stmt_list + 1, 0 when none */
 } scan_die;
-/* scan_open, inflating compressed .debug_info, .debug_abbrev and
- * .debug_str (for the walk of Go functions, dwarf_funcs.c). */
-dwarf_scan *scan_open_inflated(const char *path);
+/* scan_open, with compressed .debug_info, .debug_abbrev, .debug_str and
+ * .debug_addr inflated (for the walk of Go functions, dwarf_funcs.c). */
+dwarf_scan *scan_open_inflated(elf_file *f);
 /* The DIE at off of the current unit decoded into *d as reader_die_info
  * would fill it: the attributes of DIE_FIELD_ATTRS, and of the special ones
  * those a Go function's scope holds (pc bounds of DW_FORM_addr or a
@@ -332,12 +356,13 @@ int scan_next_sibling(dwarf_scan *s, const scan_die *cur, scan_die *next);
  * unknown.  Reads the table's header, not its rows. */
 int scan_line_table_ok(dwarf_scan *s);
 
-/* A section of a mapped little-endian ELF file that is not relocatable. */
-typedef struct elf_section {
+/* A section of a mapped little-endian ELF file that is not relocatable
+ * (dwarf_sections.c). */
+struct elf_section {
     uint64_t offset, size; /* in the file */
     bool compressed;       /* SHF_COMPRESSED: an Elf32/64_Chdr, then the data */
     bool is32;             /* ELFCLASS32 */
-} elf_section;
+};
 /* Finds the (first) section named name: 1 and *out, 0 when there is none,
  * -1 when it has no bytes (SHT_NOBITS) or lies out of bounds, when a
  * section header does, or when the file is not ELF or is an ET_REL
@@ -347,17 +372,17 @@ int elf_find_section(const uint8_t *base, size_t size, const char *name, elf_sec
  * at most 1 GiB inflated), malloc'd, their length in *out_len; NULL when
  * anything is off (the caller leaves the section to libdwarf). */
 uint8_t *elf_inflate(const uint8_t *sec, uint64_t size, bool is32, uint64_t *out_len);
-/* Maps the regular file path read-only (at least an ELF header long): the
- * mapping and its length in *len, or NULL (munmap(map, *len) frees it). */
+/* Maps the regular file path copy-on-write (at least an ELF header long):
+ * the mapping and its length in *len, or NULL (munmap(map, *len) frees it). */
 void *elf_map_file(const char *path, size_t *len);
 
 /* --- dwarf_lines.c --------------------------------------------------------- */
 
-/* .debug_line of an ELF file, mapped or inflated (zlib), read without
- * libdwarf (see dwarf_lines.c).  NULL when the file has none or it cannot
- * be read this way: libdwarf then reads the line tables. */
+/* .debug_line of an ELF file, mapped or inflated (zlib: f's copy), read
+ * without libdwarf (see dwarf_lines.c).  NULL when the file has none or it
+ * cannot be read this way: libdwarf then reads the line tables. */
 typedef struct line_section line_section;
-line_section *lines_open(const char *path);
+line_section *lines_open(elf_file *f);
 void lines_close(line_section *ls); /* accepts NULL */
 /* One row of a line table: the state machine's registers when it is
  * appended (DW_LNS_copy, a special opcode, DW_LNE_end_sequence). */

@@ -42,10 +42,11 @@
  * and they must stay distinct records.  Comparing the copies through
  * libdwarf costs the allocation per DIE this file exists to avoid.
  *
- * Sections are mapped from the file (the pages are the page cache's; only
- * .debug_info, .debug_abbrev and .debug_str are touched), and every read is
- * bounds-checked.  Memory: one memo per unit (offset -> fingerprint), the
- * unit's abbreviations and its file-name hashes, reused by the next unit.
+ * Sections are the file's mapped pages (the page cache's; only
+ * .debug_info, .debug_abbrev and .debug_str are touched), or for the walk
+ * of Go functions the inflated copies libdwarf reads too (dwarf_sections.c:
+ * one copy each), and every read is bounds-checked.  Memory: one memo per unit (offset ->
+ * fingerprint), the unit's abbreviations and its file-name hashes, reused by the next unit.
  */
 #include "source/dwarf_read.h"
 #include "source/dwarf_cursor.h"
@@ -54,13 +55,9 @@
 #include "util/vec.h"
 
 #include <elf.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define SCAN_MAX_DEPTH 48
 #define SCAN_MAX_ABBREV 65536 /* codes above: not scanned */
@@ -87,9 +84,8 @@ typedef struct memo_entry {
 } memo_entry;
 
 struct dwarf_scan {
-    void *map;
-    size_t map_len;
-    uint8_t *inflated[6]; /* scan_open_inflated: the sections' copies */
+    /* the sections: the file's bytes or their inflated copies, both the
+     * elf_file's (dwarf_sections.c) */
     span info, abbrev, str, line_str, line, addr;
     /* the unit */
     uint64_t cu_start, cu_end, die_start; /* die_start: first DIE */
@@ -114,19 +110,17 @@ struct dwarf_scan {
 
 /* ------------------------------------------------------------ the file */
 
-static dwarf_scan *open_scan(const char *path, bool inflate)
+static dwarf_scan *open_scan(elf_file *f, bool inflate)
 {
     static const char *const names[] = {".debug_info",     ".debug_abbrev", ".debug_str",
                                         ".debug_line_str", ".debug_line",   ".debug_addr"};
     dwarf_scan *s = calloc(1, sizeof *s);
+    const uint8_t *map;
+    size_t map_len;
 
     if (s == NULL)
         return NULL;
-    s->map = elf_map_file(path, &s->map_len);
-    if (s->map == NULL) {
-        free(s);
-        return NULL;
-    }
+    map = elf_file_map(f, &map_len);
     for (int k = 0; k < 6; k++) {
         span *out = k == 0   ? &s->info
                     : k == 1 ? &s->abbrev
@@ -135,12 +129,12 @@ static dwarf_scan *open_scan(const char *path, bool inflate)
                     : k == 4 ? &s->line
                              : &s->addr;
         elf_section sec;
-        int r = elf_find_section(s->map, s->map_len, names[k], &sec);
+        int r = elf_find_section(map, map_len, names[k], &sec);
         if (r < 0)
             goto no;
         if (r > 0 && sec.compressed) {
             /* zlib or zstd: libdwarf decompresses; the walk of Go
-             * functions inflates what it reads (.debug_line is
+             * functions reads the copies the file keeps (.debug_line is
              * dwarf_lines.c's) */
             if (!inflate && k == 5)
                 continue; /* only the walk of Go functions reads it */
@@ -148,13 +142,11 @@ static dwarf_scan *open_scan(const char *path, bool inflate)
                 goto no;
             if (k == 3 || k == 4)
                 continue; /* not read: a string there is not known */
-            s->inflated[k] =
-                elf_inflate((const uint8_t *)s->map + sec.offset, sec.size, sec.is32, &out->len);
-            if (s->inflated[k] == NULL)
+            out->p = elf_file_inflated(f, &sec, &out->len);
+            if (out->p == NULL)
                 goto no;
-            out->p = s->inflated[k];
         } else if (r > 0) {
-            out->p = (const uint8_t *)s->map + sec.offset;
+            out->p = map + sec.offset;
             out->len = sec.size;
         }
     }
@@ -166,25 +158,21 @@ no:
     return NULL;
 }
 
-dwarf_scan *scan_open(const char *path)
+dwarf_scan *scan_open(elf_file *f)
 {
-    return open_scan(path, false);
+    return open_scan(f, false);
 }
 
-dwarf_scan *scan_open_inflated(const char *path)
+dwarf_scan *scan_open_inflated(elf_file *f)
 {
-    return open_scan(path, true);
+    return open_scan(f, true);
 }
 
 void scan_close(dwarf_scan *s)
 {
     if (s == NULL)
         return;
-    if (s->map != NULL)
-        munmap(s->map, s->map_len);
     table_free(&s->memo_index);
-    for (int k = 0; k < 6; k++)
-        free(s->inflated[k]);
     FREE_ALL(s->abbrevs, s->attrs, s->codes, s->file_hash, s->memo, s);
 }
 
