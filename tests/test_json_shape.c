@@ -17,12 +17,14 @@
  * (bad, \u0000, surrogates, one that spells a letter).  The libFuzzer
  * target escape_json makes the same comparison on any input.
  */
+#define _GNU_SOURCE /* mkdtemp */
 #include <check.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "escape/escape.h"
 
@@ -76,8 +78,9 @@ static int str_same(const char *a, const char *b)
 #define SAME_STR(f) ck_assert_msg(str_same(x->f, y->f), "%s: %s vs %s", #f, x->f, y->f)
 
 /* Reads text[0..n) both ways and checks that the reader says the same;
- * the lines the shape scan took. */
-static uint64_t same(const char *text, size_t n)
+ * the lines the shape scan took.  With path, the shape scan reads text
+ * from the file path (written first), in chunks, not from memory. */
+static uint64_t same_as(const char *text, size_t n, const char *path)
 {
     align_escape_log *a = NULL, *b = NULL;
     align_error ea, eb;
@@ -88,10 +91,18 @@ static uint64_t same(const char *text, size_t n)
     ck_assert_int_eq(align_escape_log_new(&a), 0);
     ck_assert_int_eq(align_escape_log_new(&b), 0);
     align_error_clear();
-    ra = esc_read_json_mem(a, "t.json", text, n, true, &shaped);
+    if (path != NULL) {
+        FILE *f = fopen(path, "wb");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fwrite(text, 1, n, f), n);
+        ck_assert_int_eq(fclose(f), 0);
+        ra = align_escape_log_read_json_dir(a, path);
+    } else {
+        ra = esc_read_json_mem(a, "t.json", text, n, true, &shaped);
+    }
     ea = *align_error_last();
     align_error_clear();
-    rb = esc_read_json_mem(b, "t.json", text, n, false, NULL);
+    rb = esc_read_json_mem(b, path ? path : "t.json", text, n, false, NULL);
     eb = *align_error_last();
     ck_assert_msg(ra == rb, "status %d vs json-c's %d (%s) for: %.*s", ra, rb, eb.message, (int)n,
                   text);
@@ -145,6 +156,11 @@ static uint64_t same(const char *text, size_t n)
     align_escape_log_free(a);
     align_escape_log_free(b);
     return shaped;
+}
+
+static uint64_t same(const char *text, size_t n)
+{
+    return same_as(text, n, NULL);
 }
 
 /* A fixture of tests/escape/, relative to it. */
@@ -332,6 +348,124 @@ START_TEST(invalid_utf8)
 }
 END_TEST
 
+/* A "leak" record at line `line` of nrel entries whose messages are mlen
+ * bytes, in b; its length. */
+static size_t leak_record(char *b, unsigned line, size_t nrel, size_t mlen)
+{
+    size_t n =
+        (size_t)sprintf(b,
+                        "{\"range\":{\"start\":{\"line\":%u,\"character\":%u},\"end\":{"
+                        "\"line\":%u,\"character\":%u}},\"severity\":3,\"code\":\"leak\","
+                        "\"source\":\"go compiler\",\"message\":\"parameter v leaks to {heap} "
+                        "with derefs=0\",\"relatedInformation\":[",
+                        line, line % 70 + 1, line, line % 70 + 1);
+    for (size_t i = 0; i < nrel; i++) {
+        n += (size_t)sprintf(b + n,
+                             "%s{\"location\":{\"uri\":\"file:///src/p/a%zu.go\",\"range\":{"
+                             "\"start\":{\"line\":%zu,\"character\":3},\"end\":{\"line\":%zu,"
+                             "\"character\":3}}},\"message\":\"escflow:      from ",
+                             i ? "," : "", i / 3, line + i / 2, line + i / 2);
+        memset(b + n, 'x', mlen);
+        n += mlen;
+        n += (size_t)sprintf(b + n, " (call parameter)\"}");
+    }
+    return n + (size_t)sprintf(b + n, "]}");
+}
+
+/* A file read in chunks the same as in memory: records of many lengths
+ * (most under a chunk of 64 KiB, some over, one over four) cut by the
+ * chunks' ends at many offsets, a line ended by "\r\n", the last with no
+ * "\n"; damaged records after a chunk's end and in a long line; and a
+ * line over the 16 MiB cap, the error at its line both ways. */
+START_TEST(file_chunks)
+{
+    static char text[1 << 21];
+    char dir[] = "/tmp/test_json_shape.XXXXXX", path[64];
+    size_t n = 0, lines = 1, pairs = 0;
+    unsigned seed = 7;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/t.json", dir);
+    n = (size_t)sprintf(text, "%s", hdr);
+    while (n < sizeof text - (1 << 19)) {
+        size_t nrel, mlen;
+        seed = seed * 1103515245u + 12345u;
+        nrel = (seed >> 8) % 40;
+        mlen = (seed >> 16) % 90;
+        if (lines % 97 == 0)
+            nrel = 300 + (seed >> 4) % 700; /* 70 to 240 KiB */
+        n += leak_record(text + n, (unsigned)lines + 1, nrel, mlen);
+        text[n++] = '\n';
+        if (lines % 23 == 0) { /* a site and a capture, read in full */
+            n += (size_t)sprintf(text + n, "%s\r\n%s\n", records[2], records[1]);
+            lines += 2;
+            pairs++;
+        }
+        lines++;
+    }
+    n += (size_t)sprintf(text + n, "%s", records[3]); /* no "\n" */
+    same_as(text, n, path);
+    {
+        align_escape_log *log = NULL;
+        align_escape_stats st;
+        ck_assert_int_eq(align_escape_log_new(&log), 0);
+        ck_assert_int_eq(align_escape_log_read_json_dir(log, path), 0);
+        align_escape_log_stats(&st, log);
+        ck_assert_uint_eq(st.lines, lines + 1);
+        ck_assert_uint_gt(pairs, 10);
+        ck_assert_uint_eq(align_escape_log_ncaptures(log), pairs);
+        ck_assert_uint_eq(align_escape_log_nsites(log), pairs + 1);
+        align_escape_log_free(log);
+    }
+    /* damage after the first chunk's end, and in the first long line */
+    for (size_t at = 65536; at < 65536 + 4000; at += 397) {
+        char c = text[at];
+        text[at] = '}';
+        same_as(text, n, path);
+        text[at] = c;
+    }
+    {
+        const char *longline = NULL;
+        for (const char *p = text, *e; (e = memchr(p, '\n', (size_t)(text + n - p))); p = e + 1)
+            if (e - p > 65536) {
+                longline = p;
+                break;
+            }
+        ck_assert_ptr_nonnull(longline);
+        for (size_t k = 1; k < 4; k++) {
+            size_t at = (size_t)(longline - text) + k * 40000;
+            char c = text[at];
+            text[at] = '\x01';
+            same_as(text, n, path);
+            text[at] = c;
+        }
+    }
+    /* a line over the cap, then a good one */
+    {
+        size_t big = ESC_MAX_JSON_LINE + 100, m = sizeof hdr - 1;
+        char *t = malloc(big + 4096);
+        align_escape_log *log = NULL;
+        ck_assert_ptr_nonnull(t);
+        memcpy(t, hdr, m);
+        m += leak_record(t + m, 2, 1, 0);
+        t[m++] = '\n';
+        memset(t + m, ' ', big);
+        m += big;
+        t[m++] = '\n';
+        m += leak_record(t + m, 4, 2, 5);
+        t[m++] = '\n';
+        same_as(t, m, path);
+        ck_assert_int_eq(align_escape_log_new(&log), 0);
+        ck_assert_int_eq(align_escape_log_read_json_dir(log, path), ALIGN_ELIMIT);
+        ck_assert_uint_eq(align_error_last()->line, 3);
+        align_escape_log_free(log);
+        free(t);
+    }
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
 static Suite *shape_suite(void)
 {
     Suite *s = suite_create("json_shape");
@@ -342,6 +476,7 @@ static Suite *shape_suite(void)
     tcase_add_loop_test(t, mutations, 0, (int)(sizeof records / sizeof records[0]));
     tcase_add_test(t, numbers);
     tcase_add_test(t, invalid_utf8);
+    tcase_add_test(t, file_chunks);
     suite_add_tcase(s, t);
     return s;
 }

@@ -74,6 +74,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ------------------------------------------------------------- strings */
 
@@ -388,16 +391,58 @@ static int acc_append(line_acc *a, const char *s, size_t len, size_t max_line)
     return 0;
 }
 
-/* Feeds one chunk: complete lines go to fn, the rest waits in a. */
-static int feed(line_acc *a, const char *p, const char *end, size_t max_line, esc_line_fn fn,
-                void *ctx)
+/* Past the last "\n" of p[0..end-p), or p when there is none. */
+static const char *past_last_newline(const char *p, const char *end)
+{
+    const char *e = end;
+#ifdef __SSE2__
+    while (e - p >= 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+            _mm_loadu_si128((const __m128i *)(const void *)(e - 16)), _mm_set1_epi8('\n')));
+        if (m != 0)
+            return e - 16 + (32 - __builtin_clz(m));
+        e -= 16;
+    }
+#endif
+    while (e > p && e[-1] != '\n')
+        e--;
+    return e;
+}
+
+/* Feeds one chunk: complete lines go to fn, the rest waits in a, or
+ * (tail not NULL) a line that starts in the chunk and does not end in it
+ * is left where it is, *tail its start (NULL when there is none): the
+ * caller reads on behind it. */
+static int feed(line_acc *a, const char *p, const char *end, size_t max_line, esc_span_fn span,
+                esc_line_fn fn, void *ctx, const char **tail)
 {
     int rc;
     /* the first NUL byte from p on (NULL: none in the chunk, or none
      * looked for) */
     const char *nul = a->find_nul ? memchr(p, '\0', (size_t)(end - p)) : NULL;
+    /* where lines that end in the chunk end: span is not offered the
+     * one after, which would be scanned again when it is whole */
+    const char *whole = span != NULL ? past_last_newline(p, end) : end;
+    if (tail != NULL)
+        *tail = NULL;
     while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *nl;
+        if (span != NULL && !a->pending && p < whole) {
+            ptrdiff_t k = span(ctx, p, end, a->lineno + 1);
+            if (k < 0)
+                return (int)k;
+            if (k > 0) {
+                assert((size_t)k < (size_t)(end - p) && p[k] == '\n' && (size_t)k <= max_line);
+                a->lineno++;
+                p += k + 1;
+                continue;
+            }
+        }
+        nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL && tail != NULL && !a->pending) {
+            *tail = p;
+            return 0;
+        }
         if (nl == NULL)
             return acc_append(a, p, (size_t)(end - p), max_line);
         if (!a->pending) {
@@ -437,18 +482,20 @@ void align_escape_log_set_progress(align_escape_log *log, align_progress_fn fn, 
 int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, size_t max_line,
                    esc_line_fn fn, void *ctx)
 {
-    return esc_read_lines_progress(NULL, f, mem, mem_len, name, max_line, true, fn, ctx);
+    return esc_read_lines_progress(NULL, f, mem, mem_len, name, max_line, true, NULL, fn, ctx);
 }
 
 int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *mem, size_t mem_len,
-                            const char *name, size_t max_line, bool find_nul, esc_line_fn fn,
-                            void *ctx)
+                            const char *name, size_t max_line, bool find_nul, esc_span_fn span,
+                            esc_line_fn fn, void *ctx)
 {
     line_acc a = {.find_nul = find_nul};
     int rc = 0;
     align_progress_fn progress = log != NULL && f != NULL ? log->progress : NULL;
     uint64_t size = 0;
     progress_clock clock = {0, 0};
+
+    assert(span == NULL || !find_nul);
 
     if (progress != NULL) {
         struct stat st;
@@ -458,14 +505,37 @@ int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *me
     }
 
     if (f == NULL) {
-        rc = feed(&a, mem, mem + mem_len, max_line, fn, ctx);
+        rc = feed(&a, mem, mem + mem_len, max_line, span, fn, ctx, NULL);
     } else {
-        char *chunk = malloc(ESC_READ_CHUNK);
+        /* With span, a line that does not end in the chunk stays in it,
+         * moved to its start, and the next read goes behind it (the chunk
+         * grows for a longer line, up to max_line + 1: a line that fills
+         * that is too long, and is left to the accumulator, which skips
+         * it): no copy of the whole line, and span scans it once whole. */
+        size_t cap = ESC_READ_CHUNK, have = 0;
+        char *chunk = malloc(cap);
         if (chunk == NULL)
             return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
         uint64_t total = 0;
         for (;;) {
-            size_t got = fread(chunk, 1, ESC_READ_CHUNK, f);
+            size_t got;
+            const char *tail = NULL;
+            if (have == cap && cap > max_line) {
+                a.pending = true; /* too long: a skips it to its end */
+                a.overlong = true;
+                a.len = 0;
+                have = 0;
+            } else if (have == cap) {
+                size_t grown = cap > max_line / 2 ? max_line + 1 : cap * 2;
+                char *p = realloc(chunk, grown);
+                if (p == NULL) {
+                    rc = error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
+                    break;
+                }
+                chunk = p;
+                cap = grown;
+            }
+            got = fread(chunk + have, 1, (span != NULL ? cap : ESC_READ_CHUNK) - have, f);
             if (got == 0) {
                 if (ferror(f))
                     rc = error_set(ALIGN_EIO, name, 0, 0, "read error");
@@ -482,11 +552,19 @@ int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *me
                            "it really is that large");
                 break;
             }
-            rc = feed(&a, chunk, chunk + got, max_line, fn, ctx);
+            rc = feed(&a, chunk, chunk + have + got, max_line, span, fn, ctx,
+                      span != NULL ? &tail : NULL);
             if (rc < 0)
                 break;
+            have = tail != NULL ? (size_t)(chunk + have + got - tail) : 0;
+            if (have > 0)
+                memmove(chunk, tail, have);
             if (progress != NULL && progress_due(&clock, total))
                 progress(log->progress_user, total, size > total ? size : total);
+        }
+        if (rc == 0 && have > 0) { /* the last line, with no "\n" */
+            a.overlong = have > max_line;
+            rc = deliver(&a, chunk, have, false, fn, ctx);
         }
         free(chunk);
     }
@@ -1043,7 +1121,8 @@ static int read_text(align_escape_log *log, const char *name, FILE *f, const cha
     in.name = esc_intern(log, name, strlen(name));
     if (in.name == NULL)
         return ALIGN_ENOMEM;
-    rc = esc_read_lines_progress(log, f, mem, len, name, ESC_MAX_TEXT_LINE, true, text_line, &in);
+    rc = esc_read_lines_progress(log, f, mem, len, name, ESC_MAX_TEXT_LINE, true, NULL, text_line,
+                                 &in);
     free(in.pending);
     free(in.inl);
     table_free(&in.inl_index);

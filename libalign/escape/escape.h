@@ -41,6 +41,7 @@
 #include "util/arena.h"
 #include "util/table.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* Lines longer than this are not compiler output: skipped (text) or an
@@ -133,6 +134,14 @@ int esc_read_json_mem(align_escape_log *log, const char *name, const char *text,
 typedef int (*esc_line_fn)(void *ctx, const char *s, size_t len, uint64_t lineno, bool overlong,
                            bool nul);
 
+/* Offered a line whose end is not yet known, before fn: s[0..end) is all
+ * the reader holds from the line's start on (the line, maybe later lines,
+ * maybe not all of the line).  Returns the line's length n when it took
+ * the line (s[n] is the "\n" that ends it, checked; n at most the reader's
+ * cap), 0 when it did not (the line then goes to fn as any other), or a
+ * negative code to stop the read with it. */
+typedef ptrdiff_t (*esc_span_fn)(void *ctx, const char *s, const char *end, uint64_t lineno);
+
 /* Feeds every line of f (read in 64 KiB chunks, constant memory) or of the
  * buffer mem[0..mem_len) (when f is NULL) to fn.  A last line without "\n"
  * counts.  ALIGN_EIO (naming `name`) on a read error, ALIGN_ENOMEM, or what
@@ -141,9 +150,15 @@ int esc_read_lines(FILE *f, const char *mem, size_t mem_len, const char *name, s
                    esc_line_fn fn, void *ctx);
 /* The same, telling log's progress callback (if any) how far a file read
  * is; find_nul false: fn's nul is always false (no pass over the bytes
- * for NULs: the JSON reader, which does not skip such lines, never asks). */
+ * for NULs: the JSON reader, which does not skip such lines, never asks);
+ * span (NULL: none; only with find_nul false) is offered each line that
+ * ends in the bytes read so far, before its end is looked for (the JSON
+ * reader's shape scan finds it: no second pass over the line's bytes).
+ * With span, a line that does not end in a chunk stays in it, and the
+ * chunk grows to hold the longest line (up to max_line + 1 bytes, as the
+ * copy of a line across chunks does without span). */
 int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *mem, size_t mem_len,
-                            const char *name, size_t max_line, bool find_nul, esc_line_fn fn,
-                            void *ctx);
+                            const char *name, size_t max_line, bool find_nul, esc_span_fn span,
+                            esc_line_fn fn, void *ctx);
 
 #endif
