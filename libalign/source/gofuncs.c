@@ -611,6 +611,7 @@ int align_binary_go_method_files(const align_binary *b, align_go_method **out, s
     align_go_method *v = NULL;
     size_t nv = 0, cap = 0;
     char key[1024];
+    size_t last[2] = {SIZE_MAX, SIZE_MAX}; /* each pass's last entry */
     *out = NULL;
     *n = 0;
     if (gf == NULL)
@@ -633,8 +634,12 @@ int align_binary_go_method_files(const align_binary *b, align_go_method **out, s
             } else if (!receiver_of(f->name, key, sizeof key)) {
                 continue;
             }
-            if (nv > 0 && strcmp(v[nv - 1].type, key) == 0)
-                continue; /* functions of one package come together */
+            /* functions of one package (and type) come together: the
+             * first of them is kept, as the sort below keeps the first
+             * (cmd/compile: a push of the package's key for each method
+             * was most of the entries sorted) */
+            if (last[pass] != SIZE_MAX && strcmp(v[last[pass]].type, key) == 0)
+                continue;
             m.type = strdup(key);
             m.file = gf->files[f->file].path;
             if (m.type == NULL || align_vec_push((void **)&v, &nv, &cap, sizeof m, 64, &m) < 0) {
@@ -642,6 +647,7 @@ int align_binary_go_method_files(const align_binary *b, align_go_method **out, s
                 align_go_methods_free(v, nv);
                 return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
             }
+            last[pass] = nv - 1;
         }
     }
     if (nv > 1) /* v is NULL when no function names a method (qsort's UB) */
