@@ -366,10 +366,14 @@ static void free_file(go_file *f)
 /* f's text, read again when indexing dropped it (a file outside --src):
  * show needs it for the few types it prints, and keeps it.  NULL when the
  * file cannot be read. */
+static bool read_go(go_source *s, int dfd, const char *name, const char *path, bool src,
+                    char **text, size_t *len);
+
 static const char *file_text(const go_source *s, const go_file *f)
 {
     go_file *w = (go_file *)f;
-    if (w->text == NULL && !read_input_to(w->path, &w->text, &w->len, s->msgs)) {
+    if (w->text == NULL &&
+        !read_go((go_source *)s, AT_FDCWD, w->path, w->path, true, &w->text, &w->len)) {
         w->text = NULL;
         w->len = 0;
     }
