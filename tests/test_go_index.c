@@ -18,7 +18,7 @@
  *   - with SA_GO_INDEX_DIRS (a list of directories, ':' between them), every
  *     .go file below them and SA_GO_INDEX_MUTANTS mutants of each (default
  *     8): make check-go-index, over the sources of Go 1.19 and 1.27 (13,652
- *     files, 30 s).
+ *     files, 13 s).
  */
 #include "../cli/go_source.c"
 
