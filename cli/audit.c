@@ -797,7 +797,7 @@ static bool reordered(const align_layout *l)
 }
 
 /* show --optimize, a Go type whose order changes: the unkeyed composite
- * literals that the new order breaks (go_source.c), as text after the
+ * literals that the new order breaks (go_literals.c), as text after the
  * declaration or as JSON "unkeyed_literals" added to the type's object. */
 static void unkeyed_note(align_buf *out, go_source *src, const align_layout *l, const char *file,
                          bool json)

@@ -1,7 +1,9 @@
 /*
- * test_go_index.c - the Go declaration index of cli/go_source.c (its
- * index_decls, compiled into the test from the source: it is static), the
- * scanner that places every Go type at its declaration (issue #14).
+ * test_go_index.c - the Go declaration index of cli/go_index.c (its
+ * index_decls, compiled into the test from the source: index_every and
+ * index_fast are static, and tests/test_go_index_scalar compiles it
+ * without SIMD), the scanner that places every Go type at its declaration
+ * (issue #14).
  *
  * The truth is the index's definition, index_every: every identifier of
  * code visited, the text read byte by byte.  index_fast passes over the
@@ -20,22 +22,12 @@
  *     8): make check-go-index, over the sources of Go 1.19 and 1.27 (13,652
  *     files, 13 s).
  */
-#include "../cli/go_source.c"
+#include "../cli/go_index.c"
 
 #include <check.h>
 #include <ftw.h>
 
 #include "suite.h"
-
-/* go_source.c's one call into cli/util.c: the index never reads a file. */
-bool read_input_to(const char *path, char **text, size_t *len, align_buf *msgs)
-{
-    (void)path;
-    (void)msgs;
-    *text = NULL;
-    *len = 0;
-    return false;
-}
 
 /* f indexed from [text, text+len) (copied), every or fast. */
 static void index_of(go_file *f, const char *text, size_t len, bool func_heads, bool every)
