@@ -1,6 +1,7 @@
 /*
  * go_source_int.h - what the files of the Go source reader share
- * (go_source.c, go_target.c, go_index.c, go_literals.c): a file's record
+ * (go_source.c, go_place.c, go_target.c, go_index.c, go_literals.c): a
+ * file's record
  * and its declaration index, the go_source that holds them, and the
  * functions one of them calls in another.  Private to them and to
  * tests/test_go_index.c; the public go_source_* API is in cli.h.
@@ -105,6 +106,8 @@ static inline bool ident_char(char ch)
     return char_class[(unsigned char)ch] & CH_IDENT;
 }
 
+#define LOCAL_MARK "\xc2\xb7" /* U+00B7 in "pkg.name·N", a type local to a function */
+
 /* ------------------------------------------------ go_target.c */
 
 /* The binary's GOOS and GOARCH into s (from the files of its functions,
@@ -152,5 +155,30 @@ void load_dir(go_source *s, const char *dir);
 /* A binary's Go type name split into its package-local name and package
  * name; *nth: N of a function's local type "pkg.name·N", else 0. */
 bool split(const char *name, char *local, size_t lcap, char *pkg, size_t pcap, unsigned *nth);
+/* A copy of [p, p+n) kept until the source is freed, or NULL. */
+const char *keep(go_source *s, const char *p, size_t n);
+/* Frees f's text once it has served (file_text reads it again if asked). */
+void drop_text(go_file *f);
+/* Whether f is in directory dir (not below it), or with dir NULL one of
+ * the --src files of package pkg. */
+bool file_in_scope(const go_file *f, const char *dir, size_t dlen, const char *pkg);
+/* find_type's answer: the file, and the declaration in it. */
+typedef struct found {
+    const go_file *f;
+    const go_decl *d; /* NULL: no struct */
+} found;
+/* The declaration of the Go type `name` among the files (only those of
+ * directory dir, when not NULL); false when none declares it. */
+bool find_type(const go_source *s, const char *name, const char *dir, found *out);
+/* A test of one line [p, e) of a file ending at end; first: the file's
+ * first line. */
+typedef bool (*line_test)(const char *p, const char *e, const char *end, bool first, void *ctx);
+/* The first line that test accepts in the files of dir (NULL: the --src
+ * files of package pkg) that have key among their heads. */
+bool find_line(go_source *s, const char *dir, const char *pkg, const char *key, line_test test,
+               void *ctx, const go_file **file, unsigned *line);
+/* `type Name Other` (Other a named type) in dir: its file, line, Other. */
+bool find_defined(go_source *s, const char *name, const char *dir, const go_file **file,
+                  unsigned *line, char *under, size_t ucap);
 
 #endif
