@@ -1272,20 +1272,17 @@ static void expect_error(const char *path, int code, const char *in_message, con
  * with flags, and of its escape join with log: the open's outcome (its
  * error when it fails), the units, every declaration, the method files and
  * every site of the join. */
-static void binary_digest(FILE *f, const char *path, unsigned flags, const char *log, size_t loglen)
+/* What align_binary_open says of path: its outcome, units and
+ * declarations; the binary, or NULL when it did not open. */
+static align_binary *open_digest(FILE *f, const char *path, unsigned flags)
 {
     align_binary *b = NULL;
-    align_go_method *m = NULL;
-    align_escape_log *el = NULL;
-    align_heap_join *j = NULL;
-    align_heap_summary sum;
     const align_binary_info *in;
-    size_t nm = 0;
     int rc = align_binary_open_ex(&b, path, flags);
     fprintf(f, "open %d\n", rc);
     if (rc != 0) {
         fprintf(f, "%s\n", align_error_last()->message);
-        return;
+        return NULL;
     }
     in = align_binary_info_get(b);
     fprintf(f, "units %zu skipped %zu (%s) foreign %zu types %zu\n", in->ncus, in->nskipped_cus,
@@ -1295,6 +1292,22 @@ static void binary_digest(FILE *f, const char *path, unsigned flags, const char 
         for (size_t i = 0; g != NULL && i < align_graph_ndecls(g); i++)
             fprintf(f, "decl %s\n", align_type_display(align_graph_decl(g, i)));
     }
+    return b;
+}
+
+/* open_digest, then the Go functions: method files and the escape join
+ * of log. */
+static void binary_digest(FILE *f, const char *path, unsigned flags, const char *log, size_t loglen)
+{
+    align_go_method *m = NULL;
+    align_escape_log *el = NULL;
+    align_heap_join *j = NULL;
+    align_heap_summary sum;
+    size_t nm = 0;
+    int rc;
+    align_binary *b = open_digest(f, path, flags);
+    if (b == NULL)
+        return;
     ck_assert_int_eq(align_binary_go_method_files(b, &m, &nm), 0);
     for (size_t i = 0; i < nm; i++)
         fprintf(f, "method %s %s\n", m[i].type, m[i].file ? m[i].file : "-");
@@ -1802,29 +1815,6 @@ START_TEST(sections_read_once)
 }
 END_TEST
 
-/* What align_binary_open says of path: its outcome, units and
- * declarations (binary_digest without the Go functions). */
-static void open_digest(FILE *f, const char *path, unsigned flags)
-{
-    align_binary *b = NULL;
-    const align_binary_info *in;
-    int rc = align_binary_open_ex(&b, path, flags);
-    fprintf(f, "open %d\n", rc);
-    if (rc != 0) {
-        fprintf(f, "%s\n", align_error_last()->message);
-        return;
-    }
-    in = align_binary_info_get(b);
-    fprintf(f, "units %zu skipped %zu (%s) foreign %zu types %zu\n", in->ncus, in->nskipped_cus,
-            in->skip_reason ? in->skip_reason : "-", in->nforeign_cus, in->ntypes);
-    for (int lang = 0; lang < 2; lang++) {
-        align_graph *g = align_binary_graph(b, (align_lang)lang);
-        for (size_t i = 0; g != NULL && i < align_graph_ndecls(g); i++)
-            fprintf(f, "decl %s\n", align_type_display(align_graph_decl(g, i)));
-    }
-    align_binary_free(b);
-}
-
 /* The Go program's compressed .debug_abbrev (data, size bytes) replaced
  * in place by a zlib stream of zeros, more than 16 times the section's
  * size (large), or of the table's first 100 bytes (less than half the
@@ -1927,8 +1917,8 @@ START_TEST(compressed_sections_as_libdwarf)
     if (sh("cd %s && gcc -g -gz=zlib -O0 -w -o c-gz prog.c other.c", tmp) == 0) {
         FILE *fa = open_memstream(&a, &alen), *fb = open_memstream(&b, &blen);
         snprintf(path, sizeof path, "%s/c-gz", tmp);
-        open_digest(fa, path, 0);
-        open_digest(fb, path, ALIGN_BINARY_LIBDWARF_ONLY);
+        align_binary_free(open_digest(fa, path, 0));
+        align_binary_free(open_digest(fb, path, ALIGN_BINARY_LIBDWARF_ONLY));
         fclose(fa);
         fclose(fb);
         ck_assert_msg(alen == blen && memcmp(a, b, alen) == 0 && strncmp(a, "open 0", 6) == 0,
