@@ -674,28 +674,50 @@ static bool place_in_dir(go_source *s, align_type *t, const char *name, const ch
 
 /* place_in_dir in the directory of each method file entry for key (a
  * type's or a package's), until one places t. */
+/* Whether directory dir ends with "/" and the import path [pkg, pkg +
+ * n) (as the symbol writes it: a '.' of its last element as %2e). */
+static bool ends_with_path(const char *dir, const char *pkg, size_t n)
+{
+    char path[1024];
+    size_t dl = strlen(dir), pl;
+    if (!unescape_path(pkg, n, path, sizeof path))
+        return false;
+    pl = strlen(path);
+    return dl > pl && dir[dl - pl - 1] == '/' && strcmp(dir + dl - pl, path) == 0;
+}
+
 static bool place_by_files(go_source *s, align_type *t, const char *name, const char *key,
                            const align_go_method *ms, size_t nms)
 {
     const align_go_method *m = nms > 0 ? bsearch(key, ms, nms, sizeof *ms, cmp_key) : NULL;
-    const char *tried = NULL;
-    size_t tried_len = 0;
+    const char *pkg_end = NULL;
     if (m == NULL)
         return false;
     while (m > ms && strcmp(m[-1].type, key) == 0)
         m--;
-    for (; m < ms + nms && strcmp(m->type, key) == 0; m++) {
-        const char *slash = strrchr(m->file, '/');
-        char dir[1024];
-        size_t n = slash ? (size_t)(slash - m->file) : 0;
-        if (m->file[0] != '/' || slash == NULL || n >= sizeof dir ||
-            (tried != NULL && n == tried_len && strncmp(tried, m->file, n) == 0))
-            continue;
-        tried = m->file;
-        tried_len = n;
-        snprintf(dir, sizeof dir, "%.*s", (int)n, m->file);
-        if (place_in_dir(s, t, name, dir))
-            return true;
+    for (const char *p = name; *p != '\0' && *p != '['; p++)
+        pkg_end = *p == '.' ? p : pkg_end;
+    /* The directories that end with the whole import path first: a
+     * function linknamed into the package from another directory of the
+     * same last element (runtime/internal/syscall's syscall.RawSyscall6)
+     * must not place a type that both declare (EpollEvent) there. */
+    for (int pass = 0; pass < 2; pass++) {
+        const char *tried = NULL;
+        size_t tried_len = 0;
+        for (const align_go_method *e = m; e < ms + nms && strcmp(e->type, key) == 0; e++) {
+            const char *slash = strrchr(e->file, '/');
+            char dir[1024];
+            size_t n = slash ? (size_t)(slash - e->file) : 0;
+            if (e->file[0] != '/' || slash == NULL || n >= sizeof dir ||
+                (tried != NULL && n == tried_len && strncmp(tried, e->file, n) == 0))
+                continue;
+            tried = e->file;
+            tried_len = n;
+            snprintf(dir, sizeof dir, "%.*s", (int)n, e->file);
+            bool own = pkg_end != NULL && ends_with_path(dir, name, (size_t)(pkg_end - name));
+            if (own == (pass == 0) && place_in_dir(s, t, name, dir))
+                return true;
+        }
     }
     return false;
 }

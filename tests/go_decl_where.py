@@ -272,6 +272,22 @@ def one_release(tool, v, tmp, fails):
                 (open(f).read(4096) if f.endswith("mipsx.go") else ""):
             fails.append("Go %s: %s placed in %s, a file for another target"
                          % (v, t["name"], f))
+    # a standard-library type is placed in its own package's directory,
+    # GOROOT/src/PATH: never in another directory whose last element is
+    # the same (runtime/internal/syscall for syscall, whose functions are
+    # linknamed into syscall and which declares an EpollEvent too)
+    for t in types:
+        f = t.get("decl_file")
+        name = re.sub(r"\[.*", "", t["name"])
+        slash = name.rfind("/")
+        dot = name.find(".", slash + 1)
+        path = name[:dot].replace("%2e", ".")
+        if not f or dot < 0 or "." in path.split("/")[0] or path == "main" or \
+                t.get("local") or "\u00b7" in name:
+            continue
+        if os.path.dirname(f) != os.path.join(root, "src", path):
+            fails.append("Go %s: %s placed in %s, not in its package's directory %s"
+                         % (v, t["name"], f, os.path.join(root, "src", path)))
     print("Go %s: %d of %d named Go types located (%d in all)"
           % (v, len(located), len(named), len(types)))
     if len(located) * 10 < len(named) * 6:
