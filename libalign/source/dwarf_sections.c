@@ -469,13 +469,13 @@ static int obj_section_info(void *obj, Dwarf_Half i, Dwarf_Obj_Access_Section *o
     if (i >= f->nsecs)
         return DW_DLV_NO_ENTRY;
     s = &f->secs[i];
-    out->addr = s->addr;
-    out->type = s->type;
-    out->size = s->size;
-    out->name = s->name;
-    out->link = s->link;
-    out->info = s->info;
-    out->entrysize = s->entsize;
+    *out = (Dwarf_Obj_Access_Section){.addr = s->addr,
+                                      .type = s->type,
+                                      .size = s->size,
+                                      .name = s->name,
+                                      .link = s->link,
+                                      .info = s->info,
+                                      .entrysize = s->entsize};
     return DW_DLV_OK;
 }
 
