@@ -431,25 +431,34 @@ static bool find_var(go_source *s, const char *name, const char *lit, const char
 /* An anonymous struct named after the one package variable of its type
  * (label_of NULL): at its `var` line, under --src or in the directory of
  * its package's functions' files. */
+static bool place_by_files(go_source *s, align_type *t, const char *name, const char *key,
+                           const align_go_method *ms, size_t nms);
+
 static void locate_var(go_source *s, align_type *t, const char *label, const align_go_method *ms,
                        size_t nms)
 {
     const go_file *f;
     align_srcpos pos = {0};
-    char key[1024];
+    char key[1024], pkg[1024];
     if (!find_var(s, label, align_type_display(t), NULL, &f, &pos.line)) {
         const align_go_method *m = NULL;
         snprintf(key, sizeof key, "%s", label);
         if (strrchr(key, '.') == NULL || nms == 0)
             return;
         *strrchr(key, '.') = '\0';
+        snprintf(pkg, sizeof pkg, "%s", key);
         m = bsearch(key, ms, nms, sizeof *ms, cmp_key);
-        if (m == NULL || m->file[0] != '/' || strrchr(m->file, '/') == NULL)
+        if (m != NULL && m->file[0] == '/' && strrchr(m->file, '/') != NULL) {
+            snprintf(key, sizeof key, "%.*s", (int)(strrchr(m->file, '/') - m->file), m->file);
+            load_dir(s, key);
+        }
+        if (m == NULL || !find_var(s, label, align_type_display(t), key, &f, &pos.line)) {
+            /* no `var V`: the element of a defined array type named V
+             * (`type semTable [N]struct {`, a name no variable of the
+             * package can have), at that line */
+            place_by_files(s, t, label, pkg, ms, nms);
             return;
-        snprintf(key, sizeof key, "%.*s", (int)(strrchr(m->file, '/') - m->file), m->file);
-        load_dir(s, key);
-        if (!find_var(s, label, align_type_display(t), key, &f, &pos.line))
-            return;
+        }
     }
     pos.file = f->path;
     align_type_set_pos(t, pos);

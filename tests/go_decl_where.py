@@ -83,6 +83,16 @@ var Guarded struct {
 	sync.Mutex
 }
 
+// Ring is a defined array type of an anonymous struct, Rings its
+// variable: the struct is named after the type (as runtime.semTable's).
+type Ring [4]struct {
+	lo   bool
+	span int64
+	hi   bool
+}
+
+var Rings Ring
+
 // Tuning's struct holds anonymous structs, nested and in an array: each
 // named after it and its fields (Tuning.limits, Tuning.limits.inner,
 // Tuning.slots).
@@ -146,6 +156,7 @@ func Touch() int64 {
 	Guarded.Lock()
 	Guarded.n++
 	Guarded.Unlock()
+	Rings[1].span++
 	left.n++
 	right.n += 2
 	Tuning.limits.inner.q++
@@ -312,6 +323,10 @@ def one_release(tool, v, tmp, fails):
             # var line
             ("example.com/where/shapes.Settings", None, "var Settings struct {"),
             ("example.com/where/shapes.Guarded", None, "var Guarded struct {"),
+            # the element of a defined array type a package variable has:
+            # by the type, at its line
+            ("example.com/where/shapes.Ring", None, "type Ring [4]struct {"),
+            ("runtime.semTable", "runtime/sema.go", "type semTable [semTabSize]struct {"),
             ("runtime.debug", "runtime/runtime1.go", "var debug struct {"),
             # and the anonymous structs it holds: by the variable and
             # field, at the field's line
@@ -373,7 +388,8 @@ def one_release(tool, v, tmp, fails):
             ("pool", ("(element type of var example.com/where/shapes.pool)",
                       "\nstruct {\n\tw int64\n")),
             ("Limits", ("(element type of var example.com/where/shapes.Limits)",
-                        "\nstruct {\n\ttop int64\n"))):
+                        "\nstruct {\n\ttop int64\n")),
+            ("Ring", ("(element type of type Ring)", "\nstruct {\n\tspan int64\n"))):
         s = subprocess.run([tool, "show", "--optimize", binp, "example.com/where/shapes." + name],
                            capture_output=True, text=True).stdout
         if not all(w in s for w in wants):

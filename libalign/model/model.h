@@ -148,6 +148,10 @@ struct align_type {
      * variable's): how many other variables have the struct (at most
      * UINT16_MAX). */
     bool label_local;
+    /* Go, label_of NULL: named after a defined array type whose element
+     * it is (`type semTable [N]struct {...}`, "runtime.semTable"), met
+     * as a package variable's type, not after the variable */
+    bool label_defined;
     uint16_t label_shared;
     uint32_t label_pkg;
 };

@@ -207,6 +207,21 @@ void align_render_decl_go(align_buf *out, const align_layout *l, const size_t *o
         return;
     }
     if (l->type != NULL && align_type_label(l->type, &holder) != NULL && holder == NULL &&
+        l->type->label_defined) {
+        /* the element of a defined array type, labelled after it
+         * ("runtime.semTable" of `type semTable [N]struct {...}`): it
+         * pastes as the element type in the type's declaration */
+        const char *type = strrchr(l->name, '.') + 1;
+        align_buf_printf(out,
+                         "// the anonymous struct of %s (element type of type %s): paste it "
+                         "as the element type of type %s's array\n",
+                         l->name, type, type);
+        align_buf_puts(out, "struct {\n");
+        split_name(l->name, &own_len, &local, &local_len, &args);
+        render_fields(out, l, order, own_len, o);
+        return;
+    }
+    if (l->type != NULL && align_type_label(l->type, &holder) != NULL && holder == NULL &&
         l->type->label_elem) {
         /* the element of the one package variable that is an array, a
          * slice or a map of it, labelled "pkg.V": it pastes as V's element

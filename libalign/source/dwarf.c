@@ -280,12 +280,14 @@ typedef struct gvar_ref { /* Go: a package variable, its type's DIE */
     Dwarf_Off target;     /* its type, or a slice's element */
     const char *name;     /* libdwarf's string: valid until dwarf_finish */
     bool elem;            /* target is the element of the variable's slice */
+    bool defined;         /* target is a defined array type, name its name */
 } gvar_ref;
 
 typedef struct go_var { /* Go: a package variable and its type */
     align_type *type;   /* the anonymous struct: its type or element's */
     const char *name;   /* the graph's copy */
     bool elem;          /* the variable is an array or slice of type */
+    bool defined;       /* name is a defined array type's (gvar_ref) */
     size_t seq;         /* DWARF order */
 } go_var;
 
@@ -1658,12 +1660,13 @@ static int note_go_var(dwarf_reader *rd, Dwarf_Die die)
         return rc;
     /* A variable of a defined type (`var semtable semTable`, a typedef
      * of [N]struct {...}, which the map holds as the array): the struct
-     * is that type's, not the variable's. */
+     * is that type's, not the variable's: named after the type. */
     Dwarf_Die tdie = NULL;
     Dwarf_Error err = NULL;
     Dwarf_Attribute elem = NULL;
     Dwarf_Half tag = 0;
-    gvar_ref n = {d.type, d.name, false};
+    char *tname = NULL;
+    gvar_ref n = {d.type, d.name, false, false};
     int ok = dwarf_offdie_b(rd->dbg, d.type, true, &tdie, &err);
     if (ok == DW_DLV_OK)
         ok = dwarf_tag(tdie, &tag, &err);
@@ -1677,13 +1680,20 @@ static int note_go_var(dwarf_reader *rd, Dwarf_Die die)
         n.elem = true;
         tag = DW_TAG_structure_type; /* not a defined type's */
     }
+    if (ok == DW_DLV_OK && tag == DW_TAG_typedef) {
+        /* the typedef's name (libdwarf's string, as the variable's) */
+        if (dwarf_diename(tdie, &tname, &err) == DW_DLV_OK && strchr(tname, '.') != NULL) {
+            n.name = tname;
+            n.defined = true;
+        }
+    }
     if (elem != NULL)
         dwarf_dealloc(rd->dbg, elem, DW_DLA_ATTR);
     if (tdie != NULL)
         dwarf_dealloc(rd->dbg, tdie, DW_DLA_DIE);
     if (err != NULL)
         dwarf_dealloc(rd->dbg, err, DW_DLA_ERROR);
-    if (ok != DW_DLV_OK || tag == DW_TAG_typedef)
+    if (ok != DW_DLV_OK || (tag == DW_TAG_typedef && !n.defined))
         return 0; /* a broken reference names nothing: no type to label */
     return vec_push((void **)&rd->gvar, &rd->ngvar, &rd->gvar_cap, sizeof n, 256, &n);
 }
@@ -1696,7 +1706,18 @@ static int resolve_go_vars(dwarf_reader *rd)
     for (size_t i = 0; i < rd->ngvar; i++) {
         die_slot *slot = map_find(&rd->map, rd->gvar[i].target);
         align_type *t = slot != NULL && slot->lang == ALIGN_LANG_GO ? slot->type : NULL;
-        bool elem = rd->gvar[i].elem;
+        bool elem = rd->gvar[i].elem, defined = rd->gvar[i].defined;
+        /* a defined type: its array (`type semTable [N]struct {...}`,
+         * held as the array named so, or a typedef of it), whose element
+         * is then looked for below */
+        if (defined && t != NULL && t->kind == ALIGN_KIND_NAMED)
+            t = t->target;
+        if (defined && (t == NULL || t->kind != ALIGN_KIND_ARRAY))
+            continue; /* a defined type that is no array: its struct is named */
+        if (defined) {
+            t = t->target;
+            elem = true;
+        }
         /* `var V [4]struct {...}`: the element (not of a defined array
          * type, `var semtable semTable`: the struct is that type's) */
         for (int k = 0; t != NULL && t->kind == ALIGN_KIND_ARRAY &&
@@ -1710,7 +1731,7 @@ static int resolve_go_vars(dwarf_reader *rd)
             continue;
         align_graph *g = rd->bin->graphs[ALIGN_LANG_GO];
         go_var v = {t, arena_strndup(&g->arena, rd->gvar[i].name, strlen(rd->gvar[i].name)), elem,
-                    rd->ngv};
+                    defined, rd->ngv};
         if (v.name == NULL ||
             vec_push((void **)&rd->gv, &rd->ngv, &rd->gv_cap, sizeof v, 64, &v) < 0)
             return error_set(ALIGN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -1765,6 +1786,7 @@ static int label_go_vars(dwarf_reader *rd)
             rd->gv[i].type->label = rd->gv[i].name;
             rd->gv[i].type->label_of = NULL;
             rd->gv[i].type->label_elem = rd->gv[i].elem;
+            rd->gv[i].type->label_defined = rd->gv[i].defined;
             rd->gv[i].type->label_shared = shared < UINT16_MAX ? (uint16_t)shared : UINT16_MAX;
             /* and the anonymous structs it holds: "pkg.V.f" */
             if (type_label_fields(rd->bin->graphs[ALIGN_LANG_GO], rd->gv[i].type) < 0)
