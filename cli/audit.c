@@ -699,6 +699,9 @@ static bool inputs_load(inputs *in, cli_opts *o, bool warn)
         in->gosrc = bg_binary_finish(bg);
         go_source_flush(in->gosrc);
     }
+    /* the heap's anonymous struct literals: at their `struct` line */
+    if (in->join && rc == 0)
+        go_source_place_literals(in->join);
     if (in->join && !escape_join_report(in->join, rc, &e, o->binary)) {
         align_heap_join_free(in->join);
         in->join = NULL;

@@ -485,6 +485,12 @@ bool go_source_decl(go_source *s, align_layout *l, align_go_decl_opts *opts, con
  * must be opened with ALIGN_BINARY_GO_FUNCS to use the latter; the paths
  * are kept by s, which must outlive the output. */
 void go_source_locate(go_source *s, align_binary *bin);
+/* Places each anonymous struct that no declaration placed and that a heap
+ * site of j allocates as a composite literal (`return struct {...}{r,
+ * c}`: no variable names it) at the line of its `struct` keyword, from
+ * the site's position in its file.  After go_source_locate, on the thread
+ * that owns the binary. */
+void go_source_place_literals(const align_heap_join *j);
 /* Whether the Go type of l, where go_source_locate placed it, is declared
  * from another named type (`type Term term`): *under gets that type, whose
  * declaration holds the fields and is the one to reorder. */

@@ -882,3 +882,83 @@ void go_source_locate(go_source *s, align_binary *bin)
     path_roots_free(roots, nroots);
     align_go_methods_free(ms, nms);
 }
+
+/* The line of the `struct` keyword of the anonymous struct type whose
+ * composite literal's '{' (or '&' before `&struct {...}{...}`) is at
+ * line:col (bytes, from 1) of text, or 0
+ * when the text there is not that: the nearest `struct {` before it whose
+ * body's closing '}' the literal's '{' follows (match() steps over
+ * strings, runes and comments, so a brace in a tag does not count). */
+static unsigned literal_struct_line(const char *text, size_t len, unsigned line, unsigned col)
+{
+    const char *end = text + len, *p = text, *brace, *q;
+    for (unsigned l = 1; l < line && p < end; l++) {
+        p = memchr(p, '\n', (size_t)(end - p));
+        if (p == NULL)
+            return 0;
+        p++;
+    }
+    if (col == 0 || (size_t)(end - p) < col)
+        return 0;
+    if (p[col - 1] == '&') {
+        /* `&struct {...}{...}`: reported at the '&', the keyword next */
+        const char *kw = skip_spaces(p + col, end), *open, *close;
+        open = (size_t)(end - kw) > 6 && !ident_char(kw[6]) ? struct_brace(kw, end) : NULL;
+        close = open != NULL ? match(open, end) : NULL;
+        if (close == NULL || skip_spaces(close + 1, end) >= end ||
+            *skip_spaces(close + 1, end) != '{')
+            return 0;
+        return line;
+    }
+    if (p[col - 1] != '{')
+        return 0;
+    brace = p + col - 1;
+    /* the candidates, nearest first: at most 64 KB back */
+    for (q = brace; q - text >= 6 && brace - q < 65536; q--) {
+        const char *kw = q - 6, *open, *close;
+        if (memcmp(kw, "struct", 6) != 0 || (kw > text && ident_char(kw[-1])))
+            continue;
+        open = struct_brace(kw, brace);
+        close = open != NULL ? match(open, brace) : NULL;
+        if (close == NULL || skip_spaces(close + 1, brace) != brace)
+            continue;
+        unsigned at = 1;
+        for (const char *c = text; c < kw; c++)
+            at += *c == '\n';
+        return at;
+    }
+    return 0;
+}
+
+void go_source_place_literals(const align_heap_join *j)
+{
+    char *text = NULL;
+    size_t len = 0;
+    const char *cur = NULL;
+    align_buf msgs; /* a file that cannot be read places nothing */
+    align_buf_init(&msgs);
+    for (size_t i = 0; j != NULL && i < align_heap_join_nsites(j); i++) {
+        align_heap_site st;
+        align_heap_join_site(j, i, &st);
+        align_type *t = (align_type *)st.type; /* the binary's graph's */
+        const char *name = t != NULL ? align_type_name(t) : NULL;
+        if (t == NULL || st.per_element || st.inlined != NULL || st.path == NULL ||
+            st.path[0] != '/' || st.expr == NULL ||
+            strncmp(st.expr + (st.expr[0] == '&'), "struct {", 8) != 0 || name == NULL ||
+            strncmp(name, "struct {", 8) != 0 || align_type_pos(t).line != 0 ||
+            align_type_label(t, NULL) != NULL)
+            continue;
+        if (cur == NULL || strcmp(cur, st.path) != 0) {
+            free(text);
+            text = NULL;
+            cur = st.path;
+            if (!read_input_to(st.path, &text, &len, &msgs))
+                text = NULL;
+        }
+        unsigned line = text != NULL ? literal_struct_line(text, len, st.line, st.col) : 0;
+        if (line > 0)
+            align_type_set_pos(t, (align_srcpos){st.path, line, 0});
+    }
+    free(text);
+    align_buf_free(&msgs);
+}

@@ -313,6 +313,46 @@ static size_t path_qualified(const char *t, size_t n, size_t *dot)
 
 enum { MAX_QUALS = 4 };
 
+/* "path/to/pkg".Name at t[i] (two packages of one name in a message):
+ * path/to/pkg.Name into out, and the index past it; else i, nothing
+ * written. */
+static size_t quoted_name(const char *t, size_t n, size_t i, align_buf *out)
+{
+    const char *close = memchr(t + i + 1, '"', n - i - 1);
+    size_t s, e;
+    if (close == NULL || close + 2 >= t + n || close[1] != '.' ||
+        !ident_start((unsigned char)close[2]))
+        return i;
+    align_buf_append(out, t + i + 1, (size_t)(close - t - i - 1));
+    s = (size_t)(close - t) + 1;
+    e = s + 1;
+    while (e < n && ident_byte((unsigned char)t[e]))
+        e++;
+    align_buf_append(out, t + s, e - s);
+    return e;
+}
+
+/* The name t[s..e) that starts a field or method in type text t[0..n),
+ * into out as DWARF spells it: in a struct (in_struct), an unexported
+ * field's qualified by the package ("struct { main.pad bool }").  False,
+ * and nothing written, for an embedded field (`io.Reader`, `T`, alone
+ * before ';' or '}'): a type, which the caller reads as one. */
+static bool field_name(const hs_where *w, const char *t, size_t n, size_t s, size_t e,
+                       bool in_struct, align_buf *out)
+{
+    size_t k = e;
+    while (k < n && t[k] == ' ')
+        k++;
+    if (in_struct && (k >= n || t[k] == ';' || t[k] == '}' || t[k] == '.'))
+        return false;
+    if (in_struct && !(t[s] >= 'A' && t[s] <= 'Z') && !(e - s == 1 && t[s] == '_')) {
+        align_buf_puts(out, w->pkg);
+        align_buf_puts(out, ".");
+    }
+    align_buf_append(out, t + s, e - s);
+    return true;
+}
+
 /* Rewrites type text t[0..n) into DWARF's spelling.  The k-th qualified
  * name (k < MAX_QUALS) takes package choice[k] of its candidates; counts[k]
  * receives how many there are.  Returns false when a package name matches
@@ -322,29 +362,21 @@ static bool rewrite_type(const align_heap_join *j, const hs_where *w, const char
 {
     int field_next = 0; /* inside struct/interface braces: a name comes next */
     int brace = 0;
+    /* per brace depth (bit brace - 1): a struct's, not an interface's;
+     * the next '{' opens a struct's when kw_struct */
+    uint64_t struct_braces = 0;
+    bool kw_struct = false;
     size_t q = 0;
     bool ok = true;
 
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)t[i];
         size_t s = i, e;
-        if (c == '"') {
-            /* "path/to/pkg".Name: two packages of one name in a message */
-            const char *close = memchr(t + i + 1, '"', n - i - 1);
-            size_t e2;
-            if (close != NULL && close + 2 < t + n && close[1] == '.' &&
-                ident_start((unsigned char)close[2])) {
-                align_buf_append(out, t + i + 1, (size_t)(close - t - i - 1));
-                e2 = (size_t)(close - t) + 1;
-                s = e2;
-                e2++;
-                while (e2 < n && ident_byte((unsigned char)t[e2]))
-                    e2++;
-                align_buf_append(out, t + s, e2 - s);
-                i = e2;
-                field_next = 0;
-                continue;
-            }
+        e = c == '"' ? quoted_name(t, n, i, out) : i;
+        if (e > i) {
+            i = e;
+            field_next = 0;
+            continue;
         }
         if (ident_start(c) && !(field_next && brace > 0)) {
             size_t dot, len = path_qualified(t + i, n - i, &dot);
@@ -358,6 +390,11 @@ static bool rewrite_type(const align_heap_join *j, const hs_where *w, const char
             if (c == '{') {
                 brace++;
                 field_next = 1;
+                if (brace <= 64 && kw_struct)
+                    struct_braces |= (uint64_t)1 << (brace - 1);
+                else if (brace <= 64)
+                    struct_braces &= ~((uint64_t)1 << (brace - 1));
+                kw_struct = false;
             } else if (c == '}') {
                 brace--;
                 field_next = 0;
@@ -372,8 +409,9 @@ static bool rewrite_type(const align_heap_join *j, const hs_where *w, const char
             i++;
         e = i;
         if (field_next && brace > 0) {
-            align_buf_append(out, t + s, e - s); /* a field or method name */
             field_next = 0;
+            if (!field_name(w, t, n, s, e, brace <= 64 && (struct_braces >> (brace - 1)) & 1, out))
+                i = s; /* an embedded field's type: read again as a type */
             continue;
         }
         if (e - s == 2 && memcmp(t + s, "go", 2) == 0 && i + 7 < n &&
@@ -397,6 +435,7 @@ static bool rewrite_type(const align_heap_join *j, const hs_where *w, const char
         }
         if ((e - s == 6 && memcmp(t + s, "struct", 6) == 0) ||
             (e - s == 9 && memcmp(t + s, "interface", 9) == 0)) {
+            kw_struct = e - s == 6;
             align_buf_append(out, t + s, e - s);
             continue;
         }
@@ -458,9 +497,13 @@ static const align_type *find_type(align_heap_join *j, const hs_where *w, const 
     *unknown_pkg = false;
     align_buf_init(&b);
     if (!rewrite_type(j, w, t, n, NULL, counts, &nq, &b)) {
-        *unknown_pkg = true;
+        /* a package no function of the binary names (its code all
+         * inlined: `io` of an embedded io.Reader): its name as written,
+         * which is the path of a one-element path */
+        hit = b.failed ? NULL : type_by_name(j, b.data ? b.data : "", b.len);
+        *unknown_pkg = hit == NULL;
         align_buf_free(&b);
-        return NULL;
+        return hit;
     }
     for (size_t k = 0; k < nq && k < MAX_QUALS; k++)
         combos *= counts[k] ? counts[k] : 1;
