@@ -422,6 +422,27 @@ def one_release(tool, v, tmp, fails):
     if t.get("decl_line") != want:
         fails.append("Go %s: with --src, Plain at %s, grep says line %s"
                      % (v, t.get("decl_line"), want))
+    # --src files go build would not compile for linux/amd64 declare Plain
+    # too: by their name, by a //go:build line nested 20 deep, and one
+    # whose //go:build line is garbage (it rules nothing out, and declares
+    # no Plain); and one whose text ends inside a struct.  Plain is still
+    # at shapes.go's line, and show reads them all without failing.
+    srcx = os.path.join(d, "srcx")
+    write_tree(srcx, {
+        "shapes/shapes.go": SHAPES,
+        "shapes/plain_windows.go": "package shapes\n\ntype Plain struct {\n\tz int8\n}\n",
+        "shapes/deep.go": "//go:build " + "(" * 20 + "!linux" + ")" * 20 +
+                          "\n\npackage shapes\n\ntype Plain struct {\n\tz int8\n}\n",
+        "shapes/garbage.go": "//go:build )(&& || !\n\npackage shapes\n\ntype other struct {\n",
+        "shapes/open.go": "package shapes\n\ntype Open struct {\n\tx `\n"})
+    p = subprocess.run([tool, "show", "-F", "json", "--src", srcx, binp,
+                        "example.com/where/shapes.Plain"], capture_output=True, text=True)
+    t = json.loads(p.stdout)["types"][0] if p.returncode == 0 else {}
+    if (t.get("decl_file"), t.get("decl_line")) != (os.path.join(srcx, "shapes", "shapes.go"),
+                                                    want):
+        fails.append("Go %s: with --src among other targets' files, Plain at %s:%s (exit %d: "
+                     "%s), grep says shapes.go:%s" % (v, t.get("decl_file"), t.get("decl_line"),
+                                                      p.returncode, p.stderr[-200:], want))
 
 
 def main():
