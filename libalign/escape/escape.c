@@ -507,11 +507,13 @@ int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *me
     if (f == NULL) {
         rc = feed(&a, mem, mem + mem_len, max_line, span, fn, ctx, NULL);
     } else {
-        /* With span, a line that does not end in the chunk stays in it,
-         * moved to its start, and the next read goes behind it (the chunk
-         * grows for a longer line, up to max_line + 1: a line that fills
-         * that is too long, and is left to the accumulator, which skips
-         * it): no copy of the whole line, and span scans it once whole. */
+        /* A line that does not end in the chunk stays in it, moved to its
+         * start, and the next read goes behind it (the chunk grows for a
+         * longer line, up to max_line + 1: a line that fills that is too
+         * long, and is left to the accumulator, which skips it): no copy
+         * of the whole line, and span scans it once whole.  (The text
+         * reader's lines went through the accumulator piece by piece: one
+         * way for both now.) */
         size_t cap = ESC_READ_CHUNK, have = 0;
         char *chunk = malloc(cap);
         if (chunk == NULL)
@@ -535,7 +537,7 @@ int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *me
                 chunk = p;
                 cap = grown;
             }
-            got = fread(chunk + have, 1, (span != NULL ? cap : ESC_READ_CHUNK) - have, f);
+            got = fread(chunk + have, 1, cap - have, f);
             if (got == 0) {
                 if (ferror(f))
                     rc = error_set(ALIGN_EIO, name, 0, 0, "read error");
@@ -552,8 +554,7 @@ int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *me
                            "it really is that large");
                 break;
             }
-            rc = feed(&a, chunk, chunk + have + got, max_line, span, fn, ctx,
-                      span != NULL ? &tail : NULL);
+            rc = feed(&a, chunk, chunk + have + got, max_line, span, fn, ctx, &tail);
             if (rc < 0)
                 break;
             have = tail != NULL ? (size_t)(chunk + have + got - tail) : 0;
@@ -564,7 +565,7 @@ int esc_read_lines_progress(const align_escape_log *log, FILE *f, const char *me
         }
         if (rc == 0 && have > 0) { /* the last line, with no "\n" */
             a.overlong = have > max_line;
-            rc = deliver(&a, chunk, have, false, fn, ctx);
+            rc = deliver(&a, chunk, have, find_nul && memchr(chunk, '\0', have) != NULL, fn, ctx);
         }
         free(chunk);
     }
