@@ -11,7 +11,9 @@ it; the -m log's site does.  Built by each Go release of $GO_VERSIONS
 with -gcflags=-m=2 (the text log) and -json=0,DIR.
 
 The truth: the line of each `struct {` is grep's in the program's own
-source; the struct's size is unsafe.Sizeof, printed by the program.
+source; the struct's size is unsafe.Sizeof, printed by the program, and
+the heap object of wrap's literal what runtime.MemStats.TotalAlloc grows
+by per call (1,000 calls).
 Checks, for both log forms: the type (DWARF spells its unexported fields
 "main.pad") is a heap type with its site, not an unresolved site, and its
 decl_file:decl_line is the literal's `struct {` line.
@@ -30,8 +32,11 @@ MAIN = """package main
 import (
 	"io"
 	"os"
+	"runtime"
 	"unsafe"
 )
+
+var sinkRC io.ReadCloser
 
 //go:noinline
 func wrap(r io.Reader, c io.Closer, n int64) io.ReadCloser {
@@ -64,13 +69,20 @@ func grow(n int32) {
 func main() {
 	rc := wrap(os.Stdin, os.Stdin, 3)
 	grow(2)
+	// the bytes the heap gives wrap's literal, as the runtime counts them
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	for i := 0; i < 1000; i++ {
+		sinkRC = wrap(os.Stdin, os.Stdin, int64(i))
+	}
+	runtime.ReadMemStats(&ms1)
 	println(unsafe.Sizeof(struct {
 		io.Reader
 		io.Closer
 		pad bool
 		n   int64
 		on  bool
-	}{}), unsafe.Sizeof(*keep[0]))
+	}{}), unsafe.Sizeof(*keep[0]), (ms1.TotalAlloc-ms0.TotalAlloc)/1000)
 	_ = rc
 }
 """
@@ -125,6 +137,9 @@ def one_release(tool, v, tmp, fails):
                              % (v, form, name, t["size"], size))
             if not t.get("escapes"):
                 fails.append("Go %s %s: %s has no heap site" % (v, form, name))
+            if name == WRAP and (t.get("heap") or {}).get("bytes") != int(sizes[2]):
+                fails.append("Go %s %s: %s's heap object is %s bytes, the runtime gives %s"
+                             % (v, form, name, (t.get("heap") or {}).get("bytes"), sizes[2]))
             if (t.get("decl_file"), t.get("decl_line")) != (src, line):
                 fails.append("Go %s %s: %s at %s:%s, its `struct {` is %s:%d"
                              % (v, form, name, t.get("decl_file"), t.get("decl_line"), src, line))
