@@ -11,7 +11,8 @@ GIT_PROGRESS_DELAY) to see it at once:
     "reading DWARF: D KiB of T KiB (P%)", T is .debug_info's decoded size
     read from the ELF file here (the section header, or for a compressed
     section its Elf64_Chdr.ch_size: not libdwarf's figure), D and P never go
-    down, P = D*100/T, the last line is T of T (100%), and the line is erased
+    down, P is the percentage of some byte count D KiB rounds
+    down to, the last line is T of T (100%), and the line is erased
     at the end ("\\r\\033[K");
   - diff reads two binaries: one line per binary, each with its own total;
   - with stderr to a file: no progress text and no "\\r";
@@ -75,15 +76,15 @@ def check_lines(what, tty, totals, fails, line=DWARF):
     if got_totals != [t >> 10 for t in totals]:
         fails.append("%s: progress totals %s KiB, the binaries' .debug_info are %s KiB"
                      % (what, got_totals, [t >> 10 for t in totals]))
-    for q in seqs:
+    for q, total in zip(seqs, totals):
         last_p = -1
         for d, t, p in q:
             if p < last_p or p > 100 or d > t:
                 fails.append("%s: progress went back or past 100%%: %s" % (what, q))
                 break
-            # P is computed from bytes; D and T are rounded down to KiB.
-            if abs(p - d * 100 // max(t, 1)) > 1:
-                fails.append("%s: %d KiB of %d KiB is not %d%%" % (what, d, t, p))
+            if not salib.progress_percent_ok(d, p, total, 10):
+                fails.append("%s: %d KiB of %d KiB (%d bytes) is not %d%%"
+                             % (what, d, t, total, p))
                 break
             last_p = p
         if q[-1][0] != q[-1][1] or q[-1][2] != 100:

@@ -441,6 +441,18 @@ def run_pty(argv, out_path, env=None):
     return os.waitstatus_to_exitcode(status), got, time.monotonic() - t0
 
 
+def progress_percent_ok(d, p, total, shift):
+    """Whether a progress line's "D unit ... (P%)" fits a read of total
+    bytes: P is computed from the bytes done, D is them rounded down to the
+    unit (1 << shift bytes), so P must be floor(done * 100 / total) for some
+    done in [D, D + 1) units (and done <= total).  Comparing P with D * 100 /
+    T instead is off by two near the end of a log whose size is just under
+    a whole unit more than T (64 MiB of 71.9 MiB is 88%, 6400 / 71 is 90)."""
+    lo = min(d << shift, total)
+    hi = min(((d + 1) << shift) - 1, total)
+    return total > 0 and lo * 100 // total <= p <= hi * 100 // total
+
+
 # ------------------------------------------------------------ ELF files
 #
 # Read here from the file's bytes (64-bit little-endian, as the host's), a
