@@ -666,7 +666,8 @@ static bool inputs_load(inputs *in, cli_opts *o, bool warn)
     in->mc.sample = o->sample;
     /* The Go functions also say where types are declared (their files). */
     if (o->nescapes > 0 || o->profile)
-        bg = bg_binary_start(o->binary, ALIGN_BINARY_GO_FUNCS, o->src_dir);
+        bg = bg_binary_start(o->binary, ALIGN_BINARY_GO_FUNCS, o->src_dir,
+                             escape_load_fills_cores(o->escapes, o->nescapes));
     if ((o->nescapes > 0 && !escape_load(&in->join, o->escapes, o->nescapes, o->src_dir)) ||
         (o->profile && !measure_load(&in->mc, o->profile))) {
         bg_binary_cancel(bg);

@@ -177,6 +177,10 @@ void progress_end(progress *p);
  * into one join (src_dir: --src); prints the error and returns false on
  * failure. */
 bool escape_load(align_heap_join **out, const char *const *paths, size_t n, const char *src_dir);
+/* Whether escape_load keeps every core busy with these paths: a -json
+ * directory's files are parsed on two threads, so with the binary's
+ * thread beside them that is on a machine of at most two cores. */
+bool escape_load_fills_cores(const char *const *paths, size_t n);
 /* Which heap sites a report counts and lists: those of the types and
  * packages --filter selects (pattern_list_match, and for sites without a
  * struct type pattern_list_match_package); all (--all-unresolved): text
@@ -271,8 +275,12 @@ align_binary *binary_report(const char *path, int rc, align_binary *b, const ali
 typedef struct bg_binary bg_binary;
 typedef struct go_source go_source; /* go_source.c */
 /* Starts reading path (binary_read's flags); NULL when no thread could be
- * started (nothing was read: call open_binary instead).  Prints nothing. */
-bg_binary *bg_binary_start(const char *path, unsigned flags, const char *src_dir);
+ * started (nothing was read: call open_binary instead).  Prints nothing.
+ * place_when_taken: the types are placed once bg_binary_take is called
+ * (the caller's own reads are done and a core is free), not as soon as
+ * the binary is read. */
+bg_binary *bg_binary_start(const char *path, unsigned flags, const char *src_dir,
+                           bool place_when_taken);
 /* Waits for the read (its progress line drawn meanwhile), then prints what
  * open_binary prints; returns the binary (the caller frees it, after
  * bg_binary_finish: the thread is placing its types meanwhile) or NULL.

@@ -29,6 +29,39 @@ static bool looks_like_json(const char *path)
     return c == '{';
 }
 
+/* Whether path goes to the -json reader: a directory, or a regular file
+ * that starts with '{'.  Only a regular file is peeked at: fopen() of a
+ * FIFO would block.  Anything else goes to the text reader, which refuses
+ * it. */
+static bool is_json_input(const char *path, bool *dir)
+{
+    struct stat st;
+    *dir = false;
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
+        return false;
+    *dir = S_ISDIR(st.st_mode);
+    return *dir || (S_ISREG(st.st_mode) && looks_like_json(path));
+}
+
+/* The threads escape_load asks for: two when there are two cores. */
+static unsigned parse_threads(void)
+{
+    return sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+}
+
+bool escape_load_fills_cores(const char *const *paths, size_t n)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (parse_threads() < 2 || cores > (long)parse_threads())
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        bool dir;
+        if (is_json_input(paths[i], &dir) && dir)
+            return true;
+    }
+    return false;
+}
+
 bool escape_load(align_heap_join **out, const char *const *paths, size_t n, const char *src_dir)
 {
     align_heap_join *j = NULL;
@@ -39,19 +72,16 @@ bool escape_load(align_heap_join **out, const char *const *paths, size_t n, cons
     }
     /* A -json directory's files are parsed on two cores (the binary is
      * read on a thread of its own meanwhile: bgload.c). */
-    if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
-        align_heap_join_set_threads(j, 2);
+    if (parse_threads() > 1)
+        align_heap_join_set_threads(j, parse_threads());
     progress prog;
     progress_begin(&prog, "reading escape log");
     if (prog.on)
         align_heap_join_set_progress(j, progress_update, &prog);
     for (size_t i = 0; i < n; i++) {
-        struct stat st;
+        bool dir;
         int rc;
-        /* Only a regular file is peeked at: fopen() of a FIFO would block.
-         * Anything else goes to the text reader, which refuses it. */
-        if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 &&
-            (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && looks_like_json(paths[i]))))
+        if (is_json_input(paths[i], &dir))
             rc = align_heap_join_read_json_dir(j, paths[i]);
         else
             rc = align_heap_join_read_text(j, paths[i]);
