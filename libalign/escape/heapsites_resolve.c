@@ -894,10 +894,9 @@ static int resolve_moved(const resolver *x, hs_result *r)
             }
         }
         /* Functions inlined everywhere have no file: their package's. */
-        for (size_t i = 0; nset == 0 && i < gf->nfuncs; i++) {
-            const gf_func *f = &gf->funcs[i];
-            if (f->file != GF_NONE || f->pkg == GF_NONE || strcmp(gf->pkgs[f->pkg].path, x->w->pkg))
-                continue;
+        fs = gofuncs_pkg_fileless_funcs(gf, gofuncs_find_pkg(gf, x->w->pkg), &nfs);
+        for (size_t i = 0; nset == 0 && i < nfs; i++) {
+            const gf_func *f = &gf->funcs[fs[i]];
             for (uint32_t k = 0; k < f->nvars; k++) {
                 const gf_var *v = &gf->vars[f->var0 + k];
                 if (var_named(v, name, nlen) && v->type != NULL && v->decl_line == line) {
@@ -1014,11 +1013,11 @@ static int scope_var(const resolver *x, const char *s, size_t n, const align_typ
      * and no span): the package's such functions with a variable of that
      * name, when they agree on its type. */
     if (nset == 0 && !exact && qual == NULL) {
-        size_t nfrom = 0;
-        for (size_t i = 0; i < gf->nfuncs; i++) {
-            const gf_func *f = &gf->funcs[i];
-            if (!f->abstract || f->file != GF_NONE || f->pkg == GF_NONE ||
-                strcmp(gf->pkgs[f->pkg].path, x->w->pkg) != 0)
+        size_t nfrom = 0, nff;
+        const uint32_t *ff = gofuncs_pkg_fileless_funcs(gf, gofuncs_find_pkg(gf, x->w->pkg), &nff);
+        for (size_t i = 0; i < nff; i++) {
+            const gf_func *f = &gf->funcs[ff[i]];
+            if (!f->abstract)
                 continue;
             for (uint32_t k = 0; k < f->nvars; k++) {
                 const gf_var *v = &gf->vars[f->var0 + k];

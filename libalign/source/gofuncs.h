@@ -105,6 +105,11 @@ typedef struct go_funcs {
     /* After gofuncs_finish: calls sorted by (file, line); functions by
      * file then line_lo (indices). */
     uint32_t *funcs_by_file;
+    /* After gofuncs_finish: the functions with no file (inlined
+     * everywhere, so no concrete copy) and a package, by package then
+     * index: nfileless of them. */
+    uint32_t *fileless_by_pkg;
+    size_t nfileless;
     /* After gofuncs_finish: file ids sorted by base name, for the tail
      * match of gofuncs_find_file (a binary search, not a scan). */
     uint32_t *files_by_base;
@@ -174,6 +179,9 @@ uint32_t gofuncs_find_pkg(const go_funcs *gf, const char *path);
 const gf_var *gofuncs_find_global(const go_funcs *gf, const char *name, size_t len);
 /* Functions declared in file, in order of line_lo: *n of them. */
 const uint32_t *gofuncs_file_funcs(const go_funcs *gf, uint32_t file, size_t *n);
+/* The functions of package pkg with no file (gf_func.file GF_NONE: those
+ * inlined everywhere), in index order: *n of them. */
+const uint32_t *gofuncs_pkg_fileless_funcs(const go_funcs *gf, uint32_t pkg, size_t *n);
 /* Inlined calls at (file, line): *n of them, adjacent in gf->calls. */
 const gf_call *gofuncs_calls_at(const go_funcs *gf, uint32_t file, uint32_t line, size_t *n);
 
