@@ -8,7 +8,10 @@ locals of a function, of a method (pointer and value receiver), of a
 closure; two functions with a local of the same name; one function with
 two locals of one name in two scopes (the second struct is F.v·2); an
 anonymous struct nested in a local's struct (named F.v.f, at the field's
-line); the element of a local slice; a struct two functions' locals share
+line); the element of a local slice; the element of a local slice whose address
+escapes (moved to the heap, *[]struct in DWARF) and which a range
+variable walks (named after the slice, at its line, not the range
+variable's); a struct two functions' locals share
 (named after one of them, the JSON says one other variable has it).  Every
 struct is padded (bool, int64, bool), so SARIF has a result for it.
 
@@ -140,6 +143,25 @@ func Rows() {
 	Sink = rows
 }
 
+func fill(p any) { Sink = p }
+
+//go:noinline
+func Ranged(n int) int {
+	var flags []struct {
+		q1 bool
+		q2 int64
+		q3 bool
+	}
+	fill(&flags)
+	total := n
+	for _, f := range flags {
+		if f.q1 {
+			total += int(f.q2)
+		}
+	}
+	return total
+}
+
 //go:noinline
 func Micro() {
 	µs := struct {
@@ -186,6 +208,7 @@ func main() {
 	lp.Scopes(-1)
 	lp.Nest()
 	lp.Rows()
+	println(lp.Ranged(1))
 	lp.Micro()
 	lp.ShareA()
 	lp.ShareB()
@@ -206,6 +229,9 @@ WANT = {
     "Nest.outer": ("\touter := struct {", "o1"),
     "Nest.outer.inner": ("\t\tinner struct {", "i1"),
     "Rows.rows": ("\trows := []struct {", "r1"),
+    # a slice whose address escapes (DWARF: &flags, *[]struct {...}), not
+    # the range variable f: where the struct is written
+    "Ranged.flags": ("\tvar flags []struct {", "q1"),
     # a letter that starts with the byte 0xc2, as the "·" of "v·2" does
     "Micro.\u00b5s": ("\t\u00b5s := struct {", "m1"),
 }

@@ -126,14 +126,22 @@ static const char *base_text(const void *ctx, uint32_t entry, size_t *len)
 }
 
 /* The anonymous struct a variable of type t has: t itself, or behind one
- * pointer (`&x`, moved to the heap, is *T), or the element of arrays of it
- * (`var a [4]struct {...}`; *elem set).  NULL for any other type (a named
+ * pointer (`&x`, moved to the heap, is *T), or the element of arrays of
+ * it, or of a slice or map of it, behind that pointer or not (`var a
+ * [4]struct {...}`, `var fs []struct {...}` whose address escapes: *elem
+ * set).  NULL for any other type (a named
  * type's struct is that type's: `t *semTable`, of `type semTable
  * [251]struct {...}`, whose pointer the reader links to the array itself,
  * shows it in the pointer's text). */
 static align_type *var_struct(anon_index *ai, const align_graph *g, const align_type *t, bool *elem)
 {
     *elem = false;
+    if (t != NULL && t->kind == ALIGN_KIND_POINTER) {
+        if (t->display[0] != '*' ||
+            (t->display[1] != '[' && strncmp(t->display + 1, "struct", 6) != 0))
+            return NULL;
+        t = t->target; /* `&x`: x's type, a struct, an array or a slice */
+    }
     const char *d = t == NULL ? "" : t->name != NULL ? t->name : t->display, *v = NULL;
     if ((t != NULL && t->kind == ALIGN_KIND_PRIM) ||
         (t != NULL && t->kind == ALIGN_KIND_NAMED && (d[0] == '[' || strncmp(d, "map[", 4) == 0))) {
@@ -153,12 +161,6 @@ static align_type *var_struct(anon_index *ai, const align_graph *g, const align_
             return NULL;
         *elem = true;
         return anon_find(ai, g, v);
-    }
-    if (t != NULL && t->kind == ALIGN_KIND_POINTER) {
-        if (t->display[0] != '*' ||
-            (t->display[1] != '[' && strncmp(t->display + 1, "struct", 6) != 0))
-            return NULL;
-        t = t->target;
     }
     for (int k = 0; t != NULL && t->kind == ALIGN_KIND_ARRAY &&
                     (t->name == NULL || t->name[0] == '[') && k < 64;
