@@ -451,39 +451,36 @@ int gofuncs_finish(go_funcs *gf)
 
 /* ------------------------------------------------------------- queries */
 
-const uint32_t *gofuncs_file_funcs(const go_funcs *gf, uint32_t file, size_t *n)
+/* The run of order[0..n) (function indices, sorted by field, the offset
+ * of a uint32_t in gf_func) whose field is key: *len of them. */
+static const uint32_t *func_run(const go_funcs *gf, const uint32_t *order, size_t n, size_t field,
+                                uint32_t key, size_t *len)
 {
-    size_t lo = 0, hi = gf->nfuncs, start;
-    *n = 0;
+#define FIELD(i) (*(const uint32_t *)((const char *)&gf->funcs[order[i]] + field))
+    size_t lo = 0, hi = n, start;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (gf->funcs[gf->funcs_by_file[mid]].file < file)
+        if (FIELD(mid) < key)
             lo = mid + 1;
         else
             hi = mid;
     }
     start = lo;
-    while (lo < gf->nfuncs && gf->funcs[gf->funcs_by_file[lo]].file == file)
+    while (lo < n && FIELD(lo) == key)
         lo++;
-    *n = lo - start;
-    return gf->funcs_by_file + start;
+#undef FIELD
+    *len = lo - start;
+    return order + start;
+}
+
+const uint32_t *gofuncs_file_funcs(const go_funcs *gf, uint32_t file, size_t *n)
+{
+    return func_run(gf, gf->funcs_by_file, gf->nfuncs, offsetof(gf_func, file), file, n);
 }
 
 const uint32_t *gofuncs_pkg_fileless_funcs(const go_funcs *gf, uint32_t pkg, size_t *n)
 {
-    size_t lo = 0, hi = gf->nfileless, start;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (gf->funcs[gf->fileless_by_pkg[mid]].pkg < pkg)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    start = lo;
-    while (lo < gf->nfileless && gf->funcs[gf->fileless_by_pkg[lo]].pkg == pkg)
-        lo++;
-    *n = lo - start;
-    return gf->fileless_by_pkg + start;
+    return func_run(gf, gf->fileless_by_pkg, gf->nfileless, offsetof(gf_func, pkg), pkg, n);
 }
 
 const gf_call *gofuncs_calls_at(const go_funcs *gf, uint32_t file, uint32_t line, size_t *n)
