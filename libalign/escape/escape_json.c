@@ -788,12 +788,18 @@ static bool shape_uint(const char **pp, const char *end, unsigned *out)
 }
 
 #ifdef __SSE2__
+/* The bytes of the 16 at a equal to those at b, as bits. */
+__attribute__((always_inline)) static inline unsigned same16(const char *a, const char *b)
+{
+    return (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)a),
+                       _mm_loadu_si128((const __m128i *)(const void *)b)));
+}
+
 /* Whether the 16 bytes at a are those at b. */
 static inline bool eq16(const char *a, const char *b)
 {
-    return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)a),
-                                            _mm_loadu_si128((const __m128i *)(const void *)b))) ==
-           0xffff;
+    return same16(a, b) == 0xffff;
 }
 
 /* What range_rest reads at most from "line": on, on its fast path. */
@@ -924,14 +930,6 @@ static inline bool rel_range(const char **pp, const char *end, raw_rel *r)
 }
 
 #ifdef __SSE2__
-/* The bytes of the 16 at a equal to those at b, as bits. */
-__attribute__((always_inline)) static inline unsigned same16(const char *a, const char *b)
-{
-    return (unsigned)_mm_movemask_epi8(
-        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)a),
-                       _mm_loadu_si128((const __m128i *)(const void *)b)));
-}
-
 /* Whether the 64 bytes at a are those at b. */
 __attribute__((always_inline)) static inline bool same64(const char *a, const char *b)
 {
