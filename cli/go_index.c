@@ -431,6 +431,27 @@ static inline bool type_at(const char *p, const char *end)
     return end - p >= 4 && p[0] == 't' && p[1] == 'y' && p[2] == 'p' && p[3] == 'e';
 }
 
+#ifdef GO_SOURCE_SSE2
+/* The bytes of v that start a literal or a comment: '/', '"', '\'', '`'. */
+__attribute__((always_inline)) static inline __m128i lit_starts(__m128i v)
+{
+    return _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('`'))));
+}
+
+/* The bytes where the four bytes a, b, c, d start, of the 16 loaded at p
+ * (v) and those loaded at p + 1, p + 2 and p + 3 (v1, v2, v3). */
+__attribute__((always_inline)) static inline __m128i
+word_at(__m128i v, __m128i v1, __m128i v2, __m128i v3, char a, char b, char c, char d)
+{
+    return _mm_and_si128(
+        _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(a)), _mm_cmpeq_epi8(v1, _mm_set1_epi8(b))),
+        _mm_and_si128(_mm_cmpeq_epi8(v2, _mm_set1_epi8(c)), _mm_cmpeq_epi8(v3, _mm_set1_epi8(d))));
+}
+#endif
+
 /* The first byte from p that index_fast stops at: a newline, a brace, a
  * literal's or comment's first byte ('/' too), or the start of the bytes
  * "type"; end if none.  Sixteen bytes at a time where SSE2 is (every
@@ -438,23 +459,15 @@ static inline bool type_at(const char *p, const char *end)
 static const char *next_stop(const char *p, const char *end)
 {
 #ifdef GO_SOURCE_SSE2
-    const __m128i nl = _mm_set1_epi8('\n'), lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}'),
-                  sl = _mm_set1_epi8('/'), dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''),
-                  bq = _mm_set1_epi8('`'), t = _mm_set1_epi8('t'), y = _mm_set1_epi8('y'),
-                  pp = _mm_set1_epi8('p'), e = _mm_set1_epi8('e');
+    const __m128i nl = _mm_set1_epi8('\n'), lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}');
     while (end - p >= 19) { /* the 16 bytes and the 3 after, for "type" */
         __m128i v = _mm_loadu_si128((const __m128i *)p);
-        __m128i m =
-            _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, lb)),
-                                      _mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmpeq_epi8(v, sl))),
-                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)),
-                                      _mm_cmpeq_epi8(v, bq)));
-        __m128i ty = _mm_and_si128(
-            _mm_and_si128(_mm_cmpeq_epi8(v, t),
-                          _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 1)), y)),
-            _mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 2)), pp),
-                          _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 3)), e)));
-        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(m, ty));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nl), lit_starts(v)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, lb), _mm_cmpeq_epi8(v, rb)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            m, word_at(v, _mm_loadu_si128((const __m128i *)(p + 1)),
+                       _mm_loadu_si128((const __m128i *)(p + 2)),
+                       _mm_loadu_si128((const __m128i *)(p + 3)), 't', 'y', 'p', 'e')));
         if (bits != 0)
             return p + __builtin_ctz(bits);
         p += 16;
@@ -519,11 +532,8 @@ static const char *next_mark(ix_state *st, const char *p, const char *end)
 {
 #ifdef GO_SOURCE_SSE2
     const __m128i nl = _mm_set1_epi8('\n'), lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}'),
-                  sl = _mm_set1_epi8('/'), dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''),
-                  bq = _mm_set1_epi8('`'), br = _mm_set1_epi8('['), tab = _mm_set1_epi8('\t'),
-                  sp = _mm_set1_epi8(' '), t = _mm_set1_epi8('t'), y = _mm_set1_epi8('y'),
-                  pp = _mm_set1_epi8('p'), e = _mm_set1_epi8('e'), ss = _mm_set1_epi8('s'),
-                  r = _mm_set1_epi8('r'), u = _mm_set1_epi8('u'), zero = _mm_setzero_si128();
+                  br = _mm_set1_epi8('['), tab = _mm_set1_epi8('\t'), sp = _mm_set1_epi8(' '),
+                  zero = _mm_setzero_si128();
     /* The newlines and braces of the blocks passed, counted per byte lane
      * (a lane holds at most 255: summed every 255 blocks); where the last
      * newline was. */
@@ -536,12 +546,9 @@ static const char *next_mark(ix_state *st, const char *p, const char *end)
         __m128i v2 = _mm_loadu_si128((const __m128i *)(p + 2));
         __m128i v3 = _mm_loadu_si128((const __m128i *)(p + 3));
         __m128i n = _mm_cmpeq_epi8(v, nl), ob = _mm_cmpeq_epi8(v, lb), cb = _mm_cmpeq_epi8(v, rb);
-        __m128i lit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sl), _mm_cmpeq_epi8(v, dq)),
-                                   _mm_or_si128(_mm_cmpeq_epi8(v, sq), _mm_cmpeq_epi8(v, bq)));
-        __m128i ty = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v1, y)),
-                                   _mm_and_si128(_mm_cmpeq_epi8(v2, pp), _mm_cmpeq_epi8(v3, e)));
-        __m128i st_ = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(v, ss), _mm_cmpeq_epi8(v1, t)),
-                                    _mm_and_si128(_mm_cmpeq_epi8(v2, r), _mm_cmpeq_epi8(v3, u)));
+        __m128i lit = lit_starts(v);
+        __m128i ty = word_at(v, v1, v2, v3, 't', 'y', 'p', 'e');
+        __m128i st_ = word_at(v, v1, v2, v3, 's', 't', 'r', 'u');
         __m128i blank = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v1, tab), _mm_cmpeq_epi8(v1, sp)),
                                      _mm_cmpeq_epi8(v1, nl));
         __m128i stop =
